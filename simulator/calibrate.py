@@ -437,12 +437,28 @@ def _refuse_missing_columns(header: list[str], source: str) -> None:
     ...         print(exc)
     r.csv: missing column(s): material, value (need date, quantity, region, material, value)
     r.csv: is not a record: its first line names none of a record's columns (date, quantity, region, material, value)
+
+    A record that names them in another way is told how to mend it: separated by ``;`` or tabs
+    (a spreadsheet's export in some locales), or not in lower case.
+
+    >>> for header in (["date;quantity;region;material;value"], ["DATE", "Quantity", "region", "material", "value"]):
+    ...     try:
+    ...         _refuse_missing_columns(header, "r.csv")
+    ...     except InputError as exc:
+    ...         print(exc)
+    r.csv: its columns are separated by ';': save it with commas (date, quantity, region, material, value)
+    r.csv: column names are lower case: write date, quantity (need date, quantity, region, material, value)
     """
     missing = [column for column in REQUIRED if column not in header]
+    need = ", ".join(REQUIRED)
+    if missing and set(missing) <= {name.lower() for name in header}:
+        raise InputError(f"column names are lower case: write {', '.join(missing)} (need {need})", source)
     if len(missing) == len(REQUIRED):
-        raise InputError(
-            f"is not a record: its first line names none of a record's columns ({', '.join(REQUIRED)})", source
-        )
+        line = ",".join(header)
+        for separator, named in ((";", "';'"), ("\t", "tabs")):
+            if set(REQUIRED) <= {name.strip().strip('"').lower() for name in line.split(separator)}:
+                raise InputError(f"its columns are separated by {named}: save it with commas ({need})", source)
+        raise InputError(f"is not a record: its first line names none of a record's columns ({need})", source)
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CTRL_C_AT = """
@@ -268,3 +270,36 @@ def test_no_docs_paragraph_runs_on_from_a_closing_fence():
                     run_on.append(f"{Path(path).name}:{at + 2}: {lines[at + 1][:40]!r}")
                 inside = not inside
     assert run_on == []
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        (
+            "date;quantity;region;material;value",
+            "its columns are separated by ';': save it with commas (date, quantity, region, material, value)",
+        ),
+        (
+            "date\tquantity\tregion\tmaterial\tvalue",
+            "its columns are separated by tabs: save it with commas (date, quantity, region, material, value)",
+        ),
+        (
+            "DATE,QUANTITY,REGION,MATERIAL,VALUE",
+            "column names are lower case: write date, quantity, region, material, value "
+            "(need date, quantity, region, material, value)",
+        ),
+    ],
+)
+def test_a_record_with_semicolons_or_upper_case_names_is_told_how_to_mend_it(tmp_path, header, said):
+    """L5: such a record was told it "is not a record" (its first line names none of the columns)."""
+    from simulator.calibrate import read_record
+    from simulator.errors import InputError
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "embargo_2010_historical.yaml")
+    separator = ";" if ";" in header else "\t" if "\t" in header else ","
+    path = tmp_path / "record.csv"
+    path.write_text(f"{header}\n2010-07-26{separator}price{separator}world{separator}heavy_ree{separator}280\n")
+    with pytest.raises(InputError) as caught:
+        read_record(path, scenario)
+    assert str(caught.value) == f"{path}: {said}"
