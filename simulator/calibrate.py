@@ -473,12 +473,19 @@ def _at_most(problems: list[Problem]) -> list[Problem]:
     >>> rows = [Problem(f"row {k}.date", "outside the horizon") for k in range(2, 40)]
     >>> [p.render("r.csv") for p in _at_most(rows)[-2:]]
     ['r.csv: row 11.date: outside the horizon', 'r.csv: and 28 more problem(s), in rows 12 to 39']
+
+    When some of them are not a row's, the rows are said of those that are:
+
+    >>> _at_most([*rows, Problem("price.world", "no such series")])[-1].render("r.csv")
+    'r.csv: and 29 more problem(s), 28 of them in rows 12 to 39'
     """
     if len(problems) <= PROBLEMS_SHOWN:
         return problems
     hidden = problems[PROBLEMS_SHOWN:]
     rows = [int(found.group(1)) for p in hidden if (found := re.match(r"row (\d+)\b", p.path))]
-    where = f", in rows {min(rows)} to {max(rows)}" if len(set(rows)) > 1 else f", in row {rows[0]}" if rows else ""
+    where = f"in rows {min(rows)} to {max(rows)}" if len(set(rows)) > 1 else f"in row {rows[0]}" if rows else ""
+    if where:
+        where = f", {where}" if len(rows) == len(hidden) else f", {len(rows)} of them {where}"
     return [*problems[:PROBLEMS_SHOWN], Problem("", f"and {len(hidden)} more problem(s){where}")]
 
 

@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem, plain, setting
+from simulator.errors import InputError, Problem, first_and_more, plain, setting
 from simulator.interrupt import shielded
 from simulator.version import __version__
 
@@ -538,10 +538,7 @@ def removed_note(out: OutputFolder) -> str | None:
     """
     if not out.removed:
         return None
-    shown = ", ".join(plain(name, one_line=True) for name in out.removed[:REMOVED_NAMED])
-    more = len(out.removed) - REMOVED_NAMED
-    if more > 0:
-        shown += f" and {more} more"
+    shown = first_and_more((plain(name, one_line=True) for name in out.removed), REMOVED_NAMED)
     this = {"run": "this run", "sweep": "this sweep", None: "this command"}.get(out.command, f"stockpile {out.command}")
     return f"{out.path}/: replaced the earlier output; removed its files {this} does not write: {shown}"
 

@@ -303,3 +303,16 @@ def test_a_record_with_semicolons_or_upper_case_names_is_told_how_to_mend_it(tmp
     with pytest.raises(InputError) as caught:
         read_record(path, scenario)
     assert str(caught.value) == f"{path}: {said}"
+
+
+def test_a_records_hidden_problems_say_how_many_are_in_the_rows_named():
+    """N4: "and 29 more problem(s), in rows 12 to 39" read as if every hidden problem were a row's,
+    though one (a series with no row) was not: 28 of the 29 are."""
+    from simulator.calibrate import PROBLEMS_SHOWN, _at_most
+    from simulator.errors import Problem
+
+    rows = [Problem(f"row {k}.date", "outside the horizon") for k in range(2, 40)]  # 38 problems, rows 2 to 39
+    shown = _at_most([*rows, Problem("price.world", "no such series")])
+    assert len(shown) == PROBLEMS_SHOWN + 1 == 11
+    assert shown[-1].render("r.csv") == "r.csv: and 29 more problem(s), 28 of them in rows 12 to 39"
+    assert _at_most(rows)[-1].render("r.csv") == "r.csv: and 28 more problem(s), in rows 12 to 39"
