@@ -1201,6 +1201,9 @@ def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
             err=True,
         )
         return
+    if not (folder / CHUNK_DIR).is_dir():  # stopped before its first chunk's folder was made (reading the scenario)
+        click.echo(f"sweep {why}: nothing written", err=True)
+        return
     chunks = count_finished(folder / CHUNK_DIR)
     click.echo(
         f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/{CHUNK_DIR}; run the same command to resume",

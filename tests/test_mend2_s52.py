@@ -316,3 +316,13 @@ def test_a_records_hidden_problems_say_how_many_are_in_the_rows_named():
     assert len(shown) == PROBLEMS_SHOWN + 1 == 11
     assert shown[-1].render("r.csv") == "r.csv: and 29 more problem(s), 28 of them in rows 12 to 39"
     assert _at_most(rows)[-1].render("r.csv") == "r.csv: and 28 more problem(s), in rows 12 to 39"
+
+
+def test_a_sweep_interrupted_before_its_folder_exists_claims_no_chunks_kept(tmp_path):
+    """Outside the commits reviewed: a sweep stopped while it read its scenario said "0 finished
+    chunk(s) kept in DIR/.chunks; run the same command to resume", of a folder never made."""
+    out = tmp_path / "sw"
+    child = _ctrl_c("load", ["sweep", *EXPLORE[1:2], "--grid", "shocks.china_embargo.severity=0.5,1", "-o", str(out)])
+    assert child.returncode == 130, child.stderr
+    assert child.stderr.strip().splitlines()[-1] == "sweep interrupted by SIGINT: nothing written"
+    assert not out.exists()
