@@ -326,3 +326,26 @@ def test_a_sweep_interrupted_before_its_folder_exists_claims_no_chunks_kept(tmp_
     assert child.returncode == 130, child.stderr
     assert child.stderr.strip().splitlines()[-1] == "sweep interrupted by SIGINT: nothing written"
     assert not out.exists()
+
+
+def test_a_report_with_set_does_not_open_with_the_scenario_as_written(tmp_path):
+    """Outside the commits reviewed: a report run with --set opened its headline "In the scenario
+    as written", though the run is not at the values the scenario writes."""
+    import re
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    def headline(*more: str) -> str:
+        page = tmp_path / f"r{len(more)}.html"
+        args = ["report", str(ROOT / "scenarios" / "long_embargo_6m.yaml"), "-o", str(page), *more]
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0, done.output
+        found = re.search(r'<p class="headline">(.*?)</p>', page.read_text(), re.DOTALL)
+        assert found is not None
+        return re.sub(r"<[^>]+>", "", found.group(1))
+
+    assert headline().startswith("In the scenario as written \u2014 ")
+    changed = headline("--set", "shocks.china_embargo.severity=0")
+    assert changed.startswith("In the scenario as changed for this run \u2014 ")
