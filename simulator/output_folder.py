@@ -393,7 +393,9 @@ class OutputFolder:
         Those are ``names``, the manifest and every file it lists (an earlier output's file
         that the new one does not write is removed). The rule is :func:`refuse_inputs`, the
         single files' own; ``--force`` does not override it: it is about files not the
-        tool's, never the command's own inputs.
+        tool's, never the command's own inputs. Deliberately conservative: a link at one of
+        these names (symbolic or hard) to an input elsewhere is refused too, the same file by
+        another name, though writing would replace only the name and keep the input.
         """
         for name in sorted({*names, MANIFEST, *self.owned}):
             refuse_inputs(self.path / name, self.inputs, "folder")

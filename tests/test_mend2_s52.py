@@ -349,3 +349,26 @@ def test_a_report_with_set_does_not_open_with_the_scenario_as_written(tmp_path):
     assert headline().startswith("In the scenario as written \u2014 ")
     changed = headline("--set", "shocks.china_embargo.severity=0")
     assert changed.startswith("In the scenario as changed for this run \u2014 ")
+
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_link_to_an_input_at_an_outputs_name_is_refused_as_the_docs_say(tmp_path, link):
+    """L4: a link at an output's name to an input elsewhere is refused even with --force, though
+    writing would replace only the link; kept (conservative) and now written down."""
+    import os
+    import shutil
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    scenario = tmp_path / "in.yaml"
+    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", scenario)
+    out = tmp_path / "out"
+    out.mkdir()
+    (os.symlink if link == "symbolic" else os.link)(scenario, out / "summary.csv")
+    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(out), "--no-plots", "--force"])
+    assert done.exit_code == 2
+    assert f"is the input {scenario}" in done.output
+    docs = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
+    assert "a link (symbolic or hard) in `DIR` to an input elsewhere is refused too" in docs
