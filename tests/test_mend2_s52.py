@@ -372,3 +372,22 @@ def test_a_link_to_an_input_at_an_outputs_name_is_refused_as_the_docs_say(tmp_pa
     assert f"is the input {scenario}" in done.output
     docs = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
     assert "a link (symbolic or hard) in `DIR` to an input elsewhere is refused too" in docs
+
+
+def test_an_input_in_the_output_folder_under_a_name_no_output_uses_still_runs(tmp_path):
+    """N7 (a missing test): the inputs rule refuses only an input at a name the command writes or
+    the manifest lists; one kept in the folder under another name runs, and is left as it was."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    scenario = out / "my_scenario.yaml"
+    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", scenario)
+    before = scenario.read_bytes()
+    done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(out), "--no-plots"])
+    assert done.exit_code == 0, done.output
+    assert (out / "summary.csv").is_file() and scenario.read_bytes() == before
