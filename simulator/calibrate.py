@@ -440,12 +440,28 @@ def _refuse_missing_columns(header: list[str], source: str) -> None:
     ...         print(exc)
     r.csv: missing column(s): material, value (need date, quantity, region, material, value)
     r.csv: is not a record: its first line names none of a record's columns (date, quantity, region, material, value)
+
+    A record that names them in another way is told how to mend it: separated by ``;`` or tabs
+    (a spreadsheet's export in some locales), or not in lower case.
+
+    >>> for header in (["date;quantity;region;material;value"], ["DATE", "Quantity", "region", "material", "value"]):
+    ...     try:
+    ...         _refuse_missing_columns(header, "r.csv")
+    ...     except InputError as exc:
+    ...         print(exc)
+    r.csv: its columns are separated by ';': save it with commas (date, quantity, region, material, value)
+    r.csv: column names are lower case: write date, quantity (need date, quantity, region, material, value)
     """
     missing = [column for column in REQUIRED if column not in header]
+    need = ", ".join(REQUIRED)
+    if missing and set(missing) <= {name.lower() for name in header}:
+        raise InputError(f"column names are lower case: write {', '.join(missing)} (need {need})", source)
     if len(missing) == len(REQUIRED):
-        raise InputError(
-            f"is not a record: its first line names none of a record's columns ({', '.join(REQUIRED)})", source
-        )
+        line = ",".join(header)
+        for separator, named in ((";", "';'"), ("\t", "tabs")):
+            if set(REQUIRED) <= {name.strip().strip('"').lower() for name in line.split(separator)}:
+                raise InputError(f"its columns are separated by {named}: save it with commas ({need})", source)
+        raise InputError(f"is not a record: its first line names none of a record's columns ({need})", source)
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
 
@@ -460,12 +476,19 @@ def _at_most(problems: list[Problem]) -> list[Problem]:
     >>> rows = [Problem(f"row {k}.date", "outside the horizon") for k in range(2, 40)]
     >>> [p.render("r.csv") for p in _at_most(rows)[-2:]]
     ['r.csv: row 11.date: outside the horizon', 'r.csv: and 28 more problem(s), in rows 12 to 39']
+
+    When some of them are not a row's, the rows are said of those that are:
+
+    >>> _at_most([*rows, Problem("price.world", "no such series")])[-1].render("r.csv")
+    'r.csv: and 29 more problem(s), 28 of them in rows 12 to 39'
     """
     if len(problems) <= PROBLEMS_SHOWN:
         return problems
     hidden = problems[PROBLEMS_SHOWN:]
     rows = [int(found.group(1)) for p in hidden if (found := re.match(r"row (\d+)\b", p.path))]
-    where = f", in rows {min(rows)} to {max(rows)}" if len(set(rows)) > 1 else f", in row {rows[0]}" if rows else ""
+    where = f"in rows {min(rows)} to {max(rows)}" if len(set(rows)) > 1 else f"in row {rows[0]}" if rows else ""
+    if where:
+        where = f", {where}" if len(rows) == len(hidden) else f", {len(rows)} of them {where}"
     return [*problems[:PROBLEMS_SHOWN], Problem("", f"and {len(hidden)} more problem(s){where}")]
 
 

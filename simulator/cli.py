@@ -234,7 +234,11 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = debug
     # Matplotlib's own notes (a config folder it could not make under a read-only HOME, so a
     # temporary one; a missing font) are not the command's output: stderr carries only ours.
-    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    # The level is put back when the command ends: main() called in a process that goes on (a
+    # notebook, a test) leaves Matplotlib's logging as its caller had it.
+    logger = logging.getLogger("matplotlib")
+    ctx.call_on_close(functools.partial(logger.setLevel, logger.level))
+    logger.setLevel(logging.ERROR)
 
 
 def _overrides(assignments: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -260,6 +264,14 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     if seed is not None:
         overrides.append(("seed", seed))
     return validate_overridden(load_raw(path, overrides), path, overrides)
+
+
+def _report_files(scenario: str, baseline: str | None, explorer: str | None, record: str | None) -> list[str]:
+    """The files a report reads, never written or removed (``run --report`` and ``report`` alike).
+
+    The scenario, ``--compare``, ``--explorer`` and ``--record``, as given.
+    """
+    return [p for p in (scenario, baseline, explorer, record) if p]
 
 
 def _report_inputs(
@@ -421,7 +433,7 @@ def run(
     will_write = run_files(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
-    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]  # as report's: never written
+    inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     with open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
@@ -529,7 +541,7 @@ def report(
 
     record = report_record(record_file, loaded)
     check_writable(path.parent)
-    inputs = [p for p in (scenario, baseline_path, explorer_page, record_file) if p]
+    inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
     result = simulate(loaded)
     baseline = simulate(base) if base is not None else None
@@ -862,37 +874,41 @@ def explore(
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
 
-    if workers and dask_address:
-        raise InputError("give --workers or --dask, not both")
-    parsed = []
-    for text in axes:
-        try:
-            parsed.append(parse_axis(text, EXPLORER_MAX_POINTS))
-        except InputError as exc:  # the sweep's parser names --grid and advises --max-points, which explore has not
-            raise InputError([_as_axis(p) for p in exc.problems], exc.source) from None
-    raw = load_raw(scenario)
-    spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
-    n_workers = workers or default_workers()
-    planned = plan_grid(raw, scenario, spec, n_workers)
-    if runs > 1 and not may_be_random(planned):
-        click.echo(f"note: {scenario} has no random inputs, so its runs are all alike; exploring 1 run", err=True)
-        spec = dataclasses.replace(spec, runs=1)
+    # all of it, the write check and the reading of the scenario too: a signal anywhere says so and exits 130/143
+    with _signals_stop(ctx):
+        if workers and dask_address:
+            raise InputError("give --workers or --dask, not both")
+        parsed = []
+        for text in axes:
+            try:
+                parsed.append(parse_axis(text, EXPLORER_MAX_POINTS))
+            except InputError as exc:  # the sweep's parser names --grid and advises --max-points, which explore has not
+                raise InputError([_as_axis(p) for p in exc.problems], exc.source) from None
+        raw = load_raw(scenario)
+        spec = SweepSpec(tuple(parsed), runs=runs, seed=seed, fixed=tuple(_overrides(assignments)))
+        n_workers = workers or default_workers()
         planned = plan_grid(raw, scenario, spec, n_workers)
-    path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
-    check_writable(path.parent)
-    refuse_to_replace(path, [scenario], page=True)
-    with _signals_stop(ctx), _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-        if client is not None:
-            n_workers = len(client.scheduler_info()["workers"])
+        if runs > 1 and not may_be_random(planned):
+            click.echo(f"note: {scenario} has no random inputs, so its runs are all alike; exploring 1 run", err=True)
+            spec = dataclasses.replace(spec, runs=1)
             planned = plan_grid(raw, scenario, spec, n_workers)
-        with _progress(planned.n_runs) as advance, _errors_stop(ctx, path.parent):
-            grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
-    page = render(grid)
-    write_page(page.html, path, [scenario])
-    size_mb = len(page.html.encode()) / 1e6
-    window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
-    points = len(planned.points)
-    click.echo(f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}")
+        path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
+        check_writable(path.parent)
+        refuse_to_replace(path, [scenario], page=True)
+        with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
+            if client is not None:
+                n_workers = len(client.scheduler_info()["workers"])
+                planned = plan_grid(raw, scenario, spec, n_workers)
+            with _progress(planned.n_runs) as advance, _errors_stop(ctx, path.parent):
+                grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
+        page = render(grid)
+        write_page(page.html, path, [scenario])
+        size_mb = len(page.html.encode()) / 1e6
+        window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
+        points = len(planned.points)
+        click.echo(
+            f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}"
+        )
 
 
 @main.command()
@@ -1185,6 +1201,9 @@ def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
             f"draw the figures with: stockpile plot-sweep {folder}",
             err=True,
         )
+        return
+    if not (folder / CHUNK_DIR).is_dir():  # stopped before its first chunk's folder was made (reading the scenario)
+        click.echo(f"sweep {why}: nothing written", err=True)
         return
     chunks = count_finished(folder / CHUNK_DIR)
     click.echo(
@@ -1540,6 +1559,7 @@ def check(
     from simulator import gate
     from simulator.gate import formats
     from simulator.gate.run import no_folder_report, no_local_folder
+    from simulator.interrupt import interruptible
     from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_append, refuse_to_replace, write_file
@@ -1600,12 +1620,15 @@ def check(
             inputs = _check_inputs(paths, baselines, tolerances)
             # Every file option is refused before any work and before any file is written; each
             # refusal names the option (or the variable) and the file, which is left as it was.
-            for option, path in (("--junit", junit_file), (summary_option, summary)):
-                if path is not None and not path.strip():  # "" would write nothing and say nothing
-                    raise InputError(f"{option} needs a file path, not an empty one")
-                if path:
-                    with _naming(option):
-                        check_writable(Path(path).parent)
+            # The write check runs with the signal handlers in place (interruptible), under which
+            # it holds a signal back until its file and folders are gone (check_writable).
+            with interruptible():
+                for option, path in (("--junit", junit_file), (summary_option, summary)):
+                    if path is not None and not path.strip():  # "" would write nothing and say nothing
+                        raise InputError(f"{option} needs a file path, not an empty one")
+                    if path:
+                        with _naming(option):
+                            check_writable(Path(path).parent)
             if junit_file:  # replaced whole, and only a JUnit report stockpile check wrote (as report -o a page)
                 with _naming("--junit"):
                     refuse_to_replace(Path(junit_file), inputs, mark=formats.JUNIT)
@@ -1635,7 +1658,8 @@ def check(
                 with _naming(summary_option):
                     formats.append_file(Path(summary), formats.markdown(report, quiet))
     except KeyboardInterrupt as exc:
-        signal_name, code = ("SIGTERM", 143) if isinstance(exc, _Terminated) else ("Ctrl-C", 130)
+        terminated = isinstance(exc, _Terminated) or getattr(exc, "signum", None) == signal.SIGTERM
+        signal_name, code = ("SIGTERM", 143) if terminated else ("Ctrl-C", 130)
         what = "baseline(s) written or unchanged" if update else "scenario(s) checked; no report written"
         click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {len(done)} {what}")
         ctx.exit(code)

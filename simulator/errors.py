@@ -160,6 +160,20 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def first_and_more(items: Iterable[str], shown: int | None) -> str:
+    """``items`` joined by commas: the first ``shown`` (None: all), then how many more.
+
+    The one way messages, notes and reprs name a list that may be long.
+
+    >>> first_and_more(["japan", "eu"], 8), first_and_more(map(str, range(10)), 3)
+    ('japan, eu', '0, 1, 2 and 7 more')
+    """
+    items = list(items)
+    kept = items if shown is None else items[:shown]
+    more = len(items) - len(kept)
+    return ", ".join(kept) + (f" and {more} more" if more else "")
+
+
 def plain(text: Any, one_line: bool = False) -> str:
     r"""``text`` without ANSI escapes and control characters (newlines and tabs kept unless ``one_line``).
 

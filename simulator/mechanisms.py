@@ -164,8 +164,9 @@ MECHANISMS: tuple[Mechanism, ...] = (
         9,
         "IEA ESS",
         "the IEA emergency sharing system",
-        "the IEA Emergency Sharing System by the IEP's arithmetic, a member's supply measured as what its stock "
-        "can give (so a member an embargo hits can become the donor): once the group (or one member) loses 7% "
+        "the IEA Emergency Sharing System by the IEP's arithmetic, supply measured as what a member drew from its "
+        "commercial stock today (so a member an embargo hits can become the donor): once the group (or one member) "
+        "loses 7% "
         "of its supply, every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in "
         "proportion to its reserve commitment, and members supplied above their supply right pass supplies to "
         "those below it",

@@ -24,7 +24,14 @@ from simulator.scenario import scenario_hash
 
 
 def check_writable(folder: Path) -> None:
-    """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind."""
+    """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind.
+
+    Nothing is left behind on a signal either, but only while the command's handlers are in
+    place (:func:`simulator.interrupt.interruptible`, as every CLI command that writes calls
+    it): the check then holds SIGINT and SIGTERM back until its file and the folders it made
+    are gone. Under the Python API no handler is installed, so a Ctrl-C there is Python's
+    own KeyboardInterrupt, raised at once: the check's file or folders may stay (best effort).
+    """
     try:
         with shielded():  # a signal cannot leave the check's file or folders behind
             created = create_folders(folder)

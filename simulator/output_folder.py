@@ -18,7 +18,7 @@ Every command that writes into a folder ``DIR`` (``run``, ``sweep``, ``compare``
   is the tool's too, known by its mark (:func:`is_page`): a command writing that name
   replaces it (and lists it); one that does not write it leaves it, unlisted, as it
   leaves every other file. Other files are never touched. Nor are the command's own
-  inputs (its scenario, ``--record``, ``--compare``, ``--spec``) when they sit in the
+  inputs (its scenario, ``--record``, ``--compare``, ``--explorer``, ``--spec``) when they sit in the
   folder under a name it writes or the manifest lists: refused (exit 2) before any
   work, forced or not, as the single files are (:func:`refuse_inputs`).
 - **One command's output.** The manifest records the command that wrote the folder
@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Problem, plain, setting
+from simulator.errors import InputError, Problem, first_and_more, plain, setting
 from simulator.interrupt import shielded
 from simulator.version import __version__
 
@@ -393,7 +393,9 @@ class OutputFolder:
         Those are ``names``, the manifest and every file it lists (an earlier output's file
         that the new one does not write is removed). The rule is :func:`refuse_inputs`, the
         single files' own; ``--force`` does not override it: it is about files not the
-        tool's, never the command's own inputs.
+        tool's, never the command's own inputs. Deliberately conservative: a link at one of
+        these names (symbolic or hard) to an input elsewhere is refused too, the same file by
+        another name, though writing would replace only the name and keep the input.
         """
         for name in sorted({*names, MANIFEST, *self.owned}):
             refuse_inputs(self.path / name, self.inputs, "folder")
@@ -538,10 +540,7 @@ def removed_note(out: OutputFolder) -> str | None:
     """
     if not out.removed:
         return None
-    shown = ", ".join(plain(name, one_line=True) for name in out.removed[:REMOVED_NAMED])
-    more = len(out.removed) - REMOVED_NAMED
-    if more > 0:
-        shown += f" and {more} more"
+    shown = first_and_more((plain(name, one_line=True) for name in out.removed), REMOVED_NAMED)
     this = {"run": "this run", "sweep": "this sweep", None: "this command"}.get(out.command, f"stockpile {out.command}")
     return f"{out.path}/: replaced the earlier output; removed its files {this} does not write: {shown}"
 
@@ -571,7 +570,7 @@ def open_folder(
     unless ``force``. So it is if the manifest names a ``command`` other than
     ``command`` (:meth:`OutputFolder.refuse_other_command`), which the new manifest
     records. If one of the files it may write or remove is one of the command's
-    ``inputs`` (its scenario, ``--record``, ``--compare``, ``--spec``: the same file by any
+    ``inputs`` (its scenario, ``--record``, ``--compare``, ``--explorer``, ``--spec``: the same file by any
     name), it is refused first, forced or not (:meth:`OutputFolder.refuse_inputs_in`).
     Staging folders left by a killed command (marked: :func:`is_stage`) are removed. Folders this call
     created are removed again if the command leaves them empty.

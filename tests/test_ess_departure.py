@@ -1,6 +1,6 @@
 """The IEP rule's departure that docs/release-rules.md quotes ("Where it departs from the IEP").
 
-``iea_ess`` counts as a member's supply what its commercial stock can give today, where the
+``iea_ess`` counts as a member's supply what it drew from its commercial stock today, where the
 IEP counts production and net imports (Art. 7(2), (3)). With the 2010 halt to Japan
 extended through 2011, its cargo lost and none leaking, Japan therefore counts as supplied
 while its stock lasts: once the EU's stock has run out (7 Feb 2011, day 221) Japan, the

@@ -106,7 +106,11 @@ def test_no_matplotlib_warning_when_its_folder_cannot_be_made(tmp_path, env):
 
 
 def test_a_writable_mplconfigdir_is_the_one_used(tmp_path):
-    """The user's own writable MPLCONFIGDIR is never replaced: Matplotlib keeps its font cache there."""
+    """Guard: the user's own writable MPLCONFIGDIR stays the one Matplotlib uses (its font cache is there).
+
+    No project code touches MPLCONFIGDIR (0b5ba46 removed the code that set a folder of its own);
+    this fails if such code comes back and replaces the user's folder.
+    """
     mine = tmp_path / "mpl"
     done = stockpile_with({"MPLCONFIGDIR": str(mine)}, "run", SCENARIO, "-o", tmp_path / "out")
     assert done.returncode == 0 and done.stderr == "", done.stderr

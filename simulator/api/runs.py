@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulator.api.inputs import (
+    DATA_SOURCE,
     Overrides,
     ScenarioLike,
     assignments,
@@ -96,6 +97,9 @@ class RunResult:
         The ``set`` changes (and seed) the run was made with, as the report lists them: a tuple of
         ``simulator.scenario.changes.Change`` (``path``, ``value``, and ``was``: the value in the file); empty
         without changes.
+    source : str | None
+        The scenario file read (a path, or a bare name's file), which ``write`` never writes over nor
+        removes, as ``stockpile run`` does not; None when the scenario was given as data.
     """
 
     scenario: Scenario
@@ -115,6 +119,7 @@ class RunResult:
     result: Result
     data: dict[str, Any] | None = None
     changes: tuple[Change, ...] = ()
+    source: str | None = None
 
     def __repr__(self) -> str:
         from simulator.console import total_text
@@ -184,7 +189,7 @@ class RunResult:
 
             refusal = "record: needs report=True (the record is set against the run in the report)"
             found = report_record(_record_path(record), self.scenario, report, refusal)
-        inputs = [found.source] if found is not None else []
+        inputs = [p for p in (self.source, found.source if found is not None else None) if p is not None]
         return _write_files(
             folder,
             self.scenario,
@@ -252,8 +257,10 @@ def _write_files(
     return result, paths
 
 
-def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = ()) -> RunResult:
-    """Typed tables, metrics and units of a model result."""
+def _run_result(
+    result: Result, data: dict[str, Any] | None = None, changes: tuple[Change, ...] = (), source: str | None = None
+) -> RunResult:
+    """Typed tables, metrics and units of a model result (``source``: the scenario file read, if one was)."""
     tables = {name: typed(getattr(result, name), name) for name in TABLES}
     units: dict[str, str] = {}
     for frame in tables.values():
@@ -261,7 +268,15 @@ def _run_result(result: Result, data: dict[str, Any] | None = None, changes: tup
     metrics = typed_metrics(result.metrics)
     units.update({name: q.unit for name in metrics if (q := quantity_of(name)) is not None})
     return RunResult(
-        result.scenario, result.seed, **tables, metrics=metrics, units=units, result=result, data=data, changes=changes
+        result.scenario,
+        result.seed,
+        **tables,
+        metrics=metrics,
+        units=units,
+        result=result,
+        data=data,
+        changes=changes,
+        source=source,
     )
 
 
@@ -331,15 +346,15 @@ def run(
     loaded = load(scenario, pairs)
     changes = tuple(changes_of(raw_data(scenario, [])[0], pairs)) if pairs else ()
     warn_rescaled(changes, loaded.source)
+    inputs = files_read(loaded.source)  # never written or removed
     if folder is None:
         result = simulate(loaded.scenario)
     else:
         make = functools.partial(simulate, loaded.scenario)  # called once the folder is known to be ours
-        inputs = [loaded.source] if _is_path(scenario) else []  # the file read: never written or removed
         result, _ = _write_files(
             folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force, inputs=inputs
         )
-    return _run_result(result, loaded.data, changes)
+    return _run_result(result, loaded.data, changes, *inputs)
 
 
 @python_words
@@ -471,15 +486,14 @@ def report(
     check_drawable(loaded.scenario, loaded.source)
     changes = changes_of(raw_data(scenario, [])[0], pairs)
     warn_rescaled(changes, loaded.source)
-    inputs = [loaded.source] if _is_path(scenario) else []  # the file read, a bare name resolved
+    inputs = files_read(loaded.source)  # a bare name resolved
     base = None
     if compare is not None:
         data, source = raw_data(compare, [])
         base, changes = with_changes(data, changes, source)
         if problem := comparison_problem(loaded.scenario, base):
             raise InputError(f"compare: {problem}", source)
-        if _is_path(compare):
-            inputs.append(source)
+        inputs += files_read(source)
     if page is not None:
         inputs.append(page)
     from simulator.report.record import report_record
@@ -496,6 +510,9 @@ def report(
     return write_report(result, target, baseline=baseline, changes=changes, explorer=link, inputs=inputs, record=found)
 
 
-def _is_path(scenario: ScenarioLike | None) -> bool:
-    """A scenario given as a file path or a bare name (read from a file), not as data."""
-    return isinstance(scenario, str | os.PathLike)
+def files_read(*sources: str) -> list[str]:
+    """Of ``sources`` (a loaded scenario's ``source``), the files read: not scenario data given as such.
+
+    The one test of the API's functions for the inputs an output never writes over or removes.
+    """
+    return [source for source in sources if source != DATA_SOURCE]

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from simulator.api.inputs import (
-    DATA_SOURCE,
     Overrides,
     ScenarioLike,
     assignments,
@@ -28,6 +27,7 @@ from simulator.api.inputs import (
     whole,
     yaml_value,
 )
+from simulator.api.runs import files_read
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
@@ -279,7 +279,7 @@ def sweep(
     if folder is None:
         table, unchanged = _in_memory(planned, n_workers, client), None
     else:
-        inputs = [source] if source != DATA_SOURCE else []  # a file read (not data): never written or removed
+        inputs = files_read(source)  # never written or removed
         table, unchanged = _to_files(planned, folder, n_workers, client, force, plots, inputs)
     for text in closing_notes(planned, table, folder is not None and plots, unchanged):  # as the CLI's notes
         warn_user(text)

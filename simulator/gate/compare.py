@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, plain
+from simulator.errors import InputError, first_and_more, plain
 from simulator.gate.baseline import (
     CURVES,
     DIGEST,
@@ -834,13 +834,9 @@ def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option
         places, read = [], []
     where = ""
     if places:
-        hidden = len(places) - EDITED_SHOWN
-        where = "; it differs from this run at " + ", ".join(places[:EDITED_SHOWN])
-        where += f" and {hidden} more" if hidden > 0 else ""
+        where = "; it differs from this run at " + first_and_more(places, EDITED_SHOWN)
     if places and read:  # the scenario's edit moved numbers too: a difference need not be the baseline's edit
-        parts = ", ".join(read[:EDITED_SHOWN]) + (
-            f" and {len(read) - EDITED_SHOWN} more" if len(read) > EDITED_SHOWN else ""
-        )
+        parts = first_and_more(read, EDITED_SHOWN)
         where += f" (the scenario changed since its baseline too, at {parts}: not every difference is the edit)"
     return (
         f"{exc.render()}{where}: restore it from version control, or rewrite it with "

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import InputError, plain
+from simulator.errors import InputError, first_and_more, plain
 from simulator.output_folder import Mark, create_folders
 from simulator.quantities import DAY_METRICS, NEVER, none_word
 
@@ -375,9 +375,7 @@ def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
     Up to ``most`` parts are named (None: all), then how many more.
     """
     parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
-    shown = parts if most is None else parts[:most]
-    hidden = len(parts) - len(shown)
-    details = [", ".join(shown) + (f" and {hidden} more" if hidden else "")] if parts else []
+    details = [first_and_more(parts, most)] if parts else []
     if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
         details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
     return details

@@ -81,7 +81,9 @@ def iea_ess(
     trigger_loss_share: Array | float = 0.07,
     selective_loss_share: Array | float = 0.07,
 ) -> EssSharing:
-    """Share a supply loss by the IEP's rules (see the module docstring).
+    """Share a supply loss by the IEP's arithmetic (module docstring).
+
+    Supply is measured as what a member drew from its commercial stock today (``supply_t``).
 
     Parameters
     ----------

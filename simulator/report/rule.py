@@ -205,9 +205,10 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
                 f"by {percent(e.restraint)} ({percent(e.higher_restraint)} from a group loss of "
                 f"{percent(e.higher_loss_share)}), draw stock by their reserve commitments and pass supplies to "
                 "members below their supply right. This follows the IEP's arithmetic, with supply measured as what "
-                "a member's commercial stock gives rather than the arrivals the IEP counts: a member cut off counts "
-                "as supplied while its stock lasts, so under an embargo on one member it can pass supplies on where "
-                "under the IEP it would receive (docs/release-rules.md, “Where it departs from the IEP”)."
+                "a member drew from its commercial stock today rather than the arrivals the IEP counts: a member cut "
+                "off counts as supplied while its stock lasts, so under an embargo on one member it can pass "
+                "supplies on where under the IEP it would receive (docs/release-rules.md, “Where it departs from "
+                "the IEP”)."
             )
         )
     if mechanism.shares_as == "need_with_restraint":

@@ -31,8 +31,16 @@ from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note, two_figures
 from simulator.results import Result
+from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end
-from simulator.scenario.schema import UncertainLogNormal, UncertainTriangular, UncertainUniform, UncertainValues
+from simulator.scenario.schema import (
+    DRAWN_FIELDS,
+    RANDOM_TYPES,
+    UncertainLogNormal,
+    UncertainTriangular,
+    UncertainUniform,
+    UncertainValues,
+)
 from simulator.scenario.uncertain import Input, inputs_of
 from simulator.sensitivity.figures import number_text
 from simulator.sensitivity.intervals import (
@@ -57,6 +65,7 @@ from simulator.sensitivity.intervals import (
     unlike_tonnes_added,
 )
 from simulator.sweep.columns import metric_title
+from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND
 from simulator.workbook import Unit, parameter_unit
 
@@ -127,7 +136,9 @@ def _written_numbers(value: Any, path: str) -> list[str]:
     """The paths under ``value`` (a scenario model) of the numbers and dates the scenario writes, in its order.
 
     Only fields the scenario set (pydantic's ``model_fields_set``: a default it leaves is not its input), into
-    models and mappings; a flag (bool), text, a list or a drawn distribution is no number held.
+    models and mappings; a flag (bool), text or a list is no number held. A distribution's parameters
+    are numbers it writes (a shock's ``start.low``): the value drawn from them in every run is not held,
+    and the row says so (:func:`_drawn_values`).
     """
     from pydantic import BaseModel
 
@@ -150,18 +161,31 @@ def held_fixed(scenario: Any) -> list[str]:
     no ``uncertain:`` path names (itself or a path above it). A rule, not a list: what a
     calibration fitted without a sampled range, such as the replay's price adjustment time and
     risk memory, is among them, and so is any input a later edit leaves out of ``uncertain:``.
-    The regions' and suppliers' figures are held too, but are not listed (they are many).
+    The regions', suppliers', materials' and the agreement's figures are held too, but are not listed
+    (they are many).
     """
-    sampled = [u.path for u in scenario.uncertain]
+    data = canonical_data(scenario)  # a shock given by position (shocks.5.severity) is matched by its id
+    sampled = [named_path(u.path, data) for u in scenario.uncertain]
 
     def drawn(path: str) -> bool:
-        return any(path == p or path.startswith(f"{p}.") for p in sampled)
+        return any(overlap(path, p) in ("is", "lies inside") for p in sampled)
 
     paths = [p for m, spec in scenario.market.items() for p in _written_numbers(spec, f"market.{m}")]
     for shock in scenario.shocks:
         fields = [n for n in type(shock).model_fields if n in shock.model_fields_set and n not in SHOCK_WORDS]
         paths += [p for n in fields for p in _written_numbers(getattr(shock, n), f"shocks.{shock.id}.{n}")]
     return [p for p in paths if not drawn(p)]
+
+
+def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
+    """The shocks' values drawn in every run (``shocks.<id>.start``) whose distribution has a parameter in ``held``."""
+    draws = [
+        f"shocks.{shock.id}.{name}"
+        for shock in scenario.shocks
+        for name in DRAWN_FIELDS
+        if isinstance(getattr(shock, name, None), RANDOM_TYPES)
+    ]
+    return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
 
 
 def _held_fixed_row(scenario: Any) -> str:
@@ -178,15 +202,22 @@ def _held_fixed_row(scenario: Any) -> str:
         f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
         for owner, fields in groups.items()
     )
+    draws = _drawn_values(scenario, held)
+    drawn = (
+        f" Of {join_words([f'<code>{escape(d)}</code>' for d in draws])}, drawn in every run, only the "
+        "parameters listed are held, not the draws."
+        if draws
+        else ""
+    )
     return (
         '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
         f"({plural(len(held), 'input')}):<br>{listed}</td>"
         '<td class="text" data-label="Value used">as written</td>'
         '<td class="text" data-label="Range">none: not sampled</td>'
         '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
-        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019 "
-        "and suppliers\u2019 figures it does not list are held too). The samples\u2019 spread leaves out what "
-        "these would add.</td></tr>"
+        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019, "
+        "suppliers\u2019, materials\u2019 and the agreement\u2019s figures it does not list are held too). "
+        f"The samples\u2019 spread leaves out what these would add.{drawn}</td></tr>"
     )
 
 

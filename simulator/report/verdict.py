@@ -546,10 +546,15 @@ One run at the values the scenario writes, which are not the centres of their ra
 sit at an end of theirs): "as written", as the *How sure are these figures?* table heads
 that run's column, not "at the central values".
 """
+ONE_RUN_CHANGED = "In the scenario as changed for this run"
+""":data:`ONE_RUN` for a run with ``--set`` changes, which the page lists above the verdict
+("Changed for this run"): the run is not at the values the scenario writes."""
 
 
-def one_run_headline(run: Run, answer: str) -> str:
+def one_run_headline(run: Run, answer: str, changed: bool = False) -> str:
     """The headline ``answer``, led by :data:`ONE_RUN` when the scenario declares uncertain inputs.
+
+    With ``--set`` changes (``changed``), led by :data:`ONE_RUN_CHANGED` instead.
 
     A replay's answer ("not needed in tonnes", "a close call") holds at the values the scenario
     sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the
@@ -561,7 +566,8 @@ def one_run_headline(run: Run, answer: str) -> str:
     """
     if not run.result.scenario.uncertain:
         return answer
-    return f'<span class="one-run">{escape(ONE_RUN)}</span> \u2014 {in_sentence(answer)}'
+    lead = ONE_RUN_CHANGED if changed else ONE_RUN
+    return f'<span class="one-run">{escape(lead)}</span> \u2014 {in_sentence(answer)}'
 
 
 def robustness_line(run: Run, samples: Robustness | None, answer: str | None = None) -> str:
@@ -1293,7 +1299,7 @@ def verdict_section(
         '<section id="verdict" class="verdict">',
         f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
-        f'<p class="headline">{one_run_headline(run, headline(run, alone))}</p>',
+        f'<p class="headline">{one_run_headline(run, headline(run, alone), changed)}</p>',
     ]
     answer = headline_outcome(run, alone) if alone is not None and run.result.structure.member_names else None
     robust = robustness_line(run, samples, answer)  # beside the answer, on screen 1: not only in the section on inputs

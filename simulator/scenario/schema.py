@@ -40,6 +40,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from simulator import mechanisms
+from simulator.errors import first_and_more
 from simulator.quantities import ALL
 
 RESERVED_IDS = frozenset({ALL})
@@ -1173,14 +1174,8 @@ Uncertain = Annotated[
 
 
 def _listed(names: Iterable[str], shown: int = 8) -> str:
-    """Names for a repr: the first ``shown``, then how many more.
-
-    >>> _listed(["japan", "eu"]), _listed(map(str, range(10)), 3)
-    ('japan, eu', '0, 1, 2 and 7 more')
-    """
-    names = list(names)
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    """Names for a repr: the first ``shown`` (8), then how many more (:func:`simulator.errors.first_and_more`)."""
+    return first_and_more(names, shown)
 
 
 class Scenario(Model):
