@@ -28,12 +28,15 @@ SCENARIO = ROOT / "scenarios" / "long_embargo_6m.yaml"
 
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads the signal handlers from /proc")
 @pytest.mark.parametrize(
-    ("signum", "delay_s"), [(signal.SIGINT, 0.1), (signal.SIGTERM, 0.4)], ids=["SIGINT", "SIGTERM"]
+    ("signum", "delay_s"), [(signal.SIGINT, 0.0), (signal.SIGTERM, 0.05)], ids=["SIGINT", "SIGTERM"]
 )
 def test_report_stopped_by_a_signal_says_so_and_exits_128_plus_the_signal(tmp_path, signum, delay_s):
-    """As run, compare, sweep...: one line, exit 130 or 143, no page and no temporary file left
-    (the report's run and figures take over a second after the delays)."""
-    note = f"{signum.name} {delay_s:.3f} s after the command started"
+    """As run, compare, sweep...: one line, exit 130 or 143, no page and no temporary file left.
+
+    The signal goes as soon as the report's handlers are in (its imports, run and figures take
+    over a second more). On a machine so loaded that the report ends before the signal is
+    sent, the report must be whole, as the run's signal test allows."""
+    note = f"{signum.name} {delay_s:.3f} s after the command's handlers were in"
     page = tmp_path / "out" / "r.html"
     report = stockpile("report", SCENARIO, "-o", page)
     try:
@@ -44,7 +47,10 @@ def test_report_stopped_by_a_signal_says_so_and_exits_128_plus_the_signal(tmp_pa
     finally:
         if report.poll() is None:
             report.kill()
-    assert report.returncode == EXIT_CODES[signum], (note, stderr)
+    assert report.returncode in (0, EXIT_CODES[signum]), (note, stderr)
+    if report.returncode == 0:  # finished before the signal came
+        assert [p.name for p in page.parent.iterdir()] == ["r.html"] and stderr == "", note
+        return
     assert stderr.strip().splitlines() == [f"report interrupted by {signum.name}"], (note, stderr)
     assert not page.parent.exists() or list(page.parent.iterdir()) == [], note
 
