@@ -159,7 +159,8 @@ def interruptible() -> Iterator[None]:
     A signal still waiting for an import when the block ends is raised as it ends (the
     block's work is done, but the signal was sent while it ran), never after the handlers
     are restored; so is one Python swallowed in a weak reference's callback or a
-    ``__del__`` (:func:`_unraisable`), without its "Exception ignored" traceback.
+    ``__del__`` (:func:`_unraisable`), without its "Exception ignored" traceback, and one
+    raised in the block that code on the way caught and dropped (a bare ``except``).
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -180,8 +181,8 @@ def interruptible() -> Iterator[None]:
     finally:
         waiting = _put_back(previous)
         sys.unraisablehook = previous_hook
-    if waiting:
-        raise Interrupted(waiting[0])
+    if stopped := waiting or _raised:  # or raised and swallowed on the way (a library's bare except)
+        raise Interrupted(stopped[0])
 
 
 def _put_back(handlers: dict[int, Any]) -> list[int]:
