@@ -28,3 +28,35 @@ def test_run_result_write_refuses_its_scenario_after_the_working_folder_changes(
         result.write(".", plots=False, force=True)
     assert (folder / "summary.csv").read_bytes() == before
     assert "scenario file the run was read from" in " ".join(simulator.RunResult.write.__doc__.split())
+
+
+def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_section(tmp_path):
+    """M2: with --set, the headline said "as changed for this run" but the section *How sure are
+    these figures?* still named the run "as written": its column, the fan charts' captions and
+    legends, and the held-fixed row's value used. All now take run_words's words."""
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+    from simulator.report.verdict import AS_CHANGED, AS_WRITTEN, run_words
+
+    assert (run_words(False), run_words(True)) == (AS_WRITTEN, AS_CHANGED) == ("as written", "as changed for this run")
+
+    def page(*more: str) -> str:
+        out = tmp_path / f"r{len(more)}"
+        args = ["run", str(ROOT / "scenarios" / "embargo_2010.yaml"), "--report", "--no-plots"]
+        args += ["--uncertainty", "20", "--workers", "1", "-o", str(out), *more]
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0, done.output
+        return (out / "report.html").read_text()
+
+    written = page()
+    assert "<th>Figure</th><th>As written</th>" in written
+    assert 'data-label="Value used">as written</td>' in written  # the held-fixed row
+    assert written.count("dashed: the scenario as written.") == 2  # the two fan charts' captions
+    assert "scenario as written" in written.split("<svg", 1)[1]  # a fan chart's legend
+    changed = page("--set", "agreement.ratio.japan=0.3")
+    assert "as written" not in changed.lower()
+    assert "<th>Figure</th><th>As changed for this run</th>" in changed
+    assert 'data-label="Value used">as changed for this run</td>' in changed
+    assert changed.count("dashed: the scenario as changed for this run.") == 2
+    assert changed.split("<svg", 1)[1].count("scenario as changed for this run") >= 1  # a fan chart's legend
