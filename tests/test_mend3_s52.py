@@ -60,3 +60,24 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     assert 'data-label="Value used">as changed for this run</td>' in changed
     assert changed.count("dashed: the scenario as changed for this run.") == 2
     assert changed.split("<svg", 1)[1].count("scenario as changed for this run") >= 1  # a fan chart's legend
+
+
+@pytest.mark.parametrize("values", [("oxide", "magnet"), ("magnet", "oxide")])
+def test_the_sweeps_tonnes_note_names_every_reason_whatever_the_order_of_the_values(values):
+    """L1: Sweep.shortfall_adds gave the first combination's reason, so the note followed the order of
+    an axis's values. long_embargo_12m prices light rare earths at 12 USD/kg and heavy ones at 330
+    (330 > 2 x 12: priced far apart); NdFeB magnets count magnet. With tonnes_of=magnet the kinds
+    differ (magnet and oxide, which why_apart names first); with oxide all count oxide, but the
+    prices are still far apart. The grid holds both points whichever comes first, so both are named,
+    sorted."""
+    import warnings
+
+    from simulator.api.inputs import raw_data
+    from simulator.sweep.grid import Axis, SweepSpec
+    from simulator.sweep.runner import plan_sweep
+
+    raw, source = raw_data(str(ROOT / "scenarios" / "long_embargo_12m.yaml"), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sweep = plan_sweep(raw, source, SweepSpec((Axis("materials.ndfeb_magnets.tonnes_of", values),), runs=1))
+    assert sweep.shortfall_adds == "tonnes of magnet and tonnes of oxide, or tonnes of materials priced far apart"
