@@ -81,3 +81,53 @@ def test_the_sweeps_tonnes_note_names_every_reason_whatever_the_order_of_the_val
         warnings.simplefilter("ignore")
         sweep = plan_sweep(raw, source, SweepSpec((Axis("materials.ndfeb_magnets.tonnes_of", values),), runs=1))
     assert sweep.shortfall_adds == "tonnes of magnet and tonnes of oxide, or tonnes of materials priced far apart"
+
+
+CTRL_C_AFTER_PAGE = """
+import os, signal, sys
+
+import simulator.explore as explore
+
+if sys.argv[1] == "replace":  # just after the page is renamed into place, inside the write
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        real_replace(src, dst, *args, **kwargs)
+        if str(dst).endswith("e.html"):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    os.replace = replace
+else:  # once the page is written, as the command tells the size
+    real_write = explore.write_page
+
+    def write_page(*args, **kwargs):
+        real_write(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    explore.write_page = write_page
+from simulator.cli import main
+main(sys.argv[2:], prog_name="stockpile")
+"""
+
+
+@pytest.mark.parametrize("when", ["replace", "after"])
+def test_explore_interrupted_once_its_page_is_in_place_does_not_say_nothing_written(tmp_path, when):
+    """L2: a Ctrl-C after explore's page was renamed into place ended "explore interrupted by SIGINT:
+    nothing written" (exit 130) while the page was there. The write is now shielded and the message
+    names the page once it is in place."""
+    import subprocess
+    import sys
+
+    page = tmp_path / "e.html"
+    args = ["explore", "scenarios/long_embargo_6m.yaml", "--axis", "shocks.china_embargo.severity=0.5,1"]
+    child = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AFTER_PAGE, when, *args, "--workers", "1", "-o", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert child.returncode == 130, child.stderr
+    assert child.stderr.strip().splitlines()[-1] == f"explore interrupted by SIGINT: {page} written"
+    assert page.read_text().startswith("<!DOCTYPE html>") and page.read_text().rstrip().endswith("</html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.html"]  # no temporary file left
