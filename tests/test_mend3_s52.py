@@ -131,3 +131,42 @@ def test_explore_interrupted_once_its_page_is_in_place_does_not_say_nothing_writ
     assert child.stderr.strip().splitlines()[-1] == f"explore interrupted by SIGINT: {page} written"
     assert page.read_text().startswith("<!DOCTYPE html>") and page.read_text().rstrip().endswith("</html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.html"]  # no temporary file left
+
+
+def test_the_chunks_refusal_names_its_files_by_first_and_more(tmp_path):
+    """L4: checkpoints wrote its own "first five, N more" ("a, ..., e, 3 more"); it now names them
+    as every message does (simulator.errors.first_and_more): "a, ..., e and 3 more"."""
+    from simulator.sweep.checkpoints import CHUNK_DIR, _not_ours
+
+    chunks = tmp_path / CHUNK_DIR
+    chunks.mkdir()
+    for name in "abcdefgh":
+        (chunks / f"{name}.txt").write_text("mine")
+    said = _not_ours(chunks, tmp_path, True)
+    assert "(it holds a.txt, b.txt, c.txt, d.txt, e.txt and 3 more)" in said
+    (chunks / "h.txt").unlink()
+    (chunks / "g.txt").unlink()
+    (chunks / "f.txt").unlink()
+    assert "(it holds a.txt, b.txt, c.txt, d.txt, e.txt)" in _not_ours(chunks, tmp_path, True)  # as before
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        (3, "<code>f0</code>, <code>f1</code> and <code>f2</code>."),  # as before: join_words
+        (10, ", ".join(f"<code>f{i}</code>" for i in range(8)) + " and 2 more."),
+    ],
+)
+def test_the_comparison_names_the_fields_that_differ_by_first_and_more(monkeypatch, fields, words):
+    """L4: the report's comparison wrote its own "first eight and N more fields" (after join_words:
+    "..., f6 and f7 and 2 more fields"); it now takes first_and_more's words, with "and" before the
+    last of a list shown whole, as before."""
+    import simulator.report as report
+    from simulator.engine import simulate
+    from simulator.report.findings import Run
+    from simulator.scenario import load_scenario
+
+    result = simulate(load_scenario(ROOT / "scenarios" / "long_embargo_6m.yaml"))
+    monkeypatch.setattr(report, "differences", lambda a, b: [f"f{i}" for i in range(fields)])
+    section = report._comparison(Run.of(result), Run.of(result, "baseline"))
+    assert f"The two scenarios differ in {words}" in section

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from simulator.errors import InputError
+from simulator.errors import InputError, first_and_more
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.output_folder import write_file
@@ -165,10 +165,9 @@ def _comparison(run: Run, base: Run) -> str:
     result, baseline = run.result, base.result
     regions = [r for r in run.regions() if r in base.regions()]
     differ = differences(result.scenario, baseline.scenario)
-    parts = [_agreement_words(run, base) if p == "agreement" else f"<code>{escape(p)}</code>" for p in differ[:8]]
-    more = f" and {len(differ) - 8} more fields" if len(differ) > 8 else ""
+    parts = [_agreement_words(run, base) if p == "agreement" else f"<code>{escape(p)}</code>" for p in differ]
     what = (
-        f"The two scenarios differ in {join_words(parts)}{more}."
+        f"The two scenarios differ in {first_and_more(parts, 8, sentence=True)}."
         if differ
         else "The two scenarios describe the same world (only names, descriptions or assumptions differ)."
     )
