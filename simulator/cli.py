@@ -868,14 +868,22 @@ def explore(
 
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
+    from simulator.interrupt import shielded
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
 
+    written: list[Path] = []  # the page, once it is in place
+
+    def say(exc: Any) -> None:
+        click.echo(
+            f"{ctx.info_name} interrupted by {exc.name}: {written[0] if written else 'nothing'} written", err=True
+        )
+
     # all of it, the write check and the reading of the scenario too: a signal anywhere says so and exits 130/143
-    with _signals_stop(ctx):
+    with _signals_stop(ctx, say):
         if workers and dask_address:
             raise InputError("give --workers or --dask, not both")
         parsed = []
@@ -902,7 +910,9 @@ def explore(
             with _progress(planned.n_runs) as advance, _errors_stop(ctx, path.parent):
                 grid = run_grid(planned, workers=n_workers, client=client, progress=advance)
         page = render(grid)
-        write_page(page.html, path, [scenario])
+        with shielded():  # a signal as the page moves in waits: it is then told as written, not "nothing written"
+            write_page(page.html, path, [scenario])
+            written.append(path)
         size_mb = len(page.html.encode()) / 1e6
         window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
         points = len(planned.points)

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.names import join_words
+
 CONSOLE_PREFIX = "error: "
 """What starts every line of a bad-input message on the command line."""
 
@@ -160,17 +162,23 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def first_and_more(items: Iterable[str], shown: int | None) -> str:
+def first_and_more(items: Iterable[str], shown: int | None, *, sentence: bool = False) -> str:
     """``items`` joined by commas: the first ``shown`` (None: all), then how many more.
 
-    The one way messages, notes and reprs name a list that may be long.
+    The one way messages, notes and reprs name a list that may be long. With ``sentence`` (a
+    report's prose), a list shown whole joins its last two by "and", as
+    :func:`simulator.names.join_words` does.
 
     >>> first_and_more(["japan", "eu"], 8), first_and_more(map(str, range(10)), 3)
     ('japan, eu', '0, 1, 2 and 7 more')
+    >>> first_and_more(["a", "b", "c"], 8, sentence=True), first_and_more("abcd", 3, sentence=True)
+    ('a, b and c', 'a, b, c and 1 more')
     """
     items = list(items)
     kept = items if shown is None else items[:shown]
     more = len(items) - len(kept)
+    if sentence and not more:
+        return join_words(kept)
     return ", ".join(kept) + (f" and {more} more" if more else "")
 
 

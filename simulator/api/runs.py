@@ -98,8 +98,9 @@ class RunResult:
         ``simulator.scenario.changes.Change`` (``path``, ``value``, and ``was``: the value in the file); empty
         without changes.
     source : str | None
-        The scenario file read (a path, or a bare name's file), which ``write`` never writes over nor
-        removes, as ``stockpile run`` does not; None when the scenario was given as data.
+        The scenario file read (a path, or a bare name's file), made absolute when the run is made, which
+        ``write`` never writes over nor removes, as ``stockpile run`` does not, whatever the working
+        folder at the time; None when the scenario was given as data.
     """
 
     scenario: Scenario
@@ -156,6 +157,10 @@ class RunResult:
         record: str | os.PathLike[str] | None = None,
     ) -> list[Path]:
         """Write the files of ``stockpile run -o folder`` and return their paths.
+
+        It never writes over nor removes the scenario file the run was read from (``source``), whatever
+        the working folder is by then: a folder where an output would replace it is refused with an
+        ``InputError``, even with ``force``, as ``stockpile run`` refuses it.
 
         Parameters
         ----------
@@ -354,7 +359,8 @@ def run(
         result, _ = _write_files(
             folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force, inputs=inputs
         )
-    return _run_result(result, loaded.data, changes, *inputs)
+    # absolute now: a relative path would name another file once the working folder changes
+    return _run_result(result, loaded.data, changes, os.path.abspath(inputs[0]) if inputs else None)
 
 
 @python_words

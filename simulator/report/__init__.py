@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from simulator.errors import InputError
+from simulator.errors import InputError, first_and_more
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.output_folder import write_file
@@ -61,7 +61,7 @@ from simulator.report.rule import auction_results, no_release_note, rule_release
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
-from simulator.report.verdict import prices_apart, verdict_section
+from simulator.report.verdict import prices_apart, run_words, verdict_section
 from simulator.report.words import cap, join_words, percent, plural, price, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
@@ -165,10 +165,9 @@ def _comparison(run: Run, base: Run) -> str:
     result, baseline = run.result, base.result
     regions = [r for r in run.regions() if r in base.regions()]
     differ = differences(result.scenario, baseline.scenario)
-    parts = [_agreement_words(run, base) if p == "agreement" else f"<code>{escape(p)}</code>" for p in differ[:8]]
-    more = f" and {len(differ) - 8} more fields" if len(differ) > 8 else ""
+    parts = [_agreement_words(run, base) if p == "agreement" else f"<code>{escape(p)}</code>" for p in differ]
     what = (
-        f"The two scenarios differ in {join_words(parts)}{more}."
+        f"The two scenarios differ in {first_and_more(parts, 8, sentence=True)}."
         if differ
         else "The two scenarios describe the same world (only names, descriptions or assumptions differ)."
     )
@@ -467,6 +466,7 @@ def render_report(
     compared = against_record(result, record) if record is not None else None  # once: price line and section
     record_rows = None if compared is None or record is None else compared_rows(record, compared)
     title = f"Stockpile report: {run.name}"
+    changed = bool(changes)  # the verdict's headline and the uncertainty section name the run by it (run_words)
     out = [
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -481,7 +481,7 @@ def render_report(
             solo,
             apart,
             books,
-            bool(changes),
+            changed,
             samples_short_line(result, uncertainty, record),
             record_rows,
         ),
@@ -549,7 +549,7 @@ def render_report(
     out += [
         "</section>",
         ledger_section(result, run.names),
-        uncertainty_section(result, uncertainty),
+        uncertainty_section(result, uncertainty, run_words(changed)),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(run),
         "</section>",

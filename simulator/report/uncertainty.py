@@ -29,7 +29,7 @@ from simulator.metrics import anyone_short
 from simulator.names import Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
-from simulator.report.words import NBSP, bid_segment, join_words, plural, source_codes_note, two_figures
+from simulator.report.words import NBSP, bid_segment, cap, join_words, plural, source_codes_note, two_figures
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end
@@ -188,8 +188,11 @@ def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
     return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
 
 
-def _held_fixed_row(scenario: Any) -> str:
-    """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to."""
+def _held_fixed_row(scenario: Any, as_run: str = "as written") -> str:
+    """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to.
+
+    ``as_run``: the value used, as the page names the run (:func:`simulator.report.verdict.run_words`).
+    """
     held = held_fixed(scenario)
     if not held:
         return ""
@@ -212,7 +215,7 @@ def _held_fixed_row(scenario: Any) -> str:
     return (
         '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
         f"({plural(len(held), 'input')}):<br>{listed}</td>"
-        '<td class="text" data-label="Value used">as written</td>'
+        f'<td class="text" data-label="Value used">{as_run}</td>'
         '<td class="text" data-label="Range">none: not sampled</td>'
         '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
         "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019, "
@@ -221,7 +224,7 @@ def _held_fixed_row(scenario: Any) -> str:
     )
 
 
-def _inputs_table(result: Result) -> str:
+def _inputs_table(result: Result, as_run: str = "as written") -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     rows = "".join(
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
@@ -235,7 +238,7 @@ def _inputs_table(result: Result) -> str:
         '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
-        f"{_held_fixed_row(result.scenario)}</tbody></table></div>"
+        f"{_held_fixed_row(result.scenario, as_run)}</tbody></table></div>"
     )
 
 
@@ -1225,7 +1228,7 @@ def _columns_note(found: Uncertainty) -> str:
     )
 
 
-def _headline_table(result: Result, found: Uncertainty) -> str:
+def _headline_table(result: Result, found: Uncertainty, as_run: str = "as written") -> str:
     rows = []
     members = list(result.structure.member_names or [])
     for row in found.headlines.itertuples():
@@ -1258,7 +1261,8 @@ def _headline_table(result: Result, found: Uncertainty) -> str:
             f'<td>{interval}</td><td class="text">{named}</td></tr>'
         )
     return (
-        '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th><th>As written</th><th>Median</th>'
+        '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th>'
+        f"<th>{escape(cap(as_run))}</th><th>Median</th>"
         f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -1299,8 +1303,12 @@ FAN_CAPTIONS = {
 """What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
-def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
-    """The section's HTML (empty for a scenario that declares no uncertain inputs and no samples)."""
+def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str = "as written") -> str:
+    """The section's HTML (empty for a scenario that declares no uncertain inputs and no samples).
+
+    ``as_run``: how the section names the run the report is of, in its column, captions, legends and
+    held-fixed row: :func:`simulator.report.verdict.run_words`, as the headline names it.
+    """
     s = result.scenario
     if found is None:
         if not s.uncertain:
@@ -1312,7 +1320,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
                 "although each is uncertain within the range shown. For medians and 90% intervals of the headline "
                 "figures, with the inputs that drive them, run <code>stockpile run SCENARIO --uncertainty 200 "
                 "--report</code>; for their full attribution, <code>stockpile sensitivity SCENARIO</code>.</p>",
-                _inputs_table(result),
+                _inputs_table(result, as_run),
                 "</section>",
             ]
         )
@@ -1323,12 +1331,19 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
         from simulator.quantities import daily
 
         fig = fan_chart(
-            found, own, curve, s, triggers=trigger_lines(result), width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS
+            found,
+            own,
+            curve,
+            s,
+            triggers=trigger_lines(result),
+            width_in=REPORT_WIDTH_IN,
+            columns=REPORT_COLUMNS,
+            as_run=as_run,
         )
         figures.append(
             f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
-            f"{found.runs:,} samples, taken day by day; dashed: the scenario as written. "
+            f"{found.runs:,} samples, taken day by day; dashed: the scenario {escape(as_run)}. "
             f"{FAN_CAPTIONS.get(curve, '')}</figcaption></figure>"
         )
     return "\n".join(
@@ -1341,12 +1356,12 @@ def uncertainty_section(result: Result, found: Uncertainty | None) -> str:
             "correlation of 0.4 goes with about 16% of the variance of the ranks: the figure moves with the input, "
             "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
             "full.</p>",
-            _headline_table(result, found),
+            _headline_table(result, found, as_run),
             _unlike_tonnes_note(found),
             *figures,
             "<h3>Uncertain inputs</h3>",
             _columns_note(found),
-            _inputs_table(result),
+            _inputs_table(result, as_run),
             "</section>",
         ]
     )

@@ -539,14 +539,31 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-ONE_RUN = "In the scenario as written"
+AS_WRITTEN = "as written"
+"""How the page names the run the report is of, without ``--set`` changes: the scenario's own values."""
+AS_CHANGED = "as changed for this run"
+""":data:`AS_WRITTEN` for a run with ``--set`` changes, which the page lists above the verdict
+("Changed for this run")."""
+
+
+def run_words(changed: bool) -> str:
+    """How the page names the scenario the report ran: :data:`AS_CHANGED` with ``--set``, else :data:`AS_WRITTEN`.
+
+    The one choice of those words: the headline (:func:`one_run_headline`) and the *How sure are
+    these figures?* section (its run's column, the fan charts' captions and legends, the held-fixed
+    row) take them from here.
+    """
+    return AS_CHANGED if changed else AS_WRITTEN
+
+
+ONE_RUN = f"In the scenario {AS_WRITTEN}"
 """How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding.
 
 One run at the values the scenario writes, which are not the centres of their ranges (some
 sit at an end of theirs): "as written", as the *How sure are these figures?* table heads
 that run's column, not "at the central values".
 """
-ONE_RUN_CHANGED = "In the scenario as changed for this run"
+ONE_RUN_CHANGED = f"In the scenario {AS_CHANGED}"
 """:data:`ONE_RUN` for a run with ``--set`` changes, which the page lists above the verdict
 ("Changed for this run"): the run is not at the values the scenario writes."""
 
@@ -566,7 +583,7 @@ def one_run_headline(run: Run, answer: str, changed: bool = False) -> str:
     """
     if not run.result.scenario.uncertain:
         return answer
-    lead = ONE_RUN_CHANGED if changed else ONE_RUN
+    lead = f"In the scenario {run_words(changed)}"
     return f'<span class="one-run">{escape(lead)}</span> \u2014 {in_sentence(answer)}'
 
 

@@ -574,6 +574,7 @@ def fan_figure(
     triggers: Mapping[str, float] | None = None,
     width_in: float | None = None,
     columns: int | None = None,
+    as_run: str = "as written",
 ) -> Figure:
     """A fan chart of one daily curve: a panel per region and material, each on its own scale.
 
@@ -606,10 +607,13 @@ def fan_figure(
     days-of-cover figure does, on the same materials' panels
     (:func:`simulator.plots.trigger_lines`, drawn by its ``_trigger_line``). The x axis runs to the end of the horizon,
     its last tick the day after the last day, as in the run's figures.
+
+    ``as_run``: how the legend and notes name the scenario's own run (``scenario as written``);
+    a report run with ``--set`` passes :func:`simulator.report.verdict.run_words`'s "as changed for this run".
     """
     names = names or Names()
     horizon = own.shape[0]
-    flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent))}
+    flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent, as_run))}
     drawn = [r for r in range(len(regions)) if r not in flat] or list(range(len(regions)))
     cols = len(materials) if columns is None else max(1, min(len(materials), columns))
     blocks = -(-len(materials) // cols)
@@ -655,10 +659,10 @@ def fan_figure(
                 shown.setdefault((r, 0), (f"{name}: 5-95% (median 0 throughout)", patch))
             if written:
                 (dashed,) = ax.plot(days, mine, color=colour, lw=1.0, ls="--")
-                shown.setdefault((r, 1), (f"{name}: scenario as written", dashed))
-            zero = [w for w, drawn in (("median", median), ("as written", written)) if not drawn]
+                shown.setdefault((r, 1), (f"{name}: scenario {as_run}", dashed))
+            zero = [w for w, drawn in (("median", median), (as_run, written)) if not drawn]
             if not band and len(zero) == 2:
-                notes.append(f"{name}: band, median and as written 0 throughout")
+                notes.append(f"{name}: band, median and {as_run} 0 throughout")
             elif zero:
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
             if top is not None and (past := high > top).any():
@@ -730,7 +734,9 @@ _NOTHING = Line2D([], [], ls="")
 """A legend handle that draws nothing: the entry is a sentence."""
 
 
-def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None) -> str | None:
+def _flat_region(
+    bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None, as_run: str = "as written"
+) -> str | None:
     """Why every panel of region ``r`` would be empty, as the legend says it, or None when one has a curve.
 
     A panel is empty where the band, median and as-written curve are 0 every day, or where there
@@ -746,8 +752,8 @@ def _flat_region(bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: 
     if none.all():
         return "none (no demand) in every panel (not drawn)"
     if zero.all():
-        return "band, median and as written 0 throughout in every panel (not drawn)"
-    return "band, median and as written 0 throughout, or no demand, in every panel (not drawn)"
+        return f"band, median and {as_run} 0 throughout in every panel (not drawn)"
+    return f"band, median and {as_run} 0 throughout, or no demand, in every panel (not drawn)"
 
 
 NOTE_BOX_IN = 0.35

@@ -719,11 +719,12 @@ def fan_chart(
     triggers: Mapping[str, float] | None = None,
     width_in: float | None = None,
     columns: int | None = None,
+    as_run: str = "as written",
 ) -> Figure:
     """The fan chart of ``curve`` (a key of :data:`FAN_CURVES`) over ``found``'s samples.
 
-    ``scenario``'s own run (``own``: :func:`own_curves`) is dashed. ``stockpile run
-    --uncertainty`` writes it, and the report shows it.
+    ``scenario``'s own run (``own``: :func:`own_curves`) is dashed, named ``as_run`` in the legend.
+    ``stockpile run --uncertainty`` writes it, and the report shows it.
     """
     return fan_figure(
         found.bands[curve],
@@ -741,4 +742,5 @@ def fan_chart(
         triggers=triggers if curve == "days_of_cover" else None,  # the run's trigger (simulator.plots.trigger_lines)
         width_in=width_in,
         columns=columns,
+        as_run=as_run,
     )

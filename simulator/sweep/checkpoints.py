@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulator.errors import InputError, Problem, plain, setting
+from simulator.errors import InputError, Problem, first_and_more, plain, setting
 from simulator.output_folder import discard, put_back, read_manifest, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
@@ -171,8 +171,7 @@ def _not_ours(chunks_folder: Path, folder: Path, a_folder: bool) -> str:
     if not a_folder:
         return f"{CHUNK_DIR}: exists and was not made by stockpile; move it or choose another folder"
     held = foreign_entries(chunks_folder) or sorted(p.name for p in chunks_folder.iterdir())
-    shown = [plain(name, one_line=True) for name in held[:5]] + ([f"{len(held) - 5} more"] if len(held) > 5 else [])
-    names = ", ".join(shown)
+    names = first_and_more((plain(name, one_line=True) for name in held), 5)
     manifest = read_manifest(folder)
     if manifest is not None and manifest.get("command") == "sweep":
         them = "it" if len(held) == 1 else "them"

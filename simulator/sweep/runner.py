@@ -395,11 +395,13 @@ class Sweep:
     def shortfall_adds(self) -> str | None:
         """What the sweep's shortfall totals add where its materials' tonnes may not be added at some grid point.
 
-        :func:`simulator.scenario.tonnes.shortfall_adds` of the first scenario of :attr:`tonnes_rule` for which it
-        is not None (oxide and magnet, or prices far apart), else None: the same whatever the order of an axis's
-        values.
+        :func:`simulator.scenario.tonnes.shortfall_adds` over every scenario of :attr:`tonnes_rule`: each distinct
+        reason (oxide and magnet, or prices far apart) once, in sorted order, joined by ", or " where grid points
+        differ in it; None where no point has one. Decided from all combinations, so the same whatever the order
+        of an axis's values (not the first combination's reason).
         """
-        return next((adds for s in self.tonnes_rule.values() if (adds := shortfall_adds(s)) is not None), None)
+        found = sorted({adds for s in self.tonnes_rule.values() if (adds := shortfall_adds(s)) is not None})
+        return ", or ".join(found) or None
 
     def chunks(self) -> list[tuple[int, list[tuple[int, int, int]]]]:
         """The fixed cut of runs into chunks (index, runs), in run-id order."""
