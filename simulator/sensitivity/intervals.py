@@ -690,12 +690,13 @@ def write_uncertainty(
     stage: Path,
     figures: bool = True,
     triggers: Mapping[str, float] | None = None,
+    as_run: str = "as written",
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
     The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
     ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and
-    (with ``figures``) the fan charts.
+    (with ``figures``) the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
@@ -707,7 +708,7 @@ def write_uncertainty(
     if not figures:
         return
     for curve, name in FAN_CURVES.items():
-        fan_chart(found, own, curve, s, triggers=triggers).savefig(stage / name, dpi=110)
+        fan_chart(found, own, curve, s, triggers=triggers, as_run=as_run).savefig(stage / name, dpi=110)
 
 
 def fan_chart(
