@@ -460,7 +460,7 @@ def run(
                     from simulator.plots import trigger_lines
 
                     triggers = trigger_lines(res)
-                from simulator.report.verdict import run_words  # the report's words for the run: with --set, changed
+                from simulator.names import run_words  # the report's words for the run: with --set, changed
 
                 as_run = run_words(bool(changes))
                 write_uncertainty(found, own, stage, figures=not no_plots, triggers=triggers, as_run=as_run)

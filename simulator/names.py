@@ -197,3 +197,21 @@ class Names:
     def material_text(self, material: str) -> str:
         """The material inside a sentence: ``light rare earths``, ``NdFeB magnets``."""
         return in_sentence(self.material(material))
+
+
+AS_WRITTEN = "as written"
+"""How the report and the figures beside a run name the run, without ``--set`` changes: the scenario's own values."""
+AS_CHANGED = "as changed for this run"
+""":data:`AS_WRITTEN` for a run with ``--set`` changes, which the page lists above the verdict
+("Changed for this run")."""
+
+
+def run_words(changed: bool) -> str:
+    """How a run is named: :data:`AS_CHANGED` with ``--set`` changes, else :data:`AS_WRITTEN`.
+
+    The one choice of those words: the report's headline
+    (:func:`simulator.report.verdict.one_run_headline`), its *How sure are these figures?*
+    section (the run's column, the fan charts' captions and legends, the held-fixed row) and
+    the fan charts ``stockpile run --uncertainty`` writes take them from here.
+    """
+    return AS_CHANGED if changed else AS_WRITTEN

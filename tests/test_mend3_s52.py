@@ -37,7 +37,7 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     from click.testing import CliRunner
 
     from simulator.cli import main
-    from simulator.report.verdict import AS_CHANGED, AS_WRITTEN, run_words
+    from simulator.names import AS_CHANGED, AS_WRITTEN, run_words
 
     assert (run_words(False), run_words(True)) == (AS_WRITTEN, AS_CHANGED) == ("as written", "as changed for this run")
 

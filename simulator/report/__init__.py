@@ -26,6 +26,7 @@ from pathlib import Path
 from simulator.errors import InputError, first_and_more
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
+from simulator.names import run_words
 from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
@@ -61,7 +62,7 @@ from simulator.report.rule import auction_results, no_release_note, rule_release
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
-from simulator.report.verdict import prices_apart, run_words, verdict_section
+from simulator.report.verdict import prices_apart, verdict_section
 from simulator.report.words import cap, join_words, percent, plural, price, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from simulator.metrics import anyone_short
-from simulator.names import Names
+from simulator.names import AS_WRITTEN, Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import NBSP, bid_segment, cap, join_words, plural, source_codes_note, two_figures
@@ -188,10 +188,10 @@ def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
     return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
 
 
-def _held_fixed_row(scenario: Any, as_run: str = "as written") -> str:
+def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
     """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to.
 
-    ``as_run``: the value used, as the page names the run (:func:`simulator.report.verdict.run_words`).
+    ``as_run``: the value used, as the page names the run (:func:`simulator.names.run_words`).
     """
     held = held_fixed(scenario)
     if not held:
@@ -224,7 +224,7 @@ def _held_fixed_row(scenario: Any, as_run: str = "as written") -> str:
     )
 
 
-def _inputs_table(result: Result, as_run: str = "as written") -> str:
+def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     rows = "".join(
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
@@ -1228,7 +1228,7 @@ def _columns_note(found: Uncertainty) -> str:
     )
 
 
-def _headline_table(result: Result, found: Uncertainty, as_run: str = "as written") -> str:
+def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN) -> str:
     rows = []
     members = list(result.structure.member_names or [])
     for row in found.headlines.itertuples():
@@ -1303,11 +1303,11 @@ FAN_CAPTIONS = {
 """What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
-def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str = "as written") -> str:
+def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str = AS_WRITTEN) -> str:
     """The section's HTML (empty for a scenario that declares no uncertain inputs and no samples).
 
     ``as_run``: how the section names the run the report is of, in its column, captions, legends and
-    held-fixed row: :func:`simulator.report.verdict.run_words`, as the headline names it.
+    held-fixed row: :func:`simulator.names.run_words`, as the headline names it.
     """
     s = result.scenario
     if found is None:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
-from simulator.names import in_sentence
+from simulator.names import AS_CHANGED, AS_WRITTEN, in_sentence, run_words
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.report.accounts import Account, end_prices
@@ -537,23 +537,6 @@ def one_draw_line(run: Run) -> str:
         "200</code>, or <code>stockpile run SCENARIO.yaml --uncertainty 200</code>, which also samples the "
         "scenario's uncertain inputs."
     )
-
-
-AS_WRITTEN = "as written"
-"""How the page names the run the report is of, without ``--set`` changes: the scenario's own values."""
-AS_CHANGED = "as changed for this run"
-""":data:`AS_WRITTEN` for a run with ``--set`` changes, which the page lists above the verdict
-("Changed for this run")."""
-
-
-def run_words(changed: bool) -> str:
-    """How the page names the scenario the report ran: :data:`AS_CHANGED` with ``--set``, else :data:`AS_WRITTEN`.
-
-    The one choice of those words: the headline (:func:`one_run_headline`) and the *How sure are
-    these figures?* section (its run's column, the fan charts' captions and legends, the held-fixed
-    row) take them from here.
-    """
-    return AS_CHANGED if changed else AS_WRITTEN
 
 
 ONE_RUN = f"In the scenario {AS_WRITTEN}"

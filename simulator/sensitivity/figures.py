@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.frames import is_never_kind, quantity_of
-from simulator.names import Names
+from simulator.names import AS_WRITTEN, Names
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
@@ -574,7 +574,7 @@ def fan_figure(
     triggers: Mapping[str, float] | None = None,
     width_in: float | None = None,
     columns: int | None = None,
-    as_run: str = "as written",
+    as_run: str = AS_WRITTEN,
 ) -> Figure:
     """A fan chart of one daily curve: a panel per region and material, each on its own scale.
 
@@ -609,7 +609,7 @@ def fan_figure(
     its last tick the day after the last day, as in the run's figures.
 
     ``as_run``: how the legend and notes name the scenario's own run (``scenario as written``);
-    a report run with ``--set`` passes :func:`simulator.report.verdict.run_words`'s "as changed for this run".
+    a report run with ``--set`` passes :func:`simulator.names.run_words`'s "as changed for this run".
     """
     names = names or Names()
     horizon = own.shape[0]
@@ -735,7 +735,7 @@ _NOTHING = Line2D([], [], ls="")
 
 
 def _flat_region(
-    bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None, as_run: str = "as written"
+    bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None, as_run: str = AS_WRITTEN
 ) -> str | None:
     """Why every panel of region ``r`` would be empty, as the legend says it, or None when one has a curve.
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import Names, join_words
+from simulator.names import AS_WRITTEN, Names, join_words
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -690,7 +690,7 @@ def write_uncertainty(
     stage: Path,
     figures: bool = True,
     triggers: Mapping[str, float] | None = None,
-    as_run: str = "as written",
+    as_run: str = AS_WRITTEN,
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
@@ -720,7 +720,7 @@ def fan_chart(
     triggers: Mapping[str, float] | None = None,
     width_in: float | None = None,
     columns: int | None = None,
-    as_run: str = "as written",
+    as_run: str = AS_WRITTEN,
 ) -> Figure:
     """The fan chart of ``curve`` (a key of :data:`FAN_CURVES`) over ``found``'s samples.
 
