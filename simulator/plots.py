@@ -18,7 +18,7 @@ side by side, so that their text prints at the size it is set in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -349,7 +349,12 @@ def grid_width_in(materials: int, columns: int | None = None, width_in: float | 
 
 
 class Panels:
-    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped."""
+    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped.
+
+    ``one_row``: materials drawn as one panel, not ``rows`` (a sentence in place of a chart);
+    where a wrapped grid's last line holds only such materials, it is one row high, so the
+    figure keeps no blank band above its legend (the others leave their lower cells hidden).
+    """
 
     def __init__(
         self,
@@ -359,11 +364,15 @@ class Panels:
         materials: list[str] | None = None,
         width_in: float | None = None,
         columns: int | None = None,
+        one_row: Collection[str] = (),
     ) -> None:
         self.materials = list(result.structure.materials) if materials is None else materials
         n = len(self.materials)
         self.cols = n if columns is None else max(1, min(n, columns))
-        self.rows = rows * -(-n // self.cols)
+        blocks = -(-n // self.cols)
+        last_line = self.materials[(blocks - 1) * self.cols :]
+        last_rows = 1 if all(m in one_row for m in last_line) else rows
+        self.rows = rows * (blocks - 1) + last_rows
         width = grid_width_in(n, columns, width_in)
         panel_in = 3.4 if width_in is None else 2.5
         self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
@@ -371,7 +380,7 @@ class Panels:
         self.cells: dict[tuple[int, str], Axes] = {}
         for j, material in enumerate(self.materials):
             block, col = divmod(j, self.cols)
-            for row in range(rows):
+            for row in range(rows if block < blocks - 1 else last_rows):
                 self.cells[row, material] = grid[block * rows + row, col]
         used = {id(ax) for ax in self.cells.values()}
         for ax in grid.flat:
@@ -1255,7 +1264,8 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
     short = short_materials(result)
     if not short:
         return _no_shortfall_figure(result, width_in, columns)
-    grid = Panels(result, rows=2, width_in=width_in, columns=columns)
+    nobody_short = [m for m in result.structure.materials if m not in short]
+    grid = Panels(result, rows=2, width_in=width_in, columns=columns, one_row=nobody_short)
     for material in grid.materials:
         top = grid.cells[0, material]
         top.set_title(plain_text(names.material(material)))
