@@ -18,6 +18,7 @@ from simulator.mechanisms import BASELINE, OWN_SHARES, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import members_burden
 from simulator.plan import compile_plan
+from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.tonnes import not_added
@@ -349,10 +350,6 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     return Comparison(results, skipped, baselines, written.seed, drawn)
 
 
-SWEEP_RUNS = 200
-"""The runs per rule :func:`one_draw_note` suggests (as the report's advice on one draw: ``--runs 200``)."""
-
-
 def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[str] = ()) -> str | None:
     """That the rules are compared on one draw of the scenario's random inputs, and how to compare them over many.
 
@@ -376,5 +373,5 @@ def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[s
     return (
         f"the comparison is conditional on one draw of the random inputs ({names}): seed {comparison.seed} in every "
         "row, so another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep "
-        f"{shlex.quote(scenario)}{sets} --grid agreement.mechanism={rules} --runs {SWEEP_RUNS}"
+        f"{shlex.quote(scenario)}{sets} --grid agreement.mechanism={rules} --runs {SEEDS_ADVISED}"
     )

@@ -27,6 +27,10 @@ import numpy as np
 from simulator.plan import NOISE_SOURCE, Plan, ShockPlan
 from simulator.scenario.schema import LogNormal, Triangular, Uniform
 
+SEEDS_ADVISED = 200
+"""The runs (seeds) the tool suggests where figures are one draw of what is random: compare's note
+and the report's advice (``--runs 200``, ``--uncertainty 200``)."""
+
 
 def run_seed(scenario_seed: int, run_index: int) -> int:
     """Seed of run ``run_index`` of a sweep: pass it to ``stockpile run --seed``.

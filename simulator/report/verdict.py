@@ -30,6 +30,7 @@ from simulator.metrics import anyone_short, days_of_cover
 from simulator.names import AS_CHANGED, AS_WRITTEN, in_sentence, run_words
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
+from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices
 from simulator.report.counterfactuals import own_share_scenario
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
@@ -534,8 +535,8 @@ def one_draw_line(run: Run) -> str:
         f"These figures are one draw of what is random in this scenario ({join_words(drawn)}), from seed "
         f"{run.result.seed}: another seed gives other figures, so they do not say how likely a shortfall is or how "
         "large it tends to be. For that, repeat the run over many seeds: <code>stockpile sweep SCENARIO.yaml --runs "
-        "200</code>, or <code>stockpile run SCENARIO.yaml --uncertainty 200</code>, which also samples the "
-        "scenario's uncertain inputs."
+        f"{SEEDS_ADVISED}</code>, or <code>stockpile run SCENARIO.yaml --uncertainty {SEEDS_ADVISED}</code>, which "
+        "also samples the scenario's uncertain inputs."
     )
 
 
