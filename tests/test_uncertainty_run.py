@@ -185,13 +185,15 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     # the stock does in them (the headline's own answer is left out of that list); a count of 0 would be left out
     assert line(ten, "not_needed").split("\n")[0] == (
         "How robust: the answer \u2018not needed in tonnes\u2019 holds in 2 "
-        "of the 10 samples of its 2 uncertain inputs; of the other 8, the joint stock closes every shortfall in 1, "
+        "of the 10 runs with its 2 uncertain inputs varied; of the other 8, the joint stock closes every shortfall "
+        "in 1, "
         "cuts the members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none "
         "in 1. The samples are not weighted by any fit to a record."
     )
     assert line(ten, "cuts").split("\n")[0] == (
-        "How robust: the answer that the joint stock cuts the members\u2019 shortfall holds in 3 of the 10 samples "
-        "of its 2 uncertain inputs; of the other 7, no member is short either way in 2, and the joint stock closes "
+        "How robust: the answer that the joint stock cuts the members\u2019 shortfall holds in 3 of the 10 runs "
+        "with its 2 uncertain inputs varied; of the other 7, no member is short either way in 2, and the joint "
+        "stock closes "
         "every shortfall in 1, leaves it no smaller in 3 and brings a shortfall where there was none in 1. The "
         "samples are not weighted by any fit to a record."
     )
@@ -244,8 +246,8 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     # no member short in any sample either way: one sentence, no table of zeros
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)
     assert line(none, "not_needed") == (
-        "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 10 of the 10 samples of its 2 uncertain "
-        "inputs. The samples are not weighted by any fit to a record."
+        "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 10 of the 10 runs with its 2 uncertain "
+        "inputs varied. The samples are not weighted by any fit to a record."
         "\nThe samples vary the joint stock\u2019s own design "
         "too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"
     )

@@ -29,7 +29,16 @@ from simulator.metrics import anyone_short
 from simulator.names import AS_WRITTEN, Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
-from simulator.report.words import NBSP, bid_segment, cap, join_words, plural, source_codes_note, two_figures
+from simulator.report.words import (
+    NBSP,
+    bid_segment,
+    cap,
+    join_words,
+    plural,
+    source_codes_note,
+    two_figures,
+)
+from simulator.report.words import tonnes as tonnes_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end
@@ -718,15 +727,28 @@ def outcome_sentence(
 
     >>> near = NearRecord(3, {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}, "both peaks")
     >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split("; ")[0].split(" holds in ")[1])
-    49 of the 100 samples of its 63 uncertain inputs, but in none of the 3 near both peaks
+    49 of the 100 runs with its 63 uncertain inputs varied, but in none of the 3 near both peaks
+
+    Where the answer fails in all of them and a member runs short there without the joint stock
+    (:attr:`NearRecord.short`), a sentence says so, and what the stock does there:
+
+    >>> near = dataclasses.replace(near, short="the EU runs short without the joint stock (35\u20134,540 t) and ...")
+    >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split(". ")[1])
+    It fails in all 3 runs whose peak prices come within a factor 1.5 of both peaks: there the EU runs short \
+without the joint stock (35–4,540 t) and ...
     """
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
-    of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} samples"
+    of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} runs"
     # the headline just above says what 'not needed in tonnes' is: said again only where it gave no answer
     words = NOT_NEEDED_SAID if answer == "not_needed" else ANSWER_WORDS[lead]
-    text = f"<strong>How robust:</strong> {words} holds in {of} of its {plural(inputs, 'uncertain input')}"
-    if near is not None:  # short: the answer and the members' table share the first screen
+    text = f"<strong>How robust:</strong> {words} holds in {of} with its {plural(inputs, 'uncertain input')} varied"
+    if near is not None and near.fails(lead) and near.short:  # what the runs most like the record give instead
+        every = f"all {near.runs:,} runs whose" if near.runs > 1 else "the one run whose"
+        text += (
+            f". It fails in {every} peak prices come within a factor {FIT_FACTOR:g} of {near.peaks}: there {near.short}"
+        )
+    elif near is not None:  # short: the answer and the members' table share the first screen
         if near.runs > 1:
             some = f"and in {near.counts[lead]:,} of" if near.counts[lead] else "but in none of"
             text += f", {some} the {near.runs:,} near {near.peaks}"
@@ -735,8 +757,9 @@ def outcome_sentence(
         else:
             text += f" (no sample near {near.peaks})"
     others = _other_answers(counts, lead)
-    if others:
-        text += f"; of the other {runs - held:,}, {others}"
+    if others:  # after the sentence on the runs nearest the record, a sentence of its own
+        said = near is not None and near.fails(lead) and near.short
+        text += f"{'. Of' if said else '; of'} the other {runs - held:,}, {others}"
     return text + "."
 
 
@@ -909,6 +932,13 @@ class NearRecord:
     """:func:`outcome_counts` over those samples."""
     peaks: str
     """Which recorded peaks: ``both recorded peaks``, ``the recorded price peak of light rare earths`` (HTML)."""
+    short: str = ""
+    """Who runs short in those samples without the joint stock, by how much, and what the stock does there (HTML,
+    :func:`_near_short`; '' where no member does)."""
+
+    def fails(self, answer: str) -> bool:
+        """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
+        return self.runs > 0 and not self.counts.get(answer, 0)
 
 
 @dataclass(frozen=True)
@@ -1133,12 +1163,13 @@ def fit_sentence(
     if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
     parts = []
-    for k, (m, p) in enumerate(peaks.items()):
+    for m, p in peaks.items():
         seen = p[np.isfinite(p)]
-        unit = f"{NBSP}USD/kg" if k == 0 else ""  # the first range says the unit, the others are in it too
+        unit = f"{NBSP}USD/kg"
         span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(
-            f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
+            f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} "
+            f"({span}; record {_number(highest[m])}{NBSP}USD/kg)"
         )
     if len(near) > 1 and every:  # else the robustness sentence gives it (NearRecord)
         near_all = np.logical_and.reduce(list(near.values()))
@@ -1150,7 +1181,7 @@ def fit_sentence(
     # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
     return (
         "The samples are not weighted by fit to the record: their peak world price is within a factor "
-        f"{FIT_FACTOR:g} of its highest {join_words(parts)}{unsimulated}."
+        f"{FIT_FACTOR:g} of the record\u2019s peak {join_words(parts)}{unsimulated}."
     )
 
 
@@ -1206,7 +1237,43 @@ def _near_record_counts(
         else ("both recorded peaks" if len(near) == 2 else f"all {len(near)} recorded peaks")
     )
     counts = _counts(found, members, materials, flags, every)
-    return NearRecord(int(every.sum()), counts, which)
+    return NearRecord(int(every.sum()), counts, which, _near_short(found, names, members, every))
+
+
+def _near_short(found: Uncertainty, names: Names, members: list[str], rows: np.ndarray) -> str:
+    """Who runs short without the joint stock in the samples ``rows`` (a mask), by how much, and what the stock does.
+
+    The range of their shortfall in tonnes, and whether the stock closes or nearly closes it there (HTML, a
+    clause; '' where no member is short).
+
+    "Nearly closes": it cuts each such sample's shortfall by :data:`simulator.report.verdict.ALMOST_ENTIRELY` or more,
+    the share the headline calls "almost entirely"; a sample where it does less makes the clause give the counts.
+    """
+    from simulator.report.verdict import ALMOST_ENTIRELY
+
+    def total(frame: Any, who: list[str]) -> np.ndarray:
+        return sum((frame[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] for m in who), np.zeros(int(rows.sum())))
+
+    short = [m for m in members if (total(found.without, [m]) > 0).any()]
+    if not short:
+        return ""
+    alone, with_stock = total(found.without, short), total(found.samples, short)
+    hit = alone > 0
+    lo, hi = float(alone[hit].min()), float(alone[hit].max())
+    low, high = tonnes_text(lo), tonnes_text(hi)
+    span = low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
+    who = join_words([escape(names.subject(m)) for m in short])
+    runs = "runs" if len(short) == 1 else "run"
+    cut = 1 - with_stock[hit] / alone[hit]
+    if (with_stock[hit] <= 0).all():
+        did = "the joint stock closes the gap"
+    elif (cut >= ALMOST_ENTIRELY).all():
+        did = "the joint stock closes or nearly closes the gap"
+    else:
+        closed = int((with_stock[hit] <= 0).sum())
+        rest = int(hit.sum()) - closed
+        did = f"the joint stock closes the gap in {closed:,} of them and reduces it in the other {rest:,}"
+    return f"{who} {runs} short without the joint stock ({span}) and {did}"
 
 
 def _columns_note(found: Uncertainty) -> str:

@@ -425,20 +425,28 @@ def headline_outcome(run: Run, alone: Run) -> str:
     )
 
 
-def headline(run: Run, alone: Run | None) -> str:
+NOT_NEAR_RECORD = "though not in the samples closest to the recorded prices (see How robust)"
+"""Said after the answer "not needed in tonnes" where it holds in none of the samples whose peak prices come near the
+record's (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way."""
+
+
+def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
     """The answer in one or two sentences (HTML, numbers tagged).
 
     With an agreement, where shocks outlast the run and the members' stock is nearly gone at its end, what
     follows the answer says that it holds to the end of the run only (:func:`horizon_note`), not in bold.
+    With ``samples`` whose runs nearest the record's prices all give another answer than "not needed in
+    tonnes", that answer says so (:data:`NOT_NEAR_RECORD`).
     """
-    answer = _answer(run, alone)
+    near = samples.near if samples is not None else None
+    answer = _answer(run, alone, near is not None and near.fails("not_needed"))
     if not run.result.structure.member_names:
         return answer
     return answer + detail(horizon_note(run))
 
 
-def _answer(run: Run, alone: Run | None) -> str:
-    """:func:`headline`'s answer."""
+def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
+    """:func:`headline`'s answer (``not_near``: "not needed" fails in the samples nearest the record)."""
     structure = run.result.structure
     members = structure.member_names
     if not members:
@@ -462,7 +470,8 @@ def _answer(run: Run, alone: Run | None) -> str:
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
-            f"Not needed in tonnes: {group} runs short, with the joint stock or without it."
+            f"Not needed in tonnes: {group} runs short, with the joint stock or without it"
+            f"{', ' + NOT_NEAR_RECORD if not_near else ''}."
             f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
     if answer == "only_with":
@@ -1300,7 +1309,7 @@ def verdict_section(
         '<section id="verdict" class="verdict">',
         f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
         f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
-        f'<p class="headline">{one_run_headline(run, headline(run, alone), changed)}</p>',
+        f'<p class="headline">{one_run_headline(run, headline(run, alone, samples), changed)}</p>',
     ]
     answer = headline_outcome(run, alone) if alone is not None and run.result.structure.member_names else None
     robust = robustness_line(run, samples, answer)  # beside the answer, on screen 1: not only in the section on inputs
