@@ -119,8 +119,8 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
     )
     # the caveat follows the members' table: the answer and who gets what come first, on screen 1
     box = section(text, "verdict")
-    assert box.index("<table") < box.index('<p class="physical">This answer counts physical shortfall only: the')
-    assert "the model gives the stock no effect on prices (docs/limitations.md" in verdict
+    assert box.index("<table") < box.index('<p class="physical">This answer counts physical shortfall only. The')
+    assert "The model gives the stock no effect on prices (docs/limitations.md" in verdict
     # each owns 1,000 t at the end, 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m, beside a net cost of USD 50 m
     rows = {m: plain(r) for m, r in re.findall(r'<tr data-member="(\w+)">(.*?)</tr>', section(text, "verdict"))}
     for row in rows.values():

@@ -209,6 +209,11 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         f"record\u2019s peak in {counts[0]} for light rare earths (15\u20131,200 USD/kg; record 189 USD/kg) and in "
         f"{counts[1]} for heavy rare earths (200\u201314,000 USD/kg; record 2,377 USD/kg)."
     )  # the count for both is in the first sentence
+    # the stock's lack of a price effect is said twice (beside the headline, and under the table), not a third time
+    # beside the prices
+    assert "Whether it would have tempered the price rise is outside this model." in verdict
+    assert "This answer counts physical shortfall only. The model gives the stock no effect on prices" in verdict
+    assert "leaves prices as they are" not in verdict
     # and the headline says that its answer does not hold there
     assert "or without it, though not in the samples closest to the recorded prices (see How robust)." in verdict
     # under the table: the agreement's own inputs (agreement.* of the scenario's uncertain block) and the link

@@ -59,3 +59,15 @@ def test_the_robustness_sentence_says_what_happens_near_the_record_where_the_ans
         counts, 100, 63, "not_needed", some
     )
     assert near.fails("not_needed") and not some.fails("not_needed")
+
+
+def test_the_stocks_lack_of_a_price_effect_is_said_twice_not_three_times_where_the_stock_is_not_needed():
+    from simulator.report import render_report
+    from tests.helpers import build, run
+    from tests.test_report_answers import AMPLE, MARKET, plain, section
+
+    # no shock, a market: nobody short either way, so the headline and the caveat under the table both say it
+    verdict = plain(section(render_report(run(build(AMPLE, shocks=[], market=MARKET))), "verdict"))
+    assert "is outside this model." in verdict
+    assert "This answer counts physical shortfall only. The model gives the stock no effect on prices" in verdict
+    assert "leaves prices as they are" not in verdict

@@ -81,11 +81,13 @@ STOCK_AND_PRICE = (
     "In the model the joint stock leaves prices as they are: it only fills members' gaps; commercial stocks "
     "set the price (an assumption: docs/limitations.md)."
 )
-"""Said beside the prices of a run with an agreement (docs/limitations.md, markets)."""
+"""Said beside the prices of a run with an agreement (docs/limitations.md, markets), unless :data:`PHYSICAL_ONLY`
+is said above it: with the headline's "whether it would have tempered the price rise is outside this model" that
+would be the third time."""
 PHYSICAL_ONLY = (
-    "This answer counts physical shortfall only: the model gives the stock no effect on prices "
+    "This answer counts physical shortfall only. The model gives the stock no effect on prices "
     "(docs/limitations.md, \u201cA strategic stock does not move the price\u201d), so any calming of prices "
-    "it might bring is not weighed here: what the stock is shown to do is a lower bound on its value."
+    "is not counted, and what the stock is shown to do is a lower bound on its value."
 )
 """Said where the verdict finds the stock not needed: a stock that averts no shortfall may still be worth holding."""
 
@@ -1341,12 +1343,13 @@ def verdict_section(
             parts.append(f'<p class="physical">{physical}</p>')
     else:
         parts.append(region_table(run))
+        physical = ""
     outlasts = outlasts_line(run)
     if outlasts:
         parts.append(f'<p class="outlasts">{outlasts}</p>')
     line = price_line(run, record)
     if line:
-        if accounts:
+        if accounts and not physical:  # PHYSICAL_ONLY and the headline have said it
             line += f" {STOCK_AND_PRICE}"
         parts.append(f'<p class="prices-line">{line} <a href="#prices">Prices</a></p>')
     parts.append("</section>")
