@@ -47,8 +47,8 @@ def test_the_eus_near_miss_points_to_the_assumptions_of_the_quota_sharing_rule()
     text = _plain(html)
     assert (
         f"The EU never runs short; its lowest cover is {low['eu']:.1f} days (heavy rare earths, 3 Jul 2011), under "
-        "its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders, in "
-        "which the other buyers' orders take part of its room (key assumptions K13 and K20)." in text
+        "its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders, so "
+        "the other buyers' orders cut into its share (key assumptions K13 and K20)." in text
     )
     assert "Japan never runs short; its lowest cover is 120.0 days (heavy rare earths, 1 Jul 2010)." in text
     # each link goes to its row of the key assumptions, which says the rule and the other rule's number; the links

@@ -1039,8 +1039,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
         "neither member runs short, with the joint stock or without it. Whether it would have tempered prices is "
-        "outside this model. It was a close call: with or without the joint stock the EU's cover "
-        "of rare earths fell to 1.0 days on day 8, while its 1,000 t share of the joint pool (12.5 days of its "
+        "outside this model. It was a close call. With or without the joint stock, the EU's cover "
+        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t share of the joint pool (12.5 days of its "
         "demand) stayed unused: releases under the fair allocation ratio were "
         "not open that day." in verdict
     )
@@ -1058,7 +1058,7 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     )
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
-        "It was a close call: without the joint stock the EU's cover of rare earths fell to 1.0 days on day 8; "
+        "It was a close call. Without the joint stock, the EU's cover of rare earths fell to 1.0 days on day 8; "
         "with it, counting the share it could draw, to 13.5 days the same day." in verdict
     )
     assert "The arrangement released no stock" in plain(section(render_report(run(data)), "rule"))
@@ -1066,7 +1066,7 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
-        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7, while its 1,000 t share of the joint pool "
+        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t share of the joint pool "
         "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
         in late
     )
@@ -1122,12 +1122,12 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     # drawable_shared_t 0: no embargo against a member, so the hybrid rule auctions
     verdict = plain(section(text, "verdict"))
     assert (
-        "It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days "
+        "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
-        "rata to orders, in which the other buyers' orders take part of its room (key assumptions K13 and K20), "
-        "while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: the EU "
-        "never bid for it. Under the hybrid rule, in normal times the shared stock is sold by auction, and a member "
-        "bids only for a gap beyond its own commercial stock, which never ran out (lowest 0.82 t)." in verdict
+        "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). "
+        "The EU's 30.0 t share of the joint pool (60.0 days of its demand) stayed unused. Under the hybrid rule, in "
+        "normal times the shared stock is sold by auction, and a member bids only for a gap its own commercial "
+        "stock cannot cover. The EU's own stock never ran out (lowest 0.82 t), so it never bid." in verdict
     )
     # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
     # earths never reached 0; its lowest is the lowest the sentence gives, and over the EU's 0.5 t/day of heavy

@@ -71,3 +71,17 @@ def test_the_stocks_lack_of_a_price_effect_is_said_twice_not_three_times_where_t
     assert "is outside this model." in verdict
     assert "This answer counts physical shortfall only. The model gives the stock no effect on prices" in verdict
     assert "leaves prices as they are" not in verdict
+
+
+def test_the_close_call_is_said_in_short_sentences():
+    from tests.helpers import build
+    from tests.test_report_pool_units import BIDS, NEAR_MISS, _close_call
+
+    # NEAR_MISS under the hybrid rule: the EU's 80 t (1 day) never ran out, so it never bid for its 1,000 t share
+    hybrid = build(NEAR_MISS, agreement__mechanism="hybrid", agreement__auction={"every_days": 7, "bids": BIDS})
+    sentences = _close_call(hybrid).split(". ")
+    assert sentences[0] == "It was a close call"
+    assert sentences[1].startswith("With or without the joint stock, the EU's cover of rare earths fell to 1.0 days")
+    assert sentences[2].startswith("The EU's 1,000 t share of the joint pool")
+    assert sentences[-1] == "The EU's own stock never ran out (lowest 80.0 t), so it never bid."
+    assert all(s.count(":") <= 1 for s in sentences)

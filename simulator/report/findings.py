@@ -263,7 +263,7 @@ def quota_sharing_caveat(
     """How a quota's sharing rule bears on a region's near miss, a clause (HTML), or "".
 
     ``, under its 15-day release trigger: how low rests on China's export quotas being shared pro rata to orders,
-    in which the other buyers' orders take part of its room (key assumptions K13 and K20)``.
+    so the other buyers' orders cut into its share (key assumptions K13 and K20)``.
 
     Said when ``region``'s lowest cover is under its agreement's release trigger (``trigger.commercial_days_below``)
     and the material of that lowest cover comes from a supplier whose quota is shared pro rata to orders with other
@@ -306,7 +306,7 @@ def quota_sharing_caveat(
         )
     return (
         f", under its {trigger:g}-day release trigger: how low rests on {whose} {quota} being shared "
-        f"pro rata to orders, in which the other buyers' orders take part of its room{see}"
+        f"pro rata to orders, so the other buyers' orders cut into its share{see}"
     )
 
 

@@ -284,11 +284,14 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
         never, lowest = _never_bid(run, member, material)
         if never:
             rule = cap(_why_not_drawable(agreement.mechanism, sharing))
+            bids = f"{rule}, and a member bids only for a gap its own commercial stock cannot cover"
             why = (
-                f": {run.names.subject(member)} never bid for it. {rule}, and a member bids only for a gap beyond "
-                f"its own commercial stock{lowest}"
+                f". {bids}. {cap(run.names.possessive(member))} own stock never ran out{lowest}, so it never bid"
+                if lowest
+                else f": {run.names.subject(member)} never bid for it. {bids}"
             )
-    return f", while its {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}"
+    whose = cap(run.names.possessive(member))
+    return f" {whose} {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}."
 
 
 def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
@@ -310,7 +313,7 @@ def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
     ts = run.result.timeseries
     stock = ts.loc[(ts["region"] == member) & (ts["material"] == material), "commercial_stock_t"]
     if len(stock) and float(stock.min()) >= VISIBLE_T:
-        return True, f", which never ran out (lowest {tonnes(float(stock.min()))})"
+        return True, f" (lowest {tonnes(float(stock.min()))})"
     return True, ""
 
 
@@ -352,7 +355,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     with_cover = run.cell(member, material, "min_days_of_cover")
     if with_day is None or with_cover is None or not np.isfinite(with_cover):
         rests = quota_sharing_caveat(run, member, (material, day), cover)  # the trigger is the agreement's
-        return f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}{rests}."
+        return f" It was a close call. Without the joint stock, {whose} fell to {days(cover)} days on {on}{rests}."
     with_on = when(run.result.start_date, with_day)
     unused = _share_unused(run, member, material, with_day)
     # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
@@ -360,16 +363,16 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     if days(with_cover) == days(cover):
         dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
         return (
-            f" It was a close call: with or without the joint stock {whose} fell to {days(cover)} days "
-            f"{dates}{rests}{unused}."
+            f" It was a close call. With or without the joint stock, {whose} fell to {days(cover)} days "
+            f"{dates}{rests}.{unused}"
         )
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
     # the share lay unused that day, which the sentence then says)
     with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
-        f" It was a close call: without the joint stock {whose} fell to {days(cover)} days on {on}; {with_it} "
-        f"to {days(with_cover)} days {then}{rests}{unused}."
+        f" It was a close call. Without the joint stock, {whose} fell to {days(cover)} days on {on}; {with_it} "
+        f"to {days(with_cover)} days {then}{rests}.{unused}"
     )
 
 
