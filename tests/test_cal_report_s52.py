@@ -35,7 +35,7 @@ def test_not_needed_is_said_in_tonnes_and_leaves_the_price_rise_open():
     verdict = _verdict(data)
     assert (
         "Not needed in tonnes: neither member runs short, with the joint stock or without it. Whether it would have "
-        "tempered the price rise is outside this model. It was a close call:" in verdict
+        "tempered the price rise is outside this model. It was a close call." in verdict
     )
     assert "no physical shortfall avoided" not in verdict and "Not needed here" not in verdict
     # the note under the members' table says what the answer leaves out: a lower bound on the stock's value
@@ -148,7 +148,7 @@ def test_the_robustness_count_is_given_beside_the_count_over_the_samples_near_th
     # sentence after says what happens there instead
     assert _near_record_case(tmp_path, [100.0, 500.0, 250.0, 400.0], sentences=2).endswith(
         ". It fails in the one run whose peak prices come within a factor 1.5 of the recorded price peak of rare "
-        "earths: there the EU runs short without the joint stock (10.0 t) and the joint stock closes the gap"
+        "earths: there the EU runs short without the joint stock (10.0 t) and the stock closes the gap"
     )
     # none near: said so, in parentheses
     assert "input varied (no sample near the recorded price peak of rare earths); of the other 2" in (

@@ -1126,8 +1126,8 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). "
         "The EU's 30.0 t share of the joint pool (60.0 days of its demand) stayed unused. Under the hybrid rule, in "
-        "normal times the shared stock is sold by auction, and a member bids only for a gap its own commercial "
-        "stock cannot cover. The EU's own stock never ran out (lowest 0.82 t), so it never bid." in verdict
+        "normal times the shared stock is sold by auction, and a member bids only for a gap its own "
+        "stock cannot cover: the EU's never ran out (lowest 0.82 t), so it never bid." in verdict
     )
     # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
     # earths never reached 0; its lowest is the lowest the sentence gives, and over the EU's 0.5 t/day of heavy

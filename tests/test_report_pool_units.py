@@ -46,7 +46,7 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
         "It was a close call. With or without the joint stock, the EU's cover of rare earths fell to 1.0 days on "
         "day 8. The EU's 1,000 t share of the joint pool (12.5 days of its demand) stayed unused. Under the hybrid "
         "rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
-        "commercial stock cannot cover. The EU's own stock never ran out (lowest 80.0 t), so it never bid."
+        "stock cannot cover: the EU's never ran out (lowest 80.0 t), so it never bid."
     )
     assert result.auctions.empty  # no bid, so no auction: the EU's 80 t (1 day) met the gap it expected
     # half the EU's supply stopped all run: an embargo against a member, so the hybrid rule shares every day, but
@@ -67,8 +67,8 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
         "stayed unused. Under auction, the shared stock is offered in lots at regular intervals and goes to the "
-        "highest bids, and a member bids only for a gap its own commercial stock cannot cover. The EU's own stock "
-        "never ran out (lowest 80.0 t), so it never bid."
+        "highest bids, and a member bids only for a gap its own stock cannot cover: the EU's never ran out "
+        "(lowest 80.0 t), so it never bid."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
     assert _close_call(NEAR_MISS).endswith(

@@ -123,10 +123,9 @@ def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_pri
     # near both: sample 1 alone (rare earths 140 within 133-300, magnets 44 within 20-45), not needed there too
     assert robust(record) == (
         "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 6 of the 6 runs with its 1 uncertain "
-        "input varied, and in the one sample near both recorded peaks. The samples are not weighted by fit to the "
-        "record: their peak world price is within a factor 1.5 of the record\u2019s peak in 3 for rare earths "
-        "(50\u2013300 USD/kg; "
-        "record 200 USD/kg) and in 4 for NdFeB magnets (10\u201346 USD/kg; record 30 USD/kg)."
+        "input varied, and in the one sample near both recorded peaks. The runs are not weighted by fit to the "
+        "record: 3 for rare earths (50\u2013300 USD/kg; record 200) and 4 for NdFeB magnets (10\u201346 USD/kg; "
+        "record 30) peak within a factor 1.5 of it."
     )
     # without a record: that they are not weighted by any fit, and nothing more
     assert robust(None).endswith(
@@ -182,9 +181,8 @@ def test_a_material_whose_price_is_fixed_is_not_counted_as_near_the_record(tmp_p
     rows = "2026-01-01,price,world,ree,,month,200,USD/kg,1\n2026-01-01,price,world,mag,,month,40,USD/kg,1\n"
     peaks = {"ree": [100.0, 150, 290, 310], "mag": [30.0] * 4}
     assert _fit(data, tmp_path, peaks, rows) == (
-        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of the "
-        "record\u2019s peak in 2 for rare earths (100\u2013310 USD/kg; record 200 USD/kg); the price of NdFeB "
-        "magnets is fixed in this scenario."
+        "The runs are not weighted by fit to the record: 2 for rare earths (100\u2013310 USD/kg; record 200) peak "
+        "within a factor 1.5 of it; the price of NdFeB magnets is fixed in this scenario."
     )
     # no market at all (club_of_five): nothing to count, and the sentence says no more than that
     del data["market"]
@@ -203,9 +201,8 @@ def test_the_samples_price_ranges_are_rounded_to_two_figures_half_up_as_the_repo
     peaks = {"ree": [0.0996, 9.96], "mag": [9.95, 30.0]}
     # the count for both (sample 1) is the robustness sentence's: the members are paired
     assert _fit(data, tmp_path, peaks, rows) == (
-        "The samples are not weighted by fit to the record: their peak world price is within a factor 1.5 of the "
-        "record\u2019s peak in 1 for rare earths (0.10\u201310 USD/kg; record 10 USD/kg) and in 1 for NdFeB "
-        "magnets (10\u201330 USD/kg; record 20 USD/kg)."
+        "The runs are not weighted by fit to the record: 1 for rare earths (0.10\u201310 USD/kg; record 10) and 1 "
+        "for NdFeB magnets (10\u201330 USD/kg; record 20) peak within a factor 1.5 of it."
     )
 
 

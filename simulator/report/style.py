@@ -80,8 +80,10 @@ section.verdict { background: var(--band); border: 1px solid #c9d6e3; border-lef
   padding: 2px 16px 6px; margin: 12px 0 8px; break-inside: avoid; page-break-inside: avoid; }
 section.verdict h2 { margin: 8px 0 4px; font-size: 19px; border: 0; padding: 0; }
 section.verdict h2 .when { display: block; font-size: 12.5px; font-weight: 400; color: var(--muted); }
-p.headline { font-size: 17px; font-weight: 600; margin: 4px 0 6px; }
+p.headline { font-size: 17px; font-weight: 600; margin: 4px 0 4px; }
 p.headline .detail, .overall .detail { font-weight: 400; }
+p.headline .detail { font-size: 15px; }
+p.headline { line-height: 1.35; }
 p.cost, p.prices-line { font-size: 14px; margin: 4px 0 8px; }
 table.verdict { margin: 6px 0 4px; background: #fff; }
 table.verdict thead th { text-align: left; }

@@ -1168,20 +1168,19 @@ def fit_sentence(
         unit = f"{NBSP}USD/kg"
         span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(
-            f"in {int(near[m].sum()):,} for {escape(names.material_text(m))} "
-            f"({span}; record {_number(highest[m])}{NBSP}USD/kg)"
+            f"{int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
     if len(near) > 1 and every:  # else the robustness sentence gives it (NearRecord)
         near_all = np.logical_and.reduce(list(near.values()))
-        parts.append(f"in {int(near_all.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+        parts.append(f"{int(near_all.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
     unsimulated = ""
     if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
         many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
         unsimulated = f"; the price{'s' if many else ''} of {which} {'are' if many else 'is'} fixed in this scenario"
     # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
     return (
-        "The samples are not weighted by fit to the record: their peak world price is within a factor "
-        f"{FIT_FACTOR:g} of the record\u2019s peak {join_words(parts)}{unsimulated}."
+        f"The runs are not weighted by fit to the record: {join_words(parts)} peak within a factor {FIT_FACTOR:g} "
+        f"of it{unsimulated}."
     )
 
 
@@ -1266,13 +1265,13 @@ def _near_short(found: Uncertainty, names: Names, members: list[str], rows: np.n
     runs = "runs" if len(short) == 1 else "run"
     cut = 1 - with_stock[hit] / alone[hit]
     if (with_stock[hit] <= 0).all():
-        did = "the joint stock closes the gap"
+        did = "the stock closes the gap"
     elif (cut >= ALMOST_ENTIRELY).all():
-        did = "the joint stock closes or nearly closes the gap"
+        did = "the stock closes or nearly closes it"
     else:
         closed = int((with_stock[hit] <= 0).sum())
         rest = int(hit.sum()) - closed
-        did = f"the joint stock closes the gap in {closed:,} of them and reduces it in the other {rest:,}"
+        did = f"the stock closes the gap in {closed:,} of them and reduces it in the other {rest:,}"
     return f"{who} {runs} short without the joint stock ({span}) and {did}"
 
 

@@ -284,9 +284,9 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
         never, lowest = _never_bid(run, member, material)
         if never:
             rule = cap(_why_not_drawable(agreement.mechanism, sharing))
-            bids = f"{rule}, and a member bids only for a gap its own commercial stock cannot cover"
+            bids = f"{rule}, and a member bids only for a gap its own stock cannot cover"
             why = (
-                f". {bids}. {cap(run.names.possessive(member))} own stock never ran out{lowest}, so it never bid"
+                f". {bids}: {run.names.possessive(member)} never ran out{lowest}, so it never bid"
                 if lowest
                 else f": {run.names.subject(member)} never bid for it. {bids}"
             )
@@ -318,7 +318,7 @@ def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
 
 
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
-    """`` It was a close call: with or without the joint stock the EU's cover of heavy rare earths fell to 1.6 days``.
+    """`` It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days``.
 
     The member and material with the lowest cover without the stock, and the first day at
     it, when under :data:`CLOSE_CALL_DAYS` days and below its first day's; else empty. Not
