@@ -206,6 +206,18 @@ AS_CHANGED = "as changed for this run"
 ("Changed for this run")."""
 
 
+RUN_NOUNS = {AS_CHANGED: "this run (as changed)"}
+"""How a note names the run as a thing ("median and this run (as changed) 0 throughout"), where :data:`AS_CHANGED`,
+an adjective phrase, would not read; :data:`AS_WRITTEN` stands as it is."""
+HELD_AS = {AS_CHANGED: "at this run\u2019s values (as written, apart from the changes listed at the top)"}
+"""The held-fixed inputs' value in a run with ``--set`` changes: one of them may be changed, not all."""
+
+
+def run_noun(as_run: str) -> str:
+    """:data:`RUN_NOUNS`' name of the run for ``as_run`` (:func:`run_words`), else ``as_run`` itself."""
+    return RUN_NOUNS.get(as_run, as_run)
+
+
 def run_words(changed: bool) -> str:
     """How a run is named: :data:`AS_CHANGED` with ``--set`` changes, else :data:`AS_WRITTEN`.
 

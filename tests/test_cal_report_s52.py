@@ -168,8 +168,9 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
         plain(row)
         .replace(" ;", ";")
         .startswith(
-            "Held fixed, not sampled (3 inputs): market.ree: price.adjustment_days; shocks.halt: start, end as written "
-            "none: not sampled computed from the scenario: every market parameter and every shock\u2019s number or date"
+            "Held fixed, not sampled (3 listed, and more): market.ree: price.adjustment_days; shocks.halt: start, end "
+            "as written none: not sampled taken from the scenario file: every market setting and every shock number "
+            "or date"
         )
     )
     assert "sensitivity" not in row  # sampled: in the rows above
@@ -177,7 +178,8 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
     data["uncertain"] = [{**entry, "path": "market.ree.price.adjustment_days"}]
     said = plain(render_report(run(data))).replace(" ;", ";")
     assert (
-        "Held fixed, not sampled (3 inputs): market.ree: price.sensitivity; shocks.halt: start, end as written" in said
+        "Held fixed, not sampled (3 listed, and more): market.ree: price.sensitivity; shocks.halt: start, end as "
+        "written" in said
     )
 
 

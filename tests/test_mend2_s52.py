@@ -176,7 +176,7 @@ def test_the_held_fixed_note_names_the_materials_and_the_agreement_too():
     scenario = load_scenario(ROOT / "scenarios" / "embargo_2010.yaml")
     assert scenario.materials["light_ree"].price_usd_per_kg is not None
     assert not [p for p in held_fixed(scenario) if p.startswith(("materials.", "agreement."))]
-    said = "the regions\u2019, suppliers\u2019, materials\u2019 and the agreement\u2019s figures it does not list"
+    said = "The regions\u2019, suppliers\u2019, materials\u2019 and the agreement\u2019s figures not marked uncertain"
     assert said in _held_fixed_row(scenario)
     docs = " ".join((ROOT / "docs" / "uncertainty.md").read_text().split())
     assert "The regions', suppliers', materials' and the agreement's figures not listed are held too." in docs

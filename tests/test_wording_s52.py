@@ -86,3 +86,19 @@ def test_the_close_call_is_said_in_short_sentences():
         "its own stock cannot cover: the EU's never ran out (lowest 80.0 t), so it never bid."
     )
     assert all(s.count(":") <= 1 for s in sentences)
+
+
+def test_a_changed_run_is_named_as_a_thing_in_the_fan_notes_and_the_held_fixed_row_says_not_all_were_changed():
+    from pathlib import Path
+
+    from simulator.names import AS_CHANGED, AS_WRITTEN, run_noun
+    from simulator.report.uncertainty import _held_fixed_row
+    from simulator.scenario import load_scenario
+
+    assert run_noun(AS_CHANGED) == "this run (as changed)" and run_noun(AS_WRITTEN) == "as written"
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "embargo_2010.yaml")
+    row = _held_fixed_row(scenario, AS_CHANGED)
+    assert "at this run\u2019s values (as written, apart from the changes listed at the top)" in row
+    assert "as changed for this run" not in row
+    # 29 held inputs listed, and more held that the row does not list; no YAML key in its words
+    assert "Held fixed, not sampled (29 listed, and more):" in row and "uncertain:" not in row

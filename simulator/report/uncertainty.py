@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from simulator.metrics import anyone_short
-from simulator.names import AS_WRITTEN, Names
+from simulator.names import AS_WRITTEN, HELD_AS, Names
 from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import (
@@ -223,13 +223,13 @@ def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
     )
     return (
         '<tr class="held-fixed"><td class="text" data-label="Input">Held fixed, not sampled '
-        f"({plural(len(held), 'input')}):<br>{listed}</td>"
-        f'<td class="text" data-label="Value used">{as_run}</td>'
+        f"({len(held):,} listed, and more):<br>{listed}</td>"
+        f'<td class="text" data-label="Value used">{escape(HELD_AS.get(as_run, as_run))}</td>'
         '<td class="text" data-label="Range">none: not sampled</td>'
-        '<td class="text source" data-label="Source">computed from the scenario: every market parameter and '
-        "every shock\u2019s number or date it writes that <code>uncertain:</code> does not list (the regions\u2019, "
-        "suppliers\u2019, materials\u2019 and the agreement\u2019s figures it does not list are held too). "
-        f"The samples\u2019 spread leaves out what these would add.{drawn}</td></tr>"
+        '<td class="text source" data-label="Source">taken from the scenario file: every market setting and every '
+        "shock number or date that the file does not mark as uncertain. The regions\u2019, suppliers\u2019, "
+        "materials\u2019 and the agreement\u2019s figures not marked uncertain are also held fixed, but are not "
+        f"listed. The spread of the samples leaves out any uncertainty in all of these.{drawn}</td></tr>"
     )
 
 

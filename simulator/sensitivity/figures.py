@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.frames import is_never_kind, quantity_of
-from simulator.names import AS_WRITTEN, Names
+from simulator.names import AS_WRITTEN, Names, run_noun
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
@@ -660,9 +660,9 @@ def fan_figure(
             if written:
                 (dashed,) = ax.plot(days, mine, color=colour, lw=1.0, ls="--")
                 shown.setdefault((r, 1), (f"{name}: scenario {as_run}", dashed))
-            zero = [w for w, drawn in (("median", median), (as_run, written)) if not drawn]
+            zero = [w for w, drawn in (("median", median), (run_noun(as_run), written)) if not drawn]
             if not band and len(zero) == 2:
-                notes.append(f"{name}: band, median and {as_run} 0 throughout")
+                notes.append(f"{name}: band, median and {run_noun(as_run)} 0 throughout")
             elif zero:
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
             if top is not None and (past := high > top).any():
@@ -752,8 +752,8 @@ def _flat_region(
     if none.all():
         return "none (no demand) in every panel (not drawn)"
     if zero.all():
-        return f"band, median and {as_run} 0 throughout in every panel (not drawn)"
-    return f"band, median and {as_run} 0 throughout, or no demand, in every panel (not drawn)"
+        return f"band, median and {run_noun(as_run)} 0 throughout in every panel (not drawn)"
+    return f"band, median and {run_noun(as_run)} 0 throughout, or no demand, in every panel (not drawn)"
 
 
 NOTE_BOX_IN = 0.35
