@@ -63,7 +63,7 @@ def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arriv
     )
 
 
-FIXED_BIDS = "The bids for rare earths are fixed USD/kg, per tonne of the material as the scenario counts it"
+FIXED_BIDS = "The bids for rare earths are fixed prices in USD/kg (per kg of the material as the scenario counts it)"
 
 
 def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
@@ -73,7 +73,8 @@ def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
     with_market["market"] = MARKET
     said = plain(render_report(run(with_market)))
     assert FIXED_BIDS in said
-    assert "do not follow the model's world price" in said and "a segment with price_multiplier bids" in said
+    assert "do not follow the model's world price" in said and "at the lowest accepted bid: a subsidy" in said
+    assert "price_multiplier" not in said and "filled bid" not in said  # no setting name, one word for the bid
     assert FIXED_BIDS not in plain(render_report(run(hybrid_pair())))
     # the same bids as 1.2x and 1.0x the day's price the member pays: nothing fixed to warn of
     linked = hybrid_pair()

@@ -250,11 +250,10 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
     fixed = _fixed_bid_materials(scenario)
     if fixed:
         text += (
-            f" The bids for {join_words([names.material_text(m) for m in fixed])} are fixed USD/kg, per tonne of the "
-            "material as the scenario counts it, and do not follow the model&#x27;s world price: while the market "
-            "is above them an auction sells below it (under uniform pricing at the lowest filled bid), a subsidy "
-            "to the winners; a segment with <code>price_multiplier</code> bids a multiple of the day&#x27;s price "
-            "instead."
+            f" The bids for {join_words([names.material_text(m) for m in fixed])} are fixed prices in USD/kg "
+            "(per kg of the material as the scenario counts it) and do not follow the model&#x27;s world price. "
+            "So when the market price is above the bids, the auction sells below market, at the lowest accepted "
+            "bid: a subsidy to the winners. (A scenario can instead set bids as a multiple of the day&#x27;s price.)"
         )
     text += escape(" Members' buyers bid for their expected needs in price segments by end use:")
     rows = []
