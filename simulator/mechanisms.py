@@ -163,9 +163,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "iea_ess",
         9,
         "IEA ESS",
-        "the IEA emergency sharing system",
-        "the IEA Emergency Sharing System by the IEP's arithmetic, supply measured as what a member drew from its "
-        "commercial stock today (so a member an embargo hits can become the donor): once the group (or one member) "
+        "the IEA Emergency Sharing System",
+        "the IEA Emergency Sharing System, by the IEA's oil-sharing arithmetic (from its International Energy "
+        "Program, IEP), except that supply is measured as what a member drew from its commercial stock each day, "
+        "so a member under embargo can end up giving rather than receiving: once the group (or one member) "
         "loses 7% "
         "of its supply, every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in "
         "proportion to its reserve commitment, and members supplied above their supply right pass supplies to "

@@ -57,9 +57,10 @@ def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arriv
     text = plain(render_report(run(build(AMPLE, agreement__mechanism="iea_ess"))))
     assert "IEA system settings: it activates when the group loses 7.0% of its supply" in text
     assert (
-        "This follows the IEP's arithmetic, with supply measured as what a member drew from its commercial stock "
-        "today rather than the arrivals the IEP counts: a member cut off counts as supplied while its stock lasts, "
-        "so under an embargo on one member it can pass supplies on where under the IEP it would receive" in text
+        "This follows the arithmetic of the IEA's International Energy Program (IEP), with supply measured as what a "
+        "member drew from its commercial stock each day rather than the arrivals the IEP counts: a member cut off "
+        "counts as supplied while its stock lasts, so under an embargo on one member it can pass supplies on where "
+        "under the IEP it would receive" in text
     )
 
 

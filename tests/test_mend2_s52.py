@@ -234,7 +234,7 @@ def test_iea_ess_supply_measure_is_worded_once_as_the_code_passes_it():
     from simulator.mechanisms import MECHANISMS
     from simulator.release import ess
 
-    words = "what a member drew from its commercial stock today"
+    words = "what a member drew from its commercial stock each day"
     assert "x.supplied_t + x.gaps_t,\n        x.supplied_t," in inspect.getsource(ess.allocate_iea_ess)
     assert words in " ".join(ess.iea_ess.__doc__.split())
     assert words in next(m for m in MECHANISMS if m.name == "iea_ess").description

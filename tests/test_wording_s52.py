@@ -102,3 +102,14 @@ def test_a_changed_run_is_named_as_a_thing_in_the_fan_notes_and_the_held_fixed_r
     assert "as changed for this run" not in row
     # 29 held inputs listed, and more held that the row does not list; no YAML key in its words
     assert "Held fixed, not sampled (29 listed, and more):" in row and "uncertain:" not in row
+
+
+def test_iea_ess_spells_out_the_iep_says_each_day_and_spells_its_name_one_way():
+    from simulator.mechanisms import MECHANISMS
+
+    ess = next(m for m in MECHANISMS if m.name == "iea_ess")
+    assert "International Energy Program, IEP" in ess.description and "today" not in ess.description
+    assert "each day" in ess.description and "a member under embargo can end up giving rather than receiving" in (
+        ess.description
+    )
+    assert ess.phrase == "the IEA Emergency Sharing System" and "emergency sharing system" not in ess.description

@@ -83,7 +83,7 @@ def iea_ess(
 ) -> EssSharing:
     """Share a supply loss by the IEP's arithmetic (module docstring).
 
-    Supply is measured as what a member drew from its commercial stock today (``supply_t``).
+    Supply is measured as what a member drew from its commercial stock each day (``supply_t``).
 
     Parameters
     ----------
