@@ -554,7 +554,8 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     robust = verdict.split('<p class="robust">', 1)[1].split("</p>", 1)[0]
     assert verdict.index('<p class="robust">') < verdict.index("<table")  # on screen 1, above the table
     assert re.sub(r"<[^>]+>", "", robust) == (
-        "How robust: not measured in this run; 1 input is declared uncertain (What rests on assumptions)."
+        "How robust: not measured in this run; 1 input is declared uncertain (What rests on assumptions; run with "
+        "--uncertainty to measure)."
     )
     # the section it links to gives the command that samples the inputs
     assert "stockpile run SCENARIO --uncertainty 200 --report" in section(declared, "uncertainty")

@@ -113,3 +113,15 @@ def test_iea_ess_spells_out_the_iep_says_each_day_and_spells_its_name_one_way():
         ess.description
     )
     assert ess.phrase == "the IEA Emergency Sharing System" and "emergency sharing system" not in ess.description
+
+
+def test_how_robust_unmeasured_says_how_to_measure_it():
+    from simulator.report import render_report
+    from tests.helpers import build, run
+    from tests.test_report_answers import AMPLE, MARKET, plain, section
+
+    data = build(AMPLE, shocks=[], market=MARKET)
+    entry = {"path": "market.ree.price.sensitivity", "low": 1.0, "high": 3.0, "source": "a guess"}
+    data["uncertain"] = [entry]
+    verdict = plain(section(render_report(run(data)), "verdict"))
+    assert "declared uncertain (What rests on assumptions ; run with --uncertainty to measure)." in verdict

@@ -605,7 +605,8 @@ def robustness_line(run: Run, samples: Robustness | None, answer: str | None = N
     return (
         f'<p class="robust"><strong>How robust:</strong> not measured in this run; {plural(declared, "input")} '
         f"{'is' if declared == 1 else 'are'} declared uncertain "
-        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>).</p>'
+        f'(<a href="#{UNCERTAINTY_SECTION}">What rests on assumptions</a>; run with <code>--uncertainty</code> '
+        "to measure).</p>"
     )
 
 
