@@ -209,7 +209,7 @@ AS_CHANGED = "as changed for this run"
 RUN_NOUNS = {AS_CHANGED: "this run (as changed)"}
 """How a note names the run as a thing ("median and this run (as changed) 0 throughout"), where :data:`AS_CHANGED`,
 an adjective phrase, would not read; :data:`AS_WRITTEN` stands as it is."""
-HELD_AS = {AS_CHANGED: "at this run\u2019s values (as written, apart from the changes listed at the top)"}
+HELD_AS = {AS_CHANGED: "at this run\u2019s values (the scenario\u2019s own, apart from the changes listed at the top)"}
 """The held-fixed inputs' value in a run with ``--set`` changes: one of them may be changed, not all."""
 
 

@@ -57,7 +57,7 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     changed = page("--set", "agreement.ratio.japan=0.3")
     assert "as written" not in changed.lower()
     assert "<th>Figure</th><th>As changed for this run</th>" in changed
-    assert 'data-label="Value used">as changed for this run</td>' in changed
+    assert "at this run\u2019s values (the scenario\u2019s own, apart from the changes listed at the top)" in changed
     assert changed.count("dashed: the scenario as changed for this run.") == 2
     assert changed.split("<svg", 1)[1].count("scenario as changed for this run") >= 1  # a fan chart's legend
 

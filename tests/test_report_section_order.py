@@ -59,7 +59,7 @@ def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
     )
     # the answer is in tonnes: what it leaves open (the price) comes first in the circumstances, then the close call
     assert plain(detail).startswith(
-        "Whether it would have tempered the price rise is outside this model. It was a close call:"
+        "Whether it would have tempered the price rise is outside this model. It was a close call."
     )
     assert "p.headline .detail, .overall .detail { font-weight: 400; }" in page
     # the record section's lead: bold up to its worst series' row, the caveats that follow in normal weight

@@ -98,7 +98,7 @@ def test_a_changed_run_is_named_as_a_thing_in_the_fan_notes_and_the_held_fixed_r
     assert run_noun(AS_CHANGED) == "this run (as changed)" and run_noun(AS_WRITTEN) == "as written"
     scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "embargo_2010.yaml")
     row = _held_fixed_row(scenario, AS_CHANGED)
-    assert "at this run\u2019s values (as written, apart from the changes listed at the top)" in row
+    assert "at this run\u2019s values (the scenario\u2019s own, apart from the changes listed at the top)" in row
     assert "as changed for this run" not in row
     # 29 held inputs listed, and more held that the row does not list; no YAML key in its words
     assert "Held fixed, not sampled (29 listed, and more):" in row and "uncertain:" not in row
