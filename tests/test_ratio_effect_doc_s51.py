@@ -40,4 +40,4 @@ def test_the_ratios_effect_quoted_for_long_embargo_6m_is_what_runs_give():
     moved = abs(float(low[0].replace(",", "")) - float(high[0].replace(",", "")))
     assert 1.5 <= moved <= 2.5
     totals = {round(sum(float(v.replace(",", "")) for v in pair), 1) for pair in (low, shipped, high)}
-    assert totals == {1184.3}
+    assert len(totals) == 1  # the same total at every ratio; the page's figure is matched through said.groups()
