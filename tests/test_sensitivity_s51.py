@@ -119,13 +119,15 @@ def test_fairness_says_in_how_many_runs_no_member_is_short_and_its_index_is_1_by
     nobody = runs[["shortfall_share.japan", "shortfall_share.eu"]].eq(0).all(axis=1)
     assert runs.loc[nobody, "fairness_jain"].eq(1).all()  # no burden counted as equal
     assert runs.loc[~nobody, "fairness_jain"].eq(0.5).all()  # one of two members bears it all
-    assert info["no_member_short_runs"] == nobody.sum() == 6 and info["runs"] == 12
-    flag = "1 where no member is short, in 6 of 12 runs"
-    fairness = [line for line in top_drivers(found.table, "morris", no_member_short=6, runs=12) if "Jain" in line]
+    n = int(nobody.sum())
+    assert 0 < n < 12  # the quota's range covers both cases, so the flag is needed and not all-or-none
+    assert info["no_member_short_runs"] == n and info["runs"] == 12  # Morris, 2 inputs, 4 trajectories: 4 x 3
+    flag = f"1 where no member is short, in {n} of 12 runs"
+    fairness = [line for line in top_drivers(found.table, "morris", no_member_short=n, runs=12) if "Jain" in line]
     assert fairness[0].startswith(f"Fairness (Jain's index), {flag}: ")
-    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=6)
+    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=n)
     assert [ax.get_title() for ax in figure.axes[:2]] == ["Total shortfall (t)", f"Fairness (Jain's index)\n{flag}"]
-    assert study_notes(info)[0].startswith("Jain's index is 1 by convention in the 6 of 12 runs where no member")
+    assert study_notes(info)[0].startswith(f"Jain's index is 1 by convention in the {n} of 12 runs where no member")
     # not studied, nothing to say: the key is null and no note is printed
     alone = analyse_study(plan_study(raw, "s", ["total_shortfall_t"], only=[QUOTA], fixed=()), "morris", 2)
     assert alone.info["no_member_short_runs"] is None
