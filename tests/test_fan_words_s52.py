@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from matplotlib.text import Text
 
 from simulator.cli import main
+from simulator.names import run_noun
 from simulator.sensitivity import intervals
 from tests.helpers import ROOT
 
@@ -20,12 +22,13 @@ SCENARIO = ROOT / "scenarios" / "long_embargo_6m.yaml"
     ids=["as-written", "with-set"],
 )
 def test_the_fan_charts_in_the_folder_name_the_run_as_the_report_does(tmp_path, monkeypatch, extra, named):
-    seen: list[str] = []
+    seen: list[list[str]] = []
     drawn = intervals.fan_chart
 
     def spy(*args, **kwargs):
-        seen.append(kwargs.get("as_run", "as written"))
-        return drawn(*args, **kwargs)
+        figure = drawn(*args, **kwargs)
+        seen.append([t.get_text() for t in figure.findobj(Text)])  # what the drawn figure says
+        return figure
 
     monkeypatch.setattr(intervals, "fan_chart", spy)
     out = tmp_path / "out"
@@ -33,5 +36,11 @@ def test_the_fan_charts_in_the_folder_name_the_run_as_the_report_does(tmp_path, 
         main, ["run", str(SCENARIO), "-o", str(out), "--uncertainty", "4", "--workers", "1", *extra]
     )
     assert done.exit_code == 0, done.output
-    assert seen == [named, named]  # the two fan charts, days of cover and shortfall
+    assert len(seen) == 2  # the two fan charts, days of cover and shortfall
+    other = ({"as written", "as changed for this run"} - {named}).pop()
+    for texts in seen:
+        said = " ".join(texts)
+        # the legend's "scenario <words>", or a note's noun for the run where its line is not drawn
+        assert f"scenario {named}" in said or run_noun(named) in said, texts
+        assert other not in said and run_noun(other) not in said, texts
     assert {"fan_days_of_cover.png", "fan_shortfall.png"} <= {p.name for p in out.iterdir()}
