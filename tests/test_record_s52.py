@@ -223,3 +223,21 @@ def test_the_pages_error_table_is_the_shipped_scenarios():
         )
         assert (int(rows), float(rms)) == (row["rows"], round(row["rms_log_error"], 2)), series
         assert mean == f"{row['mean_error_pct']:+.0f}%", series  # the heavy price: -2% (the fit's unrounded: -1%)
+
+
+def test_the_error_tables_held_out_use_row_is_worked_by_hand_from_the_record():
+    """The page's "Japan's use" row, worked by hand (not by error_table): the record's two held-out counts, the
+    2011 forecast 23,000 t and the H1-2012 7,235 t, against the model's Japan use over the same periods."""
+    from simulator.calibrate import error_table
+
+    year, _ = japan_use("2011-01-01", "2011-12-31")
+    half, _ = japan_use("2012-01-01", "2012-06-30")
+    logs = [math.log(year / 23000), math.log(half / 7235)]
+    rms = math.sqrt(sum(x * x for x in logs) / 2)
+    mean = 100 * ((year / 23000 - 1) + (half / 7235 - 1)) / 2
+    assert round(rms, 2) == 0.31 and round(mean) == 26  # sqrt((0.023^2 + 0.44^2)/2); (-2% + 55%)/2
+    errors = error_table(table())
+    (row,) = errors[errors["quantity"] == "demand"].itertuples()
+    assert (row.sample, row.rows) == ("out", 2)
+    assert row.rms_log_error == pytest.approx(rms, rel=1e-9) and row.mean_error_pct == pytest.approx(mean, rel=1e-9)
+    assert "| Japan's use (2011 forecast, H1-2012 count halved) | **out (held out)** | 2 | 0.31 | +26% |" in page()
