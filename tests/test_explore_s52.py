@@ -87,8 +87,9 @@ def test_the_note_on_where_a_control_starts_is_not_styled_as_an_error(browser, t
 # --- D2: tonnes of unlike materials are not added on the page ------------------------------
 
 # rare earths (oxide) and magnets (magnet), priced alike: only what their tonnes count differs.
-# All 60 days embargoed, no stock: rare earths 100 t/day x 60 = 6,000 t less the 60 t pool,
-# 5,940 t short; magnets (the EU's only, no pool) 10 t/day x 60 = 600 t; 6,540 t "in all"
+# All 60 days embargoed, no stock: rare earths 60 days x (20 + 80) t/day = 6,000 t, less the pool's
+# 2 x 30 t = 60 t (TWO_MEMBERS' contributions), so 6,000 - 60 = 5,940 t short; magnets (the EU's only,
+# no pool) 10 t/day x 60 days = 600 t; 5,940 + 600 = 6,540 t "in all"
 UNLIKE = build(
     TWO_MEMBERS,
     name="unlike",
