@@ -281,7 +281,8 @@ def _report_inputs(
     from simulator.scenario import load_raw
     from simulator.scenario.changes import changes_of, with_changes
 
-    changes = changes_of(load_raw(path, []), pairs)  # every run: its notes of ratios rescaled
+    # with --set: its notes of ratios rescaled; without, no changes, and the file is not parsed again
+    changes = changes_of(load_raw(path, []), pairs) if pairs else []
     if baseline_path is None:
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
