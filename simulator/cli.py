@@ -489,10 +489,11 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
+        from simulator.names import plural
         from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
         inputs = len(found.study.inputs)
-        click.echo(f"uncertainty: {found.runs:,} samples of {inputs} uncertain input{'s' if inputs != 1 else ''}")
+        click.echo(f"uncertainty: {found.runs:,} samples of {plural(inputs, 'uncertain input')}")
         for line in headline_lines(found):
             click.echo(f"  {line}")
         if unlike := unlike_tonnes_note(found):
@@ -1421,8 +1422,10 @@ def sensitivity(
                     force,  # type: ignore[arg-type]
                     inputs=[scenario],
                 )
+    from simulator.names import plural
+
     click.echo(
-        f"{method} over {len(study.inputs)} uncertain input{'' if len(study.inputs) == 1 else 's'}: "
+        f"{method} over {plural(len(study.inputs), 'uncertain input')}: "
         f"{found.info['runs']:,} runs in {found.info['wall_time_s']:.1f} s"
     )
     click.echo("top drivers:")
