@@ -52,7 +52,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.fastpath import run_batch
-from simulator.names import Names, cap, join_words
+from simulator.names import Names, cap, join_words, plural
 from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
 from simulator.quantities import daily
@@ -204,7 +204,7 @@ def _long_rows(reader: Any, columns: int) -> list[Problem]:
         for row in reader:
             if row:  # as pandas, blank lines are no rows
                 if any(cell.strip() for cell in row[columns:]):
-                    told = f"{len(row)} values, but the header names {columns} column{'s' if columns != 1 else ''}"
+                    told = f"{len(row)} values, but the header names {plural(columns, 'column')}"
                     problems.append(Problem(f"row {k + 2}", f"{told}: a value beyond them belongs to none"))
                 k += 1
             ended = reader.line_num

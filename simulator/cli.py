@@ -281,7 +281,8 @@ def _report_inputs(
     from simulator.scenario import load_raw
     from simulator.scenario.changes import changes_of, with_changes
 
-    changes = changes_of(load_raw(path, []), pairs)  # every run: its notes of ratios rescaled
+    # with --set: its notes of ratios rescaled; without, no changes, and the file is not parsed again
+    changes = changes_of(load_raw(path, []), pairs) if pairs else []
     if baseline_path is None:
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
@@ -488,10 +489,11 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
+        from simulator.names import plural
         from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
         inputs = len(found.study.inputs)
-        click.echo(f"uncertainty: {found.runs:,} samples of {inputs} uncertain input{'s' if inputs != 1 else ''}")
+        click.echo(f"uncertainty: {found.runs:,} samples of {plural(inputs, 'uncertain input')}")
         for line in headline_lines(found):
             click.echo(f"  {line}")
         if unlike := unlike_tonnes_note(found):
@@ -1420,8 +1422,10 @@ def sensitivity(
                     force,  # type: ignore[arg-type]
                     inputs=[scenario],
                 )
+    from simulator.names import plural
+
     click.echo(
-        f"{method} over {len(study.inputs)} uncertain input{'' if len(study.inputs) == 1 else 's'}: "
+        f"{method} over {plural(len(study.inputs), 'uncertain input')}: "
         f"{found.info['runs']:,} runs in {found.info['wall_time_s']:.1f} s"
     )
     click.echo("top drivers:")

@@ -58,7 +58,6 @@ class ReferenceEngine:
         self.pool_shape = (M, S, 1)
         self.active = np.zeros((len(plan.shocks), 1), bool)
         self.review_due = np.zeros((R, 1), bool)
-        self.reviewing = bool(plan.order_up_to.any())  # some region reviews (else none is ever due)
         self.log = log
         # goods travelling, by kind and the day they are due; moved to ``landed`` when their timeout ends
         self.travelling: dict[str, dict[int, np.ndarray]] = {"commercial": {}, "refill": {}, "pool": {}}
@@ -122,8 +121,7 @@ class ReferenceEngine:
                     log_arrivals(self.log, day, *arrivals)
             yield self.env.timeout(PROCURE_AT - MARKET_AT)
             shipments = self.kernel.procure(day, self.active, self.review_due)
-            if self.reviewing:
-                self.review_due[:] = False
+            self.review_due[:] = False
             if day >= 0:
                 self.recorder.add_procurement(day, shipments)
                 if self.log is not None:

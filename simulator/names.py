@@ -87,6 +87,15 @@ def join_words(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def plural(count: int, noun: str, spec: str = "") -> str:
+    """``1 day``, ``2 days``; ``spec`` formats the count (``","``: ``1,000 samples``).
+
+    >>> plural(1, "day"), plural(60, "day"), plural(1000, "input", ",")
+    ('1 day', '60 days', '1,000 inputs')
+    """
+    return f"{count:{spec}} {noun}" if count == 1 else f"{count:{spec}} {noun}s"
+
+
 def cap(text: str) -> str:
     """First letter upper case (``the EU ...`` -> ``The EU ...``): a name starting a cell, a title or a sentence."""
     return text[:1].upper() + text[1:]

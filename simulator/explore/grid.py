@@ -106,16 +106,20 @@ def headline_names(regions: tuple[str, ...], by_material: tuple[str, ...] = ()) 
     ['total_shortfall_t.all.oxide', 'total_shortfall_t.all.magnet', 'shortfall_t.eu.oxide', 'shortfall_t.eu.magnet']
     """
     per_region = [f"{k}.{r}" for r in regions for k in ("shortfall_t", "first_shortfall_day", "min_days_of_cover")]
-    per_material = [f"total_shortfall_t.all.{m}" for m in by_material]
-    per_material += [f"shortfall_t.{r}.{m}" for r in regions for m in by_material]
     return [
         "total_shortfall_t",
         "first_shortfall_day",
         "min_days_of_cover",
         "short_runs_share",
         *per_region,
-        *per_material,
+        *_material_names(regions, by_material),
     ]
+
+
+def _material_names(regions: tuple[str, ...], by_material: tuple[str, ...]) -> list[str]:
+    """:func:`headline_names`' last ones: each ``by_material`` material's shortfalls, over all regions, per region."""
+    per_material = [f"total_shortfall_t.all.{m}" for m in by_material]
+    return per_material + [f"shortfall_t.{r}.{m}" for r in regions for m in by_material]
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -324,7 +328,7 @@ def _run_headlines(
         columns[f"shortfall_t.{r}"] = np.asarray(table[f"shortfall_t.{r}"], float)
         columns[f"first_shortfall_day.{r}"] = firsts[i]
         columns[f"min_days_of_cover.{r}"] = covers[i]
-    for name in headline_names(regions, by_material)[len(headline_names(regions)) :]:  # shortfalls by material
+    for name in _material_names(regions, by_material):  # shortfalls by material
         columns[name] = np.asarray(table[name], float)
     return regions, columns
 

@@ -235,11 +235,13 @@ class Border:
             due = weights * applications[None]
             pending[today:] += due[: slots - today]
             pending[:today] += due[slots - today :]
+            refused = applications * refused_share
         else:  # no run applies: every application is +0.0, which changes neither ``shipped`` nor the queue
-            applications = self.no_routes  # (the queue never holds -0.0: it starts at +0.0 and is only added to)
+            # (the queue never holds -0.0: it starts at +0.0 and is only added to); nothing is refused either,
+            # and the shared zeros stand for it: the caller only adds them (``_added``), never writes them
+            refused = self.no_routes
         approved = pending[today].copy()
         pending[today] = 0.0
-        refused = applications * refused_share
         return shipped + approved, approved, refused
 
     def _quota(

@@ -112,12 +112,14 @@ def _world_peak(run: Run, material: str) -> tuple[float, int]:
 def prices_rose(run: Run) -> bool:
     """Whether the world price of some material with a market and a reference price rose above it, as shown."""
     scenario = run.result.scenario
-    return any(
-        price(_world_peak(run, m)[0]) != price(reference_price(scenario, m) or 0.0)
-        and _world_peak(run, m)[0] > (reference_price(scenario, m) or 0.0)
-        for m in market_materials(run)
-        if reference_price(scenario, m)
-    )
+    for m in market_materials(run):
+        ref = reference_price(scenario, m)
+        if not ref:
+            continue
+        peak = _world_peak(run, m)[0]
+        if price(peak) != price(ref) and peak > ref:
+            return True
+    return False
 
 
 def _world_low(run: Run, material: str) -> tuple[float, int]:

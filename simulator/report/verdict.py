@@ -27,7 +27,7 @@ import pandas as pd
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
-from simulator.names import AS_CHANGED, AS_WRITTEN, in_sentence, run_words
+from simulator.names import in_sentence, run_words
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
@@ -554,22 +554,12 @@ def one_draw_line(run: Run) -> str:
     )
 
 
-ONE_RUN = f"In the scenario {AS_WRITTEN}"
-"""How the headline starts when the scenario declares uncertain inputs: the answer is one run's, not a finding.
-
-One run at the values the scenario writes, which are not the centres of their ranges (some
-sit at an end of theirs): "as written", as the *How sure are these figures?* table heads
-that run's column, not "at the central values".
-"""
-ONE_RUN_CHANGED = f"In the scenario {AS_CHANGED}"
-""":data:`ONE_RUN` for a run with ``--set`` changes, which the page lists above the verdict
-("Changed for this run"): the run is not at the values the scenario writes."""
-
-
 def one_run_headline(run: Run, answer: str, changed: bool = False) -> str:
-    """The headline ``answer``, led by :data:`ONE_RUN` when the scenario declares uncertain inputs.
+    """The headline ``answer``, led by "In the scenario as written" when the scenario declares uncertain inputs.
 
-    With ``--set`` changes (``changed``), led by :data:`ONE_RUN_CHANGED` instead.
+    With ``--set`` changes (``changed``), "as changed for this run" instead: the words are
+    :func:`simulator.names.run_words`'s. "As written", not "at the central values": the run is at
+    the values the scenario writes, which are not the centres of their ranges.
 
     A replay's answer ("not needed in tonnes", "a close call") holds at the values the scenario
     sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the

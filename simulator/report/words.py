@@ -20,6 +20,7 @@ from typing import Any
 from simulator.mechanisms import BY_NAME
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
+from simulator.names import plural as plural  # the report's sentences take it from here
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
 
@@ -107,15 +108,6 @@ def percent(share: float) -> str:
     if 99.5 <= abs(value) < 100:
         return f"{value:.1f}%" if abs(value) < 99.95 else ("over 99.9%" if value > 0 else "under -99.9%")
     return f"{value:.0f}%"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 day``, ``2 days``.
-
-    >>> plural(1, "day"), plural(60, "day")
-    ('1 day', '60 days')
-    """
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def over_days(horizon: int) -> str:

@@ -70,7 +70,7 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
-from simulator.names import join_words
+from simulator.names import join_words, plural
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
@@ -148,7 +148,7 @@ def check_samples(method: Method, samples: int, inputs: int) -> int:
     runs = runs_needed(method, samples, inputs)
     if runs > MAX_SAMPLE_RUNS:
         raise InputError(
-            f"--samples: {samples:,} x ({inputs} input{'' if inputs == 1 else 's'} + {EXTRA_RUNS[method]}) "
+            f"--samples: {samples:,} x ({plural(inputs, 'input')} + {EXTRA_RUNS[method]}) "
             f"= {runs:,} runs, "
             f"more than {MAX_SAMPLE_RUNS:,}"
         )

@@ -35,7 +35,7 @@ import pandas as pd
 
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, join_words
+from simulator.names import AS_WRITTEN, Names, join_words, plural
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -647,7 +647,7 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     if least > 1:  # no rank correlation reaches it: the sample count alone rules every input out
         return (
             "no input can be named a driver of any headline figure from so few samples (uncertainty.csv's drivers "
-            f"are empty): with {inputs:,} input{'s' if inputs != 1 else ''} and {found.runs:,} samples, keeping the "
+            f"are empty): with {plural(inputs, 'input', ',')} and {found.runs:,} samples, keeping the "
             "odds of naming an input "
             f"without effect under {DRIVER_FALSE_ALARM:.0%} would take a rank correlation above 1, which none can "
             f"reach; one could be named from {samples_at_floor(inputs, 1.0):,} samples, and the threshold falls to "
