@@ -152,6 +152,23 @@ def shielded() -> Iterator[None]:
         raise Interrupted(_stop_waiting()[0])
 
 
+def stop_if_signalled() -> None:
+    """Raise :class:`Interrupted` now for a signal that came in the block and has not stopped the command.
+
+    Called just before a command puts an output in place. A signal still waiting for an
+    import to end, or one raised and caught on the way (a library's bare ``except``), would
+    otherwise let the output be written whole and the command then exit 130 or 143 as
+    :func:`interruptible` ends: an interrupted command that left its output. Does nothing
+    inside :func:`shielded` (the signal is raised as that step ends, as it promises), while a
+    ``KeyboardInterrupt`` is being handled (clean-up), or when no signal came.
+    """
+    if _shield_depth or isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        return
+    if stopped := _stop_waiting() or list(_raised):
+        _raised.append(stopped[0])
+        raise Interrupted(stopped[0])
+
+
 @contextmanager
 def interruptible() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only).
@@ -160,7 +177,8 @@ def interruptible() -> Iterator[None]:
     block's work is done, but the signal was sent while it ran), never after the handlers
     are restored; so is one Python swallowed in a weak reference's callback or a
     ``__del__`` (:func:`_unraisable`), without its "Exception ignored" traceback, and one
-    raised in the block that code on the way caught and dropped (a bare ``except``).
+    raised in the block that code on the way caught and dropped (a bare ``except``). Before the
+    block puts an output in place, :func:`stop_if_signalled` raises any of these at once.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Problem, first_and_more, plain, setting
-from simulator.interrupt import shielded
+from simulator.interrupt import shielded, stop_if_signalled
 from simulator.version import __version__
 
 MANIFEST = "manifest.json"
@@ -452,6 +452,7 @@ class OutputFolder:
             with shielded():  # made and remembered in one step, so the finally removes it
                 stage = make_stage(self.path)
             yield stage
+            stop_if_signalled()  # a signal that came while the files were made: none moves in
             with shielded():
                 self._commit(stage, info, frozenset(replaces))
         except OSError as exc:
@@ -732,6 +733,7 @@ def write_file(
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             os.fchmod(handle.fileno(), mode if mode is not None else 0o666 & ~_UMASK)
+        stop_if_signalled()  # a signal that came while the text was made stops the command before it is in place
         os.replace(temporary, path)
     except BaseException as exc:  # a failure or an interruption: no stray temporary file, nor a folder made for it
         if temporary is not None:
