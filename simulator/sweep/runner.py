@@ -511,7 +511,10 @@ def check_file_fixed(
     """
     if overlaps := overlapping_axes([a.path for a in file_axes], "grid", raw, file_key="grid"):
         raise InputError(overlaps, spec_file)
-    if clashes := fixed_and_varied([path for path, _ in fixed], [a.path for a in axes], "grid", raw, file_key="set"):
+    file_paths = [a.path for a in file_axes]  # named by the file's grid: key, the others by --grid
+    fixed_paths = [path for path, _ in fixed]
+    varied = [a.path for a in axes]
+    if clashes := fixed_and_varied(fixed_paths, varied, "grid", raw, file_key="set", file_varied=file_paths):
         raise InputError(clashes, spec_file)
     if not fixed:
         return

@@ -1,0 +1,62 @@
+"""Small command-line leftovers of session 53: messages naming what the user wrote, one rule each, plurals."""
+
+from __future__ import annotations
+
+from simulator.errors import worded
+from simulator.sweep.grid import fixed_and_varied
+from tests.helpers import ROOT, assert_bad_input, invoke, no_run
+
+CLEAN = str(ROOT / "scenarios" / "long_embargo_6m.yaml")
+DAYS = "regions.japan.commercial_stock.light_ree.days"
+
+
+def _said(problems):
+    return [worded(p.render(None), python=False) for p in problems]
+
+
+def test_a_sweep_files_set_on_its_own_grid_names_the_files_grid_not_an_option(tmp_path, monkeypatch):
+    """No --grid was given: the clash is between two keys of the file, and both are named as keys."""
+    no_run(monkeypatch)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"grid:\n  {DAYS}: [60, 90]\nset:\n  {DAYS}: 30\n")
+    result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(
+        result,
+        f"error: {spec}: set.{DAYS}: the same path is varied by grid.{DAYS}: each run would use the value grid: "
+        "gives, not the fixed one; give the path to set: or to grid:, not both\n",
+    )
+    assert "--grid" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_files_set_containing_its_grids_path_names_the_files_grid(tmp_path, monkeypatch):
+    no_run(monkeypatch)
+    stock = DAYS.rpartition(".")[0]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"grid:\n  {DAYS}: [60, 90]\nset:\n  {stock}: {{days: 30}}\n")
+    result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(
+        result,
+        f"error: {spec}: set.{stock}: contains a path varied by grid.{DAYS}: each run would use the value grid: "
+        f"gives there, not the fixed one; to keep the rest of the value, set its other fields one by one "
+        f"(set.{stock}.FIELD: VALUE, each FIELD but days) and leave days to grid:\n",
+    )
+
+
+def test_a_sweep_files_set_on_a_grid_option_still_names_the_option(tmp_path, monkeypatch):
+    """The file's set: against the command's own --grid: there the option is what the user wrote."""
+    no_run(monkeypatch)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"set:\n  {DAYS}: 30\n")
+    result = invoke("sweep", CLEAN, "--spec", spec, "--grid", f"{DAYS}=60,90", "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {spec}: set.{DAYS}: the same path is varied by --grid {DAYS}: ")
+
+
+def test_the_rule_names_each_varied_path_where_it_was_given():
+    """One call, two varied paths: the file's (``grid.x``) and the option's (``--grid y``)."""
+    assert _said(fixed_and_varied(["x", "y"], ["x", "y"], file_key="set", file_varied=["x"])) == [
+        "set.x: the same path is varied by grid.x: each run would use the value grid: gives, not the fixed one; "
+        "give the path to set: or to grid:, not both",
+        "set.y: the same path is varied by --grid y: each run would use the value --grid gives, not the fixed one; "
+        "give the path to set: or to --grid, not both",
+    ]
