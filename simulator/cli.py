@@ -30,7 +30,7 @@ from typing import Any
 
 import click
 
-from simulator.errors import InputError, Problem, plain
+from simulator.errors import InputError, Problem, plain, setting
 from simulator.gate.formats import FORMATS
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
@@ -181,17 +181,31 @@ class BaselineFile(ScenarioFile):
 
         if isinstance(value, str) and not value.strip():
             self.fail("an empty path names no file or folder; give one", param, ctx)
-        try:
+        with _as_baseline():
             path = super().convert(value, param, ctx)
             if why := why_missing(path):
                 raise ScenarioError(why, path)
-        except InputError as exc:
-            named = [
-                Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
-                for problem in exc.problems
-            ]
-            raise type(exc)(named, exc.source) from exc
         return path
+
+
+@contextmanager
+def _as_baseline() -> Iterator[None]:
+    """An :class:`InputError` raised within names ``--compare`` before its field: ``FILE: --compare: FIELD: ...``.
+
+    Found or not, a baseline's problem is said to be the ``--compare`` baseline's: the file
+    alone could be taken for the scenario run. A problem that says so already (a ``--set`` the
+    baseline cannot take: "--set applies to the --compare baseline too") is left as it is.
+    """
+    try:
+        yield
+    except InputError as exc:
+        named = [
+            problem
+            if setting("compare") in problem.message
+            else Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
+            for problem in exc.problems
+        ]
+        raise type(exc)(named, exc.source) from exc
 
 
 class StockpileGroup(click.Group):
@@ -287,7 +301,8 @@ def _report_inputs(
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
 
-    base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
+    with _as_baseline():  # a baseline found but malformed, or one the --set values cannot apply to
+        base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
     if problem := comparison_problem(loaded, base):
         raise InputError(f"--compare: {problem}", baseline_path)
     return changes, base

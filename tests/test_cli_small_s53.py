@@ -60,3 +60,30 @@ def test_the_rule_names_each_varied_path_where_it_was_given():
         "set.y: the same path is varied by --grid y: each run would use the value --grid gives, not the fixed one; "
         "give the path to set: or to --grid, not both",
     ]
+
+
+def _malformed_baseline(tmp_path):
+    """A copy of the clean scenario with one bad field: found, read, refused on validation."""
+    text = (ROOT / "scenarios" / "long_embargo_6m.yaml").read_text()
+    lines = [("horizon_days: 0" if line.startswith("horizon_days:") else line) for line in text.splitlines()]
+    assert "horizon_days: 0" in lines
+    baseline = tmp_path / "base.yaml"
+    baseline.write_text("\n".join(lines) + "\n")
+    return baseline
+
+
+def test_a_malformed_compare_baseline_is_named_as_the_compare_baseline(tmp_path):
+    """Exit 2, one line: the file, then --compare, then the field (the file alone reads as the scenario run)."""
+    baseline = _malformed_baseline(tmp_path)
+    result = invoke("run", CLEAN, "--compare", baseline, "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {baseline}: --compare: horizon_days: must be >= 1\n")
+    assert result.output.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_compare_baseline_of_broken_yaml_is_named_as_the_compare_baseline(tmp_path):
+    baseline = tmp_path / "base.yaml"
+    baseline.write_text("name: [x\n")
+    result = invoke("report", CLEAN, "--compare", baseline, "-o", tmp_path / "r.html")
+    assert_bad_input(result, f"error: {baseline}: --compare: malformed YAML: ")
+    assert result.output.count("\n") == 1
