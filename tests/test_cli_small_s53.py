@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.errors import worded
+import pytest
+
+from simulator.errors import InputError, worded
 from simulator.sweep.grid import fixed_and_varied
 from tests.helpers import ROOT, assert_bad_input, invoke, no_run
 
@@ -87,3 +89,41 @@ def test_a_compare_baseline_of_broken_yaml_is_named_as_the_compare_baseline(tmp_
     result = invoke("report", CLEAN, "--compare", baseline, "-o", tmp_path / "r.html")
     assert_bad_input(result, f"error: {baseline}: --compare: malformed YAML: ")
     assert result.output.count("\n") == 1
+
+
+def test_a_one_run_sweep_says_one_run_and_one_point(tmp_path):
+    """One value, one run: "1 run (1 point x 1)", as "2 runs (2 points x 1)" with two values."""
+    for values, line in (("0.5", "1 run (1 point x 1)"), ("0.4,0.6", "2 runs (2 points x 1)")):
+        out = tmp_path / values
+        result = invoke("sweep", CLEAN, "--grid", f"agreement.ratio.japan={values}", "--no-plots", "-o", out)
+        assert result.exit_code == 0, result.output
+        assert f"{line} written to {out}/sweep.parquet" in result.output
+
+
+def test_a_sweep_over_its_runs_names_one_point_as_one():
+    from simulator.sweep.grid import Axis, SweepSpec
+    from simulator.sweep.runner import check_size
+
+    for values, size in (((0.5,), "1 point x 3 runs = 3 runs"), ((0.4, 0.6), "2 points x 3 runs = 6 runs")):
+        with pytest.raises(InputError) as caught:
+            check_size(SweepSpec((Axis("agreement.ratio.japan", values),), runs=3), max_runs=2)
+        assert worded(str(caught.value), python=False) == f"--runs: {size}, more than 2 (raise --max-runs)"
+
+
+def test_resumed_and_discarded_chunks_are_counted_in_words():
+    from simulator.sweep.runner import resumed_text
+
+    assert resumed_text(1, 0, 1) == "resumed: 1 finished chunk kept, 1 still to do"
+    assert resumed_text(2, 1, 3) == "resumed: 2 finished chunks kept, 1 computed again (damaged), 2 still to do"
+
+
+def test_list_of_a_folder_whose_one_or_two_files_are_invalid(tmp_path):
+    for count, message in (
+        (1, "the one scenario file here is not valid"),
+        (2, "none of the 2 scenario files here is valid"),
+    ):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for k in range(count):
+            (folder / f"s{k}.yaml").write_text("x: [\n")
+        assert_bad_input(invoke("list", folder), f"error: {folder}: {message}\n")

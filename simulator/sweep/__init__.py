@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, ScenarioError, plain, setting
+from simulator.names import plural
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
@@ -268,7 +269,11 @@ def _same_study(one: tuple[str, str | None, frozenset[str]], other: tuple[str, s
 def _study_words(scenario: Any, axes: Any, points: Any, runs: Any) -> str:
     """A study in words, for a message: ``embargo_2010 over agreement.ratio.japan (3 points x 20 runs)``."""
     swept = " and ".join(plain(str(path), one_line=True) for path in axes or ()) or "no grid"
-    size = f" ({points:,} point(s) x {runs:,} run(s))" if isinstance(points, int) and isinstance(runs, int) else ""
+    size = (
+        f" ({plural(points, 'point', ',')} x {plural(runs, 'run', ',')})"
+        if isinstance(points, int) and isinstance(runs, int)
+        else ""
+    )
     return f"{plain(str(scenario), one_line=True)} over {swept}{size}"
 
 

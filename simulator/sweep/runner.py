@@ -35,6 +35,7 @@ import numpy as np
 from simulator.errors import InputError, Problem, setting
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.forked import map_shared
+from simulator.names import plural
 from simulator.plan import Plan, Structure, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
@@ -461,7 +462,7 @@ def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MA
         raise InputError([Problem(setting("grid"), message)])
     if points * spec.runs > max_runs:
         message = (
-            f"{points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
+            f"{plural(points, 'point', ',')} x {plural(spec.runs, 'run', ',')} = {points * spec.runs:,} runs, "
             f"more than {max_runs:,} (raise {setting('max_runs')})"
         )
         raise InputError([Problem(setting("runs"), message)])
@@ -710,14 +711,16 @@ def resumed_text(kept: int, damaged: int, computed: int) -> str | None:
     ``computed`` this command runs (:class:`Executed`'s fields of the same names).
 
     >>> resumed_text(3, 1, 3)
-    'resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do'
+    'resumed: 3 finished chunks kept, 1 computed again (damaged), 2 still to do'
+    >>> resumed_text(1, 0, 1)
+    'resumed: 1 finished chunk kept, 1 still to do'
     >>> resumed_text(0, 0, 4) is None
     True
     """
     if not kept and not damaged:
         return None
     again = f", {damaged} computed again (damaged)" if damaged else ""
-    return f"resumed: {kept} finished chunk(s) kept{again}, {computed - damaged} still to do"
+    return f"resumed: {plural(kept, 'finished chunk')} kept{again}, {computed - damaged} still to do"
 
 
 def execute(
