@@ -127,3 +127,38 @@ def test_list_of_a_folder_whose_one_or_two_files_are_invalid(tmp_path):
         for k in range(count):
             (folder / f"s{k}.yaml").write_text("x: [\n")
         assert_bad_input(invoke("list", folder), f"error: {folder}: {message}\n")
+
+
+def _apart_by_price_only_elsewhere():
+    """long_embargo_12m with NdFeB magnets counted in oxide at 15 USD/kg: light rare earths (12) and magnets may
+    be added, but the scenario's heavy rare earths (330 > 2 x 12) may not be added to either."""
+    from types import SimpleNamespace
+
+    from simulator.scenario import load_raw, validate_data
+
+    overrides = [
+        ("materials.ndfeb_magnets.tonnes_of", "oxide"),
+        ("market.ndfeb_magnets.reference_price_usd_per_kg", 15),
+    ]
+    scenario = validate_data(load_raw(str(ROOT / "scenarios" / "long_embargo_12m.yaml"), overrides), "x")
+    return SimpleNamespace(scenario=scenario, structure=SimpleNamespace(member_names=("japan", "eu")))
+
+
+def test_the_compare_line_splits_by_material_where_the_run_line_does():
+    """Only light rare earths and magnets short (heavy rare earths in no row compared): the run's last line
+    splits them, since the scenario's tonnes are apart (heavy rare earths); the compare line gave one total
+    of 300 t against 130 t, since the rows' two materials alone may be added. One rule now: both split."""
+    from simulator.console import _rows_total_text, _total_text
+
+    result = _apart_by_price_only_elsewhere()
+    rows = [
+        {"region": "all", "material": "light_ree", "total_shortfall_t": 100.0},
+        {"region": "all", "material": "ndfeb_magnets", "total_shortfall_t": 200.0},
+        {"region": "all", "material": "heavy_ree", "total_shortfall_t": 0.0},
+    ]
+    run_line = _total_text(result, rows, 300.0)
+    compare_line = _rows_total_text(result, {"light_ree": [100.0, 50.0], "ndfeb_magnets": [200.0, 80.0]}, 300, 130)
+    why = "not added: tonnes of materials priced far apart"
+    assert run_line.startswith("members' shortfall 100.0 t of ") and run_line.endswith(f" ({why})")
+    assert compare_line.startswith(f"shortfall of these rows by material ({why}): ")
+    assert " 100.0 t against 50.0 t and " in compare_line and " 200.0 t against 80.0 t in the baseline" in compare_line
