@@ -162,3 +162,50 @@ def test_the_compare_line_splits_by_material_where_the_run_line_does():
     assert run_line.startswith("members' shortfall 100.0 t of ") and run_line.endswith(f" ({why})")
     assert compare_line.startswith(f"shortfall of these rows by material ({why}): ")
     assert " 100.0 t against 50.0 t and " in compare_line and " 200.0 t against 80.0 t in the baseline" in compare_line
+
+
+def _rule_sweep():
+    from simulator.scenario import load_raw
+    from simulator.sweep import plan_sweep
+    from simulator.sweep.grid import Axis, SweepSpec
+
+    source = str(ROOT / "scenarios" / "long_embargo_12m.yaml")
+    axes = (Axis("agreement.ratio.japan", (0.4, 0.6)), Axis("materials.ndfeb_magnets.tonnes_of", ("oxide", "magnet")))
+    return plan_sweep(load_raw(source, []), source, SweepSpec(axes))
+
+
+def test_the_tonnes_rule_axes_are_worked_out_once_per_sweep(monkeypatch):
+    """Read twice (the explorer's page reads them beside tonnes_rule): the axes' paths are tested once each."""
+    import simulator.sweep.runner as runner
+
+    sweep = _rule_sweep()
+    tested: list[str] = []
+    real = runner.moves_rule
+    monkeypatch.setattr(runner, "moves_rule", lambda path: tested.append(path) or real(path))
+    assert sweep.tonnes_rule_axes == [1]  # the ratio does not move the rule, tonnes_of does
+    assert sweep.tonnes_rule_axes is sweep.tonnes_rule_axes
+    assert len(sweep.tonnes_rule) == 2  # one scenario per value of the one axis that moves it
+    assert tested == ["agreement.ratio.japan", "materials.ndfeb_magnets.tonnes_of"]
+
+
+def test_the_closing_notes_read_the_sweep_as_sweep_json_describes_it(tmp_path):
+    """The notes a finished sweep prints are those plot-sweep's reading of its sweep.json gives (the same dict)."""
+    import json
+
+    import pandas as pd
+
+    from simulator.scenario import load_raw
+    from simulator.sweep import closing_notes, plan_sweep
+    from simulator.sweep.figures import sweep_notes
+    from simulator.sweep.grid import Axis, SweepSpec
+
+    source, out = str(ROOT / "scenarios" / "long_embargo_12m.yaml"), tmp_path / "sw"
+    result = invoke("sweep", source, "--grid", "agreement.ratio.japan=0.4,0.6", "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "sweep.json").read_text())
+    table = pd.read_parquet(out / "sweep.parquet")
+    assert info["members"] == ["japan", "eu"] and info["shortfall_adds"] == "tonnes of magnet and tonnes of oxide"
+    sweep = plan_sweep(load_raw(source, []), source, SweepSpec((Axis("agreement.ratio.japan", (0.4, 0.6)),)))
+    notes = closing_notes(sweep, table, figures=True, unchanged=[])
+    assert notes == sweep_notes(table, info)
+    assert any("add tonnes of magnet and tonnes of oxide: " in note for note in notes)

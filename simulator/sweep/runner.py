@@ -367,9 +367,12 @@ class Sweep:
         """Runs in the whole sweep."""
         return len(self.runs)
 
-    @property
+    @cached_property
     def tonnes_rule_axes(self) -> list[int]:
-        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`)."""
+        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`).
+
+        Worked out once per sweep, as :attr:`tonnes_rule` is (the explorer's page reads both).
+        """
         return [i for i, a in enumerate(self.spec.axes) if moves_rule(a.path)]
 
     @cached_property
