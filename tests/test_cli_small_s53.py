@@ -209,3 +209,30 @@ def test_the_closing_notes_read_the_sweep_as_sweep_json_describes_it(tmp_path):
     notes = closing_notes(sweep, table, figures=True, unchanged=[])
     assert notes == sweep_notes(table, info)
     assert any("add tonnes of magnet and tonnes of oxide: " in note for note in notes)
+
+
+def test_the_client_docs_give_the_chunks_the_code_cuts():
+    """The numbers client= and docs/api.md give: one batch of the first point, ceil(runs / batch) chunks."""
+    import math
+
+    from simulator.api.sweeps import sweep as api_sweep
+    from simulator.scenario import load_raw, load_scenario
+    from simulator.sweep import plan_sweep
+    from simulator.sweep.grid import Axis, SweepSpec
+    from simulator.sweep.runner import MAX_BATCH_RUNS, MIN_BATCH_RUNS, ROUTE_RUNS_PER_BATCH, scenario_batch_runs
+
+    assert (ROUTE_RUNS_PER_BATCH, MIN_BATCH_RUNS, MAX_BATCH_RUNS) == (60_000, 250, 5_000)
+    club = load_scenario(str(ROOT / "scenarios" / "club_of_five.yaml"))
+    assert scenario_batch_runs(club) == 60_000 // (5 * 2 * 5) == 1_200  # regions x materials x suppliers
+    source = str(ROOT / "scenarios" / "embargo_stochastic.yaml")  # the 2010 replay with random inputs
+    assert scenario_batch_runs(load_scenario(source)) == 5_000  # 60,000 / 12 = 5,000, the cap
+    for runs, chunks in ((1_000, 1), (12_000, 3)):
+        spec = SweepSpec((Axis("agreement.ratio.japan", (0.4, 0.6)),), runs=runs // 2)
+        planned = plan_sweep(load_raw(source, []), source, spec)
+        assert planned.n_runs == runs and len(planned.chunks()) == chunks == math.ceil(runs / 5_000)
+    docstring = " ".join(api_sweep.__doc__.split())
+    page = " ".join((ROOT / "docs" / "api.md").read_text().split())
+    for text in (docstring, page):
+        assert "60,000" in text and "250 to 5,000" in text and "1,200 for" in text
+    assert "a sweep of 1,000 runs of the 2010 replay is one task" in docstring
+    assert "`ceil(n / batch)` tasks" in page and "1,000 runs of the 2010 replay are one task" in page
