@@ -1145,7 +1145,8 @@ def _planned_sweep(
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     if spec_file:
-        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes)
+        options_fixed = spec.fixed[len(file_fixed) :]  # the --set values, after the file's
+        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes, options_fixed)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 

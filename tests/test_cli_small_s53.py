@@ -54,6 +54,19 @@ def test_a_sweep_files_set_on_a_grid_option_still_names_the_option(tmp_path, mon
     assert_bad_input(result, f"error: {spec}: set.{DAYS}: the same path is varied by --grid {DAYS}: ")
 
 
+def test_a_set_option_on_the_files_grid_names_the_files_grid(tmp_path, monkeypatch):
+    """--set against the file's grid: the file holds the varied path: it is named, by its key."""
+    no_run(monkeypatch)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"grid:\n  {DAYS}: [60, 90]\n")
+    result = invoke("sweep", CLEAN, "--spec", spec, "--set", f"{DAYS}=30", "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(
+        result,
+        f"error: {spec}: --set {DAYS}: the same path is varied by grid.{DAYS}: each run would use the value grid: "
+        "gives, not the fixed one; give the path to --set or to grid:, not both\n",
+    )
+
+
 def test_the_rule_names_each_varied_path_where_it_was_given():
     """One call, two varied paths: the file's (``grid.x``) and the option's (``--grid y``)."""
     assert _said(fixed_and_varied(["x", "y"], ["x", "y"], file_key="set", file_varied=["x"])) == [

@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -503,10 +503,13 @@ def check_file_fixed(
     spec_file: str,
     axes: tuple[Axis, ...],
     file_axes: tuple[Axis, ...] = (),
+    options_fixed: Iterable[tuple[str, Any]] = (),
 ) -> None:
     """Refuse a sweep file's overlapping axes, its ``set:`` value on a swept path, or one the scenario cannot take.
 
-    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept. Each problem is named by the
+    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept; ``options_fixed``: the command's
+    ``--set`` values, refused here where the file's ``grid:`` varies their path (``spec.yaml: --set
+    PATH: the same path is varied by grid.PATH``), not where an option does. Each problem is named by the
     file and its key (``spec.yaml: set.agreement.ratio.eu: ...``, ``spec.yaml: grid.shocks.0.severity:
     ...``): checked before the command's own ``--grid`` and ``--set`` values, so that a problem is the
     file's, not the scenario's or the first grid point's. The swept paths by the rule of every study
@@ -519,6 +522,9 @@ def check_file_fixed(
     fixed_paths = [path for path, _ in fixed]
     varied = [a.path for a in axes]
     if clashes := fixed_and_varied(fixed_paths, varied, "grid", raw, file_key="set", file_varied=file_paths):
+        raise InputError(clashes, spec_file)
+    options_paths = [path for path, _ in options_fixed]
+    if clashes := fixed_and_varied(options_paths, file_paths, "grid", raw, file_varied=file_paths):
         raise InputError(clashes, spec_file)
     if not fixed:
         return
