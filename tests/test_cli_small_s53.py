@@ -249,3 +249,36 @@ def test_the_client_docs_give_the_chunks_the_code_cuts():
         assert "60,000" in text and "250 to 5,000" in text and "1,200 for" in text
     assert "a sweep of 1,000 runs of the 2010 replay is one task" in docstring
     assert "`ceil(n / batch)` tasks" in page and "1,000 runs of the 2010 replay are one task" in page
+
+
+def test_a_date_axis_counts_its_rows_without_a_date_in_words():
+    """A swept date column with 1 or 2 rows without a date: "1 row has", "2 rows have"."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from simulator.sweep.figures import _bad_dates
+
+    path = "shocks.china_embargo.start"
+    for missing, words in ((1, "1 row has no date"), (2, "2 rows have no date")):
+        dates = [dt.datetime(2010, 9, 7)] + [None] * missing
+        table = pd.DataFrame({path: pd.array(dates, dtype="datetime64[ms]")})
+        assert _bad_dates(table, path) == f"{words}: a sweep writes a date in every row"
+
+
+def test_the_metrics_figure_title_counts_runs_per_point(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from simulator.sweep.figures import metrics_figure
+
+    source = str(ROOT / "scenarios" / "embargo_stochastic.yaml")
+    for runs, title in ((1, "1 run per point"), (2, "2 runs per point")):
+        out = tmp_path / str(runs)
+        args = ("--grid", "shocks.china_embargo_both.duration_days.mean=60,300", "--runs", runs, "--no-plots")
+        assert invoke("sweep", source, *args, "-o", out).exit_code == 0
+        table = pd.read_parquet(out / "sweep.parquet")
+        figure = metrics_figure(table, "shocks.china_embargo_both.duration_days.mean", ["japan", "eu"])
+        assert figure.get_suptitle().endswith(f": {title}")
