@@ -30,8 +30,9 @@ from typing import Any
 
 import click
 
-from simulator.errors import InputError, Problem, plain
+from simulator.errors import InputError, Problem, plain, setting
 from simulator.gate.formats import FORMATS
+from simulator.names import plural
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
 from simulator.workers import MAX_WORKERS, default_workers
@@ -181,17 +182,31 @@ class BaselineFile(ScenarioFile):
 
         if isinstance(value, str) and not value.strip():
             self.fail("an empty path names no file or folder; give one", param, ctx)
-        try:
+        with _as_baseline():
             path = super().convert(value, param, ctx)
             if why := why_missing(path):
                 raise ScenarioError(why, path)
-        except InputError as exc:
-            named = [
-                Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
-                for problem in exc.problems
-            ]
-            raise type(exc)(named, exc.source) from exc
         return path
+
+
+@contextmanager
+def _as_baseline() -> Iterator[None]:
+    """An :class:`InputError` raised within names ``--compare`` before its field: ``FILE: --compare: FIELD: ...``.
+
+    Found or not, a baseline's problem is said to be the ``--compare`` baseline's: the file
+    alone could be taken for the scenario run. A problem that says so already (a ``--set`` the
+    baseline cannot take: "--set applies to the --compare baseline too") is left as it is.
+    """
+    try:
+        yield
+    except InputError as exc:
+        named = [
+            problem
+            if setting("compare") in problem.message
+            else Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
+            for problem in exc.problems
+        ]
+        raise type(exc)(named, exc.source) from exc
 
 
 class StockpileGroup(click.Group):
@@ -287,7 +302,8 @@ def _report_inputs(
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
 
-    base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
+    with _as_baseline():  # a baseline found but malformed, or one the --set values cannot apply to
+        base, changes = with_changes(load_raw(baseline_path, []), changes, baseline_path)
     if problem := comparison_problem(loaded, base):
         raise InputError(f"--compare: {problem}", baseline_path)
     return changes, base
@@ -489,7 +505,6 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
-        from simulator.names import plural
         from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
 
         inputs = len(found.study.inputs)
@@ -829,8 +844,8 @@ def sweep(
             f"draw them with: stockpile plot-sweep {folder}",
             err=True,
         )
-    points = len(planned.points)
-    click.echo(f"{len(table)} runs ({points} point(s) x {planned.spec.runs}) written to {folder}/sweep.parquet")
+    points = plural(len(planned.points), "point")
+    click.echo(f"{plural(len(table), 'run')} ({points} x {planned.spec.runs}) written to {folder}/sweep.parquet")
     from simulator.sweep import closing_notes
 
     for note in closing_notes(planned, table, not no_plots, unchanged_notes):
@@ -920,10 +935,8 @@ def explore(
             written.append(path)
         size_mb = len(page.html.encode()) / 1e6
         window = "daily" if page.layout["stride_days"] == 1 else f"{page.layout['stride_days']}-day windows"
-        points = len(planned.points)
-        click.echo(
-            f"{points} point(s) x {planned.spec.runs} run(s); curves {window}; {size_mb:.1f} MB written to {path}"
-        )
+        points, runs = plural(len(planned.points), "point"), plural(planned.spec.runs, "run")
+        click.echo(f"{points} x {runs}; curves {window}; {size_mb:.1f} MB written to {path}")
 
 
 @main.command()
@@ -1077,7 +1090,7 @@ def calibrate(
                 f"RMS log error {label}: "
                 + "; ".join(
                     f"{cap(series_name(r.quantity, r.region, r.material, r.supplier, names, regions))}: "
-                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {r.rows} row{'' if r.rows == 1 else 's'})"
+                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {plural(r.rows, 'row')})"
                     for r in part.itertuples()
                 )
             )
@@ -1132,7 +1145,8 @@ def _planned_sweep(
     check_size(spec, max_points, max_runs)
     raw = load_raw(scenario)
     if spec_file:
-        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes)
+        options_fixed = spec.fixed[len(file_fixed) :]  # the --set values, after the file's
+        check_file_fixed(raw, scenario, file_fixed, spec_file, spec.axes, file_axes, options_fixed)
     with _progress(sum(len(axis.values) for axis in spec.axes), "value", "checking grid") as step:
         return plan_sweep(raw, scenario, spec, curves, chunk_runs, max_points, max_runs, step)
 
@@ -1220,9 +1234,9 @@ def _stopped(folder: Path, why: str, table_final: bool = False) -> None:
     if not (folder / CHUNK_DIR).is_dir():  # stopped before its first chunk's folder was made (reading the scenario)
         click.echo(f"sweep {why}: nothing written", err=True)
         return
-    chunks = count_finished(folder / CHUNK_DIR)
+    chunks = plural(count_finished(folder / CHUNK_DIR), "finished chunk")
     click.echo(
-        f"sweep {why}: {chunks} finished chunk(s) kept in {folder}/{CHUNK_DIR}; run the same command to resume",
+        f"sweep {why}: {chunks} kept in {folder}/{CHUNK_DIR}; run the same command to resume",
         err=True,
     )
 
@@ -1302,7 +1316,8 @@ def _same_code(client: Any, address: str) -> None:
     if other:
         worker, code = next(iter(other.items()))
         raise InputError(
-            f"--dask {address}: {len(other)} worker(s) run other stockpile code than this command "
+            f"--dask {address}: {plural(len(other), 'worker')} {'runs' if len(other) == 1 else 'run'} other "
+            "stockpile code than this command "
             f"({worker}: code {code}, here {here}); install the same version of the package on every worker"
         )
 
@@ -1422,8 +1437,6 @@ def sensitivity(
                     force,  # type: ignore[arg-type]
                     inputs=[scenario],
                 )
-    from simulator.names import plural
-
     click.echo(
         f"{method} over {plural(len(study.inputs), 'uncertain input')}: "
         f"{found.info['runs']:,} runs in {found.info['wall_time_s']:.1f} s"
@@ -1677,8 +1690,12 @@ def check(
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, _Terminated) or getattr(exc, "signum", None) == signal.SIGTERM
         signal_name, code = ("SIGTERM", 143) if terminated else ("Ctrl-C", 130)
-        what = "baseline(s) written or unchanged" if update else "scenario(s) checked; no report written"
-        click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {len(done)} {what}")
+        what = (
+            f"{plural(len(done), 'baseline')} written or unchanged"
+            if update
+            else f"{plural(len(done), 'scenario')} checked; no report written"
+        )
+        click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {what}")
         ctx.exit(code)
     except (InputError, OSError) as exc:  # all on standard output, as the rest of check's messages
         error = exc if isinstance(exc, InputError) else too_long(exc)
@@ -1724,7 +1741,12 @@ def list_scenarios(folder: str | None) -> None:
         text = " ".join(scenario.description.split()) or "(no description)"
         click.echo(textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ") + "\n")
     if not listed:  # nothing a command could run
-        raise InputError(f"none of the {len(files)} scenario file(s) here is valid", folder)
+        raise InputError(
+            f"none of the {plural(len(files), 'scenario file')} here is valid"
+            if len(files) > 1
+            else "the one scenario file here is not valid",
+            folder,
+        )
     if listed < len(files):  # as validate FOLDER: every file listed, the invalid ones make the exit code 2
         bad = len(files) - listed
         raise InputError(

@@ -133,18 +133,20 @@ def _period(scenario: Any) -> str:
 def _rows_total_text(result: Any, by_material: dict[str, list[float]], ours: float, base: float) -> str:
     """``run --compare``'s line under its table: the rows' shortfall against the baseline's.
 
-    By material where a total would add unlike tonnes (as :func:`_total_text`): ``shortfall of
-    these rows by material (not added: tonnes of magnet and tonnes of oxide): light rare earths
-    10,706.8 t against 1,184.3 t and NdFeB magnets 13,696.3 t against 5,927.0 t in the baseline``.
+    By material where a total would add unlike tonnes, by the rule of :func:`_total_text`
+    (:func:`~simulator.scenario.tonnes.not_added` of the materials short in this run or the
+    baseline): ``shortfall of these rows by material (not added: tonnes of magnet and tonnes of
+    oxide): light rare earths 10,706.8 t against 1,184.3 t and NdFeB magnets 13,696.3 t against
+    5,927.0 t in the baseline``.
     """
     from simulator.names import Names, join_words
-    from simulator.scenario.tonnes import tonnes_apart, why_apart
+    from simulator.scenario.tonnes import not_added
 
     short = {m: pair for m, pair in by_material.items() if pair[0] > 0 or pair[1] > 0}
-    if len(short) < 2 or not tonnes_apart(result.scenario, list(by_material)):
+    why = not_added(result.scenario, short)
+    if why is None:
         return f"shortfall of these rows {shortfall_text(ours)} t against {shortfall_text(base)} t in the baseline"
     names = Names.of(result.scenario)
-    why = why_apart(result.scenario, short) or why_apart(result.scenario, by_material)
     parts = [
         f"{names.material_text(m)} {shortfall_text(here)} t against {shortfall_text(there)} t"
         for m, (here, there) in short.items()

@@ -384,7 +384,7 @@ def test_sweep_as_xarray_needs_distinct_values_and_the_extra(monkeypatch):
             {"grid": {POOL_JAPAN: range(200)}, "max_points": 100},
             "more than a grid may have points (100; raise max_points=)",
         ),
-        ({"grid": {POOL_JAPAN: [1, 2]}, "runs": 3, "max_runs": 5}, "2 point(s) x 3 runs = 6 runs, more than 5"),
+        ({"grid": {POOL_JAPAN: [1, 2]}, "runs": 3, "max_runs": 5}, "2 points x 3 runs = 6 runs, more than 5"),
         ({"runs": 0}, "runs: must be a whole number >= 1, got 0"),
         ({"grid": [POOL_JAPAN]}, "grid: give a mapping {path: values}, not list"),
     ],

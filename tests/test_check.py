@@ -1232,7 +1232,7 @@ def test_list_of_a_folder_where_no_scenario_is_valid_is_exit_2(tmp_path):
     (tmp_path / "a.yaml").write_text("name: a\nhorizon_days: 0\n")
     result = invoke("list", tmp_path)
     assert result.exit_code == 2 and "a.yaml: invalid (" in result.output
-    assert f"{tmp_path}: none of the 1 scenario file(s) here is valid" in result.output
+    assert f"{tmp_path}: the one scenario file here is not valid" in result.output
 
 
 def test_a_drift_names_a_shock_edit_by_id_so_an_inserted_shock_moves_no_other(pair_repo):

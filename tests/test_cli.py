@@ -309,7 +309,7 @@ def test_a_baseline_invalid_as_written_is_not_blamed_on_set(tmp_path):
     baseline = write(tmp_path, broken, "broken.yaml")
     for extra in ((), ("--set", "agreement.ratio.japan=0.4", "--set", "agreement.ratio.eu=0.6")):
         result = invoke("run", scenario, "--compare", baseline, "-o", tmp_path / "x", "--no-plots", *extra)
-        assert_bad_input(result, "broken.yaml: horizon_days: must be >= 1")
+        assert_bad_input(result, "broken.yaml: --compare: horizon_days: must be >= 1")
         assert "--set applies" not in result.output
 
 

@@ -63,7 +63,7 @@ def test_a_sweep_that_runs_out_of_room_keeps_its_chunks_and_exits_2(tmp_path, mo
     result = invoke(*args, "--workers", 1, "--no-plots", "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[-1] == (
-        f"sweep stopped: cannot write outputs: No space left on device: 1 finished chunk(s) kept in "
+        f"sweep stopped: cannot write outputs: No space left on device: 1 finished chunk kept in "
         f"{out}/.chunks; run the same command to resume"
     )
     assert no_traceback(result)

@@ -77,7 +77,7 @@ def held_sweep(tmp_path_factory):
     finally:
         out, err = child.communicate("go\n" * 4)  # one line per chunk
     assert child.returncode == 0, err
-    assert "4 runs (2 point(s) x 2) written to" in out
+    assert "4 runs (2 points x 2) written to" in out
     assert "report.html" not in manifest_of(folder)["files"] and not (folder / LOCK_FILE).exists()
 
 

@@ -67,7 +67,7 @@ def test_check_interrupted_at_the_junit_write_check_leaves_nothing(tmp_path):
     scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
     child = _ctrl_c("check", ["check", str(scenario), "--junit", str(tmp_path / "new" / "junit.xml")])
     assert child.returncode == 130, child.stderr
-    assert "check interrupted by Ctrl-C after 0 scenario(s) checked; no report written" in child.stdout
+    assert "check interrupted by Ctrl-C after 0 scenarios checked; no report written" in child.stdout
     assert list(tmp_path.iterdir()) == []
 
 
@@ -195,7 +195,7 @@ def test_the_signals_paragraph_says_what_the_commands_print():
     for line in (
         "`report interrupted by SIGINT`",
         "`explore interrupted by SIGINT: nothing written`",
-        "`check interrupted by Ctrl-C after 3 scenario(s) checked; no report written`",
+        "`check interrupted by Ctrl-C after 3 scenarios checked; no report written`",
     ):
         assert line in docs
 
@@ -320,7 +320,7 @@ def test_a_records_hidden_problems_say_how_many_are_in_the_rows_named():
 
 def test_a_sweep_interrupted_before_its_folder_exists_claims_no_chunks_kept(tmp_path):
     """Outside the commits reviewed: a sweep stopped while it read its scenario said "0 finished
-    chunk(s) kept in DIR/.chunks; run the same command to resume", of a folder never made."""
+    chunks kept in DIR/.chunks; run the same command to resume", of a folder never made."""
     out = tmp_path / "sw"
     child = _ctrl_c("load", ["sweep", *EXPLORE[1:2], "--grid", "shocks.china_embargo.severity=0.5,1", "-o", str(out)])
     assert child.returncode == 130, child.stderr

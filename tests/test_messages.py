@@ -138,7 +138,7 @@ POOL_JAPAN = "agreement.pool.contributions.japan.ree.tonnes"
         ),
         (  # 2 points x 2 runs = 4 runs against a limit of 3
             lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: [0.5, 1]}, runs=2, max_runs=3),
-            "runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise max_runs=)",
+            "runs: 2 points x 2 runs = 4 runs, more than 3 (raise max_runs=)",
         ),
         (  # 0, 0.5 and 1: three values against a limit of 2
             lambda: simulator.sweep(TWO_MEMBERS, {HALT_SEVERITY: "0:1:0.5"}, max_points=2),
@@ -202,7 +202,7 @@ def test_report_names_its_explorer_argument(tmp_path):
         ),
         (
             ["--grid", f"{HALT_SEVERITY}=0.5,1", "--runs", "2", "--max-runs", "3"],
-            "error: --runs: 2 point(s) x 2 runs = 4 runs, more than 3 (raise --max-runs)",
+            "error: --runs: 2 points x 2 runs = 4 runs, more than 3 (raise --max-runs)",
         ),
         (["--grid", f"{HALT_SEVERITY}=0:x:0.5"], "error: --grid shocks.halt.severity: 'x' is not a number"),
         (["--grid", HALT_SEVERITY], f"error: --grid: expected PATH=SPEC, got '{HALT_SEVERITY}'"),

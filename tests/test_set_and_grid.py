@@ -284,8 +284,8 @@ def test_a_number_too_large_for_a_float_is_refused_not_echoed_as_inf(tmp_path):
         ),
         (  # the file's set: on its own grid's path: the rule of finding 1, in the file's words
             f"grid:\n  {DAYS}: [60, 90]\nset:\n  {DAYS}: 30\n",
-            f"set.{DAYS}: the same path is varied by --grid {DAYS}: each run would use the value --grid gives, not "
-            "the fixed one; give the path to set: or to --grid, not both",
+            f"set.{DAYS}: the same path is varied by grid.{DAYS}: each run would use the value grid: gives, not "
+            "the fixed one; give the path to set: or to grid:, not both",
         ),
         (
             f"grid:\n  {DAYS}: [60, 90]\nset:\n  shocks.nothing.end: 3\n",

@@ -173,7 +173,7 @@ def test_an_interrupted_sweep_resumes_and_ends_with_the_uninterrupted_table(tmp_
     counted(monkeypatch, lost_after=2)
     broken = invoke(*args, "-o", tmp_path / "resumed")
     assert broken.exit_code == 3
-    assert "2 finished chunk(s) kept" in broken.output and "resume" in broken.output
+    assert "2 finished chunks kept" in broken.output and "resume" in broken.output
     assert not (tmp_path / "resumed" / "sweep.parquet").exists()
     calls = counted(monkeypatch)
     resumed = invoke(*args, "-o", tmp_path / "resumed")

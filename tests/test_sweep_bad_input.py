@@ -123,11 +123,11 @@ def edited(drawn, tmp_path, edit) -> tuple:
     [
         (
             lambda t: t.__setitem__(END, pd.Series([pd.NaT] * len(t), dtype="datetime64[ms]")),
-            "3 row(s) have no date: a sweep writes a date in every row",
+            "3 rows have no date: a sweep writes a date in every row",
         ),
         (
             lambda t: t.__setitem__(END, t[END].where(t.index != 1)),
-            "1 row(s) have no date: a sweep writes a date in every row",
+            "1 row has no date: a sweep writes a date in every row",
         ),
         (
             lambda t: t.__setitem__(
@@ -172,12 +172,10 @@ def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(drawn
     result = invoke("plot-sweep", out)
     assert result.exit_code == 0, result.output
     assert (
-        "sweep_frontier.png drawn: 1 grid point(s) left out: no finite Total shortfall (t) and Fairness (Jain's index)"
+        "sweep_frontier.png drawn: 1 grid point left out: no finite Total shortfall (t) and Fairness (Jain's index)"
         in result.output
     )
-    assert (
-        "sweep_metrics.png drawn: Total shortfall (t) at 1 grid point(s) not shown (no finite value)" in result.output
-    )
+    assert "sweep_metrics.png drawn: Total shortfall (t) at 1 grid point not shown (no finite value)" in result.output
     assert contents(out)["sweep_frontier.png"] != before["sweep_frontier.png"]  # redrawn, with two dots
 
 

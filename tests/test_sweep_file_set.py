@@ -44,9 +44,9 @@ def test_a_ratio_in_the_files_set_while_the_grid_varies_another_is_the_files_pro
     result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(
         result,
-        f"error: {spec}: set.agreement.ratio.japan: fixes an agreement ratio while --grid agreement.ratio.eu varies "
+        f"error: {spec}: set.agreement.ratio.japan: fixes an agreement ratio while grid.agreement.ratio.eu varies "
         "another: each run would rescale the fixed one to make room for the varied one; give all the ratios to set: "
-        "or all to --grid, so that the others are rescaled once\n",
+        "or all to grid:, so that the others are rescaled once\n",
     )
     assert not (tmp_path / "out").exists()
 
@@ -60,15 +60,15 @@ def test_a_stocks_other_unit_in_the_files_set_is_the_files_problem_and_a_set_opt
     result = invoke("sweep", CLEAN, "--spec", spec, "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(
         result,
-        f"error: {spec}: set.{STOCK}.tonnes: the stock's other unit is varied by --grid {STOCK}.days: a stock has one "
-        "unit, so each run would drop the fixed value for the one --grid gives; give the stock's size to set: or to "
-        "--grid, not both\n",
+        f"error: {spec}: set.{STOCK}.tonnes: the stock's other unit is varied by grid.{STOCK}.days: a stock has one "
+        "unit, so each run would drop the fixed value for the one grid: gives; give the stock's size to set: or to "
+        "grid:, not both\n",
     )
     spec.write_text(f"grid:\n  {STOCK}.days: [60, 90]\n")  # the same value given by the option instead
     result = invoke("sweep", CLEAN, "--spec", spec, "--set", f"{STOCK}.tonnes=500", "--no-plots", "-o", tmp_path / "o")
     assert_bad_input(
         result,
-        f"error: {CLEAN}: --set {STOCK}.tonnes: the stock's other unit is varied by --grid {STOCK}.days: a stock has "
-        "one unit, so each run would drop the fixed value for the one --grid gives; give the stock's size to --set or "
-        "to --grid, not both\n",
+        f"error: {spec}: --set {STOCK}.tonnes: the stock's other unit is varied by grid.{STOCK}.days: a stock has "
+        "one unit, so each run would drop the fixed value for the one grid: gives; give the stock's size to --set or "
+        "to grid:, not both\n",
     )

@@ -46,7 +46,7 @@ def test_another_sweep_is_refused_before_any_run_and_touches_nothing(tmp_path, m
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output == (
-        f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep "
+        f"error: {out}: .chunks: holds 2 finished chunks (10 runs) of another sweep, which this sweep "
         "would discard: to resume that sweep, run the command that started it again; to discard them "
         "and run this sweep, pass --force\n"
     )
@@ -61,7 +61,7 @@ def test_force_discards_the_other_sweeps_chunks_and_runs(tmp_path, monkeypatch, 
     assert calls == []
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "--force", "-o", out)
     assert result.exit_code == 0, result.output
-    assert f"note: {out}/.chunks: 2 finished chunk(s) (10 runs) of another sweep are discarded\n" in result.stderr
+    assert f"note: {out}/.chunks: 2 finished chunks (10 runs) of another sweep are discarded\n" in result.stderr
     assert calls == [0]  # the other sweep's one chunk, nothing of the interrupted one
     assert table_bytes(out) == other_table
     assert not (out / ".chunks").exists()
@@ -83,7 +83,7 @@ def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_p
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output == (
-        f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of a sweep run by other stockpile code "
+        f"error: {out}: .chunks: holds 2 finished chunks (10 runs) of a sweep run by other stockpile code "
         f"({__version__}, code {code_fingerprint()}; this is {__version__}, code 0123456789abcdef), which this "
         "sweep would discard: to resume that sweep, run it again with that code; to discard them and run "
         "this sweep, pass --force\n"
@@ -105,7 +105,7 @@ def test_checkpoints_without_made_by_are_refused_with_the_general_advice(tmp_pat
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
-    assert "holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep would discard: to resume " in (
+    assert "holds 2 finished chunks (10 runs) of another sweep, which this sweep would discard: to resume " in (
         result.output
     )
     assert "run the command that started it again (with the same stockpile); to discard them" in result.output
@@ -133,7 +133,7 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
     with pytest.raises(InputError) as caught:
         simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out)
     assert str(caught.value) == (
-        f"{out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep, which this sweep "
+        f"{out}: .chunks: holds 2 finished chunks (10 runs) of another sweep, which this sweep "
         "would discard: to resume that sweep, run the command that started it again; to discard them "
         "and run this sweep, pass force="
     )
@@ -142,7 +142,7 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
     with warnings.catch_warnings(record=True) as said:  # with the closing notes on its one point's figures
         warnings.simplefilter("always")
         table = simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out, force=True)
-    discarded = f"{out}/.chunks: 2 finished chunk(s) (10 runs) of another sweep are discarded"
+    discarded = f"{out}/.chunks: 2 finished chunks (10 runs) of another sweep are discarded"
     assert any(str(w.message).startswith(discarded) for w in said)
     assert calls == [0] and len(table) == 3
     assert not (out / ".chunks").exists()
@@ -175,7 +175,7 @@ def test_only_chunks_whose_receipt_reads_as_the_other_sweeps_count_and_none_does
     before = contents(out)
     no_run(monkeypatch)
     refused = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
-    assert refused.exit_code == 2 and "holds 1 finished chunk(s) (5 runs) of another sweep" in refused.output
+    assert refused.exit_code == 2 and "holds 1 finished chunk (5 runs) of another sweep" in refused.output
     assert contents(out) == before
     _break_receipt(chunks, 2)  # no finished chunk left: nothing to lose
     calls = counted(monkeypatch)
@@ -205,5 +205,5 @@ def test_the_chunks_are_told_first_when_the_folder_also_holds_another_commands_o
     no_run(monkeypatch)
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
-    assert result.output.startswith(f"error: {out}: .chunks: holds 2 finished chunk(s) (10 runs) of another sweep")
+    assert result.output.startswith(f"error: {out}: .chunks: holds 2 finished chunks (10 runs) of another sweep")
     assert contents(out) == before

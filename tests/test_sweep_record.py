@@ -68,9 +68,9 @@ def test_a_resumed_sweep_says_what_it_kept_and_what_it_computes_again(tmp_path, 
     result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
     assert result.exit_code == 0, result.output
     assert calls == [1, 2, 3]
-    line = f"note: {out}/.chunks: resumed: 1 finished chunk(s) kept, 1 computed again (damaged), 2 still to do"
+    line = f"note: {out}/.chunks: resumed: 1 finished chunk kept, 1 computed again (damaged), 2 still to do"
     assert line in result.output.splitlines()
-    assert "18 runs (3 point(s) x 6) written" in result.output
+    assert "18 runs (3 points x 6) written" in result.output
 
 
 def test_a_sweep_that_is_not_resumed_says_nothing_of_resuming(tmp_path):
@@ -122,7 +122,7 @@ def test_a_rerun_that_finds_every_chunk_kept_records_that_nothing_ran(tmp_path, 
     result = invoke("sweep", scenario, *SMALL_SWEEP, *chunked, "-o", out)
     assert result.exit_code == 0, result.output
     assert calls == []
-    assert f"note: {out}/.chunks: resumed: 2 finished chunk(s) kept, 0 still to do" in result.output.splitlines()
+    assert f"note: {out}/.chunks: resumed: 2 finished chunks kept, 0 still to do" in result.output.splitlines()
     info = info_of(out)
     assert (info["backend"], info["workers"]) == ("none (every chunk was kept from an interrupted sweep)", 0)
 

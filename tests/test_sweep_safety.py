@@ -313,7 +313,7 @@ def test_ranges_of_astronomical_size_are_refused_at_once():
             ("--grid", "agreement.ratio.japan=0,1", "--grid", "horizon_days=30,40", "--max-points", 3),
             "2 x 2 = 4 grid points",
         ),
-        (("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-runs", 11), "3 point(s) x 4 runs = 12"),
+        (("--grid", "agreement.ratio.japan=0:1:0.5", "--runs", 4, "--max-runs", 11), "3 points x 4 runs = 12"),
     ],
 )
 def test_grids_over_the_limits_are_refused_before_any_work(tmp_path, monkeypatch, args, message):
@@ -425,7 +425,7 @@ def test_a_resumed_sweep_of_the_same_scenario_with_its_regions_reordered_starts_
     calls = counted(monkeypatch)
     args = ("sweep", write(tmp_path, reordered), *SMALL_SWEEP, *CHUNKED, "-o", out)
     refused = invoke(*args)  # another sweep: its chunks are not discarded without --force
-    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of another sweep" in refused.output
+    assert refused.exit_code == 2 and "holds 2 finished chunks (10 runs) of another sweep" in refused.output
     assert calls == []
     result = invoke(*args, "--force")
     assert result.exit_code == 0, result.output
@@ -438,7 +438,7 @@ def test_a_resumed_sweep_after_a_code_change_starts_again(tmp_path, monkeypatch)
     interrupted(tmp_path, monkeypatch, out, finished=2)
     monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
     refused = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "-o", out)  # refused without --force
-    assert refused.exit_code == 2 and "holds 2 finished chunk(s) (10 runs) of a sweep run by other" in refused.output
+    assert refused.exit_code == 2 and "holds 2 finished chunks (10 runs) of a sweep run by other" in refused.output
     assert resume(tmp_path, monkeypatch, out, "--force") == [0, 1, 2, 3]
 
 
@@ -461,7 +461,7 @@ def test_dask_workers_must_run_the_code_this_command_runs():
     with pytest.raises(InputError) as caught:
         _same_code(_Workers({"tcp://a:1": here, "tcp://b:2": "0123456789abcdef"}), "tcp://s:8786")
     assert caught.value.render() == (
-        f"--dask tcp://s:8786: 1 worker(s) run other stockpile code than this command (tcp://b:2: code "
+        f"--dask tcp://s:8786: 1 worker runs other stockpile code than this command (tcp://b:2: code "
         f"0123456789abcdef, here {here}); install the same version of the package on every worker"
     )
 

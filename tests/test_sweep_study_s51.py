@@ -28,8 +28,7 @@ def finished(tmp_path, out):
 def refusal(out, this: str) -> str:
     name = STOCHASTIC["name"]
     return (
-        f"error: {out}: holds a finished sweep of another study, {name} over agreement.ratio.japan "
-        f"(3 point(s) x 2 run(s))"
+        f"error: {out}: holds a finished sweep of another study, {name} over agreement.ratio.japan (3 points x 2 runs)"
     ), f"which this sweep of {this} would replace: choose another output folder, or pass --force to replace it\n"
 
 
@@ -82,9 +81,9 @@ def test_the_same_study_run_again_replaces_it_with_a_note(tmp_path):
     assert result.exit_code == 0, result.output
     assert (
         f"note: {out}/sweep.parquet: replaced the earlier sweep of {STOCHASTIC['name']} over "
-        "agreement.ratio.japan (3 point(s) x 2 run(s)), written 20"
+        "agreement.ratio.japan (3 points x 2 runs), written 20"
     ) in result.stderr
-    assert result.stdout.startswith(f"6 runs (2 point(s) x 3) written to {out}/sweep.parquet")
+    assert result.stdout.startswith(f"6 runs (2 points x 3) written to {out}/sweep.parquet")
 
 
 def test_force_replaces_another_study_with_the_note(tmp_path):

@@ -234,7 +234,15 @@ def sweep(
         chunks, forced or not).
     client
         A ``distributed.Client`` to run the chunks on a Dask cluster (anything without
-        its ``submit`` is refused before any run).
+        its ``submit`` is refused before any run). The sweep is cut as without a client:
+        its runs (points x ``runs``; points x 1 for a scenario with no random inputs), in
+        run order, into chunks of one fast-path batch of the first point's scenario
+        (60,000 over its regions x materials x suppliers, within 250 to 5,000 runs:
+        5,000 for the 2010 replay, 1,200 for ``club_of_five``; for a grid of points each
+        compiled, fewer where their days are many), so into runs / batch chunks rounded
+        up, each one Dask task. The cluster runs at most that many tasks at once: a sweep
+        of 1,000 runs of the 2010 replay is one task on one worker, however many the
+        cluster has.
     max_points
         Refuse grids of more points, before any run (default: 100,000, as ``--max-points``).
     max_runs

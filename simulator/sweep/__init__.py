@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, ScenarioError, plain, setting
+from simulator.names import plural
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
@@ -34,7 +35,7 @@ from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
-from simulator.sweep.runner import Sweep, curve_bands, execute, plan_sweep
+from simulator.sweep.runner import NOTHING_RUN, Sweep, curve_bands, execute, plan_sweep
 from simulator.version import __version__
 
 if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never load pandas)
@@ -150,7 +151,7 @@ def engine_text(curves: bool) -> str:
 def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> dict[str, Any]:
     """``sweep.json``: what was swept, on what, by which version, and how long it took."""
     first = sweep.first
-    structure = compile_plan(first).structure
+    plan = compile_plan(first)
     return {
         "scenario": first.name,
         "scenario_file": sweep.source,
@@ -163,8 +164,8 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         "total_runs": sweep.n_runs,
         "seed": sweep.root_seed,
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
-        "random_inputs": list(compile_plan(first).random_sources),
-        "members": structure.member_names,
+        "random_inputs": list(plan.random_sources),
+        "members": plan.structure.member_names,
         SHORTFALL_ADDS: sweep.shortfall_adds,
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
@@ -232,17 +233,13 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     (:func:`~simulator.sweep.figures.unlike_tonnes_notes`); then the swept paths whose values
     changed no output. ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
     worked out here, for a sweep kept in memory). The notes said before the runs (``sweep.json``'s
-    other ``notes``) are not repeated.
+    other ``notes``) are not repeated. The notes read the sweep as :func:`describe` gives it
+    (its ``grid``, ``members`` and ``shortfall_adds``), as the figures and ``plot-sweep`` do.
     """
     from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
 
     paths = [axis.path for axis in sweep.spec.axes]
-    agreement = sweep.first.agreement
-    info = {
-        "grid": {axis.path: list(axis.values) for axis in sweep.spec.axes},
-        "members": list(agreement.members) if agreement is not None else [],
-        SHORTFALL_ADDS: sweep.shortfall_adds,
-    }
+    info = describe(sweep, 0.0, NOTHING_RUN, 0)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     return [*drawn, *(unchanged_notes(table, paths) if unchanged is None else unchanged)]
 
@@ -268,7 +265,11 @@ def _same_study(one: tuple[str, str | None, frozenset[str]], other: tuple[str, s
 def _study_words(scenario: Any, axes: Any, points: Any, runs: Any) -> str:
     """A study in words, for a message: ``embargo_2010 over agreement.ratio.japan (3 points x 20 runs)``."""
     swept = " and ".join(plain(str(path), one_line=True) for path in axes or ()) or "no grid"
-    size = f" ({points:,} point(s) x {runs:,} run(s))" if isinstance(points, int) and isinstance(runs, int) else ""
+    size = (
+        f" ({plural(points, 'point', ',')} x {plural(runs, 'run', ',')})"
+        if isinstance(points, int) and isinstance(runs, int)
+        else ""
+    )
     return f"{plain(str(scenario), one_line=True)} over {swept}{size}"
 
 
@@ -358,7 +359,7 @@ def run_sweep(
     so a figure that fails loses nothing; ``on_table(notes)`` is called as soon as the table
     is in place, with the notes of swept paths that changed nothing (:func:`finish_sweep`);
     ``note(text)`` is told what ``force`` discards, and what a resumed sweep kept
-    (``.chunks: resumed: 3 finished chunk(s) kept, ...``). ``inputs`` (the scenario file, a
+    (``.chunks: resumed: 3 finished chunks kept, ...``). ``inputs`` (the scenario file, a
     ``--spec`` file) are never written or removed: one in the folder under a name the sweep
     writes is refused first (:func:`~simulator.output_folder.open_folder`).
     """

@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, Problem, first_and_more, plain, setting
+from simulator.names import plural
 from simulator.output_folder import discard, put_back, read_manifest, set_aside
 
 if TYPE_CHECKING:  # pandas and Parquet are imported where a chunk is saved or read
@@ -152,9 +153,10 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
                 f"{ours['version']}, code {ours['code']})"
             )
             resume = "run it again with that code"
+    held, them = f"{plural(chunks, 'finished chunk')} ({plural(runs, 'run', ',')})", "it" if chunks == 1 else "them"
     raise InputError(
-        f"{CHUNK_DIR}: holds {chunks} finished chunk(s) ({runs:,} runs) of {whose}, which this sweep "
-        f"would discard: to resume that sweep, {resume}; to discard them and run this sweep, "
+        f"{CHUNK_DIR}: holds {held} of {whose}, which this sweep "
+        f"would discard: to resume that sweep, {resume}; to discard {them} and run this sweep, "
         f"pass {setting('force')}",
         str(folder),
     )
@@ -220,7 +222,8 @@ class Checkpoints:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
                     chunks, runs = finished_of(self.folder, marker.read_text())
                     if chunks:
-                        note(f"{CHUNK_DIR}: {chunks} finished chunk(s) ({runs:,} runs) of another sweep are discarded")
+                        held = f"{plural(chunks, 'finished chunk')} ({plural(runs, 'run', ',')})"
+                        note(f"{CHUNK_DIR}: {held} of another sweep {'is' if chunks == 1 else 'are'} discarded")
                 self._earlier = set_aside(self.folder)
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)

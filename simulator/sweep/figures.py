@@ -50,6 +50,7 @@ import pandas as pd
 from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
 from simulator.metrics import fairness_when_short
+from simulator.names import plural
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
@@ -351,7 +352,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             fontsize=8,
             frameon=False,
         )
-    fig.suptitle(f"sweep of {_text(path)}: {table['run'].nunique()} run(s) per point", fontweight="bold")
+    fig.suptitle(f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point", fontweight="bold")
     return fig
 
 
@@ -836,7 +837,7 @@ def _not_shown(table: pd.DataFrame, paths: list[str], metrics: list[str]) -> str
         stats = table.groupby(paths, sort=False)[metric].median().to_numpy(float)
         bad = int((~np.isfinite(stats)).sum())
         if 0 < bad < len(stats):
-            missing.append(f"{metric_title(metric)} at {bad} grid point(s)")
+            missing.append(f"{metric_title(metric)} at {plural(bad, 'grid point')}")
     return f"{'; '.join(missing)} not shown (no finite value)" if missing else None
 
 
@@ -852,7 +853,7 @@ def _finite_points(table: pd.DataFrame, columns: dict[str, pd.Series], what: str
     left = len(medians) - len(finite)
     if not left:
         return table, None
-    why = f"{left} grid point(s) left out: no finite {what} (medians over its runs)"
+    why = f"{plural(left, 'grid point')} left out: no finite {what} (medians over its runs)"
     return table[table["point"].isin(finite)], why
 
 
@@ -1017,7 +1018,9 @@ def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
         return f"holds dates outside {FIRST_DATE} to {LAST_DATE}, the dates a scenario may give"
     missing = int(dates.isna().sum())
     if missing:
-        return f"{missing} row(s) have no date: a sweep writes a date in every row"
+        return (
+            f"{plural(missing, 'row')} {'has' if missing == 1 else 'have'} no date: a sweep writes a date in every row"
+        )
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     outside = dates[(dates < pd.Timestamp(FIRST_DATE)) | (dates > pd.Timestamp(LAST_DATE))]

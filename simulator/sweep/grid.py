@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
@@ -129,6 +129,7 @@ def fixed_and_varied(
     data: Any = None,
     narrow: bool = True,
     file_key: str | None = None,
+    file_varied: Collection[str] = (),
 ) -> list[Problem]:
     """Why fixed values (``--set``) cannot go with the paths a study varies, one problem per fixed path; else [].
 
@@ -147,7 +148,10 @@ def fixed_and_varied(
     ``narrow`` False: the command has no ``--input`` to vary only some entries (``run
     --uncertainty``), so the advice for an ``uncertain:`` entry does not offer one.
     ``file_key`` (``set``): the fixed values are a file's entries under that key, each named
-    ``set.PATH`` and the whole ``set:``; None: the ``--set`` option's.
+    ``set.PATH`` and the whole ``set:``; None: the ``--set`` option's. ``file_varied``: the
+    varied paths that are the same file's entries under the key the option is named by (a
+    sweep file's ``grid:``), each named ``grid.PATH`` and the whole ``grid:``; the others are
+    the option's.
 
     >>> from simulator.errors import worded
     >>> for p in fixed_and_varied(["a.b", "a.b.c.d", "x"], ["a.b.c", "x"]):
@@ -158,23 +162,32 @@ def fixed_and_varied(
     """  # noqa: E501
     fixed, varied = list(fixed), list(varied)
     named = (lambda path: path) if data is None else (lambda path: named_path(path, data))
-    by = setting(option) if option is not None else "the entry"
+    file_varied = set(file_varied)
     given = setting("set") if file_key is None else f"{file_key}:"  # where the fixed values were given
     key = (lambda path: setting("set", path)) if file_key is None else (lambda path: f"{file_key}.{path}")
-    remedy = (
-        f"give the path to {given} or to {by}, not both"
-        if option is not None
-        else f"drop it, or vary only the other inputs ({setting('input')} PATH)"
-        if narrow
-        else "drop it, or drop the entry from the scenario's uncertain: block"
-    )
+
+    def varied_by(other: str) -> tuple[str, str]:
+        """Where ``other`` is varied, and the whole setting varying it (``--grid x``, ``--grid``)."""
+        if option is None:
+            return f"the uncertain: entry on {other}", "the entry"
+        if other in file_varied:  # the file's own grid: key, not an option the user gave
+            return f"{option}.{other}", f"{option}:"
+        return setting(option, other), setting(option)
+
+    def remedy(by: str) -> str:
+        if option is not None:
+            return f"give the path to {given} or to {by}, not both"
+        if narrow:
+            return f"drop it, or vary only the other inputs ({setting('input')} PATH)"
+        return "drop it, or drop the entry from the scenario's uncertain: block"
+
     problems = []
     for path in fixed:
         for other in varied:
             relation = overlap(named(path), named(other))
             if relation is None:
                 continue
-            where = setting(option, other) if option is not None else f"the uncertain: entry on {other}"
+            where, by = varied_by(other)
             what = {
                 "is": f"the same path is varied by {where}: each run would use the value {by} gives, not the fixed one",
                 "sibling": f"the stock's other unit is varied by {where}: a stock has one unit, so each run would "
@@ -184,7 +197,7 @@ def fixed_and_varied(
                 "lies inside": f"lies inside a path varied by {where}: each run would replace the whole value there, "
                 "the fixed one with it",
             }[relation]
-            advice = remedy
+            advice = remedy(by)
             if relation == "sibling" and option is not None:  # two paths: the one thing given both ways is the stock
                 advice = f"give the stock's size to {given} or to {by}, not both"
             if relation == "contains":  # the rest of the value set would be used: dropping the --set would lose it
@@ -198,15 +211,15 @@ def fixed_and_varied(
                     f"({one}, each FIELD but {field}) and leave {rest} to {by}"
                 )
                 if option is None:
-                    advice += ", or " + remedy.removeprefix("drop it, or ")
+                    advice += ", or " + remedy(by).removeprefix("drop it, or ")
             problems.append(Problem(key(path), f"{what}; {advice}"))
             break
     ratios = [path for path in fixed if ratio_member(path) is not None]
     swept = [path for path in varied if ratio_member(path) is not None]
     if ratios and swept and not problems:  # the varied ratio would rescale the fixed ones in every run
-        where = setting(option, swept[0]) if option is not None else f"the uncertain: entry on {swept[0]}"
+        where, by = varied_by(swept[0])
         advice = {
-            None: remedy,
+            None: remedy(by),
             "input": f"drop it, or leave {swept[0]} out of {by}",
         }.get(option, f"give all the ratios to {given} or all to {by}, so that the others are rescaled once")
         problems.append(

@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -35,6 +35,7 @@ import numpy as np
 from simulator.errors import InputError, Problem, setting
 from simulator.fastpath import CurveRequest, kept_curves, run_batch
 from simulator.forked import map_shared
+from simulator.names import plural
 from simulator.plan import Plan, Structure, batch_key, compile_plan, stack_plans, with_warm_up_from
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
@@ -366,9 +367,12 @@ class Sweep:
         """Runs in the whole sweep."""
         return len(self.runs)
 
-    @property
+    @cached_property
     def tonnes_rule_axes(self) -> list[int]:
-        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`)."""
+        """The axes that may move whether tonnes may be added (:func:`simulator.scenario.tonnes.moves_rule`).
+
+        Worked out once per sweep, as :attr:`tonnes_rule` is (the explorer's page reads both).
+        """
         return [i for i, a in enumerate(self.spec.axes) if moves_rule(a.path)]
 
     @cached_property
@@ -461,7 +465,7 @@ def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MA
         raise InputError([Problem(setting("grid"), message)])
     if points * spec.runs > max_runs:
         message = (
-            f"{points:,} point(s) x {spec.runs:,} runs = {points * spec.runs:,} runs, "
+            f"{plural(points, 'point', ',')} x {plural(spec.runs, 'run', ',')} = {points * spec.runs:,} runs, "
             f"more than {max_runs:,} (raise {setting('max_runs')})"
         )
         raise InputError([Problem(setting("runs"), message)])
@@ -499,10 +503,13 @@ def check_file_fixed(
     spec_file: str,
     axes: tuple[Axis, ...],
     file_axes: tuple[Axis, ...] = (),
+    options_fixed: Iterable[tuple[str, Any]] = (),
 ) -> None:
     """Refuse a sweep file's overlapping axes, its ``set:`` value on a swept path, or one the scenario cannot take.
 
-    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept. Each problem is named by the
+    ``file_axes``: the file's ``grid:``; ``axes``: every axis swept; ``options_fixed``: the command's
+    ``--set`` values, refused here where the file's ``grid:`` varies their path (``spec.yaml: --set
+    PATH: the same path is varied by grid.PATH``), not where an option does. Each problem is named by the
     file and its key (``spec.yaml: set.agreement.ratio.eu: ...``, ``spec.yaml: grid.shocks.0.severity:
     ...``): checked before the command's own ``--grid`` and ``--set`` values, so that a problem is the
     file's, not the scenario's or the first grid point's. The swept paths by the rule of every study
@@ -511,7 +518,13 @@ def check_file_fixed(
     """
     if overlaps := overlapping_axes([a.path for a in file_axes], "grid", raw, file_key="grid"):
         raise InputError(overlaps, spec_file)
-    if clashes := fixed_and_varied([path for path, _ in fixed], [a.path for a in axes], "grid", raw, file_key="set"):
+    file_paths = [a.path for a in file_axes]  # named by the file's grid: key, the others by --grid
+    fixed_paths = [path for path, _ in fixed]
+    varied = [a.path for a in axes]
+    if clashes := fixed_and_varied(fixed_paths, varied, "grid", raw, file_key="set", file_varied=file_paths):
+        raise InputError(clashes, spec_file)
+    options_paths = [path for path, _ in options_fixed]
+    if clashes := fixed_and_varied(options_paths, file_paths, "grid", raw, file_varied=file_paths):
         raise InputError(clashes, spec_file)
     if not fixed:
         return
@@ -707,14 +720,16 @@ def resumed_text(kept: int, damaged: int, computed: int) -> str | None:
     ``computed`` this command runs (:class:`Executed`'s fields of the same names).
 
     >>> resumed_text(3, 1, 3)
-    'resumed: 3 finished chunk(s) kept, 1 computed again (damaged), 2 still to do'
+    'resumed: 3 finished chunks kept, 1 computed again (damaged), 2 still to do'
+    >>> resumed_text(1, 0, 1)
+    'resumed: 1 finished chunk kept, 1 still to do'
     >>> resumed_text(0, 0, 4) is None
     True
     """
     if not kept and not damaged:
         return None
     again = f", {damaged} computed again (damaged)" if damaged else ""
-    return f"resumed: {kept} finished chunk(s) kept{again}, {computed - damaged} still to do"
+    return f"resumed: {plural(kept, 'finished chunk')} kept{again}, {computed - damaged} still to do"
 
 
 def execute(
