@@ -769,17 +769,48 @@ TITLE_CHAR_IN = 0.105
 
 
 def wrapped_title(title: str, width_in: float, char_in: float = TITLE_CHAR_IN, margin_in: float = 0.3) -> list[str]:
-    """``title`` broken into lines that fit a figure ``width_in`` inches wide (at word breaks), 20 characters at least.
+    """``title`` in lines that fit a figure ``width_in`` inches wide, 20 characters at least (:func:`wrapped_lines`).
 
     ``char_in``: the width of an average character (a figure's 12 pt bold title by default);
-    ``margin_in``: what the lines leave free of the width.
+    ``margin_in``: what the lines leave free of the width. Every figure's titles and axis labels
+    that are wrapped to a width in inches are wrapped here: the run's, the sweep's, the sensitivity's.
 
     >>> wrapped_title("a title that is long enough to be broken in two", 3.0)
     ['a title that is long', 'enough to be broken in', 'two']
     """
+    return wrapped_lines(title, max(20, int((width_in - margin_in) / char_in)))
+
+
+def wrapped_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters: at spaces, else also after a path's dots.
+
+    Broken at spaces alone where every line then fits (never at a hyphen); a swept path has no
+    spaces to break at: ``agreement.pool.contributions.eu.light_ree.days`` breaks after a dot.
+    A part still longer than ``width`` is cut into lines of ``width`` characters.
+
+    >>> wrapped_lines("agreement.pool.contributions.eu.light_ree.days (days)", 36)
+    ['agreement.pool.contributions.eu.', 'light_ree.days (days)']
+    >>> wrapped_lines("sweep of agreement.ratio.japan x shocks.halt.end", 80)
+    ['sweep of agreement.ratio.japan x shocks.halt.end']
+    >>> wrapped_lines("", 10), wrapped_lines("abcdefghij_abcdefghij", 10)
+    ([''], ['abcdefghij', '_abcdefghi', 'j'])
+    """
+    import re
     import textwrap
 
-    return textwrap.wrap(title, max(20, int((width_in - margin_in) / char_in)), break_on_hyphens=False) or [""]
+    width = max(width, 1)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if any(len(line) > width for line in lines):  # a word too long: broken after its dots
+        lines, line = [], ""
+        for part in re.findall(r"[^ .]*\.|[^ .]+ ?| ", text):
+            if line and len((line + part).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = part.lstrip()
+            else:
+                line += part
+        lines += [line.rstrip()] if line.strip() else []
+        lines = [cut for line in lines for cut in ([line] if len(line) <= width else textwrap.wrap(line, width))]
+    return lines or [""]
 
 
 def finish_figure(

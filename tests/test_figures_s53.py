@@ -23,6 +23,8 @@ from simulator.plots import (
     legend_layout,
     run_figures,
     text_width_in,
+    wrapped_lines,
+    wrapped_title,
 )
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from tests.helpers import each_shipped, shipped_group, shipped_result
@@ -93,3 +95,26 @@ def test_a_legend_keeps_its_labels_whole_where_they_fit_and_breaks_only_in_one_c
     assert legend_height_in(labels, 1) == pytest.approx(3 * LEGEND_ROW_IN + LEGEND_LINE_IN) == pytest.approx(0.73)
     assert legend_height_in(short * 2, 2) == pytest.approx(2 * LEGEND_ROW_IN)
     assert pytest.approx(3.6 * 8.5 / 72) == LEGEND_PADS_IN  # 0.4 + 2 + 0.8 + 0.4 em at 8.5 pt
+
+
+# --- one wrapping rule for every figure's titles and labels (plots.wrapped_title) -----------------------
+
+
+def test_a_title_with_a_swept_path_too_long_for_a_line_breaks_after_the_paths_dots_not_inside_a_word():
+    # 3 inches less 0.3 of margin at 0.105 inch a character: 25 characters a line; the path alone is 46
+    title = "sweep of agreement.pool.contributions.eu.light_ree.days"
+    assert wrapped_title(title, 3.0) == ["sweep of agreement.pool.", "contributions.eu.", "light_ree.days"]
+    # a title of words breaks at spaces as before: 'a title that is long' is 20, the least a line holds
+    assert wrapped_title("a title that is long enough to be broken in two", 3.0) == [
+        "a title that is long",
+        "enough to be broken in",
+        "two",
+    ]
+
+
+def test_a_line_breaks_at_spaces_never_inside_a_range_and_a_part_without_dots_is_cut_to_the_width():
+    sentence = "Shortfall, EU (t): median 0 at every point (5-95% of runs: 0 to 12)"
+    assert wrapped_lines(sentence, 34) == ["Shortfall, EU (t): median 0 at", "every point (5-95% of runs: 0 to", "12)"]
+    assert wrapped_lines("agreement.ratio.japan", 80) == ["agreement.ratio.japan"]
+    assert wrapped_lines("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    assert wrapped_lines("", 10) == [""]
