@@ -671,6 +671,97 @@ def _legend_columns(labels: list[str], width_in: float) -> int:
 
 LEGEND_ROW_IN = 0.19
 """Height of a row of a figure's legend at :data:`LEGEND_PT`, inches (measured: 0.189, plus 0.035 a legend)."""
+LEGEND_LINE_IN = 0.16
+"""Height a legend entry gains for each line its label is broken into beyond the first, inches (measured: 0.15-0.17)."""
+LEGEND_PADS_IN = (2 * 0.4 + 2.0 + 0.8) * LEGEND_PT / 72
+"""Width a legend of one column adds to its widest label, inches: Matplotlib's padding each side (0.4 em),
+the swatch (2 em) and the gap after it (0.8 em); each further column adds its swatch, gap and 2 em between columns."""
+PNG_DPI = 110
+"""Resolution of the PNG files ``stockpile run`` writes (:func:`write_figures`)."""
+HINTED_TEXT = 1.04
+"""How much wider than its glyphs' outlines (:func:`text_width_in`) Agg may draw a text: its hinting rounds each
+glyph, 1.5-3.3% wider at 100 dpi (a 6.50 inch legend label drawn 6.69 inches wide)."""
+
+
+def drawn_width_in(texts: list[str], size: float) -> float:
+    """Width in inches of the widest line of ``texts`` as Agg draws it at ``size``, 0 for none.
+
+    Measured at Matplotlib's default resolution (a figure shown or measured as made) and at
+    :data:`PNG_DPI`, the wider of the two: hinting makes a text a few percent wider than
+    :func:`text_width_in` measures it, by an amount that depends on the resolution.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=size)
+    lines = [line for text in texts for line in text.split("\n")]
+    return max(
+        (
+            _agg(dpi).get_text_width_height_descent(line, font, ismath=False)[0] / dpi
+            for dpi in (float(mpl.rcParams["figure.dpi"]), PNG_DPI)
+            for line in lines
+        ),
+        default=0.0,
+    )
+
+
+def _agg(dpi: float) -> Any:
+    """A renderer of Agg at ``dpi``, to measure text with (made once per resolution)."""
+    if dpi not in _RENDERERS:
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        _RENDERERS[dpi] = RendererAgg(1, 1, dpi)
+    return _RENDERERS[dpi]
+
+
+_RENDERERS: dict[float, Any] = {}
+
+
+def _legend_width_in(labels: list[str], columns: int) -> float:
+    """Width of a legend of ``labels`` in ``columns`` as Matplotlib fills them and Agg draws them, inches.
+
+    The first ``len(labels) % columns`` columns take an entry more than the others; each is as wide as its
+    widest line (a label broken into lines is as wide as its longest).
+    """
+    em = LEGEND_PT / 72
+    parts = [part for part in np.array_split(np.arange(len(labels)), columns) if len(part)]
+    texts = [drawn_width_in([labels[k] for k in part], LEGEND_PT) for part in parts]
+    return LEGEND_PADS_IN + sum(texts) + (len(texts) - 1) * (2.0 + 0.8 + 2.0) * em
+
+
+def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
+    """``labels`` as a figure ``width_in`` inches wide sets them, and in how many columns.
+
+    As many columns as :func:`_legend_columns` estimates, fewer where they would run past the figure's
+    edges (measured, :func:`_legend_width_in`); in one column a label too long for the figure is broken
+    after a comma, then at spaces (:func:`label_lines`, with :data:`HINTED_TEXT` to spare), so that no
+    legend is wider than its figure; the others stay whole. A report's figure is 7.1 inches wide: a
+    licensing shock's label drawn 6.69 inches wide, with its swatch and padding, was 0.01 inch wider.
+    """
+    columns = _legend_columns(labels, width_in)
+    while columns > 1 and _legend_width_in(labels, columns) > width_in:
+        columns -= 1
+    if columns == 1:  # only the labels that would run past the edges are broken
+        text_in = (width_in - LEGEND_PADS_IN) / HINTED_TEXT
+        labels = [
+            "\n".join(label_lines(label, LEGEND_PT, text_in)) if _legend_width_in([label], 1) > width_in else label
+            for label in labels
+        ]
+    return labels, columns
+
+
+def legend_height_in(labels: list[str], columns: int) -> float:
+    """Height of a legend of ``labels`` in ``columns``, inches: its tallest column.
+
+    A row is :data:`LEGEND_ROW_IN` high, a label broken into two lines :data:`LEGEND_LINE_IN` higher.
+    """
+    parts = np.array_split(np.arange(len(labels)), max(1, columns))
+    return max(
+        (LEGEND_ROW_IN * len(part) + LEGEND_LINE_IN * sum(labels[k].count("\n") for k in part) for part in parts),
+        default=0.0,
+    )
+
+
 TITLE_LINE_IN = 0.22
 """Height of a line of a figure's 12 pt title, inches."""
 TITLE_CHAR_IN = 0.105
@@ -678,17 +769,48 @@ TITLE_CHAR_IN = 0.105
 
 
 def wrapped_title(title: str, width_in: float, char_in: float = TITLE_CHAR_IN, margin_in: float = 0.3) -> list[str]:
-    """``title`` broken into lines that fit a figure ``width_in`` inches wide (at word breaks), 20 characters at least.
+    """``title`` in lines that fit a figure ``width_in`` inches wide, 20 characters at least (:func:`wrapped_lines`).
 
     ``char_in``: the width of an average character (a figure's 12 pt bold title by default);
-    ``margin_in``: what the lines leave free of the width.
+    ``margin_in``: what the lines leave free of the width. Every figure's titles and axis labels
+    that are wrapped to a width in inches are wrapped here: the run's, the sweep's, the sensitivity's.
 
     >>> wrapped_title("a title that is long enough to be broken in two", 3.0)
     ['a title that is long', 'enough to be broken in', 'two']
     """
+    return wrapped_lines(title, max(20, int((width_in - margin_in) / char_in)))
+
+
+def wrapped_lines(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters: at spaces, else also after a path's dots.
+
+    Broken at spaces alone where every line then fits (never at a hyphen); a swept path has no
+    spaces to break at: ``agreement.pool.contributions.eu.light_ree.days`` breaks after a dot.
+    A part still longer than ``width`` is cut into lines of ``width`` characters.
+
+    >>> wrapped_lines("agreement.pool.contributions.eu.light_ree.days (days)", 36)
+    ['agreement.pool.contributions.eu.', 'light_ree.days (days)']
+    >>> wrapped_lines("sweep of agreement.ratio.japan x shocks.halt.end", 80)
+    ['sweep of agreement.ratio.japan x shocks.halt.end']
+    >>> wrapped_lines("", 10), wrapped_lines("abcdefghij_abcdefghij", 10)
+    ([''], ['abcdefghij', '_abcdefghi', 'j'])
+    """
+    import re
     import textwrap
 
-    return textwrap.wrap(title, max(20, int((width_in - margin_in) / char_in)), break_on_hyphens=False) or [""]
+    width = max(width, 1)
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if any(len(line) > width for line in lines):  # a word too long: broken after its dots
+        lines, line = [], ""
+        for part in re.findall(r"[^ .]*\.|[^ .]+ ?| ", text):
+            if line and len((line + part).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = part.lstrip()
+            else:
+                line += part
+        lines += [line.rstrip()] if line.strip() else []
+        lines = [cut for line in lines for cut in ([line] if len(line) <= width else textwrap.wrap(line, width))]
+    return lines or [""]
 
 
 def finish_figure(
@@ -717,13 +839,12 @@ def finish_figure(
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) != 2]
         handles, labels = [h for h, _ in kept], [t for _, t in kept]
     width = fig.get_size_inches()[0]
-    columns = _legend_columns(labels, width)
-    legend_rows = -(-len(labels) // columns)
-    bottom_in = 0.64 + LEGEND_ROW_IN * legend_rows  # the dates (0.44 with their ticks), a gap (0.1), the legend
+    labels, columns = legend_layout(labels, width)
+    bottom_in = 0.64 + legend_height_in(labels, columns)  # the dates (0.44 with their ticks), a gap (0.1), the legend
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
-    key_columns = _legend_columns([t for _, t in key], width)
-    key_in = (LEGEND_ROW_IN * -(-len(key) // key_columns) + 0.2) if key else 0.0
+    key_labels, key_columns = legend_layout([t for _, t in key], width)
+    key_in = (legend_height_in(key_labels, key_columns) + 0.2) if key else 0.0
     top_in += key_in
     height = fig.get_size_inches()[1]
     needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
@@ -747,7 +868,7 @@ def finish_figure(
         title_in = 0.12 + TITLE_LINE_IN * len(title_lines) + 0.04  # the title's lines, from the top edge
         fig.legend(
             [h for h, _ in key],
-            [plain_text(t) for _, t in key],
+            [plain_text(t) for t in key_labels],
             loc="upper center",
             ncols=key_columns,
             fontsize=LEGEND_PT,
@@ -1558,7 +1679,7 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
     figures = [(f"{name}.png", make) for name, make in run_figures(result).items()]
 
     def drawing(path: Path, make: Callable[[Result], Figure]) -> Callable[[], None]:
-        return lambda: make(result).savefig(path, dpi=110)
+        return lambda: make(result).savefig(path, dpi=PNG_DPI)
 
     # half of them in a forked child where two cores allow: the same bytes, in about half the time
     run_shared([drawing(folder / name, make) for name, make in figures])

@@ -22,7 +22,6 @@ Layer: studies.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -47,6 +46,8 @@ from simulator.plots import (
     label_lines,
     panel_width_in,
     text_width_in,
+    wrapped_lines,
+    wrapped_title,
 )
 from simulator.plots import plain_text as _text
 from simulator.quantities import NONE_WORDS
@@ -204,7 +205,7 @@ def _label(value: object) -> str:
     text = _text(value)
     lines = -(-len(text) // LABEL_CHARS)
     width = min(LABEL_CHARS, -(-len(text) // lines) + 6)
-    return textwrap.fill(text, width, break_on_hyphens=False)
+    return "\n".join(wrapped_lines(text, width))
 
 
 TITLE_PT = 10
@@ -275,7 +276,7 @@ def sensitivity_figure(
     what = "Sobol' indices" if method == "sobol" else "Morris elementary effects"
     suptitle = f"{what}: {runs:,} runs\n{_shown(bars, inputs, len(metrics), len(every_metric), declared)}"
     if one_draw:  # as wide as the panels allow at the title's size (about 0.09 in a character)
-        suptitle += "\n" + textwrap.fill(one_draw, max(40, int(PANEL_WIDTH_IN * cols / 0.09)))
+        suptitle += "\n" + "\n".join(wrapped_title(one_draw, PANEL_WIDTH_IN * cols, char_in=0.09, margin_in=0.0))
     # each row of panels: room for its tallest title (lines at their size, then the title's 6 pt pad)
     title_in = [max(_title_in(t) for t in titles[r * cols : (r + 1) * cols]) for r in range(rows)]
     top_in = EDGE_IN + _lines_in(suptitle.count("\n") + 1, TITLE_PT) + TITLE_GAP_IN + title_in[0]

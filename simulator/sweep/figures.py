@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -279,9 +278,11 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     two_lines = 0.2 if FAIRNESS in metrics else 0.0  # the fairness panel's title says which runs it summarises
     legend_in = 0.3  # one row of legend under the title, above the panels: inside a panel it hid bars' tops
     width = 4.3 * cols
-    from simulator.plots import panel_width_in
+    from simulator.plots import panel_width_in, wrapped_title
 
-    xlabel = _wrapped(_text(axis_title(path)), int(panel_width_in(width, cols) / AXIS_CHAR_IN))  # a long path: lines
+    xlabel = "\n".join(  # a long path: lines
+        wrapped_title(_text(axis_title(path)), panel_width_in(width, cols), char_in=AXIS_CHAR_IN, margin_in=0.0)
+    )
     label_room += AXIS_LINE_IN * xlabel.count("\n")
     fig = _new_figure(figsize=(width, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
@@ -396,7 +397,10 @@ def _time_axis(ax: Any, dates: np.ndarray) -> None:
 
 def _sentence(ax: Any, text: str) -> None:
     """A panel that says in words what a flat line would show."""
-    ax.text(0.5, 0.5, textwrap.fill(_text(text), 34), ha="center", va="center", transform=ax.transAxes, fontsize=9)
+    from simulator.plots import wrapped_lines
+
+    lines = "\n".join(wrapped_lines(_text(text), 34))
+    ax.text(0.5, 0.5, lines, ha="center", va="center", transform=ax.transAxes, fontsize=9)
     ax.set_xticks([])  # the panel plots nothing: ticks would show a scale of nothing
     ax.set_yticks([])
 
@@ -408,14 +412,14 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     point's colour. Fairness is the median over the runs in which some member is short
     (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
     """
-    from simulator.plots import TITLE_CHAR_IN, TITLE_LINE_IN
+    from simulator.plots import TITLE_LINE_IN, wrapped_title
 
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
     width = 4.6 * cols
-    title = _wrapped(f"sweep of {_text(first)} x {_text(second)}", int((width - 0.4) / TITLE_CHAR_IN))
+    title = "\n".join(wrapped_title(f"sweep of {_text(first)} x {_text(second)}", width, margin_in=0.4))
     more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
     fig = _new_figure(figsize=(width, 3.8 * rows + 0.6 + more))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
@@ -441,10 +445,11 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.tick_params(axis="x", labelrotation=45)
         fig.colorbar(image, ax=ax, shrink=0.8)
         box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
-        ax.set_xlabel(_wrapped(_text(axis_title(first)), int(box.width * width / LABEL_CHAR_IN)), fontsize=8)
-        ax.set_ylabel(
-            _wrapped(_text(axis_title(second)), int(box.height * fig.get_figheight() / LABEL_CHAR_IN)), fontsize=8
-        )
+        for set_label, path, length_in in (
+            (ax.set_xlabel, first, box.width * width),
+            (ax.set_ylabel, second, box.height * fig.get_figheight()),
+        ):
+            set_label("\n".join(wrapped_title(_text(axis_title(path)), length_in, LABEL_CHAR_IN, 0.0)), fontsize=8)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
@@ -457,33 +462,6 @@ AXIS_CHAR_IN = 0.085
 """About the width of a character of an axis label of 10 points (Matplotlib's default), in inches."""
 AXIS_LINE_IN = 0.17
 """The height of a line of an axis label of 10 points, in inches."""
-
-
-def _wrapped(text: str, width: int) -> str:
-    """``text`` in lines of at most ``width`` characters, broken at spaces or after a path's dots.
-
-    Broken at spaces alone where every line then fits; a swept path has no spaces to break
-    at: ``agreement.pool.contributions.eu.light_ree.days`` breaks after a dot. A part longer
-    than ``width`` keeps a line of its own.
-
-    >>> print(_wrapped("agreement.pool.contributions.eu.light_ree.days (days)", 36))
-    agreement.pool.contributions.eu.
-    light_ree.days (days)
-    >>> _wrapped("sweep of agreement.ratio.japan x shocks.halt.end", 80)
-    'sweep of agreement.ratio.japan x shocks.halt.end'
-    """
-    at_spaces = textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False)
-    if all(len(line) <= width for line in at_spaces):
-        return "\n".join(at_spaces)
-    lines: list[str] = []
-    line = ""
-    for part in re.findall(r"[^ .]*\.|[^ .]+ ?| ", text):
-        if line and len((line + part).rstrip()) > max(width, 1):
-            lines.append(line.rstrip())
-            line = part.lstrip()
-        else:
-            line += part
-    return "\n".join([*lines, line.rstrip()]) if line.strip() else "\n".join(lines)
 
 
 def _colormap() -> Any:
