@@ -100,8 +100,8 @@ def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and
         head + '2010-07-01,price,world,ree,,month,900,in,"DERIVED basket, a table: La 135; Nd ~200 (interpolated)",L\n',
     )
     assert (
-        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives; "
-        "it rests on an interpolated figure, \u201cNd ~200 (interpolated)\u201d; low confidence), 75x in the model"
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; low confidence: derived from an "
+        "interpolated Nd price of about 200 USD/kg), 75x in the model"
         in verdict
     )
     verdict = verdict_with_record(result, path, head + "2010-07-01,price,world,ree,,month,900,in,a price table,M\n")
