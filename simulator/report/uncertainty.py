@@ -31,6 +31,7 @@ from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import (
     NBSP,
+    NOT_NEEDED,
     bid_segment,
     cap,
     join_words,
@@ -687,7 +688,7 @@ def _members_by_material(table: Any, members: list[str], materials: list[str]) -
 
 
 ANSWER_WORDS = {
-    "not_needed": "the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock)",
+    "not_needed": f"the answer \u2018{NOT_NEEDED}\u2019 (no member short with or without the joint stock)",
     "closes": "the answer that the joint stock closes every shortfall",
     "cuts": "the answer that the joint stock cuts the members\u2019 shortfall",
     "no_help": "the answer that the joint stock leaves the members\u2019 shortfall no smaller",
@@ -695,9 +696,10 @@ ANSWER_WORDS = {
 }
 """The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
 
-NOT_NEEDED_SAID = "the answer \u2018not needed in tonnes\u2019"
-"""The answer 'not needed' where the headline just gave it ("neither member runs short, with the joint stock or
-without it"): what it means is on the line above, and the sentence shares the first screen with the members' table."""
+NOT_NEEDED_SAID = "the answer \u2018not needed\u2019"
+"""The answer 'not needed' where the headline just gave it ("the joint stock is not needed to close a shortfall:
+neither member runs short, with it or without it"): what it means is on the line above, and the sentence shares
+the first screen with the members' table."""
 
 OTHER_WORDS = {
     "closes": "closes every shortfall in {:,}",
@@ -714,7 +716,7 @@ def outcome_sentence(
     """How often the headline's ``answer`` holds over the samples, and what the others give (HTML, one sentence).
 
     ``answer``: the headline's, as :func:`simulator.report.verdict.outcome` names it (None: not
-    known, and the count of ‘not needed in tonnes’ leads). A count of 0 is left out.
+    known, and the count of ‘not needed to close a shortfall’ leads). A count of 0 is left out.
 
     >>> counts = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}
     >>> print(outcome_sentence(counts, 100, 63, "not_needed").split("; ")[1])
@@ -740,7 +742,7 @@ without the joint stock (35–4,540 t) and ...
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
     of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} runs"
-    # the headline just above says what 'not needed in tonnes' is: said again only where it gave no answer
+    # the headline just above says what 'not needed' is: said again only where it gave no answer
     words = NOT_NEEDED_SAID if answer == "not_needed" else ANSWER_WORDS[lead]
     text = f"<strong>How robust:</strong> {words} holds in {of} with its {plural(inputs, 'uncertain input')} varied"
     if near is not None and near.fails(lead) and near.short:  # what the runs most like the record give instead
@@ -817,7 +819,7 @@ class MemberSamples:
     largest_without: Largest = ()
     """The same without it, of the same material: the worst sample without it, not the same sample as with it."""
     did: dict[str, int] | None = None
-    """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
+    """:func:`outcome_counts` of this member alone (``closes``: the stock closes a shortfall, ...)."""
 
 
 WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
@@ -832,7 +834,7 @@ LARGEST_DAYS_NOTE = (
 """:data:`LARGEST_NOTE` and :data:`DAYS_OF_DEMAND_NOTE` in one line, so that the caption keeps its height and the
 member table below it stays on a desktop's first screen."""
 ROBUST_COLUMNS = (
-    ("closes", "Stock avoids a shortfall"),
+    ("closes", "Stock closes a shortfall"),
     ("cuts", "Stock cuts one"),
     ("no_help", "Stock leaves one no smaller"),
     ("only_with", "Stock brings one where there was none"),
