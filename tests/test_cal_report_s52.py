@@ -34,7 +34,8 @@ def test_not_needed_is_said_in_tonnes_and_leaves_the_price_rise_open():
     assert result.market["world_price_usd_per_kg"].max() > 100.0
     verdict = _verdict(data)
     assert (
-        "Not needed in tonnes: neither member runs short, with the joint stock or without it. Whether it would have "
+        "The joint stock is not needed to close a shortfall: neither member runs short, with it or without it. "
+        "Whether it would have "
         "tempered the price rise is outside this model. It was a close call." in verdict
     )
     assert "no physical shortfall avoided" not in verdict and "Not needed here" not in verdict
@@ -100,9 +101,8 @@ def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and
         head + '2010-07-01,price,world,ree,,month,900,in,"DERIVED basket, a table: La 135; Nd ~200 (interpolated)",L\n',
     )
     assert (
-        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; derived: not a figure its source gives; "
-        "it rests on an interpolated figure, \u201cNd ~200 (interpolated)\u201d; low confidence), 75x in the model"
-        in verdict
+        "rare earths 18x in the record (900 USD/kg, its mean over Jul 2010; low confidence: derived from an "
+        "interpolated Nd price of about 200 USD/kg), 75x in the model" in verdict
     )
     verdict = verdict_with_record(result, path, head + "2010-07-01,price,world,ree,,month,900,in,a price table,M\n")
     assert "18x in the record (900 USD/kg, its mean over Jul 2010), 75x in the model" in verdict
@@ -111,8 +111,8 @@ def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and
 def _near_record_case(tmp_path, ree_peaks: list[float], sentences: int = 1) -> str:
     """The first sentence of *How robust* over four samples set against a record of rare earths at 200 USD/kg.
 
-    Samples 0 and 1 leave no member short either way ('not needed in tonnes'); samples 2 and 3 leave the EU short
-    by 10 t without the stock and by none with it (it closes every shortfall).
+    Samples 0 and 1 leave no member short either way ('not needed to close a shortfall'); samples 2 and 3 leave the
+    EU short by 10 t without the stock and by none with it (it closes every shortfall).
     """
     data = build(TWO_MEMBERS, start_date="2026-01-01")
     data["market"] = {"ree": {}}
@@ -139,9 +139,9 @@ def _near_record_case(tmp_path, ree_peaks: list[float], sentences: int = 1) -> s
 
 def test_the_robustness_count_is_given_beside_the_count_over_the_samples_near_the_record(tmp_path):
     # within a factor 1.5 of 200: 133.3-300. Peaks 100, 150, 250, 400: samples 1 and 2 come near, of which the
-    # answer 'not needed in tonnes' holds in sample 1 only (sample 2: the stock closes the EU's 10 t)
+    # answer 'not needed to close a shortfall' holds in sample 1 only (sample 2: the stock closes the EU's 10 t)
     assert _near_record_case(tmp_path, [100.0, 150.0, 250.0, 400.0]) == (
-        "How robust: the answer \u2018not needed in tonnes\u2019 holds in 2 of the 4 runs with its 1 uncertain "
+        "How robust: the answer \u2018not needed\u2019 holds in 2 of the 4 runs with its 1 uncertain "
         "input varied, and in 1 of the 2 near the recorded price peak of rare earths; of the other 2, the joint "
         "stock closes "
         "every shortfall in 2"

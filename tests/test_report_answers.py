@@ -114,7 +114,8 @@ def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_o
     text = render_report(run(build(AMPLE, shocks=[])))
     verdict = plain(section(text, "verdict"))
     assert (
-        "Not needed in tonnes: neither member runs short, with the joint stock or without it. Whether it would have "
+        "The joint stock is not needed to close a shortfall: neither member runs short, with it or without it. "
+        "Whether it would have "
         "tempered prices is outside this model." in verdict
     )
     # the caveat follows the members' table: the answer and who gets what come first, on screen 1
@@ -155,8 +156,8 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     verdict = plain(section(text, "verdict"))
     # the replay declares uncertain inputs: its answer is said to be one run's (test below)
     assert (
-        "In the scenario as written \u2014 not needed in tonnes: neither member runs short, with the joint stock or "
-        "without it." in verdict
+        "In the scenario as written \u2014 the joint stock is not needed to close a shortfall: neither member runs "
+        "short, with it or without it." in verdict
     )
     # world prices rose (light 145 USD/kg at the peak against 13.13): what the answer in tonnes leaves open
     assert "Whether it would have tempered the price rise is outside this model." in verdict
@@ -534,8 +535,8 @@ def test_one_draw_is_said_only_where_something_is_drawn():
 
 
 def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_run_and_not_how_robust():
-    # the 2010 replay declares its inputs uncertain but draws nothing: "Not needed in tonnes" holds at its central
-    # values only, which the headline's first words say; how robust it is comes next, before the members' table
+    # the 2010 replay declares its inputs uncertain but draws nothing: "not needed to close a shortfall" holds at its
+    # central values only, which the headline's first words say; how robust it is comes next, before the members' table
     entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 15, "high": 25, "source": "assumption"}
     declared = render_report(run(build(TWO_MEMBERS, uncertain=[entry])))
     verdict = section(declared, "verdict")
@@ -1039,7 +1040,7 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400)
     verdict = plain(section(render_report(run(data)), "verdict"))
     assert (
-        "neither member runs short, with the joint stock or without it. Whether it would have tempered prices is "
+        "neither member runs short, with it or without it. Whether it would have tempered prices is "
         "outside this model. It was a close call. With or without the joint stock, the EU's cover "
         "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t share of the joint pool (12.5 days of its "
         "demand) stayed unused: releases under the fair allocation ratio were "

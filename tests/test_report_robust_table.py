@@ -75,7 +75,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "Member",
         "Samples short with the stock",
         "Samples short without it",
-        "Stock avoids a shortfall",
+        "Stock closes a shortfall",
         "Stock cuts one",
         "Largest with the stock, in days of demand",
         "Largest without it (any sample)",
@@ -198,7 +198,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     assert (eu_with <= 0.1 * eu_alone).all() and (eu_with > 0).any()
     sentences = robust.split(". ")
     assert ". ".join(sentences[:3]) + "." == (
-        f"How robust: the answer \u2018not needed in tonnes\u2019 holds in {not_needed} of the 100 runs with its 63 "
+        f"How robust: the answer \u2018not needed\u2019 holds in {not_needed} of the 100 runs with its 63 "
         f"uncertain inputs varied. It fails in all {counts[2]} runs whose peak prices come within a factor 1.5 of "
         "both recorded peaks: there the EU runs short without the joint stock (35.0\u20134,540 t) and the "
         f"stock closes or nearly closes it. Of the other {100 - not_needed}, "

@@ -55,7 +55,7 @@ def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
     headline = page[page.index('<p class="headline">') : page.index("</p>", page.index('<p class="headline">'))]
     answer, detail = headline.split('<span class="detail">')
     assert plain(answer).endswith(
-        "not needed in tonnes: neither member runs short, with the joint stock or without it."
+        "the joint stock is not needed to close a shortfall: neither member runs short, with it or without it."
     )
     # the answer is in tonnes: what it leaves open (the price) comes first in the circumstances, then the close call
     assert plain(detail).startswith(

@@ -122,7 +122,7 @@ def test_the_robustness_sentence_says_how_many_samples_come_near_the_records_pri
 
     # near both: sample 1 alone (rare earths 140 within 133-300, magnets 44 within 20-45), not needed there too
     assert robust(record) == (
-        "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 6 of the 6 runs with its 1 uncertain "
+        "How robust: the answer \u2018not needed\u2019 holds in all 6 of the 6 runs with its 1 uncertain "
         "input varied, and in the one sample near both recorded peaks. The runs are not weighted by fit to the "
         "record: 3 for rare earths (50\u2013300 USD/kg; record 200) and 4 for NdFeB magnets (10\u201346 USD/kg; "
         "record 30) peak within a factor 1.5 of it."

@@ -38,7 +38,7 @@ def test_the_two_largest_columns_are_read_as_two_worst_samples():
         "Largest: each column\u2019s own worst sample (often not the same one), in days of that sample\u2019s own "
         "mean daily demand of the material before the price response"
     )
-    assert "Stock avoids a shortfall" in heads and "Stock cuts one" in heads
+    assert "Stock closes a shortfall" in heads and "Stock cuts one" in heads
     # without the samples run without the agreement there is one Largest column and no such line
     alone = robust_table([MemberSamples("EU", 2, size_with)], 100)
     assert "worst sample" not in alone and "any sample" not in alone

@@ -184,7 +184,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     # the headline's answer leads: 'not needed' holds in 2 of the 10 samples, and the other 8 are counted by what
     # the stock does in them (the headline's own answer is left out of that list); a count of 0 would be left out
     assert line(ten, "not_needed").split("\n")[0] == (
-        "How robust: the answer \u2018not needed in tonnes\u2019 holds in 2 "
+        "How robust: the answer \u2018not needed\u2019 holds in 2 "
         "of the 10 runs with its 2 uncertain inputs varied; of the other 8, the joint stock closes every shortfall "
         "in 1, "
         "cuts the members\u2019 total in 3, leaves it no smaller in 3 and brings a shortfall where there was none "
@@ -204,7 +204,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "Japan": {
             "Samples short with the stock": "1",
             "Samples short without it": "2 (2 by more than a day of its demand)",
-            "Stock avoids a shortfall": "1",
+            "Stock closes a shortfall": "1",
             "Stock cuts one": "0",
             "Stock leaves one no smaller": "1",
             "Stock brings one where there was none": "0",
@@ -214,7 +214,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
         "EU": {
             "Samples short with the stock": "7 (2 by more than a day of its demand)",
             "Samples short without it": "7 (2 by more than a day of its demand)",
-            "Stock avoids a shortfall": "1",
+            "Stock closes a shortfall": "1",
             "Stock cuts one": "2",
             "Stock leaves one no smaller": "4",
             "Stock brings one where there was none": "1",
@@ -246,7 +246,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     # no member short in any sample either way: one sentence, no table of zeros
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)
     assert line(none, "not_needed") == (
-        "How robust: the answer \u2018not needed in tonnes\u2019 holds in all 10 of the 10 runs with its 2 uncertain "
+        "How robust: the answer \u2018not needed\u2019 holds in all 10 of the 10 runs with its 2 uncertain "
         "inputs varied. The samples are not weighted by any fit to a record."
         "\nThe samples vary the joint stock\u2019s own design "
         "too: 1 of the 2 inputs is the agreement\u2019s; intervals in How sure are these figures?"

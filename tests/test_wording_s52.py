@@ -47,7 +47,7 @@ def test_the_robustness_sentence_says_what_happens_near_the_record_where_the_ans
     none_near = {"not_needed": 0, "only_with": 0, "closes": 1, "cuts": 2, "no_help": 0}
     near = NearRecord(3, none_near, "both recorded peaks", "the EU runs short without the joint stock (...) and X")
     assert outcome_sentence(counts, 100, 63, "not_needed", near) == (
-        "<strong>How robust:</strong> the answer \u2018not needed in tonnes\u2019 holds in 49 of the 100 runs with its "
+        "<strong>How robust:</strong> the answer \u2018not needed\u2019 holds in 49 of the 100 runs with its "
         "63 uncertain inputs varied. It fails in all 3 runs whose peak prices come within a factor 1.5 of both "
         "recorded peaks: there the EU runs short without the joint stock (...) and X. Of the other 51, the joint "
         "stock closes every shortfall in 14 and cuts the members\u2019 total in 37."

@@ -63,7 +63,7 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import cap, join_words, percent, plural, price, span_dates, tonnes
+from simulator.report.words import cap, join_words, percent, plural, price, rule_label, span_dates, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, rescaled_note
@@ -109,7 +109,7 @@ def _subline(run: Run) -> str:
     )
     if s.agreement:
         who = f"members {join_words([run.names.region(m) for m in s.agreement.members])}"
-        rule = f"release rule: {s.agreement.mechanism.replace('_', ' ')}"
+        rule = f"release rule: {rule_label(s.agreement.mechanism)}"
     else:
         who = join_words([run.names.region(r) for r in s.regions])
         rule = "no joint arrangement"
@@ -227,7 +227,7 @@ def _agreement_words(run: Run, base: Run) -> str:
     assert agreement is not None
     names = holder.names
     parts = [_pool_words(holder)]
-    parts.append(f"the {escape(agreement.mechanism.replace('_', ' '))} rule")
+    parts.append(f"the {escape(rule_label(agreement.mechanism))} rule")
     members = list(agreement.members)
     if agreement.ratio and BY_NAME[agreement.mechanism].needs_ratio:
         shares = "/".join(f"{100 * agreement.ratio.get(m, 0.0):.0f}" for m in members)

@@ -472,6 +472,9 @@ class RecordRise:
     interpolated: tuple[str, ...] = ()
     """The clauses of the row's ``source`` that name an interpolated figure the value rests on
     (:func:`simulator.report.record.interpolated`): ``("Nd ~200 (interpolated, no source)",)``."""
+    fixed_shares: bool = False
+    """Whether the row's value is a basket index that holds the basket's other elements at fixed value shares
+    (:func:`simulator.report.record.fixed_shares`)."""
     confidence: str = ""
     """The row's ``confidence`` as the report says it (:data:`simulator.report.record.CONFIDENCE_WORDS`), or ``""``."""
 
@@ -499,7 +502,7 @@ def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
     mean over the same period; the first of equal highest. A row whose period the run does not
     cover has no model value and is left out.
     """
-    from simulator.report.record import CONFIDENCE_WORDS, interpolated, made, period_words
+    from simulator.report.record import CONFIDENCE_WORDS, fixed_shares, interpolated, made, period_words
 
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
     marked = "in_sample" in world.columns
@@ -518,10 +521,20 @@ def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
         on = f"on {label}" if period == "day" else f"its mean over {label}"
         fitted = bool(row["in_sample"]) if marked else None
         rests_on = tuple(interpolated(row["source"])) if "source" in row.index else ()
+        index = fixed_shares(row["source"]) if "source" in row.index else False
         trust = CONFIDENCE_WORDS.get(str(row["confidence"]).strip().upper(), "") if "confidence" in row.index else ""
         out.append(
             RecordRise(
-                material, float(row["value"]), on, float(row["model"]), reference, fitted, kinds[key], rests_on, trust
+                material,
+                float(row["value"]),
+                on,
+                float(row["model"]),
+                reference,
+                fitted,
+                kinds[key],
+                rests_on,
+                fixed_shares=index,
+                confidence=trust,
             )
         )
     return out
@@ -538,22 +551,30 @@ def compared_rows(record: Record, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _record_words(r: RecordRise, fits: bool) -> str:
-    """What a record row is, inside its parentheses: ``; derived: not a figure its source gives``.
+    """What a record row is, inside its parentheses, as one note: ``; low confidence: derived from ...``.
 
-    With ``fits`` (some rows compared are fitted, some held out) it says whether this one was fitted.
+    Where the value rests on figures no source gives (interpolated figures, with their unit; a basket index's
+    fixed shares), its confidence leads and how it was made from them follows, so that a reader of the rise sees
+    every weakness the row names; else how it was made, then its confidence. With ``fits`` (some rows compared
+    are fitted, some held out) it says whether this one was fitted.
     """
-    from simulator.report.record import MADE, SAMPLE_WORDS
+    from simulator.report.record import FIXED_SHARES_WORDS, MADE, SAMPLE_WORDS, interpolated_words
 
+    figures = [escape(interpolated_words(c)) for c in r.interpolated]  # what the value rests on, as its source says
+    index = escape(FIXED_SHARES_WORDS) if r.fixed_shares else ""
     words = []
-    if r.made:
-        words.append(f"{MADE[r.made]}: not a figure its source gives")
-    if r.interpolated:  # what the value rests on, as the record's source names it
-        figures = join_words([f"\u201c{escape(c)}\u201d" for c in r.interpolated])
-        words.append(
-            f"it rests on {'an interpolated figure' if len(r.interpolated) == 1 else 'interpolated figures'}, {figures}"
-        )
-    if r.confidence:
-        words.append(r.confidence)
+    if figures or index:  # the confidence, then why: one note
+        if r.made:  # derived as a basket index ..., from an interpolated Nd price ...
+            how = MADE[r.made] + (f" as {index}" if index else "")
+            how += f"{',' if index else ''} from {join_words(figures)}" if figures else ""
+        else:
+            how = f"it rests on {join_words([*figures, index] if index else figures)}"
+        words.append(f"{r.confidence}: {how}" if r.confidence else how)
+    else:
+        if r.made:
+            words.append(f"{MADE[r.made]}: not a figure its source gives")
+        if r.confidence:
+            words.append(r.confidence)
     if fits and r.fitted is not None:
         words.append(f"a {SAMPLE_WORDS['in' if r.fitted else 'out'].replace(' ', '-')} row")  # a held-out row
     return "".join(f"; {w}" for w in words)

@@ -125,6 +125,55 @@ def interpolated(source: str) -> list[str]:
     return [c.rsplit(": ", 1)[-1].strip() for c in clauses if INTERPOLATED in c.lower()]
 
 
+FIGURE = re.compile(
+    r"^(?P<what>[A-Z][A-Za-z]{0,2})\s+(?P<about>~)?\s*(?P<value>\d[\d,.]*)\s*(?P<unit>[A-Z]{3}/[a-z]+)?\s*"
+    r"\((?P<said>[^()]*)\)$"
+)
+"""An interpolated clause that gives one element's figure: ``Nd ~200 (interpolated, no source)``."""
+
+
+def interpolated_words(clause: str, unit: str = "USD/kg") -> str:
+    """An :func:`interpolated` clause in words, with its unit: ``an interpolated Nd price of about 200 USD/kg ...``.
+
+    A clause that gives an element's bare figure is a price in the row's ``unit`` (a derived row's figures
+    feed its value); what the source says beside the figure is kept, "interpolated" aside. Any other clause
+    is quoted as the source writes it.
+
+    >>> print(interpolated_words("Nd ~200 (interpolated, no source)").replace(NBSP, " "))
+    an interpolated Nd price of about 200 USD/kg with no source
+    >>> print(interpolated_words("Nd 200 USD/kg (interpolated, from Q1 and Q3)").replace(NBSP, " "))
+    an interpolated Nd price of 200 USD/kg (from Q1 and Q3)
+    >>> print(interpolated_words("the Q3 basket, interpolated"))
+    an interpolated figure, “the Q3 basket, interpolated”
+    """
+    found = FIGURE.match(clause.strip())
+    if found is None:
+        return f"an interpolated figure, \u201c{clause}\u201d"
+    said = ", ".join(w.strip() for w in found["said"].split(",") if w.strip() and INTERPOLATED not in w.lower())
+    figure = f"{'about ' if found['about'] else ''}{found['value']}{NBSP}{found['unit'] or unit}"
+    if said:  # what the source says of it: "no source" reads on ("with no source"), anything else in brackets
+        said = f" with {said}" if said.lower().startswith("no ") else f" ({said})"
+    return f"an interpolated {found['what']} price of {figure}{said}"
+
+
+FIXED_SHARES = "basket index"
+"""What a row's ``source`` holds (case aside) when its value is an index of a basket built from a few of its
+elements' prices with fixed weights: the index holds the value share of the basket's other elements fixed at its
+base period's (for the 2010 replay's light basket, assumption A21 in docs/calibration.md)."""
+
+FIXED_SHARES_WORDS = "a basket index that holds the other elements\u2019 shares fixed"
+"""What a :data:`FIXED_SHARES` row rests on, as the report says it beside the figure."""
+
+
+def fixed_shares(source: str) -> bool:
+    """Whether a row's ``source`` says its value is a basket index (:data:`FIXED_SHARES`).
+
+    >>> fixed_shares("DERIVED basket index from oxide prices: La 135"), fixed_shares("Lynas: Mt Weld basket")
+    (True, False)
+    """
+    return FIXED_SHARES in str(source).lower()
+
+
 def made(sources: pd.Series) -> pd.Series:
     """Each row's :data:`MADE` prefix (``DERIVED``, ``FORECAST``) or ``""``: what its ``source`` begins with."""
     text = sources.fillna("").astype(str).str.strip().str.upper()

@@ -31,6 +31,7 @@ from simulator.plots import trigger_lines
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import (
     NBSP,
+    NOT_NEEDED,
     bid_segment,
     cap,
     join_words,
@@ -687,7 +688,7 @@ def _members_by_material(table: Any, members: list[str], materials: list[str]) -
 
 
 ANSWER_WORDS = {
-    "not_needed": "the answer \u2018not needed in tonnes\u2019 (no member short with or without the joint stock)",
+    "not_needed": f"the answer \u2018{NOT_NEEDED}\u2019 (no member short with or without the joint stock)",
     "closes": "the answer that the joint stock closes every shortfall",
     "cuts": "the answer that the joint stock cuts the members\u2019 shortfall",
     "no_help": "the answer that the joint stock leaves the members\u2019 shortfall no smaller",
@@ -695,9 +696,10 @@ ANSWER_WORDS = {
 }
 """The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
 
-NOT_NEEDED_SAID = "the answer \u2018not needed in tonnes\u2019"
-"""The answer 'not needed' where the headline just gave it ("neither member runs short, with the joint stock or
-without it"): what it means is on the line above, and the sentence shares the first screen with the members' table."""
+NOT_NEEDED_SAID = "the answer \u2018not needed\u2019"
+"""The answer 'not needed' where the headline just gave it ("the joint stock is not needed to close a shortfall:
+neither member runs short, with it or without it"): what it means is on the line above, and the sentence shares
+the first screen with the members' table."""
 
 OTHER_WORDS = {
     "closes": "closes every shortfall in {:,}",
@@ -714,7 +716,7 @@ def outcome_sentence(
     """How often the headline's ``answer`` holds over the samples, and what the others give (HTML, one sentence).
 
     ``answer``: the headline's, as :func:`simulator.report.verdict.outcome` names it (None: not
-    known, and the count of ‘not needed in tonnes’ leads). A count of 0 is left out.
+    known, and the count of ‘not needed to close a shortfall’ leads). A count of 0 is left out.
 
     >>> counts = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}
     >>> print(outcome_sentence(counts, 100, 63, "not_needed").split("; ")[1])
@@ -740,7 +742,7 @@ without the joint stock (35–4,540 t) and ...
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
     of = f"{'all ' if held == runs and runs > 1 else ''}{held:,} of the {runs:,} runs"
-    # the headline just above says what 'not needed in tonnes' is: said again only where it gave no answer
+    # the headline just above says what 'not needed' is: said again only where it gave no answer
     words = NOT_NEEDED_SAID if answer == "not_needed" else ANSWER_WORDS[lead]
     text = f"<strong>How robust:</strong> {words} holds in {of} with its {plural(inputs, 'uncertain input')} varied"
     if near is not None and near.fails(lead) and near.short:  # what the runs most like the record give instead
@@ -817,7 +819,7 @@ class MemberSamples:
     largest_without: Largest = ()
     """The same without it, of the same material: the worst sample without it, not the same sample as with it."""
     did: dict[str, int] | None = None
-    """:func:`outcome_counts` of this member alone (``closes``: the stock avoids a shortfall, ...)."""
+    """:func:`outcome_counts` of this member alone (``closes``: the stock closes a shortfall, ...)."""
 
 
 WITH, WITHOUT = "Samples short with the stock", "Samples short without it"
@@ -832,7 +834,7 @@ LARGEST_DAYS_NOTE = (
 """:data:`LARGEST_NOTE` and :data:`DAYS_OF_DEMAND_NOTE` in one line, so that the caption keeps its height and the
 member table below it stays on a desktop's first screen."""
 ROBUST_COLUMNS = (
-    ("closes", "Stock avoids a shortfall"),
+    ("closes", "Stock closes a shortfall"),
     ("cuts", "Stock cuts one"),
     ("no_help", "Stock leaves one no smaller"),
     ("only_with", "Stock brings one where there was none"),
@@ -1008,7 +1010,9 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
         return None
     demand, own = daily_demand(result), found.samples  # days of each sample's own demand (_by_material)
     materials = [str(m) for m in result.scenario.materials]
-    fit = fit_sentence(found, record, names, materials, {str(m) for m in result.scenario.market})
+    simulated = {str(m) for m in result.scenario.market}
+    peaks = near_record(found, record, materials, simulated)  # once: the fit sentence and the near count read it
+    fit = fit_sentence(record, names, peaks)
     counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
     inputs = len(found.study.inputs)
     of = f"the {found.runs:,} samples of its {plural(inputs, 'uncertain input')}"
@@ -1092,12 +1096,11 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     paired = [r for r in rows if r.did is not None]
     paired_members = [r for r in shortfall if f"shortfall_t.{r}" in without]
     total = _counts(found, paired_members, materials, flags)
-    simulated = {str(m) for m in result.scenario.market}
-    near = _near_record_counts(found, record, names, materials, simulated, paired_members, flags)
+    near = _near_record_counts(found, peaks, names, materials, paired_members, flags)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
     if near is not None:  # how many come near every recorded peak is said in the first sentence, not again
-        fit = fit_sentence(found, record, names, materials, simulated, every=False)
+        fit = fit_sentence(record, names, peaks, every=False)
     return Robustness(found.runs, inputs, "", counts=total, table=table, tail=tail, fit=fit, near=near)
 
 
@@ -1113,42 +1116,57 @@ def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
     return {m: float(highest[m]) for m in materials if m in highest.index}
 
 
-def near_record(
-    found: Uncertainty, record: Any, materials: list[str], simulated: Collection[str] = ()
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The samples' peak world prices, and which come near the record's highest, per material (two dicts).
+@dataclass(frozen=True)
+class NearPeaks:
+    """The samples' peak world prices set beside a record's highest, made once per report (:func:`near_record`).
+
+    The robustness sentence's count of the samples near every recorded peak (:class:`NearRecord`) and
+    :func:`fit_sentence`'s counts per material read the same masks.
+    """
+
+    peaks: dict[str, np.ndarray]
+    """Each sample's peak world price (USD/kg), per material the record prices and the model simulates."""
+    highest: dict[str, float]
+    """The record's highest world price of each of those materials (USD/kg), in the same order."""
+    near: dict[str, np.ndarray]
+    """Per material, which samples peak within :data:`FIT_FACTOR` of the record's highest (a mask)."""
+    fixed: list[str]
+    """The materials the record prices whose price the scenario fixes (no market): not counted."""
+    every: np.ndarray | None
+    """Which samples are near for every material in ``near`` (None when ``near`` is empty)."""
+
+
+def near_record(found: Uncertainty, record: Any, materials: list[str], simulated: Collection[str] = ()) -> NearPeaks:
+    """The samples' peak world prices, and which come near the record's highest, per material (:class:`NearPeaks`).
 
     Each material the record gives a world price of, whose price the model simulates (``simulated``),
     with a peak in the samples (:data:`PEAK_WORLD_PRICE`); near: within a factor :data:`FIT_FACTOR`
-    of the record's highest, either way. Empty without a record or such a material.
+    of the record's highest, either way. Empty without a record or such a material. A material the
+    record prices, with a peak in the samples, whose price the model does not simulate is in ``fixed``.
     """
     if record is None:
-        return {}, {}
-    columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in record_peaks(record, materials)}
-    peaks = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
-    peaks = {m: p for m, p in peaks.items() if np.isfinite(p).any() and m in simulated}  # a material with no price
-    highest = record_peaks(record, list(peaks))
+        return NearPeaks({}, {}, {}, [], None)
+    recorded = record_peaks(record, materials)
+    columns = {m: f"{PEAK_WORLD_PRICE}.{m}" for m in recorded}
+    priced = {m: found.samples[c].to_numpy(float) for m, c in columns.items() if c in found.samples}
+    priced = {m: p for m, p in priced.items() if np.isfinite(p).any()}  # a material with no price
+    peaks = {m: p for m, p in priced.items() if m in simulated}
+    highest = {m: recorded[m] for m in peaks}
     near = {m: (p >= highest[m] / FIT_FACTOR) & (p <= highest[m] * FIT_FACTOR) for m, p in peaks.items()}
-    return peaks, near
+    every = np.logical_and.reduce(list(near.values())) if near else None
+    return NearPeaks(peaks, highest, near, [m for m in priced if m not in simulated], every)
 
 
-def fit_sentence(
-    found: Uncertainty,
-    record: Any,
-    names: Names,
-    materials: list[str],
-    simulated: Collection[str] = (),
-    every: bool = True,
-) -> str:
+def fit_sentence(record: Any, names: Names, near: NearPeaks, every: bool = True) -> str:
     """That the samples are not weighted by any fit, and with a ``record`` how many come near its prices (HTML).
 
     The samples are drawn across each input's range, whatever the run's distance from the record.
     With a record that gives world prices, and the samples' peak world prices
-    (:data:`PEAK_WORLD_PRICE`): for each material whose price the model simulates (``simulated``:
-    the materials with a market), in how many samples the peak lies within a factor
-    :data:`FIT_FACTOR` of the record's highest, the samples' range and the record's highest; with
-    two such materials or more, in how many samples all of them do (unless not ``every``: the robustness
-    sentence then gives that count, :class:`NearRecord`). A material without a market
+    (:data:`PEAK_WORLD_PRICE`, set beside the record's in ``near``, :func:`near_record`'s, made once per
+    report): for each material whose price the model simulates (the materials with a market), in how many
+    samples the peak lies within a factor :data:`FIT_FACTOR` of the record's highest, the samples' range
+    and the record's highest; with two such materials or more, in how many samples all of them do (unless
+    not ``every``: the robustness sentence then gives that count, :class:`NearRecord`). A material without a market
     keeps its reference price in every sample, which would count every sample as near a record
     close to it and none as near one that is not: it is left out of the counts, in a clause
     saying its price is fixed, or silently when no material's price is simulated. A record row is a
@@ -1156,10 +1174,8 @@ def fit_sentence(
     """
     if record is None:
         return "The samples are not weighted by any fit to a record."
-    every_priced = near_record(found, record, materials, materials)[0]  # with those whose price is fixed
-    fixed = [m for m in every_priced if m not in simulated]  # its reference price in every sample: no fit to count
-    peaks, near = near_record(found, record, materials, simulated)
-    highest = record_peaks(record, list(peaks))
+    fixed = near.fixed  # its reference price in every sample: no fit to count
+    peaks, highest = near.peaks, near.highest
     if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
     parts = []
@@ -1168,11 +1184,11 @@ def fit_sentence(
         unit = f"{NBSP}USD/kg"
         span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(
-            f"{int(near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
+            f"{int(near.near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
         )
-    if len(near) > 1 and every:  # else the robustness sentence gives it (NearRecord)
-        near_all = np.logical_and.reduce(list(near.values()))
-        parts.append(f"{int(near_all.sum()):,} for {'both' if len(near) == 2 else f'all {len(near)}'}")
+    if len(near.near) > 1 and every and near.every is not None:  # else the robustness sentence gives it (NearRecord)
+        many = len(near.near)
+        parts.append(f"{int(near.every.sum()):,} for {'both' if many == 2 else f'all {many}'}")
     unsimulated = ""
     if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
         many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
@@ -1214,26 +1230,25 @@ def _counts(
 
 def _near_record_counts(
     found: Uncertainty,
-    record: Any,
+    near: NearPeaks,
     names: Names,
     materials: list[str],
-    simulated: Collection[str],
     members: list[str],
     flags: tuple[bool, bool],
 ) -> NearRecord | None:
     """:class:`NearRecord` of the samples run both ways, or None without a record's simulated world prices.
 
-    The samples near the record for every material it prices (:func:`near_record`: the same rule as
+    The samples near the record for every material it prices (``near``, :func:`near_record`'s: the same masks as
     :func:`fit_sentence`'s count "for both"), and how the headline's answers divide over them.
     """
-    near = near_record(found, record, materials, simulated)[1]
-    if not near:
+    every = near.every
+    if every is None:
         return None
-    every = np.logical_and.reduce(list(near.values()))
+    many = len(near.near)
     which = (
-        f"the recorded price peak of {escape(names.material_text(next(iter(near))))}"
-        if len(near) == 1
-        else ("both recorded peaks" if len(near) == 2 else f"all {len(near)} recorded peaks")
+        f"the recorded price peak of {escape(names.material_text(next(iter(near.near))))}"
+        if many == 1
+        else ("both recorded peaks" if many == 2 else f"all {many} recorded peaks")
     )
     counts = _counts(found, members, materials, flags, every)
     return NearRecord(int(every.sum()), counts, which, _near_short(found, names, members, every))

@@ -13,7 +13,7 @@ what it received from the shared stock, what it paid and received at auction, wh
 its pool share cost to buy and hold, the net, and what it still owns at the end, worth
 at the last day's world prices (reference prices without a market), its tonnes by
 material in the note under the table (:mod:`simulator.report.accounts`). A stock that
-averts no shortfall is "not needed in tonnes": the model gives it no effect on prices, so
+averts no shortfall is "not needed to close a shortfall": the model gives it no effect on prices, so
 whether it would have tempered a price rise is outside it, and the answer says so. Without
 an agreement, each region's shortfall and the costs of its own policies.
 """
@@ -50,6 +50,7 @@ from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
     DASH,
+    NOT_NEEDED,
     VISIBLE_T,
     cap,
     days,
@@ -431,8 +432,9 @@ def headline_outcome(run: Run, alone: Run) -> str:
 
 
 NOT_NEAR_RECORD = "though not in the samples closest to the recorded prices (see How robust)"
-"""Said after the answer "not needed in tonnes" where it holds in none of the samples whose peak prices come near the
-record's (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way."""
+"""Said after the answer "not needed to close a shortfall" where it holds in none of the samples whose peak prices
+come near the record's (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the
+other way."""
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
@@ -440,8 +442,8 @@ def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> 
 
     With an agreement, where shocks outlast the run and the members' stock is nearly gone at its end, what
     follows the answer says that it holds to the end of the run only (:func:`horizon_note`), not in bold.
-    With ``samples`` whose runs nearest the record's prices all give another answer than "not needed in
-    tonnes", that answer says so (:data:`NOT_NEAR_RECORD`).
+    With ``samples`` whose runs nearest the record's prices all give another answer than "not needed to
+    close a shortfall", that answer says so (:data:`NOT_NEAR_RECORD`).
     """
     near = samples.near if samples is not None else None
     answer = _answer(run, alone, near is not None and near.fails("not_needed"))
@@ -475,7 +477,7 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
-            f"Not needed in tonnes: {group} runs short, with the joint stock or without it"
+            f"The joint stock is {NOT_NEEDED}: {group} runs short, with it or without it"
             f"{', ' + NOT_NEAR_RECORD if not_near else ''}."
             f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
@@ -505,7 +507,7 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
 
 
 def price_question(run: Run) -> str:
-    """What the answer "not needed in tonnes" leaves open, said beside it (a sentence with a leading space).
+    """What the answer "not needed to close a shortfall" leaves open, said beside it (a sentence with a leading space).
 
     The model gives the joint stock no effect on prices, so it can find the stock needed only where
     a member runs short: whether the stock would have tempered prices is a question it cannot answer.
@@ -561,13 +563,13 @@ def one_run_headline(run: Run, answer: str, changed: bool = False) -> str:
     :func:`simulator.names.run_words`'s. "As written", not "at the central values": the run is at
     the values the scenario writes, which are not the centres of their ranges.
 
-    A replay's answer ("not needed in tonnes", "a close call") holds at the values the scenario
+    A replay's answer ("not needed to close a shortfall", "a close call") holds at the values the scenario
     sets; over the ranges of its ``uncertain:`` inputs it may not. The first words of the
     verdict say so, so that the answer does not read as a finding; :func:`robustness_line`
     says beside it how robust it is, where the report knows.
 
-    >>> in_sentence("Not needed in tonnes"), in_sentence("EU first"), in_sentence("NdFeB magnets are short")
-    ('not needed in tonnes', 'EU first', 'NdFeB magnets are short')
+    >>> in_sentence("The joint stock is not needed"), in_sentence("EU first"), in_sentence("NdFeB magnets are short")
+    ('the joint stock is not needed', 'EU first', 'NdFeB magnets are short')
     """
     if not run.result.scenario.uncertain:
         return answer

@@ -396,3 +396,18 @@ def draws_own(scenario: Any) -> bool:
     """
     agreement = scenario.agreement
     return agreement is not None and BY_NAME[agreement.mechanism].shares_supply and agreement.pool.mode == "national"
+
+
+NOT_NEEDED = "not needed to close a shortfall"
+"""The headline's answer where no member runs short with the joint stock or without it, as the verdict says it
+("The joint stock is not needed to close a shortfall: ...") and the robustness sentence names it. "Close": the one
+verb the report uses for what the stock does to a shortfall (the headline's "closes every shortfall", the samples'
+"closes the gap", the robustness table's "Stock closes a shortfall")."""
+
+
+def rule_label(mechanism: str) -> str:
+    """The release rule's label, as a page header or a list names it: ``hybrid``, ``IEA ESS``, ``Talmud``.
+
+    The label of :data:`simulator.mechanisms.MECHANISMS`, never the name's words lowered (``iea ess``).
+    """
+    return BY_NAME[mechanism].label
