@@ -1052,7 +1052,10 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     if without is not None and agreement is not None and agreement.pool.already_held:
         # paired with runs of no agreement at all (intervals.paired_without_agreement), not the status quo
         today = without_it(result.scenario)
-        tail = f"Here the samples without the joint stock have no stock at all, not the answer\u2019s {today}. {tail}"
+        tail = (
+            "Here the samples without the joint stock have no stock at all; the answer above compares the joint "
+            f"stock {today}. {tail}"
+        )
     rows = []
     for region, with_stock in shortfall.items():
         by_with = _by_material(found.samples, region, demand, own)
