@@ -215,8 +215,9 @@ def shipped_result(name: str) -> Result:
 
 @functools.cache
 def shipped_alone(name: str) -> Result | None:
-    """:func:`shipped_result` run without its agreement (the world the report's verdict measures
-    against, :func:`simulator.report.without_agreement`), or None without an agreement. Made once
+    """:func:`shipped_result` run without its agreement, or where it lists ``agreement.pool.already_held``, with
+    those stocks held alone (the world the report's verdict measures against,
+    :func:`simulator.report.without_agreement`), or None without an agreement. Made once
     per test process, for the reports and the tests of the verdict's numbers alike. Tests only read it."""
     from simulator.report import without_agreement
 

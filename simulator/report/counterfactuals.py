@@ -7,7 +7,11 @@ arrangement's and nothing else:
 
 - **without the agreement** (:func:`without_agreement`): ``agreement`` removed. No joint
   pool, no sharing; regions keep their national reserves. Against it, the report
-  measures what the joint stock does.
+  measures what the joint stock does. Where some members' contributions are stocks they
+  hold today (``agreement.pool.already_held``), removing the agreement would remove those
+  stocks too: the run is then the **status quo** (:func:`status_quo_scenario`), each of
+  those members holding its contribution as its own national reserve (as below) and the
+  others nothing.
 - **each member's share alone** (:func:`own_share_scenario`): ``agreement`` removed, and
   each member's contribution to the joint pool added (in tonnes, as compiled) to its
   own national reserve of that material, which it draws for its own gaps only, as any
@@ -21,6 +25,7 @@ arrangement's and nothing else:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from simulator.engine import simulate
@@ -35,19 +40,35 @@ from simulator.scenario.schema import Reserve
 def without_agreement(result: Result, baseline: Result | None = None) -> Result:
     """The same scenario, seed and changes run without its agreement: what the joint stock is measured against.
 
+    Where members' contributions are stocks they hold today (``agreement.pool.already_held``),
+    the status quo instead (:func:`status_quo_scenario`): those stocks held alone.
+
     A ``baseline`` run (the report's ``--compare``) of that very world is taken instead of
     running it again: the same seed and no difference but in what describes a scenario
     (:func:`~simulator.scenario.changes.differences`), as the 2010 replay against the
     stocks of 2010. Runs are deterministic, so its tables are those a new run would give.
     """
-    scenario = result.scenario.model_copy(update={"agreement": None})
+    scenario = status_quo_scenario(result.scenario) or result.scenario.model_copy(update={"agreement": None})
     if baseline is not None and baseline.seed == result.seed and not differences(scenario, baseline.scenario):
         return replace(baseline, scenario=scenario)
     return simulate(scenario, seed=result.seed)
 
 
-def own_share_scenario(scenario: Scenario) -> Scenario | None:
-    """``scenario`` with each member holding its pool contribution as national reserve.
+def status_quo_scenario(scenario: Scenario) -> Scenario | None:
+    """``scenario`` without its agreement, each ``already_held`` member keeping its contribution as national reserve.
+
+    The world as it is where the pool would be made of stocks members hold today: those
+    members hold them alone (as :func:`own_share_scenario` holds every share), the others
+    put nothing aside. None when no member is listed (the joint stock is new).
+    """
+    agreement = scenario.agreement
+    if agreement is None or not agreement.pool.already_held:
+        return None
+    return own_share_scenario(scenario, members=agreement.pool.already_held)
+
+
+def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None) -> Scenario | None:
+    """``scenario`` with each member (of ``members``, default all) holding its pool contribution as national reserve.
 
     None when there is no joint pool to split (no agreement, national mode, or no
     contributions).
@@ -57,7 +78,7 @@ def own_share_scenario(scenario: Scenario) -> Scenario | None:
         return None
     stocks = starting_stocks(scenario)
     regions = dict(scenario.regions)
-    for member in agreement.members:
+    for member in agreement.members if members is None else members:
         reserves = dict(regions[member].reserve)
         for material in scenario.materials:
             share_t = stocks.contributed_t[member, material]

@@ -38,6 +38,7 @@ from simulator.report.words import (
     plural,
     source_codes_note,
     two_figures,
+    without_it,
 )
 from simulator.report.words import tonnes as tonnes_text
 from simulator.results import Result
@@ -1051,6 +1052,14 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     )
     without = found.without
     flags = _headline_flags(result) if without is not None else (False, False)
+    agreement = result.scenario.agreement
+    if without is not None and agreement is not None and agreement.pool.already_held:
+        # paired with runs of no agreement at all (intervals.paired_without_agreement), not the status quo
+        today = without_it(result.scenario)
+        tail = (
+            "Here the samples without the joint stock have no stock at all; the answer above compares the joint "
+            f"stock {today}. {tail}"
+        )
     rows = []
     for region, with_stock in shortfall.items():
         by_with = _by_material(found.samples, region, demand, own)

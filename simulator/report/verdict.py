@@ -68,6 +68,7 @@ from simulator.report.words import (
     usd_2,
     usd_all,
     when,
+    without_it,
 )
 from simulator.results import shared_stock_held
 from simulator.scenario.checks import reference_price
@@ -195,7 +196,7 @@ def _moved_between(run: Run, alone: Run) -> str:
     parts = [
         f"{run.names.subject(m)}{' is short' if k == 0 else ''} of "
         f"{run.t(now, f'shortfall_t.{m}', zero='none')} "
-        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} without"
+        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} {without_it(run.result.scenario, '')}"
         for k, (m, now, then) in enumerate(changed)
     ]
     return f" It moves {tonnes(moved)} of shortfall between members: {join_words(parts)}."
@@ -350,13 +351,14 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
         return ""
     cover, member, material, day = lowest
+    lost = cap(without_it(run.result.scenario, "the joint stock"))  # or: with the stocks held today
     whose = f"{alone.names.possessive(member)} cover of {alone.names.material_text(material)}"
     on = when(alone.result.start_date, day)
     with_day = run.lowest_day.get((member, material))
     with_cover = run.cell(member, material, "min_days_of_cover")
     if with_day is None or with_cover is None or not np.isfinite(with_cover):
         rests = quota_sharing_caveat(run, member, (material, day), cover)  # the trigger is the agreement's
-        return f" It was a close call. Without the joint stock, {whose} fell to {days(cover)} days on {on}{rests}."
+        return f" It was a close call. {lost}, {whose} fell to {days(cover)} days on {on}{rests}."
     with_on = when(run.result.start_date, with_day)
     unused = _share_unused(run, member, material, with_day)
     # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
@@ -372,7 +374,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     # the share lay unused that day, which the sentence then says)
     with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
-        f" It was a close call. Without the joint stock, {whose} fell to {days(cover)} days on {on}; {with_it} "
+        f" It was a close call. {lost}, {whose} fell to {days(cover)} days on {on}; {with_it} "
         f"to {days(with_cover)} days {then}{rests}.{unused}"
     )
 
@@ -462,6 +464,7 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
             return "There is no joint stock in this scenario, and no region runs short."
         return f"There is no joint stock in this scenario: {_who_is_short(run, short, 'is')}."
     group = "neither member" if len(members) == 2 else "no member"
+    without = without_it(run.result.scenario)  # or: with the stocks held today
     with_t = run.metric("total_shortfall_t")
     shown_with = run.t(with_t, "total_shortfall_t", zero="none")
     if alone is None:
@@ -477,23 +480,26 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
-            f"The joint stock is {NOT_NEEDED}: {group} runs short, with it or without it"
+            f"The joint stock is {NOT_NEEDED}: {group} runs short, with it or {without}"
             f"{', ' + NOT_NEAR_RECORD if not_near else ''}."
             f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
     if answer == "only_with":
         return (
-            f"No: {group} would run short without the joint stock, yet the members are short of {shown_with} with it."
+            f"No: {group} would run short {without_it(run.result.scenario, 'the joint stock')}, "
+            f"yet the members are short of {shown_with} with it."
         )
     if _unlike_tonnes(run, alone, list(members)):
         return _headline_by_material(run, alone, list(members))
     if answer == "closes":
         who = _who_is_short(alone, short_without, "would be")
         in_all = f" ({shown_without} in all)" if len(short_without) > 1 else ""  # one member's total is its own
-        return f"Yes: the joint stock closes every shortfall. Without it, {who}{in_all}; with it, {group} runs short."
+        return (
+            f"Yes: the joint stock closes every shortfall. {cap(without)}, {who}{in_all}; with it, {group} runs short."
+        )
     if tonnes(with_t) == tonnes(without_t):
         return (
-            f"No: the members are short of the same {shown_with} with the joint stock and without it."
+            f"No: the members are short of the same {shown_with} with the joint stock and {without}."
             + _moved_between(run, alone)
         )
     if answer == "cuts":
@@ -503,7 +509,7 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
             f"{answer}: the joint stock cuts the members' shortfall from {shown_without} to {shown_with} "
             f"({percent(cut)} less)."
         )
-    return f"No: the members are short of {shown_with} with the joint stock and {shown_without} without it."
+    return f"No: the members are short of {shown_with} with the joint stock and {shown_without} {without}."
 
 
 def price_question(run: Run) -> str:
@@ -629,6 +635,7 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
     :data:`ALMOST_ENTIRELY` or more; no: none cut; in part otherwise.
     """
     said, cuts = [], []
+    without = without_it(run.result.scenario)  # or: with the stocks held today
     short = [m for m in run.materials() if run.short_of(members, [m]) > 0 or alone.short_of(members, [m]) > 0]
     for m in short:
         with_t, without_t = run.short_of(members, [m]), alone.short_of(members, [m])
@@ -636,14 +643,14 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
         shown_with, shown_without = material_tonnes(run, m, with_t), material_tonnes(run, m, without_t)
         that = "that" if said else "the shortfall"  # the first names the shortfall, the others refer to it
         if with_t == 0:
-            said.append(f"closes {that} of {what} ({shown_without} without it)")
+            said.append(f"closes {that} of {what} ({shown_without} {without_it(run.result.scenario, whose=False)})")
         elif shown_with == shown_without:
             said.append(f"leaves {that} of {what} at {shown_with}")
         elif with_t < without_t:
             cut = (without_t - with_t) / without_t
             said.append(f"cuts {that} of {what} from {shown_without} to {shown_with} ({percent(cut)} less)")
         else:
-            said.append(f"leaves the members short of {shown_with} of {what}, against {shown_without} without it")
+            said.append(f"leaves the members short of {shown_with} of {what}, against {shown_without} {without}")
         cuts.append((without_t - with_t) / without_t if without_t > 0 and shown_with != shown_without else 0.0)
     if all(run.short_of(members, [m]) == 0 for m in short):
         answer = "Yes"
@@ -1151,7 +1158,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     if apart is not None:
         head.append("Short with its share alone")
     if alone is not None:
-        head.append("Short without it")
+        head.append(f"Short {without_it(scenario, whose=False)}")
     # under a rule sharing supply over national reserves each member draws its own (draws_own)
     head.append(
         "Drawn from its own reserve by the rule" if draws_own(run.result.scenario) else "Received from the shared stock"
@@ -1204,20 +1211,30 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             " Took or gave: the value, at the reference prices, of what a member drew by the rule beyond (or short of) "
             "its ownership share of all the rule's draws, free under this agreement's grant settlement."
         )
+    alone_note = escape(  # {} take HTML: a column's head, whose contribution, what the others hold
+        " Short {}: the same scenario without the agreement, {} pool contribution added to its own national reserve "
+        "and drawn for its own gaps only (at once, or by its reserve release), without the agreement's trigger, lags, "
+        "cap, auctions and pool refills{}."
+    )
     if apart is not None:
-        note += escape(
-            " Short with its share alone: the same scenario without the agreement, the member's pool contribution "
-            "added to its own national reserve and drawn for its own gaps only (at once, or by its reserve release), "
-            "without the agreement's trigger, lags, cap, auctions and pool refills."
+        note += alone_note.format("with its share alone", escape("the member's"), "")
+    held = scenario.agreement.pool.already_held
+    if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
+        whose = join_words([run.names.possessive(m) for m in held])
+        others = (
+            "; the other members' contributions are held by no one"
+            if len(held) < len(scenario.agreement.members)
+            else ""
         )
-    elif (
-        alone is not None
+        note += alone_note.format(without_it(scenario, whose=False), whose, escape(others))
+    if (
+        apart is None
+        and alone is not None
         and own_share_scenario(scenario) is not None
         and not anyone_short(alone.result.metrics, run.result.structure.member_names)  # run only for a gap
     ):
-        note += escape(
-            " No member is short without the agreement, so each member's share held alone is not run: the "
-            "table has no column Short with its share alone."
+        note += f" No member is short {without_it(scenario, 'the agreement')}" + escape(
+            ", so each member's share held alone is not run: the table has no column Short with its share alone."
         )
     return (
         '<div class="scroll"><table class="verdict"><thead><tr>'
@@ -1296,9 +1313,11 @@ def verdict_section(
     """
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
+    # where the stocks held today are every share held alone (already_held), the two runs are one world: one column
+    column = None if apart is None or alone is None or apart.result.scenario == alone.result.scenario else apart
     against = (
-        " against the same scenario without its agreement"
-        + (" and with each member's share held alone" if apart is not None else "")
+        f" against the same scenario {without_it(run.result.scenario, 'its agreement')}"  # HTML
+        + escape(" and with each member's share held alone" if column is not None else "")
         + (" (with the same changes)" if changed else "")
         if alone is not None
         else ""
@@ -1306,7 +1325,7 @@ def verdict_section(
     parts = [
         '<section id="verdict" class="verdict">',
         f"<h2>{QUESTION if run.result.structure.member_names else NO_AGREEMENT_QUESTION} "
-        f'<span class="when">{escape(span)}{escape(against)}</span></h2>',
+        f'<span class="when">{escape(span)}{against}</span></h2>',
         f'<p class="headline">{one_run_headline(run, headline(run, alone, samples), changed)}</p>',
     ]
     answer = headline_outcome(run, alone) if alone is not None and run.result.structure.member_names else None
@@ -1323,7 +1342,7 @@ def verdict_section(
     if units:
         parts.append(f'<p class="units">{units}</p>')
     if accounts:
-        parts.append(member_table(run, alone, apart, accounts))
+        parts.append(member_table(run, alone, column, accounts))
         cost = cost_line(run, accounts)  # under the table: the answer, its robustness and the table fill screen 1
         if cost:
             parts.append(f'<p class="cost">{cost}</p>')

@@ -18,6 +18,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
+from simulator.names import Names
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
@@ -411,3 +412,24 @@ def rule_label(mechanism: str) -> str:
     The label of :data:`simulator.mechanisms.MECHANISMS`, never the name's words lowered (``iea ess``).
     """
     return BY_NAME[mechanism].label
+
+
+def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
+    """What the joint stock is measured against, as a sentence of the report says it (HTML): ``without it``.
+
+    Where members' pool contributions are stocks they hold today (``agreement.pool.already_held``), the
+    run it is measured against is the status quo, those stocks held alone
+    (:func:`simulator.report.counterfactuals.without_agreement`): ``with the stocks held today (Japan's
+    held alone)``, the parenthesis left out with ``whose`` false.
+
+    >>> without_it(None), without_it(None, "the joint stock"), without_it(None, "")
+    ('without it', 'without the joint stock', 'without')
+    """
+    agreement = getattr(scenario, "agreement", None)
+    held = agreement.pool.already_held if agreement is not None else []
+    if not held:
+        return f"without {it}".strip()
+    names = Names.of(scenario)
+    return "with the stocks held today" + (
+        f" ({join_words([escape(names.possessive(m)) for m in held])} held alone)" if whose else ""
+    )

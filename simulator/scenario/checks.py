@@ -478,6 +478,7 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         _ref(problems, f"agreement.pool.refill_t_per_day.{mid}", "material", mid, s.materials)
     if pool.location is not None:
         _member_ref(s, a, problems, "agreement.pool.location", pool.location)
+    _check_already_held(s, a, problems)
     if pool.mode == "national" and pool.contributions:
         problems.append(
             Problem(
@@ -508,6 +509,22 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
                 )
             )
     _check_auction(s, a, problems)
+
+
+def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
+    """Members listed as holding their contributions today: each a member with a contribution, once, in joint mode."""
+    pool, path = a.pool, "agreement.pool.already_held"
+    if pool.mode != "joint" and pool.already_held:
+        problems.append(Problem(path, "national mode has no pool contributions to be held today; remove already_held"))
+        return
+    _unique(problems, path, list(pool.already_held))
+    for j, rid in enumerate(pool.already_held):
+        if rid in pool.already_held[:j]:  # given twice: said once, above
+            continue
+        if _member_ref(s, a, problems, f"{path}.{j}", rid) and not pool.contributions.get(rid):
+            problems.append(
+                Problem(f"{path}.{j}", f"'{rid}' puts nothing into the pool (no agreement.pool.contributions.{rid})")
+            )
 
 
 def _check_ess(s: Scenario, a: Agreement, problems: list[Problem]) -> None:

@@ -829,6 +829,12 @@ class Pool(Model):
     """Joint mode: refill rate per material toward the initial pool after a drawdown."""
     location: Id | None = None
     """Joint mode: member whose lead times apply to pool refills (default: the first)."""
+    already_held: list[Id] = []
+    """Joint mode: members whose pool contributions are stocks they hold today (a national
+    stock put into the pool, as Japan's JOGMEC stock in the scenarios of today's world).
+    The report then measures the joint stock against those stocks held alone as national
+    reserves (the status quo), not against no stock at all (none listed: the joint stock
+    is new)."""
     lendable_share: Fraction = 1.0
     """National mode: share of a member's initial reserve that may go to others."""
     donor_floor_days: Days = 0.0
