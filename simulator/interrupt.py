@@ -199,7 +199,9 @@ def interruptible() -> Iterator[None]:
     finally:
         waiting = _put_back(previous)
         sys.unraisablehook = previous_hook
-    if stopped := waiting or _raised:  # or raised and swallowed on the way (a library's bare except)
+        raised = list(_raised)
+        _raised.clear()  # a signal belongs to its block: none is left to stop a later write outside one
+    if stopped := waiting or raised:  # or raised and swallowed on the way (a library's bare except)
         raise Interrupted(stopped[0])
 
 

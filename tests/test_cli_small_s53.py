@@ -62,7 +62,7 @@ def test_a_set_option_on_the_files_grid_names_the_files_grid(tmp_path, monkeypat
     result = invoke("sweep", CLEAN, "--spec", spec, "--set", f"{DAYS}=30", "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(
         result,
-        f"error: {spec}: --set {DAYS}: the same path is varied by grid.{DAYS}: each run would use the value grid: "
+        f"error: --set {DAYS}: the same path is varied by grid.{DAYS}: each run would use the value grid: "
         "gives, not the fixed one; give the path to --set or to grid:, not both\n",
     )
 

@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 
 from simulator.plots import (
     LEGEND_LINE_IN,
-    LEGEND_PADS_IN,
     LEGEND_PT,
     LEGEND_ROW_IN,
     days_of_cover_figure,
@@ -94,7 +93,6 @@ def test_a_legend_keeps_its_labels_whole_where_they_fit_and_breaks_only_in_one_c
     # heights: three rows of 0.19 inch, and 0.16 for the second line (0.73); in two columns, the taller is 2 rows
     assert legend_height_in(labels, 1) == pytest.approx(3 * LEGEND_ROW_IN + LEGEND_LINE_IN) == pytest.approx(0.73)
     assert legend_height_in(short * 2, 2) == pytest.approx(2 * LEGEND_ROW_IN)
-    assert pytest.approx(3.6 * 8.5 / 72) == LEGEND_PADS_IN  # 0.4 + 2 + 0.8 + 0.4 em at 8.5 pt
 
 
 # --- one wrapping rule for every figure's titles and labels (plots.wrapped_title) -----------------------

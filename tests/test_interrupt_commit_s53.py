@@ -104,3 +104,13 @@ def test_clean_up_after_an_interrupt_is_not_interrupted_again():
     with pytest.raises(Interrupted):
         interrupted_with_clean_up(cleaned)
     assert cleaned == [True]
+
+
+def test_after_an_interrupted_block_a_write_outside_any_block_is_not_stopped(tmp_path):
+    """The Python API (a notebook, a test) writes outside :func:`interruptible`: a signal an earlier
+    command's block took is not raised again there."""
+    with pytest.raises(Interrupted):
+        write_page(tmp_path / "first.html", swallowed=True)
+    write_file(tmp_path / "later.html", "<!DOCTYPE html>\n")
+    write_folder(tmp_path / "later", swallowed=False)
+    assert (tmp_path / "later.html").exists() and (tmp_path / "later" / "summary.csv").exists()

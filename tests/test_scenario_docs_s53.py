@@ -50,8 +50,12 @@ def test_the_2030_descriptions_say_what_the_benchmarks_leave_without_the_assumed
     assert max(_short(simulator.run("long_embargo_6m_2030")).values()) == 0.0
     six = _description("long_embargo_6m_2030")
     assert "leave no rare earth short but 3,267.5 t of the EU's magnets" in six
-    # the assumed magnet stock: 180 days of 43.8 t/day = 7,884 t; at 50 USD/kg, USD 394.2 m
-    assert round(180 * 43.8) == 7884 and round(7884 * 50 / 1000) == 394
+    # the assumed magnet stock: 180 days of the EU's 43.8 t/day = 7,884 t; at 50 USD/kg, USD 394.2 m
+    scenario = simulator.load_scenario("long_embargo_6m_2030")
+    days = scenario.agreement.pool.contributions["eu"]["ndfeb_magnets"].days
+    daily_t = scenario.regions["eu"].demand["ndfeb_magnets"].tonnes_per_day
+    price = scenario.materials["ndfeb_magnets"].price_usd_per_kg
+    assert (days, daily_t, price) == (180, 43.8, 50)
     assert "180 days of magnets (7,884 t, about USD 394 m at the assumed 50 USD/kg)" in six
     assert "not a benchmark" in six and "ASSUMPTION" in six
 
@@ -88,7 +92,12 @@ def test_the_ratio_note_gives_long_embargo_6m_heavy_shares_in_days_of_each_membe
     eu, japan = top.loc["eu"], top.loc["japan"]
     # the ratio splits Japan's 270 t of heavy stock 43 / 57: 116.1 t and 153.9 t; the EU uses 0.5 t/day, Japan 1.5
     assert (round(eu["drawable_shared_t"], 1), round(japan["drawable_shared_t"], 1)) == (116.1, 153.9)
-    assert (round(116.1 / 0.5), round(153.9 / 1.5)) == (232, 103)
+    scenario = simulator.load_scenario("long_embargo_6m")
+    daily_t = {r: scenario.regions[r].demand["heavy_ree"].tonnes_per_day for r in ("eu", "japan")}
+    assert (round(eu["drawable_shared_t"] / daily_t["eu"]), round(japan["drawable_shared_t"] / daily_t["japan"])) == (
+        232,
+        103,
+    )
     assert round(eu["days_of_cover"]) == 238
     said = "its share of Japan's heavy stock is 116.1 t, 232 days of its demand, against Japan's 153.9 t, 103 days"
     assert said in _page("limitations.md") and said in _file("long_embargo_6m")

@@ -68,7 +68,7 @@ def test_a_stocks_other_unit_in_the_files_set_is_the_files_problem_and_a_set_opt
     result = invoke("sweep", CLEAN, "--spec", spec, "--set", f"{STOCK}.tonnes=500", "--no-plots", "-o", tmp_path / "o")
     assert_bad_input(
         result,
-        f"error: {spec}: --set {STOCK}.tonnes: the stock's other unit is varied by grid.{STOCK}.days: a stock has "
+        f"error: --set {STOCK}.tonnes: the stock's other unit is varied by grid.{STOCK}.days: a stock has "
         "one unit, so each run would drop the fixed value for the one grid: gives; give the stock's size to --set or "
         "to grid:, not both\n",
     )

@@ -508,8 +508,9 @@ def check_file_fixed(
     """Refuse a sweep file's overlapping axes, its ``set:`` value on a swept path, or one the scenario cannot take.
 
     ``file_axes``: the file's ``grid:``; ``axes``: every axis swept; ``options_fixed``: the command's
-    ``--set`` values, refused here where the file's ``grid:`` varies their path (``spec.yaml: --set
-    PATH: the same path is varied by grid.PATH``), not where an option does. Each problem is named by the
+    ``--set`` values, refused here where the file's ``grid:`` varies their path (``--set PATH: the same
+    path is varied by grid.PATH``, with no file before it: the ``--set`` is the command line's), not
+    where an option does. Each problem is named by the
     file and its key (``spec.yaml: set.agreement.ratio.eu: ...``, ``spec.yaml: grid.shocks.0.severity:
     ...``): checked before the command's own ``--grid`` and ``--set`` values, so that a problem is the
     file's, not the scenario's or the first grid point's. The swept paths by the rule of every study
@@ -525,7 +526,7 @@ def check_file_fixed(
         raise InputError(clashes, spec_file)
     options_paths = [path for path, _ in options_fixed]
     if clashes := fixed_and_varied(options_paths, file_paths, "grid", raw, file_varied=file_paths):
-        raise InputError(clashes, spec_file)
+        raise InputError(clashes)  # the --set is the command line's, not the file's: no file before it
     if not fixed:
         return
 
