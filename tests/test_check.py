@@ -132,7 +132,7 @@ def twins_repo(tmp_path: Path, twins_tree: Path) -> Path:
 def test_check_passes_on_a_fresh_tree(repo):
     result = check(repo)
     assert result.exit_code == 0, result.output
-    assert "ok           pair" in result.output and f"2 scenario(s) of {repo}/ checked in " in result.output
+    assert "ok           pair" in result.output and f"2 scenarios of {repo}/ checked in " in result.output
 
 
 def test_baselines_are_sorted_diff_friendly_json(pair_repo):
@@ -164,7 +164,7 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(pair_
     # the days sampled after day 50 (56 and the last, 59) are gone from both curves of both regions: 2 x 2 x 2
     # points counted apart from the numbers that moved
     assert (
-        "number(s) moved; sampled days 56, 59 removed (8 curve points) (scenario changed since its baseline: "
+        "numbers moved; sampled days 56, 59 removed (8 curve points) (scenario changed since its baseline: "
         "horizon_days)\n"
     ) in result.output
     rows = [line.split() for line in result.output.split("\nscenario ", 1)[1].splitlines()[1:] if line.strip()]
@@ -496,7 +496,7 @@ def test_quiet_prints_only_failures_and_the_final_line(repo):
     assert len(lines) == 2, lines
     # the pool holds 61 t instead of 60 t: 6000 t demanded in 60 days, 5939 t short instead of 5940 t
     assert lines[0].startswith("drift        pair: ") and "total_shortfall_t 5940 -> 5939 (-1, -0.017%)" in lines[0]
-    assert lines[1].startswith(f"2 scenario(s) of {repo}/ checked in ") and lines[1].endswith(": 1 ok, 1 drift")
+    assert lines[1].startswith(f"2 scenarios of {repo}/ checked in ") and lines[1].endswith(": 1 ok, 1 drift")
     assert check(repo, "--quiet").stdout.count("\n") == 2  # the same on one process
 
 
@@ -699,9 +699,7 @@ def test_regenerating_on_another_machine_rewrites_no_line(twins_repo):
     assert check("--update", twins_repo).exit_code == 0
     assert path.read_text() == noisy  # every number within tolerance kept as stored
     result = check("--update", twins_repo)
-    assert (
-        f"unchanged    {path}" in result.stdout and "2 baseline(s): 0 created, 0 updated, 2 unchanged" in result.stdout
-    )
+    assert f"unchanged    {path}" in result.stdout and "2 baselines: 0 created, 0 updated, 2 unchanged" in result.stdout
     # a number that really moved is rewritten, and only its line
     data["metrics"]["total_shortfall_t"] = 1.0
     path.write_text(json.dumps(sealed(data), indent=2, sort_keys=True) + "\n")
@@ -800,7 +798,7 @@ def test_a_long_drift_table_keeps_room_for_the_moved_curves():
     outcome = Outcome("s", "s.yaml", "drift", [*metrics, *curves], start_date="2010-07-01")
     lines = text_table([outcome]).splitlines()
     rows = [line.split() for line in lines[1:-1]]
-    assert len(rows) == 25 and lines[-1] == "s: 17 more row(s) not shown (--format json lists all)"
+    assert len(rows) == 25 and lines[-1] == "s: 17 more rows not shown (--format json lists all)"
     assert [row[3] for row in rows[:15]] == [f"metric_{i}" for i in range(30, 15, -1)]  # largest change first
     assert [row[1] for row in rows[15:]] == [f"region_{i}" for i in range(12, 2, -1)]
     assert rows[15][4:6] == ["84", "2010-09-23"]  # day 84 = 1 July + 30 + 31 + 23
@@ -883,7 +881,7 @@ def test_library_checks_the_shipped_library_by_name_only(twins_repo, tmp_path, m
     result = check("--library")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        rf"2 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
+        rf"2 scenarios of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 2 ok", result.output.splitlines()[-1]
     )
     for args, why in (
         (("--library", twins_repo / "pair.yaml"), "give --library or scenario paths, not both"),
@@ -929,7 +927,7 @@ def test_scenarios_in_sub_folders_and_yml_files_are_checked_and_data_folders_are
         f"; tolerances rtol 1e-09, atol 1e-06 (the defaults), with {pair_repo}/baselines/tolerances.yaml"
     )
     assert re.fullmatch(
-        rf"3 scenario\(s\) of {re.escape(str(pair_repo))}/ checked in \d+\.\d s: 3 ok{tolerances}",
+        rf"3 scenarios of {re.escape(str(pair_repo))}/ checked in \d+\.\d s: 3 ok{tolerances}",
         result.output.splitlines()[-1],
     )
 
@@ -976,8 +974,8 @@ def test_outcomes_are_labelled_by_file_and_the_counts_add_up(twins_repo, tmp_pat
         "no scenario  gone",
     ]
     assert re.fullmatch(
-        rf"3 scenario\(s\) of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 3 ok; "
-        r"1 baseline\(s\) without scenario: 1 no scenario",
+        rf"3 scenarios of {re.escape(str(twins_repo))}/ checked in \d+\.\d s: 3 ok; "
+        r"1 baseline without scenario: 1 no scenario",
         lines[-1],
     )
     names = [case.get("name") for case in ElementTree.parse(report).getroot().iter("testcase")]
@@ -1017,7 +1015,7 @@ def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_vers
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert (
-        "drift        pair: 1 number(s) moved "
+        "drift        pair: 1 number moved "
         f"(scenario unchanged: package version 0.0.1 → {__version__} moved the numbers)" in lines
     )
     row = next(line.split() for line in lines if line.startswith("pair "))
@@ -1029,7 +1027,7 @@ def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_vers
     _spoil(pair_repo / "baselines" / "pair.json", package_version=__version__)
     line = check(pair_repo, "--quiet").output.splitlines()[0]
     assert line == (
-        f"drift        pair: 1 number(s) moved beyond tolerance; scenario unchanged, package version {__version__} "
+        f"drift        pair: 1 number moved beyond tolerance; scenario unchanged, package version {__version__} "
         "unchanged: the code moved the numbers; largest: total_shortfall_t 5000 -> 5940 (+940, +18.8%)"
     )
 
@@ -1043,7 +1041,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     lines = result.output.splitlines()
     assert any(
         re.fullmatch(
-            r"drift        pair: \d+ number\(s\) moved; sampled days 56, 59 removed \(8 curve points\) "
+            r"drift        pair: \d+ numbers? moved; sampled days 56, 59 removed \(8 curve points\) "
             r"\(scenario changed since its baseline: horizon_days; seed 0 → 7\)",
             line,
         )
@@ -1060,7 +1058,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     assert result.exit_code == 1
     assert any(
         re.fullmatch(
-            r"drift        pair: \d+ number\(s\) moved; sampled days 56, 59 removed \(8 curve points\) "
+            r"drift        pair: \d+ numbers? moved; sampled days 56, 59 removed \(8 curve points\) "
             r"\(scenario changed since its baseline: seed 0 → 7\)",
             x,
         )
@@ -1082,7 +1080,7 @@ def test_update_tells_created_updated_unchanged_and_orphans_with_a_rename_hint(r
         f"updated      {repo}/baselines/embargo_2010_historical.json (1 number changed; package_version)",
         f"orphan       {repo}/baselines/pair.json: same scenario hash as {repo}/couple.yaml (renamed?): "
         f"delete {repo}/baselines/pair.json in the same commit",
-        "2 baseline(s): 1 created, 1 updated, 0 unchanged; 1 baseline(s) without scenario (orphan above)",
+        "2 baselines: 1 created, 1 updated, 0 unchanged; 1 baseline without scenario (orphan above)",
     ]
     assert json.loads(history.read_text())["package_version"] == __version__
     # --missing-only writes what is missing and leaves the rest as it is
@@ -1095,7 +1093,7 @@ def test_update_tells_created_updated_unchanged_and_orphans_with_a_rename_hint(r
     assert result.output.splitlines() == [
         f"created      {repo}/baselines/couple.json",
         f"kept         {history}",
-        "2 baseline(s): 1 created, 0 updated, 0 unchanged, 1 kept (--missing-only)",
+        "2 baselines: 1 created, 0 updated, 0 unchanged, 1 kept (--missing-only)",
     ]
     assert history.read_text() == spoiled
 
@@ -1287,7 +1285,7 @@ def test_a_format_1_baseline_is_compared_by_the_hash_of_its_time_or_said_to_be_u
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     result = check(pair_repo)
     assert result.exit_code == 1
-    assert "drift        pair: 1 number(s) moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
+    assert "drift        pair: 1 number moved (scenario unchanged, package version 0.1.0 unchanged" in result.output
     record["format"] = "stockpile-baseline/2"  # a merge resolved by hand: the new line, the old hash
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     assert "(scenario unchanged, package version 0.1.0 unchanged" in check(pair_repo).output

@@ -46,7 +46,7 @@ def test_an_edited_baseline_of_a_changed_scenario_says_the_differences_are_not_a
     (pair_repo / "pair.yaml").write_text(yaml.safe_dump(scenario))
     result = check(pair_repo)
     assert result.exit_code == 2, result.output
-    message = " ".join(result.output.split()[2:]).split(" 1 scenario(s) of ")[0]  # after "error pair"
+    message = " ".join(result.output.split()[2:]).split(" 1 scenario of ")[0]  # after "error pair"
     head, _, tail = where.partition("{...}")
     said = message.removesuffix(
         f": restore it from version control, or rewrite it with stockpile check --update {pair_repo}/pair.yaml"

@@ -53,7 +53,7 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     lines = result.output.splitlines()
     # 2 numbers moved (the two peak prices); Korea's 23 + 20 numbers are counted apart, not as moved
     assert lines[0] == (
-        f"drift        pair: 2 number(s) moved; region korea added ({ONE_REGION}) "
+        f"drift        pair: 2 numbers moved; region korea added ({ONE_REGION}) "
         "(scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china)"
     )
     rows = [line.split() for line in lines if line.startswith("pair ")]
@@ -81,7 +81,7 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     # the one-line headline (-q, annotations, JUnit, Markdown) leads with the real move, not Korea's zeros
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
-        f"drift        pair: 2 number(s) moved beyond tolerance; region korea added ({ONE_REGION}); "
+        f"drift        pair: 2 numbers moved beyond tolerance; region korea added ({ONE_REGION}); "
         "scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china; "
         "largest: peak_price_usd_per_kg eu/ree 50 -> 60 (+10, +20.0%)"
     )
@@ -120,12 +120,12 @@ def test_a_renamed_region_with_the_same_values_is_said_renamed_not_moved(pair_re
         "agreement.ratio and 2 more"
     )
     assert result.output.splitlines()[0] == (
-        f"drift        pair: 0 number(s) moved; region renamed eu -> europe, values unchanged ({ONE_REGION}) ({cause})"
+        f"drift        pair: 0 numbers moved; region renamed eu -> europe, values unchanged ({ONE_REGION}) ({cause})"
     )
     assert "regions order" not in result.output  # Japan first, then the EU under its new name: no reordering
     quiet = check(pair_repo, "-q").output.splitlines()[0]
     assert quiet == (
-        "drift        pair: 0 number(s) moved beyond tolerance; region renamed eu -> europe, values unchanged "
+        "drift        pair: 0 numbers moved beyond tolerance; region renamed eu -> europe, values unchanged "
         f"({ONE_REGION}); {cause}"
     )
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
@@ -308,7 +308,7 @@ def test_an_all_zero_metric_dropped_and_another_added_is_not_called_a_rename(pai
     result = check(pair_repo)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        "drift        pair: 0 number(s) moved; metric renamed shortage_t -> shortfall_t, values unchanged (4 metrics); "
+        "drift        pair: 0 numbers moved; metric renamed shortage_t -> shortfall_t, values unchanged (4 metrics); "
         "metric auction_income_usd removed (2 metrics); metric auction_revenue_usd added (2 metrics) "
         f"(scenario unchanged, package version {__version__} unchanged: the code moved the numbers)"
     )

@@ -258,10 +258,10 @@ def test_the_drift_report_shown_is_what_check_prints(tmp_path, monkeypatch):
     assert done.exit_code == 1, done.output
     page = (DOCS / "ci.md").read_text(encoding="utf-8")
     _shown_in_order(page, "## Reading a drift report\n", done.output)
-    (moved,) = re.findall(r"embargo_2010_historical: ([0-9]+) number\(s\) moved", done.output)
+    (moved,) = re.findall(r"embargo_2010_historical: ([0-9]+) numbers? moved", done.output)
     # the Markdown example escapes the _ (china\_quota\_2011)
-    counts = re.findall(r"([0-9]+) number\(s\) moved[^\n]*shocks\.china\\?_quota\\?_2011", page)
-    assert len(counts) == 4 and set(counts) == {moved}, f"check says {moved} number(s) moved; docs/ci.md says {counts}"
+    counts = re.findall(r"([0-9]+) numbers? moved[^\n]*shocks\.china\\?_quota\\?_2011", page)
+    assert len(counts) == 4 and set(counts) == {moved}, f"check says {moved} numbers moved; docs/ci.md says {counts}"
 
 
 def _quota_cut(tmp_path: Path, monkeypatch: Any) -> None:

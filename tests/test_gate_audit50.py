@@ -172,12 +172,12 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
         f"created      {typo}/pair.json",
         f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing "
         f"folder (did you mean {pair_repo}/baselines?), delete this one and update again with its name",
-        "1 baseline(s): 1 created, 0 updated, 0 unchanged",
+        "1 baseline: 1 created, 0 updated, 0 unchanged",
     ]
     again = check("--update", "--baselines", typo, pair_repo)  # now it exists: nothing to say
     assert again.output.splitlines() == [
         f"unchanged    {typo}/pair.json",
-        "1 baseline(s): 0 created, 0 updated, 1 unchanged",
+        "1 baseline: 0 created, 0 updated, 1 unchanged",
     ]
 
 
@@ -329,6 +329,4 @@ def test_a_move_off_a_floating_point_residue_of_0_is_a_move_off_0():
     # a number 1e-6 from 0 is a number: its move has a relative size
     assert Drift("s", "eu", "ree", "shortfall_t", 1e-6, 2e-6).change == "+1e-06 (+100.0%)"
     table = text_table([Outcome("s", "s.yaml", "drift", drifts=[relative, residue])]).splitlines()
-    assert table[1].split()[:3] == ["s", "japan", "heavy_ree"] and table[1].endswith(
-        "+36.309; largest of 1 moved day(s)"
-    )
+    assert table[1].split()[:3] == ["s", "japan", "heavy_ree"] and table[1].endswith("+36.309; largest of 1 moved day")

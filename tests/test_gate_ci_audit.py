@@ -76,7 +76,7 @@ def test_a_drift_beside_a_description_edit_is_the_codes_not_the_edits(pair_repo)
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == (
-        "drift        pair: 1 number(s) moved (scenario unchanged but for description (not read by the run), "
+        "drift        pair: 1 number moved (scenario unchanged but for description (not read by the run), "
         f"package version {__version__} unchanged: the code moved the numbers)"
     )
     assert lines[-2] == CODE_ADVICE.format(file=scenario)
@@ -161,7 +161,7 @@ def test_moves_off_zero_rank_shortfalls_first_whatever_the_size_of_other_units()
     assert [row[3] for row in rows[:4]] == ["total_shortfall_t", "shortfall_t", "shortfall_t", "auction_spend_usd"]
     assert [row[7] for row in rows[1:3]] == ["232.036", "12.2674"]  # one metric, one unit: the larger move first
     hidden = len(spend) + len(short) + len(relative) - MOST_ROWS
-    assert rows[-1] == ["s:", str(hidden), "more", "row(s)", "not", "shown", "(--format", "json", "lists", "all)"]
+    assert rows[-1] == ["s:", str(hidden), "more", "rows", "not", "shown", "(--format", "json", "lists", "all)"]
     assert "fairness_jain" not in text_table([outcome])  # the last of them: -50% is a relative change
     # the one-line headline still leads with the total shortfall
     assert "largest: total_shortfall_t 0 -> 244.303 (+244.303), shortfall_t eu/light_ree 0 -> 232.036" in (
@@ -284,8 +284,8 @@ def test_a_json_in_baselines_that_is_not_a_baseline_is_called_so_not_a_deleted_s
     assert_bad_input(result, f"error        index\n             {message}\n")  # still fails the check, as before
     assert "index.yaml is gone" not in result.output
     last = result.output.splitlines()[-1]  # one scenario, apart from the file that is not a baseline
-    assert last.startswith("1 scenario(s) of ") and last.endswith(
-        ": 1 ok; 1 file(s) of a baselines folder not a baseline: 1 error"
+    assert last.startswith("1 scenario of ") and last.endswith(
+        ": 1 ok; 1 file of a baselines folder not a baseline: 1 error"
     )
     # --update leaves it alone and says what it is
     result = check("--update", pair_repo)

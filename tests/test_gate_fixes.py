@@ -38,7 +38,7 @@ def test_a_baseline_copied_from_another_scenario_is_an_error_naming_the_file_and
         f"(name: in {twins_repo}/twin_pair.yaml)",
         "If the name was changed on purpose, rewrite the baseline: "
         f"stockpile check --update {twins_repo}/twin_pair.yaml\n",
-        f"2 scenario(s) of {twins_repo}/ checked in ",
+        f"2 scenarios of {twins_repo}/ checked in ",
     )
     assert result.output.splitlines()[-1].endswith(": 1 ok, 1 error")
     outcomes = json.loads(check("--format", "json", twins_repo / "twin_pair.yaml").output)
@@ -199,7 +199,7 @@ def test_the_groups_that_appeared_or_disappeared_are_worked_out_once_per_outcome
     shown = [line for fmt in formats.FORMATS for line in formats.progress(outcome, fmt)]
     shown += [formats.closing(report, fmt) for fmt in formats.FORMATS] + [formats.junit_xml(report)]
     assert calls == [3]  # once, for the three drifts, though every format shows the group
-    status = "drift        s: 1 number(s) moved; region korea removed (2 metrics)"
+    status = "drift        s: 1 number moved; region korea removed (2 metrics)"
     assert f"{status} (scenario unchanged: the code moved the numbers)" in shown
     (as_json,) = json.loads(formats.closing(report, "json"))
     assert as_json["appeared_or_disappeared"] == [

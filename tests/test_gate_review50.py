@@ -53,7 +53,7 @@ def test_a_tolerance_pattern_naming_the_plain_key_applies_to_same_named_files_la
     one = tmp_path / "one.yaml"
     one.write_text("scenarios:\n  jp/dup: {rtol: 0.2}\n")
     lines = check("-q", "--tolerances", one, *files).output.splitlines()
-    assert lines[0].startswith("drift        eu/dup (name: pair): 1 number(s) moved beyond tolerance")
+    assert lines[0].startswith("drift        eu/dup (name: pair): 1 number moved beyond tolerance")
     assert not any(line.startswith("drift        jp/dup") for line in lines)
     # --update keeps the stored 5000 t within the entry's tolerance (scenario and version unchanged)
     update = check("--update", "--tolerances", loose, *files)
@@ -259,7 +259,7 @@ def test_markdown_advice_escapes_paths_and_gives_each_hint_its_own_paragraph(tmp
         "(never update blindly); then update one baseline with: stockpile check --update 'weird dir/plain.yaml'",
         "",
     ]
-    assert lines[edited + 4].startswith("3 scenario(s) of weird dir/ checked in ")
+    assert lines[edited + 4].startswith("3 scenarios of weird dir/ checked in ")
     assert summary.read_text().splitlines()[edited] == lines[edited]  # the --summary file says the same
 
 

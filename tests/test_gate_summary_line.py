@@ -16,7 +16,7 @@ from tests.test_check import check
 
 pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 
-CAUSE = "3 number(s) moved beyond tolerance; scenario unchanged: the code moved the numbers"
+CAUSE = "3 numbers moved beyond tolerance; scenario unchanged: the code moved the numbers"
 RELEASED = Drift("s", "japan", "light_ree", "released_t", 2048.59, 2264.51)  # +215.92, 215.92 / 2048.59 = +10.5%
 DEMAND = Drift("s", "japan", "all", "demand_t", 34821.0, 37595.0)  # +2774, 2774 / 34821 = +8.0%
 
@@ -43,7 +43,7 @@ def test_a_quiet_markdown_summary_of_a_check_that_passed_has_no_empty_table(pair
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[:2] == ["### Scenario check: all 1 match their baselines", ""]
-    assert lines[2].startswith(f"1 scenario(s) of {pair_repo}/ checked in ") and len(lines) == 3
+    assert lines[2].startswith(f"1 scenario of {pair_repo}/ checked in ") and len(lines) == 3
     assert lines[2].endswith(": 1 ok; tolerances rtol 1e-09, atol 1e-06 (the defaults)")
     # a check that fails keeps its table, with the failed scenario only
     (pair_repo / "baselines" / "pair.json").unlink()

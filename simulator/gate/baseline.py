@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
+from simulator.names import plural
 from simulator.quantities import fingerprint_names, in_baselines, metric_names
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.load import canonical_data, item_id, read_input, sha256_of, with_order
@@ -536,5 +537,7 @@ def _problem(data: dict[str, Any]) -> str | None:
             if not isinstance(values, list) or not all(v is None or _is_number(v) for v in values):
                 return f"curves.{curve}.{cell}: expected a list of numbers or nulls"
             if len(values) != len(sampled):
-                return f"curves.{curve}.{cell}: {len(values)} values for {len(sampled)} sampled days"
+                return (
+                    f"curves.{curve}.{cell}: {plural(len(values), 'value')} for {plural(len(sampled), 'sampled day')}"
+                )
     return None

@@ -52,6 +52,7 @@ from simulator.gate.baseline import (
 )
 from simulator.gate.formats import minus_one_text
 from simulator.gate.tolerances import Tolerance, Tolerances
+from simulator.names import plural
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
 from simulator.quantities import DAY_METRICS, NEVER, none_word
@@ -427,7 +428,7 @@ class Absent:
     def counts(self) -> str:
         """``25 metrics, 20 curve points``."""
         counts = ((self.metrics, "metric"), (self.points, "curve point"))
-        return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n)
+        return ", ".join(plural(n, what) for n, what in counts if n)
 
     def __str__(self) -> str:
         """``region korea added (25 metrics, 20 curve points)``; a rename: ``region renamed eu -> europe, ...``."""

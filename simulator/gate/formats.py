@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, first_and_more, plain
+from simulator.names import plural
 from simulator.output_folder import Mark, create_folders
 from simulator.quantities import DAY_METRICS, NEVER, none_word
 
@@ -188,7 +189,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
             str(d.day),
             date_of(start, d.day) or "-",
             *_values(d.metric, d.baseline, d.now, start),
-            f"{d.change}; largest of {count} moved day(s)",
+            f"{d.change}; largest of {plural(count, 'moved day')}",
         )
         for d, count in worst
     ]
@@ -261,7 +262,7 @@ def moved_summary(outcome: Outcome, most: int = 3) -> str:
         f"{d.metric}{_where(d, start)} {' -> '.join(_values(d.metric, d.baseline, d.now, start))} ({_flat(d.change)})"
         for d in largest
     ]
-    head = f"{len(moved)} number(s) moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
+    head = f"{plural(len(moved), 'number')} moved beyond tolerance" + "".join(f"; {g}" for g in outcome.absent_groups)
     first = min(moved, key=_largest_first, default=None)
     if largest and largest[0].metric == "total_shortfall_t" and first is not largest[0]:
         head, parts = f"{head}; {cause(outcome)}; {parts[0]}", parts[1:]  # the headline, though not the largest
@@ -463,8 +464,8 @@ def _largest_first(d: Drift) -> tuple[bool, float, int, float, str, float]:
 
 
 def status_line(outcome: Outcome) -> str:
-    """``drift        key: 12 number(s) moved (scenario changed since its baseline: horizon_days)``."""
-    detail = f": {len(moved_numbers(outcome))} number(s) moved" if outcome.drifts else ""
+    """``drift        key: 12 numbers moved (scenario changed since its baseline: horizon_days)``."""
+    detail = f": {plural(len(moved_numbers(outcome)), 'number')} moved" if outcome.drifts else ""
     detail += "".join(f"; {group}" for group in outcome.absent_groups)
     said = note(outcome)
     return f"{outcome.status:<12} {label(outcome)}{detail}" + (f" ({said})" if said else "")
@@ -488,13 +489,13 @@ def final_line(report: Report, tolerances_always: bool = False) -> str:
     scenarios = [o for o in report.outcomes if o.status not in _ORPHAN_STATUSES and not o.stray]
     orphaned = [o for o in report.outcomes if o.status in _ORPHAN_STATUSES]
     strays = [o for o in report.outcomes if o.stray]
-    line = f"{len(scenarios)} scenario(s){of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
+    line = f"{plural(len(scenarios), 'scenario')}{of} checked in {report.seconds:.1f} s: {_tally(scenarios) or 'none'}"
     if stale := sum(o.stale for o in scenarios):
         line += f" ({stale} ok with a baseline that predates its scenario's edit or the tool version: record it)"
     if orphaned:
-        line += f"; {len(orphaned)} baseline(s) without scenario: {_tally(orphaned)}"
+        line += f"; {plural(len(orphaned), 'baseline')} without scenario: {_tally(orphaned)}"
     if strays:
-        line += f"; {len(strays)} file(s) of a baselines folder not a baseline: {_tally(strays)}"
+        line += f"; {plural(len(strays), 'file')} of a baselines folder not a baseline: {_tally(strays)}"
     tolerances = tolerance_note(report, always=tolerances_always)
     return line + (f"; {tolerances}" if tolerances else "")
 
@@ -544,7 +545,7 @@ def text_table(outcomes: list[Outcome], most: int | None = MOST_ROWS) -> str:
         rows.extend(row.cells() for row in shown)
         if hidden:
             name = label(outcome)
-            notes.append(f"{name}: {hidden} more row(s) not shown (--format json lists all)")
+            notes.append(f"{name}: {plural(hidden, 'more row')} not shown (--format json lists all)")
     if not rows:
         return ""
     table = [Row.HEADER, *rows]
@@ -721,7 +722,7 @@ def markdown(report: Report, quiet: bool = False) -> str:
             rows, hidden = _rows(o, MOST_ROWS)
             lines += ["| " + " | ".join(_cell(c) for c in row.cells()) + " |" for row in rows]
             if hidden:
-                lines.append(f"| {_cell(o.scenario)} | {hidden} more row(s): --format json lists all |")
+                lines.append(f"| {_cell(o.scenario)} | {plural(hidden, 'more row')}: --format json lists all |")
     for hint in advice(report):  # a paragraph each, so that each reads (and is copied) as one line
         lines += ["", _markdown_text(hint)]
     lines += ["", final_line(report, tolerances_always=True)]
@@ -829,14 +830,14 @@ def update_final_line(updates: list[Update]) -> str:
     counts = Counter(u.status for u in updates)
     total = len(updates) - counts["orphan"]
     done = f"{counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
-    line = f"{total} baseline(s): {done}"
+    line = f"{plural(total, 'baseline')}: {done}"
     if counts["kept"]:
         line += f", {counts['kept']} kept (--missing-only)"
     if counts["error"]:
         failed = ", ".join(plain(Path(u.file).name, one_line=True) for u in updates if u.status == "error")
         line += f"; {counts['error']} could not be written ({failed})"
     if counts["orphan"]:
-        line += f"; {counts['orphan']} baseline(s) without scenario (orphan above)"
+        line += f"; {plural(counts['orphan'], 'baseline')} without scenario (orphan above)"
     return line
 
 
