@@ -46,6 +46,16 @@ def _headline(page: str) -> str:
     return _plain(page.split('<p class="headline">', 1)[1].split("</p>", 1)[0]).strip()
 
 
+def test_a_compare_baseline_without_any_stock_is_not_taken_for_the_stocks_held_today():
+    """``--compare`` hands the report a baseline; one that is the scenario with no stock at all is a
+    different world from the status quo and must not be reused as it (5,970 t, not 6,000 t)."""
+    result = run(HELD)
+    none = simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
+    assert without_agreement(result, none).metrics["total_shortfall_t"] == pytest.approx(5970.0)
+    page = render_report(result, baseline=none)
+    assert _headline(page).startswith("In part: the joint stock cuts the members' shortfall from 5,970 t to 5,940 t")
+
+
 def test_the_status_quo_keeps_only_the_listed_members_shares_as_national_reserves():
     held = status_quo_scenario(validate_data(HELD, "test"))
     assert held is not None and held.agreement is None
@@ -111,6 +121,11 @@ def test_the_samples_note_says_their_runs_without_it_have_no_stock_at_all():
         (
             {"already_held": ["eu"], "contributions": {"japan": {"ree": {"tonnes": 30}}}},
             "agreement.pool.already_held.0: 'eu' puts nothing into the pool",
+        ),
+        (  # listed with a contribution of 0 t: the "status quo" would be the no-stock run under another name
+            {"already_held": ["eu"], "contributions": {"japan": {"ree": {"tonnes": 30}}, "eu": {"ree": {"days": 0}}}},
+            "agreement.pool.already_held.0: 'eu' puts nothing into the pool (every agreement.pool.contributions.eu "
+            "entry is 0)",
         ),
         (
             {"already_held": ["japan"], "mode": "national", "contributions": {}},

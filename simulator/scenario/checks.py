@@ -24,6 +24,7 @@ from simulator.scenario.schema import (
     Scenario,
     ShareStep,
     ShockBase,
+    StrategicStock,
 )
 from simulator.scenario.uncertain import check_uncertain
 
@@ -521,10 +522,25 @@ def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> N
     for j, rid in enumerate(pool.already_held):
         if rid in pool.already_held[:j]:  # given twice: said once, above
             continue
-        if _member_ref(s, a, problems, f"{path}.{j}", rid) and not pool.contributions.get(rid):
+        if not _member_ref(s, a, problems, f"{path}.{j}", rid):
+            continue
+        if not pool.contributions.get(rid):
             problems.append(
                 Problem(f"{path}.{j}", f"'{rid}' puts nothing into the pool (no agreement.pool.contributions.{rid})")
             )
+        elif not any(_some(share) for share in pool.contributions[rid].values()):
+            problems.append(
+                Problem(
+                    f"{path}.{j}",
+                    f"'{rid}' puts nothing into the pool (every agreement.pool.contributions.{rid} entry is 0): "
+                    "it holds no share today",
+                )
+            )
+
+
+def _some(stock: StrategicStock) -> bool:
+    """Whether a pool contribution as written is more than nothing (tonnes, days or days of net imports above 0)."""
+    return any((getattr(stock, unit) or 0) > 0 for unit in ("tonnes", "days", "net_import_days"))
 
 
 def _check_ess(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
