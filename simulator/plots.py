@@ -1569,13 +1569,15 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     names = Names.of(result.scenario)
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
     world_label = world_price_label(result)
+    shares = {material: demand_shares(result, material) for material in grid.materials}
+    sames = {material: same_as_drawn(shares[material]) for material in grid.materials}
+    labels = demand_labels(result, shares, sames)
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
         lanes = [_shade_shocks(ax, result, material) for ax in (top, bottom)]
         rows = _rows(result, "market", material=material)
         world = _column(result, "market", "world_price_usd_per_kg")[rows]
         top.plot(_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label)
-        drawn: list[tuple[str, np.ndarray]] = []
         for i, region in enumerate(result.structure.regions):
             cells = _rows(result, "timeseries", region=region, material=material)
             days = _x(result, _column(result, "timeseries", "day")[cells])
@@ -1583,12 +1585,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
                 style = {**_style(i), "lw": 1.3}
                 top.plot(days, paid, label=f"paid by {names.region(region)}", **style)
-            baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
-            demand = _column(result, "timeseries", "demand_t")[cells]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                share = 100 * np.where(baseline > 0, demand / baseline, np.nan)
-            _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
-            drawn.append((region, share))
+            _demand_line(bottom, days, shares[material][region], i, labels[region], sames[material][region] is not None)
         _price_ticks(top)
         _reference_price(top, reference_price(result.scenario, material))
         top.set_ylabel("price (USD/kg, log scale)")
@@ -1642,28 +1639,88 @@ def world_price_label(result: Result) -> str:
     return f"world price, which {join_words(payers)} {'pays' if len(payers) == 1 else 'pay'}"
 
 
-def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]], names: Names) -> str | None:
-    """The name of the first region in ``drawn`` whose curve is ``curve`` (to rounding), else ``None``."""
+def demand_shares(result: Result, material: str) -> dict[str, np.ndarray]:
+    """Each region's realised demand of ``material`` in % of its baseline, day by day (NaN where it has none)."""
+    shares = {}
+    for region in result.structure.regions:
+        cells = _rows(result, "timeseries", region=region, material=material)
+        baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
+        demand = _column(result, "timeseries", "demand_t")[cells]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares[region] = 100 * np.where(baseline > 0, demand / baseline, np.nan)
+    return shares
+
+
+def _drawn(curve: np.ndarray) -> bool:
+    """Whether a curve shows anything (a region without demand for a material has none)."""
+    return bool(np.isfinite(curve).any())
+
+
+def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]]) -> str | None:
+    """The first region in ``drawn`` whose curve is ``curve`` (to rounding), else ``None``; empty curves match none."""
+    if not _drawn(curve):
+        return None
     for region, other in drawn:
-        if other.shape == curve.shape and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True):
-            return names.region(region)
+        if (
+            _drawn(other)
+            and other.shape == curve.shape
+            and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True)
+        ):
+            return region
     return None
 
 
-def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, name: str, same: str | None) -> None:
-    """Region ``i``'s realised demand; a curve identical to one drawn before is dashed on top of it.
+def same_as_drawn(shares: dict[str, np.ndarray]) -> dict[str, str | None]:
+    """In one panel, each region's curve: the earlier region whose curve it repeats (drawn under it), else ``None``."""
+    sames: dict[str, str | None] = {}
+    for region, share in shares.items():
+        sames[region] = same_as(share, [(r, shares[r]) for r in sames])
+    return sames
+
+
+def demand_labels(
+    result: Result, shares: dict[str, dict[str, np.ndarray]], sames: dict[str, dict[str, str | None]]
+) -> dict[str, str]:
+    """Each region's legend entry for its realised demand, one for all panels and true in each.
+
+    The figure has one legend for all its panels, each label listed once. A region whose
+    curve repeats Japan's in every panel where it has demand is ``EU: realised demand (same
+    as Japan)``; one that repeats it in some panels only (the same demand factor for heavy
+    rare earths, no Japanese demand for magnets) is ``EU: realised demand (dashed where the
+    same as Japan)``: an entry per panel listed both ``(same as Japan)`` and a bare ``EU:
+    realised demand``, and the first claimed for every panel what held in one.
+    """
+    names = Names.of(result.scenario)
+    labels = {}
+    for region in result.structure.regions:
+        name = names.region(region)
+        shown = [sames[m][region] for m in shares if _drawn(shares[m][region])]
+        others = [r for r in result.structure.regions if r in shown]  # in the regions' order
+        if not others:
+            labels[region] = f"{name}: realised demand"
+        elif len(others) == 1 and None not in shown:
+            labels[region] = f"{name}: realised demand (same as {names.region(others[0])})"
+        else:
+            whom = join_words([names.region(r) for r in others], "or")
+            labels[region] = f"{name}: realised demand (dashed where the same as {whom})"
+    return labels
+
+
+def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, label: str, same: bool) -> None:
+    """Region ``i``'s realised demand; a curve identical to one drawn before (``same``) is dashed on top of it.
 
     Regions with the same demand factor realise the same share of their baseline: drawn
     as usual, the later line would hide the earlier one entirely, and a reader would see
     one region where there are two. Dashed, the curve below shows through the gaps, and
-    the legend says the two are the same. Each entry says it is demand (``Japan: realised
-    demand``): under the world price in the legend, a bare ``Japan`` read as a price line.
+    the legend (:func:`demand_labels`) says the two are the same. Each entry says it is
+    demand (``Japan: realised demand``): under the world price in the legend, a bare
+    ``Japan`` read as a price line.
     """
-    if same is None:
-        ax.plot(days, share, label=f"{name}: realised demand", **_style(i))
+    if not same:
+        ax.plot(days, share, label=label, **_style(i))
         return
     style = {**_style(i), "ls": (0, (3, 3)), "lw": 1.6}
-    ax.plot(days, share, label=f"{name}: realised demand (same as {same})", zorder=3, **style)
+    ax.plot(days, share, label=label, zorder=3, **style)
 
 
 def run_figures(result: Result) -> dict[str, Callable[[Result], Figure]]:
