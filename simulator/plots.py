@@ -1246,7 +1246,158 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
+    for material in grid.materials:  # placed once the panels' sizes and the line labels are set
+        span = no_restocking_span(result, material)
+        if span is not None:
+            _note_span(grid.fig, grid.cells[0, material], _x(result, np.array(span)), NO_RESTOCKING_NOTES)
     return grid.fig
+
+
+NO_RESTOCKING_NOTES = (
+    "no one short: buyers do not restock after the shocks (docs/limitations.md)",
+    "no one short, no restocking",
+)
+"""The days-of-cover figure's note over the days after the shocks where every curve reads empty and no one is short
+(:func:`no_restocking_span`), the first that fits (the second in a report's narrow panels): read alone, the curves at 0
+looked like a crisis that lasts to the horizon."""
+EMPTY_COVER_DAYS = 1.0
+"""Cover under which a curve reads as empty on a days-of-cover panel (:func:`no_restocking_span`)."""
+NOTE_MIN_DAYS = 30
+"""Fewest days a span must last to get a note (:func:`no_restocking_span`): a shorter one reads as no crisis."""
+NOTE_PT = 8.0
+"""Type size of a note over a span of days (:func:`_note_span`)."""
+NOTE_INK = "0.35"
+
+
+def no_restocking_span(result: Result, material: str) -> tuple[int, int] | None:
+    """The days after the shocks on ``material`` where its curves read empty and no one is short, else ``None``.
+
+    ``(first day, end day)``, end exclusive. Flow buyers order exactly their demand, so a
+    stock a crisis drew down stays down (docs/limitations.md): in ``long_embargo_6m`` every
+    curve reads 0 days from a month after the embargo to the end of 2027 with no one short.
+    The span is the longest run of days, from the day the last shock drawn in the panel
+    ends (:func:`shock_windows`), on which every region with demand for ``material``
+    (every curve drawn) has under :data:`EMPTY_COVER_DAYS` of cover and no shortfall, if it
+    lasts :data:`NOTE_MIN_DAYS` or more. None in a panel without shocks, nor where no
+    region had a day of cover on day 0 (no stock to draw down: its curves read 0 before
+    the shocks as after).
+    """
+    windows = shock_windows(result, material)
+    regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    if not windows or not regions:
+        return None
+    after = max(end for _, _, end in windows)
+    rows = [_rows(result, "timeseries", region=region, material=material) for region in regions]
+    days = _column(result, "timeseries", "day")[rows[0]].astype(np.int64)
+    cover = np.array([_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
+    short = np.array([_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
+    if not (cover[:, days == 0] >= EMPTY_COVER_DAYS).any():
+        return None
+    empty = (cover < EMPTY_COVER_DAYS).all(axis=0) & (short <= 0.0).all(axis=0) & (days >= after)
+    runs = release_runs(days[empty])
+    longest = max(runs, key=lambda run: run[1] - run[0], default=None)
+    if longest is None or longest[1] - longest[0] < NOTE_MIN_DAYS:
+        return None
+    return longest
+
+
+NOTE_WIDTHS = (0.0, 0.4, 0.55, 0.7, 0.85, 1.0)
+"""Widths a note over a span may take (:func:`_note_span`), as shares of its panel: the bracket's own first (0)."""
+
+
+def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) -> str | None:
+    """A light bracket over the days ``span`` (x values: first, end) with a note above it, clear of what is drawn.
+
+    Call once the figure's margins are set (:func:`finish_figure`). The note is the first
+    of ``texts`` that fits, broken into lines as wide as the bracket or, where a span is
+    narrow, as wide as :data:`NOTE_WIDTHS` allow (centred on the bracket, inside the
+    frame). Bracket and note go at the lowest height of the panel where nothing drawn over
+    their days lies (:func:`_drawn_heights`): above curves at 0 and the release bands,
+    under or between the reference lines and their labels, never over a shock's band; of
+    the widths, the one that sets the note lowest (the narrowest of those). Returns the
+    note drawn, ``None`` where none fits (better no note than one over a curve or a label).
+    """
+    width, height = fig.get_size_inches()
+    frame = ax.get_position()
+    to_axes = ax.transAxes.inverted()
+    x0, x1 = (to_axes.transform(ax.transData.transform((ax.convert_xunits(x), 0.0)))[0] for x in span)
+    inset = 4 / 72 / (frame.width * width)  # 4 points each side of a note, in axes fraction
+    point = 1 / 72 / (frame.height * height)  # a point in axes fraction
+    pad = 4 * point  # clear of a curve's half width (1.4 points) and more
+    for text in texts:
+        best: tuple[float, float, float, list[str]] | None = None  # bottom, left, right, lines
+        for share in NOTE_WIDTHS:
+            room = max(x1 - x0, share) - 2 * inset
+            lines = label_lines(text, NOTE_PT, room * frame.width * width / HINTED_TEXT)
+            wide = drawn_width_in(lines, NOTE_PT) / (frame.width * width)
+            if wide > room:
+                continue  # a word wider than the room
+            left = min(max((x0 + x1 - wide) / 2, inset), 1 - inset - wide)
+            tall = (len(lines) * LINE_LABEL_LEADING * NOTE_PT + 5) * point  # the text, over the bracket
+            bottom = pad
+            for low, high in sorted(_drawn_heights(fig, ax, min(left, x0), max(left + wide, x1))):
+                if low - pad < bottom + tall and bottom < high + pad:
+                    bottom = high + pad
+            if bottom + tall <= 1 - pad and (best is None or bottom < best[0] - point):
+                best = (bottom, left, left + wide, lines)
+        if best is None:
+            continue
+        bottom, left, right, lines = best
+        bracket = {
+            "arrowstyle": "|-|,widthA=0.25,widthB=0.25",
+            "color": NOTE_INK,
+            "lw": 0.8,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        }
+        ax.annotate(
+            "", (x0, bottom + 2 * point), xytext=(x1, bottom + 2 * point), xycoords="axes fraction", arrowprops=bracket
+        )
+        ax.text(
+            (left + right) / 2,
+            bottom + 5 * point,
+            "\n".join(lines),
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=NOTE_PT,
+            color=NOTE_INK,
+            linespacing=LINE_LABEL_LEADING,
+        )
+        return text
+    return None
+
+
+def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
+    """Heights (low, high; axes fraction) of what ``ax`` draws between ``x0`` and ``x1`` (axes fraction).
+
+    Lines (curves, reference lines) by their values over those days; patches (release bands)
+    and the line labels by their boxes.
+    """
+    to_axes = ax.transAxes.inverted()
+    heights = []
+    for line in ax.get_lines():
+        xy = line.get_xydata()
+        xy = to_axes.transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
+        if not len(xy) or xy[:, 0].max() < x0 or xy[:, 0].min() > x1:
+            continue
+        order = np.argsort(xy[:, 0], kind="stable")
+        xs, ys = xy[order, 0], xy[order, 1]
+        inside = ys[(xs >= x0) & (xs <= x1)]
+        values = np.concatenate([inside, np.interp([x0, x1], xs, ys)])
+        heights.append((float(values.min()), float(values.max())))
+    for patch in ax.patches:
+        box = patch.get_path().transformed(patch.get_transform()).get_extents().transformed(to_axes)
+        if box.x1 > x0 and box.x0 < x1:
+            heights.append((box.y0, box.y1))
+    width, height = fig.get_size_inches()
+    frame = ax.get_position()
+    for text in _line_labels(ax):
+        left, low, right, high = _label_box(fig, ax, text)
+        left, right = (left / width - frame.x0) / frame.width, (right / width - frame.x0) / frame.width
+        if right > x0 and left < x1:
+            heights.append(((low / height - frame.y0) / frame.height, (high / height - frame.y0) / frame.height))
+    return heights
 
 
 POOL_SHARE_LABEL = "own pool share (not drawable under the rule)"
@@ -1569,13 +1720,15 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     names = Names.of(result.scenario)
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
     world_label = world_price_label(result)
+    shares = {material: demand_shares(result, material) for material in grid.materials}
+    sames = {material: same_as_drawn(shares[material]) for material in grid.materials}
+    labels = demand_labels(result, shares, sames)
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
         lanes = [_shade_shocks(ax, result, material) for ax in (top, bottom)]
         rows = _rows(result, "market", material=material)
         world = _column(result, "market", "world_price_usd_per_kg")[rows]
         top.plot(_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label)
-        drawn: list[tuple[str, np.ndarray]] = []
         for i, region in enumerate(result.structure.regions):
             cells = _rows(result, "timeseries", region=region, material=material)
             days = _x(result, _column(result, "timeseries", "day")[cells])
@@ -1583,12 +1736,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
                 style = {**_style(i), "lw": 1.3}
                 top.plot(days, paid, label=f"paid by {names.region(region)}", **style)
-            baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
-            demand = _column(result, "timeseries", "demand_t")[cells]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                share = 100 * np.where(baseline > 0, demand / baseline, np.nan)
-            _demand_line(bottom, days, share, i, names.region(region), same_as(share, drawn, names))
-            drawn.append((region, share))
+            _demand_line(bottom, days, shares[material][region], i, labels[region], sames[material][region] is not None)
         _price_ticks(top)
         _reference_price(top, reference_price(result.scenario, material))
         top.set_ylabel("price (USD/kg, log scale)")
@@ -1642,28 +1790,88 @@ def world_price_label(result: Result) -> str:
     return f"world price, which {join_words(payers)} {'pays' if len(payers) == 1 else 'pay'}"
 
 
-def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]], names: Names) -> str | None:
-    """The name of the first region in ``drawn`` whose curve is ``curve`` (to rounding), else ``None``."""
+def demand_shares(result: Result, material: str) -> dict[str, np.ndarray]:
+    """Each region's realised demand of ``material`` in % of its baseline, day by day (NaN where it has none)."""
+    shares = {}
+    for region in result.structure.regions:
+        cells = _rows(result, "timeseries", region=region, material=material)
+        baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
+        demand = _column(result, "timeseries", "demand_t")[cells]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares[region] = 100 * np.where(baseline > 0, demand / baseline, np.nan)
+    return shares
+
+
+def _drawn(curve: np.ndarray) -> bool:
+    """Whether a curve shows anything (a region without demand for a material has none)."""
+    return bool(np.isfinite(curve).any())
+
+
+def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]]) -> str | None:
+    """The first region in ``drawn`` whose curve is ``curve`` (to rounding), else ``None``; empty curves match none."""
+    if not _drawn(curve):
+        return None
     for region, other in drawn:
-        if other.shape == curve.shape and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True):
-            return names.region(region)
+        if (
+            _drawn(other)
+            and other.shape == curve.shape
+            and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True)
+        ):
+            return region
     return None
 
 
-def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, name: str, same: str | None) -> None:
-    """Region ``i``'s realised demand; a curve identical to one drawn before is dashed on top of it.
+def same_as_drawn(shares: dict[str, np.ndarray]) -> dict[str, str | None]:
+    """In one panel, each region's curve: the earlier region whose curve it repeats (drawn under it), else ``None``."""
+    sames: dict[str, str | None] = {}
+    for region, share in shares.items():
+        sames[region] = same_as(share, [(r, shares[r]) for r in sames])
+    return sames
+
+
+def demand_labels(
+    result: Result, shares: dict[str, dict[str, np.ndarray]], sames: dict[str, dict[str, str | None]]
+) -> dict[str, str]:
+    """Each region's legend entry for its realised demand, one for all panels and true in each.
+
+    The figure has one legend for all its panels, each label listed once. A region whose
+    curve repeats Japan's in every panel where it has demand is ``EU: realised demand (same
+    as Japan)``; one that repeats it in some panels only (the same demand factor for heavy
+    rare earths, no Japanese demand for magnets) is ``EU: realised demand (dashed where the
+    same as Japan)``: an entry per panel listed both ``(same as Japan)`` and a bare ``EU:
+    realised demand``, and the first claimed for every panel what held in one.
+    """
+    names = Names.of(result.scenario)
+    labels = {}
+    for region in result.structure.regions:
+        name = names.region(region)
+        shown = [sames[m][region] for m in shares if _drawn(shares[m][region])]
+        others = [r for r in result.structure.regions if r in shown]  # in the regions' order
+        if not others:
+            labels[region] = f"{name}: realised demand"
+        elif len(others) == 1 and None not in shown:
+            labels[region] = f"{name}: realised demand (same as {names.region(others[0])})"
+        else:
+            whom = join_words([names.region(r) for r in others], "or")
+            labels[region] = f"{name}: realised demand (dashed where the same as {whom})"
+    return labels
+
+
+def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, label: str, same: bool) -> None:
+    """Region ``i``'s realised demand; a curve identical to one drawn before (``same``) is dashed on top of it.
 
     Regions with the same demand factor realise the same share of their baseline: drawn
     as usual, the later line would hide the earlier one entirely, and a reader would see
     one region where there are two. Dashed, the curve below shows through the gaps, and
-    the legend says the two are the same. Each entry says it is demand (``Japan: realised
-    demand``): under the world price in the legend, a bare ``Japan`` read as a price line.
+    the legend (:func:`demand_labels`) says the two are the same. Each entry says it is
+    demand (``Japan: realised demand``): under the world price in the legend, a bare
+    ``Japan`` read as a price line.
     """
-    if same is None:
-        ax.plot(days, share, label=f"{name}: realised demand", **_style(i))
+    if not same:
+        ax.plot(days, share, label=label, **_style(i))
         return
     style = {**_style(i), "ls": (0, (3, 3)), "lw": 1.6}
-    ax.plot(days, share, label=f"{name}: realised demand (same as {same})", zorder=3, **style)
+    ax.plot(days, share, label=label, zorder=3, **style)
 
 
 def run_figures(result: Result) -> dict[str, Callable[[Result], Figure]]:
