@@ -735,7 +735,8 @@ def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     As many columns as :func:`_legend_columns` estimates, fewer where they would run past the figure's
     edges (measured, :func:`_legend_width_in`); in one column a label too long for the figure is broken
     after a comma, then at spaces (:func:`label_lines`, with :data:`HINTED_TEXT` to spare), so that no
-    legend is wider than its figure; the others stay whole. A report's figure is 7.1 inches wide: a
+    legend is wider than its figure, unless one word of a label is (a name of over 60 characters without a
+    space, which :func:`label_lines` keeps whole); the others stay whole. A report's figure is 7.1 inches wide: a
     licensing shock's label drawn 6.69 inches wide, with its swatch and padding, was 0.01 inch wider.
     """
     columns = _legend_columns(labels, width_in)
@@ -794,6 +795,8 @@ def wrapped_lines(text: str, width: int) -> list[str]:
     ['sweep of agreement.ratio.japan x shocks.halt.end']
     >>> wrapped_lines("", 10), wrapped_lines("abcdefghij_abcdefghij", 10)
     ([''], ['abcdefghij', '_abcdefghi', 'j'])
+    >>> wrapped_lines("abcdefghijklmnopq-rstuvwxyz", 20)  # cut at the width, not at the hyphen
+    ['abcdefghijklmnopq-rs', 'tuvwxyz']
     """
     import re
     import textwrap
@@ -809,7 +812,11 @@ def wrapped_lines(text: str, width: int) -> list[str]:
             else:
                 line += part
         lines += [line.rstrip()] if line.strip() else []
-        lines = [cut for line in lines for cut in ([line] if len(line) <= width else textwrap.wrap(line, width))]
+        lines = [
+            cut
+            for line in lines
+            for cut in ([line] if len(line) <= width else textwrap.wrap(line, width, break_on_hyphens=False))
+        ]
     return lines or [""]
 
 
