@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 import pytest
 
 from simulator.report import render_report, without_agreement
@@ -133,3 +134,64 @@ def test_long_embargo_6m_costs_nothing_to_buy_over_japans_stock():
     # - 8.89 m received as the pool's owner = USD -5.8 m; the EU's: 5.78 m paid + USD 2,373 holding = 5.8 m
     assert re.search(r"Japan 509 t of light rare earths .*? held already hold USD 0\.001 m USD \u22125\.8 m ", box)
     assert re.search(r"EU 675 t of light rare earths .*? USD 0 hold USD 0\.002 m USD 5\.8 m ", box)
+
+
+# --- stockpile compare: a row for the status quo (item 2) ---
+
+
+def test_compare_adds_the_status_quo_row_where_shares_are_held_today():
+    # tests/test_status_quo_s53.py's toy: every delivery halted over the 60 days, Japan's 30 t held today.
+    # no agreement: 1,200 + 4,800 = 6,000 t; stocks held today: Japan 1,170 t, the EU 4,800 t = 5,970 t;
+    # own shares alone: 1,170 + 4,770 = 5,940 t; pooled 5,940 t
+    from simulator.compare import compare
+    from simulator.mechanisms import BASELINE, OWN_SHARES, STATUS_QUO
+
+    data = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
+    table = compare(data, ["fair_ratio"], "s.yaml").table().set_index("mechanism")
+    assert table.index.tolist() == [BASELINE, STATUS_QUO, OWN_SHARES, "fair_ratio"]
+    assert table["total_shortfall_t"].tolist() == pytest.approx([6000.0, 5970.0, 5940.0, 5940.0])
+    assert table.loc[STATUS_QUO, "shortfall_t.japan"] == pytest.approx(1170.0)
+    assert table.loc[STATUS_QUO, "shortfall_t.eu"] == pytest.approx(4800.0)
+    assert pd.isna(table.loc[STATUS_QUO, "auction_spend_usd.japan"])  # no pool in that world
+    # none listed: the joint stock is new, and the rows are as before
+    plain = compare(build(TWO_MEMBERS), ["fair_ratio"], "s.yaml").table()
+    assert plain["mechanism"].tolist() == [BASELINE, OWN_SHARES, "fair_ratio"]
+
+
+def test_where_every_share_is_held_today_the_own_share_row_is_the_status_quo():
+    # only Japan contributes (30 t) and holds it today: the status quo is every share held alone, one row
+    from simulator.compare import BASELINE_NOTES, compare
+    from simulator.console import compare_text
+    from simulator.mechanisms import BASELINE, OWN_SHARES
+
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool__already_held=["japan"],
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 30}}},
+    )
+    table = compare(data, ["fair_ratio"], "s.yaml").table()
+    assert table["mechanism"].tolist() == [BASELINE, OWN_SHARES, "fair_ratio"]
+    assert "also the status quo the report measures the joint stock against" in BASELINE_NOTES[OWN_SHARES]
+    assert BASELINE_NOTES[OWN_SHARES] in compare_text(table)
+
+
+def test_compare_prints_what_the_status_quo_row_is(tmp_path):
+    import yaml
+
+    from tests.helpers import invoke
+
+    path = tmp_path / "held.yaml"
+    path.write_text(yaml.safe_dump(build(TWO_MEMBERS, agreement__pool__already_held=["japan"])))
+    result = invoke("compare", path, "--mechanisms", "fair_ratio", "--no-plots", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.search(r"^\s*stocks held today\s+5,970\.000 ", "\n".join(lines), re.M)
+    assert any(
+        line.startswith(
+            "stocks held today: without the agreement, the pool contributions of the members in "
+            "agreement.pool.already_held"
+        )
+        for line in lines
+    )
+    csv = pd.read_csv(tmp_path / "out" / "compare.csv").set_index("mechanism")
+    assert csv.loc["stocks held today", "total_shortfall_t"] == pytest.approx(5970.0)
