@@ -195,3 +195,33 @@ def test_compare_prints_what_the_status_quo_row_is(tmp_path):
     )
     csv = pd.read_csv(tmp_path / "out" / "compare.csv").set_index("mechanism")
     assert csv.loc["stocks held today", "total_shortfall_t"] == pytest.approx(5970.0)
+
+
+# --- --uncertainty: each sample paired with its status quo (item 3) ---
+
+
+def test_each_sample_is_paired_with_its_own_status_quo():
+    # every delivery halted over the 60 days; Japan's contribution, held today, sampled from 20 to 40 t, the
+    # EU's 30 t. Each sample without the joint stock is the status quo: Japan draws its own sampled stock alone,
+    # 1,200 - contribution short; the EU has none, 4,800 t short. With no stock at all it would be 1,200 t
+    from simulator.scenario import validate_data
+    from simulator.sensitivity import plan_study
+    from simulator.sensitivity.intervals import run_uncertainty
+
+    data = build(
+        TWO_MEMBERS,
+        agreement__pool__already_held=["japan"],
+        uncertain=[{"path": "agreement.pool.contributions.japan.ree.tonnes", "values": [20, 40], "source": "test"}],
+    )
+    found = run_uncertainty(plan_study(data, "s.yaml", fixed=()), 4)
+    assert found.without is not None
+    held = found.samples["agreement.pool.contributions.japan.ree.tonnes"].to_numpy(float)
+    assert sorted(set(held)) == [20.0, 40.0]  # the samples vary Japan's stock
+    assert found.without["shortfall_t.japan"].to_numpy(float) == pytest.approx(1200.0 - held)
+    assert found.without["shortfall_t.eu"].to_numpy(float) == pytest.approx([4800.0] * 4)
+    # the run of the scenario as written (30 t) against its status quo: the report's own pairing
+    assert validate_data(data, "s.yaml").agreement.pool.already_held == ["japan"]
+    # without already_held the pairing is as before: no stock at all, whatever Japan's contribution
+    plain = build(TWO_MEMBERS, uncertain=data["uncertain"])
+    found = run_uncertainty(plan_study(plain, "s.yaml", fixed=()), 4)
+    assert found.without["shortfall_t.japan"].to_numpy(float) == pytest.approx([1200.0] * 4)
