@@ -657,7 +657,9 @@ def compare_command(
 
     The first row, 'no agreement', is the same scenario without its agreement (as
     --set agreement=null): what the members would be short without the pool's stock,
-    even where the pool is national stock pooled. Every row runs with the same seed: with
+    even where the pool is national stock pooled; where agreement.pool.already_held lists
+    members, a row 'stocks held today' has those members' shares held alone, the status quo
+    the report measures against. Every row runs with the same seed: with
     random inputs, the rules are compared on one draw of them (a note says so).
     """
     from simulator.compare import compare, mechanism_notes, one_draw_note, parse_mechanisms

@@ -14,7 +14,7 @@ import pandas as pd
 from simulator import quantities
 from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
-from simulator.mechanisms import BASELINE, OWN_SHARES, current_name
+from simulator.mechanisms import BASELINE, OWN_SHARES, STATUS_QUO, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import members_burden
 from simulator.plan import compile_plan
@@ -43,9 +43,15 @@ BASELINE_NOTES = {
         f"{BASELINE}: the same scenario without the agreement (as --set agreement=null), so without the pool's "
         "stock, even where it is national stock pooled"
     ),
+    STATUS_QUO: (
+        f"{STATUS_QUO}: without the agreement, the pool contributions of the members in agreement.pool.already_held "
+        "(stocks they hold today) added to their own national reserves and drawn for their own gaps only, the other "
+        "members' held by no one: the status quo stockpile report measures the joint stock against"
+    ),
     OWN_SHARES: (
         f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own national "
-        "reserve and drawn for its own gaps only (stockpile report's own-share run)"
+        "reserve and drawn for its own gaps only (stockpile report's own-share run; where every contributor is in "
+        "agreement.pool.already_held, also the status quo the report measures the joint stock against)"
     ),
 }
 """What each baseline row is, a line under the table ``stockpile compare`` prints."""
@@ -74,8 +80,9 @@ class Comparison:
     """Results per mechanism, and the mechanisms that could not run with why.
 
     ``baselines`` are the runs the rules are read against, in their rows' order:
-    :data:`BASELINE` (the same scenario without its agreement) and :data:`OWN_SHARES`
-    (without it, each member holding its share alone). Empty when not asked for; one that
+    :data:`BASELINE` (the same scenario without its agreement), :data:`STATUS_QUO` (where
+    ``agreement.pool.already_held`` lists members: those members' shares held alone) and
+    :data:`OWN_SHARES` (without it, each member holding its share alone). Empty when not asked for; one that
     could not run is left out, and ``skipped`` has it with why.
     """
 
@@ -100,7 +107,7 @@ class Comparison:
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
         the demand destroyed and the surplus lost (``<name>.<member>``). Last, the members'
         shortfall of each material and each member's (:func:`_material_columns`). The baseline
-        rows (:data:`BASELINE`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
+        rows (:data:`BASELINE`, :data:`STATUS_QUO`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
@@ -161,7 +168,7 @@ def shortfall_by_material(runs: list[Result], members: list[str]) -> dict[str, l
 
 
 def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:
-    """The row ``name`` (:data:`BASELINE`, :data:`OWN_SHARES`): the agreement's members' shortfalls in ``result``.
+    """The row ``name`` (:data:`BASELINE`, :data:`STATUS_QUO`, :data:`OWN_SHARES`): the members' shortfalls.
 
     ``result`` is a run without the agreement.
 
@@ -305,7 +312,11 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     ``--set agreement=null``): the row :data:`BASELINE`, first; and, for a joint pool
     with contributions, once with each member's share held as its own reserve
     (:func:`~simulator.report.counterfactuals.own_share_scenario`, with the rules' seed):
-    the row :data:`OWN_SHARES`, second. The scenario as written
+    the row :data:`OWN_SHARES`, last. Where ``agreement.pool.already_held`` lists members whose
+    contributions are stocks they hold today, also the status quo, those members' shares held alone
+    (:func:`~simulator.report.counterfactuals.status_quo_scenario`, the world the report measures the
+    joint stock against, with the rules' seed): the row :data:`STATUS_QUO`, second; left out where
+    every contributor is listed, as :data:`OWN_SHARES` is then the same world. The scenario as written
     is validated first: a problem of its own (an unknown key a ``--set`` added, say) is
     reported once, as ``stockpile run`` reports it, not once per mechanism, and before a
     missing agreement, as every command reports it first.
@@ -317,7 +328,7 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     skipped: dict[str, str] = {}
     baselines: dict[str, Result] = {}
     if baseline:
-        from simulator.report.counterfactuals import own_share_scenario
+        from simulator.report.counterfactuals import own_share_scenario, status_quo_scenario
 
         # validated as written without the agreement, not report.counterfactuals.without_agreement (a copy of a
         # rule's validated run with agreement=None, never validated): a scenario invalid without its agreement
@@ -326,12 +337,14 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
-        try:
-            apart = own_share_scenario(written)
-            if apart is not None:  # the rules' runs take the scenario's seed: so does this one
-                baselines[OWN_SHARES] = simulate(apart, seed=written.seed)
-        except ScenarioError as exc:
-            skipped[OWN_SHARES] = "; ".join(p.render(None) for p in exc.problems)
+        for name, make in ((STATUS_QUO, status_quo_scenario), (OWN_SHARES, own_share_scenario)):
+            try:
+                world = make(written)
+                if world is None or (name == STATUS_QUO and world == own_share_scenario(written)):
+                    continue  # no such world, or every share is held today: the own-share row is the status quo
+                baselines[name] = simulate(world, seed=written.seed)  # the rules' runs take the scenario's seed
+            except ScenarioError as exc:
+                skipped[name] = "; ".join(p.render(None) for p in exc.problems)
     for mechanism in mechanisms:
         data = apply_overrides(raw, [("agreement.mechanism", mechanism)])
         try:

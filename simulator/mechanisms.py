@@ -218,9 +218,19 @@ own gaps only (:func:`simulator.report.counterfactuals.own_share_scenario`, the 
 own-share run): where the pool is national stock pooled, this, not :data:`BASELINE`, is
 the member acting alone. Only for a joint pool with contributions.
 """
+STATUS_QUO = "stocks held today"
+"""The ``mechanism`` of ``stockpile compare``'s row for the status quo, where ``agreement.pool.already_held`` lists
+members whose pool contributions are stocks they hold today.
+
+Without the agreement, those members hold their contributions alone as national reserves and the
+others put nothing aside (:func:`simulator.report.counterfactuals.status_quo_scenario`): the world the
+report measures the joint stock against. Where every contributor is listed it is :data:`OWN_SHARES`'s
+world, and that row stands for it.
+"""
 assert BASELINE not in BY_NAME
 assert OWN_SHARES not in BY_NAME
-assert OWN_SHARES != BASELINE
+assert STATUS_QUO not in BY_NAME
+assert len({BASELINE, OWN_SHARES, STATUS_QUO}) == 3
 
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 """Mechanism names in registry order (the schema's choices)."""

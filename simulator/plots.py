@@ -32,7 +32,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from simulator.forked import run_shared
-from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES
+from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import Names, cap, join_words
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -1904,10 +1904,12 @@ def write_figures(result: Result, folder: Path) -> list[Path]:
 BASELINE_COLOUR = "#8c8c8c"
 """Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
 member holding its share alone, dotted (its bar hatched)."""
-BASELINE_STYLES = {BASELINE: ("--", None), OWN_SHARES: (":", "...")}
-"""Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
+BASELINE_STYLES = {BASELINE: ("--", None), STATUS_QUO: ("-.", "//"), OWN_SHARES: (":", "...")}
+"""Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO`,
+:data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
 BASELINE_WHAT = {
     BASELINE: "the scenario without it",
+    STATUS_QUO: "the shares members hold today, held alone",
     OWN_SHARES: "each member's share as its own reserve",
 }
 """What each baseline is, in the title of ``compare.png``."""
@@ -1924,9 +1926,10 @@ def compare_figure(
     0 t that reads as "never short". The rules that could not run (``skipped``: rule and
     why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
     ``baseline``, the runs without the agreement (``Comparison.baselines``, keyed by
-    :data:`~simulator.mechanisms.BASELINE` and :data:`~simulator.mechanisms.OWN_SHARES` only; a
-    lone run is :data:`~simulator.mechanisms.BASELINE`'s), are grey lines in each panel, the scenario
-    without it dashed and each member's share alone dotted (:data:`BASELINE_STYLES`), and
+    :data:`~simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO` and
+    :data:`~simulator.mechanisms.OWN_SHARES` only; a lone run is :data:`~simulator.mechanisms.BASELINE`'s), are
+    grey lines in each panel, the scenario without it dashed, the stocks held today dash-dotted and each
+    member's share alone dotted (:data:`BASELINE_STYLES`), and
     the first, grey, bars of the totals and of the fairness among members (both of the members
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
 
@@ -2047,7 +2050,7 @@ def compare_figure(
     fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
     for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), (ax_fair, fairness, fair_colours)]:
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
-            if hatch:  # white dots on grey: the dotted baseline's bar
+            if hatch:  # white dots (or hatching) on grey: the dotted (dash-dotted) baseline's bar
                 bar.set_hatch(hatch)
                 bar.set_edgecolor("white")
     for ax, values, label in bars:
@@ -2092,7 +2095,7 @@ def compare_figure(
         ax.grid(True, axis="x", color="#dddddd")
     title = f"{first.scenario.name}: release rules compared"
     if baselines:
-        styles = {"--": "dashed", ":": "dotted"}
+        styles = {"--": "dashed", "-.": "dash-dotted", ":": "dotted"}
         title += "; grey: " + ", ".join(
             f"{name} ({BASELINE_WHAT[name]}" + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 else ")")
             for name in baselines

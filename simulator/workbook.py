@@ -665,7 +665,7 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
 
     Sheets: Comparison (one row per mechanism, as ``compare.csv``), Summaries (each
     mechanism's summary table, stacked, with a leading ``mechanism`` column; first the
-    baselines', ``no agreement`` and ``own shares alone``, when compared) and Scenario, whose
+    baselines', ``no agreement``, ``stocks held today`` and ``own shares alone``, when compared) and Scenario, whose
     ``agreement.mechanism`` names the rules compared rather than the file's one rule.
     """
     if isinstance(scenario_data.get("agreement"), dict):

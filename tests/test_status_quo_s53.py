@@ -94,22 +94,22 @@ def test_where_every_share_is_held_today_the_two_runs_are_one_column():
     assert "Short with the stocks held today: the same scenario without the agreement, Japan" in _plain(page)
 
 
-def test_the_samples_note_says_their_runs_without_it_have_no_stock_at_all():
-    # the samples are paired with runs of no agreement at all (intervals.paired_without_agreement), not the
-    # status quo: the line under their table says so where the answer is measured against the stocks held today
+def test_the_samples_note_says_their_runs_without_it_are_the_stocks_held_today():
+    # the samples are paired with the status quo sample by sample (intervals.paired_without_agreement, since
+    # tests/test_status_quo_costs_s53.py): the line under their table says what "without" is there
     sampled = build(
         HELD, uncertain=[{"path": "regions.eu.demand.ree.tonnes_per_day", "values": [70, 80], "source": "test"}]
     )
     found = run_uncertainty(plan_study(sampled, "s.yaml", fixed=()), 4)
     assert found.without is not None
     note = (
-        "Here the samples without the joint stock have no stock at all; the answer above compares the joint stock "
-        "with the stocks held today (Japan's held alone)."
+        "Here the samples without the joint stock are those with the stocks held today (Japan's held alone), as in "
+        "the answer above."
     )
     assert note in _plain(render_report(simulate(validate_data(sampled, "s.yaml")), uncertainty=found))
     plain = build(TWO_MEMBERS, uncertain=sampled["uncertain"])
     found = run_uncertainty(plan_study(plain, "s.yaml", fixed=()), 4)
-    assert "no stock at all" not in _plain(render_report(simulate(validate_data(plain, "s.yaml")), uncertainty=found))
+    assert "stocks held today" not in _plain(render_report(simulate(validate_data(plain, "s.yaml")), uncertainty=found))
 
 
 @pytest.mark.parametrize(

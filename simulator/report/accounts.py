@@ -20,13 +20,22 @@ the material's reference price.
 
 Stock a member wins at auction is held in the pool for it and drawn as its gaps open,
 so over a run ``won = drawn from bought stock + bought stock left at the end``.
+
+A member listed in ``agreement.pool.already_held`` puts into the pool a stock it holds today:
+the report measures the joint stock against the status quo, that stock held alone
+(:func:`simulator.report.counterfactuals.status_quo_scenario`), so what the agreement costs is
+what it adds to that world. Its share was not bought for the agreement (``buying = 0``; its
+value at the reference price is :attr:`Stake.value_usd`) and holding it is borne with or
+without the agreement: the holding of its pool share (``pool_share_t`` x the material's
+holding cost, :attr:`Stake.held_holding_usd`) is left out of its net cost, the rest of its
+holding (its own reserves, stock bought at auction) is not.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.numeric import KG_PER_T
+from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
 from simulator.report.stocks import starting_stocks
 from simulator.scenario.checks import reference_price
@@ -50,6 +59,10 @@ class Stake:
     """The member's share of the unsold pool on the last day."""
     end_price_usd_per_kg: float | None = None
     """What a kg of it is worth on the last day (:func:`end_prices`; None: the scenario gives no price)."""
+    held_today: bool = False
+    """The contribution is a stock the member holds today (``agreement.pool.already_held``): not bought for it."""
+    held_holding_usd: float = 0.0
+    """Holding its pool share over the run, where :attr:`held_today`: borne without the agreement too."""
 
     @property
     def end_t(self) -> float:
@@ -62,9 +75,14 @@ class Stake:
         return self.end_t * (self.end_price_usd_per_kg or 0.0) * KG_PER_T
 
     @property
-    def buying_usd(self) -> float:
-        """What the contribution cost at the reference price (0 without a price)."""
+    def value_usd(self) -> float:
+        """The contribution at the reference price (0 without a price)."""
         return self.contributed_t * (self.price_usd_per_kg or 0.0) * KG_PER_T
+
+    @property
+    def buying_usd(self) -> float:
+        """What buying the contribution for the agreement cost: :attr:`value_usd`, 0 where it was held already."""
+        return 0.0 if self.held_today else self.value_usd
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,7 @@ class Account:
     stakes: dict[str, Stake]
     """By material."""
     holding_usd: float
+    """The run's holding cost of its strategic stock (``holding_cost_usd``), a share held already included."""
     refill_usd: float
     auction_paid_usd: float
     auction_received_usd: float
@@ -87,8 +106,29 @@ class Account:
 
     @property
     def buying_usd(self) -> float:
-        """Buying its pool share, all materials."""
+        """Buying its pool share for the agreement, all materials (0 for a share held already)."""
         return sum(s.buying_usd for s in self.stakes.values())
+
+    @property
+    def held_today(self) -> bool:
+        """Its pool share is a stock it holds today (``agreement.pool.already_held``)."""
+        return any(s.held_today for s in self.stakes.values())
+
+    @property
+    def held_value_usd(self) -> float:
+        """Its share held already at the reference prices, all materials (0 if not held today)."""
+        return sum(s.value_usd for s in self.stakes.values() if s.held_today)
+
+    @property
+    def held_holding_usd(self) -> float:
+        """Holding its pool share held already over the run, all materials: borne without the agreement too."""
+        return sum(s.held_holding_usd for s in self.stakes.values())
+
+    @property
+    def added_holding_usd(self) -> float:
+        """The run's holding (:attr:`holding_usd`) less that of a share held already: what the agreement adds."""
+        added = self.holding_usd - self.held_holding_usd  # the two sums differ by float residues where equal
+        return added if added >= 0.005 else 0.0
 
     @property
     def unpriced(self) -> list[str]:
@@ -97,8 +137,14 @@ class Account:
 
     @property
     def net_usd(self) -> float:
-        """Buying + holding + refills + auction spend - auction revenue."""
-        return self.buying_usd + self.holding_usd + self.refill_usd + self.auction_paid_usd - self.auction_received_usd
+        """Buying + holding + refills + auction spend - auction revenue, over the status quo (the module docstring)."""
+        return (
+            self.buying_usd
+            + self.added_holding_usd
+            + self.refill_usd
+            + self.auction_paid_usd
+            - self.auction_received_usd
+        )
 
     @property
     def end_value_usd(self) -> float:
@@ -108,6 +154,11 @@ class Account:
     def total(self, field: str) -> float:
         """A :class:`Stake` field summed over materials."""
         return float(sum(getattr(s, field) for s in self.stakes.values()))
+
+
+def _sum(run: Run, region: str, material: str, column: str) -> float:
+    ts = run.result.timeseries
+    return float(ts.loc[(ts["region"] == region) & (ts["material"] == material), column].sum())
 
 
 def _last(run: Run, region: str, material: str, column: str) -> float:
@@ -145,11 +196,14 @@ def accounts(run: Run) -> dict[str, Account]:
     members = run.result.structure.member_names
     contributed_t = starting_stocks(scenario).contributed_t
     valued = end_prices(run)
+    held = set(scenario.agreement.pool.already_held)
     for member in members:
         stakes = {}
         for material in materials:
             pool_t = sum(contributed_t[m, material] for m in members)
             mine = contributed_t[member, material]
+            today = member in held and mine > 0
+            per_t_day = (scenario.materials[material].holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR
             sold = auctions[auctions["material"] == material]
             stakes[material] = Stake(
                 contributed_t=mine,
@@ -161,6 +215,8 @@ def accounts(run: Run) -> dict[str, Account]:
                 unused_auction_t=_last(run, member, material, "auction_stock_t"),
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
                 end_price_usd_per_kg=valued[material][0],
+                held_today=today,
+                held_holding_usd=_sum(run, member, material, "pool_share_t") * per_t_day if today else 0.0,
             )
 
         def cells(name: str, member: str = member) -> float:

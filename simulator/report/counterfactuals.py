@@ -48,10 +48,20 @@ def without_agreement(result: Result, baseline: Result | None = None) -> Result:
     (:func:`~simulator.scenario.changes.differences`), as the 2010 replay against the
     stocks of 2010. Runs are deterministic, so its tables are those a new run would give.
     """
-    scenario = status_quo_scenario(result.scenario) or result.scenario.model_copy(update={"agreement": None})
+    scenario = without_agreement_scenario(result.scenario)
     if baseline is not None and baseline.seed == result.seed and not differences(scenario, baseline.scenario):
         return replace(baseline, scenario=scenario)
     return simulate(scenario, seed=result.seed)
+
+
+def without_agreement_scenario(scenario: Scenario) -> Scenario:
+    """What the joint stock of ``scenario`` is measured against (:func:`without_agreement` runs it).
+
+    The status quo where members' contributions are stocks they hold today (:func:`status_quo_scenario`),
+    else ``scenario`` without its agreement. ``--uncertainty`` applies it to each sample
+    (:func:`simulator.sensitivity.intervals.paired_without_agreement`).
+    """
+    return status_quo_scenario(scenario) or scenario.model_copy(update={"agreement": None})
 
 
 def status_quo_scenario(scenario: Scenario) -> Scenario | None:

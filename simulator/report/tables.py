@@ -103,7 +103,9 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     """One region's outcome per material and in all: shortfall, days short, cover, releases, costs.
 
     With a member's ``account``, the net cost of strategic stock is the verdict's: buying
-    its pool share + holding + refills + auction spend - auction revenue. A material the
+    its pool share + holding + refills + auction spend - auction revenue, a pool share held
+    already (``agreement.pool.already_held``) neither bought nor its holding counted
+    (:mod:`simulator.report.accounts`). A material the
     region has no demand for gets a column only when it holds, moves or pays for stock of
     it (:func:`table_materials`); that column reads "no demand" and its shortfall and
     cover rows a dash. Where the run's tonnes may not be added
@@ -229,6 +231,17 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         net += values(key)
         if any(values(key)) or key == "holding_cost_usd":
             rows.append((f"{_label(key)} (USD m)", money(key), ""))
+    if account is not None and account.held_holding_usd:  # agreement.pool.already_held: borne without it too
+        kept = [account.stakes[m].held_holding_usd for m in materials]
+        kept.append(sum(kept))
+        net -= kept
+        rows.append(
+            (
+                "Less holding its pool share held already (USD m)",
+                [f"\u2212{usd_m(v)}" if v else "0" for v in kept],
+                "",
+            )
+        )
     if any(values(REVENUE)):
         net -= values(REVENUE)
         rows.append(
@@ -238,6 +251,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
                 "",
             )
         )
+    net[np.abs(net) < 0.01] = 0.0  # a share's holding taken off its own figure leaves float residues, not cents
     rows.append(("Net cost of strategic stock (USD m)", [usd_m(v) for v in net], "key"))
     for key in OTHER_COSTS:
         if any(values(key)):

@@ -1054,12 +1054,10 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     flags = _headline_flags(result) if without is not None else (False, False)
     agreement = result.scenario.agreement
     if without is not None and agreement is not None and agreement.pool.already_held:
-        # paired with runs of no agreement at all (intervals.paired_without_agreement), not the status quo
+        # paired with the status quo, sample by sample (intervals.paired_without_agreement): the columns and
+        # sentences "without it" are that world, as the answer's
         today = without_it(result.scenario)
-        tail = (
-            "Here the samples without the joint stock have no stock at all; the answer above compares the joint "
-            f"stock {today}. {tail}"
-        )
+        tail = f"Here the samples without the joint stock are those {today}, as in the answer above. {tail}"
     rows = []
     for region, with_stock in shortfall.items():
         by_with = _by_material(found.samples, region, demand, own)

@@ -50,6 +50,7 @@ from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
     DASH,
+    HELD_TODAY,
     NOT_NEEDED,
     VISIBLE_T,
     cap,
@@ -911,30 +912,61 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
     (whose price reached 1,188 USD/kg) ...``: the pool's contributions at their reference price plus the holding
     cost of the pool (not of members' own reserves), over the tonnes by which the members are less short with
     the stock; what is left of the pool at the end is not credited. Materials without a price are left out.
+
+    A share held already (``agreement.pool.already_held``) is in the world the avoided tonnes are measured
+    against: neither buying it nor holding it is the agreement's cost (:mod:`simulator.report.accounts`), so
+    neither is counted; a material whose pool is all held already cost nothing to buy or hold, and the line says so.
     """
     if alone is None or not accounts or not _joint(run):
         return ""
     members = run.result.structure.member_names
     ts = run.result.timeseries
     held = ts[ts["region"].isin(members)]
-    parts = []
+    parts, free = [], []
     for material in run.materials():
         avoided = alone.short_of(members, [material]) - run.short_of(members, [material])
         stakes = [a.stakes[material] for a in accounts.values() if material in a.stakes]
         if avoided < VISIBLE_T or not stakes or any(s.price_usd_per_kg is None for s in stakes):
             continue
-        buying = sum(s.contributed_t * KG_PER_T * (s.price_usd_per_kg or 0.0) for s in stakes)
+        buying = sum(s.buying_usd for s in stakes)  # a share held already was not bought for the agreement
         spec = run.result.scenario.materials[material]
         per_t_day = (spec.holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR  # the pool's, not members' own reserves
         holding = float(held.loc[held["material"] == material, "pool_share_t"].sum()) * per_t_day
+        holding -= sum(s.held_holding_usd for s in stakes)  # held with or without the agreement
+        if any(s.held_today for s in stakes) and not any(s.contributed_t > 0 and not s.held_today for s in stakes):
+            free.append((material, avoided))
+            continue
         text = f"USD {price((buying + holding) / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
             text += f" (whose price reached {price(peak)} USD/kg)"
         parts.append(text)
-    if not parts:
+    today = _held_today(run, accounts)
+    sentences = []
+    if parts:
+        whole = f"the pool beyond {today} held already" if today else "the whole pool"
+        sentences.append(f"Per kg of shortfall avoided, buying {whole} and holding it cost {join_words(parts)}.")
+    if free:
+        what = join_words([run.names.material_text(m) for m, _ in free])
+        units = {run.names.tonnes_of.get(m, "") for m, _ in free}
+        if len(units) == 1:  # one unit, said once: 214 t and 69.5 t of oxide
+            unit = next(iter(units))
+            avoided_t = join_words([tonnes(t) for _, t in free]) + (f" of {unit}" if unit else "")
+        else:
+            avoided_t = join_words([material_tonnes(run, m, t) for m, t in free])
+        sentences.append(
+            f"All the pool holds of {what} is {today} held already: the shortfall it avoids ({avoided_t}) cost "
+            f"nothing to buy or hold over {HELD_TODAY}."
+        )
+    return " ".join(sentences)
+
+
+def _held_today(run: Run, accounts: dict[str, Account]) -> str:
+    """Whose pool shares are stocks held today (``agreement.pool.already_held``): ``Japan's stock``, or ''."""
+    held = [m for m, a in accounts.items() if a.held_today]
+    if not held:
         return ""
-    return f"Per kg of shortfall avoided, buying the whole pool and holding it cost {join_words(parts)}."
+    return f"{join_words([run.names.possessive(m) for m in held])} {'stock' if len(held) == 1 else 'stocks'}"
 
 
 def units_line(run: Run, alone: Run | None) -> str:
@@ -1030,21 +1062,42 @@ def owned_note(run: Run, accounts: dict[str, Account]) -> str:
 
 
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
-    """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`)."""
+    """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`).
+
+    Where pool shares are stocks members hold today (``agreement.pool.already_held``), what it costs over
+    the status quo the answer is measured against: those shares were not bought for the pool and are held
+    with or without it, so their value and their holding are not counted, and a sentence says so.
+    """
     if not accounts:
         return ""
     horizon = run.result.scenario.horizon_days
     buying = sum(a.buying_usd for a in accounts.values())
-    holding = sum(a.holding_usd for a in accounts.values())
+    holding = sum(a.added_holding_usd for a in accounts.values())
     refill = sum(a.refill_usd for a in accounts.values())
     moved = sum(max(0.0, a.auction_paid_usd - a.auction_received_usd) for a in accounts.values())
+    kept = [a for a in accounts.values() if a.held_today]
+    value = sum(a.held_value_usd for a in kept)
+    held_holding = sum(a.held_holding_usd for a in kept)
     joint = _joint(run)
-    shown_buying, shown_holding, shown_refill, shown_moved = usd_all([buying, holding, refill, moved])
-    parts = [f"buying the pool {shown_buying} at reference prices"] if joint else []
+    shown_buying, shown_holding, shown_refill, shown_moved, shown_value, shown_held = usd_all(
+        [buying, holding, refill, moved, value, held_holding]
+    )
+    bought = any(s.contributed_t > 0 and not s.held_today for a in accounts.values() for s in a.stakes.values())
+    parts = [f"buying the pool {shown_buying} at reference prices"] if joint and (bought or not kept) else []
     parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}")
     if refill:
         parts.append(f"refills {shown_refill}")
-    text = f"Cost to the members: {join_words(parts)}."
+    over = f" over {HELD_TODAY}" if kept else ""
+    text = f"Cost to the members{over}: {join_words(parts)}."
+    if kept:
+        whose = join_words([run.names.possessive(a.member) for a in kept])
+        one = len(kept) == 1
+        text += (
+            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already: "
+            f"not bought for the pool, and held with or without the agreement, so neither "
+            f"{'its' if one else 'their'} value at reference prices ({shown_value}) nor holding "
+            f"{'it' if one else 'them'} ({shown_held}) is counted."
+        )
     text += _not_counted(run)
     if moved:
         text += (
@@ -1130,16 +1183,23 @@ def _member_row(
             f"auction_revenue_usd.{m}",
         )
         cells.append(f'<td><span class="money">{paid}</span>' + SMALL.format(f"received {got}") + "</td>")
-    holding = run.tag(usd(account.holding_usd, in_millions=millions), account.holding_usd, f"holding_cost_usd.{m}")
+    holding = usd(account.added_holding_usd, in_millions=millions)  # a share held already: not the agreement's
+    if not account.held_holding_usd:
+        holding = run.tag(holding, account.holding_usd, f"holding_cost_usd.{m}")
     held = f"hold {holding}" + (
         f", refills {usd(account.refill_usd, in_millions=millions)}" if account.refill_usd else ""
     )
     if joint:
-        bought = usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
+        bought = (
+            "held already"  # its stock of today, not bought for the pool (the note under the table)
+            if account.held_today
+            else usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
+        )
         cells.append(f'<td><span class="money">{bought}</span>' + SMALL.format(held) + "</td>")
     else:
         cells.append(f"<td>{held}</td>")
-    cells.append(f'<td class="net">{usd(account.net_usd, in_millions=millions)}</td>')
+    net = usd(account.net_usd, in_millions=millions).replace("-", "\u2212")  # a gain over the run: USD −5.8 m
+    cells.append(f'<td class="net">{net}</td>')
     if joint:
         # the tonnes, by material, are in the note under the table: the row stays one screen high
         unvalued = any(s.end_t >= VISIBLE_T and not s.end_price_usd_per_kg for s in account.stakes.values())
@@ -1176,7 +1236,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         for value in (
             a.auction_paid_usd,
             a.auction_received_usd,
-            a.holding_usd,
+            a.added_holding_usd,
             a.refill_usd,
             a.buying_usd,
             a.net_usd,
@@ -1206,6 +1266,14 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     )
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
+    for a in accounts.values():
+        if joint and a.held_today:  # agreement.pool.already_held: the answer is measured against it held alone
+            value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
+            note += (
+                f" Held already: {run.names.possessive(a.member)} pool share is the stock it held already, not bought "
+                f"for the pool; its value at the reference prices ({value}) and holding it ({holding}), borne with or "
+                "without the agreement, are not in its net cost."
+            )
     if any(grant_note(beyond_t, value, millions) for beyond_t, value in grants.values()):
         note += escape(
             " Took or gave: the value, at the reference prices, of what a member drew by the rule beyond (or short of) "

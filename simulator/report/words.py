@@ -414,6 +414,10 @@ def rule_label(mechanism: str) -> str:
     return BY_NAME[mechanism].label
 
 
+HELD_TODAY = "the stocks held today"
+"""The status quo where pool shares are stocks members hold today (``agreement.pool.already_held``)."""
+
+
 def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
     """What the joint stock is measured against, as a sentence of the report says it (HTML): ``without it``.
 
@@ -430,6 +434,6 @@ def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
     if not held:
         return f"without {it}".strip()
     names = Names.of(scenario)
-    return "with the stocks held today" + (
+    return f"with {HELD_TODAY}" + (
         f" ({join_words([escape(names.possessive(m)) for m in held])} held alone)" if whose else ""
     )

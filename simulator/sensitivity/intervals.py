@@ -348,7 +348,12 @@ def paired_without_agreement(
 
     The scenario loses its ``agreement`` (as ``--set agreement=null``, which drops the
     agreement's ``uncertain:`` entries too) and each sample its ``agreement.*`` values, so
-    that sample ``k`` with and without the joint stock differ in the stock alone. Returns
+    that sample ``k`` with and without the joint stock differ in the stock alone. Where
+    members' contributions are stocks they hold today (``agreement.pool.already_held``), each
+    sample is instead the status quo the report measures the joint stock against: the sample
+    with every value, its validated scenario then transformed by
+    :func:`~simulator.report.counterfactuals.without_agreement_scenario` (those members holding
+    their sampled contributions alone). Returns
     the per-run table (no curves), or ``None`` and why when the scenario does not run
     without its agreement. ``progress`` advances by the runs done, as the first pass's;
     any other error surfaces with a note naming this pass (:data:`WITHOUT_PASS`).
@@ -358,10 +363,18 @@ def paired_without_agreement(
     from simulator.errors import InputError
     from simulator.scenario.overrides import apply_overrides
 
-    kept = [{k: v for k, v in point.items() if not is_agreement_input(k)} for point in points]
+    agreement = study.scenario.agreement
     try:
-        without = replace(study, raw=apply_overrides(study.raw, [(AGREEMENT, None)]))
-        table, _ = evaluate(without, kept, seeds, workers, client, progress=progress)
+        if agreement is not None and agreement.pool.already_held:  # the status quo, sample by sample
+            from simulator.report.counterfactuals import without_agreement_scenario
+
+            table, _ = evaluate(
+                study, points, seeds, workers, client, progress=progress, transform=without_agreement_scenario
+            )
+        else:
+            kept = [{k: v for k, v in point.items() if not is_agreement_input(k)} for point in points]
+            without = replace(study, raw=apply_overrides(study.raw, [(AGREEMENT, None)]))
+            table, _ = evaluate(without, kept, seeds, workers, client, progress=progress)
     except InputError as exc:  # ScenarioError is one: a scenario invalid without its agreement
         return None, "; ".join(p.render(None) for p in exc.problems)
     except Exception as exc:

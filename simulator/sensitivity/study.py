@@ -227,6 +227,7 @@ def evaluate(
     curves: CurveRequest = False,
     progress: Callable[[int], None] | None = None,
     own_demand: bool = False,
+    transform: Callable[[Scenario], Scenario] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
     """Run every sample once (sample ``i`` with ``seeds[i]``); its table in sample order and any curves.
 
@@ -234,9 +235,13 @@ def evaluate(
     ``True`` for the default set (:data:`simulator.fastpath.CURVE_COLUMNS`), ``False`` for none (then None).
     ``own_demand``: the table ends with each sample's baseline demand
     (:data:`~simulator.sweep.runner.OWN_DEMAND` columns, worked out where the sample's plan is compiled).
+    ``transform``: applied to each sample's validated scenario before it runs (a top-level function:
+    :attr:`simulator.sweep.runner.Sweep.transform`).
     """
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
     n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
-    sweep = plan_points(study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers), own_demand)
+    sweep = plan_points(
+        study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers), own_demand, transform
+    )
     return run_points(sweep, workers, client, progress)

@@ -122,6 +122,8 @@ class Chunk:
     """Builds the points' plans from one compiled plan (None: validate and compile each point)."""
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
+    transform: Callable[[Scenario], Scenario] | None = None
+    """Applied to each point's validated scenario before it is compiled (see :attr:`Sweep.transform`)."""
 
 
 @dataclass(frozen=True)
@@ -156,14 +158,20 @@ def point_label(point: dict[str, Any]) -> str:
     return ", ".join(f"{k}={shown(v, ECHO_WIDTH)}" for k, v in point.items()) or "base"
 
 
-def build_point(base: dict[str, Any], point: dict[str, Any], source: str) -> Scenario:
-    """The validated scenario of one grid point; errors name the point."""
+def build_point(
+    base: dict[str, Any],
+    point: dict[str, Any],
+    source: str,
+    transform: Callable[[Scenario], Scenario] | None = None,
+) -> Scenario:
+    """The validated scenario of one grid point, ``transform`` applied when given; errors name the point."""
     where = f"{source} [{point_label(point)}]"
     try:
         data = apply_overrides(base, list(point.items()))
     except InputError as exc:
         raise InputError(exc.problems, where) from None
-    return validate_data(data, where)
+    scenario = validate_data(data, where)
+    return scenario if transform is None else transform(scenario)
 
 
 def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False) -> int:
@@ -214,7 +222,10 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     if chunk.patcher is not None:
         plans = chunk.patcher.plans(list(chunk.points))
     else:
-        plans = {p: compile_plan(build_point(chunk.base, point, chunk.source)) for p, point in chunk.points.items()}
+        plans = {
+            p: compile_plan(build_point(chunk.base, point, chunk.source, chunk.transform))
+            for p, point in chunk.points.items()
+        }
     metric_batches: list[dict[str, np.ndarray]] = []
     curve_batches: list[dict[str, np.ndarray]] = []
     row_of: dict[int, int] = {}  # position in chunk -> row of the batches' metrics (and curves) put end to end
@@ -361,6 +372,10 @@ class Sweep:
     """Builds the points' plans by patching the first point's (None: each point validated and compiled)."""
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
+    transform: Callable[[Scenario], Scenario] | None = None
+    """Applied to each point's validated scenario before it is compiled (a top-level function, so that workers
+    can import it; no patcher then): ``--uncertainty``'s samples of the status quo
+    (:func:`simulator.report.counterfactuals.without_agreement_scenario`)."""
 
     @property
     def n_runs(self) -> int:
@@ -428,13 +443,14 @@ class Sweep:
             fingerprint,
             self.patcher,
             self.own_demand,
+            self.transform,
         )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
         if self.patcher is not None:
             return self.patcher.plans([point])[point].structure
-        return compile_plan(build_point(self.raw, self.points[point], self.source)).structure
+        return compile_plan(build_point(self.raw, self.points[point], self.source, self.transform)).structure
 
     def made_by(self) -> dict[str, str]:
         """The version and code that run the sweep (part of its :meth:`fingerprint`)."""
@@ -453,6 +469,8 @@ class Sweep:
         }
         if self.metrics is not None:  # a table of some metrics only (unset: the fingerprints of before)
             parts["metrics"] = self.metrics
+        if self.transform is not None:  # each point's scenario transformed (unset: the fingerprints of before)
+            parts["transform"] = f"{self.transform.__module__}.{self.transform.__qualname__}"
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -880,17 +898,21 @@ def plan_points(
     curves: CurveRequest = False,
     chunk_runs: int = CHUNK_RUNS,
     own_demand: bool = False,
+    transform: Callable[[Scenario], Scenario] | None = None,
 ) -> Sweep:
     """A sweep of arbitrary points (samples, not a grid): point ``i`` runs once, with ``seeds[i]``.
 
     Only the first point is validated here; the others are validated where they run, as
     the points of a grid are. ``own_demand``: the table also has each point's :data:`OWN_DEMAND`.
+    ``transform``: applied to each point's validated scenario before it runs (:attr:`Sweep.transform`).
     """
     if not points or len(points) != len(seeds):
         raise ValueError("need one seed per point, and at least one point")
     spec = SweepSpec((), runs=1, seed=seeds[0])
-    first = build_point(raw, points[0], source)
-    sweep = Sweep(raw, source, spec, points, first, seeds[0], chunk_runs, curves, own_demand=own_demand)
+    first = build_point(raw, points[0], source, transform)
+    sweep = Sweep(
+        raw, source, spec, points, first, seeds[0], chunk_runs, curves, own_demand=own_demand, transform=transform
+    )
     sweep.runs = [(p, 0, seed) for p, seed in enumerate(seeds)]
     return sweep
 
