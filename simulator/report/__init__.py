@@ -32,6 +32,7 @@ from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
     market_materials,
+    no_restocking_span,
     pool_share_days,
     prices_figure,
     released_rules,
@@ -262,6 +263,20 @@ def _pool_words(run: Run) -> str:
     return f"{size} of {join_words(held)}" if held else size
 
 
+def _no_restocking_note(run: Run) -> str:
+    """The caption's word on the days-of-cover figure's bracket, where a panel has one; '' otherwise.
+
+    The bracket marks days after the shocks with every curve empty and no one short
+    (:func:`simulator.plots.no_restocking_span`).
+    """
+    if not any(no_restocking_span(run.result, m) is not None for m in run.materials()):
+        return ""
+    return (
+        " A bracket marks days after the shocks when every curve reads empty yet no one is short: buyers order only "
+        "what they use and do not rebuild the stock the crisis drew down (docs/limitations.md)."
+    )
+
+
 def _curves(run: Run) -> list[str]:
     result = run.result
     rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
@@ -283,6 +298,7 @@ def _curves(run: Run) -> list[str]:
             + _trigger_note(run)
             + _pool_share_note(run)
             + _stocking_note(run)
+            + _no_restocking_note(run)
             + shocks
             + (rules if released_rules(result) else ""),
         ),

@@ -32,6 +32,7 @@ from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import (
     NBSP,
     NOT_NEEDED,
+    NOT_NEEDED_SHORT,
     bid_segment,
     cap,
     join_words,
@@ -697,7 +698,7 @@ ANSWER_WORDS = {
 }
 """The headline's answer, by :func:`simulator.report.verdict.outcome`'s name, as the robustness sentence names it."""
 
-NOT_NEEDED_SAID = "the answer \u2018not needed\u2019"
+NOT_NEEDED_SAID = f"the answer \u2018{NOT_NEEDED_SHORT}\u2019"
 """The answer 'not needed' where the headline just gave it ("the joint stock is not needed to close a shortfall:
 neither member runs short, with it or without it"): what it means is on the line above, and the sentence shares
 the first screen with the members' table."""

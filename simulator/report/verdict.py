@@ -194,10 +194,11 @@ def _moved_between(run: Run, alone: Run) -> str:
     if not changed:
         return ""
     moved = sum(max(0.0, now - then) for _, now, then in changed)
+    without = without_it(run.result.scenario, "", whose=False)  # the heading names whose stocks
     parts = [
         f"{run.names.subject(m)}{' is short' if k == 0 else ''} of "
         f"{run.t(now, f'shortfall_t.{m}', zero='none')} "
-        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} {without_it(run.result.scenario, '')}"
+        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} {without}"
         for k, (m, now, then) in enumerate(changed)
     ]
     return f" It moves {tonnes(moved)} of shortfall between members: {join_words(parts)}."
@@ -365,11 +366,14 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
     rests = quota_sharing_caveat(run, member, (material, with_day), with_cover)
     if days(with_cover) == days(cover):
-        dates = f"on {on}" if with_on == on else f"(on {on} without it, on {with_on} with it)"
-        return (
-            f" It was a close call. With or without the joint stock, {whose} fell to {days(cover)} days "
-            f"{dates}{rests}.{unused}"
+        scenario = run.result.scenario
+        dates = f"on {on}" if with_on == on else f"(on {on} {without_it(scenario, whose=False)}, on {with_on} with it)"
+        either = (  # "With or without the joint stock", or: with it or with the stocks held today
+            f"With the joint stock or {without_it(scenario, whose=False)}"
+            if scenario.agreement is not None and scenario.agreement.pool.already_held
+            else "With or without the joint stock"
         )
+        return f" It was a close call. {either}, {whose} fell to {days(cover)} days {dates}{rests}.{unused}"
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
     # the share lay unused that day, which the sentence then says)
@@ -999,7 +1003,7 @@ def units_line(run: Run, alone: Run | None) -> str:
             without = alone.short_of(who, [m])
             cut = without - run.short_of(who, [m])
             change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
-            text += f" ({tonnes(without)} without the joint stock{change})"
+            text += f" ({tonnes(without)} {without_it(run.result.scenario, 'the joint stock', whose=False)}{change})"
         parts.append(text)
     if len(counted) >= 2:
         kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
@@ -1288,17 +1292,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         note += alone_note.format("with its share alone", escape("the member's"), "")
     held = scenario.agreement.pool.already_held
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
-        whose = join_words([run.names.possessive(m) for m in held])
-        others = (
-            "; the other members' contributions are held by no one"
-            if len(held) < len(scenario.agreement.members)
-            else ""
-        )
+        whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
+        others = "; the other members' contributions are held by no one" if apart is not None else ""
         note += alone_note.format(without_it(scenario, whose=False), whose, escape(others))
     if (
         apart is None
         and alone is not None
-        and own_share_scenario(scenario) is not None
+        and own_share_scenario(scenario) not in (None, alone.result.scenario)  # the status quo itself: no such run
         and not anyone_short(alone.result.metrics, run.result.structure.member_names)  # run only for a gap
     ):
         note += f" No member is short {without_it(scenario, 'the agreement')}" + escape(
@@ -1383,10 +1383,12 @@ def verdict_section(
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     # where the stocks held today are every share held alone (already_held), the two runs are one world: one column
     column = None if apart is None or alone is None or apart.result.scenario == alone.result.scenario else apart
+    agreement = run.result.scenario.agreement
+    scenario_held = agreement is not None and bool(agreement.pool.already_held)  # the heading's parenthesis: whose
     against = (
         f" against the same scenario {without_it(run.result.scenario, 'its agreement')}"  # HTML
         + escape(" and with each member's share held alone" if column is not None else "")
-        + (" (with the same changes)" if changed else "")
+        + ((" and the same changes" if scenario_held else " (with the same changes)") if changed else "")
         if alone is not None
         else ""
     )
@@ -1403,7 +1405,8 @@ def verdict_section(
     draw = one_draw_line(run) if samples is None else ""  # the samples above already give more than one draw
     if draw:
         parts.append(f'<p class="draw">{draw}</p>')
-    pooling = pooling_line(run, apart, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
+    # against `column`: where the stocks held today are every share held alone, the headline already said it
+    pooling = pooling_line(run, column, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)

@@ -399,7 +399,9 @@ def draws_own(scenario: Any) -> bool:
     return agreement is not None and BY_NAME[agreement.mechanism].shares_supply and agreement.pool.mode == "national"
 
 
-NOT_NEEDED = "not needed to close a shortfall"
+NOT_NEEDED_SHORT = "not needed"
+"""The answer's name where the sentence before it gave it whole (:data:`NOT_NEEDED`)."""
+NOT_NEEDED = f"{NOT_NEEDED_SHORT} to close a shortfall"
 """The headline's answer where no member runs short with the joint stock or without it, as the verdict says it
 ("The joint stock is not needed to close a shortfall: ...") and the robustness sentence names it. "Close": the one
 verb the report uses for what the stock does to a shortfall (the headline's "closes every shortfall", the samples'

@@ -1,0 +1,48 @@
+"""Review of the status quo (s53): where the stocks held today are every share there is, the
+report says each comparison once. ``TWO_MEMBERS`` (tests/helpers.py) with both members' 30 t
+listed as held today: pooled, Japan is short 1,180 t and the EU 4,760 t; each alone, 1,170 t and
+4,770 t (the numbers tests/test_status_quo_s53.py works by hand)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from simulator.report import render_report
+from tests.helpers import TWO_MEMBERS, build, run, shipped_report
+
+BOTH = build(TWO_MEMBERS, agreement__pool__already_held=["japan", "eu"])
+JAPAN = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
+
+
+def _verdict_text(page: str) -> str:
+    start = page.index('<section id="verdict"')
+    section = page[start : page.index("</section>", start)]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", section)))
+
+
+def test_where_the_status_quo_is_each_share_alone_no_pooling_paragraph_repeats_the_headline():
+    page = render_report(run(BOTH))
+    assert 'class="pooling"' not in page  # the headline already sets the pool against each share alone
+    text = _verdict_text(page)
+    assert "No: the members are short of the same 5,940 t with the joint stock and with the stocks held today" in text
+    # the moved tonnes name the status quo without repeating whose stocks: the heading and headline said it
+    assert (
+        "Japan is short of 1,180 t with it and 1,170 t with the stocks held today and the EU of 4,760 t with it and "
+        "4,770 t with the stocks held today." in text
+    )
+    assert text.count("(Japan's and the EU's held alone)") == 2  # the heading and the headline, no more
+    assert "each of Japan's and the EU's pool contribution added to its own national reserve" in text
+    assert "held by no one" not in text
+
+
+def test_where_a_member_holds_a_share_not_held_today_the_pooling_paragraph_stays():
+    page = render_report(run(JAPAN))
+    assert 'class="pooling"' in page  # the share-alone run is another world: its comparison is worth a sentence
+    assert "the other members' contributions are held by no one" in _verdict_text(page)
+
+
+def test_the_reports_cover_caption_names_the_bracket_only_where_a_panel_has_one():
+    caption = "A bracket marks days after the shocks when every curve reads empty yet no one is short"
+    assert caption in shipped_report("long_embargo_6m")  # every panel has one (tests/test_figures_post_s53.py)
+    assert caption not in shipped_report("embargo_2010")  # its shocks last to the horizon: no bracket
