@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
 from simulator.report.stocks import starting_stocks
@@ -161,6 +163,17 @@ def _sum(run: Run, region: str, material: str, column: str) -> float:
     return float(ts.loc[(ts["region"] == region) & (ts["material"] == material), column].sum())
 
 
+def _held_t_days(run: Run, region: str, material: str, contributed_t: float) -> float:
+    """Tonne-days of a member's contribution still in its pool share: refills bought for the pool left out.
+
+    Each day's share is capped at the contribution and at the lowest the share has been so far: a stock held
+    today only leaves the pool (drawn, sold at auction), and what refills put back is bought for the agreement.
+    """
+    ts = run.result.timeseries
+    share = ts.loc[(ts["region"] == region) & (ts["material"] == material), "pool_share_t"].to_numpy()
+    return float(np.minimum.accumulate(np.minimum(share, contributed_t)).sum()) if len(share) else 0.0
+
+
 def _last(run: Run, region: str, material: str, column: str) -> float:
     ts = run.result.timeseries
     rows = ts[(ts["region"] == region) & (ts["material"] == material)]
@@ -216,7 +229,7 @@ def accounts(run: Run) -> dict[str, Account]:
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
                 end_price_usd_per_kg=valued[material][0],
                 held_today=today,
-                held_holding_usd=_sum(run, member, material, "pool_share_t") * per_t_day if today else 0.0,
+                held_holding_usd=_held_t_days(run, member, material, mine) * per_t_day if today else 0.0,
             )
 
         def cells(name: str, member: str = member) -> float:

@@ -914,12 +914,14 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
 
     ``Per kg of shortfall avoided, buying the whole pool and holding it cost USD 17.8 for light rare earths
     (whose price reached 1,188 USD/kg) ...``: the pool's contributions at their reference price plus the holding
-    cost of the pool (not of members' own reserves), over the tonnes by which the members are less short with
-    the stock; what is left of the pool at the end is not credited. Materials without a price are left out.
+    cost of the pool (its shares and stock bought at auction held in it for a member, not members' own reserves)
+    and the members' refills of the material, over the tonnes by which the members are less short with the stock;
+    what is left of the pool at the end is not credited. Materials without a price are left out.
 
     A share held already (``agreement.pool.already_held``) is in the world the avoided tonnes are measured
-    against: neither buying it nor holding it is the agreement's cost (:mod:`simulator.report.accounts`), so
-    neither is counted; a material whose pool is all held already cost nothing to buy or hold, and the line says so.
+    against: neither buying it nor holding it in this run is counted as the agreement's cost
+    (:mod:`simulator.report.accounts`); a material whose pool is all held already, with nothing else counted for
+    it (no refills, no holding beyond those shares, no auction spending), cost nothing to buy, and the line says so.
     """
     if alone is None or not accounts or not _joint(run):
         return ""
@@ -935,12 +937,21 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         buying = sum(s.buying_usd for s in stakes)  # a share held already was not bought for the agreement
         spec = run.result.scenario.materials[material]
         per_t_day = (spec.holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR  # the pool's, not members' own reserves
-        holding = float(held.loc[held["material"] == material, "pool_share_t"].sum()) * per_t_day
-        holding -= sum(s.held_holding_usd for s in stakes)  # held with or without the agreement
-        if any(s.held_today for s in stakes) and not any(s.contributed_t > 0 and not s.held_today for s in stakes):
+        rows = held[held["material"] == material]
+        holding = float((rows["pool_share_t"] + rows["auction_stock_t"]).sum()) * per_t_day
+        holding -= sum(s.held_holding_usd for s in stakes)  # a share held today: not counted (accounts)
+        refills = float(rows["refill_cost_usd"].sum())  # bought for the pool
+        spent = float(rows["auction_spend_usd"].sum())  # moved between members: a cost to the buyer
+        counted = buying + holding + refills
+        if (
+            any(s.held_today for s in stakes)
+            and not any(s.contributed_t > 0 and not s.held_today for s in stakes)
+            and counted < 0.005
+            and not spent
+        ):
             free.append((material, avoided))
             continue
-        text = f"USD {price((buying + holding) / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
+        text = f"USD {price(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
             text += f" (whose price reached {price(peak)} USD/kg)"
