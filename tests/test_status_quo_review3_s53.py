@@ -89,3 +89,17 @@ def test_long_embargo_6m_does_not_say_the_heavy_rare_earths_cost_nothing():
     assert "holding it cost USD 0.05 for heavy rare earths." in box
     assert "All the pool holds of light rare earths is Japan's stock held already" in box
     assert "light rare earths and heavy rare earths is Japan's stock held already" not in box
+
+
+def test_the_holding_not_counted_is_this_runs_not_one_borne_in_both_worlds():
+    # Japan holds its pool share for USD 5.54 m in this run but USD 7.39 m in the status quo, where it draws it
+    # alone: the report must not say that holding is borne "with or without the agreement", only that what it
+    # cost in this run is not counted
+    box = _box("long_embargo_6m")
+    assert "with or without the agreement" not in box
+    assert "nor what holding it cost in this run (USD 5.5 m) is counted as the agreement's cost." in box
+    assert "and what holding it cost in this run (USD 5.5 m) are not in its net cost." in box
+    assert (
+        "the shortfall it avoids (214 t of oxide) cost nothing to buy, and what holding it cost in this run is not "
+        "counted as the agreement's cost." in box
+    )

@@ -231,7 +231,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         net += values(key)
         if any(values(key)) or key == "holding_cost_usd":
             rows.append((f"{_label(key)} (USD m)", money(key), ""))
-    if account is not None and account.held_holding_usd:  # agreement.pool.already_held: borne without it too
+    if account is not None and account.held_holding_usd:  # agreement.pool.already_held: not the agreement's cost
         kept = [account.stakes[m].held_holding_usd for m in materials]
         kept.append(sum(kept))
         net -= kept

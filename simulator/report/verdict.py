@@ -921,7 +921,8 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
     A share held already (``agreement.pool.already_held``) is in the world the avoided tonnes are measured
     against: neither buying it nor holding it in this run is counted as the agreement's cost
     (:mod:`simulator.report.accounts`); a material whose pool is all held already, with nothing else counted for
-    it (no refills, no holding beyond those shares, no auction spending), cost nothing to buy, and the line says so.
+    it (no refills, no holding beyond those shares, no auction spending), cost nothing to buy, and the line says so
+    and that holding that stock in this run is not counted.
     """
     if alone is None or not accounts or not _joint(run):
         return ""
@@ -969,9 +970,10 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
             avoided_t = join_words([tonnes(t) for _, t in free]) + (f" of {unit}" if unit else "")
         else:
             avoided_t = join_words([material_tonnes(run, m, t) for m, t in free])
+        them = "them" if today.endswith("stocks") else "it"
         sentences.append(
             f"All the pool holds of {what} is {today} held already: the shortfall it avoids ({avoided_t}) cost "
-            f"nothing to buy or hold over {HELD_TODAY}."
+            f"nothing to buy, and what holding {them} cost in this run is not counted as the agreement's cost."
         )
     return " ".join(sentences)
 
@@ -1080,8 +1082,9 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`).
 
     Where pool shares are stocks members hold today (``agreement.pool.already_held``), what it costs over
-    the status quo the answer is measured against: those shares were not bought for the pool and are held
-    with or without it, so their value and their holding are not counted, and a sentence says so.
+    the status quo the answer is measured against: those shares were not bought for the pool, so neither their
+    value nor what holding them cost in this run is counted (:mod:`simulator.report.accounts`), and a sentence
+    says so.
     """
     if not accounts:
         return ""
@@ -1108,10 +1111,10 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         whose = join_words([run.names.possessive(a.member) for a in kept])
         one = len(kept) == 1
         text += (
-            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already: "
-            f"not bought for the pool, and held with or without the agreement, so neither "
-            f"{'its' if one else 'their'} value at reference prices ({shown_value}) nor holding "
-            f"{'it' if one else 'them'} ({shown_held}) is counted."
+            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already, "
+            f"not bought for the pool: neither {'its' if one else 'their'} value at reference prices ({shown_value}) "
+            f"nor what holding {'it' if one else 'them'} cost in this run ({shown_held}) is counted as the "
+            "agreement's cost."
         )
     text += _not_counted(run)
     if moved:
@@ -1286,8 +1289,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
             note += (
                 f" Held already: {run.names.possessive(a.member)} pool share is the stock it held already, not bought "
-                f"for the pool; its value at the reference prices ({value}) and holding it ({holding}), borne with or "
-                "without the agreement, are not in its net cost."
+                f"for the pool; its value at the reference prices ({value}) and what holding it cost in this run "
+                f"({holding}) are not in its net cost."
             )
     if any(grant_note(beyond_t, value, millions) for beyond_t, value in grants.values()):
         note += escape(
