@@ -103,3 +103,12 @@ def test_the_holding_not_counted_is_this_runs_not_one_borne_in_both_worlds():
         "the shortfall it avoids (214 t of oxide) cost nothing to buy, and what holding it cost in this run is not "
         "counted as the agreement's cost." in box
     )
+
+
+def test_the_region_tables_net_cost_is_written_with_the_minus_sign_of_the_rows_above():
+    # Japan's table in long_embargo_6m: holding 0.95 + 4.59, less its share's 0.95 + 4.59, auction spend 3.12 less
+    # revenue 8.89: net 0 and -5.77 (USD m), written with U+2212 as the "Less" rows and the member table's USD −5.8 m
+    page = _plain(shipped_report("long_embargo_6m"))
+    assert "Less auction revenue received (USD m) 0 \u22128.89 \u22128.89" in page
+    assert "Net cost of strategic stock (USD m) 0 \u22125.77 \u22125.77" in page
+    assert "-5.77" not in page
