@@ -112,3 +112,14 @@ def test_the_region_tables_net_cost_is_written_with_the_minus_sign_of_the_rows_a
     assert "Less auction revenue received (USD m) 0 \u22128.89 \u22128.89" in page
     assert "Net cost of strategic stock (USD m) 0 \u22125.77 \u22125.77" in page
     assert "-5.77" not in page
+
+
+def test_compare_no_baseline_help_names_the_status_quo_row():
+    # --no-baseline drops the 'stocks held today' row too (simulator/compare.py builds it with the baselines)
+    from tests.helpers import invoke
+
+    result = invoke("compare", "--help")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    start = text.index("--no-baseline")
+    assert "'stocks held today'" in text[start : start + 600]
