@@ -635,8 +635,10 @@ def schema() -> None:
     "--no-baseline",
     is_flag=True,
     help=(
-        "Leave out the rows 'no agreement' (the scenario without its agreement, as --set agreement=null) "
-        "and 'own shares alone' (without it, each member's pool share held as its own reserve)."
+        "Leave out the rows 'no agreement' (the scenario without its agreement, as --set agreement=null), "
+        "'stocks held today' (where agreement.pool.already_held lists members: without it, their pool shares "
+        "held as their own reserves) and 'own shares alone' (without it, each member's pool share held as its "
+        "own reserve)."
     ),
 )
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)

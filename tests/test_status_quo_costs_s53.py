@@ -3,8 +3,9 @@
 ``agreement.pool.already_held`` lists members whose pool contributions are stocks they hold today; the
 report's answer measures the joint stock against those stocks held alone (tests/test_status_quo_s53.py).
 Its costs must be measured against the same world: a share held already was not bought for the agreement,
-and holding it is borne with or without it, so neither is in the members' cost, their net costs or the
-cost per kg of shortfall avoided; the members' table says the share is held already and what it is worth.
+and what holding it cost in the run is not counted as the agreement's, so neither is in the members' cost,
+their net costs or the cost per kg of shortfall avoided; the members' table says the share is held already and
+what it is worth.
 
 Toys from ``TWO_MEMBERS`` (tests/helpers.py): Japan needs 20 t/day, the EU 80 t/day, no commercial stock,
 rare earths at 50 USD/kg, held at 3,650 USD/t a year (10 USD/t a day); a halt from day 10 (lead time
@@ -61,8 +62,8 @@ def test_a_share_held_already_is_neither_bought_nor_its_holding_counted():
         "strategic stock USD 0.00"
     )
     assert (
-        "Japan's pool share is the stock it held already: not bought for the pool, and held with or without the "
-        "agreement, so neither its value at reference prices (USD 1.5 m) nor holding it (USD 0.00" in line
+        "Japan's pool share is the stock it held already, not bought for the pool: neither its value at reference "
+        "prices (USD 1.5 m) nor what holding it cost in this run (USD 0.00" in line
     )
     assert "USD 3.0 m" not in line
 
@@ -94,7 +95,7 @@ def test_a_pool_all_held_already_avoids_its_shortfall_at_no_cost_over_the_status
     books = accounts(pooled)
     assert _plain(avoided_cost_line(pooled, alone, books)) == (
         "All the pool holds of rare earths is Japan's stock held already: the shortfall it avoids (30.0 t) cost "
-        "nothing to buy or hold over the stocks held today."
+        "nothing to buy, and what holding it cost in this run is not counted as the agreement's cost."
     )
     line = _plain(cost_line(pooled, books))
     assert "buying the pool" not in line  # nothing was bought for it
@@ -105,7 +106,7 @@ def test_a_pool_all_held_already_avoids_its_shortfall_at_no_cost_over_the_status
     assert re.match(r"Japan owns 100% of the pool .*? held already hold USD 0 USD 0 ", row)
     assert (
         "Held already: Japan's pool share is the stock it held already, not bought for the pool; its value at the "
-        "reference prices (USD 1.5 m) and holding it (USD 0.00" in page
+        "reference prices (USD 1.5 m) and what holding it cost in this run (USD 0.00" in page
     )
 
 
@@ -120,15 +121,19 @@ def test_long_embargo_6m_costs_nothing_to_buy_over_japans_stock():
     assert "122.4" not in box.split("Held already:")[0]  # not in the table's cells nor the line before the note
     assert (
         "Held already: Japan's pool share is the stock it held already, not bought for the pool; its value at the "
-        "reference prices (USD 122.4 m) and holding it (USD 5.5 m), borne with or without the agreement, are not in "
-        "its net cost." in box
+        "reference prices (USD 122.4 m) and what holding it cost in this run (USD 5.5 m) are not in its net cost."
+        in box
     )
     assert "Cost to the members over the stocks held today: holding strategic stock USD 0.004 m" in box
-    assert "neither its value at reference prices (USD 122.4 m) nor holding it (USD 5.5 m) is counted." in box
-    assert "buying the pool USD" not in box and "159.6" not in box and "1,348" not in box
     assert (
-        "All the pool holds of light rare earths and heavy rare earths is Japan's stock held already: the shortfall "
-        "it avoids (214 t and 69.5 t of oxide) cost nothing to buy or hold over the stocks held today." in box
+        "neither its value at reference prices (USD 122.4 m) nor what holding it cost in this run (USD 5.5 m) is "
+        "counted as the agreement's cost." in box
+    )
+    assert "buying the pool USD" not in box and "159.6" not in box and "1,348" not in box
+    assert (  # the heavy rare earths' auction stock is held at a cost (tests/test_status_quo_review3_s53.py)
+        "All the pool holds of light rare earths is Japan's stock held already: the shortfall it avoids (214 t of "
+        "oxide) cost nothing to buy, and what holding it cost in this run is not counted as the agreement's cost."
+        in box
     )
     # Japan's net: 0 bought + USD 1,388 holding the heavy rare earths it won at auction + 3.12 m paid at auction
     # - 8.89 m received as the pool's owner = USD -5.8 m; the EU's: 5.78 m paid + USD 2,373 holding = 5.8 m

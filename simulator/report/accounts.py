@@ -25,15 +25,20 @@ A member listed in ``agreement.pool.already_held`` puts into the pool a stock it
 the report measures the joint stock against the status quo, that stock held alone
 (:func:`simulator.report.counterfactuals.status_quo_scenario`), so what the agreement costs is
 what it adds to that world. Its share was not bought for the agreement (``buying = 0``; its
-value at the reference price is :attr:`Stake.value_usd`) and holding it is borne with or
-without the agreement: the holding of its pool share (``pool_share_t`` x the material's
-holding cost, :attr:`Stake.held_holding_usd`) is left out of its net cost, the rest of its
-holding (its own reserves, stock bought at auction) is not.
+value at the reference price is :attr:`Stake.value_usd`), and what holding it cost in this run
+(its pool share's ``pool_share_t`` x the material's holding cost, refills left out,
+:attr:`Stake.held_holding_usd`) is not counted as the agreement's: it is left out of its net
+cost, the rest of its holding (its own reserves, stock bought at auction, what refills put
+back) is not. That is this run's holding of the share, not the status quo's (where the member
+draws it alone, on other days): the two runs' holding of it may differ, and the difference is
+not counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
@@ -62,7 +67,7 @@ class Stake:
     held_today: bool = False
     """The contribution is a stock the member holds today (``agreement.pool.already_held``): not bought for it."""
     held_holding_usd: float = 0.0
-    """Holding its pool share over the run, where :attr:`held_today`: borne without the agreement too."""
+    """Holding its pool share in this run (refills left out), where :attr:`held_today`: not the agreement's cost."""
 
     @property
     def end_t(self) -> float:
@@ -121,7 +126,7 @@ class Account:
 
     @property
     def held_holding_usd(self) -> float:
-        """Holding its pool share held already over the run, all materials: borne without the agreement too."""
+        """Holding its pool share held already in this run, all materials: not counted as the agreement's cost."""
         return sum(s.held_holding_usd for s in self.stakes.values())
 
     @property
@@ -159,6 +164,17 @@ class Account:
 def _sum(run: Run, region: str, material: str, column: str) -> float:
     ts = run.result.timeseries
     return float(ts.loc[(ts["region"] == region) & (ts["material"] == material), column].sum())
+
+
+def _held_t_days(run: Run, region: str, material: str, contributed_t: float) -> float:
+    """Tonne-days of a member's contribution still in its pool share: refills bought for the pool left out.
+
+    Each day's share is capped at the contribution and at the lowest the share has been so far: a stock held
+    today only leaves the pool (drawn, sold at auction), and what refills put back is bought for the agreement.
+    """
+    ts = run.result.timeseries
+    share = ts.loc[(ts["region"] == region) & (ts["material"] == material), "pool_share_t"].to_numpy()
+    return float(np.minimum.accumulate(np.minimum(share, contributed_t)).sum()) if len(share) else 0.0
 
 
 def _last(run: Run, region: str, material: str, column: str) -> float:
@@ -216,7 +232,7 @@ def accounts(run: Run) -> dict[str, Account]:
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
                 end_price_usd_per_kg=valued[material][0],
                 held_today=today,
-                held_holding_usd=_sum(run, member, material, "pool_share_t") * per_t_day if today else 0.0,
+                held_holding_usd=_held_t_days(run, member, material, mine) * per_t_day if today else 0.0,
             )
 
         def cells(name: str, member: str = member) -> float:

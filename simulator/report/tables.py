@@ -66,6 +66,15 @@ def _label(name: str) -> str:
     return quantities.get("summary", name).label
 
 
+def signed_m(value: float) -> str:
+    """:func:`usd_m` with a true minus sign (U+2212), as the report writes a negative amount: ``−5.77``.
+
+    >>> [signed_m(v) for v in (-5_773_718.0, 5_777_373.0, 0.0)]
+    ['\u22125.77', '5.78', '0']
+    """
+    return usd_m(value).replace("-", "\u2212")
+
+
 def _first(run: Run, day: Any) -> str:
     return when(run.result.start_date, int(day)) if finite(day) and int(day) >= 0 else "never"
 
@@ -231,14 +240,14 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         net += values(key)
         if any(values(key)) or key == "holding_cost_usd":
             rows.append((f"{_label(key)} (USD m)", money(key), ""))
-    if account is not None and account.held_holding_usd:  # agreement.pool.already_held: borne without it too
+    if account is not None and account.held_holding_usd:  # agreement.pool.already_held: not the agreement's cost
         kept = [account.stakes[m].held_holding_usd for m in materials]
         kept.append(sum(kept))
         net -= kept
         rows.append(
             (
                 "Less holding its pool share held already (USD m)",
-                [f"\u2212{usd_m(v)}" if v else "0" for v in kept],
+                [signed_m(-v) for v in kept],
                 "",
             )
         )
@@ -247,12 +256,12 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         rows.append(
             (
                 f"Less {_label(REVENUE).lower()} (USD m)",
-                [f"\u2212{usd_m(v)}" if v else "0" for v in values(REVENUE)],
+                [signed_m(-v) for v in values(REVENUE)],
                 "",
             )
         )
     net[np.abs(net) < 0.01] = 0.0  # a share's holding taken off its own figure leaves float residues, not cents
-    rows.append(("Net cost of strategic stock (USD m)", [usd_m(v) for v in net], "key"))
+    rows.append(("Net cost of strategic stock (USD m)", [signed_m(v) for v in net], "key"))
     for key in OTHER_COSTS:
         if any(values(key)):
             rows.append((f"{_label(key)} (USD m)", money(key), ""))

@@ -914,12 +914,15 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
 
     ``Per kg of shortfall avoided, buying the whole pool and holding it cost USD 17.8 for light rare earths
     (whose price reached 1,188 USD/kg) ...``: the pool's contributions at their reference price plus the holding
-    cost of the pool (not of members' own reserves), over the tonnes by which the members are less short with
-    the stock; what is left of the pool at the end is not credited. Materials without a price are left out.
+    cost of the pool (its shares and stock bought at auction held in it for a member, not members' own reserves)
+    and the members' refills of the material, over the tonnes by which the members are less short with the stock;
+    what is left of the pool at the end is not credited. Materials without a price are left out.
 
     A share held already (``agreement.pool.already_held``) is in the world the avoided tonnes are measured
-    against: neither buying it nor holding it is the agreement's cost (:mod:`simulator.report.accounts`), so
-    neither is counted; a material whose pool is all held already cost nothing to buy or hold, and the line says so.
+    against: neither buying it nor holding it in this run is counted as the agreement's cost
+    (:mod:`simulator.report.accounts`); a material whose pool is all held already, with nothing else counted for
+    it (no refills, no holding beyond those shares, no auction spending), cost nothing to buy, and the line says so
+    and that holding that stock in this run is not counted.
     """
     if alone is None or not accounts or not _joint(run):
         return ""
@@ -935,12 +938,21 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         buying = sum(s.buying_usd for s in stakes)  # a share held already was not bought for the agreement
         spec = run.result.scenario.materials[material]
         per_t_day = (spec.holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR  # the pool's, not members' own reserves
-        holding = float(held.loc[held["material"] == material, "pool_share_t"].sum()) * per_t_day
-        holding -= sum(s.held_holding_usd for s in stakes)  # held with or without the agreement
-        if any(s.held_today for s in stakes) and not any(s.contributed_t > 0 and not s.held_today for s in stakes):
+        rows = held[held["material"] == material]
+        holding = float((rows["pool_share_t"] + rows["auction_stock_t"]).sum()) * per_t_day
+        holding -= sum(s.held_holding_usd for s in stakes)  # a share held today: not counted (accounts)
+        refills = float(rows["refill_cost_usd"].sum())  # bought for the pool
+        spent = float(rows["auction_spend_usd"].sum())  # moved between members: a cost to the buyer
+        counted = buying + holding + refills
+        if (
+            any(s.held_today for s in stakes)
+            and not any(s.contributed_t > 0 and not s.held_today for s in stakes)
+            and counted < 0.005
+            and not spent
+        ):
             free.append((material, avoided))
             continue
-        text = f"USD {price((buying + holding) / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
+        text = f"USD {price(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
             text += f" (whose price reached {price(peak)} USD/kg)"
@@ -958,9 +970,10 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
             avoided_t = join_words([tonnes(t) for _, t in free]) + (f" of {unit}" if unit else "")
         else:
             avoided_t = join_words([material_tonnes(run, m, t) for m, t in free])
+        them = "them" if today.endswith("stocks") else "it"
         sentences.append(
             f"All the pool holds of {what} is {today} held already: the shortfall it avoids ({avoided_t}) cost "
-            f"nothing to buy or hold over {HELD_TODAY}."
+            f"nothing to buy, and what holding {them} cost in this run is not counted as the agreement's cost."
         )
     return " ".join(sentences)
 
@@ -1069,8 +1082,9 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`).
 
     Where pool shares are stocks members hold today (``agreement.pool.already_held``), what it costs over
-    the status quo the answer is measured against: those shares were not bought for the pool and are held
-    with or without it, so their value and their holding are not counted, and a sentence says so.
+    the status quo the answer is measured against: those shares were not bought for the pool, so neither their
+    value nor what holding them cost in this run is counted (:mod:`simulator.report.accounts`), and a sentence
+    says so.
     """
     if not accounts:
         return ""
@@ -1097,10 +1111,10 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         whose = join_words([run.names.possessive(a.member) for a in kept])
         one = len(kept) == 1
         text += (
-            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already: "
-            f"not bought for the pool, and held with or without the agreement, so neither "
-            f"{'its' if one else 'their'} value at reference prices ({shown_value}) nor holding "
-            f"{'it' if one else 'them'} ({shown_held}) is counted."
+            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already, "
+            f"not bought for the pool: neither {'its' if one else 'their'} value at reference prices ({shown_value}) "
+            f"nor what holding {'it' if one else 'them'} cost in this run ({shown_held}) is counted as the "
+            "agreement's cost."
         )
     text += _not_counted(run)
     if moved:
@@ -1275,8 +1289,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
             note += (
                 f" Held already: {run.names.possessive(a.member)} pool share is the stock it held already, not bought "
-                f"for the pool; its value at the reference prices ({value}) and holding it ({holding}), borne with or "
-                "without the agreement, are not in its net cost."
+                f"for the pool; its value at the reference prices ({value}) and what holding it cost in this run "
+                f"({holding}) are not in its net cost."
             )
     if any(grant_note(beyond_t, value, millions) for beyond_t, value in grants.values()):
         note += escape(
