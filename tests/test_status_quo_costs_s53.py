@@ -76,7 +76,8 @@ def test_the_cost_per_kg_avoided_counts_only_what_the_agreement_adds():
     assert alone.short_of(["japan", "eu"], ["ree"]) - pooled.short_of(["japan", "eu"], ["ree"]) == pytest.approx(30.0)
     line = avoided_cost_line(pooled, alone, accounts(pooled))
     assert line == (
-        "Per kg of shortfall avoided, buying the pool beyond Japan's stock held already and holding it cost "
+        "Per kg of shortfall avoided, what is counted over Japan's stock held already (buying, holding and "
+        "refilling stock for the pool) came to "
         "USD 50.15 for rare earths."
     )
 

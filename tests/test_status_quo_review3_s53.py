@@ -72,7 +72,8 @@ def test_a_pool_of_stock_held_today_that_is_refilled_did_cost_something():
     line = _plain(avoided_cost_line(pooled, alone, accounts(pooled)))
     assert "nothing" not in line
     assert line == (
-        "Per kg of shortfall avoided, buying the pool beyond Japan's stock held already and holding it cost "
+        "Per kg of shortfall avoided, what is counted over Japan's stock held already (buying, holding and "
+        "refilling stock for the pool) came to "
         "USD 50.16 for rare earths."
     )
     assert "refills USD 1.5 m" in _plain(cost_line(pooled, accounts(pooled)))
@@ -86,7 +87,7 @@ def test_long_embargo_6m_does_not_say_the_heavy_rare_earths_cost_nothing():
     box = _box("long_embargo_6m")
     assert "Cost to the members over the stocks held today: holding strategic stock USD 0.004 m" in box
     assert "Auctions move USD 5.8 m between members" in box
-    assert "holding it cost USD 0.05 for heavy rare earths." in box
+    assert "refilling stock for the pool) came to USD 0.05 for heavy rare earths." in box
     assert "All the pool holds of light rare earths is Japan's stock held already" in box
     assert "light rare earths and heavy rare earths is Japan's stock held already" not in box
 

@@ -960,8 +960,15 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
     today = _held_today(run, accounts)
     sentences = []
     if parts:
-        whole = f"the pool beyond {today} held already" if today else "the whole pool"
-        sentences.append(f"Per kg of shortfall avoided, buying {whole} and holding it cost {join_words(parts)}.")
+        if today:  # what was counted: buying, holding and refilling stock for the pool, not the stock held already
+            sentences.append(
+                f"Per kg of shortfall avoided, what is counted over {today} held already (buying, holding and "
+                f"refilling stock for the pool) came to {join_words(parts)}."
+            )
+        else:
+            sentences.append(
+                f"Per kg of shortfall avoided, buying the whole pool and holding it cost {join_words(parts)}."
+            )
     if free:
         what = join_words([run.names.material_text(m) for m, _ in free])
         units = {run.names.tonnes_of.get(m, "") for m, _ in free}
