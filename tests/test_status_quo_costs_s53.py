@@ -100,7 +100,7 @@ def test_a_pool_all_held_already_avoids_its_shortfall_at_no_cost_over_the_status
     )
     line = _plain(cost_line(pooled, books))
     assert "buying the pool" not in line  # nothing was bought for it
-    assert line.startswith("Cost to the members over the stocks held today: holding strategic stock USD 0 ")
+    assert line.startswith("Cost to the members over the stocks held today: nothing counted over the 60 days.")
     # the members' table: Japan's share held already, its net cost 0; a note says what it is worth
     page = _plain(render_report(pooled.result))
     row = page[page.index("Japan owns 100% of the pool") :]

@@ -46,3 +46,22 @@ def test_the_reports_cover_caption_names_the_bracket_only_where_a_panel_has_one(
     caption = "A bracket marks days after the shocks when every curve reads empty yet no one is short"
     assert caption in shipped_report("long_embargo_6m")  # every panel has one (tests/test_figures_post_s53.py)
     assert caption not in shipped_report("embargo_2010")  # its shocks last to the horizon: no bracket
+
+
+def test_a_heading_with_set_says_once_that_both_runs_have_the_changes(tmp_path):
+    """Both runs it compares with have the --set changes: said right after "the same scenario", not after the
+    last run only (review 4)."""
+    import yaml
+
+    from tests.helpers import invoke
+
+    scenario, page = tmp_path / "s.yaml", tmp_path / "r.html"
+    scenario.write_text(yaml.safe_dump(JAPAN))
+    result = invoke("report", scenario, "--set", "regions.eu.demand.ree.tonnes_per_day=81", "-o", page)
+    assert result.exit_code == 0, result.output
+    heading = _verdict_text(page.read_text()).split("?", 1)[1]
+    assert (
+        "against the same scenario (with the same changes) with the stocks held today (Japan's held alone) and with "
+        "each member's share held alone" in heading
+    )
+    assert heading.count("the same changes") == 1

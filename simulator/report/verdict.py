@@ -1113,6 +1113,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     if refill:
         parts.append(f"refills {shown_refill}")
     over = f" over {HELD_TODAY}" if kept else ""
+    if kept and len(parts) == 1 and holding < 0.005:  # nothing bought, held or refilled for the pool
+        parts = [f"nothing counted {over_days(horizon)}"]
     text = f"Cost to the members{over}: {join_words(parts)}."
     if kept:
         whose = join_words([run.names.possessive(a.member) for a in kept])
@@ -1314,7 +1316,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     held = scenario.agreement.pool.already_held
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
         whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
-        others = "; the other members' contributions are held by no one" if apart is not None else ""
+        bought = any(s.contributed_t > 0 and not s.held_today for a in accounts.values() for s in a.stakes.values())
+        others = "; the other members' contributions are held by no one" if bought else ""
         note += alone_note.format(without_it(scenario, whose=False), whose, escape(others))
     if (
         apart is None
@@ -1406,10 +1409,11 @@ def verdict_section(
     column = None if apart is None or alone is None or apart.result.scenario == alone.result.scenario else apart
     agreement = run.result.scenario.agreement
     scenario_held = agreement is not None and bool(agreement.pool.already_held)  # the heading's parenthesis: whose
+    same = " (with the same changes)" if changed else ""  # both runs have them: said once, after "scenario" if need be
     against = (
-        f" against the same scenario {without_it(run.result.scenario, 'its agreement')}"  # HTML
+        f" against the same scenario{same if scenario_held else ''} {without_it(run.result.scenario, 'its agreement')}"
         + escape(" and with each member's share held alone" if column is not None else "")
-        + ((" and the same changes" if scenario_held else " (with the same changes)") if changed else "")
+        + ("" if scenario_held else same)
         if alone is not None
         else ""
     )
