@@ -65,3 +65,11 @@ def test_a_heading_with_set_says_once_that_both_runs_have_the_changes(tmp_path):
         "each member's share held alone" in heading
     )
     assert heading.count("the same changes") == 1
+
+
+def test_where_the_pool_cuts_the_total_the_box_still_says_who_it_leaves_short():
+    """long_embargo_6m: the headline cuts the light shortfall 1,399 t -> 1,184 t against Japan's stock held
+    alone, which is all the pool holds; Japan, short of none alone, is short 509 t pooled (review 4)."""
+    text = _verdict_text(shipped_report("long_embargo_6m"))
+    assert "Pooled, Japan's shortfall is, by material, light rare earths 509 t against none alone" in text
+    assert "Pooling adds to what the tonnes do" not in text  # the totals are the headline's: not said twice

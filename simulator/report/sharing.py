@@ -60,7 +60,7 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
     return join_words(parts)
 
 
-def _movers(run: Run, apart: Run) -> str:
+def movers_line(run: Run, apart: Run) -> str:
     """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``.
 
     With several materials each member's change is told by material (tonnes of materials priced far apart do not
@@ -159,7 +159,7 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     held = "each member's pool share held alone as its own reserve"
     if pooled_t == 0 and apart_t == 0:
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
-    movers = _movers(run, apart)
+    movers = movers_line(run, apart)
     if by_material:
         return _pooling_by_material(run, apart, list(members), held, movers)
     if tonnes(pooled_t) == tonnes(apart_t):

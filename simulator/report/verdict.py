@@ -42,6 +42,7 @@ from simulator.report.sharing import (
     granted,
     granted_t,
     material_tonnes,
+    movers_line,
     pooling_line,
     ratio_line,
     short_by_material,
@@ -1432,6 +1433,8 @@ def verdict_section(
         parts.append(f'<p class="draw">{draw}</p>')
     # against `column`: where the stocks held today are every share held alone, the headline already said it
     pooling = pooling_line(run, column, by_material=_unlike_tonnes(run, alone, list(run.result.structure.member_names)))
+    if column is None and apart is not None and answer == "cuts":  # the headline cut the total; who gained, who lost
+        pooling = movers_line(run, apart).strip()
     if pooling:
         parts.append(f'<p class="pooling">{pooling}</p>')
     units = units_line(run, alone)
