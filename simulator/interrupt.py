@@ -149,7 +149,9 @@ def shielded() -> Iterator[None]:
     finally:
         _shield_depth -= 1
     if not _shield_depth and _waiting_since:
-        raise Interrupted(_stop_waiting()[0])
+        signum = _stop_waiting()[0]
+        _raised.append(signum)  # as _raise does: if code on the way drops it, the block still ends on it
+        raise Interrupted(signum)
 
 
 def stop_if_signalled() -> None:

@@ -114,3 +114,19 @@ def test_after_an_interrupted_block_a_write_outside_any_block_is_not_stopped(tmp
     write_file(tmp_path / "later.html", "<!DOCTYPE html>\n")
     write_folder(tmp_path / "later", swallowed=False)
     assert (tmp_path / "later.html").exists() and (tmp_path / "later" / "summary.csv").exists()
+
+
+def shielded_step_swallowed(done: list[str]) -> None:
+    """A signal inside a shielded step, raised as the step ends and dropped there by a bare ``except``."""
+    with interruptible():
+        with suppress(BaseException), shielded():
+            handle_a_signal()
+        done.append("went on")
+
+
+def test_a_signal_a_shielded_step_raised_and_code_dropped_still_ends_the_block():
+    """Review 4: the shield's raise was not counted, so a library dropping it let the command end with exit 0."""
+    done: list[str] = []
+    with pytest.raises(Interrupted):
+        shielded_step_swallowed(done)
+    assert done == ["went on"]  # the block ran to its end, then stopped on the signal
