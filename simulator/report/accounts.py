@@ -161,11 +161,6 @@ class Account:
         return float(sum(getattr(s, field) for s in self.stakes.values()))
 
 
-def _sum(run: Run, region: str, material: str, column: str) -> float:
-    ts = run.result.timeseries
-    return float(ts.loc[(ts["region"] == region) & (ts["material"] == material), column].sum())
-
-
 def _held_t_days(run: Run, region: str, material: str, contributed_t: float) -> float:
     """Tonne-days of a member's contribution still in its pool share: refills bought for the pool left out.
 
