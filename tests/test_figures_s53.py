@@ -14,9 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simulator.plots import (
-    LEGEND_LINE_IN,
     LEGEND_PT,
-    LEGEND_ROW_IN,
     days_of_cover_figure,
     legend_height_in,
     legend_layout,
@@ -91,8 +89,8 @@ def test_a_legend_keeps_its_labels_whole_where_they_fit_and_breaks_only_in_one_c
     assert columns == 1 and labels[:2] == short and labels[2].count("\n") == 1
     assert legend_layout([*short, SUSPENDED], 10.4) == ([*short, SUSPENDED], 1)  # 10.4 inches: room to spare
     # heights: three rows of 0.19 inch, and 0.16 for the second line (0.73); in two columns, the taller is 2 rows
-    assert legend_height_in(labels, 1) == pytest.approx(3 * LEGEND_ROW_IN + LEGEND_LINE_IN) == pytest.approx(0.73)
-    assert legend_height_in(short * 2, 2) == pytest.approx(2 * LEGEND_ROW_IN)
+    assert legend_height_in(labels, 1) == pytest.approx(0.73)
+    assert legend_height_in(short * 2, 2) == pytest.approx(0.38)
 
 
 # --- one wrapping rule for every figure's titles and labels (plots.wrapped_title) -----------------------
