@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from simulator.report import render_report
 from tests.helpers import TWO_MEMBERS, build, run, shipped_report
 
@@ -73,3 +75,16 @@ def test_where_the_pool_cuts_the_total_the_box_still_says_who_it_leaves_short():
     text = _verdict_text(shipped_report("long_embargo_6m"))
     assert "Pooled, Japan's shortfall is, by material, light rare earths 509 t against none alone" in text
     assert "Pooling adds to what the tonnes do" not in text  # the totals are the headline's: not said twice
+
+
+@pytest.mark.parametrize(("data", "runs"), [(BOTH, 1), (JAPAN, 2)], ids=["every-share-held", "japan-held"])
+def test_the_status_quo_that_is_each_share_alone_is_run_once(monkeypatch, data, runs):
+    """Every contributor listed in already_held: the status quo and each share held alone are one world, run once;
+    with the EU's share not held today they are two runs (both members are short in either)."""
+    import simulator.report.counterfactuals as counterfactuals
+
+    made = []
+    real = counterfactuals.simulate
+    monkeypatch.setattr(counterfactuals, "simulate", lambda *a, **k: made.append(1) or real(*a, **k))
+    render_report(run(data))
+    assert len(made) == runs

@@ -474,7 +474,7 @@ def render_report(
     members = s.agreement.members if s.agreement is not None else []
     short_without = alone is not None and anyone_short(alone.metrics, members)  # the own-share run is for a gap
     if own_share is None and short_without:
-        own_share = own_share_alone(result)
+        own_share = own_share_alone(result, alone)  # the status quo itself where every share is held today
     run = Run.of(result)
     base = Run.of(baseline, "baseline") if baseline is not None else None
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None

@@ -110,7 +110,15 @@ def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None)
     return scenario.model_copy(update={"agreement": None, "regions": regions})
 
 
-def own_share_alone(result: Result) -> Result | None:
-    """The run of :func:`own_share_scenario` with the same seed (None without a joint pool)."""
+def own_share_alone(result: Result, known: Result | None = None) -> Result | None:
+    """The run of :func:`own_share_scenario` with the same seed (None without a joint pool).
+
+    ``known``: a run already made (the status quo, :func:`without_agreement`) that is taken where it is that
+    very world (every contributing member listed in ``already_held``) instead of running it again.
+    """
     scenario = own_share_scenario(result.scenario)
-    return None if scenario is None else simulate(scenario, seed=result.seed)
+    if scenario is None:
+        return None
+    if known is not None and known.seed == result.seed and known.scenario == scenario:
+        return known
+    return simulate(scenario, seed=result.seed)
