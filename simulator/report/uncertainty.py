@@ -28,6 +28,7 @@ import numpy as np
 from simulator.metrics import anyone_short
 from simulator.names import AS_WRITTEN, HELD_AS, Names
 from simulator.plots import trigger_lines
+from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
 from simulator.report.words import (
     NBSP,
@@ -1407,8 +1408,9 @@ def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str =
                 f'<section id="{SECTION_ID}"><h2>What rests on assumptions</h2>',
                 f"<p>Every figure above uses one value for each of the {plural(len(s.uncertain), 'input')} below, "
                 "although each is uncertain within the range shown. For medians and 90% intervals of the headline "
-                "figures, with the inputs that drive them, run <code>stockpile run SCENARIO --uncertainty 200 "
-                "--report</code>; for their full attribution, <code>stockpile sensitivity SCENARIO</code>.</p>",
+                "figures, with the inputs that drive them, run <code>stockpile run SCENARIO "
+                f"--uncertainty {SEEDS_ADVISED} --report</code>; for their full attribution, "
+                "<code>stockpile sensitivity SCENARIO</code>.</p>",
                 _inputs_table(result, as_run),
                 "</section>",
             ]
