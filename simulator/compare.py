@@ -337,10 +337,10 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
-        for name, make in ((STATUS_QUO, status_quo_scenario), (OWN_SHARES, own_share_scenario)):
+        own_shares = own_share_scenario(written)
+        for name, world in ((STATUS_QUO, status_quo_scenario(written)), (OWN_SHARES, own_shares)):
             try:
-                world = make(written)
-                if world is None or (name == STATUS_QUO and world == own_share_scenario(written)):
+                if world is None or (name == STATUS_QUO and world == own_shares):
                     continue  # no such world, or every share is held today: the own-share row is the status quo
                 baselines[name] = simulate(world, seed=written.seed)  # the rules' runs take the scenario's seed
             except ScenarioError as exc:
