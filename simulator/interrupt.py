@@ -166,9 +166,10 @@ def stop_if_signalled() -> None:
     """
     if _shield_depth or isinstance(sys.exc_info()[1], KeyboardInterrupt):
         return
-    if stopped := _stop_waiting() or list(_raised):
-        _raised.append(stopped[0])
-        raise Interrupted(stopped[0])
+    if waiting := _stop_waiting():
+        _raised.append(waiting[0])  # as _raise does: counted, should code on the way drop it
+    if _raised:
+        raise Interrupted(_raised[0])
 
 
 @contextmanager
