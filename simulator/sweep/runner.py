@@ -171,7 +171,12 @@ def build_point(
     except InputError as exc:
         raise InputError(exc.problems, where) from None
     scenario = validate_data(data, where)
-    return scenario if transform is None else transform(scenario)
+    if transform is None:
+        return scenario
+    try:
+        return transform(scenario)
+    except InputError as exc:  # the transformed scenario refused: said of this point, as a bad override is
+        raise InputError(exc.problems, where) from None
 
 
 def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False) -> int:
@@ -470,8 +475,20 @@ class Sweep:
         if self.metrics is not None:  # a table of some metrics only (unset: the fingerprints of before)
             parts["metrics"] = self.metrics
         if self.transform is not None:  # each point's scenario transformed (unset: the fingerprints of before)
-            parts["transform"] = f"{self.transform.__module__}.{self.transform.__qualname__}"
+            parts["transform"] = callable_name(self.transform)
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def callable_name(function: Callable[..., Any]) -> str:
+    """A stable name of a function for a fingerprint: ``module.qualname``, a partial's arguments with it.
+
+    A :class:`functools.partial` has no ``__qualname__``: its function is named, then the
+    arguments it fixes (by ``repr``, so give it arguments whose ``repr`` says what they hold).
+    """
+    if isinstance(function, partial):
+        fixed = [repr(a) for a in function.args] + [f"{k}={v!r}" for k, v in sorted(function.keywords.items())]
+        return f"{callable_name(function.func)}({', '.join(fixed)})"
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MAX_RUNS) -> None:
@@ -817,7 +834,7 @@ def _import_table_libraries() -> None:
 def task_name(function: Callable[..., Any]) -> str:
     """The name of the function a chunk runs, for its Dask task keys.
 
-    A :func:`functools.partial` has none of its own: the name of the function it wraps.
+    A :class:`functools.partial` has none of its own: the name of the function it wraps.
 
     >>> task_name(partial(run_chunk))
     'run_chunk'
