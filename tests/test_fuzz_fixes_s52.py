@@ -98,7 +98,7 @@ def stockpile_with(env: dict[str, str], *args) -> subprocess.CompletedProcess:
 
 def tiny(tmp_path: Path) -> Path:
     """The 40-day one-region scenario: its run draws the three figures (and so imports and configures
-    Matplotlib) in about half the time long_embargo_6m's 730 days and five curves take."""
+    Matplotlib) in about half the CPU time of long_embargo_6m's (730 days, two regions, three materials)."""
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY_SCENARIO_TEXT)
     return path
