@@ -111,6 +111,11 @@ def twins_tree(tmp_path_factory) -> Path:
     return baselined(folder)
 
 
+REPLAY_TREE = shipped_group("embargo_2010_historical")
+"""The mark of every test of the fresh tree (``repo``): under ``pytest -n`` they run in one worker, which
+baselines the tree once (the replay's 3-year market run), beside the replay's shared run that one of them reads."""
+
+
 @pytest.fixture
 def repo(tmp_path: Path, fresh_tree: Path) -> Path:
     """A test's own copy of the fresh tree (``pair`` and the historical replay), free to edit."""
@@ -129,6 +134,7 @@ def twins_repo(tmp_path: Path, twins_tree: Path) -> Path:
     return Path(shutil.copytree(twins_tree, tmp_path / "scenarios"))
 
 
+@REPLAY_TREE
 def test_check_passes_on_a_fresh_tree(repo):
     result = check(repo)
     assert result.exit_code == 0, result.output
@@ -174,6 +180,7 @@ def test_a_changed_horizon_is_drift_naming_scenario_region_material_metric(pair_
     assert check(pair_repo).exit_code == 0
 
 
+@REPLAY_TREE
 def test_a_moved_shock_end_is_drift(repo):
     # the halt to Japan lasts to the end of 2011 and destroys its cargo: prices climb further
     # and the EU, never short in the fitted replay (3.4 days of light cover at its lowest),
@@ -490,6 +497,7 @@ def test_every_message_goes_to_standard_output(pair_repo):
     assert usage.exit_code == 2 and usage.stderr == "" and "'yaml' is not one of" in usage.stdout
 
 
+@REPLAY_TREE
 def test_quiet_prints_only_failures_and_the_final_line(repo):
     edit(repo / "pair.yaml", agreement__pool__contributions__japan__ree__tonnes=31)
     lines = invoke("check", repo, "--quiet").stdout.splitlines()  # the default: a worker per core
@@ -514,6 +522,7 @@ def test_drift_rows_give_the_calendar_date_of_each_moved_curve_point(pair_repo):
     assert row[:9] == ["pair", "eu", "ree", "shortfall_cum_t", "0", "2010-07-01", "40", "39", "-1"]
 
 
+@REPLAY_TREE
 def test_a_moved_first_shortfall_day_is_shown_with_its_dates(repo):
     # the halt to Japan lasts to the end of 2011 and destroys its cargo, and Japan holds 60 days
     # of heavy rare earths instead of 120: Japan, never short in the replay, is short from 2011
@@ -633,7 +642,7 @@ def significant_digits(literal: str) -> int:
     return len(mantissa.lstrip("0")) or 1
 
 
-@shipped_group("embargo_2010_historical")
+@REPLAY_TREE
 def test_baselines_store_numbers_to_12_significant_digits(repo):
     text = (repo / "baselines" / "embargo_2010_historical.json").read_text()
     data = json.loads(text)
@@ -1066,6 +1075,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     )
 
 
+@REPLAY_TREE
 def test_update_tells_created_updated_unchanged_and_orphans_with_a_rename_hint(repo):
     from simulator.version import __version__
 
@@ -1142,6 +1152,7 @@ def test_a_relative_tolerance_on_a_day_metric_is_refused_naming_the_field(pair_r
     assert check(pair_repo).exit_code == 0
 
 
+@REPLAY_TREE
 def test_a_scenario_pattern_matching_no_scenario_is_refused_when_a_folder_is_checked(repo):
     tolerances = repo / "baselines" / "tolerances.yaml"
     tolerances.write_text("scenarios:\n  embargo_2010_*: {rtol: 1.0e-6}\n  piar: {rtol: 1.0e-6}\n")
@@ -1320,6 +1331,7 @@ def drifted(report: str) -> set[tuple[str, str, str]]:
     return {(d["region"], d["material"], d["metric"]) for d in outcome["drifts"]}
 
 
+@REPLAY_TREE
 def test_a_loose_tolerance_never_hides_a_region_newly_short_and_keeps_days_in_days(repo):
     # the historical replay with its 2011 quota cut to 18,200 t: the EU, never short, is short
     # from day 291 (heavy rare earths) and its day of lowest light cover moves from 354 to 304
