@@ -4,7 +4,10 @@ Layer: ground (imports nothing from the project).
 
 ``stockpile run`` draws three or four figures, each a few tenths of a second of
 Matplotlib; a forked child inherits the imported libraries and the finished run, so it
-can draw half of them at once with no pickling and no start-up (:func:`run_shared`). The
+can draw half of them at once with no pickling and no start-up (:func:`run_shared`).
+Before that, a child forked before the simulation (:func:`forked_ahead`) imports
+Matplotlib while the run is computed, is handed the result (pickled) and draws with
+:func:`run_shared` itself, so the run's own process never imports Matplotlib. The
 child's tasks must only write files, or arrays made by :func:`shared_array` (the explorer
 packs its page's blocks so). :func:`map_shared` computes a function over a list the same
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
