@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -36,6 +36,9 @@ from simulator.names import plural
 from simulator.quick_exit import exit_now
 from simulator.version import __version__
 from simulator.workers import MAX_WORKERS, default_workers
+
+if TYPE_CHECKING:
+    from simulator.forked import Ahead
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
@@ -319,11 +322,34 @@ def _rescaled_notes(changes: list[Any], path: str) -> None:
 
 def _check_drawable(scenario: Any, path: str, advice: str) -> None:
     """Refuse, before any work, a scenario with more regions than a figure tells apart."""
-    from simulator.plots import MAX_REGIONS
+    from simulator.palette import MAX_REGIONS  # without Matplotlib
 
     if len(scenario.regions) > MAX_REGIONS:
         message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
         raise InputError([Problem("regions", f"{message}; {advice}")], path)
+
+
+def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
+    """What the child forked ahead does (:func:`simulator.forked.forked_ahead`): import Matplotlib, then draw.
+
+    The import (about 0.4 s) overlaps the parent's simulation; the drawing is
+    :func:`simulator.plots.write_figures` of a ``(result, folder)`` pair handed to it.
+    """
+    from simulator.plots import write_figures
+
+    return lambda job: write_figures(*job)
+
+
+def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:
+    """A run's figures into ``folder``: by the child forked ahead if it draws them all, else here.
+
+    Matplotlib is imported here only if they are drawn here: without a child, or after the
+    child failed (its figures drawn again, so an error raises here as it would without one).
+    """
+    if ahead is None or not ahead.hand((result, folder)):
+        from simulator.plots import write_figures
+
+        write_figures(result, folder)
 
 
 def explorer_option(help_text: str) -> Any:
@@ -400,7 +426,7 @@ def run(
     force: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
-    from simulator.engine import simulate
+    from simulator.forked import forked_ahead
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder, removed_note
     from simulator.scenario import load_raw
@@ -451,7 +477,11 @@ def run(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
     inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
-    with open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
+    # the figures' child imports Matplotlib while this process imports the engine and simulates
+    drawing = forked_ahead(_figure_writer) if not no_plots else contextlib.nullcontext()
+    with drawing as ahead, open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
+        from simulator.engine import simulate
+
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
         found = None
@@ -464,10 +494,8 @@ def run(
                 found = run_uncertainty(study, uncertainty_runs or 0, workers or default_workers(), progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
-            if not no_plots:  # Matplotlib is imported only to draw
-                from simulator.plots import write_figures
-
-                write_figures(res, stage)
+            if not no_plots:
+                _write_figures(res, stage, ahead)
             if found is not None:
                 from simulator.sensitivity.intervals import own_curves, write_uncertainty
 

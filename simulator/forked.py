@@ -4,7 +4,10 @@ Layer: ground (imports nothing from the project).
 
 ``stockpile run`` draws three or four figures, each a few tenths of a second of
 Matplotlib; a forked child inherits the imported libraries and the finished run, so it
-can draw half of them at once with no pickling and no start-up (:func:`run_shared`). The
+can draw half of them at once with no pickling and no start-up (:func:`run_shared`).
+Before that, a child forked before the simulation (:func:`forked_ahead`) imports
+Matplotlib while the run is computed, is handed the result (pickled) and draws with
+:func:`run_shared` itself, so the run's own process never imports Matplotlib. The
 child's tasks must only write files, or arrays made by :func:`shared_array` (the explorer
 packs its page's blocks so). :func:`map_shared` computes a function over a list the same
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
@@ -25,7 +28,7 @@ import pickle
 import platform
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
@@ -87,6 +90,98 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
             _stop(child)
     if os.waitstatus_to_exitcode(status) != 0:
         run_theirs()
+
+
+class Ahead:
+    """A child forked before its work's data exists, to prepare (import, say) while this process computes it.
+
+    The child runs ``prepare()`` at once; it returns the work, a function of one argument.
+    :meth:`hand` sends that argument, pickled through a pipe, and waits for the child to do
+    the work; as with :func:`run_shared`, the work must only write files. The child may fork
+    in turn (:func:`run_shared`): a grandchild is killed by the kernel as soon as the child
+    dies, and its files are then unwanted or written again here. Until :meth:`hand` the
+    child only waits; :meth:`stop` kills it (see :func:`forked_ahead`).
+    """
+
+    def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
+        read_end, write_end = os.pipe()
+
+        def wait_then_work() -> None:
+            os.close(write_end)
+            work = prepare()
+            with os.fdopen(read_end, "rb") as pipe:
+                work(pickle.load(pipe))  # nothing sent (this process gave up): EOFError, exit 1
+
+        try:
+            self._child: int | None = _fork(wait_then_work)
+        except BaseException:
+            os.close(write_end)
+            raise
+        finally:
+            os.close(read_end)
+        self._pipe: int | None = write_end
+
+    def hand(self, data: object) -> bool:
+        """Have the child do its work on ``data``; whether it did it all (if not, do it here: it raises here).
+
+        False, with no child left, if ``data`` cannot be pickled or the child failed in any
+        way (an exception in ``prepare`` or the work, a signal, a non-zero exit). Called
+        once; a signal or error here kills the child first (a finally block).
+        """
+        try:
+            sent = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # what cannot be pickled is worked on here
+            return self.stop()
+        try:
+            if not self._send(sent) or self._child is None:
+                return False
+            _, status = os.waitpid(self._child, 0)
+            self._child = None  # reaped
+            return os.waitstatus_to_exitcode(status) == 0
+        finally:
+            self.stop()
+
+    def stop(self) -> bool:
+        """Kill and reap the child unless it was reaped; close the pipe. False: the work is not done."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self._child is not None:
+            _stop(self._child)
+            self._child = None
+        return False
+
+    def _send(self, data: bytes) -> bool:
+        """Write ``data`` whole into the pipe, then close it; whether the child read it (False: it died)."""
+        pipe, self._pipe = self._pipe, None
+        if pipe is None:
+            return False
+        try:
+            view = memoryview(data)
+            while view:  # blocks while the child still prepares (a pipe holds 64 KiB)
+                view = view[os.write(pipe, view) :]
+            return True
+        except BrokenPipeError:
+            return False
+        finally:
+            os.close(pipe)
+
+
+@contextlib.contextmanager
+def forked_ahead(prepare: Callable[[], Callable[[Any], object]]) -> Iterator[Ahead | None]:
+    """An :class:`Ahead` child (None where :func:`can_fork` says no), killed as the block ends unless its work is done.
+
+    ``stockpile run`` forks it before the simulation: the child imports Matplotlib (about
+    0.4 s) while this process simulates, then draws the figures of the result it is handed.
+    """
+    if not can_fork():
+        yield None
+        return
+    ahead = Ahead(prepare)
+    try:
+        yield ahead
+    finally:  # an error or a signal before the hand-over: the child is not wanted
+        ahead.stop()
 
 
 def map_shared(function: Callable[[T], R], items: Sequence[T], done: Callable[[int], object] | None = None) -> list[R]:

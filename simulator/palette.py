@@ -17,5 +17,9 @@ REGION_COLOURS = (
     "#b5838d",
 )
 """One colour per region, in the scenario's order (then repeated with another line style)."""
+LINE_STYLES = ("-", "--", ":", "-.")
+"""Matplotlib line styles: the regions after the colours run out take the next one."""
+MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
+"""Most regions a figure tells apart (a colour and a line style each); checked before any run, without Matplotlib."""
 SHOCK_COLOURS = ("#f4a261", "#9d8ec7", "#8ab17d", "#e76f51", "#83c5be", "#bc6c25", "#cdb4db", "#a3b18a")
 """One colour per shock, for the shaded windows."""

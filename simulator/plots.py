@@ -35,16 +35,13 @@ from simulator.forked import run_shared
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import Names, cap, join_words
-from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
+from simulator.palette import LINE_STYLES, REGION_COLOURS, SHOCK_COLOURS
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, shared_stock_held, span_dates
 from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
 from simulator.shock_effects import KnownShocks, idle_in
 
-LINE_STYLES = ("-", "--", ":", "-.")
-MAX_REGIONS = len(REGION_COLOURS) * len(LINE_STYLES)
-"""Most regions a figure tells apart (a colour and a line style each)."""
 MIN_PANEL_IN = 2.0
 """Panels keep at least this height; a figure grows to make room for a long legend."""
 RELEASE_COLOURS = ("#3d405b", "#c1121f", "#2a9d8f", "#e9a03b")

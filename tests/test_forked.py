@@ -170,6 +170,76 @@ def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
     assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
 
 
+def prepared_writer(path: Path):
+    """A ``prepare`` for :class:`forked.Ahead`: notes the pid that prepared, and returns work writing pid and data."""
+    prepared = os.getpid()
+
+    def prepare():
+        nonlocal prepared
+        prepared = os.getpid()
+        return lambda data: path.write_text(f"{prepared} {os.getpid()} {data}")
+
+    return prepare
+
+
+@needs_fork
+def test_a_child_forked_ahead_prepares_then_works_on_what_it_is_handed(tmp_path, forking):
+    path = tmp_path / "work.txt"
+    with forked.forked_ahead(prepared_writer(path)) as ahead:
+        assert not path.exists()
+        assert ahead.hand({"figures": 4}) is True
+    prepared, worked, data = path.read_text().split(" ", 2)
+    assert prepared == worked != str(os.getpid())  # both in the one child
+    assert data == "{'figures': 4}"  # sent through the pipe whole
+
+
+@needs_fork
+@pytest.mark.parametrize("fails", ["prepare", "work"])
+def test_a_child_ahead_that_fails_says_so_and_is_gone(tmp_path, forking, fails):
+    def prepare():
+        if fails == "prepare":
+            raise ImportError("no Matplotlib")
+        return lambda data: 1 / 0
+
+    with forked.forked_ahead(prepare) as ahead:
+        child = ahead._child
+        assert ahead.hand("x") is False  # the caller does the work itself
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(child, os.WNOHANG)
+
+
+@needs_fork
+def test_data_that_cannot_be_pickled_is_not_handed_and_the_child_is_gone(tmp_path, forking):
+    path = tmp_path / "work.txt"
+    with forked.forked_ahead(prepared_writer(path)) as ahead:
+        child = ahead._child
+        assert ahead.hand(lambda: None) is False
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+    assert not path.exists()
+
+
+@needs_fork
+def test_an_error_before_the_hand_over_kills_the_child_ahead(tmp_path, forking, gate):
+    path = tmp_path / "late.txt"
+
+    def prepare():
+        gate.wait()  # the child writes once the gate opens, unless it was killed
+        path.write_text("prepared after the parent failed")
+        raise RuntimeError("ends the child without waiting for data")
+
+    with pytest.raises(ValueError, match="simulation failed"), forked.forked_ahead(prepare):
+        raise ValueError("simulation failed")
+    gate.open_and_join()
+    assert not path.exists()
+
+
+def test_without_a_child_ahead_there_is_none_to_hand_to(monkeypatch):
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    with forked.forked_ahead(lambda: print) as ahead:
+        assert ahead is None
+
+
 @needs_fork
 def test_map_shared_gives_every_result_in_order_half_of_them_from_a_child(forking):
     results = map_shared(lambda x: (x * x, os.getpid()), list(range(5)))

@@ -411,7 +411,8 @@ def test_seventy_regions_with_plots_are_refused_before_any_work(tmp_path):
 
 def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
     from simulator.engine import simulate
-    from simulator.plots import MAX_REGIONS, MIN_PANEL_IN, days_of_cover_figure
+    from simulator.palette import MAX_REGIONS
+    from simulator.plots import MIN_PANEL_IN, days_of_cover_figure
 
     figure = days_of_cover_figure(simulate(validate_data(many_regions(MAX_REGIONS, 10))))
     height_in = figure.get_size_inches()[1]

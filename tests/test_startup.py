@@ -7,22 +7,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
+from simulator.forked import forks_here
 from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS
 
 LOADED = """
 import json, sys
+import simulator.forked
+if sys.argv.pop(1) == "here":  # no child: what drawing imports is seen in this process
+    simulator.forked.can_fork = lambda: False
 from simulator.cli import main
 main(sys.argv[1:], standalone_mode=False)
 print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'scipy', 'PIL', 'pandas'})))
 """
 
 
-def _loaded(tmp_path: Path, command: str, *flags: str, data: dict = ONE_REGION) -> list[str]:
+def _loaded(tmp_path: Path, command: str, *flags: str, data: dict = ONE_REGION, fork: bool = False) -> list[str]:
+    """The libraries of interest loaded by ``command``; all in this process unless ``fork`` lets children help."""
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(yaml.safe_dump(data))
-    args = [sys.executable, "-c", LOADED, command, str(scenario), "-o", str(tmp_path / "out"), *flags]
+    where = "forks" if fork else "here"
+    args = [sys.executable, "-c", LOADED, where, command, str(scenario), "-o", str(tmp_path / "out"), *flags]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -53,6 +60,13 @@ def test_a_run_of_two_members_with_a_market_draws_every_figure_without_pandas(tm
     loaded = _loaded(tmp_path, "run", data={**TWO_MEMBERS, "market": {"ree": {}}})
     assert "matplotlib" in loaded and "pandas" not in loaded
     assert {p.name for p in (tmp_path / "out").glob("*.png")} >= {"prices.png", "shortfall.png"}
+
+
+@pytest.mark.skipif(not forks_here(), reason="no fork, or a single core: the figures are drawn in the parent")
+def test_where_a_child_can_draw_the_figures_the_run_itself_never_imports_matplotlib(tmp_path):
+    # the child forked ahead imports it while the run simulates, then draws every figure
+    assert _loaded(tmp_path, "run", data={**TWO_MEMBERS, "market": {"ree": {}}}, fork=True) == []
+    assert {p.name for p in (tmp_path / "out").glob("*.png")} >= {"prices.png", "shortfall.png", "days_of_cover.png"}
 
 
 def test_a_sweep_loads_matplotlib_only_when_it_draws_a_figure(tmp_path):

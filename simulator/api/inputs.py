@@ -121,7 +121,7 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
 
 def check_drawable(scenario: Scenario, source: str) -> None:
     """Refuse, before any work, a scenario with more regions than a figure tells apart."""
-    from simulator.plots import MAX_REGIONS
+    from simulator.palette import MAX_REGIONS  # without Matplotlib
 
     if len(scenario.regions) > MAX_REGIONS:
         message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
