@@ -430,19 +430,36 @@ def _python_cases() -> list[Any]:
     return cases
 
 
+def _as_run_here(command: str) -> list[str]:
+    """The arguments of a ``# after:`` command as these tests run it: a sweep draws no figure
+    (the blocks read tables; the sweep figures have their own tests)."""
+    args = shlex.split(command)
+    if args[0] == "sweep" and "--no-plots" not in args:
+        args.append("--no-plots")
+    return args
+
+
 @pytest.fixture(scope="module")
 def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
     """The folder a ``# after:`` command wrote its outputs in, the command run once per module
-    (in this process: starting one more Python would only cost time)."""
+    (in this process: starting one more Python would only cost time).
+
+    A sensitivity study runs on one worker, as on a one-core machine: the same files to the
+    byte as on many (test_sensitivity.py::test_forty_workers_on_six_runs_start_six_processes_and_change_no_number),
+    without forking this process for each. ``run --uncertainty`` keeps the default workers,
+    so that a study sampling dates and mappings still runs across processes here."""
     folders: dict[str, Path] = {}
 
     def folder(command: str) -> Path:
         if command not in folders:
             where = tmp_path_factory.mktemp("after")
             (where / "scenarios").symlink_to(ROOT / "scenarios")
+            args = _as_run_here(command)
             with pytest.MonkeyPatch.context() as patch:
                 patch.chdir(where)
-                done = CliRunner().invoke(main, shlex.split(command))
+                if args[0] == "sensitivity":
+                    patch.setattr("simulator.cli.default_workers", lambda: 1)
+                done = CliRunner().invoke(main, args)
             assert done.exit_code == 0, done.output
             folders[command] = where
         return folders[command]
