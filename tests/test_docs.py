@@ -9,13 +9,15 @@ import inspect
 import json
 import os
 import re
+import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -430,19 +432,36 @@ def _python_cases() -> list[Any]:
     return cases
 
 
+def _as_run_here(command: str) -> list[str]:
+    """The arguments of a ``# after:`` command as these tests run it: a sweep draws no figure
+    (the blocks read tables; the sweep figures have their own tests)."""
+    args = shlex.split(command)
+    if args[0] == "sweep" and "--no-plots" not in args:
+        args.append("--no-plots")
+    return args
+
+
 @pytest.fixture(scope="module")
 def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
     """The folder a ``# after:`` command wrote its outputs in, the command run once per module
-    (in this process: starting one more Python would only cost time)."""
+    (in this process: starting one more Python would only cost time).
+
+    A sensitivity study runs on one worker, as on a one-core machine: the same files to the
+    byte as on many (test_sensitivity.py::test_forty_workers_on_six_runs_start_six_processes_and_change_no_number),
+    without forking this process for each. ``run --uncertainty`` keeps the default workers,
+    so that a study sampling dates and mappings still runs across processes here."""
     folders: dict[str, Path] = {}
 
     def folder(command: str) -> Path:
         if command not in folders:
             where = tmp_path_factory.mktemp("after")
             (where / "scenarios").symlink_to(ROOT / "scenarios")
+            args = _as_run_here(command)
             with pytest.MonkeyPatch.context() as patch:
                 patch.chdir(where)
-                done = CliRunner().invoke(main, shlex.split(command))
+                if args[0] == "sensitivity":
+                    patch.setattr("simulator.cli.default_workers", lambda: 1)
+                done = CliRunner().invoke(main, args)
             assert done.exit_code == 0, done.output
             folders[command] = where
         return folders[command]
@@ -450,8 +469,58 @@ def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
     return folder
 
 
+FORK_SERVER = """
+import json, os, runpy, sys
+
+import pandas  # noqa: F401  (every block loads it: its first import or simulator's)
+
+for line in sys.stdin:
+    script, out, err = json.loads(line)
+    pid = os.fork()
+    if pid == 0:  # the block's process: as `python script` in the script's folder
+        for fd, path in ((0, os.devnull), (1, out), (2, err)):
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if fd else os.O_RDONLY, 0o644), fd)
+        os.chdir(os.path.dirname(script))
+        sys.argv, sys.path[0] = [script], os.path.dirname(script)
+        runpy.run_path(script, run_name="__main__")  # an exception ends it as Python does: traceback, exit 1
+        raise SystemExit(0)
+    sys.stdout.write(f"{os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])}\\n")
+    sys.stdout.flush()
+"""
+"""A Python that has imported pandas and nothing of stockpile's, and forks a process for each
+script it is sent: a new Python for each block, without loading pandas again for each."""
+
+
+@pytest.fixture(scope="module")
+def new_python() -> Iterator[Callable[[Path], tuple[int, str]]]:
+    """Run a script in a new Python process (forked from :data:`FORK_SERVER`): its exit code and output."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert server.stdin is not None and server.stdout is not None
+
+    def run(script: Path) -> tuple[int, str]:
+        out, err = script.with_suffix(".out"), script.with_suffix(".err")
+        server.stdin.write(json.dumps([str(script), str(out), str(err)]) + "\n")
+        server.stdin.flush()
+        if not select.select([server.stdout], [], [], 300)[0]:
+            os.killpg(server.pid, signal.SIGKILL)
+            pytest.fail(f"{script}: no end after 300 s")
+        status = server.stdout.readline()
+        assert status, "the fork server ended"
+        return int(status), out.read_text() + err.read_text()
+
+    yield run
+    server.stdin.close()
+    server.wait(timeout=60)
+
+
 @pytest.mark.parametrize(("page", "line", "code"), _python_cases())
-def test_python_examples_run(page, line, code, tmp_path, after_outputs):
+def test_python_examples_run(page, line, code, tmp_path, after_outputs, new_python):
     """Run a block in a new Python; a first line ``# after: stockpile ...`` is run first and
     its outputs copied into the block's folder (each block gets its own copy to read)."""
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
@@ -463,8 +532,8 @@ def test_python_examples_run(page, line, code, tmp_path, after_outputs):
                 copy(item, tmp_path / item.name)
     script = tmp_path / "example.py"
     script.write_text(code)
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"{page.name}:{line}\n{done.stdout}{done.stderr}"
+    status, output = new_python(script)
+    assert status == 0, f"{page.name}:{line}\n{output}"
 
 
 def test_scenarios_in_the_docs_are_valid():
