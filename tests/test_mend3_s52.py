@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import TINY_SCENARIO_TEXT, shipped_group, shipped_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +19,7 @@ def test_run_result_write_refuses_its_scenario_after_the_working_folder_changes(
 
     folder = tmp_path / "out"
     folder.mkdir()
-    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", folder / "summary.csv")  # a name run writes
+    (folder / "summary.csv").write_text(TINY_SCENARIO_TEXT)  # a name run writes; any scenario: the file is protected
     before = (folder / "summary.csv").read_bytes()
     monkeypatch.chdir(tmp_path)
     result = simulator.run("out/summary.csv")
@@ -152,6 +153,7 @@ def test_the_chunks_refusal_names_its_files_by_first_and_more(tmp_path):
     assert "(it holds a.txt, b.txt, c.txt, d.txt, e.txt)" in _not_ours(chunks, tmp_path, True)  # as before
 
 
+@shipped_group("long_embargo_6m")
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
@@ -164,11 +166,9 @@ def test_the_comparison_names_the_fields_that_differ_by_first_and_more(monkeypat
     "..., f6 and f7 and 2 more fields"); it now takes first_and_more's words, with "and" before the
     last of a list shown whole, as before."""
     import simulator.report as report
-    from simulator.engine import simulate
     from simulator.report.findings import Run
-    from simulator.scenario import load_scenario
 
-    result = simulate(load_scenario(ROOT / "scenarios" / "long_embargo_6m.yaml"))
+    result = shipped_result("long_embargo_6m")  # the run as written, made once per test process
     monkeypatch.setattr(report, "differences", lambda a, b: [f"f{i}" for i in range(fields)])
     section = report._comparison(Run.of(result), Run.of(result, "baseline"))
     assert f"The two scenarios differ in {words}" in section
