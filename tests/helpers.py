@@ -23,7 +23,7 @@ from simulator.cli import main
 from simulator.engine import ReferenceEngine, simulate
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
-from simulator.scenario import Scenario, apply_overrides, load_scenario, validate_data
+from simulator.scenario import Scenario, apply_overrides, load_raw, load_scenario, validate_data
 from simulator.sweep import runner as sweep_runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,6 +293,67 @@ def shipped_replay_report() -> str:
     result = shipped_result("embargo_2010")
     record = load_record(SHIPPED_RECORD, result.scenario)
     return render_report(result, alone=shipped_alone("embargo_2010"), record=record)
+
+
+HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))
+"""The 2010 world with the halt to Japan lasting through 2011 and its cargo lost: with the
+calibrated market the replays as written have no shortfall and no release, so the report's
+sentences about shortfalls, releases and auctions are tested on this harsher world (the
+EU runs short without a pool, less with the scarce one, not at all with the 60-day one)."""
+
+
+@functools.cache
+def harsh(name: str) -> Result:
+    """The shipped 2010 replay ``name`` (embargo_2010 or a variant) run with :data:`HARSHER`, made once per test
+    process. Its tests carry ``shipped_group("embargo_2010")`` and only read it."""
+    return simulate(validate_data(load_raw(ROOT / "scenarios" / f"{name}.yaml", list(HARSHER)), name))
+
+
+@functools.cache
+def harsh_alone(name: str) -> Result:
+    """:func:`harsh` without its agreement (the report's verdict's counterfactual), made once per test process."""
+    from simulator.report import without_agreement
+
+    return without_agreement(harsh(name))
+
+
+@functools.cache
+def harsh_apart(name: str) -> Result | None:
+    """The harsher world with each member's pool share held alone: what ``render_report`` makes
+    itself when none is given, made once for the reports of ``harsh(name)`` that need it."""
+    from simulator.report.counterfactuals import own_share_alone
+
+    return own_share_alone(harsh(name))
+
+
+@functools.cache
+def harsh_compared_report() -> str:
+    """The report of the harsher embargo_2010 against the harsher embargo_2010_historical (``stockpile report
+    embargo_2010.yaml --compare embargo_2010_historical.yaml`` with :data:`HARSHER` set on both), made once per test
+    process: the runs differ, so the comparison has its figure. The page render_report makes without ``alone`` and
+    ``own_share`` too (it makes those runs itself). Its tests carry ``shipped_group("embargo_2010")`` and only
+    read it."""
+    from simulator.report import render_report
+
+    return render_report(
+        harsh("embargo_2010"),
+        harsh("embargo_2010_historical"),
+        alone=harsh_alone("embargo_2010"),
+        own_share=harsh_apart("embargo_2010"),
+    )
+
+
+@functools.cache
+def replay_against_historical_report() -> str:
+    """``stockpile report embargo_2010.yaml --compare embargo_2010_historical.yaml``'s page (the runs coincide: nobody
+    draws the pool), made once per test process for the tests that only read it."""
+    from simulator.report import render_report
+
+    return render_report(
+        shipped_result("embargo_2010"),
+        shipped_result("embargo_2010_historical"),
+        alone=shipped_alone("embargo_2010"),  # nobody is short without it: no own-share run to give
+    )
 
 
 def shipped_group(name: str) -> pytest.MarkDecorator:

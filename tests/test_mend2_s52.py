@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import TINY_SCENARIO_TEXT
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CTRL_C_AT = """
@@ -203,7 +205,6 @@ def test_the_signals_paragraph_says_what_the_commands_print():
 def test_run_result_write_never_writes_over_the_scenario_it_was_read_from(tmp_path):
     """L7: RunResult.write passed only its record as an input, so a run read from a folder's
     file could overwrite that file with force=True, which the CLI refuses."""
-    import shutil
 
     import pytest
 
@@ -213,7 +214,7 @@ def test_run_result_write_never_writes_over_the_scenario_it_was_read_from(tmp_pa
     folder = tmp_path / "out"
     folder.mkdir()
     scenario = folder / "summary.csv"  # the scenario under the name of a file run writes
-    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", scenario)
+    scenario.write_text(TINY_SCENARIO_TEXT)  # any scenario: the file is what is protected
     before = scenario.read_bytes()
     result = simulator.run(scenario)
     assert result.source == str(scenario)
@@ -333,13 +334,20 @@ def test_a_report_with_set_does_not_open_with_the_scenario_as_written(tmp_path):
     as written", though the run is not at the values the scenario writes."""
     import re
 
+    import yaml
     from click.testing import CliRunner
 
     from simulator.cli import main
+    from tests.helpers import TWO_MEMBERS, build
+
+    # the two members' 60 days, with an uncertain input: the headline is led by the words for the run
+    scenario = tmp_path / "pair.yaml"
+    uncertain = [{"path": "regions.eu.demand.ree.tonnes_per_day", "low": 60, "high": 100, "source": "test"}]
+    scenario.write_text(yaml.safe_dump(build(TWO_MEMBERS, uncertain=uncertain)))
 
     def headline(*more: str) -> str:
         page = tmp_path / f"r{len(more)}.html"
-        args = ["report", str(ROOT / "scenarios" / "long_embargo_6m.yaml"), "-o", str(page), *more]
+        args = ["report", str(scenario), "-o", str(page), *more]
         done = CliRunner().invoke(main, args)
         assert done.exit_code == 0, done.output
         found = re.search(r'<p class="headline">(.*?)</p>', page.read_text(), re.DOTALL)
@@ -347,7 +355,7 @@ def test_a_report_with_set_does_not_open_with_the_scenario_as_written(tmp_path):
         return re.sub(r"<[^>]+>", "", found.group(1))
 
     assert headline().startswith("In the scenario as written \u2014 ")
-    changed = headline("--set", "shocks.china_embargo.severity=0")
+    changed = headline("--set", "shocks.halt.severity=0")
     assert changed.startswith("In the scenario as changed for this run \u2014 ")
 
 
@@ -377,7 +385,6 @@ def test_a_link_to_an_input_at_an_outputs_name_is_refused_as_the_docs_say(tmp_pa
 def test_an_input_in_the_output_folder_under_a_name_no_output_uses_still_runs(tmp_path):
     """N7 (a missing test): the inputs rule refuses only an input at a name the command writes or
     the manifest lists; one kept in the folder under another name runs, and is left as it was."""
-    import shutil
 
     from click.testing import CliRunner
 
@@ -386,7 +393,7 @@ def test_an_input_in_the_output_folder_under_a_name_no_output_uses_still_runs(tm
     out = tmp_path / "out"
     out.mkdir()
     scenario = out / "my_scenario.yaml"
-    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", scenario)
+    scenario.write_text(TINY_SCENARIO_TEXT)  # any scenario: where it is kept is what is tested
     before = scenario.read_bytes()
     done = CliRunner().invoke(main, ["run", str(scenario), "-o", str(out), "--no-plots"])
     assert done.exit_code == 0, done.output

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import TINY_SCENARIO_TEXT, shipped_group, shipped_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +19,7 @@ def test_run_result_write_refuses_its_scenario_after_the_working_folder_changes(
 
     folder = tmp_path / "out"
     folder.mkdir()
-    shutil.copy(ROOT / "scenarios" / "long_embargo_6m.yaml", folder / "summary.csv")  # a name run writes
+    (folder / "summary.csv").write_text(TINY_SCENARIO_TEXT)  # a name run writes; any scenario: the file is protected
     before = (folder / "summary.csv").read_bytes()
     monkeypatch.chdir(tmp_path)
     result = simulator.run("out/summary.csv")
@@ -44,7 +45,9 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     def page(*more: str) -> str:
         out = tmp_path / f"r{len(more)}"
         args = ["run", str(ROOT / "scenarios" / "embargo_2010.yaml"), "--report", "--no-plots"]
-        args += ["--uncertainty", "20", "--workers", "1", "-o", str(out), *more]
+        # 4 samples reach every line that names the run (legend, captions, column, held-fixed row, the notes of a
+        # curve at 0 throughout) as 20 do
+        args += ["--uncertainty", "4", "--workers", "1", "-o", str(out), *more]
         done = CliRunner().invoke(main, args)
         assert done.exit_code == 0, done.output
         return (out / "report.html").read_text()
@@ -150,6 +153,7 @@ def test_the_chunks_refusal_names_its_files_by_first_and_more(tmp_path):
     assert "(it holds a.txt, b.txt, c.txt, d.txt, e.txt)" in _not_ours(chunks, tmp_path, True)  # as before
 
 
+@shipped_group("long_embargo_6m")
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
@@ -162,11 +166,9 @@ def test_the_comparison_names_the_fields_that_differ_by_first_and_more(monkeypat
     "..., f6 and f7 and 2 more fields"); it now takes first_and_more's words, with "and" before the
     last of a list shown whole, as before."""
     import simulator.report as report
-    from simulator.engine import simulate
     from simulator.report.findings import Run
-    from simulator.scenario import load_scenario
 
-    result = simulate(load_scenario(ROOT / "scenarios" / "long_embargo_6m.yaml"))
+    result = shipped_result("long_embargo_6m")  # the run as written, made once per test process
     monkeypatch.setattr(report, "differences", lambda a, b: [f"f{i}" for i in range(fields)])
     section = report._comparison(Run.of(result), Run.of(result, "baseline"))
     assert f"The two scenarios differ in {words}" in section

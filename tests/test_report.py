@@ -8,7 +8,6 @@ reports themselves and the runs without the agreement are shared with the other 
 
 from __future__ import annotations
 
-import functools
 import html
 import io
 import json
@@ -36,9 +35,14 @@ from tests.helpers import (
     build,
     each_shipped,
     emulate_screen,
+    harsh,
+    harsh_alone,
+    harsh_apart,
+    harsh_compared_report,
     invoke,
     load,
     no_traceback,
+    replay_against_historical_report,
     run,
     shipped_alone,
     shipped_apart,
@@ -57,33 +61,6 @@ NUMBER = re.compile(r"-?[\d,]*\.?\d+")
 # --- shared runs ----------------------------------------------------------------------
 
 
-HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))
-"""The 2010 world with the halt to Japan lasting through 2011 and its cargo lost: with the
-calibrated market the replays as written have no shortfall and no release, so the report's
-sentences about shortfalls, releases and auctions are tested on this harsher world (the
-EU runs short without a pool, less with the scarce one, not at all with the 60-day one)."""
-
-
-@functools.cache
-def harsh(name: str) -> Result:
-    from simulator.engine import simulate
-    from simulator.scenario import validate_data
-
-    return simulate(validate_data(load_raw(ROOT / "scenarios" / f"{name}.yaml", list(HARSHER)), name))
-
-
-@functools.cache
-def harsh_alone(name: str) -> Result:
-    return without_agreement(harsh(name))
-
-
-@functools.cache
-def harsh_apart(name: str) -> Result | None:
-    """The harsher world with each member's pool share held alone: what ``render_report`` makes
-    itself when none is given, made once for the reports of ``harsh(name)`` that need it."""
-    return own_share_alone(harsh(name))
-
-
 def runs_of(name: str) -> dict[str, Result]:
     """The runs a shipped scenario's report tags numbers from, by tag."""
     found = {"scenario": shipped_result(name)}
@@ -92,21 +69,6 @@ def runs_of(name: str) -> dict[str, Result]:
     if 'data-run="own_share"' in shipped_report(name):  # the page measures pooling against it
         found["own_share"] = shipped_apart(name)
     return found
-
-
-@functools.cache
-def compared_report() -> str:
-    return render_report(
-        shipped_result("embargo_2010"),
-        shipped_result("embargo_2010_historical"),
-        alone=shipped_alone("embargo_2010"),  # nobody is short without it: no own-share run to give
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _forget_reports() -> Any:
-    yield
-    compared_report.cache_clear()
 
 
 # --- reading a report ------------------------------------------------------------------
@@ -341,7 +303,7 @@ def test_report_shows_fair_ratio_releases():
 @shipped_group("embargo_2010")
 def test_compare_sentences_state_the_numbers_of_both_summaries():
     scenario, baseline = harsh("embargo_2010"), harsh("embargo_2010_historical")
-    text = render_report(scenario, baseline, alone=harsh_alone("embargo_2010"), own_share=harsh_apart("embargo_2010"))
+    text = harsh_compared_report()
     assert_self_contained(text)
     runs = {"scenario": scenario, "baseline": baseline, "alone": harsh_alone("embargo_2010")}
     section = text[text.index('<section id="comparison">') : text.index('<section id="findings">')]
@@ -512,7 +474,7 @@ MEASURE = """<script>
 
 @BROWSER
 def test_report_renders_in_headless_chromium(browser, tmp_path):
-    text = compared_report()
+    text = replay_against_historical_report()
     report = tmp_path / "report.html"
     report.write_text(text, encoding="utf-8")
     probe = tmp_path / "measured.html"

@@ -11,23 +11,22 @@ does not show.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from simulator.engine import simulate
 from simulator.report import render_report
 from simulator.report.figures import runs_coincide
 from simulator.scenario import load_raw, validate_data
-from tests.helpers import ROOT, shipped_alone, shipped_group, shipped_result
+from tests.helpers import (
+    ROOT,
+    harsh,
+    harsh_compared_report,
+    replay_against_historical_report,
+    shipped_alone,
+    shipped_group,
+    shipped_result,
+)
 
 pytestmark = shipped_group("embargo_2010")
-
-
-@cache
-def _replay_against_historical() -> str:
-    """``report embargo_2010 --compare embargo_2010_historical``'s page, made once for the tests that only read it."""
-    return render_report(
-        shipped_result("embargo_2010"), shipped_result("embargo_2010_historical"), alone=shipped_alone("embargo_2010")
-    )
 
 
 def comparison_section(html: str) -> str:
@@ -37,7 +36,7 @@ def comparison_section(html: str) -> str:
 def test_coinciding_runs_have_one_section_with_the_table_and_no_figure():
     result, baseline = shipped_result("embargo_2010"), shipped_result("embargo_2010_historical")
     assert runs_coincide(result, baseline)  # nobody draws the pool: the cover curves are the same every day
-    html = _replay_against_historical()
+    html = replay_against_historical_report()
     section = comparison_section(html)
     assert 'id="comparison-curves"' not in html
     assert '<figure data-figure="comparison"' not in html
@@ -48,7 +47,7 @@ def test_coinciding_runs_have_one_section_with_the_table_and_no_figure():
 
 
 def test_the_difference_is_said_in_words_from_the_scenarios_values():
-    html = _replay_against_historical()
+    html = replay_against_historical_report()
     section = comparison_section(html).replace("\u00a0", " ")  # tonnes keep their unit on the line (no-break space)
     assert "differ in: <code>agreement</code>" not in section
     # light: Japan 4,596 t + EU 1,200 t; heavy: 102 t + 30 t; 60 days of each member's demand
@@ -65,18 +64,15 @@ def test_the_difference_is_said_in_words_from_the_scenarios_values():
 def test_a_changed_agreement_names_the_field_and_other_values():
     data = load_raw(ROOT / "scenarios" / "embargo_2010.yaml", [("agreement.mechanism", "fair_ratio")])
     other = simulate(validate_data(data, "embargo_2010"))
-    html = render_report(other, shipped_result("embargo_2010"))
+    # without the agreement the world is the same whatever its rule: the shared run (render_report makes the same)
+    html = render_report(other, shipped_result("embargo_2010"), alone=shipped_alone("embargo_2010"))
     assert "differ in the agreement\u2019s <code>mechanism</code>" in comparison_section(html)
 
 
 def test_runs_that_differ_keep_their_figure_in_the_same_section():
-    overrides = [("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost")]
-    runs = {
-        name: simulate(validate_data(load_raw(ROOT / "scenarios" / f"{name}.yaml", overrides), name))
-        for name in ("embargo_2010", "embargo_2010_historical")
-    }
-    assert not runs_coincide(runs["embargo_2010"], runs["embargo_2010_historical"])
-    html = render_report(runs["embargo_2010"], runs["embargo_2010_historical"])
+    # the halt to Japan through 2011, its cargo lost (HARSHER): the EU draws the pool, so the runs differ
+    assert not runs_coincide(harsh("embargo_2010"), harsh("embargo_2010_historical"))
+    html = harsh_compared_report()
     section = comparison_section(html)
     assert '<figure data-figure="comparison">' in section and "<svg" in section
     assert "The two runs coincide" not in section

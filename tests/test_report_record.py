@@ -7,6 +7,7 @@ every model value of the record below is known exactly and each error is ln(mode
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from html import unescape
@@ -27,7 +28,17 @@ from simulator.report import record as record_module
 from simulator.report import render_report
 from simulator.report.record import against_record, load_record, report_record, series_errors
 from simulator.report.words import NBSP
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, no_traceback, run
+from tests.helpers import (
+    ONE_REGION,
+    SHIPPED_RECORD,
+    TWO_MEMBERS,
+    build,
+    no_traceback,
+    run,
+    shipped_group,
+    shipped_replay_report,
+    shipped_result,
+)
 
 HEADER = "date,quantity,region,material,supplier,period,value\n"
 # one region, 10 t/day of rare earths from China, a fixed price of 50 USD/kg, 1 Jan to 9 Feb 2020
@@ -38,7 +49,6 @@ ROWS = (
     "2020-01-10,price,japan,ree,,day,50\n"  # model 50: no error
     "2020-01-01,imports,japan,ree,china,month,620\n"  # 31 days x 10 t = 310 t: ln(310/620) = -0.6931
 )
-SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 
 
 def write(tmp_path: Path, rows: str, name: str = "record.csv") -> Path:
@@ -337,12 +347,12 @@ def test_a_scenario_with_an_agreement_says_the_record_had_no_joint_stock(tmp_pat
     assert "without this scenario's joint stock" in section(html)
 
 
-def test_the_replays_report_sets_the_shipped_record_beside_the_run(tmp_path: Path):
-    out = tmp_path / "replay.html"
-    args = ["report", str(ROOT / "scenarios" / "embargo_2010.yaml"), "-o", str(out), "--record", str(SHIPPED_RECORD)]
-    done = CliRunner().invoke(main, args)
-    assert done.exit_code == 0, done.output
-    html = out.read_text()
+@shipped_group("embargo_2010")
+def test_the_replays_report_sets_the_shipped_record_beside_the_run():
+    # the page `stockpile report scenarios/embargo_2010.yaml --record <SHIPPED_RECORD>` writes, made once per test
+    # process (the command and the API pass the record on as test_run_and_report_commands_write_the_section and
+    # test_the_python_api_takes_the_same_record show)
+    html = shipped_replay_report()
     found = cells(html)
     # the record marks the rows of the shipped fit (sample): every price and Japan's 2010 imports fitted; Japan's
     # 2011-2012 imports, its 2011 and H1-2012 use and China's exports held out, each series' fitted and held-out rows
@@ -614,14 +624,13 @@ def test_a_fall_the_record_shows_and_the_model_does_not_follow_is_said_with_its_
     assert "does not reproduce" not in overall(december + "2020-01-01,imports,japan,ree,china,month,100,in,a count\n")
 
 
-def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_misses(tmp_path: Path):
+@shipped_group("embargo_2010")
+def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_misses():
     # China's exports are missed most out of sample, but all 6 of its rows are derived (China's total x 0.67);
     # Japan's imports from China are held out too and their sources give them: their error is the model's own, and
-    # the sentence opens with them
-    written = api_run(ROOT / "scenarios" / "embargo_2010.yaml").write(
-        tmp_path / "out", report=True, plots=False, record=SHIPPED_RECORD
-    )
-    supply = pd.read_csv(tmp_path / "out" / "supply.csv", parse_dates=["date"])
+    # the sentence opens with them. The run's supply.csv and the page set against the record, as
+    # `api.run(embargo_2010).write(report=True, record=SHIPPED_RECORD)` writes them, made once per test process.
+    supply = pd.read_csv(io.StringIO(shipped_result("embargo_2010").tables["supply"].csv_text()), parse_dates=["date"])
     japan = supply[(supply["region"] == "japan") & (supply["supplier"] == "china")]
     record = pd.read_csv(SHIPPED_RECORD, parse_dates=["date"])
     held = record[(record["quantity"] == "imports") & (record["sample"] == "out")]
@@ -638,8 +647,7 @@ def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_m
     assert held.loc[h1, "value"] == 3007 and ratio.idxmax() == h1  # missed most: H1 2012
     rms = math.sqrt((ratio.map(math.log) ** 2).mean())
     h1_model = model[held.index.get_loc(h1)]
-    text = _overall((tmp_path / "out" / "report.html").read_text())
-    assert tmp_path / "out" / "report.html" in written
+    text = _overall(shipped_replay_report())
     assert text.startswith(
         "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
         f"the model misses most Japan's imports from China, all materials: an RMS log error of {rms:.2f}, off the "
