@@ -3,6 +3,7 @@ every output column is documented, and the docs' examples and commands run."""
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib
 import inspect
@@ -479,7 +480,9 @@ for line in sys.stdin:
     pid = os.fork()
     if pid == 0:  # the block's process: as `python script` in the script's folder
         for fd, path in ((0, os.devnull), (1, out), (2, err)):
-            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if fd else os.O_RDONLY, 0o644), fd)
+            opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC if fd else os.O_RDONLY, 0o644)
+            os.dup2(opened, fd)
+            os.close(opened)  # the block sees only 0, 1 and 2, as a new Python does
         os.chdir(os.path.dirname(script))
         sys.argv, sys.path[0] = [script], os.path.dirname(script)
         runpy.run_path(script, run_name="__main__")  # an exception ends it as Python does: traceback, exit 1
@@ -491,32 +494,57 @@ for line in sys.stdin:
 script it is sent: a new Python for each block, without loading pandas again for each."""
 
 
-@pytest.fixture(scope="module")
-def new_python() -> Iterator[Callable[[Path], tuple[int, str]]]:
-    """Run a script in a new Python process (forked from :data:`FORK_SERVER`): its exit code and output."""
-    server = subprocess.Popen(
+BLOCK_TIMEOUT_S = 300
+"""Seconds a docs block may run before it fails (its process and the fork server are killed)."""
+
+
+def _fork_server() -> subprocess.Popen[str]:
+    """A :data:`FORK_SERVER` in a session of its own (so that a block that hangs is killed with it)."""
+    return subprocess.Popen(
         [sys.executable, "-c", FORK_SERVER],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    assert server.stdin is not None and server.stdout is not None
+
+
+def _end(server: subprocess.Popen[str]) -> None:
+    """Close a fork server's input and wait for it (killed already, or ending at the end of its input)."""
+    with contextlib.suppress(OSError):
+        server.stdin.close()  # type: ignore[union-attr]
+    server.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def new_python() -> Iterator[Callable[[Path], tuple[int, str]]]:
+    """Run a script in a new Python process (forked from :data:`FORK_SERVER`): its exit code and output.
+
+    The output goes to files beside the script's folder, not in it (a block that lists its folder
+    sees what it made). A block that does not end in :data:`BLOCK_TIMEOUT_S` fails alone: the server is killed with
+    it and the next block gets a new one.
+    """
+    servers = [_fork_server()]
 
     def run(script: Path) -> tuple[int, str]:
-        out, err = script.with_suffix(".out"), script.with_suffix(".err")
+        if servers[-1].poll() is not None:
+            servers.append(_fork_server())
+        server = servers[-1]
+        assert server.stdin is not None and server.stdout is not None
+        out, err = (script.parent.with_name(f"{script.parent.name}.{stream}") for stream in ("out", "err"))
         server.stdin.write(json.dumps([str(script), str(out), str(err)]) + "\n")
         server.stdin.flush()
-        if not select.select([server.stdout], [], [], 300)[0]:
+        if not select.select([server.stdout], [], [], BLOCK_TIMEOUT_S)[0]:
             os.killpg(server.pid, signal.SIGKILL)
-            pytest.fail(f"{script}: no end after 300 s")
+            server.wait(timeout=60)
+            pytest.fail(f"{script}: no end after {BLOCK_TIMEOUT_S} s")
         status = server.stdout.readline()
         assert status, "the fork server ended"
         return int(status), out.read_text() + err.read_text()
 
     yield run
-    server.stdin.close()
-    server.wait(timeout=60)
+    for server in servers:
+        _end(server)
 
 
 @pytest.mark.parametrize(("page", "line", "code"), _python_cases())
@@ -534,6 +562,32 @@ def test_python_examples_run(page, line, code, tmp_path, after_outputs, new_pyth
     script.write_text(code)
     status, output = new_python(script)
     assert status == 0, f"{page.name}:{line}\n{output}"
+
+
+def test_a_block_sees_a_new_pythons_files_and_a_hung_block_fails_alone(tmp_path, new_python, monkeypatch):
+    """What a block sees of its process (descriptors 0-2 only, its folder as it made it), and a
+    block that hangs failing without failing the next."""
+    probe = tmp_path / "probe" / "example.py"
+    probe.parent.mkdir()
+    probe.write_text(
+        "import os, sys\n"
+        "print(sorted(os.listdir('.')), sys.argv == [__file__], 'simulator' in sys.modules)\n"
+        "for fd in (3, 4, 5):\n"
+        "    try:\n"
+        "        os.fstat(fd)\n"
+        "        print('open', fd)\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    assert new_python(probe) == (0, "['example.py'] True False\n")
+    hung, after = tmp_path / "hung" / "example.py", tmp_path / "after" / "example.py"
+    for script, code in ((hung, "import time\ntime.sleep(60)\n"), (after, "print('next')\n")):
+        script.parent.mkdir()
+        script.write_text(code)
+    monkeypatch.setattr(sys.modules[__name__], "BLOCK_TIMEOUT_S", 1)
+    with pytest.raises(pytest.fail.Exception, match="no end after 1 s"):
+        new_python(hung)
+    assert new_python(after) == (0, "next\n")
 
 
 def test_scenarios_in_the_docs_are_valid():
