@@ -170,6 +170,53 @@ def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
     assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
 
 
+FAILING_SAVEFIG = """
+import os, sys, warnings
+import matplotlib.figure
+import simulator.forked
+parent, where = os.getpid(), sys.argv.pop(1)
+if where == "nowhere":  # no child: the figures are drawn here, in order
+    simulator.forked.can_fork = lambda: False
+real = matplotlib.figure.Figure.savefig
+def savefig(self, *args, **kwargs):
+    if where == "everywhere" or (where == "children" and os.getpid() != parent):
+        warnings.warn("savefig probe", UserWarning)
+        raise OSError(28, "No space left on device")
+    return real(self, *args, **kwargs)
+matplotlib.figure.Figure.savefig = savefig
+from simulator.cli import main
+main(["run", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+
+def _run_failing(tmp_path: Path, where: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """``stockpile run`` of embargo_2010, ``savefig`` failing in the children, everywhere or ``nowhere`` (no fork)."""
+    out = tmp_path / where
+    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
+    args = [sys.executable, "-c", FAILING_SAVEFIG, where, str(scenario), str(out)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT), out
+
+
+@needs_fork
+def test_stockpile_run_draws_here_the_figures_its_children_failed_to_draw(tmp_path):
+    failed, out = _run_failing(tmp_path, "children")
+    assert failed.returncode == 0, failed.stderr
+    alone, reference = _run_failing(tmp_path, "nowhere")
+    assert alone.returncode == 0, alone.stderr
+    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
+    assert sorted(p.name for p in out.glob("*.png")) == names
+    assert all((out / name).read_bytes() == (reference / name).read_bytes() for name in names)
+
+
+@needs_fork
+def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
+    failed, out = _run_failing(tmp_path, "everywhere")
+    assert failed.returncode == 2
+    assert failed.stderr.strip().splitlines()[-1] == f"error: {out}: cannot write outputs: No space left on device"
+    assert "Traceback" not in failed.stderr
+    assert not out.exists()  # nothing half written
+
+
 def prepared_writer(path: Path):
     """A ``prepare`` for :class:`forked.Ahead`: notes the pid that prepared, and returns work writing pid and data."""
     prepared = os.getpid()
