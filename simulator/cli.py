@@ -343,13 +343,20 @@ def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
 def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:
     """A run's figures into ``folder``: by the child forked ahead if it draws them all, else here.
 
-    Matplotlib is imported here only if they are drawn here: without a child, or after the
-    child failed (its figures drawn again, so an error raises here as it would without one).
+    Matplotlib is imported here only if they are drawn here: without a child (half of them
+    in a child forked then), or after the child failed. Those are drawn again here, in
+    order and without forking, so an error raises here as it would without a child, after
+    one retry and not a chain of them (the child's own child, the child, then this process
+    and a child of its own).
     """
-    if ahead is None or not ahead.hand((result, folder)):
+    if ahead is None:
         from simulator.plots import write_figures
 
         write_figures(result, folder)
+    elif not ahead.hand((result, folder)):
+        from simulator.plots import write_figures
+
+        write_figures(result, folder, shared=False)
 
 
 def explorer_option(help_text: str) -> Any:

@@ -27,6 +27,8 @@ import os
 import pickle
 import platform
 import signal
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
@@ -99,23 +101,32 @@ class Ahead:
     :meth:`hand` sends that argument, pickled through a pipe, and waits for the child to do
     the work; as with :func:`run_shared`, the work must only write files. The child may fork
     in turn (:func:`run_shared`): a grandchild is killed by the kernel as soon as the child
-    dies, and its files are then unwanted or written again here. Until :meth:`hand` the
+    dies, and its files are then unwanted or written again here. What the child (and its
+    child) write to standard error, warnings say, is written here once the work is done;
+    if it failed, it is dropped, as the work is done again here and says what goes wrong
+    itself (a warning once, not once per process that tried). Until :meth:`hand` the
     child only waits; :meth:`stop` kills it (see :func:`forked_ahead`).
     """
 
     def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
         read_end, write_end = os.pipe()
+        self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
+        said = self._said.fileno()
 
         def wait_then_work() -> None:
             os.close(write_end)
+            sys.stderr.flush()
+            os.dup2(said, 2)
             work = prepare()
             with os.fdopen(read_end, "rb") as pipe:
                 work(pickle.load(pipe))  # nothing sent (this process gave up): EOFError, exit 1
 
         try:
+            sys.stderr.flush()  # nothing written before the fork is written again by the child
             self._child: int | None = _fork(wait_then_work)
         except BaseException:
             os.close(write_end)
+            self._said.close()
             raise
         finally:
             os.close(read_end)
@@ -137,7 +148,10 @@ class Ahead:
                 return False
             _, status = os.waitpid(self._child, 0)
             self._child = None  # reaped
-            return os.waitstatus_to_exitcode(status) == 0
+            if os.waitstatus_to_exitcode(status) != 0:
+                return False
+            self._show_said()
+            return True
         finally:
             self.stop()
 
@@ -149,7 +163,19 @@ class Ahead:
         if self._child is not None:
             _stop(self._child)
             self._child = None
+        if self._said is not None:
+            self._said.close()
+            self._said = None
         return False
+
+    def _show_said(self) -> None:
+        """Write here what the child (done with its work) wrote to standard error: its warnings."""
+        if self._said is not None:
+            self._said.seek(0)
+            said = self._said.read()
+            if said:
+                sys.stderr.write(said.decode(errors="replace"))
+                sys.stderr.flush()
 
     def _send(self, data: bytes) -> bool:
         """Write ``data`` whole into the pipe, then close it; whether the child read it (False: it died)."""

@@ -215,6 +215,9 @@ def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
     assert failed.stderr.strip().splitlines()[-1] == f"error: {out}: cannot write outputs: No space left on device"
     assert "Traceback" not in failed.stderr
     assert not out.exists()  # nothing half written
+    # drawn again here, in order, with no child: the first figure warns, then fails (before this
+    # process forked again, the child's child, the child, this process and its child warned: 3 or 4)
+    assert failed.stderr.count("UserWarning: savefig probe") == 1
 
 
 def prepared_writer(path: Path):
@@ -279,6 +282,25 @@ def test_an_error_before_the_hand_over_kills_the_child_ahead(tmp_path, forking, 
         raise ValueError("simulation failed")
     gate.open_and_join()
     assert not path.exists()
+
+
+@needs_fork
+@pytest.mark.parametrize("fails", [False, True])
+def test_what_a_child_ahead_says_is_said_here_once_its_work_is_done(forking, capfd, fails):
+    def prepare():
+        os.write(2, b"prepared\n")  # file descriptor 2, as sys.stderr is outside pytest's capture
+
+        def work(data: str) -> None:
+            os.write(2, f"warning: {data}\n".encode())
+            if fails:
+                raise ValueError(data)
+
+        return work
+
+    with forked.forked_ahead(prepare) as ahead:
+        assert ahead.hand("drawn") is not fails
+    # a failed child's words are dropped: the work is done again here, and says what goes wrong itself
+    assert capfd.readouterr().err == ("" if fails else "prepared\nwarning: drawn\n")
 
 
 def test_without_a_child_ahead_there_is_none_to_hand_to(monkeypatch):
