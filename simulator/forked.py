@@ -13,9 +13,12 @@ packs its page's blocks so). :func:`map_shared` computes a function over a list 
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
 values so). The parent does its own half, then waits for the child; if the child failed
 in any way (an exception, a signal, a non-zero exit), the parent does the child's part
-itself, so an error is raised where it would have been without a child. A signal that
-stops the parent kills the child before the parent goes on (a finally block), and a
-child whose parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
+itself, so an error is raised where it would have been without a child. An error or a
+signal that stops a process kills and reaps its own child before it goes on (a finally
+block); it does not reach the child's child (the child ahead's :func:`run_shared` child).
+That one, like any child whose parent dies, is killed by the kernel as its parent dies
+(Linux ``PR_SET_PDEATHSIG``), and, its parent gone, is reaped by init (or the nearest
+subreaper): a zombie until then.
 """
 
 from __future__ import annotations
@@ -100,8 +103,9 @@ class Ahead:
     The child runs ``prepare()`` at once; it returns the work, a function of one argument.
     :meth:`hand` sends that argument, pickled through a pipe, and waits for the child to do
     the work; as with :func:`run_shared`, the work must only write files. The child may fork
-    in turn (:func:`run_shared`): a grandchild is killed by the kernel as soon as the child
-    dies, and its files are then unwanted or written again here. What the child (and its
+    in turn (:func:`run_shared`): that grandchild is not killed by this process but by the
+    kernel as the child dies (``PR_SET_PDEATHSIG``), then reaped by init, not here; its
+    files are then unwanted or written again here. What the child (and its
     child) write to standard error, warnings say, is written here once the work is done;
     if it failed, it is dropped, as the work is done again here and says what goes wrong
     itself (a warning once, not once per process that tried). Until :meth:`hand` the
