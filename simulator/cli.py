@@ -484,8 +484,11 @@ def run(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
     inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
-    # the figures' child imports Matplotlib while this process imports the engine and simulates
-    drawing = forked_ahead(_figure_writer) if not no_plots else contextlib.nullcontext()
+    # the figures' child imports Matplotlib while this process imports the engine and simulates; not
+    # with --uncertainty: this process imports Matplotlib for the fan charts anyway, and the child's
+    # import would compete with the sample workers for the cores
+    ahead_wanted = not no_plots and not uncertainty_runs
+    drawing = forked_ahead(_figure_writer) if ahead_wanted else contextlib.nullcontext()
     with drawing as ahead, open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         from simulator.engine import simulate
 

@@ -15,7 +15,7 @@ import pytest
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ROOT
+from tests.helpers import ROOT, invoke
 
 needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
 
@@ -218,6 +218,24 @@ def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
     # drawn again here, in order, with no child: the first figure warns, then fails (before this
     # process forked again, the child's child, the child, this process and its child warned: 3 or 4)
     assert failed.stderr.count("UserWarning: savefig probe") == 1
+
+
+@pytest.mark.parametrize(("flags", "forks"), [([], 1), (["--uncertainty", "4", "--workers", "1"], 0)])
+def test_stockpile_run_forks_its_figures_child_ahead_unless_it_draws_fan_charts(tmp_path, monkeypatch, flags, forks):
+    """With --uncertainty this process imports Matplotlib for the fan charts anyway: a child ahead gains nothing."""
+    asked: list[object] = []
+
+    @contextlib.contextmanager
+    def no_child(prepare):
+        asked.append(prepare)
+        yield None  # the figures are drawn here
+
+    monkeypatch.setattr(forked, "forked_ahead", no_child)
+    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    done = invoke("run", scenario, "-o", tmp_path / "out", *flags)
+    assert done.exit_code == 0, done.output
+    assert len(asked) == forks
+    assert len(list((tmp_path / "out").glob("*.png"))) == (3 if forks else 5)  # and two fan charts
 
 
 def prepared_writer(path: Path):
