@@ -147,27 +147,46 @@ def test_with_another_thread_running_nothing_is_forked(tmp_path):
     assert [int(p.read_text()) for p in paths] == [os.getpid(), os.getpid()]
 
 
-COUNT_FORKS = """
+DRAWN_WHERE = """
 import os, sys
 real, forks = os.fork, []
 def fork():
     forks.append(1)
     return real()
 os.fork = fork
-from simulator.cli import main
-main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
-print(len(forks))
+import simulator.cli
+prepare, log = simulator.cli._figure_writer, sys.argv[3]
+def noted():  # in the child ahead: each figure saved notes its process and name
+    work = prepare()
+    import matplotlib.figure
+    save = matplotlib.figure.Figure.savefig
+    def savefig(self, path, *args, **kwargs):
+        with open(log, "a") as notes:
+            notes.write(f"{os.getpid()} {os.path.basename(path)}\\n")
+        return save(self, path, *args, **kwargs)
+    matplotlib.figure.Figure.savefig = savefig
+    return work
+simulator.cli._figure_writer = noted
+simulator.cli.main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
+print(os.getpid(), len(forks), "matplotlib" in sys.modules)
 """
 
 
 @needs_fork
-def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
-    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
-    args = [sys.executable, "-c", COUNT_FORKS, str(scenario), str(tmp_path / "out")]
+def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_imports_matplotlib(tmp_path):
+    scenario, log = ROOT / "scenarios" / "embargo_2010.yaml", tmp_path / "drawn.txt"
+    args = [sys.executable, "-c", DRAWN_WHERE, str(scenario), str(tmp_path / "out"), str(log)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "1"
-    assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
+    parent, forks, imported = done.stdout.split()[-3:]
+    assert (forks, imported) == ("1", "False")  # the child ahead only; Matplotlib is the children's
+    drawn = [line.split() for line in log.read_text().splitlines()]
+    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
+    assert sorted(name for _, name in drawn) == names  # each once
+    pids = {pid for pid, _ in drawn}
+    assert parent not in pids
+    assert sorted(sum(pid == p for p, _ in drawn) for pid in pids) == [2, 2]  # the child ahead and its own child
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == names
 
 
 FAILING_SAVEFIG = """
