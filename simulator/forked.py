@@ -108,8 +108,8 @@ class Ahead:
     files are then unwanted or written again here. What the child (and its
     child) write to standard error, warnings say, is written here once the work is done;
     if it failed, it is dropped, as the work is done again here and says what goes wrong
-    itself (a warning once, not once per process that tried). Until :meth:`hand` the
-    child only waits; :meth:`stop` kills it (see :func:`forked_ahead`).
+    itself (a warning once, not once per process that tried). The child prepares, then
+    waits for :meth:`hand`; :meth:`stop` kills it (see :func:`forked_ahead`).
     """
 
     def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
@@ -146,10 +146,12 @@ class Ahead:
         try:
             sent = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # what cannot be pickled is worked on here
-            return self.stop()
+            self.stop()
+            return False
         try:
-            if not self._send(sent) or self._child is None:
+            if not self._send(sent):
                 return False
+            assert self._child is not None  # sent, so neither stopped nor handed to before
             _, status = os.waitpid(self._child, 0)
             self._child = None  # reaped
             if os.waitstatus_to_exitcode(status) != 0:
@@ -159,8 +161,8 @@ class Ahead:
         finally:
             self.stop()
 
-    def stop(self) -> bool:
-        """Kill and reap the child unless it was reaped; close the pipe. False: the work is not done."""
+    def stop(self) -> None:
+        """Kill and reap the child unless it was reaped; close the pipe (the work is not done, unless it was)."""
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
@@ -170,7 +172,6 @@ class Ahead:
         if self._said is not None:
             self._said.close()
             self._said = None
-        return False
 
     def _show_said(self) -> None:
         """Write here what the child (done with its work) wrote to standard error: its warnings."""
