@@ -33,6 +33,7 @@ import signal
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
@@ -42,6 +43,9 @@ from simulator.workers import default_workers
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_FORK_WITH_THREADS = r"This process \(pid=\d+\) is multi-threaded, use of fork\(\) may lead to deadlocks in the child"
+"""What Python 3.12+ warns (a DeprecationWarning) as a process with more than one OS thread forks."""
 
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
@@ -290,7 +294,14 @@ def _fork(work: Callable[[], object]) -> int:
     this process died before it could ask for that.
     """
     parent = os.getpid()
-    child = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns as it forks a process with more than one OS thread, in the parent
+        # once the child exists: raised as an error (the test suite's filter), the child would
+        # be left running untracked. numpy's OpenBLAS pool is such a thread; OpenBLAS registers
+        # pthread_atfork handlers, and the child runs only this project's code (no Python thread
+        # but this one, see can_fork), so that warning alone is ignored.
+        warnings.filterwarnings("ignore", message=_FORK_WITH_THREADS, category=DeprecationWarning)
+        child = os.fork()
     if child == 0:  # the child: never returns into the caller's code
         code = 1
         try:

@@ -8,6 +8,7 @@ import select
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,9 @@ import pytest
 from simulator import forked
 from simulator.forked import map_shared, run_shared
 from tests.helpers import ROOT, invoke
+
+THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
+"""Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
 
 needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
 
@@ -131,6 +135,32 @@ def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking, gate)
         run_shared([broken, slow])
     gate.open_and_join()  # a child not killed by now writes before this returns
     assert not late.exists()
+
+
+@needs_fork
+@pytest.mark.parametrize("message", [THREADED_FORK, "something else about fork"])
+def test_python_s_warning_on_forking_with_os_threads_is_not_an_error(tmp_path, forking, monkeypatch, message):
+    """Python 3.12+ warns in the parent, the child forked; numpy's OpenBLAS threads make two."""
+    real, children = os.fork, []
+
+    def fork() -> int:
+        child = real()
+        if child:  # as CPython does: in the parent only
+            children.append(child)
+            warnings.warn(message.format(pid=os.getpid()), DeprecationWarning, stacklevel=2)
+        return child
+
+    monkeypatch.setattr(os, "fork", fork)
+    paths = [tmp_path / f"{k}.txt" for k in range(2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as the suite's filter
+        if message == THREADED_FORK:
+            run_shared([writer(p) for p in paths])
+            assert int(paths[1].read_text()) != os.getpid()  # drawn by the child
+        else:  # any other warning still raises
+            with pytest.raises(DeprecationWarning):
+                run_shared([writer(p) for p in paths])
+            os.waitpid(children[0], 0)  # forked before the warning raised: reaped here
 
 
 def test_with_another_thread_running_nothing_is_forked(tmp_path):
