@@ -334,10 +334,26 @@ def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
 
     The import (about 0.4 s) overlaps the parent's simulation; the drawing is
     :func:`simulator.plots.write_figures` of a ``(result, folder)`` pair handed to it.
+    Where Matplotlib cannot make its own folder, it makes a temporary one (naming it in
+    ``MPLCONFIGDIR``) for an exit handler to remove, which a forked child never runs (it
+    ends with ``os._exit``): the drawing removes it when done.
     """
+    import os
+    import shutil
+
+    given = os.environ.get("MPLCONFIGDIR")
     from simulator.plots import write_figures
 
-    return lambda job: write_figures(*job)
+    made = os.environ.get("MPLCONFIGDIR")
+
+    def draw(job: tuple[Any, Path]) -> None:
+        try:
+            write_figures(*job)
+        finally:
+            if made is not None and made != given:
+                shutil.rmtree(made, ignore_errors=True)
+
+    return draw
 
 
 def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:
