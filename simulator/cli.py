@@ -334,22 +334,45 @@ def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
 
     The import (about 0.4 s) overlaps the parent's simulation; the drawing is
     :func:`simulator.plots.write_figures` of a ``(result, folder)`` pair handed to it.
+    Where Matplotlib cannot make its own folder, it makes a temporary one (naming it in
+    ``MPLCONFIGDIR``) for an exit handler to remove, which a forked child never runs (it
+    ends with ``os._exit``): the drawing removes it when done.
     """
+    import os
+    import shutil
+
+    given = os.environ.get("MPLCONFIGDIR")
     from simulator.plots import write_figures
 
-    return lambda job: write_figures(*job)
+    made = os.environ.get("MPLCONFIGDIR")
+
+    def draw(job: tuple[Any, Path]) -> None:
+        try:
+            write_figures(*job)
+        finally:
+            if made is not None and made != given:
+                shutil.rmtree(made, ignore_errors=True)
+
+    return draw
 
 
 def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:
     """A run's figures into ``folder``: by the child forked ahead if it draws them all, else here.
 
-    Matplotlib is imported here only if they are drawn here: without a child, or after the
-    child failed (its figures drawn again, so an error raises here as it would without one).
+    Matplotlib is imported here only if they are drawn here: without a child (half of them
+    in a child forked then), or after the child failed. Those are drawn again here, in
+    order and without forking, so an error raises here as it would without a child, after
+    one retry and not a chain of them (the child's own child, the child, then this process
+    and a child of its own).
     """
-    if ahead is None or not ahead.hand((result, folder)):
+    if ahead is None:
         from simulator.plots import write_figures
 
         write_figures(result, folder)
+    elif not ahead.hand((result, folder)):
+        from simulator.plots import write_figures
+
+        write_figures(result, folder, shared=False)
 
 
 def explorer_option(help_text: str) -> Any:
@@ -477,8 +500,11 @@ def run(
         loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
     )
     inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
-    # the figures' child imports Matplotlib while this process imports the engine and simulates
-    drawing = forked_ahead(_figure_writer) if not no_plots else contextlib.nullcontext()
+    # the figures' child imports Matplotlib while this process imports the engine and simulates; not
+    # with --uncertainty: this process imports Matplotlib for the fan charts anyway, and the child's
+    # import would compete with the sample workers for the cores
+    ahead_wanted = not no_plots and not uncertainty_runs
+    drawing = forked_ahead(_figure_writer) if ahead_wanted else contextlib.nullcontext()
     with drawing as ahead, open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         from simulator.engine import simulate
 

@@ -13,9 +13,12 @@ packs its page's blocks so). :func:`map_shared` computes a function over a list 
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
 values so). The parent does its own half, then waits for the child; if the child failed
 in any way (an exception, a signal, a non-zero exit), the parent does the child's part
-itself, so an error is raised where it would have been without a child. A signal that
-stops the parent kills the child before the parent goes on (a finally block), and a
-child whose parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
+itself, so an error is raised where it would have been without a child. An error or a
+signal that stops a process kills and reaps its own child before it goes on (a finally
+block); it does not reach the child's child (the child ahead's :func:`run_shared` child).
+That one, like any child whose parent dies, is killed by the kernel as its parent dies
+(Linux ``PR_SET_PDEATHSIG``), and, its parent gone, is reaped by init (or the nearest
+subreaper): a zombie until then.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ import os
 import pickle
 import platform
 import signal
+import sys
+import tempfile
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
@@ -37,6 +43,9 @@ from simulator.workers import default_workers
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_FORK_WITH_THREADS = r"This process \(pid=\d+\) is multi-threaded, use of fork\(\) may lead to deadlocks in the child"
+"""What Python 3.12+ warns (a DeprecationWarning) as a process with more than one OS thread forks."""
 
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
@@ -98,24 +107,34 @@ class Ahead:
     The child runs ``prepare()`` at once; it returns the work, a function of one argument.
     :meth:`hand` sends that argument, pickled through a pipe, and waits for the child to do
     the work; as with :func:`run_shared`, the work must only write files. The child may fork
-    in turn (:func:`run_shared`): a grandchild is killed by the kernel as soon as the child
-    dies, and its files are then unwanted or written again here. Until :meth:`hand` the
-    child only waits; :meth:`stop` kills it (see :func:`forked_ahead`).
+    in turn (:func:`run_shared`): that grandchild is not killed by this process but by the
+    kernel as the child dies (``PR_SET_PDEATHSIG``), then reaped by init, not here; its
+    files are then unwanted or written again here. What the child (and its
+    child) write to standard error, warnings say, is written here once the work is done;
+    if it failed, it is dropped, as the work is done again here and says what goes wrong
+    itself (a warning once, not once per process that tried). The child prepares, then
+    waits for :meth:`hand`; :meth:`stop` kills it (see :func:`forked_ahead`).
     """
 
     def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
         read_end, write_end = os.pipe()
+        self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
+        said = self._said.fileno()
 
         def wait_then_work() -> None:
             os.close(write_end)
+            sys.stderr.flush()
+            os.dup2(said, 2)
             work = prepare()
             with os.fdopen(read_end, "rb") as pipe:
                 work(pickle.load(pipe))  # nothing sent (this process gave up): EOFError, exit 1
 
         try:
+            sys.stderr.flush()  # nothing written before the fork is written again by the child
             self._child: int | None = _fork(wait_then_work)
         except BaseException:
             os.close(write_end)
+            self._said.close()
             raise
         finally:
             os.close(read_end)
@@ -131,25 +150,41 @@ class Ahead:
         try:
             sent = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # what cannot be pickled is worked on here
-            return self.stop()
+            self.stop()
+            return False
         try:
-            if not self._send(sent) or self._child is None:
+            if not self._send(sent):
                 return False
+            assert self._child is not None  # sent, so neither stopped nor handed to before
             _, status = os.waitpid(self._child, 0)
             self._child = None  # reaped
-            return os.waitstatus_to_exitcode(status) == 0
+            if os.waitstatus_to_exitcode(status) != 0:
+                return False
+            self._show_said()
+            return True
         finally:
             self.stop()
 
-    def stop(self) -> bool:
-        """Kill and reap the child unless it was reaped; close the pipe. False: the work is not done."""
+    def stop(self) -> None:
+        """Kill and reap the child unless it was reaped; close the pipe (the work is not done, unless it was)."""
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
         if self._child is not None:
             _stop(self._child)
             self._child = None
-        return False
+        if self._said is not None:
+            self._said.close()
+            self._said = None
+
+    def _show_said(self) -> None:
+        """Write here what the child (done with its work) wrote to standard error: its warnings."""
+        if self._said is not None:
+            self._said.seek(0)
+            said = self._said.read()
+            if said:
+                sys.stderr.write(said.decode(errors="replace"))
+                sys.stderr.flush()
 
     def _send(self, data: bytes) -> bool:
         """Write ``data`` whole into the pipe, then close it; whether the child read it (False: it died)."""
@@ -259,7 +294,14 @@ def _fork(work: Callable[[], object]) -> int:
     this process died before it could ask for that.
     """
     parent = os.getpid()
-    child = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns as it forks a process with more than one OS thread, in the parent
+        # once the child exists: raised as an error (the test suite's filter), the child would
+        # be left running untracked. numpy's OpenBLAS pool is such a thread; OpenBLAS registers
+        # pthread_atfork handlers, and the child runs only this project's code (no Python thread
+        # but this one, see can_fork), so that warning alone is ignored.
+        warnings.filterwarnings("ignore", message=_FORK_WITH_THREADS, category=DeprecationWarning)
+        child = os.fork()
     if child == 0:  # the child: never returns into the caller's code
         code = 1
         try:

@@ -1886,15 +1886,19 @@ def run_figures(result: Result) -> dict[str, Callable[[Result], Figure]]:
     return figures
 
 
-def write_figures(result: Result, folder: Path) -> list[Path]:
-    """Write each of :func:`run_figures` as ``<name>.png`` into ``folder``."""
+def write_figures(result: Result, folder: Path, shared: bool = True) -> list[Path]:
+    """Write each of :func:`run_figures` as ``<name>.png`` into ``folder``; in order here unless ``shared``."""
     figures = [(f"{name}.png", make) for name, make in run_figures(result).items()]
 
     def drawing(path: Path, make: Callable[[Result], Figure]) -> Callable[[], None]:
         return lambda: make(result).savefig(path, dpi=PNG_DPI)
 
-    # half of them in a forked child where two cores allow: the same bytes, in about half the time
-    run_shared([drawing(folder / name, make) for name, make in figures])
+    tasks = [drawing(folder / name, make) for name, make in figures]
+    if shared:  # half of them in a forked child where two cores allow: the same bytes, in about half the time
+        run_shared(tasks)
+    else:
+        for task in tasks:
+            task()
     return [folder / name for name, _ in figures]
 
 

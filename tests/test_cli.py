@@ -148,7 +148,7 @@ def test_failure_while_writing_leaves_earlier_outputs_untouched(tmp_path, monkey
     assert invoke("run", path, "-o", out, "--no-plots").exit_code == 0
     earlier = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(*_args: Any) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("simulator.plots.write_figures", broken)

@@ -8,6 +8,7 @@ import select
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,10 @@ import pytest
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ROOT
+from tests.helpers import ROOT, invoke
+
+THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
+"""Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
 
 needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
 
@@ -133,6 +137,32 @@ def test_an_error_here_kills_the_child_before_it_writes(tmp_path, forking, gate)
     assert not late.exists()
 
 
+@needs_fork
+@pytest.mark.parametrize("message", [THREADED_FORK, "something else about fork"])
+def test_python_s_warning_on_forking_with_os_threads_is_not_an_error(tmp_path, forking, monkeypatch, message):
+    """Python 3.12+ warns in the parent, the child forked; numpy's OpenBLAS threads make two."""
+    real, children = os.fork, []
+
+    def fork() -> int:
+        child = real()
+        if child:  # as CPython does: in the parent only
+            children.append(child)
+            warnings.warn(message.format(pid=os.getpid()), DeprecationWarning, stacklevel=2)
+        return child
+
+    monkeypatch.setattr(os, "fork", fork)
+    paths = [tmp_path / f"{k}.txt" for k in range(2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as the suite's filter
+        if message == THREADED_FORK:
+            run_shared([writer(p) for p in paths])
+            assert int(paths[1].read_text()) != os.getpid()  # drawn by the child
+        else:  # any other warning still raises
+            with pytest.raises(DeprecationWarning):
+                run_shared([writer(p) for p in paths])
+            os.waitpid(children[0], 0)  # forked before the warning raised: reaped here
+
+
 def test_with_another_thread_running_nothing_is_forked(tmp_path):
     """A thread could hold a lock as the process forks and leave the child waiting for ever."""
     stop = threading.Event()
@@ -147,27 +177,114 @@ def test_with_another_thread_running_nothing_is_forked(tmp_path):
     assert [int(p.read_text()) for p in paths] == [os.getpid(), os.getpid()]
 
 
-COUNT_FORKS = """
+DRAWN_WHERE = """
 import os, sys
 real, forks = os.fork, []
 def fork():
     forks.append(1)
     return real()
 os.fork = fork
-from simulator.cli import main
-main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
-print(len(forks))
+import simulator.cli
+prepare, log = simulator.cli._figure_writer, sys.argv[3]
+def noted():  # in the child ahead: each figure saved notes its process and name
+    work = prepare()
+    import matplotlib.figure
+    save = matplotlib.figure.Figure.savefig
+    def savefig(self, path, *args, **kwargs):
+        with open(log, "a") as notes:
+            notes.write(f"{os.getpid()} {os.path.basename(path)}\\n")
+        return save(self, path, *args, **kwargs)
+    matplotlib.figure.Figure.savefig = savefig
+    return work
+simulator.cli._figure_writer = noted
+simulator.cli.main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
+print(os.getpid(), len(forks), "matplotlib" in sys.modules)
 """
 
 
 @needs_fork
-def test_stockpile_run_draws_its_figures_in_two_processes(tmp_path):
-    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
-    args = [sys.executable, "-c", COUNT_FORKS, str(scenario), str(tmp_path / "out")]
+def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_imports_matplotlib(tmp_path):
+    scenario, log = ROOT / "scenarios" / "embargo_2010.yaml", tmp_path / "drawn.txt"
+    args = [sys.executable, "-c", DRAWN_WHERE, str(scenario), str(tmp_path / "out"), str(log)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "1"
-    assert len(list((tmp_path / "out").glob("*.png"))) == 4  # the replay has a market: four figures
+    parent, forks, imported = done.stdout.split()[-3:]
+    assert (forks, imported) == ("1", "False")  # the child ahead only; Matplotlib is the children's
+    drawn = [line.split() for line in log.read_text().splitlines()]
+    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
+    assert sorted(name for _, name in drawn) == names  # each once
+    pids = {pid for pid, _ in drawn}
+    assert parent not in pids
+    assert sorted(sum(pid == p for p, _ in drawn) for pid in pids) == [2, 2]  # the child ahead and its own child
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == names
+
+
+FAILING_SAVEFIG = """
+import os, sys, warnings
+import matplotlib.figure
+import simulator.forked
+parent, where = os.getpid(), sys.argv.pop(1)
+if where == "nowhere":  # no child: the figures are drawn here, in order
+    simulator.forked.can_fork = lambda: False
+real = matplotlib.figure.Figure.savefig
+def savefig(self, *args, **kwargs):
+    if where == "everywhere" or (where == "children" and os.getpid() != parent):
+        warnings.warn("savefig probe", UserWarning)
+        raise OSError(28, "No space left on device")
+    return real(self, *args, **kwargs)
+matplotlib.figure.Figure.savefig = savefig
+from simulator.cli import main
+main(["run", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+
+def _run_failing(tmp_path: Path, where: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """``stockpile run`` of embargo_2010, ``savefig`` failing in the children, everywhere or ``nowhere`` (no fork)."""
+    out = tmp_path / where
+    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
+    args = [sys.executable, "-c", FAILING_SAVEFIG, where, str(scenario), str(out)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT), out
+
+
+@needs_fork
+def test_stockpile_run_draws_here_the_figures_its_children_failed_to_draw(tmp_path):
+    failed, out = _run_failing(tmp_path, "children")
+    assert failed.returncode == 0, failed.stderr
+    alone, reference = _run_failing(tmp_path, "nowhere")
+    assert alone.returncode == 0, alone.stderr
+    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
+    assert sorted(p.name for p in out.glob("*.png")) == names
+    assert all((out / name).read_bytes() == (reference / name).read_bytes() for name in names)
+
+
+@needs_fork
+def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
+    failed, out = _run_failing(tmp_path, "everywhere")
+    assert failed.returncode == 2
+    assert failed.stderr.strip().splitlines()[-1] == f"error: {out}: cannot write outputs: No space left on device"
+    assert "Traceback" not in failed.stderr
+    assert not out.exists()  # nothing half written
+    # drawn again here, in order, with no child: the first figure warns, then fails (before this
+    # process forked again, the child's child, the child, this process and its child warned: 3 or 4)
+    assert failed.stderr.count("UserWarning: savefig probe") == 1
+
+
+@pytest.mark.parametrize(("flags", "forks"), [([], 1), (["--uncertainty", "4", "--workers", "1"], 0)])
+def test_stockpile_run_forks_its_figures_child_ahead_unless_it_draws_fan_charts(tmp_path, monkeypatch, flags, forks):
+    """With --uncertainty this process imports Matplotlib for the fan charts anyway: a child ahead gains nothing."""
+    asked: list[object] = []
+
+    @contextlib.contextmanager
+    def no_child(prepare):
+        asked.append(prepare)
+        yield None  # the figures are drawn here
+
+    monkeypatch.setattr(forked, "forked_ahead", no_child)
+    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    done = invoke("run", scenario, "-o", tmp_path / "out", *flags)
+    assert done.exit_code == 0, done.output
+    assert len(asked) == forks
+    assert len(list((tmp_path / "out").glob("*.png"))) == (3 if forks else 5)  # and two fan charts
 
 
 def prepared_writer(path: Path):
@@ -232,6 +349,25 @@ def test_an_error_before_the_hand_over_kills_the_child_ahead(tmp_path, forking, 
         raise ValueError("simulation failed")
     gate.open_and_join()
     assert not path.exists()
+
+
+@needs_fork
+@pytest.mark.parametrize("fails", [False, True])
+def test_what_a_child_ahead_says_is_said_here_once_its_work_is_done(forking, capfd, fails):
+    def prepare():
+        os.write(2, b"prepared\n")  # file descriptor 2, as sys.stderr is outside pytest's capture
+
+        def work(data: str) -> None:
+            os.write(2, f"warning: {data}\n".encode())
+            if fails:
+                raise ValueError(data)
+
+        return work
+
+    with forked.forked_ahead(prepare) as ahead:
+        assert ahead.hand("drawn") is not fails
+    # a failed child's words are dropped: the work is done again here, and says what goes wrong itself
+    assert capfd.readouterr().err == ("" if fails else "prepared\nwarning: drawn\n")
 
 
 def test_without_a_child_ahead_there_is_none_to_hand_to(monkeypatch):
