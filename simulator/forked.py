@@ -7,7 +7,8 @@ Matplotlib; a forked child inherits the imported libraries and the finished run,
 can draw half of them at once with no pickling and no start-up (:func:`run_shared`).
 Before that, a child forked before the simulation (:func:`forked_ahead`) imports
 Matplotlib while the run is computed, is handed the result (pickled) and draws with
-:func:`run_shared` itself, so the run's own process never imports Matplotlib. The
+:func:`run_shared` itself, so the run's own process imports Matplotlib only for a report or
+where the child failed. The
 child's tasks must only write files, or arrays made by :func:`shared_array` (the explorer
 packs its page's blocks so). :func:`map_shared` computes a function over a list the same
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
@@ -46,6 +47,8 @@ R = TypeVar("R")
 
 _FORK_WITH_THREADS = r"This process \(pid=\d+\) is multi-threaded, use of fork\(\) may lead to deadlocks in the child"
 """What Python 3.12+ warns (a DeprecationWarning) as a process with more than one OS thread forks."""
+_WARNS_ON_FORK_WITH_THREADS = (3, 12)
+"""The first Python that gives that warning."""
 
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option from Linux's ``sys/prctl.h``: the signal a child gets when its parent dies."""
@@ -101,6 +104,12 @@ def run_shared(tasks: Sequence[Callable[[], object]]) -> None:
         run_theirs()
 
 
+def _flush_stderr() -> None:
+    """Flush standard error, unless it is closed (``sys.stderr`` is None where fd 2 was closed at start)."""
+    if sys.stderr is not None:
+        sys.stderr.flush()
+
+
 class Ahead:
     """A child forked before its work's data exists, to prepare (import, say) while this process computes it.
 
@@ -117,20 +126,20 @@ class Ahead:
     """
 
     def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
-        read_end, write_end = os.pipe()
         self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
         said = self._said.fileno()
+        read_end, write_end = os.pipe()
 
         def wait_then_work() -> None:
             os.close(write_end)
-            sys.stderr.flush()
+            _flush_stderr()
             os.dup2(said, 2)
             work = prepare()
             with os.fdopen(read_end, "rb") as pipe:
                 work(pickle.load(pipe))  # nothing sent (this process gave up): EOFError, exit 1
 
         try:
-            sys.stderr.flush()  # nothing written before the fork is written again by the child
+            _flush_stderr()  # nothing written before the fork is written again by the child
             self._child: int | None = _fork(wait_then_work)
         except BaseException:
             os.close(write_end)
@@ -179,12 +188,12 @@ class Ahead:
 
     def _show_said(self) -> None:
         """Write here what the child (done with its work) wrote to standard error: its warnings."""
-        if self._said is not None:
-            self._said.seek(0)
-            said = self._said.read()
-            if said:
-                sys.stderr.write(said.decode(errors="replace"))
-                sys.stderr.flush()
+        assert self._said is not None  # called before stop() closes it
+        self._said.seek(0)
+        said = self._said.read()
+        if said and sys.stderr is not None:  # None: this process's standard error is closed
+            sys.stderr.write(said.decode(errors="replace"))
+            sys.stderr.flush()
 
     def _send(self, data: bytes) -> bool:
         """Write ``data`` whole into the pipe, then close it; whether the child read it (False: it died)."""
@@ -287,6 +296,13 @@ def _received(pipe: BinaryIO) -> dict[int, Any]:
         return {}
 
 
+def _fork_quietly() -> int:
+    """``os.fork()`` with its warning about other OS threads ignored (see :func:`_fork`)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_FORK_WITH_THREADS, category=DeprecationWarning)
+        return os.fork()
+
+
 def _fork(work: Callable[[], object]) -> int:
     """A forked child that does ``work`` and exits (0 if it returned, 1 if not); its pid.
 
@@ -294,14 +310,13 @@ def _fork(work: Callable[[], object]) -> int:
     this process died before it could ask for that.
     """
     parent = os.getpid()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns as it forks a process with more than one OS thread, in the parent
-        # once the child exists: raised as an error (the test suite's filter), the child would
-        # be left running untracked. numpy's OpenBLAS pool is such a thread; OpenBLAS registers
-        # pthread_atfork handlers, and the child runs only this project's code (no Python thread
-        # but this one, see can_fork), so that warning alone is ignored.
-        warnings.filterwarnings("ignore", message=_FORK_WITH_THREADS, category=DeprecationWarning)
-        child = os.fork()
+    # Python 3.12+ warns as it forks a process with more than one OS thread, in the parent
+    # once the child exists: raised as an error (the test suite's filter), the child would
+    # be left running untracked. numpy's OpenBLAS pool is such a thread; OpenBLAS registers
+    # pthread_atfork handlers, and the child runs only this project's code (no Python thread
+    # but this one, see can_fork), so that warning alone is ignored. Only where it exists:
+    # entering catch_warnings resets which warnings were shown, so one would be shown again.
+    child = _fork_quietly() if sys.version_info >= _WARNS_ON_FORK_WITH_THREADS else os.fork()
     if child == 0:  # the child: never returns into the caller's code
         code = 1
         try:

@@ -16,7 +16,7 @@ import pytest
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ROOT, invoke
+from tests.helpers import ROOT, TINY_SCENARIO_TEXT, invoke
 
 THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
 """Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
@@ -151,6 +151,7 @@ def test_python_s_warning_on_forking_with_os_threads_is_not_an_error(tmp_path, f
         return child
 
     monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(forked, "_WARNS_ON_FORK_WITH_THREADS", sys.version_info[:2])  # as on 3.12+
     paths = [tmp_path / f"{k}.txt" for k in range(2)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # as the suite's filter
@@ -161,6 +162,22 @@ def test_python_s_warning_on_forking_with_os_threads_is_not_an_error(tmp_path, f
             with pytest.raises(DeprecationWarning):
                 run_shared([writer(p) for p in paths])
             os.waitpid(children[0], 0)  # forked before the warning raised: reaped here
+
+
+@needs_fork
+def test_forking_on_a_python_that_does_not_warn_shows_no_warning_again(tmp_path, forking, monkeypatch):
+    """Entering ``warnings.catch_warnings`` forgets which warnings were shown: only done where Python warns."""
+    monkeypatch.setattr(forked, "_WARNS_ON_FORK_WITH_THREADS", (99,))
+
+    def say() -> None:
+        warnings.warn("shown once", UserWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("default")  # each warning once per place
+        say()
+        run_shared([writer(tmp_path / "a.txt"), writer(tmp_path / "b.txt")])
+        say()
+    assert [str(w.message) for w in seen] == ["shown once"]
 
 
 def test_with_another_thread_running_nothing_is_forked(tmp_path):
@@ -475,3 +492,18 @@ def test_map_shared_without_a_child_computes_here_in_order(monkeypatch):
     seen: list[int] = []
     assert map_shared(lambda x: seen.append(x) or x, [3, 1, 2]) == [3, 1, 2]
     assert seen == [3, 1, 2]
+
+
+@needs_fork
+def test_stockpile_run_with_its_standard_error_closed_draws_its_figures(tmp_path):
+    """Python sets ``sys.stderr`` to None where fd 2 is closed at start; the child forked ahead still draws."""
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    command = [sys.executable, "-m", "simulator.cli", "run", str(scenario), "-o", str(tmp_path / "out")]
+    done = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *command], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == [
+        "days_of_cover.png",
+        "shortfall.png",
+        "supply_mix.png",
+    ]
