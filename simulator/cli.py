@@ -365,14 +365,11 @@ def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:
     one retry and not a chain of them (the child's own child, the child, then this process
     and a child of its own).
     """
-    if ahead is None:
-        from simulator.plots import write_figures
+    if ahead is not None and ahead.hand((result, folder)):
+        return
+    from simulator.plots import write_figures
 
-        write_figures(result, folder)
-    elif not ahead.hand((result, folder)):
-        from simulator.plots import write_figures
-
-        write_figures(result, folder, shared=False)
+    write_figures(result, folder, shared=ahead is None)
 
 
 def explorer_option(help_text: str) -> Any:
