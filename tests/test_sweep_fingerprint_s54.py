@@ -27,7 +27,7 @@ def test_a_partial_is_named_with_the_arguments_it_fixes():
     assert callable_name(partial(_scaled, 2.0, member="japan")) == f"{name}(2.0, member='japan')"
     # two partials of one function that fix other values are two transforms: a resume must not mix them
     assert callable_name(partial(_scaled, factor=0.5)) != callable_name(partial(_scaled, factor=0.6))
-    # a partial of a partial names both layers' arguments
+    # Python flattens a partial of a partial: its arguments are all named, in order
     assert callable_name(partial(partial(_scaled, 1.0), member="eu")) == f"{name}(1.0, member='eu')"
 
 

@@ -235,8 +235,8 @@ def evaluate(
     ``True`` for the default set (:data:`simulator.fastpath.CURVE_COLUMNS`), ``False`` for none (then None).
     ``own_demand``: the table ends with each sample's baseline demand
     (:data:`~simulator.sweep.runner.OWN_DEMAND` columns, worked out where the sample's plan is compiled).
-    ``transform``: applied to each sample's validated scenario before it runs (a top-level function:
-    :attr:`simulator.sweep.runner.Sweep.transform`).
+    ``transform``: applied to each sample's validated scenario before it runs (a top-level function or a partial
+    of one: :attr:`simulator.sweep.runner.Sweep.transform`).
     """
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")

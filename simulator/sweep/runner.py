@@ -378,8 +378,9 @@ class Sweep:
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
     transform: Callable[[Scenario], Scenario] | None = None
-    """Applied to each point's validated scenario before it is compiled (a top-level function, so that workers
-    can import it; no patcher then): ``--uncertainty``'s samples of the status quo
+    """Applied to each point's validated scenario before it is compiled (a top-level function, or a
+    :class:`functools.partial` of one, so that workers can import it; no patcher then):
+    ``--uncertainty``'s samples of the status quo
     (:func:`simulator.report.counterfactuals.without_agreement_scenario`)."""
 
     @property
@@ -485,9 +486,9 @@ def callable_name(function: Callable[..., Any]) -> str:
     A :class:`functools.partial` has no ``__qualname__``: its function is named, then the
     arguments it fixes (by ``repr``, so give it arguments whose ``repr`` says what they hold).
     """
-    if isinstance(function, partial):
+    if isinstance(function, partial):  # Python flattens a partial of a partial: its func is a function
         fixed = [repr(a) for a in function.args] + [f"{k}={v!r}" for k, v in sorted(function.keywords.items())]
-        return f"{callable_name(function.func)}({', '.join(fixed)})"
+        return f"{function.func.__module__}.{function.func.__qualname__}({', '.join(fixed)})"
     return f"{function.__module__}.{function.__qualname__}"
 
 
