@@ -33,7 +33,7 @@ def test_the_fan_charts_in_the_folder_name_the_run_as_the_report_does(tmp_path, 
 
     monkeypatch.setattr(intervals, "fan_chart", spy)
     # the run's own figures (days of cover, shortfall, ...) are not read here: only the fan charts are drawn
-    monkeypatch.setattr(plots, "write_figures", lambda result, folder: [])
+    monkeypatch.setattr(plots, "write_figures", lambda result, folder, **_: [])
     out = tmp_path / "out"
     done = CliRunner().invoke(
         main, ["run", str(SCENARIO), "-o", str(out), "--uncertainty", "4", "--workers", "1", *extra]
