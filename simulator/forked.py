@@ -213,15 +213,21 @@ class Ahead:
 
 @contextlib.contextmanager
 def forked_ahead(prepare: Callable[[], Callable[[Any], object]]) -> Iterator[Ahead | None]:
-    """An :class:`Ahead` child (None where :func:`can_fork` says no), killed as the block ends unless its work is done.
+    """An :class:`Ahead` child, killed as the block ends unless its work is done (None: do the work here).
 
-    ``stockpile run`` forks it before the simulation: the child imports Matplotlib (about
-    0.4 s) while this process simulates, then draws the figures of the result it is handed.
+    None where :func:`can_fork` says no, or where the system gives no child now (its
+    temporary file, pipe or process). ``stockpile run`` forks it before the simulation:
+    the child imports Matplotlib (about 0.4 s) while this process simulates, then draws
+    the figures of the result it is handed.
     """
     if not can_fork():
         yield None
         return
-    ahead = Ahead(prepare)
+    try:
+        ahead = Ahead(prepare)
+    except OSError:  # no temporary file, pipe or process to be had now: the work is done here, as without
+        yield None
+        return
     try:
         yield ahead
     finally:  # an error or a signal before the hand-over: the child is not wanted

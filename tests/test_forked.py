@@ -328,6 +328,20 @@ def test_a_child_forked_ahead_prepares_then_works_on_what_it_is_handed(tmp_path,
 
 
 @needs_fork
+def test_no_temporary_file_to_be_had_gives_no_child_ahead_and_no_error(tmp_path, forking, monkeypatch):
+    """The child's standard error goes to a temporary file: where none can be made, the work is done here."""
+
+    def no_file():
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(forked.tempfile, "TemporaryFile", no_file)
+    opened = len(os.listdir("/proc/self/fd"))
+    with forked.forked_ahead(prepared_writer(tmp_path / "work.txt")) as ahead:
+        assert ahead is None
+    assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
+
+
+@needs_fork
 @pytest.mark.parametrize("fails", ["prepare", "work"])
 def test_a_child_ahead_that_fails_says_so_and_is_gone(tmp_path, forking, fails):
     def prepare():
