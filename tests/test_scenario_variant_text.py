@@ -11,12 +11,9 @@ import re
 from pathlib import Path
 
 import yaml
-
-import simulator
-from simulator.report.counterfactuals import without_agreement
+from helpers import HARSHER, harsh, harsh_alone, shipped_group
 
 ROOT = Path(__file__).resolve().parents[1]
-LONGER = {"shocks.china_japan_halt.end": "2011-12-31", "shocks.china_japan_halt.on_halt": "lost"}
 SAID = re.compile(
     r"EU is then short without the pool by ([\d,.]+) t of light rare earths \(from (\d+ \w+ \d{4}), "
     r"on (\d+) days\) and ([\d,.]+) t of heavy rare earths \(from (\d+ \w+ \d{4}), on (\d+) days; Japan 0 t\), "
@@ -30,12 +27,14 @@ def _statement() -> str:
     return " ".join(text.split())
 
 
+@shipped_group("embargo_2010")  # the process that already holds the harsher world and its run alone
 def test_the_harsher_variant_quoted_in_the_assumptions_is_what_a_run_of_it_gives():
     said = SAID.search(_statement())
     assert said, _statement()
     light, light_from, light_days, heavy, heavy_from, heavy_days = said.groups()
-    with_pool = simulator.run("embargo_2010", set=LONGER)
-    alone = without_agreement(with_pool)
+    # the variant the statement describes: the halt to Japan through 2011, its cargo lost
+    assert dict(HARSHER) == {"shocks.china_japan_halt.end": "2011-12-31", "shocks.china_japan_halt.on_halt": "lost"}
+    with_pool, alone = harsh("embargo_2010"), harsh_alone("embargo_2010")  # shared: only read
     rows = alone.summary.query("region != 'all'").set_index(["region", "material"])
     for material, tonnes, first, days in (
         ("light_ree", light, light_from, light_days),
