@@ -7,6 +7,7 @@ invariants of the run's own tables (what was won at auction is drawn or still he
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from pathlib import Path
@@ -52,6 +53,25 @@ AMPLE = build(
 )
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
 MARKET = {"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}}
+HALTED_MARKET = build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET)
+"""Japan alone, halted from before the start with no agreement, and a market: the price climbs to its cap on day 9."""
+
+AMPLE_GROUP = pytest.mark.xdist_group("report-answers-ample")
+"""The tests that read :func:`ample_report`, in the process that renders it once."""
+MARKET_GROUP = pytest.mark.xdist_group("report-answers-halted-market")
+"""The tests that read :func:`halted_market_report`, in the process that renders it once."""
+
+
+@functools.cache
+def ample_report() -> str:
+    """The report of :data:`AMPLE` (render_report(run(AMPLE))), rendered once per test process."""
+    return render_report(run(AMPLE))
+
+
+@functools.cache
+def halted_market_report() -> str:
+    """The report of :data:`HALTED_MARKET`, rendered once per test process."""
+    return render_report(run(HALTED_MARKET))
 
 
 def plain(text: str) -> str:
@@ -77,8 +97,9 @@ def write_yaml(folder: Path, data: dict[str, Any], name: str) -> Path:
 # --- the verdict -------------------------------------------------------------------------------
 
 
+@AMPLE_GROUP
 def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
-    text = render_report(run(AMPLE))
+    text = ample_report()
     order = [text.index(f'<section id="{name}"') for name in ("verdict", "question", "findings", "curves")]
     assert order == sorted(order)
     verdict = plain(section(text, "verdict"))
@@ -426,6 +447,7 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
     assert "by material" not in two_members_report().split("Pooling")[0]
 
 
+@AMPLE_GROUP
 def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     # the ample pool (rare earths, 50 USD/kg) closes the 200 + 800 t gaps; Japan also uses 1 t/day of
     # dy at 500 USD/kg, with no stock of it: short of 10 t over the 10 days, with the pool or without
@@ -456,7 +478,7 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
         "another" in plain(section(text, "regions"))
     )
     # one material, or prices within a factor 2: nothing is said
-    assert "priced far apart" not in render_report(run(AMPLE))
+    assert "priced far apart" not in ample_report()
     near = build(dy, materials__dy__price_usd_per_kg=100)
     assert "priced far apart" not in render_report(run(near))
 
@@ -730,11 +752,11 @@ def test_a_long_title_is_wrapped_inside_the_figure_and_above_the_panel_titles():
 
 
 def test_nobody_short_gives_sentences_not_empty_panels():
-    result = run(AMPLE)
-    text = render_report(result, run(build(AMPLE, agreement=None, shocks=[])))
+    result, calm = run(AMPLE), run(build(AMPLE, agreement=None, shocks=[]))
+    text = render_report(result, calm)
     assert 'data-figure="shortfall"' in text and "No region runs short of any material in this run." in text
     assert '<figure data-figure="shortfall"' not in text
-    compared = comparison_figure(result, run(build(AMPLE, agreement=None, shocks=[])), ("a", "b"))
+    compared = comparison_figure(result, calm, ("a", "b"))
     assert len([ax for ax in compared.axes if ax.get_visible()]) == 1  # days of cover only, no shortfall row
     assert "Neither run is short of any material." in text
 
@@ -752,11 +774,11 @@ def test_release_days_are_drawn_as_one_band_per_run_of_days():
 # --- prices ------------------------------------------------------------------------------------
 
 
+@MARKET_GROUP
 def test_price_section_states_the_peak_worked_out_by_hand():
     # nothing arrives: the position at the end of day t is 100 - 10 (t + 1) t against a target of
     # 150 t; the price of day 9 answers X_8 = 10/150, 50 x 15^2 = 11,250 USD/kg: capped at 100 x 50
-    result = run(build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET))
-    text = render_report(result)
+    text = halted_market_report()
     prices = plain(section(text, "prices"))
     assert (
         "Rare earths: the world price rose 100x, from 50 USD/kg (its reference) to a daily peak of 5,000 USD/kg on "
@@ -821,6 +843,7 @@ def test_the_extra_at_spot_prices_is_named_an_opportunity_cost_against_the_refer
     assert plain(text).count(same) == 4
 
 
+@MARKET_GROUP
 def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     # the same world stopped after 9 days (days 0..8): the price climbs every day until the cap
     # of day 9, so the highest is that of the last day, 9 Jul 2010
@@ -828,11 +851,10 @@ def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     text = render_report(result)
     last = "on 9 Jul 2010, the last day: still rising when the run ends"
     assert last in plain(section(text, "prices")) and last in plain(section(text, "verdict"))
-    assert "still rising" not in render_report(
-        run(build(ONE_REGION, start_date="2010-07-01", shocks=HALT, market=MARKET))
-    )
+    assert "still rising" not in halted_market_report()  # the full run: the peak of day 9 is not its last day
 
 
+@MARKET_GROUP
 def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_says_so():
     # both members halted from the start with no commercial stock: the pool of 60 t is released on
     # day 0 (100 t of gaps), yet the price path is the one of the same world without the pool
@@ -848,7 +870,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
     )
     assert said in plain(section(render_report(with_pool), "verdict"))
     # no agreement, no such sentence (the regions' own stocks are not a joint stock)
-    assert said not in render_report(run(build(ONE_REGION, shocks=HALT, market=MARKET)))
+    assert said not in halted_market_report()
 
 
 def test_no_market_no_price_section():
