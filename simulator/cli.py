@@ -1387,6 +1387,8 @@ class _progress:
         self.bar: Any = None
 
     def __enter__(self) -> Any:
+        if not sys.stderr.isatty():  # no bar to draw: tqdm (20-30 ms to import) not loaded ahead of the work
+            return _no_progress
         from tqdm import tqdm
 
         class Bar(tqdm):  # type: ignore[misc]
@@ -1395,14 +1397,16 @@ class _progress:
             redraws on every update (``miniters=1``; updates come a chunk at a time), and a
             lone main thread lets figures be drawn in a forked child (:mod:`simulator.forked`)."""
 
-        disable = not sys.stderr.isatty()
-        self.bar = Bar(
-            total=self.total, unit=self.unit, desc=self.desc, disable=disable, dynamic_ncols=True, miniters=1
-        )
+        self.bar = Bar(total=self.total, unit=self.unit, desc=self.desc, dynamic_ncols=True, miniters=1)
         return self.bar.update
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _no_progress(n: float = 1) -> None:
+    """The ``advance(n)`` of :class:`_progress` where there is no terminal to draw a bar on."""
 
 
 @main.command()

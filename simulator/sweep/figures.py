@@ -851,12 +851,17 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     metrics = [c for c in table.columns if c not in keys and pd.api.types.is_numeric_dtype(table[c])]
     if len(paths) == 0 or table["point"].nunique() < 2:
         return []
-    rounded = table[metrics].apply(_rounded).fillna(np.inf)
+    rounded = np.empty((len(table), len(metrics)))
+    for j, column in enumerate(metrics):
+        rounded[:, j] = np.asarray(table[column], float)
+    rounded = _rounded(rounded)  # every column at once: the same rounding as column by column
+    rounded[np.isnan(rounded)] = np.inf  # NaN equal to NaN
     out = []
     for path in paths:
         others = [p for p in paths if p != path] + ["run"]
-        groups = pd.concat([table[others].astype(str), rounded], axis=1).groupby(others, sort=False)
-        if (groups.nunique() <= 1).all().all():
+        group = table[others].astype(str).groupby(others, sort=False).ngroup().to_numpy()
+        first = np.unique(group, return_index=True)[1]  # each group's first row, by group number
+        if (rounded == rounded[first[group]]).all():  # one value per group and column (0.0 == -0.0)
             out.append(path)
     return out
 
