@@ -1387,7 +1387,7 @@ class _progress:
         self.bar: Any = None
 
     def __enter__(self) -> Any:
-        if not sys.stderr.isatty():  # no bar to draw: tqdm (20-30 ms to import) not loaded ahead of the work
+        if sys.stderr is None or not sys.stderr.isatty():  # no bar to draw: tqdm (20-30 ms to import) not loaded
             return _no_progress
         from tqdm import tqdm
 

@@ -18,3 +18,11 @@ def test_no_terminal_no_bar_and_no_tqdm_import():
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert done.stderr == ""
+
+
+def test_standard_error_closed_no_bar_and_no_error():
+    # fd 2 closed at start: Python sets sys.stderr to None, which has no isatty
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" 2>&-', "sh", sys.executable, "-c", PROBE], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "False")
