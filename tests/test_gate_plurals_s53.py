@@ -45,21 +45,25 @@ def test_the_summary_and_update_lines_count_one_and_two_baselines_without_scenar
     (twins_repo / "third.yaml").write_text(pair_yaml(name="third"))
     assert check("--update", twins_repo).exit_code == 0
     (twins_repo / "twin_pair.yaml").unlink()
-    line = _last(check(twins_repo))
-    assert line.startswith(f"2 scenarios of {twins_repo}/ checked in ") and line.endswith(
-        ": 2 ok; 1 baseline without scenario: 1 no scenario"
-    )
-    assert _last(check("--update", twins_repo)) == (
-        "2 baselines: 0 created, 0 updated, 2 unchanged; 1 baseline without scenario (orphan above)"
+    _assert_lines(
+        twins_repo,
+        ("2 scenarios", ": 2 ok; 1 baseline without scenario: 1 no scenario"),
+        "2 baselines: 0 created, 0 updated, 2 unchanged; 1 baseline without scenario (orphan above)",
     )
     (twins_repo / "third.yaml").unlink()
-    line = _last(check(twins_repo))
-    assert line.startswith(f"1 scenario of {twins_repo}/ checked in ") and line.endswith(
-        ": 1 ok; 2 baselines without scenario: 2 no scenario"
+    _assert_lines(
+        twins_repo,
+        ("1 scenario", ": 1 ok; 2 baselines without scenario: 2 no scenario"),
+        "1 baseline: 0 created, 0 updated, 1 unchanged; 2 baselines without scenario (orphan above)",
     )
-    assert _last(check("--update", twins_repo)) == (
-        "1 baseline: 0 created, 0 updated, 1 unchanged; 2 baselines without scenario (orphan above)"
-    )
+
+
+def _assert_lines(repo, summary: tuple[str, str], update: str) -> None:
+    """``check``'s last line opens with ``summary[0] of REPO/ checked in`` and ends with ``summary[1]``;
+    ``check --update``'s last line is ``update``."""
+    line = _last(check(repo))
+    assert line.startswith(f"{summary[0]} of {repo}/ checked in ") and line.endswith(summary[1])
+    assert _last(check("--update", repo)) == update
 
 
 def test_the_summary_line_counts_one_and_two_files_that_are_not_baselines(pair_repo):
