@@ -1367,9 +1367,19 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
             fontsize=NOTE_PT,
             color=NOTE_INK,
             linespacing=LINE_LABEL_LEADING,
+            label=SPAN_NOTE_LABEL,
         )
         return text
     return None
+
+
+SPAN_NOTE_LABEL = "_span_note"
+"""The label of a note :func:`_note_span` drew (an underscore: no legend shows it; SVG output leaves it out)."""
+
+
+def span_notes_drawn(fig: Figure) -> bool:
+    """Whether some panel of ``fig`` got a note over a span of days (:func:`_note_span` draws none where none fits)."""
+    return any(text.get_label() == SPAN_NOTE_LABEL for ax in fig.axes for text in ax.texts)
 
 
 def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:

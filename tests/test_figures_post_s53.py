@@ -23,6 +23,7 @@ from simulator.plots import (
     no_restocking_span,
     prices_figure,
     same_as_drawn,
+    span_notes_drawn,
 )
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from tests.helpers import (
@@ -184,6 +185,21 @@ def test_the_days_after_the_shock_with_empty_cover_and_no_one_short_get_a_note_o
     (band,) = ax.patches
     note = next(t for t in ax.texts if t.get_text().replace("\n", " ") == text)
     assert band.get_window_extent(renderer).x1 < note.get_window_extent(renderer).x0
+
+
+def test_the_report_caption_names_the_bracket_only_where_the_figure_drew_it(monkeypatch):
+    # the span of the test above (days 45-119), with a note drawn, then with notes no panel can hold
+    # (one word wider than the figure): no bracket, and no caption sentence about one
+    from simulator import plots
+    from simulator.report import _no_restocking_note
+
+    result = run(embargo_then_flow())
+    drawn_fig = days_of_cover_figure(result)
+    assert span_notes_drawn(drawn_fig) and _no_restocking_note(drawn_fig).startswith(" A bracket marks days")
+    monkeypatch.setattr(plots, "NO_RESTOCKING_NOTES", ("x" * 400,))
+    bare = days_of_cover_figure(result)
+    assert no_restocking_span(result, "ree") == (45, 120)  # the span is there
+    assert notes(bare) == [] and not span_notes_drawn(bare) and _no_restocking_note(bare) == ""
 
 
 def test_no_note_where_buyers_restock_after_the_shock():

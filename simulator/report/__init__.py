@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from matplotlib.figure import Figure
+
 from simulator.errors import InputError, first_and_more
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
@@ -32,7 +34,6 @@ from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
     market_materials,
-    no_restocking_span,
     pool_share_days,
     prices_figure,
     released_rules,
@@ -40,6 +41,7 @@ from simulator.plots import (
     shocks_overlap,
     short_materials,
     shortfall_figure,
+    span_notes_drawn,
     supply_mix_figure,
     trigger_lines,
 )
@@ -263,13 +265,13 @@ def _pool_words(run: Run) -> str:
     return f"{size} of {join_words(held)}" if held else size
 
 
-def _no_restocking_note(run: Run) -> str:
-    """The caption's word on the days-of-cover figure's bracket, where a panel has one; '' otherwise.
+def _no_restocking_note(cover: Figure) -> str:
+    """The caption's word on the days-of-cover figure's bracket, where a panel of ``cover`` drew one; '' otherwise.
 
     The bracket marks days after the shocks with every curve empty and no one short
-    (:func:`simulator.plots.no_restocking_span`).
+    (:func:`simulator.plots.no_restocking_span`); none is drawn where its note fits nowhere.
     """
-    if not any(no_restocking_span(run.result, m) is not None for m in run.materials()):
+    if not span_notes_drawn(cover):
         return ""
     return (
         " A bracket marks days after the shocks when every curve reads empty yet no one is short: buyers order only "
@@ -285,10 +287,11 @@ def _curves(run: Run) -> list[str]:
         if shocks_overlap(result)
         else " Shaded: shock periods."
     )
+    cover = days_of_cover_figure(result, **SIZE)
     out = [
         '<section id="curves"><h2>Days of cover and shortfall</h2>',
         _figure(
-            svg_markup(days_of_cover_figure(result, **SIZE), "cover", "Days of cover per region and material"),
+            svg_markup(cover, "cover", "Days of cover per region and material"),
             "days_of_cover",
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
@@ -298,7 +301,7 @@ def _curves(run: Run) -> list[str]:
             + _trigger_note(run)
             + _pool_share_note(run)
             + _stocking_note(run)
-            + _no_restocking_note(run)
+            + _no_restocking_note(cover)
             + shocks
             + (rules if released_rules(result) else ""),
         ),
