@@ -7,8 +7,9 @@ Matplotlib; a forked child inherits the imported libraries and the finished run,
 can draw half of them at once with no pickling and no start-up (:func:`run_shared`).
 Before that, a child forked before the simulation (:func:`forked_ahead`) imports
 Matplotlib while the run is computed, is handed the result (pickled) and draws with
-:func:`run_shared` itself, so the run's own process imports Matplotlib only for a report or
-where the child failed. The
+:func:`run_shared` itself, so the run's own process imports Matplotlib only for a report,
+where the child failed, or where no child is forked (:func:`can_fork` says no, and
+``stockpile run --uncertainty``, whose fan charts need Matplotlib here anyway). The
 child's tasks must only write files, or arrays made by :func:`shared_array` (the explorer
 packs its page's blocks so). :func:`map_shared` computes a function over a list the same
 way, the child pickling its (small) results back through a pipe (a sweep checks its axis
