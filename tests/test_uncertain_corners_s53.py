@@ -31,7 +31,7 @@ def test_a_shipped_scenario_is_valid_at_either_end_of_its_uncertain_ranges(path,
 
 
 def test_an_entry_whose_end_breaks_a_rule_is_caught():
-    """The s53 case in small: a supplier's capacity sampled below the quota minimum that needs it."""
+    """An entry whose low end breaks a field's own bound (a negative demand) is refused at that end only."""
     data = build(TWO_MEMBERS)
     data["uncertain"] = [
         {"path": "regions.eu.demand.ree.tonnes_per_day", "low": -10, "high": 90, "source": "assumption"},
