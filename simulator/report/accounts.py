@@ -42,7 +42,7 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
-from simulator.report.stocks import starting_stocks
+from simulator.report.stocks import held_today_members, starting_stocks
 from simulator.scenario.checks import reference_price
 
 
@@ -207,7 +207,7 @@ def accounts(run: Run) -> dict[str, Account]:
     members = run.result.structure.member_names
     contributed_t = starting_stocks(scenario).contributed_t
     valued = end_prices(run)
-    held = set(scenario.agreement.pool.already_held)
+    held = set(held_today_members(scenario))
     for member in members:
         stakes = {}
         for material in materials:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from simulator.engine import simulate
-from simulator.report.stocks import starting_stocks
+from simulator.report.stocks import held_today_members, starting_stocks
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.changes import differences
@@ -71,10 +71,8 @@ def status_quo_scenario(scenario: Scenario) -> Scenario | None:
     members hold them alone (as :func:`own_share_scenario` holds every share), the others
     put nothing aside. None when no member is listed (the joint stock is new).
     """
-    agreement = scenario.agreement
-    if agreement is None or not agreement.pool.already_held:
-        return None
-    return own_share_scenario(scenario, members=agreement.pool.already_held)
+    held = held_today_members(scenario)
+    return own_share_scenario(scenario, members=held) if held else None
 
 
 def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None) -> Scenario | None:

@@ -6,6 +6,11 @@ A strategic stock is given in tonnes, in days of its holder's demand or in days 
 net imports (CRMA Art. 23's benchmark, optionally crediting private stocks). The
 compiled plan resolves all three, so the report reads the tonnes there instead of
 converting a second time.
+
+A member listed in ``agreement.pool.already_held`` puts into the joint pool a stock it
+holds today (:func:`shares_held_today`): the report then measures the joint stock against
+the status quo, those stocks held alone
+(:func:`simulator.report.counterfactuals.status_quo_scenario`).
 """
 
 from __future__ import annotations
@@ -45,3 +50,21 @@ def starting_stocks(scenario: Scenario) -> StartingStocks:
             for j, material in enumerate(materials)
         }
     return StartingStocks(contributed_t, reserve_t)
+
+
+def held_today_members(scenario: Scenario | None) -> list[str]:
+    """The members whose pool shares are stocks they hold today (``agreement.pool.already_held``), as listed.
+
+    Empty where the joint stock is new (none listed), or ``scenario`` has no agreement (or is None).
+    The scenario's checks make each one listed a member that puts something into the pool, in joint mode.
+    """
+    agreement = scenario.agreement if scenario is not None else None
+    return list(agreement.pool.already_held) if agreement is not None else []
+
+
+def shares_held_today(scenario: Scenario | None) -> bool:
+    """Whether some pool shares are stocks members hold today (:func:`held_today_members`).
+
+    Where they are, the joint stock is measured against the status quo, not against no stock at all.
+    """
+    return bool(held_today_members(scenario))

@@ -30,6 +30,7 @@ from simulator.names import AS_WRITTEN, HELD_AS, Names
 from simulator.plots import trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
+from simulator.report.stocks import shares_held_today
 from simulator.report.words import (
     NBSP,
     NOT_NEEDED,
@@ -1054,8 +1055,7 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     )
     without = found.without
     flags = _headline_flags(result) if without is not None else (False, False)
-    agreement = result.scenario.agreement
-    if without is not None and agreement is not None and agreement.pool.already_held:
+    if without is not None and shares_held_today(result.scenario):
         # paired with the status quo, sample by sample (intervals.paired_without_agreement): the columns and
         # sentences "without it" are that world, as the answer's
         today = without_it(result.scenario)

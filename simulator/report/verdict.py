@@ -47,6 +47,7 @@ from simulator.report.sharing import (
     ratio_line,
     short_by_material,
 )
+from simulator.report.stocks import held_today_members, shares_held_today
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
@@ -371,7 +372,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
         dates = f"on {on}" if with_on == on else f"(on {on} {without_it(scenario, whose=False)}, on {with_on} with it)"
         either = (  # "With or without the joint stock", or: with it or with the stocks held today
             f"With the joint stock or {without_it(scenario, whose=False)}"
-            if scenario.agreement is not None and scenario.agreement.pool.already_held
+            if shares_held_today(scenario)
             else "With or without the joint stock"
         )
         return f" It was a close call. {either}, {whose} fell to {days(cover)} days {dates}{rests}.{unused}"
@@ -1314,7 +1315,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     )
     if apart is not None:
         note += alone_note.format("with its share alone", escape("the member's"), "")
-    held = scenario.agreement.pool.already_held
+    held = held_today_members(scenario)
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
         whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
         bought = any(s.contributed_t > 0 and not s.held_today for a in accounts.values() for s in a.stakes.values())
@@ -1408,8 +1409,7 @@ def verdict_section(
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     # where the stocks held today are every share held alone (already_held), the two runs are one world: one column
     column = None if apart is None or alone is None or apart.result.scenario == alone.result.scenario else apart
-    agreement = run.result.scenario.agreement
-    scenario_held = agreement is not None and bool(agreement.pool.already_held)  # the heading's parenthesis: whose
+    scenario_held = shares_held_today(run.result.scenario)  # the heading's parenthesis: whose
     same = " (with the same changes)" if changed else ""  # both runs have them: said once, after "scenario" if need be
     against = (
         f" against the same scenario{same if scenario_held else ''} {without_it(run.result.scenario, 'its agreement')}"

@@ -22,6 +22,7 @@ from simulator.names import Names
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
+from simulator.report.stocks import held_today_members
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
 
@@ -431,8 +432,7 @@ def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
     >>> without_it(None), without_it(None, "the joint stock"), without_it(None, "")
     ('without it', 'without the joint stock', 'without')
     """
-    agreement = getattr(scenario, "agreement", None)
-    held = agreement.pool.already_held if agreement is not None else []
+    held = held_today_members(scenario)
     if not held:
         return f"without {it}".strip()
     names = Names.of(scenario)
