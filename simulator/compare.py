@@ -328,7 +328,7 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     skipped: dict[str, str] = {}
     baselines: dict[str, Result] = {}
     if baseline:
-        from simulator.report.counterfactuals import own_share_scenario, status_quo_scenario
+        from simulator.report.counterfactuals import own_share_scenario, status_quo_is_own_shares, status_quo_scenario
 
         # validated as written without the agreement, not report.counterfactuals.without_agreement (a copy of a
         # rule's validated run with agreement=None, never validated): a scenario invalid without its agreement
@@ -337,10 +337,10 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
-        own_shares = own_share_scenario(written)
-        for name, world in ((STATUS_QUO, status_quo_scenario(written)), (OWN_SHARES, own_shares)):
+        one_world = status_quo_is_own_shares(written)
+        for name, world in ((STATUS_QUO, status_quo_scenario(written)), (OWN_SHARES, own_share_scenario(written))):
             try:
-                if world is None or (name == STATUS_QUO and world == own_shares):
+                if world is None or (name == STATUS_QUO and one_world):
                     continue  # no such world, or every share is held today: the own-share row is the status quo
                 baselines[name] = simulate(world, seed=written.seed)  # the rules' runs take the scenario's seed
             except ScenarioError as exc:

@@ -75,6 +75,22 @@ def status_quo_scenario(scenario: Scenario) -> Scenario | None:
     return own_share_scenario(scenario, members=held) if held else None
 
 
+def status_quo_is_own_shares(scenario: Scenario) -> bool:
+    """Whether the status quo and each member's share held alone are one world (one run, not two).
+
+    So they are where every member that puts something into the joint pool (tonnes above 0 on
+    day 0, :func:`~simulator.report.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
+    :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does.
+    False where no share is held today or nothing is put into a joint pool (national mode).
+    """
+    held = set(held_today_members(scenario))
+    if not held:
+        return False
+    contributed_t = starting_stocks(scenario).contributed_t  # 0 t throughout in national mode
+    contributing = {member for (member, _), tonnes in contributed_t.items() if tonnes > 0}
+    return bool(contributing) and contributing <= held
+
+
 def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None) -> Scenario | None:
     """``scenario`` with each member (of ``members``, default all) holding its pool contribution as national reserve.
 
@@ -111,12 +127,12 @@ def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None)
 def own_share_alone(result: Result, known: Result | None = None) -> Result | None:
     """The run of :func:`own_share_scenario` with the same seed (None without a joint pool).
 
-    ``known``: a run already made (the status quo, :func:`without_agreement`) that is taken where it is that
-    very world (every contributing member listed in ``already_held``) instead of running it again.
+    ``known``: the status quo already run (:func:`without_agreement`, the same seed), taken where it is that
+    very world (:func:`status_quo_is_own_shares`) instead of running it again.
     """
     scenario = own_share_scenario(result.scenario)
     if scenario is None:
         return None
-    if known is not None and known.seed == result.seed and known.scenario == scenario:
+    if known is not None and known.seed == result.seed and status_quo_is_own_shares(result.scenario):
         return known
     return simulate(scenario, seed=result.seed)

@@ -32,7 +32,7 @@ from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices
-from simulator.report.counterfactuals import own_share_scenario
+from simulator.report.counterfactuals import own_share_scenario, status_quo_is_own_shares
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
@@ -1109,8 +1109,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     shown_buying, shown_holding, shown_refill, shown_moved, shown_value, shown_held = usd_all(
         [buying, holding, refill, moved, value, held_holding]
     )
-    bought = any(s.contributed_t > 0 and not s.held_today for a in accounts.values() for s in a.stakes.values())
-    parts = [f"buying the pool {shown_buying} at reference prices"] if joint and (bought or not kept) else []
+    bought = not status_quo_is_own_shares(run.result.scenario)  # some share bought for the pool, or none held today
+    parts = [f"buying the pool {shown_buying} at reference prices"] if joint and bought else []
     parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}")
     if refill:
         parts.append(f"refills {shown_refill}")
@@ -1318,13 +1318,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     held = held_today_members(scenario)
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
         whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
-        bought = any(s.contributed_t > 0 and not s.held_today for a in accounts.values() for s in a.stakes.values())
-        others = "; the other members' contributions are held by no one" if bought else ""
+        others = "" if status_quo_is_own_shares(scenario) else "; the other members' contributions are held by no one"
         note += alone_note.format(without_it(scenario, whose=False), whose, escape(others))
     if (
         apart is None
         and alone is not None
-        and own_share_scenario(scenario) not in (None, alone.result.scenario)  # the status quo itself: no such run
+        and own_share_scenario(scenario) is not None
+        and not status_quo_is_own_shares(scenario)  # the status quo itself: no such run
         and not anyone_short(alone.result.metrics, run.result.structure.member_names)  # run only for a gap
     ):
         note += f" No member is short {without_it(scenario, 'the agreement')}" + escape(
@@ -1408,7 +1408,7 @@ def verdict_section(
     horizon = run.result.scenario.horizon_days
     span = over_days(horizon) + (f" from {when(run.result.start_date, 0)}" if run.result.start_date else "")
     # where the stocks held today are every share held alone (already_held), the two runs are one world: one column
-    column = None if apart is None or alone is None or apart.result.scenario == alone.result.scenario else apart
+    column = None if apart is None or alone is None or status_quo_is_own_shares(run.result.scenario) else apart
     scenario_held = shares_held_today(run.result.scenario)  # the heading's parenthesis: whose
     same = " (with the same changes)" if changed else ""  # both runs have them: said once, after "scenario" if need be
     against = (
