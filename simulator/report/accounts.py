@@ -43,6 +43,7 @@ import numpy as np
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
 from simulator.report.stocks import held_today_members, starting_stocks
+from simulator.report.words import drop_residue_usd
 from simulator.scenario.checks import reference_price
 
 
@@ -131,9 +132,12 @@ class Account:
 
     @property
     def added_holding_usd(self) -> float:
-        """The run's holding (:attr:`holding_usd`) less that of a share held already: what the agreement adds."""
-        added = self.holding_usd - self.held_holding_usd  # the two sums differ by float residues where equal
-        return added if added >= 0.005 else 0.0
+        """The run's holding (:attr:`holding_usd`) less that of a share held already: what the agreement adds (USD).
+
+        The share's holding is part of the run's, so where the member holds nothing else the two sums are equal
+        but for a float residue, which is dropped (:func:`~simulator.report.words.drop_residue_usd`).
+        """
+        return drop_residue_usd(self.holding_usd - self.held_holding_usd)
 
     @property
     def unpriced(self) -> list[str]:

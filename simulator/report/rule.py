@@ -14,6 +14,7 @@ from simulator.report.html_names import HtmlNames
 from simulator.report.stocks import starting_stocks
 from simulator.report.words import (
     DASH,
+    VISIBLE_T,
     bid_segment,
     cap,
     in_millions,
@@ -345,7 +346,7 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
                     f"{cap(names.subject(member))} won {tonnes(stake.won_t)} of {names.material_text(material)} "
                     f"and drew {tonnes(stake.drawn_auction_t)} of it"
                 )
-                if stake.unused_auction_t >= 0.005:
+                if stake.unused_auction_t >= VISIBLE_T:  # tonnes, not money: what reads 0 t is not mentioned
                     sentence += (
                         f"; the other {tonnes(stake.unused_auction_t)} it had bought was still unused on the last "
                         "day, held in the pool for it"

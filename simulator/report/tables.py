@@ -20,6 +20,7 @@ from simulator.report.words import (
     DASH,
     days,
     draws_own,
+    drop_residue_usd,
     finite,
     lent_word,
     percent,
@@ -260,8 +261,8 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
                 "",
             )
         )
-    net[np.abs(net) < 0.01] = 0.0  # a share's holding taken off its own figure leaves float residues, not cents
-    rows.append(("Net cost of strategic stock (USD m)", [signed_m(v) for v in net], "key"))
+    # a share's holding taken off its own figure leaves a float residue: shown 0, not -0.00
+    rows.append(("Net cost of strategic stock (USD m)", [signed_m(drop_residue_usd(v)) for v in net], "key"))
     for key in OTHER_COSTS:
         if any(values(key)):
             rows.append((f"{_label(key)} (USD m)", money(key), ""))

@@ -59,6 +59,7 @@ from simulator.report.words import (
     days,
     detail,
     draws_own,
+    drop_residue_usd,
     in_millions,
     join_words,
     lent_word,
@@ -949,7 +950,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         if (
             any(s.held_today for s in stakes)
             and not any(s.contributed_t > 0 and not s.held_today for s in stakes)
-            and counted < 0.005
+            and not drop_residue_usd(counted)  # nothing counted but float residue (a share's holding less itself)
             and not spent
         ):
             free.append((material, avoided))
@@ -1115,7 +1116,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     if refill:
         parts.append(f"refills {shown_refill}")
     over = f" over {HELD_TODAY}" if kept else ""
-    if kept and len(parts) == 1 and holding < 0.005:  # nothing bought, held or refilled for the pool
+    if kept and len(parts) == 1 and not holding:  # nothing bought, held or refilled (residues dropped: accounts)
         parts = [f"nothing counted {over_days(horizon)}"]
     text = f"Cost to the members{over}: {join_words(parts)}."
     if kept:

@@ -128,6 +128,8 @@ def days(value: float) -> str:
 
 VISIBLE_T = 0.005
 """Tonnes below this round to 0 t and are not mentioned."""
+HALF_CENT_USD = 0.005
+"""Money below this (USD) rounds to 0 cents: see :func:`drop_residue_usd`."""
 MILLIONS_FROM_USD = 100_000.0
 """Amounts from this one on are written in millions (``USD 0.32 m``), as the tables' USD m columns."""
 
@@ -159,6 +161,20 @@ def usd(value: float, *, in_millions: bool = False) -> str:
         decimals = min(3, max(2, -math.floor(math.log10(abs(millions)))))  # USD 2,373: 0.002 m; USD 400: 0.000 m
         return f"USD{NBSP}{millions:.{decimals}f}{NBSP}m"
     return f"USD{NBSP}{value:,.0f}"
+
+
+def drop_residue_usd(value_usd: float) -> float:
+    """``value_usd`` (USD), or 0 where it rounds to 0 cents (below :data:`HALF_CENT_USD` either way).
+
+    Where the report takes one sum of money from another equal to it (a run's holding less that of a
+    share held already, both in USD), floats leave a residue of about 1e-8 USD, either sign: it is no
+    amount, and shown in millions it would read ``USD 0.000 m`` or ``-0.00``, not ``USD 0``. No amount
+    the report shows is finer than a cent.
+
+    >>> [drop_residue_usd(v) for v in (-1.0244548320770264e-08, 0.0049, -0.0049, 0.005, -2.0)]
+    [0.0, 0.0, 0.0, 0.005, -2.0]
+    """
+    return 0.0 if abs(value_usd) < HALF_CENT_USD else value_usd
 
 
 def usd_all(values: Iterable[float]) -> list[str]:
