@@ -44,6 +44,7 @@ from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
 from simulator.report.stocks import held_today_members, starting_stocks
 from simulator.report.words import drop_residue_usd
+from simulator.scenario import Scenario
 from simulator.scenario.checks import reference_price
 
 
@@ -165,6 +166,15 @@ class Account:
         return float(sum(getattr(s, field) for s in self.stakes.values()))
 
 
+def holding_usd_per_t_day(scenario: Scenario, material: str) -> float:
+    """What holding a tonne of ``material`` for a day costs (USD/(t*day)).
+
+    Its yearly holding cost over :data:`~simulator.numeric.DAYS_PER_YEAR`, as the engine charges
+    strategic stock (``holding_cost_usd``, :func:`simulator.plan.compile_plan`).
+    """
+    return scenario.materials[material].holding_cost_usd_per_t_year / DAYS_PER_YEAR
+
+
 def _held_t_days(run: Run, region: str, material: str, contributed_t: float) -> float:
     """Tonne-days of a member's contribution still in its pool share: refills bought for the pool left out.
 
@@ -212,17 +222,19 @@ def accounts(run: Run) -> dict[str, Account]:
     contributed_t = starting_stocks(scenario).contributed_t
     valued = end_prices(run)
     held = set(held_today_members(scenario))
+    pool_t = {material: sum(contributed_t[m, material] for m in members) for material in materials}
+    per_t_day = {material: holding_usd_per_t_day(scenario, material) for material in materials}
+    sold_by_material = {material: auctions[auctions["material"] == material] for material in materials}
     for member in members:
         stakes = {}
         for material in materials:
-            pool_t = sum(contributed_t[m, material] for m in members)
             mine = contributed_t[member, material]
             today = member in held and mine > 0
-            per_t_day = (scenario.materials[material].holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR
-            sold = auctions[auctions["material"] == material]
+            sold = sold_by_material[material]
+            held_t_days = _held_t_days(run, member, material, mine) if today else 0.0
             stakes[material] = Stake(
                 contributed_t=mine,
-                ownership=mine / pool_t if pool_t > 0 else 0.0,
+                ownership=mine / pool_t[material] if pool_t[material] > 0 else 0.0,
                 price_usd_per_kg=reference_price(scenario, material),
                 won_t=float(sold[f"won_t.{member}"].sum()) if len(sold) else 0.0,
                 drawn_auction_t=float(run.cell(member, material, "released_auction_t")),
@@ -231,7 +243,7 @@ def accounts(run: Run) -> dict[str, Account]:
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
                 end_price_usd_per_kg=valued[material][0],
                 held_today=today,
-                held_holding_usd=_held_t_days(run, member, material, mine) * per_t_day if today else 0.0,
+                held_holding_usd=held_t_days * per_t_day[material],
             )
 
         def cells(name: str, member: str = member) -> float:

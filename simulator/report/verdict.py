@@ -28,10 +28,10 @@ import pandas as pd
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
 from simulator.names import in_sentence, run_words
-from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
+from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
-from simulator.report.accounts import Account, end_prices
+from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
 from simulator.report.counterfactuals import own_share_scenario, status_quo_is_own_shares
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
@@ -939,8 +939,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         if avoided < VISIBLE_T or not stakes or any(s.price_usd_per_kg is None for s in stakes):
             continue
         buying = sum(s.buying_usd for s in stakes)  # a share held already was not bought for the agreement
-        spec = run.result.scenario.materials[material]
-        per_t_day = (spec.holding_cost_usd_per_t_year or 0.0) / DAYS_PER_YEAR  # the pool's, not members' own reserves
+        per_t_day = holding_usd_per_t_day(run.result.scenario, material)  # the pool's, not members' own reserves
         rows = held[held["material"] == material]
         holding = float((rows["pool_share_t"] + rows["auction_stock_t"]).sum()) * per_t_day
         holding -= sum(s.held_holding_usd for s in stakes)  # a share held today: not counted (accounts)
