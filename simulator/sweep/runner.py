@@ -374,14 +374,24 @@ class Sweep:
     notes: list[str] = field(default_factory=list)
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
     patcher: GridPatcher | None = None
-    """Builds the points' plans by patching the first point's (None: each point validated and compiled)."""
+    """Builds the points' plans by patching the first point's (None: each point validated and compiled).
+    Not used while :attr:`transform` is set (:attr:`point_patcher`)."""
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
     transform: Callable[[Scenario], Scenario] | None = None
     """Applied to each point's validated scenario before it is compiled (a top-level function, or a
-    :class:`functools.partial` of one, so that workers can import it; no patcher then):
-    ``--uncertainty``'s samples of the status quo
-    (:func:`simulator.report.counterfactuals.without_agreement_scenario`)."""
+    :class:`functools.partial` of one, so that workers can import it): ``--uncertainty``'s samples of
+    the status quo (:func:`simulator.report.counterfactuals.without_agreement_scenario`). Each point is
+    then validated, transformed and compiled where it runs, even where :attr:`patcher` is set."""
+
+    @property
+    def point_patcher(self) -> GridPatcher | None:
+        """:attr:`patcher` where the points' plans may be patched from it; None while a :attr:`transform` is set.
+
+        A patched plan is put together from plans of untransformed scenarios: a transform acts on
+        each point's validated scenario, which patching never builds, and may tie axes together.
+        """
+        return self.patcher if self.transform is None else None
 
     @property
     def n_runs(self) -> int:
@@ -447,15 +457,15 @@ class Sweep:
             self.curves,
             self.metrics,
             fingerprint,
-            self.patcher,
+            self.point_patcher,
             self.own_demand,
             self.transform,
         )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
-        if self.patcher is not None:
-            return self.patcher.plans([point])[point].structure
+        if (patcher := self.point_patcher) is not None:
+            return patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source, self.transform)).structure
 
     def made_by(self) -> dict[str, str]:
@@ -685,18 +695,19 @@ def plan_sweep(
 def may_be_random(sweep: Sweep) -> bool:
     """Whether the first grid point, or the base with any one axis value, draws random inputs.
 
-    An axis sets only the fields under its path, so a point can draw random inputs only
-    where the base does or where one of its values brings a distribution in: no random
-    point is missed (a point whose values happen to fix every random input may be
-    counted too, and a seed is harmless there). A patched grid knows it at once: each of
-    its axis values was checked to draw what the first point draws.
+    Each scenario is transformed first where the sweep has a :attr:`~Sweep.transform`. An axis
+    sets only the fields under its path, so a point can draw random inputs only where the
+    base does or where one of its values brings a distribution in: no random point is missed
+    (a point whose values happen to fix every random input may be counted too, and a seed is
+    harmless there). A patched grid knows it at once: each of its axis values was checked to
+    draw what the first point draws.
     """
-    if sweep.patcher is not None:
-        return bool(sweep.patcher.template.random_sources)
+    if (patcher := sweep.point_patcher) is not None:
+        return bool(patcher.template.random_sources)
     if compile_plan(sweep.first).random_sources:
         return True
     return any(
-        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
+        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform)).random_sources
         for axis in sweep.spec.axes
         for value in axis.values
     )
