@@ -8,11 +8,16 @@ its 60 days: without its agreement every tonne of demand is short, 20 t/day for 
 from __future__ import annotations
 
 import copy
+import pickle
 from dataclasses import replace
 
+import pytest
+
+from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import OverrideError
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep
-from simulator.sweep.runner import Sweep, plan_points, run_points
+from simulator.sweep.runner import Sweep, build_point, plan_points, run_points
 from tests.helpers import TWO_MEMBERS
 
 RATIOS = "agreement.ratio.japan=0.2,0.8"
@@ -47,3 +52,41 @@ def test_a_transform_is_applied_to_a_grid_that_could_be_patched():
     assert patched_rows["shortfall_t.japan"].tolist() == [1200.0, 1200.0]  # 20 t/day x 60 days
     untransformed_rows, _ = run_points(grid)
     assert (untransformed_rows["total_shortfall_t"] < 6000.0).all()  # the pool covers some: the transform matters
+
+
+# --- a transform's refusal ------------------------------------------------------------------------
+
+
+def test_a_transform_s_refusal_keeps_its_class_its_wording_and_its_cause():
+    refusal = ScenarioError([Problem(setting("grid"), f"too large (raise {setting('max_points')})")])
+    refusal.in_python_words()
+
+    def refuse(scenario: Scenario) -> Scenario:
+        raise refusal
+
+    with pytest.raises(InputError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 0.3}, "two.yaml", refuse)
+    error = caught.value
+    assert type(error) is ScenarioError
+    assert error.python
+    assert error.__cause__ is refusal
+    assert str(error) == "two.yaml [agreement.ratio.japan=0.3]: grid: too large (raise max_points=)"
+    assert refusal.source is None  # the transform's own error is left as it was raised
+
+
+def test_a_refusal_with_attributes_of_its_own_keeps_them_said_of_the_point_and_through_a_worker():
+    """An OverrideError takes (problems, assignment): its copy and its pickle keep both, and the point."""
+    refusal = OverrideError([Problem("agreement.ratio.eu", "must be at most 1")], ("agreement.ratio.eu", 2))
+
+    def refuse(scenario: Scenario) -> Scenario:
+        raise refusal
+
+    with pytest.raises(OverrideError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 0.3}, "two.yaml", refuse)
+    expected = "two.yaml [agreement.ratio.japan=0.3]: agreement.ratio.eu: must be at most 1"
+    back = pickle.loads(pickle.dumps(caught.value))  # as a worker process sends it
+    for error in (caught.value, back):
+        assert type(error) is OverrideError
+        assert error.assignment == ("agreement.ratio.eu", 2)
+        assert error.source == "two.yaml [agreement.ratio.japan=0.3]"
+        assert str(error) == expected

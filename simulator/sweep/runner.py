@@ -176,7 +176,7 @@ def build_point(
     try:
         return transform(scenario)
     except InputError as exc:  # the transformed scenario refused: said of this point, as a bad override is
-        raise InputError(exc.problems, where) from None
+        raise exc.said_of(where) from exc
 
 
 def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False) -> int:
