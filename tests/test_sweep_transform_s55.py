@@ -10,14 +10,17 @@ from __future__ import annotations
 import copy
 import pickle
 from dataclasses import replace
+from functools import partial, update_wrapper
 
+import numpy as np
 import pytest
 
 from simulator.errors import InputError, Problem, ScenarioError, setting
+from simulator.report.counterfactuals import without_agreement_scenario
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import OverrideError
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep
-from simulator.sweep.runner import Sweep, build_point, plan_points, run_points
+from simulator.sweep.runner import Sweep, build_point, callable_name, plan_points, run_points, task_name
 from tests.helpers import TWO_MEMBERS
 
 RATIOS = "agreement.ratio.japan=0.2,0.8"
@@ -90,3 +93,71 @@ def test_a_refusal_with_attributes_of_its_own_keeps_them_said_of_the_point_and_t
         assert error.assignment == ("agreement.ratio.eu", 2)
         assert error.source == "two.yaml [agreement.ratio.japan=0.3]"
         assert str(error) == expected
+
+
+# --- one unwrapping of partials for fingerprints and task keys -----------------------------------
+
+PINNED_PLAIN = "5a7b72d7677665f73d45177907a7aa041ab0968a7b15a7b16e2a46b6aa2f01bd"
+"""The fingerprint of ``_ratio_grid(runs=3, seed=7)`` without a transform, as stockpile made it before session 55
+(its version and code pinned): a checkpoint folder of such a sweep still resumes."""
+PINNED_STATUS_QUO = "d88e962b0c890bb291af308c64484a9f0f847606ee77bbd723969e56750a120e"
+"""The same with ``--uncertainty``'s transform, ``without_agreement_scenario``, as made before session 55."""
+PINNED_FLAT_PARTIAL = "13877f64aa92867c4274ab79d13121668793d512f6b55a4ce623433252096c77"
+"""The same with ``partial(without_agreement_scenario, 1.0, note="eu")`` (only named here, never called), as made
+before session 55."""
+
+
+@pytest.fixture
+def pinned_code(monkeypatch):
+    monkeypatch.setattr(Sweep, "made_by", lambda self: {"version": "pinned", "code": "pinned"})
+
+
+def _nested(function, keep: float) -> partial:
+    """``partial(partial(function, keep), note="eu")`` whose inner partial Python does not flatten
+    (``update_wrapper`` gives it a ``__dict__``)."""
+    inner = update_wrapper(partial(function, keep), function)
+    return partial(inner, note="eu")
+
+
+def test_the_fingerprints_of_a_plain_sweep_of_a_function_and_of_a_flat_partial_are_as_before(pinned_code):
+    grid = _ratio_grid(runs=3, seed=7)
+    assert grid.fingerprint() == PINNED_PLAIN
+    assert replace(grid, transform=without_agreement_scenario).fingerprint() == PINNED_STATUS_QUO
+    flat = partial(without_agreement_scenario, 1.0, note="eu")
+    assert replace(grid, transform=flat).fingerprint() == PINNED_FLAT_PARTIAL
+
+
+def test_a_nested_partial_is_named_as_the_flat_partial_python_would_make_of_it(pinned_code):
+    nested = _nested(without_agreement_scenario, 1.0)
+    assert nested.func is not without_agreement_scenario  # not flattened by Python
+    assert replace(_ratio_grid(runs=3, seed=7), transform=nested).fingerprint() == PINNED_FLAT_PARTIAL
+    assert callable_name(_nested(_without_agreement, 1.0)) == f"{__name__}._without_agreement(1.0, note='eu')"
+    # the inner partial's arguments are part of the name: two nested partials that differ there are two transforms
+    assert callable_name(_nested(_without_agreement, 1.0)) != callable_name(_nested(_without_agreement, 2.0))
+    # and the task keys name the same innermost function
+    assert task_name(nested) == "without_agreement_scenario"
+    # an inner partial with an attribute of its own has no __qualname__ to read
+    tagged = partial(_without_agreement, 1.0)
+    tagged.note = "tagged"
+    assert callable_name(partial(tagged, note="eu")) == f"{__name__}._without_agreement(1.0, note='eu')"
+
+
+def test_an_outer_partial_s_keyword_overrides_the_inner_one_as_in_a_call():
+    inner = update_wrapper(partial(_without_agreement, keep=1.0, note="inner"), _without_agreement)
+    assert callable_name(partial(inner, note="outer")) == f"{__name__}._without_agreement(keep=1.0, note='outer')"
+
+
+def test_large_arrays_that_differ_in_one_element_are_two_transforms():
+    """NumPy's repr of a 2,000-element array shows its first and last three values only."""
+    zeros = np.zeros(2000)
+    one_changed = zeros.copy()
+    one_changed[1000] = 1.0
+    assert callable_name(partial(_without_agreement, zeros)) != callable_name(partial(_without_agreement, one_changed))
+    assert callable_name(partial(_without_agreement, keep=zeros)) != callable_name(
+        partial(_without_agreement, keep=one_changed)
+    )
+    # arrays alike in bytes but not in dtype or shape are told apart too
+    assert callable_name(partial(_without_agreement, np.zeros(4))) != callable_name(
+        partial(_without_agreement, np.zeros((2, 2)))
+    )
+    assert callable_name(partial(_without_agreement, zeros)) == callable_name(partial(_without_agreement, zeros.copy()))

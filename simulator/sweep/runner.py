@@ -490,16 +490,55 @@ class Sweep:
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def unwrapped(function: Callable[..., Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    """The function a callable ends up calling, and the positional and keyword arguments its partials fix.
+
+    A :class:`functools.partial` of a partial is unwrapped as Python calls it (and as it flattens most
+    of them): the inner partial's positional arguments first, its keywords overridden by the outer's.
+    The one unwrapping of :func:`callable_name` (fingerprints) and :func:`task_name` (Dask task keys).
+
+    >>> unwrapped(partial(partial(round, 2.567), ndigits=1))
+    (<built-in function round>, (2.567,), {'ndigits': 1})
+    """
+    args: tuple[Any, ...] = ()
+    keywords: dict[str, Any] = {}
+    while isinstance(function, partial):
+        args = function.args + args
+        keywords = {**function.keywords, **keywords}
+        function = function.func
+    return function, args, keywords
+
+
 def callable_name(function: Callable[..., Any]) -> str:
     """A stable name of a function for a fingerprint: ``module.qualname``, a partial's arguments with it.
 
-    A :class:`functools.partial` has no ``__qualname__``: its function is named, then the
-    arguments it fixes (by ``repr``, so give it arguments whose ``repr`` says what they hold).
+    A :class:`functools.partial` has no ``__qualname__``: the function it calls is named, then the
+    arguments its partials fix (:func:`unwrapped`), each by ``repr``, so give it arguments whose
+    ``repr`` says what they hold. A NumPy array argument is named by its dtype, shape and a hash of
+    its bytes (:func:`array_text`), as its ``repr`` would cut a large one short; an array inside
+    another argument is named by that argument's ``repr``.
     """
-    if isinstance(function, partial):  # Python flattens a partial of a partial: its func is a function
-        fixed = [repr(a) for a in function.args] + [f"{k}={v!r}" for k, v in sorted(function.keywords.items())]
-        return f"{function.func.__module__}.{function.func.__qualname__}({', '.join(fixed)})"
-    return f"{function.__module__}.{function.__qualname__}"
+    inner, args, keywords = unwrapped(function)
+    name = f"{inner.__module__}.{inner.__qualname__}"
+    if not isinstance(function, partial):
+        return name
+    fixed = [_argument_text(a) for a in args] + [f"{k}={_argument_text(v)}" for k, v in sorted(keywords.items())]
+    return f"{name}({', '.join(fixed)})"
+
+
+def array_text(values: np.ndarray) -> str:
+    """An array named by its dtype, shape and the SHA-256 of its bytes (16 hex digits), for :func:`callable_name`.
+
+    >>> array_text(np.zeros((2, 3)))
+    'ndarray(float64, (2, 3), sha256=17b0761f87b081d5)'
+    """
+    digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
+    return f"ndarray({values.dtype}, {values.shape}, sha256={digest})"
+
+
+def _argument_text(value: Any) -> str:
+    """A partial's argument as :func:`callable_name` names it."""
+    return array_text(value) if isinstance(value, np.ndarray) else repr(value)
 
 
 def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MAX_RUNS) -> None:
@@ -846,14 +885,13 @@ def _import_table_libraries() -> None:
 def task_name(function: Callable[..., Any]) -> str:
     """The name of the function a chunk runs, for its Dask task keys.
 
-    A :class:`functools.partial` has none of its own: the name of the function it wraps.
+    A :class:`functools.partial` has none of its own: the name of the function it ends up calling
+    (:func:`unwrapped`, as the sweep's fingerprint names it), without the arguments it fixes.
 
     >>> task_name(partial(run_chunk))
     'run_chunk'
     """
-    while isinstance(function, partial):
-        function = function.func
-    return getattr(function, "__name__", "chunk")
+    return getattr(unwrapped(function)[0], "__name__", "chunk")
 
 
 def map_chunks(
