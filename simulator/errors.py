@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,15 +143,30 @@ class InputError(Exception):
         """
         return "\n".join(f"{CONSOLE_PREFIX}{p.render(self.source, self.python)}" for p in self.problems)
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], str | None]]:
-        """Pickled with its problems (from a sweep's worker), so the API can still word their settings."""
-        return type(self), (self.problems, self.source)
+    def __reduce__(self) -> tuple[Callable[..., InputError], tuple[type[InputError], dict[str, Any]]]:
+        """Pickled as its class and attributes (from a sweep's worker), whatever its ``__init__`` takes.
+
+        Its problems, so the API can still word their settings, its source and a subclass's own attributes.
+        """
+        return _rebuilt, (type(self), dict(self.__dict__))
+
+    def said_of(self, source: str) -> InputError:
+        """A copy of this error said of ``source``: of its class, with its problems, wording and other attributes."""
+        return _rebuilt(type(self), {**self.__dict__, "source": source})
 
     def in_python_words(self) -> InputError:
         """Word the settings as the Python API's arguments (``max_points=``); return the same error."""
         self.python = True
         self.args = (self.render(),)
         return self
+
+
+def _rebuilt(kind: type[InputError], attributes: dict[str, Any]) -> InputError:
+    """An error of class ``kind`` with ``attributes``, its message rendered from them (its ``__init__`` not called)."""
+    error = kind.__new__(kind)
+    error.__dict__.update(attributes)
+    error.args = (error.render(),)
+    return error
 
 
 class ScenarioError(InputError):

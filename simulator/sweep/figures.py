@@ -851,10 +851,7 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     metrics = [c for c in table.columns if c not in keys and pd.api.types.is_numeric_dtype(table[c])]
     if len(paths) == 0 or table["point"].nunique() < 2:
         return []
-    rounded = np.empty((len(table), len(metrics)))
-    for j, column in enumerate(metrics):
-        rounded[:, j] = np.asarray(table[column], float)
-    rounded = _rounded(rounded)  # every column at once: the same rounding as column by column
+    rounded = _rounded(table[metrics].to_numpy(float))  # every column at once: the same rounding as column by column
     rounded[np.isnan(rounded)] = np.inf  # NaN equal to NaN
     out = []
     for path in paths:

@@ -176,7 +176,7 @@ def build_point(
     try:
         return transform(scenario)
     except InputError as exc:  # the transformed scenario refused: said of this point, as a bad override is
-        raise InputError(exc.problems, where) from None
+        raise exc.said_of(where) from exc
 
 
 def batch_runs(regions: int, materials: int, suppliers: int, horizon_days: int, curves: CurveRequest = False) -> int:
@@ -374,14 +374,24 @@ class Sweep:
     notes: list[str] = field(default_factory=list)
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
     patcher: GridPatcher | None = None
-    """Builds the points' plans by patching the first point's (None: each point validated and compiled)."""
+    """Builds the points' plans by patching the first point's (None: each point validated and compiled).
+    Not used while :attr:`transform` is set (:attr:`point_patcher`)."""
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
     transform: Callable[[Scenario], Scenario] | None = None
     """Applied to each point's validated scenario before it is compiled (a top-level function, or a
-    :class:`functools.partial` of one, so that workers can import it; no patcher then):
-    ``--uncertainty``'s samples of the status quo
-    (:func:`simulator.report.counterfactuals.without_agreement_scenario`)."""
+    :class:`functools.partial` of one, so that workers can import it): ``--uncertainty``'s samples of
+    the status quo (:func:`simulator.report.counterfactuals.without_agreement_scenario`). Each point is
+    then validated, transformed and compiled where it runs, even where :attr:`patcher` is set."""
+
+    @property
+    def point_patcher(self) -> GridPatcher | None:
+        """:attr:`patcher` where the points' plans may be patched from it; None while a :attr:`transform` is set.
+
+        A patched plan is put together from plans of untransformed scenarios: a transform acts on
+        each point's validated scenario, which patching never builds, and may tie axes together.
+        """
+        return self.patcher if self.transform is None else None
 
     @property
     def n_runs(self) -> int:
@@ -447,15 +457,15 @@ class Sweep:
             self.curves,
             self.metrics,
             fingerprint,
-            self.patcher,
+            self.point_patcher,
             self.own_demand,
             self.transform,
         )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
-        if self.patcher is not None:
-            return self.patcher.plans([point])[point].structure
+        if (patcher := self.point_patcher) is not None:
+            return patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source, self.transform)).structure
 
     def made_by(self) -> dict[str, str]:
@@ -480,16 +490,55 @@ class Sweep:
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def unwrapped(function: Callable[..., Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    """The function a callable ends up calling, and the positional and keyword arguments its partials fix.
+
+    A :class:`functools.partial` of a partial is unwrapped as Python calls it (and as it flattens most
+    of them): the inner partial's positional arguments first, its keywords overridden by the outer's.
+    The one unwrapping of :func:`callable_name` (fingerprints) and :func:`task_name` (Dask task keys).
+
+    >>> unwrapped(partial(partial(round, 2.567), ndigits=1))
+    (<built-in function round>, (2.567,), {'ndigits': 1})
+    """
+    args: tuple[Any, ...] = ()
+    keywords: dict[str, Any] = {}
+    while isinstance(function, partial):
+        args = function.args + args
+        keywords = {**function.keywords, **keywords}
+        function = function.func
+    return function, args, keywords
+
+
 def callable_name(function: Callable[..., Any]) -> str:
     """A stable name of a function for a fingerprint: ``module.qualname``, a partial's arguments with it.
 
-    A :class:`functools.partial` has no ``__qualname__``: its function is named, then the
-    arguments it fixes (by ``repr``, so give it arguments whose ``repr`` says what they hold).
+    A :class:`functools.partial` has no ``__qualname__``: the function it calls is named, then the
+    arguments its partials fix (:func:`unwrapped`), each by ``repr``, so give it arguments whose
+    ``repr`` says what they hold. A NumPy array argument is named by its dtype, shape and a hash of
+    its bytes (:func:`array_text`), as its ``repr`` would cut a large one short; an array inside
+    another argument is named by that argument's ``repr``.
     """
-    if isinstance(function, partial):  # Python flattens a partial of a partial: its func is a function
-        fixed = [repr(a) for a in function.args] + [f"{k}={v!r}" for k, v in sorted(function.keywords.items())]
-        return f"{function.func.__module__}.{function.func.__qualname__}({', '.join(fixed)})"
-    return f"{function.__module__}.{function.__qualname__}"
+    inner, args, keywords = unwrapped(function)
+    name = f"{inner.__module__}.{inner.__qualname__}"
+    if not isinstance(function, partial):
+        return name
+    fixed = [_argument_text(a) for a in args] + [f"{k}={_argument_text(v)}" for k, v in sorted(keywords.items())]
+    return f"{name}({', '.join(fixed)})"
+
+
+def array_text(values: np.ndarray) -> str:
+    """An array named by its dtype, shape and the SHA-256 of its bytes (16 hex digits), for :func:`callable_name`.
+
+    >>> array_text(np.zeros((2, 3)))
+    'ndarray(float64, (2, 3), sha256=17b0761f87b081d5)'
+    """
+    digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
+    return f"ndarray({values.dtype}, {values.shape}, sha256={digest})"
+
+
+def _argument_text(value: Any) -> str:
+    """A partial's argument as :func:`callable_name` names it."""
+    return array_text(value) if isinstance(value, np.ndarray) else repr(value)
 
 
 def check_size(spec: SweepSpec, max_points: int = MAX_POINTS, max_runs: int = MAX_RUNS) -> None:
@@ -685,18 +734,19 @@ def plan_sweep(
 def may_be_random(sweep: Sweep) -> bool:
     """Whether the first grid point, or the base with any one axis value, draws random inputs.
 
-    An axis sets only the fields under its path, so a point can draw random inputs only
-    where the base does or where one of its values brings a distribution in: no random
-    point is missed (a point whose values happen to fix every random input may be
-    counted too, and a seed is harmless there). A patched grid knows it at once: each of
-    its axis values was checked to draw what the first point draws.
+    Each scenario is transformed first where the sweep has a :attr:`~Sweep.transform`. An axis
+    sets only the fields under its path, so a point can draw random inputs only where the
+    base does or where one of its values brings a distribution in: no random point is missed
+    (a point whose values happen to fix every random input may be counted too, and a seed is
+    harmless there). A patched grid knows it at once: each of its axis values was checked to
+    draw what the first point draws.
     """
-    if sweep.patcher is not None:
-        return bool(sweep.patcher.template.random_sources)
+    if (patcher := sweep.point_patcher) is not None:
+        return bool(patcher.template.random_sources)
     if compile_plan(sweep.first).random_sources:
         return True
     return any(
-        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source)).random_sources
+        compile_plan(build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform)).random_sources
         for axis in sweep.spec.axes
         for value in axis.values
     )
@@ -835,14 +885,13 @@ def _import_table_libraries() -> None:
 def task_name(function: Callable[..., Any]) -> str:
     """The name of the function a chunk runs, for its Dask task keys.
 
-    A :class:`functools.partial` has none of its own: the name of the function it wraps.
+    A :class:`functools.partial` has none of its own: the name of the function it ends up calling
+    (:func:`unwrapped`, as the sweep's fingerprint names it), without the arguments it fixes.
 
     >>> task_name(partial(run_chunk))
     'run_chunk'
     """
-    while isinstance(function, partial):
-        function = function.func
-    return getattr(function, "__name__", "chunk")
+    return getattr(unwrapped(function)[0], "__name__", "chunk")
 
 
 def map_chunks(

@@ -1,0 +1,163 @@
+"""A sweep's transform: applied to a grid that could be patched, its refusals kept whole, its name in the fingerprint.
+
+The two-member world has no stock and an embargo on both members from before day 0 to past
+its 60 days: without its agreement every tonne of demand is short, 20 t/day for Japan and
+80 t/day for the EU, 1,200 t and 6,000 t in all.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from dataclasses import replace
+from functools import partial, update_wrapper
+
+import numpy as np
+import pytest
+
+from simulator.errors import InputError, Problem, ScenarioError, setting
+from simulator.report.counterfactuals import without_agreement_scenario
+from simulator.scenario import Scenario
+from simulator.scenario.overrides import OverrideError
+from simulator.sweep import SweepSpec, parse_axis, plan_sweep
+from simulator.sweep.runner import Sweep, build_point, callable_name, plan_points, run_points, task_name
+from tests.helpers import TWO_MEMBERS
+
+RATIOS = "agreement.ratio.japan=0.2,0.8"
+
+
+def _without_agreement(scenario: Scenario, keep: float | None = None, note: str = "") -> Scenario:
+    return scenario.model_copy(update={"agreement": None})
+
+
+def _ratio_grid(runs: int = 1, seed: int | None = None) -> Sweep:
+    spec = SweepSpec((parse_axis(RATIOS),), runs=runs, seed=seed)
+    return plan_sweep(copy.deepcopy(TWO_MEMBERS), "two.yaml", spec)
+
+
+# --- a transform on a grid that could be patched ---------------------------------------------------
+
+
+def test_a_transform_is_applied_to_a_grid_that_could_be_patched():
+    """The ratio grid is patched from one plan; its transform must still reach every point, as point by point."""
+    grid = _ratio_grid()
+    assert grid.patcher is not None, "this grid should be eligible for patching"
+    transformed = replace(grid, transform=_without_agreement)
+    seeds = [seed for _, _, seed in grid.runs]
+    one_by_one = plan_points(copy.deepcopy(TWO_MEMBERS), "two.yaml", grid.points, seeds, transform=_without_agreement)
+    assert one_by_one.patcher is None
+
+    patched_rows, _ = run_points(transformed)
+    point_rows, _ = run_points(one_by_one)
+
+    assert patched_rows.equals(point_rows)
+    assert patched_rows["total_shortfall_t"].tolist() == [6000.0, 6000.0]  # (20 + 80) t/day x 60 days
+    assert patched_rows["shortfall_t.japan"].tolist() == [1200.0, 1200.0]  # 20 t/day x 60 days
+    untransformed_rows, _ = run_points(grid)
+    assert (untransformed_rows["total_shortfall_t"] < 6000.0).all()  # the pool covers some: the transform matters
+
+
+# --- a transform's refusal ------------------------------------------------------------------------
+
+
+def test_a_transform_s_refusal_keeps_its_class_its_wording_and_its_cause():
+    refusal = ScenarioError([Problem(setting("grid"), f"too large (raise {setting('max_points')})")])
+    refusal.in_python_words()
+
+    def refuse(scenario: Scenario) -> Scenario:
+        raise refusal
+
+    with pytest.raises(InputError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 0.3}, "two.yaml", refuse)
+    error = caught.value
+    assert type(error) is ScenarioError
+    assert error.python
+    assert error.__cause__ is refusal
+    assert str(error) == "two.yaml [agreement.ratio.japan=0.3]: grid: too large (raise max_points=)"
+    assert refusal.source is None  # the transform's own error is left as it was raised
+
+
+def test_a_refusal_with_attributes_of_its_own_keeps_them_said_of_the_point_and_through_a_worker():
+    """An OverrideError takes (problems, assignment): its copy and its pickle keep both, and the point."""
+    refusal = OverrideError([Problem("agreement.ratio.eu", "must be at most 1")], ("agreement.ratio.eu", 2))
+
+    def refuse(scenario: Scenario) -> Scenario:
+        raise refusal
+
+    with pytest.raises(OverrideError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 0.3}, "two.yaml", refuse)
+    expected = "two.yaml [agreement.ratio.japan=0.3]: agreement.ratio.eu: must be at most 1"
+    back = pickle.loads(pickle.dumps(caught.value))  # as a worker process sends it
+    for error in (caught.value, back):
+        assert type(error) is OverrideError
+        assert error.assignment == ("agreement.ratio.eu", 2)
+        assert error.source == "two.yaml [agreement.ratio.japan=0.3]"
+        assert str(error) == expected
+
+
+# --- one unwrapping of partials for fingerprints and task keys -----------------------------------
+
+PINNED_PLAIN = "5a7b72d7677665f73d45177907a7aa041ab0968a7b15a7b16e2a46b6aa2f01bd"
+"""The fingerprint of ``_ratio_grid(runs=3, seed=7)`` without a transform, as stockpile made it before session 55
+(its version and code pinned): a checkpoint folder of such a sweep still resumes."""
+PINNED_STATUS_QUO = "d88e962b0c890bb291af308c64484a9f0f847606ee77bbd723969e56750a120e"
+"""The same with ``--uncertainty``'s transform, ``without_agreement_scenario``, as made before session 55."""
+PINNED_FLAT_PARTIAL = "13877f64aa92867c4274ab79d13121668793d512f6b55a4ce623433252096c77"
+"""The same with ``partial(without_agreement_scenario, 1.0, note="eu")`` (only named here, never called), as made
+before session 55."""
+
+
+@pytest.fixture
+def pinned_code(monkeypatch):
+    monkeypatch.setattr(Sweep, "made_by", lambda self: {"version": "pinned", "code": "pinned"})
+
+
+def _nested(function, keep: float) -> partial:
+    """``partial(partial(function, keep), note="eu")`` whose inner partial Python does not flatten
+    (``update_wrapper`` gives it a ``__dict__``)."""
+    inner = update_wrapper(partial(function, keep), function)
+    return partial(inner, note="eu")
+
+
+def test_the_fingerprints_of_a_plain_sweep_of_a_function_and_of_a_flat_partial_are_as_before(pinned_code):
+    grid = _ratio_grid(runs=3, seed=7)
+    assert grid.fingerprint() == PINNED_PLAIN
+    assert replace(grid, transform=without_agreement_scenario).fingerprint() == PINNED_STATUS_QUO
+    flat = partial(without_agreement_scenario, 1.0, note="eu")
+    assert replace(grid, transform=flat).fingerprint() == PINNED_FLAT_PARTIAL
+
+
+def test_a_nested_partial_is_named_as_the_flat_partial_python_would_make_of_it(pinned_code):
+    nested = _nested(without_agreement_scenario, 1.0)
+    assert nested.func is not without_agreement_scenario  # not flattened by Python
+    assert replace(_ratio_grid(runs=3, seed=7), transform=nested).fingerprint() == PINNED_FLAT_PARTIAL
+    assert callable_name(_nested(_without_agreement, 1.0)) == f"{__name__}._without_agreement(1.0, note='eu')"
+    # the inner partial's arguments are part of the name: two nested partials that differ there are two transforms
+    assert callable_name(_nested(_without_agreement, 1.0)) != callable_name(_nested(_without_agreement, 2.0))
+    # and the task keys name the same innermost function
+    assert task_name(nested) == "without_agreement_scenario"
+    # an inner partial with an attribute of its own has no __qualname__ to read
+    tagged = partial(_without_agreement, 1.0)
+    tagged.note = "tagged"
+    assert callable_name(partial(tagged, note="eu")) == f"{__name__}._without_agreement(1.0, note='eu')"
+
+
+def test_an_outer_partial_s_keyword_overrides_the_inner_one_as_in_a_call():
+    inner = update_wrapper(partial(_without_agreement, keep=1.0, note="inner"), _without_agreement)
+    assert callable_name(partial(inner, note="outer")) == f"{__name__}._without_agreement(keep=1.0, note='outer')"
+
+
+def test_large_arrays_that_differ_in_one_element_are_two_transforms():
+    """NumPy's repr of a 2,000-element array shows its first and last three values only."""
+    zeros = np.zeros(2000)
+    one_changed = zeros.copy()
+    one_changed[1000] = 1.0
+    assert callable_name(partial(_without_agreement, zeros)) != callable_name(partial(_without_agreement, one_changed))
+    assert callable_name(partial(_without_agreement, keep=zeros)) != callable_name(
+        partial(_without_agreement, keep=one_changed)
+    )
+    # arrays alike in bytes but not in dtype or shape are told apart too
+    assert callable_name(partial(_without_agreement, np.zeros(4))) != callable_name(
+        partial(_without_agreement, np.zeros((2, 2)))
+    )
+    assert callable_name(partial(_without_agreement, zeros)) == callable_name(partial(_without_agreement, zeros.copy()))
