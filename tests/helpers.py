@@ -93,13 +93,21 @@ TWO_MEMBERS: dict[str, Any] = {
 }
 
 
-@functools.cache
-def two_members_report() -> str:
-    """``render_report(run(TWO_MEMBERS))``, made once per test process (runs are deterministic):
-    the many report tests that read the two-member world's page as written share it, and only read it."""
+def words_page(result: Result, *args: Any, **kwargs: Any) -> str:
+    """``render_report(result, ...)`` with ``figures=False``: the page without its Matplotlib figures, each
+    ``<figure>`` and caption kept, in about a third of the time. For tests that read only the page's words
+    and tables; a test of a figure, of the page's size or of the page in a browser renders it in full."""
     from simulator.report import render_report
 
-    return render_report(run(TWO_MEMBERS))
+    return render_report(result, *args, figures=False, **kwargs)
+
+
+@functools.cache
+def two_members_report() -> str:
+    """``render_report(run(TWO_MEMBERS))`` without its figures (:func:`words_page`), made once per test process
+    (runs are deterministic): the many report tests that read the two-member world's words share it, and only
+    read it."""
+    return words_page(run(TWO_MEMBERS))
 
 
 def halt(**fields: object) -> dict[str, Any]:
@@ -285,7 +293,7 @@ def shipped_replay_report() -> str:
     The page ``stockpile report scenarios/embargo_2010.yaml --record scenarios/records/rare_earths_2010_2012.csv``
     writes (``render_report`` with the record; the run without the agreement given as :func:`shipped_alone`,
     which it would make itself otherwise: the same page). Tests of it carry ``shipped_group("embargo_2010")``
-    and only read it.
+    and only read it (one reads the record figure's legend: the page keeps its figures).
     """
     from simulator.report import render_report
     from simulator.report.record import load_record

@@ -11,11 +11,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from simulator.report import render_report
 from simulator.report.record import load_record
 from simulator.report.uncertainty import held_fixed, samples_short_line
 from simulator.scenario import load_scenario
-from tests.helpers import ROOT, TWO_MEMBERS, build, hybrid_pair, run
+from tests.helpers import ROOT, TWO_MEMBERS, build, hybrid_pair, run, words_page
 from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
 from tests.test_report_audit import CAPPED, verdict_with_record
 
@@ -23,7 +22,7 @@ LOWER_BOUND = "what the stock is shown to do is a lower bound on its value."
 
 
 def _verdict(data: dict) -> str:
-    return plain(section(render_report(run(data)), "verdict"))
+    return plain(section(words_page(run(data)), "verdict"))
 
 
 def test_not_needed_is_said_in_tonnes_and_leaves_the_price_rise_open():
@@ -55,7 +54,7 @@ def test_without_a_price_rise_the_question_is_whether_it_would_have_tempered_pri
 def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arrivals():
     # the rule section of an iea_ess report says what its arithmetic measures as supply, and what that does to
     # a one-member embargo (docs/release-rules.md, "Where it departs from the IEP")
-    text = plain(render_report(run(build(AMPLE, agreement__mechanism="iea_ess"))))
+    text = plain(words_page(run(build(AMPLE, agreement__mechanism="iea_ess"))))
     assert "IEA system settings: it activates when the group loses 7.0% of its supply" in text
     assert (
         "This follows the arithmetic of the IEA's International Energy Program (IEP), with supply measured as what a "
@@ -73,11 +72,11 @@ def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
     # the world price and names price_multiplier; without a market (the price is fixed too) it says nothing
     with_market = hybrid_pair()
     with_market["market"] = MARKET
-    said = plain(render_report(run(with_market)))
+    said = plain(words_page(run(with_market)))
     assert FIXED_BIDS in said
     assert "do not follow the model's world price" in said and "at the lowest accepted bid: a subsidy" in said
     assert "price_multiplier" not in said and "filled bid" not in said  # no setting name, one word for the bid
-    assert FIXED_BIDS not in plain(render_report(run(hybrid_pair())))
+    assert FIXED_BIDS not in plain(words_page(run(hybrid_pair())))
     # the same bids as 1.2x and 1.0x the day's price the member pays: nothing fixed to warn of
     linked = hybrid_pair()
     linked["market"] = MARKET
@@ -85,7 +84,7 @@ def test_fixed_bids_on_a_material_with_a_market_are_said_to_ignore_its_price():
         linked["agreement"]["auction"]["bids"][member]["ree"] = [
             {"end_use": "magnets", "share": 1.0, "price_multiplier": multiple}
         ]
-    assert FIXED_BIDS not in plain(render_report(run(linked)))
+    assert FIXED_BIDS not in plain(words_page(run(linked)))
 
 
 def test_the_records_highest_price_names_the_interpolated_figure_it_rests_on_and_its_low_confidence(tmp_path):
@@ -165,7 +164,7 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
     halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 2, "end": 5}
     data = build(TWO_MEMBERS, market=MARKET, shocks=[halt])
     data["uncertain"] = [entry]
-    row = render_report(run(data)).split('<tr class="held-fixed">', 1)[1].split("</tr>", 1)[0]
+    row = words_page(run(data)).split('<tr class="held-fixed">', 1)[1].split("</tr>", 1)[0]
     assert (
         plain(row)
         .replace(" ;", ";")
@@ -178,7 +177,7 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
     assert "sensitivity" not in row  # sampled: in the rows above
     # the other parameter sampled instead: the first is held
     data["uncertain"] = [{**entry, "path": "market.ree.price.adjustment_days"}]
-    said = plain(render_report(run(data))).replace(" ;", ";")
+    said = plain(words_page(run(data))).replace(" ;", ";")
     assert (
         "Held fixed, not sampled (3 listed, and more): market.ree: price.sensitivity; shocks.halt: start, end as "
         "written" in said

@@ -17,7 +17,7 @@ from simulator.metrics import anyone_short, fairness_when_short, runs_short
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import counted_text, headline_lines, run_uncertainty
 from simulator.sweep.figures import FAIRNESS_OVER_ALL, FAIRNESS_WHEN_SHORT, heatmap_figure, metrics_figure
-from tests.helpers import TWO_MEMBERS, build
+from tests.helpers import TWO_MEMBERS, build, words_page
 
 FIVE = pd.DataFrame(
     {
@@ -233,13 +233,12 @@ def test_the_report_table_gives_fairness_over_the_samples_short_and_none_short_a
     import re
 
     from simulator.engine import simulate
-    from simulator.report import render_report
     from simulator.scenario import validate_data
 
     written = build(HALF, regions__japan__commercial_stock__ree__tonnes=5000)  # as written no one is short
     found = run_uncertainty(plan_study(written, "s.yaml", fixed=()), 20)
     short = int((found.samples["regions.japan.commercial_stock.ree.tonnes"] == 0).sum())
-    html = render_report(simulate(validate_data(written, "s.yaml")), uncertainty=found)
+    html = words_page(simulate(validate_data(written, "s.yaml")), uncertainty=found)
     row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", html).group(0)
     cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     # the run as written has no one short: its 1 is a convention, shown as such; the samples' 0.5 is over those

@@ -26,7 +26,7 @@ from simulator.palette import SHOCK_COLOURS
 from simulator.plots import compare_figure, days_of_cover_figure, prices_figure, text_width_in
 from simulator.scenario import load_raw
 from simulator.sensitivity.figures import fan_figure, sensitivity_figure
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run, shipped_group, shipped_result
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, run, shipped_group, shipped_result, words_page
 
 
 def shown_texts(fig: Figure) -> list[tuple[str, object]]:
@@ -500,13 +500,12 @@ def test_a_halt_that_leaks_is_shaded_by_what_it_stops_and_keeps_its_colour_in_th
 
 
 def test_the_report_s_prices_caption_says_what_the_axis_starts_at_and_where_the_shocks_are_keyed():
-    from simulator.report import render_report
 
     market = {"ree": {"reference_price_usd_per_kg": 50.0}}
     caption = "on an axis from 0. The key above the panels names the shocks shaded in them."
-    assert caption in render_report(run(build(TWO_MEMBERS, market=market)))
+    assert caption in words_page(run(build(TWO_MEMBERS, market=market)))
     # without a shock there is no key to name
-    quiet = render_report(run(build(TWO_MEMBERS, market=market, shocks=[])))
+    quiet = words_page(run(build(TWO_MEMBERS, market=market, shocks=[])))
     assert "on an axis from 0." in quiet and "The key above the panels" not in quiet
 
 

@@ -16,9 +16,8 @@ from html import unescape
 
 import pytest
 
-from simulator.report import render_report
 from simulator.report.words import NBSP
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, run, words_page
 
 CUT = [{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}]
 WORLD = build(TWO_MEMBERS, horizon_days=121, shocks=CUT)
@@ -44,7 +43,7 @@ def _plain(html: str) -> str:
 def test_the_tables_and_finding_say_the_demand_given_up_at_high_prices():
     result = run(RESPONDS)
     ts = result.timeseries
-    html = render_report(result)
+    html = words_page(result)
     given = {}
     for region in ("japan", "eu"):
         rows = ts[ts["region"] == region]
@@ -76,7 +75,7 @@ def test_the_tables_and_finding_say_the_demand_given_up_at_high_prices():
 
 def test_without_a_demand_response_demand_is_the_horizons_and_nothing_is_given_up():
     result = run(WORLD)
-    html = render_report(result)
+    html = words_page(result)
     table = _rows(html, "eu")
     # the EU's 80 t a day over 121 days, all of it its demand: the price does not touch it
     assert table["Demand over the horizon (t)"] == ["9,680 t"] * 2

@@ -20,8 +20,7 @@ from html import unescape
 
 import pytest
 
-from simulator.report import render_report
-from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_result
+from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_result, words_page
 
 CUT = [{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}]
 RESPONDS = {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}, "demand": {"short_run_elasticity": -0.3}}
@@ -71,7 +70,7 @@ def test_demand_given_up_of_one_material_is_a_share_of_that_materials_demand():
     assert ts[ts["material"] == "mag"]["demand_destroyed_t"].sum() == 0
     share, mixed = f"{destroyed / (121 * 100):.0%}", f"{destroyed / (2 * 121 * 100):.0%}"
     assert share != mixed
-    html = render_report(result)
+    html = words_page(result)
     said = _given_up(html)
     assert said == (
         f"at high prices the members gave up {float(f'{destroyed:.2g}'):,.0f} t of demand for rare earths "
@@ -85,7 +84,7 @@ def test_demand_given_up_is_added_only_where_the_shortfall_total_would_be():
     # both answer the price alike (the same cut, elasticity and relative price path): 1,600 t of each, 13% of each
     # one's 12,100 t; their sum is not given, as the shortfall total is not
     result = run(_responding_world(500.0, mag_responds=True))
-    html = render_report(result)
+    html = words_page(result)
     assert _given_up(html) == (
         "at high prices the members gave up 1,600 t of demand for rare earths (13% of what they would have used) "
         "and 1,600 t for mag (13% of what they would have used) (not added: tonnes of materials priced far apart), "
@@ -95,7 +94,7 @@ def test_demand_given_up_is_added_only_where_the_shortfall_total_would_be():
     # 60 against 50 USD/kg: near enough to add, and one total is given. 1,596 t + 1,596 t = 3,192 t, said
     # 3,200 t, of 24,200 t: 13%
     result = run(_responding_world(60.0, mag_responds=True))
-    html = render_report(result)
+    html = words_page(result)
     assert _given_up(html) == (
         "at high prices the members gave up 3,200 t of demand (13% of what they would have used), none of it "
         "counted as shortfall."
@@ -119,7 +118,7 @@ def test_how_small_a_shortfall_of_materials_priced_apart_is_is_said_per_material
     shares = [light / total("light_ree", "demand_t"), heavy / total("heavy_ree", "demand_t")]
     assert f"{light:.1f} {heavy:.2f}" == "3.2 0.15"
     assert [f"{s:.2%}" for s in shares] == ["0.01%", "0.01%"] and max(shares) < 0.01
-    text = _plain(render_report(result))
+    text = _plain(words_page(result))
     assert (
         "The index says only who carries the shortfall, not how heavy it is: 3.2 t of light rare earths and 0.15 t "
         "of heavy rare earths are 0.01% and 0.01% of the members' demand for each over the run after the price "

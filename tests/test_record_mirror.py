@@ -15,11 +15,10 @@ import re
 
 import pandas as pd
 
-from simulator.report import render_report
 from simulator.report.accounts import end_prices
 from simulator.report.findings import Run
 from simulator.report.record import against_record, load_record, mirror_sentence
-from tests.helpers import SHIPPED_RECORD, run, shipped_group, shipped_replay_report, shipped_result
+from tests.helpers import SHIPPED_RECORD, run, shipped_group, shipped_replay_report, shipped_result, words_page
 from tests.test_report_answers import plain, section
 from tests.test_report_record import WORLD, write
 
@@ -27,11 +26,12 @@ RECORD = SHIPPED_RECORD
 
 
 def _replay(record_path=RECORD) -> str:
-    """The replay's page against ``record_path``; against the shipped record, the page made once per process."""
+    """The replay's page against ``record_path``: against the shipped record, the page made once per process;
+    against another, without its figures (the tests read its words)."""
     if record_path == RECORD:
         return shipped_replay_report()
     result = shipped_result("embargo_2010")
-    return render_report(result, record=load_record(record_path, result.scenario))
+    return words_page(result, record=load_record(record_path, result.scenario))
 
 
 def _lead(page: str) -> tuple[str, str]:
@@ -77,7 +77,7 @@ def test_the_disagreement_is_said_only_when_exports_fall_below_ones_imports_over
 
     def overall(rows: str) -> str:
         path = write(tmp_path, rows)
-        page = render_report(result, record=load_record(path, result.scenario))
+        page = words_page(result, record=load_record(path, result.scenario))
         record = section(page, "record")
         start = record.index('<p class="overall">')
         return plain(record[start : record.index("</p>", start)])
@@ -127,7 +127,7 @@ def test_the_caption_names_each_price_series_that_stops_before_the_run_and_only_
     result = run(WORLD)  # 1 Jan to 9 Feb 2020
 
     def caption(rows: str) -> str:
-        page = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+        page = words_page(result, record=load_record(write(tmp_path, rows), result.scenario))
         return plain(re.search(r"<figcaption>Red: (.*?)</figcaption>", section(page, "record"), re.S).group(1))
 
     early = caption("2020-01-05,price,world,ree,,day,40\n")

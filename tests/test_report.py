@@ -49,6 +49,7 @@ from tests.helpers import (
     shipped_group,
     shipped_report,
     shipped_result,
+    words_page,
 )
 
 TAG = re.compile(
@@ -256,9 +257,9 @@ def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypa
     result, world = shipped_result("embargo_2010"), shipped_alone("embargo_2010")
     described = {"name": "the_record", "description": "The same world told otherwise."}
     base = dataclasses.replace(world, scenario=world.scenario.model_copy(update=described))
-    page = render_report(result, baseline=base, alone=world)
+    page = words_page(result, baseline=base, alone=world)
     monkeypatch.setattr(counterfactuals, "simulate", lambda *a, **k: pytest.fail("the baseline's world was run again"))
-    assert render_report(result, baseline=base) == page
+    assert words_page(result, baseline=base) == page
     assert counterfactuals.without_agreement(result, base).scenario == world.scenario  # its own name, not the_record
     another_seed = dataclasses.replace(base, seed=base.seed + 1)
     another_world = dataclasses.replace(base, scenario=base.scenario.model_copy(update={"horizon_days": 700}))
@@ -270,7 +271,7 @@ def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypa
 @shipped_group("embargo_2010")
 def test_report_states_shocks_rule_and_auctions():
     result = harsh("embargo_2010")
-    text = render_report(result, alone=harsh_alone("embargo_2010"), own_share=harsh_apart("embargo_2010"))
+    text = words_page(result, alone=harsh_alone("embargo_2010"), own_share=harsh_apart("embargo_2010"))
     page = Page(text)
     assert len(page.all("table", **{"class": "shocks"})) == 1
     for shock in result.shocks.itertuples():
@@ -291,7 +292,7 @@ def test_report_states_shocks_rule_and_auctions():
 @shipped_group("embargo_2010")  # with the other tests of the harsher world, which also run its scarce pool
 def test_report_shows_fair_ratio_releases():
     result = harsh("embargo_2010_scarce")
-    text = render_report(result, alone=harsh_alone("embargo_2010_scarce"))
+    text = words_page(result, alone=harsh_alone("embargo_2010_scarce"))
     assert "Under the fair allocation ratio" in text
     assert len(result.releases) > 0
     assert '<table class="releases">' in text
@@ -377,7 +378,7 @@ def test_write_report_fails_cleanly(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     with pytest.raises(InputError, match="cannot write the report"):
-        write_report(run(TWO_MEMBERS), blocker / "r.html")
+        write_report(run(TWO_MEMBERS), blocker / "r.html", figures=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
 
 
@@ -549,7 +550,7 @@ def _columns(text: str, region: str) -> list[str]:
 
 def test_a_region_without_demand_for_a_material_gets_no_statement_on_it():
     result = run(MAGNETS)
-    text = render_report(result)
+    text = words_page(result)
     japan, eu = _findings_of(text, "Japan"), _findings_of(text, "EU")
     # Japan: one note instead of "Mag: never short; ..."; the EU: 10 t x 60 days short
     assert "Mag:" not in japan and "Its use of mag is not modelled in this scenario (no demand given)." in japan
@@ -568,7 +569,7 @@ def test_a_member_holding_a_material_it_does_not_use_keeps_its_costs_but_no_outc
     # Japan puts 10 t of magnets into the pool, as Australia its heavy rare earths in club_of_five:
     # buying them costs 10 t x 50 USD/kg x 1,000 kg/t = USD 0.50 m; the EU, short, draws all 10 t
     data = build(MAGNETS, agreement__pool__contributions__japan__mag={"tonnes": 10})
-    text = render_report(run(data))
+    text = words_page(run(data))
     assert _columns(text, "japan") == ["Rare earths", "Mag", "All materials"]
     table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
     rows = {k: re.findall(r"<td>(.*?)</td>", v) for k, v in re.findall(r"<tr[^>]*><th>(.*?)</th>(.*?)</tr>", table)}
@@ -607,7 +608,7 @@ RUN_DRY = build(
 )
 def test_the_day_cover_ran_out_is_said_with_the_first_day_short(stock_t, expected):
     first, short, share, ran_out = expected
-    text = render_report(run(build(RUN_DRY, regions__japan__commercial_stock__ree={"tonnes": stock_t})))
+    text = words_page(run(build(RUN_DRY, regions__japan__commercial_stock__ree={"tonnes": stock_t})))
     assert (
         f"Japan first runs short on {first} (rare earths) and is short of {short} in all, {share} of its demand "
         f"over the 40 days; its cover of rare earths ran out (0.0 days) on {ran_out}." in _findings_of(text, "Japan")
@@ -630,7 +631,7 @@ def test_the_lowest_cover_of_all_materials_is_dated_by_the_first_material_to_rea
         regions__japan__commercial_stock__mag={"tonnes": 50},
         regions__japan__sourcing__mag={"china": 1.0},
     )
-    text = render_report(run(data))
+    text = words_page(run(data))
     assert "first runs short on day 5 (mag)" in _findings_of(text, "Japan")
     assert "its cover of mag ran out (0.0 days) on day 4, the day before it first ran short." in plain(text)
     table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()
@@ -674,7 +675,7 @@ def test_who_owes_whom_states_its_amounts_in_one_unit():
         agreement__settlement="sale",
     )
     data["shocks"][0]["regions"] = ["japan", "eu", "us"]
-    ledger = render_report(run(data)).split('<section id="ledger">')[1].split("</section>")[0]
+    ledger = words_page(run(data)).split('<section id="ledger">')[1].split("</section>")[0]
     assert "Rare earths: EU (USD 2.4 m), US (USD 0.04 m) to Japan." in plain(ledger)
 
 
@@ -772,7 +773,7 @@ def test_every_kind_of_name_reaches_the_page_escaped_once():
     # names reach the page only through the report's HtmlNames, which escapes them once: a name that is HTML in
     # every character shows as written in each place, and its raw text (a <b> tag, a broken attribute) nowhere
     data, base, written = _hostile()
-    text = render_report(run(data), run(base))
+    text = render_report(run(data), run(base))  # in full: the names reach the figures too
     assert HOSTILE not in text
     assert not Page(text).all("b")
     shown = plain(text)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
-from simulator.report import render_report
 from simulator.scenario.load import load_raw
-from tests.helpers import ONE_REGION, ROOT, add_material, build, run, shipped_group, shipped_report
+from tests.helpers import ONE_REGION, ROOT, add_material, build, run, shipped_group, shipped_report, words_page
 from tests.test_report_answers import plain, section
 
 HALTED = build(
@@ -66,7 +65,7 @@ def note(text: str) -> str:
 
 @functools.cache
 def report(data_key: str) -> str:
-    return render_report(run({"apart": APART, "alike": ALIKE, "priced": PRICED}[data_key]))
+    return words_page(run({"apart": APART, "alike": ALIKE, "priced": PRICED}[data_key]))
 
 
 def test_tonnes_of_oxide_and_of_magnet_are_not_added_in_the_all_materials_column():
@@ -126,7 +125,7 @@ def test_costs_in_us_dollars_stay_in_the_all_materials_column():
         regions__japan__commercial_stock__mag__tonnes=1000,
         regions__japan__reserve={"mag": {"tonnes": 100}},
     )
-    table = rows(render_report(run(held)), "japan")
+    table = rows(words_page(run(held)), "japan")
     assert table["Holding cost (USD m)"] == ["0", "1.00", "1.00"]
     assert table["Net cost of strategic stock (USD m)"] == ["0", "1.00", "1.00"]
     assert table["Shortfall (t)"] == ["100 t", "0 t", "by material"]
@@ -161,7 +160,7 @@ def test_the_region_findings_escape_what_the_scenarios_tonnes_of_say():
     data = load_raw(ROOT / "scenarios" / "long_embargo_6m.yaml")
     for spec in data["materials"].values():
         spec["tonnes_of"] = f"{spec['tonnes_of']} <b>&"
-    text = render_report(run(data))
+    text = words_page(run(data))
     findings = text.split('<section id="findings"')[1].split("</section>")[0]
     assert "(not added: tonnes of magnet &lt;b&gt;&amp; and tonnes of oxide &lt;b&gt;&amp;)" in findings
     assert "<b>" not in findings

@@ -19,7 +19,6 @@ import yaml
 
 from simulator.names import Names, default_material_name, default_region_name
 from simulator.plots import days_of_cover_figure, shortfall_figure
-from simulator.report import render_report
 from simulator.report.accounts import accounts
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, comparison_figure
 from simulator.report.findings import NO_RESTOCK, Run, lead_phrase, overall_finding, region_findings, thin_cover
@@ -40,6 +39,7 @@ from tests.helpers import (
     shipped_report,
     shipped_result,
     two_members_report,
+    words_page,
 )
 
 A4_TEXT_WIDTH_MM = 210 - 2 * 15
@@ -64,14 +64,14 @@ MARKET_GROUP = pytest.mark.xdist_group("report-answers-halted-market")
 
 @functools.cache
 def ample_report() -> str:
-    """The report of :data:`AMPLE` (render_report(run(AMPLE))), rendered once per test process."""
-    return render_report(run(AMPLE))
+    """The report of :data:`AMPLE` without its figures (words_page), rendered once per test process."""
+    return words_page(run(AMPLE))
 
 
 @functools.cache
 def halted_market_report() -> str:
-    """The report of :data:`HALTED_MARKET`, rendered once per test process."""
-    return render_report(run(HALTED_MARKET))
+    """The report of :data:`HALTED_MARKET` without its figures (words_page), rendered once per test process."""
+    return words_page(run(HALTED_MARKET))
 
 
 def plain(text: str) -> str:
@@ -132,7 +132,7 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
 
 def test_a_stock_that_averts_no_shortfall_is_not_needed_for_physical_shortfall_only():
     # no shock: nobody is short with or without the 2,000 t pool, which is all still there at the end
-    text = render_report(run(build(AMPLE, shocks=[])))
+    text = words_page(run(build(AMPLE, shocks=[])))
     verdict = plain(section(text, "verdict"))
     assert (
         "The joint stock is not needed to close a shortfall: neither member runs short, with it or without it. "
@@ -411,7 +411,7 @@ def test_a_label_shows_in_figures_and_report_and_unlabelled_scenarios_keep_their
     result = run(build(TWO_MEMBERS, regions__japan__label="Nippon"))
     legend = [t.get_text() for t in days_of_cover_figure(result).legends[0].get_texts()]
     assert legend[:2] == ["Nippon", "EU"]
-    assert "<h3>Nippon</h3>" in render_report(result)
+    assert "<h3>Nippon</h3>" in words_page(result)
 
 
 def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
@@ -425,7 +425,7 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
         },
     )
     result = run(build(two, regions__japan__demand={"ree": {"tonnes_per_day": 10}}))
-    assert "Quantities are tonnes of oxide (Rare earths); of magnet (NdFeB magnets)." in render_report(result)
+    assert "Quantities are tonnes of oxide (Rare earths); of magnet (NdFeB magnets)." in words_page(result)
     plain = two_members_report()
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
@@ -437,7 +437,7 @@ def test_a_total_over_materials_that_count_different_things_is_split_by_material
         TWO_MEMBERS,
         materials={"ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"}, "mag": {"tonnes_of": "magnet"}},
     )
-    text = plain(section(render_report(run(data)), "verdict"))
+    text = plain(section(words_page(run(data)), "verdict"))
     # (6,000 - 5,940) / 6,000 = 1.0% less; mag, short neither way, is left out
     assert (
         "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t of oxide to 5,940 t "
@@ -458,7 +458,7 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
         regions__japan__sourcing__dy={"china": 1.0},
         regions__japan__commercial_stock__dy={"tonnes": 0},
     )
-    text = render_report(run(dy))
+    text = words_page(run(dy))
     verdict = plain(section(text, "verdict"))
     # the bold headline no longer adds 1,000 t of rare earths and 10 t of dy (1,010 t to 10.0 t): material by material
     assert "1,010 t" not in verdict
@@ -480,7 +480,7 @@ def test_a_total_over_materials_priced_far_apart_is_split_by_material():
     # one material, or prices within a factor 2: nothing is said
     assert "priced far apart" not in ample_report()
     near = build(dy, materials__dy__price_usd_per_kg=100)
-    assert "priced far apart" not in render_report(run(near))
+    assert "priced far apart" not in words_page(run(near))
 
 
 @shipped_group("china_2025_licensing")
@@ -549,10 +549,10 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
 def test_one_draw_is_said_only_where_something_is_drawn():
     # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
     assert 'class="draw"' not in two_members_report()
-    noisy = plain(render_report(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
+    noisy = plain(words_page(run(build(TWO_MEMBERS, regions__japan__demand__ree__noise_cv=0.05), seed=7)))
     assert "These figures are one draw of what is random in this scenario (day-to-day demand), from seed 7:" in noisy
     late = build(TWO_MEMBERS, shocks__halt__start={"distribution": "uniform", "low": -100, "high": -50})
-    drawn = plain(render_report(run(late, seed=3)))
+    drawn = plain(words_page(run(late, seed=3)))
     assert "one draw of what is random in this scenario (the timing or size of halt), from seed 3:" in drawn
     assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
@@ -561,7 +561,7 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     # the 2010 replay declares its inputs uncertain but draws nothing: "not needed to close a shortfall" holds at its
     # central values only, which the headline's first words say; how robust it is comes next, before the members' table
     entry = {"path": "regions.japan.demand.ree.tonnes_per_day", "low": 15, "high": 25, "source": "assumption"}
-    declared = render_report(run(build(TWO_MEMBERS, uncertain=[entry])))
+    declared = words_page(run(build(TWO_MEMBERS, uncertain=[entry])))
     verdict = section(declared, "verdict")
     headline = plain(verdict.split('<p class="headline">', 1)[1].split("</p>", 1)[0])
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
@@ -588,7 +588,7 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     assert 'class="draw"' not in verdict and 'class="robust"' not in two_members_report()
     # a draw says it is one draw besides (the uncertain inputs are sampled by --uncertainty, which it names)
     noisy = build(TWO_MEMBERS, uncertain=[entry], regions__japan__demand__ree__noise_cv=0.05)
-    drawn = section(render_report(run(noisy, seed=7)), "verdict")
+    drawn = section(words_page(run(noisy, seed=7)), "verdict")
     assert "one draw of what is random" in plain(drawn) and 'class="robust"' in drawn
 
 
@@ -596,18 +596,18 @@ def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = two_members_report()
     assert "Cost to the members: buying the pool" in priced and "Not counted" not in priced
-    unpriced = render_report(run(build(TWO_MEMBERS, materials={"ree": {}})))
+    unpriced = words_page(run(build(TWO_MEMBERS, materials={"ree": {}})))
     assert "Not counted: rare earths, which the scenario gives no price." in unpriced
     # a market's reference price prices it (purchases are costed at the world price)
     marketed = build(TWO_MEMBERS, materials={"ree": {}}, market={"ree": {"reference_price_usd_per_kg": 40.0}})
-    assert "Not counted" not in render_report(run(marketed))
+    assert "Not counted" not in words_page(run(marketed))
     # without an agreement the region table's note says the same
     alone = build(TWO_MEMBERS, materials={"ree": {}})
     del alone["agreement"]
     assert (
         "Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills. Not counted: rare "
         "earths, which the scenario gives no price."
-    ) in plain(render_report(run(alone)))
+    ) in plain(words_page(run(alone)))
 
 
 @pytest.mark.parametrize(
@@ -642,7 +642,7 @@ def test_the_rule_section_states_the_measured_loss_and_what_switches_the_rule(me
         agreement__trigger={"measured_loss": loss, "switch_on": switch_on},
         **({"agreement__auction": {"every_days": 7, "bids": bids}} if mechanism == "hybrid" else {}),
     )
-    text = render_report(run(data))
+    text = words_page(run(data))
     assert expected in text
     assert "or when the members measure a supply loss (their arrivals over the last 20 days below 85% of normal" in text
 
@@ -663,7 +663,7 @@ def test_hybrid_switched_by_a_measured_loss_says_so_and_that_no_auction_was_held
     )
     result = run(data)
     assert result.auctions.empty and len(result.releases) == 60 and result.releases["released_t"].sum() == 60.0
-    rule = plain(section(render_report(result), "rule"))
+    rule = plain(section(words_page(result), "rule"))
     assert "embargo" not in rule
     assert (
         "sold by auction; while the members measure a supply loss (their arrivals over the last 30 days below 90% "
@@ -697,7 +697,7 @@ def test_shocks_that_outlast_the_run_are_told_apart_by_their_ids_without_nested_
             "end": 1000,
         }
     )
-    verdict = plain(section(render_report(run(data)), "verdict"))
+    verdict = plain(section(words_page(run(data)), "verdict"))
     assert (
         "The shocks outlast the run: halt (embargo, China → Japan, EU) and japan_halt (embargo, China → Japan, "
         "rare earths) are still in force on day 59, the last day simulated, when Japan is short of rare earths and "
@@ -753,7 +753,7 @@ def test_a_long_title_is_wrapped_inside_the_figure_and_above_the_panel_titles():
 
 def test_nobody_short_gives_sentences_not_empty_panels():
     result, calm = run(AMPLE), run(build(AMPLE, agreement=None, shocks=[]))
-    text = render_report(result, calm)
+    text = words_page(result, calm)
     assert 'data-figure="shortfall"' in text and "No region runs short of any material in this run." in text
     assert '<figure data-figure="shortfall"' not in text
     compared = comparison_figure(result, calm, ("a", "b"))
@@ -848,7 +848,7 @@ def test_a_peak_on_the_last_day_is_said_to_be_still_rising():
     # the same world stopped after 9 days (days 0..8): the price climbs every day until the cap
     # of day 9, so the highest is that of the last day, 9 Jul 2010
     result = run(build(ONE_REGION, start_date="2010-07-01", horizon_days=9, shocks=HALT, market=MARKET))
-    text = render_report(result)
+    text = words_page(result)
     last = "on 9 Jul 2010, the last day: still rising when the run ends"
     assert last in plain(section(text, "prices")) and last in plain(section(text, "verdict"))
     assert "still rising" not in halted_market_report()  # the full run: the peak of day 9 is not its last day
@@ -868,7 +868,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
         "In the model the joint stock leaves prices as they are: it only fills members' gaps; commercial stocks "
         "set the price (an assumption: docs/limitations.md)."
     )
-    assert said in plain(section(render_report(with_pool), "verdict"))
+    assert said in plain(section(words_page(with_pool), "verdict"))
     # no agreement, no such sentence (the regions' own stocks are not a joint stock)
     assert said not in halted_market_report()
 
@@ -899,7 +899,9 @@ def test_the_python_api_lists_changes_and_applies_them_to_the_baseline_too(tmp_p
     import simulator
 
     baseline = build(TWO_MEMBERS, agreement=None)
-    path = simulator.report(TWO_MEMBERS, tmp_path / "r.html", compare=baseline, set={"shocks.halt.end": 10})
+    path = simulator.report(
+        TWO_MEMBERS, tmp_path / "r.html", compare=baseline, set={"shocks.halt.end": 10}, figures=False
+    )
     text = path.read_text(encoding="utf-8")
     assert "shocks.halt.end = 10 (in the file: 1000)" in plain(text[text.index('<aside id="changes"') :])
     # as on the command line: the baseline's halt ends on day 10 too, Japan short 20 t/day on days 0-14
@@ -980,7 +982,7 @@ def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
         agreement__mechanism="hybrid",
         agreement__auction={"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}},
     )
-    rule = plain(section(render_report(run(data)), "rule"))
+    rule = plain(section(words_page(run(data)), "rule"))
     assert "; nothing sold: the pool had nothing left to offer." in rule
 
 
@@ -1015,7 +1017,7 @@ def test_an_embargo_that_leaks_says_how_much_gets_through():
     # (on_halt: lost, the default) or held at origin and released when the shock ends (on_halt: held,
     # over release_days): the shock table and the timeline say which
     def shocks_text(**fields: object) -> str:
-        text = render_report(run(build(ONE_REGION, start_date="2010-07-01", shocks=[halt(**fields)])))
+        text = words_page(run(build(ONE_REGION, start_date="2010-07-01", shocks=[halt(**fields)])))
         return plain(section(text, "shocks"))
 
     leaky = shocks_text(leak_share=0.7)
@@ -1061,7 +1063,7 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     # which falls to the same 80 t / 80 t/day = 1.0 day on day 8 with the stock as without it; its own 1,000 t of
     # the pool, 1,000 / 80 = 12.5 days of its demand, lay there unused all along
     data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400)
-    verdict = plain(section(render_report(run(data)), "verdict"))
+    verdict = plain(section(words_page(run(data)), "verdict"))
     assert (
         "neither member runs short, with it or without it. Whether it would have tempered prices is "
         "outside this model. It was a close call. With or without the joint stock, the EU's cover "
@@ -1081,15 +1083,15 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
         regions__eu__commercial_stock__ree__tonnes=400,
         agreement__trigger={"commercial_days_below": 10},
     )
-    verdict = plain(section(render_report(run(data)), "verdict"))
+    verdict = plain(section(words_page(run(data)), "verdict"))
     assert (
         "It was a close call. Without the joint stock, the EU's cover of rare earths fell to 1.0 days on day 8; "
         "with it, counting the share it could draw, to 13.5 days the same day." in verdict
     )
-    assert "The arrangement released no stock" in plain(section(render_report(run(data)), "rule"))
+    assert "The arrangement released no stock" in plain(section(words_page(run(data)), "rule"))
     # with an 8-day lag releases open on day 8: its lowest cover with the stock is day 7's 160 / 80 = 2.0 days,
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
-    late = plain(section(render_report(run(build(data, agreement__decision_lag_days=8))), "verdict"))
+    late = plain(section(words_page(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
         "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t share of the joint pool "
         "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
@@ -1102,7 +1104,7 @@ def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
     # (CLOSE_CALL): under a 3-day trigger (240 t) it is below on days 7, 8 and 9. Nobody has a gap, so the fair
     # ratio releases nothing
     data = BELOW_TRIGGER
-    rule = plain(section(render_report(run(data)), "rule"))
+    rule = plain(section(words_page(run(data)), "rule"))
     assert (
         "The arrangement released no stock in this run, although the EU's commercial stock was below its 3-day "
         "trigger on 3 days for rare earths (first on day 7). Being below the trigger lets a member call on the "
@@ -1110,7 +1112,7 @@ def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
         "member's own stock cannot meet, and no member ran short." in rule
     )
     # a 1-day trigger (80 t) is never crossed: 80 t is not below it (the kernel's test is strict)
-    never = plain(section(render_report(run(build(data, agreement__trigger={"commercial_days_below": 1}))), "rule"))
+    never = plain(section(words_page(run(build(data, agreement__trigger={"commercial_days_below": 1}))), "rule"))
     assert "The arrangement released no stock in this run." in never
     assert "trigger on" not in never and "call on the stock, but" not in never
     # Japan without stock is below any trigger every day: both members are told
@@ -1118,7 +1120,7 @@ def test_no_release_says_who_was_below_the_trigger_and_why_nothing_went_out():
     assert (
         "although members' commercial stock was below the 3-day trigger: Japan's on 10 days for rare earths (first "
         "on day 0); the EU's on 3 days for rare earths (first on day 7)."
-        in plain(section(render_report(run(both)), "rule"))
+        in plain(section(words_page(run(both)), "rule"))
     )
 
 
@@ -1185,7 +1187,7 @@ def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_w
     releases = result.releases
     assert len(releases) == 10 and releases["mechanism"].eq("iea_ess").all()  # was '' where no trigger held
     assert releases["released_t"].eq(0).all()
-    rule = plain(section(render_report(result), "rule"))
+    rule = plain(section(words_page(result), "rule"))
     assert (
         "The arrangement released no stock in this run. On 10 days a member was short while releases were open and "
         "stock was there to share, but the IEA system shares only once the group loses 7.0% of its supply or one "
@@ -1200,7 +1202,7 @@ def test_the_iea_systems_selective_trigger_is_told_as_supplies_passed_not_as_no_
     cut = [{"id": "cut", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
     result = run(build(AMPLE, shocks=[{**cut[0], "severity": 0.10}], agreement__mechanism="iea_ess"))
     assert result.releases["released_t"].eq(0).all()
-    rule = plain(section(render_report(result), "rule"))
+    rule = plain(section(words_page(result), "rule"))
     assert (
         "On 10 days one member's own loss reached the IEA system's 7.0% trigger while the group's stayed under "
         "7.0%: members passed it 6.0 t of their supplies but drew no stock." in rule
@@ -1212,7 +1214,7 @@ def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts
     # as above: the EU's 400 t falls below its 3-day trigger (240 t) first on day 7, nobody short, 10 days run
     data = BELOW_TRIGGER
     # a 3-day lag opens releases on day 7 + 3 = 10, the day after the last (day 9): no bid or gap was due
-    late = plain(section(render_report(run(build(data, agreement__decision_lag_days=3))), "rule"))
+    late = plain(section(words_page(run(build(data, agreement__decision_lag_days=3))), "rule"))
     assert (
         "first on day 7). Being below the trigger lets a member call on the stock, but releases open 3 days after "
         "the first call (on day 7): they would have opened on day 10, after the run ends." in late
@@ -1220,11 +1222,9 @@ def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts
     assert "no member ran short" not in late
     # a 2-day lag and 1 day of delivery open them on day 10 too
     delivered = build(data, agreement__decision_lag_days=2, agreement__delivery_days=1)
-    assert "they would have opened on day 10, after the run ends" in plain(
-        section(render_report(run(delivered)), "rule")
-    )
+    assert "they would have opened on day 10, after the run ends" in plain(section(words_page(run(delivered)), "rule"))
     # a 2-day lag opens them on day 9, within the run: the rule's own reasons stand
-    within = plain(section(render_report(run(build(data, agreement__decision_lag_days=2))), "rule"))
+    within = plain(section(words_page(run(build(data, agreement__decision_lag_days=2))), "rule"))
     assert "after the run ends" not in within and "no member ran short." in within
     # a measured supply loss may call the agreement on a day the outputs do not record: no reason is given,
     # neither "after the run ends" nor the rule's reasons, which hold only if releases opened
@@ -1233,7 +1233,7 @@ def test_no_release_says_releases_would_open_after_the_run_when_the_lag_outlasts
         "measured_loss": {"window_days": 5, "group_below": 0.9, "member_below": 0.8},
     }
     unknown = plain(
-        section(render_report(run(build(data, agreement__decision_lag_days=3, agreement__trigger=measured))), "rule")
+        section(words_page(run(build(data, agreement__decision_lag_days=3, agreement__trigger=measured))), "rule")
     )
     assert "first on day 7)." in unknown
     assert "Being below the trigger" not in unknown and "after the run ends" not in unknown
@@ -1254,7 +1254,7 @@ def test_market_linked_bids_are_told_as_a_multiple_of_the_market_price():
     data = build(
         AMPLE, market=MARKET, agreement__mechanism="auction", agreement__auction={"every_days": 7, "bids": bids}
     )
-    rule = plain(section(render_report(run(data)), "rule"))
+    rule = plain(section(words_page(run(data)), "rule"))
     assert "Japan Rare earths 100% at 2 times the market price" in rule
     assert "EU Rare earths 50% at 1.5 times the market price, at most 60 USD/kg; 50% at 40 USD/kg" in rule
 
@@ -1269,14 +1269,14 @@ def test_one_auction_and_auctions_every_day_are_told_in_the_singular():
     bids = {m: {"ree": [{"share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
     daily = build(AMPLE, agreement__mechanism="auction", agreement__auction={"every_days": 1, "bids": bids})
     assert "Auctions are held every day while the arrangement is active" in plain(
-        section(render_report(run(daily)), "rule")
+        section(words_page(run(daily)), "rule")
     )
 
 
 def test_a_shock_after_the_run_is_said_to_start_after_it_and_a_shock_without_a_description_shows_a_dash():
     # TWO_MEMBERS runs 60 days; a one-day shock on day 100 is outside it: not "(runs past the horizon)"
     late = {"id": "late", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 100, "end": 101}
-    shocks = plain(section(render_report(run(build(TWO_MEMBERS, shocks=[late]))), "shocks"))
+    shocks = plain(section(words_page(run(build(TWO_MEMBERS, shocks=[late]))), "shocks"))
     assert "1 day; after the run, not simulated" in shocks
     assert "(starts after the run)" in shocks and "(runs past the horizon)" not in shocks
     assert shocks.rstrip().endswith("\u2013")  # the description cell of a shock without one

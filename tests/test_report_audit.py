@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from simulator.report import render_report
 from simulator.report.record import load_record
 from simulator.results import Result
 from simulator.scenario import validate_data
@@ -29,6 +28,7 @@ from tests.helpers import (
     shipped_replay_report,
     shipped_report,
     shipped_result,
+    words_page,
 )
 
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
@@ -50,7 +50,7 @@ def verdict_of(page: str) -> str:
 def verdict_with_record(result: Result, path: Path, csv_text: str) -> str:
     """The verdict box's text of ``result``'s report set against the record ``csv_text`` (written to ``path``)."""
     path.write_text(csv_text)
-    return verdict_of(render_report(result, record=load_record(path, result.scenario)))
+    return verdict_of(words_page(result, record=load_record(path, result.scenario)))
 
 
 def two_capped() -> dict:
@@ -62,7 +62,7 @@ def two_capped() -> dict:
 
 def test_the_price_line_says_the_rise_is_the_models_and_gives_the_records_beside_it(tmp_path: Path):
     result = run(CAPPED)
-    alone = verdict_of(render_report(result))
+    alone = verdict_of(words_page(result))
     assert "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010)." in alone
     assert "in the record" not in alone
     # a record whose highest price is July 2010's mean, 900 USD/kg: 900 / 50 = 18x its reference, set beside the
@@ -227,7 +227,7 @@ def test_a_record_row_the_run_does_not_cover_is_left_out_of_the_price_line(tmp_p
         "2010-07-06,price,world,ree,,day,400\n"
         "2010-09-01,price,world,ree,,day,20000\n"
     )
-    verdict = verdict_of(render_report(result, record=load_record(path, longer)))
+    verdict = verdict_of(words_page(result, record=load_record(path, longer)))
     assert (
         "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model (450 USD/kg, that day)." in verdict
     )
@@ -249,7 +249,7 @@ def test_a_report_sets_the_run_against_the_record_once(tmp_path: Path, monkeypat
     result = run(CAPPED)
     path = tmp_path / "record.csv"
     path.write_text("date,quantity,region,material,supplier,period,value\n2010-07-06,price,world,ree,,day,400\n")
-    page = render_report(result, record=load_record(path, result.scenario))
+    page = words_page(result, record=load_record(path, result.scenario))
     assert "rare earths 8x in the record (400 USD/kg, on 6 Jul 2010), 9x in the model" in verdict_of(page)
     assert 'id="record"' in page or "Against the record" in page
     assert len(calls) == 1
@@ -274,7 +274,7 @@ def test_a_region_sentences_amounts_share_the_unit_of_the_amounts_as_shown():
 def test_without_a_record_the_warning_on_a_steep_rise_says_only_the_models_rise():
     # no record: no record's rise is given, not even the one the shipped market was fitted to (its numbers live in
     # the record and on the page that fits it, not in the report's code)
-    verdict = verdict_of(render_report(run(CAPPED)))  # 100x: over the 20x that calls for the warning
+    verdict = verdict_of(words_page(run(CAPPED)))  # 100x: over the 20x that calls for the warning
     assert (
         "In the model, prices rose up to 100x (rare earths, a daily peak of 5,000 USD/kg on 10 Jul 2010). The rise "
         "of rare earths "

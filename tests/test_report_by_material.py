@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from simulator.report import render_report
-from tests.helpers import TWO_MEMBERS, add_material, build, run
+from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 from tests.test_report_answers import AMPLE, plain, section
 
 MINOR_METALS = build(
@@ -41,7 +40,7 @@ and with it receives exactly that from the pool (Japan: 20 t and 10 t)."""
 @functools.cache
 def minor_metals_report() -> str:
     """The report of ``MINOR_METALS``, made once for the tests that read it (they only read it)."""
-    return render_report(run(MINOR_METALS))
+    return words_page(run(MINOR_METALS))
 
 
 def cells(text: str, attribute: str, key: str) -> list[str]:
@@ -69,7 +68,7 @@ def test_a_member_row_gives_tonnes_of_gallium_and_germanium_apart():
 
 def test_outside_the_agreement_and_without_one_the_regions_tonnes_are_by_material_too():
     data = build(MINOR_METALS, agreement=None)
-    text = render_report(run(data))
+    text = words_page(run(data))
     eu = cells(text, "region", "eu")
     assert eu[1] == "40.0 t of gallium 30.0 t of germanium from day 0"
     assert eu[2] == "0 t"  # no reserve to draw
@@ -80,7 +79,7 @@ def test_materials_that_may_be_added_keep_one_total():
     # priced alike (60 against 50 USD/kg) and counted alike, with no pool: Japan short of 200 t of it
     # and the EU of 800 t with the stock or without it
     data = add_material(build(AMPLE), "ree2", {"price_usd_per_kg": 60})
-    text = render_report(run(data))
+    text = words_page(run(data))
     eu = cells(text, "member", "eu")
     assert eu[1] == "800 t from day 0"
     assert eu[3] == "1,600 t from day 0"  # 800 t of each, one total: the headline adds them too
@@ -93,7 +92,7 @@ def test_tonnes_granted_without_prices_are_given_by_material():
     # its share, Japan gave 10 t of each (not "took 20.0 t", a sum of Ga and Ge metal)
     unpriced = build(MINOR_METALS, materials__gallium={"tonnes_of": "Ga metal"})
     unpriced = build(unpriced, materials__germanium={"tonnes_of": "Ge metal"})
-    text = render_report(run(unpriced))
+    text = words_page(run(unpriced))
     eu, japan = cells(text, "member", "eu")[4], cells(text, "member", "japan")[4]
     assert "took 10.0 t of gallium beyond its share, free; took 10.0 t of germanium beyond its share, free" in eu
     assert "gave 10.0 t of gallium of its share, unpaid; gave 10.0 t of germanium of its share, unpaid" in japan
@@ -104,7 +103,7 @@ def test_the_region_tables_say_why_their_total_column_does_not_add_tonnes_that_c
     # gallium and germanium metal priced alike (300 USD/kg each): not far apart, yet a tonne of one is not
     # a tonne of the other; the All materials column does not add them, and the note under the tables says why
     alike = build(MINOR_METALS, materials__germanium__price_usd_per_kg=300)
-    note = plain(section(render_report(run(alike)), "regions"))
+    note = plain(section(words_page(run(alike)), "regions"))
     assert (
         "\u201cBy material\u201d under All materials: a total of tonnes there would add tonnes of Ga metal and "
         "tonnes of Ge metal, which count different things;" in note

@@ -186,7 +186,9 @@ def test_the_python_api_links_the_same_page(explored, tmp_path):
 
     scenario, page = explored
     with pytest.warns(UserWarning, match=r"rescaled to what is left: eu 0\.8 \(in the file: 0\.5\)"):
-        report = simulator.report(str(scenario), tmp_path / "r.html", set={"agreement.ratio.japan": 0.2}, explorer=page)
+        report = simulator.report(
+            str(scenario), tmp_path / "r.html", set={"agreement.ratio.japan": 0.2}, explorer=page, figures=False
+        )
     assert "explorer.html#agreement.ratio.japan=0.2&amp;agreement.mechanism=fair_ratio" in _section(report)
     with pytest.raises(InputError, match="not an explorer page"):
         simulator.report(str(scenario), tmp_path / "bad.html", explorer=scenario)

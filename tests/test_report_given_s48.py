@@ -11,8 +11,7 @@ import re
 
 import pytest
 
-from simulator.report import render_report
-from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_report
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_report, words_page
 
 
 def national(settlement: object) -> str:
@@ -23,7 +22,7 @@ def national(settlement: object) -> str:
     data["regions"]["japan"]["reserve"] = {"ree": {"tonnes": 100}}
     result = run(data)
     assert result.summary["lent_t"].sum() == pytest.approx(50.0)  # NaN (no figure) elsewhere: skipped
-    return render_report(result)
+    return words_page(result)
 
 
 def rows(page: str) -> list[str]:

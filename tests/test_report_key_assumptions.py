@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from simulator.report import render_report
-from tests.helpers import ONE_REGION, build, run
+from tests.helpers import ONE_REGION, build, run, words_page
 
 ASSUMPTIONS = [
     {"statement": "China ships 10 t a day.", "source": "[Q6] a count"},
@@ -25,7 +24,7 @@ def _section(html: str) -> str:
 
 
 def test_each_key_assumption_is_numbered_with_a_k_and_has_an_id_to_link_to():
-    html = render_report(run(build(ONE_REGION, assumptions=ASSUMPTIONS)))
+    html = words_page(run(build(ONE_REGION, assumptions=ASSUMPTIONS)))
     section = _section(html)
     rows = re.findall(r'<tr id="([^"]+)"><td class="n">([^<]*)</td><td class="text">([^<]*)</td>', section)
     # three assumptions in the file's order, K1 to K3, each row's id its code
@@ -41,6 +40,6 @@ def test_each_key_assumption_is_numbered_with_a_k_and_has_an_id_to_link_to():
 
 
 def test_one_assumption_is_k1_and_none_gives_the_note():
-    html = render_report(run(build(ONE_REGION, assumptions=ASSUMPTIONS[:1])))
+    html = words_page(run(build(ONE_REGION, assumptions=ASSUMPTIONS[:1])))
     assert '<td class="n">K1</td>' in html and "Numbered K1;" in html
-    assert "The scenario lists no assumptions." in render_report(run(ONE_REGION))
+    assert "The scenario lists no assumptions." in words_page(run(ONE_REGION))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from simulator.engine import simulate
-from simulator.report import render_report
 from simulator.report.figures import runs_coincide
 from simulator.scenario import load_raw, validate_data
 from tests.helpers import (
@@ -24,6 +23,7 @@ from tests.helpers import (
     shipped_alone,
     shipped_group,
     shipped_result,
+    words_page,
 )
 
 pytestmark = shipped_group("embargo_2010")
@@ -65,7 +65,7 @@ def test_a_changed_agreement_names_the_field_and_other_values():
     data = load_raw(ROOT / "scenarios" / "embargo_2010.yaml", [("agreement.mechanism", "fair_ratio")])
     other = simulate(validate_data(data, "embargo_2010"))
     # without the agreement the world is the same whatever its rule: the shared run (render_report makes the same)
-    html = render_report(other, shipped_result("embargo_2010"), alone=shipped_alone("embargo_2010"))
+    html = words_page(other, shipped_result("embargo_2010"), alone=shipped_alone("embargo_2010"))
     assert "differ in the agreement\u2019s <code>mechanism</code>" in comparison_section(html)
 
 

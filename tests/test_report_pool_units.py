@@ -16,8 +16,7 @@ import re
 from html import unescape
 
 from simulator.plots import days_of_cover_figure
-from simulator.report import render_report
-from tests.helpers import ONE_REGION, build, run
+from tests.helpers import ONE_REGION, build, run, words_page
 from tests.test_report_answers import AMPLE, CLOSE_CALL, plain, section
 
 BIDS = {m: {"ree": [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
@@ -28,7 +27,7 @@ NEAR_MISS = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__
 
 
 def _close_call(data: dict) -> str:
-    box = section(render_report(run(data)), "verdict")
+    box = section(words_page(run(data)), "verdict")
     headline = plain(box.split('<p class="headline">', 1)[1].split("</p>", 1)[0])  # the close call ends its answer
     # a run cut off by its horizon with a shock in force and little cover left says so after it (horizon_note)
     return headline[headline.index("It was a close call") :].split(" That is to the end of the run", 1)[0]
@@ -135,7 +134,7 @@ def test_the_assumptions_table_gives_each_input_its_unit_and_thousands_separator
         },
     ]
     data["suppliers"]["japan_mine"] = {"lead_time_days": {"japan": 1}}
-    page = render_report(run(data))
+    page = words_page(run(data))
     assert _cells(page, "regions.japan.demand.ree.tonnes_per_day") == ("10 t/day", "8 to 12.5 t/day")
     assert _cells(page, "regions.japan.commercial_stock.ree.tonnes") == ("12,500 t", "9,000 to 20,000 t")
     # its label's "(t)" is not said twice beside "12,500 t"

@@ -38,6 +38,7 @@ from tests.helpers import (
     shipped_group,
     shipped_replay_report,
     shipped_result,
+    words_page,
 )
 
 HEADER = "date,quantity,region,material,supplier,period,value\n"
@@ -82,7 +83,7 @@ HALF = ["0.69", "2.00"]
 
 def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_path: Path):
     result = run(WORLD)
-    html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))
+    html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))  # reads the figure
     world_rms = math.sqrt((math.log(50 / 40) ** 2 + math.log(50 / 100) ** 2) / 2)  # 0.5149
     assert cells(html) == {
         # rows; the row missed most (100 over January, ln 0.5 against the day's ln 1.25) and the model's mean
@@ -112,12 +113,12 @@ def test_the_table_and_sentence_give_each_series_error_worked_out_by_hand(tmp_pa
 def test_the_note_says_a_stock_is_the_periods_last_day_only_when_the_record_has_stocks(tmp_path: Path):
     result = run(WORLD)
     last_day = "or the commercial stock on the period's last day (stocks)"
-    plain = unescape(section(render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))))
+    plain = unescape(section(words_page(result, record=load_record(write(tmp_path, ROWS), result.scenario))))
     assert "mean (prices) or total (flows) over the row's period, from" in plain and last_day not in plain
     assert "(for stocks" not in plain
     # 100 t held all January (10 t/day in, 10 t/day out): the stock on 31 January, not a mean or a total
     stocks = write(tmp_path, ROWS + "2020-01-01,stocks,japan,ree,,month,50\n", "stocks.csv")
-    text = unescape(section(render_report(result, record=load_record(stocks, result.scenario))))
+    text = unescape(section(words_page(result, record=load_record(stocks, result.scenario))))
     assert f"mean (prices) or total (flows) over the row's period, {last_day}, from" in text
     assert "mean or total over each recorded period (for stocks, the stock on its last day), drawn" in text
 
@@ -126,7 +127,7 @@ def test_the_mixed_period_note_names_the_periods_found_and_a_total_only_for_flow
     result = run(build(WORLD, horizon_days=100))  # to 10 April: the first quarter in full
 
     def note(rows: str) -> str:
-        html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+        html = words_page(result, record=load_record(write(tmp_path, rows), result.scenario))
         return unescape(section(html)).replace(NBSP, " ")
 
     # prices only, over a day, two months and a quarter: means, so no total, and no year
@@ -154,7 +155,7 @@ def test_a_series_name_starts_its_cell_with_a_capital_and_takes_none_mid_sentenc
     europe = build(WORLD, regions={"eu": WORLD["regions"]["japan"]}, suppliers={"china": {"lead_time_days": {"eu": 5}}})
     result = run(europe)
     rows = "2020-01-05,price,world,ree,,day,200\n2020-01-31,stocks,eu,ree,,day,50\n"  # ln(50/200), ln(100/50)
-    html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+    html = words_page(result, record=load_record(write(tmp_path, rows), result.scenario))
     assert [row[:1] + row[4:7] for row in cells(html).values()] == [
         ["World price, rare earths", "200 USD/kg", "50 USD/kg", "1.39"],
         ["The EU's commercial stocks, rare earths", "50.0 t", "100 t", "0.69"],
@@ -341,7 +342,7 @@ def test_the_python_api_takes_the_same_record(tmp_path: Path):
 def test_a_scenario_with_an_agreement_says_the_record_had_no_joint_stock(tmp_path: Path):
     pair = build(TWO_MEMBERS, start_date="2020-01-01")
     result = run(pair)
-    html = render_report(
+    html = words_page(
         result, record=load_record(write(tmp_path, "2020-01-05,price,world,ree,,day,40\n"), result.scenario)
     )
     assert "without this scenario's joint stock" in section(html)
@@ -440,7 +441,7 @@ def test_a_marked_record_gives_each_series_fitted_and_held_out_rows_apart_and_na
     result = run(WORLD)
     path = tmp_path / "marked.csv"
     path.write_text(MARKED_HEADER + MARKED)
-    html = render_report(result, record=load_record(path, result.scenario))
+    html = render_report(result, record=load_record(path, result.scenario))  # reads the figure
     world, imports = "World price, rare earths", "Japan's imports from China, rare earths"
     assert cells(html) == {
         # each line's own rows: the fitted day (ln 1.25) apart from the held-out January (ln 0.5)
@@ -483,7 +484,7 @@ def test_a_marked_record_gives_each_series_fitted_and_held_out_rows_apart_and_na
 
 def test_an_unmarked_record_says_an_error_may_be_in_sample_and_marks_no_row(tmp_path: Path):
     result = run(WORLD)
-    html = render_report(result, record=load_record(write(tmp_path, ROWS), result.scenario))
+    html = words_page(result, record=load_record(write(tmp_path, ROWS), result.scenario))
     text = re.sub(r'<span class="detail">|</span>', "", unescape(section(html)).replace(NBSP, " "))  # bold lead aside
     assert "the record does not say which of its rows, if any, the scenario's parameters were fitted to" in text
     assert "data-sample" not in html and "<th>Fit</th>" not in html
@@ -495,7 +496,7 @@ def test_a_record_that_holds_no_row_out_says_its_worst_series_is_in_sample(tmp_p
     result = run(WORLD)
     path = tmp_path / "fitted.csv"
     path.write_text(MARKED_HEADER + "".join(line for line in MARKED.splitlines(True) if line.endswith(",in\n")))
-    text = unescape(section(render_report(result, record=load_record(path, result.scenario)))).replace(NBSP, " ")
+    text = unescape(section(words_page(result, record=load_record(path, result.scenario)))).replace(NBSP, " ")
     assert "3 fitted, 0 held out." in text and "has no held-out row" not in text
     # fitted alone: the imports' ln 0.5 is the largest
     assert (
@@ -510,7 +511,7 @@ def test_the_table_gives_the_row_missed_most_not_the_largest_value(tmp_path: Pat
     # = 1.14: the row that stands for that error is the 10
     result = run(WORLD)
     rows = "2020-01-05,price,world,ree,,day,55\n2020-01-10,price,world,ree,,day,10\n"
-    html = render_report(result, record=load_record(write(tmp_path, rows), result.scenario))
+    html = words_page(result, record=load_record(write(tmp_path, rows), result.scenario))
     rms = math.sqrt((math.log(50 / 55) ** 2 + math.log(50 / 10) ** 2) / 2)
     assert f"{rms:.2f}" == "1.14"
     assert cells(html)["price/world/ree/"][3:] == [
@@ -531,7 +532,7 @@ def test_derived_and_forecast_rows_carry_their_caveat_whatever_the_series(tmp_pa
         MARKED_HEADER.replace("sample", "sample,source")
         + "".join(f'{line},"{source}"\n' for line, source in zip(lines, sources, strict=True))
     )
-    html = render_report(result, record=load_record(path, result.scenario))
+    html = words_page(result, record=load_record(path, result.scenario))
     found = cells(html)
     assert found["price/world/ree/@out"][2] == "1 1 derived" and found["price/world/ree/@in"][2] == "1"
     assert found["imports/japan/ree/china@out"][2] == "1 1 forecast"
@@ -570,7 +571,7 @@ def test_a_derived_worst_series_is_followed_by_the_worst_series_its_sources_give
     )
     path = tmp_path / "made.csv"
     path.write_text(SOURCE_HEADER + rows)
-    text = _overall(render_report(result, record=load_record(path, result.scenario)))
+    text = _overall(words_page(result, record=load_record(path, result.scenario)))
     # the world price has a derived row: the sentence opens with the held-out series all given, the imports
     assert text.startswith(
         "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
@@ -584,7 +585,7 @@ def test_a_derived_worst_series_is_followed_by_the_worst_series_its_sources_give
     assert f"{rms:.2f}" == "0.99" and "1 of its 2 rows is derived" in text
     # all held-out series given: the worst sentence alone names it
     path.write_text(SOURCE_HEADER + rows.replace("DERIVED: x 4", "a count"))
-    alone = _overall(render_report(result, record=load_record(path, result.scenario)))
+    alone = _overall(words_page(result, record=load_record(path, result.scenario)))
     assert "whose rows are all figures" not in alone and "misses one series by more" not in alone
     assert alone.startswith("Out of sample, on the rows held out of the fit, the series the model misses most is world")
 
@@ -595,7 +596,7 @@ def test_a_fall_the_record_shows_and_the_model_does_not_follow_is_said_with_its_
 
     def overall(rows: str) -> str:
         path.write_text(SOURCE_HEADER + rows)
-        return _overall(render_report(result, record=load_record(path, result.scenario)))
+        return _overall(words_page(result, record=load_record(path, result.scenario)))
 
     # the record's January falls to 100 t: 310 / 100 = 3.10 times in 2020, after 310 / 320 = 0.97 (December) and
     # 10 / 9.7 = 1.03 (20 December) in 2019

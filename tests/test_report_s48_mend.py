@@ -8,11 +8,10 @@ from __future__ import annotations
 import html
 import re
 
-from simulator.report import render_report
 from simulator.report.findings import Run
 from simulator.report.prices import CapBound, _cap_days, price_line, price_sentences
 from simulator.report.verdict import horizon_note
-from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, run
+from tests.helpers import ONE_REGION, TWO_MEMBERS, add_material, build, run, words_page
 
 
 def text(page: str) -> str:
@@ -136,7 +135,7 @@ def test_under_a_rule_that_shares_supply_the_draw_is_from_its_own_reserve():
     for region in ("japan", "eu"):
         lent, rule = summary.at[(region, "ree"), "lent_t"], summary.at[(region, "ree"), "released_rule_t"]
         assert lent == rule and round(lent, 9) == 100.0
-    page = text(render_report(result))
+    page = text(words_page(result))
     assert "gave" not in page and "Given to other members" not in page and "other members' reserves" not in page
     assert page.count("100 t by the rule from its own reserve") == 2  # the member table, Japan and the EU
     assert page.count("drawn from its own reserve under the agreement (t) 100 t 100 t") == 2  # each region's table
@@ -158,7 +157,7 @@ def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_
     summary = result.summary.set_index(["region", "material"])
     assert summary.at[("eu", "ree"), "released_joint_t"] == summary.at[("eu", "ree"), "released_rule_t"] > 100
     assert summary.at[("eu", "ree"), "lent_t"] == summary.at[("japan", "ree"), "lent_t"] == 0
-    page = text(render_report(result))
+    page = text(words_page(result))
     assert "by the rule from its own reserve" not in page and "drawn from its own reserve" not in page
     assert "137 t by the rule" in page  # the EU's draw, said as a release of the pool
     assert "Received from the shared stock" in page and "Drawn from its own reserve by the rule" not in page

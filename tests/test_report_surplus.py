@@ -17,9 +17,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from simulator.report import render_report
 from simulator.surplus import DemandCurve
-from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_report, shipped_result
+from tests.helpers import ONE_REGION, build, run, shipped_group, shipped_report, shipped_result, words_page
 
 
 def surplus_per_day(r, elasticity, substituted, floor, max_share, full_price_ratio):
@@ -233,7 +232,7 @@ def test_a_run_sums_each_days_surplus_at_the_price_it_paid():
     # the straight line through (D_pot, P0) and (D, p) would give more
     triangle = float(np.sum(ts["demand_destroyed_t"] * (ts["price_usd_per_kg"] - 50) * 1000 / 2))
     assert triangle > 1.2 * got
-    prices = html.unescape(re.sub(r"<[^>]+>", " ", render_report(result))).replace("\u00a0", " ")
+    prices = html.unescape(re.sub(r"<[^>]+>", " ", words_page(result))).replace("\u00a0", " ")
     assert "Surplus lost on the use given up" in prices and "straight demand curve" not in prices
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from simulator.report import render_report
 from simulator.report import uncertainty as uncertainty_module
-from tests.helpers import build, run
+from tests.helpers import build, run, words_page
 from tests.test_cal_report_s52 import _near_record_case
 from tests.test_report_answers import AMPLE, CLOSE_CALL, MARKET, plain, section
 from tests.test_report_audit import CAPPED, verdict_with_record
@@ -52,7 +51,7 @@ def test_the_records_figure_gives_the_unit_of_its_interpolated_price_and_names_t
 def test_not_needed_is_a_sentence_with_a_verb():
     # the EU's 400 t carries it through a 4-day halt: nobody is short with or without the pool (test_cal_report_s52)
     data = build(AMPLE, shocks=CLOSE_CALL, regions__eu__commercial_stock__ree__tonnes=400, market=MARKET)
-    verdict = plain(section(render_report(run(data)), "verdict"))
+    verdict = plain(section(words_page(run(data)), "verdict"))
     assert (
         "The joint stock is not needed to close a shortfall: neither member runs short, with it or without it. "
         "Whether it would have tempered the price rise is outside this model." in verdict
@@ -79,11 +78,11 @@ def test_the_robustness_part_names_the_answer_as_the_headline_does_and_says_clos
 
 
 def test_the_page_header_names_the_release_rule_by_its_label():
-    page = render_report(run(build(AMPLE, agreement__mechanism="iea_ess")))
+    page = words_page(run(build(AMPLE, agreement__mechanism="iea_ess")))
     header = plain(re.search(r'<p class="sub">.*?</p>', page).group(0))
     assert header.endswith("release rule: IEA ESS")
     assert "iea ess" not in page  # the label, never the name's words lowered
-    page = render_report(run(build(AMPLE, agreement__mechanism="talmud")))
+    page = words_page(run(build(AMPLE, agreement__mechanism="talmud")))
     assert plain(re.search(r'<p class="sub">.*?</p>', page).group(0)).endswith("release rule: Talmud")
 
 

@@ -15,7 +15,7 @@ import pytest
 from simulator.errors import ScenarioError
 from simulator.output import run_files
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, no_traceback, run, shipped_group, shipped_result
+from tests.helpers import TWO_MEMBERS, build, no_traceback, run, shipped_group, shipped_result, words_page
 from tests.invariants import check_invariants
 
 
@@ -163,9 +163,8 @@ def test_a_run_with_an_agreement_writes_its_ledger():
 
 
 def test_the_report_names_the_ledger_section():
-    from simulator.report import render_report
 
-    html = render_report(run(build(TWO_MEMBERS, agreement__settlement="sale")))
+    html = words_page(run(build(TWO_MEMBERS, agreement__settlement="sale")))
     section = html[html.index('<section id="ledger">') :]
     section = section[: section.index("</section>")]
     assert "Who paid in, who drew, who owes whom" in section
@@ -251,10 +250,9 @@ def test_national_mode_a_sale_of_less_than_a_tonne_pays_the_lender():
 
 
 def _ledger_words(data: dict) -> str:
-    from simulator.report import render_report
     from tests.test_report_answers import plain, section
 
-    return plain(section(render_report(run(data)), "ledger"))
+    return plain(section(words_page(run(data)), "ledger"))
 
 
 def test_a_sale_is_paid_when_made_so_the_report_says_nothing_is_owed():
@@ -285,12 +283,11 @@ def test_long_embargo_6m_auction_bought_stock_is_paid_not_owed():
     # 17.5 x 330,000 = USD 5,775,000 to Japan, the pool's only owner; ledger.csv: Owes 0 t for
     # everyone. The rule's draws were grants: the EU drew 723 t of light and 52.0 t of heavy
     # rare earths from Japan's share (drawn_from_others_t).
-    from simulator.report import render_report
     from simulator.report.words import tonnes
     from tests.test_report_answers import plain, section
 
     result = shipped_result("long_embargo_6m")
-    words = plain(section(render_report(result), "ledger"))
+    words = plain(section(words_page(result), "ledger"))
     assert "Who owes whom at the end" not in words and "EU (USD 5.8 m) to Japan" in words
     assert "Nothing is owed at the end. Paid during the run, at auction, net of what each received" in words
     assert "Heavy rare earths: EU (USD 5.8 m) to Japan." in words

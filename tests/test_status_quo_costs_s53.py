@@ -20,11 +20,11 @@ import re
 import pandas as pd
 import pytest
 
-from simulator.report import render_report, without_agreement
+from simulator.report import without_agreement
 from simulator.report.accounts import accounts
 from simulator.report.findings import Run
 from simulator.report.verdict import avoided_cost_line, cost_line
-from tests.helpers import TWO_MEMBERS, build, run, shipped_report
+from tests.helpers import TWO_MEMBERS, build, run, shipped_report, words_page
 
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 10, "end": 99}]
 HELD = build(
@@ -102,7 +102,7 @@ def test_a_pool_all_held_already_avoids_its_shortfall_at_no_cost_over_the_status
     assert "buying the pool" not in line  # nothing was bought for it
     assert line.startswith("Cost to the members over the stocks held today: nothing counted over the 60 days.")
     # the members' table: Japan's share held already, its net cost 0; a note says what it is worth
-    page = _plain(render_report(pooled.result))
+    page = _plain(words_page(pooled.result))
     row = page[page.index("Japan owns 100% of the pool") :]
     assert re.match(r"Japan owns 100% of the pool .*? held already hold USD 0 USD 0 ", row)
     assert (

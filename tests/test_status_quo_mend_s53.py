@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from simulator.report import render_report
-from tests.helpers import TWO_MEMBERS, build, run, shipped_report
+from tests.helpers import TWO_MEMBERS, build, run, shipped_report, words_page
 
 BOTH = build(TWO_MEMBERS, agreement__pool__already_held=["japan", "eu"])
 JAPAN = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
@@ -24,7 +23,7 @@ def _verdict_text(page: str) -> str:
 
 
 def test_where_the_status_quo_is_each_share_alone_no_pooling_paragraph_repeats_the_headline():
-    page = render_report(run(BOTH))
+    page = words_page(run(BOTH))
     assert 'class="pooling"' not in page  # the headline already sets the pool against each share alone
     text = _verdict_text(page)
     assert "No: the members are short of the same 5,940 t with the joint stock and with the stocks held today" in text
@@ -39,7 +38,7 @@ def test_where_the_status_quo_is_each_share_alone_no_pooling_paragraph_repeats_t
 
 
 def test_where_a_member_holds_a_share_not_held_today_the_pooling_paragraph_stays():
-    page = render_report(run(JAPAN))
+    page = words_page(run(JAPAN))
     assert 'class="pooling"' in page  # the share-alone run is another world: its comparison is worth a sentence
     assert "the other members' contributions are held by no one" in _verdict_text(page)
 
@@ -86,5 +85,5 @@ def test_the_status_quo_that_is_each_share_alone_is_run_once(monkeypatch, data, 
     made = []
     real = counterfactuals.simulate
     monkeypatch.setattr(counterfactuals, "simulate", lambda *a, **k: made.append(1) or real(*a, **k))
-    render_report(run(data))
+    words_page(run(data))
     assert len(made) == runs

@@ -23,12 +23,11 @@ import re
 import pytest
 
 from simulator.engine import simulate
-from simulator.report import render_report
 from simulator.report.counterfactuals import status_quo_scenario, without_agreement
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
-from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, run, shipped_report, shipped_result
+from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, run, shipped_report, shipped_result, words_page
 
 HELD = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
 
@@ -52,7 +51,7 @@ def test_a_compare_baseline_without_any_stock_is_not_taken_for_the_stocks_held_t
     result = run(HELD)
     none = simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
     assert without_agreement(result, none).metrics["total_shortfall_t"] == pytest.approx(5970.0)
-    page = render_report(result, baseline=none)
+    page = words_page(result, baseline=none)
     assert _headline(page).startswith("In part: the joint stock cuts the members' shortfall from 5,970 t to 5,940 t")
 
 
@@ -73,7 +72,7 @@ def test_the_first_answer_measures_the_joint_stock_against_the_stocks_held_today
     assert none.metrics["total_shortfall_t"] == pytest.approx(6000.0)
     assert result.metrics["total_shortfall_t"] == pytest.approx(5940.0)
     assert without_agreement(result).metrics["total_shortfall_t"] == pytest.approx(5970.0)
-    page = render_report(result)
+    page = words_page(result)
     verdict = _plain(_verdict(page))
     assert "against the same scenario with the stocks held today (Japan's held alone)" in verdict
     # the tonnes of the status quo, not the 6,000 t of no stock at all: (5,970 - 5,940) / 5,970 = 0.5% less
@@ -87,7 +86,7 @@ def test_the_first_answer_measures_the_joint_stock_against_the_stocks_held_today
 def test_where_every_share_is_held_today_the_two_runs_are_one_column():
     # only Japan contributes (30 t) and holds it today: the status quo is every share held alone
     data = build(HELD, agreement__pool__contributions={"japan": {"ree": {"tonnes": 30}}})
-    page = render_report(run(data))
+    page = words_page(run(data))
     assert "<th>Short with the stocks held today</th>" in page
     assert "<th>Short with its share alone</th>" not in page
     assert "and with each member&#x27;s share held alone" not in page and "and with each member's" not in page
@@ -106,10 +105,10 @@ def test_the_samples_note_says_their_runs_without_it_are_the_stocks_held_today()
         "Here the samples without the joint stock are those with the stocks held today (Japan's held alone), as in "
         "the answer above."
     )
-    assert note in _plain(render_report(simulate(validate_data(sampled, "s.yaml")), uncertainty=found))
+    assert note in _plain(words_page(simulate(validate_data(sampled, "s.yaml")), uncertainty=found))
     plain = build(TWO_MEMBERS, uncertain=sampled["uncertain"])
     found = run_uncertainty(plan_study(plain, "s.yaml", fixed=()), 4)
-    assert "stocks held today" not in _plain(render_report(simulate(validate_data(plain, "s.yaml")), uncertainty=found))
+    assert "stocks held today" not in _plain(words_page(simulate(validate_data(plain, "s.yaml")), uncertainty=found))
 
 
 @pytest.mark.parametrize(

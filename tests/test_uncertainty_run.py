@@ -25,7 +25,7 @@ from simulator.report import render_report
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import headline_lines, interval_text, run_uncertainty, same_in_every_sample
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, manifest_of
+from tests.helpers import ONE_REGION, TWO_MEMBERS, build, manifest_of, words_page
 
 SHORT = build(
     ONE_REGION,
@@ -47,7 +47,7 @@ def found():
 @pytest.fixture(scope="module")
 def page(found) -> str:
     """The report of SHORT as written with the study ``found``, rendered once for the tests that read it (text)."""
-    return render_report(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
+    return words_page(simulate(validate_data(SHORT, "s.yaml")), uncertainty=found)
 
 
 def test_the_headline_interval_is_the_one_worked_out_by_hand(found):
@@ -317,10 +317,10 @@ def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days()
 
 
 def test_without_samples_the_report_names_the_inputs_the_figures_rest_on():
-    html = render_report(simulate(validate_data(SHORT, "s.yaml")))
+    html = words_page(simulate(validate_data(SHORT, "s.yaml")))
     assert "What rests on assumptions" in html and "regions.japan.demand.ree.tonnes_per_day" in html
     assert "5 to 15" in html
-    plain = render_report(simulate(validate_data({**SHORT, "uncertain": []}, "s.yaml")))
+    plain = words_page(simulate(validate_data({**SHORT, "uncertain": []}, "s.yaml")))
     assert "What rests on assumptions" not in plain
 
 
@@ -436,7 +436,7 @@ def test_the_page_says_why_the_samples_table_has_more_input_columns_than_inputs(
         "regions.japan.sourcing.ree.rest_of_world",
     ]
     assert list(input_columns(split).values()) == [1, 1, 2]
-    text = re.sub(r"<[^>]+>", "", render_report(simulate(validate_data(SPLIT, "s.yaml")), uncertainty=split))
+    text = re.sub(r"<[^>]+>", "", words_page(simulate(validate_data(SPLIT, "s.yaml")), uncertainty=split))
     assert "10 runs sampled the scenario's 3 uncertain inputs" in text
     assert (
         "The samples table, uncertainty_samples.parquet, has 4 input columns for these 3 inputs: an input whose "
@@ -538,12 +538,12 @@ def test_the_inputs_table_says_where_bracketed_source_codes_are_looked_up():
     from simulator.report.uncertainty import source_codes_note
 
     coded = build(SHORT, uncertain=[{**SHORT["uncertain"][0], "source": "assumption [A5]; ~90% in 2012 [J9, J13]"}])
-    html = render_report(simulate(validate_data(coded, "s.yaml")))
+    html = words_page(simulate(validate_data(coded, "s.yaml")))
     note = '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the source tables in docs/calibration.md.</p>'
     assert note + '<div class="scroll"><table class="uncertain-inputs">' in html  # the line just above the table
     # no code, no line
     assert source_codes_note(["test", "fitted 1.7 (docs/model-vs-record.md)"]) == ""
-    assert "Bracketed codes" not in render_report(simulate(validate_data(SHORT, "s.yaml")))
+    assert "Bracketed codes" not in words_page(simulate(validate_data(SHORT, "s.yaml")))
 
 
 def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_count():
@@ -572,7 +572,7 @@ def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_
         uncertain=[{"path": "regions.eu.commercial_stock.ree.tonnes", "values": [5000, 6000], "source": "test"}],
     )
     found = run_uncertainty(plan_study(japan_halted, "s.yaml", fixed=()), 20)
-    page = render_report(simulate(validate_data(japan_halted, "s.yaml")), uncertainty=found)
+    page = words_page(simulate(validate_data(japan_halted, "s.yaml")), uncertainty=found)
     row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", page).group(0)
     cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     assert "0.5 = one of two members bears it all" in " ".join(cells[0])

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from simulator.report import render_report
-from tests.helpers import TWO_MEMBERS, add_material, build, run
+from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 
 NBSP = "\u00a0"
 
@@ -41,20 +40,20 @@ def test_a_verdict_cell_short_of_one_material_names_it():
     data = build(TWO_MEMBERS)
     add_material(data, "mag", {"price_usd_per_kg": 500})
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
-    rows = _verdict_rows(render_report(run(data)))
+    rows = _verdict_rows(words_page(run(data)))
     assert rows["japan"]["Short with the stock"] == "1,200 t of mag / from day 0"
     assert rows["eu"]["Short with the stock"] == "4,800 t of mag / from day 0"
     assert rows["japan"]["Short with its share alone"] == "1,200 t of mag / from day 0"
     assert rows["japan"]["Short without it"] == "1,200 t of rare earths / 1,200 t of mag / from day 0"
     # one material: nothing to tell apart, no name. TWO_MEMBERS' pool of 60 t against 100 t/day, no supply
-    rows = _verdict_rows(render_report(run(TWO_MEMBERS)))
+    rows = _verdict_rows(words_page(run(TWO_MEMBERS)))
     assert rows["japan"]["Short without it"] == "1,200 t / from day 0"  # 20 t/day x 60 days, unnamed
     assert re.fullmatch(r"[\d,]+ t / from day \d+", rows["japan"]["Short with the stock"])
 
 
 def test_the_box_says_when_it_leaves_each_share_alone_out():
     # no shock: no member is short without the agreement, so the own-share run is not made; the note says so
-    html = render_report(run(build(TWO_MEMBERS, shocks=[])))
+    html = words_page(run(build(TWO_MEMBERS, shocks=[])))
     rows = _verdict_rows(html)
     assert "Short with its share alone" not in rows["japan"]
     note = _plain(re.search(r'</table></div><p class="note">(.*?)</p>', html, re.S).group(1))
@@ -63,6 +62,6 @@ def test_the_box_says_when_it_leaves_each_share_alone_out():
         "column Short with its share alone."
     )
     # with members short without it (all supply halted), the column is there and the note does not say it
-    html = render_report(run(TWO_MEMBERS))
+    html = words_page(run(TWO_MEMBERS))
     assert "Short with its share alone" in _verdict_rows(html)["japan"]
     assert "is not run" not in _plain(html)

@@ -18,7 +18,6 @@ import re
 
 import pytest
 
-from simulator.report import render_report
 from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
@@ -34,6 +33,7 @@ from tests.helpers import (
     shipped_group,
     shipped_result,
     two_members_report,
+    words_page,
 )
 
 JAPAN_ONLY = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
@@ -112,7 +112,7 @@ def test_ratio_line_is_silent_when_members_received_their_ratio():
 def test_report_shows_the_column_and_values_stocks_given_in_days_of_net_imports():
     # a contribution in days of net imports used to stop the report with a TypeError
     data = build(TWO_MEMBERS, agreement__pool__contributions__eu__ree={"net_import_days": 3})
-    text = render_report(run(data))
+    text = words_page(run(data))
     assert "<th>Short with its share alone</th>" in text
     pool = _plain(re.search(r'<table class="pool">.*?</table>', text, re.S).group())
     # Japan 30 t (1.5 days of 20 t/day, shown as 2), the EU 3 x 80 = 240 t (3 days), 270 t in all
@@ -123,7 +123,7 @@ def test_no_share_alone_column_when_no_member_runs_short_even_without_the_stock(
     # 1,000 t of commercial stock each: 60 days of the 20 t/day halt leave Japan 0 short; the EU needs 4,800 t
     data = build(TWO_MEMBERS, regions__japan__commercial_stock__ree__tonnes=5000)
     data = build(data, regions__eu__commercial_stock__ree__tonnes=5000)
-    text = render_report(run(data))
+    text = words_page(run(data))
     # no column and no subtitle naming the case; the note under the table says why it is left out (s51 item 9)
     assert "<th>Short with its share alone</th>" not in text and "and with each member's share held alone" not in text
     assert "No member is short without the agreement, so each member&#x27;s share held alone is not run" in text
@@ -147,7 +147,7 @@ def test_ratio_line_leaves_out_a_member_without_demand_for_the_material():
 def test_verdict_amounts_share_one_unit():
     # no shock: each holds its 30 t for 60 days at 1 USD/t a day (365 a year), USD 1,800, beside USD 1.5 m of buying
     data = build(TWO_MEMBERS, materials__ree__holding_cost_usd_per_t_year=365, shocks=[])
-    text = _plain(render_report(run(data)))
+    text = _plain(words_page(run(data)))
     assert len(re.findall(r"USD 1\.5 m\s*hold USD 0\.002 m", text)) == 2  # was "hold USD 1,800"
     assert "buying the pool USD 3.0 m at reference prices and holding strategic stock USD 0.004 m" in text
     assert "USD 1,800" not in text and "USD 3,600" not in text
@@ -247,12 +247,12 @@ def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gi
     assert "gave USD 0.50 m of its share, unpaid" in text and "took USD 0.50 m beyond its share, free" in text
     assert "Took or gave: the value, at the reference prices," in text  # the basis, said once under the table
     # sold, not granted: the EU pays for what it draws, and no such note appears
-    sold = _plain(render_report(run(build(TWO_MEMBERS, agreement__settlement="sale"))))
+    sold = _plain(words_page(run(build(TWO_MEMBERS, agreement__settlement="sale"))))
     assert "beyond its share" not in sold and "unpaid" not in sold
 
 
 def test_the_ledger_does_not_value_a_contribution_of_a_material_without_a_price_at_zero():
-    text = render_report(run(build(TWO_MEMBERS, materials__ree={})))
+    text = words_page(run(build(TWO_MEMBERS, materials__ree={})))
     ledger = text[text.index('<section id="ledger"') :]
     rows = re.findall(r'<td class="num">([^<]*)</td>', ledger[: ledger.index("</table>")])
     assert rows[:2] == ["30.0\u00a0t", "?"]  # Japan's 30 t paid in, not "0" USD m
@@ -427,7 +427,7 @@ def test_without_an_agreement_the_verdict_asks_who_runs_short():
     # nothing to judge a joint stock by: the box is headed by the question it answers
     data = build(TWO_MEMBERS)
     del data["agreement"]
-    page = render_report(run(data))
+    page = words_page(run(data))
     assert "<h2>Who runs short? " in page and "Would a joint stock help?" not in page
     assert "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t." in _plain(page)
 
@@ -442,7 +442,7 @@ def test_where_the_headline_goes_by_material_the_pooling_line_gives_no_total_eit
     # the stock; each 30 t share held alone covers 1.5 days of Japan's 20 t/day and 0.375 of the
     # EU's 80 t/day (1,170 + 4,770 = 5,940 t); pooled 1,180 + 4,760 = 5,940 t
     data = add_material(build(TWO_MEMBERS), "mag", MAGNETS, tonnes_per_day=5)
-    page = _plain(render_report(run(data)))
+    page = _plain(words_page(run(data)))
     assert (
         "In part, by material: the joint stock cuts the shortfall of rare earths from 6,000 t to 5,940 t (1.0% less) "
         "and leaves that of magnets at 600 t."
@@ -470,7 +470,7 @@ def test_by_material_pooling_is_judged_material_by_material_not_on_a_total():
         {**halt, "id": "halt2", "regions": ["japan", "eu"], "materials": ["mag"]},
     ]
     data["agreement"]["release_cap_t_per_day"] = {"mag": 0.5}
-    page = _plain(render_report(run(data)))
+    page = _plain(words_page(run(data)))
     assert (
         "Pooling cuts the members' shortfall of rare earths and adds to that of magnets: with each member's pool "
         "share held alone as its own reserve, the members would be short of 1,170 t of rare earths and 540 t of "

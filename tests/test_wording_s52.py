@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.report.uncertainty import NearRecord, _near_short, outcome_sentence
+from tests.helpers import words_page
 
 NBSP = "\u00a0"
 
@@ -61,12 +62,11 @@ def test_the_robustness_sentence_says_what_happens_near_the_record_where_the_ans
 
 
 def test_the_stocks_lack_of_a_price_effect_is_said_twice_not_three_times_where_the_stock_is_not_needed():
-    from simulator.report import render_report
     from tests.helpers import build, run
     from tests.test_report_answers import AMPLE, MARKET, plain, section
 
     # no shock, a market: nobody short either way, so the headline and the caveat under the table both say it
-    verdict = plain(section(render_report(run(build(AMPLE, shocks=[], market=MARKET))), "verdict"))
+    verdict = plain(section(words_page(run(build(AMPLE, shocks=[], market=MARKET))), "verdict"))
     assert "is outside this model." in verdict
     assert "This answer counts physical shortfall only. The model gives the stock no effect on prices" in verdict
     assert "leaves prices as they are" not in verdict
@@ -116,12 +116,11 @@ def test_iea_ess_spells_out_the_iep_says_each_day_and_spells_its_name_one_way():
 
 
 def test_how_robust_unmeasured_says_how_to_measure_it():
-    from simulator.report import render_report
     from tests.helpers import build, run
     from tests.test_report_answers import AMPLE, MARKET, plain, section
 
     data = build(AMPLE, shocks=[], market=MARKET)
     entry = {"path": "market.ree.price.sensitivity", "low": 1.0, "high": 3.0, "source": "a guess"}
     data["uncertain"] = [entry]
-    verdict = plain(section(render_report(run(data)), "verdict"))
+    verdict = plain(section(words_page(run(data)), "verdict"))
     assert "declared uncertain (What rests on assumptions ; run with --uncertainty to measure)." in verdict

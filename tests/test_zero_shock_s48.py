@@ -16,7 +16,6 @@ import matplotlib.pyplot as plt
 import pytest
 
 from simulator.plots import days_of_cover_figure, shock_idle, shortfall_figure
-from simulator.report import render_report
 from simulator.report.figures import shock_timeline
 from simulator.report.findings import Run
 from simulator.report.tables import shock_table
@@ -30,6 +29,7 @@ from tests.helpers import (
     shipped_group,
     shipped_result,
     threat,
+    words_page,
 )
 
 SWITCH = {  # over the halt's days and beyond: drawn, the two would overlap and take lanes
@@ -96,7 +96,7 @@ def test_the_shocks_table_says_not_applied(switched):
         "not applied in this run (0 extra days)",
         "not applied in this run (demand \u00d71)",
     ]
-    page = render_report(switched)
+    page = words_page(switched)
     assert f"not applied in this run (severity 0); {DECLARED}" in page and '<section id="uncertainty">' in page
     assert "in the samples" not in page
     # with the samples of run --uncertainty, the range is the one sampled
@@ -128,7 +128,7 @@ def test_a_shock_that_does_nothing_does_not_outlast_the_run():
     embargo on Japan to day 1000 at severity 0 is not named with it."""
     data = build(TWO_MEMBERS)
     data["shocks"].append(dict(SWITCH, start=10, end=1000))
-    verdict = render_report(run(data))
+    verdict = words_page(run(data))
     verdict = verdict[verdict.index('<section id="verdict"') :]
     verdict = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", verdict[: verdict.index("</section>")]))
     assert "The shocks outlast the run: halt (embargo, China → Japan, EU) is still in force on day 59" in verdict

@@ -52,10 +52,10 @@ from simulator.report.figures import (
     REPORT_COLUMNS,
     REPORT_WIDTH_IN,
     comparison_figure,
+    figure_svg,
     runs_coincide,
     shock_timeline,
     short_in_either,
-    svg_markup,
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.ledger import ledger_section
@@ -159,8 +159,10 @@ def _changes(changes: Sequence[Change], baseline: Run | None) -> str:
     )
 
 
-def _comparison(run: Run, base: Run) -> str:
+def _comparison(run: Run, base: Run, figures: bool) -> str:
     """The section "Against the baseline": what differs, what changes, then the curves and the table.
+
+    ``figures``: whether the comparison figure is drawn (:func:`render_report`'s).
 
     The comparison figure is left out when the two runs' curves coincide on every day
     (:func:`runs_coincide`): a sentence says so. The baseline's description is the
@@ -184,7 +186,9 @@ def _comparison(run: Run, base: Run) -> str:
     else:
         names = (result.scenario.name, baseline.scenario.name)  # for the figure, which escapes its own text
         curves = _figure(
-            svg_markup(comparison_figure(result, baseline, names), "compare", "Curves against the baseline"),
+            figure_svg(
+                lambda: comparison_figure(result, baseline, names), "compare", "Curves against the baseline", figures
+            ),
             "comparison",
             f"Solid: {run.name}; dashed: {base.name}."
             + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
@@ -279,7 +283,11 @@ def _no_restocking_note(cover: Figure) -> str:
     )
 
 
-def _curves(run: Run) -> list[str]:
+def _curves(run: Run, figures: bool) -> list[str]:
+    """The section "Days of cover and shortfall"; ``figures``: whether its figures are drawn (:func:`render_report`'s).
+
+    The days-of-cover figure is made either way: its caption says whether a panel drew a bracket.
+    """
     result = run.result
     rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
     shocks = (
@@ -291,7 +299,7 @@ def _curves(run: Run) -> list[str]:
     out = [
         '<section id="curves"><h2>Days of cover and shortfall</h2>',
         _figure(
-            svg_markup(cover, "cover", "Days of cover per region and material"),
+            figure_svg(lambda: cover, "cover", "Days of cover per region and material", figures),
             "days_of_cover",
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
@@ -309,7 +317,9 @@ def _curves(run: Run) -> list[str]:
     if short_materials(result):
         out.append(
             _figure(
-                svg_markup(shortfall_figure(result, **SIZE), "shortfall", "Daily and cumulative shortfall"),
+                figure_svg(
+                    lambda: shortfall_figure(result, **SIZE), "shortfall", "Daily and cumulative shortfall", figures
+                ),
                 "shortfall",
                 "Shortfall: demand that could not be met (top: tonnes a day; bottom: running total).",
             )
@@ -318,7 +328,7 @@ def _curves(run: Run) -> list[str]:
         out.append(f'<p class="empty" data-figure="shortfall">{NO_SHORTFALL}</p>')
     out.append(
         _figure(
-            svg_markup(supply_mix_figure(result, **SIZE), "supply", "Arrivals by supplier"),
+            figure_svg(lambda: supply_mix_figure(result, **SIZE), "supply", "Arrivals by supplier", figures),
             "supply_mix",
             "Did other suppliers fill the gap? Arrivals by supplier, 7-day means stacked, a panel per region and "
             "material.",
@@ -441,6 +451,7 @@ def render_report(
     own_share: Result | None = None,
     explorer: ExplorerLink | None = None,
     record: Record | None = None,
+    figures: bool = True,
 ) -> str:
     """The report of ``result`` as one HTML document.
 
@@ -468,6 +479,12 @@ def render_report(
     record
         A record to set the run against (``--record``, :func:`simulator.report.record.load_record`):
         the section "Against the record", after the prices; None leaves it out.
+    figures
+        Whether the Matplotlib figures are drawn (the default). False gives the same page with
+        each of them left out, for a reader of its words and tables only (most of the time a
+        report takes is drawing them): every ``<figure>`` stays, with its ``data-figure`` name
+        and its caption, and nothing where its ``<svg>`` was. The shock timeline, drawn
+        as SVG directly and cheap, is drawn either way.
     """
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
@@ -512,10 +529,10 @@ def render_report(
         explorer_section(explorer, s.name),
     ]
     if base is not None:
-        out.append(_comparison(run, base))
+        out.append(_comparison(run, base, figures))
     if s.market:
         figure = _figure(
-            svg_markup(prices_figure(result, **SIZE), "prices", "Prices and realised demand"),
+            figure_svg(lambda: prices_figure(result, **SIZE), "prices", "Prices and realised demand", figures),
             "prices",
             "Top: the world price (black) and, where a region paid more, what it paid; log scale. Bottom: realised "
             "demand as a share of baseline demand, on an axis from 0."
@@ -527,7 +544,7 @@ def render_report(
         )
         out.append(price_section(run, figure, record_rows))
     if record is not None:
-        out.append(record_section(run, record, compared))
+        out.append(record_section(run, record, compared, figures))
     out += [
         '<section id="findings"><h2>What happens to each region</h2>',
         f'<p class="overall">{overall_finding(run)}</p>',
@@ -546,7 +563,7 @@ def render_report(
         ),
         shock_table(run, sampled=uncertainty is not None),
         "</section>",
-        *_curves(run),
+        *_curves(run, figures),
     ]
     out += [
         '<section id="regions"><h2>Outcome per region</h2>',
@@ -569,7 +586,7 @@ def render_report(
     out += [
         "</section>",
         ledger_section(result, run.names),
-        uncertainty_section(result, uncertainty, run_words(changed)),
+        uncertainty_section(result, uncertainty, run_words(changed), figures),
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(run),
         "</section>",
@@ -596,13 +613,15 @@ def write_report(
     explorer: ExplorerLink | None = None,
     inputs: Sequence[Path | str] = (),
     record: Record | None = None,
+    figures: bool = True,
 ) -> Path:
     """Write the report of ``result`` (see :func:`render_report`) to ``path`` atomically.
 
     The file is written next to ``path`` under a temporary name and renamed into place,
     so a reader never sees half a report; a failure raises :class:`InputError`, and so
     does a ``path`` that is one of the ``inputs`` or not a regular file
-    (:func:`simulator.output_folder.write_file`).
+    (:func:`simulator.output_folder.write_file`). ``figures``: False leaves out the
+    Matplotlib figures (:func:`render_report`).
     """
     path = Path(path)
     text = render_report(
@@ -614,6 +633,7 @@ def write_report(
         own_share=own_share,
         explorer=explorer,
         record=record,
+        figures=figures,
     )
     write_file(path, text, inputs, what="the report", page=True)
     return path

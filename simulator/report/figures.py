@@ -67,6 +67,15 @@ def svg_markup(fig: Figure, name: str, label: str) -> str:
     return head + text[head_end:].rstrip() + "\n"
 
 
+def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool = True) -> str:
+    """:func:`svg_markup` of the figure ``make()`` returns; "" when not ``drawn``, without making it.
+
+    For a report rendered without its Matplotlib figures (``render_report(..., figures=False)``):
+    making and writing a figure is most of a report's time, and its caption is the page's either way.
+    """
+    return svg_markup(make(), name, label) if drawn else ""
+
+
 def short_in_either(result: Result, baseline: Result) -> list[str]:
     """Materials the two runs share that some region they share runs short of in either run."""
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]

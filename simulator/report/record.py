@@ -75,7 +75,7 @@ from simulator.calibrate import (
 )
 from simulator.errors import InputError
 from simulator.names import Names, join_words
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
 from simulator.report.findings import Run
 from simulator.report.words import NBSP, cap, detail, price, tonnes
 from simulator.results import Result
@@ -737,15 +737,22 @@ def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) ->
     )
 
 
-def record_section(run: Run, record: Record, table: pd.DataFrame | None = None) -> str:
-    """The section "Against the record" (HTML); ``table``: :func:`against_record`'s, when already made."""
+def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, figures: bool = True) -> str:
+    """The section "Against the record" (HTML); ``table``: :func:`against_record`'s, when already made.
+
+    ``figures``: whether its figure is drawn (``render_report``'s; False keeps its ``<figure>`` and caption).
+    """
     result = run.result
     table = against_record(result, record) if table is None else table
     series = series_errors(table, result.scenario, record.marked)
-    figure = fit_figure(
-        table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=record.marked
+    svg = figure_svg(
+        lambda: fit_figure(
+            table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=record.marked
+        ),
+        "record",
+        "The run against the record",
+        figures,
     )
-    svg = svg_markup(figure, "record", "The run against the record")
     history = (
         " The record is what happened, without this scenario's joint stock: where the run departs from history "
         "(the joint stock, a change made for this run) the gap measures that as well as the model."

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
@@ -29,7 +30,7 @@ from simulator.metrics import anyone_short
 from simulator.names import AS_WRITTEN, HELD_AS, Names
 from simulator.plots import trigger_lines
 from simulator.randomness import SEEDS_ADVISED
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, svg_markup
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
 from simulator.report.stocks import shares_held_today
 from simulator.report.words import (
     NBSP,
@@ -1393,11 +1394,14 @@ FAN_CAPTIONS = {
 """What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
-def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str = AS_WRITTEN) -> str:
+def uncertainty_section(
+    result: Result, found: Uncertainty | None, as_run: str = AS_WRITTEN, figures: bool = True
+) -> str:
     """The section's HTML (empty for a scenario that declares no uncertain inputs and no samples).
 
     ``as_run``: how the section names the run the report is of, in its column, captions, legends and
-    held-fixed row: :func:`simulator.names.run_words`, as the headline names it.
+    held-fixed row: :func:`simulator.names.run_words`, as the headline names it. ``figures``: whether
+    the fan charts are drawn (``render_report``'s; False keeps each ``<figure>`` and its caption).
     """
     s = result.scenario
     if found is None:
@@ -1417,22 +1421,28 @@ def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str =
         )
     regions, materials = list(result.structure.regions), list(result.structure.materials)
     own = own_curves(result.timeseries, regions, materials)
-    figures = []
+    charts = []
     for curve in FAN_CURVES:
         from simulator.quantities import daily
 
-        fig = fan_chart(
-            found,
-            own,
-            curve,
-            s,
-            triggers=trigger_lines(result),
-            width_in=REPORT_WIDTH_IN,
-            columns=REPORT_COLUMNS,
-            as_run=as_run,
+        svg = figure_svg(
+            functools.partial(
+                fan_chart,
+                found,
+                own,
+                curve,
+                s,
+                triggers=trigger_lines(result),
+                width_in=REPORT_WIDTH_IN,
+                columns=REPORT_COLUMNS,
+                as_run=as_run,
+            ),
+            f"fan-{curve}",
+            daily(curve).label,
+            figures,
         )
-        figures.append(
-            f'<figure data-figure="fan_{curve}">{svg_markup(fig, f"fan-{curve}", daily(curve).label)}'
+        charts.append(
+            f'<figure data-figure="fan_{curve}">{svg}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
             f"{found.runs:,} samples, taken day by day; dashed: the scenario {escape(as_run)}. "
             f"{FAN_CAPTIONS.get(curve, '')}</figcaption></figure>"
@@ -1449,7 +1459,7 @@ def uncertainty_section(result: Result, found: Uncertainty | None, as_run: str =
             "full.</p>",
             _headline_table(result, found, as_run),
             _unlike_tonnes_note(found),
-            *figures,
+            *charts,
             "<h3>Uncertain inputs</h3>",
             _columns_note(found),
             _inputs_table(result, as_run),

@@ -1,0 +1,97 @@
+"""``render_report(..., figures=False)``: the same page with its Matplotlib figures left out (issue 12).
+
+Most report tests read only words and tables (``tests.helpers.words_page``); these check that the
+page they read is the full page less its figures, and that none of those figures is made.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.figure
+import pytest
+
+import simulator
+from simulator.engine import simulate
+from simulator.report import render_report, write_report
+from simulator.report.record import load_record
+from simulator.scenario import validate_data
+from simulator.sensitivity import plan_study
+from simulator.sensitivity.intervals import run_uncertainty
+from tests.helpers import ONE_REGION, build
+
+HALTED = build(
+    ONE_REGION,
+    start_date="2020-01-01",
+    regions__japan__commercial_stock__ree__tonnes=0,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+    market={"ree": {"price": {"sensitivity": 2.0, "adjustment_days": 1.0}}},
+    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
+)
+"""Japan halted all 40 days with no stock, a market and an uncertain demand: a page with every Matplotlib figure
+a report draws once a baseline, a record and samples are given."""
+
+MATPLOTLIB_FIGURES = {
+    "days_of_cover",
+    "shortfall",
+    "supply_mix",
+    "prices",
+    "comparison",
+    "record",
+    "fan_days_of_cover",
+    "fan_shortfall_cum_t",
+}
+"""The ``data-figure`` names of the figures Matplotlib draws on that page (the shock timeline is hand-written SVG)."""
+
+CHART = re.compile(r'<svg [^>]*class="chart"[^>]*>.*?</svg>\n', re.S)
+"""One Matplotlib figure's ``<svg>`` element as the page embeds it (``svg_markup``: class "chart", a newline after)."""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The page of :data:`HALTED` against a baseline with 100 t of stock, a one-row record and 10 samples: drawn in
+    full, and with ``figures=False``."""
+    result = simulate(validate_data(HALTED, "s.yaml"))
+    baseline = simulate(validate_data(build(HALTED, regions__japan__commercial_stock__ree__tonnes=100), "b.yaml"))
+    record_path = tmp_path_factory.mktemp("record") / "record.csv"
+    record_path.write_text("date,quantity,region,material,supplier,period,value\n2020-01-05,price,world,ree,,day,40\n")
+    record = load_record(record_path, result.scenario)
+    samples = run_uncertainty(plan_study(HALTED, "s.yaml", fixed=()), 10)
+    given = {"baseline": baseline, "uncertainty": samples, "record": record}
+    return render_report(result, **given), render_report(result, **given, figures=False)
+
+
+def test_the_page_without_figures_is_the_full_page_less_each_matplotlib_svg(pages):
+    full, bare = pages
+    drawn = CHART.findall(full)
+    assert len(drawn) == len(MATPLOTLIB_FIGURES) == 8  # one <svg> per figure of the page
+    assert CHART.sub("", full) == bare  # nothing else differs: words, tables, captions, the timeline
+    assert bare.count("<svg") == 1 and '<svg class="timeline"' in bare  # the hand-written timeline stays
+
+
+def test_each_figure_keeps_its_element_and_caption_without_figures(pages):
+    _, bare = pages
+    kept = dict(re.findall(r'<figure data-figure="(\w+)">(.*?)</figure>', bare, re.S))
+    assert set(kept) == MATPLOTLIB_FIGURES | {"timeline"}
+    for name in MATPLOTLIB_FIGURES:
+        assert re.fullmatch(r'(<div class="scroll"></div>)?<figcaption>[^<].*</figcaption>', kept[name], re.S), name
+
+
+def test_no_figure_is_made_or_saved_without_figures(tmp_path, monkeypatch):
+    made = []
+    real_init = matplotlib.figure.Figure.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "__init__", counted)
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda *a, **k: pytest.fail("a figure was saved"))
+    result = simulate(validate_data(HALTED, "s.yaml"))
+    path = write_report(result, tmp_path / "r.html", figures=False)
+    # the days-of-cover figure alone is made: its caption says whether a panel drew a bracket
+    assert len(made) == 1
+    assert path.read_text(encoding="utf-8") == render_report(result, figures=False)
+    # the Python API passes it on: its page too is made without saving a figure
+    page = simulator.report(HALTED, tmp_path / "api.html", figures=False).read_text(encoding="utf-8")
+    assert '<figure data-figure="prices">' in page and 'class="chart"' not in page
