@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+import subprocess
+import sys
 from dataclasses import replace
 from functools import partial, update_wrapper
 
@@ -21,7 +23,7 @@ from simulator.scenario import Scenario
 from simulator.scenario.overrides import OverrideError
 from simulator.sweep import SweepSpec, parse_axis, plan_sweep
 from simulator.sweep.runner import Sweep, build_point, callable_name, plan_points, run_points, task_name
-from tests.helpers import TWO_MEMBERS
+from tests.helpers import ROOT, TWO_MEMBERS
 
 RATIOS = "agreement.ratio.japan=0.2,0.8"
 
@@ -161,3 +163,32 @@ def test_large_arrays_that_differ_in_one_element_are_two_transforms():
         partial(_without_agreement, np.zeros((2, 2)))
     )
     assert callable_name(partial(_without_agreement, zeros)) == callable_name(partial(_without_agreement, zeros.copy()))
+
+
+OBJECT_ARRAY_NAME = """
+import numpy as np
+from functools import partial
+from simulator.sweep.runner import callable_name
+print(callable_name(partial(round, np.array([1.5, "eu", None], dtype=object))))
+"""
+
+
+def test_an_object_array_is_named_alike_in_two_processes():
+    """An object array's bytes are addresses, which differ per process: a resumed sweep must find its folder."""
+    names = [
+        subprocess.run(
+            [sys.executable, "-c", OBJECT_ARRAY_NAME], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
+        for _ in range(2)
+    ]
+    assert names[0] == names[1] and names[0].startswith("builtins.round(ndarray(object, (3,), sha256=")
+
+
+def test_masked_arrays_that_differ_only_in_their_mask_are_two_transforms():
+    data = [1.0, 2.0, 3.0]
+    first = np.ma.masked_array(data, mask=[False, True, False])
+    second = np.ma.masked_array(data, mask=[False, False, True])
+    assert callable_name(partial(_without_agreement, first)) != callable_name(partial(_without_agreement, second))
+    again = np.ma.masked_array(data, mask=[False, True, False])
+    assert callable_name(partial(_without_agreement, first)) == callable_name(partial(_without_agreement, again))
+    assert "MaskedArray(float64, (3,), sha256=" in callable_name(partial(_without_agreement, first))

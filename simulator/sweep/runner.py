@@ -529,11 +529,25 @@ def callable_name(function: Callable[..., Any]) -> str:
 def array_text(values: np.ndarray) -> str:
     """An array named by its dtype, shape and the SHA-256 of its bytes (16 hex digits), for :func:`callable_name`.
 
+    The bytes of an object array are its elements' memory addresses, which differ from one process to the
+    next (an interrupted sweep would never resume): its elements' ``repr`` (:meth:`~numpy.ndarray.tolist`)
+    is hashed instead. A masked array's mask is hashed after its data, and the array named ``MaskedArray``:
+    two arrays that differ only in what is masked are two arguments.
+
     >>> array_text(np.zeros((2, 3)))
     'ndarray(float64, (2, 3), sha256=17b0761f87b081d5)'
+    >>> array_text(np.ma.masked_array([1.0, 2.0], mask=[False, True]))[:33]
+    'MaskedArray(float64, (2,), sha256'
     """
-    digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
-    return f"ndarray({values.dtype}, {values.shape}, sha256={digest})"
+    data = np.ma.getdata(values)
+    digest = hashlib.sha256(
+        repr(data.tolist()).encode() if data.dtype.hasobject else np.ascontiguousarray(data).tobytes()
+    )
+    kind = "ndarray"
+    if isinstance(values, np.ma.MaskedArray):
+        digest.update(np.ma.getmaskarray(values).tobytes())
+        kind = "MaskedArray"
+    return f"{kind}({values.dtype}, {values.shape}, sha256={digest.hexdigest()[:16]})"
 
 
 def _argument_text(value: Any) -> str:
