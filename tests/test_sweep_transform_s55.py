@@ -154,6 +154,17 @@ def test_a_refusal_with_attributes_of_its_own_keeps_them_said_of_the_point_and_t
         assert str(error) == expected
 
 
+def test_a_point_s_bad_override_keeps_its_class_and_assignment_said_of_the_point():
+    """A ratio of 2 is refused as it is set, before validation: the error is the override's, of this point."""
+    with pytest.raises(InputError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 2}, "two.yaml")
+    expected = "two.yaml [agreement.ratio.japan=2]: agreement.ratio.japan: a ratio must be a number in [0, 1], got 2"
+    for error in (caught.value, pickle.loads(pickle.dumps(caught.value))):  # as a worker process sends it
+        assert type(error) is OverrideError
+        assert error.assignment == ("agreement.ratio.japan", 2)
+        assert str(error) == expected
+
+
 # --- one unwrapping of partials for fingerprints and task keys -----------------------------------
 
 PINNED_PLAIN = "5a7b72d7677665f73d45177907a7aa041ab0968a7b15a7b16e2a46b6aa2f01bd"

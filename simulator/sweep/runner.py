@@ -168,8 +168,8 @@ def build_point(
     where = f"{source} [{point_label(point)}]"
     try:
         data = apply_overrides(base, list(point.items()))
-    except InputError as exc:
-        raise InputError(exc.problems, where) from None
+    except InputError as exc:  # an OverrideError: said of this point, its class and assignment kept
+        raise exc.said_of(where) from None
     scenario = validate_data(data, where)
     if transform is None:
         return scenario
