@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -158,12 +159,16 @@ def _all_held(tonnes: float, usd_per_t_year: float) -> Run:
 )
 def test_where_every_share_is_held_today_the_agreement_adds_no_cost_not_a_float_residue(tonnes, usd_per_t_year):
     """All the members hold is their shares held today, so the run's holding and that of the shares held today are
-    one sum reached two ways (their floats differ by about 1e-13 USD, one way or the other): the agreement adds
-    nothing, which the accounts, the cost line and each member's table say as 0, not as USD 0.000 m or 0.00."""
+    one sum reached two ways (their floats differ by about 1e-13 USD here, 1e-8 on china_2025_licensing, one way
+    or the other): the agreement adds nothing, which the accounts, the cost line and each member's table say as 0,
+    not as USD 0.000 m or 0.00. The residue below 0 catches a rule that drops positive residues only."""
     pooled = _all_held(tonnes, usd_per_t_year)
     books = accounts(pooled)
+    below_0 = usd_per_t_year == 1000.0
     for account in books.values():
         assert account.held_holding_usd > 1_000.0  # a share held from day 0 to day 15 at least: not a trace
+        residue_usd = account.holding_usd - account.held_holding_usd
+        assert 0 < abs(residue_usd) < 1e-9 and (residue_usd < 0) is below_0  # the case is the one its id names
         assert account.added_holding_usd == 0.0 and account.net_usd == 0.0
     line = _plain(cost_line(pooled, books))
     assert line.startswith("Cost to the members over the stocks held today: nothing counted over the 60 days.")
@@ -171,3 +176,17 @@ def test_where_every_share_is_held_today_the_agreement_adds_no_cost_not_a_float_
         table = region_table(pooled, member, account)
         (net,) = re.findall(r'<tr class="key"><th>Net cost of strategic stock \(USD m\)</th>(.*?)</tr>', table)
         assert re.findall(r"<td>(.*?)</td>", net) == ["0", "0"]  # rare earths, all materials
+
+
+@pytest.mark.parametrize(
+    ("more_usd", "added_usd"),
+    [(-1.0e-8, 0.0), (1.0e-8, 0.0), (-0.0049, 0.0), (0.0049, 0.0), (-2.0, -2.0), (2.0, 2.0)],
+    ids=["residue-below-0", "residue-above-0", "under-half-a-cent-below", "under-half-a-cent-above", "-2", "2"],
+)
+def test_the_added_holding_drops_residues_of_either_sign_and_keeps_amounts_of_either_sign(more_usd, added_usd):
+    """The run's holding ``more_usd`` above that of the share held today: under half a cent either way it is 0, from
+    there on it is what it is, below 0 too (a clamp at 0 from below, as before s55, turned -2 USD into 0)."""
+    (account, *_) = accounts(_all_held(30.0, 1000.0)).values()
+    moved = replace(account, holding_usd=account.held_holding_usd + more_usd)
+    assert moved.added_holding_usd == pytest.approx(added_usd, abs=1e-9)
+    assert (moved.added_holding_usd == 0.0) is (added_usd == 0.0)
