@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import copy
 import pickle
+import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial, update_wrapper
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,9 +23,19 @@ from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.report.counterfactuals import without_agreement_scenario
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import OverrideError
-from simulator.sweep import SweepSpec, parse_axis, plan_sweep
-from simulator.sweep.runner import Sweep, build_point, callable_name, plan_points, run_points, task_name
-from tests.helpers import TWO_MEMBERS
+from simulator.sweep import SweepSpec, describe, parse_axis, plan_sweep, runner
+from simulator.sweep.runner import (
+    IN_PROCESS,
+    Sweep,
+    build_point,
+    callable_name,
+    may_be_random,
+    plan_points,
+    run_points,
+    task_name,
+    without_repeats,
+)
+from tests.helpers import ROOT, TWO_MEMBERS, build
 
 RATIOS = "agreement.ratio.japan=0.2,0.8"
 
@@ -30,9 +44,20 @@ def _without_agreement(scenario: Scenario, keep: float | None = None, note: str 
     return scenario.model_copy(update={"agreement": None})
 
 
-def _ratio_grid(runs: int = 1, seed: int | None = None) -> Sweep:
+def _quiet(scenario: Scenario) -> Scenario:
+    """``scenario`` with the EU's demand of rare earths without noise (``noise_cv`` 0)."""
+    eu = scenario.regions["eu"]
+    demand = {"ree": eu.demand["ree"].model_copy(update={"noise_cv": 0.0})}
+    regions = {**scenario.regions, "eu": eu.model_copy(update={"demand": demand})}
+    return scenario.model_copy(update={"regions": regions})
+
+
+def _ratio_grid(
+    runs: int = 1, seed: int | None = None, transform: Callable[[Scenario], Scenario] | None = None, **paths: Any
+) -> Sweep:
+    """The two members' world (``paths`` changed, as :func:`tests.helpers.build`) swept over Japan's ratio."""
     spec = SweepSpec((parse_axis(RATIOS),), runs=runs, seed=seed)
-    return plan_sweep(copy.deepcopy(TWO_MEMBERS), "two.yaml", spec)
+    return plan_sweep(build(TWO_MEMBERS, **paths), "two.yaml", spec, transform=transform)
 
 
 # --- a transform on a grid that could be patched ---------------------------------------------------
@@ -42,7 +67,8 @@ def test_a_transform_is_applied_to_a_grid_that_could_be_patched():
     """The ratio grid is patched from one plan; its transform must still reach every point, as point by point."""
     grid = _ratio_grid()
     assert grid.patcher is not None, "this grid should be eligible for patching"
-    transformed = replace(grid, transform=_without_agreement)
+    transformed = _ratio_grid(transform=_without_agreement)
+    assert transformed.patcher is None and transformed.first.agreement is None
     seeds = [seed for _, _, seed in grid.runs]
     one_by_one = plan_points(copy.deepcopy(TWO_MEMBERS), "two.yaml", grid.points, seeds, transform=_without_agreement)
     assert one_by_one.patcher is None
@@ -55,6 +81,39 @@ def test_a_transform_is_applied_to_a_grid_that_could_be_patched():
     assert patched_rows["shortfall_t.japan"].tolist() == [1200.0, 1200.0]  # 20 t/day x 60 days
     untransformed_rows, _ = run_points(grid)
     assert (untransformed_rows["total_shortfall_t"] < 6000.0).all()  # the pool covers some: the transform matters
+
+
+def test_a_patched_grid_refuses_a_transform_set_afterwards():
+    """Its patcher would build the points' plans from untransformed scenarios, and its first point is untransformed."""
+    with pytest.raises(ValueError, match=r"plan it with plan_sweep\(transform=\.\.\.\)"):
+        replace(_ratio_grid(), transform=_without_agreement)
+
+
+def test_a_transformed_grid_draws_random_inputs_as_its_transformed_points_do():
+    """The EU's demand is noisy, the transform quiets it: no transformed point draws anything, so the three runs
+    of each point would be alike and each point runs once; the untransformed grid draws at every point."""
+    noisy = {"regions__eu__demand__ree__noise_cv": 0.1}
+    assert may_be_random(_ratio_grid(runs=3, **noisy))
+    quieted = _ratio_grid(runs=3, transform=_quiet, **noisy)
+    assert not may_be_random(quieted)
+    once, why = without_repeats(quieted)
+    assert why is not None and once.n_runs == 2  # two ratios, once each
+    assert describe(quieted, 0.0, IN_PROCESS, 1)["random_inputs"] == []
+
+
+def test_sweep_json_names_the_members_of_the_transformed_scenario():
+    """Without its agreement the scenario has no members; the patched grid's first point has two."""
+    assert describe(_ratio_grid(), 0.0, IN_PROCESS, 1)["members"] == ["japan", "eu"]
+    assert describe(_ratio_grid(transform=_without_agreement), 0.0, IN_PROCESS, 1)["members"] == []
+
+
+def test_a_transformed_grid_holds_a_plan_per_point_and_bounds_its_chunks_so(monkeypatch):
+    """Compiled point by point, a chunk keeps a plan per point: with room for one run's daily values a batch
+    (:func:`~simulator.sweep.runner.gathered_batch_runs`, at least one run), each chunk has one run."""
+    monkeypatch.setattr(runner, "MIN_BATCH_RUNS", 1)
+    monkeypatch.setattr(runner, "DAY_VALUES_PER_BATCH", 1)
+    assert _ratio_grid().chunk_runs > 1  # patched: the points' plans are made from one, no bound
+    assert _ratio_grid(transform=_without_agreement).chunk_runs == 1
 
 
 # --- a transform's refusal ------------------------------------------------------------------------
@@ -95,6 +154,17 @@ def test_a_refusal_with_attributes_of_its_own_keeps_them_said_of_the_point_and_t
         assert str(error) == expected
 
 
+def test_a_point_s_bad_override_keeps_its_class_and_assignment_said_of_the_point():
+    """A ratio of 2 is refused as it is set, before validation: the error is the override's, of this point."""
+    with pytest.raises(InputError) as caught:
+        build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 2}, "two.yaml")
+    expected = "two.yaml [agreement.ratio.japan=2]: agreement.ratio.japan: a ratio must be a number in [0, 1], got 2"
+    for error in (caught.value, pickle.loads(pickle.dumps(caught.value))):  # as a worker process sends it
+        assert type(error) is OverrideError
+        assert error.assignment == ("agreement.ratio.japan", 2)
+        assert str(error) == expected
+
+
 # --- one unwrapping of partials for fingerprints and task keys -----------------------------------
 
 PINNED_PLAIN = "5a7b72d7677665f73d45177907a7aa041ab0968a7b15a7b16e2a46b6aa2f01bd"
@@ -119,18 +189,23 @@ def _nested(function, keep: float) -> partial:
     return partial(inner, note="eu")
 
 
+def _named_only(transform: Callable[..., Scenario]) -> Sweep:
+    """``_ratio_grid(runs=3, seed=7)`` compiled point by point with ``transform``, never called (a fingerprint
+    names it only): as :func:`plan_sweep` makes it with a transform, the first point left untransformed."""
+    return replace(_ratio_grid(runs=3, seed=7), patcher=None, transform=transform)
+
+
 def test_the_fingerprints_of_a_plain_sweep_of_a_function_and_of_a_flat_partial_are_as_before(pinned_code):
-    grid = _ratio_grid(runs=3, seed=7)
-    assert grid.fingerprint() == PINNED_PLAIN
-    assert replace(grid, transform=without_agreement_scenario).fingerprint() == PINNED_STATUS_QUO
+    assert _ratio_grid(runs=3, seed=7).fingerprint() == PINNED_PLAIN
+    assert _ratio_grid(runs=3, seed=7, transform=without_agreement_scenario).fingerprint() == PINNED_STATUS_QUO
     flat = partial(without_agreement_scenario, 1.0, note="eu")
-    assert replace(grid, transform=flat).fingerprint() == PINNED_FLAT_PARTIAL
+    assert _named_only(flat).fingerprint() == PINNED_FLAT_PARTIAL
 
 
 def test_a_nested_partial_is_named_as_the_flat_partial_python_would_make_of_it(pinned_code):
     nested = _nested(without_agreement_scenario, 1.0)
     assert nested.func is not without_agreement_scenario  # not flattened by Python
-    assert replace(_ratio_grid(runs=3, seed=7), transform=nested).fingerprint() == PINNED_FLAT_PARTIAL
+    assert _named_only(nested).fingerprint() == PINNED_FLAT_PARTIAL
     assert callable_name(_nested(_without_agreement, 1.0)) == f"{__name__}._without_agreement(1.0, note='eu')"
     # the inner partial's arguments are part of the name: two nested partials that differ there are two transforms
     assert callable_name(_nested(_without_agreement, 1.0)) != callable_name(_nested(_without_agreement, 2.0))
@@ -161,3 +236,32 @@ def test_large_arrays_that_differ_in_one_element_are_two_transforms():
         partial(_without_agreement, np.zeros((2, 2)))
     )
     assert callable_name(partial(_without_agreement, zeros)) == callable_name(partial(_without_agreement, zeros.copy()))
+
+
+OBJECT_ARRAY_NAME = """
+import numpy as np
+from functools import partial
+from simulator.sweep.runner import callable_name
+print(callable_name(partial(round, np.array([1.5, "eu", None], dtype=object))))
+"""
+
+
+def test_an_object_array_is_named_alike_in_two_processes():
+    """An object array's bytes are addresses, which differ per process: a resumed sweep must find its folder."""
+    names = [
+        subprocess.run(
+            [sys.executable, "-c", OBJECT_ARRAY_NAME], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
+        for _ in range(2)
+    ]
+    assert names[0] == names[1] and names[0].startswith("builtins.round(ndarray(object, (3,), sha256=")
+
+
+def test_masked_arrays_that_differ_only_in_their_mask_are_two_transforms():
+    data = [1.0, 2.0, 3.0]
+    first = np.ma.masked_array(data, mask=[False, True, False])
+    second = np.ma.masked_array(data, mask=[False, False, True])
+    assert callable_name(partial(_without_agreement, first)) != callable_name(partial(_without_agreement, second))
+    again = np.ma.masked_array(data, mask=[False, True, False])
+    assert callable_name(partial(_without_agreement, first)) == callable_name(partial(_without_agreement, again))
+    assert "MaskedArray(float64, (3,), sha256=" in callable_name(partial(_without_agreement, first))

@@ -468,7 +468,11 @@ def render_report(
     alone
         The run without its agreement that the verdict measures the joint stock
         against; when the scenario has an agreement and none is given, ``baseline`` if
-        it is that world, else made here (:func:`without_agreement`).
+        it is that world, else made here (:func:`without_agreement`). One given must be
+        the status quo of this very run, ``without_agreement(result)`` (the same scenario
+        and seed): where every share put in is held today (a pool of 0 t included), it
+        is also taken as the run of each member's share held alone, not run again
+        (:func:`simulator.report.counterfactuals.own_share_alone`).
     own_share
         The run with each member holding its pool share alone, against which the
         verdict measures what pooling does when a member runs short without the

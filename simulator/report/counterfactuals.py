@@ -80,15 +80,21 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
 
     So they are where every member that puts something into the joint pool (tonnes above 0 on
     day 0, :func:`~simulator.report.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
-    :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does.
-    False where no share is held today or nothing is put into a joint pool (national mode).
+    :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
+    includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
+    world without the agreement. False only where there is no joint pool to split (:func:`has_joint_pool`).
     """
-    held = set(held_today_members(scenario))
-    if not held:
+    if not has_joint_pool(scenario):
         return False
-    contributed_t = starting_stocks(scenario).contributed_t  # 0 t throughout in national mode
+    contributed_t = starting_stocks(scenario).contributed_t
     contributing = {member for (member, _), tonnes in contributed_t.items() if tonnes > 0}
-    return bool(contributing) and contributing <= held
+    return contributing <= set(held_today_members(scenario))
+
+
+def has_joint_pool(scenario: Scenario) -> bool:
+    """Whether ``scenario`` has a joint pool with contributions (of any tonnes, 0 t included) to split."""
+    agreement = scenario.agreement
+    return agreement is not None and agreement.pool.mode == "joint" and bool(agreement.pool.contributions)
 
 
 def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None) -> Scenario | None:
@@ -98,7 +104,7 @@ def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None)
     contributions).
     """
     agreement = scenario.agreement
-    if agreement is None or agreement.pool.mode != "joint" or not agreement.pool.contributions:
+    if agreement is None or not has_joint_pool(scenario):
         return None
     stocks = starting_stocks(scenario)
     regions = dict(scenario.regions)

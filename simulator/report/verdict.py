@@ -1109,7 +1109,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     shown_buying, shown_holding, shown_refill, shown_moved, shown_value, shown_held = usd_all(
         [buying, holding, refill, moved, value, held_holding]
     )
-    bought = not status_quo_is_own_shares(run.result.scenario)  # some share bought for the pool, or none held today
+    # some share bought for the pool, or none held today (a pool of 0 t included: its buying shown as USD 0)
+    bought = not kept or not status_quo_is_own_shares(run.result.scenario)
     parts = [f"buying the pool {shown_buying} at reference prices"] if joint and bought else []
     parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}")
     if refill:

@@ -167,7 +167,8 @@ def drop_residue_usd(value_usd: float) -> float:
     """``value_usd`` (USD), or 0 where it rounds to 0 cents (below :data:`HALF_CENT_USD` either way).
 
     Where the report takes one sum of money from another equal to it (a run's holding less that of a
-    share held already, both in USD), floats leave a residue of about 1e-8 USD, either sign: it is no
+    share held already, both in USD), floats leave a residue of either sign, from about 1e-13 USD in a
+    small world to about 1e-8 USD in a large one (-1.0e-8 on ``china_2025_licensing``): it is no
     amount, and shown in millions it would read ``USD 0.000 m`` or ``-0.00``, not ``USD 0``. No amount
     the report shows is finer than a cent.
 

@@ -168,8 +168,8 @@ def build_point(
     where = f"{source} [{point_label(point)}]"
     try:
         data = apply_overrides(base, list(point.items()))
-    except InputError as exc:
-        raise InputError(exc.problems, where) from None
+    except InputError as exc:  # an OverrideError: said of this point, its class and assignment kept
+        raise exc.said_of(where) from None
     scenario = validate_data(data, where)
     if transform is None:
         return scenario
@@ -363,7 +363,7 @@ class Sweep:
     spec: SweepSpec
     points: list[dict[str, Any]]
     first: Scenario
-    """The scenario of the first grid point (names, members, structure)."""
+    """The scenario of the first grid point (names, members, structure), :attr:`transform` applied."""
     root_seed: int
     chunk_runs: int = CHUNK_RUNS
     curves: CurveRequest = False
@@ -375,23 +375,24 @@ class Sweep:
     """What the sweep changed from what was asked, and why (written to ``sweep.json``)."""
     patcher: GridPatcher | None = None
     """Builds the points' plans by patching the first point's (None: each point validated and compiled).
-    Not used while :attr:`transform` is set (:attr:`point_patcher`)."""
+    Never set with a :attr:`transform`."""
     own_demand: bool = False
     """Also give each run its point's baseline demand (:data:`OWN_DEMAND` columns)."""
     transform: Callable[[Scenario], Scenario] | None = None
     """Applied to each point's validated scenario before it is compiled (a top-level function, or a
     :class:`functools.partial` of one, so that workers can import it): ``--uncertainty``'s samples of
     the status quo (:func:`simulator.report.counterfactuals.without_agreement_scenario`). Each point is
-    then validated, transformed and compiled where it runs, even where :attr:`patcher` is set."""
+    then validated, transformed and compiled where it runs. Given to :func:`plan_sweep` or
+    :func:`plan_points`, which transform :attr:`first` too (not set by :func:`dataclasses.replace`)."""
 
-    @property
-    def point_patcher(self) -> GridPatcher | None:
-        """:attr:`patcher` where the points' plans may be patched from it; None while a :attr:`transform` is set.
+    def __post_init__(self) -> None:
+        """Refuse a :attr:`patcher` with a :attr:`transform`.
 
         A patched plan is put together from plans of untransformed scenarios: a transform acts on
         each point's validated scenario, which patching never builds, and may tie axes together.
         """
-        return self.patcher if self.transform is None else None
+        if self.patcher is not None and self.transform is not None:
+            raise ValueError("a transformed sweep is compiled point by point: plan it with plan_sweep(transform=...)")
 
     @property
     def n_runs(self) -> int:
@@ -419,7 +420,10 @@ class Sweep:
         combos = itertools.product(*(range(len(axes[i].values)) for i in moving))
         return {
             combo: build_point(
-                self.raw, {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}, self.source
+                self.raw,
+                {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)},
+                self.source,
+                self.transform,
             )
             if combo
             else self.first
@@ -457,15 +461,15 @@ class Sweep:
             self.curves,
             self.metrics,
             fingerprint,
-            self.point_patcher,
+            self.patcher,
             self.own_demand,
             self.transform,
         )
 
     def structure(self, point: int) -> Any:
         """The structure (names, horizon) of one grid point."""
-        if (patcher := self.point_patcher) is not None:
-            return patcher.plans([point])[point].structure
+        if self.patcher is not None:
+            return self.patcher.plans([point])[point].structure
         return compile_plan(build_point(self.raw, self.points[point], self.source, self.transform)).structure
 
     def made_by(self) -> dict[str, str]:
@@ -529,11 +533,25 @@ def callable_name(function: Callable[..., Any]) -> str:
 def array_text(values: np.ndarray) -> str:
     """An array named by its dtype, shape and the SHA-256 of its bytes (16 hex digits), for :func:`callable_name`.
 
+    The bytes of an object array are its elements' memory addresses, which differ from one process to the
+    next (an interrupted sweep would never resume): its elements' ``repr`` (:meth:`~numpy.ndarray.tolist`)
+    is hashed instead. A masked array's mask is hashed after its data, and the array named ``MaskedArray``:
+    two arrays that differ only in what is masked are two arguments.
+
     >>> array_text(np.zeros((2, 3)))
     'ndarray(float64, (2, 3), sha256=17b0761f87b081d5)'
+    >>> array_text(np.ma.masked_array([1.0, 2.0], mask=[False, True]))[:33]
+    'MaskedArray(float64, (2,), sha256'
     """
-    digest = hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
-    return f"ndarray({values.dtype}, {values.shape}, sha256={digest})"
+    data = np.ma.getdata(values)
+    digest = hashlib.sha256(
+        repr(data.tolist()).encode() if data.dtype.hasobject else np.ascontiguousarray(data).tobytes()
+    )
+    kind = "ndarray"
+    if isinstance(values, np.ma.MaskedArray):
+        digest.update(np.ma.getmaskarray(values).tobytes())
+        kind = "MaskedArray"
+    return f"{kind}({values.dtype}, {values.shape}, sha256={digest.hexdigest()[:16]})"
 
 
 def _argument_text(value: Any) -> str:
@@ -670,8 +688,12 @@ def plan_sweep(
     max_points: int = MAX_POINTS,
     max_runs: int = MAX_RUNS,
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Scenario], Scenario] | None = None,
 ) -> Sweep:
     """Check the sweep before any run: its size, every value of every axis, the first point.
+
+    ``transform``: applied to each point's validated scenario before it runs (:attr:`Sweep.transform`), the
+    first point's included; such a grid is compiled point by point, never patched (:attr:`Sweep.patcher`).
 
     ``chunk_runs`` defaults to one fast-path batch of the first point (:func:`scenario_batch_runs`), for a grid
     compiled point by point at most :func:`gathered_batch_runs` (a chunk holds a compiled plan per point).
@@ -716,14 +738,15 @@ def plan_sweep(
     for (a, _), found in zip(values, examined, strict=True):
         patches.add(a, found)
     points = spec.points()
-    first = build_point(base, points[0], source)
-    patcher = patches.finish(first)
+    first = build_point(base, points[0], source, transform)
+    patcher = patches.finish(first) if transform is None else None
     if chunk_runs is None:
         chunk_runs = scenario_batch_runs(first, curves)
         if patcher is None and len(points) > 1:  # a chunk compiles and holds a plan per point: bound their days too
             chunk_runs = min(chunk_runs, gathered_batch_runs(compile_plan(first).structure))
-    sweep = Sweep(base, source, spec, points, first, root_seed, chunk_runs, curves)
-    sweep.patcher = patcher
+    sweep = Sweep(
+        base, source, spec, points, first, root_seed, chunk_runs, curves, patcher=patcher, transform=transform
+    )
     if curves:
         _check_curve_shape(sweep)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
@@ -741,8 +764,8 @@ def may_be_random(sweep: Sweep) -> bool:
     harmless there). A patched grid knows it at once: each of its axis values was checked to
     draw what the first point draws.
     """
-    if (patcher := sweep.point_patcher) is not None:
-        return bool(patcher.template.random_sources)
+    if sweep.patcher is not None:
+        return bool(sweep.patcher.template.random_sources)
     if compile_plan(sweep.first).random_sources:
         return True
     return any(
