@@ -1,20 +1,23 @@
 """``render_report(..., figures=False)``: the same page with its Matplotlib figures left out (issue 12).
 
 Most report tests read only words and tables (``tests.helpers.words_page``); these check that the
-page they read is the full page less its figures, and that none of those figures is made.
+page they read is the full page less its figures (and a line saying so), and that of the figures of a page with
+a baseline, a record and samples only the days of cover is made (its caption needs it).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import matplotlib.figure
 import pytest
 
 import simulator
 from simulator.engine import simulate
-from simulator.report import render_report, write_report
+from simulator.report import WITHOUT_FIGURES, render_report, write_report
 from simulator.report.record import load_record
+from simulator.results import Result
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
@@ -48,9 +51,9 @@ CHART = re.compile(r'<svg [^>]*class="chart"[^>]*>.*?</svg>\n', re.S)
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Result, dict[str, Any]]:
     """The page of :data:`HALTED` against a baseline with 100 t of stock, a one-row record and 10 samples: drawn in
-    full, and with ``figures=False``."""
+    full, and with ``figures=False``; then the run and those keyword arguments (``given``)."""
     result = simulate(validate_data(HALTED, "s.yaml"))
     baseline = simulate(validate_data(build(HALTED, regions__japan__commercial_stock__ree__tonnes=100), "b.yaml"))
     record_path = tmp_path_factory.mktemp("record") / "record.csv"
@@ -58,26 +61,36 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     record = load_record(record_path, result.scenario)
     samples = run_uncertainty(plan_study(HALTED, "s.yaml", fixed=()), 10)
     given = {"baseline": baseline, "uncertainty": samples, "record": record}
-    return render_report(result, **given), render_report(result, **given, figures=False)
+    return render_report(result, **given), render_report(result, **given, figures=False), result, given
 
 
 def test_the_page_without_figures_is_the_full_page_less_each_matplotlib_svg(pages):
-    full, bare = pages
+    full, bare, _, _ = pages
     drawn = CHART.findall(full)
     assert len(drawn) == len(MATPLOTLIB_FIGURES) == 8  # one <svg> per figure of the page
-    assert CHART.sub("", full) == bare  # nothing else differs: words, tables, captions, the timeline
+    # nothing else differs (words, tables, captions, the timeline) but the line saying the figures are left out
+    assert CHART.sub("", full) == bare.replace(WITHOUT_FIGURES + "\n", "", 1)
     assert bare.count("<svg") == 1 and '<svg class="timeline"' in bare  # the hand-written timeline stays
 
 
+def test_a_page_without_figures_says_so_once_under_its_title(pages):
+    full, bare, _, _ = pages
+    assert WITHOUT_FIGURES not in full
+    assert bare.count(WITHOUT_FIGURES) == 1
+    header = bare[bare.index("<header>") : bare.index("</header>")]
+    assert WITHOUT_FIGURES in header and "without its figures" in header
+
+
 def test_each_figure_keeps_its_element_and_caption_without_figures(pages):
-    _, bare = pages
+    _, bare, _, _ = pages
     kept = dict(re.findall(r'<figure data-figure="(\w+)">(.*?)</figure>', bare, re.S))
     assert set(kept) == MATPLOTLIB_FIGURES | {"timeline"}
     for name in MATPLOTLIB_FIGURES:
         assert re.fullmatch(r'(<div class="scroll"></div>)?<figcaption>[^<].*</figcaption>', kept[name], re.S), name
 
 
-def test_no_figure_is_made_or_saved_without_figures(tmp_path, monkeypatch):
+def test_no_figure_is_made_or_saved_without_figures(pages, tmp_path, monkeypatch):
+    _, bare, result, given = pages
     made = []
     real_init = matplotlib.figure.Figure.__init__
 
@@ -87,11 +100,11 @@ def test_no_figure_is_made_or_saved_without_figures(tmp_path, monkeypatch):
 
     monkeypatch.setattr(matplotlib.figure.Figure, "__init__", counted)
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda *a, **k: pytest.fail("a figure was saved"))
-    result = simulate(validate_data(HALTED, "s.yaml"))
-    path = write_report(result, tmp_path / "r.html", figures=False)
-    # the days-of-cover figure alone is made: its caption says whether a panel drew a bracket
+    path = write_report(result, tmp_path / "r.html", **given, figures=False)
+    # of the 8 figures (baseline, record and fan charts included) the days of cover alone is made: its caption
+    # says whether a panel drew a bracket
     assert len(made) == 1
-    assert path.read_text(encoding="utf-8") == render_report(result, figures=False)
+    assert path.read_text(encoding="utf-8") == bare
     # the Python API passes it on: its page too is made without saving a figure
     page = simulator.report(HALTED, tmp_path / "api.html", figures=False).read_text(encoding="utf-8")
     assert '<figure data-figure="prices">' in page and 'class="chart"' not in page

@@ -475,7 +475,8 @@ def report(
         Whether the report's Matplotlib figures are drawn (the default, as the command
         does). False writes the same page with each of them left out, its ``<figure>``
         and caption kept: a quicker page for reading its words and tables (drawing the
-        figures is most of a report's time: two thirds of the 2010 replay's).
+        figures is most of a report's time: two thirds of the 2010 replay's). A line
+        under the title says that its captions describe charts not drawn there.
         The shock timeline is drawn either way.
 
     Returns

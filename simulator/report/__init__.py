@@ -103,6 +103,14 @@ def _figure(svg: str, name: str, caption: str) -> str:
     return f'<figure data-figure="{name}"><div class="scroll">{svg}</div><figcaption>{caption}</figcaption></figure>'
 
 
+WITHOUT_FIGURES = (
+    '<p class="note">Written without its figures: each figure\u2019s caption is kept and describes a chart not '
+    "drawn here. Only the shock timeline is drawn.</p>"
+)
+"""The line under the title of a page rendered with ``figures=False``: its captions (dashed lines, shading,
+brackets) describe charts the page leaves out."""
+
+
 def _subline(run: Run) -> str:
     s = run.result.scenario
     period = (
@@ -487,8 +495,9 @@ def render_report(
         Whether the Matplotlib figures are drawn (the default). False gives the same page with
         each of them left out, for a reader of its words and tables only (most of the time a
         report takes is drawing them): every ``<figure>`` stays, with its ``data-figure`` name
-        and its caption, and nothing where its ``<svg>`` was. The shock timeline, drawn
-        as SVG directly and cheap, is drawn either way.
+        and its caption, and nothing where its ``<svg>`` was; a line under the title says
+        that the captions describe charts not drawn here (:data:`WITHOUT_FIGURES`). The
+        shock timeline, drawn as SVG directly and cheap, is drawn either way.
     """
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
@@ -515,6 +524,7 @@ def render_report(
         f"<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>",
         f'<header><p class="kicker">Joint strategic stockpile simulation</p><h1>{run.name}</h1>',
         _subline(run),
+        "" if figures else WITHOUT_FIGURES,
         "</header>",
         _changes(changes, base),
         verdict_section(
@@ -625,7 +635,7 @@ def write_report(
     so a reader never sees half a report; a failure raises :class:`InputError`, and so
     does a ``path`` that is one of the ``inputs`` or not a regular file
     (:func:`simulator.output_folder.write_file`). ``figures``: False leaves out the
-    Matplotlib figures (:func:`render_report`).
+    Matplotlib figures, keeping their captions, and says so under the title (:func:`render_report`).
     """
     path = Path(path)
     text = render_report(
