@@ -67,7 +67,7 @@ def svg_markup(fig: Figure, name: str, label: str) -> str:
     return head + text[head_end:].rstrip() + "\n"
 
 
-def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool = True) -> str:
+def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool) -> str:
     """:func:`svg_markup` of the figure ``make()`` returns; "" when not ``drawn``, without making it.
 
     For a report rendered without its Matplotlib figures (``render_report(..., figures=False)``):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
@@ -1426,8 +1425,7 @@ def uncertainty_section(
         from simulator.quantities import daily
 
         svg = figure_svg(
-            functools.partial(
-                fan_chart,
+            lambda curve=curve: fan_chart(
                 found,
                 own,
                 curve,
