@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.helpers import TWO_MEMBERS, build, run, shipped_report, words_page
+from tests.helpers import TWO_MEMBERS, build, run, shipped_alone, shipped_report, shipped_result, words_page
 
 BOTH = build(TWO_MEMBERS, agreement__pool__already_held=["japan", "eu"])
 JAPAN = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
@@ -46,6 +46,8 @@ def test_where_a_member_holds_a_share_not_held_today_the_pooling_paragraph_stays
 def test_the_reports_cover_caption_names_the_bracket_only_where_a_panel_has_one():
     caption = "A bracket marks days after the shocks when every curve reads empty yet no one is short"
     assert caption in shipped_report("long_embargo_6m")  # every panel has one (tests/test_figures_post_s53.py)
+    # a page without its figures keeps the sentence: the days-of-cover figure is made for it, not drawn
+    assert caption in words_page(shipped_result("long_embargo_6m"), alone=shipped_alone("long_embargo_6m"))
     assert caption not in shipped_report("embargo_2010")  # its shocks last to the horizon: no bracket
 
 
