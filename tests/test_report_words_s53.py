@@ -86,6 +86,19 @@ def test_the_page_header_names_the_release_rule_by_its_label():
     assert plain(re.search(r'<p class="sub">.*?</p>', page).group(0)).endswith("release rule: Talmud")
 
 
+def test_the_days_of_cover_legend_names_the_release_rule_by_its_label():
+    # the page above is read without its figures: its legend is read here, on the figure the report draws. The
+    # EU's shipments stop on days 0-3 (CLOSE_CALL) and the pool releases under the IEA ESS rule from day 5
+    from simulator.plots import days_of_cover_figure
+    from simulator.report import SIZE
+
+    figure = days_of_cover_figure(run(build(AMPLE, agreement__mechanism="iea_ess", shocks=CLOSE_CALL)), **SIZE)
+    legends = [*figure.legends, *(ax.get_legend() for ax in figure.axes if ax.get_legend() is not None)]
+    labels = [text.get_text() for legend in legends for text in legend.get_texts()]
+    assert labels.count("released (IEA ESS)") == 1  # the label, once, never the name's words lowered
+    assert not any("iea ess" in label or "iea_ess" in label for label in labels)
+
+
 def test_the_near_record_masks_are_made_once_per_robustness_part(tmp_path, monkeypatch):
     # the fit sentence and the count of samples near every recorded peak read the same masks: made once
     calls = []

@@ -86,7 +86,9 @@ def test_each_sample_uses_its_own_run_seed_and_its_values(found):
     assert sorted(strata) == list(range(200))
 
 
-def test_the_report_shows_intervals_and_fan_charts(page):
+def test_the_report_shows_intervals_and_a_place_for_each_fan_chart(page):
+    # the page is read without its figures (words_page): the fan charts drawn in it are tested in
+    # tests/test_report_without_figures.py (an <svg> each) and tests/test_report_robust_table.py (the trigger line)
     html = page
     assert "How sure are these figures?" in html
     assert 'data-figure="fan_days_of_cover"' in html and 'data-figure="fan_shortfall_cum_t"' in html
