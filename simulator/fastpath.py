@@ -186,8 +186,11 @@ def run_batch(
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
     yesterday = np.zeros((len(plan.shocks), B), bool)
+    switches = _switch_days(draws)
+    active = yesterday
     for day in range(st.first_day, st.horizon_days):
-        active = active_flags(draws.shock_start, draws.shock_end, day)
+        if day == st.first_day or day in switches:  # else the same flags as yesterday: the same array
+            active = active_flags(draws.shock_start, draws.shock_end, day)
         market = None
         if day >= 0:
             arrivals = (commercial.take(day), refill.take(day), pool.take(day))
@@ -253,6 +256,16 @@ def _log_schedule(
     log.flags(day, "review", review_due, plan.structure.regions)
     if day >= 0:
         log_kernel_events(log, day, market, shipments)
+
+
+def _switch_days(draws: Draws) -> frozenset[int]:
+    """The days some shock starts or ends in some run: the only days the active flags can change.
+
+    >>> from types import SimpleNamespace as D
+    >>> sorted(_switch_days(D(shock_start=np.array([[3, 5]]), shock_end=np.array([[9, 5]]))))
+    [3, 5, 9]
+    """
+    return frozenset(np.union1d(draws.shock_start, draws.shock_end).tolist())
 
 
 def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:
