@@ -210,7 +210,7 @@ def run_batch(
         if log is not None:
             _log_schedule(log, plan, day, active, yesterday, review_due, market, shipments)
             yesterday = active
-        _dispatch(day, shipments, commercial, refill, pool)
+        _dispatch(day, shipments, commercial, refill, pool, kernel.has_refill)
     by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if names else None
     return BatchResult(kernel.summary.finish(), by_run)
 
@@ -270,9 +270,10 @@ def _switch_days(draws: Draws) -> frozenset[int]:
     return frozenset(np.union1d(draws.shock_start, draws.shock_end).tolist())
 
 
-def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:
+def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring, refills: bool) -> None:
+    """Put the day's shipments in their rings; ``refills``: whether the plan can refill national reserves at all."""
     commercial.put(day, s.commercial_shipments_t, s.commercial_lead_days)
-    if s.refill_shipments_t.any():  # adding zeros changes nothing
+    if refills and s.refill_shipments_t.any():  # adding zeros changes nothing (without refills they are zeros)
         refill.put(day, s.refill_shipments_t, s.commercial_lead_days)
     if s.pool_shipments_t is not None and s.pool_lead_days is not None and s.pool_shipments_t.any():
         pool.put(day, s.pool_shipments_t, s.pool_lead_days)
