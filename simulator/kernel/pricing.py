@@ -85,6 +85,7 @@ class Pricing:
             self.cost_reference = np.where(self.unpriced, 0.0, self.reference)
         self.demand_response = bool((mp.demand_elasticity != 0).any())
         self.substitution = bool((mp.substitution_max_share > 0).any())
+        self.log_full_price_ratio = np.log(mp.substitution_full_price_ratio[None])  # fixed: taken once a batch
         self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
         if self.demand_response:
             self.curve = DemandCurve(
@@ -139,7 +140,7 @@ class Pricing:
             goal = indicated_substitution(
                 prices.paid_usd_per_kg / self.reference[None] if ratio is None else ratio,
                 mp.substitution_max_share[None],
-                mp.substitution_full_price_ratio[None],
+                self.log_full_price_ratio,
             )
             state.substitution, state.substitution_peak = step_substitution(
                 state.substitution,
