@@ -75,6 +75,8 @@ class Pricing:
         unpriced = np.broadcast_to(~on & ~(plan.price_usd_per_kg > 0), (M, B))
         # materials with neither a market nor a price, (material, run); None when every one has a price
         self.unpriced: np.ndarray | None = unpriced if unpriced.any() else None
+        self._premium_of: Effects | None = None
+        self._premium = self.ones
         if self.market is None:
             return
         mp = self.market
@@ -106,7 +108,7 @@ class Pricing:
             state.price, indicated, mp.price_adjustment_days, mp.price_floor_usd_per_kg, mp.price_cap_usd_per_kg
         )
         state.price = np.where(self.on, moved, state.price)
-        paid = state.price[None] * (1.0 + mp.targeted_premium[None] * effects.targeted)
+        paid = state.price[None] * self._premium_factor(effects)
         factor, ratio = self.ones, None
         if self.demand_response:
             ratio = paid / self.reference[None]
@@ -118,6 +120,18 @@ class Pricing:
             world = np.where(self.unpriced, 0.0, state.price)
             paid = np.where(self.unpriced[None], 0.0, paid)
         return PriceDay(world, paid, factor, ratio, state.substitution)
+
+    def _premium_factor(self, effects: Effects) -> np.ndarray:
+        """``1 + targeted premium`` where a targeted embargo hits the region, else 1, (region, material, run).
+
+        It changes only with the active shocks: kept for the same ``effects`` object (held, so
+        that its identity stays its own), which the shocks' cache hands out while they do not change.
+        """
+        if effects is not self._premium_of:
+            assert self.market is not None
+            self._premium = 1.0 + self.market.targeted_premium[None] * effects.targeted
+            self._premium_of = effects
+        return self._premium
 
     def shown(self, prices: PriceDay) -> tuple[np.ndarray, np.ndarray]:
         """The day's world and paid prices as recorded: empty (NaN) for a material with neither a market nor a price.
