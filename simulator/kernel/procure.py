@@ -89,6 +89,8 @@ class Procurement:
         )
         self.market = market
         self.stocking = market is not None and bool(market.stocking_on.any())
+        self.stocking_everywhere = market is not None and bool(market.stocking_on.all())
+        """Every market of every run stocks: the day's order is the stocking quantity as it is."""
         self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B): without a market
         self.premium_share = plan.premium_fraction  # (R, M, S, B): of the price, on today's portfolio
         self.premium_usd_per_t = self.premium_share * self.price_usd_per_t[:, :, None]
@@ -137,9 +139,12 @@ class Procurement:
         if day >= 0 and self.stocking:
             assert self.market is not None
             moving = self._moving_target(state)
-            due = np.where(self.order_up_to, review_due[:, None], True)
-            quantity = np.where(due, order_up_to_quantity(moving, state.commercial, self._on_order(state)), 0.0)
-            ordered = np.where(self.market.stocking_on[None], quantity, ordered)
+            quantity = order_up_to_quantity(moving, state.commercial, self._on_order(state))
+            if self.any_order_up_to:  # else every day is due: selecting by it would copy the quantity
+                quantity = np.where(np.where(self.order_up_to, review_due[:, None], True), quantity, 0.0)
+            if not self.stocking_everywhere:
+                quantity = np.where(self.market.stocking_on[None], quantity, ordered)
+            ordered = quantity
         if self.dynamic_capacity:  # warm-up days too: cap(t) includes additions dated before day 0
             added = self.added[day - self.first_day][None] + state.response_capacity[None]
             self.capacity = self.base_capacity + added
