@@ -384,9 +384,9 @@ def _share_out(
     """
     if total is None:
         total = ordered_sum(wanted, axis=0)
-    if not preference:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(total > room, room / total, 1.0)
+    if not preference:  # divided only where the total exceeds the room (>= 0): never by 0, never inf / inf
+        over = total > room
+        scale = np.divide(room, total, out=np.ones(np.broadcast(room, total).shape), where=over)
         return wanted * scale[None]
     out = np.zeros_like(wanted)
     left = np.array(room, dtype=float)

@@ -287,8 +287,8 @@ class Procurement:
         over = self.has_capacity & (total > self.capacity)
         if not anywhere(over):  # every scale would be exactly 1
             return shipped
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(over, self.capacity / total, 1.0)
+        # divided only where the total exceeds the capacity (>= 0): never by 0, never inf / inf
+        scale = np.divide(self.capacity, total, out=np.ones(np.broadcast(self.capacity, total).shape), where=over)
         return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
