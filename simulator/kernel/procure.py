@@ -261,8 +261,10 @@ class Procurement:
         """
         p, market = self.plan, self.market
         assert market is not None
-        periodic = p.review_days[:, None] + p.safety_days[:, None] + state.desired_cover - market.normal_cover_days
-        extra = np.where(self.order_up_to, periodic, state.desired_cover)
+        extra = state.desired_cover  # every buyer's, without order-up-to buyers (selecting it would copy it)
+        if self.any_order_up_to:
+            periodic = p.review_days[:, None] + p.safety_days[:, None] + state.desired_cover - market.normal_cover_days
+            extra = np.where(self.order_up_to, periodic, state.desired_cover)
         return state.expected_demand * (self.weighted_lead + extra)
 
     def _cover_ratio(self, state: State, review_due: np.ndarray, target: np.ndarray | None) -> np.ndarray:
