@@ -81,6 +81,7 @@ class Pricing:
             return
         mp = self.market
         self.on = mp.market_on  # (M, B)
+        self.on_everywhere = bool(self.on.all())  # every material of every run has a market: nothing to select
         self.reference = mp.reference_price_usd_per_kg
         self.cost_reference = self.reference
         if self.unpriced is not None:  # the plan's 1 USD/kg stands in for their reference: costs use 0
@@ -107,7 +108,7 @@ class Pricing:
         moved = adjust_price(
             state.price, indicated, mp.price_adjustment_days, mp.price_floor_usd_per_kg, mp.price_cap_usd_per_kg
         )
-        state.price = np.where(self.on, moved, state.price)
+        state.price = moved if self.on_everywhere else np.where(self.on, moved, state.price)
         paid = state.price[None] * self._premium_factor(effects)
         factor, ratio = self.ones, None
         if self.demand_response:
@@ -163,9 +164,8 @@ class Pricing:
                 mp.substitution_days[None],
                 mp.substitution_permanent_share[None],
             )
-        state.risk = np.where(
-            self.on, step_risk(state.risk, effects.perceived_risk, mp.risk_perception_days, mp.risk_memory_days), 0.0
-        )
+        risk = step_risk(state.risk, effects.perceived_risk, mp.risk_perception_days, mp.risk_memory_days)
+        state.risk = risk if self.on_everywhere else np.where(self.on, risk, 0.0)
         wanted = desired_cover(mp.normal_cover_days, mp.precaution_gain[None], state.risk[None])
         state.desired_cover = smooth(state.desired_cover, wanted, mp.cover_adjustment_days[None])
         if self.any_response:
