@@ -274,7 +274,8 @@ class Procurement:
         its last review, so that the ratio stays 1 at normal cover whatever the review day.
         ``target``: today's moving target if already worked out (nothing it depends on changes in between).
         """
-        state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
+        if self.any_order_up_to:  # else every buyer counts 0 days since its review, as the state starts
+            state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
         if target is None:
             target = self._moving_target(state)
         used = state.expected_demand * state.since_review[:, None]
