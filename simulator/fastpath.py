@@ -55,8 +55,9 @@ class _Ring:
     """Shipments in transit by arrival day modulo the ring length, stored (slot, cell, run).
 
     ``put`` adds each shipment to the slot of its arrival day. When every run has the
-    same lead time for a cell (no delay shock differs between runs) every cell is added
-    to its slot in one indexed operation; otherwise each value is scattered to its slot,
+    same lead time for a cell (no delay shock differs between runs) each cell's row of
+    runs is added to its slot's row (a slice each: one indexed add of every cell cost
+    more); otherwise each value is scattered to its slot,
     whose flat offset is worked out for that day only (a few operations of one day's
     size, so lead times that change often, as with delay shocks starting on random
     days, cost no more than fixed ones). The layout of the last few lead-time arrays
@@ -77,7 +78,6 @@ class _Ring:
         self.used = False
         self._layouts: dict[int, tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = {}
         self._cell_run: np.ndarray | None = None  # offset of each (cell, run) within a slot, made on first need
-        self._cells = np.arange(self.cells)
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
@@ -126,8 +126,10 @@ class _Ring:
             self.used = True
         by_cell, per_value = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
-        if by_cell is not None:  # one (slot, cell) pair per cell: no cell is added twice
-            self.slots[(day + by_cell) % self.length, self._cells] += flat
+        if by_cell is not None:  # one (slot, cell) pair per cell: each cell's runs are added to their slot's row
+            for cell, slot in enumerate(((day + by_cell) % self.length).tolist()):
+                row = self.slots[slot, cell]
+                row += flat[cell]
         else:
             assert per_value is not None
             self.flat[self._offsets(day, per_value)] += flat.reshape(-1)
@@ -186,8 +188,11 @@ def run_batch(
     any_reviews = bool(order_up_to.any())
     no_review = np.zeros(order_up_to.shape, bool)
     yesterday = np.zeros((len(plan.shocks), B), bool)
+    switches = _switch_days(draws)
+    active = yesterday
     for day in range(st.first_day, st.horizon_days):
-        active = active_flags(draws.shock_start, draws.shock_end, day)
+        if day == st.first_day or day in switches:  # else the same flags as yesterday: the same array
+            active = active_flags(draws.shock_start, draws.shock_end, day)
         market = None
         if day >= 0:
             arrivals = (commercial.take(day), refill.take(day), pool.take(day))
@@ -205,7 +210,7 @@ def run_batch(
         if log is not None:
             _log_schedule(log, plan, day, active, yesterday, review_due, market, shipments)
             yesterday = active
-        _dispatch(day, shipments, commercial, refill, pool)
+        _dispatch(day, shipments, commercial, refill, pool, kernel.has_refill)
     by_run = {c: np.moveaxis(v, -1, 0) for c, v in kept.items()} if names else None
     return BatchResult(kernel.summary.finish(), by_run)
 
@@ -255,9 +260,20 @@ def _log_schedule(
         log_kernel_events(log, day, market, shipments)
 
 
-def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring) -> None:
+def _switch_days(draws: Draws) -> frozenset[int]:
+    """The days some shock starts or ends in some run: the only days the active flags can change.
+
+    >>> from types import SimpleNamespace as D
+    >>> sorted(_switch_days(D(shock_start=np.array([[3, 5]]), shock_end=np.array([[9, 5]]))))
+    [3, 5, 9]
+    """
+    return frozenset(np.union1d(draws.shock_start, draws.shock_end).tolist())
+
+
+def _dispatch(day: int, s: ProcurementDay, commercial: _Ring, refill: _Ring, pool: _Ring, refills: bool) -> None:
+    """Put the day's shipments in their rings; ``refills``: whether the plan can refill national reserves at all."""
     commercial.put(day, s.commercial_shipments_t, s.commercial_lead_days)
-    if s.refill_shipments_t.any():  # adding zeros changes nothing
+    if refills and s.refill_shipments_t.any():  # adding zeros changes nothing (without refills they are zeros)
         refill.put(day, s.refill_shipments_t, s.commercial_lead_days)
     if s.pool_shipments_t is not None and s.pool_lead_days is not None and s.pool_shipments_t.any():
         pool.put(day, s.pool_shipments_t, s.pool_lead_days)

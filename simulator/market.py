@@ -65,13 +65,16 @@ def demand_factor(price_ratio: Array, elasticity: Array, substitution: Array, fl
     return np.maximum(floor_share, (1.0 - substitution) * np.power(price_ratio, elasticity))
 
 
-def indicated_substitution(price_ratio: Array, max_share: Array, full_price_ratio: Array) -> Array:
+def indicated_substitution(price_ratio: Array, max_share: Array, log_full_price_ratio: Array) -> Array:
     """Share of demand worth substituting at a price ratio: ``max_share x ln(p) / ln(full)``, in [0, max_share].
 
-    >>> indicated_substitution(np.array([0.5, 1.0, 10.0, 100.0]), np.array(0.3), np.array(100.0))
+    Takes ``ln(full)``, the log of the price ratio at which the whole ``max_share`` is
+    substituted: it is a fixed input, so a kernel takes its log once, not every day.
+
+    >>> indicated_substitution(np.array([0.5, 1.0, 10.0, 100.0]), np.array(0.3), np.log(100.0))
     array([0.  , 0.  , 0.15, 0.3 ])
     """
-    share = np.log(np.maximum(price_ratio, 1.0)) / np.log(full_price_ratio)
+    share = np.log(np.maximum(price_ratio, 1.0)) / log_full_price_ratio
     return max_share * share.clip(0.0, 1.0)  # np.clip's own call, as in adjust_price
 
 

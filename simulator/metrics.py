@@ -231,25 +231,28 @@ class _Stream:
     def _sum(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         self.value += x
 
+    # the folds below work in place: ``value`` and ``best`` are the stream's own arrays
     def _max(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
-        self.value = np.maximum(self.value, x)
+        np.maximum(self.value, x, out=self.value)
 
     def _min(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
-        self.value = np.fmin(self.value, x)
+        np.fmin(self.value, x, out=self.value)
 
     def _last(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         self.value = x
 
     # strictly beyond the best so far: a later day tied with it keeps the first; NaN never
     def _day_of_min(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
-        beyond = x < self.best
-        self.best = np.where(beyond, x, self.best)
-        self.value = np.where(beyond, day, self.value)
+        self._new_best(day, x, np.less(x, self.best))
 
     def _day_of_max(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
-        beyond = x > self.best
-        self.best = np.where(beyond, x, self.best)
-        self.value = np.where(beyond, day, self.value)
+        self._new_best(day, x, np.greater(x, self.best))
+
+    def _new_best(self, day: int, x: np.ndarray, beyond: np.ndarray) -> None:
+        """Take ``x`` as the best and ``day`` as its day where ``beyond``; a day beyond nowhere changes nothing."""
+        if anywhere(beyond):
+            np.copyto(self.best, x, where=beyond)
+            np.copyto(self.value, day, where=beyond)
 
     # a count or a first day: ``above`` None means no value above rounding today, so nothing changes
     def _count(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:

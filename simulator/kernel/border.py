@@ -129,7 +129,7 @@ class Border:
             lost_share = effects.lost_share if self.shocks[k].deliverable_claims else None
             contract = contracted if self.shocks[k].contracts_first else None
             planned, stopped = self._quota(day, i, k, planned, on, lost_share, contract, everywhere)
-            turned_away = _added(turned_away, stopped)
+            turned_away = stopped if turned_away is None else turned_away + stopped  # ``stopped`` is new, no -0.0
         return planned, self.no_routes if turned_away is None else turned_away
 
     def _quotas_on(self, effects: Effects) -> list[tuple[int, int, np.ndarray, bool]]:
@@ -263,7 +263,8 @@ class Border:
         same day. Each region's licensed share of its claim applies to all it ordered.
         ``contracted`` (routes' normal flows, with ``sharing: contracts_first``) are served first.
         ``everywhere``: whether ``on`` holds in every run, if known.
-        Returns what ships and what the quota stopped for good (not smuggled).
+        Returns what ships and what the quota stopped for good (not smuggled), both new arrays;
+        the latter holds no -0.0 (as ``0.0 + stopped``: the sum of the day's quotas starts from it).
         """
         if everywhere is None:
             everywhere = bool(on.all())
@@ -299,13 +300,13 @@ class Border:
             through, stopped = _capped(shock, block, by_region, allowed, box[0], finite)
             shipped_out, lost = shipped.copy(), np.zeros(self.route_shape)
             shipped_out[box] = through if everywhere else np.where(on, through, block)
-            if stopped is not None:
-                lost[box] = stopped if everywhere else np.where(on, stopped, 0.0)
+            if stopped is not None:  # + 0.0 on the block alone: the zeros around it are +0.0
+                np.add(stopped if everywhere else np.where(on, stopped, 0.0), 0.0, out=lost[box])
             return shipped_out, lost
         mask = self.masks[k]
         flows = np.where(mask, shipped, 0.0)  # not a block, or one with non-finite flows: the full computation
         through, stopped = _capped(shock, flows, by_region, allowed, slice(None), finite)
-        lost = np.zeros(self.route_shape) if stopped is None else stopped
+        lost = np.zeros(self.route_shape) if stopped is None else stopped + 0.0
         if everywhere:  # the same values as selecting by ``on`` below
             return np.where(mask, through, shipped), lost
         return np.where(mask & on, through, shipped), np.where(on, lost, 0.0)
@@ -383,9 +384,9 @@ def _share_out(
     """
     if total is None:
         total = ordered_sum(wanted, axis=0)
-    if not preference:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(total > room, room / total, 1.0)
+    if not preference:  # divided only where the total exceeds the room (>= 0): never by 0, never inf / inf
+        over = total > room
+        scale = np.divide(room, total, out=np.ones(np.broadcast(room, total).shape), where=over)
         return wanted * scale[None]
     out = np.zeros_like(wanted)
     left = np.array(room, dtype=float)

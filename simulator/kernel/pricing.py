@@ -75,16 +75,20 @@ class Pricing:
         unpriced = np.broadcast_to(~on & ~(plan.price_usd_per_kg > 0), (M, B))
         # materials with neither a market nor a price, (material, run); None when every one has a price
         self.unpriced: np.ndarray | None = unpriced if unpriced.any() else None
+        self._premium_of: Effects | None = None
+        self._premium = self.ones
         if self.market is None:
             return
         mp = self.market
         self.on = mp.market_on  # (M, B)
+        self.on_everywhere = bool(self.on.all())  # every material of every run has a market: nothing to select
         self.reference = mp.reference_price_usd_per_kg
         self.cost_reference = self.reference
         if self.unpriced is not None:  # the plan's 1 USD/kg stands in for their reference: costs use 0
             self.cost_reference = np.where(self.unpriced, 0.0, self.reference)
         self.demand_response = bool((mp.demand_elasticity != 0).any())
         self.substitution = bool((mp.substitution_max_share > 0).any())
+        self.log_full_price_ratio = np.log(mp.substitution_full_price_ratio[None])  # fixed: taken once a batch
         self.any_response = bool((mp.response_capacity_t_per_day > 0).any())
         if self.demand_response:
             self.curve = DemandCurve(
@@ -104,8 +108,8 @@ class Pricing:
         moved = adjust_price(
             state.price, indicated, mp.price_adjustment_days, mp.price_floor_usd_per_kg, mp.price_cap_usd_per_kg
         )
-        state.price = np.where(self.on, moved, state.price)
-        paid = state.price[None] * (1.0 + mp.targeted_premium[None] * effects.targeted)
+        state.price = moved if self.on_everywhere else np.where(self.on, moved, state.price)
+        paid = state.price[None] * self._premium_factor(effects)
         factor, ratio = self.ones, None
         if self.demand_response:
             ratio = paid / self.reference[None]
@@ -117,6 +121,18 @@ class Pricing:
             world = np.where(self.unpriced, 0.0, state.price)
             paid = np.where(self.unpriced[None], 0.0, paid)
         return PriceDay(world, paid, factor, ratio, state.substitution)
+
+    def _premium_factor(self, effects: Effects) -> np.ndarray:
+        """``1 + targeted premium`` where a targeted embargo hits the region, else 1, (region, material, run).
+
+        It changes only with the active shocks: kept for the same ``effects`` object (held, so
+        that its identity stays its own), which the shocks' cache hands out while they do not change.
+        """
+        if effects is not self._premium_of:
+            assert self.market is not None
+            self._premium = 1.0 + self.market.targeted_premium[None] * effects.targeted
+            self._premium_of = effects
+        return self._premium
 
     def shown(self, prices: PriceDay) -> tuple[np.ndarray, np.ndarray]:
         """The day's world and paid prices as recorded: empty (NaN) for a material with neither a market nor a price.
@@ -139,7 +155,7 @@ class Pricing:
             goal = indicated_substitution(
                 prices.paid_usd_per_kg / self.reference[None] if ratio is None else ratio,
                 mp.substitution_max_share[None],
-                mp.substitution_full_price_ratio[None],
+                self.log_full_price_ratio,
             )
             state.substitution, state.substitution_peak = step_substitution(
                 state.substitution,
@@ -148,9 +164,8 @@ class Pricing:
                 mp.substitution_days[None],
                 mp.substitution_permanent_share[None],
             )
-        state.risk = np.where(
-            self.on, step_risk(state.risk, effects.perceived_risk, mp.risk_perception_days, mp.risk_memory_days), 0.0
-        )
+        risk = step_risk(state.risk, effects.perceived_risk, mp.risk_perception_days, mp.risk_memory_days)
+        state.risk = risk if self.on_everywhere else np.where(self.on, risk, 0.0)
         wanted = desired_cover(mp.normal_cover_days, mp.precaution_gain[None], state.risk[None])
         state.desired_cover = smooth(state.desired_cover, wanted, mp.cover_adjustment_days[None])
         if self.any_response:

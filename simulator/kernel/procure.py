@@ -89,6 +89,8 @@ class Procurement:
         )
         self.market = market
         self.stocking = market is not None and bool(market.stocking_on.any())
+        self.stocking_everywhere = market is not None and bool(market.stocking_on.all())
+        """Every market of every run stocks: the day's order is the stocking quantity as it is."""
         self.price_usd_per_t = plan.price_usd_per_kg[None] * KG_PER_T  # (1, M, B): without a market
         self.premium_share = plan.premium_fraction  # (R, M, S, B): of the price, on today's portfolio
         self.premium_usd_per_t = self.premium_share * self.price_usd_per_t[:, :, None]
@@ -137,9 +139,12 @@ class Procurement:
         if day >= 0 and self.stocking:
             assert self.market is not None
             moving = self._moving_target(state)
-            due = np.where(self.order_up_to, review_due[:, None], True)
-            quantity = np.where(due, order_up_to_quantity(moving, state.commercial, self._on_order(state)), 0.0)
-            ordered = np.where(self.market.stocking_on[None], quantity, ordered)
+            quantity = order_up_to_quantity(moving, state.commercial, self._on_order(state))
+            if self.any_order_up_to:  # else every day is due: selecting by it would copy the quantity
+                quantity = np.where(np.where(self.order_up_to, review_due[:, None], True), quantity, 0.0)
+            if not self.stocking_everywhere:
+                quantity = np.where(self.market.stocking_on[None], quantity, ordered)
+            ordered = quantity
         if self.dynamic_capacity:  # warm-up days too: cap(t) includes additions dated before day 0
             added = self.added[day - self.first_day][None] + state.response_capacity[None]
             self.capacity = self.base_capacity + added
@@ -256,8 +261,10 @@ class Procurement:
         """
         p, market = self.plan, self.market
         assert market is not None
-        periodic = p.review_days[:, None] + p.safety_days[:, None] + state.desired_cover - market.normal_cover_days
-        extra = np.where(self.order_up_to, periodic, state.desired_cover)
+        extra = state.desired_cover  # every buyer's, without order-up-to buyers (selecting it would copy it)
+        if self.any_order_up_to:
+            periodic = p.review_days[:, None] + p.safety_days[:, None] + state.desired_cover - market.normal_cover_days
+            extra = np.where(self.order_up_to, periodic, state.desired_cover)
         return state.expected_demand * (self.weighted_lead + extra)
 
     def _cover_ratio(self, state: State, review_due: np.ndarray, target: np.ndarray | None) -> np.ndarray:
@@ -267,7 +274,8 @@ class Procurement:
         its last review, so that the ratio stays 1 at normal cover whatever the review day.
         ``target``: today's moving target if already worked out (nothing it depends on changes in between).
         """
-        state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
+        if self.any_order_up_to:  # else every buyer counts 0 days since its review, as the state starts
+            state.since_review = np.where(review_due | ~self.order_up_to[:, 0], 0, state.since_review + 1)
         if target is None:
             target = self._moving_target(state)
         used = state.expected_demand * state.since_review[:, None]
@@ -282,8 +290,8 @@ class Procurement:
         over = self.has_capacity & (total > self.capacity)
         if not anywhere(over):  # every scale would be exactly 1
             return shipped
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(over, self.capacity / total, 1.0)
+        # divided only where the total exceeds the capacity (>= 0): never by 0, never inf / inf
+        scale = np.divide(self.capacity, total, out=np.ones(np.broadcast(self.capacity, total).shape), where=over)
         return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:
