@@ -62,7 +62,7 @@ def test_figures_are_the_pngs_stockpile_run_writes(tmp_path, market):
 
 def test_market_table_has_the_rows_of_market_csv(tmp_path):
     data = build(with_market(), start_date="2010-07-01")
-    csv = pd.read_csv(run_cli(data, tmp_path / "out") / "market.csv")
+    csv = pd.read_csv(run_cli(data, tmp_path / "out", "--no-plots") / "market.csv")
     market = simulator.run(data).market
     assert list(market.columns) == list(csv.columns)
     assert len(market) == len(csv) == 60  # one row per day of the horizon, one material
@@ -97,7 +97,7 @@ def test_market_table_is_typed_with_units_like_the_other_tables():
 
 
 def test_market_table_without_a_market_holds_the_fixed_price(tmp_path):
-    folder = run_cli(copy.deepcopy(TWO_MEMBERS), tmp_path / "out")
+    folder = run_cli(copy.deepcopy(TWO_MEMBERS), tmp_path / "out", "--no-plots")
     assert not (folder / "market.csv").exists()  # as the command: no file without a market
     market = simulator.run(TWO_MEMBERS).market
     assert len(market) == 60

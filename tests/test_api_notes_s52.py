@@ -139,7 +139,14 @@ def test_an_in_memory_sweep_is_cut_into_chunks_as_the_command_cuts_it(tmp_path, 
         warnings.simplefilter("ignore")  # the closing notes (D1)
         simulator.sweep("embargo_stochastic", grid=grid, runs=50, workers=2)
     _cli_notes(
-        "scenarios/embargo_stochastic.yaml", "--grid", "agreement.ratio.japan=0.2,0.8", "--runs", 50, "-o", tmp_path
+        "scenarios/embargo_stochastic.yaml",
+        "--grid",
+        "agreement.ratio.japan=0.2,0.8",
+        "--runs",
+        50,
+        "--no-plots",
+        "-o",
+        tmp_path,
     )
     on_file = json.loads((tmp_path / "sweep.json").read_text())["chunk_runs"]
     assert on_file >= 100

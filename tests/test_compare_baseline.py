@@ -165,7 +165,15 @@ def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
     assert lines[5].startswith(f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own")
 
     again = invoke(
-        "compare", _write(tmp_path, SMALL), "--mechanisms", "fair_ratio", "--no-baseline", "-o", out, "--force"
+        "compare",
+        _write(tmp_path, SMALL),
+        "--mechanisms",
+        "fair_ratio",
+        "--no-baseline",
+        "--no-plots",
+        "-o",
+        out,
+        "--force",
     )
     assert again.exit_code == 0, again.output
     with (out / "compare.csv").open() as f:

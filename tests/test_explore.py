@@ -553,7 +553,7 @@ def test_bands_are_the_sweeps_percentiles_and_the_seed_reproduces_the_first_run(
     sweep_out = tmp_path / "sweep"
     args = ["sweep", _scenario(tmp_path, NOISY), "--grid", "agreement.ratio.japan=0.5"]
     args += ["--grid", "agreement.mechanism=proportional", "--runs", "6", "--seed", "11", "--curves"]
-    result = CliRunner().invoke(main, [*args, "--workers", "1", "-o", str(sweep_out)])
+    result = CliRunner().invoke(main, [*args, "--workers", "1", "--no-plots", "-o", str(sweep_out)])
     assert result.exit_code == 0, result.output
     point = 1 * 2 + 1  # ratio 0.5 (second of three), proportional (second of two)
     bands = pd.read_parquet(sweep_out / "curves.parquet")

@@ -316,7 +316,9 @@ def test_run_and_report_commands_write_the_section(tmp_path: Path):
     scenario.write_text(yaml.safe_dump(WORLD))
     record = write(tmp_path, ROWS)
     runner = CliRunner()
-    done = runner.invoke(main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--report", "--record", str(record)])
+    done = runner.invoke(
+        main, ["run", str(scenario), "-o", str(tmp_path / "out"), "--report", "--record", str(record), "--no-plots"]
+    )
     assert done.exit_code == 0, done.output
     page = (tmp_path / "out" / "report.html").read_text()
     assert cells(page)["imports/japan/ree/china"][4:] == ["620 t", "310 t", "0.69", "2.00"]

@@ -176,7 +176,16 @@ def test_the_reports_how_sure_table_says_its_shortfall_rows_add_oxide_and_magnet
     # prints, in the page's words (its rows are Total shortfall and Shortfall, Japan: 40 x demand + 80 t of magnet)
     out = tmp_path / "mag"
     result = invoke(
-        "run", _scenario(tmp_path, _with_magnets()), "--uncertainty", 4, "--workers", 1, "--report", "-o", out
+        "run",
+        _scenario(tmp_path, _with_magnets()),
+        "--uncertainty",
+        4,
+        "--workers",
+        1,
+        "--report",
+        "--no-plots",
+        "-o",
+        out,
     )
     assert result.exit_code == 0, result.output
     page = (out / "report.html").read_text()

@@ -325,6 +325,7 @@ def test_a_sweep_row_and_stockpile_run_with_its_seed_agree_on_every_metric(revie
             "3",
             "--workers",
             "1",
+            "--no-plots",
             "-o",
             str(out),
         ],

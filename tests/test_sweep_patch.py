@@ -221,7 +221,8 @@ def test_a_sweep_file_with_a_patched_grid_runs(tmp_path):
     spec = {"scenario": str(REPLAY), "grid": {"shocks.china_quota_2011.tonnes_per_period": [15000, 20000]}}
     (tmp_path / "grid.yaml").write_text(yaml.safe_dump(spec))
     result = CliRunner().invoke(
-        main, ["sweep", "--spec", str(tmp_path / "grid.yaml"), "-o", str(tmp_path / "out"), "--workers", "1"]
+        main,
+        ["sweep", "--spec", str(tmp_path / "grid.yaml"), "-o", str(tmp_path / "out"), "--workers", "1", "--no-plots"],
     )
     assert result.exit_code == 0, result.output
     table = pd.read_parquet(tmp_path / "out" / "sweep.parquet")

@@ -303,7 +303,7 @@ def test_a_sweep_says_where_its_shortfall_totals_add_unlike_tonnes(tmp_path):
     assert note in result.output
     assert json.loads((out / "sweep.json").read_text())["shortfall_adds"] == "tonnes of magnet and tonnes of oxide"
     out = tmp_path / "replay"
-    args = ("--grid", "agreement.ratio.japan=0.3,0.6", "--workers", 1, "-o", out)
+    args = ("--grid", "agreement.ratio.japan=0.3,0.6", "--workers", 1, "--no-plots", "-o", out)
     result = invoke("sweep", ROOT / "scenarios" / "embargo_2010.yaml", *args)
     assert result.exit_code == 0, result.output
     assert "add tonnes" not in result.output
