@@ -55,9 +55,8 @@ class _Ring:
     """Shipments in transit by arrival day modulo the ring length, stored (slot, cell, run).
 
     ``put`` adds each shipment to the slot of its arrival day. When every run has the
-    same lead time for a cell (no delay shock differs between runs) each cell's row of
-    runs is added to its slot's row (a slice each: one indexed add of every cell cost
-    more); otherwise each value is scattered to its slot,
+    same lead time for a cell (no delay shock differs between runs) every cell is added
+    to its slot in one indexed operation; otherwise each value is scattered to its slot,
     whose flat offset is worked out for that day only (a few operations of one day's
     size, so lead times that change often, as with delay shocks starting on random
     days, cost no more than fixed ones). The layout of the last few lead-time arrays
@@ -78,6 +77,7 @@ class _Ring:
         self.used = False
         self._layouts: dict[int, tuple[np.ndarray, np.ndarray | None, np.ndarray | None]] = {}
         self._cell_run: np.ndarray | None = None  # offset of each (cell, run) within a slot, made on first need
+        self._cells = np.arange(self.cells)
 
     def take(self, day: int) -> np.ndarray:
         """Arrivals of ``day`` as (*shape, runs) (a view, valid until the next ``clear``)."""
@@ -126,10 +126,8 @@ class _Ring:
             self.used = True
         by_cell, per_value = self._layout(lead)
         flat = tonnes.reshape(self.cells, self.batch)
-        if by_cell is not None:  # one (slot, cell) pair per cell: each cell's runs are added to their slot's row
-            for cell, slot in enumerate(((day + by_cell) % self.length).tolist()):
-                row = self.slots[slot, cell]
-                row += flat[cell]
+        if by_cell is not None:  # one (slot, cell) pair per cell: no cell is added twice
+            self.slots[(day + by_cell) % self.length, self._cells] += flat
         else:
             assert per_value is not None
             self.flat[self._offsets(day, per_value)] += flat.reshape(-1)
