@@ -187,9 +187,9 @@ def run_batch(
     no_review = np.zeros(order_up_to.shape, bool)
     yesterday = np.zeros((len(plan.shocks), B), bool)
     switches = _switch_days(draws)
-    active = yesterday
+    active = active_flags(draws.shock_start, draws.shock_end, st.first_day)
     for day in range(st.first_day, st.horizon_days):
-        if day == st.first_day or day in switches:  # else the same flags as yesterday: the same array
+        if day in switches:  # else the same flags as the day before: the same array
             active = active_flags(draws.shock_start, draws.shock_end, day)
         market = None
         if day >= 0:
