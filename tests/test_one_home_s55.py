@@ -190,3 +190,20 @@ def test_the_added_holding_drops_residues_of_either_sign_and_keeps_amounts_of_ei
     moved = replace(account, holding_usd=account.held_holding_usd + more_usd)
     assert moved.added_holding_usd == pytest.approx(added_usd, abs=1e-9)
     assert (moved.added_holding_usd == 0.0) is (added_usd == 0.0)
+
+
+def test_a_run_given_as_the_status_quo_or_the_own_shares_of_another_world_is_refused():
+    """The verdict reads ``alone`` as the status quo and, where every share is held today, as each share held
+    alone too: a run of another world (the agreement merely dropped, so both shares vanish) or of another seed
+    is refused, not reported as if it were that world."""
+    data = build(TWO_MEMBERS, agreement__pool__already_held=["japan", "eu"])
+    result = run(data)
+    dropped = run(build(data, agreement=None))  # no stock at all: 900 t and 3,600 t short, not 870 t and 3,570 t
+    with pytest.raises(ValueError, match="alone must be this run's without_agreement"):
+        render_report(result, alone=dropped, figures=False)
+    with pytest.raises(ValueError, match="own_share must be this run's own_share_alone"):
+        render_report(result, own_share=dropped, figures=False)
+    status_quo = without_agreement(result)
+    with pytest.raises(ValueError, match="alone must be"):
+        render_report(result, alone=replace(status_quo, seed=result.seed + 1), figures=False)
+    assert "Short with the stock" in _plain(render_report(result, alone=status_quo, figures=False))

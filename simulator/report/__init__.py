@@ -46,7 +46,12 @@ from simulator.plots import (
     trigger_lines,
 )
 from simulator.report.accounts import accounts
-from simulator.report.counterfactuals import own_share_alone, without_agreement
+from simulator.report.counterfactuals import (
+    own_share_alone,
+    own_share_scenario,
+    without_agreement,
+    without_agreement_scenario,
+)
 from simulator.report.explorer import ExplorerLink, explorer_section
 from simulator.report.figures import (
     REPORT_COLUMNS,
@@ -502,6 +507,7 @@ def render_report(
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
     s = result.scenario
+    _refuse_other_worlds(result, alone, own_share)
     if alone is None and s.agreement is not None:
         alone = without_agreement(result, baseline)
     members = s.agreement.members if s.agreement is not None else []
@@ -613,6 +619,26 @@ def render_report(
         "</main>\n</body>\n</html>\n",
     ]
     return "\n".join(part for part in out if part)
+
+
+def _refuse_other_worlds(result: Result, alone: Result | None, own_share: Result | None) -> None:
+    """A ``ValueError`` where ``alone`` or ``own_share`` given to :func:`render_report` is not its world.
+
+    ``alone`` must be :func:`without_agreement_scenario` of ``result``'s scenario and ``own_share``
+    :func:`own_share_scenario`'s, each with ``result``'s seed: no difference but in what describes a
+    scenario (:func:`~simulator.scenario.changes.differences`). The verdict reads their numbers as
+    those worlds', and takes one for the other where they are one world.
+    """
+    s = result.scenario
+    worlds = (
+        ("alone", alone, without_agreement_scenario(s) if s.agreement is not None else None, "without_agreement"),
+        ("own_share", own_share, own_share_scenario(s), "own_share_alone"),
+    )
+    for name, given, world, made_by in worlds:
+        if given is None:
+            continue
+        if world is None or given.seed != result.seed or differences(world, given.scenario):
+            raise ValueError(f"{name} must be this run's {made_by}(result): the same seed and world")
 
 
 def write_report(
