@@ -191,7 +191,8 @@ def _nested(function, keep: float) -> partial:
 
 def _named_only(transform: Callable[..., Scenario]) -> Sweep:
     """``_ratio_grid(runs=3, seed=7)`` compiled point by point with ``transform``, never called (a fingerprint
-    names it only): as :func:`plan_sweep` makes it with a transform, the first point left untransformed."""
+    names it only); unlike :func:`plan_sweep` with a transform, its first point is left untransformed, which the
+    fingerprint does not read."""
     return replace(_ratio_grid(runs=3, seed=7), patcher=None, transform=transform)
 
 

@@ -76,7 +76,7 @@ class Pricing:
         # materials with neither a market nor a price, (material, run); None when every one has a price
         self.unpriced: np.ndarray | None = unpriced if unpriced.any() else None
         self._premium_of: Effects | None = None
-        self._premium = self.ones
+        self._premium_factor_now = self.ones
         if self.market is None:
             return
         mp = self.market
@@ -130,9 +130,9 @@ class Pricing:
         """
         if effects is not self._premium_of:
             assert self.market is not None
-            self._premium = 1.0 + self.market.targeted_premium[None] * effects.targeted
+            self._premium_factor_now = 1.0 + self.market.targeted_premium[None] * effects.targeted
             self._premium_of = effects
-        return self._premium
+        return self._premium_factor_now
 
     def shown(self, prices: PriceDay) -> tuple[np.ndarray, np.ndarray]:
         """The day's world and paid prices as recorded: empty (NaN) for a material with neither a market nor a price.

@@ -223,7 +223,7 @@ def accounts(run: Run) -> dict[str, Account]:
     valued = end_prices(run)
     held = set(held_today_members(scenario))
     pool_t = {material: sum(contributed_t[m, material] for m in members) for material in materials}
-    per_t_day = {material: holding_usd_per_t_day(scenario, material) for material in materials}
+    holding_usd_per_t_day_of = {material: holding_usd_per_t_day(scenario, material) for material in materials}
     sold_by_material = {material: auctions[auctions["material"] == material] for material in materials}
     for member in members:
         stakes = {}
@@ -243,7 +243,7 @@ def accounts(run: Run) -> dict[str, Account]:
                 pool_share_end_t=_last(run, member, material, "pool_share_t"),
                 end_price_usd_per_kg=valued[material][0],
                 held_today=today,
-                held_holding_usd=held_t_days * per_t_day[material],
+                held_holding_usd=held_t_days * holding_usd_per_t_day_of[material],
             )
 
         def cells(name: str, member: str = member) -> float:

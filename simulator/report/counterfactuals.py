@@ -82,7 +82,7 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     day 0, :func:`~simulator.report.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
     :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
     includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
-    world without the agreement. False only where there is no joint pool to split (:func:`has_joint_pool`).
+    world without the agreement. Always False where there is no joint pool to split (:func:`has_joint_pool`).
     """
     if not has_joint_pool(scenario):
         return False

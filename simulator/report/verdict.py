@@ -32,7 +32,7 @@ from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
-from simulator.report.counterfactuals import own_share_scenario, status_quo_is_own_shares
+from simulator.report.counterfactuals import has_joint_pool, status_quo_is_own_shares
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
@@ -1324,7 +1324,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     if (
         apart is None
         and alone is not None
-        and own_share_scenario(scenario) is not None
+        and has_joint_pool(scenario)
         and not status_quo_is_own_shares(scenario)  # the status quo itself: no such run
         and not anyone_short(alone.result.metrics, run.result.structure.member_names)  # run only for a gap
     ):
