@@ -73,12 +73,12 @@ def test_a_transform_is_applied_to_a_grid_that_could_be_patched():
     one_by_one = plan_points(copy.deepcopy(TWO_MEMBERS), "two.yaml", grid.points, seeds, transform=_without_agreement)
     assert one_by_one.patcher is None
 
-    patched_rows, _ = run_points(transformed)
+    transformed_rows, _ = run_points(transformed)
     point_rows, _ = run_points(one_by_one)
 
-    assert patched_rows.equals(point_rows)
-    assert patched_rows["total_shortfall_t"].tolist() == [6000.0, 6000.0]  # (20 + 80) t/day x 60 days
-    assert patched_rows["shortfall_t.japan"].tolist() == [1200.0, 1200.0]  # 20 t/day x 60 days
+    assert transformed_rows.equals(point_rows)  # plan_sweep and plan_points build the same transformed points
+    assert transformed_rows["total_shortfall_t"].tolist() == [6000.0, 6000.0]  # (20 + 80) t/day x 60 days
+    assert transformed_rows["shortfall_t.japan"].tolist() == [1200.0, 1200.0]  # 20 t/day x 60 days
     untransformed_rows, _ = run_points(grid)
     assert (untransformed_rows["total_shortfall_t"] < 6000.0).all()  # the pool covers some: the transform matters
 
