@@ -1107,7 +1107,7 @@ def calibrate(
             try:
                 load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
             except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
-                raise type(exc)(exc.problems, f"{scenario} [fit {text.strip()}]") from None
+                raise exc.said_of(f"{scenario} [fit {text.strip()}]") from None
     problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
     problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
     if not problem.in_sample.any():
@@ -1393,7 +1393,7 @@ class _progress:
 
         class Bar(tqdm):  # type: ignore[misc]
             monitor_interval = 0
-            """No monitor thread (which even a disabled bar starts and leaves running): the bar
+            """No monitor thread (which tqdm would start and leave running): the bar
             redraws on every update (``miniters=1``; updates come a chunk at a time), and a
             lone main thread lets figures be drawn in a forked child (:mod:`simulator.forked`)."""
 

@@ -133,7 +133,6 @@ class Ahead:
 
         def wait_then_work() -> None:
             os.close(write_end)
-            _flush_stderr()
             os.dup2(said, 2)
             work = prepare()
             with os.fdopen(read_end, "rb") as pipe:

@@ -117,6 +117,17 @@ def share_of(part: Array, whole: Array) -> Array:
         return np.where(whole > 0, part / whole, 0.0)
 
 
+def scale_down_to(limit: Array, total: Array, over: Array) -> Array:
+    """``limit / total`` where ``over`` (the total exceeds a limit >= 0), else 1: the scale that fits a total into it.
+
+    Divided only where ``over``: never by 0, never inf / inf.
+
+    >>> scale_down_to(np.array([2.0, 5.0, 0.0]), np.array([4.0, 3.0, 0.0]), np.array([True, False, False]))
+    array([0.5, 1. , 1. ])
+    """
+    return np.divide(limit, total, out=np.ones(np.broadcast(limit, total).shape), where=over)
+
+
 FULL_EVALUATION_MEMBERS = 3
 """Up to this many members :func:`level_allocation` sums the awards at every breakpoint;
 above it, only at O(log n) breakpoints found by binary search, unless the full

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.kernel.shocks import Effects
-from simulator.numeric import EPS_T, anywhere, ordered_sum
+from simulator.numeric import EPS_T, anywhere, ordered_sum, scale_down_to
 from simulator.plan import Plan, ShockPlan
 from simulator.randomness import Draws
 
@@ -385,8 +385,7 @@ def _share_out(
     if total is None:
         total = ordered_sum(wanted, axis=0)
     if not preference:  # divided only where the total exceeds the room (>= 0): never by 0, never inf / inf
-        over = total > room
-        scale = np.divide(room, total, out=np.ones(np.broadcast(room, total).shape), where=over)
+        scale = scale_down_to(room, total, total > room)
         return wanted * scale[None]
     out = np.zeros_like(wanted)
     left = np.array(room, dtype=float)

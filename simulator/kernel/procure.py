@@ -49,7 +49,7 @@ import numpy as np
 from simulator.kernel.border import Border
 from simulator.kernel.shocks import Effects
 from simulator.kernel.state import State
-from simulator.numeric import EPS_T, KG_PER_T, anywhere, ordered_sum, slice_max
+from simulator.numeric import EPS_T, KG_PER_T, anywhere, ordered_sum, scale_down_to, slice_max
 from simulator.plan import Plan
 from simulator.procurement import order_up_to_quantity, order_up_to_target, share_spare_capacity
 from simulator.records import ProcurementDay
@@ -290,8 +290,7 @@ class Procurement:
         over = self.has_capacity & (total > self.capacity)
         if not anywhere(over):  # every scale would be exactly 1
             return shipped
-        # divided only where the total exceeds the capacity (>= 0): never by 0, never inf / inf
-        scale = np.divide(self.capacity, total, out=np.ones(np.broadcast(self.capacity, total).shape), where=over)
+        scale = scale_down_to(self.capacity, total, over)
         return shipped * scale
 
     def _resource(self, lost: np.ndarray, shipped: np.ndarray, multiplier: np.ndarray, state: State) -> np.ndarray:

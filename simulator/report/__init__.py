@@ -47,6 +47,7 @@ from simulator.plots import (
 )
 from simulator.report.accounts import accounts
 from simulator.report.counterfactuals import (
+    is_run_of,
     own_share_alone,
     own_share_scenario,
     without_agreement,
@@ -637,7 +638,7 @@ def _refuse_other_worlds(result: Result, alone: Result | None, own_share: Result
     for name, given, world, made_by in worlds:
         if given is None:
             continue
-        if world is None or given.seed != result.seed or differences(world, given.scenario):
+        if world is None or not is_run_of(given, world, result.seed):
             raise ValueError(f"{name} must be this run's {made_by}(result): the same seed and world")
 
 

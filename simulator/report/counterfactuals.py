@@ -49,9 +49,18 @@ def without_agreement(result: Result, baseline: Result | None = None) -> Result:
     stocks of 2010. Runs are deterministic, so its tables are those a new run would give.
     """
     scenario = without_agreement_scenario(result.scenario)
-    if baseline is not None and baseline.seed == result.seed and not differences(scenario, baseline.scenario):
+    if baseline is not None and is_run_of(baseline, scenario, result.seed):
         return replace(baseline, scenario=scenario)
     return simulate(scenario, seed=result.seed)
+
+
+def is_run_of(run: Result, scenario: Scenario, seed: int) -> bool:
+    """Whether ``run`` is a run of ``scenario`` with ``seed``.
+
+    No difference but in what describes a scenario (:func:`~simulator.scenario.changes.differences`):
+    runs are deterministic, so its tables are those a new run would give.
+    """
+    return run.seed == seed and not differences(scenario, run.scenario)
 
 
 def without_agreement_scenario(scenario: Scenario) -> Scenario:
