@@ -1,0 +1,128 @@
+"""Input checks with one home each (session 56): their messages, pinned on both the CLI's and the API's side.
+
+1. The refusal of a scenario with more regions than a figure tells apart (40: 10 colours x 4 line
+   styles): the same words from ``stockpile run``, ``run --report``, ``report`` and the Python API,
+   each front end adding its own advice (the API none).
+2. A sweep's fixed value (``--set``, ``set=``) the scenario cannot take: said of the scenario file,
+   keeping the class and the assignment of the error that refused it.
+3. A ``--compare`` baseline: its own problem is named ``FILE: --compare: FIELD``; a change the baseline
+   cannot take says so itself and is left as it is, known by its class, not by its words.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import simulator
+from simulator.errors import InputError
+from tests.helpers import ONE_REGION, TINY_SCENARIO_TEXT, invoke
+
+REFUSED_41 = "regions: figures tell at most 40 regions apart and this scenario has 41"
+"""41 regions, one more than the 10 colours x 4 line styles a figure tells apart."""
+
+
+def forty_one_regions() -> dict[str, Any]:
+    """The one-region scenario with its region copied 41 times (``r0`` to ``r40``), 10 days."""
+    data = copy.deepcopy(ONE_REGION)
+    region = data["regions"].pop("japan")
+    data["horizon_days"] = 10
+    data["regions"] = {f"r{i}": copy.deepcopy(region) for i in range(41)}
+    data["suppliers"]["china"]["lead_time_days"] = {f"r{i}": 5 for i in range(41)}
+    return data
+
+
+def written(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- 1: too many regions to draw ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "advice"),
+    [
+        (["run", "{path}", "-o", "{out}"], "run with --no-plots"),
+        (["run", "{path}", "--report", "-o", "{out}"], "the report draws them too (run without --report)"),
+        (["report", "{path}", "-o", "{out}/r.html"], "the report cannot show them"),
+    ],
+)
+def test_the_cli_refuses_41_regions_to_draw_with_its_advice(tmp_path, command, advice):
+    path = written(tmp_path, "many.yaml", yaml.safe_dump(forty_one_regions()))
+    out = tmp_path / "out"
+    result = invoke(*(part.format(path=path, out=out) for part in command))
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {path}: {REFUSED_41}; {advice}\n"
+    assert not out.exists()
+
+
+def test_the_api_refuses_41_regions_to_draw_without_advice(tmp_path):
+    with pytest.raises(InputError) as refused:
+        simulator.report(forty_one_regions(), path=tmp_path / "r.html")
+    assert str(refused.value) == f"<scenario data>: {REFUSED_41}"
+    ran = simulator.run(forty_one_regions())
+    with pytest.raises(InputError) as refused:
+        ran.figures()
+    assert str(refused.value) == f"tiny: {REFUSED_41}"  # a run names its scenario by its name
+    with pytest.raises(InputError) as refused:
+        ran.write(tmp_path / "out")
+    assert str(refused.value) == f"tiny: {REFUSED_41}"
+    assert not (tmp_path / "out").exists()
+
+
+# --- 2: a sweep's fixed value the scenario cannot take ------------------------------------------
+
+NO_SUCH_SHOCK = "shocks.nope: no item with id 'nope' (ids: halt)"
+
+
+def test_the_cli_names_the_scenario_file_for_a_fixed_value_it_cannot_take(tmp_path):
+    path = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
+    result = invoke("sweep", path, "--set", "shocks.nope.end=3", "--grid", "horizon_days=10,20", "-o", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {path}: {NO_SUCH_SHOCK}\n"
+
+
+def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take(tmp_path):
+    path = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
+    with pytest.raises(InputError) as refused:
+        simulator.sweep(str(path), grid={"horizon_days": [10, 20]}, set={"shocks.nope.end": 3})
+    assert str(refused.value) == f"{path}: {NO_SUCH_SHOCK}"
+    assert refused.value.source == str(path)
+
+
+# --- 3: the --compare baseline ------------------------------------------------------------------
+
+TWO_MATERIALS = TINY_SCENARIO_TEXT.replace(
+    "  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n"
+)
+TWO_MATERIALS = TWO_MATERIALS.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_a_malformed_compare_baseline_is_named_as_the_compare_baseline(tmp_path, command):
+    mine = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
+    baseline = written(tmp_path, "base.yaml", TINY_SCENARIO_TEXT.replace("horizon_days: 40", "horizon_days: 0"))
+    out = tmp_path / "out"
+    result = invoke(command, mine, "--compare", baseline, "-o", out if command == "run" else out / "r.html")
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {baseline}: --compare: horizon_days: must be >= 1\n"
+    assert not out.exists()
+
+
+def test_a_change_the_compare_baseline_cannot_take_is_said_as_it_is(tmp_path):
+    mine = written(tmp_path, "two.yaml", TWO_MATERIALS)
+    baseline = written(tmp_path, "base.yaml", TINY_SCENARIO_TEXT)
+    out = tmp_path / "out"
+    result = invoke("run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: {baseline}: materials.co: the baseline has no material 'co' "
+        "(--set applies to the --compare baseline too; compare with a baseline that has it)\n"
+    )
+    assert not out.exists()
