@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from simulator.errors import InputError, Problem, plain, setting
+from simulator.errors import InputError, Problem, check_drawable, plain, setting
 from simulator.gate.formats import FORMATS
 from simulator.names import plural
 from simulator.quick_exit import exit_now
@@ -320,15 +320,6 @@ def _rescaled_notes(changes: list[Any], path: str) -> None:
         click.echo(f"note: {problem.render(path)}", err=True)
 
 
-def _check_drawable(scenario: Any, path: str, advice: str) -> None:
-    """Refuse, before any work, a scenario with more regions than a figure tells apart."""
-    from simulator.palette import MAX_REGIONS  # without Matplotlib
-
-    if len(scenario.regions) > MAX_REGIONS:
-        message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
-        raise InputError([Problem("regions", f"{message}; {advice}")], path)
-
-
 def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
     """What the child forked ahead does (:func:`simulator.forked.forked_ahead`): import Matplotlib, then draw.
 
@@ -486,9 +477,9 @@ def run(
     for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field
         click.echo(f"note: {note.render(scenario)}", err=True)
     if with_report:
-        _check_drawable(loaded, scenario, "the report draws them too (run without --report)")
+        check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
-        _check_drawable(loaded, scenario, "run with --no-plots")
+        check_drawable(loaded, scenario, "run with --no-plots")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     folder = Path(out_dir or Path("results") / loaded.name)
@@ -603,7 +594,7 @@ def report(
     pairs = _overrides(assignments)
     raw = load_raw(scenario, pairs)
     loaded = validate_overridden(raw, scenario, pairs)
-    _check_drawable(loaded, scenario, "the report cannot show them")
+    check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     path = Path(out_file or Path("results") / loaded.name / "report.html")

@@ -13,6 +13,9 @@ argument (``max_points=``, :meth:`InputError.in_python_words`).
 The command line prints every problem on its own line, each after ``error:``
 (:meth:`InputError.for_console`), so each line names its file and field alone, whichever
 command printed it.
+
+A refusal both front ends give before any work is worded here once (:func:`check_drawable`),
+the command line adding its own advice after it.
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.names import join_words
+from simulator.palette import MAX_REGIONS
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
 
 CONSOLE_PREFIX = "error: "
 """What starts every line of a bad-input message on the command line."""
@@ -171,6 +178,17 @@ def _rebuilt(kind: type[InputError], attributes: dict[str, Any]) -> InputError:
 
 class ScenarioError(InputError):
     """A scenario file that cannot be loaded or fails validation."""
+
+
+def check_drawable(scenario: Scenario, source: str | None, advice: str | None = None) -> None:
+    """Refuse, before any work, a scenario with more regions than a figure tells apart (:data:`MAX_REGIONS`).
+
+    ``advice`` (what to run instead: the command line's, each command its own) follows the reason
+    after a semicolon; the Python API gives none.
+    """
+    if len(scenario.regions) > MAX_REGIONS:
+        message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
+        raise InputError([Problem("regions", f"{message}; {advice}" if advice else message)], source)
 
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")

@@ -20,7 +20,10 @@ from simulator.arguments import flag as flag
 from simulator.arguments import path_argument as path_argument
 from simulator.arguments import whole as whole
 from simulator.arguments import yaml_value as yaml_value
-from simulator.errors import InputError, Problem
+from simulator.errors import InputError
+
+# the refusal the command line gives too (with its advice), re-exported for the API's runs and reports
+from simulator.errors import check_drawable as check_drawable
 from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden
@@ -117,12 +120,3 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
         return Loaded(scenario, None, DATA_SOURCE)
     data, source = raw_data(scenario, pairs)
     return Loaded(validate_overridden(data, source, pairs), data, source)
-
-
-def check_drawable(scenario: Scenario, source: str) -> None:
-    """Refuse, before any work, a scenario with more regions than a figure tells apart."""
-    from simulator.palette import MAX_REGIONS  # without Matplotlib
-
-    if len(scenario.regions) > MAX_REGIONS:
-        message = f"figures tell at most {MAX_REGIONS} regions apart and this scenario has {len(scenario.regions)}"
-        raise InputError([Problem("regions", message)], source)
