@@ -88,12 +88,16 @@ def test_the_cli_names_the_scenario_file_for_a_fixed_value_it_cannot_take(tmp_pa
     assert result.output == f"error: {path}: {NO_SUCH_SHOCK}\n"
 
 
-def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take(tmp_path):
+def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take_keeping_its_class(tmp_path):
+    from simulator.scenario.overrides import OverrideError
+
     path = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
     with pytest.raises(InputError) as refused:
         simulator.sweep(str(path), grid={"horizon_days": [10, 20]}, set={"shocks.nope.end": 3})
     assert str(refused.value) == f"{path}: {NO_SUCH_SHOCK}"
     assert refused.value.source == str(path)
+    assert isinstance(refused.value, OverrideError)  # as apply_overrides raised it, said of the file
+    assert refused.value.assignment == ("shocks.nope.end", 3)
 
 
 # --- 3: the --compare baseline ------------------------------------------------------------------

@@ -718,7 +718,7 @@ def plan_sweep(
     except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
         if exc.source is not None:
             raise
-        raise InputError(exc.problems, source) from None
+        raise exc.said_of(source) from None  # an OverrideError: its class and assignment kept
     spec = read_quoted_dates(spec, lambda path, text: _reads_as_date(base, source, path, text))
     if twice := spec.values_twice():  # after the quoted dates are read: "2010-09-07" and 2010-09-07 are one day
         raise InputError(
