@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from simulator.errors import InputError, Problem, check_drawable, plain, setting
+from simulator.errors import ChangeRefusedError, InputError, Problem, check_drawable, plain
 from simulator.gate.formats import FORMATS
 from simulator.names import plural
 from simulator.quick_exit import exit_now
@@ -197,16 +197,17 @@ def _as_baseline() -> Iterator[None]:
     """An :class:`InputError` raised within names ``--compare`` before its field: ``FILE: --compare: FIELD: ...``.
 
     Found or not, a baseline's problem is said to be the ``--compare`` baseline's: the file
-    alone could be taken for the scenario run. A problem that says so already (a ``--set`` the
-    baseline cannot take: "--set applies to the --compare baseline too") is left as it is.
+    alone could be taken for the scenario run. A :class:`ChangeRefusedError` says so already (a
+    ``--set`` the baseline cannot take: "--set applies to the --compare baseline too") and is left
+    as it is.
     """
     try:
         yield
+    except ChangeRefusedError:
+        raise
     except InputError as exc:
         named = [
-            problem
-            if setting("compare") in problem.message
-            else Problem(": ".join(p for p in ("--compare", problem.path) if p), problem.message)
+            Problem(": ".join(part for part in ("--compare", problem.path) if part), problem.message)
             for problem in exc.problems
         ]
         raise type(exc)(named, exc.source) from exc

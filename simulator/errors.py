@@ -180,6 +180,14 @@ class ScenarioError(InputError):
     """A scenario file that cannot be loaded or fails validation."""
 
 
+class ChangeRefusedError(InputError):
+    """A change of the run (a ``--set``) that the ``--compare`` baseline cannot take; its message says so.
+
+    Raised by :func:`simulator.scenario.changes.with_changes`. The command line names the baseline's
+    other problems as the ``--compare`` baseline's and leaves these as they are, known by their class.
+    """
+
+
 def check_drawable(scenario: Scenario, source: str | None, advice: str | None = None) -> None:
     """Refuse, before any work, a scenario with more regions than a figure tells apart (:data:`MAX_REGIONS`).
 

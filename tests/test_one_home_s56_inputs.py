@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import simulator
-from simulator.errors import InputError
+from simulator.errors import InputError, Problem
 from tests.helpers import ONE_REGION, TINY_SCENARIO_TEXT, invoke
 
 REFUSED_41 = "regions: figures tell at most 40 regions apart and this scenario has 41"
@@ -130,3 +130,42 @@ def test_a_change_the_compare_baseline_cannot_take_is_said_as_it_is(tmp_path):
         "(--set applies to the --compare baseline too; compare with a baseline that has it)\n"
     )
     assert not out.exists()
+
+
+def test_a_change_refused_by_the_baseline_is_known_by_its_class_not_its_words():
+    """Reworded, a change's refusal is still left as it is; another problem is named the baseline's whatever it says."""
+    from simulator.cli import _as_baseline
+    from simulator.errors import ChangeRefusedError, setting
+
+    reworded = ChangeRefusedError([Problem("materials.co", "the baseline lacks it")], "base.yaml")
+    with pytest.raises(ChangeRefusedError) as left, _as_baseline():
+        raise reworded
+    assert str(left.value) == "base.yaml: materials.co: the baseline lacks it"
+    naming_the_option = InputError([Problem("horizon_days", f"must be >= 1 (see {setting('compare')})")], "base.yaml")
+    with pytest.raises(InputError) as named, _as_baseline():
+        raise naming_the_option
+    assert str(named.value) == "base.yaml: --compare: horizon_days: must be >= 1 (see --compare)"
+
+
+WHOLE_AND_INSIDE = [("materials.co", {"price_usd_per_kg": 9}), ("materials.co.price_usd_per_kg", 10)]
+
+
+def test_with_changes_refuses_a_change_by_its_class_and_an_invalid_baseline_by_another(tmp_path):
+    from simulator.errors import ChangeRefusedError
+    from simulator.scenario.changes import changes_of, with_changes
+    from simulator.scenario.load import load_raw
+
+    mine = written(tmp_path, "two.yaml", TWO_MATERIALS)
+    good = load_raw(written(tmp_path, "base.yaml", TINY_SCENARIO_TEXT))
+    bad = {**good, "horizon_days": 0}
+    whole, inside = (changes_of(load_raw(mine), [change]) for change in WHOLE_AND_INSIDE)
+    for changes in (whole, inside):  # a material the baseline lacks: set whole, or a field inside it
+        with pytest.raises(ChangeRefusedError):
+            with_changes(good, changes, "base.yaml")
+    with pytest.raises(InputError) as invalid:  # the baseline's own problem comes first
+        with_changes(bad, inside, "base.yaml")
+    assert not isinstance(invalid.value, ChangeRefusedError)
+    with pytest.raises(InputError) as invalid:
+        with_changes(bad, [], "base.yaml")
+    assert not isinstance(invalid.value, ChangeRefusedError)
+    assert str(invalid.value) == "base.yaml: horizon_days: must be >= 1"

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.errors import InputError, Problem, setting
+from simulator.errors import ChangeRefusedError, InputError, Problem, setting
 from simulator.scenario.load import validate_data
 from simulator.scenario.overrides import ID_MAPPINGS, apply_overrides, ratio_member, shown
 from simulator.scenario.schema import Scenario
@@ -139,8 +139,8 @@ def with_changes(
 ) -> tuple[Scenario, list[Change]]:
     """The baseline validated with every change that applies to it, and the changes marked.
 
-    Raises :class:`InputError` (exit 2) naming ``source`` and the field when a change
-    cannot apply to the baseline.
+    Raises :class:`~simulator.errors.ChangeRefusedError` (exit 2) naming ``source`` and the field
+    when a change cannot apply to the baseline; :class:`InputError` when the baseline itself is invalid.
     """
     marked = [replace(c, baseline=_applies(c, baseline_data)) for c in changes]
     pairs = [(c.path, c.value) for c in marked if c.baseline]
@@ -158,14 +158,14 @@ def with_changes(
             message = (
                 f"the baseline has no {ID_MAPPINGS[parts[0]]} '{parts[1]}' ({why}; compare with a baseline that has it)"
             )
-            raise InputError([Problem(change.path, message)], source)
+            raise ChangeRefusedError([Problem(change.path, message)], source)
     try:
         return validate_data(apply_overrides(baseline_data, pairs), source), marked
     except InputError as exc:
         if not pairs or _invalid_as_written(baseline_data, source):  # the baseline's own problem, not a change's
             raise InputError(exc.problems, source) from None
         problems = [Problem(p.path, f"{p.message} ({why}; compare with a baseline that has it)") for p in exc.problems]
-        raise InputError(problems, source) from None
+        raise ChangeRefusedError(problems, source) from None
 
 
 def _invalid_as_written(baseline_data: dict[str, Any], source: str) -> bool:
