@@ -17,6 +17,10 @@ Layer: studies.
   each on its own scale, a band from the 5th to the 95th percentile over the samples with
   the median as a line, and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
   on the axis, and days of cover's spikes are cut and marked (:func:`fan_figure`).
+
+The words the figures share with the terminal, ``sensitivity.json`` and the report (:func:`flag_text`,
+:func:`number_text`, :func:`day_values` and the like) need no Matplotlib: it and :mod:`simulator.plots`
+are imported where a figure is drawn, so a study or ``run --uncertainty`` that draws none never loads them.
 """
 
 from __future__ import annotations
@@ -24,35 +28,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from simulator.frames import is_never_kind, quantity_of
 from simulator.names import AS_WRITTEN, Names, run_noun
 from simulator.palette import REGION_COLOURS
-from simulator.plots import (
-    LEGEND_PT,
-    _trigger_line,
-    date_ticks,
-    empty_panel,
-    finish_figure,
-    fixed_margins,
-    grid_width_in,
-    label_lines,
-    panel_width_in,
-    text_width_in,
-    wrapped_lines,
-    wrapped_title,
-)
-from simulator.plots import plain_text as _text
 from simulator.quantities import NONE_WORDS
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sweep.columns import metric_title, metric_unit
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_PANELS = 6
 """Metrics drawn in ``sensitivity.png`` (all of them are in ``sensitivity.csv``)."""
@@ -202,7 +192,9 @@ def _label(value: object) -> str:
     >>> _label("light substitution, price ratio for all of it")
     'light substitution, price\nratio for all of it'
     """
-    text = _text(value)
+    from simulator.plots import plain_text, wrapped_lines
+
+    text = plain_text(value)
     lines = -(-len(text) // LABEL_CHARS)
     width = min(LABEL_CHARS, -(-len(text) // lines) + 6)
     return "\n".join(wrapped_lines(text, width))
@@ -255,6 +247,10 @@ def sensitivity_figure(
     says so (:func:`adds_text`).
     The margins above and between the panels are as tall as the titles they hold.
     """
+    from matplotlib.figure import Figure
+
+    from simulator.plots import LEGEND_PT, fixed_margins, text_width_in, wrapped_title
+
     every_metric = list(dict.fromkeys(table["metric"]))
     metrics = every_metric[:MAX_PANELS]
     inputs = int(table.groupby("metric").size().max())
@@ -337,6 +333,8 @@ def _panel_title(
     unlike_tonnes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""
+    from simulator.plots import plain_text
+
     flags = []
     if adds := adds_text(unlike_tonnes, metric):
         flags.append(adds)
@@ -346,7 +344,7 @@ def _panel_title(
         flags.append(nobody)
     if method == "sobol" and (above := s1_above_text(rows)):
         flags.append(above)
-    return [_text(metric_title(metric)), *flags]
+    return [plain_text(metric_title(metric)), *flags]
 
 
 S1_ABOVE_TOLERANCE = 1e-9
@@ -416,6 +414,10 @@ def _shown(bars: int, inputs: int, panels: int, metrics: int, declared: int | No
 
 def _bars(ax: Axes, rows: pd.DataFrame, method: Method, metric: str, title: list[str]) -> tuple[list[Any], list[str]]:
     """One metric's panel under ``title`` (its lines); the legend entries it drew (none: a metric that never varies)."""
+    from matplotlib.lines import Line2D
+
+    from simulator.plots import empty_panel
+
     ax.set_title("\n".join(title), fontsize=TITLE_PT if len(title) == 1 else TITLE_PT - 1)
     if len(title) > 1:
         ax.title.set_color(FLAG_INK)
@@ -501,6 +503,8 @@ def past_the_axis(st: np.ndarray, conf: np.ndarray, s1: np.ndarray) -> np.ndarra
 
 
 def _days_axis(ax: Axes, start: dt.date | None, horizon_days: int) -> None:
+    from simulator.plots import date_ticks
+
     if start is None:
         ax.set_xlabel("day")
     else:
@@ -515,8 +519,6 @@ CLIP_FACTOR = 2.0
 """A cut fan chart's axis ends at this multiple of the panel's highest median or as-written value."""
 CLIP_SAVES = 1.5
 """The axis is cut only where the band would otherwise need this many times its height."""
-NOTE_PT = LEGEND_PT
-"""A fan panel's note, at the size of the run's figures' legends."""
 
 
 def fan_top(lines: np.ndarray, high: np.ndarray) -> float | None:
@@ -612,6 +614,11 @@ def fan_figure(
     ``as_run``: how the legend and notes name the scenario's own run (``scenario as written``);
     a report run with ``--set`` passes :func:`simulator.names.run_words`'s "as changed for this run".
     """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from simulator.plots import _trigger_line, finish_figure, grid_width_in, panel_width_in, plain_text
+
     names = names or Names()
     horizon = own.shape[0]
     flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent, as_run))}
@@ -630,12 +637,12 @@ def fan_figure(
     for row, r in enumerate(drawn):
         region = regions[r]
         colour = REGION_COLOURS[r % len(REGION_COLOURS)]
-        name = _text(names.region(region))
+        name = plain_text(names.region(region))
         for m, material in enumerate(materials):
             block, col = divmod(m, cols)
             ax = grid[row * blocks + block, col]
             used.append(ax)
-            _fan_titles(ax, _text(names.material(material)), name, colour, panel_in)
+            _fan_titles(ax, plain_text(names.material(material)), name, colour, panel_in)
             ax.set_ylabel(ylabel)
             notes = []
             low, mid, high, mine = (a[:, r, m] for a in (bands["p5"], bands["p50"], bands["p95"], own))
@@ -685,7 +692,8 @@ def fan_figure(
             ax.set_visible(False)
     entries = [shown[key] for key in sorted(shown)]
     if len(drawn) < len(regions):
-        entries += [(f"{_text(names.region(regions[r]))}: {why}", _NOTHING) for r, why in flat.items()]
+        nothing = Line2D([], [], ls="")  # a legend handle that draws nothing: the entry is a sentence
+        entries += [(f"{plain_text(names.region(regions[r]))}: {why}", nothing) for r, why in flat.items()]
     if cut:
         mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=6)
         entries.append(("5-95% band past the top of the axis, cut there", mark))
@@ -716,6 +724,8 @@ def _fan_titles(ax: Axes, material: str, region: str, colour: str, panel_in: flo
     import matplotlib as mpl
     from matplotlib.font_manager import FontProperties
 
+    from simulator.plots import LEGEND_PT, text_width_in
+
     ax.set_title(region, loc="left", fontsize=REGION_TITLE_PT, fontweight="bold", color=colour)
     left = text_width_in([region], REGION_TITLE_PT, weight="bold") + TITLES_GAP_IN
     size = mpl.rcParams["axes.titlesize"]
@@ -729,10 +739,6 @@ def _fan_titles(ax: Axes, material: str, region: str, colour: str, panel_in: flo
     ax.set_title(material, fontsize=size)
     ax.title.set_x(1.0)
     ax.title.set_horizontalalignment("right")
-
-
-_NOTHING = Line2D([], [], ls="")
-"""A legend handle that draws nothing: the entry is a sentence."""
 
 
 def _flat_region(
@@ -768,15 +774,17 @@ def _note(ax: Axes, notes: list[str], panel_in: float) -> None:
     A note longer than a panel ``panel_in`` inches wide can hold (``South Korea: median and
     as written 0 throughout`` in a report's panel of 2.6 inches) is broken into lines.
     """
+    from simulator.plots import LEGEND_PT, label_lines  # a note at the size of the run's figures' legends
+
     if not notes:
         return
-    lines = [line for note in notes for line in label_lines(note, NOTE_PT, panel_in - NOTE_BOX_IN)]
+    lines = [line for note in notes for line in label_lines(note, LEGEND_PT, panel_in - NOTE_BOX_IN)]
     box = ax.legend(
         [],
         [],
         title="\n".join(lines),
         loc="best",
-        title_fontsize=NOTE_PT,
+        title_fontsize=LEGEND_PT,
         alignment="left",
         framealpha=0.85,
         edgecolor="#cccccc",

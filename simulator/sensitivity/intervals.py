@@ -361,11 +361,12 @@ def paired_without_agreement(
     from dataclasses import replace
 
     from simulator.errors import InputError
-    from simulator.report.stocks import shares_held_today  # Matplotlib and pandas are in already (sensitivity)
     from simulator.scenario.overrides import apply_overrides
 
+    # shares held today (simulator.report.stocks.shares_held_today), read here: the report's package loads Matplotlib
+    agreement = study.scenario.agreement
     try:
-        if shares_held_today(study.scenario):  # the status quo, sample by sample
+        if agreement is not None and agreement.pool.already_held:  # the status quo, sample by sample
             from simulator.report.counterfactuals import without_agreement_scenario
 
             table, _ = evaluate(
