@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
@@ -1419,7 +1420,7 @@ def uncertainty_section(
             ]
         )
     regions, materials = list(result.structure.regions), list(result.structure.materials)
-    own = own_curves(result.timeseries, regions, materials)
+    own = functools.cache(lambda: own_curves(result.timeseries, regions, materials))  # read by drawn fan charts alone
     charts = []
     for curve in FAN_CURVES:
         from simulator.quantities import daily
@@ -1427,7 +1428,7 @@ def uncertainty_section(
         svg = figure_svg(
             lambda curve=curve: fan_chart(
                 found,
-                own,
+                own(),
                 curve,
                 s,
                 triggers=trigger_lines(result),

@@ -700,17 +700,17 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 
 def write_uncertainty(
     found: Uncertainty,
-    own: dict[str, np.ndarray],
+    own: dict[str, np.ndarray] | None,
     stage: Path,
-    figures: bool = True,
     triggers: Mapping[str, float] | None = None,
     as_run: str = AS_WRITTEN,
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
     The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
-    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and
-    (with ``figures``) the fan charts, whose legends name the run ``scenario {as_run}``.
+    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and,
+    given the scenario's own curves (``own``: :func:`own_curves`, dashed in them; None draws none,
+    as ``--no-plots``), the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
@@ -719,7 +719,7 @@ def write_uncertainty(
         without = found.without.reset_index(drop=True)
         without.insert(0, "sample", np.arange(len(without), dtype=np.int64))
         without.to_parquet(stage / WITHOUT_FILE, index=False)
-    if not figures:
+    if own is None:
         return
     for curve, name in FAN_CURVES.items():
         fan_chart(found, own, curve, s, triggers=triggers, as_run=as_run).savefig(stage / name, dpi=110)
