@@ -1471,8 +1471,8 @@ def sensitivity(
         top_drivers,
         unlike_tonnes,
     )
-    from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
+    from simulator.sensitivity.words import one_draw_text
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")

@@ -57,7 +57,6 @@ from simulator.scenario.schema import (
     UncertainValues,
 )
 from simulator.scenario.uncertain import Input, inputs_of
-from simulator.sensitivity.figures import number_text
 from simulator.sensitivity.intervals import (
     FAIRNESS,
     FAN_CURVES,
@@ -79,6 +78,7 @@ from simulator.sensitivity.intervals import (
     samples_at_floor,
     unlike_tonnes_added,
 )
+from simulator.sensitivity.words import number_text
 from simulator.sweep.columns import metric_title
 from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND

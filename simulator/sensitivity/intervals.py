@@ -40,8 +40,8 @@ from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.schema import UncertainValues
-from simulator.sensitivity.figures import fan_figure, number_text
 from simulator.sensitivity.study import Study, evaluate
+from simulator.sensitivity.words import number_text
 from simulator.sweep.columns import metric_title, metric_unit
 
 if TYPE_CHECKING:
@@ -741,6 +741,8 @@ def fan_chart(
     ``scenario``'s own run (``own``: :func:`own_curves`) is dashed, named ``as_run`` in the legend.
     ``stockpile run --uncertainty`` writes it, and the report shows it.
     """
+    from simulator.sensitivity.figures import fan_figure  # loads Matplotlib: here, where it draws
+
     return fan_figure(
         found.bands[curve],
         own[curve],
