@@ -514,16 +514,16 @@ def run(
             if found is not None:
                 from simulator.sensitivity.intervals import own_curves, write_uncertainty
 
-                own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
-                triggers = None
-                if not no_plots:  # the fan charts draw the run's trigger lines
+                own = triggers = None
+                if not no_plots:  # the fan charts draw the run's own curves dashed and its trigger lines
                     from simulator.plots import trigger_lines
 
+                    own = own_curves(res.timeseries, list(res.structure.regions), list(res.structure.materials))
                     triggers = trigger_lines(res)
                 from simulator.names import run_words  # the report's words for the run: with --set, changed
 
                 as_run = run_words(bool(changes))
-                write_uncertainty(found, own, stage, figures=not no_plots, triggers=triggers, as_run=as_run)
+                write_uncertainty(found, own, stage, triggers=triggers, as_run=as_run)
             if with_report:
                 from simulator.report import write_report
 
@@ -1463,8 +1463,8 @@ def sensitivity(
         top_drivers,
         unlike_tonnes,
     )
-    from simulator.sensitivity.figures import one_draw_text
     from simulator.sensitivity.indices import runs_needed
+    from simulator.sensitivity.words import one_draw_text
 
     if workers and dask_address:
         raise InputError("give --workers or --dask, not both")

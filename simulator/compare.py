@@ -367,7 +367,7 @@ def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[s
     """That the rules are compared on one draw of the scenario's random inputs, and how to compare them over many.
 
     Every row runs with the same seed (common random numbers), as ``sensitivity`` runs every sample
-    (:func:`~simulator.sensitivity.figures.one_draw_text`): a ranking that may not hold for another draw.
+    (:func:`~simulator.sensitivity.words.one_draw_text`): a ranking that may not hold for another draw.
     ``scenario`` and ``assignments`` (``--set``'s) name what the suggested sweep runs. None without random inputs.
 
     >>> c = Comparison({"fair_ratio": None, "auction": None}, {}, seed=2010, random_inputs=["demand noise"])

@@ -21,8 +21,8 @@ import yaml
 
 from simulator.errors import InputError
 from simulator.sensitivity import analyse_study, check_samples, plan_study
-from simulator.sensitivity.figures import day_values
 from simulator.sensitivity.indices import analyse, sample
+from simulator.sensitivity.words import day_values
 from tests.helpers import ONE_REGION, build, invoke, manifest_of, no_traceback, pool_processes, run
 
 SHORT = build(

@@ -12,7 +12,8 @@ import yaml
 from matplotlib.collections import LineCollection
 
 from simulator.sensitivity import top_drivers
-from simulator.sensitivity.figures import sensitivity_figure, sparse_text
+from simulator.sensitivity.figures import sensitivity_figure
+from simulator.sensitivity.words import sparse_text
 from tests.helpers import invoke
 from tests.test_figure_fixes import unreadable
 from tests.test_sensitivity import SHORT

@@ -51,7 +51,7 @@ def test_a_scenario_without_random_inputs_gets_no_such_note(tmp_path):
 
 
 def test_sensitivity_png_says_which_draw_in_its_title(tmp_path, monkeypatch):
-    import simulator.sensitivity as sensitivity
+    import simulator.sensitivity.figures as figures
 
     drawn = []
 
@@ -59,7 +59,7 @@ def test_sensitivity_png_says_which_draw_in_its_title(tmp_path, monkeypatch):
         drawn.append(sensitivity_figure(*args, **kwargs))
         return drawn[-1]
 
-    monkeypatch.setattr(sensitivity, "sensitivity_figure", keep)
+    monkeypatch.setattr(figures, "sensitivity_figure", keep)  # run_sensitivity imports it where it draws
     out = tmp_path / "out"
     assert invoke("sensitivity", write(tmp_path, RANDOM), *ARGS, "-o", out).exit_code == 0
     seed = json.loads((out / "sensitivity.json").read_text())["run_seed"]

@@ -362,13 +362,13 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
     # a region and a material with labels: the report's and the files' fan charts show them
     from matplotlib.text import Text
 
-    from simulator.sensitivity import intervals
+    from simulator.sensitivity import figures, intervals
 
     labelled = build(SHORT, regions__japan__label="Nippon", materials__ree__label="Magnet metals")
     scenario = validate_data(labelled, "s.yaml")
     seen, cut = [], []
 
-    real = intervals.fan_figure
+    real = figures.fan_figure
 
     def drawn(*args, **kwargs):  # the report and the run's files both draw through intervals.fan_chart
         figure = real(*args, **kwargs)
@@ -376,7 +376,7 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
         cut.append((args[5], kwargs.get("clip")))  # the title, and whether a spike may be cut
         return figure
 
-    monkeypatch.setattr(intervals, "fan_figure", drawn)
+    monkeypatch.setattr(figures, "fan_figure", drawn)  # intervals.fan_chart imports it where it draws
     found_labelled = run_uncertainty(plan_study(labelled, "s.yaml", fixed=()), 20)
     result = simulate(scenario)
     render_report(result, uncertainty=found_labelled)

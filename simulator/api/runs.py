@@ -172,7 +172,9 @@ class RunResult:
         plots
             Also write the PNG figures (``--no-plots`` is ``plots=False``).
         report
-            Also write ``report.html`` (``--report``).
+            Also write ``report.html`` (``--report``), with its figures whatever ``plots`` is, as
+            ``stockpile run --report --no-plots`` writes it; ``simulator.report(..., figures=False)``
+            writes a page without them.
         excel
             Also write ``workbook.xlsx`` (``--excel``).
         force

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
@@ -56,7 +57,6 @@ from simulator.scenario.schema import (
     UncertainValues,
 )
 from simulator.scenario.uncertain import Input, inputs_of
-from simulator.sensitivity.figures import number_text
 from simulator.sensitivity.intervals import (
     FAIRNESS,
     FAN_CURVES,
@@ -78,6 +78,7 @@ from simulator.sensitivity.intervals import (
     samples_at_floor,
     unlike_tonnes_added,
 )
+from simulator.sensitivity.words import number_text
 from simulator.sweep.columns import metric_title
 from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND
@@ -1419,7 +1420,7 @@ def uncertainty_section(
             ]
         )
     regions, materials = list(result.structure.regions), list(result.structure.materials)
-    own = own_curves(result.timeseries, regions, materials)
+    own = functools.cache(lambda: own_curves(result.timeseries, regions, materials))  # read by drawn fan charts alone
     charts = []
     for curve in FAN_CURVES:
         from simulator.quantities import daily
@@ -1427,7 +1428,7 @@ def uncertainty_section(
         svg = figure_svg(
             lambda curve=curve: fan_chart(
                 found,
-                own,
+                own(),
                 curve,
                 s,
                 triggers=trigger_lines(result),

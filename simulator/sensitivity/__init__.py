@@ -33,7 +33,7 @@ sweep's figures and ``run --uncertainty`` summarise it over the runs with a memb
 (:func:`simulator.metrics.fairness_when_short`); the indices need every run of the design, so
 they count those runs as 1, and fairness's variance is then also that of whether a member is
 short at all. The figure's panel, the top drivers, a note and ``no_member_short_runs`` say in
-how many runs (:func:`~simulator.sensitivity.figures.no_member_short_text`).
+how many runs (:func:`~simulator.sensitivity.words.no_member_short_text`).
 
 Morris' ``mu_star`` is SALib's mean absolute elementary effect: a step's change divided by
 the step, so the change per whole range of an input extrapolated from steps of 2/3 of it;
@@ -42,14 +42,14 @@ note in the terminal say so (:func:`study_notes`).
 
 A day metric's -1 (never short, no demand, no price) is not taken as a day -1, earlier
 than any: the indices count it as ``horizon_days``, the day after the last
-(:func:`~simulator.sensitivity.figures.day_values`), and the terminal, the figure and
+(:func:`~simulator.sensitivity.words.day_values`), and the terminal, the figure and
 ``never_runs`` say in how many runs. ``samples.parquet`` keeps -1, as the sweep table does.
 
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random
 numbers), so sampling noise does not pass for sensitivity. ``sensitivity.json`` lists those
 inputs' random streams (``random_inputs``), and the terminal and the figure's title say
-that the indices are conditional on that draw (:func:`~simulator.sensitivity.figures.one_draw_text`).
+that the indices are conditional on that draw (:func:`~simulator.sensitivity.words.one_draw_text`).
 
 ``stockpile run --uncertainty N`` is :mod:`simulator.sensitivity.intervals`.
 """
@@ -76,18 +76,6 @@ from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.tonnes import SHORTFALL_ADDS, not_added, shortfall_adds
-from simulator.sensitivity.figures import (
-    absent_word,
-    adds_text,
-    day_values,
-    flag_text,
-    is_sparse,
-    no_member_short_text,
-    number_text,
-    one_draw_text,
-    s1_above_text,
-    sensitivity_figure,
-)
 from simulator.sensitivity.indices import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
@@ -101,6 +89,17 @@ from simulator.sensitivity.indices import (
     sample,
 )
 from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, evaluate, plan_study
+from simulator.sensitivity.words import (
+    absent_word,
+    adds_text,
+    day_values,
+    flag_text,
+    is_sparse,
+    no_member_short_text,
+    number_text,
+    one_draw_text,
+    s1_above_text,
+)
 from simulator.sweep.columns import metric_title, metric_unit
 from simulator.version import __version__
 
@@ -226,6 +225,8 @@ def run_sensitivity(
 
     ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`).
     """
+    from simulator.sensitivity.figures import sensitivity_figure  # loads Matplotlib: here, where it draws
+
     with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity", inputs=inputs) as out:
         found = analyse_study(study, method, samples, workers, client, progress)
         made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
@@ -364,7 +365,7 @@ def random_inputs(study: Study) -> list[str]:
     """What the scenario draws at random in each run, in words: ``china_embargo_both's start, length, severity``.
 
     A shock's start, length or size given as a distribution, and demand noise: the inputs
-    that one run seed fixes for every sample (:func:`~simulator.sensitivity.figures.one_draw_text`).
+    that one run seed fixes for every sample (:func:`~simulator.sensitivity.words.one_draw_text`).
     """
     return scenario_random_inputs(study.scenario)
 
@@ -413,16 +414,16 @@ def top_drivers(
 
     ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero; for a day
     metric, those in which it has a day) flags a metric non-zero in few runs
-    (:func:`~simulator.sensitivity.figures.is_sparse`), and a day metric whose never or none
+    (:func:`~simulator.sensitivity.words.is_sparse`), and a day metric whose never or none
     (-1) the indices count after the horizon, as day ``never_day`` when given
-    (:func:`~simulator.sensitivity.figures.flag_text`). ``no_member_short``: the runs in which
+    (:func:`~simulator.sensitivity.words.flag_text`). ``no_member_short``: the runs in which
     no member is short, whose Jain's index is 1 by convention: fairness says in how many
-    (:func:`~simulator.sensitivity.figures.no_member_short_text`). ``unlike_tonnes``: per metric that
+    (:func:`~simulator.sensitivity.words.no_member_short_text`). ``unlike_tonnes``: per metric that
     adds tonnes which may not be added, what it adds (:func:`unlike_tonnes`): its title says so.
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
     A metric whose shown inputs have an interval wider than their estimate
     (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
-    (:func:`~simulator.sensitivity.figures.s1_above_text`, the figure's words), gets a line
+    (:func:`~simulator.sensitivity.words.s1_above_text`, the figure's words), gets a line
     under its own that begins with :data:`CAUTION`.
 
     >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],

@@ -10,13 +10,16 @@ Layer: studies.
   triangle). Morris: ``mu_star`` with its confidence interval, ``sigma`` as a dot, the axis
   saying what they are: changes per whole range of an input, extrapolated from steps of 2/3
   of it (:func:`morris_axis_text`). A
-  metric that is non-zero in few runs (:func:`is_sparse`) says so under its title: its
-  indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
-  the indices count after the horizon says in how many runs (:func:`flag_text`).
+  metric that is non-zero in few runs (:func:`~simulator.sensitivity.words.is_sparse`) says so under its
+  title: its indices rest on those runs alone; a day metric whose -1 (never, no demand, no price)
+  the indices count after the horizon says in how many runs (:func:`~simulator.sensitivity.words.flag_text`).
 - ``fan_days_of_cover.png`` and ``fan_shortfall.png``: a panel per region and material,
   each on its own scale, a band from the 5th to the 95th percentile over the samples with
   the median as a line, and the scenario's own run dashed; a line at 0 every day is named in a note, not drawn
   on the axis, and days of cover's spikes are cut and marked (:func:`fan_figure`).
+
+This module loads Matplotlib: it is imported where a figure is drawn. The words the figures share with
+the terminal, the JSON files and the report are in :mod:`simulator.sensitivity.words`, which does not.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulator.frames import is_never_kind, quantity_of
 from simulator.names import AS_WRITTEN, Names, run_noun
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
@@ -50,8 +52,15 @@ from simulator.plots import (
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
-from simulator.quantities import NONE_WORDS
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
+from simulator.sensitivity.words import (
+    adds_text,
+    flag_text,
+    is_sparse,
+    no_member_short_text,
+    number_text,
+    s1_above_text,
+)
 from simulator.sweep.columns import metric_title, metric_unit
 
 MAX_PANELS = 6
@@ -68,132 +77,6 @@ PANEL_WIDTH_IN = 4.15
 """Width of a panel's plotting area; the labels' margin is added to it."""
 FLAG_INK = "#a23b3b"
 """Colour of a panel title that warns: its indices rest on few runs, or S1 exceeds ST."""
-SPARSE_SHARE = 0.05
-"""A metric non-zero in fewer than this share of a study's runs is flagged (:func:`is_sparse`)."""
-
-
-def is_sparse(nonzero: int, runs: int) -> bool:
-    """Whether a metric non-zero in ``nonzero`` of ``runs`` runs is so in few of them (fewer than 5%).
-
-    Its variance then comes from those few runs: one of them moving the metric moves
-    every index, and their confidence intervals run wide. A metric that is zero in every
-    run has no index to doubt (nothing varies), so it is not flagged.
-
-    >>> is_sparse(11, 1280), is_sparse(64, 1280), is_sparse(0, 1280)
-    (True, False, False)
-    """
-    return 0 < nonzero < SPARSE_SHARE * runs
-
-
-def absent_word(metric: str) -> str | None:
-    """What -1 means in a day metric whose -1 means never or none (:func:`~simulator.frames.is_never_kind`), else None.
-
-    >>> absent_word("first_shortfall_day.japan"), absent_word("peak_price_day.eu.light_ree")
-    ('never', 'no price')
-    >>> absent_word("min_days_of_cover_day.eu"), absent_word("shortfall_t.eu")
-    ('no demand', None)
-    """
-    quantity = quantity_of(metric) if metric else None
-    if quantity is None or not is_never_kind(quantity):
-        return None
-    return NONE_WORDS[quantity.aggregation]  # is_never_kind: an aggregation NONE_WORDS names
-
-
-def _after(day: int | None) -> str:
-    """How the indices count a day metric's never or none: after the horizon (day ``day``, when known)."""
-    return "counted as after the horizon" if day is None else f"counted as day {day:,}, after the horizon"
-
-
-def sparse_text(nonzero: int, runs: int, metric: str = "", never_day: int | None = None) -> str:
-    """The words that flag a sparse metric: ``non-zero in only 11 of 1,280 runs``.
-
-    A day metric whose -1 means never or none counts the runs it has a day in, and says
-    what the others hold and how the indices count them (:func:`day_values`):
-
-    >>> sparse_text(5, 128, "first_shortfall_day.japan")
-    'in only 5 of 128 runs (never in the others, counted as after the horizon)'
-    >>> sparse_text(5, 128, "peak_price_day.eu.light_ree", 730)
-    'in only 5 of 128 runs (no price in the others, counted as day 730, after the horizon)'
-    """
-    if (word := absent_word(metric)) is not None:
-        return f"in only {nonzero:,} of {runs:,} runs ({word} in the others, {_after(never_day)})"
-    return f"non-zero in only {nonzero:,} of {runs:,} runs"
-
-
-def no_member_short_text(count: int | None, runs: int, metric: str) -> str | None:
-    """What to say of Jain's index where no member is short in some runs, not all: ``1 where no member is short, ...``.
-
-    Jain's index counts no burden as equal, 1 (:func:`simulator.metrics.jain_index`). The sweep's figures
-    and ``run --uncertainty`` summarise it over the runs with a member short; the indices need every run
-    of the design, so they count those runs as 1, and the metric's variance is then also that of whether
-    a member is short at all. ``count``: the runs with no member short (None: not known).
-
-    >>> no_member_short_text(108, 248, "fairness_jain")
-    '1 where no member is short, in 108 of 248 runs'
-    >>> no_member_short_text(0, 248, "fairness_jain"), no_member_short_text(108, 248, "total_shortfall_t")
-    (None, None)
-    """
-    if metric != "fairness_jain" or count is None or not 0 < count < runs:
-        return None
-    return f"1 where no member is short, in {count:,} of {runs:,} runs"
-
-
-def adds_text(unlike_tonnes: Mapping[str, str] | None, metric: str) -> str | None:
-    """``adds tonnes of magnet and tonnes of oxide`` for a metric that adds tonnes which may not be added, else None.
-
-    ``unlike_tonnes`` maps such metrics to what they add: the materials each holds in the runs, under
-    :func:`~simulator.scenario.tonnes.not_added` (:func:`simulator.sensitivity.unlike_tonnes_added`).
-
-    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "total_shortfall_t")
-    'adds tonnes of magnet and tonnes of oxide'
-    >>> adds_text({"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}, "shortfall_t.eu") is None
-    True
-    """
-    what = (unlike_tonnes or {}).get(metric)
-    return f"adds {what}" if what else None
-
-
-def flag_text(nonzero: int | None, runs: int, metric: str, never_day: int | None = None) -> str | None:
-    """What to say of a metric beside its indices, or None: sparse (:func:`is_sparse`), or a day metric with nevers.
-
-    A day metric whose -1 means never or none (no demand, no price) is flagged when some of
-    its runs hold -1, but not all (then it is the same in every run): its indices count
-    those runs as a day after the horizon, not as day -1 (:func:`day_values`):
-
-    >>> flag_text(95, 800, "first_shortfall_day.japan", 730)
-    'never in 705 of 800 runs, counted as day 730, after the horizon'
-    >>> flag_text(800, 800, "first_shortfall_day.japan"), flag_text(0, 800, "first_shortfall_day.japan")
-    (None, None)
-    >>> flag_text(11, 1280, "total_shortfall_t"), flag_text(640, 1280, "total_shortfall_t")
-    ('non-zero in only 11 of 1,280 runs', None)
-    """
-    if nonzero is None:
-        return None
-    if is_sparse(nonzero, runs):
-        return sparse_text(nonzero, runs, metric, never_day)
-    word = absent_word(metric)
-    if word is not None and 0 < nonzero < runs:
-        return f"{word} in {runs - nonzero:,} of {runs:,} runs, {_after(never_day)}"
-    return None
-
-
-def day_values(values: pd.Series, metric: str, never_day: int) -> pd.Series:
-    """The values the indices are computed on: a day metric's never or none (-1, or empty) as ``never_day``.
-
-    In the files such a day is -1 ("never"); taken as it stands it would be the earliest of
-    days, and a run never short would count as shorter sooner than any. The indices count
-    it after the horizon (``never_day`` is ``horizon_days``, the day after the last), as the
-    explorer counts "never" later than any day. Other metrics pass as they are.
-
-    >>> day_values(pd.Series([-1, 141, None]), "first_shortfall_day.japan", 365).tolist()
-    [365.0, 141.0, 365.0]
-    >>> day_values(pd.Series([-1.0, 2.5]), "total_shortfall_t", 365).tolist()
-    [-1.0, 2.5]
-    """
-    if absent_word(metric) is None:
-        return values
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    return numbers.where(numbers >= 0, float(never_day))
 
 
 def _label(value: object) -> str:
@@ -240,19 +123,20 @@ def sensitivity_figure(
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
 
-    ``one_draw`` (:func:`one_draw_text`), for a scenario with random inputs, is a line of
-    the title: the indices are those of one draw of them. ``declared``: the uncertain inputs the
-    scenario declares, where the study took some of them (``--input``).
+    ``one_draw`` (:func:`~simulator.sensitivity.words.one_draw_text`), for a scenario with random inputs,
+    is a line of the title: the indices are those of one draw of them. ``declared``: the uncertain inputs
+    the scenario declares, where the study took some of them (``--input``).
 
     Inputs are named by their whole labels, wrapped; one legend below the panels names the
     bars, the marks and the whiskers (95% confidence intervals). ``nonzero`` gives, per
     metric, the runs in which it is not zero (a day metric: has a day): a sparse one
-    (:func:`is_sparse`) says so, and a day metric whose never (or none) the indices count
-    as day ``never_day``, after the horizon, says in how many runs (:func:`flag_text`).
-    ``no_member_short``: the runs in which no member is short, where Jain's index is 1 by convention;
-    its panel says in how many (:func:`no_member_short_text`). ``unlike_tonnes``: per metric that adds
+    (:func:`~simulator.sensitivity.words.is_sparse`) says so, and a day metric whose never (or none) the
+    indices count as day ``never_day``, after the horizon, says in how many runs
+    (:func:`~simulator.sensitivity.words.flag_text`). ``no_member_short``: the runs in which no member is
+    short, where Jain's index is 1 by convention; its panel says in how many
+    (:func:`~simulator.sensitivity.words.no_member_short_text`). ``unlike_tonnes``: per metric that adds
     tonnes which may not be added, what it adds (``tonnes of magnet and tonnes of oxide``): its panel
-    says so (:func:`adds_text`).
+    says so (:func:`~simulator.sensitivity.words.adds_text`).
     The margins above and between the panels are as tall as the titles they hold.
     """
     every_metric = list(dict.fromkeys(table["metric"]))
@@ -347,52 +231,6 @@ def _panel_title(
     if method == "sobol" and (above := s1_above_text(rows)):
         flags.append(above)
     return [_text(metric_title(metric)), *flags]
-
-
-S1_ABOVE_TOLERANCE = 1e-9
-"""How far an ``S1`` may exceed its ``ST`` before :func:`s1_above_text` calls it sampling noise: floating-point
-residue (``S1`` 2.7e-18 over ``ST`` 1.9e-34 for an input without effect) is not."""
-
-
-def s1_above_text(rows: pd.DataFrame) -> str | None:
-    """``S1 above ST for 2 inputs: sampling noise``, or None when no row's ``S1`` exceeds its ``ST``.
-
-    A first-order share cannot exceed the total it is part of: where the estimates say it
-    does, the samples are too few. The figure's panel title and the terminal's top drivers
-    say it in these words.
-
-    >>> s1_above_text(pd.DataFrame({"S1": [0.7, 0.1, 0.4], "ST": [0.52, 0.3, 0.35]}))
-    'S1 above ST for 2 inputs: sampling noise'
-    >>> s1_above_text(pd.DataFrame({"S1": [0.1], "ST": [0.3]})) is None
-    True
-
-    An excess within :data:`S1_ABOVE_TOLERANCE` is rounding, not noise: an input without any
-    effect gets estimates of about 0 both (``S1`` 2.7e-18 and ``ST`` 1.9e-34), not flagged:
-
-    >>> s1_above_text(pd.DataFrame({"S1": [2.7e-18], "ST": [1.9e-34]})) is None
-    True
-    """
-    above = int((rows["S1"] > rows["ST"] + S1_ABOVE_TOLERANCE).sum())
-    return f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise" if above else None
-
-
-def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
-    """What the indices of a scenario with random inputs are conditional on; None without any.
-
-    Every sample runs with the same seed (common random numbers): the random inputs (a
-    shock's start, length or severity drawn from a distribution, demand noise) are drawn
-    once, and the indices say how the uncertain inputs move the metrics in that one draw,
-    not on average over the random inputs' distributions.
-
-    >>> one_draw_text(["demand noise", "halt's start, severity"], 42)
-    "conditional on one draw of the random inputs (demand noise; halt's start, severity): run seed 42 in every sample"
-    >>> one_draw_text([], 42) is None
-    True
-    """
-    if not random_inputs:
-        return None
-    names = "; ".join(random_inputs)
-    return f"conditional on one draw of the random inputs ({names}): run seed {run_seed} in every sample"
 
 
 def _shown(bars: int, inputs: int, panels: int, metrics: int, declared: int | None = None) -> str:
@@ -543,15 +381,6 @@ def _runs(mask: np.ndarray) -> list[np.ndarray]:
     """
     days = np.flatnonzero(mask)
     return [r for r in np.split(days, np.flatnonzero(np.diff(days) > 1) + 1) if len(r)]
-
-
-def number_text(value: float) -> str:
-    """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
-
-    >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
-    ('16,204', '2,863', '0.562', '42')
-    """
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
 def _amount(value: float, unit: str) -> str:

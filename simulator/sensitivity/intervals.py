@@ -40,8 +40,8 @@ from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.schema import UncertainValues
-from simulator.sensitivity.figures import fan_figure, number_text
 from simulator.sensitivity.study import Study, evaluate
+from simulator.sensitivity.words import number_text
 from simulator.sweep.columns import metric_title, metric_unit
 
 if TYPE_CHECKING:
@@ -361,11 +361,12 @@ def paired_without_agreement(
     from dataclasses import replace
 
     from simulator.errors import InputError
-    from simulator.report.stocks import shares_held_today  # Matplotlib and pandas are in already (sensitivity)
     from simulator.scenario.overrides import apply_overrides
 
+    # shares held today (simulator.report.stocks.shares_held_today), read here: the report's package loads Matplotlib
+    agreement = study.scenario.agreement
     try:
-        if shares_held_today(study.scenario):  # the status quo, sample by sample
+        if agreement is not None and agreement.pool.already_held:  # the status quo, sample by sample
             from simulator.report.counterfactuals import without_agreement_scenario
 
             table, _ = evaluate(
@@ -699,17 +700,17 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 
 def write_uncertainty(
     found: Uncertainty,
-    own: dict[str, np.ndarray],
+    own: dict[str, np.ndarray] | None,
     stage: Path,
-    figures: bool = True,
     triggers: Mapping[str, float] | None = None,
     as_run: str = AS_WRITTEN,
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
     The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
-    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and
-    (with ``figures``) the fan charts, whose legends name the run ``scenario {as_run}``.
+    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and,
+    given the scenario's own curves (``own``: :func:`own_curves`, dashed in them; None draws none,
+    as ``--no-plots``), the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
@@ -718,7 +719,7 @@ def write_uncertainty(
         without = found.without.reset_index(drop=True)
         without.insert(0, "sample", np.arange(len(without), dtype=np.int64))
         without.to_parquet(stage / WITHOUT_FILE, index=False)
-    if not figures:
+    if own is None:
         return
     for curve, name in FAN_CURVES.items():
         fan_chart(found, own, curve, s, triggers=triggers, as_run=as_run).savefig(stage / name, dpi=110)
@@ -740,6 +741,8 @@ def fan_chart(
     ``scenario``'s own run (``own``: :func:`own_curves`) is dashed, named ``as_run`` in the legend.
     ``stockpile run --uncertainty`` writes it, and the report shows it.
     """
+    from simulator.sensitivity.figures import fan_figure  # loads Matplotlib: here, where it draws
+
     return fan_figure(
         found.bands[curve],
         own[curve],
