@@ -337,11 +337,15 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
             baselines[BASELINE] = simulate(validate_data(apply_overrides(raw, [("agreement", None)]), source))
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
-        one_world = status_quo_is_own_shares(written)
-        for name, world in ((STATUS_QUO, status_quo_scenario(written)), (OWN_SHARES, own_share_scenario(written))):
+        # every share held today: the own-share row is the status quo, whose world is then not built
+        builds = {OWN_SHARES: own_share_scenario}
+        if not status_quo_is_own_shares(written):
+            builds = {STATUS_QUO: status_quo_scenario, **builds}
+        for name, build in builds.items():
+            world = build(written)
+            if world is None:
+                continue  # no such world
             try:
-                if world is None or (name == STATUS_QUO and one_world):
-                    continue  # no such world, or every share is held today: the own-share row is the status quo
                 baselines[name] = simulate(world, seed=written.seed)  # the rules' runs take the scenario's seed
             except ScenarioError as exc:
                 skipped[name] = "; ".join(p.render(None) for p in exc.problems)
