@@ -311,10 +311,10 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     With ``baseline``, also once without its agreement (``agreement`` removed, as
     ``--set agreement=null``): the row :data:`BASELINE`, first; and, for a joint pool
     with contributions, once with each member's share held as its own reserve
-    (:func:`~simulator.report.counterfactuals.own_share_scenario`, with the rules' seed):
+    (:func:`~simulator.counterfactuals.own_share_scenario`, with the rules' seed):
     the row :data:`OWN_SHARES`, last. Where ``agreement.pool.already_held`` lists members whose
     contributions are stocks they hold today, also the status quo, those members' shares held alone
-    (:func:`~simulator.report.counterfactuals.status_quo_scenario`, the world the report measures the
+    (:func:`~simulator.counterfactuals.status_quo_scenario`, the world the report measures the
     joint stock against, with the rules' seed): the row :data:`STATUS_QUO`, second; left out where
     every contributor is listed, as :data:`OWN_SHARES` is then the same world. The scenario as written
     is validated first: a problem of its own (an unknown key a ``--set`` added, say) is
@@ -328,9 +328,9 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     skipped: dict[str, str] = {}
     baselines: dict[str, Result] = {}
     if baseline:
-        from simulator.report.counterfactuals import own_share_scenario, status_quo_is_own_shares, status_quo_scenario
+        from simulator.counterfactuals import own_share_scenario, status_quo_is_own_shares, status_quo_scenario
 
-        # validated as written without the agreement, not report.counterfactuals.without_agreement (a copy of a
+        # validated as written without the agreement, not counterfactuals.without_agreement (a copy of a
         # rule's validated run with agreement=None, never validated): a scenario invalid without its agreement
         # is then a skipped row saying why, and the agreement's uncertain: entries go with it (apply_overrides)
         try:

@@ -214,7 +214,7 @@ OWN_SHARES = "own shares alone"
 share alone.
 
 Each member's pool contribution is added to its own national reserve and drawn for its
-own gaps only (:func:`simulator.report.counterfactuals.own_share_scenario`, the report's
+own gaps only (:func:`simulator.counterfactuals.own_share_scenario`, the report's
 own-share run): where the pool is national stock pooled, this, not :data:`BASELINE`, is
 the member acting alone. Only for a joint pool with contributions.
 """
@@ -223,7 +223,7 @@ STATUS_QUO = "stocks held today"
 members whose pool contributions are stocks they hold today.
 
 Without the agreement, those members hold their contributions alone as national reserves and the
-others put nothing aside (:func:`simulator.report.counterfactuals.status_quo_scenario`): the world the
+others put nothing aside (:func:`simulator.counterfactuals.status_quo_scenario`): the world the
 report measures the joint stock against. Where every contributor is listed it is :data:`OWN_SHARES`'s
 world, and that row stands for it.
 """

@@ -236,8 +236,8 @@ def shipped_alone(name: str) -> Result | None:
 @functools.cache
 def shipped_apart(name: str) -> Result | None:
     """:func:`shipped_result` run with each member's pool share held alone (what pooling is measured
-    against, :func:`simulator.report.counterfactuals.own_share_alone`), made once per test process."""
-    from simulator.report.counterfactuals import own_share_alone
+    against, :func:`simulator.counterfactuals.own_share_alone`), made once per test process."""
+    from simulator.counterfactuals import own_share_alone
 
     return own_share_alone(shipped_result(name))
 
@@ -329,7 +329,7 @@ def harsh_alone(name: str) -> Result:
 def harsh_apart(name: str) -> Result | None:
     """The harsher world with each member's pool share held alone: what ``render_report`` makes
     itself when none is given, made once for the reports of ``harsh(name)`` that need it."""
-    from simulator.report.counterfactuals import own_share_alone
+    from simulator.counterfactuals import own_share_alone
 
     return own_share_alone(harsh(name))
 

@@ -27,9 +27,9 @@ import yaml
 
 import simulator.api as api
 from simulator.compare import BASELINE, OWN_SHARES, compare, parse_mechanisms
+from simulator.counterfactuals import own_share_scenario
 from simulator.errors import InputError
 from simulator.plots import BASELINE_COLOUR, compare_figure
-from simulator.report.counterfactuals import own_share_scenario
 from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
 
 SMALL = build(

@@ -15,20 +15,21 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.report import counterfactuals, render_report
-from simulator.report.accounts import accounts
-from simulator.report.counterfactuals import (
+from simulator import counterfactuals
+from simulator.counterfactuals import (
     own_share_alone,
     own_share_scenario,
     status_quo_is_own_shares,
     without_agreement,
     without_agreement_scenario,
 )
+from simulator.report import render_report
+from simulator.report.accounts import accounts
 from simulator.report.findings import Run
-from simulator.report.stocks import held_today_members, shares_held_today
 from simulator.report.tables import region_table
 from simulator.report.verdict import cost_line
 from simulator.scenario import load_scenario, validate_data
+from simulator.stocks import held_today_members, shares_held_today
 from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, run
 
 

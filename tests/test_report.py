@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
+from simulator.counterfactuals import own_share_alone
 from simulator.plots import short_materials, shortfall_figure
 from simulator.report import render_report, without_agreement, write_report
-from simulator.report.counterfactuals import own_share_alone
 from simulator.report.findings import Run, compare_overall, compare_region
 from simulator.report.prices import ROUGH
 from simulator.results import Result, date_label
@@ -252,7 +252,7 @@ def test_a_baseline_of_the_world_without_the_agreement_is_not_run_again(monkeypa
     the verdict's counterfactual is that baseline's run (the same page), not a second run of it."""
     import dataclasses
 
-    import simulator.report.counterfactuals as counterfactuals
+    import simulator.counterfactuals as counterfactuals
 
     result, world = shipped_result("embargo_2010"), shipped_alone("embargo_2010")
     described = {"name": "the_record", "description": "The same world told otherwise."}

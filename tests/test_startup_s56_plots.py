@@ -26,3 +26,13 @@ def test_samples_with_plots_load_matplotlib_to_draw_the_fan_charts(tmp_path):
     assert "matplotlib" in _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", data=HALTED)
     assert (tmp_path / "out" / "fan_days_of_cover.png").is_file()
     assert (tmp_path / "out" / "fan_shortfall.png").is_file()
+
+
+def test_samples_measured_against_the_status_quo_never_import_matplotlib_either(tmp_path):
+    # with shares held today the second pass runs the status quo (simulator.counterfactuals), which used to
+    # live in the report's package and load Matplotlib with it
+    held = {**EMBARGO_2010, "agreement": {**EMBARGO_2010["agreement"]}}
+    held["agreement"]["pool"] = {**held["agreement"]["pool"], "already_held": ["japan"]}
+    loaded = _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", "--no-plots", data=held)
+    assert "matplotlib" not in loaded and "PIL" not in loaded
+    assert (tmp_path / "out" / "uncertainty_without_agreement.parquet").is_file()

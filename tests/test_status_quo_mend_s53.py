@@ -82,7 +82,7 @@ def test_where_the_pool_cuts_the_total_the_box_still_says_who_it_leaves_short():
 def test_the_status_quo_that_is_each_share_alone_is_run_once(monkeypatch, data, runs):
     """Every contributor listed in already_held: the status quo and each share held alone are one world, run once;
     with the EU's share not held today they are two runs (both members are short in either)."""
-    import simulator.report.counterfactuals as counterfactuals
+    import simulator.counterfactuals as counterfactuals
 
     made = []
     real = counterfactuals.simulate

@@ -22,8 +22,8 @@ import re
 
 import pytest
 
+from simulator.counterfactuals import status_quo_scenario, without_agreement
 from simulator.engine import simulate
-from simulator.report.counterfactuals import status_quo_scenario, without_agreement
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty

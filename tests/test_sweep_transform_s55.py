@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from simulator.counterfactuals import without_agreement_scenario
 from simulator.errors import InputError, Problem, ScenarioError, setting
-from simulator.report.counterfactuals import without_agreement_scenario
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import OverrideError
 from simulator.sweep import SweepSpec, describe, parse_axis, plan_sweep, runner
@@ -179,7 +179,11 @@ before session 55."""
 
 @pytest.fixture
 def pinned_code(monkeypatch):
+    """Version and code pinned, and the transform named from the module it lived in when the pins were made
+    (``simulator.report.counterfactuals``; ``simulator.counterfactuals`` since session 56): the pins check how a
+    fingerprint is made, not where the function lives."""
     monkeypatch.setattr(Sweep, "made_by", lambda self: {"version": "pinned", "code": "pinned"})
+    monkeypatch.setattr(without_agreement_scenario, "__module__", "simulator.report.counterfactuals")
 
 
 def _nested(function, keep: float) -> partial:

@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from simulator.report.counterfactuals import own_share_alone, own_share_scenario, without_agreement
+from simulator.counterfactuals import own_share_alone, own_share_scenario, without_agreement
 from simulator.report.findings import Run
 from simulator.report.sharing import granted, pooling_line, ratio_line
 from simulator.report.verdict import headline, outlasts_line

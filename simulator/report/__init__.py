@@ -25,6 +25,13 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from simulator.counterfactuals import (
+    is_run_of,
+    own_share_alone,
+    own_share_scenario,
+    without_agreement,
+    without_agreement_scenario,
+)
 from simulator.errors import InputError, first_and_more
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
@@ -46,13 +53,6 @@ from simulator.plots import (
     trigger_lines,
 )
 from simulator.report.accounts import accounts
-from simulator.report.counterfactuals import (
-    is_run_of,
-    own_share_alone,
-    own_share_scenario,
-    without_agreement,
-    without_agreement_scenario,
-)
 from simulator.report.explorer import ExplorerLink, explorer_section
 from simulator.report.figures import (
     REPORT_COLUMNS,
@@ -486,11 +486,11 @@ def render_report(
         the status quo of this very run, ``without_agreement(result)`` (the same scenario
         and seed): where every share put in is held today (a pool of 0 t included), it
         is also taken as the run of each member's share held alone, not run again
-        (:func:`simulator.report.counterfactuals.own_share_alone`).
+        (:func:`simulator.counterfactuals.own_share_alone`).
     own_share
         The run with each member holding its pool share alone, against which the
         verdict measures what pooling does when a member runs short without the
-        agreement; made here (:func:`simulator.report.counterfactuals.own_share_alone`)
+        agreement; made here (:func:`simulator.counterfactuals.own_share_alone`)
         when the scenario has a joint pool and none is given.
     explorer
         An explorer page to link to (:mod:`simulator.report.explorer`), or None.

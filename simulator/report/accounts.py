@@ -23,7 +23,7 @@ so over a run ``won = drawn from bought stock + bought stock left at the end``.
 
 A member listed in ``agreement.pool.already_held`` puts into the pool a stock it holds today:
 the report measures the joint stock against the status quo, that stock held alone
-(:func:`simulator.report.counterfactuals.status_quo_scenario`), so what the agreement costs is
+(:func:`simulator.counterfactuals.status_quo_scenario`), so what the agreement costs is
 what it adds to that world. Its share was not bought for the agreement (``buying = 0``; its
 value at the reference price is :attr:`Stake.value_usd`), and what holding it cost in this run
 (its pool share's ``pool_share_t`` x the material's holding cost, refills left out,
@@ -42,10 +42,10 @@ import numpy as np
 
 from simulator.numeric import DAYS_PER_YEAR, KG_PER_T
 from simulator.report.findings import Run
-from simulator.report.stocks import held_today_members, starting_stocks
 from simulator.report.words import drop_residue_usd
 from simulator.scenario import Scenario
 from simulator.scenario.checks import reference_price
+from simulator.stocks import held_today_members, starting_stocks
 
 
 @dataclass(frozen=True)

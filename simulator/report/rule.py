@@ -11,7 +11,6 @@ from typing import Any
 from simulator.mechanisms import BY_NAME, Mechanism
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
-from simulator.report.stocks import starting_stocks
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -30,6 +29,7 @@ from simulator.report.words import (
 from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
+from simulator.stocks import starting_stocks
 
 NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
 """A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""

@@ -3,7 +3,7 @@
 Layer: studies.
 
 Pure functions of a run (and the run with each member's pool share held alone,
-:mod:`simulator.report.counterfactuals`) that the verdict (:mod:`simulator.report.verdict`)
+:mod:`simulator.counterfactuals`) that the verdict (:mod:`simulator.report.verdict`)
 places: what pooling does beyond what the tonnes do; what each member took beyond its
 ownership share of the rule's draws, or gave of it, under a grant settlement; and how
 what members received by the rule differs from the fair ratio.
@@ -146,7 +146,7 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     Empty without that run (no joint pool, or no member short even without the joint
     stock: the headline says so). The shares held alone are national reserves drawn for
     each member's own gaps, at once or by its reserve release
-    (:mod:`simulator.report.counterfactuals`). ``by_material``: the members' totals are
+    (:mod:`simulator.counterfactuals`). ``by_material``: the members' totals are
     judged and given material by material (:func:`_pooling_by_material`), as the headline
     answers where a total would add unlike tonnes.
     """

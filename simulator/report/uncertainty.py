@@ -31,7 +31,6 @@ from simulator.names import AS_WRITTEN, HELD_AS, Names
 from simulator.plots import trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
-from simulator.report.stocks import shares_held_today
 from simulator.report.words import (
     NBSP,
     NOT_NEEDED,
@@ -79,6 +78,7 @@ from simulator.sensitivity.intervals import (
     unlike_tonnes_added,
 )
 from simulator.sensitivity.words import number_text
+from simulator.stocks import shares_held_today
 from simulator.sweep.columns import metric_title
 from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND

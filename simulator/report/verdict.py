@@ -5,7 +5,7 @@ Layer: studies.
 With an agreement, the run is set against the same scenario (the same changes, the
 same seed) without its agreement, so that "helped" means what the joint stock did and
 nothing else; with a joint pool, also against each member's share held alone
-(:mod:`simulator.report.counterfactuals`), so that what *pooling* does is told apart
+(:mod:`simulator.counterfactuals`), so that what *pooling* does is told apart
 from what the tonnes do (the sentences on sharing are :mod:`simulator.report.sharing`'s).
 Every member gets a row: short or not with the stock, with its
 share alone and without it,
@@ -25,6 +25,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from simulator.counterfactuals import has_joint_pool, status_quo_is_own_shares
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
 from simulator.names import in_sentence, run_words
@@ -32,7 +33,6 @@ from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
-from simulator.report.counterfactuals import has_joint_pool, status_quo_is_own_shares
 from simulator.report.findings import Run, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
@@ -47,7 +47,6 @@ from simulator.report.sharing import (
     ratio_line,
     short_by_material,
 )
-from simulator.report.stocks import held_today_members, shares_held_today
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import Robustness
 from simulator.report.words import (
@@ -79,6 +78,7 @@ from simulator.scenario.checks import reference_price
 from simulator.scenario.schema import drawn_at_random
 from simulator.scenario.tonnes import prices_apart as scenario_prices_apart
 from simulator.scenario.tonnes import tonnes_apart as scenario_tonnes_apart
+from simulator.stocks import held_today_members, shares_held_today
 
 SMALL = "<br><small>{}</small>"
 ALMOST_ENTIRELY = 0.9

@@ -22,9 +22,9 @@ from simulator.names import Names
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
-from simulator.report.stocks import held_today_members
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
+from simulator.stocks import held_today_members
 
 
 def finite(value: Any) -> bool:
@@ -443,7 +443,7 @@ def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
 
     Where members' pool contributions are stocks they hold today (``agreement.pool.already_held``), the
     run it is measured against is the status quo, those stocks held alone
-    (:func:`simulator.report.counterfactuals.without_agreement`): ``with the stocks held today (Japan's
+    (:func:`simulator.counterfactuals.without_agreement`): ``with the stocks held today (Japan's
     held alone)``, the parenthesis left out with ``whose`` false.
 
     >>> without_it(None), without_it(None, "the joint stock"), without_it(None, "")

@@ -352,7 +352,7 @@ def paired_without_agreement(
     members' contributions are stocks they hold today (``agreement.pool.already_held``), each
     sample is instead the status quo the report measures the joint stock against: the sample
     with every value, its validated scenario then transformed by
-    :func:`~simulator.report.counterfactuals.without_agreement_scenario` (those members holding
+    :func:`~simulator.counterfactuals.without_agreement_scenario` (those members holding
     their sampled contributions alone). Returns
     the per-run table (no curves), or ``None`` and why when the scenario does not run
     without its agreement. ``progress`` advances by the runs done, as the first pass's;
@@ -360,15 +360,13 @@ def paired_without_agreement(
     """
     from dataclasses import replace
 
+    from simulator.counterfactuals import without_agreement_scenario
     from simulator.errors import InputError
     from simulator.scenario.overrides import apply_overrides
+    from simulator.stocks import shares_held_today
 
-    # shares held today (simulator.report.stocks.shares_held_today), read here: the report's package loads Matplotlib
-    agreement = study.scenario.agreement
     try:
-        if agreement is not None and agreement.pool.already_held:  # the status quo, sample by sample
-            from simulator.report.counterfactuals import without_agreement_scenario
-
+        if shares_held_today(study.scenario):  # the status quo, sample by sample
             table, _ = evaluate(
                 study, points, seeds, workers, client, progress=progress, transform=without_agreement_scenario
             )

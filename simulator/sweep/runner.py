@@ -381,7 +381,7 @@ class Sweep:
     transform: Callable[[Scenario], Scenario] | None = None
     """Applied to each point's validated scenario before it is compiled (a top-level function, or a
     :class:`functools.partial` of one, so that workers can import it): ``--uncertainty``'s samples of
-    the status quo (:func:`simulator.report.counterfactuals.without_agreement_scenario`). Each point is
+    the status quo (:func:`simulator.counterfactuals.without_agreement_scenario`). Each point is
     then validated, transformed and compiled where it runs. Given to :func:`plan_sweep` or
     :func:`plan_points`, which transform :attr:`first` too (not set by :func:`dataclasses.replace`)."""
 

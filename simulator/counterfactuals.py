@@ -29,12 +29,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from simulator.engine import simulate
-from simulator.report.stocks import held_today_members, starting_stocks
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import demand_of
 from simulator.scenario.schema import Reserve
+from simulator.stocks import held_today_members, starting_stocks
 
 
 def without_agreement(result: Result, baseline: Result | None = None) -> Result:
@@ -88,7 +88,7 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     """Whether the status quo and each member's share held alone are one world (one run, not two).
 
     So they are where every member that puts something into the joint pool (tonnes above 0 on
-    day 0, :func:`~simulator.report.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
+    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
     :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
     includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
     world without the agreement. Always False where there is no joint pool to split (:func:`has_joint_pool`).

@@ -10,7 +10,7 @@ converting a second time.
 A member listed in ``agreement.pool.already_held`` puts into the joint pool a stock it
 holds today (:func:`shares_held_today`): the report then measures the joint stock against
 the status quo, those stocks held alone
-(:func:`simulator.report.counterfactuals.status_quo_scenario`).
+(:func:`simulator.counterfactuals.status_quo_scenario`).
 """
 
 from __future__ import annotations
