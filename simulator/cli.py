@@ -326,24 +326,15 @@ def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
 
     The import (about 0.4 s) overlaps the parent's simulation; the drawing is
     :func:`simulator.plots.write_figures` of a ``(result, folder)`` pair handed to it.
-    Where Matplotlib cannot make its own folder, it makes a temporary one (naming it in
-    ``MPLCONFIGDIR``) for an exit handler to remove, which a forked child never runs (it
-    ends with ``os._exit``): the drawing removes it when done.
+    Where Matplotlib cannot make its own folder, it makes a temporary one for an exit
+    handler to remove, which a forked child never runs (it ends with ``os._exit``): it is
+    made in the child's temporary folder, which the parent removes, whether the child
+    drew, failed or was killed (:class:`simulator.forked.Ahead`).
     """
-    import os
-    import shutil
-
-    given = os.environ.get("MPLCONFIGDIR")
     from simulator.plots import write_figures
 
-    made = os.environ.get("MPLCONFIGDIR")
-
     def draw(job: tuple[Any, Path]) -> None:
-        try:
-            write_figures(*job)
-        finally:
-            if made is not None and made != given:
-                shutil.rmtree(made, ignore_errors=True)
+        write_figures(*job)
 
     return draw
 

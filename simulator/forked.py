@@ -31,6 +31,7 @@ import mmap
 import os
 import pickle
 import platform
+import shutil
 import signal
 import sys
 import tempfile
@@ -124,14 +125,27 @@ class Ahead:
     if it failed, it is dropped, as the work is done again here and says what goes wrong
     itself (a warning once, not once per process that tried). The child prepares, then
     waits for :meth:`hand`; :meth:`stop` kills it (see :func:`forked_ahead`).
+
+    The child's temporary files and folders (:mod:`tempfile`'s, with no folder named) are
+    made in a folder of this process's, which :meth:`stop` removes once the child is gone:
+    ended with ``os._exit``, or killed, the child runs no exit handler, so what a library
+    made there for one to remove (Matplotlib's ``matplotlib-*`` config folder where HOME
+    is not writable) would be left in TMPDIR.
     """
 
     def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
-        self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
+        self._temporary: str | None = tempfile.mkdtemp(prefix="stockpile-child-")  # the child's: see stop
+        try:
+            self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
+        except BaseException:
+            self._remove_temporary()
+            raise
         said = self._said.fileno()
         read_end, write_end = os.pipe()
+        temporary = self._temporary
 
         def wait_then_work() -> None:
+            tempfile.tempdir = temporary
             os.close(write_end)
             os.dup2(said, 2)
             work = prepare()
@@ -144,6 +158,7 @@ class Ahead:
         except BaseException:
             os.close(write_end)
             self._said.close()
+            self._remove_temporary()
             raise
         finally:
             os.close(read_end)
@@ -175,7 +190,10 @@ class Ahead:
             self.stop()
 
     def stop(self) -> None:
-        """Kill and reap the child unless it was reaped; close the pipe (the work is not done, unless it was)."""
+        """Kill and reap the child unless it was reaped; close the pipe (the work is not done, unless it was).
+
+        Then remove the child's temporary folder, with what the child left in it.
+        """
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
@@ -185,6 +203,13 @@ class Ahead:
         if self._said is not None:
             self._said.close()
             self._said = None
+        self._remove_temporary()
+
+    def _remove_temporary(self) -> None:
+        """Remove the child's temporary folder (the child is gone, or was never forked)."""
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
 
     def _show_said(self) -> None:
         """Write here what the child (done with its work) wrote to standard error: its warnings."""
