@@ -321,6 +321,33 @@ def _rescaled_notes(changes: list[Any], path: str) -> None:
         click.echo(f"note: {problem.render(path)}", err=True)
 
 
+def _matplotlib_may_make_a_temporary_folder() -> bool:
+    """Whether Matplotlib, imported now, may make a temporary ``matplotlib-*`` folder in TMPDIR.
+
+    It does where a folder it wants is not a writable folder and cannot be made one:
+    ``MPLCONFIGDIR`` if set, else ``matplotlib`` in ``$XDG_CONFIG_HOME`` and in
+    ``$XDG_CACHE_HOME`` (``~/.config`` and ``~/.cache`` by default; see
+    ``matplotlib.get_configdir`` and ``get_cachedir``, Linux, where the child ahead is
+    forked). Told without importing Matplotlib, which still decides for itself: False
+    only where each folder already is a writable folder (after any earlier Matplotlib
+    import under this HOME); True otherwise, even where Matplotlib would make it, which
+    costs at most an empty folder (see :class:`simulator.forked.Ahead`).
+    """
+    import os
+
+    if given := os.environ.get("MPLCONFIGDIR"):
+        wanted = [Path(given)]
+    else:
+        try:
+            home = Path.home()
+        except RuntimeError:  # no HOME and no user entry: Matplotlib falls back
+            return True
+        config = os.environ.get("XDG_CONFIG_HOME") or home / ".config"
+        cache = os.environ.get("XDG_CACHE_HOME") or home / ".cache"
+        wanted = [Path(config, "matplotlib"), Path(cache, "matplotlib")]
+    return not all(folder.is_dir() and os.access(folder, os.W_OK) for folder in wanted)
+
+
 def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
     """What the child forked ahead does (:func:`simulator.forked.forked_ahead`): import Matplotlib, then draw.
 
@@ -484,7 +511,9 @@ def run(
     # with --uncertainty: this process imports Matplotlib for the fan charts anyway, and the child's
     # import would compete with the sample workers for the cores
     ahead_wanted = not no_plots and not uncertainty_runs
-    drawing = forked_ahead(_figure_writer) if ahead_wanted else contextlib.nullcontext()
+    # Matplotlib's temporary folder, where it may make one, is made in a folder removed with the child
+    may_make = ahead_wanted and _matplotlib_may_make_a_temporary_folder()
+    drawing = forked_ahead(_figure_writer, temporary=may_make) if ahead_wanted else contextlib.nullcontext()
     with drawing as ahead, open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
         from simulator.engine import simulate
 

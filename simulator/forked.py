@@ -126,15 +126,17 @@ class Ahead:
     itself (a warning once, not once per process that tried). The child prepares, then
     waits for :meth:`hand`; :meth:`stop` kills it (see :func:`forked_ahead`).
 
-    The child's temporary files and folders (:mod:`tempfile`'s, with no folder named) are
-    made in a folder of this process's, which :meth:`stop` removes once the child is gone:
-    ended with ``os._exit``, or killed, the child runs no exit handler, so what a library
-    made there for one to remove (Matplotlib's ``matplotlib-*`` config folder where HOME
-    is not writable) would be left in TMPDIR.
+    With ``temporary`` true, the child's temporary files and folders (:mod:`tempfile`'s,
+    with no folder named) are made in a folder of this process's, which :meth:`stop`
+    removes once the child is gone: ended with ``os._exit``, or killed, the child runs no
+    exit handler, so what a library made in TMPDIR for one to remove (Matplotlib's
+    ``matplotlib-*`` config folder where HOME is not writable) would be left there. Only
+    where the child may make such a thing: the folder itself is left in TMPDIR if this
+    process is killed by SIGKILL.
     """
 
-    def __init__(self, prepare: Callable[[], Callable[[Any], object]]) -> None:
-        self._temporary: str | None = tempfile.mkdtemp(prefix="stockpile-child-")  # the child's: see stop
+    def __init__(self, prepare: Callable[[], Callable[[Any], object]], temporary: bool = False) -> None:
+        self._temporary: str | None = tempfile.mkdtemp(prefix="stockpile-child-") if temporary else None
         try:
             self._said: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop): the child's stderr
         except BaseException:
@@ -145,7 +147,8 @@ class Ahead:
         temporary = self._temporary
 
         def wait_then_work() -> None:
-            tempfile.tempdir = temporary
+            if temporary is not None:
+                tempfile.tempdir = temporary
             os.close(write_end)
             os.dup2(said, 2)
             work = prepare()
@@ -237,19 +240,20 @@ class Ahead:
 
 
 @contextlib.contextmanager
-def forked_ahead(prepare: Callable[[], Callable[[Any], object]]) -> Iterator[Ahead | None]:
+def forked_ahead(prepare: Callable[[], Callable[[Any], object]], temporary: bool = False) -> Iterator[Ahead | None]:
     """An :class:`Ahead` child, killed as the block ends unless its work is done (None: do the work here).
 
     None where :func:`can_fork` says no, or where the system gives no child now (its
-    temporary file, pipe or process). ``stockpile run`` forks it before the simulation:
-    the child imports Matplotlib (about 0.4 s) while this process simulates, then draws
-    the figures of the result it is handed.
+    temporary file or folder, pipe or process). ``stockpile run`` forks it before the
+    simulation: the child imports Matplotlib (about 0.4 s) while this process simulates,
+    then draws the figures of the result it is handed. ``temporary``: the child's
+    temporary files go in a folder removed with it (see :class:`Ahead`).
     """
     if not can_fork():
         yield None
         return
     try:
-        ahead = Ahead(prepare)
+        ahead = Ahead(prepare, temporary)
     except OSError:  # no temporary file, pipe or process to be had now: the work is done here, as without
         yield None
         return
