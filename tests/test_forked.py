@@ -292,7 +292,7 @@ def test_stockpile_run_forks_its_figures_child_ahead_unless_it_draws_fan_charts(
     asked: list[object] = []
 
     @contextlib.contextmanager
-    def no_child(prepare):
+    def no_child(prepare, temporary=False):
         asked.append(prepare)
         yield None  # the figures are drawn here
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator import forked
+from simulator import cli, forked
 from tests.test_forked import forking, needs_fork  # noqa: F401 (forking: a fixture, used by name)
-from tests.test_interrupt import EXIT_CODES, children, stockpile, wait_until
+from tests.test_interrupt import EXIT_CODES, alive, children, stockpile, wait_until
 from tests.test_sweep import write
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc")
@@ -116,9 +116,61 @@ def test_what_the_child_ahead_made_with_tempfile_is_removed_once_it_is_gone(tmp_
     tmp, noted = tmp_path / "tmp", tmp_path / "noted.txt"
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # this process's TMPDIR, inherited by the child
-    with forked.forked_ahead(prepare_as_matplotlib(noted)) as ahead:
+    with forked.forked_ahead(prepare_as_matplotlib(noted), temporary=True) as ahead:
         assert wait_until(lambda: noted.exists() and noted.read_text(), 30)  # written whole
         assert Path(noted.read_text()).is_relative_to(tmp)  # made, and in TMPDIR
         if handed:
             assert ahead.hand("drawn") is True
     assert left_in(tmp) == []
+
+
+def matplotlib_folders(home: Path, *kinds: str) -> None:
+    """Make Matplotlib's config (``.config``) and/or cache (``.cache``) folder under ``home``."""
+    for kind in kinds:
+        (home / kind / "matplotlib").mkdir(parents=True)
+
+
+FOLDERS = {  # a set-up; whether a fall-back to TMPDIR is told, and whether Matplotlib falls back: from its rule
+    "home-a-file": ({"HOME": "/dev/null"}, (), True, True),
+    "home-with-both-folders": ({}, (".config", ".cache"), False, False),
+    "home-with-no-folder": ({}, (), True, False),  # Matplotlib makes them: not told without trying
+    "home-with-config-only": ({}, (".config",), True, False),
+    "mplconfigdir-writable": ({"HOME": "/dev/null", "MPLCONFIGDIR": "{tmp}/mine"}, (), False, False),
+    "mplconfigdir-under-a-file": ({"MPLCONFIGDIR": "/dev/null/mine"}, (".config", ".cache"), True, True),
+    "xdg-cache-elsewhere": ({"XDG_CACHE_HOME": "{tmp}/elsewhere"}, (".config",), False, False),
+}
+
+
+@pytest.mark.parametrize("case", FOLDERS, ids=str)
+def test_matplotlib_is_told_to_fall_back_to_tmpdir_wherever_it_does(tmp_path, own_tmpdir, monkeypatch, case):
+    """Told before Matplotlib is imported: "no" only where Matplotlib then uses its own folders."""
+    env, made, may_fall_back, falls_back = FOLDERS[case]
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    matplotlib_folders(home, *made)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "elsewhere" / "matplotlib").mkdir(parents=True)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
+    assert cli._matplotlib_may_make_a_temporary_folder() is may_fall_back
+    code = "import matplotlib; print(matplotlib.get_configdir()); print(matplotlib.get_cachedir())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    fell_back = any(Path(line).parent == own_tmpdir for line in done.stdout.splitlines())
+    assert fell_back is falls_back  # Matplotlib's own choice: never a fall-back that was not told
+
+
+@needs_fork
+def test_a_run_killed_where_matplotlib_has_its_folders_leaves_tmpdir_empty(tmp_path, own_tmpdir, monkeypatch):
+    """No folder of the child's where Matplotlib needs none: SIGKILL, which nothing can clean up after, leaves none."""
+    home = tmp_path / "home"
+    matplotlib_folders(home, ".config", ".cache")
+    monkeypatch.setenv("HOME", str(home))
+    run = stockpile("run", write(tmp_path), "-o", tmp_path / "out")
+    assert wait_until(lambda: run.poll() is not None or children(run.pid), 60)
+    ahead = children(run.pid)
+    assert run.poll() is None and len(ahead) == 1, run.communicate()  # the child forked ahead, still importing
+    run.kill()
+    run.communicate(timeout=60)
+    assert wait_until(lambda: not any(map(alive, ahead)), 10)  # killed with its parent (PR_SET_PDEATHSIG)
+    assert left_in(own_tmpdir) == []
