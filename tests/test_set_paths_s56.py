@@ -1,0 +1,38 @@
+"""Session 56: --set / set: paths that make a mapping above themselves (``seed.x`` where the file gives no
+seed) are refused before any run, naming the file and the field, as ``stockpile run`` refuses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import TWO_MEMBERS, assert_bad_input, invoke, no_run
+
+GRID = ("--grid", "horizon_days=30,40", "--no-plots", "--workers", 1)
+"""Two grid points that do not touch the paths set."""
+
+
+def scenario(tmp_path: Path, **top: object) -> Path:
+    """``TWO_MEMBERS`` (no ``seed:``) with top-level keys ``top``, written as ``s.yaml``."""
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({**TWO_MEMBERS, **top}, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [("seed.x=1", "seed: must be a whole number"), ("régions.x=1", "régions: unknown key")],
+)
+@pytest.mark.parametrize("runs", [1, 2])
+def test_sweep_refuses_a_set_that_makes_a_mapping_above_its_path_as_run_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assignment: str, message: str, runs: int
+) -> None:
+    path = scenario(tmp_path)
+    refused = invoke("run", path, "--set", assignment, "--no-plots", "-o", tmp_path / "run")
+    assert_bad_input(refused, f"{path}: {message}")
+    no_run(monkeypatch)
+    result = invoke("sweep", path, "--set", assignment, *GRID, "--runs", runs, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{path}: {message}")
+    assert "horizon_days=30" not in result.output  # not said of the first grid point
