@@ -36,3 +36,16 @@ def test_sweep_refuses_a_set_that_makes_a_mapping_above_its_path_as_run_does(
     result = invoke("sweep", path, "--set", assignment, *GRID, "--runs", runs, "-o", tmp_path / "out")
     assert_bad_input(result, f"{path}: {message}")
     assert "horizon_days=30" not in result.output  # not said of the first grid point
+
+
+@pytest.mark.parametrize(
+    ("key", "named"), [("seed.x", "set.seed.x: seed: must be a whole number"), ("régions.x", "set.régions.x: régions:")]
+)
+def test_sweep_file_set_that_makes_a_mapping_above_its_path_is_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, named: str
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"grid": {"horizon_days": [30, 40]}, "set": {key: 1}}, allow_unicode=True))
+    no_run(monkeypatch)
+    result = invoke("sweep", scenario(tmp_path), "--spec", spec, "--no-plots", "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{spec}: {named}")

@@ -646,7 +646,7 @@ def check_file_fixed(
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed)) is not None:
+        if (found := blamed(exc, base, fixed) or in_created_mappings(exc, raw, fixed, axes)) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
 
