@@ -49,3 +49,13 @@ def test_sweep_file_set_that_makes_a_mapping_above_its_path_is_the_files(
     no_run(monkeypatch)
     result = invoke("sweep", scenario(tmp_path), "--spec", spec, "--no-plots", "--workers", 1, "-o", tmp_path / "out")
     assert_bad_input(result, f"{spec}: {named}")
+
+
+@pytest.mark.parametrize(("seed", "message"), [("abc", "must be a number, not text"), ({"a": 1}, "must be a whole")])
+def test_sweep_of_a_file_whose_seed_is_not_a_number_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: object, message: str
+) -> None:
+    path = scenario(tmp_path, seed=seed)
+    no_run(monkeypatch)
+    result = invoke("sweep", path, *GRID, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{path} [horizon_days=30]: seed: {message}")  # as a seed of 1.5 is refused

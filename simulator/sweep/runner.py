@@ -753,7 +753,6 @@ def plan_sweep(
             source,
         )
     _check_fixed(raw, base, source, spec)
-    root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
     def alone(a: int, value: Any) -> Scenario:
@@ -766,6 +765,7 @@ def plan_sweep(
         patches.add(a, found)
     points = spec.points()
     first = build_point(base, points[0], source, transform)
+    root_seed = spec.seed if spec.seed is not None else first.seed  # validated: no grid sweeps the seed
     patcher = patches.finish(first) if transform is None else None
     if chunk_runs is None:
         chunk_runs = scenario_batch_runs(first, curves)
