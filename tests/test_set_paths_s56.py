@@ -59,3 +59,20 @@ def test_sweep_of_a_file_whose_seed_is_not_a_number_exits_2(
     no_run(monkeypatch)
     result = invoke("sweep", path, *GRID, "-o", tmp_path / "out")
     assert_bad_input(result, f"{path} [horizon_days=30]: seed: {message}")  # as a seed of 1.5 is refused
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("horizon_days.a", "horizon_days.a"), ("shocks.5.start", "shocks.5"), ("a..b", "a..b")]
+)
+def test_api_names_the_scenario_data_for_a_path_that_leads_nowhere_in_a_scenario_object(path: str, field: str) -> None:
+    """A ``Scenario`` given to ``simulator.run`` is named ``<scenario data>`` as a mapping of data is."""
+    import simulator
+    from simulator.errors import InputError
+    from simulator.scenario import validate_data
+
+    given = validate_data(TWO_MEMBERS, "test")
+    for scenario in (TWO_MEMBERS, given):
+        with pytest.raises(InputError) as refused:
+            simulator.run(scenario, set={path: 1})
+        assert refused.value.source == "<scenario data>"
+        assert str(refused.value).startswith(f"<scenario data>: {field}: ")
