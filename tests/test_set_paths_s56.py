@@ -76,3 +76,19 @@ def test_api_names_the_scenario_data_for_a_path_that_leads_nowhere_in_a_scenario
             simulator.run(scenario, set={path: 1})
         assert refused.value.source == "<scenario data>"
         assert str(refused.value).startswith(f"<scenario data>: {field}: ")
+
+
+@pytest.mark.parametrize(
+    ("assignment", "field"),
+    [("horizon_days.a=1", "horizon_days.a"), ("shocks.5.start=1", "shocks.5"), ("a..b=1", "a..b")],
+)
+def test_explore_names_the_scenario_for_a_set_path_that_leads_nowhere_as_sweep_does(
+    tmp_path: Path, assignment: str, field: str
+) -> None:
+    path = scenario(tmp_path)
+    axis = ("agreement.ratio.japan=0.2:0.4:0.2", "-o")
+    swept = invoke("sweep", path, "--set", assignment, "--grid", *axis, tmp_path / "out", "--no-plots")
+    assert_bad_input(swept, f"{path}: {field}: ")
+    result = invoke("explore", path, "--set", assignment, "--axis", *axis, tmp_path / "e.html")
+    assert_bad_input(result, f"{path}: {field}: ")
+    assert not (tmp_path / "e.html").exists()
