@@ -658,8 +658,9 @@ def in_created_mappings(
 
     ``seed.x=1`` on a scenario with no seed makes ``seed`` a mapping, a problem of ``seed``, one level
     above the path: :func:`~simulator.scenario.load.blamed` looks at and inside the path only. Such a
-    mapping holds nothing but fixed values, so no grid point can mend it, unless an axis of ``axes``
-    sets a value inside it (then the points say what is wrong).
+    mapping holds nothing but fixed values, so a problem of its type or key (a mapping for a number, a
+    misspelt key) is at every grid point too; where an axis of ``axes`` sets a value inside it, the
+    points say what is wrong instead.
     """
     varied = [axis.path for axis in axes]
     for path, value in fixed:
