@@ -92,3 +92,13 @@ def test_explore_names_the_scenario_for_a_set_path_that_leads_nowhere_as_sweep_d
     result = invoke("explore", path, "--set", assignment, "--axis", *axis, tmp_path / "e.html")
     assert_bad_input(result, f"{path}: {field}: ")
     assert not (tmp_path / "e.html").exists()
+
+
+def test_sweep_with_an_axis_inside_the_mapping_a_set_made_says_it_of_the_first_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The axis sets a value inside ``seed``, so the points judge it: the first one is named, with no traceback."""
+    path = scenario(tmp_path)
+    no_run(monkeypatch)
+    result = invoke("sweep", path, "--set", "seed.x=1", "--grid", "seed.y=1,2", "--no-plots", "-o", tmp_path / "out")
+    assert_bad_input(result, f"{path} [seed.y=1]: seed: must be a whole number")
