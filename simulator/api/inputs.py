@@ -89,11 +89,10 @@ class Loaded:
 
 def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[dict[str, Any], str]:
     """Scenario data with ``changes`` applied (not validated) and the name messages give it."""
-    if isinstance(scenario, Scenario):
-        return apply_overrides(scenario.model_dump(mode="json"), changes), DATA_SOURCE
-    if isinstance(scenario, Mapping):
+    if isinstance(scenario, Scenario | Mapping):  # a path that leads nowhere is said of the data, as a file's is
+        data = scenario.model_dump(mode="json") if isinstance(scenario, Scenario) else dict(scenario)
         try:
-            return apply_overrides(dict(scenario), changes), DATA_SOURCE
+            return apply_overrides(data, changes), DATA_SOURCE
         except InputError as exc:
             raise InputError(exc.problems, DATA_SOURCE) from None
     if isinstance(scenario, str | os.PathLike):

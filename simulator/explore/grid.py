@@ -230,7 +230,10 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         problems.append(Problem("--axis", "give at least one --axis PATH=SPEC"))
     if len(spec.axes) > MAX_AXES:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
-    base = apply_overrides(raw, list(spec.fixed))
+    try:
+        base = apply_overrides(raw, list(spec.fixed))
+    except InputError as exc:  # a --set path that leads nowhere: said of the scenario, as sweep says it
+        raise exc.said_of(source) from None
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
     if (refused := spec.seed_swept("--axis seed")) is not None:
         problems.append(refused)

@@ -205,6 +205,30 @@ def set_path(
     node[step] = value
 
 
+def created_mappings(data: dict[str, Any], path: str) -> list[str]:
+    """The containers above ``path`` that :func:`set_path` creates on ``data``, as new mappings, outermost first.
+
+    Those ``data`` has not, or has as null: ``seed.x`` makes ``seed`` a mapping where the file
+    gives no seed. A problem found at one of them is the assignment's, as one inside its path is.
+    A path that :func:`set_path` refuses (through a scalar, past a list's end) creates none.
+
+    >>> created_mappings({"seed": None}, "seed.x"), created_mappings({"agreement": {}}, "agreement.pool.a.b")
+    (['seed'], ['agreement.pool', 'agreement.pool.a'])
+    >>> created_mappings({"shocks": [{"id": "halt"}]}, "shocks.halt.end"), created_mappings({"seed": 1}, "seed.x")
+    ([], [])
+    """
+    parts = path.split(".")
+    node: Any = data
+    for depth, key in enumerate(parts[:-1]):
+        if isinstance(node, dict) and node.get(key) is None:
+            return [".".join(parts[: end + 1]) for end in range(depth, len(parts) - 1)]
+        try:
+            node = node[_child(node, key, path, create=False)]
+        except InputError:  # set_path refuses the path: nothing is created
+            return []
+    return []
+
+
 def _check_id(data: dict[str, Any], parts: list[str]) -> None:
     """Refuse a path that goes through a material, supplier or region ``data`` does not have.
 

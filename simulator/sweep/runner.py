@@ -41,7 +41,7 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
-from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
+from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, created_mappings, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
@@ -646,24 +646,52 @@ def check_file_fixed(
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed)) is not None:
+        if (found := blamed(exc, base, fixed) or in_created_mappings(exc, raw, fixed, axes)) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
 
 
-def _check_fixed(base: dict[str, Any], source: str, fixed: tuple[tuple[str, Any], ...]) -> None:
+def in_created_mappings(
+    exc: InputError, raw: dict[str, Any], fixed: Iterable[tuple[str, Any]], axes: tuple[Axis, ...]
+) -> tuple[tuple[str, Any], list[Problem]] | None:
+    """The first fixed value with problems at a mapping it created above its path, and those problems; else None.
+
+    ``seed.x=1`` on a scenario with no seed makes ``seed`` a mapping, a problem of ``seed``, one level
+    above the path: :func:`~simulator.scenario.load.blamed` looks at and inside the path only. Such a
+    mapping holds nothing but fixed values, so a problem of its type or key (a mapping for a number, a
+    misspelt key) is at every grid point too; where an axis of ``axes`` sets a value inside it, the
+    points say what is wrong instead.
+    """
+    varied = [axis.path for axis in axes]
+    for path, value in fixed:
+        made = {
+            named_path(container, raw)  # as the problems name it: a shock by its id
+            for container in created_mappings(raw, path)
+            if not any(v.startswith(f"{container}.") for v in varied)
+        }
+        if ours := [p for p in exc.problems if p.path in made]:
+            return (path, value), ours
+    return None
+
+
+def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: SweepSpec) -> None:
     """Raise for a fixed value (``--set``, a sweep file's ``set:``) the scenario cannot take, naming it.
 
-    Without this check the first grid point's validation would find it, and the message
-    would name that point as the culprit. Other problems of the base scenario are left
-    to the points: a base can be invalid until the grid sets its values.
+    ``base``: ``raw`` with the fixed values of ``spec`` applied. Without this check the first grid
+    point's validation would find it, and the message would name that point as the culprit. A
+    problem at or inside a fixed path is said of it (``[set PATH=VALUE]``); one at a mapping a fixed
+    path created (:func:`in_created_mappings`) as ``stockpile run`` says it, of the scenario. Other
+    problems of the base scenario are left to the points: a base can be invalid until the grid sets
+    its values.
     """
-    if not fixed:
+    if not spec.fixed:
         return
     try:
         validate_data(base, source)
     except InputError as exc:
-        blame_overrides(exc, base, source, fixed)
+        blame_overrides(exc, base, source, spec.fixed)
+        if (found := in_created_mappings(exc, raw, spec.fixed, spec.axes)) is not None:
+            raise type(exc)(found[1], source) from None
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
@@ -725,8 +753,7 @@ def plan_sweep(
             [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
             source,
         )
-    _check_fixed(base, source, spec.fixed)
-    root_seed = spec.seed if spec.seed is not None else int(base.get("seed", 0) or 0)
+    _check_fixed(raw, base, source, spec)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
     def alone(a: int, value: Any) -> Scenario:
@@ -739,6 +766,7 @@ def plan_sweep(
         patches.add(a, found)
     points = spec.points()
     first = build_point(base, points[0], source, transform)
+    root_seed = spec.seed if spec.seed is not None else first.seed  # validated: no grid sweeps the seed
     patcher = patches.finish(first) if transform is None else None
     if chunk_runs is None:
         chunk_runs = scenario_batch_runs(first, curves)
