@@ -189,7 +189,13 @@ def key_metrics(table: pd.DataFrame) -> list[str]:
 
 NONE_SHORT = "none short"
 """What a heatmap cell or a metrics point shows for fairness where no run has a member short."""
-NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": 7, "color": "#555555"}
+NONE_SHORT_PT = 7
+"""Size of that text, in points."""
+NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": NONE_SHORT_PT, "color": "#555555"}
+NONE_SHORT_LINE_IN = NONE_SHORT_PT * 1.3 / 72
+"""Room one line of that text takes across its baseline, spacing included (inches): labels closer than this overlap."""
+NONE_SHORT_BAND = "#eeeeee"
+"""A metrics panel's band over neighbouring points with none short, where a label at each would overlap."""
 FAIRNESS_WHEN_SHORT = "over runs with a member short"
 """How the fairness panels say which runs they summarise (:func:`simulator.metrics.fairness_when_short`)."""
 FAIRNESS_OVER_ALL = "over all runs (1 where none is short)"
@@ -328,11 +334,10 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             _from_zero(ax, high)
         if metric == FAIRNESS:
             _fairness_limits(ax, members or [])
-            empty = x[np.isnan(mid)]  # no run short at these values: no burden to share
+            empty = np.flatnonzero(np.isnan(mid))  # no run short at these values: no burden to share
             if len(empty):
-                ax.plot(empty, np.full(len(empty), 1.0), lw=0)  # their x on the axis, as in the other panels
-            for where in empty:
-                ax.text(where, 0.04, NONE_SHORT, transform=ax.get_xaxis_transform(), **NONE_SHORT_STYLE)
+                ax.plot(x[empty], np.full(len(empty), 1.0), lw=0)  # their x on the axis, as in the other panels
+                _none_short_points(ax, x, empty, fig.get_figwidth())
         legend = legend or ax
         ax.grid(True, color="#dddddd")
         if labels is not None:
@@ -435,16 +440,16 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         grid = grid.reindex(index=_heatmap_order(table[second]), columns=_heatmap_order(table[first]))
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
         image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=_colormap(), **limits)
-        if metric == FAIRNESS:
-            for row, column in zip(*np.nonzero(grid.isna().to_numpy()), strict=True):
-                ax.text(column, row, NONE_SHORT, ha="center", va="center", fontsize=7, color="#555555")
         for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
             every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
             positions = list(range(0, len(values), every))
             axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
         ax.tick_params(axis="x", labelrotation=45)
-        fig.colorbar(image, ax=ax, shrink=0.8)
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
         box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
+        if metric == FAIRNESS and grid.isna().to_numpy().any():
+            cell_in = (box.width * width / grid.shape[1], box.height * fig.get_figheight() / grid.shape[0])
+            _none_short_cells(ax, bar, grid.isna().to_numpy(), *cell_in)
         for set_label, path, length_in in (
             (ax.set_xlabel, first, box.width * width),
             (ax.set_ylabel, second, box.height * fig.get_figheight()),
@@ -454,6 +459,46 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     return fig
+
+
+def _none_short_cells(ax: Any, bar: Any, empty: np.ndarray, cell_width_in: float, cell_height_in: float) -> None:
+    """Say :data:`NONE_SHORT` in each grey cell of a fairness heatmap (``empty``: rows x columns) where it fits a cell.
+
+    Where it does not (a grid of many points: a 100 x 100 grid wrote it 1,800 times over itself,
+    illegible, and took 2.6 s to draw), the colour bar says once what a grey cell means.
+    """
+    from simulator.plots import text_width_in
+
+    if text_width_in([NONE_SHORT], NONE_SHORT_PT) <= cell_width_in and cell_height_in >= NONE_SHORT_LINE_IN:
+        for row, column in zip(*np.nonzero(empty), strict=True):
+            ax.text(column, row, NONE_SHORT, ha="center", va="center", fontsize=NONE_SHORT_PT, color="#555555")
+    else:
+        bar.set_label(f"grey: {NONE_SHORT}", fontsize=NONE_SHORT_PT + 1)
+
+
+def _none_short_points(ax: Any, x: np.ndarray, empty: np.ndarray, figure_width_in: float) -> None:
+    """Say :data:`NONE_SHORT` at the points of a fairness panel at positions ``empty`` of ``x`` (ascending).
+
+    At each point where the labels stand apart; where they would overlap (many points close
+    together), once over each run of neighbouring points, under a light band that covers the
+    run, and not where it would overlap the label before it.
+    """
+    left, right = ax.get_xlim()
+    inch_per_unit = ax.get_position().width * figure_width_in / (right - left)
+    at = np.asarray(ax.convert_xunits(x), float)
+    if len(empty) == 1 or np.diff(at[empty]).min() * inch_per_unit >= NONE_SHORT_LINE_IN:
+        centres = at[empty]
+    else:
+        runs = np.split(empty, np.flatnonzero(np.diff(empty) > 1) + 1)
+        for run in runs:
+            if len(run) > 1:
+                ax.axvspan(at[run[0]], at[run[-1]], color=NONE_SHORT_BAND, lw=0, zorder=0)
+        centres = np.array([(at[run[0]] + at[run[-1]]) / 2 for run in runs])
+    placed = -np.inf
+    for centre in centres:
+        if (centre - placed) * inch_per_unit >= NONE_SHORT_LINE_IN:
+            ax.text(centre, 0.04, NONE_SHORT, transform=ax.get_xaxis_transform(), **NONE_SHORT_STYLE)
+            placed = centre
 
 
 LABEL_CHAR_IN = 0.07
