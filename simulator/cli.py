@@ -210,7 +210,7 @@ def _as_baseline() -> Iterator[None]:
             Problem(": ".join(part for part in ("--compare", problem.path) if part), problem.message)
             for problem in exc.problems
         ]
-        raise type(exc)(named, exc.source) from exc
+        raise exc.with_problems(named) from exc
 
 
 class StockpileGroup(click.Group):

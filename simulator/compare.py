@@ -338,9 +338,8 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
         except ScenarioError as exc:
             skipped[BASELINE] = "; ".join(p.render(None) for p in exc.problems)
         # every share held today: the own-share row is the status quo, whose world is then not built
-        builds = {OWN_SHARES: own_share_scenario}
-        if not status_quo_is_own_shares(written):
-            builds = {STATUS_QUO: status_quo_scenario, **builds}
+        builds = {} if status_quo_is_own_shares(written) else {STATUS_QUO: status_quo_scenario}
+        builds[OWN_SHARES] = own_share_scenario
         for name, build in builds.items():
             world = build(written)
             if world is None:

@@ -161,6 +161,10 @@ class InputError(Exception):
         """A copy of this error said of ``source``: of its class, with its problems, wording and other attributes."""
         return _rebuilt(type(self), {**self.__dict__, "source": source})
 
+    def with_problems(self, problems: list[Problem]) -> InputError:
+        """A copy of this error with ``problems`` instead of its own: of its class, with its source and attributes."""
+        return _rebuilt(type(self), {**self.__dict__, "problems": problems})
+
     def in_python_words(self) -> InputError:
         """Word the settings as the Python API's arguments (``max_points=``); return the same error."""
         self.python = True

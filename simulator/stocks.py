@@ -4,8 +4,8 @@ Layer: studies.
 
 A strategic stock is given in tonnes, in days of its holder's demand or in days of its
 net imports (CRMA Art. 23's benchmark, optionally crediting private stocks). The
-compiled plan resolves all three, so the report reads the tonnes there instead of
-converting a second time.
+compiled plan resolves all three, so the report, the comparisons and the uncertainty
+study's status quo read the tonnes there instead of converting a second time.
 
 A member listed in ``agreement.pool.already_held`` puts into the joint pool a stock it
 holds today (:func:`shares_held_today`): the report then measures the joint stock against

@@ -21,9 +21,6 @@ from simulator.arguments import path_argument as path_argument
 from simulator.arguments import whole as whole
 from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError
-
-# the refusal the command line gives too (with its advice), re-exported for the API's runs and reports
-from simulator.errors import check_drawable as check_drawable
 from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario, apply_overrides, load_raw
 from simulator.scenario.load import validate_overridden

@@ -19,7 +19,6 @@ from simulator.api.inputs import (
     Overrides,
     ScenarioLike,
     assignments,
-    check_drawable,
     flag,
     load,
     path_argument,
@@ -29,7 +28,7 @@ from simulator.api.inputs import (
     warn_rescaled,
     warn_user,
 )
-from simulator.errors import InputError
+from simulator.errors import InputError, check_drawable
 from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.quantities import TABLES
 from simulator.scenario import Scenario

@@ -1420,7 +1420,7 @@ def uncertainty_section(
             ]
         )
     regions, materials = list(result.structure.regions), list(result.structure.materials)
-    own = functools.cache(lambda: own_curves(result.timeseries, regions, materials))  # read by drawn fan charts alone
+    own_once = functools.cache(lambda: own_curves(result.timeseries, regions, materials))  # for drawn fan charts
     charts = []
     for curve in FAN_CURVES:
         from simulator.quantities import daily
@@ -1428,7 +1428,7 @@ def uncertainty_section(
         svg = figure_svg(
             lambda curve=curve: fan_chart(
                 found,
-                own(),
+                own_once(),
                 curve,
                 s,
                 triggers=trigger_lines(result),
