@@ -119,14 +119,34 @@ def test_a_malformed_compare_baseline_is_named_as_the_compare_baseline(tmp_path,
     assert not out.exists()
 
 
-def test_a_change_the_compare_baseline_cannot_take_is_said_as_it_is(tmp_path):
-    mine = written(tmp_path, "two.yaml", TWO_MATERIALS)
+TWO_SUPPLIERS = TINY_SCENARIO_TEXT.replace(
+    "  china: {lead_time_days: {japan: 5}}\n",
+    "  china: {lead_time_days: {japan: 5}}\n  aus: {lead_time_days: {japan: 5}}\n",
+).replace("      ree: {china: 1.0}\n", "      ree: {china: 0.5, aus: 0.5}\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "change", "refusal"),
+    [
+        # a material the baseline lacks
+        (TWO_MATERIALS, "materials.co={price_usd_per_kg: 9}", "materials.co: the baseline has no material 'co'"),
+        # valid in the run, it makes the baseline's shares (china alone) sum to 0.5
+        (
+            TWO_SUPPLIERS,
+            "regions.japan.sourcing.ree.china=0.5",
+            "regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.5)",
+        ),
+    ],
+    ids=["a-material-it-lacks", "a-value-invalid-there"],
+)
+def test_a_change_the_compare_baseline_cannot_take_is_said_as_it_is(tmp_path, text, change, refusal):
+    mine = written(tmp_path, "mine.yaml", text)
     baseline = written(tmp_path, "base.yaml", TINY_SCENARIO_TEXT)
     out = tmp_path / "out"
-    result = invoke("run", mine, "--compare", baseline, "--set", "materials.co={price_usd_per_kg: 9}", "-o", out)
+    result = invoke("run", mine, "--compare", baseline, "--set", change, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output == (
-        f"error: {baseline}: materials.co: the baseline has no material 'co' "
+        f"error: {baseline}: {refusal} "
         "(--set applies to the --compare baseline too; compare with a baseline that has it)\n"
     )
     assert not out.exists()
