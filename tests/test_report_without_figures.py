@@ -1,8 +1,8 @@
 """``render_report(..., figures=False)``: the same page with its Matplotlib figures left out (issue 12).
 
 Most report tests read only words and tables (``tests.helpers.words_page``); these check that the
-page they read is the full page less its figures (and a line saying so), and that of the figures of a page with
-a baseline, a record and samples only the days of cover is made (its caption needs it).
+page they read is the full page less its figures (and a line saying so), and that none of the figures of a page
+with a baseline, a record and samples is made, but the days of cover where its caption needs it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from simulator.results import Result
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
-from tests.helpers import ONE_REGION, build
+from tests.helpers import ONE_REGION, build, shipped_result
 
 HALTED = build(
     ONE_REGION,
@@ -101,10 +101,24 @@ def test_no_figure_is_made_or_saved_without_figures(pages, tmp_path, monkeypatch
     monkeypatch.setattr(matplotlib.figure.Figure, "__init__", counted)
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda *a, **k: pytest.fail("a figure was saved"))
     path = write_report(result, tmp_path / "r.html", **given, figures=False)
-    # of the 8 figures (baseline, record and fan charts included) the days of cover alone is made: its caption
-    # says whether a panel drew a bracket
-    assert len(made) == 1
+    # none of the 8 figures (baseline, record and fan charts included) is made: the days of cover, whose caption
+    # says whether a panel drew a bracket, has no days to bracket here (Japan is short every day)
+    assert len(made) == 0
     assert path.read_text(encoding="utf-8") == bare
     # the Python API passes it on: its page too is made without saving a figure
     page = simulator.report(HALTED, tmp_path / "api.html", figures=False).read_text(encoding="utf-8")
     assert '<figure data-figure="prices">' in page and 'class="chart"' not in page
+
+
+@pytest.mark.parametrize(("name", "bracketed"), [("long_embargo_6m", True), ("embargo_2010", False)])
+def test_the_days_of_cover_is_made_without_figures_only_where_its_caption_may_need_it(name, bracketed):
+    from simulator.report import _cover_figure, _no_restocking_note
+
+    result = shipped_result(name)
+    drawn = _cover_figure(result, figures=True)
+    without = _cover_figure(result, figures=False)
+    # long_embargo_6m has days after its shocks with every curve empty and no one short: a bracket, and its
+    # caption's note, with figures or without; the 2010 replay has none, and without figures no figure is made
+    assert (without is not None) is bracketed
+    assert _no_restocking_note(without) == _no_restocking_note(drawn)
+    assert ("A bracket marks days" in _no_restocking_note(drawn)) is bracketed

@@ -41,6 +41,7 @@ from simulator.plots import (
     NO_SHORTFALL,
     days_of_cover_figure,
     market_materials,
+    no_restocking_span,
     pool_share_days,
     prices_figure,
     released_rules,
@@ -283,13 +284,14 @@ def _pool_words(run: Run) -> str:
     return f"{size} of {join_words(held)}" if held else size
 
 
-def _no_restocking_note(cover: Figure) -> str:
+def _no_restocking_note(cover: Figure | None) -> str:
     """The caption's word on the days-of-cover figure's bracket, where a panel of ``cover`` drew one; '' otherwise.
 
     The bracket marks days after the shocks with every curve empty and no one short
     (:func:`simulator.plots.no_restocking_span`); none is drawn where its note fits nowhere.
+    ``cover`` None: no material has such days (:func:`_cover_figure`), so no bracket.
     """
-    if not span_notes_drawn(cover):
+    if cover is None or not span_notes_drawn(cover):
         return ""
     return (
         " A bracket marks days after the shocks when every curve reads empty yet no one is short: buyers order only "
@@ -297,10 +299,21 @@ def _no_restocking_note(cover: Figure) -> str:
     )
 
 
+def _cover_figure(result: Result, figures: bool) -> Figure | None:
+    """The days-of-cover figure where it is drawn (``figures``) or where its caption must read it; else None.
+
+    Its caption says whether a panel drew a bracket (:func:`_no_restocking_note`), which only a material
+    with days to bracket can (:func:`~simulator.plots.no_restocking_span`): without one, a page without
+    figures builds none (0.06-0.17 s for most shipped scenarios).
+    """
+    spans = any(no_restocking_span(result, material) is not None for material in result.structure.materials)
+    return days_of_cover_figure(result, **SIZE) if figures or spans else None
+
+
 def _curves(run: Run, figures: bool) -> list[str]:
     """The section "Days of cover and shortfall"; ``figures``: whether its figures are drawn (:func:`render_report`'s).
 
-    The days-of-cover figure is made either way: its caption says whether a panel drew a bracket.
+    The days-of-cover figure is made where its caption may need it even without figures (:func:`_cover_figure`).
     """
     result = run.result
     rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
@@ -309,7 +322,7 @@ def _curves(run: Run, figures: bool) -> list[str]:
         if shocks_overlap(result)
         else " Shaded: shock periods."
     )
-    cover = days_of_cover_figure(result, **SIZE)
+    cover = _cover_figure(result, figures)
     out = [
         '<section id="curves"><h2>Days of cover and shortfall</h2>',
         _figure(
