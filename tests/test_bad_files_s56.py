@@ -1,0 +1,62 @@
+"""Session 56 bad-file hunt: inputs other than scenario YAML and ``--set`` (records, sweep
+files, the check's folder, the Python API's arguments) refused with the file and field named,
+exit 2 and no traceback, rather than read wrongly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+
+HEADER = "date,quantity,region,material,supplier,period,value,unit,weight,sample"
+PRICE_ROW = "2010-07-05,price,world,ree,,day,50,USD/kg,1,in"
+IMPORTS_ROW = "2010-07-01,imports,japan,ree,china,month,200,t,1,out"
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """The one-region, one-material scenario of 40 days from 1 July 2010, as a file."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_SCENARIO_TEXT)
+    return path
+
+
+def write_record(folder: Path, header: str, *rows: str) -> Path:
+    """A record CSV in ``folder`` with ``header`` and ``rows``."""
+    path = folder / "record.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+# --- a record's column named with spaces around it or not in lower case ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [(" sample", "sample"), ("Sample", "sample"), ("weight ", "weight"), ("Unit", "unit"), ("Period", "period")],
+)
+def test_a_record_column_not_named_exactly_is_refused_not_ignored(tmp_path, tiny, monkeypatch, written, column):
+    """' sample' held the imports row out of the fit, but as written no column 'sample' was read: the
+    row was fitted, as was a 'Unit' of EUR/kg and a 'Period' of a year read as a day, exit 0."""
+    record = write_record(tmp_path, HEADER.replace(f",{column}", f",{written}"), PRICE_ROW, IMPORTS_ROW)
+    forbid_simulation(monkeypatch)
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
+    result = invoke("calibrate", tiny, "--record", record, *fit, "-o", tmp_path / "out")
+    assert_bad_input(result, f"error: {record}: column(s) '{written}' not read as named: write {column} ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_required_columns_with_spaces_are_named_as_written_not_as_missing(tmp_path, tiny, monkeypatch):
+    """'date, quantity, ...' was told 'missing column(s): quantity, region, material, value'."""
+    record = write_record(tmp_path, "date, quantity, region, material, value", "2010-07-05,price,world,ree,50")
+    forbid_simulation(monkeypatch)
+    result = invoke("report", tiny, "--record", record, "-o", tmp_path / "r.html")
+    assert_bad_input(result)
+    expected = (
+        f"error: {record}: column(s) ' quantity', ' region', ' material', ' value' not read as named: "
+        "write quantity, region, material, value (lower case, no spaces around a name)"
+    )
+    assert result.output.strip().splitlines() == [expected]
+    assert not (tmp_path / "r.html").exists()
