@@ -60,3 +60,18 @@ def test_required_columns_with_spaces_are_named_as_written_not_as_missing(tmp_pa
     )
     assert result.output.strip().splitlines() == [expected]
     assert not (tmp_path / "r.html").exists()
+
+
+# --- the Python API -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("values", [b"100,200", bytearray(b"100")], ids=["bytes", "bytearray"])
+def test_sweep_refuses_bytes_as_a_grid_axis(tiny, monkeypatch, values):
+    """b"100,200" was iterated as the values 49, 48, 48, 44, ...: a sweep of stocks of 44 to 50 t ran."""
+    import simulator
+
+    forbid_simulation(monkeypatch)
+    path = "regions.japan.commercial_stock.ree.tonnes"
+    with pytest.raises(simulator.InputError) as refused:
+        simulator.sweep(tiny, {path: values}, workers=1)
+    assert str(refused.value).startswith(f"grid['{path}']: {type(values).__name__}: each of its bytes would be a value")
