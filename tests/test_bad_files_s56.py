@@ -75,3 +75,15 @@ def test_sweep_refuses_bytes_as_a_grid_axis(tiny, monkeypatch, values):
     with pytest.raises(simulator.InputError) as refused:
         simulator.sweep(tiny, {path: values}, workers=1)
     assert str(refused.value).startswith(f"grid['{path}']: {type(values).__name__}: each of its bytes would be a value")
+
+
+@pytest.mark.parametrize("figures", ["no", 0, None])
+def test_report_refuses_figures_that_is_not_true_or_false(tmp_path, tiny, monkeypatch, figures):
+    """figures="no" drew the figures (a truthy text) where plots=, force= and excel= are refused so."""
+    import simulator
+
+    forbid_simulation(monkeypatch)
+    with pytest.raises(simulator.InputError) as refused:
+        simulator.report(tiny, tmp_path / "r.html", figures=figures)
+    assert str(refused.value) == f"figures: must be True or False, got {figures!r}"
+    assert not (tmp_path / "r.html").exists()
