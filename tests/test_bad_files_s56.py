@@ -87,3 +87,18 @@ def test_report_refuses_figures_that_is_not_true_or_false(tmp_path, tiny, monkey
         simulator.report(tiny, tmp_path / "r.html", figures=figures)
     assert str(refused.value) == f"figures: must be True or False, got {figures!r}"
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("paths", [[], ()], ids=["list", "tuple"])
+def test_check_refuses_an_empty_list_of_paths(tmp_path, monkeypatch, paths):
+    """check(paths=sorted(folder.glob("*.yaml"))) in a folder holding none checked ./scenarios, and
+    passed on their baselines: 13 ok."""
+    import simulator
+
+    (tmp_path / "scenarios").mkdir()  # a folder check() would take as its default, were it given nothing
+    monkeypatch.chdir(tmp_path)
+    forbid_simulation(monkeypatch)
+    with pytest.raises(simulator.InputError) as refused:
+        simulator.check(paths)
+    expected = "paths: an empty list names no scenario file or folder; give one, or None for ./scenarios"
+    assert str(refused.value) == expected
