@@ -4,11 +4,14 @@ exit 2 and no traceback, rather than read wrongly."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke, no_traceback
 
 HEADER = "date,quantity,region,material,supplier,period,value,unit,weight,sample"
 PRICE_ROW = "2010-07-05,price,world,ree,,day,50,USD/kg,1,in"
@@ -102,3 +105,60 @@ def test_check_refuses_an_empty_list_of_paths(tmp_path, monkeypatch, paths):
         simulator.check(paths)
     expected = "paths: an empty list names no scenario file or folder; give one, or None for ./scenarios"
     assert str(refused.value) == expected
+
+
+# --- an explorer page edited by hand ----------------------------------------------------------------
+
+STOCK = "regions.japan.commercial_stock.ree.tonnes"
+EDITS = {
+    "start past the labels": lambda axis: axis.update(start=99),
+    "start before them": lambda axis: axis.update(start=-99),
+    "labels as numbers": lambda axis: axis.update(labels=[1, 2]),
+    "no labels": lambda axis: axis.update(labels=[], texts=[]),
+    "fewer texts": lambda axis: axis.update(texts=["1"]),
+    "path a number": lambda axis: axis.update(path=5),
+    "label not YAML": lambda axis: axis.update(labels=["[", "{"]),
+}
+
+
+def edited_page(tmp_path: Path, tiny: Path, name: str, edit: Any) -> Path:
+    """An explorer page of ``tiny`` (stocks of 1 and 2 t) whose description's first axis ``edit`` changed."""
+    page = tmp_path / name
+    assert invoke("explore", tiny, "--axis", f"{STOCK}=1,2", "-o", page, "--workers", 1).exit_code == 0
+    html = page.read_text()
+    found = re.search(r'(<script id="explorer-meta" type="[^"]+">)(.*?)(</script>)', html, re.DOTALL)
+    assert found is not None
+    meta = json.loads(found[2])
+    assert meta["axes"][0]["path"] == STOCK and meta["axes"][0]["labels"] == ["1", "2"]
+    edit(meta["axes"][0])
+    page.write_text(html[: found.start(2)] + json.dumps(meta) + html[found.end(2) :])
+    return page
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_an_edited_explorer_page_given_is_refused_by_name(tmp_path, tiny, edit):
+    """Each gave a traceback (IndexError, TypeError, AttributeError) or a YAML error naming no file."""
+    page = edited_page(tmp_path, tiny, "page.html", edit)
+    result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
+    assert_bad_input(result)
+    expected = f"error: {page}: --explorer: cannot link it: not an explorer page written by stockpile explore"
+    assert result.output.strip().splitlines() == [expected]
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("runs", [float("inf"), 1e300, -5, "2"], ids=["infinite", "huge", "negative", "text"])
+def test_an_explorer_page_whose_runs_are_not_a_count_is_refused(tmp_path, tiny, runs):
+    """Infinity gave an OverflowError traceback; 1e300 and -5 were linked as a page of that many runs."""
+    page = edited_page(tmp_path, tiny, "page.html", lambda axis: None)
+    page.write_text(page.read_text().replace('"runs": 1,', f'"runs": {json.dumps(runs)},'))
+    result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
+    assert_bad_input(result, f"error: {page}: --explorer: cannot link it: not an explorer page")
+
+
+def test_an_edited_explorer_page_beside_the_report_is_not_linked(tmp_path, tiny):
+    """A page found beside the report (not named) that the tool cannot read is left unlinked, as one
+    that is not an explorer page is: it stopped the report with a traceback."""
+    edited_page(tmp_path, tiny, "explorer.html", EDITS["start past the labels"])
+    result = invoke("report", tiny, "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and no_traceback(result), result.output
+    assert "explorer.html" not in (tmp_path / "r.html").read_text()
