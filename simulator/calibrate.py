@@ -168,6 +168,26 @@ def parse_hold_out(text: str) -> HoldOut:
     return HoldOut(quantity or None, first, last)
 
 
+def hold_out_windows(texts: tuple[str, ...], record: pd.DataFrame, source: str) -> list[HoldOut]:
+    """The ``--hold-out`` windows ``texts`` (:func:`parse_hold_out`), each holding a row of ``record``.
+
+    ``source`` is the record's file, named in the message.
+
+    A window that holds none (a year mistyped, a quantity the record has no rows of) would change
+    nothing in the fit, though calibration.json lists it: refused, naming the option and the record.
+    """
+    windows = []
+    for text in texts:
+        window = parse_hold_out(text)
+        if not any(window.holds(q, d) for q, d in zip(record["quantity"], record["date"], strict=True)):
+            kind = f"{window.quantity} " if window.quantity else ""
+            dates = record.loc[record["quantity"] == window.quantity, "date"] if kind else record["date"]
+            told = f"its {kind}rows are dated {min(dates)} to {max(dates)}" if len(dates) else f"it has no {kind}rows"
+            raise InputError(f"--hold-out {text!r}: holds no row of the record: {told}", source)
+        windows.append(window)
+    return windows
+
+
 def _period_end(start: dt.date, period: str) -> dt.date:
     """The first day after a period that starts on ``start`` (months counted from its day of the month).
 

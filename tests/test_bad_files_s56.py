@@ -162,3 +162,27 @@ def test_an_edited_explorer_page_beside_the_report_is_not_linked(tmp_path, tiny)
     result = invoke("report", tiny, "-o", tmp_path / "r.html")
     assert result.exit_code == 0 and no_traceback(result), result.output
     assert "explorer.html" not in (tmp_path / "r.html").read_text()
+
+
+# --- calibrate --hold-out ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("window", "told"),
+    [
+        ("2030-07-01:2030-07-31", "its rows are dated 2010-07-01 to 2010-07-05"),
+        ("price@2010-07-06:2010-07-31", "its price rows are dated 2010-07-05 to 2010-07-05"),
+        ("stocks@2010-07-01:2010-07-31", "it has no stocks rows"),
+    ],
+)
+def test_a_hold_out_window_that_holds_no_row_is_refused(tmp_path, tiny, monkeypatch, window, told):
+    """A window that held nothing (a year mistyped) fitted every row, exit 0, and calibration.json
+    listed the window as held out. The record's rows: a price on 5 July 2010, imports from 1 July."""
+    record = write_record(tmp_path, HEADER, PRICE_ROW, IMPORTS_ROW.replace(",out", ",in"))
+    forbid_simulation(monkeypatch)
+    fit = ("--fit", "market.ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
+    result = invoke("calibrate", tiny, "--record", record, *fit, "--hold-out", window, "-o", tmp_path / "out")
+    assert_bad_input(result)
+    expected = f"error: {record}: --hold-out {window!r}: holds no row of the record: {told}"
+    assert result.output.strip().splitlines() == [expected]
+    assert not (tmp_path / "out").exists()
