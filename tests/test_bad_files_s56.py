@@ -186,3 +186,23 @@ def test_a_hold_out_window_that_holds_no_row_is_refused(tmp_path, tiny, monkeypa
     expected = f"error: {record}: --hold-out {window!r}: holds no row of the record: {told}"
     assert result.output.strip().splitlines() == [expected]
     assert not (tmp_path / "out").exists()
+
+
+# --- check: tolerances.yaml -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["check", "update"])
+def test_two_scenario_entries_with_other_tolerances_for_one_scenario_are_refused(tmp_path, tiny, monkeypatch, update):
+    """A catch-all '*' listed before tiny's own entry applied to tiny, and tiny's entry was ignored
+    without a word (only the first pattern that matches applies)."""
+    (tmp_path / "baselines").mkdir()
+    tolerances = tmp_path / "baselines" / "tolerances.yaml"
+    tolerances.write_text("scenarios:\n  '*': {atol: 1.0}\n  tiny: {atol: 2.0}\n")
+    forbid_simulation(monkeypatch)
+    result = invoke("check", *(["--update"] if update else []), tmp_path)
+    message = (
+        f"{tolerances}: scenarios.tiny: matches tiny, as scenarios.* does, with other tolerances, "
+        "and only the first entry listed applies to it: make each scenario match one entry"
+    )
+    assert_bad_input(result, message)
+    assert [p.name for p in (tmp_path / "baselines").iterdir()] == ["tolerances.yaml"]
