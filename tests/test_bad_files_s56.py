@@ -206,3 +206,29 @@ def test_two_scenario_entries_with_other_tolerances_for_one_scenario_are_refused
     )
     assert_bad_input(result, message)
     assert [p.name for p in (tmp_path / "baselines").iterdir()] == ["tolerances.yaml"]
+
+
+# --- plot-sweep: a finished sweep's files edited by hand ---------------------------------------------
+
+
+@pytest.fixture
+def finished_sweep(tmp_path: Path, tiny: Path) -> Path:
+    """A sweep of ``tiny`` over stocks of 100 and 200 t, one run each, figures not drawn."""
+    folder = tmp_path / "sweep"
+    result = invoke("sweep", tiny, "--grid", f"{STOCK}=100,200", "-o", folder, "--no-plots", "--workers", 1)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.mark.parametrize("column", ["run", "point", "seed"])
+def test_plot_sweep_refuses_a_grid_naming_a_column_of_every_run(finished_sweep, column):
+    """'run' as a swept path gave a ValueError traceback (Grouper for 'run' not 1-dimensional); 'point'
+    was drawn as an axis whose values changed nothing."""
+    described = json.loads((finished_sweep / "sweep.json").read_text())
+    described["grid"][column] = [0, 1]
+    (finished_sweep / "sweep.json").write_text(json.dumps(described))
+    result = invoke("plot-sweep", finished_sweep)
+    expected = f"error: {finished_sweep}: sweep.json: grid: {column}: not a swept path but a column of every run"
+    assert_bad_input(result)
+    assert result.output.strip().splitlines() == [expected]
+    assert not list(finished_sweep.glob("*.png"))

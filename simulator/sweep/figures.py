@@ -53,6 +53,7 @@ from simulator.names import plural
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
+from simulator.sweep.checkpoints import ROW_KEYS
 from simulator.sweep.columns import axis_title, metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
@@ -1028,6 +1029,9 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     if not isinstance(grid, dict):
         problems.append(Problem("sweep.json", "grid: not a mapping of swept paths to their values"))
         grid = {}
+    if own := [key for key in grid if key in ROW_KEYS]:  # the table's own columns, which no sweep varies
+        problems.append(Problem("sweep.json", f"grid: {', '.join(own)}: not a swept path but a column of every run"))
+        grid = {key: values for key, values in grid.items() if key not in own}
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         problems.append(Problem("sweep.json", "members: not a list of region names"))
     missing = [c for c in ["point", *grid] if c not in table.columns]
