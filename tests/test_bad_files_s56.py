@@ -232,3 +232,20 @@ def test_plot_sweep_refuses_a_grid_naming_a_column_of_every_run(finished_sweep, 
     assert_bad_input(result)
     assert result.output.strip().splitlines() == [expected]
     assert not list(finished_sweep.glob("*.png"))
+
+
+def test_plot_sweep_refuses_a_swept_column_with_rows_without_a_value(finished_sweep):
+    """A stock of NaN t in both rows gave a KeyError traceback ('total_shortfall_t', 0.05)."""
+    import pandas as pd
+
+    table = pd.read_parquet(finished_sweep / "sweep.parquet")
+    table[STOCK] = float("nan")
+    table.to_parquet(finished_sweep / "sweep.parquet")
+    result = invoke("plot-sweep", finished_sweep)
+    expected = (
+        f"error: {finished_sweep}: sweep.parquet: column {STOCK}: 2 rows have no value: "
+        "a sweep writes its point's value in every row"
+    )
+    assert_bad_input(result)
+    assert result.output.strip().splitlines() == [expected]
+    assert not list(finished_sweep.glob("*.png"))

@@ -1013,6 +1013,22 @@ def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
     return None
 
 
+def _no_value(table: pd.DataFrame, path: str, values: Any) -> str | None:
+    """Why a swept column cannot be drawn for rows without a value (none where the grid lists null), else None.
+
+    >>> rows = pd.DataFrame({"x": [1.0, None]})
+    >>> _no_value(rows, "x", [1, 2]), _no_value(rows, "x", [1, None])
+    ("1 row has no value: a sweep writes its point's value in every row", None)
+    """
+    if path not in table or (isinstance(values, list) and None in values):
+        return None
+    missing = int(table[path].isna().sum())
+    if not missing:
+        return None
+    rows = f"{plural(missing, 'row')} {'has' if missing == 1 else 'have'}"
+    return f"{rows} no value: a sweep writes its point's value in every row"
+
+
 def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     """Raise :class:`InputError` unless ``sweep.json`` and ``sweep.parquet`` are what a sweep writes."""
     problems = []
@@ -1043,7 +1059,9 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
         if column not in grid and not pd.api.types.is_numeric_dtype(table[column]):
             problems.append(Problem("sweep.parquet", f"column {column}: holds text, not numbers"))
     problems.extend(
-        Problem("sweep.parquet", f"column {path}: {why}") for path in grid if (why := _bad_dates(table, path))
+        Problem("sweep.parquet", f"column {path}: {why}")
+        for path, values in grid.items()
+        if (why := _bad_dates(table, path) or _no_value(table, path, values))
     )
     if problems:
         raise InputError(problems, folder)
