@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, forbid_simulation, invoke, no_traceback
+from tests.helpers import (
+    TINY_SCENARIO_TEXT,
+    assert_bad_input,
+    contents,
+    counted,
+    forbid_simulation,
+    invoke,
+    no_traceback,
+)
 
 HEADER = "date,quantity,region,material,supplier,period,value,unit,weight,sample"
 PRICE_ROW = "2010-07-05,price,world,ree,,day,50,USD/kg,1,in"
@@ -249,3 +257,79 @@ def test_plot_sweep_refuses_a_swept_column_with_rows_without_a_value(finished_sw
     assert_bad_input(result)
     assert result.output.strip().splitlines() == [expected]
     assert not list(finished_sweep.glob("*.png"))
+
+
+# --- JSON nested past reading (Python's recursion limit) --------------------------------------------
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+"""Valid JSON that Python's reader cannot read: it stops with a RecursionError, not a JSONDecodeError."""
+TOO_DEEP = "is not valid JSON (lists or objects nested too deeply to read)"
+
+
+def test_an_output_folder_whose_manifest_is_nested_too_deeply_is_left_alone(tmp_path, tiny, monkeypatch):
+    """run -o gave a RecursionError traceback; now the manifest is unreadable as any other, and the
+    files it would have listed are not overwritten."""
+    folder = tmp_path / "out"
+    assert invoke("run", tiny, "-o", folder, "--no-plots").exit_code == 0
+    (folder / "manifest.json").write_text(DEEP_JSON)
+    before = contents(folder)
+    forbid_simulation(monkeypatch)
+    result = invoke("run", tiny, "-o", folder, "--no-plots")
+    assert_bad_input(result, f"error: {folder}: manifest.json: {TOO_DEEP}, so stockpile cannot tell which files")
+    assert contents(folder) == before
+
+
+def test_plot_sweep_refuses_a_sweep_json_nested_too_deeply(finished_sweep):
+    """It gave a RecursionError traceback."""
+    (finished_sweep / "sweep.json").write_text(DEEP_JSON)
+    result = invoke("plot-sweep", finished_sweep)
+    expected = f"error: {finished_sweep / 'sweep.json'}: {TOO_DEEP}, so not the sweep.json a sweep wrote"
+    assert_bad_input(result)
+    assert result.output.strip().splitlines() == [expected]
+
+
+def test_an_explorer_page_nested_too_deeply_is_refused_by_name(tmp_path, tiny):
+    """It gave a RecursionError traceback."""
+    page = edited_page(tmp_path, tiny, "page.html", lambda axis: None)
+    html = page.read_text()
+    found = re.search(r'(<script id="explorer-meta" type="[^"]+">)(.*?)(</script>)', html, re.DOTALL)
+    assert found is not None
+    page.write_text(html[: found.start(2)] + DEEP_JSON + html[found.end(2) :])
+    result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
+    expected = f"error: {page}: --explorer: cannot link it: not an explorer page written by stockpile explore"
+    assert_bad_input(result)
+    assert result.output.strip().splitlines() == [expected]
+
+
+def test_a_sweep_replaces_its_own_sweep_json_nested_too_deeply(finished_sweep, tiny):
+    """Sweeping again into the folder stopped with exit 3 ('sweep stopped by an error: RecursionError'):
+    its own sweep.json, listed in its manifest, is read to tell whether the folder holds another study."""
+    (finished_sweep / "sweep.json").write_text(DEEP_JSON)
+    result = invoke("sweep", tiny, "--grid", f"{STOCK}=100,200", "-o", finished_sweep, "--no-plots", "--workers", 1)
+    assert result.exit_code == 0 and no_traceback(result), result.output
+    assert json.loads((finished_sweep / "sweep.json").read_text())["grid"] == {STOCK: [100, 200]}
+
+
+def test_a_receipt_nested_too_deeply_in_another_sweeps_chunks_is_no_finished_chunk(tmp_path, tiny):
+    """It stopped the sweep with exit 3, 'RecursionError ...: 1 finished chunk kept ...; run the same
+    command to resume', which failed the same way: a receipt that cannot be read finishes no chunk."""
+    chunks = tmp_path / "out" / ".chunks"
+    chunks.mkdir(parents=True)
+    (chunks / "fingerprint").write_text("another sweep")
+    (chunks / "chunk-000000.json").write_text(DEEP_JSON)
+    result = invoke("sweep", tiny, "--grid", f"{STOCK}=100,200", "-o", tmp_path / "out", "--no-plots", "--workers", 1)
+    assert result.exit_code == 0 and no_traceback(result), result.output
+    assert (tmp_path / "out" / "sweep.parquet").is_file()
+
+
+def test_a_receipt_of_this_sweep_nested_too_deeply_is_a_damaged_chunk_computed_again(tmp_path, tiny, monkeypatch):
+    """Resuming stopped with exit 3 (RecursionError) at the receipt, every time: now the chunk is
+    damaged, deleted and computed again, as a truncated receipt is. Four points in chunks of one run."""
+    args = ("sweep", tiny, "--grid", f"{STOCK}=100,200,300,400", "--chunk-runs", 1, "--workers", 1, "--no-plots")
+    counted(monkeypatch, lost_after=2)
+    assert invoke(*args, "-o", tmp_path / "out").exit_code == 3  # chunks 0 and 1 finished, kept
+    (tmp_path / "out" / ".chunks" / "chunk-000000.json").write_text(DEEP_JSON)
+    calls = counted(monkeypatch)
+    result = invoke(*args, "-o", tmp_path / "out")
+    assert result.exit_code == 0 and no_traceback(result), result.output
+    assert sorted(calls) == [0, 2, 3]  # the damaged chunk again, and the two never run

@@ -977,6 +977,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
         ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(info_path)) from None
+    except RecursionError:
+        message = "is not valid JSON (lists or objects nested too deeply to read), so not the sweep.json a sweep wrote"
+        raise InputError(message, str(info_path)) from None
     try:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
