@@ -85,6 +85,9 @@ PERIODS = ("day", "month", "quarter", "half", "year")
 SAMPLES = {"in": True, "out": False}
 """A record's ``sample`` cell -> whether a fit uses the row (``in``) or holds it out (``out``)."""
 REQUIRED = ("date", "quantity", "region", "material", "value")
+READ_COLUMNS = (*REQUIRED, "supplier", "period", "weight", "unit", "sample", "source", "confidence")
+"""Every column whose cells are read, by its exact name: a fit reads the first ten, a report
+also ``source`` and ``confidence``; any other column is a note, carried along unread."""
 PROBLEMS_SHOWN = 10
 """The most problems of a record's rows named, one a line; past them, how many more (:func:`_at_most`)."""
 TINY = 1e-9
@@ -163,6 +166,26 @@ def parse_hold_out(text: str) -> HoldOut:
     if at and quantity not in QUANTITIES:
         raise InputError(f"--hold-out {text!r}: unknown quantity '{quantity}' (known: {', '.join(QUANTITIES)})")
     return HoldOut(quantity or None, first, last)
+
+
+def hold_out_windows(texts: tuple[str, ...], record: pd.DataFrame, source: str) -> list[HoldOut]:
+    """The ``--hold-out`` windows ``texts`` (:func:`parse_hold_out`), each holding a row of ``record``.
+
+    ``source`` is the record's file, named in the message.
+
+    A window that holds none (a year mistyped, a quantity the record has no rows of) would change
+    nothing in the fit, though calibration.json lists it: refused, naming the option and the record.
+    """
+    windows = []
+    for text in texts:
+        window = parse_hold_out(text)
+        if not any(window.holds(q, d) for q, d in zip(record["quantity"], record["date"], strict=True)):
+            kind = f"{window.quantity} " if window.quantity else ""
+            dates = record.loc[record["quantity"] == window.quantity, "date"] if kind else record["date"]
+            told = f"its {kind}rows are dated {min(dates)} to {max(dates)}" if len(dates) else f"it has no {kind}rows"
+            raise InputError(f"--hold-out {text!r}: holds no row of the record: {told}", source)
+        windows.append(window)
+    return windows
 
 
 def _period_end(start: dt.date, period: str) -> dt.date:
@@ -451,11 +474,26 @@ def _refuse_missing_columns(header: list[str], source: str) -> None:
     ...         print(exc)
     r.csv: its columns are separated by ';': save it with commas (date, quantity, region, material, value)
     r.csv: column names are lower case: write date, quantity (need date, quantity, region, material, value)
+
+    So is a column a record is read from named with spaces around it or not in lower case: as
+    written, nothing would read it (a ``sample`` or ``weight`` column, say, would be ignored).
+
+    >>> try:
+    ...     _refuse_missing_columns(["date", " quantity", "region", "material", "value", "Weight"], "r.csv")
+    ... except InputError as exc:
+    ...     print(exc.problems[0].message)
+    column(s) ' quantity', 'Weight' not read as named: write quantity, weight (lower case, no spaces around a name)
     """
     missing = [column for column in REQUIRED if column not in header]
     need = ", ".join(REQUIRED)
     if missing and set(missing) <= {name.lower() for name in header}:
         raise InputError(f"column names are lower case: write {', '.join(missing)} (need {need})", source)
+    if misnamed := _misnamed(header):
+        named = ", ".join(repr(name) for name in misnamed)
+        write = ", ".join(name.strip().lower() for name in misnamed)
+        raise InputError(
+            f"column(s) {named} not read as named: write {write} (lower case, no spaces around a name)", source
+        )
     if len(missing) == len(REQUIRED):
         line = ",".join(header)
         for separator, named in ((";", "';'"), ("\t", "tabs")):
@@ -464,6 +502,23 @@ def _refuse_missing_columns(header: list[str], source: str) -> None:
         raise InputError(f"is not a record: its first line names none of a record's columns ({need})", source)
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)} (need {', '.join(REQUIRED)})", source)
+
+
+def _misnamed(header: list[str]) -> list[str]:
+    """Names in ``header`` that nothing reads, as written, but would read in lower case without spaces around them.
+
+    Each names a column a record is read from (:data:`READ_COLUMNS`) that the header does not name as such.
+
+    One that the header also names exactly (``value`` and ``value ``) is a column named twice, said so apart.
+
+    >>> _misnamed(["date", "Sample", " weight", "value", "value ", "Note"])
+    ['Sample', ' weight']
+    """
+    return [
+        name
+        for name in header
+        if name not in READ_COLUMNS and (read := name.strip().lower()) in READ_COLUMNS and read not in header
+    ]
 
 
 def _at_most(problems: list[Problem]) -> list[Problem]:

@@ -1073,7 +1073,7 @@ def calibrate(
         Calibration,
         check_seeds,
         checked_runs,
-        parse_hold_out,
+        hold_out_windows,
         parse_parameter,
         read_record,
         series_name,
@@ -1121,7 +1121,7 @@ def calibrate(
             except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
                 raise exc.said_of(f"{scenario} [fit {text.strip()}]") from None
     problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
-    problem.hold_outs.extend(parse_hold_out(text) for text in hold_outs)
+    problem.hold_outs.extend(hold_out_windows(hold_outs, problem.record, record_file))
     if not problem.in_sample.any():
         raise InputError("every row of the record is held out: nothing to fit", record_file)
     total = checked_runs(population, len(parameters), iterations, starts)  # as calibrate checks it: before any run

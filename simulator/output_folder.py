@@ -333,6 +333,8 @@ def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"cannot be read ({exc.strerror or exc})"
     except ValueError as exc:  # a number too long to convert, say
         return None, f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
+    except RecursionError:
+        return None, "is not valid JSON (lists or objects nested too deeply to read)"
     if not isinstance(data, dict) or data.get("package") != PACKAGE:
         return None, f"was not written by stockpile (it does not name the package {PACKAGE})"
     files = data.get("files")

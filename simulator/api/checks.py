@@ -209,6 +209,8 @@ def check(
     elif isinstance(paths, Iterable) and not isinstance(paths, Mapping | bytes):
         what = "a scenario file or folder path (a str or os.PathLike)"
         names = [str(path_argument(p, f"paths[{k}]", what, empty=True)) for k, p in enumerate(paths)]
+        if not names:  # a glob that matched nothing: checking ./scenarios instead would pass on other files
+            raise InputError("paths: an empty list names no scenario file or folder; give one, or None for ./scenarios")
     else:
         raise InputError(
             "paths: give a scenario file or folder path or a list of them (or None for ./scenarios), "

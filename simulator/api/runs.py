@@ -493,6 +493,7 @@ def report(
     from simulator.scenario.changes import with_changes
 
     target = path_argument(path, "path", "the report's file path (a str or os.PathLike)")
+    figures = flag(figures, "figures")
     page = None if explorer is None else path_argument(explorer, "explorer", "an explorer page's path (or None)")
     pairs = assignments(set)
     if seed is not None:

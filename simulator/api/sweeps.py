@@ -63,6 +63,10 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
         elif isinstance(spec, set | frozenset):
             message = "a set has no order: give a list or tuple, so that the points run in the order given"
             raise InputError([Problem(setting("grid", path), message)])
+        elif isinstance(spec, bytes | bytearray | memoryview):  # iterated, its bytes would be the values
+            kind = type(spec).__name__
+            message = f"{kind}: each of its bytes would be a value; give a SPEC string (decode it), a list or one value"
+            raise InputError([Problem(setting("grid", path), message)])
         elif isinstance(spec, Iterable) and not isinstance(spec, Mapping):
             if hasattr(spec, "__len__") and len(spec) > max_points:
                 message = (

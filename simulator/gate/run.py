@@ -294,6 +294,25 @@ def _stems(folder: Path) -> set[str]:
     return {path.stem for path in folder.glob("*.json")} if folder.is_dir() else set()
 
 
+def _labels(scenarios: Scenarios) -> dict[Path, list[str]] | None:
+    """Each scenario file's labels a ``scenarios:`` pattern may match: its ``name:`` and file keys.
+
+    None when a name cannot be read (the invalid file is reported when it is checked).
+    """
+    from simulator.scenario import load_raw
+
+    labels = {}
+    for path in scenarios.files:  # the name: field only; each scenario is validated once, when it is checked
+        try:
+            name = load_raw(path, []).get("name")
+        except InputError:
+            return None
+        if not isinstance(name, str):
+            return None
+        labels[path] = [name, *scenarios.keys_of(path)]
+    return labels
+
+
 def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
     """Refuse a ``scenarios:`` entry of ``tolerances.yaml`` that matches no scenario of the folders checked.
 
@@ -301,24 +320,33 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
     meant to. Only when folders are checked (a file checked alone is not the whole set),
     and only when every scenario's name could be read (an invalid file is reported instead).
     """
-    from simulator.scenario import load_raw
-
-    if not scenarios.folders or not tolerances.scenarios:
+    if not scenarios.folders or not tolerances.scenarios or (labels := _labels(scenarios)) is None:
         return
-    labels = []
-    for path in scenarios.files:  # the name: field only; each scenario is validated once, when it is checked
-        try:
-            name = load_raw(path, []).get("name")
-        except InputError:
-            return
-        if not isinstance(name, str):
-            return
-        labels += [name, *scenarios.keys_of(path)]
+    every = [label for labelled in labels.values() for label in labelled]
     for pattern in tolerances.scenarios:
-        if not any(fnmatch.fnmatch(label, pattern) for label in labels):
+        if not any(fnmatch.fnmatch(label, pattern) for label in every):
             raise InputError(
                 f"scenarios.{pattern}: matches no scenario name (name: in the scenario files) or file key in "
                 f"{where(scenarios.folders)}; correct or remove the entry",
+                tolerances.source,
+            )
+
+
+def clashing_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
+    """Refuse two ``scenarios:`` entries of ``tolerances.yaml`` with other tolerances that match one scenario.
+
+    Only the first listed would apply to it (:meth:`Tolerances.for_metric`), the other ignored
+    without a word: a catch-all ``"*"`` listed before a scenario's own entry would loosen it.
+    """
+    if len(tolerances.scenarios) < 2 or (labels := _labels(scenarios)) is None:
+        return
+    for path, labelled in labels.items():
+        matched = [p for p in tolerances.scenarios if any(fnmatch.fnmatch(label, p) for label in labelled)]
+        applied = tolerances.scenarios[matched[0]] if matched else None
+        if other := next((p for p in matched if tolerances.scenarios[p] != applied), None):
+            raise InputError(
+                f"scenarios.{other}: matches {scenarios.key(path)}, as scenarios.{matched[0]} does, with other "
+                "tolerances, and only the first entry listed applies to it: make each scenario match one entry",
                 tolerances.source,
             )
 
@@ -354,6 +382,7 @@ def check(
         tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file), rtol, atol)
         left_over = orphans(scenarios, tolerances)
         unused_patterns(scenarios, tolerances)
+        clashing_patterns(scenarios, tolerances)
     except InputError as exc:
         culprit = exc.source or exc.problems[0].render(None).split(":", 1)[0]
         outcome = Outcome(Path(culprit).name or culprit, exc.source or "", "error", message=exc.render())
@@ -467,6 +496,7 @@ def update(
     notify = on_update or (lambda _update: None)
     scenarios = find_scenarios(paths, baselines)
     tolerances = load_tolerances(scenarios.tolerance_file(tolerance_file))
+    clashing_patterns(scenarios, tolerances)  # which stored numbers are kept depends on the tolerance applied
     left_over = [o for o in orphans(scenarios, tolerances) if o.status in ("no scenario", "error")]
     job = functools.partial(
         update_one,

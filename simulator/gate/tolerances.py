@@ -19,7 +19,9 @@ change pass (or fail), so it is refused like any other bad input, as is an unkno
 ``scenarios:`` pattern that matches neither the name nor the file key (``eu/embargo``:
 its path under the folder, without ``.yaml``; for same-named files labelled longer, the
 plain key too) of any scenario is refused too
-(:func:`simulator.gate.run.unused_patterns`).
+(:func:`simulator.gate.run.unused_patterns`), and so are two entries with other tolerances
+that match one scenario, of which only the first listed would apply
+(:func:`simulator.gate.run.clashing_patterns`).
 """
 
 from __future__ import annotations

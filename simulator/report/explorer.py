@@ -81,11 +81,15 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
         raise InputError([Problem(setting("explorer"), f"cannot link it: {why}")], str(page)) from None
     try:
         meta, _ = read_page(text)
-        axes = tuple((a["path"], tuple(a["labels"])) for a in meta["axes"])
-        texts = tuple(tuple(a.get("texts", a["labels"])) for a in meta["axes"])  # an older page: no texts
-        starts = tuple(t[a.get("start", 0)] for t, a in zip(texts, meta["axes"], strict=True))
-        scenario, runs = str(meta["scenario"]), int(meta["runs"])
-    except (InputError, KeyError, TypeError, ValueError):
+        page_axes = _page_axes(meta["axes"])
+        axes = tuple((path, labels) for path, labels, _, _ in page_axes)
+        texts = tuple(written for _, _, written, _ in page_axes)
+        starts = tuple(written[start] for _, _, written, start in page_axes)
+        axis_values = tuple(tuple(load_yaml(label) for label in labels) for _, labels in axes)
+        scenario, runs = meta["scenario"], meta["runs"]
+        if not isinstance(scenario, str) or isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+            raise ValueError("not a page's scenario name and runs")
+    except (InputError, KeyError, TypeError, ValueError, RecursionError):  # the last: JSON nested past reading
         if not given:
             return None
         why = "not an explorer page written by stockpile explore"
@@ -93,14 +97,13 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     point: dict[str, str] = {}
     off_grid: list[tuple[str, str, str]] = []
     run_values: list[tuple[str, Any]] = []
-    for (path, labels), start, written in zip(axes, starts, texts, strict=True):
+    for (path, labels), start, written, values in zip(axes, starts, texts, axis_values, strict=True):
         try:
             value = current_value(run_data, path, str(report))
         except (KeyError, InputError):
             continue
         run_values.append((path, value))
         # a day given as a date is found on an axis of day numbers, and the other way round
-        values = tuple(load_yaml(t) for t in labels)
         found = on_axis(value, values, run_data.get("start_date"))
         label = labels[values.index(found)] if found in values else shown(found)  # as the page wrote it
         if label in labels:
@@ -113,6 +116,51 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
     relative = Path(os.path.relpath(page.resolve(), report.parent.resolve())).as_posix()
     href = quote(relative) + (f"#{urlencode(point, safe='.:')}" if point else "")
     return ExplorerLink(href, scenario, axes, runs, tuple(point), tuple(off_grid), differences)
+
+
+PageAxis = tuple[str, tuple[str, ...], tuple[str, ...], int]
+"""An axis as a page describes it: its path, its values' labels, their texts (a day with its date) and
+the index of the value the page starts at."""
+
+
+def _page_axes(described: Any) -> list[PageAxis]:
+    """The axes of a page's description (its ``axes``), as :func:`simulator.explore.page` writes them.
+
+    Raises ``ValueError`` for any other shape (a page edited by hand, or not the tool's): one to
+    four axes, each a path, labels and texts that are texts, as many texts as labels (an older
+    page has no texts: its labels), and a start that is one of them.
+
+    >>> _page_axes([{"path": "a.b", "labels": ["1", "2"], "start": 1}])
+    [('a.b', ('1', '2'), ('1', '2'), 1)]
+    >>> for start in (2, -1, True):
+    ...     try:
+    ...         _page_axes([{"path": "a.b", "labels": ["1", "2"], "start": start}])
+    ...     except ValueError as exc:
+    ...         print(exc)
+    not an axis of an explorer page
+    not an axis of an explorer page
+    not an axis of an explorer page
+    """
+    if not isinstance(described, list) or not 1 <= len(described) <= 4:
+        raise ValueError("not the axes of an explorer page")
+    return [_page_axis(entry) for entry in described]
+
+
+def _page_axis(entry: Any) -> PageAxis:
+    """One axis of a page's description (see :func:`_page_axes`)."""
+    if not isinstance(entry, dict):
+        raise ValueError("not an axis of an explorer page")
+    path, labels, start = entry.get("path"), entry.get("labels"), entry.get("start", 0)
+    texts = entry.get("texts", labels)  # an older page: no texts
+    shaped = isinstance(path, str) and path and _texts(labels) and _texts(texts) and len(texts) == len(labels)
+    if not shaped or isinstance(start, bool) or not isinstance(start, int) or not 0 <= start < len(labels):
+        raise ValueError("not an axis of an explorer page")
+    return path, tuple(labels), tuple(texts), start
+
+
+def _texts(items: Any) -> bool:
+    """Whether ``items`` is a list of one or more texts."""
+    return isinstance(items, list) and bool(items) and all(isinstance(item, str) for item in items)
 
 
 def _day_text(path: str, label: str, run_data: dict[str, Any]) -> str:

@@ -283,7 +283,7 @@ def earlier_sweep(out: OutputFolder) -> dict[str, Any] | None:
         return None
     try:
         info = json.loads((out.path / "sweep.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # the last: lists or objects nested past reading
         return None
     return info if isinstance(info, Mapping) and "scenario" in info else None
 

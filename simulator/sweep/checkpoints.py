@@ -114,7 +114,7 @@ def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
             sums, n_runs = receipt["sha256"], receipt["runs"]
             ours = receipt["fingerprint"] == fingerprint and receipt["chunk"] == int(match.group(1))
             present = all((folder / name).is_file() for name in sums) and f"chunk-{match.group(1)}.parquet" in sums
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # nested past reading
             continue
         if ours and present and isinstance(n_runs, int) and n_runs > 0:
             chunks, runs = chunks + 1, runs + n_runs
@@ -141,7 +141,7 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
     try:
         theirs = json.loads((chunks_folder / MADE_BY).read_bytes())
         version, code = (plain(theirs[key], one_line=True)[:40] for key in ("version", "code"))  # one short line
-    except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # made by an older stockpile, or damaged
         whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
     else:
         ours = sweep.made_by()
@@ -299,7 +299,7 @@ class Checkpoints:
             identity = {key: receipt.get(key) for key in ("fingerprint", "chunk", "first_run", "runs")}
             expected_sum = receipt["sha256"][name]
             data = (self.folder / name).read_bytes()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise ChunkDamaged(index, f"{receipt_name} or {name} unreadable ({exc})") from None
         if identity != self._identity(index):
             raise ChunkDamaged(index, "its receipt belongs to another chunk or sweep")

@@ -53,6 +53,7 @@ from simulator.names import plural
 from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
+from simulator.sweep.checkpoints import ROW_KEYS
 from simulator.sweep.columns import axis_title, metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
@@ -1021,6 +1022,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
         ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(info_path)) from None
+    except RecursionError:
+        message = "is not valid JSON (lists or objects nested too deeply to read), so not the sweep.json a sweep wrote"
+        raise InputError(message, str(info_path)) from None
     try:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
@@ -1057,6 +1061,22 @@ def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
     return None
 
 
+def _no_value(table: pd.DataFrame, path: str, values: Any) -> str | None:
+    """Why a swept column cannot be drawn for rows without a value (none where the grid lists null), else None.
+
+    >>> rows = pd.DataFrame({"x": [1.0, None]})
+    >>> _no_value(rows, "x", [1, 2]), _no_value(rows, "x", [1, None])
+    ("1 row has no value: a sweep writes its point's value in every row", None)
+    """
+    if path not in table or (isinstance(values, list) and None in values):
+        return None
+    missing = int(table[path].isna().sum())
+    if not missing:
+        return None
+    rows = f"{plural(missing, 'row')} {'has' if missing == 1 else 'have'}"
+    return f"{rows} no value: a sweep writes its point's value in every row"
+
+
 def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     """Raise :class:`InputError` unless ``sweep.json`` and ``sweep.parquet`` are what a sweep writes."""
     problems = []
@@ -1073,6 +1093,9 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     if not isinstance(grid, dict):
         problems.append(Problem("sweep.json", "grid: not a mapping of swept paths to their values"))
         grid = {}
+    if own := [key for key in grid if key in ROW_KEYS]:  # the table's own columns, which no sweep varies
+        problems.append(Problem("sweep.json", f"grid: {', '.join(own)}: not a swept path but a column of every run"))
+        grid = {key: values for key, values in grid.items() if key not in own}
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         problems.append(Problem("sweep.json", "members: not a list of region names"))
     missing = [c for c in ["point", *grid] if c not in table.columns]
@@ -1084,7 +1107,9 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
         if column not in grid and not pd.api.types.is_numeric_dtype(table[column]):
             problems.append(Problem("sweep.parquet", f"column {column}: holds text, not numbers"))
     problems.extend(
-        Problem("sweep.parquet", f"column {path}: {why}") for path in grid if (why := _bad_dates(table, path))
+        Problem("sweep.parquet", f"column {path}: {why}")
+        for path, values in grid.items()
+        if (why := _bad_dates(table, path) or _no_value(table, path, values))
     )
     if problems:
         raise InputError(problems, folder)
