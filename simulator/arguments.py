@@ -32,6 +32,18 @@ def yaml_value(value: Any) -> Any:
     return value
 
 
+def refuse_keys_not_paths(mapping: Mapping[Any, Any], name: str) -> None:
+    """Refuse (:class:`InputError`, no source) a key of ``mapping`` (argument or field ``name``) that is no path.
+
+    A dotted path is written as text: a number, None, a date or a blank string is none (YAML reads
+    ``1.5:`` or ``null:`` so).
+    """
+    if odd := [key for key in mapping if not isinstance(key, str) or not key.strip()]:
+        raise InputError(
+            f"{name}: the key {odd[0]!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+        )
+
+
 def assignments(changes: Any, name: str = "set") -> list[tuple[str, Any]]:
     """Changes given as argument ``name`` as ``(path, value)`` pairs, in order.
 
@@ -41,12 +53,8 @@ def assignments(changes: Any, name: str = "set") -> list[tuple[str, Any]]:
     if changes is None:
         return []
     if isinstance(changes, Mapping):
+        refuse_keys_not_paths(changes, name)
         items: list[Any] = list(changes.items())
-        if odd := [key for key, _ in items if not isinstance(key, str) or not key.strip()]:
-            raise InputError(
-                f"{name}: the key {odd[0]!r} is not a dotted path; give each path as text, "
-                "such as 'agreement.ratio.japan'"
-            )
     elif isinstance(changes, str):
         items = [changes]
     elif isinstance(changes, Iterable):

@@ -102,3 +102,19 @@ def test_sweep_with_an_axis_inside_the_mapping_a_set_made_says_it_of_the_first_p
     no_run(monkeypatch)
     result = invoke("sweep", path, "--set", "seed.x=1", "--grid", "seed.y=1,2", "--no-plots", "-o", tmp_path / "out")
     assert_bad_input(result, f"{path} [seed.y=1]: seed: must be a whole number")
+
+
+@pytest.mark.parametrize("part", ["set", "grid"])
+@pytest.mark.parametrize(
+    ("key", "shown"), [("null", "None"), ("1.5", "1.5"), ("2010-07-01", "datetime.date(2010, 7, 1)")]
+)
+def test_sweep_file_key_that_is_no_path_is_refused_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: str, key: str, shown: str
+) -> None:
+    # YAML reads these keys as None, a float and a date: set: used to raise AttributeError, grid: to take "None"
+    spec = tmp_path / "spec.yaml"
+    entry = {"set": f"set:\n  {key}: 1\n", "grid": f"grid:\n  {key}: [1, 2]\n"}[part]
+    spec.write_text(("grid:\n  horizon_days: [30, 40]\n" if part == "set" else "") + entry)
+    no_run(monkeypatch)
+    result = invoke("sweep", scenario(tmp_path), "--spec", spec, "--no-plots", "--workers", 1, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{spec}: {part}: the key {shown} is not a dotted path; give each path as text")

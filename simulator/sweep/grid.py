@@ -24,6 +24,7 @@ from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
 from simulator.scenario import read_yaml
@@ -530,7 +531,12 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     fixed = data.get("set") or {}
     if not isinstance(fixed, dict):
         raise InputError("set: must map paths to values", source)
-    axes = tuple(Axis(str(p), _spec_values(str(p), v, source, max_values)) for p, v in grid.items())
+    for name, mapping in (("grid", grid), ("set", fixed)):
+        try:
+            refuse_keys_not_paths(mapping, name)
+        except InputError as exc:
+            raise exc.said_of(source) from None
+    axes = tuple(Axis(p, _spec_values(p, v, source, max_values)) for p, v in grid.items())
     if (refused := SweepSpec(axes).seed_swept("grid.seed")) is not None:
         raise InputError([refused], source)
     scenario = data.get("scenario")
