@@ -85,9 +85,11 @@ PERIODS = ("day", "month", "quarter", "half", "year")
 SAMPLES = {"in": True, "out": False}
 """A record's ``sample`` cell -> whether a fit uses the row (``in``) or holds it out (``out``)."""
 REQUIRED = ("date", "quantity", "region", "material", "value")
-READ_COLUMNS = (*REQUIRED, "supplier", "period", "weight", "unit", "sample", "source", "confidence")
+REPORTED_COLUMNS = ("source", "confidence")
+"""The columns a report reads beside a fit's (where each figure of the record comes from, how sure it is)."""
+READ_COLUMNS = (*REQUIRED, "supplier", "period", "weight", "unit", "sample", *REPORTED_COLUMNS)
 """Every column whose cells are read, by its exact name: a fit reads the first ten, a report
-also ``source`` and ``confidence``; any other column is a note, carried along unread."""
+also :data:`REPORTED_COLUMNS`; any other column is a note, carried along unread."""
 PROBLEMS_SHOWN = 10
 """The most problems of a record's rows named, one a line; past them, how many more (:func:`_at_most`)."""
 TINY = 1e-9

@@ -144,11 +144,11 @@ class Ahead:
             raise
         said = self._said.fileno()
         read_end, write_end = os.pipe()
-        temporary = self._temporary
+        child_tmp = self._temporary
 
         def wait_then_work() -> None:
-            if temporary is not None:
-                tempfile.tempdir = temporary
+            if child_tmp is not None:
+                tempfile.tempdir = child_tmp
             os.close(write_end)
             os.dup2(said, 2)
             work = prepare()

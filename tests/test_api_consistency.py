@@ -105,13 +105,15 @@ def test_no_grid_still_runs_the_scenario_once_per_seed():
 
 
 @pytest.mark.parametrize("key", [5, 0.3, None, "  "])
-@pytest.mark.parametrize("function", ["run", "sweep", "compare"])
-def test_a_set_key_that_is_not_a_dotted_path_is_refused_naming_it(monkeypatch, key, function):
+@pytest.mark.parametrize(
+    ("function", "argument"), [("run", "set"), ("sweep", "set"), ("compare", "set"), ("sweep", "grid")]
+)
+def test_a_set_or_grid_key_that_is_not_a_dotted_path_is_refused_naming_it(monkeypatch, key, function, argument):
     forbid_simulation(monkeypatch)
     with pytest.raises(InputError) as caught:
-        getattr(simulator, function)(copy.deepcopy(TWO_MEMBERS), set={key: 1})
+        getattr(simulator, function)(copy.deepcopy(TWO_MEMBERS), **{argument: {key: [1]}})
     assert str(caught.value) == (
-        f"set: the key {key!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+        f"{argument}: the key {key!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
     )
 
 

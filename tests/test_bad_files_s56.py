@@ -228,10 +228,10 @@ def finished_sweep(tmp_path: Path, tiny: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("column", ["run", "point", "seed"])
+@pytest.mark.parametrize("column", ["run", "point", "seed", "total_shortfall_t", "fairness_jain", "shortfall_t.japan"])
 def test_plot_sweep_refuses_a_grid_naming_a_column_of_every_run(finished_sweep, column):
     """'run' as a swept path gave a ValueError traceback (Grouper for 'run' not 1-dimensional); 'point'
-    was drawn as an axis whose values changed nothing."""
+    was drawn as an axis whose values changed nothing; a metric (total_shortfall_t) gave ValueError or KeyError."""
     described = json.loads((finished_sweep / "sweep.json").read_text())
     described["grid"][column] = [0, 1]
     (finished_sweep / "sweep.json").write_text(json.dumps(described))

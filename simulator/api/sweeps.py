@@ -28,6 +28,7 @@ from simulator.api.inputs import (
     yaml_value,
 )
 from simulator.api.runs import files_read
+from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
 from simulator.sweep.grid import MAX_POINTS, Axis, SweepSpec, parse_values
@@ -54,9 +55,8 @@ def _axes(grid: Mapping[str, Any] | None, max_points: int) -> tuple[Axis, ...]:
             "or grid=None to run the scenario as it is (runs= seeds)"
         )
     axes = []
+    refuse_keys_not_paths(grid, "grid")
     for path, spec in grid.items():
-        if not isinstance(path, str) or not path.strip():
-            raise InputError(f"grid: {path!r} is not a dotted path")
         path = path.strip()
         if isinstance(spec, str):
             values = parse_values(spec, path, max_points)

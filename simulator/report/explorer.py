@@ -141,7 +141,9 @@ def _page_axes(described: Any) -> list[PageAxis]:
     not an axis of an explorer page
     not an axis of an explorer page
     """
-    if not isinstance(described, list) or not 1 <= len(described) <= 4:
+    from simulator.explore.grid import MAX_AXES
+
+    if not isinstance(described, list) or not 1 <= len(described) <= MAX_AXES:
         raise ValueError("not the axes of an explorer page")
     return [_page_axis(entry) for entry in described]
 

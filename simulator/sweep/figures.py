@@ -48,6 +48,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
+from simulator.frames import quantity_of
 from simulator.metrics import fairness_when_short
 from simulator.names import plural
 from simulator.output_folder import open_folder
@@ -893,7 +894,7 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     Rows that differ only in that path's value (same run, same values on the other axes)
     are compared on every metric column, rounded to 9 decimals.
     """
-    keys = {*paths, "point", "run", "seed"}
+    keys = {*paths, *ROW_KEYS}
     metrics = [c for c in table.columns if c not in keys and pd.api.types.is_numeric_dtype(table[c])]
     if len(paths) == 0 or table["point"].nunique() < 2:
         return []
@@ -1093,7 +1094,8 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     if not isinstance(grid, dict):
         problems.append(Problem("sweep.json", "grid: not a mapping of swept paths to their values"))
         grid = {}
-    if own := [key for key in grid if key in ROW_KEYS]:  # the table's own columns, which no sweep varies
+    # the table's own columns and its metrics, which no sweep varies
+    if own := [key for key in grid if key in ROW_KEYS or quantity_of(key) is not None]:
         problems.append(Problem("sweep.json", f"grid: {', '.join(own)}: not a swept path but a column of every run"))
         grid = {key: values for key, values in grid.items() if key not in own}
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):

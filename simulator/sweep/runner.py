@@ -691,7 +691,7 @@ def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: S
     except InputError as exc:
         blame_overrides(exc, base, source, spec.fixed)
         if (found := in_created_mappings(exc, raw, spec.fixed, spec.axes)) is not None:
-            raise type(exc)(found[1], source) from None
+            raise exc.with_problems(found[1]) from None
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
