@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from simulator.sweep.figures import heatmap_figure
+from simulator.sweep.figures import heatmap_figure, metrics_figure
 from tests.test_sweep_statistics import DAYS, MEMBERS, run
 
 MECHANISM, RATIO = "agreement.mechanism", "agreement.ratio.japan"
@@ -36,3 +37,75 @@ def test_a_heatmap_of_3_x_300_points_draws_each_cell_flat_not_blended_into_its_n
     # 300 rows in a panel about 3 in high: Matplotlib's default smooths a shrunk image, and
     # blended the 3 rules' columns into one gradient
     assert {image.get_interpolation() for image in images} == {"nearest"}
+
+
+RULE_NAMES = [  # the release rules of docs/release-rules.md, as a sweep of all of them names them
+    "hybrid",
+    "fair_ratio",
+    "auction",
+    "proportional_to_demand",
+    "proportional_to_claims",
+    "equal_cover",
+    "iea_ess",
+    "need_with_restraint",
+    "equal_awards",
+    "equal_losses",
+    "talmud",
+]
+SHARES = [f"{{japan: {a / 100:.2f}, eu: {1 - a / 100:.2f}}}" for a in range(1, 41)]  # 40 long names
+
+
+def _one_axis(values: list, path: str) -> pd.DataFrame:
+    """One run at each of ``values`` of ``path``; a member short at every other one."""
+    rows = [run(0.0, 0, i, 0, 2.0 if i % 2 else 0.0, 0.5 if i % 2 else 1.0) for i in range(len(values))]
+    return pd.DataFrame(
+        [
+            {k: v for k, v in row.items() if k not in (RATIO, DAYS)} | {path: v}
+            for row, v in zip(rows, values, strict=True)
+        ]
+    )
+
+
+def _names(fig, ax) -> list:
+    """The category names ``ax`` shows under its axis: (text, its point's x in inches, its box in inches)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # as saved: each tick's label in its place
+    renderer = canvas.get_renderer()
+    shown = [label for label in ax.get_xticklabels() if label.get_text()]
+    return [
+        (
+            label.get_text(),
+            ax.transData.transform((label.get_position()[0], 0))[0] / fig.dpi,
+            label.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted()),
+        )
+        for label in shown
+    ]
+
+
+def _panels_in_a_row(fig) -> list:
+    """The first row's two panels, left to right."""
+    top = [ax for ax in fig.axes if ax.get_visible() and ax.get_xticklabels()]
+    first_row = max(ax.get_position().y0 for ax in top)
+    return sorted((ax for ax in top if ax.get_position().y0 == first_row), key=lambda ax: ax.get_position().x0)
+
+
+def test_forty_long_category_names_do_not_overlap_one_another_nor_leave_the_canvas():
+    fig = metrics_figure(_one_axis(SHARES, "agreement.ratio"), "agreement.ratio", MEMBERS)
+    left, right = _panels_in_a_row(fig)
+    for ax in (left, right):
+        names = _names(fig, ax)
+        assert 1 < len(names) < len(SHARES)  # some named, not all: 40 would overlap
+        assert names[0][0] == SHARES[0]  # the first point is named
+        # slanted 30 degrees, right-aligned at their points: parallel lines, as far apart across
+        # their baselines as half the distance between their points; 10 pt text needs 10 pt
+        across_in = np.diff([x for _, x, _ in names]) / 2
+        assert across_in.min() >= 10 / 72
+    assert min(box.x0 for _, _, box in _names(fig, left)) >= 0  # none off the canvas's left edge
+    # the right panel's names stop short of where the left panel's end
+    assert min(box.x0 for _, _, box in _names(fig, right)) > max(box.x1 for _, _, box in _names(fig, left))
+
+
+def test_the_eleven_release_rules_are_all_named_where_they_fit():
+    fig = metrics_figure(_one_axis(RULE_NAMES, MECHANISM), MECHANISM, MEMBERS)
+    for ax in _panels_in_a_row(fig):
+        assert [text for text, _, _ in _names(fig, ax)] == RULE_NAMES
