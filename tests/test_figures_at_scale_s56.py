@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulator.sweep.figures import heatmap_figure, metrics_figure
@@ -109,3 +110,52 @@ def test_the_eleven_release_rules_are_all_named_where_they_fit():
     fig = metrics_figure(_one_axis(RULE_NAMES, MECHANISM), MECHANISM, MEMBERS)
     for ax in _panels_in_a_row(fig):
         assert [text for text, _, _ in _names(fig, ax)] == RULE_NAMES
+
+
+def _boxes(fig) -> dict:
+    """Each heatmap panel's boxes in inches, as saved, by (row, column): y names, x names, title, colour bar."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    out = {}
+    for ax in fig.axes:
+        if not ax.images or ax.get_label() == "<colorbar>":
+            continue
+        spec = ax.get_subplotspec().get_topmost_subplotspec()
+        out[spec.rowspan.start, spec.colspan.start] = [
+            box.transformed(inches)
+            for box in (
+                ax.yaxis.get_tightbbox(renderer),
+                ax.xaxis.get_tightbbox(renderer),
+                ax.title.get_window_extent(renderer),
+                ax.images[0].colorbar.ax.get_tightbbox(renderer),
+            )
+        ]
+    return out
+
+
+def _clear_of_one_another(fig) -> None:
+    """No axis's names off the canvas, over the colour bar on their left or over the title below them."""
+    width, _ = fig.get_size_inches()
+    boxes = _boxes(fig)
+    assert len(boxes) == 4
+    for (row, col), (y_names, x_names, _, bar) in boxes.items():
+        assert y_names.x0 >= 0 and x_names.y0 >= 0 and bar.x1 <= width
+        if (row, col - 1) in boxes:
+            assert y_names.x0 > boxes[row, col - 1][3].x1  # clear of the left panel's colour bar
+        if (row + 1, col) in boxes:
+            assert x_names.y0 > boxes[row + 1, col][2].y1  # clear of the title of the panel below
+
+
+def test_a_heatmap_of_the_eleven_rules_by_300_ratios_keeps_every_name_clear():
+    # panels: total, fairness, Japan and EU all drawn (a member short at every other point)
+    ratios = list(np.round(np.arange(1, 301) / 1000, 3))
+    _clear_of_one_another(heatmap_figure(_table(ratios, RULE_NAMES, RATIO, MECHANISM), RATIO, MECHANISM, MEMBERS))
+    _clear_of_one_another(heatmap_figure(_table(RULE_NAMES, ratios, MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS))
+
+
+def test_a_heatmap_of_short_names_keeps_its_size_and_margins():
+    fig = heatmap_figure(_table([0.2, 0.8], [60, 120], RATIO, DAYS), RATIO, DAYS, MEMBERS)
+    # 4.6 in a column; 3.8 in a row, 0.6 in for the title
+    assert tuple(fig.get_size_inches()) == pytest.approx((9.2, 8.2))
+    assert fig.subplotpars.left == pytest.approx(0.95 / 9.2) and fig.subplotpars.bottom == pytest.approx(1.0 / 8.2)

@@ -469,25 +469,48 @@ def _sentence(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
+HEATMAP_SIDES_IN = {"left_in": 0.95, "right_in": 0.2, "bottom_in": 1.0, "row_gap_in": 1.4, "col_gap_in": 0.75}
+"""A heatmap's margins and gaps between panels (inches), where its names fit them."""
+CLEAR_IN = 0.1
+"""Least room a heatmap leaves between an axis's names and the canvas's edge or a neighbouring panel's text."""
+
+
 def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
     (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
+
+    Where an axis's names (long rule names, slanted mappings) would leave the canvas or run into a
+    neighbouring panel's colour bar or title, the figure is drawn again that much wider or taller
+    at that margin or gap, its panels the same size.
     """
+    fig = _heatmap(table, first, second, members, HEATMAP_SIDES_IN)
+    more_in = _heatmap_overlaps_in(fig)
+    if not any(more_in.values()):
+        return fig
+    return _heatmap(table, first, second, members, {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()})
+
+
+def _heatmap(
+    table: pd.DataFrame, first: str, second: str, members: list[str] | None, sides_in: dict[str, float]
+) -> Figure:
+    """:func:`heatmap_figure` with these margins and gaps (inches); the panels keep their size whatever they are."""
     from simulator.plots import TITLE_LINE_IN, wrapped_title
 
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    width = 4.6 * cols
+    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
+    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
     title = "\n".join(wrapped_title(f"sweep of {_text(first)} x {_text(second)}", width, margin_in=0.4))
     more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
-    fig = _new_figure(figsize=(width, 3.8 * rows + 0.6 + more))
+    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
+    fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, left_in=0.95, top_in=0.75 + more, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
+    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -518,6 +541,54 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     return fig
+
+
+def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
+    """How much wider each margin or gap of a heatmap must be for its text to clear its neighbours (inches).
+
+    0 where it clears them: the y axis's names against the canvas's left edge and the colour
+    bar of the panel on the left; the x axis's names against the canvas's foot and the title
+    of the panel below; a colour bar against the right edge.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()  # titles and axis labels in their places, as saved
+    inches = fig.dpi_scale_trans.inverted()
+    width = fig.get_figwidth()
+    more = dict.fromkeys(HEATMAP_SIDES_IN, 0.0)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+
+    def box(artist: Any) -> Any:
+        return artist.get_tightbbox(renderer).transformed(inches)
+
+    def bar_of(ax: Any) -> Any:
+        bar = ax.images[0].colorbar if ax.images else None
+        return box(bar.ax) if bar is not None else None
+
+    for ax in (ax for ax in panels if ax.images):  # a panel that says its metric is flat has no names to clear
+        row, col = _at(ax)
+        y_names, x_names = box(ax.yaxis), box(ax.xaxis)
+        left = [p for p in panels if _at(p) == (row, col - 1)]
+        below = [p for p in panels if _at(p) == (row + 1, col)]
+        if col == 0:
+            more["left_in"] = max(more["left_in"], CLEAR_IN - y_names.x0)
+        elif left and (bar := bar_of(left[0])) is not None:
+            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - y_names.x0)
+        if below:
+            title = below[0].title.get_window_extent(renderer).transformed(inches)
+            more["row_gap_in"] = max(more["row_gap_in"], title.y1 + CLEAR_IN - x_names.y0)
+        else:
+            more["bottom_in"] = max(more["bottom_in"], CLEAR_IN - x_names.y0)
+        if (bar := bar_of(ax)) is not None:
+            more["right_in"] = max(more["right_in"], bar.x1 + CLEAR_IN - width)
+    return {k: max(0.0, v) for k, v in more.items()}
+
+
+def _at(ax: Any) -> tuple[int, int]:
+    """A panel's row and column in its figure's grid (its colour bar split its cell: the cell it split)."""
+    spec = ax.get_subplotspec().get_topmost_subplotspec()
+    return spec.rowspan.start, spec.colspan.start
 
 
 CELLS = {"interpolation": "nearest"}
