@@ -7,12 +7,14 @@ that stay on the canvas.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from simulator.sweep.figures import heatmap_figure, metrics_figure
+from simulator.sweep.figures import frontier_figure, heatmap_figure, metrics_figure
 from tests.test_sweep_statistics import DAYS, MEMBERS, run
 
 MECHANISM, RATIO = "agreement.mechanism", "agreement.ratio.japan"
@@ -159,3 +161,20 @@ def test_a_heatmap_of_short_names_keeps_its_size_and_margins():
     # 4.6 in a column; 3.8 in a row, 0.6 in for the title
     assert tuple(fig.get_size_inches()) == pytest.approx((9.2, 8.2))
     assert fig.subplotpars.left == pytest.approx(0.95 / 9.2) and fig.subplotpars.bottom == pytest.approx(1.0 / 8.2)
+
+
+def test_a_frontier_of_300_efficient_points_writes_only_labels_that_fit_beside_their_dots():
+    # total 0, 1, ..., 299 t and fairness rising with it: every point efficient, each dot 1.6 pt from the next
+    ratios = np.round(np.linspace(0.001, 1, 300), 4)
+    rows = [run(float(r), 0, i, 0, float(i), 0.5 + 0.5 * i / 300) for i, r in enumerate(ratios)]
+    fig = frontier_figure(pd.DataFrame(rows).drop(columns=[DAYS]), [RATIO], MEMBERS)
+    (ax,) = fig.axes
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    labels = [(text, text.get_window_extent(canvas.get_renderer())) for text in ax.texts]
+    assert 1 < len(labels) < 300
+    assert all(text.arrow_patch is None for text, _ in labels)  # none led from afar to its dot
+    for k, (_, box) in enumerate(labels):
+        assert not any(box.overlaps(other) for _, other in labels[k + 1 :])
+    written, wanted = re.search(r"(\d+) of (\d+): the others would overlap", ax.get_title()).groups()
+    assert int(written) == len(labels) and int(wanted) > len(labels)

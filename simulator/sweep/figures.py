@@ -748,10 +748,12 @@ def _frontier(
         _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
-    _place_labels(ax, xs, ys, efficient, texts, label_all)
+    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
+    if written < wanted:
+        which += f", {written} of {wanted}: the others would overlap"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
@@ -792,14 +794,18 @@ def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
 
 def _place_labels(
     ax: Any, xs: np.ndarray, ys: np.ndarray, efficient: np.ndarray, texts: list[str], label_all: bool
-) -> None:
+) -> tuple[int, int]:
     """Label each point (or each efficient one), every label inside the axes and next to its dot.
 
     Points drawn on the same spot share one label, the efficient point's first. Each label
     takes the first free place of: right of its dot, left, above, below, and the four
     corners; a place must lie inside the axes and should cover no other label and no
     other dot. Where no place is free, the label moves up or down beside its dot, with a
-    leader line back to it. Efficient points are labelled first, from the top.
+    leader line back to it. Efficient points are labelled first, from the top. A label that
+    would cover another wherever it went is left out, and so, where more than
+    :data:`LABEL_ALL_UP_TO` labels are wanted, is one with no free place beside its dot: 300
+    efficient points wrote some 150 labels over one another, and leader lines from all
+    over the panel. Returns the labels written and the labels wanted.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -815,14 +821,17 @@ def _place_labels(
     labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
-    for group in _clusters(where, order):
+    groups = _clusters(where, order)
+    for group in groups:
         text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
         own = where[group[0]]
         w, h = _size(ax, text, renderer)
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed)
+        x0, y0, led, covers = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LABEL_ALL_UP_TO)
+        if covers:
+            continue
         placed.append(np.array([x0, y0, x0 + w, y0 + h]))
         right = x0 >= own[0]  # anchored on the side facing the dot: a slightly wider text grows away from it
         ax.annotate(
@@ -835,6 +844,7 @@ def _place_labels(
             va="center",
             arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if led else None,
         )
+    return len(placed), len(groups)
 
 
 def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
@@ -847,11 +857,18 @@ def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
 
 
 def _free_place(
-    own: np.ndarray, w: float, h: float, size: np.ndarray, dots: np.ndarray, placed: list[np.ndarray]
-) -> tuple[float, float, bool]:
-    """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
+    own: np.ndarray,
+    w: float,
+    h: float,
+    size: np.ndarray,
+    dots: np.ndarray,
+    placed: list[np.ndarray],
+    led_ok: bool = True,
+) -> tuple[float, float, bool, bool]:
+    """The best place for a ``w`` x ``h`` label of the dot at ``own``: lower-left corner (points), led, covering.
 
-    Of the places inside the axes, the one covering the fewest labels (or coming nearer
+    Whether it is led (a line back to its dot; none tried unless ``led_ok``), whether it
+    covers a label placed before. Of the places inside the axes, the one covering the fewest labels (or coming nearer
     to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
     :data:`CLEAR_PT`), then the first tried.
     """
@@ -871,7 +888,7 @@ def _free_place(
     step = h * 1.1
     led = [  # beside the dot, one line higher or lower at a time
         (x, py + lift - h / 2 + k * step * sign)
-        for k in range(1, int(size[1] // step) + 1)
+        for k in range(1, int(size[1] // step) + 1 if led_ok else 1)
         for sign in (1, -1)
         for x in (px + gap, px - gap - w)
     ]
@@ -880,7 +897,7 @@ def _free_place(
         ((x0 >= EDGE_PT) & (y0 >= EDGE_PT) & (x0 + w <= size[0] - EDGE_PT) & (y0 + h <= size[1] - EDGE_PT))[:, 0]
     )
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
-        return EDGE_PT, max(EDGE_PT, py - h / 2), False
+        return EDGE_PT, max(EDGE_PT, py - h / 2), False, False
     x0, y0 = x0[inside], y0[inside]
     boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
     covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
@@ -888,7 +905,7 @@ def _free_place(
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
     near = (reach < CLEAR_PT).sum(axis=1)
     best = np.lexsort((inside, near, covered))[0]
-    return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
+    return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside)), bool(covered[best] > 0)
 
 
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
