@@ -178,3 +178,32 @@ def test_a_frontier_of_300_efficient_points_writes_only_labels_that_fit_beside_t
         assert not any(box.overlaps(other) for _, other in labels[k + 1 :])
     written, wanted = re.search(r"(\d+) of (\d+): the others would overlap", ax.get_title()).groups()
     assert int(written) == len(labels) and int(wanted) > len(labels)
+
+
+def _median_lines(ax) -> list:
+    return [line for line in ax.get_lines() if line.get_label() in ("median", "one run")]
+
+
+def test_a_metrics_panel_of_1000_points_draws_its_median_as_a_line_not_a_pile_of_dots():
+    ratios = list(np.round(np.arange(1000) / 1000, 3))  # 0.9 x 3.4 in / 1,000 = 0.22 pt apart, dots 3 pt wide
+    fig = metrics_figure(_one_axis(ratios, RATIO), RATIO, MEMBERS)
+    (line,) = _median_lines(fig.axes[0])  # total shortfall
+    assert line.get_marker() in ("None", None, "") and len(line.get_xdata()) == 1000
+
+
+def test_a_lone_point_between_gaps_keeps_its_dot_where_the_line_has_none():
+    short = np.zeros(1000, bool)
+    short[:500] = short[700] = True  # fairness: points 0-499 joined by a line, 700 alone between gaps
+    ratios = np.round(np.arange(1000) / 1000, 3)
+    rows = [run(float(r), 0, i, 0, 2.0 if short[i] else 0.0, 0.5 if short[i] else 1.0) for i, r in enumerate(ratios)]
+    fig = metrics_figure(pd.DataFrame(rows).drop(columns=[DAYS]), RATIO, MEMBERS)
+    (fairness,) = [ax for ax in fig.axes if ax.get_title().startswith("Fairness")]
+    dotted = [line for line in fairness.get_lines() if line.get_marker() == "o"]
+    assert [list(line.get_xdata()) for line in dotted] == [[0.7]]
+
+
+def test_a_metrics_panel_of_eleven_points_keeps_a_dot_at_each():
+    ratios = list(np.round(np.arange(11) / 10, 1))
+    fig = metrics_figure(_one_axis(ratios, RATIO), RATIO, MEMBERS)
+    (line,) = _median_lines(fig.axes[0])
+    assert line.get_marker() == "o"

@@ -333,7 +333,12 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         else:
             if not one_run:
                 ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="one run" if one_run else "median")
+            dots = _has_room_for_dots(x, panel_width_in(width, cols))
+            name = "one run" if one_run else "median"
+            ax.plot(x, mid, color=LINE, marker="o" if dots else None, ms=MEDIAN_DOT_PT, lw=1.6, label=name)
+            if not dots:  # a point between gaps (none short on either side) has no line: its dot alone
+                lone = _lone(mid)
+                ax.plot(x[lone], mid[lone], color=LINE, marker="o", ms=MEDIAN_DOT_PT, lw=0, label="_lone")
         if metric != FAIRNESS:  # tonnes, from zero: a difference of 0.7% does not fill the panel
             _from_zero(ax, high)
         if metric == FAIRNESS:
@@ -364,6 +369,36 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         )
     fig.suptitle(f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point", fontweight="bold")
     return fig
+
+
+MEDIAN_DOT_PT = 3
+"""Width of the dot at each point of a metrics panel's line, points."""
+
+
+def _has_room_for_dots(x: np.ndarray, panel_in: float) -> bool:
+    """Whether a dot at each of ``x`` (numbers or dates, ascending) stands apart from the next, on average.
+
+    Points closer than a dot's width (1,000 ratios in a panel 3.4 in wide: 0.25 pt apart)
+    would pile their dots into a thick band over the line and the 5-95% band: the line alone
+    is drawn there. Assumes the data fill 90% of the panel's width (Matplotlib's 5% margins).
+    """
+    at = x.astype("datetime64[D]").astype(float) if np.issubdtype(x.dtype, np.datetime64) else x.astype(float)
+    if len(at) < 2 or at[-1] == at[0]:
+        return True
+    apart_pt = float(np.median(np.diff(at))) / (at[-1] - at[0]) * 0.9 * panel_in * 72
+    return apart_pt >= MEDIAN_DOT_PT
+
+
+def _lone(values: np.ndarray) -> np.ndarray:
+    """Where ``values`` is a number with no number next to it (NaN or the end on both sides).
+
+    >>> _lone(np.array([1.0, np.nan, 2.0, 3.0, np.nan, 4.0])).tolist()
+    [True, False, False, False, False, True]
+    """
+    finite = np.isfinite(values)
+    before = np.concatenate([[False], finite[:-1]])
+    after = np.concatenate([finite[1:], [False]])
+    return finite & ~before & ~after
 
 
 CATEGORY_PT = 10
