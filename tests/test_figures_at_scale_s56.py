@@ -207,3 +207,30 @@ def test_a_metrics_panel_of_eleven_points_keeps_a_dot_at_each():
     fig = metrics_figure(_one_axis(ratios, RATIO), RATIO, MEMBERS)
     (line,) = _median_lines(fig.axes[0])
     assert line.get_marker() == "o"
+
+
+def _named(axis) -> list[str]:
+    return [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+
+
+def test_a_heatmap_names_each_of_the_eleven_rules_down_its_side_where_they_fit():
+    fig = heatmap_figure(_table([0.1, 0.2, 0.3], RULE_NAMES, RATIO, MECHANISM), RATIO, MECHANISM, MEMBERS)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    for ax in panels:  # 11 rows in a panel about 2.7 in high: 0.25 in apart, 7 pt names need 0.1 in
+        assert _named(ax.yaxis) == RULE_NAMES  # every other one used to be left unnamed
+        assert _named(ax.xaxis) == ["0.1", "0.2", "0.3"]
+
+
+def test_a_heatmap_names_each_of_the_eleven_rules_along_its_foot_in_parallel_lines():
+    fig = heatmap_figure(_table(RULE_NAMES, [0.1, 0.2, 0.3], MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    for ax in panels:
+        labels = [label for label in ax.get_xticklabels() if label.get_text()]
+        assert [label.get_text() for label in labels] == RULE_NAMES
+        # each ends at its own cell, slanted 45 degrees: parallel lines, as far apart across
+        # them as sin 45 of the cells' width; 7 pt names need 7 pt
+        assert {(label.get_ha(), label.get_rotation_mode(), label.get_rotation()) for label in labels} == {
+            ("right", "anchor", 45.0)
+        }
+        cell_in = ax.get_position().width * fig.get_figwidth() / len(RULE_NAMES)
+        assert cell_in * np.sin(np.pi / 4) >= 7 / 72

@@ -557,13 +557,20 @@ def _heatmap(
         grid = grid.reindex(index=_heatmap_order(table[second]), columns=_heatmap_order(table[first]))
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
         image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=_colormap(), **limits, **CELLS)
-        for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
-            every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
-            positions = list(range(0, len(values), every))
-            axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
-        ax.tick_params(axis="x", labelrotation=45)
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
+        for axis, values, path, step_in, slant in (
+            (ax.xaxis, grid.columns, first, box.width * width / grid.shape[1], 45),
+            (ax.yaxis, grid.index, second, box.height * fig.get_figheight() / grid.shape[0], 0),
+        ):
+            names = axis_kind(table[path]) == "category"
+            every = _heatmap_label_every(len(values), names, step_in, slant)
+            positions = list(range(0, len(values), every))
+            axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=HEATMAP_NAME_PT)
+            if names and slant and len(values) > HEATMAP_SCALE_LABELS:  # more names than a scale would write
+                for label in axis.get_ticklabels():  # each ends at its cell: parallel, as far apart as they fit
+                    label.set(ha="right", rotation_mode="anchor")
+        ax.tick_params(axis="x", labelrotation=45)
         if metric == FAIRNESS and grid.isna().to_numpy().any():
             cell_in = (box.width * width / grid.shape[1], box.height * fig.get_figheight() / grid.shape[0])
             _none_short_cells(ax, bar, grid.isna().to_numpy(), *cell_in)
@@ -576,6 +583,29 @@ def _heatmap(
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     return fig
+
+
+HEATMAP_NAME_PT = 7
+"""Size of a heatmap's axis names, points."""
+HEATMAP_SCALE_LABELS = 10
+"""About how many labels a heatmap's scale (numbers, dates) gets at most."""
+
+
+def _heatmap_label_every(count: int, names: bool, step_in: float, slant_deg: float) -> int:
+    """Label every k-th of ``count`` values ``step_in`` apart along a heatmap's axis: k.
+
+    A scale (numbers, dates) needs no more than about 10 labels to be read. Names (a release
+    rule) cannot be read off their neighbours: each is written where it fits, one em of
+    :data:`HEATMAP_NAME_PT` across its baseline from the next (slanted ``slant_deg``: the x
+    axis's 45, ``step_in sin 45`` apart; the y axis's lie flat, rows ``step_in`` apart);
+    eleven rules down a panel 2.7 in high (0.25 in) are all named, where every other was. More
+    names along the x axis than a scale would get are set to end at their cells, so that
+    they lie parallel (centred, a long one reached across its neighbour).
+    """
+    if not names:
+        return max(1, -(-count // HEATMAP_SCALE_LABELS))
+    across_in = step_in * (np.sin(np.deg2rad(slant_deg)) if slant_deg else 1.0)
+    return max(1, int(np.ceil(HEATMAP_NAME_PT / 72 / across_in)))
 
 
 def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
