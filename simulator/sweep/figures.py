@@ -894,8 +894,8 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led, covers = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LABEL_ALL_UP_TO)
-        if covers:
+        x0, y0, led = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LABEL_ALL_UP_TO)
+        if _covered(placed, x0, y0, w, h):
             continue
         placed.append(np.array([x0, y0, x0 + w, y0 + h]))
         right = x0 >= own[0]  # anchored on the side facing the dot: a slightly wider text grows away from it
@@ -921,6 +921,16 @@ def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
     return extent.width * scale, extent.height * scale
 
 
+def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
+    """How many of the labels ``placed`` a ``w`` x ``h`` label at ``(x0, y0)`` covers (all in points).
+
+    Coming nearer to one than :data:`LABEL_GAP_PT` is covering it. Places given as column
+    arrays get one count a row.
+    """
+    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
+    return ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=-1)
+
+
 def _free_place(
     own: np.ndarray,
     w: float,
@@ -929,13 +939,13 @@ def _free_place(
     dots: np.ndarray,
     placed: list[np.ndarray],
     led_ok: bool = True,
-) -> tuple[float, float, bool, bool]:
-    """The best place for a ``w`` x ``h`` label of the dot at ``own``: lower-left corner (points), led, covering.
+) -> tuple[float, float, bool]:
+    """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
-    Whether it is led (a line back to its dot; none tried unless ``led_ok``), whether it
-    covers a label placed before. Of the places inside the axes, the one covering the fewest labels (or coming nearer
+    Of the places inside the axes, the one covering the fewest labels (or coming nearer
     to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
-    :data:`CLEAR_PT`), then the first tried.
+    :data:`CLEAR_PT`), then the first tried. Places away from the dot, reached by a leader
+    line, are tried only if ``led_ok``.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -962,15 +972,14 @@ def _free_place(
         ((x0 >= EDGE_PT) & (y0 >= EDGE_PT) & (x0 + w <= size[0] - EDGE_PT) & (y0 + h <= size[1] - EDGE_PT))[:, 0]
     )
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
-        return EDGE_PT, max(EDGE_PT, py - h / 2), False, False
+        return EDGE_PT, max(EDGE_PT, py - h / 2), False
     x0, y0 = x0[inside], y0[inside]
-    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
-    covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
+    covered = _covered(placed, x0, y0, w, h)
     others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
     near = (reach < CLEAR_PT).sum(axis=1)
     best = np.lexsort((inside, near, covered))[0]
-    return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside)), bool(covered[best] > 0)
+    return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
 
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
