@@ -294,6 +294,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     label_room += AXIS_LINE_IN * xlabel.count("\n")
     fig = _new_figure(figsize=(width, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
+    sides = _category_sides_in(labels, width, cols) if labels is not None else {}
     _margins(
         fig,
         rows,
@@ -301,7 +302,10 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         top_in=0.6 + two_lines + legend_in,
         bottom_in=0.6 + label_room,
         row_gap_in=0.85 + label_room + two_lines,
+        **sides,
     )
+    if labels is not None:
+        labels = _every_fitting(labels, panel_width_in(width, cols, **sides) / len(labels))
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(
@@ -331,7 +335,12 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         else:
             if not one_run:
                 ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-            ax.plot(x, mid, color=LINE, marker="o", ms=3, lw=1.6, label="one run" if one_run else "median")
+            dots = _has_room_for_dots(x, panel_width_in(width, cols))
+            name = "one run" if one_run else "median"
+            ax.plot(x, mid, color=LINE, marker="o" if dots else None, ms=MEDIAN_DOT_PT, lw=1.6, label=name)
+            if not dots:  # a point between gaps (none short on either side) has no line: its dot alone
+                lone = _lone(mid)
+                ax.plot(x[lone], mid[lone], color=LINE, marker="o", ms=MEDIAN_DOT_PT, lw=0, label="_lone")
         if metric != FAIRNESS:  # tonnes, from zero: a difference of 0.7% does not fill the panel
             _from_zero(ax, high)
         if metric == FAIRNESS:
@@ -343,7 +352,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         legend = legend or ax
         ax.grid(True, color="#dddddd")
         if labels is not None:
-            ax.set_xticks(x, [_text(label) for label in labels], rotation=30, ha="right")
+            ax.set_xticks(x, [_text(label) for label in labels], rotation=CATEGORY_SLANT_DEG, ha="right")
         elif kind == "date":
             _time_axis(ax, x)
     for ax in axes[len(metrics) :]:
@@ -362,6 +371,91 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         )
     fig.suptitle(f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point", fontweight="bold")
     return fig
+
+
+MEDIAN_DOT_PT = 3
+"""Width of the dot at each point of a metrics panel's line, points."""
+
+
+def _has_room_for_dots(x: np.ndarray, panel_in: float) -> bool:
+    """Whether a dot at each of ``x`` (numbers or dates, ascending) stands apart from the next, on average.
+
+    Points closer than a dot's width (1,000 ratios in a panel 3.4 in wide: 0.25 pt apart)
+    would pile their dots into a thick band over the line and the 5-95% band: the line alone
+    is drawn there. Assumes the data fill 90% of the panel's width (Matplotlib's 5% margins).
+    """
+    at = x.astype("datetime64[D]").astype(float) if np.issubdtype(x.dtype, np.datetime64) else x.astype(float)
+    if len(at) < 2 or at[-1] == at[0]:
+        return True
+    apart_pt = float(np.median(np.diff(at))) / (at[-1] - at[0]) * 0.9 * panel_in * 72
+    return apart_pt >= MEDIAN_DOT_PT
+
+
+def _lone(values: np.ndarray) -> np.ndarray:
+    """Where ``values`` is a number with no number next to it (NaN or the end on both sides).
+
+    >>> _lone(np.array([1.0, np.nan, 2.0, 3.0, np.nan, 4.0])).tolist()
+    [True, False, False, False, False, True]
+    """
+    finite = np.isfinite(values)
+    before = np.concatenate([[False], finite[:-1]])
+    after = np.concatenate([finite[1:], [False]])
+    return finite & ~before & ~after
+
+
+CATEGORY_PT = 10
+"""Size of a metrics panel's category names under the axis (Matplotlib's default tick labels), points."""
+CATEGORY_SLANT_DEG = 30
+"""Their slant: parallel lines, as far apart across their baseline as sin(30 deg), half the step between names."""
+CATEGORY_LINE_IN = CATEGORY_PT / 72
+"""Room one name takes across its baseline (one em: DejaVu Sans' tallest letter to its lowest descender)."""
+CATEGORY_GAP_IN = 0.1
+"""Least room left between a slanted name's left end and the canvas's edge or the panel on its left."""
+PANEL_SIDES_IN = {"left_in": 0.75, "col_gap_in": 0.9}
+"""The margin left of the first panel and the gap between panels (:func:`simulator.plots.fixed_margins`)."""
+
+
+def _category_sides_in(labels: list[str], width_in: float, cols: int) -> dict[str, float]:
+    """The left margin and the gap between panels, widened where the slanted names would need more (inches).
+
+    A name is set right-aligned at its point and slanted: it reaches ``w cos 30 + h sin 30``
+    left of it, and the ``i``-th point sits ``(i + 1/2)`` steps right of the panel's edge. What
+    a name reaches beyond that edge must fit the margin, or the gap to the panel on the left,
+    whose last name ends half a step left of its right edge. Names that fit the default
+    margins keep them (so a figure of a few short names draws as before).
+    """
+    from simulator.plots import panel_width_in
+
+    sides = dict(PANEL_SIDES_IN)
+    for _ in range(3):  # wider margins leave narrower panels, so smaller steps: settle in a few rounds
+        step_in = panel_width_in(width_in, cols, **sides) / len(labels)
+        shown = _every_fitting(labels, step_in)
+        beyond_in = max(_reach_in(label) - (i + 0.5) * step_in for i, label in enumerate(shown) if label)
+        sides = {
+            "left_in": max(PANEL_SIDES_IN["left_in"], beyond_in + CATEGORY_GAP_IN),
+            "col_gap_in": max(PANEL_SIDES_IN["col_gap_in"], beyond_in + step_in / 2 + CATEGORY_GAP_IN),
+        }
+    return {} if sides == PANEL_SIDES_IN else sides
+
+
+def _reach_in(label: str) -> float:
+    """How far left of its point a category name set slanted and right-aligned reaches (inches)."""
+    from simulator.plots import text_width_in
+
+    slant = np.deg2rad(CATEGORY_SLANT_DEG)
+    return text_width_in([_text(label)], CATEGORY_PT) * np.cos(slant) + CATEGORY_LINE_IN * np.sin(slant)
+
+
+def _every_fitting(labels: list[str], step_in: float) -> list[str]:
+    """``labels``, every k-th kept and the others blank, the least k for which slanted names do not overlap.
+
+    Names ``step_in`` apart at 30 degrees lie ``step_in / 2`` apart across their baselines:
+    the eleven release rules in a panel 3.4 in wide (0.15 in) all fit; 40 long values in
+    2.6 in (0.033 in) every fifth one.
+    """
+    across_in = step_in * np.sin(np.deg2rad(CATEGORY_SLANT_DEG))
+    every = max(1, int(np.ceil(CATEGORY_LINE_IN / across_in)))
+    return [label if i % every == 0 else "" for i, label in enumerate(labels)]
 
 
 ZERO_MARGIN = 0.05
@@ -412,25 +506,48 @@ def _sentence(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
+HEATMAP_SIDES_IN = {"left_in": 0.95, "right_in": 0.2, "bottom_in": 1.0, "row_gap_in": 1.4, "col_gap_in": 0.75}
+"""A heatmap's margins and gaps between panels (inches), where its names fit them."""
+CLEAR_IN = 0.1
+"""Least room a heatmap leaves between an axis's names and the canvas's edge or a neighbouring panel's text."""
+
+
 def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
     (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
+
+    Where an axis's names (long rule names, slanted mappings) would leave the canvas or run into a
+    neighbouring panel's colour bar or title, the figure is drawn again that much wider or taller
+    at that margin or gap, its panels the same size.
     """
+    fig = _heatmap(table, first, second, members, HEATMAP_SIDES_IN)
+    more_in = _heatmap_overlaps_in(fig)
+    if not any(more_in.values()):
+        return fig
+    return _heatmap(table, first, second, members, {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()})
+
+
+def _heatmap(
+    table: pd.DataFrame, first: str, second: str, members: list[str] | None, sides_in: dict[str, float]
+) -> Figure:
+    """:func:`heatmap_figure` with these margins and gaps (inches); the panels keep their size whatever they are."""
     from simulator.plots import TITLE_LINE_IN, wrapped_title
 
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    width = 4.6 * cols
+    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
+    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
     title = "\n".join(wrapped_title(f"sweep of {_text(first)} x {_text(second)}", width, margin_in=0.4))
     more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
-    fig = _new_figure(figsize=(width, 3.8 * rows + 0.6 + more))
+    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
+    fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, left_in=0.95, top_in=0.75 + more, bottom_in=1.0, row_gap_in=1.4, col_gap_in=0.75)
+    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -441,14 +558,21 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         grid = table.pivot_table(index=second, columns=first, values=metric, aggfunc="median", dropna=False)
         grid = grid.reindex(index=_heatmap_order(table[second]), columns=_heatmap_order(table[first]))
         limits = {"vmin": 1 / len(members), "vmax": 1.0} if metric == FAIRNESS and members and len(members) > 1 else {}
-        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=_colormap(), **limits)
-        for axis, values in ((ax.xaxis, grid.columns), (ax.yaxis, grid.index)):
-            every = max(1, -(-len(values) // 10))  # at most about 10 labels per axis
-            positions = list(range(0, len(values), every))
-            axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=7)
-        ax.tick_params(axis="x", labelrotation=45)
+        image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap=_colormap(), **limits, **CELLS)
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
         box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
+        for axis, values, path, step_in, slant in (
+            (ax.xaxis, grid.columns, first, box.width * width / grid.shape[1], 45),
+            (ax.yaxis, grid.index, second, box.height * fig.get_figheight() / grid.shape[0], 0),
+        ):
+            names = axis_kind(table[path]) == "category"
+            every = _heatmap_label_every(len(values), names, step_in, slant)
+            positions = list(range(0, len(values), every))
+            axis.set_ticks(positions, [_text(_label(values[i])) for i in positions], fontsize=HEATMAP_NAME_PT)
+            if names and slant and len(values) > HEATMAP_SCALE_LABELS:  # more names than a scale would write
+                for label in axis.get_ticklabels():  # each ends at its cell: parallel, as far apart as they fit
+                    label.set(ha="right", rotation_mode="anchor")
+        ax.tick_params(axis="x", labelrotation=45)
         if metric == FAIRNESS and grid.isna().to_numpy().any():
             cell_in = (box.width * width / grid.shape[1], box.height * fig.get_figheight() / grid.shape[0])
             _none_short_cells(ax, bar, grid.isna().to_numpy(), *cell_in)
@@ -461,6 +585,84 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
     return fig
+
+
+HEATMAP_NAME_PT = 7
+"""Size of a heatmap's axis names, points."""
+HEATMAP_SCALE_LABELS = 10
+"""About how many labels a heatmap's scale (numbers, dates) gets at most."""
+
+
+def _heatmap_label_every(count: int, names: bool, step_in: float, slant_deg: float) -> int:
+    """Label every k-th of ``count`` values ``step_in`` apart along a heatmap's axis: k.
+
+    A scale (numbers, dates) needs no more than about 10 labels to be read. Names (a release
+    rule) cannot be read off their neighbours: each is written where it fits, one em of
+    :data:`HEATMAP_NAME_PT` across its baseline from the next (slanted ``slant_deg``: the x
+    axis's 45, ``step_in sin 45`` apart; the y axis's lie flat, rows ``step_in`` apart);
+    eleven rules down a panel 2.7 in high (0.25 in) are all named, where every other was. More
+    names along the x axis than a scale would get are set to end at their cells, so that
+    they lie parallel (centred, a long one reached across its neighbour).
+    """
+    if not names:
+        return max(1, -(-count // HEATMAP_SCALE_LABELS))
+    across_in = step_in * (np.sin(np.deg2rad(slant_deg)) if slant_deg else 1.0)
+    return max(1, int(np.ceil(HEATMAP_NAME_PT / 72 / across_in)))
+
+
+def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
+    """How much wider each margin or gap of a heatmap must be for its text to clear its neighbours (inches).
+
+    0 where it clears them: the y axis's names against the canvas's left edge and the colour
+    bar of the panel on the left; the x axis's names against the canvas's foot and the title
+    of the panel below; a colour bar against the right edge.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()  # titles and axis labels in their places, as saved
+    inches = fig.dpi_scale_trans.inverted()
+    width = fig.get_figwidth()
+    more = dict.fromkeys(HEATMAP_SIDES_IN, 0.0)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+
+    def box(artist: Any) -> Any:
+        return artist.get_tightbbox(renderer).transformed(inches)
+
+    def bar_of(ax: Any) -> Any:
+        bar = ax.images[0].colorbar if ax.images else None
+        return box(bar.ax) if bar is not None else None
+
+    for ax in (ax for ax in panels if ax.images):  # a panel that says its metric is flat has no names to clear
+        row, col = _at(ax)
+        y_names, x_names = box(ax.yaxis), box(ax.xaxis)
+        left = [p for p in panels if _at(p) == (row, col - 1)]
+        below = [p for p in panels if _at(p) == (row + 1, col)]
+        if col == 0:
+            more["left_in"] = max(more["left_in"], CLEAR_IN - y_names.x0)
+        elif left and (bar := bar_of(left[0])) is not None:
+            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - y_names.x0)
+        if below:
+            title = below[0].title.get_window_extent(renderer).transformed(inches)
+            more["row_gap_in"] = max(more["row_gap_in"], title.y1 + CLEAR_IN - x_names.y0)
+        else:
+            more["bottom_in"] = max(more["bottom_in"], CLEAR_IN - x_names.y0)
+        if (bar := bar_of(ax)) is not None:
+            more["right_in"] = max(more["right_in"], bar.x1 + CLEAR_IN - width)
+    return {k: max(0.0, v) for k, v in more.items()}
+
+
+def _at(ax: Any) -> tuple[int, int]:
+    """A panel's row and column in its figure's grid (its colour bar split its cell: the cell it split)."""
+    spec = ax.get_subplotspec().get_topmost_subplotspec()
+    return spec.rowspan.start, spec.colspan.start
+
+
+CELLS = {"interpolation": "nearest"}
+"""Each heatmap cell one flat colour. Matplotlib's default smooths an image it shrinks, or enlarges
+less than threefold: a grid of 3 x 300 points (300 rows in a panel 3 inches high) blended its
+3 columns into one gradient, as if the rule between them were a scale. Grids small enough for
+each cell to span three pixels or more were drawn cell by cell already, and still are."""
 
 
 def _none_short_cells(ax: Any, bar: Any, empty: np.ndarray, cell_width_in: float, cell_height_in: float) -> None:
@@ -613,10 +815,12 @@ def _frontier(
         _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
-    _place_labels(ax, xs, ys, efficient, texts, label_all)
+    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
+    if written < wanted:
+        which += f", {written} of {wanted}: the others would overlap"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.legend(fontsize=8)
@@ -657,14 +861,18 @@ def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
 
 def _place_labels(
     ax: Any, xs: np.ndarray, ys: np.ndarray, efficient: np.ndarray, texts: list[str], label_all: bool
-) -> None:
+) -> tuple[int, int]:
     """Label each point (or each efficient one), every label inside the axes and next to its dot.
 
     Points drawn on the same spot share one label, the efficient point's first. Each label
     takes the first free place of: right of its dot, left, above, below, and the four
     corners; a place must lie inside the axes and should cover no other label and no
     other dot. Where no place is free, the label moves up or down beside its dot, with a
-    leader line back to it. Efficient points are labelled first, from the top.
+    leader line back to it. Efficient points are labelled first, from the top. A label that
+    would cover another wherever it went is left out, and so, where more than
+    :data:`LABEL_ALL_UP_TO` labels are wanted, is one with no free place beside its dot: 300
+    efficient points wrote some 150 labels over one another, and leader lines from all
+    over the panel. Returns the labels written and the labels wanted.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -680,14 +888,17 @@ def _place_labels(
     labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
-    for group in _clusters(where, order):
+    groups = _clusters(where, order)
+    for group in groups:
         text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
         own = where[group[0]]
         w, h = _size(ax, text, renderer)
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed)
+        x0, y0, led = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LABEL_ALL_UP_TO)
+        if _covered(placed, x0, y0, w, h):
+            continue
         placed.append(np.array([x0, y0, x0 + w, y0 + h]))
         right = x0 >= own[0]  # anchored on the side facing the dot: a slightly wider text grows away from it
         ax.annotate(
@@ -700,6 +911,7 @@ def _place_labels(
             va="center",
             arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if led else None,
         )
+    return len(placed), len(groups)
 
 
 def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
@@ -711,14 +923,31 @@ def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
     return extent.width * scale, extent.height * scale
 
 
+def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
+    """How many of the labels ``placed`` a ``w`` x ``h`` label at ``(x0, y0)`` covers (all in points).
+
+    Coming nearer to one than :data:`LABEL_GAP_PT` is covering it. Places given as column
+    arrays get one count a row.
+    """
+    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
+    return ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=-1)
+
+
 def _free_place(
-    own: np.ndarray, w: float, h: float, size: np.ndarray, dots: np.ndarray, placed: list[np.ndarray]
+    own: np.ndarray,
+    w: float,
+    h: float,
+    size: np.ndarray,
+    dots: np.ndarray,
+    placed: list[np.ndarray],
+    led_ok: bool = True,
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
     Of the places inside the axes, the one covering the fewest labels (or coming nearer
     to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
-    :data:`CLEAR_PT`), then the first tried.
+    :data:`CLEAR_PT`), then the first tried. Places away from the dot, reached by a leader
+    line, are tried only if ``led_ok``.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -736,7 +965,7 @@ def _free_place(
     step = h * 1.1
     led = [  # beside the dot, one line higher or lower at a time
         (x, py + lift - h / 2 + k * step * sign)
-        for k in range(1, int(size[1] // step) + 1)
+        for k in range(1, int(size[1] // step) + 1 if led_ok else 1)
         for sign in (1, -1)
         for x in (px + gap, px - gap - w)
     ]
@@ -747,8 +976,7 @@ def _free_place(
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
         return EDGE_PT, max(EDGE_PT, py - h / 2), False
     x0, y0 = x0[inside], y0[inside]
-    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
-    covered = ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=1)
+    covered = _covered(placed, x0, y0, w, h)
     others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
     near = (reach < CLEAR_PT).sum(axis=1)

@@ -1,0 +1,236 @@
+"""Figures of grids of many points, or of long category labels, stay legible (session 56).
+
+Tests had drawn 2 x 2 grids only. Each test here builds a table the size that broke a figure
+and checks what a reader relies on: cells not blended, labels that do not overlap one another,
+that stay on the canvas.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from simulator.sweep.figures import frontier_figure, heatmap_figure, metrics_figure
+from tests.test_sweep_statistics import DAYS, MEMBERS, run
+
+MECHANISM, RATIO = "agreement.mechanism", "agreement.ratio.japan"
+RULES = ["hybrid", "fair_ratio", "auction"]
+
+
+def _table(firsts: list, seconds: list, first: str, second: str) -> pd.DataFrame:
+    """One run at each point of ``firsts`` x ``seconds``; a member short (2 t, fairness 0.5) at every other point."""
+    rows = []
+    for i, a in enumerate(firsts):
+        for j, b in enumerate(seconds):
+            point = i * len(seconds) + j
+            row = run(0.0, 0, point, 0, 2.0 if point % 2 else 0.0, 0.5 if point % 2 else 1.0)
+            rows.append({k: v for k, v in row.items() if k not in (RATIO, DAYS)} | {first: a, second: b})
+    return pd.DataFrame(rows)
+
+
+def test_a_heatmap_of_3_x_300_points_draws_each_cell_flat_not_blended_into_its_neighbours():
+    ratios = list(np.round(np.arange(1, 301) / 1000, 3))
+    fig = heatmap_figure(_table(RULES, ratios, MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS)
+    images = [image for ax in fig.axes for image in ax.images]
+    assert len(images) == 4  # one per key metric: total, fairness, Japan, EU
+    # 300 rows in a panel about 3 in high: Matplotlib's default smooths a shrunk image, and
+    # blended the 3 rules' columns into one gradient
+    assert {image.get_interpolation() for image in images} == {"nearest"}
+
+
+RULE_NAMES = [  # the release rules of docs/release-rules.md, as a sweep of all of them names them
+    "hybrid",
+    "fair_ratio",
+    "auction",
+    "proportional_to_demand",
+    "proportional_to_claims",
+    "equal_cover",
+    "iea_ess",
+    "need_with_restraint",
+    "equal_awards",
+    "equal_losses",
+    "talmud",
+]
+SHARES = [f"{{japan: {a / 100:.2f}, eu: {1 - a / 100:.2f}}}" for a in range(1, 41)]  # 40 long names
+
+
+def _one_axis(values: list, path: str) -> pd.DataFrame:
+    """One run at each of ``values`` of ``path``; a member short at every other one."""
+    rows = [run(0.0, 0, i, 0, 2.0 if i % 2 else 0.0, 0.5 if i % 2 else 1.0) for i in range(len(values))]
+    return pd.DataFrame(
+        [
+            {k: v for k, v in row.items() if k not in (RATIO, DAYS)} | {path: v}
+            for row, v in zip(rows, values, strict=True)
+        ]
+    )
+
+
+def _names(fig, ax) -> list:
+    """The category names ``ax`` shows under its axis: (text, its point's x in inches, its box in inches)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # as saved: each tick's label in its place
+    renderer = canvas.get_renderer()
+    shown = [label for label in ax.get_xticklabels() if label.get_text()]
+    return [
+        (
+            label.get_text(),
+            ax.transData.transform((label.get_position()[0], 0))[0] / fig.dpi,
+            label.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted()),
+        )
+        for label in shown
+    ]
+
+
+def _panels_in_a_row(fig) -> list:
+    """The first row's two panels, left to right."""
+    top = [ax for ax in fig.axes if ax.get_visible() and ax.get_xticklabels()]
+    first_row = max(ax.get_position().y0 for ax in top)
+    return sorted((ax for ax in top if ax.get_position().y0 == first_row), key=lambda ax: ax.get_position().x0)
+
+
+def test_forty_long_category_names_do_not_overlap_one_another_nor_leave_the_canvas():
+    fig = metrics_figure(_one_axis(SHARES, "agreement.ratio"), "agreement.ratio", MEMBERS)
+    left, right = _panels_in_a_row(fig)
+    for ax in (left, right):
+        names = _names(fig, ax)
+        assert 1 < len(names) < len(SHARES)  # some named, not all: 40 would overlap
+        assert names[0][0] == SHARES[0]  # the first point is named
+        # slanted 30 degrees, right-aligned at their points: parallel lines, as far apart across
+        # their baselines as half the distance between their points; 10 pt text needs 10 pt
+        across_in = np.diff([x for _, x, _ in names]) / 2
+        assert across_in.min() >= 10 / 72
+    assert min(box.x0 for _, _, box in _names(fig, left)) >= 0  # none off the canvas's left edge
+    # the right panel's names stop short of where the left panel's end
+    assert min(box.x0 for _, _, box in _names(fig, right)) > max(box.x1 for _, _, box in _names(fig, left))
+
+
+def test_the_eleven_release_rules_are_all_named_where_they_fit():
+    fig = metrics_figure(_one_axis(RULE_NAMES, MECHANISM), MECHANISM, MEMBERS)
+    for ax in _panels_in_a_row(fig):
+        assert [text for text, _, _ in _names(fig, ax)] == RULE_NAMES
+
+
+def _boxes(fig) -> dict:
+    """Each heatmap panel's boxes in inches, as saved, by (row, column): y names, x names, title, colour bar."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    out = {}
+    for ax in fig.axes:
+        if not ax.images or ax.get_label() == "<colorbar>":
+            continue
+        spec = ax.get_subplotspec().get_topmost_subplotspec()
+        out[spec.rowspan.start, spec.colspan.start] = [
+            box.transformed(inches)
+            for box in (
+                ax.yaxis.get_tightbbox(renderer),
+                ax.xaxis.get_tightbbox(renderer),
+                ax.title.get_window_extent(renderer),
+                ax.images[0].colorbar.ax.get_tightbbox(renderer),
+            )
+        ]
+    return out
+
+
+def _clear_of_one_another(fig) -> None:
+    """No axis's names off the canvas, over the colour bar on their left or over the title below them."""
+    width, _ = fig.get_size_inches()
+    boxes = _boxes(fig)
+    assert len(boxes) == 4
+    for (row, col), (y_names, x_names, _, bar) in boxes.items():
+        assert y_names.x0 >= 0 and x_names.y0 >= 0 and bar.x1 <= width
+        if (row, col - 1) in boxes:
+            assert y_names.x0 > boxes[row, col - 1][3].x1  # clear of the left panel's colour bar
+        if (row + 1, col) in boxes:
+            assert x_names.y0 > boxes[row + 1, col][2].y1  # clear of the title of the panel below
+
+
+def test_a_heatmap_of_the_eleven_rules_by_300_ratios_keeps_every_name_clear():
+    # panels: total, fairness, Japan and EU all drawn (a member short at every other point)
+    ratios = list(np.round(np.arange(1, 301) / 1000, 3))
+    _clear_of_one_another(heatmap_figure(_table(ratios, RULE_NAMES, RATIO, MECHANISM), RATIO, MECHANISM, MEMBERS))
+    _clear_of_one_another(heatmap_figure(_table(RULE_NAMES, ratios, MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS))
+
+
+def test_a_heatmap_of_short_names_keeps_its_size_and_margins():
+    fig = heatmap_figure(_table([0.2, 0.8], [60, 120], RATIO, DAYS), RATIO, DAYS, MEMBERS)
+    # 4.6 in a column; 3.8 in a row, 0.6 in for the title
+    assert tuple(fig.get_size_inches()) == pytest.approx((9.2, 8.2))
+    assert fig.subplotpars.left == pytest.approx(0.95 / 9.2) and fig.subplotpars.bottom == pytest.approx(1.0 / 8.2)
+
+
+def test_a_frontier_of_300_efficient_points_writes_only_labels_that_fit_beside_their_dots():
+    # total 0, 1, ..., 299 t and fairness rising with it: every point efficient, each dot 1.6 pt from the next
+    ratios = np.round(np.linspace(0.001, 1, 300), 4)
+    rows = [run(float(r), 0, i, 0, float(i), 0.5 + 0.5 * i / 300) for i, r in enumerate(ratios)]
+    fig = frontier_figure(pd.DataFrame(rows).drop(columns=[DAYS]), [RATIO], MEMBERS)
+    (ax,) = fig.axes
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    labels = [(text, text.get_window_extent(canvas.get_renderer())) for text in ax.texts]
+    assert 1 < len(labels) < 300
+    assert all(text.arrow_patch is None for text, _ in labels)  # none led from afar to its dot
+    for k, (_, box) in enumerate(labels):
+        assert not any(box.overlaps(other) for _, other in labels[k + 1 :])
+    written, wanted = re.search(r"(\d+) of (\d+): the others would overlap", ax.get_title()).groups()
+    assert int(written) == len(labels) and int(wanted) > len(labels)
+
+
+def _median_lines(ax) -> list:
+    return [line for line in ax.get_lines() if line.get_label() in ("median", "one run")]
+
+
+def test_a_metrics_panel_of_1000_points_draws_its_median_as_a_line_not_a_pile_of_dots():
+    ratios = list(np.round(np.arange(1000) / 1000, 3))  # 0.9 x 3.4 in / 1,000 = 0.22 pt apart, dots 3 pt wide
+    fig = metrics_figure(_one_axis(ratios, RATIO), RATIO, MEMBERS)
+    (line,) = _median_lines(fig.axes[0])  # total shortfall
+    assert line.get_marker() in ("None", None, "") and len(line.get_xdata()) == 1000
+
+
+def test_a_lone_point_between_gaps_keeps_its_dot_where_the_line_has_none():
+    short = np.zeros(1000, bool)
+    short[:500] = short[700] = True  # fairness: points 0-499 joined by a line, 700 alone between gaps
+    ratios = np.round(np.arange(1000) / 1000, 3)
+    rows = [run(float(r), 0, i, 0, 2.0 if short[i] else 0.0, 0.5 if short[i] else 1.0) for i, r in enumerate(ratios)]
+    fig = metrics_figure(pd.DataFrame(rows).drop(columns=[DAYS]), RATIO, MEMBERS)
+    (fairness,) = [ax for ax in fig.axes if ax.get_title().startswith("Fairness")]
+    dotted = [line for line in fairness.get_lines() if line.get_marker() == "o"]
+    assert [list(line.get_xdata()) for line in dotted] == [[0.7]]
+
+
+def test_a_metrics_panel_of_eleven_points_keeps_a_dot_at_each():
+    ratios = list(np.round(np.arange(11) / 10, 1))
+    fig = metrics_figure(_one_axis(ratios, RATIO), RATIO, MEMBERS)
+    (line,) = _median_lines(fig.axes[0])
+    assert line.get_marker() == "o"
+
+
+def _named(axis) -> list[str]:
+    return [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+
+
+def test_a_heatmap_names_each_of_the_eleven_rules_down_its_side_where_they_fit():
+    fig = heatmap_figure(_table([0.1, 0.2, 0.3], RULE_NAMES, RATIO, MECHANISM), RATIO, MECHANISM, MEMBERS)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    for ax in panels:  # 11 rows in a panel about 2.7 in high: 0.25 in apart, 7 pt names need 0.1 in
+        assert _named(ax.yaxis) == RULE_NAMES  # every other one used to be left unnamed
+        assert _named(ax.xaxis) == ["0.1", "0.2", "0.3"]
+
+
+def test_a_heatmap_names_each_of_the_eleven_rules_along_its_foot_in_parallel_lines():
+    fig = heatmap_figure(_table(RULE_NAMES, [0.1, 0.2, 0.3], MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS)
+    panels = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    for ax in panels:
+        labels = [label for label in ax.get_xticklabels() if label.get_text()]
+        assert [label.get_text() for label in labels] == RULE_NAMES
+        # each ends at its own cell, slanted 45 degrees: parallel lines, as far apart across
+        # them as sin 45 of the cells' width; 7 pt names need 7 pt
+        assert {(label.get_ha(), label.get_rotation_mode(), label.get_rotation()) for label in labels} == {
+            ("right", "anchor", 45.0)
+        }
+        cell_in = ax.get_position().width * fig.get_figwidth() / len(RULE_NAMES)
+        assert cell_in * np.sin(np.pi / 4) >= 7 / 72
