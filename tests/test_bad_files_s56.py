@@ -5,7 +5,9 @@ exit 2 and no traceback, rather than read wrongly."""
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from tests.helpers import (
 HEADER = "date,quantity,region,material,supplier,period,value,unit,weight,sample"
 PRICE_ROW = "2010-07-05,price,world,ree,,day,50,USD/kg,1,in"
 IMPORTS_ROW = "2010-07-01,imports,japan,ree,china,month,200,t,1,out"
+FIT = ("--fit", "market.ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
+"""One parameter fitted in one iteration of four: each test here is refused before calibrate runs."""
 
 
 @pytest.fixture
@@ -53,8 +57,7 @@ def test_a_record_column_not_named_exactly_is_refused_not_ignored(tmp_path, tiny
     row was fitted, as was a 'Unit' of EUR/kg and a 'Period' of a year read as a day, exit 0."""
     record = write_record(tmp_path, HEADER.replace(f",{column}", f",{written}"), PRICE_ROW, IMPORTS_ROW)
     forbid_simulation(monkeypatch)
-    fit = ("--fit", "market.ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
-    result = invoke("calibrate", tiny, "--record", record, *fit, "-o", tmp_path / "out")
+    result = invoke("calibrate", tiny, "--record", record, *FIT, "-o", tmp_path / "out")
     assert_bad_input(result, f"error: {record}: column(s) '{written}' not read as named: write {column} ")
     assert not (tmp_path / "out").exists()
 
@@ -76,7 +79,9 @@ def test_required_columns_with_spaces_are_named_as_written_not_as_missing(tmp_pa
 # --- the Python API -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("values", [b"100,200", bytearray(b"100")], ids=["bytes", "bytearray"])
+@pytest.mark.parametrize(
+    "values", [b"100,200", bytearray(b"100"), memoryview(b"1")], ids=["bytes", "bytearray", "memoryview"]
+)
 def test_sweep_refuses_bytes_as_a_grid_axis(tiny, monkeypatch, values):
     """b"100,200" was iterated as the values 49, 48, 48, 44, ...: a sweep of stocks of 44 to 50 t ran."""
     import simulator
@@ -121,6 +126,7 @@ STOCK = "regions.japan.commercial_stock.ree.tonnes"
 EDITS = {
     "start past the labels": lambda axis: axis.update(start=99),
     "start before them": lambda axis: axis.update(start=-99),
+    "start the last label counted from the end": lambda axis: axis.update(start=-1),
     "labels as numbers": lambda axis: axis.update(labels=[1, 2]),
     "no labels": lambda axis: axis.update(labels=[], texts=[]),
     "fewer texts": lambda axis: axis.update(texts=["1"]),
@@ -129,24 +135,33 @@ EDITS = {
 }
 
 
-def edited_page(tmp_path: Path, tiny: Path, name: str, edit: Any) -> Path:
-    """An explorer page of ``tiny`` (stocks of 1 and 2 t) whose description's first axis ``edit`` changed."""
+def edited_page(tmp_path: Path, tiny: Path, name: str, described: Callable[[dict[str, Any]], str]) -> Path:
+    """An explorer page of ``tiny`` (stocks of 1 and 2 t) whose description is ``described`` of the one written."""
     page = tmp_path / name
     assert invoke("explore", tiny, "--axis", f"{STOCK}=1,2", "-o", page, "--workers", 1).exit_code == 0
     html = page.read_text()
     found = re.search(r'(<script id="explorer-meta" type="[^"]+">)(.*?)(</script>)', html, re.DOTALL)
     assert found is not None
     meta = json.loads(found[2])
-    assert meta["axes"][0]["path"] == STOCK and meta["axes"][0]["labels"] == ["1", "2"]
-    edit(meta["axes"][0])
-    page.write_text(html[: found.start(2)] + json.dumps(meta) + html[found.end(2) :])
+    assert meta["axes"][0]["path"] == STOCK and meta["axes"][0]["labels"] == ["1", "2"] and meta["runs"] == 1
+    page.write_text(html[: found.start(2)] + described(meta) + html[found.end(2) :])
     return page
+
+
+def first_axis_edited(edit: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], str]:
+    """A page's description (as JSON text) with its first axis changed by ``edit``."""
+
+    def described(meta: dict[str, Any]) -> str:
+        edit(meta["axes"][0])
+        return json.dumps(meta)
+
+    return described
 
 
 @pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
 def test_an_edited_explorer_page_given_is_refused_by_name(tmp_path, tiny, edit):
     """Each gave a traceback (IndexError, TypeError, AttributeError) or a YAML error naming no file."""
-    page = edited_page(tmp_path, tiny, "page.html", edit)
+    page = edited_page(tmp_path, tiny, "page.html", first_axis_edited(edit))
     result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
     assert_bad_input(result)
     expected = f"error: {page}: --explorer: cannot link it: not an explorer page written by stockpile explore"
@@ -154,11 +169,13 @@ def test_an_edited_explorer_page_given_is_refused_by_name(tmp_path, tiny, edit):
     assert not (tmp_path / "r.html").exists()
 
 
-@pytest.mark.parametrize("runs", [float("inf"), 1e300, -5, "2"], ids=["infinite", "huge", "negative", "text"])
+@pytest.mark.parametrize(
+    "runs", [float("inf"), 1e300, -5, 0, True, "2"], ids=["infinite", "huge", "negative", "zero", "true", "text"]
+)
 def test_an_explorer_page_whose_runs_are_not_a_count_is_refused(tmp_path, tiny, runs):
-    """Infinity gave an OverflowError traceback; 1e300 and -5 were linked as a page of that many runs."""
-    page = edited_page(tmp_path, tiny, "page.html", lambda axis: None)
-    page.write_text(page.read_text().replace('"runs": 1,', f'"runs": {json.dumps(runs)},'))
+    """Infinity gave an OverflowError traceback; 1e300 and -5 were linked as a page of that many runs.
+    A page of no runs, or of runs ``true`` (1 to Python, but no count a page writes), is no page either."""
+    page = edited_page(tmp_path, tiny, "page.html", lambda meta: json.dumps({**meta, "runs": runs}))
     result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
     assert_bad_input(result, f"error: {page}: --explorer: cannot link it: not an explorer page")
 
@@ -166,7 +183,7 @@ def test_an_explorer_page_whose_runs_are_not_a_count_is_refused(tmp_path, tiny, 
 def test_an_edited_explorer_page_beside_the_report_is_not_linked(tmp_path, tiny):
     """A page found beside the report (not named) that the tool cannot read is left unlinked, as one
     that is not an explorer page is: it stopped the report with a traceback."""
-    edited_page(tmp_path, tiny, "explorer.html", EDITS["start past the labels"])
+    edited_page(tmp_path, tiny, "explorer.html", first_axis_edited(EDITS["start past the labels"]))
     result = invoke("report", tiny, "-o", tmp_path / "r.html")
     assert result.exit_code == 0 and no_traceback(result), result.output
     assert "explorer.html" not in (tmp_path / "r.html").read_text()
@@ -188,8 +205,7 @@ def test_a_hold_out_window_that_holds_no_row_is_refused(tmp_path, tiny, monkeypa
     listed the window as held out. The record's rows: a price on 5 July 2010, imports from 1 July."""
     record = write_record(tmp_path, HEADER, PRICE_ROW, IMPORTS_ROW.replace(",out", ",in"))
     forbid_simulation(monkeypatch)
-    fit = ("--fit", "market.ree.price.sensitivity=0.5:2", "--iterations", 1, "--population", 4)
-    result = invoke("calibrate", tiny, "--record", record, *fit, "--hold-out", window, "-o", tmp_path / "out")
+    result = invoke("calibrate", tiny, "--record", record, *FIT, "--hold-out", window, "-o", tmp_path / "out")
     assert_bad_input(result)
     expected = f"error: {record}: --hold-out {window!r}: holds no row of the record: {told}"
     assert result.output.strip().splitlines() == [expected]
@@ -214,6 +230,19 @@ def test_two_scenario_entries_with_other_tolerances_for_one_scenario_are_refused
     )
     assert_bad_input(result, message)
     assert [p.name for p in (tmp_path / "baselines").iterdir()] == ["tolerances.yaml"]
+
+
+def test_two_scenario_entries_with_equal_tolerances_for_one_scenario_are_not_refused(tmp_path, tiny):
+    """docs/ci.md: only entries that give one scenario different tolerances clash. Here '*' and tiny's
+    own entry both say atol 2.0, so whichever applies the check is the same: it checks tiny, which has
+    no baseline yet, rather than stopping at the file."""
+    (tmp_path / "baselines").mkdir()
+    (tmp_path / "baselines" / "tolerances.yaml").write_text("scenarios:\n  '*': {atol: 2.0}\n  tiny: {atol: 2.0}\n")
+    result = invoke("check", tmp_path)
+    assert no_traceback(result) and "error" not in result.output, result.output
+    assert result.output.splitlines()[0].split() == ["no", "baseline", "tiny"]
+    assert f"1 scenario of {tmp_path}{os.sep} checked" in result.output
+    assert "with other tolerances" not in result.output
 
 
 # --- plot-sweep: a finished sweep's files edited by hand ---------------------------------------------
@@ -290,11 +319,7 @@ def test_plot_sweep_refuses_a_sweep_json_nested_too_deeply(finished_sweep):
 
 def test_an_explorer_page_nested_too_deeply_is_refused_by_name(tmp_path, tiny):
     """It gave a RecursionError traceback."""
-    page = edited_page(tmp_path, tiny, "page.html", lambda axis: None)
-    html = page.read_text()
-    found = re.search(r'(<script id="explorer-meta" type="[^"]+">)(.*?)(</script>)', html, re.DOTALL)
-    assert found is not None
-    page.write_text(html[: found.start(2)] + DEEP_JSON + html[found.end(2) :])
+    page = edited_page(tmp_path, tiny, "page.html", lambda meta: DEEP_JSON)
     result = invoke("report", tiny, "--explorer", page, "-o", tmp_path / "r.html")
     expected = f"error: {page}: --explorer: cannot link it: not an explorer page written by stockpile explore"
     assert_bad_input(result)

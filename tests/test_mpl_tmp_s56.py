@@ -160,6 +160,22 @@ def test_matplotlib_is_told_to_fall_back_to_tmpdir_wherever_it_does(tmp_path, ow
     assert fell_back is falls_back  # Matplotlib's own choice: never a fall-back that was not told
 
 
+def test_a_home_that_cannot_be_found_is_told_as_a_fall_back(tmp_path, own_tmpdir, monkeypatch):
+    """No HOME and no user entry (``Path.home`` raises RuntimeError): Matplotlib falls back to TMPDIR.
+
+    The home's folders exist and are writable, so the answer is True only from the home not being found.
+    """
+    home = tmp_path / "home"
+    matplotlib_folders(home, ".config", ".cache")
+    monkeypatch.setenv("HOME", str(home))
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cli._matplotlib_may_make_a_temporary_folder() is True
+
+
 @needs_fork
 def test_a_run_killed_where_matplotlib_has_its_folders_leaves_tmpdir_empty(tmp_path, own_tmpdir, monkeypatch):
     """No folder of the child's where Matplotlib needs none: SIGKILL, which nothing can clean up after, leaves none."""

@@ -11,29 +11,19 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import simulator
 from simulator.errors import InputError, Problem
-from tests.helpers import ONE_REGION, TINY_SCENARIO_TEXT, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, invoke
+from tests.test_input_limits import many_regions
 
 REFUSED_41 = "regions: figures tell at most 40 regions apart and this scenario has 41"
-"""41 regions, one more than the 10 colours x 4 line styles a figure tells apart."""
-
-
-def forty_one_regions() -> dict[str, Any]:
-    """The one-region scenario with its region copied 41 times (``r0`` to ``r40``), 10 days."""
-    data = copy.deepcopy(ONE_REGION)
-    region = data["regions"].pop("japan")
-    data["horizon_days"] = 10
-    data["regions"] = {f"r{i}": copy.deepcopy(region) for i in range(41)}
-    data["suppliers"]["china"]["lead_time_days"] = {f"r{i}": 5 for i in range(41)}
-    return data
+"""41 regions, one more than the 10 colours x 4 line styles a figure tells apart (``many_regions(41, 10)``:
+the one-region scenario with its region copied as ``r0`` to ``r40``, 10 days)."""
 
 
 def written(tmp_path: Path, name: str, text: str) -> Path:
@@ -54,7 +44,7 @@ def written(tmp_path: Path, name: str, text: str) -> Path:
     ],
 )
 def test_the_cli_refuses_41_regions_to_draw_with_its_advice(tmp_path, command, advice):
-    path = written(tmp_path, "many.yaml", yaml.safe_dump(forty_one_regions()))
+    path = written(tmp_path, "many.yaml", yaml.safe_dump(many_regions(41, 10)))
     out = tmp_path / "out"
     result = invoke(*(part.format(path=path, out=out) for part in command))
     assert result.exit_code == 2, result.output
@@ -64,9 +54,9 @@ def test_the_cli_refuses_41_regions_to_draw_with_its_advice(tmp_path, command, a
 
 def test_the_api_refuses_41_regions_to_draw_without_advice(tmp_path):
     with pytest.raises(InputError) as refused:
-        simulator.report(forty_one_regions(), path=tmp_path / "r.html")
+        simulator.report(many_regions(41, 10), path=tmp_path / "r.html")
     assert str(refused.value) == f"<scenario data>: {REFUSED_41}"
-    ran = simulator.run(forty_one_regions())
+    ran = simulator.run(many_regions(41, 10))
     with pytest.raises(InputError) as refused:
         ran.figures()
     assert str(refused.value) == f"tiny: {REFUSED_41}"  # a run names its scenario by its name

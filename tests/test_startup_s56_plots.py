@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import yaml
+import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import TWO_MEMBERS, build
 from tests.test_report_without_figures import HALTED
 from tests.test_startup import _loaded
 
-EMBARGO_2010 = yaml.safe_load((ROOT / "scenarios" / "embargo_2010.yaml").read_text(encoding="utf-8"))
-"""The 2010 replay with its agreement: each sample also runs without it (the second pass)."""
+UNCERTAIN_PAIR = build(
+    TWO_MEMBERS,
+    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 10, "high": 30, "source": "test"}],
+)
+"""Two members halted 60 days with a joint stock and an uncertain demand: each sample also runs without the
+agreement (the second pass), as in the 2010 replay, in a fraction of its time."""
+
+HELD_TODAY = build(UNCERTAIN_PAIR, agreement__pool__already_held=["japan"])
+"""The same with Japan's share a stock it holds today: the second pass runs the status quo
+(:mod:`simulator.counterfactuals`, which used to live in the report's package and load Matplotlib with it)."""
 
 
-def test_samples_without_plots_or_report_never_import_matplotlib(tmp_path):
-    loaded = _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", "--no-plots", data=EMBARGO_2010)
+@pytest.mark.parametrize("data", [UNCERTAIN_PAIR, HELD_TODAY], ids=["without-agreement", "status-quo"])
+def test_samples_without_plots_or_report_never_import_matplotlib(tmp_path, data):
+    loaded = _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", "--no-plots", data=data)
     assert "matplotlib" not in loaded and "PIL" not in loaded
     out = tmp_path / "out"
     assert (out / "uncertainty.csv").is_file() and (out / "uncertainty_without_agreement.parquet").is_file()
@@ -26,13 +35,3 @@ def test_samples_with_plots_load_matplotlib_to_draw_the_fan_charts(tmp_path):
     assert "matplotlib" in _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", data=HALTED)
     assert (tmp_path / "out" / "fan_days_of_cover.png").is_file()
     assert (tmp_path / "out" / "fan_shortfall.png").is_file()
-
-
-def test_samples_measured_against_the_status_quo_never_import_matplotlib_either(tmp_path):
-    # with shares held today the second pass runs the status quo (simulator.counterfactuals), which used to
-    # live in the report's package and load Matplotlib with it
-    held = {**EMBARGO_2010, "agreement": {**EMBARGO_2010["agreement"]}}
-    held["agreement"]["pool"] = {**held["agreement"]["pool"], "already_held": ["japan"]}
-    loaded = _loaded(tmp_path, "run", "--uncertainty", "4", "--workers", "1", "--no-plots", data=held)
-    assert "matplotlib" not in loaded and "PIL" not in loaded
-    assert (tmp_path / "out" / "uncertainty_without_agreement.parquet").is_file()

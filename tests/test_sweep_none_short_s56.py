@@ -24,15 +24,15 @@ def _one_axis(short_at: np.ndarray, ratios: np.ndarray = RATIOS) -> pd.DataFrame
     return pd.DataFrame(rows).drop(columns=DAYS)
 
 
-def _grid(side: int) -> pd.DataFrame:
-    """``side`` x ``side`` points, one run each; nobody short in the lowest row of days (60)."""
-    ratios, days = np.round(np.arange(1, side + 1) / side, 3), 60 + 10 * np.arange(side)
-    rows = [
-        run(r, int(d), i * side + j, 0, 0.0 if d == 60 else 2.0, 1.0 if d == 60 else 0.5)
+def _grid(columns: int, rows: int) -> pd.DataFrame:
+    """``columns`` ratios x ``rows`` days, one run each; nobody short in the lowest row of days (60)."""
+    ratios, days = np.round(np.arange(1, columns + 1) / columns, 3), 60 + 10 * np.arange(rows)
+    runs = [
+        run(r, int(d), i * columns + j, 0, 0.0 if d == 60 else 2.0, 1.0 if d == 60 else 0.5)
         for i, d in enumerate(days)
         for j, r in enumerate(ratios)
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(runs)
 
 
 def _fairness(fig):
@@ -44,7 +44,7 @@ def _colour_bar_labels(fig) -> list[str]:
 
 
 def test_a_heatmap_of_many_points_says_none_short_once_on_its_colour_bar():
-    fig = heatmap_figure(_grid(40), RATIO, DAYS, MEMBERS)
+    fig = heatmap_figure(_grid(40, 40), RATIO, DAYS, MEMBERS)
     cells = np.ma.filled(_fairness(fig).images[0].get_array().astype(float), np.nan)
     assert np.isnan(cells[0]).all() and not np.isnan(cells[1:]).any()  # 40 grey cells, in the first row
     assert len(_fairness(fig).texts) == 0
@@ -52,9 +52,18 @@ def test_a_heatmap_of_many_points_says_none_short_once_on_its_colour_bar():
 
 
 def test_a_heatmap_of_few_points_keeps_the_words_in_each_grey_cell():
-    fig = heatmap_figure(_grid(3), RATIO, DAYS, MEMBERS)
+    fig = heatmap_figure(_grid(3, 3), RATIO, DAYS, MEMBERS)
     assert [(t.get_text(), t.get_position()) for t in _fairness(fig).texts] == [(NONE_SHORT, (c, 0)) for c in range(3)]
     assert f"grey: {NONE_SHORT}" not in _colour_bar_labels(fig)
+
+
+def test_a_heatmap_of_cells_too_short_for_a_line_says_none_short_once_on_its_colour_bar():
+    # 3 columns: cells ~1 in wide, room for the words; 40 rows: cells ~0.06 in tall, under a line of 7 pt (0.13 in)
+    fig = heatmap_figure(_grid(3, 40), RATIO, DAYS, MEMBERS)
+    cells = np.ma.filled(_fairness(fig).images[0].get_array().astype(float), np.nan)
+    assert cells.shape == (40, 3) and np.isnan(cells[0]).all() and not np.isnan(cells[1:]).any()
+    assert len(_fairness(fig).texts) == 0
+    assert _colour_bar_labels(fig).count(f"grey: {NONE_SHORT}") == 1
 
 
 def test_a_metrics_panel_of_many_points_bands_each_run_of_neighbours_and_labels_it_once():
