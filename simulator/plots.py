@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -1229,6 +1230,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     rules = released_rules(result)
+    above_axis = {material: pool_shares_above_axis(result, material) for material in grid.materials}
     for material in grid.materials:
         ax = grid.cells[0, material]
         lanes = _shade_shocks(ax, result, material)
@@ -1237,24 +1239,167 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         _mark_releases(ax, result, material, rules)
         trigger = trigger_line_days(result, material)
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
-        shares = _pool_shares(result, material)
+        off_scale = {region for _, region, _ in above_axis[material]}
+        shares = [line for line in _pool_shares(result, material) if line[1] not in off_scale]
         on_target = _target_under(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
-        lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares too (3,000 days)
+        lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
         placed = _target_lines(ax, lined, placed, targets)
         _pool_share_lines(ax, result, material, shares, curves, placed, on_target, panel_in=grid.panel_in)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
         _clear_lanes(ax, lanes)
+        _draw_pool_shares(ax, result, material, _pool_shares(result, material), above_axis[material])
         _format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
+        ax = grid.cells[0, material]
+        if above_axis[material]:  # before the span notes, which keep clear of it
+            _note_top(grid.fig, ax, _above_axis_lines(result, ax, above_axis[material]))
         span = no_restocking_span(result, material)
         if span is not None:
-            _note_span(grid.fig, grid.cells[0, material], _x(result, np.array(span)), NO_RESTOCKING_NOTES)
+            _note_span(grid.fig, ax, _x(result, np.array(span)), NO_RESTOCKING_NOTES)
     return grid.fig
+
+
+SHARE_OFF_SCALE_RATIO = 3.0
+"""A pool-share line (:func:`pool_share_days`) whose highest value is more than this many times the highest of its
+panel's drawable curves, target lines (:data:`COVER_TARGETS_DAYS`) and trigger is left above the axis, and the panel
+says its days (:func:`pool_shares_above_axis`): Australia's 3,333 days of light rare earths in ``club_of_five`` (1,000 t
+against 0.3 t a day) stretched the axis to 3,500 days and squashed the drawable curves (0-120 days) into 3% of it."""
+
+
+def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+    """The pool-share lines of ``material`` (:func:`_pool_shares`, days) its panel leaves above the axis.
+
+    Those whose highest day is more than :data:`SHARE_OFF_SCALE_RATIO` times the panel's
+    reach without them: the highest drawable cover of a region with demand for
+    ``material``, the 30- and 60-day lines and the release trigger where drawn
+    (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
+    in the panel gives each such share's days (:func:`_above_axis_lines`).
+    """
+    shares = _pool_shares(result, material)
+    if not shares:
+        return []
+    cover = _column(result, "timeseries", "days_of_cover")
+    regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    drawable_days = [float(np.nanmax(cover[_rows(result, "timeseries", region=r, material=material)])) for r in regions]
+    trigger = trigger_line_days(result, material)
+    reach_days = max([*COVER_TARGETS_DAYS, *drawable_days, *([] if trigger is None else [trigger])])
+    return [line for line in shares if np.nanmax(line[2]) > SHARE_OFF_SCALE_RATIO * reach_days]
+
+
+def _above_axis_lines(result: Result, ax: Axes, above: list[tuple[int, str, np.ndarray]]) -> list[str]:
+    """A line per share left above the axis of ``ax``: "Australia's own pool share: 239 to 3,333 days, above the axis".
+
+    A share that comes under the axis's top on some days (drawn there) says ``up to 3,333
+    days, above the axis on other days``; one that does not change, its one value.
+    """
+    names = Names.of(result.scenario)
+    top_days = ax.get_ylim()[1]
+    lines = []
+    for _, region, share in above:
+        low_days, high_days = float(np.nanmin(share)), float(np.nanmax(share))
+        if low_days <= top_days:
+            days = f"up to {high_days:,.0f} days, above the axis on other days"
+        elif f"{low_days:,.0f}" == f"{high_days:,.0f}":
+            days = f"{high_days:,.0f} days, above the axis"
+        else:
+            days = f"{low_days:,.0f} to {high_days:,.0f} days, above the axis"
+        lines.append(f"{cap(names.possessive(region))} own pool share: {days}")
+    return lines
+
+
+TOP_NOTE_LABEL = "_top_note"
+"""The label of a note :func:`_note_top` drew (an underscore: no legend shows it; SVG output leaves it out)."""
+TOP_NOTE_SLICES = 40
+"""Slices of a panel's width in which :func:`_note_top` looks for what is drawn under a note (finer than one hull:
+a curve that runs from the top to 0 across the note's days leaves room beside its top)."""
+
+
+def _note_top(fig: Figure, ax: Axes, lines: list[str]) -> None:
+    """A note of ``lines`` as high in ``ax`` as nothing drawn lies under it, raising the axis's top if it must.
+
+    Call once the figure's margins are set (:func:`finish_figure`) and before the span
+    notes (:func:`_note_span`), which keep clear of it (:func:`_drawn_heights`). Of the
+    widths of :data:`NOTE_WIDTHS` (lines broken to fit, :func:`label_lines`) and the three
+    places along the panel (left, middle, right), the one where the note sits highest,
+    4 points clear of the curves, reference lines, bands and labels, wins (the first
+    tried on a tie). Where none has room, the axis's top is raised until the note fits
+    above everything drawn (:func:`_clear_lanes`'s way) and the places are tried again.
+    """
+    place = _top_place(fig, ax, lines)
+    panel_in = ax.get_position().height * fig.get_size_inches()[1]
+    whole = _top_lines(fig, ax, lines, 1.0)
+    tall = (len(whole) * LINE_LABEL_LEADING * NOTE_PT + 8) / 72 / panel_in  # 4 points above and below it
+    if place is None:
+        _clear_lanes(ax, tall)
+        place = _top_place(fig, ax, lines)
+    bottom, left, text_lines = place or (1 - tall + 4 / 72 / panel_in, 4 / 72 / panel_in, whole)  # top left, whole
+    ax.text(
+        left,
+        bottom,
+        "\n".join(text_lines),
+        transform=ax.transAxes,
+        ha="left",
+        va="bottom",
+        fontsize=NOTE_PT,
+        color=NOTE_INK,
+        linespacing=LINE_LABEL_LEADING,
+        label=TOP_NOTE_LABEL,
+    )
+
+
+def _top_lines(fig: Figure, ax: Axes, lines: list[str], share: float) -> list[str]:
+    """``lines`` broken to fit ``share`` of the panel's width less 4 points each side (:func:`label_lines`)."""
+    room_in = share * ax.get_position().width * fig.get_size_inches()[0] - 8 / 72
+    return [part for line in lines for part in label_lines(line, NOTE_PT, room_in)]
+
+
+def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, list[str]] | None:
+    """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
+    width, height = fig.get_size_inches()
+    frame = ax.get_position()
+    inset = 4 / 72 / (frame.width * width)  # 4 points from the frame, in axes fraction
+    pad = 4 / 72 / (frame.height * height)
+    best: tuple[float, float, list[str]] | None = None
+    for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
+        text_lines = _top_lines(fig, ax, lines, share)
+        wide = drawn_width_in(text_lines, NOTE_PT) / (frame.width * width)
+        tall = len(text_lines) * LINE_LABEL_LEADING * NOTE_PT / 72 / (frame.height * height)
+        if wide > 1 - 2 * inset:
+            continue
+        for left in (inset, (1 - wide) / 2, 1 - inset - wide):
+            bottom = 1 - pad - tall
+            for low, high in sorted(_sliced_heights(fig, ax, left, left + wide), key=lambda h: -h[1]):
+                if low - pad < bottom + tall and bottom < high + pad:
+                    bottom = low - pad - tall
+            if bottom >= pad and (best is None or bottom > best[0]):
+                best = (bottom, left, text_lines)
+    return best
+
+
+def _sliced_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
+    """What ``ax`` draws between ``x0`` and ``x1`` (:func:`_drawn_heights`), by slices (:data:`TOP_NOTE_SLICES`)."""
+    edges = np.linspace(x0, x1, max(2, round((x1 - x0) * TOP_NOTE_SLICES) + 1))
+    return [h for a, b in pairwise(edges) for h in _drawn_heights(fig, ax, a, b)]
+
+
+def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1), axes fraction, of the notes :func:`_note_top` drew in ``ax``, measured from their font."""
+    width, height = fig.get_size_inches()
+    frame = ax.get_position()
+    boxes = []
+    for text in ax.texts:
+        if text.get_label() == TOP_NOTE_LABEL:
+            lines = text.get_text().split("\n")
+            left, bottom = text.get_position()
+            wide = drawn_width_in(lines, NOTE_PT) / (frame.width * width)
+            tall = len(lines) * LINE_LABEL_LEADING * NOTE_PT / 72 / (frame.height * height)
+            boxes.append((left, bottom, left + wide, bottom + tall))
+    return boxes
 
 
 NO_RESTOCKING_NOTES = (
@@ -1385,8 +1530,8 @@ def span_notes_drawn(fig: Figure) -> bool:
 def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
     """Heights (low, high; axes fraction) of what ``ax`` draws between ``x0`` and ``x1`` (axes fraction).
 
-    Lines (curves, reference lines) by their values over those days; patches (release bands)
-    and the line labels by their boxes.
+    Lines (curves, reference lines) by their values over those days; patches (release bands),
+    the line labels and a note over the axis's top (:func:`_note_top`) by their boxes.
     """
     to_axes = ax.transAxes.inverted()
     heights = []
@@ -1411,6 +1556,7 @@ def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[fl
         left, right = (left / width - frame.x0) / frame.width, (right / width - frame.x0) / frame.width
         if right > x0 and left < x1:
             heights.append(((low / height - frame.y0) / frame.height, (high / height - frame.y0) / frame.height))
+    heights += [(low, high) for left, low, right, high in _top_note_boxes(fig, ax) if right > x0 and left < x1]
     return heights
 
 
@@ -1500,20 +1646,7 @@ def _pool_share_lines(
     (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
     where it fits the panel, clear of the target lines' labels it would reach.
     """
-    names = Names.of(result.scenario)
-    days = _column(result, "timeseries", "day")
-    step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
-    for k, (i, region, share) in enumerate(lines):
-        rows = _rows(result, "timeseries", region=region, material=material)
-        ax.plot(
-            _x(result, days[rows]),
-            share,
-            color=REGION_COLOURS[i % len(REGION_COLOURS)],
-            lw=1.3,
-            ls=(3.0 * k, (1.5, step - 1.5)),
-            zorder=1.6,
-            label=f"{names.region(region)}: {POOL_SHARE_LABEL}",
-        )
+    _draw_pool_shares(ax, result, material, _pool_shares(result, material), lines)
     if lines:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
@@ -1531,6 +1664,37 @@ def _pool_share_lines(
             curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
         )
         _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+
+
+def _draw_pool_shares(
+    ax: Axes,
+    result: Result,
+    material: str,
+    lines: list[tuple[int, str, np.ndarray]],
+    drawn: list[tuple[int, str, np.ndarray]],
+) -> None:
+    """Those of the pool-share ``lines`` (days) that are ``drawn``: in their members' colours, thin and dotted.
+
+    The dots of all the panel's ``lines`` interleave, a member's every ``len(lines)``-th
+    dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
+    """
+    names = Names.of(result.scenario)
+    days = _column(result, "timeseries", "day")
+    step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
+    regions = {region for _, region, _ in drawn}
+    for k, (i, region, share) in enumerate(lines):
+        if region not in regions:
+            continue
+        rows = _rows(result, "timeseries", region=region, material=material)
+        ax.plot(
+            _x(result, days[rows]),
+            share,
+            color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            lw=1.3,
+            ls=(3.0 * k, (1.5, step - 1.5)),
+            zorder=1.6,
+            label=f"{names.region(region)}: {POOL_SHARE_LABEL}",
+        )
 
 
 def short_materials(result: Result) -> list[str]:

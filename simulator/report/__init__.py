@@ -43,6 +43,7 @@ from simulator.plots import (
     market_materials,
     no_restocking_span,
     pool_share_days,
+    pool_shares_above_axis,
     prices_figure,
     released_rules,
     shock_windows,
@@ -389,7 +390,9 @@ def _pool_share_note(run: Run) -> str:
 
     The days-of-cover figure draws a member's own pool share as a thin dotted line where
     the rule lets it draw less (:func:`~simulator.plots.pool_share_days`): the EU of
-    ``embargo_2010`` owns 60 days of each material and its cover falls to 1.6 days.
+    ``embargo_2010`` owns 60 days of each material and its cover falls to 1.6 days. A share
+    left above the axis (:func:`~simulator.plots.pool_shares_above_axis`: Australia's 3,333
+    days of light rare earths in ``club_of_five``) gets a sentence saying so.
     """
     result = run.result
     owners = [
@@ -400,9 +403,16 @@ def _pool_share_note(run: Run) -> str:
     if not owners:
         return ""
     who = join_words([run.names.subject(r) for r in owners])
+    above = any(pool_shares_above_axis(result, m) for m in result.structure.materials)
     return (
         f" Thin dotted lines in a region's colour ({who}): the pool share the region owns, in days of its normal "
         "demand, on days the rule does not let it draw it; owned but not drawable, so not counted as its cover."
+        + (
+            " A share more than three times the panel's highest curve and reference line is left above the axis, "
+            "which runs to the curves; the panel gives its days."
+            if above
+            else ""
+        )
     )
 
 

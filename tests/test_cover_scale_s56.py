@@ -1,0 +1,65 @@
+"""A member's own pool share far above the drawable curves is left off the days-of-cover axis, and named in the panel.
+
+``club_of_five``: Australia puts 1,000 t of light rare earths into the pool and uses 0.3 t a
+day, so it owns 1,000 / 0.3 = 3,333 days. The axis ran to 3,500 days and every drawable curve
+(at most about 120 days) sat in its bottom 3%.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from simulator.plots import days_of_cover_figure
+from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+
+
+def panel(fig: Figure, title: str) -> Any:
+    """The panel of ``fig`` titled ``title``."""
+    (ax,) = [ax for ax in fig.axes if ax.get_title() == title]
+    return ax
+
+
+def notes_naming(fig: Figure, words: str) -> list[str]:
+    """Texts drawn in any panel of ``fig`` that contain ``words``."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts if words in t.get_text().replace("\n", " ")]
+
+
+def test_club_of_five_light_axis_runs_to_its_drawable_curves_not_to_australias_share():
+    fig = days_of_cover_figure(shipped_result("club_of_five"))
+    ax = panel(fig, "Light rare earths")
+    top_days = ax.get_ylim()[1]
+    highest_curve_days = max(max(line.get_ydata()) for line in ax.get_lines() if "pool share" not in line.get_label())
+    assert highest_curve_days <= top_days <= 200  # every drawable curve on the axis; before: 3,500 days
+    assert top_days < 1000 / 0.3  # Australia's share is above it
+
+
+def test_club_of_five_light_panel_names_australias_share_once_with_its_days():
+    fig = days_of_cover_figure(shipped_result("club_of_five"))
+    notes = notes_naming(fig, "Australia's own pool share")
+    assert len(notes) == 1  # one note in the whole figure: the heavy panel's shares fit
+    assert notes[0] in [t.get_text() for t in panel(fig, "Light rare earths").texts]
+    note = notes[0].replace("\n", " ")
+    assert "3,333 days" in note and "above the axis" in note  # 1,000 t / 0.3 t a day
+
+
+def shares_world() -> dict[str, Any]:
+    """Two members at 20 days of commercial cover, no shock; Japan owns 2,000 t / 20 t a day = 100 days of the pool
+    (under 3 x the 60-day line: it fits), the EU 80,000 t / 80 t a day = 1,000 days (far above everything drawn)."""
+    data = build(
+        TWO_MEMBERS,
+        shocks=[],
+        regions__japan__commercial_stock__ree__tonnes=400,
+        regions__eu__commercial_stock__ree__tonnes=1600,
+    )
+    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 2000}}, "eu": {"ree": {"tonnes": 80000}}}
+    return data
+
+
+def test_a_share_that_fits_keeps_the_axis_reaching_it_while_one_far_above_is_left_off():
+    fig = days_of_cover_figure(run(shares_world()))
+    top_days = fig.axes[0].get_ylim()[1]
+    assert 100 <= top_days < 1000  # Japan's 100 days on the axis, the EU's 1,000 above it
+    (note,) = notes_naming(fig, "own pool share: 1,000 days")
+    assert note.replace("\n", " ").startswith("The EU's own pool share: 1,000 days, above the axis")
