@@ -142,7 +142,7 @@ def _clear_of_one_another(fig) -> None:
     boxes = _boxes(fig)
     assert len(boxes) == 4
     for (row, col), (y_names, x_names, _, bar) in boxes.items():
-        assert y_names.x0 >= 0 and x_names.y0 >= 0 and bar.x1 <= width
+        assert y_names.x0 >= 0 and x_names.x0 >= 0 and x_names.y0 >= 0 and bar.x1 <= width
         if (row, col - 1) in boxes:
             assert y_names.x0 > boxes[row, col - 1][3].x1  # clear of the left panel's colour bar
         if (row + 1, col) in boxes:
@@ -154,6 +154,38 @@ def test_a_heatmap_of_the_eleven_rules_by_300_ratios_keeps_every_name_clear():
     ratios = list(np.round(np.arange(1, 301) / 1000, 3))
     _clear_of_one_another(heatmap_figure(_table(ratios, RULE_NAMES, RATIO, MECHANISM), RATIO, MECHANISM, MEMBERS))
     _clear_of_one_another(heatmap_figure(_table(RULE_NAMES, ratios, MECHANISM, RATIO), MECHANISM, RATIO, MEMBERS))
+
+
+def test_a_heatmap_of_forty_long_names_along_its_foot_keeps_them_on_the_canvas():
+    # right-aligned and slanted 45 degrees, the first names reach left of the first panel: they reached
+    # 0.46 in past the canvas's left edge when only the names down the side were measured
+    shares = [f"{{japan: {a / 100:.2f}, eu: {1 - a / 100:.2f}, united_states: 0.0}}" for a in range(1, 41)]
+    table = _table(shares, [0.2, 0.8], "agreement.ratio", RATIO)
+    _clear_of_one_another(heatmap_figure(table, "agreement.ratio", RATIO, MEMBERS))
+
+
+LONG = ["proportional_to_claims_with_a_floor_of_need_first", "equal_cover_after_restraint_of_every_member_too"]
+
+
+def test_long_category_names_widen_the_metrics_figure_not_squeeze_its_panels():
+    fig = metrics_figure(_one_axis(LONG, MECHANISM), MECHANISM, MEMBERS)
+    width, _ = fig.get_size_inches()
+    # 4.3 in a column less the default margins (0.75 left, 0.2 right, 0.9 between): 3.375 in a panel, as with
+    # short names; the margins the names need are added to the figure (it squeezed the panels to about 1.07 in)
+    for ax in _panels_in_a_row(fig):
+        assert ax.get_position().width * width == pytest.approx((8.6 - 0.75 - 0.2 - 0.9) / 2)
+    assert width > 8.6
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    for ax in _panels_in_a_row(fig):  # titles, axis names and category names all on the canvas
+        box = ax.get_tightbbox(renderer).transformed(inches)
+        assert box.x0 >= 0 and box.x1 <= width
+
+
+def test_a_category_named_by_an_empty_text_draws():
+    fig = metrics_figure(_one_axis([""], MECHANISM), MECHANISM, MEMBERS)  # max() of no name's reach raised
+    assert len(_panels_in_a_row(fig)) == 2
 
 
 def test_a_heatmap_of_short_names_keeps_its_size_and_margins():

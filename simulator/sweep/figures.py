@@ -288,13 +288,17 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     width = 4.3 * cols
     from simulator.plots import panel_width_in, wrapped_title
 
+    panel_in = panel_width_in(width, cols)
+    sides = _category_sides_in(labels, panel_in) if labels is not None else {}
+    # wider margins for long names widen the figure, not narrow its panels
+    width += sides.get("left_in", PANEL_SIDES_IN["left_in"]) - PANEL_SIDES_IN["left_in"]
+    width += (sides.get("col_gap_in", PANEL_SIDES_IN["col_gap_in"]) - PANEL_SIDES_IN["col_gap_in"]) * (cols - 1)
     xlabel = "\n".join(  # a long path: lines
-        wrapped_title(_text(axis_title(path)), panel_width_in(width, cols), char_in=AXIS_CHAR_IN, margin_in=0.0)
+        wrapped_title(_text(axis_title(path)), panel_in, char_in=AXIS_CHAR_IN, margin_in=0.0)
     )
     label_room += AXIS_LINE_IN * xlabel.count("\n")
     fig = _new_figure(figsize=(width, (3.2 + label_room) * rows + 0.6 + two_lines * rows + legend_in))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    sides = _category_sides_in(labels, width, cols) if labels is not None else {}
     _margins(
         fig,
         rows,
@@ -305,7 +309,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         **sides,
     )
     if labels is not None:
-        labels = _every_fitting(labels, panel_width_in(width, cols, **sides) / len(labels))
+        labels = _every_fitting(labels, panel_in / len(labels))
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(
@@ -415,26 +419,23 @@ PANEL_SIDES_IN = {"left_in": 0.75, "col_gap_in": 0.9}
 """The margin left of the first panel and the gap between panels (:func:`simulator.plots.fixed_margins`)."""
 
 
-def _category_sides_in(labels: list[str], width_in: float, cols: int) -> dict[str, float]:
+def _category_sides_in(labels: list[str], panel_in: float) -> dict[str, float]:
     """The left margin and the gap between panels, widened where the slanted names would need more (inches).
 
     A name is set right-aligned at its point and slanted: it reaches ``w cos 30 + h sin 30``
     left of it, and the ``i``-th point sits ``(i + 1/2)`` steps right of the panel's edge. What
     a name reaches beyond that edge must fit the margin, or the gap to the panel on the left,
     whose last name ends half a step left of its right edge. Names that fit the default
-    margins keep them (so a figure of a few short names draws as before).
+    margins keep them (so a figure of a few short names draws as before). The figure grows by what they
+    add, so its panels keep their width ``panel_in``: a squeezed panel would crowd the names further.
     """
-    from simulator.plots import panel_width_in
-
-    sides = dict(PANEL_SIDES_IN)
-    for _ in range(3):  # wider margins leave narrower panels, so smaller steps: settle in a few rounds
-        step_in = panel_width_in(width_in, cols, **sides) / len(labels)
-        shown = _every_fitting(labels, step_in)
-        beyond_in = max(_reach_in(label) - (i + 0.5) * step_in for i, label in enumerate(shown) if label)
-        sides = {
-            "left_in": max(PANEL_SIDES_IN["left_in"], beyond_in + CATEGORY_GAP_IN),
-            "col_gap_in": max(PANEL_SIDES_IN["col_gap_in"], beyond_in + step_in / 2 + CATEGORY_GAP_IN),
-        }
+    step_in = panel_in / len(labels)
+    shown = _every_fitting(labels, step_in)
+    beyond_in = max((_reach_in(label) - (i + 0.5) * step_in for i, label in enumerate(shown) if label), default=0.0)
+    sides = {
+        "left_in": max(PANEL_SIDES_IN["left_in"], beyond_in + CATEGORY_GAP_IN),
+        "col_gap_in": max(PANEL_SIDES_IN["col_gap_in"], beyond_in + step_in / 2 + CATEGORY_GAP_IN),
+    }
     return {} if sides == PANEL_SIDES_IN else sides
 
 
@@ -638,10 +639,11 @@ def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
         y_names, x_names = box(ax.yaxis), box(ax.xaxis)
         left = [p for p in panels if _at(p) == (row, col - 1)]
         below = [p for p in panels if _at(p) == (row + 1, col)]
+        leftmost = min(y_names.x0, x_names.x0)  # slanted names along the foot may reach further left
         if col == 0:
-            more["left_in"] = max(more["left_in"], CLEAR_IN - y_names.x0)
+            more["left_in"] = max(more["left_in"], CLEAR_IN - leftmost)
         elif left and (bar := bar_of(left[0])) is not None:
-            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - y_names.x0)
+            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - leftmost)
         if below:
             title = below[0].title.get_window_extent(renderer).transformed(inches)
             more["row_gap_in"] = max(more["row_gap_in"], title.y1 + CLEAR_IN - x_names.y0)
