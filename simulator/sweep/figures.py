@@ -454,9 +454,19 @@ def _every_fitting(labels: list[str], step_in: float) -> list[str]:
     the eleven release rules in a panel 3.4 in wide (0.15 in) all fit; 40 long values in
     2.6 in (0.033 in) every fifth one.
     """
-    across_in = step_in * np.sin(np.deg2rad(CATEGORY_SLANT_DEG))
-    every = max(1, int(np.ceil(CATEGORY_LINE_IN / across_in)))
+    every = _every_kth_clear(step_in, CATEGORY_PT, CATEGORY_SLANT_DEG)
     return [label if i % every == 0 else "" for i, label in enumerate(labels)]
+
+
+def _every_kth_clear(step_in: float, name_pt: float, slant_deg: float) -> int:
+    """The least k for which every k-th of names ``step_in`` apart along an axis do not overlap: k.
+
+    Parallel names at ``slant_deg`` to their axis lie ``step_in sin(slant_deg)`` apart across
+    their baselines (at 90 deg, flat down a y axis, ``step_in``); a name takes one em,
+    ``name_pt / 72`` in, across its own: k = ceil(one em / (step_in sin slant)).
+    """
+    across_in = step_in * np.sin(np.deg2rad(slant_deg))
+    return max(1, int(np.ceil(name_pt / 72 / across_in)))
 
 
 ZERO_MARGIN = 0.05
@@ -613,8 +623,7 @@ def _heatmap_label_every(count: int, names: bool, step_in: float, slant_deg: flo
     """
     if not names:
         return max(1, -(-count // HEATMAP_SCALE_LABELS))
-    across_in = step_in * (np.sin(np.deg2rad(slant_deg)) if slant_deg else 1.0)
-    return max(1, int(np.ceil(HEATMAP_NAME_PT / 72 / across_in)))
+    return _every_kth_clear(step_in, HEATMAP_NAME_PT, slant_deg or 90)  # flat names lie across the y axis
 
 
 def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
