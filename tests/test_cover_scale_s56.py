@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from matplotlib.figure import Figure
 
 from simulator.plots import days_of_cover_figure
@@ -63,3 +64,19 @@ def test_a_share_that_fits_keeps_the_axis_reaching_it_while_one_far_above_is_lef
     assert 100 <= top_days < 1000  # Japan's 100 days on the axis, the EU's 1,000 above it
     (note,) = notes_naming(fig, "own pool share: 1,000 days")
     assert note.replace("\n", " ").startswith("The EU's own pool share: 1,000 days, above the axis")
+
+
+@pytest.mark.parametrize(
+    ("ratio", "words"), [(3.0, "more than three times"), (4.0, "more than four times"), (2.5, "more than 2.5 times")]
+)
+def test_the_report_caption_gives_the_figures_off_scale_ratio_in_words(monkeypatch, ratio, words):
+    from simulator import plots, report
+    from simulator.report.findings import Run
+
+    assert (
+        plots.SHARE_OFF_SCALE_RATIO == 3.0
+    )  # the figure's rule the caption states: Australia's light share is left off
+    monkeypatch.setattr(report, "SHARE_OFF_SCALE_RATIO", ratio)
+    assert f"A share {words} the panel's highest curve" in report._pool_share_note(
+        Run.of(shipped_result("club_of_five"))
+    )

@@ -39,6 +39,7 @@ from simulator.names import run_words
 from simulator.output_folder import write_file
 from simulator.plots import (
     NO_SHORTFALL,
+    SHARE_OFF_SCALE_RATIO,
     days_of_cover_figure,
     market_materials,
     no_restocking_span,
@@ -72,7 +73,7 @@ from simulator.report.record import Record, against_record, record_section
 from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
 from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
-from simulator.report.uncertainty import samples_short_line, uncertainty_section
+from simulator.report.uncertainty import MEMBER_COUNT_WORDS, samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
 from simulator.report.words import cap, join_words, percent, plural, price, rule_label, span_dates, tonnes
 from simulator.results import Result
@@ -404,11 +405,13 @@ def _pool_share_note(run: Run) -> str:
         return ""
     who = join_words([run.names.subject(r) for r in owners])
     above = any(pool_shares_above_axis(result, m) for m in result.structure.materials)
+    ratio = SHARE_OFF_SCALE_RATIO  # 3.0 finds the word of 3: "three"; a ratio with no word, its digits
+    times = MEMBER_COUNT_WORDS.get(ratio, f"{ratio:g}")
     return (
         f" Thin dotted lines in a region's colour ({who}): the pool share the region owns, in days of its normal "
         "demand, on days the rule does not let it draw it; owned but not drawable, so not counted as its cover."
         + (
-            " A share more than three times the panel's highest curve and reference line is left above the axis, "
+            f" A share more than {times} times the panel's highest curve and reference line is left above the axis, "
             "which runs to the curves; the panel gives its days."
             if above
             else ""
