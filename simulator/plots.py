@@ -1230,7 +1230,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     rules = released_rules(result)
-    above_axis = {material: pool_shares_above_axis(result, material) for material in grid.materials}
+    pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
+    above_axis = {material: _shares_above_axis(result, material, pool[material]) for material in grid.materials}
     for material in grid.materials:
         ax = grid.cells[0, material]
         lanes = _shade_shocks(ax, result, material)
@@ -1240,17 +1241,19 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         trigger = trigger_line_days(result, material)
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
         off_scale = {region for _, region, _ in above_axis[material]}
-        shares = [line for line in _pool_shares(result, material) if line[1] not in off_scale]
+        shares = [line for line in pool[material] if line[1] not in off_scale]
         on_target = _target_under(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
         placed = _target_lines(ax, lined, placed, targets)
-        _pool_share_lines(ax, result, material, shares, curves, placed, on_target, panel_in=grid.panel_in)
+        _pool_share_lines(
+            ax, result, material, pool[material], shares, curves, placed, on_target, panel_in=grid.panel_in
+        )
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
         _clear_lanes(ax, lanes)
-        _draw_pool_shares(ax, result, material, _pool_shares(result, material), above_axis[material])
+        _draw_pool_shares(ax, result, material, pool[material], above_axis[material])
         _format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
@@ -1280,7 +1283,13 @@ def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str
     (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
     in the panel gives each such share's days (:func:`_above_axis_lines`).
     """
-    shares = _pool_shares(result, material)
+    return _shares_above_axis(result, material, _pool_shares(result, material))
+
+
+def _shares_above_axis(
+    result: Result, material: str, shares: list[tuple[int, str, np.ndarray]]
+) -> list[tuple[int, str, np.ndarray]]:
+    """:func:`pool_shares_above_axis` of the panel's pool-share lines ``shares`` (:func:`_pool_shares`), found once."""
     if not shares:
         return []
     cover = _column(result, "timeseries", "days_of_cover")
@@ -1326,18 +1335,19 @@ def _note_top(fig: Figure, ax: Axes, lines: list[str]) -> None:
     notes (:func:`_note_span`), which keep clear of it (:func:`_drawn_heights`). Of the
     widths of :data:`NOTE_WIDTHS` (lines broken to fit, :func:`label_lines`) and the three
     places along the panel (left, middle, right), the one where the note sits highest,
-    4 points clear of the curves, reference lines, bands and labels, wins (the first
+    :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
     tried on a tie). Where none has room, the axis's top is raised until the note fits
     above everything drawn (:func:`_clear_lanes`'s way) and the places are tried again.
     """
     place = _top_place(fig, ax, lines)
     panel_in = ax.get_position().height * fig.get_size_inches()[1]
     whole = _top_lines(fig, ax, lines, 1.0)
-    tall = (len(whole) * LINE_LABEL_LEADING * NOTE_PT + 8) / 72 / panel_in  # 4 points above and below it
+    tall = _note_tall(fig, ax, len(whole), 2 * NOTE_PAD_PT)  # the pad above and below it
     if place is None:
         _clear_lanes(ax, tall)
         place = _top_place(fig, ax, lines)
-    bottom, left, text_lines = place or (1 - tall + 4 / 72 / panel_in, 4 / 72 / panel_in, whole)  # top left, whole
+    pad = NOTE_PAD_PT / 72 / panel_in
+    bottom, left, text_lines = place or (1 - tall + pad, pad, whole)  # top left, whole
     ax.text(
         left,
         bottom,
@@ -1352,9 +1362,18 @@ def _note_top(fig: Figure, ax: Axes, lines: list[str]) -> None:
     )
 
 
+NOTE_PAD_PT = 4
+"""Room a note over the axis's top (:func:`_note_top`) keeps from the panel's frame and from what is drawn, points."""
+
+
+def _note_tall(fig: Figure, ax: Axes, lines: int, pad_pt: float = 0.0) -> float:
+    """Height of a note of ``lines`` lines of :data:`NOTE_PT` type in ``ax``, plus ``pad_pt`` points: axes fraction."""
+    return (lines * LINE_LABEL_LEADING * NOTE_PT + pad_pt) / 72 / (ax.get_position().height * fig.get_size_inches()[1])
+
+
 def _top_lines(fig: Figure, ax: Axes, lines: list[str], share: float) -> list[str]:
-    """``lines`` broken to fit ``share`` of the panel's width less 4 points each side (:func:`label_lines`)."""
-    room_in = share * ax.get_position().width * fig.get_size_inches()[0] - 8 / 72
+    """``lines`` broken to fit ``share`` of the panel's width less the pad each side (:func:`label_lines`)."""
+    room_in = share * ax.get_position().width * fig.get_size_inches()[0] - 2 * NOTE_PAD_PT / 72
     return [part for line in lines for part in label_lines(line, NOTE_PT, room_in)]
 
 
@@ -1362,13 +1381,13 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
     """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
     width, height = fig.get_size_inches()
     frame = ax.get_position()
-    inset = 4 / 72 / (frame.width * width)  # 4 points from the frame, in axes fraction
-    pad = 4 / 72 / (frame.height * height)
+    inset = NOTE_PAD_PT / 72 / (frame.width * width)  # from the frame, in axes fraction
+    pad = NOTE_PAD_PT / 72 / (frame.height * height)
     best: tuple[float, float, list[str]] | None = None
     for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
         text_lines = _top_lines(fig, ax, lines, share)
         wide = drawn_width_in(text_lines, NOTE_PT) / (frame.width * width)
-        tall = len(text_lines) * LINE_LABEL_LEADING * NOTE_PT / 72 / (frame.height * height)
+        tall = _note_tall(fig, ax, len(text_lines))
         if wide > 1 - 2 * inset:
             continue
         for left in (inset, (1 - wide) / 2, 1 - inset - wide):
@@ -1389,7 +1408,7 @@ def _sliced_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[f
 
 def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
     """(x0, y0, x1, y1), axes fraction, of the notes :func:`_note_top` drew in ``ax``, measured from their font."""
-    width, height = fig.get_size_inches()
+    width = fig.get_size_inches()[0]
     frame = ax.get_position()
     boxes = []
     for text in ax.texts:
@@ -1397,7 +1416,7 @@ def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, fl
             lines = text.get_text().split("\n")
             left, bottom = text.get_position()
             wide = drawn_width_in(lines, NOTE_PT) / (frame.width * width)
-            tall = len(lines) * LINE_LABEL_LEADING * NOTE_PT / 72 / (frame.height * height)
+            tall = _note_tall(fig, ax, len(lines))
             boxes.append((left, bottom, left + wide, bottom + tall))
     return boxes
 
@@ -1627,6 +1646,7 @@ def _pool_share_lines(
     ax: Axes,
     result: Result,
     material: str,
+    every: list[tuple[int, str, np.ndarray]],
     lines: list[tuple[int, str, np.ndarray]],
     curves: list[np.ndarray],
     placed: tuple[tuple[float, tuple[float, str]], ...],
@@ -1635,6 +1655,8 @@ def _pool_share_lines(
     panel_in: float,
 ) -> None:
     """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
+
+    ``lines`` are those of the panel's pool-share lines ``every`` (:func:`_pool_shares`) drawn under the axis's top.
 
     Lines of several members often coincide (every member owning 60 days): their dots
     interleave, a member's colour every other dot, so that neither hides the other. The
@@ -1646,7 +1668,7 @@ def _pool_share_lines(
     (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
     where it fits the panel, clear of the target lines' labels it would reach.
     """
-    _draw_pool_shares(ax, result, material, _pool_shares(result, material), lines)
+    _draw_pool_shares(ax, result, material, every, lines)
     if lines:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
