@@ -90,6 +90,12 @@ FAIRNESS = "fairness_jain"
 TOTAL = "total_shortfall_t"
 LABEL_ALL_UP_TO = 30
 """Frontier points labelled when there are at most this many (else only efficient ones)."""
+LEADER_LINES_UP_TO = 30
+"""Frontier labels that may sit away from their dot, a leader line back to it, when there are at most this many.
+
+Where more are wanted, a label with no free place beside its dot is left out: 300 efficient
+points drew some 150 labels over one another, and leader lines from all over the panel.
+"""
 
 
 def _panel_grid(panels: int) -> tuple[int, int]:
@@ -379,19 +385,21 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
 
 MEDIAN_DOT_PT = 3
 """Width of the dot at each point of a metrics panel's line, points."""
+DATA_WIDTH_SHARE = 0.9
+"""Share of a panel's width its data fill: Matplotlib's default margins leave 5% each side (``axes.xmargin``)."""
 
 
 def _has_room_for_dots(x: np.ndarray, panel_in: float) -> bool:
-    """Whether a dot at each of ``x`` (numbers or dates, ascending) stands apart from the next, on average.
+    """Whether a dot at each of ``x`` (numbers or dates, ascending) stands apart from the next, at the median gap.
 
     Points closer than a dot's width (1,000 ratios in a panel 3.4 in wide: 0.25 pt apart)
     would pile their dots into a thick band over the line and the 5-95% band: the line alone
-    is drawn there. Assumes the data fill 90% of the panel's width (Matplotlib's 5% margins).
+    is drawn there. Assumes the data fill :data:`DATA_WIDTH_SHARE` of the panel's width.
     """
     at = x.astype("datetime64[D]").astype(float) if np.issubdtype(x.dtype, np.datetime64) else x.astype(float)
     if len(at) < 2 or at[-1] == at[0]:
         return True
-    apart_pt = float(np.median(np.diff(at))) / (at[-1] - at[0]) * 0.9 * panel_in * 72
+    apart_pt = float(np.median(np.diff(at))) / (at[-1] - at[0]) * DATA_WIDTH_SHARE * panel_in * 72
     return apart_pt >= MEDIAN_DOT_PT
 
 
@@ -887,9 +895,8 @@ def _place_labels(
     other dot. Where no place is free, the label moves up or down beside its dot, with a
     leader line back to it. Efficient points are labelled first, from the top. A label that
     would cover another wherever it went is left out, and so, where more than
-    :data:`LABEL_ALL_UP_TO` labels are wanted, is one with no free place beside its dot: 300
-    efficient points wrote some 150 labels over one another, and leader lines from all
-    over the panel. Returns the labels written and the labels wanted.
+    :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
+    Returns the labels written and the labels wanted.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -913,7 +920,7 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LABEL_ALL_UP_TO)
+        x0, y0, led = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LEADER_LINES_UP_TO)
         if _covered(placed, x0, y0, w, h):
             continue
         placed.append(np.array([x0, y0, x0 + w, y0 + h]))
