@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -1260,7 +1261,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
         ax = grid.cells[0, material]
         if above_axis[material]:  # before the span notes, which keep clear of it
-            _note_top(grid.fig, ax, _above_axis_lines(result, ax, above_axis[material]))
+            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above_axis[material]))
         span = no_restocking_span(result, material)
         if span is not None:
             _note_span(grid.fig, ax, _x(result, np.array(span)), NO_RESTOCKING_NOTES)
@@ -1328,8 +1329,8 @@ TOP_NOTE_SLICES = 40
 a curve that runs from the top to 0 across the note's days leaves room beside its top)."""
 
 
-def _note_top(fig: Figure, ax: Axes, lines: list[str]) -> None:
-    """A note of ``lines`` as high in ``ax`` as nothing drawn lies under it, raising the axis's top if it must.
+def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
+    """A note of the lines ``lines_at()`` gives, as high in ``ax`` as nothing drawn lies under it (raising its top).
 
     Call once the figure's margins are set (:func:`finish_figure`) and before the span
     notes (:func:`_note_span`), which keep clear of it (:func:`_drawn_heights`). Of the
@@ -1337,15 +1338,19 @@ def _note_top(fig: Figure, ax: Axes, lines: list[str]) -> None:
     places along the panel (left, middle, right), the one where the note sits highest,
     :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
     tried on a tie). Where none has room, the axis's top is raised until the note fits
-    above everything drawn (:func:`_clear_lanes`'s way) and the places are tried again.
+    above everything drawn (:func:`_clear_lanes`'s way) and the places are tried again, with
+    the lines ``lines_at()`` gives for the raised top (a share the top now reaches is drawn
+    under it on some days, :func:`_above_axis_lines`).
     """
+    lines = lines_at()
     place = _top_place(fig, ax, lines)
     panel_in = ax.get_position().height * fig.get_size_inches()[1]
+    if place is None:
+        _clear_lanes(ax, _note_tall(fig, ax, len(_top_lines(fig, ax, lines, 1.0)), 2 * NOTE_PAD_PT))
+        lines = lines_at()
+        place = _top_place(fig, ax, lines)
     whole = _top_lines(fig, ax, lines, 1.0)
     tall = _note_tall(fig, ax, len(whole), 2 * NOTE_PAD_PT)  # the pad above and below it
-    if place is None:
-        _clear_lanes(ax, tall)
-        place = _top_place(fig, ax, lines)
     pad = NOTE_PAD_PT / 72 / panel_in
     bottom, left, text_lines = place or (1 - tall + pad, pad, whole)  # top left, whole
     ax.text(

@@ -73,10 +73,29 @@ def test_the_report_caption_gives_the_figures_off_scale_ratio_in_words(monkeypat
     from simulator import plots, report
     from simulator.report.findings import Run
 
-    assert (
-        plots.SHARE_OFF_SCALE_RATIO == 3.0
-    )  # the figure's rule the caption states: Australia's light share is left off
+    # the figure's rule the caption states, by which Australia's light share is left off
+    assert plots.SHARE_OFF_SCALE_RATIO == 3.0
     monkeypatch.setattr(report, "SHARE_OFF_SCALE_RATIO", ratio)
     assert f"A share {words} the panel's highest curve" in report._pool_share_note(
         Run.of(shipped_result("club_of_five"))
     )
+
+
+def test_a_note_over_a_raised_top_says_the_share_it_now_reaches_is_drawn_on_some_days():
+    from functools import partial
+
+    import numpy as np
+
+    from simulator.plots import _above_axis_lines, _note_top
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_axes((0.15, 0.15, 0.8, 0.7))  # 2.1 in high
+    ax.plot(np.linspace(0, 1, 400), 98.0 * (np.arange(400) % 2))  # 0 to 98 days all across: no room for a note
+    ax.set(xlim=(0, 1), ylim=(0, 100))
+    above = [(4, "australia", np.array([103.0, 400.0]))]  # above the axis's 100 days, as drawn
+    _note_top(fig, ax, partial(_above_axis_lines, shipped_result("club_of_five"), ax, above))
+    # a note of two 8 pt lines (leading 1.2) and 4 pt above and below: 27.2 pt of 2.1 in (151.2 pt), 18%;
+    # the top raised to 100 / (1 - 0.18) = 122 days, over the share's 103
+    assert ax.get_ylim()[1] > 103
+    (note,) = [t.get_text().replace("\n", " ") for t in ax.texts]
+    assert note == "Australia's own pool share: up to 400 days, above the axis on other days"
