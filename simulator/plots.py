@@ -1353,18 +1353,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     tall = _note_tall(fig, ax, len(whole), 2 * NOTE_PAD_PT)  # the pad above and below it
     pad = NOTE_PAD_PT / 72 / panel_in
     bottom, left, text_lines = place or (1 - tall + pad, pad, whole)  # top left, whole
-    ax.text(
-        left,
-        bottom,
-        "\n".join(text_lines),
-        transform=ax.transAxes,
-        ha="left",
-        va="bottom",
-        fontsize=NOTE_PT,
-        color=NOTE_INK,
-        linespacing=LINE_LABEL_LEADING,
-        label=TOP_NOTE_LABEL,
-    )
+    ax.text(left, bottom, "\n".join(text_lines), transform=ax.transAxes, ha="left", label=TOP_NOTE_LABEL, **NOTE_STYLE)
 
 
 NOTE_PAD_PT = 4
@@ -1440,6 +1429,8 @@ NOTE_MIN_DAYS = 30
 NOTE_PT = 8.0
 """Type size of a note over a span of days (:func:`_note_span`)."""
 NOTE_INK = "0.35"
+NOTE_STYLE = {"va": "bottom", "fontsize": NOTE_PT, "color": NOTE_INK, "linespacing": LINE_LABEL_LEADING}
+"""How a note in a days-of-cover panel is set: over a span of days, or of a pool share above the axis."""
 
 
 def no_restocking_span(result: Result, material: str) -> tuple[int, int] | None:
@@ -1526,17 +1517,15 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
         ax.annotate(
             "", (x0, bottom + 2 * point), xytext=(x1, bottom + 2 * point), xycoords="axes fraction", arrowprops=bracket
         )
+        middle = (left + right) / 2
         ax.text(
-            (left + right) / 2,
+            middle,
             bottom + 5 * point,
             "\n".join(lines),
             transform=ax.transAxes,
             ha="center",
-            va="bottom",
-            fontsize=NOTE_PT,
-            color=NOTE_INK,
-            linespacing=LINE_LABEL_LEADING,
             label=SPAN_NOTE_LABEL,
+            **NOTE_STYLE,
         )
         return text
     return None
