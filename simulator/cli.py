@@ -360,10 +360,7 @@ def _figure_writer() -> Callable[[tuple[Any, Path]], object]:
     """
     from simulator.plots import write_figures
 
-    def draw(job: tuple[Any, Path]) -> None:
-        write_figures(*job)
-
-    return draw
+    return lambda job: write_figures(*job)
 
 
 def _write_figures(result: Any, folder: Path, ahead: Ahead | None) -> None:

@@ -1344,15 +1344,15 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     """
     lines = lines_at()
     place = _top_place(fig, ax, lines)
-    panel_in = ax.get_position().height * fig.get_size_inches()[1]
     if place is None:
         _clear_lanes(ax, _note_tall(fig, ax, len(_top_lines(fig, ax, lines, 1.0)), 2 * NOTE_PAD_PT))
         lines = lines_at()
         place = _top_place(fig, ax, lines)
     whole = _top_lines(fig, ax, lines, 1.0)
     tall = _note_tall(fig, ax, len(whole), 2 * NOTE_PAD_PT)  # the pad above and below it
-    pad = NOTE_PAD_PT / 72 / panel_in
-    bottom, left, text_lines = place or (1 - tall + pad, pad, whole)  # top left, whole
+    frame, (width, height) = ax.get_position(), fig.get_size_inches()
+    inset, pad = NOTE_PAD_PT / 72 / (frame.width * width), NOTE_PAD_PT / 72 / (frame.height * height)
+    bottom, left, text_lines = place or (1 - tall + pad, inset, whole)  # top left, whole
     ax.text(left, bottom, "\n".join(text_lines), transform=ax.transAxes, ha="left", label=TOP_NOTE_LABEL, **NOTE_STYLE)
 
 

@@ -199,7 +199,9 @@ NONE_SHORT = "none short"
 """What a heatmap cell or a metrics point shows for fairness where no run has a member short."""
 NONE_SHORT_PT = 7
 """Size of that text, in points."""
-NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": NONE_SHORT_PT, "color": "#555555"}
+NONE_SHORT_INK = "#555555"
+"""Its colour."""
+NONE_SHORT_STYLE = {"ha": "center", "va": "bottom", "rotation": 90, "fontsize": NONE_SHORT_PT, "color": NONE_SHORT_INK}
 NONE_SHORT_LINE_IN = NONE_SHORT_PT * 1.3 / 72
 """Room one line of that text takes across its baseline, spacing included (inches): labels closer than this overlap."""
 NONE_SHORT_BAND = "#eeeeee"
@@ -345,7 +347,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
         else:
             if not one_run:
                 ax.fill_between(x, low, high, color=BAND, alpha=0.7, lw=0, label="5-95% of runs")
-            dots = _has_room_for_dots(x, panel_width_in(width, cols))
+            dots = _has_room_for_dots(x, panel_in)
             name = "one run" if one_run else "median"
             ax.plot(x, mid, color=LINE, marker="o" if dots else None, ms=MEDIAN_DOT_PT, lw=1.6, label=name)
             if not dots:  # a point between gaps (none short on either side) has no line: its dot alone
@@ -700,7 +702,7 @@ def _none_short_cells(ax: Any, bar: Any, empty: np.ndarray, cell_width_in: float
 
     if text_width_in([NONE_SHORT], NONE_SHORT_PT) <= cell_width_in and cell_height_in >= NONE_SHORT_LINE_IN:
         for row, column in zip(*np.nonzero(empty), strict=True):
-            ax.text(column, row, NONE_SHORT, ha="center", va="center", fontsize=NONE_SHORT_PT, color="#555555")
+            ax.text(column, row, NONE_SHORT, ha="center", va="center", fontsize=NONE_SHORT_PT, color=NONE_SHORT_INK)
     else:
         bar.set_label(f"grey: {NONE_SHORT}", fontsize=NONE_SHORT_PT + 1)
 
