@@ -75,6 +75,7 @@ def test_the_report_caption_gives_the_figures_off_scale_ratio_in_words(monkeypat
 
     # the figure's rule the caption states, by which Australia's light share is left off
     assert plots.SHARE_OFF_SCALE_RATIO == 3.0
+    assert report.SHARE_OFF_SCALE_RATIO is plots.SHARE_OFF_SCALE_RATIO  # the caption reads the figure's own rule
     monkeypatch.setattr(report, "SHARE_OFF_SCALE_RATIO", ratio)
     assert f"A share {words} the panel's highest curve" in report._pool_share_note(
         Run.of(shipped_result("club_of_five"))
