@@ -1791,8 +1791,12 @@ def list_scenarios(folder: str | None) -> None:
     from simulator.gate.run import scenario_files
     from simulator.library import default_folder
     from simulator.scenario import load_scenario
+    from simulator.scenario.load import what_is_at
 
     folder = folder or str(default_folder())
+    if not Path(folder).is_dir():  # a FIFO or a broken link is said to be one, never opened
+        there = what_is_at(folder)
+        raise InputError(f"not a folder: it is {there}" if there else "no such folder", folder)
     files = scenario_files(Path(folder))
     if not files:
         raise InputError("no scenario files (*.yaml, *.yml) here", folder)

@@ -91,9 +91,12 @@ def close_names(text: str, most: int = 3) -> list[str]:
 
 
 def missing_name(text: str) -> bool:
-    """Whether ``text``, as :func:`resolve_scenario` left it, is a bare name found nowhere."""
+    """Whether ``text``, as :func:`resolve_scenario` left it, is a bare name found nowhere.
+
+    A broken link of that name here is found (loading it says it is broken), as a FIFO is.
+    """
     path = Path(text)
-    return path.name == text and not path.exists()
+    return path.name == text and not os.path.lexists(path)
 
 
 def refuse_missing_name(text: str) -> None:

@@ -45,6 +45,7 @@ from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, git_histories, tolerance_keys, update_one
 from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
+from simulator.scenario.load import what_is_at
 from simulator.workers import pool_size
 
 DEFAULT_FOLDER = "scenarios"
@@ -185,6 +186,8 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
                 keys.setdefault(file, _key(file, path))
         elif path.is_file():
             found.append(path)
+        elif (there := what_is_at(path)) is not None:  # a FIFO, a broken link: said, never opened
+            raise InputError(f"neither a scenario file nor a folder: it is {there}", str(path))
         else:
             raise InputError("no such scenario file or folder", str(path))
     if not found:

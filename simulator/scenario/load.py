@@ -84,8 +84,40 @@ def _not_regular(mode: int) -> str:
     >>> _not_regular(stat.S_IFIFO), _not_regular(stat.S_IFCHR)
     ('not a regular file (it is a FIFO (named pipe))', 'not a regular file (it is a device)')
     """
-    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
-    return f"not a regular file (it is {kind})"
+    return f"not a regular file (it is {_kind(mode)})"
+
+
+def _kind(mode: int) -> str:
+    """What a file of ``mode`` (not a regular file) is, in words: ``a folder``, ``a FIFO (named pipe)``, ..."""
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+
+
+def what_is_at(path: str | os.PathLike[str]) -> str | None:
+    """What is at ``path`` where neither a regular file nor a folder is, in words; None for nothing at all.
+
+    Told without opening it (a FIFO is never waited on), links followed: ``a FIFO (named
+    pipe)``, ``a device``, ``a socket``, or :func:`broken_link`'s words for a link to nothing.
+    A regular file or a folder is said to be one.
+    """
+    if (broken := broken_link(path)) is not None:
+        return broken
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a loop of links, a folder that cannot be searched
+        return f"a path that cannot be read ({exc.strerror})"
+    return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
+
+
+def broken_link(path: str | os.PathLike[str]) -> str | None:
+    """``a broken symbolic link to TARGET, which does not exist`` for a link to nothing at ``path``, else None.
+
+    TARGET as the link holds it (a relative one is taken from the link's folder).
+    """
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -99,7 +131,7 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     Raises
     ------
     InputError
-        Naming the path: missing, not a regular file, more than ``limit`` bytes
+        Naming the path: missing (a broken link said to be one), not a regular file, more than ``limit`` bytes
         ("{what} of N bytes is too large"), or unreadable.
     """
     source = str(path)
@@ -117,7 +149,7 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
                 raise InputError(_not_regular(mode), source)
             data = file.read(limit + 1)
     except FileNotFoundError:
-        raise InputError("file not found", source) from None
+        raise InputError(broken_link(path) or "file not found", source) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc}", source) from None
     if len(data) > limit:

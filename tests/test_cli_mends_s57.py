@@ -1,0 +1,88 @@
+"""Session 57 mends of the command line's bad-input messages (list, check, sweep, explore).
+
+Each test states what the command printed before its mend.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
+from tests.test_input_limits import guarded_fifo
+
+# --- 1. a broken link or a FIFO named like a scenario: said what it is, never opened -------------
+
+BROKEN = "a broken symbolic link to nowhere, which does not exist"
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """``x.yaml -> nowhere`` in a folder of its own."""
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    os.symlink("nowhere", folder / "x.yaml")
+    return folder / "x.yaml"
+
+
+@pytest.fixture
+def pipe(tmp_path: Path):
+    """A FIFO ``x.yaml`` in a folder of its own, and whether anything opened it."""
+    folder = tmp_path / "fifo"
+    folder.mkdir()
+    with guarded_fifo(folder / "x.yaml") as opened:
+        yield folder / "x.yaml", opened
+
+
+def test_list_names_a_broken_link_in_its_folder(broken):
+    """It said ``x.yaml: invalid (file not found)`` of a file list itself had found."""
+    result = invoke("list", broken.parent)
+    assert_bad_input(result, f"{broken}: invalid ({BROKEN})")
+
+
+@pytest.mark.parametrize("command", ["list", "check"])
+def test_a_fifo_given_as_the_folder_or_file_is_said_to_be_one(pipe, command):
+    """``list x.yaml`` said "no scenario files (*.yaml, *.yml) here", ``check x.yaml`` "no such scenario file"."""
+    path, opened = pipe
+    words = {"list": "not a folder: it is", "check": "neither a scenario file nor a folder: it is"}[command]
+    result = invoke(command, path)
+    assert_bad_input(result, f"{path}: {words} a FIFO (named pipe)")
+    assert not opened
+
+
+@pytest.mark.parametrize("command", ["list", "check"])
+def test_a_broken_link_given_as_the_folder_or_file_is_said_to_be_one(broken, command):
+    words = {"list": "not a folder: it is", "check": "neither a scenario file nor a folder: it is"}[command]
+    assert_bad_input(invoke(command, broken), f"{broken}: {words} {BROKEN}")
+
+
+def test_list_of_nothing_says_there_is_no_such_folder(tmp_path):
+    """It said "no scenario files (*.yaml, *.yml) here" of a folder that does not exist."""
+    assert_bad_input(invoke("list", tmp_path / "none"), f"{tmp_path / 'none'}: no such folder")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["run", "--no-plots"], ["sweep", "--grid", "horizon_days=30,40"], ["explore", "--axis", "horizon_days=30,40"]],
+)
+def test_run_sweep_and_explore_say_a_link_is_broken(tmp_path, broken, command):
+    """They said "file not found" of a file that is there, as a link to nothing."""
+    out = tmp_path / ("out.html" if command[0] == "explore" else "out")
+    assert_bad_input(invoke(*command, broken, "-o", out), f"{broken}: {BROKEN}")
+    assert not os.path.lexists(out)
+
+
+def test_a_bare_name_of_a_broken_link_here_is_that_link(broken, monkeypatch):
+    """``run x.yaml`` said "file not found here, nor as x.yaml in ./scenarios ...": the link is here."""
+    monkeypatch.chdir(broken.parent)
+    result = invoke("run", "x.yaml", "--no-plots", "-o", "out")
+    assert_bad_input(result, f"x.yaml: {BROKEN}")
+    assert "nor as" not in result.output
+
+
+def test_check_of_a_folder_lists_the_broken_link_among_good_files(broken):
+    (broken.parent / "good.yaml").write_text(TINY_SCENARIO_TEXT)
+    result = invoke("check", broken.parent)
+    assert_bad_input(result, f"{broken}: {BROKEN}")
