@@ -86,3 +86,57 @@ def test_check_of_a_folder_lists_the_broken_link_among_good_files(broken):
     (broken.parent / "good.yaml").write_text(TINY_SCENARIO_TEXT)
     result = invoke("check", broken.parent)
     assert_bad_input(result, f"{broken}: {BROKEN}")
+
+
+# --- 2. a --set's problem is said of that --set, by run, sweep and explore alike -----------------
+
+SWEPT = {"sweep": ["--grid", "horizon_days=30,40"], "explore": ["--axis", "horizon_days=30,40"]}
+
+
+def _said(tmp_path: Path, command: str, *args: str) -> str:
+    """What ``stockpile COMMAND tiny.yaml ARGS`` printed, refused with exit code 2 (no output written)."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_SCENARIO_TEXT)
+    out = tmp_path / ("page.html" if command == "explore" else "out")
+    result = invoke(command, path, *args, *SWEPT.get(command, ["--no-plots"]), "-o", out)
+    assert_bad_input(result)
+    assert not os.path.lexists(out)
+    return result.output.replace(str(path), "tiny.yaml")
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "explore"])
+def test_a_problem_in_the_mapping_a_set_created_is_said_of_the_set(tmp_path, command):
+    """tiny.yaml has no agreement: ``--set agreement.ratio.japan=0.3`` makes one without members.
+
+    sweep and explore said ``tiny.yaml [horizon_days=30]: ...``, blaming the first grid point;
+    run said ``tiny.yaml: ...``, of a file that has no agreement.
+    """
+    said = _said(tmp_path, command, "--set", "agreement.ratio.japan=0.3")
+    assert said == "error: tiny.yaml [set agreement.ratio.japan=0.3]: agreement.members: is required\n"
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "explore"])
+def test_a_set_that_cannot_be_applied_is_named_alike_by_run_sweep_and_explore(tmp_path, command):
+    """sweep and explore said ``tiny.yaml: agreement.ratio.japan: ...``, leaving out the ``[set ...]`` run gives."""
+    said = _said(tmp_path, command, "--set", "agreement.ratio.japan=-1")
+    assert said == (
+        "error: tiny.yaml [set agreement.ratio.japan=-1]: agreement.ratio.japan: a ratio must be a number in [0, 1], "
+        "got -1\n"
+    )
+
+
+def test_a_sweep_file_set_that_creates_a_mapping_is_named_by_its_key(tmp_path, monkeypatch):
+    """The file's ``set:`` is named by its key, as one at or inside its own path is (it blamed the first point)."""
+    monkeypatch.chdir(tmp_path)  # where the file's scenario: is taken from
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("scenario: tiny.yaml\ngrid:\n  horizon_days: [30, 40]\nset:\n  agreement.ratio.japan: 0.3\n")
+    result = invoke("sweep", "--spec", spec, "-o", tmp_path / "out")
+    assert_bad_input(result)
+    assert result.output == f"error: {spec}: set.agreement.ratio.japan: agreement.members: is required\n"
+
+
+def test_where_an_axis_sets_a_value_in_the_created_mapping_its_point_is_named(tmp_path):
+    """The grid may make the mapping whole: a problem there is the point's, not the --set's."""
+    said = _said(tmp_path, "sweep", "--set", "agreement.ratio.japan=0.3", "--grid", "agreement.members=japan,eu")
+    assert said.startswith("error: tiny.yaml [agreement.members=japan]: agreement.members: ")

@@ -479,11 +479,12 @@ def test_a_curve_grid_whose_first_axis_changes_the_horizon_is_refused_before_any
 def test_a_fixed_value_the_scenario_cannot_take_names_the_scenario(tmp_path):
     """The user's sweep set a ratio of 7 (with --set, or in the sweep file's set:): the message named no file.
 
-    A --set names the scenario; the sweep file's set: names the sweep file and its key."""
+    A --set names the scenario and the --set, as run does; the sweep file's set: names the sweep file and its key."""
     scenario = write_text(tmp_path / "s.yaml", SCENARIO_TEXT)
     spec = write_text(tmp_path / "spec.yaml", f"scenario: {scenario}\nset:\n  agreement.ratio.japan: 7\n")
     result = _sweep_grid(tmp_path, "--set", "agreement.ratio.japan=7")
-    assert_bad_input(result, f"{scenario}: agreement.ratio.japan: a ratio must be a number in [0, 1]")
+    named = f"{scenario} [set agreement.ratio.japan=7]: agreement.ratio.japan: a ratio must be a number in [0, 1]"
+    assert_bad_input(result, named)
     result = invoke("sweep", "--spec", spec, "--workers", 1, "-o", tmp_path / "out")
     assert_bad_input(result, f"{spec}: set.agreement.ratio.japan: a ratio must be a number in [0, 1], got 7")
 

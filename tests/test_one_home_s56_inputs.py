@@ -75,7 +75,7 @@ def test_the_cli_names_the_scenario_file_for_a_fixed_value_it_cannot_take(tmp_pa
     path = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
     result = invoke("sweep", path, "--set", "shocks.nope.end=3", "--grid", "horizon_days=10,20", "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output
-    assert result.output == f"error: {path}: {NO_SUCH_SHOCK}\n"
+    assert result.output == f"error: {path} [set shocks.nope.end=3]: {NO_SUCH_SHOCK}\n"  # as run says it (s57)
 
 
 def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take_keeping_its_class(tmp_path):
@@ -84,8 +84,8 @@ def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take_keepin
     path = written(tmp_path, "s.yaml", TINY_SCENARIO_TEXT)
     with pytest.raises(InputError) as refused:
         simulator.sweep(str(path), grid={"horizon_days": [10, 20]}, set={"shocks.nope.end": 3})
-    assert str(refused.value) == f"{path}: {NO_SUCH_SHOCK}"
-    assert refused.value.source == str(path)
+    assert str(refused.value) == f"{path} [set shocks.nope.end=3]: {NO_SUCH_SHOCK}"  # as simulator.run says it
+    assert refused.value.source == f"{path} [set shocks.nope.end=3]"
     assert isinstance(refused.value, OverrideError)  # as apply_overrides raised it, said of the file
     assert refused.value.assignment == ("shocks.nope.end", 3)
 

@@ -30,11 +30,12 @@ def test_sweep_refuses_a_set_that_makes_a_mapping_above_its_path_as_run_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assignment: str, message: str, runs: int
 ) -> None:
     path = scenario(tmp_path)
+    said = f"{path} [set {assignment}]: {message}"  # session 57: both name the --set that made the mapping
     refused = invoke("run", path, "--set", assignment, "--no-plots", "-o", tmp_path / "run")
-    assert_bad_input(refused, f"{path}: {message}")
+    assert_bad_input(refused, said)
     no_run(monkeypatch)
     result = invoke("sweep", path, "--set", assignment, *GRID, "--runs", runs, "-o", tmp_path / "out")
-    assert_bad_input(result, f"{path}: {message}")
+    assert_bad_input(result, said)
     assert "horizon_days=30" not in result.output  # not said of the first grid point
 
 
@@ -87,10 +88,11 @@ def test_explore_names_the_scenario_for_a_set_path_that_leads_nowhere_as_sweep_d
 ) -> None:
     path = scenario(tmp_path)
     axis = ("agreement.ratio.japan=0.2:0.4:0.2", "-o")
+    said = f"{path} [set {assignment}]: {field}: "  # session 57: named as run names it
     swept = invoke("sweep", path, "--set", assignment, "--grid", *axis, tmp_path / "out", "--no-plots")
-    assert_bad_input(swept, f"{path}: {field}: ")
+    assert_bad_input(swept, said)
     result = invoke("explore", path, "--set", assignment, "--axis", *axis, tmp_path / "e.html")
-    assert_bad_input(result, f"{path}: {field}: ")
+    assert_bad_input(result, said)
     assert not (tmp_path / "e.html").exists()
 
 

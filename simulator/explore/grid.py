@@ -30,8 +30,8 @@ from simulator.plan import compile_plan
 from simulator.results import date_of
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
-from simulator.scenario.load import named_path
-from simulator.scenario.overrides import shown
+from simulator.scenario.load import named_path, said_of_override
+from simulator.scenario.overrides import OverrideError, shown
 from simulator.sweep import Axis, SweepSpec, plan_sweep, runner
 from simulator.sweep.runner import (
     Chunk,
@@ -232,8 +232,8 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
     try:
         base = apply_overrides(raw, list(spec.fixed))
-    except InputError as exc:  # a --set path that leads nowhere: said of the scenario, as sweep says it
-        raise exc.said_of(source) from None
+    except OverrideError as exc:  # a --set path that leads nowhere: said of it, as run and sweep say it
+        raise said_of_override(exc, source) from None
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
     if (refused := spec.seed_swept("--axis seed")) is not None:
         problems.append(refused)

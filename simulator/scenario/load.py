@@ -22,7 +22,14 @@ from pydantic import ValidationError
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
-from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, apply_overrides, ratio_member, shown
+from simulator.scenario.overrides import (
+    ECHO_WIDTH,
+    OverrideError,
+    apply_overrides,
+    created_mappings,
+    ratio_member,
+    shown,
+)
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import conflict_problem, load_yaml
@@ -559,47 +566,116 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
         try:
             data = apply_overrides(data, overrides)
         except OverrideError as exc:  # a bad --set path: name the file and the --set
-            setting, value = exc.assignment
-            raise ScenarioError(exc.problems, f"{path} [set {setting}={shown(value, ECHO_WIDTH)}]") from None
+            raise ScenarioError(exc.problems, set_source(str(path), exc.assignment)) from None
     return data
 
 
-def blame_overrides(exc: InputError, data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> None:
-    """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...``.
+def set_source(source: str, assignment: tuple[str, Any]) -> str:
+    """``SOURCE [set PATH=VALUE]``: how every command (run, sweep, explore) names the override a problem is of.
 
-    The first override with problems at or inside its path is named, with those problems
-    only (:func:`blamed`): the file's own problems are left for after that one is fixed.
-    Returns when no override caused any.
+    >>> set_source("s.yaml", ("agreement.ratio.japan", 0.3))
+    's.yaml [set agreement.ratio.japan=0.3]'
     """
-    if (found := blamed(exc, data, overrides)) is not None:
-        (path, value), ours = found
-        raise type(exc)(ours, f"{source} [set {path}={shown(value, ECHO_WIDTH)}]") from None
+    path, value = assignment
+    return f"{source} [set {path}={shown(value, ECHO_WIDTH)}]"
+
+
+def said_of_override(exc: OverrideError, source: str) -> InputError:
+    """An override that could not be applied (:class:`OverrideError`), said of it: ``SOURCE [set PATH=VALUE]``.
+
+    Its class and assignment are kept.
+    """
+    return exc.said_of(set_source(source, exc.assignment))
+
+
+def blame_overrides(
+    exc: InputError,
+    data: dict[str, Any],
+    source: str,
+    overrides: Sequence[tuple[str, Any]],
+    raw: dict[str, Any] | None = None,
+    varied: Sequence[str] = (),
+) -> None:
+    """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...`` (:func:`set_source`).
+
+    The first override with problems of its own is named, with those problems only
+    (:func:`blamed`, which ``raw`` and ``varied`` are for): the file's own problems are left
+    for after that one is fixed. Returns when no override caused any.
+    """
+    if (found := blamed(exc, data, overrides, raw, varied)) is not None:
+        assignment, ours = found
+        raise exc.said_of(set_source(source, assignment)).with_problems(ours) from None
 
 
 def blamed(
-    exc: InputError, data: dict[str, Any], overrides: Sequence[tuple[str, Any]]
+    exc: InputError,
+    data: dict[str, Any],
+    overrides: Sequence[tuple[str, Any]],
+    raw: dict[str, Any] | None = None,
+    varied: Sequence[str] = (),
 ) -> tuple[tuple[str, Any], list[Problem]] | None:
-    """The first override with problems at or inside its path, and those problems; else None.
+    """The first override with problems of its own, and those problems; else None.
 
-    A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a whole
-    (they sum to 0.8): the other members' ratios are rescaled to it.
+    An override's problems are those at or inside its path, looked for in every override
+    first. A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a
+    whole (they sum to 0.8): the other members' ratios are rescaled to it.
+
+    With ``raw`` (the data before the overrides), an override also owns the problems at or
+    inside a mapping it created above its path (:func:`created_mappings`, ``agreement`` of
+    ``agreement.ratio.japan`` where the file has no agreement: ``agreement.members: is
+    required``): such a mapping holds nothing the file gave. Not where a path of ``varied``
+    (a sweep's axes) sets a value inside the mapping: the grid points say what is wrong there.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
-        ours = [p for p in exc.problems if p.path in (named, whole) or p.path.startswith(f"{named}.")]
-        if ours:
+        if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
+            return (path, value), ours
+    for path, value in overrides if raw is not None else ():
+        made = [
+            named_path(mapping, raw)  # as the problems name it: a shock by its id
+            for mapping in created_mappings(raw, path)
+            if not any(_within(axis, mapping) for axis in varied)
+        ]
+        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in made)]:
             return (path, value), ours
     return None
 
 
+def _within(path: str, mapping: str) -> bool:
+    """Whether the dotted ``path`` is inside ``mapping`` (not the mapping itself).
+
+    >>> _within("agreement.members", "agreement"), _within("agreements", "agreement")
+    (True, False)
+    """
+    return path.startswith(f"{mapping}.")
+
+
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
-    """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem."""
+    """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem.
+
+    A problem in a mapping an override created (:func:`blamed`) is told from the file's data
+    before the overrides, read again only then (:func:`_before_overrides`).
+    """
     try:
         return validate_data(data, source)
     except InputError as exc:
-        blame_overrides(exc, data, source, overrides)
+        blame_overrides(exc, data, source, overrides, _before_overrides(source) if overrides else None)
         raise
+
+
+def _before_overrides(source: str) -> dict[str, Any] | None:
+    """The data of the scenario file ``source`` as it stands, to word a refusal; None for no such file.
+
+    Data given as a mapping (the API's ``<scenario data>``) has no file: a problem in a
+    mapping an override created is then said of the scenario.
+    """
+    if not os.path.isfile(source):
+        return None
+    try:
+        return read_yaml(Path(source))
+    except InputError:  # changed since it was read: the refusal is worded without it
+        return None
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenario:

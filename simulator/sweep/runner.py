@@ -40,8 +40,8 @@ from simulator.plan import Plan, Structure, batch_key, compile_plan, stack_plans
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import blame_overrides, blamed, named_path, with_order
-from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, created_mappings, shown
+from simulator.scenario.load import blame_overrides, blamed, named_path, said_of_override, with_order
+from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
@@ -646,32 +646,9 @@ def check_file_fixed(
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed) or in_created_mappings(exc, raw, fixed, axes)) is not None:
+        if (found := blamed(exc, base, fixed, raw, [axis.path for axis in axes])) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
-
-
-def in_created_mappings(
-    exc: InputError, raw: dict[str, Any], fixed: Iterable[tuple[str, Any]], axes: tuple[Axis, ...]
-) -> tuple[tuple[str, Any], list[Problem]] | None:
-    """The first fixed value with problems at a mapping it created above its path, and those problems; else None.
-
-    ``seed.x=1`` on a scenario with no seed makes ``seed`` a mapping, a problem of ``seed``, one level
-    above the path: :func:`~simulator.scenario.load.blamed` looks at and inside the path only. Such a
-    mapping holds nothing but fixed values, so a problem of its type or key (a mapping for a number, a
-    misspelt key) is at every grid point too; where an axis of ``axes`` sets a value inside it, the
-    points say what is wrong instead.
-    """
-    varied = [axis.path for axis in axes]
-    for path, value in fixed:
-        made = {
-            named_path(container, raw)  # as the problems name it: a shock by its id
-            for container in created_mappings(raw, path)
-            if not any(v.startswith(f"{container}.") for v in varied)
-        }
-        if ours := [p for p in exc.problems if p.path in made]:
-            return (path, value), ours
-    return None
 
 
 def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: SweepSpec) -> None:
@@ -679,19 +656,17 @@ def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: S
 
     ``base``: ``raw`` with the fixed values of ``spec`` applied. Without this check the first grid
     point's validation would find it, and the message would name that point as the culprit. A
-    problem at or inside a fixed path is said of it (``[set PATH=VALUE]``); one at a mapping a fixed
-    path created (:func:`in_created_mappings`) as ``stockpile run`` says it, of the scenario. Other
-    problems of the base scenario are left to the points: a base can be invalid until the grid sets
-    its values.
+    problem at or inside a fixed path, or in a mapping a fixed path created where no axis sets a
+    value (:func:`~simulator.scenario.load.blamed`), is said of it (``[set PATH=VALUE]``), as
+    ``stockpile run`` says it. Other problems of the base scenario are left to the points: a base
+    can be invalid until the grid sets its values.
     """
     if not spec.fixed:
         return
     try:
         validate_data(base, source)
     except InputError as exc:
-        blame_overrides(exc, base, source, spec.fixed)
-        if (found := in_created_mappings(exc, raw, spec.fixed, spec.axes)) is not None:
-            raise exc.with_problems(found[1]) from None
+        blame_overrides(exc, base, source, spec.fixed, raw, [axis.path for axis in spec.axes])
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
@@ -743,10 +718,8 @@ def plan_sweep(
         raise InputError(mixed, source)
     try:
         base = apply_overrides(raw, list(spec.fixed))
-    except InputError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
-        if exc.source is not None:
-            raise
-        raise exc.said_of(source) from None  # an OverrideError: its class and assignment kept
+    except OverrideError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
+        raise said_of_override(exc, source) from None
     spec = read_quoted_dates(spec, lambda path, text: _reads_as_date(base, source, path, text))
     if twice := spec.values_twice():  # after the quoted dates are read: "2010-09-07" and 2010-09-07 are one day
         raise InputError(
