@@ -9,7 +9,7 @@ arguments with the same helpers, so each refuses bad input with the same
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,20 @@ def yaml_value(value: Any) -> Any:
     return value
 
 
-def refuse_keys_not_paths(mapping: Mapping[Any, Any], name: str) -> None:
+def refuse_keys_not_paths(
+    mapping: Mapping[Any, Any], name: str, written: Callable[[int], str | None] | None = None
+) -> None:
     """Refuse (:class:`InputError`, no source) a key of ``mapping`` (argument or field ``name``) that is no path.
 
     A dotted path is written as text: a number, None, a date or a blank string is none (YAML reads
-    ``1.5:`` or ``null:`` so).
+    ``1.5:`` or ``null:`` so). The key is shown as ``written`` gives the one at its position in
+    ``mapping`` (a file's text: ``2010-01-01``), else as Python writes it (``datetime.date(2010, 1, 1)``).
     """
-    if odd := [key for key in mapping if not isinstance(key, str) or not key.strip()]:
+    keys = list(mapping)
+    if odd := [k for k, key in enumerate(keys) if not isinstance(key, str) or not key.strip()]:
+        shown = (written(odd[0]) if written is not None else None) or repr(keys[odd[0]])
         raise InputError(
-            f"{name}: the key {odd[0]!r} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+            f"{name}: the key {shown} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
         )
 
 

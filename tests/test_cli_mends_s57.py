@@ -140,3 +140,36 @@ def test_where_an_axis_sets_a_value_in_the_created_mapping_its_point_is_named(tm
     """The grid may make the mapping whole: a problem there is the point's, not the --set's."""
     said = _said(tmp_path, "sweep", "--set", "agreement.ratio.japan=0.3", "--grid", "agreement.members=japan,eu")
     assert said.startswith("error: tiny.yaml [agreement.members=japan]: agreement.members: ")
+
+
+# --- 3. a sweep file's key that is no path: shown as the file writes it ---------------------------
+
+REFUSED_KEY = "is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
+
+
+@pytest.mark.parametrize(
+    ("part", "key"),
+    [("grid", "2010-01-01"), ("set", "2010-01-01"), ("grid", "null"), ("grid", "~"), ("set", "1.5"), ("grid", "''")],
+)
+def test_a_sweep_file_key_that_is_no_path_is_shown_as_written(tmp_path, monkeypatch, part, key):
+    """``grid: {2010-01-01: ...}`` was refused as "the key datetime.date(2010, 1, 1)", ``null:`` as "None"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    spec = tmp_path / "spec.yaml"
+    entries = {"grid": f"  {key}: [1, 2]\n", "set": f"set:\n  {key}: 1\n"}[part]
+    spec.write_text(f"scenario: tiny.yaml\ngrid:\n  horizon_days: [30, 40]\n{entries}")
+    result = invoke("sweep", "--spec", spec, "-o", tmp_path / "out")
+    assert_bad_input(result)
+    assert result.output == f"error: {spec}: {part}: the key {key} {REFUSED_KEY}\n"
+
+
+def test_a_python_mapping_key_that_is_no_path_is_shown_as_python_writes_it():
+    """The API's ``set={date: 1}``: a Python caller wrote ``datetime.date(2010, 1, 1)``."""
+    import datetime as dt
+
+    import simulator
+    from simulator.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        simulator.sweep("embargo_2010", grid={"horizon_days": [30, 40]}, set={dt.date(2010, 1, 1): 1})
+    assert str(refused.value) == f"set: the key datetime.date(2010, 1, 1) {REFUSED_KEY}"

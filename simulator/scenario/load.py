@@ -183,10 +183,15 @@ def read_yaml(path: Path, kind: str = "scenario") -> dict[str, Any]:
     ``kind`` names what the file holds in the message for one that is not a mapping
     ("a scenario must be a YAML mapping of fields, not a list").
     """
-    data = yaml_data(path)
+    return read_yaml_and_text(path, kind)[0]
+
+
+def read_yaml_and_text(path: Path, kind: str = "scenario") -> tuple[dict[str, Any], str]:
+    """:func:`read_yaml`'s mapping and the text it was read from, to quote a part as written (a key)."""
+    data, text = _yaml_and_text(path)
     if not isinstance(data, dict):
         raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}", str(path))
-    return data
+    return data, text
 
 
 def yaml_data(path: Path) -> Any:
@@ -194,6 +199,11 @@ def yaml_data(path: Path) -> Any:
 
     A file holding merge conflict markers is refused at the first, before it is read as YAML.
     """
+    return _yaml_and_text(path)[0]
+
+
+def _yaml_and_text(path: Path) -> tuple[Any, str]:
+    """:func:`yaml_data`'s data and the file's text (UTF-8, universal newlines) it was read from."""
     source = str(path)
     try:
         text = read_input_text(path)
@@ -202,7 +212,7 @@ def yaml_data(path: Path) -> Any:
     if (conflict := conflict_problem(text)) is not None:  # before YAML, which would blame a line with no key
         raise ScenarioError([conflict], source)
     try:
-        return load_yaml(text)
+        return load_yaml(text), text
     except InputError as exc:
         raise ScenarioError(exc.problems, source) from None
 

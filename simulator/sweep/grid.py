@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -24,11 +25,12 @@ from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
-from simulator.scenario import read_yaml
-from simulator.scenario.load import named_path
+from simulator.scenario.load import named_path, read_yaml_and_text
 from simulator.scenario.overrides import exclusive_sibling, ratio_member
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
@@ -507,6 +509,29 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
     return (spec,)
 
 
+def key_as_written(text: str, name: str, position: int) -> str | None:
+    r"""The key at ``position`` in the top-level mapping ``name`` of the YAML ``text``, as its source gives it.
+
+    ``2010-01-01`` or ``null`` as the file writes it, where the data read holds a date or None.
+    None where it cannot be told: no such mapping, or one whose keys are not the data's one
+    for one (a merge key ``<<`` brings others in).
+
+    >>> key_as_written("grid:\n  2010-01-01: [1, 2]\n  ~: 3\n", "grid", 1)
+    '~'
+    """
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: nothing is constructed
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == name and isinstance(value, yaml.MappingNode):
+            keys = [k for k, _ in value.value]
+            if position >= len(keys) or any(k.tag == "tag:yaml.org,2002:merge" for k in keys):
+                return None
+            start, end = keys[position].start_mark, keys[position].end_mark
+            return start.buffer[start.pointer : end.pointer].strip() or None
+    return None
+
+
 def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str | None, SweepSpec]:
     """A sweep described in YAML: ``scenario``, ``grid``, ``runs``, ``seed``, ``set``.
 
@@ -514,7 +539,7 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     fixed values applied to every run.
     """
     source = str(path)
-    data = read_yaml(Path(path), kind="sweep file")
+    data, text = read_yaml_and_text(Path(path), kind="sweep file")
     allowed = {"scenario", "grid", "runs", "seed", "set"}
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -533,7 +558,7 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
         raise InputError("set: must map paths to values", source)
     for name, mapping in (("grid", grid), ("set", fixed)):
         try:
-            refuse_keys_not_paths(mapping, name)
+            refuse_keys_not_paths(mapping, name, functools.partial(key_as_written, text, name))
         except InputError as exc:
             raise exc.said_of(source) from None
     axes = tuple(Axis(p, _spec_values(p, v, source, max_values)) for p, v in grid.items())
