@@ -173,3 +173,29 @@ def test_a_python_mapping_key_that_is_no_path_is_shown_as_python_writes_it():
     with pytest.raises(InputError) as refused:
         simulator.sweep("embargo_2010", grid={"horizon_days": [30, 40]}, set={dt.date(2010, 1, 1): 1})
     assert str(refused.value) == f"set: the key datetime.date(2010, 1, 1) {REFUSED_KEY}"
+
+
+# --- 4. check reads each scenario's name once for the tolerance file's scenarios: entries ---------
+
+
+def test_check_reads_each_scenario_name_once_for_two_tolerance_entries(tmp_path, monkeypatch):
+    """With two ``scenarios:`` entries both the unused and the clashing entries are looked for: each read every name."""
+    import simulator.scenario
+    from simulator.gate import run
+
+    folder = tmp_path / "scenarios"
+    (folder / "baselines").mkdir(parents=True)
+    for name in ("one", "two"):
+        (folder / f"{name}.yaml").write_text(TINY_SCENARIO_TEXT.replace("name: tiny", f"name: {name}"))
+    (folder / "baselines" / "tolerances.yaml").write_text("scenarios:\n  one: {rtol: 1.0e-6}\n  two: {rtol: 1.0e-6}\n")
+    reads: list[str] = []
+    read = simulator.scenario.load_raw
+
+    def counted(path, overrides=None):
+        reads.append(Path(path).name)
+        return read(path, overrides)
+
+    monkeypatch.setattr(simulator.scenario, "load_raw", counted)
+    report = run.check([folder], workers=1)
+    assert sorted(reads) == ["one.yaml", "two.yaml"]  # one read of each name: the labels both checks match
+    assert {outcome.status for outcome in report.outcomes} == {"no baseline"}  # both entries passed, then checked

@@ -134,6 +134,15 @@ class Scenarios:
         """The key of a scenario file, then its plain key where that is shared (:attr:`plain_keys`)."""
         return tolerance_keys(path, self.keys, self.plain_keys)
 
+    @functools.cached_property
+    def labels(self) -> dict[Path, list[str]] | None:
+        """Each file's labels a ``scenarios:`` pattern of ``tolerances.yaml`` may match (:func:`_labels`).
+
+        Read once, when first asked for: both checks of the patterns (:func:`unused_patterns`,
+        :func:`clashing_patterns`) use them.
+        """
+        return _labels(self)
+
 
 def where(paths: Sequence[str | Path]) -> str:
     """What a check covers, as given: ``scenarios/`` by default, folders with a trailing ``/``."""
@@ -323,7 +332,7 @@ def unused_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
     meant to. Only when folders are checked (a file checked alone is not the whole set),
     and only when every scenario's name could be read (an invalid file is reported instead).
     """
-    if not scenarios.folders or not tolerances.scenarios or (labels := _labels(scenarios)) is None:
+    if not scenarios.folders or not tolerances.scenarios or (labels := scenarios.labels) is None:
         return
     every = [label for labelled in labels.values() for label in labelled]
     for pattern in tolerances.scenarios:
@@ -341,7 +350,7 @@ def clashing_patterns(scenarios: Scenarios, tolerances: Tolerances) -> None:
     Only the first listed would apply to it (:meth:`Tolerances.for_metric`), the other ignored
     without a word: a catch-all ``"*"`` listed before a scenario's own entry would loosen it.
     """
-    if len(tolerances.scenarios) < 2 or (labels := _labels(scenarios)) is None:
+    if len(tolerances.scenarios) < 2 or (labels := scenarios.labels) is None:
         return
     for path, labelled in labels.items():
         matched = [p for p in tolerances.scenarios if any(fnmatch.fnmatch(label, p) for label in labelled)]
