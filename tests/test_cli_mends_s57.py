@@ -199,3 +199,20 @@ def test_check_reads_each_scenario_name_once_for_two_tolerance_entries(tmp_path,
     report = run.check([folder], workers=1)
     assert sorted(reads) == ["one.yaml", "two.yaml"]  # one read of each name: the labels both checks match
     assert {outcome.status for outcome in report.outcomes} == {"no baseline"}  # both entries passed, then checked
+
+
+# --- 5. the report words a ratio from a table of its own, not from the count of members's ---------
+
+
+def test_a_ratio_is_worded_by_its_own_table_not_the_member_counts(monkeypatch):
+    """The pool-share note's "more than three times" took its word from MEMBER_COUNT_WORDS, a count of members."""
+    from simulator.report import times_in_words
+    from simulator.report.uncertainty import MEMBER_COUNT_WORDS
+
+    monkeypatch.setitem(MEMBER_COUNT_WORDS, 3, "3 members")  # a count table worded otherwise words no ratio
+    assert (times_in_words(3.0), times_in_words(9), times_in_words(2.5), times_in_words(10.0)) == (
+        "three",
+        "nine",
+        "2.5",
+        "10",
+    )
