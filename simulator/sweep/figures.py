@@ -381,7 +381,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             fontsize=8,
             frameon=False,
         )
-    fig.suptitle(f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point", fontweight="bold")
+    _bold_title(fig, f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point")
     return fig
 
 
