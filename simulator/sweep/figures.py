@@ -1312,7 +1312,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     The figures replace those in the folder's manifest (one no longer drawn is removed); a
     file of the same name that the manifest does not list is overwritten only with
     ``force`` (exit 2 otherwise).
-    Returns the figures written and the notes: which figures were not drawn and why
+    A hand-edited table is drawn as far as it is finite (:func:`_drawable_part`; exit 2 if nothing is).
+    Returns the figures written and the notes: what the table holds that no sweep writes
+    (:func:`edited_value_notes`, each naming the file and column), which figures were not drawn and why
     (:func:`sweep_notes`), then the swept paths whose values changed no output (:func:`unchanged_notes`).
     """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
@@ -1338,11 +1340,110 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(table_path)) from None
     _check_sweep(info, table, str(folder))
+    odd = [f"{folder}: sweep.parquet: {line}" for line in edited_value_notes(table, info)]
+    drawable = _drawable_part(table, info, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
-        written = write_sweep_figures(table, info, stage)
-    return [folder / path.name for path in written], sweep_notes(table, info) + unchanged_notes(
+        written = write_sweep_figures(drawable, info, stage)
+    return [folder / path.name for path in written], odd + sweep_notes(drawable, info) + unchanged_notes(
         table, list(info.get("grid", {}))
     )
+
+
+def drawn_metrics(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """The metric columns the figures draw: the key metrics, and the members' holding costs if a pool path is swept."""
+    pool = any(str(path).startswith("agreement.pool.") for path in info.get("grid", {}))
+    return key_metrics(table) + (holding_cost_columns(table, _members(info)) if pool else [])
+
+
+def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """A line for each column of ``table`` holding what no sweep writes, and what the figures do with it.
+
+    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values.
+    A swept value that ``sweep.json``'s grid does not list: drawn where it lies, or, an infinite
+    number, left out (it has no place on a scale). Only a hand-edited table holds either.
+    """
+    lines = []
+    for path, listed in info.get("grid", {}).items():
+        off = _off_grid(table[path], listed)
+        endless = [v for v in off if axis_kind(table[path]) == "number" and not np.isfinite(float(v))]
+        placed = [v for v in off if v not in endless]
+        if placed:
+            lines.append(
+                f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn where "
+                f"{'it lies' if len(placed) == 1 else 'they lie'}"
+            )
+        if endless:
+            rows = int(table[path].isin(endless).sum())
+            lines.append(
+                f"column {path}: {plural(rows, 'row')} at {_some(endless)}, on no scale: left out of the figures"
+            )
+    for metric in drawn_metrics(table, info):
+        bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
+        if bad:
+            lines.append(
+                f"column {metric}: {bad} of {plural(len(table), 'value')} {'is' if bad == 1 else 'are'} NaN or "
+                "infinite, which no sweep writes: the figures draw the finite ones"
+            )
+    return lines
+
+
+def _some(values: list[Any]) -> str:
+    """Up to three values as labels, and how many more.
+
+    >>> _some([0.5]), _some([1.0, 2.0, 3.0, 4.0, 5.0])
+    ('0.5', '1, 2, 3 and 2 more')
+    """
+    shown = ", ".join(_label(v) for v in values[:3])
+    return shown + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+
+
+def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
+    """The distinct values of a swept column that its grid in ``sweep.json`` does not list, in the table's order.
+
+    Numbers match within a relative 1e-9 (a range's steps are written rounded); dates match
+    the grid's dates written as text; a list of shocks or a grid that is not a list is not compared.
+    """
+    if not isinstance(listed, list) or values.map(lambda v: isinstance(v, list | dict | np.ndarray)).any():
+        return []
+    present = list(pd.unique(values.dropna()))
+    kind = axis_kind(values)
+    if kind == "number":
+        numbers = np.array([v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)], float)
+        return [v for v in present if not np.isclose(float(v), numbers, rtol=1e-9, atol=0.0).any()]
+    if kind == "date":
+        if not listed or not all(isinstance(v, str) for v in listed):
+            return []
+        try:
+            dates = set(pd.to_datetime(listed).normalize())
+        except (ValueError, TypeError, OverflowError):
+            return []
+        return [v for v in present if pd.Timestamp(v).normalize() not in dates]
+    return [v for v in present if v not in listed]
+
+
+def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd.DataFrame:
+    """What the figures draw of an edited table: rows at finite swept numbers, drawn metrics' infinities emptied.
+
+    An emptied value is left out of its point's median and 5-95% range, as NaN is. Raises
+    :class:`InputError` when nothing is left to draw: no row, or no finite value in any key metric.
+    """
+    paths = [p for p in info.get("grid", {}) if axis_kind(table[p]) == "number"]
+    finite_rows = np.ones(len(table), bool)
+    for path in paths:
+        finite_rows &= ~np.isinf(table[path].to_numpy(float))
+    metrics = drawn_metrics(table, info)
+    drawable = table[finite_rows].assign(
+        **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}
+    )
+    if drawable.empty:
+        raise InputError(
+            [Problem("sweep.parquet", f"column {', '.join(paths)}: no row at a finite value: nothing to draw")], folder
+        )
+    keys = key_metrics(drawable)
+    if keys and not np.isfinite(drawable[keys].to_numpy(float)).any():
+        why = f"column{'s' if len(keys) > 1 else ''} {', '.join(keys)}: no finite value (NaN or infinite in every row)"
+        raise InputError([Problem("sweep.parquet", f"{why}: nothing to draw")], folder)
+    return drawable
 
 
 def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
