@@ -725,7 +725,7 @@ def _names_box(axis: Any, renderer: Any) -> Any:
             boxes.append(box.translated(taken.x0 - pad - box.x1, 0))
         else:
             boxes.append(box.translated(taken.x1 + pad - box.x0, 0))
-    offset = axis.major.formatter.get_offset()
+    offset = axis.get_major_formatter().get_offset()
     if offset:
         axis.offsetText.set_text(offset)  # as a draw sets it
         boxes.append(axis.offsetText.get_window_extent(renderer))
