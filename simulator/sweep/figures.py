@@ -672,30 +672,29 @@ def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
     inches = fig.dpi_scale_trans.inverted()
     width = fig.get_figwidth()
     more = dict.fromkeys(HEATMAP_SIDES_IN, 0.0)
-    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
-
-    def bar_of(ax: Any) -> Any:
-        bar = ax.images[0].colorbar if ax.images else None
-        return _names_box(bar.ax.yaxis, renderer).transformed(inches) if bar is not None else None
-
-    for ax in (ax for ax in panels if ax.images):  # a panel that says its metric is flat has no names to clear
-        row, col = _at(ax)
+    panels = {_at(ax): ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"}
+    bars = {  # each colour bar's box, labels and all, measured once: the panel on its right needs it too
+        at: _names_box(ax.images[0].colorbar.ax.yaxis, renderer).transformed(inches)
+        for at, ax in panels.items()
+        if ax.images and ax.images[0].colorbar is not None
+    }
+    for (row, col), ax in panels.items():
+        if not ax.images:  # a panel that says its metric is flat has no names to clear
+            continue
         y_names = _names_box(ax.yaxis, renderer).transformed(inches)
         x_names = _names_box(ax.xaxis, renderer).transformed(inches)
-        left = [p for p in panels if _at(p) == (row, col - 1)]
-        below = [p for p in panels if _at(p) == (row + 1, col)]
         leftmost = min(y_names.x0, x_names.x0)  # slanted names along the foot may reach further left
         if col == 0:
             more["left_in"] = max(more["left_in"], CLEAR_IN - leftmost)
-        elif left and (bar := bar_of(left[0])) is not None:
-            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - leftmost)
-        if below:
-            title = below[0].title.get_window_extent(renderer).transformed(inches)
+        elif (row, col - 1) in bars:
+            more["col_gap_in"] = max(more["col_gap_in"], bars[row, col - 1].x1 + CLEAR_IN - leftmost)
+        if (row + 1, col) in panels:
+            title = panels[row + 1, col].title.get_window_extent(renderer).transformed(inches)
             more["row_gap_in"] = max(more["row_gap_in"], title.y1 + CLEAR_IN - x_names.y0)
         else:
             more["bottom_in"] = max(more["bottom_in"], CLEAR_IN - x_names.y0)
-        if (bar := bar_of(ax)) is not None:
-            more["right_in"] = max(more["right_in"], bar.x1 + CLEAR_IN - width)
+        if (row, col) in bars:
+            more["right_in"] = max(more["right_in"], bars[row, col].x1 + CLEAR_IN - width)
     return {k: max(0.0, v) for k, v in more.items()}
 
 
