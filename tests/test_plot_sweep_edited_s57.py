@@ -81,3 +81,13 @@ def test_a_table_whose_key_metrics_hold_no_finite_value_is_refused_naming_them(t
         "infinite in every row): nothing to draw",
     )
     assert drawn is None and not list(folder.glob("*.png"))
+
+
+def test_a_table_whose_every_swept_number_is_infinite_is_refused_naming_the_column(tmp_path, monkeypatch):
+    # it drew a heatmap column and a frontier of dots labelled 'inf', exit 0
+    table = _table([10.0, 20.0, 30.0, 50.0], (np.inf, -np.inf))
+    result, _, drawn, folder = _plotted(tmp_path, monkeypatch, table)
+    assert_bad_input(
+        result, f"error: {folder}: sweep.parquet: column {RATIO}: no row at a finite value: nothing to draw"
+    )
+    assert drawn is None and not list(folder.glob("*.png"))

@@ -1435,8 +1435,9 @@ def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd
         **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}
     )
     if drawable.empty:
+        endless = ", ".join(p for p in paths if np.isinf(table[p].to_numpy(float)).any())
         raise InputError(
-            [Problem("sweep.parquet", f"column {', '.join(paths)}: no row at a finite value: nothing to draw")], folder
+            [Problem("sweep.parquet", f"column {endless}: no row at a finite value: nothing to draw")], folder
         )
     keys = key_metrics(drawable)
     if keys and not np.isfinite(drawable[keys].to_numpy(float)).any():
