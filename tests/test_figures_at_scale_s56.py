@@ -289,3 +289,55 @@ def test_a_heatmaps_bold_title_stands_clear_above_the_top_rows_panel_titles(tabl
     # 2% of the height down (Matplotlib's default) left 0.04 in of a 2 x 2 figure and 0.03 in
     # of a taller one between the bold title and the two-line panel titles: they read as one block
     assert _title_gap_in(heatmap_figure(table, first, second, MEMBERS)) > 0.06
+
+
+QUOTA = "shocks.china_quota_2011.tonnes_per_period"
+
+
+def _quota_grid() -> pd.DataFrame:
+    """Issue 19's grid of 10,000 points: 100 ratios x quotas of 10,000-19,900 t; totals up to 19,800 t at 2 of 3 points.
+
+    Colour bars labelled up to 15,000 t or more reach into the gap where the next panel names its quotas.
+    """
+    rows = []
+    for i, ratio in enumerate(np.round(np.arange(1, 101) / 100, 2)):
+        for j, quota in enumerate(range(10_000, 20_000, 100)):
+            point = i * 100 + j
+            total = (20_000 - quota) * (1 + ratio) if point % 3 else 0.0
+            row = run(float(ratio), 0, point, 0, float(total), 0.5 if total else 1.0)
+            rows.append({k: v for k, v in row.items() if k != DAYS} | {QUOTA: quota})
+    return pd.DataFrame(rows)
+
+
+def test_a_heatmap_of_10000_points_is_made_once_and_not_drawn_to_measure_its_names(monkeypatch):
+    # a whole draw only to measure the names took a third of the figure's time, and where they
+    # collided (here: colour bars' labels against the next panel's quotas) the figure was made twice
+    from matplotlib.figure import Figure
+
+    import simulator.sweep.figures as figures
+
+    made, draws = [], []
+    new_figure, draw = figures._new_figure, Figure.draw
+    monkeypatch.setattr(figures, "_new_figure", lambda figsize: made.append(figsize) or new_figure(figsize))
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: draws.append(fig) or draw(fig, renderer))
+    fig = heatmap_figure(_quota_grid(), RATIO, QUOTA, MEMBERS)
+    assert len(made) == 1 and draws == []
+    assert fig.get_figwidth() > 9.2  # widened for the colour bars' labels: 4.6 in a column at the default gap
+    _clear_of_one_another(fig)
+
+
+@pytest.mark.parametrize("regions", [[], ["shortfall_t.japan", "shortfall_t.eu"]])
+def test_a_metrics_figures_bold_title_sits_as_far_below_the_top_as_a_heatmaps(regions):
+    # two panels (one row, 4.3 in high) or four (two rows, 7.7 in): Matplotlib's default put the title's
+    # top 2% of the height down, 0.086 in or 0.154 in; a heatmap's sits 0.12 in down at every height
+    table = _one_axis([0.1, 0.5, 0.9], RATIO).drop(
+        columns=[c for c in ("shortfall_t.japan", "shortfall_t.eu") if c not in regions]
+    )
+    fig = metrics_figure(table, RATIO, MEMBERS)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    title = fig._suptitle.get_window_extent(renderer).transformed(inches)
+    legend = fig.legends[0].get_window_extent(renderer).transformed(inches)
+    assert fig.get_figheight() - title.y1 == pytest.approx(0.12, abs=0.005)
+    assert title.y0 > legend.y1  # clear of the legend under it

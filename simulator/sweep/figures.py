@@ -381,7 +381,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
             fontsize=8,
             frameon=False,
         )
-    fig.suptitle(f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point", fontweight="bold")
+    _bold_title(fig, f"sweep of {_text(path)}: {plural(table['run'].nunique(), 'run')} per point")
     return fig
 
 
@@ -541,34 +541,47 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     (:func:`~simulator.metrics.fairness_when_short`); a cell with no such run is grey and says ``none short``.
 
     Where an axis's names (long rule names, slanted mappings) would leave the canvas or run into a
-    neighbouring panel's colour bar or title, the figure is drawn again that much wider or taller
-    at that margin or gap, its panels the same size.
+    neighbouring panel's colour bar or title, the figure is made that much wider or taller at that
+    margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
-    fig = _heatmap(table, first, second, members, HEATMAP_SIDES_IN)
+    rows, cols = _panel_grid(len(key_metrics(table)))
+    fig = _heatmap(table, first, second, members)
     more_in = _heatmap_overlaps_in(fig)
-    if not any(more_in.values()):
-        return fig
-    return _heatmap(table, first, second, members, {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()})
+    sides_in = {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()}
+    _heatmap_frame(fig, rows, cols, sides_in, f"sweep of {_text(first)} x {_text(second)}")
+    return fig
 
 
-def _heatmap(
-    table: pd.DataFrame, first: str, second: str, members: list[str] | None, sides_in: dict[str, float]
-) -> Figure:
-    """:func:`heatmap_figure` with these margins and gaps (inches); the panels keep their size whatever they are."""
+def _heatmap_frame(fig: Figure, rows: int, cols: int, sides_in: dict[str, float], title: str) -> None:
+    """Size ``fig`` around its panels, margins and gaps ``sides_in`` (inches), and put its bold ``title`` on top.
+
+    A panel keeps its size whatever the margins: 4.6 x 3.8 in a cell at :data:`HEATMAP_SIDES_IN`,
+    and a long title's further lines (wrapped to the figure's width) add to the height above it.
+    """
     from simulator.plots import TITLE_LINE_IN, wrapped_title
+
+    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
+    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
+    lines = "\n".join(wrapped_title(title, width, margin_in=0.4))
+    more = TITLE_LINE_IN * lines.count("\n")  # a long pair of paths takes more lines, not the figure's edges
+    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
+    fig.set_size_inches(width, height)
+    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
+    _bold_title(fig, lines)
+
+
+def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None) -> Figure:
+    """:func:`heatmap_figure`'s panels, at :data:`HEATMAP_SIDES_IN` and without its title (:func:`_heatmap_frame`)."""
+    from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
     rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
-    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
-    title = "\n".join(wrapped_title(f"sweep of {_text(first)} x {_text(second)}", width, margin_in=0.4))
-    more = TITLE_LINE_IN * title.count("\n")  # a long pair of paths takes more lines, not the figure's edges
-    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
+    width, height = 4.6 * cols, 3.8 * rows + 0.6
     fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
+    _margins(fig, rows, cols, top_in=0.75, **HEATMAP_SIDES_IN)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -584,7 +597,7 @@ def _heatmap(
         box = ax.get_position()  # the panel's size, colour bar taken: its labels wrap within it
         for axis, values, path, step_in, slant in (
             (ax.xaxis, grid.columns, first, box.width * width / grid.shape[1], 45),
-            (ax.yaxis, grid.index, second, box.height * fig.get_figheight() / grid.shape[0], 0),
+            (ax.yaxis, grid.index, second, box.height * height / grid.shape[0], 0),
         ):
             names = axis_kind(table[path]) == "category"
             every = _heatmap_label_every(len(values), names, step_in, slant)
@@ -595,25 +608,31 @@ def _heatmap(
                     label.set(ha="right", rotation_mode="anchor")
         ax.tick_params(axis="x", labelrotation=45)
         if metric == FAIRNESS and grid.isna().to_numpy().any():
-            cell_in = (box.width * width / grid.shape[1], box.height * fig.get_figheight() / grid.shape[0])
+            cell_in = (box.width * width / grid.shape[1], box.height * height / grid.shape[0])
             _none_short_cells(ax, bar, grid.isna().to_numpy(), *cell_in)
         for set_label, path, length_in in (
             (ax.set_xlabel, first, box.width * width),
-            (ax.set_ylabel, second, box.height * fig.get_figheight()),
+            (ax.set_ylabel, second, box.height * height),
         ):
             set_label("\n".join(wrapped_title(_text(axis_title(path)), length_in, LABEL_CHAR_IN, 0.0)), fontsize=8)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
-    fig.suptitle(title, fontweight="bold", y=1 - SUPTITLE_TOP_IN / height, va="top")
     return fig
 
 
 SUPTITLE_TOP_IN = 0.12
-"""Room above a heatmap's bold title, inches: fixed, as the panels below it are placed from the top in inches.
+"""Room above a sweep figure's bold title, inches: fixed, as the panels below it are placed from the top in inches.
 
-Matplotlib's default places it 2% of the figure's height down, 0.16 in of a 2 x 2 figure
+Matplotlib's default places it 2% of the figure's height down, 0.16 in of a 2 x 2 heatmap
 8.2 in high, more of a taller one, and it came down onto the top row's panel titles.
 """
+
+
+def _bold_title(fig: Figure, title: str) -> None:
+    """``fig``'s bold title, its top :data:`SUPTITLE_TOP_IN` below the figure's top whatever its height."""
+    fig.suptitle(title, fontweight="bold", y=1 - SUPTITLE_TOP_IN / fig.get_figheight(), va="top")
+
+
 HEATMAP_NAME_PT = 7
 """Size of a heatmap's axis names, points."""
 HEATMAP_SCALE_LABELS = 10
@@ -641,42 +660,75 @@ def _heatmap_overlaps_in(fig: Figure) -> dict[str, float]:
 
     0 where it clears them: the y axis's names against the canvas's left edge and the colour
     bar of the panel on the left; the x axis's names against the canvas's foot and the title
-    of the panel below; a colour bar against the right edge.
+    of the panel below; a colour bar against the right edge. Each text is measured where
+    Matplotlib will set it (:func:`_names_box`), without drawing the figure: a draw only to
+    measure took a third of the time of a heatmap of 10,000 points.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
-    fig.draw_without_rendering()  # titles and axis labels in their places, as saved
+    for ax in fig.axes:
+        ax.apply_aspect()  # a colour bar takes its shape (20 times as high as wide), as a draw would give it
     inches = fig.dpi_scale_trans.inverted()
     width = fig.get_figwidth()
     more = dict.fromkeys(HEATMAP_SIDES_IN, 0.0)
-    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
-
-    def box(artist: Any) -> Any:
-        return artist.get_tightbbox(renderer).transformed(inches)
-
-    def bar_of(ax: Any) -> Any:
-        bar = ax.images[0].colorbar if ax.images else None
-        return box(bar.ax) if bar is not None else None
-
-    for ax in (ax for ax in panels if ax.images):  # a panel that says its metric is flat has no names to clear
-        row, col = _at(ax)
-        y_names, x_names = box(ax.yaxis), box(ax.xaxis)
-        left = [p for p in panels if _at(p) == (row, col - 1)]
-        below = [p for p in panels if _at(p) == (row + 1, col)]
+    panels = {_at(ax): ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"}
+    bars = {  # each colour bar's box, labels and all, measured once: the panel on its right needs it too
+        at: _names_box(ax.images[0].colorbar.ax.yaxis, renderer).transformed(inches)
+        for at, ax in panels.items()
+        if ax.images and ax.images[0].colorbar is not None
+    }
+    for (row, col), ax in panels.items():
+        if not ax.images:  # a panel that says its metric is flat has no names to clear
+            continue
+        y_names = _names_box(ax.yaxis, renderer).transformed(inches)
+        x_names = _names_box(ax.xaxis, renderer).transformed(inches)
         leftmost = min(y_names.x0, x_names.x0)  # slanted names along the foot may reach further left
         if col == 0:
             more["left_in"] = max(more["left_in"], CLEAR_IN - leftmost)
-        elif left and (bar := bar_of(left[0])) is not None:
-            more["col_gap_in"] = max(more["col_gap_in"], bar.x1 + CLEAR_IN - leftmost)
-        if below:
-            title = below[0].title.get_window_extent(renderer).transformed(inches)
+        elif (row, col - 1) in bars:
+            more["col_gap_in"] = max(more["col_gap_in"], bars[row, col - 1].x1 + CLEAR_IN - leftmost)
+        if (row + 1, col) in panels:
+            title = panels[row + 1, col].title.get_window_extent(renderer).transformed(inches)
             more["row_gap_in"] = max(more["row_gap_in"], title.y1 + CLEAR_IN - x_names.y0)
         else:
             more["bottom_in"] = max(more["bottom_in"], CLEAR_IN - x_names.y0)
-        if (bar := bar_of(ax)) is not None:
-            more["right_in"] = max(more["right_in"], bar.x1 + CLEAR_IN - width)
+        if (row, col) in bars:
+            more["right_in"] = max(more["right_in"], bars[row, col].x1 + CLEAR_IN - width)
     return {k: max(0.0, v) for k, v in more.items()}
+
+
+def _names_box(axis: Any, renderer: Any) -> Any:
+    """The box (pixels) that ``axis``'s frame side, tick labels, offset text and name will take, the figure not drawn.
+
+    Each text is measured as Matplotlib sets it: the labels of the ticks inside the axis's
+    view, at their ticks; the name ``axes.labelpad`` beyond the labels (under an x axis,
+    beside a y axis on its ticks' side); the offset text (``+1e4``) on its side.
+    """
+    from matplotlib.transforms import Bbox
+
+    axis.get_majorticklabels()  # the ticks placed and labelled, as a draw places them
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-9
+    ticks = [tick for tick in axis.get_major_ticks() if low - slack <= tick.get_loc() <= high + slack]
+    labels = [text for tick in ticks for text in (tick.label1, tick.label2) if text.get_visible() and text.get_text()]
+    frame = axis.axes.get_window_extent()
+    taken = Bbox.union([frame, *(text.get_window_extent(renderer) for text in labels)])
+    boxes = [taken]
+    pad = axis.labelpad * axis.axes.figure.dpi / 72
+    if axis.label.get_text():
+        box = axis.label.get_window_extent(renderer)
+        if axis.axis_name == "x":  # under the labels, its top ``pad`` below them
+            boxes.append(box.translated(0, taken.y0 - pad - box.y1))
+        elif axis.get_label_position() == "left":
+            boxes.append(box.translated(taken.x0 - pad - box.x1, 0))
+        else:
+            boxes.append(box.translated(taken.x1 + pad - box.x0, 0))
+    offset = axis.get_major_formatter().get_offset()
+    if offset:
+        axis.offsetText.set_text(offset)  # as a draw sets it
+        boxes.append(axis.offsetText.get_window_extent(renderer))
+    return Bbox.union(boxes)
 
 
 def _at(ax: Any) -> tuple[int, int]:
@@ -1259,7 +1311,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     The figures replace those in the folder's manifest (one no longer drawn is removed); a
     file of the same name that the manifest does not list is overwritten only with
     ``force`` (exit 2 otherwise).
-    Returns the figures written and the notes: which figures were not drawn and why
+    A hand-edited table is drawn as far as it is finite (:func:`_drawable_part`; exit 2 if nothing is).
+    Returns the figures written and the notes: what the table holds that no sweep writes
+    (:func:`edited_value_notes`, each naming the file and column), which figures were not drawn and why
     (:func:`sweep_notes`), then the swept paths whose values changed no output (:func:`unchanged_notes`).
     """
     table_path, info_path = folder / "sweep.parquet", folder / "sweep.json"
@@ -1285,11 +1339,111 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(table_path)) from None
     _check_sweep(info, table, str(folder))
+    odd = [f"{folder}: sweep.parquet: {line}" for line in edited_value_notes(table, info)]
+    drawable = _drawable_part(table, info, str(folder))
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
-        written = write_sweep_figures(table, info, stage)
-    return [folder / path.name for path in written], sweep_notes(table, info) + unchanged_notes(
+        written = write_sweep_figures(drawable, info, stage)
+    return [folder / path.name for path in written], odd + sweep_notes(drawable, info) + unchanged_notes(
         table, list(info.get("grid", {}))
     )
+
+
+def drawn_metrics(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """The metric columns the figures draw: the key metrics, and the members' holding costs if a pool path is swept."""
+    pool = any(str(path).startswith("agreement.pool.") for path in info.get("grid", {}))
+    return key_metrics(table) + (holding_cost_columns(table, _members(info)) if pool else [])
+
+
+def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """A line for each column of ``table`` holding what no sweep writes, and what the figures do with it.
+
+    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values.
+    A swept value that ``sweep.json``'s grid does not list: drawn where it lies, or, an infinite
+    number, left out (it has no place on a scale). Only a hand-edited table holds either.
+    """
+    lines = []
+    for path, listed in info.get("grid", {}).items():
+        off = _off_grid(table[path], listed)
+        endless = [v for v in off if axis_kind(table[path]) == "number" and not np.isfinite(float(v))]
+        placed = [v for v in off if v not in endless]
+        if placed:
+            lines.append(
+                f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn where "
+                f"{'it lies' if len(placed) == 1 else 'they lie'}"
+            )
+        if endless:
+            rows = int(table[path].isin(endless).sum())
+            lines.append(
+                f"column {path}: {plural(rows, 'row')} at {_some(endless)}, on no scale: left out of the figures"
+            )
+    for metric in drawn_metrics(table, info):
+        bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
+        if bad:
+            lines.append(
+                f"column {metric}: {bad} of {plural(len(table), 'value')} {'is' if bad == 1 else 'are'} NaN or "
+                "infinite, which no sweep writes: the figures draw the finite ones"
+            )
+    return lines
+
+
+def _some(values: list[Any]) -> str:
+    """Up to three values as labels, and how many more.
+
+    >>> _some([0.5]), _some([1.0, 2.0, 3.0, 4.0, 5.0])
+    ('0.5', '1, 2, 3 and 2 more')
+    """
+    shown = ", ".join(_label(v) for v in values[:3])
+    return shown + (f" and {len(values) - 3} more" if len(values) > 3 else "")
+
+
+def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
+    """The distinct values of a swept column that its grid in ``sweep.json`` does not list, in the table's order.
+
+    Numbers match within a relative 1e-9 (a range's steps are written rounded); dates match
+    the grid's dates written as text; a list of shocks or a grid that is not a list is not compared.
+    """
+    if not isinstance(listed, list) or values.map(lambda v: isinstance(v, list | dict | np.ndarray)).any():
+        return []
+    present = list(pd.unique(values.dropna()))
+    kind = axis_kind(values)
+    if kind == "number":
+        numbers = np.array([v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)], float)
+        return [v for v in present if not np.isclose(float(v), numbers, rtol=1e-9, atol=0.0).any()]
+    if kind == "date":
+        if not listed or not all(isinstance(v, str) for v in listed):
+            return []
+        try:
+            dates = set(pd.to_datetime(listed).normalize())
+        except (ValueError, TypeError, OverflowError):
+            return []
+        return [v for v in present if pd.Timestamp(v).normalize() not in dates]
+    return [v for v in present if v not in listed]
+
+
+def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd.DataFrame:
+    """What the figures draw of an edited table: rows at finite swept numbers, drawn metrics' infinities emptied.
+
+    An emptied value is left out of its point's median and 5-95% range, as NaN is. Raises
+    :class:`InputError` when nothing is left to draw: no row, or no finite value in any key metric.
+    """
+    paths = [p for p in info.get("grid", {}) if axis_kind(table[p]) == "number"]
+    finite_rows = np.ones(len(table), bool)
+    for path in paths:
+        finite_rows &= ~np.isinf(table[path].to_numpy(float))
+    metrics = drawn_metrics(table, info)
+    drawable = table[finite_rows].assign(
+        **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}
+    )
+    if drawable.empty:
+        endless = ", ".join(p for p in paths if np.isinf(table[p].to_numpy(float)).any())
+        raise InputError(
+            [Problem("sweep.parquet", f"column {endless}: no row at a finite value: nothing to draw")], folder
+        )
+    keys = key_metrics(drawable)
+    if keys and not np.isfinite(drawable[keys].to_numpy(float)).any():
+        why = f"column{'s' if len(keys) > 1 else ''} {', '.join(keys)}: no finite value (NaN or infinite in every row)"
+        raise InputError([Problem("sweep.parquet", f"{why}: nothing to draw")], folder)
+    return drawable
 
 
 def _bad_dates(table: pd.DataFrame, path: str) -> str | None:
