@@ -19,60 +19,30 @@ package (the report, the sweep's and the sensitivity's figures, the command line
 the tests read from it, and nothing else.
 """
 
-from simulator.plots.cover import (
-    BASELINE_COLOUR,
-    KIND_NAMES,
-    LEGEND_PT,
+from simulator.plots.comparison import BASELINE_COLOUR, compare_figure
+from simulator.plots.cover import NO_RESTOCKING_NOTES, days_of_cover_figure, no_restocking_span
+from simulator.plots.cover_lines import TRIGGER_COLOUR, all_cover_commercial, trigger_line_days, trigger_lines
+from simulator.plots.finish import finish_figure, legend_height_in, legend_layout
+from simulator.plots.layout import (
     MIN_PANEL_IN,
-    NO_RESTOCKING_NOTES,
-    NO_SHORTFALL,
-    POOL_SHARE_LABEL,
-    SHARE_OFF_SCALE_RATIO,
-    TITLE_LINE_IN,
-    TRIGGER_COLOUR,
     Panels,
-    all_cover_commercial,
-    compare_figure,
     date_ticks,
-    days_of_cover_figure,
-    demand_labels,
-    demand_shares,
     empty_panel,
-    finish_figure,
     fixed_margins,
     grid_width_in,
-    idle_shocks,
-    label_lines,
-    legend_height_in,
-    legend_layout,
-    market_materials,
-    no_restocking_span,
     panel_width_in,
-    plain_text,
-    pool_share_days,
-    pool_shares_above_axis,
-    prices_figure,
-    released_rules,
-    run_figures,
-    same_as_drawn,
-    shock_idle,
-    shock_label,
-    shock_severity,
-    shock_shade,
-    shock_target,
-    shock_windows,
-    shocks_overlap,
-    short_materials,
-    shortfall_figure,
-    span_notes_drawn,
-    supply_mix_figure,
-    text_width_in,
-    trigger_line_days,
-    trigger_lines,
-    wrapped_lines,
-    wrapped_title,
-    write_figures,
 )
+from simulator.plots.notes import span_notes_drawn
+from simulator.plots.pool_shares import POOL_SHARE_LABEL, SHARE_OFF_SCALE_RATIO, pool_share_days, pool_shares_above_axis
+from simulator.plots.prices import demand_labels, demand_shares, market_materials, prices_figure, same_as_drawn
+from simulator.plots.releases import released_rules
+from simulator.plots.run_files import run_figures, write_figures
+from simulator.plots.shock_bands import shock_shade, shock_windows, shocks_overlap
+from simulator.plots.shock_words import KIND_NAMES, idle_shocks, shock_idle, shock_label, shock_severity, shock_target
+from simulator.plots.shortfall import NO_SHORTFALL, short_materials, shortfall_figure
+from simulator.plots.style import LEGEND_PT
+from simulator.plots.supply import supply_mix_figure
+from simulator.plots.text import TITLE_LINE_IN, label_lines, plain_text, text_width_in, wrapped_lines, wrapped_title
 
 __all__ = [
     "BASELINE_COLOUR",

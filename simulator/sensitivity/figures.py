@@ -51,7 +51,7 @@ from simulator.plots import (
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
-from simulator.plots.cover import _trigger_line
+from simulator.plots.cover_lines import _trigger_line
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
     adds_text,
