@@ -104,6 +104,15 @@ def panel_width_in(
     return (width_in - left_in - right_in - col_gap_in * (cols - 1)) / cols
 
 
+def axes_fraction(fig: Figure, ax: Axes, length_in: float, *, vertical: bool = False) -> float:
+    """``length_in`` inches along ``ax``'s width (its height when ``vertical``), as a fraction of it (axes fraction).
+
+    A note's 4 points in a panel 2.6 inches wide: ``axes_fraction(fig, ax, 4 / 72)`` is 0.021.
+    """
+    frame, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
+    return length_in / (frame.height * height_in if vertical else frame.width * width_in)
+
+
 def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
     """Width of a figure of a panel per material, side by side up to ``columns``: ``width_in`` when set.
 

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.plots.layout import axes_fraction
 from simulator.plots.line_labels import _label_box, _line_labels
 from simulator.plots.shock_bands import _clear_lanes
 from simulator.plots.style import LINE_LABEL_LEADING
@@ -45,8 +46,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
         place = _top_place(fig, ax, lines)
     whole = _top_lines(fig, ax, lines, 1.0)
     tall = _note_tall(fig, ax, len(whole), 2 * NOTE_PAD_PT)  # the pad above and below it
-    frame, (width, height) = ax.get_position(), fig.get_size_inches()
-    inset, pad = NOTE_PAD_PT / 72 / (frame.width * width), NOTE_PAD_PT / 72 / (frame.height * height)
+    inset, pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72), axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
     bottom, left, text_lines = place or (1 - tall + pad, inset, whole)  # top left, whole
     ax.text(left, bottom, "\n".join(text_lines), transform=ax.transAxes, ha="left", label=TOP_NOTE_LABEL, **NOTE_STYLE)
 
@@ -57,7 +57,7 @@ NOTE_PAD_PT = 4
 
 def _note_tall(fig: Figure, ax: Axes, lines: int, pad_pt: float = 0.0) -> float:
     """Height of a note of ``lines`` lines of :data:`NOTE_PT` type in ``ax``, plus ``pad_pt`` points: axes fraction."""
-    return (lines * LINE_LABEL_LEADING * NOTE_PT + pad_pt) / 72 / (ax.get_position().height * fig.get_size_inches()[1])
+    return axes_fraction(fig, ax, (lines * LINE_LABEL_LEADING * NOTE_PT + pad_pt) / 72, vertical=True)
 
 
 def _top_lines(fig: Figure, ax: Axes, lines: list[str], share: float) -> list[str]:
@@ -68,14 +68,12 @@ def _top_lines(fig: Figure, ax: Axes, lines: list[str], share: float) -> list[st
 
 def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, list[str]] | None:
     """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
-    width, height = fig.get_size_inches()
-    frame = ax.get_position()
-    inset = NOTE_PAD_PT / 72 / (frame.width * width)  # from the frame, in axes fraction
-    pad = NOTE_PAD_PT / 72 / (frame.height * height)
+    inset = axes_fraction(fig, ax, NOTE_PAD_PT / 72)  # from the frame
+    pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
     best: tuple[float, float, list[str]] | None = None
     for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
         text_lines = _top_lines(fig, ax, lines, share)
-        wide = drawn_width_in(text_lines, NOTE_PT) / (frame.width * width)
+        wide = axes_fraction(fig, ax, drawn_width_in(text_lines, NOTE_PT))
         tall = _note_tall(fig, ax, len(text_lines))
         if wide > 1 - 2 * inset:
             continue
@@ -97,14 +95,12 @@ def _sliced_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[f
 
 def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
     """(x0, y0, x1, y1), axes fraction, of the notes :func:`_note_top` drew in ``ax``, measured from their font."""
-    width = fig.get_size_inches()[0]
-    frame = ax.get_position()
     boxes = []
     for text in ax.texts:
         if text.get_label() == TOP_NOTE_LABEL:
             lines = text.get_text().split("\n")
             left, bottom = text.get_position()
-            wide = drawn_width_in(lines, NOTE_PT) / (frame.width * width)
+            wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT))
             tall = _note_tall(fig, ax, len(lines))
             boxes.append((left, bottom, left + wide, bottom + tall))
     return boxes
@@ -133,19 +129,19 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     the widths, the one that sets the note lowest (the narrowest of those). Returns the
     note drawn, ``None`` where none fits (better no note than one over a curve or a label).
     """
-    width, height = fig.get_size_inches()
+    width = fig.get_size_inches()[0]
     frame = ax.get_position()
     to_axes = ax.transAxes.inverted()
     x0, x1 = (to_axes.transform(ax.transData.transform((ax.convert_xunits(x), 0.0)))[0] for x in span)
-    inset = 4 / 72 / (frame.width * width)  # 4 points each side of a note, in axes fraction
-    point = 1 / 72 / (frame.height * height)  # a point in axes fraction
+    inset = axes_fraction(fig, ax, 4 / 72)  # 4 points each side of a note
+    point = axes_fraction(fig, ax, 1 / 72, vertical=True)  # a point
     pad = 4 * point  # clear of a curve's half width (1.4 points) and more
     for text in texts:
         best: tuple[float, float, float, list[str]] | None = None  # bottom, left, right, lines
         for share in NOTE_WIDTHS:
             room = max(x1 - x0, share) - 2 * inset
             lines = label_lines(text, NOTE_PT, room * frame.width * width / HINTED_TEXT)
-            wide = drawn_width_in(lines, NOTE_PT) / (frame.width * width)
+            wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT))
             if wide > room:
                 continue  # a word wider than the room
             left = min(max((x0 + x1 - wide) / 2, inset), 1 - inset - wide)
