@@ -5,7 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 
 import numpy as np
@@ -70,20 +70,62 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
     """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
     inset = axes_fraction(fig, ax, NOTE_PAD_PT / 72)  # from the frame
     pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
-    best: tuple[float, float, list[str]] | None = None
-    for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
-        text_lines = _top_lines(fig, ax, lines, share)
-        wide = axes_fraction(fig, ax, drawn_width_in(text_lines, NOTE_PT))
-        tall = _note_tall(fig, ax, len(text_lines))
-        if wide > 1 - 2 * inset:
-            continue
-        for left in (inset, (1 - wide) / 2, 1 - inset - wide):
-            bottom = 1 - pad - tall
-            for low, high in sorted(_sliced_heights(fig, ax, left, left + wide), key=lambda h: -h[1]):
+
+    def tries() -> Iterator[tuple[list[str], float, float]]:
+        for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
+            text_lines = _top_lines(fig, ax, lines, share)
+            yield text_lines, 1 - 2 * inset, _note_tall(fig, ax, len(text_lines))
+
+    place = _note_place(
+        fig,
+        ax,
+        tries(),
+        lambda wide: (inset, (1 - wide) / 2, 1 - inset - wide),  # left, middle, right
+        lambda left, wide: _sliced_heights(fig, ax, left, left + wide),
+        pad=pad,
+        downward=True,
+    )
+    return None if place is None else (place[0], place[1], place[3])
+
+
+def _note_place(
+    fig: Figure,
+    ax: Axes,
+    tries: Iterable[tuple[list[str], float, float]],
+    lefts: Callable[[float], tuple[float, ...]],
+    under: Callable[[float, float], list[tuple[float, float]]],
+    *,
+    pad: float,
+    downward: bool,
+    tie: float = 0.0,
+) -> tuple[float, float, float, list[str]] | None:
+    """Where a note goes in ``ax``, clear of what is drawn: (bottom, left, wide, lines), axes fraction, or None.
+
+    The one search of both notes (:func:`_top_place`, :func:`_note_span`). Each of ``tries``
+    is the note's lines broken for one width, the share of the panel's width they may take
+    and their height (axes fraction); lines wider than that (a word too long) are passed
+    over. At each place along the panel ``lefts(wide)`` gives, the note starts ``pad`` below
+    the frame's top and moves down past what is drawn under it (``under(left, wide)``:
+    heights, low and high) that it comes within ``pad`` of, highest first (``downward``);
+    or starts ``pad`` above the frame's bottom and moves up past it, lowest first. Of the
+    places that stay ``pad`` inside the frame, the highest wins (``downward``) or the lowest,
+    by more than ``tie``; the first tried of equals.
+    """
+    best: tuple[float, float, float, list[str]] | None = None
+    for lines, room, tall in tries:
+        wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT))
+        if wide > room:
+            continue  # a word wider than the room
+        for left in lefts(wide):
+            heights = under(left, wide)
+            bottom = 1 - pad - tall if downward else pad
+            for low, high in sorted(heights, key=lambda h: -h[1]) if downward else sorted(heights):
                 if low - pad < bottom + tall and bottom < high + pad:
-                    bottom = low - pad - tall
-            if bottom >= pad and (best is None or bottom > best[0]):
-                best = (bottom, left, text_lines)
+                    bottom = low - pad - tall if downward else high + pad
+            fits = bottom >= pad if downward else bottom + tall <= 1 - pad
+            better = best is None or (bottom > best[0] + tie if downward else bottom < best[0] - tie)
+            if fits and better:
+                best = (bottom, left, wide, lines)
     return best
 
 
@@ -136,25 +178,28 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     inset = axes_fraction(fig, ax, 4 / 72)  # 4 points each side of a note
     point = axes_fraction(fig, ax, 1 / 72, vertical=True)  # a point
     pad = 4 * point  # clear of a curve's half width (1.4 points) and more
-    for text in texts:
-        best: tuple[float, float, float, list[str]] | None = None  # bottom, left, right, lines
+
+    def tries(text: str) -> Iterator[tuple[list[str], float, float]]:
         for share in NOTE_WIDTHS:
             room = max(x1 - x0, share) - 2 * inset
             lines = label_lines(text, NOTE_PT, room * frame.width * width / HINTED_TEXT)
-            wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT))
-            if wide > room:
-                continue  # a word wider than the room
-            left = min(max((x0 + x1 - wide) / 2, inset), 1 - inset - wide)
-            tall = (len(lines) * LINE_LABEL_LEADING * NOTE_PT + 5) * point  # the text, over the bracket
-            bottom = pad
-            for low, high in sorted(_drawn_heights(fig, ax, min(left, x0), max(left + wide, x1))):
-                if low - pad < bottom + tall and bottom < high + pad:
-                    bottom = high + pad
-            if bottom + tall <= 1 - pad and (best is None or bottom < best[0] - point):
-                best = (bottom, left, left + wide, lines)
+            yield lines, room, (len(lines) * LINE_LABEL_LEADING * NOTE_PT + 5) * point  # the text, over the bracket
+
+    for text in texts:
+        best = _note_place(
+            fig,
+            ax,
+            tries(text),
+            lambda wide: (min(max((x0 + x1 - wide) / 2, inset), 1 - inset - wide),),  # centred, inside the frame
+            lambda left, wide: _drawn_heights(fig, ax, min(left, x0), max(left + wide, x1)),
+            pad=pad,
+            downward=False,
+            tie=point,
+        )
         if best is None:
             continue
-        bottom, left, right, lines = best
+        bottom, left, wide, lines = best
+        right = left + wide
         bracket = {
             "arrowstyle": "|-|,widthA=0.25,widthB=0.25",
             "color": NOTE_INK,
