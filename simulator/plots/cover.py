@@ -22,7 +22,7 @@ from simulator.plots.pool_shares import (
     _draw_pool_shares,
     _pool_share_lines,
     _pool_shares,
-    _shares_above_axis,
+    _shares_by_axis,
     _target_under,
 )
 from simulator.plots.releases import _mark_releases, release_runs, released_rules
@@ -44,18 +44,21 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     rules = released_rules(result)
+    triggers = {material: trigger_line_days(result, material) for material in grid.materials}
     pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
-    above_axis = {material: _shares_above_axis(result, material, pool[material]) for material in grid.materials}
+    # each panel's share lines drawn under the axis's top, and those left above it
+    by_axis = {
+        material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
+    }
     for material in grid.materials:
         ax = grid.cells[0, material]
         lanes = _shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         _mark_releases(ax, result, material, rules)
-        trigger = trigger_line_days(result, material)
+        trigger = triggers[material]
         placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
-        off_scale = {region for _, region, _ in above_axis[material]}
-        shares = [line for line in pool[material] if line[1] not in off_scale]
+        shares, above = by_axis[material]
         on_target = _target_under(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
@@ -67,14 +70,15 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
         _clear_lanes(ax, lanes)
-        _draw_pool_shares(ax, result, material, pool[material], above_axis[material])
+        _draw_pool_shares(ax, result, material, pool[material], above)
         _format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
         ax = grid.cells[0, material]
-        if above_axis[material]:  # before the span notes, which keep clear of it
-            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above_axis[material]))
+        above = by_axis[material][1]
+        if above:  # before the span notes, which keep clear of it
+            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
         span = no_restocking_span(result, material)
         if span is not None:
             _note_span(grid.fig, ax, _x(result, np.array(span)), NO_RESTOCKING_NOTES)

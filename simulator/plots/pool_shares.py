@@ -34,21 +34,29 @@ def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str
     (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
     in the panel gives each such share's days (:func:`_above_axis_lines`).
     """
-    return _shares_above_axis(result, material, _pool_shares(result, material))
+    shares = _pool_shares(result, material)
+    return _shares_by_axis(result, material, shares, trigger_line_days(result, material) if shares else None)[1]
 
 
-def _shares_above_axis(
-    result: Result, material: str, shares: list[tuple[int, str, np.ndarray]]
-) -> list[tuple[int, str, np.ndarray]]:
-    """:func:`pool_shares_above_axis` of the panel's pool-share lines ``shares`` (:func:`_pool_shares`), found once."""
+def _shares_by_axis(
+    result: Result, material: str, shares: list[tuple[int, str, np.ndarray]], trigger: float | None
+) -> tuple[list[tuple[int, str, np.ndarray]], list[tuple[int, str, np.ndarray]]]:
+    """The panel's pool-share lines ``shares`` (:func:`_pool_shares`) drawn under the axis's top, and those left above.
+
+    :func:`pool_shares_above_axis`'s test, made once per panel; ``trigger``: the panel's release
+    trigger (:func:`trigger_line_days`), which the days-of-cover figure works out once per panel.
+    """
     if not shares:
-        return []
+        return [], []
     cover = _column(result, "timeseries", "days_of_cover")
     regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
     drawable_days = [float(np.nanmax(cover[_rows(result, "timeseries", region=r, material=material)])) for r in regions]
-    trigger = trigger_line_days(result, material)
     reach_days = max([*COVER_TARGETS_DAYS, *drawable_days, *([] if trigger is None else [trigger])])
-    return [line for line in shares if np.nanmax(line[2]) > SHARE_OFF_SCALE_RATIO * reach_days]
+    under: list[tuple[int, str, np.ndarray]] = []
+    above: list[tuple[int, str, np.ndarray]] = []
+    for line in shares:
+        (above if np.nanmax(line[2]) > SHARE_OFF_SCALE_RATIO * reach_days else under).append(line)
+    return under, above
 
 
 def _above_axis_lines(result: Result, ax: Axes, above: list[tuple[int, str, np.ndarray]]) -> list[str]:
