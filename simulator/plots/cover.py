@@ -20,7 +20,7 @@ from simulator.plots.notes import _note_span, _note_top
 from simulator.plots.pool_shares import (
     _above_axis_lines,
     _draw_pool_shares,
-    _pool_share_lines,
+    _pool_share_label,
     _pool_shares,
     _shares_by_axis,
     _target_under,
@@ -63,9 +63,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
         placed = _target_lines(ax, lined, placed, targets)
-        _pool_share_lines(
-            ax, result, material, pool[material], shares, curves, placed, on_target, panel_in=grid.panel_in
-        )
+        _draw_pool_shares(ax, result, material, pool[material], shares)
+        _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it

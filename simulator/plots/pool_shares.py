@@ -143,11 +143,8 @@ def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool
     return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top
 
 
-def _pool_share_lines(
+def _pool_share_label(
     ax: Axes,
-    result: Result,
-    material: str,
-    every: list[tuple[int, str, np.ndarray]],
     lines: list[tuple[int, str, np.ndarray]],
     curves: list[np.ndarray],
     placed: tuple[tuple[float, tuple[float, str]], ...],
@@ -155,13 +152,9 @@ def _pool_share_lines(
     *,
     panel_in: float,
 ) -> None:
-    """Each member's own pool share in days where it differs from what it may draw: thin, dotted, in its colour.
+    """What the pool-share ``lines`` drawn under the axis's top (:func:`_draw_pool_shares`) are, beside the first.
 
-    ``lines`` are those of the panel's pool-share lines ``every`` (:func:`_pool_shares`) drawn under the axis's top.
-
-    Lines of several members often coincide (every member owning 60 days): their dots
-    interleave, a member's colour every other dot, so that neither hides the other. The
-    panel says "own pool share, not drawable" beside the first line, clear of the
+    The panel says "own pool share, not drawable" beside the first line, clear of the
     ``curves`` and of the labels already ``placed``. A first line that lies on the target
     line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
     "own pool shares = 60 days, not drawable under the rule". In a panel ``panel_in`` inches
@@ -169,7 +162,6 @@ def _pool_share_lines(
     (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
     where it fits the panel, clear of the target lines' labels it would reach.
     """
-    _draw_pool_shares(ax, result, material, every, lines)
     if lines:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
@@ -198,8 +190,10 @@ def _draw_pool_shares(
 ) -> None:
     """Those of the pool-share ``lines`` (days) that are ``drawn``: in their members' colours, thin and dotted.
 
-    The dots of all the panel's ``lines`` interleave, a member's every ``len(lines)``-th
-    dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
+    A member's own pool share in days where it differs from what it may draw. Lines of several
+    members often coincide (every member owning 60 days): their dots interleave, so that neither
+    hides the other. The dots of all the panel's ``lines`` interleave, a member's every
+    ``len(lines)``-th dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
     """
     names = Names.of(result.scenario)
     days = _column(result, "timeseries", "day")
