@@ -87,7 +87,8 @@ def test_a_note_over_a_raised_top_says_the_share_it_now_reaches_is_drawn_on_some
 
     import numpy as np
 
-    from simulator.plots import _above_axis_lines, _note_top
+    from simulator.plots.notes import _note_top
+    from simulator.plots.pool_shares import _above_axis_lines
 
     fig = Figure(figsize=(4, 3))
     ax = fig.add_axes((0.15, 0.15, 0.8, 0.7))  # 2.1 in high

@@ -274,7 +274,7 @@ def test_a_run_nobody_is_short_in_is_as_wide_as_its_other_figures_with_columns_s
 def test_the_reference_price_label_keeps_clear_of_what_a_region_paid_not_only_of_the_world_price():
     from matplotlib.figure import Figure
 
-    from simulator.plots import _reference_price
+    from simulator.plots.prices import _reference_price
 
     ax = Figure().subplots()
     ax.set_yscale("log")

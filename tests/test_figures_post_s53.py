@@ -190,7 +190,7 @@ def test_the_days_after_the_shock_with_empty_cover_and_no_one_short_get_a_note_o
 def test_the_report_caption_names_the_bracket_only_where_the_figure_drew_it(monkeypatch):
     # the span of the test above (days 45-119), with a note drawn, then with notes no panel can hold
     # (one word wider than the figure): no bracket, and no caption sentence about one
-    from simulator import plots
+    from simulator.plots import cover as plots
     from simulator.report import _no_restocking_note
 
     result = run(embargo_then_flow())

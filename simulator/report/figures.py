@@ -27,10 +27,6 @@ from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plots import (
     KIND_NAMES,
     Panels,
-    _clear_lanes,
-    _format_axis,
-    _shade_shocks,
-    _x,
     empty_panel,
     finish_figure,
     idle_shocks,
@@ -38,6 +34,9 @@ from simulator.plots import (
     shock_severity,
     shock_shade,
 )
+from simulator.plots.columns import _x
+from simulator.plots.layout import _format_axis
+from simulator.plots.shock_bands import _clear_lanes, _shade_shocks
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import span_dates
 from simulator.results import Result

@@ -39,7 +39,6 @@ from simulator.names import AS_WRITTEN, Names, run_noun
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
-    _trigger_line,
     date_ticks,
     empty_panel,
     finish_figure,
@@ -52,6 +51,7 @@ from simulator.plots import (
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
+from simulator.plots.cover_lines import _trigger_line
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
     adds_text,

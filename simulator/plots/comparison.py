@@ -1,0 +1,247 @@
+"""``compare.png``: cumulative shortfall per member and material under each rule, totals and fairness.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
+from simulator.metrics import anyone_short, members_burden
+from simulator.names import Names, cap
+from simulator.palette import REGION_COLOURS
+from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.finish import finish_figure
+from simulator.plots.layout import _format_axis, empty_panel, sentence_figure
+from simulator.plots.text import plain_text, text_width_in
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+
+BASELINE_COLOUR = "#8c8c8c"
+"""Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
+member holding its share alone, dotted (its bar hatched)."""
+BASELINE_STYLES = {BASELINE: ("--", None), STATUS_QUO: ("-.", "//"), OWN_SHARES: (":", "...")}
+"""Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO`,
+:data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
+BASELINE_WHAT = {
+    BASELINE: "the scenario without it",
+    STATUS_QUO: "the shares members hold today, held alone",
+    OWN_SHARES: "each member's share as its own reserve",
+}
+"""What each baseline is, in the title of ``compare.png``."""
+
+
+def compare_figure(
+    results: dict[str, Result],
+    skipped: Mapping[str, str] | None = None,
+    baseline: Mapping[str, Result] | Result | None = None,
+) -> Figure:
+    """Cumulative shortfall per member and material under each rule; totals and fairness.
+
+    A member without demand for a material gets a panel that says so, not a flat line at
+    0 t that reads as "never short". The rules that could not run (``skipped``: rule and
+    why, as :class:`simulator.compare.Comparison` keeps them) are named in the title.
+    ``baseline``, the runs without the agreement (``Comparison.baselines``, keyed by
+    :data:`~simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO` and
+    :data:`~simulator.mechanisms.OWN_SHARES` only; a lone run is :data:`~simulator.mechanisms.BASELINE`'s), are
+    grey lines in each panel, the scenario without it dashed, the stocks held today dash-dotted and each
+    member's share alone dotted (:data:`BASELINE_STYLES`), and
+    the first, grey, bars of the totals and of the fairness among members (both of the members
+    alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
+
+    Where a member is never short of a material in any row, its panel says so instead of
+    drawing flat lines at 0 t; a row in which no member is short gets no fairness bar (its
+    Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
+    :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
+    sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
+    members' total would add tonnes that may not be added (oxide and magnet, or materials priced
+    far apart: :func:`simulator.compare.shortfall_by_material`), the totals' panel is one panel per
+    material short, each on its own axis, and none adds them.
+    """
+    if isinstance(baseline, Result):
+        baseline = {BASELINE: baseline}
+    baselines = dict(baseline or {})
+    first = next(iter(results.values()))
+    names = Names.of(first.scenario)
+    members = first.structure.member_names
+    materials = list(first.structure.materials)
+    cols = max(2, len(members))
+    runs = [*baselines.values(), *results.values()]
+    short = {(member, material) for member in members for material in materials if _ever_short(runs, member, material)}
+    if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
+        title = f"{first.scenario.name}: release rules compared"
+        if skipped:
+            title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
+        return sentence_figure(3.9 * cols + 1.0, title, _nobody_short_text(len(results), bool(baselines)))
+    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
+    grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
+    panels = []
+    for j, material in enumerate(materials):
+        for n, member in enumerate(members):
+            ax = fig.add_subplot(grid[j, n])
+            panels.append(ax)
+            if not has_demand(first.scenario, member, material):
+                ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
+                empty_panel(ax, f"No demand for {names.material_text(material)}.")
+                continue
+            if (member, material) not in short:  # flat lines at 0 t on an axis of nothing: a sentence
+                ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
+                without = ",\nnor without the agreement" if baselines else ""
+                empty_panel(ax, f"Never short under any rule{without}.")
+                continue
+            for name, run in baselines.items():
+                rows = _rows(run, "timeseries", region=member, material=material)
+                ax.plot(
+                    _x(run, _column(run, "timeseries", "day")[rows]),
+                    _column(run, "timeseries", "shortfall_cum_t")[rows],
+                    lw=1.6,
+                    ls=BASELINE_STYLES[name][0],
+                    color=BASELINE_COLOUR,
+                    label=f"{name} (baseline)",
+                    zorder=3,  # over the rules' lines: seen where a rule leaves the shortfall as it was
+                )
+            for k, (mechanism, result) in enumerate(results.items()):
+                rows = _rows(result, "timeseries", region=member, material=material)
+                ax.plot(
+                    _x(result, _column(result, "timeseries", "day")[rows]),
+                    _column(result, "timeseries", "shortfall_cum_t")[rows],
+                    lw=max(1.1, 2.2 - 0.3 * k),
+                    color=REGION_COLOURS[k % len(REGION_COLOURS)],
+                    label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
+                )
+            ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
+            ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
+            ax.set_ylim(bottom=0)
+            _format_axis(ax, first, ticks=4)
+    labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
+    totals = [results[name].metrics["total_shortfall_t"] for name in results]
+    fairness = [results[name].metrics["fairness_jain"] for name in results]
+    burdened = [anyone_short(results[name].metrics, members) for name in results]
+    colours = ["#1f5fa6"] * len(results)
+    fair_colours = ["#2a9d8f"] * len(results)
+    hatches: list[str | None] = [None] * len(results)
+    if baselines:  # first and grey: the members' shortfall and its fairness without the agreement
+        burdens = [members_burden(run.metrics, members) for run in baselines.values()]
+        labels = [*baselines, *labels]
+        totals = [*(total for total, _, _ in burdens), *totals]
+        fairness = [*(fair for _, fair, _ in burdens), *fairness]
+        burdened = [*(anyone_short(run.metrics, members) for run in baselines.values()), *burdened]
+        colours = [BASELINE_COLOUR] * len(baselines) + colours
+        fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
+        hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
+    # the left margin holds the longest rule name whole (plus tick and padding)
+    left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
+    # where a total would add unlike tonnes (oxide and magnet, prices far apart), one panel per material short
+    from simulator.compare import shortfall_by_material
+
+    by_material = shortfall_by_material(runs, members)
+    if by_material:
+        width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
+        gap_in = 0.35
+        wide = [1.0] * len(by_material) + [0.8]
+        mean_in = (width - gap_in * len(by_material)) / len(wide)
+        row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
+        # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
+        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
+        ax_total = fig.add_subplot(row[0, 0])
+        for ax in others:
+            ax.sharey(ax_total)
+        ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
+        fair_in = mean_in * wide[-1]  # the fairness panel's width: its labels near 1 go inside their bars
+        totals_axes = [ax_total, *others]
+        tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
+        bars = [
+            (ax, values, f"members' shortfall, t{f' of {tonnes_of[m]}' if tonnes_of[m] else ''}")
+            for ax, (m, values) in zip(totals_axes, by_material.items(), strict=True)
+        ]
+        for ax, m in zip(totals_axes, by_material, strict=True):  # named as the panels above name them
+            ax.set_title(plain_text(names.material(m)), fontsize=10)
+    else:
+        half = cols // 2
+        fair_in = None  # half the figure's width: room for a label right of a bar of 1
+        ax_total = fig.add_subplot(grid[-1, :half])
+        ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+        bars = [(ax_total, totals, "total shortfall of members (t)")]
+    # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
+    fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
+    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), (ax_fair, fairness, fair_colours)]:
+        for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
+            if hatch:  # white dots (or hatching) on grey: the dotted (dash-dotted) baseline's bar
+                bar.set_hatch(hatch)
+                bar.set_edgecolor("white")
+    for ax, values, label in bars:
+        ax.set_xlabel(plain_text(label), **({"fontsize": 8} if by_material else {}))
+        ax.set_xlim(0, max(values) * (1.7 if by_material else 1.25) if max(values) > 0 else 1.0)
+        if by_material:  # narrow panels: three ticks, none under the value labels' end
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+    # the rules are named once, left of the bar panels: the other panels' own names
+    # would be drawn over the totals' value labels
+    for ax in [*(ax for ax, _, _ in bars[1:]), ax_fair]:
+        ax.tick_params(axis="y", labelleft=False)
+    fair_max = 1.15
+    ax_fair.set_xlim(0, fair_max)
+    if by_material:
+        ax_fair.set_xlabel("fairness (Jain's index)", fontsize=8)
+    else:
+        ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
+    ax_total.invert_yaxis()  # shared with the other bar panels: inverted once
+    for ax, values, fmt in [*((ax, values, "{:,.1f}") for ax, values, _ in bars), (ax_fair, fairness, "{:.3f}")]:
+        for y, value in enumerate(values):
+            shown = fmt.format(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
+            if ax is ax_fair and fair_in is not None and burdened[y]:
+                # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
+                # past the panel and the figure's edge): such a label is written inside its bar's end
+                label_in = text_width_in([shown], 8) + 3 / 72
+                room_in = (fair_max - value) / fair_max * fair_in
+                if room_in < label_in <= value / fair_max * fair_in:
+                    ax.annotate(
+                        shown,
+                        (value, y),
+                        xytext=(-3, 0),
+                        textcoords="offset points",
+                        va="center",
+                        ha="right",
+                        fontsize=8,
+                        color="white",
+                        # on the bar's own colour, over the white dots of a dotted baseline bar too
+                        bbox={"facecolor": fair_colours[y], "edgecolor": "none", "pad": 1},
+                    )
+                    continue
+            ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.grid(True, axis="x", color="#dddddd")
+    title = f"{first.scenario.name}: release rules compared"
+    if baselines:
+        styles = {"--": "dashed", "-.": "dash-dotted", ":": "dotted"}
+        title += "; grey: " + ", ".join(
+            f"{name} ({BASELINE_WHAT[name]}" + (f", {styles[BASELINE_STYLES[name][0]]})" if len(baselines) > 1 else ")")
+            for name in baselines
+        )
+    if skipped:
+        title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
+    finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)
+    return fig
+
+
+NOBODY_SHORT_BAR = "no member short"
+"""In place of a fairness bar in ``compare.png`` for a row nobody is short in (its 1 is a convention)."""
+
+
+def _ever_short(runs: list[Result], member: str, material: str) -> bool:
+    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``.
+
+    Read from each run's summary: its total shortfall (``shortfall_t.<member>.<material>``)
+    is the sum of the days' shortfalls, none below 0, so it is above 0 when one day's is.
+    """
+    return any(run.metrics[f"shortfall_t.{member}.{material}"] > 0 for run in runs)
+
+
+def _nobody_short_text(rules: int, baselines: bool) -> str:
+    """The sentence of ``compare.png`` when no member is short in any row (as ``stockpile compare`` prints it)."""
+    from simulator.compare import nobody_short_line
+
+    line = nobody_short_line(baselines, f"any of the {rules} rules" if rules > 1 else "the rule")
+    return f"{cap(line)}, and with no shortfall to share there is no fairness to compare."

@@ -1,0 +1,129 @@
+"""The days-of-cover figure: drawable cover per region, shocks, release days, reference lines and notes.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from simulator.names import Names
+from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.cover_lines import COVER_TARGETS_DAYS, _target_lines, _trigger_line, trigger_line_days
+from simulator.plots.curves import _region_lines
+from simulator.plots.finish import finish_figure
+from simulator.plots.layout import Panels, _format_axis
+from simulator.plots.notes import _note_span, _note_top
+from simulator.plots.pool_shares import (
+    _above_axis_lines,
+    _draw_pool_shares,
+    _pool_share_label,
+    _pool_shares,
+    _shares_by_axis,
+    _target_under,
+)
+from simulator.plots.releases import _mark_releases, release_runs, released_rules
+from simulator.plots.shock_bands import _clear_lanes, _shade_shocks, shock_windows
+from simulator.plots.text import plain_text
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+
+
+def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
+    """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
+
+    With an agreement that triggers on commercial stock, its trigger is a dotted line on
+    the panels whose curves are commercial cover (:func:`trigger_line_days`). A member
+    that owns pool stock the rule does not let it draw has that share as a thin dotted
+    line in its colour (:func:`pool_share_days`): the EU of ``embargo_2010`` owns 60 days
+    of each material in the pool, its curve falls to 1.6 days.
+    """
+    names = Names.of(result.scenario)
+    grid = Panels(result, width_in=width_in, columns=columns)
+    rules = released_rules(result)
+    triggers = {material: trigger_line_days(result, material) for material in grid.materials}
+    pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
+    # each panel's share lines drawn under the axis's top, and those left above it
+    by_axis = {
+        material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
+    }
+    for material in grid.materials:
+        ax = grid.cells[0, material]
+        lanes = _shade_shocks(ax, result, material)
+        _region_lines(ax, result, material, "days_of_cover")
+        curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+        _mark_releases(ax, result, material, rules)
+        trigger = triggers[material]
+        placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
+        shares, above = by_axis[material]
+        on_target = _target_under(shares, curves)
+        targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
+        placed = _target_lines(ax, lined, placed, targets)
+        _draw_pool_shares(ax, result, material, pool[material], shares)
+        _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in)
+        ax.set_title(plain_text(names.material(material)))
+        ax.set_ylabel("drawable days of cover")
+        ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
+        _clear_lanes(ax, lanes)
+        _draw_pool_shares(ax, result, material, pool[material], above)
+        _format_axis(ax, result, grid.ticks)
+    title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
+    finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
+    for material in grid.materials:  # placed once the panels' sizes and the line labels are set
+        ax = grid.cells[0, material]
+        above = by_axis[material][1]
+        if above:  # before the span notes, which keep clear of it
+            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
+        span = no_restocking_span(result, material)
+        if span is not None:
+            _note_span(grid.fig, ax, _x(result, np.array(span)), NO_RESTOCKING_NOTES)
+    return grid.fig
+
+
+NO_RESTOCKING_NOTES = (
+    "no one short: buyers do not restock after the shocks (docs/limitations.md)",
+    "no one short, no restocking",
+)
+"""The days-of-cover figure's note over the days after the shocks where every curve reads empty and no one is short
+(:func:`no_restocking_span`), the first that fits (the second in a report's narrow panels): read alone, the curves at 0
+looked like a crisis that lasts to the horizon."""
+EMPTY_COVER_DAYS = 1.0
+"""Cover under which a curve reads as empty on a days-of-cover panel (:func:`no_restocking_span`)."""
+NOTE_MIN_DAYS = 30
+"""Fewest days a span must last to get a note (:func:`no_restocking_span`): a shorter one reads as no crisis."""
+
+
+def no_restocking_span(result: Result, material: str) -> tuple[int, int] | None:
+    """The days after the shocks on ``material`` where its curves read empty and no one is short, else ``None``.
+
+    ``(first day, end day)``, end exclusive. Flow buyers order exactly their demand, so a
+    stock a crisis drew down stays down (docs/limitations.md): in ``long_embargo_6m`` every
+    curve reads 0 days from a month after the embargo to the end of 2027 with no one short.
+    The span is the longest run of days, from the day the last shock drawn in the panel
+    ends (:func:`shock_windows`), on which every region with demand for ``material``
+    (every curve drawn) has under :data:`EMPTY_COVER_DAYS` of cover and no shortfall, if it
+    lasts :data:`NOTE_MIN_DAYS` or more. None in a panel without shocks, nor where no
+    region had a day of cover on day 0 (no stock to draw down: its curves read 0 before
+    the shocks as after).
+    """
+    windows = shock_windows(result, material)
+    regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    if not windows or not regions:
+        return None
+    after = max(end for _, _, end in windows)
+    rows = [_rows(result, "timeseries", region=region, material=material) for region in regions]
+    days = _column(result, "timeseries", "day")[rows[0]].astype(np.int64)
+    cover = np.array([_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
+    short = np.array([_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
+    if not (cover[:, days == 0] >= EMPTY_COVER_DAYS).any():
+        return None
+    empty = (cover < EMPTY_COVER_DAYS).all(axis=0) & (short <= 0.0).all(axis=0) & (days >= after)
+    runs = release_runs(days[empty])
+    longest = max(runs, key=lambda run: run[1] - run[0], default=None)
+    if longest is None or longest[1] - longest[0] < NOTE_MIN_DAYS:
+        return None
+    return longest

@@ -1,0 +1,152 @@
+"""The days-of-cover panels' reference lines: the release trigger where it applies, and the 30- and 60-day lines.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from simulator.plots.columns import _column, _rows
+from simulator.plots.line_labels import LABEL_SPOTS, _line_label, clear_spot
+from simulator.plots.style import LINE_LABEL_PT
+from simulator.results import Result, shared_stock_held
+from simulator.scenario.portfolio import has_demand
+
+COVER_TARGETS_DAYS = (30.0, 60.0)
+"""Target lines on cover figures: a month and two months of normal demand."""
+COVER_TARGETS_LABEL = "30 and 60 days of normal demand, for reference"
+"""The legend's entry for the target lines (:data:`COVER_TARGETS_DAYS`): a dashed line unnamed reads as data."""
+TRIGGER_SHOWN_WHERE = "(shown where commercial stock is all its cover)"
+"""Why the trigger's line is on some panels only (:func:`trigger_line_days`): it is plotted where the curve is
+commercial cover, the stock the trigger tests; not stock drawn from the pool."""
+TRIGGER_COLOUR = "#7b2cbf"
+"""The release trigger's line on the days-of-cover panels."""
+
+
+def trigger_line_days(result: Result, material: str) -> float | None:
+    """The release trigger in days where the days-of-cover panel of ``material`` can show it, else ``None``.
+
+    The trigger (``agreement.trigger.commercial_days_below``) lets a member call on the
+    shared stock once its *commercial* stock falls below that many days of its baseline
+    demand; the panel draws *drawable* cover, which also counts national reserves,
+    bought auction stock and the pool stock a sharing rule lets a member draw. The line
+    is drawn only where the two are the same thing: for every member with demand for
+    ``material``, drawable cover equals commercial cover on every day
+    (:func:`all_cover_commercial`), and every region the panel draws is a member. ``None``
+    without an agreement, when it triggers on a gap (0 days), when no region uses
+    ``material``, when a region that is not a member does (the trigger does not apply to
+    its curve), when some member's curve counts stock beyond its commercial stock (a
+    line at 15 days over a curve at 60 days whose commercial part is at 5 would say the
+    member was far from its trigger), or when there is no shared stock of ``material``
+    for a call to release on any day (:func:`~simulator.results.shared_stock_held`: a line that says a
+    member may call on the shared stock, on the panel of a material nobody shares).
+    """
+    agreement = result.scenario.agreement
+    if agreement is None or agreement.trigger.commercial_days_below <= 0:
+        return None
+    plotted = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    if not plotted or not set(plotted) <= set(agreement.members):  # the line would sit over a non-member's curve
+        return None
+    if not shared_stock_held(result, material):  # compiles the plan: after the cheap tests
+        return None
+    if not all_cover_commercial(result, material, plotted):
+        return None
+    return float(agreement.trigger.commercial_days_below)
+
+
+def trigger_lines(result: Result) -> dict[str, float]:
+    """Material -> the release trigger in days, for the materials whose days-of-cover panel draws it.
+
+    What :func:`trigger_line_days` gives, for every material it is not None: the fan chart of
+    days of cover (:func:`simulator.sensitivity.figures.fan_figure`, ``triggers``) draws the
+    line on the same materials.
+    """
+    found = {m: trigger_line_days(result, m) for m in result.structure.materials}
+    return {m: days for m, days in found.items() if days is not None}
+
+
+def all_cover_commercial(result: Result, material: str, regions: list[str]) -> bool:
+    """Whether each of ``regions``' drawable days of cover of ``material`` is its commercial stock's, every day.
+
+    Commercial cover is ``commercial_stock_t / baseline_demand_t`` (end of day, as the
+    trigger's test); compared to 1e-9 days (rounding), days without demand aside.
+    """
+    cover, stock = _column(result, "timeseries", "days_of_cover"), _column(result, "timeseries", "commercial_stock_t")
+    baseline = _column(result, "timeseries", "baseline_demand_t")
+    for region in regions:
+        rows = _rows(result, "timeseries", region=region, material=material) & (baseline > 0)
+        commercial = stock[rows] / baseline[rows]
+        if not np.allclose(cover[rows].astype(float), commercial, rtol=0.0, atol=1e-9):
+            return False
+    return True
+
+
+def _trigger_line(ax: Axes, days: float) -> tuple[float, str]:
+    """The release trigger at ``days``: a dotted line named in the legend, its value written where no curve crosses.
+
+    Draw it after the curves and before the target lines (:data:`COVER_TARGETS_DAYS`),
+    whose labels it keeps clear of.
+    """
+    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    spot = clear_spot(curves, days, labelled=COVER_TARGETS_DAYS)
+    ax.axhline(
+        days,
+        color=TRIGGER_COLOUR,
+        linewidth=1.1,
+        linestyle=(0, (1, 1.5)),
+        zorder=1.5,
+        label=f"release trigger: a member's commercial stock below {days:g} days {TRIGGER_SHOWN_WHERE}",
+    )
+    _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
+    return spot
+
+
+TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7, "bottom")))
+"""Where a target line's label (``60 days``) may go: above its right end first, where it always was."""
+
+
+def _target_lines(
+    ax: Axes,
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    targets: tuple[float, ...] = COVER_TARGETS_DAYS,
+) -> tuple[tuple[float, tuple[float, str]], ...]:
+    """The 30- and 60-day lines (:data:`COVER_TARGETS_DAYS`), labelled above their right ends unless a curve is there.
+
+    A curve through the label (Japan's cover at 63 days across ``60 days``) moves it to
+    the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
+    labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
+    Only ``targets`` are drawn: one that a pool-share line lies on is named by that line's label
+    (:func:`simulator.plots.pool_shares._pool_share_label`), not drawn under it.
+    """
+    for k, target in enumerate(targets):
+        label = _targets_label(targets) if k == 0 else "_"  # one legend entry names both lines
+        ax.axhline(target, color="0.45", linewidth=0.8, linestyle=(0, (4, 3)), zorder=1, label=label)
+        others = tuple(t for t in targets if t != target)
+        spot = clear_spot(curves, target, labelled=others, spots=TARGET_SPOTS, placed=placed)
+        placed = (*placed, (target, spot))
+        if spot != TARGET_SPOTS[0]:
+            _line_label(ax, target, f"{target:g} days", spot, "0.35")
+            continue
+        ax.annotate(
+            f"{target:g} days",
+            (1.0, target),
+            xycoords=("axes fraction", "data"),
+            xytext=(-2, 2),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=LINE_LABEL_PT,
+            color="0.35",
+        )
+    return placed
+
+
+def _targets_label(targets: tuple[float, ...]) -> str:
+    """The legend's words for the target lines drawn: :data:`COVER_TARGETS_LABEL`, or ``30 days of ...`` for one."""
+    if tuple(targets) == COVER_TARGETS_DAYS:
+        return COVER_TARGETS_LABEL
+    days = " and ".join(f"{t:g}" for t in targets)
+    return f"{days} days of normal demand, for reference"

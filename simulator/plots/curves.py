@@ -1,0 +1,34 @@
+"""A line per region in a panel, in the region's colour and style.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+
+from simulator.names import Names
+from simulator.palette import LINE_STYLES, REGION_COLOURS
+from simulator.plots.columns import _column, _rows, _x
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+
+
+def _style(i: int) -> dict[str, object]:
+    """Colour, line style and width of region ``i``: later regions drawn thinner, so overlaps stay visible."""
+    return {
+        "color": REGION_COLOURS[i % len(REGION_COLOURS)],
+        "ls": LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
+        "lw": max(1.0, 2.8 - 0.8 * i),
+    }
+
+
+def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
+    """A line per region with demand for ``material`` (:func:`simulator.scenario.portfolio.has_demand`)."""
+    names = Names.of(result.scenario)
+    days, values = _column(result, "timeseries", "day"), _column(result, "timeseries", column)
+    for i, region in enumerate(result.structure.regions):
+        if not has_demand(result.scenario, region, material):
+            continue
+        rows = _rows(result, "timeseries", region=region, material=material)
+        ax.plot(_x(result, days[rows]), values[rows], label=names.region(region), **_style(i))

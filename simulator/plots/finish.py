@@ -1,0 +1,165 @@
+"""What every figure gets once its panels are drawn: title, legend (and a key of shocks), margins in inches.
+
+Layer: studies.
+
+The legend is measured before it is set (:func:`legend_layout`), so that it is never wider than
+its figure, and the figure grows to hold it with panels of at least :data:`MIN_PANEL_IN`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
+from matplotlib.lines import Line2D
+
+from simulator.plots.layout import MIN_PANEL_IN, fixed_margins
+from simulator.plots.line_labels import _fit_line_labels
+from simulator.plots.shock_bands import ShockLane, _lane_swatch
+from simulator.plots.style import LEGEND_PT
+from simulator.plots.text import HINTED_TEXT, TITLE_LINE_IN, drawn_width_in, label_lines, plain_text, wrapped_title
+
+
+def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
+    """Legend entries of all panels, each label once: lines first, then release bands, then shocks."""
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+
+    ordered = sorted(entries.items(), key=lambda item: _rank(*item))
+    return [h for _, h in ordered], [label for label, _ in ordered]
+
+
+def _rank(label: str, handle: Any) -> int:
+    """A legend entry's group: 0 a line, 1 a release band, 2 a shock."""
+    return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released (") else 2
+
+
+def _legend_columns(labels: list[str], width_in: float) -> int:
+    """How many columns of ``labels`` fit a figure ``width_in`` inches wide (1 to 4)."""
+    longest = max((len(label) for label in labels), default=1)
+    return max(1, min(4, len(labels), int((width_in - 0.4) // (0.058 * longest + 0.45))))
+
+
+LEGEND_ROW_IN = 0.19
+"""Height of a row of a figure's legend at :data:`LEGEND_PT`, inches (measured: 0.189, plus 0.035 a legend)."""
+LEGEND_LINE_IN = 0.16
+"""Height a legend entry gains for each line its label is broken into beyond the first, inches (measured: 0.15-0.17)."""
+LEGEND_PADS_IN = (2 * 0.4 + 2.0 + 0.8) * LEGEND_PT / 72
+"""Width a legend of one column adds to its widest label, inches: Matplotlib's padding each side (0.4 em),
+the swatch (2 em) and the gap after it (0.8 em); each further column adds its swatch, gap and 2 em between columns."""
+
+
+def _legend_width_in(labels: list[str], columns: int) -> float:
+    """Width of a legend of ``labels`` in ``columns`` as Matplotlib fills them and Agg draws them, inches.
+
+    The first ``len(labels) % columns`` columns take an entry more than the others; each is as wide as its
+    widest line (a label broken into lines is as wide as its longest).
+    """
+    em = LEGEND_PT / 72
+    parts = [part for part in np.array_split(np.arange(len(labels)), columns) if len(part)]
+    texts = [drawn_width_in([labels[k] for k in part], LEGEND_PT) for part in parts]
+    return LEGEND_PADS_IN + sum(texts) + (len(texts) - 1) * (2.0 + 0.8 + 2.0) * em
+
+
+def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
+    """``labels`` as a figure ``width_in`` inches wide sets them, and in how many columns.
+
+    As many columns as :func:`_legend_columns` estimates, fewer where they would run past the figure's
+    edges (measured, :func:`_legend_width_in`); in one column a label too long for the figure is broken
+    after a comma, then at spaces (:func:`label_lines`, with :data:`HINTED_TEXT` to spare), so that no
+    legend is wider than its figure, unless one word of a label is (a name of over 60 characters without a
+    space, which :func:`label_lines` keeps whole); the others stay whole. A report's figure is 7.1 inches wide: a
+    licensing shock's label drawn 6.69 inches wide, with its swatch and padding, was 0.01 inch wider.
+    """
+    columns = _legend_columns(labels, width_in)
+    while columns > 1 and _legend_width_in(labels, columns) > width_in:
+        columns -= 1
+    if columns == 1:  # only the labels that would run past the edges are broken
+        text_in = (width_in - LEGEND_PADS_IN) / HINTED_TEXT
+        labels = [
+            "\n".join(label_lines(label, LEGEND_PT, text_in)) if _legend_width_in([label], 1) > width_in else label
+            for label in labels
+        ]
+    return labels, columns
+
+
+def legend_height_in(labels: list[str], columns: int) -> float:
+    """Height of a legend of ``labels`` in ``columns``, inches: its tallest column.
+
+    A row is :data:`LEGEND_ROW_IN` high, a label broken into two lines :data:`LEGEND_LINE_IN` higher.
+    """
+    parts = np.array_split(np.arange(len(labels)), max(1, columns))
+    return max(
+        (LEGEND_ROW_IN * len(part) + LEGEND_LINE_IN * sum(labels[k].count("\n") for k in part) for part in parts),
+        default=0.0,
+    )
+
+
+def finish_figure(
+    fig: Figure,
+    panels: list[Axes],
+    title: str,
+    rows: int,
+    cols: int,
+    *,
+    left_in: float = 0.75,
+    lead: list[tuple[Any, str]] | None = None,
+    shocks_above: bool = False,
+) -> None:
+    """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
+
+    ``shocks_above``: the shocks' entries make a key of their own between the title and the
+    panels, right above the strips they explain, rather than under the last row of panels.
+    """
+    handles, labels = _legend(panels)
+    if lead:
+        kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in {t for _, t in lead}]
+        handles, labels = [h for h, _ in [*lead, *kept]], [t for _, t in [*lead, *kept]]
+    key: list[tuple[Any, str]] = []
+    if shocks_above:
+        key = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) == 2]
+        kept = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) != 2]
+        handles, labels = [h for h, _ in kept], [t for _, t in kept]
+    width = fig.get_size_inches()[0]
+    labels, columns = legend_layout(labels, width)
+    bottom_in = 0.64 + legend_height_in(labels, columns)  # the dates (0.44 with their ticks), a gap (0.1), the legend
+    title_lines = wrapped_title(title, width)
+    top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
+    key_labels, key_columns = legend_layout([t for _, t in key], width)
+    key_in = (legend_height_in(key_labels, key_columns) + 0.2) if key else 0.0
+    top_in += key_in
+    height = fig.get_size_inches()[1]
+    needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
+    if height < needed_in:
+        fig.set_size_inches(width, needed_in)
+    fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
+    _fit_line_labels(fig, panels)
+    height = fig.get_size_inches()[1]
+    fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    fig.legend(
+        handles,
+        [plain_text(label) for label in labels],
+        loc="lower center",
+        ncols=columns,
+        fontsize=LEGEND_PT,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.02 / height),
+        handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
+    )
+    if key:
+        title_in = 0.12 + TITLE_LINE_IN * len(title_lines) + 0.04  # the title's lines, from the top edge
+        fig.legend(
+            [h for h, _ in key],
+            [plain_text(t) for t in key_labels],
+            loc="upper center",
+            ncols=key_columns,
+            fontsize=LEGEND_PT,
+            frameon=False,
+            bbox_to_anchor=(0.5, 1 - title_in / height),
+            handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
+        )

@@ -1,0 +1,213 @@
+"""The grid of a figure's panels: margins and widths in inches, date axes, panels that say why they are empty.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from simulator.plots.text import TITLE_LINE_IN, _wrapped, plain_text, wrapped_title
+from simulator.results import Result
+
+MIN_PANEL_IN = 2.0
+"""Panels keep at least this height; a figure grows to make room for a long legend."""
+EMPTY_INK = "#5d6975"
+
+
+MONTH_STEPS = (1, 2, 3, 6, 12)
+
+
+def date_ticks(
+    start: dt.date, horizon_days: int, ticks: int = 6, *, weeks: bool = True
+) -> tuple[list[dt.date], list[str]]:
+    """About ``ticks`` tick dates over the horizon, with labels (computed, not searched).
+
+    Month starts every 1, 2, 3, 6 or 12 months (aligned on January) for horizons
+    over three months; otherwise every week from the start, unless ``weeks`` is False
+    (points a month or more apart, as a record's: month starts then too).
+
+    >>> [label.split()[0] for label in date_ticks(dt.date(2010, 7, 1), 730)[1]]
+    ['Jul', 'Jan', 'Jul', 'Jan']
+    """
+    end = start + dt.timedelta(days=horizon_days)
+    if horizon_days <= 92 and weeks:
+        step_days = 7 * max(1, round(horizon_days / 7 / ticks))
+        days = [start + dt.timedelta(days=d) for d in range(0, horizon_days + 1, step_days)]
+        return days, [f"{d.day} {d:%b}" for d in days]
+    months = (end.year - start.year) * 12 + end.month - start.month
+    step = next((m for m in MONTH_STEPS if months / m <= ticks), 12)
+    first = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    dates = []
+    current = first
+    while current <= end:
+        if (current.month - 1) % step == 0:
+            dates.append(current)
+        current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return dates, [f"{d:%b}\n{d.year}" for d in dates]
+
+
+def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
+    """Dates (about ``ticks`` of them) with a start date, day numbers without."""
+    if result.start_date is not None:
+        dates, labels = date_ticks(result.start_date, result.scenario.horizon_days, ticks)
+        ax.set_xticks([np.datetime64(d) for d in dates], labels)
+    else:
+        ax.set_xlabel("day")
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def fixed_margins(
+    fig: Figure,
+    rows: int,
+    cols: int,
+    *,
+    left_in: float = 0.75,
+    right_in: float = 0.2,
+    top_in: float = 0.55,
+    bottom_in: float = 0.65,
+    row_gap_in: float = 0.8,
+    col_gap_in: float = 0.9,
+) -> None:
+    """Margins and gaps between panels in inches, whatever the figure's size.
+
+    Fixed margins replace Matplotlib's constrained layout, which measures every text
+    several times and took about half of the time of drawing a figure.
+    """
+    width, height = fig.get_size_inches()
+    panel_height = (height - top_in - bottom_in - row_gap_in * (rows - 1)) / rows
+    panel_width = panel_width_in(width, cols, left_in=left_in, right_in=right_in, col_gap_in=col_gap_in)
+    fig.subplots_adjust(
+        left=left_in / width,
+        right=1 - right_in / width,
+        top=1 - top_in / height,
+        bottom=bottom_in / height,
+        hspace=row_gap_in / max(panel_height, 0.5),
+        wspace=col_gap_in / max(panel_width, 0.5),
+    )
+
+
+def panel_width_in(
+    width_in: float, cols: int, *, left_in: float = 0.75, right_in: float = 0.2, col_gap_in: float = 0.9
+) -> float:
+    """A panel's width in inches in a figure ``width_in`` wide of ``cols`` panels a row (:func:`fixed_margins`).
+
+    >>> round(panel_width_in(7.1, 2), 3), round(panel_width_in(10.4, 2), 3)  # the report's panels; the PNG's
+    (2.625, 4.275)
+    """
+    return (width_in - left_in - right_in - col_gap_in * (cols - 1)) / cols
+
+
+def axes_fraction(fig: Figure, ax: Axes, length_in: float, *, vertical: bool = False) -> float:
+    """``length_in`` inches along ``ax``'s width (its height when ``vertical``), as a fraction of it (axes fraction).
+
+    A note's 4 points in a panel 2.6 inches wide: ``axes_fraction(fig, ax, 4 / 72)`` is 0.021.
+    """
+    frame, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
+    return length_in / (frame.height * height_in if vertical else frame.width * width_in)
+
+
+def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
+    """Width of a figure of a panel per material, side by side up to ``columns``: ``width_in`` when set.
+
+    5.2 inches a column, at least 7 (:class:`Panels` and the one-panel shortfall figure alike).
+
+    >>> grid_width_in(3), grid_width_in(3, columns=2), grid_width_in(1), grid_width_in(3, width_in=6.5)
+    (15.600000000000001, 10.4, 7.0, 6.5)
+    """
+    cols = materials if columns is None else max(1, min(materials, columns))
+    return width_in or max(7.0, 5.2 * cols)
+
+
+class Panels:
+    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped.
+
+    ``one_row``: materials drawn as one panel, not ``rows`` (a sentence in place of a chart);
+    where a wrapped grid's last line holds only such materials, it is one row high, so the
+    figure keeps no blank band above its legend (the others leave their lower cells hidden).
+    """
+
+    def __init__(
+        self,
+        result: Result,
+        rows: int = 1,
+        *,
+        materials: list[str] | None = None,
+        width_in: float | None = None,
+        columns: int | None = None,
+        one_row: Collection[str] = (),
+    ) -> None:
+        self.materials = list(result.structure.materials) if materials is None else materials
+        n = len(self.materials)
+        self.cols = n if columns is None else max(1, min(n, columns))
+        blocks = -(-n // self.cols)
+        last_line = self.materials[(blocks - 1) * self.cols :]
+        last_rows = 1 if all(m in one_row for m in last_line) else rows
+        self.rows = rows * (blocks - 1) + last_rows
+        width = grid_width_in(n, columns, width_in)
+        panel_in = 3.4 if width_in is None else 2.5
+        self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
+        grid = np.atleast_2d(self.fig.subplots(self.rows, self.cols, squeeze=False))
+        self.cells: dict[tuple[int, str], Axes] = {}
+        for j, material in enumerate(self.materials):
+            block, col = divmod(j, self.cols)
+            for row in range(rows if block < blocks - 1 else last_rows):
+                self.cells[row, material] = grid[block * rows + row, col]
+        used = {id(ax) for ax in self.cells.values()}
+        for ax in grid.flat:
+            if id(ax) not in used:
+                ax.set_visible(False)
+        self.ticks = 6 if width / self.cols >= 4.0 else 4
+        self.panel_in = panel_width_in(width, self.cols)
+        """A panel's width in inches once :func:`finish_figure` has set the margins (its defaults)."""
+
+    def axes(self) -> list[Axes]:
+        """The panels in use."""
+        return list(self.cells.values())
+
+
+def empty_panel(ax: Axes, text: str) -> None:
+    """A panel that says in words why it has nothing to draw."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_color("#d8dee5")
+    ax.text(
+        0.5,
+        0.5,
+        plain_text(text),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        wrap=True,
+        color=EMPTY_INK,
+        fontsize=10,
+    )
+
+
+NO_SHORTFALL_PANEL_IN = 1.1
+"""Height of the one panel of a shortfall figure without shortfall (it holds a sentence)."""
+
+
+def sentence_figure(width: float, title: str, text: str) -> Figure:
+    """A figure ``width`` inches wide of one low :func:`empty_panel` saying ``text``, under ``title``.
+
+    What a figure of shortfall draws when nobody is short: the run's shortfall figure,
+    and ``compare.png`` when no member is short under any rule.
+    """
+    lines = wrapped_title(title, width)
+    top_in = 0.55 + TITLE_LINE_IN * (len(lines) - 1)
+    height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_subplot()
+    empty_panel(ax, "\n".join(_wrapped(text, 11, width - 0.9)))
+    ax.texts[0].set_fontsize(11)
+    fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
+    fig.suptitle(plain_text("\n".join(lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
+    return fig

@@ -1,0 +1,214 @@
+"""A member's own pool share it may not draw, as a thin dotted line in days; the shares left above the axis.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from simulator.names import Names, cap
+from simulator.palette import REGION_COLOURS
+from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.cover_lines import COVER_TARGETS_DAYS, trigger_line_days
+from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
+from simulator.plots.style import LINE_LABEL_PT
+from simulator.plots.text import label_lines, text_width_in
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+
+SHARE_OFF_SCALE_RATIO = 3.0
+"""A pool-share line (:func:`pool_share_days`) whose highest value is more than this many times the highest of its
+panel's drawable curves, target lines (:data:`COVER_TARGETS_DAYS`) and trigger is left above the axis, and the panel
+says its days (:func:`pool_shares_above_axis`): Australia's 3,333 days of light rare earths in ``club_of_five`` (1,000 t
+against 0.3 t a day) stretched the axis to 3,500 days and squashed the drawable curves (0-120 days) into 3% of it."""
+
+
+def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+    """The pool-share lines of ``material`` (:func:`_pool_shares`, days) its panel leaves above the axis.
+
+    Those whose highest day is more than :data:`SHARE_OFF_SCALE_RATIO` times the panel's
+    reach without them: the highest drawable cover of a region with demand for
+    ``material``, the 30- and 60-day lines and the release trigger where drawn
+    (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
+    in the panel gives each such share's days (:func:`_above_axis_lines`).
+    """
+    shares = _pool_shares(result, material)
+    return _shares_by_axis(result, material, shares, trigger_line_days(result, material) if shares else None)[1]
+
+
+def _shares_by_axis(
+    result: Result, material: str, shares: list[tuple[int, str, np.ndarray]], trigger: float | None
+) -> tuple[list[tuple[int, str, np.ndarray]], list[tuple[int, str, np.ndarray]]]:
+    """The panel's pool-share lines ``shares`` (:func:`_pool_shares`) drawn under the axis's top, and those left above.
+
+    :func:`pool_shares_above_axis`'s test, made once per panel; ``trigger``: the panel's release
+    trigger (:func:`trigger_line_days`), which the days-of-cover figure works out once per panel.
+    """
+    if not shares:
+        return [], []
+    cover = _column(result, "timeseries", "days_of_cover")
+    regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
+    drawable_days = [float(np.nanmax(cover[_rows(result, "timeseries", region=r, material=material)])) for r in regions]
+    reach_days = max([*COVER_TARGETS_DAYS, *drawable_days, *([] if trigger is None else [trigger])])
+    under: list[tuple[int, str, np.ndarray]] = []
+    above: list[tuple[int, str, np.ndarray]] = []
+    for line in shares:
+        (above if np.nanmax(line[2]) > SHARE_OFF_SCALE_RATIO * reach_days else under).append(line)
+    return under, above
+
+
+def _above_axis_lines(result: Result, ax: Axes, above: list[tuple[int, str, np.ndarray]]) -> list[str]:
+    """A line per share left above the axis of ``ax``: "Australia's own pool share: 239 to 3,333 days, above the axis".
+
+    A share that comes under the axis's top on some days (drawn there) says ``up to 3,333
+    days, above the axis on other days``; one that does not change, its one value.
+    """
+    names = Names.of(result.scenario)
+    top_days = ax.get_ylim()[1]
+    lines = []
+    for _, region, share in above:
+        low_days, high_days = float(np.nanmin(share)), float(np.nanmax(share))
+        if low_days <= top_days:
+            days = f"up to {high_days:,.0f} days, above the axis on other days"
+        elif f"{low_days:,.0f}" == f"{high_days:,.0f}":
+            days = f"{high_days:,.0f} days, above the axis"
+        else:
+            days = f"{low_days:,.0f} to {high_days:,.0f} days, above the axis"
+        lines.append(f"{cap(names.possessive(region))} own pool share: {days}")
+    return lines
+
+
+POOL_SHARE_LABEL = "own pool share (not drawable under the rule)"
+"""The legend's words for a member's pool share in days (:func:`pool_share_days`), after the member's name."""
+
+
+POOL_SPOTS = ((0.0, "bottom"), (0.0, "top"), (0.35, "bottom"), (0.35, "top"))
+"""Where the pool share's label may go: at its left end first (the target lines' labels are at the right)."""
+
+
+def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | None:
+    """The pool share ``region`` owns of ``material`` in days of baseline demand, where the rule lets it draw less.
+
+    ``pool_share_t / baseline_demand_t`` on the days the share is above 0 and differs
+    from ``drawable_shared_t`` (the shared stock the rule would let the member draw:
+    the drawable cover counts that, not the share); NaN on the other days and on days
+    without demand. None when no day has such a share: no agreement, no pool of the
+    material, or a rule that lets the member draw all it owns.
+    """
+    rows = _rows(result, "timeseries", region=region, material=material)
+    share = _column(result, "timeseries", "pool_share_t")[rows].astype(float)
+    demand = _column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
+    drawable = (
+        _column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
+        if "drawable_shared_t" in result.tables["timeseries"].columns
+        else np.zeros_like(share)
+    )
+    shown = (share > 0) & (demand > 0) & ~np.isclose(share, np.nan_to_num(drawable), rtol=1e-9, atol=1e-9)
+    if not shown.any():
+        return None
+    return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)
+
+
+def _pool_shares(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+    """Each member's pool share of ``material`` in days (:func:`pool_share_days`), with the region's index."""
+    lines = []
+    for i, region in enumerate(result.structure.regions):
+        if not has_demand(result.scenario, region, material):
+            continue
+        share = pool_share_days(result, region, material)
+        if share is not None:
+            lines.append((i, region, share))
+    return lines
+
+
+POOL_ON_TARGET_SHARE = 0.01
+"""A pool-share line within this share of the panel's height (its highest curve or target) of a target line
+all along lies on it: the two could not be told apart (every member owning 60 days on the 60-day line)."""
+
+
+def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.ndarray]) -> float | None:
+    """The target line (:data:`COVER_TARGETS_DAYS`) the first pool-share line lies on all the days drawn, if any."""
+    if not shares:
+        return None
+    return next((t for t in COVER_TARGETS_DAYS if _lies_on(shares[0][2], t, curves)), None)
+
+
+def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
+    """Whether a pool-share line stays within :data:`POOL_ON_TARGET_SHARE` of the panel's height of ``target``."""
+    drawn = share[np.isfinite(share)]
+    finite = [c[np.isfinite(c)] for c in curves]
+    top = max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
+    return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top
+
+
+def _pool_share_label(
+    ax: Axes,
+    lines: list[tuple[int, str, np.ndarray]],
+    curves: list[np.ndarray],
+    placed: tuple[tuple[float, tuple[float, str]], ...],
+    on_target: float | None = None,
+    *,
+    panel_in: float,
+) -> None:
+    """What the pool-share ``lines`` drawn under the axis's top (:func:`_draw_pool_shares`) are, beside the first.
+
+    The panel says "own pool share, not drawable" beside the first line, clear of the
+    ``curves`` and of the labels already ``placed``. A first line that lies on the target
+    line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
+    "own pool shares = 60 days, not drawable under the rule". In a panel ``panel_in`` inches
+    wide too narrow for it on one line (the report's), the label is broken after its comma
+    (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
+    where it fits the panel, clear of the target lines' labels it would reach.
+    """
+    if lines:
+        value = float(np.nanmedian(lines[0][2]))
+        what = "own pool shares" if len(lines) > 1 else "own pool share"
+        text = f"{what}, not drawable"
+        if on_target is not None:  # plural only where more than one line lies on it
+            value = on_target
+            on = sum(_lies_on(share, on_target, curves) for *_, share in lines)
+            what = "own pool shares" if on > 1 else "own pool share"
+            text = f"{what} = {on_target:g} days, not drawable under the rule"
+        drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
+        text_lines = label_lines(text, LINE_LABEL_PT, panel_in - LINE_LABEL_INSET_IN)
+        span = max(LABEL_SPAN, (text_width_in(text_lines, LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
+        spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]
+        spot = clear_spot(
+            curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
+        )
+        _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+
+
+def _draw_pool_shares(
+    ax: Axes,
+    result: Result,
+    material: str,
+    lines: list[tuple[int, str, np.ndarray]],
+    drawn: list[tuple[int, str, np.ndarray]],
+) -> None:
+    """Those of the pool-share ``lines`` (days) that are ``drawn``: in their members' colours, thin and dotted.
+
+    A member's own pool share in days where it differs from what it may draw. Lines of several
+    members often coincide (every member owning 60 days): their dots interleave, so that neither
+    hides the other. The dots of all the panel's ``lines`` interleave, a member's every
+    ``len(lines)``-th dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
+    """
+    names = Names.of(result.scenario)
+    days = _column(result, "timeseries", "day")
+    step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
+    regions = {region for _, region, _ in drawn}
+    for k, (i, region, share) in enumerate(lines):
+        if region not in regions:
+            continue
+        rows = _rows(result, "timeseries", region=region, material=material)
+        ax.plot(
+            _x(result, days[rows]),
+            share,
+            color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            lw=1.3,
+            ls=(3.0 * k, (1.5, step - 1.5)),
+            zorder=1.6,
+            label=f"{names.region(region)}: {POOL_SHARE_LABEL}",
+        )

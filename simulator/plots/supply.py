@@ -1,0 +1,101 @@
+"""The supply-mix figure: arrivals by supplier over time, a panel per region and material.
+
+Layer: studies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from simulator.names import Names
+from simulator.palette import SHOCK_COLOURS
+from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.finish import finish_figure
+from simulator.plots.layout import _format_axis, empty_panel, grid_width_in
+from simulator.plots.text import plain_text
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+
+
+def supply_mix_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
+    """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
+
+    A panel stacks the suppliers that deliver to it on some day, each in its own colour
+    in every panel; the legend names only those (not a supplier whose capacity starts
+    after the horizon). A pair of region and material with nothing to draw says why in
+    words instead of an empty frame: the region has no demand for the material, or
+    nothing arrives.
+
+    A region's panels are side by side up to ``columns`` (all of them by default), then
+    wrap to further rows; ``width_in`` sets the width, as for the other figures (the
+    report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row).
+    """
+    names = Names.of(result.scenario)
+    regions, materials = result.structure.regions, result.structure.materials
+    cols = len(materials) if columns is None else max(1, min(len(materials), columns))
+    blocks = -(-len(materials) // cols)  # rows of panels per region
+    panel_in = 2.8 if width_in is None else 2.3
+    fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
+    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+    axes = np.empty((len(regions), len(materials)), dtype=object)
+    for i in range(len(regions)):
+        for j in range(len(materials)):
+            block, col = divmod(j, cols)
+            axes[i, j] = grid[i * blocks + block, col]
+    used = {id(ax) for ax in axes.flat}
+    for ax in grid.flat:
+        if id(ax) not in used:
+            ax.set_visible(False)
+    ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
+    suppliers = result.structure.suppliers
+    days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
+    layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
+    for i, region in enumerate(regions):
+        for j, material in enumerate(materials):
+            ax = axes[i, j]
+            ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
+            cell = _rows(result, "supply", region=region, material=material)
+            by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
+            drawn = [k for k, rows in enumerate(by_supplier) if (arrivals[rows] > 0).any()]
+            if not drawn:
+                used = has_demand(result.scenario, region, material)
+                empty_panel(ax, "Nothing arrives." if used else f"No demand for {names.material_text(material)}.")
+                continue
+            drawn_layers = ax.stackplot(
+                _x(result, days[by_supplier[0]]),
+                np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
+                labels=[names.supplier(suppliers[k]) for k in drawn],
+                colors=[SHOCK_COLOURS[k % len(SHOCK_COLOURS)] for k in drawn],  # a supplier's colour in every panel
+                alpha=0.9,
+            )
+            for k, layer in zip(drawn, drawn_layers, strict=True):
+                layers.setdefault(k, layer)
+            ax.set_ylabel("arrivals (t/day)")
+            _format_axis(ax, result, ticks)
+    finish_figure(
+        fig,
+        list(axes.flat),
+        f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
+        *grid.shape,
+        lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
+    )
+    return fig
+
+
+def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
+    """Mean of each value and the ``days - 1`` before it (fewer at the start).
+
+    As pandas' ``rolling(days, min_periods=1).mean()``, a window of equal values gives that
+    value exactly (a flat stretch is drawn on the very pixel row it was before).
+
+    >>> trailing_mean(np.array([1.0, 3.0, 5.0, 7.0]), 3).tolist(), trailing_mean(np.full(9, 0.1), 7)[-1]
+    ([1.0, 2.0, 3.0, 5.0], np.float64(0.1))
+    """
+    padded = np.concatenate([np.full(days - 1, np.nan), values])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, days)
+    counts = np.minimum(np.arange(1, len(values) + 1), days)
+    low, high = np.nanmin(windows, axis=-1), np.nanmax(windows, axis=-1)
+    return np.where(low == high, low, np.nansum(windows, axis=-1) / counts)
