@@ -6,6 +6,7 @@ Layer: ground.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import hashlib
 import json
@@ -103,28 +104,42 @@ def what_is_at(path: str | os.PathLike[str]) -> str | None:
     """What is at ``path`` where neither a regular file nor a folder is, in words; None for nothing at all.
 
     Told without opening it (a FIFO is never waited on), links followed: ``a FIFO (named
-    pipe)``, ``a device``, ``a socket``, or :func:`broken_link`'s words for a link to nothing.
-    A regular file or a folder is said to be one.
+    pipe)``, ``a device``, ``a socket``, or :func:`link_to_no_file`'s words for a broken link
+    or a loop of links. A regular file or a folder is said to be one.
     """
-    if (broken := broken_link(path)) is not None:
-        return broken
+    if (dead_end := link_to_no_file(path)) is not None:
+        return dead_end
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
-    except OSError as exc:  # a loop of links, a folder that cannot be searched
+    except OSError as exc:  # a folder on the way that cannot be searched
         return f"a path that cannot be read ({exc.strerror})"
     return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
 
 
-def broken_link(path: str | os.PathLike[str]) -> str | None:
-    """``a broken symbolic link to TARGET, which does not exist`` for a link to nothing at ``path``, else None.
+LINK_LOOP = "a loop of symbolic links"
+"""What a link whose chain of links comes back on itself (``a -> b -> a``) is said to be, by every command."""
 
-    TARGET as the link holds it (a relative one is taken from the link's folder).
+
+def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
+    """Words for a symbolic link at ``path`` that leads to no file, else None.
+
+    ``a broken symbolic link to TARGET, which does not exist`` only when the target is
+    missing (following the links raises FileNotFoundError; TARGET as the link holds it, a
+    relative one taken from the link's folder); :data:`LINK_LOOP` for a chain of links
+    that comes back on itself, whose targets all exist. None for a path that is no link
+    or a link to a file, a folder or anything else that is there.
     """
-    if not os.path.islink(path) or os.path.exists(path):
+    if not os.path.islink(path):
         return None
-    return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
+    except OSError as exc:
+        return LINK_LOOP if exc.errno == errno.ELOOP else None
+    return None
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -138,8 +153,8 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     Raises
     ------
     InputError
-        Naming the path: missing (a broken link said to be one), not a regular file, more than ``limit`` bytes
-        ("{what} of N bytes is too large"), or unreadable.
+        Naming the path: missing (a broken link said to be one), a loop of links, not a
+        regular file, more than ``limit`` bytes ("{what} of N bytes is too large"), or unreadable.
     """
     source = str(path)
     try:
@@ -156,9 +171,9 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
                 raise InputError(_not_regular(mode), source)
             data = file.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(broken_link(path) or "file not found", source) from None
+        raise InputError(link_to_no_file(path) or "file not found", source) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", source) from None
+        raise InputError(link_to_no_file(path) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
         raise InputError(f"{what} of more than {limit:,} bytes is too large (at most {limit:,})", source)
     return data
