@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.helpers import assert_bad_input, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
 
 # --- 1. a loop of links is one, said the same way by list, check and run --------------------------
 
@@ -52,3 +53,44 @@ def test_list_and_check_of_the_folder_say_each_link_is_in_a_loop(loop):
             assert f"{loop.parent / name}: " in result.output
         assert result.output.count(LOOP) == 2
         assert "Errno" not in result.output
+
+
+# --- 4. a mapping a --set made is told from the data itself: nothing read twice, the API blamed alike ---
+
+MADE = "[set agreement.ratio.japan=0.3]: agreement.members: is required"
+"""``agreement.ratio.japan`` set on a scenario with no agreement makes the agreement: its members are the set's."""
+
+
+def test_the_api_blames_a_set_on_data_given_as_a_mapping_as_sweep_does():
+    """``simulator.run(dict, set=...)`` said "<scenario data>: agreement.members: is required", of the data,
+    while ``simulator.sweep`` said "<scenario data> [set agreement.ratio.japan=0.3]: ..."."""
+    import simulator
+    from simulator.errors import InputError
+
+    data = yaml.safe_load(TINY_SCENARIO_TEXT)  # no agreement
+    for call in (
+        lambda: simulator.run(data, set={"agreement.ratio.japan": 0.3}),
+        lambda: simulator.sweep(data, grid={"horizon_days": [30, 40]}, set={"agreement.ratio.japan": 0.3}),
+    ):
+        with pytest.raises(InputError) as caught:
+            call()
+        assert str(caught.value).startswith(f"<scenario data> {MADE}"), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["run", "--no-plots"], ["sweep", "--grid", "horizon_days=30,40"], ["explore", "--axis", "horizon_days=30,40"]],
+)
+def test_a_set_that_made_a_mapping_is_blamed_with_the_file_read_once(tmp_path, monkeypatch, command):
+    """run read the scenario file a second time, only to learn which mappings the --set had made."""
+    import simulator.scenario.load as load
+
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    reads: list[Path] = []
+    read = load.read_yaml
+    monkeypatch.setattr(load, "read_yaml", lambda path, *rest: reads.append(Path(path)) or read(path, *rest))
+    out = tmp_path / ("out.html" if command[0] == "explore" else "out")
+    result = invoke(*command, scenario, "--set", "agreement.ratio.japan=0.3", "-o", out)
+    assert_bad_input(result, f"{scenario} {MADE}")
+    assert reads == [scenario]

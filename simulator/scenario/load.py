@@ -27,7 +27,7 @@ from simulator.scenario.overrides import (
     ECHO_WIDTH,
     OverrideError,
     apply_overrides,
-    created_mappings,
+    mappings_made_for,
     ratio_member,
     shown,
 )
@@ -618,16 +618,15 @@ def blame_overrides(
     data: dict[str, Any],
     source: str,
     overrides: Sequence[tuple[str, Any]],
-    raw: dict[str, Any] | None = None,
     varied: Sequence[str] = (),
 ) -> None:
     """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...`` (:func:`set_source`).
 
     The first override with problems of its own is named, with those problems only
-    (:func:`blamed`, which ``raw`` and ``varied`` are for): the file's own problems are left
-    for after that one is fixed. Returns when no override caused any.
+    (:func:`blamed`, which ``varied`` is for): the file's own problems are left for after
+    that one is fixed. Returns when no override caused any.
     """
-    if (found := blamed(exc, data, overrides, raw, varied)) is not None:
+    if (found := blamed(exc, data, overrides, varied)) is not None:
         assignment, ours = found
         raise exc.said_of(set_source(source, assignment)).with_problems(ours) from None
 
@@ -636,30 +635,30 @@ def blamed(
     exc: InputError,
     data: dict[str, Any],
     overrides: Sequence[tuple[str, Any]],
-    raw: dict[str, Any] | None = None,
     varied: Sequence[str] = (),
 ) -> tuple[tuple[str, Any], list[Problem]] | None:
     """The first override with problems of its own, and those problems; else None.
 
-    An override's problems are those at or inside its path, looked for in every override
+    ``data``: the scenario data with ``overrides`` applied (:func:`apply_overrides`). An
+    override's problems are those at or inside its path, looked for in every override
     first. A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a
     whole (they sum to 0.8): the other members' ratios are rescaled to it.
 
-    With ``raw`` (the data before the overrides), an override also owns the problems at or
-    inside a mapping it created above its path (:func:`created_mappings`, ``agreement`` of
-    ``agreement.ratio.japan`` where the file has no agreement: ``agreement.members: is
-    required``): such a mapping holds nothing the file gave. Not where a path of ``varied``
-    (a sweep's axes) sets a value inside the mapping: the grid points say what is wrong there.
+    An override also owns the problems at or inside a mapping it made above its path, as
+    ``data`` records (:func:`mappings_made_for`: ``agreement`` of ``agreement.ratio.japan``
+    where the file has no agreement, ``agreement.members: is required``): such a mapping holds
+    nothing the file gave. Not where a path of ``varied`` (a sweep's axes) sets a value inside
+    the mapping: the grid points say what is wrong there.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
         if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
             return (path, value), ours
-    for path, value in overrides if raw is not None else ():
+    for path, value in overrides:
         made = [
-            named_path(mapping, raw)  # as the problems name it: a shock by its id
-            for mapping in created_mappings(raw, path)
+            named_path(mapping, data)  # as the problems name it: a shock by its id
+            for mapping in mappings_made_for(data, path)
             if not any(_within(axis, mapping) for axis in varied)
         ]
         if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in made)]:
@@ -679,28 +678,14 @@ def _within(path: str, mapping: str) -> bool:
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
     """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem.
 
-    A problem in a mapping an override created (:func:`blamed`) is told from the file's data
-    before the overrides, read again only then (:func:`_before_overrides`).
+    A problem in a mapping an override made is told from ``data`` itself, which records them
+    (:func:`blamed`): nothing is read again, and data given as a mapping is blamed as a file is.
     """
     try:
         return validate_data(data, source)
     except InputError as exc:
-        blame_overrides(exc, data, source, overrides, _before_overrides(source) if overrides else None)
+        blame_overrides(exc, data, source, overrides)
         raise
-
-
-def _before_overrides(source: str) -> dict[str, Any] | None:
-    """The data of the scenario file ``source`` as it stands, to word a refusal; None for no such file.
-
-    Data given as a mapping (the API's ``<scenario data>``) has no file: a problem in a
-    mapping an override created is then said of the scenario.
-    """
-    if not os.path.isfile(source):
-        return None
-    try:
-        return read_yaml(Path(source))
-    except InputError:  # changed since it was read: the refusal is worded without it
-        return None
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenario:
