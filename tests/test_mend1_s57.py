@@ -94,3 +94,37 @@ def test_a_set_that_made_a_mapping_is_blamed_with_the_file_read_once(tmp_path, m
     result = invoke(*command, scenario, "--set", "agreement.ratio.japan=0.3", "-o", out)
     assert_bad_input(result, f"{scenario} {MADE}")
     assert reads == [scenario]
+
+
+# --- 5. a colour bar's offset text (+1e7) is measured where a draw sets it -------------------------
+
+
+def test_a_colour_bars_box_with_an_offset_text_is_measured_as_a_draw_sets_it():
+    """The offset text was measured at the foot of the figure, where it lies until a draw moves it above
+    the bar: the bar's box reached down to y = 0. Taken off, the box stopped below the text."""
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulator.sweep.figures import _names_box, heatmap_figure
+    from tests.test_sweep_statistics import DAYS, MEMBERS, RATIO, run
+
+    # totals of 10,000,000 t to 10,000,006 t: the bar's ticks read 0 to 6 under an offset text "+1e7"
+    table = pd.DataFrame(
+        [
+            run(a, b, 2 * i + j, 0, 1e7 + 2 * (2 * i + j), 0.5)
+            for i, a in enumerate([0.2, 0.8])
+            for j, b in enumerate([60, 120])
+        ]
+    )
+    fig = heatmap_figure(table, RATIO, DAYS, MEMBERS)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        ax.apply_aspect()  # the bars' shape, as the figure's own measure takes it
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    measured = [_names_box(bar.yaxis, renderer) for bar in bars]
+    fig.canvas.draw()
+    assert "+1e7" in [bar.yaxis.offsetText.get_text() for bar in bars]
+    for bar, box in zip(bars, measured, strict=True):
+        drawn = bar.get_tightbbox(renderer)  # frame, tick labels and offset text, as Matplotlib drew them
+        assert bar.yaxis.offsetText.get_text()
+        assert box.bounds == pytest.approx(drawn.bounds, abs=1.0)  # within a pixel

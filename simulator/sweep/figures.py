@@ -703,7 +703,8 @@ def _names_box(axis: Any, renderer: Any) -> Any:
 
     Each text is measured as Matplotlib sets it: the labels of the ticks inside the axis's
     view, at their ticks; the name ``axes.labelpad`` beyond the labels (under an x axis,
-    beside a y axis on its ticks' side); the offset text (``+1e4``) on its side.
+    beside a y axis on its ticks' side); a y axis's offset text (``+1e7``) above its frame
+    (:func:`_offset_text_box`).
     """
     from matplotlib.transforms import Bbox
 
@@ -725,10 +726,25 @@ def _names_box(axis: Any, renderer: Any) -> Any:
         else:
             boxes.append(box.translated(taken.x1 + pad - box.x0, 0))
     offset = axis.get_major_formatter().get_offset()
-    if offset:
-        axis.offsetText.set_text(offset)  # as a draw sets it
-        boxes.append(axis.offsetText.get_window_extent(renderer))
+    if offset and axis.axis_name == "y":  # a colour bar's (``+1e7``): a heatmap's own axes name values, no offset
+        boxes.append(_offset_text_box(axis, offset, renderer))
     return Bbox.union(boxes)
+
+
+def _offset_text_box(axis: Any, offset: str, renderer: Any) -> Any:
+    """The box (pixels) of y ``axis``'s offset text ``offset`` where a draw sets it: above the frame's top.
+
+    Until a draw, Matplotlib leaves the text at the foot of the figure; the draw moves it up
+    to :attr:`~matplotlib.axis.Axis.OFFSETTEXTPAD` points above the top of the frame (of a
+    colour bar's outline), its x kept: on a colour bar, right-aligned to the bar's right edge.
+    The box is moved there as the draw moves the text, which it does not change.
+    """
+    text = axis.offsetText
+    text.set_text(offset)  # as a draw sets it
+    frame = axis.axes.spines.get("outline", axis.axes)
+    top = frame.get_window_extent().y1 + axis.OFFSETTEXTPAD * axis.axes.figure.dpi / 72
+    _, now = text.get_transform().transform(text.get_position())
+    return text.get_window_extent(renderer).translated(0, top - now)
 
 
 def _at(ax: Any) -> tuple[int, int]:
