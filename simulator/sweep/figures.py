@@ -529,6 +529,12 @@ def _sentence(ax: Any, text: str) -> None:
 
 HEATMAP_SIDES_IN = {"left_in": 0.95, "right_in": 0.2, "bottom_in": 1.0, "row_gap_in": 1.4, "col_gap_in": 0.75}
 """A heatmap's margins and gaps between panels (inches), where its names fit them."""
+HEATMAP_CELL_WIDTH_IN, HEATMAP_CELL_HEIGHT_IN = 4.6, 3.8
+"""A heatmap panel's cell (inches): the panel with its share of :data:`HEATMAP_SIDES_IN` and its colour bar."""
+HEATMAP_TITLE_IN = 0.6
+"""The height a heatmap adds above its cells for its title's first line (inches)."""
+HEATMAP_TOP_IN = 0.75
+"""A heatmap's top margin (inches), its title's first line in it."""
 CLEAR_IN = 0.1
 """Least room a heatmap leaves between an axis's names and the canvas's edge or a neighbouring panel's text."""
 
@@ -545,43 +551,45 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members)
-    more_in = _heatmap_overlaps_in(fig)
-    sides_in = {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()}
-    _heatmap_frame(fig, rows, cols, sides_in, f"sweep of {_text(first)} x {_text(second)}")
+    fig = _heatmap(table, first, second, members, rows, cols)
+    _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
 
-def _heatmap_frame(fig: Figure, rows: int, cols: int, sides_in: dict[str, float], title: str) -> None:
-    """Size ``fig`` around its panels, margins and gaps ``sides_in`` (inches), and put its bold ``title`` on top.
+def _heatmap_frame(fig: Figure, rows: int, cols: int, more_in: dict[str, float], title: str) -> None:
+    """Size ``fig`` around its panels and put its bold ``title`` on top.
 
-    A panel keeps its size whatever the margins: 4.6 x 3.8 in a cell at :data:`HEATMAP_SIDES_IN`,
+    ``more_in``: how much wider each margin and gap is than at :data:`HEATMAP_SIDES_IN`
+    (inches). A panel keeps its size whatever the margins: a cell of
+    :data:`HEATMAP_CELL_WIDTH_IN` x :data:`HEATMAP_CELL_HEIGHT_IN` at :data:`HEATMAP_SIDES_IN`,
     and a long title's further lines (wrapped to the figure's width) add to the height above it.
     """
     from simulator.plots import TITLE_LINE_IN, wrapped_title
 
-    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
-    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
+    width = HEATMAP_CELL_WIDTH_IN * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
     lines = "\n".join(wrapped_title(title, width, margin_in=0.4))
     more = TITLE_LINE_IN * lines.count("\n")  # a long pair of paths takes more lines, not the figure's edges
-    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
-    fig.set_size_inches(width, height)
-    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
+    cells_in = HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
+    fig.set_size_inches(width, cells_in + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1))
+    sides_in = {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()}
+    _margins(fig, rows, cols, top_in=HEATMAP_TOP_IN + more, **sides_in)
     _bold_title(fig, lines)
 
 
-def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None) -> Figure:
-    """:func:`heatmap_figure`'s panels, at :data:`HEATMAP_SIDES_IN` and without its title (:func:`_heatmap_frame`)."""
+def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None, rows: int, cols: int) -> Figure:
+    """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
+
+    The title and any wider margins are :func:`_heatmap_frame`'s.
+    """
     from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
-    rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    width, height = 4.6 * cols, 3.8 * rows + 0.6
+    width, height = HEATMAP_CELL_WIDTH_IN * cols, HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
     fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, top_in=0.75, **HEATMAP_SIDES_IN)
+    _margins(fig, rows, cols, top_in=HEATMAP_TOP_IN, **HEATMAP_SIDES_IN)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -1158,7 +1166,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             out[frontier_png] = (None, f"every point has the same {both} (medians over its runs)")
         else:
             out[frontier_png] = (lambda: frontier_figure(dots, paths, members), left_out)
-    if several and any(p.startswith("agreement.pool.") for p in paths) and holding_cost_columns(table, members):
+    if several and sweeps_the_pool(paths) and holding_cost_columns(table, members):
         cost = table[holding_cost_columns(table, members)].sum(axis=1)
         both = f"holding cost and {metric_title(TOTAL)}"
         dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
@@ -1366,8 +1374,19 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
 
 def drawn_metrics(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """The metric columns the figures draw: the key metrics, and the members' holding costs if a pool path is swept."""
-    pool = any(str(path).startswith("agreement.pool.") for path in info.get("grid", {}))
+    pool = sweeps_the_pool(list(info.get("grid", {})))
     return key_metrics(table) + (holding_cost_columns(table, _members(info)) if pool else [])
+
+
+def sweeps_the_pool(paths: list[str]) -> bool:
+    """Whether a swept path is inside the agreement's pool (``agreement.pool.contributions...``).
+
+    Such a sweep moves the stock held, so its figures draw the holding costs: the cost frontier.
+
+    >>> sweeps_the_pool(["agreement.pool.contributions.japan.ree.days"]), sweeps_the_pool(["agreement.ratio.eu"])
+    (True, False)
+    """
+    return any(str(path).startswith("agreement.pool.") for path in paths)
 
 
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
