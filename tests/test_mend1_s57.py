@@ -128,3 +128,100 @@ def test_a_colour_bars_box_with_an_offset_text_is_measured_as_a_draw_sets_it():
         drawn = bar.get_tightbbox(renderer)  # frame, tick labels and offset text, as Matplotlib drew them
         assert bar.yaxis.offsetText.get_text()
         assert box.bounds == pytest.approx(drawn.bounds, abs=1.0)  # within a pixel
+
+
+# --- 7. plot-sweep's notes on a hand-edited table ---------------------------------------------------
+
+
+def _plot_notes(folder: Path, table, grid: dict) -> tuple:
+    """plot-sweep of ``table`` written with ``grid`` in sweep.json: its result and its lines on standard error."""
+    from tests.test_sweep_figure_fixes import write_sweep
+
+    write_sweep(folder, table, grid)
+    result = invoke("plot-sweep", folder)
+    return result, result.stderr.splitlines()
+
+
+def test_a_metric_with_no_finite_value_is_said_to_have_none_and_its_panel_empty(tmp_path):
+    """It said "4 of 4 values are NaN or infinite ...: the figures draw the finite ones", of no finite one."""
+    import numpy as np
+
+    from tests.test_sweep_figure_fixes import RATIO, two_points
+
+    table = two_points(RATIO, (0.2, 0.8), total_shortfall_t=[np.nan, np.inf, np.nan, np.nan], fairness_jain=0.5)
+    table["fairness_jain"] = [0.5, 0.6, 0.7, 0.8]
+    result, lines = _plot_notes(tmp_path / "s", table, {RATIO: [0.2, 0.8]})
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: {tmp_path / 's'}: sweep.parquet: column total_shortfall_t: no finite value (NaN or infinite in "
+        "every row), which no sweep writes: its panel is empty"
+    ) in lines
+    assert "finite ones" not in result.stderr
+
+
+MECHANISM = "agreement.mechanism"
+
+
+def test_a_category_the_grid_does_not_list_is_drawn_as_one_of_its_own_not_where_it_lies(tmp_path):
+    """It said "auction not among the grid's values in sweep.json: drawn where it lies": a category lies on no scale."""
+    from tests.test_sweep_figure_fixes import two_points
+
+    table = two_points(MECHANISM, ("hybrid", "auction"), total_shortfall_t=[1.0, 2.0, 3.0, 4.0], fairness_jain=0.5)
+    result, lines = _plot_notes(tmp_path / "s", table, {MECHANISM: ["hybrid", "fair_ratio"]})
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: {tmp_path / 's'}: sweep.parquet: column {MECHANISM}: auction not among the grid's values in "
+        "sweep.json: drawn as a category of its own"
+    ) in lines
+
+
+@pytest.mark.parametrize(
+    ("path", "values", "listed"),
+    [(MECHANISM, ("7", "auction"), [7, "auction"]), ("agreement.ratio.japan", (0.2, 0.8), ["0.2", "0.8"])],
+    ids=["category-7-as-number", "numbers-as-text"],
+)
+def test_a_grid_value_written_otherwise_in_sweep_json_is_among_the_grids_values(tmp_path, path, values, listed):
+    """A category "7" the grid lists as 7, or numbers it lists as text, were "not among the grid's values"."""
+    from tests.test_sweep_figure_fixes import two_points
+
+    table = two_points(path, values, total_shortfall_t=[1.0, 2.0, 3.0, 4.0], fairness_jain=0.5)
+    result, _ = _plot_notes(tmp_path / "s", table, {path: listed})
+    assert result.exit_code == 0, result.output
+    assert "not among the grid's values" not in result.stderr
+
+
+def test_two_swept_columns_with_no_finite_row_are_named_as_columns(tmp_path):
+    """It said "column agreement.ratio.japan, horizon_days: no row at a finite value"."""
+    import numpy as np
+    import pandas as pd
+
+    ratio, days = "agreement.ratio.japan", "horizon_days"
+    table = pd.DataFrame(
+        {
+            ratio: [np.inf, np.inf, 0.2, 0.8],  # every row infinite in one swept column or the other
+            days: [30.0, 60.0, np.inf, np.inf],
+            "point": [0, 1, 2, 3],
+            "run": 0,
+            "seed": 0,
+            "total_shortfall_t": [1.0, 2.0, 3.0, 4.0],
+            "fairness_jain": 0.5,
+        }
+    )
+    result, _ = _plot_notes(tmp_path / "s", table, {ratio: [0.2, 0.8], days: [30, 60]})
+    assert_bad_input(result, f"sweep.parquet: columns {ratio}, {days}: no row at a finite value: nothing to draw")
+
+
+def test_a_path_is_said_to_change_no_output_from_the_rows_the_figures_draw(tmp_path):
+    """The note was worked out on the whole table: two rows left out (at an infinite ratio, other totals) hid
+    that the drawn points, 0.2 and 0.8, have the same outputs."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.test_sweep_figure_fixes import RATIO, two_points
+
+    same = two_points(RATIO, (0.2, 0.8), total_shortfall_t=[10.0, 20.0] * 2, fairness_jain=[0.5, 0.6] * 2)
+    left_out = two_points(RATIO, (np.inf, np.inf), total_shortfall_t=[99.0, 98.0] * 2, fairness_jain=0.9).head(2)
+    table = pd.concat([same, left_out.assign(point=2)], ignore_index=True)
+    result, lines = _plot_notes(tmp_path / "s", table, {RATIO: [0.2, 0.8]})
+    assert result.exit_code == 0, result.output
+    assert any(f"{RATIO}: its values changed no output of this sweep" in line for line in lines), result.stderr

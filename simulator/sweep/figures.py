@@ -1368,7 +1368,7 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(drawable, info, stage)
     return [folder / path.name for path in written], odd + sweep_notes(drawable, info) + unchanged_notes(
-        table, list(info.get("grid", {}))
+        drawable, list(info.get("grid", {}))
     )
 
 
@@ -1392,33 +1392,47 @@ def sweeps_the_pool(paths: list[str]) -> bool:
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """A line for each column of ``table`` holding what no sweep writes, and what the figures do with it.
 
-    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values.
-    A swept value that ``sweep.json``'s grid does not list: drawn where it lies, or, an infinite
-    number, left out (it has no place on a scale). Only a hand-edited table holds either.
+    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values,
+    or, with none, leave its panel empty. A swept value that ``sweep.json``'s grid does not
+    list: a number or date drawn where it lies on its scale, a category drawn as one of its
+    own, an infinite number left out (it has no place on a scale). Only a hand-edited table
+    holds either.
     """
     lines = []
     for path, listed in info.get("grid", {}).items():
+        kind = axis_kind(table[path])
         off = _off_grid(table[path], listed)
-        endless = [v for v in off if axis_kind(table[path]) == "number" and not np.isfinite(float(v))]
-        placed = [v for v in off if v not in endless]
-        if placed:
-            lines.append(
-                f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn where "
-                f"{'it lies' if len(placed) == 1 else 'they lie'}"
+        endless = [v for v in off if kind == "number" and not np.isfinite(float(v))]
+        if placed := [v for v in off if v not in endless]:
+            one = len(placed) == 1
+            drawn = (
+                ("as a category of its own" if one else "each as a category of its own")
+                if kind == "category"
+                else ("where it lies" if one else "where they lie")
             )
+            lines.append(f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn {drawn}")
         if endless:
             rows = int(table[path].isin(endless).sum())
             lines.append(
                 f"column {path}: {plural(rows, 'row')} at {_some(endless)}, on no scale: left out of the figures"
             )
-    for metric in drawn_metrics(table, info):
-        bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
-        if bad:
-            lines.append(
-                f"column {metric}: {bad} of {plural(len(table), 'value')} {'is' if bad == 1 else 'are'} NaN or "
-                "infinite, which no sweep writes: the figures draw the finite ones"
-            )
-    return lines
+    lines.extend(_not_finite_note(table, metric) for metric in drawn_metrics(table, info))
+    return [line for line in lines if line]
+
+
+def _not_finite_note(table: pd.DataFrame, metric: str) -> str:
+    """What the figures do with ``metric``'s NaN or infinite values, which no sweep writes ("" for none)."""
+    bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
+    if not bad:
+        return ""
+    if bad == len(table):
+        empty = "its panel is empty" if metric in key_metrics(table) else "the figures draw none of it"
+        return f"column {metric}: no finite value (NaN or infinite in every row), which no sweep writes: {empty}"
+    verb = "is" if bad == 1 else "are"
+    return (
+        f"column {metric}: {bad} of {plural(len(table), 'value')} {verb} NaN or infinite, which no sweep writes: "
+        "the figures draw the finite ones"
+    )
 
 
 def _some(values: list[Any]) -> str:
@@ -1434,15 +1448,17 @@ def _some(values: list[Any]) -> str:
 def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
     """The distinct values of a swept column that its grid in ``sweep.json`` does not list, in the table's order.
 
-    Numbers match within a relative 1e-9 (a range's steps are written rounded); dates match
-    the grid's dates written as text; a list of shocks or a grid that is not a list is not compared.
+    Numbers match within a relative 1e-9 (a range's steps are written rounded), the grid's
+    numbers written as text too; a category matches its name however either writes it (``7``,
+    ``"7"``); dates match the grid's dates written as text; a list of shocks or a grid that is
+    not a list is not compared.
     """
     if not isinstance(listed, list) or values.map(lambda v: isinstance(v, list | dict | np.ndarray)).any():
         return []
     present = list(pd.unique(values.dropna()))
     kind = axis_kind(values)
     if kind == "number":
-        numbers = np.array([v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)], float)
+        numbers = np.array([n for v in listed if (n := _grid_number(v)) is not None], float)
         return [v for v in present if not np.isclose(float(v), numbers, rtol=1e-9, atol=0.0).any()]
     if kind == "date":
         if not listed or not all(isinstance(v, str) for v in listed):
@@ -1452,7 +1468,24 @@ def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
         except (ValueError, TypeError, OverflowError):
             return []
         return [v for v in present if pd.Timestamp(v).normalize() not in dates]
-    return [v for v in present if v not in listed]
+    texts = {str(v) for v in listed}  # a category's name, as the table and sweep.json may each write it (7, "7")
+    return [v for v in present if v not in listed and str(v) not in texts]
+
+
+def _grid_number(value: Any) -> float | None:
+    """A value of ``sweep.json``'s grid as a number: a number, or text that reads as one (``"0.5"``); else None.
+
+    >>> _grid_number(0.5), _grid_number("0.5"), _grid_number("auction"), _grid_number(True)
+    (0.5, 0.5, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd.DataFrame:
@@ -1470,10 +1503,9 @@ def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd
         **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}
     )
     if drawable.empty:
-        endless = ", ".join(p for p in paths if np.isinf(table[p].to_numpy(float)).any())
-        raise InputError(
-            [Problem("sweep.parquet", f"column {endless}: no row at a finite value: nothing to draw")], folder
-        )
+        endless = [p for p in paths if np.isinf(table[p].to_numpy(float)).any()]
+        columns = f"column{'s' if len(endless) > 1 else ''} {', '.join(endless)}"
+        raise InputError([Problem("sweep.parquet", f"{columns}: no row at a finite value: nothing to draw")], folder)
     keys = key_metrics(drawable)
     if keys and not np.isfinite(drawable[keys].to_numpy(float)).any():
         why = f"column{'s' if len(keys) > 1 else ''} {', '.join(keys)}: no finite value (NaN or infinite in every row)"
