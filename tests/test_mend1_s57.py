@@ -225,3 +225,24 @@ def test_a_path_is_said_to_change_no_output_from_the_rows_the_figures_draw(tmp_p
     result, lines = _plot_notes(tmp_path / "s", table, {RATIO: [0.2, 0.8]})
     assert result.exit_code == 0, result.output
     assert any(f"{RATIO}: its values changed no output of this sweep" in line for line in lines), result.stderr
+
+
+# --- 8. a sweep file's key that is no path is shown as the file writes it, or as YAML reads it --------
+
+
+@pytest.mark.parametrize(
+    ("grid", "key"),
+    [
+        ("  &a 7: [1, 2]\n", "7"),  # it said "the key &a 7": the anchor is no part of the key
+        ("  !!int 7: [1, 2]\n", "7"),  # "the key !!int 7": nor is the tag
+        ("  <<: {2010-01-01: [1, 2]}\n", "2010-01-01"),  # "the key datetime.date(2010, 1, 1)", as Python writes it
+        ("  ? |\n  : [1, 2]\n", "''"),  # "the key |": an empty block scalar, whose text is below its indicator
+    ],
+    ids=["anchor", "tag", "merge", "block-scalar"],
+)
+def test_a_sweep_files_key_that_is_no_path_is_shown_as_written_or_as_read(tmp_path, grid, key):
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(f"scenario: tiny.yaml\ngrid:\n{grid}")
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    result = invoke("sweep", "--spec", spec, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{spec}: grid: the key {key} is not a dotted path;")
