@@ -42,8 +42,9 @@ def refuse_keys_not_paths(
     ``mapping`` (a file's text: ``2010-01-01``), else as Python writes it (``datetime.date(2010, 1, 1)``).
     """
     keys = list(mapping)
-    if odd := [k for k, key in enumerate(keys) if not isinstance(key, str) or not key.strip()]:
-        shown = (written(odd[0]) if written is not None else None) or repr(keys[odd[0]])
+    if not_paths := [position for position, key in enumerate(keys) if not isinstance(key, str) or not key.strip()]:
+        first = not_paths[0]  # the position of the first key that is no path
+        shown = (written(first) if written is not None else None) or repr(keys[first])
         raise InputError(
             f"{name}: the key {shown} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
         )

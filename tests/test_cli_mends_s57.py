@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke, shipped_result
 from tests.test_input_limits import guarded_fifo
 
 # --- 1. a broken link or a FIFO named like a scenario: said what it is, never opened -------------
@@ -201,18 +201,18 @@ def test_check_reads_each_scenario_name_once_for_two_tolerance_entries(tmp_path,
     assert {outcome.status for outcome in report.outcomes} == {"no baseline"}  # both entries passed, then checked
 
 
-# --- 5. the report words a ratio from a table of its own, not from the count of members's ---------
+# --- 5. the report words a ratio as a ratio (before "times"), not as a count of members ---------
 
 
-def test_a_ratio_is_worded_by_its_own_table_not_the_member_counts(monkeypatch):
-    """The pool-share note's "more than three times" took its word from MEMBER_COUNT_WORDS, a count of members."""
-    from simulator.report import times_in_words
-    from simulator.report.uncertainty import MEMBER_COUNT_WORDS
+@pytest.mark.parametrize(
+    ("ratio", "words"), [(3.0, "more than three times"), (10.0, "more than 10 times"), (2.5, "more than 2.5 times")]
+)
+def test_the_pool_share_note_words_its_ratio_as_a_ratio_not_as_a_count(monkeypatch, ratio, words):
+    """The note took its word from MEMBER_COUNT_WORDS, a count of members, whose digits are ``str(count)``: a ratio
+    of 10.0 would read "more than 10.0 times". The note itself is read, not only the helper it should call."""
+    from simulator import report
+    from simulator.report.findings import Run
 
-    monkeypatch.setitem(MEMBER_COUNT_WORDS, 3, "3 members")  # a count table worded otherwise words no ratio
-    assert (times_in_words(3.0), times_in_words(9), times_in_words(2.5), times_in_words(10.0)) == (
-        "three",
-        "nine",
-        "2.5",
-        "10",
-    )
+    monkeypatch.setattr(report, "SHARE_OFF_SCALE_RATIO", ratio)
+    note = report._pool_share_note(Run.of(shipped_result("club_of_five")))  # Australia's share is left off
+    assert f"A share {words} the panel's highest curve" in note

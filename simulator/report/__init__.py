@@ -75,7 +75,17 @@ from simulator.report.style import CSS
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
-from simulator.report.words import cap, join_words, percent, plural, price, rule_label, span_dates, tonnes
+from simulator.report.words import (
+    cap,
+    join_words,
+    percent,
+    plural,
+    price,
+    ratio_in_words,
+    rule_label,
+    span_dates,
+    tonnes,
+)
 from simulator.results import Result
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.changes import Change, differences, rescaled_note
@@ -386,19 +396,6 @@ def _trigger_note(run: Run) -> str:
     )
 
 
-WHOLE_RATIO_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-"""A whole ratio from 2 to 9 in words, as a sentence says it before "times" (``three times the panel's highest``)."""
-
-
-def times_in_words(ratio: float) -> str:
-    """``ratio`` as a sentence says it before "times": a whole one from 2 to 9 in words, any other in digits.
-
-    >>> times_in_words(3.0), times_in_words(2.5), times_in_words(12.0)
-    ('three', '2.5', '12')
-    """
-    return WHOLE_RATIO_WORDS.get(ratio, f"{ratio:g}")
-
-
 def _pool_share_note(run: Run) -> str:
     """Which members own pool stock the figure does not count as cover, when it draws their share (else "").
 
@@ -418,7 +415,7 @@ def _pool_share_note(run: Run) -> str:
         return ""
     who = join_words([run.names.subject(r) for r in owners])
     above = any(pool_shares_above_axis(result, m) for m in result.structure.materials)
-    times = times_in_words(SHARE_OFF_SCALE_RATIO)
+    times = ratio_in_words(SHARE_OFF_SCALE_RATIO)
     return (
         f" Thin dotted lines in a region's colour ({who}): the pool share the region owns, in days of its normal "
         "demand, on days the rule does not let it draw it; owned but not drawable, so not counted as its cover."

@@ -37,6 +37,7 @@ from simulator.report.words import (
     NOT_NEEDED_SHORT,
     bid_segment,
     cap,
+    count_in_words,
     join_words,
     plural,
     source_codes_note,
@@ -110,10 +111,6 @@ def _figure_number(value: Any, unit: str) -> str:
     return "n/a" if x != x else f"{x:,.1f}"
 
 
-MEMBER_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-"""A count of members in words, as a sentence gives it (``one of five members``); beyond nine, digits."""
-
-
 def jain_definition(members: int) -> str:
     """What Jain's index says, where the table first gives it: its ends, with this many members.
 
@@ -127,7 +124,7 @@ def jain_definition(members: int) -> str:
     >>> jain_definition(5).split("; ", 1)[1]
     '0.2 = one of five members bears it all'
     """
-    count = MEMBER_COUNT_WORDS.get(members, str(members))
+    count = count_in_words(members)
     return (
         "Jain's index of the members' shortfalls as shares of their demand: 1 = each short the same share of its "
         f"demand; {_number(1 / members)} = one of {count} members bears it all"

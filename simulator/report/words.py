@@ -271,8 +271,33 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
     return f"USD{NBSP}{two_figures(value)}"
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+"""The whole numbers a sentence writes in words, 2 to 9; any other is written in digits."""
+
+
+def count_in_words(count: int) -> str:
+    """A count as a sentence gives it (``one of five members``): in words from 2 to 9, beyond in digits.
+
+    >>> count_in_words(5), count_in_words(12)
+    ('five', '12')
+    """
+    return NUMBER_WORDS.get(count, str(count))
+
+
+def ratio_in_words(ratio: float) -> str:
+    """A ratio as a sentence says it before the word "times" (``more than three times the highest``).
+
+    A whole one from 2 to 9 in words, any other in its shortest digits; :func:`times`
+    writes a ratio of prices in a table's short form, ``9x``.
+
+    >>> ratio_in_words(3.0), ratio_in_words(2.5), ratio_in_words(12.0)
+    ('three', '2.5', '12')
+    """
+    return NUMBER_WORDS.get(ratio, f"{ratio:g}")
+
+
 def times(ratio: float) -> str:
-    """A ratio of prices: ``9x``, ``9.4x``, ``12x``.
+    """A ratio of prices in a table's short form: ``9x``, ``9.4x``, ``12x`` (:func:`ratio_in_words` for a sentence's).
 
     >>> times(9.0), times(9.43), times(11.6), times(1.04)
     ('9x', '9.4x', '12x', '1x')

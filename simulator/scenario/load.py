@@ -6,6 +6,7 @@ Layer: ground.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import hashlib
 import json
@@ -26,7 +27,7 @@ from simulator.scenario.overrides import (
     ECHO_WIDTH,
     OverrideError,
     apply_overrides,
-    created_mappings,
+    mappings_made_for,
     ratio_member,
     shown,
 )
@@ -103,28 +104,42 @@ def what_is_at(path: str | os.PathLike[str]) -> str | None:
     """What is at ``path`` where neither a regular file nor a folder is, in words; None for nothing at all.
 
     Told without opening it (a FIFO is never waited on), links followed: ``a FIFO (named
-    pipe)``, ``a device``, ``a socket``, or :func:`broken_link`'s words for a link to nothing.
-    A regular file or a folder is said to be one.
+    pipe)``, ``a device``, ``a socket``, or :func:`link_to_no_file`'s words for a broken link
+    or a loop of links. A regular file or a folder is said to be one.
     """
-    if (broken := broken_link(path)) is not None:
-        return broken
+    if (dead_end := link_to_no_file(path)) is not None:
+        return dead_end
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
-    except OSError as exc:  # a loop of links, a folder that cannot be searched
+    except OSError as exc:  # a folder on the way that cannot be searched
         return f"a path that cannot be read ({exc.strerror})"
     return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
 
 
-def broken_link(path: str | os.PathLike[str]) -> str | None:
-    """``a broken symbolic link to TARGET, which does not exist`` for a link to nothing at ``path``, else None.
+LINK_LOOP = "a loop of symbolic links"
+"""What a link whose chain of links comes back on itself (``a -> b -> a``) is said to be, by every command."""
 
-    TARGET as the link holds it (a relative one is taken from the link's folder).
+
+def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
+    """Words for a symbolic link at ``path`` that leads to no file, else None.
+
+    ``a broken symbolic link to TARGET, which does not exist`` only when the target is
+    missing (following the links raises FileNotFoundError; TARGET as the link holds it, a
+    relative one taken from the link's folder); :data:`LINK_LOOP` for a chain of links
+    that comes back on itself, whose targets all exist. None for a path that is no link
+    or a link to a file, a folder or anything else that is there.
     """
-    if not os.path.islink(path) or os.path.exists(path):
+    if not os.path.islink(path):
         return None
-    return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
+    except OSError as exc:
+        return LINK_LOOP if exc.errno == errno.ELOOP else None
+    return None
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -138,8 +153,8 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     Raises
     ------
     InputError
-        Naming the path: missing (a broken link said to be one), not a regular file, more than ``limit`` bytes
-        ("{what} of N bytes is too large"), or unreadable.
+        Naming the path: missing (a broken link said to be one), a loop of links, not a
+        regular file, more than ``limit`` bytes ("{what} of N bytes is too large"), or unreadable.
     """
     source = str(path)
     try:
@@ -156,9 +171,9 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
                 raise InputError(_not_regular(mode), source)
             data = file.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(broken_link(path) or "file not found", source) from None
+        raise InputError(link_to_no_file(path) or "file not found", source) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", source) from None
+        raise InputError(link_to_no_file(path) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
         raise InputError(f"{what} of more than {limit:,} bytes is too large (at most {limit:,})", source)
     return data
@@ -603,16 +618,15 @@ def blame_overrides(
     data: dict[str, Any],
     source: str,
     overrides: Sequence[tuple[str, Any]],
-    raw: dict[str, Any] | None = None,
     varied: Sequence[str] = (),
 ) -> None:
     """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...`` (:func:`set_source`).
 
     The first override with problems of its own is named, with those problems only
-    (:func:`blamed`, which ``raw`` and ``varied`` are for): the file's own problems are left
-    for after that one is fixed. Returns when no override caused any.
+    (:func:`blamed`, which ``varied`` is for): the file's own problems are left for after
+    that one is fixed. Returns when no override caused any.
     """
-    if (found := blamed(exc, data, overrides, raw, varied)) is not None:
+    if (found := blamed(exc, data, overrides, varied)) is not None:
         assignment, ours = found
         raise exc.said_of(set_source(source, assignment)).with_problems(ours) from None
 
@@ -621,30 +635,30 @@ def blamed(
     exc: InputError,
     data: dict[str, Any],
     overrides: Sequence[tuple[str, Any]],
-    raw: dict[str, Any] | None = None,
     varied: Sequence[str] = (),
 ) -> tuple[tuple[str, Any], list[Problem]] | None:
     """The first override with problems of its own, and those problems; else None.
 
-    An override's problems are those at or inside its path, looked for in every override
+    ``data``: the scenario data with ``overrides`` applied (:func:`apply_overrides`). An
+    override's problems are those at or inside its path, looked for in every override
     first. A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a
     whole (they sum to 0.8): the other members' ratios are rescaled to it.
 
-    With ``raw`` (the data before the overrides), an override also owns the problems at or
-    inside a mapping it created above its path (:func:`created_mappings`, ``agreement`` of
-    ``agreement.ratio.japan`` where the file has no agreement: ``agreement.members: is
-    required``): such a mapping holds nothing the file gave. Not where a path of ``varied``
-    (a sweep's axes) sets a value inside the mapping: the grid points say what is wrong there.
+    An override also owns the problems at or inside a mapping it made above its path, as
+    ``data`` records (:func:`mappings_made_for`: ``agreement`` of ``agreement.ratio.japan``
+    where the file has no agreement, ``agreement.members: is required``): such a mapping holds
+    nothing the file gave. Not where a path of ``varied`` (a sweep's axes) sets a value inside
+    the mapping: the grid points say what is wrong there.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
         if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
             return (path, value), ours
-    for path, value in overrides if raw is not None else ():
+    for path, value in overrides:
         made = [
-            named_path(mapping, raw)  # as the problems name it: a shock by its id
-            for mapping in created_mappings(raw, path)
+            named_path(mapping, data)  # as the problems name it: a shock by its id
+            for mapping in mappings_made_for(data, path)
             if not any(_within(axis, mapping) for axis in varied)
         ]
         if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in made)]:
@@ -664,28 +678,14 @@ def _within(path: str, mapping: str) -> bool:
 def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
     """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem.
 
-    A problem in a mapping an override created (:func:`blamed`) is told from the file's data
-    before the overrides, read again only then (:func:`_before_overrides`).
+    A problem in a mapping an override made is told from ``data`` itself, which records them
+    (:func:`blamed`): nothing is read again, and data given as a mapping is blamed as a file is.
     """
     try:
         return validate_data(data, source)
     except InputError as exc:
-        blame_overrides(exc, data, source, overrides, _before_overrides(source) if overrides else None)
+        blame_overrides(exc, data, source, overrides)
         raise
-
-
-def _before_overrides(source: str) -> dict[str, Any] | None:
-    """The data of the scenario file ``source`` as it stands, to word a refusal; None for no such file.
-
-    Data given as a mapping (the API's ``<scenario data>``) has no file: a problem in a
-    mapping an override created is then said of the scenario.
-    """
-    if not os.path.isfile(source):
-        return None
-    try:
-        return read_yaml(Path(source))
-    except InputError:  # changed since it was read: the refusal is worded without it
-        return None
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenario:

@@ -164,7 +164,7 @@ def _child(node: Any, key: str, path: str, create: bool) -> Any:
         raise InputError([Problem(path, f"no item with id '{key}' (ids: {', '.join(ids) or 'none'})")])
     if isinstance(node, dict):
         if key not in node and create:
-            node[key] = {}
+            node[key] = MadeByOverride()
         return key
     raise InputError([Problem(path, "cannot go inside a value that is not a mapping or list")])
 
@@ -188,7 +188,7 @@ def set_path(
         here = ".".join(parts[: depth + 1])
         step = _child(node, key, here, create=True)
         if node[step] is None:
-            node[step] = {}
+            node[step] = MadeByOverride()
         if owned is not None and id(node[step]) not in owned:
             node[step] = copy.copy(node[step])
             owned.add(id(node[step]))
@@ -205,28 +205,41 @@ def set_path(
     node[step] = value
 
 
-def created_mappings(data: dict[str, Any], path: str) -> list[str]:
-    """The containers above ``path`` that :func:`set_path` creates on ``data``, as new mappings, outermost first.
+class MadeByOverride(dict[str, Any]):
+    """A mapping :func:`set_path` made above an assigned path, where the data had none (or null).
 
-    Those ``data`` has not, or has as null: ``seed.x`` makes ``seed`` a mapping where the file
-    gives no seed. A problem found at one of them is the assignment's, as one inside its path is.
-    A path that :func:`set_path` refuses (through a scalar, past a list's end) creates none.
+    Otherwise an ordinary dict (it pickles, dumps and validates as one): its type records,
+    in the data itself, that it holds only what assignments put there, nothing the data
+    gave, so a problem found in it is an assignment's (:func:`mappings_made_for`). A copy
+    (``copy.copy``, a later call's copy on write) keeps the record; ``{**data}`` keeps it
+    for the mappings inside.
+    """
 
-    >>> created_mappings({"seed": None}, "seed.x"), created_mappings({"agreement": {}}, "agreement.pool.a.b")
+
+def mappings_made_for(data: dict[str, Any], path: str) -> list[str]:
+    """The mappings above ``path`` in overridden ``data`` that an assignment made (:class:`MadeByOverride`).
+
+    Outermost first, as dotted paths: ``agreement`` and ``agreement.ratio`` for
+    ``agreement.ratio.japan`` set on data with no agreement; ``seed`` for ``seed.x`` where the
+    data gives no seed. None where the data had the mapping or the path leads nowhere.
+
+    >>> made = apply_overrides({"seed": None, "agreement": {}}, [("seed.x", 1), ("agreement.pool.a.b", 2)])
+    >>> mappings_made_for(made, "seed.x"), mappings_made_for(made, "agreement.pool.a.b")
     (['seed'], ['agreement.pool', 'agreement.pool.a'])
-    >>> created_mappings({"shocks": [{"id": "halt"}]}, "shocks.halt.end"), created_mappings({"seed": 1}, "seed.x")
+    >>> mappings_made_for({"shocks": [{"id": "halt"}]}, "shocks.halt.end"), mappings_made_for({"seed": 1}, "seed.x")
     ([], [])
     """
     parts = path.split(".")
     node: Any = data
+    made: list[str] = []
     for depth, key in enumerate(parts[:-1]):
-        if isinstance(node, dict) and node.get(key) is None:
-            return [".".join(parts[: end + 1]) for end in range(depth, len(parts) - 1)]
         try:
             node = node[_child(node, key, path, create=False)]
-        except InputError:  # set_path refuses the path: nothing is created
-            return []
-    return []
+        except (InputError, KeyError):  # a path that leads nowhere made nothing
+            return made
+        if isinstance(node, MadeByOverride):
+            made.append(".".join(parts[: depth + 1]))
+    return made
 
 
 def _check_id(data: dict[str, Any], parts: list[str]) -> None:

@@ -529,6 +529,12 @@ def _sentence(ax: Any, text: str) -> None:
 
 HEATMAP_SIDES_IN = {"left_in": 0.95, "right_in": 0.2, "bottom_in": 1.0, "row_gap_in": 1.4, "col_gap_in": 0.75}
 """A heatmap's margins and gaps between panels (inches), where its names fit them."""
+HEATMAP_CELL_WIDTH_IN, HEATMAP_CELL_HEIGHT_IN = 4.6, 3.8
+"""A heatmap panel's cell (inches): the panel with its share of :data:`HEATMAP_SIDES_IN` and its colour bar."""
+HEATMAP_TITLE_IN = 0.6
+"""The height a heatmap adds above its cells for its title's first line (inches)."""
+HEATMAP_TOP_IN = 0.75
+"""A heatmap's top margin (inches), its title's first line in it."""
 CLEAR_IN = 0.1
 """Least room a heatmap leaves between an axis's names and the canvas's edge or a neighbouring panel's text."""
 
@@ -545,43 +551,45 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members)
-    more_in = _heatmap_overlaps_in(fig)
-    sides_in = {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()}
-    _heatmap_frame(fig, rows, cols, sides_in, f"sweep of {_text(first)} x {_text(second)}")
+    fig = _heatmap(table, first, second, members, rows, cols)
+    _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
 
-def _heatmap_frame(fig: Figure, rows: int, cols: int, sides_in: dict[str, float], title: str) -> None:
-    """Size ``fig`` around its panels, margins and gaps ``sides_in`` (inches), and put its bold ``title`` on top.
+def _heatmap_frame(fig: Figure, rows: int, cols: int, more_in: dict[str, float], title: str) -> None:
+    """Size ``fig`` around its panels and put its bold ``title`` on top.
 
-    A panel keeps its size whatever the margins: 4.6 x 3.8 in a cell at :data:`HEATMAP_SIDES_IN`,
+    ``more_in``: how much wider each margin and gap is than at :data:`HEATMAP_SIDES_IN`
+    (inches). A panel keeps its size whatever the margins: a cell of
+    :data:`HEATMAP_CELL_WIDTH_IN` x :data:`HEATMAP_CELL_HEIGHT_IN` at :data:`HEATMAP_SIDES_IN`,
     and a long title's further lines (wrapped to the figure's width) add to the height above it.
     """
     from simulator.plots import TITLE_LINE_IN, wrapped_title
 
-    more_in = {k: v - HEATMAP_SIDES_IN[k] for k, v in sides_in.items()}
-    width = 4.6 * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
+    width = HEATMAP_CELL_WIDTH_IN * cols + more_in["left_in"] + more_in["right_in"] + more_in["col_gap_in"] * (cols - 1)
     lines = "\n".join(wrapped_title(title, width, margin_in=0.4))
     more = TITLE_LINE_IN * lines.count("\n")  # a long pair of paths takes more lines, not the figure's edges
-    height = 3.8 * rows + 0.6 + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1)
-    fig.set_size_inches(width, height)
-    _margins(fig, rows, cols, top_in=0.75 + more, **sides_in)
+    cells_in = HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
+    fig.set_size_inches(width, cells_in + more + more_in["bottom_in"] + more_in["row_gap_in"] * (rows - 1))
+    sides_in = {k: v + more_in[k] for k, v in HEATMAP_SIDES_IN.items()}
+    _margins(fig, rows, cols, top_in=HEATMAP_TOP_IN + more, **sides_in)
     _bold_title(fig, lines)
 
 
-def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None) -> Figure:
-    """:func:`heatmap_figure`'s panels, at :data:`HEATMAP_SIDES_IN` and without its title (:func:`_heatmap_frame`)."""
+def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None, rows: int, cols: int) -> Figure:
+    """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
+
+    The title and any wider margins are :func:`_heatmap_frame`'s.
+    """
     from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
-    rows, cols = _panel_grid(len(metrics))
     shown, applied = fairness_when_short(table, members)
     table = _in_grid_order(_dated(shown, [first, second]))
-    width, height = 4.6 * cols, 3.8 * rows + 0.6
+    width, height = HEATMAP_CELL_WIDTH_IN * cols, HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
     fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
-    _margins(fig, rows, cols, top_in=0.75, **HEATMAP_SIDES_IN)
+    _margins(fig, rows, cols, top_in=HEATMAP_TOP_IN, **HEATMAP_SIDES_IN)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
         ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
@@ -703,7 +711,8 @@ def _names_box(axis: Any, renderer: Any) -> Any:
 
     Each text is measured as Matplotlib sets it: the labels of the ticks inside the axis's
     view, at their ticks; the name ``axes.labelpad`` beyond the labels (under an x axis,
-    beside a y axis on its ticks' side); the offset text (``+1e4``) on its side.
+    beside a y axis on its ticks' side); a y axis's offset text (``+1e7``) above its frame
+    (:func:`_offset_text_box`).
     """
     from matplotlib.transforms import Bbox
 
@@ -725,10 +734,25 @@ def _names_box(axis: Any, renderer: Any) -> Any:
         else:
             boxes.append(box.translated(taken.x1 + pad - box.x0, 0))
     offset = axis.get_major_formatter().get_offset()
-    if offset:
-        axis.offsetText.set_text(offset)  # as a draw sets it
-        boxes.append(axis.offsetText.get_window_extent(renderer))
+    if offset and axis.axis_name == "y":  # a colour bar's (``+1e7``): a heatmap's own axes name values, no offset
+        boxes.append(_offset_text_box(axis, offset, renderer))
     return Bbox.union(boxes)
+
+
+def _offset_text_box(axis: Any, offset: str, renderer: Any) -> Any:
+    """The box (pixels) of y ``axis``'s offset text ``offset`` where a draw sets it: above the frame's top.
+
+    Until a draw, Matplotlib leaves the text at the foot of the figure; the draw moves it up
+    to :attr:`~matplotlib.axis.Axis.OFFSETTEXTPAD` points above the top of the frame (of a
+    colour bar's outline), its x kept: on a colour bar, right-aligned to the bar's right edge.
+    The box is moved there as the draw moves the text, which it does not change.
+    """
+    text = axis.offsetText
+    text.set_text(offset)  # as a draw sets it
+    frame = axis.axes.spines.get("outline", axis.axes)
+    top = frame.get_window_extent().y1 + axis.OFFSETTEXTPAD * axis.axes.figure.dpi / 72
+    _, now = text.get_transform().transform(text.get_position())
+    return text.get_window_extent(renderer).translated(0, top - now)
 
 
 def _at(ax: Any) -> tuple[int, int]:
@@ -1142,7 +1166,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             out[frontier_png] = (None, f"every point has the same {both} (medians over its runs)")
         else:
             out[frontier_png] = (lambda: frontier_figure(dots, paths, members), left_out)
-    if several and any(p.startswith("agreement.pool.") for p in paths) and holding_cost_columns(table, members):
+    if several and sweeps_the_pool(paths) and holding_cost_columns(table, members):
         cost = table[holding_cost_columns(table, members)].sum(axis=1)
         both = f"holding cost and {metric_title(TOTAL)}"
         dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
@@ -1344,46 +1368,71 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(drawable, info, stage)
     return [folder / path.name for path in written], odd + sweep_notes(drawable, info) + unchanged_notes(
-        table, list(info.get("grid", {}))
+        drawable, list(info.get("grid", {}))
     )
 
 
 def drawn_metrics(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """The metric columns the figures draw: the key metrics, and the members' holding costs if a pool path is swept."""
-    pool = any(str(path).startswith("agreement.pool.") for path in info.get("grid", {}))
+    pool = sweeps_the_pool(list(info.get("grid", {})))
     return key_metrics(table) + (holding_cost_columns(table, _members(info)) if pool else [])
+
+
+def sweeps_the_pool(paths: list[str]) -> bool:
+    """Whether a swept path is inside the agreement's pool (``agreement.pool.contributions...``).
+
+    Such a sweep moves the stock held, so its figures draw the holding costs: the cost frontier.
+
+    >>> sweeps_the_pool(["agreement.pool.contributions.japan.ree.days"]), sweeps_the_pool(["agreement.ratio.eu"])
+    (True, False)
+    """
+    return any(str(path).startswith("agreement.pool.") for path in paths)
 
 
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """A line for each column of ``table`` holding what no sweep writes, and what the figures do with it.
 
-    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values.
-    A swept value that ``sweep.json``'s grid does not list: drawn where it lies, or, an infinite
-    number, left out (it has no place on a scale). Only a hand-edited table holds either.
+    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values,
+    or, with none, leave its panel empty. A swept value that ``sweep.json``'s grid does not
+    list: a number or date drawn where it lies on its scale, a category drawn as one of its
+    own, an infinite number left out (it has no place on a scale). Only a hand-edited table
+    holds either.
     """
     lines = []
     for path, listed in info.get("grid", {}).items():
+        kind = axis_kind(table[path])
         off = _off_grid(table[path], listed)
-        endless = [v for v in off if axis_kind(table[path]) == "number" and not np.isfinite(float(v))]
-        placed = [v for v in off if v not in endless]
-        if placed:
-            lines.append(
-                f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn where "
-                f"{'it lies' if len(placed) == 1 else 'they lie'}"
+        endless = [v for v in off if kind == "number" and not np.isfinite(float(v))]
+        if placed := [v for v in off if v not in endless]:
+            one = len(placed) == 1
+            drawn = (
+                ("as a category of its own" if one else "each as a category of its own")
+                if kind == "category"
+                else ("where it lies" if one else "where they lie")
             )
+            lines.append(f"column {path}: {_some(placed)} not among the grid's values in sweep.json: drawn {drawn}")
         if endless:
             rows = int(table[path].isin(endless).sum())
             lines.append(
                 f"column {path}: {plural(rows, 'row')} at {_some(endless)}, on no scale: left out of the figures"
             )
-    for metric in drawn_metrics(table, info):
-        bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
-        if bad:
-            lines.append(
-                f"column {metric}: {bad} of {plural(len(table), 'value')} {'is' if bad == 1 else 'are'} NaN or "
-                "infinite, which no sweep writes: the figures draw the finite ones"
-            )
-    return lines
+    lines.extend(_not_finite_note(table, metric) for metric in drawn_metrics(table, info))
+    return [line for line in lines if line]
+
+
+def _not_finite_note(table: pd.DataFrame, metric: str) -> str:
+    """What the figures do with ``metric``'s NaN or infinite values, which no sweep writes ("" for none)."""
+    bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
+    if not bad:
+        return ""
+    if bad == len(table):
+        empty = "its panel is empty" if metric in key_metrics(table) else "the figures draw none of it"
+        return f"column {metric}: no finite value (NaN or infinite in every row), which no sweep writes: {empty}"
+    verb = "is" if bad == 1 else "are"
+    return (
+        f"column {metric}: {bad} of {plural(len(table), 'value')} {verb} NaN or infinite, which no sweep writes: "
+        "the figures draw the finite ones"
+    )
 
 
 def _some(values: list[Any]) -> str:
@@ -1399,15 +1448,17 @@ def _some(values: list[Any]) -> str:
 def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
     """The distinct values of a swept column that its grid in ``sweep.json`` does not list, in the table's order.
 
-    Numbers match within a relative 1e-9 (a range's steps are written rounded); dates match
-    the grid's dates written as text; a list of shocks or a grid that is not a list is not compared.
+    Numbers match within a relative 1e-9 (a range's steps are written rounded), the grid's
+    numbers written as text too; a category matches its name however either writes it (``7``,
+    ``"7"``); dates match the grid's dates written as text; a list of shocks or a grid that is
+    not a list is not compared.
     """
     if not isinstance(listed, list) or values.map(lambda v: isinstance(v, list | dict | np.ndarray)).any():
         return []
     present = list(pd.unique(values.dropna()))
     kind = axis_kind(values)
     if kind == "number":
-        numbers = np.array([v for v in listed if isinstance(v, int | float) and not isinstance(v, bool)], float)
+        numbers = np.array([n for v in listed if (n := _grid_number(v)) is not None], float)
         return [v for v in present if not np.isclose(float(v), numbers, rtol=1e-9, atol=0.0).any()]
     if kind == "date":
         if not listed or not all(isinstance(v, str) for v in listed):
@@ -1417,7 +1468,24 @@ def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
         except (ValueError, TypeError, OverflowError):
             return []
         return [v for v in present if pd.Timestamp(v).normalize() not in dates]
-    return [v for v in present if v not in listed]
+    texts = {str(v) for v in listed}  # a category's name, as the table and sweep.json may each write it (7, "7")
+    return [v for v in present if v not in listed and str(v) not in texts]
+
+
+def _grid_number(value: Any) -> float | None:
+    """A value of ``sweep.json``'s grid as a number: a number, or text that reads as one (``"0.5"``); else None.
+
+    >>> _grid_number(0.5), _grid_number("0.5"), _grid_number("auction"), _grid_number(True)
+    (0.5, 0.5, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd.DataFrame:
@@ -1435,10 +1503,9 @@ def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd
         **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}
     )
     if drawable.empty:
-        endless = ", ".join(p for p in paths if np.isinf(table[p].to_numpy(float)).any())
-        raise InputError(
-            [Problem("sweep.parquet", f"column {endless}: no row at a finite value: nothing to draw")], folder
-        )
+        endless = [p for p in paths if np.isinf(table[p].to_numpy(float)).any()]
+        columns = f"column{'s' if len(endless) > 1 else ''} {', '.join(endless)}"
+        raise InputError([Problem("sweep.parquet", f"{columns}: no row at a finite value: nothing to draw")], folder)
     keys = key_metrics(drawable)
     if keys and not np.isfinite(drawable[keys].to_numpy(float)).any():
         why = f"column{'s' if len(keys) > 1 else ''} {', '.join(keys)}: no finite value (NaN or infinite in every row)"

@@ -31,7 +31,7 @@ from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
 from simulator.scenario.load import named_path, read_yaml_and_text
-from simulator.scenario.overrides import exclusive_sibling, ratio_member
+from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
 
@@ -509,15 +509,23 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
     return (spec,)
 
 
+_NODE_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
+"""A YAML node's anchor (``&a``) and tag (``!!int``) before its value: neither holds a space."""
+
+
 def key_as_written(text: str, name: str, position: int) -> str | None:
     r"""The key at ``position`` in the top-level mapping ``name`` of the YAML ``text``, as its source gives it.
 
-    ``2010-01-01`` or ``null`` as the file writes it, where the data read holds a date or None.
-    None where it cannot be told: no such mapping, or one whose keys are not the data's one
-    for one (a merge key ``<<`` brings others in).
+    ``2010-01-01`` or ``null`` as the file writes it, where the data read holds a date or None;
+    the value only, without an anchor or a tag before it (``&a 7``, ``!!int 7``: ``7``). None
+    where the source does not show the key: no such mapping, one whose keys are not the
+    data's one for one (a merge key ``<<`` brings others in), or a block scalar (``|``, ``>``),
+    whose text is on the lines below.
 
     >>> key_as_written("grid:\n  2010-01-01: [1, 2]\n  ~: 3\n", "grid", 1)
     '~'
+    >>> key_as_written("grid:\n  &a 7: [1, 2]\n", "grid", 0), key_as_written("grid:\n  ? |\n  : 3\n", "grid", 0)
+    ('7', None)
     """
     root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: nothing is constructed
     if not isinstance(root, yaml.MappingNode):
@@ -527,9 +535,25 @@ def key_as_written(text: str, name: str, position: int) -> str | None:
             keys = [k for k, _ in value.value]
             if position >= len(keys) or any(k.tag == "tag:yaml.org,2002:merge" for k in keys):
                 return None
-            start, end = keys[position].start_mark, keys[position].end_mark
-            return start.buffer[start.pointer : end.pointer].strip() or None
+            node = keys[position]
+            if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+                return None
+            start, end = node.start_mark, node.end_mark
+            written = start.buffer[start.pointer : end.pointer].strip()
+            return written[_NODE_PROPERTIES.match(written).end() :] or None
     return None
+
+
+def key_in_file(text: str, name: str, keys: list[Any], position: int) -> str:
+    r"""The key ``keys[position]`` of the mapping ``name`` in a file of YAML ``text``, for a message.
+
+    As the file writes it (:func:`key_as_written`), else as YAML reads it (``2010-01-01`` where a
+    merge key ``<<`` brought it in, ``''`` for an empty block scalar).
+
+    >>> key_in_file("grid:\n  <<: {2010-01-01: [1, 2]}\n", "grid", [dt.date(2010, 1, 1)], 0)
+    '2010-01-01'
+    """
+    return key_as_written(text, name, position) or shown(keys[position], ECHO_WIDTH)
 
 
 def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str | None, SweepSpec]:
@@ -558,7 +582,7 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
         raise InputError("set: must map paths to values", source)
     for name, mapping in (("grid", grid), ("set", fixed)):
         try:
-            refuse_keys_not_paths(mapping, name, functools.partial(key_as_written, text, name))
+            refuse_keys_not_paths(mapping, name, functools.partial(key_in_file, text, name, list(mapping)))
         except InputError as exc:
             raise exc.said_of(source) from None
     axes = tuple(Axis(p, _spec_values(p, v, source, max_values)) for p, v in grid.items())

@@ -646,15 +646,15 @@ def check_file_fixed(
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed, raw, [axis.path for axis in axes])) is not None:
+        if (found := blamed(exc, base, fixed, [axis.path for axis in axes])) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
 
 
-def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: SweepSpec) -> None:
+def _check_fixed(base: dict[str, Any], source: str, spec: SweepSpec) -> None:
     """Raise for a fixed value (``--set``, a sweep file's ``set:``) the scenario cannot take, naming it.
 
-    ``base``: ``raw`` with the fixed values of ``spec`` applied. Without this check the first grid
+    ``base``: the scenario data with the fixed values of ``spec`` applied. Without this check the first grid
     point's validation would find it, and the message would name that point as the culprit. A
     problem at or inside a fixed path, or in a mapping a fixed path created where no axis sets a
     value (:func:`~simulator.scenario.load.blamed`), is said of it (``[set PATH=VALUE]``), as
@@ -666,7 +666,7 @@ def _check_fixed(raw: dict[str, Any], base: dict[str, Any], source: str, spec: S
     try:
         validate_data(base, source)
     except InputError as exc:
-        blame_overrides(exc, base, source, spec.fixed, raw, [axis.path for axis in spec.axes])
+        blame_overrides(exc, base, source, spec.fixed, [axis.path for axis in spec.axes])
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
@@ -726,7 +726,7 @@ def plan_sweep(
             [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
             source,
         )
-    _check_fixed(raw, base, source, spec)
+    _check_fixed(base, source, spec)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
     def alone(a: int, value: Any) -> Scenario:
