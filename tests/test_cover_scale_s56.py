@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from simulator.plots import days_of_cover_figure
-from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 
 def panel(fig: Figure, title: str) -> Any:
@@ -27,6 +27,7 @@ def notes_naming(fig: Figure, words: str) -> list[str]:
     return [t.get_text() for ax in fig.axes for t in ax.texts if words in t.get_text().replace("\n", " ")]
 
 
+@shipped_group("club_of_five")
 def test_club_of_five_light_axis_runs_to_its_drawable_curves_not_to_australias_share():
     fig = days_of_cover_figure(shipped_result("club_of_five"))
     ax = panel(fig, "Light rare earths")
@@ -36,6 +37,7 @@ def test_club_of_five_light_axis_runs_to_its_drawable_curves_not_to_australias_s
     assert top_days < 1000 / 0.3  # Australia's share is above it
 
 
+@shipped_group("club_of_five")
 def test_club_of_five_light_panel_names_australias_share_once_with_its_days():
     fig = days_of_cover_figure(shipped_result("club_of_five"))
     notes = notes_naming(fig, "Australia's own pool share")
@@ -66,6 +68,7 @@ def test_a_share_that_fits_keeps_the_axis_reaching_it_while_one_far_above_is_lef
     assert note.replace("\n", " ").startswith("The EU's own pool share: 1,000 days, above the axis")
 
 
+@shipped_group("club_of_five")
 @pytest.mark.parametrize(
     ("ratio", "words"), [(3.0, "more than three times"), (4.0, "more than four times"), (2.5, "more than 2.5 times")]
 )
@@ -82,6 +85,7 @@ def test_the_report_caption_gives_the_figures_off_scale_ratio_in_words(monkeypat
     )
 
 
+@shipped_group("club_of_five")
 def test_a_note_over_a_raised_top_says_the_share_it_now_reaches_is_drawn_on_some_days():
     from functools import partial
 

@@ -23,7 +23,7 @@ from simulator.report.html_names import HtmlNames
 from simulator.report.ledger import ledger_section
 from simulator.report.record import against_record, load_record
 from simulator.report.style import CSS
-from tests.helpers import ROOT, shipped_result
+from tests.helpers import ROOT, shipped_group, shipped_result
 
 RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 
@@ -33,6 +33,7 @@ def _dated_panels(fig):
     return [ax for ax in fig.axes if ax.get_visible() and not ax.get_title().startswith("totals")]
 
 
+@shipped_group("embargo_2010")
 @pytest.mark.parametrize("size", [{}, {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}])
 def test_the_record_figure_dates_its_panels_as_the_run_figures_do(size):
     result = shipped_result("embargo_2010")
@@ -51,6 +52,7 @@ def test_the_record_figure_dates_its_panels_as_the_run_figures_do(size):
     assert [t.get_text() for t in exports.get_xticklabels()] == ["Sep\n2010", "Oct\n2010", "Nov\n2010", "Dec\n2010"]
 
 
+@shipped_group("embargo_2010")
 def test_the_settlement_tables_member_and_material_are_left_aligned_text():
     result = shipped_result("embargo_2010")
     html = ledger_section(result, HtmlNames.of(result))
@@ -64,6 +66,7 @@ def test_the_settlement_tables_member_and_material_are_left_aligned_text():
     assert "table.ledger thead th:nth-child(2) { text-align: left; }" in CSS  # the Material header over them
 
 
+@shipped_group("embargo_2010")
 @pytest.mark.parametrize("size", [{}, {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}])
 def test_the_cover_figures_legend_sits_a_small_gap_under_the_dates(size):
     fig = days_of_cover_figure(shipped_result("embargo_2010"), **size)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ROOT, TINY_SCENARIO_TEXT, invoke
+from tests.helpers import ONE_REGION, ROOT, TINY_SCENARIO_TEXT, build, invoke
 
 THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
 """Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
@@ -286,6 +287,16 @@ def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
     assert failed.stderr.count("UserWarning: savefig probe") == 1
 
 
+SHORT_AND_UNSURE = build(
+    ONE_REGION,
+    regions__japan__commercial_stock__ree__tonnes=0,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
+)
+"""Japan cut off all 40 days with no stock, its demand uncertain: three figures of a run (days of cover, shortfall,
+supply mix) and, with ``--uncertainty``, the two fan charts, as long_embargo_6m's, in a fraction of its time."""
+
+
 @pytest.mark.parametrize(("flags", "forks"), [([], 1), (["--uncertainty", "4", "--workers", "1"], 0)])
 def test_stockpile_run_forks_its_figures_child_ahead_unless_it_draws_fan_charts(tmp_path, monkeypatch, flags, forks):
     """With --uncertainty this process imports Matplotlib for the fan charts anyway: a child ahead gains nothing."""
@@ -297,7 +308,8 @@ def test_stockpile_run_forks_its_figures_child_ahead_unless_it_draws_fan_charts(
         yield None  # the figures are drawn here
 
     monkeypatch.setattr(forked, "forked_ahead", no_child)
-    scenario = ROOT / "scenarios" / "long_embargo_6m.yaml"
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(yaml.safe_dump(SHORT_AND_UNSURE))
     done = invoke("run", scenario, "-o", tmp_path / "out", *flags)
     assert done.exit_code == 0, done.output
     assert len(asked) == forks

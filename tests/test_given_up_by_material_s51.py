@@ -20,7 +20,7 @@ from html import unescape
 
 import pytest
 
-from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_result, words_page
+from tests.helpers import TWO_MEMBERS, add_material, build, run, shipped_group, shipped_result, words_page
 
 CUT = [{"id": "cut", "kind": "quota_cut", "supplier": "china", "start": 20, "end": 80, "severity": 0.5}]
 RESPONDS = {"price": {"sensitivity": 3.0, "adjustment_days": 10.0}, "demand": {"short_run_elasticity": -0.3}}
@@ -102,6 +102,7 @@ def test_demand_given_up_is_added_only_where_the_shortfall_total_would_be():
     assert _sums(html, result) == 1
 
 
+@shipped_group("embargo_stochastic")
 def test_how_small_a_shortfall_of_materials_priced_apart_is_is_said_per_material():
     # embargo_stochastic as shipped: the EU alone is short, of 3.24 t of light and 0.146 t of heavy rare earths; each
     # is a share of the members' demand for it (light 54,201 t, heavy 1,389 t: 0.006% and 0.0105%, both "0.01%"),

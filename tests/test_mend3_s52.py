@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.helpers import TINY_SCENARIO_TEXT, shipped_group, shipped_result
+from tests.helpers import TINY_SCENARIO_TEXT, TWO_MEMBERS, build, shipped_group, shipped_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +32,22 @@ def test_run_result_write_refuses_its_scenario_after_the_working_folder_changes(
     assert "scenario file the run was read from" in " ".join(simulator.RunResult.write.__doc__.split())
 
 
+UNSURE_PAIR = build(
+    TWO_MEMBERS,
+    start_date="2010-07-01",
+    horizon_days=40,
+    regions__japan__commercial_stock__ree__tonnes=1000,
+    regions__eu__commercial_stock__ree__tonnes=1300,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 5, "end": 20}],
+    uncertain=[{"path": "regions.eu.demand.ree.tonnes_per_day", "low": 60, "high": 120, "source": "test"}],
+)
+"""The pair with China's supply halted days 5-20 and 40 days of the EU's demand uncertain, 60-120 t/day: Japan's
+1,000 t cover its 15 x 20 t in every sample, the EU's 1,300 t its 15 x 80 t as written but not its demand in the
+samples above 1,300 / 15 = 87 t/day. So the uncertainty section has every line that names the run, as
+embargo_2010's has: the headline, the column, the held-fixed row (the halt's dates), both fan charts' captions and
+legends, a note of the run at 0 throughout (the EU's shortfall) and of band, median and run at 0 (Japan's)."""
+
+
 def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_section(tmp_path):
     """M2: with --set, the headline said "as changed for this run" but the section *How sure are
     these figures?* still named the run "as written": its column, the fan charts' captions and
@@ -41,12 +58,14 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     from simulator.names import AS_CHANGED, AS_WRITTEN, run_words
 
     assert (run_words(False), run_words(True)) == (AS_WRITTEN, AS_CHANGED) == ("as written", "as changed for this run")
+    scenario = tmp_path / "pair.yaml"
+    scenario.write_text(yaml.safe_dump(UNSURE_PAIR))
 
     def page(*more: str) -> str:
         out = tmp_path / f"r{len(more)}"
-        args = ["run", str(ROOT / "scenarios" / "embargo_2010.yaml"), "--report", "--no-plots"]
+        args = ["run", str(scenario), "--report", "--no-plots"]
         # 4 samples reach every line that names the run (legend, captions, column, held-fixed row, the notes of a
-        # curve at 0 throughout) as 20 do
+        # curve at 0 throughout) as 20 do: one of the 4 Latin-hypercube strata of the EU's demand is 105-120 t/day
         args += ["--uncertainty", "4", "--workers", "1", "-o", str(out), *more]
         done = CliRunner().invoke(main, args)
         assert done.exit_code == 0, done.output
@@ -57,12 +76,15 @@ def test_a_report_with_set_names_its_run_as_changed_throughout_the_uncertainty_s
     assert 'data-label="Value used">as written</td>' in written  # the held-fixed row
     assert written.count("dashed: the scenario as written.") == 2  # the two fan charts' captions
     assert "scenario as written" in written.split("<svg", 1)[1]  # a fan chart's legend
+    assert "EU: as written 0 throughout" in written and "Japan: band, median and as written 0 throughout" in written
     changed = page("--set", "agreement.ratio.japan=0.3")
     assert "as written" not in changed.lower()
     assert "<th>Figure</th><th>As changed for this run</th>" in changed
     assert "at this run\u2019s values (the scenario\u2019s own, apart from the changes listed at the top)" in changed
     assert changed.count("dashed: the scenario as changed for this run.") == 2
     assert changed.split("<svg", 1)[1].count("scenario as changed for this run") >= 1  # a fan chart's legend
+    assert "EU: this run (as changed) 0 throughout" in changed
+    assert "Japan: band, median and this run (as changed) 0 throughout" in changed
 
 
 @pytest.mark.parametrize("values", [("oxide", "magnet"), ("magnet", "oxide")])

@@ -21,7 +21,7 @@ from simulator.results import Result
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
-from tests.helpers import ONE_REGION, build, shipped_result
+from tests.helpers import ONE_REGION, build, shipped_group, shipped_result
 
 HALTED = build(
     ONE_REGION,
@@ -110,7 +110,13 @@ def test_no_figure_is_made_or_saved_without_figures(pages, tmp_path, monkeypatch
     assert '<figure data-figure="prices">' in page and 'class="chart"' not in page
 
 
-@pytest.mark.parametrize(("name", "bracketed"), [("long_embargo_6m", True), ("embargo_2010", False)])
+@pytest.mark.parametrize(
+    ("name", "bracketed"),
+    [
+        pytest.param("long_embargo_6m", True, marks=shipped_group("long_embargo_6m")),
+        pytest.param("embargo_2010", False, marks=shipped_group("embargo_2010")),
+    ],
+)
 def test_the_days_of_cover_is_made_without_figures_only_where_its_caption_may_need_it(name, bracketed):
     from simulator.report import _cover_figure, _no_restocking_note
 

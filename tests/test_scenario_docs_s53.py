@@ -2,7 +2,10 @@
 
 Items 2, 6, 7, 10, 12 and 14 of the audit added figures from what-if runs to the scenario files'
 descriptions and comments and to docs/scenarios.md and docs/limitations.md; each test here makes
-the run again and finds its figures in the text that quotes them.
+the run again and finds its figures in the text that quotes them. A shipped scenario as written is
+its shared reference run (``shipped_result``, the run ``simulator.run(name)`` gives: see
+test_shipped_scenarios.py), made once per test process; each test carries the group of the scenario
+it reads most (``shipped_group``), so that under ``pytest -n`` it finds that run made.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import pytest
 import yaml
 
 import simulator
-from tests.helpers import ROOT
+from tests.helpers import ROOT, shipped_group, shipped_result
 
 NO_EU_STOCK = {f"agreement.pool.contributions.eu.{m}.days": 0 for m in ("light_ree", "heavy_ree", "ndfeb_magnets")}
 
@@ -43,11 +46,12 @@ def _t(value: float) -> str:
     return f"{value:,.0f} t"
 
 
+@shipped_group("long_embargo_12m_2030")
 def test_the_2030_descriptions_say_what_the_benchmarks_leave_without_the_assumed_eu_stock():
     # 6 months: the benchmarks alone leave only the EU's magnets short, 3,267.5 t; the assumed stock closes it
     alone = _short(simulator.run("long_embargo_6m_2030", set=NO_EU_STOCK))
     assert {k: v for k, v in alone.items() if v > 0} == {("eu", "ndfeb_magnets"): pytest.approx(3267.5, abs=0.05)}
-    assert max(_short(simulator.run("long_embargo_6m_2030")).values()) == 0.0
+    assert max(_short(shipped_result("long_embargo_6m_2030")).values()) == 0.0
     six = _description("long_embargo_6m_2030")
     assert "leave no rare earth short but 3,267.5 t of the EU's magnets" in six
     # the assumed magnet stock: 180 days of the EU's 43.8 t/day = 7,884 t; at 50 USD/kg, USD 394.2 m
@@ -62,7 +66,7 @@ def test_the_2030_descriptions_say_what_the_benchmarks_leave_without_the_assumed
     # 12 months: members and the EU, light / heavy / magnets, benchmarks alone and with the EU stock
     alone, shipped = (
         _short(simulator.run("long_embargo_12m_2030", set=NO_EU_STOCK)),
-        _short(simulator.run("long_embargo_12m_2030")),
+        _short(shipped_result("long_embargo_12m_2030")),
     )
 
     def members(s):
@@ -86,8 +90,9 @@ def test_the_2030_descriptions_say_what_the_benchmarks_leave_without_the_assumed
     assert "| benchmarks alone | 0 / 0 / 3,268 t (0 / 0 / 3,268) | 6,884 / 129 / 8,421 t (492 / 19 / 8,421) |" in page
 
 
+@shipped_group("long_embargo_6m")
 def test_the_ratio_note_gives_long_embargo_6m_heavy_shares_in_days_of_each_members_demand():
-    series = simulator.run("long_embargo_6m").timeseries.query("material == 'heavy_ree'")
+    series = shipped_result("long_embargo_6m").timeseries.query("material == 'heavy_ree'")
     top = series.loc[series.groupby("region")["drawable_shared_t"].idxmax()].set_index("region")
     eu, japan = top.loc["eu"], top.loc["japan"]
     # the ratio splits Japan's 270 t of heavy stock 43 / 57: 116.1 t and 153.9 t; the EU uses 0.5 t/day, Japan 1.5
@@ -103,11 +108,12 @@ def test_the_ratio_note_gives_long_embargo_6m_heavy_shares_in_days_of_each_membe
     assert said in _page("limitations.md") and said in _file("long_embargo_6m")
 
 
+@shipped_group("new_supply_2031")
 def test_the_dual_use_proxy_moves_what_new_supply_2031s_texts_say():
     def total(share):
         return _short(simulator.run("new_supply_2031", set={"shocks.japan_dual_use_ban.end_use_share": share}))
 
-    shipped, low, none = _short(simulator.run("new_supply_2031")), total(0.02), total(0.0)
+    shipped, low, none = _short(shipped_result("new_supply_2031")), total(0.02), total(0.0)
     assert round(sum(shipped.values()), 1) == 293.6
     assert (round(sum(low.values()), 1), round(low[("japan", "heavy_ree")], 1), round(low[("eu", "heavy_ree")], 1)) == (
         175.3,
@@ -126,8 +132,9 @@ def test_the_dual_use_proxy_moves_what_new_supply_2031s_texts_say():
     assert "10% of Japan's Dy/Tb use is military" not in text
 
 
+@shipped_group("china_2025_licensing")
 def test_limitations_gives_the_licensing_magnet_market_that_a_run_gives():
-    result = simulator.run("china_2025_licensing")
+    result = shipped_result("china_2025_licensing")
     magnets = result.market.query("material == 'ndfeb_magnets'")
     assert len(magnets) == 730
     assert magnets["cover_ratio"].to_numpy() == pytest.approx(1.0)
@@ -141,15 +148,16 @@ def test_limitations_gives_the_licensing_magnet_market_that_a_run_gives():
     assert "the EU's magnet cover falls to 3.2 days" in page
 
 
+@shipped_group("long_embargo_6m")
 def test_koreas_target_and_the_cape_route_move_what_the_docs_say():
     korea = {f"agreement.pool.contributions.south_korea.{m}.days": 54 for m in ("light_ree", "heavy_ree")}
-    shipped, at_54 = _short(simulator.run("club_of_five")), _short(simulator.run("club_of_five", set=korea))
+    shipped, at_54 = _short(shipped_result("club_of_five")), _short(simulator.run("club_of_five", set=korea))
     assert (round(sum(shipped.values()), 1), round(sum(at_54.values()), 1)) == (52.9, 62.1)
     assert "at 54 days the members are short 62.1 t instead of 52.9 t" in _page("scenarios.md")
     assert "ASSUMPTION: the target held as if met in 2026" in _file("club_of_five")
 
     suez, cape = (
-        simulator.run("long_embargo_6m"),
+        shipped_result("long_embargo_6m"),
         simulator.run("long_embargo_6m", set={"suppliers.china.lead_time_days.eu": 45}),
     )
     s, c = _short(suez), _short(cape)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from simulator.plots import shortfall_figure
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
-from tests.helpers import shipped_result
+from tests.helpers import shipped_group, shipped_result
 
 
 def _visible_titles(fig) -> list[tuple[int, str]]:
@@ -15,6 +15,7 @@ def _visible_titles(fig) -> list[tuple[int, str]]:
     return [(ax.get_subplotspec().rowspan.start, ax.get_title()) for ax in shown]
 
 
+@shipped_group("battery_materials")
 def test_a_last_line_of_materials_nobody_is_short_of_is_one_row():
     result = shipped_result("battery_materials")
     fig = shortfall_figure(result, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
@@ -25,6 +26,7 @@ def test_a_last_line_of_materials_nobody_is_short_of_is_one_row():
     assert "No region runs short of\nnickel." in [t.get_text() for t in fig.axes[4].texts]
 
 
+@shipped_group("battery_materials")
 def test_a_last_line_with_a_material_someone_is_short_of_keeps_both_rows():
     """Three columns (the run's own figure): one line of all three materials, two rows as before."""
     result = shipped_result("battery_materials")

@@ -24,7 +24,7 @@ from simulator.report import without_agreement
 from simulator.report.accounts import accounts
 from simulator.report.findings import Run
 from simulator.report.verdict import avoided_cost_line, cost_line
-from tests.helpers import TWO_MEMBERS, build, run, shipped_report, words_page
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_report, words_page
 
 HALT = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 10, "end": 99}]
 HELD = build(
@@ -111,6 +111,7 @@ def test_a_pool_all_held_already_avoids_its_shortfall_at_no_cost_over_the_status
     )
 
 
+@shipped_group("long_embargo_6m")
 def test_long_embargo_6m_costs_nothing_to_buy_over_japans_stock():
     # Japan's pool: 2,772 t of light rare earths at 12 USD/kg (USD 33.26 m) and 270 t of heavy at 330 USD/kg
     # (USD 89.1 m): USD 122.36 m, all held today. Its pool share's holding: 579,246 t-days x 600/365 USD

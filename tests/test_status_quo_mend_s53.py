@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from tests.helpers import TWO_MEMBERS, build, run, shipped_alone, shipped_report, shipped_result, words_page
+from tests.helpers import (
+    TWO_MEMBERS,
+    build,
+    run,
+    shipped_alone,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+    words_page,
+)
 
 BOTH = build(TWO_MEMBERS, agreement__pool__already_held=["japan", "eu"])
 JAPAN = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
@@ -43,6 +52,7 @@ def test_where_a_member_holds_a_share_not_held_today_the_pooling_paragraph_stays
     assert "the other members' contributions are held by no one" in _verdict_text(page)
 
 
+@shipped_group("long_embargo_6m")
 def test_the_reports_cover_caption_names_the_bracket_only_where_a_panel_has_one():
     caption = "A bracket marks days after the shocks when every curve reads empty yet no one is short"
     assert caption in shipped_report("long_embargo_6m")  # every panel has one (tests/test_figures_post_s53.py)
@@ -70,6 +80,7 @@ def test_a_heading_with_set_says_once_that_both_runs_have_the_changes(tmp_path):
     assert heading.count("the same changes") == 1
 
 
+@shipped_group("long_embargo_6m")
 def test_where_the_pool_cuts_the_total_the_box_still_says_who_it_leaves_short():
     """long_embargo_6m: the headline cuts the light shortfall 1,399 t -> 1,184 t against Japan's stock held
     alone, which is all the pool holds; Japan, short of none alone, is short 509 t pooled (review 4)."""

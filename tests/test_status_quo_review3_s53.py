@@ -23,7 +23,7 @@ from simulator.report import without_agreement
 from simulator.report.accounts import accounts
 from simulator.report.findings import Run
 from simulator.report.verdict import avoided_cost_line, cost_line
-from tests.helpers import TWO_MEMBERS, build, run, shipped_report
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_report
 
 REFILLED = build(
     TWO_MEMBERS,
@@ -79,6 +79,7 @@ def test_a_pool_of_stock_held_today_that_is_refilled_did_cost_something():
     assert "refills USD 1.5 m" in _plain(cost_line(pooled, accounts(pooled)))
 
 
+@shipped_group("long_embargo_6m")
 def test_long_embargo_6m_does_not_say_the_heavy_rare_earths_cost_nothing():
     # the pool is Japan's stock of today, but 17.5 t of its heavy rare earths went to the EU at auction (USD 5.8 m)
     # and Japan bought some too: stock bought at auction is held 28.4 t-days (Japan) + 52.5 t-days (the EU) at
@@ -92,6 +93,7 @@ def test_long_embargo_6m_does_not_say_the_heavy_rare_earths_cost_nothing():
     assert "light rare earths and heavy rare earths is Japan's stock held already" not in box
 
 
+@shipped_group("long_embargo_6m")
 def test_the_holding_not_counted_is_this_runs_not_one_borne_in_both_worlds():
     # Japan holds its pool share for USD 5.54 m in this run but USD 7.39 m in the status quo, where it draws it
     # alone: the report must not say that holding is borne "with or without the agreement", only that what it
@@ -106,6 +108,7 @@ def test_the_holding_not_counted_is_this_runs_not_one_borne_in_both_worlds():
     )
 
 
+@shipped_group("long_embargo_6m")
 def test_the_region_tables_net_cost_is_written_with_the_minus_sign_of_the_rows_above():
     # Japan's table in long_embargo_6m: holding 0.95 + 4.59, less its share's 0.95 + 4.59, auction spend 3.12 less
     # revenue 8.89: net 0 and -5.77 (USD m), written with U+2212 as the "Less" rows and the member table's USD −5.8 m

@@ -27,7 +27,17 @@ from simulator.engine import simulate
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import run_uncertainty
-from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, run, shipped_report, shipped_result, words_page
+from tests.helpers import (
+    TWO_MEMBERS,
+    assert_bad_input,
+    build,
+    invoke,
+    run,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+    words_page,
+)
 
 HELD = build(TWO_MEMBERS, agreement__pool__already_held=["japan"])
 
@@ -150,6 +160,7 @@ def test_a_wrong_list_is_one_error_naming_the_field(tmp_path, change, message):
         assert "did you mean 'japan'?" in errors[0]
 
 
+@shipped_group("long_embargo_6m")
 def test_long_embargo_6m_headline_credits_the_pool_with_what_pooling_does_not_japans_stock():
     # Japan's 2,772 t of light rare earths are its national stock today: held alone, the members are short of
     # 1,399 t of light rare earths (all the EU's), pooled 1,184 t; with no stock at all 3,956 t
