@@ -78,7 +78,9 @@ def test_a_kind_cuts_supply_or_says_why_not(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_kind_has_a_display_name(kind):
-    assert kind in KIND_NAMES, f"shock kind {kind!r}: give it a display name in KIND_NAMES (simulator/plots.py)"
+    assert kind in KIND_NAMES, (
+        f"shock kind {kind!r}: give it a display name in KIND_NAMES (simulator/plots/shock_words.py)"
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
