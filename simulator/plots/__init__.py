@@ -19,9 +19,16 @@ package (the report, the sweep's and the sensitivity's figures, the command line
 the tests read from it, and nothing else.
 """
 
+from simulator.plots.columns import days_as_x
 from simulator.plots.comparison import BASELINE_COLOUR, compare_figure
 from simulator.plots.cover import NO_RESTOCKING_NOTES, days_of_cover_figure, no_restocking_span
-from simulator.plots.cover_lines import TRIGGER_COLOUR, all_cover_commercial, trigger_line_days, trigger_lines
+from simulator.plots.cover_lines import (
+    TRIGGER_COLOUR,
+    all_cover_commercial,
+    draw_trigger_line,
+    trigger_line_days,
+    trigger_lines,
+)
 from simulator.plots.finish import finish_figure, legend_height_in, legend_layout
 from simulator.plots.layout import (
     MIN_PANEL_IN,
@@ -29,6 +36,7 @@ from simulator.plots.layout import (
     date_ticks,
     empty_panel,
     fixed_margins,
+    format_axis,
     grid_width_in,
     panel_width_in,
 )
@@ -37,7 +45,7 @@ from simulator.plots.pool_shares import POOL_SHARE_LABEL, SHARE_OFF_SCALE_RATIO,
 from simulator.plots.prices import demand_labels, demand_shares, market_materials, prices_figure, same_as_drawn
 from simulator.plots.releases import released_rules
 from simulator.plots.run_files import run_figures, write_figures
-from simulator.plots.shock_bands import shock_shade, shock_windows, shocks_overlap
+from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_shade, shock_windows, shocks_overlap
 from simulator.plots.shock_words import KIND_NAMES, idle_shocks, shock_idle, shock_label, shock_severity, shock_target
 from simulator.plots.shortfall import NO_SHORTFALL, short_materials, shortfall_figure
 from simulator.plots.style import LEGEND_PT
@@ -57,14 +65,18 @@ __all__ = [
     "TRIGGER_COLOUR",
     "Panels",
     "all_cover_commercial",
+    "clear_lanes",
     "compare_figure",
     "date_ticks",
+    "days_as_x",
     "days_of_cover_figure",
     "demand_labels",
     "demand_shares",
+    "draw_trigger_line",
     "empty_panel",
     "finish_figure",
     "fixed_margins",
+    "format_axis",
     "grid_width_in",
     "idle_shocks",
     "label_lines",
@@ -80,6 +92,7 @@ __all__ = [
     "released_rules",
     "run_figures",
     "same_as_drawn",
+    "shade_shocks",
     "shock_idle",
     "shock_label",
     "shock_severity",

@@ -31,7 +31,12 @@ def _rows(result: Result, table: str, **equal: str) -> np.ndarray:
     return mask
 
 
-def _x(result: Result, days: np.ndarray) -> np.ndarray:
+def days_as_x(result: Result, days: np.ndarray) -> np.ndarray:
+    """The x values at which the figures draw ``days`` (day numbers from 0).
+
+    Dates (``datetime64[D]``, day 0 the scenario's start date) when the run has a start date, else the day
+    numbers as given.
+    """
     start = result.start_date
     if start is None:
         return days

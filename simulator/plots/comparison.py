@@ -14,9 +14,9 @@ from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import Names, cap
 from simulator.palette import REGION_COLOURS
-from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import _format_axis, empty_panel, sentence_figure
+from simulator.plots.layout import empty_panel, format_axis, sentence_figure
 from simulator.plots.text import plain_text, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -96,7 +96,7 @@ def compare_figure(
             for name, run in baselines.items():
                 rows = _rows(run, "timeseries", region=member, material=material)
                 ax.plot(
-                    _x(run, _column(run, "timeseries", "day")[rows]),
+                    days_as_x(run, _column(run, "timeseries", "day")[rows]),
                     _column(run, "timeseries", "shortfall_cum_t")[rows],
                     lw=1.6,
                     ls=BASELINE_STYLES[name][0],
@@ -107,7 +107,7 @@ def compare_figure(
             for k, (mechanism, result) in enumerate(results.items()):
                 rows = _rows(result, "timeseries", region=member, material=material)
                 ax.plot(
-                    _x(result, _column(result, "timeseries", "day")[rows]),
+                    days_as_x(result, _column(result, "timeseries", "day")[rows]),
                     _column(result, "timeseries", "shortfall_cum_t")[rows],
                     lw=max(1.1, 2.2 - 0.3 * k),
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
@@ -116,7 +116,7 @@ def compare_figure(
             ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
             ax.set_ylabel("cumulative shortfall (t)", fontsize=8)
             ax.set_ylim(bottom=0)
-            _format_axis(ax, first, ticks=4)
+            format_axis(ax, first, ticks=4)
     labels = [plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in results]
     totals = [results[name].metrics["total_shortfall_t"] for name in results]
     fairness = [results[name].metrics["fairness_jain"] for name in results]

@@ -11,11 +11,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator.names import Names
-from simulator.plots.columns import _column, _rows, _x
-from simulator.plots.cover_lines import COVER_TARGETS_DAYS, _target_lines, _trigger_line, trigger_line_days
+from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.cover_lines import COVER_TARGETS_DAYS, _target_lines, draw_trigger_line, trigger_line_days
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import Panels, _format_axis
+from simulator.plots.layout import Panels, format_axis
 from simulator.plots.notes import _note_span, _note_top
 from simulator.plots.pool_shares import (
     _above_axis_lines,
@@ -26,7 +26,7 @@ from simulator.plots.pool_shares import (
     _target_under,
 )
 from simulator.plots.releases import _mark_releases, release_runs, released_rules
-from simulator.plots.shock_bands import _clear_lanes, _shade_shocks, shock_windows
+from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -52,12 +52,12 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     }
     for material in grid.materials:
         ax = grid.cells[0, material]
-        lanes = _shade_shocks(ax, result, material)
+        lanes = shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         _mark_releases(ax, result, material, rules)
         trigger = triggers[material]
-        placed = () if trigger is None else ((trigger, _trigger_line(ax, trigger)),)
+        placed = () if trigger is None else ((trigger, draw_trigger_line(ax, trigger)),)
         shares, above = by_axis[material]
         on_target = _target_under(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
@@ -68,9 +68,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
-        _clear_lanes(ax, lanes)
+        clear_lanes(ax, lanes)
         _draw_pool_shares(ax, result, material, pool[material], above)
-        _format_axis(ax, result, grid.ticks)
+        format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
@@ -80,7 +80,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
             _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
         span = no_restocking_span(result, material)
         if span is not None:
-            _note_span(grid.fig, ax, _x(result, np.array(span)), NO_RESTOCKING_NOTES)
+            _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
     return grid.fig
 
 

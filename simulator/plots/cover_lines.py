@@ -83,7 +83,7 @@ def all_cover_commercial(result: Result, material: str, regions: list[str]) -> b
     return True
 
 
-def _trigger_line(ax: Axes, days: float) -> tuple[float, str]:
+def draw_trigger_line(ax: Axes, days: float) -> tuple[float, str]:
     """The release trigger at ``days``: a dotted line named in the legend, its value written where no curve crosses.
 
     Draw it after the curves and before the target lines (:data:`COVER_TARGETS_DAYS`),

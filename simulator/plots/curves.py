@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from simulator.names import Names
 from simulator.palette import LINE_STYLES, REGION_COLOURS
-from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
@@ -31,4 +31,4 @@ def _region_lines(ax: Axes, result: Result, material: str, column: str) -> None:
         if not has_demand(result.scenario, region, material):
             continue
         rows = _rows(result, "timeseries", region=region, material=material)
-        ax.plot(_x(result, days[rows]), values[rows], label=names.region(region), **_style(i))
+        ax.plot(days_as_x(result, days[rows]), values[rows], label=names.region(region), **_style(i))

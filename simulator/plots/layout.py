@@ -52,7 +52,7 @@ def date_ticks(
     return dates, [f"{d:%b}\n{d.year}" for d in dates]
 
 
-def _format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
+def format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
     """Dates (about ``ticks`` of them) with a start date, day numbers without."""
     if result.start_date is not None:
         dates, labels = date_ticks(result.start_date, result.scenario.horizon_days, ticks)

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from simulator.plots.layout import axes_fraction
 from simulator.plots.line_labels import _label_box, _line_labels
-from simulator.plots.shock_bands import _clear_lanes
+from simulator.plots.shock_bands import clear_lanes
 from simulator.plots.style import LINE_LABEL_LEADING
 from simulator.plots.text import HINTED_TEXT, drawn_width_in, label_lines
 
@@ -34,14 +34,14 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     places along the panel (left, middle, right), the one where the note sits highest,
     :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
     tried on a tie). Where none has room, the axis's top is raised until the note fits
-    above everything drawn (:func:`_clear_lanes`'s way) and the places are tried again, with
+    above everything drawn (:func:`clear_lanes`'s way) and the places are tried again, with
     the lines ``lines_at()`` gives for the raised top (a share the top now reaches is drawn
     under it on some days, :func:`_above_axis_lines`).
     """
     lines = lines_at()
     place = _top_place(fig, ax, lines)
     if place is None:
-        _clear_lanes(ax, _note_tall(fig, ax, len(_top_lines(fig, ax, lines, 1.0)), 2 * NOTE_PAD_PT))
+        clear_lanes(ax, _note_tall(fig, ax, len(_top_lines(fig, ax, lines, 1.0)), 2 * NOTE_PAD_PT))
         lines = lines_at()
         place = _top_place(fig, ax, lines)
     whole = _top_lines(fig, ax, lines, 1.0)

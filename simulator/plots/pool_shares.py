@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 
 from simulator.names import Names, cap
 from simulator.palette import REGION_COLOURS
-from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.cover_lines import COVER_TARGETS_DAYS, trigger_line_days
 from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
 from simulator.plots.style import LINE_LABEL_PT
@@ -204,7 +204,7 @@ def _draw_pool_shares(
             continue
         rows = _rows(result, "timeseries", region=region, material=material)
         ax.plot(
-            _x(result, days[rows]),
+            days_as_x(result, days[rows]),
             share,
             color=REGION_COLOURS[i % len(REGION_COLOURS)],
             lw=1.3,

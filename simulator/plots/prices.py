@@ -11,12 +11,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.names import Names, join_words
-from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.curves import _style
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import Panels, _format_axis
+from simulator.plots.layout import Panels, format_axis
 from simulator.plots.line_labels import _line_label, clear_spot
-from simulator.plots.shock_bands import _clear_lanes, _shade_shocks
+from simulator.plots.shock_bands import clear_lanes, shade_shocks
 from simulator.plots.text import plain_text
 from simulator.results import Result
 from simulator.scenario.checks import reference_price
@@ -75,13 +75,15 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     labels = demand_labels(result, shares, sames)
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
-        lanes = [_shade_shocks(ax, result, material) for ax in (top, bottom)]
+        lanes = [shade_shocks(ax, result, material) for ax in (top, bottom)]
         rows = _rows(result, "market", material=material)
         world = _column(result, "market", "world_price_usd_per_kg")[rows]
-        top.plot(_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label)
+        top.plot(
+            days_as_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label
+        )
         for i, region in enumerate(result.structure.regions):
             cells = _rows(result, "timeseries", region=region, material=material)
-            days = _x(result, _column(result, "timeseries", "day")[cells])
+            days = days_as_x(result, _column(result, "timeseries", "day")[cells])
             paid = _column(result, "timeseries", "price_usd_per_kg")[cells]
             if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
                 style = {**_style(i), "lw": 1.3}
@@ -97,8 +99,8 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
         # of the curve is then the share of demand left, as the label says.
         bottom.set_ylim(0.0, max(105.0, bottom.get_ylim()[1]))
         for ax, share in zip((top, bottom), lanes, strict=True):
-            _clear_lanes(ax, share)
-            _format_axis(ax, result, grid.ticks)
+            clear_lanes(ax, share)
+            format_axis(ax, result, grid.ticks)
     finish_figure(
         grid.fig,
         grid.axes(),

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from simulator.mechanisms import BY_NAME
-from simulator.plots.columns import _column, _x
+from simulator.plots.columns import _column, days_as_x
 from simulator.results import Result
 
 RELEASE_COLOURS = ("#3d405b", "#c1121f", "#2a9d8f", "#e9a03b")
@@ -38,7 +38,7 @@ def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) ->
         label = f"released ({BY_NAME[rule].label})"
         colour = RELEASE_COLOURS[k % len(RELEASE_COLOURS)]
         for first, end in release_runs(days):
-            x0, x1 = _x(result, np.array([first, end]))
+            x0, x1 = days_as_x(result, np.array([first, end]))
             ax.axvspan(x0, x1, ymin=0.045 * k, ymax=0.045 * k + 0.035, color=colour, lw=0, label=label)
             label = "_"  # one legend entry per rule
 

@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from simulator.palette import SHOCK_COLOURS
-from simulator.plots.columns import _column, _x
+from simulator.plots.columns import _column, days_as_x
 from simulator.plots.shock_words import idle_shocks, shock_label
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -123,14 +123,14 @@ def _both_windows(result: Result, other: Result | None, material: str) -> list[t
     return windows
 
 
-def _shade_shocks(ax: Axes, result: Result, material: str, other: Result | None = None, only: str = "") -> float:
+def shade_shocks(ax: Axes, result: Result, material: str, other: Result | None = None, only: str = "") -> float:
     """Shocks on ``material``: full-height light bands, or thin lanes along the top when shocks overlap.
 
     Bands over the same days blend into one colour no legend swatch matches, so when any
     two shocks of the run overlap each shock is a strip in a lane of its own over its days
     (:func:`shock_lanes`), in its colour, darker for a more severe shock
     (:func:`shock_shade`). Returns the share of the panel's height the lanes take (0 with
-    bands): :func:`_clear_lanes` keeps the curves below them.
+    bands): :func:`clear_lanes` keeps the curves below them.
 
     ``other``: a run compared with this one; a shock that acts in it and not in this run
     (:func:`shock_idle`) is shaded too, as it is in ``other``, its label followed by ``only``.
@@ -145,7 +145,7 @@ def _shade_shocks(ax: Axes, result: Result, material: str, other: Result | None 
         )
     lanes = shock_lanes([(k, start, end) for _, k, start, end in windows])
     for (run, k, start, end), lane in zip(windows, lanes, strict=True):
-        x0, x1 = _x(result, np.array([start, end]))
+        x0, x1 = days_as_x(result, np.array([start, end]))
         colour = SHOCK_COLOURS[k % len(SHOCK_COLOURS)]
         label = shock_label(run, k) + (only if run is not result else "")
         if not lanes_drawn:
@@ -163,7 +163,7 @@ def _shade_shocks(ax: Axes, result: Result, material: str, other: Result | None 
     return LANE_TOP + LANE_STEP * (max(lanes) + 1) + LANE_CLEARANCE
 
 
-def _clear_lanes(ax: Axes, share: float) -> None:
+def clear_lanes(ax: Axes, share: float) -> None:
     """Raise the top of ``ax``'s y axis so that its curves stay out of the top ``share`` of the panel.
 
     Call after the curves are drawn and the limits set. On a linear axis from 0 to 90

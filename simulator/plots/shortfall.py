@@ -11,8 +11,8 @@ from simulator.names import Names
 from simulator.plots.columns import _column, _rows
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import Panels, _format_axis, empty_panel, grid_width_in, sentence_figure
-from simulator.plots.shock_bands import _clear_lanes, _shade_shocks
+from simulator.plots.layout import Panels, empty_panel, format_axis, grid_width_in, sentence_figure
+from simulator.plots.shock_bands import clear_lanes, shade_shocks
 from simulator.plots.text import plain_text
 from simulator.results import Result
 
@@ -50,12 +50,12 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
             (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)")),
             strict=True,
         ):
-            lanes = _shade_shocks(ax, result, material)
+            lanes = shade_shocks(ax, result, material)
             _region_lines(ax, result, material, column)
             ax.set_ylabel(label)
             ax.set_ylim(bottom=0)
-            _clear_lanes(ax, lanes)
-            _format_axis(ax, result, grid.ticks)
+            clear_lanes(ax, lanes)
+            format_axis(ax, result, grid.ticks)
     finish_figure(grid.fig, grid.axes(), f"{result.scenario.name}: shortfall (demand not met)", grid.rows, grid.cols)
     return grid.fig
 

@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 
 from simulator.names import Names
 from simulator.palette import SHOCK_COLOURS
-from simulator.plots.columns import _column, _rows, _x
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import _format_axis, empty_panel, grid_width_in
+from simulator.plots.layout import empty_panel, format_axis, grid_width_in
 from simulator.plots.text import plain_text
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -65,7 +65,7 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
                 empty_panel(ax, "Nothing arrives." if used else f"No demand for {names.material_text(material)}.")
                 continue
             drawn_layers = ax.stackplot(
-                _x(result, days[by_supplier[0]]),
+                days_as_x(result, days[by_supplier[0]]),
                 np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
                 labels=[names.supplier(suppliers[k]) for k in drawn],
                 colors=[SHOCK_COLOURS[k % len(SHOCK_COLOURS)] for k in drawn],  # a supplier's colour in every panel
@@ -74,7 +74,7 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
             for k, layer in zip(drawn, drawn_layers, strict=True):
                 layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
-            _format_axis(ax, result, ticks)
+            format_axis(ax, result, ticks)
     finish_figure(
         fig,
         list(axes.flat),

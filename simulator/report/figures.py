@@ -27,16 +27,17 @@ from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plots import (
     KIND_NAMES,
     Panels,
+    clear_lanes,
+    days_as_x,
     empty_panel,
     finish_figure,
+    format_axis,
     idle_shocks,
     plain_text,
+    shade_shocks,
     shock_severity,
     shock_shade,
 )
-from simulator.plots.columns import _x
-from simulator.plots.layout import _format_axis
-from simulator.plots.shock_bands import _clear_lanes, _shade_shocks
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import span_dates
 from simulator.results import Result
@@ -134,7 +135,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             if column == "shortfall_cum_t" and material not in short_of:
                 empty_panel(ax, f"Neither run is short of\n{names.material_text(material)}.")
                 continue
-            lanes = _shade_shocks(ax, result, material, baseline, f" ({titles[1]} only)")
+            lanes = shade_shocks(ax, result, material, baseline, f" ({titles[1]} only)")
             for region in regions:
                 colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
                 drawn = []
@@ -143,13 +144,13 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
                         continue
                     days, values = frames[key][region, material]
                     drawn.append((days, values[column]))
-                    ax.plot(_x(run, days), values[column], color=colour, **_line_style(key))
+                    ax.plot(days_as_x(run, days), values[column], color=colour, **_line_style(key))
                 if len(drawn) == 2:
                     shares.append(_coinciding_share(*drawn))
             ax.set_ylabel(ylabel)
             ax.set_ylim(bottom=0)
-            _clear_lanes(ax, lanes)
-            _format_axis(ax, result, grid.ticks)
+            clear_lanes(ax, lanes)
+            format_axis(ax, result, grid.ticks)
         grid.cells[0, material].set_title(plain_text(names.material(material)))
     lead: list[tuple[object, str]] = [
         (Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2), label)

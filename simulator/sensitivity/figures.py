@@ -40,6 +40,7 @@ from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
     date_ticks,
+    draw_trigger_line,
     empty_panel,
     finish_figure,
     fixed_margins,
@@ -51,7 +52,6 @@ from simulator.plots import (
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
-from simulator.plots.cover_lines import _trigger_line
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
     adds_text,
@@ -434,8 +434,8 @@ def fan_figure(
     mark where, and the note gives how high the band goes (in ``unit``).
 
     ``triggers`` (material -> days) draws the agreement's release trigger as the run's
-    days-of-cover figure does, on the same materials' panels
-    (:func:`simulator.plots.trigger_lines`, drawn by its ``_trigger_line``). The x axis runs to the end of the horizon,
+    days-of-cover figure does, on the same materials' panels (:func:`simulator.plots.trigger_lines`,
+    drawn by :func:`~simulator.plots.draw_trigger_line`). The x axis runs to the end of the horizon,
     its last tick the day after the last day, as in the run's figures.
 
     ``as_run``: how the legend and notes name the scenario's own run (``scenario as written``);
@@ -505,7 +505,7 @@ def fan_figure(
             else:
                 ax.set_ylim(0, top)
             if triggers and material in triggers:
-                _trigger_line(ax, float(triggers[material]))
+                draw_trigger_line(ax, float(triggers[material]))
                 if top is None:
                     ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
             _note(ax, notes, panel_in)
