@@ -13,16 +13,7 @@ from simulator import plots
 from simulator.cli import main
 from simulator.names import run_noun
 from simulator.sensitivity import intervals
-from tests.helpers import ONE_REGION, build
-
-SHORT_AND_UNSURE = build(
-    ONE_REGION,
-    regions__japan__commercial_stock__ree__tonnes=0,
-    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
-    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
-)
-"""Japan cut off all 40 days with no stock, its demand uncertain: both fan charts (days of cover, shortfall) have a
-run to name, in a fraction of a shipped scenario's time (the words do not depend on the world)."""
+from tests.helpers import SHORT_AND_UNSURE
 
 
 @pytest.mark.parametrize(

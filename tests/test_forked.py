@@ -17,7 +17,7 @@ import yaml
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ONE_REGION, ROOT, TINY_SCENARIO_TEXT, build, invoke
+from tests.helpers import ROOT, SHORT_AND_UNSURE, TINY_SCENARIO_TEXT, invoke
 
 THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
 """Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
@@ -285,16 +285,6 @@ def test_stockpile_run_whose_figures_fail_everywhere_says_so_once(tmp_path):
     # drawn again here, in order, with no child: the first figure warns, then fails; the failed
     # children's standard error is dropped, so one warning (there were 3 or 4 when every process showed its own)
     assert failed.stderr.count("UserWarning: savefig probe") == 1
-
-
-SHORT_AND_UNSURE = build(
-    ONE_REGION,
-    regions__japan__commercial_stock__ree__tonnes=0,
-    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
-    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
-)
-"""Japan cut off all 40 days with no stock, its demand uncertain: three figures of a run (days of cover, shortfall,
-supply mix) and, with ``--uncertainty``, the two fan charts, as long_embargo_6m's, in a fraction of its time."""
 
 
 @pytest.mark.parametrize(("flags", "forks"), [([], 1), (["--uncertainty", "4", "--workers", "1"], 0)])
