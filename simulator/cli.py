@@ -276,13 +276,12 @@ def _as_axis(problem: Problem) -> Problem:
 
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:
     """Load and validate a scenario with ``--set`` overrides and an optional seed."""
-    from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import load_overridden, validate_overridden
 
     overrides = _overrides(assignments)
     if seed is not None:
         overrides.append(("seed", seed))
-    return validate_overridden(load_raw(path, overrides), path, overrides)
+    return validate_overridden(load_overridden(path, overrides), path, overrides)
 
 
 def _report_files(scenario: str, baseline: str | None, explorer: str | None, record: str | None) -> list[str]:
@@ -457,7 +456,8 @@ def run(
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder, removed_note
     from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import overridden_file, validate_overridden
+    from simulator.scenario.overrides import Overridden
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
@@ -465,14 +465,14 @@ def run(
         raise InputError("--workers needs --uncertainty")
     overrides = _overrides(assignments)
     pairs = overrides + ([("seed", seed)] if seed is not None else [])
-    raw = load_raw(scenario, pairs)
+    given = load_raw(scenario)
+    raw, made = overridden_file(given, scenario, pairs)
     fixed_note = None
     if uncertainty_runs and overrides:  # a --set on an input the study varies fixes it there: the others vary
         from simulator.sensitivity.intervals import fixed_by_set
 
-        before = load_raw(scenario).get("uncertain")
-        raw, fixed_note = fixed_by_set(raw, before, [path for path, _ in overrides], scenario)
-    loaded = validate_overridden(raw, scenario, pairs)
+        raw, fixed_note = fixed_by_set(raw, given.get("uncertain"), [path for path, _ in overrides], scenario)
+    loaded = validate_overridden(Overridden(raw, made), scenario, pairs)
     record = None
     if record_file:  # before any run: a record that does not fit, or that no report would show, costs nothing
         from simulator.report.record import report_record  # the report's modules: imported only for a record
@@ -606,12 +606,12 @@ def report(
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
-    from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import load_overridden, validate_overridden
 
     pairs = _overrides(assignments)
-    raw = load_raw(scenario, pairs)
-    loaded = validate_overridden(raw, scenario, pairs)
+    with_set = load_overridden(scenario, pairs)
+    raw = with_set.data
+    loaded = validate_overridden(with_set, scenario, pairs)
     check_drawable(loaded, scenario, "the report cannot show them")
     changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)

@@ -1,0 +1,43 @@
+"""Session 57 second mends of a review of the merged s57 changes (overrides' record, plot-sweep notes,
+a grid key's properties, a loop of links on the way to a file).
+
+Each test states what was printed or done before its mend.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from tests.helpers import ROOT
+
+SCENARIO = str(ROOT / "scenarios" / "embargo_2010.yaml")
+MADE = {"regions.japan.reserve.light_ree.days": 90}
+"""A --set that makes a mapping: embargo_2010's Japan has no light_ree reserve."""
+
+
+# --- 1. the mappings a --set made are recorded beside the data, not in it ---------------------------
+
+
+def test_the_data_of_a_run_whose_set_made_a_mapping_dumps_as_plain_yaml():
+    """``yaml.safe_dump(simulator.run(..., set=MADE).data)`` raised RepresenterError (a dict subclass marked it)."""
+    import simulator
+
+    data = simulator.run(SCENARIO, set=MADE).data
+    assert yaml.safe_load(yaml.safe_dump(data))["regions"]["japan"]["reserve"]["light_ree"] == {"days": 90}
+    assert "python/" not in yaml.dump(data)
+
+
+def test_a_second_set_is_not_blamed_for_the_users_own_edit_of_a_mapping_an_earlier_set_made():
+    """The edit of a copy of ``r.data`` was said of the new --set: ``<scenario data> [set
+    regions.japan.reserve.heavy_ree.days=30]: regions.japan.reserve.light_ree.days: must be >= 0``."""
+    import simulator
+    from simulator.errors import InputError
+
+    edited = copy.deepcopy(simulator.run(SCENARIO, set=MADE).data)
+    edited["regions"]["japan"]["reserve"]["light_ree"]["days"] = -1
+    with pytest.raises(InputError) as caught:
+        simulator.run(edited, set={"regions.japan.reserve.heavy_ree.days": 30})
+    assert str(caught.value) == "<scenario data>: regions.japan.reserve.light_ree.days: must be >= 0"
