@@ -41,3 +41,17 @@ def test_a_second_set_is_not_blamed_for_the_users_own_edit_of_a_mapping_an_earli
     with pytest.raises(InputError) as caught:
         simulator.run(edited, set={"regions.japan.reserve.heavy_ree.days": 30})
     assert str(caught.value) == "<scenario data>: regions.japan.reserve.light_ree.days: must be >= 0"
+
+
+# --- 3. a grid key of only an anchor or a tag is shown as the null it reads as ----------------------
+
+
+@pytest.mark.parametrize("key", ["&a", "!!null"])
+def test_a_grid_key_of_only_an_anchor_or_a_tag_is_shown_as_null(tmp_path, key):
+    """``grid:\\n  &a : [1, 2]`` was said to have "the key &a", ``!!null : [1]`` "the key !!null": both read as null."""
+    from tests.helpers import assert_bad_input, invoke
+
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(f"scenario: {SCENARIO}\ngrid:\n  {key} : [1, 2]\n")
+    result = invoke("sweep", "--spec", spec, "-o", tmp_path / "out")
+    assert_bad_input(result, f"{spec}: grid: the key null is not a dotted path")
