@@ -55,3 +55,28 @@ def test_a_grid_key_of_only_an_anchor_or_a_tag_is_shown_as_null(tmp_path, key):
     spec.write_text(f"scenario: {SCENARIO}\ngrid:\n  {key} : [1, 2]\n")
     result = invoke("sweep", "--spec", spec, "-o", tmp_path / "out")
     assert_bad_input(result, f"{spec}: grid: the key null is not a dotted path")
+
+
+# --- 4. a loop of links on the way to a file is said to be one, by every command -------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        (["list"], "not a folder: it is "),
+        (["check"], "neither a scenario file nor a folder: it is "),
+        (["run", "--no-plots"], ""),
+    ],
+)
+def test_a_loop_of_links_on_the_way_to_a_file_is_said_to_be_one_by_each_command(tmp_path, command, words):
+    """``d -> d``, then ``d/x.yaml``: run said "cannot read: [Errno 40] Too many levels of symbolic links", check
+    and list "a path that cannot be read (Too many levels of symbolic links)"."""
+    import os
+
+    from tests.helpers import assert_bad_input, invoke
+
+    os.symlink("d", tmp_path / "d")
+    inside = tmp_path / "d" / "x.yaml"
+    result = invoke(*command, inside, *(["-o", tmp_path / "out"] if command[0] == "run" else []))
+    assert_bad_input(result, f"{inside}: {words}a loop of symbolic links")
+    assert "Too many levels" not in result.output and "Errno" not in result.output

@@ -115,8 +115,8 @@ def what_is_at(path: str | os.PathLike[str]) -> str | None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
-    except OSError as exc:  # a folder on the way that cannot be searched
-        return f"a path that cannot be read ({exc.strerror})"
+    except OSError as exc:  # a folder on the way that cannot be searched, or a loop of links on the way
+        return _unreachable(exc) or f"a path that cannot be read ({exc.strerror})"
     return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
 
 
@@ -140,8 +140,17 @@ def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
     except FileNotFoundError:
         return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
     except OSError as exc:
-        return LINK_LOOP if exc.errno == errno.ELOOP else None
+        return _unreachable(exc)
     return None
+
+
+def _unreachable(exc: OSError) -> str | None:
+    """:data:`LINK_LOOP` for an error of following links that came back on themselves (ELOOP), else None.
+
+    The one place every command words such a loop, at the path itself (``a -> a``) or on the way to it
+    (``d -> d``, then ``d/x.yaml``).
+    """
+    return LINK_LOOP if exc.errno == errno.ELOOP else None
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -175,7 +184,7 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     except FileNotFoundError:
         raise InputError(link_to_no_file(path) or "file not found", source) from None
     except OSError as exc:
-        raise InputError(link_to_no_file(path) or f"cannot read: {exc}", source) from None
+        raise InputError(link_to_no_file(path) or _unreachable(exc) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
         raise InputError(f"{what} of more than {limit:,} bytes is too large (at most {limit:,})", source)
     return data
