@@ -293,14 +293,17 @@ def _report_files(scenario: str, baseline: str | None, explorer: str | None, rec
 
 
 def _report_inputs(
-    path: str, pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
+    given: dict[str, Any], pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
 ) -> tuple[list[Any], Any]:
-    """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py)."""
+    """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py).
+
+    ``given``: the scenario file's data as read, before the ``--set`` values (``pairs``).
+    """
     from simulator.scenario import load_raw
     from simulator.scenario.changes import changes_of, with_changes
 
-    # with --set: its notes of ratios rescaled; without, no changes, and the file is not parsed again
-    changes = changes_of(load_raw(path, []), pairs) if pairs else []
+    # with --set: its notes of ratios rescaled, from the data read once; without, no changes
+    changes = changes_of(given, pairs) if pairs else []
     if baseline_path is None:
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
@@ -496,7 +499,7 @@ def run(
         check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         check_drawable(loaded, scenario, "run with --no-plots")
-    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    changes, base = _report_inputs(given, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
@@ -606,14 +609,16 @@ def report(
     from simulator.output import check_writable
     from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
-    from simulator.scenario.load import load_overridden, validate_overridden
+    from simulator.scenario import load_raw
+    from simulator.scenario.load import overridden_file, validate_overridden
 
     pairs = _overrides(assignments)
-    with_set = load_overridden(scenario, pairs)
+    given = load_raw(scenario)
+    with_set = overridden_file(given, scenario, pairs)
     raw = with_set.data
     loaded = validate_overridden(with_set, scenario, pairs)
     check_drawable(loaded, scenario, "the report cannot show them")
-    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    changes, base = _report_inputs(given, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)

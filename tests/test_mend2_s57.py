@@ -80,3 +80,19 @@ def test_a_loop_of_links_on_the_way_to_a_file_is_said_to_be_one_by_each_command(
     result = invoke(*command, inside, *(["-o", tmp_path / "out"] if command[0] == "run" else []))
     assert_bad_input(result, f"{inside}: {words}a loop of symbolic links")
     assert "Too many levels" not in result.output and "Errno" not in result.output
+
+
+def test_run_uncertainty_with_a_set_reads_the_scenario_file_once(tmp_path, monkeypatch):
+    """run --uncertainty with --set read the file a second time, for its uncertain: entries before the --set."""
+    from pathlib import Path
+
+    import simulator.scenario.load as load
+    from tests.helpers import invoke
+
+    reads: list[Path] = []
+    read = load.read_yaml
+    monkeypatch.setattr(load, "read_yaml", lambda path, *rest: reads.append(Path(path)) or read(path, *rest))
+    out = tmp_path / "out"
+    result = invoke("run", SCENARIO, "--uncertainty", 4, "--workers", 1, "--no-plots", "--set", "seed=3", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert reads == [Path(SCENARIO)]
