@@ -96,3 +96,16 @@ def test_run_uncertainty_with_a_set_reads_the_scenario_file_once(tmp_path, monke
     result = invoke("run", SCENARIO, "--uncertainty", 4, "--workers", 1, "--no-plots", "--set", "seed=3", "-o", out)
     assert result.exit_code == 0, result.output
     assert reads == [Path(SCENARIO)]
+
+
+def test_a_mapping_the_second_set_made_is_blamed_on_it_after_a_first_set_that_made_none():
+    """Every --set is looked at against the record of all made mappings (4e60264f let the first one's list
+    replace it: the agreement the second made was not looked for, and the problem was said of the data alone)."""
+    import simulator
+    from simulator.errors import InputError
+    from tests.helpers import TINY_SCENARIO_TEXT
+
+    data = yaml.safe_load(TINY_SCENARIO_TEXT)  # no agreement
+    with pytest.raises(InputError) as caught:
+        simulator.run(data, set={"horizon_days": 30, "agreement.ratio.japan": 1.0})
+    assert str(caught.value) == "<scenario data> [set agreement.ratio.japan=1.0]: agreement.members: is required"

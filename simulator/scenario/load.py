@@ -679,13 +679,14 @@ def blamed(
         whole = "agreement.ratio" if ratio_member(path) is not None else None
         if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
             return (path, value), ours
+    made_named = {named_path(mapping, data) for mapping in made}  # as the problems name them: a shock by its id
     for path, value in overrides:
-        made = [
-            named_path(mapping, data)  # as the problems name it: a shock by its id
-            for mapping in mappings_made_for(path, made)
-            if not any(_within(axis, mapping) for axis in varied)
+        above = [
+            mapping
+            for mapping in mappings_made_for(named_path(path, data), made_named)
+            if not any(_within(named_path(axis, data), mapping) for axis in varied)
         ]
-        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in made)]:
+        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in above)]:
             return (path, value), ours
     return None
 
