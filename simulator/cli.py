@@ -276,13 +276,12 @@ def _as_axis(problem: Problem) -> Problem:
 
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:
     """Load and validate a scenario with ``--set`` overrides and an optional seed."""
-    from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import load_overridden, validate_overridden
 
     overrides = _overrides(assignments)
     if seed is not None:
         overrides.append(("seed", seed))
-    return validate_overridden(load_raw(path, overrides), path, overrides)
+    return validate_overridden(load_overridden(path, overrides), path, overrides)
 
 
 def _report_files(scenario: str, baseline: str | None, explorer: str | None, record: str | None) -> list[str]:
@@ -294,14 +293,17 @@ def _report_files(scenario: str, baseline: str | None, explorer: str | None, rec
 
 
 def _report_inputs(
-    path: str, pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
+    given: dict[str, Any], pairs: list[tuple[str, Any]], baseline_path: str | None, loaded: Any
 ) -> tuple[list[Any], Any]:
-    """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py)."""
+    """The report's list of changes and the baseline scenario with the same changes (see scenario/changes.py).
+
+    ``given``: the scenario file's data as read, before the ``--set`` values (``pairs``).
+    """
     from simulator.scenario import load_raw
     from simulator.scenario.changes import changes_of, with_changes
 
-    # with --set: its notes of ratios rescaled; without, no changes, and the file is not parsed again
-    changes = changes_of(load_raw(path, []), pairs) if pairs else []
+    # with --set: its notes of ratios rescaled, from the data read once; without, no changes
+    changes = changes_of(given, pairs) if pairs else []
     if baseline_path is None:
         return changes, None
     from simulator.report import comparison_problem  # the report's modules: imported only to compare
@@ -457,7 +459,8 @@ def run(
     from simulator.output import run_files, write_run
     from simulator.output_folder import open_folder, removed_note
     from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import overridden_file, validate_overridden
+    from simulator.scenario.overrides import Overridden
 
     if explorer_page and not with_report:
         raise InputError("--explorer needs --report")
@@ -465,14 +468,14 @@ def run(
         raise InputError("--workers needs --uncertainty")
     overrides = _overrides(assignments)
     pairs = overrides + ([("seed", seed)] if seed is not None else [])
-    raw = load_raw(scenario, pairs)
+    given = load_raw(scenario)
+    raw, made = overridden_file(given, scenario, pairs)
     fixed_note = None
     if uncertainty_runs and overrides:  # a --set on an input the study varies fixes it there: the others vary
         from simulator.sensitivity.intervals import fixed_by_set
 
-        before = load_raw(scenario).get("uncertain")
-        raw, fixed_note = fixed_by_set(raw, before, [path for path, _ in overrides], scenario)
-    loaded = validate_overridden(raw, scenario, pairs)
+        raw, fixed_note = fixed_by_set(raw, given.get("uncertain"), [path for path, _ in overrides], scenario)
+    loaded = validate_overridden(Overridden(raw, made), scenario, pairs)
     record = None
     if record_file:  # before any run: a record that does not fit, or that no report would show, costs nothing
         from simulator.report.record import report_record  # the report's modules: imported only for a record
@@ -496,7 +499,7 @@ def run(
         check_drawable(loaded, scenario, "the report draws them too (run without --report)")
     elif not no_plots:
         check_drawable(loaded, scenario, "run with --no-plots")
-    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    changes, base = _report_inputs(given, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
@@ -607,13 +610,15 @@ def report(
     from simulator.output_folder import refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw
-    from simulator.scenario.load import validate_overridden
+    from simulator.scenario.load import overridden_file, validate_overridden
 
     pairs = _overrides(assignments)
-    raw = load_raw(scenario, pairs)
-    loaded = validate_overridden(raw, scenario, pairs)
+    given = load_raw(scenario)
+    with_set = overridden_file(given, scenario, pairs)
+    raw = with_set.data
+    loaded = validate_overridden(with_set, scenario, pairs)
     check_drawable(loaded, scenario, "the report cannot show them")
-    changes, base = _report_inputs(scenario, pairs, baseline_path, loaded)
+    changes, base = _report_inputs(given, pairs, baseline_path, loaded)
     _rescaled_notes(changes, scenario)
     path = Path(out_file or Path("results") / loaded.name / "report.html")
     link = _explorer_link(path, explorer_page, raw)

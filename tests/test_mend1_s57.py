@@ -154,7 +154,7 @@ def test_a_metric_with_no_finite_value_is_said_to_have_none_and_its_panel_empty(
     assert result.exit_code == 0, result.output
     assert (
         f"note: {tmp_path / 's'}: sweep.parquet: column total_shortfall_t: no finite value (NaN or infinite in "
-        "every row), which no sweep writes: its panel is empty"
+        "every drawn row), which no sweep writes: its panel is empty"
     ) in lines
     assert "finite ones" not in result.stderr
 

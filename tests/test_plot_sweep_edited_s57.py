@@ -41,7 +41,7 @@ def test_a_run_of_no_finite_total_is_named_and_its_point_drawn_from_its_other_ru
     result, notes, drawn, folder = _plotted(tmp_path, monkeypatch, _table([10.0, bad, 30.0, 50.0]))
     assert result.exit_code == 0, result.output
     assert notes == [
-        f"note: {folder}: sweep.parquet: column total_shortfall_t: 1 of 4 values is NaN or infinite, which no "
+        f"note: {folder}: sweep.parquet: column total_shortfall_t: 1 of 4 drawn rows is NaN or infinite, which no "
         "sweep writes: the figures draw the finite ones"
     ]
     assert drawn.groupby("point")["total_shortfall_t"].median().tolist() == [10.0, 40.0]
@@ -91,3 +91,33 @@ def test_a_table_whose_every_swept_number_is_infinite_is_refused_naming_the_colu
         result, f"error: {folder}: sweep.parquet: column {RATIO}: no row at a finite value: nothing to draw"
     )
     assert drawn is None and not list(folder.glob("*.png"))
+
+
+def test_a_metric_finite_only_in_rows_left_out_is_said_to_have_no_finite_drawn_value(tmp_path, monkeypatch):
+    # 4 rows at ratios 0.2 and 0.8 with no finite total, 2 rows at an infinite ratio (left out) with totals 1 and 2 t.
+    # It said "4 of 6 values are NaN or infinite ...: the figures draw the finite ones", of a panel empty everywhere
+    table = pd.concat(
+        [_table([np.nan] * 4), _table([1.0, 2.0, 3.0, 5.0], (np.inf, 0.8)).head(2).assign(point=2)]
+    ).reset_index(drop=True)
+    result, notes, drawn, folder = _plotted(tmp_path, monkeypatch, table)
+    assert result.exit_code == 0, result.output
+    assert notes == [
+        f"note: {folder}: sweep.parquet: column {RATIO}: 2 rows at inf, on no scale: left out of the figures",
+        f"note: {folder}: sweep.parquet: column total_shortfall_t: no finite value (NaN or infinite in every drawn "
+        "row), which no sweep writes: its panel is empty",
+    ]
+    assert len(drawn) == 4 and drawn["total_shortfall_t"].isna().all()
+
+
+def test_a_metric_is_counted_over_the_rows_drawn_not_those_left_out(tmp_path, monkeypatch):
+    # drawn: totals 10, NaN, 30, 50 t (1 of 4 not finite); left out: 2 rows at an infinite ratio, one of them NaN.
+    # It counted "2 of 6 values"
+    table = pd.concat(
+        [_table([10.0, np.nan, 30.0, 50.0]), _table([np.nan, 2.0, 3.0, 5.0], (np.inf, 0.8)).head(2).assign(point=2)]
+    ).reset_index(drop=True)
+    result, notes, _, folder = _plotted(tmp_path, monkeypatch, table)
+    assert result.exit_code == 0, result.output
+    assert notes[1] == (
+        f"note: {folder}: sweep.parquet: column total_shortfall_t: 1 of 4 drawn rows is NaN or infinite, which no "
+        "sweep writes: the figures draw the finite ones"
+    )

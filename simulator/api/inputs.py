@@ -22,8 +22,9 @@ from simulator.arguments import whole as whole
 from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError
 from simulator.library import refuse_missing_name, resolve_scenario
-from simulator.scenario import Scenario, apply_overrides, load_raw
-from simulator.scenario.load import validate_overridden
+from simulator.scenario import Scenario
+from simulator.scenario.load import load_overridden, validate_overridden
+from simulator.scenario.overrides import Overridden, overridden
 from simulator.scenario.schema import MAX_SEED
 
 
@@ -86,16 +87,22 @@ class Loaded:
 
 def raw_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[dict[str, Any], str]:
     """Scenario data with ``changes`` applied (not validated) and the name messages give it."""
+    loaded, source = overridden_data(scenario, changes)
+    return loaded.data, source
+
+
+def overridden_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> tuple[Overridden, str]:
+    """:func:`raw_data`, with the mappings the changes made (for :func:`~simulator.scenario.load.blamed`)."""
     if isinstance(scenario, Scenario | Mapping):  # a path that leads nowhere is said of the data, as a file's is
         data = scenario.model_dump(mode="json") if isinstance(scenario, Scenario) else dict(scenario)
         try:
-            return apply_overrides(data, changes), DATA_SOURCE
+            return overridden(data, changes), DATA_SOURCE
         except InputError as exc:
             raise InputError(exc.problems, DATA_SOURCE) from None
     if isinstance(scenario, str | os.PathLike):
         path = resolve_scenario(os.fspath(scenario))
         refuse_missing_name(path)
-        return load_raw(path, changes), path
+        return load_overridden(path, changes), path
     kind = type(scenario).__name__
     raise InputError(
         f"scenario: give a file path, a scenario name, a mapping of scenario data or a Scenario, not {kind}"
@@ -114,5 +121,5 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
         pairs.append(("seed", seed_argument(seed)))
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
-    data, source = raw_data(scenario, pairs)
-    return Loaded(validate_overridden(data, source, pairs), data, source)
+    data, source = overridden_data(scenario, pairs)
+    return Loaded(validate_overridden(data, source, pairs), data.data, source)

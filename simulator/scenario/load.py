@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,9 +25,11 @@ from simulator.scenario import schema
 from simulator.scenario.checks import check_scenario
 from simulator.scenario.overrides import (
     ECHO_WIDTH,
+    Overridden,
     OverrideError,
     apply_overrides,
     mappings_made_for,
+    overridden,
     ratio_member,
     shown,
 )
@@ -113,8 +115,8 @@ def what_is_at(path: str | os.PathLike[str]) -> str | None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
-    except OSError as exc:  # a folder on the way that cannot be searched
-        return f"a path that cannot be read ({exc.strerror})"
+    except OSError as exc:  # a folder on the way that cannot be searched, or a loop of links on the way
+        return _unreachable(exc) or f"a path that cannot be read ({exc.strerror})"
     return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
 
 
@@ -138,8 +140,17 @@ def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
     except FileNotFoundError:
         return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
     except OSError as exc:
-        return LINK_LOOP if exc.errno == errno.ELOOP else None
+        return _unreachable(exc)
     return None
+
+
+def _unreachable(exc: OSError) -> str | None:
+    """:data:`LINK_LOOP` for an error of following links that came back on themselves (ELOOP), else None.
+
+    The one place every command words such a loop, at the path itself (``a -> a``) or on the way to it
+    (``d -> d``, then ``d/x.yaml``).
+    """
+    return LINK_LOOP if exc.errno == errno.ELOOP else None
 
 
 def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -173,7 +184,7 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     except FileNotFoundError:
         raise InputError(link_to_no_file(path) or "file not found", source) from None
     except OSError as exc:
-        raise InputError(link_to_no_file(path) or f"cannot read: {exc}", source) from None
+        raise InputError(link_to_no_file(path) or _unreachable(exc) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
         raise InputError(f"{what} of more than {limit:,} bytes is too large (at most {limit:,})", source)
     return data
@@ -583,16 +594,26 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
 
     A file that is another kind of file (:func:`not_a_scenario`) is refused here, naming it.
     """
+    return load_overridden(path, overrides or []).data
+
+
+def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> Overridden:
+    """:func:`load_raw`, with the mappings the overrides made (:attr:`Overridden.made`, for :func:`blamed`)."""
     path = Path(path)
     data = read_yaml(path)
     if (other := not_a_scenario(data)) is not None:
         raise ScenarioError(other, str(path))
-    if overrides:
-        try:
-            data = apply_overrides(data, overrides)
-        except OverrideError as exc:  # a bad --set path: name the file and the --set
-            raise ScenarioError(exc.problems, set_source(str(path), exc.assignment)) from None
-    return data
+    return overridden_file(data, str(path), overrides)
+
+
+def overridden_file(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Overridden:
+    """``data`` of the file ``source`` with ``overrides`` applied; a bad one is said of the file and the --set."""
+    if not overrides:
+        return Overridden(data, frozenset())
+    try:
+        return overridden(data, overrides)
+    except OverrideError as exc:  # a bad --set path: name the file and the --set
+        raise ScenarioError(exc.problems, set_source(source, exc.assignment)) from None
 
 
 def set_source(source: str, assignment: tuple[str, Any]) -> str:
@@ -618,15 +639,16 @@ def blame_overrides(
     data: dict[str, Any],
     source: str,
     overrides: Sequence[tuple[str, Any]],
+    made: Collection[str],
     varied: Sequence[str] = (),
 ) -> None:
     """Raise ``exc``'s problems that an override caused, as ``source [set PATH=VALUE]: ...`` (:func:`set_source`).
 
     The first override with problems of its own is named, with those problems only
-    (:func:`blamed`, which ``varied`` is for): the file's own problems are left for after
-    that one is fixed. Returns when no override caused any.
+    (:func:`blamed`, which ``made`` and ``varied`` are for): the file's own problems are left
+    for after that one is fixed. Returns when no override caused any.
     """
-    if (found := blamed(exc, data, overrides, varied)) is not None:
+    if (found := blamed(exc, data, overrides, made, varied)) is not None:
         assignment, ours = found
         raise exc.said_of(set_source(source, assignment)).with_problems(ours) from None
 
@@ -635,6 +657,7 @@ def blamed(
     exc: InputError,
     data: dict[str, Any],
     overrides: Sequence[tuple[str, Any]],
+    made: Collection[str],
     varied: Sequence[str] = (),
 ) -> tuple[tuple[str, Any], list[Problem]] | None:
     """The first override with problems of its own, and those problems; else None.
@@ -644,24 +667,26 @@ def blamed(
     first. A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a
     whole (they sum to 0.8): the other members' ratios are rescaled to it.
 
-    An override also owns the problems at or inside a mapping it made above its path, as
-    ``data`` records (:func:`mappings_made_for`: ``agreement`` of ``agreement.ratio.japan``
-    where the file has no agreement, ``agreement.members: is required``): such a mapping holds
-    nothing the file gave. Not where a path of ``varied`` (a sweep's axes) sets a value inside
-    the mapping: the grid points say what is wrong there.
+    An override also owns the problems at or inside a mapping above its path that the
+    overrides made (``made``: :attr:`~simulator.scenario.overrides.Overridden.made` of the
+    call that applied them; ``agreement`` of ``agreement.ratio.japan`` where the file has no
+    agreement, ``agreement.members: is required``): such a mapping holds nothing the file
+    gave. Not where a path of ``varied`` (a sweep's axes) sets a value inside the mapping: the
+    grid points say what is wrong there.
     """
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
         if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
             return (path, value), ours
+    made_named = {named_path(mapping, data) for mapping in made}  # as the problems name them: a shock by its id
     for path, value in overrides:
-        made = [
-            named_path(mapping, data)  # as the problems name it: a shock by its id
-            for mapping in mappings_made_for(data, path)
-            if not any(_within(axis, mapping) for axis in varied)
+        above = [
+            mapping
+            for mapping in mappings_made_for(named_path(path, data), made_named)
+            if not any(_within(named_path(axis, data), mapping) for axis in varied)
         ]
-        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in made)]:
+        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in above)]:
             return (path, value), ours
     return None
 
@@ -675,16 +700,17 @@ def _within(path: str, mapping: str) -> bool:
     return path.startswith(f"{mapping}.")
 
 
-def validate_overridden(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
+def validate_overridden(loaded: Overridden, source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:
     """:func:`validate_data` of data with ``overrides`` applied, naming an override that caused a problem.
 
-    A problem in a mapping an override made is told from ``data`` itself, which records them
-    (:func:`blamed`): nothing is read again, and data given as a mapping is blamed as a file is.
+    ``loaded``: the data and the mappings the overrides made in it (:func:`load_overridden`,
+    :func:`~simulator.scenario.overrides.overridden`), so a problem in such a mapping is the
+    override's (:func:`blamed`) with nothing read again, data given as a mapping as a file.
     """
     try:
-        return validate_data(data, source)
+        return validate_data(loaded.data, source)
     except InputError as exc:
-        blame_overrides(exc, data, source, overrides)
+        blame_overrides(exc, loaded.data, source, overrides, loaded.made)
         raise
 
 
@@ -709,7 +735,7 @@ def load_scenario(path: str | os.PathLike[str], overrides: Any = None) -> Scenar
     pairs = assignments(overrides, "overrides")
     source = resolve_scenario(os.fspath(path))
     refuse_missing_name(source)  # a bare name found nowhere: where it was looked for, as simulator.run says
-    return validate_overridden(load_raw(source, pairs), source, pairs)
+    return validate_overridden(load_overridden(source, pairs), source, pairs)
 
 
 ORDERED_MAPPINGS = ("regions", "materials", "suppliers")

@@ -31,9 +31,9 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -164,13 +164,18 @@ def _child(node: Any, key: str, path: str, create: bool) -> Any:
         raise InputError([Problem(path, f"no item with id '{key}' (ids: {', '.join(ids) or 'none'})")])
     if isinstance(node, dict):
         if key not in node and create:
-            node[key] = MadeByOverride()
+            node[key] = {}
         return key
     raise InputError([Problem(path, "cannot go inside a value that is not a mapping or list")])
 
 
 def set_path(
-    data: dict[str, Any], path: str, value: Any, owned: set[int] | None = None, ratios_set: _RatiosSet | None = None
+    data: dict[str, Any],
+    path: str,
+    value: Any,
+    owned: set[int] | None = None,
+    ratios_set: _RatiosSet | None = None,
+    made: set[str] | None = None,
 ) -> None:
     """Set ``value`` at the dotted ``path`` of ``data`` in place.
 
@@ -178,6 +183,8 @@ def set_path(
     path that is not owned is replaced by a shallow copy first (copy on write), so the
     data it was copied from is never changed. ``ratios_set`` holds what earlier
     assignments of the same call did to the agreement's ratios (see the module's rules).
+    ``made`` gets the dotted paths (as written in ``path``) of the mappings made above
+    ``path`` where ``data`` had none or null, and loses those the value replaces.
     """
     parts = path.split(".")
     if "" in parts:  # data[""] would be made, and named only as an unknown key with no path
@@ -186,9 +193,12 @@ def set_path(
     node: Any = data
     for depth, key in enumerate(parts[:-1]):
         here = ".".join(parts[: depth + 1])
+        missing = isinstance(node, dict) and node.get(key) is None
         step = _child(node, key, here, create=True)
         if node[step] is None:
-            node[step] = MadeByOverride()
+            node[step] = {}
+        if missing and made is not None:
+            made.add(here)
         if owned is not None and id(node[step]) not in owned:
             node[step] = copy.copy(node[step])
             owned.add(id(node[step]))
@@ -203,43 +213,20 @@ def set_path(
         _set_ratio(node, last, value, path, _RatiosSet() if ratios_set is None else ratios_set)
         return
     node[step] = value
+    if made is not None:  # the value replaces what the path held, mappings made inside it included
+        made.difference_update({m for m in made if m == path or m.startswith(f"{path}.")})
 
 
-class MadeByOverride(dict[str, Any]):
-    """A mapping :func:`set_path` made above an assigned path, where the data had none (or null).
+def mappings_made_for(path: str, made: Collection[str]) -> list[str]:
+    """The mappings above ``path`` that are in ``made`` (:attr:`Overridden.made`), outermost first.
 
-    Otherwise an ordinary dict (it pickles, dumps and validates as one): its type records,
-    in the data itself, that it holds only what assignments put there, nothing the data
-    gave, so a problem found in it is an assignment's (:func:`mappings_made_for`). A copy
-    (``copy.copy``, a later call's copy on write) keeps the record; ``{**data}`` keeps it
-    for the mappings inside.
-    """
-
-
-def mappings_made_for(data: dict[str, Any], path: str) -> list[str]:
-    """The mappings above ``path`` in overridden ``data`` that an assignment made (:class:`MadeByOverride`).
-
-    Outermost first, as dotted paths: ``agreement`` and ``agreement.ratio`` for
-    ``agreement.ratio.japan`` set on data with no agreement; ``seed`` for ``seed.x`` where the
-    data gives no seed. None where the data had the mapping or the path leads nowhere.
-
-    >>> made = apply_overrides({"seed": None, "agreement": {}}, [("seed.x", 1), ("agreement.pool.a.b", 2)])
-    >>> mappings_made_for(made, "seed.x"), mappings_made_for(made, "agreement.pool.a.b")
-    (['seed'], ['agreement.pool', 'agreement.pool.a'])
-    >>> mappings_made_for({"shocks": [{"id": "halt"}]}, "shocks.halt.end"), mappings_made_for({"seed": 1}, "seed.x")
+    >>> mappings_made_for("agreement.ratio.japan", {"agreement", "agreement.ratio", "seed"})
+    ['agreement', 'agreement.ratio']
+    >>> mappings_made_for("seed", {"seed"}), mappings_made_for("seeds.x", {"seed"})
     ([], [])
     """
     parts = path.split(".")
-    node: Any = data
-    made: list[str] = []
-    for depth, key in enumerate(parts[:-1]):
-        try:
-            node = node[_child(node, key, path, create=False)]
-        except (InputError, KeyError):  # a path that leads nowhere made nothing
-            return made
-        if isinstance(node, MadeByOverride):
-            made.append(".".join(parts[: depth + 1]))
-    return made
+    return [above for depth in range(1, len(parts)) if (above := ".".join(parts[:depth])) in made]
 
 
 def _check_id(data: dict[str, Any], parts: list[str]) -> None:
@@ -322,18 +309,47 @@ class OverrideError(InputError):
         """The ``(path, value)`` that failed: a message names it as ``[set PATH=VALUE]``."""
 
 
+class Overridden(NamedTuple):
+    """Scenario data with assignments applied, and the mappings the assignments made in it."""
+
+    data: dict[str, Any]
+    """Plain data (dicts, lists, scalars): it dumps and copies as the data it came from."""
+    made: frozenset[str]
+    """Dotted paths, as the assignments wrote them, of the mappings an assignment made above its path
+    where the data before them had none or null (``agreement`` and ``agreement.ratio`` for
+    ``agreement.ratio.japan`` set on data with no agreement). They hold only what assignments put
+    there, so a problem found in one is an assignment's
+    (:func:`~simulator.scenario.load.blamed`)."""
+
+
 def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) -> dict[str, Any]:
     """``data`` with every assignment applied in order, as new data; ``data`` is unchanged.
 
     Only the containers on the assigned paths are copied; the rest is shared with
-    ``data`` (treat both as read-only afterwards).
+    ``data`` (treat both as read-only afterwards). :func:`overridden` also tells the
+    mappings the assignments made.
+    """
+    return overridden(data, assignments).data
+
+
+def overridden(data: dict[str, Any], assignments: Sequence[tuple[str, Any]]) -> Overridden:
+    """:func:`apply_overrides`, with the mappings the assignments made (:attr:`Overridden.made`).
+
+    >>> made = overridden({"seed": None, "agreement": {}}, [("seed.x", 1), ("agreement.pool.a.b", 2)])
+    >>> made.data, sorted(made.made)
+    ({'seed': {'x': 1}, 'agreement': {'pool': {'a': {'b': 2}}}}, ['agreement.pool', 'agreement.pool.a', 'seed'])
+    >>> overridden({"shocks": [{"id": "halt"}]}, [("shocks.halt.end", 3)]).made
+    frozenset()
+    >>> overridden({}, [("a.b", 1), ("a", {})]).made  # the mapping a.b made is replaced whole
+    frozenset()
     """
     result = copy.copy(data)
     owned = {id(result)}
     ratios_set = _RatiosSet()
+    made: set[str] = set()
     for path, value in assignments:
         try:
-            set_path(result, path, value, owned, ratios_set)
+            set_path(result, path, value, owned, ratios_set, made)
         except InputError as exc:
             raise OverrideError(exc.problems, (path, value)) from None
     inside = tuple(f"{path}." for path, _ in assignments)
@@ -342,4 +358,4 @@ def apply_overrides(data: dict[str, Any], assignments: list[tuple[str, Any]]) ->
         kept = [e for e in entries if not (isinstance(e, dict) and str(e.get("path", "")).startswith(inside))]
         if len(kept) < len(entries):
             result["uncertain"] = kept
-    return result
+    return Overridden(result, frozenset(made))

@@ -1392,8 +1392,9 @@ def sweeps_the_pool(paths: list[str]) -> bool:
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """A line for each column of ``table`` holding what no sweep writes, and what the figures do with it.
 
-    A drawn metric (:func:`drawn_metrics`) NaN or infinite: the figures draw the finite values,
-    or, with none, leave its panel empty. A swept value that ``sweep.json``'s grid does not
+    A drawn metric (:func:`drawn_metrics`) NaN or infinite in rows the figures draw (those at
+    finite swept numbers, :func:`_finite_swept_rows`): the figures draw the finite values, or,
+    with none, leave its panel empty. A swept value that ``sweep.json``'s grid does not
     list: a number or date drawn where it lies on its scale, a category drawn as one of its
     own, an infinite number left out (it has no place on a scale). Only a hand-edited table
     holds either.
@@ -1416,23 +1417,37 @@ def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
             lines.append(
                 f"column {path}: {plural(rows, 'row')} at {_some(endless)}, on no scale: left out of the figures"
             )
-    lines.extend(_not_finite_note(table, metric) for metric in drawn_metrics(table, info))
+    drawn_rows = table[_finite_swept_rows(table, info)]
+    lines.extend(_not_finite_note(drawn_rows, metric) for metric in drawn_metrics(table, info))
     return [line for line in lines if line]
 
 
-def _not_finite_note(table: pd.DataFrame, metric: str) -> str:
-    """What the figures do with ``metric``'s NaN or infinite values, which no sweep writes ("" for none)."""
-    bad = int((~np.isfinite(table[metric].to_numpy(float))).sum())
+def _not_finite_note(drawn_rows: pd.DataFrame, metric: str) -> str:
+    """What the figures do with ``metric``'s NaN or infinite values in the rows they draw ("" for none)."""
+    bad = int((~np.isfinite(drawn_rows[metric].to_numpy(float))).sum())
     if not bad:
         return ""
-    if bad == len(table):
-        empty = "its panel is empty" if metric in key_metrics(table) else "the figures draw none of it"
-        return f"column {metric}: no finite value (NaN or infinite in every row), which no sweep writes: {empty}"
+    if bad == len(drawn_rows):
+        empty = "its panel is empty" if metric in key_metrics(drawn_rows) else "the figures draw none of it"
+        return f"column {metric}: no finite value (NaN or infinite in every drawn row), which no sweep writes: {empty}"
     verb = "is" if bad == 1 else "are"
     return (
-        f"column {metric}: {bad} of {plural(len(table), 'value')} {verb} NaN or infinite, which no sweep writes: "
-        "the figures draw the finite ones"
+        f"column {metric}: {bad} of {plural(len(drawn_rows), 'drawn row')} {verb} NaN or infinite, which no sweep "
+        "writes: the figures draw the finite ones"
     )
+
+
+def _finite_swept_rows(table: pd.DataFrame, info: dict[str, Any]) -> np.ndarray:
+    """Which rows of ``table`` the figures draw: those at a finite value of every swept number (a bool per row)."""
+    finite_rows = np.ones(len(table), bool)
+    for path in _swept_numbers(table, info):
+        finite_rows &= ~np.isinf(table[path].to_numpy(float))
+    return finite_rows
+
+
+def _swept_numbers(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """The swept paths whose values are numbers."""
+    return [p for p in info.get("grid", {}) if axis_kind(table[p]) == "number"]
 
 
 def _some(values: list[Any]) -> str:
@@ -1494,10 +1509,8 @@ def _drawable_part(table: pd.DataFrame, info: dict[str, Any], folder: str) -> pd
     An emptied value is left out of its point's median and 5-95% range, as NaN is. Raises
     :class:`InputError` when nothing is left to draw: no row, or no finite value in any key metric.
     """
-    paths = [p for p in info.get("grid", {}) if axis_kind(table[p]) == "number"]
-    finite_rows = np.ones(len(table), bool)
-    for path in paths:
-        finite_rows &= ~np.isinf(table[path].to_numpy(float))
+    paths = _swept_numbers(table, info)
+    finite_rows = _finite_swept_rows(table, info)
     metrics = drawn_metrics(table, info)
     drawable = table[finite_rows].assign(
         **{m: table.loc[finite_rows, m].replace([np.inf, -np.inf], np.nan) for m in metrics}

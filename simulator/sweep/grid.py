@@ -509,8 +509,8 @@ def _spec_values(path: str, spec: Any, source: str, max_values: int) -> tuple[An
     return (spec,)
 
 
-_NODE_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
-"""A YAML node's anchor (``&a``) and tag (``!!int``) before its value: neither holds a space."""
+_NODE_PROPERTIES = re.compile(r"(?:[&!]\S*(?:\s+|$))*")
+"""A YAML node's anchor (``&a``) and tag (``!!int``) before its value (if any): neither holds a space."""
 
 
 def key_as_written(text: str, name: str, position: int) -> str | None:
@@ -519,13 +519,15 @@ def key_as_written(text: str, name: str, position: int) -> str | None:
     ``2010-01-01`` or ``null`` as the file writes it, where the data read holds a date or None;
     the value only, without an anchor or a tag before it (``&a 7``, ``!!int 7``: ``7``). None
     where the source does not show the key: no such mapping, one whose keys are not the
-    data's one for one (a merge key ``<<`` brings others in), or a block scalar (``|``, ``>``),
-    whose text is on the lines below.
+    data's one for one (a merge key ``<<`` brings others in), a block scalar (``|``, ``>``),
+    whose text is on the lines below, or an empty key with only an anchor or a tag (``&a :``).
 
     >>> key_as_written("grid:\n  2010-01-01: [1, 2]\n  ~: 3\n", "grid", 1)
     '~'
     >>> key_as_written("grid:\n  &a 7: [1, 2]\n", "grid", 0), key_as_written("grid:\n  ? |\n  : 3\n", "grid", 0)
     ('7', None)
+    >>> key_as_written("grid:\n  &a : [1, 2]\n", "grid", 0), key_as_written("grid:\n  !!null : [1]\n", "grid", 0)
+    (None, None)
     """
     root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: nothing is constructed
     if not isinstance(root, yaml.MappingNode):
@@ -552,6 +554,8 @@ def key_in_file(text: str, name: str, keys: list[Any], position: int) -> str:
 
     >>> key_in_file("grid:\n  <<: {2010-01-01: [1, 2]}\n", "grid", [dt.date(2010, 1, 1)], 0)
     '2010-01-01'
+    >>> key_in_file("grid:\n  &a : [1]\n", "grid", [None], 0), key_in_file("grid:\n  !!null : 1\n", "grid", [None], 0)
+    ('null', 'null')
     """
     return key_as_written(text, name, position) or shown(keys[position], ECHO_WIDTH)
 

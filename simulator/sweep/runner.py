@@ -41,7 +41,7 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, said_of_override, with_order
-from simulator.scenario.overrides import ECHO_WIDTH, OverrideError, shown
+from simulator.scenario.overrides import ECHO_WIDTH, Overridden, OverrideError, overridden, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
@@ -640,23 +640,23 @@ def check_file_fixed(
         )
 
     try:
-        base = apply_overrides(raw, fixed)
+        base, made = overridden(raw, fixed)
     except OverrideError as exc:
         raise InputError([at(p, exc.assignment[0]) for p in exc.problems], spec_file) from None
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed, [axis.path for axis in axes])) is not None:
+        if (found := blamed(exc, base, fixed, made, [axis.path for axis in axes])) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
 
 
-def _check_fixed(base: dict[str, Any], source: str, spec: SweepSpec) -> None:
+def _check_fixed(base: Overridden, source: str, spec: SweepSpec) -> None:
     """Raise for a fixed value (``--set``, a sweep file's ``set:``) the scenario cannot take, naming it.
 
-    ``base``: the scenario data with the fixed values of ``spec`` applied. Without this check the first grid
-    point's validation would find it, and the message would name that point as the culprit. A
-    problem at or inside a fixed path, or in a mapping a fixed path created where no axis sets a
+    ``base``: the scenario data with the fixed values of ``spec`` applied, and the mappings they made.
+    Without this check the first grid point's validation would find it, and the message would name that
+    point as the culprit. A problem at or inside a fixed path, or in a mapping a fixed path created where no axis sets a
     value (:func:`~simulator.scenario.load.blamed`), is said of it (``[set PATH=VALUE]``), as
     ``stockpile run`` says it. Other problems of the base scenario are left to the points: a base
     can be invalid until the grid sets its values.
@@ -664,9 +664,9 @@ def _check_fixed(base: dict[str, Any], source: str, spec: SweepSpec) -> None:
     if not spec.fixed:
         return
     try:
-        validate_data(base, source)
+        validate_data(base.data, source)
     except InputError as exc:
-        blame_overrides(exc, base, source, spec.fixed, [axis.path for axis in spec.axes])
+        blame_overrides(exc, base.data, source, spec.fixed, base.made, [axis.path for axis in spec.axes])
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
@@ -717,16 +717,17 @@ def plan_sweep(
     if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
         raise InputError(mixed, source)
     try:
-        base = apply_overrides(raw, list(spec.fixed))
+        with_fixed = overridden(raw, list(spec.fixed))
     except OverrideError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
         raise said_of_override(exc, source) from None
+    base = with_fixed.data
     spec = read_quoted_dates(spec, lambda path, text: _reads_as_date(base, source, path, text))
     if twice := spec.values_twice():  # after the quoted dates are read: "2010-09-07" and 2010-09-07 are one day
         raise InputError(
             [Problem(setting("grid", path), "a value is given twice (its points would run twice)") for path in twice],
             source,
         )
-    _check_fixed(base, source, spec)
+    _check_fixed(with_fixed, source, spec)
     values = [(a, value) for a, axis in enumerate(spec.axes) for value in axis.values]
 
     def alone(a: int, value: Any) -> Scenario:
