@@ -276,12 +276,23 @@ def _as_axis(problem: Problem) -> Problem:
 
 def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> Any:
     """Load and validate a scenario with ``--set`` overrides and an optional seed."""
+    return load_checked(path, assignments, seed)[1]
+
+
+def load_checked(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> tuple[dict[str, Any], Any]:
+    """The scenario file's data with ``--set`` overrides (and ``seed``) applied, and its validated scenario.
+
+    The file is read once; a problem the overrides caused is said of the ``--set`` that caused it,
+    as ``run`` says it (:func:`~simulator.scenario.load.validate_overridden`), for the commands
+    that go on from the data (compare, sensitivity, calibrate).
+    """
     from simulator.scenario.load import load_overridden, validate_overridden
 
     overrides = _overrides(assignments)
     if seed is not None:
         overrides.append(("seed", seed))
-    return validate_overridden(load_overridden(path, overrides), path, overrides)
+    with_set = load_overridden(path, overrides)
+    return with_set.data, validate_overridden(with_set, path, overrides)
 
 
 def _report_files(scenario: str, baseline: str | None, explorer: str | None, record: str | None) -> list[str]:
@@ -732,12 +743,11 @@ def compare_command(
     from simulator.compare import compare, mechanism_notes, one_draw_note, parse_mechanisms
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
-    from simulator.scenario import load_raw
 
     names = parse_mechanisms(mechanisms)
     for note in mechanism_notes(mechanisms):
         click.echo(f"note: {note}", err=True)
-    raw = load_raw(scenario, _overrides(assignments) + ([("seed", seed)] if seed is not None else []))
+    raw = load_checked(scenario, assignments, seed)[0]
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
     with open_folder(folder, written, force, command="compare", inputs=[scenario]) as out:
@@ -1084,13 +1094,11 @@ def calibrate(
     from simulator.calibrate import calibrate as fit
     from simulator.names import Names, cap
     from simulator.output_folder import manifest_info, open_folder
-    from simulator.scenario import load_raw
     from simulator.scenario.uncertain import holds_whole_numbers, value_at
     from simulator.sweep.grid import fixed_and_varied, overlapping_axes
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
-    loaded = load(scenario, assignments)
-    raw = load_raw(scenario, _overrides(assignments))
+    raw, loaded = load_checked(scenario, assignments)
     declared = {  # --fit PATH takes the range the scenario's uncertain block gives PATH
         entry.path: (float(entry.low), float(entry.high))
         for entry in loaded.uncertain
@@ -1475,7 +1483,6 @@ def sensitivity(
     sigma), sensitivity.png, samples.parquet and sensitivity.json, and prints the top drivers,
     with a caution where the samples are too few to rank them.
     """
-    from simulator.scenario import load_raw
     from simulator.sensitivity import (
         check_samples,
         plan_study,
@@ -1493,7 +1500,9 @@ def sensitivity(
     folder = Path(out_dir)
     with _signals_stop(ctx):
         pairs = _overrides(assignments)
-        study = plan_study(load_raw(scenario, pairs), scenario, metrics, only, fixed=[path for path, _ in pairs])
+        study = plan_study(
+            load_checked(scenario, assignments)[0], scenario, metrics, only, fixed=[path for path, _ in pairs]
+        )
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
