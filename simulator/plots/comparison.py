@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -80,6 +81,8 @@ def compare_figure(
     fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
     grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
     panels = []
+    curves: dict[str, list[np.ndarray]] = {name: [] for name in results}  # each rule's, panel by panel
+    heights_t: list[float] = []  # each panel's highest line, t
     for j, material in enumerate(materials):
         for n, member in enumerate(members):
             ax = fig.add_subplot(grid[j, n])
@@ -93,8 +96,10 @@ def compare_figure(
                 without = ",\nnor without the agreement" if baselines else ""
                 empty_panel(ax, f"Never short under any rule{without}.")
                 continue
+            heights_t.append(0.0)
             for name, run in baselines.items():
                 rows = _rows(run, "timeseries", region=member, material=material)
+                heights_t[-1] = max(heights_t[-1], float(_column(run, "timeseries", "shortfall_cum_t")[rows].max()))
                 ax.plot(
                     days_as_x(run, _column(run, "timeseries", "day")[rows]),
                     _column(run, "timeseries", "shortfall_cum_t")[rows],
@@ -106,9 +111,12 @@ def compare_figure(
                 )
             for k, (mechanism, result) in enumerate(results.items()):
                 rows = _rows(result, "timeseries", region=member, material=material)
+                curve = _column(result, "timeseries", "shortfall_cum_t")[rows].astype(float)
+                curves[mechanism].append(curve)
+                heights_t[-1] = max(heights_t[-1], float(curve.max()))
                 ax.plot(
                     days_as_x(result, _column(result, "timeseries", "day")[rows]),
-                    _column(result, "timeseries", "shortfall_cum_t")[rows],
+                    curve,
                     lw=max(1.1, 2.2 - 0.3 * k),
                     color=REGION_COLOURS[k % len(REGION_COLOURS)],
                     label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
@@ -222,8 +230,56 @@ def compare_figure(
         )
     if skipped:
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
-    finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in)
+    footnote = _coinciding_note(_coinciding_rules(curves, heights_t))
+    finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
     return fig
+
+
+COINCIDE_SHARE = 0.005
+"""Rules' curves no further apart than this share of a panel's height (its highest line) coincide there: drawn one
+over another, a line width apart or less (0.5 pt of a panel about 110 pt high). In ``long_embargo_6m`` nine rules'
+cumulative shortfalls are at most 1.5 t apart on axes of 1,400 and 2,600 t."""
+
+
+def _coinciding_rules(curves: Mapping[str, list[np.ndarray]], heights_t: list[float]) -> list[list[str]]:
+    """The groups of two or more rules whose ``curves`` coincide in every panel drawn (:data:`COINCIDE_SHARE`).
+
+    ``curves``: each rule's cumulative shortfall, t, in each panel with lines (the same panels, in order);
+    ``heights_t``: each such panel's highest line, t. A rule joins the first group whose first rule it coincides
+    with everywhere; groups and their rules in the rules' order. None without a panel of lines.
+    """
+    groups: list[list[str]] = []
+    for name, mine in curves.items():
+        if not mine:
+            return []
+        group = next((g for g in groups if _coincide(curves[g[0]], mine, heights_t)), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return [group for group in groups if len(group) > 1]
+
+
+def _coincide(a: list[np.ndarray], b: list[np.ndarray], heights_t: list[float]) -> bool:
+    """Whether two rules' curves ``a`` and ``b`` are within :data:`COINCIDE_SHARE` of each panel's height in all."""
+    return all(
+        float(np.abs(x - y).max()) <= COINCIDE_SHARE * height for x, y, height in zip(a, b, heights_t, strict=True)
+    )
+
+
+def _coinciding_note(groups: list[list[str]]) -> str | None:
+    """The words under ``compare.png``'s legend naming the rules whose lines coincide in every panel, or None.
+
+    The legend lists a colour per rule; where several rules' curves are the same (:func:`_coinciding_rules`) their
+    lines lie one over another and only the last drawn is seen: the reader is told which rules to look for there.
+    """
+    if not groups:
+        return None
+    named = "; ".join(
+        ", ".join(plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in group) for group in groups
+    )
+    each = "" if len(groups) == 1 else ", each group as one line"
+    return f"Drawn one over another (the same curve in every panel){each}: {named}."
 
 
 NOBODY_SHORT_BAR = "no member short"

@@ -64,7 +64,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
         placed = _target_lines(ax, lined, placed, targets)
         _draw_pool_shares(ax, result, material, pool[material], shares)
-        _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in)
+        share_x = _share_x(result, shares, material)
+        _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
@@ -82,6 +83,14 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         if span is not None:
             _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
     return grid.fig
+
+
+def _share_x(result: Result, shares: list[tuple[int, str, np.ndarray]], material: str) -> np.ndarray | None:
+    """The x values (:func:`days_as_x`) of the first pool-share line of ``shares``, the one its label sits by."""
+    if not shares:
+        return None
+    rows = _rows(result, "timeseries", region=shares[0][1], material=material)
+    return days_as_x(result, _column(result, "timeseries", "day")[rows])
 
 
 NO_RESTOCKING_NOTES = (

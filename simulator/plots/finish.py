@@ -49,6 +49,8 @@ LEGEND_ROW_IN = 0.19
 """Height of a row of a figure's legend at :data:`LEGEND_PT`, inches (measured: 0.189, plus 0.035 a legend)."""
 LEGEND_LINE_IN = 0.16
 """Height a legend entry gains for each line its label is broken into beyond the first, inches (measured: 0.15-0.17)."""
+FOOTNOTE_LINE_IN = 0.15
+"""Height of a line of a figure's footnote (:func:`finish_figure`) at :data:`LEGEND_PT`, inches (1.2 x 8.5 pt)."""
 LEGEND_PADS_IN = (2 * 0.4 + 2.0 + 0.8) * LEGEND_PT / 72
 """Width a legend of one column adds to its widest label, inches: Matplotlib's padding each side (0.4 em),
 the swatch (2 em) and the gap after it (0.8 em); each further column adds its swatch, gap and 2 em between columns."""
@@ -110,11 +112,14 @@ def finish_figure(
     left_in: float = 0.75,
     lead: list[tuple[Any, str]] | None = None,
     shocks_above: bool = False,
+    footnote: str | None = None,
 ) -> None:
     """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
 
     ``shocks_above``: the shocks' entries make a key of their own between the title and the
     panels, right above the strips they explain, rather than under the last row of panels.
+    ``footnote``: a sentence under the legend, at the legend's size, broken into lines that fit the figure
+    (:func:`label_lines`); the legend and the panels move up to make room for it.
     """
     handles, labels = _legend(panels)
     if lead:
@@ -127,7 +132,10 @@ def finish_figure(
         handles, labels = [h for h, _ in kept], [t for _, t in kept]
     width = fig.get_size_inches()[0]
     labels, columns = legend_layout(labels, width)
-    bottom_in = 0.64 + legend_height_in(labels, columns)  # the dates (0.44 with their ticks), a gap (0.1), the legend
+    foot_lines = label_lines(footnote, LEGEND_PT, (width - 0.4) / HINTED_TEXT) if footnote else []
+    foot_in = FOOTNOTE_LINE_IN * len(foot_lines) + (0.04 if foot_lines else 0.0)  # its lines and a gap above them
+    # the dates (0.44 with their ticks), a gap (0.1), the legend and the footnote
+    bottom_in = 0.64 + legend_height_in(labels, columns) + foot_in
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     key_labels, key_columns = legend_layout([t for _, t in key], width)
@@ -148,9 +156,11 @@ def finish_figure(
         ncols=columns,
         fontsize=LEGEND_PT,
         frameon=False,
-        bbox_to_anchor=(0.5, 0.02 / height),
+        bbox_to_anchor=(0.5, (0.02 + foot_in) / height),
         handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
     )
+    if foot_lines:
+        fig.text(0.5, 0.04 / height, plain_text("\n".join(foot_lines)), ha="center", va="bottom", fontsize=LEGEND_PT)
     if key:
         title_in = 0.12 + TITLE_LINE_IN * len(title_lines) + 0.04  # the title's lines, from the top edge
         fig.legend(

@@ -5,6 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,8 @@ def clear_spot(
     spots: tuple[tuple[float, str], ...] = LABEL_SPOTS,
     placed: tuple[tuple[float, tuple[float, str]], ...] = (),
     span: float = LABEL_SPAN,
+    placed_spans: tuple[float, ...] = (),
+    value_at: Callable[[tuple[float, str]], float] | None = None,
 ) -> tuple[float, str]:
     """Where a label of a horizontal line at ``value`` crosses fewest ``curves``: one of ``spots``, in their order.
 
@@ -47,7 +50,9 @@ def clear_spot(
     the line needs the room above 0; lines at ``labelled`` values carry their own labels
     above their right ends (the last :data:`LABEL_SPAN` of the width), and a spot that
     reaches one is never taken; nor one that reaches a label already ``placed`` (its
-    line's value and spot, :data:`LABEL_SPAN` wide).
+    line's value and spot, :data:`LABEL_SPAN` wide unless ``placed_spans`` gives its measured
+    share of the width, in the order of ``placed``). ``value_at``: where the label at a spot would sit, where that is
+    not ``value`` (beside a sloping line: its highest under the label above it, its lowest below).
 
     >>> rising = [np.linspace(16.0, 40.0, 100)]  # just above the line at first, far above it at the end
     >>> clear_spot(rising, 15.0), clear_spot(rising, 15.0, labelled=(20.0,))  # the right end; the middle if labelled
@@ -61,6 +66,9 @@ def clear_spot(
     >>> left = ((0.0, "bottom"), (0.0, "top"))  # a label 0.8 of the width wide reaches one at the right end
     >>> clear_spot([np.full(100, 6.0)], 5.8, spots=left, placed=((5.5, (0.7, "top")),), span=0.8)
     (0.0, 'bottom')
+    >>> narrow = ((5.5, (0.9, "top")),)  # a label measured 0.1 of the width wide at 0.9 is not reached from 0.0
+    >>> clear_spot([np.full(100, 6.0)], 5.8, spots=left, placed=narrow, span=0.8, placed_spans=(0.1,))
+    (0.0, 'top')
     """
     top = max([value, *labelled, *(float(np.nanmax(c)) for c in curves if len(c) and np.isfinite(c).any())])
     size = range_share * top
@@ -70,12 +78,13 @@ def clear_spot(
 
     def crossing(spot: tuple[float, str]) -> float:
         start, va = spot
-        low, high = rise(value, va)
+        low, high = rise(value if value_at is None else value_at(spot), va)
         if low < 0 or (start + span > 1 - LABEL_SPAN and any(low <= other <= high + size for other in labelled)):
             return np.inf
-        for at, (other_start, other_va) in placed:
+        widths = (*placed_spans, *(LABEL_SPAN for _ in placed[len(placed_spans) :]))
+        for (at, (other_start, other_va)), other_span in zip(placed, widths, strict=True):
             other_low, other_high = rise(at, other_va)
-            overlap = other_start < start + span and start < other_start + LABEL_SPAN
+            overlap = other_start < start + span and start < other_start + other_span
             if overlap and other_low < high and low < other_high:
                 return np.inf
         count = 0

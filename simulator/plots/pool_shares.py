@@ -5,6 +5,8 @@ Layer: studies.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from matplotlib.axes import Axes
 
@@ -12,7 +14,7 @@ from simulator.names import Names, cap
 from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.cover_lines import COVER_TARGETS_DAYS, trigger_line_days
-from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
+from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, _line_labels, clear_spot
 from simulator.plots.style import LINE_LABEL_PT
 from simulator.plots.text import label_lines, text_width_in
 from simulator.results import Result
@@ -85,7 +87,112 @@ POOL_SHARE_LABEL = "own pool share (not drawable under the rule)"
 
 
 POOL_SPOTS = ((0.0, "bottom"), (0.0, "top"), (0.35, "bottom"), (0.35, "top"))
-"""Where the pool share's label may go: at its left end first (the target lines' labels are at the right)."""
+"""Where the pool share's label may go along a line drawn all across its panel: at its left end first (the target
+lines' labels are at the right). A line drawn on part of the axis only has spots of its own (:func:`_spots_along`)."""
+
+
+DRAWN_ALL_ACROSS = 0.05
+"""A pool-share line seen from within this share of the panel's width of its left edge to as near its right one
+(the axis leaves about 0.045 of margin each side) is seen all across: its label takes :data:`POOL_SPOTS`."""
+
+
+def _seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
+    """The longest run of days (True) on which the pool-share line ``share`` is drawn and can be told apart.
+
+    Apart from the target lines drawn and from the panel's ``curves`` (within :data:`POOL_ON_TARGET_SHARE` of the
+    panel's height, as :func:`_lies_on` measures it): on a target line its dots read as the line's dashes, under a
+    member's curve they are hidden. In ``embargo_2010`` with the halted cargo lost, the members own 60 days of light
+    rare earths on the 60-day line to March 2011, then about the EU's drawable cover, under its curve, to the end of
+    2011: their dotted lines are seen apart from then on.
+    """
+    near = POOL_ON_TARGET_SHARE * _panel_top(curves)
+    apart = np.isfinite(share)
+    for other in [*(np.full_like(share, t) for t in targets), *curves]:
+        apart &= ~(np.abs(share - other) <= near)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], apart.astype(np.int8), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    seen = np.zeros_like(apart)
+    if len(starts):
+        longest = int(np.argmax(ends - starts))
+        seen[starts[longest] : ends[longest]] = True
+    return seen
+
+
+def _axes_shares(ax: Axes, x: np.ndarray) -> np.ndarray:
+    """Where ``x`` (:func:`days_as_x`) falls across ``ax``, a share of its width: 0 its left edge, 1 its right."""
+    at = np.asarray(ax.convert_xunits(np.asarray(x)), float)
+    points = ax.transData.transform(np.column_stack([at, np.zeros_like(at)]))
+    return ax.transAxes.inverted().transform(points)[:, 0]
+
+
+def _beside(share: np.ndarray, across: np.ndarray, spot: tuple[float, str], span: float) -> float:
+    """The value a label ``span`` of the width wide at ``spot`` sits on: the line's highest under it when above it.
+
+    Its lowest when below it (``va`` "top"), so that the label's box never covers the line it names where the line
+    rises or falls under it; ``across`` is each day's share of the width (:func:`_axes_shares`). A label at the right
+    edge (:func:`_line_label`) spans the last ``span`` of the width.
+    """
+    start, va = spot
+    start = 1.0 - span if start + LABEL_SPAN >= 1 else start
+    under = share[(across >= start) & (across <= start + span) & np.isfinite(share)]
+    if not len(under):  # a spot past the line's days (none of _spots_by's): by its middle value
+        return float(np.nanmedian(share))
+    return float(under.max() if va == "bottom" else under.min())
+
+
+def _labels_measured(
+    ax: Axes, panel_in: float
+) -> tuple[tuple[tuple[float, tuple[float, str]], ...], tuple[float, ...]]:
+    """The line labels drawn in ``ax`` so far, as :func:`clear_spot` takes them placed, with their measured widths.
+
+    Each label's value, where it starts (a share of the panel's width, ``panel_in`` inches) and whether it is above or
+    below its line; and its share of the width, its text measured (:func:`text_width_in`) with its inset.
+    """
+    spots, widths = [], []
+    for text in _line_labels(ax):
+        width = (text_width_in(text.get_text().split("\n"), text.get_fontsize()) + LINE_LABEL_INSET_IN) / panel_in
+        at = float(text.xy[0])
+        start = at - width if text.get_horizontalalignment() == "right" else at
+        spots.append((float(text.xy[1]), (start, "bottom" if text.get_verticalalignment() == "bottom" else "top")))
+        widths.append(width)
+    return tuple(spots), tuple(widths)
+
+
+def _spots_by(
+    share: np.ndarray, seen: np.ndarray, across: np.ndarray, span: float
+) -> tuple[tuple[tuple[float, str], ...], np.ndarray]:
+    """Spots for a label ``span`` of the width wide by the line ``share``, and the days (True) they are beside.
+
+    Along the days the line is ``seen`` apart (:func:`_seen_days`) where the label stays over days the line is
+    drawn; else, where the seen days are too few for it (``long_embargo_6m``'s light rare earths: Japan's share
+    leaves the 60-day line in July 2026 and is gone in August), along the days it is drawn. ``across``: each day's
+    share of the panel's width (:func:`_axes_shares`); a line drawn to the last day may have its label to the edge.
+    """
+    drawn = np.isfinite(share)
+    first, last = float(across[drawn][0]), float(across[drawn][-1])
+    end = 1.0 if last >= 1 - DRAWN_ALL_ACROSS else last
+    ends = (float(across[seen][0]), float(across[seen][-1]))
+    inside = tuple(s for s in _spots_along(*ends, span) if first - 1e-9 <= s[0] and s[0] + span <= end + 1e-9)
+    return (inside, seen) if inside else (_spots_along(first, last, span), drawn)
+
+
+def _spots_along(first: float, last: float, span: float) -> tuple[tuple[float, str], ...]:
+    """Spots (:func:`clear_spot`) for a label ``span`` of the width wide by a line seen from ``first`` to ``last``.
+
+    At the line's left end, in its middle and at its right end, above then below the line, none before the line
+    starts nor past the panel's right edge; a label wider than the rest of the panel from where its line starts
+    ends at that edge, as near the line as it fits.
+
+    >>> _spots_along(0.4, 1.0, 0.3)  # a line drawn from 0.4 of the width on: the label starts at 0.4 or after
+    ((0.4, 'bottom'), (0.4, 'top'), (0.55, 'bottom'), (0.55, 'top'), (0.7, 'bottom'), (0.7, 'top'))
+    >>> _spots_along(0.9, 1.0, 0.3)  # too near the right edge: ends there
+    ((0.7, 'bottom'), (0.7, 'top'))
+    """
+    starts = [first, first + (last - first - span) / 2, last - span]
+    fitting = sorted({round(s, 6) for s in starts if first - 1e-9 <= s and s + span <= 1 + 1e-9})
+    if not fitting:
+        fitting = [max(0.0, 1.0 - span)]
+    return tuple((start, va) for start in fitting for va in ("bottom", "top"))
 
 
 def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | None:
@@ -138,9 +245,13 @@ def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.nda
 def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
     """Whether a pool-share line stays within :data:`POOL_ON_TARGET_SHARE` of the panel's height of ``target``."""
     drawn = share[np.isfinite(share)]
+    return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * _panel_top(curves)
+
+
+def _panel_top(curves: list[np.ndarray]) -> float:
+    """The panel's height as :data:`POOL_ON_TARGET_SHARE` measures it, days: its highest curve or target line."""
     finite = [c[np.isfinite(c)] for c in curves]
-    top = max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
-    return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * top
+    return max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
 
 
 def _pool_share_label(
@@ -151,6 +262,7 @@ def _pool_share_label(
     on_target: float | None = None,
     *,
     panel_in: float,
+    x: np.ndarray | None,
 ) -> None:
     """What the pool-share ``lines`` drawn under the axis's top (:func:`_draw_pool_shares`) are, beside the first.
 
@@ -160,9 +272,14 @@ def _pool_share_label(
     "own pool shares = 60 days, not drawable under the rule". In a panel ``panel_in`` inches
     wide too narrow for it on one line (the report's), the label is broken after its comma
     (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
-    where it fits the panel, clear of the target lines' labels it would reach.
+    where it fits the panel, clear of the target lines' labels it would reach. ``x``: the first line's x values
+    (:func:`days_as_x`). A line seen apart from the target lines and the curves on part of the axis only
+    (:func:`_seen_days`) gets its label along that part (:func:`_spots_along`), clear of the labels drawn as they
+    are measured (:func:`_labels_measured`), touching the line (:func:`_beside`): with the halted cargo lost in
+    ``embargo_2010`` the label sat at July 2010, 57 days up (the line's median), over the EU's curve and over the
+    lines it names, there on the 60-day line.
     """
-    if lines:
+    if lines and x is not None:
         value = float(np.nanmedian(lines[0][2]))
         what = "own pool shares" if len(lines) > 1 else "own pool share"
         text = f"{what}, not drawable"
@@ -174,10 +291,31 @@ def _pool_share_label(
         drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         text_lines = label_lines(text, LINE_LABEL_PT, panel_in - LINE_LABEL_INSET_IN)
         span = max(LABEL_SPAN, (text_width_in(text_lines, LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
-        spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]
-        spot = clear_spot(
-            curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
-        )
+        seen = _seen_days(lines[0][2], drawn, curves)
+        across = _axes_shares(ax, x)
+        first, last = (float(across[seen][0]), float(across[seen][-1])) if seen.any() else (0.0, 1.0)
+        if first <= DRAWN_ALL_ACROSS and last >= 1 - DRAWN_ALL_ACROSS:  # where it always went
+            spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]
+            spot = clear_spot(
+                curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
+            )
+        else:  # by the line where it is seen, not over the curves before (the EU's in December 2010)
+            spots, along = _spots_by(lines[0][2], seen, across, span)
+            value = float(np.median(lines[0][2][along]))
+            measured, widths = _labels_measured(ax, panel_in)  # in a part of the width: clear of them as drawn
+            rows = 0.08 * len(text_lines)
+            beside = partial(_beside, lines[0][2], across, span=span)  # where the label at a spot touches the line
+            spot = clear_spot(
+                curves,
+                value,
+                spots=spots,
+                placed=measured,
+                span=span,
+                range_share=rows,
+                placed_spans=widths,
+                value_at=beside,
+            )
+            value = beside(spot)
         _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
 
 
