@@ -54,8 +54,8 @@ def test_the_near_record_caveat_without_anyone_short_without_the_stock_says_the_
 class _Names:
     """The two names :func:`_near_short` asks for."""
 
-    def subject(self, region: str) -> str:
-        return {"eu": "the EU", "japan": "Japan"}[region]
+    def possessive(self, region: str) -> str:
+        return {"eu": "the EU's", "japan": "Japan's"}[region]
 
     def material_text(self, material: str) -> str:
         return {"light": "light rare earths", "heavy": "heavy rare earths"}[material]
@@ -83,8 +83,8 @@ def test_a_range_of_shortfalls_near_the_record_never_spans_two_materials():
     near = np.array([True, True, True, False])
     said = _near_short(found, _Names(), ["japan", "eu"], ["light", "heavy"], near).replace(NBSP, " ")
     assert said == (
-        "the EU runs short without the joint stock (4,540 t of light rare earths, 35.0\u201358.3 t of heavy rare "
-        "earths) and the stock closes or nearly closes it"
+        "the stock closes or nearly closes the EU's shortfall without it (4,540 t of light and 35.0\u201358.3 t of "
+        "heavy rare earths)"
     )
     assert "35.0\u20134,540" not in said
 
@@ -92,7 +92,7 @@ def test_a_range_of_shortfalls_near_the_record_never_spans_two_materials():
 def test_one_material_is_one_range_without_its_name():
     found = SimpleNamespace(without=_samples([0, 0], [35.0, 58.3], 1.0), samples=_samples([0, 0], [0, 0], 1.0))
     said = _near_short(found, _Names(), ["eu"], ["heavy"], np.array([True, True])).replace(NBSP, " ")
-    assert said == "the EU runs short without the joint stock (35.0\u201358.3 t) and the stock closes the gap"
+    assert said == "the stock closes the EU's shortfall without it (35.0\u201358.3 t)"
 
 
 @shipped_group("embargo_2010_historical")

@@ -1301,8 +1301,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
         live = any(on_market for _, on_market in end_prices(run).values())
-        # at the last day's prices a paper value: selling that much would move the price (the model does not sell)
-        basis = "the last day's prices: a paper value, as selling would lower the price" if live else "reference prices"
+        # at the last day's prices a paper value: selling that much would move the price, so it would not fetch it
+        basis = "the last day's prices: on paper, not a sale price" if live else "reference prices"
         head.append(f"Still owns at the end<br><small>at {basis}</small>")
     amounts = [
         value
