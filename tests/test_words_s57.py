@@ -20,7 +20,7 @@ from simulator.report.findings import Run
 from simulator.report.uncertainty import NearRecord, _near_short, _separate_intervals_note
 from simulator.report.verdict import headline, not_near_record
 from simulator.sensitivity.intervals import separate_intervals_note
-from tests.helpers import shipped_group, shipped_result
+from tests.helpers import invoke, shipped_group, shipped_result
 
 NBSP = "\u00a0"
 
@@ -127,3 +127,19 @@ def test_without_a_total_and_a_regions_shortfall_side_by_side_there_is_no_such_n
     for metrics in (("total_shortfall_t", "min_days_of_cover.eu"), ("shortfall_t.eu", "min_days_of_cover.eu")):
         assert separate_intervals_note(_headlines(*metrics)) is None
         assert _separate_intervals_note(_headlines(*metrics)) == ""
+
+
+def test_the_console_says_so_under_the_intervals(tmp_path):
+    from tests.test_run_uncertainty_s51 import _scenario
+    from tests.test_uncertainty_run import SHORT
+
+    result = invoke("run", _scenario(tmp_path, SHORT), "--uncertainty", 4, "--workers", 1, "--no-plots", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    first = lines.index("uncertainty: 4 samples of 2 uncertain inputs")
+    note = (
+        "  (each figure's interval is worked out on its own, so the regions' intervals need not add up to the total's)"
+    )
+    shown = [line for line in lines[first + 1 :] if line.startswith("  ")]  # the intervals, then the note, indented
+    assert shown[-1] == note and any(line.startswith("  Total shortfall:") for line in shown[:-1])
+    assert any(line.startswith("  Shortfall, Japan:") for line in shown[:-1])
