@@ -579,12 +579,19 @@ def run(
     if baseline is not None:
         click.echo(against_text(result, baseline))
     if found is not None:
-        from simulator.sensitivity.intervals import headline_lines, no_drivers_note, unlike_tonnes_note
+        from simulator.sensitivity.intervals import (
+            headline_lines,
+            no_drivers_note,
+            separate_intervals_note,
+            unlike_tonnes_note,
+        )
 
         inputs = len(found.study.inputs)
         click.echo(f"uncertainty: {found.runs:,} samples of {plural(inputs, 'uncertain input')}")
         for line in headline_lines(found):
             click.echo(f"  {line}")
+        if separate := separate_intervals_note(found):
+            click.echo(f"  ({separate})")
         if unlike := unlike_tonnes_note(found):
             click.echo(f"note: {unlike}", err=True)
         if none_named := no_drivers_note(found):

@@ -199,7 +199,8 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
         "30.0 t of heavy rare earths), valued at the world price of the run's last day, 30 Jun 2012 (light rare "
         "earths 109.2 USD/kg; heavy rare earths 1,278 USD/kg): a paper value" in verdict
     )
-    assert "Still owns at the end at the last day's prices" in verdict
+    # the column's sub-heading says it is a paper value, which selling would not fetch, beside the net cost
+    assert "Still owns at the end at the last day's prices: on paper, not a sale price" in verdict
     assert "Took or gave" not in verdict  # nothing was drawn, so nobody took or gave
     assert "5,928" not in verdict and "4,698" not in verdict
 

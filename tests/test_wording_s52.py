@@ -21,26 +21,23 @@ def _found(without: list[float], with_stock: list[float]) -> SimpleNamespace:
     )
 
 
-NAMES = SimpleNamespace(subject=lambda m: {"eu": "the EU", "japan": "Japan"}[m])
+NAMES = SimpleNamespace(possessive=lambda m: {"eu": "the EU's", "japan": "Japan's"}[m])
 
 
 def test_the_runs_near_the_record_say_who_runs_short_without_the_stock_and_what_the_stock_does():
     rows = np.array([True, True, True, False])
     # near: 58, 35, 4,540 t without; 0.03, 0, 33 t with: cuts of 99.9 %, 100 %, 99.3 %, each 90 % or more
     found = _found([58.0, 35.0, 4540.0, 9.0], [0.03, 0.0, 33.0, 9.0])
-    clause = _near_short(found, NAMES, ["eu", "japan"], rows).replace(NBSP, " ")
-    assert clause == (
-        "the EU runs short without the joint stock (35.0\u20134,540 t) and the stock closes or nearly closes it"
-    )
+    # one material (the samples have no column per material): one range of the EU's total
+    clause = _near_short(found, NAMES, ["eu", "japan"], ["ree"], rows).replace(NBSP, " ")
+    assert clause == "the stock closes or nearly closes the EU's shortfall without it (35.0\u20134,540 t)"
     # the stock closes each: 'closes'; in one it cuts 50 % only: the counts instead of 'nearly'
-    assert _near_short(_found([58.0, 35.0, 4540.0, 9.0], [0, 0, 0, 9.0]), NAMES, ["eu", "japan"], rows).endswith(
-        "and the stock closes the gap"
-    )
-    assert _near_short(_found([58.0, 35.0, 4540.0, 9.0], [29.0, 0, 33.0, 9.0]), NAMES, ["eu"], rows).endswith(
-        "the stock closes the gap in 1 of them and reduces it in the other 2"
-    )
+    closed = _near_short(_found([58.0, 35.0, 4540.0, 9.0], [0, 0, 0, 9.0]), NAMES, ["eu", "japan"], ["ree"], rows)
+    assert closed.startswith("the stock closes the EU's shortfall without it (")
+    cut = _near_short(_found([58.0, 35.0, 4540.0, 9.0], [29.0, 0, 33.0, 9.0]), NAMES, ["eu"], ["ree"], rows)
+    assert cut.endswith(") in 1 of them and reduces it in the other 2")
     # nobody short there without the stock: no clause
-    assert _near_short(_found([0, 0, 0, 9.0], [0, 0, 0, 9.0]), NAMES, ["eu", "japan"], rows) == ""
+    assert _near_short(_found([0, 0, 0, 9.0], [0, 0, 0, 9.0]), NAMES, ["eu", "japan"], ["ree"], rows) == ""
 
 
 def test_the_robustness_sentence_says_what_happens_near_the_record_where_the_answer_fails_there():

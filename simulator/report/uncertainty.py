@@ -40,6 +40,7 @@ from simulator.report.words import (
     count_in_words,
     join_words,
     plural,
+    shared_words_once,
     source_codes_note,
     two_figures,
     without_it,
@@ -76,6 +77,7 @@ from simulator.sensitivity.intervals import (
     own_curves,
     same_in_every_sample,
     samples_at_floor,
+    separate_intervals_note,
     unlike_tonnes_added,
 )
 from simulator.sensitivity.words import number_text
@@ -736,10 +738,10 @@ def outcome_sentence(
     Where the answer fails in all of them and a member runs short there without the joint stock
     (:attr:`NearRecord.short`), a sentence says so, and what the stock does there:
 
-    >>> near = dataclasses.replace(near, short="the EU runs short without the joint stock (35\u20134,540 t) and ...")
+    >>> near = dataclasses.replace(near, short="the stock closes or nearly closes the EU's shortfall without it (...)")
     >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split(". ")[1])
-    It fails in all 3 runs whose peak prices come within a factor 1.5 of both peaks: there the EU runs short \
-without the joint stock (35–4,540 t) and ...
+    It fails in all 3 runs whose peak prices come within a factor 1.5 of both peaks: there the stock closes or \
+nearly closes the EU's shortfall without it (...)
     """
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
@@ -939,6 +941,10 @@ class NearRecord:
     short: str = ""
     """Who runs short in those samples without the joint stock, by how much, and what the stock does there (HTML,
     :func:`_near_short`; '' where no member does)."""
+    short_without: tuple[str, ...] = ()
+    """The members short without the joint stock in some of those samples, as a sentence's subject (HTML)."""
+    runs_short_without: int = 0
+    """In how many of those samples some member runs short without the joint stock."""
 
     def fails(self, answer: str) -> bool:
         """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
@@ -1186,13 +1192,13 @@ def fit_sentence(record: Any, names: Names, near: NearPeaks, every: bool = True)
     if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
     parts = []
-    for m, p in peaks.items():
+    # "12 for light (...) and 9 for heavy rare earths": the sentence shares the first screen with the members' table
+    said = shared_words_once([names.material_text(m) for m in peaks])
+    for (m, p), name in zip(peaks.items(), said, strict=True):
         seen = p[np.isfinite(p)]
         unit = f"{NBSP}USD/kg"
         span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
-        parts.append(
-            f"{int(near.near[m].sum()):,} for {escape(names.material_text(m))} ({span}; record {_number(highest[m])})"
-        )
+        parts.append(f"{int(near.near[m].sum()):,} for {escape(name)} ({span}; record {_number(highest[m])})")
     if len(near.near) > 1 and every and near.every is not None:  # else the robustness sentence gives it (NearRecord)
         many = len(near.near)
         parts.append(f"{int(near.every.sum()):,} for {'both' if many == 2 else f'all {many}'}")
@@ -1258,14 +1264,57 @@ def _near_record_counts(
         else ("both recorded peaks" if many == 2 else f"all {many} recorded peaks")
     )
     counts = _counts(found, members, materials, flags, every)
-    return NearRecord(int(every.sum()), counts, which, _near_short(found, names, members, every))
+    runs = int(every.sum())
+    without = sum((found.without[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[every] for m in members), np.zeros(runs))
+    short = tuple(escape(names.subject(m)) for m in _short_without(found, members, every))
+    return NearRecord(
+        runs,
+        counts,
+        which,
+        _near_short(found, names, members, materials, every),
+        short,
+        int((without > 0).sum()),
+    )
 
 
-def _near_short(found: Uncertainty, names: Names, members: list[str], rows: np.ndarray) -> str:
-    """Who runs short without the joint stock in the samples ``rows`` (a mask), by how much, and what the stock does.
+def _short_without(found: Uncertainty, members: list[str], rows: np.ndarray) -> list[str]:
+    """The members short without the joint stock in some of the samples ``rows`` (a mask)."""
+    return [m for m in members if (found.without[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] > 0).any()]
 
-    The range of their shortfall in tonnes, and whether the stock closes or nearly closes it there (HTML, a
-    clause; '' where no member is short).
+
+def _tonnes_span(shortfall_t: np.ndarray) -> str:
+    """The range of the positive shortfalls (tonnes, one material or a total): ``35.0–58.3 t``, or ``4,540 t``."""
+    hit = shortfall_t[shortfall_t > 0]
+    low, high = tonnes_text(float(hit.min())), tonnes_text(float(hit.max()))
+    return low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
+
+
+def _spans_by_material(
+    found: Uncertainty, names: Names, short: list[str], materials: list[str], rows: np.ndarray
+) -> str:
+    """The range of ``short`` members' shortfall without the joint stock over the samples ``rows``, by material.
+
+    ``4,540 t of light and 35.0–58.3 t of heavy rare earths``: tonnes of different materials are never put in one
+    range (they may be priced far apart). One range of the members' total where the scenario has one material or
+    the samples have no per-material columns.
+    """
+    by_material = _members_by_material(found.without, short, materials)
+    if len(materials) < 2 or "" in by_material:
+        return _tonnes_span(sum(v[rows] for v in by_material.values()))
+    hit = {m: values[rows] for m, values in by_material.items() if (values[rows] > 0).any()}
+    said = shared_words_once([names.material_text(m) for m in hit])
+    return join_words(
+        [f"{_tonnes_span(values)} of {escape(name)}" for values, name in zip(hit.values(), said, strict=True)]
+    )
+
+
+def _near_short(found: Uncertainty, names: Names, members: list[str], materials: list[str], rows: np.ndarray) -> str:
+    """What the stock does in the samples ``rows`` (a mask) to the shortfall of who runs short there without it.
+
+    ``the stock closes or nearly closes the EU's shortfall without it (4,540 t of light and 35.0–58.3 t of heavy
+    rare earths)``: the range of that shortfall in tonnes, material by material (:func:`_spans_by_material`)
+    (HTML, a clause; '' where no member is short). The headline has said who runs short there: the clause leads
+    with what the stock does, in few words, as it shares the first screen with the members' table.
 
     "Nearly closes": it cuts each such sample's shortfall by :data:`simulator.report.verdict.ALMOST_ENTIRELY` or more,
     the share the headline calls "almost entirely"; a sample where it does less makes the clause give the counts.
@@ -1275,26 +1324,21 @@ def _near_short(found: Uncertainty, names: Names, members: list[str], rows: np.n
     def total(frame: Any, who: list[str]) -> np.ndarray:
         return sum((frame[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] for m in who), np.zeros(int(rows.sum())))
 
-    short = [m for m in members if (total(found.without, [m]) > 0).any()]
+    short = _short_without(found, members, rows)
     if not short:
         return ""
     alone, with_stock = total(found.without, short), total(found.samples, short)
     hit = alone > 0
-    lo, hi = float(alone[hit].min()), float(alone[hit].max())
-    low, high = tonnes_text(lo), tonnes_text(hi)
-    span = low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
-    who = join_words([escape(names.subject(m)) for m in short])
-    runs = "runs" if len(short) == 1 else "run"
+    whose = join_words([escape(names.possessive(m), quote=False) for m in short])
+    shortfall = f"{whose} shortfall without it ({_spans_by_material(found, names, short, materials, rows)})"
     cut = 1 - with_stock[hit] / alone[hit]
     if (with_stock[hit] <= 0).all():
-        did = "the stock closes the gap"
-    elif (cut >= ALMOST_ENTIRELY).all():
-        did = "the stock closes or nearly closes it"
-    else:
-        closed = int((with_stock[hit] <= 0).sum())
-        rest = int(hit.sum()) - closed
-        did = f"the stock closes the gap in {closed:,} of them and reduces it in the other {rest:,}"
-    return f"{who} {runs} short without the joint stock ({span}) and {did}"
+        return f"the stock closes {shortfall}"
+    if (cut >= ALMOST_ENTIRELY).all():
+        return f"the stock closes or nearly closes {shortfall}"
+    closed = int((with_stock[hit] <= 0).sum())
+    rest = int(hit.sum()) - closed
+    return f"the stock closes {shortfall} in {closed:,} of them and reduces it in the other {rest:,}"
 
 
 def _columns_note(found: Uncertainty) -> str:
@@ -1353,6 +1397,15 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
         f"<th>{escape(cap(as_run))}</th><th>Median</th>"
         f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _separate_intervals_note(found: Uncertainty) -> str:
+    """The note under the table that each figure's interval is its own, so the regions' need not add up, else ''.
+
+    The rule is :func:`simulator.sensitivity.intervals.separate_intervals_note`, as the console's line.
+    """
+    said = separate_intervals_note(found)
+    return f'<p class="note">{escape(cap(said))}.</p>' if said else ""
 
 
 def _unlike_tonnes_note(found: Uncertainty) -> str:
@@ -1454,6 +1507,7 @@ def uncertainty_section(
             "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
             "full.</p>",
             _headline_table(result, found, as_run),
+            _separate_intervals_note(found),
             _unlike_tonnes_note(found),
             *charts,
             "<h3>Uncertain inputs</h3>",

@@ -20,6 +20,7 @@ an agreement, each region's shortfall and the costs of its own policies.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
 
 import numpy as np
@@ -48,7 +49,7 @@ from simulator.report.sharing import (
     short_by_material,
 )
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
-from simulator.report.uncertainty import Robustness
+from simulator.report.uncertainty import NearRecord, Robustness
 from simulator.report.words import (
     DASH,
     HELD_TODAY,
@@ -324,6 +325,45 @@ def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
     return True, ""
 
 
+def _closest_call(run: Run, regions: Collection[str]) -> tuple[float, str, str, int] | None:
+    """The lowest cover (days) of ``regions`` in ``run``, its region, material and first day, if a close call.
+
+    A close call: under :data:`CLOSE_CALL_DAYS` days and below the first day's cover (a region that never had
+    more, stockless, did not come close); None where no region and material is one.
+    """
+    ts = run.result.timeseries
+    first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
+    lowest = None
+    for region in regions:
+        for material in run.materials():
+            if not run.demands(region, material) or (region, material) not in run.lowest_day:
+                continue
+            cover = float(run.cell(region, material, "min_days_of_cover"))
+            if cover >= float(first_day[region, material]):  # no fall: it never had more (a stockless region)
+                continue
+            if lowest is None or cover < lowest[0]:
+                lowest = (cover, region, material, run.lowest_day[region, material])
+    if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
+        return None
+    return lowest
+
+
+def _close_call_alone(run: Run) -> str:
+    """`` It was a close call. The EU's cover of heavy rare earths fell to 1.6 days on 3 Jul 2011``, without a stock.
+
+    The sentence :func:`_close_call` gives a scenario with one, for a scenario without (the stocks of 2010, say)
+    where no region runs short: the region and material with the lowest cover, when a close call
+    (:func:`_closest_call`), and how that low rests on a quota's sharing (:func:`quota_sharing_caveat`); else ''.
+    """
+    lowest = _closest_call(run, run.regions())
+    if lowest is None:
+        return ""
+    cover, region, material, day = lowest
+    whose = cap(f"{run.names.possessive(region)} cover of {run.names.material_text(material)}")
+    rests = quota_sharing_caveat(run, region, (material, day), cover)
+    return f" It was a close call. {whose} fell to {days(cover)} days on {when(run.result.start_date, day)}{rests}."
+
+
 def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     """`` It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days``.
 
@@ -341,19 +381,8 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     in the 2010 replay the EU's 1.6 days are 14.2 with contracts served first, key assumptions
     K13 and K20).
     """
-    ts = alone.result.timeseries
-    first_day = ts[ts["day"] == ts["day"].min()].set_index(["region", "material"])["days_of_cover"]
-    lowest = None
-    for member in members:
-        for material in alone.materials():
-            if not alone.demands(member, material) or (member, material) not in alone.lowest_day:
-                continue
-            cover = float(alone.cell(member, material, "min_days_of_cover"))
-            if cover >= float(first_day[member, material]):  # no fall: it never had more (a stockless member)
-                continue
-            if lowest is None or cover < lowest[0]:
-                lowest = (cover, member, material, alone.lowest_day[member, material])
-    if lowest is None or lowest[0] >= CLOSE_CALL_DAYS:
+    lowest = _closest_call(alone, members)
+    if lowest is None:
         return ""
     cover, member, material, day = lowest
     lost = cap(without_it(run.result.scenario, "the joint stock"))  # or: with the stocks held today
@@ -441,10 +470,22 @@ def headline_outcome(run: Run, alone: Run) -> str:
     )
 
 
-NOT_NEAR_RECORD = "though not in the samples closest to the recorded prices (see How robust)"
-"""Said after the answer "not needed to close a shortfall" where it holds in none of the samples whose peak prices
-come near the record's (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the
-other way."""
+def not_near_record(near: NearRecord) -> str:
+    """What the samples closest to the record say against "not needed to close a shortfall", a clause after ``; but``.
+
+    Said where that answer holds in none of the samples whose peak prices come near the record's
+    (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
+    statement of its own, never a qualifier of "neither member runs short": ``in the 3 samples closest to the
+    recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 samples ...`` where
+    not all of them, or, where no member is short without the stock there, that the answer holds in none.
+    """
+    see = "(see How robust)"
+    if not near.short_without:
+        return f"it holds in none of the {near.runs:,} samples closest to the recorded prices {see}"
+    some = "" if near.runs_short_without == near.runs else f"{near.runs_short_without:,} of "
+    which = f"in {some}the {plural(near.runs, 'sample', ',')} closest to the recorded prices"
+    does = "does" if len(near.short_without) == 1 else "do"
+    return f"{which} {join_words(list(near.short_without))} {does} run short without it {see}"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
@@ -453,23 +494,25 @@ def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> 
     With an agreement, where shocks outlast the run and the members' stock is nearly gone at its end, what
     follows the answer says that it holds to the end of the run only (:func:`horizon_note`), not in bold.
     With ``samples`` whose runs nearest the record's prices all give another answer than "not needed to
-    close a shortfall", that answer says so (:data:`NOT_NEAR_RECORD`).
+    close a shortfall", a second statement after that answer says so (:func:`not_near_record`).
     """
     near = samples.near if samples is not None else None
-    answer = _answer(run, alone, near is not None and near.fails("not_needed"))
+    answer = _answer(run, alone, near if near is not None and near.fails("not_needed") else None)
     if not run.result.structure.member_names:
         return answer
     return answer + detail(horizon_note(run))
 
 
-def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
-    """:func:`headline`'s answer (``not_near``: "not needed" fails in the samples nearest the record)."""
+def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> str:
+    """:func:`headline`'s answer (``not_near``: the samples nearest the record, where "not needed" fails there)."""
     structure = run.result.structure
     members = structure.member_names
     if not members:
         short = [r for r in run.regions() if run.metric(f"shortfall_t.{r}") > 0]
         if not short:
-            return "There is no joint stock in this scenario, and no region runs short."
+            return "There is no joint stock in this scenario, and no region runs short." + detail(
+                _close_call_alone(run)
+            )
         return f"There is no joint stock in this scenario: {_who_is_short(run, short, 'is')}."
     group = "neither member" if len(members) == 2 else "no member"
     without = without_it(run.result.scenario)  # or: with the stocks held today
@@ -489,7 +532,7 @@ def _answer(run: Run, alone: Run | None, not_near: bool = False) -> str:
     if answer == "not_needed":
         return (
             f"The joint stock is {NOT_NEEDED}: {group} runs short, with it or {without}"
-            f"{', ' + NOT_NEAR_RECORD if not_near else ''}."
+            f"{'; but ' + not_near_record(not_near) if not_near is not None else ''}."
             f"{detail(price_question(run) + _close_call(run, alone, members))}"
         )
     if answer == "only_with":
@@ -1258,7 +1301,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     head += ["Pool share: bought" if joint else "Reserve", "Net cost"]
     if joint:
         live = any(on_market for _, on_market in end_prices(run).values())
-        basis = "the last day's prices" if live else "reference prices"
+        # at the last day's prices a paper value: selling that much would move the price, so it would not fetch it
+        basis = "the last day's prices: on paper, not a sale price" if live else "reference prices"
         head.append(f"Still owns at the end<br><small>at {basis}</small>")
     amounts = [
         value

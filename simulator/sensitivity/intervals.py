@@ -568,6 +568,19 @@ def unlike_tonnes_note(found: Uncertainty) -> str | None:
     )
 
 
+def separate_intervals_note(found: Uncertainty) -> str | None:
+    """That each headline's interval is worked out on its own, where a total and a region's shortfall are shown.
+
+    Each 90% interval is of one figure over the samples: the samples at a region's upper end need not be those at
+    another's, so the regions' intervals need not add up to the total's (a total of 0-187 t beside an EU of
+    0-85.1 t and a Japan of 0-0 t). None where the headlines have no total and region's shortfall side by side.
+    """
+    metrics = set(found.headlines["metric"])
+    if "total_shortfall_t" not in metrics or not any(m.startswith("shortfall_t.") for m in metrics):
+        return None
+    return "each figure's interval is worked out on its own, so the regions' intervals need not add up to the total's"
+
+
 def _figure_words(metric: str) -> tuple[str, str, str]:
     """A headline figure as a sentence names it, and its words for more and less of it.
 
