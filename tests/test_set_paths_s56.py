@@ -66,7 +66,10 @@ def test_sweep_of_a_file_whose_seed_is_not_a_number_exits_2(
     ("path", "field"), [("horizon_days.a", "horizon_days.a"), ("shocks.5.start", "shocks.5"), ("a..b", "a..b")]
 )
 def test_api_names_the_scenario_data_for_a_path_that_leads_nowhere_in_a_scenario_object(path: str, field: str) -> None:
-    """A ``Scenario`` given to ``simulator.run`` is named ``<scenario data>`` as a mapping of data is."""
+    """A ``Scenario`` given to ``simulator.run`` is named ``<scenario data>`` as a mapping of data is, with the change.
+
+    ``<scenario data> [set PATH=1]``, as a file is named with its ``--set`` (s57: it was ``<scenario data>`` alone).
+    """
     import simulator
     from simulator.errors import InputError
     from simulator.scenario import validate_data
@@ -75,8 +78,8 @@ def test_api_names_the_scenario_data_for_a_path_that_leads_nowhere_in_a_scenario
     for scenario in (TWO_MEMBERS, given):
         with pytest.raises(InputError) as refused:
             simulator.run(scenario, set={path: 1})
-        assert refused.value.source == "<scenario data>"
-        assert str(refused.value).startswith(f"<scenario data>: {field}: ")
+        assert refused.value.source == f"<scenario data> [set {path}=1]"
+        assert str(refused.value).startswith(f"<scenario data> [set {path}=1]: {field}: ")
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,8 @@ from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError
 from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario
-from simulator.scenario.load import load_overridden, validate_overridden
-from simulator.scenario.overrides import Overridden, overridden
+from simulator.scenario.load import load_overridden, said_of_override, validate_overridden
+from simulator.scenario.overrides import Overridden, OverrideError, overridden
 from simulator.scenario.schema import MAX_SEED
 
 
@@ -97,8 +97,8 @@ def overridden_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> t
         data = scenario.model_dump(mode="json") if isinstance(scenario, Scenario) else dict(scenario)
         try:
             return overridden(data, changes), DATA_SOURCE
-        except InputError as exc:
-            raise InputError(exc.problems, DATA_SOURCE) from None
+        except OverrideError as exc:  # said of the data and the change, as a file's is
+            raise said_of_override(exc, DATA_SOURCE) from None
     if isinstance(scenario, str | os.PathLike):
         path = resolve_scenario(os.fspath(scenario))
         refuse_missing_name(path)
@@ -121,5 +121,5 @@ def load(scenario: ScenarioLike, changes: Overrides = None, seed: int | None = N
         pairs.append(("seed", seed_argument(seed)))
     if isinstance(scenario, Scenario) and not pairs:
         return Loaded(scenario, None, DATA_SOURCE)
-    data, source = overridden_data(scenario, pairs)
-    return Loaded(validate_overridden(data, source, pairs), data.data, source)
+    with_changes, source = overridden_data(scenario, pairs)
+    return Loaded(validate_overridden(with_changes, source, pairs), with_changes.data, source)

@@ -27,11 +27,13 @@ from simulator.scenario.overrides import (
     ECHO_WIDTH,
     Overridden,
     OverrideError,
+    ScenarioOverrideError,
     apply_overrides,
     mappings_made_for,
     overridden,
     ratio_member,
     shown,
+    within,
 )
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
@@ -613,7 +615,7 @@ def overridden_file(data: dict[str, Any], source: str, overrides: Sequence[tuple
     try:
         return overridden(data, overrides)
     except OverrideError as exc:  # a bad --set path: name the file and the --set
-        raise ScenarioError(exc.problems, set_source(source, exc.assignment)) from None
+        raise said_of_override(exc, source) from None
 
 
 def set_source(source: str, assignment: tuple[str, Any]) -> str:
@@ -626,12 +628,14 @@ def set_source(source: str, assignment: tuple[str, Any]) -> str:
     return f"{source} [set {path}={shown(value, ECHO_WIDTH)}]"
 
 
-def said_of_override(exc: OverrideError, source: str) -> InputError:
+def said_of_override(exc: OverrideError, source: str) -> ScenarioOverrideError:
     """An override that could not be applied (:class:`OverrideError`), said of it: ``SOURCE [set PATH=VALUE]``.
 
-    Its class and assignment are kept.
+    The one rule for every command (run, report, validate, sweep, explore) and the API, a file
+    or data: a :class:`ScenarioOverrideError`, so a ScenarioError as the scenario's other
+    problems and an OverrideError keeping its assignment.
     """
-    return exc.said_of(set_source(source, exc.assignment))
+    return ScenarioOverrideError(exc.problems, exc.assignment).said_of(set_source(source, exc.assignment))
 
 
 def blame_overrides(
@@ -677,27 +681,18 @@ def blamed(
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
-        if ours := [p for p in exc.problems if p.path in (named, whole) or _within(p.path, named)]:
+        if ours := [p for p in exc.problems if p.path in (named, whole) or within(p.path, named)]:
             return (path, value), ours
     made_named = {named_path(mapping, data) for mapping in made}  # as the problems name them: a shock by its id
     for path, value in overrides:
         above = [
             mapping
             for mapping in mappings_made_for(named_path(path, data), made_named)
-            if not any(_within(named_path(axis, data), mapping) for axis in varied)
+            if not any(within(named_path(axis, data), mapping) for axis in varied)
         ]
-        if ours := [p for p in exc.problems if any(p.path == m or _within(p.path, m) for m in above)]:
+        if ours := [p for p in exc.problems if any(p.path == m or within(p.path, m) for m in above)]:
             return (path, value), ours
     return None
-
-
-def _within(path: str, mapping: str) -> bool:
-    """Whether the dotted ``path`` is inside ``mapping`` (not the mapping itself).
-
-    >>> _within("agreement.members", "agreement"), _within("agreements", "agreement")
-    (True, False)
-    """
-    return path.startswith(f"{mapping}.")
 
 
 def validate_overridden(loaded: Overridden, source: str, overrides: Sequence[tuple[str, Any]]) -> Scenario:

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from simulator.errors import InputError, Problem, known_hint, setting
+from simulator.errors import InputError, Problem, ScenarioError, known_hint, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
@@ -214,7 +214,16 @@ def set_path(
         return
     node[step] = value
     if made is not None:  # the value replaces what the path held, mappings made inside it included
-        made.difference_update({m for m in made if m == path or m.startswith(f"{path}.")})
+        made.difference_update({m for m in made if m == path or within(m, path)})
+
+
+def within(path: str, mapping: str) -> bool:
+    """Whether the dotted ``path`` is inside ``mapping`` (not the mapping itself).
+
+    >>> within("agreement.members", "agreement"), within("agreements", "agreement"), within("agreement", "agreement")
+    (True, False, False)
+    """
+    return path.startswith(f"{mapping}.")
 
 
 def mappings_made_for(path: str, made: Collection[str]) -> list[str]:
@@ -307,6 +316,14 @@ class OverrideError(InputError):
         super().__init__(problems)
         self.assignment = assignment
         """The ``(path, value)`` that failed: a message names it as ``[set PATH=VALUE]``."""
+
+
+class ScenarioOverrideError(OverrideError, ScenarioError):
+    """An :class:`OverrideError` said of the scenario it was applied to (``SOURCE [set PATH=VALUE]``).
+
+    A :class:`~simulator.errors.ScenarioError` as every other problem of that scenario, keeping the
+    assignment: what :func:`~simulator.scenario.load.said_of_override` makes, for every command and the API.
+    """
 
 
 class Overridden(NamedTuple):
