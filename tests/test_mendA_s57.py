@@ -5,6 +5,8 @@ Each test states what was said before its mend.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -55,6 +57,41 @@ def test_run_and_sweep_give_one_error_for_a_change_that_leads_nowhere(tmp_path):
     assert_bad_input(
         invoke("run", path, "--set", "shocks.99.x=1", "-o", tmp_path / "out"), f"[set shocks.99.x=1]: {OUT_OF_RANGE}"
     )
+
+
+# --- 3. a path through a plain file ----------------------------------------------------------------
+
+
+@pytest.fixture
+def through_a_file(tmp_path: Path, monkeypatch) -> str:
+    """``plain.txt/x.yaml``, ``plain.txt`` a regular file, as typed in its folder."""
+    (tmp_path / "plain.txt").write_text("hi\n")
+    monkeypatch.chdir(tmp_path)
+    return "plain.txt/x.yaml"
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "report"])
+def test_reading_through_a_file_names_the_file_on_the_way(through_a_file, command):
+    """It said ``cannot read: [Errno 20] Not a directory: 'plain.txt/x.yaml'``, the path twice."""
+    result = invoke(command, through_a_file)
+    assert_bad_input(result)
+    assert result.output == "error: plain.txt/x.yaml: file not found (a folder on the way is a file: plain.txt)\n"
+
+
+def test_sweep_spec_through_a_file_is_said_as_run_says_it(through_a_file, tmp_path):
+    """``sweep --spec`` reads its file as run reads a scenario (it said ``cannot read: [Errno 20] ...``)."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    result = invoke("sweep", scenario, "--spec", "plain.txt/s.yaml", "-o", tmp_path / "out")
+    assert_bad_input(result, "error: plain.txt/s.yaml: file not found (a folder on the way is a file: plain.txt)")
+
+
+def test_check_and_list_say_nothing_is_there_as_for_a_missing_path(through_a_file):
+    """They said ``it is a path that cannot be read (Not a directory)``: nothing is there, as for ``nope/x.yaml``."""
+    assert_bad_input(invoke("check", through_a_file), "plain.txt/x.yaml: no such scenario file or folder")
+    assert_bad_input(invoke("check", "nope/x.yaml"), "nope/x.yaml: no such scenario file or folder")
+    assert invoke("list", through_a_file).output == "error: plain.txt/x.yaml: no such folder\n"
+    assert invoke("list", "nope/x.yaml").output == "error: nope/x.yaml: no such folder\n"
 
 
 # --- 5. one test of "inside a path" -------------------------------------------------------------

@@ -115,7 +115,7 @@ def what_is_at(path: str | os.PathLike[str]) -> str | None:
         return dead_end
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # NotADirectoryError: a file on the way, so nothing here
         return None
     except OSError as exc:  # a folder on the way that cannot be searched, or a loop of links on the way
         return _unreachable(exc) or f"a path that cannot be read ({exc.strerror})"
@@ -146,6 +146,18 @@ def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
+def file_on_the_way(path: str | os.PathLike[str]) -> str:
+    """Why nothing can be at ``path``: a folder it goes through is a file (the error ENOTDIR).
+
+    ``a folder on the way is a file: NAME``, NAME the first such part of ``path`` (``plain.txt``
+    of ``plain.txt/x.yaml``); the path itself names the file given as a folder (``plain.txt/``).
+    """
+    given = Path(path)
+    parts = [*reversed(given.parents), given]
+    name = next((part.name for part in parts if part.exists() and not part.is_dir()), None)
+    return f"a folder on the way is a file: {name}" if name else "a folder on the way is a file"
+
+
 def _unreachable(exc: OSError) -> str | None:
     """:data:`LINK_LOOP` for an error of following links that came back on themselves (ELOOP), else None.
 
@@ -166,8 +178,9 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     Raises
     ------
     InputError
-        Naming the path: missing (a broken link said to be one), a loop of links, not a
-        regular file, more than ``limit`` bytes ("{what} of N bytes is too large"), or unreadable.
+        Naming the path: missing (a broken link said to be one, a file on the way named:
+        :func:`file_on_the_way`), a loop of links, not a regular file, more than ``limit``
+        bytes ("{what} of N bytes is too large"), or unreadable.
     """
     source = str(path)
     try:
@@ -185,6 +198,8 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
             data = file.read(limit + 1)
     except FileNotFoundError:
         raise InputError(link_to_no_file(path) or "file not found", source) from None
+    except NotADirectoryError:
+        raise InputError(f"file not found ({file_on_the_way(path)})", source) from None
     except OSError as exc:
         raise InputError(link_to_no_file(path) or _unreachable(exc) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
