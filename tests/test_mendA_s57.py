@@ -106,3 +106,19 @@ def test_inside_a_path_is_one_helper_that_blame_uses():
         True,
         False,
     )
+
+
+# --- 6. the page shows what a broken link, a loop of links and a file on the way are said to be --
+
+
+def test_the_page_shows_the_lines_run_prints_for_a_broken_link_a_loop_and_a_file_on_the_way(tmp_path, monkeypatch):
+    """docs/writing-scenarios.md showed ``/dev/zero`` alone; its block after it is what run prints for each."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "writing-scenarios.md").read_text(encoding="utf-8")
+    after_dev_zero = page.split("error: /dev/zero: not a regular file (it is a device)\n```", 1)[1]
+    shown = after_dev_zero.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    (tmp_path / "broken.yaml").symlink_to("nowhere.yaml")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "plain.txt").write_text("hi\n")
+    monkeypatch.chdir(tmp_path)
+    printed = [invoke("run", path).output.strip() for path in ("broken.yaml", "loop.yaml", "plain.txt/x.yaml")]
+    assert shown == printed
