@@ -39,6 +39,7 @@ from simulator.workers import MAX_WORKERS, default_workers
 
 if TYPE_CHECKING:
     from simulator.forked import Ahead
+    from simulator.scenario import Scenario
 
 DASK_MISSING = "Dask is not installed; install the extra with: pip install 'stockpile-simulator[dask]'"
 EXCEL_HELP = "Also write workbook.xlsx (Excel: units in headers, real dates, the scenario's parameters)."
@@ -279,7 +280,9 @@ def load(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) 
     return load_checked(path, assignments, seed)[1]
 
 
-def load_checked(path: str, assignments: tuple[str, ...] = (), seed: int | None = None) -> tuple[dict[str, Any], Any]:
+def load_checked(
+    path: str, assignments: tuple[str, ...] = (), seed: int | None = None
+) -> tuple[dict[str, Any], Scenario]:
     """The scenario file's data with ``--set`` overrides (and ``seed``) applied, and its validated scenario.
 
     The file is read once; a problem the overrides caused is said of the ``--set`` that caused it,
