@@ -7,40 +7,49 @@ Each test states what was printed or done before its mend.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 import yaml
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SHORT_AND_UNSURE, TINY_SCENARIO_TEXT, add_material
 
 SCENARIO = str(ROOT / "scenarios" / "embargo_2010.yaml")
-MADE = {"regions.japan.reserve.light_ree.days": 90}
-"""A --set that makes a mapping: embargo_2010's Japan has no light_ree reserve."""
+"""A shipped scenario, for the sweep file's and the links' tests (nothing of it is run)."""
+MADE = {"regions.japan.reserve.ree.days": 90}
+"""A --set that makes two mappings: the tiny scenario's Japan has no reserve at all."""
+
+
+def two_materials() -> dict[str, Any]:
+    """The tiny scenario (TINY_SCENARIO_TEXT) with a second material, ``other``, handled as ``ree`` is."""
+    return add_material(yaml.safe_load(TINY_SCENARIO_TEXT), "other", {"price_usd_per_kg": 50})
 
 
 # --- 1. the mappings a --set made are recorded beside the data, not in it ---------------------------
 
 
-def test_the_data_of_a_run_whose_set_made_a_mapping_dumps_as_plain_yaml():
+def test_the_data_of_a_run_whose_set_made_a_mapping_dumps_as_plain_yaml(tmp_path):
     """``yaml.safe_dump(simulator.run(..., set=MADE).data)`` raised RepresenterError (a dict subclass marked it)."""
     import simulator
 
-    data = simulator.run(SCENARIO, set=MADE).data
-    assert yaml.safe_load(yaml.safe_dump(data))["regions"]["japan"]["reserve"]["light_ree"] == {"days": 90}
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_SCENARIO_TEXT)
+    data = simulator.run(str(path), set=MADE).data
+    assert yaml.safe_load(yaml.safe_dump(data))["regions"]["japan"]["reserve"]["ree"] == {"days": 90}
     assert "python/" not in yaml.dump(data)
 
 
 def test_a_second_set_is_not_blamed_for_the_users_own_edit_of_a_mapping_an_earlier_set_made():
     """The edit of a copy of ``r.data`` was said of the new --set: ``<scenario data> [set
-    regions.japan.reserve.heavy_ree.days=30]: regions.japan.reserve.light_ree.days: must be >= 0``."""
+    regions.japan.reserve.other.days=30]: regions.japan.reserve.ree.days: must be >= 0``."""
     import simulator
     from simulator.errors import InputError
 
-    edited = copy.deepcopy(simulator.run(SCENARIO, set=MADE).data)
-    edited["regions"]["japan"]["reserve"]["light_ree"]["days"] = -1
+    edited = copy.deepcopy(simulator.run(two_materials(), set=MADE).data)
+    edited["regions"]["japan"]["reserve"]["ree"]["days"] = -1
     with pytest.raises(InputError) as caught:
-        simulator.run(edited, set={"regions.japan.reserve.heavy_ree.days": 30})
-    assert str(caught.value) == "<scenario data>: regions.japan.reserve.light_ree.days: must be >= 0"
+        simulator.run(edited, set={"regions.japan.reserve.other.days": 30})
+    assert str(caught.value) == "<scenario data>: regions.japan.reserve.ree.days: must be >= 0"
 
 
 # --- 3. a grid key of only an anchor or a tag is shown as the null it reads as ----------------------
@@ -92,10 +101,12 @@ def test_run_uncertainty_with_a_set_reads_the_scenario_file_once(tmp_path, monke
     reads: list[Path] = []
     read = load.read_yaml
     monkeypatch.setattr(load, "read_yaml", lambda path, *rest: reads.append(Path(path)) or read(path, *rest))
+    unsure = tmp_path / "unsure.yaml"  # one uncertain: entry, 40 days
+    unsure.write_text(yaml.safe_dump(SHORT_AND_UNSURE))
     out = tmp_path / "out"
-    result = invoke("run", SCENARIO, "--uncertainty", 4, "--workers", 1, "--no-plots", "--set", "seed=3", "-o", out)
+    result = invoke("run", unsure, "--uncertainty", 4, "--workers", 1, "--no-plots", "--set", "seed=3", "-o", out)
     assert result.exit_code == 0, result.output
-    assert reads == [Path(SCENARIO)]
+    assert reads == [unsure]
 
 
 def test_a_mapping_the_second_set_made_is_blamed_on_it_after_a_first_set_that_made_none():
@@ -103,7 +114,6 @@ def test_a_mapping_the_second_set_made_is_blamed_on_it_after_a_first_set_that_ma
     replace it: the agreement the second made was not looked for, and the problem was said of the data alone)."""
     import simulator
     from simulator.errors import InputError
-    from tests.helpers import TINY_SCENARIO_TEXT
 
     data = yaml.safe_load(TINY_SCENARIO_TEXT)  # no agreement
     with pytest.raises(InputError) as caught:
