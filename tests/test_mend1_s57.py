@@ -176,18 +176,40 @@ def test_a_category_the_grid_does_not_list_is_drawn_as_one_of_its_own_not_where_
 
 
 @pytest.mark.parametrize(
-    ("path", "values", "listed"),
-    [(MECHANISM, ("7", "auction"), [7, "auction"]), ("agreement.ratio.japan", (0.2, 0.8), ["0.2", "0.8"])],
+    ("path", "values", "listed", "off_grid"),
+    [
+        (
+            MECHANISM,
+            ("7", "auction"),
+            [7, "auction"],
+            "auction not among the grid's values in sweep.json: drawn as a category of its own",
+        ),
+        (
+            "agreement.ratio.japan",
+            (0.2, 0.8),
+            ["0.2", "0.8"],
+            "0.8 not among the grid's values in sweep.json: drawn where it lies",
+        ),
+    ],
     ids=["category-7-as-number", "numbers-as-text"],
 )
-def test_a_grid_value_written_otherwise_in_sweep_json_is_among_the_grids_values(tmp_path, path, values, listed):
-    """A category "7" the grid lists as 7, or numbers it lists as text, were "not among the grid's values"."""
+def test_a_grid_value_written_otherwise_in_sweep_json_is_among_the_grids_values(
+    tmp_path, path, values, listed, off_grid
+):
+    """A category "7" the grid lists as 7, or numbers it lists as text, were "not among the grid's values".
+
+    Every value is on the grid and every metric finite: plot-sweep has no note at all. An assertion that one
+    note is absent would pass were every note dropped: the same grid without its last value gives that note alone.
+    """
     from tests.test_sweep_figure_fixes import two_points
 
     table = two_points(path, values, total_shortfall_t=[1.0, 2.0, 3.0, 4.0], fairness_jain=0.5)
     result, _ = _plot_notes(tmp_path / "s", table, {path: listed})
     assert result.exit_code == 0, result.output
-    assert "not among the grid's values" not in result.stderr
+    assert result.stderr == ""
+    result, lines = _plot_notes(tmp_path / "off", table, {path: [*listed[:-1], "not swept"]})
+    assert result.exit_code == 0, result.output
+    assert lines == [f"note: {tmp_path / 'off'}: sweep.parquet: column {path}: {off_grid}"]
 
 
 def test_two_swept_columns_with_no_finite_row_are_named_as_columns(tmp_path):

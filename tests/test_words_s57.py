@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from simulator.report.findings import Run
-from simulator.report.uncertainty import NearRecord, _near_short, _separate_intervals_note
+from simulator.report.uncertainty import (
+    NearPeaks,
+    NearRecord,
+    _near_record_counts,
+    _near_short,
+    _separate_intervals_note,
+)
 from simulator.report.verdict import headline, not_near_record
 from simulator.sensitivity.intervals import separate_intervals_note
 from tests.helpers import invoke, shipped_group, shipped_result
@@ -46,19 +52,32 @@ def test_the_near_record_caveat_counts_the_samples_when_not_all_of_them_are_shor
     )
 
 
-def test_the_near_record_caveat_without_anyone_short_without_the_stock_says_the_answer_holds_in_none():
-    near = NearRecord(4, {**NEAR_COUNTS, "only_with": 4}, "both recorded peaks")
-    assert not_near_record(near) == "it holds in none of the 4 samples closest to the recorded prices (see How robust)"
+ONLY_WITH_COUNTS = {"not_needed": 0, "only_with": 4, "closes": 0, "cuts": 0, "no_help": 0}
+
+
+def test_the_near_record_caveat_without_anyone_short_without_the_stock_says_who_runs_short_with_it():
+    # "it holds in none of ..." left "it" to read as the joint stock and never said what happens there
+    near = NearRecord(4, ONLY_WITH_COUNTS, "both recorded peaks", short_with=("the EU",), runs_short_with=4)
+    assert not_near_record(near) == (
+        "in the 4 samples closest to the recorded prices the EU does run short with it (see How robust)"
+    )
+    near = NearRecord(4, ONLY_WITH_COUNTS, "both recorded peaks", short_with=("Japan", "the EU"), runs_short_with=3)
+    assert not_near_record(near) == (
+        "in 3 of the 4 samples closest to the recorded prices Japan and the EU do run short with it (see How robust)"
+    )
 
 
 class _Names:
-    """The two names :func:`_near_short` asks for."""
+    """The names :func:`_near_short` and :func:`_near_record_counts` ask for."""
 
     def possessive(self, region: str) -> str:
         return {"eu": "the EU's", "japan": "Japan's"}[region]
 
     def material_text(self, material: str) -> str:
         return {"light": "light rare earths", "heavy": "heavy rare earths"}[material]
+
+    def subject(self, region: str) -> str:
+        return {"eu": "the EU", "japan": "Japan"}[region]
 
 
 def _samples(eu_light_t: list[float], eu_heavy_t: list[float], factor: float) -> pd.DataFrame:
@@ -87,6 +106,24 @@ def test_a_range_of_shortfalls_near_the_record_never_spans_two_materials():
         "heavy rare earths)"
     )
     assert "35.0\u20134,540" not in said
+
+
+def test_the_samples_near_the_record_say_who_runs_short_with_the_stock_and_in_how_many():
+    # the EU short with the joint stock in all three samples near the record (35.0 t, 58.3 t and 4,540 t), no one
+    # without it: every near sample is "short only with it", so "not needed" holds in none of them; the fourth
+    # sample (9,001 t) is not near the record and is not counted
+    light, heavy = [0.0, 0.0, 4540.0, 9000.0], [35.0, 58.3, 0.0, 1.0]
+    found = SimpleNamespace(without=_samples(light, heavy, 0.0), samples=_samples(light, heavy, 1.0))
+    every = np.array([True, True, True, False])
+    peaks = NearPeaks({}, {}, {"light": every, "heavy": every}, [], every)
+    near = _near_record_counts(found, peaks, _Names(), ["light", "heavy"], ["japan", "eu"], (True, False))
+    assert (near.runs, near.counts["only_with"], near.counts["not_needed"]) == (3, 3, 0)
+    assert (near.short_without, near.runs_short_without) == ((), 0)
+    assert (near.short_with, near.runs_short_with) == (("the EU",), 3)
+    assert near.fails("not_needed")
+    assert not_near_record(near) == (
+        "in the 3 samples closest to the recorded prices the EU does run short with it (see How robust)"
+    )
 
 
 def test_one_material_is_one_range_without_its_name():

@@ -246,7 +246,7 @@ def _coinciding_rules(curves: Mapping[str, list[np.ndarray]], heights_t: list[fl
 
     ``curves``: each rule's cumulative shortfall, t, in each panel with lines (the same panels, in order);
     ``heights_t``: each such panel's highest line, t. A rule joins the first group whose first rule it coincides
-    with everywhere; groups and their rules in the rules' order. None without a panel of lines.
+    with everywhere; groups and their rules in the rules' order. An empty list without a panel of lines.
     """
     groups: list[list[str]] = []
     for name, mine in curves.items():

@@ -72,6 +72,7 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
     pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
 
     def tries() -> Iterator[tuple[list[str], float, float]]:
+        """The note's lines per width, widest first; the room they may take (panel less insets); their height."""
         for share in reversed(NOTE_WIDTHS[1:]):  # the widest first: fewest lines
             text_lines = _top_lines(fig, ax, lines, share)
             yield text_lines, 1 - 2 * inset, _note_tall(fig, ax, len(text_lines))
@@ -180,6 +181,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     pad = 4 * point  # clear of a curve's half width (1.4 points) and more
 
     def tries(text: str) -> Iterator[tuple[list[str], float, float]]:
+        """``text``'s lines per width; the room they take (span, or width if wider, less insets); their height."""
         for share in NOTE_WIDTHS:
             room = max(x1 - x0, share) - 2 * inset
             lines = label_lines(text, NOTE_PT, room * frame.width * width / HINTED_TEXT)

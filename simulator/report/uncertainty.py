@@ -22,7 +22,7 @@ import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -86,6 +86,9 @@ from simulator.sweep.columns import metric_title
 from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND
 from simulator.workbook import Unit, parameter_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SECTION_ID = "uncertainty"
 
@@ -945,6 +948,10 @@ class NearRecord:
     """The members short without the joint stock in some of those samples, as a sentence's subject (HTML)."""
     runs_short_without: int = 0
     """In how many of those samples some member runs short without the joint stock."""
+    short_with: tuple[str, ...] = ()
+    """The members short with the joint stock in some of those samples, as a sentence's subject (HTML)."""
+    runs_short_with: int = 0
+    """In how many of those samples some member runs short with the joint stock."""
 
     def fails(self, answer: str) -> bool:
         """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
@@ -1265,21 +1272,30 @@ def _near_record_counts(
     )
     counts = _counts(found, members, materials, flags, every)
     runs = int(every.sum())
-    without = sum((found.without[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[every] for m in members), np.zeros(runs))
-    short = tuple(escape(names.subject(m)) for m in _short_without(found, members, every))
     return NearRecord(
         runs,
         counts,
         which,
         _near_short(found, names, members, materials, every),
-        short,
-        int((without > 0).sum()),
+        tuple(escape(names.subject(m)) for m in _short_in(found.without, members, every)),
+        int((_members_t(found.without, members, every) > 0).sum()),
+        tuple(escape(names.subject(m)) for m in _short_in(found.samples, members, every)),
+        int((_members_t(found.samples, members, every) > 0).sum()),
     )
 
 
-def _short_without(found: Uncertainty, members: list[str], rows: np.ndarray) -> list[str]:
-    """The members short without the joint stock in some of the samples ``rows`` (a mask)."""
-    return [m for m in members if (found.without[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] > 0).any()]
+def _members_t(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> np.ndarray:
+    """The ``members``' total shortfall, t, in each of the samples ``rows`` (a mask) of ``frame``.
+
+    ``frame``: :attr:`Uncertainty.samples` (with the joint stock) or :attr:`Uncertainty.without`; a missing
+    value counts as none.
+    """
+    return sum((frame[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] for m in members), np.zeros(int(rows.sum())))
+
+
+def _short_in(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> list[str]:
+    """The ``members`` short in some of the samples ``rows`` (a mask) of ``frame`` (:func:`_members_t`'s)."""
+    return [m for m in members if (_members_t(frame, [m], rows) > 0).any()]
 
 
 def _tonnes_span(shortfall_t: np.ndarray) -> str:
@@ -1321,13 +1337,10 @@ def _near_short(found: Uncertainty, names: Names, members: list[str], materials:
     """
     from simulator.report.verdict import ALMOST_ENTIRELY
 
-    def total(frame: Any, who: list[str]) -> np.ndarray:
-        return sum((frame[f"shortfall_t.{m}"].fillna(0).to_numpy(float)[rows] for m in who), np.zeros(int(rows.sum())))
-
-    short = _short_without(found, members, rows)
+    short = _short_in(found.without, members, rows)
     if not short:
         return ""
-    alone, with_stock = total(found.without, short), total(found.samples, short)
+    alone, with_stock = _members_t(found.without, short, rows), _members_t(found.samples, short, rows)
     hit = alone > 0
     whose = join_words([escape(names.possessive(m), quote=False) for m in short])
     shortfall = f"{whose} shortfall without it ({_spans_by_material(found, names, short, materials, rows)})"

@@ -477,15 +477,17 @@ def not_near_record(near: NearRecord) -> str:
     (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
     statement of its own, never a qualifier of "neither member runs short": ``in the 3 samples closest to the
     recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 samples ...`` where
-    not all of them, or, where no member is short without the stock there, that the answer holds in none.
+    not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
+    4 samples closest to the recorded prices the EU does run short with it (see How robust)``.
     """
-    see = "(see How robust)"
-    if not near.short_without:
-        return f"it holds in none of the {near.runs:,} samples closest to the recorded prices {see}"
-    some = "" if near.runs_short_without == near.runs else f"{near.runs_short_without:,} of "
+    if near.short_without:
+        who, runs_short, way = near.short_without, near.runs_short_without, "without"
+    else:  # "not needed" fails in all of them, none short without the stock: someone is short with it
+        who, runs_short, way = near.short_with, near.runs_short_with, "with"
+    some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'sample', ',')} closest to the recorded prices"
-    does = "does" if len(near.short_without) == 1 else "do"
-    return f"{which} {join_words(list(near.short_without))} {does} run short without it {see}"
+    does = "does" if len(who) == 1 else "do"
+    return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
