@@ -1438,7 +1438,10 @@ def _not_finite_note(drawn_rows: pd.DataFrame, metric: str) -> str:
 
 
 def _finite_swept_rows(table: pd.DataFrame, info: dict[str, Any]) -> np.ndarray:
-    """Which rows of ``table`` the figures draw: those at a finite value of every swept number (a bool per row)."""
+    """Which rows of ``table`` the figures draw: those at no infinite swept number (a bool per row).
+
+    A swept column holding NaN never gets here: plot-sweep refuses it before, naming the column.
+    """
     finite_rows = np.ones(len(table), bool)
     for path in _swept_numbers(table, info):
         finite_rows &= ~np.isinf(table[path].to_numpy(float))
