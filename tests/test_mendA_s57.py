@@ -5,6 +5,7 @@ Each test states what was said before its mend.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,14 @@ def test_check_and_list_say_nothing_is_there_as_for_a_missing_path(through_a_fil
     assert_bad_input(invoke("check", "nope/x.yaml"), "nope/x.yaml: no such scenario file or folder")
     assert invoke("list", through_a_file).output == "error: plain.txt/x.yaml: no such folder\n"
     assert invoke("list", "nope/x.yaml").output == "error: nope/x.yaml: no such folder\n"
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "check", "list"])
+def test_a_link_whose_target_goes_through_a_file_is_a_broken_link(through_a_file, command):
+    """``link.yaml -> plain.txt/x.yaml``: a link is there, so not "no such ..." nor "file not found (...)"."""
+    os.symlink(through_a_file, "link.yaml")
+    result = invoke(command, "link.yaml")
+    assert_bad_input(result, "link.yaml: ", "a broken symbolic link to plain.txt/x.yaml, which does not exist")
 
 
 # --- 5. one test of "inside a path" -------------------------------------------------------------

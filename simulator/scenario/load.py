@@ -130,8 +130,9 @@ def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
     """Words for a symbolic link at ``path`` that leads to no file, else None.
 
     ``a broken symbolic link to TARGET, which does not exist`` only when the target is
-    missing (following the links raises FileNotFoundError; TARGET as the link holds it, a
-    relative one taken from the link's folder); :data:`LINK_LOOP` for a chain of links
+    missing (following the links raises FileNotFoundError, or NotADirectoryError for a target
+    that goes through a file; TARGET as the link holds it, a relative one taken from the
+    link's folder); :data:`LINK_LOOP` for a chain of links
     that comes back on itself, whose targets all exist. None for a path that is no link
     or a link to a file, a folder or anything else that is there.
     """
@@ -139,7 +140,7 @@ def link_to_no_file(path: str | os.PathLike[str]) -> str | None:
         return None
     try:
         os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return f"a broken symbolic link to {os.readlink(path)}, which does not exist"
     except OSError as exc:
         return _unreachable(exc)
@@ -199,7 +200,7 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES, what: str = "file") -> b
     except FileNotFoundError:
         raise InputError(link_to_no_file(path) or "file not found", source) from None
     except NotADirectoryError:
-        raise InputError(f"file not found ({file_on_the_way(path)})", source) from None
+        raise InputError(link_to_no_file(path) or f"file not found ({file_on_the_way(path)})", source) from None
     except OSError as exc:
         raise InputError(link_to_no_file(path) or _unreachable(exc) or f"cannot read: {exc}", source) from None
     if len(data) > limit:
@@ -646,9 +647,9 @@ def set_source(source: str, assignment: tuple[str, Any]) -> str:
 def said_of_override(exc: OverrideError, source: str) -> ScenarioOverrideError:
     """An override that could not be applied (:class:`OverrideError`), said of it: ``SOURCE [set PATH=VALUE]``.
 
-    The one rule for every command (run, report, validate, sweep, explore) and the API, a file
-    or data: a :class:`ScenarioOverrideError`, so a ScenarioError as the scenario's other
-    problems and an OverrideError keeping its assignment.
+    The one rule for every command that takes ``--set`` (run, report, sweep, explore, compare,
+    sensitivity, calibrate) and the API, a file or data: a :class:`ScenarioOverrideError`, so
+    a ScenarioError as the scenario's other problems and an OverrideError keeping its assignment.
     """
     return ScenarioOverrideError(exc.problems, exc.assignment).said_of(set_source(source, exc.assignment))
 
