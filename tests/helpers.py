@@ -64,27 +64,6 @@ ONE_REGION: dict[str, Any] = {
     },
 }
 
-SHORT_AND_UNSURE: dict[str, Any] = {
-    "name": "tiny",
-    "horizon_days": 40,
-    "materials": {"ree": {"price_usd_per_kg": 50}},
-    "suppliers": {"china": {"lead_time_days": {"japan": 5}}},
-    "regions": {
-        "japan": {
-            "demand": {"ree": {"tonnes_per_day": 10}},
-            "commercial_stock": {"ree": {"tonnes": 0}},
-            "sourcing": {"ree": {"china": 1.0}},
-        }
-    },
-    "shocks": [
-        {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
-    ],
-    "uncertain": [{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
-}
-"""``ONE_REGION`` with Japan cut off all 40 days and no stock, its demand uncertain (5-15 t/day): three figures of
-a run (days of cover, shortfall, supply mix) and, with ``--uncertainty``, the two fan charts (days of cover,
-shortfall), each with a run to name, as long_embargo_6m's, in a fraction of its time."""
-
 TWO_MEMBERS: dict[str, Any] = {
     "name": "pair",
     "horizon_days": 60,
@@ -176,6 +155,17 @@ def threat(perceived_severity: float) -> dict[str, Any]:
 def build(base: dict[str, Any], **paths: Any) -> dict[str, Any]:
     """A copy of ``base`` with dotted-path changes (``__`` stands for ``.``)."""
     return apply_overrides(copy.deepcopy(base), [(k.replace("__", "."), v) for k, v in paths.items()])
+
+
+SHORT_AND_UNSURE: dict[str, Any] = build(
+    ONE_REGION,
+    regions__japan__commercial_stock__ree__tonnes=0,
+    shocks=[{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}],
+    uncertain=[{"path": "regions.japan.demand.ree.tonnes_per_day", "low": 5, "high": 15, "source": "test"}],
+)
+"""``ONE_REGION`` with Japan cut off all 40 days and no stock, its demand uncertain (5-15 t/day): three figures of
+a run (days of cover, shortfall, supply mix) and, with ``--uncertainty``, the two fan charts (days of cover,
+shortfall), each with a run to name, as long_embargo_6m's, in a fraction of its time."""
 
 
 def add_material(
