@@ -23,8 +23,8 @@ from simulator.arguments import yaml_value as yaml_value
 from simulator.errors import InputError
 from simulator.library import refuse_missing_name, resolve_scenario
 from simulator.scenario import Scenario
-from simulator.scenario.load import load_overridden, said_of_override, validate_overridden
-from simulator.scenario.overrides import Overridden, OverrideError, overridden
+from simulator.scenario.load import load_overridden, overridden_file, validate_overridden
+from simulator.scenario.overrides import Overridden
 from simulator.scenario.schema import MAX_SEED
 
 
@@ -95,10 +95,7 @@ def overridden_data(scenario: ScenarioLike, changes: list[tuple[str, Any]]) -> t
     """:func:`raw_data`, with the mappings the changes made (for :func:`~simulator.scenario.load.blamed`)."""
     if isinstance(scenario, Scenario | Mapping):  # a path that leads nowhere is said of the data, as a file's is
         data = scenario.model_dump(mode="json") if isinstance(scenario, Scenario) else dict(scenario)
-        try:
-            return overridden(data, changes), DATA_SOURCE
-        except OverrideError as exc:  # said of the data and the change, as a file's is
-            raise said_of_override(exc, DATA_SOURCE) from None
+        return overridden_file(data, DATA_SOURCE, changes), DATA_SOURCE
     if isinstance(scenario, str | os.PathLike):
         path = resolve_scenario(os.fspath(scenario))
         refuse_missing_name(path)

@@ -30,8 +30,8 @@ from simulator.plan import compile_plan
 from simulator.results import date_of
 from simulator.scenario import apply_overrides, validate_data
 from simulator.scenario.checks import day_number
-from simulator.scenario.load import named_path, said_of_override
-from simulator.scenario.overrides import OverrideError, shown
+from simulator.scenario.load import named_path, overridden_file
+from simulator.scenario.overrides import shown
 from simulator.sweep import Axis, SweepSpec, plan_sweep, runner
 from simulator.sweep.runner import (
     Chunk,
@@ -230,10 +230,7 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
         problems.append(Problem("--axis", "give at least one --axis PATH=SPEC"))
     if len(spec.axes) > MAX_AXES:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
-    try:
-        base = apply_overrides(raw, list(spec.fixed))
-    except OverrideError as exc:  # a --set path that leads nowhere: said of it, as run and sweep say it
-        raise said_of_override(exc, source) from None
+    base = overridden_file(raw, source, list(spec.fixed)).data  # a --set that leads nowhere: said as run says it
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
     if (refused := spec.seed_swept("--axis seed")) is not None:
         problems.append(refused)

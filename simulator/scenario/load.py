@@ -625,9 +625,10 @@ def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> O
 
 
 def overridden_file(data: dict[str, Any], source: str, overrides: Sequence[tuple[str, Any]]) -> Overridden:
-    """``data`` of the file ``source`` with ``overrides`` applied; a bad one is said of the file and the --set."""
-    if not overrides:
-        return Overridden(data, frozenset())
+    """``data`` of ``source`` (a file, or the API's scenario data) with ``overrides`` applied (a copy).
+
+    An override that leads nowhere is said of the source and the ``--set`` (:func:`said_of_override`).
+    """
     try:
         return overridden(data, overrides)
     except OverrideError as exc:  # a bad --set path: name the file and the --set

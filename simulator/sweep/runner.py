@@ -40,7 +40,7 @@ from simulator.plan import Plan, Structure, batch_key, compile_plan, stack_plans
 from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import blame_overrides, blamed, named_path, said_of_override, with_order
+from simulator.scenario.load import blame_overrides, blamed, named_path, overridden_file, with_order
 from simulator.scenario.overrides import ECHO_WIDTH, Overridden, OverrideError, overridden, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
@@ -716,10 +716,7 @@ def plan_sweep(
         raise InputError(clashes, source)
     if mixed := spec.mixed_dates():  # a list given in Python; --grid and sweep files are refused as they are read
         raise InputError(mixed, source)
-    try:
-        with_fixed = overridden(raw, list(spec.fixed))
-    except OverrideError as exc:  # a fixed value (--set, a sweep file's set:) the scenario cannot take
-        raise said_of_override(exc, source) from None
+    with_fixed = overridden_file(raw, source, list(spec.fixed))  # a fixed value the scenario cannot take: said of it
     base = with_fixed.data
     spec = read_quoted_dates(spec, lambda path, text: _reads_as_date(base, source, path, text))
     if twice := spec.values_twice():  # after the quoted dates are read: "2010-09-07" and 2010-09-07 are one day
