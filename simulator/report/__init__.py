@@ -318,8 +318,9 @@ def _cover_figure(result: Result, figures: bool) -> Figure | None:
     with days to bracket can (:func:`~simulator.plots.no_restocking_span`): without one, a page without
     figures builds none (0.06-0.17 s for most shipped scenarios).
     """
-    spans = any(no_restocking_span(result, material) is not None for material in result.structure.materials)
-    return days_of_cover_figure(result, **SIZE) if figures or spans else None
+    if figures or any(no_restocking_span(result, material) is not None for material in result.structure.materials):
+        return days_of_cover_figure(result, **SIZE)
+    return None
 
 
 def _curves(run: Run, figures: bool) -> list[str]:
