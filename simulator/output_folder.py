@@ -66,6 +66,7 @@ from typing import Any
 
 from simulator.errors import InputError, Problem, first_and_more, plain, setting
 from simulator.interrupt import shielded, stop_if_signalled
+from simulator.json_text import read_json
 from simulator.version import __version__
 
 MANIFEST = "manifest.json"
@@ -324,17 +325,15 @@ def _manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
     if not stat.S_ISREG(found.st_mode):
         return None, "is not a regular file"
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = read_json(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
         return None, "is not UTF-8 text"
     except json.JSONDecodeError as exc:
         return None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror or exc})"
-    except ValueError as exc:  # a number too long to convert, say
+    except ValueError as exc:  # a number too long to convert, say, or lists nested too deeply (NestedTooDeeply)
         return None, f"is not valid JSON ({plain(str(exc), one_line=True)[:80]})"
-    except RecursionError:
-        return None, "is not valid JSON (lists or objects nested too deeply to read)"
     if not isinstance(data, dict) or data.get("package") != PACKAGE:
         return None, f"was not written by stockpile (it does not name the package {PACKAGE})"
     files = data.get("files")

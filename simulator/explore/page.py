@@ -34,6 +34,7 @@ from simulator.explore.grid import (
     headline_names,
     on_axis,
 )
+from simulator.json_text import read_json
 from simulator.names import Names
 from simulator.output_folder import write_file
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
@@ -479,5 +480,5 @@ def read_page(html: str) -> tuple[dict[str, Any], Packed]:
     }
     if found["meta"] is None or found["blob"] is None:
         raise InputError("not an explorer page (its data elements are missing)")
-    meta = json.loads(found["meta"].group(1))
+    meta = read_json(found["meta"].group(1))
     return meta, Packed(base64.b64decode(found["blob"].group(1)), meta["layout"])

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
+from simulator.json_text import read_json
 from simulator.names import plural
 from simulator.quantities import fingerprint_names, in_baselines, metric_names
 from simulator.scenario import Scenario, scenario_hash
@@ -440,11 +441,11 @@ def read_baseline(path: Path, digest: bool = True) -> dict[str, Any]:
                 f"merge conflict markers from line {conflict}: resolve the merge (keep one side), or rewrite the "
                 "baseline with stockpile check --update"
             )
-        data = json.loads(text, parse_constant=refuse, parse_float=finite, parse_int=whole, object_pairs_hook=once)
+        data = read_json(text, parse_constant=refuse, parse_float=finite, parse_int=whole, object_pairs_hook=once)
         refused = _first_refused(data)
         if refused:
             raise ValueError(refused)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError and NestedTooDeeply too
         raise CorruptBaseline(f"corrupt baseline: {exc}", str(path)) from None
     found = data.get("format") if isinstance(data, dict) else None
     if isinstance(found, str) and found.startswith(FORMAT_PREFIX) and found not in (FORMAT, EARLIER_FORMAT):

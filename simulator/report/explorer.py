@@ -89,7 +89,7 @@ def read_explorer(page: Path, report: Path, run_data: dict[str, Any], *, given: 
         scenario, runs = meta["scenario"], meta["runs"]
         if not isinstance(scenario, str) or isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
             raise ValueError("not a page's scenario name and runs")
-    except (InputError, KeyError, TypeError, ValueError, RecursionError):  # the last: JSON nested past reading
+    except (InputError, KeyError, TypeError, ValueError):
         if not given:
             return None
         why = "not an explorer page written by stockpile explore"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, ScenarioError, plain, setting
+from simulator.json_text import read_json
 from simulator.names import plural
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
@@ -282,8 +283,8 @@ def earlier_sweep(out: OutputFolder) -> dict[str, Any] | None:
     if out.manifest is None or out.manifest.get("command", "sweep") != "sweep" or "sweep.json" not in out.owned:
         return None
     try:
-        info = json.loads((out.path / "sweep.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # the last: lists or objects nested past reading
+        info = read_json((out.path / "sweep.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
     return info if isinstance(info, Mapping) and "scenario" in info else None
 

@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.errors import InputError, Problem, first_and_more, plain, setting
+from simulator.json_text import read_json
 from simulator.names import plural
 from simulator.output_folder import discard, put_back, read_manifest, set_aside
 
@@ -110,11 +111,11 @@ def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
         if not (match := RECEIPT.fullmatch(path.name)):
             continue
         try:
-            receipt = json.loads(path.read_bytes())
+            receipt = read_json(path.read_bytes())
             sums, n_runs = receipt["sha256"], receipt["runs"]
             ours = receipt["fingerprint"] == fingerprint and receipt["chunk"] == int(match.group(1))
             present = all((folder / name).is_file() for name in sums) and f"chunk-{match.group(1)}.parquet" in sums
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # nested past reading
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue
         if ours and present and isinstance(n_runs, int) and n_runs > 0:
             chunks, runs = chunks + 1, runs + n_runs
@@ -139,9 +140,9 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
     if not chunks:
         return
     try:
-        theirs = json.loads((chunks_folder / MADE_BY).read_bytes())
+        theirs = read_json((chunks_folder / MADE_BY).read_bytes())
         version, code = (plain(theirs[key], one_line=True)[:40] for key in ("version", "code"))  # one short line
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # made by an older stockpile, or damaged
+    except (OSError, ValueError, KeyError, TypeError):  # made by an older stockpile, or damaged
         whose, resume = "another sweep", "run the command that started it again (with the same stockpile)"
     else:
         ours = sweep.made_by()
@@ -295,11 +296,11 @@ class Checkpoints:
         """The bytes of one file of a chunk, after its receipt and checksum are checked."""
         receipt_name = self._names(index)[2]
         try:
-            receipt = json.loads((self.folder / receipt_name).read_bytes())
+            receipt = read_json((self.folder / receipt_name).read_bytes())
             identity = {key: receipt.get(key) for key in ("fingerprint", "chunk", "first_run", "runs")}
             expected_sum = receipt["sha256"][name]
             data = (self.folder / name).read_bytes()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ChunkDamaged(index, f"{receipt_name} or {name} unreadable ({exc})") from None
         if identity != self._identity(index):
             raise ChunkDamaged(index, "its receipt belongs to another chunk or sweep")
@@ -316,7 +317,7 @@ class Checkpoints:
         data = self._checked_bytes(index, self._names(index)[0])
         try:
             metadata = pq.read_schema(io.BytesIO(data)).metadata or {}
-            identity = json.loads(metadata.get(IDENTITY_KEY, b"null"))
+            identity = read_json(metadata.get(IDENTITY_KEY, b"null"))
             table = pd.read_parquet(io.BytesIO(data))
         except (OSError, ValueError, pa.ArrowException) as exc:
             raise ChunkDamaged(index, f"unreadable table ({exc})") from None
@@ -334,7 +335,7 @@ class Checkpoints:
         try:
             with np.load(io.BytesIO(data)) as stored:
                 arrays = {name: stored[name] for name in stored.files}
-            identity = json.loads(str(arrays.pop(IDENTITY_ARRAY)))
+            identity = read_json(str(arrays.pop(IDENTITY_ARRAY)))
         except (OSError, ValueError, KeyError) as exc:
             raise ChunkDamaged(index, f"unreadable curves ({exc})") from None
         if identity != self._identity(index):

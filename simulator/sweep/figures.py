@@ -49,6 +49,7 @@ import pandas as pd
 from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
 from simulator.frames import quantity_of
+from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
 from simulator.names import plural
 from simulator.output_folder import open_folder
@@ -1344,7 +1345,7 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
     if not table_path.is_file() or not info_path.is_file():
         raise InputError("not a finished sweep folder (sweep.parquet and sweep.json needed)", str(folder))
     try:
-        info = json.loads(info_path.read_bytes().decode("utf-8"))
+        info = read_json(info_path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError("is not UTF-8 text, so not the sweep.json a sweep wrote", str(info_path)) from None
     except json.JSONDecodeError as exc:
@@ -1353,11 +1354,10 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
             "wrote; run the sweep again",
             str(info_path),
         ) from None
+    except NestedTooDeeply as exc:
+        raise InputError(f"is not valid JSON ({exc}), so not the sweep.json a sweep wrote", str(info_path)) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the sweep: {exc}", str(info_path)) from None
-    except RecursionError:
-        message = "is not valid JSON (lists or objects nested too deeply to read), so not the sweep.json a sweep wrote"
-        raise InputError(message, str(info_path)) from None
     try:
         table = pd.read_parquet(table_path)
     except (OSError, ValueError) as exc:
