@@ -11,6 +11,7 @@ import pytest
 from simulator.errors import InputError
 from simulator.gate.baseline import read_baseline
 from simulator.json_text import NestedTooDeeply, read_json
+from simulator.sweep.grid import Axis, SweepSpec
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
@@ -44,3 +45,15 @@ def test_no_read_catches_recursion_error_but_the_json_reader_and_the_yaml_reader
         if re.search(r"except\b[^:\n]*\bRecursionError\b", path.read_text())
     )
     assert catching == ["json_text.py", "scenario/strict_yaml.py"]
+
+
+# --- a sweep spec's paths -------------------------------------------------------------------------
+
+
+def test_a_sweep_specs_paths_are_its_axes_paths_in_order_repeats_kept():
+    spec = SweepSpec((Axis("regions.eu.reserve.ree.days", (1, 2)), Axis("seed", (3,)), Axis("horizon_days", (4,))))
+    assert spec.paths == ["regions.eu.reserve.ree.days", "seed", "horizon_days"]
+    twice = SweepSpec((Axis("horizon_days", (1,)), Axis("seed", (2,)), Axis("horizon_days", (3,))))
+    assert twice.paths == ["horizon_days", "seed", "horizon_days"]
+    assert twice.repeated_paths() == ["horizon_days"]
+    assert SweepSpec(()).paths == []

@@ -139,7 +139,7 @@ def _dataset(table: pd.DataFrame, planned: Any) -> Any:
             raise InputError(f"as_xarray: the values of {axis.path} must be scalars to index a dimension")
     runs = planned.spec.runs
     shape = (*(len(axis.values) for axis in axes), runs)
-    dims = (*(axis.path for axis in axes), "run")
+    dims = (*planned.spec.paths, "run")
     metrics = [c for c in table.columns if c not in {*dims, "point", "seed"}]
     units = table.attrs.get("units", {})
     variables = {}

@@ -239,10 +239,9 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     """
     from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
 
-    paths = [axis.path for axis in sweep.spec.axes]
     info = describe(sweep, 0.0, NOTHING_RUN, 0)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
-    return [*drawn, *(unchanged_notes(table, paths) if unchanged is None else unchanged)]
+    return [*drawn, *(unchanged_notes(table, sweep.spec.paths) if unchanged is None else unchanged)]
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:
@@ -301,7 +300,7 @@ def refuse_other_study(out: OutputFolder, sweep: Sweep) -> dict[str, Any] | None
     earlier = earlier_sweep(out)
     if earlier is None or out.force:
         return earlier
-    ours = _study(sweep.first.name, sweep.source, [axis.path for axis in sweep.spec.axes])
+    ours = _study(sweep.first.name, sweep.source, sweep.spec.paths)
     if _same_study(_study(earlier.get("scenario"), earlier.get("scenario_file"), earlier.get("grid")), ours):
         return earlier
     marker = out.path / CHUNK_DIR / MARKER
@@ -313,7 +312,7 @@ def refuse_other_study(out: OutputFolder, sweep: Sweep) -> dict[str, Any] | None
     theirs = _study_words(
         earlier["scenario"], earlier.get("grid"), earlier.get("points"), earlier.get("runs_per_point")
     )
-    this = _study_words(sweep.first.name, [axis.path for axis in sweep.spec.axes], None, None)
+    this = _study_words(sweep.first.name, sweep.spec.paths, None, None)
     file = earlier.get("scenario_file")
     if isinstance(file, str) and _study(ours[0], file, ())[1] != ours[1]:
         theirs += f" of {plain(file, one_line=True)}"

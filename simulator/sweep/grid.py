@@ -56,9 +56,14 @@ class SweepSpec:
     seed: int | None = None
     fixed: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
+    @property
+    def paths(self) -> list[str]:
+        """The swept paths, one per axis in the axes' order (a path given as two axes is there twice)."""
+        return [axis.path for axis in self.axes]
+
     def repeated_paths(self) -> list[str]:
         """Paths given as more than one axis (each once, in the axes' order): a sweep refuses them."""
-        paths = [a.path for a in self.axes]
+        paths = self.paths
         return list(dict.fromkeys(p for p in paths if paths.count(p) > 1))
 
     def values_twice(self) -> list[str]:
@@ -93,7 +98,7 @@ class SweepSpec:
         Fixed values on swept paths (:func:`fixed_and_varied`), then axes that overlap one
         another (:func:`overlapping_axes`).
         """
-        swept = [a.path for a in self.axes]
+        swept = self.paths
         return fixed_and_varied([path for path, _ in self.fixed], swept, option, data) + overlapping_axes(
             swept, option, data
         )
@@ -102,10 +107,8 @@ class SweepSpec:
         """Every grid point as ``{path: value}``, first axis slowest."""
         if not self.axes:
             return [{}]
-        return [
-            dict(zip([a.path for a in self.axes], combo, strict=True))
-            for combo in itertools.product(*(a.values for a in self.axes))
-        ]
+        paths = self.paths
+        return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(a.values for a in self.axes))]
 
 
 def overlap(fixed: str, varied: str) -> str | None:

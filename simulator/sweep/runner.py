@@ -666,7 +666,7 @@ def _check_fixed(base: Overridden, source: str, spec: SweepSpec) -> None:
     try:
         validate_data(base.data, source)
     except InputError as exc:
-        blame_overrides(exc, base.data, source, spec.fixed, base.made, [axis.path for axis in spec.axes])
+        blame_overrides(exc, base.data, source, spec.fixed, base.made, spec.paths)
 
 
 def _reads_as_date(base: dict[str, Any], source: str, path: str, text: str) -> bool:
@@ -730,7 +730,7 @@ def plan_sweep(
     def alone(a: int, value: Any) -> Scenario:
         return build_point(base, {spec.axes[a].path: value}, source)
 
-    patches = PatchBuilder([axis.path for axis in spec.axes], lambda a: alone(a, spec.axes[a].values[0]))
+    patches = PatchBuilder(spec.paths, lambda a: alone(a, spec.axes[a].values[0]))
     # half of the values checked in a forked child where two cores allow; errors come in order
     examined = map_shared(lambda item: patches.examine(item[0], alone(*item)), values, progress)
     for (a, _), found in zip(values, examined, strict=True):
