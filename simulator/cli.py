@@ -289,11 +289,16 @@ def load_checked(
     as ``run`` says it (:func:`~simulator.scenario.load.validate_overridden`), for the commands
     that go on from the data (compare, sensitivity, calibrate).
     """
-    from simulator.scenario.load import load_overridden, validate_overridden
-
     overrides = _overrides(assignments)
     if seed is not None:
         overrides.append(("seed", seed))
+    return _checked_with(path, overrides)
+
+
+def _checked_with(path: str, overrides: list[tuple[str, Any]]) -> tuple[dict[str, Any], Scenario]:
+    """:func:`load_checked` of ``--set`` pairs parsed already (:func:`_overrides`), for a command using them too."""
+    from simulator.scenario.load import load_overridden, validate_overridden
+
     with_set = load_overridden(path, overrides)
     return with_set.data, validate_overridden(with_set, path, overrides)
 
@@ -1509,10 +1514,8 @@ def sensitivity(
         raise InputError("give --workers or --dask, not both")
     folder = Path(out_dir)
     with _signals_stop(ctx):
-        pairs = _overrides(assignments)
-        study = plan_study(
-            load_checked(scenario, assignments)[0], scenario, metrics, only, fixed=[path for path, _ in pairs]
-        )
+        pairs = _overrides(assignments)  # parsed once: the data and the fixed paths are of the same pairs
+        study = plan_study(_checked_with(scenario, pairs)[0], scenario, metrics, only, fixed=[p for p, _ in pairs])
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

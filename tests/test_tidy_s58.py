@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+import simulator.scenario
 from simulator.errors import InputError
 from simulator.gate.baseline import read_baseline
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.sweep.grid import Axis, SweepSpec
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
@@ -57,3 +59,27 @@ def test_a_sweep_specs_paths_are_its_axes_paths_in_order_repeats_kept():
     assert twice.paths == ["horizon_days", "seed", "horizon_days"]
     assert twice.repeated_paths() == ["horizon_days"]
     assert SweepSpec(()).paths == []
+
+
+# --- sensitivity parses its --set pairs once ------------------------------------------------------
+
+
+def test_sensitivity_parses_each_set_once(tmp_path, monkeypatch):
+    """Two --set, two parses (it parsed each twice: once for the fixed paths, once inside load_checked).
+
+    The tiny scenario declares no uncertain inputs: refused (exit 2) once the pairs are applied, before any run.
+    """
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    parsed: list[str] = []
+    parse = simulator.scenario.parse_assignment
+
+    def counted(text: str):
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(simulator.scenario, "parse_assignment", counted)
+    sets = ("horizon_days=30", "regions.japan.demand.ree.tonnes_per_day=12")
+    result = invoke("sensitivity", scenario, "--samples", 8, "--set", sets[0], "--set", sets[1], "-o", tmp_path / "o")
+    assert_bad_input(result, "the scenario declares no uncertain inputs")
+    assert parsed == list(sets)
