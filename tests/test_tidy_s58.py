@@ -83,3 +83,44 @@ def test_sensitivity_parses_each_set_once(tmp_path, monkeypatch):
     result = invoke("sensitivity", scenario, "--samples", 8, "--set", sets[0], "--set", sets[1], "-o", tmp_path / "o")
     assert_bad_input(result, "the scenario declares no uncertain inputs")
     assert parsed == list(sets)
+
+
+# --- a file followed by a slash -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["run", "list"])
+@pytest.mark.parametrize("name", ["plain.txt", "tiny.yaml"])
+def test_a_file_followed_by_a_slash_is_said_to_be_one_by_run_and_list(tmp_path, monkeypatch, command, name):
+    """``list plain.txt/`` said 'no such folder'; ``run plain.txt/`` read the file as a scenario (Path drops the
+    slash) and ``run tiny.yaml/`` ran it, exit 0."""
+    (tmp_path / "plain.txt").write_text("hi\n")
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(command, f"{name}/")
+    assert_bad_input(result)
+    assert (
+        result.output == f"error: {name}/: the path names a file followed by a slash ({name} is a file, not a folder)\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plain.txt", "tiny.yaml"]  # nothing written
+
+
+def test_a_file_followed_by_a_slash_in_a_folder_names_the_file_by_its_path(tmp_path, monkeypatch):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    monkeypatch.chdir(tmp_path)
+    expected = "error: d/tiny.yaml//: the path names a file followed by a slash (d/tiny.yaml is a file, not a folder)\n"
+    assert invoke("run", "d/tiny.yaml//").output == expected
+    assert (
+        invoke("list", "d/").output == "tiny  (d/tiny.yaml)\n    (no description)\n\n"
+    )  # a folder with a slash: listed
+
+
+def test_the_page_quotes_what_run_and_list_say_of_a_file_followed_by_a_slash(tmp_path, monkeypatch):
+    page = (PACKAGE.parent / "docs" / "writing-scenarios.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"`(the path names a file followed by a slash [^`]*)`", page)
+    (tmp_path / "plain.txt").write_text("hi\n")
+    monkeypatch.chdir(tmp_path)
+    assert {invoke(command, "plain.txt/").output for command in ("run", "list")} == {
+        f"error: plain.txt/: {quoted[0]}\n"
+    }
+    assert len(quoted) == 1

@@ -151,12 +151,30 @@ def file_on_the_way(path: str | os.PathLike[str]) -> str:
     """Why nothing can be at ``path``: a folder it goes through is a file (the error ENOTDIR).
 
     ``a folder on the way is a file: NAME``, NAME the first such part of ``path`` (``plain.txt``
-    of ``plain.txt/x.yaml``); the path itself names the file given as a folder (``plain.txt/``).
+    of ``plain.txt/x.yaml``). A path that ends at the file, followed by a slash (``plain.txt/``),
+    is told apart before anything reads it: :func:`file_followed_by_slash`.
     """
     given = Path(path)
     parts = [*reversed(given.parents), given]
     name = next((part.name for part in parts if part.exists() and not part.is_dir()), None)
     return f"a folder on the way is a file: {name}" if name else "a folder on the way is a file"
+
+
+def file_followed_by_slash(path: str | os.PathLike[str]) -> str | None:
+    """Words for a path written as a folder that names a file (``plain.txt/``), else None.
+
+    Told from the path as written: :class:`~pathlib.Path` drops a trailing slash, so
+    ``Path("plain.txt/")`` would read the file. ``list`` and every command reading a scenario
+    (:func:`load_overridden`) say it alike.
+
+    >>> file_followed_by_slash("pyproject.toml/"), file_followed_by_slash("pyproject.toml")
+    ('the path names a file followed by a slash (pyproject.toml is a file, not a folder)', None)
+    """
+    written = os.fspath(path)
+    name = written.rstrip("/" + os.sep)
+    if name == written or not os.path.isfile(name):
+        return None
+    return f"the path names a file followed by a slash ({name} is a file, not a folder)"
 
 
 def _unreachable(exc: OSError) -> str | None:
@@ -616,7 +634,12 @@ def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -
 
 
 def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> Overridden:
-    """:func:`load_raw`, with the mappings the overrides made (:attr:`Overridden.made`, for :func:`blamed`)."""
+    """:func:`load_raw`, with the mappings the overrides made (:attr:`Overridden.made`, for :func:`blamed`).
+
+    A file followed by a slash is refused (:func:`file_followed_by_slash`), not read as the file.
+    """
+    if (slash := file_followed_by_slash(path)) is not None:
+        raise InputError(slash, os.fspath(path))
     path = Path(path)
     data = read_yaml(path)
     if (other := not_a_scenario(data)) is not None:
