@@ -1113,7 +1113,8 @@ def calibrate(
     from simulator.sweep.grid import fixed_and_varied, overlapping_axes
 
     check_seeds(seed, starts)  # before any work: SciPy would raise at the first start
-    raw, loaded = load_checked(scenario, assignments)
+    pairs = _overrides(assignments)
+    raw, loaded = _checked_with(scenario, pairs)
     declared = {  # --fit PATH takes the range the scenario's uncertain block gives PATH
         entry.path: (float(entry.low), float(entry.high))
         for entry in loaded.uncertain
@@ -1127,7 +1128,7 @@ def calibrate(
         raise InputError(f"--fit {twice[0]}: fitted twice; give each path in one --fit")
     if overlaps := overlapping_axes(fitted, "fit", raw):  # one field written two ways, or a field and its whole
         raise InputError(overlaps, scenario)
-    if clashes := fixed_and_varied([path for path, _ in _overrides(assignments)], fitted, "fit", raw):
+    if clashes := fixed_and_varied([path for path, _ in pairs], fitted, "fit", raw):
         raise InputError(clashes, scenario)  # the fitted value would replace the --set one in every run
     for text, parameter in zip(fits, parameters, strict=True):  # every path must take a value in its range
         for path in parameter.paths:

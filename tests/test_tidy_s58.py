@@ -124,3 +124,27 @@ def test_the_page_quotes_what_run_and_list_say_of_a_file_followed_by_a_slash(tmp
         f"error: plain.txt/: {quoted[0]}\n"
     }
     assert len(quoted) == 1
+
+
+def test_calibrate_parses_each_set_once(tmp_path, monkeypatch):
+    """Two --set, two parses (it parsed each twice: once inside load_checked, once for the fixed paths).
+
+    A path both set and fitted is refused (exit 2) after the fixed paths are known, before any record is read.
+    """
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(TINY_SCENARIO_TEXT)
+    parsed: list[str] = []
+    parse = simulator.scenario.parse_assignment
+
+    def counted(text: str):
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(simulator.scenario, "parse_assignment", counted)
+    sets = ("horizon_days=30", "regions.japan.demand.ree.tonnes_per_day=12")
+    result = invoke(
+        "calibrate", scenario, "--record", tmp_path / "none.csv", "--fit", "horizon_days=10:40",
+        "--set", sets[0], "--set", sets[1], "-o", tmp_path / "o",
+    )  # fmt: skip
+    assert_bad_input(result, "horizon_days")
+    assert parsed == list(sets)
