@@ -148,3 +148,14 @@ def test_calibrate_parses_each_set_once(tmp_path, monkeypatch):
     )  # fmt: skip
     assert_bad_input(result, "horizon_days")
     assert parsed == list(sets)
+
+
+def test_check_of_a_scenario_followed_by_a_slash_says_so_and_checks_nothing(tmp_path, monkeypatch):
+    """``check tiny.yaml/`` checked ``tiny.yaml`` (Path drops the slash): now refused as run and list refuse it."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "tiny.yaml/")
+    assert result.exit_code == 2
+    assert "tiny.yaml/: the path names a file followed by a slash (tiny.yaml is a file, not a folder)" in result.output
+    assert "no baseline" not in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.yaml"]
