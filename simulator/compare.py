@@ -16,7 +16,7 @@ from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, OWN_SHARES, STATUS_QUO, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
-from simulator.metrics import members_burden
+from simulator.metrics import anyone_short, members_burden
 from simulator.plan import compile_plan
 from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
@@ -162,11 +162,15 @@ def rule_notes(comparison: Comparison) -> list[str]:
     ``agreement.order: national_first`` (the default) every member still short when the agreement
     shares has none left, so the rule is ``proportional_to_demand`` (docs/release-rules.md, Equal
     cover). Not where a member's reserve is sold by tender (``regions.<id>.reserve_release``): it is
-    short with its reserve in hand while its tender waits.
+    short with its reserve in hand while its tender waits. Nor where no member is short under
+    ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
     """
     if not {"equal_cover", "proportional_to_demand"} <= set(comparison.results):
         return []
-    scenario = comparison.results["equal_cover"].scenario
+    result = comparison.results["equal_cover"]
+    if not anyone_short(result.metrics, result.structure.member_names):
+        return []
+    scenario = result.scenario
     assert scenario.agreement is not None  # a comparison needs an agreement
     by_tender = any(scenario.regions[member].reserve_release is not None for member in scenario.agreement.members)
     return [EQUAL_COVER_AS_DEMAND] if scenario.agreement.order == "national_first" and not by_tender else []

@@ -128,3 +128,12 @@ def test_compare_says_nothing_where_the_two_rules_can_differ(tmp_path, sets):
 
 def test_compare_says_nothing_of_a_rule_not_compared(tmp_path):
     assert EQUAL_COVER_AS_DEMAND not in _compared(tmp_path, mechanisms="equal_cover,equal_awards")
+
+
+def test_compare_says_nothing_where_nobody_is_short(tmp_path):
+    # without the embargo every member's supply meets its demand: no rule shares anything, and the
+    # line that nobody is short says why the rows are the same
+    lines = _compared(tmp_path, "shocks=[]")
+    assert lines[1].split()[1:] == lines[2].split()[1:]
+    assert EQUAL_COVER_AS_DEMAND not in lines
+    assert any(line.startswith("no member is short under any rule") for line in lines)
