@@ -16,7 +16,7 @@ from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, OWN_SHARES, STATUS_QUO, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
-from simulator.metrics import members_burden
+from simulator.metrics import anyone_short, members_burden
 from simulator.plan import compile_plan
 from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
@@ -134,6 +134,7 @@ class Comparison:
         if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
+        table.attrs[RULE_NOTES] = rule_notes(self)
         return table
 
 
@@ -143,6 +144,36 @@ BY_MATERIAL = "members_shortfall_t_by_material"
 NOT_ADDED = "not_added"
 """``Comparison.table().attrs`` key beside :data:`BY_MATERIAL`: what a total would add (``tonnes of magnet and tonnes
 of oxide``)."""
+RULE_NOTES = "rule_notes"
+"""``Comparison.table().attrs`` key: lines under the printed table about the rules compared (:func:`rule_notes`)."""
+EQUAL_COVER_AS_DEMAND = (
+    "equal_cover = proportional_to_demand here: under agreement.order national_first a member is short only once "
+    "its own stock (commercial, national reserve, bought at auction) is used up, so equal cover counts no own "
+    "stock for any member it shares among and shares by demand; they differ under joint_first "
+    "(docs/release-rules.md#equal-cover-equal_cover)"
+)
+"""The line under the printed table where ``equal_cover`` cannot differ from ``proportional_to_demand``."""
+
+
+def rule_notes(comparison: Comparison) -> list[str]:
+    """Lines under the printed table about the rules compared: why two rules' rows coincide.
+
+    ``equal_cover`` raises the lowest days of cover, counting each member's own stock; under
+    ``agreement.order: national_first`` (the default) every member still short when the agreement
+    shares has none left, so the rule is ``proportional_to_demand`` (docs/release-rules.md, Equal
+    cover). Not where a member's reserve is sold by tender (``regions.<id>.reserve_release``): it is
+    short with its reserve in hand while its tender waits. Nor where no member is short under
+    ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
+    """
+    if not {"equal_cover", "proportional_to_demand"} <= set(comparison.results):
+        return []
+    result = comparison.results["equal_cover"]
+    if not anyone_short(result.metrics, result.structure.member_names):
+        return []
+    scenario = result.scenario
+    assert scenario.agreement is not None  # a comparison needs an agreement
+    by_tender = any(scenario.regions[member].reserve_release is not None for member in scenario.agreement.members)
+    return [EQUAL_COVER_AS_DEMAND] if scenario.agreement.order == "national_first" and not by_tender else []
 
 
 def members_shortfall(result: Result, members: list[str], material: str) -> float:

@@ -232,7 +232,8 @@ def compare_text(table: pd.DataFrame) -> str:
     Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
     materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
     the members' shortfall of each material short (``total_shortfall_t.all.<material>``, compare.csv's column) stands
-    in its place, and a line says they are not added and why.
+    in its place, and a line says they are not added and why. A line says why two rules' rows coincide where
+    they cannot differ (``table.attrs[RULE_NOTES]``, :func:`simulator.compare.rule_notes`).
     """
     import pandas as pd
 
@@ -242,6 +243,7 @@ def compare_text(table: pd.DataFrame) -> str:
         EMPTY_NOTE,
         NO_BURDEN_NOTE,
         NOT_ADDED,
+        RULE_NOTES,
         TOTAL_BY_MATERIAL,
         nobody_short_line,
     )
@@ -249,6 +251,7 @@ def compare_text(table: pd.DataFrame) -> str:
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
     by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
+    rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
     total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
@@ -293,6 +296,7 @@ def compare_text(table: pd.DataFrame) -> str:
             *units,
             *baseline,
             *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
+            *rule_notes,
             *meanings,
             *([WHERE_DEFINED] if meanings else []),
         ]

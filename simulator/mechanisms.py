@@ -145,7 +145,10 @@ MECHANISMS: tuple[Mechanism, ...] = (
         4,
         "equal cover",
         "equal cover",
-        "equal cover: releases go where they leave members with days of cover as equal as possible",
+        "equal cover: releases go where they leave members with days of cover as equal as possible, counting "
+        "each member's own stock; under the default order, own reserves drawn first, a member still short has no "
+        "own stock left, so it shares as proportional to demand does; it differs where the agreement acts before "
+        "members draw their reserves (agreement.order: joint_first)",
         "sharing:allocate_equal_cover",
     ),
     _sharing(

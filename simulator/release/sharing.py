@@ -88,6 +88,13 @@ def equal_cover(gaps: Array, available: Array, baseline_demand: Array, own_stock
     baseline demand ``d_i``. The rule raises the lowest covers first to a common level
     ``L`` (days): ``a_i = min(g_i, max(0, L * d_i - s_i))``.
 
+    With every ``s_i`` 0 this is :func:`proportional_to_demand`. So it is under the kernel's
+    default order (``agreement.order: national_first``): a member is short there only once its
+    commercial stock, its national reserve and the stock it bought at auction are used up, so
+    the members this rule shares among hold no own stock. It differs under ``joint_first``
+    (the agreement acts before members draw their reserves), or where a member's reserve is
+    sold by tender and waits for it (docs/release-rules.md, Equal cover).
+
     >>> equal_cover(np.array([50.0, 50.0]), np.array(60.0), np.array([10.0, 10.0]),
     ...             np.array([0.0, 200.0]))
     array([50., 10.])
