@@ -707,19 +707,23 @@ def test_shocks_that_outlast_the_run_are_told_apart_by_their_ids_without_nested_
 
 
 @shipped_group("long_embargo_6m")
-def test_an_auction_of_a_material_the_pool_never_held_says_the_pool_holds_none():
+def test_auctions_are_told_only_of_materials_the_pool_could_offer():
     # long_embargo_6m's pool: 2,772 t of light and 270 t of heavy rare earths, no NdFeB magnets
-    # (pool.csv 0 t every day); the magnet auctions offer lots of 0 t
+    # (pool.csv 0 t every day); the light pool is emptied on 25 Aug 2026 (day 236), before the embargo
+    # ends, so only heavy rare earths are auctioned (5 auctions from 1 Sep 2026)
     result = shipped_result("long_embargo_6m")
     pool = result.pool
     assert pool.loc[pool["material"] == "ndfeb_magnets", "pool_stock_t"].eq(0).all()
-    assert (pool.loc[pool["material"] == "light_ree", "pool_stock_t"] > 0).any()
+    light = pool[pool["material"] == "light_ree"].set_index("day")["pool_stock_t"]
+    assert light[235] > 0 and (light[236:] == 0).all()
+    assert set(result.auctions["material"]) == {"heavy_ree"}
     rule = plain(section(shipped_report("long_embargo_6m"), "rule"))
-    assert "NdFeB magnets: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool holds none of it." in rule
-    # light rare earths: held, and all of it gone by then
+    assert "Heavy rare earths: 5 auctions from 1 Sep 2026 to 29 Sep 2026; 27.0 t sold in 5 of them" in rule
     assert (
-        "Light rare earths: 5 auctions from 1 Sep 2026 to 29 Sep 2026; nothing sold: the pool had nothing left" in rule
-    )
+        "No auction of light rare earths was held. The pool was emptied on 25 Aug 2026 (light rare earths) and held "
+        "nothing after that, so no auction from then on had stock to offer."
+    ) in rule
+    assert "NdFeB magnets:" not in rule
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -971,20 +975,6 @@ def test_thin_cover_says_why_only_when_told_it_is_the_regions_first_and_says_whe
     assert thin_cover(result, "japan", "ree", restock=False) == (text.replace(NO_RESTOCK, ""), False)
     # the EU: nothing to restock, so the clause is not said even when it may be
     assert not thin_cover(result, "eu", "ree", restock=True)[1]
-
-
-def test_auctions_of_an_empty_pool_say_there_was_nothing_to_offer():
-    # 60 t released by the ratio on day 0 (100 t of gaps); once the halt ends (day 5) hybrid holds an auction,
-    # with an empty pool to offer
-    bids = [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]
-    data = build(
-        TWO_MEMBERS,
-        shocks__halt__end=5,
-        agreement__mechanism="hybrid",
-        agreement__auction={"every_days": 7, "bids": {"japan": {"ree": bids}, "eu": {"ree": bids}}},
-    )
-    rule = plain(section(words_page(run(data)), "rule"))
-    assert "; nothing sold: the pool had nothing left to offer." in rule
 
 
 def test_the_fairness_index_of_a_small_shortfall_says_it_only_tells_who_carries_it():

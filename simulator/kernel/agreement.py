@@ -365,14 +365,16 @@ class AgreementStep:
         # (bids, M, b): each member's block of segments times its wanted volume, broadcast (not gathered)
         share = self._runs("bid_share", rows)
         volume = (share.reshape(N, -1, *share.shape[1:]) * wanted[:, None]).reshape(-1, *wanted.shape[1:])
-        held = due[:, rows] & (ordered_sum(volume, axis=0) > 0)  # an auction without bids is not held
-        if not anywhere(held):
-            return none
         cap = self._runs("release_cap_t_per_day", rows)
         lot_t = self._runs("lot_t", rows)
         lot = np.where(np.isnan(lot_t), np.where(np.isfinite(cap), cap * every, np.inf), lot_t)
         pool_due = state.pool[:, rows]
-        lot = np.where(held, np.minimum(lot, pool_due), 0.0)
+        offered = np.minimum(lot, pool_due)
+        # an auction without bids, or with nothing to offer (the pool is empty), is not held
+        held = due[:, rows] & (ordered_sum(volume, axis=0) > 0) & (offered > 0)
+        if not anywhere(held):
+            return none
+        lot = np.where(held, offered, 0.0)
         bid_price = self._runs("bid_price_usd_per_kg", rows)
         if self.linked_bids:
             paid = prices.paid_usd_per_kg[mem][..., rows][self.owners]  # (bids, M, b)

@@ -26,7 +26,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
-from simulator.results import Result, shared_stock_held
+from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 from simulator.stocks import starting_stocks
@@ -332,11 +332,7 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
             )
             of_them = "" if len(group) == 1 else f" in {len(sold)} of them"
             text += f"; {tonnes(sold['sold_t'].sum())} sold{of_them} at {rng}"
-        elif not (group["lot_t"] > 0).any():
-            text += "; nothing sold: " + (
-                "the pool holds none of it" if _never_held(result, material) else "the pool had nothing left to offer"
-            )
-        else:
+        else:  # bids all below the reserve price (an auction of an empty pool is not held)
             text += "; nothing sold"
         sentences.append(text + ".")
         for member in members:
@@ -365,6 +361,10 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
             f"<tr><th>{names.material(material)}</th><td>{len(group)}</td><td>{len(sold)}</td>"
             f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
         )
+    unsold = {m: day for m, day in _emptied_for_good(result).items() if m not in set(auctions["material"])}
+    if unsold:  # auctions of the other materials were held: say why these had none
+        none_of = join_words([names.material_text(m) for m in unsold])
+        sentences.append(escape(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}"))
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
     revenue = _amounts(names, {m: a.auction_received_usd for m, a in accounts.items()})
     if spend:
@@ -390,18 +390,10 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
     return "".join(f"<p>{s}</p>" for s in sentences) + table
 
 
-def _never_held(result: Result, material: str) -> bool:
-    """Whether the joint pool never held any ``material`` (:func:`~simulator.results.shared_stock_held`).
-
-    False in national mode (no pool.csv).
-    """
-    return not result.pool.empty and not shared_stock_held(result, material)
-
-
 def _no_auction(result: Result, names: HtmlNames) -> str:
     """Why a rule that auctions held no auction in a run where its sharing rule released stock (HTML; '' otherwise).
 
-    auctions.csv has a row for each auction held, and an auction without bids is not held.
+    auctions.csv has a row for each auction held; an auction without bids, or on an empty pool, is not held.
     An auction is due only on days releases are open and the sharing rule does not apply
     (:meth:`simulator.kernel.agreement.AgreementStep._auction_due`); a day the rule decided
     (``release_rule`` in timeseries.csv, a row of releases.csv) is a day it applied, so where
@@ -420,8 +412,9 @@ def _no_auction(result: Result, names: HtmlNames) -> str:
     if mechanism.shares_when != "never":
         text += f" and {BY_NAME[str(mechanism.shares_as)].phrase} does not apply (the switch above)"
     text += (
-        ", and only if a member bids: a member bids for the shortfall it expects before the next auction, net of "
-        "its commercial stock and of stock it already bought, and an auction without bids is not held."
+        ", and only if a member bids and the pool has stock to offer: a member bids for the shortfall it expects "
+        "before the next auction, net of its commercial stock and of stock it already bought, and an auction "
+        "without bids, or on an empty pool, is not held."
     )
     text = escape(text)
     last = result.scenario.horizon_days - 1
@@ -438,7 +431,35 @@ def _no_auction(result: Result, names: HtmlNames) -> str:
             escape(f" Here {BY_NAME[str(mechanism.shares_as)].phrase} applied every day from its first release to the ")
             + f"end of the run ({join_words(throughout)}), so no auction of {it} was due."
         )
+    if emptied := _emptied_for_good(result):
+        text += escape(" " + _emptied_words(result, names, emptied))
     return f"<p>{text}</p>"
+
+
+def _emptied_words(result: Result, names: HtmlNames, emptied: dict[str, int]) -> str:
+    """The sentence saying on which day each pool of ``emptied`` (material: day) was emptied for good."""
+    days = [f"{when(result.start_date, day)} ({names.material_text(m)})" for m, day in emptied.items()]
+    return (
+        f"The pool was emptied on {join_words(days)} and held nothing after that, so no auction from then on had "
+        "stock to offer."
+    )
+
+
+def _emptied_for_good(result: Result) -> dict[str, int]:
+    """The first day of the empty pool, by material, for each pool that held stock and was empty from a day on.
+
+    pool.csv's ``pool_stock_t`` is the stock at the end of each day: the day named is the first
+    of the days that end with nothing left (day 0 for a pool released whole on its first day).
+    """
+    released = result.releases.loc[result.releases["released_t"] > 0, "material"]
+    emptied = {}
+    for material, group in result.pool.groupby("material", sort=False):
+        days = group.sort_values("day")
+        held = (days["pool_stock_t"] > 0).to_numpy()
+        if held[-1] or not (held.any() or (released == material).any()):
+            continue
+        emptied[str(material)] = int(days["day"].iloc[int(held.nonzero()[0][-1]) + 1 if held.any() else 0])
+    return emptied
 
 
 def rule_releases(result: Result, names: HtmlNames) -> str:
