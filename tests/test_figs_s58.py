@@ -11,10 +11,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from simulator.calibrate import fit_figure
+from simulator.scenario import load_raw, validate_data
 from simulator.sensitivity.figures import fan_figure
+from tests.helpers import ROOT
 
 # --- 1. the fan chart's cut marks lie inside their panel ---------------------------------------------------------
 
@@ -50,3 +54,62 @@ def test_each_cut_mark_lies_inside_its_panel_its_tip_on_the_top_edge():
     # the middle one stays on its day; those on the first and last days (a day is 0.8 px) move in by half a mark
     half_days = half_px * DAYS / panel.width
     assert marks.get_xdata().tolist() == pytest.approx([half_days, 365, DAYS - half_days])
+
+
+# --- 2. the calibration figure: a key in each panel, light before heavy -----------------------------------------
+
+
+def _record_table() -> pd.DataFrame:
+    """Rows as the 2010 record lists them: heavy rare earths' prices first, then light, then Japan's imports."""
+    rows = [
+        ("2010-07-26", "price", "world", "heavy_ree", "", "day", 280.0, 190.0, True),
+        ("2011-04-01", "price", "world", "heavy_ree", "", "quarter", 921.0, 1450.0, True),
+        ("2011-08-01", "price", "world", "heavy_ree", "", "month", 2377.0, 1620.0, True),
+        ("2010-07-26", "price", "world", "light_ree", "", "day", 33.0, 20.5, True),
+        ("2011-04-01", "price", "world", "light_ree", "", "quarter", 80.0, 100.0, True),
+        ("2011-08-01", "price", "world", "light_ree", "", "month", 190.0, 140.0, True),
+        ("2010-07-01", "imports", "japan", "all", "china", "month", 1870.0, 2140.0, True),
+        ("2010-08-01", "imports", "japan", "all", "china", "month", 1880.0, 2200.0, True),
+        ("2010-09-01", "imports", "japan", "all", "china", "month", 2240.0, 1890.0, False),
+    ]
+    columns = ["date", "quantity", "region", "material", "supplier", "period", "value", "model", "in_sample"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _replay():
+    path = ROOT / "scenarios" / "embargo_2010_historical.yaml"
+    return validate_data(load_raw(path), str(path))
+
+
+def test_the_fit_figure_puts_light_rare_earths_before_heavy_as_the_scenario_does():
+    fig = fit_figure(_record_table(), _replay())
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    # before: heavy first, as the record lists its rows
+    assert titles[:2] == ["World price, light rare earths (USD/kg)", "World price, heavy rare earths (USD/kg)"]
+    assert titles[2].startswith("Japan's imports from China")  # a series without a material keeps its place
+
+
+def test_each_panel_of_the_fit_figure_has_its_own_key_clear_of_its_points():
+    for width_in, columns in ((None, 3), (7.1, 2)):  # calibrate's fit.png and the report's figure
+        fig = fit_figure(_record_table(), _replay(), width_in=width_in, columns=columns)
+        FigureCanvasAgg(fig).draw()
+        panels = [ax for ax in fig.axes if ax.get_visible()]
+        keys = [[t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else [] for ax in panels]
+        # before: no panel had a key (the figure's one legend was under the last row)
+        assert keys == [
+            ["model", "record (fitted)"],
+            ["model", "record (fitted)"],
+            ["model", "record (fitted)", "record (held out)"],
+        ]
+        for ax in panels:
+            key = ax.get_legend().get_window_extent()
+            assert ax.get_window_extent().contains(key.x0, key.y0) and ax.get_window_extent().contains(key.x1, key.y1)
+            for drawn in [*ax.get_lines(), *ax.collections]:  # the model's diamonds and the record's dots
+                xy = drawn.get_xydata() if hasattr(drawn, "get_xydata") else drawn.get_offsets()  # dates as numbers
+                points = drawn.get_transform().transform(xy)
+                # a point 3 pt (its half size) clear of the key: none hidden under it (before, the heavy
+                # rare earths' price key, put where "best" chose, sat on the record's 2011 peak)
+                pad = 3 * fig.dpi / 72
+                assert not any(
+                    key.x0 - pad < x < key.x1 + pad and key.y0 - pad < y < key.y1 + pad for x, y in points
+                ), ax.get_title()
