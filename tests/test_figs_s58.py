@@ -16,9 +16,11 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulator.calibrate import fit_figure
+from simulator.plots import shock_label
 from simulator.scenario import load_raw, validate_data
 from simulator.sensitivity.figures import fan_figure
-from tests.helpers import ROOT
+from tests.helpers import ROOT, build, run
+from tests.helpers import TWO_MEMBERS as TWO
 
 # --- 1. the fan chart's cut marks lie inside their panel ---------------------------------------------------------
 
@@ -113,3 +115,17 @@ def test_each_panel_of_the_fit_figure_has_its_own_key_clear_of_its_points():
                 assert not any(
                     key.x0 - pad < x < key.x1 + pad and key.y0 - pad < y < key.y1 + pad for x, y in points
                 ), ax.get_title()
+
+
+# --- 3. the quota's legend says what its number is ------------------------------------------------------------
+
+
+def test_a_quota_s_legend_says_its_tonnes_cap_what_the_regions_named_take_together():
+    quota = {"id": "quota", "kind": "export_quota", "supplier": "china", "tonnes_per_period": 15125}
+    result = run(build(TWO, shocks=[quota | {"period_days": 184, "start": 5, "end": 20}]))
+    # before: "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders", read beside the
+    # scenario's "China's H2-2010 export quota of 7,976 t" (all its buyers) as a second number for one quota
+    assert shock_label(result, 0) == (
+        "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
+        "pro rata to orders"
+    )
