@@ -6,6 +6,9 @@
    own, and the record's order put heavy rare earths' prices before light (light first everywhere else).
 3. The shocks' legends said "15,125 t per 184 days" for China's H2-2010 quota beside the report's "export quota of
    7,976 t": they now say what the number is, the cap on what the regions named take from China together.
+4. "Curves coincide" had two rules: ``compare.png``'s, a line's width apart (0.5% of a panel's highest line), and the
+   report's, the same numbers to rounding. They answer two questions (drawn as one line; the same values), so
+   both stay, named apart: ``compare.png`` no longer calls curves a tonne apart "the same curve".
 """
 
 from __future__ import annotations
@@ -129,3 +132,34 @@ def test_a_quota_s_legend_says_its_tonnes_cap_what_the_regions_named_take_togeth
         "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
         "pro rata to orders"
     )
+
+
+# --- 4. two rules of "coincide", named apart: one of drawing (compare.png), one of values (the report) -----------
+
+
+def test_rules_a_line_s_width_apart_are_drawn_as_one_but_not_called_the_same():
+    from simulator.plots.comparison import _drawn_as_one_note, _rules_drawn_as_one
+
+    # long_embargo_6m: equal losses leaves Japan up to 1.45 t more or less than hybrid on a 2,556 t axis (0.06%)
+    days = np.arange(10.0)
+    hybrid = 255.6 * days
+    curves = {"hybrid": [hybrid], "equal_losses": [hybrid + 1.45], "iea_ess": [hybrid + 0.006 * 2556]}
+    assert _rules_drawn_as_one(curves, [2556.0]) == [["hybrid", "equal_losses"]]  # 15.3 t apart (0.6%) is drawn apart
+    note = _drawn_as_one_note([["hybrid", "equal_losses"]])
+    # before: "(the same curve in every panel)", of curves that are not the same
+    assert note == "Drawn one over another (within a line's width of each other in every panel): hybrid, equal losses."
+
+
+def test_the_report_calls_two_runs_the_same_only_to_rounding_not_a_line_s_width_apart():
+    from simulator.report.figures import same_to_rounding
+
+    # 10 t apart on a 2,600 t axis (0.4%) is drawn as one in compare.png, yet not the same number for the report,
+    # whose sentence "the same on every day" stands beside its table of the two runs' tonnes
+    assert not same_to_rounding(np.array([2600.0]), np.array([2590.0])).any()
+    assert same_to_rounding(np.array([2600.0, 0.0]), np.array([2600.0 * (1 + 1e-12), 1e-12])).all()
+
+
+def test_the_docs_say_which_coincide_is_of_drawing_and_which_of_values():
+    words = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
+    assert "That is a rule of drawing, not of values" in words  # compare.png's
+    assert 'The report\'s "the two runs coincide" is a rule of values' in words
