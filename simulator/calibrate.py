@@ -1074,6 +1074,77 @@ def _date_axis(ax: Any, when: pd.Series, ticks: int) -> None:
     ax.tick_params(axis="x", labelsize=8)
 
 
+_MODEL_MARKS = {"color": MODEL_COLOUR, "ls": "none", "marker": "D", "ms": 4, "label": MODEL_LABEL}
+"""How the model's values are drawn (blue diamonds), in a panel and in the keys."""
+_RECORD_MARKS = {"color": RECORD_COLOUR, "ls": "none", "marker": "o", "ms": 5}
+"""How the record's values are keyed (red dots; hollow where held out)."""
+PANEL_KEY_PT = 7.0
+"""Type size of a panel's own key (:func:`_panel_key`): smaller than the figure's legend, it shares the panel."""
+PANEL_KEY_ROW_PT = 11.7
+"""Height of a row of a panel's key, points: a 7-point line (8.2 pt) and the space between rows (half its size)."""
+PANEL_KEY_PADS_PT = 11.0
+"""Height a panel's key adds to its rows, points: its frame's padding (2 x 0.4 em), its gap to the panel's top
+edge (0.3 em) and about 3 points between it and the highest point below it."""
+
+
+def _panel_key(ax: Any, inside: np.ndarray, fitted_rows: bool) -> None:
+    """A key at the panel's top left naming what it draws: ``model``, ``record (fitted)``, ``record (held out)``.
+
+    The figure's legend, under the last row of panels, was the only key: in a panel far from it a reader could not
+    tell the blue diamonds (the model) from the red dots (the record). ``inside``: which of the panel's record rows
+    were fitted (filled dots); the key names only the kinds of dot the panel has. The y axis is raised to leave
+    the key a band above the highest point (its height from :data:`PANEL_KEY_ROW_PT`, measured in the panel's
+    place, which must be set first), so that it hides none: in the heavy rare earths' price panel the record's
+    2011 peaks filled the corner "best" chose.
+    """
+    from matplotlib.lines import Line2D
+
+    entries = [Line2D([], [], **{**_MODEL_MARKS, "label": "model"})]
+    if inside.any():
+        entries.append(Line2D([], [], **_RECORD_MARKS, label=_RECORD_LABEL[fitted_rows]))
+    if (~inside).any():
+        entries.append(Line2D([], [], **_RECORD_MARKS, mfc="none", label="record (held out)"))
+    panel_pt = ax.get_position().height * ax.figure.get_figheight() * 72
+    _raise_top(ax, (len(entries) * PANEL_KEY_ROW_PT + PANEL_KEY_PADS_PT) / panel_pt)
+    ax.legend(
+        handles=entries, loc="upper left", fontsize=PANEL_KEY_PT, framealpha=0.85, handletextpad=0.3, borderaxespad=0.3
+    )
+
+
+def _raise_top(ax: Any, share: float) -> None:
+    """Raises the top of ``ax``'s y axis so that its present span fills the lower ``1 - share`` of it.
+
+    On a log axis (prices) the span is measured in decades, as drawn.
+    """
+    low, high = ax.get_ylim()
+    if ax.get_yscale() == "log":
+        top = float(10 ** (np.log10(low) + (np.log10(high) - np.log10(low)) / (1 - share)))
+    else:
+        top = low + (high - low) / (1 - share)
+    ax.set_ylim(low, top)
+
+
+def _scenario_order(keys: list[tuple[str, ...]], materials: list[str]) -> list[tuple[str, ...]]:
+    """The panels' ``keys`` in the record's order, but each series' materials in ``materials``' order.
+
+    The 2010 record lists heavy rare earths' prices first; the scenario, and every other figure and table,
+    light first: a series (quantity, region, supplier and period) keeps its place at its first row, its materials
+    follow the scenario's order, and a material it does not name ("all") comes after them. Without
+    ``materials`` (no scenario) the record's order is kept.
+
+    >>> price = lambda m: ("price", "world", m, "", "")
+    >>> _scenario_order([price("heavy_ree"), TOTALS, price("light_ree")], ["light_ree", "heavy_ree"])
+    [('price', 'world', 'light_ree', '', ''), ('price', 'world', 'heavy_ree', '', ''), ('totals',)]
+    """
+    rank = {material: i for i, material in enumerate(materials)}
+
+    def series(key: tuple[str, ...]) -> tuple[str, ...]:
+        return key if key == TOTALS else (key[0], key[1], *key[3:])
+
+    first = {s: i for i, s in reversed(list(enumerate(series(key) for key in keys)))}
+    return sorted(keys, key=lambda key: (first[series(key)], rank.get(key[2], len(rank)) if key != TOTALS else 0))
+
+
 def fit_figure(
     table: pd.DataFrame,
     scenario: Scenario | None = None,
@@ -1099,7 +1170,7 @@ def fit_figure(
     names = Names.of(scenario) if scenario is not None else Names()
     regions = list(scenario.regions) if scenario is not None else []
     panel_of = _panel_keys(table)
-    keys = list(dict.fromkeys(panel_of))
+    keys = _scenario_order(list(dict.fromkeys(panel_of)), list(scenario.materials) if scenario is not None else [])
     columns = min(columns, len(keys))
     rows = -(-len(keys) // columns)
     panel_in = 5.2 if width_in is None else width_in / columns
@@ -1128,9 +1199,7 @@ def fit_figure(
             ax.grid(alpha=0.3, axis="x")
             continue
         inside = group["in_sample"].to_numpy(bool)
-        ax.plot(
-            group["when"], group["model"], color=MODEL_COLOUR, ls="none", marker="D", ms=4, zorder=4, label=MODEL_LABEL
-        )
+        ax.plot(group["when"], group["model"], zorder=4, **_MODEL_MARKS)
         ax.scatter(group["when"][inside], group["value"][inside], color=RECORD_COLOUR, s=24, zorder=3)
         ax.scatter(
             group["when"][~inside], group["value"][~inside], facecolors="none", edgecolors=RECORD_COLOUR, s=28, zorder=3
@@ -1144,12 +1213,13 @@ def fit_figure(
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
         _date_axis(ax, group["when"], ticks)
         ax.grid(alpha=0.3)
+        _panel_key(ax, inside, fitted_rows)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
     handles = [
-        Line2D([], [], color=MODEL_COLOUR, ls="none", marker="D", ms=4, label=MODEL_LABEL),
-        Line2D([], [], color=RECORD_COLOUR, ls="none", marker="o", ms=5, label=_RECORD_LABEL[fitted_rows]),
-        Line2D([], [], color=RECORD_COLOUR, mfc="none", ls="none", marker="o", ms=5, label="record (held out)"),
+        Line2D([], [], **_MODEL_MARKS),
+        Line2D([], [], **_RECORD_MARKS, label=_RECORD_LABEL[fitted_rows]),
+        Line2D([], [], **_RECORD_MARKS, mfc="none", label="record (held out)"),
     ]
     handles = [h for h, show in zip(handles, shown, strict=True) if show]
     if handles:

@@ -47,7 +47,9 @@ def test_compare_names_the_rules_drawn_one_over_another():
     comparison = compare(load_raw(ROOT / path), ["hybrid", "fair_ratio", "equal_cover", "iea_ess"], path)
     fig = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     words = _footnote(fig)
-    assert words == "Drawn one over another (the same curve in every panel): hybrid, fair ratio, equal cover."
+    assert words == (
+        "Drawn one over another (within a line's width of each other in every panel): hybrid, fair ratio, equal cover."
+    )
     renderer = drawn(fig)
     (note,) = (t.get_window_extent(renderer) for t in _notes(fig))
     legend = fig.legends[0].get_window_extent(renderer)

@@ -314,7 +314,11 @@ def test_the_shock_key_sits_between_the_title_and_the_panels_whose_strips_it_exp
     lines, key = fig.legends
     shock_labels = [t.get_text() for t in key.get_texts()]
     assert len(shock_labels) == len(result.scenario.shocks) == 7
-    assert shock_labels[0] == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"
+    assert (
+        shock_labels[0]
+        == "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
+        "pro rata to orders"
+    )
     assert not set(shock_labels) & {t.get_text() for t in lines.get_texts()}  # each named once
     FigureCanvasAgg(fig)
     fig.canvas.draw()
@@ -479,7 +483,11 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     )
     # a quota caps exports to the regions modelled, not all China exports (its announced quota)
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
-    assert shock_label(result, quota) == "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders"
+    assert (
+        shock_label(result, quota)
+        == "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
+        "pro rata to orders"
+    )
 
 
 @shipped_group("embargo_2010_historical")
@@ -518,5 +526,9 @@ def test_a_quota_on_more_regions_than_a_legend_names_counts_them_and_a_listed_em
     data = {**data, "horizon_days": 30, "shocks": [*data["shocks"], quota]}
     result = run(data)
     labels = [shock_label(result, k) for k in range(len(result.scenario.shocks))]
-    assert labels[-1] == "Export quota: China → the 5 regions modelled, 50 t per 15 days, pro rata to orders"
+    assert (
+        labels[-1]
+        == "Export quota: China → the 5 regions modelled, cap of 50 t per 15 days on what they take from China "
+        "together, pro rata to orders"
+    )
     assert labels[0].startswith("Embargo: China → Japan, EU, United States, ")

@@ -141,7 +141,7 @@ def test_the_shock_labels_read_each_kinds_own_column():
         "25% cut",
         "+14 days lead time",
         "demand \u00d71.2",
-        "15,125 t per 184 days, pro rata to orders",
+        "cap of 15,125 t per 184 days on what they take from China together, pro rata to orders",
         "60% of licences approved after 45 days",
     ]
 
@@ -149,12 +149,19 @@ def test_the_shock_labels_read_each_kinds_own_column():
 @pytest.mark.parametrize(
     ("fields", "label"),
     [
-        ({"sharing": "contracts_first"}, "15,125 t per 184 days, normal flows first"),
+        (
+            {"sharing": "contracts_first"},
+            "cap of 15,125 t per 184 days on what they take from China together, normal flows first",
+        ),
         (
             {"sharing": "preference", "preference": ["eu", "japan"]},
-            "15,125 t per 184 days, EU, then Japan served first",
+            "cap of 15,125 t per 184 days on what they take from China together, EU, then Japan served first",
         ),
-        ({"smuggling_share": 0.2}, "15,125 t per 184 days, pro rata to orders, 20% of what it stops smuggled"),
+        (
+            {"smuggling_share": 0.2},
+            "cap of 15,125 t per 184 days on what they take from China together, pro rata to orders, "
+            "20% of what it stops smuggled",
+        ),
     ],
 )
 def test_a_quota_label_says_how_it_is_shared(fields, label):

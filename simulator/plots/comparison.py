@@ -230,29 +230,35 @@ def compare_figure(
         )
     if skipped:
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
-    footnote = _coinciding_note(_coinciding_rules(curves, heights_t))
+    footnote = _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t))
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
     return fig
 
 
-COINCIDE_SHARE = 0.005
-"""Rules' curves no further apart than this share of a panel's height (its highest line) coincide there: drawn one
-over another, a line width apart or less (0.5 pt of a panel about 110 pt high). In ``long_embargo_6m`` nine rules'
-cumulative shortfalls are at most 1.5 t apart on axes of 1,400 and 2,600 t."""
+DRAWN_AS_ONE_SHARE = 0.005
+"""Rules' curves no further apart than this share of a panel's height (its highest line) are drawn as one line there:
+one over another, a line width apart or less (0.5 pt of a panel about 110 pt high). In ``long_embargo_6m`` nine rules'
+cumulative shortfalls are at most 1.5 t apart on axes of 1,400 and 2,600 t.
+
+A question of drawing, not of values: such rules need not leave the same shortfall (equal losses' fairness there is
+0.625 against the others' 0.626), so ``compare.png`` says they are drawn one over another, never that they are the
+same. The report asks another question of a run and its baseline, whether their curves are the same numbers
+(:func:`simulator.report.figures.runs_coincide`, to rounding): only then does it say so in words and leave out
+their figure."""
 
 
-def _coinciding_rules(curves: Mapping[str, list[np.ndarray]], heights_t: list[float]) -> list[list[str]]:
-    """The groups of two or more rules whose ``curves`` coincide in every panel drawn (:data:`COINCIDE_SHARE`).
+def _rules_drawn_as_one(curves: Mapping[str, list[np.ndarray]], heights_t: list[float]) -> list[list[str]]:
+    """The groups of two or more rules whose ``curves`` are drawn as one in every panel (:data:`DRAWN_AS_ONE_SHARE`).
 
     ``curves``: each rule's cumulative shortfall, t, in each panel with lines (the same panels, in order);
-    ``heights_t``: each such panel's highest line, t. A rule joins the first group whose first rule it coincides
-    with everywhere; groups and their rules in the rules' order. An empty list without a panel of lines.
+    ``heights_t``: each such panel's highest line, t. A rule joins the first group whose first rule it is drawn as
+    one with everywhere; groups and their rules in the rules' order. An empty list without a panel of lines.
     """
     groups: list[list[str]] = []
     for name, mine in curves.items():
         if not mine:
             return []
-        group = next((g for g in groups if _coincide(curves[g[0]], mine, heights_t)), None)
+        group = next((g for g in groups if _drawn_as_one(curves[g[0]], mine, heights_t)), None)
         if group is None:
             groups.append([name])
         else:
@@ -260,18 +266,23 @@ def _coinciding_rules(curves: Mapping[str, list[np.ndarray]], heights_t: list[fl
     return [group for group in groups if len(group) > 1]
 
 
-def _coincide(a: list[np.ndarray], b: list[np.ndarray], heights_t: list[float]) -> bool:
-    """Whether two rules' curves ``a`` and ``b`` are within :data:`COINCIDE_SHARE` of each panel's height in all."""
+def _drawn_as_one(a: list[np.ndarray], b: list[np.ndarray], heights_t: list[float]) -> bool:
+    """Whether two rules' curves ``a`` and ``b`` are within :data:`DRAWN_AS_ONE_SHARE` of each panel's height in all."""
     return all(
-        float(np.abs(x - y).max()) <= COINCIDE_SHARE * height for x, y, height in zip(a, b, heights_t, strict=True)
+        float(np.abs(x - y).max()) <= DRAWN_AS_ONE_SHARE * height for x, y, height in zip(a, b, heights_t, strict=True)
     )
 
 
-def _coinciding_note(groups: list[list[str]]) -> str | None:
-    """The words under ``compare.png``'s legend naming the rules whose lines coincide in every panel, or None.
+DRAWN_AS_ONE_WORDS = "Drawn one over another (within a line's width of each other in every panel)"
+"""How ``compare.png`` introduces the rules whose lines it draws one over another (:func:`_rules_drawn_as_one`):
+a line's width apart, which the words say, not the same curve (they may differ by a tonne or two)."""
 
-    The legend lists a colour per rule; where several rules' curves are the same (:func:`_coinciding_rules`) their
-    lines lie one over another and only the last drawn is seen: the reader is told which rules to look for there.
+
+def _drawn_as_one_note(groups: list[list[str]]) -> str | None:
+    """The words under ``compare.png``'s legend naming the rules drawn one over another in every panel, or None.
+
+    The legend lists a colour per rule; where several rules' curves are drawn as one line (:func:`_rules_drawn_as_one`)
+    only the last drawn is seen: the reader is told which rules to look for there.
     """
     if not groups:
         return None
@@ -279,7 +290,7 @@ def _coinciding_note(groups: list[list[str]]) -> str | None:
         ", ".join(plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in group) for group in groups
     )
     each = "" if len(groups) == 1 else ", each group as one line"
-    return f"Drawn one over another (the same curve in every panel){each}: {named}."
+    return f"{DRAWN_AS_ONE_WORDS}{each}: {named}."
 
 
 NOBODY_SHORT_BAR = "no member short"

@@ -87,8 +87,8 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
     A full halt whose cargo is held says so (``full halt, its cargo held and released when it ends``).
-    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``15,125 t per 184 days, pro
-    rata to orders``.
+    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``cap of 15,125 t per 184 days
+    on what they take from China together, pro rata to orders`` (:func:`_quota_cap`).
 
     An embargo with a ``leak_share`` says what leaks and what becomes of the rest
     (:func:`_halted_rest`): held at origin and released when it ends (``on_halt: held``,
@@ -115,7 +115,7 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     if kind == "delay":
         return f"+{magnitude:g} days lead time"
     if kind == "export_quota":
-        return f"{magnitude:,.0f} t per {spec.period_days} days, {_quota_sharing(result, spec)}"
+        return f"{_quota_cap(result, spec, magnitude)}, {_quota_sharing(result, spec)}"
     if kind == "licensing":
         if magnitude <= 0:
             text = "licences refused"
@@ -144,6 +144,19 @@ def _halted_rest(spec: Any, subject: str = "the rest") -> str:
     if not days:
         return f"{subject} held and released when it ends"
     return f"{subject} held and released over {days:g} days after it ends"
+
+
+def _quota_cap(result: Result, spec: Any, tonnes: float) -> str:
+    """What an export quota's tonnes are: ``cap of 15,125 t per 184 days on what they take from China together``.
+
+    ``tonnes`` (per ``period_days``) caps the supplier's exports to the regions the label names before it
+    (:func:`shock_target`: all the scenario's regions unless the shock lists some) taken together, not all it
+    exports: a quota a government announces for all its buyers, which a scenario's description may give (the
+    2010 replay's 7,976 t for China's second half of 2010 against the 15,125 t the model lets Japan and the EU
+    take), is another number, and the words say which this one is.
+    """
+    supplier = Names.of(result.scenario).supplier(spec.supplier)
+    return f"cap of {tonnes:,.0f} t per {spec.period_days} days on what they take from {supplier} together"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:

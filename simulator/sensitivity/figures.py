@@ -456,6 +456,7 @@ def fan_figure(
     days = np.arange(horizon)
     shown: dict[tuple[int, int], tuple[str, Any]] = {}  # (region, kind) -> legend entry, for what is drawn
     cut = False
+    cut_marks: list[Line2D] = []  # the triangles on cut panels' top edges, kept inside their panels once laid out
     for row, r in enumerate(drawn):
         region = regions[r]
         colour = REGION_COLOURS[r % len(REGION_COLOURS)]
@@ -497,7 +498,7 @@ def fan_figure(
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
             if top is not None and (past := high > top).any():
                 peaks = [int(run[np.argmax(high[run])]) for run in _runs(past)]
-                ax.plot(peaks, [top] * len(peaks), "^", color=colour, mec=WHISKER_INK, ms=6, clip_on=False, zorder=5)
+                cut_marks.append(_cut_mark(ax, peaks, top, colour))
                 cut = True
                 notes.append(f"{name}: band up to {_amount(float(np.nanmax(high)), unit)}, cut at the top")
             if top is None:
@@ -516,7 +517,7 @@ def fan_figure(
     if len(drawn) < len(regions):
         entries += [(f"{_text(names.region(regions[r]))}: {why}", _NOTHING) for r, why in flat.items()]
     if cut:
-        mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=6)
+        mark = Line2D([], [], ls="", marker="^", color="white", mec=WHISKER_INK, ms=CUT_MARK_PT, mew=CUT_MARK_EDGE_PT)
         entries.append(("5-95% band past the top of the axis, cut there", mark))
     finish_figure(
         fig,
@@ -525,7 +526,58 @@ def fan_figure(
         *grid.shape,
         lead=[(handle, label) for label, handle in entries],
     )
+    for marks in cut_marks:
+        _keep_inside_sideways(marks)
     return fig
+
+
+CUT_MARK_PT = 6.0
+"""Size of the triangle that marks where a fan chart's band is cut at the top (points, as Matplotlib's ``ms``)."""
+CUT_MARK_EDGE_PT = 1.0
+"""Width of that triangle's outline, points."""
+_CUT_MARK_HALF_PT = (CUT_MARK_PT + CUT_MARK_EDGE_PT) / 2
+"""From a cut mark's centre to the outer edge of its outline, points: how far it stays from the panel's edges."""
+
+
+def _cut_mark(ax: Axes, days: list[int], top: float, colour: str) -> Line2D:
+    """Triangles under the top edge of ``ax`` at ``days``, where the band goes past ``top``, the axis's end.
+
+    Each is drawn :data:`_CUT_MARK_HALF_PT` below ``top`` (its data stays ``top``), so that its tip and
+    outline touch the edge from inside: centred on the edge, its upper half lay above the panel, over the
+    titles. :func:`_keep_inside_sideways` moves one on a panel's first or last days inside, once laid out.
+    """
+    from matplotlib.transforms import offset_copy
+
+    below = offset_copy(ax.transData, fig=ax.figure, y=-_CUT_MARK_HALF_PT, units="points")
+    (marks,) = ax.plot(
+        days,
+        [top] * len(days),
+        "^",
+        color=colour,
+        mec=WHISKER_INK,
+        ms=CUT_MARK_PT,
+        mew=CUT_MARK_EDGE_PT,
+        clip_on=False,
+        zorder=5,
+        transform=below,
+    )
+    return marks
+
+
+def _keep_inside_sideways(marks: Line2D) -> None:
+    """Moves the cut marks ``marks`` that would cross their panel's left or right edge just inside it.
+
+    A band cut on the horizon's last day (the 2010 replay's EU heavy rare earths) put half its triangle
+    past the panel's right edge. The panel's width in points is known once :func:`finish_figure` has set
+    the margins; a mark moves by at most :data:`_CUT_MARK_HALF_PT` (3.5 points: about 8 days of a
+    two-year panel in the PNG, 14 in the report's narrower one).
+    """
+    ax = marks.axes
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    first, last = ax.get_xlim()
+    margin_days = _CUT_MARK_HALF_PT * (last - first) / width_pt
+    days = np.asarray(marks.get_xdata(), float)
+    marks.set_xdata(np.clip(days, first + margin_days, last - margin_days))
 
 
 REGION_TITLE_PT = 10
