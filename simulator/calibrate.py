@@ -42,7 +42,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -868,18 +868,22 @@ def _one_start(
         values={p.name: float(v) for p, v in zip(problem.parameters, best, strict=True)},
         objective=float(found.fun),
         table=table,
-        errors=error_table(table),
+        errors=error_table(table, list(problem.raw.get("materials", {}))),
         evaluations=evaluations,
         seconds=time.perf_counter() - started,
     )
 
 
-def error_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Per series and sample (in, out): rows, RMS log error, and the mean of ``model/record - 1`` (%)."""
+def error_table(table: pd.DataFrame, materials: Sequence[str] = ()) -> pd.DataFrame:
+    """Per series and sample (in, out): rows, RMS log error, and the mean of ``model/record - 1`` (%).
+
+    Rows in the record's order, each series' materials in ``materials``' order (the scenario's: light
+    rare earths before heavy, as in ``fit.png``), by :func:`_scenario_order`.
+    """
+    groups = dict(list(table.groupby(["quantity", "region", "material", "supplier", "in_sample"], sort=False)))
     rows = []
-    for (quantity, region, material, supplier, inside), group in table.groupby(
-        ["quantity", "region", "material", "supplier", "in_sample"], sort=False
-    ):
+    for quantity, region, material, supplier, inside in _scenario_order(list(groups), list(materials)):
+        group = groups[quantity, region, material, supplier, inside]
         rows.append(
             {
                 "quantity": quantity,

@@ -286,12 +286,14 @@ def _covers(group: pd.DataFrame) -> str:
 
 
 def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) -> list[SeriesError]:
-    """Each series of ``table`` (:func:`against_record`), in the record's order: fitted and held-out rows apart.
+    """Each series of ``table`` (:func:`against_record`): fitted and held-out rows apart.
+
+    In the record's order, each series' materials in the scenario's (:func:`~simulator.calibrate.error_table`).
 
     ``marked`` false (a record without a ``sample`` column) gives each series' rows together, ``sample`` ``""``.
     """
     names, regions = Names.of(scenario), list(scenario.regions)
-    errors = error_table(table)
+    errors = error_table(table, list(scenario.materials))
     keys = series_keys(table)
     out = []
     for row in errors.itertuples(index=False):
