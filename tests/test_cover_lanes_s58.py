@@ -97,3 +97,23 @@ def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     assert [bar.get_label() for bar in bars][:1] == ["released (proportional to demand) to EU"]
     assert {to_rgba(bar.get_facecolor()) for bar in bars} == {to_rgba(REGION_COLOURS[1])}
     assert sum(round(bar.get_width()) for bar in bars) == 23
+
+
+def test_the_trigger_label_touches_its_line_where_the_curves_run_furthest_from_it():
+    # embargo_2010: the EU's curves run along the 15-day trigger from December 2010 to February 2011 and down to
+    # 1.6-3.4 days in July 2011; the label sat in the line's middle, 4.5 points over the EU's curve (measured as drawn),
+    # where a curve reads as the label's. Where the curve runs lowest, 6 points and more of white are left
+    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    renderer = drawn(fig)
+    for ax in fig.axes[:2]:
+        (label,) = [t for t in ax.texts if t.get_text() == "trigger 15 days"]
+        box = label.get_window_extent(renderer)
+        line_px = ax.transData.transform((0, 15.0))[1]
+        assert 0 < box.y0 - line_px <= 5 * fig.dpi / 72  # just above its line
+        for curve in ax.get_lines():
+            if curve.get_label() not in ("Japan", "EU"):
+                continue
+            room = (curve.get_linewidth() / 2 + 6) * fig.dpi / 72  # the curve's half width and 6 points of white
+            xy = curve.get_transform().transform(curve.get_xydata())  # a point a day, under a pixel apart
+            under = xy[(xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1), 1]
+            assert len(under) and ((under <= box.y0 - room) | (under >= box.y1 + room)).all(), curve.get_label()

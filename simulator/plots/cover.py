@@ -12,7 +12,13 @@ from matplotlib.figure import Figure
 
 from simulator.names import Names
 from simulator.plots.columns import _column, _rows, days_as_x
-from simulator.plots.cover_lines import COVER_TARGETS_DAYS, _target_lines, draw_trigger_line, trigger_line_days
+from simulator.plots.cover_lines import (
+    COVER_TARGETS_DAYS,
+    _target_lines,
+    draw_trigger_line,
+    place_trigger_label,
+    trigger_line_days,
+)
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
@@ -38,7 +44,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     The days a member received stock under the agreement are bars in its own lane under the
     0 line, in its colour (:func:`_mark_releases`). With an agreement that triggers on
     commercial stock, its trigger is a dotted line on the panels whose curves are commercial
-    cover (:func:`trigger_line_days`). A member
+    cover (:func:`trigger_line_days`), labelled where the curves run furthest from it once the
+    panel's size is known (:func:`place_trigger_label`). A member
     that owns pool stock the rule does not let it draw has that share as a thin dotted
     line in its colour (:func:`pool_share_days`): the EU of ``embargo_2010`` owns 60 days
     of each material in the pool, its curve falls to 1.6 days.
@@ -81,6 +88,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         above = by_axis[material][1]
         if above:  # before the span notes, which keep clear of it
             _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
+        if triggers[material] is not None:  # once the axis's top is final, clear of the notes and labels drawn
+            place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)
         if span is not None:
             _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
