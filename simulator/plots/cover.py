@@ -31,7 +31,7 @@ from simulator.plots.pool_shares import (
     _shares_by_axis,
     _target_under,
 )
-from simulator.plots.releases import _mark_releases, hide_lane_ticks, release_runs, released_rules
+from simulator.plots.releases import _mark_releases, hide_lane_ticks, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -52,7 +52,6 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
-    rules = released_rules(result)
     triggers = {material: trigger_line_days(result, material) for material in grid.materials}
     pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
     # each panel's share lines drawn under the axis's top, and those left above it
@@ -77,7 +76,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
-        _mark_releases(ax, result, material, rules)  # lanes under 0: the axis's bottom goes down to hold them
+        _mark_releases(ax, result, material)  # lanes under 0: the axis's bottom goes down to hold them
         clear_lanes(ax, lanes)
         _draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)

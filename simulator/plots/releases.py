@@ -52,17 +52,18 @@ def release_lanes_share(lanes: int) -> float:
     return RELEASE_GAP_SHARE + lanes * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
 
 
-def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) -> None:
+def _mark_releases(ax: Axes, result: Result, material: str) -> None:
     """A lane under the 0 line per member that received stock of ``material``, with a bar over the days it did.
 
     Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to its top: the axis's bottom is
     lowered to make room for the lanes (:func:`release_lanes_share`), so that a curve at 0 is
     read against nothing. A member's lane is in its colour (its curve's) and in region order;
-    its bars are solid for the first rule of ``rules`` (:func:`released_rules`) and hatched for
-    the next (:data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it
-    received stock under in the run (:func:`_lane_label`).
+    its bars are solid for the rule a member first received stock under in the run and hatched
+    for the next (:func:`_received_rules`, :data:`RELEASE_HATCHES`). One legend entry per
+    member, which names the rules it received stock under in the run (:func:`_lane_label`).
     """
     names = Names.of(result.scenario)
+    rules = _received_rules(result)
     received = _received_days(result, material)
     lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
     if not lanes:
@@ -73,7 +74,7 @@ def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) ->
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
         bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
-        label = _lane_label(rules, _rules_received(result, region), names.region(region))  # the same in each panel
+        label = _lane_label(rules, _member_rules(result, region), names.region(region))  # the same in each panel
         for n, rule in enumerate(rules):
             days = np.array([day for day, r in received[region] if r == rule], dtype=np.int64)
             hatch = RELEASE_HATCHES[n % len(RELEASE_HATCHES)]
@@ -130,11 +131,25 @@ def _received_days(result: Result, material: str) -> dict[str, list[tuple[int, s
     return received
 
 
-def _rules_received(result: Result, region: str) -> set[str]:
+def _member_rules(result: Result, region: str) -> set[str]:
     """The rules under which ``region`` received stock of any material (:func:`_received_days`)."""
     return {
         rule for material in result.structure.materials for _, rule in _received_days(result, material).get(region, [])
     }
+
+
+def _received_rules(result: Result) -> list[str]:
+    """The rules under which members received stock (:func:`_received_days`), in the order they first did.
+
+    Not :func:`released_rules`, which also counts a day a member drew its own national reserve while a rule acted.
+    """
+    days = [
+        (day, rule)
+        for material in result.structure.materials
+        for member in _received_days(result, material).values()
+        for day, rule in member
+    ]
+    return list(dict.fromkeys(rule for _, rule in sorted(days, key=lambda item: item[0])))
 
 
 def _release_days(result: Result) -> list[tuple[int, str, str]]:
