@@ -135,7 +135,7 @@ def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
     ``trigger 15 days`` sat in the line's middle, 4.5 points over the EU's curve in January 2011.
     """
     label = next(t for t in _line_labels(ax) if t.get_text().replace("\n", " ") == f"trigger {days:g} days")
-    level = [line for line in ax.get_lines() if list(line.get_xdata()) == [0, 1]]  # axhline: across the axes
+    level = [line for line in ax.get_lines() if line.get_transform() is ax.get_yaxis_transform()]  # axhline's
     to_axes = ax.transAxes.inverted()
     others = [
         float(to_axes.transform(line.get_transform().transform((0, line.get_ydata()[0])))[1])
