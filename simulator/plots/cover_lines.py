@@ -192,8 +192,10 @@ def _trigger_place(
             return [side, *((low - more, high + more) for low, high in [*under, *((y, y) for y in levels)])]
 
         found = _note_place(fig, ax, tries, lefts, drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT)
-        gap = None if found is None else line_at - found[0] - tall if downward else found[0] - line_at
-        if found is not None and gap is not None and gap <= pad + 1e-6:
+        if found is None:
+            continue
+        gap = line_at - found[0] - tall if downward else found[0] - line_at  # from the line: pad where it touches
+        if gap <= pad + 1e-6:
             return found[0], found[1]
     return None
 
