@@ -766,14 +766,15 @@ def test_nobody_short_gives_sentences_not_empty_panels():
     assert "Neither run is short of any material." in text
 
 
-def test_release_days_are_drawn_as_one_band_per_run_of_days():
-    # the pool of 600 t lasts 6 days of 100 t of gaps: one band from day 0 to day 6
+def test_release_days_are_drawn_as_one_bar_per_member_and_run_of_days():
+    # the pool of 600 t lasts 6 days of 100 t of gaps (20 t Japan's, 80 t the EU's): a bar from day 0 to day 6 in
+    # each member's lane
     pool = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
     result = run(build(TWO_MEMBERS, agreement__pool__contributions=pool))
     fig = days_of_cover_figure(result)
-    bands = [p for p in fig.axes[0].patches if p.get_label() in ("released (fair ratio)", "_")]
-    assert len(bands) == 1
-    assert (bands[0].get_x(), bands[0].get_x() + bands[0].get_width()) == (0, 6)
+    bars = [p for p in fig.axes[0].patches if p.get_label().startswith("released (")]
+    assert sorted(p.get_label() for p in bars) == ["released (fair ratio) to EU", "released (fair ratio) to Japan"]
+    assert [(p.get_x(), p.get_x() + p.get_width()) for p in bars] == [(0, 6), (0, 6)]
 
 
 # --- prices ------------------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from matplotlib.figure import Figure
 
 from simulator.names import Names
 from simulator.plots.columns import _column, _rows, days_as_x
-from simulator.plots.cover_lines import COVER_TARGETS_DAYS, _target_lines, draw_trigger_line, trigger_line_days
+from simulator.plots.cover_lines import (
+    COVER_TARGETS_DAYS,
+    _target_lines,
+    draw_trigger_line,
+    place_trigger_label,
+    trigger_line_days,
+)
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
@@ -25,7 +31,7 @@ from simulator.plots.pool_shares import (
     _shares_by_axis,
     _target_under,
 )
-from simulator.plots.releases import _mark_releases, release_runs, released_rules
+from simulator.plots.releases import _mark_releases, hide_lane_ticks, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -33,17 +39,19 @@ from simulator.scenario.portfolio import has_demand
 
 
 def days_of_cover_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
-    """Drawable days of cover per region (panel per material), shocks shaded, release days banded, 30/60-day targets.
+    """Drawable days of cover per region (panel per material), shocks shaded, 30/60-day targets, release lanes under 0.
 
-    With an agreement that triggers on commercial stock, its trigger is a dotted line on
-    the panels whose curves are commercial cover (:func:`trigger_line_days`). A member
+    The days a member received stock under the agreement are bars in its own lane under the
+    0 line, in its colour (:func:`_mark_releases`). With an agreement that triggers on
+    commercial stock, its trigger is a dotted line on the panels whose curves are commercial
+    cover (:func:`trigger_line_days`), labelled where the curves run furthest from it once the
+    panel's size is known (:func:`place_trigger_label`). A member
     that owns pool stock the rule does not let it draw has that share as a thin dotted
     line in its colour (:func:`pool_share_days`): the EU of ``embargo_2010`` owns 60 days
     of each material in the pool, its curve falls to 1.6 days.
     """
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
-    rules = released_rules(result)
     triggers = {material: trigger_line_days(result, material) for material in grid.materials}
     pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
     # each panel's share lines drawn under the axis's top, and those left above it
@@ -55,7 +63,6 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         lanes = shade_shocks(ax, result, material)
         _region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
-        _mark_releases(ax, result, material, rules)
         trigger = triggers[material]
         placed = () if trigger is None else ((trigger, draw_trigger_line(ax, trigger)),)
         shares, above = by_axis[material]
@@ -69,6 +76,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
+        _mark_releases(ax, result, material)  # lanes under 0: the axis's bottom goes down to hold them
         clear_lanes(ax, lanes)
         _draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)
@@ -79,9 +87,12 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         above = by_axis[material][1]
         if above:  # before the span notes, which keep clear of it
             _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
+        if triggers[material] is not None:  # once the axis's top is final, clear of the notes and labels drawn
+            place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)
         if span is not None:
             _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
+        hide_lane_ticks(ax)
     return grid.fig
 
 

@@ -5,12 +5,18 @@ Layer: studies.
 
 from __future__ import annotations
 
+from itertools import product
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from simulator.plots.columns import _column, _rows
-from simulator.plots.line_labels import LABEL_SPOTS, _line_label, clear_spot
-from simulator.plots.style import LINE_LABEL_PT
+from simulator.plots.layout import axes_fraction
+from simulator.plots.line_labels import LABEL_SPOTS, _line_label, _line_labels, clear_spot
+from simulator.plots.notes import _note_place, _panel_slices
+from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.results import Result, shared_stock_held
 from simulator.scenario.portfolio import has_demand
 
@@ -101,6 +107,97 @@ def draw_trigger_line(ax: Axes, days: float) -> tuple[float, str]:
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
     return spot
+
+
+TRIGGER_LABEL_PAD_PT = 2.0
+"""Room between the trigger's label (:func:`place_trigger_label`) and its line, points: as the other lines' labels."""
+TRIGGER_LABEL_CLEAR_PT = (9.0, 7.0, 5.0)
+"""Room between the trigger's label and what else is drawn (a curve's middle, another label), points: the most of
+these that some place along the line leaves. A curve that runs a few points under the label reads as labelled by it
+(the EU's at 4.5 points in ``embargo_2010``); 5 points leave 3.6 points of white beside a curve 2.8 points wide."""
+TRIGGER_LABEL_LEFTS = 13
+"""Places along the panel, from its left edge to its right, where :func:`place_trigger_label` tries the label."""
+
+
+def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
+    """Move the release trigger's label (:func:`draw_trigger_line`) to touch its line where it crosses no curve.
+
+    Call once the panel's size and the axis's limits are set (:func:`finish_figure`, a note over
+    the axis's top). The label goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else as far
+    below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places from the left where it stays
+    furthest from the curves, the other lines and their labels, the release lanes and the
+    notes, of the rooms :data:`TRIGGER_LABEL_CLEAR_PT` (the search of the notes,
+    :func:`_note_place`, over what is drawn, :func:`_panel_slices`); a shock's band the panel's
+    full height is behind it, not in its way. Where none has room (15 days and the 30-day line
+    are 11 points apart in ``embargo_2010``, the label 10 points tall), the other horizontal
+    lines (the 30- and 60-day lines) may run behind its light box, the curves still may not.
+    Where no place touches the line it stays where :func:`clear_spot` put it: in ``embargo_2010``
+    ``trigger 15 days`` sat in the line's middle, 4.5 points over the EU's curve in January 2011.
+    """
+    label = next(t for t in _line_labels(ax) if t.get_text().replace("\n", " ") == f"trigger {days:g} days")
+    level = [line for line in ax.get_lines() if line.get_transform() is ax.get_yaxis_transform()]  # axhline's
+    to_axes = ax.transAxes.inverted()
+    others = [
+        float(to_axes.transform(line.get_transform().transform((0, line.get_ydata()[0])))[1])
+        for line in level
+        if line.get_color() != TRIGGER_COLOUR
+    ]
+    slices = [  # what is drawn, but the label, its line and the other horizontal lines; full-height bands aside
+        (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
+        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *level))
+    ]
+    for crossed, clear_pt in product((False, True), TRIGGER_LABEL_CLEAR_PT):
+        place = _trigger_place(fig, ax, label, days, slices, [] if crossed else others, clear_pt)
+        if place is not None:
+            bottom, left = place
+            height_in = ax.get_position().height * fig.get_size_inches()[1]
+            line_at = float(to_axes.transform(ax.transData.transform((ax.get_xlim()[0], days)))[1])
+            label.xy = (left, days)
+            label.xyann = (0.0, (bottom - line_at) * height_in * 72)
+            label.set_horizontalalignment("left")
+            label.set_verticalalignment("bottom")
+            return
+
+
+def _trigger_place(
+    fig: Figure,
+    ax: Axes,
+    label: Any,
+    days: float,
+    slices: list[tuple[float, float, list[tuple[float, float]]]],
+    levels: list[float],
+    clear_pt: float,
+) -> tuple[float, float] | None:
+    """(bottom, left), axes fraction, of the first place where ``label`` touches its line at ``days``, else None.
+
+    Above the line first, then below; ``clear_pt`` points from what ``slices`` hold (:func:`_panel_slices`) and
+    from the horizontal lines at ``levels`` (axes fraction), :data:`TRIGGER_LABEL_PAD_PT` from its own line.
+    """
+    lines = label.get_text().split("\n")
+    line_at = float(ax.transAxes.inverted().transform(ax.transData.transform((ax.get_xlim()[0], days)))[1])
+    pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
+    more = axes_fraction(fig, ax, (clear_pt - TRIGGER_LABEL_PAD_PT) / 72, vertical=True)
+    inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
+    tall = axes_fraction(fig, ax, len(lines) * LINE_LABEL_LEADING * LINE_LABEL_PT / 72, vertical=True)
+    tries = [(lines, 1 - 2 * inset, tall)]
+
+    def lefts(wide: float) -> tuple[float, ...]:
+        return tuple(float(x) for x in np.linspace(inset, 1 - inset - wide, TRIGGER_LABEL_LEFTS))
+
+    for downward in (False, True):
+        side = (line_at, 2.0) if downward else (-1.0, line_at)  # the search starts past the line
+
+        def drawn(left: float, wide: float, side: tuple[float, float] = side) -> list[tuple[float, float]]:
+            under = [h for a, b, heights in slices if a < left + wide and b > left for h in heights]
+            return [side, *((low - more, high + more) for low, high in [*under, *((y, y) for y in levels)])]
+
+        found = _note_place(fig, ax, tries, lefts, drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT)
+        if found is None:
+            continue
+        gap = line_at - found[0] - tall if downward else found[0] - line_at  # from the line: pad where it touches
+        if gap <= pad + 1e-6:
+            return found[0], found[1]
+    return None
 
 
 TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7, "bottom")))

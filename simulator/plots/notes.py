@@ -5,8 +5,9 @@ Layer: studies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -99,22 +100,25 @@ def _note_place(
     pad: float,
     downward: bool,
     tie: float = 0.0,
+    pt: float | None = None,
 ) -> tuple[float, float, float, list[str]] | None:
     """Where a note goes in ``ax``, clear of what is drawn: (bottom, left, wide, lines), axes fraction, or None.
 
-    The one search of both notes (:func:`_top_place`, :func:`_note_span`). Each of ``tries``
+    The one search of the notes (:func:`_top_place`, :func:`_note_span`) and of the release
+    trigger's label (:func:`simulator.plots.cover_lines.place_trigger_label`). Each of ``tries``
     is the note's lines broken for one width, the share of the panel's width they may take
     and their height (axes fraction); lines wider than that (a word too long) are passed
-    over. At each place along the panel ``lefts(wide)`` gives, the note starts ``pad`` below
-    the frame's top and moves down past what is drawn under it (``under(left, wide)``:
-    heights, low and high) that it comes within ``pad`` of, highest first (``downward``);
-    or starts ``pad`` above the frame's bottom and moves up past it, lowest first. Of the
-    places that stay ``pad`` inside the frame, the highest wins (``downward``) or the lowest,
-    by more than ``tie``; the first tried of equals.
+    over, measured at ``pt`` points (:data:`NOTE_PT` unless given). At each place along the
+    panel ``lefts(wide)`` gives, the note starts ``pad`` below the frame's top and moves down
+    past what is drawn under it (``under(left, wide)``: heights, low and high) that it comes
+    within ``pad`` of, highest first (``downward``); or starts ``pad`` above the frame's
+    bottom and moves up past it, lowest first. Of the places that stay ``pad`` inside the
+    frame, the highest wins (``downward``) or the lowest, by more than ``tie``; the first
+    tried of equals.
     """
     best: tuple[float, float, float, list[str]] | None = None
     for lines, room, tall in tries:
-        wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT))
+        wide = axes_fraction(fig, ax, drawn_width_in(lines, NOTE_PT if pt is None else pt))
         if wide > room:
             continue  # a word wider than the room
         for left in lefts(wide):
@@ -134,6 +138,18 @@ def _sliced_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[f
     """What ``ax`` draws between ``x0`` and ``x1`` (:func:`_drawn_heights`), by slices (:data:`TOP_NOTE_SLICES`)."""
     edges = np.linspace(x0, x1, max(2, round((x1 - x0) * TOP_NOTE_SLICES) + 1))
     return [h for a, b in pairwise(edges) for h in _drawn_heights(fig, ax, a, b)]
+
+
+def _panel_slices(
+    fig: Figure, ax: Axes, leave_out: Collection[Any] = ()
+) -> list[tuple[float, float, list[tuple[float, float]]]]:
+    """``ax``'s width in :data:`TOP_NOTE_SLICES` slices: each slice's edges and what is drawn over it (axes fraction).
+
+    :func:`_drawn_heights` of each slice, measured once for a search that tries many places
+    (a label along a line): ``leave_out`` as there.
+    """
+    edges = np.linspace(0.0, 1.0, TOP_NOTE_SLICES + 1)
+    return [(float(a), float(b), _drawn_heights(fig, ax, a, b, leave_out)) for a, b in pairwise(edges)]
 
 
 def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
@@ -167,7 +183,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     of ``texts`` that fits, broken into lines as wide as the bracket or, where a span is
     narrow, as wide as :data:`NOTE_WIDTHS` allow (centred on the bracket, inside the
     frame). Bracket and note go at the lowest height of the panel where nothing drawn over
-    their days lies (:func:`_drawn_heights`): above curves at 0 and the release bands,
+    their days lies (:func:`_drawn_heights`): above curves at 0 and the release lanes,
     under or between the reference lines and their labels, never over a shock's band; of
     the widths, the one that sets the note lowest (the narrowest of those). Returns the
     note drawn, ``None`` where none fits (better no note than one over a curve or a label).
@@ -235,15 +251,20 @@ def span_notes_drawn(fig: Figure) -> bool:
     return any(text.get_label() == SPAN_NOTE_LABEL for ax in fig.axes for text in ax.texts)
 
 
-def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
+def _drawn_heights(
+    fig: Figure, ax: Axes, x0: float, x1: float, leave_out: Collection[Any] = ()
+) -> list[tuple[float, float]]:
     """Heights (low, high; axes fraction) of what ``ax`` draws between ``x0`` and ``x1`` (axes fraction).
 
-    Lines (curves, reference lines) by their values over those days; patches (release bands),
-    the line labels and a note over the axis's top (:func:`_note_top`) by their boxes.
+    Lines (curves, reference lines) by their values over those days; patches (release lanes, shocks),
+    the line labels and a note over the axis's top (:func:`_note_top`) by their boxes. Lines and
+    labels in ``leave_out`` are not counted (a label being placed, lines it may cross).
     """
     to_axes = ax.transAxes.inverted()
     heights = []
     for line in ax.get_lines():
+        if any(line is other for other in leave_out):
+            continue
         xy = line.get_xydata()
         xy = to_axes.transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
         if not len(xy) or xy[:, 0].max() < x0 or xy[:, 0].min() > x1:
@@ -260,6 +281,8 @@ def _drawn_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[fl
     width, height = fig.get_size_inches()
     frame = ax.get_position()
     for text in _line_labels(ax):
+        if any(text is other for other in leave_out):
+            continue
         left, low, right, high = _label_box(fig, ax, text)
         left, right = (left / width - frame.x0) / frame.width, (right / width - frame.x0) / frame.width
         if right > x0 and left < x1:

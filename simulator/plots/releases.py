@@ -1,4 +1,4 @@
-"""The days the agreement released stock: a band per rule along the bottom of a days-of-cover panel.
+"""The days the agreement released stock: a lane per member that received it, under the 0 line of a days-of-cover panel.
 
 Layer: studies.
 """
@@ -7,13 +7,24 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Rectangle
 
 from simulator.mechanisms import BY_NAME
-from simulator.plots.columns import _column, days_as_x
+from simulator.names import Names
+from simulator.palette import REGION_COLOURS
+from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.results import Result
 
-RELEASE_COLOURS = ("#3d405b", "#c1121f", "#2a9d8f", "#e9a03b")
-"""Colours of the release bands, one per rule in the order the rules first release."""
+RELEASE_LANE_SHARE = 0.035
+"""Height of a member's release lane, as a share of its panel's height (6 points in a PNG's panel)."""
+RELEASE_GAP_SHARE = 0.025
+"""Room between the 0 line and the first lane, as a share of the panel's height: a curve at 0 (2.8 points wide at
+most, 1.4 of them under its line) is drawn clear of the lanes."""
+RELEASE_SEP_SHARE = 0.01
+"""Room between two lanes, and under the last one, as a share of the panel's height."""
+RELEASE_HATCHES = ("", "////", "....", "xxxx")
+"""How the bars of each rule are filled, in the order the rules first released: the first solid, the next hatched."""
 
 
 def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
@@ -30,17 +41,115 @@ def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) + 1) for a, b in zip(firsts, lasts, strict=True)]
 
 
-def _mark_releases(ax: Axes, result: Result, material: str, rules: list[str]) -> None:
-    """A band along the bottom of the panel over the days each rule released stock."""
-    released = [(day, rule) for day, m, rule in _release_days(result) if m == material]
-    for k, rule in enumerate(rules):
-        days = np.array([day for day, r in released if r == rule], dtype=np.int64)
-        label = f"released ({BY_NAME[rule].label})"
-        colour = RELEASE_COLOURS[k % len(RELEASE_COLOURS)]
-        for first, end in release_runs(days):
-            x0, x1 = days_as_x(result, np.array([first, end]))
-            ax.axvspan(x0, x1, ymin=0.045 * k, ymax=0.045 * k + 0.035, color=colour, lw=0, label=label)
-            label = "_"  # one legend entry per rule
+def release_lanes_share(lanes: int) -> float:
+    """Share of a panel's height under its 0 line that ``lanes`` release lanes take, with the gaps; 0 for none.
+
+    >>> round(release_lanes_share(1), 3), round(release_lanes_share(3), 3), release_lanes_share(0)
+    (0.07, 0.16, 0.0)
+    """
+    if lanes <= 0:
+        return 0.0
+    return RELEASE_GAP_SHARE + lanes * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
+
+
+def _mark_releases(ax: Axes, result: Result, material: str) -> None:
+    """A lane under the 0 line per member that received stock of ``material``, with a bar over the days it did.
+
+    Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to its top: the axis's bottom is
+    lowered to make room for the lanes (:func:`release_lanes_share`), so that a curve at 0 is
+    read against nothing. A member's lane is in its colour (its curve's) and in region order;
+    its bars are solid for the rule a member first received stock under in the run and hatched
+    for the next (:func:`_received_rules`, :data:`RELEASE_HATCHES`). One legend entry per
+    member, which names the rules it received stock under in the run (:func:`_lane_label`).
+    """
+    names = Names.of(result.scenario)
+    rules = _received_rules(result)
+    received = _received_days(result, material)
+    lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
+    if not lanes:
+        return
+    low, top = ax.get_ylim()
+    per_share = (top - low) / (1 - release_lanes_share(len(lanes)))  # data units per share of the panel's height
+    tall = RELEASE_LANE_SHARE * per_share
+    for k, (i, region) in enumerate(lanes):
+        colour = REGION_COLOURS[i % len(REGION_COLOURS)]
+        bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
+        label = _lane_label(rules, _member_rules(result, region), names.region(region))  # the same in each panel
+        for n, rule in enumerate(rules):
+            days = np.array([day for day, r in received[region] if r == rule], dtype=np.int64)
+            hatch = RELEASE_HATCHES[n % len(RELEASE_HATCHES)]
+            for first, end in release_runs(days):
+                x0, x1 = ax.convert_xunits(days_as_x(result, np.array([first, end])))
+                face = to_rgba(colour, 0.35) if hatch else colour
+                bar = Rectangle((x0, bottom), x1 - x0, tall, facecolor=face, hatch=hatch or None, lw=0, label=label)
+                bar.set_hatchcolor(colour)
+                ax.add_patch(bar)
+                label = "_"  # one legend entry per member
+    ax.set_ylim(low - release_lanes_share(len(lanes)) * per_share, top)
+
+
+def _lane_label(rules: list[str], received: set[str], member: str) -> str:
+    """The legend's words for a member's lane: the rules of ``rules`` it ``received`` stock under, the hatched said.
+
+    >>> _lane_label(["fair_ratio", "auction"], {"fair_ratio", "auction"}, "Japan")
+    'released (fair ratio; auction hatched) to Japan'
+    >>> _lane_label(["fair_ratio", "auction"], {"auction"}, "EU"), _lane_label(["auction"], {"auction"}, "EU")
+    ('released (auction, hatched) to EU', 'released (auction) to EU')
+    """
+    parts = [(BY_NAME[rule].label, n > 0) for n, rule in enumerate(rules) if rule in received]
+    if len(parts) == 1:
+        name, hatched = parts[0]
+        return f"released ({name}{', hatched' if hatched else ''}) to {member}"
+    words = "; ".join(f"{name} hatched" if hatched else name for name, hatched in parts)
+    return f"released ({words}) to {member}"
+
+
+def hide_lane_ticks(ax: Axes) -> None:
+    """No tick, number or grid line on the release lanes under the 0 line of ``ax``: the y ticks from 0 up.
+
+    Call once the axis's limits are final; a panel without lanes (its axis from 0) is left as it is.
+    """
+    low, top = ax.get_ylim()
+    if low < 0:
+        ax.set_yticks([tick for tick in ax.get_yticks() if 0 <= tick <= top])
+
+
+def _received_days(result: Result, material: str) -> dict[str, list[tuple[int, str]]]:
+    """Member -> ``(day, rule)`` of the days it received ``material`` under the agreement, by day.
+
+    Received: ``released_joint_t`` above 0 (bought at auction or allocated by the sharing
+    rule; not the member's own national reserve). The rule is the day's ``release_rule``.
+    """
+    days = _column(result, "timeseries", "day")
+    rules = _column(result, "timeseries", "release_rule")
+    joint = _column(result, "timeseries", "released_joint_t")
+    received = {}
+    for region in result.structure.regions:
+        rows = _rows(result, "timeseries", region=region, material=material) & (joint > 0) & (rules != "")
+        if rows.any():
+            received[region] = [(int(d), str(r)) for d, r in zip(days[rows], rules[rows], strict=True)]
+    return received
+
+
+def _member_rules(result: Result, region: str) -> set[str]:
+    """The rules under which ``region`` received stock of any material (:func:`_received_days`)."""
+    return {
+        rule for material in result.structure.materials for _, rule in _received_days(result, material).get(region, [])
+    }
+
+
+def _received_rules(result: Result) -> list[str]:
+    """The rules under which members received stock (:func:`_received_days`), in the order they first did.
+
+    Not :func:`released_rules`, which also counts a day a member drew its own national reserve while a rule acted.
+    """
+    days = [
+        (day, rule)
+        for material in result.structure.materials
+        for member in _received_days(result, material).values()
+        for day, rule in member
+    ]
+    return list(dict.fromkeys(rule for _, rule in sorted(days, key=lambda item: item[0])))
 
 
 def _release_days(result: Result) -> list[tuple[int, str, str]]:
