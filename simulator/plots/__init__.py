@@ -6,8 +6,8 @@ Every figure has a panel per material and a line per region, named as the scenar
 names them (:class:`~simulator.names.Names`: labels, else names made from the ids);
 shock periods are shaded (full-height light bands, or when shocks overlap a thin strip
 per shock in lanes along the top of each panel) and named in the legend; the x axis
-shows dates when the scenario has a start date. Days on which the agreement released stock are marked by a
-band along the bottom of the days-of-cover panels, one colour per rule. A panel with
+shows dates when the scenario has a start date. Days on which a member received shared stock are marked
+under the 0 line of the days-of-cover panels, a lane per member in its colour (a second rule hatched). A panel with
 nothing to show carries a sentence saying so instead of an empty frame.
 
 ``stockpile run`` writes the figures as PNG files, a row of panels as wide as the

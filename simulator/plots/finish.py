@@ -24,7 +24,7 @@ from simulator.plots.text import HINTED_TEXT, TITLE_LINE_IN, drawn_width_in, lab
 
 
 def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
-    """Legend entries of all panels, each label once: lines first, then release bands, then shocks."""
+    """Legend entries of all panels, each label once: lines first, then release bars, then shocks."""
     entries: dict[str, Any] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
@@ -35,7 +35,7 @@ def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
 
 
 def _rank(label: str, handle: Any) -> int:
-    """A legend entry's group: 0 a line, 1 a release band, 2 a shock."""
+    """A legend entry's group: 0 a line, 1 a release bar, 2 a shock."""
     return 0 if isinstance(handle, Line2D) else 1 if label.startswith("released (") else 2
 
 

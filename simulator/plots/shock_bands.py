@@ -23,7 +23,7 @@ SHOCK_BAND_ALPHA = 0.22
 LANE_STEP = 0.045
 """Height of a shock lane plus the gap below it, as a share of the panel's height."""
 LANE_HEIGHT = 0.035
-"""Height of a shock lane's strip, as a share of the panel's height (the release bands' height)."""
+"""Height of a shock lane's strip, as a share of the panel's height (as a release lane's, plots.releases)."""
 LANE_TOP = 0.01
 """Gap between the frame's top edge and the first lane, as a share of the panel's height."""
 LANE_CLEARANCE = 0.03
