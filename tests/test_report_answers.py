@@ -1068,8 +1068,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     assert (
         "neither member runs short, with it or without it. Whether it would have tempered prices is "
         "outside this model. It was a close call. With or without the joint stock, the EU's cover "
-        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t share of the joint pool (12.5 days of its "
-        "demand) stayed unused: releases under the fair allocation ratio were "
+        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t of rare earths in the joint pool (12.5 days of "
+        "its demand) stayed unused: releases under the fair allocation ratio were "
         "not open that day." in verdict
     )
 
@@ -1094,7 +1094,7 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(words_page(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
-        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t share of the joint pool "
+        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t of rare earths in the joint pool "
         "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
         in late
     )
@@ -1153,17 +1153,17 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). "
-        "The EU's 30.0 t share of the joint pool (60.0 days of its demand) stayed unused. Under the hybrid rule, in "
-        "normal times the shared stock is sold by auction, and a member bids only for a gap its own "
-        "stock cannot cover: the EU's never ran out (lowest 0.82 t), so it never bid." in verdict
+        "The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused. Under the "
+        "hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
+        "stock cannot cover: the EU's never ran out, so it never bid." in verdict
     )
     # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
-    # earths never reached 0; its lowest is the lowest the sentence gives, and over the EU's 0.5 t/day of heavy
-    # demand it is the 1.6 days of cover the same sentence gives (all its cover is commercial stock)
+    # earths never reached 0; over the EU's 0.5 t/day of heavy demand its lowest is the 1.6 days of cover the
+    # close call gives (all its cover is commercial stock), so its tonnes are not said again, with no material
     heavy = eu[eu["material"] == "heavy_ree"]
     lowest_t = float(heavy["commercial_stock_t"].min())
-    assert lowest_t > 0 and f"(lowest {lowest_t:.2f} t)" in verdict
-    assert f"fell to {lowest_t / 0.5:.1f} days on 3 Jul 2011" in verdict
+    assert lowest_t > 0 and f"fell to {lowest_t / 0.5:.1f} days on 3 Jul 2011" in verdict
+    assert f"{lowest_t:.2f} t" not in verdict
     # the rule section gives the same reason as the verdict, as a paragraph of its own, not a small grey note
     assert "<p>The arrangement released no stock in this run" in section(text, "rule")
     rule = plain(section(text, "rule"))

@@ -62,7 +62,7 @@ def test_the_replays_close_call_says_the_eus_low_rests_on_pro_rata_sharing():
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). The EU's "
-        "30.0 t share of the joint pool" in text
+        "30.0 t of heavy rare earths in the joint pool" in text
     )
 
 

@@ -263,7 +263,7 @@ def _sharing_day(run: Run, material: str, day: int) -> bool | None:
 
 
 def _share_unused(run: Run, member: str, material: str, day: int) -> str:
-    """``, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: under ...`` or ''.
+    """`` The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused: ...`` or ''.
 
     Told where, on the day ``member``'s drawable cover of ``material`` was at its lowest
     with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
@@ -289,40 +289,41 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
     sharing = _sharing_day(run, material, day)
     why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
     if sharing is False and BY_NAME[agreement.mechanism].holds_auctions:
-        never, lowest = _never_bid(run, member, material)
+        never, kept = _never_bid(run, member, material)
         if never:
             rule = cap(_why_not_drawable(agreement.mechanism, sharing))
             bids = f"{rule}, and a member bids only for a gap its own stock cannot cover"
             why = (
-                f". {bids}: {run.names.possessive(member)} never ran out{lowest}, so it never bid"
-                if lowest
+                f". {bids}: {run.names.possessive(member)} never ran out, so it never bid"
+                if kept
                 else f": {run.names.subject(member)} never bid for it. {bids}"
             )
     whose = cap(run.names.possessive(member))
-    return f" {whose} {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}."
+    what = run.names.material_text(material)
+    return f" {whose} {tonnes(share)} of {what} in the joint pool ({days(held)} days of its demand) stayed unused{why}."
 
 
-def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
-    """Whether ``member`` never bid for ``material`` in the run, and ``, which never ran out (lowest 0.82 t)`` or ''.
+def _never_bid(run: Run, member: str, material: str) -> tuple[bool, bool]:
+    """Whether ``member`` never bid for ``material`` in the run, and whether its commercial stock never ran out.
 
     On a day the rule auctions, the shared stock goes only to bids, and a member bids for the
     shortfall it expects before the next auction net of its commercial stock
     (:mod:`simulator.kernel.agreement`). Where ``member`` never bid for ``material`` in the run
     (auctions.csv has no bid of it), that, not the auction, is why its share lay unused; where
-    its commercial stock never ran out, its lowest is told. False where it bid, or where the
-    outputs cannot tell.
+    its commercial stock never ran out (its lowest at least :data:`VISIBLE_T`), that is why it never bid.
+    How low that stock came is not told again: the close call it follows gives the member's lowest cover
+    of the material (the 2010 replay's 1.6 days are its lowest 0.82 t of heavy rare earths), and a bare
+    tonnage there named no material. (False, False) where it bid, or where the outputs cannot tell.
     """
     auctions, column = run.result.auctions, f"bid_t.{member}"
     if not auctions.empty:
         if column not in auctions or "material" not in auctions:
-            return False, ""
+            return False, False
         if float(auctions.loc[auctions["material"] == material, column].fillna(0).sum()) >= VISIBLE_T:
-            return False, ""
+            return False, False
     ts = run.result.timeseries
     stock = ts.loc[(ts["region"] == member) & (ts["material"] == material), "commercial_stock_t"]
-    if len(stock) and float(stock.min()) >= VISIBLE_T:
-        return True, f" (lowest {tonnes(float(stock.min()))})"
-    return True, ""
+    return True, bool(len(stock) and float(stock.min()) >= VISIBLE_T)
 
 
 def _closest_call(run: Run, regions: Collection[str]) -> tuple[float, str, str, int] | None:
