@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from simulator.report.uncertainty import NO_SIZE, _largest_cell
 from tests.helpers import build, run, words_page
 from tests.test_report import MAGNETS
 from tests.test_report_answers import plain
@@ -23,3 +24,15 @@ def test_the_open_needs_beside_a_release_name_their_material():
     text = plain(words_page(run(build(MAGNETS, agreement__pool__contributions__japan__mag={"tonnes": 10}))))
     assert "Members' open needs of mag on those days came to 10.0 t." in text
     assert "open needs on those days" not in text
+
+
+def test_the_largest_cells_lead_with_the_days_of_demand_they_are_the_worst_in():
+    # the column's worst sample is the one most days of its demand short (91 days), not the most tonnes: the days
+    # come first, its tonnes of the material under them
+    largest = (("171\u00a0t of heavy rare earths", "91\u00a0days of its demand"),)
+    assert _largest_cell(1, NO_SIZE, largest) == (
+        "91\u00a0days of its demand<br><small>171\u00a0t of heavy rare earths</small>"
+    )
+    # a material without demand as written has no days: its tonnes alone; a column with no sample short: none
+    assert _largest_cell(2, NO_SIZE, (("4\u00a0t of magnets", ""),)) == "4\u00a0t of magnets"
+    assert _largest_cell(0, NO_SIZE, largest) == "none"

@@ -796,15 +796,17 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
 
 
 def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
-    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample).
+    """The largest shortfall: its days of demand, and its tonnes of a material under them ('none' for no sample).
 
-    With ``largest`` (:func:`_largest_each`), its material's (or, of more than one, each one's, one under
-    another); else ``size``'s.
+    The days lead, as the column is the worst sample in days of demand (:func:`_largest_of`), not in tonnes: read
+    first, the tonnes would pass for the largest tonnage, which another sample may exceed. A material without days
+    of demand gives its tonnes alone. With ``largest`` (:func:`_largest_each`), its material's (or, of more than
+    one, each one's, one under another); else ``size``'s.
     """
     if not count:
         return "none"
     pairs = largest or ((size.tonnes, size.days),)
-    return "<br>".join(escape(t) + (f"<br><small>{escape(d)}</small>" if d else "") for t, d in pairs)
+    return "<br>".join(f"{escape(d)}<br><small>{escape(t)}</small>" if d else escape(t) for t, d in pairs)
 
 
 SIZE_CLASS = ' class="size"'
