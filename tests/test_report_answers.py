@@ -262,9 +262,10 @@ def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects(
     )
     assert split[1].startswith("one of: \u2022 15% at 260 USD/kg (NdFeB magnets (Nd, Pr));")
     assert split[1].count("\u2022") == 3 and "\u2022 20% at 260 USD/kg (NdFeB magnets (Nd, Pr));" in split[1]
-    # no refill is the default {}: it reads "none", in the value used and among the alternatives (in t/day)
+    # no refill is the default {}: it reads "none", in the value used and among the alternatives (in t/day, each
+    # material by its name)
     refill = [plain(c) for c in rows["Pool refill"].split("</td>")[1:3]]
-    assert refill == ["none", "one of: \u2022 none \u2022 light_ree 20 t/day, heavy_ree 0.5 t/day"]
+    assert refill == ["none", "one of: \u2022 none \u2022 light rare earths 20 t/day, heavy rare earths 0.5 t/day"]
 
 
 @shipped_group("embargo_2010")

@@ -150,10 +150,11 @@ def test_the_assumptions_table_gives_each_input_its_unit_and_thousands_separator
     assert _cells(page, "shocks.cut.severity") == ("40%", "20% to 75%, most likely 40%")
     # an exponent has no unit
     assert _cells(page, "market.ree.price.sensitivity") == ("2", "1 to 3")
-    # a mapping by ids: each value in its unit
+    # a mapping by ids: each value in its unit, each id by the name the report gives it elsewhere (the suppliers
+    # china and japan_mine have no label: their names are made from their ids)
     assert _cells(page, "regions.japan.sourcing.ree") == (
-        "china 100%",
-        "one of: \u2022 china 100% \u2022 china 85%, japan_mine 15%",
+        "China 100%",
+        "one of: \u2022 China 100% \u2022 China 85%, Japan mine 15%",
     )
 
 

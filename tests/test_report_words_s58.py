@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+import re
+
 from simulator.report.uncertainty import NO_SIZE, _largest_cell
 from tests.helpers import build, run, words_page
 from tests.test_report import MAGNETS
-from tests.test_report_answers import plain
+from tests.test_report_answers import AMPLE, plain
+from tests.test_report_pool_units import _cells
 
 
 def test_the_open_needs_beside_a_release_name_their_material():
@@ -36,3 +39,27 @@ def test_the_largest_cells_lead_with_the_days_of_demand_they_are_the_worst_in():
     # a material without demand as written has no days: its tonnes alone; a column with no sample short: none
     assert _largest_cell(2, NO_SIZE, (("4\u00a0t of magnets", ""),)) == "4\u00a0t of magnets"
     assert _largest_cell(0, NO_SIZE, largest) == "none"
+
+
+def test_the_uncertain_inputs_name_materials_suppliers_and_release_rules_as_the_report_does():
+    data = build(AMPLE)
+    source = {"source": "test"}
+    data["uncertain"] = [
+        {"path": "agreement.mechanism", "values": ["fair_ratio", "proportional_to_demand"], **source},
+        {"path": "agreement.pool.refill_t_per_day", "values": [{}, {"ree": 2.5}], **source},
+        {"path": "regions.eu.sourcing.ree", "values": [{"china": 1.0}, {"china": 0.85, "japan_mine": 0.15}], **source},
+    ]
+    data["suppliers"]["japan_mine"] = {"lead_time_days": {"japan": 1, "eu": 1}}
+    page = words_page(run(data))
+    # the rule by its label ("fair ratio"), as the page's header names the run's rule
+    assert _cells(page, "agreement.mechanism") == ("fair ratio", "one of fair ratio, proportional to demand")
+    # the material ree by its name, rare earths; the suppliers by theirs (no label: made from the id)
+    assert _cells(page, "agreement.pool.refill_t_per_day") == ("none", "one of none, rare earths 2.5 t/day")
+    assert _cells(page, "regions.eu.sourcing.ree") == (
+        "China 100%",
+        "one of: \u2022 China 100% \u2022 China 85%, Japan mine 15%",
+    )
+    # no id is left in a value or range (an input's path stays under its label: it is what --set takes)
+    table = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
+    cells = " ".join(re.findall(r'data-label="(?:Value used|Range)">(.*?)</td>', table))
+    assert not re.search(r"fair_ratio|proportional_to_demand|japan_mine|\bree\b|\bchina\b", cells), cells
