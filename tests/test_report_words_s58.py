@@ -12,8 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from types import SimpleNamespace
 
+import pandas as pd
+import pytest
+
+from simulator.report.prices import _wanted_less, deepest_cut
 from simulator.report.uncertainty import NO_SIZE, _largest_cell
 from tests.helpers import build, run, words_page
 from tests.test_report import MAGNETS
@@ -27,6 +33,40 @@ def test_the_open_needs_beside_a_release_name_their_material():
     text = plain(words_page(run(build(MAGNETS, agreement__pool__contributions__japan__mag={"tonnes": 10}))))
     assert "Members' open needs of mag on those days came to 10.0 t." in text
     assert "open needs on those days" not in text
+
+
+def _demand(days_t: list[float], baseline_t: list[float]) -> SimpleNamespace:
+    """A run (as the price sentences read it) of one region and material with these daily demands, from 1 Jan 2011."""
+    table = pd.DataFrame(
+        {
+            "day": range(len(days_t)),
+            "region": "eu",
+            "material": "ree",
+            "demand_t": days_t,
+            "baseline_demand_t": baseline_t,
+        }
+    )
+    return SimpleNamespace(result=SimpleNamespace(timeseries=table, start_date=dt.date(2011, 1, 1)))
+
+
+def test_the_price_sentence_says_the_runs_average_cut_and_the_deepest_days_apart():
+    # baseline 10 t a day; demand 10, 8, 7, 9: over the run 34 of 40 t, 15% less on average; on day 2 (3 Jan) 7 of
+    # 10 t, 30% less, the low point a figure of realised demand shows (70% of baseline)
+    fell = _demand([10.0, 8.0, 7.0, 9.0], [10.0] * 4)
+    assert deepest_cut(fell, "eu", "ree") == (pytest.approx(0.3), 2)
+    assert _wanted_less(fell, "eu", "ree", 0.15, "6 t") == (
+        "; at these prices it wanted 15% less than its baseline demand on average over the whole run "
+        "(6 t of demand destroyed) and 30% less on the day it wanted least, 3 Jan 2011"
+    )
+    # the same cut every day: the lowest day says nothing more, and is not said
+    even = _demand([8.0] * 4, [10.0] * 4)
+    assert _wanted_less(even, "eu", "ree", 0.2, "8 t").endswith(
+        "on average over the whole run (8 t of demand destroyed)"
+    )
+    # a day without baseline demand has no share of it: 0 of 0 t is no cut of 100%
+    idle = _demand([0.0, 9.0, 5.0], [0.0, 10.0, 10.0])
+    assert deepest_cut(idle, "eu", "ree") == (0.5, 2)
+    assert deepest_cut(_demand([0.0], [0.0]), "eu", "ree") is None
 
 
 def test_the_largest_cells_lead_with_the_days_of_demand_they_are_the_worst_in():
