@@ -1,7 +1,8 @@
 """A policy reader's findings on the 2010 replay's report (session 58), tested on hand-worked numbers.
 
 1. Tonnages named no material: "The EU's 30.0 t share of the joint pool", "Members' open needs on those days came to
-   364 t". Each now says of what.
+   364 t", "(10,000 t of demand destroyed)", "China's exports to Japan and the EU, 12,462 t in 2011". Each now says
+   of what.
 2. Ids where a reader needs words: the uncertain inputs' values and ranges read ``light_ree 21.43 USD/kg``,
    ``china 81%, europe_reprocessors 10%`` and ``one of fair_ratio, hybrid``; they now give the names the report
    uses everywhere else (materials, suppliers, release rules).
@@ -19,6 +20,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from simulator.names import Names
 from simulator.report.prices import _wanted_less, deepest_cut
 from simulator.report.uncertainty import NO_SIZE, _largest_cell
 from tests.helpers import build, run, words_page
@@ -46,7 +48,10 @@ def _demand(days_t: list[float], baseline_t: list[float]) -> SimpleNamespace:
             "baseline_demand_t": baseline_t,
         }
     )
-    return SimpleNamespace(result=SimpleNamespace(timeseries=table, start_date=dt.date(2011, 1, 1)))
+    return SimpleNamespace(
+        result=SimpleNamespace(timeseries=table, start_date=dt.date(2011, 1, 1)),
+        names=Names({}, {"ree": "Rare earths"}),
+    )
 
 
 def test_the_price_sentence_says_the_runs_average_cut_and_the_deepest_days_apart():
@@ -56,12 +61,12 @@ def test_the_price_sentence_says_the_runs_average_cut_and_the_deepest_days_apart
     assert deepest_cut(fell, "eu", "ree") == (pytest.approx(0.3), 2)
     assert _wanted_less(fell, "eu", "ree", 0.15, "6 t") == (
         "; at these prices it wanted 15% less than its baseline demand on average over the whole run "
-        "(6 t of demand destroyed) and 30% less on the day it wanted least, 3 Jan 2011"
+        "(6 t of demand for rare earths destroyed) and 30% less on the day it wanted least, 3 Jan 2011"
     )
     # the same cut every day: the lowest day says nothing more, and is not said
     even = _demand([8.0] * 4, [10.0] * 4)
     assert _wanted_less(even, "eu", "ree", 0.2, "8 t").endswith(
-        "on average over the whole run (8 t of demand destroyed)"
+        "on average over the whole run (8 t of demand for rare earths destroyed)"
     )
     # a day without baseline demand has no share of it: 0 of 0 t is no cut of 100%
     idle = _demand([0.0, 9.0, 5.0], [0.0, 10.0, 10.0])

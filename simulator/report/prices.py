@@ -124,15 +124,16 @@ def deepest_cut(run: Run, region: str, material: str) -> tuple[float, int] | Non
 
 
 def _wanted_less(run: Run, region: str, material: str, less: float, destroyed: str) -> str:
-    """``; at these prices it wanted 18% less than its baseline demand on average over the whole run (...)``, and more.
+    """``; at these prices it wanted 18% less than its baseline demand on average over the whole run (...)`` and more.
 
     The run's cut is an average over its days (:func:`used_less`); where the deepest day's (:func:`deepest_cut`) reads
     otherwise, it follows, said as the day's (`` and 22% less on the day it wanted least, 24 Aug 2011``), so that
     neither is read as the other: in the 2010 replay the price figure's realised demand of light rare earths falls
-    to 78% of baseline that day, while over the run it is 82%. ``destroyed``: the demand destroyed (HTML, tagged).
+    to 78% of baseline that day, while over the run it is 82%. ``destroyed``: the demand destroyed (HTML, tagged),
+    said with its material (the sentence is under the material's line, but a tonnage names what it is of).
     """
     text = f"; at these prices it wanted {percent(less)} less than its baseline demand on average over the whole run"
-    text += f" ({destroyed} of demand destroyed)"
+    text += f" ({destroyed} of demand for {run.names.material_text(material)} destroyed)"
     deepest = deepest_cut(run, region, material)
     if deepest is not None and percent(deepest[0]) != percent(less):
         text += f" and {percent(deepest[0])} less on the day it wanted least, {when(run.result.start_date, deepest[1])}"
