@@ -105,7 +105,8 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     verdict = plain(section(text, "verdict"))
     # without the pool: Japan 20 t/day x 10 days, the EU 80 x 10; with it nobody is short
     assert (
-        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 200 t and the EU of 800 t "
+        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 200 t and the EU of 800 t of "
+        "rare earths "
         "(1,000 t in all); with it, neither member runs short." in verdict
     )
     # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
@@ -209,7 +210,10 @@ def test_a_pool_too_small_cuts_the_shortfall_in_part():
     # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
     text = two_members_report()
     verdict = plain(section(text, "verdict"))
-    assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
+    assert (
+        "In part: the joint stock cuts the members' shortfall of rare earths from 6,000 t to 5,940 t (1.0% less)."
+        in verdict
+    )
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
     # all 60 t go on day 0: nobody owns anything at the end, and the note does not list zeros
     assert "Still owns at the end: nothing is left of the pool or of stock bought at auction." in verdict
@@ -569,7 +573,8 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
     # the halt lasts beyond the 60 days and the 60 t pool is drawn to nothing: the answer holds to the run's end only
     cut = (
-        "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less). That is to the end of the "
+        "the joint stock cuts the members' shortfall of rare earths from 6,000 t to 5,940 t (1.0% less). That is to "
+        "the end of the "
         "run (day 59) only: 1 shock is still in force then, with the joint stock of rare earths used up."
     )
     pool = run(TWO_MEMBERS).pool

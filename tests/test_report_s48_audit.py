@@ -78,7 +78,7 @@ def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall
     total = float(short["shortfall_t"].iloc[0])
     assert 6000 < total < 7000
     text = _plain(overall_finding(Run.of(result)))
-    assert f"the members are short of {total:,.0f} t in all" in text
+    assert f"the members are short of {total:,.0f} t of NdFeB magnets in all" in text  # the total says of what
     assert "1 of the 2 members" not in text
     assert (
         "with all the shortfall on the EU, the only member using NdFeB magnets here (the index counts Japan, which "

@@ -9,6 +9,8 @@
 3. "Wanted 18% less" (the run's average) sat beside a price figure whose realised demand falls to 78% (its lowest
    day): the sentence now says which is which, and gives the lowest day's cut too.
 4. The Largest columns are the worst sample in days of demand, yet their cells led with tonnes: the days now lead.
+5. A headline total of tonnes that may be added ("the members' shortfall from 6,000 t to 5,940 t") said no more
+   of what than the findings' "294 t in all": each says what it adds.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pytest
 from simulator.names import Names
 from simulator.report.prices import _wanted_less, deepest_cut
 from simulator.report.uncertainty import NO_SIZE, _largest_cell
-from tests.helpers import build, run, words_page
+from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 from tests.test_report import MAGNETS
 from tests.test_report_answers import AMPLE, plain
 from tests.test_report_pool_units import _cells
@@ -108,3 +110,18 @@ def test_the_uncertain_inputs_name_materials_suppliers_and_release_rules_as_the_
     table = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
     cells = " ".join(re.findall(r'data-label="(?:Value used|Range)">(.*?)</td>', table))
     assert not re.search(r"fair_ratio|proportional_to_demand|japan_mine|\bree\b|\bchina\b", cells), cells
+
+
+def test_a_headline_total_of_tonnes_that_may_be_added_says_what_it_adds():
+    # TWO_MEMBERS without an agreement: China's shipments halted all 60 days, no stock. Light rare earths (20 and
+    # 80 t/day) and heavy (5 t/day each), priced alike, so their tonnes may be added: Japan 60 x (20 + 5) = 1,500 t,
+    # the EU 60 x (80 + 5) = 5,100 t, 6,600 t in all; a total still says what it adds, once where all share it
+    data = build(TWO_MEMBERS, materials__ree__label="Light rare earths")
+    del data["agreement"]
+    add_material(data, "hree", {"label": "Heavy rare earths", "price_usd_per_kg": 50}, tonnes_per_day=5)
+    text = plain(words_page(run(data)))
+    assert (
+        "There is no joint stock in this scenario: Japan is short of 1,500 t and the EU of 5,100 t of light and "
+        "heavy rare earths." in text
+    )
+    assert "all regions are short of 6,600 t of light and heavy rare earths in all" in text
