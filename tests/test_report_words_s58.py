@@ -125,3 +125,9 @@ def test_a_headline_total_of_tonnes_that_may_be_added_says_what_it_adds():
         "heavy rare earths." in text
     )
     assert "all regions are short of 6,600 t of light and heavy rare earths in all" in text
+
+
+def test_no_shortfall_says_it_is_of_no_material():
+    # AMPLE: a 2,000 t pool and stock enough; over its 10 days no member is short of anything
+    text = plain(words_page(run(build(AMPLE))))
+    assert "Over the 10 days, no member runs short (0 t of shortfall of any material)" in text

@@ -478,7 +478,8 @@ def overall_finding(run: Run) -> str:
     group = run.result.structure.member_names or run.regions()
     if total == 0:
         nobody = "no member" if run.result.structure.members else "no region"
-        text = f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)"
+        zero = run.t(total, "total_shortfall_t")  # 0 t of nothing in particular: says so, as a tonnage says of what
+        text = f"{cap(over_days(horizon))}, {nobody} runs short ({zero} of shortfall of any material)"
         return text + _given_up(run, group, who) + "."
     by_material = {m: run.metric(f"total_shortfall_t.{ALL}.{m}") or 0.0 for m in run.materials()}
     short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}", named=True)
