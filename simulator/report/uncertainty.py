@@ -29,7 +29,7 @@ import numpy as np
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.names import AS_WRITTEN, HELD_AS, Names
-from simulator.plots import trigger_lines
+from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
 from simulator.report.words import (
@@ -207,6 +207,20 @@ def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
     return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
 
 
+def _owner_words(scenario: Any, owner: str) -> str:
+    """What a held-fixed path belongs to, in the words the page names it by elsewhere (HTML, escaped).
+
+    ``market.light_ree`` is the ``Light rare earths market`` (:meth:`Names.material`), ``shocks.china_quota_2011``
+    an ``Export quota``, as the shocks table heads its row (:data:`KIND_NAMES`, its id under it); its path follows
+    in the row, as the scenario file and ``--set`` write it.
+    """
+    head, _, key = owner.partition(".")
+    if head == "market":
+        return escape(f"{Names.of(scenario).material(key)} market")
+    kinds = {spec.id: spec.kind for spec in scenario.shocks}
+    return escape(KIND_NAMES.get(kinds.get(key, ""), "Shock"))
+
+
 def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
     """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to.
 
@@ -220,8 +234,9 @@ def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
         head, _, rest = path.partition(".")
         owner, _, field = rest.partition(".")
         groups.setdefault(f"{head}.{owner}", []).append(field)
-    listed = ";<br>".join(  # a line per market or shock
-        f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
+    listed = ";<br>".join(  # a line per market or shock, led by its name in words
+        f"{_owner_words(scenario, owner)} (<code>{escape(owner)}</code>): "
+        f"{', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
         for owner, fields in groups.items()
     )
     draws = _drawn_values(scenario, held)
