@@ -159,7 +159,8 @@ def test_the_robustness_count_is_given_beside_the_count_over_the_samples_near_th
 
 def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_scenario():
     # a market of two parameters, one declared uncertain: the other is held; of the halt, its start and end are
-    # numbers the scenario writes and does not sample (its kind, supplier and regions say what it is)
+    # numbers the scenario writes and does not sample (its kind, supplier and regions say what it is); each group is
+    # led by its name in words (the material's market, the shock's kind as the shocks table heads it), then its path
     entry = {"path": "market.ree.price.sensitivity", "low": 1, "high": 3, "source": "assumption"}
     halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 2, "end": 5}
     data = build(TWO_MEMBERS, market=MARKET, shocks=[halt])
@@ -169,9 +170,9 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
         plain(row)
         .replace(" ;", ";")
         .startswith(
-            "Held fixed, not sampled (3 listed, and more): market.ree: price.adjustment_days; shocks.halt: start, end "
-            "as written none: not sampled taken from the scenario file: every market setting and every shock number "
-            "or date"
+            "Held fixed, not sampled (3 listed, and more): Rare earths market (market.ree): price.adjustment_days; "
+            "Embargo (shocks.halt): start, end as written none: not sampled taken from the scenario file: every "
+            "market setting and every shock number or date"
         )
     )
     assert "sensitivity" not in row  # sampled: in the rows above
@@ -179,8 +180,8 @@ def test_the_inputs_table_lists_what_the_study_holds_fixed_by_a_rule_from_the_sc
     data["uncertain"] = [{**entry, "path": "market.ree.price.adjustment_days"}]
     said = plain(words_page(run(data))).replace(" ;", ";")
     assert (
-        "Held fixed, not sampled (3 listed, and more): market.ree: price.sensitivity; shocks.halt: start, end as "
-        "written" in said
+        "Held fixed, not sampled (3 listed, and more): Rare earths market (market.ree): price.sensitivity; Embargo "
+        "(shocks.halt): start, end as written" in said
     )
 
 

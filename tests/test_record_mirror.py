@@ -65,9 +65,9 @@ def test_the_replays_lead_opens_with_japans_imports_and_says_why_chinas_exports_
         "All 6 of its rows are derived"
     )
     assert (
-        "The record's two counts disagree: China's exports to Japan and the EU, 12,462 t in 2011, are less than the "
-        "15,400 t of Japan's imports from China alone, because the first is 0.67 times what China reported exporting "
-        "and the second what Japan reported importing" in rest
+        "The record's two counts disagree: China's exports to Japan and the EU, 12,462 t of all materials in 2011, are "
+        "less than the 15,400 t of Japan's imports from China alone, because the first is 0.67 times what China "
+        "reported exporting and the second what Japan reported importing" in rest
     )
 
 

@@ -105,7 +105,8 @@ def test_the_verdict_comes_first_and_gives_the_answer_worked_out_by_hand():
     verdict = plain(section(text, "verdict"))
     # without the pool: Japan 20 t/day x 10 days, the EU 80 x 10; with it nobody is short
     assert (
-        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 200 t and the EU of 800 t "
+        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 200 t and the EU of 800 t of "
+        "rare earths "
         "(1,000 t in all); with it, neither member runs short." in verdict
     )
     # buying: 1,000 t x 50 USD/kg x 1,000 kg/t = USD 50 m each; the pool ends with 2,000 - 1,000 t
@@ -209,7 +210,10 @@ def test_a_pool_too_small_cuts_the_shortfall_in_part():
     # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
     text = two_members_report()
     verdict = plain(section(text, "verdict"))
-    assert "In part: the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less)." in verdict
+    assert (
+        "In part: the joint stock cuts the members' shortfall of rare earths from 6,000 t to 5,940 t (1.0% less)."
+        in verdict
+    )
     assert "buying the pool USD 3.0 m" in verdict  # 60 t x 50 USD/kg
     # all 60 t go on day 0: nobody owns anything at the end, and the note does not list zeros
     assert "Still owns at the end: nothing is left of the pool or of stock bought at auction." in verdict
@@ -262,9 +266,10 @@ def test_uncertain_inputs_show_scenario_blocks_as_written_not_as_python_objects(
     )
     assert split[1].startswith("one of: \u2022 15% at 260 USD/kg (NdFeB magnets (Nd, Pr));")
     assert split[1].count("\u2022") == 3 and "\u2022 20% at 260 USD/kg (NdFeB magnets (Nd, Pr));" in split[1]
-    # no refill is the default {}: it reads "none", in the value used and among the alternatives (in t/day)
+    # no refill is the default {}: it reads "none", in the value used and among the alternatives (in t/day, each
+    # material by its name)
     refill = [plain(c) for c in rows["Pool refill"].split("</td>")[1:3]]
-    assert refill == ["none", "one of: \u2022 none \u2022 light_ree 20 t/day, heavy_ree 0.5 t/day"]
+    assert refill == ["none", "one of: \u2022 none \u2022 light rare earths 20 t/day, heavy rare earths 0.5 t/day"]
 
 
 @shipped_group("embargo_2010")
@@ -568,7 +573,8 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     # the same world without the uncertain entry: "In part: the joint stock cuts ... (1.0% less)." (test above)
     # the halt lasts beyond the 60 days and the 60 t pool is drawn to nothing: the answer holds to the run's end only
     cut = (
-        "the joint stock cuts the members' shortfall from 6,000 t to 5,940 t (1.0% less). That is to the end of the "
+        "the joint stock cuts the members' shortfall of rare earths from 6,000 t to 5,940 t (1.0% less). That is to "
+        "the end of the "
         "run (day 59) only: 1 shock is still in force then, with the joint stock of rare earths used up."
     )
     pool = run(TWO_MEMBERS).pool
@@ -1059,8 +1065,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     assert (
         "neither member runs short, with it or without it. Whether it would have tempered prices is "
         "outside this model. It was a close call. With or without the joint stock, the EU's cover "
-        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t share of the joint pool (12.5 days of its "
-        "demand) stayed unused: releases under the fair allocation ratio were "
+        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t of rare earths in the joint pool (12.5 days of "
+        "its demand) stayed unused: releases under the fair allocation ratio were "
         "not open that day." in verdict
     )
 
@@ -1085,7 +1091,7 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(words_page(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
-        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t share of the joint pool "
+        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t of rare earths in the joint pool "
         "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
         in late
     )
@@ -1144,17 +1150,17 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). "
-        "The EU's 30.0 t share of the joint pool (60.0 days of its demand) stayed unused. Under the hybrid rule, in "
-        "normal times the shared stock is sold by auction, and a member bids only for a gap its own "
-        "stock cannot cover: the EU's never ran out (lowest 0.82 t), so it never bid." in verdict
+        "The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused. Under the "
+        "hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
+        "stock cannot cover: the EU's never ran out, so it never bid." in verdict
     )
     # the reason: auctions.csv is empty (no bid, so no auction held), and the EU's commercial stock of heavy rare
-    # earths never reached 0; its lowest is the lowest the sentence gives, and over the EU's 0.5 t/day of heavy
-    # demand it is the 1.6 days of cover the same sentence gives (all its cover is commercial stock)
+    # earths never reached 0; over the EU's 0.5 t/day of heavy demand its lowest is the 1.6 days of cover the
+    # close call gives (all its cover is commercial stock), so its tonnes are not said again, with no material
     heavy = eu[eu["material"] == "heavy_ree"]
     lowest_t = float(heavy["commercial_stock_t"].min())
-    assert lowest_t > 0 and f"(lowest {lowest_t:.2f} t)" in verdict
-    assert f"fell to {lowest_t / 0.5:.1f} days on 3 Jul 2011" in verdict
+    assert lowest_t > 0 and f"fell to {lowest_t / 0.5:.1f} days on 3 Jul 2011" in verdict
+    assert f"{lowest_t:.2f} t" not in verdict
     # the rule section gives the same reason as the verdict, as a paragraph of its own, not a small grey note
     assert "<p>The arrangement released no stock in this run" in section(text, "rule")
     rule = plain(section(text, "rule"))

@@ -39,8 +39,8 @@ def test_a_material_is_named_as_a_sentence_names_it():
 
 
 def test_a_material_label_with_a_comma_keeps_its_tonnes_and_days_apart():
-    # the label "NdFeB magnets, sintered" has a ", " in it: the cell still reads tonnes of the whole label, then
-    # 4.0 days (40 t of 10 t/day) under them
+    # the label "NdFeB magnets, sintered" has a ", " in it: the cell reads 4.0 days (40 t of 10 t/day), then
+    # tonnes of the whole label under them
     names = Names({}, {"mag": "NdFeB magnets, sintered"})
     demand = {("eu", "mag"): 10.0}
     table = pd.DataFrame({"shortfall_t.eu.mag": [0.0, 40.0]})
@@ -48,7 +48,7 @@ def test_a_material_label_with_a_comma_keeps_its_tonnes_and_days_apart():
     row = MemberSamples("EU", 1, size)
     html = robust_table([row], 2)
     cell = html.split('data-label="Largest')[1].split("</td>")[0].split(">", 1)[1]
-    assert cell.replace(NBSP, " ") == "40 t of NdFeB magnets, sintered<br><small>4.0 days of its demand</small>"
+    assert cell.replace(NBSP, " ") == "4.0 days of its demand<br><small>40 t of NdFeB magnets, sintered</small>"
 
 
 def _cells(html: str) -> dict[str, str]:
@@ -83,8 +83,8 @@ def test_both_largest_columns_give_the_same_material():
         largest_without=largest_alone,
     )
     assert _cells(robust_table([row], 3)) == {
-        "Largest with the stock, in days of demand": "4 t of heavy rare earths / 8.0 days of its demand",
-        "Largest without it (any sample)": "20 t of heavy rare earths / 40 days of its demand",
+        "Largest with the stock, in days of demand": "8.0 days of its demand / 4 t of heavy rare earths",
+        "Largest without it (any sample)": "40 days of its demand / 20 t of heavy rare earths",
     }
 
     def shown(pairs):

@@ -107,7 +107,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         for t, d in zip(tonnes, days, strict=True):
             k = d[m].idxmax()
             shown = f"{d[m][k]:,.0f}" if d[m][k] >= 10 else f"{d[m][k]:.1f}"
-            cells.append(f"{t[m][k]:,.0f} t of {MATERIALS[m]} ({shown} days of its demand)")
+            cells.append(f"{shown} days of its demand ({t[m][k]:,.0f} t of {MATERIALS[m]})")
         return cells
 
     for member, name in MEMBERS.items():
@@ -133,16 +133,16 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         "51 (51 by more than a day of its demand)",
         "14",
         "37",
-        "44 t of heavy rare earths (116 days of its demand)",
-        "197 t of heavy rare earths (285 days of its demand)",
+        "116 days of its demand (44 t of heavy rare earths)",
+        "285 days of its demand (197 t of heavy rare earths)",
     ]
     assert rows["Japan"] == [
         "1",
         "3 (3 by more than a day of its demand)",
         "2",
         "1",
-        "171 t of heavy rare earths (91 days of its demand)",
-        "372 t of heavy rare earths (197 days of its demand)",
+        "91 days of its demand (171 t of heavy rare earths)",
+        "197 days of its demand (372 t of heavy rare earths)",
     ]
 
     # the sentence: over both members and each material, 'not needed' where no one is short either way, the stock

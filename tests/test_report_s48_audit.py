@@ -62,7 +62,7 @@ def test_the_replays_close_call_says_the_eus_low_rests_on_pro_rata_sharing():
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
         "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). The EU's "
-        "30.0 t share of the joint pool" in text
+        "30.0 t of heavy rare earths in the joint pool" in text
     )
 
 
@@ -78,7 +78,7 @@ def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall
     total = float(short["shortfall_t"].iloc[0])
     assert 6000 < total < 7000
     text = _plain(overall_finding(Run.of(result)))
-    assert f"the members are short of {total:,.0f} t in all" in text
+    assert f"the members are short of {total:,.0f} t of NdFeB magnets in all" in text  # the total says of what
     assert "1 of the 2 members" not in text
     assert (
         "with all the shortfall on the EU, the only member using NdFeB magnets here (the index counts Japan, which "

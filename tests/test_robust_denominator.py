@@ -64,15 +64,15 @@ def test_a_samples_shortfall_is_in_days_of_its_own_demand_not_of_the_demand_as_w
     assert line is not None
     cells = _cells(line.table)
     assert cells["EU"] == {
-        "Largest with the stock, in days of demand": f"{with_stock:,.0f} t of rare earths / "
-        f"{with_stock / 160:,.0f} days of its demand",
-        "Largest without it (any sample)": "9,600 t of rare earths / 60 days of its demand",
+        "Largest with the stock, in days of demand": f"{with_stock / 160:,.0f} days of its demand / "
+        f"{with_stock:,.0f} t of rare earths",
+        "Largest without it (any sample)": "60 days of its demand / 9,600 t of rare earths",
     }
     assert cells["EU"]["Largest with the stock, in days of demand"] != (
-        f"{with_stock:,.0f} t of rare earths / {with_stock / 80:,.0f} days of its demand"
+        f"{with_stock / 80:,.0f} days of its demand / {with_stock:,.0f} t of rare earths"
     )  # 9,560 / 80 = 120 days: the demand as written
     # Japan's demand is not sampled: its own is the 20 t/day as written, 60 days short without the stock
-    assert cells["Japan"]["Largest without it (any sample)"] == "1,200 t of rare earths / 60 days of its demand"
+    assert cells["Japan"]["Largest without it (any sample)"] == "60 days of its demand / 1,200 t of rare earths"
     # the caption says what the days are of, and the samples table holds each sample's own demand
     assert (
         "Largest: each column\u2019s own worst sample (often not the same one), in days of that sample\u2019s own "

@@ -35,7 +35,10 @@ def test_where_the_status_quo_is_each_share_alone_no_pooling_paragraph_repeats_t
     page = words_page(run(BOTH))
     assert 'class="pooling"' not in page  # the headline already sets the pool against each share alone
     text = _verdict_text(page)
-    assert "No: the members are short of the same 5,940 t with the joint stock and with the stocks held today" in text
+    assert (
+        "No: the members are short of the same 5,940 t of rare earths with the joint stock and with the stocks held "
+        "today" in text
+    )
     # the moved tonnes name the status quo without repeating whose stocks: the heading and headline said it
     assert (
         "Japan is short of 1,180 t with it and 1,170 t with the stocks held today and the EU of 4,760 t with it and "

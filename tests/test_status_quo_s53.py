@@ -62,7 +62,9 @@ def test_a_compare_baseline_without_any_stock_is_not_taken_for_the_stocks_held_t
     none = simulate(result.scenario.model_copy(update={"agreement": None}), seed=result.seed)
     assert without_agreement(result, none).metrics["total_shortfall_t"] == pytest.approx(5970.0)
     page = words_page(result, baseline=none)
-    assert _headline(page).startswith("In part: the joint stock cuts the members' shortfall from 5,970 t to 5,940 t")
+    assert _headline(page).startswith(
+        "In part: the joint stock cuts the members' shortfall of rare earths from 5,970 t to 5,940 t"
+    )
 
 
 def test_the_status_quo_keeps_only_the_listed_members_shares_as_national_reserves():
@@ -86,7 +88,9 @@ def test_the_first_answer_measures_the_joint_stock_against_the_stocks_held_today
     verdict = _plain(_verdict(page))
     assert "against the same scenario with the stocks held today (Japan's held alone)" in verdict
     # the tonnes of the status quo, not the 6,000 t of no stock at all: (5,970 - 5,940) / 5,970 = 0.5% less
-    assert _headline(page).startswith("In part: the joint stock cuts the members' shortfall from 5,970 t to 5,940 t")
+    assert _headline(page).startswith(
+        "In part: the joint stock cuts the members' shortfall of rare earths from 5,970 t to 5,940 t"
+    )
     assert "6,000 t" not in verdict
     # the column of that run is named for it; the EU's share, not held today, still gets its own column
     assert "<th>Short with the stocks held today</th>" in page and "<th>Short with its share alone</th>" in page

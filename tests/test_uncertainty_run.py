@@ -210,8 +210,8 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "Stock cuts one": "0",
             "Stock leaves one no smaller": "1",
             "Stock brings one where there was none": "0",
-            "Largest with the stock, in days of demand": "171 t of rare earths (8.6 days of its demand)",
-            "Largest without it (any sample)": "171 t of rare earths (8.6 days of its demand)",
+            "Largest with the stock, in days of demand": "8.6 days of its demand (171 t of rare earths)",
+            "Largest without it (any sample)": "8.6 days of its demand (171 t of rare earths)",
         },
         "EU": {
             "Samples short with the stock": "7 (2 by more than a day of its demand)",
@@ -220,8 +220,8 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
             "Stock cuts one": "2",
             "Stock leaves one no smaller": "4",
             "Stock brings one where there was none": "1",
-            "Largest with the stock, in days of demand": "1,047 t of rare earths (13 days of its demand)",
-            "Largest without it (any sample)": "2,000 t of rare earths (25 days of its demand)",
+            "Largest with the stock, in days of demand": "13 days of its demand (1,047 t of rare earths)",
+            "Largest without it (any sample)": "25 days of its demand (2,000 t of rare earths)",
         },
     }
     assert (
@@ -243,7 +243,7 @@ def test_the_verdict_counts_the_samples_that_leave_each_member_short(found):
     )
     assert table_cells(samples_short_line(pair, alone).html())["EU"] == {
         "Samples short with the stock": "7 (2 by more than a day of its demand)",
-        "Largest with the stock, in days of demand": "1,047 t of rare earths (13 days of its demand)",
+        "Largest with the stock, in days of demand": "13 days of its demand (1,047 t of rare earths)",
     }
     # no member short in any sample either way: one sentence, no table of zeros
     none = dataclasses.replace(ten, samples=samples * 0, without=without * 0)

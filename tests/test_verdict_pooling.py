@@ -74,8 +74,9 @@ def test_pooling_that_only_moves_shortfall_between_members_says_so():
     pooling, ratio = _lines(TWO_MEMBERS)
     assert pooling == (
         "Pooling moves shortfall between members rather than cutting it: with each member's pool share held alone "
-        "as its own reserve, the members would be short of the same 5,940 t in all. Pooled, Japan is short of "
-        "10.0 t more (1,180 t against 1,170 t alone) and the EU of 10.0 t less (4,760 t against 4,770 t)."
+        "as its own reserve, the members would be short of the same 5,940 t of rare earths in all. Pooled, Japan is "
+        "short of 10.0 t more of rare earths (1,180 t against 1,170 t alone) and the EU of 10.0 t less (4,760 t "
+        "against 4,770 t)."
     )
     # Japan drew 20 of the 60 t the rule released: its gap, not its half
     assert "of what the rule released, rare earths Japan 33% and EU 67%." in ratio
@@ -86,8 +87,8 @@ def test_pooling_that_cuts_the_shortfall_gives_the_tonnes_held_apart():
     pooling, ratio = _lines(build(TWO_MEMBERS, shocks=JAPAN_ONLY))
     assert pooling == (
         "Pooling adds to what the tonnes do: with each member's pool share held alone as its own reserve, the members "
-        "would be short of 1,170 t in all, against 1,140 t pooled. Pooled, Japan is short of 30.0 t less "
-        "(1,140 t against 1,170 t alone)."
+        "would be short of 1,170 t of rare earths in all, against 1,140 t pooled. Pooled, Japan is short of 30.0 t "
+        "less of rare earths (1,140 t against 1,170 t alone)."
     )
     assert "rare earths Japan 100% and EU 0%." in ratio
 
@@ -98,9 +99,12 @@ def test_a_release_lag_that_makes_pooling_worse_is_named():
     assert pooling.startswith(
         "Pooling costs tonnes here: with each member's pool share held alone as its own reserve, drawn as national "
         "reserves are, without the agreement's trigger, lags, cap and auctions, the members would be short of only "
-        "5,940 t in all, against 6,000 t pooled."
+        "5,940 t of rare earths in all, against 6,000 t pooled."
     )
-    assert "Japan is short of 30.0 t more (1,200 t against 1,170 t alone) and the EU of 30.0 t more" in pooling
+    assert (
+        "Japan is short of 30.0 t more of rare earths (1,200 t against 1,170 t alone) and the EU of 30.0 t more"
+        in pooling
+    )
 
 
 def test_ratio_line_is_silent_when_members_received_their_ratio():
@@ -202,7 +206,8 @@ def test_lending_that_only_moves_shortfall_is_a_no_with_who_carries_it():
         regions__japan__reserve={"ree": {"tonnes": 60}},
     )
     assert _headline(data) == (
-        "No: the members are short of the same 5,940 t with the joint stock and without it. It moves 40.0 t of "
+        "No: the members are short of the same 5,940 t of rare earths with the joint stock and without it. It moves "
+        "40.0 t of "
         "shortfall between members: Japan is short of 1,180 t with it and 1,140 t without and the EU of 4,760 t "
         "with it and 4,800 t without."
     )
@@ -212,7 +217,7 @@ def test_a_cut_of_ninety_percent_or_more_is_almost_entire():
     # a 5,500 t pool against 6,000 t of demand over the halt: 500 t short with it, 6,000 t without (92% less)
     pool = {"japan": {"ree": {"tonnes": 2750}}, "eu": {"ree": {"tonnes": 2750}}}
     assert _headline(build(TWO_MEMBERS, agreement__pool__contributions=pool)).startswith(
-        "Almost entirely: the joint stock cuts the members' shortfall from 6,000 t to 500 t (92% less)."
+        "Almost entirely: the joint stock cuts the members' shortfall of rare earths from 6,000 t to 500 t (92% less)."
     )
 
 
@@ -264,7 +269,7 @@ def test_a_yes_for_one_member_short_gives_its_total_once():
     pool = {"japan": {"ree": {"tonnes": 600}}, "eu": {"ree": {"tonnes": 600}}}
     data = build(TWO_MEMBERS, shocks=JAPAN_ONLY, agreement__pool__contributions=pool)
     assert _headline(data) == (
-        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 1,200 t; "
+        "Yes: the joint stock closes every shortfall. Without it, Japan would be short of 1,200 t of rare earths; "
         "with it, neither member runs short."
         # the halt outlasts the 60 days and the 1,200 t pool meets the 1,200 t exactly: none is left
         " That is to the end of the run (day 59) only: 1 shock is still in force then, with the joint stock of rare "
@@ -281,8 +286,9 @@ def test_pooling_that_cuts_little_while_a_member_ends_shorter_mostly_moves_short
     pooling, _ = _lines(build(TWO_MEMBERS, agreement__pool__contributions=pool))
     assert pooling == (
         "Pooling mostly moves shortfall between members: with each member's pool share held alone as its own "
-        "reserve, the members would be short of 4,770 t in all, against 4,720 t pooled (1.0% less). Pooled, Japan "
-        "is short of 940 t more (940 t against none alone) and the EU of 990 t less (3,780 t against 4,770 t)."
+        "reserve, the members would be short of 4,770 t of rare earths in all, against 4,720 t pooled (1.0% less). "
+        "Pooled, Japan is short of 940 t more of rare earths (940 t against none alone) and the EU of 990 t less "
+        "(3,780 t against 4,770 t)."
     )
 
 
@@ -429,7 +435,10 @@ def test_without_an_agreement_the_verdict_asks_who_runs_short():
     del data["agreement"]
     page = words_page(run(data))
     assert "<h2>Who runs short? " in page and "Would a joint stock help?" not in page
-    assert "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t." in _plain(page)
+    assert (
+        "There is no joint stock in this scenario: Japan is short of 1,200 t and the EU of 4,800 t of rare earths."
+        in _plain(page)
+    )
 
 
 MAGNETS = {"label": "magnets", "price_usd_per_kg": 500}

@@ -33,6 +33,7 @@ from simulator.report.words import (
     over_days,
     percent,
     plural,
+    shared_words_once,
     tonnes,
     tonnes_2,
     usd,
@@ -427,17 +428,40 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     ), says
 
 
-def _short_in_all(run: Run, by_material: dict[str, float], total: float, metric: str, each: str) -> str:
+def materials_named(run: Run, materials: Iterable[str]) -> str:
+    """`` of heavy rare earths``, `` of light and heavy rare earths``: what a total of ``materials`` adds ('' none).
+
+    Named as the report names them, their shared trailing words once (:func:`shared_words_once`): a total of
+    tonnes that may be added still says what it is of.
+    """
+    names = [run.names.material_text(m) for m in materials]
+    return f" of {join_words(shared_words_once(names))}" if names else ""
+
+
+def of_materials(runs: list[Run], who: list[str]) -> str:
+    """What a total of ``who``'s shortfall adds (:func:`materials_named`), of the materials short in any of ``runs``.
+
+    The headline's ``the members' shortfall of rare earths from 6,000 t to 5,940 t`` (with the joint stock and
+    without it), where ``from 6,000 t`` named nothing.
+    """
+    run = runs[0]
+    return materials_named(run, [m for m in run.materials() if any(r.short_of(who, [m]) > 0 for r in runs)])
+
+
+def _short_in_all(
+    run: Run, by_material: dict[str, float], total: float, metric: str, each: str, named: bool = False
+) -> str:
     """``7,111 t in all``, or by material where a total would add unlike tonnes (as ``stockpile run`` says it).
 
     That is where tonnes of the run's materials may not be added (:func:`simulator.scenario.tonnes.tonnes_apart`)
     and two materials or more are short: ``1,184 t of light rare earths and 5,927 t of NdFeB magnets (not
-    added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric.
+    added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric. ``named``: a total
+    names the materials it adds (``294 t of heavy rare earths in all``), in a sentence that does not name them.
     """
     short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)}
     why = not_added(run.result.scenario, short)
     if why is None:
-        return f"{run.t(total, metric)} in all"
+        return f"{run.t(total, metric)}{materials_named(run, short) if named else ''} in all"
     parts = [f"{run.t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
     return f"{join_words(parts)} (not added: {escape(why)})"  # why quotes the scenario's tonnes_of
 
@@ -454,10 +478,11 @@ def overall_finding(run: Run) -> str:
     group = run.result.structure.member_names or run.regions()
     if total == 0:
         nobody = "no member" if run.result.structure.members else "no region"
-        text = f"{cap(over_days(horizon))}, {nobody} runs short ({run.t(total, 'total_shortfall_t')} of shortfall)"
+        zero = run.t(total, "total_shortfall_t")  # 0 t of nothing in particular: says so, as a tonnage says of what
+        text = f"{cap(over_days(horizon))}, {nobody} runs short ({zero} of shortfall of any material)"
         return text + _given_up(run, group, who) + "."
     by_material = {m: run.metric(f"total_shortfall_t.{ALL}.{m}") or 0.0 for m in run.materials()}
-    short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}")
+    short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}", named=True)
     text = f"{cap(over_days(horizon))}, {who} are short of {short}"
     jain = run.metric("fairness_jain")
     if total > 0 and jain is not None and len(group) > 1:

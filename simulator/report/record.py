@@ -461,10 +461,12 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     declared; smuggling, coverage and timing differ). The sentence gives the pair over the longest
     period, the largest gap first, and says that no one value of the model can match both.
 
-    `` The record's two counts disagree: China's exports to Japan and the EU, 12,462 t in 2011, are less than the
-    15,400 t of Japan's imports from China alone, because the first is 0.67 times what China reported exporting and
-    the second what Japan reported importing, and partners can report importing more than an exporter reports
-    exporting: no one value of the model can match both.``
+    `` The record's two counts disagree: China's exports to Japan and the EU, 12,462 t of all materials in 2011, are
+    less than the 15,400 t of Japan's imports from China alone, because the first is 0.67 times what China reported
+    exporting and the second what Japan reported importing, and partners can report importing more than an exporter
+    reports exporting: no one value of the model can match both.`` A tonnage names its material: exports of ``all``
+    are ``of all materials``, of one material its series' name says which; the imports are of the same, or of the
+    part the brackets name.
     """
     if table.empty or "exports" not in set(table["quantity"]):
         return ""
@@ -498,11 +500,12 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     elif kinds[i] == "FORECAST":  # made before the period, not counted in it: not what was reported
         first, why = f"a forecast of what {supplier} would export", "a forecast is not a count"
     exported = series_name("exports", "all", str(x["material"]), str(x["supplier"]), names, regions, False)
+    of_all = " of all materials" if x["material"] == "all" else ""  # else the series' name gives its material
     imported = f"{names.possessive(str(m['region']))} imports from {supplier}"  # of the exports' material
     if m["material"] != x["material"]:  # a part of the exports' "all"
         imported += f" ({names.material_text(str(m['material']))})"
     return (
-        f" The record's two counts disagree: {escape(exported)}, {_amount('t', float(x['value']))} in "
+        f" The record's two counts disagree: {escape(exported)}, {_amount('t', float(x['value']))}{of_all} in "
         f"{escape(_when(x['date'], x['period']))}, are less than the {_amount('t', float(m['value']))} of "
         f"{escape(imported)} alone, because the first is {escape(first)} and the second what "
         f"{escape(region)} reported importing, and {why}: no one value of the model can match both."

@@ -495,7 +495,8 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
                 text = (
                     f"Under {escape(BY_NAME[source].phrase)}, {tonnes(released)} of {names.material_text(material)} "
                     f"was released {_on_days(start, days['day'])}: {join_words(shares)}. "
-                    + escape(f"Members' open needs on those days came to {tonnes(gap_t)}.")
+                    + escape("Members' open needs of ")
+                    + f"{names.material_text(material)} on those days came to {tonnes(gap_t)}."
                 )
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
             out.append(f"<p>{text}</p>")

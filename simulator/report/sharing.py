@@ -15,7 +15,7 @@ from html import escape
 
 from simulator.mechanisms import BY_NAME
 from simulator.numeric import KG_PER_T
-from simulator.report.findings import Run
+from simulator.report.findings import Run, of_materials
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
 from simulator.scenario.checks import reference_price
 
@@ -61,13 +61,16 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
 
 
 def movers_line(run: Run, apart: Run) -> str:
-    """``Pooled, Japan is short of 806 t more (7,286 t against 6,480 t alone) and the EU of 806 t less (...)``.
+    """``Pooled, Japan is short of 806 t more of rare earths (7,286 t against 6,480 t alone) and the EU of 806 t less``.
+
+    Of one material, the first figure names it (:func:`of_materials`), once for the sentence.
 
     With several materials each member's change is told by material (tonnes of materials priced far apart do not
     add up): ``Pooled, Japan's shortfall is, by material, light rare earths none against 994 t alone, ...``.
     """
     parts = []
     several = len(run.materials()) > 1
+    of = "" if several else of_materials([run, apart], [member for member, _, _ in changed_shortfalls(run, apart)])
     for member, pooled, alone in changed_shortfalls(run, apart):
         subject = run.names.subject(member)
         if several:
@@ -80,7 +83,7 @@ def movers_line(run: Run, apart: Run) -> str:
         more = "more" if pooled > alone else "less"
         figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
         parts.append(
-            f"{subject} is short of {tonnes(abs(pooled - alone))} {more} ({figures} alone)"
+            f"{subject} is short of {tonnes(abs(pooled - alone))} {more}{of} ({figures} alone)"
             if not parts
             else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
         )
@@ -157,6 +160,7 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
     shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
     held = "each member's pool share held alone as its own reserve"
+    shown_apart += of_materials([run, apart], list(members))  # what the totals add, said once, after the first
     if pooled_t == 0 and apart_t == 0:
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
     movers = movers_line(run, apart)

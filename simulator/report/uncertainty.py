@@ -19,16 +19,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.names import AS_WRITTEN, HELD_AS, Names
-from simulator.plots import trigger_lines
+from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
 from simulator.report.words import (
@@ -40,6 +41,7 @@ from simulator.report.words import (
     count_in_words,
     join_words,
     plural,
+    rule_label,
     shared_words_once,
     source_codes_note,
     two_figures,
@@ -205,6 +207,20 @@ def _drawn_values(scenario: Any, held: list[str]) -> list[str]:
     return [d for d in draws if any(path.startswith(f"{d}.") for path in held)]
 
 
+def _owner_words(scenario: Any, owner: str) -> str:
+    """What a held-fixed path belongs to, in the words the page names it by elsewhere (HTML, escaped).
+
+    ``market.light_ree`` is the ``Light rare earths market`` (:meth:`Names.material`), ``shocks.china_quota_2011``
+    an ``Export quota``, as the shocks table heads its row (:data:`KIND_NAMES`, its id under it); its path follows
+    in the row, as the scenario file and ``--set`` write it.
+    """
+    head, _, key = owner.partition(".")
+    if head == "market":
+        return escape(f"{Names.of(scenario).material(key)} market")
+    kinds = {spec.id: spec.kind for spec in scenario.shocks}
+    return escape(KIND_NAMES.get(kinds.get(key, ""), "Shock"))
+
+
 def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
     """The inputs table's last row: what a study holds fixed (:func:`held_fixed`), grouped by what they belong to.
 
@@ -218,8 +234,9 @@ def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
         head, _, rest = path.partition(".")
         owner, _, field = rest.partition(".")
         groups.setdefault(f"{head}.{owner}", []).append(field)
-    listed = ";<br>".join(  # a line per market or shock
-        f"<code>{escape(owner)}</code>: {', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
+    listed = ";<br>".join(  # a line per market or shock, led by its name in words
+        f"{_owner_words(scenario, owner)} (<code>{escape(owner)}</code>): "
+        f"{', '.join(f'<code>{escape(f)}</code>' for f in fields)}"
         for owner, fields in groups.items()
     )
     draws = _drawn_values(scenario, held)
@@ -243,11 +260,12 @@ def _held_fixed_row(scenario: Any, as_run: str = AS_WRITTEN) -> str:
 
 def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
+    words = id_words(result.scenario)
     rows = "".join(
         f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
         f'<code class="source">{escape(i.path)}</code></td>'
-        f'<td class="text" data-label="Value used">{_value_cell(i)}</td>'
-        f'<td class="text" data-label="Range">{range_cell(i)}</td>'
+        f'<td class="text" data-label="Value used">{_value_cell(i, words)}</td>'
+        f'<td class="text" data-label="Range">{range_cell(i, words)}</td>'
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
@@ -257,6 +275,37 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
         f"{_held_fixed_row(result.scenario, as_run)}</tbody></table></div>"
     )
+
+
+IdWords = Callable[[str], str]
+"""Names a scenario's id as the report names it elsewhere (:func:`id_words`), or gives other text back as it is."""
+
+
+def as_written(text: str) -> str:
+    """Text as the scenario writes it: the :data:`IdWords` of a value with no ids to name."""
+    return text
+
+
+def id_words(scenario: Any) -> IdWords:
+    """The report's names for ``scenario``'s material, supplier and region ids, as its other sections give them.
+
+    ``heavy_ree`` is ``heavy rare earths`` (:meth:`Names.material_text`), ``europe_reprocessors`` ``European
+    re-processors`` (:meth:`Names.supplier`), ``eu`` ``EU`` (:meth:`Names.region`); any other text is given back
+    as it is. A release rule is named by :func:`_shown` from its field (:func:`rule_label`). Only ids: a value's
+    field names (``window_days``) have no name elsewhere in the report and stay as written.
+    """
+    names = Names.of(scenario)
+
+    def words(text: str) -> str:
+        if text in scenario.materials:
+            return names.material_text(text)
+        if text in scenario.suppliers:
+            return names.supplier(text)
+        if text in scenario.regions:
+            return names.region(text)
+        return text
+
+    return words
 
 
 def _last_day(value: Any) -> Any:
@@ -273,10 +322,11 @@ def _day(value: Any) -> str:
     return f'<span style="white-space:nowrap">{escape(_shown(value))}</span>'
 
 
-def _value_cell(item: Input) -> str:
+def _value_cell(item: Input, words: IdWords = as_written) -> str:
+    """An uncertain input's value used as HTML, its ids named by ``words`` (:func:`id_words`)."""
     if is_shock_end(item.path):
         return "last day " + _day(_last_day(item.current))
-    return escape(_shown(item.current, item.path))
+    return escape(_shown(item.current, item.path, words))
 
 
 def _unit(path: str) -> Unit:
@@ -330,11 +380,14 @@ def _number_in(value: float, unit: Unit, with_unit: bool = True) -> str:
     return f"{text}{NBSP}{label}"  # a line never breaks between a number and its unit
 
 
-def range_cell(item: Input) -> str:
-    """An uncertain input's range as HTML: ``0 to 100%``, ``last day 1 Mar to 1 Jun 2030``, ``one of 3, 5``."""
+def range_cell(item: Input, words: IdWords = as_written) -> str:
+    """An uncertain input's range as HTML: ``0 to 100%``, ``last day 1 Mar to 1 Jun 2030``, ``one of 3, 5``.
+
+    Ids in its values are named by ``words`` (:func:`id_words`): ``one of fair ratio, hybrid``.
+    """
     e = item.entry
     if isinstance(e, UncertainValues):
-        shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v, item.path)) for v in e.values]
+        shown = [escape(_shown(_last_day(v) if is_shock_end(item.path) else v, item.path, words)) for v in e.values]
         if any(len(v) > 24 or "," in v or ";" in v for v in shown):  # long values or lists: one to a line
             return "one of:<br>" + "<br>".join(f"\u2022 {v}" for v in shown)
         return "one of " + ", ".join(shown)
@@ -354,7 +407,7 @@ def range_cell(item: Input) -> str:
     return escape(item.range_text())
 
 
-def _shown(value: Any, path: str = "") -> str:
+def _shown(value: Any, path: str = "", words: IdWords = as_written) -> str:
     """A scenario value as a reader reads it; with the ``path`` of its field, its numbers in the field's unit.
 
     ``none`` for an empty mapping or list, ``true``/``false`` as YAML writes them, a bid segment
@@ -373,6 +426,11 @@ def _shown(value: Any, path: str = "") -> str:
     '20,223 t'
     >>> _shown({"china": 0.81}, "regions.eu.sourcing.ree")
     'china 81%'
+
+    ``words`` names the ids among its keys and texts (:func:`id_words`), a release rule's by its label:
+
+    >>> _shown({"china": 0.81}, "regions.eu.sourcing.ree", str.title), _shown("fair_ratio", "agreement.mechanism")
+    ('China 81%', 'fair ratio')
     """
     if value is None or (isinstance(value, dict | list | tuple) and not value):
         return "none"
@@ -384,13 +442,13 @@ def _shown(value: Any, path: str = "") -> str:
         written = value.model_dump(exclude_defaults=True)
         kind = getattr(value, "kind", None)
         if isinstance(kind, str):
-            return _shown({"kind": kind, **written}, path)
+            return _shown({"kind": kind, **written}, path, words)
         # a block without a kind that is there at all (not None) is on: with every field at its
         # default it would read "none", the word for a block that is absent, so give its values
-        return _shown(written or value.model_dump(exclude_none=True), path)
+        return _shown(written or value.model_dump(exclude_none=True), path, words)
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
         rest = {k: v for k, v in value.items() if k != "kind"}
-        return value["kind"] + (f", {_shown(rest, path)}" if rest else "")
+        return value["kind"] + (f", {_shown(rest, path, words)}" if rest else "")
     if isinstance(value, dict):
         if "share" in value and value.keys() & {"price_usd_per_kg", "price_multiplier"}:  # a bid segment
             return bid_segment(
@@ -400,10 +458,12 @@ def _shown(value: Any, path: str = "") -> str:
                 value.get("price_multiplier"),
                 value.get("max_usd_per_kg"),
             )
-        return ", ".join(f"{k} {_shown(v, f'{path}.{k}' if path else '')}" for k, v in value.items())
+        return ", ".join(f"{words(str(k))} {_shown(v, f'{path}.{k}' if path else '', words)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return "; ".join(_shown(v) for v in value)
-    return str(value)
+        return "; ".join(_shown(v, words=words) for v in value)
+    if isinstance(value, str) and path.rsplit(".", 1)[-1] == "mechanism" and value in BY_NAME:
+        return rule_label(value)
+    return words(str(value))
 
 
 def _no_driver(row: Any, found: Uncertainty) -> str:
@@ -796,15 +856,17 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
 
 
 def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
-    """The largest shortfall: its tonnes of a material, and its days of demand under them ('none' for no sample).
+    """The largest shortfall: its days of demand, and its tonnes of a material under them ('none' for no sample).
 
-    With ``largest`` (:func:`_largest_each`), its material's (or, of more than one, each one's, one under
-    another); else ``size``'s.
+    The days lead, as the column is the worst sample in days of demand (:func:`_largest_of`), not in tonnes: read
+    first, the tonnes would pass for the largest tonnage, which another sample may exceed. A material without days
+    of demand gives its tonnes alone. With ``largest`` (:func:`_largest_each`), its material's (or, of more than
+    one, each one's, one under another); else ``size``'s.
     """
     if not count:
         return "none"
     pairs = largest or ((size.tonnes, size.days),)
-    return "<br>".join(escape(t) + (f"<br><small>{escape(d)}</small>" if d else "") for t, d in pairs)
+    return "<br>".join(f"{escape(d)}<br><small>{escape(t)}</small>" if d else escape(t) for t, d in pairs)
 
 
 SIZE_CLASS = ' class="size"'

@@ -34,7 +34,7 @@ from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
-from simulator.report.findings import Run, only_user, quota_sharing_caveat
+from simulator.report.findings import Run, of_materials, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
     changed_shortfalls,
@@ -179,11 +179,20 @@ def _short(run: Run, region: str) -> str:
 
 
 def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
-    """``Japan would be short of 19.8 t and the EU of 922 t`` (tagged) for the regions given."""
+    """``Japan would be short of 19.8 t of heavy rare earths and the EU of 922 t of light and heavy rare earths``.
+
+    Tagged, for the regions given, each total with the materials it adds (:func:`of_materials`); where they are
+    the same for every region, said once, after the last: ``Japan would be short of 200 t and the EU of 800 t of
+    rare earths``.
+    """
+    materials = [of_materials([run], [region]) for region in regions]
+    once = len(set(materials)) == 1
     parts = []
     for k, region in enumerate(regions):
         total = run.metric(f"shortfall_t.{region}")
         shown = run.t(total, f"shortfall_t.{region}")
+        if not once or k == len(regions) - 1:
+            shown += materials[k]
         parts.append(
             f"{run.names.subject(region)} {verb} short of {shown}"
             if k == 0
@@ -263,7 +272,7 @@ def _sharing_day(run: Run, material: str, day: int) -> bool | None:
 
 
 def _share_unused(run: Run, member: str, material: str, day: int) -> str:
-    """``, while its 30.0 t share of the joint pool (60.0 days of its demand) stayed unused: under ...`` or ''.
+    """`` The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused: ...`` or ''.
 
     Told where, on the day ``member``'s drawable cover of ``material`` was at its lowest
     with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
@@ -289,40 +298,41 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> str:
     sharing = _sharing_day(run, material, day)
     why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
     if sharing is False and BY_NAME[agreement.mechanism].holds_auctions:
-        never, lowest = _never_bid(run, member, material)
+        never, kept = _never_bid(run, member, material)
         if never:
             rule = cap(_why_not_drawable(agreement.mechanism, sharing))
             bids = f"{rule}, and a member bids only for a gap its own stock cannot cover"
             why = (
-                f". {bids}: {run.names.possessive(member)} never ran out{lowest}, so it never bid"
-                if lowest
+                f". {bids}: {run.names.possessive(member)} never ran out, so it never bid"
+                if kept
                 else f": {run.names.subject(member)} never bid for it. {bids}"
             )
     whose = cap(run.names.possessive(member))
-    return f" {whose} {tonnes(share)} share of the joint pool ({days(held)} days of its demand) stayed unused{why}."
+    what = run.names.material_text(material)
+    return f" {whose} {tonnes(share)} of {what} in the joint pool ({days(held)} days of its demand) stayed unused{why}."
 
 
-def _never_bid(run: Run, member: str, material: str) -> tuple[bool, str]:
-    """Whether ``member`` never bid for ``material`` in the run, and ``, which never ran out (lowest 0.82 t)`` or ''.
+def _never_bid(run: Run, member: str, material: str) -> tuple[bool, bool]:
+    """Whether ``member`` never bid for ``material`` in the run, and whether its commercial stock never ran out.
 
     On a day the rule auctions, the shared stock goes only to bids, and a member bids for the
     shortfall it expects before the next auction net of its commercial stock
     (:mod:`simulator.kernel.agreement`). Where ``member`` never bid for ``material`` in the run
     (auctions.csv has no bid of it), that, not the auction, is why its share lay unused; where
-    its commercial stock never ran out, its lowest is told. False where it bid, or where the
-    outputs cannot tell.
+    its commercial stock never ran out (its lowest at least :data:`VISIBLE_T`), that is why it never bid.
+    How low that stock came is not told again: the close call it follows gives the member's lowest cover
+    of the material (the 2010 replay's 1.6 days are its lowest 0.82 t of heavy rare earths), and a bare
+    tonnage there named no material. (False, False) where it bid, or where the outputs cannot tell.
     """
     auctions, column = run.result.auctions, f"bid_t.{member}"
     if not auctions.empty:
         if column not in auctions or "material" not in auctions:
-            return False, ""
+            return False, False
         if float(auctions.loc[auctions["material"] == material, column].fillna(0).sum()) >= VISIBLE_T:
-            return False, ""
+            return False, False
     ts = run.result.timeseries
     stock = ts.loc[(ts["region"] == member) & (ts["material"] == material), "commercial_stock_t"]
-    if len(stock) and float(stock.min()) >= VISIBLE_T:
-        return True, f" (lowest {tonnes(float(stock.min()))})"
-    return True, ""
+    return True, bool(len(stock) and float(stock.min()) >= VISIBLE_T)
 
 
 def _closest_call(run: Run, regions: Collection[str]) -> tuple[float, str, str, int] | None:
@@ -525,11 +535,13 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
             return f"With the joint stock, {group} runs short."
         if _unlike_tonnes(run, None, list(members)):
             return f"With the joint stock, the members are still short of {short_by_material(run, list(members))}."
-        return f"With the joint stock, the members are still short of {shown_with} in all."
+        of = of_materials([run], list(members))
+        return f"With the joint stock, the members are still short of {shown_with}{of} in all."
     metric = f"sum:shortfall_t:{','.join(members)}"
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
     shown_without = alone.t(without_t, metric, zero="none")
     short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
+    of = of_materials([run, alone], list(members))  # what the members' totals add
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
         return (
@@ -540,7 +552,7 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
     if answer == "only_with":
         return (
             f"No: {group} would run short {without_it(run.result.scenario, 'the joint stock')}, "
-            f"yet the members are short of {shown_with} with it."
+            f"yet the members are short of {shown_with}{of} with it."
         )
     if _unlike_tonnes(run, alone, list(members)):
         return _headline_by_material(run, alone, list(members))
@@ -552,17 +564,17 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
         )
     if tonnes(with_t) == tonnes(without_t):
         return (
-            f"No: the members are short of the same {shown_with} with the joint stock and {without}."
+            f"No: the members are short of the same {shown_with}{of} with the joint stock and {without}."
             + _moved_between(run, alone)
         )
     if answer == "cuts":
         cut = (without_t - with_t) / without_t
         answer = "Almost entirely" if cut >= ALMOST_ENTIRELY else "In part"
         return (
-            f"{answer}: the joint stock cuts the members' shortfall from {shown_without} to {shown_with} "
+            f"{answer}: the joint stock cuts the members' shortfall{of} from {shown_without} to {shown_with} "
             f"({percent(cut)} less)."
         )
-    return f"No: the members are short of {shown_with} with the joint stock and {shown_without} {without}."
+    return f"No: the members are short of {shown_with}{of} with the joint stock and {shown_without} {without}."
 
 
 def price_question(run: Run) -> str:
