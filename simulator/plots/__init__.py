@@ -43,7 +43,7 @@ from simulator.plots.layout import (
 from simulator.plots.notes import span_notes_drawn
 from simulator.plots.pool_shares import POOL_SHARE_LABEL, SHARE_OFF_SCALE_RATIO, pool_share_days, pool_shares_above_axis
 from simulator.plots.prices import demand_labels, demand_shares, market_materials, prices_figure, same_as_drawn
-from simulator.plots.releases import released_rules
+from simulator.plots.releases import received_rules
 from simulator.plots.run_files import run_figures, write_figures
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_shade, shock_windows, shocks_overlap
 from simulator.plots.shock_words import KIND_NAMES, idle_shocks, shock_idle, shock_label, shock_severity, shock_target
@@ -89,7 +89,7 @@ __all__ = [
     "pool_share_days",
     "pool_shares_above_axis",
     "prices_figure",
-    "released_rules",
+    "received_rules",
     "run_figures",
     "same_as_drawn",
     "shade_shocks",

@@ -59,11 +59,11 @@ def _mark_releases(ax: Axes, result: Result, material: str) -> None:
     lowered to make room for the lanes (:func:`release_lanes_share`), so that a curve at 0 is
     read against nothing. A member's lane is in its colour (its curve's) and in region order;
     its bars are solid for the rule a member first received stock under in the run and hatched
-    for the next (:func:`_received_rules`, :data:`RELEASE_HATCHES`). One legend entry per
+    for the next (:func:`received_rules`, :data:`RELEASE_HATCHES`). One legend entry per
     member, which names the rules it received stock under in the run (:func:`_lane_label`).
     """
     names = Names.of(result.scenario)
-    rules = _received_rules(result)
+    rules = received_rules(result)
     received = _received_days(result, material)
     lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
     if not lanes:
@@ -138,10 +138,10 @@ def _member_rules(result: Result, region: str) -> set[str]:
     }
 
 
-def _received_rules(result: Result) -> list[str]:
-    """The rules under which members received stock (:func:`_received_days`), in the order they first did.
+def received_rules(result: Result) -> list[str]:
+    """The rules under which members received shared stock (:func:`_received_days`), in the order they first did.
 
-    Not :func:`released_rules`, which also counts a day a member drew its own national reserve while a rule acted.
+    A day a member drew only its own national reserve while a rule acted is not counted: no bar marks it.
     """
     days = [
         (day, rule)
@@ -150,29 +150,3 @@ def _received_rules(result: Result) -> list[str]:
         for day, rule in member
     ]
     return list(dict.fromkeys(rule for _, rule in sorted(days, key=lambda item: item[0])))
-
-
-def _release_days(result: Result) -> list[tuple[int, str, str]]:
-    """``(day, material, release_rule)`` of the days some region received stock under the agreement, by day.
-
-    The rule is the one named on the day's first row of the material (releases are never
-    negative, so a day released stock when any region's release is above 0).
-    """
-    rules = _column(result, "timeseries", "release_rule")
-    ruled = np.flatnonzero(rules != "").tolist()
-    days = _column(result, "timeseries", "day")[ruled].tolist()
-    materials = _column(result, "timeseries", "material")[ruled].tolist()
-    released = (_column(result, "timeseries", "released_t")[ruled] > 0).tolist()
-    first_rule: dict[tuple[int, str], str] = {}
-    any_released: dict[tuple[int, str], bool] = {}
-    for row, day, material, positive in zip(ruled, days, materials, released, strict=True):
-        key = (int(day), str(material))
-        first_rule.setdefault(key, str(rules[row]))
-        any_released[key] = any_released.get(key, False) or positive
-    found = [(day, material, first_rule[day, material]) for (day, material), yes in any_released.items() if yes]
-    return sorted(found, key=lambda item: item[0])
-
-
-def released_rules(result: Result) -> list[str]:
-    """Rules that released stock in the run, in the order they first did."""
-    return list(dict.fromkeys(rule for _, _, rule in _release_days(result)))

@@ -46,7 +46,7 @@ from simulator.plots import (
     pool_share_days,
     pool_shares_above_axis,
     prices_figure,
-    released_rules,
+    received_rules,
     shock_windows,
     shocks_overlap,
     short_materials,
@@ -329,7 +329,10 @@ def _curves(run: Run, figures: bool) -> list[str]:
     The days-of-cover figure is made where its caption may need it even without figures (:func:`_cover_figure`).
     """
     result = run.result
-    rules = " Bands along the bottom: days on which members received shared stock, one colour per rule."
+    rules = (
+        " Bars under the 0 line: days on which a member received shared stock, a lane per member in its colour"
+        " (a second rule hatched)."
+    )
     shocks = (
         " Strips along the top: shock periods, a lane per shock, darker for a more severe shock."
         if shocks_overlap(result)
@@ -351,7 +354,7 @@ def _curves(run: Run, figures: bool) -> list[str]:
             + _stocking_note(run)
             + _no_restocking_note(cover)
             + shocks
-            + (rules if released_rules(result) else ""),
+            + (rules if received_rules(result) else ""),
         ),
     ]
     if short_materials(result):

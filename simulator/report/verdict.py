@@ -31,7 +31,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
 from simulator.names import in_sentence, run_words
 from simulator.numeric import KG_PER_T
-from simulator.plots import KIND_NAMES, idle_shocks, released_rules, shock_target
+from simulator.plots import KIND_NAMES, idle_shocks, received_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
 from simulator.report.findings import Run, of_materials, only_user, quota_sharing_caveat
@@ -419,7 +419,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
     # the share lay unused that day, which the sentence then says)
-    with_it = "with it," if released_rules(run.result) or unused else "with it, counting the share it could draw,"
+    with_it = "with it," if received_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
         f" It was a close call. {lost}, {whose} fell to {days(cover)} days on {on}; {with_it} "
         f"to {days(with_cover)} days {then}{rests}.{unused}"
