@@ -87,6 +87,23 @@ def join_words(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def shared_words_once(names: list[str]) -> list[str]:
+    """Names listed together, the trailing words they all share said once, on the last (each keeps a word of its own).
+
+    >>> shared_words_once(["light rare earths", "heavy rare earths"]), shared_words_once(["gallium", "germanium"])
+    (['light', 'heavy rare earths'], ['gallium', 'germanium'])
+    """
+    if len(names) < 2:
+        return names
+    words = [name.split(" ") for name in names]
+    shared = 0
+    while shared < min(map(len, words)) - 1 and len({tuple(w[len(w) - shared - 1 :]) for w in words}) == 1:
+        shared += 1
+    if not shared:
+        return names
+    return [" ".join(w[:-shared]) for w in words[:-1]] + [names[-1]]
+
+
 def plural(count: int, noun: str, spec: str = "") -> str:
     """``1 day``, ``2 days``; ``spec`` formats the count (``","``: ``1,000 samples``).
 

@@ -129,8 +129,8 @@ def test_a_quota_s_legend_says_its_tonnes_cap_what_the_regions_named_take_togeth
     # before: "Export quota: China → Japan, EU, 15,125 t per 184 days, pro rata to orders", read beside the
     # scenario's "China's H2-2010 export quota of 7,976 t" (all its buyers) as a second number for one quota
     assert shock_label(result, 0) == (
-        "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
-        "pro rata to orders"
+        "Export quota: China → Japan, EU, cap of 15,125 t of rare earths per 184 days "
+        "on what they take from China together, pro rata to orders"
     )
 
 

@@ -316,7 +316,8 @@ def test_the_shock_key_sits_between_the_title_and_the_panels_whose_strips_it_exp
     assert len(shock_labels) == len(result.scenario.shocks) == 7
     assert (
         shock_labels[0]
-        == "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
+        == "Export quota: China → Japan, EU, cap of 15,125 t of light and heavy rare earths per 184 days "
+        "on what they take from China together, "
         "pro rata to orders"
     )
     assert not set(shock_labels) & {t.get_text() for t in lines.get_texts()}  # each named once
@@ -485,7 +486,8 @@ def test_the_figures_legend_says_how_much_of_a_halt_stops_and_whom_a_quota_caps(
     quota = [shock.id for shock in result.scenario.shocks].index("china_quota_h2_2010")
     assert (
         shock_label(result, quota)
-        == "Export quota: China → Japan, EU, cap of 15,125 t per 184 days on what they take from China together, "
+        == "Export quota: China → Japan, EU, cap of 15,125 t of light and heavy rare earths per 184 days "
+        "on what they take from China together, "
         "pro rata to orders"
     )
 
@@ -527,8 +529,7 @@ def test_a_quota_on_more_regions_than_a_legend_names_counts_them_and_a_listed_em
     result = run(data)
     labels = [shock_label(result, k) for k in range(len(result.scenario.shocks))]
     assert (
-        labels[-1]
-        == "Export quota: China → the 5 regions modelled, cap of 50 t per 15 days on what they take from China "
-        "together, pro rata to orders"
+        labels[-1] == "Export quota: China → the 5 regions modelled, cap of 50 t of light and heavy rare earths per "
+        "15 days on what they take from China together, pro rata to orders"
     )
     assert labels[0].startswith("Embargo: China → Japan, EU, United States, ")

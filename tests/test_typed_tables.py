@@ -141,7 +141,7 @@ def test_the_shock_labels_read_each_kinds_own_column():
         "25% cut",
         "+14 days lead time",
         "demand \u00d71.2",
-        "cap of 15,125 t per 184 days on what they take from China together, pro rata to orders",
+        "cap of 15,125 t of rare earths per 184 days on what they take from China together, pro rata to orders",
         "60% of licences approved after 45 days",
     ]
 
@@ -151,15 +151,16 @@ def test_the_shock_labels_read_each_kinds_own_column():
     [
         (
             {"sharing": "contracts_first"},
-            "cap of 15,125 t per 184 days on what they take from China together, normal flows first",
+            "cap of 15,125 t of rare earths per 184 days on what they take from China together, normal flows first",
         ),
         (
             {"sharing": "preference", "preference": ["eu", "japan"]},
-            "cap of 15,125 t per 184 days on what they take from China together, EU, then Japan served first",
+            "cap of 15,125 t of rare earths per 184 days on what they take from China together, "
+            "EU, then Japan served first",
         ),
         (
             {"smuggling_share": 0.2},
-            "cap of 15,125 t per 184 days on what they take from China together, pro rata to orders, "
+            "cap of 15,125 t of rare earths per 184 days on what they take from China together, pro rata to orders, "
             "20% of what it stops smuggled",
         ),
     ],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.names import Names
+from simulator.names import Names, join_words, shared_words_once
 from simulator.plots.columns import _column
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
@@ -87,8 +87,8 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
     """How severe a shock is: ``full halt``, ``halt with 70% leaking through, the rest held and released over 30 days``.
 
     A full halt whose cargo is held says so (``full halt, its cargo held and released when it ends``).
-    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``cap of 15,125 t per 184 days
-    on what they take from China together, pro rata to orders`` (:func:`_quota_cap`).
+    Others: ``50% cut``, ``+14 days lead time``, ``demand ×1.2``, ``cap of 15,125 t of light and heavy rare
+    earths per 184 days on what they take from China together, pro rata to orders`` (:func:`_quota_cap`).
 
     An embargo with a ``leak_share`` says what leaks and what becomes of the rest
     (:func:`_halted_rest`): held at origin and released when it ends (``on_halt: held``,
@@ -147,7 +147,10 @@ def _halted_rest(spec: Any, subject: str = "the rest") -> str:
 
 
 def _quota_cap(result: Result, spec: Any, tonnes: float) -> str:
-    """What an export quota's tonnes are: ``cap of 15,125 t per 184 days on what they take from China together``.
+    """What an export quota's tonnes are, e.g. ``cap of 15,125 t of light and heavy rare earths per 184 days``.
+
+    The words go on ``on what they take from China together``. The tonnes are of the quota's
+    materials summed (docs/model.md): those it lists, else all the scenario's, named here.
 
     ``tonnes`` (per ``period_days``) caps the supplier's exports to the regions the label names before it
     (:func:`shock_target`: all the scenario's regions unless the shock lists some) taken together, not all it
@@ -155,8 +158,11 @@ def _quota_cap(result: Result, spec: Any, tonnes: float) -> str:
     2010 replay's 7,976 t for China's second half of 2010 against the 15,125 t the model lets Japan and the EU
     take), is another number, and the words say which this one is.
     """
-    supplier = Names.of(result.scenario).supplier(spec.supplier)
-    return f"cap of {tonnes:,.0f} t per {spec.period_days} days on what they take from {supplier} together"
+    names = Names.of(result.scenario)
+    materials = [names.material_text(m) for m in spec.materials or result.structure.materials]
+    of = join_words(shared_words_once(materials))
+    supplier = names.supplier(spec.supplier)
+    return f"cap of {tonnes:,.0f} t of {of} per {spec.period_days} days on what they take from {supplier} together"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.names import Names
+from simulator.names import Names, shared_words_once
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -33,7 +33,6 @@ from simulator.report.words import (
     over_days,
     percent,
     plural,
-    shared_words_once,
     tonnes,
     tonnes_2,
     usd,

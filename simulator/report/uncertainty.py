@@ -28,7 +28,7 @@ import numpy as np
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
-from simulator.names import AS_WRITTEN, HELD_AS, Names
+from simulator.names import AS_WRITTEN, HELD_AS, Names, shared_words_once
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
@@ -42,7 +42,6 @@ from simulator.report.words import (
     join_words,
     plural,
     rule_label,
-    shared_words_once,
     source_codes_note,
     two_figures,
     without_it,

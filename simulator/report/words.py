@@ -409,23 +409,6 @@ def source_codes_note(sources: list[str]) -> str:
     )
 
 
-def shared_words_once(names: list[str]) -> list[str]:
-    """Names listed together, the trailing words they all share said once, on the last (each keeps a word of its own).
-
-    >>> shared_words_once(["light rare earths", "heavy rare earths"]), shared_words_once(["gallium", "germanium"])
-    (['light', 'heavy rare earths'], ['gallium', 'germanium'])
-    """
-    if len(names) < 2:
-        return names
-    words = [name.split(" ") for name in names]
-    shared = 0
-    while shared < min(map(len, words)) - 1 and len({tuple(w[len(w) - shared - 1 :]) for w in words}) == 1:
-        shared += 1
-    if not shared:
-        return names
-    return [" ".join(w[:-shared]) for w in words[:-1]] + [names[-1]]
-
-
 def detail(text: str) -> str:
     """``text`` in a normal-weight span inside a bold lead paragraph (HTML; '' for '').
 
