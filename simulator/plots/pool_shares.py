@@ -299,7 +299,8 @@ def _pool_share_label(
     (:func:`_seen_days`) gets its label along that part (:func:`_spots_along`), clear of the labels drawn as they
     are measured (:func:`_labels_measured`), touching the line (:func:`_beside`): with the halted cargo lost in
     ``embargo_2010`` the label sat at July 2010, 57 days up (the line's median), over the EU's curve and over the
-    lines it names, there on the 60-day line.
+    lines it names, there on the 60-day line. Once the panel is laid out, a label that crosses a curve or leaves the
+    frame there moves (:func:`place_pool_share_label`).
     """
     if lines and x is not None:
         value = float(np.nanmedian(lines[0][2]))
