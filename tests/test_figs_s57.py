@@ -104,10 +104,13 @@ def test_the_own_pool_share_label_covers_neither_a_curve_nor_its_own_lines():
 
 @shipped_group("embargo_2010")
 def test_the_own_pool_share_label_sits_beside_its_lines():
-    """The label starts where the share lines are drawn, and they pass within 4 pt of its box's edge under it.
+    """The label starts where the share lines are drawn, and they pass within 6 pt of its box's edge under it.
 
     The EU's share is 60 days to March 2011, then falls to 53 (light) and 49 days (heavy) by 2012: the label
     touches it rather than floating off it (a label placed by the line's median, 57.4 days, left a gap or covered it).
+    Within 6 points, not 4 (session 58): the EU's light rare earths curve runs 0.8 days (under a point) over its share
+    and drops to 0 in January 2012, through the label that sat under the share's right end; the label now keeps 5
+    points clear of the curve (pool_shares.place_pool_share_label), 5.4 points over the share.
     """
     result = shipped_with("embargo_2010", LOST_HALT)
     fig = days_of_cover_figure(result)
@@ -122,4 +125,4 @@ def test_the_own_pool_share_label_sits_beside_its_lines():
         assert xy[0, 0] <= box.x0 and box.x1 <= ax.bbox.x1  # from where the line is drawn, inside the panel
         under = xy[(xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)]
         gap_px = np.minimum(np.abs(under[:, 1] - box.y0), np.abs(under[:, 1] - box.y1)).min()
-        assert gap_px <= 4 * fig.dpi / 72, ax.get_title()
+        assert gap_px <= 6 * fig.dpi / 72, ax.get_title()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -109,7 +110,8 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
     middle of a narrow panel, or a long one) is broken into lines that fit
     (:func:`label_lines`); one that would cover a label drawn before it in the panel (lines
     a few days apart on an axis of 3,000 days) moves up clear of it, or down if that leaves
-    the panel.
+    the panel. One above its line that would reach past the panel's top (:func:`_under_top`) goes below it. Then
+    the labels given a place of their own once the panel is laid out (:func:`place_after_fit`) take it.
     """
     width, height = fig.get_size_inches()
     for ax in panels:
@@ -121,7 +123,7 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
             room = (at if text.get_horizontalalignment() == "right" else 1 - at) * panel - offset - 2 / 72
             if text_width_in(text.get_text().split("\n"), text.get_fontsize()) > room:
                 text.set_text("\n".join(label_lines(text.get_text().replace("\n", " "), text.get_fontsize(), room)))
-            box = _label_box(fig, ax, text)
+            box = _under_top(fig, ax, text)
             for _ in range(len(boxes) + 1):
                 hit = next((b for b in boxes if _overlap(box, b)), None)
                 if hit is None:
@@ -132,6 +134,45 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
                 text.xyann = (text.xyann[0], text.xyann[1] + up * 72)
                 box = (box[0], box[1] + up, box[2], box[3] + up)
             boxes.append(box)
+        for text in _line_labels(ax):
+            place = _PLACE_AFTER_FIT.pop(text, None)
+            if place is not None:
+                place(fig, ax)
+
+
+LABEL_TOP_ROOM_PT = 1.0
+"""Room a line's label keeps under its panel's top, points: its light box reaches 0.1 of its type size past the text
+(:func:`_line_label`), 0.8 points at 8 points."""
+
+
+def _under_top(fig: Figure, ax: Axes, text: Any) -> tuple[float, float, float, float]:
+    """The box (:func:`_label_box`) of ``text``, a line's label, below its line where above it it leaves the panel.
+
+    Above it, it may reach past the panel's top less :data:`LABEL_TOP_ROOM_PT`: ``60 days`` over the 60-day line at
+    the top of an axis that runs to 62 days (``long_embargo_6m``'s NdFeB magnets) ran into the frame. Below the line
+    it is as far from it.
+    """
+    box = _label_box(fig, ax, text)
+    top_in = ax.get_position().y1 * fig.get_size_inches()[1]
+    if text.get_verticalalignment() == "bottom" and box[3] + LABEL_TOP_ROOM_PT / 72 > top_in:
+        text.xyann = (text.xyann[0], -abs(float(text.xyann[1])))
+        text.set_verticalalignment("top")
+        box = _label_box(fig, ax, text)
+    return box
+
+
+_PLACE_AFTER_FIT: WeakKeyDictionary[Any, Callable[[Figure, Axes], None]] = WeakKeyDictionary()
+"""Line labels that :func:`_fit_line_labels` places once their panel is laid out, with how (:func:`place_after_fit`)."""
+
+
+def place_after_fit(text: Any, place: Callable[[Figure, Axes], None]) -> None:
+    """Have :func:`_fit_line_labels` call ``place(fig, ax)`` once the panel of ``text``, a line's label, is laid out.
+
+    After the labels are fitted (broken to fit, off each other): a label whose place depends on the panel's size in
+    inches (clear of the curves as drawn, :func:`simulator.plots.pool_shares.place_pool_share_label`) is placed
+    there, where its panel's size is known; the figures' layers above this one (the notes' search) may do it.
+    """
+    _PLACE_AFTER_FIT[text] = place
 
 
 def _line_labels(ax: Axes) -> list[Any]:
@@ -160,8 +201,8 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> None:
-    """``text`` beside a horizontal line at ``value``, at ``spot`` (:func:`clear_spot`), on a light white box.
+def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> Any:
+    """``text`` beside a horizontal line at ``value``, at ``spot`` (:func:`clear_spot`), on a light white box: drawn.
 
     In a crowded panel no spot may be clear of every line (15 days of a 0-200 axis in a
     report's panel is less than the label's height below the 30-day line): the box keeps
@@ -169,7 +210,7 @@ def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colo
     """
     start, va = spot
     right = start + LABEL_SPAN >= 1
-    ax.annotate(
+    return ax.annotate(
         text,
         (1.0 if right else start, value),
         xycoords=("axes fraction", "data"),

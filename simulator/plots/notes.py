@@ -251,6 +251,23 @@ def span_notes_drawn(fig: Figure) -> bool:
     return any(text.get_label() == SPAN_NOTE_LABEL for ax in fig.axes for text in ax.texts)
 
 
+def line_heights(ax: Axes, line: Any, x0: float, x1: float) -> tuple[float, float] | None:
+    """The lowest and highest (axes fraction) ``line`` of ``ax`` reaches between ``x0`` and ``x1`` (axes fraction).
+
+    Its points there and its values at ``x0`` and ``x1`` (joined straight); its days without a value (NaN) left out;
+    None where it is drawn on none of those days.
+    """
+    xy = line.get_xydata()
+    xy = ax.transAxes.inverted().transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
+    if not len(xy) or xy[:, 0].max() < x0 or xy[:, 0].min() > x1:
+        return None
+    order = np.argsort(xy[:, 0], kind="stable")
+    xs, ys = xy[order, 0], xy[order, 1]
+    inside = ys[(xs >= x0) & (xs <= x1)]
+    values = np.concatenate([inside, np.interp([x0, x1], xs, ys)])
+    return float(values.min()), float(values.max())
+
+
 def _drawn_heights(
     fig: Figure, ax: Axes, x0: float, x1: float, leave_out: Collection[Any] = ()
 ) -> list[tuple[float, float]]:
@@ -265,15 +282,9 @@ def _drawn_heights(
     for line in ax.get_lines():
         if any(line is other for other in leave_out):
             continue
-        xy = line.get_xydata()
-        xy = to_axes.transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
-        if not len(xy) or xy[:, 0].max() < x0 or xy[:, 0].min() > x1:
-            continue
-        order = np.argsort(xy[:, 0], kind="stable")
-        xs, ys = xy[order, 0], xy[order, 1]
-        inside = ys[(xs >= x0) & (xs <= x1)]
-        values = np.concatenate([inside, np.interp([x0, x1], xs, ys)])
-        heights.append((float(values.min()), float(values.max())))
+        drawn = line_heights(ax, line, x0, x1)
+        if drawn is not None:
+            heights.append(drawn)
     for patch in ax.patches:
         box = patch.get_path().transformed(patch.get_transform()).get_extents().transformed(to_axes)
         if box.x1 > x0 and box.x0 < x1:

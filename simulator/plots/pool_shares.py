@@ -5,18 +5,40 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.path import Path
+from matplotlib.transforms import Bbox
 
 from simulator.names import Names, cap
 from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
-from simulator.plots.cover_lines import COVER_TARGETS_DAYS, trigger_line_days
-from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, _line_labels, clear_spot
-from simulator.plots.style import LINE_LABEL_PT
-from simulator.plots.text import label_lines, text_width_in
+from simulator.plots.cover_lines import (
+    COVER_TARGETS_DAYS,
+    TRIGGER_LABEL_CLEAR_PT,
+    TRIGGER_LABEL_LEFTS,
+    TRIGGER_LABEL_PAD_PT,
+    trigger_line_days,
+)
+from simulator.plots.layout import axes_fraction
+from simulator.plots.line_labels import (
+    LABEL_SPAN,
+    LABEL_TOP_ROOM_PT,
+    LINE_LABEL_INSET_IN,
+    _label_box,
+    _line_label,
+    _line_labels,
+    clear_spot,
+    place_after_fit,
+)
+from simulator.plots.notes import _note_place, _panel_slices, line_heights
+from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
+from simulator.plots.text import drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
@@ -277,7 +299,8 @@ def _pool_share_label(
     (:func:`_seen_days`) gets its label along that part (:func:`_spots_along`), clear of the labels drawn as they
     are measured (:func:`_labels_measured`), touching the line (:func:`_beside`): with the halted cargo lost in
     ``embargo_2010`` the label sat at July 2010, 57 days up (the line's median), over the EU's curve and over the
-    lines it names, there on the 60-day line.
+    lines it names, there on the 60-day line. Once the panel is laid out, a label that crosses a curve or leaves the
+    frame there moves (:func:`place_pool_share_label`).
     """
     if lines and x is not None:
         value = float(np.nanmedian(lines[0][2]))
@@ -316,7 +339,160 @@ def _pool_share_label(
                 value_at=beside,
             )
             value = beside(spot)
-        _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+        label = _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+        line = next(
+            drawn
+            for drawn in ax.get_lines()
+            if drawn.get_label().endswith(POOL_SHARE_LABEL)
+            and np.array_equal(np.asarray(drawn.get_ydata(), float), lines[0][2], equal_nan=True)
+        )
+        place_after_fit(label, partial(place_pool_share_label, label=label, line=line))
+
+
+def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any) -> None:
+    """Move the pool share's ``label`` (:func:`_pool_share_label`) beside its ``line`` where it covers no curve.
+
+    Called once the panel is laid out (:func:`place_after_fit`). A label inside the panel that crosses no curve
+    (:func:`_label_clear`) stays where it is. Else it goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else as far
+    below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places along the line (:func:`_line_places`) where it
+    stays the most of :data:`TRIGGER_LABEL_CLEAR_PT` from the curves, the release lanes and the other labels, and
+    that pad inside the frame (the notes' search, :func:`_note_place`, over what :func:`_panel_slices` finds drawn).
+    The horizontal lines and the pool-share lines (those it names, others on them) may run behind its light box.
+    Where no place touches the line, the place nearest it: in ``long_embargo_12m_2030`` Japan's light rare earths
+    fall through the 60 days the shares sit on for their first 175 days, and the shares then fall beside Japan's
+    curve, 8 days under it. There the label sat on the 60-day line over Japan's curve; and on the EU's NdFeB share
+    at 180 days, the axis's top, it ran over the frame.
+    """
+    if _label_clear(fig, ax, label):
+        return
+    levels = [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]  # axhline's
+    shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
+    slices = [  # what is drawn but the label and the lines that may run behind it; full-height bands aside
+        (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
+        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *levels, *shares))
+    ]
+    pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
+    nearest: tuple[float, float, float, bool, list[str]] | None = None  # gap, left, line's height, below it, lines
+    for clear_pt in TRIGGER_LABEL_CLEAR_PT:
+        for downward in (False, True):
+            for gap, left, at_line, lines in _line_places(fig, ax, label, line, slices, clear_pt, downward=downward):
+                if nearest is None or gap < nearest[0] - 1e-9:
+                    nearest = (gap, left, at_line, downward, lines)
+                if gap <= pad + 1e-6:  # touching
+                    _move_label(fig, ax, label, nearest)
+                    return
+    if nearest is not None:
+        _move_label(fig, ax, label, nearest)
+
+
+def _move_label(fig: Figure, ax: Axes, label: Any, place: tuple[float, float, float, bool, list[str]]) -> None:
+    """Set ``label`` at ``place``: :func:`_line_places`' gap, left, the line's height and lines, and whether below.
+
+    Gap, left and height in axes fraction. The label is anchored on the line in data, the gap in points, so that it
+    keeps to the line if the axis's top is raised after (:func:`simulator.plots.notes._note_top`).
+    """
+    gap, left, at_line, downward, lines = place
+    label.set_text("\n".join(lines))
+    gap_pt = gap * ax.get_position().height * fig.get_size_inches()[1] * 72
+    label.xy = (left, float(ax.transData.inverted().transform(ax.transAxes.transform((0.0, at_line)))[1]))
+    label.xyann = (0.0, -gap_pt if downward else gap_pt)
+    label.set_horizontalalignment("left")
+    label.set_verticalalignment("top" if downward else "bottom")
+
+
+def _line_places(
+    fig: Figure,
+    ax: Axes,
+    label: Any,
+    line: Any,
+    slices: list[tuple[float, float, list[tuple[float, float]]]],
+    clear_pt: float,
+    *,
+    downward: bool,
+) -> Iterator[tuple[float, float, float, list[str]]]:
+    """Places for ``label`` along ``line``, left to right: (gap, left, the line's height there; axes fraction), lines.
+
+    Above the line (from its highest under the label), or below it (``downward``, its lowest), at least
+    :data:`TRIGGER_LABEL_PAD_PT` from it and ``clear_pt`` points from what ``slices`` hold (:func:`_panel_slices`),
+    as near the line as that leaves (the gap). The lefts: from where the line is first drawn to where it ends (the
+    label may start at its last day) or the label reaches the panel's edge less an inset; places that do not fit
+    inside the frame are left out. The label as it is or broken after its comma (:func:`_label_breaks`), whichever
+    sits nearer the line at a place (as it is on a tie).
+    """
+    pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
+    more = axes_fraction(fig, ax, (clear_pt - TRIGGER_LABEL_PAD_PT) / 72, vertical=True)
+    inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
+    breaks = [(lines, axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT))) for lines in _label_breaks(label)]
+    wide = min(wide for _, wide in breaks)  # the narrowest: the lefts reach as far as it fits
+    xy = line.get_xydata()
+    across = ax.transAxes.inverted().transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))[:, 0]
+    first = max(inset, float(across.min()))
+    last = max(first, min(1 - inset - wide, float(across.max())))
+    for left in dict.fromkeys(float(x) for x in np.linspace(first, last, TRIGGER_LABEL_LEFTS)):
+        reach = line_heights(ax, line, left, left + wide)
+        if reach is None:
+            continue
+        at_line = reach[0] if downward else reach[1]
+        side = (at_line, 2.0) if downward else (-1.0, at_line)  # the search starts past the line
+
+        def drawn(left: float, wide: float, side: tuple[float, float] = side) -> list[tuple[float, float]]:
+            under = [h for a, b, heights in slices if a < left + wide and b > left for h in heights]
+            return [side, *((low - more, high + more) for low, high in under)]
+
+        tries = [  # each as wide as the room from ``left`` to the edge less the inset (_note_place's room)
+            (
+                lines,
+                1 - inset - left,
+                axes_fraction(fig, ax, len(lines) * LINE_LABEL_LEADING * LINE_LABEL_PT / 72, vertical=True),
+            )
+            for lines, _ in breaks
+        ]
+        found = _note_place(
+            fig, ax, tries, lambda _, left=left: (left,), drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT
+        )
+        if found is not None:
+            bottom, _, _, lines = found
+            tall = next(tall for broken, _, tall in tries if broken == lines)
+            yield (at_line - bottom - tall if downward else bottom - at_line), left, at_line, lines
+
+
+def _label_breaks(label: Any) -> list[list[str]]:
+    """The pool share's ``label`` in its lines; and where it is one line, broken after its comma.
+
+    ``own pool shares,`` over ``not drawable``, half as wide, fits between curves the one line crosses.
+    """
+    lines = label.get_text().split("\n")
+    first, comma, rest = lines[0].partition(", ")
+    return [lines, [first + ",", rest]] if len(lines) == 1 and comma else [lines]
+
+
+def _label_clear(fig: Figure, ax: Axes, label: Any) -> bool:
+    """Whether ``label``, a line's label, lies inside its panel and crosses none of its curves (:func:`_curves`).
+
+    Inside: its box (:func:`_label_box`) within the frame, :data:`LABEL_TOP_ROOM_PT` under its top.
+    """
+    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    width, height = fig.get_size_inches()
+    frame = ax.get_position()
+    inside = frame.x0 * width <= x0 and x1 <= frame.x1 * width
+    inside = inside and frame.y0 * height <= y0 and y1 + LABEL_TOP_ROOM_PT / 72 <= frame.y1 * height
+    box = Bbox([[x0 * fig.dpi, y0 * fig.dpi], [x1 * fig.dpi, y1 * fig.dpi]])
+    return inside and not any(_covers(box, curve) for curve in _curves(ax))
+
+
+def _curves(ax: Axes) -> list[Any]:
+    """The lines of ``ax`` that are curves: not horizontal reference lines (axhline's), nor pool-share lines."""
+    return [
+        line
+        for line in ax.get_lines()
+        if line.get_transform() is not ax.get_yaxis_transform() and not line.get_label().endswith(POOL_SHARE_LABEL)
+    ]
+
+
+def _covers(box: Bbox, line: Any) -> bool:
+    """Whether ``box`` (display units) crosses the path ``line`` draws, its days without a value left out."""
+    xy = line.get_xydata()
+    return Path(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)])).intersects_bbox(box, filled=False)
 
 
 def _draw_pool_shares(
