@@ -578,7 +578,9 @@ def test_each_material_is_auctioned_on_its_own_days():
     ga = auctions[auctions["material"] == "ga"].iloc[:3]
     assert ga["day"].tolist() == [3, 10, 17]
     assert ga["won_t.japan"].tolist() == pytest.approx([70.0] * 3)
-    assert auctions[auctions["material"] == "ree"]["day"].tolist()[:3] == [0, 7, 14]
+    ree = auctions[auctions["material"] == "ree"]
+    # REE's 1,000 t pool: 7 days of gaps (700 t) sold on day 0, the last 300 t on day 7; empty on day 14, no auction
+    assert ree["day"].tolist() == [0, 7] and ree["sold_t"].tolist() == pytest.approx([700.0, 300.0])
 
 
 def test_market_linked_and_fixed_bids_clear_together():
