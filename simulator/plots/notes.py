@@ -30,7 +30,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     """A note of the lines ``lines_at()`` gives, as high in ``ax`` as nothing drawn lies under it (raising its top).
 
     Call once the figure's margins are set (:func:`finish_figure`) and before the span
-    notes (:func:`_note_span`), which keep clear of it (:func:`_drawn_heights`). Of the
+    notes (:func:`_note_span`), which keep clear of it (:class:`_Drawn`). Of the
     widths of :data:`NOTE_WIDTHS` (lines broken to fit, :func:`label_lines`) and the three
     places along the panel (left, middle, right), the one where the note sits highest,
     :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
@@ -71,6 +71,7 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
     """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
     inset = axes_fraction(fig, ax, NOTE_PAD_PT / 72)  # from the frame
     pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
+    drawn = _Drawn(fig, ax)
 
     def tries() -> Iterator[tuple[list[str], float, float]]:
         """The note's lines per width, widest first; the room they may take (panel less insets); their height."""
@@ -83,7 +84,7 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
         ax,
         tries(),
         lambda wide: (inset, (1 - wide) / 2, 1 - inset - wide),  # left, middle, right
-        lambda left, wide: _sliced_heights(fig, ax, left, left + wide),
+        lambda left, wide: _sliced_heights(drawn, left, left + wide),
         pad=pad,
         downward=True,
     )
@@ -134,10 +135,10 @@ def _note_place(
     return best
 
 
-def _sliced_heights(fig: Figure, ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
-    """What ``ax`` draws between ``x0`` and ``x1`` (:func:`_drawn_heights`), by slices (:data:`TOP_NOTE_SLICES`)."""
+def _sliced_heights(drawn: _Drawn, x0: float, x1: float) -> list[tuple[float, float]]:
+    """What is ``drawn`` between ``x0`` and ``x1`` (:meth:`_Drawn.heights`), by slices (:data:`TOP_NOTE_SLICES`)."""
     edges = np.linspace(x0, x1, max(2, round((x1 - x0) * TOP_NOTE_SLICES) + 1))
-    return [h for a, b in pairwise(edges) for h in _drawn_heights(fig, ax, a, b)]
+    return [h for a, b in pairwise(edges) for h in drawn.heights(a, b)]
 
 
 def _panel_slices(
@@ -145,11 +146,12 @@ def _panel_slices(
 ) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """``ax``'s width in :data:`TOP_NOTE_SLICES` slices: each slice's edges and what is drawn over it (axes fraction).
 
-    :func:`_drawn_heights` of each slice, measured once for a search that tries many places
+    :meth:`_Drawn.heights` of each slice, measured once for a search that tries many places
     (a label along a line): ``leave_out`` as there.
     """
     edges = np.linspace(0.0, 1.0, TOP_NOTE_SLICES + 1)
-    return [(float(a), float(b), _drawn_heights(fig, ax, a, b, leave_out)) for a, b in pairwise(edges)]
+    drawn = _Drawn(fig, ax, leave_out)
+    return [(float(a), float(b), drawn.heights(a, b)) for a, b in pairwise(edges)]
 
 
 def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
@@ -183,7 +185,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     of ``texts`` that fits, broken into lines as wide as the bracket or, where a span is
     narrow, as wide as :data:`NOTE_WIDTHS` allow (centred on the bracket, inside the
     frame). Bracket and note go at the lowest height of the panel where nothing drawn over
-    their days lies (:func:`_drawn_heights`): above curves at 0 and the release lanes,
+    their days lies (:class:`_Drawn`): above curves at 0 and the release lanes,
     under or between the reference lines and their labels, never over a shock's band; of
     the widths, the one that sets the note lowest (the narrowest of those). Returns the
     note drawn, ``None`` where none fits (better no note than one over a curve or a label).
@@ -195,6 +197,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     inset = axes_fraction(fig, ax, 4 / 72)  # 4 points each side of a note
     point = axes_fraction(fig, ax, 1 / 72, vertical=True)  # a point
     pad = 4 * point  # clear of a curve's half width (1.4 points) and more
+    drawn = _Drawn(fig, ax)
 
     def tries(text: str) -> Iterator[tuple[list[str], float, float]]:
         """``text``'s lines per width; the room they take (span, or width if wider, less insets); their height."""
@@ -209,7 +212,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
             ax,
             tries(text),
             lambda wide: (min(max((x0 + x1 - wide) / 2, inset), 1 - inset - wide),),  # centred, inside the frame
-            lambda left, wide: _drawn_heights(fig, ax, min(left, x0), max(left + wide, x1)),
+            lambda left, wide: drawn.heights(min(left, x0), max(left + wide, x1)),
             pad=pad,
             downward=False,
             tie=point,
@@ -257,46 +260,61 @@ def line_heights(ax: Axes, line: Any, x0: float, x1: float) -> tuple[float, floa
     Its points there and its values at ``x0`` and ``x1`` (joined straight); its days without a value (NaN) left out;
     None where it is drawn on none of those days.
     """
+    return _reach(_line_points(ax, line), x0, x1)
+
+
+def _line_points(ax: Axes, line: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``line``'s points with a value (not NaN) in axes fraction, in the order of x: (xs, ys)."""
     xy = line.get_xydata()
     xy = ax.transAxes.inverted().transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
-    if not len(xy) or xy[:, 0].max() < x0 or xy[:, 0].min() > x1:
-        return None
     order = np.argsort(xy[:, 0], kind="stable")
-    xs, ys = xy[order, 0], xy[order, 1]
+    return xy[order, 0], xy[order, 1]
+
+
+def _reach(points: tuple[np.ndarray, np.ndarray], x0: float, x1: float) -> tuple[float, float] | None:
+    """:func:`line_heights` of a line's points (:func:`_line_points`)."""
+    xs, ys = points
+    if not len(xs) or xs[-1] < x0 or xs[0] > x1:
+        return None
     inside = ys[(xs >= x0) & (xs <= x1)]
     values = np.concatenate([inside, np.interp([x0, x1], xs, ys)])
     return float(values.min()), float(values.max())
 
 
-def _drawn_heights(
-    fig: Figure, ax: Axes, x0: float, x1: float, leave_out: Collection[Any] = ()
-) -> list[tuple[float, float]]:
-    """Heights (low, high; axes fraction) of what ``ax`` draws between ``x0`` and ``x1`` (axes fraction).
+class _Drawn:
+    """What a panel draws, measured once for a search that asks of many spans (:meth:`heights`).
 
-    Lines (curves, reference lines) by their values over those days; patches (release lanes, shocks),
-    the line labels and a note over the axis's top (:func:`_note_top`) by their boxes. Lines and
-    labels in ``leave_out`` are not counted (a label being placed, lines it may cross).
+    Lines (curves, reference lines) by their points; patches (release lanes, shocks), the line
+    labels and a note over the axis's top (:func:`_note_top`) by their boxes, in axes fraction.
+    Lines and labels in ``leave_out`` are not counted (a label being placed, lines it may cross).
     """
-    to_axes = ax.transAxes.inverted()
-    heights = []
-    for line in ax.get_lines():
-        if any(line is other for other in leave_out):
-            continue
-        drawn = line_heights(ax, line, x0, x1)
-        if drawn is not None:
-            heights.append(drawn)
-    for patch in ax.patches:
-        box = patch.get_path().transformed(patch.get_transform()).get_extents().transformed(to_axes)
-        if box.x1 > x0 and box.x0 < x1:
-            heights.append((box.y0, box.y1))
-    width, height = fig.get_size_inches()
-    frame = ax.get_position()
-    for text in _line_labels(ax):
-        if any(text is other for other in leave_out):
-            continue
-        left, low, right, high = _label_box(fig, ax, text)
-        left, right = (left / width - frame.x0) / frame.width, (right / width - frame.x0) / frame.width
-        if right > x0 and left < x1:
-            heights.append(((low / height - frame.y0) / frame.height, (high / height - frame.y0) / frame.height))
-    heights += [(low, high) for left, low, right, high in _top_note_boxes(fig, ax) if right > x0 and left < x1]
-    return heights
+
+    def __init__(self, fig: Figure, ax: Axes, leave_out: Collection[Any] = ()) -> None:
+        to_axes = ax.transAxes.inverted()
+        self.lines = [_line_points(ax, line) for line in ax.get_lines() if not any(line is o for o in leave_out)]
+        boxes = []
+        for patch in ax.patches:
+            box = patch.get_path().transformed(patch.get_transform()).get_extents().transformed(to_axes)
+            boxes.append((box.x0, box.y0, box.x1, box.y1))
+        width, height = fig.get_size_inches()
+        frame = ax.get_position()
+        for text in _line_labels(ax):
+            if any(text is other for other in leave_out):
+                continue
+            left, low, right, high = _label_box(fig, ax, text)
+            boxes.append(
+                (
+                    (left / width - frame.x0) / frame.width,
+                    (low / height - frame.y0) / frame.height,
+                    (right / width - frame.x0) / frame.width,
+                    (high / height - frame.y0) / frame.height,
+                )
+            )
+        self.boxes = boxes + _top_note_boxes(fig, ax)
+
+    def heights(self, x0: float, x1: float) -> list[tuple[float, float]]:
+        """Heights (low, high; axes fraction) of what is drawn between ``x0`` and ``x1`` (axes fraction)."""
+        reached = [_reach(points, x0, x1) for points in self.lines]
+        return [h for h in reached if h is not None] + [
+            (low, high) for left, low, right, high in self.boxes if right > x0 and left < x1
+        ]
