@@ -10,6 +10,8 @@ and the curves' drawn paths: no formula of the placement's own.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,9 +29,10 @@ POOL_WORDS = "not drawable"
 """Words of every pool share's label (``own pool share, not drawable``, ``... = 60 days, not drawable ...``)."""
 
 
+@functools.cache
 def drawn_panels(name: str, size: str) -> tuple[list, object, list[str]]:
     """The days-of-cover figure of the shipped scenario ``name`` at ``size``, drawn: its panels, the renderer, and the
-    regions' names (its curves' legend labels)."""
+    regions' names (its curves' legend labels). Drawn once per test process: the tests only read it."""
     result = shipped_result(name)
     fig = days_of_cover_figure(result, **SIZES[size])
     canvas = FigureCanvasAgg(fig)
