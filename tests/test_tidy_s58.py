@@ -58,27 +58,32 @@ def test_a_sweep_specs_paths_are_its_axes_paths_in_order_repeats_kept():
     twice = SweepSpec((Axis("horizon_days", (1,)), Axis("seed", (2,)), Axis("horizon_days", (3,))))
     assert twice.paths == ["horizon_days", "seed", "horizon_days"]
     assert twice.repeated_paths() == ["horizon_days"]
-    assert SweepSpec(()).paths == []
 
 
 # --- sensitivity parses its --set pairs once ------------------------------------------------------
 
 
-def test_sensitivity_parses_each_set_once(tmp_path, monkeypatch):
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The texts :func:`simulator.scenario.parse_assignment` is given, in order, as the commands call it."""
+    given: list[str] = []
+    parse = simulator.scenario.parse_assignment
+
+    def counted(text: str):
+        given.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(simulator.scenario, "parse_assignment", counted)
+    return given
+
+
+def test_sensitivity_parses_each_set_once(tmp_path, parsed):
     """Two --set, two parses (it parsed each twice: once for the fixed paths, once inside load_checked).
 
     The tiny scenario declares no uncertain inputs: refused (exit 2) once the pairs are applied, before any run.
     """
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(TINY_SCENARIO_TEXT)
-    parsed: list[str] = []
-    parse = simulator.scenario.parse_assignment
-
-    def counted(text: str):
-        parsed.append(text)
-        return parse(text)
-
-    monkeypatch.setattr(simulator.scenario, "parse_assignment", counted)
     sets = ("horizon_days=30", "regions.japan.demand.ree.tonnes_per_day=12")
     result = invoke("sensitivity", scenario, "--samples", 8, "--set", sets[0], "--set", sets[1], "-o", tmp_path / "o")
     assert_bad_input(result, "the scenario declares no uncertain inputs")
@@ -126,21 +131,13 @@ def test_the_page_quotes_what_run_and_list_say_of_a_file_followed_by_a_slash(tmp
     assert len(quoted) == 1
 
 
-def test_calibrate_parses_each_set_once(tmp_path, monkeypatch):
+def test_calibrate_parses_each_set_once(tmp_path, parsed):
     """Two --set, two parses (it parsed each twice: once inside load_checked, once for the fixed paths).
 
     A path both set and fitted is refused (exit 2) after the fixed paths are known, before any record is read.
     """
     scenario = tmp_path / "tiny.yaml"
     scenario.write_text(TINY_SCENARIO_TEXT)
-    parsed: list[str] = []
-    parse = simulator.scenario.parse_assignment
-
-    def counted(text: str):
-        parsed.append(text)
-        return parse(text)
-
-    monkeypatch.setattr(simulator.scenario, "parse_assignment", counted)
     sets = ("horizon_days=30", "regions.japan.demand.ree.tonnes_per_day=12")
     result = invoke(
         "calibrate", scenario, "--record", tmp_path / "none.csv", "--fit", "horizon_days=10:40",
