@@ -1,5 +1,5 @@
 """Session 58 tidying: one JSON reader, a sweep spec's paths, one parse of sensitivity's --set, a file named with a
-trailing slash."""
+trailing slash (or ``/.``) by any command."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import simulator.scenario
 from simulator.errors import InputError
 from simulator.gate.baseline import read_baseline
 from simulator.json_text import NestedTooDeeply, read_json
+from simulator.scenario.load import file_followed_by_slash
 from simulator.sweep.grid import Axis, SweepSpec
 from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke
 
@@ -156,3 +157,80 @@ def test_check_of_a_scenario_followed_by_a_slash_says_so_and_checks_nothing(tmp_
     assert "tiny.yaml/: the path names a file followed by a slash (tiny.yaml is a file, not a folder)" in result.output
     assert "no baseline" not in result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+# --- a file followed by a slash, however the slash is written ---------------------------------------
+
+FOLDER_ENDINGS = ("/.", "/./", "//.")
+"""Endings with a dot that :class:`~pathlib.Path` drops as it drops ``/``: ``Path("tiny.yaml/.")`` is ``tiny.yaml``."""
+
+
+def _slash_words(name: str) -> str:
+    """What is said of the file ``name`` written followed by a slash."""
+    return f"the path names a file followed by a slash ({name} is a file, not a folder)"
+
+
+def _said_of(written: str, name: str) -> str:
+    """The refusal of the path ``written``, a slash after the file ``name``: the path, then the words."""
+    return f"{written}: {_slash_words(name)}"
+
+
+@pytest.mark.parametrize("ending", FOLDER_ENDINGS)
+@pytest.mark.parametrize("command", ["run", "validate", "list"])
+def test_a_file_followed_by_a_slash_and_a_dot_is_refused_by_each_command(tmp_path, monkeypatch, command, ending):
+    """``run tiny.yaml/.`` ran it (exit 0), ``validate`` said ok, ``list`` said 'no such folder'."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(command, f"tiny.yaml{ending}")
+    assert_bad_input(result)
+    assert result.output == f"error: {_said_of(f'tiny.yaml{ending}', 'tiny.yaml')}\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.yaml"]  # nothing written
+
+
+@pytest.mark.parametrize("ending", FOLDER_ENDINGS)
+def test_check_of_a_scenario_followed_by_a_slash_and_a_dot_checks_nothing(tmp_path, monkeypatch, ending):
+    """``check tiny.yaml/.`` checked tiny.yaml (and said it had no baseline)."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", f"tiny.yaml{ending}")
+    assert_bad_input(result, _said_of(f"tiny.yaml{ending}", "tiny.yaml"))
+    assert "no baseline" not in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+@pytest.mark.parametrize("ending", ["/", *FOLDER_ENDINGS])
+def test_a_sweep_file_followed_by_a_slash_is_refused_before_any_run(tmp_path, monkeypatch, ending):
+    """``sweep --spec spec.yaml/`` read spec.yaml and ran its 2 points."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    (tmp_path / "spec.yaml").write_text("scenario: tiny.yaml\ngrid:\n  horizon_days: [30, 40]\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("sweep", "--spec", f"spec.yaml{ending}", "-o", "out")
+    assert_bad_input(result)
+    assert result.output == f"error: {_said_of(f'spec.yaml{ending}', 'spec.yaml')}\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["spec.yaml", "tiny.yaml"]
+
+
+@pytest.mark.parametrize("ending", ["/", *FOLDER_ENDINGS])
+def test_a_record_followed_by_a_slash_is_refused_by_calibrate_before_it_is_read(tmp_path, monkeypatch, ending):
+    """``calibrate --record rec.csv/`` read rec.csv (here: 'the record has no rows')."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    (tmp_path / "rec.csv").write_text("date,quantity,region,material,supplier,period,value\n")
+    monkeypatch.chdir(tmp_path)
+    fit = "materials.ree.price_usd_per_kg=30:40"
+    result = invoke("calibrate", "tiny.yaml", "--record", f"rec.csv{ending}", "--fit", fit, "-o", "out")
+    assert_bad_input(result)
+    assert result.output == f"error: {_said_of(f'rec.csv{ending}', 'rec.csv')}\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["rec.csv", "tiny.yaml"]
+
+
+def test_only_a_file_at_the_end_of_the_path_is_followed_by_a_slash(tmp_path, monkeypatch):
+    """``tiny.yaml/.`` ends at the file; ``tiny.yaml/..`` goes up through it and ``tiny.yaml/x.yaml`` into it:
+    those two are a file on the way (nothing is there), not a file followed by a slash."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    (tmp_path / "d").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert file_followed_by_slash("tiny.yaml/.//./") == _slash_words("tiny.yaml")
+    assert file_followed_by_slash("d/../tiny.yaml//.") == _slash_words("d/../tiny.yaml")
+    assert [file_followed_by_slash(p) for p in ("tiny.yaml/..", "tiny.yaml/x.yaml", "tiny.yaml/.x", "d/.", "/")] == [
+        None
+    ] * 5
