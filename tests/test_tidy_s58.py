@@ -3,6 +3,7 @@ trailing slash (or ``/.``) by any command."""
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -234,3 +235,13 @@ def test_only_a_file_at_the_end_of_the_path_is_followed_by_a_slash(tmp_path, mon
     assert [file_followed_by_slash(p) for p in ("tiny.yaml/..", "tiny.yaml/x.yaml", "tiny.yaml/.x", "d/.", "/")] == [
         None
     ] * 5
+
+
+# --- the JSON reader's error crosses processes; a baseline nested deeper than recursion -------------
+
+
+def test_nested_too_deeply_survives_a_pickle_round_trip():
+    """A worker's error comes back pickled: unpickling called NestedTooDeeply(message), which took no argument."""
+    back = pickle.loads(pickle.dumps(NestedTooDeeply()))
+    assert type(back) is NestedTooDeeply
+    assert str(back) == "lists or objects nested too deeply to read"
