@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pickle
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
+import simulator.gate.baseline
 import simulator.scenario
 from simulator.errors import InputError
 from simulator.gate.baseline import read_baseline
@@ -245,3 +247,36 @@ def test_nested_too_deeply_survives_a_pickle_round_trip():
     back = pickle.loads(pickle.dumps(NestedTooDeeply()))
     assert type(back) is NestedTooDeeply
     assert str(back) == "lists or objects nested too deeply to read"
+
+
+def test_every_json_read_of_a_file_goes_through_the_one_reader():
+    """json.loads outside json_text.py only copies data (json.loads(json.dumps(...))); compare.py read a baseline."""
+    reads = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "json_text.py" and re.search(r"json\.loads?\((?!json\.dumps\()", path.read_text())
+    )
+    assert reads == []
+
+
+def test_a_baseline_nested_deeper_than_the_recursion_limit_names_its_refused_number(tmp_path, monkeypatch):
+    """Python 3.12's parser reads lists nested past the recursion limit, which the walk for a refused number
+    (1e400, NaN) then exceeded: a RecursionError escaped. Here the parser's result is nested that deep by hand."""
+    depth = sys.getrecursionlimit() + 100
+    read = simulator.gate.baseline.read_json
+
+    def nested(text: str, **hooks):
+        value = read(text, **hooks)  # [1e400]: a list holding the refused number
+        for _ in range(depth):
+            value = [value]
+        return {"metrics": value}
+
+    monkeypatch.setattr(simulator.gate.baseline, "read_json", nested)
+    path = tmp_path / "deep.json"
+    path.write_text("[1e400]")
+    with pytest.raises(InputError) as caught:
+        read_baseline(path)
+    place = "metrics" + "[0]" * (depth + 1)  # the depth lists around, then the number's place in [1e400]
+    assert str(caught.value) == (
+        f"{path}: corrupt baseline: {place}: 1e400 is too large for a number (it would read as infinity)"
+    )
