@@ -59,7 +59,7 @@ from simulator.quantities import daily
 from simulator.randomness import draw_batch
 from simulator.results import Result
 from simulator.scenario import Scenario, apply_overrides, validate_data
-from simulator.scenario.load import read_input
+from simulator.scenario.load import read_input, refuse_file_followed_by_slash
 from simulator.scenario.schema import MAX_SEED, MAX_TONNES, MAX_USD_PER_KG, MAX_WEIGHT
 from simulator.scenario.yaml_messages import not_utf8
 from simulator.sweep.grid import ISO_DATE
@@ -273,16 +273,17 @@ def _observed_twice(rows: list[dict[str, Any]]) -> list[Problem]:
     return problems
 
 
-def read_record(path: Path, scenario: Scenario, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_record(path: Path | str, scenario: Scenario, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """The record's rows, checked against the scenario: every problem names the file, row and field.
 
     The file is read once and decoded once: pandas (the rows) and the csv module (the
     header's names as written) read the same text. ``keep``: columns of the file carried
     along as written, a row each, when the file has them (a report's ``source``); a fit
-    needs none.
+    needs none. A file followed by a slash (``record.csv/``, ``path`` as written) is refused, not read.
     """
     source = str(path)
-    data = read_input(path, MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
+    refuse_file_followed_by_slash(path)
+    data = read_input(Path(path), MAX_RECORD_BYTES, "a record")  # a regular file, capped at the bytes read
     try:
         text = data.decode("utf-8")  # the whole file: a bad byte is placed by line and column of the file
     except UnicodeDecodeError as exc:

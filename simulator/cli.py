@@ -1146,7 +1146,7 @@ def calibrate(
                 load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
             except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
                 raise exc.said_of(f"{scenario} [fit {text.strip()}]") from None
-    problem = Calibration(raw, scenario, read_record(Path(record_file), loaded), parameters)
+    problem = Calibration(raw, scenario, read_record(record_file, loaded), parameters)
     problem.hold_outs.extend(hold_out_windows(hold_outs, problem.record, record_file))
     if not problem.in_sample.any():
         raise InputError("every row of the record is held out: nothing to fit", record_file)

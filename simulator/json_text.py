@@ -16,10 +16,14 @@ from typing import Any
 
 
 class NestedTooDeeply(ValueError):
-    """Valid JSON whose lists or objects nest too deeply for Python to read (its recursion limit)."""
+    """Valid JSON whose lists or objects nest too deeply for Python to read (its recursion limit).
 
-    def __init__(self) -> None:
-        super().__init__("lists or objects nested too deeply to read")
+    ``message`` has a default so that the error can be unpickled (pickle passes the message back),
+    as from a worker process.
+    """
+
+    def __init__(self, message: str = "lists or objects nested too deeply to read") -> None:
+        super().__init__(message)
 
 
 def read_json(text: str | bytes, **hooks: Any) -> Any:

@@ -471,17 +471,29 @@ class _Refused:
         self.why = why
 
 
-def _first_refused(value: Any, where: str = "") -> str | None:
-    """``metrics.fairness_jain: 1e400 is too large ...`` for the first refused number in ``value``, or None."""
-    if isinstance(value, _Refused):
-        return f"{where}: {value.why}" if where else value.why
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        place = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else str(key)
-        found = _first_refused(item, place)
-        if found:
-            return found
+def _first_refused(value: Any) -> str | None:
+    """``metrics.fairness_jain: 1e400 is too large ...`` for the first refused number in ``value``, or None.
+
+    Walked with a list of places still to look at, not by recursion: a parser that reads lists
+    nested deeper than Python's recursion limit (3.12's) must not make this walk raise
+    :class:`RecursionError`. Places are looked at in the file's order, so the first is named.
+    """
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, _Refused):
+            return f"{where}: {item.why}" if where else item.why
+        pending.extend(reversed(_places_within(item, where)))
     return None
+
+
+def _places_within(value: Any, where: str) -> list[tuple[str, Any]]:
+    """The items of a list or object ``value`` at ``where``, each with its place (``where[0]``, ``where.key``)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [
+        (f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else str(key), item)
+        for key, item in items
+    ]
 
 
 def _is_number(value: Any) -> bool:

@@ -18,7 +18,6 @@ that scenario's outcome, so that they never hide the other scenarios' results.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import os
 import shlex
@@ -52,6 +51,7 @@ from simulator.gate.baseline import (
 )
 from simulator.gate.formats import minus_one_text
 from simulator.gate.tolerances import Tolerance, Tolerances
+from simulator.json_text import read_json
 from simulator.names import plural
 from simulator.numeric import DAYS_PER_YEAR
 from simulator.output_folder import write_file
@@ -828,7 +828,7 @@ def _edited(exc: EditedBaseline, target: Path, scenario: Any, path: Path, option
     """The message of an edited baseline: where it differs from the run now (the likely edit), and what to do."""
     try:
         current = run_record(scenario)
-        baseline = json.loads(target.read_text(encoding="utf-8"))
+        baseline = read_json(target.read_text(encoding="utf-8"))
         places = _differences(baseline, current, tolerances, scenario.name)
         read = [part for part in part_changes(baseline, current) or {} if part not in TEXT_PARTS]
     except Exception:  # the message is what matters: the run's own failure is reported once the file is restored

@@ -160,21 +160,41 @@ def file_on_the_way(path: str | os.PathLike[str]) -> str:
     return f"a folder on the way is a file: {name}" if name else "a folder on the way is a file"
 
 
-def file_followed_by_slash(path: str | os.PathLike[str]) -> str | None:
-    """Words for a path written as a folder that names a file (``plain.txt/``), else None.
+_SEPARATORS = re.escape("/" + os.sep)
+_FOLDER_ENDING = re.compile(f"(?:[{_SEPARATORS}]+(?:\\.(?=[{_SEPARATORS}]|$))?)+$")
+"""What ends a path written as a folder: slashes, each run of them maybe followed by ``.``
+(``/``, ``//``, ``/.``, ``/./``); ``..`` is not one (``plain.txt/..`` goes up, through the file)."""
 
-    Told from the path as written: :class:`~pathlib.Path` drops a trailing slash, so
-    ``Path("plain.txt/")`` would read the file. ``list`` and every command reading a scenario
-    (:func:`load_overridden`) say it alike.
+
+def file_followed_by_slash(path: str | os.PathLike[str]) -> str | None:
+    """Words for a path written as a folder that names a file (``plain.txt/``, ``plain.txt/.``), else None.
+
+    Told from the path as written: :class:`~pathlib.Path` drops a trailing slash and a
+    trailing ``/.``, so ``Path("plain.txt/.")`` would read the file. Such a path cannot be a
+    folder, as the file is at its end; a file within the path (``plain.txt/x.yaml``) is
+    :func:`file_on_the_way`'s. ``list`` and every command reading a scenario
+    (:func:`load_overridden`), a sweep file or a record say it alike.
 
     >>> file_followed_by_slash("pyproject.toml/"), file_followed_by_slash("pyproject.toml")
     ('the path names a file followed by a slash (pyproject.toml is a file, not a folder)', None)
+    >>> file_followed_by_slash("pyproject.toml/./") == file_followed_by_slash("pyproject.toml/")
+    True
     """
     written = os.fspath(path)
-    name = written.rstrip("/" + os.sep)
-    if name == written or not os.path.isfile(name):
+    name = _FOLDER_ENDING.sub("", written)
+    if name in ("", written) or not os.path.isfile(name):
         return None
     return f"the path names a file followed by a slash ({name} is a file, not a folder)"
+
+
+def refuse_file_followed_by_slash(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`InputError` naming ``path`` as written if it is a file followed by a slash.
+
+    Called with the path as given, before :class:`~pathlib.Path` drops the slash and the
+    file would be read (:func:`file_followed_by_slash`).
+    """
+    if (slash := file_followed_by_slash(path)) is not None:
+        raise InputError(slash, os.fspath(path))
 
 
 def _unreachable(exc: OSError) -> str | None:
@@ -638,8 +658,7 @@ def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> O
 
     A file followed by a slash is refused (:func:`file_followed_by_slash`), not read as the file.
     """
-    if (slash := file_followed_by_slash(path)) is not None:
-        raise InputError(slash, os.fspath(path))
+    refuse_file_followed_by_slash(path)
     path = Path(path)
     data = read_yaml(path)
     if (other := not_a_scenario(data)) is not None:

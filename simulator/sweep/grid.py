@@ -30,7 +30,7 @@ import yaml
 from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
-from simulator.scenario.load import named_path, read_yaml_and_text
+from simulator.scenario.load import named_path, read_yaml_and_text, refuse_file_followed_by_slash
 from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
@@ -567,9 +567,10 @@ def load_spec_file(path: str | Path, max_values: int = MAX_POINTS) -> tuple[str 
     """A sweep described in YAML: ``scenario``, ``grid``, ``runs``, ``seed``, ``set``.
 
     ``grid`` maps paths to a SPEC string or a list of values; ``set`` maps paths to
-    fixed values applied to every run.
+    fixed values applied to every run. A file followed by a slash (``spec.yaml/``) is refused, not read.
     """
     source = str(path)
+    refuse_file_followed_by_slash(path)
     data, text = read_yaml_and_text(Path(path), kind="sweep file")
     allowed = {"scenario", "grid", "runs", "seed", "set"}
     unknown = sorted(set(data) - allowed)
