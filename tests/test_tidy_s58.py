@@ -280,3 +280,14 @@ def test_a_baseline_nested_deeper_than_the_recursion_limit_names_its_refused_num
     assert str(caught.value) == (
         f"{path}: corrupt baseline: {place}: 1e400 is too large for a number (it would read as infinity)"
     )
+
+
+def test_a_record_followed_by_a_slash_is_refused_by_run_report(tmp_path, monkeypatch):
+    """``run --report --record rec.csv/`` read rec.csv (the report converted the path before reading it)."""
+    (tmp_path / "tiny.yaml").write_text(TINY_SCENARIO_TEXT)
+    (tmp_path / "rec.csv").write_text("date,quantity,region,material,supplier,period,value\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "tiny.yaml", "--report", "--record", "rec.csv/", "--no-plots", "-o", "out")
+    assert_bad_input(result)
+    assert _said_of("rec.csv/", "rec.csv") in result.output
+    assert not (tmp_path / "out" / "report.html").exists()

@@ -192,7 +192,7 @@ def load_record(path: Path | str, scenario: Scenario) -> Record:
     """
     # with its source: what each row is, a figure its source gives or one made from others (MADE); with its
     # confidence: how far the record trusts it (CONFIDENCE_WORDS)
-    return Record(read_record(Path(path), scenario, keep=REPORTED_COLUMNS), str(path))
+    return Record(read_record(path, scenario, keep=REPORTED_COLUMNS), str(path))
 
 
 def report_record(
