@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
+from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
@@ -450,12 +451,14 @@ def _emptied_for_good(result: Result) -> dict[str, int]:
 
     pool.csv's ``pool_stock_t`` is the stock at the end of each day: the day named is the first
     of the days that end with nothing left (day 0 for a pool released whole on its first day).
+    Nothing is up to :data:`~simulator.numeric.EPS_T` tonnes, the kernel's test for an auction
+    with nothing to offer: a pool sold down in lots can end with a rounding residue (1.4e-16 t).
     """
     released = result.releases.loc[result.releases["released_t"] > 0, "material"]
     emptied = {}
     for material, group in result.pool.groupby("material", sort=False):
         days = group.sort_values("day")
-        held = (days["pool_stock_t"] > 0).to_numpy()
+        held = (days["pool_stock_t"] > EPS_T).to_numpy()
         if held[-1] or not (held.any() or (released == material).any()):
             continue
         emptied[str(material)] = int(days["day"].iloc[int(held.nonzero()[0][-1]) + 1 if held.any() else 0])
