@@ -1,4 +1,4 @@
-"""A pool sold down to a rounding residue has nothing to offer: no auction of it, and it reads as emptied.
+"""A pool sold down to a rounding residue has nothing to offer; a material the pool never held is named.
 
 ``TWO_MEMBERS``: Japan needs 20 and the EU 80 t/day of rare earths, with no stock, cut off from day 0.
 A pool of 0.5 + 0.5 t handed out 0.1 t a day is empty after ten days, but in floating point
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import TWO_MEMBERS, build, run, words_page
+from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 from tests.test_report_answers import plain, section
 
 ONE_TONNE = {"japan": {"ree": {"tonnes": 0.5}}, "eu": {"ree": {"tonnes": 0.5}}}
@@ -80,3 +80,40 @@ def test_a_pool_shared_down_to_a_residue_was_emptied_on_its_last_release():
         "The pool was emptied on day 9 (rare earths) and held nothing after that, so no auction from then on had "
         "stock to offer."
     ) in rule
+
+
+def test_auctions_of_one_material_and_none_of_a_material_the_pool_never_held():
+    """``auction`` with rare earths (pool 30 + 30 t) and gallium (no pool), both bid for at 100 USD/kg.
+
+    Day 0: the members bid their gaps, 20 + 80 t of each; the 60 t of rare earths sell whole at 100
+    USD/kg. Gallium has nothing to offer on any day: no auction, and the report says why.
+    """
+    data = add_material(build(TWO_MEMBERS, agreement__mechanism="auction"), "ga", {"price_usd_per_kg": 300})
+    bids = {m: {"ree": BIDS[m]["ree"], "ga": BIDS[m]["ree"]} for m in BIDS}
+    data["agreement"]["auction"] = {"every_days": 1, "bids": bids}
+    result = run(data)
+    assert list(result.auctions["material"]) == ["ree"]
+    assert float(result.auctions["sold_t"].sum()) == pytest.approx(60.0)
+    rule = plain(section(words_page(result), "rule"))
+    assert "No auction of ga was held: the pool holds none of it." in rule
+
+
+def test_no_auction_at_all_names_the_material_the_pool_never_held():
+    """``hybrid`` with rare earths (pool 30 + 30 t) and gallium (no pool); the embargo ends on day 10.
+
+    Day 0: the ratio shares the 60 t of rare earths (the pool is empty from then on); gallium has no
+    stock to share. Auctions are due from day 10, but neither pool has anything to offer.
+    """
+    data = add_material(
+        build(TWO_MEMBERS, shocks=[TEN_DAY_HALT], horizon_days=30, agreement__mechanism="hybrid"),
+        "ga",
+        {"price_usd_per_kg": 300},
+    )
+    bids = {m: {"ree": BIDS[m]["ree"], "ga": BIDS[m]["ree"]} for m in BIDS}
+    data["agreement"]["auction"] = {"every_days": 7, "bids": bids}
+    result = run(data)
+    assert result.auctions.empty
+    assert float(result.releases["released_t"].sum()) == pytest.approx(60.0)
+    rule = plain(section(words_page(result), "rule"))
+    assert "The pool was emptied on day 0 (rare earths)" in rule
+    assert "The pool holds no ga, so no auction of it had stock to offer." in rule

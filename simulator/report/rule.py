@@ -27,7 +27,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
-from simulator.results import Result
+from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 from simulator.stocks import starting_stocks
@@ -366,6 +366,9 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
     if unsold:  # auctions of the other materials were held: say why these had none
         none_of = join_words([names.material_text(m) for m in unsold])
         sentences.append(escape(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}"))
+    if never := [m for m in _bid_for_never_held(result) if m not in set(auctions["material"])]:
+        none_of = join_words([names.material_text(m) for m in never])
+        sentences.append(escape(f"No auction of {none_of} was held: the pool holds none of {_it(never)}."))
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
     revenue = _amounts(names, {m: a.auction_received_usd for m, a in accounts.items()})
     if spend:
@@ -427,14 +430,35 @@ def _no_auction(result: Result, names: HtmlNames) -> str:
         if int(days.max()) == last and len(days) == last - first + 1:
             throughout.append(f"{names.material_text(str(material))} from {when(start, first)}")
     if throughout:
-        it = "it" if len(throughout) == 1 else "them"
         text += (
             escape(f" Here {BY_NAME[str(mechanism.shares_as)].phrase} applied every day from its first release to the ")
-            + f"end of the run ({join_words(throughout)}), so no auction of {it} was due."
+            + f"end of the run ({join_words(throughout)}), so no auction of {_it(throughout)} was due."
         )
     if emptied := _emptied_for_good(result):
         text += escape(" " + _emptied_words(result, names, emptied))
+    if never := _bid_for_never_held(result):
+        none_of = join_words([names.material_text(m) for m in never])
+        text += escape(f" The pool holds no {none_of}, so no auction of {_it(never)} had stock to offer.")
     return f"<p>{text}</p>"
+
+
+def _it(materials: list[str]) -> str:
+    """``it`` for one material, ``them`` for more."""
+    return "it" if len(materials) == 1 else "them"
+
+
+def _bid_for_never_held(result: Result) -> list[str]:
+    """The materials members bid for whose joint pool never held any stock (in the scenario's order).
+
+    An auction of such a material is never held (:meth:`~simulator.kernel.agreement.AgreementStep._auction`:
+    nothing to offer); :func:`~simulator.results.shared_stock_held` says whether the pool held it on
+    some day, from its contributions on. None in ``national`` mode (no pool.csv).
+    """
+    agreement = result.scenario.agreement
+    if agreement is None or agreement.auction is None or result.pool.empty:
+        return []
+    bid = {m for by_material in agreement.auction.bids.values() for m in by_material}
+    return [m for m in result.scenario.materials if m in bid and not shared_stock_held(result, m)]
 
 
 def _emptied_words(result: Result, names: HtmlNames, emptied: dict[str, int]) -> str:
