@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.mechanisms import BY_NAME
 from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 from tests.test_report_answers import plain, section
 
@@ -117,3 +118,10 @@ def test_no_auction_at_all_names_the_material_the_pool_never_held():
     rule = plain(section(words_page(result), "rule"))
     assert "The pool was emptied on day 0 (rare earths)" in rule
     assert "The pool holds no ga, so no auction of it had stock to offer." in rule
+
+
+def test_equal_cover_names_both_cases_where_it_differs_from_proportional_to_demand():
+    """joint_first, and a member short with its reserve in hand while its tender waits (as compare.rule_notes says)."""
+    description = BY_NAME["equal_cover"].description
+    assert "agreement.order: joint_first" in description
+    assert "sold by tender (regions.<id>.reserve_release)" in description
