@@ -148,7 +148,8 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "equal cover: releases go where they leave members with days of cover as equal as possible, counting "
         "each member's own stock; under the default order, own reserves drawn first, a member still short has no "
         "own stock left, so it shares as proportional to demand does; it differs where the agreement acts before "
-        "members draw their reserves (agreement.order: joint_first)",
+        "members draw their reserves (agreement.order: joint_first), or where a member's reserve is sold by tender "
+        "(regions.<id>.reserve_release) and it is short with its reserve in hand while the sale waits",
         "sharing:allocate_equal_cover",
     ),
     _sharing(

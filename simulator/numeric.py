@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 EPS_T = 1e-9
-"""Tonnes below which a gap, loss or shortfall counts as none (rounding noise)."""
+"""Tonnes up to which a gap, loss, shortfall or stock to offer counts as none (rounding noise)."""
 KG_PER_T = 1000.0
 """Kilograms per tonne: prices are per kg, quantities in tonnes."""
 DAYS_PER_YEAR = 365.0

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
+from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
@@ -26,7 +27,7 @@ from simulator.report.words import (
     usd_all,
     when,
 )
-from simulator.results import Result
+from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 from simulator.stocks import starting_stocks
@@ -365,6 +366,9 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
     if unsold:  # auctions of the other materials were held: say why these had none
         none_of = join_words([names.material_text(m) for m in unsold])
         sentences.append(escape(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}"))
+    if never := [m for m in _bid_for_never_held(result) if m not in set(auctions["material"])]:
+        none_of = join_words([names.material_text(m) for m in never])
+        sentences.append(escape(f"No auction of {none_of} was held: the pool holds none of {_it(never)}."))
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
     revenue = _amounts(names, {m: a.auction_received_usd for m, a in accounts.items()})
     if spend:
@@ -426,14 +430,35 @@ def _no_auction(result: Result, names: HtmlNames) -> str:
         if int(days.max()) == last and len(days) == last - first + 1:
             throughout.append(f"{names.material_text(str(material))} from {when(start, first)}")
     if throughout:
-        it = "it" if len(throughout) == 1 else "them"
         text += (
             escape(f" Here {BY_NAME[str(mechanism.shares_as)].phrase} applied every day from its first release to the ")
-            + f"end of the run ({join_words(throughout)}), so no auction of {it} was due."
+            + f"end of the run ({join_words(throughout)}), so no auction of {_it(throughout)} was due."
         )
     if emptied := _emptied_for_good(result):
         text += escape(" " + _emptied_words(result, names, emptied))
+    if never := _bid_for_never_held(result):
+        none_of = join_words([names.material_text(m) for m in never])
+        text += escape(f" The pool holds no {none_of}, so no auction of {_it(never)} had stock to offer.")
     return f"<p>{text}</p>"
+
+
+def _it(materials: list[str]) -> str:
+    """``it`` for one material, ``them`` for more."""
+    return "it" if len(materials) == 1 else "them"
+
+
+def _bid_for_never_held(result: Result) -> list[str]:
+    """The materials members bid for whose joint pool never held any stock (in the scenario's order).
+
+    An auction of such a material is never held (:meth:`~simulator.kernel.agreement.AgreementStep._auction`:
+    nothing to offer); :func:`~simulator.results.shared_stock_held` says whether the pool held it on
+    some day, from its contributions on. None in ``national`` mode (no pool.csv).
+    """
+    agreement = result.scenario.agreement
+    if agreement is None or agreement.auction is None or result.pool.empty:
+        return []
+    bid = {m for by_material in agreement.auction.bids.values() for m in by_material}
+    return [m for m in result.scenario.materials if m in bid and not shared_stock_held(result, m)]
 
 
 def _emptied_words(result: Result, names: HtmlNames, emptied: dict[str, int]) -> str:
@@ -450,12 +475,14 @@ def _emptied_for_good(result: Result) -> dict[str, int]:
 
     pool.csv's ``pool_stock_t`` is the stock at the end of each day: the day named is the first
     of the days that end with nothing left (day 0 for a pool released whole on its first day).
+    Nothing is up to :data:`~simulator.numeric.EPS_T` tonnes, the kernel's test for an auction
+    with nothing to offer: a pool sold down in lots can end with a rounding residue (1.4e-16 t).
     """
     released = result.releases.loc[result.releases["released_t"] > 0, "material"]
     emptied = {}
     for material, group in result.pool.groupby("material", sort=False):
         days = group.sort_values("day")
-        held = (days["pool_stock_t"] > 0).to_numpy()
+        held = (days["pool_stock_t"] > EPS_T).to_numpy()
         if held[-1] or not (held.any() or (released == material).any()):
             continue
         emptied[str(material)] = int(days["day"].iloc[int(held.nonzero()[0][-1]) + 1 if held.any() else 0])
