@@ -756,20 +756,24 @@ def compare_command(
     random inputs, the rules are compared on one draw of them (a note says so).
     """
     from simulator.compare import compare, mechanism_notes, one_draw_note, parse_mechanisms
+    from simulator.output import write_scenario_json
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
+    from simulator.scenario import scenario_hash
 
     names = parse_mechanisms(mechanisms)
     for note in mechanism_notes(mechanisms):
         click.echo(f"note: {note}", err=True)
-    raw = load_checked(scenario, assignments, seed)[0]
+    raw, loaded = load_checked(scenario, assignments, seed)
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
-    written = {"compare.csv", *({"compare.png"} if not no_plots else ()), *({"workbook.xlsx"} if excel else ())}
+    written = {"compare.csv", "scenario.json", *({"compare.png"} if not no_plots else ())}
+    written |= {"workbook.xlsx"} if excel else set()
     with open_folder(folder, written, force, command="compare", inputs=[scenario]) as out:
         comparison = compare(raw, names, scenario, baseline=not no_baseline)
         table = comparison.table()
         info = manifest_info(
             scenario=raw.get("name"),
+            scenario_hash=scenario_hash(loaded),  # as run's: of the scenario as compared, --set and --seed applied
             mechanisms=names,
             baseline=not no_baseline,
             seed=comparison.seed,
@@ -777,8 +781,10 @@ def compare_command(
         )
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
+            write_scenario_json(raw, stage)  # the scenario as compared, as run writes it: the folder can be redone
             if not no_plots:
-                figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
+                changes = [*(f"--set {a}" for a in assignments), *([f"--seed {seed}"] if seed is not None else [])]
+                figure = compare_figure(comparison.results, comparison.skipped, comparison.baselines, changes)
                 figure.savefig(stage / "compare.png", dpi=110)
             if excel:
                 from simulator.workbook import compare_workbook

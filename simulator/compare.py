@@ -108,6 +108,8 @@ class Comparison:
         the demand destroyed and the surplus lost (``<name>.<member>``). Last, the members'
         shortfall of each material and each member's (:func:`_material_columns`). The baseline
         rows (:data:`BASELINE`, :data:`STATUS_QUO`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
+        Where the materials' tonnes may not be added (:func:`shortfall_by_material`), the totals over every material
+        (:func:`unlike_totals`) are empty in every row: the columns by material give the answer.
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
@@ -134,6 +136,7 @@ class Comparison:
         if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
+            table = _unlike_totals_emptied(table, members)
         table.attrs[RULE_NOTES] = rule_notes(self)
         return table
 
@@ -196,6 +199,22 @@ def shortfall_by_material(runs: list[Result], members: list[str]) -> dict[str, l
     values = {m: [members_shortfall(run, members, m) for run in runs] for m in first.structure.materials}
     short = {m: v for m, v in values.items() if any(t > 0 for t in v)}
     return short if not_added(first.scenario, short) is not None else {}
+
+
+def unlike_totals(members: list[str]) -> list[str]:
+    """compare.csv's columns that add every material's tonnes: ``total_shortfall_t``, ``shortfall_t.<member>``.
+
+    Empty in every row where those tonnes may not be added (:func:`shortfall_by_material`), as the printed table and
+    ``compare.png`` do not add them: ``total_shortfall_t.all.<material>`` and ``shortfall_t.<member>.<material>``
+    give the answer by material.
+    """
+    return ["total_shortfall_t", *(f"shortfall_t.{member}" for member in members)]
+
+
+def _unlike_totals_emptied(table: pd.DataFrame, members: list[str]) -> pd.DataFrame:
+    """``table`` with its :func:`unlike_totals` columns empty (NaN) in every row: they would add unlike tonnes."""
+    table[unlike_totals(members)] = float("nan")
+    return table
 
 
 def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:

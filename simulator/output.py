@@ -119,6 +119,11 @@ def _tables(result: Result) -> list[str]:
     return sorted(name.removesuffix(".csv") for name in files if name.endswith(".csv"))
 
 
+def write_scenario_json(scenario_data: dict[str, Any], folder: Path) -> None:
+    """``scenario.json`` in ``folder``: the scenario data as run, ``--set`` and ``--seed`` applied (run and compare)."""
+    (folder / "scenario.json").write_text(json.dumps(scenario_data, indent=2, default=str) + "\n")
+
+
 def write_run(
     result: Result,
     out: OutputFolder,
@@ -131,9 +136,7 @@ def write_run(
         for name in _tables(result):
             result.tables[name].write_csv(stage / f"{name}.csv")
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")
-        (stage / "scenario.json").write_text(
-            json.dumps(scenario_data or result.scenario.model_dump(mode="json"), indent=2, default=str) + "\n"
-        )
+        write_scenario_json(scenario_data or result.scenario.model_dump(mode="json"), stage)
         if figures is not None:
             figures(result, stage)
     return [out.path / name for name in sorted(out.owned)]

@@ -32,13 +32,14 @@ def test_a_sweep_without_plots_writes_its_table_and_no_figure_nor_a_note_about_o
     assert sorted(p.name for p in (tmp_path / "sw").glob("*.png")) == ["sweep_frontier.png", "sweep_metrics.png"]
 
 
-def test_a_comparison_without_plots_writes_compare_csv_alone(tmp_path):
+def test_a_comparison_without_plots_writes_no_figure(tmp_path):
     scenario = write(tmp_path, TWO_MEMBERS)
     result = invoke(
         "compare", scenario, "--mechanisms", "fair_ratio,proportional_to_demand", "--no-plots", "-o", tmp_path / "c"
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["compare.csv", "manifest.json"]
+    # compare.csv and the record of what made it (scenario.json: the scenario as compared), no compare.png
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["compare.csv", "manifest.json", "scenario.json"]
     assert "fair_ratio" in (tmp_path / "c" / "compare.csv").read_text()
 
 

@@ -237,7 +237,7 @@ def test_a_forced_run_replaces_a_comparisons_output_by_the_manifest(tmp_path):
     folder = tmp_path / "out"
     first = invoke("compare", write(tmp_path, TWO_MEMBERS), "--mechanisms", "fair_ratio,proportional", "-o", folder)
     assert first.exit_code == 0, first.output
-    assert manifest_of(folder)["files"] == ["compare.csv", "compare.png", "manifest.json"]
+    assert manifest_of(folder)["files"] == ["compare.csv", "compare.png", "manifest.json", "scenario.json"]
     second = invoke("run", write(tmp_path, TWO_MEMBERS), "-o", folder, "--no-plots", "--force")  # another command's
     assert second.exit_code == 0, second.output
     assert not (folder / "compare.csv").exists()  # the earlier output of the folder, replaced

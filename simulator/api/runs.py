@@ -407,7 +407,10 @@ def compare(
         spend, then (with a market) its columns, and last the members' shortfall of each
         material (``total_shortfall_t.all.<material>``) and each member's
         (``shortfall_t.<member>.<material>``), named as in ``simulator.sweep``; a rule that
-        cannot run has a row with only ``skipped`` (why).
+        cannot run has a row with only ``skipped`` (why). Where the materials' tonnes may not be
+        added (oxide and magnet, or prices far apart) and two or more are short, the totals over
+        every material, ``total_shortfall_t`` and ``shortfall_t.<member>``, are ``NaN`` in every
+        row: the columns by material give the answer.
     """
     from simulator.compare import compare as compare_rules
     from simulator.compare import parse_mechanisms

@@ -5,7 +5,7 @@ Layer: studies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -40,6 +40,7 @@ def compare_figure(
     results: dict[str, Result],
     skipped: Mapping[str, str] | None = None,
     baseline: Mapping[str, Result] | Result | None = None,
+    changes: Sequence[str] = (),
 ) -> Figure:
     """Cumulative shortfall per member and material under each rule; totals and fairness.
 
@@ -61,7 +62,8 @@ def compare_figure(
     sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
     members' total would add tonnes that may not be added (oxide and magnet, or materials priced
     far apart: :func:`simulator.compare.shortfall_by_material`), the totals' panel is one panel per
-    material short, each on its own axis, and none adds them.
+    material short, each on its own axis, and none adds them. ``changes``: the command line's changes to the
+    scenario (``--set PATH=VALUE``, ``--seed N``), which the title names (:func:`_scenario_title`).
     """
     if isinstance(baseline, Result):
         baseline = {BASELINE: baseline}
@@ -74,7 +76,7 @@ def compare_figure(
     runs = [*baselines.values(), *results.values()]
     short = {(member, material) for member in members for material in materials if _ever_short(runs, member, material)}
     if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
-        title = f"{first.scenario.name}: release rules compared"
+        title = _scenario_title(first.scenario.name, changes)
         if skipped:
             title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
         return sentence_figure(3.9 * cols + 1.0, title, _nobody_short_text(len(results), bool(baselines)))
@@ -221,7 +223,7 @@ def compare_figure(
                     continue
             ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.grid(True, axis="x", color="#dddddd")
-    title = f"{first.scenario.name}: release rules compared"
+    title = _scenario_title(first.scenario.name, changes)
     if baselines:
         styles = {"--": "dashed", "-.": "dash-dotted", ":": "dotted"}
         title += "; grey: " + ", ".join(
@@ -233,6 +235,21 @@ def compare_figure(
     footnote = _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t))
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
     return fig
+
+
+def _scenario_title(scenario: str, changes: Sequence[str]) -> str:
+    """The start of ``compare.png``'s title: the scenario, and the ``changes`` made to it for this comparison.
+
+    With ``changes``, the scenario is named :data:`~simulator.names.AS_CHANGED` and the changes as typed,
+    so that the chart is not read as the scenario's own (the folder's ``scenario.json`` holds it as compared).
+
+    >>> _scenario_title("club_of_five", ["--set agreement.ratio.japan=0.3"])
+    'club_of_five (as changed for this run: --set agreement.ratio.japan=0.3): release rules compared'
+    """
+    from simulator.names import AS_CHANGED
+
+    changed = f" ({AS_CHANGED}: {' '.join(changes)})" if changes else ""
+    return f"{scenario}{changed}: release rules compared"
 
 
 DRAWN_AS_ONE_SHARE = 0.005
