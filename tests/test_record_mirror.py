@@ -55,15 +55,15 @@ def test_the_replays_lead_opens_with_japans_imports_and_says_why_chinas_exports_
     bold, rest = _lead(_replay())
     # the bold lead is the series its sources give, missed by 2.57 times in H1 2012, not the derived one
     assert bold.startswith(
-        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
-        "the model misses most Japan's imports from China, all materials:"
+        "Out of sample, on the rows held out of the fit, the series the model misses most, of those whose rows are all "
+        "figures their sources give, is Japan's imports from China, all materials:"
     )
     assert bold.endswith("(H1 2012) the record has 3,007 t and the model 7,715 t, 2.57 times the record.")
     assert "China's exports" not in bold
     # the derived series follows, flagged as derived; then why the two series disagree
-    assert rest.index("It misses one series by more, China's exports to Japan and the EU") < rest.index(
-        "All 6 of its rows are derived"
-    )
+    assert rest.index(
+        "Only a series not among them is missed by more: China's exports to Japan and the EU"
+    ) < rest.index("All 6 of its rows are derived")
     assert (
         "The record's two counts disagree: China's exports to Japan and the EU, 12,462 t of all materials in 2011, are "
         "less than the 15,400 t of Japan's imports from China alone, because the first is 0.67 times what China "

@@ -406,13 +406,14 @@ def test_the_replays_report_sets_the_shipped_record_beside_the_run():
     )
     # the lead names the series the sources give first (Japan's imports); China's exports, missed by more, follow
     lead = (
-        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
-        "the model misses most Japan's imports from China, all materials: "
+        "Out of sample, on the rows held out of the fit, the series the model misses most, of those whose rows are all "
+        "figures their sources give, is Japan's imports from China, all materials: "
     )
     assert lead in text
     # all its rows are derived (China's total x 0.67): the sentence says what its error measures besides the model
     assert (
-        "It misses one series by more, China's exports to Japan and the EU, all materials: an RMS log error of 0.60 "
+        "Only a series not among them is missed by more: China's exports to Japan and the EU, all materials, with an "
+        "RMS log error of 0.60 "
         "(a factor of about 1.82 on a typical row; on its row missed most, H1 2012, the record has 3,288 t and the "
         "model 10,327 t). All 6 of its rows are derived (the source begins \u201cDERIVED\u201d: not a figure the "
         "source gives), so its error measures how the derived rows were made (a share, a sum, a change of basis) as "
@@ -576,19 +577,22 @@ def test_a_derived_worst_series_is_followed_by_the_worst_series_its_sources_give
     text = _overall(words_page(result, record=load_record(path, result.scenario)))
     # the world price has a derived row: the sentence opens with the held-out series all given, the imports
     assert text.startswith(
-        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
-        "the model misses most Japan's imports from China, rare earths: an RMS log error of 0.69, off the record by a "
-        "factor of about 2.00 on a typical row; on the row it misses most (Jan 2020) the record has 155 t and the "
-        "model 310 t, 2.00 times the record."
+        "Out of sample, on the rows held out of the fit, the series the model misses most, of those whose rows are all "
+        "figures their sources give, is Japan's imports from China, rare earths: an RMS log error of 0.69, off the "
+        "record by a factor of about 2.00 on a typical row; on the row it misses most (Jan 2020) the record has "
+        "155 t and the model 310 t, 2.00 times the record."
     )
     # the held-out world price, missed by more: sqrt((ln(0.25)^2 + ln(1.25)^2) / 2) = 0.99, above ln 2 = 0.69
     rms = math.sqrt((math.log(50 / 200) ** 2 + math.log(50 / 40) ** 2) / 2)
-    assert f"It misses one series by more, world price, rare earths: an RMS log error of {rms:.2f} (" in text
+    assert (
+        "Only a series not among them is missed by more: world price, rare earths, with an RMS log error of "
+        f"{rms:.2f} (" in text
+    )
     assert f"{rms:.2f}" == "0.99" and "1 of its 2 rows is derived" in text
     # all held-out series given: the worst sentence alone names it
     path.write_text(SOURCE_HEADER + rows.replace("DERIVED: x 4", "a count"))
     alone = _overall(words_page(result, record=load_record(path, result.scenario)))
-    assert "whose rows are all figures" not in alone and "misses one series by more" not in alone
+    assert "whose rows are all figures" not in alone and "is missed by more" not in alone
     assert alone.startswith("Out of sample, on the rows held out of the fit, the series the model misses most is world")
 
 
@@ -652,12 +656,14 @@ def test_the_replays_report_names_japans_given_imports_and_the_fall_of_2012_it_m
     h1_model = model[held.index.get_loc(h1)]
     text = _overall(shipped_replay_report())
     assert text.startswith(
-        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
-        f"the model misses most Japan's imports from China, all materials: an RMS log error of {rms:.2f}, off the "
-        f"record by a factor of about {math.exp(rms):.2f} on a typical row; on the row it misses most (H1 2012) the "
-        f"record has 3,007 t and the model {h1_model:,.0f} t, {ratio[h1]:.2f} times the record."
+        "Out of sample, on the rows held out of the fit, the series the model misses most, of those whose rows are all "
+        f"figures their sources give, is Japan's imports from China, all materials: an RMS log error of {rms:.2f}, "
+        f"off the record by a factor of about {math.exp(rms):.2f} on a typical row; on the row it misses most "
+        f"(H1 2012) the record has 3,007 t and the model {h1_model:,.0f} t, {ratio[h1]:.2f} times the record."
     )
-    assert "It misses one series by more, China's exports to Japan and the EU, all materials: " in text
+    assert (
+        "Only a series not among them is missed by more: China's exports to Japan and the EU, all materials, " in text
+    )
     # 2011 (five months and the year) within a few tenths of the record, 2012 (Q1 and H1) over twice it
     years = held["date"].dt.year
     low, high = ratio[years == 2011], ratio[years == 2012]

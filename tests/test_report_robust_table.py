@@ -206,8 +206,8 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         f"How robust: the answer \u2018not needed\u2019 holds in {not_needed} of the 100 runs with its 63 "
         f"uncertain inputs varied. It fails in all {counts[2]} runs whose peak prices come within a factor 1.5 of "
         "both recorded peaks: there the stock closes or nearly closes the EU's shortfall without it (4,540 t of "
-        f"light and 35.0\u201358.3 t of heavy rare earths). Of the other {100 - not_needed}, "
-        f"the joint stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
+        f"light and 35.0\u201358.3 t of heavy rare earths). Of the {100 - not_needed} where it fails, "
+        f"the stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
     )
     assert ". ".join(sentences[3:]) == (
         f"The runs are not weighted by fit to the record: {counts[0]} for light (15\u20131,200 USD/kg; "

@@ -67,8 +67,8 @@ def test_the_headline_is_bold_up_to_the_answer_and_its_circumstances_are_not():
     lead = record[record.index('<p class="overall">') : record.index("</p>", record.index('<p class="overall">'))]
     bold, rest = lead.split('<span class="detail">', 1)
     assert plain(bold).startswith(
-        "Out of sample, on the rows held out of the fit, of the series whose rows are all figures their sources give, "
-        "the model misses most Japan's imports from China"
+        "Out of sample, on the rows held out of the fit, the series the model misses most, of those whose rows are all "
+        "figures their sources give, is Japan's imports from China"
     )
     assert plain(bold).endswith("the record has 3,007 t and the model 7,715 t, 2.57 times the record.")
     assert "China's exports to Japan and the EU" in plain(rest)  # the derived series, missed by more, not bold

@@ -303,12 +303,14 @@ def test_with_several_materials_pooling_tells_each_member_s_change_by_material()
         return float(summary.set_index(["region", "material"]).at[("japan", material), "shortfall_t"])
 
     assert japan(result.summary, "light_ree") == 0 and japan(apart.summary, "heavy_ree") == 0
-    light_alone, heavy_pooled = japan(apart.summary, "light_ree"), japan(result.summary, "heavy_ree")
-    assert (
-        f"Pooled, Japan's shortfall is, by material, light rare earths none against {light_alone:,.0f} t and heavy "
-        f"rare earths {heavy_pooled:.1f} t against none alone; the EU's shortfall is, by material, heavy rare earths"
-        in pooling
+    heavy_pooled = japan(result.summary, "heavy_ree")
+    # worse off pooled in heavy rare earths: the lead says so, the members' total and the others' changes follow
+    assert pooling.startswith(
+        f"Pooling leaves Japan worse off than with its share held alone, short of {heavy_pooled:.1f} t of heavy rare "
+        "earths against none: the EU and the United States drew "
     )
+    assert "It cuts the members' total:" in pooling and "Pooled, the EU's shortfall is, by material, heavy" in pooling
+    assert "Pooled, Japan's" not in pooling  # said in the lead, not twice
 
 
 def test_a_member_that_puts_nothing_in_yet_draws_is_named():
@@ -387,7 +389,9 @@ def test_whether_pooling_mostly_moves_shortfall_is_judged_on_the_materials_the_p
     result = shipped_result("long_embargo_6m")
     alone = shipped_apart("long_embargo_6m")
     pooling = _plain(pooling_line(Run.of(result), Run.of(alone, "own_share")))
-    assert pooling.startswith("Pooling adds to what the tonnes do:"), pooling
+    # not 'mostly moves': the lead says whom pooling leaves worse off (Japan), then that it cuts the members' total
+    assert pooling.startswith("Pooling leaves Japan worse off than with its share held alone"), pooling
+    assert "It cuts the members' total:" in pooling
     # as the report gives it (magnets and oxide are counted apart): by material, each with what it counts,
     # the members' shortfall of each material in the two runs; the pool holds no magnets, so theirs is
     # the same both ways, and pooling closes the heavy rare earths (left out where none is short)
@@ -400,9 +404,14 @@ def test_whether_pooling_mostly_moves_shortfall_is_judged_on_the_materials_the_p
     assert short(alone, light) + short(alone, heavy) == pytest.approx(1468.5, abs=0.5)  # the comment above, rounded
     assert short(result, heavy) == 0 and short(result, magnets) == short(alone, magnets)
     by_material = _plain(pooling_line(Run.of(result), Run.of(alone, "own_share"), True))
+    # Japan: 509 t of light rare earths short pooled, none alone; the ledger's light row: the EU drew 723 t of its share
+    ledger = result.ledger.set_index(["member", "material"])["drawn_from_others_t"]
+    assert round(ledger[("japan", light)]) == -723 and round(ledger[("eu", light)]) == 723
     assert by_material.startswith(
-        "Pooling adds to what the tonnes do: with each member's pool share held alone as its own reserve, the members "
-        f"would be short of {_plain(tonnes(short(alone, light)))} of light rare earths (oxide), "
+        "Pooling leaves Japan worse off than with its share held alone, short of 509 t of light rare earths against "
+        "none: the EU drew 723 t of light rare earths of its share. It cuts the members' shortfall of light and heavy "
+        "rare earths: with each member's pool share held alone as its own reserve, the members would be short of "
+        f"{_plain(tonnes(short(alone, light)))} of light rare earths (oxide), "
         f"{_plain(tonnes(short(alone, heavy)))} of heavy rare earths (oxide) and "
         f"{_plain(tonnes(short(alone, magnets)))} of NdFeB magnets (magnet), against "
         f"{_plain(tonnes(short(result, light)))} of light rare earths (oxide) and "

@@ -47,7 +47,7 @@ def test_the_robustness_sentence_says_what_happens_near_the_record_where_the_ans
     assert outcome_sentence(counts, 100, 63, "not_needed", near) == (
         "<strong>How robust:</strong> the answer \u2018not needed\u2019 holds in 49 of the 100 runs with its "
         "63 uncertain inputs varied. It fails in all 3 runs whose peak prices come within a factor 1.5 of both "
-        "recorded peaks: there the EU runs short without the joint stock (...) and X. Of the other 51, the joint "
+        "recorded peaks: there the EU runs short without the joint stock (...) and X. Of the 51 where it fails, the "
         "stock closes every shortfall in 14 and cuts the members\u2019 total in 37."
     )
     # where the answer holds in some of them: the short count beside, no sentence of its own

@@ -41,7 +41,7 @@ from simulator.report.words import (
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
-from simulator.scenario.tonnes import not_added, shortfall_adds
+from simulator.scenario.tonnes import not_added, shortfall_adds, tonnes_apart
 
 
 @dataclass(frozen=True)
@@ -328,12 +328,18 @@ def region_findings(run: Run, region: str) -> list[str]:
         out = lowest_cover_day(run, region, short_first)  # the first material short whose cover ran out first
         cover = ran_out(run, region, out[0], f"its cover of {run.names.material_text(out[0])}") if out else ""
         by_material = {m: run.cell(region, m, "shortfall_t") or 0.0 for m in run.materials()}
+        # a share of all its demand adds the tonnes of its materials: said only where they may be added
+        used = [m for m in run.materials() if run.demands(region, m)]
+        of_demand = (
+            ""
+            if tonnes_apart(result.scenario, used)
+            else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
+        )
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
-            f"{_short_in_all(run, by_material, total, f'shortfall_t.{region}', f'shortfall_t.{region}.{{}}')}, "
-            f"{run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand {over_days(horizon)}"
-            + (f"; {cover}." if cover else ".")
+            f"{_short_in_all(run, by_material, total, f'shortfall_t.{region}', f'shortfall_t.{region}.{{}}')}"
+            f"{of_demand} {over_days(horizon)}" + (f"; {cover}." if cover else ".")
         )
     said = False  # why thin cover lasts after the shocks is said once, at its first material
     for material in run.materials():

@@ -417,16 +417,17 @@ def worst_sentence(series: list[SeriesError]) -> str:
     if given is None:
         opening = f"{lead} the series the model misses most" if lead else "The series the model misses most"
         return f"{opening} is {escape(worst.name)}: {_error_words(worst)}.{detail(made_caveat(worst))}"
-    given_words = "of the series whose rows are all figures their sources give"
-    opening = f"{lead} {given_words}" if lead else cap(given_words)
+    opening = f"{lead} the series the model misses most" if lead else "The series the model misses most"
+    # 'misses most' of the given series, then one missed by more: said as outside them, not as a second 'most'
     made_one = (
-        f" It misses one series by more, {escape(worst.name)}: an RMS log error of {worst.rms_log_error:.2f} (a factor "
-        f"of about {worst.factor:.2f} on a typical row; on its row missed most, {escape(worst.when)}, the record has "
-        f"{_amount(worst.unit, worst.recorded)} and the model {_amount(worst.unit, worst.model)})."
+        f" Only a series not among them is missed by more: {escape(worst.name)}, with an RMS log error of "
+        f"{worst.rms_log_error:.2f} (a factor of about {worst.factor:.2f} on a typical row; on its row missed most, "
+        f"{escape(worst.when)}, the record has {_amount(worst.unit, worst.recorded)} and the model "
+        f"{_amount(worst.unit, worst.model)})."
     )
     return (
-        f"{opening}, the model misses most {escape(given.name)}: {_error_words(given, ratio=True)}."
-        f"{detail(made_one + made_caveat(worst))}"
+        f"{opening}, of those whose rows are all figures their sources give, is {escape(given.name)}: "
+        f"{_error_words(given, ratio=True)}.{detail(made_one + made_caveat(worst))}"
     )
 
 

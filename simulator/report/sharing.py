@@ -11,9 +11,11 @@ what members received by the rule differs from the fair ratio.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from simulator.mechanisms import BY_NAME
+from simulator.names import shared_words_once
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run, of_materials
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
@@ -60,18 +62,20 @@ def _by_material(run: Run, apart: Run, member: str) -> str:
     return join_words(parts)
 
 
-def movers_line(run: Run, apart: Run) -> str:
+def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
     """``Pooled, Japan is short of 806 t more of rare earths (7,286 t against 6,480 t alone) and the EU of 806 t less``.
 
     Of one material, the first figure names it (:func:`of_materials`), once for the sentence.
 
     With several materials each member's change is told by material (tonnes of materials priced far apart do not
     add up): ``Pooled, Japan's shortfall is, by material, light rare earths none against 994 t alone, ...``.
+    ``leave_out``: members the sentence does not name (the lead has, :func:`losers_lead`).
     """
     parts = []
     several = len(run.materials()) > 1
-    of = "" if several else of_materials([run, apart], [member for member, _, _ in changed_shortfalls(run, apart)])
-    for member, pooled, alone in changed_shortfalls(run, apart):
+    changed = [(m, pooled, alone) for m, pooled, alone in changed_shortfalls(run, apart) if m not in leave_out]
+    of = "" if several else of_materials([run, apart], [member for member, _, _ in changed])
+    for member, pooled, alone in changed:
         subject = run.names.subject(member)
         if several:
             figures = _by_material(run, apart, member)
@@ -88,6 +92,74 @@ def movers_line(run: Run, apart: Run) -> str:
             else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
         )
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
+
+
+def _worse_materials(run: Run, apart: Run, member: str) -> list[str]:
+    """The materials ``member`` is short of more of pooled than with its pool share held alone (rounded tonnes)."""
+    worse = []
+    for material in run.materials():
+        pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
+        alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
+        if pooled > alone and tonnes(pooled) != tonnes(alone):
+            worse.append(material)
+    return worse
+
+
+def worse_off_members(run: Run, apart: Run) -> list[str]:
+    """The members short of more of some material pooled than with their pool shares held alone (rounded tonnes)."""
+    return [member for member in run.result.structure.member_names if _worse_materials(run, apart, member)]
+
+
+def _tonnes_of(run: Run, figures: dict[str, str]) -> str:
+    """``2,088 t of light and 57.4 t of heavy rare earths``: tonnes (shown) by material, shared words said once."""
+    names = shared_words_once([run.names.material_text(m) for m in figures])
+    return join_words([f"{shown} of {name}" for shown, name in zip(figures.values(), names, strict=True)])
+
+
+def drawn_by_others(run: Run, member: str, materials: list[str]) -> str:
+    """``Japan drew 2,088 t of light rare earths of its share``: what others drew by the rule of ``member``'s share.
+
+    Said after a colon (a subject such as ``the EU`` is not capitalised). From the ledger's ``drawn_from_others_t``
+    (:func:`granted_t`): ``member`` gave what is below 0, of ``materials`` only; the members who drew beyond their
+    own shares of them are named. '' where it gave none.
+    """
+    gave = {m: -t for m, t in granted_t(run, member).items() if m in materials and t <= -VISIBLE_T}
+    if not gave:
+        return ""
+    others = [o for o in run.result.structure.member_names if o != member]
+    takers = [o for o in others if any(granted_t(run, o)[m] >= VISIBLE_T for m in gave)]
+    who = join_words([run.names.subject(o) for o in takers])
+    shares = _tonnes_of(run, {m: tonnes(t) for m, t in gave.items()})
+    return f"{who or 'other members'} drew {shares} of its share"
+
+
+def losers_lead(run: Run, apart: Run, worse: list[str]) -> str:
+    """The sentences that lead the pooling line where pooling leaves members ``worse`` off than their shares alone.
+
+    ``Pooling leaves the EU worse off than with its share held alone, short of 492 t of light and 8.8 t of heavy
+    rare earths against none: Japan drew 2,088 t of light and 57.4 t of heavy rare earths of its share.``: who, by
+    how much (of each material it is shorter of) and, where it is so, that another member drew its share by the
+    rule (:func:`drawn_by_others`).
+    """
+    sentences = []
+    for k, member in enumerate(worse):
+        materials = _worse_materials(run, apart, member)
+        metrics = {m: f"shortfall_t.{member}.{m}" for m in materials}
+        pooled = {m: float(run.cell(member, m, "shortfall_t") or 0.0) for m in materials}
+        alone = {m: float(apart.cell(member, m, "shortfall_t") or 0.0) for m in materials}
+        against = (
+            "none"
+            if not any(alone.values())
+            else join_words([apart.t(alone[m], metrics[m], zero="none") for m in materials])
+        )
+        short = _tonnes_of(run, {m: run.t(pooled[m], metrics[m]) for m in materials})
+        drawn = drawn_by_others(run, member, materials)
+        lead = "Pooling leaves" if k == 0 else "It leaves"
+        sentences.append(
+            f"{lead} {run.names.subject(member)} worse off than with its share held alone, short of {short} against "
+            f"{against}" + (f": {drawn}." if drawn else ".")
+        )
+    return " ".join(sentences)
 
 
 def material_tonnes(run: Run, material: str, value: float) -> str:
@@ -136,6 +208,11 @@ def _pooling_by_material(run: Run, apart: Run, members: list[str], held: str, mo
             f"with {held}, {figures}.{movers}"
         )
     if better:
+        worse_off = worse_off_members(run, apart)
+        if worse_off:
+            rest, cut = movers_line(run, apart, leave_out=worse_off), join_words(shared_words_once(better))
+            lead = losers_lead(run, apart, worse_off)
+            return f"{lead} It cuts the members' shortfall of {cut}: with {held}, {figures}.{rest}"
         return f"Pooling adds to what the tonnes do: with {held}, {figures}.{movers}"
     return (
         f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's trigger, "
@@ -184,6 +261,12 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
                 f"Pooling mostly moves shortfall between members: with {held}, the members would be short of "
                 f"{shown_apart} in all, against {shown_pooled} pooled ({cut} less{of_what})."
             )
+        elif worse_off := worse_off_members(run, apart):
+            text = (
+                f"{losers_lead(run, apart, worse_off)} It cuts the members' total: with {held}, the members would be "
+                f"short of {shown_apart} in all, against {shown_pooled} pooled."
+            )
+            movers = movers_line(run, apart, leave_out=worse_off)
         else:
             text = (
                 f"Pooling adds to what the tonnes do: with {held}, the members would be short of {shown_apart} in all, "

@@ -804,6 +804,12 @@ def outcome_sentence(
     >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split(". ")[1])
     It fails in all 3 runs whose peak prices come within a factor 1.5 of both peaks: there the stock closes or \
 nearly closes the EU's shortfall without it (...)
+
+    The count of the others then says they are the runs where it fails, those among them, so that the counts add
+    up to all runs (49 + 51 = 100, not 49 + 3 + 51):
+
+    >>> print(outcome_sentence(counts, 100, 63, "not_needed", near).split(". ")[2].split(", the stock")[0])
+    Of the 51 where it fails
     """
     lead = answer if answer in ANSWER_WORDS else "not_needed"
     held = counts[lead]
@@ -824,15 +830,23 @@ nearly closes the EU's shortfall without it (...)
             text += f", {'and in' if near.counts[lead] else 'but not in'} the one sample near {near.peaks}"
         else:
             text += f" (no sample near {near.peaks})"
-    others = _other_answers(counts, lead)
+    said = near is not None and near.fails(lead) and near.short
+    # after the runs near the record, in which it fails, 'the other' would read as other than those too: 'where it
+    # fails' counts them in (and 'the stock', as the sentence before names it, keeps the line as long as it was)
+    others = _other_answers(counts, lead, "the stock" if said else "the joint stock")
     if others:  # after the sentence on the runs nearest the record, a sentence of its own
-        said = near is not None and near.fails(lead) and near.short
-        text += f"{'. Of' if said else '; of'} the other {runs - held:,}, {others}"
+        text += (
+            f". Of the {runs - held:,} where it fails, {others}"
+            if said
+            else f"; of the other {runs - held:,}, {others}"
+        )
     return text + "."
 
 
-def _other_answers(counts: dict[str, int], lead: str) -> str:
+def _other_answers(counts: dict[str, int], lead: str, stock: str = "the joint stock") -> str:
     """How the samples that do not give the ``lead`` answer divide among the others, in words ('' if none).
+
+    ``stock``: how the clause names the joint stock.
 
     >>> _other_answers({"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help": 0}, "cuts")
     'no member is short either way in 49, and the joint stock closes every shortfall in 14'
@@ -842,7 +856,7 @@ def _other_answers(counts: dict[str, int], lead: str) -> str:
         clauses.append(f"no member is short either way in {counts['not_needed']:,}")
     others = [words.format(counts[k]) for k, words in OTHER_WORDS.items() if k != lead and counts[k]]
     if others:
-        clauses.append(f"the joint stock {join_words(others)}")
+        clauses.append(f"{stock} {join_words(others)}")
     return ", and ".join(clauses)
 
 

@@ -1449,6 +1449,10 @@ def region_table(run: Run) -> str:
     )
 
 
+PRICES_LINK = 'The prices day by day are in <a href="#prices">Prices</a>.'
+"""Ends the verdict's price line: a sentence round the link, not the section's name alone after the last full stop."""
+
+
 def verdict_section(
     run: Run,
     alone: Run | None,
@@ -1524,6 +1528,6 @@ def verdict_section(
     if line:
         if accounts and not physical:  # PHYSICAL_ONLY and the headline have said it
             line += f" {STOCK_AND_PRICE}"
-        parts.append(f'<p class="prices-line">{line} <a href="#prices">Prices</a></p>')
+        parts.append(f'<p class="prices-line">{line} {PRICES_LINK}</p>')
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
