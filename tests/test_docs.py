@@ -657,7 +657,9 @@ def test_documented_make_targets_exist():
 # --- tables of numbers a command gives -------------------------------------------------------------
 
 COMPARISON_COLUMNS = {
-    "total shortfall (t)": ("total_shortfall_t", 1.0),
+    "light REE short (t)": ("total_shortfall_t.all.light_ree", 1.0),
+    "heavy REE short (t)": ("total_shortfall_t.all.heavy_ree", 1.0),
+    "magnets short (t)": ("total_shortfall_t.all.ndfeb_magnets", 1.0),
     "Japan short (%)": ("shortfall_share.japan", 100.0),
     "EU short (%)": ("shortfall_share.eu", 100.0),
     "Jain's index": ("fairness_jain", 1.0),
@@ -691,19 +693,22 @@ def _comparison_row(written: pd.DataFrame, mechanism: str, header: list[str], li
     return "| " + " | ".join(cells) + " |"
 
 
-def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, monkeypatch):
-    """Every number of the table in "Comparing the rules", to the digits shown, from a rerun of the command above it."""
+def _rerun_release_rules_comparison(out: Path) -> tuple[str, pd.DataFrame]:
+    """The section "Comparing the rules" and the ``compare.csv`` its command writes to ``out``, run from the root."""
     body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
     (command,) = [line for _lang, code in FENCE.findall(body) for line in code.splitlines() if "stockpile" in line]
-    monkeypatch.chdir(ROOT)
     # only compare.csv is read here: its figure is not drawn (test_cli and test_compare_printed check compare.png)
-    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "--no-plots", "-o", str(tmp_path / "compare")])
+    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "--no-plots", "-o", str(out)])
     assert done.exit_code == 0, done.output
-    written = pd.read_csv(tmp_path / "compare" / "compare.csv").set_index("mechanism")
-    # oxide and magnet: compare.csv leaves the total empty and gives each material; the table adds them ("all
-    # materials added")
+    return body, pd.read_csv(out / "compare.csv").set_index("mechanism")
+
+
+def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, monkeypatch):
+    """Every number of the table in "Comparing the rules", to the digits shown, from a rerun of the command above it."""
+    monkeypatch.chdir(ROOT)
+    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    # oxide and magnet: compare.csv leaves the total empty and gives each material, and so does the table
     assert written["total_shortfall_t"].isna().all()
-    written["total_shortfall_t"] = written.filter(like="total_shortfall_t.all.").sum(axis=1)
     lines = [line for line in body.splitlines() if line.startswith("|")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     assert header[0] == "rule" and set(header[1:]) == set(COMPARISON_COLUMNS), header
@@ -726,6 +731,110 @@ def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, 
             decimals = len(number.partition(".")[2])
             expected = float(written.loc[mechanism, column]) * scale
             assert abs(float(number) - expected) <= 0.5 * 10**-decimals + 1e-9, (mechanism, title, text, expected)
+
+
+def _whole_tonnes(written: pd.DataFrame, mechanism: str, material: str) -> str:
+    """The members' shortfall of ``material`` in ``mechanism``'s row, in whole tonnes as the page writes them."""
+    return f"{written.loc[mechanism, f'total_shortfall_t.all.{material}']:,.0f}"
+
+
+def _rules_range(written: pd.DataFrame, material: str) -> str:
+    """The members' shortfall of ``material`` from the lowest rule to the highest (the baselines left out), as
+    "low–high"."""
+    rules = written.drop(index=["no agreement", "stocks held today", "own shares alone"])
+    column = rules[f"total_shortfall_t.all.{material}"]
+    return f"{column.min():,.0f}\u2013{column.max():,.0f}"
+
+
+def test_release_rules_comparison_text_gives_each_materials_shortfall_from_a_rerun(tmp_path, monkeypatch):
+    """The section's sentences on the baselines give each material's tonnes, never their sum: from the same rerun."""
+    monkeypatch.chdir(ROOT)
+    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    text = " ".join(body.split())
+    held = [_whole_tonnes(written, "stocks held today", m) for m in ("light_ree", "heavy_ree", "ndfeb_magnets")]
+    assert f"{held[0]} t of light and {held[1]} t of heavy rare earths and {held[2]} t of magnets short" in text, held
+    alone = [_whole_tonnes(written, "own shares alone", m) for m in ("heavy_ree", "ndfeb_magnets", "light_ree")]
+    ranges = [_rules_range(written, m) for m in ("heavy_ree", "ndfeb_magnets", "light_ree")]
+    assert (
+        f"fewer heavy rare earths and far fewer magnets than every rule ({alone[0]} t and {alone[1]} t, against "
+        f"{ranges[0]} t and {ranges[1]} t), though more light rare earths ({alone[2]} t against {ranges[2]} t)"
+    ) in text, (alone, ranges)
+    # what the sentence claims, the right way round
+    rules = written.drop(index=["no agreement", "stocks held today", "own shares alone"])
+
+    def own_share(material: str) -> float:
+        return written.loc["own shares alone", f"total_shortfall_t.all.{material}"]
+
+    assert (own_share("heavy_ree") < rules["total_shortfall_t.all.heavy_ree"]).all()
+    assert (own_share("ndfeb_magnets") < rules["total_shortfall_t.all.ndfeb_magnets"]).all()
+    assert (own_share("light_ree") > rules["total_shortfall_t.all.light_ree"]).all()
+    assert "all materials added" not in text
+    assert "all materials added" not in text
+
+
+def test_release_rules_comparison_costs_give_each_materials_shortfall_from_a_rerun(tmp_path, monkeypatch):
+    """ "What evenness costs" and "Whatever the rule" give each material's tonnes (light, heavy, magnets), never their
+    sum, from a rerun of the section's command."""
+    monkeypatch.chdir(ROOT)
+    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    text = " ".join(body.split())
+    materials = ("light_ree", "heavy_ree", "ndfeb_magnets")
+    rules = written.drop(index=["no agreement", "stocks held today", "own shares alone"])
+
+    def whole(tonnes: float) -> str:
+        return f"{tonnes:,.0f}"
+
+    def short(mechanism: str, material: str, member: str = "all") -> float:
+        column = f"total_shortfall_t.all.{material}" if member == "all" else f"shortfall_t.{member}.{material}"
+        return written.loc[mechanism, column]
+
+    def span(low: float, high: float) -> str:
+        return f"{whole(low)}\u2013{whole(high)}"
+
+    low = {m: rules[f"total_shortfall_t.all.{m}"].min() for m in materials}
+    high = {m: rules[f"total_shortfall_t.all.{m}"].max() for m in materials}
+    none_, own = ({m: short(row, m) for m in materials} for row in ("no agreement", "own shares alone"))
+    light, heavy, magnets = materials
+    expected = [
+        # What evenness costs
+        f"short of {whole(short('iea_ess', light) - short('fair_ratio', light))} t more light rare earths than under "
+        f"the fair ratio ({whole(short('iea_ess', light))} t), "
+        f"{whole(short('iea_ess', heavy) - short('fair_ratio', heavy))} t more heavy ({whole(short('iea_ess', heavy))} "
+        f"t) and {whole(short('iea_ess', magnets) - short('fair_ratio', magnets))} t more magnets "
+        f"({whole(short('iea_ess', magnets))} t;",
+        f"{whole(written.loc['iea_ess', 'pool_end_t'])} t of oxide and magnet stay in the pool",
+        f"short only of {whole(short('fair_ratio', magnets, 'eu'))} t of magnets under the fair ratio, is short of "
+        f"{whole(short('iea_ess', light, 'eu'))} t of light and {whole(short('iea_ess', heavy, 'eu'))} t of heavy rare "
+        f"earths besides (and {whole(short('iea_ess', magnets, 'eu'))} t of magnets)",
+        f"Japan's shortfall falls from {whole(short('fair_ratio', light, 'japan'))} t to "
+        f"{whole(short('iea_ess', light, 'japan'))} t of light and from {whole(short('fair_ratio', heavy, 'japan'))} t "
+        f"to {whole(short('iea_ess', heavy, 'japan'))} t of heavy rare earths",
+        f"least shortfall of every material ({whole(short('auction', light))} t, {whole(short('auction', heavy))} t "
+        f"and {whole(short('auction', magnets))} t) and the least in the pool "
+        f"({whole(written.loc['auction', 'pool_end_t'])} t of oxide and magnet)",
+        f"{span(rules['pool_end_t'].min(), rules['pool_end_t'].max())} t of oxide and magnet are left at the end while "
+        f"the members were short of {span(low[light], high[light])} t of light rare earths and "
+        f"{span(low[magnets], high[magnets])} t of magnets",
+        # Whatever the rule
+        f"short of {whole(none_[light])} t, {whole(none_[heavy])} t and {whole(none_[magnets])} t",
+        f"under the rules of {span(low[light], high[light])} t, {span(low[heavy], high[heavy])} t and "
+        f"{span(low[magnets], high[magnets])} t",
+        f"({whole(own[light])} t, {whole(own[heavy])} t and {whole(own[magnets])} t), it saves "
+        f"{span(own[light] - high[light], own[light] - low[light])} t of light rare earths but loses "
+        f"{span(low[heavy] - own[heavy], high[heavy] - own[heavy])} t of heavy and "
+        f"{span(low[magnets] - own[magnets], high[magnets] - own[magnets])} t of magnets",
+        f"by at most {whole(high[light] - low[light])} t, {whole(high[heavy] - low[heavy])} t and "
+        f"{whole(high[magnets] - low[magnets])} t",
+    ]
+    assert [fragment for fragment in expected if fragment not in text] == []
+    # what the words claim: the EU is short only of magnets under the fair ratio, auction is the least short of each
+    assert short("fair_ratio", light, "eu") == short("fair_ratio", heavy, "eu") == 0
+    assert all(short("auction", m) == low[m] for m in materials)
+    assert written.loc["auction", "pool_end_t"] == rules["pool_end_t"].min()
+    # iea_ess: "the largest shortfall of every material (of light rare earths shared with `need_with_restraint`)"
+    assert all(short("iea_ess", m) == pytest.approx(high[m], abs=1e-6) for m in materials)
+    assert short("need_with_restraint", light) == pytest.approx(high[light], abs=1e-6)
+    assert "largest shortfall of every material (of light rare earths shared with `need_with_restraint`)" in text
 
 
 def test_the_list_of_mechanisms_names_every_rule_once():

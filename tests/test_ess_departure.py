@@ -63,10 +63,13 @@ def page() -> dict[str, object]:
     passed = re.search(
         r"Japan passes it ([\d,]+) t of light rare earths from (\d+ \w+ \d{4}) \(and gets ([\d,]+) t", text
     )
+    # Japan's shortfall as (light, heavy) tonnes: the tool does not add them (priced far apart), nor does the page
     short = re.search(
-        r"Japan is short from that day, ([\d,]+) t in all \(([\d,]+) t of it light\), against ([\d,]+) t with its pool "
-        r"share alone, ([\d,]+) t under `need_with_restraint` and ([\d,]+)–([\d,]+) t under the other rules "
-        r"\(([\d,]+) t without the agreement, first short on (\d+ \w+ \d{4})\)",
+        r"Japan is short from that day: ([\d,]+) t of light and ([\d,]+) t of heavy rare earths "
+        r"\(not added: priced far apart\), against ([\d,]+) t of light and ([\d,]+) t of heavy with its pool share "
+        r"alone, none of light and "
+        r"([\d,]+) t of heavy under `need_with_restraint`, ([\d,]+)–([\d,]+) t and ([\d,]+) t under the other rules "
+        r"\(([\d,]+) t and ([\d,]+) t without the agreement, first short on (\d+ \w+ \d{4})\)",
         text,
     )
     assert passed and short, text
@@ -74,13 +77,13 @@ def page() -> dict[str, object]:
         "passed": tonnes(passed[1]),
         "from": day(passed[2]),
         "back": tonnes(passed[3]),
-        "short": tonnes(short[1]),
-        "light": tonnes(short[2]),
-        "own": tonnes(short[3]),
-        "need": tonnes(short[4]),
-        "others": (tonnes(short[5]), tonnes(short[6])),
-        "alone": tonnes(short[7]),
-        "alone_from": day(short[8]),
+        "short": (tonnes(short[1]), tonnes(short[2])),
+        "own": (tonnes(short[3]), tonnes(short[4])),
+        "need": (0, tonnes(short[5])),
+        "others_light": (tonnes(short[6]), tonnes(short[7])),
+        "others_heavy": tonnes(short[8]),
+        "alone": (tonnes(short[9]), tonnes(short[10])),
+        "alone_from": day(short[11]),
     }
 
 
@@ -90,12 +93,12 @@ def test_the_page_gives_the_figures_these_tests_were_worked_from(page):
         "passed": 1707,
         "from": 221,
         "back": 130,
-        "short": 2331,
-        "light": 2031,
-        "own": 330,
-        "need": 309,
-        "others": (1126, 1136),
-        "alone": 5028,
+        "short": (2031, 300),
+        "own": (11, 319),
+        "need": (0, 309),
+        "others_light": (817, 827),
+        "others_heavy": 309,
+        "alone": (4607, 421),
         "alone_from": 243,
     }
 
@@ -124,19 +127,27 @@ def test_under_iea_ess_japan_cut_off_passes_supplies_to_the_eu(page, compared):
     eu = t[(t.region == "eu") & (t.material == "light_ree")]
     assert (light.transferred_t.to_numpy() + eu.transferred_t.to_numpy() == 0).all()
     assert japan[japan.shortfall_t > 0].day.min() == page["from"]  # "short from that day"
-    assert round(japan.shortfall_t.sum()) == page["short"] and round(light.shortfall_t.sum()) == page["light"]
+    heavy = japan[japan.material == "heavy_ree"]
+    assert (round(light.shortfall_t.sum()), round(heavy.shortfall_t.sum())) == page["short"]
+    assert set(japan.material) == {"light_ree", "heavy_ree"}  # nothing else Japan could be short of
 
 
 def test_the_page_sets_japans_shortfall_beside_every_other_rule_and_both_baselines(page, compared):
     # the command the page names (stockpile compare, every rule): Japan's shortfall in each row
     table = compared.table().set_index("mechanism")
-    # "in all", as the page adds them: compare.csv leaves shortfall_t.japan empty (light and heavy, priced far apart)
-    short = table.filter(regex=r"^shortfall_t\.japan\.").sum(axis=1).round().astype(int)
-    assert short[BASELINE] == page["alone"] and table.loc[BASELINE, "first_shortfall_day.japan"] == page["alone_from"]
+    # compare.csv leaves shortfall_t.japan empty (light and heavy, priced far apart) and gives each material
+    assert table["shortfall_t.japan"].isna().all()
+    light = table["shortfall_t.japan.light_ree"].round().astype(int)
+    heavy = table["shortfall_t.japan.heavy_ree"].round().astype(int)
+    assert (light[BASELINE], heavy[BASELINE]) == page["alone"]
+    assert table.loc[BASELINE, "first_shortfall_day.japan"] == page["alone_from"]
     assert table.loc[BASELINE, "first_shortfall_day.eu"] == 221  # without the agreement the EU runs out first too
-    assert short[OWN_SHARES] == page["own"]
-    assert short["need_with_restraint"] == page["need"]
-    assert short["iea_ess"] == page["short"]
-    others = short.drop([BASELINE, OWN_SHARES, "need_with_restraint", "iea_ess"])
-    assert sorted(others.index) == sorted(set(NAMES) - {"need_with_restraint", "iea_ess"})  # all nine other rules
-    assert (others.min(), others.max()) == page["others"]
+    assert (light[OWN_SHARES], heavy[OWN_SHARES]) == page["own"]
+    assert table.loc["need_with_restraint", "shortfall_t.japan.light_ree"] == 0  # "none", not a rounded 0
+    assert (light["need_with_restraint"], heavy["need_with_restraint"]) == page["need"]
+    assert (light["iea_ess"], heavy["iea_ess"]) == page["short"]
+    others = [BASELINE, OWN_SHARES, "need_with_restraint", "iea_ess"]
+    others_light, others_heavy = light.drop(others), heavy.drop(others)
+    assert sorted(others_light.index) == sorted(set(NAMES) - {"need_with_restraint", "iea_ess"})  # nine other rules
+    assert (others_light.min(), others_light.max()) == page["others_light"]
+    assert set(others_heavy) == {page["others_heavy"]}
