@@ -1104,29 +1104,18 @@ def _panel_key(ax: Any, inside: np.ndarray, fitted_rows: bool) -> None:
     """
     from matplotlib.lines import Line2D
 
+    from simulator.plots.layout import raise_top
+
     entries = [Line2D([], [], **{**_MODEL_MARKS, "label": "model"})]
     if inside.any():
         entries.append(Line2D([], [], **_RECORD_MARKS, label=_RECORD_LABEL[fitted_rows]))
     if (~inside).any():
         entries.append(Line2D([], [], **_RECORD_MARKS, mfc="none", label="record (held out)"))
     panel_pt = ax.get_position().height * ax.figure.get_figheight() * 72
-    _raise_top(ax, (len(entries) * PANEL_KEY_ROW_PT + PANEL_KEY_PADS_PT) / panel_pt)
+    raise_top(ax, (len(entries) * PANEL_KEY_ROW_PT + PANEL_KEY_PADS_PT) / panel_pt)
     ax.legend(
         handles=entries, loc="upper left", fontsize=PANEL_KEY_PT, framealpha=0.85, handletextpad=0.3, borderaxespad=0.3
     )
-
-
-def _raise_top(ax: Any, share: float) -> None:
-    """Raises the top of ``ax``'s y axis so that its present span fills the lower ``1 - share`` of it.
-
-    On a log axis (prices) the span is measured in decades, as drawn.
-    """
-    low, high = ax.get_ylim()
-    if ax.get_yscale() == "log":
-        top = float(10 ** (np.log10(low) + (np.log10(high) - np.log10(low)) / (1 - share)))
-    else:
-        top = low + (high - low) / (1 - share)
-    ax.set_ylim(low, top)
 
 
 def _scenario_order(keys: list[tuple[str, ...]], materials: list[str]) -> list[tuple[str, ...]]:

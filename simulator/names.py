@@ -11,7 +11,7 @@ split at underscores, title case for regions, known abbreviations written as suc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,6 +223,14 @@ class Names:
     def material_text(self, material: str) -> str:
         """The material inside a sentence: ``light rare earths``, ``NdFeB magnets``."""
         return in_sentence(self.material(material))
+
+    def materials_text(self, materials: Iterable[str]) -> str:
+        """Materials listed inside a sentence, their shared trailing words once (:func:`shared_words_once`); '' none.
+
+        >>> Names().materials_text(["light_ree", "heavy_ree"]), Names().materials_text(["gallium"])
+        ('light and heavy rare earths', 'gallium')
+        """
+        return join_words(shared_words_once([self.material_text(m) for m in materials]))
 
 
 AS_WRITTEN = "as written"

@@ -50,10 +50,23 @@ def _demand(days_t: list[float], baseline_t: list[float]) -> SimpleNamespace:
             "baseline_demand_t": baseline_t,
         }
     )
-    return SimpleNamespace(
-        result=SimpleNamespace(timeseries=table, start_date=dt.date(2011, 1, 1)),
-        names=Names({}, {"ree": "Rare earths"}),
+    result = SimpleNamespace(
+        timeseries=table,
+        tables={"timeseries": _Table({name: table[name].to_numpy() for name in table}, len(table))},
+        structure=SimpleNamespace(regions=("eu",)),
+        start_date=dt.date(2011, 1, 1),
     )
+    return SimpleNamespace(result=result, names=Names({}, {"ree": "Rare earths"}))
+
+
+class _Table:
+    """A run's table as the figures read it (:func:`simulator.plots.columns._column`): its columns and its rows."""
+
+    def __init__(self, columns: dict, rows: int) -> None:
+        self.columns, self.rows = columns, rows
+
+    def __len__(self) -> int:
+        return self.rows
 
 
 def test_the_price_sentence_says_the_runs_average_cut_and_the_deepest_days_apart():

@@ -32,9 +32,9 @@ def legend_of(fig: Figure) -> list[str]:
 
 
 def note_of(ax) -> str:
-    """The panel's note: the title of its entry-less legend ('' without one)."""
+    """The panel's note: the title of its entry-less legend, its lines joined ('' without one)."""
     box = ax.get_legend()
-    return box.get_title().get_text() if box is not None else ""
+    return box.get_title().get_text().replace("\n", " ") if box is not None else ""
 
 
 def drawn_lines(ax) -> list[np.ndarray]:

@@ -6,6 +6,7 @@ Layer: studies.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -14,7 +15,6 @@ from matplotlib.ticker import MaxNLocator
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import Names, cap
-from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, sentence_figure
@@ -28,6 +28,24 @@ member holding its share alone, dotted (its bar hatched)."""
 BASELINE_STYLES = {BASELINE: ("--", None), STATUS_QUO: ("-.", "//"), OWN_SHARES: (":", "...")}
 """Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO`,
 :data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
+RULE_COLOURS = ("#1f5fa6", "#d1495b", "#2a9d8f", "#e9a03b", "#6d597a", "#111111", "#9c6644", "#d45fc0")
+"""One colour per rule in ``compare.png``, in the order the rules ran: eight hues apart, none grey (the baselines')
+nor two blues (:data:`~simulator.palette.REGION_COLOURS` has three that, with eleven rules, read as one)."""
+RULE_DASHES = ("-", (0, (5, 2)), (0, (1.5, 1.5)))
+"""The rules' line styles: solid for the first eight (:data:`RULE_COLOURS`), then dashed in the same colours, then
+dotted; the dashes are shorter than the grey baselines' so a rule is not read as one."""
+
+
+def rule_style(k: int) -> dict[str, Any]:
+    """The colour and line style of the ``k``-th rule's curves (from 0) in ``compare.png``.
+
+    >>> rule_style(0), rule_style(9)
+    ({'color': '#1f5fa6', 'ls': '-'}, {'color': '#d1495b', 'ls': (0, (5, 2))})
+    """
+    colours = len(RULE_COLOURS)
+    return {"color": RULE_COLOURS[k % colours], "ls": RULE_DASHES[k // colours % len(RULE_DASHES)]}
+
+
 BASELINE_WHAT = {
     BASELINE: "the scenario without it",
     STATUS_QUO: "the shares members hold today, held alone",
@@ -120,7 +138,7 @@ def compare_figure(
                     days_as_x(result, _column(result, "timeseries", "day")[rows]),
                     curve,
                     lw=max(1.1, 2.2 - 0.3 * k),
-                    color=REGION_COLOURS[k % len(REGION_COLOURS)],
+                    **rule_style(k),
                     label=BY_NAME[mechanism].label if mechanism in BY_NAME else mechanism,
                 )
             ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)

@@ -52,40 +52,56 @@ def release_lanes_share(lanes: int) -> float:
     return RELEASE_GAP_SHARE + lanes * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
 
 
-def _mark_releases(ax: Axes, result: Result, material: str) -> None:
+def release_lane_count(result: Result) -> int:
+    """The most members that received stock of one material (:func:`_received_days`): the lanes each panel holds.
+
+    Every days-of-cover panel makes room for this many lanes under its 0 line, with releases or
+    without, so that the 0 lines of a row's panels line up.
+    """
+    return max((len(_received_days(result, material)) for material in result.structure.materials), default=0)
+
+
+def _mark_releases(ax: Axes, result: Result, material: str, lanes_held: int, top_share: float) -> None:
     """A lane under the 0 line per member that received stock of ``material``, with a bar over the days it did.
 
-    Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to its top: the axis's bottom is
-    lowered to make room for the lanes (:func:`release_lanes_share`), so that a curve at 0 is
-    read against nothing. A member's lane is in its colour (its curve's) and in region order;
-    its bars are solid for the rule a member first received stock under in the run and hatched
-    for the next (:func:`received_rules`, :data:`RELEASE_HATCHES`). One legend entry per
-    member, which names the rules it received stock under in the run (:func:`_lane_label`).
+    Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to the top of its curves: the axis's
+    bottom is lowered to hold ``lanes_held`` lanes (:func:`release_lanes_share`, from
+    :func:`release_lane_count`: as many in every panel), so that a curve at 0 is read against
+    nothing, and its top raised so that the curves keep out of the top ``top_share`` of the
+    panel (the shock lanes, :func:`~simulator.plots.shock_bands.shade_shocks`); the lanes are
+    sized once the axis's span is known, in shares of the final panel. A member's lane is in its
+    colour (its curve's) and in region order; its bars are solid for the rule a member first
+    received stock under in the run and hatched for the next (:func:`received_rules`,
+    :data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it received
+    stock under in the run (:func:`_lane_label`), its swatch a bar of the rule the label names first.
     """
     names = Names.of(result.scenario)
     rules = received_rules(result)
     received = _received_days(result, material)
     lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
-    if not lanes:
-        return
     low, top = ax.get_ylim()
-    per_share = (top - low) / (1 - release_lanes_share(len(lanes)))  # data units per share of the panel's height
+    below_share = release_lanes_share(lanes_held)
+    per_share = (top - low) / (1 - below_share - top_share)  # data units per share of the final panel's height
     tall = RELEASE_LANE_SHARE * per_share
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
         bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
-        label = _lane_label(rules, _member_rules(result, region), names.region(region))  # the same in each panel
+        member_rules = _member_rules(result, region)
+        label = _lane_label(rules, member_rules, names.region(region))  # the same in each panel
+        named_first = next(rule for rule in rules if rule in member_rules)  # the rule the label lists first
         for n, rule in enumerate(rules):
             days = np.array([day for day, r in received[region] if r == rule], dtype=np.int64)
             hatch = RELEASE_HATCHES[n % len(RELEASE_HATCHES)]
             for first, end in release_runs(days):
                 x0, x1 = ax.convert_xunits(days_as_x(result, np.array([first, end])))
                 face = to_rgba(colour, 0.35) if hatch else colour
-                bar = Rectangle((x0, bottom), x1 - x0, tall, facecolor=face, hatch=hatch or None, lw=0, label=label)
+                bar = Rectangle((x0, bottom), x1 - x0, tall, facecolor=face, hatch=hatch or None, lw=0, label="_")
                 bar.set_hatchcolor(colour)
+                if rule == named_first:  # the legend's swatch: a panel without such a bar leaves it to another
+                    bar.set_label(label)
+                    label = "_"  # one legend entry per member
                 ax.add_patch(bar)
-                label = "_"  # one legend entry per member
-    ax.set_ylim(low - release_lanes_share(len(lanes)) * per_share, top)
+    ax.set_ylim(low - below_share * per_share, top + top_share * per_share)
 
 
 def _lane_label(rules: list[str], received: set[str], member: str) -> str:

@@ -14,6 +14,7 @@ from matplotlib.patches import Rectangle
 
 from simulator.palette import SHOCK_COLOURS
 from simulator.plots.columns import _column, days_as_x
+from simulator.plots.layout import raise_top
 from simulator.plots.shock_words import idle_shocks, shock_label
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -169,13 +170,8 @@ def clear_lanes(ax: Axes, share: float) -> None:
     Call after the curves are drawn and the limits set. On a linear axis from 0 to 90
     with lanes taking 0.25 of the panel, the axis runs to 90 / 0.75 = 120.
     """
-    if share <= 0:
-        return
-    low, high = ax.get_ylim()
-    if ax.get_yscale() == "log":
-        ax.set_ylim(low, low * (high / low) ** (1 / (1 - share)))
-    else:
-        ax.set_ylim(low, low + (high - low) / (1 - share))
+    if share > 0:
+        raise_top(ax, share)
 
 
 def _lane_swatch(

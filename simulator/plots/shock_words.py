@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.names import Names, join_words, shared_words_once
+from simulator.names import Names
 from simulator.plots.columns import _column
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
@@ -149,7 +149,8 @@ def _halted_rest(spec: Any, subject: str = "the rest") -> str:
 def _quota_cap(result: Result, spec: Any, tonnes: float) -> str:
     """What an export quota's tonnes are, e.g. ``cap of 15,125 t of light and heavy rare earths per 184 days``.
 
-    The words go on ``on what they take from China together``. The tonnes are of the quota's
+    The words go on ``on what they take from China together``, or ``on what Japan takes from China`` where the
+    label names one region. The tonnes are of the quota's
     materials summed (docs/model.md): those it lists, else all the scenario's, named here.
 
     ``tonnes`` (per ``period_days``) caps the supplier's exports to the regions the label names before it
@@ -159,10 +160,14 @@ def _quota_cap(result: Result, spec: Any, tonnes: float) -> str:
     take), is another number, and the words say which this one is.
     """
     names = Names.of(result.scenario)
-    materials = [names.material_text(m) for m in spec.materials or result.structure.materials]
-    of = join_words(shared_words_once(materials))
+    of = names.materials_text(spec.materials or result.structure.materials)
     supplier = names.supplier(spec.supplier)
-    return f"cap of {tonnes:,.0f} t of {of} per {spec.period_days} days on what they take from {supplier} together"
+    regions = getattr(spec, "regions", None) or list(result.structure.regions)
+    if len(regions) == 1:
+        taker = f"what {names.subject(regions[0])} takes from {supplier}"
+    else:
+        taker = f"what they take from {supplier} together"
+    return f"cap of {tonnes:,.0f} t of {of} per {spec.period_days} days on {taker}"
 
 
 def _quota_sharing(result: Result, spec: Any) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.names import Names, shared_words_once
+from simulator.names import Names
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -436,11 +436,11 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
 def materials_named(run: Run, materials: Iterable[str]) -> str:
     """`` of heavy rare earths``, `` of light and heavy rare earths``: what a total of ``materials`` adds ('' none).
 
-    Named as the report names them, their shared trailing words once (:func:`shared_words_once`): a total of
-    tonnes that may be added still says what it is of.
+    Named as the report names them, their shared trailing words once
+    (:meth:`~simulator.names.Names.materials_text`): a total of tonnes that may be added still says what it is of.
     """
-    names = [run.names.material_text(m) for m in materials]
-    return f" of {join_words(shared_words_once(names))}" if names else ""
+    said = run.names.materials_text(materials)
+    return f" of {said}" if said else ""
 
 
 def of_materials(runs: list[Run], who: list[str]) -> str:

@@ -23,7 +23,7 @@ scenario text and are left as written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from types import MappingProxyType
@@ -104,3 +104,7 @@ class HtmlNames:
     def material_text(self, material: str) -> str:
         """The material inside a sentence: ``light rare earths``, ``NdFeB magnets``."""
         return escape(self._plain.material_text(material))
+
+    def materials_text(self, materials: Iterable[str]) -> str:
+        """Materials listed inside a sentence, their shared words once: ``light and heavy rare earths`` ('' none)."""
+        return escape(self._plain.materials_text(materials))

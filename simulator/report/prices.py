@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import quantities
+from simulator.plots import demand_shares
 from simulator.report.findings import Run
 from simulator.report.words import (
     as_shown_2,
@@ -76,7 +77,6 @@ SURPLUS_NOTE = (
 )
 DEMAND = quantities.get("summary", "demand_t")
 BASELINE = quantities.daily("baseline_demand_t")
-DAILY_DEMAND = quantities.daily("demand_t")
 WORLD = quantities.daily("world_price_usd_per_kg")
 
 
@@ -114,13 +114,18 @@ def deepest_cut(run: Run, region: str, material: str) -> tuple[float, int] | Non
     :func:`used_less` is the same over the whole run, an average over its days weighted by baseline demand,
     so the day's cut is at least as deep. None without baseline demand on any day.
     """
-    ts = run.result.timeseries
-    rows = ts[(ts["region"] == region) & (ts["material"] == material) & (ts[BASELINE.column_name] > 0)]
-    if rows.empty:
+    share_pct = demand_shares(run.result, material)[region]  # NaN on days without baseline demand
+    if not np.isfinite(share_pct).any():
         return None
-    share = (rows[DAILY_DEMAND.column_name] / rows[BASELINE.column_name]).to_numpy(float)
-    k = int(np.argmin(share))
-    return 1.0 - float(share[k]), int(rows["day"].to_numpy()[k])
+    k = int(np.nanargmin(share_pct))
+    days = run.result.timeseries["day"].to_numpy()[_region_rows(run, region, material)]
+    return 1.0 - float(share_pct[k]) / 100, int(days[k])
+
+
+def _region_rows(run: Run, region: str, material: str) -> np.ndarray:
+    """The rows of ``run``'s timeseries of ``region`` and ``material`` (a mask), by day."""
+    ts = run.result.timeseries
+    return ((ts["region"] == region) & (ts["material"] == material)).to_numpy()
 
 
 def _wanted_less(run: Run, region: str, material: str, less: float, destroyed: str) -> str:

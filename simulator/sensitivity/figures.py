@@ -52,6 +52,9 @@ from simulator.plots import (
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
+from simulator.plots.layout import axes_fraction
+from simulator.plots.notes import _note_place, _sliced_heights
+from simulator.plots.text import drawn_width_in
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
     adds_text,
@@ -457,6 +460,7 @@ def fan_figure(
     shown: dict[tuple[int, int], tuple[str, Any]] = {}  # (region, kind) -> legend entry, for what is drawn
     cut = False
     cut_marks: list[Line2D] = []  # the triangles on cut panels' top edges, kept inside their panels once laid out
+    pending: list[tuple[Axes, list[str]]] = []  # each panel's notes, placed once the panels' sizes are set
     for row, r in enumerate(drawn):
         region = regions[r]
         colour = REGION_COLOURS[r % len(REGION_COLOURS)]
@@ -475,7 +479,7 @@ def fan_figure(
             if not np.isfinite(values).any() or (absent is not None and absent[r, m]):
                 notes.append(f"{name}: none (no demand)")
                 ax.set_ylim(bottom=0)
-                _note(ax, notes, panel_in)
+                pending.append((ax, notes))
                 continue
             band = bool(np.nanmax(np.abs(high), initial=0) > 0 or np.nanmax(np.abs(low), initial=0) > 0)
             median = bool(np.nanmax(np.abs(mid), initial=0) > 0)
@@ -509,7 +513,7 @@ def fan_figure(
                 draw_trigger_line(ax, float(triggers[material]))
                 if top is None:
                     ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
-            _note(ax, notes, panel_in)
+            pending.append((ax, notes))
     for ax in grid.flat:
         if not any(ax is u for u in used):
             ax.set_visible(False)
@@ -528,6 +532,8 @@ def fan_figure(
     )
     for marks in cut_marks:
         _keep_inside_sideways(marks)
+    for ax, notes in pending:
+        _note(fig, ax, notes, panel_in)
     return fig
 
 
@@ -643,24 +649,104 @@ NOTE_BOX_IN = 0.35
 (0.11 inch) and its gap to the frame on both sides (0.14), and the 3% wider text Agg sets in the PNGs."""
 
 
-def _note(ax: Axes, notes: list[str], panel_in: float) -> None:
-    """``notes`` in a box in the corner of ``ax`` its lines leave free (a legend without entries, for "best").
+def _note(fig: Figure, ax: Axes, notes: list[str], panel_in: float) -> None:
+    """``notes`` in a box in ``ax``, clear of its band, lines and marks (a legend without entries).
 
-    A note longer than a panel ``panel_in`` inches wide can hold (``South Korea: median and
-    as written 0 throughout`` in a report's panel of 2.6 inches) is broken into lines.
+    Call once the figure's margins are set (:func:`finish_figure`). The notes are broken into
+    lines as wide as the panel allows (``South Korea: median and as written 0 throughout`` in a
+    report's panel of 2.6 inches), or narrower (:data:`NOTE_SHARES`). The box goes where
+    :func:`simulator.plots.notes._note_place` finds room, :data:`NOTE_GAP_PT` clear of the frame
+    and of what is drawn, the band included (Matplotlib's "best" weighs a band's corners only:
+    in the 2010 replay's heavy rare earths the note sat on it): as high as it can at the panel's
+    left, right or middle, of the widths the widest at that height; else as low as it can;
+    where none has room, "best".
     """
     if not notes:
         return
-    lines = [line for note in notes for line in label_lines(note, NOTE_PT, panel_in - NOTE_BOX_IN)]
+    room_in = panel_in - NOTE_BOX_IN
+    tries = []
+    for share in NOTE_SHARES:
+        lines = [line for note in notes for line in label_lines(note, NOTE_PT, share * room_in)]
+        box = _note_box(ax, lines, loc="upper left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.0)
+        box_wide, tall = _box_size(fig, ax, box)
+        box.remove()
+        tries.append((lines, box_wide, tall))
+    frame = axes_fraction(fig, ax, 1.0)  # a panel's width per inch
+    margin = tries[0][1] - frame * drawn_width_in(tries[0][0], NOTE_PT)  # the box's width beyond its text's
+    inset = axes_fraction(fig, ax, NOTE_GAP_PT / 72)
+    pad = axes_fraction(fig, ax, NOTE_GAP_PT / 72, vertical=True)
+
+    def under(left: float, text_wide: float) -> list[tuple[float, float]]:
+        """What is drawn under a box from ``left`` around a text ``text_wide`` wide (axes fraction)."""
+        right = left + text_wide + margin
+        return [*_sliced_heights(fig, ax, left, right), *_band_heights(ax, left, right)]
+
+    place = None
+    for downward in (True, False):
+        place = _note_place(
+            fig,
+            ax,
+            [(lines, 1 - 2 * inset - margin, tall) for lines, _, tall in tries],
+            lambda text_wide: (
+                inset,
+                1 - inset - text_wide - margin,
+                (1 - text_wide - margin) / 2,
+            ),  # left, right, middle
+            under,
+            pad=pad,
+            downward=downward,
+            pt=NOTE_PT,
+        )
+        if place is not None:
+            break
+    if place is None:  # a band as high as the panel everywhere: the corner Matplotlib finds freest
+        _note_box(ax, tries[0][0], loc="best")
+    else:
+        bottom, left, _, lines = place
+        _note_box(ax, lines, loc="lower left", bbox_to_anchor=(left, bottom), borderaxespad=0.0)
+
+
+NOTE_SHARES = (1.0, 0.6, 0.4)
+"""Widths a fan panel's note may be broken to (:func:`_note`), as shares of the room a panel gives it: the widest
+first, fewest lines."""
+NOTE_GAP_PT = 4
+"""Room a fan panel's note keeps from the frame and from what is drawn (:func:`_note`), points."""
+
+
+def _note_box(ax: Axes, lines: list[str], **where: Any) -> Any:
+    """The box of a fan panel's note: its ``lines`` as a legend's title, placed by ``where`` (``loc``, anchor, pad)."""
     box = ax.legend(
         [],
         [],
         title="\n".join(lines),
-        loc="best",
         title_fontsize=NOTE_PT,
         alignment="left",
         framealpha=0.85,
         edgecolor="#cccccc",
+        **where,
     )
     box.get_title().set_color(WHISKER_INK)
     box.set_zorder(6)
+    return box
+
+
+def _box_size(fig: Figure, ax: Axes, box: Any) -> tuple[float, float]:
+    """Width and height of a note's ``box`` in ``ax`` (axes fraction), as Agg draws it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    drawn, frame = box.get_window_extent(renderer), ax.get_window_extent(renderer)
+    return drawn.width / frame.width, drawn.height / frame.height
+
+
+def _band_heights(ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
+    """Heights (low, high; axes fraction) of the bands ``ax`` fills between ``x0`` and ``x1`` (axes fraction)."""
+    to_axes = ax.transAxes.inverted()
+    heights = []
+    for band in ax.collections:
+        for path in band.get_paths():
+            xy = to_axes.transform(band.get_transform().transform(path.vertices))
+            inside = xy[(xy[:, 0] >= x0) & (xy[:, 0] <= x1) & np.isfinite(xy).all(axis=1)]
+            if len(inside):
+                heights.append((float(inside[:, 1].min()), float(inside[:, 1].max())))
+    return heights
