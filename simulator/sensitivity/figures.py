@@ -53,7 +53,7 @@ from simulator.plots import (
 )
 from simulator.plots import plain_text as _text
 from simulator.plots.layout import axes_fraction
-from simulator.plots.notes import _note_place, _sliced_heights
+from simulator.plots.notes import _Drawn, _note_place, _sliced_heights
 from simulator.plots.text import drawn_width_in
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
@@ -675,11 +675,12 @@ def _note(fig: Figure, ax: Axes, notes: list[str], panel_in: float) -> None:
     margin = tries[0][1] - frame * drawn_width_in(tries[0][0], NOTE_PT)  # the box's width beyond its text's
     inset = axes_fraction(fig, ax, NOTE_GAP_PT / 72)
     pad = axes_fraction(fig, ax, NOTE_GAP_PT / 72, vertical=True)
+    drawn = _Drawn(fig, ax)  # measured once for every place tried
 
     def under(left: float, text_wide: float) -> list[tuple[float, float]]:
         """What is drawn under a box from ``left`` around a text ``text_wide`` wide (axes fraction)."""
         right = left + text_wide + margin
-        return [*_sliced_heights(fig, ax, left, right), *_band_heights(ax, left, right)]
+        return [*_sliced_heights(drawn, left, right), *_band_heights(ax, left, right)]
 
     place = None
     for downward in (True, False):
