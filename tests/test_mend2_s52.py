@@ -122,7 +122,10 @@ def test_a_folders_scenario_json_is_reproduced_into_another_folder_as_the_docs_s
     assert runner.invoke(main, ["run", str(own), "-o", str(again), "--no-plots"]).exit_code == 0
     assert (again / "summary.csv").read_bytes() == (first / "summary.csv").read_bytes()
     docs = " ".join((ROOT / "docs" / "outputs.md").read_text().split())
-    assert "(`stockpile run DIR/scenario.json -o DIR2`): a command never overwrites its own input" in docs
+    assert (
+        "(`stockpile run DIR/scenario.json -o DIR2`, `stockpile compare DIR/scenario.json -o DIR2`): a command never "
+        "overwrites its own input"
+    ) in docs
     assert (
         "a folder's own `scenario.json` run again into the same folder (`stockpile run DIR/scenario.json -o DIR`)"
         in docs

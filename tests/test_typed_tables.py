@@ -141,7 +141,7 @@ def test_the_shock_labels_read_each_kinds_own_column():
         "25% cut",
         "+14 days lead time",
         "demand \u00d71.2",
-        "cap of 15,125 t of rare earths per 184 days on what they take from China together, pro rata to orders",
+        "cap of 15,125 t of rare earths per 184 days on what Japan takes from China, pro rata to orders",
         "60% of licences approved after 45 days",
     ]
 

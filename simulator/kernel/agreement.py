@@ -370,9 +370,10 @@ class AgreementStep:
         lot = np.where(np.isnan(lot_t), np.where(np.isfinite(cap), cap * every, np.inf), lot_t)
         pool_due = state.pool[:, rows]
         offered = np.minimum(lot, pool_due)
-        # an auction without bids, or with nothing to offer (the pool is empty, or holds
-        # only a rounding residue up to EPS_T: 1.0 t less ten lots of 0.1 t leaves 1.4e-16 t), is not held
-        held = due[:, rows] & (ordered_sum(volume, axis=0) > 0) & (offered > EPS_T)
+        # an auction without bids, or with nothing to offer (the pool is empty, or holds only a
+        # rounding residue up to EPS_T: 1.0 t less ten lots of 0.1 t leaves 1.4e-16 t), is not held;
+        # a lot as small as EPS_T from a pool that holds more is offered
+        held = due[:, rows] & (ordered_sum(volume, axis=0) > 0) & (pool_due > EPS_T) & (offered > 0)
         if not anywhere(held):
             return none
         lot = np.where(held, offered, 0.0)

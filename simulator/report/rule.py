@@ -365,10 +365,10 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
     unsold = {m: day for m, day in _emptied_for_good(result).items() if m not in set(auctions["material"])}
     if unsold:  # auctions of the other materials were held: say why these had none
         none_of = join_words([names.material_text(m) for m in unsold])
-        sentences.append(escape(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}"))
+        sentences.append(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}")  # HTML names
     if never := [m for m in _bid_for_never_held(result) if m not in set(auctions["material"])]:
         none_of = join_words([names.material_text(m) for m in never])
-        sentences.append(escape(f"No auction of {none_of} was held: the pool holds none of {_it(never)}."))
+        sentences.append(f"No auction of {none_of} was held: the pool holds none of {_it(never)}.")  # HTML names
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
     revenue = _amounts(names, {m: a.auction_received_usd for m, a in accounts.items()})
     if spend:
@@ -435,10 +435,10 @@ def _no_auction(result: Result, names: HtmlNames) -> str:
             + f"end of the run ({join_words(throughout)}), so no auction of {_it(throughout)} was due."
         )
     if emptied := _emptied_for_good(result):
-        text += escape(" " + _emptied_words(result, names, emptied))
+        text += " " + _emptied_words(result, names, emptied)  # HTML: the names escaped
     if never := _bid_for_never_held(result):
         none_of = join_words([names.material_text(m) for m in never])
-        text += escape(f" The pool holds no {none_of}, so no auction of {_it(never)} had stock to offer.")
+        text += f" The pool holds no {none_of}, so no auction of {_it(never)} had stock to offer."  # HTML names
     return f"<p>{text}</p>"
 
 
@@ -462,7 +462,7 @@ def _bid_for_never_held(result: Result) -> list[str]:
 
 
 def _emptied_words(result: Result, names: HtmlNames, emptied: dict[str, int]) -> str:
-    """The sentence saying on which day each pool of ``emptied`` (material: day) was emptied for good."""
+    """The sentence (HTML, names escaped) saying on which day each pool of ``emptied`` (material: day) emptied."""
     days = [f"{when(result.start_date, day)} ({names.material_text(m)})" for m, day in emptied.items()]
     return (
         f"The pool was emptied on {join_words(days)} and held nothing after that, so no auction from then on had "
