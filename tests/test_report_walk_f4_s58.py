@@ -17,7 +17,7 @@ import re
 from simulator.counterfactuals import own_share_alone
 from simulator.report.findings import Run, region_findings
 from simulator.report.record import SeriesError, worst_sentence
-from simulator.report.sharing import pooling_line
+from simulator.report.sharing import losers_lead, pooling_line
 from simulator.report.uncertainty import NearRecord, outcome_sentence
 from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 
@@ -124,3 +124,18 @@ def test_the_price_line_ends_in_a_sentence_round_its_link():
     line = re.search(r'<p class="prices-line">(.*?)</p>', page, re.S)
     assert line is not None
     assert line.group(1).endswith('The prices day by day are in <a href="#prices">Prices</a>.'), line.group(1)
+
+
+def test_a_member_short_alone_too_is_said_worse_off_against_its_tonnes_alone_named_by_material():
+    """_eu_late_pair with 4,400 t of EU stock: it lasts 55 days, so the EU needs 5 x 80 = 400 t on days 55-59.
+
+    Alone its 300 t share covers 300 of them: 100 t short. Pooled, Japan has emptied the pool by day 30: the EU is
+    400 t short. The tonnes alone are named by material, as the pooled ones are.
+    """
+    result = run(build(_eu_late_pair(), regions__eu__commercial_stock__ree__tonnes=4400))
+    pooled, alone = Run.of(result), Run.of(own_share_alone(result), "own_share")
+    # the members' total is 1,000 t either way (the line says pooling moves it); the lead for the EU reads:
+    assert _plain(losers_lead(pooled, alone, ["eu"])) == (
+        "Pooling leaves the EU worse off than with its share held alone, short of 400 t of rare earths against "
+        "100 t of rare earths: Japan drew 300 t of rare earths of its share."
+    )

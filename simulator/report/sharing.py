@@ -94,20 +94,31 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
 
 
-def _worse_materials(run: Run, apart: Run, member: str) -> list[str]:
-    """The materials ``member`` is short of more of pooled than with its pool share held alone (rounded tonnes)."""
+def _worse_materials(run: Run, apart: Run, member: str, sign: int = 1) -> list[str]:
+    """The materials ``member`` is short of more of pooled than with its pool share held alone (rounded tonnes).
+
+    ``sign`` -1: those it is short of less of.
+    """
     worse = []
     for material in run.materials():
         pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
         alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
-        if pooled > alone and tonnes(pooled) != tonnes(alone):
+        if sign * (pooled - alone) > 0 and tonnes(pooled) != tonnes(alone):
             worse.append(material)
     return worse
 
 
 def worse_off_members(run: Run, apart: Run) -> list[str]:
-    """The members short of more of some material pooled than with their pool shares held alone (rounded tonnes)."""
-    return [member for member in run.result.structure.member_names if _worse_materials(run, apart, member)]
+    """The members short of more of some material pooled than with their pool shares held alone, and of less of none.
+
+    In rounded tonnes. A member that gains in one material and loses in another is told material by material
+    (:func:`movers_line`), not as worse off.
+    """
+    return [
+        member
+        for member in run.result.structure.member_names
+        if _worse_materials(run, apart, member) and not _worse_materials(run, apart, member, sign=-1)
+    ]
 
 
 def _tonnes_of(run: Run, figures: dict[str, str]) -> str:
@@ -150,7 +161,7 @@ def losers_lead(run: Run, apart: Run, worse: list[str]) -> str:
         against = (
             "none"
             if not any(alone.values())
-            else join_words([apart.t(alone[m], metrics[m], zero="none") for m in materials])
+            else _tonnes_of(apart, {m: apart.t(alone[m], metrics[m], zero="none") for m in materials})
         )
         short = _tonnes_of(run, {m: run.t(pooled[m], metrics[m]) for m in materials})
         drawn = drawn_by_others(run, member, materials)
