@@ -27,6 +27,10 @@ RELEASE_HATCHES = ("", "////", "....", "xxxx")
 """How the bars of each rule are filled, in the order the rules first released: the first solid, the next hatched."""
 
 
+CURVES_MIN_SHARE = 0.25
+"""The least share of a days-of-cover panel's height left to its curves by the release and shock lanes."""
+
+
 def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
     """Runs of consecutive days as ``(first, end)`` with ``end`` exclusive.
 
@@ -81,7 +85,9 @@ def _mark_releases(ax: Axes, result: Result, material: str, lanes_held: int, top
     lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
     low, top = ax.get_ylim()
     below_share = release_lanes_share(lanes_held)
-    per_share = (top - low) / (1 - below_share - top_share)  # data units per share of the final panel's height
+    # data units per share of the final panel's height; the curves keep at least CURVES_MIN_SHARE of it (a panel
+    # crowded with shock and release lanes would otherwise turn its axis upside down)
+    per_share = (top - low) / max(1 - below_share - top_share, CURVES_MIN_SHARE)
     tall = RELEASE_LANE_SHARE * per_share
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
