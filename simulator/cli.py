@@ -1825,11 +1825,10 @@ def list_scenarios(folder: str | None) -> None:
     from simulator.gate.run import scenario_files
     from simulator.library import default_folder
     from simulator.scenario import load_scenario
-    from simulator.scenario.load import file_followed_by_slash, what_is_at
+    from simulator.scenario.load import refuse_file_followed_by_slash, what_is_at
 
     folder = folder or str(default_folder())
-    if (slash := file_followed_by_slash(folder)) is not None:
-        raise InputError(slash, folder)
+    refuse_file_followed_by_slash(folder)
     if not Path(folder).is_dir():  # a FIFO or a broken link is said to be one, never opened
         there = what_is_at(folder)
         raise InputError(f"not a folder: it is {there}" if there else "no such folder", folder)

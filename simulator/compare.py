@@ -136,7 +136,7 @@ class Comparison:
         if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
-            table = _unlike_totals_emptied(table, members)
+            table[unlike_totals(members)] = float("nan")  # they would add unlike tonnes
         table.attrs[RULE_NOTES] = rule_notes(self)
         return table
 
@@ -209,12 +209,6 @@ def unlike_totals(members: list[str]) -> list[str]:
     give the answer by material.
     """
     return ["total_shortfall_t", *(f"shortfall_t.{member}" for member in members)]
-
-
-def _unlike_totals_emptied(table: pd.DataFrame, members: list[str]) -> pd.DataFrame:
-    """``table`` with its :func:`unlike_totals` columns empty (NaN) in every row: they would add unlike tonnes."""
-    table[unlike_totals(members)] = float("nan")
-    return table
 
 
 def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from simulator.gate.baseline import Kind, baseline_path, foreign, read_baseline
 from simulator.gate.compare import Outcome, Update, check_one, file_key, git_histories, tolerance_keys, update_one
 from simulator.gate.formats import pasted
 from simulator.gate.tolerances import Tolerances, load_tolerances
-from simulator.scenario.load import file_followed_by_slash, what_is_at
+from simulator.scenario.load import refuse_file_followed_by_slash, what_is_at
 from simulator.workers import pool_size
 
 DEFAULT_FOLDER = "scenarios"
@@ -187,8 +187,7 @@ def find_scenarios(paths: Sequence[str | Path], baselines: Path | None = None) -
     for text in paths or [DEFAULT_FOLDER]:
         if not str(text).strip():  # Path("") is the working folder: a blank argument would check (and update) it
             raise InputError("an empty path names no scenario file or folder")
-        if (slash := file_followed_by_slash(text)) is not None:  # Path would drop the slash and check the file
-            raise InputError(slash, str(text))
+        refuse_file_followed_by_slash(text)  # before Path drops the slash and the file is checked
         path = Path(text)
         if path.is_dir():
             folders.append(path)

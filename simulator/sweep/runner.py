@@ -646,7 +646,7 @@ def check_file_fixed(
     try:
         validate_data(base, source)
     except InputError as exc:
-        if (found := blamed(exc, base, fixed, made, [axis.path for axis in axes])) is not None:
+        if (found := blamed(exc, base, fixed, made, varied)) is not None:
             (path, _), ours = found
             raise InputError([at(p, path) for p in ours], spec_file) from None
 
