@@ -19,9 +19,12 @@ def test_every_rule_has_a_colour_and_line_style_of_its_own():
     assert len(rules) == 11
     fig = compare_figure({rule: result for rule in rules})
     labels = {BY_NAME[rule].label for rule in rules}
+    checked = 0
     for ax in fig.axes:
         lines = [line for line in ax.get_lines() if line.get_label() in labels]
         if not lines:
             continue  # the totals, the fairness and the panels that say why they are empty
         styles = {(to_rgb(line.get_color()), str(line.get_linestyle())) for line in lines}
         assert len(lines) == len(styles) == 11
+        checked += 1
+    assert checked == 2  # the two panels of curves (Japan, the EU): a test that checked none would pass

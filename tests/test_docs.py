@@ -693,20 +693,25 @@ def _comparison_row(written: pd.DataFrame, mechanism: str, header: list[str], li
     return "| " + " | ".join(cells) + " |"
 
 
-def _rerun_release_rules_comparison(out: Path) -> tuple[str, pd.DataFrame]:
-    """The section "Comparing the rules" and the ``compare.csv`` its command writes to ``out``, run from the root."""
+@pytest.fixture(scope="module")
+def release_rules_comparison(tmp_path_factory) -> tuple[str, pd.DataFrame]:
+    """The section "Comparing the rules" and the ``compare.csv`` its command writes, run from the root once for the
+    three tests that read them (about 13 s a run)."""
     body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
     (command,) = [line for _lang, code in FENCE.findall(body) for line in code.splitlines() if "stockpile" in line]
+    out = tmp_path_factory.mktemp("compare")
     # only compare.csv is read here: its figure is not drawn (test_cli and test_compare_printed check compare.png)
-    done = CliRunner().invoke(main, [*shlex.split(command)[1:], "--no-plots", "-o", str(out)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        done = CliRunner().invoke(main, [*shlex.split(command)[1:], "--no-plots", "-o", str(out), "--force"])
     assert done.exit_code == 0, done.output
     return body, pd.read_csv(out / "compare.csv").set_index("mechanism")
 
 
-def test_release_rules_comparison_gives_what_stockpile_compare_writes(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("release-rules-comparison")  # one worker makes the rerun once
+def test_release_rules_comparison_gives_what_stockpile_compare_writes(release_rules_comparison):
     """Every number of the table in "Comparing the rules", to the digits shown, from a rerun of the command above it."""
-    monkeypatch.chdir(ROOT)
-    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    body, written = release_rules_comparison
     # oxide and magnet: compare.csv leaves the total empty and gives each material, and so does the table
     assert written["total_shortfall_t"].isna().all()
     lines = [line for line in body.splitlines() if line.startswith("|")]
@@ -746,10 +751,10 @@ def _rules_range(written: pd.DataFrame, material: str) -> str:
     return f"{column.min():,.0f}\u2013{column.max():,.0f}"
 
 
-def test_release_rules_comparison_text_gives_each_materials_shortfall_from_a_rerun(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("release-rules-comparison")  # one worker makes the rerun once
+def test_release_rules_comparison_text_gives_each_materials_shortfall_from_a_rerun(release_rules_comparison):
     """The section's sentences on the baselines give each material's tonnes, never their sum: from the same rerun."""
-    monkeypatch.chdir(ROOT)
-    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    body, written = release_rules_comparison
     text = " ".join(body.split())
     held = [_whole_tonnes(written, "stocks held today", m) for m in ("light_ree", "heavy_ree", "ndfeb_magnets")]
     assert f"{held[0]} t of light and {held[1]} t of heavy rare earths and {held[2]} t of magnets short" in text, held
@@ -771,11 +776,11 @@ def test_release_rules_comparison_text_gives_each_materials_shortfall_from_a_rer
     assert "all materials added" not in text
 
 
-def test_release_rules_comparison_costs_give_each_materials_shortfall_from_a_rerun(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("release-rules-comparison")  # one worker makes the rerun once
+def test_release_rules_comparison_costs_give_each_materials_shortfall_from_a_rerun(release_rules_comparison):
     """ "What evenness costs" and "Whatever the rule" give each material's tonnes (light, heavy, magnets), never their
     sum, from a rerun of the section's command."""
-    monkeypatch.chdir(ROOT)
-    body, written = _rerun_release_rules_comparison(tmp_path / "compare")
+    body, written = release_rules_comparison
     text = " ".join(body.split())
     materials = ("light_ree", "heavy_ree", "ndfeb_magnets")
     rules = written.drop(index=["no agreement", "stocks held today", "own shares alone"])

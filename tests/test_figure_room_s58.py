@@ -121,3 +121,15 @@ def test_a_panel_crowded_with_shock_lanes_keeps_its_axis_the_right_way_up():
     fig = days_of_cover_figure(run(build(TWO_MEMBERS, shocks=[halt, *delays], agreement__pool__contributions=pool)))
     low, top = fig.axes[0].get_ylim()
     assert low < 0 < top
+
+
+def test_a_panel_crowded_with_shock_lanes_and_no_release_keeps_its_axis_the_right_way_up():
+    """ONE_REGION (no pool), an embargo and 22 overlapping delays: 23 shock lanes took 0.01 + 0.045 x 23 + 0.03 = 1.08
+    of the panel, and the axis ran from 0 down to -525. The curves keep a quarter of it here too."""
+    halt = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
+    delays = [
+        {"id": f"slow{k}", "kind": "delay", "supplier": "china", "extra_days": 1, "start": 5 + k, "end": 40}
+        for k in range(22)
+    ]
+    low, top = days_of_cover_figure(run(build(ONE_REGION, shocks=[halt, *delays]))).axes[0].get_ylim()
+    assert low == 0 < top

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
-from simulator.names import Names, cap
+from simulator.names import AS_CHANGED, Names, cap
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, sentence_figure
@@ -264,8 +264,6 @@ def _scenario_title(scenario: str, changes: Sequence[str]) -> str:
     >>> _scenario_title("club_of_five", ["--set agreement.ratio.japan=0.3"])
     'club_of_five (as changed for this run: --set agreement.ratio.japan=0.3): release rules compared'
     """
-    from simulator.names import AS_CHANGED
-
     changed = f" ({AS_CHANGED}: {' '.join(changes)})" if changes else ""
     return f"{scenario}{changed}: release rules compared"
 

@@ -63,13 +63,20 @@ def format_axis(ax: Axes, result: Result, ticks: int = 6) -> None:
     ax.set_axisbelow(True)
 
 
+CURVES_MIN_SHARE = 0.25
+"""The least share of a panel's height left to its curves by lanes along its top and bottom (shocks, releases):
+more lanes than that leave would turn the y axis upside down."""
+
+
 def raise_top(ax: Axes, share: float) -> None:
     """Raise the top of ``ax``'s y axis so that its present span fills the lower ``1 - share`` of the panel.
 
     Room along the panel's top (shock lanes, a key): on a linear axis from 0 to 90, a ``share``
     of 0.25 puts the top at 90 / 0.75 = 120; on a log axis the span is measured in decades, as
-    drawn (1 to 100 becomes 1 to 1,000 for a ``share`` of 1/3).
+    drawn (1 to 100 becomes 1 to 1,000 for a ``share`` of 1/3). The curves keep at least
+    :data:`CURVES_MIN_SHARE` of the panel.
     """
+    share = min(share, 1 - CURVES_MIN_SHARE)
     low, high = ax.get_ylim()
     if ax.get_yscale() == "log":
         ax.set_ylim(low, low * (high / low) ** (1 / (1 - share)))

@@ -14,6 +14,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import Names
 from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.layout import CURVES_MIN_SHARE
 from simulator.results import Result
 
 RELEASE_LANE_SHARE = 0.035
@@ -24,11 +25,7 @@ most, 1.4 of them under its line) is drawn clear of the lanes."""
 RELEASE_SEP_SHARE = 0.01
 """Room between two lanes, and under the last one, as a share of the panel's height."""
 RELEASE_HATCHES = ("", "////", "....", "xxxx")
-"""How the bars of each rule are filled, in the order the rules first released: the first solid, the next hatched."""
-
-
-CURVES_MIN_SHARE = 0.25
-"""The least share of a days-of-cover panel's height left to its curves by the release and shock lanes."""
+"""How the bars of each rule are filled, in the order members first received stock under the rules: the first solid."""
 
 
 def release_runs(days: np.ndarray) -> list[tuple[int, int]]:

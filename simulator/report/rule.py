@@ -362,11 +362,12 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
             f"<tr><th>{names.material(material)}</th><td>{len(group)}</td><td>{len(sold)}</td>"
             f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
         )
-    unsold = {m: day for m, day in _emptied_for_good(result).items() if m not in set(auctions["material"])}
+    auctioned = set(auctions["material"])
+    unsold = {m: day for m, day in _emptied_for_good(result).items() if m not in auctioned}
     if unsold:  # auctions of the other materials were held: say why these had none
         none_of = join_words([names.material_text(m) for m in unsold])
         sentences.append(f"No auction of {none_of} was held. {_emptied_words(result, names, unsold)}")  # HTML names
-    if never := [m for m in _bid_for_never_held(result) if m not in set(auctions["material"])]:
+    if never := [m for m in _bid_for_never_held(result) if m not in auctioned]:
         none_of = join_words([names.material_text(m) for m in never])
         sentences.append(f"No auction of {none_of} was held: the pool holds none of {_it(never)}.")  # HTML names
     spend = _amounts(names, {m: a.auction_paid_usd for m, a in accounts.items()})
