@@ -109,7 +109,7 @@ def test_compare_csv_leaves_the_totals_of_unlike_tonnes_empty(folders):
     totals = ["total_shortfall_t", *(f"shortfall_t.{m}" for m in MEMBERS)]
     assert table[totals].isna().all().all(), table[totals]  # 7,463.7 t without the agreement was light + heavy
     light, heavy = table.loc["no agreement", ["total_shortfall_t.all.light_ree", "total_shortfall_t.all.heavy_ree"]]
-    assert (round(light, 1), round(heavy, 1)) == (7040.9, 422.9)  # as the printed table gives them
+    assert (round(light, 1), round(heavy, 1)) == (7040.9, 422.9)  # pinned: the printed table's figures
     for material in ("light_ree", "heavy_ree"):  # the answer by material is whole: the members' add up to it
         members = table[[f"shortfall_t.{m}.{material}" for m in MEMBERS]].sum(axis=1)
         assert list(members) == pytest.approx(list(table[f"total_shortfall_t.all.{material}"]), rel=1e-12)
@@ -121,7 +121,8 @@ def test_never_short_is_minus_one_in_the_file_and_na_in_python(folders):
     korea = summary[summary["region"] == "south_korea"]["first_shortfall_day"]
     assert list(korea) == [-1, -1]  # summary.csv's never, of each material
     assert table.loc["fair_ratio", "first_shortfall_day.south_korea"] == -1  # compare.csv's, the same
-    assert table.loc["fair_ratio", "first_shortfall_day.japan"] == 170  # a day short is a day
+    japan = summary[(summary["region"] == "japan") & (summary["first_shortfall_day"] >= 0)]["first_shortfall_day"]
+    assert table.loc["fair_ratio", "first_shortfall_day.japan"] == japan.min() == 170  # the run's first short day
     api = simulator.compare(SCENARIO, "fair_ratio", set={CAP.split("=")[0]: 1.35}).set_index("mechanism")
     assert api.loc["fair_ratio", "first_shortfall_day.south_korea"] is pd.NA
-    assert api.loc["fair_ratio", "first_shortfall_day.japan"] == 170
+    assert api.loc["fair_ratio", "first_shortfall_day.japan"] == japan.min()

@@ -72,15 +72,25 @@ def test_each_member_has_a_lane_of_its_own_in_its_colour_named_in_the_legend():
     assert "released (fair ratio) to Japan" in legend and "released (fair ratio) to EU" in legend
 
 
+def _received_days(result, material: str, rule: str | None = None) -> dict[str, int]:
+    """Days each region received ``material`` under the agreement (under ``rule``), counted from timeseries.csv."""
+    series = result.timeseries
+    got = series[(series["material"] == material) & (series["released_joint_t"] > 0)]
+    if rule is not None:
+        got = got[got["release_rule"] == rule]
+    return got.groupby("region").size().to_dict()
+
+
 def test_a_second_rule_is_hatched_in_the_members_lane():
     # long_embargo_6m: heavy rare earths go to the EU under the fair ratio and, for 35 days, bought at auction (7 for
     # Japan), counted in its timeseries.csv (release_rule "auction", released_joint_t above 0)
-    fig = days_of_cover_figure(shipped_result("long_embargo_6m"))
+    result = shipped_result("long_embargo_6m")
+    fig = days_of_cover_figure(result)
     heavy = fig.axes[1]
     assert heavy.get_title() == "Heavy rare earths"
     hatched = [bar for bar in released_bars(heavy) if bar.get_hatch()]
     widths_days = sorted(round(bar.get_width()) for bar in hatched)
-    assert widths_days == [7, 35]
+    assert widths_days == sorted(_received_days(result, "heavy_ree", "auction").values()) == [7, 35]
     colours = {to_rgba(bar.get_facecolor(), 1.0) for bar in hatched}
     assert colours == {to_rgba(REGION_COLOURS[0]), to_rgba(REGION_COLOURS[1])}  # Japan's 7 days, the EU's 35
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
@@ -90,13 +100,14 @@ def test_a_second_rule_is_hatched_in_the_members_lane():
 def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     # battery_materials (national mode): Japan draws its own cobalt reserve on 144 days, 23 of them lending to the EU;
     # only the EU received cobalt under the agreement (released_joint_t above 0 on 23 days)
-    fig = days_of_cover_figure(shipped_result("battery_materials"))
+    result = shipped_result("battery_materials")
+    fig = days_of_cover_figure(result)
     cobalt = fig.axes[1]
     assert cobalt.get_title() == "Cobalt"
     bars = released_bars(cobalt)
     assert [bar.get_label() for bar in bars][:1] == ["released (proportional to demand) to EU"]
     assert {to_rgba(bar.get_facecolor()) for bar in bars} == {to_rgba(REGION_COLOURS[1])}
-    assert sum(round(bar.get_width()) for bar in bars) == 23
+    assert sum(round(bar.get_width()) for bar in bars) == _received_days(result, "cobalt")["eu"] == 23
 
 
 def test_the_trigger_label_touches_its_line_where_the_curves_run_furthest_from_it():
