@@ -27,6 +27,18 @@ KG_PER_T = 1000.0
 """Kilograms per tonne: prices are per kg, quantities in tonnes."""
 DAYS_PER_YEAR = 365.0
 """Days per model year: yearly growth and yearly holding costs are spread over it."""
+SAME_TO_ROUNDING = 1e-9
+"""Two values this close (relative and absolute, :func:`same_to_rounding`) are the same number, differing by the
+rounding of sums done in another order (a unitless share and, at this size, tonnes or days alike)."""
+
+
+def same_to_rounding(a: Array, b: Array) -> NDArray[np.bool_]:
+    """Element by element, whether ``a`` and ``b`` are the same number (:data:`SAME_TO_ROUNDING`); NaN on both is.
+
+    >>> same_to_rounding(np.array([1.0, 2.0, np.nan]), np.array([1.0 + 1e-12, 2.001, np.nan])).tolist()
+    [True, False, True]
+    """
+    return np.isclose(a, b, rtol=SAME_TO_ROUNDING, atol=SAME_TO_ROUNDING, equal_nan=True)
 
 
 def ordered_sum(x: Array, axis: int = -1) -> Array:

@@ -151,7 +151,7 @@ def test_rules_a_line_s_width_apart_are_drawn_as_one_but_not_called_the_same():
 
 
 def test_the_report_calls_two_runs_the_same_only_to_rounding_not_a_line_s_width_apart():
-    from simulator.report.figures import same_to_rounding
+    from simulator.numeric import same_to_rounding
 
     # 10 t apart on a 2,600 t axis (0.4%) is drawn as one in compare.png, yet not the same number for the report,
     # whose sentence "the same on every day" stands beside its table of the two runs' tonnes

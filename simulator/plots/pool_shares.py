@@ -16,6 +16,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 
 from simulator.names import Names, cap
+from simulator.numeric import same_to_rounding
 from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.cover_lines import (
@@ -234,7 +235,7 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
         if "drawable_shared_t" in result.tables["timeseries"].columns
         else np.zeros_like(share)
     )
-    shown = (share > 0) & (demand > 0) & ~np.isclose(share, np.nan_to_num(drawable), rtol=1e-9, atol=1e-9)
+    shown = (share > 0) & (demand > 0) & ~same_to_rounding(share, np.nan_to_num(drawable))
     if not shown.any():
         return None
     return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.names import Names, join_words
+from simulator.numeric import same_to_rounding
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.curves import _style
 from simulator.plots.finish import finish_figure
@@ -164,11 +165,7 @@ def same_as(curve: np.ndarray, drawn: list[tuple[str, np.ndarray]]) -> str | Non
     if not _drawn(curve):
         return None
     for region, other in drawn:
-        if (
-            _drawn(other)
-            and other.shape == curve.shape
-            and np.allclose(other, curve, rtol=1e-9, atol=1e-9, equal_nan=True)
-        ):
+        if _drawn(other) and other.shape == curve.shape and same_to_rounding(other, curve).all():
             return region
     return None
 

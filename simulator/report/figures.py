@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.names import Names
+from simulator.numeric import same_to_rounding
 from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
 from simulator.plots import (
     KIND_NAMES,
@@ -167,27 +168,6 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
     return grid.fig
 
 
-SAME_TO_ROUNDING = 1e-9
-"""Two runs' values this close (relative and absolute, :func:`same_to_rounding`) are the same number, differing by the
-rounding of sums done in another order. The report's question of a run and its baseline, "are their curves the
-same?" (:func:`runs_coincide`, and the legend's :data:`COINCIDE_THROUGHOUT` and :data:`COINCIDE_IN_PART`), is one
-of values: it says so in words, beside the section's table of their numbers.
-
-``compare.png`` asks another, of drawing: whether rules' lines lie within a line's width of each other
-(:data:`simulator.plots.comparison.DRAWN_AS_ONE_SHARE`, 0.5% of a panel's highest line), and says only that they
-are drawn one over another. That rule would have the report call two runs 10 t apart on a 2,600 t axis the same,
-against its own table."""
-
-
-def same_to_rounding(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Day by day, whether ``a`` and ``b`` are the same number (:data:`SAME_TO_ROUNDING`); NaN on both is the same.
-
-    >>> same_to_rounding(np.array([1.0, 2.0, np.nan]), np.array([1.0 + 1e-12, 2.001, np.nan])).tolist()
-    [True, False, True]
-    """
-    return np.isclose(a, b, rtol=SAME_TO_ROUNDING, atol=SAME_TO_ROUNDING, equal_nan=True)
-
-
 def runs_coincide(result: Result, baseline: Result) -> bool:
     """Whether every curve :func:`comparison_figure` would draw in both runs is the same in both on every day.
 
@@ -195,8 +175,10 @@ def runs_coincide(result: Result, baseline: Result) -> bool:
     and that has demand in both, the same number on every day (:func:`same_to_rounding`), a
     day without a value (no demand) in both counting as the same. Then the figure would show
     each solid line on its dashed one and nothing else: the report says in words that the curves
-    are the same, and leaves the figure out. Not ``compare.png``'s rule for rules drawn one over
-    another, which is one of drawing (:data:`SAME_TO_ROUNDING` says why).
+    are the same, and leaves the figure out: a question of values, said beside the section's table of
+    their numbers. Not ``compare.png``'s rule for rules drawn one over another, a question of drawing
+    (:data:`simulator.plots.comparison.DRAWN_AS_ONE_SHARE`, 0.5% of a panel's highest line), which
+    would call two runs 10 t apart on a 2,600 t axis the same, against the report's own table.
     """
     regions = [r for r in result.structure.regions if r in baseline.structure.regions]
     materials = [m for m in result.structure.materials if m in baseline.structure.materials]
