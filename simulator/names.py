@@ -232,6 +232,15 @@ class Names:
         """
         return join_words(shared_words_once([self.material_text(m) for m in materials]))
 
+    def amounts_text(self, figures: Mapping[str, str]) -> str:
+        """Each material's figure (as given: it may be HTML) of it, the names' shared trailing words once.
+
+        >>> Names().amounts_text({"light_ree": "2,088 t", "heavy_ree": "57.4 t"})
+        '2,088 t of light and 57.4 t of heavy rare earths'
+        """
+        said = shared_words_once([self.material_text(m) for m in figures])
+        return join_words([f"{shown} of {name}" for shown, name in zip(figures.values(), said, strict=True)])
+
 
 AS_WRITTEN = "as written"
 """How the report and the figures beside a run name the run, without ``--set`` changes: the scenario's own values."""

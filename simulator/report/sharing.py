@@ -121,12 +121,6 @@ def worse_off_members(run: Run, apart: Run) -> list[str]:
     ]
 
 
-def _tonnes_of(run: Run, figures: dict[str, str]) -> str:
-    """``2,088 t of light and 57.4 t of heavy rare earths``: tonnes (shown) by material, shared words said once."""
-    names = shared_words_once([run.names.material_text(m) for m in figures])
-    return join_words([f"{shown} of {name}" for shown, name in zip(figures.values(), names, strict=True)])
-
-
 def drawn_by_others(run: Run, member: str, materials: list[str]) -> str:
     """``Japan drew 2,088 t of light rare earths of its share``: what others drew by the rule of ``member``'s share.
 
@@ -140,7 +134,7 @@ def drawn_by_others(run: Run, member: str, materials: list[str]) -> str:
     others = [o for o in run.result.structure.member_names if o != member]
     takers = [o for o in others if any(granted_t(run, o)[m] >= VISIBLE_T for m in gave)]
     who = join_words([run.names.subject(o) for o in takers])
-    shares = _tonnes_of(run, {m: tonnes(t) for m, t in gave.items()})
+    shares = run.names.amounts_text({m: tonnes(t) for m, t in gave.items()})
     return f"{who or 'other members'} drew {shares} of its share"
 
 
@@ -161,9 +155,9 @@ def losers_lead(run: Run, apart: Run, worse: list[str]) -> str:
         against = (
             "none"
             if not any(alone.values())
-            else _tonnes_of(apart, {m: apart.t(alone[m], metrics[m], zero="none") for m in materials})
+            else apart.names.amounts_text({m: apart.t(alone[m], metrics[m], zero="none") for m in materials})
         )
-        short = _tonnes_of(run, {m: run.t(pooled[m], metrics[m]) for m in materials})
+        short = run.names.amounts_text({m: run.t(pooled[m], metrics[m]) for m in materials})
         drawn = drawn_by_others(run, member, materials)
         lead = "Pooling leaves" if k == 0 else "It leaves"
         sentences.append(

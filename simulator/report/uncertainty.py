@@ -32,6 +32,7 @@ from simulator.names import AS_WRITTEN, HELD_AS, Names, shared_words_once
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
+from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     NBSP,
     NOT_NEEDED,
@@ -1393,10 +1394,7 @@ def _spans_by_material(
     if len(materials) < 2 or "" in by_material:
         return _tonnes_span(sum(v[rows] for v in by_material.values()))
     hit = {m: values[rows] for m, values in by_material.items() if (values[rows] > 0).any()}
-    said = shared_words_once([names.material_text(m) for m in hit])
-    return join_words(
-        [f"{_tonnes_span(values)} of {escape(name)}" for values, name in zip(hit.values(), said, strict=True)]
-    )
+    return HtmlNames(names).amounts_text({m: _tonnes_span(values) for m, values in hit.items()})
 
 
 def _near_short(found: Uncertainty, names: Names, members: list[str], materials: list[str], rows: np.ndarray) -> str:
