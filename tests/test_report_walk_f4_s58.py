@@ -17,7 +17,7 @@ import re
 from simulator.counterfactuals import own_share_alone
 from simulator.report.findings import Run, region_findings
 from simulator.report.record import SeriesError, worst_sentence
-from simulator.report.sharing import losers_lead, pooling_line
+from simulator.report.sharing import losers_lead, pooling_line, worse_off_members
 from simulator.report.uncertainty import NearRecord, outcome_sentence
 from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 
@@ -135,7 +135,7 @@ def test_a_member_short_alone_too_is_said_worse_off_against_its_tonnes_alone_nam
     result = run(build(_eu_late_pair(), regions__eu__commercial_stock__ree__tonnes=4400))
     pooled, alone = Run.of(result), Run.of(own_share_alone(result), "own_share")
     # the members' total is 1,000 t either way (the line says pooling moves it); the lead for the EU reads:
-    assert _plain(losers_lead(pooled, alone, ["eu"])) == (
+    assert _plain(losers_lead(pooled, alone, worse_off_members(pooled, alone))) == (
         "Pooling leaves the EU worse off than with its share held alone, short of 400 t of rare earths against "
         "100 t of rare earths: Japan drew 300 t of rare earths of its share."
     )

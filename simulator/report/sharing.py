@@ -108,17 +108,14 @@ def _worse_materials(run: Run, apart: Run, member: str, sign: int = 1) -> list[s
     return worse
 
 
-def worse_off_members(run: Run, apart: Run) -> list[str]:
-    """The members short of more of some material pooled than with their pool shares held alone, and of less of none.
+def worse_off_members(run: Run, apart: Run) -> dict[str, list[str]]:
+    """The members short of more of some material pooled than with their shares held alone, and of less of none.
 
-    In rounded tonnes. A member that gains in one material and loses in another is told material by material
-    (:func:`movers_line`), not as worse off.
+    Each with the materials it is short of more of, in rounded tonnes. A member that gains in one material
+    and loses in another is told material by material (:func:`movers_line`), not as worse off.
     """
-    return [
-        member
-        for member in run.result.structure.member_names
-        if _worse_materials(run, apart, member) and not _worse_materials(run, apart, member, sign=-1)
-    ]
+    worse = {member: _worse_materials(run, apart, member) for member in run.result.structure.member_names}
+    return {m: materials for m, materials in worse.items() if materials and not _worse_materials(run, apart, m, -1)}
 
 
 def drawn_by_others(run: Run, member: str, materials: list[str]) -> str:
@@ -138,8 +135,10 @@ def drawn_by_others(run: Run, member: str, materials: list[str]) -> str:
     return f"{who or 'other members'} drew {shares} of its share"
 
 
-def losers_lead(run: Run, apart: Run, worse: list[str]) -> str:
+def losers_lead(run: Run, apart: Run, worse: dict[str, list[str]]) -> str:
     """The sentences that lead the pooling line where pooling leaves members ``worse`` off than their shares alone.
+
+    ``worse``: :func:`worse_off_members`, each member with the materials it is short of more of.
 
     ``Pooling leaves the EU worse off than with its share held alone, short of 492 t of light and 8.8 t of heavy
     rare earths against none: Japan drew 2,088 t of light and 57.4 t of heavy rare earths of its share.``: who, by
@@ -147,8 +146,7 @@ def losers_lead(run: Run, apart: Run, worse: list[str]) -> str:
     rule (:func:`drawn_by_others`).
     """
     sentences = []
-    for k, member in enumerate(worse):
-        materials = _worse_materials(run, apart, member)
+    for k, (member, materials) in enumerate(worse.items()):
         metrics = {m: f"shortfall_t.{member}.{m}" for m in materials}
         pooled = {m: float(run.cell(member, m, "shortfall_t") or 0.0) for m in materials}
         alone = {m: float(apart.cell(member, m, "shortfall_t") or 0.0) for m in materials}
