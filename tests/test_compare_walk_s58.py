@@ -14,12 +14,14 @@ agreement.release_cap_t_per_day.heavy_ree=1.35``:
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
 import pytest
 
 import simulator
+from simulator.errors import ScenarioError
 from simulator.plots import compare_figure
 from tests.helpers import ROOT, invoke
 
@@ -126,3 +128,14 @@ def test_never_short_is_minus_one_in_the_file_and_na_in_python(folders):
     api = simulator.compare(SCENARIO, "fair_ratio", set={CAP.split("=")[0]: 1.35}).set_index("mechanism")
     assert api.loc["fair_ratio", "first_shortfall_day.south_korea"] is pd.NA
     assert api.loc["fair_ratio", "first_shortfall_day.japan"] == japan.min()
+
+
+def test_the_python_compare_says_a_changes_problem_of_that_change_as_run_does():
+    """simulator.compare said "embargo_2010.yaml: agreement.foo: unknown key", not naming the change that made it."""
+    scenario = str(SCENARIO.parent / "embargo_2010.yaml")
+    said = []
+    for call in (simulator.run, functools.partial(simulator.compare, mechanisms="fair_ratio")):
+        with pytest.raises(ScenarioError) as caught:
+            call(scenario, set={"agreement.foo": 1})
+        said.append(str(caught.value))
+    assert said[0] == said[1] and "embargo_2010.yaml [set agreement.foo=1]: agreement.foo: unknown key" in said[1]

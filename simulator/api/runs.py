@@ -21,6 +21,7 @@ from simulator.api.inputs import (
     assignments,
     flag,
     load,
+    overridden_data,
     path_argument,
     python_words,
     raw_data,
@@ -33,6 +34,7 @@ from simulator.frames import quantity_of, typed, typed_metrics
 from simulator.quantities import TABLES
 from simulator.scenario import Scenario
 from simulator.scenario.changes import Change, changes_of
+from simulator.scenario.load import validate_overridden
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -434,8 +436,9 @@ def compare(
     pairs = assignments(set)
     if seed is not None:
         pairs.append(("seed", seed_argument(seed)))
-    raw, source = raw_data(scenario, pairs)
-    return typed(compare_rules(raw, names, source, flag(baseline, "baseline")).table(), "compare")
+    with_changes, source = overridden_data(scenario, pairs)
+    validate_overridden(with_changes, source, pairs)  # a change's problem is said of that change, as run() says it
+    return typed(compare_rules(with_changes.data, names, source, flag(baseline, "baseline")).table(), "compare")
 
 
 @python_words
