@@ -675,12 +675,12 @@ def _note(fig: Figure, ax: Axes, notes: list[str], panel_in: float) -> None:
     margin = tries[0][1] - frame * drawn_width_in(tries[0][0], NOTE_PT)  # the box's width beyond its text's
     inset = axes_fraction(fig, ax, NOTE_GAP_PT / 72)
     pad = axes_fraction(fig, ax, NOTE_GAP_PT / 72, vertical=True)
-    drawn = _Drawn(fig, ax)  # measured once for every place tried
+    drawn, bands = _Drawn(fig, ax), _band_points(ax)  # measured once for every place tried
 
     def under(left: float, text_wide: float) -> list[tuple[float, float]]:
         """What is drawn under a box from ``left`` around a text ``text_wide`` wide (axes fraction)."""
         right = left + text_wide + margin
-        return [*_sliced_heights(drawn, left, right), *_band_heights(ax, left, right)]
+        return [*_sliced_heights(drawn, left, right), *_band_heights(bands, left, right)]
 
     place = None
     for downward in (True, False):
@@ -740,14 +740,22 @@ def _box_size(fig: Figure, ax: Axes, box: Any) -> tuple[float, float]:
     return drawn.width / frame.width, drawn.height / frame.height
 
 
-def _band_heights(ax: Axes, x0: float, x1: float) -> list[tuple[float, float]]:
-    """Heights (low, high; axes fraction) of the bands ``ax`` fills between ``x0`` and ``x1`` (axes fraction)."""
+def _band_points(ax: Axes) -> list[np.ndarray]:
+    """The outline of each band ``ax`` fills, in axes fraction, its points without a value left out: measured once."""
     to_axes = ax.transAxes.inverted()
-    heights = []
+    points = []
     for band in ax.collections:
         for path in band.get_paths():
             xy = to_axes.transform(band.get_transform().transform(path.vertices))
-            inside = xy[(xy[:, 0] >= x0) & (xy[:, 0] <= x1) & np.isfinite(xy).all(axis=1)]
-            if len(inside):
-                heights.append((float(inside[:, 1].min()), float(inside[:, 1].max())))
+            points.append(xy[np.isfinite(xy).all(axis=1)])
+    return points
+
+
+def _band_heights(bands: list[np.ndarray], x0: float, x1: float) -> list[tuple[float, float]]:
+    """Heights (low, high; axes fraction) of the ``bands`` (:func:`_band_points`) between ``x0`` and ``x1``."""
+    heights = []
+    for xy in bands:
+        inside = xy[(xy[:, 0] >= x0) & (xy[:, 0] <= x1)]
+        if len(inside):
+            heights.append((float(inside[:, 1].min()), float(inside[:, 1].max())))
     return heights
