@@ -7,23 +7,16 @@ who received the release; and read ``trigger 15 days`` over the EU's curve in ``
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 
 from simulator.palette import REGION_COLOURS
 from simulator.plots import days_of_cover_figure
 from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+from tests.test_label_fits import drawn
 
 POOL = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
 """600 t of pool for 100 t of gaps a day (Japan 20 t, the EU 80 t, neither with stock, China halted): both members
 receive from day 0 to day 6, and both curves read 0 days from day 5 on."""
-
-
-def drawn(fig):
-    """The figure drawn by Agg, as saved, and its renderer."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return canvas.get_renderer()
 
 
 def released_bars(ax):

@@ -25,6 +25,7 @@ import pytest
 from simulator.names import Names
 from simulator.report.prices import _wanted_less, deepest_cut
 from simulator.report.uncertainty import NO_SIZE, _largest_cell
+from simulator.table import Table
 from tests.helpers import TWO_MEMBERS, add_material, build, run, words_page
 from tests.test_report import MAGNETS
 from tests.test_report_answers import AMPLE, plain
@@ -52,21 +53,11 @@ def _demand(days_t: list[float], baseline_t: list[float]) -> SimpleNamespace:
     )
     result = SimpleNamespace(
         timeseries=table,
-        tables={"timeseries": _Table({name: table[name].to_numpy() for name in table}, len(table))},
+        tables={"timeseries": Table({name: table[name].to_numpy() for name in table})},
         structure=SimpleNamespace(regions=("eu",)),
         start_date=dt.date(2011, 1, 1),
     )
     return SimpleNamespace(result=result, names=Names({}, {"ree": "Rare earths"}))
-
-
-class _Table:
-    """A run's table as the figures read it (:func:`simulator.plots.columns._column`): its columns and its rows."""
-
-    def __init__(self, columns: dict, rows: int) -> None:
-        self.columns, self.rows = columns, rows
-
-    def __len__(self) -> int:
-        return self.rows
 
 
 def test_the_price_sentence_says_the_runs_average_cut_and_the_deepest_days_apart():
