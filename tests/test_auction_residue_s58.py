@@ -16,14 +16,8 @@ from tests.test_report_answers import plain, section
 
 ONE_TONNE = {"japan": {"ree": {"tonnes": 0.5}}, "eu": {"ree": {"tonnes": 0.5}}}
 BIDS = {m: {"ree": [{"end_use": "all", "share": 1.0, "price_usd_per_kg": 100.0}]} for m in ("japan", "eu")}
-TEN_DAY_HALT = {
-    "id": "halt",
-    "kind": "embargo",
-    "supplier": "china",
-    "regions": ["japan", "eu"],
-    "start": -100,
-    "end": 10,
-}
+TEN_DAY_HALT = TWO_MEMBERS["shocks"][0] | {"end": 10}
+"""TWO_MEMBERS's halt of both members, ended on day 10."""
 
 
 def test_ten_lots_of_a_tenth_of_a_tonne_are_ten_auctions_not_eleven():

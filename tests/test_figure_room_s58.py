@@ -105,20 +105,12 @@ def test_a_lanes_legend_swatch_is_of_the_rule_its_label_names_first():
 def test_a_panel_crowded_with_shock_lanes_keeps_its_axis_the_right_way_up():
     """19 overlapping delays and an embargo: 20 shock lanes at the top and a release lane under 0 took more than the
     panel's whole height, and the y axis ran from 131.7 down to -1,013.7. The curves keep a quarter of it."""
-    pool = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
-    halt = {
-        "id": "halt",
-        "kind": "embargo",
-        "supplier": "china",
-        "regions": ["japan", "eu"],
-        "start": -100,
-        "end": 1000,
-    }
     delays = [
         {"id": f"slow{k}", "kind": "delay", "supplier": "china", "extra_days": 1, "start": 5 + k, "end": 40}
         for k in range(19)
     ]
-    fig = days_of_cover_figure(run(build(TWO_MEMBERS, shocks=[halt, *delays], agreement__pool__contributions=pool)))
+    shocks = [TWO_MEMBERS["shocks"][0], *delays]  # its halt of both members, from day -100 to 1000
+    fig = days_of_cover_figure(run(build(TWO_MEMBERS, shocks=shocks, agreement__pool__contributions=POOL)))
     low, top = fig.axes[0].get_ylim()
     assert low < 0 < top
 
