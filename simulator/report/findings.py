@@ -491,11 +491,15 @@ def overall_finding(run: Run) -> str:
     text = f"{cap(over_days(horizon))}, {who} are short of {short}"
     jain = run.metric("fairness_jain")
     if total > 0 and jain is not None and len(group) > 1:
-        text += (
-            f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
-            f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
-        )
-        text += _carried_by(run, group)
+        apart = not_added(run.result.scenario, {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)})
+        if apart is None:
+            text += (
+                f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
+                f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
+            )
+        else:  # the index over all materials would add the unlike tonnes the sentence just kept apart
+            text += fairness_by_material(run, group, by_material)
+        text += _carried_by(run, group, over_all=apart is None)
         text += _how_heavy(run, group, by_material, total)
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
 
@@ -528,14 +532,48 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
-def _carried_by(run: Run, group: list[str]) -> str:
+def fairness_by_material(run: Run, group: list[str], by_material: dict[str, float]) -> str:
+    """Jain's index of each material short, a clause (HTML), where the shortfall's tonnes are not added.
+
+    ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
+    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``.
+    The index over all materials sums each member's shortfall over its materials, adding tonnes that the
+    sentence before it does not add, so each material's (``fairness_jain.all.<material>``: the members'
+    shortfalls of it over their demand for it) is given instead. A material that fewer than two of ``group``
+    use has no burden to share: it is named with its one user, not given the index's 1.
+    """
+    shown, alone = [], []
+    for material, short_t in by_material.items():
+        if tonnes(short_t) == tonnes(0.0):
+            continue
+        users = [r for r in group if run.demands(r, material)]
+        name = run.names.material_text(material)
+        if len(users) < 2:
+            alone.extend(f"only {run.names.subject(r)} uses {name}" for r in users)
+            continue
+        metric = f"fairness_jain.{ALL}.{material}"
+        index = float(run.metric(metric))
+        shown.append(f"{name} {run.tag(f'{index:.2f}', index, metric)}")
+    if not shown:  # no material with two users short: who carries it is said after (_carried_by)
+        return ""
+    whose = "members'" if run.result.structure.member_names else "regions'"
+    text = (
+        f"; fairness of the burden, by material (Jain's index of the {whose} shortfalls as shares of their "
+        f"demand for it, 1 = equal): {join_words(shown)}"
+    )
+    return text + "".join(f"; {a}" for a in alone)
+
+
+def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
     """On how many of the members (regions) that could be short the shortfall falls, a clause (HTML), or "".
 
     ``, with the shortfall on 1 of the 2 members``: counted among those with demand for a material some of ``group``
     is short of (:meth:`Run.demands`), since a member that uses none of it cannot be short of it. Where one
     member is left, ``, with all the shortfall on the EU, the only member using NdFeB magnets here``; where members
     use none of the materials short yet have demand of another, the index's counting them as bearing none is said
-    too (over all materials it counts a member with demand of any). "" when every member that could be short is.
+    too (over all materials it counts a member with demand of any), unless not ``over_all``: the index is then given
+    by material (:func:`fairness_by_material`), which leaves such a member out. "" when every member that could be
+    short is.
     """
     short_materials = [m for m in run.materials() if run.short_of(group, [m]) > 0]
     exposed = [r for r in group if any(run.demands(r, m) for m in short_materials)]
@@ -559,7 +597,7 @@ def _carried_by(run: Run, group: list[str]) -> str:
     # the index over all materials counts a member with demand of some material, as bearing none of a shortfall it
     # could not have; a member without any demand has no share to count
     spared = [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
-    if not spared:
+    if not spared or not over_all:  # an index by material leaves out a member without demand of the material
         return text
     uses = "uses" if len(spared) == 1 else "use"
     return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
