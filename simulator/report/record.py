@@ -81,6 +81,7 @@ from simulator.report.findings import Run
 from simulator.report.words import NBSP, cap, detail, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
+from simulator.scenario.checks import reference_price
 
 __all__ = ["Record", "against_record", "load_record", "record_section", "report_record"]
 
@@ -569,6 +570,45 @@ def untested_clause(
     )
 
 
+def start_gap_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
+    """That the model's world prices start below the record's first prices, a sentence (HTML), or "".
+
+    A market's world price starts at its reference price on the run's first day
+    (:func:`simulator.scenario.checks.reference_price`). Where the record's earliest world-price row of a
+    material with a market (the first to start; of equal starts, the first in the record) is above it, a
+    reader meets the model's price path below the record from the start: the replay's reference is the
+    Q1-2010 price, and the record's Q3-2010 mean of light rare earths is already 2.6 times it. Materials in
+    the scenario's order. `` The model starts each world price at its reference on the run's first day,
+    1 Jul 2010, below the record's first price: light rare earths 13.13 USD/kg against 34 USD/kg over Q3 2010
+    (2.6 times it) and heavy rare earths 156.5 USD/kg against 280 USD/kg on 26 Jul 2010 (1.8 times it).``
+    """
+    world = table[(table["quantity"] == "price") & (table["region"] == "world")]
+    names = Names.of(scenario)
+    gaps = []
+    for material in scenario.materials:
+        rows = world[world["material"] == material]
+        reference = reference_price(scenario, material) if material in scenario.market else None
+        if reference is None or rows.empty:
+            continue
+        first = rows.loc[rows["first_day"].idxmin()]
+        recorded = float(first["value"])
+        if recorded < reference or price(recorded) == price(reference):
+            continue
+        on = "on" if first["period"] == "day" else "over"
+        gaps.append(
+            f"{names.material_text(material)} {price(reference)}{NBSP}USD/kg against {price(recorded)}{NBSP}USD/kg "
+            f"{on} {_when(first['date'], first['period'])} ({recorded / reference:.1f} times it)"
+        )
+    if not gaps:
+        return ""
+    each = "each world price" if len(gaps) > 1 else "the world price"
+    return escape(
+        f" The model starts {each} at its reference on the run's first day, {_when(scenario.start_date, 'day')}, "
+        f"below the record's first price: {join_words(gaps)}.",
+        quote=False,
+    )
+
+
 FLOW_OFF = 1.5
 """A year's rows of a flow are matched when the model is within this factor of the record on each, and off when it is
 beyond it on each, the same way (:func:`fall_sentence`)."""
@@ -779,7 +819,8 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
             f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: {red}; blue '
             "diamonds: the model's mean or total over each recorded period"
             f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
-            f"path between them is not shown). Prices on a log scale.{untested_clause(table, result.scenario)}"
+            f"path between them is not shown). Prices on a log scale.{start_gap_sentence(table, result.scenario)}"
+            f"{untested_clause(table, result.scenario)}"
             "</figcaption></figure>",
             _table(series),
             f'<p class="overall">{worst_sentence(series)}'
