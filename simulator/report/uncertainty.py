@@ -1266,7 +1266,9 @@ def fit_sentence(record: Any, names: Names, near: NearPeaks, every: bool = True)
     keeps its reference price in every sample, which would count every sample as near a record
     close to it and none as near one that is not: it is left out of the counts, in a clause
     saying its price is fixed, or silently when no material's price is simulated. A record row is a
-    day's price or a period's mean, while a sample's peak is its highest day: a mean is lower.
+    day's price or a period's mean, while a sample's peak is its highest day: a mean is lower. Where some
+    samples peak :data:`BEYOND_FACTOR` times the record's highest or more, how many do and how far the highest
+    goes take the place of the ranges (:func:`_beyond_sentence`).
     """
     if record is None:
         return "The samples are not weighted by any fit to a record."
@@ -1274,25 +1276,64 @@ def fit_sentence(record: Any, names: Names, near: NearPeaks, every: bool = True)
     peaks, highest = near.peaks, near.highest
     if not peaks:  # no world price in the record, none in the samples, or none the model simulates
         return "The samples are not weighted by fit to the record."
+    unsimulated = ""
+    if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
+        many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
+        unsimulated = f"; the price{'s' if many else ''} of {which} {'are' if many else 'is'} fixed in this scenario"
+    both = ""
+    if len(near.near) > 1 and every and near.every is not None:  # else the robustness sentence gives it (NearRecord)
+        many = len(near.near)
+        both = f"{int(near.every.sum()):,} for {'both' if many == 2 else f'all {many}'}"
+    # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
+    if beyond := _beyond_record(near):
+        return _beyond_sentence(names, near, beyond, both, unsimulated)
     parts = []
-    # "12 for light (...) and 9 for heavy rare earths": the sentence shares the first screen with the members' table
+    # "12 for light (...) and 9 for heavy rare earths"
     said = shared_words_once([names.material_text(m) for m in peaks])
     for (m, p), name in zip(peaks.items(), said, strict=True):
         seen = p[np.isfinite(p)]
         unit = f"{NBSP}USD/kg"
         span = f"{two_figures(float(seen.min()))}\u2013{two_figures(float(seen.max()))}{unit}"  # a range: two figures
         parts.append(f"{int(near.near[m].sum()):,} for {escape(name)} ({span}; record {_number(highest[m])})")
-    if len(near.near) > 1 and every and near.every is not None:  # else the robustness sentence gives it (NearRecord)
-        many = len(near.near)
-        parts.append(f"{int(near.every.sum()):,} for {'both' if many == 2 else f'all {many}'}")
-    unsimulated = ""
-    if fixed:  # said in a clause, so that a reader of the record's prices knows why a material is not counted
-        many, which = len(fixed) > 1, join_words([escape(names.material_text(m)) for m in fixed])
-        unsimulated = f"; the price{'s' if many else ''} of {which} {'are' if many else 'is'} fixed in this scenario"
-    # short: it shares the first screen with the answer and the members' tables (tests/test_report_browser.py)
     return (
-        f"The runs are not weighted by fit to the record: {join_words(parts)} peak within a factor {FIT_FACTOR:g} "
-        f"of it{unsimulated}."
+        f"The runs are not weighted by fit to the record: {join_words([*parts, both] if both else parts)} peak "
+        f"within a factor {FIT_FACTOR:g} of it{unsimulated}."
+    )
+
+
+BEYOND_FACTOR = 2.0
+"""A sample's peak world price this many times the record's highest, or more, is far beyond the record."""
+
+
+def _beyond_record(near: NearPeaks) -> dict[str, int]:
+    """Per material of ``near.peaks``, how many samples peak :data:`BEYOND_FACTOR` times the record's highest or more.
+
+    Empty where none does, for any material.
+    """
+    beyond = {m: int((p[np.isfinite(p)] >= BEYOND_FACTOR * near.highest[m]).sum()) for m, p in near.peaks.items()}
+    return beyond if any(beyond.values()) else {}
+
+
+def _beyond_sentence(names: Names, near: NearPeaks, beyond: dict[str, int], both: str, unsimulated: str) -> str:
+    """:func:`fit_sentence` where some samples peak far beyond the record (:func:`_beyond_record`), HTML.
+
+    ``The runs are not weighted by fit to the record: of light and heavy rare earths, 12 and 9 peak within a
+    factor 1.5 of it, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it.`` (make run's 100 samples): how
+    far the samples go beyond the record, beside how many come near it, each run counted the same. It takes the
+    place of the samples' ranges and the record's highest prices, which the first screen has no room for beside
+    it (tests/test_report_browser.py); the verdict gives the record's highest prices further down.
+    """
+    said = join_words([escape(n) for n in shared_words_once([names.material_text(m) for m in near.peaks])])
+    near_counts = join_words([f"{int(near.near[m].sum()):,}" for m in near.peaks])
+    far_counts = join_words([f"{beyond[m]:,}" for m in near.peaks])
+    reach = join_words(
+        [f"{float(np.nanmax(p)) / near.highest[m]:.1f}" for m, p in near.peaks.items()]
+    )  # the highest peak over the record's highest
+    times = "twice" if BEYOND_FACTOR == 2 else f"{BEYOND_FACTOR:g} times"
+    for_all = f" ({both})" if both else ""
+    return (
+        f"The runs are not weighted by fit to the record: of {said}, {near_counts} peak within a factor "
+        f"{FIT_FACTOR:g} of it{for_all}, {far_counts} at {times} it or more, up to {reach} times it{unsimulated}."
     )
 
 
@@ -1586,12 +1627,12 @@ def uncertainty_section(
         [
             f'<section id="{SECTION_ID}"><h2>How sure are these figures?</h2>',
             f"<p>{found.runs:,} runs sampled the scenario's {plural(len(found.study.inputs), 'uncertain input')} "
-            "(ranges below). "
-            f"{_lead_sentence(found)} Beside each figure are the inputs with the largest rank correlation with it, "
-            f"{_named_when(found)}, and which way the figure moves as each input rises. A rank "
-            "correlation of 0.4 goes with about 16% of the variance of the ranks: the figure moves with the input, "
-            "but most of its spread lies elsewhere; <code>stockpile sensitivity</code> attributes the variance in "
-            "full.</p>",
+            "(ranges below). Beside each figure are the inputs with the largest rank correlation with it (how "
+            "closely the samples' order by the figure follows their order by the input: 0 = not at all, 1 = "
+            f"exactly, either way), {_named_when(found)}: a weaker link may be chance. Which way the figure moves as "
+            "each input rises is given too. A rank correlation of 0.4 goes with about 16% of the variance of the "
+            "ranks: the figure moves with the input, but most of its spread lies elsewhere; <code>stockpile "
+            f"sensitivity</code> attributes the variance in full. {_lead_sentence(found)}</p>",
             _headline_table(result, found, as_run),
             _separate_intervals_note(found),
             _unlike_tonnes_note(found),
