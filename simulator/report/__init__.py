@@ -67,6 +67,7 @@ from simulator.report.figures import (
     short_in_either,
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
+from simulator.report.glossary import explained_at_first_use
 from simulator.report.ledger import ledger_section
 from simulator.report.prices import compared_rows, price_section
 from simulator.report.record import Record, against_record, record_section
@@ -658,7 +659,7 @@ def render_report(
         f"shock's dates are its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
         "</main>\n</body>\n</html>\n",
     ]
-    return "\n".join(part for part in out if part)
+    return explained_at_first_use("\n".join(part for part in out if part))
 
 
 def _refuse_other_worlds(result: Result, alone: Result | None, own_share: Result | None) -> None:

@@ -1,0 +1,84 @@
+"""Abbreviations a policy reader may not know, explained in words where the report first uses them.
+
+The report's text comes partly from the scenario's own prose (its key assumptions, sources and
+descriptions) and from the release rules' descriptions, which use the abbreviations of the field
+(``REO``, ``FOB China``, the ``KAS–NPI`` policy paper). :func:`explained_at_first_use` adds the
+words after the first use of each in the report's text, wherever it falls, and leaves the later
+uses as they are. Markup, code, figures and the page's head are not text a reader reads as prose:
+nothing is added inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["GLOSSARY", "Term", "explained_at_first_use"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """An abbreviation (``pattern``, a regular expression over the text) and what it means (``meaning``, HTML)."""
+
+    pattern: str
+    meaning: str
+
+
+GLOSSARY = (
+    Term(
+        r"KAS[\u2013-]NPI(?: policy paper)?",
+        "the 2024 proposal of an EU\u2013Japan critical raw materials alliance by two think tanks, the "
+        "Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is built",
+    ),
+    Term(r"\bREO\b", "rare-earth oxide: tonnes counted as oxide, the form in which rare earths are traded"),
+    Term(r"\bFOB\b(?: [A-Z][a-z]+)?", "free on board: the price at the seller's port, before freight and insurance"),
+)
+"""The terms explained, in the order they are looked for."""
+
+SKIPPED = frozenset({"head", "style", "script", "svg", "code", "title"})
+"""Elements whose content is not prose (or not shown): no explanation is added inside them."""
+
+_TAG = re.compile(r"(<[^>]*>)")
+_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _explained(match: re.Match[str], term: Term, text: str) -> str:
+    """The term with its meaning after it: after a comma inside a bracket that closes right after it, else bracketed.
+
+    ``(FOB China)`` becomes ``(FOB China, free on board: ...)``, not a bracket inside a bracket.
+    """
+    closes = text[match.end() : match.end() + 1] == ")"
+    return f"{match.group(0)}, {term.meaning}" if closes else f"{match.group(0)} ({term.meaning})"
+
+
+def explained_at_first_use(html: str, glossary: tuple[Term, ...] = GLOSSARY) -> str:
+    r"""``html`` with the meaning of each term of ``glossary`` added after its first use in the text.
+
+    Only text outside tags and outside :data:`SKIPPED` elements counts as a use; a term never used is
+    not explained.
+
+    >>> explained_at_first_use('<p>Tonnes of REO.</p><code>REO</code><p>More REO (FOB China).</p>',
+    ...                        (Term(r"\bREO\b", "oxide"), Term(r"\bFOB\b(?: [A-Z][a-z]+)?", "at port")))
+    '<p>Tonnes of REO (oxide).</p><code>REO</code><p>More REO (FOB China, at port).</p>'
+    """
+    left = list(glossary)
+    skipped = 0
+    pieces = _TAG.split(html)
+    for i, piece in enumerate(pieces):
+        if not left:
+            break
+        if i % 2:  # a tag
+            name = _NAME.match(piece)
+            if name and name.group(2).lower() in SKIPPED and not piece.endswith("/>"):
+                skipped += -1 if name.group(1) else 1
+            continue
+        if skipped > 0 or not piece.strip():
+            continue
+        for term in list(left):
+            match = re.search(term.pattern, piece)
+            if match is None:
+                continue
+            piece = piece[: match.start()] + _explained(match, term, piece) + piece[match.end() :]
+            left.remove(term)
+        pieces[i] = piece
+    return "".join(pieces)
