@@ -112,14 +112,71 @@ def create_failed(exc: OSError, what: str | None = None) -> str:
     words ("a file" for a temporary file's random name); by default its name.
     """
     name = exc.filename
-    if exc.errno == errno.ENOENT and isinstance(name, str | bytes | os.PathLike):
+    if exc.errno in _REFUSED and isinstance(name, str | bytes | os.PathLike):
         made = Path(os.fsdecode(name))
         if made.parent.is_dir():  # the folder is there: the entry could not be made in it
-            return (
-                f"cannot create {what or made.name} in {made.parent}: that folder's file system takes no new "
-                "files or folders (a system folder such as /proc or /sys)"
-            )
+            return f"cannot create {what or made.name} in {made.parent}: {_why_refused(exc, made.parent)}"
     return exc.strerror or str(exc)
+
+
+_REFUSED = (errno.ENOENT, errno.EPERM, errno.EACCES, errno.EROFS)
+"""Errors of creating an entry in a folder that exists, which :func:`create_failed` says in its own words."""
+SYSTEM_FOLDERS = ("/proc", "/sys")
+"""Folders of the kernel's own file systems, which take no new files or folders (on Linux; root included)."""
+_NO_NEW_ENTRIES = "that folder's file system takes no new files or folders (a system folder such as /proc or /sys)"
+
+
+def _why_refused(exc: OSError, folder: Path) -> str:
+    """Why an entry could not be made in ``folder``, which exists: a system folder, no permission, read-only.
+
+    ``/proc`` refuses with "No such file or directory" and ``/sys`` with "Operation not permitted"
+    (as root too): both are said as the system folder they are, in the same words.
+    """
+    real = os.path.realpath(folder)
+    if exc.errno == errno.ENOENT or any(real == top or real.startswith(top + "/") for top in SYSTEM_FOLDERS):
+        return _NO_NEW_ENTRIES
+    if exc.errno == errno.EROFS:
+        return "its file system is read-only"
+    return f"no permission to write in that folder ({exc.strerror})"
+
+
+def check_file_writable(path: Path) -> None:
+    """Fail early (exit 2) when the file ``path`` (a report, ``--junit``) could not be written; leave nothing behind.
+
+    As :func:`simulator.output.check_writable` does for its folder (the folders made and a
+    temporary file there, removed again), but the error names the file given: ``/proc/x.xml:
+    cannot write this file: cannot create x.xml in /proc: ...``.
+    """
+    folder = path.parent
+    try:
+        with shielded():  # a signal cannot leave the check's file or folders behind
+            created = create_folders(folder)
+            try:
+                with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+                    pass
+            finally:
+                remove_created(created)
+    except OSError as exc:
+        raise unwritable_file(path, exc) from None
+
+
+def unwritable_file(path: Path, exc: OSError) -> InputError:
+    """The error for a file that could not be written: the file given named, and why (:func:`unwritable`'s words)."""
+    for parent in path.parents:
+        if _is_file(parent):
+            return InputError(f"cannot write this file: {parent} is a file, not a folder", str(path))
+    return InputError(f"cannot write this file: {create_failed(exc, _made(exc, path))}", str(path))
+
+
+def _made(exc: OSError, path: Path) -> str | None:
+    """The entry that could not be made, for :func:`create_failed`: ``path``'s name, or None (the error's own).
+
+    The file's own name where what failed was made beside it (its temporary file), else None:
+    a folder on its way failed, which the error names.
+    """
+    name = exc.filename
+    beside = isinstance(name, str | bytes | os.PathLike) and Path(os.fsdecode(name)).parent == path.parent
+    return path.name if beside else None
 
 
 def _is_file(path: Path) -> bool:
@@ -741,7 +798,9 @@ def write_file(
             temporary.unlink(missing_ok=True)
         remove_created(created)
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write{what}: {create_failed(exc, 'a file')}", str(path)) from None
+            raise InputError(
+                f"cannot write{what or ' this file'}: {create_failed(exc, _made(exc, path))}", str(path)
+            ) from None
         raise
 
 

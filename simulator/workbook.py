@@ -678,7 +678,7 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
 
-MACHINE_FIELDS = ("wall_time_s", "workers", "backend", "chunk_runs")
+MACHINE_FIELDS = ("wall_time_s", "workers_requested", "workers", "backend", "chunk_runs")
 """``sweep.json`` fields that tell how this machine ran the sweep, not what it computed: left out of the workbook.
 
 ``chunk_runs`` too: the table is the same, byte for byte, whatever the chunking."""

@@ -117,7 +117,7 @@ def test_a_page_written_into_a_system_folder_names_the_failed_create(tmp_path):
 
     with pytest.raises(InputError) as raised:
         write_file(Path("/proc/x.html"), "<p>page</p>", what="the report")
-    assert str(raised.value) == f"/proc/x.html: cannot write the report: cannot create a file in /proc: {NO_NEW}"
+    assert str(raised.value) == f"/proc/x.html: cannot write the report: cannot create x.html in /proc: {NO_NEW}"
 
 
 # --- 4: a damaged or forged manifest -----------------------------------------------------------------

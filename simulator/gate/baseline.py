@@ -154,19 +154,27 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
     ['agreement.auction', 'agreement.decision_lag_days', 'agreement.members']
     """
-    parts = {}
+    return {part: _short_hash(value) for part, value in part_values(scenario).items()}
+
+
+def part_values(scenario: Scenario) -> dict[str, Any]:
+    """The value of each part of the scenario, as :func:`scenario_parts` hashes it (JSON data, defaults left out).
+
+    >>> from simulator.scenario import load_scenario
+    >>> part_values(load_scenario("scenarios/long_embargo_6m.yaml"))["regions.eu"]["demand"]["light_ree"]
+    {'tonnes_per_day': 34.8}
+    """
+    parts: dict[str, Any] = {}
     data = canonical_data(scenario)
     for key, names in data.pop("order").items():
-        parts[key + ORDER_PART] = _short_hash(names)
+        parts[key + ORDER_PART] = names
     for key, value in data.items():
         if isinstance(value, dict) and value:
-            parts.update({f"{key}.{sub}": _short_hash(item) for sub, item in value.items()})
+            parts.update({f"{key}.{sub}": item for sub, item in value.items()})
         elif key in LISTED_PARTS and isinstance(value, list):
-            parts.update(
-                {f"{key}.{item_id(value, item) or index}": _short_hash(item) for index, item in enumerate(value)}
-            )
+            parts.update({f"{key}.{item_id(value, item) or index}": item for index, item in enumerate(value)})
         else:
-            parts[key] = _short_hash(value)
+            parts[key] = value
     return parts
 
 

@@ -49,6 +49,7 @@ from simulator.gate.baseline import (
     sealed,
     settle,
 )
+from simulator.gate.fields import FieldChange, changed_fields
 from simulator.gate.formats import minus_one_text
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.json_text import read_json
@@ -230,6 +231,9 @@ class Outcome:
     part_changes: dict[str, str] | None = None
     """Scenario parts that changed since the baseline, each ``added``, ``removed`` or ``changed``
     (None: the baseline does not say)."""
+    edited_fields: dict[str, list[FieldChange]] = field(default_factory=dict)
+    """For each ``changed`` part whose values then git's history holds, its fields that changed
+    (:func:`~simulator.gate.fields.changed_fields`); a part not here is named alone."""
     seeds: tuple[int, int] | None = None
     """Seed of the baseline and of the run now."""
     versions: tuple[str, str] | None = None
@@ -621,11 +625,13 @@ def check_one(
     drifts = compare(key, baseline, current, tolerances, scenario.name, also)
     changed = None if same is None else not same
     parts = part_changes(baseline, current) if changed else ({} if changed is False else None)
+    edited = changed_fields(path, baseline.get("scenario_parts") or {}, scenario, parts) if parts else {}
     return outcome(
         "drift" if drifts else "ok",
         drifts=drifts,
         scenario_changed=changed,
         part_changes=parts,
+        edited_fields=edited,
         seeds=(baseline["seed"], current["seed"]),
         versions=(baseline["package_version"], current["package_version"]),
         sealed=DIGEST in baseline,
@@ -694,7 +700,7 @@ GIT_SECONDS = 10.0
 """How long one git command may take before the check gives up on git's history (the general advice then)."""
 
 
-def _git(top: str | Path, *args: str, text_in: str | None = None) -> str | None:
+def git_output(top: str | Path, *args: str, text_in: str | None = None) -> str | None:
     """The output of ``git -C top ARGS`` (None: git failed, is missing, or took over :data:`GIT_SECONDS`)."""
     try:
         done = subprocess.run(
@@ -726,7 +732,7 @@ def git_histories(targets: list[Path]) -> dict[Path, History]:
         if folder is None:
             continue
         if folder not in folders:
-            said = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+            said = git_output(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository")
             lines = said.splitlines() if said else []
             folders[folder] = (lines[0], lines[1] == "false") if len(lines) == 2 else None
         tree = folders[folder]
@@ -812,7 +818,7 @@ def _last_commits(top: str, files: list[str]) -> dict[str, str] | None:
     if not last:
         return {}
     asked = [(name, rev) for name, (commit, parent) in last.items() for rev in (commit, parent) if rev]
-    said = _git(top, "cat-file", "--batch-check", text_in="".join(f"{c}:{name}\n" for name, c in asked))
+    said = git_output(top, "cat-file", "--batch-check", text_in="".join(f"{c}:{name}\n" for name, c in asked))
     if said is None or len(said.splitlines()) != len(asked):
         return None
     held = {pair for pair, line in zip(asked, said.splitlines(), strict=True) if not line.endswith(" missing")}

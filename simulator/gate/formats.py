@@ -160,12 +160,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     always kept.
     """
     start = outcome.start_date
-    moved = moved_numbers(outcome)
-    summary = sorted((d for d in moved if d.day is None), key=lambda d: d.rank)
-    curves: dict[tuple[str, str, str], list[Drift]] = {}
-    for d in moved:
-        if d.day is not None:
-            curves.setdefault((d.region, d.material, d.metric), []).append(d)
+    summary, curves = _ranked(outcome)
     rows = [
         Row(
             d.scenario,
@@ -179,7 +174,7 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
         )
         for d in summary
     ]
-    worst = sorted(((min(moved, key=lambda d: d.rank), len(moved)) for moved in curves.values()), key=_worst_first)
+    worst = [(points[0], len(points)) for points in curves]
     curve_rows = [
         Row(
             d.scenario,
@@ -199,6 +194,32 @@ def _rows(outcome: Outcome, most: int | None = None) -> tuple[list[Row], int]:
     kept = rows[: most - min(len(curve_rows), MOST_CURVE_ROWS)]
     shown = [*kept, *curve_rows[: most - len(kept)]]
     return [*shown, *wholes], len(rows) + len(curve_rows) - len(shown)
+
+
+def _ranked(outcome: Outcome) -> tuple[list[Drift], list[list[Drift]]]:
+    """The moved numbers as the drift table orders them: summary metrics, and the points of each moved curve.
+
+    Summary metrics largest relative change first (:attr:`Drift.rank`); curves by their largest
+    move, each curve's points largest first (the first is the curve's row in the table).
+    """
+    moved = moved_numbers(outcome)
+    summary = sorted((d for d in moved if d.day is None), key=lambda d: d.rank)
+    curves: dict[tuple[str, str, str], list[Drift]] = {}
+    for d in moved:
+        if d.day is not None:
+            curves.setdefault((d.region, d.material, d.metric), []).append(d)
+    ranked = [sorted(points, key=lambda d: d.rank) for points in curves.values()]
+    return summary, sorted(ranked, key=lambda points: points[0].rank)
+
+
+def table_order(outcome: Outcome) -> list[Drift]:
+    """Every drift in the order of the drift table, so that ``--format json`` lists them as the text shows them.
+
+    The summary metrics, then every point of each moved curve (:func:`_ranked`; the table shows
+    each curve's first), then the numbers that appeared or disappeared, as compared.
+    """
+    summary, curves = _ranked(outcome)
+    return [*summary, *(d for points in curves for d in points), *(d for d in outcome.drifts if d.absent)]
 
 
 def moved_numbers(outcome: Outcome) -> list[Drift]:
@@ -230,10 +251,6 @@ def _absent_row(scenario: str, group: Absent) -> Row:
         "-",
         f"{group.kind} {change}: {group.counts}",
     )
-
-
-def _worst_first(item: tuple[Drift, int]) -> tuple[float, int, float, str, float]:
-    return item[0].rank
 
 
 def _where(d: Drift, start: str | None) -> str:
@@ -373,9 +390,23 @@ def renamed_and_edited(outcome: Outcome) -> list[tuple[str, str, str]]:
 def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
     """The scenario's edits since its baseline: its parts (``-regions.eu, +regions.europe``), then a new seed.
 
-    Up to ``most`` parts are named (None: all), then how many more.
+    A changed part whose fields are known (:attr:`~simulator.gate.compare.Outcome.edited_fields`)
+    is told by them, each with its two values (``regions.eu.demand.light_ree.tonnes_per_day 34.8 →
+    34.81``); up to ``most`` parts and fields are named (None: all), then how many more.
+
+    >>> from simulator.gate.compare import Outcome
+    >>> from simulator.gate.fields import FieldChange
+    >>> fields = {"regions.eu": [FieldChange("regions.eu.demand.ree.tonnes_per_day", 34.8, 34.81)]}
+    >>> parts = {"regions.eu": "changed", "shocks.halt": "changed", "shocks.new": "added"}
+    >>> edits(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=parts, edited_fields=fields))
+    ['+shocks.new, regions.eu.demand.ree.tonnes_per_day 34.8 → 34.81, shocks.halt']
     """
-    parts = [f"{MARKS[change]}{part}" for part, change in marked_parts(outcome) if part != "seed"]
+    parts = [
+        item
+        for part, change in marked_parts(outcome)
+        if part != "seed"
+        for item in ([c.text() for c in outcome.edited_fields.get(part, [])] or [f"{MARKS[change]}{part}"])
+    ]
     details = [first_and_more(parts, most)] if parts else []
     if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
         details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
@@ -660,7 +691,7 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
         "scenario_changed_since_baseline": o.scenario_changed if compared else None,
         "inputs_changed_since_baseline": o.inputs_changed if compared else None,
         "cause": note(o, most=None),
-        "changed_parts": None if parts is None or not compared else [{"part": p, "change": c} for p, c in parts],
+        "changed_parts": None if parts is None or not compared else [_json_part(o, p, c) for p, c in parts],
         "numbers_moved": len(moved_numbers(o)),
         "numbers_appeared": sum(d.absent == "baseline" for d in o.drifts),
         "numbers_disappeared": sum(d.absent == "now" for d in o.drifts),
@@ -683,9 +714,28 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
                 "change": d.change,
                 **_day_dates(d, o.start_date),
             }
-            for d in o.drifts
+            for d in table_order(o)
         ],
     }
+
+
+def _json_part(o: Outcome, part: str, change: str) -> dict[str, Any]:
+    """A changed part in JSON, with its changed fields and their two values (``fields``) where they are known.
+
+    A field at its default on one side (not in that side's data) has ``missing_from`` that side.
+    """
+    entry: dict[str, Any] = {"part": part, "change": change}
+    if (edited := o.edited_fields.get(part)) is not None:
+        entry["fields"] = [
+            {
+                "field": c.field,
+                "baseline": c.baseline,
+                "now": c.now,
+                "missing_from": "baseline" if not c.in_baseline else "now" if not c.in_now else None,
+            }
+            for c in edited
+        ]
+    return entry
 
 
 def _day_dates(d: Drift, start: str | None) -> dict[str, str | None]:

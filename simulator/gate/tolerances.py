@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.errors import InputError, Problem, setting
+from simulator.errors import InputError, Problem, known_hint, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
 from simulator.quantities import DAY_METRICS
 from simulator.scenario.load import yaml_data
@@ -156,7 +156,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise InputError(f"expected a mapping with keys {', '.join(KEYS)}", source)
     unknown = sorted(str(k) for k in set(data) - set(KEYS))
     if unknown:
-        raise InputError(f"{unknown[0]}: unknown key (known: {', '.join(KEYS)})", source)
+        raise InputError(f"{unknown[0]}: unknown key {known_hint(unknown[0], KEYS)}", source)
     return data
 
 
@@ -185,7 +185,7 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
     metrics = {}
     for name, entry in _mapping(data.get("metrics"), "metrics", source).items():
         if name not in METRIC_NAMES:
-            raise InputError(f"metrics.{name}: unknown metric (known: {', '.join(sorted(METRIC_NAMES))})", source)
+            raise InputError(f"metrics.{name}: unknown metric {known_hint(str(name), METRIC_NAMES)}", source)
         if name in DAY_METRICS and isinstance(entry, dict) and "rtol" in entry:
             message = "a day number takes atol (days) only: rtol would allow more days the later the day"
             raise InputError(f"metrics.{name}.rtol: {message}", source)

@@ -467,6 +467,15 @@ def _choice_hint(error: dict[str, Any]) -> str:
     return f"; did you mean '{current[close[0]]}'?" if close and current[close[0]] != value else ""
 
 
+def _given_hint(error: dict[str, Any]) -> str:
+    """For a value a field refuses outright (``.nan``, ``inf``): the value, as a ratio's error echoes it.
+
+    >>> _given_hint({"input": float("nan")}), _given_hint({"input": "-inf"})
+    (', got nan', ', got -inf')
+    """
+    return f", got {error.get('input')}" if "input" in error else ""
+
+
 _HINTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "literal_error": _choice_hint,
     "enum": _choice_hint,
@@ -475,6 +484,8 @@ _HINTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "model_type": _fields_hint,
     "model_attributes_type": _fields_hint,
     "string_pattern_mismatch": _id_hint,
+    "finite_number": _given_hint,
+    "infinite_text": _given_hint,
 }
 """What a message of each error type may add, from the value given."""
 
@@ -501,8 +512,50 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            best[path] = (mismatch, keys.get(id(error), "") + _message(error))
+            message = _misplaced_field(path, error, data) or _message(error)
+            best[path] = (mismatch, keys.get(id(error), "") + message)
     return [Problem(path, message) for path, (_, message) in best.items()]
+
+
+def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> str | None:
+    """For a field written one level too far left, among the entries that should hold it, say so; else None.
+
+    ``tonnes_per_day: 34.8`` dedented under ``regions.eu.demand`` reads as a material named
+    ``tonnes_per_day``; its message says that it is a field of a material (the materials the
+    scenario names, and the empty entry above it that probably lost it), not a material.
+
+    >>> data = {"materials": {"ree": {}}, "regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}}
+    >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"}}
+    >>> _misplaced_field("regions.eu.demand.tonnes_per_day", error, data)
+    "'tonnes_per_day' is a field of a material, not a material (known materials: ree): probably mis-indented, \
+one level too far left; write it under ree, which is empty: ree: {tonnes_per_day: 3}"
+    """
+    if error["type"] not in ("model_type", "model_attributes_type"):
+        return None
+    model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
+    parent_path, _, key = path.rpartition(".")
+    if key not in getattr(model, "model_fields", {}):
+        return None
+    entries: Any = data
+    for part in parent_path.split(".") if parent_path else []:
+        entries = entries.get(part) if isinstance(entries, dict) else None
+    if not isinstance(entries, dict):
+        return None
+    materials = data.get("materials") if isinstance(data.get("materials"), dict) else {}
+    if any(name in materials for name in entries):
+        kind, kinds, known = "material", "materials", list(materials)
+    else:
+        kind, kinds = f"entry of {parent_path}", f"entries of {parent_path}"
+        known = [name for name in entries if name not in model.model_fields]
+    siblings = list(entries)
+    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
+    where = (
+        f"; write it under {empty[-1]}, which is empty: {empty[-1]}: {{{key}: {error.get('input')}}}" if empty else ""
+    )
+    return (
+        f"'{key}' is a field of a {kind}, not a {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
+        f"probably mis-indented, one level too far left{where}"
+    )
 
 
 _ID = re.compile(ID_PATTERN)
@@ -572,11 +625,44 @@ def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
     return named
 
 
+_GLUED = re.compile(r"([a-z][a-z0-9_]*):(\S.*)")
+"""A key and its value written without a space after the colon (``light_ree:15``), which YAML reads as one key."""
+
+
+def _glued_keys(data: Any, path: str = "") -> list[Problem]:
+    """One problem per key written as ``name:value`` with no space after the colon, found anywhere in ``data``.
+
+    YAML reads ``{light_ree:15}`` as a key ``light_ree:15`` with no value, which would give
+    one message for the key and one for the missing value (and a path split at its ``.``):
+    the one cause, a missing space, is said instead.
+
+    >>> _glued_keys({"agreement": {"cap": {"light_ree:15": None, "heavy_ree:0.3": None}}})[1]
+    Problem(path='agreement.cap', message="key 'heavy_ree:0.3' has no value: YAML needs a space after the colon \
+({heavy_ree: 0.3}, not {heavy_ree:0.3})")
+    """
+    problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            glued = _GLUED.fullmatch(key) if isinstance(key, str) and value is None else None
+            if glued:
+                name, given = glued.groups()
+                why = f"YAML needs a space after the colon ({{{name}: {given}}}, not {{{key}}})"
+                problems.append(Problem(path, f"key {key!r} has no value: {why}"))
+            else:
+                problems += _glued_keys(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            problems += _glued_keys(item, f"{path}.{i}" if path else str(i))
+    return problems
+
+
 def validate_data(data: dict[str, Any], source: str | None = None) -> Scenario:
     """Validate raw scenario data (both tiers); raise one :class:`ScenarioError`.
 
     Every problem's path names list items by their ``id`` (:func:`named_path`).
     """
+    if glued := _glued_keys(data):
+        raise ScenarioError(_named(glued, data), source)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -629,9 +715,14 @@ def not_a_scenario(data: dict[str, Any]) -> str | None:
     'not a scenario: it looks like a sweep file (it has grid and runs, no name, horizon_days, ... or regions)'
     >>> not_a_scenario({"name": "x", "grid": {}}), not_a_scenario({"nme": "x"})
     (None, None)
+
+    Data none of whose keys is near a scenario's (notes, another tool's settings) says so too
+    (:func:`_foreign`).
     """
     sweep = [key for key in SWEEP_ONLY_KEYS if key in data]
-    if not sweep or any(key in data for key in _REQUIRED_KEYS):
+    if not sweep:
+        return _foreign(data)
+    if any(key in data for key in _REQUIRED_KEYS):
         return None
     return (
         f"not a scenario: it looks like a sweep file (it has {' and '.join(sweep)}, no "
@@ -643,6 +734,29 @@ def not_a_scenario(data: dict[str, Any]) -> str | None:
 
 _REQUIRED_KEYS = tuple(name for name, info in Scenario.model_fields.items() if info.is_required())
 """A scenario's required keys (name, horizon_days, materials, suppliers, regions)."""
+
+
+def _foreign(data: dict[str, Any]) -> str | None:
+    """Why data none of whose keys is (or is near) a scenario's is not a scenario, or None.
+
+    A file of notes or another tool's settings in a scenario folder would otherwise get one
+    "is required" per missing field and one "unknown key" per key. A key near a scenario's
+    (``nme``) is a scenario's key mistyped: the ordinary messages then say which.
+
+    >>> not_a_scenario({"title": "my notes", "items": ["a"]}).split(";")[0]
+    'not a scenario: none of its keys (title, items) is a scenario key (name, horizon_days, ... or regions)'
+    >>> _foreign({"nme": "x", "title": "t"}), _foreign({})
+    (None, None)
+    """
+    keys = [str(key) for key in data]
+    if not keys or any(difflib.get_close_matches(key, list(Scenario.model_fields), n=1) for key in keys):
+        return None
+    shown_keys = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+    return (
+        f"not a scenario: none of its keys ({shown_keys}) is a scenario key ({', '.join(_REQUIRED_KEYS[:2])}, ... "
+        f"or {_REQUIRED_KEYS[-1]}); keep other YAML files outside the scenario folder or in a folder whose name "
+        "starts with '_' (scenarios/_notes/), which check, validate and list skip"
+    )
 
 
 def load_raw(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> dict[str, Any]:

@@ -149,8 +149,14 @@ def engine_text(curves: bool) -> str:
     return f"batched fast path (the table bit-identical to the SimPy reference engine{kept if curves else ''})"
 
 
-def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> dict[str, Any]:
-    """``sweep.json``: what was swept, on what, by which version, and how long it took."""
+def describe(
+    sweep: Sweep, wall_time_s: float, backend: str, workers: int, workers_requested: int | None = None
+) -> dict[str, Any]:
+    """``sweep.json``: what was swept, on what, by which version, and how long it took.
+
+    ``workers`` are the processes that computed chunks, ``workers_requested`` those asked for
+    (:class:`~simulator.sweep.runner.Executed`; None: not known, for a description not written).
+    """
     first = sweep.first
     plan = compile_plan(first)
     return {
@@ -170,6 +176,7 @@ def describe(sweep: Sweep, wall_time_s: float, backend: str, workers: int) -> di
         SHORTFALL_ADDS: sweep.shortfall_adds,
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
+        "workers_requested": workers_requested,
         "workers": workers,
         "chunk_runs": sweep.chunk_runs,
         "curves": sweep.curves,
@@ -375,7 +382,9 @@ def run_sweep(
         except InputError:  # a grid point found bad where it ran: the folder is left as it was
             checkpoints.abandon()
             raise
-        info = describe(sweep, time.perf_counter() - started, executed.backend, executed.workers)
+        info = describe(
+            sweep, time.perf_counter() - started, executed.backend, executed.workers, executed.workers_requested
+        )
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if earlier is not None and note is not None:
             note(replaced_note(earlier, written_at))

@@ -820,6 +820,9 @@ class Executed:
     """:data:`IN_PROCESS`, :data:`LOCAL_PROCESSES`, :data:`DASK` or :data:`NOTHING_RUN`."""
     workers: int
     """Processes that computed chunks: 1 in this process, the pool's size, the cluster's workers, 0 for none."""
+    workers_requested: int
+    """Processes asked for: ``--workers`` (or its default, one per core), or the cluster's workers when the
+    sweep started. ``workers`` may be fewer: at most one per chunk to compute, and 1 for a sweep of one chunk."""
 
 
 def resumed_text(kept: int, damaged: int, computed: int) -> str | None:
@@ -853,9 +856,9 @@ def execute(
     """Run every chunk not yet finished on disk, saving each as it finishes; say what ran where.
 
     Fewer chunks than ``workers`` start fewer processes (:func:`~simulator.workers.pool_size`),
-    and a single chunk to do runs in this process: :class:`Executed` records what ran, not
-    what was asked. With ``client``, ``workers`` is not used: the cluster's workers when the
-    sweep starts (at most one per chunk to do) are what :class:`Executed` records.
+    and a single chunk to do runs in this process: :class:`Executed` records what ran and,
+    apart, what was asked. With ``client``, ``workers`` is not used: the cluster's workers when the
+    sweep starts are what was asked, and at most one per chunk to do ran.
     A sweep that finds finished chunks on disk tells ``note`` one line before it runs
     anything (:func:`resumed_text`).
     """
@@ -869,9 +872,11 @@ def execute(
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
     here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
     processes = pool_size(workers, len(todo))
+    requested = workers
     if client is not None:
         results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
-        backend, processes = DASK, pool_size(len(client.nthreads()), len(todo))  # at most one worker per chunk
+        requested = len(client.nthreads())
+        backend, processes = DASK, pool_size(requested, len(todo))  # at most one worker per chunk
     elif processes > 1:
         results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
         backend = LOCAL_PROCESSES
@@ -890,7 +895,7 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
-    return Executed(len(done), damaged, len(todo), backend, processes)
+    return Executed(len(done), damaged, len(todo), backend, processes, requested)
 
 
 def _import_table_libraries() -> None:

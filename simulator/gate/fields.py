@@ -1,0 +1,159 @@
+"""Which fields of a changed scenario part changed since its baseline, and from what to what.
+
+A baseline records a short hash of each part of its scenario (``regions.eu``,
+``shocks.halt``; :func:`~simulator.gate.baseline.scenario_parts`), not its values, so a
+check knows that ``regions.eu`` changed but not where in it. Where the scenario file is
+kept in git, the values it had are in git's history: the newest committed version of
+the file whose part hashes as the baseline records it held the baseline's values, and
+the fields of the part that differ from it now are its edits
+(``regions.eu.demand.light_ree.tonnes_per_day 34.8 → 34.81``).
+
+A part that no version of the last :data:`MOST_VERSIONS` commits of the file matches (the file
+is not in git, the baseline was written from an edit never committed, a version no longer
+valid) keeps only its name. Values left at their defaults are not in a part's data, so a
+field set or reset to its default reads ``(default)`` on that side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import InputError
+from simulator.gate.baseline import part_values, scenario_parts
+from simulator.scenario import Scenario
+from simulator.scenario.load import validate_data
+from simulator.scenario.strict_yaml import load_yaml, shortened
+
+MOST_VERSIONS = 20
+"""Committed versions of a scenario file searched for the values its baseline was written from."""
+VALUE_WIDTH = 40
+"""Characters of a value shown in a field change (a list or mapping is cut with ``...``). Lists and mappings are
+compact JSON, without spaces, so that a comma and a space part one field change from the next."""
+DEFAULT = "(default)"
+"""How a side is shown where the field is not in the part's data: at its default, or absent."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a scenario part that changed since the baseline: its path and its two values."""
+
+    field: str
+    """The field's dotted path in the scenario (``regions.eu.demand.light_ree.tonnes_per_day``)."""
+    baseline: Any
+    """Its value when the baseline was written (None where it was at its default or absent: :attr:`in_baseline`)."""
+    now: Any
+    """Its value now (None where it is at its default or absent: :attr:`in_now`)."""
+    in_baseline: bool = True
+    in_now: bool = True
+
+    def text(self) -> str:
+        """``regions.eu.demand.light_ree.tonnes_per_day 34.8 → 34.81``.
+
+        >>> FieldChange("horizon_days", 60, 90).text(), FieldChange("seed", None, 7, in_baseline=False).text()
+        ('horizon_days 60 → 90', 'seed (default) → 7')
+        """
+        was = shown_value(self.baseline) if self.in_baseline else DEFAULT
+        now = shown_value(self.now) if self.in_now else DEFAULT
+        return f"{self.field} {was} → {now}"
+
+
+def shown_value(value: Any) -> str:
+    """A value as a field change shows it: a number or text as written, a list or mapping as compact JSON, cut.
+
+    >>> shown_value(34.81), shown_value(80.0), shown_value("embargo"), shown_value({"light_ree": 15})
+    ('34.81', '80', 'embargo', '{"light_ree":15}')
+    """
+    if isinstance(value, str):
+        return shortened(value, VALUE_WIDTH)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:  # 80 t/d as written, not 80.0
+        return str(int(value))
+    return shortened(json.dumps(value, separators=(",", ":")), VALUE_WIDTH)
+
+
+def field_changes(part: str, before: Any, after: Any) -> list[FieldChange]:
+    """The fields of ``part`` whose values differ between ``before`` and ``after`` (its data then and now).
+
+    Mappings are compared key by key, lists of mappings of the same length item by item (a
+    quota's steps), anything else as one value (a shock's ``regions``, the order of the regions).
+
+    >>> [c.text() for c in field_changes("regions.eu", {"demand": {"ree": {"tonnes_per_day": 34.8}}},
+    ...                                               {"demand": {"ree": {"tonnes_per_day": 34.81}}})]
+    ['regions.eu.demand.ree.tonnes_per_day 34.8 → 34.81']
+    >>> [c.text() for c in field_changes("shocks.halt", {"end": 10, "regions": ["a"]}, {"regions": ["a", "b"]})]
+    ['shocks.halt.end 10 → (default)', 'shocks.halt.regions ["a"] → ["a","b"]']
+    >>> [c.text() for c in field_changes("regions order", ["eu", "japan"], ["japan", "eu"])]
+    ['regions order ["eu","japan"] → ["japan","eu"]']
+    """
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            where = f"{part}.{key}"
+            if key not in after:
+                changes.append(FieldChange(where, before[key], None, in_now=False))
+            elif key not in before:
+                changes.append(FieldChange(where, None, after[key], in_baseline=False))
+            else:
+                changes += field_changes(where, before[key], after[key])
+        return changes
+    if (
+        isinstance(before, list)
+        and isinstance(after, list)
+        and len(before) == len(after)
+        and all(isinstance(item, dict) for item in [*before, *after])
+    ):
+        return [
+            change
+            for i, pair in enumerate(zip(before, after, strict=True))
+            for change in field_changes(f"{part}.{i}", *pair)
+        ]
+    return [] if before == after else [FieldChange(part, before, after)]
+
+
+def changed_fields(
+    path: Path, recorded: dict[str, str], scenario: Scenario, parts: dict[str, str]
+) -> dict[str, list[FieldChange]]:
+    """For each part of ``parts`` that ``changed``, its fields that changed, where git's history tells them.
+
+    ``recorded`` are the part hashes the baseline holds, ``scenario`` the scenario now, read
+    from ``path``. A part whose baseline values no committed version of the file holds is left out.
+    """
+    wanted = {part for part, change in parts.items() if change == "changed" and part in recorded}
+    if not wanted:
+        return {}
+    now = part_values(scenario)
+    found: dict[str, list[FieldChange]] = {}
+    for then in _committed_versions(path):
+        hashes = scenario_parts(then)
+        values = part_values(then)
+        for part in sorted(wanted - set(found)):
+            if hashes.get(part) == recorded[part]:
+                found[part] = field_changes(part, values.get(part), now.get(part))
+        if wanted <= set(found):
+            break
+    return found
+
+
+def _committed_versions(path: Path) -> Iterator[Scenario]:
+    """The valid scenarios of the last :data:`MOST_VERSIONS` commits of ``path``, newest first (none: not in git)."""
+    from simulator.gate.compare import git_output  # compare imports this module
+
+    top = (git_output(path.resolve().parent, "rev-parse", "--show-toplevel") or "").strip()
+    if not top:
+        return
+    try:
+        relative = Path(os.path.realpath(path)).relative_to(top).as_posix()
+    except ValueError:  # the file lies outside the work tree (a link out of it)
+        return
+    for commit in (git_output(top, "log", f"-n{MOST_VERSIONS}", "--format=%H", "--", relative) or "").split():
+        text = git_output(top, "show", f"{commit}:{relative}")
+        if text is None:
+            continue
+        try:
+            yield validate_data(load_yaml(text), str(path))
+        except (InputError, TypeError, ValueError):  # a version this tool no longer reads cannot tell
+            continue
