@@ -14,6 +14,12 @@ Layer: studies.
 - a swept ``agreement.pool...`` path: the cost frontier (``sweep_pool_frontier.png``),
   median holding cost of the strategic stock against median total shortfall.
 
+A frontier compares choices (:mod:`simulator.sweep.choices`: what the club or a member
+decides) under the same conditions (a shock, demand, a market): a point is efficient or
+dominated only among the points of its combination of swept conditions, each combination
+drawn in its own colour with its own line and named in a legend. A grid that sweeps no
+choice has no frontier (:func:`sweep_notes` says why).
+
 The metrics figure and the heatmap summarise fairness over the runs in which some member
 is short (Jain's index of 1 where no one is short is a convention,
 :func:`~simulator.metrics.fairness_when_short`): a point without such a run shows ``none short``. The
@@ -28,7 +34,7 @@ says so in words, and a figure in which no panel would tell the points apart is 
 drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
 :func:`sweep_notes` says why; :func:`unchanged_notes` which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
-same spot share one label.
+same spot share one label; a leader line back to a label's dot runs through no other label.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
