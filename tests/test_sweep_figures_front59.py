@@ -196,3 +196,26 @@ def test_a_median_of_0_says_how_many_runs_are_short():
     assert flat_panel(table, "shortfall_t.eu", [RATIO]) == (
         "Shortfall, EU (t): median 0 at every point (5-95% of runs: 0 to 0); short in 2 of 42 runs"
     )
+
+
+@pytest.mark.parametrize("groups", [30, 100])
+def test_a_legend_of_many_condition_groups_stays_on_the_canvas(groups):
+    # 2 ratios under each of `groups` ends: 22 legend entries a column, at most 3 columns, then a count of the rest
+    table = one_run_each(
+        [
+            {RATIO: ratio, END: 100 + end, "total_shortfall_t": 10.0 * end + ratio, "fairness_jain": 0.5 + end / 250}
+            for end in range(groups)
+            for ratio in (0.2, 0.8)
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, END], MEMBERS)
+    fig.canvas.draw()
+    legend = fig.axes[0].get_legend()
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    width, height = fig.canvas.get_width_height()
+    assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+    texts = [text.get_text() for text in legend.get_texts()]
+    if groups == 30:  # 30 + 2 entries: two columns, every end named
+        assert len(texts) == 32 and "china_embargo.end 129" in texts
+    else:  # 3 x 22 = 66 entries: 63 ends named, the other 37 counted, then filled and hollow
+        assert len(texts) == 66 and texts[63] == "and 37 more: each label names its values"

@@ -968,7 +968,14 @@ def _frontier(
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     if handles:  # right of the panel, where it covers no dot or label
-        ax.legend(handles=handles, fontsize=LEGEND_PT, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+        ax.legend(
+            handles=handles,
+            fontsize=LEGEND_PT,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0,
+            ncols=_legend_texts(names)[1],
+        )
     else:
         ax.legend(fontsize=8)
     return fig
@@ -1026,18 +1033,42 @@ def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.nda
     return efficient
 
 
+LEGEND_ROWS = 22
+"""Entries a frontier's legend stacks in a column: as many as fit beside its panel 4.4 in high (8 pt, 12 pt apart)."""
+LEGEND_COLUMNS_UP_TO = 3
+"""Most columns of that legend; groups beyond them are counted in a last entry, their dots' labels naming them."""
+
+
+def _legend_texts(names: list[str]) -> tuple[list[str], int]:
+    """A frontier legend's texts for condition groups ``names`` (those that fit, then a count of the rest), columns.
+
+    >>> _legend_texts(["end 1", "end 2"])
+    (['end 1', 'end 2', 'filled: efficient in its group', 'hollow: dominated in its group'], 1)
+    >>> texts, columns = _legend_texts([f"end {i}" for i in range(100)])
+    >>> len(texts), texts[-3], columns
+    (66, 'and 37 more: each label names its values', 3)
+    """
+    room = LEGEND_ROWS * LEGEND_COLUMNS_UP_TO - 2  # the two entries of filled and hollow
+    shown = names if len(names) <= room else [*names[: room - 1], f"and {len(names) - room + 1} more: {MORE_ENTRY}"]
+    texts = [*shown, EFFICIENT_ENTRY, DOMINATED_ENTRY]
+    return texts, -(-len(texts) // LEGEND_ROWS)
+
+
 def _legend_width_in(names: list[str]) -> float:
     """Room right of a frontier's panel for its legend of condition groups (0 where no condition is swept)."""
     if not names:
         return 0.0
     from simulator.plots import text_width_in
 
-    entries = [*names, EFFICIENT_ENTRY, DOMINATED_ENTRY]
-    return text_width_in([_text(name) for name in entries], LEGEND_PT) + 0.7  # marker, padding and frame
+    texts, columns = _legend_texts(names)
+    per = -(-len(texts) // columns)  # Matplotlib fills its columns in turn, each as wide as its widest text
+    widths = [text_width_in([_text(text) for text in texts[i : i + per]], LEGEND_PT) for i in range(0, len(texts), per)]
+    return sum(width + 0.6 for width in widths) + 0.1  # each column's marker and gap, and the frame
 
 
 EFFICIENT_ENTRY = "filled: efficient in its group"
 DOMINATED_ENTRY = "hollow: dominated in its group"
+MORE_ENTRY = "each label names its values"
 
 
 def _grouped_dots(
@@ -1045,10 +1076,12 @@ def _grouped_dots(
 ) -> list[Any]:
     """Each condition group's dots in its colour, efficient ones filled and joined by a line, dominated ones hollow.
 
-    Returns the legend's entries: a group's colour and name each, then what filled and hollow mean.
+    Returns the legend's entries: a group's colour and name each (as many as :func:`_legend_texts`
+    shows, then a count of the others), then what filled and hollow mean.
     """
     from matplotlib.lines import Line2D
 
+    texts = _legend_texts(names)[0][:-2]
     handles = []
     for group, name in enumerate(names):
         colour, marker = _style(group)
@@ -1067,7 +1100,10 @@ def _grouped_dots(
         ax.scatter(xs[best], ys[best], color=colour, marker=marker, s=40, zorder=3, label=f"efficient (Pareto), {name}")
         order = np.argsort(xs[best], kind="stable")
         ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
-        handles.append(Line2D([], [], color=colour, marker=marker, lw=1, label=_text(name)))
+        if group < len(texts):
+            shown = texts[group] == name
+            kept = {"color": colour, "marker": marker, "lw": 1} if shown else {"lw": 0}  # the count: no marker
+            handles.append(Line2D([], [], label=_text(texts[group]), **kept))
     handles.append(Line2D([], [], color="#555555", marker="o", lw=0, label=EFFICIENT_ENTRY))
     handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label=DOMINATED_ENTRY))
     return handles
