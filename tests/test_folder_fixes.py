@@ -320,12 +320,12 @@ def test_run_and_compare_refuse_each_others_output_too(tmp_path, monkeypatch):
 @MADE
 def test_the_same_command_replaces_its_own_output(tmp_path, made_folders):
     folder = sweep_folder(tmp_path, made_folders)
-    assert "sweep_frontier.png" in manifest_of(folder)["files"]  # two points: a frontier
+    assert "sweep_metrics.png" in manifest_of(folder)["files"]  # two points: a metrics figure (a shock: no frontier)
     scenario = made_folders["sweep"].parent / "s.yaml"  # the same study (another file would be refused)
     result = invoke("sweep", scenario, "--grid", "shocks.halt.severity.high=0.8", "--workers", 1, "-o", folder)
     assert result.exit_code == 0, result.output
     assert manifest_of(folder)["command"] == "sweep"
-    assert not (folder / "sweep_frontier.png").exists()  # one point: the earlier frontier removed
+    assert not (folder / "sweep_metrics.png").exists()  # one point: the earlier figure removed
     assert len(pd.read_parquet(folder / "sweep.parquet")) == 1
 
 

@@ -96,12 +96,23 @@ def test_all_dates_and_all_day_numbers_still_run_and_name_the_same_days(tmp_path
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """A finished 3-point date sweep with its figures (the metrics figure and the frontier)."""
+    """A finished 3-point date sweep with its metrics figure (the embargo's end is no choice: no frontier)."""
     folder = tmp_path_factory.mktemp("drawn")
     out = folder / "sw"
     result = invoke(
         "sweep", dated(folder), "--grid", f"{END}=2010-11-20,2010-11-10,2010-11-15", "--workers", 1, "-o", out
     )
+    assert result.exit_code == 0, result.output
+    assert not (out / "sweep_frontier.png").exists() and (out / "sweep_metrics.png").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def chosen(tmp_path_factory):
+    """A finished 3-point sweep of a choice (Japan's ratio, 6 runs a point) with the metrics figure and the frontier."""
+    folder = tmp_path_factory.mktemp("chosen")
+    out = folder / "sw"
+    result = invoke("sweep", write(folder), *SMALL_SWEEP, "--workers", 1, "-o", out)
     assert result.exit_code == 0, result.output
     assert (out / "sweep_frontier.png").is_file() and (out / "sweep_metrics.png").is_file()
     return out
@@ -152,20 +163,20 @@ FRONTIER_GONE = (
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_plot_sweep_with_no_finite_total_shortfall_draws_the_rest_and_says_why_not_the_frontier(drawn, tmp_path, bad):
+def test_plot_sweep_with_no_finite_total_shortfall_draws_the_rest_and_says_why_not_the_frontier(chosen, tmp_path, bad):
     """Every point's total shortfall NaN (or inf): no dot can be placed; it gave a traceback, exit 1."""
-    out, _ = edited(drawn, tmp_path, lambda t: t.__setitem__("total_shortfall_t", bad))
+    out, _ = edited(chosen, tmp_path, lambda t: t.__setitem__("total_shortfall_t", bad))
     result = invoke("plot-sweep", out)
     assert result.exit_code == 0, result.output
     assert FRONTIER_GONE in result.output
     assert (out / "sweep_metrics.png").is_file() and not (out / "sweep_frontier.png").exists()
 
 
-def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(drawn, tmp_path):
-    """Point 0 (20 November) inf: the frontier is drawn with the other two, the metrics panel without it, and
+def test_plot_sweep_leaves_out_one_point_of_infinite_shortfall_and_says_so(chosen, tmp_path):
+    """Point 0 (ratio 0.2) inf: the frontier is drawn with the other two, the metrics panel without it, and
     the notes count one point left out of each (it was drawn silently, or crashed the frontier)."""
     out, before = edited(
-        drawn,
+        chosen,
         tmp_path,
         lambda t: t.__setitem__("total_shortfall_t", t["total_shortfall_t"].where(t["point"] != 0, np.inf)),
     )

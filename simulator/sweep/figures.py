@@ -14,6 +14,12 @@ Layer: studies.
 - a swept ``agreement.pool...`` path: the cost frontier (``sweep_pool_frontier.png``),
   median holding cost of the strategic stock against median total shortfall.
 
+A frontier compares choices (:mod:`simulator.sweep.choices`: what the club or a member
+decides) under the same conditions (a shock, demand, a market): a point is efficient or
+dominated only among the points of its combination of swept conditions, each combination
+drawn in its own colour with its own line and named in a legend. A grid that sweeps no
+choice has no frontier (:func:`sweep_notes` says why).
+
 The metrics figure and the heatmap summarise fairness over the runs in which some member
 is short (Jain's index of 1 where no one is short is a convention,
 :func:`~simulator.metrics.fairness_when_short`): a point without such a run shows ``none short``. The
@@ -28,7 +34,7 @@ says so in words, and a figure in which no panel would tell the points apart is 
 drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
 :func:`sweep_notes` says why; :func:`unchanged_notes` which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
-same spot share one label.
+same spot share one label; a leader line back to a label's dot runs through no other label.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
@@ -56,6 +62,7 @@ from simulator.output_folder import open_folder
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.checkpoints import ROW_KEYS
+from simulator.sweep.choices import choice_paths, condition_paths
 from simulator.sweep.columns import axis_title, metric_title
 
 if TYPE_CHECKING:  # Matplotlib is imported only to draw: a sweep whose figures are not drawn never loads it
@@ -133,7 +140,25 @@ def is_flat(values: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    return "empty" if pd.isna(value) else f"{float(value):,.6g}"
+    """A panel's statistic in words, as ``stockpile run --uncertainty`` prints numbers; ``empty`` for NaN.
+
+    >>> _shown(197.423), _shown(75.8662), _shown(1784.72), _shown(0.5), _shown(float("nan"))
+    ('197', '75.9', '1,785', '0.5', 'empty')
+    """
+    from simulator.sensitivity.words import number_text  # imported here: the sensitivity package imports the sweep's
+
+    return "empty" if pd.isna(value) else number_text(float(value))
+
+
+def _short_runs(table: pd.DataFrame, metric: str) -> str:
+    """``; short in 245 of 1,250 runs`` for a shortfall metric some of whose runs are short, else ``""``.
+
+    What a panel saying ``median 0 at every point`` adds: that statistic hides the runs that are short.
+    """
+    if metric != TOTAL and not metric.startswith("shortfall_t."):
+        return ""
+    short = int((table[metric] > 0).sum())
+    return f"; short in {short:,} of {len(table):,} runs" if short else ""  # a panel has two rows or more
 
 
 def _flat_text(table: pd.DataFrame, metric: str) -> str:
@@ -166,12 +191,16 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
     title = metric_title(metric)
     if len(by) == 2:
         medians = groups.median()
-        return f"{title}: median {_shown(medians.iloc[0])} at every point" if is_flat(medians) else None
+        if not is_flat(medians):
+            return None
+        hidden = _short_runs(table, metric) if medians.iloc[0] == 0 else ""
+        return f"{title}: median {_shown(medians.iloc[0])} at every point{hidden}"
     stats = groups.quantile(list(QUANTILES)).unstack()
     if not all(is_flat(stats[q]) for q in QUANTILES):
         return None
     low, mid, high = (_shown(stats[q].iloc[0]) for q in QUANTILES)
-    return f"{title}: median {mid} at every point (5-95% of runs: {low} to {high})"
+    hidden = _short_runs(table, metric) if stats[QUANTILES[-1]].iloc[0] == 0 else ""
+    return f"{title}: median {mid} at every point (5-95% of runs: {low} to {high}){hidden}"
 
 
 def _fairness_range(members: list[str]) -> tuple[float, float] | None:
@@ -898,15 +927,24 @@ def _frontier(
     title: str,
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
-    """Points of a two-objective frontier, efficient ones marked, labelled with every swept value."""
-    fig = _new_figure(figsize=(7.8, 5.8))
+    """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
+
+    Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
+    holds within each combination of the conditions' values (:func:`condition_groups`): each
+    group has its own colour and line, named in a legend right of the panel.
+    """
+    groups, names = condition_groups(stats, paths)
+    legend_in = _legend_width_in(names)
+    fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
     ax = fig.subplots()
-    _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3)
+    _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
-    ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
-    ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
-    order = np.argsort(xs[efficient], kind="stable")
-    ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
+    handles = _grouped_dots(ax, xs, ys, efficient, groups, names) if names else None
+    if not names:
+        ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
+        ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
+        order = np.argsort(xs[efficient], kind="stable")
+        ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
     rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
     where = [stats.columns.get_loc(p) for p in paths]
@@ -925,10 +963,150 @@ def _frontier(
     which = "every point" if label_all else "efficient points"
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
+    if names:
+        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths)))}"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
-    ax.legend(fontsize=8)
+    if handles:  # right of the panel, where it covers no dot or label
+        ax.legend(
+            handles=handles,
+            fontsize=LEGEND_PT,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0,
+            ncols=_legend_texts(names)[1],
+        )
+    else:
+        ax.legend(fontsize=8)
     return fig
+
+
+GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+"""A colour per condition group of a frontier (Matplotlib's tab10 without its grey, the colour of nothing)."""
+GROUP_MARKERS = "os^Dv"
+"""Markers that tell groups apart once the colours have all been used."""
+LEGEND_PT = 8
+"""Size of a frontier's legend text, points."""
+
+
+def _style(group: int) -> tuple[str, str]:
+    """The colour and marker of condition group ``group`` (from 0).
+
+    >>> _style(0), _style(9)
+    (('#1f77b4', 'o'), ('#1f77b4', 's'))
+    """
+    return GROUP_COLOURS[group % len(GROUP_COLOURS)], GROUP_MARKERS[(group // len(GROUP_COLOURS)) % len(GROUP_MARKERS)]
+
+
+def _short_conditions(paths: list[str]) -> list[str]:
+    """The short names (:func:`_shorts`) of the swept conditions among ``paths``."""
+    short = dict(zip(paths, _shorts(paths), strict=True))
+    return [short[path] for path in condition_paths(paths)]
+
+
+def condition_groups(stats: pd.DataFrame, paths: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each point's group of equal condition values (numbered in grid order), and each group's name.
+
+    No condition swept: every point in group 0 and no names. A name gives each condition's
+    short path and value: ``duration_days.mean 60``.
+    """
+    conditions = condition_paths(paths)
+    if not conditions:
+        return np.zeros(len(stats), int), []
+    short = _short_conditions(paths)
+    keys = list(zip(*(stats[path].map(_label) for path in conditions), strict=True))
+    number = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    names = [", ".join(f"{name} {value}" for name, value in zip(short, key, strict=True)) for key in number]
+    return np.array([number[key] for key in keys], int), names
+
+
+def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """:func:`pareto_efficient` among the points of each group only: a point of another group never beats it.
+
+    >>> efficient_within(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 0.5]), np.array([0, 1, 1])).tolist()
+    [True, True, True]
+    """
+    efficient = np.zeros(len(a), bool)
+    for group in np.unique(groups):
+        at = groups == group
+        efficient[at] = pareto_efficient(a[at], b[at])
+    return efficient
+
+
+LEGEND_ROWS = 22
+"""Entries a frontier's legend stacks in a column: as many as fit beside its panel 4.4 in high (8 pt, 12 pt apart)."""
+LEGEND_COLUMNS_UP_TO = 3
+"""Most columns of that legend; groups beyond them are counted in a last entry, their dots' labels naming them."""
+
+
+def _legend_texts(names: list[str]) -> tuple[list[str], int]:
+    """A frontier legend's texts for condition groups ``names`` (those that fit, then a count of the rest), columns.
+
+    >>> _legend_texts(["end 1", "end 2"])
+    (['end 1', 'end 2', 'filled: efficient in its group', 'hollow: dominated in its group'], 1)
+    >>> texts, columns = _legend_texts([f"end {i}" for i in range(100)])
+    >>> len(texts), texts[-3], columns
+    (66, 'and 37 more: each label names its values', 3)
+    """
+    room = LEGEND_ROWS * LEGEND_COLUMNS_UP_TO - 2  # the two entries of filled and hollow
+    shown = names if len(names) <= room else [*names[: room - 1], f"and {len(names) - room + 1} more: {MORE_ENTRY}"]
+    texts = [*shown, EFFICIENT_ENTRY, DOMINATED_ENTRY]
+    return texts, -(-len(texts) // LEGEND_ROWS)
+
+
+def _legend_width_in(names: list[str]) -> float:
+    """Room right of a frontier's panel for its legend of condition groups (0 where no condition is swept)."""
+    if not names:
+        return 0.0
+    from simulator.plots import text_width_in
+
+    texts, columns = _legend_texts(names)
+    per = -(-len(texts) // columns)  # Matplotlib fills its columns in turn, each as wide as its widest text
+    widths = [text_width_in([_text(text) for text in texts[i : i + per]], LEGEND_PT) for i in range(0, len(texts), per)]
+    return sum(width + 0.6 for width in widths) + 0.1  # each column's marker and gap, and the frame
+
+
+EFFICIENT_ENTRY = "filled: efficient in its group"
+DOMINATED_ENTRY = "hollow: dominated in its group"
+MORE_ENTRY = "each label names its values"
+
+
+def _grouped_dots(
+    ax: Any, xs: np.ndarray, ys: np.ndarray, efficient: np.ndarray, groups: np.ndarray, names: list[str]
+) -> list[Any]:
+    """Each condition group's dots in its colour, efficient ones filled and joined by a line, dominated ones hollow.
+
+    Returns the legend's entries: a group's colour and name each (as many as :func:`_legend_texts`
+    shows, then a count of the others), then what filled and hollow mean.
+    """
+    from matplotlib.lines import Line2D
+
+    texts = _legend_texts(names)[0][:-2]
+    handles = []
+    for group, name in enumerate(names):
+        colour, marker = _style(group)
+        best, beaten = (groups == group) & efficient, (groups == group) & ~efficient
+        ax.scatter(
+            xs[beaten],
+            ys[beaten],
+            facecolors="white",
+            edgecolors=colour,
+            marker=marker,
+            s=26,
+            lw=1.2,
+            zorder=2,
+            label=f"dominated, {name}",
+        )
+        ax.scatter(xs[best], ys[best], color=colour, marker=marker, s=40, zorder=3, label=f"efficient (Pareto), {name}")
+        order = np.argsort(xs[best], kind="stable")
+        ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+        if group < len(texts):
+            shown = texts[group] == name
+            kept = {"color": colour, "marker": marker, "lw": 1} if shown else {"lw": 0}  # the count: no marker
+            handles.append(Line2D([], [], label=_text(texts[group]), **kept))
+    handles.append(Line2D([], [], color="#555555", marker="o", lw=0, label=EFFICIENT_ENTRY))
+    handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label=DOMINATED_ENTRY))
+    return handles
 
 
 ALIKE_PT = 3.0
@@ -991,6 +1169,7 @@ def _place_labels(
     labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
+    leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
     groups = _clusters(where, order)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
@@ -999,10 +1178,13 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed, led_ok=len(groups) <= LEADER_LINES_UP_TO)
-        if _covered(placed, x0, y0, w, h):
+        x0, y0, led = _free_place(own, w, h, size, dots, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
+        line = np.array([x0 + w / 2, y0 + h / 2, *own])
+        if _covered(placed, x0, y0, w, h) or _crossed(leaders, placed, x0, y0, w, h, line[None] if led else None):
             continue
         placed.append(np.array([x0, y0, x0 + w, y0 + h]))
+        if led:
+            leaders.append(line)
         right = x0 >= own[0]  # anchored on the side facing the dot: a slightly wider text grows away from it
         ax.annotate(
             _text(text),
@@ -1036,6 +1218,84 @@ def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> 
     return ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=-1)
 
 
+def _crossed(
+    leaders: list[np.ndarray], placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float, lines: Any
+) -> Any:
+    """How many leader lines cross a ``w`` x ``h`` label at ``(x0, y0)`` or its own leader line crosses (points).
+
+    A line through a label reads as that label's: the ``leaders`` already drawn through the
+    label, and the label's own leader line (a row of ``lines``, its centre to its dot; None or NaN
+    for a label beside its dot) through the labels ``placed``. Places given as arrays get a count each.
+    """
+    x0, y0 = np.atleast_1d(np.asarray(x0, float)), np.atleast_1d(np.asarray(y0, float))
+    boxes = np.column_stack([x0, y0, x0 + w, y0 + h])
+    through_it = _segments_hit(np.array(leaders).reshape(-1, 4), boxes).sum(axis=0)
+    if lines is None:
+        return through_it
+    return through_it + _segments_hit(np.asarray(lines, float).reshape(-1, 4), np.array(placed).reshape(-1, 4)).sum(
+        axis=1
+    )
+
+
+def _segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Whether each segment (x0, y0, x1, y1) passes through each box (x0, y0, x1, y1): segments x boxes.
+
+    Liang-Barsky clipping: the segment's stretch inside each of the box's four half-planes,
+    intersected; it passes through when that stretch is not empty. A NaN segment hits nothing.
+
+    >>> lines = np.array([[0.0, 0.0, 10.0, 10.0], [0.0, 5.0, 2.0, 5.0]])
+    >>> _segments_hit(lines, np.array([[4.0, 4.0, 6.0, 6.0]])).tolist()
+    [[True], [False]]
+    """
+    px, py = segments[:, 0, None], segments[:, 1, None]
+    dx, dy = segments[:, 2, None] - px, segments[:, 3, None] - py
+    enter, leave = np.zeros((len(segments), len(boxes))), np.ones((len(segments), len(boxes)))
+    hit = np.isfinite(px + dx + py + dy) & np.ones(len(boxes), bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for step, room in (
+            (-dx, px - boxes[:, 0]),
+            (dx, boxes[:, 2] - px),
+            (-dy, py - boxes[:, 1]),
+            (dy, boxes[:, 3] - py),
+        ):
+            step = np.broadcast_to(step, hit.shape)
+            hit &= ~((step == 0) & (room < 0))  # parallel to this side and outside it
+            at = room / step
+            enter = np.where(step < 0, np.maximum(enter, at), enter)
+            leave = np.where(step > 0, np.minimum(leave, at), leave)
+    return hit & (enter <= leave)
+
+
+LEADER_COLUMNS = 3
+"""Columns of places a led label may take each side of its dot: beside it, then one and two labels' widths further.
+
+Beside the dot alone, a label of a crowded diagonal found every place whose leader line missed
+the other labels taken, and was left out."""
+
+
+def _segments_cross(lines: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """How many of the segments ``others`` each of ``lines`` crosses (each x0, y0, x1, y1; a NaN line crosses none).
+
+    Two segments cross when the ends of each lie strictly on either side of the other.
+
+    >>> lines = np.array([[0.0, 0.0, 2.0, 2.0], [0.0, 3.0, 1.0, 3.0]])
+    >>> _segments_cross(lines, np.array([[0.0, 2.0, 2.0, 0.0]])).tolist()
+    [1, 0]
+    """
+
+    def side(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The sign of the turn a -> b -> c (points as (..., 2))."""
+        return np.sign(
+            (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
+        )
+
+    p, q = lines[:, None, :2], lines[:, None, 2:]
+    r, t = others[None, :, :2], others[None, :, 2:]
+    with np.errstate(invalid="ignore"):
+        crossing = (side(p, q, r) * side(p, q, t) < 0) & (side(r, t, p) * side(r, t, q) < 0)
+    return crossing.sum(axis=1)
+
+
 def _free_place(
     own: np.ndarray,
     w: float,
@@ -1043,14 +1303,17 @@ def _free_place(
     size: np.ndarray,
     dots: np.ndarray,
     placed: list[np.ndarray],
+    leaders: tuple[np.ndarray, ...] | list[np.ndarray] = (),
     led_ok: bool = True,
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
     Of the places inside the axes, the one covering the fewest labels (or coming nearer
-    to one than :data:`LABEL_GAP_PT`), then the fewest other dots (nearer than
-    :data:`CLEAR_PT`), then the first tried. Places away from the dot, reached by a leader
-    line, are tried only if ``led_ok``.
+    to one than :data:`LABEL_GAP_PT`) and crossing the fewest leader lines (its own leader
+    line through another label, or another's through it: :func:`_crossed`), then the fewest
+    other dots (nearer than :data:`CLEAR_PT`) with the other dots and leader lines its own
+    leader line runs through, then the first tried. Places away from the
+    dot, reached by a leader line, are tried only if ``led_ok``.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -1065,12 +1328,13 @@ def _free_place(
         (px - 2 - w, up),
         (px - 2 - w, down),
     ]
-    step = h * 1.1
-    led = [  # beside the dot, one line higher or lower at a time
-        (x, py + lift - h / 2 + k * step * sign)
-        for k in range(1, int(size[1] // step) + 1 if led_ok else 1)
-        for sign in (1, -1)
-        for x in (px + gap, px - gap - w)
+    step, aside = h * 1.1, w + 2 * LABEL_GAP_PT
+    led = [  # beside the dot, one line higher or lower at a time, then one label's width further out
+        (x + sign_x * column * aside, py + lift - h / 2 + k * step * sign)
+        for column in range(LEADER_COLUMNS if led_ok else 0)
+        for k in range(0 if column else 1, int(size[1] // step) + 1)
+        for sign in ((1,) if k == 0 else (1, -1))
+        for x, sign_x in ((px + gap, 1), (px - gap - w, -1))
     ]
     x0, y0 = np.array(beside + led).T[:, :, None]  # one row per place
     inside = np.flatnonzero(
@@ -1079,18 +1343,29 @@ def _free_place(
     if len(inside) == 0:  # wider or taller than the axes: from the left edge
         return EDGE_PT, max(EDGE_PT, py - h / 2), False
     x0, y0 = x0[inside], y0[inside]
-    covered = _covered(placed, x0, y0, w, h)
+    lines = np.column_stack([x0[:, 0] + w / 2, y0[:, 0] + h / 2, np.broadcast_to(own, (len(inside), 2))])
+    lines[inside < len(beside)] = np.nan  # a label right beside its dot has no leader line
+    covered = _covered(placed, x0, y0, w, h) + _crossed(leaders, placed, x0[:, 0], y0[:, 0], w, h, lines)
     others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
     near = (reach < CLEAR_PT).sum(axis=1)
-    best = np.lexsort((inside, near, covered))[0]
+    dot_boxes = np.column_stack([others - DOT_PT, others + DOT_PT])
+    tangled = _segments_hit(lines, dot_boxes).sum(axis=1) + _segments_cross(lines, np.array(leaders).reshape(-1, 4))
+    best = np.lexsort((inside, near + tangled, covered))[0]
     return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
 
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
-    """Total shortfall against fairness, one point per grid point (medians over its runs)."""
+    """Total shortfall against fairness, one point per grid point (medians over all its runs).
+
+    Fairness is the median over every run, 1 in a run where no one is short (as total shortfall
+    is over every run): unlike the metrics figure and the heatmap, which summarise it over the
+    runs with a member short, so that each dot is one setting's runs on both axes.
+    Efficient within each group of equal swept conditions (:func:`efficient_within`).
+    """
     stats = _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]})
-    efficient = pareto_efficient(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]))  # noise is no gain
+    groups = condition_groups(stats, paths)[0]
+    efficient = efficient_within(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), groups)  # noise is no gain
     fig = _frontier(
         stats,
         paths,
@@ -1098,7 +1373,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         FAIRNESS,
         efficient,
         f"{metric_title(TOTAL)}, median over runs",
-        f"{metric_title(FAIRNESS)}, median over runs",
+        f"{metric_title(FAIRNESS)}, median {FAIRNESS_OVER_ALL}",
         "Efficiency against fairness: one point per grid point",
         _fairness_range(members),
     )
@@ -1111,10 +1386,15 @@ def holding_cost_columns(table: pd.DataFrame, members: list[str]) -> list[str]:
 
 
 def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
-    """Holding cost of the strategic stock against total shortfall, one point per grid point."""
+    """Holding cost of the strategic stock against total shortfall, one point per grid point.
+
+    Efficient within each group of equal swept conditions (:func:`efficient_within`): a shorter
+    embargo costs less shortfall, but nobody can buy it.
+    """
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
     stats = _point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]})
-    efficient = pareto_efficient(_rounded(stats["cost"]), _rounded(stats[TOTAL]))
+    groups = condition_groups(stats, paths)[0]
+    efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), groups)
     return _frontier(
         stats,
         paths,
@@ -1161,6 +1441,8 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
+        elif not choice_paths(paths):
+            out[frontier_png] = (None, _no_choice(paths))
         elif dots["point"].nunique() < 2:
             out[frontier_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
         elif _same_medians(dots, {TOTAL: dots[TOTAL], FAIRNESS: dots[FAIRNESS]}):  # the dots it would draw
@@ -1179,6 +1461,19 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         else:
             out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members), left_out)
     return out
+
+
+def _no_choice(paths: list[str]) -> str:
+    """Why a frontier of a grid of conditions only is not drawn (:mod:`simulator.sweep.choices`).
+
+    >>> _no_choice(["shocks.halt.end"])[:60]
+    'no choice is swept (shocks.halt.end is a condition, which no'
+    """
+    verb = "is a condition" if len(paths) == 1 else "are conditions"
+    return (
+        f"no choice is swept ({', '.join(paths)} {verb}, which no one decides): "
+        "a frontier compares choices under the same conditions"
+    )
 
 
 def _not_shown(table: pd.DataFrame, paths: list[str], metrics: list[str]) -> str | None:
