@@ -40,7 +40,7 @@ from simulator.plots.layout import (
     grid_width_in,
     panel_width_in,
 )
-from simulator.plots.notes import span_notes_drawn
+from simulator.plots.notes import Drawn, note_place, sliced_heights, span_notes_drawn
 from simulator.plots.pool_shares import POOL_SHARE_LABEL, SHARE_OFF_SCALE_RATIO, pool_share_days, pool_shares_above_axis
 from simulator.plots.prices import demand_labels, demand_shares, market_materials, prices_figure, same_as_drawn
 from simulator.plots.releases import received_rules
@@ -63,6 +63,7 @@ __all__ = [
     "SHARE_OFF_SCALE_RATIO",
     "TITLE_LINE_IN",
     "TRIGGER_COLOUR",
+    "Drawn",
     "Panels",
     "all_cover_commercial",
     "clear_lanes",
@@ -84,6 +85,7 @@ __all__ = [
     "legend_layout",
     "market_materials",
     "no_restocking_span",
+    "note_place",
     "panel_width_in",
     "plain_text",
     "pool_share_days",
@@ -102,6 +104,7 @@ __all__ = [
     "shocks_overlap",
     "short_materials",
     "shortfall_figure",
+    "sliced_heights",
     "span_notes_drawn",
     "supply_mix_figure",
     "text_width_in",
