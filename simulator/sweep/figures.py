@@ -53,6 +53,7 @@ from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
 from simulator.names import plural
 from simulator.output_folder import open_folder
+from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.checkpoints import ROW_KEYS
@@ -1386,7 +1387,7 @@ def sweeps_the_pool(paths: list[str]) -> bool:
     >>> sweeps_the_pool(["agreement.pool.contributions.japan.ree.days"]), sweeps_the_pool(["agreement.ratio.eu"])
     (True, False)
     """
-    return any(str(path).startswith("agreement.pool.") for path in paths)
+    return any(within(str(path), "agreement.pool") for path in paths)
 
 
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:

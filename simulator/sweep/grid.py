@@ -31,7 +31,7 @@ from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
 from simulator.scenario.load import named_path, read_yaml_and_text, refuse_file_followed_by_slash
-from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown
+from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown, within
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
 
@@ -121,9 +121,9 @@ def overlap(fixed: str, varied: str) -> str | None:
         return "is"
     if exclusive_sibling(fixed) == varied:
         return "sibling"
-    if varied.startswith(f"{fixed}."):
+    if within(varied, fixed):
         return "contains"
-    if fixed.startswith(f"{varied}."):
+    if within(fixed, varied):
         return "lies inside"
     return None
 
