@@ -553,7 +553,9 @@ def key_in_file(text: str, name: str, keys: list[Any], position: int) -> str:
     r"""The key ``keys[position]`` of the mapping ``name`` in a file of YAML ``text``, for a message.
 
     As the file writes it (:func:`key_as_written`), else as YAML reads it (``2010-01-01`` where a
-    merge key ``<<`` brought it in, ``''`` for an empty block scalar).
+    merge key ``<<`` brought it in, ``''`` for an empty block scalar): never empty, since
+    :func:`key_as_written` gives None rather than ``''`` and :func:`shown` writes every value
+    YAML reads as some text (``null``, ``''``).
 
     >>> key_in_file("grid:\n  <<: {2010-01-01: [1, 2]}\n", "grid", [dt.date(2010, 1, 1)], 0)
     '2010-01-01'
