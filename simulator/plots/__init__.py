@@ -50,7 +50,15 @@ from simulator.plots.shock_words import KIND_NAMES, idle_shocks, shock_idle, sho
 from simulator.plots.shortfall import NO_SHORTFALL, short_materials, shortfall_figure
 from simulator.plots.style import LEGEND_PT
 from simulator.plots.supply import supply_mix_figure
-from simulator.plots.text import TITLE_LINE_IN, label_lines, plain_text, text_width_in, wrapped_lines, wrapped_title
+from simulator.plots.text import (
+    TITLE_LINE_IN,
+    agg_renderer,
+    label_lines,
+    plain_text,
+    text_width_in,
+    wrapped_lines,
+    wrapped_title,
+)
 
 __all__ = [
     "BASELINE_COLOUR",
@@ -65,6 +73,7 @@ __all__ = [
     "TRIGGER_COLOUR",
     "Drawn",
     "Panels",
+    "agg_renderer",
     "all_cover_commercial",
     "clear_lanes",
     "compare_figure",

@@ -40,6 +40,7 @@ from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
     Drawn,
+    agg_renderer,
     date_ticks,
     draw_trigger_line,
     empty_panel,
@@ -735,9 +736,7 @@ def _note_box(ax: Axes, lines: list[str], **where: Any) -> Any:
 
 def _box_size(fig: Figure, ax: Axes, box: Any) -> tuple[float, float]:
     """Width and height of a note's ``box`` in ``ax`` (axes fraction), as Agg draws it."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = agg_renderer(fig)
     drawn, frame = box.get_window_extent(renderer), ax.get_window_extent(renderer)
     return drawn.width / frame.width, drawn.height / frame.height
 

@@ -978,10 +978,10 @@ def _place_labels(
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
     Returns the labels written and the labels wanted.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from simulator.plots import agg_renderer
 
     fig = ax.figure
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = agg_renderer(fig)
     box = ax.get_position()
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
