@@ -32,19 +32,18 @@ def yaml_value(value: Any) -> Any:
     return value
 
 
-def refuse_keys_not_paths(
-    mapping: Mapping[Any, Any], name: str, written: Callable[[int], str | None] | None = None
-) -> None:
+def refuse_keys_not_paths(mapping: Mapping[Any, Any], name: str, written: Callable[[int], str] | None = None) -> None:
     """Refuse (:class:`InputError`, no source) a key of ``mapping`` (argument or field ``name``) that is no path.
 
     A dotted path is written as text: a number, None, a date or a blank string is none (YAML reads
     ``1.5:`` or ``null:`` so). The key is shown as ``written`` gives the one at its position in
-    ``mapping`` (a file's text: ``2010-01-01``), else as Python writes it (``datetime.date(2010, 1, 1)``).
+    ``mapping`` (a sweep file's text, :func:`simulator.sweep.grid.key_in_file`: ``2010-01-01``), else
+    (a mapping given to the API) as Python writes it (``datetime.date(2010, 1, 1)``).
     """
     keys = list(mapping)
     if not_paths := [position for position, key in enumerate(keys) if not isinstance(key, str) or not key.strip()]:
         first = not_paths[0]  # the position of the first key that is no path
-        shown = (written(first) if written is not None else None) or repr(keys[first])
+        shown = written(first) if written is not None else repr(keys[first])
         raise InputError(
             f"{name}: the key {shown} is not a dotted path; give each path as text, such as 'agreement.ratio.japan'"
         )

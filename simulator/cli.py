@@ -507,7 +507,7 @@ def run(
         from simulator.sensitivity import plan_study
 
         fixed = [path for path, _ in overrides]  # the rule of studies: no --set on a path an entry still varies
-        study = plan_study(copy.deepcopy(raw), scenario, fixed=fixed, narrow=False)
+        study = plan_study(copy.deepcopy(raw), scenario, fixed=fixed, narrow=False, validated=loaded)
         if fixed_note:
             click.echo(f"note: {fixed_note}", err=True)
     from simulator.scenario.notes import scenario_notes
@@ -769,7 +769,7 @@ def compare_command(
     written = {"compare.csv", "scenario.json", *({"compare.png"} if not no_plots else ())}
     written |= {"workbook.xlsx"} if excel else set()
     with open_folder(folder, written, force, command="compare", inputs=[scenario]) as out:
-        comparison = compare(raw, names, scenario, baseline=not no_baseline)
+        comparison = compare(raw, names, scenario, baseline=not no_baseline, validated=loaded)
         table = comparison.table()
         info = manifest_info(
             scenario=raw.get("name"),
@@ -1522,7 +1522,8 @@ def sensitivity(
     folder = Path(out_dir)
     with _signals_stop(ctx):
         pairs = _overrides(assignments)  # parsed once: the data and the fixed paths are of the same pairs
-        study = plan_study(_checked_with(scenario, pairs)[0], scenario, metrics, only, fixed=[p for p, _ in pairs])
+        raw, loaded = _checked_with(scenario, pairs)  # validated once, a --set's problem said of it
+        study = plan_study(raw, scenario, metrics, only, fixed=[p for p, _ in pairs], validated=loaded)
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:

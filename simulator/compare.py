@@ -20,7 +20,7 @@ from simulator.metrics import anyone_short, members_burden
 from simulator.plan import compile_plan
 from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
-from simulator.scenario import apply_overrides, validate_data
+from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.tonnes import not_added
 
 COMPARE_METRICS = (
@@ -349,7 +349,9 @@ def mechanism_notes(text: str | None) -> list[str]:
     return notes + [f"{name} is given more than once: compared once" for name in twice]
 
 
-def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: bool = True) -> Comparison:
+def compare(
+    raw: dict[str, Any], mechanisms: list[str], source: str, baseline: bool = True, *, validated: Scenario | None = None
+) -> Comparison:
     """Run ``raw`` scenario data once per mechanism (a mechanism that cannot run is skipped).
 
     With ``baseline``, also once without its agreement (``agreement`` removed, as
@@ -363,9 +365,11 @@ def compare(raw: dict[str, Any], mechanisms: list[str], source: str, baseline: b
     every contributor is listed, as :data:`OWN_SHARES` is then the same world. The scenario as written
     is validated first: a problem of its own (an unknown key a ``--set`` added, say) is
     reported once, as ``stockpile run`` reports it, not once per mechanism, and before a
-    missing agreement, as every command reports it first.
+    missing agreement, as every command reports it first. ``validated``: ``raw`` validated
+    already by the caller (naming the ``--set`` that caused a problem,
+    :func:`~simulator.scenario.load.validate_overridden`), not validated again.
     """
-    written = validate_data(raw, source)
+    written = validate_data(raw, source) if validated is None else validated
     if not raw.get("agreement"):
         raise InputError("the scenario has no agreement: nothing to compare", source)
     results: dict[str, Result] = {}

@@ -437,8 +437,9 @@ def compare(
     if seed is not None:
         pairs.append(("seed", seed_argument(seed)))
     with_changes, source = overridden_data(scenario, pairs)
-    validate_overridden(with_changes, source, pairs)  # a change's problem is said of that change, as run() says it
-    return typed(compare_rules(with_changes.data, names, source, flag(baseline, "baseline")).table(), "compare")
+    validated = validate_overridden(with_changes, source, pairs)  # a change's problem said of it, as run() says it
+    comparison = compare_rules(with_changes.data, names, source, flag(baseline, "baseline"), validated=validated)
+    return typed(comparison.table(), "compare")
 
 
 @python_words

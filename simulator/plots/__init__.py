@@ -40,7 +40,7 @@ from simulator.plots.layout import (
     grid_width_in,
     panel_width_in,
 )
-from simulator.plots.notes import span_notes_drawn
+from simulator.plots.notes import Drawn, note_place, sliced_heights, span_notes_drawn
 from simulator.plots.pool_shares import POOL_SHARE_LABEL, SHARE_OFF_SCALE_RATIO, pool_share_days, pool_shares_above_axis
 from simulator.plots.prices import demand_labels, demand_shares, market_materials, prices_figure, same_as_drawn
 from simulator.plots.releases import received_rules
@@ -50,7 +50,15 @@ from simulator.plots.shock_words import KIND_NAMES, idle_shocks, shock_idle, sho
 from simulator.plots.shortfall import NO_SHORTFALL, short_materials, shortfall_figure
 from simulator.plots.style import LEGEND_PT
 from simulator.plots.supply import supply_mix_figure
-from simulator.plots.text import TITLE_LINE_IN, label_lines, plain_text, text_width_in, wrapped_lines, wrapped_title
+from simulator.plots.text import (
+    TITLE_LINE_IN,
+    agg_renderer,
+    label_lines,
+    plain_text,
+    text_width_in,
+    wrapped_lines,
+    wrapped_title,
+)
 
 __all__ = [
     "BASELINE_COLOUR",
@@ -63,7 +71,9 @@ __all__ = [
     "SHARE_OFF_SCALE_RATIO",
     "TITLE_LINE_IN",
     "TRIGGER_COLOUR",
+    "Drawn",
     "Panels",
+    "agg_renderer",
     "all_cover_commercial",
     "clear_lanes",
     "compare_figure",
@@ -84,6 +94,7 @@ __all__ = [
     "legend_layout",
     "market_materials",
     "no_restocking_span",
+    "note_place",
     "panel_width_in",
     "plain_text",
     "pool_share_days",
@@ -102,6 +113,7 @@ __all__ = [
     "shocks_overlap",
     "short_materials",
     "shortfall_figure",
+    "sliced_heights",
     "span_notes_drawn",
     "supply_mix_figure",
     "text_width_in",

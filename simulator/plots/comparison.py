@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import AS_CHANGED, Names, cap
+from simulator.palette import RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, sentence_figure
@@ -28,12 +29,9 @@ member holding its share alone, dotted (its bar hatched)."""
 BASELINE_STYLES = {BASELINE: ("--", None), STATUS_QUO: ("-.", "//"), OWN_SHARES: (":", "...")}
 """Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO`,
 :data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""
-RULE_COLOURS = ("#1f5fa6", "#d1495b", "#2a9d8f", "#e9a03b", "#6d597a", "#111111", "#9c6644", "#d45fc0")
-"""One colour per rule in ``compare.png``, in the order the rules ran: eight hues apart, none grey (the baselines')
-nor two blues (:data:`~simulator.palette.REGION_COLOURS` has three that, with eleven rules, read as one)."""
 RULE_DASHES = ("-", (0, (5, 2)), (0, (1.5, 1.5)))
-"""The rules' line styles: solid for the first eight (:data:`RULE_COLOURS`), then dashed in the same colours, then
-dotted; the dashes are shorter than the grey baselines' so a rule is not read as one."""
+"""The rules' line styles: solid for the first eight (:data:`~simulator.palette.RULE_COLOURS`), then dashed in the
+same colours, then dotted; the dashes are shorter than the grey baselines' so a rule is not read as one."""
 
 
 def rule_style(k: int) -> dict[str, Any]:

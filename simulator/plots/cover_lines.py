@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from simulator.plots.columns import _column, _rows
 from simulator.plots.layout import axes_fraction
 from simulator.plots.line_labels import LABEL_SPOTS, _line_label, _line_labels, clear_spot
-from simulator.plots.notes import _note_place, _panel_slices
+from simulator.plots.notes import _panel_slices, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.results import Result, shared_stock_held
 from simulator.scenario.portfolio import has_demand
@@ -127,7 +127,7 @@ def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
     below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places from the left where it stays
     furthest from the curves, the other lines and their labels, the release lanes and the
     notes, of the rooms :data:`TRIGGER_LABEL_CLEAR_PT` (the search of the notes,
-    :func:`_note_place`, over what is drawn, :func:`_panel_slices`); a shock's band the panel's
+    :func:`note_place`, over what is drawn, :func:`_panel_slices`); a shock's band the panel's
     full height is behind it, not in its way. Where none has room (15 days and the 30-day line
     are 11 points apart in ``embargo_2010``, the label 10 points tall), the other horizontal
     lines (the 30- and 60-day lines) may run behind its light box, the curves still may not.
@@ -191,7 +191,7 @@ def _trigger_place(
             under = [h for a, b, heights in slices if a < left + wide and b > left for h in heights]
             return [side, *((low - more, high + more) for low, high in [*under, *((y, y) for y in levels)])]
 
-        found = _note_place(fig, ax, tries, lefts, drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT)
+        found = note_place(fig, ax, tries, lefts, drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT)
         if found is None:
             continue
         gap = line_at - found[0] - tall if downward else found[0] - line_at  # from the line: pad where it touches

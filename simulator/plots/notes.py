@@ -1,6 +1,10 @@
 """Notes in a panel, placed clear of what is drawn: over the axis's top, or over a span of days with a bracket.
 
 Layer: studies.
+
+The search these notes share is public, for other figures' notes (the sensitivity's fan panels): :class:`Drawn`
+measures what a panel draws once, :func:`sliced_heights` reads it slice by slice under a note, and
+:func:`note_place` finds where a note goes clear of it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     """A note of the lines ``lines_at()`` gives, as high in ``ax`` as nothing drawn lies under it (raising its top).
 
     Call once the figure's margins are set (:func:`finish_figure`) and before the span
-    notes (:func:`_note_span`), which keep clear of it (:class:`_Drawn`). Of the
+    notes (:func:`_note_span`), which keep clear of it (:class:`Drawn`). Of the
     widths of :data:`NOTE_WIDTHS` (lines broken to fit, :func:`label_lines`) and the three
     places along the panel (left, middle, right), the one where the note sits highest,
     :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
@@ -71,7 +75,7 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
     """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
     inset = axes_fraction(fig, ax, NOTE_PAD_PT / 72)  # from the frame
     pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
-    drawn = _Drawn(fig, ax)
+    drawn = Drawn(fig, ax)
 
     def tries() -> Iterator[tuple[list[str], float, float]]:
         """The note's lines per width, widest first; the room they may take (panel less insets); their height."""
@@ -79,19 +83,19 @@ def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, l
             text_lines = _top_lines(fig, ax, lines, share)
             yield text_lines, 1 - 2 * inset, _note_tall(fig, ax, len(text_lines))
 
-    place = _note_place(
+    place = note_place(
         fig,
         ax,
         tries(),
         lambda wide: (inset, (1 - wide) / 2, 1 - inset - wide),  # left, middle, right
-        lambda left, wide: _sliced_heights(drawn, left, left + wide),
+        lambda left, wide: sliced_heights(drawn, left, left + wide),
         pad=pad,
         downward=True,
     )
     return None if place is None else (place[0], place[1], place[3])
 
 
-def _note_place(
+def note_place(
     fig: Figure,
     ax: Axes,
     tries: Iterable[tuple[list[str], float, float]],
@@ -105,8 +109,10 @@ def _note_place(
 ) -> tuple[float, float, float, list[str]] | None:
     """Where a note goes in ``ax``, clear of what is drawn: (bottom, left, wide, lines), axes fraction, or None.
 
-    The one search of the notes (:func:`_top_place`, :func:`_note_span`) and of the release
-    trigger's label (:func:`simulator.plots.cover_lines.place_trigger_label`). Each of ``tries``
+    The one search of the notes (:func:`_top_place`, :func:`_note_span`), of the release
+    trigger's label (:func:`simulator.plots.cover_lines.place_trigger_label`), of the pool
+    shares' labels (:mod:`simulator.plots.pool_shares`) and of the fan panels' notes
+    (:func:`simulator.sensitivity.figures.fan_figure`). Each of ``tries``
     is the note's lines broken for one width, the share of the panel's width they may take
     and their height (axes fraction); lines wider than that (a word too long) are passed
     over, measured at ``pt`` points (:data:`NOTE_PT` unless given). At each place along the
@@ -135,8 +141,14 @@ def _note_place(
     return best
 
 
-def _sliced_heights(drawn: _Drawn, x0: float, x1: float) -> list[tuple[float, float]]:
-    """What is ``drawn`` between ``x0`` and ``x1`` (:meth:`_Drawn.heights`), by slices (:data:`TOP_NOTE_SLICES`)."""
+def sliced_heights(drawn: Drawn, x0: float, x1: float) -> list[tuple[float, float]]:
+    """What is ``drawn`` between ``x0`` and ``x1`` (axes fraction), slice by slice: heights (low, high; axes fraction).
+
+    :meth:`Drawn.heights` of each of the slices ``x0`` to ``x1`` is cut into, as many as
+    :data:`TOP_NOTE_SLICES` per panel width (one at least): a curve that runs from the top to 0
+    across a note's days gives the heights it reaches in each slice, not one span from 0 to
+    the top, so a note may sit beside its top. The ``under`` of :func:`note_place`.
+    """
     edges = np.linspace(x0, x1, max(2, round((x1 - x0) * TOP_NOTE_SLICES) + 1))
     return [h for a, b in pairwise(edges) for h in drawn.heights(a, b)]
 
@@ -146,11 +158,11 @@ def _panel_slices(
 ) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """``ax``'s width in :data:`TOP_NOTE_SLICES` slices: each slice's edges and what is drawn over it (axes fraction).
 
-    :meth:`_Drawn.heights` of each slice, measured once for a search that tries many places
+    :meth:`Drawn.heights` of each slice, measured once for a search that tries many places
     (a label along a line): ``leave_out`` as there.
     """
     edges = np.linspace(0.0, 1.0, TOP_NOTE_SLICES + 1)
-    drawn = _Drawn(fig, ax, leave_out)
+    drawn = Drawn(fig, ax, leave_out)
     return [(float(a), float(b), drawn.heights(a, b)) for a, b in pairwise(edges)]
 
 
@@ -185,7 +197,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     of ``texts`` that fits, broken into lines as wide as the bracket or, where a span is
     narrow, as wide as :data:`NOTE_WIDTHS` allow (centred on the bracket, inside the
     frame). Bracket and note go at the lowest height of the panel where nothing drawn over
-    their days lies (:class:`_Drawn`): above curves at 0 and the release lanes,
+    their days lies (:class:`Drawn`): above curves at 0 and the release lanes,
     under or between the reference lines and their labels, never over a shock's band; of
     the widths, the one that sets the note lowest (the narrowest of those). Returns the
     note drawn, ``None`` where none fits (better no note than one over a curve or a label).
@@ -197,7 +209,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
     inset = axes_fraction(fig, ax, 4 / 72)  # 4 points each side of a note
     point = axes_fraction(fig, ax, 1 / 72, vertical=True)  # a point
     pad = 4 * point  # clear of a curve's half width (1.4 points) and more
-    drawn = _Drawn(fig, ax)
+    drawn = Drawn(fig, ax)
 
     def tries(text: str) -> Iterator[tuple[list[str], float, float]]:
         """``text``'s lines per width; the room they take (span, or width if wider, less insets); their height."""
@@ -207,7 +219,7 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
             yield lines, room, (len(lines) * LINE_LABEL_LEADING * NOTE_PT + 5) * point  # the text, over the bracket
 
     for text in texts:
-        best = _note_place(
+        best = note_place(
             fig,
             ax,
             tries(text),
@@ -281,7 +293,7 @@ def _reach(points: tuple[np.ndarray, np.ndarray], x0: float, x1: float) -> tuple
     return float(values.min()), float(values.max())
 
 
-class _Drawn:
+class Drawn:
     """What a panel draws, measured once for a search that asks of many spans (:meth:`heights`).
 
     Lines (curves, reference lines) by their points; patches (release lanes, shocks), the line

@@ -37,7 +37,7 @@ from simulator.plots.line_labels import (
     clear_spot,
     place_after_fit,
 )
-from simulator.plots.notes import _note_place, _panel_slices, line_heights
+from simulator.plots.notes import _panel_slices, line_heights, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.plots.text import drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
@@ -357,7 +357,7 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any) -> N
     (:func:`_label_clear`) stays where it is. Else it goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else as far
     below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places along the line (:func:`_line_places`) where it
     stays the most of :data:`TRIGGER_LABEL_CLEAR_PT` from the curves, the release lanes and the other labels, and
-    that pad inside the frame (the notes' search, :func:`_note_place`, over what :func:`_panel_slices` finds drawn).
+    that pad inside the frame (the notes' search, :func:`note_place`, over what :func:`_panel_slices` finds drawn).
     The horizontal lines and the pool-share lines (those it names, others on them) may run behind its light box.
     Where no place touches the line, the place nearest it: in ``long_embargo_12m_2030`` Japan's light rare earths
     fall through the 60 days the shares sit on for their first 175 days, and the shares then fall beside Japan's
@@ -440,7 +440,7 @@ def _line_places(
             under = [h for a, b, heights in slices if a < left + wide and b > left for h in heights]
             return [side, *((low - more, high + more) for low, high in under)]
 
-        tries = [  # each as wide as the room from ``left`` to the edge less the inset (_note_place's room)
+        tries = [  # each as wide as the room from ``left`` to the edge less the inset (note_place's room)
             (
                 lines,
                 1 - inset - left,
@@ -448,7 +448,7 @@ def _line_places(
             )
             for lines, _ in breaks
         ]
-        found = _note_place(
+        found = note_place(
             fig, ax, tries, lambda _, left=left: (left,), drawn, pad=pad, downward=downward, pt=LINE_LABEL_PT
         )
         if found is not None:

@@ -86,10 +86,11 @@ def _mark_releases(ax: Axes, result: Result, material: str, lanes_held: int, top
     # crowded with shock and release lanes would otherwise turn its axis upside down)
     per_share = (top - low) / max(1 - below_share - top_share, CURVES_MIN_SHARE)
     tall = RELEASE_LANE_SHARE * per_share
+    members_rules = _members_rules(result)  # the timeseries read once for every lane
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
         bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
-        member_rules = _member_rules(result, region)
+        member_rules = members_rules[region]
         label = _lane_label(rules, member_rules, names.region(region))  # the same in each panel
         named_first = next(rule for rule in rules if rule in member_rules)  # the rule the label lists first
         for n, rule in enumerate(rules):
@@ -150,11 +151,24 @@ def _received_days(result: Result, material: str) -> dict[str, list[tuple[int, s
     return received
 
 
-def _member_rules(result: Result, region: str) -> set[str]:
-    """The rules under which ``region`` received stock of any material (:func:`_received_days`)."""
-    return {
-        rule for material in result.structure.materials for _, rule in _received_days(result, material).get(region, [])
-    }
+def _members_rules(result: Result) -> dict[str, set[str]]:
+    """Member -> the rules under which it received stock of any material (:func:`_received_days`), in one pass.
+
+    A member that received none is not a key.
+    """
+    structure = result.structure
+    regions = _column(result, "timeseries", "region")
+    rules = _column(result, "timeseries", "release_rule")
+    received = (
+        (_column(result, "timeseries", "released_joint_t") > 0)
+        & (rules != "")
+        & np.isin(regions, list(structure.regions))
+        & np.isin(_column(result, "timeseries", "material"), list(structure.materials))
+    )
+    members: dict[str, set[str]] = {}
+    for region, rule in zip(regions[received], rules[received], strict=True):
+        members.setdefault(str(region), set()).add(str(rule))
+    return members
 
 
 def received_rules(result: Result) -> list[str]:

@@ -66,6 +66,17 @@ def _agg(dpi: float) -> Any:
 _RENDERERS: dict[float, Any] = {}
 
 
+def agg_renderer(fig: Any) -> Any:
+    """The renderer Agg draws ``fig`` with, to measure its texts and boxes where they will be drawn, without drawing.
+
+    Its own canvas's where that is Agg's; else a new Agg canvas's, which becomes ``fig``'s
+    (a :class:`~matplotlib.figure.Figure` made without pyplot has none).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+
+
 TITLE_LINE_IN = 0.22
 """Height of a line of a figure's 12 pt title, inches."""
 TITLE_CHAR_IN = 0.105

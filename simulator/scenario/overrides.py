@@ -369,10 +369,20 @@ def overridden(data: dict[str, Any], assignments: Sequence[tuple[str, Any]]) -> 
             set_path(result, path, value, owned, ratios_set, made)
         except InputError as exc:
             raise OverrideError(exc.problems, (path, value)) from None
-    inside = tuple(f"{path}." for path, _ in assignments)
     entries = result.get("uncertain")
-    if inside and isinstance(entries, list):
-        kept = [e for e in entries if not (isinstance(e, dict) and str(e.get("path", "")).startswith(inside))]
+    if assignments and isinstance(entries, list):
+        kept = [e for e in entries if not (isinstance(e, dict) and _set_above(str(e.get("path", "")), assignments))]
         if len(kept) < len(entries):
             result["uncertain"] = kept
     return Overridden(result, frozenset(made))
+
+
+def _set_above(path: str, assignments: Sequence[tuple[str, Any]]) -> bool:
+    """Whether ``path`` lies inside a path one of ``assignments`` set (:func:`within`): what that value replaced.
+
+    >>> _set_above("agreement.ratio.japan", [("agreement.ratio", {"japan": 1})]), _set_above("agreement.ratio", [])
+    (True, False)
+    >>> _set_above("agreement.ratio", [("agreement.ratio", {})])  # the path set itself is not inside it
+    False
+    """
+    return any(within(path, assigned) for assigned, _ in assignments)

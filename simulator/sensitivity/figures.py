@@ -39,6 +39,8 @@ from simulator.names import AS_WRITTEN, Names, run_noun
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
+    Drawn,
+    agg_renderer,
     date_ticks,
     draw_trigger_line,
     empty_panel,
@@ -46,14 +48,15 @@ from simulator.plots import (
     fixed_margins,
     grid_width_in,
     label_lines,
+    note_place,
     panel_width_in,
+    sliced_heights,
     text_width_in,
     wrapped_lines,
     wrapped_title,
 )
 from simulator.plots import plain_text as _text
 from simulator.plots.layout import axes_fraction
-from simulator.plots.notes import _Drawn, _note_place, _sliced_heights
 from simulator.plots.text import drawn_width_in
 from simulator.sensitivity.indices import MORRIS_STEP, RANKED_BY, Method
 from simulator.sensitivity.words import (
@@ -655,7 +658,7 @@ def _note(fig: Figure, ax: Axes, notes: list[str], panel_in: float) -> None:
     Call once the figure's margins are set (:func:`finish_figure`). The notes are broken into
     lines as wide as the panel allows (``South Korea: median and as written 0 throughout`` in a
     report's panel of 2.6 inches), or narrower (:data:`NOTE_SHARES`). The box goes where
-    :func:`simulator.plots.notes._note_place` finds room, :data:`NOTE_GAP_PT` clear of the frame
+    :func:`simulator.plots.note_place` finds room, :data:`NOTE_GAP_PT` clear of the frame
     and of what is drawn, the band included (Matplotlib's "best" weighs a band's corners only:
     in the 2010 replay's heavy rare earths the note sat on it): as high as it can at the panel's
     left, right or middle, of the widths the widest at that height; else as low as it can;
@@ -675,16 +678,16 @@ def _note(fig: Figure, ax: Axes, notes: list[str], panel_in: float) -> None:
     margin = tries[0][1] - frame * drawn_width_in(tries[0][0], NOTE_PT)  # the box's width beyond its text's
     inset = axes_fraction(fig, ax, NOTE_GAP_PT / 72)
     pad = axes_fraction(fig, ax, NOTE_GAP_PT / 72, vertical=True)
-    drawn, bands = _Drawn(fig, ax), _band_points(ax)  # measured once for every place tried
+    drawn, bands = Drawn(fig, ax), _band_points(ax)  # measured once for every place tried
 
     def under(left: float, text_wide: float) -> list[tuple[float, float]]:
         """What is drawn under a box from ``left`` around a text ``text_wide`` wide (axes fraction)."""
         right = left + text_wide + margin
-        return [*_sliced_heights(drawn, left, right), *_band_heights(bands, left, right)]
+        return [*sliced_heights(drawn, left, right), *_band_heights(bands, left, right)]
 
     place = None
     for downward in (True, False):
-        place = _note_place(
+        place = note_place(
             fig,
             ax,
             [(lines, 1 - 2 * inset - margin, tall) for lines, _, tall in tries],
@@ -733,9 +736,7 @@ def _note_box(ax: Axes, lines: list[str], **where: Any) -> Any:
 
 def _box_size(fig: Figure, ax: Axes, box: Any) -> tuple[float, float]:
     """Width and height of a note's ``box`` in ``ax`` (axes fraction), as Agg draws it."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = agg_renderer(fig)
     drawn, frame = box.get_window_extent(renderer), ax.get_window_extent(renderer)
     return drawn.width / frame.width, drawn.height / frame.height
 

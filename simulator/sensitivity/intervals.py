@@ -39,6 +39,7 @@ from simulator.names import AS_WRITTEN, Names, join_words, plural
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import within
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sensitivity.words import number_text
@@ -329,7 +330,7 @@ def is_agreement_input(path: str) -> bool:
     >>> is_agreement_input("agreement.pool.days_of_demand"), is_agreement_input("regions.eu.demand.ree.tonnes_per_day")
     (True, False)
     """
-    return path == AGREEMENT or path.startswith(f"{AGREEMENT}.")
+    return path == AGREEMENT or within(path, AGREEMENT)
 
 
 WITHOUT_PASS = "running the samples again without the agreement (the second pass of --uncertainty)"
@@ -489,7 +490,7 @@ def input_columns(found: Uncertainty) -> dict[str, int]:
             out[path], at = 1, at + 1
             continue
         start = at
-        while at < len(columns) and columns[at].startswith(f"{path}.") and columns[at] != following:
+        while at < len(columns) and within(columns[at], path) and columns[at] != following:
             at += 1
         out[path] = at - start
     return out

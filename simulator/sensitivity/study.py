@@ -161,6 +161,7 @@ def plan_study(
     *,
     fixed: Iterable[str],
     narrow: bool = True,
+    validated: Scenario | None = None,
 ) -> Study:
     """Check a study before any run: inputs declared, metrics known, every range's ends valid.
 
@@ -168,12 +169,13 @@ def plan_study(
     values); ``fixed`` are the paths of the ``--set`` overrides already applied to ``raw``,
     refused on a varied path (:func:`~simulator.sweep.grid.fixed_and_varied`; required, so
     that no caller forgets it: ``()`` when nothing was set; ``narrow`` False for a command
-    without ``--input``). Raises
+    without ``--input``; ``validated``: ``raw`` validated already by the caller, which named the
+    ``--set`` that caused a problem, not validated again). Raises
     :class:`InputError` (exit 2) for a scenario without an ``uncertain:`` block, a path in
     ``only`` that it does not declare, an unknown metric, or a range end
     the field cannot take (naming ``uncertain.<i>``).
     """
-    scenario = validate_data(raw, source)
+    scenario = validate_data(raw, source) if validated is None else validated
     inputs = tuple(inputs_of(scenario))
     if not inputs:
         raise InputError(

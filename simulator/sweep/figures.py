@@ -59,6 +59,7 @@ from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
 from simulator.names import plural
 from simulator.output_folder import open_folder
+from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.checkpoints import ROW_KEYS
@@ -1155,10 +1156,10 @@ def _place_labels(
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
     Returns the labels written and the labels wanted.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from simulator.plots import agg_renderer
 
     fig = ax.figure
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = agg_renderer(fig)
     box = ax.get_position()
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
@@ -1681,7 +1682,7 @@ def sweeps_the_pool(paths: list[str]) -> bool:
     >>> sweeps_the_pool(["agreement.pool.contributions.japan.ree.days"]), sweeps_the_pool(["agreement.ratio.eu"])
     (True, False)
     """
-    return any(str(path).startswith("agreement.pool.") for path in paths)
+    return any(within(str(path), "agreement.pool") for path in paths)
 
 
 def edited_value_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:

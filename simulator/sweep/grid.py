@@ -31,7 +31,7 @@ from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
 from simulator.scenario.load import named_path, read_yaml_and_text, refuse_file_followed_by_slash
-from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown
+from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown, within
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
 
@@ -121,9 +121,9 @@ def overlap(fixed: str, varied: str) -> str | None:
         return "is"
     if exclusive_sibling(fixed) == varied:
         return "sibling"
-    if varied.startswith(f"{fixed}."):
+    if within(varied, fixed):
         return "contains"
-    if fixed.startswith(f"{varied}."):
+    if within(fixed, varied):
         return "lies inside"
     return None
 
@@ -553,7 +553,9 @@ def key_in_file(text: str, name: str, keys: list[Any], position: int) -> str:
     r"""The key ``keys[position]`` of the mapping ``name`` in a file of YAML ``text``, for a message.
 
     As the file writes it (:func:`key_as_written`), else as YAML reads it (``2010-01-01`` where a
-    merge key ``<<`` brought it in, ``''`` for an empty block scalar).
+    merge key ``<<`` brought it in, ``''`` for an empty block scalar): never empty, since
+    :func:`key_as_written` gives None rather than ``''`` and :func:`shown` writes every value
+    YAML reads as some text (``null``, ``''``).
 
     >>> key_in_file("grid:\n  <<: {2010-01-01: [1, 2]}\n", "grid", [dt.date(2010, 1, 1)], 0)
     '2010-01-01'
