@@ -632,8 +632,7 @@ def report(
 ) -> None:
     """Run SCENARIO and write a self-contained HTML report (printable to A4)."""
     from simulator.engine import simulate
-    from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import check_file_writable, refuse_to_replace
     from simulator.report import write_report
     from simulator.scenario import load_raw
     from simulator.scenario.load import overridden_file, validate_overridden
@@ -651,7 +650,7 @@ def report(
     from simulator.report.record import report_record
 
     record = report_record(record_file, loaded)
-    check_writable(path.parent)
+    check_file_writable(path)
     inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     refuse_to_replace(path, inputs, page=True)  # before the runs (a folder being written too): a refusal costs nothing
     result = simulate(loaded)
@@ -989,8 +988,7 @@ def explore(
     from simulator.explore import plan_grid, render, run_grid, write_page
     from simulator.explore.grid import MAX_POINTS as EXPLORER_MAX_POINTS
     from simulator.interrupt import shielded
-    from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import check_file_writable, refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
     from simulator.sweep.runner import may_be_random
@@ -1021,7 +1019,7 @@ def explore(
             spec = dataclasses.replace(spec, runs=1)
             planned = plan_grid(raw, scenario, spec, n_workers)
         path = Path(out_file or Path("results") / planned.first.name / "explorer.html")
-        check_writable(path.parent)
+        check_file_writable(path)
         refuse_to_replace(path, [scenario], page=True)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             if client is not None:
@@ -1694,8 +1692,7 @@ def check(
     from simulator.gate.run import no_folder_report, no_local_folder
     from simulator.interrupt import interruptible
     from simulator.library import LOCAL_FOLDER, shipped_library
-    from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_append, refuse_to_replace, write_file
+    from simulator.output_folder import check_file_writable, refuse_to_append, refuse_to_replace, write_file
 
     given = {"--rtol": rtol, "--atol": atol, "--junit": junit_file, "--summary": summary_file}
     check_only = [f"--format {fmt}"] if fmt != "text" else []  # --update prints text
@@ -1761,7 +1758,7 @@ def check(
                         raise InputError(f"{option} needs a file path, not an empty one")
                     if path:
                         with _naming(option):
-                            check_writable(Path(path).parent)
+                            check_file_writable(Path(path))
             if junit_file:  # replaced whole, and only a JUnit report stockpile check wrote (as report -o a page)
                 with _naming("--junit"):
                     refuse_to_replace(Path(junit_file), inputs, mark=formats.JUNIT)

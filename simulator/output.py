@@ -11,13 +11,11 @@ folder never mixes two runs.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.interrupt import shielded
-from simulator.output_folder import OutputFolder, create_folders, manifest_info, remove_created, unwritable
+from simulator.output_folder import WRITE_CHECK_PREFIX, OutputFolder, manifest_info, probe_writable, unwritable
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, SUMMARY_DATES
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
@@ -33,16 +31,10 @@ def check_writable(folder: Path) -> None:
     own KeyboardInterrupt, raised at once: the check's file or folders may stay (best effort).
     """
     try:
-        with shielded():  # a signal cannot leave the check's file or folders behind
-            created = create_folders(folder)
-            try:
-                with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-                    pass
-            finally:
-                remove_created(created)
+        probe_writable(folder)
     except OSError as exc:
         raise unwritable(
-            folder, exc, "a file" if Path(exc.filename or "").name.startswith(".write-check-") else None
+            folder, exc, "a file" if Path(exc.filename or "").name.startswith(WRITE_CHECK_PREFIX) else None
         ) from None
 
 

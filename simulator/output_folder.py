@@ -140,6 +140,10 @@ def _why_refused(exc: OSError, folder: Path) -> str:
     return f"no permission to write in that folder ({exc.strerror})"
 
 
+WRITE_CHECK_PREFIX = ".write-check-"
+"""Name prefix of the temporary file a write check makes (and removes) in the folder it checks."""
+
+
 def check_file_writable(path: Path) -> None:
     """Fail early (exit 2) when the file ``path`` (a report, ``--junit``) could not be written; leave nothing behind.
 
@@ -147,17 +151,24 @@ def check_file_writable(path: Path) -> None:
     temporary file there, removed again), but the error names the file given: ``/proc/x.xml:
     cannot write this file: cannot create x.xml in /proc: ...``.
     """
-    folder = path.parent
     try:
-        with shielded():  # a signal cannot leave the check's file or folders behind
-            created = create_folders(folder)
-            try:
-                with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-                    pass
-            finally:
-                remove_created(created)
+        probe_writable(path.parent)
     except OSError as exc:
         raise unwritable_file(path, exc) from None
+
+
+def probe_writable(folder: Path) -> None:
+    """Create ``folder`` and a temporary file in it, then remove both; raise the OSError of a step that fails.
+
+    A signal cannot leave the file or the folders made behind (:func:`simulator.interrupt.shielded`).
+    """
+    with shielded():
+        created = create_folders(folder)
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=WRITE_CHECK_PREFIX):
+                pass
+        finally:
+            remove_created(created)
 
 
 def unwritable_file(path: Path, exc: OSError) -> InputError:

@@ -360,11 +360,13 @@ def test_a_name_too_long_for_the_file_system_is_refused_and_leaves_no_folder(tmp
     monkeypatch.chdir(tmp_path)
     scenario = write(tmp_path, TWO_MEMBERS)
     long_name = "x" * 300  # past the 255 bytes a name may have
-    for args in [
-        ("run", scenario, "--no-plots", "-o", f"new/{long_name}"),
-        ("report", scenario, "-o", f"new/{long_name}/r.html"),
+    folder = f"new/{long_name}: cannot write to output folder: File name too long"
+    page = f"new/{long_name}/r.html: cannot write this file: File name too long"  # a report names the file given
+    for args, message in [
+        (("run", scenario, "--no-plots", "-o", f"new/{long_name}"), folder),
+        (("report", scenario, "-o", f"new/{long_name}/r.html"), page),
     ]:
-        assert_bad_input(invoke(*args), f"new/{long_name}: cannot write to output folder: File name too long")
+        assert_bad_input(invoke(*args), message)
     assert_bad_input(invoke("run", f"{long_name}.yaml"), f"{long_name}.yaml: a name in this path is too long")
     checked = invoke("check", f"{long_name}.yaml")  # check's messages all on standard output
     assert_bad_input(checked, f"{long_name}.yaml: a name in this path is too long")

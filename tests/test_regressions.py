@@ -168,7 +168,7 @@ def test_check_junit_to_an_unwritable_place_exits_2(tmp_path):
     result = CliRunner().invoke(
         main, ["check", str(ROOT / "scenarios" / "embargo_2010.yaml"), "--junit", str(blocker / "report.xml")]
     )
-    assert result.exit_code == 2 and "cannot write to output folder" in result.output
+    assert result.exit_code == 2 and "report.xml: --junit: cannot write this file" in result.output
 
 
 def test_a_new_run_removes_outputs_of_an_earlier_run_that_it_does_not_write(tmp_path):

@@ -420,7 +420,7 @@ def test_run_with_report_writes_report_html(tmp_path):
     ("args", "fragment"),
     [
         (["{missing}", "-o", "{out}"], "file not found"),
-        (["{good}", "-o", "{blocked}"], "cannot write to output folder"),
+        (["{good}", "-o", "{blocked}"], "cannot write this file"),
         (["{good}", "-o", "{out}", "--set", "horizon_days=-1"], "horizon_days"),
         (["{bad}", "-o", "{out}"], "unknown key"),
         (["{good}", "-o", "{out}", "--compare", "{missing}"], "file not found"),

@@ -92,11 +92,11 @@ NO_NEW = "that folder's file system takes no new files or folders (a system fold
         ),
         (
             ("report", "{s}", "-o", "/proc/x.html"),
-            f"/proc: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
+            f"/proc/x.html: cannot write this file: cannot create x.html in /proc: {NO_NEW}",
         ),
         (
             ("check", "{s}", "--junit", "/proc/x.xml"),
-            f"/proc: --junit: cannot write to output folder: cannot create a file in /proc: {NO_NEW}",
+            f"/proc/x.xml: --junit: cannot write this file: cannot create x.xml in /proc: {NO_NEW}",
         ),
     ],
     ids=["run", "run-new-folder", "report", "check-junit"],
