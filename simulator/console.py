@@ -79,12 +79,50 @@ def summary_text(result: Any) -> str:
     # burden as equal (1): said as such, not as a fair share of a burden
     nobody = "no member" if result.structure.member_names else "no one"
     fairness = (
-        f"fairness (Jain) {overall['fairness_jain']:.3f}"
+        _fairness_text(result, rows, overall["fairness_jain"])
         if overall["total_shortfall_t"] > 0
         else f"{nobody} is short, so there is no burden to share"
     )
     lines.append(f"{total_text(result)}; {fairness}")
     return "\n".join(lines)
+
+
+def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> str:
+    """``fairness (Jain) 0.969``; by material where the line before it gives the shortfall by material.
+
+    Jain's index over all materials sums each member's shortfall over its materials, adding the tonnes that
+    :func:`_total_text` does not add; there, each material short gets its own index (the summary's ``all`` row
+    of it: the members' shortfalls of it as shares of their demand for it), and a material that fewer than two
+    regions use is named with its one user, since it has no burden to share:
+    ``fairness (Jain) by material: light rare earths 0.648 and heavy rare earths 0.990; only the EU uses NdFeB
+    magnets``.
+    """
+    from simulator.names import Names, join_words
+    from simulator.scenario.tonnes import not_added
+
+    short = _short_by_material(rows)
+    if not_added(result.scenario, short) is None:
+        return f"fairness (Jain) {overall:.3f}"
+    names = Names.of(result.scenario)
+    index = {row["material"]: row["fairness_jain"] for row in rows if row["region"] == ALL}
+    shown, alone = [], []
+    for material in short:
+        users = [row["region"] for row in _used_rows(result) if row["material"] == material]
+        if len(users) < 2:
+            alone += [f"only {names.subject(region)} uses {names.material_text(material)}" for region in users]
+        else:
+            shown.append(f"{names.material_text(material)} {index[material]:.3f}")
+    by_material = f"fairness (Jain) by material: {join_words(shown)}" if shown else ""
+    return "; ".join(part for part in (by_material, *alone) if part)
+
+
+def _short_by_material(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """The members' shortfall (t) of each material short, from the summary's ``all`` rows of each material."""
+    return {
+        row["material"]: row["total_shortfall_t"]
+        for row in rows
+        if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
+    }
 
 
 def total_text(result: Any) -> str:
@@ -110,11 +148,7 @@ def _total_text(result: Any, rows: list[dict[str, Any]], total: float) -> str:
     from simulator.names import Names, join_words
     from simulator.scenario.tonnes import not_added
 
-    by_material = {
-        row["material"]: row["total_shortfall_t"]
-        for row in rows
-        if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
-    }
+    by_material = _short_by_material(rows)
     why = not_added(result.scenario, by_material)
     if why is None:
         return f"total shortfall {shortfall_text(total)} t"

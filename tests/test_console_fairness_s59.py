@@ -1,0 +1,44 @@
+"""The last line of ``stockpile run``: Jain's index by material where the shortfall's tonnes are not added.
+
+Session 59: the line gave the shortfall of each material "(not added: tonnes of magnet and tonnes of oxide)"
+and then one Jain's index built from each member's shortfall over all its materials, adding those very tonnes.
+The indices here are worked out from the summary's tonnes with Jain's definition, (sum x)^2 / (n sum x^2) of the
+members' shortfalls as shares of their demand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator.console import summary_text
+from tests.helpers import shipped_group, shipped_result
+
+
+def _jain(result, material: str) -> float:
+    """Jain's index of the members' shortfalls of ``material`` as shares of their demand for it, from the summary."""
+    rows = [r for r in result.tables["summary"].rows() if r["region"] != "all" and r["material"] == material]
+    shares = [r["shortfall_t"] / r["demand_t"] for r in rows if r["demand_t"] > 0]
+    return sum(shares) ** 2 / (len(shares) * sum(x * x for x in shares))
+
+
+@shipped_group("long_embargo_12m")
+def test_oxide_and_magnet_short_give_each_oxides_index_and_the_magnets_one_user():
+    result = shipped_result("long_embargo_12m")
+    last = summary_text(result).splitlines()[-1]
+    found = re.search(r"fairness \(Jain\) by material: light rare earths ([\d.]+) and heavy rare earths ([\d.]+)", last)
+    assert found, last
+    assert float(found[1]) == pytest.approx(_jain(result, "light_ree"), abs=5e-4)  # 0.962
+    assert float(found[2]) == pytest.approx(_jain(result, "heavy_ree"), abs=5e-4)  # 0.978
+    assert last.endswith("; only the EU uses NdFeB magnets"), last
+    # not the index over all materials (0.969), which adds magnet to oxide tonnes
+    assert f"{result.metrics['fairness_jain']:.3f}" not in last
+
+
+@shipped_group("club_of_five")
+def test_where_one_material_is_short_the_one_index_stays():
+    result = shipped_result("club_of_five")
+    last = summary_text(result).splitlines()[-1]
+    assert last.endswith(f"; fairness (Jain) {result.metrics['fairness_jain']:.3f}"), last
+    assert "by material" not in last
