@@ -293,6 +293,25 @@ def shipped_comparison(name: str) -> Any:
     return compare(load_raw(ROOT / path), ["hybrid", "iea_ess"], path)
 
 
+FIGURE_SIZES = ("png", "report")
+"""The sizes :func:`shipped_figure` draws at: as ``stockpile run`` writes its PNGs, and at the report's width."""
+
+
+@functools.cache
+def shipped_figure(name: str, figure: str, size: str = "png") -> Any:
+    """The run figure ``figure`` (a name of :func:`simulator.plots.run_figures`: ``days_of_cover``, ...) of
+    :func:`shipped_result` at ``size`` (:data:`FIGURE_SIZES`: ``png`` as ``stockpile run`` makes it, ``report`` at
+    the report's width and columns), made once per test process: making the days of cover's alone takes about
+    0.4 CPU s (its labels' places are searched). Tests of one scenario in different files share it (and its
+    ``shipped_group``); they only read it, or draw it: one that sets its dpi puts it back."""
+    from simulator.plots import run_figures
+    from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
+
+    sizes = {"png": {}, "report": {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}}
+    result = shipped_result(name)
+    return run_figures(result)[figure](result, **sizes[size])
+
+
 SHIPPED_RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 """The record shipped beside the 2010 replay (embargo_2010), whose rows its market was fitted to."""
 
