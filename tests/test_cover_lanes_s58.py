@@ -11,7 +11,7 @@ from matplotlib.colors import to_rgba
 
 from simulator.palette import REGION_COLOURS
 from simulator.plots import days_of_cover_figure
-from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+from tests.helpers import TWO_MEMBERS, build, run, shipped_figure, shipped_group, shipped_result
 from tests.test_label_fits import drawn
 
 POOL = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
@@ -103,11 +103,12 @@ def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     assert sum(round(bar.get_width()) for bar in bars) == _received_days(result, "cobalt")["eu"] == 23
 
 
+@shipped_group("embargo_2010")
 def test_the_trigger_label_touches_its_line_where_the_curves_run_furthest_from_it():
     # embargo_2010: the EU's curves run along the 15-day trigger from December 2010 to February 2011 and down to
     # 1.6-3.4 days in July 2011; the label sat in the line's middle, 4.5 points over the EU's curve (measured as drawn),
     # where a curve reads as the label's. Where the curve runs lowest, 6 points and more of white are left
-    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    fig = shipped_figure("embargo_2010", "days_of_cover")
     renderer = drawn(fig)
     for ax in fig.axes[:2]:
         (label,) = [t for t in ax.texts if t.get_text() == "trigger 15 days"]
