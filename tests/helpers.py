@@ -301,9 +301,9 @@ FIGURE_SIZES = ("png", "report")
 def shipped_figure(name: str, figure: str, size: str = "png") -> Any:
     """The run figure ``figure`` (a name of :func:`simulator.plots.run_figures`: ``days_of_cover``, ...) of
     :func:`shipped_result` at ``size`` (:data:`FIGURE_SIZES`: ``png`` as ``stockpile run`` makes it, ``report`` at
-    the report's width and columns), made once per test process: making the days of cover's alone takes about
-    0.4 CPU s (its labels' places are searched). Tests of one scenario in different files share it (and its
-    ``shipped_group``); they only read it, or draw it: one that sets its dpi puts it back."""
+    the report's width and columns), made once per test process: making the days of cover's alone takes 0.06 to
+    0.95 CPU s, 0.4 on average (its labels' places are searched). Tests of one scenario in different files share
+    it (and its ``shipped_group``); they only read it, or draw it: one that sets its dpi puts it back."""
     from simulator.plots import run_figures
     from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 

@@ -74,11 +74,12 @@ def _received_days(result, material: str, rule: str | None = None) -> dict[str, 
     return got.groupby("region").size().to_dict()
 
 
+@shipped_group("long_embargo_6m")
 def test_a_second_rule_is_hatched_in_the_members_lane():
     # long_embargo_6m: heavy rare earths go to the EU under the fair ratio and, for 35 days, bought at auction (7 for
     # Japan), counted in its timeseries.csv (release_rule "auction", released_joint_t above 0)
     result = shipped_result("long_embargo_6m")
-    fig = days_of_cover_figure(result)
+    fig = shipped_figure("long_embargo_6m", "days_of_cover")
     heavy = fig.axes[1]
     assert heavy.get_title() == "Heavy rare earths"
     hatched = [bar for bar in released_bars(heavy) if bar.get_hatch()]
@@ -90,11 +91,12 @@ def test_a_second_rule_is_hatched_in_the_members_lane():
     assert "released (fair ratio; auction hatched) to EU" in legend
 
 
+@shipped_group("battery_materials")
 def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     # battery_materials (national mode): Japan draws its own cobalt reserve on 144 days, 23 of them lending to the EU;
     # only the EU received cobalt under the agreement (released_joint_t above 0 on 23 days)
     result = shipped_result("battery_materials")
-    fig = days_of_cover_figure(result)
+    fig = shipped_figure("battery_materials", "days_of_cover")
     cobalt = fig.axes[1]
     assert cobalt.get_title() == "Cobalt"
     bars = released_bars(cobalt)
