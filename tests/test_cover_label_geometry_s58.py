@@ -19,7 +19,7 @@ from matplotlib.path import Path
 
 from simulator.names import Names
 from simulator.plots.line_labels import _line_labels
-from tests.helpers import FIGURE_SIZES, each_shipped, shipped_figure, shipped_group, shipped_result
+from tests.helpers import FIGURE_SIZES, each_shipped, shipped_cover_figure, shipped_group, shipped_result
 
 SIZES = FIGURE_SIZES
 """The figure as ``stockpile run`` writes it, and at the report's width (``simulator.report``'s ``SIZE``)."""
@@ -31,9 +31,9 @@ POOL_WORDS = "not drawable"
 def drawn_panels(name: str, size: str) -> tuple[list, object, list[str]]:
     """The days-of-cover figure of the shipped scenario ``name`` at ``size``, drawn: its panels, the renderer, and the
     regions' names (its curves' legend labels). Drawn once per test process, from the figure other files of the
-    scenario's ``shipped_group`` read too (:func:`shipped_figure`): the tests only read it."""
+    scenario's ``shipped_group`` read too (:func:`shipped_cover_figure`): the tests only read it."""
     result = shipped_result(name)
-    fig = shipped_figure(name, "days_of_cover", size)
+    fig = shipped_cover_figure(name, size)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     names = Names.of(result.scenario)

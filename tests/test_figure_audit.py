@@ -40,7 +40,7 @@ from tests.helpers import (
     build,
     halt,
     run,
-    shipped_figure,
+    shipped_cover_figure,
     shipped_group,
     shipped_result,
 )
@@ -104,7 +104,7 @@ def trigger_lines(ax) -> list[Line2D]:
 def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
     result = shipped_result("embargo_2010")
     assert result.scenario.agreement.trigger.commercial_days_below == 15
-    fig = shipped_figure("embargo_2010", "days_of_cover")
+    fig = shipped_cover_figure("embargo_2010")
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == 2  # light and heavy rare earths: both members have demand for both
     for ax in panels:

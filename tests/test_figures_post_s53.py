@@ -35,7 +35,7 @@ from tests.helpers import (
     halt,
     run,
     series,
-    shipped_figure,
+    shipped_cover_figure,
     shipped_group,
     shipped_result,
 )
@@ -246,6 +246,6 @@ def test_the_shipped_panels_that_get_the_note(name):
 @shipped_group("long_embargo_6m")
 @pytest.mark.parametrize("size", FIGURE_SIZES)
 def test_long_embargo_6m_notes_every_panel_inside_it_and_over_no_other_text(size):
-    fig = shipped_figure("long_embargo_6m", "days_of_cover", size)
+    fig = shipped_cover_figure("long_embargo_6m", size)
     assert [title for title, *_ in notes(fig)] == ["Light rare earths", "Heavy rare earths", "NdFeB magnets"]
     assert_texts_fit(fig)

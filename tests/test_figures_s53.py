@@ -22,7 +22,7 @@ from simulator.plots import (
     wrapped_lines,
     wrapped_title,
 )
-from tests.helpers import FIGURE_SIZES, each_shipped, shipped_figure, shipped_group, shipped_result
+from tests.helpers import FIGURE_SIZES, each_shipped, figure_size, shipped_cover_figure, shipped_group, shipped_result
 
 SIZES = FIGURE_SIZES
 """``stockpile run``'s PNGs (10.4 inches for two materials), and the report's figures drawn by the same functions."""
@@ -37,7 +37,7 @@ SUSPENDED = (
 
 def legend_boxes(fig: Figure, dpi: float) -> list[tuple[float, float, float, float]]:
     """Each legend's extent in inches (x0, x1, y0, y1) as Agg lays it out at ``dpi``: the figure's size is not drawn.
-    The figure keeps its own dpi (it is :func:`shipped_figure`'s, which other tests draw)."""
+    The figure keeps its own dpi (the days of cover's is :func:`shipped_cover_figure`'s, which other tests draw)."""
     own_dpi = fig.get_dpi()
     fig.set_dpi(dpi)
     try:
@@ -53,8 +53,8 @@ def legend_boxes(fig: Figure, dpi: float) -> list[tuple[float, float, float, flo
 def test_every_legend_of_a_shipped_run_figure_lies_inside_its_figure(name, size):
     result = shipped_result(name)
     measured = 0
-    for figure in run_figures(result):
-        fig = shipped_figure(name, figure, size)
+    for figure, make in run_figures(result).items():
+        fig = shipped_cover_figure(name, size) if figure == "days_of_cover" else make(result, **figure_size(size))
         width, height = fig.get_size_inches()
         measured += len(fig.legends)  # none where a figure is a sentence (nobody short: no shortfall curves)
         for dpi in DPIS:
@@ -69,7 +69,7 @@ def test_every_legend_of_a_shipped_run_figure_lies_inside_its_figure(name, size)
 @shipped_group("china_2025_licensing")
 def test_the_licensing_label_too_long_for_a_report_figure_is_broken_after_a_comma_and_its_legend_made_taller():
     assert 6.4 < text_width_in([SUSPENDED], LEGEND_PT) < 6.6  # 6.50 inches: with 0.425 of pads, 0.11 under 7.1
-    fig = shipped_figure("china_2025_licensing", "days_of_cover", "report")
+    fig = shipped_cover_figure("china_2025_licensing", "report")
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
