@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke, shipped_result
+from tests.helpers import TINY_SCENARIO_TEXT, assert_bad_input, invoke, shipped_group, shipped_result
 from tests.test_input_limits import guarded_fifo
 
 # --- 1. a broken link or a FIFO named like a scenario: said what it is, never opened -------------
@@ -204,6 +204,7 @@ def test_check_reads_each_scenario_name_once_for_two_tolerance_entries(tmp_path,
 # --- 5. the report words a ratio as a ratio (before "times"), not as a count of members ---------
 
 
+@shipped_group("club_of_five")
 @pytest.mark.parametrize(
     ("ratio", "words"), [(3.0, "more than three times"), (10.0, "more than 10 times"), (2.5, "more than 2.5 times")]
 )

@@ -43,6 +43,9 @@ APPENDED = [
 ]
 
 
+pytestmark = pytest.mark.xdist_group("compare-materials")  # one comparison (the fixture), also under pytest -n
+
+
 @pytest.fixture(scope="module")
 def table():
     return simulator.compare("long_embargo_6m", "fair_ratio,iea_ess").set_index("mechanism", drop=False)

@@ -29,6 +29,8 @@ SCENARIO = ROOT / "scenarios" / "club_of_five.yaml"
 CAP = "agreement.release_cap_t_per_day.heavy_ree=1.35"
 MEMBERS = ["japan", "eu", "united_states", "south_korea", "australia"]
 
+pytestmark = pytest.mark.xdist_group("compare-walk")  # one comparison's folders (the fixture), also under pytest -n
+
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):

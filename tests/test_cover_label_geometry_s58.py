@@ -18,12 +18,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.path import Path
 
 from simulator.names import Names
-from simulator.plots import days_of_cover_figure
 from simulator.plots.line_labels import _line_labels
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
-from tests.helpers import each_shipped, shipped_result
+from tests.helpers import FIGURE_SIZES, each_shipped, shipped_cover_figure, shipped_group, shipped_result
 
-SIZES = {"png": {}, "report": {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}}
+SIZES = FIGURE_SIZES
 """The figure as ``stockpile run`` writes it, and at the report's width (``simulator.report``'s ``SIZE``)."""
 POOL_WORDS = "not drawable"
 """Words of every pool share's label (``own pool share, not drawable``, ``... = 60 days, not drawable ...``)."""
@@ -32,9 +30,10 @@ POOL_WORDS = "not drawable"
 @functools.cache
 def drawn_panels(name: str, size: str) -> tuple[list, object, list[str]]:
     """The days-of-cover figure of the shipped scenario ``name`` at ``size``, drawn: its panels, the renderer, and the
-    regions' names (its curves' legend labels). Drawn once per test process: the tests only read it."""
+    regions' names (its curves' legend labels). Drawn once per test process, from the figure other files of the
+    scenario's ``shipped_group`` read too (:func:`shipped_cover_figure`): the tests only read it."""
     result = shipped_result(name)
-    fig = days_of_cover_figure(result, **SIZES[size])
+    fig = shipped_cover_figure(name, size)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     names = Names.of(result.scenario)
@@ -79,6 +78,7 @@ def curves_crossed(ax, box, regions: list[str]) -> list[str]:
     return crossed
 
 
+@shipped_group("long_embargo_12m_2030")
 @pytest.mark.parametrize("size", SIZES)
 def test_the_ndfeb_pool_share_label_stays_under_the_panels_top(size):
     axes, renderer, _ = drawn_panels("long_embargo_12m_2030", size)
@@ -87,6 +87,7 @@ def test_the_ndfeb_pool_share_label_stays_under_the_panels_top(size):
     assert inside(drawn_box(label(ax, POOL_WORDS), renderer), ax, renderer)
 
 
+@shipped_group("long_embargo_12m_2030")
 @pytest.mark.parametrize("size", SIZES)
 def test_the_light_rare_earths_pool_share_label_covers_no_curve(size):
     axes, renderer, regions = drawn_panels("long_embargo_12m_2030", size)
@@ -96,6 +97,7 @@ def test_the_light_rare_earths_pool_share_label_covers_no_curve(size):
     assert inside(box, ax, renderer)
 
 
+@shipped_group("long_embargo_6m")
 def test_the_60_days_label_stays_under_the_ndfeb_panels_top_in_the_report():
     axes, renderer, _ = drawn_panels("long_embargo_6m", "report")
     ax = panel(axes, "NdFeB magnets")

@@ -11,7 +11,7 @@ from matplotlib.colors import to_rgba
 
 from simulator.palette import REGION_COLOURS
 from simulator.plots import days_of_cover_figure
-from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+from tests.helpers import TWO_MEMBERS, build, run, shipped_cover_figure, shipped_group, shipped_result
 from tests.test_label_fits import drawn
 
 POOL = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
@@ -74,11 +74,12 @@ def _received_days(result, material: str, rule: str | None = None) -> dict[str, 
     return got.groupby("region").size().to_dict()
 
 
+@shipped_group("long_embargo_6m")
 def test_a_second_rule_is_hatched_in_the_members_lane():
     # long_embargo_6m: heavy rare earths go to the EU under the fair ratio and, for 35 days, bought at auction (7 for
     # Japan), counted in its timeseries.csv (release_rule "auction", released_joint_t above 0)
     result = shipped_result("long_embargo_6m")
-    fig = days_of_cover_figure(result)
+    fig = shipped_cover_figure("long_embargo_6m")
     heavy = fig.axes[1]
     assert heavy.get_title() == "Heavy rare earths"
     hatched = [bar for bar in released_bars(heavy) if bar.get_hatch()]
@@ -90,11 +91,12 @@ def test_a_second_rule_is_hatched_in_the_members_lane():
     assert "released (fair ratio; auction hatched) to EU" in legend
 
 
+@shipped_group("battery_materials")
 def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     # battery_materials (national mode): Japan draws its own cobalt reserve on 144 days, 23 of them lending to the EU;
     # only the EU received cobalt under the agreement (released_joint_t above 0 on 23 days)
     result = shipped_result("battery_materials")
-    fig = days_of_cover_figure(result)
+    fig = shipped_cover_figure("battery_materials")
     cobalt = fig.axes[1]
     assert cobalt.get_title() == "Cobalt"
     bars = released_bars(cobalt)
@@ -103,11 +105,12 @@ def test_a_members_own_national_reserve_is_not_drawn_as_a_release_to_it():
     assert sum(round(bar.get_width()) for bar in bars) == _received_days(result, "cobalt")["eu"] == 23
 
 
+@shipped_group("embargo_2010")
 def test_the_trigger_label_touches_its_line_where_the_curves_run_furthest_from_it():
     # embargo_2010: the EU's curves run along the 15-day trigger from December 2010 to February 2011 and down to
     # 1.6-3.4 days in July 2011; the label sat in the line's middle, 4.5 points over the EU's curve (measured as drawn),
     # where a curve reads as the label's. Where the curve runs lowest, 6 points and more of white are left
-    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    fig = shipped_cover_figure("embargo_2010")
     renderer = drawn(fig)
     for ax in fig.axes[:2]:
         (label,) = [t for t in ax.texts if t.get_text() == "trigger 15 days"]

@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from simulator.plots import days_of_cover_figure
-from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
+from tests.helpers import TWO_MEMBERS, build, run, shipped_cover_figure, shipped_group, shipped_result
 
 
 def panel(fig: Figure, title: str) -> Any:
@@ -29,7 +29,7 @@ def notes_naming(fig: Figure, words: str) -> list[str]:
 
 @shipped_group("club_of_five")
 def test_club_of_five_light_axis_runs_to_its_drawable_curves_not_to_australias_share():
-    fig = days_of_cover_figure(shipped_result("club_of_five"))
+    fig = shipped_cover_figure("club_of_five")
     ax = panel(fig, "Light rare earths")
     top_days = ax.get_ylim()[1]
     highest_curve_days = max(max(line.get_ydata()) for line in ax.get_lines() if "pool share" not in line.get_label())
@@ -39,7 +39,7 @@ def test_club_of_five_light_axis_runs_to_its_drawable_curves_not_to_australias_s
 
 @shipped_group("club_of_five")
 def test_club_of_five_light_panel_names_australias_share_once_with_its_days():
-    fig = days_of_cover_figure(shipped_result("club_of_five"))
+    fig = shipped_cover_figure("club_of_five")
     notes = notes_naming(fig, "Australia's own pool share")
     assert len(notes) == 1  # one note in the whole figure: the heavy panel's shares fit
     assert notes[0] in [t.get_text() for t in panel(fig, "Light rare earths").texts]

@@ -696,7 +696,7 @@ def _comparison_row(written: pd.DataFrame, mechanism: str, header: list[str], li
 @pytest.fixture(scope="module")
 def release_rules_comparison(tmp_path_factory) -> tuple[str, pd.DataFrame]:
     """The section "Comparing the rules" and the ``compare.csv`` its command writes, run from the root once for the
-    three tests that read them (about 13 s a run)."""
+    three tests that read them (about 3 s a run)."""
     body = sections((DOCS / "release-rules.md").read_text(encoding="utf-8"))["Comparing the rules"]
     (command,) = [line for _lang, code in FENCE.findall(body) for line in code.splitlines() if "stockpile" in line]
     out = tmp_path_factory.mktemp("compare")

@@ -33,7 +33,17 @@ from simulator.plots import (
 from simulator.report.figures import COINCIDE_IN_PART, COINCIDE_THROUGHOUT, comparison_figure
 from simulator.results import shared_stock_held
 from simulator.scenario import load_scenario
-from tests.helpers import ONE_REGION, SCENARIOS, TWO_MEMBERS, build, halt, run, shipped_group, shipped_result
+from tests.helpers import (
+    ONE_REGION,
+    SCENARIOS,
+    TWO_MEMBERS,
+    build,
+    halt,
+    run,
+    shipped_cover_figure,
+    shipped_group,
+    shipped_result,
+)
 
 
 def legend_texts(fig) -> list[str]:
@@ -94,7 +104,7 @@ def trigger_lines(ax) -> list[Line2D]:
 def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
     result = shipped_result("embargo_2010")
     assert result.scenario.agreement.trigger.commercial_days_below == 15
-    fig = days_of_cover_figure(result)
+    fig = shipped_cover_figure("embargo_2010")
     panels = [ax for ax in fig.axes if ax.get_visible()]
     assert len(panels) == 2  # light and heavy rare earths: both members have demand for both
     for ax in panels:

@@ -17,13 +17,12 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulator.calibrate import fit_figure
-from simulator.plots import days_of_cover_figure
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from simulator.report.html_names import HtmlNames
 from simulator.report.ledger import ledger_section
 from simulator.report.record import against_record, load_record
 from simulator.report.style import CSS
-from tests.helpers import ROOT, shipped_group, shipped_result
+from tests.helpers import FIGURE_SIZES, ROOT, shipped_cover_figure, shipped_group, shipped_result
 
 RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 
@@ -67,9 +66,9 @@ def test_the_settlement_tables_member_and_material_are_left_aligned_text():
 
 
 @shipped_group("embargo_2010")
-@pytest.mark.parametrize("size", [{}, {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}])
+@pytest.mark.parametrize("size", FIGURE_SIZES)
 def test_the_cover_figures_legend_sits_a_small_gap_under_the_dates(size):
-    fig = days_of_cover_figure(shipped_result("embargo_2010"), **size)
+    fig = shipped_cover_figure("embargo_2010", size)
     FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()
     dpi = fig.dpi

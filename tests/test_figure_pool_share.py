@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from simulator.plots import POOL_SHARE_LABEL, days_of_cover_figure, pool_share_days
-from tests.helpers import ONE_REGION, run, series, shipped_group, shipped_report, shipped_result
+from tests.helpers import ONE_REGION, run, series, shipped_cover_figure, shipped_group, shipped_report, shipped_result
 
 pytestmark = shipped_group("embargo_2010")
 
@@ -53,7 +53,7 @@ def test_each_members_pool_share_is_drawn_in_days_of_its_baseline_demand():
 
 
 def test_the_lines_are_thin_dotted_and_interleave_where_they_coincide():
-    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    fig = shipped_cover_figure("embargo_2010")
     ax = next(a for a in fig.axes if a.get_title() == "Heavy rare earths")
     dotted = [line for line in ax.get_lines() if line.get_label().endswith(POOL_SHARE_LABEL)]
     curves = [line for line in ax.get_lines() if line.get_label() in ("Japan", "EU")]
@@ -85,7 +85,7 @@ def test_a_pool_share_on_a_target_line_replaces_it_and_its_label_says_so():
     Drawn both, the dashed 60-day line and the dotted shares are one line with two names; the
     60-day line is left out there and the shares' label gives their value instead.
     """
-    fig = days_of_cover_figure(shipped_result("embargo_2010"))
+    fig = shipped_cover_figure("embargo_2010")
     for ax in fig.axes:
         dotted = [line for line in ax.get_lines() if line.get_label().endswith(POOL_SHARE_LABEL)]
         if not dotted:

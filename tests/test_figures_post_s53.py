@@ -25,8 +25,8 @@ from simulator.plots import (
     same_as_drawn,
     span_notes_drawn,
 )
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from tests.helpers import (
+    FIGURE_SIZES,
     ONE_REGION,
     TWO_MEMBERS,
     add_material,
@@ -35,6 +35,7 @@ from tests.helpers import (
     halt,
     run,
     series,
+    shipped_cover_figure,
     shipped_group,
     shipped_result,
 )
@@ -243,8 +244,8 @@ def test_the_shipped_panels_that_get_the_note(name):
 
 
 @shipped_group("long_embargo_6m")
-@pytest.mark.parametrize("size", [{}, {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}], ids=["png", "report"])
+@pytest.mark.parametrize("size", FIGURE_SIZES)
 def test_long_embargo_6m_notes_every_panel_inside_it_and_over_no_other_text(size):
-    fig = days_of_cover_figure(shipped_result("long_embargo_6m"), **size)
+    fig = shipped_cover_figure("long_embargo_6m", size)
     assert [title for title, *_ in notes(fig)] == ["Light rare earths", "Heavy rare earths", "NdFeB magnets"]
     assert_texts_fit(fig)

@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 
 from simulator.plots import (
     LEGEND_PT,
-    days_of_cover_figure,
     legend_height_in,
     legend_layout,
     run_figures,
@@ -23,10 +22,9 @@ from simulator.plots import (
     wrapped_lines,
     wrapped_title,
 )
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
-from tests.helpers import each_shipped, shipped_group, shipped_result
+from tests.helpers import FIGURE_SIZES, each_shipped, figure_size, shipped_cover_figure, shipped_group, shipped_result
 
-SIZES = {"run": {}, "report": {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}}
+SIZES = FIGURE_SIZES
 """``stockpile run``'s PNGs (10.4 inches for two materials), and the report's figures drawn by the same functions."""
 DPIS = (100, 110)
 """Matplotlib's default (where the overflow was measured) and the PNGs' (``write_figures``)."""
@@ -38,10 +36,15 @@ SUSPENDED = (
 
 
 def legend_boxes(fig: Figure, dpi: float) -> list[tuple[float, float, float, float]]:
-    """Each legend's extent in inches (x0, x1, y0, y1) as Agg lays it out at ``dpi``: the figure's size is not drawn."""
+    """Each legend's extent in inches (x0, x1, y0, y1) as Agg lays it out at ``dpi``: the figure's size is not drawn.
+    The figure keeps its own dpi (the days of cover's is :func:`shipped_cover_figure`'s, which other tests draw)."""
+    own_dpi = fig.get_dpi()
     fig.set_dpi(dpi)
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    boxes = [legend.get_window_extent(renderer) for legend in fig.legends]
+    try:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        boxes = [legend.get_window_extent(renderer) for legend in fig.legends]
+    finally:
+        fig.set_dpi(own_dpi)
     return [(b.x0 / dpi, b.x1 / dpi, b.y0 / dpi, b.y1 / dpi) for b in boxes]
 
 
@@ -51,7 +54,7 @@ def test_every_legend_of_a_shipped_run_figure_lies_inside_its_figure(name, size)
     result = shipped_result(name)
     measured = 0
     for figure, make in run_figures(result).items():
-        fig = make(result, **SIZES[size])
+        fig = shipped_cover_figure(name, size) if figure == "days_of_cover" else make(result, **figure_size(size))
         width, height = fig.get_size_inches()
         measured += len(fig.legends)  # none where a figure is a sentence (nobody short: no shortfall curves)
         for dpi in DPIS:
@@ -65,9 +68,8 @@ def test_every_legend_of_a_shipped_run_figure_lies_inside_its_figure(name, size)
 
 @shipped_group("china_2025_licensing")
 def test_the_licensing_label_too_long_for_a_report_figure_is_broken_after_a_comma_and_its_legend_made_taller():
-    result = shipped_result("china_2025_licensing")
     assert 6.4 < text_width_in([SUSPENDED], LEGEND_PT) < 6.6  # 6.50 inches: with 0.425 of pads, 0.11 under 7.1
-    fig = days_of_cover_figure(result, **SIZES["report"])
+    fig = shipped_cover_figure("china_2025_licensing", "report")
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()

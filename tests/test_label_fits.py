@@ -17,10 +17,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from simulator.plots import days_of_cover_figure
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN
 from simulator.sensitivity.figures import fan_figure
-from tests.helpers import shipped_comparison, shipped_group, shipped_result
+from tests.helpers import shipped_comparison, shipped_cover_figure, shipped_group
 
 REPORT = {"width_in": REPORT_WIDTH_IN, "columns": REPORT_COLUMNS}
 POOL_LABEL = "own pool shares = 60 days, not drawable under the rule"
@@ -79,7 +78,7 @@ def assert_texts_fit(fig: Figure) -> None:
 
 @shipped_group("embargo_2010")
 def test_the_pool_share_label_fits_its_panel_in_the_report():
-    fig = days_of_cover_figure(shipped_result("embargo_2010"), **REPORT)
+    fig = shipped_cover_figure("embargo_2010", "report")
     assert_texts_fit(fig)
     for ax in fig.axes:  # the label keeps its words, broken after its comma: 3.3 inches in a 2.6-inch panel
         labels = [t.get_text() for t in ax.texts if "not drawable" in t.get_text()]
@@ -88,18 +87,18 @@ def test_the_pool_share_label_fits_its_panel_in_the_report():
 
 @shipped_group("embargo_2010")
 def test_the_pool_share_label_stays_one_line_where_it_fits():
-    fig = days_of_cover_figure(shipped_result("embargo_2010"))  # days_of_cover.png: panels of 4.3 inches
+    fig = shipped_cover_figure("embargo_2010")  # days_of_cover.png: panels of 4.3 inches
     assert_texts_fit(fig)
     for ax in fig.axes:
         assert POOL_LABEL in [t.get_text() for t in ax.texts]
 
 
 @shipped_group("club_of_five")
-@pytest.mark.parametrize("size", [REPORT, {}], ids=["report", "png"])
+@pytest.mark.parametrize("size", ["report", "png"])
 def test_five_members_labels_fit_and_keep_apart(size):
     """club_of_five: Australia's 3,300 days of pool share stretch the light panel's axis: the 30- and 60-day
     lines and the shares' label lie within a label's height of each other."""
-    assert_texts_fit(days_of_cover_figure(shipped_result("club_of_five"), **size))
+    assert_texts_fit(shipped_cover_figure("club_of_five", size))
 
 
 def test_long_regions_names_keep_to_a_fan_charts_panels():

@@ -25,6 +25,8 @@ WRITTEN_TO = "wrote results/club_of_five_compare/"
 """The last printed line as a user who types the command sees it (the test writes elsewhere)."""
 MEMBERS = {"Japan": "japan", "EU": "eu", "United States": "united_states"}
 
+pytestmark = pytest.mark.xdist_group("release-rules-cap")  # one rerun of the command (the fixture), also under -n
+
 
 def _section() -> str:
     text = (ROOT / "docs" / "release-rules.md").read_text(encoding="utf-8")

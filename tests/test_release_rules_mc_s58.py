@@ -26,6 +26,8 @@ NO_MARGIN = "`auction` without the bid margin (`service_level: null`)"
 MATERIALS = ("light", "heavy")
 STATISTICS = ("median", "95th percentile", "largest")
 
+pytestmark = pytest.mark.xdist_group("release-rules-mc")  # one rerun of both commands (the fixture), also under -n
+
 
 def _section() -> str:
     text = (ROOT / "docs" / "release-rules.md").read_text(encoding="utf-8")

@@ -46,6 +46,9 @@ MATPLOTLIB_FIGURES = {
 }
 """The ``data-figure`` names of the figures Matplotlib draws on that page (the shock timeline is hand-written SVG)."""
 
+PAGES = pytest.mark.xdist_group("report-without-figures-pages")
+"""The mark of the tests that read :func:`pages`: under ``pytest -n`` they run in one process, which renders it once."""
+
 CHART = re.compile(r'<svg [^>]*class="chart"[^>]*>.*?</svg>\n', re.S)
 """One Matplotlib figure's ``<svg>`` element as the page embeds it (``svg_markup``: class "chart", a newline after)."""
 
@@ -64,6 +67,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, Result, d
     return render_report(result, **given), render_report(result, **given, figures=False), result, given
 
 
+@PAGES
 def test_the_page_without_figures_is_the_full_page_less_each_matplotlib_svg(pages):
     full, bare, _, _ = pages
     drawn = CHART.findall(full)
@@ -73,6 +77,7 @@ def test_the_page_without_figures_is_the_full_page_less_each_matplotlib_svg(page
     assert bare.count("<svg") == 1 and '<svg class="timeline"' in bare  # the hand-written timeline stays
 
 
+@PAGES
 def test_a_page_without_figures_says_so_once_under_its_title(pages):
     full, bare, _, _ = pages
     assert WITHOUT_FIGURES not in full
@@ -81,6 +86,7 @@ def test_a_page_without_figures_says_so_once_under_its_title(pages):
     assert WITHOUT_FIGURES in header and "without its figures" in header
 
 
+@PAGES
 def test_each_figure_keeps_its_element_and_caption_without_figures(pages):
     _, bare, _, _ = pages
     kept = dict(re.findall(r'<figure data-figure="(\w+)">(.*?)</figure>', bare, re.S))
@@ -89,6 +95,7 @@ def test_each_figure_keeps_its_element_and_caption_without_figures(pages):
         assert re.fullmatch(r'(<div class="scroll"></div>)?<figcaption>[^<].*</figcaption>', kept[name], re.S), name
 
 
+@PAGES
 def test_no_figure_is_made_or_saved_without_figures(pages, tmp_path, monkeypatch):
     _, bare, result, given = pages
     made = []

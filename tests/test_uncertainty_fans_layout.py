@@ -15,9 +15,9 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from simulator.plots import TRIGGER_COLOUR, days_of_cover_figure, grid_width_in, trigger_lines
+from simulator.plots import TRIGGER_COLOUR, grid_width_in, trigger_lines
 from simulator.sensitivity.figures import fan_figure
-from tests.helpers import shipped_group, shipped_result
+from tests.helpers import shipped_cover_figure, shipped_group, shipped_result
 
 REGIONS = ["japan", "eu"]
 MATERIALS = ["light_ree", "heavy_ree"]
@@ -54,7 +54,7 @@ def panel(fig: Figure, title: str):
 def test_as_wide_as_the_run_figures_and_its_text_no_smaller():
     fig = replay_like()
     assert fig.get_size_inches()[0] == pytest.approx(grid_width_in(len(MATERIALS)))  # 10.4, not 12.4
-    cover = days_of_cover_figure(shipped_result("embargo_2010"))
+    cover = shipped_cover_figure("embargo_2010")
     assert min(text_sizes(fig)) >= min(text_sizes(cover))  # 8.5 pt, the legends' size; was 8
 
 

@@ -26,6 +26,7 @@ from tests.helpers import (
     halt,
     hybrid_pair,
     run,
+    shipped_cover_figure,
     shipped_group,
     shipped_result,
     threat,
@@ -117,7 +118,7 @@ def test_long_embargo_2030_eu_heavy_feed_switch():
     result = shipped_result("long_embargo_12m_2030")
     k = [s.id for s in result.scenario.shocks].index("eu_processing_heavy_feed")
     assert shock_idle(result, k) == "severity 0"
-    assert legend(days_of_cover_figure(result))[-1] == "Embargo: China \u2192 Japan, EU, full halt"
+    assert legend(shipped_cover_figure("long_embargo_12m_2030"))[-1] == "Embargo: China \u2192 Japan, EU, full halt"
     assert not any("EU processing" in t for t in legend(shortfall_figure(result)))
     cells = re.findall(r'data-label="Severity">(.*?)</td>', shock_table(Run.of(result)))
     assert cells[k] == f"not applied in this run (severity 0); {DECLARED}"
