@@ -129,8 +129,8 @@ def test_run_gives_the_members_shortfall_by_material_not_a_total():
     last = summary_text(result).splitlines()[-1]
     assert last == (
         "members' shortfall 10,706.8 t of light rare earths, 247.7 t of heavy rare earths and 13,696.3 t of "
-        "NdFeB magnets (not added: tonnes of magnet and tonnes of oxide); fairness (Jain) by material: light rare earths "
-        "0.962 and heavy rare earths 0.978; only the EU uses NdFeB magnets"
+        "NdFeB magnets (not added: tonnes of magnet and tonnes of oxide); fairness (Jain) by material: light rare "
+        "earths 0.962 and heavy rare earths 0.978; only the EU uses NdFeB magnets"
     )
     assert "total shortfall" not in summary_text(result)
     # the invariant: the materials' figures (the summary's "all" rows) add up to the total it no longer prints
