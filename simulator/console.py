@@ -92,8 +92,8 @@ def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> s
 
     Jain's index over all materials sums each member's shortfall over its materials, adding the tonnes that
     :func:`_total_text` does not add; there, each material short gets its own index (the summary's ``all`` row
-    of it: the members' shortfalls of it as shares of their demand for it), and a material that fewer than two
-    regions use is named with its one user, since it has no burden to share:
+    of it: the members' shortfalls of it as shares of their demand for it; every region's without an agreement),
+    and a material that fewer than two of them use is named with its one user, since it has no burden to share:
     ``fairness (Jain) by material: light rare earths 0.648 and heavy rare earths 0.990; only the EU uses NdFeB
     magnets``.
     """
@@ -106,8 +106,9 @@ def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> s
     names = Names.of(result.scenario)
     index = {row["material"]: row["fairness_jain"] for row in rows if row["region"] == ALL}
     shown, alone = [], []
+    group = result.structure.member_names or list(result.structure.regions)  # whose shares the index compares
     for material in short:
-        users = [row["region"] for row in _used_rows(result) if row["material"] == material]
+        users = [row["region"] for row in _used_rows(result) if row["material"] == material and row["region"] in group]
         if len(users) < 2:
             alone += [f"only {names.subject(region)} uses {names.material_text(material)}" for region in users]
         else:

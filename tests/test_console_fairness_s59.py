@@ -8,12 +8,14 @@ members' shortfalls as shares of their demand.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
+import yaml
 
 from simulator.console import summary_text
-from tests.helpers import shipped_group, shipped_result
+from tests.helpers import ROOT, run, shipped_group, shipped_result
 
 
 def _jain(result, material: str) -> float:
@@ -42,3 +44,20 @@ def test_where_one_material_is_short_the_one_index_stays():
     last = summary_text(result).splitlines()[-1]
     assert last.endswith(f"; fairness (Jain) {result.metrics['fairness_jain']:.3f}"), last
     assert "by material" not in last
+
+
+def test_a_region_outside_the_agreement_is_not_counted_as_a_user():
+    """battery_materials with an outsider (the US, the EU's copy) and Japan using no cobalt: of the members only the
+    EU uses cobalt, so cobalt has no burden to share, however much the US uses (the index compares members)."""
+    data = yaml.safe_load((ROOT / "scenarios" / "battery_materials.yaml").read_text())
+    data["regions"]["us"] = copy.deepcopy(data["regions"]["eu"])
+    for supplier in data["suppliers"].values():
+        supplier["lead_time_days"]["us"] = supplier["lead_time_days"]["eu"]
+    for part in ("demand", "sourcing", "reserve", "commercial_stock"):
+        data["regions"]["japan"][part].pop("cobalt", None)
+    data["uncertain"] = [
+        u for u in data.get("uncertain", []) if not u["path"].startswith("regions.japan.sourcing.cobalt")
+    ]
+    last = summary_text(run(data)).splitlines()[-1]
+    assert "only the EU uses cobalt" in last, last
+    assert "cobalt 1.000" not in last and "uses cobalt" in last.split("by material:")[1], last

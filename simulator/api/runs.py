@@ -493,8 +493,7 @@ def report(
         The report written.
     """
     from simulator.engine import simulate
-    from simulator.output import check_writable
-    from simulator.output_folder import refuse_to_replace
+    from simulator.output_folder import check_file_writable, refuse_to_replace
     from simulator.report import comparison_problem, write_report
     from simulator.report.explorer import explorer_link
     from simulator.scenario.changes import with_changes
@@ -526,7 +525,7 @@ def report(
         inputs.append(found.source)
     run_data = loaded.data if loaded.data is not None else loaded.scenario.model_dump(mode="json")
     link = explorer_link(target, page, run_data)
-    check_writable(target.parent)
+    check_file_writable(target)
     refuse_to_replace(target, inputs, page=True)  # as stockpile report: before the runs, so a refusal costs nothing
     baseline = simulate(base) if base is not None else None
     result = simulate(loaded.scenario)

@@ -1,5 +1,7 @@
 """Which fields of a changed scenario part changed since its baseline, and from what to what.
 
+Layer: studies.
+
 A baseline records a short hash of each part of its scenario (``regions.eu``,
 ``shocks.halt``; :func:`~simulator.gate.baseline.scenario_parts`), not its values, so a
 check knows that ``regions.eu`` changed but not where in it. Where the scenario file is

@@ -1,5 +1,7 @@
 """Abbreviations a policy reader may not know, explained in words where the report first uses them.
 
+Layer: studies.
+
 The report's text comes partly from the scenario's own prose (its key assumptions, sources and
 descriptions) and from the release rules' descriptions, which use the abbreviations of the field
 (``REO``, ``FOB China``, the ``KAS–NPI`` policy paper). :func:`explained_at_first_use` adds the
