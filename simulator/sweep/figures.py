@@ -57,7 +57,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
-from simulator.names import plural
+from simulator.names import number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
@@ -140,15 +140,42 @@ def is_flat(values: Any) -> bool:
     return bool(len(np.unique(rounded[~missing])) <= 1 and (missing.all() or not missing.any()))
 
 
-def _shown(value: Any) -> str:
-    """A panel's statistic in words, as ``stockpile run --uncertainty`` prints numbers; ``empty`` for NaN.
+SHARE_UNITS = ("fraction", "index")
+"""Units of metrics from 0 to 1 (Jain's index, shares): written by :func:`share_text`, not rounded to 3 digits."""
 
-    >>> _shown(197.423), _shown(75.8662), _shown(1784.72), _shown(0.5), _shown(float("nan"))
-    ('197', '75.9', '1,785', '0.5', 'empty')
+
+def share_text(value: float) -> str:
+    """A share or an index from 0 to 1 in 3 decimals, more where 3 would read 0 or 1 and the value is neither.
+
+    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.00004
+    no share. Trailing zeros are dropped. Up to 9 decimals, the rounding below which the
+    figures call a difference noise (:func:`is_flat`).
+
+    >>> share_text(0.9996), share_text(0.92145), share_text(0.5), share_text(1.0), share_text(0.00004)
+    ('0.9996', '0.921', '0.5', '1', '0.00004')
     """
-    from simulator.sensitivity.words import number_text  # imported here: the sensitivity package imports the sweep's
+    for decimals in range(3, 10):
+        text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+        if float(text) not in (0.0, 1.0) or float(text) == value:
+            break
+    return text
 
-    return "empty" if pd.isna(value) else number_text(float(value))
+
+def _shown(value: Any, metric: str) -> str:
+    """A panel's statistic of ``metric`` in words; ``empty`` for NaN.
+
+    Tonnes as ``stockpile run --uncertainty`` prints numbers (:func:`~simulator.names.number_text`),
+    an index or a share (:data:`SHARE_UNITS`) by :func:`share_text`, never rounded up to 1.
+
+    >>> _shown(197.423, TOTAL), _shown(75.8662, TOTAL), _shown(1784.72, TOTAL), _shown(0.5, TOTAL)
+    ('197', '75.9', '1,785', '0.5')
+    >>> _shown(0.9996, FAIRNESS), _shown(float("nan"), FAIRNESS)
+    ('0.9996', 'empty')
+    """
+    if pd.isna(value):
+        return "empty"
+    quantity = quantity_of(metric)
+    return share_text(float(value)) if quantity and quantity.unit in SHARE_UNITS else number_text(float(value))
 
 
 def _short_runs(table: pd.DataFrame, metric: str) -> str:
@@ -163,7 +190,7 @@ def _short_runs(table: pd.DataFrame, metric: str) -> str:
 
 
 def _flat_text(table: pd.DataFrame, metric: str) -> str:
-    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0])} at every point"
+    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0], metric)} at every point"
 
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -195,11 +222,11 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
         if not is_flat(medians):
             return None
         hidden = _short_runs(table, metric) if medians.iloc[0] == 0 else ""
-        return f"{title}: median {_shown(medians.iloc[0])} at every point{hidden}"
+        return f"{title}: median {_shown(medians.iloc[0], metric)} at every point{hidden}"
     stats = groups.quantile(list(QUANTILES)).unstack()
     if not all(is_flat(stats[q]) for q in QUANTILES):
         return None
-    low, mid, high = (_shown(stats[q].iloc[0]) for q in QUANTILES)
+    low, mid, high = (_shown(stats[q].iloc[0], metric) for q in QUANTILES)
     hidden = _short_runs(table, metric) if stats[QUANTILES[-1]].iloc[0] == 0 else ""
     return f"{title}: median {mid} at every point (5-95% of runs: {low} to {high}){hidden}"
 
