@@ -1,4 +1,5 @@
-"""What a review of the frontier found, mended: fairness near 1 in words, one number_text below both packages.
+"""What a review of the frontier found, mended: fairness near 1 in words, one number_text below both packages,
+choices down to the field.
 
 Tables are made by hand so that every median, group and efficient point is known.
 """
@@ -14,9 +15,21 @@ import pytest
 import simulator.names
 import simulator.sensitivity.words
 from simulator.sweep import figures
-from simulator.sweep.figures import flat_panel, share_text
+from simulator.sweep.choices import CONDITIONS_AMONG_CHOICES, is_choice
+from simulator.sweep.figures import flat_panel, share_text, sweep_notes
 
 RATIO = "agreement.ratio.japan"
+MEMBERS = ["japan", "eu"]
+SWEEPS_MD = Path(__file__).resolve().parent.parent / "docs" / "sweeps.md"
+
+
+def one_run_each(points: list[dict]) -> pd.DataFrame:
+    """A sweep table of one run per point, the points numbered in the order given."""
+    table = pd.DataFrame(points)
+    table.insert(0, "point", range(len(table)))
+    table.insert(1, "run", 0)
+    table.insert(2, "seed", 0)
+    return table
 
 
 # 3: a fairness below 1 is never written as 1
@@ -43,6 +56,59 @@ def test_a_flat_fairness_band_keeps_3_decimals_where_they_do_not_read_1():
 )
 def test_a_share_reads_1_or_0_only_when_it_is(value, text):
     assert share_text(value) == text
+
+
+# 6: choices down to the field
+
+
+@pytest.mark.parametrize(
+    ("path", "choice"),
+    [
+        ("regions.eu.procurement.replenishment", False),  # how commercial buyers order: industry's behaviour
+        ("regions.eu.procurement.replenishment.policy", False),
+        ("regions.eu.procurement.resourcing.price_multiplier", False),  # the spot price: the market's
+        ("regions.eu.procurement.resourcing.reaction_days", True),
+        ("regions.eu.procurement.resourcing", False),  # holds the spot price too
+        ("regions.eu.procurement.quota.light_ree.premium", False),  # a price
+        ("regions.eu.procurement.quota.light_ree.max_share_per_supplier", True),
+        ("regions.eu.procurement.quota.light_ree.partner_minimum.australia", True),
+        ("regions.eu.procurement.quota.light_ree", False),  # holds the premium too
+        ("regions.eu.procurement", False),
+        ("regions.japan.reserve.light_ree.days", True),
+        ("regions.korea.reserve.light_ree.days", False),  # an outsider's own policy, not the club's option
+        ("regions.korea.reserve_release.lag_days", False),
+        ("regions.korea.procurement.quota.light_ree.max_share_per_supplier", False),
+        ("agreement.auction.bids.eu.light_ree", False),  # buyers' willingness to pay
+        ("agreement.auction.bids", False),
+        ("agreement.auction.pricing", True),
+        ("agreement.auction.reserve_price_usd_per_kg.light_ree", True),
+        ("agreement.auction", False),  # holds the bids
+        ("agreement", False),
+    ],
+)
+def test_a_path_is_a_choice_only_if_the_club_decides_it(path, choice):
+    assert is_choice(path, MEMBERS) is choice
+
+
+def test_an_outsiders_reserve_alone_draws_no_frontier():
+    path = "regions.korea.reserve.light_ree.days"
+    table = one_run_each(
+        [{path: days, "total_shortfall_t": 100.0 - days, "fairness_jain": 0.5 + days / 200} for days in (0, 30, 60)]
+    )
+    notes = sweep_notes(table, {"grid": {path: [0, 30, 60]}, "members": MEMBERS})
+    assert (
+        f"sweep_frontier.png not drawn: no choice is swept ({path} is a condition, not the club's to decide): "
+        "a frontier compares the club's choices under the same conditions"
+    ) in notes
+
+
+def test_the_docs_list_every_condition_found_among_choices():
+    text = SWEEPS_MD.read_text()
+    section = text[text.index("### Choices and conditions") :]
+    section = section[: section.index("\n## ")]
+    for pattern in CONDITIONS_AMONG_CHOICES:  # regions.*.procurement.quota.*.premium as the docs write it
+        written = pattern.replace("*", "<m>", 1).replace("*", "<material>", 1)
+        assert f"`{written}`" in section
 
 
 # 12b: number_text lives below both the sweep's figures and the sensitivity package

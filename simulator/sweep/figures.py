@@ -953,6 +953,7 @@ def _frontier(
     xlabel: str,
     ylabel: str,
     title: str,
+    members: list[str],
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
@@ -961,7 +962,7 @@ def _frontier(
     holds within each combination of the conditions' values (:func:`condition_groups`): each
     group has its own colour and line, named in a legend right of the panel.
     """
-    groups, names = condition_groups(stats, paths)
+    groups, names = condition_groups(stats, paths, members)
     legend_in = _legend_width_in(names)
     fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
     ax = fig.subplots()
@@ -992,7 +993,7 @@ def _frontier(
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
     if names:
-        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths)))}"
+        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths, members)))}"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     if handles:  # right of the panel, where it covers no dot or label
@@ -1026,22 +1027,22 @@ def _style(group: int) -> tuple[str, str]:
     return GROUP_COLOURS[group % len(GROUP_COLOURS)], GROUP_MARKERS[(group // len(GROUP_COLOURS)) % len(GROUP_MARKERS)]
 
 
-def _short_conditions(paths: list[str]) -> list[str]:
-    """The short names (:func:`_shorts`) of the swept conditions among ``paths``."""
+def _short_conditions(paths: list[str], members: list[str]) -> list[str]:
+    """The short names (:func:`_shorts`) of the swept conditions among ``paths`` for the club of ``members``."""
     short = dict(zip(paths, _shorts(paths), strict=True))
-    return [short[path] for path in condition_paths(paths)]
+    return [short[path] for path in condition_paths(paths, members)]
 
 
-def condition_groups(stats: pd.DataFrame, paths: list[str]) -> tuple[np.ndarray, list[str]]:
+def condition_groups(stats: pd.DataFrame, paths: list[str], members: list[str]) -> tuple[np.ndarray, list[str]]:
     """Each point's group of equal condition values (numbered in grid order), and each group's name.
 
     No condition swept: every point in group 0 and no names. A name gives each condition's
     short path and value: ``duration_days.mean 60``.
     """
-    conditions = condition_paths(paths)
+    conditions = condition_paths(paths, members)
     if not conditions:
         return np.zeros(len(stats), int), []
-    short = _short_conditions(paths)
+    short = _short_conditions(paths, members)
     keys = list(zip(*(stats[path].map(_label) for path in conditions), strict=True))
     number = {key: i for i, key in enumerate(dict.fromkeys(keys))}
     names = [", ".join(f"{name} {value}" for name, value in zip(short, key, strict=True)) for key in number]
@@ -1392,7 +1393,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
     Efficient within each group of equal swept conditions (:func:`efficient_within`).
     """
     stats = _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]})
-    groups = condition_groups(stats, paths)[0]
+    groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), groups)  # noise is no gain
     fig = _frontier(
         stats,
@@ -1403,6 +1404,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         f"{metric_title(TOTAL)}, median over runs",
         f"{metric_title(FAIRNESS)}, median {FAIRNESS_OVER_ALL}",
         "Efficiency against fairness: one point per grid point",
+        members,
         _fairness_range(members),
     )
     return fig
@@ -1421,7 +1423,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
     """
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
     stats = _point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]})
-    groups = condition_groups(stats, paths)[0]
+    groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), groups)
     return _frontier(
         stats,
@@ -1432,6 +1434,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
         "Holding cost of strategic stock (million USD), median over runs",
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
+        members,
     )
 
 
@@ -1469,7 +1472,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
-        elif not choice_paths(paths):
+        elif not choice_paths(paths, members):
             out[frontier_png] = (None, _no_choice(paths))
         elif dots["point"].nunique() < 2:
             out[frontier_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
@@ -1494,13 +1497,13 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
 def _no_choice(paths: list[str]) -> str:
     """Why a frontier of a grid of conditions only is not drawn (:mod:`simulator.sweep.choices`).
 
-    >>> _no_choice(["shocks.halt.end"])[:60]
-    'no choice is swept (shocks.halt.end is a condition, which no'
+    >>> _no_choice(["shocks.halt.end"])[:62]
+    'no choice is swept (shocks.halt.end is a condition, not the cl'
     """
     verb = "is a condition" if len(paths) == 1 else "are conditions"
     return (
-        f"no choice is swept ({', '.join(paths)} {verb}, which no one decides): "
-        "a frontier compares choices under the same conditions"
+        f"no choice is swept ({', '.join(paths)} {verb}, not the club's to decide): "
+        "a frontier compares the club's choices under the same conditions"
     )
 
 
