@@ -1,5 +1,5 @@
-"""What a review of the frontier found, mended: fairness near 1 in words, one number_text below both packages,
-choices down to the field.
+"""What a review of the frontier found, mended: fairness near 1 in words, choices down to the field, condition
+groups by value and only where a condition varies, groups without a dot, the grid under the lines, shared labels.
 
 Tables are made by hand so that every median, group and efficient point is known.
 """
@@ -16,9 +16,9 @@ import simulator.names
 import simulator.sensitivity.words
 from simulator.sweep import figures
 from simulator.sweep.choices import CONDITIONS_AMONG_CHOICES, is_choice
-from simulator.sweep.figures import flat_panel, share_text, sweep_notes
+from simulator.sweep.figures import flat_panel, frontier_figure, share_text, sweep_notes
 
-RATIO = "agreement.ratio.japan"
+RATIO, END, SEVERITY = "agreement.ratio.japan", "shocks.china_embargo.end", "shocks.china_embargo.severity"
 MEMBERS = ["japan", "eu"]
 SWEEPS_MD = Path(__file__).resolve().parent.parent / "docs" / "sweeps.md"
 
@@ -30,6 +30,19 @@ def one_run_each(points: list[dict]) -> pd.DataFrame:
     table.insert(1, "run", 0)
     table.insert(2, "seed", 0)
     return table
+
+
+def legend_texts(fig) -> list[str]:
+    return [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+
+
+def kinds(fig) -> dict[tuple[float, float], str]:
+    """Every dot of a frontier -> efficient or dominated (the collection's label before its group's name)."""
+    return {
+        (round(float(x), 6), round(float(y), 6)): collection.get_label().split(",")[0]
+        for collection in fig.axes[0].collections
+        for x, y in collection.get_offsets()
+    }
 
 
 # 3: a fairness below 1 is never written as 1
@@ -109,6 +122,120 @@ def test_the_docs_list_every_condition_found_among_choices():
     for pattern in CONDITIONS_AMONG_CHOICES:  # regions.*.procurement.quota.*.premium as the docs write it
         written = pattern.replace("*", "<m>", 1).replace("*", "<material>", 1)
         assert f"`{written}`" in section
+
+
+# 7: a condition with one value groups nothing
+
+
+def test_a_condition_swept_with_one_value_splits_no_group():
+    table = one_run_each(
+        [
+            {RATIO: 0.1, SEVERITY: 1.0, "total_shortfall_t": 10.0, "fairness_jain": 0.8},
+            {RATIO: 0.9, SEVERITY: 1.0, "total_shortfall_t": 20.0, "fairness_jain": 0.7},  # beaten on both
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, SEVERITY], MEMBERS)
+    assert legend_texts(fig) == ["dominated", "efficient (Pareto)"]
+    assert "Pareto within" not in fig.axes[0].get_title()
+    assert kinds(fig) == {(10.0, 0.8): "efficient (Pareto)", (20.0, 0.7): "dominated"}
+
+
+def test_only_the_conditions_that_vary_name_the_groups():
+    table = one_run_each(
+        [
+            {RATIO: ratio, END: end, SEVERITY: 1.0, "total_shortfall_t": end + 10 * ratio, "fairness_jain": 0.6}
+            for end in (151, 331)
+            for ratio in (0.1, 0.9)
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, END, SEVERITY], MEMBERS)
+    assert legend_texts(fig)[:2] == ["china_embargo.end 151", "china_embargo.end 331"]
+    assert "Pareto within each china_embargo.end\n" in fig.axes[0].get_title()
+
+
+# 8: groups by value, names told apart
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "names"),
+    [
+        (0.3, 0.1 + 0.2, ["china_embargo.severity 0.3", "china_embargo.severity 0.30000000000000004"]),
+        (0.1234561, 0.1234562, ["china_embargo.severity 0.1234561", "china_embargo.severity 0.1234562"]),
+    ],
+)
+def test_two_values_that_read_alike_are_two_groups_with_two_names(first, second, names):
+    table = one_run_each(
+        [
+            {RATIO: 0.1, SEVERITY: first, "total_shortfall_t": 10.0, "fairness_jain": 0.6},
+            {RATIO: 0.9, SEVERITY: first, "total_shortfall_t": 20.0, "fairness_jain": 0.7},
+            {RATIO: 0.1, SEVERITY: second, "total_shortfall_t": 30.0, "fairness_jain": 0.5},
+            {RATIO: 0.9, SEVERITY: second, "total_shortfall_t": 40.0, "fairness_jain": 0.4},
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, SEVERITY], MEMBERS)
+    assert legend_texts(fig)[:2] == names
+    # one group, (30, 0.5) would be beaten by (10, 0.6); under its own severity only (40, 0.4) is beaten
+    assert kinds(fig) == {
+        (10.0, 0.6): "efficient (Pareto)",
+        (20.0, 0.7): "efficient (Pareto)",
+        (30.0, 0.5): "efficient (Pareto)",
+        (40.0, 0.4): "dominated",
+    }
+
+
+# 9: a group with no dot is not named
+
+
+def test_a_group_whose_every_point_has_no_median_is_not_in_the_legend():
+    table = one_run_each(
+        [
+            {
+                RATIO: ratio,
+                END: end,
+                "total_shortfall_t": float("nan") if end == 2 else end + ratio,
+                "fairness_jain": 0.6,
+            }
+            for end in (1, 2, 3)
+            for ratio in (0.1, 0.9)
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, END], MEMBERS)
+    assert legend_texts(fig)[:-2] == ["china_embargo.end 1", "china_embargo.end 3"]
+    assert len(kinds(fig)) == 4
+
+
+# 14: the grid lies under the lines
+
+
+def test_the_grid_is_drawn_under_the_groups_lines_and_dots():
+    table = one_run_each(
+        [
+            {RATIO: ratio, END: end, "total_shortfall_t": end + 10 * ratio, "fairness_jain": 0.5 + ratio / 4}
+            for end in (151, 331)
+            for ratio in (0.1, 0.9)
+        ]
+    )
+    ax = frontier_figure(table, [RATIO, END], MEMBERS).axes[0]
+    drawn = [*ax.lines, *ax.collections]
+    assert min(artist.get_zorder() for artist in drawn) > max(ax.xaxis.get_zorder(), ax.yaxis.get_zorder())
+
+
+# dots of two groups on one spot are labelled apart
+
+
+def test_dots_of_two_groups_on_one_spot_get_a_label_each():
+    # ratios 0.1 and 0.5 of end 1 on one spot: one label; end 2's 0.1 on that spot too: its own label
+    table = one_run_each(
+        [
+            {RATIO: 0.1, END: 1, "total_shortfall_t": 10.0, "fairness_jain": 0.7},
+            {RATIO: 0.5, END: 1, "total_shortfall_t": 10.0, "fairness_jain": 0.7},
+            {RATIO: 0.1, END: 2, "total_shortfall_t": 10.0, "fairness_jain": 0.7},
+            {RATIO: 0.9, END: 2, "total_shortfall_t": 30.0, "fairness_jain": 0.5},
+        ]
+    )
+    fig = frontier_figure(table, [RATIO, END], MEMBERS)
+    labels = sorted(text.get_text() for text in fig.axes[0].texts)
+    assert labels == ["0.1 / 1 (+1 alike)", "0.1 / 2", "0.9 / 2"]
 
 
 # 12b: number_text lives below both the sweep's figures and the sensitivity package
