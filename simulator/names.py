@@ -7,6 +7,9 @@ rather than ``japan``, ``eu`` and ``light_ree``. A region or material with a ``l
 is shown by its label, as written; without one its name is made from its id: words
 split at underscores, title case for regions, known abbreviations written as such
 (``eu`` is "EU", ``ree`` "rare earths", ``ndfeb`` "NdFeB").
+
+Also the small words every layer above writes: counts (:func:`plural`), lists, and numbers
+as ``stockpile run --uncertainty`` prints them (:func:`number_text`).
 """
 
 from __future__ import annotations
@@ -111,6 +114,15 @@ def plural(count: int, noun: str, spec: str = "") -> str:
     ('1 day', '60 days', '1,000 inputs')
     """
     return f"{count:{spec}} {noun}" if count == 1 else f"{count:{spec}} {noun}s"
+
+
+def number_text(value: float) -> str:
+    """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
+
+    >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
+    ('16,204', '2,863', '0.562', '42')
+    """
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
 def cap(text: str) -> str:

@@ -81,8 +81,8 @@ def test_no_frontier_is_drawn_where_only_conditions_are_swept():
     table = END_POOL[END_POOL[DAYS] == 0].copy()
     notes = sweep_notes(table, {"grid": {END: [151, 331]}, "members": MEMBERS})
     assert (
-        "sweep_frontier.png not drawn: no choice is swept (shocks.china_embargo.end is a condition, which no one "
-        "decides): a frontier compares choices under the same conditions"
+        "sweep_frontier.png not drawn: no choice is swept (shocks.china_embargo.end is a condition, not the club's "
+        "to decide): a frontier compares the club's choices under the same conditions"
     ) in notes
 
 
@@ -94,7 +94,8 @@ def test_no_frontier_is_drawn_where_only_conditions_are_swept():
         ("agreement.pool.contributions.eu.light_ree.days", True),
         ("regions.japan.reserve.light_ree.days", True),
         ("regions.eu.reserve_release.lag_days", True),
-        ("regions.eu.procurement.replenishment.safety_days", True),
+        ("regions.eu.procurement.quota.light_ree.max_share_per_supplier", True),
+        ("regions.eu.procurement.replenishment.safety_days", False),  # how industry orders its normal supply
         ("regions.eu.demand.light_ree.tonnes_per_day", False),
         ("regions.eu.commercial_stock.light_ree.days", False),
         ("regions.eu.sourcing.light_ree.china", False),
@@ -107,7 +108,7 @@ def test_no_frontier_is_drawn_where_only_conditions_are_swept():
     ],
 )
 def test_choices_are_what_the_club_or_a_member_decides(path, choice):
-    assert is_choice(path) is choice
+    assert is_choice(path, MEMBERS) is choice
 
 
 def crossings(fig) -> list[tuple[str, str]]:

@@ -5,10 +5,11 @@ Layer: studies.
 What a metric's indices rest on (:func:`flag_text`: few runs non-zero, a day metric's nevers
 counted after the horizon; :func:`no_member_short_text`, :func:`adds_text`,
 :func:`s1_above_text`), the values the indices are computed on (:func:`day_values`), what a
-scenario's random inputs make them conditional on (:func:`one_draw_text`) and how
-``run --uncertainty`` prints a number (:func:`number_text`). They need no Matplotlib, so a
-study or ``run --uncertainty`` that draws no figure (``--no-plots``) never loads it; the figures
-themselves are :mod:`simulator.sensitivity.figures`.
+scenario's random inputs make them conditional on (:func:`one_draw_text`); how
+``run --uncertainty`` prints a number is :func:`simulator.names.number_text`, which the
+sensitivity modules read here (and the sweep's figures, which this package imports, there).
+They need no Matplotlib, so a study or ``run --uncertainty`` that draws no figure
+(``--no-plots``) never loads it; the figures themselves are :mod:`simulator.sensitivity.figures`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.frames import is_never_kind, quantity_of
+from simulator.names import number_text as number_text  # the sensitivity modules read it here
 from simulator.quantities import NONE_WORDS
 
 SPARSE_SHARE = 0.05
@@ -192,12 +194,3 @@ def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
         return None
     names = "; ".join(random_inputs)
     return f"conditional on one draw of the random inputs ({names}): run seed {run_seed} in every sample"
-
-
-def number_text(value: float) -> str:
-    """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
-
-    >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
-    ('16,204', '2,863', '0.562', '42')
-    """
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"

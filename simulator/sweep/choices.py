@@ -2,43 +2,76 @@
 
 Layer: studies.
 
-A frontier compares what can be chosen under the same world: a shorter embargo is not a
-setting anyone can buy. From the scenario schema (:mod:`simulator.scenario.schema`):
+A frontier compares the club's options under the same world: a shorter embargo is not a
+setting anyone can buy, nor a lower market price. From the scenario schema
+(:mod:`simulator.scenario.schema`), with ``<m>`` a member of the agreement:
 
-- choices: the whole ``agreement`` (who joins, the rule, ratio, pool, cap, trigger, lags,
-  settlement, ...), and a member's own policy: its national ``reserve``, ``reserve_release``
-  and ``procurement`` (ordering, re-sourcing, quotas), under ``regions.<id>.``;
+- choices: the ``agreement`` (who joins, the rule, ratio, pool, cap, trigger, lags, auction
+  rules, settlement, ...) but for the auction's ``bids``, and a member's own policy:
+  ``regions.<m>.reserve``, ``regions.<m>.reserve_release`` and ``regions.<m>.procurement``
+  (re-sourcing's ``reaction_days``, quotas' caps and partner minimums) but for the fields
+  of :data:`CONDITIONS_AMONG_CHOICES`;
 - conditions: everything else: ``shocks``, a region's ``demand``, ``commercial_stock``
   (industry's own stock) and ``sourcing``, ``suppliers``, ``market``, ``materials``,
-  ``horizon_days``, ``start_date``, ``seed``, and a path naming a whole region or all of
-  them (it holds conditions as well as choices).
+  ``horizon_days``, ``start_date``, ``seed``; what buyers do or pay
+  (:data:`CONDITIONS_AMONG_CHOICES`); every field of a region outside the agreement (its
+  reserve is its own policy, not one of the club's options); and a path holding conditions
+  as well as choices (``regions.<m>``, ``regions.<m>.procurement``, ``agreement.auction``,
+  ``agreement``).
+
+The documented list is ``docs/sweeps.md#choices-and-conditions``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 REGION_POLICIES = ("reserve", "reserve_release", "procurement")
-"""The fields of a region (``regions.<id>.<field>``) that the region itself decides."""
+"""The fields of a member region (``regions.<m>.<field>``) that the member itself decides."""
+CONDITIONS_AMONG_CHOICES = (
+    "agreement.auction.bids",
+    "regions.*.procurement.replenishment",
+    "regions.*.procurement.resourcing.price_multiplier",
+    "regions.*.procurement.quota.*.premium",
+)
+"""Paths under a choice that are conditions (``*``: any one id): buyers' willingness to pay,
+how commercial buyers order their normal supply (industry's behaviour, as its
+``commercial_stock``), and the market's spot price and quota premiums."""
 
 
-def is_choice(path: str) -> bool:
-    """Whether a swept path is something the club or a member decides (see the module docstring).
+def _overlaps(path: list[str], pattern: list[str]) -> bool:
+    """Whether one of ``path`` and ``pattern`` (segments, ``*`` any one) lies within the other or is it."""
+    return all(want in ("*", have) for have, want in zip(path, pattern, strict=False))
 
-    >>> [is_choice(p) for p in ("agreement.ratio.japan", "regions.eu.reserve.light_ree.days", "shocks.halt.end")]
+
+def _club_decides(parts: list[str], members: Collection[str]) -> bool:
+    """Whether ``parts`` lie within the agreement or a member's own policy (:data:`REGION_POLICIES`)."""
+    if parts[0] == "agreement":
+        return True
+    return parts[0] == "regions" and len(parts) >= 3 and parts[1] in members and parts[2] in REGION_POLICIES
+
+
+def is_choice(path: str, members: Collection[str]) -> bool:
+    """Whether a swept path is something the club or one of its ``members`` decides (see the module docstring).
+
+    >>> members = ["japan", "eu"]
+    >>> paths = ("agreement.ratio.japan", "regions.eu.reserve.light_ree.days", "shocks.halt.end")
+    >>> [is_choice(path, members) for path in paths]
     [True, True, False]
-    >>> is_choice("regions.eu.demand.light_ree.tonnes_per_day"), is_choice("regions.eu")
+    >>> is_choice("regions.korea.reserve.light_ree.days", members), is_choice("agreement.auction.bids.eu", members)
     (False, False)
     """
     parts = str(path).split(".")
-    if parts[0] == "agreement":
-        return True
-    return parts[0] == "regions" and len(parts) >= 3 and parts[2] in REGION_POLICIES
+    if not _club_decides(parts, members):
+        return False
+    return not any(_overlaps(parts, pattern.split(".")) for pattern in CONDITIONS_AMONG_CHOICES)
 
 
-def choice_paths(paths: list[str]) -> list[str]:
-    """The swept paths that are choices, in the grid's order."""
-    return [path for path in paths if is_choice(path)]
+def choice_paths(paths: list[str], members: Collection[str]) -> list[str]:
+    """The swept paths that are choices of the club of ``members``, in the grid's order."""
+    return [path for path in paths if is_choice(path, members)]
 
 
-def condition_paths(paths: list[str]) -> list[str]:
-    """The swept paths that are conditions (not choices), in the grid's order."""
-    return [path for path in paths if not is_choice(path)]
+def condition_paths(paths: list[str], members: Collection[str]) -> list[str]:
+    """The swept paths that are conditions for the club of ``members`` (not choices), in the grid's order."""
+    return [path for path in paths if not is_choice(path, members)]

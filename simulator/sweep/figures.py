@@ -16,9 +16,10 @@ Layer: studies.
 
 A frontier compares choices (:mod:`simulator.sweep.choices`: what the club or a member
 decides) under the same conditions (a shock, demand, a market): a point is efficient or
-dominated only among the points of its combination of swept conditions, each combination
-drawn in its own colour with its own line and named in a legend. A grid that sweeps no
-choice has no frontier (:func:`sweep_notes` says why).
+dominated only among the points of its combination of swept conditions (those with two or
+more values, told apart by value), each combination drawn in its own colour with its own
+line and named in a legend. A grid that sweeps no choice has no frontier (:func:`sweep_notes`
+says why).
 
 The metrics figure and the heatmap summarise fairness over the runs in which some member
 is short (Jain's index of 1 where no one is short is a convention,
@@ -33,8 +34,9 @@ its whole range, from 1/n (one member bears all) to 1. A panel whose plotted sta
 says so in words, and a figure in which no panel would tell the points apart is not
 drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
 :func:`sweep_notes` says why; :func:`unchanged_notes` which swept parameters changed no output at all.
-A frontier's labels stay inside its axes, each beside its own dot; points drawn on the
-same spot share one label; a leader line back to a label's dot runs through no other label.
+A frontier's labels stay inside its axes, each beside its own dot; points of one condition
+group drawn on the same spot share one label; a leader line back to a label's dot runs
+through no other label.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
@@ -57,7 +59,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
-from simulator.names import plural
+from simulator.names import number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
@@ -140,15 +142,42 @@ def is_flat(values: Any) -> bool:
     return bool(len(np.unique(rounded[~missing])) <= 1 and (missing.all() or not missing.any()))
 
 
-def _shown(value: Any) -> str:
-    """A panel's statistic in words, as ``stockpile run --uncertainty`` prints numbers; ``empty`` for NaN.
+SHARE_UNITS = ("fraction", "index")
+"""Units of metrics from 0 to 1 (Jain's index, shares): written by :func:`share_text`, not rounded to 3 digits."""
 
-    >>> _shown(197.423), _shown(75.8662), _shown(1784.72), _shown(0.5), _shown(float("nan"))
-    ('197', '75.9', '1,785', '0.5', 'empty')
+
+def share_text(value: float) -> str:
+    """A share or an index from 0 to 1 in 3 decimals, more where 3 would read 0 or 1 and the value is neither.
+
+    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.00004
+    no share. Trailing zeros are dropped. Up to 9 decimals, the rounding below which the
+    figures call a difference noise (:func:`is_flat`).
+
+    >>> share_text(0.9996), share_text(0.92145), share_text(0.5), share_text(1.0), share_text(0.00004)
+    ('0.9996', '0.921', '0.5', '1', '0.00004')
     """
-    from simulator.sensitivity.words import number_text  # imported here: the sensitivity package imports the sweep's
+    for decimals in range(3, 10):
+        text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+        if float(text) not in (0.0, 1.0) or float(text) == value:
+            break
+    return text
 
-    return "empty" if pd.isna(value) else number_text(float(value))
+
+def _shown(value: Any, metric: str) -> str:
+    """A panel's statistic of ``metric`` in words; ``empty`` for NaN.
+
+    Tonnes as ``stockpile run --uncertainty`` prints numbers (:func:`~simulator.names.number_text`),
+    an index or a share (:data:`SHARE_UNITS`) by :func:`share_text`, never rounded up to 1.
+
+    >>> _shown(197.423, TOTAL), _shown(75.8662, TOTAL), _shown(1784.72, TOTAL), _shown(0.5, TOTAL)
+    ('197', '75.9', '1,785', '0.5')
+    >>> _shown(0.9996, FAIRNESS), _shown(float("nan"), FAIRNESS)
+    ('0.9996', 'empty')
+    """
+    if pd.isna(value):
+        return "empty"
+    quantity = quantity_of(metric)
+    return share_text(float(value)) if quantity and quantity.unit in SHARE_UNITS else number_text(float(value))
 
 
 def _short_runs(table: pd.DataFrame, metric: str) -> str:
@@ -163,7 +192,7 @@ def _short_runs(table: pd.DataFrame, metric: str) -> str:
 
 
 def _flat_text(table: pd.DataFrame, metric: str) -> str:
-    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0])} at every point"
+    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0], metric)} at every point"
 
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -195,11 +224,11 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
         if not is_flat(medians):
             return None
         hidden = _short_runs(table, metric) if medians.iloc[0] == 0 else ""
-        return f"{title}: median {_shown(medians.iloc[0])} at every point{hidden}"
+        return f"{title}: median {_shown(medians.iloc[0], metric)} at every point{hidden}"
     stats = groups.quantile(list(QUANTILES)).unstack()
     if not all(is_flat(stats[q]) for q in QUANTILES):
         return None
-    low, mid, high = (_shown(stats[q].iloc[0]) for q in QUANTILES)
+    low, mid, high = (_shown(stats[q].iloc[0], metric) for q in QUANTILES)
     hidden = _short_runs(table, metric) if stats[QUANTILES[-1]].iloc[0] == 0 else ""
     return f"{title}: median {mid} at every point (5-95% of runs: {low} to {high}){hidden}"
 
@@ -926,15 +955,17 @@ def _frontier(
     xlabel: str,
     ylabel: str,
     title: str,
+    members: list[str],
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
 
     Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
     holds within each combination of the conditions' values (:func:`condition_groups`): each
-    group has its own colour and line, named in a legend right of the panel.
+    group has its own colour and line, named in a legend right of the panel. ``stats`` holds
+    only points with a place (:func:`_placed`): a group of none is neither drawn nor named.
     """
-    groups, names = condition_groups(stats, paths)
+    groups, names = condition_groups(stats, paths, members)
     legend_in = _legend_width_in(names)
     fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
     ax = fig.subplots()
@@ -947,9 +978,8 @@ def _frontier(
         order = np.argsort(xs[efficient], kind="stable")
         ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
-    rows = stats.to_numpy()  # one common dtype, as iterrows gives each row (ints read as floats beside floats)
-    where = [stats.columns.get_loc(p) for p in paths]
-    texts = [" / ".join(_label(rows[i, j]) for j in where) for i in range(len(stats))]
+    labels = [value_labels(stats[path]).tolist() for path in paths]
+    texts = [" / ".join(column[i] for column in labels) for i in range(len(stats))]
     left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
     ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
@@ -958,16 +988,17 @@ def _frontier(
         _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
-    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all)
+    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all, groups)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel(_text(ylabel))
     which = "every point" if label_all else "efficient points"
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
     if names:
-        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths)))}"
+        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths, members, stats)))}"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
+    ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
     if handles:  # right of the panel, where it covers no dot or label
         ax.legend(
             handles=handles,
@@ -999,26 +1030,55 @@ def _style(group: int) -> tuple[str, str]:
     return GROUP_COLOURS[group % len(GROUP_COLOURS)], GROUP_MARKERS[(group // len(GROUP_COLOURS)) % len(GROUP_MARKERS)]
 
 
-def _short_conditions(paths: list[str]) -> list[str]:
-    """The short names (:func:`_shorts`) of the swept conditions among ``paths``."""
+def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
+    """The swept conditions (:func:`~simulator.sweep.choices.condition_paths`) with two or more values in ``stats``.
+
+    A condition swept with one value (``--grid shocks.china_embargo.severity=1.0``) is the
+    same world at every point: nothing to group by. Values are compared as they are, not as
+    their labels: 0.3 and 0.30000000000000004 are two.
+    """
+    return [path for path in condition_paths(paths, members) if stats[path].nunique(dropna=False) > 1]
+
+
+def _short_conditions(paths: list[str], members: list[str], stats: pd.DataFrame) -> list[str]:
+    """The short names (:func:`_shorts`) of the conditions a frontier groups by (:func:`varying_conditions`)."""
     short = dict(zip(paths, _shorts(paths), strict=True))
-    return [short[path] for path in condition_paths(paths)]
+    return [short[path] for path in varying_conditions(stats, paths, members)]
 
 
-def condition_groups(stats: pd.DataFrame, paths: list[str]) -> tuple[np.ndarray, list[str]]:
+def condition_groups(stats: pd.DataFrame, paths: list[str], members: list[str]) -> tuple[np.ndarray, list[str]]:
     """Each point's group of equal condition values (numbered in grid order), and each group's name.
 
-    No condition swept: every point in group 0 and no names. A name gives each condition's
-    short path and value: ``duration_days.mean 60``.
+    Grouped by the conditions that vary (:func:`varying_conditions`), on their values, not
+    their labels. None varies: every point in group 0 and no names. A name gives each
+    condition's short path and value (:func:`value_labels`): ``duration_days.mean 60``.
     """
-    conditions = condition_paths(paths)
+    conditions = varying_conditions(stats, paths, members)
     if not conditions:
         return np.zeros(len(stats), int), []
-    short = _short_conditions(paths)
-    keys = list(zip(*(stats[path].map(_label) for path in conditions), strict=True))
-    number = {key: i for i, key in enumerate(dict.fromkeys(keys))}
-    names = [", ".join(f"{name} {value}" for name, value in zip(short, key, strict=True)) for key in number]
-    return np.array([number[key] for key in keys], int), names
+    groups = stats.groupby(conditions, sort=False, dropna=False).ngroup().to_numpy()
+    labels = {path: value_labels(stats[path]).to_numpy() for path in conditions}
+    firsts = np.unique(groups, return_index=True)[1]  # each group's first point, by group number
+    short = _short_conditions(paths, members, stats)
+    names = [
+        ", ".join(f"{name} {labels[path][i]}" for name, path in zip(short, conditions, strict=True)) for i in firsts
+    ]
+    return groups, names
+
+
+def value_labels(values: pd.Series) -> pd.Series:
+    """Each of a swept path's values as a label (:func:`_label`); a float in full where another value reads alike.
+
+    >>> value_labels(pd.Series([0.3, 0.1 + 0.2, 0.5, 2.0])).tolist()
+    ['0.3', '0.30000000000000004', '0.5', '2']
+    >>> value_labels(pd.Series([0.25, 0.75, 0.25])).tolist()
+    ['0.25', '0.75', '0.25']
+    """
+    labels = values.map(_label)
+    values_per_label = values.groupby(labels.to_numpy(), sort=False).nunique(dropna=False)
+    alike = labels.map(values_per_label) > 1
+    full = values[alike].map(lambda value: repr(float(value)) if isinstance(value, float) else _label(value))
+    return labels.where(~alike, full)
 
 
 def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -1124,17 +1184,24 @@ LABEL_GAP_PT = 3.0
 """Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
 
 
-def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
-    """Points (in ``order``) grouped with the first point of a group less than :data:`ALIKE_PT` away.
+def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> list[list[int]]:
+    """Points (in ``order``) grouped with the first point of their condition group less than :data:`ALIKE_PT` away.
 
-    Greedy, not chained: a row of points each close to the next is not one group.
+    Greedy, not chained: a row of points each close to the next is not one group. Points of two
+    condition groups (``conditions``, :func:`condition_groups`) on one spot are labelled apart,
+    each label naming its own values: ``(+1 alike)`` never counts a dot of another colour.
 
-    >>> _clusters(np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0], [9.0, 0.0]]), [0, 1, 2, 3])
-    [[0, 1], [2], [3]]
+    >>> at = np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0], [9.0, 0.0]])
+    >>> _clusters(at, [0, 1, 2, 3], np.zeros(4, int)), _clusters(at, [0, 1, 2, 3], np.array([0, 1, 0, 0]))
+    ([[0, 1], [2], [3]], [[0], [1], [2], [3]])
     """
     groups: list[list[int]] = []
     for i in order:
-        near = [group for group in groups if np.hypot(*(where[group[0]] - where[i])) < ALIKE_PT]
+        near = [
+            group
+            for group in groups
+            if conditions[group[0]] == conditions[i] and np.hypot(*(where[group[0]] - where[i])) < ALIKE_PT
+        ]
         if near:
             near[0].append(i)
         else:
@@ -1143,11 +1210,18 @@ def _clusters(where: np.ndarray, order: list[int]) -> list[list[int]]:
 
 
 def _place_labels(
-    ax: Any, xs: np.ndarray, ys: np.ndarray, efficient: np.ndarray, texts: list[str], label_all: bool
+    ax: Any,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    efficient: np.ndarray,
+    texts: list[str],
+    label_all: bool,
+    conditions: np.ndarray,
 ) -> tuple[int, int]:
     """Label each point (or each efficient one), every label inside the axes and next to its dot.
 
-    Points drawn on the same spot share one label, the efficient point's first. Each label
+    Points drawn on the same spot share one label, the efficient point's first, if they are of
+    one condition group (``conditions``, :func:`_clusters`). Each label
     takes the first free place of: right of its dot, left, above, below, and the four
     corners; a place must lie inside the axes and should cover no other label and no
     other dot. Where no place is free, the label moves up or down beside its dot, with a
@@ -1171,7 +1245,7 @@ def _place_labels(
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
-    groups = _clusters(where, order)
+    groups = _clusters(where, order, conditions)
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
         own = where[group[0]]
@@ -1356,6 +1430,14 @@ def _free_place(
     return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
 
+def _placed(stats: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The points of ``stats`` whose medians of ``columns`` are all finite: the dots a frontier can place.
+
+    :func:`sweep_notes` counts the points left out (:func:`_finite_points`).
+    """
+    return stats[np.isfinite(stats[columns].to_numpy(float)).all(axis=1)]
+
+
 def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
     """Total shortfall against fairness, one point per grid point (medians over all its runs).
 
@@ -1364,8 +1446,8 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
     runs with a member short, so that each dot is one setting's runs on both axes.
     Efficient within each group of equal swept conditions (:func:`efficient_within`).
     """
-    stats = _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]})
-    groups = condition_groups(stats, paths)[0]
+    stats = _placed(_point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}), [TOTAL, FAIRNESS])
+    groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), groups)  # noise is no gain
     fig = _frontier(
         stats,
@@ -1376,6 +1458,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         f"{metric_title(TOTAL)}, median over runs",
         f"{metric_title(FAIRNESS)}, median {FAIRNESS_OVER_ALL}",
         "Efficiency against fairness: one point per grid point",
+        members,
         _fairness_range(members),
     )
     return fig
@@ -1393,8 +1476,8 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
     embargo costs less shortfall, but nobody can buy it.
     """
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
-    stats = _point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]})
-    groups = condition_groups(stats, paths)[0]
+    stats = _placed(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
+    groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), groups)
     return _frontier(
         stats,
@@ -1405,6 +1488,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
         "Holding cost of strategic stock (million USD), median over runs",
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
+        members,
     )
 
 
@@ -1442,7 +1526,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
-        elif not choice_paths(paths):
+        elif not choice_paths(paths, members):
             out[frontier_png] = (None, _no_choice(paths))
         elif dots["point"].nunique() < 2:
             out[frontier_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
@@ -1467,13 +1551,13 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
 def _no_choice(paths: list[str]) -> str:
     """Why a frontier of a grid of conditions only is not drawn (:mod:`simulator.sweep.choices`).
 
-    >>> _no_choice(["shocks.halt.end"])[:60]
-    'no choice is swept (shocks.halt.end is a condition, which no'
+    >>> _no_choice(["shocks.halt.end"])[:62]
+    'no choice is swept (shocks.halt.end is a condition, not the cl'
     """
     verb = "is a condition" if len(paths) == 1 else "are conditions"
     return (
-        f"no choice is swept ({', '.join(paths)} {verb}, which no one decides): "
-        "a frontier compares choices under the same conditions"
+        f"no choice is swept ({', '.join(paths)} {verb}, not the club's to decide): "
+        "a frontier compares the club's choices under the same conditions"
     )
 
 
