@@ -1,5 +1,7 @@
 """Which fields of a changed scenario part changed since its baseline, and from what to what.
 
+Layer: studies.
+
 A baseline records a short hash of each part of its scenario (``regions.eu``,
 ``shocks.halt``; :func:`~simulator.gate.baseline.scenario_parts`), not its values, so a
 check knows that ``regions.eu`` changed but not where in it. Where the scenario file is
@@ -25,6 +27,7 @@ from typing import Any
 
 from simulator.errors import InputError
 from simulator.gate.baseline import part_values, scenario_parts
+from simulator.gate.git import git_output
 from simulator.scenario import Scenario
 from simulator.scenario.load import validate_data
 from simulator.scenario.strict_yaml import load_yaml, shortened
@@ -140,8 +143,6 @@ def changed_fields(
 
 def _committed_versions(path: Path) -> Iterator[Scenario]:
     """The valid scenarios of the last :data:`MOST_VERSIONS` commits of ``path``, newest first (none: not in git)."""
-    from simulator.gate.compare import git_output  # compare imports this module
-
     top = (git_output(path.resolve().parent, "rev-parse", "--show-toplevel") or "").strip()
     if not top:
         return
