@@ -60,7 +60,7 @@ def tracked_path(path: Path) -> tuple[str, str] | None:
     top = _TOPS[folder]
     try:
         return top, Path(os.path.realpath(path)).relative_to(top).as_posix()
-    except ValueError:  # the file lies outside the work tree (a link out of it)
+    except ValueError:  # the work tree git names is elsewhere (core.worktree, GIT_WORK_TREE): the file is not in it
         return None
 
 
