@@ -51,6 +51,7 @@ from simulator.gate.baseline import (
 )
 from simulator.gate.fields import FieldChange, changed_fields
 from simulator.gate.formats import minus_one_text
+from simulator.gate.git import GIT_SECONDS, git_output
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.json_text import read_json
 from simulator.names import plural
@@ -694,26 +695,6 @@ class History:
     """The work tree's whole history is here (not a shallow clone): a file it never held is new."""
     commit: str = ""
     """The last commit of the checked-out history whose tree holds the file (abbreviated), or empty."""
-
-
-GIT_SECONDS = 10.0
-"""How long one git command may take before the check gives up on git's history (the general advice then)."""
-
-
-def git_output(top: str | Path, *args: str, text_in: str | None = None) -> str | None:
-    """The output of ``git -C top ARGS`` (None: git failed, is missing, or took over :data:`GIT_SECONDS`)."""
-    try:
-        done = subprocess.run(
-            ["git", "--literal-pathspecs", "-C", str(top), *args],
-            input=text_in,
-            capture_output=True,
-            text=True,
-            timeout=GIT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def git_histories(targets: list[Path]) -> dict[Path, History]:

@@ -19,7 +19,6 @@ field set or reset to its default reads ``(default)`` on that side.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from simulator.errors import InputError
 from simulator.gate.baseline import part_values, scenario_parts
+from simulator.gate.git import committed_texts, tracked_path
 from simulator.scenario import Scenario
 from simulator.scenario.load import validate_data
 from simulator.scenario.strict_yaml import load_yaml, shortened
@@ -141,20 +141,16 @@ def changed_fields(
 
 
 def _committed_versions(path: Path) -> Iterator[Scenario]:
-    """The valid scenarios of the last :data:`MOST_VERSIONS` commits of ``path``, newest first (none: not in git)."""
-    from simulator.gate.compare import git_output  # compare imports this module
+    """The valid scenarios of the last :data:`MOST_VERSIONS` commits of ``path``, newest first (none: not in git).
 
-    top = (git_output(path.resolve().parent, "rev-parse", "--show-toplevel") or "").strip()
-    if not top:
+    Every version is read at once (:func:`~simulator.gate.git.committed_texts`), but each is
+    read as a scenario only when asked for: a search that stops at the first version that
+    matches reads no more of them.
+    """
+    where = tracked_path(path)
+    if where is None:
         return
-    try:
-        relative = Path(os.path.realpath(path)).relative_to(top).as_posix()
-    except ValueError:  # the file lies outside the work tree (a link out of it)
-        return
-    for commit in (git_output(top, "log", f"-n{MOST_VERSIONS}", "--format=%H", "--", relative) or "").split():
-        text = git_output(top, "show", f"{commit}:{relative}")
-        if text is None:
-            continue
+    for text in committed_texts(*where, MOST_VERSIONS):
         try:
             yield validate_data(load_yaml(text), str(path))
         except (InputError, TypeError, ValueError):  # a version this tool no longer reads cannot tell

@@ -38,7 +38,7 @@ from simulator.scenario.overrides import (
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import conflict_problem, load_yaml
-from simulator.scenario.yaml_messages import not_utf8
+from simulator.scenario.yaml_messages import GLUED_KEY, not_utf8, space_after_colon
 
 _MESSAGES = {
     "greater_than_equal": "must be >= {ge}",
@@ -625,10 +625,6 @@ def _named(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
     return named
 
 
-_GLUED = re.compile(r"([a-z][a-z0-9_]*):(\S.*)")
-"""A key and its value written without a space after the colon (``light_ree:15``), which YAML reads as one key."""
-
-
 def _glued_keys(data: Any, path: str = "") -> list[Problem]:
     """One problem per key written as ``name:value`` with no space after the colon, found anywhere in ``data``.
 
@@ -643,11 +639,9 @@ def _glued_keys(data: Any, path: str = "") -> list[Problem]:
     problems = []
     if isinstance(data, dict):
         for key, value in data.items():
-            glued = _GLUED.fullmatch(key) if isinstance(key, str) and value is None else None
+            glued = GLUED_KEY.fullmatch(key) if isinstance(key, str) and value is None else None
             if glued:
-                name, given = glued.groups()
-                why = f"YAML needs a space after the colon ({{{name}: {given}}}, not {{{key}}})"
-                problems.append(Problem(path, f"key {key!r} has no value: {why}"))
+                problems.append(Problem(path, f"key {key!r} has no value: {space_after_colon(glued, '{', '}')}"))
             else:
                 problems += _glued_keys(value, f"{path}.{key}" if path else str(key))
     elif isinstance(data, list):

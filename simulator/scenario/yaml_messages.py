@@ -36,6 +36,9 @@ _TOKENS = {
 }
 """PyYAML's names of the tokens it found, in plain words (others, such as ``]``, are quoted as they are)."""
 
+GLUED_KEY = re.compile(r"([a-z][a-z0-9_]*):(\S.*)")
+"""A key and its value written without a space after the colon (``light_ree:15``), which YAML reads as one text."""
+
 _FOUND = re.compile(r"but (?:found|got) '(.+)'$")
 _OPENERS = {"]": ("list", "["), "}": ("mapping", "{")}
 
@@ -108,7 +111,7 @@ def _scanner(problem: str, context: str, mark: Mark | None, opened: Mark | None,
     if problem == "could not find expected ':'" and "simple key" in context:
         if opened is not None and _key_length(opened, text) > MAX_KEY:
             return opened, f"a key longer than {MAX_KEY:,} characters, which YAML does not read; shorten it"
-        return opened, "a line with no ':' where a key is expected (write key: value)"
+        return opened, _glued(opened.line, text) or "a line with no ':' where a key is expected (write key: value)"
     if problem.startswith("expected alphabetic or numeric character") and ("anchor" in context or "alias" in context):
         sign = "&" if "anchor" in context else "*"
         return opened, f"'{sign}' must be followed by a name here; put a value starting with '{sign}' in quotes"
@@ -152,6 +155,8 @@ def _colon(mark: Mark, text: str) -> Said:
     )
     if above is not None and ":" not in lines[above]:
         return key, f"line {above + 1} has no ':', so this line continues its text; give line {above + 1} a key"
+    if above is not None and (glued := _glued(above, text)):  # its text runs on into this line's key
+        return _line_start(above, text), glued
     return key, "this key is indented more than the key above it, which already has a value; line up the keys"
 
 
@@ -245,6 +250,35 @@ def _directive(mark: Mark, text: str) -> Mark:
         if lines[number].startswith("%"):
             return Mark("", -1, number, 0, None, None)
     return mark
+
+
+def space_after_colon(glued: re.Match[str], opener: str = "", closer: str = "") -> str:
+    """What to write for a key glued to its value (a match of :data:`GLUED_KEY`), in a flow mapping's braces or not.
+
+    >>> space_after_colon(GLUED_KEY.fullmatch("seed:7"))
+    'YAML needs a space after the colon (seed: 7, not seed:7)'
+    """
+    name, given = glued.groups()
+    return f"YAML needs a space after the colon ({opener}{name}: {given}{closer}, not {opener}{glued[0]}{closer})"
+
+
+def _glued(line_index: int, text: str) -> str | None:
+    """The words for a line of ``text`` (from 0) that is a key glued to its value (``- seed:7  # note``), or None.
+
+    YAML reads such a line as text, not as a key, and complains of what follows; the one cause is said instead.
+    """
+    lines = text.splitlines()
+    line = lines[line_index] if line_index < len(lines) else ""
+    written = re.split(r"\s#", line.strip().removeprefix("- ").lstrip(" "), maxsplit=1)[0].rstrip()
+    glued = GLUED_KEY.fullmatch(written)
+    return f"{written!r} is not a key and its value: {space_after_colon(glued)}" if glued else None
+
+
+def _line_start(line_index: int, text: str) -> Mark:
+    """Where the text of a line (from 0) starts, after its indentation and any ``- `` of a list item."""
+    lines = text.splitlines(keepends=True)
+    column = len(lines[line_index]) - len(lines[line_index].lstrip(" -"))
+    return Mark("", len("".join(lines[:line_index])) + column, line_index, column, None, None)
 
 
 def _character(mark: Mark, text: str) -> str:

@@ -1,0 +1,105 @@
+"""The git commands the gate reads history with, shared by the check of missing baselines and of edited fields.
+
+Layer: studies.
+
+Every command runs as ``git --literal-pathspecs -C <folder>`` (a path is a name, never a
+pattern) and gives up after :data:`GIT_SECONDS`; a failure of any kind (no git, not a work
+tree, too slow) reads as "git cannot tell", never as an error of the check.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+GIT_SECONDS = 10.0
+"""How long one git command may take before the check gives up on git's history (the general advice then)."""
+
+_TOPS: dict[str, str] = {}
+"""The top of the work tree found for each folder (resolved), in this process: see :func:`tracked_path`."""
+
+
+def git_output(top: str | Path, *args: str, text_in: str | None = None) -> str | None:
+    """The output of ``git -C top ARGS`` (None: git failed, is missing, or took over :data:`GIT_SECONDS`)."""
+    done = _git(top, args, None if text_in is None else text_in.encode())
+    try:
+        return None if done is None else done.decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _git(top: str | Path, args: tuple[str, ...], bytes_in: bytes | None = None) -> bytes | None:
+    """The output bytes of ``git -C top ARGS`` (None: git failed, is missing, or took over :data:`GIT_SECONDS`)."""
+    try:
+        done = subprocess.run(
+            ["git", "--literal-pathspecs", "-C", str(top), *args],
+            input=bytes_in,
+            capture_output=True,
+            timeout=GIT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def tracked_path(path: Path) -> tuple[str, str] | None:
+    """The top of the git work tree holding ``path`` and the file's path in it (None: in no work tree, or out of it).
+
+    The top is looked up once per folder in a process (a check of several scenarios of one
+    folder asks git once); a folder found in no work tree is asked again next time, as it
+    may have become one (``git init``).
+    """
+    folder = str(path.resolve().parent)
+    if folder not in _TOPS:
+        top = (git_output(folder, "rev-parse", "--show-toplevel") or "").strip()
+        if not top:
+            return None
+        _TOPS[folder] = top
+    top = _TOPS[folder]
+    try:
+        return top, Path(os.path.realpath(path)).relative_to(top).as_posix()
+    except ValueError:  # the work tree git names is elsewhere (core.worktree, GIT_WORK_TREE): the file is not in it
+        return None
+
+
+def committed_texts(top: str, relative: str, most: int) -> list[str]:
+    """The texts of ``relative`` in the last ``most`` commits that changed it, newest first, read in two commands.
+
+    One ``git log`` names the commits, one ``cat-file --batch`` reads every version. A version
+    missing from its commit (the commit deleted the file) or not UTF-8 is left out; git failing
+    leaves out all.
+    """
+    if "\n" in relative:  # cat-file reads a name a line
+        return []
+    commits = (git_output(top, "log", f"-n{most}", "--format=%H", "--", relative) or "").split()
+    if not commits:
+        return []
+    said = _git(top, ("cat-file", "--batch"), "".join(f"{c}:{relative}\n" for c in commits).encode())
+    return [text for text in _batch_texts(said or b"") if text is not None]
+
+
+def _batch_texts(said: bytes) -> list[str | None]:
+    r"""The objects ``cat-file --batch`` gave, in order, as text (None: missing, or not UTF-8).
+
+    Each is ``<id> <type> <size>\n<size bytes>\n``, or ``<name> missing\n`` (also ``ambiguous``).
+
+    >>> _batch_texts(b"ab12 blob 3\nx: \nHEAD:gone.yaml missing\nab13 blob 2\n\xff\xfe\n")
+    ['x: ', None, None]
+    """
+    texts: list[str | None] = []
+    at = 0
+    while (end := said.find(b"\n", at)) >= 0:
+        header = said[at:end].split(b" ")
+        at = end + 1
+        if len(header) != 3 or not header[2].isdigit():  # missing or ambiguous: no content follows
+            texts.append(None)
+            continue
+        size = int(header[2])
+        try:
+            texts.append(said[at : at + size].decode())
+        except UnicodeDecodeError:
+            texts.append(None)
+        at += size + 1
+    return texts
