@@ -238,14 +238,14 @@ def test_a_kind_without_a_supplier_the_words_do_not_name_acts_on_demand():
     # once shock_target asked names.supplier(None) and stopped `stockpile run` with an AttributeError
     from simulator.plots import shock_target
 
-    assert shock_target(_with_an_unworded_kind("demand_cut"), 0) == "demand of Japan"
+    assert shock_target(_with_an_unworded_kind("a_new_kind"), 0) == "demand of Japan"
 
 
 def test_a_kind_the_words_do_not_name_reads_as_its_size_not_as_a_demand_surge():
     # once every kind not named was worded "demand x<size>": a 25% demand cut read "demand x0.25"
     from simulator.plots import shock_severity
 
-    assert shock_severity(_with_an_unworded_kind("demand_cut"), 0) == "size 1.5"
+    assert shock_severity(_with_an_unworded_kind("a_new_kind"), 0) == "size 1.5"
 
 
 def test_a_kind_the_plan_does_not_name_stops_compilation_naming_the_step():
