@@ -808,7 +808,10 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
             "perceived": sh.perceived_severity if sh.perceived_severity is not None else 0.0,
         }
     else:
-        assert isinstance(sh, Licensing)
+        assert isinstance(sh, Licensing), (
+            f"shock kind {sh.kind!r}: give it its mask and magnitude in simulator/plan.py, _shock_plan "
+            "(docs/architecture.md, '... a shock kind', step 2)"
+        )
         mask = _mask(suppliers, regions, materials, sh.supplier, sh.regions, sh.materials)
         magnitude = sh.approval_share
         perceived = sh.perceived_severity

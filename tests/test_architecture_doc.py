@@ -6,8 +6,13 @@ something that is gone. ``tests/test_layers.py`` checks the module map; this che
 rest of the page: paths (``kernel/procure.py``, ``tests/helpers.py``), dotted names
 (``quantities.SUMMARY``, ``kernel/shocks.ShockEffects._compute``), test names
 (``tests/test_registry.py::test_...``) and bare names of constants and classes
-(``NOT_SUPPLY``, ``MarketDay``). Lowercase bare words are left alone: they are quantity
-names, scenario fields and table names as often as Python names.
+(``NOT_SUPPLY``, ``MarketDay``). A method cited by its class (``Kernel.conditions``) must be in
+the file that defines the class. A lowercase bare word (``run_points``, ``each_shipped()``) is
+a quantity name, a scenario field or a table name as often as a Python name: it is read only
+in a sentence that cites a module or file (``sweep.runner.plan_points``, ``tests/helpers.py``),
+and must then be defined in one of them, or, if the project defines no function or class of
+that name, be written in one of them (a field, a quantity, a literal); a call cited without a
+module (``run_batch(metrics=...)``) must be a function defined somewhere.
 """
 
 from __future__ import annotations
@@ -54,6 +59,34 @@ def defined(path: Path) -> frozenset[str]:
                 elif isinstance(part, ast.Attribute):
                     names.add(part.attr)
     return frozenset(names)
+
+
+@functools.cache
+def classes(path: Path) -> frozenset[str]:
+    """The classes a Python file defines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return frozenset(node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef))
+
+
+@functools.cache
+def functions_and_classes() -> frozenset[str]:
+    """The functions, methods and classes of the package and of tests/helpers.py (a test file's own functions and
+    fixtures are named as often for the word as for the function: ``licensing``)."""
+    names = set()
+    for path in [*sorted(PACKAGE.rglob("*.py")), ROOT / "tests" / "helpers.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        kinds = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+        names.update(node.name for node in ast.walk(tree) if isinstance(node, kinds))
+    return frozenset(names)
+
+
+@functools.cache
+def quantity_names() -> frozenset[str]:
+    """The names of the registry of quantities (``pool_stock_t``, ``shortfall_share``): data, cited as such."""
+    from simulator import quantities
+
+    tables = [value for value in vars(quantities).values() if isinstance(value, tuple)]
+    return frozenset(entry.name for table in tables for entry in table if isinstance(getattr(entry, "name", None), str))
 
 
 def _python_files() -> list[Path]:
@@ -112,8 +145,9 @@ def problem(token: str) -> str | None:
         if parts[0] == "helpers":  # tests/helpers.py
             return None if parts[1] in defined(ROOT / "tests" / "helpers.py") else "not in tests/helpers.py"
         if module_path(parts[0]) is None:
-            if re.fullmatch(r"[A-Z]\w*|_\w+", parts[0]):  # Class.method: some file defining the class has the rest
-                homes = [path for path in _python_files() if parts[0] in defined(path)]
+            if re.fullmatch(r"[A-Z]\w*|_\w+", parts[0]):  # Class.method: the file defining the class has the rest
+                homes = [path for path in _python_files() if parts[0] in classes(path)]
+                homes = homes or [path for path in _python_files() if parts[0] in defined(path)]  # a private table
                 found = any(all(part in defined(path) for part in parts[1:]) for path in homes)
                 return None if found else f"no {parts[0]} defining {'.'.join(parts[1:])}"
             return None  # not ours: summary.csv, result.timeseries, np.nan
@@ -125,8 +159,66 @@ def problem(token: str) -> str | None:
     return None
 
 
+def files_named(token: str) -> list[Path]:
+    """The files a cited token names: ``kernel/procure.py``, ``tests/helpers.py::shipped_run``,
+    ``sweep.runner.plan_points`` (the module's file), ``helpers.BROWSER``, ``pyproject.toml``; none for others."""
+    match = re.fullmatch(r"((?:\w+/)*[\w.-]+\.\w+)(::\w+)?", token)  # a file of the package or the root
+    files = [path for path in (PACKAGE / match[1], ROOT / match[1]) if path.is_file()] if match else []
+    if files:
+        return files[:1]
+    if match := re.fullmatch(rf"((?:\w+/)+\w+)\.({IDENTIFIER}(?:\.{IDENTIFIER})*)", token):
+        return [path] if (path := module_path(match[1].replace("/", "."))) else []
+    parts = token.removeprefix("simulator.").split(".")
+    if len(parts) > 1 and re.fullmatch(rf"{IDENTIFIER}(\.{IDENTIFIER})+", token):
+        if parts[0] == "helpers":
+            return [ROOT / "tests" / "helpers.py"]
+        modules = [path for k in range(len(parts), 0, -1) if (path := module_path(".".join(parts[:k])))]
+        return modules[:1]
+    return []
+
+
+def sentences(text: str) -> list[str]:
+    """The page's prose cut into sentences (clauses after a semicolon count as one), code blocks and table rows
+    (the module map, which tests/test_layers.py reads) left out."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    prose = "\n".join(line for line in prose.splitlines() if not line.lstrip().startswith("|"))
+    return re.split(r"(?<=[.;:!?])\s+(?=[A-Z`(\[*])|\n\s*\n|\n(?=\s*(?:- |\d+\. ))", prose)
+
+
+@functools.cache
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def bare_problem(token: str, files: list[Path]) -> str | None:
+    """Why a lowercase bare name cited in a sentence that names ``files`` is wrong there (None when right).
+
+    Defined or written in one of the files (a function, or a quantity, a field, a literal that the file
+    reads). A call (``name(...)``) in a sentence naming no file must be a
+    function or class defined somewhere.
+    """
+    name = re.sub(r"\(.*\)$", "", token)
+    if not re.fullmatch(r"[a-z]\w*", name) or module_path(name) or name in quantity_names():
+        return None  # not a lowercase name, a module of the package (sweep, compare) or a quantity
+    if not files:
+        if name != token and name not in functions_and_classes():
+            return "called, but no function or class of that name exists"
+        return None
+    if any(
+        (path.suffix == ".py" and name in defined(path)) or re.search(rf"\b{name}\b", _text(path)) for path in files
+    ):
+        return None
+    where = ", ".join(str(path.relative_to(ROOT)) for path in files)
+    return f"defined elsewhere than {where}" if name in functions_and_classes() else f"not in {where}"
+
+
 def missing(text: str) -> list[str]:
-    return [f"`{token}`: {why}" for token in cited(text) if (why := problem(token))]
+    wrong = [f"`{token}`: {why}" for token in cited(text) if (why := problem(token))]
+    for sentence in sentences(text):
+        tokens = re.findall(r"`([^`\n]+)`", sentence)
+        files = list(dict.fromkeys(path for token in tokens for path in files_named(token)))
+        wrong += [f"`{token}`: {why}" for token in tokens if (why := bare_problem(token, files))]
+    return list(dict.fromkeys(wrong))
 
 
 def test_every_name_the_architecture_page_cites_exists():
@@ -180,3 +272,42 @@ def test_a_right_name_is_accepted(token):
 def test_names_in_a_code_block_are_not_read():
     # the worked example's diff shows the entry to add; it is not a name that must exist yet
     assert missing("```diff\n+ `quantities.NOT_YET`\n```\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Both call `sweep.runner.plan_points` and `run_nowhere`.",  # a function renamed, cited beside its module
+        "Share a run with `tests/helpers.py::shipped_run` and `shipped_nothing`.",
+        "In `kernel/procure.py`, `jain_index` weighs the members.",  # in metrics.py, not there
+        "A batch asks `nowhere_at_all(metrics=...)` for some.",  # a call of nothing
+        "Read `Record.AGREEMENT_DAY`.",  # report/record.py's class Record has no such name (quantities.py has)
+    ],
+)
+def test_a_name_its_sentence_s_module_does_not_have_is_found(sentence):
+    assert len(missing(sentence)) == 1, (sentence, missing(sentence))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It runs them (`sweep.runner.plan_points`, `run_points`).",
+        "Use `tests/helpers.py::shipped_run` and `shipped_result`, or `each_shipped()`.",
+        "Its rule in `metrics._AGREEMENT` is `_over_materials`, as for `unused_release_t`.",  # a quantity
+        "The list `only_mutate` in `pyproject.toml` gives them.",  # a key of a file cited
+        "Three names, `sweep`, `compare` and `report`, are also modules (`compare.py`).",
+        "A factor there (`demand_multiplier`, None while no such shock is on).",  # no module cited: not read
+        "Give it `shipped_group(name)`.",
+    ],
+)
+def test_a_name_its_sentence_s_module_has_is_accepted(sentence):
+    assert missing(sentence) == [], missing(sentence)
+
+
+def test_the_log_code_the_page_gives_a_new_rule_is_free():
+    from simulator import mechanisms
+
+    free = max(m.code for m in mechanisms.MECHANISMS) + 1
+    assert f"max(code) + 1 ({free} today" in ARCHITECTURE.read_text(encoding="utf-8"), (
+        f"docs/architecture.md, '... a release rule' step 2: the next free log code is {free}"
+    )

@@ -2,9 +2,10 @@
 
 The tiny two-member scenario ``pair`` of ``tests/test_check.py``: Japan (20 t/day) and the
 EU (80 t/day), both cut off from China for all 60 days, share a 60 t pool. Each region has
-25 summary metrics in a baseline (16 per region, 9 per region and material: ``shortfall_t.eu``,
-``shortfall_t.eu.ree``, ...; counted from the registry, ``test_check.region_counts``) and 2 curves
-x 10 sampled days (0, 7, ..., 56 and the last, 59) = 20 curve points.
+``REGION_METRICS`` summary metrics in a baseline (25 when this was written: 16 per region, 9 per region
+and material: ``shortfall_t.eu``, ``shortfall_t.eu.ree``, ...; counted from the registry,
+``test_check.region_counts``, so that a new metric changes no count here) and 2 curves x 10 sampled days
+(0, 7, ..., 56 and the last, 59) = 20 curve points.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ pair_tree, pair_repo = test_check.pair_tree, test_check.pair_repo
 """``pair`` with its baseline, and a test's own copy (the fixtures of test_check)."""
 
 REGION_METRICS, REGION_POINTS = region_counts()
+REGION_NUMBERS = REGION_METRICS + REGION_POINTS
+"""The numbers one region of ``pair`` adds to a baseline (45 when this was written: 25 metrics, 20 curve points)."""
 
 
 def _rewrite(path: Path, change) -> None:
@@ -51,7 +54,7 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     result = check(pair_repo)
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    # 2 numbers moved (the two peak prices); Korea's 23 + 20 numbers are counted apart, not as moved
+    # 2 numbers moved (the two peak prices); Korea's metrics and curve points are counted apart, not as moved
     assert lines[0] == (
         f"drift        pair: 2 numbers moved; region korea added ({ONE_REGION}) "
         "(scenario changed since its baseline: +regions.korea, materials.ree, shocks.halt, suppliers.china)"
@@ -89,12 +92,16 @@ def test_a_new_region_is_one_line_after_the_numbers_that_moved(pair_repo, tmp_pa
     check(pair_repo, "--junit", report)
     assert test_check.junit_cases(report)["pair"].find("failure").get("message") == quiet.split(": ", 1)[1]
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
-    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (2, 45, 0)
+    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (
+        2,
+        REGION_NUMBERS,
+        0,
+    )
     assert outcome["appeared_or_disappeared"] == [
         {"what": "region korea", "change": "added", "metrics": REGION_METRICS, "curve_points": REGION_POINTS}
     ]
     appeared = [d for d in outcome["drifts"] if d["missing_from"] == "baseline"]
-    assert len(appeared) == 45 and {d["region"] for d in appeared} == {"korea"}
+    assert len(appeared) == REGION_NUMBERS and {d["region"] for d in appeared} == {"korea"}
     assert {d["now"] for d in appeared if d["metric"] == "shortfall_t"} == {600.0}  # 10 t/day x 60 days, no pool
 
 
@@ -129,7 +136,11 @@ def test_a_renamed_region_with_the_same_values_is_said_renamed_not_moved(pair_re
         f"({ONE_REGION}); {cause}"
     )
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
-    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (0, 45, 45)
+    assert (outcome["numbers_moved"], outcome["numbers_appeared"], outcome["numbers_disappeared"]) == (
+        0,
+        REGION_NUMBERS,
+        REGION_NUMBERS,
+    )
     assert outcome["appeared_or_disappeared"] == [
         {"what": "region eu -> europe", "change": "renamed", "metrics": REGION_METRICS, "curve_points": REGION_POINTS}
     ]
@@ -335,14 +346,14 @@ def test_a_region_renamed_in_the_baseline_but_not_in_the_scenario_is_not_a_renam
     assert check("--update", pair_repo).exit_code == 0
     path = pair_repo / "baselines" / "pair.json"
     korea = {k: v for k, v in json.loads(path.read_text())["metrics"].items() if ".korea" in k}
-    assert len(korea) == 25 and korea["peak_price_usd_per_kg.korea.ree"] == 50.0
+    assert len(korea) == REGION_METRICS and korea["peak_price_usd_per_kg.korea.ree"] == 50.0
     assert {v for k, v in korea.items() if not k.startswith("peak_price")} <= {0.0, -1, None}
     # a baseline that calls it Taiwan, while the scenario (unchanged) has always said Korea
     _rekey(path, "korea", "taiwan")
     (outcome,) = json.loads(check(pair_repo, "--format", "json").output)
     assert outcome["changed_parts"] == []
     # its 2 null metrics (min_days_of_cover) and 10 null points (days_of_cover) are null on both sides: not drifts
-    counts = {"metrics": 23, "curve_points": 10}
+    counts = {"metrics": REGION_METRICS - 2, "curve_points": REGION_POINTS - 10}
     assert outcome["appeared_or_disappeared"] == [
         {"what": "region taiwan", "change": "removed", **counts},
         {"what": "region korea", "change": "added", **counts},

@@ -228,7 +228,13 @@ def test_the_kernel_tells_for_every_condition_whether_it_holds():
 
 def test_every_mechanism_entry_is_whole():
     codes = [m.code for m in mechanisms.MECHANISMS if m.code]
-    assert len(codes) == len(set(codes))
+    shared = {
+        code: [m.name for m in mechanisms.MECHANISMS if m.code == code] for code in codes if codes.count(code) > 1
+    }
+    assert not shared, (
+        f"simulator/mechanisms.py: log codes used twice {shared}; give a new entry max(code) + 1 = {max(codes) + 1}"
+        " (the codes are not in registry order)"
+    )
     assert mechanisms.AUCTION_CODE in codes
     for m in mechanisms.MECHANISMS:
         if m.allocate is not None:

@@ -5,12 +5,15 @@ The places below read a kind from a table or a branch with a fallback, so a new 
 do not know is no error there: it silently perceives no risk, shows its raw name in
 legends, or is recompiled when swept. These
 tests fail instead, each naming the place to edit (the recipe is in docs/architecture.md,
-"... a shock kind").
+"... a shock kind"). Each kind also has an example shock here (``EXAMPLES``), on the one-region
+world of tests/helpers.py: it must change a run (its effect in the kernel), be worded and
+shaded in figures, and the kinds and size columns must be those the user pages list.
 """
 
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -65,7 +68,10 @@ BOUNDED = {
 
 def test_the_kinds_are_read_from_the_schema():
     # the tests below would pass vacuously on an empty list
-    assert KINDS == ["delay", "demand_surge", "embargo", "export_quota", "licensing", "quota_cut"]
+    assert KINDS == ["delay", "demand_surge", "embargo", "export_quota", "licensing", "quota_cut"], (
+        "the Shock union of simulator/scenario/schema.py has changed: add the new kind here, then follow "
+        "docs/architecture.md, '... a shock kind'"
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -153,3 +159,133 @@ def test_the_market_applies_whatever_demand_factor_the_shocks_give(monkeypatch):
     monkeypatch.setattr(ShockEffects, "_compute", with_a_drop)
     demand = series(simulate(build(ONE_REGION, shocks=[halt()])), "demand_t", "japan")
     assert list(demand[9:11]) == [10.0, 7.5] and list(demand[19:21]) == [7.5, 10.0]  # on from day 10 to 19
+
+
+EXAMPLES: dict[str, dict[str, object]] = {
+    "embargo": {"supplier": "china", "regions": ["japan"], "severity": 0.5},
+    "quota_cut": {"supplier": "china", "severity": 0.5},
+    "delay": {"supplier": "china", "extra_days": 7},
+    "demand_surge": {"factor": 1.5},
+    "export_quota": {"supplier": "china", "tonnes_per_period": 50, "period_days": 10},
+    "licensing": {"supplier": "china", "approval_share": 0.5, "processing_days": 5},
+}
+"""One shock of each kind on ``helpers.ONE_REGION`` (Japan, 10 t/day of ree from China, 5 days away), at a size
+that acts: not the size ``shock_effects.IDLE`` says does nothing."""
+PHYSICAL = ("demand_t", "arrivals_t", "shortfall_t")
+"""The daily flows a shock that acts must move (its perceived risk alone is not an effect)."""
+
+
+def _example(kind: str) -> dict[str, object]:
+    assert kind in EXAMPLES, (
+        f"shock kind {kind!r}: add an example shock of it to EXAMPLES in tests/test_shock_kinds.py (fields beyond "
+        "id, kind and window; on helpers.ONE_REGION, at a size that acts)"
+    )
+    return {"id": kind, "kind": kind, "start": 10, "end": 20, **EXAMPLES[kind]}
+
+
+def _flows(shocks: list[dict[str, object]]) -> dict[str, list[float]]:
+    from tests.helpers import ONE_REGION, build, run, series
+
+    result = run(build(ONE_REGION, shocks=shocks))
+    return {flow: list(series(result, flow, "japan")) for flow in PHYSICAL}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_at_a_size_that_acts_changes_a_run(kind):
+    """A kind the kernel does not name does nothing at all (``ShockEffects._compute`` passes over it): a run with
+    the shock must differ from the run without it in demand, arrivals or shortfall."""
+    shock = _example(kind)
+    if kind in IDLE:
+        idle_size, field, _ = IDLE[kind]
+        assert shock[field] != idle_size, f"EXAMPLES[{kind!r}] must act: {field} {idle_size} does nothing"
+    assert _flows([shock]) != _flows([]), (
+        f"shock kind {kind!r} changes nothing in a run: give it its effect in simulator/kernel/shocks.py, "
+        "ShockEffects._compute (or in kernel/border.py for a kind with a state at the border)"
+    )
+
+
+def test_every_kind_is_worded_and_shaded():
+    """The legend, the report's words and the shade of every kind, from one run holding one shock of each.
+
+    A kind ``plots.shock_words.shock_severity`` does not word reads as its raw ``shocks.csv`` column name
+    (``demand_cut_share 0.25``): the test asks for words of its own."""
+    from simulator.plots import shock_label, shock_severity, shock_shade
+    from tests.helpers import ONE_REGION, build, run
+
+    result = run(build(ONE_REGION, shocks=[_example(kind) for kind in KINDS]))
+    for index, kind in enumerate(KINDS):
+        label = shock_label(result, index)
+        assert label.startswith(f"{KIND_NAMES[kind]}: "), label
+        severity = shock_severity(result, index)
+        assert quantities.SHOCK_SIZE_COLUMN[kind] not in severity, (
+            f"shock kind {kind!r} is worded {severity!r}: word its size in simulator/plots/shock_words.py, "
+            "shock_severity (and whom it acts on in shock_target if it is not a supplier's shipments or a demand)"
+        )
+        assert 0.35 <= shock_shade(result, index) <= 1.0, (kind, "simulator/plots/shock_bands.py, shock_shade")
+
+
+def _with_an_unworded_kind(kind: str):
+    """A run of a demand surge by 1.5 on Japan whose shock the words read as of ``kind``, a kind they do not
+    name (the shocks table still says ``demand_surge``, so its size is found)."""
+    from tests.helpers import ONE_REGION, build, run
+
+    result = run(build(ONE_REGION, shocks=[_example("demand_surge")]))
+    result.scenario.shocks[0] = result.scenario.shocks[0].model_copy(update={"kind": kind})
+    return result
+
+
+def test_a_kind_without_a_supplier_the_words_do_not_name_acts_on_demand():
+    # once shock_target asked names.supplier(None) and stopped `stockpile run` with an AttributeError
+    from simulator.plots import shock_target
+
+    assert shock_target(_with_an_unworded_kind("a_new_kind"), 0) == "demand of Japan"
+
+
+def test_a_kind_the_words_do_not_name_reads_as_its_size_not_as_a_demand_surge():
+    # once every kind not named was worded "demand x<size>": a 25% demand cut read "demand x0.25"
+    from simulator.plots import shock_severity
+
+    assert shock_severity(_with_an_unworded_kind("a_new_kind"), 0) == "size 1.5"
+
+
+def test_a_kind_the_plan_does_not_name_stops_compilation_naming_the_step():
+    from simulator.plan import _shock_plan
+
+    with pytest.raises(AssertionError, match=r"shock kind 'demand_cut': .* _shock_plan .* step 2"):
+        _shock_plan(None, SimpleNamespace(kind="demand_cut"), ["japan"], ["ree"], ["china"])
+
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+"""How the user pages count the kinds and the size columns (``Six kinds``, ``always these seven``)."""
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _table_after(text: str, heading: str) -> list[list[str]]:
+    """The cells of the first Markdown table after ``heading``, header and rule left out."""
+    rows = []
+    for line in text.split(heading, 1)[1].split("\n|", 1)[1].split("\n\n", 1)[0].splitlines()[2:]:
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_the_outputs_page_lists_the_size_columns_of_shocks_csv():
+    """docs/outputs.md, ``shocks.csv``: "always these seven in this order" and a row per size column, naming the
+    kinds that fill it, as ``quantities.SHOCK_TABLE`` and ``SHOCK_SIZE_COLUMN`` have them."""
+    text = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    names = [q.name for q in quantities.SHOCK_TABLE]
+    sizes = names[names.index("last_date") + 1 :]
+    rows = {row[0].strip("`"): row[2] for row in _table_after(text, "### `shocks.csv`")}
+    where = "docs/outputs.md, shocks.csv (a shock kind's size column, docs/architecture.md '... a shock kind' step 4)"
+    assert f"always\nthese {NUMBER_WORDS[len(sizes)]} in this order" in text, f"{where}: count {len(sizes)} columns"
+    assert list(rows) == sizes, f"{where}: list the columns {sizes} in this order"
+    for kind, column in quantities.SHOCK_SIZE_COLUMN.items():
+        assert f"`{kind}`" in rows[column], f"{where}: the row of {column!r} must say it is filled for {kind!r}"
+
+
+def test_the_scenario_page_lists_every_kind():
+    """docs/writing-scenarios.md, Shocks: "Six kinds, chosen by `kind`" and a row per kind of the ``Shock`` union."""
+    text = (DOCS / "writing-scenarios.md").read_text(encoding="utf-8")
+    where = "docs/writing-scenarios.md, Shocks (docs/architecture.md, '... a shock kind' step 7)"
+    assert f"\n{NUMBER_WORDS[len(KINDS)].capitalize()} kinds, chosen by `kind`:" in text, f"{where}: count the kinds"
+    listed = [row[0].strip("`") for row in _table_after(text, "kinds, chosen by `kind`:")]
+    assert sorted(listed) == KINDS, f"{where}: give each kind a row, {KINDS}"

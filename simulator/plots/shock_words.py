@@ -36,7 +36,8 @@ REGIONS_NAMED = 3
 def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
     """Who does what to whom: ``China → Japan``, ``China → Japan, EU``, ``demand of the EU``.
 
-    A shock that names no regions (a quota, a quota cut) acts on the supplier's exports to
+    A shock of a kind with no supplier (a demand surge, or any kind without one) acts on the
+    demand of its regions. A shock that names no regions (a quota, a quota cut) acts on the supplier's exports to
     the scenario's regions only, not on all it exports: it names them, or counts them when
     there are more than :data:`REGIONS_NAMED` (``China → the 5 regions modelled``).
     """
@@ -49,7 +50,7 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
         whom = f"the {len(regions)} regions modelled"
     else:
         whom = ", ".join(names.region(r) for r in regions)
-    if spec.kind == "demand_surge":
+    if supplier is None:
         text = f"demand of {whom}"
     else:
         text = f"{names.supplier(supplier)} \u2192 {whom}"
@@ -96,6 +97,9 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
 
     A licensing shock's suspensions are named (``, suspended 7 Nov 2025 – 9 Nov 2026``)
     unless ``suspended`` is False (the report's timeline draws and names them apart).
+
+    A kind not worded here reads as its ``shocks.csv`` size column and the size (``demand_cut_share 0.25``):
+    plain, never another kind's words, and tests/test_shock_kinds.py asks for its own.
     """
     spec = result.scenario.shocks[index]
     kind = spec.kind
@@ -128,7 +132,9 @@ def shock_severity(result: Result, index: int, *, suspended: bool = True) -> str
         start = result.scenario.start_date
         windows = [span_dates(start, day_number(a, start) or 0, day_number(b, start) or 0) for a, b in spec.suspended]
         return text + (f", suspended {', '.join(windows)}" if windows and suspended else "")
-    return f"demand \u00d7{magnitude:g}"
+    if kind == "demand_surge":
+        return f"demand \u00d7{magnitude:g}"
+    return f"{SHOCK_SIZE_COLUMN.get(kind, 'size')} {magnitude:g}"
 
 
 def _halted_rest(spec: Any, subject: str = "the rest") -> str:
