@@ -1751,7 +1751,7 @@ def check(
             # Every file option is refused before any work and before any file is written; each
             # refusal names the option (or the variable) and the file, which is left as it was.
             # The write check runs with the signal handlers in place (interruptible), under which
-            # it holds a signal back until its file and folders are gone (check_writable).
+            # it holds a signal back until its file and folders are gone (check_file_writable).
             with interruptible():
                 for option, path in (("--junit", junit_file), (summary_option, summary)):
                     if path is not None and not path.strip():  # "" would write nothing and say nothing

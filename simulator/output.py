@@ -15,28 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulator.output_folder import WRITE_CHECK_PREFIX, OutputFolder, manifest_info, probe_writable, unwritable
+from simulator.output_folder import OutputFolder, manifest_info
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, SUMMARY_DATES
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
-
-
-def check_writable(folder: Path) -> None:
-    """Fail early (exit 2) when ``folder`` cannot be created or written; leave nothing behind.
-
-    Nothing is left behind on a signal either, but only while the command's handlers are in
-    place (:func:`simulator.interrupt.interruptible`, as every CLI command that writes calls
-    it): the check then holds SIGINT and SIGTERM back until its file and the folders it made
-    are gone. Under the Python API no handler is installed, so a Ctrl-C there is Python's
-    own KeyboardInterrupt, raised at once: the check's file or folders may stay (best effort).
-    """
-    try:
-        probe_writable(folder)
-    except OSError as exc:
-        raise unwritable(
-            folder, exc, "a file" if Path(exc.filename or "").name.startswith(WRITE_CHECK_PREFIX) else None
-        ) from None
-
 
 TABLE_FILES = frozenset(
     {"timeseries.csv", "summary.csv", "summary.json", "supply.csv", "shocks.csv", "portfolio.csv", "scenario.json"}

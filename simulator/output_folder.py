@@ -147,9 +147,13 @@ WRITE_CHECK_PREFIX = ".write-check-"
 def check_file_writable(path: Path) -> None:
     """Fail early (exit 2) when the file ``path`` (a report, ``--junit``) could not be written; leave nothing behind.
 
-    As :func:`simulator.output.check_writable` does for its folder (the folders made and a
-    temporary file there, removed again), but the error names the file given: ``/proc/x.xml:
-    cannot write this file: cannot create x.xml in /proc: ...``.
+    Its folder is made and a temporary file written there, then both removed (:func:`probe_writable`);
+    the error names the file given: ``/proc/x.xml: cannot write this file: cannot create x.xml in
+    /proc: ...``. Nothing is left behind on a signal either, but only while the command's handlers
+    are in place (:func:`simulator.interrupt.interruptible`, as every CLI command that writes calls
+    it): the check then holds SIGINT and SIGTERM back until its file and the folders it made are
+    gone. Under the Python API no handler is installed, so a Ctrl-C there is Python's own
+    KeyboardInterrupt, raised at once: the check's file or folders may stay (best effort).
     """
     try:
         probe_writable(path.parent)

@@ -1,6 +1,6 @@
 """A signal while the output folder's write check runs leaves no ``.write-check-`` file behind.
 
-The check (``simulator.output.check_writable``) makes a temporary file in the output folder
+The check (``simulator.output_folder.check_file_writable``) makes a temporary file in the output folder
 and removes it; a Ctrl-C between the two left the file in the user's folder (seen by the
 report's signal test at a delay of 0.1 s). The signal now waits until the check is whole.
 """
@@ -24,12 +24,12 @@ def unlink(path, *args, **kwargs):
 
 os.unlink = unlink
 from simulator.interrupt import Interrupted, interruptible
-from simulator.output import check_writable
+from simulator.output_folder import check_file_writable
 
 folder = Path(sys.argv[1])
 try:
     with interruptible():
-        check_writable(folder / "new" / "deeper")
+        check_file_writable(folder / "new" / "deeper" / "report.html")
     print(json.dumps(["not interrupted"]))
 except Interrupted as exc:
     print(json.dumps([exc.name, sorted(p.name for p in folder.rglob("*"))]))

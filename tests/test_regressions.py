@@ -195,7 +195,7 @@ def test_a_new_run_removes_outputs_of_an_earlier_run_that_it_does_not_write(tmp_
 
 
 def test_checking_an_output_folder_leaves_no_empty_folder_behind(tmp_path):
-    from simulator.output import check_writable
+    from simulator.output_folder import check_file_writable
 
-    check_writable(tmp_path / "a" / "b")
+    check_file_writable(tmp_path / "a" / "b" / "report.html")
     assert not (tmp_path / "a").exists()

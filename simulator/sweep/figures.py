@@ -1526,8 +1526,8 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
-        elif not choice_paths(paths, members):
-            out[frontier_png] = (None, _no_choice(paths))
+        elif not varying_choices(table, paths, members):
+            out[frontier_png] = (None, _no_choice(table, paths, members))
         elif dots["point"].nunique() < 2:
             out[frontier_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
         elif _same_medians(dots, {TOTAL: dots[TOTAL], FAIRNESS: dots[FAIRNESS]}):  # the dots it would draw
@@ -1539,7 +1539,9 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         both = f"holding cost and {metric_title(TOTAL)}"
         dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
         cost = cost[dots.index]
-        if dots["point"].nunique() < 2:
+        if not varying_choices(table, paths, members):
+            out[pool_png] = (None, _no_choice(table, paths, members))
+        elif dots["point"].nunique() < 2:
             out[pool_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
         elif _same_medians(dots, {"cost": cost, TOTAL: dots[TOTAL]}):
             out[pool_png] = (None, "every point has the same holding cost and total shortfall (medians over its runs)")
@@ -1548,15 +1550,36 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     return out
 
 
-def _no_choice(paths: list[str]) -> str:
-    """Why a frontier of a grid of conditions only is not drawn (:mod:`simulator.sweep.choices`).
+def varying_choices(table: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
+    """The swept choices (:func:`~simulator.sweep.choices.choice_paths`) with two or more values in ``table``.
 
-    >>> _no_choice(["shocks.halt.end"])[:62]
-    'no choice is swept (shocks.halt.end is a condition, not the cl'
+    A choice swept with one value (``--grid agreement.ratio.japan=0.5``) offers nothing to choose
+    between: a frontier of it would mark each condition's one dot efficient.
     """
-    verb = "is a condition" if len(paths) == 1 else "are conditions"
+    return [path for path in choice_paths(paths, members) if table[path].nunique(dropna=False) > 1]
+
+
+def _no_choice(table: pd.DataFrame, paths: list[str], members: list[str]) -> str:
+    """Why a frontier of a grid with no choice that varies is not drawn (:mod:`simulator.sweep.choices`).
+
+    >>> _no_choice(pd.DataFrame({"shocks.halt.end": [1, 2]}), ["shocks.halt.end"], ["eu"])[:62]
+    'no choice is swept (shocks.halt.end is a condition, not the cl'
+    >>> grid = pd.DataFrame({"agreement.ratio.japan": [0.5, 0.5], "shocks.halt.end": [1, 2]})
+    >>> _no_choice(grid, list(grid), ["eu"])[:69]
+    'no choice varies (agreement.ratio.japan takes one value; shocks.halt.'
+    """
+    chosen = choice_paths(paths, members)
+    if not chosen:
+        verb = "is a condition" if len(paths) == 1 else "are conditions"
+        return (
+            f"no choice is swept ({', '.join(paths)} {verb}, not the club's to decide): "
+            "a frontier compares the club's choices under the same conditions"
+        )
+    verb = "takes one value" if len(chosen) == 1 else "take one value each"
+    others = [path for path in paths if path not in chosen]
+    conditions = f"; {', '.join(others)} {'is a condition' if len(others) == 1 else 'are conditions'}" if others else ""
     return (
-        f"no choice is swept ({', '.join(paths)} {verb}, not the club's to decide): "
+        f"no choice varies ({', '.join(chosen)} {verb}{conditions}): "
         "a frontier compares the club's choices under the same conditions"
     )
 
