@@ -86,20 +86,19 @@ _held: set[Path] = set()
 """Folders whose lock this process holds (a POSIX lock does not stop its own process)."""
 
 
-def unwritable(folder: Path, exc: OSError, what: str | None = None) -> InputError:
+def unwritable(folder: Path, exc: OSError) -> InputError:
     """The error for an output folder that could not be created or written.
 
     A file where the folder (or one of its parents) should be is named as such, rather
     than as the system's "File exists" or "Not a directory"; a folder whose file system
-    takes no new entries, as :func:`create_failed` says. ``what``: the file or folder
-    being made, in words (default: the name the error gives).
+    takes no new entries, as :func:`create_failed` says.
     """
     for path in [folder, *folder.parents]:
         if _is_file(path):
             reason = "it is a file, not a folder" if path == folder else f"{path} is a file, not a folder"
             break
     else:
-        reason = create_failed(exc, what)
+        reason = create_failed(exc)
     return InputError(f"cannot write to output folder: {reason}", str(folder))
 
 
