@@ -90,29 +90,23 @@ def summary_text(result: Any) -> str:
 def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> str:
     """``fairness (Jain) 0.969``; by material where the line before it gives the shortfall by material.
 
-    Jain's index over all materials sums each member's shortfall over its materials, adding the tonnes that
-    :func:`_total_text` does not add; there, each material short gets its own index (the summary's ``all`` row
-    of it: the members' shortfalls of it as shares of their demand for it; every region's without an agreement),
-    and a material that fewer than two of them use is named with its one user, since it has no burden to share:
-    ``fairness (Jain) by material: light rare earths 0.648 and heavy rare earths 0.990; only the EU uses NdFeB
-    magnets``.
+    There the index over all materials would add the tonnes :func:`_total_text` does not add: each
+    material short gets its own index, and one that a single member uses is named with it
+    (:func:`simulator.burden.fairness_by_material`): ``fairness (Jain) by material: light rare earths
+    0.648 and heavy rare earths 0.995; only the EU uses NdFeB magnets``. An index that would read 1
+    or 0 at 3 decimals and is neither gets more (:func:`simulator.names.index_text`).
     """
-    from simulator.names import Names, join_words
+    from simulator.burden import fairness_by_material
+    from simulator.names import Names, index_text, join_words
     from simulator.scenario.tonnes import not_added
 
     short = _short_by_material(rows)
     if not_added(result.scenario, short) is None:
-        return f"fairness (Jain) {overall:.3f}"
+        return f"fairness (Jain) {index_text(overall)}"
     names = Names.of(result.scenario)
-    index = {row["material"]: row["fairness_jain"] for row in rows if row["region"] == ALL}
-    shown, alone = [], []
-    group = result.structure.member_names or list(result.structure.regions)  # whose shares the index compares
-    for material in short:
-        users = [row["region"] for row in _used_rows(result) if row["material"] == material and row["region"] in group]
-        if len(users) < 2:
-            alone += [f"only {names.subject(region)} uses {names.material_text(material)}" for region in users]
-        else:
-            shown.append(f"{names.material_text(material)} {index[material]:.3f}")
+    indices, sole_users = fairness_by_material(result, list(short))
+    shown = [f"{names.material_text(material)} {index_text(index)}" for material, index in indices]
+    alone = [f"only {names.subject(region)} uses {names.material_text(material)}" for material, region in sole_users]
     by_material = f"fairness (Jain) by material: {join_words(shown)}" if shown else ""
     return "; ".join(part for part in (by_material, *alone) if part)
 

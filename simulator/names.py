@@ -125,6 +125,22 @@ def number_text(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
+def index_text(value: float, decimals: int = 3) -> str:
+    """An index or a share from 0 to 1 in ``decimals`` decimals, more where those would read 0 or 1 and it is neither.
+
+    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.00004
+    no share. Up to 9 decimals, the rounding below which a difference is noise.
+
+    >>> index_text(0.9996), index_text(0.641), index_text(0.9996, 2), index_text(1.0), index_text(0.00004)
+    ('0.9996', '0.641', '0.9996', '1.000', '0.00004')
+    """
+    for places in range(decimals, 10):
+        text = f"{value:.{places}f}"
+        if float(text) not in (0.0, 1.0) or float(text) == value:
+            break
+    return text
+
+
 def cap(text: str) -> str:
     """First letter upper case (``the EU ...`` -> ``The EU ...``): a name starting a cell, a title or a sentence."""
     return text[:1].upper() + text[1:]

@@ -59,7 +59,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short
-from simulator.names import number_text, plural
+from simulator.names import index_text, number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
@@ -156,11 +156,7 @@ def share_text(value: float) -> str:
     >>> share_text(0.9996), share_text(0.92145), share_text(0.5), share_text(1.0), share_text(0.00004)
     ('0.9996', '0.921', '0.5', '1', '0.00004')
     """
-    for decimals in range(3, 10):
-        text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-        if float(text) not in (0.0, 1.0) or float(text) == value:
-            break
-    return text
+    return index_text(value).rstrip("0").rstrip(".")
 
 
 def _shown(value: Any, metric: str) -> str:

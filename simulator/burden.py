@@ -1,0 +1,36 @@
+"""Jain's index of the burden material by material, where a run's shortfall is given by material.
+
+Layer: model.
+
+Jain's index over all materials (``fairness_jain``) sums each member's shortfall over its
+materials. Where tonnes of the run's materials may not be added (oxide and magnet, or prices
+far apart: :func:`simulator.scenario.tonnes.not_added`), ``stockpile run`` and the report give
+the shortfall by material, and so each material's own index (``fairness_jain.all.<material>``:
+the members' shortfalls of it as shares of their demand for it). A material that fewer than two
+of the members (every region, without an agreement) use has no burden to share: its one user is
+named instead of the index's 1 by convention.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.results import ALL
+from simulator.scenario.portfolio import has_demand
+
+
+def fairness_by_material(result: Any, materials: list[str]) -> tuple[list[tuple[str, float]], list[tuple[str, str]]]:
+    """For each of ``materials``: (material, Jain's index) where two or more of the group use it, else (material, user).
+
+    The group is the agreement's members, or every region without an agreement: the regions whose
+    shares the index compares. A material no one in the group uses gives neither.
+    """
+    group = result.structure.member_names or list(result.structure.regions)
+    indices, sole_users = [], []
+    for material in materials:
+        users = [region for region in group if has_demand(result.scenario, region, material)]
+        if len(users) >= 2:
+            indices.append((material, float(result.metrics[f"fairness_jain.{ALL}.{material}"])))
+        else:
+            sole_users.extend((material, region) for region in users)
+    return indices, sole_users
