@@ -4,7 +4,9 @@ in the order of the text table, largest move first."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,11 +20,14 @@ GIT = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(folder: Path, *args: str) -> None:
+    """``git ARGS`` in ``folder`` alone: no GIT_* variable of a hook that runs the tests (GIT_DIR, GIT_INDEX_FILE)
+    points it at another repository, and a fixed author with no signing commits whatever the user's config."""
     subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "-c", "commit.gpgsign=false", *args],
         cwd=folder,
         check=True,
         capture_output=True,
+        env={name: value for name, value in os.environ.items() if not name.startswith("GIT_")},
     )
 
 
@@ -127,6 +132,11 @@ def test_json_lists_the_drifts_in_the_order_of_the_text_table(tmp_path):
     assert all(day is None for day in days[:first_curve_point])
     assert all(day is not None for day in days[first_curve_point:])
     summary = [[d["region"], d["material"], d["metric"]] for d in drifts[:first_curve_point]]
+    # largest move first: each summary metric's move relative to its baseline (none is 0 or a day here), read
+    # from the JSON's own numbers; 1e-9 as the numbers are rounded (eu shortfall_t and share both move 1/476)
+    relative_moves = [abs(d["now"] - d["baseline"]) / abs(d["baseline"]) for d in drifts[:first_curve_point]]
+    assert relative_moves[0] == pytest.approx(1.0) and relative_moves[-1] < 0.01, relative_moves  # -100% ... -0.001%
+    assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(relative_moves)), relative_moves
     assert summary[: len(summary_rows)] == summary_rows
     assert summary != sorted(summary)  # not alphabetical, as the JSON list was
     curves: dict[tuple, list] = {}
