@@ -247,7 +247,7 @@ def test_an_edit_that_passes_is_a_warning_annotation_and_stays_in_quiet_output(p
     scenario = pair_repo / "pair.yaml"
     edit(scenario, seed=7)  # pair draws no random number: nothing moves
     note = (
-        "scenario changed since its baseline: seed 0 → 7; no number moved beyond its tolerance, but the baseline "
+        "scenario changed since its baseline: seed 0 -> 7; no number moved beyond its tolerance, but the baseline "
         f"predates the edit: {RECORD.format(scenario)}"
     )
     github = check("--format", "github", pair_repo)
@@ -272,7 +272,7 @@ def test_a_new_package_version_that_moves_no_number_is_noted_and_update_records_
     result = check(pair_repo)
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == (
-        f"ok           pair (package version 0.0.1 → {__version__} since its baseline; no number moved beyond its "
+        f"ok           pair (package version 0.0.1 -> {__version__} since its baseline; no number moved beyond its "
         f"tolerance, but the baseline names the older version: {RECORD.format(scenario)})"
     )
     assert result.output.splitlines()[-2] == (
