@@ -507,14 +507,17 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             keys[id(error)] = f"key {key}: "
     enclosing = {".".join(path.split(".")[:n]) for path, _ in errors if path for n in range(path.count(".") + 1)}
     best: dict[str, tuple[bool, str]] = {}
+    emptied: set[str] = set()  # the empty entries a mis-indented field was meant for: its message says them
     for path, error in errors:
         mismatch = error["type"] in _MISMATCHES and id(error) not in keys
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            message = _misplaced_field(path, error, data) or _message(error)
-            best[path] = (mismatch, keys.get(id(error), "") + message)
-    return [Problem(path, message) for path, (_, message) in best.items()]
+            misplaced = _misplaced_field(path, error, data)
+            if misplaced and (entry := _emptied_entry(path, data)):
+                emptied.add(entry)
+            best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
+    return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
 
 def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> str | None:
@@ -547,15 +550,35 @@ one level too far left; write it under ree, which is empty: ree: {tonnes_per_day
     else:
         kind, kinds = f"entry of {parent_path}", f"entries of {parent_path}"
         known = [name for name in entries if name not in model.model_fields]
-    siblings = list(entries)
-    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
-    where = (
-        f"; write it under {empty[-1]}, which is empty: {empty[-1]}: {{{key}: {error.get('input')}}}" if empty else ""
-    )
+    entry = _emptied_entry(path, data)
+    empty = entry.rpartition(".")[2] if entry else None
+    where = f"; write it under {empty}, which is empty: {empty}: {{{key}: {error.get('input')}}}" if empty else ""
     return (
         f"'{key}' is a field of a {kind}, not a {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
         f"probably mis-indented, one level too far left{where}"
     )
+
+
+def _emptied_entry(path: str, data: dict[str, Any]) -> str | None:
+    """The path of the last empty entry written above the key at ``path`` among its siblings, or None.
+
+    A field dedented one level (``tonnes_per_day`` under ``regions.eu.demand``) leaves the entry
+    it belonged to empty (``light_ree:`` with nothing under it): that entry's own problem (not
+    a mapping) has the one cause the field's message says.
+
+    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", {"regions": {"eu": {"demand": {"ree": None,
+    ...     "tonnes_per_day": 3}}}})
+    'regions.eu.demand.ree'
+    """
+    parent_path, _, key = path.rpartition(".")
+    entries: Any = data
+    for part in parent_path.split(".") if parent_path else []:
+        entries = entries.get(part) if isinstance(entries, dict) else None
+    if not isinstance(entries, dict) or key not in entries:
+        return None
+    siblings = list(entries)
+    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
+    return f"{parent_path}.{empty[-1]}" if empty else None
 
 
 _ID = re.compile(ID_PATTERN)
