@@ -1139,7 +1139,7 @@ def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(pair_repo):
     tolerances.write_text("scenarios:\n  pair: {atl: 1.0e-3}\n")
     result = check(pair_repo)
     assert result.exit_code == 2
-    assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean atol?\n" in result.output
+    assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean 'atol'?\n" in result.output
 
 
 def test_a_relative_tolerance_on_a_day_metric_is_refused_naming_the_field(pair_repo):

@@ -156,7 +156,7 @@ def test_a_baselines_folder_that_does_not_exist_is_named_with_the_near_one(pair_
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[:2] == [
         "error        --baselines",
-        f"             {typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?",
+        f"             {typo}: --baselines: no such folder; did you mean '{pair_repo}/baselines'?",
     ]
     far = pair_repo / "elsewhere" / "kept"
     assert f"{far}: --baselines: no such folder (stockpile check --update with this --baselines makes it)" in (
@@ -171,7 +171,7 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
     assert result.output.splitlines() == [
         f"created      {typo}/pair.json",
         f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing "
-        f"folder (did you mean {pair_repo}/baselines?), delete this one and update again with its name",
+        f"folder (did you mean '{pair_repo}/baselines'?), delete this one and update again with its name",
         "1 baseline: 1 created, 0 updated, 0 unchanged",
     ]
     again = check("--update", "--baselines", typo, pair_repo)  # now it exists: nothing to say

@@ -36,8 +36,8 @@ def test_a_misspelled_metric_in_the_tolerance_file_gets_the_name_it_may_mean(tmp
     result = invoke("check", folder)
     assert_bad_input(
         result,
-        "baselines/tolerances.yaml: metrics.total_shortfal_t: unknown metric (known: ",
-        "; did you mean 'total_shortfall_t'?",
+        "baselines/tolerances.yaml: metrics.total_shortfal_t: unknown metric; "
+        "did you mean 'total_shortfall_t'? (known: ",
     )
 
 

@@ -869,7 +869,7 @@ def new_folder_line(folder: Path) -> str:
 
     shown = plain(str(folder), one_line=True)
     near = near_folder(folder)
-    meant = f" (did you mean {plain(str(near), one_line=True)}?)" if near else ""
+    meant = f" (did you mean '{plain(str(near), one_line=True)}'?)" if near else ""
     return (
         f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
         f"folder{meant}, delete this one and update again with its name"
