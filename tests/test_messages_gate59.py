@@ -72,7 +72,7 @@ def test_a_yaml_file_that_is_no_scenario_in_a_checked_folder_is_told_as_one(tmp_
     assert_bad_input(
         result,
         "notes.yaml: not a scenario: none of its keys (title, items) is a scenario key",
-        "in a folder whose name starts with '_' (scenarios/_notes/)",
+        f"in a folder whose name starts with '_' ({folder}/_notes/)",
     )
     assert "is required" not in result.output
     assert "ok           pair" in result.output  # the scenario beside it is still checked

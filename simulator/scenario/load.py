@@ -719,8 +719,10 @@ SWEEP_ONLY_KEYS = ("grid", "runs")
 """Keys of a sweep file (``stockpile sweep --spec``) that no scenario has."""
 
 
-def not_a_scenario(data: dict[str, Any]) -> str | None:
+def not_a_scenario(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why a file's data is not a scenario at all but another kind of file, or None.
+
+    ``folder``: the file's own folder, where the advice puts a folder check skips (``folder/_sweeps/``).
 
     A sweep file (``grid:``, ``runs:``) and none of a scenario's required keys: one line
     saying so and where such files belong, instead of one "is required" per missing field
@@ -738,13 +740,13 @@ def not_a_scenario(data: dict[str, Any]) -> str | None:
     """
     sweep = [key for key in SWEEP_ONLY_KEYS if key in data]
     if not sweep:
-        return _foreign(data)
+        return _foreign(data, folder)
     if any(key in data for key in _REQUIRED_KEYS):
         return None
     return (
         f"not a scenario: it looks like a sweep file (it has {' and '.join(sweep)}, no "
         f"{', '.join(_REQUIRED_KEYS[:-1])} or {_REQUIRED_KEYS[-1]}); run it with stockpile sweep --spec FILE "
-        "and keep it outside the scenario folder or in scenarios/_sweeps/ (check, validate and list skip "
+        f"and keep it outside the scenario folder or in {_skipped(folder, 'sweeps')} (check, validate and list skip "
         "folders whose name starts with '_')"
     )
 
@@ -753,7 +755,16 @@ _REQUIRED_KEYS = tuple(name for name, info in Scenario.model_fields.items() if i
 """A scenario's required keys (name, horizon_days, materials, suppliers, regions)."""
 
 
-def _foreign(data: dict[str, Any]) -> str | None:
+def _skipped(folder: Path, name: str) -> str:
+    """A folder beside a file that check, validate and list skip: ``scenarios/_notes/``; ``_notes/`` for ``.``.
+
+    >>> _skipped(Path("scenarios"), "notes"), _skipped(Path("."), "sweeps"), _skipped(Path("/tmp/x"), "notes")
+    ('scenarios/_notes/', '_sweeps/', '/tmp/x/_notes/')
+    """
+    return f"{folder / ('_' + name)}/"
+
+
+def _foreign(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why data none of whose keys is (or is near) a scenario's is not a scenario, or None.
 
     A file of notes or another tool's settings in a scenario folder would otherwise get one
@@ -772,7 +783,7 @@ def _foreign(data: dict[str, Any]) -> str | None:
     return (
         f"not a scenario: none of its keys ({shown_keys}) is a scenario key ({', '.join(_REQUIRED_KEYS[:2])}, ... "
         f"or {_REQUIRED_KEYS[-1]}); keep other YAML files outside the scenario folder or in a folder whose name "
-        "starts with '_' (scenarios/_notes/), which check, validate and list skip"
+        f"starts with '_' ({_skipped(folder, 'notes')}), which check, validate and list skip"
     )
 
 
@@ -792,7 +803,7 @@ def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> O
     refuse_file_followed_by_slash(path)
     path = Path(path)
     data = read_yaml(path)
-    if (other := not_a_scenario(data)) is not None:
+    if (other := not_a_scenario(data, path.parent)) is not None:
         raise ScenarioError(other, str(path))
     return overridden_file(data, str(path), overrides)
 
