@@ -58,7 +58,7 @@ def test_a_drift_names_the_field_edited_with_its_value_then_and_now(tmp_path):
     edit(path, eu=81)
     result = invoke("check", path)
     assert result.exit_code == 1, result.output
-    assert "(scenario changed since its baseline: regions.eu.demand.ree.tonnes_per_day 80 → 81)" in result.output
+    assert "(scenario changed since its baseline: regions.eu.demand.ree.tonnes_per_day 80 -> 81)" in result.output
 
 
 @GIT
@@ -72,7 +72,7 @@ def test_an_edit_committed_since_the_baseline_is_found_one_commit_back(tmp_path)
     (outcome,) = json.loads(result.output)
     field = {"field": "regions.eu.demand.ree.tonnes_per_day", "baseline": 80, "now": 81, "missing_from": None}
     assert outcome["changed_parts"] == [{"part": "regions.eu", "change": "changed", "fields": [field]}]
-    assert outcome["cause"] == "scenario changed since its baseline: regions.eu.demand.ree.tonnes_per_day 80 → 81"
+    assert outcome["cause"] == "scenario changed since its baseline: regions.eu.demand.ree.tonnes_per_day 80 -> 81"
 
 
 @GIT
@@ -88,26 +88,26 @@ def test_fields_edited_in_several_parts_are_capped_with_how_many_more(tmp_path):
     result = invoke("check", path, "--format", "json")
     (outcome,) = json.loads(result.output)
     texts = [
-        f"{f['field']} {f['baseline']:g} → {f['now']:g}"
+        f"{f['field']} {f['baseline']:g} -> {f['now']:g}"
         for p in outcome["changed_parts"]
         for f in p["fields"]
-        if f["baseline"] is not None
+        if f["missing_from"] is None
     ]
     assert sorted(texts) == sorted(
         [
-            "horizon_days 60 → 61",
-            "regions.eu.demand.ree.tonnes_per_day 80 → 81",
-            "regions.japan.demand.ree.tonnes_per_day 20 → 21",
-            "shocks.halt.start -100 → -90",
-            "shocks.halt.end 1000 → 900",
+            "horizon_days 60 -> 61",
+            "regions.eu.demand.ree.tonnes_per_day 80 -> 81",
+            "regions.japan.demand.ree.tonnes_per_day 20 -> 21",
+            "shocks.halt.start -100 -> -90",
+            "shocks.halt.end 1000 -> 900",
         ]
     )
     severity = next(f for p in outcome["changed_parts"] for f in p["fields"] if f["field"].endswith("severity"))
     assert severity["missing_from"] == "baseline"  # at its default then, so not in the baseline's data
     line = invoke("check", path).output.splitlines()[0]
     assert line.endswith(" and 1 more)"), line
-    assert line.count(" → ") == 5, line
-    assert "shocks.halt.severity (default) → 0.5" in outcome["cause"]  # every field, uncut
+    assert line.count(" -> ") == 5, line
+    assert "shocks.halt.severity 1 (default) -> 0.5" in outcome["cause"]  # every field, uncut
 
 
 def test_json_lists_the_drifts_in_the_order_of_the_text_table(tmp_path):

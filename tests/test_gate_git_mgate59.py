@@ -117,7 +117,7 @@ def test_the_baselines_version_is_found_in_three_git_commands_and_older_ones_are
     recorded, scenario = recorded_parts(path), load_scenario(path)
     git_commands.clear()
     found = changed_fields(path, recorded, scenario, {EU: "changed"})
-    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 → 83"]
+    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 -> 83"]
     assert versions_read == [82, 81, 80]
     assert git_commands == ["rev-parse", "log", "cat-file"]
     git_commands.clear()
@@ -149,7 +149,7 @@ def test_a_version_no_longer_valid_is_passed_over(tmp_path, versions_read):
     is read and passed over, and the baseline's 80 is found one commit further back."""
     path = committed(tmp_path, before=[], baselined=80, after=["lots"], now=83)
     found = changed_fields(path, recorded_parts(path), load_scenario(path), {EU: "changed"})
-    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 → 83"]
+    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 -> 83"]
     assert versions_read == ["lots", 80]
 
 

@@ -507,14 +507,17 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             keys[id(error)] = f"key {key}: "
     enclosing = {".".join(path.split(".")[:n]) for path, _ in errors if path for n in range(path.count(".") + 1)}
     best: dict[str, tuple[bool, str]] = {}
+    emptied: set[str] = set()  # the empty entries a mis-indented field was meant for: its message says them
     for path, error in errors:
         mismatch = error["type"] in _MISMATCHES and id(error) not in keys
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            message = _misplaced_field(path, error, data) or _message(error)
-            best[path] = (mismatch, keys.get(id(error), "") + message)
-    return [Problem(path, message) for path, (_, message) in best.items()]
+            misplaced = _misplaced_field(path, error, data)
+            if misplaced and (entry := _emptied_entry(path, data)):
+                emptied.add(entry)
+            best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
+    return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
 
 def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> str | None:
@@ -547,15 +550,35 @@ one level too far left; write it under ree, which is empty: ree: {tonnes_per_day
     else:
         kind, kinds = f"entry of {parent_path}", f"entries of {parent_path}"
         known = [name for name in entries if name not in model.model_fields]
-    siblings = list(entries)
-    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
-    where = (
-        f"; write it under {empty[-1]}, which is empty: {empty[-1]}: {{{key}: {error.get('input')}}}" if empty else ""
-    )
+    entry = _emptied_entry(path, data)
+    empty = entry.rpartition(".")[2] if entry else None
+    where = f"; write it under {empty}, which is empty: {empty}: {{{key}: {error.get('input')}}}" if empty else ""
     return (
         f"'{key}' is a field of a {kind}, not a {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
         f"probably mis-indented, one level too far left{where}"
     )
+
+
+def _emptied_entry(path: str, data: dict[str, Any]) -> str | None:
+    """The path of the last empty entry written above the key at ``path`` among its siblings, or None.
+
+    A field dedented one level (``tonnes_per_day`` under ``regions.eu.demand``) leaves the entry
+    it belonged to empty (``light_ree:`` with nothing under it): that entry's own problem (not
+    a mapping) has the one cause the field's message says.
+
+    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", {"regions": {"eu": {"demand": {"ree": None,
+    ...     "tonnes_per_day": 3}}}})
+    'regions.eu.demand.ree'
+    """
+    parent_path, _, key = path.rpartition(".")
+    entries: Any = data
+    for part in parent_path.split(".") if parent_path else []:
+        entries = entries.get(part) if isinstance(entries, dict) else None
+    if not isinstance(entries, dict) or key not in entries:
+        return None
+    siblings = list(entries)
+    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
+    return f"{parent_path}.{empty[-1]}" if empty else None
 
 
 _ID = re.compile(ID_PATTERN)
@@ -696,8 +719,10 @@ SWEEP_ONLY_KEYS = ("grid", "runs")
 """Keys of a sweep file (``stockpile sweep --spec``) that no scenario has."""
 
 
-def not_a_scenario(data: dict[str, Any]) -> str | None:
+def not_a_scenario(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why a file's data is not a scenario at all but another kind of file, or None.
+
+    ``folder``: the file's own folder, where the advice puts a folder check skips (``folder/_sweeps/``).
 
     A sweep file (``grid:``, ``runs:``) and none of a scenario's required keys: one line
     saying so and where such files belong, instead of one "is required" per missing field
@@ -715,13 +740,13 @@ def not_a_scenario(data: dict[str, Any]) -> str | None:
     """
     sweep = [key for key in SWEEP_ONLY_KEYS if key in data]
     if not sweep:
-        return _foreign(data)
+        return _foreign(data, folder)
     if any(key in data for key in _REQUIRED_KEYS):
         return None
     return (
         f"not a scenario: it looks like a sweep file (it has {' and '.join(sweep)}, no "
         f"{', '.join(_REQUIRED_KEYS[:-1])} or {_REQUIRED_KEYS[-1]}); run it with stockpile sweep --spec FILE "
-        "and keep it outside the scenario folder or in scenarios/_sweeps/ (check, validate and list skip "
+        f"and keep it outside the scenario folder or in {_skipped(folder, 'sweeps')} (check, validate and list skip "
         "folders whose name starts with '_')"
     )
 
@@ -730,7 +755,16 @@ _REQUIRED_KEYS = tuple(name for name, info in Scenario.model_fields.items() if i
 """A scenario's required keys (name, horizon_days, materials, suppliers, regions)."""
 
 
-def _foreign(data: dict[str, Any]) -> str | None:
+def _skipped(folder: Path, name: str) -> str:
+    """A folder beside a file that check, validate and list skip: ``scenarios/_notes/``; ``_notes/`` for ``.``.
+
+    >>> _skipped(Path("scenarios"), "notes"), _skipped(Path("."), "sweeps"), _skipped(Path("/tmp/x"), "notes")
+    ('scenarios/_notes/', '_sweeps/', '/tmp/x/_notes/')
+    """
+    return f"{folder / ('_' + name)}/"
+
+
+def _foreign(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why data none of whose keys is (or is near) a scenario's is not a scenario, or None.
 
     A file of notes or another tool's settings in a scenario folder would otherwise get one
@@ -749,7 +783,7 @@ def _foreign(data: dict[str, Any]) -> str | None:
     return (
         f"not a scenario: none of its keys ({shown_keys}) is a scenario key ({', '.join(_REQUIRED_KEYS[:2])}, ... "
         f"or {_REQUIRED_KEYS[-1]}); keep other YAML files outside the scenario folder or in a folder whose name "
-        "starts with '_' (scenarios/_notes/), which check, validate and list skip"
+        f"starts with '_' ({_skipped(folder, 'notes')}), which check, validate and list skip"
     )
 
 
@@ -769,7 +803,7 @@ def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> O
     refuse_file_followed_by_slash(path)
     path = Path(path)
     data = read_yaml(path)
-    if (other := not_a_scenario(data)) is not None:
+    if (other := not_a_scenario(data, path.parent)) is not None:
         raise ScenarioError(other, str(path))
     return overridden_file(data, str(path), overrides)
 
