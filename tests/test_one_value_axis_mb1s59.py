@@ -37,3 +37,14 @@ def test_a_one_value_axis_is_not_noted_in_memory():
     said = [str(w.message) for w in caught]
     assert f"shocks.halt.end{NOTE}" in said
     assert f"shocks.halt.severity{NOTE}" not in said
+
+
+def test_plot_sweep_of_the_folder_does_not_note_it_either(tmp_path):
+    """plot-sweep reads the table again and makes its notes anew (sweep.figures.unchanged_paths): the same rule."""
+    out = tmp_path / "out"
+    grids = ("--grid", "shocks.halt.severity=0.5", "--grid", "shocks.halt.end=500,1000")
+    assert invoke("sweep", write(tmp_path, TWO_MEMBERS), *grids, "--no-plots", "-o", out).exit_code == 0
+    drawn = invoke("plot-sweep", out)
+    assert drawn.exit_code == 0, drawn.output
+    assert f"shocks.halt.end{NOTE}" in drawn.output
+    assert f"shocks.halt.severity{NOTE}" not in drawn.output, drawn.output

@@ -212,7 +212,7 @@ def finish_sweep(
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
-    unchanged = unchanged_notes(table, varied_paths(table, list(info.get("grid", {}))))
+    unchanged = unchanged_notes(table, list(info.get("grid", {})))
     info["notes"] = [*info.get("notes", []), *unchanged]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
@@ -249,18 +249,8 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     info = describe(sweep, 0.0, NOTHING_RUN, 0)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     if unchanged is None:
-        unchanged = unchanged_notes(table, varied_paths(table, sweep.spec.paths))
+        unchanged = unchanged_notes(table, sweep.spec.paths)
     return [*drawn, *unchanged]
-
-
-def varied_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
-    """The swept paths of ``table`` that take two values or more: one with a single value compares nothing.
-
-    >>> import pandas
-    >>> varied_paths(pandas.DataFrame({"a": [0.8, 0.8], "b": [0.4, 0.6]}), ["a", "b"])
-    ['b']
-    """
-    return [path for path in paths if path not in table or table[path].astype(str).nunique() > 1]
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:
