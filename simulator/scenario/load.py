@@ -418,10 +418,19 @@ def _id_hint(error: dict[str, Any]) -> str:
 
 
 def _fields_hint(error: dict[str, Any]) -> str:
-    """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field."""
+    """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field.
+
+    A key glued to its value (``tonnes_per_day:46.2``, the entry's one line) is text to YAML: the
+    missing space is said instead.
+
+    >>> _fields_hint({"input": "tonnes_per_day:46.2", "ctx": {"class_name": "Demand"}})
+    ", not 'tonnes_per_day:46.2': YAML needs a space after the colon (tonnes_per_day: 46.2, not tonnes_per_day:46.2)"
+    """
     value = error.get("input")
     if not isinstance(value, int | float | str):
         return ""
+    if isinstance(value, str) and (glued := GLUED_KEY.fullmatch(value)):
+        return f", not {value!r}: {space_after_colon(glued)}"
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
     fields = getattr(model, "model_fields", {})
     first = next((name for name, info in fields.items() if info.is_required()), None) or next(iter(fields), None)
@@ -514,7 +523,7 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             continue
         if path not in best or (best[path][0] and not mismatch):
             misplaced = _misplaced_field(path, error, data)
-            if misplaced and (entry := _emptied_entry(path, data)):
+            if misplaced and (entry := _emptied_entry(path, tuple(error["loc"]), data)):
                 emptied.add(entry)
             best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
     return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
@@ -528,7 +537,8 @@ def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> 
     scenario names, and the empty entry above it that probably lost it), not a material.
 
     >>> data = {"materials": {"ree": {}}, "regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}}
-    >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"}}
+    >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"},
+    ...     "loc": ("regions", "eu", "demand", "tonnes_per_day")}
     >>> _misplaced_field("regions.eu.demand.tonnes_per_day", error, data)
     "'tonnes_per_day' is a field of a material, not a material (known materials: ree): probably mis-indented, \
 one level too far left; write it under ree, which is empty: ree: {tonnes_per_day: 3}"
@@ -536,46 +546,65 @@ one level too far left; write it under ree, which is empty: ree: {tonnes_per_day
     if error["type"] not in ("model_type", "model_attributes_type"):
         return None
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
-    parent_path, _, key = path.rpartition(".")
-    if key not in getattr(model, "model_fields", {}):
+    found = _key_in_data(path, tuple(error["loc"]), data)
+    if found is None or found[1] not in getattr(model, "model_fields", {}):
         return None
-    entries: Any = data
-    for part in parent_path.split(".") if parent_path else []:
-        entries = entries.get(part) if isinstance(entries, dict) else None
-    if not isinstance(entries, dict):
-        return None
+    entries, key, parent_path = found
     materials = data.get("materials") if isinstance(data.get("materials"), dict) else {}
     if any(name in materials for name in entries):
-        kind, kinds, known = "material", "materials", list(materials)
+        kind, kinds, known = "a material", "materials", list(materials)
     else:
-        kind, kinds = f"entry of {parent_path}", f"entries of {parent_path}"
+        kind, kinds = f"an entry of {parent_path}", f"entries of {parent_path}"
         known = [name for name in entries if name not in model.model_fields]
-    entry = _emptied_entry(path, data)
+    entry = _emptied_entry(path, tuple(error["loc"]), data)
     empty = entry.rpartition(".")[2] if entry else None
     where = f"; write it under {empty}, which is empty: {empty}: {{{key}: {error.get('input')}}}" if empty else ""
     return (
-        f"'{key}' is a field of a {kind}, not a {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
+        f"'{key}' is a field of {kind}, not {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
         f"probably mis-indented, one level too far left{where}"
     )
 
 
-def _emptied_entry(path: str, data: dict[str, Any]) -> str | None:
+def _key_in_data(path: str, loc: tuple[Any, ...], data: Any) -> tuple[dict[Any, Any], str, str] | None:
+    """The mapping that holds the key an error's ``loc`` ends with, the key, and the mapping's path as ``path`` reads.
+
+    Followed through the data by ``loc`` itself, not by splitting ``path`` at its dots: a key may
+    hold a dot (``light_ree.tonnes_per_day: 50``). None where ``loc`` leads nowhere in the data (a
+    union's branch name in it) or ``path`` does not end with the key.
+
+    >>> _key_in_data("a.b.c", ("a", "b.c"), {"a": {"b.c": 1}})
+    ({'b.c': 1}, 'b.c', 'a')
+    """
+    if not loc or not isinstance(loc[-1], str) or not path.endswith(f".{loc[-1]}"):
+        return None
+    entries: Any = data
+    for part in loc[:-1]:
+        if isinstance(entries, dict):
+            entries = entries.get(part)
+        elif isinstance(entries, list) and isinstance(part, int) and 0 <= part < len(entries):
+            entries = entries[part]
+        else:
+            return None
+    if not isinstance(entries, dict) or loc[-1] not in entries:
+        return None
+    return entries, loc[-1], path[: -len(loc[-1]) - 1]
+
+
+def _emptied_entry(path: str, loc: tuple[Any, ...], data: dict[str, Any]) -> str | None:
     """The path of the last empty entry written above the key at ``path`` among its siblings, or None.
 
     A field dedented one level (``tonnes_per_day`` under ``regions.eu.demand``) leaves the entry
     it belonged to empty (``light_ree:`` with nothing under it): that entry's own problem (not
-    a mapping) has the one cause the field's message says.
+    a mapping) has the one cause the field's message says. ``loc``: the error's, which leads to the key.
 
-    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", {"regions": {"eu": {"demand": {"ree": None,
-    ...     "tonnes_per_day": 3}}}})
+    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", ("regions", "eu", "demand", "tonnes_per_day"),
+    ...     {"regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}})
     'regions.eu.demand.ree'
     """
-    parent_path, _, key = path.rpartition(".")
-    entries: Any = data
-    for part in parent_path.split(".") if parent_path else []:
-        entries = entries.get(part) if isinstance(entries, dict) else None
-    if not isinstance(entries, dict) or key not in entries:
+    found = _key_in_data(path, loc, data)
+    if found is None:
         return None
+    entries, key, parent_path = found
     siblings = list(entries)
     empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
     return f"{parent_path}.{empty[-1]}" if empty else None
