@@ -65,9 +65,8 @@ def resolve_scenario(text: str, folders: bool = False) -> str:
         if found:
             return str(found[0])
     if not folders and not path.exists() and (close := close_names(text)):
-        raise ScenarioError(
-            f"file not found, nor a scenario of that name; did you mean {join_words(close, last='or')}?", text
-        )
+        meant = join_words([f"'{name}'" for name in close], last="or")
+        raise ScenarioError(f"file not found, nor a scenario of that name; did you mean {meant}?", text)
     return text
 
 

@@ -130,7 +130,7 @@ def test_the_command_line_suggests_the_library_names_close_to_a_typo(tmp_path, m
     monkeypatch.chdir(tmp_path)  # no ./scenarios: the shipped library is searched
     forbid_simulation(monkeypatch)
     result = invoke(command, "embargo_201", *extra)
-    assert_bad_input(result, f"error: embargo_201: {TYPO}embargo_2010, embargo_2010_scarce or long_embargo_12m?")
+    assert_bad_input(result, f"error: embargo_201: {TYPO}'embargo_2010', 'embargo_2010_scarce' or 'long_embargo_12m'?")
     assert list(tmp_path.iterdir()) == []  # refused before any folder or file was made
 
 
@@ -139,10 +139,10 @@ def test_the_python_api_suggests_the_closest_name_first(tmp_path, monkeypatch):
     forbid_simulation(monkeypatch)
     with pytest.raises(ScenarioError) as caught:
         simulator.run("embargo_20100")
-    assert str(caught.value) == f"embargo_20100: {TYPO}embargo_2010, embargo_2010_scarce or long_embargo_6m_2030?"
+    assert str(caught.value) == f"embargo_20100: {TYPO}'embargo_2010', 'embargo_2010_scarce' or 'long_embargo_6m_2030'?"
     with pytest.raises(ScenarioError) as caught:
         simulator.sweep("club_of_fiv.yaml", workers=1)  # a suffix given is not part of the name compared
-    assert str(caught.value) == f"club_of_fiv.yaml: {TYPO}club_of_five?"
+    assert str(caught.value) == f"club_of_fiv.yaml: {TYPO}'club_of_five'?"
     with pytest.raises(ScenarioError) as caught:
         simulator.run("no_such_scenario")  # nothing close: where it was looked for
     from simulator.library import shipped_library
@@ -158,10 +158,10 @@ def test_a_local_scenario_is_suggested_too_and_a_sweep_file_names_one_by_bare_na
     (tmp_path / "scenarios").mkdir()
     (tmp_path / "scenarios" / "two_members.yaml").write_text(yaml.safe_dump(TWO_MEMBERS))
     forbid_simulation(monkeypatch)
-    assert_bad_input(invoke("run", "two_member", "-o", "out"), f"two_member: {TYPO}two_members?")
+    assert_bad_input(invoke("run", "two_member", "-o", "out"), f"two_member: {TYPO}'two_members'?")
     spec = tmp_path / "spec.yaml"
     spec.write_text("scenario: two_membres\n")  # a sweep file's scenario is a bare name too, as SCENARIO is
-    assert_bad_input(invoke("sweep", "--spec", spec, "-o", "out"), f"two_membres: {TYPO}two_members?")
+    assert_bad_input(invoke("sweep", "--spec", spec, "-o", "out"), f"two_membres: {TYPO}'two_members'?")
     assert not (tmp_path / "out").exists()
 
 

@@ -22,6 +22,8 @@ import builtins
 import functools
 import importlib
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,7 @@ PACKAGE = ROOT / "simulator"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 IDENTIFIER = r"[A-Za-z_]\w*"
 
-# everywhere() parses every Python file of the package and the tests (~3 s): under pytest -n the module's tests run
+# files_defining() parses every Python file of the package and the tests (~3 s): under pytest -n the module's tests run
 # in one process, which parses them once
 pytestmark = pytest.mark.xdist_group("architecture-doc")
 
@@ -42,42 +44,64 @@ def cited(text: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"`([^`\n]+)`", prose)))
 
 
+@dataclass(frozen=True)
+class FileNames:
+    """The names one Python file defines, read in one parse."""
+
+    defined: frozenset[str]  # functions, classes, methods, assigned names and attributes
+    classes: frozenset[str]
+    functions_and_classes: frozenset[str]  # functions, methods and classes
+
+
+def statements(tree: ast.Module) -> Iterator[ast.AST]:
+    """Every statement of a module, however deeply nested (with the except and case clauses that hold some).
+
+    Definitions and assignments are statements, and no expression holds a statement, so this finds every one
+    ast.walk finds while visiting a tenth of the nodes.
+    """
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            pending.extend(getattr(node, field, ()))
+
+
 @functools.cache
-def defined(path: Path) -> frozenset[str]:
-    """Every name a Python file defines: functions, classes, methods, assigned names and attributes."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def file_names(path: Path) -> FileNames:
+    """The names ``path`` defines; each file is parsed and walked once, however many questions are asked of it."""
+    defined: set[str] = set()
+    classes: set[str] = set()
+    functions_and_classes: set[str] = set()
+    for node in statements(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
+            functions_and_classes.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                classes.add(node.name)
         targets = (
             node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         )
         for target in targets:
             for part in ast.walk(target):
                 if isinstance(part, ast.Name):
-                    names.add(part.id)
+                    defined.add(part.id)
                 elif isinstance(part, ast.Attribute):
-                    names.add(part.attr)
-    return frozenset(names)
+                    defined.add(part.attr)
+    defined |= functions_and_classes
+    return FileNames(frozenset(defined), frozenset(classes), frozenset(functions_and_classes))
 
 
-@functools.cache
-def classes(path: Path) -> frozenset[str]:
-    """The classes a Python file defines."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return frozenset(node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef))
+def defined(path: Path) -> frozenset[str]:
+    """Every name a Python file defines: functions, classes, methods, assigned names and attributes."""
+    return file_names(path).defined
 
 
 @functools.cache
 def functions_and_classes() -> frozenset[str]:
     """The functions, methods and classes of the package and of tests/helpers.py (a test file's own functions and
     fixtures are named as often for the word as for the function: ``licensing``)."""
-    names = set()
-    for path in [*sorted(PACKAGE.rglob("*.py")), ROOT / "tests" / "helpers.py"]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        kinds = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-        names.update(node.name for node in ast.walk(tree) if isinstance(node, kinds))
-    return frozenset(names)
+    paths = [*sorted(PACKAGE.rglob("*.py")), ROOT / "tests" / "helpers.py"]
+    return frozenset(name for path in paths for name in file_names(path).functions_and_classes)
 
 
 @functools.cache
@@ -89,14 +113,29 @@ def quantity_names() -> frozenset[str]:
     return frozenset(entry.name for table in tables for entry in table if isinstance(getattr(entry, "name", None), str))
 
 
-def _python_files() -> list[Path]:
-    return [*sorted(PACKAGE.rglob("*.py")), *sorted((ROOT / "tests").glob("*.py"))]
+@functools.cache
+def _python_files() -> tuple[Path, ...]:
+    return (*sorted(PACKAGE.rglob("*.py")), *sorted((ROOT / "tests").glob("*.py")))
 
 
 @functools.cache
-def everywhere() -> frozenset[str]:
-    """The names defined anywhere in the package or the tests."""
-    return frozenset(name for path in _python_files() for name in defined(path))
+def files_defining() -> dict[str, tuple[Path, ...]]:
+    """Each name defined in the package or the tests, with the files that define it, in _python_files() order."""
+    homes: dict[str, list[Path]] = {}
+    for path in _python_files():
+        for name in defined(path):
+            homes.setdefault(name, []).append(path)
+    return {name: tuple(paths) for name, paths in homes.items()}
+
+
+@functools.cache
+def files_defining_class() -> dict[str, tuple[Path, ...]]:
+    """Each class of the package or the tests, with the files that define it, in _python_files() order."""
+    homes: dict[str, list[Path]] = {}
+    for path in _python_files():
+        for name in file_names(path).classes:
+            homes.setdefault(name, []).append(path)
+    return {name: tuple(paths) for name, paths in homes.items()}
 
 
 def module_path(dotted: str) -> Path | None:
@@ -146,15 +185,14 @@ def problem(token: str) -> str | None:
             return None if parts[1] in defined(ROOT / "tests" / "helpers.py") else "not in tests/helpers.py"
         if module_path(parts[0]) is None:
             if re.fullmatch(r"[A-Z]\w*|_\w+", parts[0]):  # Class.method: the file defining the class has the rest
-                homes = [path for path in _python_files() if parts[0] in classes(path)]
-                homes = homes or [path for path in _python_files() if parts[0] in defined(path)]  # a private table
+                homes = files_defining_class().get(parts[0]) or files_defining().get(parts[0], ())  # or a private table
                 found = any(all(part in defined(path) for part in parts[1:]) for path in homes)
                 return None if found else f"no {parts[0]} defining {'.'.join(parts[1:])}"
             return None  # not ours: summary.csv, result.timeseries, np.nan
         longest = max(k for k in range(1, len(parts) + 1) if module_path(".".join(parts[:k])) or k == 1)
         return None if resolve("simulator." + ".".join(parts[:longest]), parts[longest:]) else "no such name"
     if re.fullmatch(r"[A-Z]\w*|_\w+", token):  # a constant, a class or a private name
-        known = token in everywhere() or hasattr(builtins, token)
+        known = token in files_defining() or hasattr(builtins, token)
         return None if known else "defined nowhere in simulator/ or tests/"
     return None
 

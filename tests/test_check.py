@@ -1025,7 +1025,7 @@ def test_a_drift_with_the_scenario_unchanged_is_blamed_on_the_code_with_the_vers
     lines = result.output.splitlines()
     assert (
         "drift        pair: 1 number moved "
-        f"(scenario unchanged: package version 0.0.1 → {__version__} moved the numbers)" in lines
+        f"(scenario unchanged: package version 0.0.1 -> {__version__} moved the numbers)" in lines
     )
     row = next(line.split() for line in lines if line.startswith("pair "))
     assert row == ["pair", "all", "all", "total_shortfall_t", "-", "-", "5000", "5940", "+940", "(+18.8%)"]
@@ -1051,7 +1051,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     assert any(
         re.fullmatch(
             r"drift        pair: \d+ numbers? moved; sampled days 56, 59 removed \(8 curve points\) "
-            r"\(scenario changed since its baseline: horizon_days; seed 0 → 7\)",
+            r"\(scenario changed since its baseline: horizon_days; seed 0 -> 7\)",
             line,
         )
         for line in lines
@@ -1068,7 +1068,7 @@ def test_a_drift_from_an_edited_scenario_names_its_parts_and_seed(pair_repo):
     assert any(
         re.fullmatch(
             r"drift        pair: \d+ numbers? moved; sampled days 56, 59 removed \(8 curve points\) "
-            r"\(scenario changed since its baseline: seed 0 → 7\)",
+            r"\(scenario changed since its baseline: seed 0 -> 7\)",
             x,
         )
         for x in result.output.splitlines()
@@ -1139,7 +1139,7 @@ def test_an_unknown_tolerance_key_is_named_with_the_key_it_may_mean(pair_repo):
     tolerances.write_text("scenarios:\n  pair: {atl: 1.0e-3}\n")
     result = check(pair_repo)
     assert result.exit_code == 2
-    assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean atol?\n" in result.output
+    assert f"{tolerances}: scenarios.pair.atl: unknown key (known: rtol, atol); did you mean 'atol'?\n" in result.output
 
 
 def test_a_relative_tolerance_on_a_day_metric_is_refused_naming_the_field(pair_repo):

@@ -47,7 +47,7 @@ def test_report_compare_takes_a_bare_name_from_the_scenarios_folder(here, tmp_pa
 @pytest.mark.parametrize("command", ["run", "report"])
 def test_a_typo_in_the_baseline_names_the_option_and_the_close_name(here, tmp_path, command):
     result = invoke(command, here, "--compare", "bsae", "-o", tmp_path / "out.html")
-    assert_bad_input(result, "error: bsae: --compare: file not found, nor a scenario of that name; did you mean base")
+    assert_bad_input(result, "error: bsae: --compare: file not found, nor a scenario of that name; did you mean 'base'")
     assert not (tmp_path / "out.html").exists()
 
 

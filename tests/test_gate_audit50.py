@@ -156,7 +156,7 @@ def test_a_baselines_folder_that_does_not_exist_is_named_with_the_near_one(pair_
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[:2] == [
         "error        --baselines",
-        f"             {typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?",
+        f"             {typo}: --baselines: no such folder; did you mean '{pair_repo}/baselines'?",
     ]
     far = pair_repo / "elsewhere" / "kept"
     assert f"{far}: --baselines: no such folder (stockpile check --update with this --baselines makes it)" in (
@@ -171,7 +171,7 @@ def test_update_says_it_made_a_new_baselines_folder(pair_repo):
     assert result.output.splitlines() == [
         f"created      {typo}/pair.json",
         f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing "
-        f"folder (did you mean {pair_repo}/baselines?), delete this one and update again with its name",
+        f"folder (did you mean '{pair_repo}/baselines'?), delete this one and update again with its name",
         "1 baseline: 1 created, 0 updated, 0 unchanged",
     ]
     again = check("--update", "--baselines", typo, pair_repo)  # now it exists: nothing to say
@@ -247,7 +247,7 @@ def test_an_edit_that_passes_is_a_warning_annotation_and_stays_in_quiet_output(p
     scenario = pair_repo / "pair.yaml"
     edit(scenario, seed=7)  # pair draws no random number: nothing moves
     note = (
-        "scenario changed since its baseline: seed 0 → 7; no number moved beyond its tolerance, but the baseline "
+        "scenario changed since its baseline: seed 0 -> 7; no number moved beyond its tolerance, but the baseline "
         f"predates the edit: {RECORD.format(scenario)}"
     )
     github = check("--format", "github", pair_repo)
@@ -272,7 +272,7 @@ def test_a_new_package_version_that_moves_no_number_is_noted_and_update_records_
     result = check(pair_repo)
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == (
-        f"ok           pair (package version 0.0.1 → {__version__} since its baseline; no number moved beyond its "
+        f"ok           pair (package version 0.0.1 -> {__version__} since its baseline; no number moved beyond its "
         f"tolerance, but the baseline names the older version: {RECORD.format(scenario)})"
     )
     assert result.output.splitlines()[-2] == (

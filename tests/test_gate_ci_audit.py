@@ -49,7 +49,7 @@ def test_an_edit_that_passes_says_its_baseline_predates_it_and_gives_the_command
     assert result.exit_code == 0, result.output
     command = f"stockpile check --update {scenario}"
     assert result.output.splitlines()[0] == (
-        "ok           pair (scenario changed since its baseline: seed 0 → 7; no number moved beyond its tolerance, "
+        "ok           pair (scenario changed since its baseline: seed 0 -> 7; no number moved beyond its tolerance, "
         "but the baseline "
         f"predates the edit: record it with {command})"
     )
@@ -101,11 +101,11 @@ def test_a_new_package_version_is_named_beside_a_scenario_edit(pair_repo):
     result = check(pair_repo)
     assert result.exit_code == 1
     assert result.output.splitlines()[0].endswith(
-        f"(scenario changed since its baseline: horizon_days; package version 0.0.1 → {__version__})"
+        f"(scenario changed since its baseline: horizon_days; package version 0.0.1 -> {__version__})"
     ), result.output
     (outcome,) = json.loads(check("--format", "json", pair_repo).output)
     assert (
-        outcome["cause"] == f"scenario changed since its baseline: horizon_days; package version 0.0.1 → {__version__}"
+        outcome["cause"] == f"scenario changed since its baseline: horizon_days; package version 0.0.1 -> {__version__}"
     )
 
 
@@ -117,7 +117,7 @@ def test_a_part_moved_from_its_default_is_changed_in_json_and_text_and_a_new_sho
     edit(scenario, seed=7, description="Two members.")  # both at their defaults (0, "") in the baseline
     result = check(pair_repo)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok           pair (scenario changed since its baseline: description; seed 0 → 7;")
+    assert result.output.startswith("ok           pair (scenario changed since its baseline: description; seed 0 -> 7;")
     (outcome,) = json.loads(check("--format", "json", pair_repo).output)
     assert outcome["changed_parts"] == [
         {"part": "description", "change": "changed"},
@@ -330,7 +330,7 @@ def test_a_seed_edited_in_a_baseline_is_refused_as_an_edit(pair_repo):
     # a seed changed in the scenario, the baseline as written: a scenario edit, which passes (nothing is random)
     assert check("--update", scenario).exit_code == 0
     edit(scenario, seed=3)
-    assert check(pair_repo).output.startswith("ok           pair (scenario changed since its baseline: seed 0 → 3;")
+    assert check(pair_repo).output.startswith("ok           pair (scenario changed since its baseline: seed 0 -> 3;")
     assert check("--update", scenario).exit_code == 0 and check(pair_repo).output.startswith("ok           pair\n")
 
 
@@ -347,7 +347,7 @@ def test_a_region_renamed_and_edited_at_once_says_it_cannot_be_compared_and_to_r
     scenario.write_text(yaml.safe_dump(data, sort_keys=False))
     result = check(pair_repo)
     assert result.exit_code == 1
-    note = "if region eu → europe is a rename, it was edited too: not compared (rename in a commit of its own)"
+    note = "if region eu -> europe is a rename, it was edited too: not compared (rename in a commit of its own)"
     first = result.output.splitlines()[0]
     assert f"; region eu removed ({ONE_REGION}); region europe added (" in first
     assert first.endswith(f"; {note})"), first

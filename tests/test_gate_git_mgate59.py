@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 
 import simulator.gate.fields as fields
 from simulator.gate.fields import changed_fields
+from simulator.gate.git import tracked_path
 from simulator.scenario import load_scenario
 from tests.helpers import TWO_MEMBERS, invoke
 
@@ -30,12 +32,19 @@ EU = "regions.eu"
 EU_DEMAND = "regions.eu.demand.ree.tonnes_per_day"
 
 
+def without_git_variables() -> dict[str, str]:
+    """This process's environment less every GIT_* variable (GIT_DIR, GIT_INDEX_FILE, GIT_WORK_TREE a hook sets)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+
+
 def git(folder: Path, *args: str) -> None:
+    """``git ARGS`` in ``folder`` alone (no GIT_* variable points it elsewhere), by a fixed author, unsigned."""
     subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", "-c", "commit.gpgsign=false", *args],
         cwd=folder,
         check=True,
         capture_output=True,
+        env=without_git_variables(),
     )
 
 
@@ -108,7 +117,7 @@ def test_the_baselines_version_is_found_in_three_git_commands_and_older_ones_are
     recorded, scenario = recorded_parts(path), load_scenario(path)
     git_commands.clear()
     found = changed_fields(path, recorded, scenario, {EU: "changed"})
-    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 → 83"]
+    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 -> 83"]
     assert versions_read == [82, 81, 80]
     assert git_commands == ["rev-parse", "log", "cat-file"]
     git_commands.clear()
@@ -140,7 +149,7 @@ def test_a_version_no_longer_valid_is_passed_over(tmp_path, versions_read):
     is read and passed over, and the baseline's 80 is found one commit further back."""
     path = committed(tmp_path, before=[], baselined=80, after=["lots"], now=83)
     found = changed_fields(path, recorded_parts(path), load_scenario(path), {EU: "changed"})
-    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 → 83"]
+    assert [change.text() for change in found[EU]] == [f"{EU_DEMAND} 80 -> 83"]
     assert versions_read == ["lots", 80]
 
 
@@ -156,6 +165,20 @@ def test_a_file_outside_the_work_tree_git_names_has_no_versions(tmp_path, git_co
     git_commands.clear()
     assert changed_fields(path, {EU: "0" * 12}, load_scenario(path), {EU: "changed"}) == {}
     assert git_commands == ["rev-parse"]
+
+
+def test_a_folder_in_no_work_tree_is_asked_again_once_it_is_one(tmp_path, monkeypatch):
+    """A scenario's folder in no work tree: no path. ``git init`` and a commit there, and the same process asks
+    again and finds the new top (the folder's "none" was not kept, as a top found is)."""
+    for name in [name for name in os.environ if name.startswith("GIT_")]:  # the gate's own git, as the helper's
+        monkeypatch.delenv(name)
+    path = tmp_path / "pair.yaml"
+    write(path, 80)
+    assert tracked_path(path) is None
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "pair.yaml")
+    git(tmp_path, "commit", "-qm", "a scenario")
+    assert tracked_path(path) == (os.path.realpath(tmp_path), "pair.yaml")
 
 
 def test_a_check_where_nothing_moved_starts_no_git_command(tmp_path, git_commands):

@@ -182,7 +182,7 @@ def test_the_renamed_scenario_advice_pasted_writes_into_the_baselines_folder_che
 
 def test_a_missing_baselines_folder_is_no_scenario_in_json_junit_or_annotations(pair_repo, tmp_path, monkeypatch):
     typo = pair_repo / "baseline"  # for baselines/
-    why = f"{typo}: --baselines: no such folder; did you mean {pair_repo}/baselines?"
+    why = f"{typo}: --baselines: no such folder; did you mean '{pair_repo}/baselines'?"
     junit = tmp_path / "check.xml"
     result = check("--format", "json", "--junit", junit, "--baselines", typo, pair_repo)
     assert result.exit_code == 2
@@ -204,7 +204,7 @@ def test_a_missing_baselines_folder_is_no_scenario_in_json_junit_or_annotations(
     update = check("--update", "--baselines", typo, pair_repo)
     assert update.output.splitlines()[1] == (
         f"new folder   {typo}: the --baselines folder did not exist and was created; if you meant an existing folder "
-        f"(did you mean {pair_repo}/baselines?), delete this one and update again with its name"
+        f"(did you mean '{pair_repo}/baselines'?), delete this one and update again with its name"
     )
 
 

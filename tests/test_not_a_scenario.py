@@ -27,11 +27,14 @@ set:
   agreement.release_cap_t_per_day.heavy_ree: 0.05
 """
 
-NOT_A_SCENARIO = (
-    "not a scenario: it looks like a sweep file (it has grid and runs, no name, horizon_days, materials, "
-    "suppliers or regions); run it with stockpile sweep --spec FILE and keep it outside the scenario folder "
-    "or in scenarios/_sweeps/ (check, validate and list skip folders whose name starts with '_')"
-)
+
+def not_a_scenario(folder: Path) -> str:
+    """The one line for the docs' sweep file in ``folder``: the skipped folder it names is beside the file."""
+    return (
+        "not a scenario: it looks like a sweep file (it has grid and runs, no name, horizon_days, materials, "
+        "suppliers or regions); run it with stockpile sweep --spec FILE and keep it outside the scenario folder "
+        f"or in {folder}/_sweeps/ (check, validate and list skip folders whose name starts with '_')"
+    )
 
 
 @pytest.fixture
@@ -47,8 +50,8 @@ def _lines_about(output: str, path: Path) -> list[str]:
 def test_validate_of_the_folder_says_in_one_line_that_the_sweep_file_is_not_a_scenario(folder: Path) -> None:
     sweep = folder / "ratio_mc.yaml"
     result = invoke("validate", folder)
-    assert_bad_input(result, f"error: {sweep}: {NOT_A_SCENARIO}", f"{folder / 'tiny.yaml'}: ok")
-    assert _lines_about(result.output, sweep) == [f"error: {sweep}: {NOT_A_SCENARIO}"]
+    assert_bad_input(result, f"error: {sweep}: {not_a_scenario(folder)}", f"{folder / 'tiny.yaml'}: ok")
+    assert _lines_about(result.output, sweep) == [f"error: {sweep}: {not_a_scenario(folder)}"]
     assert "is required" not in result.output
     assert "unknown key" not in result.output
 
@@ -65,13 +68,13 @@ def test_in_scenarios_sweeps_it_is_skipped(folder: Path) -> None:
 def test_check_names_the_file_with_the_one_line(folder: Path) -> None:
     (folder / "tiny.yaml").unlink()
     result = invoke("check", folder)
-    assert_bad_input(result, f"{folder / 'ratio_mc.yaml'}: {NOT_A_SCENARIO}")
+    assert_bad_input(result, f"{folder / 'ratio_mc.yaml'}: {not_a_scenario(folder)}")
     assert "is required" not in result.output
 
 
 def test_run_of_a_sweep_file(folder: Path, tmp_path: Path) -> None:
     result = invoke("run", folder / "ratio_mc.yaml", "-o", tmp_path / "out")
-    assert_bad_input(result, f"error: {folder / 'ratio_mc.yaml'}: {NOT_A_SCENARIO}")
+    assert_bad_input(result, f"error: {folder / 'ratio_mc.yaml'}: {not_a_scenario(folder)}")
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import simulator.plots.releases as releases
 from simulator.plots import days_of_cover_figure
-from tests.helpers import TWO_MEMBERS, build, run, shipped_result
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 POOL = {"japan": {"ree": {"tonnes": 300}}, "eu": {"ree": {"tonnes": 300}}}
 """tests/test_cover_lanes_s58.py's pool: both members receive ree under the fair ratio from day 0 to day 6."""
 
 
+@shipped_group("long_embargo_6m")  # run once per process, with the other tests that read it
 def test_each_members_rules_are_those_its_timeseries_rows_name():
     # long_embargo_6m: the EU receives under the fair ratio and, for 35 days of heavy rare earths, bought at auction
     # (tests/test_cover_lanes_s58.py), counted here from timeseries.csv's rows with released_joint_t above 0

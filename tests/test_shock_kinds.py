@@ -171,6 +171,16 @@ EXAMPLES: dict[str, dict[str, object]] = {
 }
 """One shock of each kind on ``helpers.ONE_REGION`` (Japan, 10 t/day of ree from China, 5 days away), at a size
 that acts: not the size ``shock_effects.IDLE`` says does nothing."""
+SHADES = {
+    "embargo": 0.675,  # stops severity 0.5 of the flow, none leaking: 0.35 + 0.65 x 0.5
+    "quota_cut": 0.675,  # the same: severity 0.5
+    "licensing": 0.675,  # refuses (1 - approval 0.5) x end-use share 1 = 0.5 of the flow: 0.35 + 0.65 x 0.5
+    "delay": 0.8,  # the other kinds: 0.8
+    "demand_surge": 0.8,
+    "export_quota": 0.8,
+}
+"""The shade (fill opacity) of each example shock, by ``plots.shock_bands.shock_shade``'s documented rule: 0.35 +
+0.65 x the share of the flow an embargo or quota cut stops or a licence requirement refuses, and 0.8 for others."""
 PHYSICAL = ("demand_t", "arrivals_t", "shortfall_t")
 """The daily flows a shock that acts must move (its perceived risk alone is not an effect)."""
 
@@ -205,7 +215,7 @@ def test_a_kind_at_a_size_that_acts_changes_a_run(kind):
 
 
 def test_every_kind_is_worded_and_shaded():
-    """The legend, the report's words and the shade of every kind, from one run holding one shock of each.
+    """The legend, the report's words and the shade (``SHADES``) of every kind, from one run holding one shock of each.
 
     A kind ``plots.shock_words.shock_severity`` does not word reads as its raw ``shocks.csv`` column name
     (``demand_cut_share 0.25``): the test asks for words of its own."""
@@ -221,7 +231,11 @@ def test_every_kind_is_worded_and_shaded():
             f"shock kind {kind!r} is worded {severity!r}: word its size in simulator/plots/shock_words.py, "
             "shock_severity (and whom it acts on in shock_target if it is not a supplier's shipments or a demand)"
         )
-        assert 0.35 <= shock_shade(result, index) <= 1.0, (kind, "simulator/plots/shock_bands.py, shock_shade")
+        assert kind in SHADES, f"shock kind {kind!r}: work out its example's shade and add it to SHADES here"
+        assert shock_shade(result, index) == pytest.approx(SHADES[kind]), (
+            kind,
+            "simulator/plots/shock_bands.py, shock_shade: 0.35 + 0.65 x the share stopped, or 0.8",
+        )
 
 
 def _with_an_unworded_kind(kind: str):
@@ -251,8 +265,8 @@ def test_a_kind_the_words_do_not_name_reads_as_its_size_not_as_a_demand_surge():
 def test_a_kind_the_plan_does_not_name_stops_compilation_naming_the_step():
     from simulator.plan import _shock_plan
 
-    with pytest.raises(AssertionError, match=r"shock kind 'demand_cut': .* _shock_plan .* step 2"):
-        _shock_plan(None, SimpleNamespace(kind="demand_cut"), ["japan"], ["ree"], ["china"])
+    with pytest.raises(AssertionError, match=r"shock kind 'a_new_kind': .* _shock_plan .* step 2"):
+        _shock_plan(None, SimpleNamespace(kind="a_new_kind"), ["japan"], ["ree"], ["china"])
 
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
@@ -276,7 +290,8 @@ def test_the_outputs_page_lists_the_size_columns_of_shocks_csv():
     sizes = names[names.index("last_date") + 1 :]
     rows = {row[0].strip("`"): row[2] for row in _table_after(text, "### `shocks.csv`")}
     where = "docs/outputs.md, shocks.csv (a shock kind's size column, docs/architecture.md '... a shock kind' step 4)"
-    assert f"always\nthese {NUMBER_WORDS[len(sizes)]} in this order" in text, f"{where}: count {len(sizes)} columns"
+    words = " ".join(text.split())  # however the paragraph is wrapped
+    assert f"always these {NUMBER_WORDS[len(sizes)]} in this order" in words, f"{where}: count {len(sizes)} columns"
     assert list(rows) == sizes, f"{where}: list the columns {sizes} in this order"
     for kind, column in quantities.SHOCK_SIZE_COLUMN.items():
         assert f"`{kind}`" in rows[column], f"{where}: the row of {column!r} must say it is filled for {kind!r}"

@@ -50,7 +50,7 @@ def test_a_close_name_is_offered_naming_the_sweep_file(tmp_path, monkeypatch):
     assert_bad_input(
         result,
         f"error: {tmp_path / 's.yaml'}: scenario: embargo_20100: file not found, nor a scenario of that name; "
-        "did you mean embargo_2010",
+        "did you mean 'embargo_2010'",
     )
 
 

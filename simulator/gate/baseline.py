@@ -157,15 +157,17 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     return {part: _short_hash(value) for part, value in part_values(scenario).items()}
 
 
-def part_values(scenario: Scenario) -> dict[str, Any]:
+def part_values(scenario: Scenario, with_defaults: bool = False) -> dict[str, Any]:
     """The value of each part of the scenario, as :func:`scenario_parts` hashes it (JSON data, defaults left out).
+
+    ``with_defaults``: every value, those at their defaults too (not what is hashed; what a default is).
 
     >>> from simulator.scenario import load_scenario
     >>> part_values(load_scenario("scenarios/long_embargo_6m.yaml"))["regions.eu"]["demand"]["light_ree"]
     {'tonnes_per_day': 34.8}
     """
     parts: dict[str, Any] = {}
-    data = canonical_data(scenario)
+    data = with_order(scenario.model_dump(mode="json")) if with_defaults else canonical_data(scenario)
     for key, names in data.pop("order").items():
         parts[key + ORDER_PART] = names
     for key, value in data.items():

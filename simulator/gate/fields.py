@@ -8,12 +8,13 @@ check knows that ``regions.eu`` changed but not where in it. Where the scenario 
 kept in git, the values it had are in git's history: the newest committed version of
 the file whose part hashes as the baseline records it held the baseline's values, and
 the fields of the part that differ from it now are its edits
-(``regions.eu.demand.light_ree.tonnes_per_day 34.8 → 34.81``).
+(``regions.eu.demand.light_ree.tonnes_per_day 34.8 -> 34.81``).
 
 A part that no version of the last :data:`MOST_VERSIONS` commits of the file matches (the file
 is not in git, the baseline was written from an edit never committed, a version no longer
 valid) keeps only its name. Values left at their defaults are not in a part's data, so a
-field set or reset to its default reads ``(default)`` on that side.
+field set or reset to its default reads its default and ``(default)`` on that side
+(``shocks.halt.severity 1 (default) -> 0.8``); a whole part too (``agreement.decision_lag_days``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ VALUE_WIDTH = 40
 """Characters of a value shown in a field change (a list or mapping is cut with ``...``). Lists and mappings are
 compact JSON, without spaces, so that a comma and a space part one field change from the next."""
 DEFAULT = "(default)"
-"""How a side is shown where the field is not in the part's data: at its default, or absent."""
+"""How a side is shown where the field is not in the part's data: after its default value, or alone where absent."""
+ARROW = " -> "
+"""Between a field's two values: ASCII, as between a metric's two values in the drift table."""
 
 
 @dataclass(frozen=True)
@@ -47,21 +50,30 @@ class FieldChange:
     field: str
     """The field's dotted path in the scenario (``regions.eu.demand.light_ree.tonnes_per_day``)."""
     baseline: Any
-    """Its value when the baseline was written (None where it was at its default or absent: :attr:`in_baseline`)."""
+    """Its value when the baseline was written (its default where :attr:`in_baseline` is false; None: absent)."""
     now: Any
-    """Its value now (None where it is at its default or absent: :attr:`in_now`)."""
+    """Its value now (its default where :attr:`in_now` is false; None: absent)."""
     in_baseline: bool = True
     in_now: bool = True
 
     def text(self) -> str:
-        """``regions.eu.demand.light_ree.tonnes_per_day 34.8 → 34.81``.
+        """``regions.eu.demand.light_ree.tonnes_per_day 34.8 -> 34.81``; a side at its default: ``0 (default)``.
 
-        >>> FieldChange("horizon_days", 60, 90).text(), FieldChange("seed", None, 7, in_baseline=False).text()
-        ('horizon_days 60 → 90', 'seed (default) → 7')
+        >>> FieldChange("horizon_days", 60, 90).text(), FieldChange("seed", 0, 7, in_baseline=False).text()
+        ('horizon_days 60 -> 90', 'seed 0 (default) -> 7')
+        >>> FieldChange("description", None, "x", in_baseline=False).text()
+        'description (default) -> x'
         """
-        was = shown_value(self.baseline) if self.in_baseline else DEFAULT
-        now = shown_value(self.now) if self.in_now else DEFAULT
-        return f"{self.field} {was} → {now}"
+        was = _side(self.baseline, self.in_baseline)
+        now = _side(self.now, self.in_now)
+        return f"{self.field} {was}{ARROW}{now}"
+
+
+def _side(value: Any, written: bool) -> str:
+    """One side of a field change: its value, ``1 (default)`` where not in the part's data, ``(default)`` if None."""
+    if written:
+        return shown_value(value)
+    return DEFAULT if value is None else f"{shown_value(value)} {DEFAULT}"
 
 
 def shown_value(value: Any) -> str:
@@ -85,11 +97,11 @@ def field_changes(part: str, before: Any, after: Any) -> list[FieldChange]:
 
     >>> [c.text() for c in field_changes("regions.eu", {"demand": {"ree": {"tonnes_per_day": 34.8}}},
     ...                                               {"demand": {"ree": {"tonnes_per_day": 34.81}}})]
-    ['regions.eu.demand.ree.tonnes_per_day 34.8 → 34.81']
+    ['regions.eu.demand.ree.tonnes_per_day 34.8 -> 34.81']
     >>> [c.text() for c in field_changes("shocks.halt", {"end": 10, "regions": ["a"]}, {"regions": ["a", "b"]})]
-    ['shocks.halt.end 10 → (default)', 'shocks.halt.regions ["a"] → ["a","b"]']
+    ['shocks.halt.end 10 -> (default)', 'shocks.halt.regions ["a"] -> ["a","b"]']
     >>> [c.text() for c in field_changes("regions order", ["eu", "japan"], ["japan", "eu"])]
-    ['regions order ["eu","japan"] → ["japan","eu"]']
+    ['regions order ["eu","japan"] -> ["japan","eu"]']
     """
     if isinstance(before, dict) and isinstance(after, dict):
         changes = []
@@ -128,16 +140,58 @@ def changed_fields(
     if not wanted:
         return {}
     now = part_values(scenario)
+    now_defaults = part_values(scenario, with_defaults=True)
     found: dict[str, list[FieldChange]] = {}
     for then in _committed_versions(path):
         hashes = scenario_parts(then)
         values = part_values(then)
         for part in sorted(wanted - set(found)):
             if hashes.get(part) == recorded[part]:
-                found[part] = field_changes(part, values.get(part), now.get(part))
+                changes = _part_changes(part, values, now)
+                then_defaults = part_values(then, with_defaults=True)
+                found[part] = [_with_defaults(c, then_defaults, now_defaults) for c in changes]
         if wanted <= set(found):
             break
     return found
+
+
+def _part_changes(part: str, then: dict[str, Any], now: dict[str, Any]) -> list[FieldChange]:
+    """The changed fields of ``part`` between two scenarios' part values.
+
+    A part on one side only is at its default on the other (``agreement.decision_lag_days`` removed).
+    """
+    if part not in then:
+        return [FieldChange(part, None, now.get(part), in_baseline=False)]
+    if part not in now:
+        return [FieldChange(part, then[part], None, in_now=False)]
+    return field_changes(part, then[part], now[part])
+
+
+def _with_defaults(change: FieldChange, then: dict[str, Any], now: dict[str, Any]) -> FieldChange:
+    """``change`` with the default value of a side not in its part's data, from that side's values with defaults."""
+    baseline = change.baseline if change.in_baseline else _value_at(change.field, then)
+    current = change.now if change.in_now else _value_at(change.field, now)
+    return FieldChange(change.field, baseline, current, change.in_baseline, change.in_now)
+
+
+def _value_at(field: str, parts: dict[str, Any]) -> Any:
+    """The value at a field's dotted path in part values (``shocks.halt.severity``), or None where there is none.
+
+    >>> _value_at("shocks.halt.steps.1.t", {"shocks.halt": {"steps": [{"t": 1}, {"t": 2}]}})
+    2
+    """
+    part = max((p for p in parts if field == p or field.startswith(p + ".")), key=len, default=None)
+    if part is None:
+        return None
+    value = parts[part]
+    for step in field[len(part) :].split(".")[1:]:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return None
+    return value
 
 
 def _committed_versions(path: Path) -> Iterator[Scenario]:

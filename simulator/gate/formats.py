@@ -314,17 +314,17 @@ def cause(outcome: Outcome, most: int | None = 5) -> str:
     >>> from simulator.gate.compare import Outcome
     >>> changed = {"seed": "changed", "shocks.1": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=changed, seeds=(0, 7)))
-    'scenario changed since its baseline: shocks.1; seed 0 → 7'
+    'scenario changed since its baseline: shocks.1; seed 0 -> 7'
     >>> marks = {"shocks.quota": "removed", "shocks.halt": "added", "agreement.members": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=marks))
     'scenario changed since its baseline: -shocks.quota, +shocks.halt, agreement.members'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.1.0", "0.2.0"), seeds=(0, 0)))
-    'scenario unchanged: package version 0.1.0 → 0.2.0 moved the numbers'
+    'scenario unchanged: package version 0.1.0 -> 0.2.0 moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", versions=("0.2.0", "0.2.0"), seeds=(0, 0)))
     'scenario unchanged, package version 0.2.0 unchanged: the code moved the numbers'
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes={"horizon_days": "changed"},
     ...               versions=("0.1.0", "0.2.0")))
-    'scenario changed since its baseline: horizon_days; package version 0.1.0 → 0.2.0'
+    'scenario changed since its baseline: horizon_days; package version 0.1.0 -> 0.2.0'
     >>> text = {"description": "changed"}
     >>> cause(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=text, versions=("0.2.0", "0.2.0")))
     'scenario unchanged but for description (not read by the run), package version 0.2.0 unchanged: the code moved \
@@ -337,11 +337,11 @@ the numbers'
             True,
         )
     versions = outcome.versions
-    new_version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    new_version = f"package version {versions[0]} -> {versions[1]}" if versions and versions[0] != versions[1] else ""
     if outcome.inputs_changed:
         details = edits(outcome, most) + ([new_version] if new_version else [])  # either may be the cause
         details += [
-            f"if {kind} {old} → {new} is a rename, it was edited too: not compared (rename in a commit of its own)"
+            f"if {kind} {old} -> {new} is a rename, it was edited too: not compared (rename in a commit of its own)"
             for kind, old, new in renamed_and_edited(outcome)
         ]
         return plain("scenario changed since its baseline" + (": " + "; ".join(details) if details else ""), True)
@@ -391,7 +391,7 @@ def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
     """The scenario's edits since its baseline: its parts (``-regions.eu, +regions.europe``), then a new seed.
 
     A changed part whose fields are known (:attr:`~simulator.gate.compare.Outcome.edited_fields`)
-    is told by them, each with its two values (``regions.eu.demand.light_ree.tonnes_per_day 34.8 →
+    is told by them, each with its two values (``regions.eu.demand.light_ree.tonnes_per_day 34.8 ->
     34.81``); up to ``most`` parts and fields are named (None: all), then how many more.
 
     >>> from simulator.gate.compare import Outcome
@@ -399,7 +399,7 @@ def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
     >>> fields = {"regions.eu": [FieldChange("regions.eu.demand.ree.tonnes_per_day", 34.8, 34.81)]}
     >>> parts = {"regions.eu": "changed", "shocks.halt": "changed", "shocks.new": "added"}
     >>> edits(Outcome("a", "a.yaml", "drift", scenario_changed=True, part_changes=parts, edited_fields=fields))
-    ['+shocks.new, regions.eu.demand.ree.tonnes_per_day 34.8 → 34.81, shocks.halt']
+    ['+shocks.new, regions.eu.demand.ree.tonnes_per_day 34.8 -> 34.81, shocks.halt']
     """
     parts = [
         item
@@ -409,7 +409,7 @@ def edits(outcome: Outcome, most: int | None = 5) -> list[str]:
     ]
     details = [first_and_more(parts, most)] if parts else []
     if outcome.seeds and outcome.seeds[0] != outcome.seeds[1]:
-        details.append(f"seed {outcome.seeds[0]} → {outcome.seeds[1]}")
+        details.append(f"seed {outcome.seeds[0]} -> {outcome.seeds[1]}")
     return details
 
 
@@ -436,7 +436,7 @@ def note(outcome: Outcome, most: int | None = 5) -> str:
     if not outcome.stale:
         return ""
     versions = outcome.versions
-    version = f"package version {versions[0]} → {versions[1]}" if versions and versions[0] != versions[1] else ""
+    version = f"package version {versions[0]} -> {versions[1]}" if versions and versions[0] != versions[1] else ""
     if outcome.scenario_changed:
         details = edits(outcome, most) + ([version] if version else [])
         text = "scenario changed since its baseline" + (": " + "; ".join(details) if details else "")
@@ -722,7 +722,8 @@ def _json_outcome(o: Outcome) -> dict[str, Any]:
 def _json_part(o: Outcome, part: str, change: str) -> dict[str, Any]:
     """A changed part in JSON, with its changed fields and their two values (``fields``) where they are known.
 
-    A field at its default on one side (not in that side's data) has ``missing_from`` that side.
+    A field at its default on one side (not in that side's data) has ``missing_from`` that side, and its default
+    as that side's value (null where it has none).
     """
     entry: dict[str, Any] = {"part": part, "change": change}
     if (edited := o.edited_fields.get(part)) is not None:
@@ -868,7 +869,7 @@ def new_folder_line(folder: Path) -> str:
 
     shown = plain(str(folder), one_line=True)
     near = near_folder(folder)
-    meant = f" (did you mean {plain(str(near), one_line=True)}?)" if near else ""
+    meant = f" (did you mean '{plain(str(near), one_line=True)}'?)" if near else ""
     return (
         f"{'new folder':<12} {shown}: the --baselines folder did not exist and was created; if you meant an existing "
         f"folder{meant}, delete this one and update again with its name"

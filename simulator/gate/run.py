@@ -438,12 +438,12 @@ def missing_folder(baselines: Path) -> None:
     Raises
     ------
     InputError
-        No such folder, with ``did you mean ...?`` when a folder beside it has a near name.
+        No such folder, with ``did you mean '...'?`` when a folder beside it has a near name.
     """
     if os.path.lexists(baselines):
         return  # a file or a link there is named where a baseline is read or written
     near = near_folder(baselines)
-    hint = f"; did you mean {near}?" if near else " (stockpile check --update with this --baselines makes it)"
+    hint = f"; did you mean '{near}'?" if near else " (stockpile check --update with this --baselines makes it)"
     raise InputError(f"{BASELINES_OPTION}: no such folder{hint}", str(baselines))
 
 

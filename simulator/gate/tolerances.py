@@ -29,13 +29,14 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from simulator.errors import InputError, Problem, known_hint, setting
+from simulator.errors import InputError, Problem, closest_hint, known_hint, setting
 from simulator.gate.baseline import METRIC_NAMES, Number
 from simulator.quantities import DAY_METRICS
 from simulator.scenario.load import yaml_data
@@ -125,11 +126,21 @@ def checked(value: Any, where: str, source: str | None) -> float:
     return float(value)
 
 
+def _meant_first(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'? (known: ...)``: the closest name before a list too long to read first.
+
+    >>> _meant_first("total_shortfal_t", ["days_short", "total_shortfall_t"])
+    "; did you mean 'total_shortfall_t'? (known: days_short, total_shortfall_t)"
+    """
+    known = sorted(known)
+    return f"{closest_hint(name, known)} (known: {', '.join(known) or 'none'})"
+
+
 def _tolerance(data: Any, where: str, base: Tolerance, source: str) -> Tolerance:
     unknown = sorted(str(key) for key in set(data) - {"rtol", "atol"}) if isinstance(data, dict) else []
     if unknown:
         close = difflib.get_close_matches(unknown[0], ("rtol", "atol"), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]}?" if close else ""
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         raise InputError(f"{where}.{unknown[0]}: unknown key (known: rtol, atol){hint}", source)
     if not isinstance(data, dict) or not data:
         raise InputError(f"{where}: give rtol and/or atol, e.g. {{rtol: 1.0e-6}}", source)
@@ -185,7 +196,7 @@ def load_tolerances(path: Path | None, rtol: float | None = None, atol: float | 
     metrics = {}
     for name, entry in _mapping(data.get("metrics"), "metrics", source).items():
         if name not in METRIC_NAMES:
-            raise InputError(f"metrics.{name}: unknown metric {known_hint(str(name), METRIC_NAMES)}", source)
+            raise InputError(f"metrics.{name}: unknown metric{_meant_first(str(name), METRIC_NAMES)}", source)
         if name in DAY_METRICS and isinstance(entry, dict) and "rtol" in entry:
             message = "a day number takes atol (days) only: rtol would allow more days the later the day"
             raise InputError(f"metrics.{name}.rtol: {message}", source)

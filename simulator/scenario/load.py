@@ -418,10 +418,19 @@ def _id_hint(error: dict[str, Any]) -> str:
 
 
 def _fields_hint(error: dict[str, Any]) -> str:
-    """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field."""
+    """For a number given where a mapping of fields is needed (``demand.ree: 0.2``): which field.
+
+    A key glued to its value (``tonnes_per_day:46.2``, the entry's one line) is text to YAML: the
+    missing space is said instead.
+
+    >>> _fields_hint({"input": "tonnes_per_day:46.2", "ctx": {"class_name": "Demand"}})
+    ", not 'tonnes_per_day:46.2': YAML needs a space after the colon (tonnes_per_day: 46.2, not tonnes_per_day:46.2)"
+    """
     value = error.get("input")
     if not isinstance(value, int | float | str):
         return ""
+    if isinstance(value, str) and (glued := GLUED_KEY.fullmatch(value)):
+        return f", not {value!r}: {space_after_colon(glued)}"
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
     fields = getattr(model, "model_fields", {})
     first = next((name for name, info in fields.items() if info.is_required()), None) or next(iter(fields), None)
@@ -507,14 +516,17 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             keys[id(error)] = f"key {key}: "
     enclosing = {".".join(path.split(".")[:n]) for path, _ in errors if path for n in range(path.count(".") + 1)}
     best: dict[str, tuple[bool, str]] = {}
+    emptied: set[str] = set()  # the empty entries a mis-indented field was meant for: its message says them
     for path, error in errors:
         mismatch = error["type"] in _MISMATCHES and id(error) not in keys
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            message = _misplaced_field(path, error, data) or _message(error)
-            best[path] = (mismatch, keys.get(id(error), "") + message)
-    return [Problem(path, message) for path, (_, message) in best.items()]
+            misplaced = _misplaced_field(path, error, data)
+            if misplaced and (entry := _emptied_entry(path, tuple(error["loc"]), data)):
+                emptied.add(entry)
+            best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
+    return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
 
 def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> str | None:
@@ -525,7 +537,8 @@ def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> 
     scenario names, and the empty entry above it that probably lost it), not a material.
 
     >>> data = {"materials": {"ree": {}}, "regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}}
-    >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"}}
+    >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"},
+    ...     "loc": ("regions", "eu", "demand", "tonnes_per_day")}
     >>> _misplaced_field("regions.eu.demand.tonnes_per_day", error, data)
     "'tonnes_per_day' is a field of a material, not a material (known materials: ree): probably mis-indented, \
 one level too far left; write it under ree, which is empty: ree: {tonnes_per_day: 3}"
@@ -533,29 +546,68 @@ one level too far left; write it under ree, which is empty: ree: {tonnes_per_day
     if error["type"] not in ("model_type", "model_attributes_type"):
         return None
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
-    parent_path, _, key = path.rpartition(".")
-    if key not in getattr(model, "model_fields", {}):
+    found = _key_in_data(path, tuple(error["loc"]), data)
+    if found is None or found[1] not in getattr(model, "model_fields", {}):
         return None
-    entries: Any = data
-    for part in parent_path.split(".") if parent_path else []:
-        entries = entries.get(part) if isinstance(entries, dict) else None
-    if not isinstance(entries, dict):
-        return None
+    entries, key, parent_path = found
     materials = data.get("materials") if isinstance(data.get("materials"), dict) else {}
     if any(name in materials for name in entries):
-        kind, kinds, known = "material", "materials", list(materials)
+        kind, kinds, known = "a material", "materials", list(materials)
     else:
-        kind, kinds = f"entry of {parent_path}", f"entries of {parent_path}"
+        kind, kinds = f"an entry of {parent_path}", f"entries of {parent_path}"
         known = [name for name in entries if name not in model.model_fields]
-    siblings = list(entries)
-    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
-    where = (
-        f"; write it under {empty[-1]}, which is empty: {empty[-1]}: {{{key}: {error.get('input')}}}" if empty else ""
-    )
+    entry = _emptied_entry(path, tuple(error["loc"]), data)
+    empty = entry.rpartition(".")[2] if entry else None
+    where = f"; write it under {empty}, which is empty: {empty}: {{{key}: {error.get('input')}}}" if empty else ""
     return (
-        f"'{key}' is a field of a {kind}, not a {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
+        f"'{key}' is a field of {kind}, not {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
         f"probably mis-indented, one level too far left{where}"
     )
+
+
+def _key_in_data(path: str, loc: tuple[Any, ...], data: Any) -> tuple[dict[Any, Any], str, str] | None:
+    """The mapping that holds the key an error's ``loc`` ends with, the key, and the mapping's path as ``path`` reads.
+
+    Followed through the data by ``loc`` itself, not by splitting ``path`` at its dots: a key may
+    hold a dot (``light_ree.tonnes_per_day: 50``). None where ``loc`` leads nowhere in the data (a
+    union's branch name in it) or ``path`` does not end with the key.
+
+    >>> _key_in_data("a.b.c", ("a", "b.c"), {"a": {"b.c": 1}})
+    ({'b.c': 1}, 'b.c', 'a')
+    """
+    if not loc or not isinstance(loc[-1], str) or not path.endswith(f".{loc[-1]}"):
+        return None
+    entries: Any = data
+    for part in loc[:-1]:
+        if isinstance(entries, dict):
+            entries = entries.get(part)
+        elif isinstance(entries, list) and isinstance(part, int) and 0 <= part < len(entries):
+            entries = entries[part]
+        else:
+            return None
+    if not isinstance(entries, dict) or loc[-1] not in entries:
+        return None
+    return entries, loc[-1], path[: -len(loc[-1]) - 1]
+
+
+def _emptied_entry(path: str, loc: tuple[Any, ...], data: dict[str, Any]) -> str | None:
+    """The path of the last empty entry written above the key at ``path`` among its siblings, or None.
+
+    A field dedented one level (``tonnes_per_day`` under ``regions.eu.demand``) leaves the entry
+    it belonged to empty (``light_ree:`` with nothing under it): that entry's own problem (not
+    a mapping) has the one cause the field's message says. ``loc``: the error's, which leads to the key.
+
+    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", ("regions", "eu", "demand", "tonnes_per_day"),
+    ...     {"regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}})
+    'regions.eu.demand.ree'
+    """
+    found = _key_in_data(path, loc, data)
+    if found is None:
+        return None
+    entries, key, parent_path = found
+    siblings = list(entries)
+    empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
+    return f"{parent_path}.{empty[-1]}" if empty else None
 
 
 _ID = re.compile(ID_PATTERN)
@@ -696,8 +748,10 @@ SWEEP_ONLY_KEYS = ("grid", "runs")
 """Keys of a sweep file (``stockpile sweep --spec``) that no scenario has."""
 
 
-def not_a_scenario(data: dict[str, Any]) -> str | None:
+def not_a_scenario(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why a file's data is not a scenario at all but another kind of file, or None.
+
+    ``folder``: the file's own folder, where the advice puts a folder check skips (``folder/_sweeps/``).
 
     A sweep file (``grid:``, ``runs:``) and none of a scenario's required keys: one line
     saying so and where such files belong, instead of one "is required" per missing field
@@ -715,13 +769,13 @@ def not_a_scenario(data: dict[str, Any]) -> str | None:
     """
     sweep = [key for key in SWEEP_ONLY_KEYS if key in data]
     if not sweep:
-        return _foreign(data)
+        return _foreign(data, folder)
     if any(key in data for key in _REQUIRED_KEYS):
         return None
     return (
         f"not a scenario: it looks like a sweep file (it has {' and '.join(sweep)}, no "
         f"{', '.join(_REQUIRED_KEYS[:-1])} or {_REQUIRED_KEYS[-1]}); run it with stockpile sweep --spec FILE "
-        "and keep it outside the scenario folder or in scenarios/_sweeps/ (check, validate and list skip "
+        f"and keep it outside the scenario folder or in {_skipped(folder, 'sweeps')} (check, validate and list skip "
         "folders whose name starts with '_')"
     )
 
@@ -730,7 +784,16 @@ _REQUIRED_KEYS = tuple(name for name, info in Scenario.model_fields.items() if i
 """A scenario's required keys (name, horizon_days, materials, suppliers, regions)."""
 
 
-def _foreign(data: dict[str, Any]) -> str | None:
+def _skipped(folder: Path, name: str) -> str:
+    """A folder beside a file that check, validate and list skip: ``scenarios/_notes/``; ``_notes/`` for ``.``.
+
+    >>> _skipped(Path("scenarios"), "notes"), _skipped(Path("."), "sweeps"), _skipped(Path("/tmp/x"), "notes")
+    ('scenarios/_notes/', '_sweeps/', '/tmp/x/_notes/')
+    """
+    return f"{folder / ('_' + name)}/"
+
+
+def _foreign(data: dict[str, Any], folder: Path = Path("scenarios")) -> str | None:
     """Why data none of whose keys is (or is near) a scenario's is not a scenario, or None.
 
     A file of notes or another tool's settings in a scenario folder would otherwise get one
@@ -749,7 +812,7 @@ def _foreign(data: dict[str, Any]) -> str | None:
     return (
         f"not a scenario: none of its keys ({shown_keys}) is a scenario key ({', '.join(_REQUIRED_KEYS[:2])}, ... "
         f"or {_REQUIRED_KEYS[-1]}); keep other YAML files outside the scenario folder or in a folder whose name "
-        "starts with '_' (scenarios/_notes/), which check, validate and list skip"
+        f"starts with '_' ({_skipped(folder, 'notes')}), which check, validate and list skip"
     )
 
 
@@ -769,7 +832,7 @@ def load_overridden(path: str | Path, overrides: Sequence[tuple[str, Any]]) -> O
     refuse_file_followed_by_slash(path)
     path = Path(path)
     data = read_yaml(path)
-    if (other := not_a_scenario(data)) is not None:
+    if (other := not_a_scenario(data, path.parent)) is not None:
         raise ScenarioError(other, str(path))
     return overridden_file(data, str(path), overrides)
 

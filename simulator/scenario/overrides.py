@@ -39,6 +39,7 @@ import yaml
 
 from simulator.errors import InputError, Problem, ScenarioError, known_hint, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
+from simulator.scenario.yaml_messages import GLUED_KEY
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
 ID_MAPPINGS = {"materials": "material", "suppliers": "supplier", "regions": "region"}
@@ -103,6 +104,21 @@ def _reads_as_itself(text: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=256)
+def _glued_entry(key: str) -> bool:
+    """Whether ``key`` is a key glued to its value (``light_ree:15``) that a flow mapping reads back as a key alone.
+
+    >>> _glued_entry("light_ree:15"), _glued_entry("light_ree"), _glued_entry("a: b")
+    (True, False, False)
+    """
+    if not GLUED_KEY.fullmatch(key):
+        return False
+    try:
+        return load_yaml(f"{{{key}}}") == {key: None}
+    except InputError:
+        return False
+
+
 def _written(value: Any) -> Iterator[str]:
     """The pieces of :func:`shown`'s text."""
     if isinstance(value, bool):
@@ -117,6 +133,9 @@ def _written(value: Any) -> Iterator[str]:
         yield "{"
         for i, (key, item) in enumerate(value.items()):
             yield ", " if i else ""
+            if item is None and isinstance(key, str) and _glued_entry(key):
+                yield key  # as typed: {light_ree:15}, not {'light_ree:15': null}, which reads back the same
+                continue
             yield from _written(key)
             yield ": "
             yield from _written(item)

@@ -150,14 +150,20 @@ def _colon(mark: Mark, text: str) -> Said:
     if ": " in before or before.rstrip().endswith(":"):
         return mark, "a second ': ' on one line; put a value that holds ': ' in quotes"
     key = Mark("", mark.index, mark.line, len(line) - len(line.lstrip(" ")), None, None)
-    above = next(
-        (k for k in range(mark.line - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None
-    )
+    above = _content_line_above(mark.line, text)
     if above is not None and ":" not in lines[above]:
         return key, f"line {above + 1} has no ':', so this line continues its text; give line {above + 1} a key"
     if above is not None and (glued := _glued(above, text)):  # its text runs on into this line's key
         return _line_start(above, text), glued
     return key, "this key is indented more than the key above it, which already has a value; line up the keys"
+
+
+def _content_line_above(line_index: int, text: str) -> int | None:
+    """The nearest line (from 0) above ``line_index`` that is neither blank nor a comment, or None."""
+    lines = text.splitlines()
+    return next(
+        (k for k in range(line_index - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None
+    )
 
 
 def _flow(problem: str, context: str, mark: Mark | None, opened: Mark | None, text: str) -> Said:
@@ -196,6 +202,9 @@ def _block(problem: str, context: str, mark: Mark | None, opened: Mark | None, t
     else:
         what, parts = "list", "items"
     if token in ("<block mapping start>", "<block sequence start>"):
+        above = _content_line_above(mark.line, text)
+        if above is not None and (glued := _glued(above, text)):  # a comment ended its text before this line
+            return _line_start(above, text), glued
         return mark, (
             f"this line starts at column {mark.column + 1}, which lines up with nothing above it "
             f"(the {what} from {here} starts its {parts} at column {opened.column + 1})"

@@ -248,7 +248,9 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
 
     info = describe(sweep, 0.0, NOTHING_RUN, 0)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
-    return [*drawn, *(unchanged_notes(table, sweep.spec.paths) if unchanged is None else unchanged)]
+    if unchanged is None:
+        unchanged = unchanged_notes(table, sweep.spec.paths)
+    return [*drawn, *unchanged]
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Iterable
 
 from simulator.errors import InputError, Problem
-from simulator.names import default_material_name, default_region_name, in_sentence
+from simulator.names import default_material_name, default_region_name, in_sentence, join_words
 from simulator.quantities import AGREEMENT_SUMMARY, ALL, SUMMARY, Quantity, sweep_metric_names
 
 
@@ -118,7 +118,8 @@ def check_metrics(names: Iterable[str], regions: Iterable[str], materials: Itera
     for name in names:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            meant = join_words([f"'{near}'" for near in close], last="or")
+            hint = f"; did you mean {meant}?" if close else ""
             problems.append(
                 Problem(
                     "--metric",

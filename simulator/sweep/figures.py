@@ -1622,7 +1622,12 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     """Swept paths whose values change no metric of any run, whatever the other axes' values.
 
     Rows that differ only in that path's value (same run, same values on the other axes)
-    are compared on every metric column, rounded to 9 decimals.
+    are compared on every metric column, rounded to 9 decimals. A path with one value
+    compares nothing, and is not one of them (``--grid shocks.china_embargo.severity=0.8``).
+
+    >>> grid = pd.DataFrame({"a": [0.8, 0.8], "b": [0.4, 0.6], "point": [0, 1], "run": [0, 0], "x": [1.0, 1.0]})
+    >>> unchanged_paths(grid, ["a", "b"])
+    ['b']
     """
     keys = {*paths, *ROW_KEYS}
     metrics = [c for c in table.columns if c not in keys and pd.api.types.is_numeric_dtype(table[c])]
@@ -1632,6 +1637,8 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     rounded[np.isnan(rounded)] = np.inf  # NaN equal to NaN
     out = []
     for path in paths:
+        if table[path].astype(str).nunique() < 2:
+            continue
         others = [p for p in paths if p != path] + ["run"]
         group = table[others].astype(str).groupby(others, sort=False).ngroup().to_numpy()
         first = np.unique(group, return_index=True)[1]  # each group's first row, by group number
