@@ -93,7 +93,7 @@ def held_split_line(run: Run, alone: Run | None) -> str:
     column = " and ".join(f"{names.subject(m)} short of {join_words(without[m])}" for m in members)
     agreement = " and ".join(f"{names.subject(m)} short of {join_words(kept[m])}" for m in members)
     return (
-        f"Which run is which: the table's column Short with the stocks held today runs no agreement, {held_stock} "
-        f"drawn for its own gaps alone, and leaves {column}; the agreement kept with {others} contributions at "
-        f"0 t, its rule sharing {held_stock} with {them} too, leaves {agreement}."
+        "Which run is which: the table's column <em>Short with the stocks held today</em> runs no agreement, "
+        f"{held_stock} drawn for its own gaps alone, and leaves {column}; the agreement kept with {others} "
+        f"contributions at 0 t, its rule sharing {held_stock} with {them} too, leaves {agreement}."
     )
