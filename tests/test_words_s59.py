@@ -163,9 +163,9 @@ def test_abbreviations_and_the_rank_correlation_are_explained_at_first_use(made:
     for term, meaning in (
         (  # the question names the paper first, by its rule (the KAS-NPI named later is not explained again)
             "the policy paper's hybrid rule",
-            " (the paper: the 2024 proposal of an EU\u2013Japan critical raw materials alliance by two think tanks, "
-            "the Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is built "
-            "(KAS\u2013NPI))",
+            " (the paper, KAS\u2013NPI's: the 2024 proposal of an EU\u2013Japan critical raw materials alliance by "
+            "two think tanks, the Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is "
+            "built)",
         ),
         ("REO", " (rare-earth oxide: tonnes counted as oxide, the form in which rare earths are traded)"),
         ("FOB China", ", free on board: the price at the seller's port, before freight and insurance"),

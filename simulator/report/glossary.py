@@ -42,10 +42,10 @@ GLOSSARY = (
     Term(r"KAS[\u2013-]NPI(?: policy paper)?", PAPER, topic="paper"),
     Term(  # the rule it proposed: the words after the rule, of the paper
         r"\b[Tt]he policy paper(?:&#x27;|'|\u2019)s [a-z]+ rule\b",
-        f"the paper: {PAPER} (KAS\u2013NPI)",
+        f"the paper, KAS\u2013NPI's: {PAPER}",
         topic="paper",
     ),
-    Term(r"\b[Tt]he policy paper\b(?!&#x27;|'|\u2019)", f"{PAPER} (KAS\u2013NPI)", topic="paper"),
+    Term(r"\b[Tt]he policy paper\b(?!&#x27;|'|\u2019)", f"KAS\u2013NPI's, {PAPER}", topic="paper"),
     Term(r"\bREO\b", "rare-earth oxide: tonnes counted as oxide, the form in which rare earths are traded"),
     Term(r"\bREEs?\b", "rare-earth elements"),
     Term(r"\bFOB\b(?: [A-Z][a-z]+)?", "free on board: the price at the seller's port, before freight and insurance"),

@@ -55,16 +55,18 @@ def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
     return scenario.model_copy(update={"agreement": agreement})
 
 
-def _short_words(run: Run, member: str) -> list[str]:
-    """A member's shortfall of each material it uses: ``["492 t of light rare earths", "none of NdFeB magnets"]``."""
+def _short_words(run: Run, member: str) -> str:
+    """``the EU short of 492 t of light rare earths and 19.1 t of heavy rare earths``, or ``the EU not short``.
+
+    Each material the member is short of (tonnes that round to 0 t left out), in the run's order.
+    """
     shown = []
     for material in run.materials():
-        if (member, material) not in run.cells or not run.cell(member, material, "demand_t"):
-            continue
-        short_t = float(run.cell(member, material, "shortfall_t") or 0.0)
-        amount = "none" if tonnes(short_t) == tonnes(0.0) else tonnes(short_t)
-        shown.append(f"{amount} of {run.names.material_text(material)}")
-    return shown
+        short_t = float(run.cell(member, material, "shortfall_t") or 0.0) if (member, material) in run.cells else 0.0
+        if tonnes(short_t) != tonnes(0.0):
+            shown.append(f"{tonnes(short_t)} of {run.names.material_text(material)}")
+    who = run.names.subject(member)
+    return f"{who} short of {join_words(shown)}" if shown else f"{who} not short"
 
 
 def held_split_line(run: Run, alone: Run | None) -> str:
@@ -90,8 +92,8 @@ def held_split_line(run: Run, alone: Run | None) -> str:
     held_stock = join_words([names.possessive(m) for m in held]) + (" stocks" if len(held) > 1 else " stock")
     others = join_words([names.possessive(m) for m in members])
     them = join_words([names.subject(m) for m in members])
-    column = " and ".join(f"{names.subject(m)} short of {join_words(without[m])}" for m in members)
-    agreement = " and ".join(f"{names.subject(m)} short of {join_words(kept[m])}" for m in members)
+    column = join_words([without[m] for m in members])
+    agreement = join_words([kept[m] for m in members])
     return (
         "Which run is which: the table's column <em>Short with the stocks held today</em> runs no agreement, "
         f"{held_stock} drawn for its own gaps alone, and leaves {column}; the agreement kept with {others} "
