@@ -210,8 +210,9 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         f"the stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
     )
     assert ". ".join(sentences[3:]) == (
-        f"The runs are not weighted by fit to the record: of light and heavy rare earths, {counts[0]} and "
-        f"{counts[1]} peak within a factor 1.5 of it, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it."
+        f"No run is weighted by fit to the record: of light and heavy rare earths, {counts[0]} and "
+        f"{counts[1]} peak within a factor 1.5 of the recorded peak, 12 and 25 at twice it or more, up to "
+        "6.3 and 6.0 times it."
     )  # the count for both is in the first sentence; the 12 and 25 and how far: tests/test_words_s59.py
     # the stock's lack of a price effect is said twice (beside the headline, and under the table), not a third time
     # beside the prices
@@ -221,7 +222,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     # and the headline says, in a statement of its own, that its answer does not hold there: the EU is short
     # without the stock in all three (counted above)
     assert (
-        "neither member runs short, with it or without it; but in the 3 samples closest to the recorded prices "
+        "neither member runs short, with it or without it; but in the 3 runs closest to the recorded prices "
         "the EU does run short without it (see How robust)." in plain(verdict)
     )
     assert "though not" not in verdict

@@ -107,7 +107,8 @@ def test_the_record_figure_says_the_models_prices_start_below_the_records(made: 
     assert (
         "Prices on a log scale. The model starts each world price at its reference on the run's first day, "
         "1 Jul 2010, below the record's first price: light rare earths 13.13 USD/kg against 34 USD/kg over Q3 2010 "
-        "(2.6 times it) and heavy rare earths 156.5 USD/kg against 280 USD/kg on 26 Jul 2010 (1.8 times it). "
+        "(the record's price is 2.6 times the model's start) and heavy rare earths 156.5 USD/kg against 280 USD/kg "
+        "on 26 Jul 2010 (the record's price is 1.8 times the model's start). "
     ) in caption
 
 
@@ -128,8 +129,8 @@ def test_no_start_gap_is_said_where_the_record_starts_at_the_reference():
     rows.loc[1, "value"] = 313.0  # twice the heavy reference: said, for heavy alone
     assert start_gap_sentence(rows, scenario) == (
         " The model starts the world price at its reference on the run's first day, 1 Jul 2010, below the "
-        "record's first price: heavy rare earths 156.5\u00a0USD/kg against 313\u00a0USD/kg on 1 Jul 2010 (2.0 times "
-        "it)."
+        "record's first price: heavy rare earths 156.5\u00a0USD/kg against 313\u00a0USD/kg on 1 Jul 2010 (the "
+        "record's price is 2.0 times the model's start)."
     )
 
 
@@ -150,8 +151,8 @@ def test_how_robust_says_how_far_the_unweighted_samples_go_beyond_the_record(mad
     page = (made / "report.html").read_text(encoding="utf-8")
     robust = plain(section(page, "verdict").split('<p class="robust">', 1)[1].split("</p>", 1)[0])
     assert robust.endswith(
-        "The runs are not weighted by fit to the record: of light and heavy rare earths, 12 and 9 peak within a "
-        "factor 1.5 of it, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it."
+        "No run is weighted by fit to the record: of light and heavy rare earths, 12 and 9 peak within a factor 1.5 "
+        "of the recorded peak, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it."
     )
 
 
@@ -160,10 +161,11 @@ def test_abbreviations_and_the_rank_correlation_are_explained_at_first_use(made:
         re.sub(r"<(head|svg|code)\b.*?</\1>", " ", (made / "report.html").read_text(encoding="utf-8"), flags=re.S)
     )
     for term, meaning in (
-        (
-            "KAS\u2013NPI policy paper",
-            " (the 2024 proposal of an EU\u2013Japan critical raw materials alliance by two "
-            "think tanks, the Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is built)",
+        (  # the question names the paper first, by its rule (the KAS-NPI named later is not explained again)
+            "the policy paper's hybrid rule",
+            " (the paper, KAS\u2013NPI's: the 2024 proposal of an EU\u2013Japan critical raw materials alliance by "
+            "two think tanks, the Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is "
+            "built)",
         ),
         ("REO", " (rare-earth oxide: tonnes counted as oxide, the form in which rare earths are traded)"),
         ("FOB China", ", free on board: the price at the seller's port, before freight and insurance"),
@@ -221,8 +223,8 @@ def test_a_sample_far_beyond_the_record_is_counted_with_how_far_the_highest_goes
     rows = "2026-01-01,price,world,ree,,month,200,USD/kg,1\n2026-01-01,price,world,mag,,month,40,USD/kg,1\n"
     peaks = {"ree": [100.0, 150, 290, 410, 620], "mag": [30.0] * 5}
     assert _fit(data, tmp_path, peaks, rows) == (
-        "The runs are not weighted by fit to the record: of rare earths, 2 peak within a factor 1.5 of it, 2 at "
-        "twice it or more, up to 3.1 times it; the price of NdFeB magnets is fixed in this scenario."
+        "No run is weighted by fit to the record: of rare earths, 2 peak within a factor 1.5 of the recorded peak, 2 "
+        "at twice it or more, up to 3.1 times it; the price of NdFeB magnets is fixed in this scenario."
     )
     # none at twice the record or more (399 is just short): the samples' range and the record's highest instead
     peaks["ree"] = [100.0, 150, 290, 399, 399]

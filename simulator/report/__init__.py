@@ -68,6 +68,7 @@ from simulator.report.figures import (
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.glossary import explained_at_first_use
+from simulator.report.held_split import held_split_line
 from simulator.report.ledger import ledger_section
 from simulator.report.prices import compared_rows, price_section
 from simulator.report.record import Record, against_record, record_section
@@ -145,6 +146,12 @@ def _subline(run: Run) -> str:
         who = join_words([run.names.region(r) for r in s.regions])
         rule = "no joint arrangement"
     return f'<p class="sub">{escape(period)} \u00b7 {who} \u00b7 {escape(rule)}</p>'
+
+
+def _which_split(run: Run, solo: Run | None) -> str:
+    """Under the question: which run splits the shortage which way (:func:`held_split_line`), or ''."""
+    line = held_split_line(run, solo)
+    return f'<p class="note">{line}</p>' if line else ""
 
 
 def _meta(run: Run) -> str:
@@ -585,6 +592,7 @@ def render_report(
         ),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{run.names.description}</p>' if s.description else "",
+        _which_split(run, solo) if s.description else "",
         _meta(run),
         "</section>",
         explorer_section(explorer, s.name),

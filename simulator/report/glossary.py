@@ -4,8 +4,9 @@ Layer: studies.
 
 The report's text comes partly from the scenario's own prose (its key assumptions, sources and
 descriptions) and from the release rules' descriptions, which use the abbreviations of the field
-(``REO``, ``FOB China``, the ``KAS–NPI`` policy paper). :func:`explained_at_first_use` adds the
-words after the first use of each in the report's text, wherever it falls, and leaves the later
+(``REO``, ``REE``, ``FOB China``, the ``KAS–NPI`` policy paper, ministries and agencies).
+:func:`explained_at_first_use` adds the words after the first use of each in the report's text, wherever it
+falls, and leaves the later
 uses as they are. Markup, code, figures and the page's head are not text a reader reads as prose:
 nothing is added inside them.
 """
@@ -20,20 +21,41 @@ __all__ = ["GLOSSARY", "Term", "explained_at_first_use"]
 
 @dataclass(frozen=True)
 class Term:
-    """An abbreviation (``pattern``, a regular expression over the text) and what it means (``meaning``, HTML)."""
+    """An abbreviation (``pattern``, a regular expression over the text) and what it means (``meaning``, HTML).
+
+    ``topic``: terms of one topic are explained once between them, at the first use of any (the
+    policy paper is named either way); '' for a term of its own.
+    """
 
     pattern: str
     meaning: str
+    topic: str = ""
 
+
+PAPER = (
+    "the 2024 proposal of an EU\u2013Japan critical raw materials alliance by two think tanks, the "
+    "Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is built"
+)
+"""What the KAS\u2013NPI policy paper is."""
 
 GLOSSARY = (
-    Term(
-        r"KAS[\u2013-]NPI(?: policy paper)?",
-        "the 2024 proposal of an EU\u2013Japan critical raw materials alliance by two think tanks, the "
-        "Konrad-Adenauer-Stiftung and the Nakasone Peace Institute, on which this model is built",
+    Term(r"KAS[\u2013-]NPI(?: policy paper)?", PAPER, topic="paper"),
+    Term(  # the rule it proposed: the words after the rule, of the paper
+        r"\b[Tt]he policy paper(?:&#x27;|'|\u2019)s [a-z]+ rule\b",
+        f"the paper, KAS\u2013NPI's: {PAPER}",
+        topic="paper",
     ),
+    Term(r"\b[Tt]he policy paper\b(?!&#x27;|'|\u2019)", f"KAS\u2013NPI's, {PAPER}", topic="paper"),
     Term(r"\bREO\b", "rare-earth oxide: tonnes counted as oxide, the form in which rare earths are traded"),
+    Term(r"\bREEs?\b", "rare-earth elements"),
     Term(r"\bFOB\b(?: [A-Z][a-z]+)?", "free on board: the price at the seller's port, before freight and insurance"),
+    Term(r"\bMETI\b", "Japan's Ministry of Economy, Trade and Industry"),
+    Term(r"\bMOFCOM\b", "China's Ministry of Commerce, which licenses exports"),
+    Term(r"\bMIIT\b", "China's Ministry of Industry and Information Technology"),
+    Term(r"\bJOGMEC\b", "Japan Organization for Metals and Energy Security, Japan's state agency for metals"),
+    Term(r"\bIEA\b", "International Energy Agency"),
+    Term(r"\bUSGS\b", "United States Geological Survey"),
+    Term(r"\bFCC\b", "fluid catalytic cracking, the oil refineries' process whose catalysts use lanthanum"),
 )
 """The terms explained, in the order they are looked for."""
 
@@ -77,10 +99,12 @@ def explained_at_first_use(html: str, glossary: tuple[Term, ...] = GLOSSARY) -> 
         if skipped > 0 or not piece.strip():
             continue
         for term in list(left):
+            if term not in left:  # explained already, under another term of its topic
+                continue
             match = re.search(term.pattern, piece)
             if match is None:
                 continue
             piece = piece[: match.start()] + _explained(match, term, piece) + piece[match.end() :]
-            left.remove(term)
+            left = [other for other in left if other is not term and (not term.topic or other.topic != term.topic)]
         pieces[i] = piece
     return "".join(pieces)

@@ -580,7 +580,9 @@ def start_gap_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     Q1-2010 price, and the record's Q3-2010 mean of light rare earths is already 2.6 times it. Materials in
     the scenario's order. `` The model starts each world price at its reference on the run's first day,
     1 Jul 2010, below the record's first price: light rare earths 13.13 USD/kg against 34 USD/kg over Q3 2010
-    (2.6 times it) and heavy rare earths 156.5 USD/kg against 280 USD/kg on 26 Jul 2010 (1.8 times it).``
+    (the record's price is 2.6 times the model's start) and heavy rare earths 156.5 USD/kg against 280 USD/kg on
+    26 Jul 2010 (the record's price is 1.8 times the model's start).`` Each ratio names what it sets against what:
+    a bare "2.6 times it" read as the model's price 2.6 times the record's.
     """
     world = table[(table["quantity"] == "price") & (table["region"] == "world")]
     names = Names.of(scenario)
@@ -597,7 +599,8 @@ def start_gap_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
         on = "on" if first["period"] == "day" else "over"
         gaps.append(
             f"{names.material_text(material)} {price(reference)}{NBSP}USD/kg against {price(recorded)}{NBSP}USD/kg "
-            f"{on} {_when(first['date'], first['period'])} ({recorded / reference:.1f} times it)"
+            f"{on} {_when(first['date'], first['period'])} (the record's price is {recorded / reference:.1f} times the "
+            "model's start)"
         )
     if not gaps:
         return ""

@@ -1317,8 +1317,9 @@ def _beyond_record(near: NearPeaks) -> dict[str, int]:
 def _beyond_sentence(names: Names, near: NearPeaks, beyond: dict[str, int], both: str, unsimulated: str) -> str:
     """:func:`fit_sentence` where some samples peak far beyond the record (:func:`_beyond_record`), HTML.
 
-    ``The runs are not weighted by fit to the record: of light and heavy rare earths, 12 and 9 peak within a
-    factor 1.5 of it, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it.`` (make run's 100 samples): how
+    ``No run is weighted by fit to the record: of light and heavy rare earths, 12 and 9 peak within a factor 1.5
+    of the recorded peak, 12 and 25 at twice it or more, up to 6.3 and 6.0 times it.`` (make run's 100 samples;
+    "the recorded peak", the record's highest price, as the sentence before it says "both recorded peaks"): how
     far the samples go beyond the record, beside how many come near it, each run counted the same. It takes the
     place of the samples' ranges and the record's highest prices, which the first screen has no room for beside
     it (tests/test_report_browser.py); the verdict gives the record's highest prices further down.
@@ -1332,8 +1333,8 @@ def _beyond_sentence(names: Names, near: NearPeaks, beyond: dict[str, int], both
     times = "twice" if BEYOND_FACTOR == 2 else f"{BEYOND_FACTOR:g} times"
     for_all = f" ({both})" if both else ""
     return (
-        f"The runs are not weighted by fit to the record: of {said}, {near_counts} peak within a factor "
-        f"{FIT_FACTOR:g} of it{for_all}, {far_counts} at {times} it or more, up to {reach} times it{unsimulated}."
+        f"No run is weighted by fit to the record: of {said}, {near_counts} peak within a factor {FIT_FACTOR:g} of "
+        f"the recorded peak{for_all}, {far_counts} at {times} it or more, up to {reach} times it{unsimulated}."
     )
 
 

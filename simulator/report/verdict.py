@@ -485,17 +485,18 @@ def not_near_record(near: NearRecord) -> str:
 
     Said where that answer holds in none of the samples whose peak prices come near the record's
     (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
-    statement of its own, never a qualifier of "neither member runs short": ``in the 3 samples closest to the
-    recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 samples ...`` where
+    statement of its own, never a qualifier of "neither member runs short": ``in the 3 runs closest to the
+    recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 runs ...`` where
     not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
-    4 samples closest to the recorded prices the EU does run short with it (see How robust)``.
+    4 runs closest to the recorded prices the EU does run short with it (see How robust)``. Runs, as How robust
+    calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for one thing.
     """
     if near.short_without:
         who, runs_short, way = near.short_without, near.runs_short_without, "without"
     else:  # "not needed" fails in all of them, none short without the stock: someone is short with it
         who, runs_short, way = near.short_with, near.runs_short_with, "with"
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
-    which = f"in {some}the {plural(near.runs, 'sample', ',')} closest to the recorded prices"
+    which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
     does = "does" if len(who) == 1 else "do"
     return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
 

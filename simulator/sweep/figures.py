@@ -958,8 +958,9 @@ def _frontier(
 
     Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
     holds within each combination of the conditions' values (:func:`condition_groups`): each
-    group has its own colour and line, named in a legend right of the panel. ``stats`` holds
-    only points with a place (:func:`_placed`): a group of none is neither drawn nor named.
+    group has its own colour (and a line through its efficient points where it has two or more),
+    named in a legend right of the panel. ``stats`` holds only points with a place
+    (:func:`_placed`): a group of none is neither drawn nor named.
     """
     groups, names = condition_groups(stats, paths, members)
     legend_in = _legend_width_in(names)
@@ -1133,6 +1134,7 @@ def _grouped_dots(
 ) -> list[Any]:
     """Each condition group's dots in its colour, efficient ones filled and joined by a line, dominated ones hollow.
 
+    A group with one efficient dot has no line, and its legend entry shows its marker alone.
     Returns the legend's entries: a group's colour and name each (as many as :func:`_legend_texts`
     shows, then a count of the others), then what filled and hollow mean.
     """
@@ -1155,11 +1157,13 @@ def _grouped_dots(
             label=f"dominated, {name}",
         )
         ax.scatter(xs[best], ys[best], color=colour, marker=marker, s=40, zorder=3, label=f"efficient (Pareto), {name}")
-        order = np.argsort(xs[best], kind="stable")
-        ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+        lined = int(best.sum()) >= 2  # one efficient dot: no line to draw, none in its legend entry
+        if lined:
+            order = np.argsort(xs[best], kind="stable")
+            ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
         if group < len(texts):
             shown = texts[group] == name
-            kept = {"color": colour, "marker": marker, "lw": 1} if shown else {"lw": 0}  # the count: no marker
+            kept = {"color": colour, "marker": marker, "lw": 1 if lined else 0} if shown else {"lw": 0}  # the count
             handles.append(Line2D([], [], label=_text(texts[group]), **kept))
     handles.append(Line2D([], [], color="#555555", marker="o", lw=0, label=EFFICIENT_ENTRY))
     handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label=DOMINATED_ENTRY))
