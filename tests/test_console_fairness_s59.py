@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from simulator.console import summary_text
-from tests.helpers import ROOT, run, shipped_group, shipped_result
+from tests.helpers import ROOT, run, shipped_group, shipped_result, words_page
 
 
 def _jain(result, material: str) -> float:
@@ -61,3 +61,14 @@ def test_a_region_outside_the_agreement_is_not_counted_as_a_user():
     last = summary_text(run(data)).splitlines()[-1]
     assert "only the EU uses cobalt" in last, last
     assert "cobalt 1.000" not in last and "uses cobalt" in last.split("by material:")[1], last
+
+
+@shipped_group("new_supply_2031")
+def test_an_index_just_below_one_is_not_written_as_one_on_the_line_or_the_page():
+    """new_supply_2031: Japan short of 222.3 of 2,739 t (0.08117), the EU of 71.3 of 913 t (0.07808): Jain's index
+    0.99964, which 3 decimals (the line) and 2 (the report) would write as 1, equal burdens."""
+    result = shipped_result("new_supply_2031")
+    assert _jain(result, "heavy_ree") == pytest.approx(0.99964, abs=5e-5)  # from the shares to 4 digits
+    assert summary_text(result).splitlines()[-1].endswith("; fairness (Jain) 0.9996")
+    page = re.sub(r"<[^>]+>", "", words_page(result))
+    assert "(Jain's index of shortfall shares, 1 = equal) is 0.9996." in page

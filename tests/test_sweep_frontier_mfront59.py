@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import simulator.names
+import simulator.sensitivity.intervals
 import simulator.sensitivity.words
 from simulator.sweep import figures
 from simulator.sweep.choices import CONDITIONS_AMONG_CHOICES, is_choice
@@ -243,6 +244,7 @@ def test_dots_of_two_groups_on_one_spot_get_a_label_each():
 
 def test_the_sweeps_figures_and_the_sensitivity_words_share_one_number_text():
     assert figures.number_text is simulator.names.number_text
-    assert simulator.sensitivity.words.number_text is simulator.names.number_text
+    assert simulator.sensitivity.intervals.number_text is simulator.names.number_text
+    assert not hasattr(simulator.sensitivity.words, "number_text")  # one home, no second name to import it by
     source = Path(figures.__file__).read_text()
     assert not re.search(r"^\s+from simulator\.sensitivity", source, re.MULTILINE)  # no import inside a function

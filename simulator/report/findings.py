@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.names import Names
+from simulator.burden import fairness_by_material as burden_by_material
+from simulator.names import Names, index_text
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -495,10 +496,10 @@ def overall_finding(run: Run) -> str:
         if apart is None:
             text += (
                 f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
-                f"{run.tag(f'{jain:.2f}', jain, 'fairness_jain')}"
+                f"{run.tag(index_text(jain, 2), jain, 'fairness_jain')}"
             )
         else:  # the index over all materials would add the unlike tonnes the sentence just kept apart
-            text += fairness_by_material(run, group, by_material)
+            text += fairness_by_material(run, by_material)
         text += _carried_by(run, group, over_all=apart is None)
         text += _how_heavy(run, group, by_material, total)
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
@@ -532,28 +533,24 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
-def fairness_by_material(run: Run, group: list[str], by_material: dict[str, float]) -> str:
+def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     """Jain's index of each material short, a clause (HTML), where the shortfall's tonnes are not added.
 
     ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
     for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``.
     The index over all materials sums each member's shortfall over its materials, adding tonnes that the
     sentence before it does not add, so each material's (``fairness_jain.all.<material>``: the members'
-    shortfalls of it over their demand for it) is given instead. A material that fewer than two of ``group``
-    use has no burden to share: it is named with its one user, not given the index's 1.
+    shortfalls of it over their demand for it) is given instead. A material that fewer than two of the members
+    use has no burden to share: it is named with its one user, not given the index's 1
+    (:func:`simulator.burden.fairness_by_material`, as ``stockpile run``'s last line).
     """
-    shown, alone = [], []
-    for material, short_t in by_material.items():
-        if tonnes(short_t) == tonnes(0.0):
-            continue
-        users = [r for r in group if run.demands(r, material)]
-        name = run.names.material_text(material)
-        if len(users) < 2:
-            alone.extend(f"only {run.names.subject(r)} uses {name}" for r in users)
-            continue
-        metric = f"fairness_jain.{ALL}.{material}"
-        index = float(run.metric(metric))
-        shown.append(f"{name} {run.tag(f'{index:.2f}', index, metric)}")
+    short = [material for material, short_t in by_material.items() if tonnes(short_t) != tonnes(0.0)]
+    indices, sole_users = burden_by_material(run.result, short)
+    shown = [
+        f"{run.names.material_text(material)} {run.tag(index_text(index, 2), index, f'fairness_jain.{ALL}.{material}')}"
+        for material, index in indices
+    ]
+    alone = [f"only {run.names.subject(r)} uses {run.names.material_text(m)}" for m, r in sole_users]
     if not shown:  # no material with two users short: who carries it is said after (_carried_by)
         return ""
     whose = "members'" if run.result.structure.member_names else "regions'"

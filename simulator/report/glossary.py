@@ -59,8 +59,9 @@ GLOSSARY = (
 )
 """The terms explained, in the order they are looked for."""
 
-SKIPPED = frozenset({"head", "style", "script", "svg", "code", "title"})
-"""Elements whose content is not prose (or not shown): no explanation is added inside them."""
+SKIPPED = frozenset({"head", "header", "style", "script", "svg", "code", "title"})
+"""Elements whose content is not prose (or not shown), and the page's header (its title and the line under it,
+which name the run as the tool does): no explanation is added inside them."""
 
 _TAG = re.compile(r"(<[^>]*>)")
 _NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")

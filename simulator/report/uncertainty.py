@@ -28,7 +28,7 @@ import numpy as np
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
-from simulator.names import AS_WRITTEN, HELD_AS, Names, shared_words_once
+from simulator.names import AS_WRITTEN, HELD_AS, Names, number_text, shared_words_once
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
@@ -82,7 +82,6 @@ from simulator.sensitivity.intervals import (
     separate_intervals_note,
     unlike_tonnes_added,
 )
-from simulator.sensitivity.words import number_text
 from simulator.stocks import shares_held_today
 from simulator.sweep.columns import metric_title
 from simulator.sweep.grid import overlap

@@ -70,7 +70,7 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
-from simulator.names import join_words, plural
+from simulator.names import join_words, number_text, plural
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
@@ -96,7 +96,6 @@ from simulator.sensitivity.words import (
     flag_text,
     is_sparse,
     no_member_short_text,
-    number_text,
     one_draw_text,
     s1_above_text,
 )

@@ -35,7 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulator.names import AS_WRITTEN, Names, run_noun
+from simulator.names import AS_WRITTEN, Names, number_text, run_noun
 from simulator.palette import REGION_COLOURS
 from simulator.plots import (
     LEGEND_PT,
@@ -64,7 +64,6 @@ from simulator.sensitivity.words import (
     flag_text,
     is_sparse,
     no_member_short_text,
-    number_text,
     s1_above_text,
 )
 from simulator.sweep.columns import metric_title, metric_unit

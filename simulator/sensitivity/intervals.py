@@ -35,14 +35,13 @@ import pandas as pd
 
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, join_words, plural
+from simulator.names import AS_WRITTEN, Names, join_words, number_text, plural
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import Study, evaluate
-from simulator.sensitivity.words import number_text
 from simulator.sweep.columns import metric_title, metric_unit
 
 if TYPE_CHECKING:

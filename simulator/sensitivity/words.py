@@ -6,10 +6,9 @@ What a metric's indices rest on (:func:`flag_text`: few runs non-zero, a day met
 counted after the horizon; :func:`no_member_short_text`, :func:`adds_text`,
 :func:`s1_above_text`), the values the indices are computed on (:func:`day_values`), what a
 scenario's random inputs make them conditional on (:func:`one_draw_text`); how
-``run --uncertainty`` prints a number is :func:`simulator.names.number_text`, which the
-sensitivity modules read here (and the sweep's figures, which this package imports, there).
-They need no Matplotlib, so a study or ``run --uncertainty`` that draws no figure
-(``--no-plots``) never loads it; the figures themselves are :mod:`simulator.sensitivity.figures`.
+``run --uncertainty`` prints a number is :func:`simulator.names.number_text`. They need no
+Matplotlib, so a study or ``run --uncertainty`` that draws no figure (``--no-plots``) never loads
+it; the figures themselves are :mod:`simulator.sensitivity.figures`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from simulator.frames import is_never_kind, quantity_of
-from simulator.names import number_text as number_text  # the sensitivity modules read it here
 from simulator.quantities import NONE_WORDS
 
 SPARSE_SHARE = 0.05
