@@ -1186,9 +1186,11 @@ def test_the_iea_system_below_its_triggers_names_its_days_and_says_why_nothing_w
     assert len(releases) == 10 and releases["mechanism"].eq("iea_ess").all()  # was '' where no trigger held
     assert releases["released_t"].eq(0).all()
     rule = plain(section(words_page(result), "rule"))
+    # the page's first IEA in prose (its header names the rule as the tool does): the glossary explains it here
     assert (
         "The arrangement released no stock in this run. On 10 days a member was short while releases were open and "
-        "stock was there to share, but the IEA system shares only once the group loses 7.0% of its supply or one "
+        "stock was there to share, but the IEA (International Energy Agency) system shares only once the group loses "
+        "7.0% of its supply or one "
         "member 7.0% of its own, and neither loss was reached." in rule
     )
 
@@ -1202,7 +1204,8 @@ def test_the_iea_systems_selective_trigger_is_told_as_supplies_passed_not_as_no_
     assert result.releases["released_t"].eq(0).all()
     rule = plain(section(words_page(result), "rule"))
     assert (
-        "On 10 days one member's own loss reached the IEA system's 7.0% trigger while the group's stayed under "
+        "On 10 days one member's own loss reached the IEA (International Energy Agency) system's 7.0% trigger "
+        "while the group's stayed under "
         "7.0%: members passed it 6.0 t of their supplies but drew no stock." in rule
     )
     assert "neither loss was reached" not in rule
