@@ -26,10 +26,11 @@ from simulator.cli import main
 from simulator.report.glossary import explained_at_first_use
 from simulator.report.record import start_gap_sentence
 from simulator.scenario import load_scenario
-from tests.helpers import BROWSER, ROOT
+from tests.helpers import BROWSER, ROOT, shipped_group
 from tests.make_run import SAMPLES, make_run_output
 
-pytestmark = BROWSER  # reads make run's output, made once per process with the browser tests' (tests/make_run.py)
+MADE_RUN = BROWSER  # reads make run's output, made once per process with the browser tests' (tests/make_run.py)
+BENCHMARK = shipped_group("long_embargo_12m_2030")  # runs that scenario (benchmark_run), with its other tests
 
 RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 
@@ -59,6 +60,7 @@ def benchmark_run(tmp_path_factory) -> Path:
     return out
 
 
+@BENCHMARK
 def test_fairness_is_given_per_material_where_the_shortfall_is_not_added(benchmark_run: Path):
     metrics = json.loads((benchmark_run / "summary.json").read_text(encoding="utf-8"))["metrics"]
     table = pd.read_csv(benchmark_run / "summary.csv").set_index(["region", "material"])
@@ -87,6 +89,7 @@ def test_fairness_is_given_per_material_where_the_shortfall_is_not_added(benchma
     assert "0.64" not in overall
 
 
+@MADE_RUN
 def test_the_record_figure_says_the_models_prices_start_below_the_records(made: Path):
     market = pd.read_csv(made / "market.csv")
     start = market[market["day"] == 0].set_index("material")["world_price_usd_per_kg"]
@@ -134,6 +137,7 @@ def test_no_start_gap_is_said_where_the_record_starts_at_the_reference():
     )
 
 
+@MADE_RUN
 def test_how_robust_says_how_far_the_unweighted_samples_go_beyond_the_record(made: Path):
     samples = pd.read_parquet(made / "uncertainty_samples.parquet")
     assert len(samples) == SAMPLES == 100
@@ -156,6 +160,7 @@ def test_how_robust_says_how_far_the_unweighted_samples_go_beyond_the_record(mad
     )
 
 
+@MADE_RUN
 def test_abbreviations_and_the_rank_correlation_are_explained_at_first_use(made: Path):
     text = plain(
         re.sub(r"<(head|svg|code)\b.*?</\1>", " ", (made / "report.html").read_text(encoding="utf-8"), flags=re.S)
@@ -191,6 +196,7 @@ def test_a_term_in_markup_or_code_is_not_a_use():
     )
 
 
+@MADE_RUN
 def test_the_policy_guide_explains_the_rank_correlation_and_gives_the_samples_reach(made: Path):
     guide = re.sub(r"\s+", " ", (ROOT / "docs" / "getting-started-policy.md").read_text(encoding="utf-8"))
     first_use = guide.index("|rank correlation|")
@@ -234,6 +240,7 @@ def test_a_sample_far_beyond_the_record_is_counted_with_how_far_the_highest_goes
     )
 
 
+@BENCHMARK
 def test_the_scenarios_page_tells_the_two_benchmarks_alone_splits_apart(benchmark_run: Path, tmp_path):
     # the report's column "Short with the stocks held today": no agreement, Japan's stock its own
     page = (benchmark_run / "report.html").read_text(encoding="utf-8")
