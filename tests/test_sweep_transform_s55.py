@@ -98,13 +98,13 @@ def test_a_transformed_grid_draws_random_inputs_as_its_transformed_points_do():
     assert not may_be_random(quieted)
     once, why = without_repeats(quieted)
     assert why is not None and once.n_runs == 2  # two ratios, once each
-    assert describe(quieted, 0.0, IN_PROCESS, 1)["random_inputs"] == []
+    assert describe(quieted, 0.0, IN_PROCESS, 1, 1)["random_inputs"] == []
 
 
 def test_sweep_json_names_the_members_of_the_transformed_scenario():
     """Without its agreement the scenario has no members; the patched grid's first point has two."""
-    assert describe(_ratio_grid(), 0.0, IN_PROCESS, 1)["members"] == ["japan", "eu"]
-    assert describe(_ratio_grid(transform=_without_agreement), 0.0, IN_PROCESS, 1)["members"] == []
+    assert describe(_ratio_grid(), 0.0, IN_PROCESS, 1, 1)["members"] == ["japan", "eu"]
+    assert describe(_ratio_grid(transform=_without_agreement), 0.0, IN_PROCESS, 1, 1)["members"] == []
 
 
 def test_a_transformed_grid_holds_a_plan_per_point_and_bounds_its_chunks_so(monkeypatch):

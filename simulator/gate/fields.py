@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
-from simulator.gate.baseline import part_values, scenario_parts
+from simulator.gate.baseline import _short_hash, part_values
 from simulator.gate.git import committed_texts, tracked_path
 from simulator.scenario import Scenario
 from simulator.scenario.load import validate_data
@@ -143,10 +143,9 @@ def changed_fields(
     now_defaults = part_values(scenario, with_defaults=True)
     found: dict[str, list[FieldChange]] = {}
     for then in _committed_versions(path):
-        hashes = scenario_parts(then)
-        values = part_values(then)
+        values = part_values(then)  # hashed as scenario_parts hashes them, for the parts still wanted alone
         for part in sorted(wanted - set(found)):
-            if hashes.get(part) == recorded[part]:
+            if part in values and _short_hash(values[part]) == recorded[part]:
                 changes = _part_changes(part, values, now)
                 then_defaults = part_values(then, with_defaults=True)
                 found[part] = [_with_defaults(c, then_defaults, now_defaults) for c in changes]

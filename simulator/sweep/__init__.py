@@ -150,12 +150,13 @@ def engine_text(curves: bool) -> str:
 
 
 def describe(
-    sweep: Sweep, wall_time_s: float, backend: str, workers: int, workers_requested: int | None = None
+    sweep: Sweep, wall_time_s: float, backend: str, workers: int, workers_requested: int | None
 ) -> dict[str, Any]:
     """``sweep.json``: what was swept, on what, by which version, and how long it took.
 
     ``workers`` are the processes that computed chunks, ``workers_requested`` those asked for
-    (:class:`~simulator.sweep.runner.Executed`; None: not known, for a description not written).
+    (:class:`~simulator.sweep.runner.Executed`; None: not known, for a description not written, as
+    :func:`closing_notes` reads).
     """
     first = sweep.first
     plan = compile_plan(first)
@@ -246,7 +247,7 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     """
     from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
 
-    info = describe(sweep, 0.0, NOTHING_RUN, 0)  # how it ran is not read: the study is
+    info = describe(sweep, 0.0, NOTHING_RUN, 0, None)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     if unchanged is None:
         unchanged = unchanged_notes(table, sweep.spec.paths)

@@ -960,7 +960,7 @@ def _frontier(
     holds within each combination of the conditions' values (:func:`condition_groups`): each
     group has its own colour (and a line through its efficient points where it has two or more),
     named in a legend right of the panel. ``stats`` holds only points with a place
-    (:func:`_placed`): a group of none is neither drawn nor named.
+    (:func:`_finite_stats`): a group of none is neither drawn nor named.
     """
     groups, names = condition_groups(stats, paths, members)
     legend_in = _legend_width_in(names)
@@ -999,7 +999,7 @@ def _frontier(
     if handles:  # right of the panel, where it covers no dot or label
         ax.legend(
             handles=handles,
-            fontsize=LEGEND_PT,
+            fontsize=FRONTIER_LEGEND_PT,
             loc="upper left",
             bbox_to_anchor=(1.02, 1.0),
             borderaxespad=0,
@@ -1014,8 +1014,8 @@ GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 """A colour per condition group of a frontier (Matplotlib's tab10 without its grey, the colour of nothing)."""
 GROUP_MARKERS = "os^Dv"
 """Markers that tell groups apart once the colours have all been used."""
-LEGEND_PT = 8
-"""Size of a frontier's legend text, points."""
+FRONTIER_LEGEND_PT = 8
+"""Size of a frontier's legend text, points (half a point under the run figures' ``plots.style.LEGEND_PT``)."""
 
 
 def _style(group: int) -> tuple[str, str]:
@@ -1120,7 +1120,10 @@ def _legend_width_in(names: list[str]) -> float:
 
     texts, columns = _legend_texts(names)
     per = -(-len(texts) // columns)  # Matplotlib fills its columns in turn, each as wide as its widest text
-    widths = [text_width_in([_text(text) for text in texts[i : i + per]], LEGEND_PT) for i in range(0, len(texts), per)]
+    widths = [
+        text_width_in([_text(text) for text in texts[i : i + per]], FRONTIER_LEGEND_PT)
+        for i in range(0, len(texts), per)
+    ]
     return sum(width + 0.6 for width in widths) + 0.1  # each column's marker and gap, and the frame
 
 
@@ -1430,7 +1433,7 @@ def _free_place(
     return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
 
-def _placed(stats: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _finite_stats(stats: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The points of ``stats`` whose medians of ``columns`` are all finite: the dots a frontier can place.
 
     :func:`sweep_notes` counts the points left out (:func:`_finite_points`).
@@ -1446,7 +1449,9 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
     runs with a member short, so that each dot is one setting's runs on both axes.
     Efficient within each group of equal swept conditions (:func:`efficient_within`).
     """
-    stats = _placed(_point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}), [TOTAL, FAIRNESS])
+    stats = _finite_stats(
+        _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}), [TOTAL, FAIRNESS]
+    )
     groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), groups)  # noise is no gain
     fig = _frontier(
@@ -1476,7 +1481,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
     embargo costs less shortfall, but nobody can buy it.
     """
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
-    stats = _placed(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
+    stats = _finite_stats(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
     groups = condition_groups(stats, paths, members)[0]
     efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), groups)
     return _frontier(
