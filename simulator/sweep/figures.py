@@ -963,12 +963,16 @@ def _frontier(
     (:func:`_finite_stats`): a group of none is neither drawn nor named.
     """
     groups, names = condition_groups(stats, paths, members)
-    legend_in = _legend_width_in(names)
+    shaded = len(names) > len(GROUP_COLOURS)  # too many groups to name: one colour scale, not a legend of names
+    legend_in = _scale_width_in() if shaded else _legend_width_in(names)
     fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
     ax = fig.subplots()
     _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
-    handles = _grouped_dots(ax, xs, ys, efficient, groups, names) if names else None
+    if shaded:
+        handles = _shaded_dots(ax, xs, ys, efficient, groups, names, _short_conditions(paths, members, stats))
+    else:
+        handles = _grouped_dots(ax, xs, ys, efficient, groups, names) if names else None
     if not names:
         ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
         ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
@@ -996,14 +1000,13 @@ def _frontier(
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
-    if handles:  # right of the panel, where it covers no dot or label
+    if handles:  # right of the panel, where it covers no dot or label (below the colour scale of many groups)
         ax.legend(
             handles=handles,
             fontsize=FRONTIER_LEGEND_PT,
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
+            loc="lower left" if shaded else "upper left",
+            bbox_to_anchor=(1.02, 0.0 if shaded else 1.0),
             borderaxespad=0,
-            ncols=_legend_texts(names)[1],
         )
     else:
         ax.legend(fontsize=8)
@@ -1011,20 +1014,10 @@ def _frontier(
 
 
 GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
-"""A colour per condition group of a frontier (Matplotlib's tab10 without its grey, the colour of nothing)."""
-GROUP_MARKERS = "os^Dv"
-"""Markers that tell groups apart once the colours have all been used."""
+"""A colour per condition group of a frontier (Matplotlib's tab10 without its grey, the colour of nothing); more
+groups than these get one colour scale (:func:`_shaded_dots`)."""
 FRONTIER_LEGEND_PT = 8
 """Size of a frontier's legend text, points (half a point under the run figures' ``plots.style.LEGEND_PT``)."""
-
-
-def _style(group: int) -> tuple[str, str]:
-    """The colour and marker of condition group ``group`` (from 0).
-
-    >>> _style(0), _style(9)
-    (('#1f77b4', 'o'), ('#1f77b4', 's'))
-    """
-    return GROUP_COLOURS[group % len(GROUP_COLOURS)], GROUP_MARKERS[(group // len(GROUP_COLOURS)) % len(GROUP_MARKERS)]
 
 
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
@@ -1091,45 +1084,21 @@ def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.nda
     return efficient
 
 
-LEGEND_ROWS = 22
-"""Entries a frontier's legend stacks in a column: as many as fit beside its panel 4.4 in high (8 pt, 12 pt apart)."""
-LEGEND_COLUMNS_UP_TO = 3
-"""Most columns of that legend; groups beyond them are counted in a last entry, their dots' labels naming them."""
-
-
-def _legend_texts(names: list[str]) -> tuple[list[str], int]:
-    """A frontier legend's texts for condition groups ``names`` (those that fit, then a count of the rest), columns.
-
-    >>> _legend_texts(["end 1", "end 2"])
-    (['end 1', 'end 2', 'filled: efficient in its group', 'hollow: dominated in its group'], 1)
-    >>> texts, columns = _legend_texts([f"end {i}" for i in range(100)])
-    >>> len(texts), texts[-3], columns
-    (66, 'and 37 more: each label names its values', 3)
-    """
-    room = LEGEND_ROWS * LEGEND_COLUMNS_UP_TO - 2  # the two entries of filled and hollow
-    shown = names if len(names) <= room else [*names[: room - 1], f"and {len(names) - room + 1} more: {MORE_ENTRY}"]
-    texts = [*shown, EFFICIENT_ENTRY, DOMINATED_ENTRY]
-    return texts, -(-len(texts) // LEGEND_ROWS)
-
-
 def _legend_width_in(names: list[str]) -> float:
-    """Room right of a frontier's panel for its legend of condition groups (0 where no condition is swept)."""
+    """Room right of a frontier's panel for its legend of condition groups (0 where no condition is swept).
+
+    One column: at most :data:`GROUP_COLOURS` groups are named (more get a colour scale, :func:`_shaded_dots`).
+    """
     if not names:
         return 0.0
     from simulator.plots import text_width_in
 
-    texts, columns = _legend_texts(names)
-    per = -(-len(texts) // columns)  # Matplotlib fills its columns in turn, each as wide as its widest text
-    widths = [
-        text_width_in([_text(text) for text in texts[i : i + per]], FRONTIER_LEGEND_PT)
-        for i in range(0, len(texts), per)
-    ]
-    return sum(width + 0.6 for width in widths) + 0.1  # each column's marker and gap, and the frame
+    texts = [_text(text) for text in (*names, EFFICIENT_ENTRY, DOMINATED_ENTRY)]
+    return text_width_in(texts, FRONTIER_LEGEND_PT) + 0.7  # the marker and its gap, and the frame
 
 
 EFFICIENT_ENTRY = "filled: efficient in its group"
 DOMINATED_ENTRY = "hollow: dominated in its group"
-MORE_ENTRY = "each label names its values"
 
 
 def _grouped_dots(
@@ -1138,39 +1107,99 @@ def _grouped_dots(
     """Each condition group's dots in its colour, efficient ones filled and joined by a line, dominated ones hollow.
 
     A group with one efficient dot has no line, and its legend entry shows its marker alone.
-    Returns the legend's entries: a group's colour and name each (as many as :func:`_legend_texts`
-    shows, then a count of the others), then what filled and hollow mean.
+    Returns the legend's entries: each group's colour and name, then what filled and hollow mean.
     """
     from matplotlib.lines import Line2D
 
-    texts = _legend_texts(names)[0][:-2]
     handles = []
     for group, name in enumerate(names):
-        colour, marker = _style(group)
+        colour = GROUP_COLOURS[group]
         best, beaten = (groups == group) & efficient, (groups == group) & ~efficient
         ax.scatter(
             xs[beaten],
             ys[beaten],
             facecolors="white",
             edgecolors=colour,
-            marker=marker,
             s=26,
             lw=1.2,
             zorder=2,
             label=f"dominated, {name}",
         )
-        ax.scatter(xs[best], ys[best], color=colour, marker=marker, s=40, zorder=3, label=f"efficient (Pareto), {name}")
+        ax.scatter(xs[best], ys[best], color=colour, s=40, zorder=3, label=f"efficient (Pareto), {name}")
         lined = int(best.sum()) >= 2  # one efficient dot: no line to draw, none in its legend entry
         if lined:
             order = np.argsort(xs[best], kind="stable")
             ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
-        if group < len(texts):
-            shown = texts[group] == name
-            kept = {"color": colour, "marker": marker, "lw": 1 if lined else 0} if shown else {"lw": 0}  # the count
-            handles.append(Line2D([], [], label=_text(texts[group]), **kept))
-    handles.append(Line2D([], [], color="#555555", marker="o", lw=0, label=EFFICIENT_ENTRY))
-    handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label=DOMINATED_ENTRY))
-    return handles
+        handles.append(Line2D([], [], label=_text(name), color=colour, marker="o", lw=1 if lined else 0))
+    return [*handles, *_key_handles()]
+
+
+def _key_handles() -> list[Any]:
+    """The legend entries of what filled and hollow dots mean."""
+    from matplotlib.lines import Line2D
+
+    return [
+        Line2D([], [], color="#555555", marker="o", lw=0, label=EFFICIENT_ENTRY),
+        Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label=DOMINATED_ENTRY),
+    ]
+
+
+SCALE_MAP = "viridis"
+"""The colour scale of a frontier's condition groups where there are more than :data:`GROUP_COLOURS` can tell apart."""
+
+
+def _scale_width_in() -> float:
+    """Room right of a frontier's panel for a colour scale of its condition groups and the filled/hollow key."""
+    from simulator.plots import text_width_in
+
+    return text_width_in([EFFICIENT_ENTRY, DOMINATED_ENTRY], FRONTIER_LEGEND_PT) + 0.7
+
+
+def _shaded_dots(
+    ax: Any,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    efficient: np.ndarray,
+    groups: np.ndarray,
+    names: list[str],
+    conditions: list[str],
+) -> list[Any]:
+    """Condition groups too many to name each (a 100-value quota axis): a colour per group from one scale.
+
+    Groups are numbered in grid order, the order of the conditions' values in the grid; the colour bar
+    right of the panel runs from the first group to the last, each end marked by its values (``names``
+    without the ``conditions``' short paths, which label the bar). Efficient dots
+    filled and joined by a line within their group, dominated ones hollow, as :func:`_grouped_dots`
+    draws them. Returns the key of filled and hollow.
+    """
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    count = int(groups.max()) + 1
+    scale, norm = colormaps[SCALE_MAP], Normalize(0, max(count - 1, 1))
+    for group in range(count):
+        colour = scale(norm(group))
+        best, beaten = (groups == group) & efficient, (groups == group) & ~efficient
+        ax.scatter(xs[beaten], ys[beaten], facecolors="white", edgecolors=[colour], s=26, lw=1.2, zorder=2)
+        ax.scatter(xs[best], ys[best], color=[colour], s=40, zorder=3)
+        if int(best.sum()) >= 2:
+            order = np.argsort(xs[best], kind="stable")
+            ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+    panel = ax.get_position()
+    fig = ax.figure
+    width = fig.get_figwidth()
+    bar = fig.add_axes((panel.x1 + 0.2 / width, panel.y0 + 0.45 * panel.height, 0.15 / width, 0.55 * panel.height))
+    colour_bar = fig.colorbar(ScalarMappable(norm=norm, cmap=scale), cax=bar)
+    colour_bar.set_ticks([0, count - 1])
+    ends = []
+    for name in (names[0], names[-1]):
+        for condition in conditions:
+            name = name.replace(f"{condition} ", "")
+        ends.append(_text(name))
+    colour_bar.set_ticks([0, count - 1], labels=ends, fontsize=FRONTIER_LEGEND_PT)
+    colour_bar.set_label(_text(" x ".join(conditions)), fontsize=FRONTIER_LEGEND_PT)
+    return _key_handles()
 
 
 ALIKE_PT = 3.0
