@@ -18,32 +18,15 @@ import simulator.sensitivity.words
 from simulator.sweep import figures
 from simulator.sweep.choices import CONDITIONS_AMONG_CHOICES, is_choice
 from simulator.sweep.figures import flat_panel, frontier_figure, share_text, sweep_notes
+from tests.test_sweep_figures_front59 import kinds, one_run_each
 
 RATIO, END, SEVERITY = "agreement.ratio.japan", "shocks.china_embargo.end", "shocks.china_embargo.severity"
 MEMBERS = ["japan", "eu"]
 SWEEPS_MD = Path(__file__).resolve().parent.parent / "docs" / "sweeps.md"
 
 
-def one_run_each(points: list[dict]) -> pd.DataFrame:
-    """A sweep table of one run per point, the points numbered in the order given."""
-    table = pd.DataFrame(points)
-    table.insert(0, "point", range(len(table)))
-    table.insert(1, "run", 0)
-    table.insert(2, "seed", 0)
-    return table
-
-
 def legend_texts(fig) -> list[str]:
     return [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
-
-
-def kinds(fig) -> dict[tuple[float, float], str]:
-    """Every dot of a frontier -> efficient or dominated (the collection's label before its group's name)."""
-    return {
-        (round(float(x), 6), round(float(y), 6)): collection.get_label().split(",")[0]
-        for collection in fig.axes[0].collections
-        for x, y in collection.get_offsets()
-    }
 
 
 # 3: a fairness below 1 is never written as 1
