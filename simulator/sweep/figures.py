@@ -1174,18 +1174,32 @@ def _shaded_dots(
     """
     from matplotlib import colormaps
     from matplotlib.cm import ScalarMappable
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import Normalize
 
     count = int(groups.max()) + 1
     scale, norm = colormaps[SCALE_MAP], Normalize(0, max(count - 1, 1))
+    colours = scale(norm(groups))  # one collection of each kind, not one per group: 100 groups draw as fast as one
+    beaten = ~efficient
+    ax.scatter(
+        xs[beaten],
+        ys[beaten],
+        facecolors="white",
+        edgecolors=colours[beaten],
+        s=26,
+        lw=1.2,
+        zorder=2,
+        label="dominated",
+    )
+    ax.scatter(xs[efficient], ys[efficient], color=colours[efficient], s=40, zorder=3, label="efficient (Pareto)")
+    lines = []
     for group in range(count):
-        colour = scale(norm(group))
-        best, beaten = (groups == group) & efficient, (groups == group) & ~efficient
-        ax.scatter(xs[beaten], ys[beaten], facecolors="white", edgecolors=[colour], s=26, lw=1.2, zorder=2)
-        ax.scatter(xs[best], ys[best], color=[colour], s=40, zorder=3)
+        best = (groups == group) & efficient
         if int(best.sum()) >= 2:
             order = np.argsort(xs[best], kind="stable")
-            ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+            lines.append((np.column_stack([xs[best][order], ys[best][order]]), scale(norm(group))))
+    if lines:
+        ax.add_collection(LineCollection([line for line, _ in lines], colors=[c for _, c in lines], lw=1, zorder=1))
     panel = ax.get_position()
     fig = ax.figure
     width = fig.get_figwidth()
