@@ -133,12 +133,14 @@ def index_text(value: float, decimals: int = 3) -> str:
 
     >>> index_text(0.9996), index_text(0.641), index_text(0.9996, 2), index_text(1.0), index_text(0.00004)
     ('0.9996', '0.641', '0.9996', '1.000', '0.00004')
+    >>> index_text(0.9999999999999998), index_text(0.9999999999999998, 2)  # equal shares, in floating point
+    ('1.000', '1.00')
     """
     for places in range(decimals, 10):
         text = f"{value:.{places}f}"
         if float(text) not in (0.0, 1.0) or float(text) == value:
-            break
-    return text
+            return text
+    return f"{value:.{decimals}f}"  # 1 or 0 to 9 decimals: the rest is rounding, not a difference
 
 
 def cap(text: str) -> str:

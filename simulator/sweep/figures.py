@@ -1134,6 +1134,26 @@ def _grouped_dots(
     return [*handles, *_key_handles()]
 
 
+def _group_values(name: str, conditions: list[str]) -> str:
+    """A condition group's name (:func:`condition_groups`) without its conditions' short paths: its values alone.
+
+    Read condition by condition, in order, so that one short path ending another is not cut out of it.
+
+    >>> _group_values("halt.end 5, china_japan_halt.end 7", ["halt.end", "china_japan_halt.end"])
+    '5, 7'
+    """
+    values, rest = [], name
+    for at, condition in enumerate(conditions):
+        rest = rest.removeprefix(f"{condition} ")
+        if at + 1 < len(conditions):
+            cut = rest.index(f", {conditions[at + 1]} ")
+            values.append(rest[:cut])
+            rest = rest[cut + 2 :]
+        else:
+            values.append(rest)
+    return ", ".join(values)
+
+
 def _key_handles() -> list[Any]:
     """The legend entries of what filled and hollow dots mean."""
     from matplotlib.lines import Line2D
@@ -1205,12 +1225,7 @@ def _shaded_dots(
     width = fig.get_figwidth()
     bar = fig.add_axes((panel.x1 + 0.2 / width, panel.y0 + 0.45 * panel.height, 0.15 / width, 0.55 * panel.height))
     colour_bar = fig.colorbar(ScalarMappable(norm=norm, cmap=scale), cax=bar)
-    colour_bar.set_ticks([0, count - 1])
-    ends = []
-    for name in (names[0], names[-1]):
-        for condition in conditions:
-            name = name.replace(f"{condition} ", "")
-        ends.append(_text(name))
+    ends = [_text(_group_values(name, conditions)) for name in (names[0], names[-1])]
     colour_bar.set_ticks([0, count - 1], labels=ends, fontsize=FRONTIER_LEGEND_PT)
     colour_bar.set_label(_text(" x ".join(conditions)), fontsize=FRONTIER_LEGEND_PT)
     return _key_handles()
