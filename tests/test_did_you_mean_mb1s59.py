@@ -12,22 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from simulator.errors import InputError
 from simulator.sweep.columns import check_metrics
-from tests.helpers import TWO_MEMBERS, assert_bad_input, invoke
+from tests.helpers import assert_bad_input, invoke
+from tests.test_messages_gate59 import with_baseline
 
 DOCS = Path("docs")
-
-
-def with_baseline(tmp_path: Path) -> Path:
-    """A scenario folder holding TWO_MEMBERS (as pair.yaml) and its baseline."""
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    (folder / "pair.yaml").write_text(yaml.safe_dump(TWO_MEMBERS, sort_keys=False))
-    assert invoke("check", "--update", folder).exit_code == 0
-    return folder
 
 
 def test_a_tolerance_key_typo_quotes_the_key(tmp_path):
@@ -35,16 +26,6 @@ def test_a_tolerance_key_typo_quotes_the_key(tmp_path):
     (folder / "baselines" / "tolerances.yaml").write_text("scenarios:\n  pair: {atl: 0.01}\n")
     assert_bad_input(
         invoke("check", folder), "scenarios.pair.atl: unknown key (known: rtol, atol); did you mean 'atol'?"
-    )
-
-
-def test_a_tolerance_metric_typo_names_the_close_metric_before_the_list(tmp_path):
-    folder = with_baseline(tmp_path)
-    (folder / "baselines" / "tolerances.yaml").write_text("metrics:\n  total_shortfal_t: {atol: 0.01}\n")
-    result = invoke("check", folder)
-    assert_bad_input(
-        result,
-        "metrics.total_shortfal_t: unknown metric; did you mean 'total_shortfall_t'? (known: auction_revenue_usd, ",
     )
 
 

@@ -6,25 +6,36 @@ for ``elsewhere/notes.yaml`` the folder to use is ``elsewhere/_notes/``.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import assert_bad_input, invoke
 
 
-def test_a_notes_file_outside_scenarios_names_its_own_folder(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "text", "advice", "not_said"),
+    [
+        (
+            "notes.yaml",
+            "title: my notes\nitems: [a, b]\n",
+            "in a folder whose name starts with '_' ({}/_notes/), which check",
+            "scenarios/_notes/",
+        ),
+        (
+            "sw.yaml",
+            "scenario: s.yaml\ngrid: {seed: [1, 2]}\nruns: 5\n",
+            "keep it outside the scenario folder or in {}/_sweeps/ (check",
+            "scenarios/_sweeps/",
+        ),
+    ],
+    ids=["notes", "sweep-file"],
+)
+def test_a_file_outside_scenarios_names_its_own_folder(tmp_path, name, text, advice, not_said):
     folder = tmp_path / "elsewhere"
     folder.mkdir()
-    (folder / "notes.yaml").write_text("title: my notes\nitems: [a, b]\n")
-    result = invoke("validate", folder / "notes.yaml")
-    assert_bad_input(result, f"in a folder whose name starts with '_' ({folder}/_notes/), which check")
-    assert "scenarios/_notes/" not in result.output
-
-
-def test_a_sweep_file_outside_scenarios_names_its_own_folder(tmp_path):
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    (folder / "sw.yaml").write_text("scenario: s.yaml\ngrid: {seed: [1, 2]}\nruns: 5\n")
-    result = invoke("validate", folder / "sw.yaml")
-    assert_bad_input(result, f"keep it outside the scenario folder or in {folder}/_sweeps/ (check")
-    assert "scenarios/_sweeps/" not in result.output
+    (folder / name).write_text(text)
+    result = invoke("validate", folder / name)
+    assert_bad_input(result, advice.format(folder))
+    assert not_said not in result.output
 
 
 def test_a_notes_file_in_a_scenarios_folder_still_reads_scenarios_notes(tmp_path, monkeypatch):

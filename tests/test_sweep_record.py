@@ -24,6 +24,7 @@ def test_a_sweep_of_one_chunk_records_that_it_ran_in_the_command_s_own_process(t
     assert result.exit_code == 0, result.output
     info = info_of(out)
     assert (info["backend"], info["workers"], info["total_runs"]) == ("this process", 1, 18)
+    assert info["workers_requested"] == 2  # what was asked, beside what ran
 
 
 def test_a_sweep_records_the_processes_its_chunks_ran_on(tmp_path):

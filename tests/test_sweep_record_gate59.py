@@ -3,27 +3,12 @@
 
 from __future__ import annotations
 
-import json
-
 from simulator.sweep import run_sweep
 from simulator.sweep import runner as sweep_runner
 from simulator.sweep.backends import in_process
 from simulator.workbook import MACHINE_FIELDS
 from tests.test_sweep import SMALL_SWEEP, invoke, sweep_of, write
-from tests.test_sweep_record import ThreeWorkerCluster
-
-
-def info_of(folder) -> dict:
-    return json.loads((folder / "sweep.json").read_text())
-
-
-def test_a_sweep_of_one_chunk_records_the_workers_asked_for_and_the_one_process_that_ran(tmp_path):
-    """18 runs fit one chunk: --workers 2 asked for two processes, the command's own process ran them."""
-    out = tmp_path / "out"
-    result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, "--workers", 2, "--no-plots", "-o", out)
-    assert result.exit_code == 0, result.output
-    info = info_of(out)
-    assert (info["workers_requested"], info["backend"], info["workers"]) == (2, "this process", 1)
+from tests.test_sweep_record import ThreeWorkerCluster, info_of
 
 
 def test_a_sweep_of_more_chunks_than_one_records_both_counts(tmp_path):
