@@ -144,11 +144,11 @@ def changed_fields(
     found: dict[str, list[FieldChange]] = {}
     for then in _committed_versions(path):
         values = part_values(then)  # hashed as scenario_parts hashes them, for the parts still wanted alone
-        for part in sorted(wanted - set(found)):
-            if part in values and _short_hash(values[part]) == recorded[part]:
-                changes = _part_changes(part, values, now)
-                then_defaults = part_values(then, with_defaults=True)
-                found[part] = [_with_defaults(c, then_defaults, now_defaults) for c in changes]
+        matched = [p for p in sorted(wanted - set(found)) if p in values and _short_hash(values[p]) == recorded[p]]
+        then_defaults = part_values(then, with_defaults=True) if matched else {}  # once per version that matches
+        for part in matched:
+            changes = _part_changes(part, values, now)
+            found[part] = [_with_defaults(c, then_defaults, now_defaults) for c in changes]
         if wanted <= set(found):
             break
     return found

@@ -49,7 +49,7 @@ import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -951,7 +951,7 @@ def _frontier(
     xlabel: str,
     ylabel: str,
     title: str,
-    members: list[str],
+    grouping: Grouping,
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
@@ -962,7 +962,7 @@ def _frontier(
     named in a legend right of the panel. ``stats`` holds only points with a place
     (:func:`_finite_stats`): a group of none is neither drawn nor named.
     """
-    groups, names = condition_groups(stats, paths, members)
+    groups, names = grouping.groups, grouping.names
     shaded = len(names) > len(GROUP_COLOURS)  # too many groups to name: one colour scale, not a legend of names
     legend_in = _scale_width_in() if shaded else _legend_width_in(names)
     fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
@@ -970,7 +970,7 @@ def _frontier(
     _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
     if shaded:
-        handles = _shaded_dots(ax, xs, ys, efficient, groups, names, _short_conditions(paths, members, stats))
+        handles = _shaded_dots(ax, xs, ys, efficient, grouping)
     else:
         handles = _grouped_dots(ax, xs, ys, efficient, groups, names) if names else None
     if not names:
@@ -996,7 +996,7 @@ def _frontier(
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
     if names:
-        title += f"; Pareto within each {_text(' x '.join(_short_conditions(paths, members, stats)))}"
+        title += f"; Pareto within each {_text(' x '.join(grouping.conditions))}"
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
@@ -1030,30 +1030,36 @@ def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]
     return [path for path in condition_paths(paths, members) if stats[path].nunique(dropna=False) > 1]
 
 
-def _short_conditions(paths: list[str], members: list[str], stats: pd.DataFrame) -> list[str]:
-    """The short names (:func:`_shorts`) of the conditions a frontier groups by (:func:`varying_conditions`)."""
-    short = dict(zip(paths, _shorts(paths), strict=True))
-    return [short[path] for path in varying_conditions(stats, paths, members)]
+class Grouping(NamedTuple):
+    """A frontier's points grouped by equal swept conditions (:func:`condition_groups`)."""
+
+    groups: np.ndarray
+    """Each point's group, numbered in grid order (all 0 where no condition varies)."""
+    names: list[str]
+    """Each group's name: each condition's short path and value (``duration_days.mean 60``); none without groups."""
+    values: list[str]
+    """Each group's values alone (``60``), as the colour scale of many groups marks its ends."""
+    conditions: list[str]
+    """The short paths of the conditions grouped by (:func:`varying_conditions`)."""
 
 
-def condition_groups(stats: pd.DataFrame, paths: list[str], members: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Each point's group of equal condition values (numbered in grid order), and each group's name.
+def condition_groups(stats: pd.DataFrame, paths: list[str], members: list[str]) -> Grouping:
+    """Each point's group of equal condition values (numbered in grid order), and each group's name and values.
 
     Grouped by the conditions that vary (:func:`varying_conditions`), on their values, not
-    their labels. None varies: every point in group 0 and no names. A name gives each
-    condition's short path and value (:func:`value_labels`): ``duration_days.mean 60``.
+    their labels (:func:`value_labels`). None varies: every point in group 0 and no names.
     """
-    conditions = varying_conditions(stats, paths, members)
-    if not conditions:
-        return np.zeros(len(stats), int), []
-    groups = stats.groupby(conditions, sort=False, dropna=False).ngroup().to_numpy()
-    labels = {path: value_labels(stats[path]).to_numpy() for path in conditions}
+    varying = varying_conditions(stats, paths, members)
+    if not varying:
+        return Grouping(np.zeros(len(stats), int), [], [], [])
+    groups = stats.groupby(varying, sort=False, dropna=False).ngroup().to_numpy()
+    labels = [value_labels(stats[path]).to_numpy() for path in varying]
     firsts = np.unique(groups, return_index=True)[1]  # each group's first point, by group number
-    short = _short_conditions(paths, members, stats)
-    names = [
-        ", ".join(f"{name} {labels[path][i]}" for name, path in zip(short, conditions, strict=True)) for i in firsts
-    ]
-    return groups, names
+    short = dict(zip(paths, _shorts(paths), strict=True))
+    conditions = [short[path] for path in varying]
+    names = [", ".join(f"{c} {column[i]}" for c, column in zip(conditions, labels, strict=True)) for i in firsts]
+    values = [", ".join(str(column[i]) for column in labels) for i in firsts]
+    return Grouping(groups, names, values, conditions)
 
 
 def value_labels(values: pd.Series) -> pd.Series:
@@ -1134,26 +1140,6 @@ def _grouped_dots(
     return [*handles, *_key_handles()]
 
 
-def _group_values(name: str, conditions: list[str]) -> str:
-    """A condition group's name (:func:`condition_groups`) without its conditions' short paths: its values alone.
-
-    Read condition by condition, in order, so that one short path ending another is not cut out of it.
-
-    >>> _group_values("halt.end 5, china_japan_halt.end 7", ["halt.end", "china_japan_halt.end"])
-    '5, 7'
-    """
-    values, rest = [], name
-    for at, condition in enumerate(conditions):
-        rest = rest.removeprefix(f"{condition} ")
-        if at + 1 < len(conditions):
-            cut = rest.index(f", {conditions[at + 1]} ")
-            values.append(rest[:cut])
-            rest = rest[cut + 2 :]
-        else:
-            values.append(rest)
-    return ", ".join(values)
-
-
 def _key_handles() -> list[Any]:
     """The legend entries of what filled and hollow dots mean."""
     from matplotlib.lines import Line2D
@@ -1180,15 +1166,13 @@ def _shaded_dots(
     xs: np.ndarray,
     ys: np.ndarray,
     efficient: np.ndarray,
-    groups: np.ndarray,
-    names: list[str],
-    conditions: list[str],
+    grouping: Grouping,
 ) -> list[Any]:
     """Condition groups too many to name each (a 100-value quota axis): a colour per group from one scale.
 
     Groups are numbered in grid order, the order of the conditions' values in the grid; the colour bar
-    right of the panel runs from the first group to the last, each end marked by its values (``names``
-    without the ``conditions``' short paths, which label the bar). Efficient dots
+    right of the panel runs from the first group to the last, each end marked by its values, the
+    conditions' short paths labelling the bar. Efficient dots
     filled and joined by a line within their group, dominated ones hollow, as :func:`_grouped_dots`
     draws them. Returns the key of filled and hollow.
     """
@@ -1197,6 +1181,7 @@ def _shaded_dots(
     from matplotlib.collections import LineCollection
     from matplotlib.colors import Normalize
 
+    groups = grouping.groups
     count = int(groups.max()) + 1
     scale, norm = colormaps[SCALE_MAP], Normalize(0, max(count - 1, 1))
     colours = scale(norm(groups))  # one collection of each kind, not one per group: 100 groups draw as fast as one
@@ -1225,9 +1210,9 @@ def _shaded_dots(
     width = fig.get_figwidth()
     bar = fig.add_axes((panel.x1 + 0.2 / width, panel.y0 + 0.45 * panel.height, 0.15 / width, 0.55 * panel.height))
     colour_bar = fig.colorbar(ScalarMappable(norm=norm, cmap=scale), cax=bar)
-    ends = [_text(_group_values(name, conditions)) for name in (names[0], names[-1])]
+    ends = [_text(grouping.values[0]), _text(grouping.values[-1])]
     colour_bar.set_ticks([0, count - 1], labels=ends, fontsize=FRONTIER_LEGEND_PT)
-    colour_bar.set_label(_text(" x ".join(conditions)), fontsize=FRONTIER_LEGEND_PT)
+    colour_bar.set_label(_text(" x ".join(grouping.conditions)), fontsize=FRONTIER_LEGEND_PT)
     return _key_handles()
 
 
@@ -1510,8 +1495,10 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
     stats = _finite_stats(
         _point_stats(table, paths, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}), [TOTAL, FAIRNESS]
     )
-    groups = condition_groups(stats, paths, members)[0]
-    efficient = efficient_within(_rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), groups)  # noise is no gain
+    grouping = condition_groups(stats, paths, members)
+    efficient = efficient_within(
+        _rounded(stats[TOTAL]), -_rounded(stats[FAIRNESS]), grouping.groups
+    )  # noise is no gain
     fig = _frontier(
         stats,
         paths,
@@ -1521,7 +1508,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         f"{metric_title(TOTAL)}, median over runs",
         f"{metric_title(FAIRNESS)}, median {FAIRNESS_OVER_ALL}",
         "Efficiency against fairness: one point per grid point",
-        members,
+        grouping,
         _fairness_range(members),
     )
     return fig
@@ -1540,8 +1527,8 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
     """
     cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
     stats = _finite_stats(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
-    groups = condition_groups(stats, paths, members)[0]
-    efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), groups)
+    grouping = condition_groups(stats, paths, members)
+    efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), grouping.groups)
     return _frontier(
         stats,
         paths,
@@ -1551,7 +1538,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
         "Holding cost of strategic stock (million USD), median over runs",
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
-        members,
+        grouping,
     )
 
 
