@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,9 @@ import pytest
 import yaml
 
 from tests.helpers import TWO_MEMBERS, invoke
+from tests.test_gate_git_mgate59 import git  # no GIT_* variable of a hook points it elsewhere
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
 
 
 def baselined(tmp_path: Path, data: dict[str, Any]) -> Path:
