@@ -154,7 +154,7 @@ def scenario_parts(scenario: Scenario) -> dict[str, str]:
     >>> sorted(scenario_parts(load_scenario("scenarios/embargo_2010.yaml")))[:3]
     ['agreement.auction', 'agreement.decision_lag_days', 'agreement.members']
     """
-    return {part: _short_hash(value) for part, value in part_values(scenario).items()}
+    return {part: short_hash(value) for part, value in part_values(scenario).items()}
 
 
 def part_values(scenario: Scenario, with_defaults: bool = False) -> dict[str, Any]:
@@ -180,7 +180,13 @@ def part_values(scenario: Scenario, with_defaults: bool = False) -> dict[str, An
     return parts
 
 
-def _short_hash(value: Any) -> str:
+def short_hash(value: Any) -> str:
+    """The 12 hex digits a baseline records for a scenario part's value (:func:`scenario_parts`).
+
+    The first 12 of the SHA-256 of the value as compact JSON with its keys sorted
+    (:func:`~simulator.scenario.load.sha256_of`): a check matching a part to a version of the
+    scenario in git (:mod:`simulator.gate.fields`) hashes it the same way.
+    """
     return sha256_of(value)[:12]
 
 
@@ -261,7 +267,7 @@ def edited_seed(old: dict[str, Any], new: dict[str, Any], same: bool | None) -> 
     seed, parts = old["seed"], old.get("scenario_parts")
     if old.get("format") == FORMAT and isinstance(parts, dict) and parts:
         recorded = parts.get("seed")
-        if recorded != (None if seed == DEFAULT_SEED else _short_hash(seed)):
+        if recorded != (None if seed == DEFAULT_SEED else short_hash(seed)):
             written = new["seed"] if recorded == new.get("scenario_parts", {}).get("seed") else None
             was = f" (seed {written})" if written is not None else ""
             return f"its seed {seed} is not the seed its scenario_parts record{was}"

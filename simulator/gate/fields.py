@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError
-from simulator.gate.baseline import _short_hash, part_values
+from simulator.gate.baseline import part_values, short_hash
 from simulator.gate.git import committed_texts, tracked_path
 from simulator.scenario import Scenario
 from simulator.scenario.load import validate_data
@@ -144,7 +144,7 @@ def changed_fields(
     found: dict[str, list[FieldChange]] = {}
     for then in _committed_versions(path):
         values = part_values(then)  # hashed as scenario_parts hashes them, for the parts still wanted alone
-        matched = [p for p in sorted(wanted - set(found)) if p in values and _short_hash(values[p]) == recorded[p]]
+        matched = [p for p in sorted(wanted - set(found)) if p in values and short_hash(values[p]) == recorded[p]]
         then_defaults = part_values(then, with_defaults=True) if matched else {}  # once per version that matches
         for part in matched:
             changes = _part_changes(part, values, now)
