@@ -30,6 +30,7 @@ from simulator.gate.baseline import part_values, short_hash
 from simulator.gate.git import committed_texts, tracked_path
 from simulator.scenario import Scenario
 from simulator.scenario.load import validate_data
+from simulator.scenario.overrides import within
 from simulator.scenario.strict_yaml import load_yaml, shortened
 
 MOST_VERSIONS = 20
@@ -179,7 +180,7 @@ def _value_at(field: str, parts: dict[str, Any]) -> Any:
     >>> _value_at("shocks.halt.steps.1.t", {"shocks.halt": {"steps": [{"t": 1}, {"t": 2}]}})
     2
     """
-    part = max((p for p in parts if field == p or field.startswith(p + ".")), key=len, default=None)
+    part = max((p for p in parts if field == p or within(field, p)), key=len, default=None)
     if part is None:
         return None
     value = parts[part]

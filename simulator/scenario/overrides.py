@@ -245,6 +245,27 @@ def within(path: str, mapping: str) -> bool:
     return path.startswith(f"{mapping}.")
 
 
+ANY_ONE = "*"
+"""A segment of a pattern (:func:`overlaps`) that stands for any one segment: ``regions.*.reserve``."""
+
+
+def overlaps(path: str, pattern: str) -> bool:
+    """Whether ``path`` is ``pattern``, lies inside it, or holds it; a ``*`` segment of ``pattern`` is any one segment.
+
+    Segments are compared whole (``agreements`` is not inside ``agreement``), :func:`within`'s rule in both
+    directions.
+
+    >>> overlaps("regions.eu.procurement", "regions.*.procurement.replenishment")  # holds what the pattern names
+    True
+    >>> overlaps("regions.eu.procurement.replenishment.x", "regions.*.procurement.replenishment")  # lies inside
+    True
+    >>> overlaps("regions.eu.reserve", "regions.*.procurement"), overlaps("agreement.bidsx", "agreement.bids")
+    (False, False)
+    """
+    have, want = path.split("."), pattern.split(".")
+    return all(wanted in (ANY_ONE, had) for had, wanted in zip(have, want, strict=False))
+
+
 def mappings_made_for(path: str, made: Collection[str]) -> list[str]:
     """The mappings above ``path`` that are in ``made`` (:attr:`Overridden.made`), outermost first.
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from simulator.scenario.overrides import overlaps
+
 REGION_POLICIES = ("reserve", "reserve_release", "procurement")
 """The fields of a member region (``regions.<m>.<field>``) that the member itself decides."""
 CONDITIONS_AMONG_CHOICES = (
@@ -37,11 +39,6 @@ CONDITIONS_AMONG_CHOICES = (
 """Paths under a choice that are conditions (``*``: any one id): buyers' willingness to pay,
 how commercial buyers order their normal supply (industry's behaviour, as its
 ``commercial_stock``), and the market's spot price and quota premiums."""
-
-
-def _overlaps(path: list[str], pattern: list[str]) -> bool:
-    """Whether one of ``path`` and ``pattern`` (segments, ``*`` any one) lies within the other or is it."""
-    return all(want in ("*", have) for have, want in zip(path, pattern, strict=False))
 
 
 def _club_decides(parts: list[str], members: Collection[str]) -> bool:
@@ -61,10 +58,10 @@ def is_choice(path: str, members: Collection[str]) -> bool:
     >>> is_choice("regions.korea.reserve.light_ree.days", members), is_choice("agreement.auction.bids.eu", members)
     (False, False)
     """
-    parts = str(path).split(".")
-    if not _club_decides(parts, members):
+    text = str(path)  # a table's column name
+    if not _club_decides(text.split("."), members):
         return False
-    return not any(_overlaps(parts, pattern.split(".")) for pattern in CONDITIONS_AMONG_CHOICES)
+    return not any(overlaps(text, pattern) for pattern in CONDITIONS_AMONG_CHOICES)
 
 
 def choice_paths(paths: list[str], members: Collection[str]) -> list[str]:
