@@ -5,6 +5,13 @@ Layer: studies.
 Every command runs as ``git --literal-pathspecs -C <folder>`` (a path is a name, never a
 pattern) and gives up after :data:`GIT_SECONDS`; a failure of any kind (no git, not a work
 tree, too slow) reads as "git cannot tell", never as an error of the check.
+
+The repository read is the one holding the scenario's folder, found from that folder as git
+finds it from a shell there: the variables that name a repository (:data:`REPOSITORY_VARIABLES`)
+are left out of git's environment. A git hook sets them for its own repository (``GIT_INDEX_FILE``
+always, ``GIT_DIR`` in a linked work tree), often relative to the hook's folder, and git reads
+them before ``-C``'s folder: from a hook, ``rev-parse --show-toplevel`` named the scenario's
+folder as the top and the history of the file was never found.
 """
 
 from __future__ import annotations
@@ -15,6 +22,25 @@ from pathlib import Path
 
 GIT_SECONDS = 10.0
 """How long one git command may take before the check gives up on git's history (the general advice then)."""
+
+REPOSITORY_VARIABLES = frozenset(
+    {
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_IMPLICIT_WORK_TREE",
+        "GIT_COMMON_DIR",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_SHALLOW_FILE",
+        "GIT_GRAFT_FILE",
+        "GIT_PREFIX",
+    }
+)
+"""The environment variables that tell git where a repository and its files are, left out of the gate's git
+commands: those of ``git rev-parse --local-env-vars`` (what git itself clears to work in another repository)
+less the configuration's (``GIT_CONFIG_*``: a ``safe.directory`` a CI job sets there still applies) and the
+replace refs'."""
 
 _TOPS: dict[str, str] = {}
 """The top of the work tree found for each folder (resolved), in this process: see :func:`tracked_path`."""
@@ -38,10 +64,16 @@ def _git(top: str | Path, args: tuple[str, ...], bytes_in: bytes | None = None) 
             capture_output=True,
             timeout=GIT_SECONDS,
             check=False,
+            env=_environment(),
         )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def _environment() -> dict[str, str]:
+    """The environment git runs in: this process's less :data:`REPOSITORY_VARIABLES` (read at each command)."""
+    return {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
 
 
 def tracked_path(path: Path) -> tuple[str, str] | None:
@@ -60,7 +92,7 @@ def tracked_path(path: Path) -> tuple[str, str] | None:
     top = _TOPS[folder]
     try:
         return top, Path(os.path.realpath(path)).relative_to(top).as_posix()
-    except ValueError:  # the work tree git names is elsewhere (core.worktree, GIT_WORK_TREE): the file is not in it
+    except ValueError:  # the work tree git names is elsewhere (core.worktree): the file is not in it
         return None
 
 
