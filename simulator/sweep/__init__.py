@@ -32,11 +32,13 @@ from simulator.names import plural
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
+from simulator.scenario.overrides import overlaps
 from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
+from simulator.sweep.choices import MEMBERS
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
-from simulator.sweep.runner import NOTHING_RUN, Sweep, curve_bands, execute, plan_sweep
+from simulator.sweep.runner import NOTHING_RUN, Sweep, build_point, curve_bands, execute, plan_sweep
 from simulator.version import __version__
 
 if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never load pandas)
@@ -173,7 +175,7 @@ def describe(
         "seed": sweep.root_seed,
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(plan.random_sources),
-        "members": plan.structure.member_names,
+        "members": club_members(sweep, plan.structure.member_names),
         SHORTFALL_ADDS: sweep.shortfall_adds,
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
@@ -184,6 +186,25 @@ def describe(
         "package_version": __version__,
         "wall_time_s": round(wall_time_s, 3),
     }
+
+
+def club_members(sweep: Sweep, first_members: list[str]) -> list[str]:
+    """Every region that is a member of the agreement at some grid point (``sweep.json``'s ``members``).
+
+    ``first_members`` (the first point's) first, then those the other points add, in the grid's order.
+    The choices of a frontier are worked out for these (:mod:`simulator.sweep.choices`): a region's own reserve
+    is one of the club's options at the points where it joins, wherever the grid lists those points. Only an
+    axis over ``agreement``, ``agreement.members`` or one of its items changes who is a member, and no other axis
+    overlaps it, so each of its values is validated alone on the sweep's base (transformed as every point is).
+    """
+    members = list(first_members)
+    for axis in sweep.spec.axes:
+        if not overlaps(axis.path, MEMBERS):
+            continue
+        for value in axis.values:
+            agreement = build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform).agreement
+            members += [name for name in (agreement.members if agreement else []) if name not in members]
+    return members
 
 
 def finish_sweep(

@@ -4,7 +4,7 @@ Layer: studies.
 
 A frontier compares the club's options under the same world: a shorter embargo is not a
 setting anyone can buy, nor a lower market price. From the scenario schema
-(:mod:`simulator.scenario.schema`), with ``<m>`` a member of the agreement:
+(:mod:`simulator.scenario.schema`), with ``<m>`` a member of the agreement at some grid point:
 
 - choices: the ``agreement`` (who joins, the rule, ratio, pool, cap, trigger, lags, auction
   rules, settlement, ...) but for the auction's ``bids``, and a member's own policy:
@@ -28,6 +28,9 @@ from collections.abc import Collection
 
 from simulator.scenario.overrides import overlaps
 
+MEMBERS = "agreement.members"
+"""Who is a member: swept, the classification is of every region that is one at some grid point
+(:func:`simulator.sweep.club_members`)."""
 REGION_POLICIES = ("reserve", "reserve_release", "procurement")
 """The fields of a member region (``regions.<m>.<field>``) that the member itself decides."""
 CONDITIONS_AMONG_CHOICES = (
