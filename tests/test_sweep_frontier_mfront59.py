@@ -64,8 +64,8 @@ def test_a_share_reads_1_or_0_only_when_it_is(value, text):
         ("regions.eu.procurement.replenishment", False),  # how commercial buyers order: industry's behaviour
         ("regions.eu.procurement.replenishment.policy", False),
         ("regions.eu.procurement.resourcing.price_multiplier", False),  # the spot price: the market's
-        ("regions.eu.procurement.resourcing.reaction_days", True),
-        ("regions.eu.procurement.resourcing", False),  # holds the spot price too
+        ("regions.eu.procurement.resourcing.reaction_days", False),  # how fast buyers re-source: their behaviour
+        ("regions.eu.procurement.resourcing", False),
         ("regions.eu.procurement.quota.light_ree.premium", False),  # a price
         ("regions.eu.procurement.quota.light_ree.max_share_per_supplier", True),
         ("regions.eu.procurement.quota.light_ree.partner_minimum.australia", True),

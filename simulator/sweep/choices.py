@@ -3,14 +3,16 @@
 Layer: studies.
 
 A frontier compares the club's options under the same world: a shorter embargo is not a
-setting anyone can buy, nor a lower market price. From the scenario schema
+setting anyone can buy, nor a lower market price. The rule: a choice is a term the agreement
+sets or a member government's own policy; what buyers do (commercial or bidding) and what
+prices are, are conditions, even under a choice. From the scenario schema
 (:mod:`simulator.scenario.schema`), with ``<m>`` a member of the agreement at some grid point:
 
 - choices: the ``agreement`` (who joins, the rule, ratio, pool, cap, trigger, lags, auction
-  rules, settlement, ...) but for the auction's ``bids``, and a member's own policy:
-  ``regions.<m>.reserve``, ``regions.<m>.reserve_release`` and ``regions.<m>.procurement``
-  (re-sourcing's ``reaction_days``, quotas' caps and partner minimums) but for the fields
-  of :data:`CONDITIONS_AMONG_CHOICES`;
+  rules, settlement, ...) but for what bidders do (``auction.bids``, ``auction.service_level``),
+  and a member's own policy: ``regions.<m>.reserve``, ``regions.<m>.reserve_release`` and
+  ``regions.<m>.procurement`` (quotas' caps and partner minimums) but for the fields of
+  :data:`CONDITIONS_AMONG_CHOICES`;
 - conditions: everything else: ``shocks``, a region's ``demand``, ``commercial_stock``
   (industry's own stock) and ``sourcing``, ``suppliers``, ``market``, ``materials``,
   ``horizon_days``, ``start_date``, ``seed``; what buyers do or pay
@@ -35,13 +37,14 @@ REGION_POLICIES = ("reserve", "reserve_release", "procurement")
 """The fields of a member region (``regions.<m>.<field>``) that the member itself decides."""
 CONDITIONS_AMONG_CHOICES = (
     "agreement.auction.bids",
+    "agreement.auction.service_level",
     "regions.*.procurement.replenishment",
-    "regions.*.procurement.resourcing.price_multiplier",
+    "regions.*.procurement.resourcing",
     "regions.*.procurement.quota.*.premium",
 )
-"""Paths under a choice that are conditions (``*``: any one id): buyers' willingness to pay,
-how commercial buyers order their normal supply (industry's behaviour, as its
-``commercial_stock``), and the market's spot price and quota premiums."""
+"""Paths under a choice that are conditions (``*``: any one id), what buyers do or pay: bidders' willingness to
+pay and the safety margin they bid for, how commercial buyers order their normal supply (industry's behaviour,
+as its ``commercial_stock``) and how fast they re-source at what spot price, and quota premiums."""
 
 
 def _club_decides(parts: list[str], members: Collection[str]) -> bool:
