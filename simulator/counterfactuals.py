@@ -88,7 +88,8 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     """Whether the status quo and each member's share held alone are one world (one run, not two).
 
     So they are where every member that puts something into the joint pool (tonnes above 0 on
-    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
+    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``
+    (none of :func:`members_not_held_today` puts anything in):
     :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
     includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
     world without the agreement. Always False where there is no joint pool to split (:func:`has_joint_pool`).
@@ -96,8 +97,21 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     if not has_joint_pool(scenario):
         return False
     contributed_t = starting_stocks(scenario).contributed_t
-    contributing = {member for (member, _), tonnes in contributed_t.items() if tonnes > 0}
-    return contributing <= set(held_today_members(scenario))
+    return not any(
+        contributed_t[member, m] > 0 for member in members_not_held_today(scenario) for m in scenario.materials
+    )
+
+
+def members_not_held_today(scenario: Scenario) -> list[str]:
+    """The members holding no stock today: not listed in ``agreement.pool.already_held``, in the agreement's order.
+
+    What each puts into the joint pool (0 t, or no contribution at all, included) is new stock, held by
+    no one without the agreement (:func:`status_quo_scenario`). Empty without a joint pool (:func:`has_joint_pool`).
+    """
+    if scenario.agreement is None or not has_joint_pool(scenario):
+        return []
+    held = set(held_today_members(scenario))
+    return [member for member in scenario.agreement.members if member not in held]
 
 
 def has_joint_pool(scenario: Scenario) -> bool:

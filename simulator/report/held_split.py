@@ -16,7 +16,7 @@ sentence under the question, which run gives which split, both computed.
 
 from __future__ import annotations
 
-from simulator.counterfactuals import has_joint_pool, status_quo_is_own_shares
+from simulator.counterfactuals import members_not_held_today, status_quo_is_own_shares
 from simulator.engine import simulate
 from simulator.names import join_words
 from simulator.report.findings import Run
@@ -29,13 +29,14 @@ __all__ = ["held_split_line", "held_stocks_shared_scenario"]
 
 
 def _not_held_members(scenario: Scenario) -> list[str]:
-    """Members that put stock into the joint pool without it being listed as held today, as the agreement lists them."""
-    if scenario.agreement is None or not has_joint_pool(scenario) or status_quo_is_own_shares(scenario):
+    """:func:`members_not_held_today`, where some stock is held today and some not (:func:`status_quo_is_own_shares`).
+
+    None where no stock is held today (the column's run is then the world without the agreement) or where
+    every share put in is (the column's run is each member's share held alone).
+    """
+    if not held_today_members(scenario) or status_quo_is_own_shares(scenario):
         return []
-    held = set(held_today_members(scenario))
-    if not held:
-        return []
-    return [m for m in scenario.agreement.members if m not in held and m in scenario.agreement.pool.contributions]
+    return members_not_held_today(scenario)
 
 
 def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
@@ -49,7 +50,7 @@ def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
         return None
     pool = scenario.agreement.pool
     contributions = dict(pool.contributions)
-    for member in members:
+    for member in [m for m in members if m in contributions]:  # one without a contribution puts nothing in already
         contributions[member] = {material: StrategicStock(tonnes=0.0) for material in contributions[member]}
     agreement = scenario.agreement.model_copy(update={"pool": pool.model_copy(update={"contributions": contributions})})
     return scenario.model_copy(update={"agreement": agreement})

@@ -1,0 +1,44 @@
+"""Which run splits the shortage which way (report/held_split.py), tidied in session 60.
+
+``THREE_MEMBERS``: ``TWO_MEMBERS`` (tests/helpers.py) with Japan's 30 t of rare earths a stock it holds today and
+Korea a third member (40 t/day, cut off like the others all 60 days) that puts nothing into the pool.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from tests.helpers import TWO_MEMBERS, build, run, words_page
+from tests.test_report import plain
+
+
+def _three_members() -> dict[str, Any]:
+    data = build(TWO_MEMBERS, description="Three members.", agreement__pool__already_held=["japan"])
+    data["regions"]["korea"] = copy.deepcopy(data["regions"]["japan"])
+    data["regions"]["korea"]["demand"]["ree"]["tonnes_per_day"] = 40
+    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+    data["shocks"][0]["regions"].append("korea")
+    data["agreement"]["members"].append("korea")
+    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "korea": 0.2}
+    return data
+
+
+THREE_MEMBERS = _three_members()
+
+
+def _which_run(data: dict[str, Any]) -> str:
+    question = plain(re.search(r'<section id="question">(.*?)</section>', words_page(run(data)), re.S).group(1))
+    return next(line for line in question.split("\n") if line.startswith("Which run is which"))
+
+
+def test_a_member_without_a_contribution_holds_no_stock_today_either() -> None:
+    """Korea, with no contribution at all, is one of the members not holding stock today (one definition,
+    counterfactuals.members_not_held_today): the status quo gives it nothing, the agreement a share of Japan's 30 t."""
+    column, shared = _which_run(THREE_MEMBERS).split("; the agreement kept")
+    # no stock and no supply for 60 days: the EU 80 t/day x 60 = 4,800 t, Korea 40 x 60 = 2,400 t
+    assert "leaves the EU short of 4,800 t of rare earths and Korea short of 2,400 t of rare earths" in column
+    # Japan's 30 t shared 0.4 / 0.4 / 0.2: the EU 12 t less short, Korea 6 t less
+    assert "sharing Japan's stock with the EU and Korea too" in shared
+    assert "leaves the EU short of 4,788 t of rare earths and Korea short of 2,394 t of rare earths." in shared
