@@ -10,7 +10,13 @@ import copy
 import re
 from typing import Any
 
-from tests.helpers import TWO_MEMBERS, build, run, words_page
+import pytest
+
+from simulator import counterfactuals
+from simulator.counterfactuals import held_stocks_shared, own_share_alone, without_agreement
+from simulator.engine import simulate
+from simulator.scenario import validate_data
+from tests.helpers import TWO_MEMBERS, build, forbid_simulation, run, words_page
 from tests.test_report import plain
 
 
@@ -42,3 +48,23 @@ def test_a_member_without_a_contribution_holds_no_stock_today_either() -> None:
     # Japan's 30 t shared 0.4 / 0.4 / 0.2: the EU 12 t less short, Korea 6 t less
     assert "sharing Japan's stock with the EU and Korea too" in shared
     assert "leaves the EU short of 4,788 t of rare earths and Korea short of 2,394 t of rare earths." in shared
+
+
+def test_the_shared_run_is_made_with_the_reports_other_runs_and_can_be_given(monkeypatch) -> None:
+    """The page builder runs nothing itself where the three runs it sets the scenario against are given
+    (counterfactuals makes each, held_stocks_shared the third): the sentence reads the run it is given."""
+    scenario = validate_data(THREE_MEMBERS, "test")
+    result = simulate(scenario)
+    alone, shared = without_agreement(result), held_stocks_shared(result)
+    own_share = own_share_alone(result, alone)
+    assert shared is not None and own_share is not None
+    forbid_simulation(monkeypatch)
+    monkeypatch.setattr(counterfactuals, "simulate", lambda *args, **kwargs: pytest.fail("simulated"))
+    page = words_page(result, alone=alone, own_share=own_share, held_shared=shared)
+    assert "leaves the EU short of 4,788 t of rare earths and Korea short of 2,394 t of rare earths." in plain(page)
+
+
+def test_a_shared_run_of_another_world_is_refused() -> None:
+    result = run(THREE_MEMBERS)
+    with pytest.raises(ValueError, match="held_shared must be this run's held_stocks_shared"):
+        words_page(result, held_shared=without_agreement(result))
