@@ -16,7 +16,7 @@ from simulator import counterfactuals
 from simulator.counterfactuals import held_stocks_shared, own_share_alone, without_agreement
 from simulator.engine import simulate
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, forbid_simulation, run, words_page
+from tests.helpers import TWO_MEMBERS, add_material, build, forbid_simulation, run, words_page
 from tests.test_report import plain
 
 
@@ -68,3 +68,20 @@ def test_a_shared_run_of_another_world_is_refused() -> None:
     result = run(THREE_MEMBERS)
     with pytest.raises(ValueError, match="held_shared must be this run's held_stocks_shared"):
         words_page(result, held_shared=without_agreement(result))
+
+
+def test_the_shortfalls_say_the_materials_shared_words_once() -> None:
+    """The sentence joins its tonnages as the rest of the report does (Names.amounts_text): ``4,800 t of light and
+    60.0 t of heavy rare earths``, not ``4,800 t of light rare earths and 60.0 t of heavy rare earths``."""
+    data = build(
+        TWO_MEMBERS,
+        description="Two rare earths.",
+        agreement__pool__already_held=["japan"],
+        materials__ree__label="Light rare earths",
+    )
+    add_material(data, "heavy", {"price_usd_per_kg": 500, "label": "Heavy rare earths"}, tonnes_per_day=1)
+    column, shared = _which_run(data).split("; the agreement kept")
+    # the EU cut off 60 days with no stock: 80 t/day of light (4,800 t) and 1 t/day of heavy (60 t) rare earths
+    assert column.endswith("leaves the EU short of 4,800 t of light and 60.0 t of heavy rare earths")
+    # Japan's 30 t of light shared half and half: the EU 15 t less short
+    assert shared.endswith("leaves the EU short of 4,785 t of light and 60.0 t of heavy rare earths.")

@@ -27,17 +27,18 @@ __all__ = ["held_split_line"]
 
 
 def _short_words(run: Run, member: str) -> str:
-    """``the EU short of 492 t of light rare earths and 19.1 t of heavy rare earths``, or ``the EU not short``.
+    """``the EU short of 492 t of light and 19.1 t of heavy rare earths``, or ``the EU not short``.
 
-    Each material the member is short of (tonnes that round to 0 t left out), in the run's order.
+    Each material the member is short of (tonnes that round to 0 t left out), in the run's order, the
+    materials' shared trailing words said once (:meth:`~simulator.names.Names.amounts_text`).
     """
-    shown = []
+    shown = {}
     for material in run.materials():
         short_t = float(run.cell(member, material, "shortfall_t") or 0.0) if (member, material) in run.cells else 0.0
         if tonnes(short_t) != tonnes(0.0):
-            shown.append(f"{tonnes(short_t)} of {run.names.material_text(material)}")
+            shown[material] = tonnes(short_t)
     who = run.names.subject(member)
-    return f"{who} short of {join_words(shown)}" if shown else f"{who} not short"
+    return f"{who} short of {run.names.amounts_text(shown)}" if shown else f"{who} not short"
 
 
 def held_split_line(run: Run, alone: Run | None, shared: Run | None) -> str:
