@@ -1,4 +1,4 @@
-"""The runs a joint stock is measured against: no agreement, and each member's share held alone.
+"""The runs a joint stock is measured against: no agreement, each share held alone, the stocks held today shared.
 
 Layer: studies.
 
@@ -21,6 +21,11 @@ arrangement's and nothing else:
   pool's refills (``pool.refill_t_per_day``) are not carried over; a reserve the member
   already holds keeps its refill rate and refills toward its own target (the reserve as
   written when it states none), never toward the share.
+- **the stocks held today shared** (:func:`held_stocks_shared`): where some members'
+  contributions are stocks they hold today and others' not, the agreement kept with the
+  others' contributions at 0 t, so that its rule shares the stocks held today with them
+  too. A scenario's description may quote that run; the report says which of it and the
+  status quo gives which split (:func:`simulator.report.held_split.held_split_line`).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import demand_of
-from simulator.scenario.schema import Reserve
+from simulator.scenario.schema import Reserve, StrategicStock
 from simulator.stocks import held_today_members, starting_stocks
 
 
@@ -88,7 +93,8 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     """Whether the status quo and each member's share held alone are one world (one run, not two).
 
     So they are where every member that puts something into the joint pool (tonnes above 0 on
-    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``:
+    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``
+    (none of :func:`members_not_held_today` puts anything in):
     :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
     includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
     world without the agreement. Always False where there is no joint pool to split (:func:`has_joint_pool`).
@@ -96,8 +102,21 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
     if not has_joint_pool(scenario):
         return False
     contributed_t = starting_stocks(scenario).contributed_t
-    contributing = {member for (member, _), tonnes in contributed_t.items() if tonnes > 0}
-    return contributing <= set(held_today_members(scenario))
+    return not any(
+        contributed_t[member, m] > 0 for member in members_not_held_today(scenario) for m in scenario.materials
+    )
+
+
+def members_not_held_today(scenario: Scenario) -> list[str]:
+    """The members holding no stock today: not listed in ``agreement.pool.already_held``, in the agreement's order.
+
+    What each puts into the joint pool (0 t, or no contribution at all, included) is new stock, held by
+    no one without the agreement (:func:`status_quo_scenario`). Empty without a joint pool (:func:`has_joint_pool`).
+    """
+    if scenario.agreement is None or not has_joint_pool(scenario):
+        return []
+    held = set(held_today_members(scenario))
+    return [member for member in scenario.agreement.members if member not in held]
 
 
 def has_joint_pool(scenario: Scenario) -> bool:
@@ -151,3 +170,37 @@ def own_share_alone(result: Result, known: Result | None = None) -> Result | Non
     if known is not None and known.seed == result.seed and status_quo_is_own_shares(result.scenario):
         return known
     return simulate(scenario, seed=result.seed)
+
+
+def sharing_held_stocks(scenario: Scenario) -> list[str]:
+    """:func:`members_not_held_today` where some shares are stocks held today and some not (else none).
+
+    None where no stock is held today (the status quo is then the world without the agreement) or where
+    every share put in is (the status quo is then each member's share held alone, :func:`status_quo_is_own_shares`).
+    """
+    if not held_today_members(scenario) or status_quo_is_own_shares(scenario):
+        return []
+    return members_not_held_today(scenario)
+
+
+def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
+    """``scenario`` with its agreement kept and every contribution of :func:`sharing_held_stocks` at 0 t.
+
+    The agreement's rule then shares the stocks held today with the members holding none. None where there
+    are no such members: the status quo (:func:`status_quo_scenario`) is then the only run of the stocks held today.
+    """
+    members = sharing_held_stocks(scenario)
+    if not members or scenario.agreement is None:
+        return None
+    pool = scenario.agreement.pool
+    contributions = dict(pool.contributions)
+    for member in [m for m in members if m in contributions]:  # one without a contribution puts nothing in already
+        contributions[member] = {material: StrategicStock(tonnes=0.0) for material in contributions[member]}
+    agreement = scenario.agreement.model_copy(update={"pool": pool.model_copy(update={"contributions": contributions})})
+    return scenario.model_copy(update={"agreement": agreement})
+
+
+def held_stocks_shared(result: Result) -> Result | None:
+    """The run of :func:`held_stocks_shared_scenario` with the same seed (None where there is no such world)."""
+    scenario = held_stocks_shared_scenario(result.scenario)
+    return simulate(scenario, seed=result.seed) if scenario is not None else None

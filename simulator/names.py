@@ -14,7 +14,7 @@ as ``stockpile run --uncertainty`` prints them (:func:`number_text`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,14 +262,17 @@ class Names:
         """
         return join_words(shared_words_once([self.material_text(m) for m in materials]))
 
-    def amounts_text(self, figures: Mapping[str, str]) -> str:
+    def amounts_text(self, figures: Mapping[str, str], name_as: Callable[[str], str] = str) -> str:
         """Each material's figure (as given: it may be HTML) of it, the names' shared trailing words once.
+
+        ``name_as``: how each name (the words said of it) is written, the figures left as given
+        (:meth:`simulator.report.html_names.HtmlNames.amounts_text` escapes them for HTML).
 
         >>> Names().amounts_text({"light_ree": "2,088 t", "heavy_ree": "57.4 t"})
         '2,088 t of light and 57.4 t of heavy rare earths'
         """
         said = shared_words_once([self.material_text(m) for m in figures])
-        return join_words([f"{shown} of {name}" for shown, name in zip(figures.values(), said, strict=True)])
+        return join_words([f"{shown} of {name_as(name)}" for shown, name in zip(figures.values(), said, strict=True)])
 
 
 AS_WRITTEN = "as written"

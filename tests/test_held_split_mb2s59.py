@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from simulator.counterfactuals import held_stocks_shared_scenario
 from simulator.engine import simulate
-from simulator.report.held_split import held_stocks_shared_scenario
 from simulator.scenario.load import load_scenario
 from tests.helpers import ROOT, shipped_report
 from tests.test_report import plain

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from simulator.names import Names
 from simulator.report.findings import Run
 from simulator.report.uncertainty import (
     NearPeaks,
@@ -67,17 +68,8 @@ def test_the_near_record_caveat_without_anyone_short_without_the_stock_says_who_
     )
 
 
-class _Names:
-    """The names :func:`_near_short` and :func:`_near_record_counts` ask for."""
-
-    def possessive(self, region: str) -> str:
-        return {"eu": "the EU's", "japan": "Japan's"}[region]
-
-    def material_text(self, material: str) -> str:
-        return {"light": "light rare earths", "heavy": "heavy rare earths"}[material]
-
-    def subject(self, region: str) -> str:
-        return {"eu": "the EU", "japan": "Japan"}[region]
+NAMES = Names({}, {"light": "Light rare earths", "heavy": "Heavy rare earths"})
+"""The names :func:`_near_short` and :func:`_near_record_counts` ask for: the EU, Japan, light and heavy rare earths."""
 
 
 def _samples(eu_light_t: list[float], eu_heavy_t: list[float], factor: float) -> pd.DataFrame:
@@ -100,7 +92,7 @@ def test_a_range_of_shortfalls_near_the_record_never_spans_two_materials():
     light, heavy = [0.0, 0.0, 4540.0, 9000.0], [35.0, 58.3, 0.0, 1.0]
     found = SimpleNamespace(without=_samples(light, heavy, 1.0), samples=_samples(light, heavy, 0.05))
     near = np.array([True, True, True, False])
-    said = _near_short(found, _Names(), ["japan", "eu"], ["light", "heavy"], near).replace(NBSP, " ")
+    said = _near_short(found, NAMES, ["japan", "eu"], ["light", "heavy"], near).replace(NBSP, " ")
     assert said == (
         "the stock closes or nearly closes the EU's shortfall without it (4,540 t of light and 35.0\u201358.3 t of "
         "heavy rare earths)"
@@ -116,7 +108,7 @@ def test_the_samples_near_the_record_say_who_runs_short_with_the_stock_and_in_ho
     found = SimpleNamespace(without=_samples(light, heavy, 0.0), samples=_samples(light, heavy, 1.0))
     every = np.array([True, True, True, False])
     peaks = NearPeaks({}, {}, {"light": every, "heavy": every}, [], every)
-    near = _near_record_counts(found, peaks, _Names(), ["light", "heavy"], ["japan", "eu"], (True, False))
+    near = _near_record_counts(found, peaks, NAMES, ["light", "heavy"], ["japan", "eu"], (True, False))
     assert (near.runs, near.counts["only_with"], near.counts["not_needed"]) == (3, 3, 0)
     assert (near.short_without, near.runs_short_without) == ((), 0)
     assert (near.short_with, near.runs_short_with) == (("the EU",), 3)
@@ -128,7 +120,7 @@ def test_the_samples_near_the_record_say_who_runs_short_with_the_stock_and_in_ho
 
 def test_one_material_is_one_range_without_its_name():
     found = SimpleNamespace(without=_samples([0, 0], [35.0, 58.3], 1.0), samples=_samples([0, 0], [0, 0], 1.0))
-    said = _near_short(found, _Names(), ["eu"], ["heavy"], np.array([True, True])).replace(NBSP, " ")
+    said = _near_short(found, NAMES, ["eu"], ["heavy"], np.array([True, True])).replace(NBSP, " ")
     assert said == "the stock closes the EU's shortfall without it (35.0\u201358.3 t)"
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from simulator.counterfactuals import (
+    held_stocks_shared,
+    held_stocks_shared_scenario,
     is_run_of,
     own_share_alone,
     own_share_scenario,
@@ -148,9 +150,9 @@ def _subline(run: Run) -> str:
     return f'<p class="sub">{escape(period)} \u00b7 {who} \u00b7 {escape(rule)}</p>'
 
 
-def _which_split(run: Run, solo: Run | None) -> str:
+def _which_split(run: Run, solo: Run | None, shared: Run | None) -> str:
     """Under the question: which run splits the shortage which way (:func:`held_split_line`), or ''."""
-    line = held_split_line(run, solo)
+    line = held_split_line(run, solo, shared)
     return f'<p class="note">{line}</p>' if line else ""
 
 
@@ -510,6 +512,7 @@ def render_report(
     changes: Sequence[Change] = (),
     alone: Result | None = None,
     own_share: Result | None = None,
+    held_shared: Result | None = None,
     explorer: ExplorerLink | None = None,
     record: Record | None = None,
     figures: bool = True,
@@ -539,6 +542,13 @@ def render_report(
         verdict measures what pooling does when a member runs short without the
         agreement; made here (:func:`simulator.counterfactuals.own_share_alone`)
         when the scenario has a joint pool and none is given.
+    held_shared
+        The run with the agreement kept and the contributions of the members holding no stock
+        today at 0 t, which the sentence under the question sets beside the status quo
+        (:func:`simulator.report.held_split.held_split_line`); made here
+        (:func:`simulator.counterfactuals.held_stocks_shared`) when the scenario has a
+        description and such members and none is given. One given must be that very run (the
+        same world and seed).
     explorer
         An explorer page to link to (:mod:`simulator.report.explorer`), or None.
     record
@@ -555,17 +565,20 @@ def render_report(
     if baseline is not None and (problem := comparison_problem(result.scenario, baseline.scenario)):
         raise InputError(problem)
     s = result.scenario
-    _refuse_other_worlds(result, alone, own_share)
+    _refuse_other_worlds(result, alone, own_share, held_shared)
     if alone is None and s.agreement is not None:
         alone = without_agreement(result, baseline)
     members = s.agreement.members if s.agreement is not None else []
     short_without = alone is not None and anyone_short(alone.metrics, members)  # the own-share run is for a gap
     if own_share is None and short_without:
         own_share = own_share_alone(result, alone)  # the status quo itself where every share is held today
+    if held_shared is None and s.description and alone is not None:  # for the sentence under the description
+        held_shared = held_stocks_shared(result)
     run = Run.of(result)
     base = Run.of(baseline, "baseline") if baseline is not None else None
     solo = Run.of(alone, "alone") if alone is not None and s.agreement is not None else None
     apart = Run.of(own_share, "own_share") if own_share is not None and short_without else None
+    shared = Run.of(held_shared, "shared_held") if held_shared is not None else None
     books = accounts(run)
     compared = against_record(result, record) if record is not None else None  # once: price line and section
     record_rows = None if compared is None or record is None else compared_rows(record, compared)
@@ -592,7 +605,7 @@ def render_report(
         ),
         '<section id="question"><h2>The question</h2>',
         f'<p class="lede">{run.names.description}</p>' if s.description else "",
-        _which_split(run, solo) if s.description else "",
+        _which_split(run, solo, shared) if s.description else "",
         _meta(run),
         "</section>",
         explorer_section(explorer, s.name),
@@ -670,18 +683,22 @@ def render_report(
     return explained_at_first_use("\n".join(part for part in out if part))
 
 
-def _refuse_other_worlds(result: Result, alone: Result | None, own_share: Result | None) -> None:
-    """A ``ValueError`` where ``alone`` or ``own_share`` given to :func:`render_report` is not its world.
+def _refuse_other_worlds(
+    result: Result, alone: Result | None, own_share: Result | None, held_shared: Result | None
+) -> None:
+    """A ``ValueError`` where a run given to :func:`render_report` is not the world it stands for.
 
-    ``alone`` must be :func:`without_agreement_scenario` of ``result``'s scenario and ``own_share``
-    :func:`own_share_scenario`'s, each with ``result``'s seed: no difference but in what describes a
-    scenario (:func:`~simulator.scenario.changes.differences`). The verdict reads their numbers as
-    those worlds', and takes one for the other where they are one world.
+    ``alone`` must be :func:`without_agreement_scenario` of ``result``'s scenario, ``own_share``
+    :func:`own_share_scenario`'s and ``held_shared`` :func:`held_stocks_shared_scenario`'s, each with
+    ``result``'s seed: no difference but in what describes a scenario
+    (:func:`~simulator.scenario.changes.differences`). The report reads their numbers as those worlds',
+    and takes one for the other where they are one world.
     """
     s = result.scenario
     worlds = (
         ("alone", alone, without_agreement_scenario(s) if s.agreement is not None else None, "without_agreement"),
         ("own_share", own_share, own_share_scenario(s), "own_share_alone"),
+        ("held_shared", held_shared, held_stocks_shared_scenario(s), "held_stocks_shared"),
     )
     for name, given, world, made_by in worlds:
         if given is None:
@@ -699,6 +716,7 @@ def write_report(
     changes: Sequence[Change] = (),
     alone: Result | None = None,
     own_share: Result | None = None,
+    held_shared: Result | None = None,
     explorer: ExplorerLink | None = None,
     inputs: Sequence[Path | str] = (),
     record: Record | None = None,
@@ -720,6 +738,7 @@ def write_report(
         changes=changes,
         alone=alone,
         own_share=own_share,
+        held_shared=held_shared,
         explorer=explorer,
         record=record,
         figures=figures,

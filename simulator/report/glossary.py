@@ -67,13 +67,22 @@ _TAG = re.compile(r"(<[^>]*>)")
 _NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
-def _explained(match: re.Match[str], term: Term, text: str) -> str:
-    """The term with its meaning after it: after a comma inside a bracket that closes right after it, else bracketed.
+_POSSESSIVE = re.compile(r"(?:&#x27;|'|\u2019)s\b")
+"""A possessive ending as the page writes it (the scenario's apostrophes escaped, ``&#x27;``)."""
 
-    ``(FOB China)`` becomes ``(FOB China, free on board: ...)``, not a bracket inside a bracket.
+
+def _explained(match: re.Match[str], term: Term, text: str) -> tuple[str, int]:
+    """The term with its meaning after it, and where in ``text`` the words so explained end.
+
+    After a comma inside a bracket that closes right after it, else bracketed: ``(FOB China)`` becomes
+    ``(FOB China, free on board: ...)``, not a bracket inside a bracket. A possessive keeps its ending on
+    the term, the meaning after it: ``JOGMEC's (Japan Organization ...) stockpile``, not ``JOGMEC (...)'s``.
     """
-    closes = text[match.end() : match.end() + 1] == ")"
-    return f"{match.group(0)}, {term.meaning}" if closes else f"{match.group(0)} ({term.meaning})"
+    possessive = _POSSESSIVE.match(text, match.end())
+    said = match.group(0) + possessive.group(0) if possessive else match.group(0)
+    end = possessive.end() if possessive else match.end()
+    closes = text[end : end + 1] == ")"
+    return (f"{said}, {term.meaning}" if closes else f"{said} ({term.meaning})"), end
 
 
 def explained_at_first_use(html: str, glossary: tuple[Term, ...] = GLOSSARY) -> str:
@@ -85,6 +94,8 @@ def explained_at_first_use(html: str, glossary: tuple[Term, ...] = GLOSSARY) -> 
     >>> explained_at_first_use('<p>Tonnes of REO.</p><code>REO</code><p>More REO (FOB China).</p>',
     ...                        (Term(r"\bREO\b", "oxide"), Term(r"\bFOB\b(?: [A-Z][a-z]+)?", "at port")))
     '<p>Tonnes of REO (oxide).</p><code>REO</code><p>More REO (FOB China, at port).</p>'
+    >>> explained_at_first_use("<p>METI&#x27;s estimate</p>", (Term(r"\bMETI\b", "a ministry"),))
+    '<p>METI&#x27;s (a ministry) estimate</p>'
     """
     left = list(glossary)
     skipped = 0
@@ -105,7 +116,8 @@ def explained_at_first_use(html: str, glossary: tuple[Term, ...] = GLOSSARY) -> 
             match = re.search(term.pattern, piece)
             if match is None:
                 continue
-            piece = piece[: match.start()] + _explained(match, term, piece) + piece[match.end() :]
+            explained, end = _explained(match, term, piece)
+            piece = piece[: match.start()] + explained + piece[end:]
             left = [other for other in left if other is not term and (not term.topic or other.topic != term.topic)]
         pieces[i] = piece
     return "".join(pieces)

@@ -10,79 +10,48 @@ another run that is easy to confuse with it: the agreement kept, with those othe
 putting nothing in, so that the agreement's rule shares the stocks held today with them too.
 The two can leave the same members short of different tonnes (the 2030 benchmarks of
 ``long_embargo_12m_2030``: the EU short of 41.4 t of heavy rare earths in the column, 19 t
-where Japan's stock is shared). :func:`held_split_line` runs the second and says, in one
-sentence under the question, which run gives which split, both computed.
+where Japan's stock is shared). :func:`held_split_line` says, in one sentence under the question,
+which run gives which split, both computed: the second is made with the report's other runs
+(:func:`simulator.counterfactuals.held_stocks_shared`).
 """
 
 from __future__ import annotations
 
-from simulator.counterfactuals import has_joint_pool, status_quo_is_own_shares
-from simulator.engine import simulate
+from simulator.counterfactuals import sharing_held_stocks
 from simulator.names import join_words
 from simulator.report.findings import Run
 from simulator.report.words import tonnes
-from simulator.scenario import Scenario
-from simulator.scenario.schema import StrategicStock
 from simulator.stocks import held_today_members
 
-__all__ = ["held_split_line", "held_stocks_shared_scenario"]
-
-
-def _not_held_members(scenario: Scenario) -> list[str]:
-    """Members that put stock into the joint pool without it being listed as held today, as the agreement lists them."""
-    if scenario.agreement is None or not has_joint_pool(scenario) or status_quo_is_own_shares(scenario):
-        return []
-    held = set(held_today_members(scenario))
-    if not held:
-        return []
-    return [m for m in scenario.agreement.members if m not in held and m in scenario.agreement.pool.contributions]
-
-
-def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
-    """``scenario`` with its agreement kept and every contribution of a member not listed as held today at 0 t.
-
-    None where no such member puts stock in (:func:`_not_held_members`): the column *Short with the
-    stocks held today* is then the only run of the stocks held today.
-    """
-    members = _not_held_members(scenario)
-    if not members or scenario.agreement is None:
-        return None
-    pool = scenario.agreement.pool
-    contributions = dict(pool.contributions)
-    for member in members:
-        contributions[member] = {material: StrategicStock(tonnes=0.0) for material in contributions[member]}
-    agreement = scenario.agreement.model_copy(update={"pool": pool.model_copy(update={"contributions": contributions})})
-    return scenario.model_copy(update={"agreement": agreement})
+__all__ = ["held_split_line"]
 
 
 def _short_words(run: Run, member: str) -> str:
-    """``the EU short of 492 t of light rare earths and 19.1 t of heavy rare earths``, or ``the EU not short``.
+    """``the EU short of 492 t of light and 19.1 t of heavy rare earths``, or ``the EU not short``.
 
-    Each material the member is short of (tonnes that round to 0 t left out), in the run's order.
+    Each material the member is short of (tonnes that round to 0 t left out), in the run's order, the
+    materials' shared trailing words said once (:meth:`~simulator.names.Names.amounts_text`).
     """
-    shown = []
+    shown = {}
     for material in run.materials():
         short_t = float(run.cell(member, material, "shortfall_t") or 0.0) if (member, material) in run.cells else 0.0
         if tonnes(short_t) != tonnes(0.0):
-            shown.append(f"{tonnes(short_t)} of {run.names.material_text(material)}")
+            shown[material] = tonnes(short_t)
     who = run.names.subject(member)
-    return f"{who} short of {join_words(shown)}" if shown else f"{who} not short"
+    return f"{who} short of {run.names.amounts_text(shown)}" if shown else f"{who} not short"
 
 
-def held_split_line(run: Run, alone: Run | None) -> str:
-    """One sentence: which run leaves the members not listed as held today short of what; '' where both agree.
+def held_split_line(run: Run, alone: Run | None, shared: Run | None) -> str:
+    """One sentence: which run leaves the members holding no stock today short of what; '' where both agree.
 
-    The column *Short with the stocks held today* (``alone``) beside the agreement kept with those members'
-    contributions at 0 t, each member's shortfall by material as each run computes it.
-    Runs that second scenario (:func:`held_stocks_shared_scenario`, the same seed) only where ``alone``
-    is that column's run.
+    The column *Short with the stocks held today* (``alone``) beside ``shared``, the agreement kept with those
+    members' contributions at 0 t (:func:`~simulator.counterfactuals.held_stocks_shared`, the same seed), each
+    member's shortfall by material as each run computes it. '' without either run.
     """
     scenario = run.result.scenario
-    shared_scenario = held_stocks_shared_scenario(scenario)
-    if alone is None or shared_scenario is None:
+    members = sharing_held_stocks(scenario)
+    if alone is None or shared is None or not members:
         return ""
-    members = _not_held_members(scenario)
-    shared = Run.of(simulate(shared_scenario, seed=run.result.seed), "shared_held")
     without = {m: _short_words(alone, m) for m in members}
     kept = {m: _short_words(shared, m) for m in members}
     if without == kept:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from types import MappingProxyType
 
-from simulator.names import Names, join_words, possessive_of, shared_words_once
+from simulator.names import Names, possessive_of
 from simulator.plots import shock_target
 from simulator.results import Result
 
@@ -111,5 +111,4 @@ class HtmlNames:
 
     def amounts_text(self, figures: Mapping[str, str]) -> str:
         """:meth:`Names.amounts_text` with the names escaped (the figures are HTML already)."""
-        said = shared_words_once([self._plain.material_text(m) for m in figures])
-        return join_words([f"{shown} of {escape(name)}" for shown, name in zip(figures.values(), said, strict=True)])
+        return self._plain.amounts_text(figures, escape)
