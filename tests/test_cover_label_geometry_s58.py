@@ -31,15 +31,20 @@ POOL_WORDS = "not drawable"
 def drawn_panels(name: str, size: str) -> tuple[list, object, list[str]]:
     """The days-of-cover figure of the shipped scenario ``name`` at ``size``, drawn: its panels, the renderer, and the
     regions' names (its curves' legend labels). Drawn once per test process, from the figure other files of the
-    scenario's ``shipped_group`` read too (:func:`shipped_cover_figure`): the tests only read it."""
+    scenario's ``shipped_group`` read too (:func:`shipped_cover_figure`): the tests only read it.
+
+    Agg lays the figure out as it draws it (each text's extent, each light box set around its text) but paints no
+    pixel (``_draw_disabled``, as ``Figure.draw_without_rendering`` does): the tests measure places, not pixels, and
+    the layout costs less than half of a whole draw."""
     result = shipped_result(name)
     fig = shipped_cover_figure(name, size)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    with renderer._draw_disabled():
+        fig.draw(renderer)
     names = Names.of(result.scenario)
     return (
         [ax for ax in fig.axes if ax.get_visible()],
-        canvas.get_renderer(),
+        renderer,
         [names.region(r) for r in result.structure.regions],
     )
 

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 from simulator.sweep.figures import frontier_figure, heatmap_figure, metrics_figure
 from tests.test_sweep_statistics import DAYS, MEMBERS, run
@@ -69,11 +69,21 @@ def _one_axis(values: list, path: str) -> pd.DataFrame:
     )
 
 
-def _names(fig, ax) -> list:
-    """The category names ``ax`` shows under its axis: (text, its point's x in inches, its box in inches)."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # as saved: each tick's label in its place
-    renderer = canvas.get_renderer()
+def _laid_out(fig) -> RendererAgg:
+    """Agg's renderer once ``fig`` is laid out as saved: each tick's label, title and legend in its place.
+
+    The figure is drawn with Agg's drawing calls disabled (``_draw_disabled``, as ``Figure.draw_without_rendering``
+    does): every extent is what a whole draw gives, and no text is rasterized (half of a draw's time here).
+    """
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    with renderer._draw_disabled():
+        fig.draw(renderer)
+    return renderer
+
+
+def _names(fig, ax, renderer: RendererAgg) -> list:
+    """The category names ``ax`` shows under its axis: (text, its point's x in inches, its box in inches), as laid out
+    for ``renderer`` (:func:`_laid_out`)."""
     shown = [label for label in ax.get_xticklabels() if label.get_text()]
     return [
         (
@@ -94,31 +104,30 @@ def _panels_in_a_row(fig) -> list:
 
 def test_forty_long_category_names_do_not_overlap_one_another_nor_leave_the_canvas():
     fig = metrics_figure(_one_axis(SHARES, "agreement.ratio"), "agreement.ratio", MEMBERS)
-    left, right = _panels_in_a_row(fig)
-    for ax in (left, right):
-        names = _names(fig, ax)
+    renderer = _laid_out(fig)
+    left, right = (_names(fig, ax, renderer) for ax in _panels_in_a_row(fig))
+    for names in (left, right):
         assert 1 < len(names) < len(SHARES)  # some named, not all: 40 would overlap
         assert names[0][0] == SHARES[0]  # the first point is named
         # slanted 30 degrees, right-aligned at their points: parallel lines, as far apart across
         # their baselines as half the distance between their points; 10 pt text needs 10 pt
         across_in = np.diff([x for _, x, _ in names]) / 2
         assert across_in.min() >= 10 / 72
-    assert min(box.x0 for _, _, box in _names(fig, left)) >= 0  # none off the canvas's left edge
+    assert min(box.x0 for _, _, box in left) >= 0  # none off the canvas's left edge
     # the right panel's names stop short of where the left panel's end
-    assert min(box.x0 for _, _, box in _names(fig, right)) > max(box.x1 for _, _, box in _names(fig, left))
+    assert min(box.x0 for _, _, box in right) > max(box.x1 for _, _, box in left)
 
 
 def test_the_eleven_release_rules_are_all_named_where_they_fit():
     fig = metrics_figure(_one_axis(RULE_NAMES, MECHANISM), MECHANISM, MEMBERS)
+    renderer = _laid_out(fig)
     for ax in _panels_in_a_row(fig):
-        assert [text for text, _, _ in _names(fig, ax)] == RULE_NAMES
+        assert [text for text, _, _ in _names(fig, ax, renderer)] == RULE_NAMES
 
 
 def _boxes(fig) -> dict:
     """Each heatmap panel's boxes in inches, as saved, by (row, column): y names, x names, title, colour bar."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    renderer, inches = _laid_out(fig), fig.dpi_scale_trans.inverted()
     out = {}
     for ax in fig.axes:
         if not ax.images or ax.get_label() == "<colorbar>":
@@ -175,9 +184,7 @@ def test_long_category_names_widen_the_metrics_figure_not_squeeze_its_panels():
     for ax in _panels_in_a_row(fig):
         assert ax.get_position().width * width == pytest.approx((8.6 - 0.75 - 0.2 - 0.9) / 2)
     assert width > 8.6
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    renderer, inches = _laid_out(fig), fig.dpi_scale_trans.inverted()
     for ax in _panels_in_a_row(fig):  # titles, axis names and category names all on the canvas
         box = ax.get_tightbbox(renderer).transformed(inches)
         assert box.x0 >= 0 and box.x1 <= width
@@ -201,9 +208,8 @@ def test_a_frontier_of_300_efficient_points_writes_only_labels_that_fit_beside_t
     rows = [run(float(r), 0, i, 0, float(i), 0.5 + 0.5 * i / 300) for i, r in enumerate(ratios)]
     fig = frontier_figure(pd.DataFrame(rows).drop(columns=[DAYS]), [RATIO], MEMBERS)
     (ax,) = fig.axes
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    labels = [(text, text.get_window_extent(canvas.get_renderer())) for text in ax.texts]
+    renderer = _laid_out(fig)
+    labels = [(text, text.get_window_extent(renderer)) for text in ax.texts]
     assert 1 < len(labels) < 300
     assert all(text.arrow_patch is None for text, _ in labels)  # none led from afar to its dot
     for k, (_, box) in enumerate(labels):
@@ -270,9 +276,7 @@ def test_a_heatmap_names_each_of_the_eleven_rules_along_its_foot_in_parallel_lin
 
 def _title_gap_in(fig) -> float:
     """How far the bottom of ``fig``'s bold title lies above the top of the highest panel title, as saved (inches)."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    renderer, inches = _laid_out(fig), fig.dpi_scale_trans.inverted()
     title = fig._suptitle.get_window_extent(renderer).transformed(inches)
     panels = [ax.title.get_window_extent(renderer).transformed(inches) for ax in fig.axes if ax.get_title()]
     return title.y0 - max(panel.y1 for panel in panels)
@@ -334,9 +338,7 @@ def test_a_metrics_figures_bold_title_sits_as_far_below_the_top_as_a_heatmaps(re
         columns=[c for c in ("shortfall_t.japan", "shortfall_t.eu") if c not in regions]
     )
     fig = metrics_figure(table, RATIO, MEMBERS)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer, inches = canvas.get_renderer(), fig.dpi_scale_trans.inverted()
+    renderer, inches = _laid_out(fig), fig.dpi_scale_trans.inverted()
     title = fig._suptitle.get_window_extent(renderer).transformed(inches)
     legend = fig.legends[0].get_window_extent(renderer).transformed(inches)
     assert fig.get_figheight() - title.y1 == pytest.approx(0.12, abs=0.005)

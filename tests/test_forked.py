@@ -17,12 +17,24 @@ import yaml
 
 from simulator import forked
 from simulator.forked import map_shared, run_shared
-from tests.helpers import ROOT, SHORT_AND_UNSURE, TINY_SCENARIO_TEXT, invoke
+from tests.helpers import ROOT, SHORT_AND_UNSURE, TINY_SCENARIO_TEXT, TWO_MEMBERS, invoke
 
 THREADED_FORK = "This process (pid={pid}) is multi-threaded, use of fork() may lead to deadlocks in the child."
 """Python 3.12's warning (``Modules/posixmodule.c``, ``warn_about_fork_with_threads``)."""
 
 needs_fork = pytest.mark.skipif(not forked.forks_here(), reason="no fork, or a single core: everything runs here")
+
+FOUR_FIGURES = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]
+"""What ``stockpile run`` draws for :func:`market_pair`: a market (prices) and members short (shortfall)."""
+
+
+def market_pair(tmp_path: Path) -> Path:
+    """``TWO_MEMBERS`` (both members cut off all 60 days, no stock) with a market for rare earths, written in
+    ``tmp_path``: a run that draws all four figures, in a fraction of a shipped replay's time (embargo_2010's
+    730 days and three materials cost seconds of the figures' drawing for nothing the tests look at)."""
+    path = tmp_path / "pair.yaml"
+    path.write_text(yaml.safe_dump({**TWO_MEMBERS, "market": {"ree": {}}}))
+    return path
 
 
 @pytest.fixture
@@ -222,19 +234,18 @@ print(os.getpid(), len(forks), "matplotlib" in sys.modules)
 
 @needs_fork
 def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_imports_matplotlib(tmp_path):
-    scenario, log = ROOT / "scenarios" / "embargo_2010.yaml", tmp_path / "drawn.txt"
+    scenario, log = market_pair(tmp_path), tmp_path / "drawn.txt"
     args = [sys.executable, "-c", DRAWN_WHERE, str(scenario), str(tmp_path / "out"), str(log)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     parent, forks, imported = done.stdout.split()[-3:]
     assert (forks, imported) == ("1", "False")  # the child ahead only; Matplotlib is the children's
     drawn = [line.split() for line in log.read_text().splitlines()]
-    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
-    assert sorted(name for _, name in drawn) == names  # each once
+    assert sorted(name for _, name in drawn) == FOUR_FIGURES  # each once
     pids = {pid for pid, _ in drawn}
     assert parent not in pids
     assert sorted(sum(pid == p for p, _ in drawn) for pid in pids) == [2, 2]  # the child ahead and its own child
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == names
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == FOUR_FIGURES
 
 
 FAILING_SAVEFIG = """
@@ -257,9 +268,10 @@ main(["run", sys.argv[1], "-o", sys.argv[2]])
 
 
 def _run_failing(tmp_path: Path, where: str) -> tuple[subprocess.CompletedProcess, Path]:
-    """``stockpile run`` of embargo_2010, ``savefig`` failing in the children, everywhere or ``nowhere`` (no fork)."""
+    """``stockpile run`` of :func:`market_pair`, ``savefig`` failing in the children, everywhere or ``nowhere``
+    (no fork)."""
     out = tmp_path / where
-    scenario = ROOT / "scenarios" / "embargo_2010.yaml"
+    scenario = market_pair(tmp_path)
     args = [sys.executable, "-c", FAILING_SAVEFIG, where, str(scenario), str(out)]
     return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT), out
 
@@ -270,9 +282,8 @@ def test_stockpile_run_draws_here_the_figures_its_children_failed_to_draw(tmp_pa
     assert failed.returncode == 0, failed.stderr
     alone, reference = _run_failing(tmp_path, "nowhere")
     assert alone.returncode == 0, alone.stderr
-    names = ["days_of_cover.png", "prices.png", "shortfall.png", "supply_mix.png"]  # the replay has a market
-    assert sorted(p.name for p in out.glob("*.png")) == names
-    assert all((out / name).read_bytes() == (reference / name).read_bytes() for name in names)
+    assert sorted(p.name for p in out.glob("*.png")) == FOUR_FIGURES
+    assert all((out / name).read_bytes() == (reference / name).read_bytes() for name in FOUR_FIGURES)
 
 
 @needs_fork

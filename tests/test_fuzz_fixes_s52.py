@@ -104,17 +104,14 @@ def tiny(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    "env",
-    [{"HOME": "/etc/passwd/x"}, {"HOME": "/etc/passwd/x", "MPLCONFIGDIR": "/etc/passwd/matplotlib"}],
-    ids=["home-under-a-file", "mplconfigdir-under-a-file"],
-)
-def test_no_matplotlib_warning_when_its_folder_cannot_be_made(tmp_path, env):
+def test_no_matplotlib_warning_when_its_folder_cannot_be_made(tmp_path):
     """A folder under a file cannot be made, even by root: the figures are drawn, stderr stays empty,
-    and the private temporary folder is gone when the command ends."""
+    and the private temporary folder is gone when the command ends. Here ``MPLCONFIGDIR`` names such a
+    folder; a HOME that is a file is tests/test_mpl_tmp_s56.py's whole run, which checks the same."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    done = stockpile_with({**env, "TMPDIR": str(temporary)}, "run", tiny(tmp_path), "-o", tmp_path / "out")
+    env = {"HOME": "/etc/passwd/x", "MPLCONFIGDIR": "/etc/passwd/matplotlib", "TMPDIR": str(temporary)}
+    done = stockpile_with(env, "run", tiny(tmp_path), "-o", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert {"days_of_cover.png", "shortfall.png", "supply_mix.png"} <= {p.name for p in (tmp_path / "out").iterdir()}
