@@ -31,7 +31,7 @@ from simulator.plots.pool_shares import (
     _shares_by_axis,
     _target_under,
 )
-from simulator.plots.releases import _mark_releases, hide_lane_ticks, release_lane_count, release_runs
+from simulator.plots.releases import FigureReleases, _mark_releases, hide_lane_ticks, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -58,7 +58,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     by_axis = {
         material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
     }
-    lanes_held = release_lane_count(result)  # the same room under 0 in every panel: a row's 0 lines line up
+    releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
     for material in grid.materials:
         ax = grid.cells[0, material]
         lanes = shade_shocks(ax, result, material)
@@ -77,8 +77,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
-        if lanes_held:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
-            _mark_releases(ax, result, material, lanes_held, lanes)
+        if releases.lanes:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
+            _mark_releases(ax, result, material, releases, lanes)
         else:
             clear_lanes(ax, lanes)
         _draw_pool_shares(ax, result, material, pool[material], above)
