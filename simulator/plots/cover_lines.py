@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.palette import TRIGGER_COLOUR
 from simulator.plots.columns import _column, _rows
 from simulator.plots.layout import axes_fraction
 from simulator.plots.line_labels import LABEL_SPOTS, _line_label, _line_labels, clear_spot
@@ -27,8 +28,6 @@ COVER_TARGETS_LABEL = "30 and 60 days of normal demand, for reference"
 TRIGGER_SHOWN_WHERE = "(shown where commercial stock is all its cover)"
 """Why the trigger's line is on some panels only (:func:`trigger_line_days`): it is plotted where the curve is
 commercial cover, the stock the trigger tests; not stock drawn from the pool."""
-TRIGGER_COLOUR = "#7b2cbf"
-"""The release trigger's line on the days-of-cover panels."""
 
 
 def trigger_line_days(result: Result, material: str) -> float | None:
