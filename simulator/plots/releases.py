@@ -84,15 +84,18 @@ class FigureReleases(NamedTuple):
         return max((len(members) for members in self.days.values()), default=0)
 
 
-def _mark_releases(ax: Axes, result: Result, material: str, releases: FigureReleases, top_share: float) -> None:
+def mark_releases(ax: Axes, result: Result, material: str, releases: FigureReleases, top_share: float) -> float:
     """A lane under the 0 line per member that received stock of ``material``, with a bar over the days it did.
 
     Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to the top of its curves: the axis's
     bottom is lowered to hold ``releases.lanes`` lanes (:func:`release_lanes_share`: as many in
-    every panel), so that a curve at 0 is read against
-    nothing, and its top raised so that the curves keep out of the top ``top_share`` of the
-    panel (the shock lanes, :func:`~simulator.plots.shock_bands.shade_shocks`); the lanes are
-    sized once the axis's span is known, in shares of the final panel. A member's lane is in its
+    every panel), so that a curve at 0 is read against nothing, with the top ``top_share`` of the
+    panel left to the shock lanes (:func:`~simulator.plots.shock_bands.shade_shocks`): the lanes
+    are sized in shares of the final panel. Returns the share of the final panel the axis's top
+    must then be raised by (:func:`~simulator.plots.shock_bands.clear_lanes`, the one place that
+    raises it): ``top_share``, or less where the curves keep :data:`CURVES_MIN_SHARE` of a panel
+    too crowded for all three (the panel is then that much taller than the shares add up to and
+    every lane as much thinner). A member's lane is in its
     colour (its curve's) and in region order; its bars are solid for the rule a member first
     received stock under in the run and hatched for the next (``releases.rules``,
     :data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it received
@@ -106,7 +109,8 @@ def _mark_releases(ax: Axes, result: Result, material: str, releases: FigureRele
     below_share = release_lanes_share(releases.lanes)
     # data units per share of the final panel's height; the curves keep at least CURVES_MIN_SHARE of it (a panel
     # crowded with shock and release lanes would otherwise turn its axis upside down)
-    per_share = (top - low) / max(1 - below_share - top_share, CURVES_MIN_SHARE)
+    curves_share = max(1 - below_share - top_share, CURVES_MIN_SHARE)
+    per_share = (top - low) / curves_share
     tall = RELEASE_LANE_SHARE * per_share
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
@@ -126,7 +130,8 @@ def _mark_releases(ax: Axes, result: Result, material: str, releases: FigureRele
                     bar.set_label(label)
                     label = "_"  # one legend entry per member
                 ax.add_patch(bar)
-    ax.set_ylim(low - below_share * per_share, top + top_share * per_share)
+    ax.set_ylim(low - below_share * per_share, top)
+    return top_share / (curves_share + below_share + top_share)  # the shares add up to 1 unless the curves' least did
 
 
 def _lane_label(rules: list[str], received: set[str], member: str) -> str:
