@@ -19,7 +19,7 @@ def test_each_members_rules_are_those_its_timeseries_rows_name():
     got = series[(series["released_joint_t"] > 0) & (series["release_rule"] != "")]
     counted = {region: set(rows["release_rule"]) for region, rows in got.groupby("region")}
     assert counted["eu"] == {"fair_ratio", "auction"}
-    assert releases._members_rules(result) == counted
+    assert releases.FigureReleases.of_run(result).members_rules == counted
 
 
 def test_a_days_of_cover_figure_reads_each_materials_received_days_once(monkeypatch):

@@ -22,14 +22,14 @@ from simulator.plots.cover_lines import (
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
-from simulator.plots.notes import _note_span, _note_top
+from simulator.plots.notes import _note_span, note_top
 from simulator.plots.pool_shares import (
-    _above_axis_lines,
     _draw_pool_shares,
     _pool_share_label,
     _pool_shares,
     _shares_by_axis,
     _target_under,
+    above_axis_lines,
 )
 from simulator.plots.releases import FigureReleases, hide_lane_ticks, mark_releases, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
@@ -89,7 +89,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax = grid.cells[0, material]
         above = by_axis[material][1]
         if above:  # before the span notes, which keep clear of it
-            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
+            note_top(grid.fig, ax, partial(above_axis_lines, result, ax, above))
         if triggers[material] is not None:  # once the axis's top is final, clear of the notes and labels drawn
             place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)
