@@ -29,7 +29,8 @@ import simulator.api as api
 from simulator.compare import BASELINE, OWN_SHARES, compare, parse_mechanisms, unlike_totals
 from simulator.counterfactuals import own_share_scenario
 from simulator.errors import InputError
-from simulator.plots import BASELINE_COLOUR, compare_figure
+from simulator.palette import BASELINE_COLOUR
+from simulator.plots import compare_figure
 from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
 
 SMALL = build(

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.path import Path
 
 from simulator.names import Names
-from simulator.plots.line_labels import _line_labels
+from simulator.plots.line_labels import drawn_line_labels
 from tests.helpers import FIGURE_SIZES, each_shipped, shipped_cover_figure, shipped_group, shipped_result
 
 SIZES = FIGURE_SIZES
@@ -56,7 +56,7 @@ def panel(axes: list, title: str):
 
 def label(ax, words: str):
     """The line label of ``ax`` whose text (lines joined) holds ``words``."""
-    return next(t for t in _line_labels(ax) if words in t.get_text().replace("\n", " "))
+    return next(t for t in drawn_line_labels(ax) if words in t.get_text().replace("\n", " "))
 
 
 def drawn_box(text, renderer):
@@ -115,7 +115,7 @@ def test_every_shipped_pool_share_and_target_label_is_inside_and_the_pool_shares
     for size in SIZES:
         axes, renderer, regions = drawn_panels(name, size)
         for ax in axes:
-            for text in _line_labels(ax):
+            for text in drawn_line_labels(ax):
                 box = drawn_box(text, renderer)
                 where = (name, size, ax.get_title(), text.get_text())
                 assert inside(box, ax, renderer), where

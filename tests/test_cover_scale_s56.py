@@ -91,15 +91,15 @@ def test_a_note_over_a_raised_top_says_the_share_it_now_reaches_is_drawn_on_some
 
     import numpy as np
 
-    from simulator.plots.notes import _note_top
-    from simulator.plots.pool_shares import _above_axis_lines
+    from simulator.plots.notes import note_top
+    from simulator.plots.pool_shares import above_axis_lines
 
     fig = Figure(figsize=(4, 3))
     ax = fig.add_axes((0.15, 0.15, 0.8, 0.7))  # 2.1 in high
     ax.plot(np.linspace(0, 1, 400), 98.0 * (np.arange(400) % 2))  # 0 to 98 days all across: no room for a note
     ax.set(xlim=(0, 1), ylim=(0, 100))
     above = [(4, "australia", np.array([103.0, 400.0]))]  # above the axis's 100 days, as drawn
-    _note_top(fig, ax, partial(_above_axis_lines, shipped_result("club_of_five"), ax, above))
+    note_top(fig, ax, partial(above_axis_lines, shipped_result("club_of_five"), ax, above))
     # a note of two 8 pt lines (leading 1.2) and 4 pt above and below: 27.2 pt of 2.1 in (151.2 pt), 18%;
     # the top raised to 100 / (1 - 0.18) = 122 days, over the share's 103
     assert ax.get_ylim()[1] > 103

@@ -19,10 +19,10 @@ def test_each_members_rules_are_those_its_timeseries_rows_name():
     got = series[(series["released_joint_t"] > 0) & (series["release_rule"] != "")]
     counted = {region: set(rows["release_rule"]) for region, rows in got.groupby("region")}
     assert counted["eu"] == {"fair_ratio", "auction"}
-    assert releases._members_rules(result) == counted
+    assert releases.FigureReleases.of_run(result).members_rules == counted
 
 
-def test_the_lanes_of_a_panel_read_the_received_days_as_often_with_two_members_as_the_rules_need(monkeypatch):
+def test_a_days_of_cover_figure_reads_each_materials_received_days_once(monkeypatch):
     result = run(build(TWO_MEMBERS, agreement__pool__contributions=POOL))
     calls = []
     read = releases._received_days
@@ -32,7 +32,10 @@ def test_the_lanes_of_a_panel_read_the_received_days_as_often_with_two_members_a
         return read(result, material)
 
     monkeypatch.setattr(releases, "_received_days", counted)
-    days_of_cover_figure(result)
-    # one material, two lanes: once for the lanes held (release_lane_count), once for the order of the rules
-    # (received_rules) and once for the panel's own days; never again per lane
-    assert calls == ["ree", "ree", "ree"]
+    fig = days_of_cover_figure(result)
+    # one material, two lanes: its days read once for the figure, for the lanes held, the order of the rules and
+    # the panel's bars alike (three reads before session 60)
+    assert calls == ["ree"]
+    # and the lanes are still drawn: both members received ree from day 0 to day 6, one legend entry each
+    _, labels = fig.axes[0].get_legend_handles_labels()
+    assert sum(label.startswith("released (fair ratio) to ") for label in labels) == 2

@@ -5,8 +5,7 @@ from __future__ import annotations
 from matplotlib.colors import to_rgb
 
 import simulator.plots.comparison as comparison
-from simulator.palette import RULE_COLOURS
-from simulator.plots import BASELINE_COLOUR
+from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 
 
 def test_the_compare_figure_draws_the_palettes_rule_colours():

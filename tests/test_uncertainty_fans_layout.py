@@ -15,7 +15,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from simulator.plots import TRIGGER_COLOUR, grid_width_in, trigger_lines
+from simulator.palette import TRIGGER_COLOUR
+from simulator.plots import grid_width_in, trigger_lines
 from simulator.sensitivity.figures import fan_figure
 from tests.helpers import shipped_cover_figure, shipped_group, shipped_result
 

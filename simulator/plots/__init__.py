@@ -20,10 +20,9 @@ the tests read from it, and nothing else.
 """
 
 from simulator.plots.columns import days_as_x
-from simulator.plots.comparison import BASELINE_COLOUR, compare_figure
+from simulator.plots.comparison import compare_figure
 from simulator.plots.cover import NO_RESTOCKING_NOTES, days_of_cover_figure, no_restocking_span
 from simulator.plots.cover_lines import (
-    TRIGGER_COLOUR,
     all_cover_commercial,
     draw_trigger_line,
     trigger_line_days,
@@ -61,7 +60,6 @@ from simulator.plots.text import (
 )
 
 __all__ = [
-    "BASELINE_COLOUR",
     "KIND_NAMES",
     "LEGEND_PT",
     "MIN_PANEL_IN",
@@ -70,7 +68,6 @@ __all__ = [
     "POOL_SHARE_LABEL",
     "SHARE_OFF_SCALE_RATIO",
     "TITLE_LINE_IN",
-    "TRIGGER_COLOUR",
     "Drawn",
     "Panels",
     "agg_renderer",

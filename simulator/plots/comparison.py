@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import AS_CHANGED, Names, cap
-from simulator.palette import RULE_COLOURS
+from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, sentence_figure
@@ -23,9 +23,6 @@ from simulator.plots.text import plain_text, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
-BASELINE_COLOUR = "#8c8c8c"
-"""Grey: the baselines in ``compare.png`` (a line, a bar): the scenario without its agreement, dashed, and each
-member holding its share alone, dotted (its bar hatched)."""
 BASELINE_STYLES = {BASELINE: ("--", None), STATUS_QUO: ("-.", "//"), OWN_SHARES: (":", "...")}
 """Per baseline row (:data:`simulator.mechanisms.BASELINE`, :data:`~simulator.mechanisms.STATUS_QUO`,
 :data:`~simulator.mechanisms.OWN_SHARES`): line, hatch."""

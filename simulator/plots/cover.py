@@ -22,16 +22,16 @@ from simulator.plots.cover_lines import (
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
-from simulator.plots.notes import _note_span, _note_top
+from simulator.plots.notes import _note_span, note_top
 from simulator.plots.pool_shares import (
-    _above_axis_lines,
     _draw_pool_shares,
     _pool_share_label,
     _pool_shares,
     _shares_by_axis,
     _target_under,
+    above_axis_lines,
 )
-from simulator.plots.releases import _mark_releases, hide_lane_ticks, release_lane_count, release_runs
+from simulator.plots.releases import FigureReleases, hide_lane_ticks, mark_releases, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -42,7 +42,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     """Drawable days of cover per region (panel per material), shocks shaded, 30/60-day targets, release lanes under 0.
 
     The days a member received stock under the agreement are bars in its own lane under the
-    0 line, in its colour (:func:`_mark_releases`). With an agreement that triggers on
+    0 line, in its colour (:func:`mark_releases`). With an agreement that triggers on
     commercial stock, its trigger is a dotted line on the panels whose curves are commercial
     cover (:func:`trigger_line_days`), labelled where the curves run furthest from it once the
     panel's size is known (:func:`place_trigger_label`). A member
@@ -58,7 +58,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     by_axis = {
         material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
     }
-    lanes_held = release_lane_count(result)  # the same room under 0 in every panel: a row's 0 lines line up
+    releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
     for material in grid.materials:
         ax = grid.cells[0, material]
         lanes = shade_shocks(ax, result, material)
@@ -77,10 +77,10 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
-        if lanes_held:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
-            _mark_releases(ax, result, material, lanes_held, lanes)
-        else:
-            clear_lanes(ax, lanes)
+        raised_share = lanes  # of the panel, over the curves: the shock lanes'
+        if releases.lanes:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
+            raised_share = mark_releases(ax, result, material, releases, lanes)
+        clear_lanes(ax, raised_share)  # the one place the top is raised
         _draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
@@ -89,7 +89,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax = grid.cells[0, material]
         above = by_axis[material][1]
         if above:  # before the span notes, which keep clear of it
-            _note_top(grid.fig, ax, partial(_above_axis_lines, result, ax, above))
+            note_top(grid.fig, ax, partial(above_axis_lines, result, ax, above))
         if triggers[material] is not None:  # once the axis's top is final, clear of the notes and labels drawn
             place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)

@@ -12,9 +12,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulator.palette import TRIGGER_COLOUR
 from simulator.plots.columns import _column, _rows
 from simulator.plots.layout import axes_fraction
-from simulator.plots.line_labels import LABEL_SPOTS, _line_label, _line_labels, clear_spot
+from simulator.plots.line_labels import LABEL_SPOTS, _line_label, clear_spot, drawn_line_labels
 from simulator.plots.notes import _panel_slices, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.results import Result, shared_stock_held
@@ -27,8 +28,6 @@ COVER_TARGETS_LABEL = "30 and 60 days of normal demand, for reference"
 TRIGGER_SHOWN_WHERE = "(shown where commercial stock is all its cover)"
 """Why the trigger's line is on some panels only (:func:`trigger_line_days`): it is plotted where the curve is
 commercial cover, the stock the trigger tests; not stock drawn from the pool."""
-TRIGGER_COLOUR = "#7b2cbf"
-"""The release trigger's line on the days-of-cover panels."""
 
 
 def trigger_line_days(result: Result, material: str) -> float | None:
@@ -134,7 +133,7 @@ def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
     Where no place touches the line it stays where :func:`clear_spot` put it: in ``embargo_2010``
     ``trigger 15 days`` sat in the line's middle, 4.5 points over the EU's curve in January 2011.
     """
-    label = next(t for t in _line_labels(ax) if t.get_text().replace("\n", " ") == f"trigger {days:g} days")
+    label = next(t for t in drawn_line_labels(ax) if t.get_text().replace("\n", " ") == f"trigger {days:g} days")
     level = [line for line in ax.get_lines() if line.get_transform() is ax.get_yaxis_transform()]  # axhline's
     to_axes = ax.transAxes.inverted()
     others = [

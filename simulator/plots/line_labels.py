@@ -118,7 +118,7 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
         frame = ax.get_position()
         panel = frame.width * width
         boxes: list[tuple[float, float, float, float]] = []
-        for text in _line_labels(ax):
+        for text in drawn_line_labels(ax):
             at, offset = float(text.xy[0]), abs(float(text.xyann[0])) / 72
             room = (at if text.get_horizontalalignment() == "right" else 1 - at) * panel - offset - 2 / 72
             if text_width_in(text.get_text().split("\n"), text.get_fontsize()) > room:
@@ -134,7 +134,7 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
                 text.xyann = (text.xyann[0], text.xyann[1] + up * 72)
                 box = (box[0], box[1] + up, box[2], box[3] + up)
             boxes.append(box)
-        for text in _line_labels(ax):
+        for text in drawn_line_labels(ax):
             place = _PLACE_AFTER_FIT.pop(text, None)
             if place is not None:
                 place(fig, ax)
@@ -175,7 +175,7 @@ def place_after_fit(text: Any, place: Callable[[Figure, Axes], None]) -> None:
     _PLACE_AFTER_FIT[text] = place
 
 
-def _line_labels(ax: Axes) -> list[Any]:
+def drawn_line_labels(ax: Axes) -> list[Any]:
     """The labels beside horizontal lines of ``ax``, in the order they were drawn: x in axes fraction, y in data."""
     from matplotlib.text import Annotation
 

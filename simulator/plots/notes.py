@@ -18,19 +18,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulator.plots.layout import axes_fraction
-from simulator.plots.line_labels import _label_box, _line_labels
+from simulator.plots.line_labels import _label_box, drawn_line_labels
 from simulator.plots.shock_bands import clear_lanes
 from simulator.plots.style import LINE_LABEL_LEADING
 from simulator.plots.text import HINTED_TEXT, drawn_width_in, label_lines
 
 TOP_NOTE_LABEL = "_top_note"
-"""The label of a note :func:`_note_top` drew (an underscore: no legend shows it; SVG output leaves it out)."""
+"""The label of a note :func:`note_top` drew (an underscore: no legend shows it; SVG output leaves it out)."""
 TOP_NOTE_SLICES = 40
-"""Slices of a panel's width in which :func:`_note_top` looks for what is drawn under a note (finer than one hull:
+"""Slices of a panel's width in which :func:`note_top` looks for what is drawn under a note (finer than one hull:
 a curve that runs from the top to 0 across the note's days leaves room beside its top)."""
 
 
-def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
+def note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     """A note of the lines ``lines_at()`` gives, as high in ``ax`` as nothing drawn lies under it (raising its top).
 
     Call once the figure's margins are set (:func:`finish_figure`) and before the span
@@ -41,7 +41,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     tried on a tie). Where none has room, the axis's top is raised until the note fits
     above everything drawn (:func:`clear_lanes`'s way) and the places are tried again, with
     the lines ``lines_at()`` gives for the raised top (a share the top now reaches is drawn
-    under it on some days, :func:`_above_axis_lines`).
+    under it on some days, :func:`above_axis_lines`).
     """
     lines = lines_at()
     place = _top_place(fig, ax, lines)
@@ -57,7 +57,7 @@ def _note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
 
 
 NOTE_PAD_PT = 4
-"""Room a note over the axis's top (:func:`_note_top`) keeps from the panel's frame and from what is drawn, points."""
+"""Room a note over the axis's top (:func:`note_top`) keeps from the panel's frame and from what is drawn, points."""
 
 
 def _note_tall(fig: Figure, ax: Axes, lines: int, pad_pt: float = 0.0) -> float:
@@ -72,7 +72,7 @@ def _top_lines(fig: Figure, ax: Axes, lines: list[str], share: float) -> list[st
 
 
 def _top_place(fig: Figure, ax: Axes, lines: list[str]) -> tuple[float, float, list[str]] | None:
-    """Where :func:`_note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
+    """Where :func:`note_top` puts its note: (bottom, left, lines), axes fraction; None where it fits nowhere."""
     inset = axes_fraction(fig, ax, NOTE_PAD_PT / 72)  # from the frame
     pad = axes_fraction(fig, ax, NOTE_PAD_PT / 72, vertical=True)
     drawn = Drawn(fig, ax)
@@ -167,7 +167,7 @@ def _panel_slices(
 
 
 def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, float]]:
-    """(x0, y0, x1, y1), axes fraction, of the notes :func:`_note_top` drew in ``ax``, measured from their font."""
+    """(x0, y0, x1, y1), axes fraction, of the notes :func:`note_top` drew in ``ax``, measured from their font."""
     boxes = []
     for text in ax.texts:
         if text.get_label() == TOP_NOTE_LABEL:
@@ -297,7 +297,7 @@ class Drawn:
     """What a panel draws, measured once for a search that asks of many spans (:meth:`heights`).
 
     Lines (curves, reference lines) by their points; patches (release lanes, shocks), the line
-    labels and a note over the axis's top (:func:`_note_top`) by their boxes, in axes fraction.
+    labels and a note over the axis's top (:func:`note_top`) by their boxes, in axes fraction.
     Lines and labels in ``leave_out`` are not counted (a label being placed, lines it may cross).
     """
 
@@ -310,7 +310,7 @@ class Drawn:
             boxes.append((box.x0, box.y0, box.x1, box.y1))
         width, height = fig.get_size_inches()
         frame = ax.get_position()
-        for text in _line_labels(ax):
+        for text in drawn_line_labels(ax):
             if any(text is other for other in leave_out):
                 continue
             left, low, right, high = _label_box(fig, ax, text)

@@ -33,8 +33,8 @@ from simulator.plots.line_labels import (
     LINE_LABEL_INSET_IN,
     _label_box,
     _line_label,
-    _line_labels,
     clear_spot,
+    drawn_line_labels,
     place_after_fit,
 )
 from simulator.plots.notes import _panel_slices, line_heights, note_place
@@ -57,7 +57,7 @@ def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str
     reach without them: the highest drawable cover of a region with demand for
     ``material``, the 30- and 60-day lines and the release trigger where drawn
     (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
-    in the panel gives each such share's days (:func:`_above_axis_lines`).
+    in the panel gives each such share's days (:func:`above_axis_lines`).
     """
     shares = _pool_shares(result, material)
     return _shares_by_axis(result, material, shares, trigger_line_days(result, material) if shares else None)[1]
@@ -84,7 +84,7 @@ def _shares_by_axis(
     return under, above
 
 
-def _above_axis_lines(result: Result, ax: Axes, above: list[tuple[int, str, np.ndarray]]) -> list[str]:
+def above_axis_lines(result: Result, ax: Axes, above: list[tuple[int, str, np.ndarray]]) -> list[str]:
     """A line per share left above the axis of ``ax``: "Australia's own pool share: 239 to 3,333 days, above the axis".
 
     A share that comes under the axis's top on some days (drawn there) says ``up to 3,333
@@ -172,7 +172,7 @@ def _labels_measured(
     below its line; and its share of the width, its text measured (:func:`text_width_in`) with its inset.
     """
     spots, widths = [], []
-    for text in _line_labels(ax):
+    for text in drawn_line_labels(ax):
         width = (text_width_in(text.get_text().split("\n"), text.get_fontsize()) + LINE_LABEL_INSET_IN) / panel_in
         at = float(text.xy[0])
         start = at - width if text.get_horizontalalignment() == "right" else at
@@ -390,7 +390,7 @@ def _move_label(fig: Figure, ax: Axes, label: Any, place: tuple[float, float, fl
     """Set ``label`` at ``place``: :func:`_line_places`' gap, left, the line's height and lines, and whether below.
 
     Gap, left and height in axes fraction. The label is anchored on the line in data, the gap in points, so that it
-    keeps to the line if the axis's top is raised after (:func:`simulator.plots.notes._note_top`).
+    keeps to the line if the axis's top is raised after (:func:`simulator.plots.notes.note_top`).
     """
     gap, left, at_line, downward, lines = place
     label.set_text("\n".join(lines))

@@ -5,6 +5,8 @@ Layer: studies.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
@@ -53,44 +55,67 @@ def release_lanes_share(lanes: int) -> float:
     return RELEASE_GAP_SHARE + lanes * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
 
 
-def release_lane_count(result: Result) -> int:
-    """The most members that received stock of one material (:func:`_received_days`): the lanes each panel holds.
+class FigureReleases(NamedTuple):
+    """What a days-of-cover figure's release lanes read from the run, worked out once per figure (:func:`of_run`).
 
-    Every days-of-cover panel makes room for this many lanes under its 0 line, with releases or
-    without, so that the 0 lines of a row's panels line up.
+    ``days``: material -> member -> ``(day, rule)`` of the days it received that material
+    (:func:`_received_days`; a member that received none is not a key); ``rules``: the rules in
+    the order members first received stock under them (:func:`received_rules`); ``members_rules``:
+    member -> the rules it received stock of any material under (:func:`_members_rules`).
     """
-    return max((len(_received_days(result, material)) for material in result.structure.materials), default=0)
+
+    days: dict[str, dict[str, list[tuple[int, str]]]]
+    rules: list[str]
+    members_rules: dict[str, set[str]]
+
+    @classmethod
+    def of_run(cls, result: Result) -> FigureReleases:
+        """The run's release days of every material, read from its timeseries once each."""
+        days = _received_by_material(result)
+        return cls(days, _rules_in_order(days), _members_rules(result))
+
+    @property
+    def lanes(self) -> int:
+        """The most members that received stock of one material: the lanes each panel holds.
+
+        Every days-of-cover panel makes room for this many lanes under its 0 line, with releases or
+        without, so that the 0 lines of a row's panels line up.
+        """
+        return max((len(members) for members in self.days.values()), default=0)
 
 
-def _mark_releases(ax: Axes, result: Result, material: str, lanes_held: int, top_share: float) -> None:
+def mark_releases(ax: Axes, result: Result, material: str, releases: FigureReleases, top_share: float) -> float:
     """A lane under the 0 line per member that received stock of ``material``, with a bar over the days it did.
 
     Call once the y axis runs from 0 (``set_ylim(bottom=0)``) to the top of its curves: the axis's
-    bottom is lowered to hold ``lanes_held`` lanes (:func:`release_lanes_share`, from
-    :func:`release_lane_count`: as many in every panel), so that a curve at 0 is read against
-    nothing, and its top raised so that the curves keep out of the top ``top_share`` of the
-    panel (the shock lanes, :func:`~simulator.plots.shock_bands.shade_shocks`); the lanes are
-    sized once the axis's span is known, in shares of the final panel. A member's lane is in its
+    bottom is lowered to hold ``releases.lanes`` lanes (:func:`release_lanes_share`: as many in
+    every panel), so that a curve at 0 is read against nothing, with the top ``top_share`` of the
+    panel left to the shock lanes (:func:`~simulator.plots.shock_bands.shade_shocks`): the lanes
+    are sized in shares of the final panel. Returns the share of the final panel the axis's top
+    must then be raised by (:func:`~simulator.plots.shock_bands.clear_lanes`, the one place that
+    raises it): ``top_share``, or less where the curves keep :data:`CURVES_MIN_SHARE` of a panel
+    too crowded for all three (the panel is then that much taller than the shares add up to and
+    every lane as much thinner). A member's lane is in its
     colour (its curve's) and in region order; its bars are solid for the rule a member first
-    received stock under in the run and hatched for the next (:func:`received_rules`,
+    received stock under in the run and hatched for the next (``releases.rules``,
     :data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it received
     stock under in the run (:func:`_lane_label`), its swatch a bar of the rule the label names first.
     """
     names = Names.of(result.scenario)
-    rules = received_rules(result)
-    received = _received_days(result, material)
+    rules = releases.rules
+    received = releases.days[material]
     lanes = [(i, region) for i, region in enumerate(result.structure.regions) if region in received]
     low, top = ax.get_ylim()
-    below_share = release_lanes_share(lanes_held)
+    below_share = release_lanes_share(releases.lanes)
     # data units per share of the final panel's height; the curves keep at least CURVES_MIN_SHARE of it (a panel
     # crowded with shock and release lanes would otherwise turn its axis upside down)
-    per_share = (top - low) / max(1 - below_share - top_share, CURVES_MIN_SHARE)
+    curves_share = max(1 - below_share - top_share, CURVES_MIN_SHARE)
+    per_share = (top - low) / curves_share
     tall = RELEASE_LANE_SHARE * per_share
-    members_rules = _members_rules(result)  # the timeseries read once for every lane
     for k, (i, region) in enumerate(lanes):
         colour = REGION_COLOURS[i % len(REGION_COLOURS)]
         bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
-        member_rules = members_rules[region]
+        member_rules = releases.members_rules[region]
         label = _lane_label(rules, member_rules, names.region(region))  # the same in each panel
         named_first = next(rule for rule in rules if rule in member_rules)  # the rule the label lists first
         for n, rule in enumerate(rules):
@@ -105,7 +130,8 @@ def _mark_releases(ax: Axes, result: Result, material: str, lanes_held: int, top
                     bar.set_label(label)
                     label = "_"  # one legend entry per member
                 ax.add_patch(bar)
-    ax.set_ylim(low - below_share * per_share, top + top_share * per_share)
+    ax.set_ylim(low - below_share * per_share, top)
+    return top_share / (curves_share + below_share + top_share)  # the shares add up to 1 unless the curves' least did
 
 
 def _lane_label(rules: list[str], received: set[str], member: str) -> str:
@@ -176,10 +202,15 @@ def received_rules(result: Result) -> list[str]:
 
     A day a member drew only its own national reserve while a rule acted is not counted: no bar marks it.
     """
-    days = [
-        (day, rule)
-        for material in result.structure.materials
-        for member in _received_days(result, material).values()
-        for day, rule in member
-    ]
-    return list(dict.fromkeys(rule for _, rule in sorted(days, key=lambda item: item[0])))
+    return _rules_in_order(_received_by_material(result))
+
+
+def _received_by_material(result: Result) -> dict[str, dict[str, list[tuple[int, str]]]]:
+    """Material -> :func:`_received_days` of it, for each of the run's materials."""
+    return {material: _received_days(result, material) for material in result.structure.materials}
+
+
+def _rules_in_order(days: dict[str, dict[str, list[tuple[int, str]]]]) -> list[str]:
+    """The rules of ``days`` (material -> member -> ``(day, rule)``) in the order members first received under them."""
+    received = [(day, rule) for by_member in days.values() for member in by_member.values() for day, rule in member]
+    return list(dict.fromkeys(rule for _, rule in sorted(received, key=lambda item: item[0])))
