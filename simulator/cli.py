@@ -23,7 +23,7 @@ import logging
 import math
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -334,6 +334,14 @@ def _report_inputs(
     return changes, base
 
 
+def _range_notes(s: Scenario, source: str, changed: Iterable[str], data: Any) -> None:
+    """A ``note:`` for each value as written that its own ``uncertain:`` range leaves out (as validate's)."""
+    from simulator.scenario.notes import range_notes
+
+    for note in range_notes(s, changed, data):
+        click.echo(f"note: {note.render(source)}", err=True)
+
+
 def _rescaled_notes(changes: list[Any], path: str) -> None:
     """A ``note:`` for a ``--set agreement.ratio.<member>`` that rescaled the other members' ratios: their new ones."""
     from simulator.scenario.changes import rescaled_problems
@@ -512,7 +520,8 @@ def run(
             click.echo(f"note: {fixed_note}", err=True)
     from simulator.scenario.notes import scenario_notes
 
-    for note in scenario_notes(loaded):  # as validate prints them: each names the file and the field
+    # as validate prints them, each naming the file and the field; none on a value --set gave
+    for note in scenario_notes(loaded, [path for path, _ in pairs], raw):
         click.echo(f"note: {note.render(scenario)}", err=True)
     if with_report:
         check_drawable(loaded, scenario, "the report draws them too (run without --report)")
@@ -764,6 +773,7 @@ def compare_command(
     for note in mechanism_notes(mechanisms):
         click.echo(f"note: {note}", err=True)
     raw, loaded = load_checked(scenario, assignments, seed)
+    _range_notes(loaded, scenario, [path for path, _ in _overrides(assignments)], raw)
     folder = Path(out_dir or Path("results") / f"{raw.get('name', 'scenario')}_compare")
     written = {"compare.csv", "scenario.json", *({"compare.png"} if not no_plots else ())}
     written |= {"workbook.xlsx"} if excel else set()
@@ -913,6 +923,8 @@ def sweep(
         planned = _planned_sweep(
             scenario, grids, spec_file, runs, seed, assignments, curves, chunk_runs, max_points, max_runs
         )
+        changed = planned.spec.paths + [path for path, _ in planned.spec.fixed]
+        _range_notes(planned.first, planned.source, changed, planned.raw)
         planned, why = without_repeats(planned)
         if why:
             click.echo(f"note: {why}", err=True)
@@ -1521,6 +1533,7 @@ def sensitivity(
     with _signals_stop(ctx):
         pairs = _overrides(assignments)  # parsed once: the data and the fixed paths are of the same pairs
         raw, loaded = _checked_with(scenario, pairs)  # validated once, a --set's problem said of it
+        _range_notes(loaded, scenario, [path for path, _ in pairs], raw)
         study = plan_study(raw, scenario, metrics, only, fixed=[p for p, _ in pairs], validated=loaded)
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]

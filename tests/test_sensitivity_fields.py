@@ -39,6 +39,7 @@ def test_the_json_records_the_intervals_level_resamples_ranges_and_units(tmp_pat
         "low": 5,
         "high": 15,
         "source": None,
+        "as_written_outside_range": False,
     }
     assert (stock["low"], stock["high"], holding["low"], holding["high"]) == (0, 100, 100, 900)
     table = pd.read_csv(out / "sensitivity.csv")

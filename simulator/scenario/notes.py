@@ -10,20 +10,77 @@ that makes an input meaningless, or silently turns a stock into 0 t, is an error
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
 from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.checks import day_number, day_words, valid_members
+from simulator.scenario.load import named_path
+from simulator.scenario.overrides import exclusive_sibling, within
 from simulator.scenario.portfolio import capacity_notes, has_demand
 from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase, earliest_start_day
+from simulator.scenario.uncertain import inputs_of, short_text
 
 
-def scenario_notes(s: Scenario) -> list[Problem]:
-    """Every note on a scenario that passed validation, each at the field it is about."""
+def range_notes(s: Scenario, changed: Iterable[str] = (), data: Any = None) -> list[Problem]:
+    """A value as written that its own ``uncertain:`` entry's range leaves out: no sample of a study holds it.
+
+    The single run uses the value; ``stockpile run --uncertainty`` and ``stockpile sensitivity``
+    sample the range only, so the run "as written" lies outside every sample. One note per such
+    input, at its field. An input whose path a ``changed`` path (``--set``, a sweep's axis) is,
+    holds or lies inside is left out: its value is not the one written. ``data``: the scenario's
+    data, to match list items given by position and by id.
+    """
+    given = [named_path(path, data) for path in changed]
+    notes = []
+    for number, item in enumerate(inputs_of(s)):
+        if not item.as_written_outside_range or any(_touches(path, named_path(item.path, data)) for path in given):
+            continue
+        label = f", {item.entry.label}" if item.entry.label else ""
+        message = (
+            f"{short_text(_plain(item.current))} as written lies outside its own uncertain: range "
+            f"(uncertain.{number}{label}): "
+            f"the uncertainty study samples {item.sampled_text()}, so no sample holds the value as written; "
+            "widen the range or fix the value"
+        )
+        notes.append(Problem(item.path, message))
+    return notes
+
+
+def scenario_notes(s: Scenario, changed: Iterable[str] = (), data: Any = None) -> list[Problem]:
+    """Every note on a scenario that passed validation, each at the field it is about.
+
+    ``changed``: the paths a ``--set`` gave values to (:func:`range_notes`), in ``data`` (the file's data).
+    """
     notes = _unused_notes(s) + _ratio_notes(s) + _auction_notes(s) + _shock_notes(s) + _market_notes(s)
+    notes += range_notes(s, changed, data)
     for text in capacity_notes(s):
         path, _, message = text.partition(": ")
         notes.append(Problem(path, message))
     return notes
+
+
+def _plain(value: Any) -> Any:
+    """A validated value as the file would write it: a model as the mapping of its fields given, in lists too."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_defaults=True)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _touches(changed: str, varied: str) -> bool:
+    """Whether setting the path ``changed`` sets ``varied``'s value.
+
+    It does when they are the same path, one lies inside the other, or they are a stock's two
+    units (setting either removes the other).
+    """
+    return (
+        changed == varied or exclusive_sibling(changed) == varied or within(changed, varied) or within(varied, changed)
+    )
 
 
 def _unused_notes(s: Scenario) -> list[Problem]:

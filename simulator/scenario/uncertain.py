@@ -173,6 +173,8 @@ class Input:
     entry: Entry
     current: Any
     """The scenario's own value at the path (what a single run uses)."""
+    start_date: dt.date | None = None
+    """The scenario's start date: its day 0, to set a date against a range of day numbers (or the reverse)."""
 
     @property
     def path(self) -> str:
@@ -193,12 +195,12 @@ class Input:
         """The range in words: ``0-0.34``, ``triangular 2-5-9``, ``lognormal mean 120 sd 60``, ``one of 3``."""
         e = self.entry
         if isinstance(e, UncertainValues):
-            return "one of " + ", ".join(_short(v) for v in e.values)
+            return "one of " + ", ".join(short_text(v) for v in e.values)
         if isinstance(e, UncertainLogNormal):
-            return f"lognormal, mean {_short(e.mean)}, sd {_short(e.sd)}"
+            return f"lognormal, mean {short_text(e.mean)}, sd {short_text(e.sd)}"
         if isinstance(e, UncertainTriangular):
-            return f"{_short(e.low)} to {_short(e.high)}, most likely {_short(e.mode)}"
-        return f"{_short(e.low)} to {_short(e.high)}"
+            return f"{short_text(e.low)} to {short_text(e.high)}, most likely {short_text(e.mode)}"
+        return f"{short_text(e.low)} to {short_text(e.high)}"
 
     def range_fields(self) -> dict[str, Any]:
         """The range as fields: ``distribution``, ``low``, ``high`` and the distribution's own parameters.
@@ -228,6 +230,43 @@ class Input:
             out["mode"] = e.mode
         return out
 
+    def sampled_text(self) -> str:
+        """What the study samples, in words: :meth:`range_text`, a lognormal's sampled ends added.
+
+        >>> Input(UncertainUniform(path="x", source="s", low=-0.3, high=-0.02), current=-0.4).sampled_text()
+        '-0.3 to -0.02'
+        """
+        if isinstance(self.entry, UncertainLogNormal):
+            low, high = self.extremes()
+            tails = " and ".join(f"{q:.1%}" for q in LOGNORMAL_TAILS)
+            return f"{self.range_text()}, between {short_text(low)} and {short_text(high)} (its {tails} points)"
+        return self.range_text()
+
+    @property
+    def as_written_outside_range(self) -> bool:
+        """Whether no sample of the study can hold the value as written (:attr:`current`).
+
+        A number or date below ``low`` or above ``high`` (a lognormal's sampled ends:
+        :meth:`extremes`), or a value that is none of a discrete set's. A field left empty
+        (None) is not a value written, and a value that cannot be set against the range (a
+        date against day numbers without a start date, a mapping set against a range) is
+        taken as inside.
+
+        >>> Input(UncertainUniform(path="x", source="s", low=-0.3, high=-0.02), current=-0.4).as_written_outside_range
+        True
+        >>> Input(UncertainUniform(path="x", source="s", low=-0.3, high=-0.02), current=-0.3).as_written_outside_range
+        False
+        """
+        if self.current is None:
+            return False
+        if isinstance(self.entry, UncertainValues):
+            return all(not _same_value(self.current, value) for value in self.entry.values)
+        value = _day_or_number(self.current, self.start_date)
+        low, high = (_day_or_number(end, self.start_date) for end in self.extremes())
+        if value is None or low is None or high is None:
+            return False
+        return value < low or value > high
+
     def extremes(self) -> list[Any]:
         """The values to validate before sampling: both ends of the range, or every item of a set."""
         if isinstance(self.entry, UncertainValues):
@@ -237,14 +276,46 @@ class Input:
 
 def inputs_of(s: Scenario) -> list[Input]:
     """The scenario's uncertain inputs, in the order written (the scenario has passed its checks)."""
-    return [Input(entry, value_at(s, entry.path)) for entry in s.uncertain]
+    return [Input(entry, value_at(s, entry.path), s.start_date) for entry in s.uncertain]
 
 
-def _short(value: Any) -> str:
+def _day_or_number(value: Any, start_date: dt.date | None) -> float | None:
+    """A number as it is, a date as its day number from ``start_date``; None for anything else or no start date."""
+    if isinstance(value, dt.date):
+        return None if start_date is None else float((value - start_date).days)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _same_value(current: Any, value: Any) -> bool:
+    """Whether a field holding ``current`` holds a discrete set's ``value``; True where that cannot be told.
+
+    Lists and mappings item by item; a mapping set on a model field is read as that model (its
+    defaults filled in), and a date written as text as a date, before they are compared.
+    """
+    if isinstance(current, list):
+        same = isinstance(value, list) and len(value) == len(current)
+        return same and all(_same_value(c, v) for c, v in zip(current, value, strict=True))
+    if isinstance(current, dict):
+        same = isinstance(value, dict) and value.keys() == current.keys()
+        return same and all(_same_value(current[key], value[key]) for key in current)
+    try:
+        if isinstance(current, BaseModel):
+            value = type(current).model_validate(value)
+        elif isinstance(current, dt.date) and isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+    except ValueError:  # pydantic's ValidationError is one
+        return True
+    return bool(current == value)
+
+
+def short_text(value: Any) -> str:
+    """A value in words: a float to 6 significant digits (``-0.4``, ``1.23457e+06``), a mapping ``{key: value}``."""
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {short_text(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 

@@ -188,7 +188,14 @@ def analyse_study(
         "confidence_level": CONFIDENCE_LEVEL,
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
         "inputs": [
-            {"path": i.path, "label": i.label, "range": i.range_text(), **i.range_fields(), "source": i.entry.source}
+            {
+                "path": i.path,
+                "label": i.label,
+                "range": i.range_text(),
+                **i.range_fields(),
+                "source": i.entry.source,
+                "as_written_outside_range": i.as_written_outside_range,  # no sample holds the scenario's own value
+            }
             for i in study.inputs
         ],
         "metrics": list(study.metrics),
