@@ -51,3 +51,17 @@ def test_a_thinner_japanese_stock_makes_the_milder_crisis_the_docs_describe():
         assert "from 145.0 to 121.3 USD/kg (light) and from 1,631 to 1,015 USD/kg (Dy)" in text, page
         assert "from 3.4 to 26.4 days (light) and from 1.6 to 29.2 days (heavy)" in text, page
     assert "peaks at 216 days instead of 336" in _page("model.md")
+
+
+def test_the_readme_says_make_calibrate_keeps_another_fit_than_the_scenarios_ship():
+    scenario = simulator.load_scenario("embargo_2010_historical")
+    shipped = {(m.stocking.precaution_gain, m.risk.memory_days) for m in scenario.market.values()}
+    assert shipped == {(1.68, 924)}  # one shared fit, both materials
+    fit = _page("model-vs-record.md")  # the refit on today's record, as measured there
+    assert "objective 0.1479, light sensitivity 5.77" in fit and "gain 1.91, memory 1,436 days" in fit
+    assert "0.1477 with the rounded values written into the scenarios" in fit
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    row = next(line for line in readme.split("| `make ") if line.startswith("calibrate` |"))
+    assert "precaution gain 1.91 and risk memory 1,436 days against 1.68 and 924" in row
+    assert "objective 0.1479 against 0.1477" in row
+    assert "(docs/model-vs-record.md#the-fit)" in row
