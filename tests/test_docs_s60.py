@@ -4,9 +4,13 @@ each checked against a run of the command the page names and found in the page's
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 import simulator
+from simulator.cli import main
 from tests.helpers import ROOT, shipped_group, shipped_result
 
 THIN_JAPAN = {f"regions.japan.commercial_stock.{m}.days": 90 for m in ("light_ree", "heavy_ree")}
@@ -65,3 +69,66 @@ def test_the_readme_says_make_calibrate_keeps_another_fit_than_the_scenarios_shi
     assert "precaution gain 1.91 and risk memory 1,436 days against 1.68 and 924" in row
     assert "objective 0.1479 against 0.1477" in row
     assert "(docs/model-vs-record.md#the-fit)" in row
+
+
+LONG_HALT = [
+    "shocks.china_japan_halt.end=2012-01-01",
+    "shocks.china_japan_halt.on_halt=lost",
+    "shocks.china_japan_halt.leak_share=0",
+]
+"""The halt to Japan through 2011, cargo lost, nothing leaking: the long halt of docs/release-rules.md's `iea_ess`."""
+
+
+@pytest.fixture(scope="module")
+def long_halt_rules(tmp_path_factory) -> pd.DataFrame:
+    """``compare.csv`` of the long halt under three rules (the page's command, fewer rules)."""
+    out = tmp_path_factory.mktemp("long_halt")
+    sets = [arg for assignment in LONG_HALT for arg in ("--set", assignment)]
+    rules = "iea_ess,fair_ratio,need_with_restraint"
+    args = ["compare", "scenarios/embargo_2010.yaml", *sets, "--mechanisms", rules, "--no-baseline", "--no-plots"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        done = CliRunner().invoke(main, [*args, "-o", str(out), "--force"])
+    assert done.exit_code == 0, done.output
+    return pd.read_csv(out / "compare.csv").set_index("mechanism")
+
+
+def test_the_iea_rules_shortfall_in_a_long_halt_is_its_own_restraint(long_halt_rules):
+    text = _page("release-rules.md")
+    assert all(f"--set {assignment}" in text for assignment in LONG_HALT)
+    halt = {"shocks.china_japan_halt.end": "2012-01-01", "shocks.china_japan_halt.on_halt": "lost"}
+    run = simulator.run(
+        "embargo_2010", set={**halt, "shocks.china_japan_halt.leak_share": 0, "agreement.mechanism": "iea_ess"}
+    )
+    light = run.timeseries.query("material == 'light_ree'")
+    short = light[light["shortfall_t"] > 0]
+    share = short["shortfall_t"] / short["demand_t"]
+    at_7, at_10 = np.isclose(share, 0.07, atol=1e-9), np.isclose(share, 0.10, atol=1e-9)
+    # the light shortfall is the restraint: 7% or 10% of the day's demand, on every short day but Japan's first
+    assert (share <= 0.10 + 1e-9).all()
+    for member, days, days_at_7 in (("japan", 510, 353), ("eu", 510, 354)):
+        mine = (short["region"] == member).to_numpy()
+        assert (mine.sum(), (mine & at_7).sum(), (mine & at_10).sum()) == (days, days_at_7, 156)
+    last_day = str(light["date"].max().date())
+    assert (str(short["date"].min().date()), str(short["date"].max().date()), last_day) == ("2011-02-07",) + 2 * (
+        "2012-06-30",
+    )
+    heavy_days = run.timeseries.query("material == 'heavy_ree' and shortfall_t > 0").groupby("region").size()
+    assert heavy_days.to_dict() == {"eu": 507, "japan": 507}
+    pool_end = light[light["date"] == light["date"].max()].set_index("region")["pool_share_t"]
+    assert {m: round(t, 1) for m, t in pool_end.items()} == {"japan": 443.0, "eu": 115.7}
+    passed = light.groupby("region")["transferred_t"].apply(lambda t: -t.clip(upper=0).sum())
+    assert round(passed["japan"]) == 1707
+    tonnes = {m: round(short.query("region == @m")["shortfall_t"].sum()) for m in ("japan", "eu")}
+    assert tonnes == {"japan": 2031, "eu": 531}
+    assert "Japan's 2,031 t and the EU's 531 t of light rare earths are demand given up under the rule" in text
+    assert "each member is short on 510 days of light rare earths" in text and "and on 507 of heavy" in text
+    assert "still holds 558.7 t of light rare earths at the end (Japan's share 443.0 t, the EU's 115.7 t)" in text
+    # Jain's index rewards the equal restraint: iea_ess scores best
+    jain = long_halt_rules["fairness_jain"].round(3).to_dict()
+    assert jain == {"iea_ess": 1.0, "fair_ratio": 0.723, "need_with_restraint": 0.537}
+    assert "gives `iea_ess` 1.000 (Japan short of 5.6% of its demand, the EU 5.7%)" in text
+    assert "against 0.723 under the fair ratio and 0.537 under `need_with_restraint`" in text
+    fair = long_halt_rules.loc["fair_ratio"]
+    assert (round(fair["shortfall_t.japan.light_ree"]), round(fair["shortfall_t.eu.light_ree"])) == (824, 1179)
+    assert "leaves Japan 824 t and the EU 1,179 t short of light rare earths" in text
