@@ -132,3 +132,18 @@ def test_the_iea_rules_shortfall_in_a_long_halt_is_its_own_restraint(long_halt_r
     fair = long_halt_rules.loc["fair_ratio"]
     assert (round(fair["shortfall_t.japan.light_ree"]), round(fair["shortfall_t.eu.light_ree"])) == (824, 1179)
     assert "leaves Japan 824 t and the EU 1,179 t short of light rare earths" in text
+
+
+@shipped_group("embargo_2010_historical")
+def test_a_smaller_eu_heavy_demand_gives_the_cover_and_dy_peak_the_docs_quote():
+    written = shipped_result("embargo_2010_historical")
+    smaller = simulator.run("embargo_2010_historical", set={"regions.eu.demand.heavy_ree.tonnes_per_day": 0.2})
+    assert round(_eu_lowest_cover(written)["heavy_ree"], 1) == 1.6
+    assert round(_eu_lowest_cover(smaller)["heavy_ree"], 1) == 3.4
+    assert (round(_peaks(written)["heavy_ree"]), round(_peaks(smaller)["heavy_ree"])) == (1631, 1344)
+    # 0.5 t/day is 79% of E2's 230 t/yr; 230 t of Dy is 264 t of Dy2O3 (2 x 162.5 + 3 x 16 = 373 per 325)
+    assert round(0.5 * 365 / 230, 2) == 0.79 and round(230 * 373 / 325) == 264
+    calibration = _page("calibration.md")
+    assert "the EU's lowest heavy-REE cover is 3.4 days instead of 1.6, and the Dy peak 1,344 USD/kg" in calibration
+    assert "0.5 t/day (79% of E2)" in calibration and "about 264 t of Dy₂O₃" in calibration
+    assert "(1.6 days at its lowest in `embargo_2010_historical`, 3.4 at 0.2 t/d)" in _page("limitations.md")
