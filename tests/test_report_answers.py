@@ -1204,10 +1204,9 @@ def test_the_iea_systems_selective_trigger_is_told_as_supplies_passed_not_as_no_
     assert result.releases["released_t"].eq(0).all()
     rule = plain(section(words_page(result), "rule"))
     assert (
-        "On 10 days one member's own loss reached the IEA (International Energy Agency) system's 7.0% trigger "
-        "while the group's stayed under "
+        "On 10 days one member's own loss reached the IEA system's 7.0% trigger while the group's stayed under "
         "7.0%: members passed it 6.0 t of their supplies but drew no stock." in rule
-    )
+    )  # IEA explained at its first use in prose, the verdict's: the 20 t short is all the rule's restraint
     assert "neither loss was reached" not in rule
 
 
