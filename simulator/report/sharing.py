@@ -305,8 +305,12 @@ def restraint_line(run: Run) -> str:
     of = "" if mostly == all_short else f" of {run.names.materials_text(mostly)}"
     e = run.result.scenario.agreement.iea_ess
     amounts = run.names.amounts_text({m: tonnes(held_back[m]) for m in mostly})
-    shares = join_words(
-        ["all" if tonnes(held_back[m]) == tonnes(short[m]) else percent(held_back[m] / short[m]) for m in mostly]
+    whole = [tonnes(held_back[m]) == tonnes(short[m]) for m in mostly]  # as shown: float residue is no remainder
+    shares = (
+        "all of it"
+        if whole == [True]
+        else join_words(["100%" if w else percent(held_back[m] / short[m]) for m, w in zip(mostly, whole, strict=True)])
+        + f" of {'it' if len(mostly) == 1 else 'each'}"
     )
     left = _pool_left_t(run, mostly)
     idle = (
@@ -318,8 +322,7 @@ def restraint_line(run: Run) -> str:
     return (
         f" Most of the members' shortfall{of} with the stock is the IEA rule's own demand restraint, up to "
         f"{percent(e.restraint)} of each member's demand while the rule acts ({percent(e.higher_restraint)} once the "
-        f"group has lost {percent(e.higher_loss_share)} of its supply): {amounts} here "
-        f"({shares} of {'it' if len(mostly) == 1 else 'each'}){idle}."
+        f"group has lost {percent(e.higher_loss_share)} of its supply): {amounts} here ({shares}){idle}."
     )
 
 
