@@ -94,7 +94,8 @@ def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> s
     material short gets its own index, and one that a single member uses is named with it
     (:func:`simulator.burden.fairness_by_material`): ``fairness (Jain) by material: light rare earths
     0.648 and heavy rare earths 0.995; only the EU uses NdFeB magnets``. An index that would read 1
-    or 0 at 3 decimals and is neither gets more (:func:`simulator.names.index_text`).
+    or 0 at 3 decimals and is neither gets up to 4, then reads ``above 0.9999`` or ``below 0.0001``
+    (:func:`simulator.names.index_text`).
     """
     from simulator.burden import fairness_by_material
     from simulator.names import Names, index_text, join_words

@@ -125,22 +125,37 @@ def number_text(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
+INDEX_DECIMALS_MOST = 4
+"""The most decimals an index is written in: past them the digits are unreadable (0.9999998)."""
+INDEX_NOISE_DECIMALS = 9
+"""An index that rounds to 0 or 1 at this many decimals is that end: the rest is floating-point rounding."""
+
+
 def index_text(value: float, decimals: int = 3) -> str:
-    """An index or a share from 0 to 1 in ``decimals`` decimals, more where those would read 0 or 1 and it is neither.
+    """An index or a share from 0 to 1 in ``decimals`` decimals, up to 4 where those read 0 or 1 and it is neither.
 
-    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.00004
-    no share. Up to 9 decimals, the rounding below which a difference is noise.
+    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.0004 no share. Where even
+    :data:`INDEX_DECIMALS_MOST` decimals would read 1 or 0, more digits would be unreadable (0.9999998): the
+    value reads ``above 0.9999`` or ``below 0.0001``, words that stand in a sentence and a table cell alike. A
+    value that rounds to 1 or 0 at :data:`INDEX_NOISE_DECIMALS` decimals is that end (floating-point rounding,
+    not a difference), written in ``decimals`` decimals.
 
-    >>> index_text(0.9996), index_text(0.641), index_text(0.9996, 2), index_text(1.0), index_text(0.00004)
-    ('0.9996', '0.641', '0.9996', '1.000', '0.00004')
+    >>> index_text(0.9996), index_text(0.641), index_text(0.9996, 2), index_text(1.0), index_text(0.0004)
+    ('0.9996', '0.641', '0.9996', '1.000', '0.0004')
+    >>> index_text(0.9999998), index_text(0.99999, 2), index_text(0.00004), index_text(0.99994)
+    ('above 0.9999', 'above 0.9999', 'below 0.0001', '0.9999')
     >>> index_text(0.9999999999999998), index_text(0.9999999999999998, 2)  # equal shares, in floating point
     ('1.000', '1.00')
     """
-    for places in range(decimals, 10):
+    for places in range(decimals, INDEX_DECIMALS_MOST + 1):
         text = f"{value:.{places}f}"
-        if float(text) not in (0.0, 1.0) or float(text) == value:
+        if float(text) not in (0.0, 1.0):
             return text
-    return f"{value:.{decimals}f}"  # 1 or 0 to 9 decimals: the rest is rounding, not a difference
+    end = float(text)  # 0 or 1 at the most decimals
+    if float(f"{value:.{INDEX_NOISE_DECIMALS}f}") == end:  # the rest is rounding, not a difference
+        return f"{value:.{decimals}f}"
+    finest = 10.0**-INDEX_DECIMALS_MOST
+    return f"above {1 - finest:.{INDEX_DECIMALS_MOST}f}" if end == 1.0 else f"below {finest:.{INDEX_DECIMALS_MOST}f}"
 
 
 def cap(text: str) -> str:

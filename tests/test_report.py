@@ -166,6 +166,10 @@ def assert_shown(shown: str, value: float, metric: str, result: Result) -> None:
     assert number, shown
     digits = number.group().replace(",", "")
     decimals = len(digits.split(".")[1]) if "." in digits else 0
+    if shown.startswith(("above ", "below ")):  # an index closer to 1 or 0 than 4 decimals show (names.index_text)
+        low, high = (float(digits), 1.0) if shown.startswith("above ") else (0.0, float(digits))
+        assert low < value < high, (metric, shown, value)
+        return
     expected = abs(value) if metric.startswith("change:") else value
     if shown.endswith("%"):
         expected *= 100

@@ -49,7 +49,7 @@ def test_a_flat_fairness_band_keeps_3_decimals_where_they_do_not_read_1():
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.99999, "0.99999"), (0.9994, "0.999"), (0.0004, "0.0004"), (0.25, "0.25"), (1.0, "1"), (0.0, "0")],
+    [(0.99999, "above 0.9999"), (0.9994, "0.999"), (0.0004, "0.0004"), (0.25, "0.25"), (1.0, "1"), (0.0, "0")],
 )
 def test_a_share_reads_1_or_0_only_when_it_is(value, text):
     assert share_text(value) == text

@@ -494,9 +494,11 @@ def overall_finding(run: Run) -> str:
     if total > 0 and jain is not None and len(group) > 1:
         apart = not_added(run.result.scenario, {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)})
         if apart is None:
+            shown = index_text(jain, 2)
+            bears_all = f", {shown} = {_one_bears_all(run)}" if _on_one(run, group, jain) else ""
             text += (
-                f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
-                f"{run.tag(index_text(jain, 2), jain, 'fairness_jain')}"
+                f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal{bears_all}) is "
+                f"{run.tag(shown, jain, 'fairness_jain')}"
             )
         else:  # the index over all materials would add the unlike tonnes the sentence just kept apart
             text += fairness_by_material(run, by_material)
@@ -533,11 +535,30 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
+def _one_bears_all(run: Run) -> str:
+    """``one member bears it all`` (``one region``, without an agreement): what Jain's index of ``1/n`` means."""
+    return f"one {'member' if run.result.structure.member_names else 'region'} bears it all"
+
+
+def _on_one(run: Run, group: list[str], index: float, material: str | None = None) -> bool:
+    """Whether the shortfall (of ``material``; None: of any) is on one of ``group`` alone, the ``index`` below 1.
+
+    The index is then its ``1/n``, ``n`` the members it counts.
+    """
+    if material is None:
+        short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    else:
+        short = [r for r in group if float(run.cell(r, material, "shortfall_t") or 0.0) > 0]
+    return len(short) == 1 and index < 1.0
+
+
 def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     """Jain's index of each material short, a clause (HTML), where the shortfall's tonnes are not added.
 
     ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
-    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``.
+    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``; an
+    index that is ``1/n``, one of its users bearing all the shortfall of the material, says so: ``heavy rare earths
+    0.50 (one member bears it all)``.
     The index over all materials sums each member's shortfall over its materials, adding tonnes that the
     sentence before it does not add, so each material's (``fairness_jain.all.<material>``: the members'
     shortfalls of it over their demand for it) is given instead. A material that fewer than two of the members
@@ -546,8 +567,10 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     """
     short = [material for material, short_t in by_material.items() if tonnes(short_t) != tonnes(0.0)]
     indices, sole_users = burden_by_material(run.result, short)
+    group = run.result.structure.member_names or run.regions()
     shown = [
         f"{run.names.material_text(material)} {run.tag(index_text(index, 2), index, f'fairness_jain.{ALL}.{material}')}"
+        + (f" ({_one_bears_all(run)})" if _on_one(run, list(group), index, material) else "")
         for material, index in indices
     ]
     alone = [f"only {run.names.subject(r)} uses {run.names.material_text(m)}" for m, r in sole_users]

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+import numpy as np
+
 from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
-from simulator.numeric import KG_PER_T
+from simulator.numeric import EPS_T, KG_PER_T
+from simulator.release import iea_ess
 from simulator.report.findings import Run, of_materials
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
 from simulator.scenario.checks import reference_price
@@ -223,6 +226,106 @@ def _pooling_by_material(run: Run, apart: Run, members: list[str], held: str, mo
     )
 
 
+MOSTLY_RESTRAINT = 0.5
+"""The share of the members' shortfall of a material with the stock from which the pooling line says that most of
+it is the IEA rule's own demand restraint (:func:`restraint_line`)."""
+
+
+def restraint_t(run: Run) -> dict[str, float]:
+    """The members' shortfall that is the IEA rule's own demand restraint, t by material ({} under other rules).
+
+    On a day the rule acts (a trigger holds on a day it decides: a row of releases.csv) it holds each member to
+    ``(1 - restraint)`` of its demand, drawing stock for the rest: a member's shortfall that day up to
+    ``restraint x demand`` is the restraint; past it, the obligation the stock could not give. Whether a trigger
+    held and at what level is the rule's own arithmetic (:func:`simulator.release.iea_ess`) on the day's figures:
+    demand (time series ``demand_t``) and the gap the rule saw (releases.csv's ``gap_t``), supply being their
+    difference, as the rule measures it.
+    """
+    agreement = run.result.scenario.agreement
+    if agreement is None or BY_NAME[agreement.mechanism].shares_as != "iea_ess":
+        return {}
+    members = list(run.result.structure.member_names)
+    releases = run.result.releases
+    decided = releases[releases["mechanism"] == "iea_ess"]
+    series = run.result.timeseries.set_index(["day", "material", "region"])
+    out = dict.fromkeys(run.materials(), 0.0)
+    for material, days in decided.groupby("material", sort=False):
+        keys = [[(day, material, m) for day in days["day"]] for m in members]
+        demand_t = np.array([series.loc[k, "demand_t"].to_numpy(float) for k in keys])  # (member, day)
+        short_t = np.array([series.loc[k, "shortfall_t"].to_numpy(float) for k in keys])
+        seen_t = np.array([days[f"gap_t.{m}"].to_numpy(float) for m in members])
+        supply_t = demand_t - seen_t
+        e = agreement.iea_ess
+        sharing = iea_ess(
+            supply_t + np.where(seen_t > EPS_T, seen_t, 0.0),  # as the rule is given it: a trace is no gap
+            supply_t,
+            np.ones_like(demand_t),  # the commitments share the draws out; the triggers and restraint do not read them
+            np.full_like(demand_t, np.inf),
+            days["available_t"].to_numpy(float),
+            e.restraint,
+            e.higher_restraint,
+            e.higher_loss_share,
+            e.trigger_loss_share,
+            e.selective_loss_share,
+        )
+        acting = sharing.general | sharing.selective
+        held_back_t = np.where(acting[None], np.minimum(short_t, sharing.restraint[None] * demand_t), 0.0)
+        out[str(material)] = float(held_back_t.sum())
+    return out
+
+
+def _pool_left_t(run: Run, materials: list[str]) -> dict[str, float]:
+    """The joint pool's stock of each of ``materials`` at the end of the run (t), those with any left."""
+    pool = run.result.pool
+    last = pool[pool["day"] == pool["day"].max()].set_index("material")["pool_stock_t"]
+    return {m: float(last[m]) for m in materials if m in last.index and tonnes(float(last[m])) != tonnes(0.0)}
+
+
+def restraint_line(run: Run) -> str:
+    """That most of the members' shortfall with the stock is the IEA rule's own demand restraint, where it is (HTML).
+
+    ``Most of the members' shortfall of light rare earths with the stock is the IEA rule's own demand restraint, up
+    to 7.0% of each member's demand while the rule acts (10% once the group has lost 12% of its supply): 2,562 t of
+    light rare earths here (all of it), kept up while 559 t of light rare earths stayed unused in the pool at
+    the end.``: said of the materials whose members' shortfall is at least :data:`MOSTLY_RESTRAINT` restraint
+    (:func:`restraint_t`); '' under another rule or where the restraint is less. "Up to": under the selective
+    trigger alone a member above its supply right passes on only what the member below it lacks.
+    """
+    held_back = restraint_t(run)
+    members = list(run.result.structure.member_names)
+    short = {m: run.short_of(members, [m]) for m in held_back}
+    mostly = [
+        m
+        for m, t in held_back.items()
+        if tonnes(t) != tonnes(0.0) and short[m] > 0 and t >= MOSTLY_RESTRAINT * short[m]
+    ]
+    if not mostly:
+        return ""
+    all_short = [m for m, t in short.items() if tonnes(t) != tonnes(0.0)]
+    of = "" if mostly == all_short else f" of {run.names.materials_text(mostly)}"
+    e = run.result.scenario.agreement.iea_ess
+    amounts = run.names.amounts_text({m: tonnes(held_back[m]) for m in mostly})
+    whole = [tonnes(held_back[m]) == tonnes(short[m]) for m in mostly]  # as shown: float residue is no remainder
+    shares = (
+        "all of it"
+        if whole == [True]
+        else join_words(["100%" if w else percent(held_back[m] / short[m]) for m, w in zip(mostly, whole, strict=True)])
+        + f" of {'it' if len(mostly) == 1 else 'each'}"
+    )
+    left = _pool_left_t(run, mostly)
+    idle = (
+        f", kept up while {run.names.amounts_text({m: tonnes(t) for m, t in left.items()})} stayed unused in the pool "
+        "at the end"
+        if left
+        else ""
+    )
+    return (
+        f" Most of the members' shortfall{of} with the stock is the IEA rule's own demand restraint, up to "
+        f"{percent(e.restraint)} of each member's demand while the rule acts ({percent(e.higher_restraint)} once the "
+        f"group has lost {percent(e.higher_loss_share)} of its supply): {amounts} here ({shares}){idle}."
+    )
+
+
 def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     """What pooling does, against each member holding its pool share alone (HTML, numbers tagged).
 
@@ -231,10 +334,16 @@ def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
     each member's own gaps, at once or by its reserve release
     (:mod:`simulator.counterfactuals`). ``by_material``: the members' totals are
     judged and given material by material (:func:`_pooling_by_material`), as the headline
-    answers where a total would add unlike tonnes.
+    answers where a total would add unlike tonnes. Under the IEA rule, where most of the members'
+    shortfall with the stock is the rule's own demand restraint, a sentence after says so (:func:`restraint_line`).
     """
     if apart is None:
         return ""
+    return _pooling_words(run, apart, by_material) + restraint_line(run)
+
+
+def _pooling_words(run: Run, apart: Run, by_material: bool) -> str:
+    """:func:`pooling_line`'s lines on pooling against the shares held alone."""
     members = run.result.structure.member_names
     metric = f"sum:shortfall_t:{','.join(members)}"
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)

@@ -821,6 +821,7 @@ nearly closes the EU's shortfall without it (...)
         every = f"all {near.runs:,} runs whose" if near.runs > 1 else "the one run whose"
         text += (
             f". It fails in {every} peak prices come within a factor {FIT_FACTOR:g} of {near.peaks}: there {near.short}"
+            f"{UNRECORDED_SHORTFALL if near.unrecorded else ''}"
         )
     elif near is not None:  # short: the answer and the members' table share the first screen
         if near.runs > 1:
@@ -1002,6 +1003,11 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     )
 
 
+UNRECORDED_SHORTFALL = ", though the record documents no shortage"
+"""Said after the shortfall of the samples nearest the record's prices, where the record documents none
+(:attr:`NearRecord.unrecorded`)."""
+
+
 @dataclass(frozen=True)
 class NearRecord:
     """The samples whose peak world price of every material the record prices comes near the record's highest.
@@ -1027,6 +1033,9 @@ class NearRecord:
     """The members short with the joint stock in some of those samples, as a sentence's subject (HTML)."""
     runs_short_with: int = 0
     """In how many of those samples some member runs short with the joint stock."""
+    unrecorded: bool = False
+    """Whether the record documents no shortage of the members short there without the joint stock
+    (:func:`documents_no_shortage`): those samples match its prices with a shortfall it does not show."""
 
     def fails(self, answer: str) -> bool:
         """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
@@ -1191,7 +1200,7 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     paired = [r for r in rows if r.did is not None]
     paired_members = [r for r in shortfall if f"shortfall_t.{r}" in without]
     total = _counts(found, paired_members, materials, flags)
-    near = _near_record_counts(found, peaks, names, materials, paired_members, flags)
+    near = _near_record_counts(found, peaks, names, materials, paired_members, flags, record)
     anyone = any(r.short_with or r.short_without for r in paired)
     table = robust_table(paired, found.runs) if anyone else ""
     if near is not None:  # how many come near every recorded peak is said in the first sentence, not again
@@ -1201,6 +1210,19 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
 
 FIT_FACTOR = 1.5
 """A sample's peak world price of a material comes near the record's when within this factor of its highest."""
+
+
+def documents_no_shortage(record: Any, regions: Collection[str]) -> bool:
+    """Whether ``record`` documents no shortage of ``regions`` (some): it has no commercial stock rows of them.
+
+    A record (:mod:`simulator.calibrate`'s format) gives prices, imports, exports, demand and commercial stocks;
+    it has no shortfall. Of these only a region's stocks could show it running out: a record without stock
+    rows of a region documents no shortage of it, whatever the history behind it (docs/model-vs-record.md says
+    what the shipped record's period saw). False without ``regions``.
+    """
+    rows = record.rows
+    stocks = rows[(rows["quantity"] == "stocks") & rows["region"].isin(list(regions))]
+    return bool(regions) and stocks.empty
 
 
 def record_peaks(record: Any, materials: list[str]) -> dict[str, float]:
@@ -1372,11 +1394,13 @@ def _near_record_counts(
     materials: list[str],
     members: list[str],
     flags: tuple[bool, bool],
+    record: Any = None,
 ) -> NearRecord | None:
     """:class:`NearRecord` of the samples run both ways, or None without a record's simulated world prices.
 
     The samples near the record for every material it prices (``near``, :func:`near_record`'s: the same masks as
-    :func:`fit_sentence`'s count "for both"), and how the headline's answers divide over them.
+    :func:`fit_sentence`'s count "for both"), and how the headline's answers divide over them; whether ``record``
+    documents no shortage of the members short there without the joint stock (:func:`documents_no_shortage`).
     """
     every = near.every
     if every is None:
@@ -1389,15 +1413,17 @@ def _near_record_counts(
     )
     counts = _counts(found, members, materials, flags, every)
     runs = int(every.sum())
+    short_without = _short_in(found.without, members, every)
     return NearRecord(
         runs,
         counts,
         which,
         _near_short(found, names, members, materials, every),
-        tuple(escape(names.subject(m)) for m in _short_in(found.without, members, every)),
+        tuple(escape(names.subject(m)) for m in short_without),
         int((_members_t(found.without, members, every) > 0).sum()),
         tuple(escape(names.subject(m)) for m in _short_in(found.samples, members, every)),
         int((_members_t(found.samples, members, every) > 0).sum()),
+        record is not None and documents_no_shortage(record, short_without),
     )
 
 

@@ -490,6 +490,10 @@ def not_near_record(near: NearRecord) -> str:
     not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
     4 runs closest to the recorded prices the EU does run short with it (see How robust)``. Runs, as How robust
     calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for one thing.
+    Where they are short without it and the record documents no shortage of those short
+    (:attr:`NearRecord.unrecorded`), the clause says that these runs match the record's prices with a
+    shortfall it does not show: ``..., although the record documents no shortage: these runs match its prices with
+    a shortfall it does not show (see How robust)``.
     """
     if near.short_without:
         who, runs_short, way = near.short_without, near.runs_short_without, "without"
@@ -498,7 +502,13 @@ def not_near_record(near: NearRecord) -> str:
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
     does = "does" if len(who) == 1 else "do"
-    return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
+    # runs that match the prices only with a shortfall the record does not show are weak evidence for the stock
+    unrecorded = (
+        ", although the record documents no shortage: these runs match its prices with a shortfall it does not show"
+        if near.short_without and near.unrecorded
+        else ""
+    )
+    return f"{which} {join_words(list(who))} {does} run short {way} it{unrecorded} (see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:

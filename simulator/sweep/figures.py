@@ -147,14 +147,14 @@ SHARE_UNITS = ("fraction", "index")
 
 
 def share_text(value: float) -> str:
-    """A share or an index from 0 to 1 in 3 decimals, more where 3 would read 0 or 1 and the value is neither.
+    """A share or an index from 0 to 1 in 3 decimals, up to 4 where 3 would read 0 or 1 and the value is neither.
 
-    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.00004
-    no share. Trailing zeros are dropped. Up to 9 decimals, the rounding below which the
-    figures call a difference noise (:func:`is_flat`).
+    Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.0004
+    no share. Trailing zeros are dropped. Closer to 1 or 0 than 4 decimals show, it reads
+    ``above 0.9999`` or ``below 0.0001`` (:func:`~simulator.names.index_text`).
 
     >>> share_text(0.9996), share_text(0.92145), share_text(0.5), share_text(1.0), share_text(0.00004)
-    ('0.9996', '0.921', '0.5', '1', '0.00004')
+    ('0.9996', '0.921', '0.5', '1', 'below 0.0001')
     """
     return index_text(value).rstrip("0").rstrip(".")
 

@@ -1,0 +1,31 @@
+"""Jain's index of 1/n says what it means, one member bearing all the shortfall, where the report gives it
+(session 60, point 4). Worked out by hand.
+"""
+
+from __future__ import annotations
+
+from simulator.report.findings import Run, overall_finding
+from tests.helpers import TWO_MEMBERS, build, run
+from tests.test_report_answers import plain
+from tests.test_report_by_material import MINOR_METALS
+
+JAPAN_HALTED = [
+    {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
+]
+
+
+def test_an_index_of_one_half_says_one_member_bears_it_all():
+    # only Japan halted: shares (x, 0), Jain x^2 / (2 x^2) = 1/2
+    sentence = plain(overall_finding(Run.of(run(build(TWO_MEMBERS, shocks=JAPAN_HALTED)))))
+    assert "(Jain's index of shortfall shares, 1 = equal, 0.50 = one member bears it all) is 0.50" in sentence
+
+
+def test_an_index_of_one_half_by_material_says_one_member_bears_it_all():
+    # gallium and germanium (not added): only Japan halted, no pool: 2 and 1 t a day over 10 days, the EU none
+    result = run(build(MINOR_METALS, shocks=JAPAN_HALTED, agreement__pool__contributions={}))
+    sentence = plain(overall_finding(Run.of(result)))
+    assert "short of 20.0 t of gallium and 10.0 t of germanium" in sentence
+    assert (
+        "1 = equal): gallium 0.50 (one member bears it all) and germanium 0.50 (one member bears it all), with the "
+        "shortfall on 1 of the 2 members." in sentence
+    )
