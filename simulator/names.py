@@ -131,6 +131,35 @@ INDEX_NOISE_DECIMALS = 9
 """An index that rounds to 0 or 1 at this many decimals is that end: the rest is floating-point rounding."""
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+"""The whole numbers a sentence writes in words, 2 to 9; any other is written in digits."""
+
+
+def count_in_words(count: int) -> str:
+    """A count as a sentence gives it (``one of five members``): in words from 2 to 9, beyond in digits.
+
+    >>> count_in_words(5), count_in_words(12)
+    ('five', '12')
+    """
+    return NUMBER_WORDS.get(count, str(count))
+
+
+def jain_definition(members: int) -> str:
+    """What Jain's index of the members' shortfall shares says at its ends, with this many members.
+
+    The index is of the members' shortfall shares (each one's shortfall over its demand,
+    :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand,
+    ``1/n`` when one of ``n`` members bears it all.
+
+    >>> jain_definition(2)
+    '1 = each short the same share of its demand; 0.5 = one of two members bears it all'
+    >>> jain_definition(5).split("; ", 1)[1]
+    '0.2 = one of five members bears it all'
+    """
+    lowest = f"{number_text(1 / members)} = one of {count_in_words(members)} members bears it all"
+    return f"1 = each short the same share of its demand; {lowest}"
+
+
 def index_text(value: float, decimals: int = 3) -> str:
     """An index or a share from 0 to 1 in ``decimals`` decimals, up to 4 where those read 0 or 1 and it is neither.
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
-from simulator.names import AS_WRITTEN, HELD_AS, Names, number_text, shared_words_once
+from simulator.names import AS_WRITTEN, HELD_AS, Names, jain_definition, number_text, shared_words_once
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
@@ -39,7 +39,6 @@ from simulator.report.words import (
     NOT_NEEDED_SHORT,
     bid_segment,
     cap,
-    count_in_words,
     join_words,
     plural,
     rule_label,
@@ -115,26 +114,6 @@ def _figure_number(value: Any, unit: str) -> str:
     except (TypeError, ValueError):
         return escape(str(value))
     return "n/a" if x != x else f"{x:,.1f}"
-
-
-def jain_definition(members: int) -> str:
-    """What Jain's index says, where the table first gives it: its ends, with this many members.
-
-    The index is of the members' shortfall shares (each one's shortfall over its demand,
-    :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand.
-
-    With ``n`` members one bearing it all gives ``1/n``; the count is in words up to nine.
-
-    >>> jain_definition(2).split(": ", 1)[1]
-    '1 = each short the same share of its demand; 0.5 = one of two members bears it all'
-    >>> jain_definition(5).split("; ", 1)[1]
-    '0.2 = one of five members bears it all'
-    """
-    count = count_in_words(members)
-    return (
-        "Jain's index of the members' shortfalls as shares of their demand: 1 = each short the same share of its "
-        f"demand; {_number(1 / members)} = one of {count} members bears it all"
-    )
 
 
 def _label_without_unit(label: str, unit: str) -> str:
@@ -1535,7 +1514,8 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
         )
         median = _figure_number(row.median, row.unit)
         if row.metric == FAIRNESS and len(members) > 1:  # its ends, 1/n one member bearing it all: once, here
-            title += f"<br><small>{escape(jain_definition(len(members)))}</small>"
+            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(len(members))}"
+            title += f"<br><small>{escape(ends)}</small>"
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)

@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
-from simulator.names import Names
+from simulator.names import NUMBER_WORDS, Names
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
@@ -269,19 +269,6 @@ def usd_2(value: float, *, in_millions: bool = False) -> str:
             shown = f"{rounded_half_up(millions, most):,.{most}f}"
         return f"USD{NBSP}{shown}{NBSP}m"
     return f"USD{NBSP}{two_figures(value)}"
-
-
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-"""The whole numbers a sentence writes in words, 2 to 9; any other is written in digits."""
-
-
-def count_in_words(count: int) -> str:
-    """A count as a sentence gives it (``one of five members``): in words from 2 to 9, beyond in digits.
-
-    >>> count_in_words(5), count_in_words(12)
-    ('five', '12')
-    """
-    return NUMBER_WORDS.get(count, str(count))
 
 
 def ratio_in_words(ratio: float) -> str:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, join_words, number_text, plural
+from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -520,6 +520,23 @@ def bare_title(title: str, unit: str) -> str:
     return title.removesuffix(f" ({unit})") if unit else title
 
 
+def fairness_ends_text(found: Uncertainty, row: Any) -> str:
+    """What Jain's index means at its ends, where the fairness headline's interval reaches ``1/n`` ('' elsewhere).
+
+    ``median 0.5 (90% interval 0.5-0.5)`` does not say that 0.5 is the lowest the index takes
+    with two members, one of them bearing the whole shortfall: this adds
+    :func:`~simulator.names.jain_definition`.
+    """
+    scenario = found.study.scenario
+    members = len(scenario.agreement.members if scenario.agreement else scenario.regions)
+    if row.metric != FAIRNESS or members < 2 or counted_text(found, row.metric).startswith("no sample"):
+        return ""
+    lowest = 1 / members
+    if not any(math.isclose(value, lowest, rel_tol=1e-9) for value in (row.p5, row.median, row.p95)):
+        return ""
+    return jain_definition(members)
+
+
 def headline_lines(found: Uncertainty) -> list[str]:
     """One line per headline for the console: ``Shortfall, EU: median 6,459 t (90% interval ...)``.
 
@@ -528,6 +545,8 @@ def headline_lines(found: Uncertainty) -> list[str]:
     lines = []
     for row in found.headlines.itertuples():
         text = f"{bare_title(row.title, row.unit)}: {headline_text(found, row)}"
+        if ends := fairness_ends_text(found, row):
+            text += f" ({ends})"
         if off := off_interval_text(found, row.metric, row.unit):
             text += f"; {off}"
         if said := drivers_text(found, row.metric):
