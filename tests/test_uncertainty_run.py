@@ -522,7 +522,8 @@ def test_a_driver_says_which_way_on_the_inputs_own_values():
 
 
 def test_the_table_defines_jains_index_and_gives_days_of_cover_to_a_tenth(page):
-    from simulator.report.uncertainty import _figure_number, jain_definition
+    from simulator.names import jain_definition
+    from simulator.report.uncertainty import _figure_number
 
     # shortfall shares: each member's shortfall over its demand; equal shares give 1, one of n short 1/n
     assert jain_definition(2).endswith(
@@ -557,7 +558,7 @@ def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_
     """
     import html as html_text
 
-    from simulator.report.uncertainty import jain_definition
+    from simulator.names import jain_definition
 
     assert [jain_definition(n).split("; ", 1)[1] for n in (2, 3, 5, 12)] == [
         "0.5 = one of two members bears it all",
