@@ -55,3 +55,19 @@ def test_a_file_valid_only_with_its_axis_value_draws_its_page(tmp_path):
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text())
     assert meta["shocks"]["windows"] == {"": [[0, 60]]}
+
+
+# --- a problem of an --axis value is named as sweep --grid names it --------------------------------
+
+
+def test_a_typo_in_an_axis_is_said_of_the_axis_value_as_sweep_says_it(tmp_path):
+    """``agreement.ratios`` (for ``ratio``) was said of the file alone (``FILE: agreement.ratios: ...``),
+    as if the file had the typo; sweep --grid names the value it tried, and so does explore now."""
+    scenario = _scenario(tmp_path)
+    grid = "agreement.ratios.japan=0.2,0.4"
+    explored, out = _explore(tmp_path, scenario, "--axis", grid)
+    swept = CliRunner().invoke(main, ["sweep", scenario, "--grid", grid, "-o", str(tmp_path / "sweep")])
+    told = f"error: {scenario} [agreement.ratios.japan=0.2]: agreement.ratios: unknown key; did you mean 'ratio'?\n"
+    assert (explored.exit_code, explored.output) == (2, told)
+    assert (swept.exit_code, swept.output) == (2, told)
+    assert not out.exists()
