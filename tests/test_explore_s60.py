@@ -4,11 +4,15 @@ sweep names them, read_page given a file's path."""
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from simulator.cli import main
+from simulator.errors import InputError
 from simulator.explore.page import read_page
 from tests.helpers import TWO_MEMBERS
 
@@ -71,3 +75,29 @@ def test_a_typo_in_an_axis_is_said_of_the_axis_value_as_sweep_says_it(tmp_path):
     assert (explored.exit_code, explored.output) == (2, told)
     assert (swept.exit_code, swept.output) == (2, told)
     assert not out.exists()
+
+
+# --- read_page takes a page's file as well as its text ---------------------------------------------
+
+
+def test_read_page_reads_a_page_from_its_path_or_its_text(tmp_path):
+    """docs/explorer.md says read_page reads a page's numbers back; given the page's path it said the
+    file was "not an explorer page (its data elements are missing)". Two points of one run each:
+    a headline of 2 points x 10 quantities (4 over the regions, 3 for each of the 2) x 1 series,
+    whichever way the page is given."""
+    result, out = _explore(tmp_path, _scenario(tmp_path), "--axis", "agreement.ratio.japan=0.2,0.8")
+    assert result.exit_code == 0, result.output
+    read = [read_page(given) for given in (str(out), out, out.read_text(encoding="utf-8"))]
+    for meta, packed in read:
+        assert meta["scenario"] == "pair"
+        assert (packed.layout["points"], packed.layout["quantities"], packed.layout["series"]) == (2, 10, 1)
+        assert packed.blob == read[0][1].blob
+
+
+def test_read_page_names_a_file_that_is_missing_or_no_page(tmp_path):
+    missing = tmp_path / "nowhere.html"
+    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: file not found$"):
+        read_page(str(missing))
+    scenario = _scenario(tmp_path)
+    with pytest.raises(InputError, match=f"^{re.escape(scenario)}: not an explorer page"):
+        read_page(Path(scenario))

@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import itertools
 import json
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -42,7 +43,7 @@ from simulator.plan import compile_plan
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
-from simulator.scenario.load import field_unit
+from simulator.scenario.load import field_unit, read_input_text
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.scenario.tonnes import not_added
@@ -491,8 +492,24 @@ def write_page(html: str, path: Path, inputs: Sequence[Path | str] = ()) -> None
     write_file(path, html, inputs, page=True)
 
 
-def read_page(html: str) -> tuple[dict[str, Any], Packed]:
-    """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`)."""
+def read_page(page: str | os.PathLike[str]) -> tuple[dict[str, Any], Packed]:
+    """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`).
+
+    ``page`` is the page's HTML text, or its file: an :class:`os.PathLike`, or a ``str`` without
+    ``<`` (which every page's text holds), read as UTF-8, at most :data:`MAX_PAGE_BYTES`. A file
+    that cannot be read, or is not a page, is named in the error.
+    """
+    if isinstance(page, os.PathLike) or "<" not in page:
+        html = read_input_text(Path(page), MAX_PAGE_BYTES, "a page")
+        try:
+            return _read_page_text(html)
+        except InputError as exc:
+            raise exc.said_of(str(page)) from None
+    return _read_page_text(page)
+
+
+def _read_page_text(html: str) -> tuple[dict[str, Any], Packed]:
+    """:func:`read_page` of the page's HTML text."""
     found = {
         name: re.search(rf'<script id="explorer-{name}" type="[^"]+">(.*?)</script>', html, re.DOTALL)
         for name in ("meta", "blob")
