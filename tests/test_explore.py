@@ -276,10 +276,10 @@ AXES = {
         (["agreement.ratio.nobody=0.1,0.2"], [], "agreement.ratio.nobody: unknown member 'nobody' (known: eu, japan)"),
         (["shocks.halt.severty=0.5,1"], [], "shocks.halt.severty: unknown key; did you mean 'severity'?"),
         (["shocks.nothing.end=5,10"], [], "shocks.nothing: no item with id 'nothing' (ids: halt)"),
-        (  # a field the file leaves out, its first value bad: the value's problem (was "no such field")
-            ["regions.eu.reserve.ree.tonnes=-5,50"],
+        (  # a field the file leaves out, a value bad: the value's problem, named as sweep names it
+            ["regions.eu.reserve.ree.tonnes=50,-5"],
             [],
-            "regions.eu.reserve.ree.tonnes: must be >= 0 (the axis's value -5)",
+            "pair.yaml [regions.eu.reserve.ree.tonnes=-5]: regions.eu.reserve.ree.tonnes: must be >= 0\n",
         ),
         (
             ["regions.eu.reserve.ree.tonnez=5,50"],

@@ -41,7 +41,7 @@ def test_a_typo_in_an_axis_is_refused_in_the_words_of_set(tmp_path, path, words)
     ran = CliRunner().invoke(main, ["run", scenario, "--set", f"{path}=0.1", "-o", str(tmp_path / "run")])
     assert ran.exit_code == 2
     assert words in ran.output  # what --set says of the same typo
-    assert explored.output.strip() == f"error: {scenario}: {words}"
+    assert explored.output.strip() == f"error: {scenario} [{path}=0.1]: {words}"  # the value named, as sweep does
 
 
 # --- M10: where a control starts is information, not an error ------------------------------

@@ -28,11 +28,10 @@ import numpy as np
 from simulator.errors import InputError, Problem
 from simulator.plan import compile_plan
 from simulator.results import date_of
-from simulator.scenario import apply_overrides, validate_data
+from simulator.scenario import validate_data
 from simulator.scenario.checks import day_number
-from simulator.scenario.load import named_path, overridden_file
-from simulator.scenario.overrides import shown
-from simulator.sweep import Axis, SweepSpec, plan_sweep, runner
+from simulator.scenario.load import overridden_file
+from simulator.sweep import SweepSpec, plan_sweep, runner
 from simulator.sweep.runner import (
     Chunk,
     Sweep,
@@ -190,47 +189,21 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _field_problems(base: dict[str, Any], axis: Axis, source: str) -> list[Problem]:
-    """Why the scenario cannot take the axis's field, else []: it sets it, or takes the first value there.
-
-    A field the file leaves out (a reserve it does not hold) is created by the axis, as by
-    a sweep's; a typo (``shocks.halt.severty``) is refused in the words ``--set`` and a
-    sweep's ``--grid`` give it (``unknown key; did you mean 'severity'?``, ``no item with id``),
-    "no such field" only where they give none. A field the schema knows that refuses the first
-    value (``tonnes=-5``) is that value's problem, not a missing field: only problems all on the
-    axis's own path, none an unknown name (``unknown key``, a ratio's ``unknown member``), are the value's.
-    """
-    try:
-        current_value(base, axis.path, source)
-        return []
-    except KeyError:
-        pass
-    except InputError:  # an invalid scenario is reported when its points are built
-        return []
-    try:
-        validate_data(apply_overrides(base, [(axis.path, axis.values[0])]), source)
-    except InputError as error:
-        own = named_path(axis.path, base)
-        if error.problems and all(p.path == own and not p.message.startswith("unknown") for p in error.problems):
-            return [Problem(p.path, f"{p.message} (the axis's value {shown(axis.values[0])})") for p in error.problems]
-        return error.problems or [Problem(axis.path, "no such field in the scenario")]  # the scenario's words
-    return []
-
-
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     """Refuse what the explorer cannot show, every problem at once (exit 2).
 
-    At most :data:`MAX_AXES` axes, each with two or more different values on a path
-    present in the scenario (after the fixed ``--set`` overrides); at most
+    At most :data:`MAX_AXES` axes, each with two or more different values; at most
     :data:`MAX_POINTS` points, :data:`MAX_RUNS_PER_POINT` runs per point and
-    :data:`MAX_TOTAL_RUNS` runs in all.
+    :data:`MAX_TOTAL_RUNS` runs in all. Whether the scenario takes each value (a typo in a
+    path, a value out of range) is the sweep's check next (:func:`plan_grid`), in its words:
+    ``FILE [PATH=VALUE]: ...``, the value tried on the file with ``--set``.
     """
     problems: list[Problem] = []
     if not spec.axes:
         problems.append(Problem("--axis", "give at least one --axis PATH=SPEC"))
     if len(spec.axes) > MAX_AXES:
         problems.append(Problem("--axis", f"at most {MAX_AXES} axes can be explored, got {len(spec.axes)}"))
-    base = overridden_file(raw, source, list(spec.fixed)).data  # a --set that leads nowhere: said as run says it
+    overridden_file(raw, source, list(spec.fixed))  # a --set that leads nowhere: said as run says it
     problems.extend(Problem(path, "given as an axis twice") for path in spec.repeated_paths())
     if (refused := spec.seed_swept("--axis seed")) is not None:
         problems.append(refused)
@@ -244,7 +217,6 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
             )
         elif axis.path in twice:
             problems.append(Problem(axis.path, "a value is given twice"))
-        problems.extend(_field_problems(base, axis, source))
     points = math.prod(len(a.values) for a in spec.axes) if spec.axes else 0
     if points > MAX_POINTS:
         problems.append(Problem("--axis", f"{points:,} grid points; the explorer's limit is {MAX_POINTS:,}"))

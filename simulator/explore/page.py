@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import itertools
 import json
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -42,7 +43,7 @@ from simulator.plan import compile_plan
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
 from simulator.scenario.checks import day_number
-from simulator.scenario.load import field_unit
+from simulator.scenario.load import field_unit, read_input_text
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.scenario.tonnes import not_added
@@ -64,6 +65,22 @@ def template() -> str:
 
 UNSET = object()
 """The scenario's value of a field it does not have (an axis creates it): a control starts on its first value."""
+
+
+def _own_value(raw: dict[str, Any], path: str, source: str) -> Any:
+    """The explored scenario's own value at ``path``, where an axis's control starts; :data:`UNSET` where it has none.
+
+    ``raw`` is the file with ``--set``: the value it writes, else the schema's default where
+    it is valid as it is (:func:`~simulator.explore.grid.current_value`). Where the path is
+    not the scenario's (the axis creates the field) or the scenario is valid only with the
+    grid's values (``--set shocks.halt.end=null`` with an axis on ``shocks.halt.duration_days``:
+    without the axis, neither is given), it has no value of its own. Never raises: it is read
+    as the page is drawn, after the runs.
+    """
+    try:
+        return current_value(raw, path, source)
+    except (KeyError, InputError):
+        return UNSET
 
 
 def _start(values: tuple[Any, ...], current: Any) -> int:
@@ -101,7 +118,7 @@ def _day_start(raw: dict[str, Any], path: str, source: str) -> dt.date | None:
 
     None unless the field takes a day or a date and the scenario has a start date.
     """
-    start = as_date(current_value(raw, "start_date", source))
+    start = as_date(_own_value(raw, "start_date", source))
     return start if start is not None and field_unit(path) == "day or date" else None
 
 
@@ -155,10 +172,9 @@ def _axis(grid: Grid, index: int) -> dict[str, Any]:
     axis = grid.sweep.spec.axes[index]
     ordered = all(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in axis.values)
     raw, source = grid.sweep.raw, grid.sweep.source
-    try:
-        current = on_axis(current_value(raw, axis.path, source), axis.values, current_value(raw, "start_date", source))
-    except KeyError:  # a field the axis creates: the scenario has no value of it
-        current = UNSET
+    current = _own_value(raw, axis.path, source)
+    if current is not UNSET:
+        current = on_axis(current, axis.values, as_date(_own_value(raw, "start_date", source)))
     start = _start(axis.values, current)
     labels = [shown(v) for v in axis.values]
     # an explored start date moves every day's date: then the day numbers stand alone
@@ -258,10 +274,9 @@ def _idle_windows(scenario: Any, plan: Any) -> list[bool]:
 def _combination_plans(grid: Grid, moving: list[int]) -> dict[tuple[int, ...], Any]:
     """A plan per combination of the ``moving`` axes' value indices.
 
-    Patched from the grid's first plan where the sweep has a patcher (the other axes at their
-    first values: in a patched grid no other axis changes a shock's window, the horizon or the
-    regions and materials),
-    else the scenario with the moving axes' values validated and compiled.
+    The other axes at their first values (in a patched grid no other axis changes a shock's
+    window, the horizon or the regions and materials): patched from the grid's first plan where
+    the sweep has a patcher, else that grid point (:func:`_point`) validated and compiled.
     """
     sweep = grid.sweep
     combos = list(itertools.product(*(range(len(sweep.spec.axes[i].values)) for i in moving)))
@@ -274,13 +289,18 @@ def _combination_plans(grid: Grid, moving: list[int]) -> dict[tuple[int, ...], A
         numbers = {combo: int(np.ravel_multi_index(indices, lengths)) for combo, indices in at.items()}
         plans = sweep.patcher.plans(list(numbers.values()))
         return {combo: plans[number] for combo, number in numbers.items()}
-    return {combo: compile_plan(build_point(sweep.raw, _values(grid, moving, combo), sweep.source)) for combo in combos}
+    return {combo: compile_plan(build_point(sweep.raw, _point(grid, moving, combo), sweep.source)) for combo in combos}
 
 
-def _values(grid: Grid, moving: list[int], combo: tuple[int, ...]) -> dict[str, Any]:
-    """The ``moving`` axes' paths and their values at ``combo`` (value indices)."""
+def _point(grid: Grid, moving: list[int], combo: tuple[int, ...]) -> dict[str, Any]:
+    """The grid point with the ``moving`` axes at ``combo`` (value indices) and the others at their first values.
+
+    A point the grid ran, never the scenario with some axes' values only: the file may be
+    valid only with an axis's value (an axis creates a field it needs), and the page, drawn
+    after the runs, must not stop on it.
+    """
     axes = grid.sweep.spec.axes
-    return {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
+    return grid.sweep.points[0] | {axes[i].path: axes[i].values[j] for i, j in zip(moving, combo, strict=True)}
 
 
 def _windows_over(
@@ -292,7 +312,7 @@ def _windows_over(
     for combo, plan in plans.items():
         idle = [False] * len(plan.shocks)
         if any(_idle_sized(plan)):
-            idle = _idle_windows(build_point(sweep.raw, _values(grid, moving, combo), sweep.source), plan)
+            idle = _idle_windows(build_point(sweep.raw, _point(grid, moving, combo), sweep.source), plan)
         horizon = plan.structure.horizon_days
         windows[",".join(map(str, combo))] = [
             None if off else _window(shock, horizon) for shock, off in zip(plan.shocks, idle, strict=True)
@@ -472,8 +492,24 @@ def write_page(html: str, path: Path, inputs: Sequence[Path | str] = ()) -> None
     write_file(path, html, inputs, page=True)
 
 
-def read_page(html: str) -> tuple[dict[str, Any], Packed]:
-    """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`)."""
+def read_page(page: str | os.PathLike[str]) -> tuple[dict[str, Any], Packed]:
+    """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`).
+
+    ``page`` is the page's HTML text, or its file: an :class:`os.PathLike`, or a ``str`` without
+    ``<`` (which every page's text holds), read as UTF-8, at most :data:`MAX_PAGE_BYTES`. A file
+    that cannot be read, or is not a page, is named in the error.
+    """
+    if isinstance(page, os.PathLike) or "<" not in page:
+        html = read_input_text(Path(page), MAX_PAGE_BYTES, "a page")
+        try:
+            return _read_page_text(html)
+        except InputError as exc:
+            raise exc.said_of(str(page)) from None
+    return _read_page_text(page)
+
+
+def _read_page_text(html: str) -> tuple[dict[str, Any], Packed]:
+    """:func:`read_page` of the page's HTML text."""
     found = {
         name: re.search(rf'<script id="explorer-{name}" type="[^"]+">(.*?)</script>', html, re.DOTALL)
         for name in ("meta", "blob")
