@@ -655,7 +655,7 @@ def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | Non
     if result.structure.members:
         names += [("Releases", "releases"), ("Auctions", "auctions"), ("Ledger", "ledger"), ("Pool", "pool")]
     names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
-    tables = [(title, _without_empty_dates(getattr(result, name)), name) for title, name in names]
+    tables = [(title, _dates_shown(getattr(result, name), result.start_date), name) for title, name in names]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
     return _sheets(path, tables, [("Scenario", data)])
 
@@ -674,6 +674,7 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     runs = {**comparison.baselines, **comparison.results}
     summaries = pd.concat([result.summary.assign(mechanism=name) for name, result in runs.items()], ignore_index=True)
     summaries = summaries[["mechanism", *(c for c in summaries.columns if c != "mechanism")]]
+    summaries = _dates_shown(summaries, next(iter(runs.values())).start_date)
     tables = [("Comparison", comparison.table(), None), ("Summaries", summaries, "summary")]
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
@@ -706,7 +707,13 @@ def check_sweep_fits(n_runs: int, where: str) -> None:
         )
 
 
-def _without_empty_dates(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop date columns that are empty throughout (a scenario without a start date)."""
-    empty = [c for c in table.columns if _is_date_column(str(c)) and len(table) and (table[c].fillna("") == "").all()]
-    return table.drop(columns=empty)
+def _dates_shown(table: pd.DataFrame, start_date: dt.date | None) -> pd.DataFrame:
+    """``table`` without its date columns when the scenario has no start date (they are empty), else whole.
+
+    Only the scenario decides: a run with a start date keeps a date column that is empty in this run
+    (``first_shortfall_date`` where no one is short), so that every run of a scenario has the same columns
+    in the same places as its CSV.
+    """
+    if start_date is not None:
+        return table
+    return table.drop(columns=[c for c in table.columns if _is_date_column(str(c))])
