@@ -10,7 +10,8 @@ names and add the unit: a column that shows a quantity of the registry
 has the unit its name's suffix says (:func:`column_unit`): ``_t`` tonnes, ``_usd`` USD,
 ``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share`` a fraction
 (shown as a percentage). Numbers are stored at full precision (the CSV's values) and
-only shown rounded: thousands separators and fixed decimals by unit. Dates are Excel
+only shown rounded: thousands separators and fixed decimals by unit (tonnes below 1 t with as
+many as they need, :func:`_tonnes_format`). Dates are Excel
 dates; a first-day column keeps the CSV's -1 for "never", its header noting so. The
 scenario's parameters follow as dotted paths (the ``--set`` paths) with their values and
 units (the schema's unit where it gives one, else the suffix's: :func:`parameter_unit`),
@@ -200,7 +201,35 @@ def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> st
         return "#,##0"
     if unit.decimals is None:
         return "General"
-    return "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+    plain = "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+    return _tonnes_format(series, unit.decimals) if unit.label in TONNE_LABELS else plain
+
+
+TONNE_LABELS = frozenset({"t", "t/day"})
+"""Units of tonnes, which a scenario of a minor metal (gallium: tens of kilograms a day) has below 1."""
+SMALL_TONNES_DECIMALS = 5
+"""Decimals at most of a tonnage below 1 t (to 10 g), as many as the value needs."""
+
+
+def _tonnes_format(series: pd.Series, decimals: int) -> str:
+    """``#,##0.00``; where the column holds a tonnage below 1 t that those decimals would round, one that shows it.
+
+    A gallium shortfall of 0.032 t reads ``0.03`` at 2 decimals. Such a column shows a value below 1 with
+    2 to 5 decimals, as many as it needs (``0.032``, ``0.00123``), and 1 t and more as before
+    (``1,234.57``); a column of larger or rounder tonnages keeps ``#,##0.00``. Only in a column without
+    negative values (Excel's conditional sections would drop their sign).
+
+    >>> _tonnes_format(pd.Series([0.0, 0.5, 1234.5678]), 2), _tonnes_format(pd.Series([0.032, 1234.5678]), 2)
+    ('#,##0.00', '[<1]0.00###;#,##0.00')
+    """
+    plain = f"#,##0.{'0' * decimals}"
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    rounded = (values > 0) & (values < 1) & (np.round(values, decimals) != values)
+    if not rounded.any() or (values < 0).any():
+        return plain
+    optional = "#" * (SMALL_TONNES_DECIMALS - decimals)
+    return f"[<1]0.{'0' * decimals}{optional};{plain}"
 
 
 def _percent_format(series: pd.Series, decimals: int) -> str:
@@ -277,6 +306,12 @@ def _as_text(value: Any, number_format: str) -> str:
     if number_format.startswith("[=0]"):  # a share above 0 too small for its decimals reads "<0.01%" (_percent_format)
         plain, tiny, _ = number_format.removeprefix("[=0]").split(";")
         return tiny.split('"')[1] if 0 < value < float(tiny[2 : tiny.index("]")]) else _as_text(value, plain)
+    if number_format.startswith("[<1]"):  # a tonnage below 1 t with as many decimals as it needs (_tonnes_format)
+        small, large = number_format.removeprefix("[<1]").split(";")
+        if value >= 1:
+            return _as_text(value, large)
+        text = f"{value:.{len(small) - 2}f}"
+        return text[: max(len(text.rstrip("0")), len(text) - small.count("#"))]
     if number_format.endswith("%"):
         return f"{value * 100:.{number_format.count('0') - 1}f}%"
     if number_format.startswith("#,##0"):

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter
 
-from simulator.workbook import compare_workbook, run_workbook
+from simulator import workbook
+from simulator.workbook import compare_workbook, run_workbook, sweep_workbook
 from tests.helpers import TWO_MEMBERS, build, run
 
 DATED = build(TWO_MEMBERS, start_date="2010-07-01")
@@ -54,3 +56,40 @@ def test_a_compare_workbook_keeps_the_date_columns_of_a_dated_scenario_and_drops
     undated = compare_workbook(compare(TWO_MEMBERS, ["fair_ratio"], "t"), tmp_path / "undated.xlsx", TWO_MEMBERS)
     assert "first_shortfall_date" in header_letters(dated, "Summaries")
     assert not [name for name in header_letters(undated, "Summaries") if name.endswith("date")]
+
+
+SMALL = "[<1]0.00###;#,##0.00"
+"""Tonnes below 1 t with 2 to 5 decimals, as many as they need; 1 t and more with 2."""
+
+
+def test_a_gallium_sized_tonnage_shows_its_digits_and_a_large_one_keeps_two_decimals(tmp_path):
+    table = pd.DataFrame(
+        {
+            "run": [0, 1, 2],
+            "shortfall_t.japan": [0.032, 0.0, 1234.5678],  # 32 kg of gallium read 0.03 at 2 decimals
+            "shortfall_t.eu": [0.5, 12.25, 1234.5],  # nothing 2 decimals hide
+            "gap_t": [-0.032, 0.032, 1.0],  # a negative value: Excel's conditions would drop its sign
+        }
+    )
+    path = sweep_workbook(table, {}, tmp_path / "workbook.xlsx", {})
+    rows = list(openpyxl.load_workbook(path)["Sweep"].iter_rows())
+    formats = {str(h.value): [row[k].number_format for row in rows[1:]] for k, h in enumerate(rows[0])}
+    assert formats["shortfall_t.japan (t)"] == [SMALL] * 3
+    assert formats["shortfall_t.eu (t)"] == ["#,##0.00"] * 3
+    assert formats["gap_t (t)"] == ["#,##0.00"] * 3
+    shown = [workbook._as_text(v, SMALL) for v in (0.032, 0.0, 0.5, 0.00123, 0.0000001, 1234.5678)]
+    assert shown == ["0.032", "0.00", "0.50", "0.00123", "0.00", "1,234.57"]
+
+
+def test_a_run_s_time_series_of_a_few_kilograms_a_day_shows_them(tmp_path):
+    # the pair's demand cut to 0.02 and 0.08 t a day: its shortfall is tens of kilograms a day
+    tiny = build(
+        DATED,
+        regions__japan__demand__ree__tonnes_per_day=0.02,
+        regions__eu__demand__ree__tonnes_per_day=0.08,
+        agreement__pool__contributions={"japan": {"ree": {"tonnes": 0.03}}, "eu": {"ree": {"tonnes": 0.03}}},
+    )
+    path = run_workbook(run(tiny), tmp_path / "tiny.xlsx")
+    sheet = openpyxl.load_workbook(path)["Time series"]
+    column = header_letters(path, "Time series")["shortfall_t"]
+    assert {cell.number_format for cell in sheet[column][1:]} == {SMALL}
