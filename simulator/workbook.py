@@ -732,14 +732,17 @@ def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenar
     return _sheets(path, [("Sweep", table, None)], [("Sweep set-up", setup), ("Scenario", scenario_data)], keys)
 
 
-def check_sweep_fits(n_runs: int, where: str) -> None:
-    """Refuse ``--excel`` before a sweep starts when its table cannot fit one Excel sheet."""
+def check_sweep_fits(n_runs: int, where: str, instead: str = "sweep.parquet (or --format csv)") -> None:
+    """Refuse ``--excel`` (``excel=``) before a sweep starts when its table cannot fit one Excel sheet.
+
+    ``instead`` names where the table is to be read (the command line's files by default).
+    """
     if n_runs + 1 > EXCEL_MAX_ROWS:
-        raise InputError(
-            f"--excel: {n_runs:,} runs do not fit an Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows); "
-            "leave out --excel and read sweep.parquet (or --format csv)",
-            where,
+        message = (
+            f"{n_runs:,} runs do not fit an Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows); "
+            f"leave out {setting('excel')} and read {instead}"
         )
+        raise InputError([Problem(setting("excel"), message)], where)
 
 
 def _dates_shown(table: pd.DataFrame, start_date: dt.date | None) -> pd.DataFrame:
