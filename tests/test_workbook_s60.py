@@ -93,3 +93,66 @@ def test_a_run_s_time_series_of_a_few_kilograms_a_day_shows_them(tmp_path):
     sheet = openpyxl.load_workbook(path)["Time series"]
     column = header_letters(path, "Time series")["shortfall_t"]
     assert {cell.number_format for cell in sheet[column][1:]} == {SMALL}
+
+
+def columns_sheet(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """The Columns sheet: (unit, meaning) by (sheet, column)."""
+    rows = list(openpyxl.load_workbook(path)["Columns"].values)
+    assert rows[0] == ("sheet", "column", "unit", "meaning")
+    return {(sheet, column): (unit or "", meaning or "") for sheet, column, unit, meaning in rows[1:]}
+
+
+def assert_every_header_is_explained(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """Every header of every sheet (the Columns sheet's too) is a row of Columns, with its unit and a meaning."""
+    explained = columns_sheet(path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[-1] == "Columns"
+    for sheet in book:
+        for cell in sheet[1]:
+            name, _, unit = str(cell.value).partition(" (")
+            assert (sheet.title, name) in explained, (sheet.title, cell.value)
+            assert explained[sheet.title, name][0] == unit.removesuffix(")"), (sheet.title, cell.value)
+            assert explained[sheet.title, name][1].strip(), (sheet.title, cell.value)
+    return explained
+
+
+def test_the_replay_s_workbook_explains_every_column_of_every_sheet(tmp_path):
+    import simulator
+    from simulator.quantities import get
+
+    result = simulator.run("embargo_2010")
+    result.write(tmp_path, plots=False, excel=True)
+    explained = assert_every_header_is_explained(tmp_path / "workbook.xlsx")
+    # the replay's 9 tables (summary 51 columns, time series 57, ...), Scenario's 3 and Columns' own 4
+    tables = ("summary", "timeseries", "market", "releases", "auctions", "ledger", "pool", "shocks", "portfolio")
+    assert len(explained) == sum(len(getattr(result, table).columns) for table in tables) + 3 + 4
+    # in the registry's words (its literals quoted), with the header's unit
+    assert explained["Time series", "days_of_cover_runway"] == (
+        "days",
+        get("market", "days_of_cover_runway").description,
+    )
+    assert explained["Summary", "region"][1] == 'The row\'s region ("all" in summary rows over the agreement).'
+    assert explained["Releases", "gap_t.japan"][0] == "t"
+
+
+def test_a_sweep_and_a_comparison_explain_their_keys_swept_paths_and_metrics(tmp_path):
+    from simulator.compare import compare
+
+    table = pd.DataFrame(
+        {
+            "agreement.ratio.japan": [0.2, 0.8],
+            "point": [0, 1],
+            "run": [0, 0],
+            "seed": [7, 7],
+            "total_shortfall_t": [10.0, 12.0],
+            "shortfall_t.eu.ree": [4.0, 5.0],
+        }
+    )
+    info = {"grid": {"agreement.ratio.japan": [0.2, 0.8]}, "runs_per_point": 1}
+    explained = assert_every_header_is_explained(sweep_workbook(table, info, tmp_path / "s.xlsx", TWO_MEMBERS))
+    assert explained["Sweep", "agreement.ratio.japan"][1].startswith("A swept scenario field")
+    assert explained["Sweep", "shortfall_t.eu.ree"][0] == "t"
+    assert ("Sweep set-up", "parameter") in explained and ("Scenario", "parameter") in explained
+    comparison = compare(NEVER_SHORT, ["fair_ratio", "auction"], "t")  # auction without bids: skipped
+    explained = assert_every_header_is_explained(compare_workbook(comparison, tmp_path / "c.xlsx", NEVER_SHORT))
+    assert ("Comparison", "skipped") in explained and ("Summaries", "mechanism") in explained
