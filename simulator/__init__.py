@@ -67,6 +67,9 @@ _HOMES = {
 """Where each public name lives (imported on first use)."""
 CALLABLE_MODULES = ("sweep", "compare", "report")
 """Modules (two subpackages and ``compare.py``) that are also functions of the API."""
+LAZY_MODULES = ("api",)
+"""Submodules reached as attributes without importing them first (``simulator.api.RunResult`` after
+``import simulator``), imported on first use."""
 
 
 class _ApiFunction:
@@ -155,7 +158,7 @@ def __dir__() -> list[str]:
         if isinstance(value, _ApiFunction)
         or (isinstance(value, types.ModuleType) and value.__name__.startswith(f"{__name__}."))
     }
-    return sorted({*__all__, *loaded})
+    return sorted({*__all__, *LAZY_MODULES, *loaded})
 
 
 def __getattr__(name: str) -> Any:
@@ -167,4 +170,6 @@ def __getattr__(name: str) -> Any:
         return globals()[name]
     if name in _HOMES:
         return getattr(importlib.import_module(_HOMES[name]), name)
+    if name in LAZY_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")  # binds it on the package
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,11 +10,13 @@ names and add the unit: a column that shows a quantity of the registry
 has the unit its name's suffix says (:func:`column_unit`): ``_t`` tonnes, ``_usd`` USD,
 ``_usd_per_kg`` USD/kg, ``_days`` and ``days_of_cover`` days, ``_share`` a fraction
 (shown as a percentage). Numbers are stored at full precision (the CSV's values) and
-only shown rounded: thousands separators and fixed decimals by unit. Dates are Excel
+only shown rounded: thousands separators and fixed decimals by unit (tonnes below 1 t with as
+many as they need, :func:`_tonnes_format`). Dates are Excel
 dates; a first-day column keeps the CSV's -1 for "never", its header noting so. The
 scenario's parameters follow as dotted paths (the ``--set`` paths) with their values and
 units (the schema's unit where it gives one, else the suffix's: :func:`parameter_unit`),
-filterable too. Sheets are streamed row by row (XlsxWriter's ``constant_memory`` mode);
+filterable too. The last sheet, Columns, says what every column of every sheet means, in the
+registry's words (:func:`glossary`). Sheets are streamed row by row (XlsxWriter's ``constant_memory`` mode);
 a table longer than an Excel sheet is refused before anything is written.
 """
 
@@ -200,7 +202,35 @@ def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> st
         return "#,##0"
     if unit.decimals is None:
         return "General"
-    return "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+    plain = "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
+    return _tonnes_format(series, unit.decimals) if unit.label in TONNE_LABELS else plain
+
+
+TONNE_LABELS = frozenset({"t", "t/day"})
+"""Units of tonnes, which a scenario of a minor metal (gallium: tens of kilograms a day) has below 1."""
+SMALL_TONNES_DECIMALS = 5
+"""Decimals at most of a tonnage below 1 t (to 10 g), as many as the value needs."""
+
+
+def _tonnes_format(series: pd.Series, decimals: int) -> str:
+    """``#,##0.00``; where the column holds a tonnage below 1 t that those decimals would round, one that shows it.
+
+    A gallium shortfall of 0.032 t reads ``0.03`` at 2 decimals. Such a column shows a value below 1 with
+    2 to 5 decimals, as many as it needs (``0.032``, ``0.00123``), and 1 t and more as before
+    (``1,234.57``); a column of larger or rounder tonnages keeps ``#,##0.00``. Only in a column without
+    negative values (Excel's conditional sections would drop their sign).
+
+    >>> _tonnes_format(pd.Series([0.0, 0.5, 1234.5678]), 2), _tonnes_format(pd.Series([0.032, 1234.5678]), 2)
+    ('#,##0.00', '[<1]0.00###;#,##0.00')
+    """
+    plain = f"#,##0.{'0' * decimals}"
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    rounded = (values > 0) & (values < 1) & (np.round(values, decimals) != values)
+    if not rounded.any() or (values < 0).any():
+        return plain
+    optional = "#" * (SMALL_TONNES_DECIMALS - decimals)
+    return f"[<1]0.{'0' * decimals}{optional};{plain}"
 
 
 def _percent_format(series: pd.Series, decimals: int) -> str:
@@ -277,6 +307,12 @@ def _as_text(value: Any, number_format: str) -> str:
     if number_format.startswith("[=0]"):  # a share above 0 too small for its decimals reads "<0.01%" (_percent_format)
         plain, tiny, _ = number_format.removeprefix("[=0]").split(";")
         return tiny.split('"')[1] if 0 < value < float(tiny[2 : tiny.index("]")]) else _as_text(value, plain)
+    if number_format.startswith("[<1]"):  # a tonnage below 1 t with as many decimals as it needs (_tonnes_format)
+        small, large = number_format.removeprefix("[<1]").split(";")
+        if value >= 1:
+            return _as_text(value, large)
+        text = f"{value:.{len(small) - 2}f}"
+        return text[: max(len(text.rstrip("0")), len(text) - small.count("#"))]
     if number_format.endswith("%"):
         return f"{value * 100:.{number_format.count('0') - 1}f}%"
     if number_format.startswith("#,##0"):
@@ -608,25 +644,99 @@ def add_parameter_sheet(book: Book, title: str, data: dict[str, Any]) -> None:
             sheet.write_string(r, 2, unit.label)
 
 
+# --- the Columns sheet: what every column of every sheet means ----------------------------
+
+COLUMNS_SHEET = "Columns"
+"""The last sheet of every workbook: each column of each sheet, its unit and meaning."""
+SWEEP_KEYS = {
+    "point": "Index of the grid point (0, 1, ...; the first swept path varies slowest).",
+    "run": "Replicate number within the point (0 to runs - 1).",
+    "seed": "The run's seed (give it to stockpile run --seed to run it again).",
+    "skipped": "Why the rule could not run (empty where it ran).",
+}
+"""Columns of a sweep or comparison that are not quantities of the registry: what they hold."""
+SWEPT_PATH = "A swept scenario field, by the dotted path --set takes: the value this row ran with."
+PARAMETER_COLUMNS = {
+    "Scenario": {
+        "parameter": "A field of the scenario, by the dotted path --set takes (list items by their id).",
+        "value": "Its value as run (every --set and --seed applied).",
+        "unit": "Its unit: the scenario reference's for the field, else the one its name's suffix says.",
+    },
+    "Sweep set-up": {
+        "parameter": "A field of sweep.json (how the sweep was set up), by its dotted path.",
+        "value": "Its value.",
+        "unit": "Its unit: the scenario reference's for a swept field, else the one its name's suffix says.",
+    },
+}
+"""The columns of each sheet of parameters."""
+GLOSSARY_COLUMNS = {
+    "sheet": "The sheet the column is in.",
+    "column": "The column's name, as in the CSV (its header adds the unit in brackets).",
+    "unit": "The unit its values are in (empty: day numbers, dates, names, ratios and counts).",
+    "meaning": "What the column holds: the outputs reference's description of the quantity.",
+}
+"""The columns of the Columns sheet itself."""
+
+
+def column_meaning(name: str, registry_table: str | None) -> str:
+    """What column ``name`` of a table holds: its quantity's description in the registry, else what it is.
+
+    ``registry_table`` names the run's table (``summary``, ...) or is None for per-run metrics
+    (a sweep); a comparison's ``mechanism`` and net positions are found as :func:`simulator.frames.quantity_of`
+    finds them. Empty for a column that is neither a quantity, a sweep's key (:data:`SWEEP_KEYS`) nor a
+    scenario field (a swept path).
+
+    >>> column_meaning("seed", None), column_meaning("agreement.ratio.japan", None) == SWEPT_PATH
+    ("The run's seed (give it to stockpile run --seed to run it again).", True)
+    >>> print(column_meaning("region", "summary"))
+    The row's region ("all" in summary rows over the agreement).
+    """
+    q = quantity_of(name, registry_table) or quantity_of(name, "compare")
+    if q is not None:
+        return re.sub(r"``([^`]+)``", r'"\1"', q.description)  # ``all``, a docstring's literal, as "all"
+    if name in SWEEP_KEYS:
+        return SWEEP_KEYS[name]
+    return SWEPT_PATH if field_schemas(name) else ""
+
+
+def glossary(tables: list[tuple[str, pd.DataFrame, str | None]], parameters: Iterable[str]) -> pd.DataFrame:
+    """The Columns sheet: for each table sheet, then each sheet of ``parameters`` and itself, each column's row.
+
+    A row: the sheet, the column's name, the unit its header shows (:func:`table_units`) and its meaning
+    (:func:`column_meaning`).
+    """
+    rows = []
+    for title, table, registry_table in tables:
+        names = [str(c) for c in table.columns]
+        shown = table_units(names, registry_table)
+        rows += [(title, name, shown[name].label or "", column_meaning(name, registry_table)) for name in names]
+    for title in parameters:
+        rows += [(title, name, "", meaning) for name, meaning in PARAMETER_COLUMNS[title].items()]
+    rows += [(COLUMNS_SHEET, name, "", meaning) for name, meaning in GLOSSARY_COLUMNS.items()]
+    return pd.DataFrame(rows, columns=list(GLOSSARY_COLUMNS))
+
+
 def _sheets(
     path: Path,
     tables: list[tuple[str, pd.DataFrame, str | None]],
     parameters: list[tuple[str, dict[str, Any]]],
     keys: frozenset[str] = KEY_COLUMNS,
 ) -> Path:
-    """Write the tables (title, table, its name in the registry or None for metrics), then the parameters.
+    """Write the tables (title, table, its name in the registry or None for metrics), the parameters, the Columns.
 
     A file that cannot be written (nor a sheet's temporary file of rows) is an input error;
     whatever stops the writing, no temporary file is left behind.
     """
     for title, table, _ in tables:
         _sheet_rows(table, f"{path} [{title}]")
+    columns = glossary(tables, [title for title, _ in parameters])
     book = Book(path)
     try:
         for title, table, registry_table in tables:
             add_table_sheet(book, title, table, keys, registry_table)
         for title, data in parameters:
             add_parameter_sheet(book, title, data)
+        add_table_sheet(book, COLUMNS_SHEET, columns, frozenset({"sheet", "column"}))
         book.close()
     except BaseException as exc:  # an error, or Ctrl-C
         book.discard()
@@ -644,9 +754,9 @@ def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | Non
     """``workbook.xlsx`` of one run.
 
     Sheets: Summary, Time series, with a market Market (``market.csv``), then with an
-    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio and Scenario (the parameters:
+    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio, Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
-    with its defaults). Shipments by supplier stay in ``supply.csv``: at a row per day,
+    with its defaults) and Columns (:func:`glossary`). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
     """
     names = [("Summary", "summary"), ("Time series", "timeseries")]
@@ -655,7 +765,7 @@ def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | Non
     if result.structure.members:
         names += [("Releases", "releases"), ("Auctions", "auctions"), ("Ledger", "ledger"), ("Pool", "pool")]
     names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
-    tables = [(title, _without_empty_dates(getattr(result, name)), name) for title, name in names]
+    tables = [(title, _dates_shown(getattr(result, name), result.start_date), name) for title, name in names]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
     return _sheets(path, tables, [("Scenario", data)])
 
@@ -665,8 +775,8 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
 
     Sheets: Comparison (one row per mechanism, as ``compare.csv``), Summaries (each
     mechanism's summary table, stacked, with a leading ``mechanism`` column; first the
-    baselines', ``no agreement``, ``stocks held today`` and ``own shares alone``, when compared) and Scenario, whose
-    ``agreement.mechanism`` names the rules compared rather than the file's one rule.
+    baselines', ``no agreement``, ``stocks held today`` and ``own shares alone``, when compared), Scenario, whose
+    ``agreement.mechanism`` names the rules compared rather than the file's one rule, and Columns.
     """
     if isinstance(scenario_data.get("agreement"), dict):
         compared = "compared: " + ", ".join(comparison.results)
@@ -674,6 +784,7 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     runs = {**comparison.baselines, **comparison.results}
     summaries = pd.concat([result.summary.assign(mechanism=name) for name, result in runs.items()], ignore_index=True)
     summaries = summaries[["mechanism", *(c for c in summaries.columns if c != "mechanism")]]
+    summaries = _dates_shown(summaries, next(iter(runs.values())).start_date)
     tables = [("Comparison", comparison.table(), None), ("Summaries", summaries, "summary")]
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
@@ -685,7 +796,7 @@ MACHINE_FIELDS = ("wall_time_s", "workers_requested", "workers", "backend", "chu
 
 
 def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenario_data: dict[str, Any]) -> Path:
-    """``workbook.xlsx`` of a sweep: the sweep table, its set-up (``sweep.json``) and the scenario.
+    """``workbook.xlsx`` of a sweep: the sweep table, its set-up (``sweep.json``), the scenario and Columns.
 
     The swept paths, ``point``, ``run`` and ``seed`` stay in view with the header row. The
     set-up leaves out how this machine ran it (:data:`MACHINE_FIELDS`, in ``sweep.json``), so
@@ -696,17 +807,26 @@ def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenar
     return _sheets(path, [("Sweep", table, None)], [("Sweep set-up", setup), ("Scenario", scenario_data)], keys)
 
 
-def check_sweep_fits(n_runs: int, where: str) -> None:
-    """Refuse ``--excel`` before a sweep starts when its table cannot fit one Excel sheet."""
+def check_sweep_fits(n_runs: int, where: str, instead: str = "sweep.parquet (or --format csv)") -> None:
+    """Refuse ``--excel`` (``excel=``) before a sweep starts when its table cannot fit one Excel sheet.
+
+    ``instead`` names where the table is to be read (the command line's files by default).
+    """
     if n_runs + 1 > EXCEL_MAX_ROWS:
-        raise InputError(
-            f"--excel: {n_runs:,} runs do not fit an Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows); "
-            "leave out --excel and read sweep.parquet (or --format csv)",
-            where,
+        message = (
+            f"{n_runs:,} runs do not fit an Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows); "
+            f"leave out {setting('excel')} and read {instead}"
         )
+        raise InputError([Problem(setting("excel"), message)], where)
 
 
-def _without_empty_dates(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop date columns that are empty throughout (a scenario without a start date)."""
-    empty = [c for c in table.columns if _is_date_column(str(c)) and len(table) and (table[c].fillna("") == "").all()]
-    return table.drop(columns=empty)
+def _dates_shown(table: pd.DataFrame, start_date: dt.date | None) -> pd.DataFrame:
+    """``table`` without its date columns when the scenario has no start date (they are empty), else whole.
+
+    Only the scenario decides: a run with a start date keeps a date column that is empty in this run
+    (``first_shortfall_date`` where no one is short), so that every run of a scenario has the same columns
+    in the same places as its CSV.
+    """
+    if start_date is not None:
+        return table
+    return table.drop(columns=[c for c in table.columns if _is_date_column(str(c))])

@@ -183,6 +183,7 @@ def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
         "Shocks",
         "Portfolio",
         "Scenario",
+        "Columns",
     ]
     frozen = {sheet.title: sheet.freeze_panes for sheet in book}
     assert frozen["Summary"] == "C2"  # region, material stay in view
@@ -190,6 +191,7 @@ def test_run_workbook_has_the_sheets_in_order_with_frozen_headers(auction_run):
     assert frozen["Auctions"] == "D2"  # day, date, material
     assert frozen["Ledger"] == "C2"  # member, material
     assert frozen["Scenario"] == "B2"
+    assert frozen["Columns"] == "C2"  # sheet, column
     assert all(pane.endswith("2") for pane in frozen.values())
 
 
@@ -341,7 +343,7 @@ def test_a_table_too_long_for_excel_is_refused_and_nothing_is_lost(tmp_path, mon
 @SHARED
 def test_compare_workbook_has_the_table_and_every_rules_summary(auction_compare):
     book = openpyxl.load_workbook(auction_compare / "workbook.xlsx")
-    assert book.sheetnames == ["Comparison", "Summaries", "Scenario"]
+    assert book.sheetnames == ["Comparison", "Summaries", "Scenario", "Columns"]
     assert_same_values(book["Comparison"], auction_compare / "compare.csv")
     assert "total_shortfall_t (t)" in [c.value for c in book["Comparison"][1]]
     summaries = sheet_frame(book["Summaries"])
@@ -384,7 +386,7 @@ def test_sweep_workbook_has_the_table_and_its_set_up(tmp_path):
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "s" / "workbook.xlsx")
-    assert book.sheetnames == ["Sweep", "Sweep set-up", "Scenario"]
+    assert book.sheetnames == ["Sweep", "Sweep set-up", "Scenario", "Columns"]
     assert book["Sweep"].freeze_panes == "E2"  # agreement.ratio.japan, point, run, seed
     assert_same_values(book["Sweep"], tmp_path / "s" / "sweep.csv")
     set_up = {row[0]: row[1] for row in book["Sweep set-up"].iter_rows(min_row=2, values_only=True)}

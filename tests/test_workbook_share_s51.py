@@ -41,4 +41,5 @@ def test_a_column_with_negative_values_keeps_its_format(tmp_path):
     # Excel's conditional sections would show a negative value without its sign
     assert workbook._number_format("change_share", pd.Series([-0.2, 3.5e-05])) == "0.00%"
     assert workbook._number_format("shortfall_share", pd.Series([None, 3.5e-05])) == TINY
-    assert workbook._number_format("shortfall_t", pd.Series([3.5e-05])) == "#,##0.00"  # tonnes: not a share
+    # tonnes: not a share's "<0.01%", but its digits below 1 t (test_workbook_s60)
+    assert workbook._number_format("shortfall_t", pd.Series([3.5e-05])) == "[<1]0.00###;#,##0.00"

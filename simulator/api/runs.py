@@ -297,6 +297,7 @@ def run(
     engine: str = "reference",
     out: str | os.PathLike[str] | None = None,
     plots: bool = True,
+    excel: bool = False,
     force: bool = False,
 ) -> RunResult:
     """Run a scenario once, as ``stockpile run`` does, and return its tables.
@@ -325,6 +326,9 @@ def run(
         workbook if asked.
     plots
         With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
+    excel
+        With ``out``: also write ``workbook.xlsx`` (``--excel``); without ``out`` it is
+        refused, as there is no folder to write it in.
     force
         With ``out``: overwrite files its manifest does not list, or replace the output
         of another command than ``run`` (``--force``).
@@ -346,8 +350,9 @@ def run(
         )
     from simulator.engine import simulate
 
-    plots, force = flag(plots, "plots"), flag(force, "force")
+    plots, excel, force = flag(plots, "plots"), flag(excel, "excel"), flag(force, "force")
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
+    refuse_excel_without_out(excel, folder, "RunResult.write(folder, excel=True) writes it later")
     pairs = assignments(set)
     if seed is not None:
         pairs.append(("seed", seed_argument(seed)))
@@ -360,7 +365,7 @@ def run(
     else:
         make = functools.partial(simulate, loaded.scenario)  # called once the folder is known to be ours
         result, _ = _write_files(
-            folder, loaded.scenario, loaded.data, changes, make, plots, False, False, force, inputs=inputs
+            folder, loaded.scenario, loaded.data, changes, make, plots, False, excel, force, inputs=inputs
         )
     # absolute now: a relative path would name another file once the working folder changes
     return _run_result(result, loaded.data, changes, os.path.abspath(inputs[0]) if inputs else None)
@@ -539,6 +544,15 @@ def report(
         record=found,
         figures=figures,
     )
+
+
+def refuse_excel_without_out(excel: bool, folder: Path | None, later: str) -> None:
+    """Refuse ``excel=True`` without ``out``: no folder to write the workbook in.
+
+    ``later`` says how to write it once there is one.
+    """
+    if excel and folder is None:
+        raise InputError(f"excel: needs out= (the folder to write workbook.xlsx in); {later}")
 
 
 def files_read(*sources: str) -> list[str]:

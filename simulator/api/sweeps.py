@@ -27,7 +27,7 @@ from simulator.api.inputs import (
     whole,
     yaml_value,
 )
-from simulator.api.runs import files_read
+from simulator.api.runs import files_read, refuse_excel_without_out
 from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.frames import typed
@@ -97,17 +97,26 @@ def _in_memory(planned: Any, workers: int, client: Any) -> pd.DataFrame:
 
 
 def _to_files(
-    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool, inputs: list[str]
+    planned: Any, folder: Path, workers: int, client: Any, force: bool, plots: bool, excel: bool, inputs: list[str]
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does, figures included if ``plots``.
+    """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does (``plots``, ``excel``: ``--excel``).
 
+    Figures are drawn if ``plots``, ``workbook.xlsx`` written if ``excel``.
     ``inputs`` (the scenario file read) are never written or removed, as the command's.
     Returns the table and the notes of swept paths that changed nothing (worked out as the table was written).
     """
     from simulator.sweep import run_sweep
-    from simulator.sweep.figures import write_sweep_figures
 
-    figures = write_sweep_figures if plots else None
+    def figures(table: pd.DataFrame, info: dict[str, Any], stage: Path) -> None:
+        if plots:
+            from simulator.sweep.figures import write_sweep_figures
+
+            write_sweep_figures(table, info, stage)
+        if excel:
+            from simulator.workbook import sweep_workbook
+
+            sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
+
     unchanged: list[str] = []
 
     def note(text: str) -> None:
@@ -118,7 +127,7 @@ def _to_files(
         folder,
         workers=workers,
         client=client,
-        figures=figures,
+        figures=figures if plots or excel else None,
         force=force,
         on_table=unchanged.extend,
         note=note,
@@ -186,6 +195,7 @@ def sweep(
     as_xarray: bool = False,
     out: str | os.PathLike[str] | None = None,
     plots: bool = True,
+    excel: bool = False,
     force: bool = False,
     client: Any = None,
     max_points: int | None = None,
@@ -230,6 +240,9 @@ def sweep(
         (it would name the current folder).
     plots
         With ``out``: also draw the figures (``--no-plots`` is ``plots=False``).
+    excel
+        With ``out``: also write ``workbook.xlsx`` (``--excel``); refused without ``out``, and
+        before any run when the sweep has more runs than an Excel sheet has rows (1,048,575).
     force
         With ``out``: overwrite files its manifest does not list, replace the output
         another command (``stockpile run``, say) wrote there, replace a finished sweep of
@@ -272,11 +285,13 @@ def sweep(
 
     runs = whole(runs, "runs", 1)
     as_xarray, force, plots = flag(as_xarray, "as_xarray"), flag(force, "force"), flag(plots, "plots")
+    excel = flag(excel, "excel")
     max_points = MAX_POINTS if max_points is None else whole(max_points, "max_points", 1)
     max_runs = MAX_RUNS if max_runs is None else whole(max_runs, "max_runs", 1)
     root_seed = seed_argument(seed)
     n_workers = whole(workers, "workers", 1, MAX_WORKERS) if workers is not None else default_workers()
     folder = None if out is None else path_argument(out, "out", "an output folder path (or None to write nothing)")
+    refuse_excel_without_out(excel, folder, "or write the table returned with DataFrame.to_excel")
     _check_client(client)
     spec = SweepSpec(_axes(grid, max_points), runs=runs, seed=root_seed, fixed=tuple(assignments(set)))
     check_size(spec, max_points, max_runs)
@@ -286,13 +301,17 @@ def sweep(
     planned, why = without_repeats(planned)
     if why:
         warn_user(why)
+    if excel:
+        from simulator.workbook import check_sweep_fits
+
+        check_sweep_fits(planned.n_runs, source, instead="sweep.parquet (or the table simulator.sweep returns)")
     from simulator.sweep import closing_notes
 
     if folder is None:
         table, unchanged = _in_memory(planned, n_workers, client), None
     else:
         inputs = files_read(source)  # never written or removed
-        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots, inputs)
+        table, unchanged = _to_files(planned, folder, n_workers, client, force, plots, excel, inputs)
     for text in closing_notes(planned, table, folder is not None and plots, unchanged):  # as the CLI's notes
         warn_user(text)
     table = typed(table)
