@@ -9,8 +9,11 @@ price closes the whole log-gap to the indicated price in a day (``adjustment_day
 from __future__ import annotations
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.path import Path
 
 from simulator.plots import prices_figure
+from simulator.plots.style import PNG_DPI
 from tests.helpers import ONE_REGION, build, run
 
 HALT_ALL_ALONG = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 0, "end": 1000}]
@@ -54,3 +57,23 @@ def test_the_cap_is_drawn_only_where_the_price_comes_within_80_percent_of_it(cap
     assert world == pytest.approx([50.0] * len(world), rel=1e-12)  # to rounding: 49.99999999999999 some days
     assert levels(top) == ([[50.0, 50.0], [cap, cap]] if drawn else [[50.0, 50.0]])
     assert any(t.get_text().startswith("price cap") for t in top.texts) is drawn
+
+
+@pytest.mark.parametrize("width_in", [None, 3.5])
+def test_the_caps_label_crosses_no_curve_in_a_wide_panel_nor_in_a_narrow_one(width_in):
+    # the price closes a tenth of its log-gap to the cap a day (adjustment_days: 10): 74 USD/kg on day 10, 94 on
+    # day 25, 98 on day 35 of 40. Under the cap at the panel's left the label is clear of it in a panel 6 inches
+    # wide; in one 2.55 inches wide (a 3.5-inch figure) it spans 0.7 of the width, to where the price is within
+    # its height of the cap: it goes over the line
+    market = {"ree": {"reference_price_usd_per_kg": 50.0, "price": {"cap_usd_per_kg": 100.0, "adjustment_days": 10}}}
+    result = run(build(ONE_REGION, market=market, shocks=HALT_ALL_ALONG))
+    fig = prices_figure(result, width_in=width_in)
+    fig.set_dpi(PNG_DPI)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    top = fig.axes[0]
+    (label,) = [t for t in top.texts if t.get_text() == "price cap 100 USD/kg (assumed)"]
+    box, frame = label.get_bbox_patch().get_window_extent(renderer), top.get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    world = top.get_lines()[0]
+    assert not Path(world.get_transform().transform(world.get_xydata())).intersects_bbox(box, filled=False)

@@ -16,9 +16,10 @@ from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.curves import _style
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
-from simulator.plots.line_labels import LABEL_SPOTS, _line_label, clear_spot
+from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
-from simulator.plots.text import plain_text
+from simulator.plots.style import LINE_LABEL_PT
+from simulator.plots.text import plain_text, text_width_in
 from simulator.results import Result
 from simulator.scenario.checks import price_bounds, reference_price
 from simulator.scenario.portfolio import has_demand
@@ -74,11 +75,9 @@ def _reference_price(ax: Axes, price: float | None) -> tuple[float, tuple[float,
 
 CAP_SHOWN_FROM = 0.8
 """Share of its cap the world price must reach on some day for the prices panel to draw the cap (:func:`_price_cap`)."""
-CAP_SPOTS = (
-    *(spot for spot in LABEL_SPOTS if spot[1] == "top"),
-    *(spot for spot in LABEL_SPOTS if spot[1] == "bottom"),
-)
-"""Where the cap's label may go: under the line first, where the price rose from (:data:`LABEL_SPOTS`' order)."""
+CAP_SPOTS = ((0.0, "top"), (0.0, "bottom"))
+"""Where the cap's label may go: at the panel's left, where the price starts (at its reference, far under the cap),
+under the line first, else over it."""
 CAP_LABEL_ROOM = 0.12
 """Share of a prices panel's height (its log span, before the shock lanes) kept above the cap for a label over it: the
 label is 12.2 points tall with its offset, a twelfth of a panel of 2 inches, the least a panel has."""
@@ -87,7 +86,9 @@ CAP_LINE_ROOM = 1.1
 frame and of the shock lanes over it."""
 
 
-def _price_cap(ax: Axes, world: np.ndarray, cap: float, reference: tuple[float, tuple[float, str]] | None) -> None:
+def _price_cap(
+    ax: Axes, world: np.ndarray, cap: float, reference: tuple[float, tuple[float, str]] | None, panel_in: float
+) -> None:
     """The market's price cap (USD/kg) as a thin dashed line with its value, where the world price comes near it.
 
     The cap (``market.<material>.price.cap_usd_per_kg``, else 100 times the reference
@@ -97,20 +98,25 @@ def _price_cap(ax: Axes, world: np.ndarray, cap: float, reference: tuple[float, 
     to Japan lost at the border into 2012, the cap 15,650) is the cap's, and the panel
     says so: the line is drawn where the world price reaches :data:`CAP_SHOWN_FROM` of the
     cap on some day, nowhere else (the 2010 replay's prices stay under an eighth of
-    theirs). The label goes where it crosses fewest curves, under the line first
-    (:data:`CAP_SPOTS`, :func:`clear_spot`), clear of the reference price's (``reference``: its
-    price and spot); over it, the axis keeps :data:`CAP_LABEL_ROOM` of its height above the cap for it.
+    theirs). The label goes under the line unless a curve runs under it there, else over it
+    (:data:`CAP_SPOTS`, :func:`clear_spot`, the label's width measured against the panel's,
+    ``panel_in`` inches: most of a report's panel), clear of the reference price's label
+    (``reference``: its price and spot); over it, the axis keeps :data:`CAP_LABEL_ROOM` of its
+    height above the cap for it.
     """
     if not cap > 0 or not np.nanmax(world, initial=0.0) >= CAP_SHOWN_FROM * cap:
         return
+    text = f"price cap {_usd_per_kg(cap)} (assumed)"
+    span = max(LABEL_SPAN, (text_width_in([text], LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
     curves, base = _panel_curves(ax, cap)
     placed = () if reference is None else ((float(np.log(reference[0] / base)), reference[1]),)
-    spot = clear_spot([np.log(c / base) for c in curves], float(np.log(cap / base)), spots=CAP_SPOTS, placed=placed)
+    in_logs = [np.log(c / base) for c in curves]
+    spot = clear_spot(in_logs, float(np.log(cap / base)), spots=CAP_SPOTS, placed=placed, span=span)
     low, high = ax.get_ylim()
     top = low * (cap / low) ** (1 / (1 - CAP_LABEL_ROOM)) if spot[1] == "bottom" else cap * CAP_LINE_ROOM
     ax.set_ylim(low, max(high, top))
     ax.axhline(cap, color=REFERENCE_INK, linewidth=0.7, linestyle=(0, (6, 2)), zorder=1)
-    _line_label(ax, cap, f"price cap {_usd_per_kg(cap)} (assumed)", spot, REFERENCE_INK)
+    _line_label(ax, cap, text, spot, REFERENCE_INK)
 
 
 def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -144,7 +150,7 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
             _demand_line(bottom, days, shares[material][region], i, labels[region], sames[material][region] is not None)
         _price_ticks(top)
         reference = _reference_price(top, reference_price(result.scenario, material))
-        _price_cap(top, world, price_bounds(result.scenario, material)[1], reference)
+        _price_cap(top, world, price_bounds(result.scenario, material)[1], reference, grid.panel_in)
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")
