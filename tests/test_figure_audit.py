@@ -112,9 +112,10 @@ def test_days_of_cover_draw_the_agreement_s_trigger_at_its_days():
         assert list(line.get_ydata()) == [15, 15]
         assert any(t.get_text() == "trigger 15 days" for t in ax.texts)
     legend = (
-        "release trigger: a member's commercial stock below 15 days (shown where commercial stock is all its cover)"
+        "release trigger: a member's commercial stock below 15 days lets it call on the shared stock,\n"
+        "released only for demand its own stock cannot meet (shown where commercial stock is all its cover)"
     )
-    assert legend in legend_texts(fig)
+    assert legend in legend_texts(fig)  # broken after its comma to fit the figure
 
 
 @shipped_group("embargo_2010")

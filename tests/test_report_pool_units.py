@@ -174,9 +174,9 @@ def test_the_cover_legend_says_where_the_trigger_is_shown_and_names_the_dashed_l
     fig = days_of_cover_figure(result)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert (
-        "release trigger: a member's commercial stock below 3 days (shown where commercial stock is all its cover)"
-        in legend
-    )
+        "release trigger: a member's commercial stock below 3 days lets it call on the shared stock, released only "
+        "for demand its own stock cannot meet (shown where commercial stock is all its cover)"
+    ) in [text.replace("\n", " ") for text in legend]
     assert not any("drawn where" in t for t in legend)
     # one entry for both dashed lines, on the line at 30 days; the 60-day line is unnamed
     assert legend.count("30 and 60 days of normal demand, for reference") == 1

@@ -28,6 +28,13 @@ COVER_TARGETS_LABEL = "30 and 60 days of normal demand, for reference"
 TRIGGER_SHOWN_WHERE = "(shown where commercial stock is all its cover)"
 """Why the trigger's line is on some panels only (:func:`trigger_line_days`): it is plotted where the curve is
 commercial cover, the stock the trigger tests; not stock drawn from the pool."""
+TRIGGER_RELEASES_WHAT = "released only for demand its own stock cannot meet"
+"""What the trigger does not do, in its legend entry: a curve under the line does not mean stock is released. The
+trigger activates the agreement; releases open after its lags, and then the rule shares stock only among members'
+gaps (demand their own stock cannot meet that day), and a member bids at an auction only for the gap it expects
+before the next, net of its commercial stock (docs/release-rules.md, "The agreement's daily step"). The EU of
+``embargo_2010`` stays under its 15-day trigger on 557 days of light rare earths with no gap and no bid, and
+receives nothing."""
 
 
 def trigger_line_days(result: Result, material: str) -> float | None:
@@ -91,6 +98,9 @@ def all_cover_commercial(result: Result, material: str, regions: list[str]) -> b
 def draw_trigger_line(ax: Axes, days: float) -> tuple[float, str]:
     """The release trigger at ``days``: a dotted line named in the legend, its value written where no curve crosses.
 
+    The legend entry says what the line lets a member do and what it does not: a curve under it releases nothing
+    unless the member cannot meet its demand (:data:`TRIGGER_RELEASES_WHAT`).
+
     Draw it after the curves and before the target lines (:data:`COVER_TARGETS_DAYS`),
     whose labels it keeps clear of.
     """
@@ -102,7 +112,10 @@ def draw_trigger_line(ax: Axes, days: float) -> tuple[float, str]:
         linewidth=1.1,
         linestyle=(0, (1, 1.5)),
         zorder=1.5,
-        label=f"release trigger: a member's commercial stock below {days:g} days {TRIGGER_SHOWN_WHERE}",
+        label=(
+            f"release trigger: a member's commercial stock below {days:g} days lets it call on the shared stock, "
+            f"{TRIGGER_RELEASES_WHAT} {TRIGGER_SHOWN_WHERE}"
+        ),
     )
     _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
     return spot

@@ -16,11 +16,12 @@ from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.curves import _style
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
-from simulator.plots.line_labels import _line_label, clear_spot
+from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
-from simulator.plots.text import plain_text
+from simulator.plots.style import LINE_LABEL_PT
+from simulator.plots.text import plain_text, text_width_in
 from simulator.results import Result
-from simulator.scenario.checks import reference_price
+from simulator.scenario.checks import price_bounds, reference_price
 from simulator.scenario.portfolio import has_demand
 
 
@@ -40,33 +41,90 @@ def _price_ticks(ax: Axes) -> None:
 REFERENCE_INK = "0.35"
 
 
-def _reference_price(ax: Axes, price: float | None) -> None:
+def _usd_per_kg(price: float) -> str:
+    """A price as a line's label writes it: ``15,650 USD/kg`` from 1,000 up, else four figures (``13.13 USD/kg``)."""
+    return f"{price:,.0f} USD/kg" if price >= 1000 else f"{price:.4g} USD/kg"
+
+
+def _panel_curves(ax: Axes, price: float) -> tuple[list[np.ndarray], float]:
+    """The curves drawn in ``ax`` so far and the lowest of them and ``price``: the log axis is measured from it."""
+    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+    return curves, min([price, *(float(np.nanmin(c)) for c in curves if len(c))])
+
+
+def _reference_price(ax: Axes, price: float | None) -> tuple[float, tuple[float, str]] | None:
     """The market's reference price (its price at normal cover, where it starts): a dashed line with its value.
 
     A log axis may put its lowest tick well above a price that starts low (20 over a
     start at 13.13): the line and its label say where the price started. The axis
     reaches below the line so that the label has room under it. The label goes where it
     crosses fewest of the curves drawn in the panel so far (:func:`clear_spot`): the world
-    price and what each region paid.
+    price and what each region paid. Returns the line's price and its label's spot, None without a price.
     """
     if price is None:
-        return
-    curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
-    base = min([price, *(float(np.nanmin(c)) for c in curves if len(c))])  # the log axis measured from its lowest
+        return None
+    curves, base = _panel_curves(ax, price)
     spot = clear_spot([np.log(c / base) for c in curves], float(np.log(price / base)))
     low, high = ax.get_ylim()
     room = 1.35 if spot[1] == "top" else 1.1
     ax.set_ylim(min(low, price / room), max(high, price * 1.35))
     ax.axhline(price, color=REFERENCE_INK, linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
-    text = f"reference price {price:,.0f} USD/kg" if price >= 1000 else f"reference price {price:.4g} USD/kg"
-    _line_label(ax, price, text, spot, REFERENCE_INK)
+    _line_label(ax, price, f"reference price {_usd_per_kg(price)}", spot, REFERENCE_INK)
+    return price, spot
+
+
+CAP_SHOWN_FROM = 0.8
+"""Share of its cap the world price must reach on some day for the prices panel to draw the cap (:func:`_price_cap`)."""
+CAP_SPOTS = ((0.0, "top"), (0.0, "bottom"))
+"""Where the cap's label may go: at the panel's left, where the price starts (at its reference, far under the cap),
+under the line first, else over it."""
+CAP_LABEL_ROOM = 0.12
+"""Share of a prices panel's height (its log span, before the shock lanes) kept above the cap for a label over it: the
+label is 12.2 points tall with its offset, a twelfth of a panel of 2 inches, the least a panel has."""
+CAP_LINE_ROOM = 1.1
+"""How far above the cap the axis reaches at least (a ratio) where its label is under it: the line clear of the
+frame and of the shock lanes over it."""
+
+
+def _price_cap(
+    ax: Axes, world: np.ndarray, cap: float, reference: tuple[float, tuple[float, str]] | None, panel_in: float
+) -> None:
+    """The market's price cap (USD/kg) as a thin dashed line with its value, where the world price comes near it.
+
+    The cap (``market.<material>.price.cap_usd_per_kg``, else 100 times the reference
+    price) is an assumption of the model, not of the market: the price moves toward the
+    price the market's cover indicates, clipped to the cap (:func:`simulator.market.adjust_price`).
+    A price that runs into it (Dy at 14,100 USD/kg, 90 times its reference, under a halt
+    to Japan lost at the border into 2012, the cap 15,650) is the cap's, and the panel
+    says so: the line is drawn where the world price reaches :data:`CAP_SHOWN_FROM` of the
+    cap on some day, nowhere else (the 2010 replay's prices stay under an eighth of
+    theirs). The label goes under the line unless a curve runs under it there, else over it
+    (:data:`CAP_SPOTS`, :func:`clear_spot`, the label's width measured against the panel's,
+    ``panel_in`` inches: most of a report's panel), clear of the reference price's label
+    (``reference``: its price and spot); over it, the axis keeps :data:`CAP_LABEL_ROOM` of its
+    height above the cap for it.
+    """
+    if not cap > 0 or not np.nanmax(world, initial=0.0) >= CAP_SHOWN_FROM * cap:
+        return
+    text = f"price cap {_usd_per_kg(cap)} (assumed)"
+    span = max(LABEL_SPAN, (text_width_in([text], LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
+    curves, base = _panel_curves(ax, cap)
+    placed = () if reference is None else ((float(np.log(reference[0] / base)), reference[1]),)
+    in_logs = [np.log(c / base) for c in curves]
+    spot = clear_spot(in_logs, float(np.log(cap / base)), spots=CAP_SPOTS, placed=placed, span=span)
+    low, high = ax.get_ylim()
+    top = low * (cap / low) ** (1 / (1 - CAP_LABEL_ROOM)) if spot[1] == "bottom" else cap * CAP_LINE_ROOM
+    ax.set_ylim(low, max(high, top))
+    ax.axhline(cap, color=REFERENCE_INK, linewidth=0.7, linestyle=(0, (6, 2)), zorder=1)
+    _line_label(ax, cap, text, spot, REFERENCE_INK)
 
 
 def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
     """Prices (top, log scale) and realised demand as a share of baseline (bottom), a panel per market.
 
     The top panels show the world price and, where it differs, what a region paid (a
-    premium under a targeted embargo); shocks shaded.
+    premium under a targeted embargo), the reference price, and the price cap where the
+    world price comes near it (:func:`_price_cap`); shocks shaded.
     """
     names = Names.of(result.scenario)
     grid = Panels(result, rows=2, materials=market_materials(result), width_in=width_in, columns=columns)
@@ -91,7 +149,8 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
                 top.plot(days, paid, label=f"paid by {names.region(region)}", **style)
             _demand_line(bottom, days, shares[material][region], i, labels[region], sames[material][region] is not None)
         _price_ticks(top)
-        _reference_price(top, reference_price(result.scenario, material))
+        reference = _reference_price(top, reference_price(result.scenario, material))
+        _price_cap(top, world, price_bounds(result.scenario, material)[1], reference, grid.panel_in)
         top.set_ylabel("price (USD/kg, log scale)")
         top.set_title(plain_text(names.material(material)))
         bottom.set_ylabel("realised demand (% of baseline)")
