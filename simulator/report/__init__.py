@@ -406,7 +406,8 @@ def _trigger_note(run: Run) -> str:
     where = "" if len(drawn) == len(materials) else f" on {join_words([run.names.material_text(m) for m in drawn])}"
     return (
         f" Dotted line{where}: the release trigger (a member can call on the shared stock once its commercial "
-        f"stock falls below {agreement.trigger.commercial_days_below:g} days of its normal demand)."
+        f"stock falls below {agreement.trigger.commercial_days_below:g} days of its normal demand; stock is then "
+        "released only for demand its own stock cannot meet, so cover can stay under the line with nothing released)."
     )
 
 
