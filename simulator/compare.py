@@ -14,7 +14,7 @@ import pandas as pd
 from simulator import quantities
 from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
-from simulator.mechanisms import BASELINE, OWN_SHARES, STATUS_QUO, current_name
+from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import anyone_short, members_burden
 from simulator.plan import compile_plan
@@ -158,6 +158,21 @@ EQUAL_COVER_AS_DEMAND = (
 """The line under the printed table where ``equal_cover`` cannot differ from ``proportional_to_demand``."""
 
 
+SAME_SHORTFALL_SHARE = 1e-3
+"""Two rules leave the members the same shortfalls when each member's shortfall of each material differs by at most
+this share of the members' shortfall of it (0.1%). Splitting only the day an uncapped pool runs dry otherwise moves
+little: 0.01 t of Japan's 24.7 t (0.02% of the members' 41.65 t) in a nine-month gallium ban on Japan, the EU and
+Korea; a cap of 0.15 t a day, split every day, moves 1.7 t (4%)."""
+UNCAPPED_RULES_ALIKE = (
+    "{rules} here (each member's shortfall within 0.1%): without a release cap (agreement.release_cap_t_per_day) "
+    "the shared stock meets every member's whole gap on each day it can, so a rule decides who gets what only on a "
+    "day the stock is smaller than the gaps, as when it runs out; a cap releases at most so much a day, so the rules "
+    "split the stock on every day it binds, and differently (docs/release-rules.md#cap-comparison)"
+)
+"""The line under the printed table where sharing rules without a release cap leave the members the same
+shortfalls (:func:`uncapped_rules_alike`); ``{rules}`` as ``fair_ratio = proportional_to_demand``."""
+
+
 def rule_notes(comparison: Comparison) -> list[str]:
     """Lines under the printed table about the rules compared: why two rules' rows coincide.
 
@@ -167,16 +182,87 @@ def rule_notes(comparison: Comparison) -> list[str]:
     cover). Not where a member's reserve is sold by tender (``regions.<id>.reserve_release``): it is
     short with its reserve in hand while its tender waits. Nor where no member is short under
     ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
+    Then, without a release cap, the sharing rules that leave the members the same shortfalls
+    (:func:`uncapped_rules_alike`).
     """
+    notes = [EQUAL_COVER_AS_DEMAND] if _equal_cover_is_demand(comparison) else []
+    groups = uncapped_rules_alike(comparison)
+    if notes:  # the pair said already, and alike for that reason whatever the cap
+        groups = [group for group in groups if set(group) != {"equal_cover", "proportional_to_demand"}]
+    if groups:
+        notes.append(UNCAPPED_RULES_ALIKE.format(rules=" and ".join(" = ".join(group) for group in groups)))
+    return notes
+
+
+def _equal_cover_is_demand(comparison: Comparison) -> bool:
+    """Whether ``equal_cover`` and ``proportional_to_demand`` are compared and cannot differ (:func:`rule_notes`)."""
     if not {"equal_cover", "proportional_to_demand"} <= set(comparison.results):
-        return []
+        return False
     result = comparison.results["equal_cover"]
     if not anyone_short(result.metrics, result.structure.member_names):
-        return []
+        return False
     scenario = result.scenario
     assert scenario.agreement is not None  # a comparison needs an agreement
     by_tender = any(scenario.regions[member].reserve_release is not None for member in scenario.agreement.members)
-    return [EQUAL_COVER_AS_DEMAND] if scenario.agreement.order == "national_first" and not by_tender else []
+    return scenario.agreement.order == "national_first" and not by_tender
+
+
+def uncapped_rules_alike(comparison: Comparison) -> list[list[str]]:
+    """Groups of two or more sharing rules that leave every member the same shortfall, where no release cap is set.
+
+    Every sharing rule releases ``min(available, sum of gaps)`` and gives no member more than
+    its gap (:mod:`simulator.release.sharing`), and without ``agreement.release_cap_t_per_day``
+    ``available`` is all the shared stock (:mod:`simulator.kernel.agreement`): on a day the stock
+    covers every gap, every rule meets each in full, and rules differ only on days it does not,
+    which may be a single day, as the pool runs out. Rules considered: those that share on every
+    open day, not ``iea_ess`` (it restrains demand and passes supplies between members) nor
+    ``fair_ratio`` with ``strict`` (it withholds shares a member cannot use). Alike: each member's
+    shortfall of each material within :data:`SAME_SHORTFALL_SHARE` of the members' shortfall of
+    it. Empty with a cap, or where no member is short (:func:`nobody_short_line` says so).
+    """
+    sharing = [name for name in comparison.results if _shares_every_gap(comparison.results[name])]
+    if len(sharing) < 2:
+        return []
+    first = comparison.results[sharing[0]]
+    agreement = first.scenario.agreement
+    assert agreement is not None  # a comparison needs an agreement
+    members = first.structure.member_names
+    if agreement.release_cap_t_per_day or not anyone_short(first.metrics, members):
+        return []
+    groups: list[list[str]] = []
+    for name in sharing:
+        group = next((g for g in groups if _same_shortfalls(comparison.results[g[0]], comparison.results[name])), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return [group for group in groups if len(group) > 1]
+
+
+def _shares_every_gap(result: Result) -> bool:
+    """Whether ``result``'s rule shares the stock on every open day and meets each gap in full while it can."""
+    agreement = result.scenario.agreement
+    assert agreement is not None  # a comparison needs an agreement
+    mechanism = BY_NAME[agreement.mechanism]
+    return (
+        mechanism.shares_when == "always"
+        and not mechanism.shares_supply
+        and not (mechanism.name == "fair_ratio" and agreement.strict)
+    )
+
+
+def _same_shortfalls(one: Result, other: Result) -> bool:
+    """Whether each member's shortfall of each material is alike in both runs (:data:`SAME_SHORTFALL_SHARE`)."""
+    members = one.structure.member_names
+    for material in one.structure.materials:
+        allowed = SAME_SHORTFALL_SHARE * max(
+            members_shortfall(one, members, material), members_shortfall(other, members, material)
+        )
+        for member in members:
+            key = f"shortfall_t.{member}.{material}"
+            if abs(float(one.metrics[key]) - float(other.metrics[key])) > allowed:
+                return False
+    return True
 
 
 def members_shortfall(result: Result, members: list[str], material: str) -> float:

@@ -188,7 +188,7 @@ def test_whole_numbers_still_pass_for_numbers_and_exponents_are_numbers(tmp_path
 
 def test_text_is_not_a_number():
     found = problems(build(ONE_REGION, regions__japan__demand__ree__tonnes_per_day="47.7"))
-    assert found == {"regions.japan.demand.ree.tonnes_per_day": "must be a number, not text"}
+    assert found == {"regions.japan.demand.ree.tonnes_per_day": "must be a number, not text: write 47.7 without quotes"}
 
 
 def test_booleans_are_not_numbers_in_set_values(tmp_path):

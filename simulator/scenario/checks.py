@@ -10,7 +10,8 @@ warning.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from simulator.errors import Problem, known_hint
 from simulator.mechanisms import BY_NAME
@@ -29,6 +30,9 @@ from simulator.scenario.schema import (
 from simulator.scenario.uncertain import check_uncertain
 
 SUM_TOLERANCE = 1e-9
+"""How far shares that must sum to 1 (sourcing shares, ratios) may sum from it: float noise, not rounding."""
+ROUNDING_GAP_LIMIT = 0.05
+"""The largest gap from 1 that a sum of shares is told how to close: a larger one is a mistake, not rounding."""
 MAX_RESULT_ROWS = 500_000
 """Most rows of a run's daily table: horizon days x regions x materials (about 0.5 GB
 of memory at the limit)."""
@@ -208,9 +212,8 @@ def _check_regions(s: Scenario, problems: list[Problem]) -> None:
                             f"missing lead time to region '{rid}', which sources {mid} from it",
                         )
                     )
-            total = sum(shares.values())
-            if abs(total - 1.0) > SUM_TOLERANCE:
-                problems.append(Problem(path, f"shares must sum to 1 (they sum to {total:.6g})"))
+            if (message := not_summing_to_one("shares", shares)) is not None:
+                problems.append(Problem(path, message))
         for mid, quota in reg.procurement.quota.items():
             path = f"{base}.procurement.quota.{mid}"
             _ref(problems, path, "material", mid, s.materials)
@@ -219,6 +222,63 @@ def _check_regions(s: Scenario, problems: list[Problem]) -> None:
             if sum(quota.partner_minimum.values()) > 1 + SUM_TOLERANCE:
                 problems.append(Problem(f"{path}.partner_minimum", "minimum shares sum to more than 1"))
             _check_share_path(s, f"{path}.max_share_path", quota.max_share_path, problems)
+
+
+def not_summing_to_one(what: str, shares: Mapping[str, float]) -> str | None:
+    """Why ``shares`` (fractions by name, as written) do not sum to 1 within :data:`SUM_TOLERANCE`; None when they do.
+
+    ``what`` names them (``ratios``, ``shares``). Where the gap is one that rounding the values as written can leave
+    (:func:`_rounding_fix`), the message says the tolerance and the value that closes it; else only the sum.
+
+    >>> print(not_summing_to_one("ratios", {"a": 0.3333, "b": 0.3333, "c": 0.3333}))  # doctest: +NORMALIZE_WHITESPACE
+    ratios must sum to 1 within 1e-09 (they sum to 0.9999, 0.0001 short, as rounded values can): write 0.3334 for one
+    of them
+    >>> not_summing_to_one("ratios", {"japan": 0.6, "eu": 0.3, "korea": 0.2})
+    'ratios must sum to 1 (they sum to 1.1)'
+    """
+    total = sum(shares.values())
+    if abs(total - 1.0) <= SUM_TOLERANCE:
+        return None
+    fix = _rounding_fix(shares)
+    if fix is None:
+        return f"{what} must sum to 1 (they sum to {total:.12g})"
+    decimals = max(_decimals(value) for value in shares.values())
+    gap = f"{_written(abs(1.0 - total), decimals)} {'short' if total < 1 else 'over'}"
+    within = f"within {SUM_TOLERANCE:g}"
+    return f"{what} must sum to 1 {within} (they sum to {total:.12g}, {gap}, as rounded values can): {fix}"
+
+
+def _decimals(value: float) -> int:
+    """How many decimals ``value`` is written with (``0.3333``: 4, ``1e-05``: 5, ``1``: 0)."""
+    exponent = Decimal(repr(float(value))).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _written(value: float, decimals: int) -> str:
+    """``value`` rounded to ``decimals`` decimals, without trailing zeros (``0.5``, ``1``, ``0.0001``)."""
+    return format(Decimal(f"{value:.{decimals}f}").normalize(), "f")
+
+
+def _rounding_fix(shares: Mapping[str, float]) -> str | None:
+    """The one value to write that makes ``shares`` sum to 1 within :data:`SUM_TOLERANCE`, in words; else None.
+
+    Offered only where rounding (or cutting) each of the n values to the most decimals written, d, can leave the
+    gap (at most n units of the last decimal, n * 10**-d) and the gap is under :data:`ROUNDING_GAP_LIMIT`: a larger
+    one is a mistake a corrected value would hide. The value changed is the largest (the last of equal ones), as 1
+    less the others, in d decimals; it must lie in [0, 1] and close the gap, else None.
+    """
+    decimals = max(_decimals(value) for value in shares.values())
+    gap = abs(1.0 - sum(shares.values()))
+    if gap > len(shares) * 10.0**-decimals + SUM_TOLERANCE or gap >= ROUNDING_GAP_LIMIT:
+        return None
+    name = max(reversed(list(shares)), key=lambda key: shares[key])
+    others = sum(value for key, value in shares.items() if key != name)
+    value = round(1.0 - others, decimals)
+    if not 0.0 <= value <= 1.0 or abs(others + value - 1.0) > SUM_TOLERANCE:
+        return None
+    if len(set(shares.values())) == 1:
+        return f"write {_written(value, decimals)} for one of them"
+    return f"write {_written(value, decimals)} for {name} (not {_written(shares[name], decimals)})"
 
 
 def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: list[Problem]) -> None:
@@ -453,9 +513,8 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
         if missing and len(known) == len(a.ratio):  # a misspelled key is reported as itself
             message = f"every member needs a ratio; missing: {', '.join(missing)} (a ratio of 0 gives it no share)"
             problems.append(Problem("agreement.ratio", message))
-        total = sum(a.ratio.values())
-        if abs(total - 1.0) > SUM_TOLERANCE:
-            problems.append(Problem("agreement.ratio", f"ratios must sum to 1 (they sum to {total:.12g})"))
+        if (message := not_summing_to_one("ratios", a.ratio)) is not None:
+            problems.append(Problem("agreement.ratio", message))
     for mid in a.release_cap_t_per_day:
         _ref(problems, f"agreement.release_cap_t_per_day.{mid}", "material", mid, s.materials)
     pool = a.pool

@@ -101,6 +101,12 @@ def _plain_number(value: Any) -> Any:
     if isinstance(value, str | bytes):
         if _INFINITE_TEXT.fullmatch(str(value).strip()):  # --set x=inf: YAML reads inf as text (.inf is infinity)
             raise PydanticCustomError("infinite_text", "must be a finite number")
+        if _NUMBER_TEXT.fullmatch(str(value).strip()):  # "0.6" in quotes (or from a tool that writes text)
+            raise PydanticCustomError(
+                "number_type",
+                "must be a number, not text: write {number} without quotes",
+                {"number": str(value).strip()},
+            )
         raise PydanticCustomError("number_type", "must be a number, not text")
     if isinstance(value, float) and math.isfinite(value) and abs(value) >= 2**53 and value.is_integer():
         return int(value)  # 1e300 as a whole number: its field's bound then names the limit
@@ -108,6 +114,27 @@ def _plain_number(value: Any) -> Any:
 
 
 _INFINITE_TEXT = re.compile(r"[-+]?\.?(inf|infinity|nan)", re.IGNORECASE)
+_NUMBER_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+"""A number as text, as YAML reads it unquoted."""
+_PERCENT_TEXT = re.compile(r"([-+]?(\d+\.?\d*|\.\d+))\s*%")
+"""A percentage (``60%``, ``12.5 %``): text to YAML, quoted or not."""
+
+
+def _plain_share(value: Any) -> Any:
+    """As :func:`_plain_number`; a share written as a percentage (``60%``) is told how to write it (``0.6``).
+
+    A share written as a number above 1 (``60``) is told the same where its bound refuses it
+    (``simulator.scenario.load``).
+    """
+    percent = _PERCENT_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if percent is not None:
+        share = f"{float(percent[1]) / 100:g}"
+        raise PydanticCustomError(
+            "number_type",
+            "must be a number, not text (a share: {percent}% is {share})",
+            {"percent": percent[1], "share": share},
+        )
+    return _plain_number(value)
 
 
 NUMBER = BeforeValidator(_plain_number)
@@ -160,7 +187,7 @@ TonnesPerDay = Annotated[float, _number("t/day", 0, MAX_TONNES_PER_DAY), NUMBER]
 Days = Annotated[float, _number("days", 0, MAX_DAYS), NUMBER]
 WholeDays = Annotated[int, _whole("days", 0, MAX_DAYS), NUMBER]
 TransitDays = Annotated[int, _whole("days", 0, MAX_TRANSIT_DAYS), NUMBER]
-Fraction = Annotated[float, _number("fraction", 0, 1), NUMBER]
+Fraction = Annotated[float, _number("fraction", 0, 1), BeforeValidator(_plain_share)]
 UsdPerKg = Annotated[float, _number("USD/kg", 0, MAX_USD_PER_KG), NUMBER]
 Date = Annotated[
     dt.date,
