@@ -86,3 +86,21 @@ def test_writing_scenarios_shows_the_line_and_the_worked_numbers():
     assert f"```text\n{alike}\n```" in guide
     for words in ("Japan is short 1,140 t, the EU 4,560 t", "Japan is short 1,080 t against 1,140 t"):
         assert words in " ".join(guide.split())
+
+
+def test_python_compare_warns_with_the_line_the_command_prints():
+    import warnings
+
+    import simulator
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = simulator.compare(world(), RULES, baseline=False)
+    said = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert [line for line in said if line.startswith(ALIKE)], said
+    assert table.attrs["rule_notes"] == [line for line in said if line.startswith(ALIKE)]
+    with warnings.catch_warnings(record=True) as caught:  # with a cap the rules differ: nothing to say
+        warnings.simplefilter("always")
+        table = simulator.compare(world(cap_t_per_day=5), RULES, baseline=False)
+    assert not [w for w in caught if str(w.message).startswith(ALIKE)]
+    assert table.attrs["rule_notes"] == []

@@ -417,10 +417,13 @@ def compare(
         cannot run has a row with only ``skipped`` (why). Where the materials' tonnes may not be
         added (oxide and magnet, or prices far apart) and two or more are short, the totals over
         every material, ``total_shortfall_t`` and ``shortfall_t.<member>``, are ``NaN`` in every
-        row: the columns by material give the answer.
+        row: the columns by material give the answer. Where two rules' rows coincide for a
+        reason (``equal_cover`` with ``proportional_to_demand``; sharing rules without a release
+        cap), a ``UserWarning`` gives the line ``stockpile compare`` prints under its table, and
+        ``attrs["rule_notes"]`` lists those lines.
     """
+    from simulator.compare import RULE_NOTES, parse_mechanisms
     from simulator.compare import compare as compare_rules
-    from simulator.compare import parse_mechanisms
 
     if isinstance(mechanisms, str):
         if not mechanisms.replace(",", "").strip():
@@ -444,7 +447,13 @@ def compare(
     with_changes, source = overridden_data(scenario, pairs)
     validated = validate_overridden(with_changes, source, pairs)  # a change's problem said of it, as run() says it
     comparison = compare_rules(with_changes.data, names, source, flag(baseline, "baseline"), validated=validated)
-    return typed(comparison.table(), "compare")
+    table = comparison.table()
+    notes = list(table.attrs.get(RULE_NOTES, []))
+    for note in notes:  # why two rules' rows coincide: the lines stockpile compare prints under its table
+        warn_user(note)
+    out = typed(table, "compare")
+    out.attrs[RULE_NOTES] = notes
+    return out
 
 
 @python_words
