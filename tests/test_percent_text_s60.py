@@ -123,3 +123,13 @@ def test_writing_scenarios_quotes_the_messages_as_the_schema_gives_them():
     quoted = refusals(written("ratio: {japan: 0.5, eu: 0.5}", 'ratio: {japan: "0.6", eu: 0.4}'))[0]
     assert f"`{percent.removeprefix('agreement.ratio.japan: ')}`" in guide
     assert f"`{quoted.removeprefix('agreement.ratio.japan: ')}`" in guide
+
+
+@pytest.mark.parametrize("written", ["60%", 60])
+def test_a_ratio_set_as_a_percentage_is_told_how_to_write_it(written):
+    import simulator
+
+    with pytest.raises(InputError) as caught:
+        simulator.run(build(TWO_MEMBERS), set={"agreement.ratio.japan": written})
+    assert "agreement.ratio.japan: a ratio must be a number in [0, 1]" in str(caught.value)
+    assert str(caught.value).endswith("(a share: 60% is 0.6)")

@@ -38,7 +38,7 @@ from simulator.scenario.overrides import (
 from simulator.scenario.portfolio import check_benchmarks, check_quotas
 from simulator.scenario.schema import ID_PATTERN, Scenario
 from simulator.scenario.strict_yaml import conflict_problem, load_yaml
-from simulator.scenario.yaml_messages import GLUED_KEY, not_utf8, space_after_colon
+from simulator.scenario.yaml_messages import GLUED_KEY, not_utf8, share_hint, space_after_colon
 
 _MESSAGES = {
     "greater_than_equal": "must be >= {ge}",
@@ -440,11 +440,9 @@ def _fields_hint(error: dict[str, Any]) -> str:
 def _percent_hint(error: dict[str, Any]) -> str:
     """For a share written as a percentage (``approval_share: 30``): how to write it."""
     value = error.get("input")
-    if (error.get("ctx") or {}).get("le") != 1 or isinstance(value, bool):
+    if (error.get("ctx") or {}).get("le") != 1 or not isinstance(value, int | float):
         return ""
-    if not isinstance(value, int | float) or not 2 <= value <= 100:  # 1.2 may be a typo of 0.12 or 1
-        return ""
-    return f" (a share: {value:g}% is {value / 100:g})"
+    return share_hint(value)
 
 
 def _choice_hint(error: dict[str, Any]) -> str:

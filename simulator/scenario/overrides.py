@@ -39,7 +39,7 @@ import yaml
 
 from simulator.errors import InputError, Problem, ScenarioError, known_hint, setting
 from simulator.scenario.strict_yaml import load_yaml, shortened
-from simulator.scenario.yaml_messages import GLUED_KEY
+from simulator.scenario.yaml_messages import GLUED_KEY, share_hint
 
 EXCLUSIVE_SIBLINGS = {"tonnes": "days", "days": "tonnes"}
 ID_MAPPINGS = {"materials": "material", "suppliers": "supplier", "regions": "region"}
@@ -332,7 +332,8 @@ class _RatiosSet:
 def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done: _RatiosSet) -> None:
     """Set ``member``'s ratio; rescale the members not set in this call to what is left."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], got {shown(value, ECHO_WIDTH)}")])
+        got = f"got {shown(value, ECHO_WIDTH)}{share_hint(value)}"
+        raise InputError([Problem(path, f"a ratio must be a number in [0, 1], {got}")])
     if any(isinstance(v, bool) or not isinstance(v, int | float) for k, v in ratios.items() if k != member):
         raise InputError([Problem(path, "the other members' ratios must be numbers")])
     if done.before is None:

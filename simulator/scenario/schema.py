@@ -42,6 +42,7 @@ from pydantic_core import PydanticCustomError
 from simulator import mechanisms
 from simulator.errors import first_and_more
 from simulator.quantities import ALL
+from simulator.scenario.yaml_messages import share_hint
 
 RESERVED_IDS = frozenset({ALL})
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -116,8 +117,6 @@ def _plain_number(value: Any) -> Any:
 _INFINITE_TEXT = re.compile(r"[-+]?\.?(inf|infinity|nan)", re.IGNORECASE)
 _NUMBER_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 """A number as text, as YAML reads it unquoted."""
-_PERCENT_TEXT = re.compile(r"([-+]?(\d+\.?\d*|\.\d+))\s*%")
-"""A percentage (``60%``, ``12.5 %``): text to YAML, quoted or not."""
 
 
 def _plain_share(value: Any) -> Any:
@@ -126,14 +125,8 @@ def _plain_share(value: Any) -> Any:
     A share written as a number above 1 (``60``) is told the same where its bound refuses it
     (``simulator.scenario.load``).
     """
-    percent = _PERCENT_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
-    if percent is not None:
-        share = f"{float(percent[1]) / 100:g}"
-        raise PydanticCustomError(
-            "number_type",
-            "must be a number, not text (a share: {percent}% is {share})",
-            {"percent": percent[1], "share": share},
-        )
+    if isinstance(value, str) and (hint := share_hint(value)):
+        raise PydanticCustomError("number_type", "must be a number, not text{hint}", {"hint": hint})
     return _plain_number(value)
 
 

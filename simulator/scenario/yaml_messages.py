@@ -316,3 +316,24 @@ def not_utf8(exc: UnicodeDecodeError) -> str:
     column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
     line = before.count(b"\n") + 1
     return f"not UTF-8 text: byte 0x{data[exc.start]:02X} at line {line}, column {column}; save the file as UTF-8"
+
+
+PERCENT_TEXT = re.compile(r"([-+]?(\d+\.?\d*|\.\d+))\s*%")
+"""A percentage (``60%``, ``12.5 %``): text to YAML, quoted or not."""
+
+
+def share_hint(value: object) -> str:
+    """How to write a share given as a percentage: ``60%`` or ``60`` -> `` (a share: 60% is 0.6)``; else ''.
+
+    A number from 2 to 100 is taken for a percentage (1.2 may be a typo of 0.12 or of 1).
+
+    >>> share_hint("60%"), share_hint(" 12.5 %"), share_hint(60), share_hint(1.2), share_hint("abc"), share_hint(True)
+    (' (a share: 60% is 0.6)', ' (a share: 12.5% is 0.125)', ' (a share: 60% is 0.6)', '', '', '')
+    """
+    if isinstance(value, str) and (percent := PERCENT_TEXT.fullmatch(value.strip())):
+        number = float(percent[1])
+    elif isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
+        number = float(value)
+    else:
+        return ""
+    return f" (a share: {number:g}% is {number / 100:g})"
