@@ -334,11 +334,14 @@ def _report_inputs(
     return changes, base
 
 
-def _range_notes(s: Scenario, source: str, changed: Iterable[str], data: Any) -> None:
-    """A ``note:`` for each value as written that its own ``uncertain:`` range leaves out (as validate's)."""
+def _range_notes(s: Scenario, source: str, changed: Iterable[str], data: Any, varied: Iterable[str] = ()) -> None:
+    """A ``note:`` for each value as written that its own ``uncertain:`` range leaves out (as validate's).
+
+    ``varied``: the entries a study varies (``sensitivity --input``); empty: every one.
+    """
     from simulator.scenario.notes import range_notes
 
-    for note in range_notes(s, changed, data):
+    for note in range_notes(s, changed, data, varied):
         click.echo(f"note: {note.render(source)}", err=True)
 
 
@@ -1533,7 +1536,7 @@ def sensitivity(
     with _signals_stop(ctx):
         pairs = _overrides(assignments)  # parsed once: the data and the fixed paths are of the same pairs
         raw, loaded = _checked_with(scenario, pairs)  # validated once, a --set's problem said of it
-        _range_notes(loaded, scenario, [path for path, _ in pairs], raw)
+        _range_notes(loaded, scenario, [path for path, _ in pairs], raw, only)
         study = plan_study(raw, scenario, metrics, only, fixed=[p for p, _ in pairs], validated=loaded)
         check_samples(method, samples, len(study.inputs))  # type: ignore[arg-type]
         runs = runs_needed(method, samples, len(study.inputs))  # type: ignore[arg-type]

@@ -86,6 +86,19 @@ def test_sensitivity_says_it_and_its_json_marks_that_input_only(tmp_path):
     }
 
 
+def test_sensitivity_with_input_says_it_only_of_an_input_it_varies(tmp_path):
+    path = write(tmp_path, OUTSIDE)
+    demand = "regions.japan.demand.ree.tonnes_per_day"
+    other = invoke("sensitivity", path, "--method", "morris", "--samples", 2, "--input", demand, "-o", tmp_path / "a")
+    assert other.exit_code == 0, other.output
+    assert notes(other) == []  # every sample holds the stock as written:
+    samples = pd.read_parquet(tmp_path / "a" / "samples.parquet")
+    assert list(samples["shortfall_t.japan"]) == pytest.approx(list(40 * samples[demand] - 150))  # 40 days cut off
+    varied = invoke("sensitivity", path, "--method", "morris", "--samples", 2, "--input", STOCK, "-o", tmp_path / "b")
+    assert varied.exit_code == 0, varied.output
+    assert notes(varied) == [NOTE]
+
+
 def test_compare_and_sweep_say_it_but_not_for_a_swept_path(tmp_path):
     stock = {"path": STOCK, "low": 0, "high": 100, "source": "test", "label": "stock"}
     pair = build(TWO_MEMBERS, regions__japan__commercial_stock__ree__tonnes=150, uncertain=[stock])

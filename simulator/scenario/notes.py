@@ -25,19 +25,27 @@ from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase, 
 from simulator.scenario.uncertain import inputs_of, short_text
 
 
-def range_notes(s: Scenario, changed: Iterable[str] = (), data: Any = None) -> list[Problem]:
+def range_notes(
+    s: Scenario, changed: Iterable[str] = (), data: Any = None, varied: Iterable[str] = ()
+) -> list[Problem]:
     """A value as written that its own ``uncertain:`` entry's range leaves out: no sample of a study holds it.
 
     The single run uses the value; ``stockpile run --uncertainty`` and ``stockpile sensitivity``
-    sample the range only, so the run "as written" lies outside every sample. One note per such
-    input, at its field. An input whose path a ``changed`` path (``--set``, a sweep's axis) is,
-    holds or lies inside is left out: its value is not the one written. ``data``: the scenario's
-    data, to match list items given by position and by id.
+    sample the range of every entry instead, so the run "as written" lies outside every sample.
+    One note per such input, at its field. ``varied``: the paths of the only entries the study
+    varies (``sensitivity --input``), as the entries write them; the others are left out, since
+    every sample holds their value as written. Empty: every entry is varied. An input whose
+    path a ``changed`` path (``--set``, a sweep's axis) is, holds or lies inside is left out
+    too: its value is not the one written. ``data``: the scenario's data, to match list items
+    given by position and by id.
     """
     given = [named_path(path, data) for path in changed]
+    only = set(varied)
     notes = []
     for number, item in enumerate(inputs_of(s)):
-        if not item.as_written_outside_range or any(_touches(path, named_path(item.path, data)) for path in given):
+        if not item.as_written_outside_range or (only and item.path not in only):
+            continue
+        if any(_touches(path, named_path(item.path, data)) for path in given):
             continue
         label = f", {item.entry.label}" if item.entry.label else ""
         message = (
