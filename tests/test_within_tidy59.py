@@ -1,8 +1,8 @@
 """Whether a dotted path lies inside another is asked of simulator.scenario.overrides.within (session 59).
 
-sweep/figures.py (``sweeps_the_pool``), sweep/grid.py (``overlap``), sensitivity/intervals.py (``is_agreement_input``,
-``input_columns``) and overrides.py itself (``overridden``) tested it by hand (``startswith("agreement.pool.")``, a
-tuple of prefixes).
+sweep/figures.py (``sweeps_the_pool``), sweep/grid.py (``overlap``, now overrides.py's ``overlap_relation``),
+sensitivity/intervals.py (``is_agreement_input``, ``input_columns``) and overrides.py itself (``overridden``) tested it
+by hand (``startswith("agreement.pool.")``, a tuple of prefixes).
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import inspect
 
 import pytest
 
-from simulator.scenario.overrides import overridden
+from simulator.scenario.overrides import overlap_relation, overridden
 from simulator.sensitivity.intervals import input_columns, is_agreement_input
 from simulator.sweep.figures import sweeps_the_pool
-from simulator.sweep.grid import overlap
 
-ASKERS = (sweeps_the_pool, overlap, is_agreement_input, input_columns, overridden)
+ASKERS = (sweeps_the_pool, overlap_relation, is_agreement_input, input_columns, overridden)
 """The functions that ask whether a dotted path (or a column named by one) lies inside another."""
 
 
@@ -30,9 +29,9 @@ def test_each_asks_within_not_a_prefix_of_its_own(asker):
 def test_inside_is_below_a_dot_not_the_mapping_itself_nor_a_longer_name():
     assert sweeps_the_pool(["agreement.ratio.eu", "agreement.pool.contributions.eu.ree.days"])
     assert not sweeps_the_pool(["agreement.pool", "agreement.pooled.x"])
-    assert overlap("agreement.ratio", "agreement.ratio.japan") == "contains"
-    assert overlap("agreement.ratio.japan", "agreement.ratio") == "lies inside"
-    assert overlap("agreement.ratios", "agreement.ratio") is None
+    assert overlap_relation("agreement.ratio", "agreement.ratio.japan") == "contains"
+    assert overlap_relation("agreement.ratio.japan", "agreement.ratio") == "lies inside"
+    assert overlap_relation("agreement.ratios", "agreement.ratio") is None
     assert is_agreement_input("agreement") and is_agreement_input("agreement.pool.days_of_demand")
     assert not is_agreement_input("agreements.x")
 

@@ -245,6 +245,33 @@ def within(path: str, mapping: str) -> bool:
     return path.startswith(f"{mapping}.")
 
 
+def overlap_relation(fixed: str, varied: str) -> str | None:
+    """How a fixed path stands to a varied one: ``is``, ``sibling``, ``contains``, ``lies inside`` or None (apart).
+
+    ``sibling``: the varied path is the fixed one's exclusive sibling (a stock's ``days``
+    and ``tonnes``, :func:`exclusive_sibling`), which setting either removes: as good as the
+    same path. Segments are compared whole (:func:`within`). Any relation but None means that
+    setting ``fixed`` sets ``varied``'s value, or setting ``varied`` sets ``fixed``'s.
+    (:func:`overlaps` asks only whether two paths overlap, one of them a pattern with ``*``.)
+
+    >>> overlap_relation("agreement.ratio", "agreement.ratio"), overlap_relation("r.eu.days", "r.eu.tonnes")
+    ('is', 'sibling')
+    >>> overlap_relation("agreement.ratio", "agreement.ratio.eu"), overlap_relation("agreement.ratio.eu", "agreement")
+    ('contains', 'lies inside')
+    >>> overlap_relation("agreement.ratios", "agreement.ratio"), overlap_relation("r.eu.days", "r.eu.days_x")
+    (None, None)
+    """
+    if fixed == varied:
+        return "is"
+    if exclusive_sibling(fixed) == varied:
+        return "sibling"
+    if within(varied, fixed):
+        return "contains"
+    if within(fixed, varied):
+        return "lies inside"
+    return None
+
+
 ANY_ONE = "*"
 """A segment of a pattern (:func:`overlaps`) that stands for any one segment: ``regions.*.reserve``."""
 
@@ -253,7 +280,8 @@ def overlaps(path: str, pattern: str) -> bool:
     """Whether ``path`` is ``pattern``, lies inside it, or holds it; a ``*`` segment of ``pattern`` is any one segment.
 
     Segments are compared whole (``agreements`` is not inside ``agreement``), :func:`within`'s rule in both
-    directions.
+    directions. Only yes or no, and a stock's two units are apart: :func:`overlap_relation` tells how two
+    paths without ``*`` stand.
 
     >>> overlaps("regions.eu.procurement", "regions.*.procurement.replenishment")  # holds what the pattern names
     True

@@ -31,9 +31,13 @@ from simulator.arguments import refuse_keys_not_paths
 from simulator.errors import InputError, Problem, setting
 from simulator.library import resolve_scenario, why_missing
 from simulator.scenario.load import named_path, read_yaml_and_text, refuse_file_followed_by_slash
-from simulator.scenario.overrides import ECHO_WIDTH, exclusive_sibling, ratio_member, shown, within
+from simulator.scenario.overrides import ECHO_WIDTH, overlap_relation, ratio_member, shown
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
+
+overlap = overlap_relation
+"""Its former name here, kept only for report/uncertainty.py and sensitivity/intervals.py, which import it from
+this module; they are to import :func:`~simulator.scenario.overrides.overlap_relation` instead, and this name go."""
 
 MAX_POINTS = 100_000
 """Largest grid a sweep accepts unless told otherwise (``--max-points``)."""
@@ -111,23 +115,6 @@ class SweepSpec:
         return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(a.values for a in self.axes))]
 
 
-def overlap(fixed: str, varied: str) -> str | None:
-    """How a fixed path stands to a varied one: ``is``, ``sibling``, ``contains``, ``lies inside`` or None (apart).
-
-    ``sibling``: the varied path is the fixed one's exclusive sibling (a stock's ``days``
-    and ``tonnes``), which setting either removes: as good as the same path.
-    """
-    if fixed == varied:
-        return "is"
-    if exclusive_sibling(fixed) == varied:
-        return "sibling"
-    if within(varied, fixed):
-        return "contains"
-    if within(fixed, varied):
-        return "lies inside"
-    return None
-
-
 def fixed_and_varied(
     fixed: Iterable[str],
     varied: Iterable[str],
@@ -190,7 +177,7 @@ def fixed_and_varied(
     problems = []
     for path in fixed:
         for other in varied:
-            relation = overlap(named(path), named(other))
+            relation = overlap_relation(named(path), named(other))
             if relation is None:
                 continue
             where, by = varied_by(other)
@@ -243,7 +230,8 @@ def overlapping_axes(
 ) -> list[Problem]:
     """Why axes cannot be swept together, one problem per axis that overlaps an earlier one; else [].
 
-    The rule :func:`fixed_and_varied` applies between a fixed and a varied path (:func:`overlap`),
+    The rule :func:`fixed_and_varied` applies between a fixed and a varied path
+    (:func:`~simulator.scenario.overrides.overlap_relation`),
     applied between two varied ones: an axis that contains or lies inside another, or is a stock's
     other unit, would have its value replaced by the other's (or removed) in every run, and the
     record would show values no run used. ``option`` names the axes (``grid``, ``axis``); with
@@ -266,7 +254,7 @@ def overlapping_axes(
         if path in paths[:at]:  # given twice as written: repeated_paths names it
             continue
         for other in paths[:at]:
-            relation = overlap(named(path), named(other))
+            relation = overlap_relation(named(path), named(other))
             if relation is None:
                 continue
             where = key(other)
