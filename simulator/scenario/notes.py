@@ -19,7 +19,7 @@ from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
 from simulator.scenario.checks import day_number, day_words, valid_members
 from simulator.scenario.load import named_path
-from simulator.scenario.overrides import exclusive_sibling, within
+from simulator.scenario.overrides import overlap_relation
 from simulator.scenario.portfolio import capacity_notes, has_demand
 from simulator.scenario.schema import RANDOM_TYPES, Delay, Scenario, ShockBase, earliest_start_day
 from simulator.scenario.uncertain import inputs_of, short_text
@@ -45,7 +45,7 @@ def range_notes(
     for number, item in enumerate(inputs_of(s)):
         if not item.as_written_outside_range or (only and item.path not in only):
             continue
-        if any(_touches(path, named_path(item.path, data)) for path in given):
+        if any(overlap_relation(path, named_path(item.path, data)) is not None for path in given):
             continue
         label = f", {item.entry.label}" if item.entry.label else ""
         message = (
@@ -78,17 +78,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
-
-
-def _touches(changed: str, varied: str) -> bool:
-    """Whether setting the path ``changed`` sets ``varied``'s value.
-
-    It does when they are the same path, one lies inside the other, or they are a stock's two
-    units (setting either removes the other).
-    """
-    return (
-        changed == varied or exclusive_sibling(changed) == varied or within(changed, varied) or within(varied, changed)
-    )
 
 
 def _unused_notes(s: Scenario) -> list[Problem]:

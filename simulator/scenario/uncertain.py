@@ -29,6 +29,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from simulator.errors import Problem, setting
+from simulator.scenario.overrides import overlap_relation
 from simulator.scenario.schema import (
     Scenario,
     UncertainLogNormal,
@@ -46,6 +47,10 @@ SHAPES_THE_RUNS = {
     "horizon_days": "the samples of one study must share their days (give the horizon with " + setting("set") + ")",
 }
 """Top-level fields that cannot vary between the samples of one study, and why."""
+
+NESTED = ("contains", "lies inside")
+"""How two entries' paths stand when one lies inside the other
+(:func:`~simulator.scenario.overrides.overlap_relation`)."""
 
 Entry = UncertainUniform | UncertainTriangular | UncertainLogNormal | UncertainValues
 
@@ -109,11 +114,6 @@ def holds_whole_numbers(current: Any) -> bool:
     return isinstance(current, int | dt.date) and not isinstance(current, bool)
 
 
-def _nested(a: str, b: str) -> bool:
-    """One of the two paths lies inside the other (``x.y`` and ``x.y.z``)."""
-    return b.startswith(a + ".") or a.startswith(b + ".")
-
-
 def _enclosing(path: str) -> list[str]:
     """The paths ``path`` lies inside: ``x`` and ``x.y`` for ``x.y.z``."""
     return [path[:k] for k, char in enumerate(path) if char == "."]
@@ -131,7 +131,7 @@ def check_uncertain(s: Scenario) -> list[Problem]:
             continue
         enclosing = _enclosing(entry.path)
         overlaps = entry.path in inside or any(path in seen for path in enclosing)
-        if overlaps and (nesting := next(p for p in seen if _nested(p, entry.path))):
+        if overlaps and (nesting := next(p for p in seen if overlap_relation(p, entry.path) in NESTED)):
             problems.append(
                 Problem(
                     where,
