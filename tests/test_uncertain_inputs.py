@@ -292,3 +292,14 @@ def test_validate_refuses_a_discrete_value_the_field_cannot_take(tmp_path):
     data["uncertain"][0]["values"] = ["held", "lost"]
     path.write_text(yaml.safe_dump(data))
     assert invoke("validate", path).exit_code == 0
+
+
+def test_a_stocks_two_units_are_not_both_uncertain():
+    """A sample sets one unit of a stock and removes the other: the second entry's samples would undo the first's."""
+    days = entry(path="regions.eu.commercial_stock.ree.days", low=10, high=30)
+    tonnes = entry(path="regions.eu.commercial_stock.ree.tonnes", low=100, high=300)
+    text = problems(with_uncertain(days, tonnes))
+    assert (
+        "uncertain.1.path: 'regions.eu.commercial_stock.ree.tonnes' and uncertain.0 "
+        "('regions.eu.commercial_stock.ree.days') are one stock in two units" in text
+    )

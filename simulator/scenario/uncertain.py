@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from simulator.errors import Problem, setting
-from simulator.scenario.overrides import overlap_relation
+from simulator.scenario.overrides import exclusive_sibling, overlap_relation
 from simulator.scenario.schema import (
     Scenario,
     UncertainLogNormal,
@@ -137,6 +137,15 @@ def check_uncertain(s: Scenario) -> list[Problem]:
                     where,
                     f"'{entry.path}' and uncertain.{seen[nesting]} ('{nesting}') overlap (one lies inside the other): "
                     "declare the whole mapping or its keys, not both",
+                )
+            )
+            continue
+        if (sibling := exclusive_sibling(entry.path)) in seen:
+            problems.append(
+                Problem(
+                    where,
+                    f"'{entry.path}' and uncertain.{seen[sibling]} ('{sibling}') are one stock in two units: a sample "
+                    "sets one and removes the other, so declare only one of them",
                 )
             )
             continue
