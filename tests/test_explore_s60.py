@@ -1,5 +1,5 @@
 """The explorer, session 60's walkthrough: a page that stopped after its runs, --axis problems named as
-sweep names them, read_page given a file's path."""
+sweep names them, read_page given a file's path (holding ``<`` or not) or a page's bytes."""
 
 from __future__ import annotations
 
@@ -96,8 +96,43 @@ def test_read_page_reads_a_page_from_its_path_or_its_text(tmp_path):
 
 def test_read_page_names_a_file_that_is_missing_or_no_page(tmp_path):
     missing = tmp_path / "nowhere.html"
-    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: file not found$"):
+    told = "neither an existing file nor an explorer page's text"
+    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: {told}$"):
         read_page(str(missing))
+    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: file not found$"):
+        read_page(missing)
     scenario = _scenario(tmp_path)
     with pytest.raises(InputError, match=f"^{re.escape(scenario)}: not an explorer page"):
         read_page(Path(scenario))
+
+
+def test_read_page_reads_a_file_whose_path_holds_an_angle_bracket(tmp_path):
+    """A path holding ``<`` was taken for the page's text: an existing page's file was refused as "not
+    an explorer page" without its name, and a file that is no page was not named either. A ``str``
+    naming an existing file is the file now, whatever it holds."""
+    result, out = _explore(tmp_path, _scenario(tmp_path), "--axis", "agreement.ratio.japan=0.2,0.8")
+    assert result.exit_code == 0, result.output
+    odd = tmp_path / "a<b>.html"
+    odd.write_bytes(out.read_bytes())
+    meta, packed = read_page(str(odd))
+    assert (meta["scenario"], packed.layout["points"]) == ("pair", 2)
+    no_page = tmp_path / "<no page>.html"
+    no_page.write_text("<html></html>\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{re.escape(str(no_page))}: not an explorer page"):
+        read_page(str(no_page))
+    missing = str(tmp_path / "<gone>.html")
+    with pytest.raises(InputError, match=f"^{re.escape(missing)}: neither an existing file"):
+        read_page(missing)
+
+
+def test_read_page_reads_a_page_s_bytes_and_refuses_bytes_not_utf8(tmp_path):
+    """bytes once raised a TypeError (``"<" in b"..."``). A page's bytes are its content as written,
+    read as its text is; bytes that are not UTF-8 are refused as an input, at the first bad byte
+    (0xFF, after the 6 characters of ``<body>``: column 7 of line 2)."""
+    result, out = _explore(tmp_path, _scenario(tmp_path), "--axis", "agreement.ratio.japan=0.2,0.8")
+    assert result.exit_code == 0, result.output
+    from_bytes, from_text = read_page(out.read_bytes()), read_page(out.read_text(encoding="utf-8"))
+    assert from_bytes[0] == from_text[0]
+    assert from_bytes[1].blob == from_text[1].blob
+    with pytest.raises(InputError, match="not UTF-8 text: byte 0xFF at line 2, column 7"):
+        read_page(b"<html>\n<body>\xff</body>\n")

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path
 
 from simulator.plots import days_of_cover_figure, finish_figure
+from simulator.plots.cover_lines import target_label
 from simulator.plots.line_labels import LABEL_SPOTS, clear_spot, drawn_line_labels
 from simulator.plots.style import PNG_DPI
 from tests.helpers import ONE_REGION, build, run
@@ -98,40 +99,31 @@ legend, 0.55 inch on top and 0.64 under."""
 
 
 def labelled_line(top_gap_pt: float) -> tuple[Figure, object, object]:
-    """A panel 3 inches (216 points) tall on an axis from 0 to 100 with a line labelled ``60 days`` above its right
-    end as the target lines' labels are (2 points over the line, 8.5 points type on 1.2 leading: 10.2 points tall),
-    at the value that puts the label's top ``top_gap_pt`` points under the panel's top; then the figure finished."""
+    """A panel 3 inches (216 points) tall on an axis from 0 with the 60-day target line labelled as the cover figures
+    label it (:func:`target_label`: 2 points over the line, 8.5 points type on 1.2 leading: 10.2 points tall), the
+    axis's top set to put the label's top ``top_gap_pt`` points under the panel's top; then the figure finished."""
     fig = Figure(figsize=(5.0, 4.19))
     ax = fig.subplots()
-    ax.set_ylim(0.0, 100.0)
     line_pt = 216.0 - top_gap_pt - 2.0 - 10.2
-    value = 100.0 * line_pt / 216.0
-    ax.axhline(value, color="0.45")
-    label = ax.annotate(
-        "60 days",
-        (1.0, value),
-        xycoords=("axes fraction", "data"),
-        xytext=(-2, 2),
-        textcoords="offset points",
-        ha="right",
-        va="bottom",
-        fontsize=8.5,
-        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-    )
+    ax.set_ylim(0.0, 60.0 * 216.0 / line_pt)
+    ax.axhline(60.0, color="0.45")
+    label = target_label(ax, 60.0)
     finish_figure(fig, [ax], "t", 1, 1)
     assert ax.get_position().height * fig.get_size_inches()[1] == pytest.approx(PANEL_IN)
     return fig, ax, label
 
 
 def test_a_label_that_would_end_half_a_point_under_the_panels_top_goes_under_its_line():
-    # its light box reaches 0.85 point (0.1 of its type size) past the text: over the frame, were it left there
+    # within a point of the frame: moved under its line, as far (2 points) from it, and all of it in the panel
     fig, ax, label = labelled_line(0.5)
+    assert label.get_text() == "60 days"
     assert label.get_va() == "top" and label.xyann == (-2, -2)
     fig.set_dpi(PNG_DPI)
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
-    box, frame = label.get_bbox_patch().get_window_extent(renderer), ax.get_window_extent(renderer)
-    assert frame.y0 <= box.y0 and box.y1 <= frame.y1
+    box, frame = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    line_y = ax.transData.transform((0, 60.0))[1]
+    assert frame.y0 <= box.y0 and box.y1 <= line_y <= frame.y1
 
 
 def test_a_label_that_ends_a_point_and_a_half_under_the_panels_top_stays_over_its_line():

@@ -47,6 +47,7 @@ from simulator.scenario.load import field_unit, read_input_text
 from simulator.scenario.overrides import is_shock_end, shown
 from simulator.scenario.schema import RANDOM_TYPES
 from simulator.scenario.tonnes import not_added
+from simulator.scenario.yaml_messages import not_utf8
 from simulator.shock_effects import IDLE, KnownShocks, idle_in
 from simulator.sweep import base_hash
 from simulator.sweep.runner import build_point
@@ -492,20 +493,38 @@ def write_page(html: str, path: Path, inputs: Sequence[Path | str] = ()) -> None
     write_file(path, html, inputs, page=True)
 
 
-def read_page(page: str | os.PathLike[str]) -> tuple[dict[str, Any], Packed]:
+def read_page(page: str | bytes | os.PathLike[str]) -> tuple[dict[str, Any], Packed]:
     """The description and the packed data of a written page (see :func:`simulator.explore.data.unpack`).
 
-    ``page`` is the page's HTML text, or its file: an :class:`os.PathLike`, or a ``str`` without
-    ``<`` (which every page's text holds), read as UTF-8, at most :data:`MAX_PAGE_BYTES`. A file
-    that cannot be read, or is not a page, is named in the error.
+    ``page`` is the page's file or its content. A file is an :class:`os.PathLike`, or a ``str``
+    naming a path that exists (:func:`os.path.lexists`: a broken link is named as one), read as
+    UTF-8, at most :data:`MAX_PAGE_BYTES`; its errors name it. Any other ``str`` is the page's HTML
+    text; ``bytes`` are the page's content as written (UTF-8, as ``Path.read_bytes`` gives it).
+    A one-line ``str`` that is not a page is named in the error: it may be a path that is missing.
     """
-    if isinstance(page, os.PathLike) or "<" not in page:
+    if isinstance(page, bytes):
+        return _read_page_text(_page_text(page))
+    if isinstance(page, os.PathLike) or os.path.lexists(page):
         html = read_input_text(Path(page), MAX_PAGE_BYTES, "a page")
         try:
             return _read_page_text(html)
         except InputError as exc:
             raise exc.said_of(str(page)) from None
-    return _read_page_text(page)
+    try:
+        return _read_page_text(page)
+    except InputError:
+        if "\n" in page:
+            raise
+        raise InputError("neither an existing file nor an explorer page's text", page) from None
+
+
+def _page_text(content: bytes) -> str:
+    """A page's content as text (UTF-8, universal newlines, as :func:`read_input_text` reads its file)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"a page's content is {not_utf8(exc)}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_page_text(html: str) -> tuple[dict[str, Any], Packed]:

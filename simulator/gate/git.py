@@ -35,12 +35,15 @@ REPOSITORY_VARIABLES = frozenset(
         "GIT_SHALLOW_FILE",
         "GIT_GRAFT_FILE",
         "GIT_PREFIX",
+        "GIT_INTERNAL_SUPER_PREFIX",
     }
 )
 """The environment variables that tell git where a repository and its files are, left out of the gate's git
 commands: those of ``git rev-parse --local-env-vars`` (what git itself clears to work in another repository)
-less the configuration's (``GIT_CONFIG_*``: a ``safe.directory`` a CI job sets there still applies) and the
-replace refs'."""
+less the configuration's (``GIT_CONFIG`` and ``GIT_CONFIG_*``: a ``safe.directory`` a CI job sets there still
+applies) and the replace refs' (``GIT_NO_REPLACE_OBJECTS``, ``GIT_REPLACE_REF_BASE``). ``GIT_INTERNAL_SUPER_PREFIX``
+(git 2.39 lists it: set while git recurses into a submodule, the submodule's path in its superproject) would put
+that path before the file paths some commands print."""
 
 _TOPS: dict[str, str] = {}
 """The top of the work tree found for each folder (resolved), in this process: see :func:`tracked_path`."""

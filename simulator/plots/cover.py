@@ -61,7 +61,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
     for material in grid.materials:
         ax = grid.cells[0, material]
-        lanes = shade_shocks(ax, result, material)
+        shock_lanes_share = shade_shocks(ax, result, material)  # of the panel's height, 0 with full-height bands
         _region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         trigger = triggers[material]
@@ -77,9 +77,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
-        raised_share = lanes  # of the panel, over the curves: the shock lanes'
+        raised_share = shock_lanes_share  # of the panel, over the curves: the shock lanes'
         if releases.lanes:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
-            raised_share = mark_releases(ax, result, material, releases, lanes)
+            raised_share = mark_releases(ax, result, material, releases, shock_lanes_share)
         clear_lanes(ax, raised_share)  # the one place the top is raised
         _draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)

@@ -236,21 +236,30 @@ def _target_lines(
         others = tuple(t for t in targets if t != target)
         spot = clear_spot(curves, target, labelled=others, spots=TARGET_SPOTS, placed=placed)
         placed = (*placed, (target, spot))
-        if spot != TARGET_SPOTS[0]:
-            _line_label(ax, target, f"{target:g} days", spot, "0.35")
-            continue
-        ax.annotate(
-            f"{target:g} days",
-            (1.0, target),
-            xycoords=("axes fraction", "data"),
-            xytext=(-2, 2),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=LINE_LABEL_PT,
-            color="0.35",
-        )
+        target_label(ax, target, spot)
     return placed
+
+
+def target_label(ax: Axes, target_days: float, spot: tuple[float, str] = TARGET_SPOTS[0]) -> Any:
+    """The label ``30 days`` of the target line at ``target_days`` on ``ax``, at ``spot`` (:data:`TARGET_SPOTS`): drawn.
+
+    At its usual place, above the line's right end, it is bare text 2 points in from the end and 2 points over the
+    line; elsewhere, where a curve lies on that place, a line's label on a light box (:func:`_line_label`).
+    """
+    text = f"{target_days:g} days"
+    if spot != TARGET_SPOTS[0]:
+        return _line_label(ax, target_days, text, spot, "0.35")
+    return ax.annotate(
+        text,
+        (1.0, target_days),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2, 2),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=LINE_LABEL_PT,
+        color="0.35",
+    )
 
 
 def _targets_label(targets: tuple[float, ...]) -> str:
