@@ -21,6 +21,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never loa
 
 __all__ = [
     "Axis",
+    "FiguresAndWorkbook",
     "Sweep",
     "SweepSpec",
     "SweepStopped",
@@ -271,6 +273,42 @@ def finish_sweep(
                 on_table(unchanged)
             checkpoints.remove()
     return table
+
+
+@dataclass
+class FiguresAndWorkbook:
+    """What a sweep writes into its folder once the table is final (:func:`run_sweep`'s ``figures``).
+
+    The figures (with ``plots``), then ``workbook.xlsx`` (with ``workbook_scenario``, the swept scenario's data
+    for its Scenario sheet; None: no workbook). A figure that fails loses neither the table, written before, nor
+    the workbook: its error is kept in :attr:`figure_errors` and :meth:`warnings` says what to do; any other error
+    (the workbook's) stops the command. ``stockpile sweep -o`` and ``simulator.sweep(out=...)`` both write through it.
+    """
+
+    plots: bool
+    workbook_scenario: dict[str, Any] | None
+    figure_errors: list[Exception] = field(default_factory=list)
+
+    def __call__(self, table: pd.DataFrame, info: dict[str, Any], stage: Path) -> None:
+        """Draw the figures, then write the workbook, into ``stage`` (the folder's staging directory)."""
+        if self.plots:
+            from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
+
+            try:
+                write_sweep_figures(table, info, stage)
+            except Exception as exc:  # the table is written: report the figures, do not lose it nor the workbook
+                self.figure_errors.append(exc)
+        if self.workbook_scenario is not None:
+            from simulator.workbook import sweep_workbook
+
+            sweep_workbook(table, info, stage / "workbook.xlsx", self.workbook_scenario)
+
+    def warnings(self, folder: Path) -> list[str]:
+        """A sentence for each figure error: the table is complete, and how to draw the figures from it."""
+        return [
+            f"sweep figures not drawn ({exc!r}); the table is complete; draw them with: stockpile plot-sweep {folder}"
+            for exc in self.figure_errors
+        ]
 
 
 def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: list[str] | None = None) -> list[str]:
