@@ -881,7 +881,7 @@ def sweep(
     force: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
-    from simulator.sweep import SweepStopped, run_sweep
+    from simulator.sweep import FiguresAndWorkbook, SweepStopped, run_sweep
     from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
     from simulator.sweep.runner import without_repeats
 
@@ -893,7 +893,6 @@ def sweep(
         raise InputError("--dask-timeout: only with --dask (local workers are watched without it)")
     folder = Path(out_dir)
     table_final = False  # once the table is in place, before the figures
-    figure_errors: list[Exception] = []
 
     unchanged_notes: list[str] = []  # the swept paths that changed nothing, once the table is final
 
@@ -901,19 +900,6 @@ def sweep(
         nonlocal table_final
         table_final = True
         unchanged_notes[:] = unchanged
-
-    def figures(table: Any, info: dict[str, Any], stage: Path) -> None:
-        from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
-
-        try:
-            if not no_plots:
-                write_sweep_figures(table, info, stage)
-        except Exception as exc:  # the table is written: report the figures, do not lose it
-            figure_errors.append(exc)
-        if excel:
-            from simulator.workbook import sweep_workbook
-
-            sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
 
     def stopped_by_error(exc: Exception) -> None:
         if _cannot_write(exc, folder):
@@ -931,6 +917,7 @@ def sweep(
         planned, why = without_repeats(planned)
         if why:
             click.echo(f"note: {why}", err=True)
+        outputs = FiguresAndWorkbook(plots=not no_plots, workbook_scenario=planned.raw if excel else None)
         if excel:
             from simulator.workbook import check_sweep_fits
 
@@ -945,19 +932,15 @@ def sweep(
                     client=client,
                     fmt=fmt,
                     progress=advance,
-                    figures=figures,
+                    figures=outputs,
                     force=force,
                     no_worker_timeout_s=NO_WORKER_TIMEOUT_S if dask_timeout_s is None else dask_timeout_s,
                     on_table=table_written,
                     note=lambda text: click.echo(f"note: {folder}/{text}", err=True),
                     inputs=[p for p in (planned.source, spec_file) if p],
                 )
-    for exc in figure_errors:
-        click.echo(
-            f"warning: sweep figures not drawn ({exc!r}); the table is complete; "
-            f"draw them with: stockpile plot-sweep {folder}",
-            err=True,
-        )
+    for text in outputs.warnings(folder):
+        click.echo(f"warning: {text}", err=True)
     points = plural(len(planned.points), "point")
     click.echo(f"{plural(len(table), 'run')} ({points} x {planned.spec.runs}) written to {folder}/sweep.parquet")
     from simulator.sweep import closing_notes

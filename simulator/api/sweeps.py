@@ -101,22 +101,14 @@ def _to_files(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Run (or resume) the sweep into ``folder`` as ``stockpile sweep -o`` does (``plots``, ``excel``: ``--excel``).
 
-    Figures are drawn if ``plots``, ``workbook.xlsx`` written if ``excel``.
+    Figures are drawn if ``plots``, ``workbook.xlsx`` written if ``excel``; a figure that fails is a warning, as
+    the command's (the table and the workbook are written: :class:`~simulator.sweep.FiguresAndWorkbook`).
     ``inputs`` (the scenario file read) are never written or removed, as the command's.
     Returns the table and the notes of swept paths that changed nothing (worked out as the table was written).
     """
-    from simulator.sweep import run_sweep
+    from simulator.sweep import FiguresAndWorkbook, run_sweep
 
-    def figures(table: pd.DataFrame, info: dict[str, Any], stage: Path) -> None:
-        if plots:
-            from simulator.sweep.figures import write_sweep_figures
-
-            write_sweep_figures(table, info, stage)
-        if excel:
-            from simulator.workbook import sweep_workbook
-
-            sweep_workbook(table, info, stage / "workbook.xlsx", planned.raw)
-
+    outputs = FiguresAndWorkbook(plots=plots, workbook_scenario=planned.raw if excel else None)
     unchanged: list[str] = []
 
     def note(text: str) -> None:
@@ -127,12 +119,14 @@ def _to_files(
         folder,
         workers=workers,
         client=client,
-        figures=figures if plots or excel else None,
+        figures=outputs if plots or excel else None,
         force=force,
         on_table=unchanged.extend,
         note=note,
         inputs=inputs,
     )
+    for text in outputs.warnings(folder):
+        warn_user(text)
     return table, unchanged
 
 

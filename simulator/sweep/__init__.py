@@ -21,6 +21,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never loa
 
 __all__ = [
     "Axis",
+    "FiguresAndWorkbook",
     "Sweep",
     "SweepSpec",
     "SweepStopped",
@@ -162,6 +164,7 @@ def describe(
     """
     first = sweep.first
     plan = compile_plan(first)
+    by_point = members_by_point(sweep)
     return {
         "scenario": first.name,
         "scenario_file": sweep.source,
@@ -175,7 +178,8 @@ def describe(
         "seed": sweep.root_seed,
         "seed_rule": "run k of every point uses simulator.randomness.run_seed(seed, k)",
         "random_inputs": list(plan.random_sources),
-        "members": club_members(sweep, plan.structure.member_names),
+        "members": club_members(plan.structure.member_names, by_point),
+        **({"members_by_point": by_point} if by_point is not None else {}),
         SHORTFALL_ADDS: sweep.shortfall_adds,
         "engine": engine_text(bool(sweep.curves)),
         "backend": backend,
@@ -188,23 +192,40 @@ def describe(
     }
 
 
-def club_members(sweep: Sweep, first_members: list[str]) -> list[str]:
+def club_members(first_members: list[str], by_point: list[list[str]] | None) -> list[str]:
     """Every region that is a member of the agreement at some grid point (``sweep.json``'s ``members``).
 
-    ``first_members`` (the first point's) first, then those the other points add, in the grid's order.
+    ``first_members`` (the first point's) first, then those the other points add (``by_point``:
+    :func:`members_by_point`, None where every point's are the first's), in the grid's order.
     The choices of a frontier are worked out for these (:mod:`simulator.sweep.choices`): a region's own reserve
-    is one of the club's options at the points where it joins, wherever the grid lists those points. Only an
-    axis over ``agreement``, ``agreement.members`` or one of its items changes who is a member, and no other axis
-    overlaps it, so each of its values is validated alone on the sweep's base (transformed as every point is).
+    is one of the club's options at the points where it joins, wherever the grid lists those points.
+    The fairness and holding costs of a point are its own members' (``members_by_point``).
+
+    >>> club_members(["japan", "korea"], [["japan", "korea"], ["japan", "eu"]])
+    ['japan', 'korea', 'eu']
     """
     members = list(first_members)
-    for axis in sweep.spec.axes:
-        if not overlaps(axis.path, MEMBERS):
-            continue
-        for value in axis.values:
-            agreement = build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform).agreement
-            members += [name for name in (agreement.members if agreement else []) if name not in members]
+    for point_members in by_point or []:
+        members += [name for name in point_members if name not in members]
     return members
+
+
+def members_by_point(sweep: Sweep) -> list[list[str]] | None:
+    """Each grid point's members of the agreement, in point order, where the grid changes who is a member; else None.
+
+    ``sweep.json``'s ``members_by_point``: the figures count a run's fairness and the holding cost of the strategic
+    stock over its own point's members (:func:`simulator.sweep.figures.point_members`). Only an axis over
+    ``agreement``, ``agreement.members`` or one of its items changes who is a member, and no other axis overlaps
+    it, so each of its values is validated alone on the sweep's base (transformed as every point is).
+    """
+    axis = next((axis for axis in sweep.spec.axes if overlaps(axis.path, MEMBERS)), None)
+    if axis is None:
+        return None
+    by_value = []
+    for value in axis.values:
+        agreement = build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform).agreement
+        by_value.append(list(agreement.members) if agreement else [])
+    return [next(m for v, m in zip(axis.values, by_value, strict=True) if v == p[axis.path]) for p in sweep.points]
 
 
 def finish_sweep(
@@ -252,6 +273,42 @@ def finish_sweep(
                 on_table(unchanged)
             checkpoints.remove()
     return table
+
+
+@dataclass
+class FiguresAndWorkbook:
+    """What a sweep writes into its folder once the table is final (:func:`run_sweep`'s ``figures``).
+
+    The figures (with ``plots``), then ``workbook.xlsx`` (with ``workbook_scenario``, the swept scenario's data
+    for its Scenario sheet; None: no workbook). A figure that fails loses neither the table, written before, nor
+    the workbook: its error is kept in :attr:`figure_errors` and :meth:`warnings` says what to do; any other error
+    (the workbook's) stops the command. ``stockpile sweep -o`` and ``simulator.sweep(out=...)`` both write through it.
+    """
+
+    plots: bool
+    workbook_scenario: dict[str, Any] | None
+    figure_errors: list[Exception] = field(default_factory=list)
+
+    def __call__(self, table: pd.DataFrame, info: dict[str, Any], stage: Path) -> None:
+        """Draw the figures, then write the workbook, into ``stage`` (the folder's staging directory)."""
+        if self.plots:
+            from simulator.sweep.figures import write_sweep_figures  # loads pandas: after the runs, not before
+
+            try:
+                write_sweep_figures(table, info, stage)
+            except Exception as exc:  # the table is written: report the figures, do not lose it nor the workbook
+                self.figure_errors.append(exc)
+        if self.workbook_scenario is not None:
+            from simulator.workbook import sweep_workbook
+
+            sweep_workbook(table, info, stage / "workbook.xlsx", self.workbook_scenario)
+
+    def warnings(self, folder: Path) -> list[str]:
+        """A sentence for each figure error: the table is complete, and how to draw the figures from it."""
+        return [
+            f"sweep figures not drawn ({exc!r}); the table is complete; draw them with: stockpile plot-sweep {folder}"
+            for exc in self.figure_errors
+        ]
 
 
 def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: list[str] | None = None) -> list[str]:

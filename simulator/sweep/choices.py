@@ -32,7 +32,7 @@ from simulator.scenario.overrides import overlaps
 
 MEMBERS = "agreement.members"
 """Who is a member: swept, the classification is of every region that is one at some grid point
-(:func:`simulator.sweep.club_members`)."""
+(:func:`simulator.sweep.club_members`); each point's own are :func:`simulator.sweep.members_by_point`."""
 REGION_POLICIES = ("reserve", "reserve_release", "procurement")
 """The fields of a member region (``regions.<m>.<field>``) that the member itself decides."""
 CONDITIONS_AMONG_CHOICES = (

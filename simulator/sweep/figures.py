@@ -58,7 +58,7 @@ from simulator.errors import InputError, Problem
 from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
-from simulator.metrics import fairness_when_short
+from simulator.metrics import fairness_when_short, runs_short
 from simulator.names import index_text, number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
@@ -123,7 +123,59 @@ def _panel_grid(panels: int) -> tuple[int, int]:
 
 
 def _members(info: dict[str, Any]) -> list[str]:
+    """``sweep.json``'s ``members``: every region a member at some grid point (the choices are theirs)."""
     return list(info.get("members", []))
+
+
+MembersByPoint = dict[int, list[str]]
+"""Each grid point's members of the agreement, by the table's ``point``."""
+
+
+def point_members(info: dict[str, Any]) -> MembersByPoint | None:
+    """Each grid point's own members (``sweep.json``'s ``members_by_point``), or None: every point's are ``members``.
+
+    A sweep records them where the grid changes who is a member; a ``sweep.json`` without them (no such
+    axis, or written before they were recorded) is read as every point's members being ``members``.
+
+    >>> point_members({"members": ["japan", "eu"], "members_by_point": [["japan"], ["japan", "eu"]]})
+    {0: ['japan'], 1: ['japan', 'eu']}
+    >>> point_members({"members": ["japan", "eu"]}) is None
+    True
+    """
+    listed = info.get("members_by_point")
+    return None if listed is None else {point: list(members) for point, members in enumerate(listed)}
+
+
+def _rows_by_club(table: pd.DataFrame, by_point: MembersByPoint) -> list[tuple[list[str], np.ndarray]]:
+    """The rows of ``table`` (a mask each) grouped by the members of their grid point (a point not listed: none)."""
+    clubs: dict[tuple[str, ...], list[int]] = {}
+    for point in pd.unique(table["point"]):
+        clubs.setdefault(tuple(by_point.get(int(point), [])), []).append(int(point))
+    return [(list(club), table["point"].isin(points).to_numpy()) for club, points in clubs.items()]
+
+
+def fairness_at_points(
+    table: pd.DataFrame, members: list[str] | None, by_point: MembersByPoint | None = None
+) -> tuple[pd.DataFrame, bool]:
+    """:func:`~simulator.metrics.fairness_when_short` over each run's point's members (``by_point``), else ``members``.
+
+    A run counts where one of its point's members is short: a region short where it is not a member has no share of
+    the club's burden. A point with no member has none short. Whether it could tell: as
+    :func:`~simulator.metrics.runs_short` tells for each point's members (a missing share column: it cannot).
+    """
+    if by_point is None:
+        return fairness_when_short(table, members)
+    if FAIRNESS not in table:
+        return table, False
+    short = np.zeros(len(table), dtype=bool)
+    for club, rows in _rows_by_club(table, by_point):
+        if not club:
+            continue
+        found = runs_short(table[rows], club)
+        if found is None:
+            return table, False
+        short[rows] = found
+    return table.assign(**{FAIRNESS: table[FAIRNESS].where(short)}), True
 
 
 def _rounded(values: Any) -> np.ndarray:
@@ -324,7 +376,9 @@ def _dated(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     return table.assign(**{p: pd.to_datetime(table[p]).astype(SWEPT_DATE_DTYPE) for p in old}) if old else table
 
 
-def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = None) -> Figure:
+def metrics_figure(
+    table: pd.DataFrame, path: str, members: list[str] | None = None, by_point: MembersByPoint | None = None
+) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% of the runs at each value.
 
     Numbers and dates lie on a scale (dates on a time axis, as far apart as they are): a
@@ -336,7 +390,7 @@ def metrics_figure(table: pd.DataFrame, path: str, members: list[str] | None = N
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
     one_run = table["run"].nunique() == 1  # each point one run: no 5-95% range to draw or name
-    shown, applied = fairness_when_short(table, members)
+    shown, applied = fairness_at_points(table, members, by_point)
     table = _in_grid_order(_dated(shown, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
     stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
@@ -595,7 +649,13 @@ CLEAR_IN = 0.1
 """Least room a heatmap leaves between an axis's names and the canvas's edge or a neighbouring panel's text."""
 
 
-def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[str] | None = None) -> Figure:
+def heatmap_figure(
+    table: pd.DataFrame,
+    first: str,
+    second: str,
+    members: list[str] | None = None,
+    by_point: MembersByPoint | None = None,
+) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
@@ -607,7 +667,7 @@ def heatmap_figure(table: pd.DataFrame, first: str, second: str, members: list[s
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members, rows, cols)
+    fig = _heatmap(table, first, second, members, rows, cols, by_point)
     _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
@@ -632,7 +692,15 @@ def _heatmap_frame(fig: Figure, rows: int, cols: int, more_in: dict[str, float],
     _bold_title(fig, lines)
 
 
-def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | None, rows: int, cols: int) -> Figure:
+def _heatmap(
+    table: pd.DataFrame,
+    first: str,
+    second: str,
+    members: list[str] | None,
+    rows: int,
+    cols: int,
+    by_point: MembersByPoint | None = None,
+) -> Figure:
     """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
 
     The title and any wider margins are :func:`_heatmap_frame`'s.
@@ -640,7 +708,7 @@ def _heatmap(table: pd.DataFrame, first: str, second: str, members: list[str] | 
     from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
-    shown, applied = fairness_when_short(table, members)
+    shown, applied = fairness_at_points(table, members, by_point)
     table = _in_grid_order(_dated(shown, [first, second]))
     width, height = HEATMAP_CELL_WIDTH_IN * cols, HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
     fig = _new_figure(figsize=(width, height))
@@ -1527,13 +1595,29 @@ def holding_cost_columns(table: pd.DataFrame, members: list[str]) -> list[str]:
     return [f"holding_cost_usd.{m}" for m in members if f"holding_cost_usd.{m}" in table]
 
 
-def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
+def holding_cost_usd(table: pd.DataFrame, members: list[str], by_point: MembersByPoint | None = None) -> pd.Series:
+    """Each run's holding cost of the members' strategic stock (USD): its point's (``by_point``), else ``members``'.
+
+    A region's reserve held where it is not a member is its own, not the club's: not counted at that point.
+    """
+    if by_point is None:
+        return table[holding_cost_columns(table, members)].sum(axis=1)
+    cost = pd.Series(0.0, index=table.index)
+    for club, rows in _rows_by_club(table, by_point):
+        cost[rows] = table.loc[rows, holding_cost_columns(table, club)].sum(axis=1)
+    return cost
+
+
+def pool_frontier_figure(
+    table: pd.DataFrame, paths: list[str], members: list[str], by_point: MembersByPoint | None = None
+) -> Figure:
     """Holding cost of the strategic stock against total shortfall, one point per grid point.
 
     Efficient within each group of equal swept conditions (:func:`efficient_within`): a shorter
-    embargo costs less shortfall, but nobody can buy it.
+    embargo costs less shortfall, but nobody can buy it. The cost is each point's members'
+    (:func:`holding_cost_usd`).
     """
-    cost = table[holding_cost_columns(table, members)].sum(axis=1) / 1e6
+    cost = holding_cost_usd(table, members, by_point) / 1e6
     stats = _finite_stats(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
     grouping = condition_groups(stats, paths, members)
     efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), grouping.groups)
@@ -1552,7 +1636,7 @@ def pool_frontier_figure(table: pd.DataFrame, paths: list[str], members: list[st
 
 def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
     """Each figure the grid calls for: (a function drawing it, or None; why not, or None)."""
-    paths, members = list(info.get("grid", {})), _members(info)
+    paths, members, by_point = list(info.get("grid", {})), _members(info), point_members(info)
     metrics = key_metrics(table)
     every_flat = len(table) > 1 and all(is_flat(table[m]) for m in metrics)
     flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
@@ -1561,7 +1645,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
-        shown = fairness_when_short(table, members)[0]  # as the figure summarises it
+        shown = fairness_at_points(table, members, by_point)[0]  # as the figure summarises it
         flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths))]
         if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
             out[name] = (
@@ -1576,9 +1660,12 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
                 "every key metric's statistic is the same at every point (" + "; ".join(flat_panels) + ")",
             )
         elif len(paths) == 1:
-            out[name] = (lambda: metrics_figure(table, paths[0], members), _not_shown(table, paths, metrics))
+            out[name] = (lambda: metrics_figure(table, paths[0], members, by_point), _not_shown(table, paths, metrics))
         else:
-            out[name] = (lambda: heatmap_figure(table, paths[0], paths[1], members), _not_shown(table, paths, metrics))
+            out[name] = (
+                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point),
+                _not_shown(table, paths, metrics),
+            )
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
         both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
@@ -1593,7 +1680,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         else:
             out[frontier_png] = (lambda: frontier_figure(dots, paths, members), left_out)
     if several and sweeps_the_pool(paths) and holding_cost_columns(table, members):
-        cost = table[holding_cost_columns(table, members)].sum(axis=1)
+        cost = holding_cost_usd(table, members, by_point)
         both = f"holding cost and {metric_title(TOTAL)}"
         dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
         cost = cost[dots.index]
@@ -1604,7 +1691,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         elif _same_medians(dots, {"cost": cost, TOTAL: dots[TOTAL]}):
             out[pool_png] = (None, "every point has the same holding cost and total shortfall (medians over its runs)")
         else:
-            out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members), left_out)
+            out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members, by_point), left_out)
     return out
 
 
@@ -2037,6 +2124,31 @@ def _no_value(table: pd.DataFrame, path: str, values: Any) -> str | None:
     return f"{rows} no value: a sweep writes its point's value in every row"
 
 
+def _by_point_problems(info: dict[str, Any], table: pd.DataFrame) -> list[str]:
+    """What is wrong with ``sweep.json``'s ``members_by_point`` (nothing where absent: every point's are ``members``).
+
+    >>> rows = pd.DataFrame({"point": [0, 1]})
+    >>> _by_point_problems({"members_by_point": [["japan"], ["japan", "eu"]]}, rows)
+    []
+    >>> _by_point_problems({"members_by_point": [["japan"]]}, rows)
+    ['no members listed for grid point 1 of the table']
+    """
+    by_point = info.get("members_by_point")
+    if by_point is None:
+        return []
+    if not isinstance(by_point, list) or not all(
+        isinstance(names, list) and all(isinstance(name, str) for name in names) for names in by_point
+    ):
+        return ["not a list of each grid point's region names"]
+    if "point" not in table.columns:
+        return []
+    unlisted = [p for p in pd.unique(table["point"]) if p not in range(len(by_point))]
+    if not unlisted:
+        return []
+    points = ", ".join(f"{p:g}" for p in unlisted[:3]) + (", ..." if len(unlisted) > 3 else "")
+    return [f"no members listed for grid {'point' if len(unlisted) == 1 else 'points'} {points} of the table"]
+
+
 def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
     """Raise :class:`InputError` unless ``sweep.json`` and ``sweep.parquet`` are what a sweep writes."""
     problems = []
@@ -2059,6 +2171,7 @@ def _check_sweep(info: Any, table: pd.DataFrame, folder: str) -> None:
         grid = {key: values for key, values in grid.items() if key not in own}
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         problems.append(Problem("sweep.json", "members: not a list of region names"))
+    problems.extend(Problem("sweep.json", f"members_by_point: {why}") for why in _by_point_problems(info, table))
     missing = [c for c in ["point", *grid] if c not in table.columns]
     if missing:
         problems.append(Problem("sweep.parquet", f"is not this sweep's table: no column {', '.join(missing)}"))
