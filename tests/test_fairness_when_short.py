@@ -87,9 +87,10 @@ def test_the_interval_on_fairness_is_over_the_samples_with_a_member_short(half):
     # over all 20 samples the median would lie between 0.5 and 1; over those short it is 0.5 in each
     assert (row["median"], row["p5"], row["p95"], row["samples"]) == (0.5, 0.5, 0.5, short)
     assert counted_text(half, "fairness_jain") == f"over the {short} samples with a member short"
-    assert f"Fairness (Jain's index): 0.5 in every sample over the {short} samples with a member short" in (
-        headline_lines(half)
-    )
+    assert (
+        f"Fairness (Jain's index): 0.5 in every sample over the {short} samples with a member short"
+        " (1 = each short the same share of its demand; 0.5 = one of two members bears it all)"
+    ) in headline_lines(half)
 
 
 def test_with_no_sample_short_fairness_says_so():
