@@ -21,6 +21,7 @@ from simulator.randomness import draw_batch
 from simulator.release import iea_ess
 from simulator.scenario import validate_data
 from tests.helpers import build, run, series
+from tests.invariants import check_invariants
 from tests.test_agreement import IEP_PAIR
 from tests.test_ess_stand_down_s60 import HALT_THEN_CUT
 
@@ -43,6 +44,7 @@ def test_the_restraint_recorded_each_day_is_the_hand_worked_one():
 
 def test_past_the_restraint_the_shortfall_is_the_obligation_the_empty_pool_could_not_give():
     result = run(build(IEP_PAIR, horizon_days=14))
+    check_invariants(result)
     # a halved for good, 300 t in the pool: restraint 10%, 30 t drawn a day for 10 days; from day 10 the pool is
     # empty and each member is short 25 t (tests/test_agreement.py), of which the restraint is still 10 t
     for member in ("a", "b"):
@@ -68,6 +70,7 @@ def test_no_trigger_no_restraint():
 def test_a_rule_without_restraint_records_none_on_its_decided_days():
     fair = build(HALT_THEN_CUT, agreement__mechanism="fair_ratio", agreement__ratio={"a": 0.5, "b": 0.5})
     result = run(fair)
+    check_invariants(result)
     assert len(result.releases) > 0 and set(result.releases["mechanism"]) == {"fair_ratio"}
     for member in ("a", "b"):
         assert set(_restraint(result, member).values()) == {0.0}
