@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import simulator
 from simulator.engine import simulate
 from simulator.fastpath import run_batch
 from simulator.kernel import Kernel
@@ -20,9 +21,10 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.release import iea_ess
 from simulator.scenario import validate_data
-from tests.helpers import build, run, series
+from tests.helpers import ROOT, build, run, series
 from tests.invariants import check_invariants
 from tests.test_agreement import IEP_PAIR
+from tests.test_docs_s60 import LONG_HALT
 from tests.test_ess_stand_down_s60 import HALT_THEN_CUT
 
 
@@ -116,3 +118,23 @@ def test_both_engines_record_the_same_restraint_bit_for_bit(monkeypatch):
     # the small cut: days 0-6 as above; on days 7-10 a is short 5 t but no trigger holds
     small = [x[:, 0, 1] for day, x in batch if 0 <= day <= 10]
     assert np.array(small) == pytest.approx(np.array([[10.0, 10.0]] * 7 + [[0.0, 0.0]] * 4))
+
+
+def _page_text() -> str:
+    """docs/release-rules.md on one line."""
+    return " ".join((ROOT / "docs" / "release-rules.md").read_text(encoding="utf-8").split())
+
+
+def test_the_long_halts_recorded_restraint_is_what_the_page_says():
+    result = simulator.run("embargo_2010", set={**LONG_HALT, "agreement.mechanism": "iea_ess"})
+    text = _page_text()
+    recorded = result.releases.groupby("material")[["restraint_t.japan", "restraint_t.eu"]].sum()
+    short = result.timeseries.groupby(["material", "region"])["shortfall_t"].sum()
+    # light rare earths: every tonne short is restraint (the page's 2,031 t and 531 t)
+    for member in ("japan", "eu"):
+        assert recorded.loc["light_ree", f"restraint_t.{member}"] == pytest.approx(short["light_ree", member])
+    # heavy: 61.5 + 18.1 = 79.6 t of the 300.5 + 88.4 = 389 t short is restraint, the rest undrawn obligation
+    heavy = recorded.loc["heavy_ree"]
+    assert (round(heavy["restraint_t.japan"], 1), round(heavy["restraint_t.eu"], 1)) == (61.5, 18.1)
+    assert (round(heavy.sum(), 1), round(short["heavy_ree"].sum())) == (79.6, 389)
+    assert "79.6 t of the members' 389 t short is restraint (Japan 61.5 t, the EU 18.1 t" in text
