@@ -1075,6 +1075,18 @@ AGREEMENT_DAY = (
         table="releases",
     ),
     Quantity(
+        "restraint_t",
+        "t",
+        ("member", "material", "run"),
+        "decision",
+        "none",
+        "iea_ess: demand the rule's restraint held back on a day it acts (a trigger holds): the member's shortfall "
+        "up to restraint x its demand (7%, 10% past the higher loss); past it, the obligation the stock could not "
+        "give. 0 under other rules and on days the rule does not act.",
+        "agreement",
+        table="releases",
+    ),
+    Quantity(
         "governed",
         "flag",
         ("material", "run"),

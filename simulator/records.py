@@ -36,6 +36,7 @@ class AgreementDay:
     released_rule_t: Array
     lent_t: Array
     transferred_t: Array
+    restraint_t: Array
     governed: Array
     decided: Array
     stood_down: Array

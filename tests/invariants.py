@@ -77,6 +77,7 @@ def check_invariants(result: Result) -> None:
     if st.members:
         _check_pool(result, col)
         _check_settlement(col)
+        _check_restraint(result)
         net = result.ledger.groupby("material")["net_position_usd"].sum()
         scale = max(1.0, float(result.ledger["net_position_usd"].abs().max()))
         np.testing.assert_allclose(net.to_numpy(), 0.0, atol=1e-9 * scale)  # what one gains, others lose
@@ -102,6 +103,25 @@ def _check_settlement(col) -> None:
     np.testing.assert_allclose(paid, received, rtol=1e-9, atol=1e-6)
     owed, receivable = col("loan_owed_t").sum(axis=1), col("loan_receivable_t").sum(axis=1)
     np.testing.assert_allclose(owed, receivable, rtol=1e-9, atol=TOL_T)
+
+
+def _check_restraint(result: Result) -> None:
+    """The demand the IEA rule's restraint held back is part of the member's shortfall that day, and only its rule's.
+
+    It is recorded on the rule's decided days (releases.csv ``restraint_t.<member>``): never negative, never more
+    than the member's shortfall (the rest of which is the obligation the stock could not give), and 0 on a row of
+    any other rule.
+    """
+    short = result.timeseries.set_index(["day", "region", "material"])["shortfall_t"]
+    for member in result.structure.member_names:
+        rows = result.releases
+        held_back = rows[f"restraint_t.{member}"].to_numpy(float)
+        keys = list(zip(rows["day"], [member] * len(rows), rows["material"], strict=True))
+        assert np.all(held_back >= 0.0), f"restraint_t.{member} negative"
+        assert np.all(held_back <= short.loc[keys].to_numpy(float) + TOL_T), f"restraint_t.{member} above its shortfall"
+        assert not held_back[rows["mechanism"].to_numpy() != "iea_ess"].any(), (
+            f"restraint_t.{member} under another rule"
+        )
 
 
 def _check_pool(result: Result, col) -> None:

@@ -23,7 +23,9 @@ Layer: engines. Per material, after members have drawn their own reserves
    may lend: at most their reserve, their lendable share of their initial reserve not
    yet lent, and what keeps their own days of cover at the donor floor; donors give in
    proportion to what they may lend (or to their stock commitments, as the mechanism's
-   entry says).
+   entry says). A rule that shares supplies (``iea_ess``) also passes supplies between
+   members and, on the days it acts, records the demand its restraint held back
+   (``restraint_t``, the rule's own figure).
 
 Member arrays are (member, material, run), as everywhere in the kernel; the sharing
 rules take the same layout.
@@ -164,7 +166,7 @@ class AgreementStep:
         available = np.where(opened & use_rule, np.minimum(stock, self.terms.release_cap_t_per_day), 0.0)
         decide = opened & use_rule & (slice_max(g, axis=0) > EPS_T)
         from_rule = np.zeros((N, M, B))
-        lent = transferred = from_rule
+        lent = transferred = restraint = from_rule
         governed = np.zeros((M, B), bool)
         released = np.zeros((M, B))
         if anywhere(decide):
@@ -181,6 +183,8 @@ class AgreementStep:
                 from_rule[..., rows] = np.where(acting, sharing.drawn_t, 0.0)
                 transferred = np.zeros_like(g)
                 transferred[..., rows] = np.where(acting, sharing.transferred_t, 0.0)
+                restraint = np.zeros_like(g)
+                restraint[..., rows] = np.where(acting, sharing.restraint_t, 0.0)
                 # the rule decided the day even where neither trigger held (it then shares nothing):
                 # named like every other rule's decision, so releases.csv never has a nameless row
                 rule = np.where(decide, self.sharing.code, rule)
@@ -215,6 +219,7 @@ class AgreementStep:
             released_rule_t=from_rule,
             lent_t=lent,
             transferred_t=transferred,
+            restraint_t=restraint,
             governed=governed,
             decided=decide,
             stood_down=stood_down,
@@ -556,6 +561,7 @@ def _quiet_fields(N: int, M: int, B: int) -> dict[str, Any]:
         "released_rule_t": zeros,
         "lent_t": zeros,
         "transferred_t": zeros,
+        "restraint_t": zeros,
         "governed": none,
         "decided": none,
         "auction_held": none,

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.numeric import Array, level_allocation, ordered_sum
+from simulator.numeric import EPS_T, Array, level_allocation, ordered_sum
 from simulator.release.inputs import RuleInputs
 
 
@@ -67,6 +67,12 @@ class EssSharing:
     """Stock each member draws for its own use: its obligation, as far as the stock allows (t), (N, ...)."""
     transferred_t: Array
     """Supply received from (+) or passed on to (-) other members (t), (N, ...)."""
+    restraint_t: Array
+    """Demand the restraint held back (t), (N, ...): the member's unmet demand ``d_i - s_i - transferred_i -
+    drawn_i`` up to ``restraint x d_i``, where a trigger holds (0 elsewhere). Past it, the unmet demand is the
+    obligation the stock could not give; below it, the member kept more than ``P_i`` (above its right under the
+    selective trigger alone, it passes on only what those below theirs lack). Unmet demand up to ``EPS_T`` is
+    rounding residue, not restraint."""
 
 
 def iea_ess(
@@ -114,6 +120,11 @@ def iea_ess(
     ...             np.full(2, np.inf), np.array(1000.0))
     >>> float(e.restraint), e.drawn_t, e.transferred_t
     (0.1, array([15., 15.]), array([ 25., -25.]))
+
+    Each is short 10 t of its 100 t, all of it the restraint (the stock gave each its whole obligation):
+
+    >>> e.restraint_t
+    array([10., 10.])
     """
     demand = np.asarray(demand_t, float)
     supply = np.broadcast_to(np.asarray(supply_t, float), demand.shape)
@@ -144,7 +155,29 @@ def iea_ess(
     with np.errstate(divide="ignore", invalid="ignore"):
         given = np.where(total_excess > 0, passed / total_excess, 0.0)[None] * excess
         received = np.where(total_deficit > 0, passed / total_deficit, 0.0)[None] * deficit
-    return EssSharing(cut, general, selective, permissible, obligation, drawn, received - given)
+    transferred = received - given
+    return EssSharing(
+        cut,
+        general,
+        selective,
+        permissible,
+        obligation,
+        drawn,
+        transferred,
+        _held_back_t(demand, supply + transferred + drawn, cut),
+    )
+
+
+def _held_back_t(demand_t: Array, consumed_t: Array, restraint: Array) -> Array:
+    """Demand the restraint held back: unmet demand up to ``restraint x d_i`` (t), (N, ...); 0 where none applies.
+
+    ``restraint`` (...) is 0 where no trigger holds. Unmet demand up to ``EPS_T`` is rounding residue.
+
+    >>> _held_back_t(np.array([100.0, 100.0, 100.0]), np.array([80.0, 95.0, 100.0]), np.array(0.07))
+    array([7., 5., 0.])
+    """
+    unmet = demand_t - consumed_t
+    return np.minimum(np.where(unmet > EPS_T, unmet, 0.0), np.asarray(restraint)[None] * demand_t)
 
 
 def supply_right_needs(gaps: Array, supplied: Array, baseline_demand: Array, restraint: Array | float) -> Array:

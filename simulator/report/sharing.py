@@ -14,12 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-import numpy as np
-
 from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
-from simulator.numeric import EPS_T, KG_PER_T
-from simulator.release import iea_ess
+from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run, of_materials
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
 from simulator.scenario.checks import reference_price
@@ -236,42 +233,17 @@ def restraint_t(run: Run) -> dict[str, float]:
 
     On a day the rule acts (a trigger holds on a day it decides: a row of releases.csv) it holds each member to
     ``(1 - restraint)`` of its demand, drawing stock for the rest: a member's shortfall that day up to
-    ``restraint x demand`` is the restraint; past it, the obligation the stock could not give. Whether a trigger
-    held and at what level is the rule's own arithmetic (:func:`simulator.release.iea_ess`) on the day's figures:
-    demand (time series ``demand_t``) and the gap the rule saw (releases.csv's ``gap_t``), supply being their
-    difference, as the rule measures it.
+    ``restraint x demand`` is the restraint; past it, the obligation the stock could not give. The rule records
+    that figure as it decides (releases.csv's ``restraint_t.<member>``, :func:`simulator.release.iea_ess`); this
+    adds it up over the members and days.
     """
     agreement = run.result.scenario.agreement
     if agreement is None or BY_NAME[agreement.mechanism].shares_as != "iea_ess":
         return {}
-    members = list(run.result.structure.member_names)
     releases = run.result.releases
-    decided = releases[releases["mechanism"] == "iea_ess"]
-    series = run.result.timeseries.set_index(["day", "material", "region"])
-    out = dict.fromkeys(run.materials(), 0.0)
-    for material, days in decided.groupby("material", sort=False):
-        keys = [[(day, material, m) for day in days["day"]] for m in members]
-        demand_t = np.array([series.loc[k, "demand_t"].to_numpy(float) for k in keys])  # (member, day)
-        short_t = np.array([series.loc[k, "shortfall_t"].to_numpy(float) for k in keys])
-        seen_t = np.array([days[f"gap_t.{m}"].to_numpy(float) for m in members])
-        supply_t = demand_t - seen_t
-        e = agreement.iea_ess
-        sharing = iea_ess(
-            supply_t + np.where(seen_t > EPS_T, seen_t, 0.0),  # as the rule is given it: a trace is no gap
-            supply_t,
-            np.ones_like(demand_t),  # the commitments share the draws out; the triggers and restraint do not read them
-            np.full_like(demand_t, np.inf),
-            days["available_t"].to_numpy(float),
-            e.restraint,
-            e.higher_restraint,
-            e.higher_loss_share,
-            e.trigger_loss_share,
-            e.selective_loss_share,
-        )
-        acting = sharing.general | sharing.selective
-        held_back_t = np.where(acting[None], np.minimum(short_t, sharing.restraint[None] * demand_t), 0.0)
-        out[str(material)] = float(held_back_t.sum())
-    return out
+    columns = [f"restraint_t.{m}" for m in run.result.structure.member_names]
+    by_material = releases.groupby("material", sort=False)[columns].sum().sum(axis=1)
+    return {m: float(by_material.get(m, 0.0)) for m in run.materials()}
 
 
 def _pool_left_t(run: Run, materials: list[str]) -> dict[str, float]:
