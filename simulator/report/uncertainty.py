@@ -74,6 +74,7 @@ from simulator.sensitivity.intervals import (
     headline_values,
     input_columns,
     is_agreement_input,
+    members_with_demand,
     off_interval_text,
     own_curves,
     same_in_every_sample,
@@ -1495,6 +1496,7 @@ def _columns_note(found: Uncertainty) -> str:
 def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN) -> str:
     rows = []
     members = list(result.structure.member_names or [])
+    jain_n = len(members_with_demand(result.scenario)) if members else 0  # the members Jain's index counts
     for row in found.headlines.itertuples():
         own = _figure_number(result.metrics.get(row.metric), row.unit)
         if row.metric == FAIRNESS and members and not anyone_short(result.metrics, members):
@@ -1513,8 +1515,8 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
             f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
         )
         median = _figure_number(row.median, row.unit)
-        if row.metric == FAIRNESS and len(members) > 1:  # its ends, 1/n one member bearing it all: once, here
-            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(len(members))}"
+        if row.metric == FAIRNESS and jain_n > 1:  # its ends, 1/n one member bearing it all: once, here
+            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(jain_n)}"
             title += f"<br><small>{escape(ends)}</small>"
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
