@@ -145,7 +145,10 @@ def count_in_words(count: int) -> str:
 
 
 def jain_definition(members: int) -> str:
-    """What Jain's index of the members' shortfall shares says at its ends, with this many members.
+    """What Jain's index of the members' shortfall shares says at its ends, with this many ``members`` counted.
+
+    ``members`` is those the index counts, the members with demand: a member without it has no share and is left
+    out (:func:`simulator.metrics.jain_index`), so ``1/n`` is over these, not over every member.
 
     The index is of the members' shortfall shares (each one's shortfall over its demand,
     :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand,
@@ -156,8 +159,19 @@ def jain_definition(members: int) -> str:
     >>> jain_definition(5).split("; ", 1)[1]
     '0.2 = one of five members bears it all'
     """
-    lowest = f"{number_text(1 / members)} = one of {count_in_words(members)} members bears it all"
-    return f"1 = each short the same share of its demand; {lowest}"
+    return f"1 = each short the same share of its demand; {number_text(1 / members)} = {one_bears_all(members)}"
+
+
+def one_bears_all(counted: int, noun: str = "member") -> str:
+    """What Jain's index of ``1/n`` means, ``n`` the ``counted`` members (``noun``: ``region`` without an agreement).
+
+    ``counted`` is the members the index counts, those with demand (:func:`simulator.metrics.jain_index`): the
+    one wording of the index's low end, in :func:`jain_definition` and the report's sentences alike.
+
+    >>> one_bears_all(2), one_bears_all(12, "region")
+    ('one of two members bears it all', 'one of 12 regions bears it all')
+    """
+    return f"one of {count_in_words(counted)} {noun}s bears it all"
 
 
 def index_text(value: float, decimals: int = 3) -> str:
