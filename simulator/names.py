@@ -145,7 +145,10 @@ def count_in_words(count: int) -> str:
 
 
 def jain_definition(members: int) -> str:
-    """What Jain's index of the members' shortfall shares says at its ends, with this many members.
+    """What Jain's index of the members' shortfall shares says at its ends, with this many ``members`` counted.
+
+    ``members`` is those the index counts, the members with demand: a member without it has no share and is left
+    out (:func:`simulator.metrics.jain_index`), so ``1/n`` is over these, not over every member.
 
     The index is of the members' shortfall shares (each one's shortfall over its demand,
     :func:`simulator.metrics.jain_index`): 1 when each is short the same share of its demand,
@@ -156,35 +159,63 @@ def jain_definition(members: int) -> str:
     >>> jain_definition(5).split("; ", 1)[1]
     '0.2 = one of five members bears it all'
     """
-    lowest = f"{number_text(1 / members)} = one of {count_in_words(members)} members bears it all"
-    return f"1 = each short the same share of its demand; {lowest}"
+    return f"1 = each short the same share of its demand; {number_text(1 / members)} = {one_bears_all(members)}"
+
+
+def one_bears_all(counted: int, noun: str = "member") -> str:
+    """What Jain's index of ``1/n`` means, ``n`` the ``counted`` members (``noun``: ``region`` without an agreement).
+
+    ``counted`` is the members the index counts, those with demand (:func:`simulator.metrics.jain_index`): the
+    one wording of the index's low end, in :func:`jain_definition` and the report's sentences alike.
+
+    >>> one_bears_all(2), one_bears_all(12, "region")
+    ('one of two members bears it all', 'one of 12 regions bears it all')
+    """
+    return f"one of {count_in_words(counted)} {noun}s bears it all"
 
 
 def index_text(value: float, decimals: int = 3) -> str:
     """An index or a share from 0 to 1 in ``decimals`` decimals, up to 4 where those read 0 or 1 and it is neither.
 
     Jain's index of 1 means equal burdens (or no one short): 0.9996 is not that, nor 0.0004 no share. Where even
-    :data:`INDEX_DECIMALS_MOST` decimals would read 1 or 0, more digits would be unreadable (0.9999998): the
-    value reads ``above 0.9999`` or ``below 0.0001``, words that stand in a sentence and a table cell alike. A
-    value that rounds to 1 or 0 at :data:`INDEX_NOISE_DECIMALS` decimals is that end (floating-point rounding,
-    not a difference), written in ``decimals`` decimals.
+    :data:`INDEX_DECIMALS_MOST` decimals (or ``decimals``, if more) would read 1 or 0, more digits would be
+    unreadable (0.9999998): the value reads ``above 0.9999`` or ``below 0.0001``, words that stand in a sentence
+    and a table cell alike. A value that rounds to 1 or 0 at :data:`INDEX_NOISE_DECIMALS` decimals is that end
+    (floating-point rounding, not a difference), written in ``decimals`` decimals. A value outside 0 to 1 past that
+    rounding has no bound to read as: it is written in as many decimals as tell it from 1 or 0 (1.00003, -0.00004).
 
     >>> index_text(0.9996), index_text(0.641), index_text(0.9996, 2), index_text(1.0), index_text(0.0004)
     ('0.9996', '0.641', '0.9996', '1.000', '0.0004')
     >>> index_text(0.9999998), index_text(0.99999, 2), index_text(0.00004), index_text(0.99994)
     ('above 0.9999', 'above 0.9999', 'below 0.0001', '0.9999')
-    >>> index_text(0.9999999999999998), index_text(0.9999999999999998, 2)  # equal shares, in floating point
-    ('1.000', '1.00')
+    >>> index_text(0.9999999999999998), index_text(0.9999999999999998, 2), index_text(-1e-17)  # rounding of an end
+    ('1.000', '1.00', '0.000')
+    >>> index_text(0.5, 5), index_text(0.9999998, 6)  # more decimals than 4 asked for
+    ('0.50000', 'above 0.999999')
+    >>> index_text(1.00003), index_text(-4e-05), index_text(1.25)  # outside 0 to 1: digits, not a bound
+    ('1.00003', '-0.00004', '1.250')
     """
-    for places in range(decimals, INDEX_DECIMALS_MOST + 1):
+    end = float(f"{value:.{INDEX_NOISE_DECIMALS}f}")
+    if end in (0.0, 1.0):  # the rest is floating-point rounding, not a difference
+        return f"{abs(end):.{decimals}f}"
+    if not 0.0 < value < 1.0:
+        return _text_past_an_end(value, decimals)
+    most = max(decimals, INDEX_DECIMALS_MOST)
+    for places in range(decimals, most + 1):
         text = f"{value:.{places}f}"
         if float(text) not in (0.0, 1.0):
             return text
-    end = float(text)  # 0 or 1 at the most decimals
-    if float(f"{value:.{INDEX_NOISE_DECIMALS}f}") == end:  # the rest is rounding, not a difference
-        return f"{value:.{decimals}f}"
-    finest = 10.0**-INDEX_DECIMALS_MOST
-    return f"above {1 - finest:.{INDEX_DECIMALS_MOST}f}" if end == 1.0 else f"below {finest:.{INDEX_DECIMALS_MOST}f}"
+    finest = 10.0**-most
+    return f"above {1 - finest:.{most}f}" if value > 0.5 else f"below {finest:.{most}f}"
+
+
+def _text_past_an_end(value: float, decimals: int) -> str:
+    """``value`` below 0 or above 1 (past rounding) in the fewest decimals from ``decimals`` that do not read 0 or 1."""
+    for places in range(decimals, INDEX_NOISE_DECIMALS):
+        text = f"{value:.{places}f}"
+        if float(text) not in (0.0, 1.0):
+            return text
+    return f"{value:.{max(decimals, INDEX_NOISE_DECIMALS)}f}"
 
 
 def cap(text: str) -> str:

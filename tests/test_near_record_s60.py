@@ -1,9 +1,9 @@
-"""The runs nearest the record's prices that run short without the joint stock, against a record without shortage.
+"""The runs nearest the record's prices that run short without the joint stock, against a record silent on it.
 
 A record (stockpile calibrate's format) gives prices, trade flows, demand and commercial stocks, never a
-shortfall: one without stock rows of the members short in those runs documents no shortage of them, so those
-runs match its prices with a shortfall it does not show, and the report says so where it cites them
-(session 60, point 1).
+shortfall: one without stock rows of the members short in those runs cannot show their shortage, nor its absence.
+The report says the record can neither confirm nor rule out that shortfall where it cites those runs, in one
+wording in the first box and How robust, never that the record shows none (session 60, point 1; review point 1).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from simulator.report.record import Record
-from simulator.report.uncertainty import NearRecord, documents_no_shortage, outcome_sentence
+from simulator.report.uncertainty import NearRecord, outcome_sentence, record_has_no_stock_series
 from simulator.report.verdict import not_near_record
 from tests.test_report_answers import plain
 
@@ -19,33 +19,33 @@ COUNTS = {"not_needed": 49, "only_with": 0, "closes": 14, "cuts": 37, "no_help":
 """The replay's 100 samples (README's make run): 'not needed' in 49, none of them among the 3 nearest the record."""
 
 
-def _near(unrecorded: bool) -> NearRecord:
+def _near(no_stock_series: bool) -> NearRecord:
     """The replay's 3 runs nearest both recorded peaks: the stock closes 2 and cuts 1, the EU short without it."""
     counts = {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}
     short = "the stock closes or nearly closes the EU's shortfall without it (4,540 t)"
-    return NearRecord(3, counts, "both recorded peaks", short, ("the EU",), 3, (), 0, unrecorded)
+    return NearRecord(3, counts, "both recorded peaks", short, ("the EU",), 3, (), 0, no_stock_series)
 
 
 def _record(*rows: tuple[str, str]) -> Record:
-    """A record of (quantity, region) rows, one value each: what :func:`documents_no_shortage` reads."""
+    """A record of (quantity, region) rows, one value each: what :func:`record_has_no_stock_series` reads."""
     frame = pd.DataFrame([{"quantity": q, "region": r, "material": "ree", "value": 1.0} for q, r in rows])
     return Record(frame, "record.csv")
 
 
-def test_a_record_documents_no_shortage_of_a_region_only_without_its_stock_rows():
+def test_a_record_has_no_stock_series_of_a_region_only_without_its_stock_rows():
     # the shipped record's quantities: prices of the world, imports and demand of Japan, China's exports
     shipped = _record(("price", "world"), ("imports", "japan"), ("demand", "japan"), ("exports", "all"))
-    assert documents_no_shortage(shipped, ["eu"]) and documents_no_shortage(shipped, ["japan"])
-    # the EU's commercial stocks could show it running out: the report then does not say the record shows none
+    assert record_has_no_stock_series(shipped, ["eu"]) and record_has_no_stock_series(shipped, ["japan"])
+    # the EU's commercial stocks could show it running out: the report then says nothing of what it cannot show
     with_stocks = _record(("price", "world"), ("stocks", "eu"))
-    assert not documents_no_shortage(with_stocks, ["eu"]) and documents_no_shortage(with_stocks, ["japan"])
-    assert not documents_no_shortage(shipped, [])  # no one short: nothing to document
+    assert not record_has_no_stock_series(with_stocks, ["eu"]) and record_has_no_stock_series(with_stocks, ["japan"])
+    assert not record_has_no_stock_series(shipped, [])  # no one short: nothing to confirm
 
 
-def test_the_first_box_says_the_runs_nearest_the_record_match_its_prices_with_a_shortfall_it_does_not_show():
+def test_the_first_box_says_the_record_can_neither_confirm_nor_rule_out_the_shortfall_of_the_runs_nearest_it():
     assert not_near_record(_near(True)) == (
-        "in the 3 runs closest to the recorded prices the EU does run short without it, although the record "
-        "documents no shortage: these runs match its prices with a shortfall it does not show (see How robust)"
+        "in the 3 runs closest to the recorded prices the EU does run short without it, a shortfall the record "
+        "cannot confirm or rule out: it has no stock figures for the EU (see How robust)"
     )
     # a record that could show it (stock rows of the EU): the clause as before
     assert not_near_record(_near(False)) == (
@@ -53,11 +53,19 @@ def test_the_first_box_says_the_runs_nearest_the_record_match_its_prices_with_a_
     )
 
 
-def test_how_robust_says_the_record_documents_no_shortage_beside_the_shortfall_of_the_runs_nearest_it():
+def test_how_robust_says_the_record_can_neither_confirm_nor_rule_out_the_shortfall_of_the_runs_nearest_it():
     sentence = plain(outcome_sentence(COUNTS, 100, 63, "not_needed", _near(True)))
     assert (
         "It fails in all 3 runs whose peak prices come within a factor 1.5 of both recorded peaks: there the stock "
-        "closes or nearly closes the EU's shortfall without it (4,540 t), though the record documents no shortage. "
-        "Of the 51 where it fails" in sentence
+        "closes or nearly closes the EU's shortfall without it (4,540 t), a shortfall the record cannot confirm or "
+        "rule out: it has no stock figures for the EU. Of the 51 where it fails" in sentence
     )
-    assert "documents no shortage" not in outcome_sentence(COUNTS, 100, 63, "not_needed", _near(False))
+    assert "the record cannot" not in outcome_sentence(COUNTS, 100, 63, "not_needed", _near(False))
+
+
+def test_the_first_box_and_how_robust_say_it_in_one_wording_never_as_the_record_showing_no_shortage():
+    clause = ", a shortfall the record cannot confirm or rule out: it has no stock figures for the EU"
+    box = not_near_record(_near(True))
+    robust = plain(outcome_sentence(COUNTS, 100, 63, "not_needed", _near(True)))
+    assert clause in box and clause in robust
+    assert not any("documents no shortage" in text or "does not show" in text for text in (box, robust))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from simulator.burden import fairness_by_material as burden_by_material
-from simulator.names import Names, index_text
+from simulator.names import Names, index_text, one_bears_all
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -495,7 +495,7 @@ def overall_finding(run: Run) -> str:
         apart = not_added(run.result.scenario, {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)})
         if apart is None:
             shown = index_text(jain, 2)
-            bears_all = f", {shown} = {_one_bears_all(run)}" if _on_one(run, group, jain) else ""
+            bears_all = f", {shown} = {_one_bears_all(run, group)}" if _on_one(run, group, jain) else ""
             text += (
                 f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal{bears_all}) is "
                 f"{run.tag(shown, jain, 'fairness_jain')}"
@@ -535,9 +535,15 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
-def _one_bears_all(run: Run) -> str:
-    """``one member bears it all`` (``one region``, without an agreement): what Jain's index of ``1/n`` means."""
-    return f"one {'member' if run.result.structure.member_names else 'region'} bears it all"
+def _one_bears_all(run: Run, group: list[str], material: str | None = None) -> str:
+    """What Jain's index of ``1/n`` means (of ``material``; None: over all): ``one of two members bears it all``.
+
+    ``n`` counts the members of ``group`` (regions, without an agreement) the index counts: those with demand for
+    the material (for any, over all materials), as :func:`simulator.metrics.jain_index` does.
+    """
+    materials = run.materials() if material is None else [material]
+    counted = sum(any(run.demands(r, m) for m in materials) for r in group)
+    return one_bears_all(counted, "member" if run.result.structure.member_names else "region")
 
 
 def _on_one(run: Run, group: list[str], index: float, material: str | None = None) -> bool:
@@ -558,7 +564,7 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
     for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``; an
     index that is ``1/n``, one of its users bearing all the shortfall of the material, says so: ``heavy rare earths
-    0.50 (one member bears it all)``.
+    0.50 (one of two members bears it all)``.
     The index over all materials sums each member's shortfall over its materials, adding tonnes that the
     sentence before it does not add, so each material's (``fairness_jain.all.<material>``: the members'
     shortfalls of it over their demand for it) is given instead. A material that fewer than two of the members
@@ -570,7 +576,7 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     group = run.result.structure.member_names or run.regions()
     shown = [
         f"{run.names.material_text(material)} {run.tag(index_text(index, 2), index, f'fairness_jain.{ALL}.{material}')}"
-        + (f" ({_one_bears_all(run)})" if _on_one(run, list(group), index, material) else "")
+        + (f" ({_one_bears_all(run, list(group), material)})" if _on_one(run, list(group), index, material) else "")
         for material, index in indices
     ]
     alone = [f"only {run.names.subject(r)} uses {run.names.material_text(m)}" for m, r in sole_users]

@@ -74,6 +74,7 @@ from simulator.sensitivity.intervals import (
     headline_values,
     input_columns,
     is_agreement_input,
+    members_with_demand,
     off_interval_text,
     own_curves,
     same_in_every_sample,
@@ -800,7 +801,7 @@ nearly closes the EU's shortfall without it (...)
         every = f"all {near.runs:,} runs whose" if near.runs > 1 else "the one run whose"
         text += (
             f". It fails in {every} peak prices come within a factor {FIT_FACTOR:g} of {near.peaks}: there {near.short}"
-            f"{UNRECORDED_SHORTFALL if near.unrecorded else ''}"
+            f"{unconfirmed_shortfall(near)}"
         )
     elif near is not None:  # short: the answer and the members' table share the first screen
         if near.runs > 1:
@@ -982,9 +983,27 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     )
 
 
-UNRECORDED_SHORTFALL = ", though the record documents no shortage"
-"""Said after the shortfall of the samples nearest the record's prices, where the record documents none
-(:attr:`NearRecord.unrecorded`)."""
+UNCONFIRMED_SHORTFALL = ", a shortfall the record cannot confirm or rule out: it has no stock figures for {who}"
+"""Said after the shortfall of the samples nearest the record's prices, where the record has no stock series of
+those short (:attr:`NearRecord.no_stock_series`), in the first box and in How robust alike
+(:func:`unconfirmed_shortfall`). The record is silent there by construction, not speaking against the shortfall:
+its quantities hold no shortfall, and only a region's stocks could show it running out."""
+
+
+def unconfirmed_shortfall(near: NearRecord) -> str:
+    """:data:`UNCONFIRMED_SHORTFALL` of the members short without the joint stock in ``near``'s samples, or ''.
+
+    Said where the record has no stock series of them (:attr:`NearRecord.no_stock_series`):
+
+    >>> near = NearRecord(3, {}, "both recorded peaks", "...", ("the EU",), 3, (), 0, no_stock_series=True)
+    >>> unconfirmed_shortfall(near)
+    ', a shortfall the record cannot confirm or rule out: it has no stock figures for the EU'
+    >>> unconfirmed_shortfall(dataclasses.replace(near, no_stock_series=False))
+    ''
+    """
+    if not (near.no_stock_series and near.short_without):
+        return ""
+    return UNCONFIRMED_SHORTFALL.format(who=join_words(list(near.short_without)))
 
 
 @dataclass(frozen=True)
@@ -1012,9 +1031,9 @@ class NearRecord:
     """The members short with the joint stock in some of those samples, as a sentence's subject (HTML)."""
     runs_short_with: int = 0
     """In how many of those samples some member runs short with the joint stock."""
-    unrecorded: bool = False
-    """Whether the record documents no shortage of the members short there without the joint stock
-    (:func:`documents_no_shortage`): those samples match its prices with a shortfall it does not show."""
+    no_stock_series: bool = False
+    """Whether the record has no stock series of the members short there without the joint stock
+    (:func:`record_has_no_stock_series`): it can then neither confirm nor rule out their shortfall."""
 
     def fails(self, answer: str) -> bool:
         """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
@@ -1191,13 +1210,13 @@ FIT_FACTOR = 1.5
 """A sample's peak world price of a material comes near the record's when within this factor of its highest."""
 
 
-def documents_no_shortage(record: Any, regions: Collection[str]) -> bool:
-    """Whether ``record`` documents no shortage of ``regions`` (some): it has no commercial stock rows of them.
+def record_has_no_stock_series(record: Any, regions: Collection[str]) -> bool:
+    """Whether ``record`` has no commercial stock rows of any of ``regions`` (some). False without ``regions``.
 
     A record (:mod:`simulator.calibrate`'s format) gives prices, imports, exports, demand and commercial stocks;
     it has no shortfall. Of these only a region's stocks could show it running out: a record without stock
-    rows of a region documents no shortage of it, whatever the history behind it (docs/model-vs-record.md says
-    what the shipped record's period saw). False without ``regions``.
+    rows of a region cannot show a shortage of it, nor its absence. It is silent, not evidence of none
+    (docs/model-vs-record.md says what the shipped record's period saw).
     """
     rows = record.rows
     stocks = rows[(rows["quantity"] == "stocks") & rows["region"].isin(list(regions))]
@@ -1379,7 +1398,7 @@ def _near_record_counts(
 
     The samples near the record for every material it prices (``near``, :func:`near_record`'s: the same masks as
     :func:`fit_sentence`'s count "for both"), and how the headline's answers divide over them; whether ``record``
-    documents no shortage of the members short there without the joint stock (:func:`documents_no_shortage`).
+    has no stock series of the members short there without the joint stock (:func:`record_has_no_stock_series`).
     """
     every = near.every
     if every is None:
@@ -1402,7 +1421,7 @@ def _near_record_counts(
         int((_members_t(found.without, members, every) > 0).sum()),
         tuple(escape(names.subject(m)) for m in _short_in(found.samples, members, every)),
         int((_members_t(found.samples, members, every) > 0).sum()),
-        record is not None and documents_no_shortage(record, short_without),
+        record is not None and record_has_no_stock_series(record, short_without),
     )
 
 
@@ -1495,6 +1514,7 @@ def _columns_note(found: Uncertainty) -> str:
 def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN) -> str:
     rows = []
     members = list(result.structure.member_names or [])
+    jain_n = len(members_with_demand(result.scenario)) if members else 0  # the members Jain's index counts
     for row in found.headlines.itertuples():
         own = _figure_number(result.metrics.get(row.metric), row.unit)
         if row.metric == FAIRNESS and members and not anyone_short(result.metrics, members):
@@ -1513,8 +1533,8 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
             f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
         )
         median = _figure_number(row.median, row.unit)
-        if row.metric == FAIRNESS and len(members) > 1:  # its ends, 1/n one member bearing it all: once, here
-            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(len(members))}"
+        if row.metric == FAIRNESS and jain_n > 1:  # its ends, 1/n one member bearing it all: once, here
+            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(jain_n)}"
             title += f"<br><small>{escape(ends)}</small>"
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):

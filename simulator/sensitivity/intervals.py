@@ -40,6 +40,7 @@ from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import within
+from simulator.scenario.portfolio import has_demand
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
@@ -520,6 +521,17 @@ def bare_title(title: str, unit: str) -> str:
     return title.removesuffix(f" ({unit})") if unit else title
 
 
+def members_with_demand(scenario: Scenario) -> list[str]:
+    """The agreement's members (every region without one) with demand for any material: the ``n`` of Jain's index.
+
+    A member without demand has no shortfall share and the index over all materials leaves it out
+    (:func:`simulator.metrics.jain_index`, :func:`simulator.scenario.portfolio.has_demand`): one member bearing all
+    the shortfall gives ``1/n`` of these, not of every member.
+    """
+    group = scenario.agreement.members if scenario.agreement else scenario.regions
+    return [r for r in group if any(has_demand(scenario, r, m) for m in scenario.materials)]
+
+
 def fairness_ends_text(found: Uncertainty, row: Any) -> str:
     """What Jain's index means at its ends, where the fairness headline's interval reaches ``1/n`` ('' elsewhere).
 
@@ -527,8 +539,7 @@ def fairness_ends_text(found: Uncertainty, row: Any) -> str:
     with two members, one of them bearing the whole shortfall: this adds
     :func:`~simulator.names.jain_definition`.
     """
-    scenario = found.study.scenario
-    members = len(scenario.agreement.members if scenario.agreement else scenario.regions)
+    members = len(members_with_demand(found.study.scenario))
     if row.metric != FAIRNESS or members < 2 or counted_text(found, row.metric).startswith("no sample"):
         return ""
     lowest = 1 / members
