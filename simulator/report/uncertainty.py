@@ -49,7 +49,7 @@ from simulator.report.words import (
 from simulator.report.words import tonnes as tonnes_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
-from simulator.scenario.overrides import is_shock_end
+from simulator.scenario.overrides import is_shock_end, overlap_relation
 from simulator.scenario.schema import (
     DRAWN_FIELDS,
     RANDOM_TYPES,
@@ -84,7 +84,6 @@ from simulator.sensitivity.intervals import (
 )
 from simulator.stocks import shares_held_today
 from simulator.sweep.columns import metric_title
-from simulator.sweep.grid import overlap
 from simulator.sweep.runner import OWN_DEMAND
 from simulator.workbook import Unit, parameter_unit
 
@@ -166,7 +165,7 @@ def held_fixed(scenario: Any) -> list[str]:
     sampled = [named_path(u.path, data) for u in scenario.uncertain]
 
     def drawn(path: str) -> bool:
-        return any(overlap(path, p) in ("is", "lies inside") for p in sampled)
+        return any(overlap_relation(path, p) in ("is", "lies inside") for p in sampled)
 
     paths = [p for m, spec in scenario.market.items() for p in _written_numbers(spec, f"market.{m}")]
     for shock in scenario.shocks:

@@ -39,7 +39,7 @@ from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, numb
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
-from simulator.scenario.overrides import within
+from simulator.scenario.overrides import overlap_relation, within
 from simulator.scenario.portfolio import has_demand
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import Study, evaluate
@@ -179,8 +179,9 @@ def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
 
 
 FIXES_INPUT = frozenset({"is", "sibling", "contains"})
-"""How a ``--set`` path stands to an ``uncertain:`` entry's (:func:`~simulator.sweep.grid.overlap`) when it fixes
-that input whole: the same path, the other unit of the stock it sizes, or a value holding it."""
+"""How a ``--set`` path stands to an ``uncertain:`` entry's
+(:func:`~simulator.scenario.overrides.overlap_relation`) when it fixes that input whole: the same path, the other
+unit of the stock it sizes, or a value holding it."""
 
 
 def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str) -> tuple[dict[str, Any], str | None]:
@@ -197,7 +198,6 @@ def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str
     """
     from simulator.errors import InputError, Problem
     from simulator.scenario.load import named_path
-    from simulator.sweep.grid import overlap
 
     entries = raw.get("uncertain")
     if not fixed or not isinstance(entries, list):
@@ -208,7 +208,7 @@ def fixed_by_set(raw: dict[str, Any], before: Any, fixed: list[str], source: str
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             return False
         varied = named_path(entry["path"], raw)
-        return any(overlap(path, varied) in FIXES_INPUT for path in sets)
+        return any(overlap_relation(path, varied) in FIXES_INPUT for path in sets)
 
     kept = [e for e in entries if not fixes(e)]
     # entries a value set took away with it (their path no longer varied); a --set on the block itself

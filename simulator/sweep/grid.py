@@ -35,10 +35,6 @@ from simulator.scenario.overrides import ECHO_WIDTH, overlap_relation, ratio_mem
 from simulator.scenario.schema import MAX_SEED
 from simulator.scenario.strict_yaml import load_yaml
 
-overlap = overlap_relation
-"""Its former name here, kept only for report/uncertainty.py and sensitivity/intervals.py, which import it from
-this module; they are to import :func:`~simulator.scenario.overrides.overlap_relation` instead, and this name go."""
-
 MAX_POINTS = 100_000
 """Largest grid a sweep accepts unless told otherwise (``--max-points``)."""
 
