@@ -149,7 +149,7 @@ def test_the_robustness_count_is_given_beside_the_count_over_the_samples_near_th
     # sentence after says what happens there instead
     assert _near_record_case(tmp_path, [100.0, 500.0, 250.0, 400.0], sentences=2).endswith(
         ". It fails in the one run whose peak prices come within a factor 1.5 of the recorded price peak of rare "
-        "earths: there the stock closes the EU's shortfall without it (10.0 t)"
+        "earths: there the stock closes the EU's shortfall without it (10.0 t), unconfirmed by the record"
     )
     # none near: said so, in parentheses
     assert "input varied (no sample near the recorded price peak of rare earths); of the other 2" in (

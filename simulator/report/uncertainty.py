@@ -982,11 +982,12 @@ def robust_table(rows: list[MemberSamples], runs: int) -> str:
     )
 
 
-UNCONFIRMED_SHORTFALL = ", a shortfall the record cannot confirm or rule out: it has no stock figures for {who}"
-"""Said after the shortfall of the samples nearest the record's prices, where the record has no stock series of
-those short (:attr:`NearRecord.no_stock_series`), in the first box and in How robust alike
-(:func:`unconfirmed_shortfall`). The record is silent there by construction, not speaking against the shortfall:
-its quantities hold no shortfall, and only a region's stocks could show it running out."""
+UNCONFIRMED_SHORTFALL = ", unconfirmed by the record"
+"""Said in How robust after the shortfall of the samples nearest the record's prices, where the record has no stock
+series of those short (:attr:`NearRecord.no_stock_series`; :func:`unconfirmed_shortfall`). The record is silent
+there by construction, not speaking against the shortfall: its quantities hold no shortfall, and only a region's
+stocks could show one running out (docs/uncertainty.md says so). Said once: the first box's statement of these
+runs points here."""
 
 
 def unconfirmed_shortfall(near: NearRecord) -> str:
@@ -996,13 +997,13 @@ def unconfirmed_shortfall(near: NearRecord) -> str:
 
     >>> near = NearRecord(3, {}, "both recorded peaks", "...", ("the EU",), 3, (), 0, no_stock_series=True)
     >>> unconfirmed_shortfall(near)
-    ', a shortfall the record cannot confirm or rule out: it has no stock figures for the EU'
+    ', unconfirmed by the record'
     >>> unconfirmed_shortfall(dataclasses.replace(near, no_stock_series=False))
     ''
     """
     if not (near.no_stock_series and near.short_without):
         return ""
-    return UNCONFIRMED_SHORTFALL.format(who=join_words(list(near.short_without)))
+    return UNCONFIRMED_SHORTFALL
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from simulator.report.sharing import (
     short_by_material,
 )
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
-from simulator.report.uncertainty import NearRecord, Robustness, unconfirmed_shortfall
+from simulator.report.uncertainty import NearRecord, Robustness
 from simulator.report.words import (
     DASH,
     HELD_TODAY,
@@ -490,10 +490,9 @@ def not_near_record(near: NearRecord) -> str:
     not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
     4 runs closest to the recorded prices the EU does run short with it (see How robust)``. Runs, as How robust
     calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for one thing.
-    Where they are short without it and the record has no stock series of those short
-    (:attr:`NearRecord.no_stock_series`), the clause says the record can neither confirm nor rule out that
-    shortfall, in How robust's words (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): ``..., a
-    shortfall the record cannot confirm or rule out: it has no stock figures for the EU (see How robust)``.
+    How robust, just below, says where the record can neither confirm nor rule out that shortfall
+    (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): said once, there, so that who gets what
+    still starts on a desktop's first screen.
     """
     if near.short_without:
         who, runs_short, way = near.short_without, near.runs_short_without, "without"
@@ -502,9 +501,8 @@ def not_near_record(near: NearRecord) -> str:
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
     does = "does" if len(who) == 1 else "do"
-    # a shortfall the record is silent on (no stock series of those short): said, not taken as confirmed
-    unconfirmed = unconfirmed_shortfall(near)
-    return f"{which} {join_words(list(who))} {does} run short {way} it{unconfirmed} (see How robust)"
+    # How robust, just below, says that the record does not show such a shortfall (unconfirmed_shortfall)
+    return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
