@@ -158,7 +158,10 @@ def test_a_point_s_bad_override_keeps_its_class_and_assignment_said_of_the_point
     """A ratio of 2 is refused as it is set, before validation: the error is the override's, of this point."""
     with pytest.raises(InputError) as caught:
         build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 2}, "two.yaml")
-    expected = "two.yaml [agreement.ratio.japan=2]: agreement.ratio.japan: a ratio must be a number in [0, 1], got 2 (a share: 2% is 0.02)"
+    expected = (
+        "two.yaml [agreement.ratio.japan=2]: agreement.ratio.japan: a ratio must be a number in [0, 1], got 2"
+        " (a share: 2% is 0.02)"
+    )
     for error in (caught.value, pickle.loads(pickle.dumps(caught.value))):  # as a worker process sends it
         assert type(error) is OverrideError
         assert error.assignment == ("agreement.ratio.japan", 2)
