@@ -30,5 +30,5 @@ BASELINE_COLOUR = "#8c8c8c"
 member holding its share alone, dotted (its bar hatched)."""
 RULE_COLOURS = ("#1f5fa6", "#d1495b", "#2a9d8f", "#e9a03b", "#6d597a", "#111111", "#9c6644", "#d45fc0")
 """One colour per rule in ``compare.png``, in the order the rules ran: eight hues apart, none grey (the baselines',
-:data:`BASELINE_COLOUR`) nor two blues (:data:`REGION_COLOURS` has three that, with eleven rules,
+:data:`BASELINE_COLOUR`) nor two blues (:data:`REGION_COLOURS` has three that, taken in turn by every rule,
 read as one)."""

@@ -571,7 +571,7 @@ def _every_fitting(labels: list[str], step_in: float) -> list[str]:
     """``labels``, every k-th kept and the others blank, the least k for which slanted names do not overlap.
 
     Names ``step_in`` apart at 30 degrees lie ``step_in / 2`` apart across their baselines:
-    the eleven release rules in a panel 3.4 in wide (0.15 in) all fit; 40 long values in
+    every release rule in a panel 3.4 in wide (0.15 in apart) fits; 40 long values in
     2.6 in (0.033 in) every fifth one.
     """
     every = _every_kth_clear(step_in, CATEGORY_PT, CATEGORY_SLANT_DEG)
@@ -778,7 +778,7 @@ def _heatmap_label_every(count: int, names: bool, step_in: float, slant_deg: flo
     rule) cannot be read off their neighbours: each is written where it fits, one em of
     :data:`HEATMAP_NAME_PT` across its baseline from the next (slanted ``slant_deg``: the x
     axis's 45, ``step_in sin 45`` apart; the y axis's lie flat, rows ``step_in`` apart);
-    eleven rules down a panel 2.7 in high (0.25 in) are all named, where every other was. More
+    the release rules down a panel 2.7 in high (0.25 in apart) are all named, where every other was. More
     names along the x axis than a scale would get are set to end at their cells, so that
     they lie parallel (centred, a long one reached across its neighbour).
     """
