@@ -347,5 +347,5 @@ def test_the_log_code_the_page_gives_a_new_rule_is_free():
 
     free = max(m.code for m in mechanisms.MECHANISMS) + 1
     assert f"max(code) + 1 ({free} today" in ARCHITECTURE.read_text(encoding="utf-8"), (
-        f"docs/architecture.md, '... a release rule' step 2: the next free log code is {free}"
+        f"docs/architecture.md, '... a release rule' step 3: the next free log code is {free}"
     )
