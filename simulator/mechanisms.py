@@ -3,8 +3,10 @@
 Layer: ground (imports nothing from the project). The entries are data; the rules
 layer binds each entry's ``allocate`` reference to its function
 (:func:`simulator.release.registry.allocator`), so the scenario schema, its checks, the
-kernel, the report and the plots all read the same entry. Adding a rule means one
-module in ``simulator/release/`` plus one entry here.
+kernel, the report and the plots all read the same entry. Adding a rule means its
+function in a module of ``simulator/release/`` (``claims.py`` for a rule of the claims
+problem, ``sharing.py`` for one that reads demand, own stock or the ratio, else a module
+of its own) plus one entry here (docs/architecture.md, "... a release rule").
 
 A *mechanism* is what a scenario chooses (``agreement.mechanism``). On a given day the
 agreement applies one *rule*: the auction, or the sharing function of a mechanism
