@@ -1529,12 +1529,15 @@ def _a(
     aggregation: Aggregation = "derived",
     source: str | None = None,
     dtype: str = "float",
+    region_total: Literal["sum", "distinct", None] = None,
 ) -> Quantity:
     """An agreement-wide metric per run, overall and per material (rows with region ``all``).
 
     Sweep tables and ``summary.json``'s metrics give it over all materials (``<name>``) and
     per material (``<name>.all.<material>``, region ``all`` as in the summary table): the total adds
-    tonnes of every material.
+    tonnes of every material. With a ``source`` (a daily number per material of the market's or the
+    agreement's record), ``region_total`` says how: None or ``sum`` adds the materials' figures;
+    ``distinct`` (a count) counts the days any material counts, each day once.
     """
     return Quantity(
         name,
@@ -1550,6 +1553,7 @@ def _a(
         dtype=dtype,  # type: ignore[arg-type]
         per_material=True,
         in_baselines="totals",  # the per-material columns came later: baselines keep the totals only
+        region_total=region_total,
     )
 
 
