@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from simulator import quantities
+from simulator.compare import compare
 from simulator.fastpath import run_batch
 from simulator.metrics import check_sources
 from simulator.plan import compile_plan, stack_plans
@@ -102,3 +103,29 @@ def test_a_source_the_agreement_cannot_read_is_refused_naming_the_entry_and_what
     lowest = replace(RELEASED, region_total="min")
     with pytest.raises(ValueError, match=r"'released_pool_t' has region_total='min'"):
         check_sources((lowest,))
+
+
+def test_stockpile_compare_shows_the_metrics_the_registry_places_there(monkeypatch):
+    shipped = [q.name for q in quantities.AGREEMENT_SUMMARY if q.compare_order is not None]
+    assert len(shipped) == 7
+    moved = tuple(replace(q, compare_order=None) if q.name == "pool_end_t" else q for q in quantities.AGREEMENT_SUMMARY)
+    with_agreement_metrics(monkeypatch, (*moved, replace(RELEASED, compare_order=1)))
+    with pytest.raises(ValueError, match=r"\['released_pool_t', 'total_shortfall_t'\] share a compare_order"):
+        quantities.compare_metrics()
+    with_agreement_metrics(monkeypatch, (*moved, replace(RELEASED, compare_order=8)))
+    table = compare(two_materials(), ["fair_ratio"], "test", baseline=True, validated=validate_data(two_materials()))
+    first = [
+        "mechanism",
+        "total_shortfall_t",
+        "fairness_jain",
+        "max_shortfall_share_gap",
+        "draw_contribution_gap",
+        "envious_members",
+        "unused_release_t",
+        "released_pool_t",
+    ]
+    assert list(table.table().columns[: len(first)]) == first
+    assert "pool_end_t" not in table.table().columns
+    rows = table.table().set_index("mechanism")["released_pool_t"]
+    assert rows["fair_ratio"] == 90  # every tonne of the pool
+    assert rows.drop("fair_ratio").isna().all()  # the rows without the agreement have no pool
