@@ -23,15 +23,6 @@ from simulator.results import Result
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.tonnes import not_added
 
-COMPARE_METRICS = (
-    "total_shortfall_t",
-    "fairness_jain",
-    "max_shortfall_share_gap",
-    "draw_contribution_gap",
-    "envious_members",
-    "unused_release_t",
-    "pool_end_t",
-)
 PEAK_PRICE = quantities.get("summary", "peak_price_usd_per_kg")
 """Per member and material with a market: the highest price it paid under each rule."""
 SURPLUS = quantities.get("summary", "lost_surplus_usd")
@@ -103,6 +94,9 @@ class Comparison:
     def table(self) -> pd.DataFrame:
         """One row per mechanism: agreement-wide metrics, then per-member shortfall, spend and net position.
 
+        The agreement-wide metrics are those the registry gives a ``compare_order``, in that order
+        (:func:`~simulator.quantities.compare_metrics`).
+
         With a market, per member also the peak price of each material with a market
         (``peak_price_usd_per_kg.<member>.<material>``), the extra cost at crisis prices,
         the demand destroyed and the surplus lost (``<name>.<member>``). Last, the members'
@@ -117,7 +111,7 @@ class Comparison:
         for mechanism, result in self.results.items():  # one scenario: the same members under every rule
             row: dict[str, Any] = {"mechanism": mechanism}
             net_positions = _net_positions_usd(result)
-            row.update({k: result.metrics[k] for k in COMPARE_METRICS})
+            row.update({k: result.metrics[k] for k in quantities.compare_metrics()})
             for member in members:
                 row[f"shortfall_t.{member}"] = result.metrics[f"shortfall_t.{member}"]
                 row[f"shortfall_share.{member}"] = result.metrics[f"shortfall_share.{member}"]
@@ -311,7 +305,7 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
     meaning without a pool and are filled.
     """
     row: dict[str, Any] = {"mechanism": name}
-    row.update(dict.fromkeys(COMPARE_METRICS))
+    row.update(dict.fromkeys(quantities.compare_metrics()))
     total, fairness, gap = members_burden(result.metrics, members)
     row.update(total_shortfall_t=total, fairness_jain=fairness, max_shortfall_share_gap=gap)
     for member in members:

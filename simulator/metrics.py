@@ -32,6 +32,9 @@ without demand has no shortfall share, not a share of 0 (with none, 1 and 0, as 
 ``pool_end_t``, unsold
 joint pool stock at the end; ``unused_release_t``, shared stock that stayed in the
 pool on days members were short (lags, caps, strict withholding, reserve prices).
+An agreement-wide metric may aggregate any daily number per material of the market's or the
+agreement's record (:func:`agreement_sources`, read from the registry); over all materials it
+adds the materials' figures, or, a count with ``region_total="distinct"``, counts each day once.
 """
 
 from __future__ import annotations
@@ -43,21 +46,67 @@ import numpy as np
 
 from simulator.numeric import EPS_T, anywhere, ordered_sum, share_of
 from simulator.plan import Plan
-from simulator.quantities import AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
+from simulator.quantities import AGREEMENT_DAY, AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
 from simulator.records import MarketDay, ProcurementDay
 
-_RECORD_OF = {q.name: q.record for q in DAILY if q.record in ("market", "procurement")}
-_RECORD_OF["unused_t"] = "agreement"
+
+def _per_material_number(q: Quantity) -> bool:
+    """Whether daily quantity ``q`` is a number per material, axes (material, run) on each day."""
+    return tuple(axis for axis in q.axes if axis != "day") == ("material", "run") and q.dtype != "str"
+
+
+def summary_sources() -> dict[str, str]:
+    """The daily quantities a summary metric (per region and material) may aggregate, and the record of each.
+
+    The flows and stocks of the market's and the procurement's records (:data:`~simulator.quantities.DAILY`).
+    """
+    return {q.name: q.record for q in DAILY if q.record in ("market", "procurement")}
+
+
+def agreement_sources() -> dict[str, str]:
+    """The daily quantities an agreement-wide metric may aggregate, and the record of each.
+
+    Every number per material (axes material, run) of the market's record (``pool_stock_t``, ...)
+    and of the agreement's (:data:`~simulator.quantities.AGREEMENT_DAY`: ``released_total_t``,
+    ``unused_t``, ...): the registry names them, no list here does.
+    """
+    daily = (*DAILY, *AGREEMENT_DAY)
+    return {q.name: q.record for q in daily if q.record in ("market", "agreement") and _per_material_number(q)}
+
+
+_OVER_MATERIALS = (None, "sum", "distinct")
+"""An agreement-wide metric's ``region_total``: how its figure over all materials comes from the per-material ones
+(None or ``sum``: their sum; ``distinct``, a count of days: the days any material counts, each once)."""
 
 
 def check_sources(metrics: Iterable[Quantity]) -> None:
-    """Refuse summary metrics whose ``source`` names no daily quantity the accumulator reads.
+    """Refuse summary metrics whose ``source`` names no daily quantity the accumulator reads for them.
 
-    A typo there would otherwise be a bare ``KeyError`` in the middle of a run.
+    Each such entry is named with what it may read instead: a typo there would otherwise be a
+    bare ``KeyError`` (or a shape error) in the middle of a run.
     """
-    unknown = [f"{q.name} (source={q.source!r})" for q in metrics if q.source not in (None, *_RECORD_OF)]
-    if unknown:
-        raise ValueError(f"simulator/quantities.py: the source of {unknown} is not a daily flow the summary reads")
+    problems = [_source_problem(q) for q in metrics]
+    if any(problems):
+        raise ValueError("simulator/quantities.py: " + "; ".join(p for p in problems if p))
+
+
+def _source_problem(q: Quantity) -> str:
+    """What is wrong with summary metric ``q``'s source or its total over materials ('' if nothing)."""
+    agreement_wide = q.record == "agreement_summary"
+    if agreement_wide and q.region_total not in _OVER_MATERIALS:
+        return (
+            f"the agreement-wide metric {q.name!r} has region_total={q.region_total!r}: over all materials "
+            f"it may be one of {_OVER_MATERIALS}"
+        )
+    if q.source is None or q.source in (agreement_sources() if agreement_wide else summary_sources()):
+        return ""
+    if agreement_wide:
+        allowed = f"a daily number per material (axes material, run): one of {sorted(agreement_sources())}"
+        return f"the source of the agreement-wide metric {q.name} (source={q.source!r}) is not {allowed}"
+    return (
+        f"the source of the summary metric {q.name} (source={q.source!r}) is not a daily quantity of the market's or "
+        "the procurement's record (DAILY, record 'market' or 'procurement')"
+    )
 
 
 check_sources((*SUMMARY, *AGREEMENT_SUMMARY))
@@ -194,6 +243,8 @@ def fairness_when_short(table: Any, members: Iterable[str] | None) -> tuple[Any,
 
 REGION = "region."
 """Prefix of a summary key holding a region's figure over its materials, (run, region): ``region_total="distinct"``."""
+ALL_MATERIALS = "all_materials."
+"""Prefix of the stream of an agreement-wide count's days over all materials, (run,): ``region_total="distinct"``."""
 
 _DAY_OF = ("day_of_min", "day_of_max")
 """Aggregations giving the first day of the lowest or highest value (-1 when no day has one)."""
@@ -202,10 +253,11 @@ _DAY_OF = ("day_of_min", "day_of_max")
 class _Stream:
     """One streaming aggregation of a daily quantity: its state and how a day updates it."""
 
-    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
+    def __init__(self, q: Quantity, shape: tuple[int, ...], record: str) -> None:
+        """``record``: the daily record carrying ``q.source`` (market, procurement or agreement)."""
         assert q.source is not None
         self.source = q.source
-        self.record = _RECORD_OF[q.source]
+        self.record = record
         self.aggregation = q.aggregation
         start = {"sum": 0.0, "max": 0.0, "min": np.inf, "last": 0.0}
         if q.aggregation in ("count", "first", *_DAY_OF):
@@ -270,17 +322,22 @@ class _Stream:
 
 
 class _AnyMaterialStream(_Stream):
-    """A region's count over its materials, (region, run): a day counts once however many materials are short."""
+    """A count over materials: a day counts once however many materials count it.
 
-    def __init__(self, q: Quantity, shape: tuple[int, ...]) -> None:
+    A region's, (region, run), from a source (region, material, run); or the agreement's, (run,), from a source
+    (material, run): ``materials_axis`` says which axis of the source holds the materials.
+    """
+
+    def __init__(self, q: Quantity, shape: tuple[int, ...], record: str, materials_axis: int) -> None:
         assert q.aggregation == "count", q.name  # quantities allow "distinct" with counts only
-        super().__init__(q, shape)
+        super().__init__(q, shape, record)
         self._fold = self.add
         self.add = self._over_materials
+        self._materials_axis = materials_axis
 
     def _over_materials(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
-        """As :meth:`_Stream.add`, with ``above`` (region, material, run) reduced over materials."""
-        self._fold(day, x, None if above is None else above.any(axis=1))
+        """As :meth:`_Stream.add`, with ``above`` reduced over materials."""
+        self._fold(day, x, None if above is None else above.any(axis=self._materials_axis))
 
 
 class SummaryAccumulator:
@@ -301,13 +358,19 @@ class SummaryAccumulator:
         self.contributed = np.zeros(cell)  # (region, material, run)
         if plan.agreement is not None:
             self.contributed[self.members] = plan.agreement.contributed_t
-        streamed = [(q, cell) for q in SUMMARY] + [(q, per_material) for q in AGREEMENT_SUMMARY]
+        cells, agreement = summary_sources(), agreement_sources()
+        streamed = [(q, cell, cells) for q in SUMMARY] + [(q, per_material, agreement) for q in AGREEMENT_SUMMARY]
         self.streams = {
-            q.name: _Stream(q, shape) for q, shape in streamed if q.source is not None and self._wants(q.name)
+            q.name: _Stream(q, shape, records[q.source])
+            for q, shape, records in streamed
+            if q.source is not None and self._wants(q.name)
         }
         for q in SUMMARY:  # a region's distinct days: counted over its materials at once, (region, run)
             if q.region_total == "distinct" and self._wants(q.name):
-                self.streams[f"{REGION}{q.name}"] = _AnyMaterialStream(q, per_region)
+                self.streams[f"{REGION}{q.name}"] = _AnyMaterialStream(q, per_region, cells[q.source], 1)
+        for q in AGREEMENT_SUMMARY:  # the agreement's distinct days: counted over all materials at once, (run,)
+            if q.region_total == "distinct" and self._wants(q.name):
+                self.streams[f"{ALL_MATERIALS}{q.name}"] = _AnyMaterialStream(q, (plan.batch,), agreement[q.source], 0)
         active = [
             (name, stream)
             for name, stream in self.streams.items()
@@ -320,8 +383,8 @@ class SummaryAccumulator:
         # a flow left out of the sums because its present_when does not hold must be 0 there
         absent = sorted({s.source for s in self.streams.values() if s.aggregation == "sum" and s.source in skip})
         absent = absent if plan.batch == 1 else []
-        self._absent_market = [name for name in absent if _RECORD_OF.get(name) == "market"]
-        self._absent_procurement = [name for name in absent if _RECORD_OF.get(name) == "procurement"]
+        self._absent_market = [name for name in absent if cells.get(name) == "market"]
+        self._absent_procurement = [name for name in absent if cells.get(name) == "procurement"]
         self._zeros_seen: dict[int, np.ndarray] = {}
         """Read-only arrays found all zero by that check, by id (kept, so that an id stays its own)."""
 
@@ -393,11 +456,12 @@ class SummaryAccumulator:
         members = self.members or list(range(self.contributed.shape[0]))
         for q in AGREEMENT_SUMMARY:
             if self._wants(q.name):
-                inputs, agreement_rule = _AGREEMENT[q.name]
+                inputs, agreement_rule = _agreement_rule(q)
                 by_material = out.pop(q.name) if q.source is not None else None
-                out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = agreement_rule(
-                    {name: out[name] for name in inputs}, members, by_material
-                )
+                values = {name: out[name] for name in inputs}
+                if q.region_total == "distinct":
+                    values[ALL_MATERIALS] = out.pop(f"{ALL_MATERIALS}{q.name}")
+                out[f"by_material.{q.name}"], out[f"agreement.{q.name}"] = agreement_rule(values, members, by_material)
         return out
 
 
@@ -542,6 +606,13 @@ def _over_materials(_: dict[str, np.ndarray], __: list[int], by_material: np.nda
     return by_material, ordered_sum(by_material, axis=1)
 
 
+def _days_over_materials(
+    s: dict[str, np.ndarray], _: list[int], by_material: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A count's days per material; over all materials, the days any material counted (each once, its own stream)."""
+    return by_material, s[ALL_MATERIALS]
+
+
 def _unused(_: dict[str, np.ndarray], __: list[int], by_material: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`_over_materials`, a material's sum up to ``EPS_T`` counted as none.
 
@@ -559,10 +630,27 @@ _AGREEMENT: dict[str, tuple[tuple[str, ...], _AgreementRule]] = {
     "max_shortfall_share_gap": (("shortfall_t", "demand_t"), _share_gap),
     "draw_contribution_gap": (("released_joint_t", "contributed_t", "shortfall_t"), _contribution_gap),
     "envious_members": (("released_joint_t", "contributed_t", "shortfall_t"), _envy),
-    "pool_end_t": ((), _over_materials),
     "unused_release_t": ((), _unused),
 }
-"""Agreement-wide metrics: the metrics they are computed from, and their rule giving (per material, overall)."""
+"""Agreement-wide metrics with a rule of their own: the metrics they are computed from, and their rule giving
+(per material, overall). One aggregating a daily quantity (a ``source``) needs none: :func:`_agreement_rule`."""
+
+
+def _agreement_rule(q: Quantity) -> tuple[tuple[str, ...], _AgreementRule]:
+    """The inputs and rule of agreement-wide metric ``q``.
+
+    Its own in :data:`_AGREEMENT`, else, for one aggregating a daily quantity (``source``), its
+    ``region_total``: the per-material figures summed, or a count's distinct days over all materials.
+    A derived metric without one says where to add it.
+    """
+    if q.name in _AGREEMENT:
+        return _AGREEMENT[q.name]
+    if q.source is None:
+        raise LookupError(
+            f"agreement-wide metric {q.name!r} has aggregation={q.aggregation!r} and no source in "
+            "simulator/quantities.py, and no entry in _AGREEMENT (simulator/metrics.py): add its inputs and rule there"
+        )
+    return (), _days_over_materials if q.region_total == "distinct" else _over_materials
 
 
 def needed_metrics(wanted: Iterable[str]) -> frozenset[str]:

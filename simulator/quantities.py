@@ -126,6 +126,10 @@ class Quantity:
     """Kept per day by the fast path when a sweep asks for curves."""
     fingerprint: bool = False
     """Sampled into regression baselines as a curve."""
+    compare_order: int | None = None
+    """Agreement-wide metrics (:data:`AGREEMENT_SUMMARY`) only: its place among the agreement-wide columns of
+    ``stockpile compare`` (``compare.csv`` and the printed table), 1 first; None: not compared
+    (:func:`compare_metrics`). A place, not a flag: the columns' order is not the registry's."""
 
     def __post_init__(self) -> None:
         """Refuse a value outside its field's choices, or ``distinct`` on a quantity that is not a count of days.
@@ -137,6 +141,11 @@ class Quantity:
             for value in values:
                 if value not in choices:
                     raise ValueError(f"quantity {self.name!r}: {name}={value!r} is not one of {choices}")
+        if self.compare_order is not None and (self.record != "agreement_summary" or self.compare_order < 1):
+            raise ValueError(
+                f"quantity {self.name!r}: compare_order={self.compare_order!r}: stockpile compare shows agreement-wide "
+                "metrics (AGREEMENT_SUMMARY) only, at places 1, 2, ..."
+            )
         if self.region_total == "distinct" and self.aggregation != "count":
             raise ValueError(
                 f"quantity {self.name!r}: region_total='distinct' counts each day once over a region's materials, "
@@ -1529,12 +1538,17 @@ def _a(
     aggregation: Aggregation = "derived",
     source: str | None = None,
     dtype: str = "float",
+    compare_order: int | None = None,
+    region_total: Literal["sum", "distinct", None] = None,
 ) -> Quantity:
     """An agreement-wide metric per run, overall and per material (rows with region ``all``).
 
     Sweep tables and ``summary.json``'s metrics give it over all materials (``<name>``) and
     per material (``<name>.all.<material>``, region ``all`` as in the summary table): the total adds
-    tonnes of every material.
+    tonnes of every material. With a ``source`` (a daily number per material of the market's or the
+    agreement's record), ``region_total`` says how: None or ``sum`` adds the materials' figures;
+    ``distinct`` (a count) counts the days any material counts, each day once.
+    ``compare_order``: its column's place in ``stockpile compare`` (None: not compared).
     """
     return Quantity(
         name,
@@ -1550,6 +1564,8 @@ def _a(
         dtype=dtype,  # type: ignore[arg-type]
         per_material=True,
         in_baselines="totals",  # the per-material columns came later: baselines keep the totals only
+        compare_order=compare_order,
+        region_total=region_total,
     )
 
 
@@ -1560,6 +1576,7 @@ AGREEMENT_SUMMARY = (
         "Members' total shortfall (all regions without an agreement); over all materials it adds their tonnes "
         "(oxide and magnet, cheap and dear alike): total_shortfall_t.all.<material> gives each material's.",
         "Total shortfall",
+        compare_order=1,
     ),
     _a(
         "fairness_jain",
@@ -1570,6 +1587,7 @@ AGREEMENT_SUMMARY = (
         "share and is left out, not counted as short by 0. Over all materials a share adds the tonnes of every "
         "material: fairness_jain.all.<material> gives each material's.",
         "Fairness (Jain's index)",
+        compare_order=2,
     ),
     _a(
         "max_shortfall_share_gap",
@@ -1577,6 +1595,7 @@ AGREEMENT_SUMMARY = (
         "Largest difference between two members' shortfall shares, among the members with demand (of the material; "
         "over all materials, of any); 0 with fewer than two.",
         "Largest gap in shortfall shares",
+        compare_order=3,
     ),
     _a(
         "draw_contribution_gap",
@@ -1585,6 +1604,7 @@ AGREEMENT_SUMMARY = (
         "draws - share of the contributions|; 0 when every member drew in proportion to what it paid in, 1 when "
         "those who drew paid nothing in; 0 when nothing was drawn or paid in.",
         "Gap between draws and contributions",
+        compare_order=4,
     ),
     _a(
         "envious_members",
@@ -1593,8 +1613,17 @@ AGREEMENT_SUMMARY = (
         "d_j x c_i / c_j > d_i (d: drawn from the shared stock, c: paid in).",
         "Envious members",
         dtype="int",
+        compare_order=5,
     ),
-    _a("pool_end_t", "t", "Unsold joint pool stock at the end.", "Pool at the end", "last", "pool_stock_t"),
+    _a(
+        "pool_end_t",
+        "t",
+        "Unsold joint pool stock at the end.",
+        "Pool at the end",
+        "last",
+        "pool_stock_t",
+        compare_order=7,
+    ),
     _a(
         "unused_release_t",
         "t",
@@ -1603,6 +1632,7 @@ AGREEMENT_SUMMARY = (
         "Unused shared stock",
         "sum",
         "unused_t",
+        compare_order=6,
     ),
 )
 
@@ -1906,6 +1936,22 @@ def metric_names() -> frozenset[str]:
     """Bare names of every per-run metric and fingerprinted curve (:func:`in_baselines`: which a baseline stores)."""
     flat = {q.name for q in SUMMARY if q.region_total or q.per_material}
     return frozenset(flat | {q.name for q in AGREEMENT_SUMMARY} | {q.name for q in DAILY if q.fingerprint})
+
+
+def compare_metrics() -> tuple[str, ...]:
+    """The agreement-wide metrics ``stockpile compare`` shows, in its columns' order (:attr:`Quantity.compare_order`).
+
+    Two entries at one place are refused: which comes first would be left to the registry's order.
+
+    >>> compare_metrics()[:2], compare_metrics()[-2:]
+    (('total_shortfall_t', 'fairness_jain'), ('unused_release_t', 'pool_end_t'))
+    """
+    compared = sorted((q.compare_order, q.name) for q in AGREEMENT_SUMMARY if q.compare_order is not None)
+    places = [place for place, _ in compared]
+    twice = sorted({name for place, name in compared if places.count(place) > 1})
+    if twice:
+        raise ValueError(f"simulator/quantities.py: {twice} share a compare_order: give each its own place")
+    return tuple(name for _, name in compared)
 
 
 def curve_names() -> tuple[str, ...]:

@@ -329,7 +329,7 @@ def test_a_shortfall_of_exactly_the_rounding_tolerance_is_no_short_day():
     from simulator.numeric import EPS_T
     from simulator.quantities import SUMMARY
 
-    counted = [_Stream(q, (2,)) for q in SUMMARY if q.name in ("shortfall_days", "first_shortfall_day")]
+    counted = [_Stream(q, (2,), "market") for q in SUMMARY if q.name in ("shortfall_days", "first_shortfall_day")]
     _add(_by_source(counted), 3, SimpleNamespace(shortfall_t=np.array([EPS_T, 2 * EPS_T])))
     days, first = (stream.result().tolist() for stream in counted)
     assert (days, first) == ([0, 1], [-1, 3])
