@@ -57,7 +57,7 @@ def nobody_short_line(baselines: bool, among: str = "any rule") -> str:
     """What ``stockpile compare`` prints, and ``compare.png`` says, when no member is short in any row.
 
     ``baselines``: the rows without the agreement were compared too; ``among``: how the rules are named
-    (the figure counts them: "any of the 11 rules").
+    (the figure counts them: "any of the 11 rules", as many as the registry holds).
 
     >>> nobody_short_line(True)
     'no member is short under any rule, nor without the agreement: the rules cannot be told apart on shortfall here'
