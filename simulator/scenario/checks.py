@@ -239,17 +239,17 @@ def not_summing_to_one(what: str, shares: Mapping[str, float]) -> str | None:
     total = sum(shares.values())
     if abs(total - 1.0) <= SUM_TOLERANCE:
         return None
-    fix = _rounding_fix(shares)
+    decimals = max((_decimals(value) for value in shares.values()), default=0)
+    fix = _rounding_fix(shares, decimals) if shares else None
     if fix is None:
         return f"{what} must sum to 1 (they sum to {total:.12g})"
-    decimals = max(_decimals(value) for value in shares.values())
     gap = f"{_written(abs(1.0 - total), decimals)} {'short' if total < 1 else 'over'}"
     within = f"within {SUM_TOLERANCE:g}"
     return f"{what} must sum to 1 {within} (they sum to {total:.12g}, {gap}, as rounded values can): {fix}"
 
 
 def _decimals(value: float) -> int:
-    """How many decimals ``value`` is written with (``0.3333``: 4, ``1e-05``: 5, ``1``: 0)."""
+    """How many decimals ``value`` is written with (``0.3333``: 4, ``1e-05``: 5, ``1``: 1, read as ``1.0``)."""
     exponent = Decimal(repr(float(value))).as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
@@ -259,15 +259,14 @@ def _written(value: float, decimals: int) -> str:
     return format(Decimal(f"{value:.{decimals}f}").normalize(), "f")
 
 
-def _rounding_fix(shares: Mapping[str, float]) -> str | None:
+def _rounding_fix(shares: Mapping[str, float], decimals: int) -> str | None:
     """The one value to write that makes ``shares`` sum to 1 within :data:`SUM_TOLERANCE`, in words; else None.
 
     Offered only where rounding (or cutting) each of the n values to the most decimals written, d, can leave the
     gap (at most n units of the last decimal, n * 10**-d) and the gap is under :data:`ROUNDING_GAP_LIMIT`: a larger
     one is a mistake a corrected value would hide. The value changed is the largest (the last of equal ones), as 1
-    less the others, in d decimals; it must lie in [0, 1] and close the gap, else None.
+    less the others, in d decimals (``decimals``); it must lie in [0, 1] and close the gap, else None.
     """
-    decimals = max(_decimals(value) for value in shares.values())
     gap = abs(1.0 - sum(shares.values()))
     if gap > len(shares) * 10.0**-decimals + SUM_TOLERANCE or gap >= ROUNDING_GAP_LIMIT:
         return None
