@@ -177,15 +177,62 @@ def rule_notes(comparison: Comparison) -> list[str]:
     short with its reserve in hand while its tender waits. Nor where no member is short under
     ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
     Then, without a release cap, the sharing rules that leave the members the same shortfalls
-    (:func:`uncapped_rules_alike`).
+    (:func:`uncapped_rules_alike`; without ``equal_cover`` where the line above names it); then
+    ``hybrid`` where it leaves the shortfalls ``fair_ratio`` does (:func:`hybrid_as_fair_ratio`).
     """
     notes = [EQUAL_COVER_AS_DEMAND] if _equal_cover_is_demand(comparison) else []
     groups = uncapped_rules_alike(comparison)
-    if notes:  # the pair said already, and alike for that reason whatever the cap
-        groups = [group for group in groups if set(group) != {"equal_cover", "proportional_to_demand"}]
+    if notes:  # equal_cover = proportional_to_demand said already, and alike for that reason whatever the cap
+        groups = [kept for group in groups if len(kept := [n for n in group if n != "equal_cover"]) > 1]
     if groups:
         notes.append(UNCAPPED_RULES_ALIKE.format(rules=" and ".join(" = ".join(group) for group in groups)))
-    return notes
+    hybrid = hybrid_as_fair_ratio(comparison)
+    return notes + ([hybrid] if hybrid else [])
+
+
+HYBRID_AS_FAIR_RATIO = (
+    "hybrid = fair_ratio here (each member's shortfall within 0.1%): hybrid shares the stock by the fair ratio on "
+    "the days a threat to supply is on (an embargo against a member, agreement.trigger.switch_on) and auctions it on "
+    "the agreement's other open days; {why} (docs/release-rules.md#hybrid-hybrid)"
+)
+"""The line under the printed table where ``hybrid`` leaves the members the shortfalls ``fair_ratio`` does
+(:func:`hybrid_as_fair_ratio`); ``{why}`` says why its auctions changed nothing."""
+NO_AUCTION_HELD = "here it held no auction, so every release was the fair ratio's"
+"""``{why}`` of :data:`HYBRID_AS_FAIR_RATIO` where ``hybrid`` held no auction: no open day without a threat, or
+nothing to sell (the pool empty, or no member bidding) on each."""
+AUCTIONS_HELD = (
+    "its {count} (on open days without a threat) sold {sold}, which met the gaps as the fair ratio's releases from "
+    "the same stock did"
+)
+"""``{why}`` of :data:`HYBRID_AS_FAIR_RATIO` where ``hybrid`` auctioned: the stock it sold met the gaps the ratio
+would have met, so no member's shortfall moved."""
+
+
+def hybrid_as_fair_ratio(comparison: Comparison) -> str | None:
+    """Why ``hybrid``'s row reads as ``fair_ratio``'s, where both are compared and leave alike shortfalls.
+
+    ``hybrid`` applies ``fair_ratio`` on the days a threat is on (:mod:`simulator.kernel.agreement`: the
+    rule's days are the days an embargo against a member is in force, or a measured loss with
+    ``switch_on``) and holds auctions on the agreement's other open days. Its shortfalls are the
+    ratio's where it held no auction (the agreement was open only under the threat, or the pool was
+    empty or no member bid when the threat ended), or where the stock its auctions sold met the gaps
+    the ratio would have met. Alike as in :func:`uncapped_rules_alike`, with or without a cap.
+    None where a member is short under neither, or the two leave different shortfalls.
+    """
+    if not {"hybrid", "fair_ratio"} <= set(comparison.results):
+        return None
+    hybrid, fair_ratio = comparison.results["hybrid"], comparison.results["fair_ratio"]
+    if not anyone_short(hybrid.metrics, hybrid.structure.member_names) or not _same_shortfalls(hybrid, fair_ratio):
+        return None
+    auctions = hybrid.auctions
+    if auctions.empty:
+        return HYBRID_AS_FAIR_RATIO.format(why=NO_AUCTION_HELD)
+    from simulator.names import Names, number_text, plural
+
+    sold_t = auctions.groupby("material", sort=False)["sold_t"].sum()  # by material: tonnes not added
+    sold = Names.of(hybrid.scenario).amounts_text({m: f"{number_text(float(t))} t" for m, t in sold_t.items()})
+    count = plural(len(auctions), "auction")
+    return HYBRID_AS_FAIR_RATIO.format(why=AUCTIONS_HELD.format(count=count, sold=sold))
 
 
 def _equal_cover_is_demand(comparison: Comparison) -> bool:

@@ -255,9 +255,10 @@ def compare_text(table: pd.DataFrame) -> str:
     members' extra cost at crisis prices (USD m). The rows ``no agreement`` (the scenario
     without its agreement) and ``own shares alone`` (each member's share held alone)
     have ``-`` where a metric needs a pool, and lines under the table say what they are.
-    A row in which no member is short has ``-`` for Jain's index (compare.csv's 1 is a
-    convention, :func:`~simulator.metrics.anyone_short`), and a line says so; when no row
-    has anyone short, a line first says that shortfall cannot tell the rules apart.
+    Jain's index is written as :func:`simulator.names.index_text` writes it: up to 4 decimals where 3 would read
+    1 or 0 and it is neither, then ``above 0.9999`` (compare.csv's 0.99995 is not equal burdens). A row in which no
+    member is short has ``-`` for it (compare.csv's 1 is a convention, :func:`~simulator.metrics.anyone_short`), and
+    a line says so; when no row has anyone short, a line first says that shortfall cannot tell the rules apart.
 
     Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
     materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
@@ -278,6 +279,7 @@ def compare_text(table: pd.DataFrame) -> str:
         nobody_short_line,
     )
     from simulator.metrics import anyone_short
+    from simulator.names import index_text
 
     fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
     by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
@@ -291,9 +293,9 @@ def compare_text(table: pd.DataFrame) -> str:
         shown.insert(1 + k, f"{TOTAL_BY_MATERIAL}{material}", [values[i] for i in table.index])  # compare.csv's
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
     short = [anyone_short(row, members) for _, row in table.iterrows()]
-    if not all(short) and "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
+    if "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
         shown["fairness_jain"] = [
-            f"{v:,.3f}" if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
+            index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
         ]
     peaks: dict[str, list[str]] = {}
     for column in table.columns:

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
-from simulator.names import AS_CHANGED, Names, cap
+from simulator.names import AS_CHANGED, Names, cap, index_text
 from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
@@ -212,9 +212,10 @@ def compare_figure(
     else:
         ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
     ax_total.invert_yaxis()  # shared with the other bar panels: inverted once
-    for ax, values, fmt in [*((ax, values, "{:,.1f}") for ax, values, _ in bars), (ax_fair, fairness, "{:.3f}")]:
+    tonnes_text, jain_text = "{:,.1f}".format, index_text  # Jain's 0.99995 is not 1.000: "above 0.9999"
+    for ax, values, write in [*((ax, values, tonnes_text) for ax, values, _ in bars), (ax_fair, fairness, jain_text)]:
         for y, value in enumerate(values):
-            shown = fmt.format(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
+            shown = write(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
             if ax is ax_fair and fair_in is not None and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
