@@ -185,9 +185,10 @@ def compare_figure(
             ax.set_title(plain_text(names.material(m)), fontsize=10)
     else:
         half = cols // 2
-        fair_in = None  # half the figure's width: room for a label right of a bar of 1
         ax_total = fig.add_subplot(grid[-1, :half])
         ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+        # half the figure's width: room right of a bar of 1 for 1.000, not for "above 0.9999", which goes inside
+        fair_in = ax_fair.get_position().width * fig.get_figwidth()
         bars = [(ax_total, totals, "total shortfall of members (t)")]
     # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
     fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
