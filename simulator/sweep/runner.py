@@ -711,7 +711,8 @@ def plan_sweep(
     bad value in the axes' order is the one named; ``progress(n)`` as ``n`` more are
     checked (the child's all at once). The full
     points are validated again where they run, so a combination of values that is
-    invalid only together stops the sweep with exit code 2 when it is reached.
+    invalid only together stops the sweep with exit code 2 when it is reached; but for the axes over who is a
+    member, whose combinations are validated here (:func:`members_by_point`).
     """
     check_size(spec, max_points, max_runs)
     if (refused := spec.seed_swept(setting("grid", "seed"))) is not None:
