@@ -78,12 +78,20 @@ _OVER_MATERIALS = (None, "sum", "distinct")
 """An agreement-wide metric's ``region_total``: how its figure over all materials comes from the per-material ones
 (None or ``sum``: their sum; ``distinct``, a count of days: the days any material counts, each once)."""
 
+_ADDING_UP = ("sum", "count", "last")
+"""Aggregations whose figures per material add up to the agreement's over all materials (a total, a count of
+material-days, the last day's stock). Another (``max``, ``min``, ``first``) is summed only where its entry says
+``region_total='sum'``, or has a rule of its own in :data:`_AGREEMENT`."""
+
 
 def check_sources(metrics: Iterable[Quantity]) -> None:
     """Refuse summary metrics whose ``source`` names no daily quantity the accumulator reads for them.
 
     Each such entry is named with what it may read instead: a typo there would otherwise be a
-    bare ``KeyError`` (or a shape error) in the middle of a run.
+    bare ``KeyError`` (or a shape error) in the middle of a run. An agreement-wide metric is refused too where
+    its figure over all materials would be wrong or missing: a derived one without a rule in :data:`_AGREEMENT`,
+    one whose aggregation does not add up over materials (:data:`_ADDING_UP`) with no ``region_total`` saying
+    how to combine them. Run at the end of this module's import, once :data:`_AGREEMENT` is defined.
     """
     problems = [_source_problem(q) for q in metrics]
     if any(problems):
@@ -93,11 +101,8 @@ def check_sources(metrics: Iterable[Quantity]) -> None:
 def _source_problem(q: Quantity) -> str:
     """What is wrong with summary metric ``q``'s source or its total over materials ('' if nothing)."""
     agreement_wide = q.record == "agreement_summary"
-    if agreement_wide and q.region_total not in _OVER_MATERIALS:
-        return (
-            f"the agreement-wide metric {q.name!r} has region_total={q.region_total!r}: over all materials "
-            f"it may be one of {_OVER_MATERIALS}"
-        )
+    if agreement_wide and (problem := _over_materials_problem(q)):
+        return problem
     if q.source is None or q.source in (agreement_sources() if agreement_wide else summary_sources()):
         return ""
     if agreement_wide:
@@ -109,7 +114,27 @@ def _source_problem(q: Quantity) -> str:
     )
 
 
-check_sources((*SUMMARY, *AGREEMENT_SUMMARY))
+def _over_materials_problem(q: Quantity) -> str:
+    """What is wrong with agreement-wide metric ``q``'s figure over all materials ('' if nothing)."""
+    if q.name in _AGREEMENT:
+        return ""
+    if q.source is None:
+        return (
+            f"the agreement-wide metric {q.name!r} has aggregation={q.aggregation!r}, no source and no entry in "
+            "_AGREEMENT (simulator/metrics.py): add its inputs and rule there"
+        )
+    if q.region_total not in _OVER_MATERIALS:
+        return (
+            f"the agreement-wide metric {q.name!r} has region_total={q.region_total!r}: over all materials "
+            f"it may be one of {_OVER_MATERIALS}"
+        )
+    if q.aggregation not in _ADDING_UP and q.region_total is None:
+        return (
+            f"the agreement-wide metric {q.name!r} has aggregation={q.aggregation!r}: its figures per material do "
+            f"not add up to one over all materials as those of {_ADDING_UP} do; say region_total='sum' to add them, "
+            "or give it a rule in _AGREEMENT (simulator/metrics.py)"
+        )
+    return ""
 
 
 def days_of_cover(stock_t: np.ndarray, baseline_t_per_day: np.ndarray) -> np.ndarray:
@@ -332,10 +357,10 @@ class _AnyMaterialStream(_Stream):
         assert q.aggregation == "count", q.name  # quantities allow "distinct" with counts only
         super().__init__(q, shape, record)
         self._fold = self.add
-        self.add = self._over_materials
+        self.add = self._any_material
         self._materials_axis = materials_axis
 
-    def _over_materials(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
+    def _any_material(self, day: int, x: np.ndarray, above: np.ndarray | None) -> None:
         """As :meth:`_Stream.add`, with ``above`` reduced over materials."""
         self._fold(day, x, None if above is None else above.any(axis=self._materials_axis))
 
@@ -670,3 +695,6 @@ def needed_metrics(wanted: Iterable[str]) -> frozenset[str]:
             needed.add(name)
             todo.extend(inputs.get(name, ()))
     return frozenset(needed)
+
+
+check_sources((*SUMMARY, *AGREEMENT_SUMMARY))  # here: the agreement's rules above are defined

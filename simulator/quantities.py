@@ -113,7 +113,10 @@ class Quantity:
     """Display name for figures and reports (the unit is added where it is shown)."""
     region_total: Literal["sum", "min", "first", "share", "distinct", None] = None
     """Sweep tables: aggregate over materials per region as ``<name>.<region>``; ``distinct`` (a count): the
-    days the region counts over all its materials at once, each day once however many of them count it."""
+    days the region counts over all its materials at once, each day once however many of them count it.
+    Agreement-wide metrics (:data:`AGREEMENT_SUMMARY`): how the figure over all materials (``<name>``) comes from
+    those per material, None or ``sum`` their sum, ``distinct`` (a count) the days any material counts, each
+    once (:func:`simulator.metrics.check_sources`)."""
     per_material: bool = False
     """Sweep tables: also one column per region and material, ``<name>.<region>.<material>``; for an
     agreement-wide metric (:data:`AGREEMENT_SUMMARY`), one per material, ``<name>.all.<material>`` (region
@@ -148,8 +151,9 @@ class Quantity:
             )
         if self.region_total == "distinct" and self.aggregation != "count":
             raise ValueError(
-                f"quantity {self.name!r}: region_total='distinct' counts each day once over a region's materials, "
-                f"so it needs aggregation='count', got {self.aggregation!r}"
+                f"quantity {self.name!r}: region_total='distinct' counts each day once over a region's materials "
+                f"(an agreement-wide metric: over all materials), so it needs aggregation='count', "
+                f"got {self.aggregation!r}"
             )
 
     @property
@@ -1090,8 +1094,9 @@ AGREEMENT_DAY = (
         "decision",
         "none",
         "iea_ess: demand the rule's restraint held back on a day it acts (a trigger holds): the member's shortfall "
-        "up to restraint x its demand (7%, 10% past the higher loss); past it, the obligation the stock could not "
-        "give. 0 under other rules and on days the rule does not act.",
+        "up to the restraint x its demand (agreement.iea_ess.restraint, 7% by default; higher_restraint, 10% by "
+        "default, once the group's supply loss reaches higher_loss_share, 12% by default); past it, the obligation "
+        "the stock could not give. 0 under other rules and on days the rule does not act.",
         "agreement",
         table="releases",
     ),

@@ -203,7 +203,7 @@ def _number_format(name: str, series: pd.Series, unit: Unit | None = None) -> st
     if unit.decimals is None:
         return "General"
     plain = "#,##0" + (f".{'0' * unit.decimals}" if unit.decimals else "")
-    return _tonnes_format(series, unit.decimals) if unit.label in TONNE_LABELS else plain
+    return _tonnes_format(series, unit.decimals, plain) if unit.label in TONNE_LABELS else plain
 
 
 TONNE_LABELS = frozenset({"t", "t/day"})
@@ -212,18 +212,20 @@ SMALL_TONNES_DECIMALS = 5
 """Decimals at most of a tonnage below 1 t (to 10 g), as many as the value needs."""
 
 
-def _tonnes_format(series: pd.Series, decimals: int) -> str:
-    """``#,##0.00``; where the column holds a tonnage below 1 t that those decimals would round, one that shows it.
+def _tonnes_format(series: pd.Series, decimals: int, plain: str) -> str:
+    """``plain``, :func:`_number_format`'s format (``#,##0.00``); one that shows a tonnage below 1 t it would round.
+
+    ``decimals`` are ``plain``'s (2 in ``#,##0.00``).
 
     A gallium shortfall of 0.032 t reads ``0.03`` at 2 decimals. Such a column shows a value below 1 with
     2 to 5 decimals, as many as it needs (``0.032``, ``0.00123``), and 1 t and more as before
     (``1,234.57``); a column of larger or rounder tonnages keeps ``#,##0.00``. Only in a column without
     negative values (Excel's conditional sections would drop their sign).
 
-    >>> _tonnes_format(pd.Series([0.0, 0.5, 1234.5678]), 2), _tonnes_format(pd.Series([0.032, 1234.5678]), 2)
+    >>> plain, small = "#,##0.00", pd.Series([0.032, 1234.5678])
+    >>> _tonnes_format(pd.Series([0.0, 0.5, 1234.5678]), 2, plain), _tonnes_format(small, 2, plain)
     ('#,##0.00', '[<1]0.00###;#,##0.00')
     """
-    plain = f"#,##0.{'0' * decimals}"
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     values = values[np.isfinite(values)]
     rounded = (values > 0) & (values < 1) & (np.round(values, decimals) != values)

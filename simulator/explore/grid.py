@@ -31,7 +31,9 @@ from simulator.results import date_of
 from simulator.scenario import validate_data
 from simulator.scenario.checks import day_number
 from simulator.scenario.load import overridden_file
+from simulator.scenario.overrides import overlaps
 from simulator.sweep import SweepSpec, plan_sweep, runner
+from simulator.sweep.choices import MEMBERS
 from simulator.sweep.runner import (
     Chunk,
     Sweep,
@@ -189,10 +191,18 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
+MEMBERS_AXIS = (
+    "the explorer shows the first point's members of the agreement: an axis that changes who is a member "
+    "cannot be explored (sweep it with stockpile sweep --grid)"
+)
+"""Why an ``--axis`` over ``agreement``, ``agreement.members`` or one of its items is refused (:func:`check_spec`)."""
+
+
 def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     """Refuse what the explorer cannot show, every problem at once (exit 2).
 
-    At most :data:`MAX_AXES` axes, each with two or more different values; at most
+    At most :data:`MAX_AXES` axes, none of them over who is a member of the agreement (the page marks and totals
+    the first point's members: :data:`MEMBERS_AXIS`), each with two or more different values; at most
     :data:`MAX_POINTS` points, :data:`MAX_RUNS_PER_POINT` runs per point and
     :data:`MAX_TOTAL_RUNS` runs in all. Whether the scenario takes each value (a typo in a
     path, a value out of range) is the sweep's check next (:func:`plan_grid`), in its words:
@@ -208,6 +218,7 @@ def check_spec(raw: dict[str, Any], spec: SweepSpec, source: str) -> None:
     if (refused := spec.seed_swept("--axis seed")) is not None:
         problems.append(refused)
     problems.extend(spec.fixed_and_swept("axis", raw))
+    problems.extend(Problem(axis.path, MEMBERS_AXIS) for axis in spec.axes if overlaps(axis.path, MEMBERS))
     twice = set(spec.values_twice())
     for axis in spec.axes:
         distinct = len({repr(v) for v in axis.values})

@@ -166,7 +166,7 @@ class AgreementStep:
         available = np.where(opened & use_rule, np.minimum(stock, self.terms.release_cap_t_per_day), 0.0)
         decide = opened & use_rule & (slice_max(g, axis=0) > EPS_T)
         from_rule = np.zeros((N, M, B))
-        lent = transferred = restraint = from_rule
+        lent = transferred = restraint_t = from_rule
         governed = np.zeros((M, B), bool)
         released = np.zeros((M, B))
         if anywhere(decide):
@@ -183,8 +183,8 @@ class AgreementStep:
                 from_rule[..., rows] = np.where(acting, sharing.drawn_t, 0.0)
                 transferred = np.zeros_like(g)
                 transferred[..., rows] = np.where(acting, sharing.transferred_t, 0.0)
-                restraint = np.zeros_like(g)
-                restraint[..., rows] = np.where(acting, sharing.restraint_t, 0.0)
+                restraint_t = np.zeros_like(g)
+                restraint_t[..., rows] = np.where(acting, sharing.restraint_t, 0.0)
                 # the rule decided the day even where neither trigger held (it then shares nothing):
                 # named like every other rule's decision, so releases.csv never has a nameless row
                 rule = np.where(decide, self.sharing.code, rule)
@@ -219,7 +219,7 @@ class AgreementStep:
             released_rule_t=from_rule,
             lent_t=lent,
             transferred_t=transferred,
-            restraint_t=restraint,
+            restraint_t=restraint_t,
             governed=governed,
             decided=decide,
             stood_down=stood_down,

@@ -325,13 +325,18 @@ PERCENT_TEXT = re.compile(r"([-+]?(\d+\.?\d*|\.\d+))\s*%")
 def share_hint(value: object) -> str:
     """How to write a share given as a percentage: ``60%`` or ``60`` -> `` (a share: 60% is 0.6)``; else ''.
 
-    A number from 2 to 100 is taken for a percentage (1.2 may be a typo of 0.12 or of 1).
+    A number from 2 to 100 is taken for a percentage (1.2 may be a typo of 0.12 or of 1); a percentage written
+    out, from 0% to 100% (``150%`` or ``-5%`` is no share: not told it is 1.5 or -0.05).
 
     >>> share_hint("60%"), share_hint(" 12.5 %"), share_hint(60), share_hint(1.2), share_hint("abc"), share_hint(True)
     (' (a share: 60% is 0.6)', ' (a share: 12.5% is 0.125)', ' (a share: 60% is 0.6)', '', '', '')
+    >>> share_hint("0%"), share_hint("100%"), share_hint("150%"), share_hint("-5%")
+    (' (a share: 0% is 0)', ' (a share: 100% is 1)', '', '')
     """
     if isinstance(value, str) and (percent := PERCENT_TEXT.fullmatch(value.strip())):
         number = float(percent[1])
+        if not 0 <= number <= 100:
+            return ""
     elif isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
         number = float(value)
     else:

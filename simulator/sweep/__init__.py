@@ -33,13 +33,11 @@ from simulator.names import plural
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
-from simulator.scenario.overrides import overlaps
 from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
-from simulator.sweep.choices import MEMBERS
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
-from simulator.sweep.runner import NOTHING_RUN, Sweep, build_point, curve_bands, execute, plan_sweep
+from simulator.sweep.runner import NOTHING_RUN, Sweep, curve_bands, execute, members_by_point, plan_sweep
 from simulator.version import __version__
 
 if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never load pandas)
@@ -56,6 +54,7 @@ __all__ = [
     "closing_notes",
     "finish_sweep",
     "load_spec_file",
+    "members_by_point",
     "parse_axis",
     "plan_sweep",
     "run_sweep",
@@ -164,7 +163,7 @@ def describe(
     """
     first = sweep.first
     plan = compile_plan(first)
-    by_point = members_by_point(sweep)
+    by_point = sweep.members_by_point
     return {
         "scenario": first.name,
         "scenario_file": sweep.source,
@@ -208,24 +207,6 @@ def club_members(first_members: list[str], by_point: list[list[str]] | None) -> 
     for point_members in by_point or []:
         members += [name for name in point_members if name not in members]
     return members
-
-
-def members_by_point(sweep: Sweep) -> list[list[str]] | None:
-    """Each grid point's members of the agreement, in point order, where the grid changes who is a member; else None.
-
-    ``sweep.json``'s ``members_by_point``: the figures count a run's fairness and the holding cost of the strategic
-    stock over its own point's members (:func:`simulator.sweep.figures.point_members`). Only an axis over
-    ``agreement``, ``agreement.members`` or one of its items changes who is a member, and no other axis overlaps
-    it, so each of its values is validated alone on the sweep's base (transformed as every point is).
-    """
-    axis = next((axis for axis in sweep.spec.axes if overlaps(axis.path, MEMBERS)), None)
-    if axis is None:
-        return None
-    by_value = []
-    for value in axis.values:
-        agreement = build_point(sweep.raw, {axis.path: value}, sweep.source, sweep.transform).agreement
-        by_value.append(list(agreement.members) if agreement else [])
-    return [next(m for v, m in zip(axis.values, by_value, strict=True) if v == p[axis.path]) for p in sweep.points]
 
 
 def finish_sweep(

@@ -41,10 +41,11 @@ from simulator.randomness import draw_batch, run_seed
 from simulator.results import metric_columns
 from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, overridden_file, with_order
-from simulator.scenario.overrides import ECHO_WIDTH, Overridden, OverrideError, overridden, shown
+from simulator.scenario.overrides import ECHO_WIDTH, Overridden, OverrideError, overlaps, overridden, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
+from simulator.sweep.choices import MEMBERS
 from simulator.sweep.grid import (
     MAX_POINTS,
     Axis,
@@ -384,6 +385,9 @@ class Sweep:
     the status quo (:func:`simulator.counterfactuals.without_agreement_scenario`). Each point is
     then validated, transformed and compiled where it runs. Given to :func:`plan_sweep` or
     :func:`plan_points`, which transform :attr:`first` too (not set by :func:`dataclasses.replace`)."""
+    members_by_point: list[list[str]] | None = None
+    """Each grid point's members of the agreement, in point order, where the grid changes who is a member; else
+    None (:func:`members_by_point`, worked out once by :func:`plan_sweep`: ``sweep.json``'s ``members_by_point``)."""
 
     def __post_init__(self) -> None:
         """Refuse a :attr:`patcher` with a :attr:`transform`.
@@ -707,7 +711,8 @@ def plan_sweep(
     bad value in the axes' order is the one named; ``progress(n)`` as ``n`` more are
     checked (the child's all at once). The full
     points are validated again where they run, so a combination of values that is
-    invalid only together stops the sweep with exit code 2 when it is reached.
+    invalid only together stops the sweep with exit code 2 when it is reached; but for the axes over who is a
+    member, whose combinations are validated here (:func:`members_by_point`).
     """
     check_size(spec, max_points, max_runs)
     if (refused := spec.seed_swept(setting("grid", "seed"))) is not None:
@@ -748,9 +753,42 @@ def plan_sweep(
     )
     if curves:
         _check_curve_shape(sweep)
+    sweep.members_by_point = members_by_point(base, source, spec, points, transform)
     seeds = [run_seed(root_seed, k) for k in range(spec.runs)]
     sweep.runs = [(p, k, seeds[k]) for p in range(len(points)) for k in range(spec.runs)]
     return sweep
+
+
+def members_by_point(
+    base: dict[str, Any],
+    source: str,
+    spec: SweepSpec,
+    points: list[dict[str, Any]],
+    transform: Callable[[Scenario], Scenario] | None = None,
+) -> list[list[str]] | None:
+    """Each point's members of the agreement, in point order, where an axis changes who is a member; else None.
+
+    Only an axis over ``agreement``, ``agreement.members`` or one of its items changes who is a member; several may
+    (two items, ``agreement.members.1`` and ``agreement.members.2``, do not overlap each other). A point's members
+    are those of the base with every such axis set to the point's value (``transform`` applied, as the point
+    runs): one scenario validated per combination of their values that the grid holds. A combination invalid
+    together (a region listed twice) is refused here, before any run (:class:`InputError`, naming the point).
+    The figures count a run's fairness and the holding cost of the strategic stock over its own point's members
+    (:func:`simulator.sweep.figures.point_members`).
+    """
+    paths = [axis.path for axis in spec.axes if overlaps(axis.path, MEMBERS)]
+    if not paths:
+        return None
+    by_values: dict[str, list[str]] = {}
+    members = []
+    for point in points:
+        setting_members = {path: point[path] for path in paths}
+        key = json.dumps(setting_members, sort_keys=True, default=str)
+        if key not in by_values:
+            agreement = build_point(base, setting_members, source, transform).agreement
+            by_values[key] = list(agreement.members) if agreement else []
+        members.append(by_values[key])
+    return members
 
 
 def may_be_random(sweep: Sweep) -> bool:
