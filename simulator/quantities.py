@@ -131,8 +131,9 @@ class Quantity:
     """Sampled into regression baselines as a curve."""
     compare_order: int | None = None
     """Agreement-wide metrics (:data:`AGREEMENT_SUMMARY`) only: its place among the agreement-wide columns of
-    ``stockpile compare`` (``compare.csv`` and the printed table), 1 first; None: not compared
-    (:func:`compare_metrics`). A place, not a flag: the columns' order is not the registry's."""
+    ``compare.csv`` (``stockpile compare``), 1 first; None: not compared (:func:`compare_metrics`). The printed table
+    shows a fixed few of them (:func:`simulator.console.compare_text`): a place does not print one. A place, not a
+    flag: the columns' order is not the registry's."""
 
     def __post_init__(self) -> None:
         """Refuse a value outside its field's choices, or ``distinct`` on a quantity that is not a count of days.
@@ -1944,7 +1945,7 @@ def metric_names() -> frozenset[str]:
 
 
 def compare_metrics() -> tuple[str, ...]:
-    """The agreement-wide metrics ``stockpile compare`` shows, in its columns' order (:attr:`Quantity.compare_order`).
+    """The agreement-wide metrics ``compare.csv`` holds, in its columns' order (:attr:`Quantity.compare_order`).
 
     Two entries at one place are refused: which comes first would be left to the registry's order.
 
