@@ -1,0 +1,55 @@
+"""The report's fairness sentence says once who bears all the shortfall, and names the one region short (session 60,
+final read). Figures worked out by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from simulator.report.findings import Run, overall_finding
+from tests.helpers import TWO_MEMBERS, build, run
+from tests.test_report_answers import plain
+from tests.test_report_by_material import MINOR_METALS
+
+
+def test_a_material_borne_by_one_member_names_it_in_a_list_of_several():
+    # no pool, both halted from before day 0, no stock in transit: Japan holds 1,000 t of gallium (10 days x 2 t is
+    # 20 t), so only the EU is short of it, 10 x 4 = 40 t: shares (0, 1), Jain 1/2. Germanium: both short of all
+    # of it, 10 t and 30 t, shares (1, 1), Jain 1
+    world = build(
+        MINOR_METALS,
+        shocks=TWO_MEMBERS["shocks"],
+        agreement__pool__contributions={},
+        regions__japan__commercial_stock={"gallium": {"tonnes": 1000}, "germanium": {"tonnes": 0}},
+    )
+    sentence = plain(overall_finding(Run.of(run(world))))
+    assert "short of 40.0 t of gallium and 40.0 t of germanium" in sentence
+    assert sentence.endswith("1 = equal): gallium 0.50 (the EU bears it all, one of two members) and germanium 1.00.")
+    assert sentence.count("bears it all") == 1
+
+
+def test_without_an_agreement_the_one_region_short_is_named_not_all_regions():
+    # no agreement, only the EU halted all 60 days with no stock: the EU short of 60 x 80 = 4,800 t, Japan of none
+    world = copy.deepcopy(TWO_MEMBERS)
+    del world["agreement"]
+    world["shocks"][0]["regions"] = ["eu"]
+    sentence = plain(overall_finding(Run.of(run(world))))
+    assert sentence.startswith("Over the 60 days, the EU is short of 4,800 t of rare earths in all")
+    assert "all regions are short" not in sentence
+    assert sentence.endswith("is 0.50: the EU bears it all (one of two regions).")
+
+
+def test_some_regions_short_of_three_are_the_regions_together():
+    # a third region, South Korea, with the same rare earths and 5,000 t of its own (250 days of 20 t) is never
+    # short in the 60 days: Japan and the EU are, so neither "all regions" nor one region's name
+    world = copy.deepcopy(TWO_MEMBERS)
+    del world["agreement"]
+    world["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+    world["regions"]["korea"] = {
+        "demand": {"ree": {"tonnes_per_day": 20}},
+        "commercial_stock": {"ree": {"tonnes": 5000}},
+        "sourcing": {"ree": {"china": 1.0}},
+    }
+    world["shocks"][0]["regions"] = ["japan", "eu", "korea"]
+    sentence = plain(overall_finding(Run.of(run(world))))
+    assert sentence.startswith("Over the 60 days, the regions together are short of 6,000 t of rare earths in all")
