@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 
 from simulator.report.findings import Run, overall_finding
+from simulator.report.sharing import grant_note
+from simulator.report.words import NBSP
 from tests.helpers import TWO_MEMBERS, build, run
 from tests.test_report_answers import plain
 from tests.test_report_by_material import MINOR_METALS
@@ -53,3 +55,12 @@ def test_some_regions_short_of_three_are_the_regions_together():
     world["shocks"][0]["regions"] = ["japan", "eu", "korea"]
     sentence = plain(overall_finding(Run.of(run(world))))
     assert sentence.startswith("Over the 60 days, the regions together are short of 6,000 t of rare earths in all")
+
+
+def test_a_grant_that_rounds_to_nothing_is_not_noted():
+    # in millions to three decimals: USD 400 is 0.0004 m, shown 0.000 m, which took nothing as shown; USD 2,373
+    # is 0.002 m, and USD 400 shown whole (not in millions) is USD 400
+    assert grant_note(5.0, 400.0, True) == []
+    assert grant_note(-5.0, -400.0, True) == []
+    assert [n.replace(NBSP, " ") for n in grant_note(5.0, 2373.0, True)] == ["took USD 0.002 m beyond its share, free"]
+    assert [n.replace(NBSP, " ") for n in grant_note(5.0, 400.0, False)] == ["took USD 400 beyond its share, free"]
