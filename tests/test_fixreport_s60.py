@@ -5,9 +5,15 @@ final read). Figures worked out by hand.
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
+import numpy as np
+import pandas as pd
+
+from simulator.names import Names
 from simulator.report.findings import Run, overall_finding
 from simulator.report.sharing import grant_note
+from simulator.report.uncertainty import _near_short
 from simulator.report.words import NBSP
 from tests.helpers import TWO_MEMBERS, build, run
 from tests.test_report_answers import plain
@@ -64,3 +70,42 @@ def test_a_grant_that_rounds_to_nothing_is_not_noted():
     assert grant_note(-5.0, -400.0, True) == []
     assert [n.replace(NBSP, " ") for n in grant_note(5.0, 2373.0, True)] == ["took USD 0.002 m beyond its share, free"]
     assert [n.replace(NBSP, " ") for n in grant_note(5.0, 400.0, False)] == ["took USD 400 beyond its share, free"]
+
+
+def _eu_short(light_t: list[float], heavy_t: list[float], factor: float) -> pd.DataFrame:
+    """Samples where only the EU is short: of light and heavy rare earths (t) times ``factor``."""
+    light, heavy = np.array(light_t) * factor, np.array(heavy_t) * factor
+    zero = np.zeros(len(light))
+    return pd.DataFrame(
+        {
+            "shortfall_t.eu": light + heavy,
+            "shortfall_t.eu.light": light,
+            "shortfall_t.eu.heavy": heavy,
+            "shortfall_t.japan": zero,
+            "shortfall_t.japan.light": zero,
+            "shortfall_t.japan.heavy": zero,
+        }
+    )
+
+
+def _clause(light_t: list[float], heavy_t: list[float]) -> str:
+    """What the stock does near the record, the first three samples near it, cutting each shortfall to 5%."""
+    found = SimpleNamespace(without=_eu_short(light_t, heavy_t, 1.0), samples=_eu_short(light_t, heavy_t, 0.05))
+    names = Names({}, {"light": "Light rare earths", "heavy": "Heavy rare earths"})
+    near = np.array([True, True, True, False])
+    return _near_short(found, names, ["japan", "eu"], ["light", "heavy"], near).replace(NBSP, " ")
+
+
+def test_the_runs_short_of_each_material_near_the_record_are_counted():
+    # light alone in the third run, heavy alone in the first two: runs apart, the heavy ones 'the other two'
+    assert _clause([0, 0, 4540, 9000], [35.0, 58.3, 0, 1]).endswith(
+        "(4,540 t of light rare earths in one run, 35.0\u201358.3 t of heavy in the other two)"
+    )
+    # light in the first two, heavy in all three: the heavy runs include the light ones, so counted, not 'other'
+    assert _clause([10, 20, 0, 9000], [35.0, 58.3, 40, 1]).endswith(
+        "(10.0\u201320.0 t of light rare earths in two runs, 35.0\u201358.3 t of heavy in three)"
+    )
+    # every near run short of both: each range is over all three, no count needed
+    assert _clause([10, 20, 30, 9000], [35.0, 58.3, 40, 1]).endswith(
+        "(10.0\u201330.0 t of light and 35.0\u201358.3 t of heavy rare earths)"
+    )
