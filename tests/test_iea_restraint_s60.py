@@ -30,14 +30,23 @@ def test_a_shortfall_that_is_the_iea_rules_restraint_is_said_to_be_with_the_stoc
     text = _verdict(_iea_pair({"japan": 20, "eu": 80}))
     assert (
         "no member would run short, against 600 t pooled. Pooled, Japan is short of 120 t more of rare earths "
-        "(120 t against none alone) and the EU of 480 t more (480 t against none). Most of the members' shortfall "
+        "(120 t against none alone) and the EU of 480 t more (480 t against none). All of the members' shortfall "
         "with the stock is the IEA"
     ) in text
     assert (
-        "rule's own demand restraint, up to 7.0% of each member's demand while the rule acts (10% once the group has "
-        "lost 12% of its supply): 600 t of rare earths here (all of it), kept up while 4,600 t of rare earths stayed "
-        "unused in the pool at the end."
+        "rule's own demand restraint, up to 7% of each member's demand while the rule acts (10% past a 12% loss): "
+        "600 t of rare earths here, though 4,600 t of rare earths was still in the pool at the end (the rule draws "
+        "stock only for a loss beyond the restraint)."
     ) in text
+    # commitments 25:75: obligations 22.5 and 67.5 t; Japan draws its 18 t, the EU 67.5 of its 72 t: short 2 and
+    # 12.5 t a day, 870 t, of which the restraint's 10 t a day, 600 t, is 69%: most of it, with its share
+    text = _verdict(_iea_pair({"japan": 25, "eu": 75}))
+    assert "against 870 t pooled" in text
+    assert "Most of the members' shortfall with the stock is the IEA" in text
+    assert (
+        "up to 7% of each member's demand while the rule acts (10% past a 12% loss): 600 t of rare earths here "
+        "(69% of it)" in text
+    )
     # equal commitments: obligations 45 t each; Japan draws its 18 t, the EU 45 of its 72 t: short 2 and 35 t a
     # day, 2,220 t, of which the restraint is 10 t a day, 600 t (27%): not most of it, so not said
     text = _verdict(_iea_pair({"japan": 1, "eu": 1}))

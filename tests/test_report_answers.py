@@ -992,19 +992,18 @@ def test_the_fairness_index_of_a_small_shortfall_says_it_only_tells_who_carries_
     assert result.metrics["total_shortfall_t"] == pytest.approx(120.0)
     sentence = plain(overall_finding(Run.of(result)))
     assert sentence.endswith(
-        "0.50 = one of two members bears it all) is 0.50, with the shortfall on 1 of the 2 members. The index says "
-        "only who carries the shortfall, not how heavy it is: 120 t is 0.2% of the members' demand over the run."
+        "(Jain's index of shortfall shares, 1 = equal) is 0.50: Japan bears it all (one of two members). The index "
+        "says only who carries the shortfall, not how heavy it is: 120 t is 0.2% of the members' demand over the run."
     )
 
 
 def test_the_fairness_index_says_how_many_members_bear_the_shortfall():
     # only Japan is halted: Japan bears all the shortfall, so Jain's index of the two shares (x, 0) is
-    # x^2 / (2 x^2) = 0.50, and the sentence says the shortfall is on 1 of the 2 members
+    # x^2 / (2 x^2) = 0.50, and the sentence names Japan as bearing it all, once
     halt = [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}]
     sentence = plain(overall_finding(Run.of(run(build(TWO_MEMBERS, shocks=halt)))))
     assert sentence.endswith(
-        "(Jain's index of shortfall shares, 1 = equal, 0.50 = one of two members bears it all) is 0.50, with the "
-        "shortfall on 1 of the 2 members."
+        "(Jain's index of shortfall shares, 1 = equal) is 0.50: Japan bears it all (one of two members)."
     )
 
 

@@ -200,6 +200,8 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     eu_heavy = without["shortfall_t.eu.heavy_ree"].fillna(0).to_numpy()[both]
     assert sorted(round(t, -1) for t in eu_light[eu_light > 0]) == [4540.0]
     assert (round(eu_heavy[eu_heavy > 0].min(), 1), round(eu_heavy.max(), 1)) == (35.0, 58.3)
+    # one run short of light rare earths alone, the other two of heavy alone: the clause counts the runs of each
+    assert ((eu_light > 0).sum(), (eu_heavy > 0).sum(), ((eu_light > 0) & (eu_heavy > 0)).sum()) == (1, 2, 0)
     assert (eu_with <= 0.1 * eu_alone).all() and (eu_with > 0).any()
     # the record has no shortfall (its quantities: price, imports, exports, demand, stocks) and no stock rows of the EU,
     # the one quantity that could show it running out: the EU's shortfall is unconfirmed by the record
@@ -209,7 +211,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
         f"How robust: the answer \u2018not needed\u2019 holds in {not_needed} of the 100 runs with its 63 "
         f"uncertain inputs varied. It fails in all {counts[2]} runs whose peak prices come within a factor 1.5 of "
         "both recorded peaks: there the stock closes or nearly closes the EU's shortfall without it (4,540 t of "
-        f"light and 35.0\u201358.3 t of heavy rare earths), unconfirmed by the record. Of the "
+        f"light rare earths in one run, 35.0\u201358.3 t of heavy in the other two), unconfirmed by the record. Of the "
         f"{100 - not_needed} where it fails, "
         f"the stock closes every shortfall in {closes} and cuts the members\u2019 total in {cut}."
     )

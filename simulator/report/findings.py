@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from simulator.burden import fairness_by_material as burden_by_material
-from simulator.names import Names, index_text, one_bears_all
+from simulator.names import Names, count_in_words, index_text
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -489,20 +489,23 @@ def overall_finding(run: Run) -> str:
         return text + _given_up(run, group, who) + "."
     by_material = {m: run.metric(f"total_shortfall_t.{ALL}.{m}") or 0.0 for m in run.materials()}
     short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}", named=True)
-    text = f"{cap(over_days(horizon))}, {who} are short of {short}"
+    text = f"{cap(over_days(horizon))}, {_who_is_short(run, group, who)} of {short}"
     jain = run.metric("fairness_jain")
     if total > 0 and jain is not None and len(group) > 1:
         apart = not_added(run.result.scenario, {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)})
         if apart is None:
             shown = index_text(jain, 2)
-            bears_all = f", {shown} = {_one_bears_all(run, group)}" if _on_one(run, group, jain) else ""
             text += (
-                f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal{bears_all}) is "
+                f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
                 f"{run.tag(shown, jain, 'fairness_jain')}"
             )
+            bearer = _sole_bearer(run, group, jain)
+            text += _carried_by(run, group) if bearer is None else f": {_bears_all_over_all(run, group, bearer)}"
         else:  # the index over all materials would add the unlike tonnes the sentence just kept apart
-            text += fairness_by_material(run, by_material)
-        text += _carried_by(run, group, over_all=apart is None)
+            by_material_text, named_bearer = fairness_by_material(run, by_material)
+            text += by_material_text
+            if not named_bearer:
+                text += _carried_by(run, group, over_all=False)
         text += _how_heavy(run, group, by_material, total)
     return text + _given_up(run, group, "the members" if run.result.structure.members else "all regions") + "."
 
@@ -535,36 +538,75 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
 
 
-def _one_bears_all(run: Run, group: list[str], material: str | None = None) -> str:
-    """What Jain's index of ``1/n`` means (of ``material``; None: over all): ``one of two members bears it all``.
+def _who_is_short(run: Run, group: list[str], who: str) -> str:
+    """The subject and verb of the total shortfall: ``the members are short``, ``the EU is short`` (HTML).
 
-    ``n`` counts the members of ``group`` (regions, without an agreement) the index counts: those with demand for
-    the material (for any, over all materials), as :func:`simulator.metrics.jain_index` does.
+    Without an agreement, ``all regions are short`` only where each of ``group`` is; one region short alone is
+    named, and some short of several ``the regions together are short``. ``who``: ``the members`` or
+    ``all regions``.
+    """
+    if run.result.structure.members:
+        return f"{who} are short"
+    short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    if len(short) == len(group):
+        return f"{who} are short"
+    if len(short) == 1:
+        return f"{run.names.subject(short[0])} is short"
+    return "the regions together are short"
+
+
+def _one_of(run: Run, group: list[str], material: str | None = None) -> str:
+    """``one of two members``: the one bearing all of a shortfall (of ``material``; None: of any) among those counted.
+
+    Jain's index is then ``1/n``, ``n`` counting the members of ``group`` (regions, without an agreement) with
+    demand for the material (for any, over all materials), as :func:`simulator.metrics.jain_index` does.
     """
     materials = run.materials() if material is None else [material]
     counted = sum(any(run.demands(r, m) for m in materials) for r in group)
-    return one_bears_all(counted, "member" if run.result.structure.member_names else "region")
+    noun = "member" if run.result.structure.member_names else "region"
+    return f"one of {count_in_words(counted)} {noun}s"
 
 
-def _on_one(run: Run, group: list[str], index: float, material: str | None = None) -> bool:
-    """Whether the shortfall (of ``material``; None: of any) is on one of ``group`` alone, the ``index`` below 1.
+def _sole_bearer(run: Run, group: list[str], index: float, material: str | None = None) -> str | None:
+    """The one of ``group`` short (of ``material``; None: of any) where the ``index`` is below 1, else None.
 
-    The index is then its ``1/n``, ``n`` the members it counts.
+    The index is then its ``1/n``, ``n`` the members it counts (:func:`_one_of`).
     """
     if material is None:
         short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
     else:
         short = [r for r in group if float(run.cell(r, material, "shortfall_t") or 0.0) > 0]
-    return len(short) == 1 and index < 1.0
+    return short[0] if len(short) == 1 and index < 1.0 else None
 
 
-def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
+def _bears_all_over_all(run: Run, group: list[str], bearer: str) -> str:
+    """``Japan bears it all (one of two members)``: what an index over all materials of ``1/n`` means, once (HTML).
+
+    A member with demand of some material but none of those short is counted by the index as bearing none, and
+    said so: ``the EU bears it all (one of three members; the index counts South Korea, which uses none, as
+    bearing none)``; where the bearer is the only one using the materials short, that is said too: ``the EU, the
+    only member using NdFeB magnets here, bears it all (one of two members; the index counts Japan, ...)``.
+    """
+    exposed = _exposed(run, group)
+    spared = _spared(run, group, exposed)
+    uses = "uses" if len(spared) == 1 else "use"
+    counts = f"; the index counts {join_words(spared)}, which {uses} none, as bearing none" if spared else ""
+    who = "member" if run.result.structure.member_names else "region"
+    named = run.names.subject(bearer)
+    if exposed == [bearer] and spared:
+        named = f"{only_user(run, bearer, _materials(run, _short_materials(run, group)), who)},"
+    return f"{named} bears it all ({_one_of(run, group)}{counts})"
+
+
+def fairness_by_material(run: Run, by_material: dict[str, float]) -> tuple[str, bool]:
     """Jain's index of each material short, a clause (HTML), where the shortfall's tonnes are not added.
 
     ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
-    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``; an
-    index that is ``1/n``, one of its users bearing all the shortfall of the material, says so: ``heavy rare earths
-    0.50 (one of two members bears it all)``.
+    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``.
+    An index that is ``1/n``, one of its users bearing all the shortfall of the material, names that one once,
+    materials of the same index and bearer together: ``light and heavy rare earths 0.50 each: the EU bears it all
+    (one of two regions)``, or in a list of several ``heavy rare earths 0.50 (the EU bears it all, one of two
+    members)``. With it, whether a bearer was named (the clause on whom the shortfall falls is then not needed).
     The index over all materials sums each member's shortfall over its materials, adding tonnes that the
     sentence before it does not add, so each material's (``fairness_jain.all.<material>``: the members'
     shortfalls of it over their demand for it) is given instead. A material that fewer than two of the members
@@ -573,21 +615,40 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> str:
     """
     short = [material for material, short_t in by_material.items() if tonnes(short_t) != tonnes(0.0)]
     indices, sole_users = burden_by_material(run.result, short)
-    group = run.result.structure.member_names or run.regions()
-    shown = [
-        f"{run.names.material_text(material)} {run.tag(index_text(index, 2), index, f'fairness_jain.{ALL}.{material}')}"
-        + (f" ({_one_bears_all(run, list(group), material)})" if _on_one(run, list(group), index, material) else "")
-        for material, index in indices
-    ]
+    group = list(run.result.structure.member_names or run.regions())
+    entries: dict[tuple[str, str | None, str], list[tuple[str, float]]] = {}
+    for material, index in indices:
+        bearer = _sole_bearer(run, group, index, material)
+        key = (index_text(index, 2), bearer, _one_of(run, group, material) if bearer else "")
+        entries.setdefault(key if bearer else (key[0], None, material), []).append((material, index))
     alone = [f"only {run.names.subject(r)} uses {run.names.material_text(m)}" for m, r in sole_users]
-    if not shown:  # no material with two users short: who carries it is said after (_carried_by)
-        return ""
+    if not entries:  # no material with two users short: who carries it is said after (_carried_by)
+        return "", False
+    single = len(entries) == 1
+    shown = [_index_entry(run, materials, bearer, one_of, single) for (_, bearer, one_of), materials in entries.items()]
     whose = "members'" if run.result.structure.member_names else "regions'"
     text = (
         f"; fairness of the burden, by material (Jain's index of the {whose} shortfalls as shares of their "
         f"demand for it, 1 = equal): {join_words(shown)}"
     )
-    return text + "".join(f"; {a}" for a in alone)
+    named_bearer = any(bearer for _, bearer, _ in entries)
+    return text + "".join(f"; {a}" for a in alone), named_bearer
+
+
+def _index_entry(run: Run, materials: list[tuple[str, float]], bearer: str | None, one_of: str, single: bool) -> str:
+    """``heavy rare earths 0.99``, or materials of one index borne by one ``bearer`` together (HTML).
+
+    ``light and heavy rare earths 0.50 each: the EU bears it all (one of two regions)`` where it is the list's
+    only entry (``single``), else ``... 0.50 each (the EU bears it all, one of two regions)``.
+    """
+    names = run.names.materials_text([m for m, _ in materials])
+    each = " each" if len(materials) > 1 else ""
+    material, index = materials[0]
+    shown = run.tag(index_text(index, 2), index, f"fairness_jain.{ALL}.{material}")
+    if bearer is None:
+        return f"{names} {shown}"
+    bears = f"{run.names.subject(bearer)} bears it all"
+    return f"{names} {shown}{each}" + (f": {bears} ({one_of})" if single else f" ({bears}, {one_of})")
 
 
 def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
@@ -601,8 +662,8 @@ def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
     by material (:func:`fairness_by_material`), which leaves such a member out. "" when every member that could be
     short is.
     """
-    short_materials = [m for m in run.materials() if run.short_of(group, [m]) > 0]
-    exposed = [r for r in group if any(run.demands(r, m) for m in short_materials)]
+    short_materials = _short_materials(run, group)
+    exposed = _exposed(run, group)
     short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
     who = "member" if run.result.structure.member_names else "region"
     if len(short) == len(exposed):
@@ -620,13 +681,30 @@ def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
             f", with the shortfall on {len(short)} of the {len(exposed)} {who}s using "
             f"{_materials(run, short_materials)}"
         )
-    # the index over all materials counts a member with demand of some material, as bearing none of a shortfall it
-    # could not have; a member without any demand has no share to count
-    spared = [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
+    spared = _spared(run, group, exposed)
     if not spared or not over_all:  # an index by material leaves out a member without demand of the material
         return text
     uses = "uses" if len(spared) == 1 else "use"
     return text + f" (the index counts {join_words(spared)}, which {uses} none, as bearing none)"
+
+
+def _short_materials(run: Run, group: list[str]) -> list[str]:
+    """The materials some of ``group`` is short of."""
+    return [m for m in run.materials() if run.short_of(group, [m]) > 0]
+
+
+def _exposed(run: Run, group: list[str]) -> list[str]:
+    """Those of ``group`` that could be short: with demand for a material some of ``group`` is short of."""
+    short_materials = _short_materials(run, group)
+    return [r for r in group if any(run.demands(r, m) for m in short_materials)]
+
+
+def _spared(run: Run, group: list[str], exposed: list[str]) -> list[str]:
+    """Names of those of ``group`` the index over all materials counts as bearing none of a shortfall they cannot have.
+
+    Those not ``exposed``, yet with demand of some material (a member without any has no share to count).
+    """
+    return [run.names.subject(r) for r in group if r not in exposed and run.no_demand(r) != run.materials()]
 
 
 def only_user(run: Run, region: str, what: str, who: str = "member") -> str:

@@ -254,14 +254,15 @@ def _pool_left_t(run: Run, materials: list[str]) -> dict[str, float]:
 
 
 def restraint_line(run: Run) -> str:
-    """That most of the members' shortfall with the stock is the IEA rule's own demand restraint, where it is (HTML).
+    """That all or most of the members' shortfall with the stock is the IEA rule's own demand restraint (HTML).
 
-    ``Most of the members' shortfall of light rare earths with the stock is the IEA rule's own demand restraint, up
-    to 7.0% of each member's demand while the rule acts (10% once the group has lost 12% of its supply): 2,562 t of
-    light rare earths here (all of it), kept up while 559 t of light rare earths stayed unused in the pool at
-    the end.``: said of the materials whose members' shortfall is at least :data:`MOSTLY_RESTRAINT` restraint
-    (:func:`restraint_t`); '' under another rule or where the restraint is less. "Up to": under the selective
-    trigger alone a member above its supply right passes on only what the member below it lacks.
+    ``All of the members' shortfall of light rare earths with the stock is the IEA rule's own demand restraint, up
+    to 7% of each member's demand while the rule acts (10% past a 12% loss): 2,562 t of light rare earths here,
+    though 559 t of light rare earths was still in the pool at the end (the rule draws stock only for a loss beyond
+    the restraint).``: said of the materials whose members' shortfall is at least :data:`MOSTLY_RESTRAINT`
+    restraint (:func:`restraint_t`), "Most" with each one's share where some is not restraint; '' under another
+    rule or where the restraint is less. "Up to": under the selective trigger alone a member above its supply right
+    passes on only what the member below it lacks.
     """
     held_back = restraint_t(run)
     members = list(run.result.structure.member_names)
@@ -275,27 +276,45 @@ def restraint_line(run: Run) -> str:
         return ""
     all_short = [m for m, t in short.items() if tonnes(t) != tonnes(0.0)]
     of = "" if mostly == all_short else f" of {run.names.materials_text(mostly)}"
-    e = run.result.scenario.agreement.iea_ess
     amounts = run.names.amounts_text({m: tonnes(held_back[m]) for m in mostly})
     whole = [tonnes(held_back[m]) == tonnes(short[m]) for m in mostly]  # as shown: float residue is no remainder
     shares = (
-        "all of it"
-        if whole == [True]
-        else join_words(["100%" if w else percent(held_back[m] / short[m]) for m, w in zip(mostly, whole, strict=True)])
-        + f" of {'it' if len(mostly) == 1 else 'each'}"
+        ""
+        if all(whole)
+        else " ("
+        + join_words(["100%" if w else percent(held_back[m] / short[m]) for m, w in zip(mostly, whole, strict=True)])
+        + f" of {'it' if len(mostly) == 1 else 'each'})"
     )
     left = _pool_left_t(run, mostly)
-    idle = (
-        f", kept up while {run.names.amounts_text({m: tonnes(t) for m, t in left.items()})} stayed unused in the pool "
-        "at the end"
+    still = (
+        f", though {run.names.amounts_text({m: tonnes(t) for m, t in left.items()})} "
+        f"{'was' if len(left) == 1 else 'were'} still in the pool at the end (the rule draws stock only for a loss "
+        "beyond the restraint)"
         if left
         else ""
     )
     return (
-        f" Most of the members' shortfall{of} with the stock is the IEA rule's own demand restraint, up to "
-        f"{percent(e.restraint)} of each member's demand while the rule acts ({percent(e.higher_restraint)} once the "
-        f"group has lost {percent(e.higher_loss_share)} of its supply): {amounts} here ({shares}){idle}."
+        f" {'All' if all(whole) else 'Most'} of the members' shortfall{of} with the stock is the IEA rule's own demand "
+        f"restraint, up to {restraint_thresholds(run)}: {amounts} here{shares}{still}."
     )
+
+
+def restraint_thresholds(run: Run) -> str:
+    """``7% of each member's demand while the rule acts (10% past a 12% loss)``: the IEA rule's restraint, in words.
+
+    The percentages in as few digits as they take (``7%``, not ``7.0%``), the higher restraint worded as the
+    rule's description says it (:data:`simulator.mechanisms.BY_NAME`'s ``iea_ess``).
+    """
+    e = run.result.scenario.agreement.iea_ess
+    return (
+        f"{_whole_percent(e.restraint)} of each member's demand while the rule acts "
+        f"({_whole_percent(e.higher_restraint)} past a {_whole_percent(e.higher_loss_share)} loss)"
+    )
+
+
+def _whole_percent(share: float) -> str:
+    """``7%`` of a share 0.07: its percent in as few digits as it takes (``7.5%``), up to 4 significant."""
+    return f"{share * 100:.4g}%"
 
 
 def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:
@@ -442,11 +461,15 @@ def grant_note_by_material(run: Run, beyond: dict[str, float]) -> list[str]:
 def grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
     """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
 
+    None where the value rounds to nothing as shown (``USD 0.000 m``).
+
     The direction follows the value where the materials have prices: a member can take
     more tonnes of a cheap material than it gives of a dear one. Tonnes without prices.
     """
     if value_usd:
         amount = usd(abs(value_usd), in_millions=millions)
+        if not any(digit in amount for digit in "123456789"):  # USD 0.000 m: nothing taken or given, as shown
+            return []
         return [f"took {amount} beyond its share, free" if value_usd > 0 else f"gave {amount} of its share, unpaid"]
     if abs(beyond_t) < VISIBLE_T:
         return []

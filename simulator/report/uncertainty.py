@@ -28,7 +28,15 @@ import numpy as np
 
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
-from simulator.names import AS_WRITTEN, HELD_AS, Names, jain_definition, number_text, shared_words_once
+from simulator.names import (
+    AS_WRITTEN,
+    HELD_AS,
+    Names,
+    count_in_words,
+    jain_definition,
+    number_text,
+    shared_words_once,
+)
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
@@ -1451,15 +1459,46 @@ def _spans_by_material(
 ) -> str:
     """The range of ``short`` members' shortfall without the joint stock over the samples ``rows``, by material.
 
-    ``4,540 t of light and 35.0–58.3 t of heavy rare earths``: tonnes of different materials are never put in one
-    range (they may be priced far apart). One range of the members' total where the scenario has one material or
-    the samples have no per-material columns.
+    ``4,540 t of light and 35.0–58.3 t of heavy rare earths`` where each of those runs is short of each material;
+    else with how many runs are short of each, ``4,540 t of light rare earths in one run, 35.0–58.3 t of heavy in
+    the other two`` (:func:`_runs_short_of`). Tonnes of different materials are never put in one range (they may be
+    priced far apart). One range of the members' total where the scenario has one material or the samples have no
+    per-material columns.
     """
     by_material = _members_by_material(found.without, short, materials)
     if len(materials) < 2 or "" in by_material:
         return _tonnes_span(sum(v[rows] for v in by_material.values()))
     hit = {m: values[rows] for m, values in by_material.items() if (values[rows] > 0).any()}
-    return HtmlNames(names).amounts_text({m: _tonnes_span(values) for m, values in hit.items()})
+    runs_short = int((sum(hit.values()) > 0).sum())
+    if all(int((values > 0).sum()) == runs_short for values in hit.values()):
+        return HtmlNames(names).amounts_text({m: _tonnes_span(values) for m, values in hit.items()})
+    spans = {m: (_tonnes_span(values), int((values > 0).sum())) for m, values in hit.items()}
+    return _runs_short_of(names, spans, runs_short)
+
+
+def _runs_short_of(names: Names, spans: dict[str, tuple[str, int]], runs_short: int | None = None) -> str:
+    """``4,540 t of light rare earths in one run, 35.0–58.3 t of heavy in the other two`` (HTML).
+
+    ``spans``: each material's range of tonnes short (HTML) and the count of runs short of it. The first material
+    is named whole, the others without the words all share (``heavy`` after ``light rare earths``); where two
+    materials are short in runs apart, the second's runs are ``the other`` ones.
+    """
+    plain = [names.material_text(m) for m in spans]
+    said = shared_words_once(plain)
+    shared = plain[0].removeprefix(said[0])  # `` rare earths``, or '' where the names share no trailing words
+    named = [plain[0]] + [name.removesuffix(shared) for name in plain[1:]]
+    counts = [count for _, count in spans.values()]
+    apart = len(spans) == 2 and runs_short == sum(counts)
+    wheres = ["in one run" if counts[0] == 1 else f"in {count_in_words(counts[0])} runs"]
+    if apart:
+        wheres.append(f"in the other {'run' if counts[1] == 1 else count_in_words(counts[1])}")
+    else:
+        wheres += ["in one" if count == 1 else f"in {count_in_words(count)}" for count in counts[1:]]
+    parts = [
+        f"{span} of {escape(name, quote=False)} {where}"
+        for name, (span, _), where in zip(named, spans.values(), wheres, strict=True)
+    ]
+    return ", ".join(parts)
 
 
 def _near_short(found: Uncertainty, names: Names, members: list[str], materials: list[str], rows: np.ndarray) -> str:
