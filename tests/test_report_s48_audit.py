@@ -81,8 +81,8 @@ def test_a_member_without_magnet_demand_is_not_counted_as_spared_their_shortfall
     assert f"the members are short of {total:,.0f} t of NdFeB magnets in all" in text  # the total says of what
     assert "1 of the 2 members" not in text
     assert (
-        "with all the shortfall on the EU, the only member using NdFeB magnets here (the index counts Japan, which "
-        "uses none, as bearing none)" in text
+        "is 0.50: the EU, the only member using NdFeB magnets here, bears it all (one of two members; the index "
+        "counts Japan, which uses none, as bearing none)" in text
     )
 
 
@@ -237,5 +237,8 @@ def test_the_fairness_sentence_counts_the_members_using_the_material_short():
     one = run(build(data, regions__japan__commercial_stock__ree__tonnes=5000))
     assert one.metrics["shortfall_t.japan"] == 0 and one.metrics["shortfall_t.eu"] > 0
     text = _plain(overall_finding(Run.of(one)))
-    assert f"with the shortfall on 1 of the 2 members using rare earths {spared}" in text
+    assert (
+        "is 0.33: the EU bears it all (one of three members; the index counts South Korea, which uses none, as "
+        "bearing none)" in text
+    )
     assert "of the 3 members" not in text

@@ -94,8 +94,8 @@ def test_a_range_of_shortfalls_near_the_record_never_spans_two_materials():
     near = np.array([True, True, True, False])
     said = _near_short(found, NAMES, ["japan", "eu"], ["light", "heavy"], near).replace(NBSP, " ")
     assert said == (
-        "the stock closes or nearly closes the EU's shortfall without it (4,540 t of light and 35.0\u201358.3 t of "
-        "heavy rare earths)"
+        "the stock closes or nearly closes the EU's shortfall without it (4,540 t of light rare earths in one run, "
+        "35.0\u201358.3 t of heavy in the other two)"
     )
     assert "35.0\u20134,540" not in said
 
