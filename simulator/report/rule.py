@@ -204,8 +204,8 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
             escape(
                 f"IEA system settings: it activates when the group loses {percent(e.trigger_loss_share)} of its "
                 f"supply, or one member {percent(e.selective_loss_share)} of its own; members then restrain demand "
-                f"by {percent(e.restraint)} ({percent(e.higher_restraint)} from a group loss of "
-                f"{percent(e.higher_loss_share)}), draw stock by their reserve commitments and pass supplies to "
+                f"by {percent(e.restraint)} ({percent(e.higher_restraint)} past a {percent(e.higher_loss_share)} "
+                "loss), draw stock by their reserve commitments and pass supplies to "
                 "members below their supply right. This follows the arithmetic of the IEA's International Energy "
                 "Program (IEP), with supply measured as what a member drew from its commercial stock each day rather "
                 "than the arrivals the IEP counts: a member cut "
