@@ -272,13 +272,19 @@ def shipped_report(name: str) -> str:
 
 
 @functools.cache
-def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
-    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order) as
-    ``simulator.api.run(path, set=dict(changes))`` makes it, made once per test process: tests of one
-    scenario in different files that run the same variant share it (and its ``shipped_group``). Tests only read it."""
+def shipped_run_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Any:
+    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order): the
+    :class:`simulator.api.RunResult` (typed tables: dates as dates) ``simulator.api.run(path, set=dict(changes))``
+    returns, made once per test process: tests of one scenario in different files that run the same variant share
+    it (and its ``shipped_group``). Tests only read it."""
     from simulator.api import run as api_run
 
-    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes)).result
+    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes))
+
+
+def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
+    """The model's :class:`Result` of :func:`shipped_run_with` (the same cached run)."""
+    return shipped_run_with(name, changes).result
 
 
 @functools.cache
@@ -336,6 +342,19 @@ def shipped_replay_report() -> str:
     result = shipped_result("embargo_2010")
     record = load_record(SHIPPED_RECORD, result.scenario)
     return render_report(result, alone=shipped_alone("embargo_2010"), record=record)
+
+
+LONG_HALT: dict[str, Any] = {
+    "shocks.china_japan_halt.end": "2012-01-01",
+    "shocks.china_japan_halt.on_halt": "lost",
+    "shocks.china_japan_halt.leak_share": 0,
+}
+"""The 2010 halt to Japan through 2011, cargo lost, nothing leaking: the long halt of docs/release-rules.md's
+``iea_ess`` (``--set`` changes of embargo_2010)."""
+
+LONG_HALT_ESS = (*LONG_HALT.items(), ("agreement.mechanism", "iea_ess"))
+"""The long halt under ``iea_ess``, as ``shipped_run_with("embargo_2010", LONG_HALT_ESS)`` runs it once per test
+process for the tests of docs/release-rules.md's account in several files (``shipped_group("embargo_2010")``)."""
 
 
 HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))
