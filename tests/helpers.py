@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.engine import ReferenceEngine, simulate
+from simulator.errors import InputError
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
 from simulator.scenario import Scenario, apply_overrides, load_raw, load_scenario, validate_data
@@ -183,6 +184,15 @@ def add_material(
         if tonnes_per_day is not None:
             region["demand"][material] = {"tonnes_per_day": tonnes_per_day}
     return data
+
+
+def refusals(data: dict[str, Any]) -> list[str]:
+    """Every problem :func:`validate_data` finds in ``data`` as ``path: message``, in its order (none: it validates)."""
+    try:
+        validate_data(data, "s.yaml")
+    except InputError as exc:
+        return [f"{p.path}: {p.message}" for p in exc.problems]
+    return []
 
 
 def run(data: dict[str, Any], seed: int | None = None) -> Result:
