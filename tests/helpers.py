@@ -111,6 +111,32 @@ def two_members_report() -> str:
     return words_page(run(TWO_MEMBERS))
 
 
+def with_korea(
+    data: dict[str, Any], tonnes_per_day: float | None = 20, ratio: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """A copy of ``data`` (``TWO_MEMBERS`` or a world built on it) with Korea a third member of its agreement.
+
+    With ``tonnes_per_day``, Korea uses that much ``ree`` a day, all from China (5 days at sea), holds no stock, puts
+    nothing into the pool and is halted by the first shock with the others; with None it uses nothing (no demand,
+    stock nor sourcing) and no shock names it. ``ratio``, when given, is the agreement's new ratio.
+    """
+    data = copy.deepcopy(data)
+    if tonnes_per_day is None:
+        data["regions"]["korea"] = {"demand": {}, "commercial_stock": {}, "sourcing": {}}
+    else:
+        data["regions"]["korea"] = {
+            "demand": {"ree": {"tonnes_per_day": tonnes_per_day}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        }
+        data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+        data["shocks"][0]["regions"].append("korea")
+    data["agreement"]["members"].append("korea")
+    if ratio is not None:
+        data["agreement"]["ratio"] = ratio
+    return data
+
+
 def halt(**fields: object) -> dict[str, Any]:
     """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
     return {

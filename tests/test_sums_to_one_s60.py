@@ -14,22 +14,12 @@ from typing import Any
 import pytest
 
 from simulator.scenario.checks import not_summing_to_one
-from tests.helpers import ROOT, TWO_MEMBERS, build, refusals
+from tests.helpers import ROOT, TWO_MEMBERS, build, refusals, with_korea
 
 
 def three_members(**ratio: float) -> dict[str, Any]:
     """``TWO_MEMBERS`` with Korea (20 t/day from China) as a third member, under fair_ratio with ``ratio``."""
-    data = build(TWO_MEMBERS)
-    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
-    data["regions"]["korea"] = {
-        "demand": {"ree": {"tonnes_per_day": 20}},
-        "commercial_stock": {"ree": {"tonnes": 0}},
-        "sourcing": {"ree": {"china": 1.0}},
-    }
-    data["shocks"][0]["regions"].append("korea")
-    data["agreement"]["members"].append("korea")
-    data["agreement"]["ratio"] = ratio
-    return data
+    return with_korea(TWO_MEMBERS, ratio=ratio)
 
 
 @pytest.mark.parametrize(
