@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.engine import ReferenceEngine, simulate
+from simulator.errors import InputError
 from simulator.plan import Plan, compile_plan
 from simulator.results import Recorder, Result
 from simulator.scenario import Scenario, apply_overrides, load_raw, load_scenario, validate_data
@@ -110,6 +111,32 @@ def two_members_report() -> str:
     return words_page(run(TWO_MEMBERS))
 
 
+def with_korea(
+    data: dict[str, Any], tonnes_per_day: float | None = 20, ratio: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """A copy of ``data`` (``TWO_MEMBERS`` or a world built on it) with Korea a third member of its agreement.
+
+    With ``tonnes_per_day``, Korea uses that much ``ree`` a day, all from China (5 days at sea), holds no stock, puts
+    nothing into the pool and is halted by the first shock with the others; with None it uses nothing (no demand,
+    stock nor sourcing) and no shock names it. ``ratio``, when given, is the agreement's new ratio.
+    """
+    data = copy.deepcopy(data)
+    if tonnes_per_day is None:
+        data["regions"]["korea"] = {"demand": {}, "commercial_stock": {}, "sourcing": {}}
+    else:
+        data["regions"]["korea"] = {
+            "demand": {"ree": {"tonnes_per_day": tonnes_per_day}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 1.0}},
+        }
+        data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
+        data["shocks"][0]["regions"].append("korea")
+    data["agreement"]["members"].append("korea")
+    if ratio is not None:
+        data["agreement"]["ratio"] = ratio
+    return data
+
+
 def halt(**fields: object) -> dict[str, Any]:
     """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
     return {
@@ -183,6 +210,15 @@ def add_material(
         if tonnes_per_day is not None:
             region["demand"][material] = {"tonnes_per_day": tonnes_per_day}
     return data
+
+
+def refusals(data: dict[str, Any]) -> list[str]:
+    """Every problem :func:`validate_data` finds in ``data`` as ``path: message``, in its order (none: it validates)."""
+    try:
+        validate_data(data, "s.yaml")
+    except InputError as exc:
+        return [f"{p.path}: {p.message}" for p in exc.problems]
+    return []
 
 
 def run(data: dict[str, Any], seed: int | None = None) -> Result:
@@ -272,13 +308,19 @@ def shipped_report(name: str) -> str:
 
 
 @functools.cache
-def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
-    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order) as
-    ``simulator.api.run(path, set=dict(changes))`` makes it, made once per test process: tests of one
-    scenario in different files that run the same variant share it (and its ``shipped_group``). Tests only read it."""
+def shipped_run_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Any:
+    """The shipped scenario ``name`` run with ``changes`` (``--set`` pairs, in order): the
+    :class:`simulator.api.RunResult` (typed tables: dates as dates) ``simulator.api.run(path, set=dict(changes))``
+    returns, made once per test process: tests of one scenario in different files that run the same variant share
+    it (and its ``shipped_group``). Tests only read it."""
     from simulator.api import run as api_run
 
-    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes)).result
+    return api_run(ROOT / "scenarios" / f"{name}.yaml", set=dict(changes))
+
+
+def shipped_with(name: str, changes: tuple[tuple[str, Any], ...]) -> Result:
+    """The model's :class:`Result` of :func:`shipped_run_with` (the same cached run)."""
+    return shipped_run_with(name, changes).result
 
 
 @functools.cache
@@ -336,6 +378,19 @@ def shipped_replay_report() -> str:
     result = shipped_result("embargo_2010")
     record = load_record(SHIPPED_RECORD, result.scenario)
     return render_report(result, alone=shipped_alone("embargo_2010"), record=record)
+
+
+LONG_HALT: dict[str, Any] = {
+    "shocks.china_japan_halt.end": "2012-01-01",
+    "shocks.china_japan_halt.on_halt": "lost",
+    "shocks.china_japan_halt.leak_share": 0,
+}
+"""The 2010 halt to Japan through 2011, cargo lost, nothing leaking: the long halt of docs/release-rules.md's
+``iea_ess`` (``--set`` changes of embargo_2010)."""
+
+LONG_HALT_ESS = (*LONG_HALT.items(), ("agreement.mechanism", "iea_ess"))
+"""The long halt under ``iea_ess``, as ``shipped_run_with("embargo_2010", LONG_HALT_ESS)`` runs it once per test
+process for the tests of docs/release-rules.md's account in several files (``shipped_group("embargo_2010")``)."""
 
 
 HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))

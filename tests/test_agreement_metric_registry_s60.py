@@ -28,6 +28,7 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.scenario import validate_data
 from tests.helpers import TWO_MEMBERS, run
+from tests.test_compare_materials_s51 import EARLIER
 
 RELEASE_DAYS = quantities._a(
     "release_days",
@@ -106,8 +107,11 @@ def test_a_source_the_agreement_cannot_read_is_refused_naming_the_entry_and_what
 
 
 def test_stockpile_compare_shows_the_metrics_the_registry_places_there(monkeypatch):
-    shipped = [q.name for q in quantities.AGREEMENT_SUMMARY if q.compare_order is not None]
-    assert len(shipped) == 7
+    placed = sorted(
+        (q for q in quantities.AGREEMENT_SUMMARY if q.compare_order is not None), key=lambda q: q.compare_order
+    )
+    # compare.csv's agreement-wide columns as written by hand there: 7, so a new one placed 8th comes last
+    assert [q.name for q in placed] == EARLIER[EARLIER.index("total_shortfall_t") : EARLIER.index("pool_end_t") + 1]
     moved = tuple(replace(q, compare_order=None) if q.name == "pool_end_t" else q for q in quantities.AGREEMENT_SUMMARY)
     with_agreement_metrics(monkeypatch, (*moved, replace(RELEASED, compare_order=1)))
     with pytest.raises(ValueError, match=r"\['released_pool_t', 'total_shortfall_t'\] share a compare_order"):

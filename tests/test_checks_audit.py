@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.errors import InputError
 from simulator.scenario import validate_data
 from simulator.scenario.notes import scenario_notes
-from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke
+from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, refusals
 
 JAPAN_BIDS = {
     "every_days": 7,
@@ -30,12 +29,6 @@ JAPAN_BIDS = {
 
 def notes_of(data: dict[str, Any]) -> list[str]:
     return [f"{n.path}: {n.message}" for n in scenario_notes(validate_data(data, "s.yaml"))]
-
-
-def problems_of(data: dict[str, Any]) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        validate_data(data, "s.yaml")
-    return [f"{p.path}: {p.message}" for p in caught.value.problems]
 
 
 def write(tmp_path: Path, data: dict[str, Any]) -> Path:
@@ -212,7 +205,7 @@ def test_a_contribution_in_days_of_no_demand_is_an_error_like_net_import_days(tm
     ],
 )
 def test_a_value_close_to_a_choice_is_shown_the_choice(path, value, meant):
-    (problem,) = problems_of(build(TWO_MEMBERS, **{path: value}))
+    (problem,) = refusals(build(TWO_MEMBERS, **{path: value}))
     assert problem.endswith(f"; did you mean '{meant}'?")
 
 
@@ -245,7 +238,7 @@ def test_an_unknown_key_is_only_ever_suggested_a_member_that_is_a_region():
     data["shocks"][0]["regions"] = ["japan", "korea"]
     data["agreement"]["ratio"] = {"japan": 0.5, "korea": 0.5}
     data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 30}}, "south_koera": {}}
-    assert problems_of(data) == [
+    assert refusals(data) == [
         "agreement.members.1: unknown region 'south_korea' (known: japan, korea); did you mean 'korea'?",
         "agreement.pool.contributions.south_koera: unknown member 'south_koera' (known: japan)",
     ]
@@ -253,7 +246,7 @@ def test_an_unknown_key_is_only_ever_suggested_a_member_that_is_a_region():
 
 def test_with_every_member_a_region_a_key_naming_another_region_is_still_an_error():
     data = build(TWO_MEMBERS, agreement__ratio={"japan": 0.5, "eu": 0.25, "china_region": 0.25})
-    assert problems_of(data) == [
+    assert refusals(data) == [
         "agreement.ratio.china_region: unknown member 'china_region' (known: eu, japan)",
     ]
 

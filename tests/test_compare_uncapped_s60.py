@@ -12,8 +12,10 @@ own, ratio 0.5 each; the pool is 150 t from each unless a test says otherwise.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import simulator
 from simulator.compare import compare
 from simulator.console import compare_text
 from tests.helpers import ROOT, TWO_MEMBERS, build
@@ -51,7 +53,9 @@ def test_a_pool_that_meets_every_gap_until_it_is_empty_gives_every_rule_the_same
     """300 t against 100 t of gaps a day: three days in full under either rule, nothing after. Japan is short
     60 x 20 - 3 x 20 = 1,140 t, the EU 60 x 80 - 3 x 80 = 4,560 t, under both. A 50 t cap spreads the 300 t over six
     days of 50 t for 100 t of gaps: fair_ratio gives Japan 20 t a day (0.5 x 50 = 25 > 20), proportional_to_demand
-    50 x 20/100 = 10 t; Japan is short 1,200 - 120 = 1,080 t against 1,200 - 60 = 1,140 t, and no line is printed."""
+    50 x 20/100 = 10 t; Japan is short 1,200 - 120 = 1,080 t against 1,200 - 60 = 1,140 t, and no line is printed.
+    A 1,000 t cap never binds (100 t of gaps a day): the shortfalls are the uncapped ones, but the line's reason,
+    no cap, does not hold, and it is not printed either."""
     shortfalls, lines = compared(world())
     assert shortfalls == {"fair_ratio": (1140.0, 4560.0), "proportional_to_demand": (1140.0, 4560.0)}
     assert alike_lines(lines) == [
@@ -62,6 +66,9 @@ def test_a_pool_that_meets_every_gap_until_it_is_empty_gives_every_rule_the_same
     ]
     shortfalls, lines = compared(world(cap_t_per_day=50))
     assert shortfalls == {"fair_ratio": (1080.0, 4620.0), "proportional_to_demand": (1140.0, 4560.0)}
+    assert alike_lines(lines) == []
+    shortfalls, lines = compared(world(cap_t_per_day=1000))
+    assert shortfalls == {"fair_ratio": (1140.0, 4560.0), "proportional_to_demand": (1140.0, 4560.0)}
     assert alike_lines(lines) == []
 
 
@@ -89,18 +96,14 @@ def test_writing_scenarios_shows_the_line_and_the_worked_numbers():
 
 
 def test_python_compare_warns_with_the_line_the_command_prints():
-    import warnings
-
-    import simulator
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = simulator.compare(world(), RULES, baseline=False)
     said = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     assert [line for line in said if line.startswith(ALIKE)], said
     assert table.attrs["rule_notes"] == [line for line in said if line.startswith(ALIKE)]
-    with warnings.catch_warnings(record=True) as caught:  # with a cap the rules differ: nothing to say
+    with warnings.catch_warnings(record=True) as caught:  # with a cap, even one that never binds: nothing to say
         warnings.simplefilter("always")
-        table = simulator.compare(world(cap_t_per_day=5), RULES, baseline=False)
+        table = simulator.compare(world(cap_t_per_day=1000), RULES, baseline=False)
     assert not [w for w in caught if str(w.message).startswith(ALIKE)]
     assert table.attrs["rule_notes"] == []

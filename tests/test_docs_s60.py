@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 import simulator
 from simulator.cli import main
-from tests.helpers import ROOT, shipped_group, shipped_result
+from tests.helpers import LONG_HALT, LONG_HALT_ESS, ROOT, shipped_group, shipped_result, shipped_run_with, shipped_with
 
-THIN_JAPAN = {f"regions.japan.commercial_stock.{m}.days": 90 for m in ("light_ree", "heavy_ree")}
+THIN_JAPAN = tuple((f"regions.japan.commercial_stock.{m}.days", 90) for m in ("light_ree", "heavy_ree"))
 
 
 def _page(name: str) -> str:
@@ -37,7 +37,7 @@ def _japan_desired_cover(result, material: str) -> tuple[float, float]:
 
 @shipped_group("embargo_2010_historical")
 def test_a_thinner_japanese_stock_makes_the_milder_crisis_the_docs_describe():
-    written, thin = shipped_result("embargo_2010_historical"), simulator.run("embargo_2010_historical", set=THIN_JAPAN)
+    written, thin = shipped_result("embargo_2010_historical"), shipped_with("embargo_2010_historical", THIN_JAPAN)
     # Normal cover is the day-0 stock, and the precautionary term scales it: the same risk path in
     # both runs (risk reads the shocks only) multiplies 140 and 90 days by the same factor.
     normal_written, top_written = _japan_desired_cover(written, "light_ree")
@@ -71,14 +71,8 @@ def test_the_readme_says_make_calibrate_keeps_another_fit_than_the_scenarios_shi
     assert "(docs/model-vs-record.md#the-fit)" in row
 
 
-LONG_HALT = {
-    "shocks.china_japan_halt.end": "2012-01-01",
-    "shocks.china_japan_halt.on_halt": "lost",
-    "shocks.china_japan_halt.leak_share": 0,
-}
-"""The halt to Japan through 2011, cargo lost, nothing leaking: the long halt of docs/release-rules.md's `iea_ess`."""
 SET_LONG_HALT = [f"--set {path}={value}" for path, value in LONG_HALT.items()]
-"""The same, as the page's command writes it."""
+"""The long halt of docs/release-rules.md's `iea_ess` (tests.helpers.LONG_HALT), as the page's command writes it."""
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +89,11 @@ def long_halt_rules(tmp_path_factory) -> pd.DataFrame:
     return pd.read_csv(out / "compare.csv").set_index("mechanism")
 
 
+@shipped_group("embargo_2010")
 def test_the_iea_rules_shortfall_in_a_long_halt_is_its_own_restraint(long_halt_rules):
     text = _page("release-rules.md")
     assert all(option in text for option in SET_LONG_HALT)
-    run = simulator.run("embargo_2010", set={**LONG_HALT, "agreement.mechanism": "iea_ess"})
+    run = shipped_run_with("embargo_2010", LONG_HALT_ESS)
     light = run.timeseries.query("material == 'light_ree'")
     short = light[light["shortfall_t"] > 0]
     share = short["shortfall_t"] / short["demand_t"]
@@ -136,12 +131,12 @@ def test_the_iea_rules_shortfall_in_a_long_halt_is_its_own_restraint(long_halt_r
 @shipped_group("embargo_2010_historical")
 def test_a_smaller_eu_heavy_demand_gives_the_cover_and_dy_peak_the_docs_quote():
     written = shipped_result("embargo_2010_historical")
-    smaller = simulator.run("embargo_2010_historical", set={"regions.eu.demand.heavy_ree.tonnes_per_day": 0.2})
+    smaller = shipped_with("embargo_2010_historical", (("regions.eu.demand.heavy_ree.tonnes_per_day", 0.2),))
     assert round(_eu_lowest_cover(written)["heavy_ree"], 1) == 1.6
     assert round(_eu_lowest_cover(smaller)["heavy_ree"], 1) == 3.4
     assert (round(_peaks(written)["heavy_ree"]), round(_peaks(smaller)["heavy_ree"])) == (1631, 1344)
-    # 0.5 t/day is 79% of E2's 230 t/yr; 230 t of Dy is 264 t of Dy2O3 (2 x 162.5 + 3 x 16 = 373 per 325)
-    assert round(0.5 * 365 / 230, 2) == 0.79 and round(230 * 373 / 325) == 264
+    # the page's figures by hand: 0.5 t/day is 79% of E2's 230 t/yr (0.5 x 365 / 230 = 0.79); 230 t of Dy is
+    # 264 t of Dy2O3 (2 x 162.5 + 3 x 16 = 373 per 325 of Dy: 230 x 373 / 325 = 264)
     calibration = _page("calibration.md")
     assert "the EU's lowest heavy-REE cover is 3.4 days instead of 1.6, and the Dy peak 1,344 USD/kg" in calibration
     assert "0.5 t/day (79% of E2)" in calibration and "about 264 t of Dy₂O₃" in calibration

@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 
 import simulator
-from tests.helpers import ROOT, build, run, series
+from tests.helpers import LONG_HALT, LONG_HALT_ESS, ROOT, build, run, series, shipped_group, shipped_run_with
 from tests.invariants import check_invariants
 from tests.test_agreement import IEP_PAIR
-from tests.test_docs_s60 import LONG_HALT
 
 HALT_THEN_CUT = build(IEP_PAIR, horizon_days=16, suppliers__china__lead_time_days__a=3)
 """IEP_PAIR (a and b of 100 t/day, no commercial stock, 150 t each in the pool; a buys half from
@@ -84,10 +83,10 @@ def _span(values: pd.Series, digits: int = 1) -> tuple[float, float]:
     return round(values.min(), digits), round(values.max(), digits)
 
 
+@shipped_group("embargo_2010")
 def test_the_long_halts_restraint_after_the_halt_is_the_2012_quotas_loss():
     text = _section()
-    ess = {**LONG_HALT, "agreement.mechanism": "iea_ess"}
-    result = simulator.run("embargo_2010", set=ess)
+    result = shipped_run_with("embargo_2010", LONG_HALT_ESS)
     quota = next(s for s in result.scenario.shocks if s.id == "china_quota_2012")
     assert (quota.start, quota.end) == (dt.date(2012, 1, 1), dt.date(2013, 1, 1))  # days 549 to 915
     assert (quota.tonnes_per_period, quota.period_days) == (20767, 366)
@@ -121,7 +120,7 @@ def test_the_long_halts_restraint_after_the_halt_is_the_2012_quotas_loss():
     assert "from 8 January 2012 the pool gives 250.0 t of light rare earths" in text
 
     # without the agreement China ships the same and the EU is short on each of those days
-    alone = simulator.run("embargo_2010", set={**LONG_HALT, "agreement": None})
+    alone = shipped_run_with("embargo_2010", (*LONG_HALT.items(), ("agreement", None)))
     assert alone.supply.query("supplier == 'china' and day >= 549")["shipped_t"].to_numpy() == pytest.approx(
         supply["shipped_t"].to_numpy()
     )
@@ -130,11 +129,13 @@ def test_the_long_halts_restraint_after_the_halt_is_the_2012_quotas_loss():
     assert "the EU is short on each of those 175 days, 994 t in all" in text
 
     # the action stands down once the loss ends: 35 days (the EU's voyage) after the quota does
-    lifted = simulator.run("embargo_2010", set={**ess, "shocks.china_quota_2012.tonnes_per_period": 1_000_000})
+    lifted = shipped_run_with(
+        "embargo_2010", (*LONG_HALT_ESS, ("shocks.china_quota_2012.tonnes_per_period", 1_000_000))
+    )
     assert _short_span(lifted) == ("2011-02-07", "2012-02-04", {"eu": 363, "japan": 363})
-    longer = simulator.run("embargo_2010", set={**ess, "horizon_days": 1100})
+    longer = shipped_run_with("embargo_2010", (*LONG_HALT_ESS, ("horizon_days", 1100)))
     assert _short_span(longer)[1] == "2013-02-04"
-    assert dt.date(2012, 1, 1) + dt.timedelta(days=35) == dt.date(2012, 2, 5)
+    # (1 January 2012 + 35 days = 5 February 2012)
     assert "--set shocks.china_quota_2012.tonnes_per_period=1000000" in text and "--set horizon_days=1100" in text
     assert "the action stands down on 5 February 2012" in text and "short on 363 days" in text
     assert "it stands down on 5 February 2013, 35 days after the quota ends" in text

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from simulator.report.glossary import explained_at_first_use
-from tests.helpers import each_shipped, shipped_alone, shipped_result, words_page
+from tests.helpers import each_shipped, shipped_report
 from tests.test_report import plain
 
 BRACKET_THEN_POSSESSIVE = re.compile(r"\)(?:'|\u2019)s\b")
@@ -35,6 +35,6 @@ def test_a_possessive_closing_a_bracket_takes_the_meaning_after_a_comma() -> Non
 
 @pytest.mark.parametrize("name", each_shipped())
 def test_no_shipped_report_puts_a_bracket_before_a_possessive(name: str) -> None:
-    text = plain(words_page(shipped_result(name), alone=shipped_alone(name)))
+    text = plain(shipped_report(name))
     found = [text[max(0, m.start() - 60) : m.end() + 20] for m in BRACKET_THEN_POSSESSIVE.finditer(text)]
     assert not found, found

@@ -6,7 +6,6 @@ Korea a third member (40 t/day, cut off like the others all 60 days) that puts n
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -16,22 +15,14 @@ from simulator import counterfactuals
 from simulator.counterfactuals import held_stocks_shared, own_share_alone, without_agreement
 from simulator.engine import simulate
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, add_material, build, forbid_simulation, run, words_page
+from tests.helpers import TWO_MEMBERS, add_material, build, forbid_simulation, run, with_korea, words_page
 from tests.test_report import plain
 
-
-def _three_members() -> dict[str, Any]:
-    data = build(TWO_MEMBERS, description="Three members.", agreement__pool__already_held=["japan"])
-    data["regions"]["korea"] = copy.deepcopy(data["regions"]["japan"])
-    data["regions"]["korea"]["demand"]["ree"]["tonnes_per_day"] = 40
-    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
-    data["shocks"][0]["regions"].append("korea")
-    data["agreement"]["members"].append("korea")
-    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "korea": 0.2}
-    return data
-
-
-THREE_MEMBERS = _three_members()
+THREE_MEMBERS = with_korea(
+    build(TWO_MEMBERS, description="Three members.", agreement__pool__already_held=["japan"]),
+    tonnes_per_day=40,
+    ratio={"japan": 0.4, "eu": 0.4, "korea": 0.2},
+)
 
 
 def _which_run(data: dict[str, Any]) -> str:

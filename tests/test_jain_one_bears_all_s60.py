@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from simulator.report.findings import Run, overall_finding
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, run, with_korea
 from tests.test_report_answers import plain
 from tests.test_report_by_material import MINOR_METALS
 
@@ -33,10 +33,11 @@ def test_an_index_of_one_half_by_material_says_one_member_bears_it_all():
 
 def test_one_over_n_names_the_members_with_demand_it_counts():
     # Korea joins using nothing: the index leaves it out, so Japan bearing it all is 1/2, one of two members
-    world = build(TWO_MEMBERS, shocks=JAPAN_HALTED)
-    world["regions"]["korea"] = {"demand": {}, "commercial_stock": {}, "sourcing": {}}
-    world["agreement"]["members"].append("korea")
-    world["agreement"]["ratio"] = {"japan": 1 / 3, "eu": 1 / 3, "korea": 1 / 3}
+    world = with_korea(
+        build(TWO_MEMBERS, shocks=JAPAN_HALTED),
+        tonnes_per_day=None,
+        ratio={"japan": 1 / 3, "eu": 1 / 3, "korea": 1 / 3},
+    )
     sentence = plain(overall_finding(Run.of(run(world))))
     assert sentence.endswith(
         "(Jain's index of shortfall shares, 1 = equal) is 0.50: Japan bears it all (one of two members)."

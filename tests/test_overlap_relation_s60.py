@@ -6,14 +6,10 @@ It was ``overlap`` in sweep/grid.py (studies layer), so the ground layer wrote i
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from simulator.scenario.overrides import overlap_relation, overlaps
 
-ROOT = Path(__file__).resolve().parents[1]
 STOCK = "regions.eu.reserve.ree"
 
 
@@ -42,17 +38,3 @@ def test_the_relation_of_two_paths(fixed, varied, relation):
 )
 def test_overlaps_without_a_star_is_a_relation_other_than_sibling(a, b):
     assert overlaps(a, b) == (overlap_relation(a, b) in ("is", "contains", "lies inside"))
-
-
-CONTAINMENT = re.compile(r"""\.startswith\((f"\{\w+\}\."|\w+ \+ "\.")\)""")
-"""A hand-written "lies inside": ``x.startswith(f"{p}.")`` or ``x.startswith(p + ".")``."""
-
-
-def test_the_scenario_package_spells_out_lies_inside_only_in_within():
-    copies = [
-        f"{path.name}: {line.strip()}"
-        for path in sorted((ROOT / "simulator" / "scenario").glob("*.py"))
-        for line in path.read_text().splitlines()
-        if CONTAINMENT.search(line)
-    ]
-    assert copies == ['overrides.py: return path.startswith(f"{mapping}.")']  # within's own body

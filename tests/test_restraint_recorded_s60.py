@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-import simulator
 from simulator.engine import simulate
 from simulator.fastpath import run_batch
 from simulator.kernel import Kernel
@@ -21,10 +20,9 @@ from simulator.plan import compile_plan, stack_plans
 from simulator.randomness import draw_batch
 from simulator.release import iea_ess
 from simulator.scenario import validate_data
-from tests.helpers import ROOT, build, run, series
+from tests.helpers import LONG_HALT_ESS, ROOT, build, run, series, shipped_group, shipped_with
 from tests.invariants import check_invariants
 from tests.test_agreement import IEP_PAIR
-from tests.test_docs_s60 import LONG_HALT
 from tests.test_ess_stand_down_s60 import HALT_THEN_CUT
 
 
@@ -125,8 +123,9 @@ def _page_text() -> str:
     return " ".join((ROOT / "docs" / "release-rules.md").read_text(encoding="utf-8").split())
 
 
+@shipped_group("embargo_2010")
 def test_the_long_halts_recorded_restraint_is_what_the_page_says():
-    result = simulator.run("embargo_2010", set={**LONG_HALT, "agreement.mechanism": "iea_ess"})
+    result = shipped_with("embargo_2010", LONG_HALT_ESS)
     text = _page_text()
     recorded = result.releases.groupby("material")[["restraint_t.japan", "restraint_t.eu"]].sum()
     short = result.timeseries.groupby(["material", "region"])["shortfall_t"].sum()

@@ -13,34 +13,13 @@ from typing import Any
 
 import pytest
 
-from simulator.errors import InputError
-from simulator.scenario import validate_data
 from simulator.scenario.checks import not_summing_to_one
-from tests.helpers import TWO_MEMBERS, build
+from tests.helpers import ROOT, TWO_MEMBERS, build, refusals, with_korea
 
 
 def three_members(**ratio: float) -> dict[str, Any]:
     """``TWO_MEMBERS`` with Korea (20 t/day from China) as a third member, under fair_ratio with ``ratio``."""
-    data = build(TWO_MEMBERS)
-    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
-    data["regions"]["korea"] = {
-        "demand": {"ree": {"tonnes_per_day": 20}},
-        "commercial_stock": {"ree": {"tonnes": 0}},
-        "sourcing": {"ree": {"china": 1.0}},
-    }
-    data["shocks"][0]["regions"].append("korea")
-    data["agreement"]["members"].append("korea")
-    data["agreement"]["ratio"] = ratio
-    return data
-
-
-def refusals(data: dict[str, Any]) -> list[str]:
-    """Every problem of ``data`` as ``path: message`` (none: it validates)."""
-    try:
-        validate_data(data, "s.yaml")
-    except InputError as exc:
-        return [f"{p.path}: {p.message}" for p in exc.problems]
-    return []
+    return with_korea(TWO_MEMBERS, ratio=ratio)
 
 
 @pytest.mark.parametrize(
@@ -118,8 +97,6 @@ def test_every_value_offered_makes_the_shares_sum_to_1_within_the_tolerance():
 def test_writing_scenarios_quotes_the_messages_as_the_check_gives_them():
     """The guide's examples (the EU's light rare earths as 0.67 + 0.32, three members at 0.3333) are the check's
     own words for those values."""
-    from tests.helpers import ROOT
-
     guide = (ROOT / "docs" / "writing-scenarios.md").read_text()
     sourcing = not_summing_to_one("shares", {"china": 0.67, "europe_reprocessors": 0.32})
     assert f"regions.eu.sourcing.light_ree: {sourcing}\n" in guide

@@ -9,7 +9,6 @@ is one of the options the club compares: a choice whatever the order.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from simulator.sweep import describe
 from simulator.sweep.choices import choice_paths
 from simulator.sweep.grid import Axis, SweepSpec
 from simulator.sweep.runner import plan_sweep
-from tests.helpers import TWO_MEMBERS
+from tests.helpers import TWO_MEMBERS, with_korea
 
 EU_RESERVE = "regions.eu.reserve.ree.days"
 SMALL = ["japan", "korea"]
@@ -28,10 +27,7 @@ LARGE = ["japan", "korea", "eu"]
 def three_regions() -> dict[str, Any]:
     """TWO_MEMBERS with Korea as Japan is (20 t/d from China, halted too); the agreement of Japan and Korea alone,
     shared in proportion to demand, Japan's 30 t in the pool."""
-    data = copy.deepcopy(TWO_MEMBERS)
-    data["regions"]["korea"] = copy.deepcopy(data["regions"]["japan"])
-    data["suppliers"]["china"]["lead_time_days"]["korea"] = 5
-    data["shocks"][0]["regions"].append("korea")
+    data = with_korea(TWO_MEMBERS)
     data["agreement"] = {
         "members": SMALL,
         "mechanism": "proportional_to_demand",

@@ -11,8 +11,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from simulator import workbook
+from simulator.quantities import get
 from simulator.workbook import compare_workbook, run_workbook, sweep_workbook
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import TWO_MEMBERS, build, run, shipped_group, shipped_result
 
 DATED = build(TWO_MEMBERS, start_date="2010-07-01")
 """Japan and the EU cut off all 60 days with 60 t in their pool: both short from the first days."""
@@ -97,7 +98,7 @@ def test_a_run_s_time_series_of_a_few_kilograms_a_day_shows_them(tmp_path):
 
 def columns_sheet(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
     """The Columns sheet: (unit, meaning) by (sheet, column)."""
-    rows = list(openpyxl.load_workbook(path)["Columns"].values)
+    rows = list(openpyxl.load_workbook(path, read_only=True)["Columns"].values)
     assert rows[0] == ("sheet", "column", "unit", "meaning")
     return {(sheet, column): (unit or "", meaning or "") for sheet, column, unit, meaning in rows[1:]}
 
@@ -105,10 +106,10 @@ def columns_sheet(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
 def assert_every_header_is_explained(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
     """Every header of every sheet (the Columns sheet's too) is a row of Columns, with its unit and a meaning."""
     explained = columns_sheet(path)
-    book = openpyxl.load_workbook(path)
+    book = openpyxl.load_workbook(path, read_only=True)  # the header rows only, not every cell of every sheet
     assert book.sheetnames[-1] == "Columns"
     for sheet in book:
-        for cell in sheet[1]:
+        for cell in next(sheet.iter_rows(max_row=1)):
             name, _, unit = str(cell.value).partition(" (")
             assert (sheet.title, name) in explained, (sheet.title, cell.value)
             assert explained[sheet.title, name][0] == unit.removesuffix(")"), (sheet.title, cell.value)
@@ -116,13 +117,10 @@ def assert_every_header_is_explained(path: Path) -> dict[tuple[str, str], tuple[
     return explained
 
 
+@shipped_group("embargo_2010")
 def test_the_replay_s_workbook_explains_every_column_of_every_sheet(tmp_path):
-    import simulator
-    from simulator.quantities import get
-
-    result = simulator.run("embargo_2010")
-    result.write(tmp_path, plots=False, excel=True)
-    explained = assert_every_header_is_explained(tmp_path / "workbook.xlsx")
+    result = shipped_result("embargo_2010")
+    explained = assert_every_header_is_explained(run_workbook(result, tmp_path / "workbook.xlsx"))
     # the replay's 9 tables (summary 51 columns, time series 57, ...), Scenario's 3 and Columns' own 4
     tables = ("summary", "timeseries", "market", "releases", "auctions", "ledger", "pool", "shocks", "portfolio")
     assert len(explained) == sum(len(getattr(result, table).columns) for table in tables) + 3 + 4
