@@ -111,6 +111,19 @@ def two_members_report() -> str:
     return words_page(run(TWO_MEMBERS))
 
 
+def japan_halted() -> dict[str, Any]:
+    """``TWO_MEMBERS`` with China halting Japan's supply all along and the EU never short (5,000 t of stock, sampled
+    5,000 or 6,000 t in an uncertainty study): Japan bears all the shortfall."""
+    return build(
+        TWO_MEMBERS,
+        regions__eu__commercial_stock__ree__tonnes=5000,
+        shocks=[
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
+        ],
+        uncertain=[{"path": "regions.eu.commercial_stock.ree.tonnes", "values": [5000, 6000], "source": "test"}],
+    )
+
+
 def with_korea(
     data: dict[str, Any], tonnes_per_day: float | None = 20, ratio: dict[str, float] | None = None
 ) -> dict[str, Any]:

@@ -22,19 +22,12 @@ from simulator.engine import simulate
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import headline_lines, run_uncertainty
-from tests.helpers import TWO_MEMBERS, build, with_korea, words_page
+from tests.helpers import japan_halted, with_korea, words_page
 
 
 def korea_without_demand() -> dict[str, Any]:
     """``TWO_MEMBERS`` with Japan alone halted, the EU's 5,000-6,000 t never short, and Korea a member using nothing."""
-    world = build(
-        TWO_MEMBERS,
-        regions__eu__commercial_stock__ree__tonnes=5000,
-        shocks=[
-            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
-        ],
-        uncertain=[{"path": "regions.eu.commercial_stock.ree.tonnes", "values": [5000, 6000], "source": "test"}],
-    )
+    world = japan_halted()
     return with_korea(world, tonnes_per_day=None, ratio={"japan": 1 / 3, "eu": 1 / 3, "korea": 1 / 3})
 
 

@@ -25,7 +25,7 @@ from simulator.report import render_report
 from simulator.scenario import validate_data
 from simulator.sensitivity import plan_study
 from simulator.sensitivity.intervals import headline_lines, interval_text, run_uncertainty, same_in_every_sample
-from tests.helpers import ONE_REGION, TWO_MEMBERS, build, manifest_of, words_page
+from tests.helpers import ONE_REGION, build, japan_halted, manifest_of, words_page
 
 SHORT = build(
     ONE_REGION,
@@ -567,16 +567,9 @@ def test_jains_index_of_one_bearing_it_all_is_said_once_in_words_for_any_member_
         "0.0833 = one of 12 members bears it all",
     ]
     # China halts Japan's supply all along; the EU, with 5,000 t or more, is never short: Japan bears it all
-    japan_halted = build(
-        TWO_MEMBERS,
-        regions__eu__commercial_stock__ree__tonnes=5000,
-        shocks=[
-            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": -100, "end": 1000}
-        ],
-        uncertain=[{"path": "regions.eu.commercial_stock.ree.tonnes", "values": [5000, 6000], "source": "test"}],
-    )
-    found = run_uncertainty(plan_study(japan_halted, "s.yaml", fixed=()), 20)
-    page = words_page(simulate(validate_data(japan_halted, "s.yaml")), uncertainty=found)
+    world = japan_halted()
+    found = run_uncertainty(plan_study(world, "s.yaml", fixed=()), 20)
+    page = words_page(simulate(validate_data(world, "s.yaml")), uncertainty=found)
     row = re.search(r"<tr><td class=\"text\">Fairness.*?</tr>", page).group(0)
     cells = [html_text.unescape(re.sub(r"<[^>]+>", " ", c)).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     assert "0.5 = one of two members bears it all" in " ".join(cells[0])
