@@ -174,7 +174,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "Program, IEP), except that supply is measured as what a member drew from its commercial stock each day, "
         "so a member under embargo can end up giving rather than receiving: once the group (or one member) "
         "loses 7% "
-        "of its supply, every member restrains demand by 7% (10% past a 12% loss), draws emergency stock in "
+        "of its supply, every member restrains demand by 7% (10% from a 12% loss), draws emergency stock in "
         "proportion to its reserve commitment, and members supplied above their supply right pass supplies to "
         "those below it",
         "ess:allocate_iea_ess",

@@ -55,7 +55,7 @@ def test_the_iea_ess_rule_says_its_supply_is_commercial_stock_not_the_ieps_arriv
     # the rule section of an iea_ess report says what its arithmetic measures as supply, and what that does to
     # a one-member embargo (docs/release-rules.md, "Where it departs from the IEP")
     text = plain(words_page(run(build(AMPLE, agreement__mechanism="iea_ess"))))
-    assert "IEA system settings: it activates when the group loses 7.0% of its supply" in text
+    assert "IEA system settings: it activates when the group loses 7% of its supply" in text
     assert (
         "This follows the arithmetic of the IEA's International Energy Program (IEP), with supply measured as what a "
         "member drew from its commercial stock each day rather than the arrivals the IEP counts: a member cut off "

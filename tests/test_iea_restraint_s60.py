@@ -34,7 +34,7 @@ def test_a_shortfall_that_is_the_iea_rules_restraint_is_said_to_be_with_the_stoc
         "with the stock is the IEA"
     ) in text
     assert (
-        "rule's own demand restraint, up to 7% of each member's demand while the rule acts (10% past a 12% loss): "
+        "rule's own demand restraint, up to 7% of each member's demand while the rule acts (10% from a 12% loss): "
         "600 t of rare earths here, though 4,600 t of rare earths was still in the pool at the end (the rule draws "
         "stock only for a loss beyond the restraint)."
     ) in text
@@ -44,7 +44,7 @@ def test_a_shortfall_that_is_the_iea_rules_restraint_is_said_to_be_with_the_stoc
     assert "against 870 t pooled" in text
     assert "Most of the members' shortfall with the stock is the IEA" in text
     assert (
-        "up to 7% of each member's demand while the rule acts (10% past a 12% loss): 600 t of rare earths here "
+        "up to 7% of each member's demand while the rule acts (10% from a 12% loss): 600 t of rare earths here "
         "(69% of it)" in text
     )
     # equal commitments: obligations 45 t each; Japan draws its 18 t, the EU 45 of its 72 t: short 2 and 35 t a

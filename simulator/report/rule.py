@@ -26,6 +26,7 @@ from simulator.report.words import (
     usd,
     usd_all,
     when,
+    whole_percent,
 )
 from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
@@ -202,14 +203,14 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
         e = a.iea_ess
         out.append(
             escape(
-                f"IEA system settings: it activates when the group loses {percent(e.trigger_loss_share)} of its "
-                f"supply, or one member {percent(e.selective_loss_share)} of its own; members then restrain demand "
-                f"by {percent(e.restraint)} ({percent(e.higher_restraint)} past a {percent(e.higher_loss_share)} "
-                "loss), draw stock by their reserve commitments and pass supplies to "
-                "members below their supply right. This follows the arithmetic of the IEA's International Energy "
-                "Program (IEP), with supply measured as what a member drew from its commercial stock each day rather "
-                "than the arrivals the IEP counts: a member cut "
-                "off counts as supplied while its stock lasts, so under an embargo on one member it can pass "
+                f"IEA system settings: it activates when the group loses {whole_percent(e.trigger_loss_share)} of "
+                f"its supply, or one member {whole_percent(e.selective_loss_share)} of its own; members then restrain "
+                f"demand by {whole_percent(e.restraint)} ({whole_percent(e.higher_restraint)} from a "
+                f"{whole_percent(e.higher_loss_share)} loss), draw stock by their reserve commitments and pass "
+                "supplies to members below their supply right. This follows the arithmetic of the IEA's "
+                "International Energy Program (IEP), with supply measured as what a member drew from its "
+                "commercial stock each day rather than the arrivals the IEP counts: a member cut off counts as "
+                "supplied while its stock lasts, so under an embargo on one member it can pass "
                 "supplies on where under the IEP it would receive (docs/release-rules.md, “Where it departs from "
                 "the IEP”)."
             )
@@ -218,8 +219,8 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
         e = a.iea_ess
         out.append(
             escape(
-                f"IEA system settings: demand restraint {percent(e.restraint)}; it activates when the group's gap "
-                f"reaches {percent(e.trigger_loss_share)} of its demand."
+                f"IEA system settings: demand restraint {whole_percent(e.restraint)}; it activates when the group's "
+                f"gap reaches {whole_percent(e.trigger_loss_share)} of its demand."
             )
         )
     blocks = [f"<p>{text}</p>" for text in out]

@@ -18,7 +18,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import Run, of_materials
-from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd
+from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd, whole_percent
 from simulator.scenario.checks import reference_price
 
 
@@ -257,7 +257,7 @@ def restraint_line(run: Run) -> str:
     """That all or most of the members' shortfall with the stock is the IEA rule's own demand restraint (HTML).
 
     ``All of the members' shortfall of light rare earths with the stock is the IEA rule's own demand restraint, up
-    to 7% of each member's demand while the rule acts (10% past a 12% loss): 2,562 t of light rare earths here,
+    to 7% of each member's demand while the rule acts (10% from a 12% loss): 2,562 t of light rare earths here,
     though 559 t of light rare earths was still in the pool at the end (the rule draws stock only for a loss beyond
     the restraint).``: said of the materials whose members' shortfall is at least :data:`MOSTLY_RESTRAINT`
     restraint (:func:`restraint_t`), "Most" with each one's share where some is not restraint; '' under another
@@ -300,21 +300,16 @@ def restraint_line(run: Run) -> str:
 
 
 def restraint_thresholds(run: Run) -> str:
-    """``7% of each member's demand while the rule acts (10% past a 12% loss)``: the IEA rule's restraint, in words.
+    """``7% of each member's demand while the rule acts (10% from a 12% loss)``: the IEA rule's restraint, in words.
 
     The percentages in as few digits as they take (``7%``, not ``7.0%``), the higher restraint worded as the
     rule's description says it (:data:`simulator.mechanisms.BY_NAME`'s ``iea_ess``).
     """
     e = run.result.scenario.agreement.iea_ess
     return (
-        f"{_whole_percent(e.restraint)} of each member's demand while the rule acts "
-        f"({_whole_percent(e.higher_restraint)} past a {_whole_percent(e.higher_loss_share)} loss)"
+        f"{whole_percent(e.restraint)} of each member's demand while the rule acts "
+        f"({whole_percent(e.higher_restraint)} from a {whole_percent(e.higher_loss_share)} loss)"
     )
-
-
-def _whole_percent(share: float) -> str:
-    """``7%`` of a share 0.07: its percent in as few digits as it takes (``7.5%``), up to 4 significant."""
-    return f"{share * 100:.4g}%"
 
 
 def pooling_line(run: Run, apart: Run | None, by_material: bool = False) -> str:

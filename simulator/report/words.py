@@ -86,6 +86,18 @@ def rounded_half_up(value: float, decimals: int) -> Decimal:
     return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def whole_percent(share: float) -> str:
+    """A setting's share as a percent in as few digits as it takes, up to 4 significant: ``7%``, ``7.5%``.
+
+    For the figures a scenario sets (the IEA rule's restraint and triggers), not for measured shares
+    (:func:`percent`).
+
+    >>> whole_percent(0.07), whole_percent(0.075), whole_percent(0.12)
+    ('7%', '7.5%', '12%')
+    """
+    return f"{share * 100:.4g}%"
+
+
 def percent(share: float) -> str:
     """A fraction as a percentage: ``0.03%``, ``1.6%``, ``62%``, ``under 0.01%`` for a trace.
 
