@@ -197,9 +197,9 @@ HYBRID_AS_FAIR_RATIO = (
 )
 """The line under the printed table where ``hybrid`` leaves the members the shortfalls ``fair_ratio`` does
 (:func:`hybrid_as_fair_ratio`); ``{why}`` says why its auctions changed nothing."""
-NO_AUCTION_HELD = "here it held no auction, so every release was the fair ratio's"
-"""``{why}`` of :data:`HYBRID_AS_FAIR_RATIO` where ``hybrid`` held no auction: no open day without a threat, or
-nothing to sell (the pool empty, or no member bidding) on each."""
+NO_AUCTION_HELD = "here no auction of it sold anything, so every release was the fair ratio's"
+"""``{why}`` of :data:`HYBRID_AS_FAIR_RATIO` where ``hybrid``'s auctions sold nothing: no open day without a threat,
+nothing to sell (the pool empty, or no member bidding), or bids under the reserve price on each."""
 AUCTIONS_HELD = (
     "its {count} (on open days without a threat) sold {sold}, which met the gaps as the fair ratio's releases from "
     "the same stock did"
@@ -224,7 +224,7 @@ def hybrid_as_fair_ratio(comparison: Comparison) -> str | None:
     hybrid, fair_ratio = comparison.results["hybrid"], comparison.results["fair_ratio"]
     if not anyone_short(hybrid.metrics, hybrid.structure.member_names) or not _same_shortfalls(hybrid, fair_ratio):
         return None
-    auctions = hybrid.auctions
+    auctions = hybrid.auctions[hybrid.auctions["sold_t"] > 0]  # an auction held may sell nothing (reserve price)
     if auctions.empty:
         return HYBRID_AS_FAIR_RATIO.format(why=NO_AUCTION_HELD)
     from simulator.names import Names, number_text, plural

@@ -85,7 +85,8 @@ def test_hybrid_under_an_embargo_all_run_never_auctions_and_a_line_says_why_it_r
     hybrid = [line for line in lines if line.startswith("hybrid = fair_ratio")]
     assert hybrid == [
         HYBRID_LINE
-        + "here it held no auction, so every release was the fair ratio's (docs/release-rules.md#hybrid-hybrid)"
+        + "here no auction of it sold anything, so every release was the fair ratio's "
+        + "(docs/release-rules.md#hybrid-hybrid)"
     ]
 
 
