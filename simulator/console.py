@@ -255,10 +255,11 @@ def compare_text(table: pd.DataFrame) -> str:
     members' extra cost at crisis prices (USD m). The rows ``no agreement`` (the scenario
     without its agreement) and ``own shares alone`` (each member's share held alone)
     have ``-`` where a metric needs a pool, and lines under the table say what they are.
-    Jain's index is written as :func:`simulator.names.index_text` writes it: up to 4 decimals where 3 would read
-    1 or 0 and it is neither, then ``above 0.9999`` (compare.csv's 0.99995 is not equal burdens). A row in which no
-    member is short has ``-`` for it (compare.csv's 1 is a convention, :func:`~simulator.metrics.anyone_short`), and
-    a line says so; when no row has anyone short, a line first says that shortfall cannot tell the rules apart.
+    Jain's index is written as :func:`simulator.names.index_text` writes it: up to 4 decimals where 3 would read 1
+    or 0 and it is neither, then ``above 0.9999`` (0.99994959, which compare.csv rounds to 0.999950, is not equal
+    burdens). A row in which no member is short has ``-`` for it (compare.csv's 1 is a convention,
+    :func:`~simulator.metrics.anyone_short`), and a line says so; when no row has anyone short, a line first says
+    that shortfall cannot tell the rules apart.
 
     Where ``total_shortfall_t`` would add tonnes that may not be added (oxide and magnet, or
     materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),

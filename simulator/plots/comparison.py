@@ -217,7 +217,7 @@ def compare_figure(
     for ax, values, write in [*((ax, values, tonnes_text) for ax, values, _ in bars), (ax_fair, fairness, jain_text)]:
         for y, value in enumerate(values):
             shown = write(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
-            if ax is ax_fair and fair_in is not None and burdened[y]:
+            if ax is ax_fair and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
                 label_in = text_width_in([shown], 8) + 3 / 72

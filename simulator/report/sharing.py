@@ -456,7 +456,7 @@ def grant_note_by_material(run: Run, beyond: dict[str, float]) -> list[str]:
 def grant_note(beyond_t: float, value_usd: float, millions: bool) -> list[str]:
     """``took USD 16.9 m beyond its share, free`` or ``gave USD 6.6 m of its share, unpaid`` (:func:`granted`).
 
-    None where the value rounds to nothing as shown (``USD 0.000 m``).
+    Nothing (``[]``) where the value rounds to nothing as shown (``USD 0.000 m``).
 
     The direction follows the value where the materials have prices: a member can take
     more tonnes of a cheap material than it gives of a dear one. Tonnes without prices.

@@ -1476,7 +1476,7 @@ def _spans_by_material(
     return _runs_short_of(names, spans, runs_short)
 
 
-def _runs_short_of(names: Names, spans: dict[str, tuple[str, int]], runs_short: int | None = None) -> str:
+def _runs_short_of(names: Names, spans: dict[str, tuple[str, int]], runs_short: int) -> str:
     """``4,540 t of light rare earths in one run, 35.0–58.3 t of heavy in the other two`` (HTML).
 
     ``spans``: each material's range of tonnes short (HTML) and the count of runs short of it. The first material
