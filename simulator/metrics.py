@@ -80,8 +80,12 @@ _OVER_MATERIALS = (None, "sum", "distinct")
 
 _ADDING_UP = ("sum", "count", "last")
 """Aggregations whose figures per material add up to the agreement's over all materials (a total, a count of
-material-days, the last day's stock). Another (``max``, ``min``, ``first``) is summed only where its entry says
-``region_total='sum'``, or has a rule of its own in :data:`_AGREEMENT`."""
+material-days, the last day's stock). Another quantity (``max``, ``min``, ``first``) is summed only where its entry
+says ``region_total='sum'``, or has a rule of its own in :data:`_AGREEMENT`."""
+
+_NEVER_ADDED = ("day_of_min", "day_of_max", "cumulative", "none")
+"""Aggregations whose figures per material are no quantity to add (a day number, a running total, none): an
+agreement-wide metric aggregating so needs a rule of its own in :data:`_AGREEMENT`, whatever its ``region_total``."""
 
 
 def check_sources(metrics: Iterable[Quantity]) -> None:
@@ -116,6 +120,11 @@ def _source_problem(q: Quantity) -> str:
 
 def _over_materials_problem(q: Quantity) -> str:
     """What is wrong with agreement-wide metric ``q``'s figure over all materials ('' if nothing)."""
+    if q.region_total not in _OVER_MATERIALS:
+        return (
+            f"the agreement-wide metric {q.name!r} has region_total={q.region_total!r}: over all materials "
+            f"it may be one of {_OVER_MATERIALS}"
+        )
     if q.name in _AGREEMENT:
         return ""
     if q.source is None:
@@ -123,10 +132,11 @@ def _over_materials_problem(q: Quantity) -> str:
             f"the agreement-wide metric {q.name!r} has aggregation={q.aggregation!r}, no source and no entry in "
             "_AGREEMENT (simulator/metrics.py): add its inputs and rule there"
         )
-    if q.region_total not in _OVER_MATERIALS:
+    if q.aggregation in _NEVER_ADDED:
         return (
-            f"the agreement-wide metric {q.name!r} has region_total={q.region_total!r}: over all materials "
-            f"it may be one of {_OVER_MATERIALS}"
+            f"the agreement-wide metric {q.name!r} has aggregation={q.aggregation!r}: its figures per material are "
+            "not quantities to add up over materials (day numbers, running totals); give it a rule in _AGREEMENT "
+            "(simulator/metrics.py)"
         )
     if q.aggregation not in _ADDING_UP and q.region_total is None:
         return (
