@@ -14,6 +14,7 @@ from matplotlib.text import Text
 
 from simulator.sweep.choices import is_choice
 from simulator.sweep.figures import flat_panel, frontier_figure, pool_frontier_figure, sweep_notes
+from tests.test_sweep_frontier import points_drawn
 
 END, DAYS = "shocks.china_embargo.end", "agreement.pool.contributions.eu.light_ree.days"
 MEMBERS = ["japan", "eu"]
@@ -39,20 +40,11 @@ END_POOL = one_run_each(
 ).assign(**{"holding_cost_usd.japan": 1e6, "holding_cost_usd.eu": lambda t: 1e6 * t[DAYS] / 90})
 
 
-def kinds(fig) -> dict[tuple[float, float], str]:
-    """Every dot of a frontier -> efficient or dominated (the collection's label before its group's name)."""
-    return {
-        (round(float(x), 6), round(float(y), 6)): collection.get_label().split(",")[0]
-        for collection in fig.axes[0].collections
-        for x, y in collection.get_offsets()
-    }
-
-
 def test_a_shorter_embargo_does_not_beat_a_choice_under_a_longer_one():
     fig = frontier_figure(END_POOL, [END, DAYS], MEMBERS)
     # across everything, (12500, 0.55) was beaten by (2000, 0.6): an embargo ending on day 151, which no
     # contribution buys. Among the points ending on day 331 it is the one with less shortfall: efficient
-    assert kinds(fig) == {
+    assert points_drawn(fig) == {
         (2000.0, 0.5): "dominated",  # 151 / 90 has the same shortfall and is fairer
         (2000.0, 0.6): "efficient (Pareto)",
         (15600.0, 0.91): "efficient (Pareto)",
@@ -70,7 +62,7 @@ def test_the_cost_frontier_too_compares_contributions_under_the_same_embargo():
     fig = pool_frontier_figure(END_POOL, [END, DAYS], MEMBERS)
     # cost (million USD) 1 + days / 90: 151/0 (1, 2000), 151/90 (2, 2000), 331/0 (1, 15600), 331/90 (2, 12500).
     # Across everything 151/0 beat both 331 points; a shorter embargo is nothing anyone can buy
-    assert kinds(fig) == {
+    assert points_drawn(fig) == {
         (1.0, 2000.0): "efficient (Pareto)",
         (2.0, 2000.0): "dominated",  # costs more for the same shortfall
         (1.0, 15600.0): "efficient (Pareto)",

@@ -18,7 +18,8 @@ import simulator.sensitivity.words
 from simulator.sweep import figures
 from simulator.sweep.choices import CONDITIONS_AMONG_CHOICES, is_choice
 from simulator.sweep.figures import flat_panel, frontier_figure, share_text, sweep_notes
-from tests.test_sweep_figures_front59 import kinds, one_run_each
+from tests.test_sweep_figures_front59 import one_run_each
+from tests.test_sweep_frontier import points_drawn
 
 RATIO, END, SEVERITY = "agreement.ratio.japan", "shocks.china_embargo.end", "shocks.china_embargo.severity"
 MEMBERS = ["japan", "eu"]
@@ -121,7 +122,7 @@ def test_a_condition_swept_with_one_value_splits_no_group():
     fig = frontier_figure(table, [RATIO, SEVERITY], MEMBERS)
     assert legend_texts(fig) == ["dominated", "efficient (Pareto)"]
     assert "Pareto within" not in fig.axes[0].get_title()
-    assert kinds(fig) == {(10.0, 0.8): "efficient (Pareto)", (20.0, 0.7): "dominated"}
+    assert points_drawn(fig) == {(10.0, 0.8): "efficient (Pareto)", (20.0, 0.7): "dominated"}
 
 
 def test_only_the_conditions_that_vary_name_the_groups():
@@ -159,7 +160,7 @@ def test_two_values_that_read_alike_are_two_groups_with_two_names(first, second,
     fig = frontier_figure(table, [RATIO, SEVERITY], MEMBERS)
     assert legend_texts(fig)[:2] == names
     # one group, (30, 0.5) would be beaten by (10, 0.6); under its own severity only (40, 0.4) is beaten
-    assert kinds(fig) == {
+    assert points_drawn(fig) == {
         (10.0, 0.6): "efficient (Pareto)",
         (20.0, 0.7): "efficient (Pareto)",
         (30.0, 0.5): "efficient (Pareto)",
@@ -185,7 +186,7 @@ def test_a_group_whose_every_point_has_no_median_is_not_in_the_legend():
     )
     fig = frontier_figure(table, [RATIO, END], MEMBERS)
     assert legend_texts(fig)[:-2] == ["china_embargo.end 1", "china_embargo.end 3"]
-    assert len(kinds(fig)) == 4
+    assert len(points_drawn(fig)) == 4
 
 
 # 14: the grid lies under the lines
