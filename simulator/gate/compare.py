@@ -51,7 +51,7 @@ from simulator.gate.baseline import (
 )
 from simulator.gate.fields import FieldChange, changed_fields
 from simulator.gate.formats import minus_one_text
-from simulator.gate.git import GIT_SECONDS, git_output
+from simulator.gate.git import GIT_SECONDS, git_environment, git_output
 from simulator.gate.tolerances import Tolerance, Tolerances
 from simulator.json_text import read_json
 from simulator.names import plural
@@ -761,6 +761,7 @@ def _last_commits(top: str, files: list[str]) -> dict[str, str] | None:
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env=git_environment(),  # as every git command of the gate: not a hook's repository
         )
     except OSError:
         return None

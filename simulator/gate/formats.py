@@ -19,13 +19,13 @@ import json
 import os
 import re
 import shlex
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import InputError, first_and_more, plain
+from simulator.gate.git import git_output
 from simulator.names import plural
 from simulator.output_folder import Mark, create_folders
 from simulator.quantities import DAY_METRICS, NEVER, none_word
@@ -616,14 +616,11 @@ def _repo_path(file: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _git_top(folder: str) -> str | None:
-    """The top of the git work tree holding ``folder``, or None (not in one, or no git)."""
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found.stdout.strip() or None if found.returncode == 0 else None
+    """The top of the git work tree holding ``folder``, or None (not in one, or no git).
+
+    Asked as the gate's other git commands are (:func:`simulator.gate.git.git_output`): not of a hook's repository.
+    """
+    return (git_output(folder, "rev-parse", "--show-toplevel") or "").strip() or None
 
 
 def annotation(outcome: Outcome) -> str:

@@ -67,14 +67,14 @@ def _git(top: str | Path, args: tuple[str, ...], bytes_in: bytes | None = None) 
             capture_output=True,
             timeout=GIT_SECONDS,
             check=False,
-            env=_environment(),
+            env=git_environment(),
         )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
 
 
-def _environment() -> dict[str, str]:
+def git_environment() -> dict[str, str]:
     """The environment git runs in: this process's less :data:`REPOSITORY_VARIABLES` (read at each command)."""
     return {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
 
