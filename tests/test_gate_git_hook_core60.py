@@ -79,3 +79,26 @@ def test_a_pre_commit_hook_in_a_linked_work_tree_names_the_field_edited(tmp_path
     )
     output = said.read_text()
     assert f"scenario changed since its baseline: {EU_DEMAND} 80 -> 83" in output, output
+
+
+def test_the_history_walk_and_the_annotations_top_do_not_follow_a_hooks_repository(tmp_path, monkeypatch):
+    """The last commit holding a file (a missing baseline's history) and the work tree's top of an annotation are
+    asked of the scenario's own repository with GIT_DIR naming another: the file's own commit, its own top."""
+    from simulator.gate.compare import _last_commits
+    from simulator.gate.formats import _git_top
+
+    own = tmp_path / "own"
+    own.mkdir()
+    path = committed(own, before=[], baselined=80, after=[], now=80)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=own, capture_output=True, text=True, check=True, env=without_git_variables()
+    ).stdout.strip()
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q")
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    _git_top.cache_clear()
+    assert _last_commits(os.path.realpath(own), ["scenarios/pair.yaml"]) == {"scenarios/pair.yaml": head}
+    assert _git_top(str(path.parent)) == os.path.realpath(own)
+    _git_top.cache_clear()
