@@ -8,6 +8,7 @@ so it imports the one public definition rather than a private name of another mo
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import simulator.gate.baseline as baseline
@@ -21,8 +22,9 @@ def test_short_hash_is_what_the_shipped_baseline_records():
     """long_embargo_6m.yaml has ``members: [japan, eu]`` and ``horizon_days: 730``; its baseline records
     77c124e7c08d for the members (SHA-256 of the JSON text ``["japan","eu"]``, first 12 digits) and
     61182f398518 for the horizon (of ``730``)."""
-    assert baseline.short_hash(["japan", "eu"]) == "77c124e7c08d"
-    assert baseline.short_hash(730) == "61182f398518"
+    recorded = json.loads((ROOT / "scenarios" / "baselines" / "long_embargo_6m.json").read_text())["scenario_parts"]
+    assert baseline.short_hash(["japan", "eu"]) == recorded["agreement.members"] == "77c124e7c08d"
+    assert baseline.short_hash(730) == recorded["horizon_days"] == "61182f398518"
     assert fields.short_hash is baseline.short_hash
 
 
