@@ -247,10 +247,9 @@ def restraint_t(run: Run) -> dict[str, float]:
 
 
 def _pool_left_t(run: Run, materials: list[str]) -> dict[str, float]:
-    """The joint pool's stock of each of ``materials`` at the end of the run (t), those with any left."""
-    pool = run.result.pool
-    last = pool[pool["day"] == pool["day"].max()].set_index("material")["pool_stock_t"]
-    return {m: float(last[m]) for m in materials if m in last.index and tonnes(float(last[m])) != tonnes(0.0)}
+    """The joint pool's stock of each of ``materials`` at the end of the run (t, ``pool_end_t``), those with any."""
+    left = {m: float(run.metric(f"pool_end_t.all.{m}")) for m in materials}
+    return {m: t for m, t in left.items() if tonnes(t) != tonnes(0.0)}
 
 
 def restraint_line(run: Run) -> str:
