@@ -37,7 +37,7 @@ from simulator.plots.line_labels import (
     drawn_line_labels,
     place_after_fit,
 )
-from simulator.plots.notes import _panel_slices, line_heights, note_place
+from simulator.plots.notes import _line_points, _panel_slices, line_heights, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.plots.text import drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
@@ -318,7 +318,8 @@ def _pool_share_label(
         seen = _seen_days(lines[0][2], drawn, curves)
         across = _axes_shares(ax, x)
         first, last = (float(across[seen][0]), float(across[seen][-1])) if seen.any() else (0.0, 1.0)
-        if first <= DRAWN_ALL_ACROSS and last >= 1 - DRAWN_ALL_ACROSS:  # where it always went
+        seen_all_across = first <= DRAWN_ALL_ACROSS and last >= 1 - DRAWN_ALL_ACROSS
+        if seen_all_across:  # where it always went
             spots = tuple(spot for spot in POOL_SPOTS if spot[0] + span <= 1) or POOL_SPOTS[:2]
             spot = clear_spot(
                 curves, value, labelled=drawn, spots=spots, placed=placed, span=span, range_share=0.08 * len(text_lines)
@@ -347,10 +348,11 @@ def _pool_share_label(
             if drawn.get_label().endswith(POOL_SHARE_LABEL)
             and np.array_equal(np.asarray(drawn.get_ydata(), float), lines[0][2], equal_nan=True)
         )
-        place_after_fit(label, partial(place_pool_share_label, label=label, line=line))
+        led = on_target is not None and not seen_all_across  # "= 60 days" by a line that ends
+        place_after_fit(label, partial(place_pool_share_label, label=label, line=line, led=led))
 
 
-def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any) -> None:
+def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led: bool = False) -> None:
     """Move the pool share's ``label`` (:func:`_pool_share_label`) beside its ``line`` where it covers no curve.
 
     Called once the panel is laid out (:func:`place_after_fit`). A label inside the panel that crosses no curve
@@ -363,7 +365,12 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any) -> N
     fall through the 60 days the shares sit on for their first 175 days, and the shares then fall beside Japan's
     curve, 8 days under it. There the label sat on the 60-day line over Japan's curve; and on the EU's NdFeB share
     at 180 days, the axis's top, it ran over the frame.
+
+    ``led``: the label says the shares lie on a target line (``own pool shares = 60 days``) though they are drawn on
+    part of the axis only; it goes where :func:`_place_led` finds, and only where it finds nowhere, as above.
     """
+    if led and _place_led(fig, ax, label, line):
+        return
     if _label_clear(fig, ax, label):
         return
     levels = [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]  # axhline's
@@ -384,6 +391,104 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any) -> N
                     return
     if nearest is not None:
         _move_label(fig, ax, label, nearest)
+
+
+LEADER_LABEL = "_pool_share_leader"
+"""The label of the leader line from a pool share's label to its line (:func:`_draw_leader`; an underscore: no
+legend shows it)."""
+LEADER_LW = 0.6
+"""Width of that leader line, points: thinner than the dotted share lines (1.3), in the label's ink."""
+LEADER_TRIES = 9
+"""Places across the days under both the label and its line where :func:`_leader_x` tries the leader, left first."""
+
+
+def _place_led(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
+    """Set the pool share's ``label`` touching ``line``, else clear of everything with a leader to it; whether it could.
+
+    For a label that names a target line the shares lie on (``own pool shares = 60 days``) where the shares end
+    part way along the axis. Under ``iea_ess`` in ``embargo_2010`` the rule draws the members' 60 days of light
+    rare earths by December 2010 (the shares are 0 after, not drawn), and the label, placed for a line across the
+    panel, ran from July 2010 to April 2012 25 days above the line, just over the EU's curve: it read as that
+    curve's label. Of the places along the line (:func:`_line_places`) clear of the curves, the horizontal lines
+    (30 days, the trigger) and the other labels by the most of :data:`TRIGGER_LABEL_CLEAR_PT` that one leaves, the
+    label takes the first touching the line; where none does (a curve within a label's height of the line), the
+    nearest from which a thin leader (:func:`_draw_leader`) runs straight up or down to the line, crossing nothing.
+    """
+    shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
+    slices = [  # what is drawn but the label and the share lines; full-height bands aside
+        (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
+        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *shares))
+    ]
+    pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
+    for clear_pt in TRIGGER_LABEL_CLEAR_PT:
+        nearest: tuple[float, float, float, bool, list[str]] | None = None
+        leader_at = 0.0
+        for downward in (False, True):
+            for gap, left, at_line, lines in _line_places(fig, ax, label, line, slices, clear_pt, downward=downward):
+                if gap <= pad + 1e-6:  # touching: no leader needed
+                    _move_label(fig, ax, label, (gap, left, at_line, downward, lines))
+                    return True
+                wide = axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT))
+                x = _leader_x(ax, line, slices, (left, left + wide), at_line + (-gap if downward else gap))
+                if x is not None and (nearest is None or gap < nearest[0] - 1e-9):
+                    nearest, leader_at = (gap, left, at_line, downward, lines), x
+        if nearest is not None:
+            _move_label(fig, ax, label, nearest)
+            _draw_leader(ax, label, leader_at)
+            return True
+    return False
+
+
+def _leader_x(
+    ax: Axes,
+    line: Any,
+    slices: list[tuple[float, float, list[tuple[float, float]]]],
+    label_x: tuple[float, float],
+    label_edge: float,
+) -> float | None:
+    """Where along the panel (axes fraction) a leader from a label to ``line`` crosses nothing drawn, or None.
+
+    The leader runs from the label's near edge ``label_edge`` down or up to the line, clear of what ``slices`` hold
+    (:func:`_panel_slices`). Tried at :data:`LEADER_TRIES` places across the days under both the label
+    (``label_x``: its left and right, inset by a tenth of its width) and the line, left first; the leader spans the
+    line's heights there (:func:`line_heights`) to the label's edge.
+    """
+    xs = _line_points(ax, line)[0]  # in the order of x
+    inset = 0.1 * (label_x[1] - label_x[0])
+    start, end = max(label_x[0] + inset, xs[0]), min(label_x[1] - inset, xs[-1])
+    if start > end:
+        return None
+    for x in np.linspace(start, end, LEADER_TRIES):
+        reach = line_heights(ax, line, float(x), float(x))
+        if reach is None:
+            continue
+        low, high = min(reach[0], label_edge), max(reach[1], label_edge)
+        crossed = any(lo <= high and low <= hi for a, b, heights in slices if a <= x <= b for lo, hi in heights)
+        if not crossed:
+            return float(x)
+    return None
+
+
+def _draw_leader(ax: Axes, label: Any, x: float) -> None:
+    """A thin line at ``x`` (axes fraction) from the line ``label`` is anchored on to its near edge.
+
+    ``label`` as :func:`_move_label` set it: on the line's value in data (the shares lie on a target line: one
+    value), its edge offset in points; the leader is anchored alike, so that the two keep together if the axis's
+    top is raised after. It stops at the label's light box (its pad, a tenth of the type size), in its ink.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    box_pad_pt = 0.1 * label.get_fontsize()
+    offset_pt = float(label.xyann[1])
+    ax.annotate(
+        "",
+        (x, float(label.xy[1])),
+        xycoords=blended_transform_factory(ax.transAxes, ax.transData),
+        xytext=(0.0, offset_pt - box_pad_pt if offset_pt > 0 else offset_pt + box_pad_pt),
+        textcoords="offset points",
+        arrowprops={"arrowstyle": "-", "color": label.get_color(), "lw": LEADER_LW, "shrinkA": 0, "shrinkB": 0},
+        label=LEADER_LABEL,
+    )
 
 
 def _move_label(fig: Figure, ax: Axes, label: Any, place: tuple[float, float, float, bool, list[str]]) -> None:
