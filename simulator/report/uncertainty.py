@@ -86,6 +86,7 @@ from simulator.sensitivity.intervals import (
     off_interval_text,
     own_curves,
     same_in_every_sample,
+    sampled_trigger_days,
     samples_at_floor,
     separate_intervals_note,
     unlike_tonnes_added,
@@ -1636,6 +1637,25 @@ FAN_CAPTIONS = {
 """What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
+def _fan_trigger_caption(result: Result, found: Uncertainty, curve: str, as_run: str) -> str:
+    """What the days-of-cover fan chart's caption says of the release trigger where the samples draw it, else "".
+
+    Where the chart draws the trigger (:func:`trigger_lines`) and the samples draw it from a range
+    (:func:`sampled_trigger_days`: 5 to 30 days in ``embargo_2010``), the dotted line is the run's value and the
+    light band the range, as the chart's legend says (:func:`simulator.sensitivity.figures.trigger_band_words`).
+    """
+    sampled = sampled_trigger_days(found.study)
+    agreement = result.scenario.agreement
+    if curve != "days_of_cover" or sampled is None or agreement is None or not trigger_lines(result):
+        return ""
+    low, high = sampled
+    return (
+        f" Dotted line: the release trigger {escape(as_run)}, {agreement.trigger.commercial_days_below:g} days; "
+        f"the light band behind it: the range the samples draw the trigger from, {low:g} to {high:g} days "
+        "(each sample has its own)."
+    )
+
+
 def uncertainty_section(
     result: Result, found: Uncertainty | None, as_run: str = AS_WRITTEN, figures: bool = True
 ) -> str:
@@ -1686,7 +1706,8 @@ def uncertainty_section(
             f'<figure data-figure="fan_{curve}">{svg}'
             f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
             f"{found.runs:,} samples, taken day by day; dashed: the scenario {escape(as_run)}. "
-            f"{FAN_CAPTIONS.get(curve, '')}</figcaption></figure>"
+            f"{FAN_CAPTIONS.get(curve, '')}{_fan_trigger_caption(result, found, curve, as_run)}"
+            "</figcaption></figure>"
         )
     return "\n".join(
         [

@@ -410,6 +410,7 @@ def fan_figure(
     width_in: float | None = None,
     columns: int | None = None,
     as_run: str = AS_WRITTEN,
+    trigger_range: tuple[float, float] | None = None,
 ) -> Figure:
     """A fan chart of one daily curve: a panel per region and material, each on its own scale.
 
@@ -440,7 +441,10 @@ def fan_figure(
 
     ``triggers`` (material -> days) draws the agreement's release trigger as the run's
     days-of-cover figure does, on the same materials' panels (:func:`simulator.plots.trigger_lines`,
-    drawn by :func:`~simulator.plots.draw_trigger_line`). The x axis runs to the end of the horizon,
+    drawn by :func:`~simulator.plots.draw_trigger_line`). Where the samples draw the trigger from a range
+    (``trigger_range``, days: :func:`simulator.sensitivity.intervals.sampled_trigger_days`), a light band in its
+    colour spans that range on those panels, named in the legend (:func:`_trigger_band`): the line alone read as a
+    trigger the same in every sample. The x axis runs to the end of the horizon,
     its last tick the day after the last day, as in the run's figures.
 
     ``as_run``: how the legend and notes name the scenario's own run (``scenario as written``);
@@ -512,9 +516,12 @@ def fan_figure(
             else:
                 ax.set_ylim(0, top)
             if triggers and material in triggers:
+                if trigger_range is not None:  # before the line: its label's spot is chosen among the curves alone
+                    _trigger_band(ax, trigger_range, as_run)
                 draw_trigger_line(ax, float(triggers[material]))
                 if top is None:
-                    ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * float(triggers[material])))
+                    reach_days = max([float(triggers[material]), *(trigger_range or ())])
+                    ax.set_ylim(0, max(ax.get_ylim()[1], 1.15 * reach_days))
             pending.append((ax, notes))
     for ax in grid.flat:
         if not any(ax is u for u in used):
@@ -537,6 +544,43 @@ def fan_figure(
     for ax, notes in pending:
         _note(fig, ax, notes, panel_in)
     return fig
+
+
+TRIGGER_BAND_ALPHA = 0.12
+"""Opacity of the band over the days the release trigger is sampled from (:func:`_trigger_band`), in the trigger's
+colour: under the regions' bands (0.18), which it shows through."""
+
+
+def trigger_band_words(trigger_range: tuple[float, float], as_run: str = AS_WRITTEN) -> str:
+    """The legend's words for the band over the sampled release trigger (:func:`_trigger_band`), days.
+
+    >>> trigger_band_words((5.0, 30.0))
+    'release trigger as sampled: 5 to 30 days (the dotted line: its value as written)'
+    """
+    low, high = trigger_range
+    return f"release trigger as sampled: {low:g} to {high:g} days (the dotted line: its value {as_run})"
+
+
+def _trigger_band(ax: Axes, trigger_range: tuple[float, float], as_run: str) -> None:
+    """A light band across ``ax`` from the lowest to the highest release trigger the samples draw from, days.
+
+    The trigger is an uncertain input (``agreement.trigger.commercial_days_below`` in the scenario's
+    ``uncertain:`` block, 5 to 30 days in ``embargo_2010``): each sample has its own, and the dotted line
+    (:func:`~simulator.plots.draw_trigger_line`) is only the run's. Named in the legend
+    (:func:`trigger_band_words`).
+    """
+    from simulator.palette import TRIGGER_COLOUR
+
+    low, high = trigger_range
+    ax.axhspan(
+        low,
+        high,
+        color=TRIGGER_COLOUR,
+        alpha=TRIGGER_BAND_ALPHA,
+        lw=0,
+        zorder=0.8,
+        label=trigger_band_words(trigger_range, as_run),
+    )
 
 
 CUT_MARK_PT = 6.0

@@ -816,4 +816,25 @@ def fan_chart(
         width_in=width_in,
         columns=columns,
         as_run=as_run,
+        trigger_range=sampled_trigger_days(found.study),
     )
+
+
+TRIGGER_PATH = "agreement.trigger.commercial_days_below"
+"""The release trigger's path, days: an uncertain input in ``embargo_2010`` (5 to 30)."""
+
+
+def sampled_trigger_days(study: Study) -> tuple[float, float] | None:
+    """The lowest and highest release trigger (days) the study's samples draw from, or None where it is not sampled.
+
+    From the trigger's entry in the scenario's ``uncertain:`` block (:meth:`Input.range_fields`: a uniform or
+    triangular range's ends, a lognormal's 0.1% and 99.9% points, a list's smallest and largest value). Not
+    sampled: the scenario declares no such entry, or ``--set`` fixes the trigger and leaves it out of the samples.
+    """
+    item = next((item for item in study.inputs if item.path == TRIGGER_PATH), None)
+    if item is None:
+        return None
+    fields = item.range_fields()
+    if fields["low"] is None or fields["high"] is None:
+        return None
+    return float(fields["low"]), float(fields["high"])
