@@ -302,9 +302,7 @@ def reads_setting(mechanism: str, path: str) -> bool:
 
     >>> reads_setting("equal_awards", "agreement.ratio.japan"), reads_setting("hybrid", "agreement.ratio.japan")
     (False, True)
-    >>> reads_setting("need_with_restraint", "agreement.iea_ess.higher_restraint")
-    False
-    >>> reads_setting("need_with_restraint", "agreement.iea_ess"), reads_setting("talmud", "horizon_days")
+    >>> reads_setting("need_with_restraint", "agreement.iea_ess.restraint"), reads_setting("talmud", "horizon_days")
     (True, True)
     """
     if rule_setting(path) is None:

@@ -41,8 +41,11 @@ def not_read_text(path: str, mechanisms: Sequence[str]) -> str:
     >>> print(not_read_text("agreement.ratio.japan", ["equal_awards"]))  # doctest: +NORMALIZE_WHITESPACE
     ; the release rule equal_awards (agreement.mechanism) does not read it: only hybrid and fair_ratio read
     agreement.ratio
-    >>> print(not_read_text("agreement.iea_ess.higher_restraint", ["talmud", "need_with_restraint"]))
-    ; none of the release rules swept (talmud and need_with_restraint) reads it: only iea_ess reads agreement.iea_ess
+    >>> print(not_read_text("agreement.iea_ess.restraint", ["talmud", "auction"]))  # doctest: +NORMALIZE_WHITESPACE
+    ; none of the release rules swept (talmud and auction) reads it: only need_with_restraint and iea_ess read
+    agreement.iea_ess
+    >>> print(not_read_text("agreement.strict", ["talmud"]))
+    ; the release rule talmud (agreement.mechanism) does not read it: only hybrid and fair_ratio read it
     >>> not_read_text("agreement.ratio.japan", ["fair_ratio"]), not_read_text("horizon_days", ["talmud"])
     ('', '')
     """
