@@ -14,6 +14,7 @@ import warnings
 
 import simulator
 from simulator.compare import cap_bound_days, compare
+from tests.helpers import ROOT
 from tests.test_compare_uncapped_s60 import RULES, alike_lines, compared, world
 
 NEVER_BINDS = (
@@ -69,3 +70,10 @@ def test_python_compare_warns_with_the_line():
         table = simulator.compare(world(cap_t_per_day=1000), RULES, baseline=False)
     assert table.attrs["rule_notes"] == [NEVER_BINDS]
     assert NEVER_BINDS in [str(w.message) for w in caught]
+
+
+def test_writing_scenarios_pastes_the_line():
+    """The guide's "An agreement" gives the line the command prints for the 1,000 t cap."""
+    _, lines = compared(world(cap_t_per_day=1000))
+    (line,) = alike_lines(lines)
+    assert f"```text\n{line}\n```" in (ROOT / "docs" / "writing-scenarios.md").read_text()
