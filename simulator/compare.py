@@ -17,6 +17,7 @@ from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO, current_name
 from simulator.mechanisms import NAMES as MECHANISMS
 from simulator.metrics import anyone_short, members_burden
+from simulator.numeric import EPS_T
 from simulator.plan import compile_plan
 from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
@@ -165,6 +166,16 @@ UNCAPPED_RULES_ALIKE = (
 )
 """The line under the printed table where sharing rules without a release cap leave the members the same
 shortfalls (:func:`uncapped_rules_alike`); ``{rules}`` as ``fair_ratio = proportional_to_demand``."""
+CAP_NEVER_BINDS = (
+    "{rules} here (each member's shortfall within 0.1%): the release cap of {cap} (agreement.release_cap_t_per_day) "
+    "never binds in their runs (on no day were both the shared stock and the members' gaps above it), so they are "
+    "alike as without a cap: the shared stock meets every member's whole gap on each day it can, and a rule decides "
+    "who gets what only on a day the stock is smaller than the gaps, as when it runs out; a cap that binds splits "
+    "the stock on every day it does, and differently (docs/release-rules.md#cap-comparison)"
+)
+"""The line under the printed table where sharing rules leave the members the same shortfalls under a release cap
+that bound on no day of their runs (:func:`uncapped_rules_alike`, :func:`cap_bound_days`); ``{cap}`` as
+``1,000 t/day of rare earths``."""
 
 
 def rule_notes(comparison: Comparison) -> list[str]:
@@ -176,8 +187,8 @@ def rule_notes(comparison: Comparison) -> list[str]:
     cover). Not where a member's reserve is sold by tender (``regions.<id>.reserve_release``): it is
     short with its reserve in hand while its tender waits. Nor where no member is short under
     ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
-    Then, without a release cap, the sharing rules that leave the members the same shortfalls
-    (:func:`uncapped_rules_alike`; without ``equal_cover`` where the line above names it); then
+    Then the sharing rules that leave the members the same shortfalls without a release cap, or with one that never
+    bound in their runs (:func:`uncapped_rules_alike`; without ``equal_cover`` where the line above names it); then
     ``hybrid`` where it leaves the shortfalls ``fair_ratio`` does (:func:`hybrid_as_fair_ratio`).
     """
     notes = [EQUAL_COVER_AS_DEMAND] if _equal_cover_is_demand(comparison) else []
@@ -185,7 +196,11 @@ def rule_notes(comparison: Comparison) -> list[str]:
     if notes:  # equal_cover = proportional_to_demand said already, and alike for that reason whatever the cap
         groups = [kept for group in groups if len(kept := [n for n in group if n != "equal_cover"]) > 1]
     if groups:
-        notes.append(UNCAPPED_RULES_ALIKE.format(rules=" and ".join(" = ".join(group) for group in groups)))
+        rules = " and ".join(" = ".join(group) for group in groups)
+        cap = _cap_text(comparison)
+        notes.append(
+            UNCAPPED_RULES_ALIKE.format(rules=rules) if cap is None else CAP_NEVER_BINDS.format(rules=rules, cap=cap)
+        )
     hybrid = hybrid_as_fair_ratio(comparison)
     return notes + ([hybrid] if hybrid else [])
 
@@ -249,7 +264,7 @@ def _equal_cover_is_demand(comparison: Comparison) -> bool:
 
 
 def uncapped_rules_alike(comparison: Comparison) -> list[list[str]]:
-    """Groups of two or more sharing rules that leave every member the same shortfall, where no release cap is set.
+    """Groups of two or more sharing rules that leave every member the same shortfall, where no release cap acts.
 
     Every sharing rule releases ``min(available, sum of gaps)`` and gives no member more than
     its gap (:mod:`simulator.release.sharing`), and without ``agreement.release_cap_t_per_day``
@@ -259,16 +274,16 @@ def uncapped_rules_alike(comparison: Comparison) -> list[list[str]]:
     open day, not ``iea_ess`` (it restrains demand and passes supplies between members) nor
     ``fair_ratio`` with ``strict`` (it withholds shares a member cannot use). Alike: each member's
     shortfall of each material within :data:`SAME_SHORTFALL_SHARE` of the members' shortfall of
-    it. Empty with a cap, or where no member is short (:func:`nobody_short_line` says so).
+    it. With a cap, only the rules whose runs it bound on no day (:func:`cap_bound_days`): each of those runs is the
+    run without the cap, so the same holds of them. Empty where no member is short (:func:`nobody_short_line` says so).
     """
-    sharing = [name for name in comparison.results if _shares_every_gap(comparison.results[name])]
+    sharing = [
+        name for name, result in comparison.results.items() if _shares_every_gap(result) and cap_bound_days(result) == 0
+    ]
     if len(sharing) < 2:
         return []
     first = comparison.results[sharing[0]]
-    agreement = first.scenario.agreement
-    assert agreement is not None  # a comparison needs an agreement
-    members = first.structure.member_names
-    if agreement.release_cap_t_per_day or not anyone_short(first.metrics, members):
+    if not anyone_short(first.metrics, first.structure.member_names):
         return []
     groups: list[list[str]] = []
     for name in sharing:
@@ -278,6 +293,40 @@ def uncapped_rules_alike(comparison: Comparison) -> list[list[str]]:
         else:
             group.append(name)
     return [group for group in groups if len(group) > 1]
+
+
+def cap_bound_days(result: Result) -> int:
+    """On how many days of ``result``'s run the release cap (``agreement.release_cap_t_per_day``) bound, any material.
+
+    The cap binds on a day the rule would have released more without it: the shared stock the rule could release
+    (``available_t``, the stock or the cap, whichever is less) reached the cap, and the members' gaps that day
+    (``gap_t.<member>`` added) were above it (more than :data:`~simulator.numeric.EPS_T` above). Read from the days the
+    rule decided (releases.csv's rows): on no other day does it release. 0 without a cap.
+    """
+    agreement = result.scenario.agreement
+    assert agreement is not None  # a comparison needs an agreement
+    releases = result.releases
+    gaps_t = releases[[f"gap_t.{member}" for member in result.structure.member_names]].sum(axis=1)
+    bound = pd.Series(False, index=releases.index)
+    for material, cap_t_per_day in agreement.release_cap_t_per_day.items():
+        at_cap = releases["available_t"] >= cap_t_per_day - EPS_T
+        bound |= (releases["material"] == material) & at_cap & (gaps_t > cap_t_per_day + EPS_T)
+    return int(releases.loc[bound, "day"].nunique())
+
+
+def _cap_text(comparison: Comparison) -> str | None:
+    """The release cap of the rules compared, as :data:`CAP_NEVER_BINDS` names it (``1,000 t/day of rare earths``).
+
+    None without a cap.
+    """
+    from simulator.names import Names, number_text
+
+    scenario = next(iter(comparison.results.values())).scenario
+    assert scenario.agreement is not None  # a comparison needs an agreement
+    caps = scenario.agreement.release_cap_t_per_day
+    if not caps:
+        return None
+    return Names.of(scenario).amounts_text({m: f"{number_text(float(t))} t/day" for m, t in caps.items()})
 
 
 def _shares_every_gap(result: Result) -> bool:

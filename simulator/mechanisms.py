@@ -47,6 +47,10 @@ class Mechanism:
     """Offers the shared stock by auction on days the sharing rule does not apply."""
     needs_ratio: bool
     """Needs ``agreement.ratio`` for every member."""
+    reads: tuple[str, ...]
+    """The settings of :data:`RULE_SETTINGS` it reads, as paths under ``agreement`` (``ratio``, or one field of a
+    setting: ``iea_ess.restraint``); a setting of :data:`RULE_SETTINGS` not among them changes none of its outputs
+    (:func:`reads_setting`)."""
     donors_by: Literal["lendable", "commitments"] = "lendable"
     """National pool mode: donors give in proportion to what they may lend, or to
     their stock commitments."""
@@ -68,6 +72,11 @@ HYBRID_AUCTIONS = "in normal times the shared stock is sold by auction"
 AUCTION_AUCTIONS = "the shared stock is offered in lots at regular intervals and goes to the highest bids"
 
 
+RULE_SETTINGS = ("ratio", "strict", "auction", "iea_ess")
+"""The settings of ``agreement`` that some release rules read and others do not (paths under ``agreement``): each
+entry's :attr:`Mechanism.reads` names those it reads."""
+
+
 def _sharing(
     name: str,
     code: int,
@@ -77,9 +86,10 @@ def _sharing(
     allocate: str,
     donors_by: Literal["lendable", "commitments"] = "lendable",
     shares_supply: bool = False,
+    reads: tuple[str, ...] = (),
 ) -> Mechanism:
     return Mechanism(
-        name, code, label, phrase, description, allocate, name, "always", False, False, donors_by, shares_supply
+        name, code, label, phrase, description, allocate, name, "always", False, False, reads, donors_by, shares_supply
     )
 
 
@@ -96,6 +106,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "embargo_on_member",
         True,
         True,
+        ("ratio", "strict", "auction"),
         auctions_as=HYBRID_AUCTIONS,
     ),
     Mechanism(
@@ -109,6 +120,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "always",
         False,
         True,
+        ("ratio", "strict"),
     ),
     Mechanism(
         "auction",
@@ -121,6 +133,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "never",
         True,
         False,
+        ("auction",),
         auctions_as=AUCTION_AUCTIONS,
     ),
     _sharing(
@@ -164,6 +177,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "iea_ess before the IEP rules were implemented)",
         "ess:allocate_need_with_restraint",
         donors_by="commitments",
+        reads=("iea_ess",),  # its restraint, trigger and commitments: not every field, but no field is named alone
     ),
     _sharing(
         "iea_ess",
@@ -180,6 +194,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "ess:allocate_iea_ess",
         donors_by="commitments",
         shares_supply=True,
+        reads=("iea_ess",),
     ),
     _sharing(
         "equal_awards",
@@ -264,6 +279,36 @@ def rule_name(code: int) -> str:
     if code == 0:
         return ""
     return next(m.name for m in MECHANISMS if m.code == code)
+
+
+def _under(path: str, setting: str) -> bool:
+    return path == setting or path.startswith(f"{setting}.")
+
+
+def rule_setting(path: str) -> str | None:
+    """The setting of :data:`RULE_SETTINGS` a scenario path is in (``agreement.ratio.japan``: ``ratio``), else None.
+
+    >>> rule_setting("agreement.ratio.japan"), rule_setting("agreement.iea_ess.restraint"), rule_setting("agreement")
+    ('ratio', 'iea_ess', None)
+    """
+    under_agreement = path.removeprefix("agreement.")
+    if under_agreement == path:
+        return None
+    return next((setting for setting in RULE_SETTINGS if _under(under_agreement, setting)), None)
+
+
+def reads_setting(mechanism: str, path: str) -> bool:
+    """Whether ``mechanism`` reads the scenario path ``path`` (True for a path outside :data:`RULE_SETTINGS`).
+
+    >>> reads_setting("equal_awards", "agreement.ratio.japan"), reads_setting("hybrid", "agreement.ratio.japan")
+    (False, True)
+    >>> reads_setting("need_with_restraint", "agreement.iea_ess.restraint"), reads_setting("talmud", "horizon_days")
+    (True, True)
+    """
+    if rule_setting(path) is None:
+        return True
+    under_agreement = path.removeprefix("agreement.")
+    return any(_under(under_agreement, read) or _under(read, under_agreement) for read in BY_NAME[mechanism].reads)
 
 
 def applied_rule(mechanism: str) -> Mechanism | None:

@@ -160,7 +160,7 @@ def test_a_point_s_bad_override_keeps_its_class_and_assignment_said_of_the_point
         build_point(copy.deepcopy(TWO_MEMBERS), {"agreement.ratio.japan": 2}, "two.yaml")
     expected = (
         "two.yaml [agreement.ratio.japan=2]: agreement.ratio.japan: a ratio must be a number in [0, 1], got 2"
-        " (a share: 2% is 0.02)"
+        " (a share between 0 and 1: for 2% write 0.02; for weights, give each member its share of their sum)"
     )
     for error in (caught.value, pickle.loads(pickle.dumps(caught.value))):  # as a worker process sends it
         assert type(error) is OverrideError

@@ -438,11 +438,14 @@ def _fields_hint(error: dict[str, Any]) -> str:
 
 
 def _percent_hint(error: dict[str, Any]) -> str:
-    """For a share written as a percentage (``approval_share: 30``): how to write it."""
+    """For a share written as a percentage (``approval_share: 30``): how to write it.
+
+    A member's ``agreement.ratio`` may be a weight as well (:func:`~simulator.scenario.yaml_messages.share_hint`).
+    """
     value = error.get("input")
     if (error.get("ctx") or {}).get("le") != 1 or not isinstance(value, int | float):
         return ""
-    return share_hint(value)
+    return share_hint(value, weights=tuple(error.get("loc", ()))[:2] == ("agreement", "ratio"))
 
 
 def _choice_hint(error: dict[str, Any]) -> str:

@@ -360,7 +360,7 @@ class _RatiosSet:
 def _set_ratio(ratios: dict[str, Any], member: str, value: Any, path: str, done: _RatiosSet) -> None:
     """Set ``member``'s ratio; rescale the members not set in this call to what is left."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        got = f"got {shown(value, ECHO_WIDTH)}{share_hint(value)}"
+        got = f"got {shown(value, ECHO_WIDTH)}{share_hint(value, weights=True)}"
         raise InputError([Problem(path, f"a ratio must be a number in [0, 1], {got}")])
     if any(isinstance(v, bool) or not isinstance(v, int | float) for k, v in ratios.items() if k != member):
         raise InputError([Problem(path, "the other members' ratios must be numbers")])

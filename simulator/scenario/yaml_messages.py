@@ -322,16 +322,27 @@ PERCENT_TEXT = re.compile(r"([-+]?(\d+\.?\d*|\.\d+))\s*%")
 """A percentage (``60%``, ``12.5 %``): text to YAML, quoted or not."""
 
 
-def share_hint(value: object) -> str:
+WEIGHT_MOST = 10
+"""A member's ratio given as a whole number from 2 to this may be a weight (``japan: 2`` for 2:1) as much as a
+percentage: :func:`share_hint` then says how to write either."""
+
+
+def share_hint(value: object, weights: bool = False) -> str:
     """How to write a share given as a percentage: ``60%`` or ``60`` -> `` (a share: 60% is 0.6)``; else ''.
 
     A number from 2 to 100 is taken for a percentage (1.2 may be a typo of 0.12 or of 1); a percentage written
-    out, from 0% to 100% (``150%`` or ``-5%`` is no share: not told it is 1.5 or -0.05).
+    out, from 0% to 100% (``150%`` or ``-5%`` is no share: not told it is 1.5 or -0.05). With ``weights`` (the
+    value is a member's ``agreement.ratio``), a whole number from 2 to :data:`WEIGHT_MOST` may as well be a weight
+    (2 for 2:1): the hint says what to write for either.
 
     >>> share_hint("60%"), share_hint(" 12.5 %"), share_hint(60), share_hint(1.2), share_hint("abc"), share_hint(True)
     (' (a share: 60% is 0.6)', ' (a share: 12.5% is 0.125)', ' (a share: 60% is 0.6)', '', '', '')
     >>> share_hint("0%"), share_hint("100%"), share_hint("150%"), share_hint("-5%")
     (' (a share: 0% is 0)', ' (a share: 100% is 1)', '', '')
+    >>> share_hint(2, weights=True)
+    ' (a share between 0 and 1: for 2% write 0.02; for weights, give each member its share of their sum)'
+    >>> share_hint(2), share_hint(2.5, weights=True), share_hint(60, weights=True), share_hint("2%", weights=True)
+    (' (a share: 2% is 0.02)', ' (a share: 2.5% is 0.025)', ' (a share: 60% is 0.6)', ' (a share: 2% is 0.02)')
     """
     if isinstance(value, str) and (percent := PERCENT_TEXT.fullmatch(value.strip())):
         number = float(percent[1])
@@ -339,6 +350,11 @@ def share_hint(value: object) -> str:
             return ""
     elif isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100:
         number = float(value)
+        if weights and number <= WEIGHT_MOST and number.is_integer():
+            return (
+                f" (a share between 0 and 1: for {number:g}% write {number / 100:g}; for weights, give each member "
+                "its share of their sum)"
+            )
     else:
         return ""
     return f" (a share: {number:g}% is {number / 100:g})"

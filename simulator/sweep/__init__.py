@@ -229,6 +229,7 @@ def finish_sweep(
     ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it).
     """
     from simulator.sweep.figures import unchanged_notes
+    from simulator.sweep.unread import sweep_mechanisms
 
     try:
         table = sweep_table(sweep, checkpoints)
@@ -236,7 +237,7 @@ def finish_sweep(
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
-    unchanged = unchanged_notes(table, list(info.get("grid", {})))
+    unchanged = unchanged_notes(table, list(info.get("grid", {})), sweep_mechanisms(sweep))
     info["notes"] = [*info.get("notes", []), *unchanged]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
@@ -305,11 +306,12 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     (its ``grid``, ``members`` and ``shortfall_adds``), as the figures and ``plot-sweep`` do.
     """
     from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
+    from simulator.sweep.unread import sweep_mechanisms
 
     info = describe(sweep, 0.0, NOTHING_RUN, 0, None)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     if unchanged is None:
-        unchanged = unchanged_notes(table, sweep.spec.paths)
+        unchanged = unchanged_notes(table, sweep.spec.paths, sweep_mechanisms(sweep))
     return [*drawn, *unchanged]
 
 

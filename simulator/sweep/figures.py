@@ -1833,10 +1833,17 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool
     ]
 
 
-def unchanged_notes(table: pd.DataFrame, paths: list[str]) -> list[str]:
-    """A note for each swept path whose values changed no output (:func:`unchanged_paths`), kept in ``sweep.json``."""
+def unchanged_notes(table: pd.DataFrame, paths: list[str], mechanisms: list[str] | None = None) -> list[str]:
+    """A note for each swept path whose values changed no output (:func:`unchanged_paths`), kept in ``sweep.json``.
+
+    ``mechanisms``: the release rules the sweep ran (:func:`~simulator.sweep.unread.sweep_mechanisms`; None or empty:
+    not known); where none of them reads the path, the note says so (:func:`~simulator.sweep.unread.not_read_text`).
+    """
+    from simulator.sweep.unread import not_read_text
+
     return [
         f"{path}: its values changed no output of this sweep (every metric is the same for each value)"
+        f"{not_read_text(path, mechanisms or [])}"
         for path in unchanged_paths(table, paths)
     ]
 
