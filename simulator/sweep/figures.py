@@ -1200,12 +1200,29 @@ def _grouped_dots(
             label=f"dominated, {name}",
         )
         ax.scatter(xs[best], ys[best], color=colour, s=40, zorder=3, label=f"efficient (Pareto), {name}")
-        lined = int(best.sum()) >= 2  # one efficient dot: no line to draw, none in its legend entry
+        line = _efficient_line(xs, ys, best)
+        lined = line is not None  # one efficient dot: no line to draw, none in its legend entry
         if lined:
-            order = np.argsort(xs[best], kind="stable")
-            ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+            ax.plot(line[:, 0], line[:, 1], color=colour, lw=1, zorder=1)
         handles.append(Line2D([], [], label=_text(name), color=colour, marker="o", lw=1 if lined else 0))
     return [*handles, *_key_handles()]
+
+
+def _efficient_line(xs: np.ndarray, ys: np.ndarray, best: np.ndarray) -> np.ndarray | None:
+    """The line joining a group's efficient dots (``best``, a mask of the points): (x, y) rows from left to right.
+
+    Dots at one x keep their grid order. None where fewer than two dots are efficient: no line to draw.
+
+    >>> _efficient_line(np.array([3.0, 1.0, 2.0]), np.array([0.3, 0.1, 0.2]), np.array([True, True, False]))
+    array([[1. , 0.1],
+           [3. , 0.3]])
+    >>> _efficient_line(np.array([3.0, 1.0]), np.array([0.3, 0.1]), np.array([True, False])) is None
+    True
+    """
+    if int(best.sum()) < 2:
+        return None
+    order = np.argsort(xs[best], kind="stable")
+    return np.column_stack([xs[best][order], ys[best][order]])
 
 
 def _key_handles() -> list[Any]:
@@ -1267,10 +1284,9 @@ def _shaded_dots(
     ax.scatter(xs[efficient], ys[efficient], color=colours[efficient], s=40, zorder=3, label="efficient (Pareto)")
     lines = []
     for group in range(count):
-        best = (groups == group) & efficient
-        if int(best.sum()) >= 2:
-            order = np.argsort(xs[best], kind="stable")
-            lines.append((np.column_stack([xs[best][order], ys[best][order]]), scale(norm(group))))
+        line = _efficient_line(xs, ys, (groups == group) & efficient)
+        if line is not None:
+            lines.append((line, scale(norm(group))))
     if lines:
         ax.add_collection(LineCollection([line for line, _ in lines], colors=[c for _, c in lines], lw=1, zorder=1))
     panel = ax.get_position()
