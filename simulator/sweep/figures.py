@@ -1358,6 +1358,7 @@ def _place_labels(
     leader line back to it. Efficient points are labelled first, from the top. A label that
     would cover another wherever it went is left out, and so, where more than
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
+    ``xs`` and ``ys`` are finite: :func:`_frontier` draws only the points :func:`_finite_stats` keeps.
     Returns the labels written and the labels wanted.
     """
     from simulator.plots import agg_renderer
@@ -1367,11 +1368,8 @@ def _place_labels(
     box = ax.get_position()
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
-    finite = np.isfinite(xs) & np.isfinite(ys)
-    where = np.full((len(xs), 2), np.nan)
-    where[finite] = ax.transLimits.transform(np.column_stack([xs, ys])[finite]) * size
-    dots = where[finite]
-    labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
+    where = ax.transLimits.transform(np.column_stack([xs, ys])) * size
+    labelled = [i for i in range(len(xs)) if label_all or efficient[i]]
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
@@ -1383,7 +1381,7 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
+        x0, y0, led = _free_place(own, w, h, size, where, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
         line = np.array([x0 + w / 2, y0 + h / 2, *own])
         if _covered(placed, x0, y0, w, h) or _crossed(leaders, placed, x0, y0, w, h, line[None] if led else None):
             continue
