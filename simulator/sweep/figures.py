@@ -1088,6 +1088,23 @@ FRONTIER_LEGEND_PT = 8
 """Size of a frontier's legend text, points (half a point under the run figures' ``plots.style.LEGEND_PT``)."""
 
 
+def holds_one_value(values: pd.Series) -> bool:
+    """Whether a swept column holds one value (or none): the same at every point, nothing to compare.
+
+    Values are compared as they are, not as their labels (0.3 and 0.30000000000000004 are two);
+    a missing value (NaN, None) is one more value, equal to itself. Lists and mappings (a list of
+    shocks, unlabelled) are compared by their text.
+
+    >>> holds_one_value(pd.Series([0.3, 0.3])), holds_one_value(pd.Series([0.3, 0.1 + 0.2]))
+    (True, False)
+    >>> holds_one_value(pd.Series([0.5, None])), holds_one_value(pd.Series([[1, 2], [1, 2]]))
+    (False, True)
+    """
+    if values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+        values = values.map(str)
+    return values.nunique(dropna=False) < 2
+
+
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
     """The swept conditions (:func:`~simulator.sweep.choices.condition_paths`) with two or more values in ``stats``.
 
@@ -1095,7 +1112,7 @@ def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]
     same world at every point: nothing to group by. Values are compared as they are, not as
     their labels: 0.3 and 0.30000000000000004 are two.
     """
-    return [path for path in condition_paths(paths, members) if stats[path].nunique(dropna=False) > 1]
+    return [path for path in condition_paths(paths, members) if not holds_one_value(stats[path])]
 
 
 class Grouping(NamedTuple):
@@ -1715,7 +1732,7 @@ def varying_choices(table: pd.DataFrame, paths: list[str], members: list[str]) -
     A choice swept with one value (``--grid agreement.ratio.japan=0.5``) offers nothing to choose
     between: a frontier of it would mark each condition's one dot efficient.
     """
-    return [path for path in choice_paths(paths, members) if table[path].nunique(dropna=False) > 1]
+    return [path for path in choice_paths(paths, members) if not holds_one_value(table[path])]
 
 
 def _no_choice(table: pd.DataFrame, paths: list[str], members: list[str]) -> str:
@@ -1800,7 +1817,7 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     rounded[np.isnan(rounded)] = np.inf  # NaN equal to NaN
     out = []
     for path in paths:
-        if table[path].astype(str).nunique() < 2:
+        if holds_one_value(table[path]):
             continue
         others = [p for p in paths if p != path] + ["run"]
         group = table[others].astype(str).groupby(others, sort=False).ngroup().to_numpy()
