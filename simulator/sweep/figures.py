@@ -1329,6 +1329,12 @@ EDGE_PT = 4.0
 """Least room between a label and the edge of the axes, in points."""
 LABEL_GAP_PT = 3.0
 """Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
+SIDE_GAP_PT = 6.0
+"""Least room between two labels side by side on one line, in points: twice :data:`LABEL_GAP_PT`.
+
+There :data:`LABEL_GAP_PT` looks like the space between a label's own words (a space of the 7-point
+text is 2.2 points, and each glyph has its own margin), and two labels so placed read as one line of
+text (``0.1 / 240 (+4 alike) 0.1 / 300 (+4 alike)``, 4.3 points apart, in the research guide's frontier)."""
 
 
 def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> list[list[int]]:
@@ -1439,10 +1445,11 @@ def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
 def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
     """How many of the labels ``placed`` a ``w`` x ``h`` label at ``(x0, y0)`` covers (all in points).
 
-    Coming nearer to one than :data:`LABEL_GAP_PT` is covering it. Places given as column
-    arrays get one count a row.
+    Coming nearer to one than :data:`LABEL_GAP_PT` above or below it, or than :data:`SIDE_GAP_PT`
+    beside it on its line, is covering it. Places given as column arrays get one count a row.
     """
-    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
+    room = np.array([-SIDE_GAP_PT, -LABEL_GAP_PT, SIDE_GAP_PT, LABEL_GAP_PT])
+    boxes = np.array(placed).reshape(-1, 4) + room  # touching is covering
     return ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=-1)
 
 
@@ -1536,11 +1543,11 @@ def _free_place(
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
-    Of the places inside the axes, the one covering the fewest labels (or coming nearer
-    to one than :data:`LABEL_GAP_PT`) and crossing the fewest leader lines (its own leader
-    line through another label, or another's through it: :func:`_crossed`), then the fewest
-    other dots (nearer than :data:`CLEAR_PT`) with the other dots and leader lines its own
-    leader line runs through, then the first tried. Places away from the
+    Of the places inside the axes, the one covering the fewest labels (or coming nearer to
+    one than :data:`LABEL_GAP_PT`, or than :data:`SIDE_GAP_PT` beside it on its line) and
+    crossing the fewest leader lines (its own leader line through another label, or another's
+    through it: :func:`_crossed`), then the fewest other dots (nearer than :data:`CLEAR_PT`)
+    with the other dots and leader lines its own leader line runs through, then the first tried. Places away from the
     dot, reached by a leader line, are tried only if ``led_ok``.
     """
     px, py = own
@@ -1556,7 +1563,7 @@ def _free_place(
         (px - 2 - w, up),
         (px - 2 - w, down),
     ]
-    step, aside = h * 1.1, w + 2 * LABEL_GAP_PT
+    step, aside = h * 1.1, w + 2 * SIDE_GAP_PT  # a column further out: clear of a label in the one before it
     led = [  # beside the dot, one line higher or lower at a time, then one label's width further out
         (x + sign_x * column * aside, py + lift - h / 2 + k * step * sign)
         for column in range(LEADER_COLUMNS if led_ok else 0)
