@@ -13,10 +13,29 @@ named instead of the index's 1 by convention.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from simulator.results import ALL
+from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
+
+
+def members_with_demand(
+    scenario: Scenario, group: Iterable[str] | None = None, materials: Iterable[str] | None = None
+) -> list[str]:
+    """The members Jain's index counts, its ``n``: those of ``group`` with demand for any of ``materials``.
+
+    ``group`` (None: the agreement's members, or every region without an agreement) in its order;
+    ``materials`` (None: every material of the scenario). A member without demand has no shortfall
+    share and the index leaves it out (:func:`simulator.metrics.jain_index`,
+    :func:`simulator.scenario.portfolio.has_demand`): one member bearing all the shortfall gives
+    ``1/n`` of these, not of every member.
+    """
+    if group is None:
+        group = scenario.agreement.members if scenario.agreement else scenario.regions
+    wanted = list(scenario.materials if materials is None else materials)
+    return [region for region in group if any(has_demand(scenario, region, material) for material in wanted)]
 
 
 def fairness_by_material(result: Any, materials: list[str]) -> tuple[list[tuple[str, float]], list[tuple[str, str]]]:
@@ -28,7 +47,7 @@ def fairness_by_material(result: Any, materials: list[str]) -> tuple[list[tuple[
     group = result.structure.member_names or list(result.structure.regions)
     indices, sole_users = [], []
     for material in materials:
-        users = [region for region in group if has_demand(result.scenario, region, material)]
+        users = members_with_demand(result.scenario, group, [material])
         if len(users) >= 2:
             indices.append((material, float(result.metrics[f"fairness_jain.{ALL}.{material}"])))
         else:

@@ -108,11 +108,12 @@ class Comparison:
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
-        rows.extend(_baseline_row(name, result, members) for name, result in self.baselines.items())
+        compared = quantities.compare_metrics()  # the registry sorted once per table, not once per row
+        rows.extend(_baseline_row(name, result, members, compared) for name, result in self.baselines.items())
         for mechanism, result in self.results.items():  # one scenario: the same members under every rule
             row: dict[str, Any] = {"mechanism": mechanism}
             net_positions = _net_positions_usd(result)
-            row.update({k: result.metrics[k] for k in quantities.compare_metrics()})
+            row.update({k: result.metrics[k] for k in compared})
             for member in members:
                 row[f"shortfall_t.{member}"] = result.metrics[f"shortfall_t.{member}"]
                 row[f"shortfall_share.{member}"] = result.metrics[f"shortfall_share.{member}"]
@@ -387,10 +388,11 @@ def unlike_totals(members: list[str]) -> list[str]:
     return ["total_shortfall_t", *(f"shortfall_t.{member}" for member in members)]
 
 
-def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, Any]:
+def _baseline_row(name: str, result: Result, members: list[str], compared: tuple[str, ...]) -> dict[str, Any]:
     """The row ``name`` (:data:`BASELINE`, :data:`STATUS_QUO`, :data:`OWN_SHARES`): the members' shortfalls.
 
-    ``result`` is a run without the agreement.
+    ``result`` is a run without the agreement; ``compared``: the agreement-wide metrics of the table
+    (:func:`~simulator.quantities.compare_metrics`).
 
     ``total_shortfall_t``, ``fairness_jain`` and ``max_shortfall_share_gap`` are the members'
     (:func:`~simulator.metrics.members_burden`), and so is ``total_shortfall_t.all.<material>``
@@ -401,7 +403,7 @@ def _baseline_row(name: str, result: Result, members: list[str]) -> dict[str, An
     meaning without a pool and are filled.
     """
     row: dict[str, Any] = {"mechanism": name}
-    row.update(dict.fromkeys(quantities.compare_metrics()))
+    row.update(dict.fromkeys(compared))
     total, fairness, gap = members_burden(result.metrics, members)
     row.update(total_shortfall_t=total, fairness_jain=fairness, max_shortfall_share_gap=gap)
     for member in members:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from simulator.burden import fairness_by_material as burden_by_material
+from simulator.burden import members_with_demand
 from simulator.names import Names, count_in_words, index_text
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
@@ -562,7 +563,7 @@ def _one_of(run: Run, group: list[str], material: str | None = None) -> str:
     demand for the material (for any, over all materials), as :func:`simulator.metrics.jain_index` does.
     """
     materials = run.materials() if material is None else [material]
-    counted = sum(any(run.demands(r, m) for m in materials) for r in group)
+    counted = len(members_with_demand(run.result.scenario, group, materials))
     noun = "member" if run.result.structure.member_names else "region"
     return f"one of {count_in_words(counted)} {noun}s"
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from simulator.burden import members_with_demand
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.names import (
@@ -82,7 +83,6 @@ from simulator.sensitivity.intervals import (
     headline_values,
     input_columns,
     is_agreement_input,
-    members_with_demand,
     off_interval_text,
     own_curves,
     same_in_every_sample,

@@ -523,33 +523,37 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
         if mismatch and path in enclosing:
             continue
         if path not in best or (best[path][0] and not mismatch):
-            misplaced = _misplaced_field(path, error, data)
-            if misplaced and (entry := _emptied_entry(path, tuple(error["loc"]), data)):
+            misplaced, entry = _misplaced_field(path, error, data)
+            if entry:
                 emptied.add(entry)
             best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
     return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
 
-def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> str | None:
-    """For a field written one level too far left, among the entries that should hold it, say so; else None.
+def _misplaced_field(path: str, error: dict[str, Any], data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """For a field written one level too far left: what to say, and the empty entry that probably lost it.
+
+    Among the entries that should hold it, the field's message, and the path of the empty entry
+    above it (:func:`_emptied_entry`; None where there is none); else (None, None).
 
     ``tonnes_per_day: 34.8`` dedented under ``regions.eu.demand`` reads as a material named
     ``tonnes_per_day``; its message says that it is a field of a material (the materials the
     scenario names, and the empty entry above it that probably lost it), not a material.
+    The key is found in the data once (:func:`_key_in_data`) for both.
 
     >>> data = {"materials": {"ree": {}}, "regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}}
     >>> error = {"type": "model_type", "input": 3, "ctx": {"class_name": "Demand"},
     ...     "loc": ("regions", "eu", "demand", "tonnes_per_day")}
     >>> _misplaced_field("regions.eu.demand.tonnes_per_day", error, data)
-    "'tonnes_per_day' is a field of a material, not a material (known materials: ree): probably mis-indented, \
-one level too far left; write it under ree, which is empty: ree: {tonnes_per_day: 3}"
+    ("'tonnes_per_day' is a field of a material, not a material (known materials: ree): probably mis-indented, \
+one level too far left; write it under ree, which is empty: ree: {tonnes_per_day: 3}", 'regions.eu.demand.ree')
     """
     if error["type"] not in ("model_type", "model_attributes_type"):
-        return None
+        return None, None
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
     found = _key_in_data(path, tuple(error["loc"]), data)
     if found is None or found[1] not in getattr(model, "model_fields", {}):
-        return None
+        return None, None
     entries, key, parent_path = found
     materials = data.get("materials") if isinstance(data.get("materials"), dict) else {}
     if any(name in materials for name in entries):
@@ -557,13 +561,14 @@ one level too far left; write it under ree, which is empty: ree: {tonnes_per_day
     else:
         kind, kinds = f"an entry of {parent_path}", f"entries of {parent_path}"
         known = [name for name in entries if name not in model.model_fields]
-    entry = _emptied_entry(path, tuple(error["loc"]), data)
+    entry = _emptied_entry(entries, key, parent_path)
     empty = entry.rpartition(".")[2] if entry else None
     where = f"; write it under {empty}, which is empty: {empty}: {{{key}: {error.get('input')}}}" if empty else ""
-    return (
+    message = (
         f"'{key}' is a field of {kind}, not {kind} (known {kinds}: {', '.join(map(str, known)) or 'none'}): "
         f"probably mis-indented, one level too far left{where}"
     )
+    return message, entry
 
 
 def _key_in_data(path: str, loc: tuple[Any, ...], data: Any) -> tuple[dict[Any, Any], str, str] | None:
@@ -591,21 +596,17 @@ def _key_in_data(path: str, loc: tuple[Any, ...], data: Any) -> tuple[dict[Any, 
     return entries, loc[-1], path[: -len(loc[-1]) - 1]
 
 
-def _emptied_entry(path: str, loc: tuple[Any, ...], data: dict[str, Any]) -> str | None:
-    """The path of the last empty entry written above the key at ``path`` among its siblings, or None.
+def _emptied_entry(entries: dict[Any, Any], key: str, parent_path: str) -> str | None:
+    """The path of the last empty entry written above ``key`` among its siblings ``entries``, or None.
 
     A field dedented one level (``tonnes_per_day`` under ``regions.eu.demand``) leaves the entry
     it belonged to empty (``light_ree:`` with nothing under it): that entry's own problem (not
-    a mapping) has the one cause the field's message says. ``loc``: the error's, which leads to the key.
+    a mapping) has the one cause the field's message says. ``entries``, ``key`` and ``parent_path``
+    (the path of ``entries``): as :func:`_key_in_data` finds them.
 
-    >>> _emptied_entry("regions.eu.demand.tonnes_per_day", ("regions", "eu", "demand", "tonnes_per_day"),
-    ...     {"regions": {"eu": {"demand": {"ree": None, "tonnes_per_day": 3}}}})
+    >>> _emptied_entry({"ree": None, "tonnes_per_day": 3}, "tonnes_per_day", "regions.eu.demand")
     'regions.eu.demand.ree'
     """
-    found = _key_in_data(path, loc, data)
-    if found is None:
-        return None
-    entries, key, parent_path = found
     siblings = list(entries)
     empty = [name for name in siblings[: siblings.index(key)] if entries[name] is None]
     return f"{parent_path}.{empty[-1]}" if empty else None

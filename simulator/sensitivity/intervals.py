@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from simulator.burden import members_with_demand
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
 from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural
@@ -40,7 +41,6 @@ from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import overlap_relation, within
-from simulator.scenario.portfolio import has_demand
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import Study, evaluate
 from simulator.sweep.columns import metric_title, metric_unit
@@ -519,17 +519,6 @@ def bare_title(title: str, unit: str) -> str:
     ('Total shortfall', "Fairness (Jain's index)")
     """
     return title.removesuffix(f" ({unit})") if unit else title
-
-
-def members_with_demand(scenario: Scenario) -> list[str]:
-    """The agreement's members (every region without one) with demand for any material: the ``n`` of Jain's index.
-
-    A member without demand has no shortfall share and the index over all materials leaves it out
-    (:func:`simulator.metrics.jain_index`, :func:`simulator.scenario.portfolio.has_demand`): one member bearing all
-    the shortfall gives ``1/n`` of these, not of every member.
-    """
-    group = scenario.agreement.members if scenario.agreement else scenario.regions
-    return [r for r in group if any(has_demand(scenario, r, m) for m in scenario.materials)]
 
 
 def fairness_ends_text(found: Uncertainty, row: Any) -> str:

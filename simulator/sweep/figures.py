@@ -1088,6 +1088,23 @@ FRONTIER_LEGEND_PT = 8
 """Size of a frontier's legend text, points (half a point under the run figures' ``plots.style.LEGEND_PT``)."""
 
 
+def holds_one_value(values: pd.Series) -> bool:
+    """Whether a swept column holds one value (or none): the same at every point, nothing to compare.
+
+    Values are compared as they are, not as their labels (0.3 and 0.30000000000000004 are two);
+    a missing value (NaN, None) is one more value, equal to itself. Lists and mappings (a list of
+    shocks, unlabelled) are compared by their text.
+
+    >>> holds_one_value(pd.Series([0.3, 0.3])), holds_one_value(pd.Series([0.3, 0.1 + 0.2]))
+    (True, False)
+    >>> holds_one_value(pd.Series([0.5, None])), holds_one_value(pd.Series([[1, 2], [1, 2]]))
+    (False, True)
+    """
+    if values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+        values = values.map(str)
+    return values.nunique(dropna=False) < 2
+
+
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
     """The swept conditions (:func:`~simulator.sweep.choices.condition_paths`) with two or more values in ``stats``.
 
@@ -1095,7 +1112,7 @@ def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]
     same world at every point: nothing to group by. Values are compared as they are, not as
     their labels: 0.3 and 0.30000000000000004 are two.
     """
-    return [path for path in condition_paths(paths, members) if stats[path].nunique(dropna=False) > 1]
+    return [path for path in condition_paths(paths, members) if not holds_one_value(stats[path])]
 
 
 class Grouping(NamedTuple):
@@ -1200,12 +1217,29 @@ def _grouped_dots(
             label=f"dominated, {name}",
         )
         ax.scatter(xs[best], ys[best], color=colour, s=40, zorder=3, label=f"efficient (Pareto), {name}")
-        lined = int(best.sum()) >= 2  # one efficient dot: no line to draw, none in its legend entry
+        line = _efficient_line(xs, ys, best)
+        lined = line is not None  # one efficient dot: no line to draw, none in its legend entry
         if lined:
-            order = np.argsort(xs[best], kind="stable")
-            ax.plot(xs[best][order], ys[best][order], color=colour, lw=1, zorder=1)
+            ax.plot(line[:, 0], line[:, 1], color=colour, lw=1, zorder=1)
         handles.append(Line2D([], [], label=_text(name), color=colour, marker="o", lw=1 if lined else 0))
     return [*handles, *_key_handles()]
+
+
+def _efficient_line(xs: np.ndarray, ys: np.ndarray, best: np.ndarray) -> np.ndarray | None:
+    """The line joining a group's efficient dots (``best``, a mask of the points): (x, y) rows from left to right.
+
+    Dots at one x keep their grid order. None where fewer than two dots are efficient: no line to draw.
+
+    >>> _efficient_line(np.array([3.0, 1.0, 2.0]), np.array([0.3, 0.1, 0.2]), np.array([True, True, False]))
+    array([[1. , 0.1],
+           [3. , 0.3]])
+    >>> _efficient_line(np.array([3.0, 1.0]), np.array([0.3, 0.1]), np.array([True, False])) is None
+    True
+    """
+    if int(best.sum()) < 2:
+        return None
+    order = np.argsort(xs[best], kind="stable")
+    return np.column_stack([xs[best][order], ys[best][order]])
 
 
 def _key_handles() -> list[Any]:
@@ -1267,10 +1301,9 @@ def _shaded_dots(
     ax.scatter(xs[efficient], ys[efficient], color=colours[efficient], s=40, zorder=3, label="efficient (Pareto)")
     lines = []
     for group in range(count):
-        best = (groups == group) & efficient
-        if int(best.sum()) >= 2:
-            order = np.argsort(xs[best], kind="stable")
-            lines.append((np.column_stack([xs[best][order], ys[best][order]]), scale(norm(group))))
+        line = _efficient_line(xs, ys, (groups == group) & efficient)
+        if line is not None:
+            lines.append((line, scale(norm(group))))
     if lines:
         ax.add_collection(LineCollection([line for line, _ in lines], colors=[c for _, c in lines], lw=1, zorder=1))
     panel = ax.get_position()
@@ -1296,6 +1329,12 @@ EDGE_PT = 4.0
 """Least room between a label and the edge of the axes, in points."""
 LABEL_GAP_PT = 3.0
 """Least room between two labels, in points: labels that touch read as one (``60`` and ``120`` as ``60120``)."""
+SIDE_GAP_PT = 6.0
+"""Least room between two labels side by side on one line, in points: twice :data:`LABEL_GAP_PT`.
+
+There :data:`LABEL_GAP_PT` looks like the space between a label's own words (a space of the 7-point
+text is 2.2 points, and each glyph has its own margin), and two labels so placed read as one line of
+text (``0.1 / 240 (+4 alike) 0.1 / 300 (+4 alike)``, 4.3 points apart, in the research guide's frontier)."""
 
 
 def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> list[list[int]]:
@@ -1342,6 +1381,7 @@ def _place_labels(
     leader line back to it. Efficient points are labelled first, from the top. A label that
     would cover another wherever it went is left out, and so, where more than
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
+    ``xs`` and ``ys`` are finite: :func:`_frontier` draws only the points :func:`_finite_stats` keeps.
     Returns the labels written and the labels wanted.
     """
     from simulator.plots import agg_renderer
@@ -1351,11 +1391,8 @@ def _place_labels(
     box = ax.get_position()
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
-    finite = np.isfinite(xs) & np.isfinite(ys)
-    where = np.full((len(xs), 2), np.nan)
-    where[finite] = ax.transLimits.transform(np.column_stack([xs, ys])[finite]) * size
-    dots = where[finite]
-    labelled = [i for i in range(len(xs)) if finite[i] and (label_all or efficient[i])]
+    where = ax.transLimits.transform(np.column_stack([xs, ys])) * size
+    labelled = [i for i in range(len(xs)) if label_all or efficient[i]]
     order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
@@ -1367,7 +1404,7 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, dots, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
+        x0, y0, led = _free_place(own, w, h, size, where, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
         line = np.array([x0 + w / 2, y0 + h / 2, *own])
         if _covered(placed, x0, y0, w, h) or _crossed(leaders, placed, x0, y0, w, h, line[None] if led else None):
             continue
@@ -1408,10 +1445,11 @@ def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
 def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
     """How many of the labels ``placed`` a ``w`` x ``h`` label at ``(x0, y0)`` covers (all in points).
 
-    Coming nearer to one than :data:`LABEL_GAP_PT` is covering it. Places given as column
-    arrays get one count a row.
+    Coming nearer to one than :data:`LABEL_GAP_PT` above or below it, or than :data:`SIDE_GAP_PT`
+    beside it on its line, is covering it. Places given as column arrays get one count a row.
     """
-    boxes = np.array(placed).reshape(-1, 4) + np.array([-1, -1, 1, 1]) * LABEL_GAP_PT  # touching is covering
+    room = np.array([-SIDE_GAP_PT, -LABEL_GAP_PT, SIDE_GAP_PT, LABEL_GAP_PT])
+    boxes = np.array(placed).reshape(-1, 4) + room  # touching is covering
     return ((boxes[:, 0] < x0 + w) & (boxes[:, 2] > x0) & (boxes[:, 1] < y0 + h) & (boxes[:, 3] > y0)).sum(axis=-1)
 
 
@@ -1505,11 +1543,11 @@ def _free_place(
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
-    Of the places inside the axes, the one covering the fewest labels (or coming nearer
-    to one than :data:`LABEL_GAP_PT`) and crossing the fewest leader lines (its own leader
-    line through another label, or another's through it: :func:`_crossed`), then the fewest
-    other dots (nearer than :data:`CLEAR_PT`) with the other dots and leader lines its own
-    leader line runs through, then the first tried. Places away from the
+    Of the places inside the axes, the one covering the fewest labels (or coming nearer to
+    one than :data:`LABEL_GAP_PT`, or than :data:`SIDE_GAP_PT` beside it on its line) and
+    crossing the fewest leader lines (its own leader line through another label, or another's
+    through it: :func:`_crossed`), then the fewest other dots (nearer than :data:`CLEAR_PT`)
+    with the other dots and leader lines its own leader line runs through, then the first tried. Places away from the
     dot, reached by a leader line, are tried only if ``led_ok``.
     """
     px, py = own
@@ -1525,7 +1563,7 @@ def _free_place(
         (px - 2 - w, up),
         (px - 2 - w, down),
     ]
-    step, aside = h * 1.1, w + 2 * LABEL_GAP_PT
+    step, aside = h * 1.1, w + 2 * SIDE_GAP_PT  # a column further out: clear of a label in the one before it
     led = [  # beside the dot, one line higher or lower at a time, then one label's width further out
         (x + sign_x * column * aside, py + lift - h / 2 + k * step * sign)
         for column in range(LEADER_COLUMNS if led_ok else 0)
@@ -1701,7 +1739,7 @@ def varying_choices(table: pd.DataFrame, paths: list[str], members: list[str]) -
     A choice swept with one value (``--grid agreement.ratio.japan=0.5``) offers nothing to choose
     between: a frontier of it would mark each condition's one dot efficient.
     """
-    return [path for path in choice_paths(paths, members) if table[path].nunique(dropna=False) > 1]
+    return [path for path in choice_paths(paths, members) if not holds_one_value(table[path])]
 
 
 def _no_choice(table: pd.DataFrame, paths: list[str], members: list[str]) -> str:
@@ -1786,7 +1824,7 @@ def unchanged_paths(table: pd.DataFrame, paths: list[str]) -> list[str]:
     rounded[np.isnan(rounded)] = np.inf  # NaN equal to NaN
     out = []
     for path in paths:
-        if table[path].astype(str).nunique() < 2:
+        if holds_one_value(table[path]):
             continue
         others = [p for p in paths if p != path] + ["run"]
         group = table[others].astype(str).groupby(others, sort=False).ngroup().to_numpy()
