@@ -11,7 +11,7 @@ import html
 import re
 
 from simulator.report.glossary import explained_at_first_use
-from tests.helpers import shipped_report
+from tests.helpers import shipped_group, shipped_report
 
 MEANINGS = {
     "REE": "rare-earth elements",
@@ -29,6 +29,7 @@ def _text(page: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", prose))).replace("\u00a0", " ")
 
 
+@shipped_group("embargo_2010")  # with that scenario's other tests, which make its report once per process
 def test_each_abbreviation_is_explained_at_its_first_use_in_the_2010_report() -> None:
     text = _text(shipped_report("embargo_2010"))
     for term, meaning in MEANINGS.items():
@@ -39,6 +40,7 @@ def test_each_abbreviation_is_explained_at_its_first_use_in_the_2010_report() ->
         assert text.count(meaning) == 1, term  # once only
 
 
+@shipped_group("embargo_2010")
 def test_the_question_says_which_paper_before_naming_it_again() -> None:
     text = _text(shipped_report("embargo_2010"))
     rule = text.index(

@@ -13,7 +13,7 @@ import re
 from simulator.counterfactuals import held_stocks_shared_scenario
 from simulator.engine import simulate
 from simulator.scenario.load import load_scenario
-from tests.helpers import ROOT, shipped_report
+from tests.helpers import ROOT, shipped_group, shipped_report
 from tests.test_report import plain
 
 NAME = "long_embargo_12m_2030"
@@ -23,6 +23,7 @@ def _question(page: str) -> str:
     return plain(re.search(r'<section id="question">(.*?)</section>', page, re.S).group(1))
 
 
+@shipped_group(NAME)  # with the scenario's other tests, which make its report once per process
 def test_the_question_says_which_run_gives_which_split() -> None:
     question = _question(shipped_report(NAME))
     sentence = next(s for s in question.split("\n") if s.startswith("Which run is which"))
@@ -50,6 +51,7 @@ def test_the_shared_run_is_the_descriptions_set_to_0_days() -> None:
     assert round(computed["total_shortfall_t"]) == round(described["total_shortfall_t"])
 
 
+@shipped_group("embargo_2010")
 def test_no_sentence_where_the_stocks_held_today_are_every_share() -> None:
     """embargo_2010 lists no stock held today: no second run, no sentence."""
     assert "Which run is which" not in _question(shipped_report("embargo_2010"))

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from tests.helpers import ROOT, shipped_result
+from tests.helpers import ROOT, shipped_group, shipped_result
 
 DOC = ROOT / "docs" / "model-vs-record.md"
 RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
@@ -25,6 +25,7 @@ def _world_price(material: str, first: str, last: str) -> float:
     return float(rows.loc[(dates >= first) & (dates <= last), "world_price_usd_per_kg"].mean())
 
 
+@shipped_group("embargo_2010_historical")  # with the scenario's other tests, which make its run once per process
 def test_the_doc_gives_the_first_markers_as_the_models_values_over_the_rows_periods() -> None:
     record = pd.read_csv(RECORD)
     world = record[(record["quantity"] == "price") & (record["region"] == "world")]

@@ -15,7 +15,16 @@ import pytest
 from simulator.errors import ScenarioError
 from simulator.output import run_files
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, no_traceback, run, shipped_group, shipped_result, words_page
+from tests.helpers import (
+    TWO_MEMBERS,
+    build,
+    no_traceback,
+    run,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+    words_page,
+)
 from tests.invariants import check_invariants
 
 
@@ -287,7 +296,7 @@ def test_long_embargo_6m_auction_bought_stock_is_paid_not_owed():
     from tests.test_report_answers import plain, section
 
     result = shipped_result("long_embargo_6m")
-    words = plain(section(words_page(result), "ledger"))
+    words = plain(section(shipped_report("long_embargo_6m"), "ledger"))  # made once for the group's report tests
     assert "Who owes whom at the end" not in words and "EU (USD 5.8 m) to Japan" in words
     assert "Nothing is owed at the end. Paid during the run, at auction, net of what each received" in words
     assert "Heavy rare earths: EU (USD 5.8 m) to Japan." in words

@@ -7,14 +7,13 @@
 - Its robustness sentence says how far the unweighted samples' peak prices go beyond the record's.
 - Abbreviations (KAS–NPI, REO, FOB) and the rank correlation are explained in words at first use.
 
-Numbers are worked out by hand from the runs' own tables (summary.json, market.csv, the samples'
-parquet, the record's CSV), not with the report's functions.
+Numbers are worked out by hand from the runs' own tables (the summary and metrics of summary.json, market.csv, the
+samples' parquet, the record's CSV), not with the report's functions.
 """
 
 from __future__ import annotations
 
 import html as html_text
-import json
 import re
 from pathlib import Path
 
@@ -26,11 +25,12 @@ from simulator.cli import main
 from simulator.report.glossary import explained_at_first_use
 from simulator.report.record import start_gap_sentence
 from simulator.scenario import load_scenario
-from tests.helpers import BROWSER, ROOT, shipped_group
+from tests.helpers import BROWSER, ROOT, shipped_group, shipped_report, shipped_result
 from tests.make_run import SAMPLES, make_run_output
 
 MADE_RUN = BROWSER  # reads make run's output, made once per process with the browser tests' (tests/make_run.py)
-BENCHMARK = shipped_group("long_embargo_12m_2030")  # runs that scenario (benchmark_run), with its other tests
+BENCHMARK_NAME = "long_embargo_12m_2030"
+BENCHMARK = shipped_group(BENCHMARK_NAME)  # reads that scenario's shared run and report, with its other tests
 
 RECORD = ROOT / "scenarios" / "records" / "rare_earths_2010_2012.csv"
 
@@ -50,20 +50,17 @@ def made(tmp_path_factory) -> Path:
     return make_run_output(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def benchmark_run(tmp_path_factory) -> Path:
-    """long_embargo_12m_2030 run with its report (no figures)."""
-    out = tmp_path_factory.mktemp("le2030") / "out"
-    scenario = ROOT / "scenarios" / "long_embargo_12m_2030.yaml"
-    result = CliRunner().invoke(main, ["run", str(scenario), "-o", str(out), "--report", "--no-plots"])
-    assert result.exit_code == 0, result.output
-    return out
+def benchmark_page() -> str:
+    """long_embargo_12m_2030's report: the page ``stockpile run --report`` writes for it, to the byte (session 61
+    compared them), made once per test process for every test of the scenario's group (its run the same way)."""
+    return shipped_report(BENCHMARK_NAME)
 
 
 @BENCHMARK
-def test_fairness_is_given_per_material_where_the_shortfall_is_not_added(benchmark_run: Path):
-    metrics = json.loads((benchmark_run / "summary.json").read_text(encoding="utf-8"))["metrics"]
-    table = pd.read_csv(benchmark_run / "summary.csv").set_index(["region", "material"])
+def test_fairness_is_given_per_material_where_the_shortfall_is_not_added():
+    result = shipped_result(BENCHMARK_NAME)
+    metrics = result.metrics
+    table = result.summary.set_index(["region", "material"])
 
     def share(region: str, material: str) -> float:
         return table.loc[(region, material), "shortfall_t"] / table.loc[(region, material), "demand_t"]
@@ -84,7 +81,7 @@ def test_fairness_is_given_per_material_where_the_shortfall_is_not_added(benchma
     assert metrics["shortfall_t.eu.ndfeb_magnets"] > 0
     # the index over all materials (0.64) adds 4,796 t of oxide to 537 t of magnet: not given beside them
     assert round(metrics["fairness_jain"], 2) == 0.64
-    page = (benchmark_run / "report.html").read_text(encoding="utf-8")
+    page = benchmark_page()
     overall = plain(section(page, "findings").split('<p class="overall">', 1)[1].split("</p>", 1)[0])
     assert overall == (
         "Over the 730 days, the members are short of 4,796 t of light rare earths, 39.1 t of heavy rare earths and "
@@ -249,9 +246,9 @@ def test_a_sample_far_beyond_the_record_is_counted_with_how_far_the_highest_goes
 
 
 @BENCHMARK
-def test_the_scenarios_page_tells_the_two_benchmarks_alone_splits_apart(benchmark_run: Path, tmp_path):
+def test_the_scenarios_page_tells_the_two_benchmarks_alone_splits_apart(tmp_path):
     # the report's column "Short with the stocks held today": no agreement, Japan's stock its own
-    page = (benchmark_run / "report.html").read_text(encoding="utf-8")
+    page = benchmark_page()
     start = page.index('<table class="verdict')
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page[start : page.index("</table>", start)], flags=re.S)
     cells = [
