@@ -14,6 +14,10 @@ resuming.
 
 from __future__ import annotations
 
+# first: in the stockpile program, a Ctrl-C from here on waits for the command to start (hold_from_start)
+from simulator.interrupt import Interrupted, end_command, held_before_start, hold_from_start, start_command
+
+# isort: split
 import contextlib
 import datetime as dt
 import errno
@@ -70,6 +74,7 @@ def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
         with _signals_stop(ctx, lambda exc: click.echo(f"{ctx.info_name} interrupted by {exc.name}", err=True)):
             return command(*args, **kwargs)
 
+    wrapper.says_signal_alone = True  # type: ignore[attr-defined]  # its words, should a signal come before it runs
     return wrapper
 
 
@@ -215,12 +220,26 @@ def _as_baseline() -> Iterator[None]:
 
 
 class StockpileGroup(click.Group):
-    """Turns known input errors into one short message and exit code 2."""
+    """Turns known input errors into one short message and exit code 2, and a signal into 130 or 143."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; report :class:`InputError` without a traceback."""
+        """Run the command; report :class:`InputError` without a traceback, a signal as the command would.
+
+        A signal that the command did not handle itself (one held while the program started,
+        or one that came before the command's own handling began) is said in the command's
+        words (:func:`_interrupted_line`) and exits 130 or 143: click would print "Aborted!"
+        and exit 1, which ``check`` uses for drift.
+        """
+        requested = [*ctx._protected_args, *ctx.args]  # the command and its arguments, before click takes them
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                end_command()  # done, refused or stopped: a later signal can no longer change how it ends
+        except Interrupted as exc:
+            text, to_stderr = _interrupted_line(requested, exc)
+            click.echo(text, err=to_stderr)
+            ctx.exit(exc.exit_code)
         except InputError as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -232,6 +251,26 @@ class StockpileGroup(click.Group):
                 raise
             click.echo(error.for_console(), err=True)
             ctx.exit(2)
+
+
+def _interrupted_line(requested: list[str], exc: Interrupted) -> tuple[str, bool]:
+    """What a command stopped by ``exc`` before its own handling began says, and whether on standard error.
+
+    ``requested``: the command's name and arguments. The command's own words with nothing
+    done: ``check``'s line on standard output (where all of its messages go), the command's
+    name and the signal for those that say no more (:func:`stops_on_signals`), else
+    "nothing written".
+    """
+    name = requested[0] if requested else "stockpile"
+    if name == "check":
+        signal_name = "SIGTERM" if exc.signum == signal.SIGTERM else "Ctrl-C"
+        if "--update" in requested:
+            return f"check --update interrupted by {signal_name} after 0 baselines written or unchanged", False
+        return f"check interrupted by {signal_name} after 0 scenarios checked; no report written", False
+    command = main.commands.get(name)
+    if command is not None and getattr(command.callback, "says_signal_alone", False):
+        return f"{name} interrupted by {exc.name}", True
+    return f"{name} interrupted by {exc.name}: nothing written", True
 
 
 def too_long(exc: OSError) -> InputError | None:
@@ -252,6 +291,7 @@ def too_long(exc: OSError) -> InputError | None:
 def main(ctx: click.Context, debug: bool) -> None:
     """Simulate joint strategic stockpiles of critical raw materials under embargo shocks."""
     ctx.meta["debug"] = debug
+    start_command()  # a signal held since the program started stops the command here
     # Matplotlib's own notes (a config folder it could not make under a read-only HOME, so a
     # temporary one; a missing font) are not the command's output: stderr carries only ours.
     # The level is put back when the command ends: main() called in a process that goes on (a
@@ -1867,6 +1907,7 @@ def entry() -> None:
     one killed by a signal. The process then ends without the interpreter's teardown where
     nothing can be lost (:func:`simulator.quick_exit.exit_now`).
     """
+    hold_from_start()  # already held if the program imported this module first (as python -m and stockpile do)
     watched = _watch_streams()
     try:
         try:
@@ -1881,10 +1922,25 @@ def entry() -> None:
                     delattr(layer, method)
     except SystemExit as done:  # how click ends every command, with its exit code
         _ignore_late_signals()
-        exit_now(done)
-        raise
+        ended = _stopped_before_start() or done
+        exit_now(ended)
+        raise ended from None
     finally:
         _ignore_late_signals()
+
+
+def _stopped_before_start() -> SystemExit | None:
+    """Exit 130 or 143, saying so, for a signal held while the program started if no command started.
+
+    Click ends ``--help``, ``--version`` and a usage error before any command starts
+    (:func:`simulator.interrupt.start_command`), so a signal held meanwhile is told here.
+    """
+    held = held_before_start()
+    if held is None:
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"stockpile interrupted by {held.name}", err=True)
+    return SystemExit(held.exit_code)
 
 
 STREAMS = {"stdout": "standard output", "stderr": "standard error"}

@@ -5,7 +5,9 @@ Layer: ground.
 Inside :func:`interruptible`, SIGINT and SIGTERM raise :class:`Interrupted` (a
 ``KeyboardInterrupt``) in the main thread, so the ``finally`` blocks that remove staging
 folders, stop worker processes and release the folder's lock run for either signal, and
-the command line exits with ``128 + signal number``. A signal that arrives while a module
+the command line exits with ``128 + signal number``. The ``stockpile`` program holds them
+from the moment it imports this module, the first thing it does (:func:`hold_from_start`),
+until its command starts. A signal that arrives while a module
 is being imported waits until the import is done (see :func:`_raise`), and one that
 arrives inside :func:`shielded` (a staging folder being made, moved in or removed) waits
 until that step is whole.
@@ -208,6 +210,65 @@ def interruptible() -> Iterator[None]:
         raise Interrupted(stopped[0])
 
 
+_program_phase = "library"
+"""Where the ``stockpile`` program is: ``library`` (not the program: Python's handlers, nothing
+held), ``starting`` (signals held), ``running`` (signals raised) or ``ended`` (signals held)."""
+
+
+def hold_from_start() -> None:
+    """For the ``stockpile`` program, first thing: SIGINT and SIGTERM wait until the command starts.
+
+    A signal that arrives while the program imports its modules and parses its command line
+    is held (as inside :func:`shielded`) and raised by :func:`start_command`, where the
+    command line can say so and exit 130 or 143; with Python's own handler it would print a
+    traceback, or click would turn it into "Aborted!" and exit code 1 (which ``check`` uses
+    for drift). Calling it again, or outside the main thread, does nothing.
+    """
+    global _program_phase, _shield_depth
+    if _program_phase != "library" or threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise)
+    sys.unraisablehook = _unraisable(sys.unraisablehook)  # as in interruptible: never "Exception ignored"
+    _shield_depth += 1
+    _program_phase = "starting"
+
+
+def start_command() -> None:
+    """End the hold of :func:`hold_from_start`: from now on SIGINT and SIGTERM raise :class:`Interrupted`.
+
+    A signal held meanwhile is raised now. Outside the program (the Python API, a test
+    calling the command line in its process) this does nothing: Python's handlers stay.
+    """
+    global _program_phase, _shield_depth
+    if _program_phase != "starting":
+        return
+    _program_phase = "running"
+    _shield_depth -= 1
+    if not _shield_depth and (waiting := _stop_waiting()):
+        raise Interrupted(waiting[0])
+
+
+def end_command() -> None:
+    """The command has finished or is stopping: SIGINT and SIGTERM are held again, never raised.
+
+    A late signal can no longer cut the command's last line short or turn a finished command
+    into an interrupted one. Outside the program this does nothing.
+    """
+    global _program_phase, _shield_depth
+    if _program_phase != "running":
+        return
+    _program_phase = "ended"
+    _shield_depth += 1
+
+
+def held_before_start() -> Interrupted | None:
+    """The signal held since the program started, if the command never started (``--help``, a usage error)."""
+    if _program_phase != "starting" or not _waiting_since:
+        return None
+    return Interrupted(next(iter(_waiting_since)))
+
+
 def _put_back(handlers: dict[int, Any]) -> list[int]:
     """Restore ``handlers``; return the signals that arrived in the block or while restoring.
 
@@ -223,3 +284,21 @@ def _put_back(handlers: dict[int, Any]) -> list[int]:
     finally:
         _shield_depth -= 1
     return waiting + _stop_waiting()
+
+
+def _is_the_program() -> bool:
+    """Whether this process is the ``stockpile`` program starting (not the Python API, a test or a worker).
+
+    ``python -m simulator.cli`` runs the module as ``__main__`` (its spec named
+    ``simulator.cli``); the ``stockpile`` script is ``__main__`` itself. A worker process
+    that imports the program's main module again names it ``__mp_main__``.
+    """
+    main = sys.modules.get("__main__")
+    if getattr(main, "__name__", None) != "__main__":
+        return False
+    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
+    return spec_name == "simulator.cli" or os.path.basename(getattr(main, "__file__", None) or "") == "stockpile"
+
+
+if _is_the_program():  # imported first thing by the command line: held from here, not from its entry point on
+    hold_from_start()

@@ -31,11 +31,15 @@ from pydantic import BaseModel
 from simulator.errors import Problem, setting
 from simulator.scenario.overrides import exclusive_sibling, overlap_relation
 from simulator.scenario.schema import (
+    RANDOM_TYPES,
+    LogNormal,
     Scenario,
+    Triangular,
     UncertainLogNormal,
     UncertainTriangular,
     UncertainUniform,
     UncertainValues,
+    Uniform,
 )
 
 LOGNORMAL_TAILS = (0.001, 0.999)
@@ -114,6 +118,45 @@ def holds_whole_numbers(current: Any) -> bool:
     return isinstance(current, int | dt.date) and not isinstance(current, bool)
 
 
+def _drawn_and_sampled(drawn: Uniform | Triangular | LogNormal, i: int) -> str:
+    """Why a field drawn at random (``drawn``) cannot be sampled by ``uncertain.{i}`` as well, and what to do."""
+    return (
+        f"is drawn at random ({_distribution_text(drawn)}), so uncertain.{i} cannot also sample it: "
+        f"give the field one value, or remove uncertain.{i}"
+    )
+
+
+def _distribution_text(drawn: Uniform | Triangular | LogNormal) -> str:
+    """A distribution in words, its parameters in the field's own unit.
+
+    >>> _distribution_text(Uniform(distribution="uniform", low=40, high=80))
+    'uniform between 40 and 80'
+    """
+    if isinstance(drawn, Uniform):
+        return f"uniform between {drawn.low:g} and {drawn.high:g}"
+    if isinstance(drawn, Triangular):
+        return f"triangular between {drawn.low:g} and {drawn.high:g}, most likely {drawn.mode:g}"
+    return f"lognormal with mean {drawn.mean:g} and sd {drawn.sd:g}"
+
+
+def _named(scenario: Scenario, path: str) -> str:
+    """``path`` (one that leads to a field) with each list position given as its item's ``id``, where it has one.
+
+    As problems and ``--set`` name a shock: ``shocks.2.start`` is ``shocks.china_embargo_three.start``.
+    """
+    node: Any = scenario
+    parts = []
+    for key in path.split("."):
+        if isinstance(node, list):
+            position = str(int(key) % len(node)) if key.lstrip("-").isdigit() else key
+            node = _item(node, key, key)
+            parts.append(getattr(node, "id", None) or position)
+        else:
+            node = getattr(node, key) if isinstance(node, BaseModel) else node[key]
+            parts.append(key)
+    return ".".join(parts)
+
+
 def _enclosing(path: str) -> list[str]:
     """The paths ``path`` lies inside: ``x`` and ``x.y`` for ``x.y.z``."""
     return [path[:k] for k, char in enumerate(path) if char == "."]
@@ -165,7 +208,9 @@ def check_uncertain(s: Scenario) -> list[Problem]:
         if isinstance(entry, UncertainValues):
             continue
         numeric = isinstance(current, int | float | dt.date) and not isinstance(current, bool)
-        if current is not None and not numeric:
+        if isinstance(current, RANDOM_TYPES):  # said of the field: a --set that made it random is then named
+            problems.append(Problem(_named(s, entry.path), _drawn_and_sampled(current, i)))
+        elif current is not None and not numeric:
             shown = type(current).__name__ if isinstance(current, BaseModel | dict | list) else repr(current)
             problems.append(
                 Problem(where, f"a range needs a field holding a number or a date, '{entry.path}' holds {shown}")
