@@ -121,9 +121,13 @@ def test_sweep_json_records_the_code_libraries_and_one_leg_without_a_resume(tmp_
 def test_a_resumed_sweep_records_both_legs_and_the_chunks_each_computed(tmp_path, monkeypatch):
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)  # chunks 0 and 1 saved, then a lost worker
-    two = ("--workers", 2, "--chunk-runs", 5, "--no-plots")  # CHUNKED on two local processes
+    two = ("--workers", 2, "--chunk-runs", 5, "--no-plots", "--excel")  # CHUNKED on two local processes
     result = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *two, "-o", out)
     assert result.exit_code == 0, result.output
+    whole = invoke("sweep", write(tmp_path), *SMALL_SWEEP, *CHUNKED, "--excel", "-o", tmp_path / "whole")
+    assert whole.exit_code == 0, whole.output
+    # the workbook's set-up leaves out how the sweep ran: the same bytes as the uninterrupted sweep's
+    assert (out / "workbook.xlsx").read_bytes() == (tmp_path / "whole" / "workbook.xlsx").read_bytes()
     info = json.loads((out / "sweep.json").read_text())
     assert info["chunks_kept"] == 2
     assert info["legs"] == [

@@ -4,14 +4,17 @@ Layer: studies (sweeps).
 
 ``DIR/.chunks/`` holds, per finished chunk ``N``: ``chunk-N.parquet`` (its rows of the
 sweep table), ``curves-N.npz`` with ``--curves``, and last the receipt ``chunk-N.json``
-(the chunk's identity and the SHA-256 of each of its files). The Parquet and ``.npz``
+(the chunk's identity, the SHA-256 of each of its files and the ``leg``: which process of the sweep
+saved it, for ``sweep.json``'s ``legs``). The Parquet and ``.npz``
 files also carry the identity inside them: the sweep's fingerprint, the chunk index and
 its run range. A chunk counts as finished only if its receipt is there, its files hash
 to the receipt's sums, the identities match this sweep and chunk, and its rows are
 exactly the chunk's (point, run, seed); any other chunk (truncated, corrupted, copied
 from another chunk or sweep) is deleted and computed again, never merged. Beside them,
 ``fingerprint`` names the sweep and ``made-by.json`` the version and code of stockpile
-that ran it (for the message that refuses to discard them, :class:`Checkpoints`).
+that ran it, the ``options`` of the command that started it and its ``legs`` so far, each
+process that ran it (for the message that refuses to discard them, :func:`refuse_to_discard`,
+and for ``sweep.json``).
 """
 
 from __future__ import annotations
@@ -255,6 +258,8 @@ class Checkpoints:
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
         self.legs: list[dict[str, Any]] = []
         """Each process that ran this sweep so far, in order (:meth:`start_leg`), from ``made-by.json``."""
+        self._legs_found = 0
+        """The legs of :attr:`legs` that ran before this process (:meth:`abandon` keeps those alone)."""
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
@@ -262,6 +267,7 @@ class Checkpoints:
             _refuse_foreign(self.folder, folder)  # kept or set aside, the folder is deleted when the sweep ends
             resumed = marker.is_file() and marker.read_text() == self.fingerprint
             self.legs = _earlier_legs(self.folder) if resumed else []
+            self._legs_found = len(self.legs)
             if not resumed:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
                     chunks, runs = finished_of(self.folder, marker.read_text())
@@ -466,7 +472,7 @@ class Checkpoints:
 
         Its chunks could never make a table: the same sweep fails at the same point, and
         any fix makes another sweep. A checkpoint folder it made is deleted; one of another
-        sweep is put back; a resumed one loses only the chunks saved here.
+        sweep is put back; a resumed one loses only the chunks saved here, and ``made-by.json`` this process's leg.
         """
         if self._made or self._earlier is not None:
             discard(self.folder)
@@ -475,4 +481,6 @@ class Checkpoints:
         else:
             for index in list(self._saved):
                 self.discard(index)
+            self.legs = self.legs[: self._legs_found]  # made-by.json as this sweep found it
+            self._write_made_by()
         self._saved.clear()

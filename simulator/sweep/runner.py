@@ -910,8 +910,8 @@ def sweep_record(sweep: Sweep, executed: Executed) -> dict[str, Any]:
     ``scenario_file_resolved``: the scenario file as an absolute path (``scenario_file`` is as given);
     ``chunks_kept``: finished chunks this command found from an earlier, interrupted one; ``legs``: each
     process that ran it (:attr:`Executed.legs`; one without a resume); ``made_with``: the code, Python, the
-    numeric libraries and the platform (:func:`~simulator.version.made_with`). All but ``chunks_kept`` and
-    ``legs`` of a sweep that was never interrupted are facts of the machine.
+    numeric libraries and the platform (:func:`~simulator.version.made_with`). None decides the table: they say
+    where and how it was made (the workbook leaves them out, :data:`simulator.workbook.MACHINE_FIELDS`).
     """
     return {
         "scenario_file_resolved": str(Path(sweep.source).resolve()),
