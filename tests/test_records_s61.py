@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+import simulator
 import simulator.sweep
 from simulator.errors import InputError
 from simulator.sweep import SweepStopped
 from simulator.version import code_fingerprint
 from tests.helpers import invoke, manifest_of, no_run
 from tests.test_sensitivity import write as write_uncertain
-from tests.test_sweep import SMALL_SWEEP, write
+from tests.test_sweep import SMALL_SWEEP, STOCHASTIC, write
 from tests.test_sweep_safety import CHUNKED, interrupted, resume, table_bytes
 
 LIBRARIES = ("numpy", "pandas", "scipy", "simpy")
@@ -220,3 +221,11 @@ def test_dask_workers_with_other_library_versions_are_refused_naming_both():
         "--dask tcp://s:8786: 1 worker has other versions of the numeric libraries than this command "
         f"(tcp://b:2: numpy 1.26.4 (here {here['numpy']})); install the same versions on every worker"
     )
+
+
+def test_a_python_sweep_of_scenario_data_names_no_resolved_file_and_keeps_the_data(tmp_path):
+    out = tmp_path / "out"
+    simulator.sweep(STOCHASTIC, {"agreement.ratio.japan": [0.2]}, runs=2, workers=1, out=out, plots=False)
+    info = json.loads((out / "sweep.json").read_text())
+    assert info["scenario_file_resolved"] is None  # no file: the data was given as such
+    assert json.loads((out / "scenario.json").read_text())["horizon_days"] == STOCHASTIC["horizon_days"] == 40

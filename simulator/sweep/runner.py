@@ -907,14 +907,15 @@ class Executed:
 def sweep_record(sweep: Sweep, executed: Executed) -> dict[str, Any]:
     """What ``sweep.json`` records beside :func:`simulator.sweep.describe` to redo the sweep from its folder.
 
-    ``scenario_file_resolved``: the scenario file as an absolute path (``scenario_file`` is as given);
+    ``scenario_file_resolved``: the scenario file as an absolute path (``scenario_file`` is as given; None for
+    scenario data given in Python, which names no file);
     ``chunks_kept``: finished chunks this command found from an earlier, interrupted one; ``legs``: each
     process that ran it (:attr:`Executed.legs`; one without a resume); ``made_with``: the code, Python, the
     numeric libraries and the platform (:func:`~simulator.version.made_with`). None decides the table: they say
     where and how it was made (the workbook leaves them out, :data:`simulator.workbook.MACHINE_FIELDS`).
     """
     return {
-        "scenario_file_resolved": str(Path(sweep.source).resolve()),
+        "scenario_file_resolved": str(Path(sweep.source).resolve()) if Path(sweep.source).is_file() else None,
         "chunks_kept": executed.kept,
         "legs": list(executed.legs),
         "made_with": made_with(),
