@@ -526,7 +526,7 @@ def run(
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.forked import forked_ahead
-    from simulator.output import run_files, write_run
+    from simulator.output import run_files, run_options, write_run
     from simulator.output_folder import open_folder, removed_note
     from simulator.scenario import load_raw
     from simulator.scenario.load import overridden_file, validate_overridden
@@ -632,7 +632,9 @@ def run(
 
                 run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
-        write_run(result, out, figures=figures, scenario_data=raw)
+        sample_workers = (workers or default_workers()) if uncertainty_runs else None
+        options = run_options(assignments, uncertainty_runs, sample_workers)
+        write_run(result, out, figures=figures, scenario_data=raw, options=options)
     from simulator.console import against_text, summary_text
 
     click.echo(summary_text(result))
@@ -1423,6 +1425,7 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
         logging.disable(logging.ERROR)
     try:
         _same_code(client, address)
+        _same_libraries(client, address)
         yield client
     finally:
         with contextlib.suppress(Exception):  # a client whose scheduler is gone can fail to close in many ways
@@ -1454,6 +1457,29 @@ def _same_code(client: Any, address: str) -> None:
             f"--dask {address}: {plural(len(other), 'worker')} {'runs' if len(other) == 1 else 'run'} other "
             "stockpile code than this command "
             f"({worker}: code {code}, here {here}); install the same version of the package on every worker"
+        )
+
+
+def _same_libraries(client: Any, address: str) -> None:
+    """Refuse (exit 2) a Dask cluster whose workers have other versions of numpy, pandas, scipy or simpy.
+
+    The same stockpile code on other numeric libraries may give other numbers (``docs/sweeps.md``: every
+    machine needs the same dependencies). The message names a worker's versions and this command's.
+    """
+    from simulator.version import libraries_apart, library_versions
+
+    here = library_versions()
+    try:
+        theirs = client.run(library_versions)
+    except Exception as exc:  # a worker with an older stockpile, or one that fails to answer
+        raise InputError(f"--dask {address}: a worker cannot report its libraries' versions ({exc!r})") from None
+    other = {worker: apart for worker, versions in sorted(theirs.items()) if (apart := libraries_apart(versions, here))}
+    if other:
+        worker, apart = next(iter(other.items()))
+        raise InputError(
+            f"--dask {address}: {plural(len(other), 'worker')} {'has' if len(other) == 1 else 'have'} other "
+            f"versions of the numeric libraries than this command ({worker}: {', '.join(apart)}); install the "
+            "same versions on every worker"
         )
 
 

@@ -11,7 +11,7 @@ folder never mixes two runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from simulator.output_folder import OutputFolder, manifest_info
 from simulator.quantities import AGREEMENT_SUMMARY, SUMMARY, SUMMARY_DATES
 from simulator.results import ALL, Result
 from simulator.scenario import scenario_hash
+from simulator.version import made_with
 
 TABLE_FILES = frozenset(
     {"timeseries.csv", "summary.csv", "summary.json", "supply.csv", "shocks.csv", "portfolio.csv", "scenario.json"}
@@ -59,11 +60,44 @@ def run_files(
     )
 
 
-def manifest(result: Result, engine: str) -> dict[str, Any]:
-    """Package version, scenario hash, seed and time: what made this folder."""
+def manifest(result: Result, engine: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Package version, scenario hash, seed, the code and libraries, time, and the command's ``options``.
+
+    ``made_with``: :func:`~simulator.version.made_with`. ``options`` (``stockpile run``'s: its ``--set``
+    values as given, its ``--uncertainty`` samples, their engine and workers; :func:`run_options`) come
+    after ``engine`` and before the time; None (the Python API) adds none.
+    """
     return manifest_info(
-        scenario=result.scenario.name, scenario_hash=scenario_hash(result.scenario), seed=result.seed, engine=engine
+        scenario=result.scenario.name,
+        scenario_hash=scenario_hash(result.scenario),
+        seed=result.seed,
+        engine=engine,
+        **(options or {}),
+        made_with=made_with(),
     )
+
+
+UNCERTAINTY_ENGINE = "batched fast path (bit-identical to the SimPy reference engine)"
+"""The engine that runs ``--uncertainty``'s samples (:func:`simulator.sensitivity.intervals.run_uncertainty`)."""
+
+
+def run_options(sets: Iterable[str], uncertainty_samples: int | None, workers: int | None) -> dict[str, Any]:
+    """The manifest's record of ``stockpile run``'s options beyond the seed, enough to run it again.
+
+    ``set``: each ``--set PATH=VALUE`` as given, in order (``[]``: none). ``uncertainty``: None without
+    ``--uncertainty``; else its ``samples`` (N as given), their ``engine`` (:data:`UNCERTAINTY_ENGINE`;
+    the manifest's ``engine`` is the run's own) and ``workers``, the worker processes asked for
+    (``--workers``, or one per core this process may use: a fact of the machine, like ``written_at``).
+
+    >>> run_options(["agreement.ratio.japan=0.3"], None, None)
+    {'set': ['agreement.ratio.japan=0.3'], 'uncertainty': None}
+    >>> run_options([], 200, 2)["uncertainty"]["samples"]
+    200
+    """
+    uncertainty = None
+    if uncertainty_samples:
+        uncertainty = {"samples": uncertainty_samples, "engine": UNCERTAINTY_ENGINE, "workers": workers}
+    return {"set": list(sets), "uncertainty": uncertainty}
 
 
 def summary_json(result: Result) -> dict[str, Any]:
@@ -104,9 +138,13 @@ def write_run(
     engine: str = "reference",
     figures: Callable[[Result, Path], Any] | None = None,
     scenario_data: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write every output of a run into the opened folder ``out`` (see ``docs/outputs.md``)."""
-    with out.staged(manifest(result, engine)) as stage:
+    """Write every output of a run into the opened folder ``out`` (see ``docs/outputs.md``).
+
+    ``options``: the command's, recorded in the manifest (:func:`run_options`; None: the Python API's run).
+    """
+    with out.staged(manifest(result, engine, options)) as stage:
         for name in _tables(result):
             result.tables[name].write_csv(stage / f"{name}.csv")
         (stage / "summary.json").write_text(json.dumps(summary_json(result), indent=2) + "\n")

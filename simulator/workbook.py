@@ -791,10 +791,22 @@ def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str
     return _sheets(path, tables, [("Scenario", scenario_data)])
 
 
-MACHINE_FIELDS = ("wall_time_s", "workers_requested", "workers", "backend", "chunk_runs")
+MACHINE_FIELDS = (
+    "wall_time_s",
+    "workers_requested",
+    "workers",
+    "backend",
+    "chunk_runs",
+    "chunks_kept",
+    "legs",
+    "made_with",
+    "scenario_file_resolved",
+)
 """``sweep.json`` fields that tell how this machine ran the sweep, not what it computed: left out of the workbook.
 
-``chunk_runs`` too: the table is the same, byte for byte, whatever the chunking."""
+``chunk_runs`` too: the table is the same, byte for byte, whatever the chunking; and how many chunks a resume
+kept, the processes that ran it (``legs``), the code, Python, libraries and platform (``made_with``) and where
+the scenario file is on this machine (``scenario_file_resolved``)."""
 
 
 def sweep_workbook(table: pd.DataFrame, info: dict[str, Any], path: Path, scenario_data: dict[str, Any]) -> Path:

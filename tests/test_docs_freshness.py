@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from simulator.cli import main
 from simulator.gate.baseline import run_record
 from simulator.names import Names
-from simulator.output import manifest, run_files, summary_json
+from simulator.output import manifest, run_files, run_options, summary_json
 from simulator.report.findings import Run
 from simulator.report.verdict import headline, one_run_headline
 from simulator.scenario.schema import Scenario
@@ -193,11 +193,14 @@ def test_the_manifest_example_is_what_embargo_2010_writes():
     """docs/outputs.md: the manifest's keys and values, no hash (it changes with every edit of the scenario)."""
     shown = json.loads(_example("rather than shown (any edit of the scenario changes it) and `files` cut short:\n"))
     result = shipped_result("embargo_2010")
-    made = manifest(result, "reference")
+    made = manifest(result, "reference", run_options([], None, None))  # as the command gives them
     assert set(shown) == set(made) | {"command", "files"}
-    assert {key: shown[key] for key in made if key not in ("scenario_hash", "written_at")} == {
-        key: value for key, value in made.items() if key not in ("scenario_hash", "written_at")
+    varies = ("scenario_hash", "written_at", "made_with")  # made_with: facts of the machine, its keys compared
+    assert {key: shown[key] for key in made if key not in varies} == {
+        key: value for key, value in made.items() if key not in varies
     }
+    assert set(shown["made_with"]) == set(made["made_with"])
+    assert set(shown["made_with"]["libraries"]) == set(made["made_with"]["libraries"])
     assert shown["command"] == "run"
     assert not re.fullmatch(r"[0-9a-f]{64}", shown["scenario_hash"]), "a hash that goes stale at the next edit"
     files = sorted(run_files(agreement=True, figures=True, report=False, market=bool(result.structure.market)))

@@ -25,7 +25,7 @@ def test_a_sweep_without_plots_writes_its_table_and_no_figure_nor_a_note_about_o
     # the same runs, the same table; the figures of the earlier sweep go with it (they are its)
     assert (tmp_path / "sw" / "sweep.parquet").read_bytes() == table
     assert not list((tmp_path / "sw").glob("*.png"))
-    assert manifest_of(tmp_path / "sw")["files"] == ["manifest.json", "sweep.json", "sweep.parquet"]
+    assert manifest_of(tmp_path / "sw")["files"] == ["manifest.json", "scenario.json", "sweep.json", "sweep.parquet"]
     assert "not drawn" not in bare.output
     redrawn = invoke("plot-sweep", tmp_path / "sw")  # drawn later from the table
     assert redrawn.exit_code == 0, redrawn.output
@@ -48,6 +48,6 @@ def test_the_python_sweep_takes_plots_as_the_command_takes_no_plots(tmp_path):
         write(tmp_path), {"agreement.ratio.japan": [0.2, 0.8]}, runs=2, workers=1, out=tmp_path / "o", plots=False
     )
     assert len(table) == 4
-    assert manifest_of(tmp_path / "o")["files"] == ["manifest.json", "sweep.json", "sweep.parquet"]
+    assert manifest_of(tmp_path / "o")["files"] == ["manifest.json", "scenario.json", "sweep.json", "sweep.parquet"]
     with pytest.raises(InputError, match="plots: must be True or False, got 'no'"):
         simulator.sweep(write(tmp_path), {"agreement.ratio.japan": [0.2]}, workers=1, out=tmp_path / "p", plots="no")

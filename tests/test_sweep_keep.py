@@ -26,6 +26,8 @@ from tests.test_sweep_safety import CHUNKED, interrupted, resume, table_bytes
 # 2 chunks, so 10 runs are finished; the other sweep: 1 point x 3 runs, one chunk
 OTHER = ("--grid", "agreement.ratio.japan=0.5", "--runs", 3, "--seed", 11)
 OTHER_GRID = {"agreement.ratio.japan": [0.5]}
+OTHER_APART = 'grid {"agreement.ratio.japan": [0.2, 0.5, 0.8]} -> {"agreement.ratio.japan": [0.5]}; runs 6 -> 3'
+"""The options of the interrupted sweep that the other one changes, as the refusal names them."""
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +48,9 @@ def test_another_sweep_is_refused_before_any_run_and_touches_nothing(tmp_path, m
     result = invoke("sweep", write(tmp_path), *OTHER, *CHUNKED, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.output == (
-        f"error: {out}: .chunks: holds 2 finished chunks (10 runs) of another sweep, which this sweep "
-        "would discard: to resume that sweep, run the command that started it again; to discard them "
-        "and run this sweep, pass --force\n"
+        f"error: {out}: .chunks: holds 2 finished chunks (10 runs) of another sweep ({OTHER_APART}), which this "
+        "sweep would discard: to resume that sweep, run the command that started it again (its options are in "
+        ".chunks/made-by.json); to discard them and run this sweep, pass --force\n"
     )
     assert contents(out) == before  # every checkpoint byte for byte; no manifest, lock or stage left
 
@@ -73,10 +75,8 @@ def test_the_same_command_after_a_code_change_is_refused_naming_both_codes(tmp_p
     command to resume" would be no way on, so the message names the code that can resume it."""
     out = tmp_path / "out"
     interrupted(tmp_path, monkeypatch, out, finished=2)
-    assert json.loads((out / ".chunks" / "made-by.json").read_text()) == {
-        "version": __version__,
-        "code": code_fingerprint(),
-    }
+    made_by = json.loads((out / ".chunks" / "made-by.json").read_text())
+    assert {key: made_by[key] for key in ("version", "code")} == {"version": __version__, "code": code_fingerprint()}
     before = contents(out)
     no_run(monkeypatch)
     monkeypatch.setattr(sweep_runner, "code_fingerprint", lambda: "0123456789abcdef")
@@ -133,9 +133,10 @@ def test_the_api_refuses_likewise_and_force_true_discards(tmp_path, monkeypatch)
     with pytest.raises(InputError) as caught:
         simulator.sweep(scenario, OTHER_GRID, runs=3, seed=11, workers=1, out=out)
     assert str(caught.value) == (
-        f"{out}: .chunks: holds 2 finished chunks (10 runs) of another sweep, which this sweep "
-        "would discard: to resume that sweep, run the command that started it again; to discard them "
-        "and run this sweep, pass force="
+        f"{out}: .chunks: holds 2 finished chunks (10 runs) of another sweep ({OTHER_APART}; chunk_runs 5 -> 5000), "
+        "which this sweep "
+        "would discard: to resume that sweep, run the command that started it again (its options are in "
+        ".chunks/made-by.json); to discard them and run this sweep, pass force="
     )
     assert contents(out) == before
     calls = counted(monkeypatch)

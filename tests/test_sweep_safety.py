@@ -189,6 +189,7 @@ def test_a_smaller_sweep_leaves_no_file_of_the_earlier_one(tmp_path):
     assert files == [
         "manifest.json",
         "notes.txt",
+        "scenario.json",
         "sweep.json",
         "sweep.parquet",
     ]  # no figure of a single grid point: neither the earlier heatmap nor a lone dot

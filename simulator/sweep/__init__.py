@@ -30,6 +30,7 @@ import numpy as np
 from simulator.errors import InputError, ScenarioError, plain, setting
 from simulator.json_text import read_json
 from simulator.names import plural
+from simulator.output import write_scenario_json
 from simulator.output_folder import OutputFolder, manifest_info, open_folder
 from simulator.plan import compile_plan
 from simulator.scenario import scenario_hash, validate_data
@@ -37,7 +38,15 @@ from simulator.scenario.tonnes import SHORTFALL_ADDS
 from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped
 from simulator.sweep.checkpoints import CHUNK_DIR, MARKER, ROW_KEYS, Checkpoints, ChunkDamaged, refuse_to_discard
 from simulator.sweep.grid import Axis, SweepSpec, load_spec_file, parse_axis
-from simulator.sweep.runner import NOTHING_RUN, Sweep, curve_bands, execute, members_by_point, plan_sweep
+from simulator.sweep.runner import (
+    NOTHING_RUN,
+    Sweep,
+    curve_bands,
+    execute,
+    members_by_point,
+    plan_sweep,
+    sweep_record,
+)
 from simulator.version import __version__
 
 if TYPE_CHECKING:  # imported where a table is made (a sweep's workers never load pandas)
@@ -65,6 +74,7 @@ SWEEP_FILES = frozenset(
         "sweep.parquet",
         "sweep.csv",
         "sweep.json",
+        "scenario.json",
         "curves.parquet",
         "sweep_metrics.png",
         "sweep_heatmap.png",
@@ -249,6 +259,7 @@ def finish_sweep(
             if bands is not None:
                 bands.to_parquet(stage / "curves.parquet", index=False)
             (stage / "sweep.json").write_text(json.dumps(info, indent=2, default=str) + "\n")
+            write_scenario_json(sweep.raw, stage)  # the swept scenario, fixed overrides applied: redone from here
     finally:
         if out.commits > commits:  # the table is in place
             if on_table is not None:
@@ -448,7 +459,7 @@ def run_sweep(
             raise
         info = describe(
             sweep, time.perf_counter() - started, executed.backend, executed.workers, executed.workers_requested
-        )
+        ) | sweep_record(sweep, executed)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if earlier is not None and note is not None:
             note(replaced_note(earlier, written_at))

@@ -4,14 +4,17 @@ Layer: studies (sweeps).
 
 ``DIR/.chunks/`` holds, per finished chunk ``N``: ``chunk-N.parquet`` (its rows of the
 sweep table), ``curves-N.npz`` with ``--curves``, and last the receipt ``chunk-N.json``
-(the chunk's identity and the SHA-256 of each of its files). The Parquet and ``.npz``
+(the chunk's identity, the SHA-256 of each of its files and the ``leg``: which process of the sweep
+saved it, for ``sweep.json``'s ``legs``). The Parquet and ``.npz``
 files also carry the identity inside them: the sweep's fingerprint, the chunk index and
 its run range. A chunk counts as finished only if its receipt is there, its files hash
 to the receipt's sums, the identities match this sweep and chunk, and its rows are
 exactly the chunk's (point, run, seed); any other chunk (truncated, corrupted, copied
 from another chunk or sweep) is deleted and computed again, never merged. Beside them,
 ``fingerprint`` names the sweep and ``made-by.json`` the version and code of stockpile
-that ran it (for the message that refuses to discard them, :class:`Checkpoints`).
+that ran it, the ``options`` of the command that started it and its ``legs`` so far, each
+process that ran it (for the message that refuses to discard them, :func:`refuse_to_discard`,
+and for ``sweep.json``).
 """
 
 from __future__ import annotations
@@ -122,6 +125,41 @@ def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
     return chunks, runs
 
 
+def _earlier_legs(chunks_folder: Path) -> list[dict[str, Any]]:
+    """The legs ``made-by.json`` records of the sweep being resumed ([] where it records none)."""
+    try:
+        legs = read_json((chunks_folder / MADE_BY).read_bytes()).get("legs")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [leg for leg in legs if isinstance(leg, dict)] if isinstance(legs, list) else []
+
+
+OPTION_WIDTH = 60
+"""The most characters of one option's value a refusal shows (a long grid is cut short)."""
+
+
+def options_apart(theirs: Any, ours: dict[str, Any]) -> list[str]:
+    """Each option of :meth:`~simulator.sweep.runner.Sweep.options` that differs, as ``name old -> new``.
+
+    ``theirs``: the options ``made-by.json`` records (anything else, from an older stockpile: none differ).
+
+    >>> options_apart({"runs": 6, "chunk_runs": 10, "seed": 1}, {"runs": 6, "chunk_runs": 20, "seed": 1})
+    ['chunk_runs 10 -> 20']
+    """
+    if not isinstance(theirs, dict):
+        return []
+
+    def shown(value: Any) -> str:
+        text = plain(json.dumps(value, default=str), one_line=True)
+        return text if len(text) <= OPTION_WIDTH else text[: OPTION_WIDTH - 3] + "..."
+
+    return [
+        f"{plain(str(name), one_line=True)} {shown(theirs.get(name))} -> {shown(ours.get(name))}"
+        for name in [*ours, *(name for name in theirs if name not in ours)]
+        if theirs.get(name) != ours.get(name)
+    ]
+
+
 def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
     """Raise :class:`InputError` (exit 2) if ``DIR/.chunks`` holds finished chunks of another sweep.
 
@@ -147,7 +185,11 @@ def refuse_to_discard(folder: Path, sweep: Sweep) -> None:
     else:
         ours = sweep.made_by()
         if code == ours["code"]:
-            whose, resume = "another sweep", "run the command that started it again"
+            apart = options_apart(theirs.get("options"), sweep.options())
+            whose = f"another sweep ({'; '.join(apart)})" if apart else "another sweep"
+            resume = "run the command that started it again"
+            if "options" in theirs:
+                resume += f" (its options are in {CHUNK_DIR}/{MADE_BY})"
         else:
             whose = (
                 f"a sweep run by other stockpile code ({version}, code {code}; this is "
@@ -214,12 +256,19 @@ class Checkpoints:
         """This sweep made the checkpoint folder: there was none before."""
         self._earlier: Path | None = None
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
+        self.legs: list[dict[str, Any]] = []
+        """Each process that ran this sweep so far, in order (:meth:`start_leg`), from ``made-by.json``."""
+        self._legs_found = 0
+        """The legs of :attr:`legs` that ran before this process (:meth:`abandon` keeps those alone)."""
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(_not_ours(self.folder, folder, ours), str(folder))
             _refuse_foreign(self.folder, folder)  # kept or set aside, the folder is deleted when the sweep ends
-            if not marker.is_file() or marker.read_text() != self.fingerprint:
+            resumed = marker.is_file() and marker.read_text() == self.fingerprint
+            self.legs = _earlier_legs(self.folder) if resumed else []
+            self._legs_found = len(self.legs)
+            if not resumed:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
                     chunks, runs = finished_of(self.folder, marker.read_text())
                     if chunks:
@@ -228,9 +277,39 @@ class Checkpoints:
                 self._earlier = set_aside(self.folder)
         self.folder.mkdir(exist_ok=True)
         marker.write_text(self.fingerprint)
-        (self.folder / MADE_BY).write_text(json.dumps(sweep.made_by()))
+        self._write_made_by()
         for leftover in self.folder.glob(".tmp-*"):
             leftover.unlink()
+
+    def _write_made_by(self) -> None:
+        """``made-by.json``: the version and code, the starting command's options and the legs so far."""
+        made_by = {**self.sweep.made_by(), "options": self.sweep.options(), "legs": self.legs}
+        text = json.dumps(made_by, indent=1).encode()
+        self._write(MADE_BY, lambda handle: handle.write(text))
+
+    def start_leg(self, backend: str, workers: int, workers_requested: int) -> None:
+        """Record that this process now runs the sweep's remaining chunks: ``backend`` with ``workers`` processes.
+
+        Each chunk this process saves names the leg in its receipt (``leg``, its index in :attr:`legs`),
+        so that :meth:`leg_chunks` counts what each leg computed.
+        """
+        self.legs.append({"backend": backend, "workers_requested": workers_requested, "workers": workers})
+        self._write_made_by()
+
+    def leg_chunks(self) -> list[dict[str, Any]]:
+        """:attr:`legs`, each with ``chunks``: the sweep's finished chunks whose receipt names it.
+
+        Read from the receipts on disk (a chunk computed again counts for the leg that computed it last).
+        """
+        counts = [0] * len(self.legs)
+        for index, _ in self.sweep.chunks():
+            try:
+                leg = read_json((self.folder / self._names(index)[2]).read_bytes()).get("leg")
+            except (OSError, ValueError, AttributeError):
+                continue
+            if isinstance(leg, int) and 0 <= leg < len(counts):
+                counts[leg] += 1
+        return [{**leg, "chunks": count} for leg, count in zip(self.legs, counts, strict=True)]
 
     # --- names and identities --------------------------------------------------------
 
@@ -286,7 +365,7 @@ class Checkpoints:
         if result.curves is not None:
             arrays = {**result.curves, IDENTITY_ARRAY: np.array(json.dumps(identity))}
             sums[curves_name] = self._write(curves_name, lambda handle: np.savez(handle, **arrays))
-        receipt = json.dumps({**identity, "sha256": sums}, indent=1).encode()
+        receipt = json.dumps({**identity, "sha256": sums, "leg": len(self.legs) - 1}, indent=1).encode()
         self._write(receipt_name, lambda handle: handle.write(receipt))
         self._saved[index] = result.table
 
@@ -393,7 +472,7 @@ class Checkpoints:
 
         Its chunks could never make a table: the same sweep fails at the same point, and
         any fix makes another sweep. A checkpoint folder it made is deleted; one of another
-        sweep is put back; a resumed one loses only the chunks saved here.
+        sweep is put back; a resumed one loses only the chunks saved here, and ``made-by.json`` this process's leg.
         """
         if self._made or self._earlier is not None:
             discard(self.folder)
@@ -402,4 +481,6 @@ class Checkpoints:
         else:
             for index in list(self._saved):
                 self.discard(index)
+            self.legs = self.legs[: self._legs_found]  # made-by.json as this sweep found it
+            self._write_made_by()
         self._saved.clear()

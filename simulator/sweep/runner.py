@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,7 +57,7 @@ from simulator.sweep.grid import (
     read_quoted_dates,
 )
 from simulator.sweep.patch import GridPatcher, PatchBuilder
-from simulator.version import __version__, code_fingerprint
+from simulator.version import __version__, code_fingerprint, made_with
 from simulator.workers import pool_size
 
 if TYPE_CHECKING:  # pandas is imported where a table is made: a sweep's workers never load it
@@ -480,6 +481,27 @@ class Sweep:
         """The version and code that run the sweep (part of its :meth:`fingerprint`)."""
         return {"version": __version__, "code": code_fingerprint()}
 
+    def options(self) -> dict[str, Any]:
+        """What the command that started the sweep asked for, as JSON reads it back (``.chunks/made-by.json``).
+
+        ``scenario_file`` as given, ``scenario_sha256`` (16 hex digits of the scenario data swept, its
+        fixed overrides applied), ``grid`` (each swept path's values), ``set`` (the fixed overrides),
+        ``runs`` (per point), ``seed`` (the root seed), ``chunk_runs`` and ``curves``: a refused resume
+        names those that differ (:func:`~simulator.sweep.checkpoints.refuse_to_discard`).
+        """
+        data = json.dumps(with_order(self.raw), sort_keys=True, default=str).encode()
+        options = {
+            "scenario_file": self.source,
+            "scenario_sha256": hashlib.sha256(data).hexdigest()[:16],
+            "grid": {axis.path: list(axis.values) for axis in self.spec.axes},
+            "set": dict(self.spec.fixed),
+            "runs": self.spec.runs,
+            "seed": self.root_seed,
+            "chunk_runs": self.chunk_runs,
+            "curves": self.curves,
+        }
+        return json.loads(json.dumps(options, default=str))
+
     def fingerprint(self) -> str:
         """Hash of everything that decides the table: resume only a matching sweep."""
         parts = {
@@ -844,6 +866,22 @@ DASK = "dask"
 NOTHING_RUN = "none (every chunk was kept from an interrupted sweep)"
 
 
+def where_chunks_run(workers: int, chunks: int, client: Any = None) -> tuple[str, int]:
+    """The backend that runs ``chunks`` chunks, and the processes that compute them.
+
+    With ``client``, :data:`DASK` and at most one of its workers per chunk; else :data:`LOCAL_PROCESSES` when
+    more than one process is worth starting (:func:`~simulator.workers.pool_size`), else :data:`IN_PROCESS`
+    and 1. As :func:`map_chunks` and :func:`execute` decide it.
+
+    >>> where_chunks_run(4, 3), where_chunks_run(4, 1), where_chunks_run(1, 9)
+    (('local processes', 3), ('this process', 1), ('this process', 1))
+    """
+    if client is not None:
+        return DASK, pool_size(len(client.nthreads()), chunks)
+    processes = pool_size(workers, chunks)
+    return (LOCAL_PROCESSES, processes) if processes > 1 else (IN_PROCESS, 1)
+
+
 @dataclass(frozen=True)
 class Executed:
     """What :func:`execute` did: chunks kept from an earlier, interrupted sweep and where the others ran."""
@@ -861,6 +899,27 @@ class Executed:
     workers_requested: int
     """Processes asked for: ``--workers`` (or its default, one per core), or the cluster's workers when the
     sweep started. ``workers`` may be fewer: at most one per chunk to compute, and 1 for a sweep of one chunk."""
+    legs: tuple[dict[str, Any], ...] = ()
+    """Every process that ran the sweep, this one last: its ``backend``, ``workers_requested``, ``workers``
+    and ``chunks`` (of the table, computed by it: :meth:`~simulator.sweep.checkpoints.Checkpoints.leg_chunks`)."""
+
+
+def sweep_record(sweep: Sweep, executed: Executed) -> dict[str, Any]:
+    """What ``sweep.json`` records beside :func:`simulator.sweep.describe` to redo the sweep from its folder.
+
+    ``scenario_file_resolved``: the scenario file as an absolute path (``scenario_file`` is as given; None for
+    scenario data given in Python, which names no file);
+    ``chunks_kept``: finished chunks this command found from an earlier, interrupted one; ``legs``: each
+    process that ran it (:attr:`Executed.legs`; one without a resume); ``made_with``: the code, Python, the
+    numeric libraries and the platform (:func:`~simulator.version.made_with`). None decides the table: they say
+    where and how it was made (the workbook leaves them out, :data:`simulator.workbook.MACHINE_FIELDS`).
+    """
+    return {
+        "scenario_file_resolved": str(Path(sweep.source).resolve()) if Path(sweep.source).is_file() else None,
+        "chunks_kept": executed.kept,
+        "legs": list(executed.legs),
+        "made_with": made_with(),
+    }
 
 
 def resumed_text(kept: int, damaged: int, computed: int) -> str | None:
@@ -923,6 +982,7 @@ def execute(
         backend, processes = IN_PROCESS, 1
     if not todo:
         backend, processes = NOTHING_RUN, 0
+    checkpoints.start_leg(backend, processes, requested)
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
             if result.code != here:  # a Dask worker that joined after the check at the start
@@ -933,7 +993,7 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
-    return Executed(len(done), damaged, len(todo), backend, processes, requested)
+    return Executed(len(done), damaged, len(todo), backend, processes, requested, tuple(checkpoints.leg_chunks()))
 
 
 def _import_table_libraries() -> None:
