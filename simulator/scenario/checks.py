@@ -586,7 +586,7 @@ def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> N
             problems.append(
                 Problem(f"{path}.{j}", f"'{rid}' puts nothing into the pool (no agreement.pool.contributions.{rid})")
             )
-        elif not any(_some(share) for share in pool.contributions[rid].values()):
+        elif not any(some_stock(share) for share in pool.contributions[rid].values()):
             problems.append(
                 Problem(
                     f"{path}.{j}",
@@ -596,7 +596,7 @@ def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> N
             )
 
 
-def _some(stock: StrategicStock) -> bool:
+def some_stock(stock: StrategicStock) -> bool:
     """Whether a pool contribution as written is more than nothing (tonnes, days or days of net imports above 0)."""
     return any((getattr(stock, unit) or 0) > 0 for unit in ("tonnes", "days", "net_import_days"))
 
