@@ -1183,13 +1183,11 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         parts = [f"nothing counted {over_days(horizon)}"]
     text = f"Cost to the members{over}: {join_words(parts)}."
     if kept:
-        scenario = run.result.scenario
-        parts = [held_part(scenario, a.member, run.names) for a in kept]
+        held_parts = [held_part(run.result.scenario, a.member, run.names) for a in kept]
         one = len(kept) == 1
-        if any(parts):  # already_held lists materials: each share named with them
-            whose = join_words(
-                [f"{run.names.possessive(a.member)} pool share{held_part(scenario, a.member, run.names)}" for a in kept]
-            )
+        if any(held_parts):  # already_held lists materials: each share named with them
+            shares = zip(kept, held_parts, strict=True)
+            whose = join_words([f"{run.names.possessive(a.member)} pool share{part}" for a, part in shares])
         else:
             whose = join_words([run.names.possessive(a.member) for a in kept]) + (
                 " pool share" if one else " pool shares"
@@ -1390,11 +1388,10 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         note += alone_note.format("with its share alone", escape("the member's pool contribution"), "")
     held = held_today_members(scenario)
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
-        parts = [held_part(scenario, m, run.names) for m in held]
-        if any(parts):  # already_held lists materials: each contribution named with them
-            whose = join_words(
-                [f"{run.names.possessive(m)} pool contribution{held_part(scenario, m, run.names)}" for m in held]
-            )
+        held_parts = [held_part(scenario, m, run.names) for m in held]
+        if any(held_parts):  # already_held lists materials: each contribution named with them
+            contributions = zip(held, held_parts, strict=True)
+            whose = join_words([f"{run.names.possessive(m)} pool contribution{part}" for m, part in contributions])
             others = "; the other contributions are held by no one"
         else:
             whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
