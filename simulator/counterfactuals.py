@@ -10,8 +10,8 @@ arrangement's and nothing else:
   measures what the joint stock does. Where some members' contributions are stocks they
   hold today (``agreement.pool.already_held``), removing the agreement would remove those
   stocks too: the run is then the **status quo** (:func:`status_quo_scenario`), each of
-  those members holding its contribution as its own national reserve (as below) and the
-  others nothing.
+  those members holding its contribution (of the materials listed with it, or all) as its
+  own national reserve (as below), and the new stock held by no one.
 - **each member's share alone** (:func:`own_share_scenario`): ``agreement`` removed, and
   each member's contribution to the joint pool added (in tonnes, as compiled) to its
   own national reserve of that material, which it draws for its own gaps only, as any
@@ -21,16 +21,15 @@ arrangement's and nothing else:
   pool's refills (``pool.refill_t_per_day``) are not carried over; a reserve the member
   already holds keeps its refill rate and refills toward its own target (the reserve as
   written when it states none), never toward the share.
-- **the stocks held today shared** (:func:`held_stocks_shared`): where some members'
-  contributions are stocks they hold today and others' not, the agreement kept with the
-  others' contributions at 0 t, so that its rule shares the stocks held today with them
-  too. A scenario's description may quote that run; the report says which of it and the
-  status quo gives which split (:func:`simulator.report.held_split.held_split_line`).
+- **the stocks held today shared** (:func:`held_stocks_shared`): where some
+  contributions are stocks members hold today and others not, the agreement kept with the
+  others at 0 t, so that its rule shares the stocks held today with their members too. A
+  scenario's description may quote that run; the report says which of it and the status
+  quo gives which split (:func:`simulator.report.held_split.held_split_line`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from simulator.engine import simulate
@@ -39,7 +38,7 @@ from simulator.scenario import Scenario
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import demand_of
 from simulator.scenario.schema import Reserve, StrategicStock
-from simulator.stocks import held_today_members, starting_stocks
+from simulator.stocks import held_today_members, is_held_today, starting_stocks
 
 
 def without_agreement(result: Result, baseline: Result | None = None) -> Result:
@@ -82,19 +81,18 @@ def status_quo_scenario(scenario: Scenario) -> Scenario | None:
     """``scenario`` without its agreement, each ``already_held`` member keeping its contribution as national reserve.
 
     The world as it is where the pool would be made of stocks members hold today: those
-    members hold them alone (as :func:`own_share_scenario` holds every share), the others
-    put nothing aside. None when no member is listed (the joint stock is new).
+    members hold them alone (as :func:`own_share_scenario` holds every share), of the
+    materials listed with them (all they put in where a member is listed alone); the rest
+    is new stock, put aside by no one. None when no member is listed (the joint stock is new).
     """
-    held = held_today_members(scenario)
-    return own_share_scenario(scenario, members=held) if held else None
+    return own_share_scenario(scenario, held_only=True) if held_today_members(scenario) else None
 
 
 def status_quo_is_own_shares(scenario: Scenario) -> bool:
     """Whether the status quo and each member's share held alone are one world (one run, not two).
 
-    So they are where every member that puts something into the joint pool (tonnes above 0 on
-    day 0, :func:`~simulator.stocks.starting_stocks`) is listed in ``agreement.pool.already_held``
-    (none of :func:`members_not_held_today` puts anything in):
+    So they are where every contribution above 0 t on day 0 (:func:`~simulator.stocks.starting_stocks`)
+    is a stock held today (:func:`~simulator.stocks.is_held_today`):
     :func:`status_quo_scenario` then holds every share alone, as :func:`own_share_scenario` does. That
     includes a joint pool where every contribution is 0 t, none listed: each share held alone is then the
     world without the agreement. Always False where there is no joint pool to split (:func:`has_joint_pool`).
@@ -103,20 +101,29 @@ def status_quo_is_own_shares(scenario: Scenario) -> bool:
         return False
     contributed_t = starting_stocks(scenario).contributed_t
     return not any(
-        contributed_t[member, m] > 0 for member in members_not_held_today(scenario) for m in scenario.materials
+        tonnes > 0 and not is_held_today(scenario, member, material)
+        for (member, material), tonnes in contributed_t.items()
     )
 
 
 def members_not_held_today(scenario: Scenario) -> list[str]:
-    """The members holding no stock today: not listed in ``agreement.pool.already_held``, in the agreement's order.
+    """The members putting new stock into the joint pool, in the agreement's order.
 
-    What each puts into the joint pool (0 t, or no contribution at all, included) is new stock, held by
-    no one without the agreement (:func:`status_quo_scenario`). Empty without a joint pool (:func:`has_joint_pool`).
+    Those not listed in ``agreement.pool.already_held`` (0 t, or no contribution at all, included), and
+    those listed with materials that leave out one they have a contribution of: that contribution is new
+    stock, held by no one without the agreement (:func:`status_quo_scenario`). Empty without a joint pool
+    (:func:`has_joint_pool`).
     """
     if scenario.agreement is None or not has_joint_pool(scenario):
         return []
     held = set(held_today_members(scenario))
-    return [member for member in scenario.agreement.members if member not in held]
+    contributions = scenario.agreement.pool.contributions
+    return [
+        member
+        for member in scenario.agreement.members
+        if member not in held
+        or any(not is_held_today(scenario, member, material) for material in contributions.get(member, {}))
+    ]
 
 
 def has_joint_pool(scenario: Scenario) -> bool:
@@ -125,22 +132,23 @@ def has_joint_pool(scenario: Scenario) -> bool:
     return agreement is not None and agreement.pool.mode == "joint" and bool(agreement.pool.contributions)
 
 
-def own_share_scenario(scenario: Scenario, members: Sequence[str] | None = None) -> Scenario | None:
-    """``scenario`` with each member (of ``members``, default all) holding its pool contribution as national reserve.
+def own_share_scenario(scenario: Scenario, held_only: bool = False) -> Scenario | None:
+    """``scenario`` with each member holding its pool contribution as national reserve.
 
-    None when there is no joint pool to split (no agreement, national mode, or no
-    contributions).
+    ``held_only``: only the contributions that are stocks held today
+    (:func:`~simulator.stocks.is_held_today`); the others are dropped with the agreement. None
+    when there is no joint pool to split (no agreement, national mode, or no contributions).
     """
     agreement = scenario.agreement
     if agreement is None or not has_joint_pool(scenario):
         return None
     stocks = starting_stocks(scenario)
     regions = dict(scenario.regions)
-    for member in agreement.members if members is None else members:
+    for member in agreement.members:
         reserves = dict(regions[member].reserve)
         for material in scenario.materials:
             share_t = stocks.contributed_t[member, material]
-            if share_t <= 0:
+            if share_t <= 0 or (held_only and not is_held_today(scenario, member, material)):
                 continue
             held = reserves.get(material, Reserve(tonnes=0.0))
             own_t = stocks.reserve_t[member, material]
@@ -184,10 +192,12 @@ def sharing_held_stocks(scenario: Scenario) -> list[str]:
 
 
 def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
-    """``scenario`` with its agreement kept and every contribution of :func:`sharing_held_stocks` at 0 t.
+    """``scenario`` with its agreement kept and every contribution that is new stock at 0 t.
 
-    The agreement's rule then shares the stocks held today with the members holding none. None where there
-    are no such members: the status quo (:func:`status_quo_scenario`) is then the only run of the stocks held today.
+    New stock: a contribution of a member of :func:`sharing_held_stocks` that is not held today
+    (:func:`~simulator.stocks.is_held_today`). The agreement's rule then shares the stocks held today with
+    those members too. None where there are no such members: the status quo (:func:`status_quo_scenario`)
+    is then the only run of the stocks held today.
     """
     members = sharing_held_stocks(scenario)
     if not members or scenario.agreement is None:
@@ -195,7 +205,10 @@ def held_stocks_shared_scenario(scenario: Scenario) -> Scenario | None:
     pool = scenario.agreement.pool
     contributions = dict(pool.contributions)
     for member in [m for m in members if m in contributions]:  # one without a contribution puts nothing in already
-        contributions[member] = {material: StrategicStock(tonnes=0.0) for material in contributions[member]}
+        contributions[member] = {
+            material: stock if is_held_today(scenario, member, material) else StrategicStock(tonnes=0.0)
+            for material, stock in contributions[member].items()
+        }
     agreement = scenario.agreement.model_copy(update={"pool": pool.model_copy(update={"contributions": contributions})})
     return scenario.model_copy(update={"agreement": agreement})
 

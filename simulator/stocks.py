@@ -8,8 +8,9 @@ compiled plan resolves all three, so the report, the comparisons and the uncerta
 study's status quo read the tonnes there instead of converting a second time.
 
 A member listed in ``agreement.pool.already_held`` puts into the joint pool a stock it
-holds today (:func:`shares_held_today`): the report then measures the joint stock against
-the status quo, those stocks held alone
+holds today (:func:`shares_held_today`), of every material it puts in or of those listed
+with it (:func:`is_held_today`): the report then measures the joint stock against the
+status quo, those stocks held alone
 (:func:`simulator.counterfactuals.status_quo_scenario`).
 """
 
@@ -53,13 +54,26 @@ def starting_stocks(scenario: Scenario) -> StartingStocks:
 
 
 def held_today_members(scenario: Scenario | None) -> list[str]:
-    """The members whose pool shares are stocks they hold today (``agreement.pool.already_held``), as listed.
+    """The members whose pool shares, of some material at least, are stocks they hold today (``already_held``).
 
-    Empty where the joint stock is new (none listed), or ``scenario`` has no agreement (or is None).
-    The scenario's checks make each one listed a member that puts something into the pool, in joint mode.
+    As listed; :func:`is_held_today` says of which materials. Empty where the joint stock is new (none
+    listed), or ``scenario`` has no agreement (or is None). The scenario's checks make each one listed a
+    member that puts something into the pool (each material listed with it too), in joint mode.
     """
     agreement = scenario.agreement if scenario is not None else None
-    return list(agreement.pool.already_held) if agreement is not None else []
+    return list(agreement.pool.held_today()) if agreement is not None else []
+
+
+def is_held_today(scenario: Scenario | None, member: str, material: str) -> bool:
+    """Whether ``member``'s pool contribution of ``material`` is a stock it holds today (``already_held``).
+
+    So it is where ``member`` is listed alone (all its contributions) or with ``material`` among its materials.
+    """
+    agreement = scenario.agreement if scenario is not None else None
+    if agreement is None:
+        return False
+    held = agreement.pool.held_today()
+    return member in held and (held[member] is None or material in held[member])
 
 
 def shares_held_today(scenario: Scenario | None) -> bool:

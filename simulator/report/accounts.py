@@ -45,7 +45,7 @@ from simulator.report.findings import Run
 from simulator.report.words import drop_residue_usd
 from simulator.scenario import Scenario
 from simulator.scenario.checks import reference_price
-from simulator.stocks import held_today_members, starting_stocks
+from simulator.stocks import is_held_today, starting_stocks
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,6 @@ def accounts(run: Run) -> dict[str, Account]:
     members = run.result.structure.member_names
     contributed_t = starting_stocks(scenario).contributed_t
     valued = end_prices(run)
-    held = set(held_today_members(scenario))
     pool_t = {material: sum(contributed_t[m, material] for m in members) for material in materials}
     holding_usd_per_t_day_of = {material: holding_usd_per_t_day(scenario, material) for material in materials}
     sold_by_material = {material: auctions[auctions["material"] == material] for material in materials}
@@ -229,7 +228,7 @@ def accounts(run: Run) -> dict[str, Account]:
         stakes = {}
         for material in materials:
             mine = contributed_t[member, material]
-            today = member in held and mine > 0
+            today = is_held_today(scenario, member, material) and mine > 0
             sold = sold_by_material[material]
             held_t_days = _held_t_days(run, member, material, mine) if today else 0.0
             stakes[material] = Stake(

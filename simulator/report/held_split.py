@@ -20,8 +20,10 @@ from __future__ import annotations
 from simulator.counterfactuals import sharing_held_stocks
 from simulator.names import join_words
 from simulator.report.findings import Run
+from simulator.report.html_names import HtmlNames
 from simulator.report.words import tonnes
-from simulator.stocks import held_today_members
+from simulator.scenario import Scenario
+from simulator.stocks import held_today_members, is_held_today
 
 __all__ = ["held_split_line"]
 
@@ -59,8 +61,8 @@ def held_split_line(run: Run, alone: Run | None, shared: Run | None) -> str:
     names = run.names
     held = held_today_members(scenario)
     held_stock = join_words([names.possessive(m) for m in held]) + (" stocks" if len(held) > 1 else " stock")
-    others = join_words([names.possessive(m) for m in members])
-    them = join_words([names.subject(m) for m in members])
+    others = join_words([names.possessive(m) + _new_part(scenario, m, names) for m in members])
+    them = join_words([names.subject(m) for m in [m for m in members if m not in held] or members])
     column = join_words([without[m] for m in members])
     agreement = join_words([kept[m] for m in members])
     return (
@@ -68,3 +70,14 @@ def held_split_line(run: Run, alone: Run | None, shared: Run | None) -> str:
         f"{held_stock} drawn for its own gaps alone, and leaves {column}; the agreement kept with {others} "
         f"contributions at 0 t, its rule sharing {held_stock} with {them} too, leaves {agreement}."
     )
+
+
+def _new_part(scenario: Scenario, member: str, names: HtmlNames) -> str:
+    """`` gallium``: the materials of ``member``'s contributions that are new stock (set at 0 t in the run).
+
+    Where ``already_held`` lists others of its materials; '' where all it puts in is new.
+    """
+    if member not in held_today_members(scenario):
+        return ""
+    new = [m for m in scenario.agreement.pool.contributions.get(member, {}) if not is_held_today(scenario, member, m)]
+    return f" {names.materials_text(new)}"

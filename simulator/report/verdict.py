@@ -60,6 +60,7 @@ from simulator.report.words import (
     detail,
     draws_own,
     drop_residue_usd,
+    held_part,
     in_millions,
     join_words,
     lent_word,
@@ -1182,10 +1183,17 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
         parts = [f"nothing counted {over_days(horizon)}"]
     text = f"Cost to the members{over}: {join_words(parts)}."
     if kept:
-        whose = join_words([run.names.possessive(a.member) for a in kept])
+        held_parts = [held_part(run.result.scenario, a.member, run.names) for a in kept]
         one = len(kept) == 1
+        if any(held_parts):  # already_held lists materials: each share named with them
+            shares = zip(kept, held_parts, strict=True)
+            whose = join_words([f"{run.names.possessive(a.member)} pool share{part}" for a, part in shares])
+        else:
+            whose = join_words([run.names.possessive(a.member) for a in kept]) + (
+                " pool share" if one else " pool shares"
+            )
         text += (
-            f" {cap(whose)} pool {'share is the stock it' if one else 'shares are the stocks they'} held already, "
+            f" {cap(whose)} {'is the stock it' if one else 'are the stocks they'} held already, "
             f"not bought for the pool: neither {'its' if one else 'their'} value at reference prices ({shown_value}) "
             f"nor what holding {'it' if one else 'them'} cost in this run ({shown_held}) is counted as the "
             "agreement's cost."
@@ -1282,11 +1290,9 @@ def _member_row(
         f", refills {usd(account.refill_usd, in_millions=millions)}" if account.refill_usd else ""
     )
     if joint:
-        bought = (
-            "held already"  # its stock of today, not bought for the pool (the note under the table)
-            if account.held_today
-            else usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
-        )
+        bought = usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
+        if account.held_today:  # its stock of today, not bought for the pool (the note under the table)
+            bought = f"{bought} + held already" if account.buying_usd else "held already"
         cells.append(f'<td><span class="money">{bought}</span>' + SMALL.format(held) + "</td>")
     else:
         cells.append(f"<td>{held}</td>")
@@ -1363,7 +1369,8 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         if joint and a.held_today:  # agreement.pool.already_held: the answer is measured against it held alone
             value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
             note += (
-                f" Held already: {run.names.possessive(a.member)} pool share is the stock it held already, not bought "
+                f" Held already: {run.names.possessive(a.member)} pool share{held_part(scenario, a.member, run.names)} "
+                "is the stock it held already, not bought "
                 f"for the pool; its value at the reference prices ({value}) and what holding it cost in this run "
                 f"({holding}) are not in its net cost."
             )
@@ -1373,16 +1380,24 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
             "its ownership share of all the rule's draws, free under this agreement's grant settlement."
         )
     alone_note = escape(  # {} take HTML: a column's head, whose contribution, what the others hold
-        " Short {}: the same scenario without the agreement, {} pool contribution added to its own national reserve "
+        " Short {}: the same scenario without the agreement, {} added to its own national reserve "
         "and drawn for its own gaps only (at once, or by its reserve release), without the agreement's trigger, lags, "
         "cap, auctions and pool refills{}."
     )
     if apart is not None:
-        note += alone_note.format("with its share alone", escape("the member's"), "")
+        note += alone_note.format("with its share alone", escape("the member's pool contribution"), "")
     held = held_today_members(scenario)
     if alone is not None and held:  # the column without it is the status quo (counterfactuals.status_quo_scenario)
-        whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
-        others = "" if status_quo_is_own_shares(scenario) else "; the other members' contributions are held by no one"
+        held_parts = [held_part(scenario, m, run.names) for m in held]
+        if any(held_parts):  # already_held lists materials: each contribution named with them
+            contributions = zip(held, held_parts, strict=True)
+            whose = join_words([f"{run.names.possessive(m)} pool contribution{part}" for m, part in contributions])
+            others = "; the other contributions are held by no one"
+        else:
+            whose = ("each of " if len(held) > 1 else "") + join_words([run.names.possessive(m) for m in held])
+            whose += " pool contribution"
+            others = "; the other members' contributions are held by no one"
+        others = "" if status_quo_is_own_shares(scenario) else others
         note += alone_note.format(without_it(scenario, whose=False), whose, escape(others))
     if (
         apart is None

@@ -468,7 +468,8 @@ def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
     Where members' pool contributions are stocks they hold today (``agreement.pool.already_held``), the
     run it is measured against is the status quo, those stocks held alone
     (:func:`simulator.counterfactuals.without_agreement`): ``with the stocks held today (Japan's
-    held alone)``, the parenthesis left out with ``whose`` false.
+    held alone)``, or ``(Japan's rare earths held alone)`` where ``already_held`` lists its materials,
+    the parenthesis left out with ``whose`` false.
 
     >>> without_it(None), without_it(None, "the joint stock"), without_it(None, "")
     ('without it', 'without the joint stock', 'without')
@@ -477,6 +478,16 @@ def without_it(scenario: Any, it: str = "it", *, whose: bool = True) -> str:
     if not held:
         return f"without {it}".strip()
     names = Names.of(scenario)
-    return f"with {HELD_TODAY}" + (
-        f" ({join_words([escape(names.possessive(m)) for m in held])} held alone)" if whose else ""
-    )
+    whose_held = [names.possessive(m) + held_part(scenario, m, names).replace(" of ", " ", 1) for m in held]
+    return f"with {HELD_TODAY}" + (f" ({escape(join_words(whose_held))} held alone)" if whose else "")
+
+
+def held_part(scenario: Any, member: str, names: Any) -> str:
+    """`` of light and heavy rare earths``: the materials ``already_held`` lists with ``member``, after its pool share.
+
+    '' where it lists the member alone (all it puts in is held today) or not at all. ``names``: the report's
+    HTML names or the plain :class:`~simulator.names.Names`, escaping the words or not.
+    """
+    agreement = scenario.agreement if scenario is not None else None
+    held = agreement.pool.held_today().get(member) if agreement is not None else None
+    return f" of {names.materials_text(held)}" if held else ""

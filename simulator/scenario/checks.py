@@ -22,6 +22,7 @@ from simulator.scenario.schema import (
     RESERVED_IDS,
     Agreement,
     Delay,
+    Pool,
     Scenario,
     ShareStep,
     ShockBase,
@@ -571,14 +572,24 @@ def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None
 
 
 def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
-    """Members listed as holding their contributions today: each a member with a contribution, once, in joint mode."""
+    """Members listed as holding their contributions today: each a member with a contribution, once, in joint mode.
+
+    An item that lists materials (``japan: [light_ree]``) names one member, and materials it puts in, once each.
+    """
     pool, path = a.pool, "agreement.pool.already_held"
     if pool.mode != "joint" and pool.already_held:
         problems.append(Problem(path, "national mode has no pool contributions to be held today; remove already_held"))
         return
-    _unique(problems, path, list(pool.already_held))
-    for j, rid in enumerate(pool.already_held):
-        if rid in pool.already_held[:j]:  # given twice: said once, above
+    listed = [
+        (j, rid) for j, item in enumerate(pool.already_held) for rid in ([item] if isinstance(item, str) else item)
+    ]
+    _unique(problems, path, [rid for _, rid in listed])
+    for j, item in enumerate(pool.already_held):
+        if isinstance(item, dict) and len(item) != 1:
+            message = f"give one member per item ('- {next(iter(item), 'japan')}: [material, ...]'), not {len(item)}"
+            problems.append(Problem(f"{path}.{j}", message))
+    for n, (j, rid) in enumerate(listed):
+        if rid in [earlier for _, earlier in listed[:n]]:  # given twice: said once, above
             continue
         if not _member_ref(s, a, problems, f"{path}.{j}", rid):
             continue
@@ -586,7 +597,7 @@ def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> N
             problems.append(
                 Problem(f"{path}.{j}", f"'{rid}' puts nothing into the pool (no agreement.pool.contributions.{rid})")
             )
-        elif not any(_some(share) for share in pool.contributions[rid].values()):
+        elif not any(some_stock(share) for share in pool.contributions[rid].values()):
             problems.append(
                 Problem(
                     f"{path}.{j}",
@@ -594,9 +605,32 @@ def _check_already_held(s: Scenario, a: Agreement, problems: list[Problem]) -> N
                     "it holds no share today",
                 )
             )
+        elif isinstance(pool.already_held[j], dict):
+            _check_held_materials(s, pool, rid, pool.already_held[j][rid], f"{path}.{j}.{rid}", problems)
 
 
-def _some(stock: StrategicStock) -> bool:
+def _check_held_materials(
+    s: Scenario, pool: Pool, rid: str, materials: list[str], path: str, problems: list[Problem]
+) -> None:
+    """The ``materials`` listed with member ``rid`` in ``already_held`` (at ``path``): some, each once, each put in."""
+    contributions = pool.contributions[rid]
+    if not materials:
+        message = "lists no material: list the member alone for all its contributions, or leave it out"
+        problems.append(Problem(path, message))
+    _unique(problems, path, materials)
+    for k, mid in enumerate(materials):
+        if mid in materials[:k] or not _ref(problems, f"{path}.{k}", "material", mid, s.materials):
+            continue
+        stock = contributions.get(mid)
+        if stock is None:
+            message = f"'{rid}' puts no {mid} into the pool (no agreement.pool.contributions.{rid}.{mid})"
+            problems.append(Problem(f"{path}.{k}", message))
+        elif not some_stock(stock):
+            message = f"'{rid}' puts no {mid} into the pool (agreement.pool.contributions.{rid}.{mid} is 0)"
+            problems.append(Problem(f"{path}.{k}", message))
+
+
+def some_stock(stock: StrategicStock) -> bool:
     """Whether a pool contribution as written is more than nothing (tonnes, days or days of net imports above 0)."""
     return any((getattr(stock, unit) or 0) > 0 for unit in ("tonnes", "days", "net_import_days"))
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
-from simulator.scenario.checks import day_number, day_words, valid_members
+from simulator.scenario.checks import day_number, day_words, some_stock, valid_members
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import overlap_relation
 from simulator.scenario.portfolio import capacity_notes, has_demand
@@ -63,7 +63,8 @@ def scenario_notes(s: Scenario, changed: Iterable[str] = (), data: Any = None) -
 
     ``changed``: the paths a ``--set`` gave values to (:func:`range_notes`), in ``data`` (the file's data).
     """
-    notes = _unused_notes(s) + _ratio_notes(s) + _auction_notes(s) + _shock_notes(s) + _market_notes(s)
+    notes = _unused_notes(s) + _no_demand_notes(s) + _ratio_notes(s) + _auction_notes(s) + _shock_notes(s)
+    notes += _market_notes(s)
     notes += range_notes(s, changed, data)
     for text in capacity_notes(s):
         path, _, message = text.partition(": ")
@@ -116,6 +117,59 @@ def _unused_notes(s: Scenario) -> list[Problem]:
             )
             notes.append(Problem(f"suppliers.{sid}", message))
     return notes
+
+
+def _no_demand_notes(s: Scenario) -> list[Problem]:
+    """A region that sources or bids for a material it has no demand for: one note per region and material.
+
+    Such a region orders none of it (its normal flows are its demand times its shares), never
+    runs short, so its bids (a share of its expected gap) buy nothing, and the report and the
+    printed table give it no row for the material: most often its demand was left out. Its pool
+    contribution, if any, is named too (it serves only the other members); a contribution alone
+    is no note, since a producer member may put in stock it does not use (club_of_five's
+    Australia, heavy REE).
+    """
+    notes = []
+    for rid, region in s.regions.items():
+        for mid in s.materials:
+            if has_demand(s, rid, mid):
+                continue
+            sources = mid in region.sourcing
+            bids = _bids_for(s, rid, mid)
+            if not (sources or bids):
+                continue
+            follows = []
+            if sources:
+                follows.append(f"orders none (regions.{rid}.sourcing.{mid})")
+            if bids:
+                follows.append(
+                    f"its bids buy nothing (agreement.auction.bids.{rid}.{mid}: a bid is a share of its gap)"
+                )
+            if _contributes(s, rid, mid):
+                follows.append(
+                    f"its pool share serves only the other members (agreement.pool.contributions.{rid}.{mid})"
+                )
+            missing = "0 t/day" if mid in region.demand else "missing"
+            message = (
+                f"{missing}: '{rid}' has no demand for {mid}, so it is never short of it: it {', '.join(follows)}, "
+                f"and the report and the printed table give it no {mid} row; "
+                f"give regions.{rid}.demand.{mid} if it uses it"
+            )
+            notes.append(Problem(f"regions.{rid}.demand.{mid}", message))
+    return notes
+
+
+def _bids_for(s: Scenario, rid: str, mid: str) -> bool:
+    """Whether ``rid`` gives bids for ``mid`` at an agreement's auctions (any segment)."""
+    a = s.agreement
+    return a is not None and a.auction is not None and bool(a.auction.bids.get(rid, {}).get(mid))
+
+
+def _contributes(s: Scenario, rid: str, mid: str) -> bool:
+    """Whether ``rid`` puts some of ``mid`` into a joint pool (tonnes, days or days of net imports above 0)."""
+    a = s.agreement
+    stock = a.pool.contributions.get(rid, {}).get(mid) if a is not None and a.pool.mode == "joint" else None
+    return stock is not None and some_stock(stock)
 
 
 def _ratio_notes(s: Scenario) -> list[Problem]:

@@ -849,12 +849,29 @@ class Pool(Model):
     """Joint mode: refill rate per material toward the initial pool after a drawdown."""
     location: Id | None = None
     """Joint mode: member whose lead times apply to pool refills (default: the first)."""
-    already_held: list[Id] = []
+    already_held: list[Id | dict[Id, list[Id]]] = []
     """Joint mode: members whose pool contributions are stocks they hold today (a national
     stock put into the pool, as Japan's JOGMEC stock in the scenarios of today's world).
     The report then measures the joint stock against those stocks held alone as national
     reserves (the status quo), not against no stock at all (none listed: the joint stock
-    is new)."""
+    is new). An item is a member (all its contributions are held today) or one member with
+    the materials it holds today (``japan: [light_ree, heavy_ree]``: its other contributions
+    are new stock)."""
+
+    def held_today(self) -> dict[str, list[str] | None]:
+        """Each member of :attr:`already_held`, as listed: the materials it holds today (None: all it puts in).
+
+        >>> Pool(already_held=["japan", {"eu": ["gallium"]}]).held_today()
+        {'japan': None, 'eu': ['gallium']}
+        """
+        held: dict[str, list[str] | None] = {}
+        for item in self.already_held:
+            if isinstance(item, str):
+                held[item] = None
+            else:
+                held.update(item)
+        return held
+
     lendable_share: Fraction = 1.0
     """National mode: share of a member's initial reserve that may go to others."""
     donor_floor_days: Days = 0.0
