@@ -19,8 +19,12 @@ and the supply right, drawdown obligation and allocation right and obligation of
   obligation is its share of the group's reserve commitments, ``O_i = c_i / sum(c) x S``.
   It draws ``O_i`` for its own use as far as its stock allows (a joint pool short of ``S``
   is drawn in proportion to the obligations); what it cannot draw is its own loss.
-- **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. If ``O_i > P_i`` the right is taken as
-  0 and the member draws at most ``P_i``: a member passes on its supply, never its stock.
+- **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. An obligation is at most ``P_i``: where
+  the commitment share ``c_i / sum(c) x S`` would exceed it, the member owes ``P_i`` (its right
+  is 0) and the rest falls on the others in proportion to their commitments, each up to its own
+  ``P`` (the IEP would have that member supply the others from its stock; with a joint pool
+  the stock is the pool's, docs/release-rules.md). So where a shortfall is drawn the rights add up
+  to the group's supply, and every member below its right is brought up to it.
 - **Allocation right and obligation** (Art. 7(2), (3)): members supplied above their right
   pass the excess to those below it. Under the general trigger the excesses and the deficits
   add up to the same; under the selective trigger alone nothing is drawn, each member below
@@ -62,7 +66,8 @@ class EssSharing:
     permissible_t: Array
     """Permissible consumption ``P_i = (1 - restraint) x d_i`` (t), (N, ...)."""
     obligation_t: Array
-    """Drawdown obligation ``O_i``: the member's commitment share of the group's shortfall (t), (N, ...)."""
+    """Drawdown obligation ``O_i``: the member's commitment share of the group's shortfall, at most ``P_i`` (t),
+    (N, ...)."""
     drawn_t: Array
     """Stock each member draws for its own use: its obligation, as far as the stock allows (t), (N, ...)."""
     transferred_t: Array
@@ -142,12 +147,12 @@ def iea_ess(
     shortfall = np.where(active, np.maximum(0.0, ordered_sum(permissible, axis=0) - group_supply), 0.0)
     weights = np.broadcast_to(np.asarray(commitments, float), demand.shape)
     total_weight = ordered_sum(weights, axis=0)
+    obligation = _obligations_t(shortfall, weights, total_weight, permissible)
     with np.errstate(divide="ignore", invalid="ignore"):
-        obligation = np.where(total_weight > 0, shortfall / total_weight, 0.0)[None] * weights
         met = np.where(shortfall > 0, np.minimum(1.0, np.asarray(available_t, float) / shortfall), 0.0)
     drawable = np.broadcast_to(np.asarray(drawable_t, float), demand.shape)
-    drawn = np.minimum(np.minimum(obligation * met[None], drawable), permissible)
-    right = np.maximum(0.0, permissible - obligation)
+    drawn = np.minimum(obligation * met[None], drawable)
+    right = permissible - obligation
     excess = np.where(active[None], np.maximum(0.0, supply - right), 0.0)
     deficit = np.where(active[None], np.maximum(0.0, right - supply), 0.0)
     total_excess, total_deficit = ordered_sum(excess, axis=0), ordered_sum(deficit, axis=0)
@@ -166,6 +171,29 @@ def iea_ess(
         transferred,
         _held_back_t(demand, supply + transferred + drawn, cut),
     )
+
+
+def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Array, permissible_t: Array) -> Array:
+    """Drawdown obligations ``O_i`` (t), (N, ...): the shortfall ``S`` (...) shared by commitment, each up to ``P_i``.
+
+    ``O_i = c_i / sum(c) x S`` wherever that leaves every ``O_i <= P_i``. In a batch column where it does not,
+    the obligations are levelled: ``O_i = min(P_i, L x c_i)`` for the common ``L`` that makes them add up to
+    ``S`` (``S <= sum(P)`` as supplies are not negative), so the part above a member's ``P_i`` falls on the
+    others in proportion to their commitments. Columns where no cap binds keep the proportional shares exactly.
+
+    Commitments 8, 1, 1, ``S`` = 40 t, ``P`` = 18, 90, 72 t: 32 t would exceed the first member's 18 t, so it
+    owes 18 t and the other two 11 t each.
+
+    >>> _obligations_t(np.array(40.0), np.array([8.0, 1.0, 1.0]), np.array(10.0), np.array([18.0, 90.0, 72.0]))
+    array([18., 11., 11.])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proportional = np.where(total_commitment > 0, shortfall_t / total_commitment, 0.0)[None] * commitments
+    above_cap = np.any(proportional > permissible_t, axis=0)
+    if not np.any(above_cap):
+        return proportional
+    levelled = level_allocation(commitments, np.zeros_like(permissible_t), permissible_t, shortfall_t)
+    return np.where(above_cap[None], levelled, proportional)
 
 
 def _held_back_t(demand_t: Array, consumed_t: Array, restraint: Array) -> Array:
