@@ -22,7 +22,8 @@ and the supply right, drawdown obligation and allocation right and obligation of
 - **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. An obligation is at most ``P_i``: where
   the commitment share ``c_i / sum(c) x S`` would exceed it, the member owes ``P_i`` (its right
   is 0) and the rest falls on the others in proportion to their commitments, each up to its own
-  ``P`` (the IEP would have that member supply the others from its stock; with a joint pool
+  ``P`` (on members without a commitment, by their ``P``, once those with one owe their whole
+  ``P``; the IEP would have that member supply the others from its stock; with a joint pool
   the stock is the pool's, docs/release-rules.md). So where a shortfall is drawn the rights add up
   to the group's supply, and every member below its right is brought up to it.
 - **Allocation right and obligation** (Art. 7(2), (3)): members supplied above their right
@@ -178,14 +179,21 @@ def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Arr
 
     ``O_i = c_i / sum(c) x S`` wherever that leaves every ``O_i <= P_i``. In a batch column where it does not,
     the obligations are levelled: ``O_i = min(P_i, L x c_i)`` for the common ``L`` that makes them add up to
-    ``S`` (``S <= sum(P)`` as supplies are not negative), so the part above a member's ``P_i`` falls on the
-    others in proportion to their commitments. Columns where no cap binds keep the proportional shares exactly.
+    ``S``, so the part above a member's ``P_i`` falls on the others in proportion to their commitments. If the
+    members with a commitment cannot take all of ``S`` within their ``P`` (every one of them owes its ``P_i``),
+    the rest falls on the members without one, in proportion to their ``P_i``. The obligations then add up to
+    ``S`` (``S <= sum(P)``: supplies are not negative). Columns where no cap binds keep the proportional shares
+    exactly.
 
     Commitments 8, 1, 1, ``S`` = 40 t, ``P`` = 18, 90, 72 t: 32 t would exceed the first member's 18 t, so it
-    owes 18 t and the other two 11 t each.
+    owes 18 t and the other two 11 t each. With commitments 8, 0, 0 and ``S`` = 45 t it owes 18 t and the other
+    two share the 27 t left as 90 : 72, 15 t and 12 t.
 
-    >>> _obligations_t(np.array(40.0), np.array([8.0, 1.0, 1.0]), np.array(10.0), np.array([18.0, 90.0, 72.0]))
+    >>> P = np.array([18.0, 90.0, 72.0])
+    >>> _obligations_t(np.array(40.0), np.array([8.0, 1.0, 1.0]), np.array(10.0), P)
     array([18., 11., 11.])
+    >>> _obligations_t(np.array(45.0), np.array([8.0, 0.0, 0.0]), np.array(8.0), P)
+    array([18., 15., 12.])
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         proportional = np.where(total_commitment > 0, shortfall_t / total_commitment, 0.0)[None] * commitments
@@ -193,7 +201,13 @@ def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Arr
     if not np.any(above_cap):
         return proportional
     levelled = level_allocation(commitments, np.zeros_like(permissible_t), permissible_t, shortfall_t)
-    return np.where(above_cap[None], levelled, proportional)
+    left_t = np.maximum(0.0, shortfall_t - ordered_sum(levelled, axis=0))
+    room_t = permissible_t - levelled
+    total_room_t = ordered_sum(room_t, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = levelled + np.where(total_room_t > 0, left_t / total_room_t, 0.0)[None] * room_t
+    spread = np.minimum(spread, permissible_t)  # (rounding)
+    return np.where(above_cap[None], spread, proportional)
 
 
 def _held_back_t(demand_t: Array, consumed_t: Array, restraint: Array) -> Array:
