@@ -8,15 +8,19 @@ from tests.helpers import TWO_MEMBERS, build, run, words_page
 from tests.test_report_answers import plain, section
 
 
-def _iea_pair(commitments: dict[str, float]) -> dict:
-    """Both members halted for the 60 days with no stock of their own, 5,000 t each in the pool, under iea_ess.
+def _iea_pair(commitments: dict[str, float], contributions_t: tuple[float, float] = (5000, 5000)) -> dict:
+    """Both members halted for the 60 days with no stock of their own, Japan's and the EU's ``contributions_t`` in
+    the pool (5,000 t each unless given), under iea_ess.
 
     Each day the group loses all its 100 t (past 12%): restraint 10%, so Japan may use 18 t and the EU 72 t,
-    90 t drawn from the pool by the members' commitment shares.
+    90 t drawn from the pool by the members' commitment shares, as long as the pool holds it.
     """
     data = build(TWO_MEMBERS, agreement__mechanism="iea_ess", agreement__iea_ess={"commitments": commitments})
     del data["agreement"]["ratio"]
-    data["agreement"]["pool"]["contributions"] = {"japan": {"ree": {"tonnes": 5000}}, "eu": {"ree": {"tonnes": 5000}}}
+    data["agreement"]["pool"]["contributions"] = {
+        "japan": {"ree": {"tonnes": contributions_t[0]}},
+        "eu": {"ree": {"tonnes": contributions_t[1]}},
+    }
     return data
 
 
@@ -38,17 +42,18 @@ def test_a_shortfall_that_is_the_iea_rules_restraint_is_said_to_be_with_the_stoc
         "600 t of rare earths here, though 4,600 t of rare earths was still in the pool at the end (the rule draws "
         "stock only for a loss beyond the restraint)."
     ) in text
-    # commitments 25:75: obligations 22.5 and 67.5 t; Japan draws its 18 t, the EU 67.5 of its 72 t: short 2 and
-    # 12.5 t a day, 870 t, of which the restraint's 10 t a day, 600 t, is 69%: most of it, with its share
-    text = _verdict(_iea_pair({"japan": 25, "eu": 75}))
-    assert "against 870 t pooled" in text
+    # a pool of 1,130 + 4,000 t gives 90 t a day for 57 days and is empty on the last 3: short 10 t a day, then the
+    # whole 100 t, 570 + 300 = 870 t, of which the restraint's 10 t a day, 600 t, is 69%: most of it, with its share
+    # (commitments 25:75 would have Japan owe 22.5 t, above its 18 t: it owes 18 t and the EU 72 t, as at 20:80)
+    text = _verdict(_iea_pair({"japan": 25, "eu": 75}, contributions_t=(1130, 4000)))
+    assert "cuts the members' shortfall of rare earths from 6,000 t to 870 t" in text
     assert "Most of the members' shortfall with the stock is the IEA" in text
     assert (
         "up to 7% of each member's demand while the rule acts (10% from a 12% loss): 600 t of rare earths here "
         "(69% of it)" in text
     )
-    # equal commitments: obligations 45 t each; Japan draws its 18 t, the EU 45 of its 72 t: short 2 and 35 t a
-    # day, 2,220 t, of which the restraint is 10 t a day, 600 t (27%): not most of it, so not said
-    text = _verdict(_iea_pair({"japan": 1, "eu": 1}))
-    assert "against 2,220 t pooled" in text
+    # a pool of 780 + 3,000 t gives 90 t a day for 42 days: short 420 + 18 x 100 = 2,220 t, of which the restraint is
+    # 10 t a day, 600 t (27%): not most of it, so not said (equal commitments: Japan owes its 18 t, the EU 72 t)
+    text = _verdict(_iea_pair({"japan": 1, "eu": 1}, contributions_t=(780, 3000)))
+    assert "cuts the members' shortfall of rare earths from 6,000 t to 2,220 t" in text
     assert "demand restraint" not in text

@@ -169,13 +169,15 @@ def test_iep_a_member_that_cannot_draw_its_obligation_bears_it_itself():
     assert own.drawn_t == pytest.approx([15, 3]) and own.transferred_t == pytest.approx([25, -25])
 
 
-def test_iep_supply_right_below_zero_is_zero():
+def test_iep_obligation_above_permissible_consumption_falls_on_the_other_member():
     # commitments 1 : 9 with B consuming only 10 t/day: group 110 t/day, A loses 40 -> 36% loss,
-    # restraint 10%: P = 90 and 9, S = 99 - 70 = 29, O = 2.9 and 26.1 -> B's right 9 - 26.1 < 0,
-    # taken as 0: B passes all its 10 t; A's right 87.1 - 60 = 27.1 deficit receives those 10
+    # restraint 10%: P = 90 and 9, S = 99 - 70 = 29; B's share 26.1 exceeds its 9 t, so B owes 9
+    # and A the other 20. Rights 70 and 0: B passes all its 10 t to A, 10 below its right; A
+    # consumes 60 + 10 + 20 = 90 and B 10 - 10 + 9 = 9
     e = iea_ess(A([100.0, 10.0]), A([60.0, 10.0]), A([1.0, 9.0]), NO_LIMIT, A(1000.0))
-    assert e.obligation_t == pytest.approx([2.9, 26.1])
+    assert e.obligation_t == pytest.approx([20.0, 9.0])
     assert e.transferred_t == pytest.approx([10, -10])
+    assert A([60.0, 10.0]) + e.transferred_t + e.drawn_t == pytest.approx([90.0, 9.0])
 
 
 def test_drawdown_obligations_follow_commitments_then_spill_over():

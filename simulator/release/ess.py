@@ -19,8 +19,13 @@ and the supply right, drawdown obligation and allocation right and obligation of
   obligation is its share of the group's reserve commitments, ``O_i = c_i / sum(c) x S``.
   It draws ``O_i`` for its own use as far as its stock allows (a joint pool short of ``S``
   is drawn in proportion to the obligations); what it cannot draw is its own loss.
-- **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. If ``O_i > P_i`` the right is taken as
-  0 and the member draws at most ``P_i``: a member passes on its supply, never its stock.
+- **Supply right** (Art. 7(1)): ``R_i = P_i - O_i``. An obligation is at most ``P_i``: where
+  the commitment share ``c_i / sum(c) x S`` would exceed it, the member owes ``P_i`` (its right
+  is 0) and the rest falls on the others in proportion to their commitments, each up to its own
+  ``P`` (on members without a commitment, by their ``P``, once those with one owe their whole
+  ``P``; the IEP would have that member supply the others from its stock; with a joint pool
+  the stock is the pool's, docs/release-rules.md). So where a shortfall is drawn the rights add up
+  to the group's supply, and every member below its right is brought up to it.
 - **Allocation right and obligation** (Art. 7(2), (3)): members supplied above their right
   pass the excess to those below it. Under the general trigger the excesses and the deficits
   add up to the same; under the selective trigger alone nothing is drawn, each member below
@@ -62,7 +67,8 @@ class EssSharing:
     permissible_t: Array
     """Permissible consumption ``P_i = (1 - restraint) x d_i`` (t), (N, ...)."""
     obligation_t: Array
-    """Drawdown obligation ``O_i``: the member's commitment share of the group's shortfall (t), (N, ...)."""
+    """Drawdown obligation ``O_i``: the member's commitment share of the group's shortfall, at most ``P_i`` (t),
+    (N, ...)."""
     drawn_t: Array
     """Stock each member draws for its own use: its obligation, as far as the stock allows (t), (N, ...)."""
     transferred_t: Array
@@ -142,12 +148,12 @@ def iea_ess(
     shortfall = np.where(active, np.maximum(0.0, ordered_sum(permissible, axis=0) - group_supply), 0.0)
     weights = np.broadcast_to(np.asarray(commitments, float), demand.shape)
     total_weight = ordered_sum(weights, axis=0)
+    obligation = _obligations_t(shortfall, weights, total_weight, permissible)
     with np.errstate(divide="ignore", invalid="ignore"):
-        obligation = np.where(total_weight > 0, shortfall / total_weight, 0.0)[None] * weights
         met = np.where(shortfall > 0, np.minimum(1.0, np.asarray(available_t, float) / shortfall), 0.0)
     drawable = np.broadcast_to(np.asarray(drawable_t, float), demand.shape)
-    drawn = np.minimum(np.minimum(obligation * met[None], drawable), permissible)
-    right = np.maximum(0.0, permissible - obligation)
+    drawn = np.minimum(obligation * met[None], drawable)
+    right = permissible - obligation
     excess = np.where(active[None], np.maximum(0.0, supply - right), 0.0)
     deficit = np.where(active[None], np.maximum(0.0, right - supply), 0.0)
     total_excess, total_deficit = ordered_sum(excess, axis=0), ordered_sum(deficit, axis=0)
@@ -166,6 +172,42 @@ def iea_ess(
         transferred,
         _held_back_t(demand, supply + transferred + drawn, cut),
     )
+
+
+def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Array, permissible_t: Array) -> Array:
+    """Drawdown obligations ``O_i`` (t), (N, ...): the shortfall ``S`` (...) shared by commitment, each up to ``P_i``.
+
+    ``O_i = c_i / sum(c) x S`` wherever that leaves every ``O_i <= P_i``. In a batch column where it does not,
+    the obligations are levelled: ``O_i = min(P_i, L x c_i)`` for the common ``L`` that makes them add up to
+    ``S``, so the part above a member's ``P_i`` falls on the others in proportion to their commitments. If the
+    members with a commitment cannot take all of ``S`` within their ``P`` (every one of them owes its ``P_i``),
+    the rest falls on the members without one, in proportion to their ``P_i``. The obligations then add up to
+    ``S`` (``S <= sum(P)``: supplies are not negative). Columns where no cap binds keep the proportional shares
+    exactly.
+
+    Commitments 8, 1, 1, ``S`` = 40 t, ``P`` = 18, 90, 72 t: 32 t would exceed the first member's 18 t, so it
+    owes 18 t and the other two 11 t each. With commitments 8, 0, 0 and ``S`` = 45 t it owes 18 t and the other
+    two share the 27 t left as 90 : 72, 15 t and 12 t.
+
+    >>> P = np.array([18.0, 90.0, 72.0])
+    >>> _obligations_t(np.array(40.0), np.array([8.0, 1.0, 1.0]), np.array(10.0), P)
+    array([18., 11., 11.])
+    >>> _obligations_t(np.array(45.0), np.array([8.0, 0.0, 0.0]), np.array(8.0), P)
+    array([18., 15., 12.])
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proportional = np.where(total_commitment > 0, shortfall_t / total_commitment, 0.0)[None] * commitments
+    above_cap = np.any(proportional > permissible_t, axis=0)
+    if not np.any(above_cap):
+        return proportional
+    levelled = level_allocation(commitments, np.zeros_like(permissible_t), permissible_t, shortfall_t)
+    left_t = np.maximum(0.0, shortfall_t - ordered_sum(levelled, axis=0))
+    room_t = permissible_t - levelled
+    total_room_t = ordered_sum(room_t, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = levelled + np.where(total_room_t > 0, left_t / total_room_t, 0.0)[None] * room_t
+    spread = np.minimum(spread, permissible_t)  # (rounding)
+    return np.where(above_cap[None], spread, proportional)
 
 
 def _held_back_t(demand_t: Array, consumed_t: Array, restraint: Array) -> Array:
