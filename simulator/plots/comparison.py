@@ -156,6 +156,8 @@ def compare_figure(
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
         hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
+    # where the index over all materials misleads, each material short's own (as stockpile run's last line)
+    fair_of, sole_users = _fairness_by_material(baselines, results, members)
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     # where a total would add unlike tonnes (oxide and magnet, prices far apart), one panel per material short
@@ -165,15 +167,16 @@ def compare_figure(
     if by_material:
         width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
         gap_in = 0.35
-        wide = [1.0] * len(by_material) + [0.8]
-        mean_in = (width - gap_in * len(by_material)) / len(wide)
+        fair_panels = max(1, len(fair_of or []))
+        wide = [1.0] * len(by_material) + [0.8] * fair_panels
+        mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
         # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
         others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
         ax_total = fig.add_subplot(row[0, 0])
         for ax in others:
             ax.sharey(ax_total)
-        ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
+        fair_axes = [fig.add_subplot(row[0, len(by_material) + k], sharey=ax_total) for k in range(fair_panels)]
         fair_in = mean_in * wide[-1]  # the fairness panel's width: its labels near 1 go inside their bars
         totals_axes = [ax_total, *others]
         tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
@@ -186,13 +189,16 @@ def compare_figure(
     else:
         half = cols // 2
         ax_total = fig.add_subplot(grid[-1, :half])
-        ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+        fair_axes = [fig.add_subplot(grid[-1, half:], sharey=ax_total)]
         # half the figure's width: room right of a bar of 1 for 1.000, not for "above 0.9999", which goes inside
-        fair_in = ax_fair.get_position().width * fig.get_figwidth()
+        fair_in = fair_axes[0].get_position().width * fig.get_figwidth()
         bars = [(ax_total, totals, "total shortfall of members (t)")]
     # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
-    fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
-    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), (ax_fair, fairness, fair_colours)]:
+    fairs = [(fairness, burdened, None)] if fair_of is None else [(v, b, m) for m, (v, b) in fair_of.items()]
+    fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
+    fair_bars = list(zip(fair_axes, fairs, strict=False))  # none where no material short has two users
+    fair_faces = [(ax, values, fair_colours) for ax, (values, _, _) in fair_bars]
+    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), *fair_faces]:
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
             if hatch:  # white dots (or hatching) on grey: the dotted (dash-dotted) baseline's bar
                 bar.set_hatch(hatch)
@@ -204,20 +210,28 @@ def compare_figure(
             ax.xaxis.set_major_locator(MaxNLocator(3))
     # the rules are named once, left of the bar panels: the other panels' own names
     # would be drawn over the totals' value labels
-    for ax in [*(ax for ax, _, _ in bars[1:]), ax_fair]:
+    for ax in [*(ax for ax, _, _ in bars[1:]), *fair_axes]:
         ax.tick_params(axis="y", labelleft=False)
     fair_max = 1.15
-    ax_fair.set_xlim(0, fair_max)
-    if by_material:
-        ax_fair.set_xlabel("fairness (Jain's index)", fontsize=8)
-    else:
-        ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
+    for ax, (_, _, material) in fair_bars:
+        ax.set_xlim(0, fair_max)
+        ax.set_xlabel(
+            plain_text(_fairness_label(names, material, narrow=bool(by_material))),
+            **({"fontsize": 8} if by_material else {}),
+        )
+    for ax in fair_axes[len(fair_bars) :]:  # every material short has one user: no burden to share
+        ax.tick_params(axis="y", labelleft=False)
+        empty_panel(ax, _sole_users_text(names, sole_users))
     ax_total.invert_yaxis()  # shared with the other bar panels: inverted once
     tonnes_text, jain_text = "{:,.1f}".format, index_text  # Jain's 0.99995 is not 1.000: "above 0.9999"
-    for ax, values, write in [*((ax, values, tonnes_text) for ax, values, _ in bars), (ax_fair, fairness, jain_text)]:
+    everyone = [True] * len(labels)
+    written = [(ax, values, tonnes_text, everyone) for ax, values, _ in bars]
+    written += [(ax, values, jain_text, short) for ax, (values, short, _) in fair_bars]
+    for ax, values, write, burdened in written:
+        fair = ax in fair_axes
         for y, value in enumerate(values):
-            shown = write(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
-            if ax is ax_fair and burdened[y]:
+            shown = write(value) if burdened[y] else NOBODY_SHORT_BAR
+            if fair and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
                 label_in = text_width_in([shown], 8) + 3 / 72
@@ -250,6 +264,50 @@ def compare_figure(
     footnote = _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t))
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
     return fig
+
+
+def _fairness_by_material(
+    baselines: Mapping[str, Result], results: Mapping[str, Result], members: list[str]
+) -> tuple[dict[str, tuple[list[float], list[bool]]] | None, list[tuple[str, str]]]:
+    """Each row's index of each material short and whether a member is short of it, where the index is by material.
+
+    As ``stockpile compare``'s table (:func:`simulator.compare_materials.fairness_materials`): None where the index
+    over all materials is the answer; with it, (material, member) of each material short that one member alone uses.
+    Rows in the figure's order, baselines first (their members' index, as the rules' runs count it).
+    """
+    from simulator.compare_materials import fairness_materials, members_fairness
+
+    runs = [*baselines.values(), *results.values()]
+    materials, sole_users = fairness_materials(runs, members)
+    if not materials and not sole_users:
+        return None, []
+    by_material = {}
+    for m in materials:
+        values = [members_fairness(run, members, m) for run in baselines.values()]
+        values += [float(run.metrics[f"fairness_jain.all.{m}"]) for run in results.values()]
+        short = [any(float(run.metrics[f"shortfall_t.{x}.{m}"]) > 0 for x in members) for run in runs]
+        by_material[m] = (values, short)
+    return by_material, sole_users
+
+
+def _fairness_label(names: Names, material: str | None, narrow: bool) -> str:
+    """The x label of a fairness panel: over all materials (None), or of one material; shorter in a ``narrow`` one.
+
+    >>> _fairness_label(Names(), None, narrow=False), _fairness_label(Names(), "ga", narrow=True)
+    ("fairness (Jain's index, 1 = equal)", 'fairness of ga (Jain)')
+    """
+    of = f" of {names.material_text(material)}" if material else ""
+    return (
+        f"fairness{of} (Jain)"
+        if narrow and material
+        else f"fairness{of} (Jain's index{'' if narrow else ', 1 = equal'})"
+    )
+
+
+def _sole_users_text(names: Names, sole_users: list[tuple[str, str]]) -> str:
+    """What the fairness panel says where each material short has one user: no burden of it to share."""
+    alone = [f"only {names.subject(member)} uses {names.material_text(m)}" for m, member in sole_users]
+    return f"{cap('; '.join(alone))}: no burden to share."
 
 
 def _scenario_title(scenario: str, changes: Sequence[str]) -> str:
