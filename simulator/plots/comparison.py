@@ -168,7 +168,7 @@ def compare_figure(
         width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
         gap_in = 0.35
         fair_panels = max(1, len(fair_of or []))
-        wide = [1.0] * len(by_material) + [0.8 if fair_panels == 1 else 0.6] * fair_panels
+        wide = [1.0] * len(by_material) + [0.8] * fair_panels
         mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
         # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
