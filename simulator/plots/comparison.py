@@ -206,6 +206,8 @@ def compare_figure(
                 bar.set_hatch(hatch)
                 bar.set_edgecolor("white")
     for ax, values, label in bars:
+        if by_material and text_width_in([plain_text(label)], 8) > total_in:  # shorter where it would overrun
+            label = label.removeprefix("members' ")
         ax.set_xlabel(plain_text(label), **({"fontsize": 8} if by_material else {}))
         ax.set_xlim(0, max(values) * (_room_factor(values, total_in) if by_material else 1.25) or 1.0)
         if by_material:  # narrow panels: three ticks, none under the value labels' end
