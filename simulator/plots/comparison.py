@@ -171,12 +171,13 @@ def compare_figure(
         wide = [1.0] * len(by_material) + [0.8] * fair_panels
         mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
-        # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
-        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
+        # the first material's panel, which names the rules, and a fairness panel last in fig.axes, as without
+        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material) + fair_panels - 1)]
         ax_total = fig.add_subplot(row[0, 0])
-        for ax in others:
+        fair_axes = [*others[len(by_material) - 1 :], fig.add_subplot(row[0, -1])]
+        others = others[: len(by_material) - 1]
+        for ax in [*others, *fair_axes]:
             ax.sharey(ax_total)
-        fair_axes = [fig.add_subplot(row[0, len(by_material) + k], sharey=ax_total) for k in range(fair_panels)]
         # each panel's width: mean_in is the panels' mean, each drawn in proportion to its ratio
         total_in, fair_in = (mean_in * len(wide) * wide[k] / sum(wide) for k in (0, -1))  # fair: labels near 1 inside
         totals_axes = [ax_total, *others]
