@@ -329,7 +329,7 @@ def compare_text(table: pd.DataFrame) -> str:
         [f"{TOTAL_BY_MATERIAL}<material>: the members' shortfall of each, not added ({what})"] if by_material else []
     )
     baseline += [EMPTY_NOTE] if baseline else []
-    baseline += [NO_BURDEN_NOTE] if not all(short) else []
+    baseline += [NO_BURDEN_NOTE] if not all(short) and "fairness_jain" in shown else []
     meanings = [
         f"{column}: {note}"
         for column, note in COLUMN_NOTES.items()
