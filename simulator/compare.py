@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from simulator import quantities
+from simulator.compare_materials import baseline_columns, mark_by_material, rule_columns
 from simulator.engine import simulate
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO, current_name
@@ -104,7 +105,9 @@ class Comparison:
         shortfall of each material and each member's (:func:`_material_columns`). The baseline
         rows (:data:`BASELINE`, :data:`STATUS_QUO`, then :data:`OWN_SHARES`) come first: see :func:`_baseline_row`.
         Where the materials' tonnes may not be added (:func:`shortfall_by_material`), the totals over every material
-        (:func:`unlike_totals`) are empty in every row: the columns by material give the answer.
+        (:func:`unlike_totals`) are empty in every row: the columns by material give the answer. Then each
+        material's index and pool figures (:mod:`simulator.compare_materials`), whose totals over the pooled
+        materials are empty where those tonnes may not be added.
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
@@ -123,6 +126,7 @@ class Comparison:
                 row[f"net_position_usd.{member}"] = net_positions.get(member, 0.0)
             row.update(_market_columns(result))
             row.update(_material_columns(result, members, result.metrics))
+            row.update(rule_columns(result, members))  # fairness and the pool's figures, by material
             rows.append(row)
         for mechanism, reason in self.skipped.items():
             rows.append({"mechanism": mechanism, "skipped": reason})
@@ -133,6 +137,7 @@ class Comparison:
             table.attrs[BY_MATERIAL] = {m: [*values, *[None] * len(self.skipped)] for m, values in by_material.items()}
             table.attrs[NOT_ADDED] = not_added(runs[0].scenario, by_material)
             table[unlike_totals(members)] = float("nan")  # they would add unlike tonnes
+        mark_by_material(table, runs, list(self.results.values()), members)
         table.attrs[RULE_NOTES] = rule_notes(self)
         return table
 
@@ -414,6 +419,7 @@ def _baseline_row(name: str, result: Result, members: list[str], compared: tuple
     row.update(_market_columns(result, members))
     totals = {f"{TOTAL_BY_MATERIAL}{m}": members_shortfall(result, members, m) for m in result.structure.materials}
     row.update(_material_columns(result, members, totals))
+    row.update(baseline_columns(result, members))
     return row
 
 

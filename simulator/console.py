@@ -88,27 +88,29 @@ def summary_text(result: Any) -> str:
 
 
 def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> str:
-    """``fairness (Jain) 0.969``; by material where the line before it gives the shortfall by material.
+    """``fairness (Jain) 0.969``; by material where the scenario's tonnes may not be added.
 
-    There the index over all materials would add the tonnes :func:`_total_text` does not add: each
-    material short gets its own index, and one that a single member uses is named with it
-    (:func:`simulator.burden.fairness_by_material`): ``fairness (Jain) by material: light rare earths
-    0.648 and heavy rare earths 0.995; only the EU uses NdFeB magnets``. An index that would read 1
+    There the index over all materials would add the tonnes :func:`_total_text` does not add, or, with one
+    material short, divide its shortfall by demand for the others too
+    (:func:`simulator.scenario.tonnes.index_by_material`): each material short gets its own index, and one that a
+    single member uses is named with it (:func:`simulator.burden.fairness_by_material`): ``fairness (Jain) by
+    material: light rare earths 0.648 and heavy rare earths 0.995; only the EU uses NdFeB magnets``, with one
+    material short ``fairness (Jain) of heavy rare earths 0.637``. An index that would read 1
     or 0 at 3 decimals and is neither gets up to 4, then reads ``above 0.9999`` or ``below 0.0001``
     (:func:`simulator.names.index_text`).
     """
     from simulator.burden import fairness_by_material
     from simulator.names import Names, index_text, join_words
-    from simulator.scenario.tonnes import not_added
+    from simulator.scenario.tonnes import index_by_material
 
     short = _short_by_material(rows)
-    if not_added(result.scenario, short) is None:
+    if not index_by_material(result.scenario, short):
         return f"fairness (Jain) {index_text(overall)}"
     names = Names.of(result.scenario)
     indices, sole_users = fairness_by_material(result, list(short))
     shown = [f"{names.material_text(material)} {index_text(index)}" for material, index in indices]
     alone = [f"only {names.subject(region)} uses {names.material_text(material)}" for material, region in sole_users]
-    by_material = f"fairness (Jain) by material: {join_words(shown)}" if shown else ""
+    by_material = f"fairness (Jain) {'of' if len(short) == 1 else 'by material:'} {join_words(shown)}" if shown else ""
     return "; ".join(part for part in (by_material, *alone) if part)
 
 
@@ -279,10 +281,11 @@ def compare_text(table: pd.DataFrame) -> str:
         TOTAL_BY_MATERIAL,
         nobody_short_line,
     )
+    from simulator.compare_materials import by_material_notes, shown_by_material
     from simulator.metrics import anyone_short
     from simulator.names import index_text
 
-    fairness = ("fairness_jain", "max_shortfall_share_gap", "draw_contribution_gap", "envious_members")
+    fairness = shown_by_material(table.attrs)  # fairness_jain, draw_contribution_gap or theirs of each material
     by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
     rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
@@ -297,6 +300,12 @@ def compare_text(table: pd.DataFrame) -> str:
     if "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
         shown["fairness_jain"] = [
             index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
+        ]
+    for column in [c for c in shown.columns if c.startswith("fairness_jain.all.")]:  # as above, of the material
+        material = column.rpartition(".")[2]
+        short_of = table[[f"shortfall_t.{m}.{material}" for m in members]].gt(0).any(axis=1)
+        shown[column] = [
+            index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown[column], short_of, strict=True)
         ]
     peaks: dict[str, list[str]] = {}
     for column in table.columns:
@@ -320,13 +329,18 @@ def compare_text(table: pd.DataFrame) -> str:
         [f"{TOTAL_BY_MATERIAL}<material>: the members' shortfall of each, not added ({what})"] if by_material else []
     )
     baseline += [EMPTY_NOTE] if baseline else []
-    baseline += [NO_BURDEN_NOTE] if not all(short) else []
-    meanings = [f"{column}: {note}" for column, note in COLUMN_NOTES.items() if column in shown]
+    baseline += [NO_BURDEN_NOTE] if not all(short) and "fairness_jain" in shown else []
+    meanings = [
+        f"{column}: {note}"
+        for column, note in COLUMN_NOTES.items()
+        if any(c == column or c.startswith(f"{column}.all.") for c in shown)
+    ]
     return "\n".join(
         [
             text,
             *nobody,
             *units,
+            *by_material_notes(table.attrs, shown),
             *baseline,
             *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
             *rule_notes,

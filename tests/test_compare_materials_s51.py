@@ -47,6 +47,10 @@ APPENDED = [
     *(f"total_shortfall_t.all.{m}" for m in MATERIALS),
     *(f"shortfall_t.{member}.{m}" for member in MEMBERS for m in MATERIALS),
 ]
+BY_MATERIAL = [  # session 61: each material's index and pool figures, after them
+    *(f"{name}.all.{m}" for name in ("fairness_jain", "draw_contribution_gap", "pool_end_t") for m in MATERIALS),
+    *(f"draw_to_contribution.{member}.{m}" for member in MEMBERS for m in MATERIALS),
+]
 
 
 pytestmark = pytest.mark.xdist_group("compare-materials")  # one comparison (the fixture), also under pytest -n
@@ -58,7 +62,7 @@ def table():
 
 
 def test_columns_are_appended_in_the_sweeps_names(table):
-    assert list(table.columns) == [*EARLIER, *APPENDED]
+    assert list(table.columns) == [*EARLIER, *APPENDED, *BY_MATERIAL]
     with pytest.warns(UserWarning, match="add tonnes of magnet and tonnes of oxide"):  # the sweep's note, as the CLI's
         sweep = simulator.sweep("long_embargo_6m", grid={"agreement.mechanism": ["iea_ess"]})
     assert set(APPENDED) <= set(sweep.columns)  # the same names as sweep.parquet's
@@ -98,7 +102,7 @@ def test_the_printed_names_are_csv_columns(tmp_path):
     csv_columns = (out / "compare.csv").read_text().splitlines()[0].split(",")
     assert header[1:4] == [f"total_shortfall_t.all.{m}" for m in MATERIALS]
     assert set(header[1:4]) <= set(csv_columns)
-    assert csv_columns == [*EARLIER, *APPENDED]
+    assert csv_columns == [*EARLIER, *APPENDED, *BY_MATERIAL]
 
 
 def test_a_skipped_rule_leaves_the_new_cells_empty():

@@ -39,11 +39,13 @@ def test_oxide_and_magnet_short_give_each_oxides_index_and_the_magnets_one_user(
 
 
 @shipped_group("club_of_five")
-def test_where_one_material_is_short_the_one_index_stays():
+def test_where_one_material_is_short_its_own_index_is_named():
+    """Session 61: light and heavy rare earths priced far apart, only heavy short: the index of heavy rare earths,
+    named, not the index over all materials (0.537), whose shares count demand for light rare earths too."""
     result = shipped_result("club_of_five")
     last = summary_text(result).splitlines()[-1]
-    assert last.endswith(f"; fairness (Jain) {result.metrics['fairness_jain']:.3f}"), last
-    assert "by material" not in last
+    assert last.endswith("; fairness (Jain) of heavy rare earths 0.637"), last
+    assert f"{result.metrics['fairness_jain']:.3f}" not in last and "by material" not in last
 
 
 def test_a_region_outside_the_agreement_is_not_counted_as_a_user():

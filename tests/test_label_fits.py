@@ -124,12 +124,13 @@ def test_long_regions_names_keep_to_a_fan_charts_panels():
 def test_the_fairness_labels_of_compare_per_material_fit_their_panel(name):
     """compare.png's per-material layout: a fairness panel about an inch wide, its x axis to 1.15, left about
     0.1 inch right of a bar near 1, less than a label: "0.995" and "1.000" ran past the panel and the figure's
-    edge (notes/s50/final_review.md, item 6). long_embargo_6m's bars (0.500 to 0.941) have labels either side."""
+    edge (notes/s50/final_review.md, item 6). long_embargo_6m's bars (0.500 to 0.975) have labels either side.
+    Since session 61 one fairness panel per material with two users short, heavy rare earths' last."""
     from simulator.plots import compare_figure
 
     comparison = shipped_comparison(name)  # compare scenarios/<name>.yaml --mechanisms hybrid,iea_ess, made once
     fig = compare_figure(comparison.results, comparison.skipped, comparison.baselines)
     fair = fig.axes[-1]
-    assert fair.get_xlabel() == "fairness (Jain's index)"  # the per-material layout: its fairness panel last
+    assert (fair.get_title(), fair.get_xlabel()) == ("Heavy rare earths", "fairness (Jain)")  # per material, last
     assert len([t for t in fair.texts if t.get_text()]) == 4  # one label a row: no agreement, own shares, 2 rules
     assert_texts_fit(fig)

@@ -417,7 +417,11 @@ def compare(
         cannot run has a row with only ``skipped`` (why). Where the materials' tonnes may not be
         added (oxide and magnet, or prices far apart) and two or more are short, the totals over
         every material, ``total_shortfall_t`` and ``shortfall_t.<member>``, are ``NaN`` in every
-        row: the columns by material give the answer. Where two rules' rows coincide for a
+        row: the columns by material give the answer. Then each material's Jain's index
+        (``fairness_jain.all.<material>``) and pool figures (``draw_contribution_gap.all.<material>``,
+        ``pool_end_t.all.<material>``, ``draw_to_contribution.<member>.<material>``); where the tonnes
+        paid into the pool may not be added, ``draw_contribution_gap``, ``pool_end_t`` and
+        ``draw_to_contribution.<member>`` are ``NaN`` in every row. Where two rules' rows coincide for a
         reason (``equal_cover`` with ``proportional_to_demand``; sharing rules without a release
         cap), a ``UserWarning`` gives the line ``stockpile compare`` prints under its table, and
         ``attrs["rule_notes"]`` lists those lines.

@@ -156,6 +156,8 @@ def compare_figure(
         colours = [BASELINE_COLOUR] * len(baselines) + colours
         fair_colours = [BASELINE_COLOUR] * len(baselines) + fair_colours
         hatches = [BASELINE_STYLES[name][1] for name in baselines] + hatches
+    # where the index over all materials misleads, each material short's own (as stockpile run's last line)
+    fair_of, sole_users = _fairness_by_material(baselines, results, members)
     # the left margin holds the longest rule name whole (plus tick and padding)
     left_in = max(1.2, text_width_in(labels, "medium") + 0.3)
     # where a total would add unlike tonnes (oxide and magnet, prices far apart), one panel per material short
@@ -165,16 +167,19 @@ def compare_figure(
     if by_material:
         width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
         gap_in = 0.35
-        wide = [1.0] * len(by_material) + [0.8]
-        mean_in = (width - gap_in * len(by_material)) / len(wide)
+        fair_panels = max(1, len(fair_of or []))
+        wide = [1.0] * len(by_material) + [0.8] * fair_panels
+        mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
-        # the first material's panel, which names the rules, and the fairness panel last in fig.axes, as without
-        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material))]
+        # the first material's panel, which names the rules, and a fairness panel last in fig.axes, as without
+        others = [fig.add_subplot(row[0, k]) for k in range(1, len(by_material) + fair_panels - 1)]
         ax_total = fig.add_subplot(row[0, 0])
-        for ax in others:
+        fair_axes = [*others[len(by_material) - 1 :], fig.add_subplot(row[0, -1])]
+        others = others[: len(by_material) - 1]
+        for ax in [*others, *fair_axes]:
             ax.sharey(ax_total)
-        ax_fair = fig.add_subplot(row[0, -1], sharey=ax_total)
-        fair_in = mean_in * wide[-1]  # the fairness panel's width: its labels near 1 go inside their bars
+        # each panel's width: mean_in is the panels' mean, each drawn in proportion to its ratio
+        total_in, fair_in = (mean_in * len(wide) * wide[k] / sum(wide) for k in (0, -1))  # fair: labels near 1 inside
         totals_axes = [ax_total, *others]
         tonnes_of = {m: first.scenario.materials[m].tonnes_of for m in by_material}
         bars = [
@@ -186,38 +191,55 @@ def compare_figure(
     else:
         half = cols // 2
         ax_total = fig.add_subplot(grid[-1, :half])
-        ax_fair = fig.add_subplot(grid[-1, half:], sharey=ax_total)
+        fair_axes = [fig.add_subplot(grid[-1, half:], sharey=ax_total)]
         # half the figure's width: room right of a bar of 1 for 1.000, not for "above 0.9999", which goes inside
-        fair_in = ax_fair.get_position().width * fig.get_figwidth()
+        fair_in = fair_axes[0].get_position().width * fig.get_figwidth()
+        total_in = 0.0  # unused: one wide totals' panel, its axis to 1.25 times the longest bar
         bars = [(ax_total, totals, "total shortfall of members (t)")]
     # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
-    fairness = [fair if burden else 0.0 for fair, burden in zip(fairness, burdened, strict=True)]
-    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), (ax_fair, fairness, fair_colours)]:
+    fairs = [(fairness, burdened, None)] if fair_of is None else [(v, b, m) for m, (v, b) in fair_of.items()]
+    fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
+    fair_bars = list(zip(fair_axes, fairs, strict=False))  # none where no material short has two users
+    fair_faces = [(ax, values, fair_colours) for ax, (values, _, _) in fair_bars]
+    for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), *fair_faces]:
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
             if hatch:  # white dots (or hatching) on grey: the dotted (dash-dotted) baseline's bar
                 bar.set_hatch(hatch)
                 bar.set_edgecolor("white")
     for ax, values, label in bars:
+        if by_material and text_width_in([plain_text(label)], 8) > total_in:  # shorter where it would overrun
+            label = label.removeprefix("members' ")
         ax.set_xlabel(plain_text(label), **({"fontsize": 8} if by_material else {}))
-        ax.set_xlim(0, max(values) * (1.7 if by_material else 1.25) if max(values) > 0 else 1.0)
+        ax.set_xlim(0, max(values) * (_room_factor(values, total_in) if by_material else 1.25) or 1.0)
         if by_material:  # narrow panels: three ticks, none under the value labels' end
             ax.xaxis.set_major_locator(MaxNLocator(3))
     # the rules are named once, left of the bar panels: the other panels' own names
     # would be drawn over the totals' value labels
-    for ax in [*(ax for ax, _, _ in bars[1:]), ax_fair]:
+    for ax in [*(ax for ax, _, _ in bars[1:]), *fair_axes]:
         ax.tick_params(axis="y", labelleft=False)
     fair_max = 1.15
-    ax_fair.set_xlim(0, fair_max)
-    if by_material:
-        ax_fair.set_xlabel("fairness (Jain's index)", fontsize=8)
-    else:
-        ax_fair.set_xlabel("fairness (Jain's index, 1 = equal)")
+    for ax, (_, _, material) in fair_bars:
+        ax.set_xlim(0, fair_max)
+        ax.set_xlabel(
+            plain_text(_fairness_label(names, material, narrow=bool(by_material))),
+            **({"fontsize": 8} if by_material else {}),
+        )
+        if by_material and material:  # named as the totals' panels are
+            ax.set_title(plain_text(names.material(material)), fontsize=8)  # narrower than theirs
+    for ax in fair_axes[len(fair_bars) :]:  # every material short has one user: no burden to share
+        ax.tick_params(axis="y", labelleft=False)
+        empty_panel(ax, _sole_users_text(names, sole_users))
     ax_total.invert_yaxis()  # shared with the other bar panels: inverted once
     tonnes_text, jain_text = "{:,.1f}".format, index_text  # Jain's 0.99995 is not 1.000: "above 0.9999"
-    for ax, values, write in [*((ax, values, tonnes_text) for ax, values, _ in bars), (ax_fair, fairness, jain_text)]:
+    everyone = [True] * len(labels)
+    written = [(ax, values, tonnes_text, everyone, "") for ax, values, _ in bars]
+    nobody = {None: NOBODY_SHORT_BAR}  # a material's narrow panel: NONE_SHORT_OF
+    written += [(ax, values, jain_text, short, nobody.get(m, NONE_SHORT_OF)) for ax, (values, short, m) in fair_bars]
+    for ax, values, write, burdened, no_burden in written:
+        fair = ax in fair_axes
         for y, value in enumerate(values):
-            shown = write(value) if ax is not ax_fair or burdened[y] else NOBODY_SHORT_BAR
-            if ax is ax_fair and burdened[y]:
+            shown = write(value) if burdened[y] else no_burden
+            if fair and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
                 label_in = text_width_in([shown], 8) + 3 / 72
@@ -250,6 +272,60 @@ def compare_figure(
     footnote = _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t))
     finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
     return fig
+
+
+def _room_factor(values: Sequence[float], panel_in: float) -> float:
+    """How far past the longest of ``values`` a narrow totals' panel's axis runs: room right of it for its label.
+
+    At least 1.7; more where the label (``13,696.3``, 8 pt, 3 pt from the bar) would run past a panel ``panel_in``
+    inches wide.
+    """
+    label_in = text_width_in([f"{max(values):,.1f}"], 8) + 6 / 72
+    return max(1.7, 1.0 / (1.0 - min(0.6, label_in / panel_in)))
+
+
+def _fairness_by_material(
+    baselines: Mapping[str, Result], results: Mapping[str, Result], members: list[str]
+) -> tuple[dict[str, tuple[list[float], list[bool]]] | None, list[tuple[str, str]]]:
+    """Each row's index of each material short and whether a member is short of it, where the index is by material.
+
+    As ``stockpile compare``'s table (:func:`simulator.compare_materials.fairness_materials`): None where the index
+    over all materials is the answer; with it, (material, member) of each material short that one member alone uses.
+    Rows in the figure's order, baselines first (their members' index, as the rules' runs count it).
+    """
+    from simulator.compare_materials import fairness_materials, members_fairness
+
+    runs = [*baselines.values(), *results.values()]
+    materials, sole_users = fairness_materials(runs, members)
+    if not materials and not sole_users:
+        return None, []
+    by_material = {}
+    for m in materials:
+        values = [members_fairness(run, members, m) for run in baselines.values()]
+        values += [float(run.metrics[f"fairness_jain.all.{m}"]) for run in results.values()]
+        short = [any(float(run.metrics[f"shortfall_t.{x}.{m}"]) > 0 for x in members) for run in runs]
+        by_material[m] = (values, short)
+    return by_material, sole_users
+
+
+def _fairness_label(names: Names, material: str | None, narrow: bool) -> str:
+    """The x label of a fairness panel: over all materials (None), or of one material (a ``narrow`` one's title).
+
+    >>> _fairness_label(Names(), None, narrow=False), _fairness_label(Names(), "ga", narrow=True)
+    ("fairness (Jain's index, 1 = equal)", 'fairness (Jain)')
+    >>> _fairness_label(Names(), "ga", narrow=False)
+    "fairness of ga (Jain's index, 1 = equal)"
+    """
+    if narrow:  # a narrow panel of one material is titled with it
+        return "fairness (Jain)" if material else "fairness (Jain's index)"
+    of = f" of {names.material_text(material)}" if material else ""
+    return f"fairness{of} (Jain's index, 1 = equal)"
+
+
+def _sole_users_text(names: Names, sole_users: list[tuple[str, str]]) -> str:
+    """What the fairness panel says where each material short has one user: no burden of it to share."""
+    alone = [f"only {names.subject(member)} uses {names.material_text(m)}" for m, member in sole_users]
+    return f"{cap('; '.join(alone))}: no burden to share."
 
 
 def _scenario_title(scenario: str, changes: Sequence[str]) -> str:
@@ -325,6 +401,9 @@ def _drawn_as_one_note(groups: list[list[str]]) -> str | None:
 
 NOBODY_SHORT_BAR = "no member short"
 """In place of a fairness bar in ``compare.png`` for a row nobody is short in (its 1 is a convention)."""
+NONE_SHORT_OF = "none short"
+"""In place of a bar in a fairness panel of one material for a row no member is short of it in (shorter: the panel
+is narrow, and its x label names the material)."""
 
 
 def _ever_short(runs: list[Result], member: str, material: str) -> bool:

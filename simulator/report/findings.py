@@ -43,7 +43,7 @@ from simulator.report.words import (
 from simulator.results import ALL, Result
 from simulator.scenario.changes import differences
 from simulator.scenario.portfolio import has_demand
-from simulator.scenario.tonnes import not_added, shortfall_adds, tonnes_apart
+from simulator.scenario.tonnes import index_by_material, not_added, shortfall_adds, tonnes_apart
 
 
 @dataclass(frozen=True)
@@ -493,8 +493,8 @@ def overall_finding(run: Run) -> str:
     text = f"{cap(over_days(horizon))}, {_who_is_short(run, group, who)} of {short}"
     jain = run.metric("fairness_jain")
     if total > 0 and jain is not None and len(group) > 1:
-        apart = not_added(run.result.scenario, {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)})
-        if apart is None:
+        short_materials = [m for m, t in by_material.items() if tonnes(t) != tonnes(0.0)]
+        if not index_by_material(run.result.scenario, short_materials):
             shown = index_text(jain, 2)
             text += (
                 f"; fairness of the burden (Jain's index of shortfall shares, 1 = equal) is "
@@ -502,7 +502,7 @@ def overall_finding(run: Run) -> str:
             )
             bearer = _sole_bearer(run, group, jain)
             text += _carried_by(run, group) if bearer is None else f": {_bears_all_over_all(run, group, bearer)}"
-        else:  # the index over all materials would add the unlike tonnes the sentence just kept apart
+        else:  # over all materials the index would add unlike tonnes, or divide by demand for materials not short
             by_material_text, named_bearer = fairness_by_material(run, by_material)
             text += by_material_text
             if not named_bearer:
@@ -603,7 +603,10 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> tuple[str, 
     """Jain's index of each material short, a clause (HTML), where the shortfall's tonnes are not added.
 
     ``; fairness of the burden, by material (Jain's index of the members' shortfalls as shares of their demand
-    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``.
+    for it, 1 = equal): light rare earths 0.65 and heavy rare earths 0.99; only the EU uses NdFeB magnets``; with
+    one material short, ``; fairness of the burden of the material short (...): gallium 0.93``
+    (:func:`simulator.scenario.tonnes.index_by_material`: the index over all materials would count demand for the
+    materials no one is short of).
     An index that is ``1/n``, one of its users bearing all the shortfall of the material, names that one once,
     materials of the same index and bearer together: ``light and heavy rare earths 0.50 each: the EU bears it all
     (one of two regions)``, or in a list of several ``heavy rare earths 0.50 (the EU bears it all, one of two
@@ -629,7 +632,8 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> tuple[str, 
     shown = [_index_entry(run, materials, bearer, one_of, single) for (_, bearer, one_of), materials in entries.items()]
     whose = "members'" if run.result.structure.member_names else "regions'"
     text = (
-        f"; fairness of the burden, by material (Jain's index of the {whose} shortfalls as shares of their "
+        f"; fairness of the burden{', by material' if len(short) > 1 else ' of the material short'} (Jain's "
+        f"index of the {whose} shortfalls as shares of their "
         f"demand for it, 1 = equal): {join_words(shown)}"
     )
     named_bearer = any(bearer for _, bearer, _ in entries)

@@ -102,3 +102,27 @@ def shortfall_adds(scenario: Scenario) -> str | None:
     ``shortfall_t.<member>`` add every material's tonnes, so its notes say so where this is not None.
     """
     return why_apart(scenario, list(scenario.materials)) or None
+
+
+def index_by_material(scenario: Scenario, short: Iterable[str]) -> bool:
+    """Whether Jain's index of the members' shortfall shares is given material by material, not over all materials.
+
+    Over all materials a member's share is its shortfall of every material over its demand for every material:
+    where the scenario's tonnes may not be added (:func:`shortfall_adds`) that adds them, and where one material
+    is short it divides a shortfall of it by demand for materials that are not short (a member using gallium only
+    reads as bearing more than one whose gallium is a small part of its rare earths' tonnes). So wherever some
+    material is ``short`` (those the members are short of) in such a scenario, each material short gets its own
+    index (``fairness_jain.all.<material>``); one index over all materials where tonnes may be added.
+    """
+    return bool(list(short)) and shortfall_adds(scenario) is not None
+
+
+def pool_adds(scenario: Scenario, pooled: Iterable[str]) -> str | None:
+    """What a figure of the pool over the materials ``pooled`` would add (:func:`why_apart`), or None where it may.
+
+    ``pool_end_t`` (t), ``draw_contribution_gap`` and ``draw_to_contribution.<member>`` (shares of tonnes drawn
+    and paid in) add the tonnes of every material in the pool: where those tonnes may not be added they are given
+    by material (``pool_end_t.all.<material>``, ``draw_contribution_gap.all.<material>``), not as one figure.
+    ``pooled``: the materials the members paid into the shared stock.
+    """
+    return why_apart(scenario, list(pooled)) or None

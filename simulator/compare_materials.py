@@ -1,0 +1,205 @@
+"""``stockpile compare``'s fairness and pool figures material by material, where one over all materials misleads.
+
+Layer: studies.
+
+Jain's index over all materials (``fairness_jain``) divides each member's shortfall of every material by its
+demand for every material: where the scenario's tonnes may not be added it adds them, and with one material short
+it counts demand for materials no one is short of
+(:func:`simulator.scenario.tonnes.index_by_material`). There the printed table and ``compare.png`` give each
+material short its own index (``fairness_jain.all.<material>``), as ``stockpile run``'s last line does; a material
+one member alone uses has no burden to share and gets none. The pool's figures over all materials (``pool_end_t``,
+``draw_contribution_gap``, ``draw_to_contribution.<member>``) add the tonnes of every material paid in: where those
+may not be added (:func:`simulator.scenario.tonnes.pool_adds`) they are empty in compare.csv, as
+``total_shortfall_t`` is, and given by material (``pool_end_t.all.<material>``,
+``draw_contribution_gap.all.<material>``, ``draw_to_contribution.<member>.<material>``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from simulator.metrics import jain_index
+from simulator.results import Result
+from simulator.scenario.portfolio import has_demand
+from simulator.scenario.tonnes import index_by_material, pool_adds
+
+FAIRNESS_OF = "fairness_jain.all."
+"""The start of compare.csv's Jain's index of one material, ``fairness_jain.all.<material>`` (as the run's metric)."""
+GAP_OF = "draw_contribution_gap.all."
+"""The start of compare.csv's gap between draws and contributions of one material (as the run's metric)."""
+POOL_END_OF = "pool_end_t.all."
+"""The start of compare.csv's pool left at the end of one material, t (as the run's metric)."""
+FAIRNESS_MATERIALS = "fairness_materials"
+"""``Comparison.table().attrs`` key: the materials whose index the printed table and ``compare.png`` give in place of
+``fairness_jain`` (:func:`fairness_materials`); [] where the index over all materials is the answer."""
+SOLE_USERS = "fairness_sole_users"
+"""``Comparison.table().attrs`` key beside :data:`FAIRNESS_MATERIALS`: (material, member) of each material short that
+one member alone uses (no burden to share, so no index of it is shown)."""
+POOL_MATERIALS = "pool_materials"
+"""``Comparison.table().attrs`` key: the materials paid into the pool, where their tonnes may not be added
+(:func:`pool_adds`); missing elsewhere."""
+POOL_NOT_ADDED = "pool_not_added"
+"""``Comparison.table().attrs`` key beside :data:`POOL_MATERIALS`: what a pool figure over them would add."""
+
+
+def members_fairness(result: Result, members: list[str], material: str) -> float:
+    """Jain's index of ``members``' shortfalls of ``material`` as shares of their demand for it (1: none short).
+
+    As a rule's run has it (``fairness_jain.all.<material>``), for a run without the agreement, whose own index
+    counts every region: a member without demand for the material is left out
+    (:func:`~simulator.metrics.jain_index`).
+    """
+    shares = np.array([float(result.metrics[f"shortfall_share.{m}.{material}"]) for m in members])
+    demanding = np.array([_demand_t(result, m, material) > 0 for m in members])
+    return float(jain_index(shares, demanding))
+
+
+def _demand_t(result: Result, member: str, material: str) -> float:
+    """``member``'s demand for ``material`` over the run (t), from the summary."""
+    summary = result.summary
+    rows = summary[(summary["region"] == member) & (summary["material"] == material)]
+    return float(rows["demand_t"].iloc[0]) if len(rows) else 0.0
+
+
+def rule_columns(result: Result, members: list[str]) -> dict[str, Any]:
+    """compare.csv's columns by material of a rule's row: each material's index, then the pool's figures of it.
+
+    ``fairness_jain.all.<material>``, ``draw_contribution_gap.all.<material>``, ``pool_end_t.all.<material>``
+    (the run's metrics), then ``draw_to_contribution.<member>.<material>`` (the summary's; empty where the member
+    paid none of it in or none was drawn).
+    """
+    materials = result.structure.materials
+    out: dict[str, Any] = {
+        f"{prefix}{m}": result.metrics[f"{prefix}{m}"]
+        for prefix in (FAIRNESS_OF, GAP_OF, POOL_END_OF)
+        for m in materials
+    }
+    summary = result.summary.set_index(["region", "material"])["draw_to_contribution"]
+    for member in members:
+        for m in materials:
+            ratio = float(summary.get((member, m), math.nan))
+            out[f"draw_to_contribution.{member}.{m}"] = None if math.isnan(ratio) else ratio
+    return out
+
+
+def baseline_columns(result: Result, members: list[str]) -> dict[str, Any]:
+    """The columns of :func:`rule_columns` in a row without the agreement (``result``).
+
+    The members' index of each material (:func:`members_fairness`); the pool's figures empty (no pool).
+    """
+    materials = result.structure.materials
+    out: dict[str, Any] = {f"{FAIRNESS_OF}{m}": members_fairness(result, members, m) for m in materials}
+    out.update(dict.fromkeys(f"{prefix}{m}" for prefix in (GAP_OF, POOL_END_OF) for m in materials))
+    out.update(dict.fromkeys(f"draw_to_contribution.{member}.{m}" for member in members for m in materials))
+    return out
+
+
+def pool_totals(members: list[str]) -> list[str]:
+    """compare.csv's pool figures that add every material's tonnes: empty where those may not be added."""
+    return ["draw_contribution_gap", "pool_end_t", *(f"draw_to_contribution.{member}" for member in members)]
+
+
+def pooled_materials(rules: list[Result], members: list[str]) -> list[str]:
+    """The materials some member paid into the shared stock under some rule (``contributed_t`` above 0)."""
+    first = rules[0]
+    paid = set()
+    for result in rules:
+        summary = result.summary
+        rows = summary[summary["region"].isin(members) & (summary["contributed_t"] > 0)]
+        paid.update(rows["material"])
+    return [m for m in first.structure.materials if m in paid]
+
+
+def short_materials(runs: list[Result], members: list[str]) -> list[str]:
+    """The materials some member is short of in some of ``runs``, in the scenario's order."""
+    materials = runs[0].structure.materials
+    return [m for m in materials if any(float(r.metrics[f"shortfall_t.{x}.{m}"]) > 0 for r in runs for x in members)]
+
+
+def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The materials whose own index stands in ``fairness_jain``'s place, and (material, member) of those one uses.
+
+    Where :func:`~simulator.scenario.tonnes.index_by_material` holds for the materials short in some row: each such
+    material two members or more use, then each that one member alone uses with that member (no burden to share,
+    as ``stockpile run`` names it). ([], []) where the index over all materials is the answer.
+    """
+    first = runs[0]
+    short = short_materials(runs, members)
+    if not index_by_material(first.scenario, short):
+        return [], []
+    users = {m: [x for x in members if has_demand(first.scenario, x, m)] for m in short}
+    shared = [m for m in short if len(users[m]) >= 2]
+    return shared, [(m, users[m][0]) for m in short if len(users[m]) == 1]
+
+
+def mark_by_material(table: Any, runs: list[Result], rules: list[Result], members: list[str]) -> None:
+    """Mark in ``table``'s attrs the figures given by material, and empty the pool totals that would add tonnes.
+
+    :data:`FAIRNESS_MATERIALS` and :data:`SOLE_USERS` (:func:`fairness_materials`); :data:`POOL_MATERIALS` and
+    :data:`POOL_NOT_ADDED` where the pool's tonnes may not be added, its totals (:func:`pool_totals`) then NaN.
+
+    ``runs``: every row's run in the table's order (baselines first); ``rules``: the rules' runs alone.
+    """
+    table.attrs[FAIRNESS_MATERIALS], table.attrs[SOLE_USERS] = fairness_materials(runs, members)
+    pooled = pooled_materials(rules, members)
+    why = pool_adds(rules[0].scenario, pooled)
+    if why is not None:
+        table.attrs[POOL_MATERIALS], table.attrs[POOL_NOT_ADDED] = pooled, why
+        table[pool_totals(members)] = float("nan")
+
+
+def shown_by_material(attrs: dict[str, Any]) -> tuple[str, ...]:
+    """The fairness columns of ``stockpile compare``'s printed table, ``table.attrs`` of :meth:`Comparison.table`.
+
+    ``fairness_jain``, ``max_shortfall_share_gap``, ``draw_contribution_gap``, ``envious_members``; where their
+    figure over all materials misleads, ``fairness_jain.all.<material>`` of each material of
+    :data:`FAIRNESS_MATERIALS` (none where every material short has one user) and
+    ``draw_contribution_gap.all.<material>`` of each of :data:`POOL_MATERIALS` in their places.
+    """
+    fairness = (
+        [f"{FAIRNESS_OF}{m}" for m in attrs[FAIRNESS_MATERIALS]]
+        if attrs.get(FAIRNESS_MATERIALS) or attrs.get(SOLE_USERS)
+        else ["fairness_jain"]
+    )
+    pooled = attrs.get(POOL_MATERIALS)
+    gaps = [f"{GAP_OF}{m}" for m in pooled] if pooled else ["draw_contribution_gap"]
+    return (*fairness, "max_shortfall_share_gap", *gaps, "envious_members")
+
+
+def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
+    """The lines under ``stockpile compare``'s table saying which of its figures are by material, and why.
+
+    ``shown``: the printed columns. ``fairness_jain.all.<material>`` in place of ``fairness_jain`` (what the index
+    over all materials would add: :data:`~simulator.compare.NOT_ADDED`, or with one material short the demand for
+    the others it counts), each material short that one member alone uses, and
+    ``draw_contribution_gap.all.<material>`` in place of ``draw_contribution_gap`` (with ``pool_end_t`` and
+    ``draw_to_contribution.<member>`` empty in compare.csv).
+    """
+    from simulator.compare import NOT_ADDED
+
+    lines = []
+    if attrs.get(FAIRNESS_MATERIALS) or attrs.get(SOLE_USERS):
+        over_all = (
+            f"would add {attrs[NOT_ADDED]}"
+            if attrs.get(NOT_ADDED)
+            else "would divide each member's shortfall by its demand for every material, those no one is short of too"
+        )
+        if any(str(c).startswith(FAIRNESS_OF) for c in shown):
+            lines.append(
+                f"{FAIRNESS_OF}<material>: Jain's index of the members' shortfalls of the material as shares of their "
+                f"demand for it, in place of fairness_jain, whose shares over all materials {over_all} (fairness_jain "
+                "stays in compare.csv)"
+            )
+            if any((shown[c] == "-").any() for c in shown.columns if str(c).startswith(FAIRNESS_OF)):
+                lines.append(f"{FAIRNESS_OF}<material> -: no member is short of it in that row (1 in compare.csv)")
+        lines.extend(f"only {member} uses {m}: no burden of it to share" for m, member in attrs.get(SOLE_USERS, []))
+    if attrs.get(POOL_MATERIALS):
+        lines.append(
+            f"{GAP_OF}<material>: by material, in place of draw_contribution_gap, which would add "
+            f"{attrs[POOL_NOT_ADDED]} paid in and drawn (so draw_contribution_gap, pool_end_t and "
+            "draw_to_contribution.<member> are empty in compare.csv, given by material there)"
+        )
+    return lines
