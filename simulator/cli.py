@@ -219,8 +219,21 @@ def _as_baseline() -> Iterator[None]:
         raise exc.with_problems(named) from exc
 
 
+_REQUESTED = "stockpile.requested"
+"""Key in ``ctx.meta`` of the command's name and arguments as given (:meth:`StockpileGroup.parse_args`)."""
+
+
 class StockpileGroup(click.Group):
     """Turns known input errors into one short message and exit code 2, and a signal into 130 or 143."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Keep the command's name and arguments as given, for a signal's line (:func:`_interrupted_line`).
+
+        The group's own options (``--debug``, ``--version``, ``--help``) take no value, so the
+        command is the first argument that names one.
+        """
+        ctx.meta[_REQUESTED] = next((args[i:] for i, arg in enumerate(args) if arg in self.commands), [])
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; report :class:`InputError` without a traceback, a signal as the command would.
@@ -230,7 +243,7 @@ class StockpileGroup(click.Group):
         words (:func:`_interrupted_line`) and exits 130 or 143: click would print "Aborted!"
         and exit 1, which ``check`` uses for drift.
         """
-        requested = [*ctx._protected_args, *ctx.args]  # the command and its arguments, before click takes them
+        requested = ctx.meta.get(_REQUESTED, [])
         try:
             try:
                 return super().invoke(ctx)
@@ -263,14 +276,28 @@ def _interrupted_line(requested: list[str], exc: Interrupted) -> tuple[str, bool
     """
     name = requested[0] if requested else "stockpile"
     if name == "check":
-        signal_name = "SIGTERM" if exc.signum == signal.SIGTERM else "Ctrl-C"
-        if "--update" in requested:
-            return f"check --update interrupted by {signal_name} after 0 baselines written or unchanged", False
-        return f"check interrupted by {signal_name} after 0 scenarios checked; no report written", False
+        options = requested[: requested.index("--")] if "--" in requested else requested
+        return _check_interrupted_line("--update" in options, 0, exc.signum == signal.SIGTERM), False
     command = main.commands.get(name)
     if command is not None and getattr(command.callback, "says_signal_alone", False):
         return f"{name} interrupted by {exc.name}", True
     return f"{name} interrupted by {exc.name}: nothing written", True
+
+
+def _check_interrupted_line(update: bool, done: int, terminated: bool) -> str:
+    """``check``'s line when a signal stops it after ``done`` scenarios (baselines with ``--update``).
+
+    >>> _check_interrupted_line(False, 2, False)
+    'check interrupted by Ctrl-C after 2 scenarios checked; no report written'
+    >>> _check_interrupted_line(True, 0, True)
+    'check --update interrupted by SIGTERM after 0 baselines written or unchanged'
+    """
+    what = (
+        f"{plural(done, 'baseline')} written or unchanged"
+        if update
+        else f"{plural(done, 'scenario')} checked; no report written"
+    )
+    return f"check {'--update ' if update else ''}interrupted by {'SIGTERM' if terminated else 'Ctrl-C'} after {what}"
 
 
 def too_long(exc: OSError) -> InputError | None:
@@ -1854,14 +1881,8 @@ def check(
                     formats.append_file(Path(summary), formats.markdown(report, quiet))
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, _Terminated) or getattr(exc, "signum", None) == signal.SIGTERM
-        signal_name, code = ("SIGTERM", 143) if terminated else ("Ctrl-C", 130)
-        what = (
-            f"{plural(len(done), 'baseline')} written or unchanged"
-            if update
-            else f"{plural(len(done), 'scenario')} checked; no report written"
-        )
-        click.echo(f"check {'--update ' if update else ''}interrupted by {signal_name} after {what}")
-        ctx.exit(code)
+        click.echo(_check_interrupted_line(update, len(done), terminated))
+        ctx.exit(143 if terminated else 130)
     except (InputError, OSError) as exc:  # all on standard output, as the rest of check's messages
         error = exc if isinstance(exc, InputError) else too_long(exc)
         if error is None or ctx.meta.get("debug"):
