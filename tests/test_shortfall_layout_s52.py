@@ -1,6 +1,7 @@
 """The report's shortfall figure keeps no blank band when the wrapped grid's last line holds only
 materials nobody runs short of (battery_materials at the report's two columns: lithium and cobalt
-short, nickel not). That line is one row high, its sentence panel alone; 3.3 inches stood blank."""
+short, nickel not). That line was one row high, its sentence panel alone; 3.3 inches stood blank. Since session 61
+nickel has no panel at all (a sentence under the legend names it: tests/test_shortfall_no_empty_cells_s61.py)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,15 @@ def test_a_last_line_of_materials_nobody_is_short_of_is_one_row():
     result = shipped_result("battery_materials")
     fig = shortfall_figure(result, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS)
     assert REPORT_COLUMNS == 2
-    # rows: lithium and cobalt (daily, cumulative), then nickel's sentence alone: 3, not 4
-    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (3, 2)
-    assert _visible_titles(fig) == [(0, "Lithium"), (0, "Cobalt"), (1, ""), (1, ""), (2, "Nickel")]
-    assert "No region runs short of\nnickel." in [t.get_text() for t in fig.axes[4].texts]
+    # rows: lithium and cobalt (daily, cumulative); nickel is a sentence under the legend, no row of its own
+    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (2, 2)
+    assert _visible_titles(fig) == [(0, "Lithium"), (0, "Cobalt"), (1, ""), (1, "")]
 
 
 @shipped_group("battery_materials")
 def test_a_last_line_with_a_material_someone_is_short_of_keeps_both_rows():
-    """Three columns (the run's own figure): one line of all three materials, two rows as before."""
+    """The run's own figure: the two materials someone is short of, two rows (nickel, not short, has no column)."""
     result = shipped_result("battery_materials")
     fig = shortfall_figure(result)
-    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (2, 3)
-    assert [t for _, t in _visible_titles(fig)] == ["Lithium", "Cobalt", "Nickel", "", ""]
+    assert fig.axes[0].get_subplotspec().get_gridspec().get_geometry() == (2, 2)
+    assert [t for _, t in _visible_titles(fig)] == ["Lithium", "Cobalt", "", ""]

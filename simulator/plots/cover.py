@@ -16,6 +16,7 @@ from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     _target_lines,
     draw_trigger_line,
+    name_targets_once,
     place_trigger_label,
     trigger_line_days,
 )
@@ -59,6 +60,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
     }
     releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
+    targets_drawn: set[float] = set()
     for material in grid.materials:
         ax = grid.cells[0, material]
         shock_lanes_share = shade_shocks(ax, result, material)  # of the panel's height, 0 with full-height bands
@@ -71,6 +73,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
         placed = _target_lines(ax, lined, placed, targets)
+        targets_drawn.update(targets)
         _draw_pool_shares(ax, result, material, pool[material], shares)
         share_x = _share_x(result, shares, material)
         _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
@@ -83,6 +86,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         clear_lanes(ax, raised_share)  # the one place the top is raised
         _draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)
+    name_targets_once(grid.axes(), targets_drawn)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set

@@ -262,9 +262,27 @@ def target_label(ax: Axes, target_days: float, spot: tuple[float, str] = TARGET_
     )
 
 
+TARGETS_LABEL_END = " days of normal demand, for reference"
+"""How the target lines' legend entry ends, whichever lines it names (:func:`_targets_label`)."""
+
+
+def name_targets_once(axes: list[Axes], targets_drawn: set[float]) -> None:
+    """Give the target lines of every panel in ``axes`` one legend entry naming all ``targets_drawn`` in the figure.
+
+    A panel leaves out the target a pool-share line lies on (:func:`_target_lines`), so its own entry named only
+    the other: ``gallium_pool``'s light rare-earth panel drew the 30-day line alone, the others both, and the
+    legend listed ``30 days ...`` and ``30 and 60 days ...`` for one kind of line.
+    """
+    label = _targets_label(tuple(sorted(targets_drawn)))
+    for ax in axes:
+        for line in ax.get_lines():
+            if line.get_label().endswith(TARGETS_LABEL_END):
+                line.set_label(label)
+
+
 def _targets_label(targets: tuple[float, ...]) -> str:
     """The legend's words for the target lines drawn: :data:`COVER_TARGETS_LABEL`, or ``30 days of ...`` for one."""
     if tuple(targets) == COVER_TARGETS_DAYS:
         return COVER_TARGETS_LABEL
     days = " and ".join(f"{t:g}" for t in targets)
-    return f"{days} days of normal demand, for reference"
+    return f"{days}{TARGETS_LABEL_END}"

@@ -16,11 +16,19 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 
-from simulator.plots.layout import MIN_PANEL_IN, fixed_margins
+from simulator.plots.layout import COLUMN_GAP_IN, MIN_PANEL_IN, fixed_margins
 from simulator.plots.line_labels import _fit_line_labels
 from simulator.plots.shock_bands import ShockLane, _lane_swatch
 from simulator.plots.style import LEGEND_PT
-from simulator.plots.text import HINTED_TEXT, TITLE_LINE_IN, drawn_width_in, label_lines, plain_text, wrapped_title
+from simulator.plots.text import (
+    HINTED_TEXT,
+    TITLE_LINE_IN,
+    agg_renderer,
+    drawn_width_in,
+    label_lines,
+    plain_text,
+    wrapped_title,
+)
 
 
 def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
@@ -102,6 +110,36 @@ def legend_height_in(labels: list[str], columns: int) -> float:
     )
 
 
+Y_AXIS_CLEARANCE_IN = 0.05
+"""Room kept between a panel's y axis (its tick labels and its label) and the figure's left edge, inches."""
+
+
+def y_axis_reach_in(fig: Figure, ax: Axes) -> float:
+    """How far left of the panel ``ax`` its y axis reaches as Agg lays it out (tick labels, ticks, label), inches.
+
+    Measured, not drawn (:func:`agg_renderer`): the tick labels are whatever the axis's locator and formatter
+    give for its limits now (a log price axis up to 20,000 USD/kg labels ``20,000``, wider than ``500``).
+    """
+    renderer = agg_renderer(fig)
+    axis_box = ax.yaxis.get_tightbbox(renderer)
+    if axis_box is None:
+        return 0.0
+    return max(0.0, (ax.get_window_extent(renderer).x0 - axis_box.x0) / fig.dpi)
+
+
+def _y_axis_overflow_in(fig: Figure, panels: list[Axes], left_in: float) -> float:
+    """How much wider the left margin and the gap between columns must be for the panels' y axes, inches.
+
+    Every visible panel's y axis is to stay :data:`Y_AXIS_CLEARANCE_IN` clear of the figure's left edge (and of
+    the panel to its left); 0 when ``left_in`` holds them all.
+
+    A fixed margin of 0.75 inch holds tick labels of four figures (``5,000``) and a label of one line; a log price
+    axis up to 19,600 USD/kg (``20,000``) reached 0.79 inch and its label was cut by the figure's edge.
+    """
+    reach_in = max((y_axis_reach_in(fig, ax) for ax in panels if ax.get_visible()), default=0.0)
+    return max(0.0, reach_in + Y_AXIS_CLEARANCE_IN - left_in)
+
+
 def finish_figure(
     fig: Figure,
     panels: list[Axes],
@@ -146,6 +184,17 @@ def finish_figure(
     if height < needed_in:
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
+    wider_in = _y_axis_overflow_in(fig, panels, left_in)
+    if wider_in > 0:
+        fixed_margins(
+            fig,
+            rows,
+            cols,
+            left_in=left_in + wider_in,
+            top_in=top_in,
+            bottom_in=bottom_in,
+            col_gap_in=COLUMN_GAP_IN + wider_in,
+        )
     _fit_line_labels(fig, panels)
     height = fig.get_size_inches()[1]
     fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)

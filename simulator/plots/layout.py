@@ -84,6 +84,10 @@ def raise_top(ax: Axes, share: float) -> None:
         ax.set_ylim(low, low + (high - low) / (1 - share))
 
 
+COLUMN_GAP_IN = 0.9
+"""Gap between two columns of panels, inches (:func:`fixed_margins`): room for the right panel's y axis."""
+
+
 def fixed_margins(
     fig: Figure,
     rows: int,
@@ -94,7 +98,7 @@ def fixed_margins(
     top_in: float = 0.55,
     bottom_in: float = 0.65,
     row_gap_in: float = 0.8,
-    col_gap_in: float = 0.9,
+    col_gap_in: float = COLUMN_GAP_IN,
 ) -> None:
     """Margins and gaps between panels in inches, whatever the figure's size.
 

@@ -39,7 +39,7 @@ from simulator.plots.line_labels import (
 )
 from simulator.plots.notes import _line_points, _panel_slices, line_heights, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
-from simulator.plots.text import drawn_width_in, label_lines, text_width_in
+from simulator.plots.text import agg_renderer, drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
@@ -371,9 +371,50 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
     """
     if led and _place_led(fig, ax, label, line):
         return
-    if _label_clear(fig, ax, label):
-        return
-    levels = [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]  # axhline's
+    if not _label_clear(fig, ax, label):
+        _place_nearest(fig, ax, label, line)
+    if _apart_from(fig, ax, label, line) and not _place_nearest(fig, ax, label, line, touching_only=True):
+        _place_led(fig, ax, label, line, behind=_levels(ax))
+
+
+NEAR_LINE_PT = 6.0
+"""A pool share's label farther than this from its line (points, over the days under it) reads as apart from it."""
+OVER_LINE_SHARE = 0.25
+"""A pool share's label over less than this share of its width where its line is drawn reads as apart from it."""
+
+
+def _apart_from(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
+    """Whether ``label`` sits apart from its ``line``: over :data:`NEAR_LINE_PT` from it, or barely over its days.
+
+    Measured on the label's text (:func:`_label_box`) and the line's drawn points, as laid out. In the shipped
+    figures, labels placed clear of the curves sat 25 points over ``long_embargo_12m``'s heavy rare-earth share with
+    1% of their width over its days, 30 points from ``long_embargo_12m_2030``'s light ones, 56 points from
+    ``club_of_five``'s light ones in the report: read as labels of whatever lay nearer.
+    """
+    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    xy = line.get_xydata()
+    points = line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]) / fig.dpi
+    if not len(points):
+        return False
+    over_in = min(x1, points[:, 0].max()) - max(x0, points[:, 0].min())
+    under = points[(points[:, 0] >= x0) & (points[:, 0] <= x1), 1]
+    if over_in < OVER_LINE_SHARE * (x1 - x0) or not len(under):
+        return True
+    return max(y0 - under.max(), under.min() - y1) * 72 > NEAR_LINE_PT
+
+
+def _levels(ax: Axes) -> list[Any]:
+    """The horizontal reference lines of ``ax`` (axhline's: the targets, the trigger): a label's box may cover them."""
+    return [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]
+
+
+def _place_nearest(fig: Figure, ax: Axes, label: Any, line: Any, *, touching_only: bool = False) -> bool:
+    """Move ``label`` to the first place touching ``line`` clear of what is drawn, else the nearest such place.
+
+    The search of :func:`place_pool_share_label` for a label that crosses a curve or leaves the frame; with
+    ``touching_only``, a label is moved only to a place touching the line. Whether it was moved there.
+    """
+    levels = _levels(ax)
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the lines that may run behind it; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
@@ -388,9 +429,10 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
                     nearest = (gap, left, at_line, downward, lines)
                 if gap <= pad + 1e-6:  # touching
                     _move_label(fig, ax, label, nearest)
-                    return
-    if nearest is not None:
+                    return True
+    if nearest is not None and not touching_only:
         _move_label(fig, ax, label, nearest)
+    return False
 
 
 LEADER_LABEL = "_pool_share_leader"
@@ -402,7 +444,7 @@ LEADER_TRIES = 9
 """Places across the days under both the label and its line where :func:`_leader_x` tries the leader, left first."""
 
 
-def _place_led(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
+def _place_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any] | None = None) -> bool:
     """Set the pool share's ``label`` touching ``line``, else clear of everything with a leader to it; whether it could.
 
     For a label that names a target line the shares lie on (``own pool shares = 60 days``) where the shares end
@@ -413,11 +455,12 @@ def _place_led(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     (30 days, the trigger) and the other labels by the most of :data:`TRIGGER_LABEL_CLEAR_PT` that one leaves, the
     label takes the first touching the line; where none does (a curve within a label's height of the line), the
     nearest from which a thin leader (:func:`_draw_leader`) runs straight up or down to the line, crossing nothing.
+    ``behind``: lines the label and its leader may cross (a label apart from its line: the horizontal lines).
     """
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the share lines; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
-        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *shares))
+        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *shares, *(behind or [])))
     ]
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
@@ -434,7 +477,7 @@ def _place_led(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
                     nearest, leader_at = (gap, left, at_line, downward, lines), x
         if nearest is not None:
             _move_label(fig, ax, label, nearest)
-            _draw_leader(ax, label, leader_at)
+            _draw_leader(ax, label, line, leader_at)
             return True
     return False
 
@@ -469,23 +512,25 @@ def _leader_x(
     return None
 
 
-def _draw_leader(ax: Axes, label: Any, x: float) -> None:
-    """A thin line at ``x`` (axes fraction) from the line ``label`` is anchored on to its near edge.
+def _draw_leader(ax: Axes, label: Any, line: Any, x: float) -> None:
+    """A thin line at ``x`` (axes fraction) from ``line`` to the near edge of ``label``'s text, in its ink.
 
-    ``label`` as :func:`_move_label` set it: on the line's value in data (the shares lie on a target line: one
-    value), its edge offset in points; the leader is anchored alike, so that the two keep together if the axis's
-    top is raised after. It stops at the label's light box (its pad, a tenth of the type size), in its ink.
+    It starts on the line where it is drawn at ``x`` (in data: a sloping share line's height there, not the label's
+    anchor) and ends on the label's text (its box's pad, a tenth of the type size, past it), so that the two keep
+    together if the axis's top is raised after.
     """
     from matplotlib.transforms import blended_transform_factory
 
-    box_pad_pt = 0.1 * label.get_fontsize()
-    offset_pt = float(label.xyann[1])
+    xs, ys = _line_points(ax, line)
+    at_line = float(ax.transData.inverted().transform(ax.transAxes.transform((0.0, np.interp(x, xs, ys))))[1])
+    text = label.get_window_extent(agg_renderer(ax.figure))
+    across = float((ax.transAxes.transform((x, 0.0))[0] - text.x0) / max(text.width, 1e-9))
     ax.annotate(
         "",
-        (x, float(label.xy[1])),
+        (x, at_line),
         xycoords=blended_transform_factory(ax.transAxes, ax.transData),
-        xytext=(0.0, offset_pt - box_pad_pt if offset_pt > 0 else offset_pt + box_pad_pt),
-        textcoords="offset points",
+        xytext=(across, 0.0 if label.get_verticalalignment() == "bottom" else 1.0),
+        textcoords=label,
         arrowprops={"arrowstyle": "-", "color": label.get_color(), "lw": LEADER_LW, "shrinkA": 0, "shrinkB": 0},
         label=LEADER_LABEL,
     )

@@ -1,4 +1,4 @@
-"""The shortfall figure: daily and cumulative shortfall per region, or a sentence when nobody is short.
+"""The shortfall figure: daily and cumulative shortfall per region of the materials someone runs short of.
 
 Layer: studies.
 """
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from simulator.names import Names
+from simulator.names import Names, join_words
 from simulator.plots.columns import _column, _rows
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import Panels, empty_panel, format_axis, grid_width_in, sentence_figure
+from simulator.plots.layout import Panels, format_axis, grid_width_in, sentence_figure
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -24,27 +24,22 @@ def short_materials(result: Result) -> list[str]:
 
 
 def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
-    """Daily and cumulative shortfall per region (panel per material), shocks shaded.
+    """Daily and cumulative shortfall per region (panel per material someone runs short of), shocks shaded.
 
-    A material nobody runs short of gets a sentence instead of two flat lines; when
-    nobody runs short of anything the figure is one short panel saying so in the words
-    the report writes in place of the figure (:data:`NO_SHORTFALL`).
+    Materials nobody runs short of get no panels: a sentence under the legend names them
+    (:func:`nobody_short_note`). Their sentence panels had left hidden cells under them, a
+    blank band where their cumulative panels would be (``gallium_pool``: three of four
+    columns). When nobody runs short of anything the figure is one short panel saying so in
+    the words the report writes in place of the figure (:data:`NO_SHORTFALL`).
     """
     names = Names.of(result.scenario)
     short = short_materials(result)
     if not short:
         return _no_shortfall_figure(result, width_in, columns)
-    nobody_short = [m for m in result.structure.materials if m not in short]
-    grid = Panels(result, rows=2, width_in=width_in, columns=columns, one_row=nobody_short)
+    grid = Panels(result, rows=2, materials=short, width_in=width_in, columns=columns)
     for material in grid.materials:
-        top = grid.cells[0, material]
+        top, bottom = grid.cells[0, material], grid.cells[1, material]
         top.set_title(plain_text(names.material(material)))
-        if material not in short:
-            empty_panel(top, f"No region runs short of\n{names.material_text(material)}.")
-            if (1, material) in grid.cells:
-                grid.cells[1, material].set_visible(False)
-            continue
-        bottom = grid.cells[1, material]
         for ax, (column, label) in zip(
             (top, bottom),
             (("shortfall_t", "shortfall (t/day)"), ("shortfall_cum_t", "cumulative shortfall (t)")),
@@ -56,8 +51,24 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
             ax.set_ylim(bottom=0)
             clear_lanes(ax, lanes)
             format_axis(ax, result, grid.ticks)
-    finish_figure(grid.fig, grid.axes(), f"{result.scenario.name}: shortfall (demand not met)", grid.rows, grid.cols)
+    finish_figure(
+        grid.fig,
+        grid.axes(),
+        f"{result.scenario.name}: shortfall (demand not met)",
+        grid.rows,
+        grid.cols,
+        footnote=nobody_short_note(result, short),
+    )
     return grid.fig
+
+
+def nobody_short_note(result: Result, short: list[str]) -> str | None:
+    """The sentence naming the materials of ``result`` not in ``short`` (``No region runs short of nickel.``); None."""
+    names = Names.of(result.scenario)
+    others = [m for m in result.structure.materials if m not in short]
+    if not others:
+        return None
+    return f"No region runs short of {join_words([names.material_text(m) for m in others], 'or')}."
 
 
 NO_SHORTFALL = "No region runs short of any material in this run."

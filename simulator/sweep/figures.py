@@ -1021,8 +1021,14 @@ def _frontier(
     title: str,
     grouping: Grouping,
     ylim: tuple[float, float] | None = None,
+    *,
+    path_names: list[str] | None = None,
+    x_from_zero: bool = True,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
+
+    ``path_names``: the swept paths as the title names them (:func:`_shorts` of ``paths`` unless given).
+    ``x_from_zero``: the x axis starts at 0 (or below the lowest point), else at the points' span.
 
     Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
     holds within each combination of the conditions' values (:func:`condition_groups`): each
@@ -1049,7 +1055,11 @@ def _frontier(
     label_all = len(stats) <= LABEL_ALL_UP_TO
     labels = [value_labels(stats[path]).tolist() for path in paths]
     texts = [" / ".join(column[i] for column in labels) for i in range(len(stats))]
-    left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
+    if x_from_zero:
+        left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
+    else:  # the points' span, and as much again of a tenth of it to the right for labels
+        left, right = float(np.nanmin(xs)), float(np.nanmax(xs))
+        left, right = left - 0.02 * (right - left), right + 0.12 * (right - left) + 1e-9
     ax.set_xlim(left - 0.03 * (right - left), right)  # a dot at 0 (no shortfall) whole, not cut by the frame
     if ylim is not None:
         ax.set_ylim(*ylim)
@@ -1065,7 +1075,8 @@ def _frontier(
         which += f", {written} of {wanted}: the others would overlap"
     if names:
         title += f"; Pareto within each {_text(' x '.join(grouping.conditions))}"
-    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(_shorts(paths)))}", fontsize=9)
+    named = _shorts(paths) if path_names is None else path_names
+    ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(named))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
     if handles:  # right of the panel, where it covers no dot or label (below the colour scale of many groups)
@@ -1669,7 +1680,46 @@ def pool_frontier_figure(
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
         grouping,
+        path_names=pool_path_names(paths),
+        x_from_zero=not costs_crowd(stats["cost"].to_numpy(float)),
     )
+
+
+CROWDED_SHARE = 0.25
+"""Points spread over less than this share of an axis from 0 to the highest crowd on it (:func:`costs_crowd`)."""
+
+
+def costs_crowd(costs_musd: np.ndarray) -> bool:
+    """Whether the points' holding costs (million USD) spread over less than :data:`CROWDED_SHARE` of an axis from 0.
+
+    An analyst's gallium pool swept Japan's 0-100 t of gallium (0.0-0.9 million USD a year) beside 12.3 million USD
+    of rare earths held at every point: on an axis from 0 the 33 points crowded into its last fourteenth.
+
+    >>> costs_crowd(np.array([12.3, 12.5, 13.2])), costs_crowd(np.array([4.0, 7.0])), costs_crowd(np.array([5.0]))
+    (True, False, False)
+    """
+    low, high = float(np.min(costs_musd)), float(np.max(costs_musd))
+    return high > low > 0 and high - low < CROWDED_SHARE * high
+
+
+POOL_CONTRIBUTIONS = "agreement.pool.contributions."
+"""Where a member's share of the pool is written: ``agreement.pool.contributions.<member>.<material>.<unit>``."""
+
+
+def pool_path_names(paths: list[str]) -> list[str]:
+    """The swept paths as the pool frontier names them: a member's contribution by its member, material and unit.
+
+    :func:`_shorts` keeps the last two segments, which for one member's contribution drop the member
+    (``gallium.tonnes``: whose?).
+
+    >>> pool_path_names(["agreement.pool.contributions.japan.gallium.tonnes", "agreement.mechanism"])
+    ['japan.gallium.tonnes', 'agreement.mechanism']
+    """
+    shorts = _shorts(paths)
+    return [
+        path.removeprefix(POOL_CONTRIBUTIONS) if path.startswith(POOL_CONTRIBUTIONS) else short
+        for path, short in zip(paths, shorts, strict=True)
+    ]
 
 
 def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
