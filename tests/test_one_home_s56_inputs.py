@@ -95,7 +95,11 @@ def test_the_api_names_the_scenario_file_for_a_fixed_value_it_cannot_take_keepin
 TWO_MATERIALS = TINY_SCENARIO_TEXT.replace(
     "  ree: {price_usd_per_kg: 50}\n", "  ree: {price_usd_per_kg: 50}\n  co: {}\n"
 )
-TWO_MATERIALS = TWO_MATERIALS.replace("      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n")
+TWO_MATERIALS = TWO_MATERIALS.replace(
+    "      ree: {china: 1.0}\n", "      ree: {china: 1.0}\n      co: {china: 1.0}\n"
+).replace(
+    "      ree: {tonnes_per_day: 10}\n", "      ree: {tonnes_per_day: 10}\n      co: {tonnes_per_day: 1}\n"
+)  # japan uses co: sourcing without demand would be noted before the refusal this file is about
 
 
 @pytest.mark.parametrize("command", ["run", "report"])
