@@ -808,8 +808,8 @@ def schema() -> None:
     help=(
         "Leave out the rows 'no agreement' (the scenario without its agreement, as --set agreement=null), "
         "'stocks held today' (where agreement.pool.already_held lists members: without it, their pool shares "
-        "held as their own reserves) and 'own shares alone' (without it, each member's pool share held as its "
-        "own reserve)."
+        "held today, of the materials listed with them, held as their own reserves) and 'own shares alone' "
+        "(without it, each member's pool share held as its own reserve)."
     ),
 )
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
@@ -831,9 +831,10 @@ def compare_command(
     The first row, 'no agreement', is the same scenario without its agreement (as
     --set agreement=null): what the members would be short without the pool's stock,
     even where the pool is national stock pooled; where agreement.pool.already_held lists
-    members, a row 'stocks held today' has those members' shares held alone, the status quo
-    the report measures against. Every row runs with the same seed: with
-    random inputs, the rules are compared on one draw of them (a note says so).
+    members, a row 'stocks held today' has those members' shares held alone (of the materials
+    listed with them, where it lists some), the status quo the report measures against. Every
+    row runs with the same seed: with random inputs, the rules are compared on one draw of them
+    (a note says so).
     """
     from simulator.compare import compare, mechanism_notes, one_draw_note, parse_mechanisms
     from simulator.output import write_scenario_json

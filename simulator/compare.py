@@ -37,13 +37,14 @@ BASELINE_NOTES = {
         "stock, even where it is national stock pooled"
     ),
     STATUS_QUO: (
-        f"{STATUS_QUO}: without the agreement, the pool contributions of the members in agreement.pool.already_held "
-        "(stocks they hold today) added to their own national reserves and drawn for their own gaps only, the other "
-        "members' held by no one: the status quo stockpile report measures the joint stock against"
+        f"{STATUS_QUO}: without the agreement, the pool contributions in agreement.pool.already_held (stocks held "
+        "today: all of a member listed alone, the materials listed with a member) added to their members' own "
+        "national reserves and drawn for their own gaps only, the rest held by no one: the status quo stockpile "
+        "report measures the joint stock against"
     ),
     OWN_SHARES: (
         f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own national "
-        "reserve and drawn for its own gaps only (stockpile report's own-share run; where every contributor is in "
+        "reserve and drawn for its own gaps only (stockpile report's own-share run; where every contribution is in "
         "agreement.pool.already_held, also the status quo the report measures the joint stock against)"
     ),
 }

@@ -1,7 +1,9 @@
-"""The pool shares' label under ``iea_ess``, where the rule draws the shares part way along the axis.
+"""The pool shares' label under ``iea_ess``, where the shares become drawable part way along the axis.
 
 Session 61: in ``embargo_2010`` with ``--set agreement.mechanism=iea_ess`` the members' own pool shares lie on 60 days
-until the rule draws them (December 2010 for light rare earths, February 2011 for heavy), and are not drawn after.
+until they become drawable under the rule (3 December 2010 for light rare earths; 22 February 2011 for heavy, after
+most of December 2010): no trigger fires and the pool is not drawn, but a share's dotted line, drawn only where it
+differs from the drawable stock, stops there.
 The label ``own pool shares = 60 days, not drawable under the rule`` was placed as for a line across the panel: it ran
 from July 2010 to April 2012 about 25 days above the shares' line (12 points), over days where the shares are not
 drawn, a few days over the EU's curve: it read as that curve's label. It must now touch the line it names, or be

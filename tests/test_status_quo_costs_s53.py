@@ -195,8 +195,8 @@ def test_compare_prints_what_the_status_quo_row_is(tmp_path):
     assert re.search(r"^\s*stocks held today\s+5,970\.000 ", "\n".join(lines), re.M)
     assert any(
         line.startswith(
-            "stocks held today: without the agreement, the pool contributions of the members in "
-            "agreement.pool.already_held"
+            "stocks held today: without the agreement, the pool contributions in agreement.pool.already_held "
+            "(stocks held today: all of a member listed alone, the materials listed with a member)"
         )
         for line in lines
     )

@@ -448,8 +448,9 @@ def _place_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any
     """Set the pool share's ``label`` touching ``line``, else clear of everything with a leader to it; whether it could.
 
     For a label that names a target line the shares lie on (``own pool shares = 60 days``) where the shares end
-    part way along the axis. Under ``iea_ess`` in ``embargo_2010`` the rule draws the members' 60 days of light
-    rare earths by December 2010 (the shares are 0 after, not drawn), and the label, placed for a line across the
+    part way along the axis. Under ``iea_ess`` in ``embargo_2010`` no trigger fires and the pool is not drawn, but
+    the members' 60 days of light rare earths become drawable under the rule on 3 December 2010 (a share's line,
+    drawn only where it differs from the drawable stock, stops there), and the label, placed for a line across the
     panel, ran from July 2010 to April 2012 25 days above the line, just over the EU's curve: it read as that
     curve's label. Of the places along the line (:func:`_line_places`) clear of the curves, the horizontal lines
     (30 days, the trigger) and the other labels by the most of :data:`TRIGGER_LABEL_CLEAR_PT` that one leaves, the
