@@ -6,6 +6,7 @@ import contextlib
 import copy
 import functools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -714,3 +715,30 @@ def counted(monkeypatch: Any, lost_after: int | None = None) -> list[int]:
 
     monkeypatch.setattr(sweep_runner, "run_chunk", run_chunk)
     return calls
+
+
+# --- a printed table ---------------------------------------------------------------------------
+
+
+def table_cell(lines: list[str], row: str, column: str) -> str:
+    """The cell in ``column`` of the row named ``row`` in a printed table (``stockpile compare``'s), read by column.
+
+    ``lines[0]`` is the header; the row is the one whose first cell is ``row`` (exactly one). Every cell is
+    right-aligned under its column's name and may hold words (``above 0.9999``, ``no agreement``), so a cell is
+    what lies between the end of the name before its column's and the end of its column's name, not a word. The
+    notes under the table are no rows: their words run across the columns' ends (``own shares alone: without``).
+    """
+    names = list(re.finditer(r"\S+", lines[0]))
+    starts = [0, *(name.end() for name in names[:-1])]
+
+    def is_row(line: str) -> bool:
+        ends = [name.end() for name in names]
+        return len(line) == len(lines[0]) and all(
+            line[end - 1] != " " and line[end : end + 1] in ("", " ") for end in ends
+        )
+
+    def cells(line: str) -> dict[str, str]:
+        return {name.group(): line[start : name.end()].strip() for start, name in zip(starts, names, strict=True)}
+
+    (named,) = [found for line in lines[1:] if is_row(line) and (found := cells(line))[names[0].group()] == row]
+    return named[column]

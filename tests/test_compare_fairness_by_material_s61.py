@@ -9,12 +9,11 @@ place of the index over all materials, and the gap between draws and contributio
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 
 from simulator.console import compare_text
-from tests.helpers import shipped_comparison, shipped_group
+from tests.helpers import shipped_comparison, shipped_group, table_cell
 
 pytestmark = shipped_group("club_of_five")
 
@@ -48,17 +47,9 @@ def test_the_printed_table_gives_fairness_and_the_draw_gap_by_material(compared)
     assert any(line.startswith("draw_contribution_gap.all.<material>: ") for line in lines)
     # iea_ess's row: each material's index as its run has it (cells are right-aligned under their column's name,
     # and a cell may hold words: "above 0.9999")
-    (iea,) = [line for line in lines[1:] if line.split()[:1] == ["iea_ess"]]
-
-    ends = [match.end() for match in re.finditer(r"\S+", lines[0])]
-
-    def cell(column: str) -> str:
-        end = lines[0].index(column) + len(column)
-        return iea[ends[ends.index(end) - 1] : end].strip()
-
     # levelled obligations (release/ess.py) leave every member short by nearly the same share
-    assert cell("fairness_jain.all.heavy_ree") == "1.000"
-    assert cell("fairness_jain.all.light_ree") == "above 0.9999"
+    assert table_cell(lines, "iea_ess", "fairness_jain.all.heavy_ree") == "1.000"
+    assert table_cell(lines, "iea_ess", "fairness_jain.all.light_ree") == "above 0.9999"
 
 
 def test_the_baseline_index_of_heavy_rare_earths_counts_the_members_using_them(compared):

@@ -5,8 +5,10 @@ A SIGINT that came while the program imported its modules was a KeyboardInterrup
 one that came after click had started but before the command's own handling began (its
 imports, reading and validating the scenario) was click's "Aborted!" and exit code 1. Each
 subprocess here is sent SIGINT the moment a marker of one of those phases shows in /proc (no
-sleeping): the program's handler in place (SIGTERM caught: its modules being imported), the
-YAML parser loaded (the scenario being read and validated), NumPy loaded (the runs starting).
+sleeping): the program's handler in place (SIGTERM caught: its modules being imported), pydantic's
+compiled core loaded (the scenario's schema, loaded just before the YAML parser: the scenario about to be read and
+validated; with or without PyYAML's optional C extension), NumPy loaded (the runs starting).
+tests/test_interrupt_while_importing_s61.py stops the program in its imports for a signal at a moment certain.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ SHIPPED = Path(__file__).resolve().parents[1] / "scenarios" / "embargo_2010.yaml
 """A scenario with a baseline (for check) and an uncertain: block (for sensitivity)."""
 
 HANDLER_IN_PLACE = "SIGTERM caught"
-MOMENTS = [HANDLER_IN_PLACE, "_yaml", "_multiarray_umath"]
-"""When SIGINT is sent: a phase's marker, the handler or a compiled module mapped into the process."""
+MOMENTS = [HANDLER_IN_PLACE, "_pydantic_core", "_multiarray_umath"]
+"""When SIGINT is sent: a phase's marker, the handler or a compiled module mapped into the process (pydantic_core
+has no pure-Python build, unlike PyYAML, whose ``_yaml`` extension is optional)."""
 
 SIGINT_EXIT = 128 + signal.SIGINT
 

@@ -14,7 +14,7 @@ from typing import Any
 from simulator.compare import compare
 from simulator.console import compare_text, summary_text
 from simulator.report.findings import Run, overall_finding
-from tests.helpers import run
+from tests.helpers import run, table_cell
 from tests.test_report_answers import plain
 
 GALLIUM_SHORT: dict[str, Any] = {
@@ -100,9 +100,8 @@ def test_compare_gives_gallium_index_in_table_and_figure():
     lines = compare_text(table).splitlines()
     header = lines[0].split()
     assert "fairness_jain.all.gallium" in header and "fairness_jain" not in header
-    column = header.index("fairness_jain.all.gallium")
     names = ("no agreement", "own shares alone", "fair_ratio", "equal_losses")
-    cells = {name: line.split()[column + name.count(" ")] for name, line in zip(names, lines[1:5], strict=True)}
+    cells = {name: table_cell(lines, name, "fairness_jain.all.gallium") for name in names}
     # the pool (germanium) never draws for gallium: every row leaves the shortfalls worked out above, the members'
     # own in the rows without the agreement too
     assert cells == dict.fromkeys(names, "0.926")
