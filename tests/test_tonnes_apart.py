@@ -211,7 +211,7 @@ def test_compare_prints_each_material_in_place_of_the_total():
     hybrid = next(row for row in rows if row.split()[0] == "hybrid").split()
     iea = next(row for row in rows if row.split()[0] == "iea_ess").split()
     assert hybrid[1:4] == ["1,184.314", "0.000", "5,927.016"]  # 7,111.330 t in all
-    assert iea[1:4] == ["1,184.314", "27.800", "5,927.016"]  # 7,139.130 t in all (53 t before the IEA obligations were levelled)
+    assert iea[1:4] == ["1,184.314", "27.800", "5,927.016"]  # 7,139.130 t in all (53 t of heavy before levelling)
     assert (
         "total_shortfall_t.all.<material>: the members' shortfall of each, not added (tonnes of magnet and tonnes of "
         "oxide)" in rows
