@@ -178,3 +178,19 @@ def test_a_larger_contribution_does_not_make_the_members_short_of_more():
         for region, short_t in (("a", 2.0), ("b", 10.0), ("c", 8.0)):
             assert short[region] == pytest.approx(short_t)
     assert sum(s.sum() for s in large.values()) <= sum(s.sum() for s in small.values()) + 1e-9
+
+
+def test_from_national_reserves_a_member_draws_its_obligation_while_its_own_reserve_lasts():
+    """Japan (20 t/day) and the EU (80 t/day) lose all supply: restraint 10%, P = 18 and 72, S = 90, owed 18 and 72.
+    Japan still holds 64 t of its reserve, the EU none: Japan draws its whole 18 t. The EU's empty reserve is its own
+    loss; scaling every draw by the group's 64 t against the 90 t owed would have given Japan 12.8 t."""
+    e = iea_ess(np.array([20.0, 80.0]), np.zeros(2), np.array([1.0, 1.0]), np.array([64.0, 0.0]), np.array(64.0))
+    assert e.obligation_t.tolist() == [18.0, 72.0]
+    assert e.drawn_t.tolist() == [18.0, 0.0]
+
+
+def test_a_release_cap_below_what_the_reserves_can_give_scales_every_draw_alike():
+    """The same day with 100 t in each reserve and a cap of 45 t: they could draw 18 + 72 = 90 t, the cap lets 45 t
+    out, so each draws half of its obligation: 9 and 36 t."""
+    e = iea_ess(np.array([20.0, 80.0]), np.zeros(2), np.array([1.0, 1.0]), np.array([100.0, 100.0]), np.array(45.0))
+    assert e.drawn_t.tolist() == [9.0, 36.0]

@@ -144,7 +144,8 @@ def test_under_a_rule_that_shares_supply_the_draw_is_from_its_own_reserve():
 
 def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_pool():
     """iea_ess over a joint pool of 100 t from each member: the rule's releases come from the pool
-    (released_joint_t, lent_t 0), and the EU draws 136.5 t of it, more than the 100 t it put in: the page
+    (released_joint_t, lent_t 0), and the EU draws 160 t of it (its obligation 72 of the 90 t a day owed, P = 90% of
+    20 and 80 t/day, the pool's 200 t gone in three days), more than the 100 t it put in: the page
     must not say it came from its own reserve."""
     data = build(
         TWO_MEMBERS,
@@ -159,5 +160,5 @@ def test_under_a_rule_that_shares_supply_over_a_joint_pool_the_draw_is_from_the_
     assert summary.at[("eu", "ree"), "lent_t"] == summary.at[("japan", "ree"), "lent_t"] == 0
     page = text(words_page(result))
     assert "by the rule from its own reserve" not in page and "drawn from its own reserve" not in page
-    assert "137 t by the rule" in page  # the EU's draw, said as a release of the pool
+    assert "160 t by the rule" in page  # the EU's draw, said as a release of the pool
     assert "Received from the shared stock" in page and "Drawn from its own reserve by the rule" not in page

@@ -149,10 +149,8 @@ def iea_ess(
     weights = np.broadcast_to(np.asarray(commitments, float), demand.shape)
     total_weight = ordered_sum(weights, axis=0)
     obligation = _obligations_t(shortfall, weights, total_weight, permissible)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        met = np.where(shortfall > 0, np.minimum(1.0, np.asarray(available_t, float) / shortfall), 0.0)
     drawable = np.broadcast_to(np.asarray(drawable_t, float), demand.shape)
-    drawn = np.minimum(obligation * met[None], drawable)
+    drawn = _drawn_t(obligation, drawable, shortfall, np.asarray(available_t, float))
     right = permissible - obligation
     excess = np.where(active[None], np.maximum(0.0, supply - right), 0.0)
     deficit = np.where(active[None], np.maximum(0.0, right - supply), 0.0)
@@ -172,6 +170,33 @@ def iea_ess(
         transferred,
         _held_back_t(demand, supply + transferred + drawn, cut),
     )
+
+
+def _drawn_t(obligation_t: Array, drawable_t: Array, shortfall_t: Array, available_t: Array) -> Array:
+    """Stock each member draws (t), (N, ...): its obligation, as far as its own stock and the group's allow.
+
+    From a joint pool (``drawable_t`` all ``inf``) the members draw ``O_i x min(1, A / S)``: a pool ``A`` short of
+    the group's shortfall ``S`` is drawn in proportion to the obligations. From national reserves each member
+    draws ``min(O_i, D_i)``, its own reserve ``D_i`` being its limit, and only a release cap that leaves the
+    group's ``A`` below what they would draw together scales those draws down alike: a member short of its
+    own reserve does not make the others draw less of theirs.
+
+    Japan owes 18 t and holds 64 t, the EU owes 72 t and holds none; with no cap ``A`` is their 64 t:
+
+    >>> _drawn_t(np.array([18.0, 72.0]), np.array([64.0, 0.0]), np.array(90.0), np.array(64.0))
+    array([18.,  0.])
+
+    A joint pool of 45 t for the same obligations meets half of each:
+
+    >>> _drawn_t(np.array([18.0, 72.0]), np.full(2, np.inf), np.array(90.0), np.array(45.0))
+    array([ 9., 36.])
+    """
+    wanted = np.minimum(obligation_t, drawable_t)
+    pooled = np.all(np.isinf(drawable_t), axis=0)
+    can_draw = np.where(pooled, shortfall_t, ordered_sum(wanted, axis=0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        met = np.where(can_draw > 0, np.minimum(1.0, available_t / can_draw), 0.0)
+    return wanted * met[None]
 
 
 def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Array, permissible_t: Array) -> Array:
