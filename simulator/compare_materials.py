@@ -17,13 +17,14 @@ may not be added (:func:`simulator.scenario.tonnes.pool_adds`) they are empty in
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from simulator.burden import members_with_demand
 from simulator.metrics import jain_index
 from simulator.results import Result
-from simulator.scenario.portfolio import has_demand
 from simulator.scenario.tonnes import index_by_material, pool_adds
 
 FAIRNESS_OF = "fairness_jain.all."
@@ -113,10 +114,18 @@ def pooled_materials(rules: list[Result], members: list[str]) -> list[str]:
     return [m for m in first.structure.materials if m in paid]
 
 
+def is_short_of(figures: Mapping[str, Any], members: list[str], material: str) -> bool:
+    """Whether some of ``members`` is short of ``material`` (above 0 t) in one row of the comparison.
+
+    ``figures``: a run's metrics or a row of compare.csv, both with ``shortfall_t.<member>.<material>`` (t).
+    """
+    return any(float(figures[f"shortfall_t.{member}.{material}"]) > 0 for member in members)
+
+
 def short_materials(runs: list[Result], members: list[str]) -> list[str]:
-    """The materials some member is short of in some of ``runs``, in the scenario's order."""
+    """The materials some member is short of in some of ``runs`` (:func:`is_short_of`), in the scenario's order."""
     materials = runs[0].structure.materials
-    return [m for m in materials if any(float(r.metrics[f"shortfall_t.{x}.{m}"]) > 0 for r in runs for x in members)]
+    return [m for m in materials if any(is_short_of(r.metrics, members, m) for r in runs)]
 
 
 def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -130,7 +139,7 @@ def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str
     short = short_materials(runs, members)
     if not index_by_material(first.scenario, short):
         return [], []
-    users = {m: [x for x in members if has_demand(first.scenario, x, m)] for m in short}
+    users = {m: members_with_demand(first.scenario, members, [m]) for m in short}
     shared = [m for m in short if len(users[m]) >= 2]
     return shared, [(m, users[m][0]) for m in short if len(users[m]) == 1]
 

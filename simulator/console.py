@@ -281,7 +281,7 @@ def compare_text(table: pd.DataFrame) -> str:
         TOTAL_BY_MATERIAL,
         nobody_short_line,
     )
-    from simulator.compare_materials import by_material_notes, shown_by_material
+    from simulator.compare_materials import FAIRNESS_OF, by_material_notes, is_short_of, shown_by_material
     from simulator.metrics import anyone_short
     from simulator.names import index_text
 
@@ -301,9 +301,9 @@ def compare_text(table: pd.DataFrame) -> str:
         shown["fairness_jain"] = [
             index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
         ]
-    for column in [c for c in shown.columns if c.startswith("fairness_jain.all.")]:  # as above, of the material
-        material = column.rpartition(".")[2]
-        short_of = table[[f"shortfall_t.{m}.{material}" for m in members]].gt(0).any(axis=1)
+    for column in [c for c in shown.columns if c.startswith(FAIRNESS_OF)]:  # as above, of the material
+        material = column.removeprefix(FAIRNESS_OF)
+        short_of = [is_short_of(row, members, material) for _, row in table.iterrows()]
         shown[column] = [
             index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown[column], short_of, strict=True)
         ]
