@@ -284,7 +284,7 @@ class Checkpoints:
         self._earlier: Path | None = None
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
         self.legs: list[dict[str, Any]] = []
-        """Each process that ran this sweep so far, in order (:meth:`start_leg`), from ``made-by.json``."""
+        """Each process that ran this sweep so far in order (:meth:`start_leg`); earlier ones: :func:`_earlier_legs`."""
         self._legs_found = 0
         """The legs of :attr:`legs` that ran before this process (:meth:`abandon` keeps those alone)."""
         self._options = sweep.options()
