@@ -17,19 +17,24 @@ may not be added (:func:`simulator.scenario.tonnes.pool_adds`) they are empty in
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from simulator.metrics import jain_index
+from simulator.burden import members_with_demand
+from simulator.metrics import jain_index, share_gap
 from simulator.results import Result
-from simulator.scenario.portfolio import has_demand
 from simulator.scenario.tonnes import index_by_material, pool_adds
 
 FAIRNESS_OF = "fairness_jain.all."
 """The start of compare.csv's Jain's index of one material, ``fairness_jain.all.<material>`` (as the run's metric)."""
 GAP_OF = "draw_contribution_gap.all."
 """The start of compare.csv's gap between draws and contributions of one material (as the run's metric)."""
+SHARE_GAP_OF = "max_shortfall_share_gap.all."
+"""The start of a run's largest gap between two members' shortfall shares of one material (the printed table's)."""
+ENVY_OF = "envious_members.all."
+"""The start of a run's count of envious members over one material's draws and contributions (the printed table's)."""
 POOL_END_OF = "pool_end_t.all."
 """The start of compare.csv's pool left at the end of one material, t (as the run's metric)."""
 FAIRNESS_MATERIALS = "fairness_materials"
@@ -43,6 +48,10 @@ POOL_MATERIALS = "pool_materials"
 (:func:`pool_adds`); missing elsewhere."""
 POOL_NOT_ADDED = "pool_not_added"
 """``Comparison.table().attrs`` key beside :data:`POOL_MATERIALS`: what a pool figure over them would add."""
+FIGURES_BY_MATERIAL = "figures_by_material"
+"""``Comparison.table().attrs`` key: the printed table's columns by material that compare.csv has not, row by row
+(a skipped row's None): ``max_shortfall_share_gap.all.<material>`` of each of :data:`FAIRNESS_MATERIALS` and
+``envious_members.all.<material>`` of each of :data:`POOL_MATERIALS` (:func:`figures_by_material`)."""
 
 
 def members_fairness(result: Result, members: list[str], material: str) -> float:
@@ -55,6 +64,17 @@ def members_fairness(result: Result, members: list[str], material: str) -> float
     shares = np.array([float(result.metrics[f"shortfall_share.{m}.{material}"]) for m in members])
     demanding = np.array([_demand_t(result, m, material) > 0 for m in members])
     return float(jain_index(shares, demanding))
+
+
+def members_share_gap(result: Result, members: list[str], material: str) -> float:
+    """The largest gap between two ``members``' shortfall shares of ``material`` (0 to 1), those with demand for it.
+
+    As a rule's run has it (``max_shortfall_share_gap.all.<material>``), for a run without the agreement, whose own
+    gap counts every region (:func:`~simulator.metrics.share_gap`).
+    """
+    shares = np.array([float(result.metrics[f"shortfall_share.{m}.{material}"]) for m in members])
+    demanding = np.array([_demand_t(result, m, material) > 0 for m in members])
+    return float(share_gap(shares, demanding))
 
 
 def _demand_t(result: Result, member: str, material: str) -> float:
@@ -113,10 +133,18 @@ def pooled_materials(rules: list[Result], members: list[str]) -> list[str]:
     return [m for m in first.structure.materials if m in paid]
 
 
+def is_short_of(figures: Mapping[str, Any], members: list[str], material: str) -> bool:
+    """Whether some of ``members`` is short of ``material`` (above 0 t) in one row of the comparison.
+
+    ``figures``: a run's metrics or a row of compare.csv, both with ``shortfall_t.<member>.<material>`` (t).
+    """
+    return any(float(figures[f"shortfall_t.{member}.{material}"]) > 0 for member in members)
+
+
 def short_materials(runs: list[Result], members: list[str]) -> list[str]:
-    """The materials some member is short of in some of ``runs``, in the scenario's order."""
+    """The materials some member is short of in some of ``runs`` (:func:`is_short_of`), in the scenario's order."""
     materials = runs[0].structure.materials
-    return [m for m in materials if any(float(r.metrics[f"shortfall_t.{x}.{m}"]) > 0 for r in runs for x in members)]
+    return [m for m in materials if any(is_short_of(r.metrics, members, m) for r in runs)]
 
 
 def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -130,7 +158,7 @@ def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str
     short = short_materials(runs, members)
     if not index_by_material(first.scenario, short):
         return [], []
-    users = {m: [x for x in members if has_demand(first.scenario, x, m)] for m in short}
+    users = {m: members_with_demand(first.scenario, members, [m]) for m in short}
     shared = [m for m in short if len(users[m]) >= 2]
     return shared, [(m, users[m][0]) for m in short if len(users[m]) == 1]
 
@@ -139,7 +167,8 @@ def mark_by_material(table: Any, runs: list[Result], rules: list[Result], member
     """Mark in ``table``'s attrs the figures given by material, and empty the pool totals that would add tonnes.
 
     :data:`FAIRNESS_MATERIALS` and :data:`SOLE_USERS` (:func:`fairness_materials`); :data:`POOL_MATERIALS` and
-    :data:`POOL_NOT_ADDED` where the pool's tonnes may not be added, its totals (:func:`pool_totals`) then NaN.
+    :data:`POOL_NOT_ADDED` where the pool's tonnes may not be added, its totals (:func:`pool_totals`) then NaN;
+    :data:`FIGURES_BY_MATERIAL` (:func:`figures_by_material`).
 
     ``runs``: every row's run in the table's order (baselines first); ``rules``: the rules' runs alone.
     """
@@ -149,24 +178,48 @@ def mark_by_material(table: Any, runs: list[Result], rules: list[Result], member
     if why is not None:
         table.attrs[POOL_MATERIALS], table.attrs[POOL_NOT_ADDED] = pooled, why
         table[pool_totals(members)] = float("nan")
+    skipped = [None] * (len(table) - len(runs))  # the rules that could not run: their rows last
+    figures = figures_by_material(table.attrs, runs[: len(runs) - len(rules)], rules, members)
+    table.attrs[FIGURES_BY_MATERIAL] = {column: [*values, *skipped] for column, values in figures.items()}
+
+
+def figures_by_material(
+    attrs: dict[str, Any], baselines: list[Result], rules: list[Result], members: list[str]
+) -> dict[str, list[float | int | None]]:
+    """The largest gap and the envy by material, row by row (baselines, then rules), where the table gives them so.
+
+    ``max_shortfall_share_gap.all.<material>`` of each material whose index stands in for ``fairness_jain``
+    (:data:`FAIRNESS_MATERIALS`: the gap over all materials compares the same shares the index does; a baseline
+    row's of the members, :func:`members_share_gap`), and ``envious_members.all.<material>`` of each material
+    paid in where their tonnes may not be added (:data:`POOL_MATERIALS`: the envy over all materials adds them, as
+    ``draw_contribution_gap``; a baseline row's None, there is no pool). The rules' are their runs' metrics.
+    """
+    figures: dict[str, list[float | int | None]] = {}
+    for m in attrs.get(FAIRNESS_MATERIALS, []):
+        gaps = [members_share_gap(run, members, m) for run in baselines]
+        figures[f"{SHARE_GAP_OF}{m}"] = [*gaps, *(float(run.metrics[f"{SHARE_GAP_OF}{m}"]) for run in rules)]
+    for m in attrs.get(POOL_MATERIALS, []):
+        envy = [int(run.metrics[f"{ENVY_OF}{m}"]) for run in rules]
+        figures[f"{ENVY_OF}{m}"] = [*[None] * len(baselines), *envy]
+    return figures
 
 
 def shown_by_material(attrs: dict[str, Any]) -> tuple[str, ...]:
     """The fairness columns of ``stockpile compare``'s printed table, ``table.attrs`` of :meth:`Comparison.table`.
 
     ``fairness_jain``, ``max_shortfall_share_gap``, ``draw_contribution_gap``, ``envious_members``; where their
-    figure over all materials misleads, ``fairness_jain.all.<material>`` of each material of
-    :data:`FAIRNESS_MATERIALS` (none where every material short has one user) and
-    ``draw_contribution_gap.all.<material>`` of each of :data:`POOL_MATERIALS` in their places.
+    figure over all materials misleads, ``fairness_jain.all.<material>`` and ``max_shortfall_share_gap.all.<material>``
+    of each material of :data:`FAIRNESS_MATERIALS` (none where every material short has one user), and
+    ``draw_contribution_gap.all.<material>`` and ``envious_members.all.<material>`` of each of
+    :data:`POOL_MATERIALS` in their places.
     """
-    fairness = (
-        [f"{FAIRNESS_OF}{m}" for m in attrs[FAIRNESS_MATERIALS]]
-        if attrs.get(FAIRNESS_MATERIALS) or attrs.get(SOLE_USERS)
-        else ["fairness_jain"]
-    )
+    by_index = bool(attrs.get(FAIRNESS_MATERIALS) or attrs.get(SOLE_USERS))
+    fairness = [f"{FAIRNESS_OF}{m}" for m in attrs[FAIRNESS_MATERIALS]] if by_index else ["fairness_jain"]
+    gaps = [f"{SHARE_GAP_OF}{m}" for m in attrs[FAIRNESS_MATERIALS]] if by_index else ["max_shortfall_share_gap"]
     pooled = attrs.get(POOL_MATERIALS)
-    gaps = [f"{GAP_OF}{m}" for m in pooled] if pooled else ["draw_contribution_gap"]
-    return (*fairness, "max_shortfall_share_gap", *gaps, "envious_members")
+    draws = [f"{GAP_OF}{m}" for m in pooled] if pooled else ["draw_contribution_gap"]
+    envy = [f"{ENVY_OF}{m}" for m in pooled] if pooled else ["envious_members"]
+    return (*fairness, *gaps, *draws, *envy)
 
 
 def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
@@ -195,11 +248,23 @@ def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
             )
             if any((shown[c] == "-").any() for c in shown.columns if str(c).startswith(FAIRNESS_OF)):
                 lines.append(f"{FAIRNESS_OF}<material> -: no member is short of it in that row (1 in compare.csv)")
+        if any(str(c).startswith(SHARE_GAP_OF) for c in shown):
+            lines.append(
+                f"{SHARE_GAP_OF}<material>: the largest difference between two members' shares of shortfall of the "
+                "material, in place of max_shortfall_share_gap, whose shares are those of fairness_jain "
+                "(max_shortfall_share_gap stays in compare.csv)"
+            )
         lines.extend(f"only {member} uses {m}: no burden of it to share" for m, member in attrs.get(SOLE_USERS, []))
+        if "envious_members" in shown:  # the pool's tonnes may be added: envy stays over all materials
+            lines.append("envious_members: over all materials' draws and contributions, added")
     if attrs.get(POOL_MATERIALS):
         lines.append(
             f"{GAP_OF}<material>: by material, in place of draw_contribution_gap, which would add "
             f"{attrs[POOL_NOT_ADDED]} paid in and drawn (so draw_contribution_gap, pool_end_t and "
             "draw_to_contribution.<member> are empty in compare.csv, given by material there)"
+        )
+        lines.append(
+            f"{ENVY_OF}<material>: envious_members of the material's draws and contributions, in place of "
+            "envious_members over all of them (envious_members stays in compare.csv)"
         )
     return lines

@@ -281,7 +281,13 @@ def compare_text(table: pd.DataFrame) -> str:
         TOTAL_BY_MATERIAL,
         nobody_short_line,
     )
-    from simulator.compare_materials import by_material_notes, shown_by_material
+    from simulator.compare_materials import (
+        FAIRNESS_OF,
+        FIGURES_BY_MATERIAL,
+        by_material_notes,
+        is_short_of,
+        shown_by_material,
+    )
     from simulator.metrics import anyone_short
     from simulator.names import index_text
 
@@ -290,6 +296,10 @@ def compare_text(table: pd.DataFrame) -> str:
     rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
+    for column, values in table.attrs.get(FIGURES_BY_MATERIAL, {}).items():  # the printed table's, not compare.csv's
+        cells = [values[i] for i in table.index]
+        whole = column.startswith("envious_members.")  # a count, written as compare.csv writes envious_members
+        table[column] = pd.array(cells, dtype="Int64") if whole else pd.to_numeric(pd.Series(cells, dtype=float))
     total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
     shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()
@@ -301,9 +311,9 @@ def compare_text(table: pd.DataFrame) -> str:
         shown["fairness_jain"] = [
             index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
         ]
-    for column in [c for c in shown.columns if c.startswith("fairness_jain.all.")]:  # as above, of the material
-        material = column.rpartition(".")[2]
-        short_of = table[[f"shortfall_t.{m}.{material}" for m in members]].gt(0).any(axis=1)
+    for column in [c for c in shown.columns if c.startswith(FAIRNESS_OF)]:  # as above, of the material
+        material = column.removeprefix(FAIRNESS_OF)
+        short_of = [is_short_of(row, members, material) for _, row in table.iterrows()]
         shown[column] = [
             index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown[column], short_of, strict=True)
         ]

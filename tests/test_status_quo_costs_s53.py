@@ -50,7 +50,7 @@ def test_a_share_held_already_is_neither_bought_nor_its_holding_counted():
     pooled, _ = _runs(HELD)
     books = accounts(pooled)
     japan, eu = books["japan"], books["eu"]
-    assert japan.held_today and not eu.held_today
+    assert japan.materials_held_today == ["ree"] and not eu.materials_held_today
     assert japan.buying_usd == 0.0 and japan.held_value_usd == pytest.approx(1_500_000.0)
     assert japan.holding_usd == pytest.approx(4_500.0) and japan.held_holding_usd == pytest.approx(4_500.0)
     assert japan.net_usd == pytest.approx(0.0, abs=1e-6)

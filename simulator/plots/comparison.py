@@ -293,7 +293,7 @@ def _fairness_by_material(
     over all materials is the answer; with it, (material, member) of each material short that one member alone uses.
     Rows in the figure's order, baselines first (their members' index, as the rules' runs count it).
     """
-    from simulator.compare_materials import fairness_materials, members_fairness
+    from simulator.compare_materials import FAIRNESS_OF, fairness_materials, is_short_of, members_fairness
 
     runs = [*baselines.values(), *results.values()]
     materials, sole_users = fairness_materials(runs, members)
@@ -302,8 +302,8 @@ def _fairness_by_material(
     by_material = {}
     for m in materials:
         values = [members_fairness(run, members, m) for run in baselines.values()]
-        values += [float(run.metrics[f"fairness_jain.all.{m}"]) for run in results.values()]
-        short = [any(float(run.metrics[f"shortfall_t.{x}.{m}"]) > 0 for x in members) for run in runs]
+        values += [float(run.metrics[f"{FAIRNESS_OF}{m}"]) for run in results.values()]
+        short = [is_short_of(run.metrics, members, m) for run in runs]
         by_material[m] = (values, short)
     return by_material, sole_users
 

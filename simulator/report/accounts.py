@@ -117,13 +117,16 @@ class Account:
         return sum(s.buying_usd for s in self.stakes.values())
 
     @property
-    def held_today(self) -> bool:
-        """Its pool share is a stock it holds today (``agreement.pool.already_held``)."""
-        return any(s.held_today for s in self.stakes.values())
+    def materials_held_today(self) -> list[str]:
+        """The materials of its pool share that are stocks it holds today (``agreement.pool.already_held``).
+
+        Empty where all it put in was bought for the agreement; the others of its materials, if any, were.
+        """
+        return [m for m, s in self.stakes.items() if s.held_today]
 
     @property
     def held_value_usd(self) -> float:
-        """Its share held already at the reference prices, all materials (0 if not held today)."""
+        """Its share held already at the reference prices, the materials held today only (0 if none is)."""
         return sum(s.value_usd for s in self.stakes.values() if s.held_today)
 
     @property
@@ -142,8 +145,13 @@ class Account:
 
     @property
     def unpriced(self) -> list[str]:
-        """Materials it contributed without a price to value them at."""
-        return [m for m, s in self.stakes.items() if s.contributed_t > 0 and not s.price_usd_per_kg]
+        """Materials it bought for the pool without a price to value them at: :attr:`buying_usd` leaves them out.
+
+        A stock held today is not bought (:attr:`Stake.buying_usd` is 0 whatever its price), so it is not listed.
+        """
+        return [
+            m for m, s in self.stakes.items() if s.contributed_t > 0 and not s.held_today and not s.price_usd_per_kg
+        ]
 
     @property
     def net_usd(self) -> float:

@@ -2,12 +2,13 @@
 
 Layer: studies.
 
-Where ``agreement.pool.already_held`` lists some members and others put stock in too, the
-verdict's column *Short with the stocks held today* runs no agreement at all: the members
-listed draw their own stock alone and the others' contributions are held by no one
+Where ``agreement.pool.already_held`` lists some members (or some of their materials) and new stock is put
+in too, the verdict's column *Short with the stocks held today* runs no agreement at all: the members
+listed draw the stock they hold today alone and the new contributions are held by no one
 (:func:`simulator.counterfactuals.status_quo_scenario`). A scenario's description may quote
-another run that is easy to confuse with it: the agreement kept, with those other members
-putting nothing in, so that the agreement's rule shares the stocks held today with them too.
+another run that is easy to confuse with it: the agreement kept, with every new contribution at 0 t, so
+that the agreement's rule shares the stocks held today with the members putting new stock in too (a member
+may be one of them and hold another material's share today).
 The two can leave the same members short of different tonnes (the 2030 benchmarks of
 ``long_embargo_12m_2030``: the EU short of 41.4 t of heavy rare earths in the column, 19 t
 where Japan's stock is shared). :func:`held_split_line` says, in one sentence under the question,
@@ -44,11 +45,12 @@ def _short_words(run: Run, member: str) -> str:
 
 
 def held_split_line(run: Run, alone: Run | None, shared: Run | None) -> str:
-    """One sentence: which run leaves the members holding no stock today short of what; '' where both agree.
+    """One sentence: which run leaves the members putting new stock in short of what; '' where both agree.
 
-    The column *Short with the stocks held today* (``alone``) beside ``shared``, the agreement kept with those
-    members' contributions at 0 t (:func:`~simulator.counterfactuals.held_stocks_shared`, the same seed), each
-    member's shortfall by material as each run computes it. '' without either run.
+    The members putting new stock in (:func:`~simulator.counterfactuals.sharing_held_stocks`) may hold another
+    material's share today. The column *Short with the stocks held today* (``alone``) beside ``shared``, the
+    agreement kept with their new contributions at 0 t (:func:`~simulator.counterfactuals.held_stocks_shared`,
+    the same seed), each member's shortfall by material as each run computes it. '' without either run.
     """
     scenario = run.result.scenario
     members = sharing_held_stocks(scenario)

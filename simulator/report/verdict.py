@@ -1052,7 +1052,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
 
 def _held_today(run: Run, accounts: dict[str, Account]) -> str:
     """Whose pool shares are stocks held today (``agreement.pool.already_held``): ``Japan's stock``, or ''."""
-    held = [m for m, a in accounts.items() if a.held_today]
+    held = [m for m, a in accounts.items() if a.materials_held_today]
     if not held:
         return ""
     return f"{join_words([run.names.possessive(m) for m in held])} {'stock' if len(held) == 1 else 'stocks'}"
@@ -1165,7 +1165,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     holding = sum(a.added_holding_usd for a in accounts.values())
     refill = sum(a.refill_usd for a in accounts.values())
     moved = sum(max(0.0, a.auction_paid_usd - a.auction_received_usd) for a in accounts.values())
-    kept = [a for a in accounts.values() if a.held_today]
+    kept = [a for a in accounts.values() if a.materials_held_today]
     value = sum(a.held_value_usd for a in kept)
     held_holding = sum(a.held_holding_usd for a in kept)
     joint = _joint(run)
@@ -1290,9 +1290,7 @@ def _member_row(
         f", refills {usd(account.refill_usd, in_millions=millions)}" if account.refill_usd else ""
     )
     if joint:
-        bought = usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
-        if account.held_today:  # its stock of today, not bought for the pool (the note under the table)
-            bought = f"{bought} + held already" if account.buying_usd else "held already"
+        bought = _bought_cell(account, millions)
         cells.append(f'<td><span class="money">{bought}</span>' + SMALL.format(held) + "</td>")
     else:
         cells.append(f"<td>{held}</td>")
@@ -1304,6 +1302,21 @@ def _member_row(
         worth = usd_2(account.end_value_usd, in_millions=millions) + (" + ?" if unvalued else "")  # a paper value
         cells.append(f'<td class="owns"><span class="money">{worth}</span></td>')
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
+
+
+def _bought_cell(account: Account, millions: bool) -> str:
+    """What buying its pool share cost: ``USD 4.0 m``, ``USD 4.0 m + ?``, ``? + held already``, ``held already``.
+
+    ``?`` stands for a material bought for the pool without a price (:attr:`Account.unpriced`), whether or not
+    another of its materials is a stock it holds today; ``held already`` for the materials that are
+    (its stock of today, not bought for the pool: the note under the table). Where nothing is held today the
+    bought sum is shown even at USD 0.
+    """
+    if not account.materials_held_today:
+        return usd(account.buying_usd, in_millions=millions) + (" + ?" if account.unpriced else "")
+    parts = [usd(account.buying_usd, in_millions=millions)] if account.buying_usd else []
+    parts += ["?"] if account.unpriced else []
+    return " + ".join([*parts, "held already"])
 
 
 def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[str, Account]) -> str:
@@ -1366,7 +1379,9 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     if any(a.unpriced for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
     for a in accounts.values():
-        if joint and a.held_today:  # agreement.pool.already_held: the answer is measured against it held alone
+        if (
+            joint and a.materials_held_today
+        ):  # agreement.pool.already_held: the answer is measured against it held alone
             value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
             note += (
                 f" Held already: {run.names.possessive(a.member)} pool share{held_part(scenario, a.member, run.names)} "

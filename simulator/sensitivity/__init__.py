@@ -88,7 +88,7 @@ from simulator.sensitivity.indices import (
     runs_needed,
     sample,
 )
-from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, chunk_size, evaluate, plan_study
+from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, placed_evaluate, plan_study
 from simulator.sensitivity.words import (
     absent_word,
     adds_text,
@@ -100,7 +100,6 @@ from simulator.sensitivity.words import (
     s1_above_text,
 )
 from simulator.sweep.columns import metric_title, metric_unit
-from simulator.sweep.runner import where_chunks_run
 from simulator.version import __version__, made_with
 
 __all__ = [
@@ -168,7 +167,7 @@ def analyse_study(
     unit = sample(method, samples, len(study.inputs), study.root_seed)
     points = study.points(unit)
     seeds = [run_seed(study.root_seed, 0)] * len(points)
-    table, _ = evaluate(study, points, seeds, workers, client, progress=progress)
+    table, placement = placed_evaluate(study, points, seeds, workers, client, progress=progress)
     never_day = study.scenario.horizon_days
     outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in study.metrics})
     labels = [i.label for i in study.inputs]
@@ -213,24 +212,10 @@ def analyse_study(
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
-        **where_samples_ran(len(points), workers, client),
+        **placement.record(),  # where the runs' chunks ran, as the runner placed them
         "made_with": made_with(),
     }
     return Sensitivity(indices, runs, info)
-
-
-def where_samples_ran(runs: int, workers: int, client: Any = None) -> dict[str, Any]:
-    """``sensitivity.json``'s ``backend``, ``workers_requested`` and ``workers``, as ``sweep.json`` has them.
-
-    The runs are cut into chunks as :func:`~simulator.sensitivity.study.evaluate` cuts them
-    (:func:`~simulator.sensitivity.study.chunk_size`); ``workers`` are the processes that computed them
-    (:func:`~simulator.sweep.runner.where_chunks_run`), ``workers_requested`` those asked for (``--workers``
-    or one per core; the cluster's workers with Dask): facts of the machine.
-    """
-    requested = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
-    chunks = math.ceil(runs / chunk_size(runs, requested))
-    backend, processes = where_chunks_run(workers, chunks, client)
-    return {"backend": backend, "workers_requested": requested, "workers": processes}
 
 
 def run_sensitivity(

@@ -31,7 +31,15 @@ from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.columns import check_metrics
 from simulator.sweep.grid import fixed_and_varied
-from simulator.sweep.runner import CHUNK_RUNS, MIN_BATCH_RUNS, plan_points, run_points
+from simulator.sweep.runner import (
+    CHUNK_RUNS,
+    MIN_BATCH_RUNS,
+    Placement,
+    Sweep,
+    placed_run_points,
+    plan_points,
+    run_points,
+)
 
 MAX_SAMPLE_RUNS = 10_000_000
 """Most runs one study may ask for (as a sweep's ``--max-runs``)."""
@@ -240,10 +248,38 @@ def evaluate(
     ``transform``: applied to each sample's validated scenario before it runs (a top-level function or a partial
     of one: :attr:`simulator.sweep.runner.Sweep.transform`).
     """
+    sweep = _samples_sweep(study, points, seeds, workers, client, curves, own_demand, transform)
+    return run_points(sweep, workers, client, progress)
+
+
+def placed_evaluate(
+    study: Study,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, Placement]:
+    """:func:`evaluate` without curves, with where its chunks ran (what ``sensitivity.json`` records)."""
+    sweep = _samples_sweep(study, points, seeds, workers, client)
+    table, _, placement = placed_run_points(sweep, workers, client, progress)
+    return table, placement
+
+
+def _samples_sweep(
+    study: Study,
+    points: list[dict[str, Any]],
+    seeds: list[int],
+    workers: int,
+    client: Any,
+    curves: CurveRequest = False,
+    own_demand: bool = False,
+    transform: Callable[[Scenario], Scenario] | None = None,
+) -> Sweep:
+    """The samples as a sweep of points, cut into chunks of :func:`chunk_size` for the workers asked for."""
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
     n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
-    sweep = plan_points(
+    return plan_points(
         study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers), own_demand, transform
     )
-    return run_points(sweep, workers, client, progress)

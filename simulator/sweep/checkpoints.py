@@ -125,13 +125,40 @@ def finished_of(folder: Path, fingerprint: str) -> tuple[int, int]:
     return chunks, runs
 
 
-def _earlier_legs(chunks_folder: Path) -> list[dict[str, Any]]:
-    """The legs ``made-by.json`` records of the sweep being resumed ([] where it records none)."""
+def _stored_made_by(chunks_folder: Path) -> dict[str, Any] | None:
+    """What ``made-by.json`` of the sweep being resumed records (None where it cannot be read as an object)."""
     try:
-        legs = read_json((chunks_folder / MADE_BY).read_bytes()).get("legs")
-    except (OSError, ValueError, AttributeError):
-        return []
+        stored = read_json((chunks_folder / MADE_BY).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def _earlier_legs(chunks_folder: Path, stored: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The legs of the sweep being resumed, from ``stored`` (its ``made-by.json``, None: unreadable).
+
+    Where ``made-by.json`` cannot be read, its chunks' receipts still name the legs that saved them
+    (``leg``, an index): each leg up to the highest named is kept as :data:`UNKNOWN_LEG`, so that this
+    process's leg is numbered after them rather than taking an earlier leg's number (and its chunks).
+    """
+    if stored is None:
+        named = [_receipt_leg(path) for path in chunks_folder.glob("chunk-*.json")]
+        return [dict(UNKNOWN_LEG) for _ in range(max((n + 1 for n in named if n is not None), default=0))]
+    legs = stored.get("legs")
     return [leg for leg in legs if isinstance(leg, dict)] if isinstance(legs, list) else []
+
+
+UNKNOWN_LEG: dict[str, Any] = {"backend": None, "workers_requested": None, "workers": None}
+"""A leg that saved chunks of a resumed sweep whose ``made-by.json`` could not be read: how it ran is not known."""
+
+
+def _receipt_leg(path: Path) -> int | None:
+    """The leg a chunk's receipt names (None: none, or the receipt cannot be read)."""
+    try:
+        leg = read_json(path.read_bytes()).get("leg")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return leg if isinstance(leg, int) and not isinstance(leg, bool) and leg >= 0 else None
 
 
 OPTION_WIDTH = 60
@@ -257,16 +284,22 @@ class Checkpoints:
         self._earlier: Path | None = None
         """Where the checkpoints of another sweep were set aside (None: there were none)."""
         self.legs: list[dict[str, Any]] = []
-        """Each process that ran this sweep so far, in order (:meth:`start_leg`), from ``made-by.json``."""
+        """Each process that ran this sweep so far in order (:meth:`start_leg`); earlier ones: :func:`_earlier_legs`."""
         self._legs_found = 0
         """The legs of :attr:`legs` that ran before this process (:meth:`abandon` keeps those alone)."""
+        self._options = sweep.options()
+        """The starting command's options: this command's, or on a resume those ``made-by.json`` recorded."""
         if not self._made:
             ours = self.folder.is_dir() and not self.folder.is_symlink()
             if not ours or (not marker.is_file() and any(self.folder.iterdir())):
                 raise InputError(_not_ours(self.folder, folder, ours), str(folder))
             _refuse_foreign(self.folder, folder)  # kept or set aside, the folder is deleted when the sweep ends
             resumed = marker.is_file() and marker.read_text() == self.fingerprint
-            self.legs = _earlier_legs(self.folder) if resumed else []
+            if resumed:
+                stored = _stored_made_by(self.folder)
+                self.legs = _earlier_legs(self.folder, stored)
+                if stored is not None and isinstance(stored.get("options"), dict):
+                    self._options = stored["options"]
             self._legs_found = len(self.legs)
             if not resumed:
                 if force and note is not None and marker.is_file():  # unforced, run_sweep refused already
@@ -282,8 +315,13 @@ class Checkpoints:
             leftover.unlink()
 
     def _write_made_by(self) -> None:
-        """``made-by.json``: the version and code, the starting command's options and the legs so far."""
-        made_by = {**self.sweep.made_by(), "options": self.sweep.options(), "legs": self.legs}
+        """``made-by.json``: the version and code, the starting command's options and the legs so far.
+
+        On a resume the options stay those recorded (another working directory may give the scenario file
+        another path); where ``made-by.json`` could not be read they are this command's, which matches the
+        starting one in all the sweep's fingerprint holds.
+        """
+        made_by = {**self.sweep.made_by(), "options": self._options, "legs": self.legs}
         text = json.dumps(made_by, indent=1).encode()
         self._write(MADE_BY, lambda handle: handle.write(text))
 

@@ -866,20 +866,63 @@ DASK = "dask"
 NOTHING_RUN = "none (every chunk was kept from an interrupted sweep)"
 
 
-def where_chunks_run(workers: int, chunks: int, client: Any = None) -> tuple[str, int]:
-    """The backend that runs ``chunks`` chunks, and the processes that compute them.
+@dataclass(frozen=True)
+class Placement:
+    """Where a runner runs its chunks: what ``sweep.json`` and ``sensitivity.json`` record of the machine."""
 
-    With ``client``, :data:`DASK` and at most one of its workers per chunk; else :data:`LOCAL_PROCESSES` when
-    more than one process is worth starting (:func:`~simulator.workers.pool_size`), else :data:`IN_PROCESS`
-    and 1. As :func:`map_chunks` and :func:`execute` decide it.
+    backend: str
+    """:data:`IN_PROCESS`, :data:`LOCAL_PROCESSES`, :data:`DASK` or :data:`NOTHING_RUN`."""
+    workers: int
+    """Processes that compute the chunks: 1 in this process, the pool's size, the cluster's workers, 0 for none."""
+    workers_requested: int
+    """Processes asked for: ``--workers`` (or its default, one per core), or the cluster's workers when it starts."""
 
-    >>> where_chunks_run(4, 3), where_chunks_run(4, 1), where_chunks_run(1, 9)
-    (('local processes', 3), ('this process', 1), ('this process', 1))
+    def record(self) -> dict[str, Any]:
+        """``backend``, ``workers_requested`` and ``workers``, as the JSON records name them."""
+        return {"backend": self.backend, "workers_requested": self.workers_requested, "workers": self.workers}
+
+
+def place_chunks(workers: int, chunks: int, client: Any = None) -> Placement:
+    """Where ``chunks`` chunks run: the one decision :func:`execute` and :func:`map_chunks` act on.
+
+    With ``client``, :data:`DASK` and at most one of its workers per chunk (those it has now asked for); else
+    :data:`LOCAL_PROCESSES` when more than one process is worth starting (:func:`~simulator.workers.pool_size`),
+    else :data:`IN_PROCESS` and 1; :data:`NOTHING_RUN` and 0 for no chunk.
+
+    >>> place_chunks(4, 3).record()
+    {'backend': 'local processes', 'workers_requested': 4, 'workers': 3}
+    >>> [(p.backend, p.workers) for p in (place_chunks(4, 1), place_chunks(1, 9))]
+    [('this process', 1), ('this process', 1)]
+    >>> place_chunks(4, 0).workers
+    0
     """
+    requested = workers if client is None else len(client.nthreads())
+    if chunks == 0:
+        return Placement(NOTHING_RUN, 0, requested)
     if client is not None:
-        return DASK, pool_size(len(client.nthreads()), chunks)
+        return Placement(DASK, pool_size(requested, chunks), requested)
     processes = pool_size(workers, chunks)
-    return (LOCAL_PROCESSES, processes) if processes > 1 else (IN_PROCESS, 1)
+    return Placement(LOCAL_PROCESSES, processes, requested) if processes > 1 else Placement(IN_PROCESS, 1, requested)
+
+
+def _start(
+    placement: Placement,
+    chunks: list[Chunk],
+    function: Callable[[Chunk], Any],
+    client: Any,
+    key: str,
+    no_worker_timeout_s: float,
+    started: Callable[[], None] | None = None,
+) -> Iterator[Any]:
+    """``function(chunk)`` of each of ``chunks`` where ``placement`` says, yielded as each finishes.
+
+    ``key``: the Dask task keys' prefix; ``started``: as :func:`~simulator.sweep.backends.local_processes` has it.
+    """
+    if placement.backend == DASK:
+        return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
+    if placement.backend == LOCAL_PROCESSES:
+        return local_processes(chunks, function, placement.workers_requested, started=started)
+    return in_process(chunks, function)
 
 
 @dataclass(frozen=True)
@@ -968,21 +1011,10 @@ def execute(
     if progress is not None:
         progress(sweep.n_runs - sum(len(chunk.runs) for chunk in todo))
     here = code_fingerprint()  # before forking: local workers inherit it, whatever is edited on disk meanwhile
-    processes = pool_size(workers, len(todo))
-    requested = workers
-    if client is not None:
-        results = dask_cluster(todo, run_chunk, client, f"stockpile-{fingerprint[:16]}", no_worker_timeout_s)
-        requested = len(client.nthreads())
-        backend, processes = DASK, pool_size(requested, len(todo))  # at most one worker per chunk
-    elif processes > 1:
-        results = local_processes(todo, run_chunk, workers, started=_import_table_libraries)
-        backend = LOCAL_PROCESSES
-    else:
-        results = in_process(todo, run_chunk)
-        backend, processes = IN_PROCESS, 1
-    if not todo:
-        backend, processes = NOTHING_RUN, 0
-    checkpoints.start_leg(backend, processes, requested)
+    placement = place_chunks(workers, len(todo), client)
+    key = f"stockpile-{fingerprint[:16]}"
+    results = _start(placement, todo, run_chunk, client, key, no_worker_timeout_s, started=_import_table_libraries)
+    checkpoints.start_leg(placement.backend, placement.workers, placement.workers_requested)
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
             if result.code != here:  # a Dask worker that joined after the check at the start
@@ -993,7 +1025,8 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
-    return Executed(len(done), damaged, len(todo), backend, processes, requested, tuple(checkpoints.leg_chunks()))
+    ran = (placement.backend, placement.workers, placement.workers_requested)
+    return Executed(len(done), damaged, len(todo), *ran, tuple(checkpoints.leg_chunks()))
 
 
 def _import_table_libraries() -> None:
@@ -1032,16 +1065,24 @@ def map_chunks(
     can call :func:`run_chunk` and reduce its curves there: only its return value
     travels back. It must be a top-level function that workers can import, or a
     :func:`functools.partial` of one. Results come in the order chunks finish; tell them
-    apart by ``chunk.index``.
+    apart by ``chunk.index``. Where they run: :func:`placed_map_chunks`.
     """
+    return placed_map_chunks(sweep, function, workers, client, no_worker_timeout_s)[1]
+
+
+def placed_map_chunks(
+    sweep: Sweep,
+    function: Callable[[Chunk], Any],
+    workers: int = 1,
+    client: Any = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+) -> tuple[Placement, Iterator[Any]]:
+    """:func:`map_chunks`, with where its chunks run (:func:`place_chunks`)."""
     fingerprint = sweep.fingerprint()
     chunks = [sweep.chunk(i, runs, fingerprint) for i, runs in sweep.chunks()]
-    if client is not None:
-        key = f"stockpile-{task_name(function)}-{fingerprint[:16]}"
-        return dask_cluster(chunks, function, client, key, no_worker_timeout_s)
-    if pool_size(workers, len(chunks)) > 1:
-        return local_processes(chunks, function, workers)
-    return in_process(chunks, function)
+    placement = place_chunks(workers, len(chunks), client)
+    key = f"stockpile-{task_name(function)}-{fingerprint[:16]}"
+    return placement, _start(placement, chunks, function, client, key, no_worker_timeout_s)
 
 
 def curve_bands(sweep: Sweep, checkpoints: Checkpoints) -> pd.DataFrame:
@@ -1120,19 +1161,33 @@ def run_points(
 
     Returns the table (``point``, ``run``, ``seed`` and every metric, one row per run) and,
     when the sweep keeps curves, per curve column an array (runs, days, regions, materials).
+    Where they ran: :func:`placed_run_points`.
     """
+    table, curves, _ = placed_run_points(sweep, workers, client, progress, no_worker_timeout_s)
+    return table, curves
+
+
+def placed_run_points(
+    sweep: Sweep,
+    workers: int = 1,
+    client: Any = None,
+    progress: Callable[[int], None] | None = None,
+    no_worker_timeout_s: float = NO_WORKER_TIMEOUT_S,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None, Placement]:
+    """:func:`run_points`, with where the chunks ran (:func:`place_chunks`)."""
     import pandas as pd
 
     results: dict[int, ChunkResult] = {}
-    for result in map_chunks(sweep, run_chunk, workers, client, no_worker_timeout_s):
+    placement, finished = placed_map_chunks(sweep, run_chunk, workers, client, no_worker_timeout_s)
+    for result in finished:
         results[result.index] = result
         if progress is not None:
             progress(result.n_runs)
     ordered = [results[index] for index, _ in sweep.chunks()]
     table = pd.concat([r.table for r in ordered], ignore_index=True)
     if not sweep.curves:
-        return table, None
+        return table, None, placement
     curves = {
         c: np.concatenate([r.curves[c] for r in ordered if r.curves is not None]) for c in kept_curves(sweep.curves)
     }
-    return table, curves
+    return table, curves, placement

@@ -1,0 +1,115 @@
+"""``stockpile compare``'s printed table gives the largest gap and the envy by material where fairness is (s61).
+
+Where each material's own Jain's index stands in for ``fairness_jain`` (tonnes that may not be added, or one
+material short), ``max_shortfall_share_gap`` over all materials compares the same added shares: the table gives
+``max_shortfall_share_gap.all.<material>`` of the same materials in its place. Where the pool's tonnes may not be
+added, ``envious_members`` adds them (draws and contributions summed over materials) as ``draw_contribution_gap``
+does: the table gives ``envious_members.all.<material>`` of each material paid in. compare.csv is unchanged (it
+keeps both figures over all materials; the runs' metrics by material are in sweep.parquet and summary.json).
+
+``long_embargo_6m`` (oxide and magnet, light and heavy rare earths priced far apart) under fair_ratio and
+iea_ess: the members' shortfall shares by material are read from the runs, and the largest gap is worked out here
+as the highest share less the lowest among the members with demand for the material.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from simulator.compare import BASELINE, compare
+from simulator.compare_materials import FAIRNESS_MATERIALS, FIGURES_BY_MATERIAL, SOLE_USERS
+from simulator.console import compare_text
+from simulator.scenario import load_raw
+from tests.helpers import ROOT
+
+MEMBERS = ("japan", "eu")
+MATERIALS = ("light_ree", "heavy_ree")  # ndfeb_magnets: only the EU uses them, no index, no gap
+
+pytestmark = pytest.mark.xdist_group("compare-materials")
+
+
+@pytest.fixture(scope="module")
+def compared():
+    path = "scenarios/long_embargo_6m.yaml"
+    comparison = compare(load_raw(ROOT / path), ["fair_ratio", "iea_ess"], path)
+    return comparison, comparison.table()
+
+
+def _gap(metrics, material: str) -> float:
+    """Highest share less lowest, among the members with demand for ``material`` (by hand)."""
+    shares = [float(metrics[f"shortfall_share.{m}.{material}"]) for m in MEMBERS if metrics[f"demand_t.{m}"] > 0]
+    return max(shares) - min(shares)
+
+
+def _cells(text: str, name: str) -> dict[str, str]:
+    """The row ``name`` of the printed table by column: cells are right-aligned under their column's name."""
+    lines = text.splitlines()
+    (row,) = [line for line in lines[1:] if line.strip().startswith(name + "  ")]
+    ends = [match.end() for match in re.finditer(r"\S+", lines[0])]
+    names = lines[0].split()
+    starts = [0, *ends[:-1]]
+    return {column: row[start:end].strip() for column, start, end in zip(names, starts, ends, strict=True)}
+
+
+def test_the_printed_table_gives_the_gap_and_envy_of_each_material(compared):
+    comparison, table = compared
+    text = compare_text(table)
+    header = text.splitlines()[0].split()
+    assert "max_shortfall_share_gap" not in header and "envious_members" not in header
+    gaps = [f"max_shortfall_share_gap.all.{m}" for m in MATERIALS]
+    envy = [f"envious_members.all.{m}" for m in MATERIALS]
+    assert [c for c in header if c.startswith("max_shortfall_share_gap")] == gaps
+    assert [c for c in header if c.startswith("envious_members")] == envy
+    iea = comparison.results["iea_ess"].metrics
+    row = _cells(text, "iea_ess")
+    for m in MATERIALS:
+        assert row[f"max_shortfall_share_gap.all.{m}"] == f"{_gap(iea, m):,.3f}"
+        assert row[f"envious_members.all.{m}"] == str(int(iea[f"envious_members.all.{m}"]))
+    lines = text.splitlines()
+    assert any(line.startswith("max_shortfall_share_gap.all.<material>: ") for line in lines)
+    assert any(line.startswith("envious_members.all.<material>: ") for line in lines)
+    # compare.csv keeps its columns: both figures over all materials, none by material added for printing
+    assert not [c for c in table.columns if c.startswith(("max_shortfall_share_gap.", "envious_members."))]
+    assert table["max_shortfall_share_gap"].notna().all()
+
+
+def test_a_baseline_row_gives_the_members_gap_and_no_envy(compared):
+    comparison, table = compared
+    without = comparison.baselines[BASELINE].metrics
+    row = _cells(compare_text(table), BASELINE)
+    for m in MATERIALS:
+        assert row[f"max_shortfall_share_gap.all.{m}"] == f"{_gap(without, m):,.3f}"
+        assert row[f"envious_members.all.{m}"] == "-"  # no pool
+
+
+def test_envy_over_all_materials_says_so_where_the_pools_tonnes_add():
+    table = pd.DataFrame(
+        [
+            {
+                "mechanism": "r1",
+                "fairness_jain": 0.5,
+                "fairness_jain.all.ga": 0.5,
+                "max_shortfall_share_gap": 0.4,
+                "draw_contribution_gap": 0.0,
+                "envious_members": 1,
+                "shortfall_share.a": 0.1,
+                "shortfall_share.b": 0.0,
+                "shortfall_t.a.ga": 2.0,
+                "shortfall_t.b.ga": 0.0,
+            }
+        ]
+    )
+    table.attrs[FAIRNESS_MATERIALS], table.attrs[SOLE_USERS] = ["ga"], []
+    table.attrs[FIGURES_BY_MATERIAL] = {"max_shortfall_share_gap.all.ga": [0.25]}
+    text = compare_text(table)
+    assert text.splitlines()[0].split()[1:] == [
+        "fairness_jain.all.ga",
+        "max_shortfall_share_gap.all.ga",
+        "draw_contribution_gap",
+        "envious_members",
+    ]
+    assert text.splitlines()[1].split() == ["r1", "0.500", "0.250", "0.000", "1"]
+    assert "envious_members: over all materials' draws and contributions, added" in text.splitlines()
