@@ -32,11 +32,13 @@ FAIRNESS_OF = "fairness_jain.all."
 GAP_OF = "draw_contribution_gap.all."
 """The start of compare.csv's gap between draws and contributions of one material (as the run's metric)."""
 SHARE_GAP_OF = "max_shortfall_share_gap.all."
-"""The start of a run's largest gap between two members' shortfall shares of one material (the printed table's)."""
+"""The start of compare.csv's largest gap between two members' shortfall shares of one material (the run's)."""
 ENVY_OF = "envious_members.all."
-"""The start of a run's count of envious members over one material's draws and contributions (the printed table's)."""
+"""The start of compare.csv's count of envious members over one material's draws and contributions (the run's)."""
 POOL_END_OF = "pool_end_t.all."
 """The start of compare.csv's pool left at the end of one material, t (as the run's metric)."""
+BY_MATERIAL_PREFIXES = (FAIRNESS_OF, SHARE_GAP_OF, GAP_OF, ENVY_OF, POOL_END_OF)
+"""compare.csv's figures of each material, in their order there (:func:`rule_columns`)."""
 FAIRNESS_MATERIALS = "fairness_materials"
 """``Comparison.table().attrs`` key: the materials whose index the printed table and ``compare.png`` give in place of
 ``fairness_jain`` (:func:`fairness_materials`); [] where the index over all materials is the answer."""
@@ -48,10 +50,6 @@ POOL_MATERIALS = "pool_materials"
 (:func:`pool_adds`); missing elsewhere."""
 POOL_NOT_ADDED = "pool_not_added"
 """``Comparison.table().attrs`` key beside :data:`POOL_MATERIALS`: what a pool figure over them would add."""
-FIGURES_BY_MATERIAL = "figures_by_material"
-"""``Comparison.table().attrs`` key: the printed table's columns by material that compare.csv has not, row by row
-(a skipped row's None): ``max_shortfall_share_gap.all.<material>`` of each of :data:`FAIRNESS_MATERIALS` and
-``envious_members.all.<material>`` of each of :data:`POOL_MATERIALS` (:func:`figures_by_material`)."""
 
 
 def members_fairness(result: Result, members: list[str], material: str) -> float:
@@ -85,17 +83,16 @@ def _demand_t(result: Result, member: str, material: str) -> float:
 
 
 def rule_columns(result: Result, members: list[str]) -> dict[str, Any]:
-    """compare.csv's columns by material of a rule's row: each material's index, then the pool's figures of it.
+    """compare.csv's columns by material of a rule's row: each material's fairness figures, then the pool's.
 
-    ``fairness_jain.all.<material>``, ``draw_contribution_gap.all.<material>``, ``pool_end_t.all.<material>``
+    ``fairness_jain.all.<material>``, ``max_shortfall_share_gap.all.<material>``,
+    ``draw_contribution_gap.all.<material>``, ``envious_members.all.<material>``, ``pool_end_t.all.<material>``
     (the run's metrics), then ``draw_to_contribution.<member>.<material>`` (the summary's; empty where the member
-    paid none of it in or none was drawn).
+    paid none of it in or none was drawn). What ``stockpile compare`` prints by material is among them.
     """
     materials = result.structure.materials
     out: dict[str, Any] = {
-        f"{prefix}{m}": result.metrics[f"{prefix}{m}"]
-        for prefix in (FAIRNESS_OF, GAP_OF, POOL_END_OF)
-        for m in materials
+        f"{prefix}{m}": result.metrics[f"{prefix}{m}"] for prefix in BY_MATERIAL_PREFIXES for m in materials
     }
     summary = result.summary.set_index(["region", "material"])["draw_to_contribution"]
     for member in members:
@@ -108,11 +105,13 @@ def rule_columns(result: Result, members: list[str]) -> dict[str, Any]:
 def baseline_columns(result: Result, members: list[str]) -> dict[str, Any]:
     """The columns of :func:`rule_columns` in a row without the agreement (``result``).
 
-    The members' index of each material (:func:`members_fairness`); the pool's figures empty (no pool).
+    The members' index and largest gap of each material (:func:`members_fairness`, :func:`members_share_gap`); the
+    pool's figures empty (no pool).
     """
     materials = result.structure.materials
     out: dict[str, Any] = {f"{FAIRNESS_OF}{m}": members_fairness(result, members, m) for m in materials}
-    out.update(dict.fromkeys(f"{prefix}{m}" for prefix in (GAP_OF, POOL_END_OF) for m in materials))
+    out.update({f"{SHARE_GAP_OF}{m}": members_share_gap(result, members, m) for m in materials})
+    out.update(dict.fromkeys(f"{prefix}{m}" for prefix in (GAP_OF, ENVY_OF, POOL_END_OF) for m in materials))
     out.update(dict.fromkeys(f"draw_to_contribution.{member}.{m}" for member in members for m in materials))
     return out
 
@@ -167,8 +166,7 @@ def mark_by_material(table: Any, runs: list[Result], rules: list[Result], member
     """Mark in ``table``'s attrs the figures given by material, and empty the pool totals that would add tonnes.
 
     :data:`FAIRNESS_MATERIALS` and :data:`SOLE_USERS` (:func:`fairness_materials`); :data:`POOL_MATERIALS` and
-    :data:`POOL_NOT_ADDED` where the pool's tonnes may not be added, its totals (:func:`pool_totals`) then NaN;
-    :data:`FIGURES_BY_MATERIAL` (:func:`figures_by_material`).
+    :data:`POOL_NOT_ADDED` where the pool's tonnes may not be added, its totals (:func:`pool_totals`) then NaN.
 
     ``runs``: every row's run in the table's order (baselines first); ``rules``: the rules' runs alone.
     """
@@ -178,30 +176,6 @@ def mark_by_material(table: Any, runs: list[Result], rules: list[Result], member
     if why is not None:
         table.attrs[POOL_MATERIALS], table.attrs[POOL_NOT_ADDED] = pooled, why
         table[pool_totals(members)] = float("nan")
-    skipped = [None] * (len(table) - len(runs))  # the rules that could not run: their rows last
-    figures = figures_by_material(table.attrs, runs[: len(runs) - len(rules)], rules, members)
-    table.attrs[FIGURES_BY_MATERIAL] = {column: [*values, *skipped] for column, values in figures.items()}
-
-
-def figures_by_material(
-    attrs: dict[str, Any], baselines: list[Result], rules: list[Result], members: list[str]
-) -> dict[str, list[float | int | None]]:
-    """The largest gap and the envy by material, row by row (baselines, then rules), where the table gives them so.
-
-    ``max_shortfall_share_gap.all.<material>`` of each material whose index stands in for ``fairness_jain``
-    (:data:`FAIRNESS_MATERIALS`: the gap over all materials compares the same shares the index does; a baseline
-    row's of the members, :func:`members_share_gap`), and ``envious_members.all.<material>`` of each material
-    paid in where their tonnes may not be added (:data:`POOL_MATERIALS`: the envy over all materials adds them, as
-    ``draw_contribution_gap``; a baseline row's None, there is no pool). The rules' are their runs' metrics.
-    """
-    figures: dict[str, list[float | int | None]] = {}
-    for m in attrs.get(FAIRNESS_MATERIALS, []):
-        gaps = [members_share_gap(run, members, m) for run in baselines]
-        figures[f"{SHARE_GAP_OF}{m}"] = [*gaps, *(float(run.metrics[f"{SHARE_GAP_OF}{m}"]) for run in rules)]
-    for m in attrs.get(POOL_MATERIALS, []):
-        envy = [int(run.metrics[f"{ENVY_OF}{m}"]) for run in rules]
-        figures[f"{ENVY_OF}{m}"] = [*[None] * len(baselines), *envy]
-    return figures
 
 
 def shown_by_material(attrs: dict[str, Any]) -> tuple[str, ...]:

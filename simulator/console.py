@@ -282,8 +282,8 @@ def compare_text(table: pd.DataFrame) -> str:
         nobody_short_line,
     )
     from simulator.compare_materials import (
+        ENVY_OF,
         FAIRNESS_OF,
-        FIGURES_BY_MATERIAL,
         by_material_notes,
         is_short_of,
         shown_by_material,
@@ -296,10 +296,8 @@ def compare_text(table: pd.DataFrame) -> str:
     rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
-    for column, values in table.attrs.get(FIGURES_BY_MATERIAL, {}).items():  # the printed table's, not compare.csv's
-        cells = [values[i] for i in table.index]
-        whole = column.startswith("envious_members.")  # a count, written as compare.csv writes envious_members
-        table[column] = pd.array(cells, dtype="Int64") if whole else pd.to_numeric(pd.Series(cells, dtype=float))
+    for column in [c for c in table.columns if c.startswith(ENVY_OF)]:  # a count, printed as envious_members is
+        table[column] = table[column].astype("Int64")
     total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
     shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()

@@ -48,8 +48,18 @@ APPENDED = [
     *(f"total_shortfall_t.all.{m}" for m in MATERIALS),
     *(f"shortfall_t.{member}.{m}" for member in MEMBERS for m in MATERIALS),
 ]
-BY_MATERIAL = [  # session 61: each material's index and pool figures, after them
-    *(f"{name}.all.{m}" for name in ("fairness_jain", "draw_contribution_gap", "pool_end_t") for m in MATERIALS),
+BY_MATERIAL = [  # session 61: each material's fairness and pool figures, after them
+    *(
+        f"{name}.all.{m}"
+        for name in (
+            "fairness_jain",
+            "max_shortfall_share_gap",
+            "draw_contribution_gap",
+            "envious_members",
+            "pool_end_t",
+        )
+        for m in MATERIALS
+    ),
     *(f"draw_to_contribution.{member}.{m}" for member in MEMBERS for m in MATERIALS),
 ]
 
