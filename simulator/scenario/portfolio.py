@@ -17,7 +17,7 @@ import numpy as np
 from simulator.errors import Problem
 from simulator.numeric import DAYS_PER_YEAR, Array, level_allocation
 from simulator.scenario.checks import day_number
-from simulator.scenario.schema import CapacityAddition, Demand, Quota, Scenario
+from simulator.scenario.schema import CapacityAddition, Demand, Quota, Scenario, StrategicStock
 
 NO_DEMAND = Demand(tonnes_per_day=0.0)
 
@@ -364,7 +364,7 @@ def check_benchmarks(s: Scenario) -> list[Problem]:
     net_imports = np.array([[demand_of(s, r, m).tonnes_per_day for m in s.materials] for r in s.regions])
     net_imports = net_imports * net_import_shares(s)
     regions, materials = list(s.regions), list(s.materials)
-    sized: list[tuple[str, str, str, object]] = [
+    sized: list[tuple[str, str, str, StrategicStock]] = [
         (f"regions.{r}.reserve.{m}", r, m, stock) for r in regions for m, stock in s.regions[r].reserve.items()
     ]
     if s.agreement is not None:
@@ -378,11 +378,20 @@ def check_benchmarks(s: Scenario) -> list[Problem]:
         if getattr(stock, "net_import_days", None) is None or region not in regions or material not in materials:
             continue
         if net_imports[regions.index(region), materials.index(material)] <= 0:
-            problems.append(
-                Problem(
-                    f"{path}.net_import_days",
-                    f"'{region}' has no net imports of '{material}' to base the benchmark on (no demand, or all its "
-                    "supply comes from suppliers whose home_region it is); give 'tonnes' or 'days' instead",
-                )
-            )
+            problems.append(Problem(f"{path}.net_import_days", _no_net_imports(s, region, material, stock)))
     return problems
+
+
+def _no_net_imports(s: Scenario, region: str, material: str, stock: StrategicStock) -> str:
+    """Why a benchmark of no net imports is refused, and the form of stock to give instead.
+
+    Without demand, ``days`` would be 0 t as well (refused in the same style by the checks), so
+    only ``tonnes`` is advised; with demand all met at home, ``days`` of consumption still work.
+    """
+    lead = f"'{region}' has no net imports of '{material}' to base the benchmark on"
+    if not has_demand(s, region, material):
+        return (
+            f"{lead}: no demand for it (0 t/day on day 0), so {stock.net_import_days:g} days of net imports "
+            "would be 0 t; give 'tonnes' instead"
+        )
+    return f"{lead} (all its supply comes from suppliers whose home_region it is); give 'tonnes' or 'days' instead"
