@@ -618,9 +618,12 @@ def run(
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
         found = None
+        outside: list[str] = []  # the uncertain inputs whose value as written no sample holds (the manifest's)
         if study is not None:
-            from simulator.sensitivity.intervals import run_uncertainty
+            from simulator.sensitivity.intervals import outside_range_paths, run_uncertainty
             from simulator.sensitivity.intervals import uncertainty_runs as runs_made
+
+            outside = outside_range_paths(study)
 
             # with an agreement each sample runs twice (with and without it): one bar over both passes
             with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
@@ -660,7 +663,7 @@ def run(
                 run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
 
         sample_workers = (workers or default_workers()) if uncertainty_runs else None
-        options = run_options(assignments, uncertainty_runs, sample_workers)
+        options = run_options(assignments, uncertainty_runs, sample_workers, outside)
         write_run(result, out, figures=figures, scenario_data=raw, options=options)
     from simulator.console import against_text, summary_text
 

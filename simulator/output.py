@@ -81,22 +81,35 @@ UNCERTAINTY_ENGINE = "batched fast path (bit-identical to the SimPy reference en
 """The engine that runs ``--uncertainty``'s samples (:func:`simulator.sensitivity.intervals.run_uncertainty`)."""
 
 
-def run_options(sets: Iterable[str], uncertainty_samples: int | None, workers: int | None) -> dict[str, Any]:
+def run_options(
+    sets: Iterable[str], uncertainty_samples: int | None, workers: int | None, outside_range: Iterable[str] = ()
+) -> dict[str, Any]:
     """The manifest's record of ``stockpile run``'s options beyond the seed, enough to run it again.
 
     ``set``: each ``--set PATH=VALUE`` as given, in order (``[]``: none). ``uncertainty``: None without
     ``--uncertainty``; else its ``samples`` (N as given), their ``engine`` (:data:`UNCERTAINTY_ENGINE`;
-    the manifest's ``engine`` is the run's own) and ``workers``, the worker processes asked for
-    (``--workers``, or one per core this process may use: a fact of the machine, like ``written_at``).
+    the manifest's ``engine`` is the run's own), ``workers``, the worker processes asked for
+    (``--workers``, or one per core this process may use: a fact of the machine, like ``written_at``),
+    and ``as_written_outside_range``: the paths of the uncertain inputs whose value as written no
+    sample holds (``outside_range``: :func:`simulator.sensitivity.intervals.outside_range_paths`;
+    ``[]`` when none), so the run as written, which each interval is read beside, used a value no
+    sample did.
 
     >>> run_options(["agreement.ratio.japan=0.3"], None, None)
     {'set': ['agreement.ratio.japan=0.3'], 'uncertainty': None}
     >>> run_options([], 200, 2)["uncertainty"]["samples"]
     200
+    >>> run_options([], 200, 2)["uncertainty"]["as_written_outside_range"]
+    []
     """
     uncertainty = None
     if uncertainty_samples:
-        uncertainty = {"samples": uncertainty_samples, "engine": UNCERTAINTY_ENGINE, "workers": workers}
+        uncertainty = {
+            "samples": uncertainty_samples,
+            "engine": UNCERTAINTY_ENGINE,
+            "workers": workers,
+            "as_written_outside_range": list(outside_range),
+        }
     return {"set": list(sets), "uncertainty": uncertainty}
 
 

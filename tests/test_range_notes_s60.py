@@ -4,7 +4,8 @@ The test world is tests/test_sensitivity.py's: Japan cut off all 40 days, its de
 uncertain on [5, 15] t/day and its stock on [0, 100] t. Written as 150 t, the stock lies
 outside its range: the single run uses 150 t, every sample of a study 0 to 100 t. Each
 command that loads the scenario says so on standard error and still exits 0; the files a
-study writes carry it (``as_written_outside_range``).
+study writes carry it (``as_written_outside_range``: sensitivity.json's inputs here, a run's
+manifest in tests/test_outside_range_in_manifest_s61.py).
 """
 
 from __future__ import annotations
@@ -61,16 +62,6 @@ def test_run_says_it_with_and_without_uncertainty_and_a_set_value_is_not_the_one
     assert fixed.exit_code == 0 and notes(fixed) == []  # --set gave it: not the value written
     widened = invoke("run", path, "--no-plots", "--set", "uncertain.1.high=200", "-o", tmp_path / "wide")
     assert widened.exit_code == 0 and notes(widened) == []  # 150 lies in [0, 200]
-
-
-def test_uncertainty_csv_names_the_input_whose_value_no_sample_holds(tmp_path):
-    out = tmp_path / "out"
-    assert invoke("run", write(tmp_path, OUTSIDE), "--no-plots", "--uncertainty", 4, "-o", out).exit_code == 0
-    table = pd.read_csv(out / "uncertainty.csv", keep_default_na=False)
-    assert set(table["as_written_outside_range"]) == {STOCK}  # every row: each is read beside the run as written
-    inside = tmp_path / "inside"
-    assert invoke("run", write(tmp_path, SHORT), "--no-plots", "--uncertainty", 4, "-o", inside).exit_code == 0
-    assert set(pd.read_csv(inside / "uncertainty.csv", keep_default_na=False)["as_written_outside_range"]) == {""}
 
 
 def test_sensitivity_says_it_and_its_json_marks_that_input_only(tmp_path):

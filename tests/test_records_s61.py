@@ -59,6 +59,7 @@ def test_the_run_manifest_records_the_sets_as_given_the_samples_their_engine_and
         "samples": 4,
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "workers": 1,
+        "as_written_outside_range": [],
     }
     assert made["made_with"] == _made_with_here()
 

@@ -337,7 +337,7 @@ def test_cli_writes_the_intervals_and_fan_charts_and_lists_them_in_the_manifest(
     files = set(manifest_of(out)["files"])
     assert {"uncertainty.csv", "uncertainty_samples.parquet", "fan_days_of_cover.png", "fan_shortfall.png"} <= files
     table = pd.read_csv(out / "uncertainty.csv")
-    columns = ["metric", "title", "unit", "median", "p5", "p95", "drivers", "samples", "as_written_outside_range"]
+    columns = ["metric", "title", "unit", "median", "p5", "p95", "drivers", "samples"]
     assert list(table.columns) == columns
     assert (table["p5"] <= table["median"]).all() and (table["median"] <= table["p95"]).all()
     assert "How sure are these figures?" in (out / "report.html").read_text()

@@ -724,18 +724,14 @@ def without_demand(found: Uncertainty, own: dict[str, np.ndarray]) -> np.ndarray
     return ~np.isfinite(cover).any(axis=0)
 
 
-OUTSIDE_COLUMN = "as_written_outside_range"
-"""Column of ``uncertainty.csv``: the inputs whose value as written no sample holds (:func:`outside_range_paths`)."""
+def outside_range_paths(study: Study) -> list[str]:
+    """The paths of the study's inputs whose value as written lies outside their range, in order ([] when none).
 
-
-def outside_range_paths(study: Study) -> str:
-    """The paths of the study's inputs whose value as written lies outside their range, ``; ``-separated ('' when none).
-
-    The same in every row of ``uncertainty.csv``: the scenario's own run, which each row's
-    interval is read beside, used a value of theirs that no sample holds
-    (:attr:`~simulator.scenario.uncertain.Input.as_written_outside_range`).
+    ``stockpile run --uncertainty`` records them in its manifest (``uncertainty.as_written_outside_range``):
+    the scenario's own run, which each interval of ``uncertainty.csv`` is read beside, used a value
+    of theirs that no sample holds (:attr:`~simulator.scenario.uncertain.Input.as_written_outside_range`).
     """
-    return "; ".join(item.path for item in study.inputs if item.as_written_outside_range)
+    return [item.path for item in study.inputs if item.as_written_outside_range]
 
 
 WITHOUT_FILE = "uncertainty_without_agreement.parquet"
@@ -757,8 +753,7 @@ def write_uncertainty(
     as ``--no-plots``), the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
-    headlines = found.headlines.assign(**{OUTSIDE_COLUMN: outside_range_paths(found.study)})
-    headlines.to_csv(stage / "uncertainty.csv", index=False)
+    found.headlines.to_csv(stage / "uncertainty.csv", index=False)
     found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
     if found.without is not None:
         without = found.without.reset_index(drop=True)
