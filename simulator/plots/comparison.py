@@ -87,7 +87,7 @@ def compare_figure(
     materials = list(first.structure.materials)
     cols = max(2, len(members))
     runs = [*baselines.values(), *results.values()]
-    short = {(member, material) for member in members for material in materials if _ever_short(runs, member, material)}
+    short = _short_pairs(runs, members, materials)
     if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
         title = _scenario_title(first.scenario.name, changes)
         if skipped:
@@ -406,13 +406,20 @@ NONE_SHORT_OF = "none short"
 is narrow, and its x label names the material)."""
 
 
-def _ever_short(runs: list[Result], member: str, material: str) -> bool:
-    """Whether ``member`` runs short of ``material`` on some day of any of ``runs``.
+def _short_pairs(runs: list[Result], members: list[str], materials: list[str]) -> set[tuple[str, str]]:
+    """(member, material) of each member short of a material (above 0 t in total) in any of ``runs``.
 
-    Read from each run's summary: its total shortfall (``shortfall_t.<member>.<material>``)
-    is the sum of the days' shortfalls, none below 0, so it is above 0 when one day's is.
+    As ``stockpile compare`` reads a row (:func:`simulator.compare_materials.is_short_of`), asked of one member at
+    a time: the figure draws a panel per member and material.
     """
-    return any(run.metrics[f"shortfall_t.{member}.{material}"] > 0 for run in runs)
+    from simulator.compare_materials import is_short_of
+
+    return {
+        (member, material)
+        for member in members
+        for material in materials
+        if any(is_short_of(run.metrics, [member], material) for run in runs)
+    }
 
 
 def _nobody_short_text(rules: int, baselines: bool) -> str:
