@@ -6,12 +6,15 @@ Jain's index over all materials (``fairness_jain``) divides each member's shortf
 demand for every material: where the scenario's tonnes may not be added it adds them, and with one material short
 it counts demand for materials no one is short of
 (:func:`simulator.scenario.tonnes.index_by_material`). There the printed table and ``compare.png`` give each
-material short its own index (``fairness_jain.all.<material>``), as ``stockpile run``'s last line does; a material
-one member alone uses has no burden to share and gets none. The pool's figures over all materials (``pool_end_t``,
+material short its own index (``fairness_jain.all.<material>``), as ``stockpile run``'s last line does, and its
+largest gap with it (``max_shortfall_share_gap.all.<material>``); a material one member alone uses has no burden to
+share and gets none. The pool's figures over all materials (``pool_end_t``, ``envious_members``,
 ``draw_contribution_gap``, ``draw_to_contribution.<member>``) add the tonnes of every material paid in: where those
 may not be added (:func:`simulator.scenario.tonnes.pool_adds`) they are empty in compare.csv, as
 ``total_shortfall_t`` is, and given by material (``pool_end_t.all.<material>``,
-``draw_contribution_gap.all.<material>``, ``draw_to_contribution.<member>.<material>``).
+``draw_contribution_gap.all.<material>``, ``envious_members.all.<material>``,
+``draw_to_contribution.<member>.<material>``; envy over all materials is not emptied, a count, not tonnes). compare.csv
+has every figure of every material in every comparison (:data:`BY_MATERIAL_PREFIXES`).
 """
 
 from __future__ import annotations
@@ -59,9 +62,7 @@ def members_fairness(result: Result, members: list[str], material: str) -> float
     counts every region: a member without demand for the material is left out
     (:func:`~simulator.metrics.jain_index`).
     """
-    shares = np.array([float(result.metrics[f"shortfall_share.{m}.{material}"]) for m in members])
-    demanding = np.array([_demand_t(result, m, material) > 0 for m in members])
-    return float(jain_index(shares, demanding))
+    return float(jain_index(*_members_shares(result, members, material)))
 
 
 def members_share_gap(result: Result, members: list[str], material: str) -> float:
@@ -70,9 +71,14 @@ def members_share_gap(result: Result, members: list[str], material: str) -> floa
     As a rule's run has it (``max_shortfall_share_gap.all.<material>``), for a run without the agreement, whose own
     gap counts every region (:func:`~simulator.metrics.share_gap`).
     """
+    return float(share_gap(*_members_shares(result, members, material)))
+
+
+def _members_shares(result: Result, members: list[str], material: str) -> tuple[np.ndarray, np.ndarray]:
+    """``members``' shortfall shares of ``material``, and whether each has demand for it (the ones counted)."""
     shares = np.array([float(result.metrics[f"shortfall_share.{m}.{material}"]) for m in members])
     demanding = np.array([_demand_t(result, m, material) > 0 for m in members])
-    return float(share_gap(shares, demanding))
+    return shares, demanding
 
 
 def _demand_t(result: Result, member: str, material: str) -> float:
@@ -203,7 +209,8 @@ def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
     over all materials would add: :data:`~simulator.compare.NOT_ADDED`, or with one material short the demand for
     the others it counts), each material short that one member alone uses, and
     ``draw_contribution_gap.all.<material>`` in place of ``draw_contribution_gap`` (with ``pool_end_t`` and
-    ``draw_to_contribution.<member>`` empty in compare.csv).
+    ``draw_to_contribution.<member>`` empty in compare.csv), and the largest gap and envy by material beside them
+    (or a line saying envy stays over all materials).
     """
     from simulator.compare import NOT_ADDED
 

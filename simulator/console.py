@@ -282,7 +282,6 @@ def compare_text(table: pd.DataFrame) -> str:
         nobody_short_line,
     )
     from simulator.compare_materials import (
-        ENVY_OF,
         FAIRNESS_OF,
         by_material_notes,
         is_short_of,
@@ -296,8 +295,6 @@ def compare_text(table: pd.DataFrame) -> str:
     rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
     table = table.drop(index=not_run.index)  # a rule that could not run is a line of its own, with why
-    for column in [c for c in table.columns if c.startswith(ENVY_OF)]:  # a count, printed as envious_members is
-        table[column] = table[column].astype("Int64")
     total = [] if by_material else ["total_shortfall_t"]  # by material where a total would add unlike tonnes
     shown = table[[c for c in ("mechanism", *total, *fairness) if c in table]]
     shown = shown.copy()

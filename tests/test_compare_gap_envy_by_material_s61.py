@@ -4,8 +4,8 @@ Where each material's own Jain's index stands in for ``fairness_jain`` (tonnes t
 material short), ``max_shortfall_share_gap`` over all materials compares the same added shares: the table gives
 ``max_shortfall_share_gap.all.<material>`` of the same materials in its place. Where the pool's tonnes may not be
 added, ``envious_members`` adds them (draws and contributions summed over materials) as ``draw_contribution_gap``
-does: the table gives ``envious_members.all.<material>`` of each material paid in. compare.csv is unchanged (it
-keeps both figures over all materials; the runs' metrics by material are in sweep.parquet and summary.json).
+does: the table gives ``envious_members.all.<material>`` of each material paid in. compare.csv has both figures
+over all materials and those of each material, the columns the table prints.
 
 ``long_embargo_6m`` (oxide and magnet, light and heavy rare earths priced far apart) under fair_ratio and
 iea_ess: the members' shortfall shares by material are read from the runs, and the largest gap is worked out here
@@ -39,8 +39,8 @@ def compared():
 
 
 def _gap(metrics, material: str) -> float:
-    """Highest share less lowest, among the members with demand for ``material`` (by hand)."""
-    shares = [float(metrics[f"shortfall_share.{m}.{material}"]) for m in MEMBERS if metrics[f"demand_t.{m}"] > 0]
+    """Highest share less lowest, among the members (both use both rare earths here, so both count)."""
+    shares = [float(metrics[f"shortfall_share.{m}.{material}"]) for m in MEMBERS]
     return max(shares) - min(shares)
 
 

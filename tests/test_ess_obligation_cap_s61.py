@@ -189,8 +189,17 @@ def test_from_national_reserves_a_member_draws_its_obligation_while_its_own_rese
     assert e.drawn_t.tolist() == [18.0, 0.0]
 
 
-def test_a_release_cap_below_what_the_reserves_can_give_scales_every_draw_alike():
-    """The same day with 100 t in each reserve and a cap of 45 t: they could draw 18 + 72 = 90 t, the cap lets 45 t
-    out, so each draws half of its obligation: 9 and 36 t."""
-    e = iea_ess(np.array([20.0, 80.0]), np.zeros(2), np.array([1.0, 1.0]), np.array([100.0, 100.0]), np.array(45.0))
-    assert e.drawn_t.tolist() == [9.0, 36.0]
+def test_a_release_cap_scales_only_what_the_reserves_can_give():
+    """Demand 20, 50 and 30 t/day, all lost, commitments equal: P = 18, 45, 27, S = 90, shares of 30 each levelled to
+    18, 45 and 27. The second member's reserve is empty, the others hold 100 t each, and a cap lets 40 t out: they can
+    draw 18 + 27 = 45 t together, so each draws 40/45 of it, 16 and 24 t (scaled by 40 of the 90 t owed they
+    would draw 8 and 12 t, and 20 t the cap allows would stay in their reserves)."""
+    e = iea_ess(
+        np.array([20.0, 50.0, 30.0]),
+        np.zeros(3),
+        np.ones(3),
+        np.array([100.0, 0.0, 100.0]),
+        np.array(40.0),
+    )
+    assert e.obligation_t.tolist() == [18.0, 45.0, 27.0]
+    assert e.drawn_t == pytest.approx([16.0, 0.0, 24.0], rel=1e-15)

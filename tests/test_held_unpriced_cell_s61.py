@@ -62,3 +62,15 @@ def test_an_unpriced_stock_held_today_gets_no_question_mark():
     page = words_page(result)
     assert _bought_cell(page, "japan") == "USD 4.0 m + held already"
     assert _bought_cell(page, "eu") == "USD 0 + ?"  # the EU bought its 30 t of ree, which has no price
+
+
+def test_a_stock_held_today_without_a_price_is_valued_as_unknown_not_as_nothing():
+    """Case B: Japan's ree held today has no price, so its value at reference prices is unknown: the note under the
+    table says ``?`` (and what ``?`` means), not ``USD 0``."""
+    result = simulate(validate_data(_world(ree_price=None, ga_price=400), "s.yaml"))
+    assert accounts(Run.of(result))["japan"].held_unpriced == ["ree"]
+    page = html.unescape(re.sub(r"<[^>]+>", "", words_page(result))).replace("\u00a0", " ")
+    assert "its value at the reference prices (?)" in page
+    assert "its value at the reference prices (USD 0)" not in page
+    assert "neither its value at reference prices (?) nor" in page  # the cost line above the table
+    assert "?: the scenario gives no price for a material, so its share is not valued." in page

@@ -154,6 +154,11 @@ class Account:
         ]
 
     @property
+    def held_unpriced(self) -> list[str]:
+        """Materials of its share held today without a price: :attr:`held_value_usd` leaves them out."""
+        return [m for m, s in self.stakes.items() if s.contributed_t > 0 and s.held_today and not s.price_usd_per_kg]
+
+    @property
     def net_usd(self) -> float:
         """Buying + holding + refills + auction spend - auction revenue, over the status quo (the module docstring)."""
         return (

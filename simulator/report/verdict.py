@@ -1184,6 +1184,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     text = f"Cost to the members{over}: {join_words(parts)}."
     if kept:
         held_parts = [held_part(run.result.scenario, a.member, run.names) for a in kept]
+        unpriced = any(a.held_unpriced for a in kept)
+        held_worth = "?" if unpriced and not value else shown_value + (" + ?" if unpriced else "")
         one = len(kept) == 1
         if any(held_parts):  # already_held lists materials: each share named with them
             shares = zip(kept, held_parts, strict=True)
@@ -1194,7 +1196,8 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
             )
         text += (
             f" {cap(whose)} {'is the stock it' if one else 'are the stocks they'} held already, "
-            f"not bought for the pool: neither {'its' if one else 'their'} value at reference prices ({shown_value}) "
+            f"not bought for the pool: neither {'its' if one else 'their'} value at reference prices "
+            f"({held_worth}) "
             f"nor what holding {'it' if one else 'them'} cost in this run ({shown_held}) is counted as the "
             "agreement's cost."
         )
@@ -1304,6 +1307,19 @@ def _member_row(
     return f'<tr data-member="{escape(m)}">{"".join(cells)}</tr>'
 
 
+def _valued(value_usd: float, unpriced: list[str], millions: bool) -> str:
+    """A value at reference prices, ``?`` standing for materials without one: ``USD 4.0 m``, ``USD 4.0 m + ?``, ``?``.
+
+    >>> [text.replace(chr(160), " ") for text in (_valued(4e6, [], True), _valued(4e6, ["ga"], True))]
+    ['USD 4.0 m', 'USD 4.0 m + ?']
+    >>> _valued(0.0, ["ga"], True)
+    '?'
+    """
+    if unpriced and not value_usd:
+        return "?"
+    return usd(value_usd, in_millions=millions) + (" + ?" if unpriced else "")
+
+
 def _bought_cell(account: Account, millions: bool) -> str:
     """What buying its pool share cost: ``USD 4.0 m``, ``USD 4.0 m + ?``, ``? + held already``, ``held already``.
 
@@ -1376,13 +1392,14 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         + (" + paid at auction \u2212 received from auctions" if auctions else "")
         + ". National reserves: each member keeps its own, part of which may go to others."
     )
-    if any(a.unpriced for a in accounts.values()):
+    if any(a.unpriced or (joint and a.held_unpriced) for a in accounts.values()):
         note += " ?: the scenario gives no price for a material, so its share is not valued."
     for a in accounts.values():
         if (
             joint and a.materials_held_today
         ):  # agreement.pool.already_held: the answer is measured against it held alone
-            value, holding = usd(a.held_value_usd, in_millions=millions), usd(a.held_holding_usd, in_millions=millions)
+            value = _valued(a.held_value_usd, a.held_unpriced, millions)
+            holding = usd(a.held_holding_usd, in_millions=millions)
             note += (
                 f" Held already: {run.names.possessive(a.member)} pool share{held_part(scenario, a.member, run.names)} "
                 "is the stock it held already, not bought "
