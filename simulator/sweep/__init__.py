@@ -236,9 +236,10 @@ def finish_sweep(
     when a signal that waited for the files to move in stops the command right after. A
     chunk found damaged here is deleted and the sweep stops with :class:`SweepStopped`:
     running it again computes that chunk anew. A swept path whose values changed no output is noted in
-    ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it).
+    ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it), and so is a Jain's
+    index that adds unlike tonnes (:func:`~simulator.sweep.figures.fairness_notes`, also said with the closing notes).
     """
-    from simulator.sweep.figures import unchanged_notes
+    from simulator.sweep.figures import fairness_notes, unchanged_notes
     from simulator.sweep.unread import sweep_mechanisms
 
     try:
@@ -248,7 +249,7 @@ def finish_sweep(
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
     unchanged = unchanged_notes(table, list(info.get("grid", {})), sweep_mechanisms(sweep))
-    info["notes"] = [*info.get("notes", []), *unchanged]
+    info["notes"] = [*info.get("notes", []), *unchanged, *fairness_notes(table, info)]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
     try:

@@ -98,6 +98,8 @@ def _text(value: Any) -> str:
 
 
 FAIRNESS = "fairness_jain"
+FAIRNESS_OF = "fairness_jain.all."
+"""Prefix of a material's own index of the members' shortfall shares (``fairness_jain.all.<material>``)."""
 TOTAL = "total_shortfall_t"
 LABEL_ALL_UP_TO = 30
 """Frontier points labelled when there are at most this many (else only efficient ones)."""
@@ -239,15 +241,29 @@ def _short_runs(table: pd.DataFrame, metric: str) -> str:
     return f"; short in {short:,} of {len(table):,} runs" if short else ""  # a panel has two rows or more
 
 
-def _flat_text(table: pd.DataFrame, metric: str) -> str:
-    return f"{metric_title(metric)}: {_shown(table[metric].iloc[0], metric)} at every point"
+def fairness_title(material: str | None) -> str:
+    """The fairness figures' name for Jain's index: over all materials (None), or of one ``material``.
+
+    >>> fairness_title(None), fairness_title("gallium")
+    ("Fairness (Jain's index)", "Fairness of gallium (Jain's index)")
+    """
+    return metric_title(FAIRNESS) if material is None else f"Fairness of {material} (Jain's index)"
+
+
+def _title(metric: str, fairness_of: str | None = None) -> str:
+    """``metric``'s panel title; fairness as :func:`fairness_title` of ``fairness_of`` (None: over all materials)."""
+    return fairness_title(fairness_of) if metric == FAIRNESS else metric_title(metric)
+
+
+def _flat_text(table: pd.DataFrame, metric: str, fairness_of: str | None = None) -> str:
+    return f"{_title(metric, fairness_of)}: {_shown(table[metric].iloc[0], metric)} at every point"
 
 
 QUANTILES = (0.05, 0.5, 0.95)
 """What the metrics figure draws per point: the 5-95% band of the runs and their median."""
 
 
-def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
+def flat_panel(table: pd.DataFrame, metric: str, by: list[str], fairness_of: str | None = None) -> str | None:
     """The sentence a panel shows instead of a plot when what it plots is the same at every point, else None.
 
     A panel plots a statistic of each point's runs, the points grouped by the swept paths
@@ -255,18 +271,19 @@ def flat_panel(table: pd.DataFrame, metric: str, by: list[str]) -> str | None:
     Runs that differ within a point do not make a panel vary when every point has the
     same statistic: the sentence gives it. A single point, or a single run, is drawn.
     Fairness emptied where no member is short (:func:`~simulator.metrics.fairness_when_short`) and empty in
-    every run says that no run has a burden to share.
+    every run says that no run has a burden to share. ``fairness_of``: the material whose own index
+    ``fairness_jain`` holds (:func:`fairness_material`), named in the sentence; None: over all materials.
     """
     if len(table) < 2:
         return None
     if metric == FAIRNESS and table[metric].isna().all():
-        return f"{metric_title(metric)}: no run has a member short, so no burden to share"
+        return f"{_title(metric, fairness_of)}: no run has a member short, so no burden to share"
     if is_flat(table[metric]):
-        return _flat_text(table, metric)
+        return _flat_text(table, metric, fairness_of)
     groups = table.groupby(by, sort=True)[metric]
     if groups.ngroups < 2:
         return None
-    title = metric_title(metric)
+    title = _title(metric, fairness_of)
     if len(by) == 2:
         medians = groups.median()
         if not is_flat(medians):
@@ -377,9 +394,16 @@ def _dated(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
 
 
 def metrics_figure(
-    table: pd.DataFrame, path: str, members: list[str] | None = None, by_point: MembersByPoint | None = None
+    table: pd.DataFrame,
+    path: str,
+    members: list[str] | None = None,
+    by_point: MembersByPoint | None = None,
+    fairness_of: str | None = None,
 ) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% of the runs at each value.
+
+    ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
+    named in the fairness panel's title; None: the index over all materials.
 
     Numbers and dates lie on a scale (dates on a time axis, as far apart as they are): a
     line joins the medians and a band the 5-95% ranges. Categories (a rule's name) keep the
@@ -431,10 +455,11 @@ def metrics_figure(
     legend = None
     for ax, metric in zip(axes, metrics, strict=False):
         ax.set_title(
-            _text(metric_title(metric)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""), fontsize=10
+            _text(_title(metric, fairness_of)) + (f",\n{fairness_over(applied)}" if metric == FAIRNESS else ""),
+            fontsize=10,
         )
         ax.set_xlabel(xlabel)
-        flat = flat_panel(table, metric, [path])
+        flat = flat_panel(table, metric, [path], fairness_of)
         if flat:
             _sentence(ax, flat)
             continue
@@ -655,8 +680,12 @@ def heatmap_figure(
     second: str,
     members: list[str] | None = None,
     by_point: MembersByPoint | None = None,
+    fairness_of: str | None = None,
 ) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
+
+    ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
+    named in the fairness panel's title; None: the index over all materials.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
@@ -667,7 +696,7 @@ def heatmap_figure(
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members, rows, cols, by_point)
+    fig = _heatmap(table, first, second, members, rows, cols, by_point, fairness_of)
     _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
@@ -700,6 +729,7 @@ def _heatmap(
     rows: int,
     cols: int,
     by_point: MembersByPoint | None = None,
+    fairness_of: str | None = None,
 ) -> Figure:
     """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
 
@@ -716,8 +746,8 @@ def _heatmap(
     _margins(fig, rows, cols, top_in=HEATMAP_TOP_IN, **HEATMAP_SIDES_IN)
     for ax, metric in zip(axes, metrics, strict=False):
         which = f"median {fairness_over(applied)}" if metric == FAIRNESS else "median over runs"
-        ax.set_title(f"{_text(metric_title(metric))},\n{which}", fontsize=10)
-        flat = flat_panel(table, metric, [first, second])
+        ax.set_title(f"{_text(_title(metric, fairness_of))},\n{which}", fontsize=10)
+        flat = flat_panel(table, metric, [first, second], fairness_of)
         if flat:
             _sentence(ax, flat)
             continue
@@ -1609,8 +1639,13 @@ def _finite_stats(stats: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return stats[np.isfinite(stats[columns].to_numpy(float)).all(axis=1)]
 
 
-def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -> Figure:
+def frontier_figure(
+    table: pd.DataFrame, paths: list[str], members: list[str], fairness_of: str | None = None
+) -> Figure:
     """Total shortfall against fairness, one point per grid point (medians over all its runs).
+
+    ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
+    named on the fairness axis; None: the index over all materials.
 
     Fairness is the median over every run, 1 in a run where no one is short (as total shortfall
     is over every run): unlike the metrics figure and the heatmap, which summarise it over the
@@ -1631,7 +1666,7 @@ def frontier_figure(table: pd.DataFrame, paths: list[str], members: list[str]) -
         FAIRNESS,
         efficient,
         f"{metric_title(TOTAL)}, median over runs",
-        f"{metric_title(FAIRNESS)}, median {FAIRNESS_OVER_ALL}",
+        f"{fairness_title(fairness_of)}, median {FAIRNESS_OVER_ALL}",
         "Efficiency against fairness: one point per grid point",
         grouping,
         _fairness_range(members),
@@ -1725,16 +1760,22 @@ def pool_path_names(paths: list[str]) -> list[str]:
 def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
     """Each figure the grid calls for: (a function drawing it, or None; why not, or None)."""
     paths, members, by_point = list(info.get("grid", {})), _members(info), point_members(info)
+    fairness_of = fairness_material(table, info)
+    table = fairness_read(table, fairness_of)
     metrics = key_metrics(table)
     every_flat = len(table) > 1 and all(is_flat(table[m]) for m in metrics)
-    flat_why = "every key metric is the same at every point (" + "; ".join(_flat_text(table, m) for m in metrics) + ")"
+    flat_why = (
+        "every key metric is the same at every point ("
+        + "; ".join(_flat_text(table, m, fairness_of) for m in metrics)
+        + ")"
+    )
     metrics_png, heatmap_png, frontier_png, pool_png = FIGURE_FILES
     out: dict[str, tuple[Any, str | None]] = {}
     several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
         shown = fairness_at_points(table, members, by_point)[0]  # as the figure summarises it
-        flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths))]
+        flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths, fairness_of))]
         if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
             out[name] = (
                 None,
@@ -1748,14 +1789,17 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
                 "every key metric's statistic is the same at every point (" + "; ".join(flat_panels) + ")",
             )
         elif len(paths) == 1:
-            out[name] = (lambda: metrics_figure(table, paths[0], members, by_point), _not_shown(table, paths, metrics))
+            out[name] = (
+                lambda: metrics_figure(table, paths[0], members, by_point, fairness_of),
+                _not_shown(table, paths, metrics),
+            )
         else:
             out[name] = (
-                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point),
+                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point, fairness_of),
                 _not_shown(table, paths, metrics),
             )
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
-        both = f"{metric_title(TOTAL)} and {metric_title(FAIRNESS)}"
+        both = f"{metric_title(TOTAL)} and {fairness_title(fairness_of)}"
         dots, left_out = _finite_points(table, {TOTAL: table[TOTAL], FAIRNESS: table[FAIRNESS]}, both)
         if not several:
             out[frontier_png] = (None, "a frontier needs two or more grid points")
@@ -1766,7 +1810,7 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         elif _same_medians(dots, {TOTAL: dots[TOTAL], FAIRNESS: dots[FAIRNESS]}):  # the dots it would draw
             out[frontier_png] = (None, f"every point has the same {both} (medians over its runs)")
         else:
-            out[frontier_png] = (lambda: frontier_figure(dots, paths, members), left_out)
+            out[frontier_png] = (lambda: frontier_figure(dots, paths, members, fairness_of), left_out)
     if several and sweeps_the_pool(paths) and holding_cost_columns(table, members):
         cost = holding_cost_usd(table, members, by_point)
         both = f"holding cost and {metric_title(TOTAL)}"
@@ -1899,25 +1943,80 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     return notes + unlike_tonnes_notes(table, info)
 
 
+def short_materials(table: pd.DataFrame, regions: list[str] | None = None) -> list[str]:
+    """The materials some region (of ``regions``; None: any) is short of in some run of ``table``, sorted.
+
+    Read from the ``shortfall_t.<region>.<material>`` columns, over the whole table: every point, every run.
+    """
+    return sorted(
+        {
+            material
+            for column in table.columns
+            if column.startswith("shortfall_t.") and column.count(".") == 2
+            for region, material in [column.split(".")[1:]]
+            if (regions is None or region in regions) and (table[column].fillna(0) > 0).any()
+        }
+    )
+
+
+def fairness_material(table: pd.DataFrame, info: dict[str, Any]) -> str | None:
+    """The one material whose own Jain's index the fairness figures read, or None: the index over all materials.
+
+    Where the sweep's tonnes may not be added (``sweep.json``'s :data:`SHORTFALL_ADDS`), the index over all
+    materials divides each member's shortfall of the material short by its demand for every material: with
+    gallium alone short, a member using only gallium looks as if it bore everything (an analyst's gallium pool
+    drew ~0.34 where gallium's own index was ~0.996). So where the members are short of exactly one material
+    over the whole table, the figures read that material's index (``fairness_jain.all.<material>``), as
+    ``stockpile run`` does (:func:`simulator.scenario.tonnes.index_by_material`). Where several are short the
+    index over all materials stays, and :func:`unlike_tonnes_notes` says so; where tonnes may be added, too.
+    """
+    if not info.get(SHORTFALL_ADDS) or not _members(info):
+        return None
+    short = short_materials(table, _members(info))
+    if len(short) != 1 or f"{FAIRNESS_OF}{short[0]}" not in table:
+        return None
+    return short[0]
+
+
+def fairness_read(table: pd.DataFrame, material: str | None) -> pd.DataFrame:
+    """``table`` with ``fairness_jain`` holding ``material``'s own index (None: unchanged), as the figures read it."""
+    if material is None or FAIRNESS not in table:
+        return table
+    return table.assign(**{FAIRNESS: table[f"{FAIRNESS_OF}{material}"]})
+
+
 def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = True) -> list[str]:
     """A note where the table's shortfall totals add unlike tonnes of two or more materials short somewhere.
 
     ``total_shortfall_t`` and ``shortfall_t.<member>`` (and, with ``figures`` drawn, the figures' panels of
     them) add every material's tonnes, as the model records them; where these count different things or
-    are priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns.
+    are priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns. Then
+    :func:`fairness_notes`: where the members are short of two or more materials, Jain's index adds them too.
     """
     adds = info.get(SHORTFALL_ADDS)
-    short = {
-        column.rsplit(".", 1)[1]
-        for column in table.columns
-        if column.startswith("shortfall_t.") and column.count(".") == 2 and (table[column].fillna(0) > 0).any()
-    }
-    if not adds or len(short) < 2:
+    if not adds or len(short_materials(table)) < 2:
         return []
     panels = " (and the figures' panels of them)" if figures else ""
+    each = "shortfall_t.<member>.<material> gives each material"
+    tonnes = f"total_shortfall_t and shortfall_t.<member>{panels} add {adds}: {each}"
+    return [tonnes, *fairness_notes(table, info)]
+
+
+def fairness_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+    """A note where ``fairness_jain``, and so the fairness figures, add unlike tonnes of two or more materials short.
+
+    Where the sweep's tonnes may not be added (:data:`SHORTFALL_ADDS`) and the members are short of two or more
+    materials somewhere in ``table``, the index over all materials stays in the figures (no one material's index
+    stands for the others; :func:`fairness_material`), and the note names the per-material columns. Kept in
+    ``sweep.json``'s ``notes`` (:func:`~simulator.sweep.finish_sweep`) and said with the closing notes.
+    """
+    adds = info.get(SHORTFALL_ADDS)
+    if not adds or FAIRNESS not in table or len(short_materials(table, _members(info))) < 2:
+        return []
     return [
-        f"total_shortfall_t and shortfall_t.<member>{panels} add {adds}: "
-        "shortfall_t.<member>.<material> gives each material"
+        f"fairness_jain (the figures' fairness panels and frontier read it) adds {adds}: each member's "
+        "shortfall of every material over its demand for every material; fairness_jain.all.<material> gives "
+        "each material's index"
     ]
 
 
@@ -2025,7 +2124,9 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
 def drawn_metrics(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     """The metric columns the figures draw: the key metrics, and the members' holding costs if a pool path is swept."""
     pool = sweeps_the_pool(list(info.get("grid", {})))
-    return key_metrics(table) + (holding_cost_columns(table, _members(info)) if pool else [])
+    material = fairness_material(table, info)  # the figures' fairness is this material's index
+    own = [f"{FAIRNESS_OF}{material}"] if material is not None and FAIRNESS in table else []
+    return key_metrics(table) + own + (holding_cost_columns(table, _members(info)) if pool else [])
 
 
 def sweeps_the_pool(paths: list[str]) -> bool:
