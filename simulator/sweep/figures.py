@@ -2014,9 +2014,8 @@ def fairness_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
     if not adds or FAIRNESS not in table or len(short_materials(table, _members(info))) < 2:
         return []
     return [
-        f"fairness_jain (the figures' fairness panels and frontier read it) adds {adds}: each member's "
-        "shortfall of every material over its demand for every material; fairness_jain.all.<material> gives "
-        "each material's index"
+        f"fairness_jain (which the fairness figures read) adds {adds}: "
+        "fairness_jain.all.<material> gives each material's index"
     ]
 
 
