@@ -87,7 +87,9 @@ def test_a_sweep_warns_that_its_totals_add_tonnes_of_magnet_and_oxide(monkeypatc
     notes = _recorded(simulator.sweep, "long_embargo_6m", grid={"shocks.china_embargo.end": [181, 301]}, workers=1)
     assert notes == [
         "total_shortfall_t and shortfall_t.<member> add tonnes of magnet and "
-        "tonnes of oxide: shortfall_t.<member>.<material> gives each material"
+        "tonnes of oxide: shortfall_t.<member>.<material> gives each material",
+        "fairness_jain (which the fairness figures read) adds tonnes of magnet and tonnes of oxide: "
+        "fairness_jain.all.<material> gives each material's index",
     ]
 
 
@@ -98,7 +100,8 @@ def test_a_sweep_without_figures_still_says_its_totals_add_unlike_tonnes(tmp_pat
         "scenarios/long_embargo_6m.yaml", "--grid", "shocks.china_embargo.end=181,301", "--no-plots", "-o", tmp_path
     )
     assert [note.split(":")[0] for note in notes] == [
-        "total_shortfall_t and shortfall_t.<member> add tonnes of magnet and tonnes of oxide"
+        "total_shortfall_t and shortfall_t.<member> add tonnes of magnet and tonnes of oxide",
+        "fairness_jain (which the fairness figures read) adds tonnes of magnet and tonnes of oxide",
     ]
 
 
