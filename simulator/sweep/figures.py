@@ -25,7 +25,9 @@ The metrics figure and the heatmap summarise fairness over the runs in which som
 is short (Jain's index of 1 where no one is short is a convention,
 :func:`~simulator.metrics.fairness_when_short`): a point without such a run shows ``none short``. The
 frontier keeps every run, so that a point whose median run has no shortfall sits at
-(0, 1) beside the others.
+(0, 1) beside the others. Where the sweep's tonnes may not be added and the members are short of
+one material alone (over the whole table), the three read that material's own index and name it
+(:func:`fairness_material`); short of several, the index over all materials and a note (:func:`fairness_notes`).
 
 Panels are titled with the quantity registry's label and unit, swept axes with the
 scenario schema's unit (:func:`~simulator.sweep.columns.axis_title`); the fairness axis spans
@@ -1968,7 +1970,7 @@ def fairness_material(table: pd.DataFrame, info: dict[str, Any]) -> str | None:
     drew ~0.34 where gallium's own index was ~0.996). So where the members are short of exactly one material
     over the whole table, the figures read that material's index (``fairness_jain.all.<material>``), as
     ``stockpile run`` does (:func:`simulator.scenario.tonnes.index_by_material`). Where several are short the
-    index over all materials stays, and :func:`unlike_tonnes_notes` says so; where tonnes may be added, too.
+    index over all materials stays, and :func:`fairness_notes` says so; where tonnes may be added, too.
     """
     if not info.get(SHORTFALL_ADDS) or not _members(info):
         return None
