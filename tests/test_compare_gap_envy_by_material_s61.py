@@ -14,8 +14,6 @@ as the highest share less the lowest among the members with demand for the mater
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 
@@ -23,7 +21,7 @@ from simulator.compare import BASELINE, compare
 from simulator.compare_materials import FAIRNESS_MATERIALS, SOLE_USERS
 from simulator.console import compare_text
 from simulator.scenario import load_raw
-from tests.helpers import ROOT
+from tests.helpers import ROOT, table_cell
 
 MEMBERS = ("japan", "eu")
 MATERIALS = ("light_ree", "heavy_ree")  # ndfeb_magnets: only the EU uses them, no index, no gap
@@ -45,13 +43,9 @@ def _gap(metrics, material: str) -> float:
 
 
 def _cells(text: str, name: str) -> dict[str, str]:
-    """The row ``name`` of the printed table by column: cells are right-aligned under their column's name."""
+    """The row ``name`` of the printed table, each column's cell (:func:`tests.helpers.table_cell`)."""
     lines = text.splitlines()
-    (row,) = [line for line in lines[1:] if line.strip().startswith(name + "  ")]
-    ends = [match.end() for match in re.finditer(r"\S+", lines[0])]
-    names = lines[0].split()
-    starts = [0, *ends[:-1]]
-    return {column: row[start:end].strip() for column, start, end in zip(names, starts, ends, strict=True)}
+    return {column: table_cell(lines, name, column) for column in lines[0].split()}
 
 
 def test_the_printed_table_gives_the_gap_and_envy_of_each_material(compared):
@@ -111,5 +105,5 @@ def test_envy_over_all_materials_says_so_where_the_pools_tonnes_add():
         "draw_contribution_gap",
         "envious_members",
     ]
-    assert text.splitlines()[1].split() == ["r1", "0.500", "0.250", "0.000", "1"]
+    assert list(_cells(text, "r1").values()) == ["r1", "0.500", "0.250", "0.000", "1"]
     assert "envious_members: over all materials' draws and contributions, added" in text.splitlines()

@@ -17,6 +17,7 @@ import pandas as pd
 import simulator.compare_materials as compare_materials
 from simulator.compare_materials import FAIRNESS_MATERIALS, SOLE_USERS, is_short_of, short_materials
 from simulator.console import compare_text
+from tests.helpers import table_cell
 
 SHORT_T = {  # (row, member, material) -> t
     ("r1", "a", "ga"): 2.0,
@@ -46,11 +47,6 @@ def _table() -> pd.DataFrame:
     return table
 
 
-def _cells(text: str, name: str) -> list[str]:
-    (line,) = [line for line in text.splitlines() if line.split()[:1] == [name]]
-    return line.split()
-
-
 def test_is_short_of_reads_a_row_or_a_runs_metrics():
     row = _table().iloc[0]
     assert is_short_of(row, ["a", "b"], "ga") and not is_short_of(row, ["a", "b"], "ge")
@@ -62,15 +58,13 @@ def test_is_short_of_reads_a_row_or_a_runs_metrics():
 
 def test_the_printed_table_dashes_a_material_nobody_is_short_of_in_its_row():
     text = compare_text(_table())
-    header = text.splitlines()[0].split()
-    ga, ge = header.index("fairness_jain.all.ga"), header.index("fairness_jain.all.ge")
-    assert (_cells(text, "r1")[ga], _cells(text, "r1")[ge]) == ("0.500", "-")
-    assert (_cells(text, "r2")[ga], _cells(text, "r2")[ge]) == ("-", "0.500")
+    lines, ga, ge = text.splitlines(), "fairness_jain.all.ga", "fairness_jain.all.ge"
+    assert (table_cell(lines, "r1", ga), table_cell(lines, "r1", ge)) == ("0.500", "-")
+    assert (table_cell(lines, "r2", ga), table_cell(lines, "r2", ge)) == ("-", "0.500")
 
 
 def test_the_printed_table_asks_the_one_home(monkeypatch):
     monkeypatch.setattr(compare_materials, "is_short_of", lambda figures, members, material: False)
     text = compare_text(_table())
-    header = text.splitlines()[0].split()
-    columns = [header.index("fairness_jain.all.ga"), header.index("fairness_jain.all.ge")]
-    assert [_cells(text, name)[i] for name in ("r1", "r2") for i in columns] == ["-"] * 4
+    lines, columns = text.splitlines(), ("fairness_jain.all.ga", "fairness_jain.all.ge")
+    assert [table_cell(lines, name, column) for name in ("r1", "r2") for column in columns] == ["-"] * 4
