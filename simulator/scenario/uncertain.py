@@ -139,24 +139,6 @@ def _distribution_text(drawn: Uniform | Triangular | LogNormal) -> str:
     return f"lognormal with mean {drawn.mean:g} and sd {drawn.sd:g}"
 
 
-def _named(scenario: Scenario, path: str) -> str:
-    """``path`` (one that leads to a field) with each list position given as its item's ``id``, where it has one.
-
-    As problems and ``--set`` name a shock: ``shocks.2.start`` is ``shocks.china_embargo_three.start``.
-    """
-    node: Any = scenario
-    parts = []
-    for key in path.split("."):
-        if isinstance(node, list):
-            position = str(int(key) % len(node)) if key.lstrip("-").isdigit() else key
-            node = _item(node, key, key)
-            parts.append(getattr(node, "id", None) or position)
-        else:
-            node = getattr(node, key) if isinstance(node, BaseModel) else node[key]
-            parts.append(key)
-    return ".".join(parts)
-
-
 def _enclosing(path: str) -> list[str]:
     """The paths ``path`` lies inside: ``x`` and ``x.y`` for ``x.y.z``."""
     return [path[:k] for k, char in enumerate(path) if char == "."]
@@ -209,7 +191,7 @@ def check_uncertain(s: Scenario) -> list[Problem]:
             continue
         numeric = isinstance(current, int | float | dt.date) and not isinstance(current, bool)
         if isinstance(current, RANDOM_TYPES):  # said of the field: a --set that made it random is then named
-            problems.append(Problem(_named(s, entry.path), _drawn_and_sampled(current, i)))
+            problems.append(Problem(entry.path, _drawn_and_sampled(current, i)))  # named by id where loaded
         elif current is not None and not numeric:
             shown = type(current).__name__ if isinstance(current, BaseModel | dict | list) else repr(current)
             problems.append(
