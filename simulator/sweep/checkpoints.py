@@ -341,11 +341,8 @@ class Checkpoints:
         """
         counts = [0] * len(self.legs)
         for index, _ in self.sweep.chunks():
-            try:
-                leg = read_json((self.folder / self._names(index)[2]).read_bytes()).get("leg")
-            except (OSError, ValueError, AttributeError):
-                continue
-            if isinstance(leg, int) and 0 <= leg < len(counts):
+            leg = _receipt_leg(self.folder / self._names(index)[2])
+            if leg is not None and leg < len(counts):
                 counts[leg] += 1
         return [{**leg, "chunks": count} for leg, count in zip(self.legs, counts, strict=True)]
 
