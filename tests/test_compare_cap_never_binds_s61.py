@@ -44,8 +44,8 @@ def test_a_cap_far_above_every_release_gets_the_line_naming_it():
 
 def test_a_cap_equal_to_the_gaps_never_binds_one_below_them_does():
     """A cap of 100 t a day releases the 100 t of gaps in full: it never binds (the line, 100 t/day). At 99 t it binds
-    on each of the four days the pool holds 99 t or more (300 = 3 x 99 + 3: days 0 to 2 at 99 t, day 3 has 3 t left),
-    three days, and the line is not printed, though the rules leave shortfalls alike: on those days fair_ratio gives
+    on each day the pool holds 99 t or more (300 = 3 x 99 + 3: days 0 to 2 at 99 t, day 3 has 3 t left), three
+    days, and the line is not printed, though the rules leave shortfalls alike: on those days fair_ratio gives
     Japan its 20 t (0.5 x 99 > 20), proportional_to_demand 99 x 20/100 = 19.8 t, 0.6 t apart in all."""
     _, lines = compared(world(cap_t_per_day=100))
     assert [line.replace("100 t/day", "1,000 t/day") for line in alike_lines(lines)] == [NEVER_BINDS]
