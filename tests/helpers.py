@@ -164,6 +164,18 @@ def halt(**fields: object) -> dict[str, Any]:
     }
 
 
+def with_gallium(data: dict[str, Any], price_usd_per_kg: float | None = 400) -> dict[str, Any]:
+    """``data`` (``TWO_MEMBERS``') with a second material ``ga`` (no price where ``price_usd_per_kg`` is None): Japan
+    uses 1 t/day and the EU 4 t/day, none in stock, all from China, and Japan puts 10 t of it in the pool."""
+    data["materials"]["ga"] = {"price_usd_per_kg": price_usd_per_kg} if price_usd_per_kg else {}
+    for region, tonnes_per_day in (("japan", 1), ("eu", 4)):
+        data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": tonnes_per_day}
+        data["regions"][region]["commercial_stock"]["ga"] = {"tonnes": 0}
+        data["regions"][region]["sourcing"]["ga"] = {"china": 1.0}
+    data["agreement"]["pool"]["contributions"]["japan"]["ga"] = {"tonnes": 10}
+    return data
+
+
 def hybrid_pair() -> dict[str, Any]:
     """``TWO_MEMBERS`` under the hybrid rule with daily bids (Japan 100, the EU 50 USD/kg for magnets) and a pool
     of 5,000 t of rare earths from each: auctions, except where an embargo on a member switches it to the fair

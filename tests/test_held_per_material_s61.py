@@ -38,7 +38,7 @@ from simulator.report.accounts import accounts
 from simulator.report.held_split import held_split_line
 from simulator.scenario import validate_data
 from simulator.stocks import held_today_members, is_held_today
-from tests.helpers import TWO_MEMBERS, build, refusals, words_page
+from tests.helpers import TWO_MEMBERS, build, refusals, with_gallium, words_page
 
 REE_HELD = [{"japan": ["ree"]}]
 
@@ -48,14 +48,7 @@ def _plain(page: str) -> str:
 
 
 def _world(already_held: list) -> dict:
-    data = build(TWO_MEMBERS, agreement__pool__already_held=already_held)
-    data["materials"]["ga"] = {"price_usd_per_kg": 400}
-    for region, tonnes_per_day in (("japan", 1), ("eu", 4)):
-        data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": tonnes_per_day}
-        data["regions"][region]["commercial_stock"]["ga"] = {"tonnes": 0}
-        data["regions"][region]["sourcing"]["ga"] = {"china": 1.0}
-    data["agreement"]["pool"]["contributions"]["japan"]["ga"] = {"tonnes": 10}
-    return data
+    return with_gallium(build(TWO_MEMBERS, agreement__pool__already_held=already_held))
 
 
 def _short_t(scenario) -> dict[tuple[str, str], float]:

@@ -25,19 +25,13 @@ from simulator.engine import simulate
 from simulator.report import Run
 from simulator.report.accounts import accounts
 from simulator.scenario import validate_data
-from tests.helpers import TWO_MEMBERS, build, words_page
+from tests.helpers import TWO_MEMBERS, build, with_gallium, words_page
 
 
 def _world(ree_price: float | None, ga_price: float | None) -> dict:
     data = build(TWO_MEMBERS, agreement__pool__already_held=[{"japan": ["ree"]}])
     data["materials"]["ree"] = {"price_usd_per_kg": ree_price} if ree_price else {}
-    data["materials"]["ga"] = {"price_usd_per_kg": ga_price} if ga_price else {}
-    for region, tonnes_per_day in (("japan", 1), ("eu", 4)):
-        data["regions"][region]["demand"]["ga"] = {"tonnes_per_day": tonnes_per_day}
-        data["regions"][region]["commercial_stock"]["ga"] = {"tonnes": 0}
-        data["regions"][region]["sourcing"]["ga"] = {"china": 1.0}
-    data["agreement"]["pool"]["contributions"]["japan"]["ga"] = {"tonnes": 10}
-    return data
+    return with_gallium(data, ga_price)
 
 
 def _bought_cell(page: str, member: str) -> str:

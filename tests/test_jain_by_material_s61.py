@@ -14,7 +14,7 @@ from typing import Any
 from simulator.compare import compare
 from simulator.console import compare_text, summary_text
 from simulator.report.findings import Run, overall_finding
-from tests.helpers import run, table_cell
+from tests.helpers import halt, run, table_cell
 from tests.test_report_answers import plain
 
 GALLIUM_SHORT: dict[str, Any] = {
@@ -45,16 +45,7 @@ GALLIUM_SHORT: dict[str, Any] = {
             "sourcing": {"gallium": {"china": 1.0}},
         },
     },
-    "shocks": [
-        {
-            "id": "halt",
-            "kind": "embargo",
-            "supplier": "china",
-            "regions": ["japan", "eu", "korea"],
-            "start": -100,
-            "end": 1000,
-        }
-    ],
+    "shocks": [halt(regions=["japan", "eu", "korea"], start=-100, end=1000)],
     "agreement": {
         "members": ["japan", "eu", "korea"],
         "mechanism": "fair_ratio",
