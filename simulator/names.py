@@ -162,6 +162,15 @@ def jain_definition(members: int) -> str:
     return f"1 = each short the same share of its demand; {number_text(1 / members)} = {one_bears_all(members)}"
 
 
+def one_of(counted: int, noun: str = "member") -> str:
+    """``one of two members``: the one among ``counted`` (``noun``: ``region`` without an agreement).
+
+    >>> one_of(2), one_of(12, "region")
+    ('one of two members', 'one of 12 regions')
+    """
+    return f"one of {count_in_words(counted)} {noun}s"
+
+
 def one_bears_all(counted: int, noun: str = "member") -> str:
     """What Jain's index of ``1/n`` means, ``n`` the ``counted`` members (``noun``: ``region`` without an agreement).
 
@@ -171,7 +180,7 @@ def one_bears_all(counted: int, noun: str = "member") -> str:
     >>> one_bears_all(2), one_bears_all(12, "region")
     ('one of two members bears it all', 'one of 12 regions bears it all')
     """
-    return f"one of {count_in_words(counted)} {noun}s bears it all"
+    return f"{one_of(counted, noun)} bears it all"
 
 
 def index_text(value: float, decimals: int = 3) -> str:

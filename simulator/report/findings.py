@@ -25,7 +25,7 @@ import numpy as np
 
 from simulator.burden import fairness_by_material as burden_by_material
 from simulator.burden import members_with_demand
-from simulator.names import Names, count_in_words, index_text
+from simulator.names import Names, index_text, one_of
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -564,8 +564,7 @@ def _one_of(run: Run, group: list[str], material: str | None = None) -> str:
     """
     materials = run.materials() if material is None else [material]
     counted = len(members_with_demand(run.result.scenario, group, materials))
-    noun = "member" if run.result.structure.member_names else "region"
-    return f"one of {count_in_words(counted)} {noun}s"
+    return one_of(counted, "member" if run.result.structure.member_names else "region")
 
 
 def _sole_bearer(run: Run, group: list[str], index: float, material: str | None = None) -> str | None:
