@@ -458,8 +458,9 @@ def run_sweep(
         except InputError:  # a grid point found bad where it ran: the folder is left as it was
             checkpoints.abandon()
             raise
+        ran = executed.placement
         info = describe(
-            sweep, time.perf_counter() - started, executed.backend, executed.workers, executed.workers_requested
+            sweep, time.perf_counter() - started, ran.backend, ran.workers, ran.workers_requested
         ) | sweep_record(sweep, executed)
         table = finish_sweep(sweep, checkpoints, out, fmt, info, on_table)
         if earlier is not None and note is not None:

@@ -325,13 +325,16 @@ class Checkpoints:
         text = json.dumps(made_by, indent=1).encode()
         self._write(MADE_BY, lambda handle: handle.write(text))
 
-    def start_leg(self, backend: str, workers: int, workers_requested: int) -> None:
-        """Record that this process now runs the sweep's remaining chunks: ``backend`` with ``workers`` processes.
+    def start_leg(self, placement: dict[str, Any]) -> None:
+        """Record that this process now runs the sweep's remaining chunks, where ``placement`` says.
+
+        ``placement``: :meth:`simulator.sweep.runner.Placement.record` (``backend``, ``workers_requested``,
+        ``workers``).
 
         Each chunk this process saves names the leg in its receipt (``leg``, its index in :attr:`legs`),
         so that :meth:`leg_chunks` counts what each leg computed.
         """
-        self.legs.append({"backend": backend, "workers_requested": workers_requested, "workers": workers})
+        self.legs.append(dict(placement))
         self._write_made_by()
 
     def leg_chunks(self) -> list[dict[str, Any]]:

@@ -935,13 +935,8 @@ class Executed:
     """Chunks found on disk that failed a check (a truncated file, a wrong checksum): computed again."""
     computed: int
     """Chunks computed by this command (the damaged ones included)."""
-    backend: str
-    """:data:`IN_PROCESS`, :data:`LOCAL_PROCESSES`, :data:`DASK` or :data:`NOTHING_RUN`."""
-    workers: int
-    """Processes that computed chunks: 1 in this process, the pool's size, the cluster's workers, 0 for none."""
-    workers_requested: int
-    """Processes asked for: ``--workers`` (or its default, one per core), or the cluster's workers when the
-    sweep started. ``workers`` may be fewer: at most one per chunk to compute, and 1 for a sweep of one chunk."""
+    placement: Placement
+    """Where this command's chunks ran (:func:`place_chunks`)."""
     legs: tuple[dict[str, Any], ...] = ()
     """Every process that ran the sweep, this one last: its ``backend``, ``workers_requested``, ``workers``
     and ``chunks`` (of the table, computed by it: :meth:`~simulator.sweep.checkpoints.Checkpoints.leg_chunks`)."""
@@ -1014,7 +1009,7 @@ def execute(
     placement = place_chunks(workers, len(todo), client)
     key = f"stockpile-{fingerprint[:16]}"
     results = _start(placement, todo, run_chunk, client, key, no_worker_timeout_s, started=_import_table_libraries)
-    checkpoints.start_leg(placement.backend, placement.workers, placement.workers_requested)
+    checkpoints.start_leg(placement.record())
     with closing(results):  # stops the workers at once if saving fails
         for result in results:
             if result.code != here:  # a Dask worker that joined after the check at the start
@@ -1025,8 +1020,7 @@ def execute(
             checkpoints.save(result)
             if progress is not None:
                 progress(result.n_runs)
-    ran = (placement.backend, placement.workers, placement.workers_requested)
-    return Executed(len(done), damaged, len(todo), *ran, tuple(checkpoints.leg_chunks()))
+    return Executed(len(done), damaged, len(todo), placement, tuple(checkpoints.leg_chunks()))
 
 
 def _import_table_libraries() -> None:
