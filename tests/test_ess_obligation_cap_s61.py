@@ -17,6 +17,8 @@ above its right and C 19 t, B 39 t below it, so A passes 20 t and C 19 t to B.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -203,3 +205,14 @@ def test_a_release_cap_scales_only_what_the_reserves_can_give():
     )
     assert e.obligation_t.tolist() == [18.0, 45.0, 27.0]
     assert e.drawn_t == pytest.approx([16.0, 0.0, 24.0], rel=1e-15)
+
+
+def test_reserves_too_small_to_divide_by_are_drawn_without_a_warning():
+    """Reserves of 2.2e-309 t each (subnormal): the group's stock over what they can draw overflows to inf, and the
+    fraction met is 1 whatever: each draws its whole reserve, and no overflow is warned (the suite makes warnings
+    errors; hypothesis found this one)."""
+    tiny = np.array([2.22507386e-309, 2.22507386e-309])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e = iea_ess(np.array([1.0, 1.0]), np.array([0.0, 1.0]), np.array([1.1, 1.1]), tiny, np.array(1.0))
+    assert e.drawn_t.tolist() == tiny.tolist()

@@ -194,7 +194,7 @@ def _drawn_t(obligation_t: Array, drawable_t: Array, shortfall_t: Array, availab
     wanted = np.minimum(obligation_t, drawable_t)
     pooled = np.all(np.isinf(drawable_t), axis=0)
     can_draw = np.where(pooled, shortfall_t, ordered_sum(wanted, axis=0))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # over: reserves of a few 1e-309 t
         met = np.where(can_draw > 0, np.minimum(1.0, available_t / can_draw), 0.0)
     return wanted * met[None]
 
