@@ -177,7 +177,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
         "iea_ess before the IEP rules were implemented)",
         "ess:allocate_need_with_restraint",
         donors_by="commitments",
-        reads=("iea_ess",),  # its restraint, trigger and commitments: not every field, but no field is named alone
+        reads=("iea_ess.restraint", "iea_ess.trigger_loss_share", "iea_ess.commitments"),  # commitments: national pools
     ),
     _sharing(
         "iea_ess",

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import simulator
-from simulator.mechanisms import BY_NAME, NAMES, RULE_SETTINGS
+from simulator.mechanisms import NAMES, RULE_SETTINGS, reads_setting
 from tests.helpers import TWO_MEMBERS, build
 
 BIDS = {
@@ -71,7 +71,7 @@ def quietly_swept(data: dict[str, Any], grid: dict[str, Any], **options: Any) ->
 def test_the_registry_declares_the_readers_worked_out_by_hand():
     assert set(RULE_SETTINGS) == set(READERS)
     for setting, readers in READERS.items():
-        assert {name for name in NAMES if setting in BY_NAME[name].reads} == readers
+        assert {name for name in NAMES if reads_setting(name, f"agreement.{setting}")} == readers
 
 
 @pytest.mark.parametrize("setting", RULE_SETTINGS)
@@ -84,7 +84,52 @@ def test_sweeping_a_setting_changes_the_outputs_of_exactly_the_rules_that_read_i
         for rule, rows in table.groupby("agreement.mechanism", sort=False)
         if any(rows[column].nunique(dropna=False) > 1 for column in outputs)
     }
-    assert changed == {name for name in NAMES if setting in BY_NAME[name].reads}
+    assert changed == {name for name in NAMES if reads_setting(name, path)}
+
+
+ESS_FIELDS = {
+    "restraint": ([0.0, 0.09], {"need_with_restraint", "iea_ess"}),
+    "trigger_loss_share": ([0.0, 0.11], {"need_with_restraint", "iea_ess"}),
+    "higher_restraint": ([0.1, 0.5], {"iea_ess"}),
+    "higher_loss_share": ([0.08, 0.5], {"iea_ess"}),
+}
+"""Two values of a field of ``agreement.iea_ess`` and the rules whose outputs they move in :func:`uncapped_world`, by
+hand: both rules restrain demand by ``restraint`` once the loss reaches ``trigger_loss_share`` (the 10% cut lies
+between 0 and 11%); only the IEA rule has a second step (``higher_restraint`` from a loss of ``higher_loss_share``: the
+cut lies between 8% and 50%, the embargo's whole loss above both)."""
+
+
+def uncapped_world() -> dict[str, Any]:
+    """:func:`world` without its release cap (a cap of half the demand would hide every restraint) and with the IEA
+    rule's selective trigger (a single member's loss) out of reach, so that its group trigger alone decides."""
+    return build(world(), agreement__release_cap_t_per_day={}, agreement__iea_ess={"selective_loss_share": 0.5})
+
+
+@pytest.mark.parametrize("field", ESS_FIELDS)
+def test_a_field_of_iea_ess_moves_the_outputs_of_exactly_the_rules_that_read_it(field: str):
+    path = f"agreement.iea_ess.{field}"
+    values, readers = ESS_FIELDS[field]
+    table, _ = quietly_swept(
+        uncapped_world(), {"agreement.mechanism": ["need_with_restraint", "iea_ess"], path: values}
+    )
+    outputs = [c for c in table.columns if c not in (path, "agreement.mechanism", "point", "run", "seed")]
+    changed = {
+        str(rule)
+        for rule, rows in table.groupby("agreement.mechanism", sort=False)
+        if any(rows[column].nunique(dropna=False) > 1 for column in outputs)
+    }
+    assert changed == readers == {name for name in ("need_with_restraint", "iea_ess") if reads_setting(name, path)}
+
+
+def test_the_iea_rules_second_step_swept_under_its_forerunner_is_said_unread():
+    _, notes = quietly_swept(
+        world(), {"agreement.iea_ess.higher_restraint": [0.1, 0.5]}, set={"agreement.mechanism": "need_with_restraint"}
+    )
+    assert (
+        "agreement.iea_ess.higher_restraint: its values changed no output of this sweep (every metric is the same for "
+        "each value); the release rule need_with_restraint (agreement.mechanism) does not read it: only iea_ess reads "
+        "agreement.iea_ess"
+    ) in notes
 
 
 NOTE = "agreement.ratio.japan: its values changed no output of this sweep (every metric is the same for each value)"

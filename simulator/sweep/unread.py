@@ -42,8 +42,7 @@ def not_read_text(path: str, mechanisms: Sequence[str]) -> str:
     ; the release rule equal_awards (agreement.mechanism) does not read it: only hybrid and fair_ratio read
     agreement.ratio
     >>> print(not_read_text("agreement.iea_ess.restraint", ["talmud", "auction"]))  # doctest: +NORMALIZE_WHITESPACE
-    ; none of the release rules swept (talmud and auction) reads it: only need_with_restraint and iea_ess read
-    agreement.iea_ess
+    ; none of the release rules swept (talmud and auction) reads it: only need_with_restraint and iea_ess read it
     >>> print(not_read_text("agreement.strict", ["talmud"]))
     ; the release rule talmud (agreement.mechanism) does not read it: only hybrid and fair_ratio read it
     >>> not_read_text("agreement.ratio.japan", ["fair_ratio"]), not_read_text("horizon_days", ["talmud"])
