@@ -955,7 +955,7 @@ def sweep(
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     from simulator.sweep import FiguresAndWorkbook, SweepStopped, run_sweep
-    from simulator.sweep.backends import NO_WORKER_TIMEOUT_S
+    from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, dask_workers
     from simulator.sweep.runner import without_repeats
 
     if workers and dask_address:
@@ -996,7 +996,7 @@ def sweep(
 
             check_sweep_fits(planned.n_runs, scenario)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
-            n_workers = len(client.scheduler_info()["workers"]) if client else (workers or default_workers())
+            n_workers = dask_workers(client) if client else (workers or default_workers())
             with _progress(planned.n_runs) as advance, _errors_stop(ctx, folder, stopped_by_error):
                 table = run_sweep(
                     planned,
@@ -1062,6 +1062,7 @@ def explore(
     from simulator.output_folder import check_file_writable, refuse_to_replace
     from simulator.scenario import load_raw
     from simulator.sweep import SweepSpec, parse_axis
+    from simulator.sweep.backends import dask_workers
     from simulator.sweep.runner import may_be_random
 
     written: list[Path] = []  # the page, once it is in place
@@ -1094,7 +1095,7 @@ def explore(
         refuse_to_replace(path, [scenario], page=True)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             if client is not None:
-                n_workers = len(client.scheduler_info()["workers"])
+                n_workers = dask_workers(client)
                 planned = plan_grid(raw, scenario, spec, n_workers)
             with _progress(planned.n_runs) as advance, _errors_stop(ctx, path.parent):
                 grid = run_grid(planned, workers=n_workers, client=client, progress=advance)

@@ -91,6 +91,16 @@ def local_processes(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def dask_workers(client: Any) -> int:
+    """How many workers the Dask cluster of ``client`` has now.
+
+    From ``Client.nthreads()`` (one entry per worker), not ``scheduler_info()["workers"]``: distributed 2025.5 to
+    2026.6 (within the versions this project accepts) cut that list to five workers by default, so a larger cluster
+    was planned for as five.
+    """
+    return len(client.nthreads())
+
+
 class _Liveness:
     """Whether a Dask cluster still has a worker, and since when it has had none."""
 

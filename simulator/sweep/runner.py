@@ -44,7 +44,14 @@ from simulator.scenario import Scenario, apply_overrides, validate_data
 from simulator.scenario.load import blame_overrides, blamed, named_path, overridden_file, with_order
 from simulator.scenario.overrides import ECHO_WIDTH, Overridden, OverrideError, overlaps, overridden, shown
 from simulator.scenario.tonnes import moves_rule, shortfall_adds
-from simulator.sweep.backends import NO_WORKER_TIMEOUT_S, SweepStopped, dask_cluster, in_process, local_processes
+from simulator.sweep.backends import (
+    NO_WORKER_TIMEOUT_S,
+    SweepStopped,
+    dask_cluster,
+    dask_workers,
+    in_process,
+    local_processes,
+)
 from simulator.sweep.checkpoints import CHUNK_DIR, Checkpoints
 from simulator.sweep.choices import MEMBERS
 from simulator.sweep.grid import (
@@ -896,7 +903,7 @@ def place_chunks(workers: int, chunks: int, client: Any = None) -> Placement:
     >>> place_chunks(4, 0).workers
     0
     """
-    requested = workers if client is None else len(client.nthreads())
+    requested = workers if client is None else dask_workers(client)
     if chunks == 0:
         return Placement(NOTHING_RUN, 0, requested)
     if client is not None:
