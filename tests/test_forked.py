@@ -232,11 +232,26 @@ print(os.getpid(), len(forks), "matplotlib" in sys.modules)
 """
 
 
+@pytest.fixture(scope="module")
+def drawn_by_children(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """``stockpile run`` of :func:`market_pair` as it is, each figure it saves noted with its process in
+    ``drawn.txt`` beside ``out``: made once, for the test of where it draws and as the reference figures
+    of the test whose children fail (the same figures, wherever they are drawn)."""
+    folder = tmp_path_factory.mktemp("drawn")
+    scenario, log = market_pair(folder), folder / "drawn.txt"
+    args = [sys.executable, "-c", DRAWN_WHERE, str(scenario), str(folder / "out"), str(log)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT), folder
+
+
+DRAWN_BY_CHILDREN = pytest.mark.xdist_group("forked-drawn-by-children")
+"""The mark of the tests reading :func:`drawn_by_children`: under ``pytest -n`` it runs once, in one worker."""
+
+
 @needs_fork
-def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_imports_matplotlib(tmp_path):
-    scenario, log = market_pair(tmp_path), tmp_path / "drawn.txt"
-    args = [sys.executable, "-c", DRAWN_WHERE, str(scenario), str(tmp_path / "out"), str(log)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=ROOT)
+@DRAWN_BY_CHILDREN
+def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_imports_matplotlib(drawn_by_children):
+    done, folder = drawn_by_children
+    log = folder / "drawn.txt"
     assert done.returncode == 0, done.stderr
     parent, forks, imported = done.stdout.split()[-3:]
     assert (forks, imported) == ("1", "False")  # the child ahead only; Matplotlib is the children's
@@ -245,16 +260,13 @@ def test_stockpile_run_draws_its_figures_in_two_forked_processes_and_never_impor
     pids = {pid for pid, _ in drawn}
     assert parent not in pids
     assert sorted(sum(pid == p for p, _ in drawn) for pid in pids) == [2, 2]  # the child ahead and its own child
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == FOUR_FIGURES
+    assert sorted(p.name for p in (folder / "out").glob("*.png")) == FOUR_FIGURES
 
 
 FAILING_SAVEFIG = """
 import os, sys, warnings
 import matplotlib.figure
-import simulator.forked
 parent, where = os.getpid(), sys.argv.pop(1)
-if where == "nowhere":  # no child: the figures are drawn here, in order
-    simulator.forked.can_fork = lambda: False
 real = matplotlib.figure.Figure.savefig
 def savefig(self, *args, **kwargs):
     if where == "everywhere" or (where == "children" and os.getpid() != parent):
@@ -268,8 +280,7 @@ main(["run", sys.argv[1], "-o", sys.argv[2]])
 
 
 def _run_failing(tmp_path: Path, where: str) -> tuple[subprocess.CompletedProcess, Path]:
-    """``stockpile run`` of :func:`market_pair`, ``savefig`` failing in the children, everywhere or ``nowhere``
-    (no fork)."""
+    """``stockpile run`` of :func:`market_pair`, ``savefig`` failing in the children or everywhere."""
     out = tmp_path / where
     scenario = market_pair(tmp_path)
     args = [sys.executable, "-c", FAILING_SAVEFIG, where, str(scenario), str(out)]
@@ -277,11 +288,14 @@ def _run_failing(tmp_path: Path, where: str) -> tuple[subprocess.CompletedProces
 
 
 @needs_fork
-def test_stockpile_run_draws_here_the_figures_its_children_failed_to_draw(tmp_path):
+@DRAWN_BY_CHILDREN
+def test_stockpile_run_draws_here_the_figures_its_children_failed_to_draw(tmp_path, drawn_by_children):
+    """Drawn here after both children failed: the figures the children draw when they do not fail, byte for byte."""
     failed, out = _run_failing(tmp_path, "children")
     assert failed.returncode == 0, failed.stderr
-    alone, reference = _run_failing(tmp_path, "nowhere")
-    assert alone.returncode == 0, alone.stderr
+    drawn, folder = drawn_by_children
+    assert drawn.returncode == 0, drawn.stderr
+    reference = folder / "out"
     assert sorted(p.name for p in out.glob("*.png")) == FOUR_FIGURES
     assert all((out / name).read_bytes() == (reference / name).read_bytes() for name in FOUR_FIGURES)
 
