@@ -29,8 +29,10 @@ from simulator.workers import pool_size
 
 WATCH_INTERVAL_S = 0.2
 """How often a local worker checks that its sweep still wants it."""
-DASK_POLL_S = 0.5
-"""How often a Dask sweep with nothing finishing checks that the cluster has workers."""
+DASK_POLL_S = 0.2
+"""How often a Dask sweep with nothing finishing checks that the cluster has workers (one small request to the
+scheduler each time; a sweep whose workers all died or whose scheduler is lost stops within two polls of the
+timeout)."""
 NO_WORKER_TIMEOUT_S = 60.0
 """How long a Dask sweep waits for a live worker before it stops (``--dask-timeout``)."""
 
