@@ -1,0 +1,41 @@
+"""Tables a data pipeline can load with one schema (session 62): every table a command writes keeps its columns
+and their types whatever the run, a quantity has one name's value wherever it is written, and a cost is not
+negative noise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.kernel.pricing import PriceDay, Pricing
+from tests.helpers import shipped_group, shipped_result
+
+
+def _fixed_pricing(reference: float, materials: int) -> Pricing:
+    """A :class:`Pricing` without a market: every material at the fixed price ``reference`` (USD/kg), one region."""
+    pricing = Pricing.__new__(Pricing)
+    pricing.market = None
+    pricing.fixed = np.full((1, materials, 1), reference)
+    return pricing
+
+
+def test_a_price_a_rounding_off_its_reference_costs_nothing_and_a_real_saving_stays():
+    pricing = _fixed_pricing(50.0, 4)
+    # 49.99999999999999 is 50 after the price steps' rounding; 40 is 10 USD/kg below (a saving of 10,000 USD/t),
+    # 60 is 10 above; the last material, at 40, is not used that day
+    paid = np.array([[[50.0 - 7e-15], [40.0], [60.0], [40.0]]])
+    realised = np.array([[[43.8], [2.0], [3.0], [0.0]]])
+    prices = PriceDay(paid[0], paid, np.ones_like(paid))
+    extra, lost = pricing.costs(prices, realised, realised)
+    assert extra[0, :, 0].tolist() == [0.0, -20_000.0, 30_000.0, 0.0]
+    assert not np.signbit(extra[extra == 0]).any()  # 0.0, never -0.0 (which a CSV writes "-0.0")
+    assert not lost.any()
+
+
+@shipped_group("china_2025_licensing")
+def test_china_2025_licensing_writes_no_negative_extra_cost():
+    # no price in it falls below its reference: every day's extra spend is 0 or more, and so is every sum of them
+    result = shipped_result("china_2025_licensing")
+    daily = result.timeseries["crisis_extra_cost_usd"].to_numpy()
+    assert (daily >= 0).all() and not np.signbit(daily).any()
+    summed = result.summary["crisis_extra_cost_usd"].dropna().to_numpy()
+    assert (summed >= 0).all() and not np.signbit(summed).any()
