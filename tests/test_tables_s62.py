@@ -5,9 +5,37 @@ negative noise."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import yaml
 
 from simulator.kernel.pricing import PriceDay, Pricing
-from tests.helpers import shipped_group, shipped_result
+from tests.helpers import TWO_MEMBERS, invoke, shipped_group, shipped_result
+
+
+def _compare_csv(tmp_path, mechanisms: str) -> pd.DataFrame:
+    """compare.csv of ``stockpile compare`` of TWO_MEMBERS under ``mechanisms``, read as a pipeline reads it."""
+    scenario = tmp_path / "pair.yaml"
+    scenario.write_text(yaml.safe_dump(TWO_MEMBERS, sort_keys=False))
+    out = tmp_path / mechanisms.replace(",", "_")
+    result = invoke("compare", scenario, "--mechanisms", mechanisms, "--no-baseline", "--no-plots", "-o", out)
+    assert result.exit_code == 0, result.output
+    return pd.read_csv(out / "compare.csv")
+
+
+def test_compare_csv_has_the_same_columns_and_types_whether_or_not_a_rule_was_skipped(tmp_path):
+    # TWO_MEMBERS has no bids: auction cannot run there, fair_ratio can
+    ran = _compare_csv(tmp_path, "fair_ratio")
+    with_skipped = _compare_csv(tmp_path, "fair_ratio,auction")
+    assert list(ran.columns) == list(with_skipped.columns)
+    assert ran.columns[-1] == "skipped" and ran["skipped"].isna().all()
+    rows = with_skipped.set_index("mechanism")
+    assert pd.isna(rows.loc["fair_ratio", "skipped"]) and "bids" in rows.loc["auction", "skipped"]
+    whole = [c for c in ran.columns if c.startswith(("first_shortfall_day.", "envious_members"))]
+    assert len(whole) == 2 + 1 + 1  # each member's first short day; envy over all materials and of the one, ree
+    for frame in (ran, with_skipped):
+        assert all(frame[c].dtype == np.int64 for c in whole), frame[whole].dtypes
+    assert (rows.loc["auction", whole] == -1).all()  # as a table writes "never" or no value in a whole number
+    assert rows.loc["fair_ratio", whole].tolist() == ran.set_index("mechanism").loc["fair_ratio", whole].tolist()
 
 
 def _fixed_pricing(reference: float, materials: int) -> Pricing:
