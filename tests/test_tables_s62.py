@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 
+import simulator
+from simulator.compare import compare
 from simulator.kernel.pricing import PriceDay, Pricing
-from tests.helpers import TWO_MEMBERS, invoke, shipped_group, shipped_result
+from tests.helpers import TWO_MEMBERS, build, invoke, shipped_group, shipped_result
 
 
 def _compare_csv(tmp_path, mechanisms: str) -> pd.DataFrame:
@@ -67,3 +70,15 @@ def test_china_2025_licensing_writes_no_negative_extra_cost():
     assert (daily >= 0).all() and not np.signbit(daily).any()
     summed = result.summary["crisis_extra_cost_usd"].dropna().to_numpy()
     assert (summed >= 0).all() and not np.signbit(summed).any()
+
+
+def test_compare_csv_gives_the_unused_shared_stock_of_each_material_as_the_run_and_the_sweep_do():
+    # both members short of 100 t a day from day 0; the 60 t pool may release 30 t a day: on day 0, 30 t stayed in
+    # the pool while 70 t of gaps remained, on day 1 the last 30 t went; 30 t unused
+    data = build(TWO_MEMBERS, agreement__release_cap_t_per_day={"ree": 30})
+    rows = compare(data, ["fair_ratio"], "pair.yaml").table().set_index("mechanism")
+    assert rows.loc["fair_ratio", "unused_release_t.all.ree"] == pytest.approx(30)
+    assert rows.loc["fair_ratio", "unused_release_t"] == pytest.approx(30)  # one material: the same figure
+    assert pd.isna(rows.loc["no agreement", "unused_release_t.all.ree"])  # no pool, as unused_release_t there
+    swept = simulator.sweep(data, grid={"agreement.mechanism": ["fair_ratio"]})
+    assert float(swept["unused_release_t.all.ree"].iloc[0]) == pytest.approx(30)
