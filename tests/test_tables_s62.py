@@ -10,9 +10,11 @@ import pytest
 import yaml
 
 import simulator
+import simulator.api
 from simulator.compare import compare
+from simulator.docs_reference import outputs_reference
 from simulator.kernel.pricing import PriceDay, Pricing
-from tests.helpers import TWO_MEMBERS, build, invoke, shipped_group, shipped_result
+from tests.helpers import ROOT, TWO_MEMBERS, build, invoke, shipped_group, shipped_result
 
 
 def _compare_csv(tmp_path, mechanisms: str) -> pd.DataFrame:
@@ -82,3 +84,42 @@ def test_compare_csv_gives_the_unused_shared_stock_of_each_material_as_the_run_a
     assert pd.isna(rows.loc["no agreement", "unused_release_t.all.ree"])  # no pool, as unused_release_t there
     swept = simulator.sweep(data, grid={"agreement.mechanism": ["fair_ratio"]})
     assert float(swept["unused_release_t.all.ree"].iloc[0]) == pytest.approx(30)
+
+
+LEDGER_TWINS = {
+    "drawn_t": "released_joint_t",
+    "drawn_auction_t": "released_auction_t",
+    "drawn_rule_t": "released_rule_t",
+    "auction_paid_usd": "auction_spend_usd",
+    "loan_returned_t": "loan_repaid_t",
+    "sale_paid_usd": "settlement_paid_usd",
+    "sale_received_usd": "settlement_received_usd",
+}
+"""ledger.csv's columns that summary.csv and timeseries.csv name otherwise, with those names."""
+
+
+@pytest.mark.parametrize("settlement", ["grant", "sale", "{kind: loan, term_days: 90}"])
+def test_the_ledgers_columns_named_otherwise_hold_the_summarys_and_the_daily_sums(settlement):
+    # china_2025_licensing's hybrid rule draws heavy rare earths for both members; settled each way in turn
+    scenario = ROOT / "scenarios" / "china_2025_licensing.yaml"
+    result = simulator.api.run(scenario, set=[f"agreement.settlement={settlement}"]).result
+    ledger = result.ledger.set_index(["member", "material"])
+    summary = result.summary.set_index(["region", "material"]).loc[ledger.index]
+    daily = result.timeseries.groupby(["region", "material"])[list(LEDGER_TWINS.values())].sum().loc[ledger.index]
+    assert ledger["drawn_rule_t"].sum() > 0
+    for column, twin in LEDGER_TWINS.items():
+        assert ledger[column].tolist() == summary[twin].tolist(), column
+        assert ledger[column].to_numpy() == pytest.approx(daily[twin].to_numpy(), rel=1e-9, abs=1e-6), column
+    if settlement == "sale":
+        assert ledger["sale_paid_usd"].sum() > 0 and ledger["sale_received_usd"].sum() > 0
+    if settlement != "grant" and settlement != "sale":
+        assert ledger["loan_t"].sum() > 0
+
+
+def test_the_outputs_reference_names_each_ledger_columns_twin():
+    page = outputs_reference()
+    section = page[page.index("## ledger.csv") :].split("\n## ", 1)[0]
+    rows = {line.split("`")[1]: line for line in section.splitlines() if line.startswith("| `")}
+    assert "region" in rows["member"]
+    for column, twin in LEDGER_TWINS.items():
+        assert f"summary.csv's {twin} (timeseries.csv's, day by day)" in rows[column], column
