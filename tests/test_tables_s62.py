@@ -123,3 +123,25 @@ def test_the_outputs_reference_names_each_ledger_columns_twin():
     assert "region" in rows["member"]
     for column, twin in LEDGER_TWINS.items():
         assert f"summary.csv's {twin} (timeseries.csv's, day by day)" in rows[column], column
+
+
+def _reference_columns(page: str, table: str, members: list[str]) -> list[str]:
+    """The columns the outputs reference lists for ``table``, in its order, ``<member>`` read as its note says."""
+    section = page[page.index(f"{{#{table}}}") :].split("\n## ", 1)[0]
+    assert "as one block per member" in section  # what the page says of the order
+    listed = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+    alone = [c for c in listed if not c.endswith(".<member>")]
+    blocks = [c.removesuffix("<member>") for c in listed if c.endswith(".<member>")]
+    return [*alone, *(f"{c}{m}" for m in members for c in blocks)]
+
+
+@shipped_group("china_2025_licensing")
+def test_the_outputs_reference_lists_the_columns_of_releases_and_auctions_in_the_files_order():
+    # the files: day, date, material, the decision's figures, then all of japan's columns, then all of the EU's
+    result = shipped_result("china_2025_licensing")
+    members = result.structure.member_names
+    assert members == ["japan", "eu"]
+    page = outputs_reference()
+    for table in ("releases", "auctions"):
+        columns = list(getattr(result, table).columns)  # the header of releases.csv and auctions.csv
+        assert columns == _reference_columns(page, table, members), table
