@@ -108,7 +108,9 @@ class Comparison:
         Where the materials' tonnes may not be added (:func:`shortfall_by_material`), the totals over every material
         (:func:`unlike_totals`) are empty in every row: the columns by material give the answer. Then each
         material's index and pool figures (:mod:`simulator.compare_materials`), whose totals over the pooled
-        materials are empty where those tonnes may not be added.
+        materials are empty where those tonnes may not be added. Last, ``skipped``: why a rule could not run, empty
+        in every other row (a column of every comparison, so that every compare.csv of a scenario has the same
+        columns); a skipped row's whole-number columns are -1 (:func:`_whole_numbers`), its others empty.
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
@@ -129,9 +131,10 @@ class Comparison:
             row.update(_material_columns(result, members, result.metrics))
             row.update(rule_columns(result, members))  # fairness and the pool's figures, by material
             rows.append(row)
-        for mechanism, reason in self.skipped.items():
-            rows.append({"mechanism": mechanism, "skipped": reason})
-        table = _whole_numbers(pd.DataFrame(rows))
+        rows.extend({"mechanism": mechanism} for mechanism in self.skipped)
+        table = pd.DataFrame(rows)
+        table["skipped"] = table["mechanism"].map(self.skipped)  # every table has it: empty where the rule ran
+        table = _whole_numbers(table)
         runs = [*self.baselines.values(), *self.results.values()]  # the rows' order, skipped rows last
         by_material = shortfall_by_material(runs, members)
         if by_material:  # what the printed table gives in place of total_shortfall_t (compare.csv has every material)
@@ -445,17 +448,21 @@ def _material_columns(result: Result, members: list[str], totals: Mapping[str, A
 
 
 def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its whole-number columns (days, counts) as ``Int64``.
+    """``table`` with its whole-number columns (days, counts) as ``Int64``, -1 in a skipped rule's row.
 
     A skipped rule's empty cells would otherwise turn them into floats, and compare.csv
-    would write ``119.0`` for the other rules' day 119 (``-1``, never, stays ``-1``).
+    would write ``119.0`` for the other rules' day 119; written empty, they would be floats to
+    whoever reads compare.csv without its types. -1 is what the run's tables write in a whole-number
+    column with no value (``first_shortfall_day`` never short, ``min_days_of_cover_day`` without
+    demand); the row's ``skipped`` says why it has none.
     """
     from simulator.frames import quantity_of, whole_column
 
+    not_run = table["skipped"].notna()
     for column in table.columns:
         q = quantity_of(str(column), "compare")
         if q is not None and q.dtype == "int" and q.unit != "date":
-            table[column] = whole_column(table[column])
+            table[column] = whole_column(table[column].mask(not_run, -1))
     return table
 
 

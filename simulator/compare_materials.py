@@ -13,7 +13,8 @@ share and gets none. The pool's figures over all materials (``pool_end_t``, ``en
 may not be added (:func:`simulator.scenario.tonnes.pool_adds`) they are empty in compare.csv, as
 ``total_shortfall_t`` is, and given by material (``pool_end_t.all.<material>``,
 ``draw_contribution_gap.all.<material>``, ``envious_members.all.<material>``,
-``draw_to_contribution.<member>.<material>``; envy over all materials is not emptied, a count, not tonnes). compare.csv
+``draw_to_contribution.<member>.<material>``; envy over all materials is not emptied, a count, not tonnes; nor is
+``unused_release_t``, though it adds tonnes: ``unused_release_t.all.<material>`` gives it by material). compare.csv
 has every figure of every material in every comparison (:data:`BY_MATERIAL_PREFIXES`).
 """
 
@@ -38,9 +39,12 @@ SHARE_GAP_OF = "max_shortfall_share_gap.all."
 """The start of compare.csv's largest gap between two members' shortfall shares of one material (the run's)."""
 ENVY_OF = "envious_members.all."
 """The start of compare.csv's count of envious members over one material's draws and contributions (the run's)."""
+UNUSED_OF = "unused_release_t.all."
+"""The start of compare.csv's shared stock of one material that stayed in the pool on days members were short, t
+(as the run's metric, and sweep.parquet's column)."""
 POOL_END_OF = "pool_end_t.all."
 """The start of compare.csv's pool left at the end of one material, t (as the run's metric)."""
-BY_MATERIAL_PREFIXES = (FAIRNESS_OF, SHARE_GAP_OF, GAP_OF, ENVY_OF, POOL_END_OF)
+BY_MATERIAL_PREFIXES = (FAIRNESS_OF, SHARE_GAP_OF, GAP_OF, ENVY_OF, UNUSED_OF, POOL_END_OF)
 """compare.csv's figures of each material, in their order there (:func:`rule_columns`)."""
 FAIRNESS_MATERIALS = "fairness_materials"
 """``Comparison.table().attrs`` key: the materials whose index the printed table and ``compare.png`` give in place of
@@ -92,9 +96,10 @@ def rule_columns(result: Result, members: list[str]) -> dict[str, Any]:
     """compare.csv's columns by material of a rule's row: each material's fairness figures, then the pool's.
 
     ``fairness_jain.all.<material>``, ``max_shortfall_share_gap.all.<material>``,
-    ``draw_contribution_gap.all.<material>``, ``envious_members.all.<material>``, ``pool_end_t.all.<material>``
-    (the run's metrics), then ``draw_to_contribution.<member>.<material>`` (the summary's; empty where the member
-    paid none of it in or none was drawn). What ``stockpile compare`` prints by material is among them.
+    ``draw_contribution_gap.all.<material>``, ``envious_members.all.<material>``,
+    ``unused_release_t.all.<material>``, ``pool_end_t.all.<material>`` (the run's metrics), then
+    ``draw_to_contribution.<member>.<material>`` (the summary's; empty where the member paid none of it in or none
+    was drawn). What ``stockpile compare`` prints by material is among them.
     """
     materials = result.structure.materials
     out: dict[str, Any] = {
@@ -117,7 +122,7 @@ def baseline_columns(result: Result, members: list[str]) -> dict[str, Any]:
     materials = result.structure.materials
     out: dict[str, Any] = {f"{FAIRNESS_OF}{m}": members_fairness(result, members, m) for m in materials}
     out.update({f"{SHARE_GAP_OF}{m}": members_share_gap(result, members, m) for m in materials})
-    out.update(dict.fromkeys(f"{prefix}{m}" for prefix in (GAP_OF, ENVY_OF, POOL_END_OF) for m in materials))
+    out.update(dict.fromkeys(f"{prefix}{m}" for prefix in (GAP_OF, ENVY_OF, UNUSED_OF, POOL_END_OF) for m in materials))
     out.update(dict.fromkeys(f"draw_to_contribution.{member}.{m}" for member in members for m in materials))
     return out
 

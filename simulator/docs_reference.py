@@ -458,6 +458,12 @@ summary metrics are those aggregations. A column `<name>.<member>` is repeated f
 member of the agreement.
 """
 
+MEMBER_BLOCKS = (
+    "The columns run in this order: the `<member>` columns come last, as one block per member in the "
+    "agreement's order (all of the first member's columns, then all of the next's)."
+)
+"""Said above the columns of a table with member columns: the order of the file's columns."""
+
 TABLE_TITLES = {
     "timeseries": ("timeseries.csv", "one row per day, region and material"),
     "summary": ("summary.csv and summary.json", "one row per region and material, then agreement-wide rows"),
@@ -479,8 +485,12 @@ def outputs_reference() -> str:
     lines = [OUTPUTS_INTRO]
     for table, (title, grain) in TABLE_TITLES.items():
         lines += [f"## {title} {{#{table}}}", "", f"*{grain.capitalize()}.*", ""]
+        # in the file's order: a member's columns after the others, as a block per member (results.log_columns)
+        shown = sorted(in_table(table, keys=True), key=lambda q: "member" in q.axes)
+        if shown[-1:] and "member" in shown[-1].axes:
+            lines += [MEMBER_BLOCKS, ""]
         lines += ["| column | unit | over days | meaning |", "|---|---|---|---|"]
-        for q in in_table(table, keys=True):
+        for q in shown:
             column = f"{q.column_name}.<member>" if "member" in q.axes else q.column_name
             over = "" if q.grain in ("key", "parameter") or q.aggregation == "none" else q.aggregation
             lines.append(f"| `{_cell(column)}` | {_cell(q.unit)} | {over} | {_cell(q.description)} |")

@@ -1672,9 +1672,24 @@ LEDGER = (
         "price (0 without one).",
     ),
     _l("ownership_share", "fraction", "Share of the joint pool the member owns (its contribution's share)."),
-    _l("drawn_t", "t", "Received from the shared stock: drawn_auction_t + drawn_rule_t."),
-    _l("drawn_auction_t", "t", "Drawn from stock bought at auction (paid at the auction's price)."),
-    _l("drawn_rule_t", "t", "Allocated by the sharing rule (settled as the settlement says)."),
+    _l(
+        "drawn_t",
+        "t",
+        "Received from the shared stock: drawn_auction_t + drawn_rule_t. The same figure as summary.csv's "
+        "released_joint_t (timeseries.csv's, day by day).",
+    ),
+    _l(
+        "drawn_auction_t",
+        "t",
+        "Drawn from stock bought at auction (paid at the auction's price). The same figure as summary.csv's "
+        "released_auction_t (timeseries.csv's, day by day).",
+    ),
+    _l(
+        "drawn_rule_t",
+        "t",
+        "Allocated by the sharing rule (settled as the settlement says). The same figure as summary.csv's "
+        "released_rule_t (timeseries.csv's, day by day).",
+    ),
     _l(
         "drawn_from_others_t",
         "t",
@@ -1684,11 +1699,31 @@ LEDGER = (
     _l("grant_t", "t", "Rule draws settled as a grant (nothing owed)."),
     _l("sale_t", "t", "Rule draws settled as a sale."),
     _l("loan_t", "t", "Rule draws settled as a loan."),
-    _l("auction_paid_usd", "USD", "Paid at auction for pool stock."),
+    _l(
+        "auction_paid_usd",
+        "USD",
+        "Paid at auction for pool stock. The same figure as summary.csv's auction_spend_usd (timeseries.csv's, day "
+        "by day).",
+    ),
     _l("auction_revenue_usd", "USD", "Auction proceeds received as pool owner (by ownership share)."),
-    _l("sale_paid_usd", "USD", "Paid for rule draws under a sale settlement."),
-    _l("sale_received_usd", "USD", "Sale proceeds received as pool owner (joint) or by tonnes lent (national)."),
-    _l("loan_returned_t", "t", "Loans the member returned in kind (through the shared stock's refills)."),
+    _l(
+        "sale_paid_usd",
+        "USD",
+        "Paid for rule draws under a sale settlement. The same figure as summary.csv's settlement_paid_usd "
+        "(timeseries.csv's, day by day).",
+    ),
+    _l(
+        "sale_received_usd",
+        "USD",
+        "Sale proceeds received as pool owner (joint) or by tonnes lent (national). The same figure as summary.csv's "
+        "settlement_received_usd (timeseries.csv's, day by day).",
+    ),
+    _l(
+        "loan_returned_t",
+        "t",
+        "Loans the member returned in kind (through the shared stock's refills). The same figure as summary.csv's "
+        "loan_repaid_t (timeseries.csv's, day by day).",
+    ),
     _l("loan_owed_t", "t", "Loans the member has not returned at the end."),
     _l("loan_overdue_t", "t", "Of those, past their term at the end."),
     _l("loan_receivable_t", "t", "Loans owed to the member (as owner or lender) at the end."),
@@ -1736,7 +1771,13 @@ KEYS = (
         "The row's region (``all`` in summary rows over the agreement).",
         "timeseries supply summary portfolio",
     ),
-    _k("member", "id", "The row's member of the agreement.", "ledger"),
+    _k(
+        "member",
+        "id",
+        "The row's member of the agreement: what summary.csv and timeseries.csv call its region (their column "
+        "region). Several columns of ledger.csv give a figure of summary.csv under another name, each saying which.",
+        "ledger",
+    ),
     _k(
         "material",
         "id",

@@ -56,12 +56,14 @@ BY_MATERIAL = [  # session 61: each material's fairness and pool figures, after 
             "max_shortfall_share_gap",
             "draw_contribution_gap",
             "envious_members",
+            "unused_release_t",  # session 62, as sweep.parquet has it
             "pool_end_t",
         )
         for m in MATERIALS
     ),
     *(f"draw_to_contribution.{member}.{m}" for member in MEMBERS for m in MATERIALS),
 ]
+LAST = ["skipped"]  # session 62: in every comparison, empty where the rule ran
 
 
 pytestmark = pytest.mark.xdist_group("compare-materials")  # one comparison (the fixture), also under pytest -n
@@ -73,7 +75,7 @@ def table():
 
 
 def test_columns_are_appended_in_the_sweeps_names(table):
-    assert list(table.columns) == [*EARLIER, *APPENDED, *BY_MATERIAL]
+    assert list(table.columns) == [*EARLIER, *APPENDED, *BY_MATERIAL, *LAST]
     with pytest.warns(UserWarning, match="tonnes of magnet and tonnes of oxide") as caught:  # both notes, as the CLI
         sweep = simulator.sweep("long_embargo_6m", grid={"agreement.mechanism": ["iea_ess"]})
     said = [str(warning.message) for warning in caught]
@@ -116,7 +118,7 @@ def test_the_printed_names_are_csv_columns(tmp_path):
     csv_columns = (out / "compare.csv").read_text().splitlines()[0].split(",")
     assert header[1:4] == [f"total_shortfall_t.all.{m}" for m in MATERIALS]
     assert set(header[1:4]) <= set(csv_columns)
-    assert csv_columns == [*EARLIER, *APPENDED, *BY_MATERIAL]
+    assert csv_columns == [*EARLIER, *APPENDED, *BY_MATERIAL, *LAST]
 
 
 def test_a_skipped_rule_leaves_the_new_cells_empty():

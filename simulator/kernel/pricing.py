@@ -34,7 +34,7 @@ from simulator.market import (
     step_risk,
     step_substitution,
 )
-from simulator.numeric import KG_PER_T
+from simulator.numeric import KG_PER_T, same_to_rounding
 from simulator.plan import MarketPlan, Plan
 from simulator.surplus import DemandCurve
 
@@ -183,10 +183,17 @@ class Pricing:
         :meth:`end_of_day`). Both are (region, material, run); below P0 the extra spend is
         negative (a saving) and the surplus lost a small positive correction. Without a
         demand response nothing is destroyed and nothing lost.
+
+        A price the rounding of the price steps left a hair off its reference
+        (:func:`~simulator.numeric.same_to_rounding`, 49.99999999999999 for 50 USD/kg) is at it:
+        its extra spend is 0, not a noise of either sign, and no use at a price below the
+        reference is 0, not -0.0, so that a table of costs holds no negative noise.
         """
         reference = self.cost_reference[None] if self.market is not None else self.fixed
-        markup_usd_per_t = (prices.paid_usd_per_kg - reference) * KG_PER_T
+        paid = prices.paid_usd_per_kg
+        markup_usd_per_t = np.where(same_to_rounding(paid, reference), 0.0, paid - reference) * KG_PER_T
         extra = realised * markup_usd_per_t
+        extra += 0.0  # -0.0 + 0.0 is 0.0: a saving on no use is no saving
         if self.curve is None:
             return extra, np.zeros_like(extra)
         assert prices.price_ratio is not None  # set with a demand response
