@@ -70,7 +70,8 @@ Time and memory grow with ``N x resamples``: SALib holds arrays of that many val
 
 Where a metric is non-zero in few runs no number of resamples helps: its variance comes from
 those runs, and the half-width swings with whether a resample holds them (the same study's Japan
-shortfall, non-zero in 11 of 1,280 runs: 28 +- 27 over seeds at 100 resamples, 38 +- 5 at 1000).
+shortfall, non-zero in 11 of 1,280 runs: its leader's ``ST_conf`` has mean 28 and standard
+deviation 27 over 20 seeds at 100 resamples, from 1.5 to 79; 38 and 5 at 1000).
 The terminal says its intervals are not to be trusted (:func:`simulator.sensitivity.top_drivers`).
 
 Percentile intervals: SALib 1.6 gives only the normal approximation (``keep_resamples``
@@ -78,7 +79,7 @@ returns the resampled estimates, not percentile bounds), and an asymmetric inter
 columns per index where ``sensitivity.csv``, its figure and the terminal carry one half-width,
 so the intervals stay symmetric; where the estimates' distribution is skewed (a share near 0)
 a percentile interval would sit off centre (total shortfall's elasticity, ``ST`` 0.455:
-percentile [0.26, 0.76] against 0.455 +- 0.26)."""
+percentile [0.25, 0.78] against 0.455 +- 0.257, from the same 1000 resamples)."""
 
 
 def _problem(d: int) -> dict[str, object]:
