@@ -27,7 +27,7 @@ def test_the_json_records_the_intervals_level_resamples_ranges_and_units(tmp_pat
     result = invoke("sensitivity", write(tmp_path), "--samples", 2, "--workers", 1, "-o", out)
     assert result.exit_code == 0, result.output
     info = json.loads((out / "sensitivity.json").read_text())
-    assert info["confidence_level"] == 0.95 and info["bootstrap_resamples"] == 100
+    assert info["confidence_level"] == 0.95 and info["bootstrap_resamples"] == 1000
     assert info["metric_units"] == {"total_shortfall_t": "t", "shortfall_t.japan": "t"}
     demand, stock, holding = info["inputs"]
     # the declared ranges, as numbers; the words kept beside them

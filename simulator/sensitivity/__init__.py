@@ -98,6 +98,8 @@ from simulator.sensitivity.words import (
     no_member_short_text,
     one_draw_text,
     s1_above_text,
+    sparse_text,
+    untrusted_text,
 )
 from simulator.sweep.columns import metric_title, metric_unit
 from simulator.version import __version__, made_with
@@ -429,17 +431,20 @@ def top_drivers(
     (:func:`~simulator.sensitivity.words.no_member_short_text`). ``unlike_tonnes``: per metric that
     adds tonnes which may not be added, what it adds (:func:`unlike_tonnes`): its title says so.
     Indices are rounded to two decimals, a small negative estimate to ``0.00`` (not ``-0.00``).
-    A metric whose shown inputs have an interval wider than their estimate
-    (:func:`wide_text`), or (Sobol') an input whose ``S1`` exceeds its ``ST``
-    (:func:`~simulator.sensitivity.words.s1_above_text`, the figure's words), gets a line
-    under its own that begins with :data:`CAUTION`.
+    A metric non-zero in few runs (its intervals rest on them:
+    :func:`~simulator.sensitivity.words.untrusted_text`), whose shown inputs have an interval
+    wider than their estimate (:func:`wide_text`) or intervals that overlap a neighbour's in the
+    ranking (:func:`overlap_text`: their order is not established), or (Sobol') an input whose
+    ``S1`` exceeds its ``ST`` (:func:`~simulator.sensitivity.words.s1_above_text`, the figure's
+    words), gets a line under its own that begins with :data:`CAUTION`.
 
     >>> t = pd.DataFrame({"metric": ["total_shortfall_t"] * 2, "parameter": ["a", "b"], "label": ["A", "B"],
     ...                   "S1": [0.7, -0.004], "S1_conf": [0.05, 0.02], "ST": [0.8, 0.2], "ST_conf": [0.06, 0.03]})
     >>> top_drivers(t, "sobol")
     ['Total shortfall (t): A (ST 0.80 +- 0.06, S1 0.70), B (ST 0.20 +- 0.03, S1 0.00)']
-    >>> top_drivers(t, "sobol", 1, {"total_shortfall_t": 11}, 1280)
-    ['Total shortfall (t), non-zero in only 11 of 1,280 runs: A (ST 0.80 +- 0.06, S1 0.70)']
+    >>> top_drivers(t, "sobol", 1, {"total_shortfall_t": 11}, 1280)  # doctest: +NORMALIZE_WHITESPACE
+    ['Total shortfall (t), non-zero in only 11 of 1,280 runs: A (ST 0.80 +- 0.06, S1 0.70)',
+     '  caution: its intervals rest on those 11 runs: not to be trusted, nor a --samples drawn from them']
     >>> day = t.assign(metric="first_shortfall_day.japan")
     >>> top_drivers(day, "sobol", 1, {"first_shortfall_day.japan": 95}, 800)[0].split(": ")[0]
     'First day short, Japan (day), never in 705 of 800 runs, counted as after the horizon'
@@ -473,7 +478,13 @@ S1 above ST for 1 input: sampling noise
                 for r in ranked.itertuples()
             ]
         lines.append(f"{title}: " + ", ".join(parts))
-        doubts = [wide_text(ranked, method), s1_above_text(rows) if method == "sobol" else None]
+        count_of = (nonzero or {}).get(str(metric))
+        doubts = [
+            untrusted_text(count_of) if count_of is not None and is_sparse(count_of, runs) else None,
+            wide_text(ranked, method),
+            overlap_text(ranked, method),
+            s1_above_text(rows) if method == "sobol" else None,
+        ]
         if said := [doubt for doubt in doubts if doubt]:
             lines.append(f"{CAUTION}{'; '.join(said)}")
     return lines
@@ -534,13 +545,52 @@ def wide_text(shown: pd.DataFrame, method: Method) -> str | None:
     return f"interval wider than the estimate for {wide} of the {len(shown)} shown: too few samples to rank"
 
 
-def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: int = TOP_DRIVERS) -> int | None:
+def overlap_text(shown: pd.DataFrame, method: Method) -> str | None:
+    """``intervals overlap for B and C: their order is not established``, or None.
+
+    The shown inputs are ranked by their estimates; where an input's 95% interval (estimate
+    +- half-width) reaches the next one's, the samples do not tell which of the two leads, so
+    the order of each run of such neighbours is not established (touching counts). Overlap is
+    the plain reading, not a test: two intervals that overlap a little may still differ. An
+    input negligible beside the leader even at the top of its interval is left out, as in
+    :func:`_wide`.
+
+    >>> t = pd.DataFrame({"label": ["A", "B", "C", "D"], "ST": [0.8, 0.26, 0.24, 0.05],
+    ...                   "ST_conf": [0.1, 0.14, 0.14, 0.02]})
+    >>> overlap_text(t, "sobol")  # B [0.12, 0.40] and C [0.10, 0.38] overlap; A [0.7, 0.9] and D [0.03, 0.07] apart
+    'intervals overlap for B and C: their order is not established'
+    >>> overlap_text(t.assign(ST_conf=[0.6, 0.005, 0.005, 0.01]), "sobol")  # A [0.2, 1.4] holds B [0.255, 0.265]
+    'intervals overlap for A and B: their order is not established'
+    >>> overlap_text(t.assign(ST_conf=0.005), "sobol") is None
+    True
+    """
+    key, conf = shown[RANKED_BY[method]].to_numpy(float), shown[CONF_OF[method]].to_numpy(float)
+    floor = NEGLIGIBLE_SHARE * max(float(key.max()), 0.0) if len(shown) else 0.0
+    labels = shown["label"].astype(str).tolist()
+    runs_of: list[list[str]] = []
+    for i in range(len(shown) - 1):
+        if key[i + 1] + conf[i + 1] < floor or key[i] - conf[i] > key[i + 1] + conf[i + 1]:
+            continue
+        if runs_of and runs_of[-1][-1] == labels[i]:
+            runs_of[-1].append(labels[i + 1])
+        else:
+            runs_of.append([labels[i], labels[i + 1]])
+    if not runs_of:
+        return None
+    said = "; for ".join(join_words(run) for run in runs_of)
+    return f"intervals overlap for {said}: their order is not established"
+
+
+def samples_to_rank(
+    table: pd.DataFrame, method: Method, samples: int, count: int = TOP_DRIVERS, leave_out: Iterable[str] = ()
+) -> int | None:
     """A rough ``--samples`` at which every shown driver's interval is within its estimate; None if none is wider.
 
     A bootstrap interval's half-width shrinks about as ``1 / sqrt(N)``: an interval ``k``
     times its estimate at ``N`` samples needs about ``N k^2``, the largest over the shown
     drivers flagged by :func:`_wide` with a positive estimate (an estimate at or below 0 gives no target), rounded up
     to a power of two for Sobol'. A rough guide: the estimates move too as ``N`` grows.
+    The metrics in ``leave_out`` (non-zero in few runs: their widths are noise) set none.
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
     >>> samples_to_rank(t, "sobol", 16)  # 16 x (18.47 / 0.44)^2 = 28,193: the next power of two
@@ -549,7 +599,9 @@ def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: in
     True
     """
     need = 0.0
-    for _, rows in table.groupby("metric", sort=False):
+    for metric, rows in table.groupby("metric", sort=False):
+        if metric in set(leave_out):
+            continue
         shown = _shown(rows, method, count)
         key, conf = RANKED_BY[method], CONF_OF[method]
         wide = shown[_wide(shown, method) & (shown[key] > 0)]
@@ -562,28 +614,54 @@ def samples_to_rank(table: pd.DataFrame, method: Method, samples: int, count: in
 
 
 def ranking_note(
-    table: pd.DataFrame, method: Method, samples: int, inputs: int, count: int = TOP_DRIVERS
+    table: pd.DataFrame,
+    method: Method,
+    samples: int,
+    inputs: int,
+    count: int = TOP_DRIVERS,
+    nonzero: dict[str, int] | None = None,
+    runs: int = 0,
 ) -> str | None:
     """What the terminal adds when a shown driver's interval is wider than its estimate, with a rough ``--samples``.
+
+    ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero, as for
+    :func:`top_drivers`): a metric non-zero in few of them suggests no ``--samples``; the
+    note says why instead (:func:`~simulator.sensitivity.words.untrusted_text`).
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})
     >>> print(ranking_note(t, "sobol", 16, 65))
     where an interval is wider than its estimate the samples are too few to rank the inputs; intervals \
 narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) would bring every shown \
 interval within its estimate
+    >>> print(ranking_note(t.assign(metric="shortfall_t.japan"), "sobol", 128, 8, nonzero={"shortfall_t.japan": 11},
+    ...                    runs=1280))
+    where an interval is wider than its estimate the samples are too few to rank the inputs; \
+shortfall_t.japan is non-zero in only 11 of 1,280 runs: its intervals rest on those 11 runs: not to be trusted, \
+nor a --samples drawn from them
     """
-    if not any(_wide(_shown(rows, method, count), method).any() for _, rows in table.groupby("metric", sort=False)):
+    wide = [
+        str(metric)
+        for metric, rows in table.groupby("metric", sort=False)
+        if _wide(_shown(rows, method, count), method).any()
+    ]
+    if not wide:
         return None
     text = "where an interval is wider than its estimate the samples are too few to rank the inputs"
-    wanted = samples_to_rank(table, method, samples, count)
+    sparse = {m: n for m in wide if (n := (nonzero or {}).get(m)) is not None and is_sparse(n, runs)}
+    for metric, n in sparse.items():
+        text += f"; {metric} is {sparse_text(n, runs, metric)}: {untrusted_text(n)}"
+    if len(sparse) == len(wide):
+        return text
+    wanted = samples_to_rank(table, method, samples, count, leave_out=sparse)
     if wanted is None:
         return f"{text}; more samples narrow the intervals"
-    runs = runs_needed(method, wanted, inputs)
+    needed = runs_needed(method, wanted, inputs)
     text += (
         "; intervals narrow about as 1/sqrt(N): as a rough guide, "
-        f"--samples {wanted} ({runs:,} runs) would bring every shown interval within its estimate"
+        f"--samples {wanted} ({needed:,} runs) would bring every shown interval"
+        f"{' of the other metrics' if sparse else ''} within its estimate"
     )
-    if runs > MAX_SAMPLE_RUNS:
+    if needed > MAX_SAMPLE_RUNS:
         text += f", more than the {MAX_SAMPLE_RUNS:,} runs a study may make: vary fewer inputs (--input)"
     return text
 

@@ -37,6 +37,20 @@ def is_sparse(nonzero: int, runs: int) -> bool:
     return 0 < nonzero < SPARSE_SHARE * runs
 
 
+def untrusted_text(nonzero: int) -> str:
+    """What a sparse metric's intervals are worth (:func:`is_sparse`): the terminal's caution and note say it.
+
+    Its variance, and so every index and interval, rests on the few runs in which it is not
+    zero: a bootstrap resample holds more or fewer of them, and the half-widths swing from one
+    bootstrap seed to another, so they set no ``--samples`` either (``N k^2`` on a width that
+    is itself noise).
+
+    >>> untrusted_text(11)
+    'its intervals rest on those 11 runs: not to be trusted, nor a --samples drawn from them'
+    """
+    return f"its intervals rest on those {nonzero:,} runs: not to be trusted, nor a --samples drawn from them"
+
+
 def absent_word(metric: str) -> str | None:
     """What -1 means in a day metric whose -1 means never or none (:func:`~simulator.frames.is_never_kind`), else None.
 
