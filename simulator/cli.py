@@ -1652,7 +1652,14 @@ def sensitivity(
     )
     for line in drivers:
         click.echo(f"  {line}")
-    if rough := ranking_note(found.table, method, samples, len(study.inputs)):  # type: ignore[arg-type]
+    if rough := ranking_note(
+        found.table,
+        method,  # type: ignore[arg-type]
+        samples,
+        len(study.inputs),
+        nonzero=info["nonzero_runs"],
+        runs=info["runs"],
+    ):
         click.echo(f"note: {rough}", err=True)
     if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)

@@ -61,7 +61,7 @@ def test_an_interval_equal_to_its_estimate_or_an_input_not_shown_is_not_flagged(
         "Total shortfall (t): a (ST 0.50 +- 0.50, S1 0.40), b (ST 0.30 +- 0.10, S1 0.20)",
         "  caution: intervals overlap for a and b: their order is not established",
     ]
-    assert ranking_note(table, "sobol", 64, 3, count=2) is None
+    assert ranking_note(table, "sobol", 64, 3, nonzero={}, runs=320, count=2) is None
     assert top_drivers(table, "sobol", 3)[1] == (  # c's interval, -0.39 to 0.41, reaches b's 0.2 to 0.4
         "  caution: interval wider than the estimate for 1 of the 3 shown: too few samples to rank; "
         "intervals overlap for a, b and c: their order is not established"
@@ -77,7 +77,7 @@ def test_a_near_zero_input_shown_behind_a_dominant_one_neither_cautions_nor_sets
         "Total shortfall (t): a (ST 0.80 +- 0.06, S1 0.75), b (ST 0.10 +- 0.03, S1 0.08), c (ST 0.00 +- 0.01, S1 0.00)"
     ]
     assert samples_to_rank(table, "sobol", 16) is None
-    assert ranking_note(table, "sobol", 16, 3) is None
+    assert ranking_note(table, "sobol", 16, 3, nonzero={}, runs=80) is None
     # at 0.03 +- 0.04 its interval reaches 0.07, past 0.04: its place is in doubt, and it sets the samples,
     # 16 x (0.04 / 0.03)^2 = 28.4: 32
     doubtful = sobol([("a", 0.80, 0.06, 0.75), ("b", 0.10, 0.03, 0.08), ("c", 0.03, 0.04, 0.0)])
@@ -91,14 +91,16 @@ def test_a_near_zero_input_shown_behind_a_dominant_one_neither_cautions_nor_sets
         {"metric": TOTAL, "parameter": ["a", "c"], "label": ["a", "c"], "mu_star": [400.0, 2.0]}
         | {"mu_star_conf": [30.0, 5.0], "sigma": [80.0, 1.0], "mu": [400.0, 2.0]}
     )
-    assert len(top_drivers(morris, "morris")) == 1 and ranking_note(morris, "morris", 10, 2) is None
+    assert (
+        len(top_drivers(morris, "morris")) == 1 and ranking_note(morris, "morris", 10, 2, nonzero={}, runs=30) is None
+    )
 
 
 def test_the_suggested_samples_follow_the_one_over_root_n_scaling_of_the_widest_interval():
     # 16 x (18.47 / 0.44)^2 = 28,193 (the widest relative to its estimate): next power of two 32,768
     assert samples_to_rank(sobol(AUDIT_16), "sobol", 16) == 32768
     # 65 inputs: 32,768 x (65 + 2) runs
-    assert ranking_note(sobol(AUDIT_16), "sobol", 16, 65) == (
+    assert ranking_note(sobol(AUDIT_16), "sobol", 16, 65, nonzero={}, runs=1072) == (
         "where an interval is wider than its estimate the samples are too few to rank the inputs; "
         "intervals narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) "
         "would bring every shown interval within its estimate"
@@ -115,16 +117,16 @@ def test_the_suggested_samples_follow_the_one_over_root_n_scaling_of_the_widest_
         "  caution: interval wider than the estimate for 1 of the 2 shown: too few samples to rank; "
         "intervals overlap for a and b: their order is not established"
     )
-    assert "--samples 90 (450 runs)" in ranking_note(morris, "morris", 10, 4)
+    assert "--samples 90 (450 runs)" in ranking_note(morris, "morris", 10, 4, nonzero={}, runs=50)
 
 
 def test_a_suggestion_past_the_run_limit_says_so_and_one_without_a_positive_estimate_gives_no_number():
     # 16 x (10 / 0.01)^2 = 16,000,000 -> 16,777,216 x 67 runs, far past the 10,000,000 a study may make
-    assert ranking_note(sobol([("a", 0.01, 10.0, 0.0)]), "sobol", 16, 65).endswith(
+    assert ranking_note(sobol([("a", 0.01, 10.0, 0.0)]), "sobol", 16, 65, nonzero={}, runs=1072).endswith(
         "more than the 10,000,000 runs a study may make: vary fewer inputs (--input)"
     )
     # an estimate at or below 0 sets no target: the interval is still wider than it
-    assert ranking_note(sobol([("a", -0.02, 0.3, 0.0)]), "sobol", 16, 3) == (
+    assert ranking_note(sobol([("a", -0.02, 0.3, 0.0)]), "sobol", 16, 3, nonzero={}, runs=80) == (
         "where an interval is wider than its estimate the samples are too few to rank the inputs; "
         "more samples narrow the intervals"
     )

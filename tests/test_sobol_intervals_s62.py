@@ -88,7 +88,7 @@ def test_ranked_inputs_whose_intervals_overlap_get_a_caution():
         "EU light stock (ST 0.26 +- 0.01, S1 0.13), Japan light demand (ST 0.24 +- 0.00, S1 0.12)"
     ]
     # no interval wider than its estimate, so no --samples either
-    assert ranking_note(TOTAL, "sobol", 128, 8) is None
+    assert ranking_note(TOTAL, "sobol", 128, 8, nonzero={}, runs=1280) is None
 
 
 # the referee's Japan shortfall, non-zero in 11 of 1,280 runs: wide intervals that set the suggested samples
@@ -108,7 +108,7 @@ def test_a_metric_non_zero_in_few_runs_says_its_intervals_are_not_to_be_trusted_
         "interval wider than the estimate for 3 of the 3 shown"
     )
     # unflagged, Japan would set 128 x (2.56 / 0.59)^2 = 2,410: --samples 4096
-    assert "--samples 4096" in ranking_note(table, "sobol", 128, 8)
+    assert "--samples 4096" in ranking_note(table, "sobol", 128, 8, nonzero={}, runs=1280)
     note = ranking_note(table, "sobol", 128, 8, nonzero=nonzero, runs=1280)
     assert note == (
         "where an interval is wider than its estimate the samples are too few to rank the inputs; "

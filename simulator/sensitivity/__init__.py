@@ -618,18 +618,19 @@ def ranking_note(
     method: Method,
     samples: int,
     inputs: int,
+    *,
+    nonzero: dict[str, int],
+    runs: int,
     count: int = TOP_DRIVERS,
-    nonzero: dict[str, int] | None = None,
-    runs: int = 0,
 ) -> str | None:
     """What the terminal adds when a shown driver's interval is wider than its estimate, with a rough ``--samples``.
 
     ``nonzero`` (per metric, the runs of the ``runs`` in which it is not zero, as for
-    :func:`top_drivers`): a metric non-zero in few of them suggests no ``--samples``; the
-    note says why instead (:func:`~simulator.sensitivity.words.untrusted_text`).
+    :func:`top_drivers`; required, so that no caller forgets it): a metric non-zero in few of them suggests no
+    ``--samples``; the note says why instead (:func:`~simulator.sensitivity.words.untrusted_text`).
 
     >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})
-    >>> print(ranking_note(t, "sobol", 16, 65))
+    >>> print(ranking_note(t, "sobol", 16, 65, nonzero={"m": 900}, runs=1072))
     where an interval is wider than its estimate the samples are too few to rank the inputs; intervals \
 narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) would bring every shown \
 interval within its estimate
@@ -647,7 +648,7 @@ nor a --samples drawn from them
     if not wide:
         return None
     text = "where an interval is wider than its estimate the samples are too few to rank the inputs"
-    sparse = {m: n for m in wide if (n := (nonzero or {}).get(m)) is not None and is_sparse(n, runs)}
+    sparse = {m: n for m in wide if (n := nonzero.get(m)) is not None and is_sparse(n, runs)}
     for metric, n in sparse.items():
         text += f"; {metric} is {sparse_text(n, runs, metric)}: {untrusted_text(n)}"
     if len(sparse) == len(wide):
