@@ -61,7 +61,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short, runs_short
-from simulator.names import index_text, number_text, plural
+from simulator.names import Names, index_text, number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
@@ -244,12 +244,18 @@ def _short_runs(table: pd.DataFrame, metric: str) -> str:
 
 
 def fairness_title(material: str | None) -> str:
-    """The fairness figures' name for Jain's index: over all materials (None), or of one ``material``.
+    """The fairness figures' name for Jain's index: over all materials (None), or of one ``material`` (its id).
 
-    >>> fairness_title(None), fairness_title("gallium")
-    ("Fairness (Jain's index)", "Fairness of gallium (Jain's index)")
+    The material is named as inside a sentence (:meth:`~simulator.names.Names.material_text`), by the name
+    the figures' other titles give it (:func:`~simulator.sweep.columns.metric_title`: a scenario's own
+    labels are not in ``sweep.json``), not by its id.
+
+    >>> fairness_title(None), fairness_title("gallium"), fairness_title("light_ree")
+    ("Fairness (Jain's index)", "Fairness of gallium (Jain's index)", "Fairness of light rare earths (Jain's index)")
     """
-    return metric_title(FAIRNESS) if material is None else f"Fairness of {material} (Jain's index)"
+    if material is None:
+        return metric_title(FAIRNESS)
+    return f"Fairness of {Names().material_text(material)} (Jain's index)"
 
 
 def _title(metric: str, fairness_of: str | None = None) -> str:
