@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.text
 import pandas as pd
 
-from simulator.sweep.figures import _draws, sweep_notes
+from simulator.sweep.figures import _draws, _shorts, sweep_notes
 
 RATIO = "agreement.ratio.japan"
 END = "shocks.halt.end"
@@ -81,3 +81,72 @@ def test_a_note_of_a_panel_not_drawn_names_the_material_by_its_name():
     said = [note for note in notes if note.startswith("sweep_metrics.png not drawn")]
     assert len(said) == 1 and "Fairness of light rare earths (Jain's index): 0.9 at every point" in said[0], notes
     assert not [note for note in notes if "light_ree" in note and "<material>" not in note], notes
+
+
+KOREA_GALLIUM = "agreement.pool.contributions.korea.gallium.tonnes"
+EU_GALLIUM = "agreement.pool.contributions.eu.gallium.tonnes"
+
+
+def pool_table() -> pd.DataFrame:
+    """Korea's gallium in the pool, 0 or 40 t, by the EU's gallium demand, 1 or 2 t/day: four points, one run each.
+
+    Each tonne Korea puts in takes 1 t off the total shortfall, 50 t at 1 t/day (100 t at 2): the frontier has two
+    condition groups (the demand), a dot each for Korea's 0 and 40 t.
+    """
+    rows = []
+    for point, (korea, demand) in enumerate([(0, 1), (40, 1), (0, 2), (40, 2)]):
+        total = 50.0 * demand - korea
+        rows.append(
+            {
+                KOREA_GALLIUM: korea,
+                "regions.eu.demand.gallium.tonnes_per_day": demand,
+                "point": point,
+                "run": 0,
+                "seed": 0,
+                "total_shortfall_t": total,
+                "fairness_jain": 0.5 + korea / 100,
+                "shortfall_t.korea": total / 2,
+                "shortfall_t.eu": total / 2,
+                "shortfall_share.korea": 0.1,
+                "shortfall_share.eu": 0.1,
+                "holding_cost_usd.korea": korea * 1000.0,
+                "holding_cost_usd.eu": 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_the_frontiers_name_a_swept_path_with_whose_it_is():
+    """The last two segments, ``gallium.tonnes`` and ``gallium.tonnes_per_day``, said neither whose tonnes nor whose
+    demand: both frontiers' label keys and the legend of condition groups name Korea and the EU."""
+    table = pool_table()
+    paths = [KOREA_GALLIUM, "regions.eu.demand.gallium.tonnes_per_day"]
+    info = {"grid": {p: list(pd.unique(table[p])) for p in paths}, "members": ["korea", "eu"]}
+    draws = _draws(table, info)
+    for name in ("sweep_frontier.png", "sweep_pool_frontier.png"):
+        ax = draws[name][0]().axes[0]
+        assert ax.get_title().splitlines()[1].endswith(": korea.gallium.tonnes / eu.demand.gallium.tonnes_per_day"), (
+            name
+        )
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend[:2] == ["eu.demand.gallium.tonnes_per_day 1", "eu.demand.gallium.tonnes_per_day 2"], name
+
+
+def test_two_swept_paths_that_differ_are_never_named_alike():
+    """Whatever the paths: each of these pairs, swept together, is told apart (and each keeps its ids)."""
+    pairs = [
+        (KOREA_GALLIUM, EU_GALLIUM),
+        (KOREA_GALLIUM, "regions.korea.reserve.gallium.tonnes"),
+        ("regions.japan.reserve.gallium.days", "regions.japan.commercial_stock.gallium.days"),
+        ("regions.japan.reserve.gallium.days", "agreement.pool.contributions.japan.gallium.days"),
+        ("agreement.ratio.japan", "agreement.pool.contributions.japan.gallium.days"),
+        ("shocks.halt.end", "shocks.quota.end"),
+        ("a.b", "x.a.b"),
+    ]
+    for pair in pairs:
+        names = _shorts(list(pair))
+        assert len(set(names)) == 2, pair
+        for path, name in zip(pair, names, strict=True):
+            assert path.endswith(name) and len(name.split(".")) >= min(2, len(path.split("."))), (path, name)
+    assert _shorts([KOREA_GALLIUM, EU_GALLIUM]) == ["korea.gallium.tonnes", "eu.gallium.tonnes"]
+    assert _shorts(["regions.japan.reserve.gallium.days"]) == ["japan.reserve.gallium.days"]

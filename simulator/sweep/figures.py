@@ -1030,15 +1030,22 @@ def _point_stats(table: pd.DataFrame, paths: list[str], columns: dict[str, pd.Se
 
 
 def _shorts(paths: list[str]) -> list[str]:
-    """Each path by its last two segments, longer only as far as the names must be to stay distinct.
+    """Each path by its last segments, from its first id on (whose, of which material), longer only to stay distinct.
+
+    At least the last two segments, and back to the first id the path names (:func:`_first_id`): a member's
+    contribution keeps its member (``japan.gallium.tonnes``, where the last two, ``gallium.tonnes``, said
+    whose of none), a region's demand its region. Where two names would still read alike, both are
+    lengthened a segment at a time: two swept paths that differ are never named alike.
 
     >>> _shorts(["agreement.ratio.japan", "shocks.china_japan_halt.end"])
     ['ratio.japan', 'china_japan_halt.end']
-    >>> _shorts(["agreement.pool.contributions.japan.light_ree.days", "agreement.pool.contributions.eu.light_ree.days"])
-    ['japan.light_ree.days', 'eu.light_ree.days']
+    >>> _shorts(["agreement.pool.contributions.korea.gallium.tonnes", "regions.eu.demand.gallium.tonnes_per_day"])
+    ['korea.gallium.tonnes', 'eu.demand.gallium.tonnes_per_day']
+    >>> _shorts(["x.demand.a.b", "y.demand.a.b"])  # no scenario path: no id known, lengthened where alike
+    ['x.demand.a.b', 'y.demand.a.b']
     """
     parts = [path.split(".") for path in paths]
-    kept = [min(2, len(p)) for p in parts]
+    kept = [max(min(2, len(p)), len(p) - _first_id(p)) for p in parts]
     while True:
         names = [".".join(p[-k:]) for p, k in zip(parts, kept, strict=True)]
         alike = [i for i, name in enumerate(names) if names.count(name) > 1 and kept[i] < len(parts[i])]
@@ -1046,6 +1053,30 @@ def _shorts(paths: list[str]) -> list[str]:
             return names
         for i in alike:
             kept[i] += 1
+
+
+def _first_id(parts: list[str]) -> int:
+    """Where the first id is among a swept path's segments ``parts``: a key of a map the scenario schema keys by id.
+
+    A region's or member's (``regions.<id>``, ``agreement.ratio.<id>``), a supplier's or a material's: whose or
+    of which material a value is. ``len(parts)`` where the path names none (a shock's end, the release rule) or
+    is no scenario path. A shock's id is a list item's, not a map key: its last two segments name it.
+
+    >>> _first_id("agreement.pool.contributions.japan.gallium.tonnes".split("."))
+    3
+    >>> _first_id("shocks.china_japan_halt.end".split(".")), _first_id(["agreement", "mechanism"])
+    (3, 2)
+    """
+    from simulator.scenario.load import field_schemas
+
+    for at, part in enumerate(parts):
+        name = part.split("[", 1)[0]  # ``ree[0]``: the key ``ree``, then a list's item
+        nodes = field_schemas(".".join(parts[:at]))
+        if any(name in node.get("properties", {}) for node in nodes):
+            continue
+        if any(node.get("patternProperties") or isinstance(node.get("additionalProperties"), dict) for node in nodes):
+            return at  # a map keyed by id (``dict[Id, ...]``: keys matching the id pattern)
+    return len(parts)
 
 
 def _frontier(
@@ -1060,12 +1091,11 @@ def _frontier(
     grouping: Grouping,
     ylim: tuple[float, float] | None = None,
     *,
-    path_names: list[str] | None = None,
     x_from_zero: bool = True,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
 
-    ``path_names``: the swept paths as the title names them (:func:`_shorts` of ``paths`` unless given).
+    The title names the swept paths by :func:`_shorts`, as the legend of condition groups does.
     ``x_from_zero``: the x axis starts at 0 (or below the lowest point), else at the points' span.
 
     Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
@@ -1113,7 +1143,7 @@ def _frontier(
         which += f", {written} of {wanted}: the others would overlap"
     if names:
         title += f"; Pareto within each {_text(' x '.join(grouping.conditions))}"
-    named = _shorts(paths) if path_names is None else path_names
+    named = _shorts(paths)
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(named))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
@@ -1723,7 +1753,6 @@ def pool_frontier_figure(
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
         grouping,
-        path_names=pool_path_names(paths),
         x_from_zero=not costs_crowd(stats["cost"].to_numpy(float)),
     )
 
@@ -1743,26 +1772,6 @@ def costs_crowd(costs_musd: np.ndarray) -> bool:
     """
     low, high = float(np.min(costs_musd)), float(np.max(costs_musd))
     return high > low > 0 and high - low < CROWDED_SHARE * high
-
-
-POOL_CONTRIBUTIONS = "agreement.pool.contributions."
-"""Where a member's share of the pool is written: ``agreement.pool.contributions.<member>.<material>.<unit>``."""
-
-
-def pool_path_names(paths: list[str]) -> list[str]:
-    """The swept paths as the pool frontier names them: a member's contribution by its member, material and unit.
-
-    :func:`_shorts` keeps the last two segments, which for one member's contribution drop the member
-    (``gallium.tonnes``: whose?).
-
-    >>> pool_path_names(["agreement.pool.contributions.japan.gallium.tonnes", "agreement.mechanism"])
-    ['japan.gallium.tonnes', 'agreement.mechanism']
-    """
-    shorts = _shorts(paths)
-    return [
-        path.removeprefix(POOL_CONTRIBUTIONS) if path.startswith(POOL_CONTRIBUTIONS) else short
-        for path, short in zip(paths, shorts, strict=True)
-    ]
 
 
 def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
