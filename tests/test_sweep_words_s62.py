@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import matplotlib.text
 import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulator.sweep.figures import _draws, _shorts, sweep_notes
 
@@ -150,3 +152,20 @@ def test_two_swept_paths_that_differ_are_never_named_alike():
             assert path.endswith(name) and len(name.split(".")) >= min(2, len(path.split("."))), (path, name)
     assert _shorts([KOREA_GALLIUM, EU_GALLIUM]) == ["korea.gallium.tonnes", "eu.gallium.tonnes"]
     assert _shorts(["regions.japan.reserve.gallium.days"]) == ["japan.reserve.gallium.days"]
+
+
+def test_the_frontier_s_fairness_axis_label_stays_inside_the_figure():
+    """Named by its name, light rare earths' index made the y label 6 inches long, on a figure 5.8 inches high: it
+    is set on two lines, broken after its comma, and the panel keeps its width."""
+    table = light_ree_table([RATIO])
+    fig = _draws(table, info_of(table, [RATIO]))["sweep_frontier.png"][0]()
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == (
+        "Fairness of light rare earths (Jain's index),\nmedian over all runs (1 where none is short)"
+    )
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the label set where the draw puts it
+    renderer = canvas.get_renderer()
+    label, whole = ax.yaxis.label.get_window_extent(renderer), fig.bbox
+    assert whole.y0 <= label.y0 and label.y1 <= whole.y1 and whole.x0 <= label.x0, (label, whole)
+    assert ax.get_position().width * fig.get_figwidth() == pytest.approx(7.8 - 0.95 - 0.3)  # no legend: one group

@@ -1107,9 +1107,13 @@ def _frontier(
     groups, names = grouping.groups, grouping.names
     shaded = len(names) > len(GROUP_COLOURS)  # too many groups to name: one colour scale, not a legend of names
     legend_in = _scale_width_in() if shaded else _legend_width_in(names)
-    fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
+    from simulator.plots import label_lines
+
+    ylines = label_lines(_text(ylabel), AXIS_PT, FRONTIER_HEIGHT_IN - 2 * FRONTIER_LABEL_CLEAR_IN)
+    more_in = AXIS_LINE_IN * (len(ylines) - 1)  # a y label of two lines: a wider margin, the panel as wide
+    fig = _new_figure(figsize=(7.8 + legend_in + more_in, FRONTIER_HEIGHT_IN))
     ax = fig.subplots()
-    _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
+    _margins(fig, 1, 1, left_in=0.95 + more_in, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
     if shaded:
         handles = _shaded_dots(ax, xs, ys, efficient, grouping)
@@ -1137,7 +1141,7 @@ def _frontier(
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
     written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all, groups)
     ax.set_xlabel(_text(xlabel))
-    ax.set_ylabel(_text(ylabel))
+    ax.set_ylabel("\n".join(ylines))
     which = "every point" if label_all else "efficient points"
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
@@ -1158,6 +1162,18 @@ def _frontier(
     else:
         ax.legend(fontsize=8)
     return fig
+
+
+FRONTIER_HEIGHT_IN = 5.8
+"""A frontier figure's height, inches."""
+FRONTIER_LABEL_CLEAR_IN = 0.15
+"""Least room a frontier's y label leaves at the figure's top and foot (inches): a longer one takes two lines.
+
+Centred on the panel, the label may reach over its margins: ``Fairness of light rare earths (Jain's index),
+median over all runs (1 where none is short)`` on one line (6.0 in) ran off both ends of the figure.
+"""
+AXIS_PT = 10
+"""Size of an axis label, points (Matplotlib's default)."""
 
 
 GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
