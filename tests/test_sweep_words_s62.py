@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from simulator.sweep.figures import _draws, _shorts, sweep_notes
+from simulator.sweep.figures import _draws, _shorts, fairness_notes, sweep_notes, unlike_tonnes_notes
 
 RATIO = "agreement.ratio.japan"
 END = "shocks.halt.end"
@@ -169,3 +169,22 @@ def test_the_frontier_s_fairness_axis_label_stays_inside_the_figure():
     label, whole = ax.yaxis.label.get_window_extent(renderer), fig.bbox
     assert whole.y0 <= label.y0 and label.y1 <= whole.y1 and whole.x0 <= label.x0, (label, whole)
     assert ax.get_position().width * fig.get_figwidth() == pytest.approx(7.8 - 0.95 - 0.3)  # no legend: one group
+
+
+def test_without_figures_no_note_says_what_the_figures_read():
+    """``--no-plots`` and a sweep kept in memory draw no figure: the notes that the totals and Jain's index add
+    unlike tonnes name the columns alone, as ``sweep.json`` keeps the latter; with figures they say that the
+    figures' panels add them too."""
+    table = light_ree_table([RATIO]).assign(**{"shortfall_t.eu.heavy_ree": 1.0})  # two materials short
+    info = info_of(table, [RATIO])
+    without = unlike_tonnes_notes(table, info, figures=False)
+    assert without == [
+        f"total_shortfall_t and shortfall_t.<member> add {ADDS}: shortfall_t.<member>.<material> gives each material",
+        f"fairness_jain adds {ADDS}: fairness_jain.all.<material> gives each material's index",
+    ]
+    assert fairness_notes(table, info) == without[1:]  # as sweep.json keeps it: written before any figure is drawn
+    drawn = unlike_tonnes_notes(table, info)
+    assert [note.split(" add")[0] for note in drawn] == [
+        "total_shortfall_t and shortfall_t.<member> (and the figures' panels of them)",
+        "fairness_jain (which the fairness figures read)",
+    ]

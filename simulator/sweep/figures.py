@@ -2024,7 +2024,8 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool
     ``total_shortfall_t`` and ``shortfall_t.<member>`` (and, with ``figures`` drawn, the figures' panels of
     them) add every material's tonnes, as the model records them; where these count different things or
     are priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns. Then
-    :func:`fairness_notes`: where the members are short of two or more materials, Jain's index adds them too.
+    :func:`fairness_notes`: where the members are short of two or more materials, Jain's index adds them too
+    (read by the fairness figures, with ``figures`` drawn).
     """
     adds = info.get(SHORTFALL_ADDS)
     if not adds or len(short_materials(table)) < 2:
@@ -2032,24 +2033,29 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool
     panels = " (and the figures' panels of them)" if figures else ""
     each = "shortfall_t.<member>.<material> gives each material"
     tonnes = f"total_shortfall_t and shortfall_t.<member>{panels} add {adds}: {each}"
-    return [tonnes, *fairness_notes(table, info)]
+    return [tonnes, *fairness_notes(table, info, figures)]
 
 
-def fairness_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+def fairness_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = False) -> list[str]:
     """A note where ``fairness_jain``, and so the fairness figures, add unlike tonnes of two or more materials short.
 
     Where the sweep's tonnes may not be added (:data:`SHORTFALL_ADDS`) and the members are short of two or more
     materials somewhere in ``table``, the index over all materials stays in the figures (no one material's index
-    stands for the others; :func:`fairness_material`), and the note names the per-material columns. Kept in
-    ``sweep.json``'s ``notes`` (:func:`~simulator.sweep.finish_sweep`) and said with the closing notes.
+    stands for the others; :func:`fairness_material`), and the note names the per-material columns; with
+    ``figures`` drawn it says that they read it, without (``--no-plots``, a sweep kept in memory) it names the
+    column alone. Kept in ``sweep.json``'s ``notes`` without (:func:`~simulator.sweep.finish_sweep` writes it
+    before any figure is drawn, and with ``--no-plots`` none is), and said with the closing notes.
+
+    >>> table = pd.DataFrame({"fairness_jain": [0.5], "shortfall_t.a.x": [1.0], "shortfall_t.b.y": [2.0]})
+    >>> info = {"members": ["a", "b"], SHORTFALL_ADDS: "tonnes of metal and tonnes of oxide"}
+    >>> [fairness_notes(table, info, figures)[0].split(" adds ")[0] for figures in (True, False)]
+    ['fairness_jain (which the fairness figures read)', 'fairness_jain']
     """
     adds = info.get(SHORTFALL_ADDS)
     if not adds or FAIRNESS not in table or len(short_materials(table, _members(info))) < 2:
         return []
-    return [
-        f"fairness_jain (which the fairness figures read) adds {adds}: "
-        "fairness_jain.all.<material> gives each material's index"
-    ]
+    read = " (which the fairness figures read)" if figures else ""
+    return [f"fairness_jain{read} adds {adds}: fairness_jain.all.<material> gives each material's index"]
 
 
 def unchanged_notes(table: pd.DataFrame, paths: list[str], mechanisms: list[str] | None = None) -> list[str]:
