@@ -12,7 +12,14 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from simulator.sweep.figures import _draws, _shorts, fairness_notes, sweep_notes, unlike_tonnes_notes
+from simulator.sweep.figures import (
+    _draws,
+    _shorts,
+    fairness_at_points,
+    fairness_notes,
+    sweep_notes,
+    unlike_tonnes_notes,
+)
 
 RATIO = "agreement.ratio.japan"
 END = "shocks.halt.end"
@@ -188,3 +195,24 @@ def test_without_figures_no_note_says_what_the_figures_read():
         "total_shortfall_t and shortfall_t.<member> (and the figures' panels of them)",
         "fairness_jain (which the fairness figures read)",
     ]
+
+
+def test_fairness_is_summarised_once_per_figure_drawn(monkeypatch):
+    """The flat panels are told and the figure drawn from one summary of fairness over the runs with a member
+    short (:func:`~simulator.sweep.figures.fairness_at_points`): worked out once, not once for each."""
+    import simulator.sweep.figures as figures
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return fairness_at_points(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "fairness_at_points", counted)
+    for paths, name in (([RATIO], "sweep_metrics.png"), ([RATIO, END], "sweep_heatmap.png")):
+        calls.clear()
+        table = light_ree_table(paths)
+        draw, _why = _draws(table, info_of(table, paths))[name]
+        titles = [ax.get_title() for ax in draw().axes]
+        assert len(calls) == 1, name
+        assert any(title.startswith("Fairness of light rare earths") for title in titles), name

@@ -158,9 +158,14 @@ def _rows_by_club(table: pd.DataFrame, by_point: MembersByPoint) -> list[tuple[l
     return [(list(club), table["point"].isin(points).to_numpy()) for club, points in clubs.items()]
 
 
+FairnessShown = tuple[pd.DataFrame, bool]
+"""A table with ``fairness_jain`` as the metrics figure and the heatmap summarise it, and whether it could tell which
+runs have a member short (:func:`fairness_at_points`)."""
+
+
 def fairness_at_points(
     table: pd.DataFrame, members: list[str] | None, by_point: MembersByPoint | None = None
-) -> tuple[pd.DataFrame, bool]:
+) -> FairnessShown:
     """:func:`~simulator.metrics.fairness_when_short` over each run's point's members (``by_point``), else ``members``.
 
     A run counts where one of its point's members is short: a region short where it is not a member has no share of
@@ -407,11 +412,14 @@ def metrics_figure(
     members: list[str] | None = None,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% of the runs at each value.
 
     ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
-    named in the fairness panel's title; None: the index over all materials.
+    named in the fairness panel's title; None: the index over all materials. ``shown``: :func:`fairness_at_points`
+    of ``table``, ``members`` and ``by_point``, where the caller worked it out already (:func:`_draws`, to tell
+    which panels are flat); None: worked out here.
 
     Numbers and dates lie on a scale (dates on a time axis, as far apart as they are): a
     line joins the medians and a band the 5-95% ranges. Categories (a rule's name) keep the
@@ -422,8 +430,8 @@ def metrics_figure(
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
     one_run = table["run"].nunique() == 1  # each point one run: no 5-95% range to draw or name
-    shown, applied = fairness_at_points(table, members, by_point)
-    table = _in_grid_order(_dated(shown, [path]))
+    summarised, applied = shown if shown is not None else fairness_at_points(table, members, by_point)
+    table = _in_grid_order(_dated(summarised, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
     stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
     if kind == "category":
@@ -689,11 +697,13 @@ def heatmap_figure(
     members: list[str] | None = None,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
 
     ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
-    named in the fairness panel's title; None: the index over all materials.
+    named in the fairness panel's title; None: the index over all materials. ``shown``: as
+    :func:`metrics_figure`'s.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
@@ -704,7 +714,7 @@ def heatmap_figure(
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members, rows, cols, by_point, fairness_of)
+    fig = _heatmap(table, first, second, members, rows, cols, by_point, fairness_of, shown)
     _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
@@ -738,6 +748,7 @@ def _heatmap(
     cols: int,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
 
@@ -746,8 +757,8 @@ def _heatmap(
     from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
-    shown, applied = fairness_at_points(table, members, by_point)
-    table = _in_grid_order(_dated(shown, [first, second]))
+    summarised, applied = shown if shown is not None else fairness_at_points(table, members, by_point)
+    table = _in_grid_order(_dated(summarised, [first, second]))
     width, height = HEATMAP_CELL_WIDTH_IN * cols, HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
     fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
@@ -1807,8 +1818,8 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
-        shown = fairness_at_points(table, members, by_point)[0]  # as the figure summarises it
-        flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths, fairness_of))]
+        shown = fairness_at_points(table, members, by_point)  # as the figure summarises it, worked out once
+        flat_panels = [text for m in metrics if (text := flat_panel(shown[0], m, paths, fairness_of))]
         if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
             out[name] = (
                 None,
@@ -1823,12 +1834,12 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             )
         elif len(paths) == 1:
             out[name] = (
-                lambda: metrics_figure(table, paths[0], members, by_point, fairness_of),
+                lambda: metrics_figure(table, paths[0], members, by_point, fairness_of, shown),
                 _not_shown(table, paths, metrics),
             )
         else:
             out[name] = (
-                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point, fairness_of),
+                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point, fairness_of, shown),
                 _not_shown(table, paths, metrics),
             )
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
