@@ -88,7 +88,7 @@ def test_a_sweep_warns_that_its_totals_add_tonnes_of_magnet_and_oxide(monkeypatc
     assert notes == [
         "total_shortfall_t and shortfall_t.<member> add tonnes of magnet and "
         "tonnes of oxide: shortfall_t.<member>.<material> gives each material",
-        "fairness_jain (which the fairness figures read) adds tonnes of magnet and tonnes of oxide: "
+        "fairness_jain adds tonnes of magnet and tonnes of oxide: "
         "fairness_jain.all.<material> gives each material's index",
     ]
 
@@ -101,7 +101,7 @@ def test_a_sweep_without_figures_still_says_its_totals_add_unlike_tonnes(tmp_pat
     )
     assert [note.split(":")[0] for note in notes] == [
         "total_shortfall_t and shortfall_t.<member> add tonnes of magnet and tonnes of oxide",
-        "fairness_jain (which the fairness figures read) adds tonnes of magnet and tonnes of oxide",
+        "fairness_jain adds tonnes of magnet and tonnes of oxide",
     ]
 
 

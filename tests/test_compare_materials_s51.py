@@ -80,7 +80,7 @@ def test_columns_are_appended_in_the_sweeps_names(table):
         sweep = simulator.sweep("long_embargo_6m", grid={"agreement.mechanism": ["iea_ess"]})
     said = [str(warning.message) for warning in caught]
     assert any("add tonnes of magnet and tonnes of oxide" in text for text in said)
-    assert any(text.startswith("fairness_jain (which the fairness figures read) adds") for text in said)
+    assert any(text.startswith("fairness_jain adds") for text in said)  # in memory: no figure reads it
     assert set(APPENDED) <= set(sweep.columns)  # the same names as sweep.parquet's
     for column in APPENDED:
         assert table.loc["iea_ess", column] == pytest.approx(float(sweep[column].iloc[0]), abs=1e-9), column

@@ -61,7 +61,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short, runs_short
-from simulator.names import index_text, number_text, plural
+from simulator.names import Names, index_text, number_text, plural
 from simulator.output_folder import open_folder
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
@@ -158,9 +158,14 @@ def _rows_by_club(table: pd.DataFrame, by_point: MembersByPoint) -> list[tuple[l
     return [(list(club), table["point"].isin(points).to_numpy()) for club, points in clubs.items()]
 
 
+FairnessShown = tuple[pd.DataFrame, bool]
+"""A table with ``fairness_jain`` as the metrics figure and the heatmap summarise it, and whether it could tell which
+runs have a member short (:func:`fairness_at_points`)."""
+
+
 def fairness_at_points(
     table: pd.DataFrame, members: list[str] | None, by_point: MembersByPoint | None = None
-) -> tuple[pd.DataFrame, bool]:
+) -> FairnessShown:
     """:func:`~simulator.metrics.fairness_when_short` over each run's point's members (``by_point``), else ``members``.
 
     A run counts where one of its point's members is short: a region short where it is not a member has no share of
@@ -244,12 +249,18 @@ def _short_runs(table: pd.DataFrame, metric: str) -> str:
 
 
 def fairness_title(material: str | None) -> str:
-    """The fairness figures' name for Jain's index: over all materials (None), or of one ``material``.
+    """The fairness figures' name for Jain's index: over all materials (None), or of one ``material`` (its id).
 
-    >>> fairness_title(None), fairness_title("gallium")
-    ("Fairness (Jain's index)", "Fairness of gallium (Jain's index)")
+    The material is named as inside a sentence (:meth:`~simulator.names.Names.material_text`), by the name
+    the figures' other titles give it (:func:`~simulator.sweep.columns.metric_title`: a scenario's own
+    labels are not in ``sweep.json``), not by its id.
+
+    >>> fairness_title(None), fairness_title("gallium"), fairness_title("light_ree")
+    ("Fairness (Jain's index)", "Fairness of gallium (Jain's index)", "Fairness of light rare earths (Jain's index)")
     """
-    return metric_title(FAIRNESS) if material is None else f"Fairness of {material} (Jain's index)"
+    if material is None:
+        return metric_title(FAIRNESS)
+    return f"Fairness of {Names().material_text(material)} (Jain's index)"
 
 
 def _title(metric: str, fairness_of: str | None = None) -> str:
@@ -401,11 +412,14 @@ def metrics_figure(
     members: list[str] | None = None,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """Each key metric against one swept parameter: median and 5-95% of the runs at each value.
 
     ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
-    named in the fairness panel's title; None: the index over all materials.
+    named in the fairness panel's title; None: the index over all materials. ``shown``: :func:`fairness_at_points`
+    of ``table``, ``members`` and ``by_point``, where the caller worked it out already (:func:`_draws`, to tell
+    which panels are flat); None: worked out here.
 
     Numbers and dates lie on a scale (dates on a time axis, as far apart as they are): a
     line joins the medians and a band the 5-95% ranges. Categories (a rule's name) keep the
@@ -416,8 +430,8 @@ def metrics_figure(
     rows, cols = _panel_grid(len(metrics))
     kind = axis_kind(table[path])
     one_run = table["run"].nunique() == 1  # each point one run: no 5-95% range to draw or name
-    shown, applied = fairness_at_points(table, members, by_point)
-    table = _in_grid_order(_dated(shown, [path]))
+    summarised, applied = shown if shown is not None else fairness_at_points(table, members, by_point)
+    table = _in_grid_order(_dated(summarised, [path]))
     ordered = kind != "category"  # a scale is sorted; categories keep the grid's order
     stats = table.groupby(path, sort=ordered)[metrics].quantile(list(QUANTILES)).unstack()
     if kind == "category":
@@ -683,11 +697,13 @@ def heatmap_figure(
     members: list[str] | None = None,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """Median over its runs of each key metric at each point of a two-parameter grid.
 
     ``fairness_of``: the material whose own index ``fairness_jain`` holds (:func:`fairness_material`),
-    named in the fairness panel's title; None: the index over all materials.
+    named in the fairness panel's title; None: the index over all materials. ``shown``: as
+    :func:`metrics_figure`'s.
 
     The median, as the frontier and the metrics figure give: one long run does not make a
     point's colour. Fairness is the median over the runs in which some member is short
@@ -698,7 +714,7 @@ def heatmap_figure(
     margin or gap, its panels the same size: the names are measured as set, before the figure is drawn.
     """
     rows, cols = _panel_grid(len(key_metrics(table)))
-    fig = _heatmap(table, first, second, members, rows, cols, by_point, fairness_of)
+    fig = _heatmap(table, first, second, members, rows, cols, by_point, fairness_of, shown)
     _heatmap_frame(fig, rows, cols, _heatmap_overlaps_in(fig), f"sweep of {_text(first)} x {_text(second)}")
     return fig
 
@@ -732,6 +748,7 @@ def _heatmap(
     cols: int,
     by_point: MembersByPoint | None = None,
     fairness_of: str | None = None,
+    shown: FairnessShown | None = None,
 ) -> Figure:
     """:func:`heatmap_figure`'s panels in ``rows`` x ``cols``, at :data:`HEATMAP_SIDES_IN`, without its title.
 
@@ -740,8 +757,8 @@ def _heatmap(
     from simulator.plots import wrapped_title
 
     metrics = key_metrics(table)
-    shown, applied = fairness_at_points(table, members, by_point)
-    table = _in_grid_order(_dated(shown, [first, second]))
+    summarised, applied = shown if shown is not None else fairness_at_points(table, members, by_point)
+    table = _in_grid_order(_dated(summarised, [first, second]))
     width, height = HEATMAP_CELL_WIDTH_IN * cols, HEATMAP_CELL_HEIGHT_IN * rows + HEATMAP_TITLE_IN
     fig = _new_figure(figsize=(width, height))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
@@ -1024,15 +1041,22 @@ def _point_stats(table: pd.DataFrame, paths: list[str], columns: dict[str, pd.Se
 
 
 def _shorts(paths: list[str]) -> list[str]:
-    """Each path by its last two segments, longer only as far as the names must be to stay distinct.
+    """Each path by its last segments, from its first id on (whose, of which material), longer only to stay distinct.
+
+    At least the last two segments, and back to the first id the path names (:func:`_first_id`): a member's
+    contribution keeps its member (``japan.gallium.tonnes``, where the last two, ``gallium.tonnes``, said
+    whose of none), a region's demand its region. Where two names would still read alike, both are
+    lengthened a segment at a time: two swept paths that differ are never named alike.
 
     >>> _shorts(["agreement.ratio.japan", "shocks.china_japan_halt.end"])
     ['ratio.japan', 'china_japan_halt.end']
-    >>> _shorts(["agreement.pool.contributions.japan.light_ree.days", "agreement.pool.contributions.eu.light_ree.days"])
-    ['japan.light_ree.days', 'eu.light_ree.days']
+    >>> _shorts(["agreement.pool.contributions.korea.gallium.tonnes", "regions.eu.demand.gallium.tonnes_per_day"])
+    ['korea.gallium.tonnes', 'eu.demand.gallium.tonnes_per_day']
+    >>> _shorts(["x.demand.a.b", "y.demand.a.b"])  # no scenario path: no id known, lengthened where alike
+    ['x.demand.a.b', 'y.demand.a.b']
     """
     parts = [path.split(".") for path in paths]
-    kept = [min(2, len(p)) for p in parts]
+    kept = [max(min(2, len(p)), len(p) - _first_id(p)) for p in parts]
     while True:
         names = [".".join(p[-k:]) for p, k in zip(parts, kept, strict=True)]
         alike = [i for i, name in enumerate(names) if names.count(name) > 1 and kept[i] < len(parts[i])]
@@ -1040,6 +1064,30 @@ def _shorts(paths: list[str]) -> list[str]:
             return names
         for i in alike:
             kept[i] += 1
+
+
+def _first_id(parts: list[str]) -> int:
+    """Where the first id is among a swept path's segments ``parts``: a key of a map the scenario schema keys by id.
+
+    A region's or member's (``regions.<id>``, ``agreement.ratio.<id>``), a supplier's or a material's: whose or
+    of which material a value is. ``len(parts)`` where the path names none (a shock's end, the release rule) or
+    is no scenario path. A shock's id is a list item's, not a map key: its last two segments name it.
+
+    >>> _first_id("agreement.pool.contributions.japan.gallium.tonnes".split("."))
+    3
+    >>> _first_id("shocks.china_japan_halt.end".split(".")), _first_id(["agreement", "mechanism"])
+    (3, 2)
+    """
+    from simulator.scenario.load import field_schemas
+
+    for at, part in enumerate(parts):
+        name = part.split("[", 1)[0]  # ``ree[0]``: the key ``ree``, then a list's item
+        nodes = field_schemas(".".join(parts[:at]))
+        if any(name in node.get("properties", {}) for node in nodes):
+            continue
+        if any(node.get("patternProperties") or isinstance(node.get("additionalProperties"), dict) for node in nodes):
+            return at  # a map keyed by id (``dict[Id, ...]``: keys matching the id pattern)
+    return len(parts)
 
 
 def _frontier(
@@ -1054,12 +1102,11 @@ def _frontier(
     grouping: Grouping,
     ylim: tuple[float, float] | None = None,
     *,
-    path_names: list[str] | None = None,
     x_from_zero: bool = True,
 ) -> Figure:
     """Points of a two-objective frontier, efficient ones marked, labelled with every swept value.
 
-    ``path_names``: the swept paths as the title names them (:func:`_shorts` of ``paths`` unless given).
+    The title names the swept paths by :func:`_shorts`, as the legend of condition groups does.
     ``x_from_zero``: the x axis starts at 0 (or below the lowest point), else at the points' span.
 
     Where conditions are swept as well as choices (:mod:`simulator.sweep.choices`), ``efficient``
@@ -1071,9 +1118,13 @@ def _frontier(
     groups, names = grouping.groups, grouping.names
     shaded = len(names) > len(GROUP_COLOURS)  # too many groups to name: one colour scale, not a legend of names
     legend_in = _scale_width_in() if shaded else _legend_width_in(names)
-    fig = _new_figure(figsize=(7.8 + legend_in, 5.8))
+    from simulator.plots import label_lines
+
+    ylines = label_lines(_text(ylabel), AXIS_PT, FRONTIER_HEIGHT_IN - 2 * FRONTIER_LABEL_CLEAR_IN)
+    more_in = AXIS_LINE_IN * (len(ylines) - 1)  # a y label of two lines: a wider margin, the panel as wide
+    fig = _new_figure(figsize=(7.8 + legend_in + more_in, FRONTIER_HEIGHT_IN))
     ax = fig.subplots()
-    _margins(fig, 1, 1, left_in=0.95, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
+    _margins(fig, 1, 1, left_in=0.95 + more_in, top_in=0.75, bottom_in=0.65, right_in=0.3 + legend_in)
     xs, ys = stats[x].to_numpy(float), stats[y].to_numpy(float)
     if shaded:
         handles = _shaded_dots(ax, xs, ys, efficient, grouping)
@@ -1101,13 +1152,13 @@ def _frontier(
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
     written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all, groups)
     ax.set_xlabel(_text(xlabel))
-    ax.set_ylabel(_text(ylabel))
+    ax.set_ylabel("\n".join(ylines))
     which = "every point" if label_all else "efficient points"
     if written < wanted:
         which += f", {written} of {wanted}: the others would overlap"
     if names:
         title += f"; Pareto within each {_text(' x '.join(grouping.conditions))}"
-    named = _shorts(paths) if path_names is None else path_names
+    named = _shorts(paths)
     ax.set_title(f"{_text(title)}\nlabels ({which}): {_text(' / '.join(named))}", fontsize=9)
     ax.grid(True, color="#dddddd")
     ax.set_axisbelow(True)  # under the groups' lines and dots, not drawn across them
@@ -1122,6 +1173,18 @@ def _frontier(
     else:
         ax.legend(fontsize=8)
     return fig
+
+
+FRONTIER_HEIGHT_IN = 5.8
+"""A frontier figure's height, inches."""
+FRONTIER_LABEL_CLEAR_IN = 0.15
+"""Least room a frontier's y label leaves at the figure's top and foot (inches): a longer one takes two lines.
+
+Centred on the panel, the label may reach over its margins: ``Fairness of light rare earths (Jain's index),
+median over all runs (1 where none is short)`` on one line (6.0 in) ran off both ends of the figure.
+"""
+AXIS_PT = 10
+"""Size of an axis label, points (Matplotlib's default)."""
 
 
 GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
@@ -1717,7 +1780,6 @@ def pool_frontier_figure(
         f"{metric_title(TOTAL)}, median over runs",
         "What a larger stock buys: one point per grid point",
         grouping,
-        path_names=pool_path_names(paths),
         x_from_zero=not costs_crowd(stats["cost"].to_numpy(float)),
     )
 
@@ -1739,26 +1801,6 @@ def costs_crowd(costs_musd: np.ndarray) -> bool:
     return high > low > 0 and high - low < CROWDED_SHARE * high
 
 
-POOL_CONTRIBUTIONS = "agreement.pool.contributions."
-"""Where a member's share of the pool is written: ``agreement.pool.contributions.<member>.<material>.<unit>``."""
-
-
-def pool_path_names(paths: list[str]) -> list[str]:
-    """The swept paths as the pool frontier names them: a member's contribution by its member, material and unit.
-
-    :func:`_shorts` keeps the last two segments, which for one member's contribution drop the member
-    (``gallium.tonnes``: whose?).
-
-    >>> pool_path_names(["agreement.pool.contributions.japan.gallium.tonnes", "agreement.mechanism"])
-    ['japan.gallium.tonnes', 'agreement.mechanism']
-    """
-    shorts = _shorts(paths)
-    return [
-        path.removeprefix(POOL_CONTRIBUTIONS) if path.startswith(POOL_CONTRIBUTIONS) else short
-        for path, short in zip(paths, shorts, strict=True)
-    ]
-
-
 def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, str | None]]:
     """Each figure the grid calls for: (a function drawing it, or None; why not, or None)."""
     paths, members, by_point = list(info.get("grid", {})), _members(info), point_members(info)
@@ -1776,8 +1818,8 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
     several = table["point"].nunique() > 1
     if len(paths) in (1, 2):
         name = metrics_png if len(paths) == 1 else heatmap_png
-        shown = fairness_at_points(table, members, by_point)[0]  # as the figure summarises it
-        flat_panels = [text for m in metrics if (text := flat_panel(shown, m, paths, fairness_of))]
+        shown = fairness_at_points(table, members, by_point)  # as the figure summarises it, worked out once
+        flat_panels = [text for m in metrics if (text := flat_panel(shown[0], m, paths, fairness_of))]
         if not several:  # a lone dot with a band of no width, or a map of one cell: nothing to compare
             out[name] = (
                 None,
@@ -1792,12 +1834,12 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
             )
         elif len(paths) == 1:
             out[name] = (
-                lambda: metrics_figure(table, paths[0], members, by_point, fairness_of),
+                lambda: metrics_figure(table, paths[0], members, by_point, fairness_of, shown),
                 _not_shown(table, paths, metrics),
             )
         else:
             out[name] = (
-                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point, fairness_of),
+                lambda: heatmap_figure(table, paths[0], paths[1], members, by_point, fairness_of, shown),
                 _not_shown(table, paths, metrics),
             )
     if len(members) > 1 and {TOTAL, FAIRNESS} <= set(table.columns):
@@ -1993,7 +2035,8 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool
     ``total_shortfall_t`` and ``shortfall_t.<member>`` (and, with ``figures`` drawn, the figures' panels of
     them) add every material's tonnes, as the model records them; where these count different things or
     are priced far apart (:data:`SHORTFALL_ADDS`), the note names the per-material columns. Then
-    :func:`fairness_notes`: where the members are short of two or more materials, Jain's index adds them too.
+    :func:`fairness_notes`: where the members are short of two or more materials, Jain's index adds them too
+    (read by the fairness figures, with ``figures`` drawn).
     """
     adds = info.get(SHORTFALL_ADDS)
     if not adds or len(short_materials(table)) < 2:
@@ -2001,24 +2044,29 @@ def unlike_tonnes_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool
     panels = " (and the figures' panels of them)" if figures else ""
     each = "shortfall_t.<member>.<material> gives each material"
     tonnes = f"total_shortfall_t and shortfall_t.<member>{panels} add {adds}: {each}"
-    return [tonnes, *fairness_notes(table, info)]
+    return [tonnes, *fairness_notes(table, info, figures)]
 
 
-def fairness_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
+def fairness_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = False) -> list[str]:
     """A note where ``fairness_jain``, and so the fairness figures, add unlike tonnes of two or more materials short.
 
     Where the sweep's tonnes may not be added (:data:`SHORTFALL_ADDS`) and the members are short of two or more
     materials somewhere in ``table``, the index over all materials stays in the figures (no one material's index
-    stands for the others; :func:`fairness_material`), and the note names the per-material columns. Kept in
-    ``sweep.json``'s ``notes`` (:func:`~simulator.sweep.finish_sweep`) and said with the closing notes.
+    stands for the others; :func:`fairness_material`), and the note names the per-material columns; with
+    ``figures`` drawn it says that they read it, without (``--no-plots``, a sweep kept in memory) it names the
+    column alone. Kept in ``sweep.json``'s ``notes`` without (:func:`~simulator.sweep.finish_sweep` writes it
+    before any figure is drawn, and with ``--no-plots`` none is), and said with the closing notes.
+
+    >>> table = pd.DataFrame({"fairness_jain": [0.5], "shortfall_t.a.x": [1.0], "shortfall_t.b.y": [2.0]})
+    >>> info = {"members": ["a", "b"], SHORTFALL_ADDS: "tonnes of metal and tonnes of oxide"}
+    >>> [fairness_notes(table, info, figures)[0].split(" adds ")[0] for figures in (True, False)]
+    ['fairness_jain (which the fairness figures read)', 'fairness_jain']
     """
     adds = info.get(SHORTFALL_ADDS)
     if not adds or FAIRNESS not in table or len(short_materials(table, _members(info))) < 2:
         return []
-    return [
-        f"fairness_jain (which the fairness figures read) adds {adds}: "
-        "fairness_jain.all.<material> gives each material's index"
-    ]
+    read = " (which the fairness figures read)" if figures else ""
+    return [f"fairness_jain{read} adds {adds}: fairness_jain.all.<material> gives each material's index"]
 
 
 def unchanged_notes(table: pd.DataFrame, paths: list[str], mechanisms: list[str] | None = None) -> list[str]:
