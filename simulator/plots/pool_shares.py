@@ -617,7 +617,8 @@ FINE_SLICES = 160
 """Slices of a panel's width the last searches of a pool share's label measure what is drawn in
 (:func:`_place_off`): four times :func:`_panel_slices`' 40, so that a curve's spike near a slice's edge does not
 take the room of the whole slice. In ``club_of_five``'s heavy rare earths and ``long_embargo_12m_2030``'s in the
-report, the members' spike in May took the room above the 180-day share that the label, broken, fits in before it."""
+report, the members' spike (May 2026, June 2030) took the room above the 180-day share that the label, broken, fits
+in before it."""
 
 
 def _slices(
@@ -731,8 +732,8 @@ def _label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
 
     ``own pool shares,`` over ``not drawable``, half as wide, fits between curves the one line crosses. With
     ``narrow``, also broken at spaces (:func:`label_lines`) to each of :data:`LABEL_NARROW_TRIES` widths: ``own
-    pool`` over ``share, not`` over ``drawable`` fits above ``long_embargo_12m``'s heavy rare-earth share at 180 days
-    between the axis's left edge and the EU's spike in May 2026.
+    pool`` over ``share,`` over ``not`` over ``drawable`` fits above ``long_embargo_12m``'s heavy rare-earth share
+    at 180 days between the axis's left edge and the EU's spike in May 2026.
     """
     lines = label.get_text().split("\n")
     first, comma, rest = lines[0].partition(", ")
