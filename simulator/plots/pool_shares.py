@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from simulator.plots.line_labels import (
     drawn_line_labels,
     place_after_fit,
 )
-from simulator.plots.notes import _line_points, _panel_slices, line_heights, note_place
+from simulator.plots.notes import Drawn, _line_points, _panel_slices, line_heights, note_place
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.plots.text import agg_renderer, drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
@@ -374,7 +375,25 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
     if not _label_clear(fig, ax, label):
         _place_nearest(fig, ax, label, line)
     if _apart_from(fig, ax, label, line) and not _place_nearest(fig, ax, label, line, touching_only=True):
-        _place_led(fig, ax, label, line, behind=_levels(ax))
+        _place_off(fig, ax, label, line)
+
+
+def _place_off(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
+    """Set ``label``, apart from ``line`` where nothing touching it is clear, by the line still; whether it could.
+
+    First with a straight leader (:func:`_place_led`), then touching it broken into more lines and reaching into
+    the axis's margin before its first day (:func:`_place_nearest`, ``narrow``: ``own pool`` over ``share,`` over
+    ``not`` over ``drawable`` above ``long_embargo_12m``'s heavy rare-earth share at 180 days, before the EU's spike
+    in May 2026), last clear of everything with a straight leader to it (:func:`_place_clear`): in
+    ``china_2025_licensing``'s report the heavy rare-earth share at 180 days, shut in from June 2025 between the
+    EU's curve and Japan's, is labelled over its first months, above its line, from 300 days down to it.
+    """
+    behind = _levels(ax)
+    return (
+        _place_led(fig, ax, label, line, behind=behind)
+        or _place_nearest(fig, ax, label, line, touching_only=True, narrow=True)
+        or _place_clear(fig, ax, label, line, behind=behind)
+    )
 
 
 NEAR_LINE_PT = 6.0
@@ -408,23 +427,27 @@ def _levels(ax: Axes) -> list[Any]:
     return [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]
 
 
-def _place_nearest(fig: Figure, ax: Axes, label: Any, line: Any, *, touching_only: bool = False) -> bool:
+def _place_nearest(
+    fig: Figure, ax: Axes, label: Any, line: Any, *, touching_only: bool = False, narrow: bool = False
+) -> bool:
     """Move ``label`` to the first place touching ``line`` clear of what is drawn, else the nearest such place.
 
     The search of :func:`place_pool_share_label` for a label that crosses a curve or leaves the frame; with
-    ``touching_only``, a label is moved only to a place touching the line. Whether it was moved there.
+    ``touching_only``, a label is moved only to a place touching the line; with ``narrow``, the label may be broken
+    into more lines than after its comma (:func:`_label_breaks`). Whether it was moved there.
     """
     levels = _levels(ax)
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the lines that may run behind it; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
-        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *levels, *shares))
+        for a, b, heights in _slices(fig, ax, (label, *levels, *shares), fine=narrow)
     ]
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     nearest: tuple[float, float, float, bool, list[str]] | None = None  # gap, left, line's height, below it, lines
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
         for downward in (False, True):
-            for gap, left, at_line, lines in _line_places(fig, ax, label, line, slices, clear_pt, downward=downward):
+            places = _line_places(fig, ax, label, line, slices, clear_pt, downward=downward, narrow=narrow)
+            for gap, left, at_line, lines in places:
                 if nearest is None or gap < nearest[0] - 1e-9:
                     nearest = (gap, left, at_line, downward, lines)
                 if gap <= pad + 1e-6:  # touching
@@ -504,7 +527,7 @@ def _leader_x(
         return None
     for x in np.linspace(start, end, LEADER_TRIES):
         reach = line_heights(ax, line, float(x), float(x))
-        if reach is None:
+        if reach is None or not 0 <= reach[0] <= 1:  # not where the line runs above the axis's top
             continue
         low, high = min(reach[0], label_edge), max(reach[1], label_edge)
         crossed = any(lo <= high and low <= hi for a, b, heights in slices if a <= x <= b for lo, hi in heights)
@@ -537,6 +560,93 @@ def _draw_leader(ax: Axes, label: Any, line: Any, x: float) -> None:
     )
 
 
+def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any]) -> bool:
+    """Set ``label`` clear of everything anywhere a straight leader joins it to ``line``; whether it could.
+
+    For a label no place along its line has room for, nor a leader from as near it as the label fits
+    (:func:`_place_led`, :func:`_place_nearest` with the label broken ``narrow``): ``china_2025_licensing``'s
+    heavy rare-earth share in the report runs at 180 days to June 2025, then between the EU's curve and Japan's.
+    The label may go at :data:`TRIGGER_LABEL_LEFTS` lefts across the panel, in each room between what is drawn there
+    (kept the most of :data:`TRIGGER_LABEL_CLEAR_PT` that some place leaves, :data:`TRIGGER_LABEL_PAD_PT` inside the
+    frame, as near the line as the room lets it, above or below it, :func:`_rooms`), broken in any of its ways
+    (:func:`_label_breaks`); of those from which a leader up or down to the line crosses nothing
+    (:func:`_leader_x`), the one with the shortest leader wins. ``behind``: the horizontal lines, which the label's
+    light box and its leader may cross.
+    """
+    shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
+    slices = [  # what is drawn but the label and the lines that may run behind it; full-height bands aside
+        (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
+        for a, b, heights in _slices(fig, ax, (label, *shares, *behind), fine=True)
+    ]
+    pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
+    top = 1 - pad - axes_fraction(fig, ax, LABEL_TOP_ROOM_PT / 72, vertical=True)
+    inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
+    points = _line_points(ax, line)
+    for clear_pt in TRIGGER_LABEL_CLEAR_PT:
+        more = axes_fraction(fig, ax, clear_pt / 72, vertical=True)
+        best: tuple[float, float, float, list[str], float, float] | None = None  # length, left, bottom, lines, x, tall
+        for lines in _label_breaks(label, narrow=True):
+            wide = axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT))
+            tall = axes_fraction(fig, ax, len(lines) * LINE_LABEL_LEADING * LINE_LABEL_PT / 72, vertical=True)
+            for left in np.linspace(inset, max(inset, 1 - inset - wide), TRIGGER_LABEL_LEFTS):
+                at_line = line_heights(ax, line, float(left), float(left + wide))
+                if at_line is None:
+                    continue  # beside no day of the line
+                taken = [(lo - more, hi + more) for a, b, hs in slices if a < left + wide and b > left for lo, hi in hs]
+                for low, high in _rooms(taken, tall, (pad, top)):
+                    for bottom in dict.fromkeys(
+                        min(max(b, low), high - tall) for b in (at_line[1] + pad, at_line[0] - pad - tall)
+                    ):
+                        if bottom < at_line[1] + pad and at_line[0] - pad < bottom + tall:
+                            continue  # over the line, or touching it (the searches before found no such place)
+                        edge = bottom if bottom > at_line[1] else bottom + tall
+                        x = _leader_x(ax, line, slices, (float(left), float(left + wide)), edge)
+                        length = abs(edge - (at_line[1] if bottom > at_line[1] else at_line[0]))
+                        if x is not None and (best is None or length < best[0] - 1e-9):
+                            best = (length, float(left), bottom, lines, x, tall)
+        if best is not None:
+            _, left, bottom, lines, x, tall = best
+            below = bottom + tall < float(np.interp(x, *points))  # the label under the line: anchored by its top
+            _move_label(fig, ax, label, (0.0, left, bottom + tall if below else bottom, below, lines))
+            _draw_leader(ax, label, line, x)
+            return True
+    return False
+
+
+FINE_SLICES = 160
+"""Slices of a panel's width the last searches of a pool share's label measure what is drawn in
+(:func:`_place_off`): four times :func:`_panel_slices`' 40, so that a curve's spike near a slice's edge does not
+take the room of the whole slice. In ``club_of_five``'s heavy rare earths and ``long_embargo_12m_2030``'s in the
+report, the members' spike (May 2026, June 2030) took the room above the 180-day share that the label, broken, fits
+in before it."""
+
+
+def _slices(
+    fig: Figure, ax: Axes, leave_out: tuple[Any, ...], *, fine: bool
+) -> list[tuple[float, float, list[tuple[float, float]]]]:
+    """:func:`_panel_slices` of ``ax`` but ``leave_out``; with ``fine``, in :data:`FINE_SLICES` slices."""
+    if not fine:
+        return _panel_slices(fig, ax, leave_out=leave_out)
+    drawn = Drawn(fig, ax, leave_out)
+    edges = np.linspace(0.0, 1.0, FINE_SLICES + 1)
+    return [(float(a), float(b), drawn.heights(a, b)) for a, b in pairwise(edges)]
+
+
+def _rooms(taken: list[tuple[float, float]], tall: float, within: tuple[float, float]) -> list[tuple[float, float]]:
+    """The rooms (low, high; axes fraction) ``within`` left free by the heights ``taken``, each ``tall`` or more.
+
+    >>> _rooms([(0.3, 0.5), (0.45, 0.52)], 0.1, (0.0, 1.0))  # under the heights taken, and over them
+    [(0.0, 0.3), (0.52, 1.0)]
+    """
+    rooms, low = [], within[0]
+    for start, end in [*sorted(taken), (within[1], np.inf)]:
+        high = min(start, within[1])
+        if high - low >= tall:
+            rooms.append((float(low), float(high)))
+        low = max(low, end)
+    return rooms
+
+
 def _move_label(fig: Figure, ax: Axes, label: Any, place: tuple[float, float, float, bool, list[str]]) -> None:
     """Set ``label`` at ``place``: :func:`_line_places`' gap, left, the line's height and lines, and whether below.
 
@@ -561,6 +671,7 @@ def _line_places(
     clear_pt: float,
     *,
     downward: bool,
+    narrow: bool = False,
 ) -> Iterator[tuple[float, float, float, list[str]]]:
     """Places for ``label`` along ``line``, left to right: (gap, left, the line's height there; axes fraction), lines.
 
@@ -569,16 +680,20 @@ def _line_places(
     as near the line as that leaves (the gap). The lefts: from where the line is first drawn to where it ends (the
     label may start at its last day) or the label reaches the panel's edge less an inset; places that do not fit
     inside the frame are left out. The label as it is or broken after its comma (:func:`_label_breaks`), whichever
-    sits nearer the line at a place (as it is on a tie).
+    sits nearer the line at a place (as it is on a tie); with ``narrow``, broken into more lines too, and starting
+    as far as half its width before the line's first day (into the axis's margin, where no curve is drawn yet).
     """
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     more = axes_fraction(fig, ax, (clear_pt - TRIGGER_LABEL_PAD_PT) / 72, vertical=True)
     inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
-    breaks = [(lines, axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT))) for lines in _label_breaks(label)]
+    breaks = [
+        (lines, axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT)))
+        for lines in _label_breaks(label, narrow=narrow)
+    ]
     wide = min(wide for _, wide in breaks)  # the narrowest: the lefts reach as far as it fits
     xy = line.get_xydata()
     across = ax.transAxes.inverted().transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))[:, 0]
-    first = max(inset, float(across.min()))
+    first = max(inset, float(across.min()) - (wide / 2 if narrow else 0.0))  # narrow: into the margin before it
     last = max(first, min(1 - inset - wide, float(across.max())))
     for left in dict.fromkeys(float(x) for x in np.linspace(first, last, TRIGGER_LABEL_LEFTS)):
         reach = line_heights(ax, line, left, left + wide)
@@ -608,14 +723,29 @@ def _line_places(
             yield (at_line - bottom - tall if downward else bottom - at_line), left, at_line, lines
 
 
-def _label_breaks(label: Any) -> list[list[str]]:
+LABEL_NARROW_TRIES = 6
+"""Widths, from its longest word's to its whole width, at which :func:`_label_breaks` breaks a label ``narrow``."""
+
+
+def _label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
     """The pool share's ``label`` in its lines; and where it is one line, broken after its comma.
 
-    ``own pool shares,`` over ``not drawable``, half as wide, fits between curves the one line crosses.
+    ``own pool shares,`` over ``not drawable``, half as wide, fits between curves the one line crosses. With
+    ``narrow``, also broken at spaces (:func:`label_lines`) to each of :data:`LABEL_NARROW_TRIES` widths: ``own
+    pool`` over ``share,`` over ``not`` over ``drawable`` fits above ``long_embargo_12m``'s heavy rare-earth share
+    at 180 days between the axis's left edge and the EU's spike in May 2026.
     """
     lines = label.get_text().split("\n")
     first, comma, rest = lines[0].partition(", ")
-    return [lines, [first + ",", rest]] if len(lines) == 1 and comma else [lines]
+    breaks = [lines, [first + ",", rest]] if len(lines) == 1 and comma else [lines]
+    if narrow:
+        text = " ".join(lines)
+        longest = max(text_width_in([word], LINE_LABEL_PT) for word in text.split())
+        for width in np.linspace(longest, text_width_in([text], LINE_LABEL_PT), LABEL_NARROW_TRIES):
+            broken = label_lines(text, LINE_LABEL_PT, float(width))
+            if broken not in breaks:
+                breaks.append(broken)
+    return breaks
 
 
 def _label_clear(fig: Figure, ax: Axes, label: Any) -> bool:
