@@ -108,8 +108,13 @@ def words_page(result: Result, *args: Any, **kwargs: Any) -> str:
 def two_members_report() -> str:
     """``render_report(run(TWO_MEMBERS))`` without its figures (:func:`words_page`), made once per test process
     (runs are deterministic): the many report tests that read the two-member world's words share it, and only
-    read it."""
+    read it. They carry :data:`TWO_MEMBERS_REPORT`."""
     return words_page(run(TWO_MEMBERS))
+
+
+TWO_MEMBERS_REPORT = pytest.mark.xdist_group("two-members-report")
+"""The ``xdist_group`` of the tests that read :func:`two_members_report`: under ``pytest -n`` they run in one
+process, which renders the page once (about 0.3 CPU s a page)."""
 
 
 def japan_halted() -> dict[str, Any]:
