@@ -108,8 +108,13 @@ def words_page(result: Result, *args: Any, **kwargs: Any) -> str:
 def two_members_report() -> str:
     """``render_report(run(TWO_MEMBERS))`` without its figures (:func:`words_page`), made once per test process
     (runs are deterministic): the many report tests that read the two-member world's words share it, and only
-    read it."""
+    read it. They carry :data:`TWO_MEMBERS_REPORT`."""
     return words_page(run(TWO_MEMBERS))
+
+
+TWO_MEMBERS_REPORT = pytest.mark.xdist_group("two-members-report")
+"""The ``xdist_group`` of the tests that read :func:`two_members_report`: under ``pytest -n`` they run in one
+process, which renders the page once (about 0.3 CPU s a page)."""
 
 
 def japan_halted() -> dict[str, Any]:
@@ -294,16 +299,28 @@ def shipped_result(name: str) -> Result:
     return Result.build(found.scenario, found.plan, found.scenario.seed, found.recorder, found.engine.draws)
 
 
+HISTORICAL_2010 = "embargo_2010_historical"
+"""The 2010 replay with the stocks of 2010 and no agreement: the world without the agreement of embargo_2010 and
+its variants (embargo_2010_scarce), and with :data:`HARSHER`, of their harsher worlds."""
+
+
 @functools.cache
 def shipped_alone(name: str) -> Result | None:
     """:func:`shipped_result` run without its agreement, or where it lists ``agreement.pool.already_held``, with
     those stocks held alone (the world the report's verdict measures against,
     :func:`simulator.report.without_agreement`), or None without an agreement. Made once
-    per test process, for the reports and the tests of the verdict's numbers alike. Tests only read it."""
+    per test process, for the reports and the tests of the verdict's numbers alike. Tests only read it.
+
+    The 2010 replays' world without the agreement is the historical replay (:data:`HISTORICAL_2010`), which their
+    tests run too (the reports against it): its run is taken, as ``stockpile report --compare`` takes a baseline of
+    that very world (the same seed and no difference but in what describes a scenario; runs are deterministic, so
+    the same tables a new run gives). A replay whose world it is not is run."""
     from simulator.report import without_agreement
 
     result = shipped_result(name)
-    return without_agreement(result) if result.scenario.agreement is not None else None
+    if result.scenario.agreement is None:
+        return None
+    return without_agreement(result, shipped_result(HISTORICAL_2010) if name.startswith("embargo_2010") else None)
 
 
 @functools.cache
@@ -435,10 +452,14 @@ def harsh(name: str) -> Result:
 
 @functools.cache
 def harsh_alone(name: str) -> Result:
-    """:func:`harsh` without its agreement (the report's verdict's counterfactual), made once per test process."""
+    """:func:`harsh` without its agreement (the report's verdict's counterfactual), made once per test process.
+
+    That world is the harsher :data:`HISTORICAL_2010`, which the tests of the harsher world run too (the report
+    against it): its run is taken, as :func:`shipped_alone` takes the historical replay's. A variant whose world
+    without the agreement is another is run."""
     from simulator.report import without_agreement
 
-    return without_agreement(harsh(name))
+    return without_agreement(harsh(name), harsh(HISTORICAL_2010))
 
 
 @functools.cache

@@ -8,6 +8,7 @@ import doctest
 import importlib
 import inspect
 import json
+import logging
 import os
 import re
 import select
@@ -104,26 +105,50 @@ def _parse(path: Path) -> _Page:
     return page
 
 
+class _Logged(logging.Handler):
+    """Every record of level WARNING and above, as its level and message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"{record.levelname} {record.name}: {record.getMessage()}"
+        if line not in self.lines:  # a record that reaches both loggers below, once
+            self.lines.append(line)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The site built by ``mkdocs build --strict`` into a temporary folder.
+    """The site built as ``mkdocs build --strict`` builds it, into a temporary folder.
 
     Built once: the tests that read it share ``xdist_group("docs-site")``, so that under
-    ``pytest -n`` they run in one process.
+    ``pytest -n`` they run in one process. Built in this process (MkDocs' own ``build`` on the
+    config ``mkdocs build --strict`` loads), not by a new Python, which would import MkDocs and the
+    package again (about a second of CPU): the same pages, and any warning of any logger, not only
+    MkDocs', fails it. No ``docs/__pycache__`` is written (``hooks.py`` is imported).
     """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
     site = tmp_path_factory.mktemp("docs") / "site"
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    log = done.stdout + done.stderr
-    assert done.returncode == 0, log
-    assert "WARNING" not in log, log
+    logged = _Logged()
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # MkDocs' command line stops "mkdocs" propagating
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        patch.setattr(sys, "dont_write_bytecode", True)
+        patch.setattr(sys, "path", list(sys.path))  # put back after the hook's import
+        for logger in loggers:
+            logger.addHandler(logged)
+        try:
+            build(load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site)))
+        except MkDocsException as exc:  # strict mode: a warning aborts the build
+            pytest.fail(f"{exc}\n" + "\n".join(logged.lines))
+        finally:
+            for logger in loggers:
+                logger.removeHandler(logged)
+    assert not logged.lines, "\n".join(logged.lines)
     return site
 
 

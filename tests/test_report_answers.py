@@ -28,6 +28,7 @@ from simulator.scenario.changes import differences
 from tests.helpers import (
     ONE_REGION,
     TWO_MEMBERS,
+    TWO_MEMBERS_REPORT,
     add_material,
     build,
     halt,
@@ -206,6 +207,7 @@ def test_the_embargo_2010_verdict_values_the_untouched_pool_at_the_last_days_pri
     assert "5,928" not in verdict and "4,698" not in verdict
 
 
+@TWO_MEMBERS_REPORT
 def test_a_pool_too_small_cuts_the_shortfall_in_part():
     # 60 t shared on day 0 (Japan its 20 t gap, the EU the other 40 t), then 60 days of total halt
     text = two_members_report()
@@ -420,6 +422,7 @@ def test_a_label_shows_in_figures_and_report_and_unlabelled_scenarios_keep_their
     assert "<h3>Nippon</h3>" in words_page(result)
 
 
+@TWO_MEMBERS_REPORT
 def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     """It used to say "tonnes of oxide equivalent" whatever the material (magnets, gallium)."""
     two = build(
@@ -436,6 +439,7 @@ def test_the_report_says_what_a_tonne_counts_as_each_material_states_it():
     assert "Quantities are tonnes." in plain and "oxide" not in plain
 
 
+@TWO_MEMBERS_REPORT
 def test_a_total_over_materials_that_count_different_things_is_split_by_material():
     # the two-member world: 100 t a day short for 60 days, 60 t of pool: 5,940 t with the joint
     # stock, 6,000 t without; a second material nobody demands, counted in tonnes of magnet
@@ -552,6 +556,7 @@ def test_a_random_scenario_s_verdict_says_it_is_one_draw_and_never_rounds_a_part
     ) in verdict
 
 
+@TWO_MEMBERS_REPORT
 def test_one_draw_is_said_only_where_something_is_drawn():
     # TWO_MEMBERS draws nothing; 5% demand noise on Japan, or an embargo starting on a random day, is a draw
     assert 'class="draw"' not in two_members_report()
@@ -563,6 +568,7 @@ def test_one_draw_is_said_only_where_something_is_drawn():
     assert percent(0.99724) == "99.7%" and percent(0.99996) == "over 99.9%" and percent(1.0) == "100%"
 
 
+@TWO_MEMBERS_REPORT
 def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_run_and_not_how_robust():
     # the 2010 replay declares its inputs uncertain but draws nothing: "not needed to close a shortfall" holds at its
     # central values only, which the headline's first words say; how robust it is comes next, before the members' table
@@ -599,6 +605,7 @@ def test_a_run_of_fixed_inputs_says_in_its_first_words_that_its_answer_is_one_ru
     assert "one draw of what is random" in plain(drawn) and 'class="robust"' in drawn
 
 
+@TWO_MEMBERS_REPORT
 def test_the_cost_line_names_the_materials_it_cannot_value():
     """A material without a price counts as 0 in every cost; the headline says which."""
     priced = two_members_report()
@@ -885,6 +892,7 @@ def test_a_joint_stock_that_releases_leaves_the_price_as_it_is_and_the_verdict_s
     assert said not in halted_market_report()
 
 
+@TWO_MEMBERS_REPORT
 def test_no_market_no_price_section():
     text = two_members_report()
     assert '<section id="prices"' not in text and "prices rose" not in text.lower()
