@@ -487,10 +487,15 @@ def not_near_record(near: NearRecord) -> str:
     Said where that answer holds in none of the samples whose peak prices come near the record's
     (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
     statement of its own, never a qualifier of "neither member runs short": ``in the 3 runs closest to the
-    recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 runs ...`` where
-    not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
-    4 runs closest to the recorded prices the EU does run short with it (see How robust)``. Runs, as How robust
-    calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for one thing.
+    recorded prices the EU does run short without it, though 3 runs picked by their peak prices alone are no
+    evidence by themselves (see How robust)``, ``in 2 of the 3 runs ...`` where not all of them, or, where no
+    member is short without the stock there, who is short with it there: ``in the 4 runs closest to the
+    recorded prices the EU does run short with it, though ...``. Runs, as How robust calls the same samples
+    (``It fails in all 3 runs whose peak prices ...``): one word for one thing. The clause after "though" says
+    how many runs the statement rests on and what they are: picked by a coarse filter on peak prices (a factor
+    1.5), not weighted by fit, and in the shipped replays those prices are the ones the market was fitted to,
+    so even all of a few of them short is no evidence by itself (3 of 3: an exact 95% interval of 29-100% for
+    the share short).
     How robust, just below, says where the record can neither confirm nor rule out that shortfall
     (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): said once, there, so that who gets what
     still starts on a desktop's first screen.
@@ -502,8 +507,13 @@ def not_near_record(near: NearRecord) -> str:
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
     does = "does" if len(who) == 1 else "do"
+    few = (
+        "1 run picked by its peak prices alone is no evidence by itself"
+        if near.runs == 1
+        else f"{near.runs:,} runs picked by their peak prices alone are no evidence by themselves"
+    )
     # How robust, just below, says that the record does not show such a shortfall (unconfirmed_shortfall)
-    return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
+    return f"{which} {join_words(list(who))} {does} run short {way} it, though {few} (see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
