@@ -64,14 +64,19 @@ def test_the_report_says_what_its_90_percent_interval_is_and_not_that_the_varian
         assert table.loc[metric, "p95"] == _linear_percentile(values, 95)
 
 
-def test_the_statement_on_the_runs_nearest_the_record_says_how_few_they_are_and_that_they_prove_nothing_alone():
-    one = NearRecord(1, COUNTS, "both recorded peaks", "", ("the EU",), 1)
-    assert not_near_record(one) == (
-        "in the 1 run closest to the recorded prices the EU does run short without it, though 1 run picked by its "
-        "peak prices alone is no evidence by itself (see How robust)"
+def test_the_statement_on_the_runs_nearest_the_record_says_when_they_are_too_few_to_be_evidence():
+    # k of k runs short: the exact 95% interval of the share starts at 0.025^(1/k), above one half from k = 6
+    assert next(k for k in range(1, 10) if 0.025 ** (1 / k) > 0.5) == 6
+    for runs in (1, 5):
+        near = NearRecord(runs, COUNTS, "both recorded peaks", "", ("the EU",), runs)
+        assert not_near_record(near) == (
+            f"in the {runs} run{'s' if runs > 1 else ''} closest to the recorded prices the EU does run short "
+            "without it (too few: see How robust)"
+        )
+    six = NearRecord(6, COUNTS, "both recorded peaks", "", ("the EU",), 6)
+    assert not_near_record(six) == (
+        "in the 6 runs closest to the recorded prices the EU does run short without it (see How robust)"
     )
-    three = NearRecord(3, COUNTS, "both recorded peaks", "", ("the EU",), 3)
-    assert "though 3 runs picked by their peak prices alone are no evidence by themselves" in not_near_record(three)
 
 
 def _clopper_pearson(short: int, runs: int) -> tuple[float, float]:
@@ -104,4 +109,7 @@ def test_the_docs_numbers_on_the_three_runs_nearest_the_record_are_those_of_the_
     for page in ("docs/uncertainty.md", "docs/getting-started-policy.md"):
         text = re.sub(r"\s+", " ", (ROOT / page).read_text(encoding="utf-8"))
         assert "anywhere from 29% to 100% at 95% confidence" in text and "p = 0.24" in text, page
-        assert "though 3 runs picked by their peak prices alone are no evidence by themselves" in text, page
+        assert (
+            "in the 3 runs closest to the recorded prices the EU does run short without it (too few: see How robust)"
+            in text
+        )

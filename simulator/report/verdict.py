@@ -428,6 +428,10 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
 
 
 OUTCOMES = ("not_needed", "only_with", "closes", "cuts", "no_help")
+
+FEW_NEAR_RUNS = 6
+"""Runs near the record too few to be evidence below it: with k of k runs short, the exact (Clopper-Pearson) 95%
+interval of the share short starts at 0.025^(1/k), above one half only from 6 runs (0.54; 5 runs: 0.48)."""
 """The answers of the headline, as :func:`outcome` names them (the samples' counts use the same)."""
 
 
@@ -487,15 +491,15 @@ def not_near_record(near: NearRecord) -> str:
     Said where that answer holds in none of the samples whose peak prices come near the record's
     (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
     statement of its own, never a qualifier of "neither member runs short": ``in the 3 runs closest to the
-    recorded prices the EU does run short without it, though 3 runs picked by their peak prices alone are no
-    evidence by themselves (see How robust)``, ``in 2 of the 3 runs ...`` where not all of them, or, where no
-    member is short without the stock there, who is short with it there: ``in the 4 runs closest to the
-    recorded prices the EU does run short with it, though ...``. Runs, as How robust calls the same samples
-    (``It fails in all 3 runs whose peak prices ...``): one word for one thing. The clause after "though" says
-    how many runs the statement rests on and what they are: picked by a coarse filter on peak prices (a factor
-    1.5), not weighted by fit, and in the shipped replays those prices are the ones the market was fitted to,
-    so even all of a few of them short is no evidence by itself (3 of 3: an exact 95% interval of 29-100% for
-    the share short).
+    recorded prices the EU does run short without it (too few: see How robust)``, ``in 2 of the 3 runs ...``
+    where not all of them, or, where no member is short without the stock there, who is short with it there:
+    ``in the 4 runs closest to the recorded prices the EU does run short with it (too few: see How robust)``.
+    Runs, as How robust calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for
+    one thing. Fewer than :data:`FEW_NEAR_RUNS` runs are too few to be evidence by themselves: even all of them
+    short would not show that most runs near the record are (and they are picked by a coarse filter on peak
+    prices, not weighted by fit; in the shipped replays those prices are the ones the market was fitted to).
+    Said in two words: a longer clause takes the answer to another line, and the robustness table below then
+    ends past a desktop's first screen (tests/test_report_browser.py).
     How robust, just below, says where the record can neither confirm nor rule out that shortfall
     (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): said once, there, so that who gets what
     still starts on a desktop's first screen.
@@ -506,14 +510,10 @@ def not_near_record(near: NearRecord) -> str:
         who, runs_short, way = near.short_with, near.runs_short_with, "with"
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
+    few = "too few: " if near.runs < FEW_NEAR_RUNS else ""
     does = "does" if len(who) == 1 else "do"
-    few = (
-        "1 run picked by its peak prices alone is no evidence by itself"
-        if near.runs == 1
-        else f"{near.runs:,} runs picked by their peak prices alone are no evidence by themselves"
-    )
     # How robust, just below, says that the record does not show such a shortfall (unconfirmed_shortfall)
-    return f"{which} {join_words(list(who))} {does} run short {way} it, though {few} (see How robust)"
+    return f"{which} {join_words(list(who))} {does} run short {way} it ({few}see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
