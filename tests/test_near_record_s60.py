@@ -46,7 +46,7 @@ def test_a_record_has_no_stock_series_of_a_region_only_without_its_stock_rows():
 def test_the_first_box_points_to_how_robust_and_says_nothing_the_record_cannot():
     for silent in (True, False):
         assert not_near_record(_near(silent)) == (
-            "in the 3 runs closest to the recorded prices the EU does run short without it (see How robust)"
+            "in the 3 runs closest to the recorded prices the EU does run short without it (too few: see How robust)"
         )
 
 

@@ -229,7 +229,7 @@ def test_the_tables_counts_are_those_of_the_samples_tables(made: Path):
     # without the stock in all three (counted above)
     assert (
         "neither member runs short, with it or without it; but in the 3 runs closest to the recorded prices "
-        "the EU does run short without it (see How robust)." in plain(verdict)
+        "the EU does run short without it (too few: see How robust)." in plain(verdict)
     )
     assert "though not" not in verdict
     # under the table: the agreement's own inputs (agreement.* of the scenario's uncertain block) and the link

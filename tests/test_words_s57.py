@@ -42,14 +42,17 @@ NEAR_COUNTS = {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help
 def test_the_near_record_caveat_says_who_runs_short_there_in_a_statement_of_its_own():
     near = NearRecord(3, NEAR_COUNTS, "both recorded peaks", "", ("the EU",), 3)
     said = not_near_record(near)
-    assert said == "in the 3 runs closest to the recorded prices the EU does run short without it (see How robust)"
+    assert said == (
+        "in the 3 runs closest to the recorded prices the EU does run short without it (too few: see How robust)"
+    )
     assert "though not" not in said
 
 
 def test_the_near_record_caveat_counts_the_samples_when_not_all_of_them_are_short():
     near = NearRecord(3, NEAR_COUNTS, "both recorded peaks", "", ("Japan", "the EU"), 2)
     assert not_near_record(near) == (
-        "in 2 of the 3 runs closest to the recorded prices Japan and the EU do run short without it (see How robust)"
+        "in 2 of the 3 runs closest to the recorded prices Japan and the EU do run short "
+        "without it (too few: see How robust)"
     )
 
 
@@ -60,11 +63,12 @@ def test_the_near_record_caveat_without_anyone_short_without_the_stock_says_who_
     # "it holds in none of ..." left "it" to read as the joint stock and never said what happens there
     near = NearRecord(4, ONLY_WITH_COUNTS, "both recorded peaks", short_with=("the EU",), runs_short_with=4)
     assert not_near_record(near) == (
-        "in the 4 runs closest to the recorded prices the EU does run short with it (see How robust)"
+        "in the 4 runs closest to the recorded prices the EU does run short with it (too few: see How robust)"
     )
     near = NearRecord(4, ONLY_WITH_COUNTS, "both recorded peaks", short_with=("Japan", "the EU"), runs_short_with=3)
     assert not_near_record(near) == (
-        "in 3 of the 4 runs closest to the recorded prices Japan and the EU do run short with it (see How robust)"
+        "in 3 of the 4 runs closest to the recorded prices Japan and the EU do run short "
+        "with it (too few: see How robust)"
     )
 
 
@@ -114,7 +118,7 @@ def test_the_samples_near_the_record_say_who_runs_short_with_the_stock_and_in_ho
     assert (near.short_with, near.runs_short_with) == (("the EU",), 3)
     assert near.fails("not_needed")
     assert not_near_record(near) == (
-        "in the 3 runs closest to the recorded prices the EU does run short with it (see How robust)"
+        "in the 3 runs closest to the recorded prices the EU does run short with it (too few: see How robust)"
     )
 
 

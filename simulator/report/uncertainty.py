@@ -1675,7 +1675,7 @@ def uncertainty_section(
                 f"<p>Every figure above uses one value for each of the {plural(len(s.uncertain), 'input')} below, "
                 "although each is uncertain within the range shown. For medians and 90% intervals of the headline "
                 "figures, with the inputs that drive them, run <code>stockpile run SCENARIO "
-                f"--uncertainty {SEEDS_ADVISED} --report</code>; for their full attribution, "
+                f"--uncertainty {SEEDS_ADVISED} --report</code>; for each input's share of their variance, "
                 "<code>stockpile sensitivity SCENARIO</code>.</p>",
                 _inputs_table(result, as_run),
                 "</section>",
@@ -1718,7 +1718,11 @@ def uncertainty_section(
             f"exactly, either way), {_named_when(found)}: a weaker link may be chance. Which way the figure moves as "
             "each input rises is given too. A rank correlation of 0.4 goes with about 16% of the variance of the "
             "ranks: the figure moves with the input, but most of its spread lies elsewhere; <code>stockpile "
-            f"sensitivity</code> attributes the variance in full. {_lead_sentence(found)}</p>",
+            "sensitivity</code> measures each input's share of the variance, alone and with all its interactions "
+            "(shares that need not add up to the whole). "
+            "A 90% interval runs from the 5th to the 95th percentile of the samples: the spread that the assumed "
+            "ranges give the figure, not a confidence interval for it nor a probability that the world lies in "
+            f"it. {_lead_sentence(found)}</p>",
             _headline_table(result, found, as_run),
             _separate_intervals_note(found),
             _unlike_tonnes_note(found),

@@ -428,6 +428,10 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
 
 
 OUTCOMES = ("not_needed", "only_with", "closes", "cuts", "no_help")
+
+FEW_NEAR_RUNS = 6
+"""Runs near the record too few to be evidence below it: with k of k runs short, the exact (Clopper-Pearson) 95%
+interval of the share short starts at 0.025^(1/k), above one half only from 6 runs (0.54; 5 runs: 0.48)."""
 """The answers of the headline, as :func:`outcome` names them (the samples' counts use the same)."""
 
 
@@ -487,10 +491,15 @@ def not_near_record(near: NearRecord) -> str:
     Said where that answer holds in none of the samples whose peak prices come near the record's
     (:meth:`simulator.report.uncertainty.NearRecord.fails`): the bold line alone would point the other way. A
     statement of its own, never a qualifier of "neither member runs short": ``in the 3 runs closest to the
-    recorded prices the EU does run short without it (see How robust)``, ``in 2 of the 3 runs ...`` where
-    not all of them, or, where no member is short without the stock there, who is short with it there: ``in the
-    4 runs closest to the recorded prices the EU does run short with it (see How robust)``. Runs, as How robust
-    calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for one thing.
+    recorded prices the EU does run short without it (too few: see How robust)``, ``in 2 of the 3 runs ...``
+    where not all of them, or, where no member is short without the stock there, who is short with it there:
+    ``in the 4 runs closest to the recorded prices the EU does run short with it (too few: see How robust)``.
+    Runs, as How robust calls the same samples (``It fails in all 3 runs whose peak prices ...``): one word for
+    one thing. Fewer than :data:`FEW_NEAR_RUNS` runs are too few to be evidence by themselves: even all of them
+    short would not show that most runs near the record are (and they are picked by a coarse filter on peak
+    prices, not weighted by fit; in the shipped replays those prices are the ones the market was fitted to).
+    Said in two words: a longer clause takes the answer to another line, and the robustness table below then
+    ends past a desktop's first screen (tests/test_report_browser.py).
     How robust, just below, says where the record can neither confirm nor rule out that shortfall
     (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): said once, there, so that who gets what
     still starts on a desktop's first screen.
@@ -501,9 +510,10 @@ def not_near_record(near: NearRecord) -> str:
         who, runs_short, way = near.short_with, near.runs_short_with, "with"
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
+    few = "too few: " if near.runs < FEW_NEAR_RUNS else ""
     does = "does" if len(who) == 1 else "do"
     # How robust, just below, says that the record does not show such a shortfall (unconfirmed_shortfall)
-    return f"{which} {join_words(list(who))} {does} run short {way} it (see How robust)"
+    return f"{which} {join_words(list(who))} {does} run short {way} it ({few}see How robust)"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
