@@ -42,7 +42,7 @@ from simulator.burden import members_with_demand
 from simulator.compare_materials import FAIRNESS_OF
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural
+from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural, shared_words_once
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -634,8 +634,9 @@ def unlike_tonnes_added(found: Uncertainty) -> str | None:
 def by_material_text(found: Uncertainty) -> str | None:
     """Why fairness is given material by material (:attr:`Uncertainty.by_material`), a sentence's words; else None.
 
-    ``Jain's index is given for each material short (fairness_jain.all.<material>), as the run's last line gives
-    it: over all materials it would add tonnes of materials priced far apart``; with one material short, that over
+    ``Jain's index is given for each material short, light and heavy rare earths (fairness_jain.all.<material>), as
+    the run's last line gives it: over all materials (fairness_jain, kept in uncertainty_samples.parquet) it would
+    add tonnes of materials priced far apart``; with one material short, that over
     all materials it would divide each member's shortfall of it by its demand for every material; and each
     material short that one member alone uses, named with that member (no burden of it to share). Named by the
     scenario's names.
@@ -651,10 +652,11 @@ def by_material_text(found: Uncertainty) -> str | None:
     adds = not_added(scenario, short)
     said = []
     if by_material.materials:
+        each = join_words(shared_words_once([names.material_text(m) for m in by_material.materials]))
         which = (
-            f"of {names.material_text(short[0])} alone"
+            f"of {names.material_text(short[0])} alone ({FAIRNESS_OF}{short[0]})"
             if adds is None
-            else f"of each material short ({join_words([names.material_text(m) for m in by_material.materials])})"
+            else f"for each material short, {each} ({FAIRNESS_OF}<material>)"
         )
         why = (
             f"add {adds}"
@@ -662,7 +664,7 @@ def by_material_text(found: Uncertainty) -> str | None:
             else f"divide each member's shortfall of {names.material_text(short[0])} by its demand for every material"
         )
         said.append(
-            f"Jain's index is given {which} (fairness_jain.all.<material>), as the run's last line gives it: over all "
+            f"Jain's index is given {which}, as the run's last line gives it: over all "
             f"materials (fairness_jain, kept in uncertainty_samples.parquet) it would {why}"
         )
     said += [
