@@ -1576,17 +1576,8 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
             f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
         )
         median = _figure_number(row.median, row.unit)
-        # the members Jain's index counts: those with demand (for its material, given by material)
-        jain_n = len(members_with_demand(result.scenario, None, index_materials(result.scenario, row.metric)))
-        if is_fairness(row.metric) and members and jain_n > 1:  # its ends, 1/n one member bearing it all: once
-            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(jain_n)}"
-            if row.metric != FAIRNESS:
-                material = Names.of(result.scenario).material_text(index_materials(result.scenario, row.metric)[0])
-                ends = (
-                    f"Jain's index of the members' shortfalls of {material} as shares of their demand for it: "
-                    f"{jain_definition(jain_n)}"
-                )
-            title += f"<br><small>{escape(ends)}</small>"
+        if is_fairness(row.metric) and members:  # its ends, 1/n one member bearing it all: once, here
+            title += _fairness_ends(result, row.metric)
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)
@@ -1601,6 +1592,21 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
         f"<th>{escape(cap(as_run))}</th><th>Median</th>"
         f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _fairness_ends(result: Result, metric: str) -> str:
+    """What Jain's index ``metric`` measures, at its ends, under its title (HTML); '' where it counts one member.
+
+    Its ``n``: the members with demand (for its material, where it is one material's own).
+    """
+    materials = index_materials(result.scenario, metric)
+    jain_n = len(members_with_demand(result.scenario, None, materials))
+    if jain_n < 2:
+        return ""
+    material = Names.of(result.scenario).material_text(materials[0]) if metric != FAIRNESS else None
+    shares = f"of {material} as shares of their demand for it" if material else "as shares of their demand"
+    ends = f"Jain's index of the members' shortfalls {shares}: {jain_definition(jain_n)}"
+    return f"<br><small>{escape(ends)}</small>"
 
 
 def _short_in_run(result: Result, members: list[str], metric: str) -> bool:
@@ -1747,8 +1753,7 @@ def uncertainty_section(
             "ranks: the figure moves with the input, but most of its spread lies elsewhere; <code>stockpile "
             f"sensitivity</code> attributes the variance in full. {_lead_sentence(found)}</p>",
             _headline_table(result, found, as_run),
-            _separate_intervals_note(found),
-            _by_material_note(found),
+            _separate_intervals_note(found) + _by_material_note(found),  # "" adds no line where it is not by material
             _unlike_tonnes_note(found),
             *charts,
             "<h3>Uncertain inputs</h3>",

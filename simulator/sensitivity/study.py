@@ -79,6 +79,11 @@ class ByMaterial:
         return [f"{FAIRNESS_OF}{m}" for m in self.materials]
 
 
+def jain_group(scenario: Scenario) -> list[str]:
+    """The regions whose shortfall shares Jain's index compares: the agreement's members, or every region."""
+    return list(scenario.agreement.members if scenario.agreement else scenario.regions)
+
+
 def fairness_by_material(scenario: Scenario, table: pd.DataFrame) -> ByMaterial | None:
     """Where Jain's index of ``table``'s runs is studied material by material, as ``stockpile run``'s last line has it.
 
@@ -89,9 +94,9 @@ def fairness_by_material(scenario: Scenario, table: pd.DataFrame) -> ByMaterial 
     is short of in some run (:func:`simulator.sweep.figures.short_materials`); a material one member alone uses
     is split off as ``stockpile compare`` does (:func:`simulator.compare_materials.fairness_materials`). None
     where ``fairness_jain`` is studied as it is: the tonnes may be added, or no member is short in any run.
-    The members are the agreement's, or every region without one (those Jain's index compares).
+    The members are the agreement's, or every region without one (:func:`jain_group`).
     """
-    group = list(scenario.agreement.members if scenario.agreement else scenario.regions)
+    group = jain_group(scenario)
     short = set(short_materials(table, group))
     in_order = [m for m in scenario.materials if m in short]
     if not index_by_material(scenario, in_order):
@@ -122,8 +127,7 @@ def short_of(table: pd.DataFrame, scenario: Scenario, material: str) -> np.ndarr
     Read from ``shortfall_t.<member>.<material>`` above 0 t, as :func:`simulator.compare_materials.is_short_of`
     reads one run; where none is, the material's Jain's index is 1 by convention.
     """
-    group = list(scenario.agreement.members if scenario.agreement else scenario.regions)
-    columns = [f"shortfall_t.{m}.{material}" for m in group]
+    columns = [f"shortfall_t.{m}.{material}" for m in jain_group(scenario)]
     return (table[columns].fillna(0).to_numpy(float) > 0).any(axis=-1)
 
 
