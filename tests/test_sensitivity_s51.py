@@ -110,24 +110,35 @@ QUOTA = "shocks.china_quota_2011.tonnes_per_period"
 
 
 def test_fairness_says_in_how_many_runs_no_member_is_short_and_its_index_is_1_by_convention():
-    # embargo_2010_scarce: the 2011 quota alone decides whether the EU is short (Japan never is)
+    # embargo_2010_scarce: the 2011 quota alone decides whether the EU is short (Japan never is). Its light and
+    # heavy rare earths are priced far apart, so Jain's index is studied material by material (session 62): each
+    # material's own index is 1 where no member is short of it, 0.5 where the EU alone is
     raw = load_raw(str(SCENARIOS / "embargo_2010_scarce.yaml"), [])
     study = plan_study(raw, "embargo_2010_scarce.yaml", only=["agreement.ratio.japan", QUOTA], fixed=())
     assert "fairness_jain" in study.metrics  # a default: members share a stock
     found = analyse_study(study, "morris", 4)
     runs, info = found.samples, found.info
-    nobody = runs[["shortfall_share.japan", "shortfall_share.eu"]].eq(0).all(axis=1)
-    assert runs.loc[nobody, "fairness_jain"].eq(1).all()  # no burden counted as equal
-    assert runs.loc[~nobody, "fairness_jain"].eq(0.5).all()  # one of two members bears it all
-    n = int(nobody.sum())
-    assert 0 < n < 12  # the quota's range covers both cases, so the flag is needed and not all-or-none
-    assert info["no_member_short_runs"] == n and info["runs"] == 12  # Morris, 2 inputs, 4 trajectories: 4 x 3
-    flag = f"1 where no member is short, in {n} of 12 runs"
-    fairness = [line for line in top_drivers(found.table, "morris", no_member_short=n, runs=12) if "Jain" in line]
-    assert fairness[0].startswith(f"Fairness (Jain's index), {flag}: ")
-    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=n)
-    assert [ax.get_title() for ax in figure.axes[:2]] == ["Total shortfall (t)", f"Fairness (Jain's index)\n{flag}"]
-    assert study_notes(info)[0].startswith(f"Jain's index is 1 by convention in the {n} of 12 runs where no member")
+    counts = {}
+    for material in ("light_ree", "heavy_ree"):
+        index = f"fairness_jain.all.{material}"
+        nobody = runs[[f"shortfall_t.japan.{material}", f"shortfall_t.eu.{material}"]].eq(0).all(axis=1)
+        assert runs.loc[nobody, index].eq(1).all()  # no burden counted as equal
+        assert runs.loc[~nobody, index].eq(0.5).all()  # one of two members bears it all
+        counts[index] = int(nobody.sum())
+    n = counts["fairness_jain.all.heavy_ree"]
+    assert all(0 < count < 12 for count in counts.values())  # the quota's range covers both cases in each
+    assert info["no_member_short_runs"] == counts and info["runs"] == 12  # Morris, 2 inputs, 4 trajectories: 4 x 3
+    assert "fairness_jain" not in info["metrics"]
+    flag = f"1 where no member is short of it, in {n} of 12 runs"
+    fairness = [line for line in top_drivers(found.table, "morris", no_member_short=counts, runs=12) if "Jain" in line]
+    assert fairness[1].startswith(f"Fairness (Jain's index), heavy rare earths, {flag}: ")
+    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=counts)
+    assert [ax.get_title() for ax in figure.axes[:3:2]] == [
+        "Total shortfall (t)",
+        f"Fairness (Jain's index), heavy rare earths\n{flag}",
+    ]
+    notes = study_notes(info)
+    assert notes[1].startswith(f"Jain's index of heavy rare earths is 1 by convention in the {n} of 12 runs where")
     # not studied, nothing to say: the key is null and no note is printed
     alone = analyse_study(plan_study(raw, "s", ["total_shortfall_t"], only=[QUOTA], fixed=()), "morris", 2)
     assert alone.info["no_member_short_runs"] is None
@@ -158,7 +169,8 @@ def test_totals_that_add_tonnes_of_magnet_and_of_oxide_say_so_as_the_sweep_does(
         f"Total shortfall (t), adds {UNLIKE}",
         f"Shortfall, EU (t), adds {UNLIKE}",
         "Shortfall, EU, light rare earths (t)",
-        "Fairness (Jain's index)",
+        "Fairness (Jain's index), light rare earths",  # each material's own (session 62)
+        "Fairness (Jain's index), heavy rare earths",
     ]
     titles = [ax.get_title() for ax in sensitivity_figure(found.table, "morris", 6, unlike_tonnes=flagged).axes[:3]]
     assert titles[0] == f"Total shortfall (t)\nadds {UNLIKE}" and titles[2] == "Shortfall, EU, light rare earths (t)"

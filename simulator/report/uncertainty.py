@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from simulator.burden import members_with_demand
+from simulator.compare_materials import is_short_of
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short
 from simulator.names import (
@@ -74,6 +75,7 @@ from simulator.sensitivity.intervals import (
     PEAK_WORLD_PRICE,
     Uncertainty,
     bare_title,
+    by_material_text,
     counted_text,
     driver_text,
     driver_threshold,
@@ -81,8 +83,10 @@ from simulator.sensitivity.intervals import (
     fan_chart,
     headline_text,
     headline_values,
+    index_materials,
     input_columns,
     is_agreement_input,
+    is_fairness,
     off_interval_text,
     own_curves,
     same_in_every_sample,
@@ -1554,11 +1558,10 @@ def _columns_note(found: Uncertainty) -> str:
 def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN) -> str:
     rows = []
     members = list(result.structure.member_names or [])
-    jain_n = len(members_with_demand(result.scenario)) if members else 0  # the members Jain's index counts
     for row in found.headlines.itertuples():
         own = _figure_number(result.metrics.get(row.metric), row.unit)
-        if row.metric == FAIRNESS and members and not anyone_short(result.metrics, members):
-            own = "none short"  # Jain's index is 1 by convention where no one is short
+        if is_fairness(row.metric) and members and not _short_in_run(result, members, row.metric):
+            own = "none short"  # Jain's index is 1 by convention where no one is short (of its material)
         drivers = found.drivers[row.metric]
         named = (
             "<br>".join(
@@ -1573,9 +1576,8 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
             f"{_figure_number(row.p5, row.unit)} to {_figure_number(row.p95, row.unit)}",
         )
         median = _figure_number(row.median, row.unit)
-        if row.metric == FAIRNESS and jain_n > 1:  # its ends, 1/n one member bearing it all: once, here
-            ends = f"Jain's index of the members' shortfalls as shares of their demand: {jain_definition(jain_n)}"
-            title += f"<br><small>{escape(ends)}</small>"
+        if is_fairness(row.metric) and members:  # its ends, 1/n one member bearing it all: once, here
+            title += _fairness_ends(result, row.metric)
         if counted := counted_text(found, row.metric):
             if counted.startswith("no sample"):
                 median, interval, named = "-", "-", escape(counted)
@@ -1590,6 +1592,37 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
         f"<th>{escape(cap(as_run))}</th><th>Median</th>"
         f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _fairness_ends(result: Result, metric: str) -> str:
+    """What Jain's index ``metric`` measures, at its ends, under its title (HTML); '' where it counts one member.
+
+    Its ``n``: the members with demand (for its material, where it is one material's own).
+    """
+    materials = index_materials(result.scenario, metric)
+    jain_n = len(members_with_demand(result.scenario, None, materials))
+    if jain_n < 2:
+        return ""
+    material = Names.of(result.scenario).material_text(materials[0]) if metric != FAIRNESS else None
+    shares = f"of {material} as shares of their demand for it" if material else "as shares of their demand"
+    ends = f"Jain's index of the members' shortfalls {shares}: {jain_definition(jain_n)}"
+    return f"<br><small>{escape(ends)}</small>"
+
+
+def _short_in_run(result: Result, members: list[str], metric: str) -> bool:
+    """Whether some member is short in the run, of the material of Jain's index ``metric`` where it is one's own."""
+    if metric == FAIRNESS:
+        return anyone_short(result.metrics, members)
+    return is_short_of(result.metrics, members, index_materials(result.scenario, metric)[0])
+
+
+def _by_material_note(found: Uncertainty) -> str:
+    """The note under the table where its fairness is given material by material, else ''.
+
+    The words are :func:`simulator.sensitivity.intervals.by_material_text`'s.
+    """
+    said = by_material_text(found)
+    return f'<p class="note">{escape(cap(said))}.</p>' if said else ""
 
 
 def _separate_intervals_note(found: Uncertainty) -> str:
@@ -1724,7 +1757,7 @@ def uncertainty_section(
             "ranges give the figure, not a confidence interval for it nor a probability that the world lies in "
             f"it. {_lead_sentence(found)}</p>",
             _headline_table(result, found, as_run),
-            _separate_intervals_note(found),
+            _separate_intervals_note(found) + _by_material_note(found),  # "" adds no line where it is not by material
             _unlike_tonnes_note(found),
             *charts,
             "<h3>Uncertain inputs</h3>",

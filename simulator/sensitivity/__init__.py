@@ -20,13 +20,21 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   (``sparse_metrics``: their indices rest on those runs); per such day metric the runs
   that hold -1 (``never_runs``) and the day the indices count them as (``never_as_day``),
   ``no_member_short_runs`` (where ``fairness_jain`` is studied: the runs in which no member is
-  short, whose Jain's index is 1 by convention; null when not studied or not known),
+  short, whose Jain's index is 1 by convention; where it is studied by material, per index
+  ``fairness_jain.all.<material>`` the runs in which no member is short of it; null when not
+  studied or not known), ``fairness_by_material`` (only where it is: :func:`by_material_info`),
   ``shortfall_adds`` (what a total over the scenario's materials adds where their tonnes may not be
   added, as in ``sweep.json``; else null) and ``unlike_tonnes_metrics`` (per studied total in tonnes
   whose materials non-zero in the runs may not be added, what it adds: :func:`unlike_tonnes_added`;
   their panels and top drivers say so),
   ``morris_step`` (Morris: how far each step moves one input, as a share of its range in
   quantiles, 2/3; null for Sobol'), version and wall time.
+
+Where the scenario's tonnes may not be added and some member is short in some run, Jain's index is
+studied material by material, as ``stockpile run``'s last line gives it
+(:func:`~simulator.sensitivity.study.fairness_by_material`): ``fairness_jain.all.<material>`` of each
+material short that two members or more use, in ``fairness_jain``'s place (in the indices, the figure, the
+top drivers and ``sensitivity.json``'s ``metrics``; ``samples.parquet`` keeps every index), and a note says so.
 
 Jain's index (``fairness_jain``) is 1 by convention in a run where no member is short. The
 sweep's figures and ``run --uncertainty`` summarise it over the runs with a member short
@@ -59,7 +67,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -67,10 +75,11 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.compare_materials import FAIRNESS_OF
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
-from simulator.names import join_words, number_text, plural
+from simulator.names import Names, join_words, number_text, plural
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
 from simulator.randomness import run_seed
@@ -88,7 +97,17 @@ from simulator.sensitivity.indices import (
     runs_needed,
     sample,
 )
-from simulator.sensitivity.study import MAX_SAMPLE_RUNS, Study, placed_evaluate, plan_study
+from simulator.sensitivity.study import (
+    FAIRNESS,
+    MAX_SAMPLE_RUNS,
+    ByMaterial,
+    Study,
+    fairness_by_material,
+    placed_evaluate,
+    plan_study,
+    short_of,
+    studied_metrics,
+)
 from simulator.sensitivity.words import (
     absent_word,
     adds_text,
@@ -114,6 +133,10 @@ __all__ = [
     "top_drivers",
     "unlike_tonnes",
 ]
+
+FAIRNESS_BY_MATERIAL = "fairness_by_material"
+"""``sensitivity.json``'s key, where Jain's index is studied material by material (:func:`by_material_info`): absent
+where ``fairness_jain`` is studied as it is."""
 
 SENSITIVITY_FILES = frozenset({"sensitivity.csv", "sensitivity.png", "samples.parquet", "sensitivity.json"})
 TOP_DRIVERS = 3
@@ -171,13 +194,18 @@ def analyse_study(
     seeds = [run_seed(study.root_seed, 0)] * len(points)
     table, placement = placed_evaluate(study, points, seeds, workers, client, progress=progress)
     never_day = study.scenario.horizon_days
-    outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in study.metrics})
+    by_material = fairness_by_material(study.scenario, table) if FAIRNESS in study.metrics else None
+    metrics = studied_metrics(study.metrics, by_material)
+    outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in metrics})
     labels = [i.label for i in study.inputs]
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
     runs = pd.concat([study.values_table(points), table.drop(columns=["point", "run"])], axis=1)
-    nonzero = {metric: occurring_runs(table[metric], metric) for metric in study.metrics}
+    nonzero = {metric: occurring_runs(table[metric], metric) for metric in metrics}
     members = study.scenario.agreement.members if study.scenario.agreement else None
-    short = runs_short(table, members) if "fairness_jain" in study.metrics else None
+    short = runs_short(table, members) if FAIRNESS in metrics else None
+    nobody: int | dict[str, int] | None = None if short is None else int((~short).sum())
+    if by_material is not None:  # per material's index, the runs in which no member is short of it
+        nobody = {f"{FAIRNESS_OF}{m}": int((~short_of(table, study.scenario, m)).sum()) for m in by_material.materials}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
@@ -200,17 +228,18 @@ def analyse_study(
             }
             for i in study.inputs
         ],
-        "metrics": list(study.metrics),
-        "metric_units": {metric: metric_unit(metric) for metric in study.metrics},
+        "metrics": metrics,
+        "metric_units": {metric: metric_unit(metric) for metric in metrics},
         "nonzero_runs": nonzero,
         "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
         "random_inputs": random_inputs(study),
-        "no_member_short_runs": None if short is None else int((~short).sum()),
+        "no_member_short_runs": nobody,
         "morris_step": MORRIS_STEP if method == "morris" else None,
         SHORTFALL_ADDS: shortfall_adds(study.scenario),
-        "unlike_tonnes_metrics": unlike_tonnes_added(study.scenario, table, study.metrics),
+        "unlike_tonnes_metrics": unlike_tonnes_added(study.scenario, table, metrics),
+        **({} if by_material is None else {FAIRNESS_BY_MATERIAL: by_material_info(study.scenario, by_material)}),
         "engine": "batched fast path (bit-identical to the SimPy reference engine)",
         "package_version": __version__,
         "wall_time_s": round(time.perf_counter() - started, 3),
@@ -277,13 +306,19 @@ the steps themselves moved the metric by 2/3 of mu* on average"]
     """
     notes = []
     nobody, runs = info.get("no_member_short_runs"), int(info.get("runs") or 0)
-    if no_member_short_text(nobody, runs, "fairness_jain"):
+    by_index = nobody if isinstance(nobody, Mapping) else {"fairness_jain": nobody}
+    for metric, count in by_index.items():
+        if not no_member_short_text(nobody, runs, metric):
+            continue
+        of = "" if metric == "fairness_jain" else f" of {Names().material_text(metric.removeprefix(FAIRNESS_OF))}"
         notes.append(
-            f"Jain's index is 1 by convention in the {nobody:,} of {runs:,} runs where no member is short, "
+            f"Jain's index{of} is 1 by convention in the {count:,} of {runs:,} runs where no member is short{of}, "
             "and the indices count those runs with the others (their design needs every run): fairness's "
             "indices also measure what decides whether a member is short at all; "
             "sweep figures and run --uncertainty summarise it over the runs with a member short"
         )
+    if by_material := by_material_note(info):
+        notes.append(by_material)
     if unlike := unlike_tonnes_note(info):
         notes.append(unlike)
     if info.get("method") == "morris" and (step := info.get("morris_step")):
@@ -371,6 +406,68 @@ priced far apart; their panels and top drivers say so: \
     return f"{'; '.join(said)}; their panels and top drivers say so: {study}"
 
 
+def by_material_info(scenario: Scenario, by_material: ByMaterial) -> dict[str, Any]:
+    """``sensitivity.json``'s :data:`FAIRNESS_BY_MATERIAL`: what is studied in ``fairness_jain``'s place, and why.
+
+    ``materials`` (whose own index is studied), ``metrics`` (``fairness_jain.all.<material>`` of each),
+    ``sole_users`` (material: the one member that uses it, short in some run: no index), and ``over_all_adds``:
+    what the index over all materials would add, where two materials or more are short
+    (:func:`~simulator.scenario.tonnes.not_added`), else null (with one material short it would divide that
+    material's shortfall by demand for every material).
+    """
+    short = [*by_material.materials, *(m for m, _ in by_material.sole_users)]
+    return {
+        "materials": by_material.materials,
+        "metrics": by_material.metrics,
+        "sole_users": dict(by_material.sole_users),
+        "over_all_adds": not_added(scenario, short),
+    }
+
+
+def by_material_note(info: dict[str, Any]) -> str | None:
+    """The terminal's note where Jain's index is studied material by material (:data:`FAIRNESS_BY_MATERIAL`), or None.
+
+    >>> print(by_material_note({"fairness_by_material": {"materials": ["ga"], "metrics": ["fairness_jain.all.ga"],
+    ...                                                  "sole_users": {}, "over_all_adds": None}}))
+    fairness_jain.all.ga, the members' Jain's index of ga alone, is studied in place of fairness_jain, which over all \
+materials would divide each member's shortfall of ga by its demand for every material (samples.parquet keeps both)
+    >>> print(by_material_note({"fairness_by_material": {"materials": ["light_ree", "heavy_ree"],
+    ...     "metrics": ["fairness_jain.all.light_ree", "fairness_jain.all.heavy_ree"], "sole_users": {"mag": "eu"},
+    ...     "over_all_adds": "tonnes of magnet and tonnes of oxide"}}))
+    fairness_jain.all.light_ree and fairness_jain.all.heavy_ree, each material's own Jain's index, are studied in \
+place of fairness_jain, which over all materials would add tonnes of magnet and tonnes of oxide (samples.parquet \
+keeps them all); only the EU uses mag: no burden of it to share, so no index of it is studied
+    """
+    found = info.get(FAIRNESS_BY_MATERIAL)
+    if not found:
+        return None
+    names = Names()  # the scenario's labels are not in sensitivity.json: default names, as the metrics' titles
+    metrics, adds = found["metrics"], found["over_all_adds"]
+    if metrics:
+        one = len(metrics) == 1
+        material = names.material_text(found["materials"][0])
+        what = (
+            f"{metrics[0]}, the members' Jain's index of {material} alone, is"
+            if one
+            else f"{join_words(metrics)}, each material's own Jain's index, are"
+        )
+        why = (
+            f"add {adds}" if adds else f"divide each member's shortfall of {material} by its demand for every material"
+        )
+        said = [
+            f"{what} studied in place of fairness_jain, which over all materials would {why} "
+            f"(samples.parquet keeps {'both' if one else 'them all'})"
+        ]
+    else:
+        said = ["fairness_jain is not studied: each material short has one user"]
+    said += [
+        f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share, so no index of it is "
+        "studied"
+        for m, member in found["sole_users"].items()
+    ]
+    return "; ".join(said)
+
+
 def random_inputs(study: Study) -> list[str]:
     """What the scenario draws at random in each run, in words: ``china_embargo_both's start, length, severity``.
 
@@ -417,7 +514,7 @@ def top_drivers(
     nonzero: dict[str, int] | None = None,
     runs: int = 0,
     never_day: int | None = None,
-    no_member_short: int | None = None,
+    no_member_short: int | Mapping[str, int] | None = None,
     unlike_tonnes: dict[str, str] | None = None,
 ) -> list[str]:
     """One line per metric: its title and its ``count`` most influential inputs.

@@ -123,7 +123,7 @@ def sensitivity_figure(
     never_day: int | None = None,
     one_draw: str | None = None,
     declared: int | None = None,
-    no_member_short: int | None = None,
+    no_member_short: int | Mapping[str, int] | None = None,
     unlike_tonnes: Mapping[str, str] | None = None,
 ) -> Figure:
     """Bars of each metric's indices, one panel per metric (the first :data:`MAX_PANELS`).
@@ -222,7 +222,7 @@ def _panel_title(
     nonzero: int | None,
     runs: int,
     never_day: int | None,
-    no_member_short: int | None = None,
+    no_member_short: int | Mapping[str, int] | None = None,
     unlike_tonnes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """A panel's title, a line each: the metric, then what to doubt in its indices (shown in :data:`FLAG_INK`)."""

@@ -9,7 +9,11 @@ path with their daily curves; sample ``k`` uses run seed ``run_seed(seed, k)``
 too. From them:
 
 - each headline metric (:func:`headline_metrics`) as a median with a 90% interval (the 5th
-  and 95th percentiles, NumPy's linear interpolation) beside the scenario's own value;
+  and 95th percentiles, NumPy's linear interpolation) beside the scenario's own value; where the
+  scenario's tonnes may not be added and a member is short in some sample, Jain's index is each
+  material's own (``fairness_jain.all.<material>`` of each material short that two members or more
+  use: :func:`~simulator.sensitivity.study.fairness_by_material`), as ``stockpile run``'s last line
+  gives it, each over the samples with a member short of that material;
 - its main drivers: the inputs whose quantile has the largest Spearman rank correlation
   with it, at most three, each too large to be chance (:func:`driver_threshold`). A rank
   correlation sees monotone effects only: for a full attribution, interactions included,
@@ -23,6 +27,7 @@ too. From them:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -34,15 +39,24 @@ import numpy as np
 import pandas as pd
 
 from simulator.burden import members_with_demand
+from simulator.compare_materials import FAIRNESS_OF
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural
+from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural, shared_words_once
 from simulator.quantities import daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import overlap_relation, within
 from simulator.scenario.schema import UncertainValues
-from simulator.sensitivity.study import Study, evaluate
+from simulator.sensitivity.study import (
+    FAIRNESS,
+    ByMaterial,
+    Study,
+    evaluate,
+    fairness_by_material,
+    short_of,
+    studied_metrics,
+)
 from simulator.sweep.columns import metric_title, metric_unit
 
 if TYPE_CHECKING:
@@ -62,12 +76,32 @@ Days of cover spikes where demand nearly stops in a few samples (a day's cover i
 over that day's demand); a cumulative shortfall's tail is a real outcome, drawn whole.
 """
 MAX_UNCERTAINTY_RUNS = 100_000
-FAIRNESS = "fairness_jain"
-"""Summarised over the samples with a member short only (:func:`headline_values`)."""
+
+
+def is_fairness(metric: str) -> bool:
+    """Whether a headline is Jain's index: over all materials, or a material's own in its place.
+
+    >>> is_fairness("fairness_jain"), is_fairness("fairness_jain.all.ga"), is_fairness("shortfall_t.eu")
+    (True, True, False)
+    """
+    return metric == FAIRNESS or metric.startswith(FAIRNESS_OF)
+
+
+def index_materials(scenario: Scenario, metric: str) -> list[str]:
+    """The materials whose demand Jain's index ``metric`` divides shortfalls by: its own, or every material.
+
+    >>> index_materials(None, "fairness_jain.all.ga")
+    ['ga']
+    """
+    return [metric.removeprefix(FAIRNESS_OF)] if metric.startswith(FAIRNESS_OF) else list(scenario.materials)
 
 
 def headline_metrics(scenario: Scenario) -> list[str]:
-    """Total shortfall, fairness between members, then each region's shortfall and lowest cover."""
+    """Total shortfall, fairness between members, then each region's shortfall and lowest cover.
+
+    Fairness (``fairness_jain``) is given material by material where the samples find the scenario's tonnes may
+    not be added (:func:`~simulator.sensitivity.study.studied_metrics`, in :func:`run_uncertainty`).
+    """
     members = scenario.agreement.members if scenario.agreement else []
     out = ["total_shortfall_t", *(["fairness_jain"] if len(members) > 1 else [])]
     out += [f"shortfall_t.{r}" for r in scenario.regions]
@@ -97,7 +131,9 @@ class Uncertainty:
     """Per headline metric: ``metric, title, unit, median, p5, p95, drivers, samples``.
 
     ``samples``: how many samples the row summarises: all of them, but for fairness
-    (``fairness_jain``) those with a member short (:func:`simulator.metrics.fairness_when_short`).
+    (``fairness_jain``) those with a member short (:func:`simulator.metrics.fairness_when_short`), and for a
+    material's own index in its place (``fairness_jain.all.<material>``, where the scenario's tonnes may not be
+    added) those with a member short of the material.
     """
     drivers: dict[str, list[Driver]]
     bands: dict[str, dict[str, np.ndarray]]
@@ -112,6 +148,22 @@ class Uncertainty:
     None when the samples table cannot tell (its share columns are not there): fairness is then
     summarised over all samples, not only those with a member short (:func:`counted_text` says so).
     """
+    by_material: ByMaterial | None = None
+    """Where Jain's index is given material by material, which materials (and who alone uses the others); None
+    where it is ``fairness_jain`` over all materials (:func:`~simulator.sensitivity.study.fairness_by_material`)."""
+    short_of: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    """Where Jain's index is given material by material (:func:`~simulator.sensitivity.study.fairness_by_material`):
+    per headline ``fairness_jain.all.<material>``, which samples have a member short of the material (a row each of
+    ``samples``), those its headline summarises; empty elsewhere."""
+
+
+def counted_samples(found: Uncertainty, metric: str) -> np.ndarray | None:
+    """The samples the headline of ``metric`` summarises, where not all; None for every other metric.
+
+    For Jain's index, those with a member short (:attr:`Uncertainty.short`; of its material where it is given by
+    material, :attr:`Uncertainty.short_of`); None too where the samples table cannot tell.
+    """
+    return found.short if metric == FAIRNESS else found.short_of.get(metric)
 
 
 def rank_correlations(unit: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -258,14 +310,19 @@ def run_uncertainty(
     table, curves = evaluate(study, points, seeds, workers, client, curves=kept, progress=progress, own_demand=True)
     assert curves is not None
     metrics = headline_metrics(study.scenario)
+    by_material = fairness_by_material(study.scenario, table) if FAIRNESS in metrics else None
+    metrics = studied_metrics(metrics, by_material)
     short = runs_short(table, study.scenario.agreement.members if study.scenario.agreement else None)
+    materials = by_material.materials if by_material is not None else []
+    short_of_each = {f"{FAIRNESS_OF}{m}": short_of(table, study.scenario, m) for m in materials}
     rows, drivers = [], {}
     for metric in metrics:
         y = table[metric].to_numpy(float)
         counted = np.ones(len(y), dtype=bool)
-        if metric == FAIRNESS and short is not None:  # 1 where no member is short is a convention, not a finding
-            counted = short
-            y = np.where(short, y, np.nan)
+        shown = short if metric == FAIRNESS else short_of_each.get(metric)
+        if shown is not None:  # 1 where no member is short (of the material) is a convention, not a finding
+            counted = shown
+            y = np.where(shown, y, np.nan)
         drivers[metric] = main_drivers(study, unit[counted], y[counted]) if counted.sum() > 2 else []
         p5, p50, p95 = np.nanpercentile(y, [5, 50, 95]) if np.isfinite(y).any() else (np.nan,) * 3
         rows.append(
@@ -292,7 +349,7 @@ def run_uncertainty(
     if study.scenario.agreement is not None:
         without, why = paired_without_agreement(study, points, seeds, workers, client, progress)
     headlines = pd.DataFrame(rows)
-    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short)
+    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short, by_material, short_of_each)
 
 
 PEAK_WORLD_PRICE = "peak_world_price_usd_per_kg"
@@ -401,9 +458,8 @@ def headline_values(found: Uncertainty, metric: str) -> pd.Series:
     by convention where no one is short.
     """
     values = found.samples[metric]
-    if metric == FAIRNESS and found.short is not None:
-        return values[found.short]
-    return values
+    counted = counted_samples(found, metric)
+    return values if counted is None else values[counted]
 
 
 def counted_text(found: Uncertainty, metric: str) -> str:
@@ -416,16 +472,17 @@ def counted_text(found: Uncertainty, metric: str) -> str:
     >>> counted_text(fake, "fairness_jain"), counted_text(fake, "total_shortfall_t")
     ('over the 37 samples with a member short', '')
     """
-    if metric != FAIRNESS or "samples" not in found.headlines:
+    if not is_fairness(metric) or "samples" not in found.headlines:
         return ""
-    if found.short is None:
+    if counted_samples(found, metric) is None:
         return "over all samples: the samples table does not tell which have a member short"
     n = int(found.headlines.set_index("metric").loc[metric, "samples"])
+    of = "" if metric == FAIRNESS else " of it"
     if n == found.runs:
-        return "over all samples, each with a member short"
+        return f"over all samples, each with a member short{of}"
     if n == 0:
-        return "no sample with a member short, so no burden to share"
-    return f"over the {n:,} {'sample' if n == 1 else 'samples'} with a member short"
+        return f"no sample with a member short{of}, so no burden to share"
+    return f"over the {n:,} {'sample' if n == 1 else 'samples'} with a member short{of}"
 
 
 def interval_text(value_low: float, median: float, value_high: float, unit: str, every: bool = False) -> str:
@@ -528,8 +585,10 @@ def fairness_ends_text(found: Uncertainty, row: Any) -> str:
     with two members, one of them bearing the whole shortfall: this adds
     :func:`~simulator.names.jain_definition`.
     """
-    members = len(members_with_demand(found.study.scenario))
-    if row.metric != FAIRNESS or members < 2 or counted_text(found, row.metric).startswith("no sample"):
+    if not is_fairness(row.metric):
+        return ""
+    members = len(members_with_demand(found.study.scenario, None, index_materials(found.study.scenario, row.metric)))
+    if members < 2 or counted_text(found, row.metric).startswith("no sample"):
         return ""
     lowest = 1 / members
     if not any(math.isclose(value, lowest, rel_tol=1e-9) for value in (row.p5, row.median, row.p95)):
@@ -572,6 +631,49 @@ def unlike_tonnes_added(found: Uncertainty) -> str | None:
     return not_added(scenario, [m for m in scenario.materials if m in short])
 
 
+def by_material_text(found: Uncertainty) -> str | None:
+    """Why fairness is given material by material (:attr:`Uncertainty.by_material`), a sentence's words; else None.
+
+    ``Jain's index is given for each material short, light and heavy rare earths (fairness_jain.all.<material>), as
+    the run's last line gives it: over all materials (fairness_jain, kept in uncertainty_samples.parquet) it would
+    add tonnes of materials priced far apart``; with one material short, that over
+    all materials it would divide each member's shortfall of it by its demand for every material; and each
+    material short that one member alone uses, named with that member (no burden of it to share). Named by the
+    scenario's names.
+    """
+    from simulator.scenario.tonnes import not_added
+
+    by_material = found.by_material
+    if by_material is None:
+        return None
+    scenario = found.study.scenario
+    names = Names.of(scenario)
+    short = [*by_material.materials, *(m for m, _ in by_material.sole_users)]
+    adds = not_added(scenario, short)
+    said = []
+    if by_material.materials:
+        each = join_words(shared_words_once([names.material_text(m) for m in by_material.materials]))
+        which = (
+            f"of {names.material_text(short[0])} alone ({FAIRNESS_OF}{short[0]})"
+            if adds is None
+            else f"for each material short, {each} ({FAIRNESS_OF}<material>)"
+        )
+        why = (
+            f"add {adds}"
+            if adds
+            else f"divide each member's shortfall of {names.material_text(short[0])} by its demand for every material"
+        )
+        said.append(
+            f"Jain's index is given {which}, as the run's last line gives it: over all "
+            f"materials (fairness_jain, kept in uncertainty_samples.parquet) it would {why}"
+        )
+    said += [
+        f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share"
+        for m, member in by_material.sole_users
+    ]
+    return "; ".join(said)
+
+
 def unlike_tonnes_note(found: Uncertainty) -> str | None:
     """The console's note where the headline shortfalls add unlike tonnes (:func:`unlike_tonnes_added`), else None.
 
@@ -608,7 +710,7 @@ def _figure_words(metric: str) -> tuple[str, str, str]:
     """
     if metric.startswith("min_days_of_cover"):
         return "the lowest cover", "longer", "shorter"
-    if metric == FAIRNESS:
+    if is_fairness(metric):
         return "Jain's index", "higher", "lower"
     if metric == "total_shortfall_t":
         return "the total shortfall", "larger", "smaller"

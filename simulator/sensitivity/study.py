@@ -23,13 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.burden import members_with_demand
+from simulator.compare_materials import FAIRNESS_OF
 from simulator.errors import InputError, Problem
 from simulator.fastpath import CurveRequest
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
+from simulator.scenario.tonnes import index_by_material
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.columns import check_metrics
+from simulator.sweep.figures import short_materials
 from simulator.sweep.grid import fixed_and_varied
 from simulator.sweep.runner import (
     CHUNK_RUNS,
@@ -43,6 +47,9 @@ from simulator.sweep.runner import (
 
 MAX_SAMPLE_RUNS = 10_000_000
 """Most runs one study may ask for (as a sweep's ``--max-runs``)."""
+FAIRNESS = "fairness_jain"
+"""Jain's index of the members' shortfall shares over all materials: by material where tonnes are apart
+(:func:`fairness_by_material`)."""
 
 
 def default_metrics(scenario: Scenario) -> list[str]:
@@ -53,6 +60,75 @@ def default_metrics(scenario: Scenario) -> list[str]:
         *(["fairness_jain"] if len(members) > 1 else []),
         *(f"shortfall_t.{r}" for r in scenario.regions),
     ]
+
+
+@dataclass(frozen=True)
+class ByMaterial:
+    """Where a study's Jain's index is each material's own: which materials, and who alone uses the others."""
+
+    materials: list[str]
+    """The materials short in some run that two members or more use, in the scenario's order: each one's index
+    (``fairness_jain.all.<material>``) is studied in ``fairness_jain``'s place."""
+    sole_users: list[tuple[str, str]]
+    """(material, member) of each material short in some run that one member alone uses: no burden of it to
+    share, so no index of it is studied."""
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metrics studied in ``fairness_jain``'s place: ``fairness_jain.all.<material>`` of each material."""
+        return [f"{FAIRNESS_OF}{m}" for m in self.materials]
+
+
+def jain_group(scenario: Scenario) -> list[str]:
+    """The regions whose shortfall shares Jain's index compares: the agreement's members, or every region."""
+    return list(scenario.agreement.members if scenario.agreement else scenario.regions)
+
+
+def fairness_by_material(scenario: Scenario, table: pd.DataFrame) -> ByMaterial | None:
+    """Where Jain's index of ``table``'s runs is studied material by material, as ``stockpile run``'s last line has it.
+
+    Over all materials (``fairness_jain``) a member's share divides its shortfall of every material by its demand
+    for every material: where the scenario's tonnes may not be added that adds them, and with gallium alone short
+    it divides a gallium shortfall by demand for rare earths (0.339 over all materials where gallium's own index
+    was 0.996). The rule is :func:`~simulator.scenario.tonnes.index_by_material` of the materials some member
+    is short of in some run (:func:`simulator.sweep.figures.short_materials`); a material one member alone uses
+    is split off as ``stockpile compare`` does (:func:`simulator.compare_materials.fairness_materials`). None
+    where ``fairness_jain`` is studied as it is: the tonnes may be added, or no member is short in any run.
+    The members are the agreement's, or every region without one (:func:`jain_group`).
+    """
+    group = jain_group(scenario)
+    short = set(short_materials(table, group))
+    in_order = [m for m in scenario.materials if m in short]
+    if not index_by_material(scenario, in_order):
+        return None
+    users = {m: members_with_demand(scenario, group, [m]) for m in in_order}
+    return ByMaterial(
+        [m for m in in_order if len(users[m]) >= 2], [(m, users[m][0]) for m in in_order if len(users[m]) == 1]
+    )
+
+
+def studied_metrics(metrics: Iterable[str], by_material: ByMaterial | None) -> list[str]:
+    """``metrics`` with ``fairness_jain`` in its place replaced by each material's index (``by_material``'s).
+
+    >>> studied_metrics(["total_shortfall_t", "fairness_jain", "shortfall_t.eu"], ByMaterial(["ree", "ga"], []))
+    ['total_shortfall_t', 'fairness_jain.all.ree', 'fairness_jain.all.ga', 'shortfall_t.eu']
+    >>> studied_metrics(["fairness_jain"], None), studied_metrics(["fairness_jain"], ByMaterial([], [("mag", "eu")]))
+    (['fairness_jain'], [])
+    """
+    if by_material is None:
+        return list(metrics)
+    out = [part for metric in metrics for part in (by_material.metrics if metric == FAIRNESS else [metric])]
+    return list(dict.fromkeys(out))
+
+
+def short_of(table: pd.DataFrame, scenario: Scenario, material: str) -> np.ndarray:
+    """Per run of ``table``, whether some member (every region without an agreement) is short of ``material``.
+
+    Read from ``shortfall_t.<member>.<material>`` above 0 t, as :func:`simulator.compare_materials.is_short_of`
+    reads one run; where none is, the material's Jain's index is 1 by convention.
+    """
+    columns = [f"shortfall_t.{m}.{material}" for m in jain_group(scenario)]
+    return (table[columns].fillna(0).to_numpy(float) > 0).any(axis=-1)
 
 
 @dataclass(frozen=True)

@@ -86,22 +86,32 @@ def sparse_text(nonzero: int, runs: int, metric: str = "", never_day: int | None
     return f"non-zero in only {nonzero:,} of {runs:,} runs"
 
 
-def no_member_short_text(count: int | None, runs: int, metric: str) -> str | None:
+def no_member_short_text(count: int | Mapping[str, int] | None, runs: int, metric: str) -> str | None:
     """What to say of Jain's index where no member is short in some runs, not all: ``1 where no member is short, ...``.
 
     Jain's index counts no burden as equal, 1 (:func:`simulator.metrics.jain_index`). The sweep's figures
     and ``run --uncertainty`` summarise it over the runs with a member short; the indices need every run
     of the design, so they count those runs as 1, and the metric's variance is then also that of whether
-    a member is short at all. ``count``: the runs with no member short (None: not known).
+    a member is short at all. ``count``: the runs with no member short (None: not known); where the index is
+    studied material by material, per index (``fairness_jain.all.<material>``) the runs with no member short of
+    its material (``sensitivity.json``'s ``no_member_short_runs``).
 
     >>> no_member_short_text(108, 248, "fairness_jain")
     '1 where no member is short, in 108 of 248 runs'
     >>> no_member_short_text(0, 248, "fairness_jain"), no_member_short_text(108, 248, "total_shortfall_t")
     (None, None)
+    >>> no_member_short_text({"fairness_jain.all.ga": 12}, 64, "fairness_jain.all.ga")
+    '1 where no member is short of it, in 12 of 64 runs'
+    >>> no_member_short_text({"fairness_jain.all.ga": 12}, 64, "fairness_jain") is None
+    True
     """
-    if metric != "fairness_jain" or count is None or not 0 < count < runs:
+    if isinstance(count, Mapping):
+        count, of = count.get(metric), " of it"
+    else:
+        count, of = (count if metric == "fairness_jain" else None), ""
+    if count is None or not 0 < count < runs:
         return None
-    return f"1 where no member is short, in {count:,} of {runs:,} runs"
+    return f"1 where no member is short{of}, in {count:,} of {runs:,} runs"
 
 
 def adds_text(unlike_tonnes: Mapping[str, str] | None, metric: str) -> str | None:
