@@ -501,6 +501,20 @@ def replay_against_historical_report() -> str:
     )
 
 
+@functools.cache
+def replay_against_historical_words() -> str:
+    """:func:`replay_against_historical_report`'s page without its figures (:func:`words_page`), made once per test
+    process for the tests that read only its words and tables. The runs coincide, so neither page has a comparison
+    figure: its place holds the sentence saying so, as it would hold the comparison's ``<figure>`` element (with
+    its caption, and without its chart here) if they differed. The browser test, which measures the figures,
+    reads the full page."""
+    return words_page(
+        shipped_result("embargo_2010"),
+        shipped_result("embargo_2010_historical"),
+        alone=shipped_alone("embargo_2010"),  # nobody is short without it: no own-share run to give
+    )
+
+
 def shipped_group(name: str) -> pytest.MarkDecorator:
     """The ``xdist_group`` of the tests that read the shipped scenario ``name``'s reference run."""
     return pytest.mark.xdist_group(f"shipped-{name}")

@@ -19,6 +19,7 @@ import pytest
 from simulator.output_folder import PAGE_HEAD, is_page
 from tests.helpers import (
     TWO_MEMBERS,
+    TWO_MEMBERS_REPORT,
     assert_bad_input,
     contents,
     forbid_simulation,
@@ -158,6 +159,7 @@ def test_only_the_users_files_are_named_beside_a_page_stockpile_wrote(tmp_path, 
     assert contents(folder) == before
 
 
+@TWO_MEMBERS_REPORT
 def test_both_kinds_of_page_open_with_the_head_is_page_reads():
     """The report's and the explorer's templates open with :data:`PAGE_HEAD`, byte for byte: a change to either
     head must change it too, or a folder command would no longer know its own pages."""

@@ -19,7 +19,7 @@ from tests.helpers import (
     ROOT,
     harsh,
     harsh_compared_report,
-    replay_against_historical_report,
+    replay_against_historical_words,
     shipped_alone,
     shipped_group,
     shipped_result,
@@ -36,7 +36,7 @@ def comparison_section(html: str) -> str:
 def test_coinciding_runs_have_one_section_with_the_table_and_no_figure():
     result, baseline = shipped_result("embargo_2010"), shipped_result("embargo_2010_historical")
     assert runs_coincide(result, baseline)  # nobody draws the pool: the cover curves are the same every day
-    html = replay_against_historical_report()
+    html = replay_against_historical_words()
     section = comparison_section(html)
     assert 'id="comparison-curves"' not in html
     assert '<figure data-figure="comparison"' not in html
@@ -47,7 +47,7 @@ def test_coinciding_runs_have_one_section_with_the_table_and_no_figure():
 
 
 def test_the_difference_is_said_in_words_from_the_scenarios_values():
-    html = replay_against_historical_report()
+    html = replay_against_historical_words()
     section = comparison_section(html).replace("\u00a0", " ")  # tonnes keep their unit on the line (no-break space)
     assert "differ in: <code>agreement</code>" not in section
     # light: Japan 4,596 t + EU 1,200 t; heavy: 102 t + 30 t; 60 days of each member's demand

@@ -26,6 +26,7 @@ from simulator.report.words import tonnes
 from simulator.scenario import validate_data
 from tests.helpers import (
     TWO_MEMBERS,
+    TWO_MEMBERS_REPORT,
     add_material,
     build,
     run,
@@ -240,6 +241,7 @@ def test_shocks_in_force_on_the_last_day_are_said_to_outlast_the_run():
     )
 
 
+@TWO_MEMBERS_REPORT
 def test_a_grant_beyond_a_member_s_share_is_valued_and_what_one_takes_another_gives():
     # the pool is owned 50/50; the rule draws 20 t for Japan and 40 t for the EU on day 0, so the EU takes
     # 40 - 60/2 = 10 t beyond its share and Japan gives 10 t of its own: 10 t x 50 USD/kg = USD 0.50 m
