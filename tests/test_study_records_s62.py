@@ -1,0 +1,56 @@
+"""Records of a study that a pipeline and a referee can read (session 62).
+
+- A samples table's text column holds a list or a mapping as JSON text (``json.loads`` reads it back), not
+  Python's repr; words stay plain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.scenario.schema import UncertainValues
+from simulator.scenario.uncertain import Input
+from simulator.sensitivity.study import typed_values
+from tests.helpers import invoke
+
+STOCHASTIC = Path("scenarios/embargo_stochastic.yaml")
+BIDS = "agreement.auction.bids.eu.light_ree"
+SAMPLES = 12
+
+
+@pytest.fixture(scope="module")
+def uncertainty_run(tmp_path_factory) -> tuple[Path, str]:
+    """``run embargo_stochastic --uncertainty 12`` once: its folder and what it printed (stdout and stderr)."""
+    out = tmp_path_factory.mktemp("records") / "u"
+    result = invoke("run", STOCHASTIC, "--uncertainty", SAMPLES, "--no-plots", "--workers", 1, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def _declared_values(path: str) -> list:
+    """The values the scenario's ``uncertain:`` entry at ``path`` lists."""
+    entries = yaml.safe_load(STOCHASTIC.read_text(encoding="utf-8"))["uncertain"]
+    return next(entry["values"] for entry in entries if entry["path"] == path)
+
+
+def test_a_list_in_the_samples_table_reads_back_with_json(uncertainty_run):
+    out, _ = uncertainty_run
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet")
+    bids = samples[BIDS].map(json.loads)  # Python's repr ('end_use': ...) would not parse
+    declared = _declared_values(BIDS)
+    assert len(bids) == SAMPLES and all(b in declared for b in bids)
+    assert all(abs(sum(segment["share"] for segment in b) - 1.0) < 1e-12 for b in bids)  # each split sums to 1
+
+
+def test_words_stay_plain_and_a_mapping_among_other_kinds_is_json():
+    mixed = Input(UncertainValues(path="p", source="s", values=["held", {"a": dt.date(2011, 2, 3)}, [1, "x"]]), None)
+    points = [{"p": "held"}, {"p": {"a": dt.date(2011, 2, 3)}}, {"p": [1, "x"]}]
+    column = typed_values([mixed], points)["p"].tolist()
+    assert column == ["held", '{"a": "2011-02-03"}', '[1, "x"]']
+    assert json.loads(column[1]) == {"a": "2011-02-03"} and json.loads(column[2]) == [1, "x"]
