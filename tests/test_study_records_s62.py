@@ -2,6 +2,8 @@
 
 - A samples table's text column holds a list or a mapping as JSON text (``json.loads`` reads it back), not
   Python's repr; words stay plain.
+- ``uncertainty_samples.parquet`` starts with ``sample`` (0..N-1), the key ``uncertainty_without_agreement.parquet``
+  joins on.
 """
 
 from __future__ import annotations
@@ -54,3 +56,12 @@ def test_words_stay_plain_and_a_mapping_among_other_kinds_is_json():
     column = typed_values([mixed], points)["p"].tolist()
     assert column == ["held", '{"a": "2011-02-03"}', '[1, "x"]']
     assert json.loads(column[1]) == {"a": "2011-02-03"} and json.loads(column[2]) == [1, "x"]
+
+
+def test_the_samples_table_numbers_its_samples_as_the_runs_without_the_agreement_do(uncertainty_run):
+    out, _ = uncertainty_run
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet")
+    without = pd.read_parquet(out / "uncertainty_without_agreement.parquet")
+    assert samples.columns[0] == "sample" and samples["sample"].tolist() == list(range(SAMPLES))
+    paired = samples.merge(without, on="sample", suffixes=("", "_without"), validate="one_to_one")
+    assert len(paired) == SAMPLES and (paired["seed"] == paired["seed_without"]).all()  # each pair shares its seed

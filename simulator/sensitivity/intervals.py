@@ -840,6 +840,13 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 """The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k``."""
 
 
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a first column ``sample``, its rows' numbers from 0: the key its samples files join on."""
+    out = table.reset_index(drop=True)
+    out.insert(0, "sample", np.arange(len(out), dtype=np.int64))
+    return out
+
+
 def write_uncertainty(
     found: Uncertainty,
     own: dict[str, np.ndarray] | None,
@@ -849,18 +856,18 @@ def write_uncertainty(
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
-    The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
-    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and,
+    ``uncertainty_samples.parquet`` is :attr:`Uncertainty.samples` after a first column ``sample`` (0 to N-1, the
+    sample's number), which :data:`WITHOUT_FILE`'s ``sample`` joins on. The paired runs without the agreement when
+    there are any (:data:`WITHOUT_FILE`: ``sample``, ``seed`` and the same per-run metrics, one row per sample in the
+    samples table's order) and,
     given the scenario's own curves (``own``: :func:`own_curves`, dashed in them; None draws none,
     as ``--no-plots``), the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
-    found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
+    numbered(found.samples).to_parquet(stage / "uncertainty_samples.parquet", index=False)
     if found.without is not None:
-        without = found.without.reset_index(drop=True)
-        without.insert(0, "sample", np.arange(len(without), dtype=np.int64))
-        without.to_parquet(stage / WITHOUT_FILE, index=False)
+        numbered(found.without).to_parquet(stage / WITHOUT_FILE, index=False)
     if own is None:
         return
     for curve, name in FAN_CURVES.items():
