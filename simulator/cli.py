@@ -862,7 +862,8 @@ def compare_command(
             mechanisms=names,
             baseline=not no_baseline,
             seed=comparison.seed,
-            random_inputs=comparison.random_inputs,
+            random_inputs=comparison.random_sources,
+            random_inputs_words=comparison.random_inputs,
         )
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
@@ -1661,7 +1662,7 @@ def sensitivity(
         runs=info["runs"],
     ):
         click.echo(f"note: {rough}", err=True)
-    if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
+    if one_draw := one_draw_text(info["random_inputs_words"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
     for note in study_notes(info):
         click.echo(f"note: {note}", err=True)

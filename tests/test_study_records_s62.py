@@ -4,6 +4,9 @@
   Python's repr; words stay plain.
 - ``uncertainty_samples.parquet`` starts with ``sample`` (0..N-1), the key ``uncertainty_without_agreement.parquet``
   joins on.
+- ``random_inputs`` holds the ids of the random streams (``noise``, ``shock/<id>``) in ``sweep.json``,
+  ``sensitivity.json`` and a comparison's ``manifest.json`` alike; the words the notes print are
+  ``random_inputs_words``, and the notes read as before.
 """
 
 from __future__ import annotations
@@ -65,3 +68,45 @@ def test_the_samples_table_numbers_its_samples_as_the_runs_without_the_agreement
     assert samples.columns[0] == "sample" and samples["sample"].tolist() == list(range(SAMPLES))
     paired = samples.merge(without, on="sample", suffixes=("", "_without"), validate="one_to_one")
     assert len(paired) == SAMPLES and (paired["seed"] == paired["seed_without"]).all()  # each pair shares its seed
+
+
+# embargo_stochastic draws daily demand noise and its one embargo's start, length and severity (its statement says so)
+STREAMS = ["noise", "shock/china_embargo_both"]
+WORDS = ["demand noise", "china_embargo_both's start, length, severity"]
+ONE_INPUT = ("--input", "shocks.china_quota_2011.perceived_severity")
+
+
+@pytest.fixture(scope="module")
+def sensitivity_run(tmp_path_factory) -> tuple[Path, str]:
+    """``sensitivity embargo_stochastic`` of one input, Morris with 2 trajectories (4 runs): its folder and output."""
+    out = tmp_path_factory.mktemp("records") / "s"
+    args = ("--method", "morris", "--samples", 2, *ONE_INPUT, "--workers", 1, "-o", out)
+    result = invoke("sensitivity", STOCHASTIC, "--set", "horizon_days=400", *args)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def compare_run(tmp_path_factory) -> tuple[Path, str]:
+    """``compare embargo_stochastic --mechanisms fair_ratio --set horizon_days=400``: its folder and output."""
+    out = tmp_path_factory.mktemp("records") / "c"
+    args = ("--mechanisms", "fair_ratio", "--no-baseline", "--no-plots", "-o", out)
+    result = invoke("compare", STOCHASTIC, "--set", "horizon_days=400", *args)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_random_inputs_are_the_streams_ids_in_every_record_and_the_words_a_key_of_their_own(
+    tmp_path, sensitivity_run, compare_run
+):
+    sweep = tmp_path / "w"
+    result = invoke("sweep", STOCHASTIC, "--grid", "horizon_days=400", "--workers", 1, "--no-plots", "-o", sweep)
+    assert result.exit_code == 0, result.output
+    swept = json.loads((sweep / "sweep.json").read_text())
+    studied = json.loads((sensitivity_run[0] / "sensitivity.json").read_text())
+    compared = json.loads((compare_run[0] / "manifest.json").read_text())
+    assert swept["random_inputs"] == studied["random_inputs"] == compared["random_inputs"] == STREAMS
+    assert studied["random_inputs_words"] == compared["random_inputs_words"] == WORDS
+    # the notes print the words, as before
+    assert f"conditional on one draw of the random inputs ({'; '.join(WORDS)})" in sensitivity_run[1]
+    assert f"the comparison is conditional on one draw of the random inputs ({'; '.join(WORDS)})" in compare_run[1]

@@ -56,8 +56,9 @@ than any: the indices count it as ``horizon_days``, the day after the last
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random
 numbers), so sampling noise does not pass for sensitivity. ``sensitivity.json`` lists those
-inputs' random streams (``random_inputs``), and the terminal and the figure's title say
-that the indices are conditional on that draw (:func:`~simulator.sensitivity.words.one_draw_text`).
+inputs' random streams (``random_inputs``: ids, as ``sweep.json``'s; ``random_inputs_words``: in words), and the
+terminal and the figure's title say that the indices are conditional on that draw
+(:func:`~simulator.sensitivity.words.one_draw_text`, from the words).
 
 ``stockpile run --uncertainty N`` is :mod:`simulator.sensitivity.intervals`.
 """
@@ -234,7 +235,8 @@ def analyse_study(
         "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
-        "random_inputs": random_inputs(study),
+        "random_inputs": random_sources(study.scenario),
+        "random_inputs_words": random_inputs(study),
         "no_member_short_runs": nobody,
         "morris_step": MORRIS_STEP if method == "morris" else None,
         SHORTFALL_ADDS: shortfall_adds(study.scenario),
@@ -280,7 +282,7 @@ def run_sensitivity(
                 info["runs"],
                 info["nonzero_runs"],
                 info["never_as_day"],
-                one_draw_text(info["random_inputs"], info["run_seed"]),
+                one_draw_text(info["random_inputs_words"], info["run_seed"]),
                 len(study.scenario.uncertain),
                 info["no_member_short_runs"],
                 unlike_tonnes(info),
@@ -466,6 +468,15 @@ keeps them all); only the EU uses mag: no burden of it to share, so no index of 
         for m, member in found["sole_users"].items()
     ]
     return "; ".join(said)
+
+
+def random_sources(scenario: Scenario) -> list[str]:
+    """The ids of the random streams the scenario draws from in each run: ``noise``, ``shock/<id>``.
+
+    What ``random_inputs`` holds in ``sensitivity.json``, ``sweep.json`` and ``stockpile compare``'s
+    ``manifest.json`` (:attr:`simulator.plan.Plan.random_sources`); :func:`random_inputs` says them in words.
+    """
+    return list(compile_plan(scenario).random_sources)
 
 
 def random_inputs(study: Study) -> list[str]:
