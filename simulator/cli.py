@@ -844,6 +844,7 @@ def compare_command(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import scenario_hash
+    from simulator.version import made_with
 
     names = parse_mechanisms(mechanisms)
     for note in mechanism_notes(mechanisms):
@@ -862,8 +863,10 @@ def compare_command(
             mechanisms=names,
             baseline=not no_baseline,
             seed=comparison.seed,
+            set=list(assignments),  # as run's manifest: each --set PATH=VALUE as given
             random_inputs=comparison.random_sources,
             random_inputs_words=comparison.random_inputs,
+            made_with=made_with(),
         )
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
@@ -1635,6 +1638,7 @@ def sensitivity(
                     advance,
                     force,  # type: ignore[arg-type]
                     inputs=[scenario],
+                    sets=assignments,
                 )
     click.echo(
         f"{method} over {plural(len(study.inputs), 'uncertain input')}: "

@@ -7,6 +7,9 @@
 - ``random_inputs`` holds the ids of the random streams (``noise``, ``shock/<id>``) in ``sweep.json``,
   ``sensitivity.json`` and a comparison's ``manifest.json`` alike; the words the notes print are
   ``random_inputs_words``, and the notes read as before.
+- Provenance: ``sensitivity.json`` and a comparison's ``manifest.json`` record ``--set`` as ``set`` (a run's
+  manifest's list of ``PATH=VALUE``); the comparison's records ``made_with``; ``sensitivity.json`` records the
+  scenario file resolved (``scenario_file_resolved``) beside it as typed.
 """
 
 from __future__ import annotations
@@ -110,3 +113,16 @@ def test_random_inputs_are_the_streams_ids_in_every_record_and_the_words_a_key_o
     # the notes print the words, as before
     assert f"conditional on one draw of the random inputs ({'; '.join(WORDS)})" in sensitivity_run[1]
     assert f"the comparison is conditional on one draw of the random inputs ({'; '.join(WORDS)})" in compare_run[1]
+
+
+def test_the_study_and_the_comparison_record_their_set_and_what_made_them(
+    sensitivity_run, compare_run, uncertainty_run
+):
+    studied = json.loads((sensitivity_run[0] / "sensitivity.json").read_text())
+    compared = json.loads((compare_run[0] / "manifest.json").read_text())
+    ran = json.loads((uncertainty_run[0] / "manifest.json").read_text())
+    assert studied["set"] == compared["set"] == ["horizon_days=400"] and ran["set"] == []
+    assert studied["scenario_file"] == str(STOCHASTIC)  # as typed, relative
+    assert studied["scenario_file_resolved"] == str(STOCHASTIC.resolve())
+    assert compared["made_with"] == ran["made_with"]  # the same code, Python and libraries made both
+    assert set(compared["made_with"]) == {"code", "python", "libraries", "platform"}

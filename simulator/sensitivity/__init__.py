@@ -11,7 +11,9 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   the metric's unit (``metric_unit``: Morris' indices are in it);
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
-- ``sensitivity.json``: scenario, hash, method, samples, runs, seed, the intervals'
+- ``sensitivity.json``: ``scenario``, ``scenario_file`` (as given) and ``scenario_file_resolved`` (its absolute
+  path; None where it names no file), ``scenario_hash``, ``set`` (the ``--set`` overrides as given), method,
+  samples, runs, seed, the intervals'
   ``confidence_level`` and ``bootstrap_resamples``, inputs (each with its ``range`` in
   words and as fields: :meth:`~simulator.scenario.uncertain.Input.range_fields`), metrics and their ``metric_units``,
   per metric the runs in which it is not zero, or for a day metric whose -1 means never
@@ -186,8 +188,13 @@ def analyse_study(
     workers: int = 1,
     client: Any = None,
     progress: Callable[[int], None] | None = None,
+    sets: Iterable[str] = (),
 ) -> Sensitivity:
-    """Sample, run and analyse a planned study (no files written)."""
+    """Sample, run and analyse a planned study (no files written).
+
+    ``sets``: the ``--set PATH=VALUE`` overrides as given, already applied to the study's data, recorded as
+    ``sensitivity.json``'s ``set`` (as a run's ``manifest.json`` records them).
+    """
     started = time.perf_counter()
     check_samples(method, samples, len(study.inputs))
     unit = sample(method, samples, len(study.inputs), study.root_seed)
@@ -210,7 +217,9 @@ def analyse_study(
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
+        "scenario_file_resolved": str(Path(study.source).resolve()) if Path(study.source).is_file() else None,
         "scenario_hash": scenario_hash(study.scenario),
+        "set": list(sets),
         "method": method,
         "samples": samples,
         "runs": len(points),
@@ -261,15 +270,17 @@ def run_sensitivity(
     progress: Callable[[int], None] | None = None,
     force: bool = False,
     inputs: Iterable[Path | str] = (),
+    sets: Iterable[str] = (),
 ) -> Sensitivity:
     """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first.
 
-    ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`).
+    ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`);
+    ``sets``: the ``--set`` overrides as given (:func:`analyse_study`).
     """
     from simulator.sensitivity.figures import sensitivity_figure  # loads Matplotlib: here, where it draws
 
     with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity", inputs=inputs) as out:
-        found = analyse_study(study, method, samples, workers, client, progress)
+        found = analyse_study(study, method, samples, workers, client, progress, sets)
         made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
         with out.staged(made_by) as stage:
             found.table.to_csv(stage / "sensitivity.csv", index=False)
