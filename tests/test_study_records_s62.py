@@ -10,6 +10,8 @@
 - Provenance: ``sensitivity.json`` and a comparison's ``manifest.json`` record ``--set`` as ``set`` (a run's
   manifest's list of ``PATH=VALUE``); the comparison's records ``made_with``; ``sensitivity.json`` records the
   scenario file resolved (``scenario_file_resolved``) beside it as typed.
+- A study on a Dask cluster of eight workers cuts its samples for eight, not for the five that
+  ``scheduler_info()["workers"]`` lists in distributed 2025.5-2026.6.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+import simulator.sensitivity.study as study_module
 from simulator.scenario.schema import UncertainValues
 from simulator.scenario.uncertain import Input
-from simulator.sensitivity.study import typed_values
+from simulator.sensitivity import plan_study
+from simulator.sensitivity.study import evaluate, typed_values
 from tests.helpers import invoke
+from tests.test_dask_workers_s62 import EightWorkersListedAsFive
+from tests.test_sensitivity import SHORT
 
 STOCHASTIC = Path("scenarios/embargo_stochastic.yaml")
 BIDS = "agreement.auction.bids.eu.light_ree"
@@ -126,3 +133,23 @@ def test_the_study_and_the_comparison_record_their_set_and_what_made_them(
     assert studied["scenario_file_resolved"] == str(STOCHASTIC.resolve())
     assert compared["made_with"] == ran["made_with"]  # the same code, Python and libraries made both
     assert set(compared["made_with"]) == {"code", "python", "libraries", "platform"}
+
+
+class Planned(Exception):
+    """Stops a study once it has cut its samples into chunks."""
+
+
+def test_a_study_on_a_dask_cluster_cuts_its_samples_for_every_worker(monkeypatch):
+    chunks: list[int] = []
+
+    def plan_points(raw, source, points, seeds, curves, chunk_runs, *rest):
+        chunks.append(chunk_runs)
+        raise Planned
+
+    monkeypatch.setattr(study_module, "plan_points", plan_points)
+    study = plan_study(SHORT, "short.yaml", fixed=())
+    points = study.points(np.full((80, len(study.inputs)), 0.5))
+    with pytest.raises(Planned):
+        evaluate(study, points, [1] * 80, client=EightWorkersListedAsFive())
+    # 80 samples on 8 workers: fewer than a batch (250) each, so one chunk of 80 / 8 = 10 per worker (five: 16)
+    assert chunks == [10]

@@ -33,6 +33,7 @@ from simulator.scenario.load import value_problems
 from simulator.scenario.tonnes import index_by_material
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
+from simulator.sweep.backends import dask_workers
 from simulator.sweep.columns import check_metrics
 from simulator.sweep.figures import short_materials
 from simulator.sweep.grid import fixed_and_varied
@@ -384,7 +385,7 @@ def _samples_sweep(
     """The samples as a sweep of points, cut into chunks of :func:`chunk_size` for the workers asked for."""
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
-    n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
+    n_workers = workers if client is None else max(1, dask_workers(client))
     return plan_points(
         study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers), own_demand, transform
     )
