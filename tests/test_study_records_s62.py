@@ -12,12 +12,16 @@
   scenario file resolved (``scenario_file_resolved``) beside it as typed.
 - A study on a Dask cluster of eight workers cuts its samples for eight, not for the five that
   ``scheduler_info()["workers"]`` lists in distributed 2025.5-2026.6.
+- ``run --uncertainty``'s words on drivers: the bound keeps the odds of naming an input without effect under 5% for
+  one figure, up to ``1 - 0.95^k`` over the run's ``k`` figures; where more inputs clear it than are named (three),
+  the line says of how many the named are the largest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import types
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +33,12 @@ import simulator.sensitivity.study as study_module
 from simulator.scenario.schema import UncertainValues
 from simulator.scenario.uncertain import Input
 from simulator.sensitivity import plan_study
+from simulator.sensitivity.intervals import drivers_text, main_drivers, no_drivers_note, run_uncertainty
 from simulator.sensitivity.study import evaluate, typed_values
 from tests.helpers import invoke
 from tests.test_dask_workers_s62 import EightWorkersListedAsFive
 from tests.test_sensitivity import SHORT
+from tests.test_uncertainty_run import SHORT as DEMAND_ALONE
 
 STOCHASTIC = Path("scenarios/embargo_stochastic.yaml")
 BIDS = "agreement.auction.bids.eu.light_ree"
@@ -153,3 +159,40 @@ def test_a_study_on_a_dask_cluster_cuts_its_samples_for_every_worker(monkeypatch
         evaluate(study, points, [1] * 80, client=EightWorkersListedAsFive())
     # 80 samples on 8 workers: fewer than a batch (250) each, so one chunk of 80 / 8 = 10 per worker (five: 16)
     assert chunks == [10]
+
+
+def test_a_driver_line_says_when_more_inputs_clear_the_bound_than_it_names():
+    study = plan_study(yaml.safe_load(STOCHASTIC.read_text(encoding="utf-8")), str(STOCHASTIC), fixed=())
+    unit = np.random.default_rng(1).random((1000, len(study.inputs)))
+    y = unit[:, :4].sum(axis=1)  # four inputs of equal weight: each rank correlation about 1/2
+    # the bound: z(1 - 0.05 / 122) = 3.35 over sqrt(999) is 0.11, below the floor of 0.2; the other 57 inputs' rank
+    # correlations are about normal with sd 1 / sqrt(999) = 0.03, so none reaches 0.2
+    named, past, least = main_drivers(study, unit, y)
+    assert (len(named), past, least) == (3, 4, 0.2)
+    assert {d.path for d in named} < {i.path for i in study.inputs[:4]}
+    found = types.SimpleNamespace(
+        study=study, drivers={"total_shortfall_t": named}, cleared={"total_shortfall_t": (4, 0.2)}
+    )
+    line = drivers_text(found, "total_shortfall_t")
+    assert line.count("|rank correlation|") == 4 and line.endswith("(the 3 largest of 4 past |rank correlation| 0.20)")
+
+
+def test_a_run_records_how_many_inputs_clear_the_bound_and_names_them_all_when_three_or_fewer():
+    # 10 samples of 2 inputs: the bound is z(1 - 0.05 / 4) = 2.2414 over sqrt(9) = 0.747; demand alone reaches it
+    found = run_uncertainty(plan_study(DEMAND_ALONE, "s.yaml", fixed=()), 10)
+    past, least = found.cleared["total_shortfall_t"]
+    assert past == 1 and least == pytest.approx(2.2414 / 3, abs=1e-4)
+    assert "largest of" not in drivers_text(found, "total_shortfall_t")
+
+
+def test_the_odds_of_the_bound_are_said_for_one_figure_and_over_the_runs_figures():
+    seven = {f"figure{k}": [] for k in range(7)}
+    fake = types.SimpleNamespace(runs=20, drivers=seven, study=types.SimpleNamespace(inputs=[None] * 63))
+    # 1 - 0.95^7 = 0.302
+    assert "under 5% for one figure (over the run's 7 figures, up to about 30%; 63 inputs, 20 samples)" in (
+        no_drivers_note(fake)
+    )
+    fake.runs = 3  # z(1 - 0.05 / 126) = 3.36 over sqrt(2): above 1, so no input can be named
+    assert "without effect under 5% for one figure (over the run's 7 figures, up to about 30%) would take" in (
+        no_drivers_note(fake)
+    )
