@@ -672,6 +672,7 @@ def run(
         click.echo(against_text(result, baseline))
     if found is not None:
         from simulator.sensitivity.intervals import (
+            by_material_text,
             headline_lines,
             no_drivers_note,
             separate_intervals_note,
@@ -686,6 +687,8 @@ def run(
             click.echo(f"  ({separate})")
         if unlike := unlike_tonnes_note(found):
             click.echo(f"note: {unlike}", err=True)
+        if by_material := by_material_text(found):  # why fairness is given by material, as sensitivity's note says
+            click.echo(f"note: {by_material}", err=True)
         if none_named := no_drivers_note(found):
             click.echo(f"note: {none_named}", err=True)
     if gone := removed_note(out):  # a folder holds one output: what the earlier run wrote and this one did not

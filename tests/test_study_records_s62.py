@@ -15,6 +15,7 @@
 - ``run --uncertainty``'s words on drivers: the bound keeps the odds of naming an input without effect under 5% for
   one figure, up to ``1 - 0.95^k`` over the run's ``k`` figures; where more inputs clear it than are named (three),
   the line says of how many the named are the largest.
+- ``run --uncertainty`` says in a note why fairness is given by material, where it is, as ``sensitivity`` does.
 """
 
 from __future__ import annotations
@@ -196,3 +197,25 @@ def test_the_odds_of_the_bound_are_said_for_one_figure_and_over_the_runs_figures
     assert "without effect under 5% for one figure (over the run's 7 figures, up to about 30%) would take" in (
         no_drivers_note(fake)
     )
+
+
+def test_run_uncertainty_says_why_fairness_is_given_by_material(uncertainty_run):
+    out, output = uncertainty_run
+    table = pd.read_csv(out / "uncertainty.csv")
+    # light and heavy rare earths are priced far apart (the run's last line: not added), so each has its own index
+    assert "fairness_jain" not in set(table["metric"])
+    assert {"fairness_jain.all.light_ree", "fairness_jain.all.heavy_ree"} <= set(table["metric"])
+    (note,) = [line for line in output.splitlines() if line.startswith("note: Jain's index is given")]
+    assert note == (
+        "note: Jain's index is given for each material short, light and heavy rare earths "
+        "(fairness_jain.all.<material>), as the run's last line gives it: over all materials (fairness_jain, kept in "
+        "uncertainty_samples.parquet) it would add tonnes of materials priced far apart"
+    )
+
+
+def test_no_such_note_where_fairness_is_not_given_by_material(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(DEMAND_ALONE, sort_keys=False))  # one region, one material: no index by material
+    result = invoke("run", path, "--uncertainty", 10, "--no-plots", "-o", tmp_path / "u")
+    assert result.exit_code == 0, result.output
+    assert "Jain's index is given" not in result.output
