@@ -672,6 +672,7 @@ def run(
         click.echo(against_text(result, baseline))
     if found is not None:
         from simulator.sensitivity.intervals import (
+            by_material_text,
             headline_lines,
             no_drivers_note,
             separate_intervals_note,
@@ -686,6 +687,8 @@ def run(
             click.echo(f"  ({separate})")
         if unlike := unlike_tonnes_note(found):
             click.echo(f"note: {unlike}", err=True)
+        if by_material := by_material_text(found):  # why fairness is given by material, as sensitivity's note says
+            click.echo(f"note: {by_material}", err=True)
         if none_named := no_drivers_note(found):
             click.echo(f"note: {none_named}", err=True)
     if gone := removed_note(out):  # a folder holds one output: what the earlier run wrote and this one did not
@@ -844,6 +847,7 @@ def compare_command(
     from simulator.output_folder import manifest_info, open_folder
     from simulator.plots import compare_figure
     from simulator.scenario import scenario_hash
+    from simulator.version import made_with
 
     names = parse_mechanisms(mechanisms)
     for note in mechanism_notes(mechanisms):
@@ -862,7 +866,10 @@ def compare_command(
             mechanisms=names,
             baseline=not no_baseline,
             seed=comparison.seed,
-            random_inputs=comparison.random_inputs,
+            set=list(assignments),  # as run's manifest: each --set PATH=VALUE as given
+            random_inputs=comparison.random_sources,
+            random_inputs_words=comparison.random_inputs,
+            made_with=made_with(),
         )
         with out.staged(info) as stage:
             table.to_csv(stage / "compare.csv", index=False)
@@ -1634,6 +1641,7 @@ def sensitivity(
                     advance,
                     force,  # type: ignore[arg-type]
                     inputs=[scenario],
+                    sets=assignments,
                 )
     click.echo(
         f"{method} over {plural(len(study.inputs), 'uncertain input')}: "
@@ -1661,7 +1669,7 @@ def sensitivity(
         runs=info["runs"],
     ):
         click.echo(f"note: {rough}", err=True)
-    if one_draw := one_draw_text(info["random_inputs"], info["run_seed"]):
+    if one_draw := one_draw_text(info["random_inputs_words"], info["run_seed"]):
         click.echo(f"note: the indices are {one_draw}; they do not average over those inputs' distributions", err=True)
     for note in study_notes(info):
         click.echo(f"note: {note}", err=True)

@@ -88,6 +88,9 @@ class Comparison:
     random_inputs: list[str] = field(default_factory=list)
     """What the scenario draws at random, in words (:func:`~simulator.sensitivity.scenario_random_inputs`): every
     row is one draw of them, the same draw (:func:`one_draw_note`)."""
+    random_sources: list[str] = field(default_factory=list)
+    """The same as ids of their random streams (``noise``, ``shock/<id>``): the manifest's ``random_inputs``, as
+    ``sweep.json``'s."""
 
     @property
     def baseline(self) -> Result | None:
@@ -599,11 +602,12 @@ def compare(
     if not results:
         raise InputError("no mechanism could run: " + " | ".join(f"{k}: {v}" for k, v in skipped.items()), source)
     drawn: list[str] = []
-    if compile_plan(written).random_sources:  # the study layer's words, imported only when there is one to name
+    sources = list(compile_plan(written).random_sources)
+    if sources:  # the study layer's words, imported only when there is one to name
         from simulator.sensitivity import scenario_random_inputs
 
         drawn = scenario_random_inputs(written)
-    return Comparison(results, skipped, baselines, written.seed, drawn)
+    return Comparison(results, skipped, baselines, written.seed, drawn, sources)
 
 
 def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[str] = ()) -> str | None:

@@ -19,7 +19,8 @@ from simulator import load_scenario
 from simulator.library import resolve_scenario
 from tests.helpers import invoke
 
-DRAWN = ["demand noise", "china_embargo_both's start, length, severity"]
+DRAWN = ["noise", "shock/china_embargo_both"]
+DRAWN_WORDS = ["demand noise", "china_embargo_both's start, length, severity"]
 BY_MATERIAL = ["total_shortfall_t.all.light_ree", "total_shortfall_t.all.heavy_ree"]
 
 
@@ -36,7 +37,7 @@ def test_seed_runs_every_row_with_it_and_is_recorded(tmp_path):
     alone = simulator.run("embargo_stochastic", set={"agreement.mechanism": "auction"}, seed=5).metrics
     assert list(table.loc["auction", BY_MATERIAL]) == pytest.approx([alone[c] for c in BY_MATERIAL], rel=1e-12)
     assert list(table.loc["auction", BY_MATERIAL]) == pytest.approx([0.0447, 0.0447], abs=1e-4)
-    assert (manifest["seed"], manifest["random_inputs"]) == (5, DRAWN)
+    assert (manifest["seed"], manifest["random_inputs"], manifest["random_inputs_words"]) == (5, DRAWN, DRAWN_WORDS)
     note = result.stderr.strip().splitlines()[-1]
     assert note.startswith("note: the comparison is conditional on one draw of the random inputs (demand noise; ")
     assert "seed 5 in every row" in note

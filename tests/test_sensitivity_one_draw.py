@@ -34,7 +34,7 @@ def test_the_terminal_and_the_json_say_the_indices_are_of_one_draw_of_the_random
     result = invoke("sensitivity", write(tmp_path, RANDOM), *ARGS, "-o", out)
     assert result.exit_code == 0, result.output
     info = json.loads((out / "sensitivity.json").read_text())
-    assert info["random_inputs"] == ["halt's severity"]
+    assert (info["random_inputs"], info["random_inputs_words"]) == (["shock/halt"], ["halt's severity"])
     note = (
         "note: the indices are conditional on one draw of the random inputs (halt's severity): "
         f"run seed {info['run_seed']} in every sample; they do not average over those inputs' distributions"
@@ -46,7 +46,8 @@ def test_a_scenario_without_random_inputs_gets_no_such_note(tmp_path):
     out = tmp_path / "out"
     result = invoke("sensitivity", write(tmp_path, SHORT), *ARGS, "-o", out)
     assert result.exit_code == 0, result.output
-    assert json.loads((out / "sensitivity.json").read_text())["random_inputs"] == []
+    info = json.loads((out / "sensitivity.json").read_text())
+    assert info["random_inputs"] == info["random_inputs_words"] == []
     assert "one draw" not in result.output
 
 

@@ -3,7 +3,9 @@
 The test world (tests/test_uncertainty_run.py): the shortfall is 40 x demand, so its rank
 correlation with demand is exactly 1. With 2 inputs an input is named when |rho| reaches
 z(1 - 0.05 / 4) / sqrt(N - 1) (and at least 0.2): z = 2.2414, so 1.12 at N = 5 (more than
-any correlation: no driver can be named) and 0.75 at N = 10 (demand is named).
+any correlation: no driver can be named) and 0.75 at N = 10 (demand is named). The run gives drivers for three
+figures (the total, Japan's shortfall and its lowest cover): the odds of naming an input without effect are under
+5% for each, up to 1 - 0.95^3 = 14.3% over the three.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def test_every_drivers_cell_empty_is_said_with_the_threshold_and_the_samples_tha
     assert note == (  # 1.12 is more than any rank correlation: z^2 = 5.02, so N - 1 >= 5.02 takes N = 7
         "note: no input can be named a driver of any headline figure from so few samples (uncertainty.csv's "
         "drivers are empty): with 2 inputs and 5 samples, keeping the odds of naming an input without effect "
-        "under 5% would take a rank correlation above 1, which none can reach; one could be named from 7 "
-        "samples, and the threshold falls to 0.2 from 127 samples"
+        "under 5% for one figure (over the run's 3 figures, up to about 14%) would take a rank correlation above 1, "
+        "which none can reach; one could be named from 7 samples, and the threshold falls to 0.2 from 127 samples"
     )
 
 

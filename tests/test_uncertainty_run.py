@@ -505,6 +505,7 @@ def test_a_driver_says_which_way_on_the_inputs_own_values():
             "min_days_of_cover.eu": [Driver("elasticity", "e", -0.46), Driver("gain", "g", -0.38)],
             "shortfall_t.eu": [Driver("choice", "v", 0.3)],
         },
+        cleared={},  # no more inputs past the bound than named
     )
     # +0.42 with an elasticity from -0.3 to -0.02: the nearer 0 (the higher), the larger the shortfall
     assert drivers_text(fake, "total_shortfall_t") == (

@@ -11,7 +11,9 @@ sweep machinery (:mod:`simulator.sensitivity.study`) and writes into ``DIR``:
   the metric's unit (``metric_unit``: Morris' indices are in it);
 - ``sensitivity.png``: a bar chart per metric (:mod:`simulator.sensitivity.figures`);
 - ``samples.parquet``: one row per run, the inputs' values then every per-run metric;
-- ``sensitivity.json``: scenario, hash, method, samples, runs, seed, the intervals'
+- ``sensitivity.json``: ``scenario``, ``scenario_file`` (as given) and ``scenario_file_resolved`` (its absolute
+  path; None where it names no file), ``scenario_hash``, ``set`` (the ``--set`` overrides as given), method,
+  samples, runs, seed, the intervals'
   ``confidence_level`` and ``bootstrap_resamples``, inputs (each with its ``range`` in
   words and as fields: :meth:`~simulator.scenario.uncertain.Input.range_fields`), metrics and their ``metric_units``,
   per metric the runs in which it is not zero, or for a day metric whose -1 means never
@@ -56,8 +58,9 @@ than any: the indices count it as ``horizon_days``, the day after the last
 Every sample runs with the same seed (the scenario's first run seed): in a scenario with
 random inputs the indices are those of that one draw of the random inputs (common random
 numbers), so sampling noise does not pass for sensitivity. ``sensitivity.json`` lists those
-inputs' random streams (``random_inputs``), and the terminal and the figure's title say
-that the indices are conditional on that draw (:func:`~simulator.sensitivity.words.one_draw_text`).
+inputs' random streams (``random_inputs``: ids, as ``sweep.json``'s; ``random_inputs_words``: in words), and the
+terminal and the figure's title say that the indices are conditional on that draw
+(:func:`~simulator.sensitivity.words.one_draw_text`, from the words).
 
 ``stockpile run --uncertainty N`` is :mod:`simulator.sensitivity.intervals`.
 """
@@ -185,8 +188,13 @@ def analyse_study(
     workers: int = 1,
     client: Any = None,
     progress: Callable[[int], None] | None = None,
+    sets: Iterable[str] = (),
 ) -> Sensitivity:
-    """Sample, run and analyse a planned study (no files written)."""
+    """Sample, run and analyse a planned study (no files written).
+
+    ``sets``: the ``--set PATH=VALUE`` overrides as given, already applied to the study's data, recorded as
+    ``sensitivity.json``'s ``set`` (as a run's ``manifest.json`` records them).
+    """
     started = time.perf_counter()
     check_samples(method, samples, len(study.inputs))
     unit = sample(method, samples, len(study.inputs), study.root_seed)
@@ -209,7 +217,9 @@ def analyse_study(
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
+        "scenario_file_resolved": str(Path(study.source).resolve()) if Path(study.source).is_file() else None,
         "scenario_hash": scenario_hash(study.scenario),
+        "set": list(sets),
         "method": method,
         "samples": samples,
         "runs": len(points),
@@ -234,7 +244,8 @@ def analyse_study(
         "sparse_metrics": [metric for metric, count in nonzero.items() if is_sparse(count, len(points))],
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
-        "random_inputs": random_inputs(study),
+        "random_inputs": random_sources(study.scenario),
+        "random_inputs_words": random_inputs(study),
         "no_member_short_runs": nobody,
         "morris_step": MORRIS_STEP if method == "morris" else None,
         SHORTFALL_ADDS: shortfall_adds(study.scenario),
@@ -259,15 +270,17 @@ def run_sensitivity(
     progress: Callable[[int], None] | None = None,
     force: bool = False,
     inputs: Iterable[Path | str] = (),
+    sets: Iterable[str] = (),
 ) -> Sensitivity:
     """Run a study into ``folder`` (the files in the module docstring); refuse a folder not ours first.
 
-    ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`).
+    ``inputs`` (the scenario file) are never written or removed (:func:`~simulator.output_folder.open_folder`);
+    ``sets``: the ``--set`` overrides as given (:func:`analyse_study`).
     """
     from simulator.sensitivity.figures import sensitivity_figure  # loads Matplotlib: here, where it draws
 
     with open_folder(folder, SENSITIVITY_FILES, force, command="sensitivity", inputs=inputs) as out:
-        found = analyse_study(study, method, samples, workers, client, progress)
+        found = analyse_study(study, method, samples, workers, client, progress, sets)
         made_by = manifest_info(scenario=study.scenario.name, scenario_hash=found.info["scenario_hash"], method=method)
         with out.staged(made_by) as stage:
             found.table.to_csv(stage / "sensitivity.csv", index=False)
@@ -280,7 +293,7 @@ def run_sensitivity(
                 info["runs"],
                 info["nonzero_runs"],
                 info["never_as_day"],
-                one_draw_text(info["random_inputs"], info["run_seed"]),
+                one_draw_text(info["random_inputs_words"], info["run_seed"]),
                 len(study.scenario.uncertain),
                 info["no_member_short_runs"],
                 unlike_tonnes(info),
@@ -466,6 +479,15 @@ keeps them all); only the EU uses mag: no burden of it to share, so no index of 
         for m, member in found["sole_users"].items()
     ]
     return "; ".join(said)
+
+
+def random_sources(scenario: Scenario) -> list[str]:
+    """The ids of the random streams the scenario draws from in each run: ``noise``, ``shock/<id>``.
+
+    What ``random_inputs`` holds in ``sensitivity.json``, ``sweep.json`` and ``stockpile compare``'s
+    ``manifest.json`` (:attr:`simulator.plan.Plan.random_sources`); :func:`random_inputs` says them in words.
+    """
+    return list(compile_plan(scenario).random_sources)
 
 
 def random_inputs(study: Study) -> list[str]:

@@ -15,8 +15,9 @@ too. From them:
   use: :func:`~simulator.sensitivity.study.fairness_by_material`), as ``stockpile run``'s last line
   gives it, each over the samples with a member short of that material;
 - its main drivers: the inputs whose quantile has the largest Spearman rank correlation
-  with it, at most three, each too large to be chance (:func:`driver_threshold`). A rank
-  correlation sees monotone effects only: for a full attribution, interactions included,
+  with it, at most three, each too large to be chance (:func:`driver_threshold`); where more clear
+  that bound, the line says of how many these are the largest. A rank
+  correlation sees monotone effects only: for each input's share of the variance, interactions included,
   run ``stockpile sensitivity``;
 - 5/50/95% bands per day, region and material of drawable days of cover and cumulative
   shortfall, drawn as fan charts;
@@ -155,6 +156,9 @@ class Uncertainty:
     """Where Jain's index is given material by material (:func:`~simulator.sensitivity.study.fairness_by_material`):
     per headline ``fairness_jain.all.<material>``, which samples have a member short of the material (a row each of
     ``samples``), those its headline summarises; empty elsewhere."""
+    cleared: Mapping[str, tuple[int, float]] = dataclasses.field(default_factory=dict)
+    """Per headline metric: how many inputs clear :func:`driver_threshold` and that bound (of its counted samples);
+    more than :data:`MAX_DRIVERS` clear it where ``drivers`` names only the largest (:func:`drivers_text` says so)."""
 
 
 def counted_samples(found: Uncertainty, metric: str) -> np.ndarray | None:
@@ -220,14 +224,19 @@ def samples_at_floor(inputs: int, rho: float = DRIVER_MIN_RHO) -> int:
     return math.ceil((_chance_z(inputs) / rho) ** 2) + 1
 
 
-def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> list[Driver]:
-    """The inputs most rank-correlated with ``y``: at most :data:`MAX_DRIVERS`, each above :func:`driver_threshold`."""
-    if not np.isfinite(y).all():
-        return []
-    rho = rank_correlations(unit, y)
+def main_drivers(study: Study, unit: np.ndarray, y: np.ndarray) -> tuple[list[Driver], int, float]:
+    """The inputs most rank-correlated with ``y`` (at most :data:`MAX_DRIVERS`), how many clear the bound, the bound.
+
+    An input is named when its rank correlation reaches :func:`driver_threshold` in size; of more than
+    :data:`MAX_DRIVERS` that do, the largest. None is named where ``y`` is not finite throughout.
+    """
     least = driver_threshold(len(y), unit.shape[1])
+    if not np.isfinite(y).all():
+        return [], 0, least
+    rho = rank_correlations(unit, y)
     order = [j for j in np.argsort(-np.nan_to_num(np.abs(rho)), kind="stable") if abs(rho[j]) >= least]
-    return [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
+    named = [Driver(study.inputs[j].label, study.inputs[j].path, float(rho[j])) for j in order[:MAX_DRIVERS]]
+    return named, len(order), least
 
 
 FIXES_INPUT = frozenset({"is", "sibling", "contains"})
@@ -315,7 +324,7 @@ def run_uncertainty(
     short = runs_short(table, study.scenario.agreement.members if study.scenario.agreement else None)
     materials = by_material.materials if by_material is not None else []
     short_of_each = {f"{FAIRNESS_OF}{m}": short_of(table, study.scenario, m) for m in materials}
-    rows, drivers = [], {}
+    rows, drivers, cleared = [], {}, {}
     for metric in metrics:
         y = table[metric].to_numpy(float)
         counted = np.ones(len(y), dtype=bool)
@@ -323,7 +332,8 @@ def run_uncertainty(
         if shown is not None:  # 1 where no member is short (of the material) is a convention, not a finding
             counted = shown
             y = np.where(shown, y, np.nan)
-        drivers[metric] = main_drivers(study, unit[counted], y[counted]) if counted.sum() > 2 else []
+        named, past, least = main_drivers(study, unit[counted], y[counted]) if counted.sum() > 2 else ([], 0, math.nan)
+        drivers[metric], cleared[metric] = named, (past, least)
         p5, p50, p95 = np.nanpercentile(y, [5, 50, 95]) if np.isfinite(y).any() else (np.nan,) * 3
         rows.append(
             {
@@ -349,7 +359,9 @@ def run_uncertainty(
     if study.scenario.agreement is not None:
         without, why = paired_without_agreement(study, points, seeds, workers, client, progress)
     headlines = pd.DataFrame(rows)
-    return Uncertainty(study, runs, samples, headlines, drivers, bands, without, why, short, by_material, short_of_each)
+    return Uncertainty(
+        study, runs, samples, headlines, drivers, bands, without, why, short, by_material, short_of_each, cleared
+    )
 
 
 PEAK_WORLD_PRICE = "peak_world_price_usd_per_kg"
@@ -756,11 +768,19 @@ def driver_text(found: Uncertainty, metric: str, driver: Driver, name: bool = Tr
 
 
 def drivers_text(found: Uncertainty, metric: str) -> str:
-    """``most associated with`` the drivers of ``metric`` (:func:`driver_text`), or '' when none is named."""
+    """``most associated with`` the drivers of ``metric`` (:func:`driver_text`), or '' when none is named.
+
+    Where more inputs clear the bound than are named (:data:`MAX_DRIVERS`), it ends with how many: ``(the 3 largest
+    of 4 past |rank correlation| 0.23)``, so that a fourth input as closely associated is not taken for none.
+    """
     named = found.drivers.get(metric) or []
     if not named:
         return ""
-    return "most associated with " + join_words([driver_text(found, metric, d) for d in named])
+    said = "most associated with " + join_words([driver_text(found, metric, d) for d in named])
+    past, least = found.cleared.get(metric, (len(named), 0.0))
+    if past > len(named):
+        said += f" (the {len(named)} largest of {past} past |rank correlation| {least:.2f})"
+    return said
 
 
 def no_drivers_note(found: Uncertainty) -> str | None:
@@ -770,14 +790,17 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     which falls as samples grow (the Bonferroni bound on chance, :data:`DRIVER_MIN_RHO` at
     the least): with few samples and many inputs none may reach it. Above 1 none can (a rank
     correlation is at most 1 in size): the note then says so, and from how many samples one could.
+    The bound holds the odds of naming an input without effect under 5% for one figure: over the run's ``k``
+    figures given drivers they may reach ``1 - 0.95^k`` (:func:`_odds_text`).
 
     >>> import types
-    >>> fake = types.SimpleNamespace(runs=20, drivers={"total_shortfall_t": []}, study=types.SimpleNamespace(
-    ...     inputs=[None] * 63))
+    >>> figures = dict.fromkeys(["total_shortfall_t", "shortfall_t.eu", "shortfall_t.japan"], [])
+    >>> fake = types.SimpleNamespace(runs=20, drivers=figures, study=types.SimpleNamespace(inputs=[None] * 63))
     >>> print(no_drivers_note(fake))
     no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): none reaches \
-|rank correlation| 0.77, the threshold that keeps the odds of naming an input without effect under 5% \
-(63 inputs, 20 samples); it falls as samples grow, to 0.2 from 283 samples
+|rank correlation| 0.77, the threshold that keeps the odds of naming an input without effect under 5% for one \
+figure (over the run's 3 figures, up to about 14%; 63 inputs, 20 samples); it falls as samples grow, to 0.2 from \
+283 samples
     """
     if any(found.drivers.values()):
         return None
@@ -794,16 +817,32 @@ def no_drivers_note(found: Uncertainty) -> str | None:
         return (
             "no input can be named a driver of any headline figure from so few samples (uncertainty.csv's drivers "
             f"are empty): with {plural(inputs, 'input', ',')} and {found.runs:,} samples, keeping the "
-            "odds of naming an input "
-            f"without effect under {DRIVER_FALSE_ALARM:.0%} would take a rank correlation above 1, which none can "
+            f"odds of naming an input without effect {_odds_text(len(found.drivers))} would take a rank correlation "
+            "above 1, which none can "
             f"reach; one could be named from {samples_at_floor(inputs, 1.0):,} samples, and the threshold falls to "
             f"{DRIVER_MIN_RHO:g} from {enough:,} samples"
         )
     return (
-        f"{said}, the threshold that keeps the odds of naming an input without effect under "
-        f"{DRIVER_FALSE_ALARM:.0%} ({inputs:,} inputs, {found.runs:,} samples); it falls as samples grow, "
+        f"{said}, the threshold that keeps the odds of naming an input without effect "
+        f"{_odds_text(len(found.drivers), f'{inputs:,} inputs, {found.runs:,} samples')}; it falls as samples grow, "
         f"to {DRIVER_MIN_RHO:g} from {enough:,} samples"
     )
+
+
+def _odds_text(figures: int, more: str = "") -> str:
+    """The bound's odds said per figure, and over a run's ``figures`` (:data:`DRIVER_FALSE_ALARM` each).
+
+    The bound is of one figure: over ``k`` figures the odds that one names an input without effect somewhere may
+    reach ``1 - (1 - 0.05)^k`` (less where the figures move together). ``more``: words to add in the parentheses.
+
+    >>> _odds_text(6), _odds_text(1, "2 inputs, 5 samples"), _odds_text(1)
+    ("under 5% for one figure (over the run's 6 figures, up to about 26%)", 'under 5% for one figure (2 inputs, \
+5 samples)', 'under 5% for one figure')
+    """
+    said = [f"over the run's {figures} figures, up to about {1 - (1 - DRIVER_FALSE_ALARM) ** figures:.0%}"]
+    said = [*(said if figures > 1 else []), *([more] if more else [])]
+    inside = f" ({'; '.join(said)})" if said else ""
+    return f"under {DRIVER_FALSE_ALARM:.0%} for one figure{inside}"
 
 
 def own_curves(timeseries: pd.DataFrame, regions: list[str], materials: list[str]) -> dict[str, np.ndarray]:
@@ -840,6 +879,13 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 """The paired runs without the agreement (:attr:`Uncertainty.without`): row ``k`` is sample ``k``."""
 
 
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a first column ``sample``, its rows' numbers from 0: the key its samples files join on."""
+    out = table.reset_index(drop=True)
+    out.insert(0, "sample", np.arange(len(out), dtype=np.int64))
+    return out
+
+
 def write_uncertainty(
     found: Uncertainty,
     own: dict[str, np.ndarray] | None,
@@ -849,18 +895,18 @@ def write_uncertainty(
 ) -> None:
     """The study's files into ``stage``: ``uncertainty.csv``, ``uncertainty_samples.parquet``, and more.
 
-    The paired runs without the agreement when there are any (:data:`WITHOUT_FILE`: ``sample``,
-    ``seed`` and the same per-run metrics, one row per sample in the samples table's order) and,
+    ``uncertainty_samples.parquet`` is :attr:`Uncertainty.samples` after a first column ``sample`` (0 to N-1, the
+    sample's number), which :data:`WITHOUT_FILE`'s ``sample`` joins on. The paired runs without the agreement when
+    there are any (:data:`WITHOUT_FILE`: ``sample``, ``seed`` and the same per-run metrics, one row per sample in the
+    samples table's order) and,
     given the scenario's own curves (``own``: :func:`own_curves`, dashed in them; None draws none,
     as ``--no-plots``), the fan charts, whose legends name the run ``scenario {as_run}``.
     """
     s = found.study.scenario
     found.headlines.to_csv(stage / "uncertainty.csv", index=False)
-    found.samples.to_parquet(stage / "uncertainty_samples.parquet", index=False)
+    numbered(found.samples).to_parquet(stage / "uncertainty_samples.parquet", index=False)
     if found.without is not None:
-        without = found.without.reset_index(drop=True)
-        without.insert(0, "sample", np.arange(len(without), dtype=np.int64))
-        without.to_parquet(stage / WITHOUT_FILE, index=False)
+        numbered(found.without).to_parquet(stage / WITHOUT_FILE, index=False)
     if own is None:
         return
     for curve, name in FAN_CURVES.items():

@@ -14,6 +14,7 @@ is bad input (exit 2) naming the entry.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from simulator.scenario.load import value_problems
 from simulator.scenario.tonnes import index_by_material
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
+from simulator.sweep.backends import dask_workers
 from simulator.sweep.columns import check_metrics
 from simulator.sweep.figures import short_materials
 from simulator.sweep.grid import fixed_and_varied
@@ -175,7 +177,8 @@ def typed_values(inputs: Sequence[Input], points: list[dict[str, Any]]) -> pd.Da
     - a mapping (a set of sourcing shares, say): one column per key, ``<path>.<key>``, typed
       by the same rules, keys in the order first met, empty (NaN) in a sample whose mapping
       lacks the key;
-    - anything else (words such as ``held``/``lost``, or values of mixed kinds): text.
+    - anything else (words such as ``held``/``lost``, or values of mixed kinds): text, a list
+      or a mapping as JSON text (:func:`column_text`), so that it reads back with ``json.loads``.
 
     >>> from simulator.scenario.schema import UncertainValues
     >>> split = Input(UncertainValues(path="p", source="s", values=[{"a": 0.9, "b": 0.1}, {"a": 1.0}]), None)
@@ -215,7 +218,8 @@ def _typed_column(values: list[Any], holds_date: bool) -> Any:
     if present and all(_is_date(v, holds_date) for v in present):
         days = [None if v is None else pd.Timestamp(str(v)) for v in values]
         return pd.Series(days, dtype=SWEPT_DATE_DTYPE)
-    return pd.Series([None if v is None else _text(v) for v in values])  # pandas 3: the str dtype Parquet gives back
+    texts = [None if v is None else column_text(v) for v in values]
+    return pd.Series(texts)  # pandas 3: the str dtype Parquet gives back
 
 
 def _is_date(value: Any, holds_date: bool) -> bool:
@@ -231,7 +235,33 @@ def _is_date(value: Any, holds_date: bool) -> bool:
     return True
 
 
+def column_text(value: Any) -> str:
+    """A sampled value in a text column: a list or a mapping as JSON text, anything else as written.
+
+    Words stay plain (``held``, not ``"held"``); a list of mappings (an auction's bids, say) is JSON, which
+    ``json.loads`` reads back, dates inside it as ISO dates.
+
+    >>> column_text([{"end_use": "magnets", "share": 0.1}]), column_text({"a": dt.date(2011, 2, 3)})
+    ('[{"end_use": "magnets", "share": 0.1}]', '{"a": "2011-02-03"}')
+    >>> column_text("held"), column_text(1)
+    ('held', '1')
+    """
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """What JSON holds of a value it has no type for: a NumPy number as the number, anything else (a date) as text."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _text(value: Any) -> str:
+    """A range end in a problem's message: a mapping as ``key: value, ...``."""
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
@@ -355,7 +385,7 @@ def _samples_sweep(
     """The samples as a sweep of points, cut into chunks of :func:`chunk_size` for the workers asked for."""
     if len(points) > MAX_SAMPLE_RUNS:
         raise InputError(f"--samples: {len(points):,} runs, more than {MAX_SAMPLE_RUNS:,}")
-    n_workers = workers if client is None else max(1, len(client.scheduler_info()["workers"]))
+    n_workers = workers if client is None else max(1, dask_workers(client))
     return plan_points(
         study.raw, study.source, points, seeds, curves, chunk_size(len(points), n_workers), own_demand, transform
     )
