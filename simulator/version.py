@@ -54,8 +54,8 @@ def made_with() -> dict[str, Any]:
     ``libraries`` :func:`library_versions`; ``platform`` :func:`platform.platform`
     (``Linux-6.8.0-x86_64-with-glibc2.39``).
     All but ``code`` are facts of the machine: two machines give the same numbers with other ones only as far
-    as the libraries agree. Recorded as ``made_with`` in a run's ``manifest.json``, ``sweep.json`` and
-    ``sensitivity.json`` (``docs/outputs.md``).
+    as the libraries agree. Recorded as ``made_with`` in a run's and a comparison's ``manifest.json``, ``sweep.json``
+    and ``sensitivity.json`` (``docs/outputs.md``).
     """
     import platform
 
