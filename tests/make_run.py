@@ -20,8 +20,8 @@ from tests.helpers import ROOT
 SAMPLES = 100
 """make run's ``--uncertainty``."""
 
-_MADE: dict[Path, Path] = {}
-"""The output folder made in each test session (by its base temporary folder)."""
+_MADE: dict[Path, tuple[Path, str]] = {}
+"""The output folder made in each test session (by its base temporary folder), and what the command printed."""
 
 
 def make_run_args(out: Path) -> list[str]:
@@ -41,14 +41,25 @@ def make_run_args(out: Path) -> list[str]:
     ]
 
 
-def make_run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder of make run's command (without its PNG figures), made on the first call of the session
-    and reused after."""
+def _made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     base = tmp_path_factory.getbasetemp()
     if base not in _MADE:
         out = tmp_path_factory.mktemp("make_run") / "out"
         # no test reads its PNG figures (report.html, the same bytes with or without them, draws its own): not drawn
         result = CliRunner().invoke(main, [*make_run_args(out), "--no-plots"])
         assert result.exit_code == 0, result.output
-        _MADE[base] = out
+        _MADE[base] = out, result.output
     return _MADE[base]
+
+
+def make_run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of make run's command (without its PNG figures), made on the first call of the session
+    and reused after."""
+    return _made(tmp_path_factory)[0]
+
+
+def make_run_printed(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """What make run's command (:func:`make_run_output`'s run) printed, standard output and error as a terminal shows
+    them, by line, its output folder written as the README's ``results/embargo_2010``."""
+    out, printed = _made(tmp_path_factory)
+    return printed.replace(str(out), "results/embargo_2010").splitlines()

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import ROOT
-from tests.make_run import make_run_args
+from tests.helpers import BROWSER, ROOT
+from tests.make_run import make_run_printed
 
 DOCS = ROOT / "docs"
 TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.M | re.S)
@@ -69,13 +70,11 @@ def test_the_sensitivity_example_is_what_embargo_2010_scarce_at_16_samples_print
     assert not missing, "docs/uncertainty.md quotes lines it no longer prints:\n" + "\n".join(missing)
 
 
-def test_the_policy_guide_quotes_what_make_runs_command_prints(tmp_path: Path):
+@BROWSER  # make run's command runs once in the process that lays out its report (tests/make_run.py)
+def test_the_policy_guide_quotes_what_make_runs_command_prints(tmp_path_factory: pytest.TempPathFactory):
     lines = quoted("getting-started-policy.md", "uncertainty: 100 samples")
-    out = tmp_path / "out"
-    # the guide's folder in place of this test's; no figure is drawn (nor said: the report draws its own)
-    printed = [
-        line.replace(str(out), "results/embargo_2010") for line in printed_by([*make_run_args(out), "--no-plots"])
-    ]
+    # no figure is drawn (nor said: the report draws its own)
+    printed = make_run_printed(tmp_path_factory)
     missing = not_printed(lines, printed)
     assert not missing, "docs/getting-started-policy.md quotes lines make run no longer prints:\n" + "\n".join(missing)
     assert figure_lines(lines) == figure_lines(printed)  # every headline figure, none left out
