@@ -78,3 +78,4 @@ def test_the_policy_guide_quotes_what_make_runs_command_prints(tmp_path_factory:
     missing = not_printed(lines, printed)
     assert not missing, "docs/getting-started-policy.md quotes lines make run no longer prints:\n" + "\n".join(missing)
     assert figure_lines(lines) == figure_lines(printed)  # every headline figure, none left out
+    assert lines == printed  # the whole of what it prints, no note left out (the figures' line aside: not drawn)
