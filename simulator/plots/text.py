@@ -45,11 +45,11 @@ def drawn_width_in(texts: list[str], size: float) -> float:
     import matplotlib as mpl
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(size=size)
+    font, settings = FontProperties(size=size), _text_settings()
     lines = [line for text in texts for line in text.split("\n")]
     return max(
         (
-            _measured_width(line, font, dpi, _agg_settings()) / dpi
+            _measured_width(line, font, dpi, settings) / dpi
             for dpi in (float(mpl.rcParams["figure.dpi"]), PNG_DPI)
             for line in lines
         ),
@@ -57,22 +57,31 @@ def drawn_width_in(texts: list[str], size: float) -> float:
     )
 
 
-_AGG_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor")
-"""The settings besides the font and the resolution that Agg's measure of a text depends on."""
+_TEXT_SETTINGS = (
+    *(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size")),
+    *(f"font.{family}" for family in ("serif", "sans-serif", "cursive", "fantasy", "monospace")),
+    "font.enable_last_resort",
+    "text.hinting",
+    "text.kerning_factor",
+)
+"""The settings a text's measure depends on besides its font's properties and the resolution: those Matplotlib
+finds a font file by (its ``findfont``), the fallback font, and how FreeType hints and kerns the glyphs."""
 
 
-def _agg_settings() -> tuple[Any, ...]:
-    """The values of :data:`_AGG_SETTINGS` now: part of the key a measured width is kept under."""
+def _text_settings() -> tuple[Any, ...]:
+    """The values of :data:`_TEXT_SETTINGS` now (lists as tuples): part of the key a measured width is kept under."""
     import matplotlib as mpl
 
-    return tuple(mpl.rcParams[name] for name in _AGG_SETTINGS)
+    return tuple(
+        tuple(value) if isinstance(value, list) else value for value in (mpl.rcParams[name] for name in _TEXT_SETTINGS)
+    )
 
 
 @functools.lru_cache(maxsize=8192)
 def _measured_width(line: str, font: Any, dpi: float, settings: tuple[Any, ...]) -> float:
     """Width in pixels of the one line ``line`` as Agg draws it in ``font`` at ``dpi`` under ``settings``.
 
-    Kept per line, font, resolution and :func:`_agg_settings` (the arguments): the same
+    Kept per line, font, resolution and :func:`_text_settings` (the arguments): the same
     measure every time, taken once.
     """
     return _agg(dpi).get_text_width_height_descent(line, font, ismath=False)[0]
@@ -205,8 +214,8 @@ def text_width_in(texts: list[str], size: str | float, weight: str = "normal") -
     """
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(size=size, weight=weight)
-    return max((_outline_width(text, font, _agg_settings()) for text in texts), default=0.0) / 72
+    font, settings = FontProperties(size=size, weight=weight), _text_settings()
+    return max((_outline_width(text, font, settings) for text in texts), default=0.0) / 72
 
 
 @functools.lru_cache(maxsize=8192)
