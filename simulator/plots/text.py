@@ -8,6 +8,7 @@ here: the run's figures, the sweep's and the sensitivity's.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from simulator.plots.style import PNG_DPI
@@ -37,21 +38,53 @@ def drawn_width_in(texts: list[str], size: float) -> float:
 
     Measured at Matplotlib's default resolution (a figure shown or measured as made) and at
     :data:`PNG_DPI`, the wider of the two: hinting makes a text a few percent wider than
-    :func:`text_width_in` measures it, by an amount that depends on the resolution.
+    :func:`text_width_in` measures it, by an amount that depends on the resolution. Each line is
+    measured once per font and resolution (:func:`_measured_width`): a search for a label's place
+    asks for the same lines at many places.
     """
     import matplotlib as mpl
     from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(size=size)
+    font, settings = FontProperties(size=size), _text_settings()
     lines = [line for text in texts for line in text.split("\n")]
     return max(
         (
-            _agg(dpi).get_text_width_height_descent(line, font, ismath=False)[0] / dpi
+            _measured_width(line, font, dpi, settings) / dpi
             for dpi in (float(mpl.rcParams["figure.dpi"]), PNG_DPI)
             for line in lines
         ),
         default=0.0,
     )
+
+
+_TEXT_SETTINGS = (
+    *(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size")),
+    *(f"font.{family}" for family in ("serif", "sans-serif", "cursive", "fantasy", "monospace")),
+    "font.enable_last_resort",
+    "text.hinting",
+    "text.kerning_factor",
+)
+"""The settings a text's measure depends on besides its font's properties and the resolution: those Matplotlib
+finds a font file by (its ``findfont``), the fallback font, and how FreeType hints and kerns the glyphs."""
+
+
+def _text_settings() -> tuple[Any, ...]:
+    """The values of :data:`_TEXT_SETTINGS` now (lists as tuples): part of the key a measured width is kept under."""
+    import matplotlib as mpl
+
+    return tuple(
+        tuple(value) if isinstance(value, list) else value for value in (mpl.rcParams[name] for name in _TEXT_SETTINGS)
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _measured_width(line: str, font: Any, dpi: float, settings: tuple[Any, ...]) -> float:
+    """Width in pixels of the one line ``line`` as Agg draws it in ``font`` at ``dpi`` under ``settings``.
+
+    Kept per line, font, resolution and :func:`_text_settings` (the arguments): the same
+    measure every time, taken once.
+    """
+    return _agg(dpi).get_text_width_height_descent(line, font, ismath=False)[0]
 
 
 def _agg(dpi: float) -> Any:
@@ -175,11 +208,19 @@ def _wrapped(text: str, size: float, width_in: float) -> list[str]:
 def text_width_in(texts: list[str], size: str | float, weight: str = "normal") -> float:
     """Width in inches of the widest of ``texts`` set at ``size`` (and ``weight``) in the default font, 0 for none.
 
-    Measured from the font's glyphs, without drawing (as the figure's text will be set).
+    Measured from the font's glyphs, without drawing (as the figure's text will be set); each
+    text once per font (:func:`_outline_width`): a label broken to fit is measured line by line
+    as its words are added, and again for each width tried.
     """
     from matplotlib.font_manager import FontProperties
+
+    font, settings = FontProperties(size=size, weight=weight), _text_settings()
+    return max((_outline_width(text, font, settings) for text in texts), default=0.0) / 72
+
+
+@functools.lru_cache(maxsize=8192)
+def _outline_width(text: str, font: Any, settings: tuple[Any, ...]) -> float:
+    """Width in points of ``text`` as its glyphs' outlines in ``font`` make it under ``settings`` (the key kept)."""
     from matplotlib.textpath import text_to_path
 
-    font = FontProperties(size=size, weight=weight)
-    widths = [text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] for text in texts]
-    return max(widths, default=0.0) / 72
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
