@@ -228,7 +228,7 @@ def test_each_total_says_what_it_adds_in_the_runs_not_what_the_scenario_could_ad
     # Japan alone: one thing to say, said as before
     japan = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics[:1], only=only, fixed=()), "morris", 2)
     assert japan.info["unlike_tonnes_metrics"] == {"shortfall_t.japan": APART}
-    assert f"shortfall_t.japan (and their panels and top drivers) add {APART}: " in " ".join(study_notes(japan.info))
+    assert f"shortfall_t.japan (and its panel and top drivers) adds {APART}: " in " ".join(study_notes(japan.info))
 
 
 def test_too_many_runs_for_one_input_says_input():

@@ -403,6 +403,10 @@ def unlike_tonnes_note(info: dict[str, Any]) -> str | None:
     shortfall_t.eu adds tonnes of magnet and tonnes of oxide; shortfall_t.japan and pool_end_t add tonnes of materials \
 priced far apart; their panels and top drivers say so: \
 --metric shortfall_t.<region>.<material> or pool_end_t.all.<material> studies each material
+    >>> one = {"unlike_tonnes_metrics": {"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}}
+    >>> print(unlike_tonnes_note(one))
+    total_shortfall_t (and its panel and top drivers) adds tonnes of magnet and tonnes of oxide: \
+--metric total_shortfall_t.all.<material> studies each material
     """
     adds = unlike_tonnes(info)
     if not adds:
@@ -414,7 +418,8 @@ priced far apart; their panels and top drivers say so: \
     study = f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
     if len(by_what) == 1:
         ((what, metrics),) = by_what.items()
-        return f"{join_words(metrics)} (and their panels and top drivers) add {what}: {study}"
+        figures, verb = ("its panel", "adds") if len(metrics) == 1 else ("their panels", "add")
+        return f"{join_words(metrics)} (and {figures} and top drivers) {verb} {what}: {study}"
     said = [f"{join_words(ms)} {'add' if len(ms) > 1 else 'adds'} {what}" for what, ms in by_what.items()]
     return f"{'; '.join(said)}; their panels and top drivers say so: {study}"
 
