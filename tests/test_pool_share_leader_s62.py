@@ -85,12 +85,14 @@ def test_the_label_left_apart_touches_the_first_share_or_a_leader_joins_them(nam
     "name", [pytest.param(path.stem, id=path.stem, marks=shipped_group(path.stem)) for path in SCENARIOS]
 )
 def test_every_leader_runs_from_a_share_line_to_its_label_crossing_no_curve(name: str) -> None:
+    checked = 0
     for size in FIGURE_SIZES:
         axes, renderer, regions = drawn_panels(name, size)
         for ax in axes:
             drawn = leaders(ax)
             if not drawn:
                 continue
+            checked += len(drawn)
             box = drawn_box(pool_label(ax), renderer)
             pt = 72 / ax.figure.dpi
             curves = curve_paths(ax, regions)
@@ -98,3 +100,5 @@ def test_every_leader_runs_from_a_share_line_to_its_label_crossing_no_curve(name
                 where = (name, size, ax.get_title(), leader.vertices.tolist())
                 assert any(led(leader, box, points, curves, pt) for points in share_points(ax)), where
                 assert all(abs(leader.vertices[0, 0] - x) * pt <= ON_PT for x in leader.vertices[:, 0]), where
+    if name == "china_2025_licensing":  # its report's heavy rare earths' label is led to Japan's 180 days
+        assert checked >= 1

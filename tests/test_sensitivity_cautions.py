@@ -97,13 +97,24 @@ def test_a_near_zero_input_shown_behind_a_dominant_one_neither_cautions_nor_sets
 
 
 def test_the_suggested_samples_follow_the_one_over_root_n_scaling_of_the_widest_interval():
-    # 16 x (18.47 / 0.44)^2 = 28,193 (the widest relative to its estimate): next power of two 32,768
-    assert samples_to_rank(sobol(AUDIT_16), "sobol", 16) == 32768
-    # 65 inputs: 32,768 x (65 + 2) runs
+    # 16 x (0.92 / 0.44)^2 = 69.95 (the widest relative to its estimate): next power of two 128
+    narrower = [
+        ("elasticity", 0.57, 0.74, 0.81),
+        ("Japan light demand", 0.44, 0.92, 0.37),
+        ("EU stock", 0.37, 0.49, 0.67),
+    ]
+    assert samples_to_rank(sobol(narrower), "sobol", 16) == 128
+    # 65 inputs: 128 x (65 + 2) runs
+    assert ranking_note(sobol(narrower), "sobol", 16, 65, nonzero={}, runs=1072) == (
+        "where an interval is wider than its estimate the samples are too few to rank the inputs; "
+        "intervals narrow about as 1/sqrt(N): as a rough guide, --samples 128 (8,576 runs) "
+        "would bring every shown interval within its estimate"
+    )
+    # the audit's half-widths (7.37, 18.47, 9.75) are past any share of the variance: no number is scaled from them
+    assert samples_to_rank(sobol(AUDIT_16), "sobol", 16) is None
     assert ranking_note(sobol(AUDIT_16), "sobol", 16, 65, nonzero={}, runs=1072) == (
         "where an interval is wider than its estimate the samples are too few to rank the inputs; "
-        "intervals narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) "
-        "would bring every shown interval within its estimate"
+        "more samples narrow the intervals"
     )
     # Morris: trajectories need not be a power of two; 10 x (300 / 100)^2 = 90, 90 x (4 + 1) runs
     morris = pd.DataFrame(
@@ -121,8 +132,8 @@ def test_the_suggested_samples_follow_the_one_over_root_n_scaling_of_the_widest_
 
 
 def test_a_suggestion_past_the_run_limit_says_so_and_one_without_a_positive_estimate_gives_no_number():
-    # 16 x (10 / 0.01)^2 = 16,000,000 -> 16,777,216 x 67 runs, far past the 10,000,000 a study may make
-    assert ranking_note(sobol([("a", 0.01, 10.0, 0.0)]), "sobol", 16, 65, nonzero={}, runs=1072).endswith(
+    # 16 x (0.9 / 0.001)^2 = 12,960,000 -> 16,777,216 x 67 runs, far past the 10,000,000 a study may make
+    assert ranking_note(sobol([("a", 0.001, 0.9, 0.0)]), "sobol", 16, 65, nonzero={}, runs=1072).endswith(
         "more than the 10,000,000 runs a study may make: vary fewer inputs (--input)"
     )
     # an estimate at or below 0 sets no target: the interval is still wider than it
@@ -141,7 +152,9 @@ def test_the_command_cautions_at_4_samples_and_not_at_the_samples_it_suggests(tm
     few = invoke("sensitivity", write(tmp_path), "--samples", 4, *args, "-o", tmp_path / "few")
     assert few.exit_code == 0, few.output
     assert "\n    caution: interval wider than the estimate for 2 of the 3 shown: too few samples to rank" in few.output
-    assert "as a rough guide, --samples " in few.output
+    # half-widths of 86 and 78 (a thousand resamples of 4 samples) are past any share: no --samples is scaled
+    # from them (it was 4,194,304, more runs than a study may make, for a world clean at 256)
+    assert "more samples narrow the intervals" in few.output and "rough guide" not in few.output
     enough = invoke("sensitivity", write(tmp_path), "--samples", 256, *args, "-o", tmp_path / "enough")
     assert enough.exit_code == 0, enough.output
     assert "interval wider" not in enough.output and "rough guide" not in enough.output

@@ -114,6 +114,10 @@ def test_the_command_counts_the_runs_each_metric_is_non_zero_in_and_flags_the_fe
     assert info["nonzero_runs"] == {"total_shortfall_t": short, JAPAN: short}
     assert info["sparse_metrics"] == ["total_shortfall_t", JAPAN]
     assert f"  Shortfall, Japan (t), non-zero in only {short} of 320 runs: " in result.output
+    # the terminal's note is told the counts too: a sparse metric's intervals set no --samples there either
+    note = next(line for line in result.output.splitlines() if line.startswith("note: where an interval"))
+    assert f"non-zero in only {short} of 320 runs: its intervals rest on those {short} runs" in note
+    assert "rough guide" not in note
 
 
 def test_a_first_day_short_counts_the_runs_it_occurs_in_not_those_it_is_never(tmp_path):

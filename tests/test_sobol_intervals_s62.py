@@ -94,7 +94,7 @@ def test_ranked_inputs_whose_intervals_overlap_get_a_caution():
 # the referee's Japan shortfall, non-zero in 11 of 1,280 runs: wide intervals that set the suggested samples
 JAPAN = sobol(
     "shortfall_t.japan",
-    [("light precaution gain", 0.59, 2.56), ("Japan light demand", 0.52, 1.08), ("EU light stock", 0.13, 0.58)],
+    [("light precaution gain", 0.25, 0.98), ("Japan light demand", 0.22, 0.45), ("EU light stock", 0.13, 0.2)],
 )
 
 
@@ -107,8 +107,8 @@ def test_a_metric_non_zero_in_few_runs_says_its_intervals_are_not_to_be_trusted_
         "  caution: its intervals rest on those 11 runs: not to be trusted, nor a --samples drawn from them; "
         "interval wider than the estimate for 3 of the 3 shown"
     )
-    # unflagged, Japan would set 128 x (2.56 / 0.59)^2 = 2,410: --samples 4096
-    assert "--samples 4096" in ranking_note(table, "sobol", 128, 8, nonzero={}, runs=1280)
+    # unflagged, Japan would set 128 x (0.98 / 0.25)^2 = 1,967: --samples 2048
+    assert "--samples 2048" in ranking_note(table, "sobol", 128, 8, nonzero={}, runs=1280)
     note = ranking_note(table, "sobol", 128, 8, nonzero=nonzero, runs=1280)
     assert note == (
         "where an interval is wider than its estimate the samples are too few to rank the inputs; "
@@ -116,11 +116,11 @@ def test_a_metric_non_zero_in_few_runs_says_its_intervals_are_not_to_be_trusted_
         "not to be trusted, nor a --samples drawn from them"
     )
     # 11 of 64 runs is not few (5% of 64 is 3.2): the suggestion stands
-    assert "--samples 4096 (40,960 runs)" in ranking_note(table, "sobol", 128, 8, nonzero=nonzero, runs=64)
+    assert "--samples 2048 (20,480 runs)" in ranking_note(table, "sobol", 128, 8, nonzero=nonzero, runs=64)
 
 
 def test_other_metrics_wide_intervals_still_set_the_samples_without_the_sparse_one():
-    # total shortfall at 0.44 +- 0.88: 128 x (0.88 / 0.44)^2 = 512; Japan's 2,410 is left out
+    # total shortfall at 0.44 +- 0.88: 128 x (0.88 / 0.44)^2 = 512; Japan's 1,967 is left out
     wide_total = sobol("total_shortfall_t", [("light short-run elasticity", 0.44, 0.88)])
     table = pd.concat([wide_total, JAPAN], ignore_index=True)
     note = ranking_note(table, "sobol", 128, 8, nonzero={"total_shortfall_t": 694, "shortfall_t.japan": 11}, runs=1280)

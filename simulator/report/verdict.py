@@ -428,11 +428,11 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
 
 
 OUTCOMES = ("not_needed", "only_with", "closes", "cuts", "no_help")
+"""The answers of the headline, as :func:`outcome` names them (the samples' counts use the same)."""
 
 FEW_NEAR_RUNS = 6
 """Runs near the record too few to be evidence below it: with k of k runs short, the exact (Clopper-Pearson) 95%
 interval of the share short starts at 0.025^(1/k), above one half only from 6 runs (0.54; 5 runs: 0.48)."""
-"""The answers of the headline, as :func:`outcome` names them (the samples' counts use the same)."""
 
 
 def by_material_answer(with_t: dict[str, float], without_t: dict[str, float], kinds: bool, prices: bool) -> bool:

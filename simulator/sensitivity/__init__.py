@@ -714,12 +714,18 @@ def samples_to_rank(
     times its estimate at ``N`` samples needs about ``N k^2``, the largest over the shown
     drivers flagged by :func:`_wide` with a positive estimate (an estimate at or below 0 gives no target), rounded up
     to a power of two for Sobol'. A rough guide: the estimates move too as ``N`` grows.
-    The metrics in ``leave_out`` (non-zero in few runs: their widths are noise) set none.
+    The metrics in ``leave_out`` (non-zero in few runs: their widths are noise) set none. A shown Sobol'
+    half-width above 1 gives None: wider than the whole range of a share of the variance, it comes from bootstrap
+    resamples of too few samples with almost no variance (a thousand resamples of 4 samples give 86), and says only
+    that the samples are too few, not how many would do; a number from the other intervals would not bring that one
+    within its estimate.
 
-    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [18.47, 0.1, 0.3]})
-    >>> samples_to_rank(t, "sobol", 16)  # 16 x (18.47 / 0.44)^2 = 28,193: the next power of two
-    32768
+    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37, 0.2], "ST_conf": [0.88, 0.1, 0.3]})
+    >>> samples_to_rank(t, "sobol", 16)  # 16 x (0.88 / 0.44)^2 = 64: a power of two already
+    64
     >>> samples_to_rank(t.assign(ST_conf=0.01), "sobol", 16) is None
+    True
+    >>> samples_to_rank(t.assign(ST_conf=[18.47, 0.1, 0.1]), "sobol", 16) is None  # 18.47 is past any share
     True
     """
     need = 0.0
@@ -729,6 +735,8 @@ def samples_to_rank(
         shown = _shown(rows, method, count)
         key, conf = RANKED_BY[method], CONF_OF[method]
         wide = shown[_wide(shown, method) & (shown[key] > 0)]
+        if method == "sobol" and (wide[conf] > 1.0).any():
+            return None
         if len(wide):
             need = max(need, samples * float(((wide[conf] / wide[key]) ** 2).max()))
     if not need:
@@ -753,10 +761,10 @@ def ranking_note(
     :func:`top_drivers`; required, so that no caller forgets it): a metric non-zero in few of them suggests no
     ``--samples``; the note says why instead (:func:`~simulator.sensitivity.words.untrusted_text`).
 
-    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [18.47, 0.1]})
+    >>> t = pd.DataFrame({"metric": "m", "ST": [0.44, 0.37], "ST_conf": [0.88, 0.1]})
     >>> print(ranking_note(t, "sobol", 16, 65, nonzero={"m": 900}, runs=1072))
     where an interval is wider than its estimate the samples are too few to rank the inputs; intervals \
-narrow about as 1/sqrt(N): as a rough guide, --samples 32768 (2,195,456 runs) would bring every shown \
+narrow about as 1/sqrt(N): as a rough guide, --samples 64 (4,288 runs) would bring every shown \
 interval within its estimate
     >>> print(ranking_note(t.assign(metric="shortfall_t.japan"), "sobol", 128, 8, nonzero={"shortfall_t.japan": 11},
     ...                    runs=1280))
