@@ -132,3 +132,21 @@ def test_other_metrics_wide_intervals_still_set_the_samples_without_the_sparse_o
         "as a rough guide, --samples 512 (5,120 runs) would bring every shown interval of the other metrics "
         "within its estimate"
     )
+
+
+def test_a_large_study_bootstraps_fewer_resamples_so_its_memory_stays_bounded(monkeypatch):
+    """1,000 resamples of 65,536 samples took 4.3 GB for one metric, after all the runs: above 4,096 samples the
+    resamples fall as 2**22 / N (16,384 samples: 256), never below SALib's default 100."""
+    from SALib.analyze import sobol as salib_sobol
+
+    asked: list[int] = []
+
+    def analyze(problem, y, **options):
+        asked.append(options["num_resamples"])
+        return {name: np.zeros(problem["num_vars"]) for name in ("S1", "S1_conf", "ST", "ST_conf")}
+
+    monkeypatch.setattr(salib_sobol, "analyze", analyze)
+    for samples in (128, 4096, 16384, 65536):
+        y = np.arange(samples * 3, dtype=float)  # one input: N x (1 + 2) runs
+        analyse("sobol", np.zeros((samples * 3, 1)), y, seed=0)
+    assert asked == [1000, 1000, 256, 100]

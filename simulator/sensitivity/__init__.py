@@ -89,7 +89,6 @@ from simulator.randomness import run_seed
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.tonnes import SHORTFALL_ADDS, not_added, shortfall_adds
 from simulator.sensitivity.indices import (
-    BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
     EXTRA_RUNS,
     MORRIS_STEP,
@@ -97,6 +96,7 @@ from simulator.sensitivity.indices import (
     Method,
     indices_table,
     is_power_of_two,
+    resamples_for,
     runs_needed,
     sample,
 )
@@ -226,7 +226,7 @@ def analyse_study(
         "seed": study.root_seed,
         "run_seed": seeds[0],
         "confidence_level": CONFIDENCE_LEVEL,
-        "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
+        "bootstrap_resamples": resamples_for(samples),
         "inputs": [
             {
                 "path": i.path,

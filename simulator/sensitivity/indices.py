@@ -76,6 +76,11 @@ shortfall, non-zero in 11 of 1,280 runs: its leader's ``ST_conf`` has mean 28 an
 deviation 27 over 20 seeds at 100 resamples, from 1.5 to 79; 38 and 5 at 1000).
 The terminal says its intervals are not to be trusted (:func:`simulator.sensitivity.top_drivers`).
 
+Above 4,096 base samples the resamples fall, so that samples x resamples stays near 2**22
+(:func:`resamples_for`: 256 at 16,384, 100, SALib's default, from 41,944): at 1000 the memory would grow with the
+samples (65,536: 148 s and 4.3 GB for one metric; the 524,288 a study may take, about 35 GB), after all the runs.
+With that many samples the half-widths are small and settled with fewer resamples.
+
 Percentile intervals: SALib 1.6 gives only the normal approximation (``keep_resamples``
 returns the resampled estimates, not percentile bounds), and an asymmetric interval needs two
 columns per index where ``sensitivity.csv``, its figure and the terminal carry one half-width,
@@ -121,9 +126,31 @@ def sample(method: Method, samples: int, d: int, seed: int) -> np.ndarray:
     return morris.sample(_problem(d), samples, num_levels=MORRIS_LEVELS, seed=seed)
 
 
+RESAMPLED_VALUES = 2**22
+"""Base samples x bootstrap resamples above which :func:`resamples_for` takes fewer resamples (memory)."""
+MIN_RESAMPLES = 100
+"""The fewest bootstrap resamples: SALib's default."""
+
+
+def resamples_for(samples: int) -> int:
+    """Bootstrap resamples for a study of ``samples`` base samples (Sobol') or trajectories (Morris).
+
+    :data:`BOOTSTRAP_RESAMPLES` up to 4,096, then as many as keep ``samples x resamples`` within
+    :data:`RESAMPLED_VALUES`, never fewer than :data:`MIN_RESAMPLES`.
+
+    >>> resamples_for(128), resamples_for(4096), resamples_for(16384), resamples_for(524288)
+    (1000, 1000, 256, 100)
+    """
+    return max(MIN_RESAMPLES, min(BOOTSTRAP_RESAMPLES, RESAMPLED_VALUES // max(1, samples)))
+
+
 def analyse(method: Method, unit: np.ndarray, y: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """The indices of one metric (``y``, one value per run of :func:`sample`), per input."""
+    """The indices of one metric (``y``, one value per run of :func:`sample`), per input.
+
+    The intervals come from :func:`resamples_for` bootstrap resamples.
+    """
     d = unit.shape[1]
+    resamples = resamples_for(len(y) // (d + 2 if method == "sobol" else d + 1))
     if not np.isfinite(y).all() or np.ptp(y) == 0:
         return {name: np.full(d, np.nan) for name in COLUMNS[method]}
     with warnings.catch_warnings():  # SALib warns about its own options and numpy's edge cases
@@ -137,7 +164,7 @@ def analyse(method: Method, unit: np.ndarray, y: np.ndarray, seed: int) -> dict[
                 _problem(d),
                 y,
                 calc_second_order=False,
-                num_resamples=BOOTSTRAP_RESAMPLES,
+                num_resamples=resamples,
                 conf_level=CONFIDENCE_LEVEL,
                 seed=rng,
             )
@@ -148,7 +175,7 @@ def analyse(method: Method, unit: np.ndarray, y: np.ndarray, seed: int) -> dict[
                 _problem(d),
                 unit,
                 y,
-                num_resamples=BOOTSTRAP_RESAMPLES,
+                num_resamples=resamples,
                 conf_level=CONFIDENCE_LEVEL,
                 num_levels=MORRIS_LEVELS,
                 seed=seed,
