@@ -113,7 +113,7 @@ class Comparison:
         material's index and pool figures (:mod:`simulator.compare_materials`), whose totals over the pooled
         materials are empty where those tonnes may not be added. Last, ``skipped``: why a rule could not run, empty
         in every other row (a column of every comparison, so that every compare.csv of a scenario has the same
-        columns); a skipped row's whole-number columns are -1 (:func:`_whole_numbers`), its others empty.
+        columns); a skipped row's other columns are empty (no run: no value, not -1's "never").
         """
         rows: list[dict[str, Any]] = []
         members = next(iter(self.results.values())).structure.member_names
@@ -451,21 +451,18 @@ def _material_columns(result: Result, members: list[str], totals: Mapping[str, A
 
 
 def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its whole-number columns (days, counts) as ``Int64``, -1 in a skipped rule's row.
+    """``table`` with its whole-number columns (days, counts) as ``Int64``.
 
     A skipped rule's empty cells would otherwise turn them into floats, and compare.csv
-    would write ``119.0`` for the other rules' day 119; written empty, they would be floats to
-    whoever reads compare.csv without its types. -1 is what the run's tables write in a whole-number
-    column with no value (``first_shortfall_day`` never short, ``min_days_of_cover_day`` without
-    demand); the row's ``skipped`` says why it has none.
+    would write ``119.0`` for the other rules' day 119 (``-1``, never, stays ``-1``). They stay empty
+    (``<NA>``): -1 would read as "never short" for a rule that did not run.
     """
     from simulator.frames import quantity_of, whole_column
 
-    not_run = table["skipped"].notna()
     for column in table.columns:
         q = quantity_of(str(column), "compare")
         if q is not None and q.dtype == "int" and q.unit != "date":
-            table[column] = whole_column(table[column].mask(not_run, -1))
+            table[column] = whole_column(table[column])
     return table
 
 

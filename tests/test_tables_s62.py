@@ -27,7 +27,12 @@ def _compare_csv(tmp_path, mechanisms: str) -> pd.DataFrame:
     return pd.read_csv(out / "compare.csv")
 
 
-def test_compare_csv_has_the_same_columns_and_types_whether_or_not_a_rule_was_skipped(tmp_path):
+def with_skipped_path(tmp_path) -> object:
+    """Where :func:`_compare_csv` wrote fair_ratio and auction's compare.csv."""
+    return tmp_path / "fair_ratio_auction" / "compare.csv"
+
+
+def test_compare_csv_has_the_same_columns_whether_or_not_a_rule_was_skipped(tmp_path):
     # TWO_MEMBERS has no bids: auction cannot run there, fair_ratio can
     ran = _compare_csv(tmp_path, "fair_ratio")
     with_skipped = _compare_csv(tmp_path, "fair_ratio,auction")
@@ -37,10 +42,12 @@ def test_compare_csv_has_the_same_columns_and_types_whether_or_not_a_rule_was_sk
     assert pd.isna(rows.loc["fair_ratio", "skipped"]) and "bids" in rows.loc["auction", "skipped"]
     whole = [c for c in ran.columns if c.startswith(("first_shortfall_day.", "envious_members"))]
     assert len(whole) == 2 + 1 + 1  # each member's first short day; envy over all materials and of the one, ree
-    for frame in (ran, with_skipped):
-        assert all(frame[c].dtype == np.int64 for c in whole), frame[whole].dtypes
-    assert (rows.loc["auction", whole] == -1).all()  # as a table writes "never" or no value in a whole number
+    assert all(ran[c].dtype == np.int64 for c in whole), ran[whole].dtypes
+    # a rule that did not run has no value, not -1 ("never short"); the rule that ran keeps its whole numbers
+    assert rows.loc["auction", whole].isna().all()
     assert rows.loc["fair_ratio", whole].tolist() == ran.set_index("mechanism").loc["fair_ratio", whole].tolist()
+    typed = pd.read_csv(with_skipped_path(tmp_path), dtype={c: "Int64" for c in whole} | {"skipped": "string"})
+    assert all(str(typed[c].dtype) == "Int64" for c in whole)  # as docs/outputs.md says to read it
 
 
 def _fixed_pricing(reference: float, materials: int) -> Pricing:
