@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from simulator.report.uncertainty import uncertainty_section
 from simulator.sensitivity import analyse_study, plan_study, study_notes
 from simulator.sensitivity.intervals import counted_text, run_uncertainty
-from tests.helpers import TWO_MEMBERS, build, run, with_gallium
+from tests.helpers import TWO_MEMBERS, build, invoke, no_traceback, run, with_gallium
 
 JAPAN_GA = "regions.japan.commercial_stock.ga.tonnes"
 EU_GA = "regions.eu.commercial_stock.ga.tonnes"
@@ -131,3 +132,26 @@ def test_run_uncertainty_gives_the_material_short_its_own_row_over_the_samples_s
     section = uncertainty_section(run(world()), found, figures=False)
     assert "Fairness (Jain&#x27;s index), ga<br>" in section
     assert "Jain&#x27;s index is given of ga alone (fairness_jain.all.ga), as the run&#x27;s last line" in section
+
+
+def test_fairness_alone_asked_where_each_material_short_has_one_user_is_refused_in_words(tmp_path):
+    """Neither member is ever short of gallium (stocks of 500 t and more against 60 and 240 t lost) nor of rare
+    earths; cobalt, the EU's alone, is short all along: no material's index to study. It stopped with exit 3
+    (``No objects to concatenate``) after every run; it is bad input, told as such."""
+    data = world()
+    data["uncertain"] = [
+        {"path": JAPAN_GA, "low": 500, "high": 1000, "source": "test"},
+        {"path": EU_GA, "low": 500, "high": 1000, "source": "test"},
+    ]
+    data["materials"]["co"] = {"price_usd_per_kg": 400}
+    data["regions"]["eu"]["demand"]["co"] = {"tonnes_per_day": 1}
+    data["regions"]["eu"]["commercial_stock"]["co"] = {"tonnes": 0}
+    data["regions"]["eu"]["sourcing"]["co"] = {"china": 1.0}
+    scenario = tmp_path / "cobalt.yaml"
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "out"
+    result = invoke("sensitivity", scenario, "--metric", "fairness_jain", "--samples", 2, "--workers", 1, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert no_traceback(result) and not out.exists()
+    assert "--metric fairness_jain: no Jain's index to study" in result.output
+    assert "only eu uses co" in result.output

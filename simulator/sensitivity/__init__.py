@@ -204,6 +204,13 @@ def analyse_study(
     never_day = study.scenario.horizon_days
     by_material = fairness_by_material(study.scenario, table) if FAIRNESS in study.metrics else None
     metrics = studied_metrics(study.metrics, by_material)
+    if not metrics and by_material is not None:  # fairness_jain alone was asked for, and no material has an index
+        alone = "; ".join(f"only {member} uses {material}" for material, member in by_material.sole_users)
+        raise InputError(
+            f"--metric {FAIRNESS}: no Jain's index to study: the scenario's tonnes may not be added, so the index is "
+            f"each material's own, and each material short in the runs has one user ({alone}): no burden of it to "
+            "share; study another metric (shortfall_t.<region>.<material>, say)"
+        )
     outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in metrics})
     labels = [i.label for i in study.inputs]
     indices = indices_table(method, unit, outputs, study.paths, labels, study.root_seed)
