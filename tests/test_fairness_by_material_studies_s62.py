@@ -88,9 +88,11 @@ def test_sensitivity_studies_the_one_material_short_and_never_the_one_no_one_is_
         "over_all_adds": None,  # one material short: over all materials it would divide, not add
     }
     # the same indices as a study asked for gallium's index by name: the same samples, the same column
-    named = analyse_study(plan_study(world(), "gallium.yaml", [GA], fixed=()), "sobol", 8).table
+    named = analyse_study(plan_study(world(), "gallium.yaml", [GA], fixed=()), "sobol", 8)
     studied = found.table[found.table["metric"] == GA].reset_index(drop=True)
-    assert studied.equals(named.reset_index(drop=True))
+    assert studied.equals(named.table.reset_index(drop=True))
+    # and with the same count of runs in which no member is short of it (its panel and top drivers say so)
+    assert named.info["no_member_short_runs"] == {GA: int((~short).sum())}
     assert any(
         note.startswith(f"{GA}, the members' Jain's index of ga alone, is studied") for note in study_notes(info)
     )

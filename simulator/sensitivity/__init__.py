@@ -219,8 +219,9 @@ def analyse_study(
     members = study.scenario.agreement.members if study.scenario.agreement else None
     short = runs_short(table, members) if FAIRNESS in metrics else None
     nobody: int | dict[str, int] | None = None if short is None else int((~short).sum())
-    if by_material is not None:  # per material's index, the runs in which no member is short of it
-        nobody = {f"{FAIRNESS_OF}{m}": int((~short_of(table, study.scenario, m)).sum()) for m in by_material.materials}
+    own = [m.removeprefix(FAIRNESS_OF) for m in metrics if m.startswith(FAIRNESS_OF)]
+    if own and FAIRNESS not in metrics:  # per material's index (in fairness_jain's place or asked for by name)
+        nobody = {f"{FAIRNESS_OF}{m}": int((~short_of(table, study.scenario, m)).sum()) for m in own}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,
