@@ -868,7 +868,7 @@ def compare_command(
             seed=comparison.seed,
             set=list(assignments),  # as run's manifest: each --set PATH=VALUE as given
             random_inputs=comparison.random_sources,
-            random_inputs_words=comparison.random_inputs,
+            random_inputs_words=comparison.random_input_words,
             made_with=made_with(),
         )
         with out.staged(info) as stage:

@@ -85,8 +85,8 @@ class Comparison:
     baselines: dict[str, Result] = field(default_factory=dict)
     seed: int | None = None
     """The seed every row ran with (the scenario's, or ``--seed``)."""
-    random_inputs: list[str] = field(default_factory=list)
-    """What the scenario draws at random, in words (:func:`~simulator.sensitivity.scenario_random_inputs`): every
+    random_input_words: list[str] = field(default_factory=list)
+    """What the scenario draws at random, in words (:func:`~simulator.sensitivity.scenario_random_input_words`): every
     row is one draw of them, the same draw (:func:`one_draw_note`)."""
     random_sources: list[str] = field(default_factory=list)
     """The same as ids of their random streams (``noise``, ``shock/<id>``): the manifest's ``random_inputs``, as
@@ -601,9 +601,9 @@ def compare(
     drawn: list[str] = []
     sources = list(compile_plan(written).random_sources)
     if sources:  # the study layer's words, imported only when there is one to name
-        from simulator.sensitivity import scenario_random_inputs
+        from simulator.sensitivity import scenario_random_input_words
 
-        drawn = scenario_random_inputs(written)
+        drawn = scenario_random_input_words(written)
     return Comparison(results, skipped, baselines, written.seed, drawn, sources)
 
 
@@ -614,17 +614,17 @@ def one_draw_note(comparison: Comparison, scenario: str, assignments: Sequence[s
     (:func:`~simulator.sensitivity.words.one_draw_text`): a ranking that may not hold for another draw.
     ``scenario`` and ``assignments`` (``--set``'s) name what the suggested sweep runs. None without random inputs.
 
-    >>> c = Comparison({"fair_ratio": None, "auction": None}, {}, seed=2010, random_inputs=["demand noise"])
+    >>> c = Comparison({"fair_ratio": None, "auction": None}, {}, seed=2010, random_input_words=["demand noise"])
     >>> print(one_draw_note(c, "embargo_stochastic.yaml"))  # doctest: +NORMALIZE_WHITESPACE
     the comparison is conditional on one draw of the random inputs (demand noise): seed 2010 in every row, so
     another seed (--seed) may rank the rules otherwise; for their spread over draws: stockpile sweep
     embargo_stochastic.yaml --grid agreement.mechanism=fair_ratio,auction --runs 200
     """
-    if not comparison.random_inputs:
+    if not comparison.random_input_words:
         return None
     import shlex
 
-    names = "; ".join(comparison.random_inputs)
+    names = "; ".join(comparison.random_input_words)
     sets = "".join(f" --set {shlex.quote(a)}" for a in assignments)
     rules = ",".join(comparison.results)
     return (

@@ -199,7 +199,7 @@ def s1_above_text(rows: pd.DataFrame) -> str | None:
     return f"S1 above ST for {above} input{'s' if above > 1 else ''}: sampling noise" if above else None
 
 
-def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
+def one_draw_text(random_input_words: list[str], run_seed: int) -> str | None:
     """What the indices of a scenario with random inputs are conditional on; None without any.
 
     Every sample runs with the same seed (common random numbers): the random inputs (a
@@ -212,7 +212,7 @@ def one_draw_text(random_inputs: list[str], run_seed: int) -> str | None:
     >>> one_draw_text([], 42) is None
     True
     """
-    if not random_inputs:
+    if not random_input_words:
         return None
-    names = "; ".join(random_inputs)
+    names = "; ".join(random_input_words)
     return f"conditional on one draw of the random inputs ({names}): run seed {run_seed} in every sample"
