@@ -136,10 +136,9 @@ def test_run_uncertainty_gives_the_material_short_its_own_row_over_the_samples_s
     assert "Jain&#x27;s index is given of ga alone (fairness_jain.all.ga), as the run&#x27;s last line" in section
 
 
-def test_fairness_alone_asked_where_each_material_short_has_one_user_is_refused_in_words(tmp_path):
+def cobalt_world() -> dict:
     """Neither member is ever short of gallium (stocks of 500 t and more against 60 and 240 t lost) nor of rare
-    earths; cobalt, the EU's alone, is short all along: no material's index to study. It stopped with exit 3
-    (``No objects to concatenate``) after every run; it is bad input, told as such."""
+    earths; cobalt, the EU's alone, is short all along: no material's index to study."""
     data = world()
     data["uncertain"] = [
         {"path": JAPAN_GA, "low": 500, "high": 1000, "source": "test"},
@@ -149,11 +148,27 @@ def test_fairness_alone_asked_where_each_material_short_has_one_user_is_refused_
     data["regions"]["eu"]["demand"]["co"] = {"tonnes_per_day": 1}
     data["regions"]["eu"]["commercial_stock"]["co"] = {"tonnes": 0}
     data["regions"]["eu"]["sourcing"]["co"] = {"china": 1.0}
+    return data
+
+
+def test_fairness_alone_asked_where_each_material_short_has_one_user_is_refused_in_words(tmp_path):
+    """In :func:`cobalt_world` the study stopped with exit 3 (``No objects to concatenate``) after every run; it is
+    bad input, told as such."""
     scenario = tmp_path / "cobalt.yaml"
-    scenario.write_text(yaml.safe_dump(data, sort_keys=False))
+    scenario.write_text(yaml.safe_dump(cobalt_world(), sort_keys=False))
     out = tmp_path / "out"
     result = invoke("sensitivity", scenario, "--metric", "fairness_jain", "--samples", 2, "--workers", 1, "-o", out)
     assert result.exit_code == 2, result.output
     assert no_traceback(result) and not out.exists()
     assert "--metric fairness_jain: no Jain's index to study" in result.output
     assert "only eu uses co" in result.output
+
+
+def test_run_uncertainty_says_no_index_is_given_where_each_material_short_has_one_user(tmp_path):
+    """It said only "only the EU uses co": not that no fairness row is given, nor why."""
+    scenario = tmp_path / "cobalt.yaml"
+    scenario.write_text(yaml.safe_dump(cobalt_world(), sort_keys=False))
+    result = invoke("run", scenario, "--uncertainty", 4, "--no-plots", "--workers", 1, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.output.splitlines() if "no burden of it to share" in line)
+    assert "no Jain's index is given: each material short has one user; only the EU uses co" in note

@@ -665,10 +665,11 @@ def by_material_text(found: Uncertainty) -> str | None:
     said = []
     if by_material.materials:
         each = join_words(shared_words_once([names.material_text(m) for m in by_material.materials]))
+        shared = " that two members or more use" if by_material.sole_users else ""
         which = (
             f"of {names.material_text(short[0])} alone ({FAIRNESS_OF}{short[0]})"
             if adds is None
-            else f"for each material short, {each} ({FAIRNESS_OF}<material>)"
+            else f"for each material short{shared}, {each} ({FAIRNESS_OF}<material>)"
         )
         why = (
             f"add {adds}"
@@ -679,6 +680,8 @@ def by_material_text(found: Uncertainty) -> str | None:
             f"Jain's index is given {which}, as the run's last line gives it: over all "
             f"materials (fairness_jain, kept in uncertainty_samples.parquet) it would {why}"
         )
+    else:  # no material's index: every material short has one user
+        said.append("no Jain's index is given: each material short has one user")
     said += [
         f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share"
         for m, member in by_material.sole_users
