@@ -19,6 +19,7 @@ surplus lost on the demand the price destroyed is :mod:`simulator.surplus`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,7 +35,7 @@ from simulator.market import (
     step_risk,
     step_substitution,
 )
-from simulator.numeric import KG_PER_T, same_to_rounding
+from simulator.numeric import KG_PER_T, SAME_TO_ROUNDING
 from simulator.plan import MarketPlan, Plan
 from simulator.surplus import DemandCurve
 
@@ -173,6 +174,16 @@ class Pricing:
             goal = np.where(high, mp.response_capacity_t_per_day, 0.0)
             state.response_capacity = smooth(state.response_capacity, goal, mp.response_lag_days)
 
+    @cached_property
+    def _cost_reference(self) -> tuple[np.ndarray, np.ndarray]:
+        """The price the extra spend is measured from (USD/kg; fixed for the batch), and the tolerance.
+
+        A price within the tolerance of the reference is at it to rounding: the test of
+        :func:`~simulator.numeric.same_to_rounding`, worked out once a batch instead of by ``np.isclose`` every day.
+        """
+        reference = self.cost_reference[None] if self.market is not None else self.fixed
+        return reference, SAME_TO_ROUNDING + SAME_TO_ROUNDING * np.abs(reference)
+
     def costs(self, prices: PriceDay, potential: np.ndarray, realised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The day's extra spend at today's price, and the surplus lost on the demand it destroyed (USD).
 
@@ -189,9 +200,9 @@ class Pricing:
         its extra spend is 0, not a noise of either sign, and no use at a price below the
         reference is 0, not -0.0, so that a table of costs holds no negative noise.
         """
-        reference = self.cost_reference[None] if self.market is not None else self.fixed
-        paid = prices.paid_usd_per_kg
-        markup_usd_per_t = np.where(same_to_rounding(paid, reference), 0.0, paid - reference) * KG_PER_T
+        reference, tolerance = self._cost_reference
+        markup = prices.paid_usd_per_kg - reference
+        markup_usd_per_t = np.where(np.abs(markup) <= tolerance, 0.0, markup) * KG_PER_T
         extra = realised * markup_usd_per_t
         extra += 0.0  # -0.0 + 0.0 is 0.0: a saving on no use is no saving
         if self.curve is None:
