@@ -26,32 +26,29 @@ SECOND = "s62 cost test: not drawable under the rule"
 WHOLE = f"{FIRST} {SECOND}"
 
 
-@pytest.fixture
-def agg_measures(monkeypatch):
-    """The texts Agg's renderer measured (RendererAgg.get_text_width_height_descent), in order."""
+def _counting(monkeypatch, measurer: type) -> list[str]:
+    """The texts ``measurer.get_text_width_height_descent`` measured from now on, in order."""
     measured: list[str] = []
-    original = RendererAgg.get_text_width_height_descent
+    original = measurer.get_text_width_height_descent
 
     def counted(self, s, prop, ismath):
         measured.append(s)
         return original(self, s, prop, ismath)
 
-    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    monkeypatch.setattr(measurer, "get_text_width_height_descent", counted)
     return measured
+
+
+@pytest.fixture
+def agg_measures(monkeypatch):
+    """The texts Agg's renderer measured (RendererAgg.get_text_width_height_descent), in order."""
+    return _counting(monkeypatch, RendererAgg)
 
 
 @pytest.fixture
 def outline_measures(monkeypatch):
     """The texts measured from their glyphs' outlines (TextToPath.get_text_width_height_descent), in order."""
-    measured: list[str] = []
-    original = TextToPath.get_text_width_height_descent
-
-    def counted(self, s, prop, ismath):
-        measured.append(s)
-        return original(self, s, prop, ismath)
-
-    monkeypatch.setattr(TextToPath, "get_text_width_height_descent", counted)
-    return measured
+    return _counting(monkeypatch, TextToPath)
 
 
 def test_a_search_of_twenty_places_measures_each_line_once_per_resolution(agg_measures):
