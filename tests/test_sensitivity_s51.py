@@ -125,20 +125,19 @@ def test_fairness_says_in_how_many_runs_no_member_is_short_and_its_index_is_1_by
         assert runs.loc[nobody, index].eq(1).all()  # no burden counted as equal
         assert runs.loc[~nobody, index].eq(0.5).all()  # one of two members bears it all
         counts[index] = int(nobody.sum())
-    n = counts["fairness_jain.all.heavy_ree"]
     assert all(0 < count < 12 for count in counts.values())  # the quota's range covers both cases in each
     assert info["no_member_short_runs"] == counts and info["runs"] == 12  # Morris, 2 inputs, 4 trajectories: 4 x 3
     assert "fairness_jain" not in info["metrics"]
-    flag = f"1 where no member is short of it, in {n} of 12 runs"
     fairness = [line for line in top_drivers(found.table, "morris", no_member_short=counts, runs=12) if "Jain" in line]
-    assert fairness[1].startswith(f"Fairness (Jain's index), heavy rare earths, {flag}: ")
-    figure = sensitivity_figure(found.table, "morris", 12, no_member_short=counts)
-    assert [ax.get_title() for ax in figure.axes[:3:2]] == [
-        "Total shortfall (t)",
-        f"Fairness (Jain's index), heavy rare earths\n{flag}",
-    ]
+    titles = [ax.get_title() for ax in sensitivity_figure(found.table, "morris", 12, no_member_short=counts).axes]
     notes = study_notes(info)
-    assert notes[1].startswith(f"Jain's index of heavy rare earths is 1 by convention in the {n} of 12 runs where")
+    for k, (material, name) in enumerate((("light_ree", "light rare earths"), ("heavy_ree", "heavy rare earths"))):
+        n = counts[f"fairness_jain.all.{material}"]
+        flag = f"1 where no member is short of it, in {n} of 12 runs"
+        assert fairness[k].startswith(f"Fairness (Jain's index), {name}, {flag}: ")
+        assert titles[1 + k] == f"Fairness (Jain's index), {name}\n{flag}"
+        assert notes[k].startswith(f"Jain's index of {name} is 1 by convention in the {n} of 12 runs where")
+    assert titles[0] == "Total shortfall (t)"
     # not studied, nothing to say: the key is null and no note is printed
     alone = analyse_study(plan_study(raw, "s", ["total_shortfall_t"], only=[QUOTA], fixed=()), "morris", 2)
     assert alone.info["no_member_short_runs"] is None
