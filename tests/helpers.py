@@ -156,6 +156,22 @@ def with_korea(
     return data
 
 
+def with_korea_on_gallium(price_usd_per_kg: float) -> dict[str, Any]:
+    """A copy of ``TWO_MEMBERS`` with South Korea a third member using gallium (``ga``) alone: 5 t a day, 100 t in
+    stock, all from China (5 days at sea), under no shock; the ratio 0.4/0.4/0.2."""
+    data = copy.deepcopy(TWO_MEMBERS)
+    data["materials"]["ga"] = {"price_usd_per_kg": price_usd_per_kg}
+    data["suppliers"]["china"]["lead_time_days"]["south_korea"] = 5
+    data["regions"]["south_korea"] = {
+        "demand": {"ga": {"tonnes_per_day": 5}},
+        "commercial_stock": {"ga": {"tonnes": 100}},
+        "sourcing": {"ga": {"china": 1.0}},
+    }
+    data["agreement"]["members"].append("south_korea")
+    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "south_korea": 0.2}
+    return data
+
+
 def halt(**fields: object) -> dict[str, Any]:
     """An embargo by China on Japan's supply from day 10 to day 20 (for ``ONE_REGION``), with ``fields``."""
     return {

@@ -13,14 +13,12 @@ so that tonnes may be added and the index is over all materials): TWO_MEMBERS' J
 
 from __future__ import annotations
 
-import copy
 import re
 from html import unescape
-from typing import Any
 
 from simulator.report.findings import Run, overall_finding
 from simulator.results import Result
-from tests.helpers import TWO_MEMBERS, build, run
+from tests.helpers import build, run, with_korea_on_gallium
 
 DAYS = 60
 COUNTS_KOREA = "the index counts South Korea, which uses none, as bearing none"
@@ -28,21 +26,6 @@ COUNTS_KOREA = "the index counts South Korea, which uses none, as bearing none"
 
 def _plain(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html)).replace("\u00a0", " ")
-
-
-def _with_korea_on_gallium() -> dict[str, Any]:
-    """TWO_MEMBERS with South Korea a third member using gallium alone, priced as rare earths (50 USD/kg)."""
-    data = copy.deepcopy(TWO_MEMBERS)
-    data["materials"]["ga"] = {"price_usd_per_kg": 50}
-    data["suppliers"]["china"]["lead_time_days"]["south_korea"] = 5
-    data["regions"]["south_korea"] = {
-        "demand": {"ga": {"tonnes_per_day": 5}},
-        "commercial_stock": {"ga": {"tonnes": 100}},
-        "sourcing": {"ga": {"china": 1.0}},
-    }
-    data["agreement"]["members"].append("south_korea")
-    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "south_korea": 0.2}
-    return data
 
 
 def _shortfall_t(result: Result) -> dict[tuple[str, str], float]:
@@ -57,7 +40,7 @@ def _jain(shares: list[float]) -> float:
 
 
 def test_both_rare_earth_users_short_korea_counted_as_bearing_none():
-    result = run(_with_korea_on_gallium())
+    result = run(with_korea_on_gallium(50))
     short = {key: t for key, t in _shortfall_t(result).items() if t > 0}
     assert set(short) == {("japan", "ree"), ("eu", "ree")}  # nobody short of gallium
     # shares of each member's demand for every material: Japan 20 t/day, the EU 80 t/day, Korea 5 t/day (of gallium)
@@ -71,7 +54,7 @@ def test_both_rare_earth_users_short_korea_counted_as_bearing_none():
 
 def test_one_bearer_of_three_korea_counted_as_bearing_none():
     # Japan with 5,000 t of its own (250 days of its 20 t/day) is never short: the EU bears it all
-    result = run(build(_with_korea_on_gallium(), regions__japan__commercial_stock__ree__tonnes=5000))
+    result = run(build(with_korea_on_gallium(50), regions__japan__commercial_stock__ree__tonnes=5000))
     short = {key: t for key, t in _shortfall_t(result).items() if t > 0}
     assert list(short) == [("eu", "ree")]
     # one share above 0 of three: the index is 1/3 whatever the EU's share

@@ -12,7 +12,6 @@ scenario's YAML, not through the report's own functions.
 
 from __future__ import annotations
 
-import copy
 import re
 from html import unescape
 
@@ -22,7 +21,16 @@ import yaml
 from simulator.report.findings import Run, overall_finding
 from simulator.report.prices import price_line, price_sentences
 from simulator.report.verdict import headline
-from tests.helpers import ROOT, TWO_MEMBERS, build, run, shipped_alone, shipped_group, shipped_result, shipped_with
+from tests.helpers import (
+    ROOT,
+    build,
+    run,
+    shipped_alone,
+    shipped_group,
+    shipped_result,
+    shipped_with,
+    with_korea_on_gallium,
+)
 
 REPLAY = "embargo_2010"
 LICENSING = "china_2025_licensing"
@@ -216,16 +224,7 @@ def test_the_pool_without_magnets_names_the_one_member_short_of_them():
 def test_the_fairness_sentence_counts_the_members_using_the_material_short():
     # a third member, South Korea, uses only gallium, which nobody is short of; the halt stops Japan's and the EU's
     # rare earths (TWO_MEMBERS): both are short of them, and South Korea could not be
-    data = copy.deepcopy(TWO_MEMBERS)
-    data["materials"]["ga"] = {"price_usd_per_kg": 300}
-    data["suppliers"]["china"]["lead_time_days"]["south_korea"] = 5
-    data["regions"]["south_korea"] = {
-        "demand": {"ga": {"tonnes_per_day": 5}},
-        "commercial_stock": {"ga": {"tonnes": 100}},
-        "sourcing": {"ga": {"china": 1.0}},
-    }
-    data["agreement"]["members"].append("south_korea")
-    data["agreement"]["ratio"] = {"japan": 0.4, "eu": 0.4, "south_korea": 0.2}
+    data = with_korea_on_gallium(300)
     both = run(data)
     short = both.summary[(both.summary["region"] != "all") & (both.summary["shortfall_t"] > 0)]
     assert set(zip(short["region"], short["material"], strict=True)) == {("japan", "ree"), ("eu", "ree")}
