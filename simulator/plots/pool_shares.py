@@ -372,9 +372,11 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
     """
     if led and _place_led(fig, ax, label, line):
         return
-    if not _label_clear(fig, ax, label):
-        _place_nearest(fig, ax, label, line)
-    if _apart_from(fig, ax, label, line) and not _place_nearest(fig, ax, label, line, touching_only=True):
+    searched = not _label_clear(fig, ax, label)  # a search that found no place touching the line is not redone
+    found = searched and _place_nearest(fig, ax, label, line)
+    if _apart_from(fig, ax, label, line) and (
+        (searched and not found) or not _place_nearest(fig, ax, label, line, touching_only=True)
+    ):
         _place_off(fig, ax, label, line)
 
 

@@ -225,7 +225,7 @@ def _obligations_t(shortfall_t: Array, commitments: Array, total_commitment: Arr
     above_cap = np.any(proportional > permissible_t, axis=0)
     if not np.any(above_cap):
         return proportional
-    levelled = level_allocation(commitments, np.zeros_like(permissible_t), permissible_t, shortfall_t)
+    levelled = drawdown_obligations(shortfall_t, commitments, permissible_t)
     left_t = np.maximum(0.0, shortfall_t - ordered_sum(levelled, axis=0))
     room_t = permissible_t - levelled
     total_room_t = ordered_sum(room_t, axis=0)
