@@ -6,7 +6,6 @@ Layer: studies.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -151,12 +150,7 @@ def grid_width_in(materials: int, columns: int | None = None, width_in: float | 
 
 
 class Panels:
-    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped.
-
-    ``one_row``: materials drawn as one panel, not ``rows`` (a sentence in place of a chart);
-    where a wrapped grid's last line holds only such materials, it is one row high, so the
-    figure keeps no blank band above its legend (the others leave their lower cells hidden).
-    """
+    """A figure's grid: ``rows`` panels per material, materials side by side up to ``columns``, then wrapped."""
 
     def __init__(
         self,
@@ -166,15 +160,12 @@ class Panels:
         materials: list[str] | None = None,
         width_in: float | None = None,
         columns: int | None = None,
-        one_row: Collection[str] = (),
     ) -> None:
         self.materials = list(result.structure.materials) if materials is None else materials
         n = len(self.materials)
         self.cols = n if columns is None else max(1, min(n, columns))
         blocks = -(-n // self.cols)
-        last_line = self.materials[(blocks - 1) * self.cols :]
-        last_rows = 1 if all(m in one_row for m in last_line) else rows
-        self.rows = rows * (blocks - 1) + last_rows
+        self.rows = rows * blocks
         width = grid_width_in(n, columns, width_in)
         panel_in = 3.4 if width_in is None else 2.5
         self.fig = Figure(figsize=(width, panel_in * self.rows + 1.2))
@@ -182,7 +173,7 @@ class Panels:
         self.cells: dict[tuple[int, str], Axes] = {}
         for j, material in enumerate(self.materials):
             block, col = divmod(j, self.cols)
-            for row in range(rows if block < blocks - 1 else last_rows):
+            for row in range(rows):
                 self.cells[row, material] = grid[block * rows + row, col]
         used = {id(ax) for ax in self.cells.values()}
         for ax in grid.flat:
