@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from simulator.results import ALL
+from simulator.quantities import FAIRNESS_OF
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 
@@ -49,7 +49,7 @@ def fairness_by_material(result: Any, materials: list[str]) -> tuple[list[tuple[
     for material in materials:
         users = members_with_demand(result.scenario, group, [material])
         if len(users) >= 2:
-            indices.append((material, float(result.metrics[f"fairness_jain.{ALL}.{material}"])))
+            indices.append((material, float(result.metrics[f"{FAIRNESS_OF}{material}"])))
         else:
             sole_users.extend((material, region) for region in users)
     return indices, sole_users

@@ -28,11 +28,10 @@ import numpy as np
 
 from simulator.burden import members_with_demand
 from simulator.metrics import jain_index, share_gap
+from simulator.quantities import FAIRNESS_OF
 from simulator.results import Result
 from simulator.scenario.tonnes import index_by_material, pool_adds
 
-FAIRNESS_OF = "fairness_jain.all."
-"""The start of compare.csv's Jain's index of one material, ``fairness_jain.all.<material>`` (as the run's metric)."""
 GAP_OF = "draw_contribution_gap.all."
 """The start of compare.csv's gap between draws and contributions of one material (as the run's metric)."""
 SHARE_GAP_OF = "max_shortfall_share_gap.all."

@@ -35,6 +35,8 @@ from typing import Any, Literal
 ALL = "all"
 """The region (and material) of agreement-wide figures: the ``all`` rows of the summary table and the metric columns
 ``<name>.all.<material>``. Reserved: no region, material or supplier may be called so."""
+FAIRNESS_OF = f"fairness_jain.{ALL}."
+"""The start of a material's own Jain's index of the members' shortfall shares (``fairness_jain.all.<material>``)."""
 
 Grain = Literal["key", "parameter", "flow", "stock", "decision", "summary"]
 Aggregation = Literal[

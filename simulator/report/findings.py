@@ -26,6 +26,7 @@ import numpy as np
 from simulator.burden import fairness_by_material as burden_by_material
 from simulator.burden import members_with_demand
 from simulator.names import Names, index_text, one_of
+from simulator.quantities import FAIRNESS_OF
 from simulator.report.html_names import HtmlNames
 from simulator.report.words import (
     cap,
@@ -648,7 +649,7 @@ def _index_entry(run: Run, materials: list[tuple[str, float]], bearer: str | Non
     names = run.names.materials_text([m for m, _ in materials])
     each = " each" if len(materials) > 1 else ""
     material, index = materials[0]
-    shown = run.tag(index_text(index, 2), index, f"fairness_jain.{ALL}.{material}")
+    shown = run.tag(index_text(index, 2), index, f"{FAIRNESS_OF}{material}")
     if bearer is None:
         return f"{names} {shown}"
     bears = f"{run.names.subject(bearer)} bears it all"

@@ -78,13 +78,13 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.compare_materials import FAIRNESS_OF
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
 from simulator.names import Names, join_words, number_text, plural
 from simulator.output_folder import manifest_info, open_folder
 from simulator.plan import NOISE_SOURCE, RANDOM_TYPES, compile_plan
+from simulator.quantities import FAIRNESS_OF
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario, scenario_hash
 from simulator.scenario.tonnes import SHORTFALL_ADDS, not_added, shortfall_adds

@@ -40,11 +40,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.burden import members_with_demand
-from simulator.compare_materials import FAIRNESS_OF
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
 from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural, shared_words_once
-from simulator.quantities import daily
+from simulator.quantities import FAIRNESS_OF, daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import overlap_relation, within

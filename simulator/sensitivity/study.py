@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.burden import members_with_demand
-from simulator.compare_materials import FAIRNESS_OF
 from simulator.errors import InputError, Problem
 from simulator.fastpath import CurveRequest
+from simulator.quantities import FAIRNESS_OF
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
 from simulator.scenario.tonnes import index_by_material

@@ -63,6 +63,7 @@ from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short, runs_short
 from simulator.names import Names, index_text, number_text, plural
 from simulator.output_folder import open_folder
+from simulator.quantities import FAIRNESS_OF
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
@@ -100,8 +101,6 @@ def _text(value: Any) -> str:
 
 
 FAIRNESS = "fairness_jain"
-FAIRNESS_OF = "fairness_jain.all."
-"""Prefix of a material's own index of the members' shortfall shares (``fairness_jain.all.<material>``)."""
 TOTAL = "total_shortfall_t"
 LABEL_ALL_UP_TO = 30
 """Frontier points labelled when there are at most this many (else only efficient ones)."""
