@@ -61,8 +61,8 @@ BOOTSTRAP_RESAMPLES = 1000
 A half-width is itself an estimate from the resamples: with SALib's default of 100 it moves
 by about 10% of itself from one bootstrap seed to another where the metric is well sampled
 (total shortfall of the documented 8-input ``embargo_2010_historical`` study, 128 samples:
-``ST_conf`` 0.254, standard deviation 0.023 over 20 seeds, 0.20 to 0.30; the study's own seed
-drew 0.226). With 1000 it moves by about 2% (0.260, standard deviation 0.006), for about 0.1 s
+``ST_conf`` 0.263, standard deviation 0.024 over the bootstrap seeds 0 to 19, 0.23 to 0.31; the study's own seed
+drew 0.226). With 1000 it moves by about 3% (0.259, standard deviation 0.008), for about 0.1 s
 per metric there instead of 0.01 s; 2000 gain little (0.005) for twice the time. The bootstrap draws from
 :func:`analyse`'s seed, the study's, so the intervals are the same bit for bit on a re-run.
 Time and memory grow with ``N x resamples x inputs``: SALib indexes arrays of ``N x resamples``
@@ -72,8 +72,8 @@ at 16384 41 s and 1.2 GB (3.8 s and 0.3 GB), beside the study's 163,840 runs (ov
 
 Where a metric is non-zero in few runs no number of resamples helps: its variance comes from
 those runs, and the half-width swings with whether a resample holds them (the same study's Japan
-shortfall, non-zero in 11 of 1,280 runs: its leader's ``ST_conf`` has mean 28 and standard
-deviation 27 over 20 seeds at 100 resamples, from 1.5 to 79; 38 and 5 at 1000).
+shortfall, non-zero in 11 of 1,280 runs: its leader's ``ST_conf`` has mean 29 and standard
+deviation 24 over those seeds at 100 resamples, from 1.7 to 65; 38 and 5.4 at 1000: docs/uncertainty.md).
 The terminal says its intervals are not to be trusted (:func:`simulator.sensitivity.top_drivers`).
 
 Above 4,096 base samples the resamples fall, so that samples x resamples stays near 2**22
