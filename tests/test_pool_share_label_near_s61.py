@@ -14,19 +14,15 @@ is placed by).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.path import Path
 from matplotlib.transforms import Bbox
 
-from simulator.names import Names
-from simulator.plots import days_of_cover_figure
 from simulator.plots.line_labels import drawn_line_labels
 from simulator.plots.pool_shares import LEADER_LABEL
-from tests.helpers import FIGURE_SIZES, SCENARIOS, figure_size, shipped_group, shipped_result
+from tests.helpers import FIGURE_SIZES, SCENARIOS, shipped_group
+from tests.test_cover_label_geometry_s58 import drawn_panels
 
 NEAR_PT = 6.0
 """A label this near its line (points, its box to the line's points under it) touches it."""
@@ -59,23 +55,10 @@ the width in: less than ``own pool`` and the room kept round it), then run 8 day
 shares between the members' curves after it. Listed so that a change to any is seen."""
 
 
-@functools.cache
-def drawn(name: str, size: str) -> tuple[list, object, list[str]]:
-    """The shipped run's days-of-cover figure at ``size``, laid out as Agg draws it: its visible panels, renderer,
-    and the regions' names (its curves' legend labels)."""
-    result = shipped_result(name)
-    fig = days_of_cover_figure(result, **figure_size(size))
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    with renderer._draw_disabled():
-        fig.draw(renderer)
-    names = Names.of(result.scenario)
-    return [ax for ax in fig.axes if ax.get_visible()], renderer, [names.region(r) for r in result.structure.regions]
-
-
 def labelled_panels(name: str, size: str) -> list[tuple[str, Bbox, np.ndarray, list[Path], list[Path], float]]:
     """Each panel with a pool-share label: its title, the label's box, the first share line's drawn points, the
     leaders' drawn paths, the curves' drawn paths, and points per pixel (display units)."""
-    axes, renderer, regions = drawn(name, size)
+    axes, renderer, regions = drawn_panels(name, size)  # the figure the s58 tests read, drawn once
     found = []
     for ax in axes:
         labels = [t for t in drawn_line_labels(ax) if "own pool share" in t.get_text().replace("\n", " ")]
