@@ -24,7 +24,8 @@ from scipy import stats
 
 from simulator.report.uncertainty import NearRecord
 from simulator.report.verdict import not_near_record
-from tests.helpers import ROOT, invoke
+from tests.helpers import BROWSER, ROOT
+from tests.make_run import make_run_output
 
 COUNTS = {"not_needed": 0, "only_with": 0, "closes": 2, "cuts": 1, "no_help": 0}
 
@@ -42,13 +43,11 @@ def _linear_percentile(values: np.ndarray, q: float) -> float:
     return float(ranked[below] + (at - below) * (ranked[above] - ranked[below]))
 
 
-def test_the_report_says_what_its_90_percent_interval_is_and_not_that_the_variance_is_attributed_in_full(tmp_path):
-    out = tmp_path / "run"
-    done = invoke(
-        "run", ROOT / "scenarios" / "embargo_2010_historical.yaml", "--uncertainty", 20, "--report", "--no-plots",
-        "-o", out,
-    )  # fmt: skip
-    assert done.exit_code == 0, done.output
+@BROWSER  # make run's output, made once in the process that lays out its report (tests/make_run.py)
+def test_the_report_says_what_its_90_percent_interval_is_and_not_that_the_variance_is_attributed_in_full(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    out = make_run_output(tmp_path_factory)
     page = (out / "report.html").read_text(encoding="utf-8")
     sure = _plain(page.split('<section id="uncertainty">', 1)[1].split("</section>", 1)[0])
     assert (
