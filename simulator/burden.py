@@ -21,6 +21,11 @@ from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
 
 
+def jain_group(scenario: Scenario) -> list[str]:
+    """The regions whose shortfall shares Jain's index compares: the agreement's members, or every region."""
+    return list(scenario.agreement.members if scenario.agreement else scenario.regions)
+
+
 def members_with_demand(
     scenario: Scenario, group: Iterable[str] | None = None, materials: Iterable[str] | None = None
 ) -> list[str]:
@@ -33,7 +38,7 @@ def members_with_demand(
     ``1/n`` of these, not of every member.
     """
     if group is None:
-        group = scenario.agreement.members if scenario.agreement else scenario.regions
+        group = jain_group(scenario)
     wanted = list(scenario.materials if materials is None else materials)
     return [region for region in group if any(has_demand(scenario, region, material) for material in wanted)]
 

@@ -30,6 +30,7 @@ from simulator.burden import members_with_demand
 from simulator.metrics import jain_index, share_gap
 from simulator.quantities import FAIRNESS_OF
 from simulator.results import Result
+from simulator.scenario import Scenario
 from simulator.scenario.tonnes import index_by_material, pool_adds
 
 GAP_OF = "draw_contribution_gap.all."
@@ -163,13 +164,23 @@ def fairness_materials(runs: list[Result], members: list[str]) -> tuple[list[str
     material two members or more use, then each that one member alone uses with that member (no burden to share,
     as ``stockpile run`` names it). ([], []) where the index over all materials is the answer.
     """
-    first = runs[0]
-    short = short_materials(runs, members)
-    if not index_by_material(first.scenario, short):
-        return [], []
-    users = {m: members_with_demand(first.scenario, members, [m]) for m in short}
-    shared = [m for m in short if len(users[m]) >= 2]
-    return shared, [(m, users[m][0]) for m in short if len(users[m]) == 1]
+    split = split_by_users(runs[0].scenario, members, short_materials(runs, members))
+    return ([], []) if split is None else split
+
+
+def split_by_users(
+    scenario: Scenario, members: list[str], short: list[str]
+) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The materials ``short`` split by their users: those two of ``members`` or more use, and (material, member).
+
+    The second list holds each material one member alone uses, with that member. None where
+    :func:`~simulator.scenario.tonnes.index_by_material` does not hold for them (the index over all materials is the
+    answer). Read by ``stockpile compare`` and by the studies (:mod:`simulator.sensitivity.study`).
+    """
+    if not index_by_material(scenario, short):
+        return None
+    users = {m: members_with_demand(scenario, members, [m]) for m in short}
+    return [m for m in short if len(users[m]) >= 2], [(m, users[m][0]) for m in short if len(users[m]) == 1]
 
 
 def mark_by_material(table: Any, runs: list[Result], rules: list[Result], members: list[str]) -> None:

@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.burden import members_with_demand
+from simulator.burden import jain_group
+from simulator.compare_materials import split_by_users
 from simulator.errors import InputError, Problem
 from simulator.fastpath import CurveRequest
 from simulator.quantities import FAIRNESS_OF
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
-from simulator.scenario.tonnes import index_by_material
 from simulator.scenario.uncertain import Input, inputs_of, values_at
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.backends import dask_workers
@@ -81,11 +81,6 @@ class ByMaterial:
         return [f"{FAIRNESS_OF}{m}" for m in self.materials]
 
 
-def jain_group(scenario: Scenario) -> list[str]:
-    """The regions whose shortfall shares Jain's index compares: the agreement's members, or every region."""
-    return list(scenario.agreement.members if scenario.agreement else scenario.regions)
-
-
 def fairness_by_material(scenario: Scenario, table: pd.DataFrame) -> ByMaterial | None:
     """Where Jain's index of ``table``'s runs is studied material by material, as ``stockpile run``'s last line has it.
 
@@ -101,12 +96,8 @@ def fairness_by_material(scenario: Scenario, table: pd.DataFrame) -> ByMaterial 
     group = jain_group(scenario)
     short = set(short_materials(table, group))
     in_order = [m for m in scenario.materials if m in short]
-    if not index_by_material(scenario, in_order):
-        return None
-    users = {m: members_with_demand(scenario, group, [m]) for m in in_order}
-    return ByMaterial(
-        [m for m in in_order if len(users[m]) >= 2], [(m, users[m][0]) for m in in_order if len(users[m]) == 1]
-    )
+    split = split_by_users(scenario, group, in_order)
+    return None if split is None else ByMaterial(*split)
 
 
 def studied_metrics(metrics: Iterable[str], by_material: ByMaterial | None) -> list[str]:
