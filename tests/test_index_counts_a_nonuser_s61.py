@@ -13,19 +13,13 @@ so that tonnes may be added and the index is over all materials): TWO_MEMBERS' J
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from simulator.report.findings import Run, overall_finding
 from simulator.results import Result
 from tests.helpers import build, run, with_korea_on_gallium
+from tests.test_report import plain
 
 DAYS = 60
 COUNTS_KOREA = "the index counts South Korea, which uses none, as bearing none"
-
-
-def _plain(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html)).replace("\u00a0", " ")
 
 
 def _shortfall_t(result: Result) -> dict[tuple[str, str], float]:
@@ -46,7 +40,7 @@ def test_both_rare_earth_users_short_korea_counted_as_bearing_none():
     # shares of each member's demand for every material: Japan 20 t/day, the EU 80 t/day, Korea 5 t/day (of gallium)
     shares = [short["japan", "ree"] / (20 * DAYS), short["eu", "ree"] / (80 * DAYS), 0.0]
     assert 0.6 < _jain(shares) < 0.7  # Korea's 0 pulls it from near 1 (both others near 100% short) to about 2/3
-    text = _plain(overall_finding(Run.of(result)))
+    text = plain(overall_finding(Run.of(result)))
     assert f"is {_jain(shares):.2f}, with the shortfall on both members using rare earths ({COUNTS_KOREA})." in text, (
         text
     )
@@ -59,5 +53,5 @@ def test_one_bearer_of_three_korea_counted_as_bearing_none():
     assert list(short) == [("eu", "ree")]
     # one share above 0 of three: the index is 1/3 whatever the EU's share
     assert round(_jain([0.0, short["eu", "ree"] / (80 * DAYS), 0.0]), 9) == round(1 / 3, 9)
-    text = _plain(overall_finding(Run.of(result)))
+    text = plain(overall_finding(Run.of(result)))
     assert f"is 0.33: the EU bears it all (one of three members; {COUNTS_KOREA})." in text, text
