@@ -21,17 +21,19 @@ has every figure of every material in every comparison (:data:`BY_MATERIAL_PREFI
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from simulator.burden import members_with_demand
 from simulator.metrics import jain_index, share_gap
+from simulator.names import Names
 from simulator.quantities import FAIRNESS_OF
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.tonnes import index_by_material, pool_adds
+from simulator.shortages import short_of as some_short_of
 
 GAP_OF = "draw_contribution_gap.all."
 """The start of compare.csv's gap between draws and contributions of one material (as the run's metric)."""
@@ -146,9 +148,10 @@ def pooled_materials(rules: list[Result], members: list[str]) -> list[str]:
 def is_short_of(figures: Mapping[str, Any], members: list[str], material: str) -> bool:
     """Whether some of ``members`` is short of ``material`` (above 0 t) in one row of the comparison.
 
-    ``figures``: a run's metrics or a row of compare.csv, both with ``shortfall_t.<member>.<material>`` (t).
+    ``figures``: a run's metrics or a row of compare.csv, both with ``shortfall_t.<member>.<material>`` (t):
+    :func:`simulator.shortages.short_of` of that one row.
     """
-    return any(float(figures[f"shortfall_t.{member}.{material}"]) > 0 for member in members)
+    return bool(some_short_of(figures, members, material))
 
 
 def short_materials(runs: list[Result], members: list[str]) -> list[str]:
@@ -264,3 +267,52 @@ def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
             "envious_members over all of them (envious_members stays in compare.csv)"
         )
     return lines
+
+
+def by_material_sentence(
+    names: Names,
+    materials: list[str],
+    sole_users: Iterable[tuple[str, str]],
+    adds: str | None,
+    *,
+    given: Callable[[str], str],
+    none: str,
+    sole_tail: str = "",
+) -> str:
+    """Why Jain's index is given material by material, and of which: the sentence of the studies' notes.
+
+    One builder for ``stockpile sensitivity``'s note (:func:`simulator.sensitivity.by_material_note`) and
+    ``stockpile run --uncertainty``'s (:func:`simulator.sensitivity.intervals.by_material_text`); each says what
+    is given in its own words. ``materials``: those whose own index is given (two members or more use each);
+    ``sole_users``: (material, member) of each material short that one member alone uses; ``adds``: what the index
+    over all materials would add (:func:`~simulator.scenario.tonnes.not_added`), or None (one material short).
+
+    ``given`` makes the first clause, where some index is given, from what the index over all materials would do
+    (``add <adds>``, else ``divide each member's shortfall of <the first material> by its demand for every
+    material``); ``none`` is the first clause where none is (each material short has one user). Then each sole
+    user is named (no burden of it to share), ``sole_tail`` after it. Named by ``names``.
+
+    :func:`by_material_notes` says the same of ``stockpile compare``'s table in lines of its own: column names and
+    ids, not names, and what the index over all materials would do without naming a material.
+
+    >>> print(by_material_sentence(Names(), ["ga"], [("mag", "eu")], None, given=lambda why: f"it would {why}",
+    ...                            none="no index", sole_tail="!"))
+    it would divide each member's shortfall of ga by its demand for every material; only the EU uses mag: no \
+burden of it to share!
+    >>> print(by_material_sentence(Names(), [], [("mag", "eu")], "tonnes", given=str, none="no index"))
+    no index; only the EU uses mag: no burden of it to share
+    """
+    if materials:
+        first = names.material_text(materials[0])
+        said = [
+            given(
+                f"add {adds}" if adds else f"divide each member's shortfall of {first} by its demand for every material"
+            )
+        ]
+    else:
+        said = [none]
+    said += [
+        f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share{sole_tail}"
+        for m, member in sole_users
+    ]
+    return "; ".join(said)

@@ -15,12 +15,19 @@ from simulator.plots.layout import Panels, format_axis, grid_width_in, sentence_
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
 from simulator.plots.text import plain_text
 from simulator.results import Result
+from simulator.shortages import short
 
 
 def short_materials(result: Result) -> list[str]:
-    """Materials some region runs short of."""
+    """Materials some region runs short of, in the scenario's order.
+
+    Every region, members or not: the figure draws each region's curve. Read from the run's daily curves, any day
+    (:func:`simulator.shortages.short`), not from the runs' totals (``shortfall_t.<region>.<material>``) that
+    ``stockpile compare``, the studies and the sweep's figures ask (:func:`simulator.shortages.short_of`): the
+    same decision, of another input.
+    """
     shortfall = _column(result, "timeseries", "shortfall_t")
-    return [m for m in result.structure.materials if (shortfall[_rows(result, "timeseries", material=m)] > 0).any()]
+    return [m for m in result.structure.materials if short(shortfall[_rows(result, "timeseries", material=m)]).any()]
 
 
 def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:

@@ -78,6 +78,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.compare_materials import by_material_sentence
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
 from simulator.metrics import runs_short
@@ -468,30 +469,30 @@ keeps them all); only the EU uses mag: no burden of it to share, so no index of 
     if not found:
         return None
     names = Names()  # the scenario's labels are not in sensitivity.json: default names, as the metrics' titles
-    metrics, adds = found["metrics"], found["over_all_adds"]
-    if metrics:
+    metrics = found["metrics"]
+
+    def given(why: str) -> str:
         one = len(metrics) == 1
-        material = names.material_text(found["materials"][0])
         what = (
-            f"{metrics[0]}, the members' Jain's index of {material} alone, is"
+            f"{metrics[0]}, the members' Jain's index of {names.material_text(found['materials'][0])} alone, is"
             if one
             else f"{join_words(metrics)}, each material's own Jain's index, are"
         )
-        why = (
-            f"add {adds}" if adds else f"divide each member's shortfall of {material} by its demand for every material"
-        )
-        said = [
+        keeps = "both" if one else "them all"
+        return (
             f"{what} studied in place of fairness_jain, which over all materials would {why} "
-            f"(samples.parquet keeps {'both' if one else 'them all'})"
-        ]
-    else:
-        said = ["fairness_jain is not studied: each material short has one user"]
-    said += [
-        f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share, so no index of it is "
-        "studied"
-        for m, member in found["sole_users"].items()
-    ]
-    return "; ".join(said)
+            f"(samples.parquet keeps {keeps})"
+        )
+
+    return by_material_sentence(
+        names,
+        found["materials"] if metrics else [],
+        found["sole_users"].items(),
+        found["over_all_adds"],
+        given=given,
+        none="fairness_jain is not studied: each material short has one user",
+        sole_tail=", so no index of it is studied",
+    )
 
 
 def random_sources(scenario: Scenario) -> list[str]:

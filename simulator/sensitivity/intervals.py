@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.burden import members_with_demand
+from simulator.compare_materials import by_material_sentence
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
 from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural, shared_words_once
@@ -57,6 +58,8 @@ from simulator.sensitivity.study import (
     short_of,
     studied_metrics,
 )
+from simulator.shortages import short_of as some_short_of
+from simulator.shortages import shortfall_column
 from simulator.sweep.columns import metric_title, metric_unit
 
 if TYPE_CHECKING:
@@ -636,10 +639,9 @@ def unlike_tonnes_added(found: Uncertainty) -> str | None:
     """
     from simulator.scenario.tonnes import not_added
 
-    scenario = found.study.scenario
-    columns = [f"shortfall_t.{r}.{m}" for r in scenario.regions for m in scenario.materials]
-    short = {c.rsplit(".", 1)[1] for c in columns if c in found.samples and (found.samples[c].fillna(0) > 0).any()}
-    return not_added(scenario, [m for m in scenario.materials if m in short])
+    scenario, samples = found.study.scenario, found.samples
+    held = {m: [r for r in scenario.regions if shortfall_column(r, m) in samples] for m in scenario.materials}
+    return not_added(scenario, [m for m in scenario.materials if some_short_of(samples, held[m], m).any()])
 
 
 def by_material_text(found: Uncertainty) -> str | None:
@@ -661,8 +663,8 @@ def by_material_text(found: Uncertainty) -> str | None:
     names = Names.of(scenario)
     short = [*by_material.materials, *(m for m, _ in by_material.sole_users)]
     adds = not_added(scenario, short)
-    said = []
-    if by_material.materials:
+
+    def given(why: str) -> str:
         each = join_words(shared_words_once([names.material_text(m) for m in by_material.materials]))
         shared = " that two members or more use" if by_material.sole_users else ""
         which = (
@@ -670,22 +672,19 @@ def by_material_text(found: Uncertainty) -> str | None:
             if adds is None
             else f"for each material short{shared}, {each} ({FAIRNESS_OF}<material>)"
         )
-        why = (
-            f"add {adds}"
-            if adds
-            else f"divide each member's shortfall of {names.material_text(short[0])} by its demand for every material"
-        )
-        said.append(
+        return (
             f"Jain's index is given {which}, as the run's last line gives it: over all "
             f"materials (fairness_jain, kept in uncertainty_samples.parquet) it would {why}"
         )
-    else:  # no material's index: every material short has one user
-        said.append("no Jain's index is given: each material short has one user")
-    said += [
-        f"only {names.subject(member)} uses {names.material_text(m)}: no burden of it to share"
-        for m, member in by_material.sole_users
-    ]
-    return "; ".join(said)
+
+    return by_material_sentence(
+        names,
+        by_material.materials,
+        by_material.sole_users,
+        adds,
+        given=given,
+        none="no Jain's index is given: each material short has one user",  # every material short has one user
+    )
 
 
 def unlike_tonnes_note(found: Uncertainty) -> str | None:

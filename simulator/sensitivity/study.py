@@ -32,6 +32,7 @@ from simulator.quantities import FAIRNESS_OF
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
+from simulator.shortages import short_of as some_short_of
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.backends import dask_workers
 from simulator.sweep.columns import check_metrics
@@ -117,11 +118,11 @@ def studied_metrics(metrics: Iterable[str], by_material: ByMaterial | None) -> l
 def short_of(table: pd.DataFrame, scenario: Scenario, material: str) -> np.ndarray:
     """Per run of ``table``, whether some member (every region without an agreement) is short of ``material``.
 
-    Read from ``shortfall_t.<member>.<material>`` above 0 t, as :func:`simulator.compare_materials.is_short_of`
-    reads one run; where none is, the material's Jain's index is 1 by convention.
+    :func:`simulator.shortages.short_of` asked of Jain's group (:func:`~simulator.burden.jain_group`), run by run,
+    as :func:`simulator.compare_materials.is_short_of` asks it of one run; where none is, the material's Jain's
+    index is 1 by convention.
     """
-    columns = [f"shortfall_t.{m}.{material}" for m in jain_group(scenario)]
-    return (table[columns].fillna(0).to_numpy(float) > 0).any(axis=-1)
+    return some_short_of(table, jain_group(scenario), material)
 
 
 @dataclass(frozen=True)

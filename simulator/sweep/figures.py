@@ -67,6 +67,7 @@ from simulator.quantities import FAIRNESS_OF
 from simulator.scenario.overrides import within
 from simulator.scenario.schema import FIRST_DATE, LAST_DATE
 from simulator.scenario.tonnes import SHORTFALL_ADDS
+from simulator.shortages import short_of as some_short_of
 from simulator.sweep.checkpoints import ROW_KEYS
 from simulator.sweep.choices import choice_paths, condition_paths
 from simulator.sweep.columns import axis_title, metric_title
@@ -1989,17 +1990,18 @@ def sweep_notes(table: pd.DataFrame, info: dict[str, Any]) -> list[str]:
 def short_materials(table: pd.DataFrame, regions: list[str] | None = None) -> list[str]:
     """The materials some region (of ``regions``; None: any) is short of in some run of ``table``, sorted.
 
-    Read from the ``shortfall_t.<region>.<material>`` columns, over the whole table: every point, every run.
+    :func:`simulator.shortages.short_of` over the whole table (every point, every run), asked of the regions
+    whose ``shortfall_t.<region>.<material>`` column the table has: a sweep's table names no scenario, so the
+    regions and materials are its columns' (a region without a column is not asked, not an error), and the
+    materials come sorted by name, not in a scenario's order.
     """
-    return sorted(
-        {
-            material
-            for column in table.columns
-            if column.startswith("shortfall_t.") and column.count(".") == 2
-            for region, material in [column.split(".")[1:]]
-            if (regions is None or region in regions) and (table[column].fillna(0) > 0).any()
-        }
-    )
+    held: dict[str, list[str]] = {}
+    for column in table.columns:
+        if column.startswith("shortfall_t.") and column.count(".") == 2:
+            region, material = column.split(".")[1:]
+            if regions is None or region in regions:
+                held.setdefault(material, []).append(region)
+    return sorted(m for m in held if some_short_of(table, held[m], m).any())
 
 
 def fairness_material(table: pd.DataFrame, info: dict[str, Any]) -> str | None:

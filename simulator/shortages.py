@@ -1,0 +1,76 @@
+"""Whether a member, or anyone, was short of a material: one reading for a run, a table of runs and daily curves.
+
+Layer: model.
+
+A region is short of a material where its shortfall of it (``shortfall_t.<region>.<material>``, t) is above
+:data:`SHORT_ABOVE_T`; an empty cell (NaN, a table's missing value) is no shortfall. Which regions are asked (the
+agreement's members, some of them, or every region) and over what (one run, each run of a table, every day of a
+curve) is the caller's: ``stockpile compare`` (:mod:`simulator.compare_materials`), the studies
+(:mod:`simulator.sensitivity.study`), the sweep's figures (:mod:`simulator.sweep.figures`) and the shortfall
+figure (:mod:`simulator.plots.shortfall`) all ask it here. Numbers only: pandas is not imported (a figure of
+``stockpile run`` reads it, and importing pandas costs that command about 0.4 s); a pandas column is read through
+its own ``fillna``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+SHORT_ABOVE_T = 0.0
+"""A shortfall above this many tonnes is one: any shortfall at all, however small."""
+
+
+def shortfall_column(region: str, material: str) -> str:
+    """The figure of ``region``'s shortfall of ``material``, t: a run's metric and a column of a table of runs.
+
+    >>> shortfall_column("eu", "heavy_ree")
+    'shortfall_t.eu.heavy_ree'
+    """
+    return f"shortfall_t.{region}.{material}"
+
+
+def short(tonnes: Any) -> np.ndarray:
+    """Per value of ``tonnes`` (a number, an array or a pandas column), whether it is a shortfall.
+
+    Above :data:`SHORT_ABOVE_T`; an empty value (NaN, or a pandas column's missing value) is none.
+
+    >>> short([0.0, 1e-12, float("nan"), 3.0]).tolist(), bool(short(0.0))
+    ([False, True, False, True], False)
+    """
+    if hasattr(tonnes, "fillna"):  # a pandas column: its missing values (pd.NA too) are no shortfall
+        tonnes = tonnes.fillna(0)
+    return np.asarray(tonnes, dtype=float) > SHORT_ABOVE_T
+
+
+def short_of(figures: Mapping[str, Any], regions: Iterable[str], material: str) -> np.ndarray:
+    """Whether some of ``regions`` is short of ``material`` (:func:`short`), per row of ``figures``.
+
+    ``figures``: anything with ``shortfall_t.<region>.<material>`` (:func:`shortfall_column`) of each region: one
+    run's metrics or a row of a table (a 0-d answer), a table of runs (one per run), or curves (one per day).
+    A region without its figure is an error (KeyError): the caller says which regions it asks. No regions: False.
+
+    >>> figures = {"shortfall_t.eu.ga": [0.0, 2.0, 0.0], "shortfall_t.japan.ga": [0.0, 0.0, float("nan")]}
+    >>> short_of(figures, ["eu", "japan"], "ga").tolist(), short_of(figures, ["japan"], "ga").tolist()
+    ([False, True, False], [False, False, False])
+    >>> bool(short_of({"shortfall_t.eu.ga": 0.5}, ["eu"], "ga")), bool(short_of({}, [], "ga"))
+    (True, False)
+    """
+    each = [short(figures[shortfall_column(region, material)]) for region in regions]
+    return np.any(each, axis=0) if each else np.False_
+
+
+def short_materials(figures: Mapping[str, Any], regions: Iterable[str], materials: Iterable[str]) -> list[str]:
+    """Those of ``materials`` (in their order) some of ``regions`` is short of in some row of ``figures``.
+
+    :func:`short_of` of each material, over every row: a run's, a table's or a curve's.
+
+    >>> figures = {"shortfall_t.eu.ga": [0.0, 2.0], "shortfall_t.eu.ree": [0.0, 0.0], "shortfall_t.us.ree": [1.0, 0.0],
+    ...            "shortfall_t.us.ga": [0.0, 0.0]}
+    >>> short_materials(figures, ["eu"], ["ree", "ga"]), short_materials(figures, ["eu", "us"], ["ree", "ga"])
+    (['ga'], ['ree', 'ga'])
+    """
+    regions = list(regions)
+    return [m for m in materials if short_of(figures, regions, m).any()]
