@@ -1805,7 +1805,7 @@ def check(
     from simulator import gate
     from simulator.gate import formats
     from simulator.gate.run import no_folder_report, no_local_folder
-    from simulator.interrupt import interruptible
+    from simulator.interrupt import interruptible, stop_if_signalled
     from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output_folder import check_file_writable, refuse_to_append, refuse_to_replace, write_file
 
@@ -1873,6 +1873,9 @@ def check(
                 if path:
                     with _naming(option):
                         check_file_writable(Path(path))
+            # a signal still held for an import stops the check here, before any scenario: raised later,
+            # in a scenario's validation, pydantic's compiled code would swallow it (told only as the check ends)
+            stop_if_signalled()
             if junit_file:  # replaced whole, and only a JUnit report stockpile check wrote (as report -o a page)
                 with _naming("--junit"):
                     refuse_to_replace(Path(junit_file), inputs, mark=formats.JUNIT)

@@ -50,10 +50,9 @@ class Cluster:
                         patch.delattr(simulator.version, name)
                     else:
                         patch.setattr(simulator.version, name, value)
-                sent_whole = (
-                    "<locals>" in function.__qualname__
-                )  # else its name: AttributeError where a worker lacks it
-                answers[worker] = (function if sent_whole else getattr(simulator.version, function.__name__))()
+                # a function sent by name is the worker's own (AttributeError where it lacks one)
+                own = function if "<locals>" in function.__qualname__ else getattr(simulator.version, function.__name__)
+                answers[worker] = own()
         return answers
 
     def close(self, timeout: float) -> None:
@@ -124,12 +123,7 @@ def test_a_worker_that_cannot_answer_a_question_is_refused_naming_its_error(monk
     )
 
 
-@pytest.mark.filterwarnings(
-    "ignore::DeprecationWarning",
-    "ignore::UserWarning",
-    "ignore::ResourceWarning",
-    "ignore::pytest.PytestUnraisableExceptionWarning",
-)
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # Dask's objects, collected later
 @pytest.mark.xdist_group("dask-cluster")
 def test_a_sweep_on_dask_runs_its_chunks_on_every_worker_the_scheduler_has(tmp_path, monkeypatch, dask_cluster):
     from distributed import Client, get_task_stream
