@@ -1463,8 +1463,7 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
     if not debug:
         logging.disable(logging.ERROR)
     try:
-        _same_code(client, address)
-        _same_libraries(client, address)
+        _same_workers(client, address)
         yield client
     finally:
         with contextlib.suppress(Exception):  # a client whose scheduler is gone can fail to close in many ways
@@ -1475,51 +1474,77 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
             logging.disable(logging.NOTSET)
 
 
-def _same_code(client: Any, address: str) -> None:
-    """Refuse (exit 2) a Dask cluster whose workers run other stockpile code than this command.
+def _same_workers(client: Any, address: str) -> None:
+    """Refuse (exit 2) a Dask cluster whose workers run other stockpile code or numeric libraries than this command.
 
     Other code can give other numbers under the same version string, so each worker's
-    :func:`~simulator.version.code_fingerprint` must be this one's. Checked once, on the
-    workers present when the command starts.
+    :func:`~simulator.version.code_fingerprint` must be this one's; so can the same code on other
+    versions of numpy, pandas, scipy or simpy (``docs/sweeps.md``: every machine needs the same
+    dependencies). Each worker is asked once for both (:func:`_worker_facts`, one ``client.run``),
+    on the workers present when the command starts. The code is judged first; a refusal names
+    one worker's code or versions and this command's.
     """
-    from simulator.version import code_fingerprint
+    from simulator.version import code_fingerprint, libraries_apart, library_versions
 
-    here = code_fingerprint()
+    here_code, here_libraries = code_fingerprint(), library_versions()
     try:
-        theirs = client.run(code_fingerprint)
-    except Exception as exc:  # a worker without the package, or one that fails to answer
+        theirs = sorted(client.run(_worker_facts()).items())
+    except Exception as exc:  # a worker that fails to answer at all
         raise InputError(f"--dask {address}: a worker cannot run stockpile's code ({exc!r})") from None
-    other = {worker: code for worker, code in sorted(theirs.items()) if code != here}
-    if other:
-        worker, code = next(iter(other.items()))
-        raise InputError(
-            f"--dask {address}: {plural(len(other), 'worker')} {'runs' if len(other) == 1 else 'run'} other "
-            "stockpile code than this command "
-            f"({worker}: code {code}, here {here}); install the same version of the package on every worker"
-        )
+    checks = (  # what is asked; what a worker that cannot answer cannot do; how an answer differs ("" if not); words
+        (
+            "code",
+            "run stockpile's code",
+            lambda code: f"code {code}, here {here_code}" if code != here_code else "",
+            "runs",
+            "run",
+            "stockpile code than this command",
+            "version of the package",
+        ),
+        (
+            "libraries",
+            "report its libraries' versions",
+            lambda versions: ", ".join(libraries_apart(versions, here_libraries)),
+            "has",
+            "have",
+            "versions of the numeric libraries than this command",
+            "versions",
+        ),
+    )
+    for fact, cannot, apart, one, several, other, same in checks:
+        answers = [(worker, facts[fact]) for worker, facts in theirs]
+        failed = next((answer for _, answer in answers if isinstance(answer, Exception)), None)
+        if failed is not None:
+            raise InputError(f"--dask {address}: a worker cannot {cannot} ({failed!r})")
+        if differ := [(worker, how) for worker, answer in answers if (how := apart(answer))]:
+            worker, how = differ[0]
+            raise InputError(
+                f"--dask {address}: {plural(len(differ), 'worker')} {one if len(differ) == 1 else several} other "
+                f"{other} ({worker}: {how}); install the same {same} on every worker"
+            )
 
 
-def _same_libraries(client: Any, address: str) -> None:
-    """Refuse (exit 2) a Dask cluster whose workers have other versions of numpy, pandas, scipy or simpy.
+def _worker_facts() -> Callable[[], dict[str, Any]]:
+    """What :func:`_same_workers` has each worker run: its ``code`` and ``libraries``, or the error each gave.
 
-    The same stockpile code on other numeric libraries may give other numbers (``docs/sweeps.md``: every
-    machine needs the same dependencies). The message names a worker's versions and this command's.
+    A function made here is sent to the workers whole, not by name: a worker with other
+    stockpile code (an older version) can still run it, and is then refused for its code, as
+    one without :func:`~simulator.version.library_versions` is. One without the package
+    answers the error it got.
     """
-    from simulator.version import libraries_apart, library_versions
 
-    here = library_versions()
-    try:
-        theirs = client.run(library_versions)
-    except Exception as exc:  # a worker with an older stockpile, or one that fails to answer
-        raise InputError(f"--dask {address}: a worker cannot report its libraries' versions ({exc!r})") from None
-    other = {worker: apart for worker, versions in sorted(theirs.items()) if (apart := libraries_apart(versions, here))}
-    if other:
-        worker, apart = next(iter(other.items()))
-        raise InputError(
-            f"--dask {address}: {plural(len(other), 'worker')} {'has' if len(other) == 1 else 'have'} other "
-            f"versions of the numeric libraries than this command ({worker}: {', '.join(apart)}); install the "
-            "same versions on every worker"
-        )
+    def facts() -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for fact, function in (("code", "code_fingerprint"), ("libraries", "library_versions")):
+            try:
+                from simulator import version
+
+                answers[fact] = getattr(version, function)()
+            except Exception as exc:
+                answers[fact] = exc
+        return answers
+
+    return facts
 
 
 class _progress:
@@ -1712,28 +1737,6 @@ class _UsageErrorOnStdout(click.UsageError):
         super().show(file or sys.stdout)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C but with exit code 143."""
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into :class:`_Terminated` while the block runs (main thread only)."""
-
-    def terminated(_signum: int, _frame: Any) -> None:
-        raise _Terminated
-
-    try:
-        previous = signal.signal(signal.SIGTERM, terminated)
-    except ValueError:  # not the main thread: leave signals alone
-        previous = None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
 @main.command(cls=OneStreamCommand)
 # check refuses empty paths itself, in its own words (and the API's simulator.check with it)
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -1802,7 +1805,7 @@ def check(
     from simulator import gate
     from simulator.gate import formats
     from simulator.gate.run import no_folder_report, no_local_folder
-    from simulator.interrupt import interruptible
+    from simulator.interrupt import interruptible, stop_if_signalled
     from simulator.library import LOCAL_FOLDER, shipped_library
     from simulator.output_folder import check_file_writable, refuse_to_append, refuse_to_replace, write_file
 
@@ -1842,7 +1845,7 @@ def check(
             click.echo(line)
 
     try:
-        with _sigterm_as_interrupt():
+        with interruptible():  # SIGINT and SIGTERM raise Interrupted, said below in check's words
             if update:
                 new_folder = baselines is not None and not os.path.lexists(baselines)
                 updates = gate.update(
@@ -1864,13 +1867,15 @@ def check(
             # refusal names the option (or the variable) and the file, which is left as it was.
             # The write check runs with the signal handlers in place (interruptible), under which
             # it holds a signal back until its file and folders are gone (check_file_writable).
-            with interruptible():
-                for option, path in (("--junit", junit_file), (summary_option, summary)):
-                    if path is not None and not path.strip():  # "" would write nothing and say nothing
-                        raise InputError(f"{option} needs a file path, not an empty one")
-                    if path:
-                        with _naming(option):
-                            check_file_writable(Path(path))
+            for option, path in (("--junit", junit_file), (summary_option, summary)):
+                if path is not None and not path.strip():  # "" would write nothing and say nothing
+                    raise InputError(f"{option} needs a file path, not an empty one")
+                if path:
+                    with _naming(option):
+                        check_file_writable(Path(path))
+            # a signal still held for an import stops the check here, before any scenario: raised later,
+            # in a scenario's validation, pydantic's compiled code would swallow it (told only as the check ends)
+            stop_if_signalled()
             if junit_file:  # replaced whole, and only a JUnit report stockpile check wrote (as report -o a page)
                 with _naming("--junit"):
                     refuse_to_replace(Path(junit_file), inputs, mark=formats.JUNIT)
@@ -1899,8 +1904,8 @@ def check(
             if summary:
                 with _naming(summary_option):
                     formats.append_file(Path(summary), formats.markdown(report, quiet))
-    except KeyboardInterrupt as exc:
-        terminated = isinstance(exc, _Terminated) or getattr(exc, "signum", None) == signal.SIGTERM
+    except KeyboardInterrupt as exc:  # Interrupted by a signal, or a KeyboardInterrupt raised within: as Ctrl-C
+        terminated = getattr(exc, "signum", None) == signal.SIGTERM
         click.echo(_check_interrupted_line(update, len(done), terminated))
         ctx.exit(143 if terminated else 130)
     except (InputError, OSError) as exc:  # all on standard output, as the rest of check's messages

@@ -211,13 +211,14 @@ class _Workers:
 
 
 def test_dask_workers_with_other_library_versions_are_refused_naming_both():
-    from simulator.cli import _same_libraries
+    from simulator.cli import _same_workers
 
     here = {name: version(name) for name in LIBRARIES}
-    _same_libraries(_Workers({"tcp://a:1": lambda f: f(), "tcp://b:2": dict(here)}), "tcp://s:8786")  # alike
-    older = {**here, "numpy": "1.26.4"}
+    alike = {"code": code_fingerprint(), "libraries": dict(here)}
+    _same_workers(_Workers({"tcp://a:1": lambda f: f(), "tcp://b:2": alike}), "tcp://s:8786")  # alike
+    older = {**alike, "libraries": {**here, "numpy": "1.26.4"}}
     with pytest.raises(InputError) as caught:
-        _same_libraries(_Workers({"tcp://a:1": dict(here), "tcp://b:2": older}), "tcp://s:8786")
+        _same_workers(_Workers({"tcp://a:1": alike, "tcp://b:2": older}), "tcp://s:8786")
     assert caught.value.render() == (
         "--dask tcp://s:8786: 1 worker has other versions of the numeric libraries than this command "
         f"(tcp://b:2: numpy 1.26.4 (here {here['numpy']})); install the same versions on every worker"

@@ -454,13 +454,14 @@ class _Workers:
 
 
 def test_dask_workers_must_run_the_code_this_command_runs():
-    from simulator.cli import _same_code
-    from simulator.version import code_fingerprint
+    from simulator.cli import _same_workers
+    from simulator.version import code_fingerprint, library_versions
 
     here = code_fingerprint()
-    _same_code(_Workers({"tcp://a:1": lambda f: f(), "tcp://b:2": here}), "tcp://s:8786")  # the same code: no error
+    alike, other = ({"code": code, "libraries": library_versions()} for code in (here, "0123456789abcdef"))
+    _same_workers(_Workers({"tcp://a:1": lambda f: f(), "tcp://b:2": alike}), "tcp://s:8786")  # the same code: no error
     with pytest.raises(InputError) as caught:
-        _same_code(_Workers({"tcp://a:1": here, "tcp://b:2": "0123456789abcdef"}), "tcp://s:8786")
+        _same_workers(_Workers({"tcp://a:1": alike, "tcp://b:2": other}), "tcp://s:8786")
     assert caught.value.render() == (
         f"--dask tcp://s:8786: 1 worker runs other stockpile code than this command (tcp://b:2: code "
         f"0123456789abcdef, here {here}); install the same version of the package on every worker"
