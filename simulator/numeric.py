@@ -169,7 +169,9 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     non-decreasing and piecewise linear in ``L``; the solver sorts its breakpoints, finds
     the segment that reaches the target (by binary search on large inputs, O(n log n))
     and interpolates inside it. Members are on the first axis of every array; any batch
-    shape follows.
+    shape follows. Where a weight is so small next to its offset or cap that a breakpoint
+    passes the largest float (1e-310 beside 1 t), that element is solved again in a wider
+    range (:func:`_solved_out_of_range`).
 
     Parameters
     ----------
@@ -203,7 +205,7 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     total = np.asarray(total, float)
     # one errstate for the whole solve (entering one costs a few microseconds): a weight tiny
     # next to its offset or cap (1e-310 beside 1 t) puts a breakpoint past the largest float,
-    # inf, and the steps below then meet inf * 0 and inf - inf; _exact_where_unsafe redoes those
+    # inf, and the steps below then meet inf * 0 and inf - inf; _solved_out_of_range redoes those
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # members with zero weight receive a constant clip(-b, 0, c)
         low = np.where(w > 0, b / w, np.nan)
@@ -233,7 +235,7 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
         unsafe = level + (points[-1] - points[0])
     if not math.isfinite(np.add.reduce(unsafe, axis=None)):  # (one number to test: every element's sum)
         unsafe = ~np.isfinite(unsafe)
-        return _exact_where_unsafe(awards, unsafe, w, b, c, total) if anywhere(unsafe) else awards
+        return _solved_out_of_range(awards, unsafe, w, b, c, total) if anywhere(unsafe) else awards
     return awards
 
 
@@ -276,23 +278,69 @@ def _awards_sum(level: Array, w: Array, b: Array, c: Array) -> Array:
     return ordered_sum(_clipped(level, w, b, c), axis=0)
 
 
-def _exact_where_unsafe(awards: Array, unsafe: NDArray[np.bool_], w: Array, b: Array, c: Array, total: Array) -> Array:
-    """``awards`` with the batch elements where ``unsafe`` solved again in exact rational arithmetic.
+WIDE_FLOATS = np.finfo(np.longdouble).maxexp >= 4096
+"""Whether ``np.longdouble`` holds every ratio of two floats (up to 2**2098) and its product with a float: it does
+where it is the x87 extended or the IEEE quadruple format (x86-64, 64-bit Arm Linux), not where it is the double."""
+
+
+def _solved_out_of_range(awards: Array, unsafe: NDArray[np.bool_], w: Array, b: Array, c: Array, total: Array) -> Array:
+    """``awards`` with the batch elements where ``unsafe`` solved again in a wider range than floats'.
 
     There a breakpoint ``b_i / w_i`` or ``(b_i + c_i) / w_i``, or the level, is beyond the
     range of floats (a weight of 1e-310 next to an offset or a cap of 1 t: 1e310): the level
-    times a weight is then ``inf * 0`` (nan) or awards caps the total cannot pay for. Every
-    float is a fraction, so :func:`_exact_awards` solves such an element exactly, at a few
-    microseconds per member; other elements keep the float solver's numbers.
+    times a weight is then ``inf * 0`` (nan) or awards caps the total cannot pay for. Such
+    elements are solved by :func:`_wide_awards` (or, without :data:`WIDE_FLOATS`, one by one
+    in fractions by :func:`_exact_awards`); other elements keep the float solver's numbers.
     """
     batch = unsafe.shape
-    w, b, c = (np.broadcast_to(x, (w.shape[0], *batch)) for x in (w, b, c))
-    total = np.broadcast_to(total, batch)
-    awards = np.array(np.broadcast_to(awards, w.shape))
-    for at in map(tuple, np.argwhere(unsafe)):  # (argwhere: also a 0-d batch)
-        members = (slice(None), *at)
-        awards[members] = _exact_awards(w[members], b[members], c[members], float(total[at]))
-    return awards
+    w, b, c = (np.broadcast_to(x, (w.shape[0], *batch)).reshape(w.shape[0], -1) for x in (w, b, c))
+    total = np.broadcast_to(total, batch).reshape(-1)
+    awards = np.array(np.broadcast_to(awards, (w.shape[0], *batch))).reshape(w.shape[0], -1)
+    unsafe = unsafe.reshape(-1)
+    if WIDE_FLOATS:
+        awards[:, unsafe] = _wide_awards(w[:, unsafe], b[:, unsafe], c[:, unsafe], total[unsafe])
+    else:
+        for at in np.flatnonzero(unsafe):
+            awards[:, at] = _exact_awards(w[:, at], b[:, at], c[:, at], float(total[at]))
+    return awards.reshape(w.shape[0], *batch)
+
+
+def _wide_awards(w: Array, b: Array, c: Array, total: Array) -> Array:
+    """:func:`level_allocation` of members x elements in ``np.longdouble`` (:data:`WIDE_FLOATS`), rounded to floats.
+
+    The same solve (the last breakpoint whose awards sum to at most the target, by binary
+    search, and the level interpolated past it) where no breakpoint or level overflows.
+
+    >>> _wide_awards(np.array([[1e-310], [1.0]]), np.array([[1.0], [-2.0]]), np.array([[3.0], [4.0]]), np.array([5.0]))
+    array([[1.],
+           [4.]])
+    """
+    w, b, c, total = (np.asarray(x, np.longdouble) for x in (w, b, c, total))
+    weighted = w > 0
+    fixed = np.where(weighted, 0.0, np.clip(-b, 0.0, c))  # the zero-weight members' constant awards
+    lowest = np.add.reduce(fixed, axis=0)
+    target = np.clip(total, lowest, lowest + np.add.reduce(np.where(weighted, c, 0.0), axis=0))
+    divisor = np.where(weighted, w, 1.0)
+    low = np.where(weighted, b / divisor, np.nan)
+    high = np.where(weighted, (b + c) / divisor, np.nan)
+    points = np.concatenate([low, high], axis=0)
+    top = np.maximum.reduce(np.where(np.isnan(points), -np.inf, points), axis=0)
+    points = np.sort(np.where(np.isnan(points), np.where(np.isfinite(top), top, 0.0), points), axis=0)
+
+    def summed(level: Array) -> Array:
+        return np.add.reduce(np.clip(level * w - b, 0.0, c), axis=0)
+
+    last = points.shape[0] - 1
+    found = np.zeros(points.shape[1:], int)  # the last breakpoint known to sum to at most the target (or the first)
+    step = 1 << last.bit_length()
+    while step := step >> 1:
+        probe = np.minimum(found + step, last)
+        below = summed(np.take_along_axis(points, probe[None], axis=0)[0]) <= target
+        found = np.where(below, probe, found)
+    base = np.take_along_axis(points, found[None], axis=0)[0]
+    rate = np.add.reduce(np.where(weighted & (low <= base) & (base < high), w, 0.0), axis=0)
+    level = base + np.where(rate > 0, (target - summed(base)) / np.where(rate > 0, rate, 1.0), 0.0)
+    return np.clip(level * w - b, 0.0, c).astype(np.float64)
 
 
 def _exact_awards(w: Array, b: Array, c: Array, total: float) -> list[float]:

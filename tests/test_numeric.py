@@ -246,18 +246,25 @@ def tiny_weight_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     return w, b, c, fraction * c.sum(axis=0) + extra
 
 
+# where breakpoints leave the float range: long doubles (this machine's) or fractions (elsewhere)
+OUT_OF_RANGE = pytest.mark.parametrize("wide", [True, False], ids=["longdouble", "fractions"])
+
+
+@OUT_OF_RANGE
 @settings(max_examples=300, deadline=None)
-@given(tiny_weight_problems())
-def test_awards_stay_within_caps_and_sum_to_the_total_whatever_the_weights(problem):
+@given(problem=tiny_weight_problems())
+def test_awards_stay_within_caps_and_sum_to_the_total_whatever_the_weights(wide, problem):
     # a breakpoint b / w or (b + c) / w past 1.8e308 once made the level inf: inf * 0 (nan)
     # for the members without weight, or every cap awarded whatever the total
-    assert_allocates(*problem, level_allocation(*problem))
-    assert_allocates(*problem, searched(*problem))
+    with mock.patch.object(simulator.numeric, "WIDE_FLOATS", wide, create=True):
+        assert_allocates(*problem, level_allocation(*problem))
+        assert_allocates(*problem, searched(*problem))
 
 
+@OUT_OF_RANGE
 @settings(max_examples=200, deadline=None)
-@given(allocation_problems(), st.sampled_from([900, 1000, 1060, 1070]))
-def test_weights_scaled_down_to_subnormal_share_as_before(problem, shift):
+@given(problem=allocation_problems(), shift=st.sampled_from([900, 1000, 1060, 1070]))
+def test_weights_scaled_down_to_subnormal_share_as_before(wide, problem, shift):
     # the awards depend on the weights only through their ratios: weights of 1 to 4 times
     # 2**-1070 (exact, subnormal) must share as weights of 1 to 4 do
     w, b, c, total = problem
@@ -266,14 +273,17 @@ def test_weights_scaled_down_to_subnormal_share_as_before(problem, shift):
     assert (np.ldexp(scaled, shift) == w).all()
     expected = level_allocation(w, b, c, total)
     for solver in (level_allocation, searched):
-        awards = solver(scaled, b, c, total)
+        with mock.patch.object(simulator.numeric, "WIDE_FLOATS", wide, create=True):
+            awards = solver(scaled, b, c, total)
         assert_allocates(scaled, b, c, total, awards)
         scale = 1.0 + np.abs(total) + c.sum(axis=0) + np.abs(b).sum(axis=0)
         assert (np.abs(awards - expected) <= 1e-9 * scale).all()
 
 
+@OUT_OF_RANGE
 @pytest.mark.parametrize("solver", [level_allocation, searched])
-def test_tiny_weights_by_hand(solver):
+def test_tiny_weights_by_hand(solver, wide, monkeypatch):
+    monkeypatch.setattr(simulator.numeric, "WIDE_FLOATS", wide, raising=False)
     # equal subnormal weights, caps 3 and 4 t: water-filling as with equal weights of 1
     w = np.full(2, 5e-324)
     caps = np.array([3.0, 4.0])
@@ -288,7 +298,9 @@ def test_tiny_weights_by_hand(solver):
     assert awards.tolist() == [1.0, 2.0]
 
 
-def test_a_batch_solves_tiny_weights_and_keeps_the_numbers_of_the_others():
+@OUT_OF_RANGE
+def test_a_batch_solves_tiny_weights_and_keeps_the_numbers_of_the_others(wide, monkeypatch):
+    monkeypatch.setattr(simulator.numeric, "WIDE_FLOATS", wide, raising=False)
     # the second column's weight of 1e-310 makes its breakpoints inf; the first column's
     # numbers are the very ones it has alone
     w = np.array([[0.3, 1e-310], [0.7, 1.0]])
