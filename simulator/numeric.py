@@ -15,6 +15,7 @@ quota: a common level clipped between bounds, with members on the first axis.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -168,7 +169,9 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     non-decreasing and piecewise linear in ``L``; the solver sorts its breakpoints, finds
     the segment that reaches the target (by binary search on large inputs, O(n log n))
     and interpolates inside it. Members are on the first axis of every array; any batch
-    shape follows.
+    shape follows. Where a weight is so small next to its offset or cap that a breakpoint
+    passes the largest float (1e-310 beside 1 t), that element is solved again in a wider
+    range (:func:`_solved_out_of_range`).
 
     Parameters
     ----------
@@ -200,32 +203,40 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
     if not w.shape == b.shape == c.shape:  # (as the rules call it they are the same: no Python-level broadcast)
         w, b, c = np.broadcast_arrays(w, b, c)
     total = np.asarray(total, float)
-    # members with zero weight receive a constant clip(-b, 0, c)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # one errstate for the whole solve (entering one costs a few microseconds): a weight tiny
+    # next to its offset or cap (1e-310 beside 1 t) puts a breakpoint past the largest float,
+    # inf, and the steps below then meet inf * 0 and inf - inf; _solved_out_of_range redoes those
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # members with zero weight receive a constant clip(-b, 0, c)
         low = np.where(w > 0, b / w, np.nan)
         high = np.where(w > 0, (b + c) / w, np.nan)
-    points = np.concatenate([low, high], axis=0)
-    finite_max = np.maximum.reduce(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)  # np.max
-    finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
-    points = np.sort(np.where(np.isnan(points), finite_max, points), axis=0)
-    n = w.shape[0]
-    search = False
-    if n > FULL_EVALUATION_MEMBERS:  # (the awards are counted only where their count matters)
-        search = 2 * n * n * math.prod(np.broadcast_shapes(w.shape[1:], total.shape)) > FULL_EVALUATION_VALUES
-    if search:
-        target, k, base_sum = _segment_by_search(points, w, b, c, total)
-    else:  # sum of awards at every breakpoint: shape (2n, ...)
-        at_points = ordered_sum((points[:, None] * w[None] - b[None]).clip(0.0, c[None]), axis=1)  # np.clip
-        target = np.minimum(total, at_points[-1])
-        k = np.sum(at_points <= target[None], axis=0) - 1
-        k = k.clip(0, points.shape[0] - 1)
-        base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
-    base_level = np.take_along_axis(points, k[None], axis=0)[0]
-    rising = (w > 0) & (low <= base_level[None]) & (base_level[None] < high)
-    slope = ordered_sum(np.where(rising, w, 0.0), axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        step = np.where(slope > 0, (target - base_sum) / slope, 0.0)
-    return _clipped(base_level + step, w, b, c)
+        points = np.concatenate([low, high], axis=0)
+        finite_max = np.maximum.reduce(np.where(np.isnan(points), -np.inf, points), axis=0, keepdims=True)  # np.max
+        finite_max = np.where(np.isfinite(finite_max), finite_max, 0.0)
+        points = np.sort(np.where(np.isnan(points), finite_max, points), axis=0)
+        n = w.shape[0]
+        search = False
+        if n > FULL_EVALUATION_MEMBERS:  # (the awards are counted only where their count matters)
+            search = 2 * n * n * math.prod(np.broadcast_shapes(w.shape[1:], total.shape)) > FULL_EVALUATION_VALUES
+        if search:
+            target, k, base_sum = _segment_by_search(points, w, b, c, total)
+        else:  # sum of awards at every breakpoint: shape (2n, ...)
+            at_points = ordered_sum((points[:, None] * w[None] - b[None]).clip(0.0, c[None]), axis=1)  # np.clip
+            target = np.minimum(total, at_points[-1])
+            k = np.sum(at_points <= target[None], axis=0) - 1
+            k = k.clip(0, points.shape[0] - 1)
+            base_sum = np.take_along_axis(at_points, k[None], axis=0)[0]
+        base_level = np.take_along_axis(points, k[None], axis=0)[0]
+        rising = (w > 0) & (low <= base_level[None]) & (base_level[None] < high)
+        slope = ordered_sum(np.where(rising, w, 0.0), axis=0)
+        level = base_level + np.where(slope > 0, (target - base_sum) / slope, 0.0)
+        awards = _clipped(level, w, b, c)
+        # out of range: inf on either end of the sorted breakpoints or in the level makes this inf or nan
+        unsafe = level + (points[-1] - points[0])
+    if not math.isfinite(np.add.reduce(unsafe, axis=None)):  # (one number to test: every element's sum)
+        unsafe = ~np.isfinite(unsafe)
+        return _solved_out_of_range(awards, unsafe, w, b, c, total) if anywhere(unsafe) else awards
+    return awards
 
 
 def _segment_by_search(points: Array, w: Array, b: Array, c: Array, total: Array) -> tuple[Array, Array, Array]:
@@ -265,3 +276,101 @@ def _segment_by_search(points: Array, w: Array, b: Array, c: Array, total: Array
 def _awards_sum(level: Array, w: Array, b: Array, c: Array) -> Array:
     """Sum over members (first axis) of the awards at ``level``, one row of the full evaluation."""
     return ordered_sum(_clipped(level, w, b, c), axis=0)
+
+
+WIDE_FLOATS = np.finfo(np.longdouble).maxexp >= 4096
+"""Whether ``np.longdouble`` holds every ratio of two floats (up to 2**2098) and its product with a float: it does
+where it is the x87 extended or the IEEE quadruple format (x86-64, 64-bit Arm Linux), not where it is the double."""
+
+
+def _solved_out_of_range(awards: Array, unsafe: NDArray[np.bool_], w: Array, b: Array, c: Array, total: Array) -> Array:
+    """``awards`` with the batch elements where ``unsafe`` solved again in a wider range than floats'.
+
+    There a breakpoint ``b_i / w_i`` or ``(b_i + c_i) / w_i``, or the level, is beyond the
+    range of floats (a weight of 1e-310 next to an offset or a cap of 1 t: 1e310): the level
+    times a weight is then ``inf * 0`` (nan) or awards caps the total cannot pay for. Such
+    elements are solved by :func:`_wide_awards` (or, without :data:`WIDE_FLOATS`, one by one
+    in fractions by :func:`_exact_awards`); other elements keep the float solver's numbers.
+    """
+    batch = unsafe.shape
+    w, b, c = (np.broadcast_to(x, (w.shape[0], *batch)).reshape(w.shape[0], -1) for x in (w, b, c))
+    total = np.broadcast_to(total, batch).reshape(-1)
+    awards = np.array(np.broadcast_to(awards, (w.shape[0], *batch))).reshape(w.shape[0], -1)
+    unsafe = unsafe.reshape(-1)
+    if WIDE_FLOATS:
+        awards[:, unsafe] = _wide_awards(w[:, unsafe], b[:, unsafe], c[:, unsafe], total[unsafe])
+    else:
+        for at in np.flatnonzero(unsafe):
+            awards[:, at] = _exact_awards(w[:, at], b[:, at], c[:, at], float(total[at]))
+    return awards.reshape(w.shape[0], *batch)
+
+
+def _wide_awards(w: Array, b: Array, c: Array, total: Array) -> Array:
+    """:func:`level_allocation` of members x elements in ``np.longdouble`` (:data:`WIDE_FLOATS`), rounded to floats.
+
+    The same solve (the last breakpoint whose awards sum to at most the target, by binary
+    search, and the level interpolated past it) where no breakpoint or level overflows.
+
+    >>> _wide_awards(np.array([[1e-310], [1.0]]), np.array([[1.0], [-2.0]]), np.array([[3.0], [4.0]]), np.array([5.0]))
+    array([[1.],
+           [4.]])
+    """
+    w, b, c, total = (np.asarray(x, np.longdouble) for x in (w, b, c, total))
+    weighted = w > 0
+    fixed = np.where(weighted, 0.0, np.clip(-b, 0.0, c))  # the zero-weight members' constant awards
+    lowest = np.add.reduce(fixed, axis=0)
+    target = np.clip(total, lowest, lowest + np.add.reduce(np.where(weighted, c, 0.0), axis=0))
+    divisor = np.where(weighted, w, 1.0)
+    low = np.where(weighted, b / divisor, np.nan)
+    high = np.where(weighted, (b + c) / divisor, np.nan)
+    points = np.concatenate([low, high], axis=0)
+    top = np.maximum.reduce(np.where(np.isnan(points), -np.inf, points), axis=0)
+    points = np.sort(np.where(np.isnan(points), np.where(np.isfinite(top), top, 0.0), points), axis=0)
+
+    def summed(level: Array) -> Array:
+        return np.add.reduce(np.clip(level * w - b, 0.0, c), axis=0)
+
+    last = points.shape[0] - 1
+    found = np.zeros(points.shape[1:], int)  # the last breakpoint known to sum to at most the target (or the first)
+    step = 1 << last.bit_length()
+    while step := step >> 1:
+        probe = np.minimum(found + step, last)
+        below = summed(np.take_along_axis(points, probe[None], axis=0)[0]) <= target
+        found = np.where(below, probe, found)
+    base = np.take_along_axis(points, found[None], axis=0)[0]
+    rate = np.add.reduce(np.where(weighted & (low <= base) & (base < high), w, 0.0), axis=0)
+    level = base + np.where(rate > 0, (target - summed(base)) / np.where(rate > 0, rate, 1.0), 0.0)
+    return np.clip(level * w - b, 0.0, c).astype(np.float64)
+
+
+def _exact_awards(w: Array, b: Array, c: Array, total: float) -> list[float]:
+    """One element of :func:`level_allocation` (members only) solved in fractions, each award then rounded.
+
+    The sum of the awards rises from the zero-weight members' constant awards (at a level
+    below every breakpoint) by the weight of each member between its breakpoints to that
+    plus every other member's cap; the level is where it meets the total, clipped to that
+    range as the float solver clips it.
+
+    >>> _exact_awards(np.array([1e-310, 1.0]), np.array([1.0, -2.0]), np.array([3.0, 4.0]), 5.0)
+    [1.0, 4.0]
+    """
+    ws, bs, cs = ([Fraction(float(x)) for x in v] for v in (w, b, c))
+    fixed = [min(max(-bi, Fraction(0)), ci) for bi, ci in zip(bs, cs, strict=True)]
+    lowest = sum((a for a, wi in zip(fixed, ws, strict=True) if wi == 0), Fraction(0))
+    highest = lowest + sum((ci for ci, wi in zip(cs, ws, strict=True) if wi > 0), Fraction(0))
+    target = Fraction(total)
+    if target <= lowest or target >= highest:  # below or above every breakpoint: no level to find
+        moving = [(ci if target >= highest else 0) for ci in cs]  # the members with a weight: all or nothing
+        return [float(m if wi > 0 else a) for wi, m, a in zip(ws, moving, fixed, strict=True)]
+    events = sorted(
+        [(bi / wi, wi) for wi, bi in zip(ws, bs, strict=True) if wi > 0]
+        + [((bi + ci) / wi, -wi) for wi, bi, ci in zip(ws, bs, cs, strict=True) if wi > 0]
+    )
+    level, summed, slope = events[0][0], lowest, Fraction(0)
+    for point, change in events:  # the sum reaches the target inside [lowest, highest): before the last point
+        at_point = summed + slope * (point - level)
+        if at_point >= target:
+            level += (target - summed) / slope  # (slope > 0: the sum rose past the target since the last point)
+            break
+        level, summed, slope = point, at_point, slope + change
+    return [float(min(max(level * wi - bi, Fraction(0)), ci)) for wi, bi, ci in zip(ws, bs, cs, strict=True)]

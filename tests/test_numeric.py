@@ -204,3 +204,109 @@ def test_equal_cover_among_ten_members_by_hand(search_only):
     stock = np.arange(0.0, 100.0, 10.0)
     awards = level_allocation(np.full(10, 2.0), stock, np.full(10, 100.0), np.array(100.0))
     assert awards.tolist() == [40.0, 30.0, 20.0, 10.0] + [0.0] * 6
+
+
+# --- level_allocation: weights tiny next to offsets and caps (subnormal ones too) ------
+
+
+def _reachable(w: np.ndarray, b: np.ndarray, c: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """What the awards must sum to: the total, between the zero-weight members' fixed awards and those plus every
+    other cap (``min(E, sum c)`` when every weight is positive)."""
+    fixed = np.where(w > 0, 0.0, np.clip(-b, 0.0, c)).sum(axis=0)
+    return np.clip(total, fixed, fixed + np.where(w > 0, c, 0.0).sum(axis=0))
+
+
+def assert_allocates(w: np.ndarray, b: np.ndarray, c: np.ndarray, total: np.ndarray, awards: np.ndarray) -> None:
+    w, b, c = np.broadcast_arrays(w, b, c)
+    assert awards.shape == w.shape
+    assert np.isfinite(awards).all()
+    assert (awards >= 0.0).all() and (awards <= c).all()
+    # to rounding: of the level times a weight, as large as an offset, a cap or the total
+    scale = 1.0 + np.abs(total) + c.sum(axis=0) + np.abs(b).sum(axis=0)
+    assert (np.abs(awards.sum(axis=0) - _reachable(w, b, c, total)) <= 1e-9 * scale).all()
+
+
+TINY_WEIGHT = st.one_of(
+    st.sampled_from([5e-324, 1e-323, 1e-310, 2.2e-308, 1e-300]),
+    st.floats(5e-324, 2.2250738585072014e-308),  # subnormal
+    st.floats(1e-300, 1e-200),
+)
+ANY_WEIGHT = st.one_of(st.just(0.0), TINY_WEIGHT, WEIGHT)
+
+
+@st.composite
+def tiny_weight_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    members = draw(st.integers(1, 12))
+    batch = draw(st.sampled_from([(), (1,), (3,), (2, 3)]))
+    shape = (members, *batch)
+    w = draw(arrays(np.float64, shape, elements=ANY_WEIGHT))
+    b, c = (draw(arrays(np.float64, shape, elements=e)) for e in (OFFSET, CAP))
+    fraction = draw(arrays(np.float64, batch, elements=st.sampled_from([0.0, 1e-6, 0.25, 0.5, 0.999, 1.0, 1.5])))
+    extra = draw(arrays(np.float64, batch, elements=st.sampled_from([0.0, 1.0, 7.3])))
+    return w, b, c, fraction * c.sum(axis=0) + extra
+
+
+# where breakpoints leave the float range: long doubles (this machine's) or fractions (elsewhere)
+OUT_OF_RANGE = pytest.mark.parametrize("wide", [True, False], ids=["longdouble", "fractions"])
+
+
+@OUT_OF_RANGE
+@settings(max_examples=300, deadline=None)
+@given(problem=tiny_weight_problems())
+def test_awards_stay_within_caps_and_sum_to_the_total_whatever_the_weights(wide, problem):
+    # a breakpoint b / w or (b + c) / w past 1.8e308 once made the level inf: inf * 0 (nan)
+    # for the members without weight, or every cap awarded whatever the total
+    with mock.patch.object(simulator.numeric, "WIDE_FLOATS", wide, create=True):
+        assert_allocates(*problem, level_allocation(*problem))
+        assert_allocates(*problem, searched(*problem))
+
+
+@OUT_OF_RANGE
+@settings(max_examples=200, deadline=None)
+@given(problem=allocation_problems(), shift=st.sampled_from([900, 1000, 1060, 1070]))
+def test_weights_scaled_down_to_subnormal_share_as_before(wide, problem, shift):
+    # the awards depend on the weights only through their ratios: weights of 1 to 4 times
+    # 2**-1070 (exact, subnormal) must share as weights of 1 to 4 do
+    w, b, c, total = problem
+    w = np.round(w * 4.0) / 4.0  # a few bits each, so scaling them down is exact
+    scaled = np.ldexp(w, -shift)
+    assert (np.ldexp(scaled, shift) == w).all()
+    expected = level_allocation(w, b, c, total)
+    for solver in (level_allocation, searched):
+        with mock.patch.object(simulator.numeric, "WIDE_FLOATS", wide, create=True):
+            awards = solver(scaled, b, c, total)
+        assert_allocates(scaled, b, c, total, awards)
+        scale = 1.0 + np.abs(total) + c.sum(axis=0) + np.abs(b).sum(axis=0)
+        assert (np.abs(awards - expected) <= 1e-9 * scale).all()
+
+
+@OUT_OF_RANGE
+@pytest.mark.parametrize("solver", [level_allocation, searched])
+def test_tiny_weights_by_hand(solver, wide, monkeypatch):
+    monkeypatch.setattr(simulator.numeric, "WIDE_FLOATS", wide, raising=False)
+    # equal subnormal weights, caps 3 and 4 t: water-filling as with equal weights of 1
+    w = np.full(2, 5e-324)
+    caps = np.array([3.0, 4.0])
+    for total, expected in ((0.0, [0.0, 0.0]), (1.0, [0.5, 0.5]), (7.0, [3.0, 4.0]), (100.0, [3.0, 4.0])):
+        assert solver(w, np.zeros(2), caps, np.array(total)).tolist() == expected
+    # weight 1e-310 beside 1: the second member (offset -2) receives up to its cap of 4 t
+    # first; the first (offset 1) only past that, at a level of 2e310 for its 1 t
+    awards = solver(np.array([1e-310, 1.0]), np.array([1.0, -2.0]), caps, np.array(5.0))
+    assert awards.tolist() == [1.0, 4.0]
+    # a member without weight keeps clip(-b, 0, c) = 2 t whatever the others' level
+    awards = solver(np.array([1e-310, 0.0]), np.array([0.0, -2.0]), caps, np.array(3.0))
+    assert awards.tolist() == [1.0, 2.0]
+
+
+@OUT_OF_RANGE
+def test_a_batch_solves_tiny_weights_and_keeps_the_numbers_of_the_others(wide, monkeypatch):
+    monkeypatch.setattr(simulator.numeric, "WIDE_FLOATS", wide, raising=False)
+    # the second column's weight of 1e-310 makes its breakpoints inf; the first column's
+    # numbers are the very ones it has alone
+    w = np.array([[0.3, 1e-310], [0.7, 1.0]])
+    b = np.zeros((2, 2))
+    c = np.array([[20.0, 20.0], [80.0, 10.0]])
+    total = np.array([60.0, 25.0])
+    awards = level_allocation(w, b, c, total)
+    assert awards[:, 0].tobytes() == level_allocation(w[:, 0], b[:, 0], c[:, 0], total[0]).tobytes()
+    assert awards[:, 1].tolist() == [15.0, 10.0]
