@@ -574,19 +574,34 @@ def draw_contribution_gap(drawn: np.ndarray, contributed: np.ndarray) -> np.ndar
     return np.where((d_total > 0) & (c_total > 0), gap, 0.0)
 
 
+ENVY_NEAR_TIE = 1e-3
+"""A near-tie in :func:`envious_members`: a member does not envy another whose draw, scaled to its own contribution,
+is above its own draw by at most this share of the larger of the two amounts (0.1%). The share of
+:data:`simulator.compare.SAME_SHORTFALL_SHARE`, the tolerance under which ``stockpile compare`` calls two rules'
+shortfalls alike. A rule that ties members' draws to their contributions (the fair ratio) and one that reaches the
+same shares but for a different split of the last day's stock (equal losses, Talmud: a member's 28.100959 t against
+28.101133 t) give the same count: which member's draw per tonne paid in comes out a few millionths above another's
+is noise, not envy."""
+
+
 def envious_members(drawn: np.ndarray, contributed: np.ndarray, short: np.ndarray) -> np.ndarray:
     """Members (last axis) that were short and would prefer another's draw scaled to their contribution.
 
-    Member ``i`` envies ``j`` when ``short_i`` and ``d_j c_i / c_j > d_i`` (beyond 1e-9 t).
+    Member ``i`` envies ``j`` when ``short_i`` and ``d_j c_i / c_j > d_i`` by more than a near-tie: more than
+    :data:`ENVY_NEAR_TIE` (0.1%) of the larger of the two amounts compared, and more than 1e-9 t. A member
+    drawing 1e-6 t less than its share of 10 t envies no one; one drawing 9 t envies.
 
     >>> int(envious_members(np.array([20.0, 40.0]), np.array([30.0, 30.0]), np.array([True, True])))
     1
+    >>> int(envious_members(np.array([10.0 - 1e-6, 10.0]), np.array([1.0, 1.0]), np.array([True, True])))
+    0
     """
     d, c = drawn[..., :, None], contributed[..., :, None]
     d_j, c_j = drawn[..., None, :], contributed[..., None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = np.where(c_j > 0, d_j * c / c_j, 0.0)  # [..., i, j]: j's draw scaled to i's contribution
-    envies = (scaled > d + EPS_T).any(axis=-1) & short
+    near_tie = np.maximum(EPS_T, ENVY_NEAR_TIE * np.maximum(scaled, d))
+    envies = (scaled - d > near_tie).any(axis=-1) & short
     return envies.sum(axis=-1)
 
 

@@ -1618,7 +1618,8 @@ AGREEMENT_SUMMARY = (
         "envious_members",
         "count",
         "Members that were short and would prefer another member's draw scaled to their own contribution: "
-        "d_j x c_i / c_j > d_i (d: drawn from the shared stock, c: paid in).",
+        "d_j x c_i / c_j > d_i by more than 0.1% of the larger (d: drawn from the shared stock, c: paid in; "
+        "a near-tie is no envy).",
         "Envious members",
         dtype="int",
         compare_order=5,
