@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.names import NUMBER_DECIMALS_MOST, decimals_text
 from simulator.results import ALL, date_label
 from simulator.scenario.portfolio import has_demand
 
@@ -19,9 +20,19 @@ def shortfall_text(tonnes: float) -> str:
 
     >>> shortfall_text(0.0), shortfall_text(1234.56), shortfall_text(0.0349), shortfall_text(0.00012)
     ('0.0', '1,234.6', '0.035', '0.00012')
+
+    Its finest digit is the 6th decimal, as :func:`~simulator.names.number_text`'s: what rounds to 0 there is
+    floating-point residue, no shortfall, and reads ``0.0`` (never ``3.8e-16`` or ``-0.0``); a real small one
+    keeps two significant figures, in decimals, not with an exponent:
+
+    >>> shortfall_text(3.84e-16), shortfall_text(-2e-17), shortfall_text(0.004), shortfall_text(0.0000123)
+    ('0.0', '0.0', '0.004', '0.000012')
     """
-    if 0 < abs(tonnes) < 0.05:
-        return f"{tonnes:.2g}"
+    if round(tonnes, NUMBER_DECIMALS_MOST) == 0:
+        return "0.0"
+    if abs(tonnes) < 0.05:
+        text = f"{tonnes:.2g}"
+        return f"{tonnes:.{NUMBER_DECIMALS_MOST}f}".rstrip("0") if "e" in text else text
     return f"{tonnes:,.1f}"
 
 
@@ -46,8 +57,9 @@ def _used_rows(result: Any) -> list[dict[str, Any]]:
 
 
 def _change(tonnes: float) -> str:
-    """A change of tonnes with its sign (``-20.0``, ``+0.035``), ``0.0`` for none."""
-    return f"+{shortfall_text(tonnes)}" if tonnes > 0 else shortfall_text(tonnes)
+    """A change of tonnes with its sign (``-20.0``, ``+0.035``), ``0.0`` for none (or a residue, ``1e-13``)."""
+    text = shortfall_text(tonnes)
+    return f"+{text}" if tonnes > 0 and text != "0.0" else text
 
 
 def _first(result: Any, day: int) -> str:
@@ -68,7 +80,7 @@ def summary_text(result: Any) -> str:
             shortfall_text(row["shortfall_t"]),
             str(row["shortfall_days"]),
             _first(result, row["first_shortfall_day"]),
-            f"{row['min_days_of_cover']:.1f}" if row["min_days_of_cover"] is not None else "-",
+            decimals_text(row["min_days_of_cover"]) if row["min_days_of_cover"] is not None else "-",
         )
         for row in _used_rows(result)
     ]
@@ -326,7 +338,9 @@ def compare_text(table: pd.DataFrame) -> str:
         shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else f"{v:,.1f}")  # one decimal
     for column in [c for c in shown.columns if str(shown[c].dtype) == "Int64" and shown[c].isna().any()]:
         shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else str(v))  # <NA> as the floats' "-"
-    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}", justify="right", na_rep="-")
+    text = shown.to_string(
+        index=False, float_format=lambda v: decimals_text(v, 3, separators=True), justify="right", na_rep="-"
+    )
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
     nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
     what = table.attrs.get(NOT_ADDED, "")

@@ -116,13 +116,51 @@ def plural(count: int, noun: str, spec: str = "") -> str:
     return f"{count:{spec}} {noun}" if count == 1 else f"{count:{spec}} {noun}s"
 
 
+NUMBER_DECIMALS_MOST = 6
+"""The finest decimal :func:`number_text` writes: that of 3 significant digits at 0.000123, the smallest ``.3g`` writes
+without an exponent. What rounds to 0 there is below the precision shown (floating-point residue) and reads 0."""
+
+
 def number_text(value: float) -> str:
     """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
 
     >>> number_text(16204.3), number_text(2863.2), number_text(0.5625), number_text(42.0)
     ('16,204', '2,863', '0.562', '42')
+
+    Under 100 it is 3 significant digits, but never a digit past the :data:`NUMBER_DECIMALS_MOST` (6th) decimal,
+    the finest 3 digits reach without an exponent (0.000123). A value that rounds to 0 at 6 decimals is below the
+    precision any figure here is shown in, floating-point residue of a sum (a lowest cover of 3.84e-16 days, -2e-17
+    t): it reads ``0``, never ``3.84e-16`` or ``-0``. A real small value keeps its digits: 0.004 days reads
+    ``0.004``, not 0, and one under 0.0001 is written in decimals, not with an exponent:
+
+    >>> number_text(3.84e-16), number_text(1.28e-16), number_text(-2e-17), number_text(-0.0)
+    ('0', '0', '0', '0')
+    >>> number_text(0.004), number_text(2.61), number_text(0.000123), number_text(4.4e-5), number_text(-6e-7)
+    ('0.004', '2.61', '0.000123', '0.000044', '-0.000001')
     """
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if round(value, NUMBER_DECIMALS_MOST) == 0:  # residue below the precision shown: not "3.84e-16" nor "-0"
+        return "0"
+    text = f"{value:,.3g}"
+    if "e" in text:  # under 0.0001, where .3g would write an exponent: decimals, to the 6th
+        text = f"{value:.{NUMBER_DECIMALS_MOST}f}".rstrip("0")
+    return text
+
+
+def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> str:
+    """``value`` in ``decimals`` decimals (days of cover: ``38.6``), what rounds to 0 read ``0.0``, never ``-0.0``.
+
+    A lowest cover of -2e-17 days is floating-point residue of a sum: ``f"{-2e-17:.1f}"`` would write ``-0.0``.
+    ``separators``: thousands separators (``1,234.5``).
+
+    >>> decimals_text(38.61), decimals_text(-2e-17), decimals_text(3.84e-16), decimals_text(0.04), decimals_text(-0.06)
+    ('38.6', '0.0', '0.0', '0.0', '-0.1')
+    >>> decimals_text(1234.56, separators=True), decimals_text(-0.0, 2)
+    ('1,234.6', '0.00')
+    """
+    rounded = round(value, decimals) or 0.0  # -0.0 is falsy: what rounds to 0 is 0.0
+    return f"{rounded:,.{decimals}f}" if separators else f"{rounded:.{decimals}f}"
 
 
 INDEX_DECIMALS_MOST = 4

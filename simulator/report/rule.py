@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
+from simulator.names import NUMBER_DECIMALS_MOST, decimals_text
 from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
@@ -637,11 +638,16 @@ def _days_of_demand(value: float) -> str:
 
     >>> _days_of_demand(0.0), _days_of_demand(0.3), _days_of_demand(1.2), _days_of_demand(59.6)
     ('0 days', '0.3 days', '1 day', '60 days')
+
+    A residue that rounds to 0 at :data:`~simulator.names.NUMBER_DECIMALS_MOST` decimals is none:
+
+    >>> _days_of_demand(3.84e-16), _days_of_demand(-2e-17), _days_of_demand(0.04)
+    ('0 days', '0 days', '0.0 days')
     """
-    if value == 0:
+    if round(value, NUMBER_DECIMALS_MOST) == 0:
         return "0 days"
     if value < 0.95:
-        return f"{value:.1f} days"
+        return f"{decimals_text(value)} days"
     whole = round(value)
     return "1 day" if whole == 1 else f"{whole:,.0f} days"
 

@@ -35,6 +35,7 @@ from simulator.names import (
     HELD_AS,
     Names,
     count_in_words,
+    decimals_text,
     jain_definition,
     number_text,
     shared_words_once,
@@ -119,6 +120,11 @@ def _figure_number(value: Any, unit: str) -> str:
 
     >>> _figure_number(0.0628, "days"), _figure_number(142.5, "days"), _figure_number(0.0628, "t")
     ('0.1', '142.5', '0.0628')
+
+    Floating-point residue reads 0 (:func:`~simulator.names.number_text`, :func:`~simulator.names.decimals_text`):
+
+    >>> _figure_number(-2e-17, "days"), _figure_number(3.84e-16, "days"), _figure_number(1.28e-16, "t")
+    ('0.0', '0.0', '0')
     """
     if unit != "days":
         return _number(value)
@@ -126,7 +132,7 @@ def _figure_number(value: Any, unit: str) -> str:
         x = float(value)
     except (TypeError, ValueError):
         return escape(str(value))
-    return "n/a" if x != x else f"{x:,.1f}"
+    return "n/a" if x != x else decimals_text(x, separators=True)
 
 
 def _label_without_unit(label: str, unit: str) -> str:

@@ -1497,7 +1497,7 @@ def region_table(run: Run) -> str:
             run.metric(f"{name}.{region}") or 0.0
             for name in ("holding_cost_usd", "procurement_premium_usd", "resourcing_cost_usd", "refill_cost_usd")
         )
-        low = DASH if cover is None or cover != cover else f"{cover:.1f} days"
+        low = DASH if cover is None or cover != cover else f"{days(cover)} days"
         rows.append(
             f'<tr data-region="{escape(region)}"><th>{run.names.region(region)}</th>'
             f"<td>{_short(run, region)}</td><td>{drawn}</td><td>{low}</td><td>{usd(costs)}</td></tr>"

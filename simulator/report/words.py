@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
-from simulator.names import NUMBER_WORDS, Names
+from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
@@ -109,9 +109,15 @@ def percent(share: float) -> str:
     ('0.03%', '1.6%', '62%', 'under 0.01%', 'above -0.01%')
     >>> percent(0.99721), percent(0.99996), percent(1.0), percent(0.994)
     ('99.7%', 'over 99.9%', '100%', '99%')
+
+    A share that rounds to 0 at :data:`~simulator.names.INDEX_NOISE_DECIMALS` (9) decimals is floating-point
+    residue, not a trace: it reads ``0%``, as :func:`~simulator.names.index_text` reads such an index 0.
+
+    >>> percent(3.84e-16), percent(-2e-17), percent(2e-9)
+    ('0%', '0%', 'under 0.01%')
     """
     value = 100 * share
-    if value == 0:
+    if round(share, INDEX_NOISE_DECIMALS) == 0:
         return "0%"
     if 0 < abs(value) < 0.005:
         return "under 0.01%" if value > 0 else "above -0.01%"
@@ -134,8 +140,12 @@ def over_days(horizon: int) -> str:
 
 
 def days(value: float) -> str:
-    """Days of cover with one decimal: ``38.6``."""
-    return f"{value:.1f}"
+    """Days of cover with one decimal: ``38.6``; a residue of -2e-17 days reads ``0.0``, not ``-0.0``.
+
+    >>> days(38.61), days(3.84e-16), days(-2e-17), days(0.04)
+    ('38.6', '0.0', '0.0', '0.0')
+    """
+    return decimals_text(value)
 
 
 VISIBLE_T = 0.005
@@ -222,9 +232,15 @@ def two_figures(value: float) -> str:
 
     >>> [two_figures(v) for v in (10285.0, 2685.0, 122.4, 8.43, 0.3247, 0.0, 99.6, -328.1, 0.00237, 2.4499999999999997)]
     ['10,000', '2,700', '120', '8.4', '0.32', '0', '100', '-330', '0.0024', '2.5']
+
+    What rounds to 0 at :data:`~simulator.names.NUMBER_DECIMALS_MOST` (6) decimals is floating-point residue
+    (3.84e-16 t), below any precision a figure here is shown in: ``0``, not ``0.00000000000000038``.
+
+    >>> [two_figures(v) for v in (3.84e-16, -2e-17, 0.004, 0.0000123)]
+    ['0', '0', '0.0040', '0.000012']
     """
-    if value == 0 or not math.isfinite(value):
-        return f"{value:,.0f}"
+    if not math.isfinite(value) or round(value, NUMBER_DECIMALS_MOST) == 0:
+        return f"{abs(value) if math.isfinite(value) else value:,.0f}"
     exponent = math.floor(math.log10(abs(value)))
     rounded = float(rounded_half_up(value, 1 - exponent))  # float noise dropped, as tonnes() drops it
     if rounded == 0:

@@ -508,6 +508,8 @@ def interval_text(value_low: float, median: float, value_high: float, unit: str,
     'median 0.62 (90% interval 0.51-0.9)'
     >>> interval_text(0.0, 0.0, 0.0, "t", every=True)  # not "median 0 t (90% interval 0-0 t)"
     '0 t in every sample'
+    >>> interval_text(0.0, 3.84e-16, 2.61, "days")  # a residue reads 0, as number_text writes it
+    'median 0 days (90% interval 0-2.61 days)'
 
     ``every``: the figure is the same in every sample (:func:`same_in_every_sample`).
     """
@@ -527,15 +529,20 @@ def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
     A figure short in fewer than 5% of the samples reads ``median 0 t (90% interval 0-0 t)``,
     which a reader takes for "never"; this adds ``2 of 40 samples above it, up to 209 t``.
     A figure the same in every sample says so already (:func:`same_in_every_sample`).
+
+    Widths and samples are judged as the line shows them (:func:`number_text`): an interval of 0 to 1.28e-16 days,
+    a floating-point residue, reads ``0-0 days`` and has no width, and a sample of 5.1e-16 days is not off it.
     """
     values = headline_values(found, metric).dropna().to_numpy(float)
     if not len(values) or same_in_every_sample(found, metric):
         return ""
     headline = found.headlines.set_index("metric").loc[metric]  # the interval the line states
     low, high = headline["p5"], headline["p95"]
-    if low != high:
+    if _show(low) != _show(high):
         return ""
-    off = values[values != low]
+    off = values[np.array([_show(v) != _show(low) for v in values], dtype=bool)]
+    if not len(off):
+        return ""
     unit = f" {unit}" if unit else ""
     count = f"{len(off):,} of {len(values):,} samples"
     if (off > low).all():
