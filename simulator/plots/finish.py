@@ -8,6 +8,7 @@ its figure, and the figure grows to hold it with panels of at least :data:`MIN_P
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,12 +32,21 @@ from simulator.plots.text import (
 )
 
 
-def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
-    """Legend entries of all panels, each label once: lines first, then release bars, then shocks."""
+def _legend(
+    axes: list[Axes], extra: Sequence[tuple[Any, str]] = (), omit: Collection[str] = ()
+) -> tuple[list[Any], list[str]]:
+    """Legend entries of all panels and ``extra`` ones, each label once: lines first, then release bars, then shocks.
+
+    ``extra``: (handle, label) of entries no panel's artist stands for (one entry for a kind of line drawn in each
+    member's colour), placed by their kind as the panels' are; ``omit``: the panels' labels they stand for, left out.
+    """
     entries: dict[str, Any] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            entries.setdefault(label, handle)
+            if label not in omit:
+                entries.setdefault(label, handle)
+    for handle, label in extra:
+        entries.setdefault(label, handle)
 
     ordered = sorted(entries.items(), key=lambda item: _rank(*item))
     return [h for _, h in ordered], [label for label, _ in ordered]
@@ -76,11 +86,17 @@ def _legend_width_in(labels: list[str], columns: int) -> float:
     return LEGEND_PADS_IN + sum(texts) + (len(texts) - 1) * (2.0 + 0.8 + 2.0) * em
 
 
+LEGEND_ROWS_MAX = 12
+"""Most rows a legend runs to where more columns fit the figure (:func:`legend_layout`): a 12-member scenario's
+days-of-cover figure had a legend of 18 entries in one column, 3.5 inches, taller than its panels."""
+
+
 def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     """``labels`` as a figure ``width_in`` inches wide sets them, and in how many columns.
 
     As many columns as :func:`_legend_columns` estimates, fewer where they would run past the figure's
-    edges (measured, :func:`_legend_width_in`); in one column a label too long for the figure is broken
+    edges (measured, :func:`_legend_width_in`), more (up to 4) where they fit and the legend would otherwise run to
+    over :data:`LEGEND_ROWS_MAX` rows; in one column a label too long for the figure is broken
     after a comma, then at spaces (:func:`label_lines`, with :data:`HINTED_TEXT` to spare), so that no
     legend is wider than its figure, unless one word of a label is (a name of over 60 characters without a
     space, which :func:`label_lines` keeps whole); the others stay whole. A report's figure is 7.1 inches wide: a
@@ -89,6 +105,13 @@ def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     columns = _legend_columns(labels, width_in)
     while columns > 1 and _legend_width_in(labels, columns) > width_in:
         columns -= 1
+    # a long legend gets more columns where they fit (measured): one long label had kept 18 entries in one
+    while (
+        -(-len(labels) // columns) > LEGEND_ROWS_MAX
+        and columns < 4
+        and _legend_width_in(labels, columns + 1) <= width_in
+    ):
+        columns += 1
     if columns == 1:  # only the labels that would run past the edges are broken
         text_in = (width_in - LEGEND_PADS_IN) / HINTED_TEXT
         labels = [
@@ -151,15 +174,20 @@ def finish_figure(
     lead: list[tuple[Any, str]] | None = None,
     shocks_above: bool = False,
     footnote: str | None = None,
+    extra: Sequence[tuple[Any, str]] = (),
+    omit: Collection[str] = (),
+    panel_min_in: float = MIN_PANEL_IN,
 ) -> None:
     """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
 
     ``shocks_above``: the shocks' entries make a key of their own between the title and the
     panels, right above the strips they explain, rather than under the last row of panels.
     ``footnote``: a sentence under the legend, at the legend's size, broken into lines that fit the figure
-    (:func:`label_lines`); the legend and the panels move up to make room for it.
+    (:func:`label_lines`); the legend and the panels move up to make room for it. ``extra``, ``omit``: legend entries of
+    artists of no panel, and the panels' labels they stand for (:func:`_legend`). ``panel_min_in``: the least height of
+    a panel, inches; the figure grows to keep it.
     """
-    handles, labels = _legend(panels)
+    handles, labels = _legend(panels, extra, omit)
     if lead:
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in {t for _, t in lead}]
         handles, labels = [h for h, _ in [*lead, *kept]], [t for _, t in [*lead, *kept]]
@@ -180,7 +208,7 @@ def finish_figure(
     key_in = (legend_height_in(key_labels, key_columns) + 0.2) if key else 0.0
     top_in += key_in
     height = fig.get_size_inches()[1]
-    needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
+    needed_in = top_in + bottom_in + rows * panel_min_in + 0.8 * (rows - 1)
     if height < needed_in:
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
