@@ -83,19 +83,26 @@ def test_twelve_release_lanes_take_a_quarter_of_the_panel_as_five_do():
     assert min(p.get_y() for p in bars) >= low
 
 
-def test_the_legend_names_each_member_once_and_fits_beside_the_panels():
+def test_the_legend_names_each_member_once_side_by_side_and_is_shorter_than_a_panel():
     fig = cover_figure()
-    (legend,) = fig.legends
+    names, legend = fig.legends[-1], fig.legends[0]  # the members' row is set last, over the other entries
+    assert [t.get_text() for t in names.get_texts()] == NAMES
     texts = [t.get_text() for t in legend.get_texts()]
-    assert [t for t in texts if t in NAMES] == NAMES
+    assert not set(texts) & set(NAMES)
     # one entry for every member's release lanes in grey, none of a member's own: 12 of them before
     assert [t for t in texts if t.startswith("released (")] == [
         "released (fair ratio) to each member, in its own lane and its curve's colour"
     ]
     renderer = fig.canvas.get_renderer()
-    box, panel = legend.get_window_extent(renderer), fig.axes[0].get_window_extent(renderer)
-    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0 and box.y1 <= panel.y0
-    assert box.height <= panel.height  # 12 + 1 + 12 + 1 rows in one column were taller than the panel
+    panel = fig.axes[0].get_window_extent(renderer)
+    # short names, side by side in one row (a column of 12 before)
+    assert len({round(t.get_window_extent(renderer).y0) for t in names.get_texts()}) == 1
+    boxes = [legend.get_window_extent(renderer), names.get_window_extent(renderer)]
+    for box in boxes:  # on the figure, under the panels
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0 and box.y1 <= panel.y0
+    assert boxes[0].y1 <= boxes[1].y0  # the members' row over the rest, not on it
+    # 12 + 1 + 12 + 1 rows in one column were taller than the panel
+    assert boxes[1].y1 - boxes[0].y0 <= panel.height
 
 
 def test_curves_drawn_one_over_another_are_named_under_the_legend():

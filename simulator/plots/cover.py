@@ -98,6 +98,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
     extra, omit = _grouped_entries(grid.axes(), releases.rules)
     footnote = drawn_as_one_words(_regions_drawn_as_one(drawn))
+    curves_named = {name for curves in drawn.values() for name in curves}
     tall_in = MANY_LANES_PANEL_IN if releases.lanes > MEMBER_ENTRIES_MAX else MIN_PANEL_IN
     finish_figure(
         grid.fig,
@@ -109,6 +110,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         extra=extra,
         omit=omit,
         panel_min_in=tall_in,
+        # past five, the members' names side by side over the other entries, not a column of their own
+        apart=curves_named if len(curves_named) > MEMBER_ENTRIES_MAX else (),
     )
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
         ax = grid.cells[0, material]
@@ -127,7 +130,8 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
 MEMBER_ENTRIES_MAX = 5
 """Most members the legend names one by one for a kind of mark drawn in each member's colour (its release lanes, its
 own pool share): with more, one entry in grey says the kind, and the member's colour is its curve's
-(:func:`_grouped_entries`). A 12-member scenario's legend had 38 entries, taller than its panels."""
+(:func:`_grouped_entries`), and the members' names are set side by side in a row of their own over the other entries
+(``apart``, :func:`finish_figure`). A 12-member scenario's legend had 38 entries in a column, taller than its panels."""
 MANY_LANES_PANEL_IN = 2.8
 """The least height of a days-of-cover panel with over :data:`MEMBER_ENTRIES_MAX` release lanes, inches (others keep
 :data:`~simulator.plots.layout.MIN_PANEL_IN`): the lanes take a quarter of it (each thinner,

@@ -86,17 +86,11 @@ def _legend_width_in(labels: list[str], columns: int) -> float:
     return LEGEND_PADS_IN + sum(texts) + (len(texts) - 1) * (2.0 + 0.8 + 2.0) * em
 
 
-LEGEND_ROWS_MAX = 12
-"""Most rows a legend runs to where more columns fit the figure (:func:`legend_layout`): a 12-member scenario's
-days-of-cover figure had a legend of 18 entries in one column, 3.5 inches, taller than its panels."""
-
-
 def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     """``labels`` as a figure ``width_in`` inches wide sets them, and in how many columns.
 
     As many columns as :func:`_legend_columns` estimates, fewer where they would run past the figure's
-    edges (measured, :func:`_legend_width_in`), more (up to 4) where they fit and the legend would otherwise run to
-    over :data:`LEGEND_ROWS_MAX` rows; in one column a label too long for the figure is broken
+    edges (measured, :func:`_legend_width_in`); in one column a label too long for the figure is broken
     after a comma, then at spaces (:func:`label_lines`, with :data:`HINTED_TEXT` to spare), so that no
     legend is wider than its figure, unless one word of a label is (a name of over 60 characters without a
     space, which :func:`label_lines` keeps whole); the others stay whole. A report's figure is 7.1 inches wide: a
@@ -105,13 +99,6 @@ def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     columns = _legend_columns(labels, width_in)
     while columns > 1 and _legend_width_in(labels, columns) > width_in:
         columns -= 1
-    # a long legend gets more columns where they fit (measured): one long label had kept 18 entries in one
-    while (
-        -(-len(labels) // columns) > LEGEND_ROWS_MAX
-        and columns < 4
-        and _legend_width_in(labels, columns + 1) <= width_in
-    ):
-        columns += 1
     if columns == 1:  # only the labels that would run past the edges are broken
         text_in = (width_in - LEGEND_PADS_IN) / HINTED_TEXT
         labels = [
@@ -119,6 +106,19 @@ def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
             for label in labels
         ]
     return labels, columns
+
+
+def row_columns(labels: list[str], width_in: float) -> int:
+    """Columns in which a legend of ``labels`` fits a figure ``width_in`` wide, in as few rows as fit, filled evenly.
+
+    For short labels set side by side (``apart`` in :func:`finish_figure`): twelve members' names, of which 9 fit
+    a row, in 2 rows of 6 (Matplotlib fills 9 columns of 12 labels two, two, two and one each).
+    """
+    if not labels:
+        return 1
+    most = max((c for c in range(1, len(labels) + 1) if _legend_width_in(labels, c) <= width_in - 0.2), default=1)
+    rows = -(-len(labels) // most)
+    return -(-len(labels) // rows)
 
 
 def legend_height_in(labels: list[str], columns: int) -> float:
@@ -177,6 +177,7 @@ def finish_figure(
     extra: Sequence[tuple[Any, str]] = (),
     omit: Collection[str] = (),
     panel_min_in: float = MIN_PANEL_IN,
+    apart: Collection[str] = (),
 ) -> None:
     """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
 
@@ -185,7 +186,9 @@ def finish_figure(
     ``footnote``: a sentence under the legend, at the legend's size, broken into lines that fit the figure
     (:func:`label_lines`); the legend and the panels move up to make room for it. ``extra``, ``omit``: legend entries of
     artists of no panel, and the panels' labels they stand for (:func:`_legend`). ``panel_min_in``: the least height of
-    a panel, inches; the figure grows to keep it.
+    a panel, inches; the figure grows to keep it. ``apart``: labels of entries set in a row of their own over the
+    legend, side by side in as many columns as fit (:func:`row_columns`): the names of twelve members' curves
+    stacked in one column made the legend taller than the panels.
     """
     handles, labels = _legend(panels, extra, omit)
     if lead:
@@ -197,11 +200,17 @@ def finish_figure(
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) != 2]
         handles, labels = [h for h, _ in kept], [t for _, t in kept]
     width = fig.get_size_inches()[0]
+    row = [(h, t) for h, t in zip(handles, labels, strict=True) if t in apart]
+    kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in apart]
+    handles, labels = [h for h, _ in kept], [t for _, t in kept]
+    row_cols = row_columns([t for _, t in row], width)
+    row_in = legend_height_in([t for _, t in row], row_cols) + 0.05 if row else 0.0
     labels, columns = legend_layout(labels, width)
     foot_lines = label_lines(footnote, LEGEND_PT, (width - 0.4) / HINTED_TEXT) if footnote else []
     foot_in = FOOTNOTE_LINE_IN * len(foot_lines) + (0.04 if foot_lines else 0.0)  # its lines and a gap above them
     # the dates (0.44 with their ticks), a gap (0.1), the legend and the footnote
-    bottom_in = 0.64 + legend_height_in(labels, columns) + foot_in
+    main_in = legend_height_in(labels, columns)
+    bottom_in = 0.64 + main_in + row_in + foot_in
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     key_labels, key_columns = legend_layout([t for _, t in key], width)
@@ -236,6 +245,16 @@ def finish_figure(
         bbox_to_anchor=(0.5, (0.02 + foot_in) / height),
         handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
     )
+    if row:
+        fig.legend(
+            [h for h, _ in row],
+            [plain_text(t) for _, t in row],
+            loc="lower center",
+            ncols=row_cols,
+            fontsize=LEGEND_PT,
+            frameon=False,
+            bbox_to_anchor=(0.5, (0.02 + foot_in + main_in + 0.05) / height),
+        )
     if foot_lines:
         fig.text(0.5, 0.04 / height, plain_text("\n".join(foot_lines)), ha="center", va="bottom", fontsize=LEGEND_PT)
     if key:

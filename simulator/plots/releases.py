@@ -122,7 +122,8 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
     every lane as much thinner). A member's lane is in its
     colour (its curve's) and in region order; its bars are solid for the rule a member first
     received stock under in the run and hatched for the next (``releases.rules``,
-    :data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it received
+    :data:`RELEASE_HATCHES`). One legend entry per member (the figure's legend makes them one past five members,
+    :func:`simulator.plots.cover._grouped_entries`), which names the rules it received
     stock under in the run (:func:`_lane_label`), its swatch a bar of the rule the label names first.
     """
     names = Names.of(result.scenario)
