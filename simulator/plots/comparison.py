@@ -69,7 +69,9 @@ def compare_figure(
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
 
     Where a member is never short of a material in any row, its panel says so instead of
-    drawing flat lines at 0 t; a row in which no member is short gets no fairness bar (its
+    drawing flat lines at 0 t; a material no member is short of in any row gets no panels, and the words under
+    the legend name it (:func:`_left_out_note`); the members' panels of a material wrap into rows of at most
+    :data:`COMPARE_COLUMNS_MAX`; a row in which no member is short gets no fairness bar (its
     Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
     :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
     sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
