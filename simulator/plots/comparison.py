@@ -69,7 +69,9 @@ def compare_figure(
     alone, :func:`~simulator.metrics.members_burden`), and the legend and title say what they are.
 
     Where a member is never short of a material in any row, its panel says so instead of
-    drawing flat lines at 0 t; a row in which no member is short gets no fairness bar (its
+    drawing flat lines at 0 t; a material no member is short of in any row gets no panels, and the words under
+    the legend name it (:func:`_left_out_note`); the members' panels of a material wrap into rows of at most
+    :data:`COMPARE_COLUMNS_MAX`; a row in which no member is short gets no fairness bar (its
     Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
     :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
     sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
@@ -85,7 +87,8 @@ def compare_figure(
     names = Names.of(first.scenario)
     members = first.structure.member_names
     materials = list(first.structure.materials)
-    cols = max(2, len(members))
+    blocks = -(-len(members) // COMPARE_COLUMNS_MAX)  # rows of panels a material takes
+    cols = max(2, -(-len(members) // blocks))
     runs = [*baselines.values(), *results.values()]
     short = _short_pairs(runs, members, materials)
     if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
@@ -93,14 +96,19 @@ def compare_figure(
         if skipped:
             title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
         return sentence_figure(3.9 * cols + 1.0, title, _nobody_short_text(len(results), bool(baselines)))
-    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * len(materials) + 3.8))
-    grid = fig.add_gridspec(len(materials) + 1, cols, height_ratios=[1.0] * len(materials) + [1.3])
+    # a material no member is short of under any rule (nor any baseline) gets no row of panels, each saying so
+    left_out = [m for m in materials if not any((member, m) in short for member in members)]
+    drawn = [m for m in materials if m not in left_out]
+    panel_rows = len(drawn) * blocks
+    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * panel_rows + 3.8))
+    grid = fig.add_gridspec(panel_rows + 1, cols, height_ratios=[1.0] * panel_rows + [1.3])
     panels = []
     curves: dict[str, list[np.ndarray]] = {name: [] for name in results}  # each rule's, panel by panel
     heights_t: list[float] = []  # each panel's highest line, t
-    for j, material in enumerate(materials):
+    for j, material in enumerate(drawn):
         for n, member in enumerate(members):
-            ax = fig.add_subplot(grid[j, n])
+            block, col = divmod(n, cols)
+            ax = fig.add_subplot(grid[j * blocks + block, col])
             panels.append(ax)
             if not has_demand(first.scenario, member, material):
                 ax.set_title(plain_text(f"{names.region(member)}, {names.material_text(material)}"), fontsize=10)
@@ -269,9 +277,35 @@ def compare_figure(
         )
     if skipped:
         title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
-    footnote = _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t))
-    finish_figure(fig, panels, title, len(materials) + 1, cols, left_in=left_in, footnote=footnote)
+    notes = [
+        _drawn_as_one_note(_rules_drawn_as_one(curves, heights_t)),
+        _left_out_note(names, left_out, bool(baselines)),
+    ]
+    footnote = " ".join(note for note in notes if note) or None
+    finish_figure(fig, panels, title, panel_rows + 1, cols, left_in=left_in, footnote=footnote)
     return fig
+
+
+COMPARE_COLUMNS_MAX = 5
+"""Most panels side by side in ``compare.png`` (a member each): more members wrap into rows of as many panels as
+evenly as they go, 12 into three rows of 4. In one row of 12, the figure was 5,258 pixels wide."""
+
+
+def _left_out_note(names: Names, left_out: list[str], baselines: bool) -> str | None:
+    """The words under ``compare.png``'s legend naming the materials it draws no panels of, or None.
+
+    A material no member is short of under any rule (nor without the agreement) is left out: its row was a panel per
+    member saying so, 12 of them in a 12-member scenario.
+
+    >>> _left_out_note(Names(), ["ga"], True)
+    'Not drawn: ga, of which no member is short under any rule, nor without the agreement.'
+    """
+    if not left_out:
+        return None
+    texts = [names.material_text(m) for m in left_out]
+    of = texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+    without = ", nor without the agreement" if baselines else ""
+    return f"Not drawn: {of}, of which no member is short under any rule{without}."
 
 
 def _room_factor(values: Sequence[float], panel_in: float) -> float:
@@ -390,11 +424,23 @@ def _drawn_as_one_note(groups: list[list[str]]) -> str | None:
     The legend lists a colour per rule; where several rules' curves are drawn as one line (:func:`_rules_drawn_as_one`)
     only the last drawn is seen: the reader is told which rules to look for there.
     """
+    return drawn_as_one_words(
+        [[BY_NAME[name].label if name in BY_NAME else name for name in group] for group in groups]
+    )
+
+
+def drawn_as_one_words(groups: list[list[str]]) -> str | None:
+    """The words naming the ``groups`` of lines (by their legend's names) drawn one over another in every panel.
+
+    None without a group. ``compare.png``'s rules (:func:`_drawn_as_one_note`) and the days-of-cover figure's
+    regions (:func:`simulator.plots.cover._regions_drawn_as_one`) alike.
+
+    >>> drawn_as_one_words([["Germany", "France"]])
+    "Drawn one over another (within a line's width of each other in every panel): Germany, France."
+    """
     if not groups:
         return None
-    named = "; ".join(
-        ", ".join(plain_text(BY_NAME[name].label if name in BY_NAME else name) for name in group) for group in groups
-    )
+    named = "; ".join(", ".join(plain_text(name) for name in group) for group in groups)
     each = "" if len(groups) == 1 else ", each group as one line"
     return f"{DRAWN_AS_ONE_WORDS}{each}: {named}."
 

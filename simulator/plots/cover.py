@@ -6,12 +6,17 @@ Layer: studies.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from simulator.names import Names
 from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.comparison import DRAWN_AS_ONE_SHARE, drawn_as_one_words
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     _target_lines,
@@ -22,9 +27,10 @@ from simulator.plots.cover_lines import (
 )
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import Panels, format_axis
+from simulator.plots.layout import MIN_PANEL_IN, Panels, format_axis
 from simulator.plots.notes import _note_span, note_top
 from simulator.plots.pool_shares import (
+    POOL_SHARE_LABEL,
     _draw_pool_shares,
     _pool_share_label,
     _pool_shares,
@@ -32,7 +38,7 @@ from simulator.plots.pool_shares import (
     _target_under,
     above_axis_lines,
 )
-from simulator.plots.releases import FigureReleases, hide_lane_ticks, mark_releases, release_runs
+from simulator.plots.releases import FigureReleases, _lane_label, hide_lane_ticks, mark_releases, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -61,11 +67,13 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     }
     releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
     targets_drawn: set[float] = set()
+    drawn: dict[str, dict[str, np.ndarray]] = {}  # material -> each region's curve, by its name
     for material in grid.materials:
         ax = grid.cells[0, material]
         shock_lanes_share = shade_shocks(ax, result, material)  # of the panel's height, 0 with full-height bands
         _region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
+        drawn[material] = {line.get_label(): curve for line, curve in zip(ax.get_lines(), curves, strict=True)}
         trigger = triggers[material]
         placed = () if trigger is None else ((trigger, draw_trigger_line(ax, trigger)),)
         shares, above = by_axis[material]
@@ -88,7 +96,23 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         format_axis(ax, result, grid.ticks)
     name_targets_once(grid.axes(), targets_drawn)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
-    finish_figure(grid.fig, grid.axes(), title, grid.rows, grid.cols)
+    extra, omit = _grouped_entries(grid.axes(), releases.rules)
+    footnote = drawn_as_one_words(_regions_drawn_as_one(drawn))
+    curves_named = {name for curves in drawn.values() for name in curves}
+    tall_in = MANY_LANES_PANEL_IN if releases.lanes > MEMBER_ENTRIES_MAX else MIN_PANEL_IN
+    finish_figure(
+        grid.fig,
+        grid.axes(),
+        title,
+        grid.rows,
+        grid.cols,
+        footnote=footnote,
+        extra=extra,
+        omit=omit,
+        panel_min_in=tall_in,
+        # past five, the members' names side by side over the other entries, not a column of their own
+        apart=curves_named if len(curves_named) > MEMBER_ENTRIES_MAX else (),
+    )
     for material in grid.materials:  # placed once the panels' sizes and the line labels are set
         ax = grid.cells[0, material]
         above = by_axis[material][1]
@@ -101,6 +125,90 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
             _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
         hide_lane_ticks(ax)
     return grid.fig
+
+
+MEMBER_ENTRIES_MAX = 5
+"""Most members the legend names one by one for a kind of mark drawn in each member's colour (its release lanes, its
+own pool share): with more, one entry in grey says the kind, and the member's colour is its curve's
+(:func:`_grouped_entries`), and the members' names are set side by side in a row of their own over the other entries
+(``apart``, :func:`finish_figure`). A 12-member scenario's legend had 38 entries in a column, taller than its panels."""
+MANY_LANES_PANEL_IN = 2.8
+"""The least height of a days-of-cover panel with over :data:`MEMBER_ENTRIES_MAX` release lanes, inches (others keep
+:data:`~simulator.plots.layout.MIN_PANEL_IN`): the lanes take a quarter of it (each thinner,
+:func:`~simulator.plots.releases.lane_shares`), the curves keep 2.1 inches."""
+GROUPED_GREY = "0.45"
+"""The colour of a legend entry that stands for every member's marks of a kind (:func:`_grouped_entries`)."""
+
+
+def _grouped_entries(axes: list[Axes], rules: list[str]) -> tuple[list[tuple[Any, str]], set[str]]:
+    """One legend entry for each kind of mark of over :data:`MEMBER_ENTRIES_MAX` members, and the entries it replaces.
+
+    The kinds: the release lanes (``released (fair ratio) to Japan``, :func:`mark_releases`, one per member) and
+    the own pool shares (``Japan: own pool share ...``, :data:`POOL_SHARE_LABEL`). Past the fifth member each is one
+    entry, a grey swatch of its kind (a bar of the first of ``rules``, a dotted line) whose words say the member's
+    colour is its curve's. Up to five members, each has its own entry as before (none replaced). Returns the
+    entries to add and the labels they replace (:func:`finish_figure`'s ``extra``, ``omit``).
+    """
+    labels = {label for ax in axes for label in ax.get_legend_handles_labels()[1]}
+    lanes = {label for label in labels if label.startswith("released (")}
+    shares = {label for label in labels if label.endswith(f": {POOL_SHARE_LABEL}")}
+    extra: list[tuple[Any, str]] = []
+    omit: set[str] = set()
+    if len(lanes) > MEMBER_ENTRIES_MAX:
+        bar = Rectangle((0, 0), 1, 1, facecolor=GROUPED_GREY, lw=0)
+        extra.append((bar, _lane_label(rules, set(rules), "each member, in its own lane and its curve's colour")))
+        omit |= lanes
+    if len(shares) > MEMBER_ENTRIES_MAX:
+        line = Line2D([], [], color=GROUPED_GREY, lw=1.3, ls=(0, (1.5, 1.5)))
+        extra.append((line, f"each member's {POOL_SHARE_LABEL}: dotted, in its curve's colour"))
+        omit |= shares
+    return extra, omit
+
+
+def _regions_drawn_as_one(drawn: dict[str, dict[str, np.ndarray]]) -> list[list[str]]:
+    """The groups of two or more regions whose curves are drawn as one line in every panel, by name.
+
+    ``drawn``: material -> region's name -> its curve in that panel. Two regions are drawn as one where they are
+    drawn in the same panels and, in each, no further apart than
+    :data:`~simulator.plots.comparison.DRAWN_AS_ONE_SHARE` of the panel's highest curve (as ``compare.png``'s rules,
+    :func:`~simulator.plots.comparison._rules_drawn_as_one`); a region joins the first group whose first region it
+    is drawn as one with. In a 12-member scenario ten EU members' cover lay on one another, the last drawn seen.
+    """
+    heights = {
+        material: max((_top(curve) for curve in curves.values()), default=0.0) for material, curves in drawn.items()
+    }
+    regions = list(dict.fromkeys(name for curves in drawn.values() for name in curves))
+    panels = {name: [m for m, curves in drawn.items() if name in curves] for name in regions}
+    groups: list[list[str]] = []
+    for name in regions:
+        group = next(
+            (
+                g
+                for g in groups
+                if panels[g[0]] == panels[name]
+                and all(_within(drawn[m][g[0]], drawn[m][name], DRAWN_AS_ONE_SHARE * heights[m]) for m in panels[name])
+            ),
+            None,
+        )
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return [group for group in groups if len(group) > 1]
+
+
+def _top(curve: np.ndarray) -> float:
+    """The highest finite value of ``curve``, 0 without one."""
+    finite = curve[np.isfinite(curve)]
+    return float(finite.max()) if finite.size else 0.0
+
+
+def _within(a: np.ndarray, b: np.ndarray, apart: float) -> bool:
+    """Whether curves ``a`` and ``b`` are nowhere more than ``apart`` apart (gaps, NaN, where both have one)."""
+    if a.shape != b.shape or (np.isnan(a) != np.isnan(b)).any():
+        return False
+    same = (a == b) | np.isnan(a)
+    return bool((np.abs(np.where(same, 0.0, a - b)) <= apart).all())
 
 
 def _share_x(result: Result, shares: list[tuple[int, str, np.ndarray]], material: str) -> np.ndarray | None:

@@ -8,17 +8,20 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 
 from simulator.names import Names
-from simulator.palette import LINE_STYLES, REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.style import region_colour, region_dashes
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
 
 def _style(i: int) -> dict[str, object]:
-    """Colour, line style and width of region ``i``: later regions drawn thinner, so overlaps stay visible."""
+    """Colour, line style and width of region ``i``: later regions drawn thinner, so overlaps stay visible.
+
+    A colour of its own for each of the first 18 regions (:func:`region_colour`), solid; dashed past them.
+    """
     return {
-        "color": REGION_COLOURS[i % len(REGION_COLOURS)],
-        "ls": LINE_STYLES[i // len(REGION_COLOURS) % len(LINE_STYLES)],
+        "color": region_colour(i),
+        "ls": region_dashes(i),
         "lw": max(1.0, 2.8 - 0.8 * i),
     }
 

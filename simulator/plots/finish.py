@@ -8,6 +8,7 @@ its figure, and the figure grows to hold it with panels of at least :data:`MIN_P
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,12 +32,21 @@ from simulator.plots.text import (
 )
 
 
-def _legend(axes: list[Axes]) -> tuple[list[Any], list[str]]:
-    """Legend entries of all panels, each label once: lines first, then release bars, then shocks."""
+def _legend(
+    axes: list[Axes], extra: Sequence[tuple[Any, str]] = (), omit: Collection[str] = ()
+) -> tuple[list[Any], list[str]]:
+    """Legend entries of all panels and ``extra`` ones, each label once: lines first, then release bars, then shocks.
+
+    ``extra``: (handle, label) of entries no panel's artist stands for (one entry for a kind of line drawn in each
+    member's colour), placed by their kind as the panels' are; ``omit``: the panels' labels they stand for, left out.
+    """
     entries: dict[str, Any] = {}
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            entries.setdefault(label, handle)
+            if label not in omit:
+                entries.setdefault(label, handle)
+    for handle, label in extra:
+        entries.setdefault(label, handle)
 
     ordered = sorted(entries.items(), key=lambda item: _rank(*item))
     return [h for _, h in ordered], [label for label, _ in ordered]
@@ -98,6 +108,19 @@ def legend_layout(labels: list[str], width_in: float) -> tuple[list[str], int]:
     return labels, columns
 
 
+def row_columns(labels: list[str], width_in: float) -> int:
+    """Columns in which a legend of ``labels`` fits a figure ``width_in`` wide, in as few rows as fit, filled evenly.
+
+    For short labels set side by side (``apart`` in :func:`finish_figure`): twelve members' names, of which 9 fit
+    a row, in 2 rows of 6 (Matplotlib fills 9 columns of 12 labels two, two, two and one each).
+    """
+    if not labels:
+        return 1
+    most = max((c for c in range(1, len(labels) + 1) if _legend_width_in(labels, c) <= width_in - 0.2), default=1)
+    rows = -(-len(labels) // most)
+    return -(-len(labels) // rows)
+
+
 def legend_height_in(labels: list[str], columns: int) -> float:
     """Height of a legend of ``labels`` in ``columns``, inches: its tallest column.
 
@@ -151,15 +174,23 @@ def finish_figure(
     lead: list[tuple[Any, str]] | None = None,
     shocks_above: bool = False,
     footnote: str | None = None,
+    extra: Sequence[tuple[Any, str]] = (),
+    omit: Collection[str] = (),
+    panel_min_in: float = MIN_PANEL_IN,
+    apart: Collection[str] = (),
 ) -> None:
     """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
 
     ``shocks_above``: the shocks' entries make a key of their own between the title and the
     panels, right above the strips they explain, rather than under the last row of panels.
     ``footnote``: a sentence under the legend, at the legend's size, broken into lines that fit the figure
-    (:func:`label_lines`); the legend and the panels move up to make room for it.
+    (:func:`label_lines`); the legend and the panels move up to make room for it. ``extra``, ``omit``: legend entries of
+    artists of no panel, and the panels' labels they stand for (:func:`_legend`). ``panel_min_in``: the least height of
+    a panel, inches; the figure grows to keep it. ``apart``: labels of entries set in a row of their own over the
+    legend, side by side in as many columns as fit (:func:`row_columns`): the names of twelve members' curves
+    stacked in one column made the legend taller than the panels.
     """
-    handles, labels = _legend(panels)
+    handles, labels = _legend(panels, extra, omit)
     if lead:
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in {t for _, t in lead}]
         handles, labels = [h for h, _ in [*lead, *kept]], [t for _, t in [*lead, *kept]]
@@ -169,18 +200,24 @@ def finish_figure(
         kept = [(h, t) for h, t in zip(handles, labels, strict=True) if _rank(t, h) != 2]
         handles, labels = [h for h, _ in kept], [t for _, t in kept]
     width = fig.get_size_inches()[0]
+    row = [(h, t) for h, t in zip(handles, labels, strict=True) if t in apart]
+    kept = [(h, t) for h, t in zip(handles, labels, strict=True) if t not in apart]
+    handles, labels = [h for h, _ in kept], [t for _, t in kept]
+    row_cols = row_columns([t for _, t in row], width)
+    row_in = legend_height_in([t for _, t in row], row_cols) + 0.05 if row else 0.0
     labels, columns = legend_layout(labels, width)
     foot_lines = label_lines(footnote, LEGEND_PT, (width - 0.4) / HINTED_TEXT) if footnote else []
     foot_in = FOOTNOTE_LINE_IN * len(foot_lines) + (0.04 if foot_lines else 0.0)  # its lines and a gap above them
     # the dates (0.44 with their ticks), a gap (0.1), the legend and the footnote
-    bottom_in = 0.64 + legend_height_in(labels, columns) + foot_in
+    main_in = legend_height_in(labels, columns)
+    bottom_in = 0.64 + main_in + row_in + foot_in
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     key_labels, key_columns = legend_layout([t for _, t in key], width)
     key_in = (legend_height_in(key_labels, key_columns) + 0.2) if key else 0.0
     top_in += key_in
     height = fig.get_size_inches()[1]
-    needed_in = top_in + bottom_in + rows * MIN_PANEL_IN + 0.8 * (rows - 1)
+    needed_in = top_in + bottom_in + rows * panel_min_in + 0.8 * (rows - 1)
     if height < needed_in:
         fig.set_size_inches(width, needed_in)
     fixed_margins(fig, rows, cols, left_in=left_in, top_in=top_in, bottom_in=bottom_in)
@@ -208,6 +245,16 @@ def finish_figure(
         bbox_to_anchor=(0.5, (0.02 + foot_in) / height),
         handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
     )
+    if row:
+        fig.legend(
+            [h for h, _ in row],
+            [plain_text(t) for _, t in row],
+            loc="lower center",
+            ncols=row_cols,
+            fontsize=LEGEND_PT,
+            frameon=False,
+            bbox_to_anchor=(0.5, (0.02 + foot_in + main_in + 0.05) / height),
+        )
     if foot_lines:
         fig.text(0.5, 0.04 / height, plain_text("\n".join(foot_lines)), ha="center", va="bottom", fontsize=LEGEND_PT)
     if key:

@@ -18,7 +18,6 @@ from matplotlib.transforms import Bbox
 
 from simulator.names import Names, cap
 from simulator.numeric import same_to_rounding
-from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
@@ -39,7 +38,7 @@ from simulator.plots.line_labels import (
     place_after_fit,
 )
 from simulator.plots.notes import Drawn, _line_points, _panel_slices, line_heights, note_place
-from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
+from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT, region_colour
 from simulator.plots.text import agg_renderer, drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -804,7 +803,7 @@ def _draw_pool_shares(
         ax.plot(
             days_as_x(result, days[rows]),
             share,
-            color=REGION_COLOURS[i % len(REGION_COLOURS)],
+            color=region_colour(i),
             lw=1.3,
             ls=(3.0 * k, (1.5, step - 1.5)),
             zorder=1.6,

@@ -14,9 +14,9 @@ from matplotlib.patches import Rectangle
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
-from simulator.palette import REGION_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.layout import CURVES_MIN_SHARE
+from simulator.plots.style import region_colour
 from simulator.results import Result
 
 RELEASE_LANE_SHARE = 0.035
@@ -44,15 +44,39 @@ def release_runs(days: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) + 1) for a, b in zip(firsts, lasts, strict=True)]
 
 
+RELEASE_LANES_MAX_SHARE = RELEASE_GAP_SHARE + 5 * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
+"""The most of a panel's height the release lanes take (0.25, five lanes' worth): more lanes are as much thinner. Twelve
+lanes of :data:`RELEASE_LANE_SHARE` took 0.565 of the panel and left the curves about 220 pixels of a PNG's."""
+
+
+def lane_shares(lanes: int) -> tuple[float, float]:
+    """A release lane's height and the step from one lane to the next, as shares of the panel's height.
+
+    :data:`RELEASE_LANE_SHARE` and it plus :data:`RELEASE_SEP_SHARE` for up to five lanes; for more, both scaled down
+    so that all the lanes take :data:`RELEASE_LANES_MAX_SHARE` with the gap over them.
+
+    >>> [tuple(round(v, 4) for v in lane_shares(n)) for n in (5, 10)]
+    [(0.035, 0.045), (0.0175, 0.0225)]
+    """
+    scale = min(
+        1.0, (RELEASE_LANES_MAX_SHARE - RELEASE_GAP_SHARE) / (max(lanes, 1) * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE))
+    )
+    return RELEASE_LANE_SHARE * scale, (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE) * scale
+
+
 def release_lanes_share(lanes: int) -> float:
     """Share of a panel's height under its 0 line that ``lanes`` release lanes take, with the gaps; 0 for none.
 
+    At most :data:`RELEASE_LANES_MAX_SHARE` (:func:`lane_shares`).
+
     >>> round(release_lanes_share(1), 3), round(release_lanes_share(3), 3), release_lanes_share(0)
     (0.07, 0.16, 0.0)
+    >>> round(release_lanes_share(5), 3), round(release_lanes_share(12), 3)
+    (0.25, 0.25)
     """
     if lanes <= 0:
         return 0.0
-    return RELEASE_GAP_SHARE + lanes * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)
+    return RELEASE_GAP_SHARE + lanes * lane_shares(lanes)[1]
 
 
 class FigureReleases(NamedTuple):
@@ -98,7 +122,8 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
     every lane as much thinner). A member's lane is in its
     colour (its curve's) and in region order; its bars are solid for the rule a member first
     received stock under in the run and hatched for the next (``releases.rules``,
-    :data:`RELEASE_HATCHES`). One legend entry per member, which names the rules it received
+    :data:`RELEASE_HATCHES`). One legend entry per member (the figure's legend makes them one past five members,
+    :func:`simulator.plots.cover._grouped_entries`), which names the rules it received
     stock under in the run (:func:`_lane_label`), its swatch a bar of the rule the label names first.
     """
     names = Names.of(result.scenario)
@@ -111,10 +136,11 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
     # crowded with shock and release lanes would otherwise turn its axis upside down)
     curves_share = max(1 - below_share - top_share, CURVES_MIN_SHARE)
     per_share = (top - low) / curves_share
-    tall = RELEASE_LANE_SHARE * per_share
+    lane_share, step_share = lane_shares(releases.lanes)
+    tall = lane_share * per_share
     for k, (i, region) in enumerate(lanes):
-        colour = REGION_COLOURS[i % len(REGION_COLOURS)]
-        bottom = low - (RELEASE_GAP_SHARE + k * (RELEASE_LANE_SHARE + RELEASE_SEP_SHARE)) * per_share - tall
+        colour = region_colour(i)
+        bottom = low - (RELEASE_GAP_SHARE + k * step_share) * per_share - tall
         member_rules = releases.members_rules[region]
         label = _lane_label(rules, member_rules, names.region(region))  # the same in each panel
         named_first = next(rule for rule in rules if rule in member_rules)  # the rule the label lists first
