@@ -109,9 +109,9 @@ class ShockPlan:
     """Export quota: share of what it stops that flows anyway."""
     deliverable_claims: bool = False
     """Export quota: only what embargoes and quota cuts do not stop for good claims its room."""
-    processing_weights: np.ndarray | None = None
-    """Licensing: share of a day's applications approved on each following day (index =
-    days of processing; sums to the approval share)."""
+    processing_shares: np.ndarray | None = None
+    """Licensing: share of a day's decisions made on each following day (index = days of
+    processing; sums to 1). The share approved is the shock's magnitude, read per run."""
     end_use_share: float = 1.0
     """Licensing: share of the targeted shipments that needs a licence."""
     suspended: tuple[tuple[int, int], ...] = ()
@@ -141,10 +141,10 @@ class ShockPlan:
         A batch keeps one :class:`ShockPlan` per shock for all its runs (its first run's),
         so plans whose shocks differ in any of these cannot share a batch. Left out are
         the values the kernel reads per run from :class:`simulator.randomness.Draws`:
-        start, end, duration, magnitude, perceived severity, leak share, leak extra days
-        and release days.
+        start, end, duration, magnitude (a licence's approval share too), perceived severity,
+        leak share, leak extra days and release days.
         """
-        weights = None if self.processing_weights is None else self.processing_weights.tobytes()
+        weights = None if self.processing_shares is None else self.processing_shares.tobytes()
         return (
             self.id,
             self.kind,
@@ -443,9 +443,9 @@ def licence_reach(shocks: Iterable[ShockPlan]) -> int:
     can act before day 0).
     """
     waits = [
-        len(sh.processing_weights) - 1
+        len(sh.processing_shares) - 1
         for sh in shocks
-        if sh.kind == "licensing" and sh.processing_weights is not None and not _never_before_day_0(sh.start)
+        if sh.kind == "licensing" and sh.processing_shares is not None and not _never_before_day_0(sh.start)
     ]
     return max(waits, default=0)
 
@@ -816,7 +816,7 @@ def _shock_plan(s: Scenario, sh: Any, regions: list[str], materials: list[str], 
         magnitude = sh.approval_share
         perceived = sh.perceived_severity
         extra = {
-            "processing_weights": sh.approval_share * processing_distribution(sh.processing_days),
+            "processing_shares": processing_distribution(sh.processing_days),
             "end_use_share": sh.end_use_share,
             "suspended": tuple(
                 (int(day_number(a, s.start_date) or 0), int(day_number(b, s.start_date) or 0)) for a, b in sh.suspended

@@ -209,7 +209,8 @@ def test_a_processing_time_without_spread_is_a_fixed_number_of_days():
     licence = {"id": "licence", "kind": "licensing", "supplier": "china", "regions": ["japan"], "start": 0}
     licence.update(end=20, approval_share=0.4, processing_days={"distribution": "uniform", "low": 3, "high": 3})
     (shock,) = plan_of(build(ONE_REGION, shocks=[licence])).shocks
-    assert shock.processing_weights.tolist() == [0, 0, 0, 0.4]
+    assert shock.processing_shares.tolist() == [0, 0, 0, 1]
+    assert shock.magnitude == 0.4  # the share approved, read per run
 
 
 def test_a_lognormal_start_is_never_before_day_0_so_its_warm_up_may_start_earlier():
@@ -375,7 +376,8 @@ def test_a_licence_requirement_approves_its_share_after_the_processing_days_and_
     routes[0, 0, 0] = True  # Japan's ree from China only
     assert shock.mask.tolist() == routes.tolist()
     assert perceived.perceived == 0.9  # a severity given is kept
-    assert shock.processing_weights.tolist() == [0.0, 0.0, 0.0, 0.4]  # 40% approved, 3 days after applying
+    assert shock.processing_shares.tolist() == [0.0, 0.0, 0.0, 1.0]  # decided 3 days after applying
+    assert shock.magnitude == 0.4  # 40% approved
     assert shock.end_use_share == 0.5
     assert shock.suspended == ((0, 8),)  # from day 0 (not read as "no day")
     assert shock.perceived == pytest.approx(0.3)  # half the shipments need a licence, 60% of them refused

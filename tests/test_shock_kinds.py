@@ -41,7 +41,7 @@ NOT_SUPPLY = {
 NOT_PATCHED = {
     Delay: "a fixed extra_days sets the plan's first day (compile_plan makes room before day 0), so a new value "
     "needs a new compile",
-    Licensing: "approval_share also sets the plan's processing_weights and its default perceived severity",
+    Licensing: "approval_share also sets its default perceived severity",
 }
 """Kinds whose size a sweep does not patch into the compiled plan (``sweep.patch._MAGNITUDE``), and why."""
 NEVER_IDLE = {

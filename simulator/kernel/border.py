@@ -82,13 +82,20 @@ class Border:
         self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.end = draws.shock_end
-        self.pending = [np.zeros((len(plan.shocks[k].processing_weights), R, M, S, B)) for k in self.licence_ids]
-        self.processing: list[tuple[np.ndarray, float]] = []
-        """Per licence: its approval weights by day ahead, shaped (slot, 1, 1, 1, 1), and the share refused."""
+        self.pending = [np.zeros((len(plan.shocks[k].processing_shares), R, M, S, B)) for k in self.licence_ids]
+        self.processing: list[tuple[np.ndarray, np.ndarray]] = []
+        """Per licence: the share of an application approved on each day ahead, shaped (slot, 1, 1, 1, run),
+        and the share refused, per run: a licence's approval share (its magnitude) may differ between runs."""
         for k in self.licence_ids:
-            weights = plan.shocks[k].processing_weights
-            assert weights is not None
-            self.processing.append((weights.reshape(-1, 1, 1, 1, 1), 1.0 - float(weights.sum())))
+            shares = plan.shocks[k].processing_shares
+            assert shares is not None
+            approval = self.magnitude[k]
+            weights = shares[:, None] * approval[None]
+            # refused: 1 - the sum of one run's weights, as a vector of its own (a sum over the slot axis of
+            # ``weights`` would add in another order): once per distinct approval share
+            values, run_value = np.unique(approval, return_inverse=True)
+            refused = np.array([1.0 - float((value * shares).sum()) for value in values])[run_value]
+            self.processing.append((weights.reshape(-1, 1, 1, 1, B), refused))
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
