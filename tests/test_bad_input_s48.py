@@ -350,7 +350,7 @@ def test_a_ratio_the_mechanism_does_not_share_by_is_not_checked_as_a_whole():
         validate_data(apply_overrides(data, [("agreement.ratio", {"japan": 0.5})]), str(BASE))
     assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
         "agreement.ratio: every member needs a ratio; missing: eu (a ratio of 0 gives it no share)",
-        "agreement.ratio: ratios must sum to 1 (they sum to 0.5)",
+        "agreement.ratio: ratios must sum to 1 (they sum to 0.5, 0.5 short)",
     ]
 
 
@@ -370,7 +370,7 @@ def test_a_ratio_key_naming_a_former_member_is_a_note_when_the_ratio_is_unused_a
     with pytest.raises(InputError) as caught:
         validate_data(apply_overrides(changed, [("agreement.mechanism", "fair_ratio")]), "t")
     assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
-        "agreement.ratio.eu: unknown member 'eu' (known: japan, korea)",
+        "agreement.ratio.eu: 'eu' is a region but not in agreement.members: list it there, or remove this entry",
     ]
 
 

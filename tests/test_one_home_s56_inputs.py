@@ -128,7 +128,7 @@ TWO_SUPPLIERS = TINY_SCENARIO_TEXT.replace(
         (
             TWO_SUPPLIERS,
             "regions.japan.sourcing.ree.china=0.5",
-            "regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.5)",
+            "regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.5, 0.5 short)",
         ),
     ],
     ids=["a-material-it-lacks", "a-value-invalid-there"],

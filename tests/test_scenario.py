@@ -48,7 +48,9 @@ def test_sourcing_share_above_one_and_sum_not_one():
     found = problems(data)
     assert any("regions.japan.sourcing.ree.china: must be <= 1" in p for p in found)
     data = build(ONE_REGION, regions__japan__sourcing__ree__china=0.9)
-    assert any("regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.9)" in p for p in problems(data))
+    assert any(
+        "regions.japan.sourcing.ree: shares must sum to 1 (they sum to 0.9, 0.1 short)" in p for p in problems(data)
+    )
 
 
 def test_unknown_key_is_an_error_with_a_suggestion():

@@ -282,7 +282,7 @@ def test_a_number_too_large_for_a_float_is_refused_not_echoed_as_inf(tmp_path):
         ),
         (
             f"grid:\n  {DAYS}: [60, 90]\nset:\n  agreement.ratio.japan: 0.5\n  agreement.ratio.eu: 0.3\n",
-            "set.agreement.ratio.japan: agreement.ratio: ratios must sum to 1 (they sum to 0.8)",
+            "set.agreement.ratio.japan: agreement.ratio: ratios must sum to 1 (they sum to 0.8, 0.2 short)",
         ),
         (  # the file's set: on its own grid's path: the rule of finding 1, in the file's words
             f"grid:\n  {DAYS}: [60, 90]\nset:\n  {DAYS}: 30\n",

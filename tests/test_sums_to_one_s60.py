@@ -2,7 +2,7 @@
 
 A policy researcher writing three equal members as 0.33, 0.333 or 0.3333 each was refused with only the sum; the
 check stays as strict (within 1e-9), and the message now says the one value to write. A sum far from 1 (1.1) is
-a mistake no single value should paper over: only its sum is said, as before.
+a mistake no single value should paper over: its sum and how far it is short or over are said, no value to write.
 """
 
 from __future__ import annotations
@@ -50,13 +50,13 @@ def test_sourcing_shares_of_0_67_and_0_32_are_told_which_share_to_change():
 
 
 def test_a_sum_far_from_1_is_said_without_a_value_to_change_and_a_near_one_with_it():
-    """1.1 (0.6 + 0.3 + 0.2) is more than rounding one decimal can leave over 0.05: a mistake, its sum only; so are
-    0.9 (three thirds as 0.3) and 0.9963 (0.33 + 0.333 + 0.3333, more than 3 units of the fourth decimal short).
-    1.001 (seven sevenths as 0.143) is one unit of the third decimal over: 1 - 6 x 0.143 = 0.142."""
+    """1.1 (0.6 + 0.3 + 0.2) is more than rounding one decimal can leave over 0.05: a mistake, its sum and gap
+    only; so are 0.9 (three thirds as 0.3) and 0.9963 (0.33 + 0.333 + 0.3333, more than 3 units of the fourth
+    decimal short). 1.001 (seven sevenths as 0.143) is one unit of the third decimal over: 1 - 6 x 0.143 = 0.142."""
     far = {
-        "ratios must sum to 1 (they sum to 1.1)": {"japan": 0.6, "eu": 0.3, "korea": 0.2},
-        "ratios must sum to 1 (they sum to 0.9)": {"japan": 0.3, "eu": 0.3, "korea": 0.3},
-        "ratios must sum to 1 (they sum to 0.9963)": {"japan": 0.33, "eu": 0.333, "korea": 0.3333},
+        "ratios must sum to 1 (they sum to 1.1, 0.1 over)": {"japan": 0.6, "eu": 0.3, "korea": 0.2},
+        "ratios must sum to 1 (they sum to 0.9, 0.1 short)": {"japan": 0.3, "eu": 0.3, "korea": 0.3},
+        "ratios must sum to 1 (they sum to 0.9963, 0.0037 short)": {"japan": 0.33, "eu": 0.333, "korea": 0.3333},
     }
     for message, ratio in far.items():
         assert refusals(three_members(**ratio)) == [f"agreement.ratio: {message}"]

@@ -362,7 +362,8 @@ BAD_PAIR = (
     1,
 )
 BAD_POINT = (
-    "[agreement.ratio.japan=0.2, agreement.ratio.eu=0.5]: agreement.ratio: ratios must sum to 1 (they sum to 0.7)"
+    "[agreement.ratio.japan=0.2, agreement.ratio.eu=0.5]: agreement.ratio: ratios must sum to 1 "
+    "(they sum to 0.7, 0.3 short)"
 )
 
 

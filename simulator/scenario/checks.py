@@ -10,6 +10,7 @@ warning.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -64,6 +65,7 @@ def check_scenario(s: Scenario) -> list[Problem]:
     _check_markets(s, problems)
     if s.agreement is not None:
         _check_agreement(s, s.agreement, problems)
+        problems = grouped_unlisted(problems)
     problems += check_uncertain(s)
     return problems
 
@@ -229,22 +231,24 @@ def not_summing_to_one(what: str, shares: Mapping[str, float]) -> str | None:
     """Why ``shares`` (fractions by name, as written) do not sum to 1 within :data:`SUM_TOLERANCE`; None when they do.
 
     ``what`` names them (``ratios``, ``shares``). Where the gap is one that rounding the values as written can leave
-    (:func:`_rounding_fix`), the message says the tolerance and the value that closes it; else only the sum.
+    (:func:`_rounding_fix`), the message says the tolerance and the value that closes it; else the sum and the gap.
 
     >>> print(not_summing_to_one("ratios", {"a": 0.3333, "b": 0.3333, "c": 0.3333}))  # doctest: +NORMALIZE_WHITESPACE
     ratios must sum to 1 within 1e-09 (they sum to 0.9999, 0.0001 short, as rounded values can): write 0.3334 for one
     of them
     >>> not_summing_to_one("ratios", {"japan": 0.6, "eu": 0.3, "korea": 0.2})
-    'ratios must sum to 1 (they sum to 1.1)'
+    'ratios must sum to 1 (they sum to 1.1, 0.1 over)'
+    >>> not_summing_to_one("ratios", {"japan": 0.5, "eu": 0.3073, "korea": 0.1627})
+    'ratios must sum to 1 (they sum to 0.97, 0.03 short)'
     """
     total = sum(shares.values())
     if abs(total - 1.0) <= SUM_TOLERANCE:
         return None
     decimals = max((_decimals(value) for value in shares.values()), default=0)
     fix = _rounding_fix(shares, decimals) if shares else None
-    if fix is None:
-        return f"{what} must sum to 1 (they sum to {total:.12g})"
     gap = f"{_written(abs(1.0 - total), decimals)} {'short' if total < 1 else 'over'}"
+    if fix is None:  # the gap, but of no shares at all (an empty block) only the sum
+        return f"{what} must sum to 1 (they sum to {total:.12g}{f', {gap}' if shares else ''})"
     within = f"within {SUM_TOLERANCE:g}"
     return f"{what} must sum to 1 {within} (they sum to {total:.12g}, {gap}, as rounded values can): {fix}"
 
@@ -492,8 +496,57 @@ def _member_ref(s: Scenario, a: Agreement, problems: list[Problem], path: str, n
     misspelled = len(known) < len(a.members)
     if name in a.members or (misspelled and name in s.regions):
         return False
+    if name in s.regions:  # a region left out of the members (or dropped by a --set of them)
+        problems.append(Problem(path, f"'{name}' {UNLISTED}: list it there, or remove this entry"))
+        return False
     problems.append(Problem(path, f"unknown member '{name}' {known_hint(name, known)}"))
     return False
+
+
+UNLISTED = "is a region but not in agreement.members"
+"""What a key naming a region that is no member is (:func:`_member_ref`): one message per key, or one per
+mapping that has several (:func:`grouped_unlisted`)."""
+_UNLISTED_ONE = re.compile(rf"'([^']+)' {re.escape(UNLISTED)}: list it there, or remove this entry")
+_UNLISTED_MANY = re.compile(r"\d+ regions here are not in agreement\.members: ")
+
+
+def unlisted_member(problem: Problem) -> bool:
+    """Whether ``problem`` is of keys naming regions that are not in ``agreement.members`` (a --set of them owns it)."""
+    return bool(_UNLISTED_ONE.fullmatch(problem.message) or _UNLISTED_MANY.match(problem.message))
+
+
+def grouped_unlisted(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with the keys of one mapping that name regions not in ``agreement.members`` said in one line.
+
+    A ``--set agreement.members=[germany, france]`` on a twelve-member file leaves ten such keys in
+    each of the ratio, the pool's contributions and the bids: one line per mapping names them all.
+    A mapping with one such key keeps its line at the key.
+
+    >>> grouped_unlisted([Problem("agreement.ratio.italy", f"'italy' {UNLISTED}: list it there, or remove this entry"),
+    ...     Problem("agreement.ratio.spain", f"'spain' {UNLISTED}: list it there, or remove this entry")])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [Problem(path='agreement.ratio', message='2 regions here are not in agreement.members: italy, spain;
+    list them there, or remove their entries')]
+    """
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        if one := _UNLISTED_ONE.fullmatch(problem.message):
+            found.setdefault(problem.path.rpartition(".")[0], []).append(one[1])
+    said = set()
+    grouped = []
+    for problem in problems:
+        parent = problem.path.rpartition(".")[0]
+        names = found.get(parent, []) if _UNLISTED_ONE.fullmatch(problem.message) else []
+        if len(names) < 2:
+            grouped.append(problem)
+        elif parent not in said:
+            said.add(parent)
+            message = (
+                f"{len(names)} regions here are not in agreement.members: {', '.join(names)}; "
+                "list them there, or remove their entries"
+            )
+            grouped.append(Problem(parent, message))
+    return grouped
 
 
 def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None:

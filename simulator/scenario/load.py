@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
-from simulator.scenario.checks import check_scenario
+from simulator.scenario.checks import check_scenario, unlisted_member
 from simulator.scenario.overrides import (
     ECHO_WIDTH,
     Overridden,
@@ -448,6 +448,44 @@ def _percent_hint(error: dict[str, Any]) -> str:
     return share_hint(value, weights=tuple(error.get("loc", ()))[:2] == ("agreement", "ratio"))
 
 
+PERCENT_SUM_NEAR = 5.0
+"""How far from 100 the values of a mapping of shares may sum and still be read as percentages
+(:func:`_among_percentages`): rounded percentages, or one of them left out."""
+
+
+def _among_percentages(path: str, error: dict[str, Any], data: dict[str, Any]) -> str:
+    """For a share above 1 that :func:`_percent_hint` leaves alone (``1.95``) among values summing to about 100.
+
+    A value from 1 to 2 alone may be a typo of 0.195 or of 1 (no hint); among shares that sum to 100
+    (within :data:`PERCENT_SUM_NEAR`) it is a percentage as its neighbours are, told as they are.
+
+    >>> data = {"agreement": {"ratio": {"germany": 60.5, "belgium": 1.95, "japan": 37.55}}}
+    >>> error = {"type": "less_than_equal", "input": 1.95, "ctx": {"le": 1}, "loc": ("agreement", "ratio", "belgium")}
+    >>> _among_percentages("agreement.ratio.belgium", error, data)
+    ' (a share: 1.95% is 0.0195)'
+    >>> data["agreement"]["ratio"]["japan"] = 0.3755
+    >>> _among_percentages("agreement.ratio.belgium", error, data)
+    ''
+    """
+    value = error.get("input")
+    if (
+        error["type"] != "less_than_equal"
+        or (error.get("ctx") or {}).get("le") != 1
+        or not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or not 1 < value <= 100
+        or _percent_hint(error)
+    ):
+        return ""
+    found = _key_in_data(path, tuple(error["loc"]), data)
+    if found is None:
+        return ""
+    numbers = [v for v in found[0].values() if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) < 2 or abs(sum(numbers) - 100.0) > PERCENT_SUM_NEAR:
+        return ""
+    return f" (a share: {value:g}% is {value / 100:g})"
+
+
 def _choice_hint(error: dict[str, Any]) -> str:
     """For a value that is not one of a field's choices (``mechanism: fair-ratio``): the choice it may mean.
 
@@ -526,7 +564,8 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             misplaced, entry = _misplaced_field(path, error, data)
             if entry:
                 emptied.add(entry)
-            best[path] = (mismatch, keys.get(id(error), "") + (misplaced or _message(error)))
+            message = misplaced or _message(error) + _among_percentages(path, error, data)
+            best[path] = (mismatch, keys.get(id(error), "") + message)
     return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
 
@@ -901,7 +940,9 @@ def blamed(
     ``data``: the scenario data with ``overrides`` applied (:func:`apply_overrides`). An
     override's problems are those at or inside its path, looked for in every override
     first. A member's ratio (``agreement.ratio.eu``) also owns the problems of the ratios as a
-    whole (they sum to 0.8): the other members' ratios are rescaled to it.
+    whole (they sum to 0.8): the other members' ratios are rescaled to it. The members
+    (``agreement.members``) also own the keys that name regions they leave out
+    (:func:`~simulator.scenario.checks.unlisted_member`): the file listed them.
 
     An override also owns the problems at or inside a mapping above its path that the
     overrides made (``made``: :attr:`~simulator.scenario.overrides.Overridden.made` of the
@@ -913,7 +954,12 @@ def blamed(
     for path, value in overrides:
         named = named_path(path, data)  # as the problems name it: a shock by its id, given by id or position
         whole = "agreement.ratio" if ratio_member(path) is not None else None
-        if ours := [p for p in exc.problems if p.path in (named, whole) or within(p.path, named)]:
+        members = named == "agreement.members"  # owns the keys left naming regions it no longer lists
+        if ours := [
+            p
+            for p in exc.problems
+            if p.path in (named, whole) or within(p.path, named) or (members and unlisted_member(p))
+        ]:
             return (path, value), ours
     made_named = {named_path(mapping, data) for mapping in made}  # as the problems name them: a shock by its id
     for path, value in overrides:

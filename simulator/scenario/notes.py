@@ -64,6 +64,7 @@ def scenario_notes(s: Scenario, changed: Iterable[str] = (), data: Any = None) -
     ``changed``: the paths a ``--set`` gave values to (:func:`range_notes`), in ``data`` (the file's data).
     """
     notes = _unused_notes(s) + _no_demand_notes(s) + _ratio_notes(s) + _auction_notes(s) + _shock_notes(s)
+    notes += _free_rider_notes(s)
     notes += _market_notes(s)
     notes += range_notes(s, changed, data)
     for text in capacity_notes(s):
@@ -191,6 +192,51 @@ def _ratio_notes(s: Scenario) -> list[Problem]:
         for rid in a.ratio
         if rid not in a.members
     ]
+
+
+def _free_rider_notes(s: Scenario) -> list[Problem]:
+    """A member with no contribution to a joint pool it can draw from: most often its entry was left out.
+
+    Only a member without an ``agreement.pool.contributions`` entry: one written as 0 says it on purpose
+    (long_embargo_6m's EU, with no stock yet). It can draw a material the pool holds (another member puts
+    some in, or it is refilled) that it has demand for, where the rule shares by itself (under a ratio,
+    one above 0) or it bids for the material at auctions. Allowed (a member may be carried by the others),
+    so a note, not an error; the report says what it drew (``puts nothing into the pool and draws ...``).
+    """
+    a = s.agreement
+    if a is None or a.pool.mode != "joint":
+        return []
+    pool = a.pool
+    rule = BY_NAME[a.mechanism]
+    notes = []
+    for rid in valid_members(s, a):
+        if rid in pool.contributions:
+            continue
+        shares = rule.shares_as is not None and not (rule.needs_ratio and a.ratio.get(rid, 0.0) == 0)
+        drawn = [
+            mid
+            for mid in s.materials
+            if has_demand(s, rid, mid)
+            and (_held(s, mid) and (shares or (rule.holds_auctions and _bids_for(s, rid, mid))))
+        ]
+        if drawn:
+            message = (
+                f"missing: '{rid}' puts nothing into the joint pool, yet can draw "
+                f"{', '.join(drawn[:-1])}{' and ' if len(drawn) > 1 else ''}{drawn[-1]} from it under '{a.mechanism}'; "
+                f"give agreement.pool.contributions.{rid} "
+                "if it should pay in"
+            )
+            notes.append(Problem(f"agreement.pool.contributions.{rid}", message))
+    return notes
+
+
+def _held(s: Scenario, mid: str) -> bool:
+    """Whether a joint pool holds some ``mid``: a member puts some in, or it is refilled."""
+    pool = s.agreement.pool if s.agreement is not None else None
+    if pool is None:
+        return False
+    put_in = any(some_stock(per[mid]) for per in pool.contributions.values() if mid in per)
+    return put_in or (pool.refill_t_per_day.get(mid) or 0) > 0
 
 
 def _auction_notes(s: Scenario) -> list[Problem]:
