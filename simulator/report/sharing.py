@@ -69,7 +69,9 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
 
     With several materials each member's change is told by material (tonnes of materials priced far apart do not
     add up): ``Pooled, Japan's shortfall is, by material, light rare earths none against 994 t alone, ...``.
-    ``leave_out``: members the sentence does not name (the lead has, :func:`losers_lead`).
+    ``leave_out``: members the sentence does not name (the lead has, :func:`losers_lead`). Where members would
+    each repeat one material, or more than :data:`~simulator.report.findings.MANY_NAMED` are named, it is told
+    material by material instead (:func:`_movers_by_material`).
     """
     parts = []
     several = len(run.materials()) > 1
