@@ -193,6 +193,11 @@ def _lowest_cover(run: Run, region: str) -> str:
     return f"its lowest cover is {run.tag(days(cover) + ' days', cover, f'min_days_of_cover.{region}')}{where}"
 
 
+MANY_NAMED = 4
+"""Of more members (or regions) than this, a sentence that would name each with words alike says those words once
+(:func:`simulator.report.verdict.outlasts_line`, :func:`simulator.report.sharing.movers_line`): twelve members each
+"short of heavy rare earths" read as one list, not twelve clauses."""
+
 SHARING_WORDS = ("pro rata", "sharing", "shared")
 """Words by which a key assumption that speaks of a quota speaks of how it is shared (:func:`sharing_assumptions`)."""
 RULE_OPTION = "contracts_first"

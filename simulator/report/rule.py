@@ -37,6 +37,26 @@ from simulator.stocks import starting_stocks
 NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
 """A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""
 
+MEMBER_COLUMNS = 5
+"""Of more members than this, a table with a column per member (:func:`pool_table`, :func:`rule_releases`) gives each
+a row instead: twelve members' columns do not fit the page's width on a screen of 1280 px or on A4, and a table
+that scrolls sideways hides members and prints cut off."""
+
+
+def _table(cls: str, corner: str, heads: list[str], rows: list[tuple[str, list[str]]], by_member: bool) -> str:
+    """A table of ``rows`` (a header cell's HTML, then its ``<td>`` cells), ``heads`` over their cells.
+
+    ``by_member``: turned over, each row a column and each column a row (``corner`` heads the first column either
+    way), as :data:`MEMBER_COLUMNS` asks of a table whose columns are the members; its class adds ``by-member``.
+    """
+    if by_member:
+        cells = [[row[k] for _, row in rows] for k in range(len(heads))]
+        heads, rows = [head for head, _ in rows], [(head, cells[k]) for k, head in enumerate(heads)]
+        cls += " by-member"
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    body = "".join(f"<tr><th>{h}</th>{''.join(cells)}</tr>" for h, cells in rows)
+    return f'<table class="{cls}"><thead><tr><th>{corner}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+
 
 def _demand(scenario: Scenario, region: str, material: str) -> float:
     demand = scenario.regions[region].demand.get(material)
@@ -86,7 +106,6 @@ def pool_table(scenario: Scenario, names: HtmlNames) -> str:
     assert agreement is not None
     members = agreement.members
     joint = agreement.pool.mode == "joint"
-    head = "".join(f"<th>{names.region(m)}</th>" for m in members)
     stocks = starting_stocks(scenario)
     held_t = stocks.contributed_t if joint else stocks.reserve_t
     rows = []
@@ -105,15 +124,13 @@ def pool_table(scenario: Scenario, names: HtmlNames) -> str:
         pool_days = (
             f"<br><small>{_days_of_demand(total_t / total_demand)} of members' demand</small>" if total_demand else ""
         )
-        rows.append(
-            f"<tr><th>{names.material(material)}</th>{''.join(cells)}"
-            f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td></tr>"
-        )
+        rows.append((names.material(material), [*cells, f"<td><strong>{tonnes(total_t)}</strong>{pool_days}</td>"]))
     what = "Contribution to the joint pool" if joint else "National reserve"
+    heads = [names.region(m) for m in members] + ["Joint pool" if joint else "All members"]
+    turned = len(members) > MEMBER_COLUMNS
     return (
-        f'<table class="pool"><thead><tr><th>Material</th>{head}<th>{"Joint pool" if joint else "All members"}'
-        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand '
+        _table("pool", "Member" if turned else "Material", heads, rows, by_member=turned)
+        + f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand '
         "(no demand: the member uses none of the material).</p>"
     )
 
@@ -530,30 +547,31 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
                 )
                 label, gaps = BY_NAME[source].label, tonnes(gap_t)
             out.append(f"<p>{text}</p>")
-            cells = "".join(
+            cells = [
                 NO_DEMAND_CELL.format(1)
                 if not has_demand(result.scenario, m, material) and not given[m]
                 else f"<td>{tonnes(given[m])}<br><small>{percent(given[m] / released)}</small></td>"
                 for m in members
-            )
+            ]
             rows.append(
-                f"<tr><th>{names.material(material)}</th><td>{escape(label)}</td>"
-                f"<td>{len(days)}</td><td>{gaps}</td><td>{tonnes(released)}</td>{cells}</tr>"
+                (
+                    names.material(material),
+                    [*(f"<td>{c}</td>" for c in (escape(label), len(days), gaps, tonnes(released))), *cells],
+                )
             )
     if not rows:  # the rule decided days but released nothing (the IEA system below its triggers)
         return ""
     uses_ratio = any(BY_NAME[str(name)].needs_ratio for name in set(releases["mechanism"]))
-    head = "".join(
-        f"<th>{names.region(m)}"
-        + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")
-        + "</th>"
+    heads = ["How", "Days", "Open needs", "Released"] + [
+        names.region(m) + (f"<br><small>ratio {percent(ratio[m])}</small>" if uses_ratio and m in ratio else "")
         for m in members
-    )
+    ]
+    by_member = len(members) > MEMBER_COLUMNS
+    where = "Against each member" if by_member else "Under each member"
     table = (
-        '<div class="scroll"><table class="releases"><thead><tr><th>Material</th><th>How</th><th>Days</th>'
-        f"<th>Open needs</th><th>Released</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        '<p class="note">As in releases.csv. Open needs: members\' gaps summed over the days of release. Under each '
-        "member: tonnes received and their share of the release.</p>"
+        f'<div class="scroll">{_table("releases", "Material", heads, rows, by_member)}</div>'
+        '<p class="note">As in releases.csv. Open needs: members\' gaps summed over the days of release. '
+        f"{where}: tonnes received and their share of the release.</p>"
     )
     return "".join(out) + table
 

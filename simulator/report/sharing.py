@@ -17,7 +17,7 @@ from html import escape
 from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
 from simulator.numeric import KG_PER_T
-from simulator.report.findings import Run, of_materials
+from simulator.report.findings import MANY_NAMED, Run, of_materials
 from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd, whole_percent
 from simulator.scenario.checks import reference_price
 
@@ -69,11 +69,15 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
 
     With several materials each member's change is told by material (tonnes of materials priced far apart do not
     add up): ``Pooled, Japan's shortfall is, by material, light rare earths none against 994 t alone, ...``.
-    ``leave_out``: members the sentence does not name (the lead has, :func:`losers_lead`).
+    ``leave_out``: members the sentence does not name (the lead has, :func:`losers_lead`). Where members would
+    each repeat one material, or more than :data:`~simulator.report.findings.MANY_NAMED` are named, it is told
+    material by material instead (:func:`_movers_by_material`).
     """
     parts = []
     several = len(run.materials()) > 1
     changed = [(m, pooled, alone) for m, pooled, alone in changed_shortfalls(run, apart) if m not in leave_out]
+    if several and (said := _movers_by_material(run, apart, [member for member, _, _ in changed])):
+        return said
     of = "" if several else of_materials([run, apart], [member for member, _, _ in changed])
     for member, pooled, alone in changed:
         subject = run.names.subject(member)
@@ -92,6 +96,43 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
             else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
         )
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
+
+
+def _differs_in(run: Run, apart: Run, member: str) -> list[str]:
+    """The materials whose shortfall ``member`` has pooled and alone differ as shown (rounded tonnes)."""
+    return [
+        m
+        for m in run.materials()
+        if tonnes(float(run.cell(member, m, "shortfall_t") or 0.0))
+        != tonnes(float(apart.cell(member, m, "shortfall_t") or 0.0))
+    ]
+
+
+def _movers_by_material(run: Run, apart: Run, members: list[str]) -> str:
+    """:func:`movers_line` told material by material, each material named once, where members would repeat it.
+
+    Where two members or more change in one material alone, the same one, or more than :data:`MANY_NAMED` change:
+    ``Pooled, of heavy rare earths, Germany is short of 4.5 t against 23.6 t alone, France 2.3 t against
+    11.8 t, ...`` (a clause for each material, after a semicolon), not each member's shortfall "by material".
+    '' otherwise (:func:`movers_line` tells each member's materials after its name).
+    """
+    differs = {member: _differs_in(run, apart, member) for member in members}
+    one = {tuple(materials) for materials in differs.values()}
+    if not (len(members) > MANY_NAMED or (len(members) > 1 and len(one) == 1 and len(next(iter(one))) == 1)):
+        return ""
+    clauses = []
+    for material in run.materials():
+        told = []
+        for member in [m for m in members if material in differs[m]]:
+            pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
+            alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
+            metric = f"shortfall_t.{member}.{material}"
+            figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+            verb = "is short of " if not told else ""
+            told.append(f"{run.names.subject(member)} {verb}{figures}" + (" alone" if not told else ""))
+        if told:
+            clauses.append(f"of {run.names.material_text(material)}, {join_words(told)}")
+    return f" Pooled, {'; '.join(clauses)}."
 
 
 def _worse_materials(run: Run, apart: Run, member: str, sign: int = 1) -> list[str]:

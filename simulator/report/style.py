@@ -64,6 +64,7 @@ table.assumptions td.text:not(.source) { width: 58%; }
 table.comparison tbody th { vertical-align: middle; }
 table.releases td:nth-child(2), table.releases thead th:nth-child(2) { text-align: left; }
 table.ledger thead th:nth-child(2) { text-align: left; }
+table.releases.by-member :is(td, thead th):nth-child(2) { text-align: right; }
 table.comparison td.material { text-align: left; white-space: nowrap; }
 table.comparison caption { font-size: 13px; font-weight: 400; color: var(--muted); }
 table.shocks td.when { white-space: nowrap; }
@@ -173,5 +174,15 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
     content: "Wider than the screen: swipe it sideways \\2192"; display: block; font-size: 12px;
     color: var(--accent); margin-bottom: -6px; }
   table.comparison::before, table.ledger::before { margin-bottom: 4px; }
+}
+@media print {
+  /* paper does not scroll: a table is as wide as the text (A4's 180 mm is under the 700 px above), its cells a little
+     closer, and one with a column per member turns over beyond a few members (rule.MEMBER_COLUMNS) */
+  .scroll { overflow: visible; }
+  table, .scroll > table { display: table; min-width: 0; overflow: visible; }
+  th, td { padding: 3px 5px; }
+  /* eight columns or more (the auctions' two a member, the ledger's eleven): smaller, to fit the 180 mm */
+  table:has(> thead > tr > th:nth-child(8)) { font-size: 7.5pt; }
+  table:has(> thead > tr > th:nth-child(8)) :is(th, td) { padding: 3px; }
 }
 """

@@ -1562,7 +1562,12 @@ def _columns_note(found: Uncertainty) -> str:
 
 
 def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN) -> str:
-    rows = []
+    """The table of the headline figures: each with the run's value, the median, the 90% interval and its drivers.
+
+    Rows in a run whose drivers cell reads the same, word for word (twelve members' shortfalls most associated with
+    one input, as closely), share one cell (``rowspan``): the words are said once for them.
+    """
+    cells = []
     members = list(result.structure.member_names or [])
     for row in found.headlines.itertuples():
         own = _figure_number(result.metrics.get(row.metric), row.unit)
@@ -1589,10 +1594,15 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
                 median, interval, named = "-", "-", escape(counted)
             else:
                 title += f"<br><small>{escape(counted)}</small>"
-        rows.append(
-            f'<tr><td class="text">{title}</td><td>{own}</td><td>{median}</td>'
-            f'<td>{interval}</td><td class="text">{named}</td></tr>'
-        )
+        cells.append((f'<td class="text">{title}</td><td>{own}</td><td>{median}</td><td>{interval}</td>', named))
+    rows = []
+    for k, (figures, named) in enumerate(cells):
+        if k and named == cells[k - 1][1]:
+            rows.append(f"<tr>{figures}</tr>")  # the cell above spans this row
+            continue
+        span = next((n for n, (_, other) in enumerate(cells[k:]) if other != named), len(cells) - k)
+        spans = f' rowspan="{span}"' if span > 1 else ""
+        rows.append(f'<tr>{figures}<td class="text"{spans}>{named}</td></tr>')
     return (
         '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th>'
         f"<th>{escape(cap(as_run))}</th><th>Median</th>"

@@ -34,7 +34,7 @@ from simulator.numeric import KG_PER_T
 from simulator.plots import KIND_NAMES, idle_shocks, received_rules, shock_target
 from simulator.randomness import SEEDS_ADVISED
 from simulator.report.accounts import Account, end_prices, holding_usd_per_t_day
-from simulator.report.findings import Run, of_materials, only_user, quota_sharing_caveat
+from simulator.report.findings import MANY_NAMED, Run, of_materials, only_user, quota_sharing_caveat
 from simulator.report.prices import price_line, prices_rose
 from simulator.report.sharing import (
     changed_shortfalls,
@@ -895,8 +895,9 @@ def outlasts_line(run: Run) -> str:
         return ""
     ts = result.timeseries
     last = ts[ts["day"] == horizon - 1]
-    told = []
-    for region in result.structure.member_names or run.regions():
+    regions = list(result.structure.member_names or run.regions())
+    ends: dict[str, tuple[list[str], list[str]]] = {}  # region: (materials short of, cover left) at the end
+    for region in regions:
         short, low = [], []
         for material in run.materials():
             if not run.demands(region, material):
@@ -907,19 +908,53 @@ def outlasts_line(run: Run) -> str:
                 short.append(what)
             elif row["days_of_cover"] < LOW_AT_END_DAYS:
                 low.append(f"{days(row['days_of_cover'])} days of {what}")
-        said = ([f"is short of {join_words(short)}"] if short else []) + (
-            [f"has {join_words(low)} left"] if low else []
-        )
-        if said:
-            told.append(f"{run.names.subject(region)} {' and '.join(said)}")
-    if not told:
+        if short or low:
+            ends[region] = (short, low)
+    if not ends:
         return ""
     on = when(result.start_date, horizon - 1)
     names = join_words([_shock_named(run, k) for k in lasting])
     return (
         f"The shocks outlast the run: {names} {'is' if len(lasting) == 1 else 'are'} still in force on {on}, the "
-        f"last day simulated, when {join_words(told)}. What follows is not simulated."
+        f"last day simulated, when {_ends_told(run, regions, ends)}. What follows is not simulated."
     )
+
+
+def _end_said(short: list[str], low: list[str], one: bool) -> str:
+    """``is short of heavy rare earths and has 4.0 days of light rare earths left`` (``one``; else are, have)."""
+    said = ([f"{'is' if one else 'are'} short of {join_words(short)}"] if short else []) + (
+        [f"{'has' if one else 'have'} {join_words(low)} left"] if low else []
+    )
+    return " and ".join(said)
+
+
+def _ends_told(run: Run, regions: list[str], ends: dict[str, tuple[list[str], list[str]]]) -> str:
+    """Who ends short or with little cover (:func:`outlasts_line`): ``the EU is short of ... and Japan has ... left``.
+
+    Of more than :data:`MANY_NAMED` regions, those that end alike are told together, the largest group first: ``all
+    12 members are short of heavy rare earths``, ``all members but Japan are short of ...`` (of those it leaves out,
+    no more than :data:`MANY_NAMED`, each told after), else ``Germany, France and Italy are short of ...``.
+    """
+    subject = run.names.subject
+    if len(ends) <= MANY_NAMED:
+        return join_words([f"{subject(r)} {_end_said(*ends[r], one=True)}" for r in ends])
+    alike: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    for region, (short, low) in ends.items():
+        alike.setdefault((tuple(short), tuple(low)), []).append(region)
+    groups = sorted(alike.items(), key=lambda group: -len(group[1]))  # stable: the regions' order among equals
+    (short, low), most = groups[0]
+    kind = "members" if run.result.structure.member_names else "regions"
+    told = []
+    if len(most) == len(regions):
+        told.append(f"all {len(regions)} {kind} {_end_said(list(short), list(low), one=False)}")
+        groups = []
+    elif 2 * len(most) > len(regions) and len(regions) - len(most) <= MANY_NAMED:
+        but = join_words([subject(r) for r in regions if r not in most])
+        told.append(f"all {kind} but {but} {_end_said(list(short), list(low), one=False)}")
+        groups = groups[1:]
+    for (short, low), group in groups:
+        told.append(f"{join_words([subject(r) for r in group])} {_end_said(list(short), list(low), len(group) == 1)}")
+    return join_words(told)
 
 
 def _shock_named(run: Run, index: int) -> str:

@@ -620,9 +620,11 @@ def fairness_ends_text(found: Uncertainty, row: Any) -> str:
 def headline_lines(found: Uncertainty) -> list[str]:
     """One line per headline for the console: ``Shortfall, EU: median 6,459 t (90% interval ...)``.
 
-    The numbers carry the unit (``0 days in every sample``), so the title does not.
+    The numbers carry the unit (``0 days in every sample``), so the title does not. A line whose drivers are said
+    word for word as the line before's (its inputs, which way and how closely: twelve members' shortfalls, say) says
+    ``most associated with the same as the line above`` (:data:`SAME_AS_ABOVE`).
     """
-    lines = []
+    lines, before = [], ""
     for row in found.headlines.itertuples():
         text = f"{bare_title(row.title, row.unit)}: {headline_text(found, row)}"
         if ends := fairness_ends_text(found, row):
@@ -630,9 +632,14 @@ def headline_lines(found: Uncertainty) -> list[str]:
         if off := off_interval_text(found, row.metric, row.unit):
             text += f"; {off}"
         if said := drivers_text(found, row.metric):
-            text += f"; {said}"
+            text += f"; {SAME_AS_ABOVE if said == before else said}"
         lines.append(text)
+        before = said
     return lines
+
+
+SAME_AS_ABOVE = "most associated with the same as the line above"
+"""What a console line says of its drivers where they are the line before's, word for word (:func:`headline_lines`)."""
 
 
 def unlike_tonnes_added(found: Uncertainty) -> str | None:
