@@ -335,8 +335,8 @@ def _unchanged_notes(sweep: Sweep, table: pd.DataFrame, paths: list[str]) -> lis
     from simulator.sweep.figures import unchanged_notes, unchanged_paths
     from simulator.sweep.unread import sweep_mechanisms, uncapped_ratio_notes
 
-    notes = unchanged_notes(table, paths, sweep_mechanisms(sweep))
-    return notes + uncapped_ratio_notes(sweep, table, unchanged_paths(table, paths) if notes else ())
+    found = unchanged_paths(table, paths)  # once: a pass over every metric of every run
+    return unchanged_notes(table, paths, sweep_mechanisms(sweep), found) + uncapped_ratio_notes(sweep, table, found)
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:
