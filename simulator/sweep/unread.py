@@ -138,7 +138,7 @@ def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
     The first point's alone where no axis is under those paths; None where more than :data:`MAX_RULE_SCENARIOS`
     combinations, a combination not valid alone, or a point without an agreement.
     """
-    from simulator.errors import ScenarioError
+    from simulator.errors import InputError
     from simulator.sweep.runner import build_point
 
     axes = [a for a in sweep.spec.axes if any(_related(a.path, path) for path in MOVES_RULE)]
@@ -150,7 +150,7 @@ def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
             build_point(sweep.raw, {a.path: v for a, v in zip(axes, combo, strict=True)}, sweep.source, sweep.transform)
             for combo in combos
         ] or [sweep.first]
-    except ScenarioError:  # a combination valid only with the other axes' values: not known, no note
+    except InputError:  # a combination valid only with the other axes' values: not known, no note
         return None
     agreements = [s.agreement for s in scenarios]
     return None if any(a is None for a in agreements) else [a for a in agreements if a is not None]
