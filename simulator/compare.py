@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulator import quantities
@@ -23,6 +24,7 @@ from simulator.plan import compile_plan
 from simulator.randomness import SEEDS_ADVISED
 from simulator.results import Result
 from simulator.scenario import Scenario, apply_overrides, validate_data
+from simulator.scenario.schema import Agreement
 from simulator.scenario.tonnes import not_added
 
 PEAK_PRICE = quantities.get("summary", "peak_price_usd_per_kg")
@@ -171,11 +173,17 @@ SAME_SHORTFALL_SHARE = 1e-3
 this share of the members' shortfall of it (0.1%). Splitting only the day an uncapped pool runs dry otherwise moves
 little: 0.01 t of Japan's 24.7 t (0.02% of the members' 41.65 t) in a nine-month gallium ban on Japan, the EU and
 Korea; a cap of 0.15 t a day, split every day, moves 1.7 t (4%)."""
-UNCAPPED_RULES_ALIKE = (
-    "{rules} here (each member's shortfall within 0.1%): without a release cap (agreement.release_cap_t_per_day) "
-    "the shared stock meets every member's whole gap on each day it can, so a rule decides who gets what only on a "
-    "day the stock is smaller than the gaps, as when it runs out; a cap releases at most so much a day, so the rules "
-    "split the stock on every day it binds, and differently (docs/release-rules.md#cap-comparison)"
+UNCAPPED_WHY = (
+    "without a release cap (agreement.release_cap_t_per_day) the shared stock meets every member's whole gap on each "
+    "day it can, so {decides} who gets what only on a day the stock is smaller than the gaps, as when it runs out; a "
+    "cap releases at most so much a day, so {split} the stock on every day it binds, and differently "
+    "(docs/release-rules.md#cap-comparison)"
+)
+"""Why sharing without a release cap leaves the members the same shortfalls, whatever shares them: ``{decides}`` as
+``a rule decides``, ``{split}`` as ``the rules split``. Said under the printed table (:data:`UNCAPPED_RULES_ALIKE`) and
+by a sweep of ``agreement.ratio`` (:func:`simulator.sweep.unread.uncapped_ratio_notes`)."""
+UNCAPPED_RULES_ALIKE = "{rules} here (each member's shortfall within 0.1%): " + UNCAPPED_WHY.format(
+    decides="a rule decides", split="the rules split"
 )
 """The line under the printed table where sharing rules without a release cap leave the members the same
 shortfalls (:func:`uncapped_rules_alike`); ``{rules}`` as ``fair_ratio = proportional_to_demand``."""
@@ -202,7 +210,8 @@ def rule_notes(comparison: Comparison) -> list[str]:
     ``equal_cover``: no rule shares anything, and a line says so already (:func:`nobody_short_line`).
     Then the sharing rules that leave the members the same shortfalls without a release cap, or with one that never
     bound in their runs (:func:`uncapped_rules_alike`; without ``equal_cover`` where the line above names it); then
-    ``hybrid`` where it leaves the shortfalls ``fair_ratio`` does (:func:`hybrid_as_fair_ratio`).
+    ``hybrid`` where it leaves the shortfalls ``fair_ratio`` does (:func:`hybrid_as_fair_ratio`), and ``auction``
+    where it does (:func:`auction_as_fair_ratio`).
     """
     notes = [EQUAL_COVER_AS_DEMAND] if _equal_cover_is_demand(comparison) else []
     groups = uncapped_rules_alike(comparison)
@@ -215,7 +224,8 @@ def rule_notes(comparison: Comparison) -> list[str]:
             UNCAPPED_RULES_ALIKE.format(rules=rules) if cap is None else CAP_NEVER_BINDS.format(rules=rules, cap=cap)
         )
     hybrid = hybrid_as_fair_ratio(comparison)
-    return notes + ([hybrid] if hybrid else [])
+    auction = auction_as_fair_ratio(comparison)
+    return notes + [line for line in (hybrid, auction) if line]
 
 
 HYBRID_AS_FAIR_RATIO = (
@@ -261,6 +271,84 @@ def hybrid_as_fair_ratio(comparison: Comparison) -> str | None:
     sold = Names.of(hybrid.scenario).amounts_text({m: f"{number_text(float(t))} t" for m, t in sold_t.items()})
     count = plural(len(auctions), "auction")
     return HYBRID_AS_FAIR_RATIO.format(why=AUCTIONS_HELD.format(count=count, sold=sold))
+
+
+AUCTION_AS_FAIR_RATIO = (
+    "auction = fair_ratio here (each member's shortfall within 0.1%): auction sells the shared stock in lots "
+    "(agreement.auction), each member bidding for its expected gap until the next auction{lot}; {why} "
+    "(docs/release-rules.md#auction)"
+)
+"""The line under the printed table where ``auction`` leaves the members the shortfalls ``fair_ratio`` does
+(:func:`auction_as_fair_ratio`); ``{lot}`` says what a lot is where nothing limits it, ``{why}`` how its auctions
+went."""
+WHOLE_STOCK_LOT = ", and without a release cap or agreement.auction.lot_t each lot is all the shared stock"
+"""``{lot}`` of :data:`AUCTION_AS_FAIR_RATIO` where no material auctioned has a release cap or a lot size."""
+ALL_BIDS_FILLED = (
+    "{filled} filled every bid in full (the bids added up to no more than the lot), as the fair ratio meets every "
+    "gap in full while the stock lasts"
+)
+"""How ``auction``'s auctions went where some filled every member's bid in full; ``{filled}`` as ``each of its 71
+auctions`` or ``70 of its 71 auctions``."""
+LOT_SHORT = (
+    "{count} sold all of a lot smaller than the bids, as when the stock runs out: only there could the bids' prices "
+    "(and volumes, at one price) split the stock otherwise than the ratio"
+)
+"""Then the auctions that sold all their lot and filled not every bid: the stock's last days, or a capped lot."""
+UNDER_RESERVE = "{count} left bids under the reserve price unfilled (agreement.auction.reserve_price_usd_per_kg)"
+"""Then the auctions that left some of their lot unsold and some bid unfilled: bids under the reserve price."""
+NO_STOCK_SOLD = "no auction of it sold anything, and the fair ratio released nothing either"
+"""``{why}`` of :data:`AUCTION_AS_FAIR_RATIO` where neither rule put any of the shared stock out."""
+
+
+def auction_as_fair_ratio(comparison: Comparison) -> str | None:
+    """Why ``auction``'s row reads as ``fair_ratio``'s, where both are compared and leave alike shortfalls.
+
+    Each member bids for its expected gap until the next auction, and a lot is ``agreement.auction.lot_t``, else the
+    release cap times ``every_days``, else all the shared stock (:mod:`simulator.kernel.agreement`). An auction whose
+    lot covers the bids fills each in full (:func:`simulator.release.clear_auction`: no bid is above the clearing
+    price's share), as ``fair_ratio`` meets each gap in full while the stock lasts: the two differ only on the
+    auctions that could not fill every bid, where the lot was smaller than the bids (as the stock runs out) or a bid
+    was under the reserve price. The line counts each kind from ``auctions.csv`` (a bid filled in full:
+    ``won_t.<member>`` within :data:`~simulator.numeric.EPS_T` of ``bid_t.<member>`` for every member; a lot sold
+    out: ``unsold_t`` within it of 0). Alike as in :func:`uncapped_rules_alike`. None where a member is short under
+    neither, the two leave different shortfalls, or the auction sold nothing while the fair ratio released stock.
+    """
+    if not {"auction", "fair_ratio"} <= set(comparison.results):
+        return None
+    auction, fair_ratio = comparison.results["auction"], comparison.results["fair_ratio"]
+    if not anyone_short(auction.metrics, auction.structure.member_names) or not _same_shortfalls(auction, fair_ratio):
+        return None
+    from simulator.names import number_text, plural
+
+    held = auction.auctions
+    members = auction.structure.member_names
+    won = held[[f"won_t.{m}" for m in members]].to_numpy(float)
+    bid = held[[f"bid_t.{m}" for m in members]].to_numpy(float)
+    full = (won >= bid - EPS_T).all(axis=1)
+    if not (held["sold_t"] > 0).any():
+        released = float(fair_ratio.releases["released_t"].sum()) if len(fair_ratio.releases) else 0.0
+        return AUCTION_AS_FAIR_RATIO.format(lot=_lot_text(auction), why=NO_STOCK_SOLD) if released <= EPS_T else None
+    count = plural(len(held), "auction")
+    if full.all():
+        return AUCTION_AS_FAIR_RATIO.format(
+            lot=_lot_text(auction), why=ALL_BIDS_FILLED.format(filled=f"each of its {count}")
+        )
+    sold_out = ~full & (held["unsold_t"].to_numpy(float) <= EPS_T)  # the lot smaller than the bids
+    kinds = ((LOT_SHORT, int(sold_out.sum())), (UNDER_RESERVE, int((~full & ~sold_out).sum())))
+    if full.any():
+        lines = [ALL_BIDS_FILLED.format(filled=f"{number_text(int(full.sum()))} of its {count}")]
+        lines += [text.format(count="the other one" if n == 1 else f"the other {n}") for text, n in kinds if n]
+    else:
+        lines = [text.format(count=f"{n} of its {count}") for text, n in kinds if n]
+    return AUCTION_AS_FAIR_RATIO.format(lot=_lot_text(auction), why="; ".join(lines))
+
+
+def _lot_text(result: Result) -> str:
+    """``{lot}`` of :data:`AUCTION_AS_FAIR_RATIO`: :data:`WHOLE_STOCK_LOT` where no lot is limited, else ''."""
+    agreement = result.scenario.agreement
+    assert agreement is not None  # a comparison needs an agreement
+    lots = agreement.auction.lot_t if agreement.auction is not None else {}
+    return "" if agreement.release_cap_t_per_day or lots else WHOLE_STOCK_LOT
 
 
 def _equal_cover_is_demand(comparison: Comparison) -> bool:
@@ -346,6 +434,17 @@ def _shares_every_gap(result: Result) -> bool:
     """Whether ``result``'s rule shares the stock on every open day and meets each gap in full while it can."""
     agreement = result.scenario.agreement
     assert agreement is not None  # a comparison needs an agreement
+    return shares_every_gap(agreement)
+
+
+def shares_every_gap(agreement: Agreement) -> bool:
+    """Whether ``agreement``'s rule shares the stock on every open day and meets each gap in full while it can.
+
+    Not a rule that shares on some open days only and auctions on the others (``hybrid``) or never shares
+    (``auction``), nor one that governs the members' consumption (:attr:`~simulator.mechanisms.Mechanism.shares_supply`:
+    ``iea_ess``), nor ``fair_ratio`` with ``strict`` (it withholds shares a member cannot use):
+    :func:`uncapped_rules_alike`.
+    """
     mechanism = BY_NAME[agreement.mechanism]
     return (
         mechanism.shares_when == "always"
@@ -355,17 +454,32 @@ def _shares_every_gap(result: Result) -> bool:
 
 
 def _same_shortfalls(one: Result, other: Result) -> bool:
-    """Whether each member's shortfall of each material is alike in both runs (:data:`SAME_SHORTFALL_SHARE`)."""
-    members = one.structure.member_names
-    for material in one.structure.materials:
-        allowed = SAME_SHORTFALL_SHARE * max(
-            members_shortfall(one, members, material), members_shortfall(other, members, material)
+    """Whether each member's shortfall of each material is alike in both runs (:func:`shortfalls_alike`)."""
+    members, materials = one.structure.member_names, one.structure.materials
+    return shortfalls_alike(
+        np.array(
+            [[[float(run.metrics[f"shortfall_t.{n}.{m}"]) for m in materials] for n in members] for run in (one, other)]
         )
-        for member in members:
-            key = f"shortfall_t.{member}.{material}"
-            if abs(float(one.metrics[key]) - float(other.metrics[key])) > allowed:
-                return False
-    return True
+    )
+
+
+def shortfalls_alike(shortfall_t: np.ndarray) -> bool:
+    """Whether runs leave the members alike shortfalls: ``shortfall_t`` by run, member and material (t).
+
+    Alike: each member's shortfall of each material spans at most :data:`SAME_SHORTFALL_SHARE` of the members'
+    shortfall of it in the run where that is largest. Two rules' runs in ``stockpile compare``
+    (:func:`uncapped_rules_alike`), or the runs of a sweep's values of ``agreement.ratio``
+    (:func:`simulator.sweep.unread.uncapped_ratio_notes`).
+
+    >>> shortfalls_alike(np.array([[[40.722], [1.0]], [[40.720], [1.0]]]))  # 0.002 t of 41.7 t: within 0.1%
+    True
+    >>> shortfalls_alike(np.array([[[40.0], [1.0]], [[39.0], [2.0]]]))
+    False
+    """
+    members_t = shortfall_t.sum(axis=1)  # (runs, materials)
+    allowed = SAME_SHORTFALL_SHARE * members_t.max(axis=0)
+    spread = shortfall_t.max(axis=0) - shortfall_t.min(axis=0)  # (members, materials)
+    return bool((spread <= allowed).all())
 
 
 def members_shortfall(result: Result, members: list[str], material: str) -> float:

@@ -343,7 +343,10 @@ def test_sweep_to_a_folder_writes_what_the_command_writes(tmp_path):
 
 
 def test_sweep_as_xarray_is_indexed_by_the_swept_values_and_run():
-    with pytest.warns(UserWarning, match=r"^agreement\.ratio\.japan: its values changed no output"):
+    with (  # both members short and no release cap: the ratio changes nothing, and why (tests/test_notes_why_s63.py)
+        pytest.warns(UserWarning, match=r"^agreement\.ratio\.japan: its values changed no output"),
+        pytest.warns(UserWarning, match=r"^agreement\.ratio\.japan: why its values changed no output under fair_ratio"),
+    ):
         ds = simulator.sweep(
             TWO_MEMBERS,
             grid={POOL_JAPAN: [70, 30], "agreement.ratio.japan": [0.5, 1.0]},

@@ -235,12 +235,12 @@ def finish_sweep(
     planned notes before them in ``info["notes"]``) and the checkpoints are deleted, even
     when a signal that waited for the files to move in stops the command right after. A
     chunk found damaged here is deleted and the sweep stops with :class:`SweepStopped`:
-    running it again computes that chunk anew. A swept path whose values changed no output is noted in
-    ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it), and so is a Jain's
+    running it again computes that chunk anew. A swept path whose values changed no output (or a swept
+    ``agreement.ratio`` that left the members' shortfalls alike without a release cap: :func:`_unchanged_notes`) is
+    noted in ``info["notes"]`` (``info`` is updated in place: the figures and the workbook see it), and so is a Jain's
     index that adds unlike tonnes (:func:`~simulator.sweep.figures.fairness_notes`, also said with the closing notes).
     """
-    from simulator.sweep.figures import fairness_notes, unchanged_notes
-    from simulator.sweep.unread import sweep_mechanisms
+    from simulator.sweep.figures import fairness_notes
 
     try:
         table = sweep_table(sweep, checkpoints)
@@ -248,7 +248,7 @@ def finish_sweep(
     except ChunkDamaged as exc:
         checkpoints.discard(exc.index)
         raise SweepStopped(f"{exc}; run the same command to compute it again") from None
-    unchanged = unchanged_notes(table, list(info.get("grid", {})), sweep_mechanisms(sweep))
+    unchanged = _unchanged_notes(sweep, table, list(info.get("grid", {})))
     info["notes"] = [*info.get("notes", []), *unchanged, *fairness_notes(table, info)]
     made_by = manifest_info(scenario=info["scenario"], scenario_hash=info["scenario_hash"], seed=info["seed"])
     commits = out.commits
@@ -312,19 +312,31 @@ def closing_notes(sweep: Sweep, table: pd.DataFrame, figures: bool, unchanged: l
     (:func:`~simulator.sweep.figures.sweep_notes`); drawn or not, where the table's shortfall
     totals (and, with ``figures``, the figures' panels of them) add unlike tonnes
     (:func:`~simulator.sweep.figures.unlike_tonnes_notes`); then the swept paths whose values
-    changed no output. ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
+    changed no output, and why a swept ``agreement.ratio`` left the members' shortfalls alike
+    (:func:`_unchanged_notes`). ``unchanged`` are those notes as :func:`finish_sweep` gave them to ``on_table`` (None:
     worked out here, for a sweep kept in memory). The notes said before the runs (``sweep.json``'s
     other ``notes``) are not repeated. The notes read the sweep as :func:`describe` gives it
     (its ``grid``, ``members`` and ``shortfall_adds``), as the figures and ``plot-sweep`` do.
     """
-    from simulator.sweep.figures import sweep_notes, unchanged_notes, unlike_tonnes_notes
-    from simulator.sweep.unread import sweep_mechanisms
+    from simulator.sweep.figures import sweep_notes, unlike_tonnes_notes
 
     info = describe(sweep, 0.0, NOTHING_RUN, 0, None)  # how it ran is not read: the study is
     drawn = sweep_notes(table, info) if figures else unlike_tonnes_notes(table, info, figures=False)  # ends the former
     if unchanged is None:
-        unchanged = unchanged_notes(table, sweep.spec.paths, sweep_mechanisms(sweep))
+        unchanged = _unchanged_notes(sweep, table, sweep.spec.paths)
     return [*drawn, *unchanged]
+
+
+def _unchanged_notes(sweep: Sweep, table: pd.DataFrame, paths: list[str]) -> list[str]:
+    """The notes on swept paths that changed no output, then why a swept ``agreement.ratio`` changed no shortfall.
+
+    :func:`~simulator.sweep.figures.unchanged_notes`, then :func:`~simulator.sweep.unread.uncapped_ratio_notes`.
+    """
+    from simulator.sweep.figures import unchanged_notes, unchanged_paths
+    from simulator.sweep.unread import sweep_mechanisms, uncapped_ratio_notes
+
+    found = unchanged_paths(table, paths)  # once: a pass over every metric of every run
+    return unchanged_notes(table, paths, sweep_mechanisms(sweep), found) + uncapped_ratio_notes(sweep, table, found)
 
 
 def _study(scenario: Any, scenario_file: Any, axes: Any) -> tuple[str, str | None, frozenset[str]]:

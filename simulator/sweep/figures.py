@@ -2070,18 +2070,21 @@ def fairness_notes(table: pd.DataFrame, info: dict[str, Any], figures: bool = Fa
     return [f"fairness_jain{read} adds {adds}: fairness_jain.all.<material> gives each material's index"]
 
 
-def unchanged_notes(table: pd.DataFrame, paths: list[str], mechanisms: list[str] | None = None) -> list[str]:
+def unchanged_notes(
+    table: pd.DataFrame, paths: list[str], mechanisms: list[str] | None = None, found: list[str] | None = None
+) -> list[str]:
     """A note for each swept path whose values changed no output (:func:`unchanged_paths`), kept in ``sweep.json``.
 
     ``mechanisms``: the release rules the sweep ran (:func:`~simulator.sweep.unread.sweep_mechanisms`; None or empty:
     not known); where none of them reads the path, the note says so (:func:`~simulator.sweep.unread.not_read_text`).
+    ``found``: those paths as :func:`unchanged_paths` gave them already (None: worked out here).
     """
     from simulator.sweep.unread import not_read_text
 
     return [
         f"{path}: its values changed no output of this sweep (every metric is the same for each value)"
         f"{not_read_text(path, mechanisms or [])}"
-        for path in unchanged_paths(table, paths)
+        for path in (unchanged_paths(table, paths) if found is None else found)
     ]
 
 

@@ -3,11 +3,13 @@
 Layer: studies. Read from the mechanism registry (:attr:`simulator.mechanisms.Mechanism.reads`): a setting some
 rules read and others do not (:data:`simulator.mechanisms.RULE_SETTINGS`, ``agreement.ratio`` say) swept under a
 rule that does not read it changes nothing, and the note that says so says why
-(:func:`simulator.sweep.figures.unchanged_notes`).
+(:func:`simulator.sweep.figures.unchanged_notes`). And why a swept ``agreement.ratio`` leaves the members' shortfalls
+alike where nothing caps releases (:func:`uncapped_ratio_notes`), as ``stockpile compare`` says of the sharing rules.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,9 @@ from simulator.mechanisms import BY_NAME, MECHANISMS, current_name, reads_settin
 from simulator.names import join_words
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from simulator.scenario.schema import Agreement
     from simulator.sweep.runner import Sweep
 
 MECHANISM_PATH = "agreement.mechanism"
@@ -60,3 +65,97 @@ def not_read_text(path: str, mechanisms: Sequence[str]) -> str:
         else f"none of the release rules swept ({join_words(list(mechanisms))}) reads it"
     )
     return f"; {rules}: only {join_words(readers)} read{'s' if len(readers) == 1 else ''} {read}"
+
+
+CAP_PATH = "agreement.release_cap_t_per_day"
+"""The scenario path of the release cap."""
+MOVES_RULE = (MECHANISM_PATH, CAP_PATH, "agreement.strict")
+"""The paths under which a swept value may change the release cap, or whether the rule meets every gap in full."""
+MAX_RULE_SCENARIOS = 64
+"""The most scenarios :func:`uncapped_ratio_notes` validates to learn each point's cap and rule (one per combination
+of the values of the axes under :data:`MOVES_RULE`); a grid with more gets no note."""
+UNCAPPED_RATIO = "{path}: {lead} under {rules}: "
+"""The start of :func:`uncapped_ratio_notes`' note; the reason follows (:data:`simulator.compare.UNCAPPED_WHY`)."""
+RATIO_ALIKE = "its values leave each member's shortfall of each material within 0.1%"
+"""``{lead}`` of :data:`UNCAPPED_RATIO` where some metric moved, but no member's shortfall beyond 0.1%."""
+RATIO_UNCHANGED = "why its values changed no output"
+"""``{lead}`` of :data:`UNCAPPED_RATIO` where the swept path is noted already as changing no output at all."""
+
+
+def uncapped_ratio_notes(sweep: Sweep, table: pd.DataFrame, unchanged: Sequence[str] = ()) -> list[str]:
+    """Why a swept ``agreement.ratio`` (or one member's share of it) left the members' shortfalls alike: no cap.
+
+    A note for each swept path under ``agreement.ratio`` with two values or more where, at every point, the
+    agreement has no release cap and its rule, where it reads the ratio, meets each gap in full while the stock lasts
+    (:func:`simulator.compare.shares_every_gap`: ``fair_ratio`` without ``strict``); some rule the sweep ran reads
+    the ratio; two members or more are short in some run (with one alone short the ratio, which gives a share a
+    member cannot use to the others, has nothing to split, cap or none); and rows that differ only in that path's
+    value (same run, same values on the other axes) leave each member's shortfall of each material alike
+    (:func:`simulator.compare.shortfalls_alike`, as ``stockpile compare`` tells rules apart). The ratio then splits
+    only the stock's last days, as ``stockpile compare``'s line on sharing rules without a cap says
+    (:data:`simulator.compare.UNCAPPED_WHY`). ``unchanged``: the paths noted already as changing no output at all
+    (:func:`~simulator.sweep.figures.unchanged_paths`), whose note this one follows with why. None where the grid
+    sweeps the whole agreement, the members change between points, or more than :data:`MAX_RULE_SCENARIOS`
+    scenarios would tell each point's cap and rule.
+    """
+    import numpy as np
+
+    from simulator.compare import UNCAPPED_WHY, shares_every_gap, shortfalls_alike
+    from simulator.sweep.figures import holds_one_value
+
+    paths = sweep.spec.paths
+    swept = [p for p in paths if rule_setting(p) == "ratio" and p in table and not holds_one_value(table[p])]
+    first = sweep.first.agreement
+    if not swept or first is None or "agreement" in paths or sweep.members_by_point is not None:
+        return []
+    agreements = _point_agreements(sweep)
+    if agreements is None or any(a.release_cap_t_per_day for a in agreements):
+        return []
+    readers = [a for a in agreements if reads_setting(a.mechanism, swept[0])]
+    if not readers or not all(shares_every_gap(a) for a in readers):
+        return []
+    columns = [[f"shortfall_t.{n}.{m}" for m in sweep.first.materials] for n in first.members]
+    if not all(c in table for row in columns for c in row):
+        return []
+    shortfall_t = np.stack([table[row].to_numpy(float) for row in columns], axis=1)  # (rows, members, materials)
+    if not ((shortfall_t > 0).any(axis=2).sum(axis=1) >= 2).any():
+        return []  # one member short at most: the ratio gives it what the others cannot use, cap or none
+    rules = join_words(list(dict.fromkeys(a.mechanism for a in readers)))
+    why = UNCAPPED_WHY.format(decides="the ratio decides", split="the ratio's values split")
+    notes = []
+    for path in swept:
+        others = [p for p in paths if p != path] + ["run"]
+        groups = table[others].astype(str).groupby(others, sort=False).indices.values()
+        if all(shortfalls_alike(shortfall_t[rows]) for rows in groups):
+            lead = RATIO_UNCHANGED if path in unchanged else RATIO_ALIKE
+            notes.append(UNCAPPED_RATIO.format(path=path, lead=lead, rules=rules) + why)
+    return notes
+
+
+def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
+    """The agreements of the sweep's points as far as :data:`MOVES_RULE` goes: one per combination of those axes.
+
+    The first point's alone where no axis is under those paths; None where more than :data:`MAX_RULE_SCENARIOS`
+    combinations, a combination not valid alone, or a point without an agreement.
+    """
+    from simulator.errors import InputError
+    from simulator.sweep.runner import build_point
+
+    axes = [a for a in sweep.spec.axes if any(_related(a.path, path) for path in MOVES_RULE)]
+    combos = list(itertools.product(*(a.values for a in axes))) if axes else []
+    if len(combos) > MAX_RULE_SCENARIOS:
+        return None
+    try:
+        scenarios = [
+            build_point(sweep.raw, {a.path: v for a, v in zip(axes, combo, strict=True)}, sweep.source, sweep.transform)
+            for combo in combos
+        ] or [sweep.first]
+    except InputError:  # a combination valid only with the other axes' values: not known, no note
+        return None
+    agreements = [s.agreement for s in scenarios]
+    return None if any(a is None for a in agreements) else [a for a in agreements if a is not None]
+
+
+def _related(one: str, other: str) -> bool:
+    """Whether one path is the other or under it, either way (``agreement.release_cap_t_per_day.x``)."""
+    return one == other or one.startswith(f"{other}.") or other.startswith(f"{one}.")
