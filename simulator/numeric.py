@@ -232,7 +232,8 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
         level = base_level + np.where(slope > 0, (target - base_sum) / slope, 0.0)
         awards = _clipped(level, w, b, c)
         # out of range: inf on either end of the sorted breakpoints or in the level makes this inf or nan
-        unsafe = level + (points[-1] - points[0])
+        # (a total that is not finite keeps the float solver's answer: no wider range changes it)
+        unsafe = np.where(np.isfinite(total), level + (points[-1] - points[0]), 0.0)
     if not math.isfinite(np.add.reduce(unsafe, axis=None)):  # (one number to test: every element's sum)
         unsafe = ~np.isfinite(unsafe)
         return _solved_out_of_range(awards, unsafe, w, b, c, total) if anywhere(unsafe) else awards

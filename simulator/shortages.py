@@ -60,17 +60,3 @@ def short_of(figures: Mapping[str, Any], regions: Iterable[str], material: str) 
     """
     each = [short(figures[shortfall_column(region, material)]) for region in regions]
     return np.any(each, axis=0) if each else np.False_
-
-
-def short_materials(figures: Mapping[str, Any], regions: Iterable[str], materials: Iterable[str]) -> list[str]:
-    """Those of ``materials`` (in their order) some of ``regions`` is short of in some row of ``figures``.
-
-    :func:`short_of` of each material, over every row: a run's, a table's or a curve's.
-
-    >>> figures = {"shortfall_t.eu.ga": [0.0, 2.0], "shortfall_t.eu.ree": [0.0, 0.0], "shortfall_t.us.ree": [1.0, 0.0],
-    ...            "shortfall_t.us.ga": [0.0, 0.0]}
-    >>> short_materials(figures, ["eu"], ["ree", "ga"]), short_materials(figures, ["eu", "us"], ["ree", "ga"])
-    (['ga'], ['ree', 'ga'])
-    """
-    regions = list(regions)
-    return [m for m in materials if short_of(figures, regions, m).any()]

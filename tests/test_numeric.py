@@ -310,3 +310,15 @@ def test_a_batch_solves_tiny_weights_and_keeps_the_numbers_of_the_others(wide, m
     awards = level_allocation(w, b, c, total)
     assert awards[:, 0].tobytes() == level_allocation(w[:, 0], b[:, 0], c[:, 0], total[0]).tobytes()
     assert awards[:, 1].tolist() == [15.0, 10.0]
+
+
+@OUT_OF_RANGE
+@pytest.mark.parametrize("solver", [level_allocation, searched])
+def test_a_total_that_is_not_a_number_gives_nan_awards_on_either_path(solver, wide, monkeypatch):
+    """No wider range answers a NaN or infinite total: the float solver's answer stands (``Fraction(nan)`` raised)."""
+    monkeypatch.setattr(simulator.numeric, "WIDE_FLOATS", wide, raising=False)
+    caps = np.array([3.0, 3.0])
+    assert np.isnan(solver(np.ones(2), np.zeros(2), caps, np.array(np.nan))).all()
+    assert np.isnan(solver(np.array([1e-310, 1.0]), np.zeros(2), caps, np.array(np.nan))).all()
+    # an infinite total pays every cap, as any total above their sum
+    assert solver(np.array([1e-310, 1.0]), np.zeros(2), caps, np.array(np.inf)).tolist() == [3.0, 3.0]

@@ -24,7 +24,7 @@ from simulator.compare_materials import short_materials as compare_short_materia
 from simulator.names import Names
 from simulator.plots.shortfall import short_materials as figure_short_materials
 from simulator.sensitivity.study import short_of as study_short_of
-from simulator.shortages import short, short_materials, short_of, shortfall_column
+from simulator.shortages import short, short_of, shortfall_column
 from simulator.sweep.figures import short_materials as sweep_short_materials
 
 NAN = float("nan")
@@ -64,13 +64,6 @@ def test_short_of_asks_the_regions_named_run_by_run():
     assert short_of(table, [], "ga").shape == () and not short_of(table, [], "ga")
     with pytest.raises(KeyError, match=r"shortfall_t\.d\.ga"):
         short_of(table, ["a", "d"], "ga")  # a region without its figure: the caller named it wrong
-
-
-def test_short_materials_keeps_the_order_asked():
-    table = _table()
-    assert short_materials(table, ["a", "b"], ["ge", "ga"]) == ["ga"]
-    assert short_materials(table, ["a", "b", "c"], ["ge", "ga"]) == ["ge", "ga"]
-    assert short_materials(table.iloc[:1], ["a", "b", "c"], ["ga", "ge"]) == []
 
 
 def _daily_result() -> SimpleNamespace:

@@ -466,6 +466,9 @@ def _among_percentages(path: str, error: dict[str, Any], data: dict[str, Any]) -
     >>> data["agreement"]["ratio"]["japan"] = 0.3755
     >>> _among_percentages("agreement.ratio.belgium", error, data)
     ''
+    >>> data["agreement"]["ratio"]["japan"] = float("nan")  # no sum to judge by
+    >>> _among_percentages("agreement.ratio.belgium", error, data)
+    ''
     """
     value = error.get("input")
     if (
@@ -481,7 +484,7 @@ def _among_percentages(path: str, error: dict[str, Any], data: dict[str, Any]) -
     if found is None:
         return ""
     numbers = [v for v in found[0].values() if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) < 2 or abs(sum(numbers) - 100.0) > PERCENT_SUM_NEAR:
+    if len(numbers) < 2 or not abs(sum(numbers) - 100.0) <= PERCENT_SUM_NEAR:  # (a NaN among them: no hint)
         return ""
     return f" (a share: {value:g}% is {value / 100:g})"
 

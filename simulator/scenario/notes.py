@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from simulator.errors import Problem, closest_hint, known_hint
 from simulator.mechanisms import BY_NAME
+from simulator.names import join_words
 from simulator.scenario.checks import day_number, day_words, some_stock, valid_members
 from simulator.scenario.load import named_path
 from simulator.scenario.overrides import overlap_relation
@@ -222,7 +223,7 @@ def _free_rider_notes(s: Scenario) -> list[Problem]:
         if drawn:
             message = (
                 f"missing: '{rid}' puts nothing into the joint pool, yet can draw "
-                f"{', '.join(drawn[:-1])}{' and ' if len(drawn) > 1 else ''}{drawn[-1]} from it under '{a.mechanism}'; "
+                f"{join_words(drawn)} from it under '{a.mechanism}'; "
                 f"give agreement.pool.contributions.{rid} "
                 "if it should pay in"
             )
