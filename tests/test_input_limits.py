@@ -399,17 +399,17 @@ def test_a_huge_list_index_in_a_set_path_is_an_unknown_id(tmp_path):
     assert_bad_input(result, "no item with id")
 
 
-def test_seventy_regions_with_plots_are_refused_before_any_work(tmp_path):
-    path = write_text(tmp_path, yaml.safe_dump(many_regions(70, 10)))
+def test_eighty_regions_with_plots_are_refused_before_any_work(tmp_path):
+    path = write_text(tmp_path, yaml.safe_dump(many_regions(80, 10)))
     out = tmp_path / "out"
     assert_bad_input(
-        invoke("run", path, "-o", out), "regions: figures tell at most 40 regions apart and this scenario has 70"
+        invoke("run", path, "-o", out), "regions: figures tell at most 72 regions apart and this scenario has 80"
     )
     assert not out.exists()
     assert invoke("run", path, "--no-plots", "-o", out).exit_code == 0
 
 
-def test_forty_regions_are_drawn_apart_with_room_for_the_legend():
+def test_max_regions_are_drawn_apart_with_room_for_the_legend():
     from simulator.engine import simulate
     from simulator.palette import MAX_REGIONS
     from simulator.plots import MIN_PANEL_IN, days_of_cover_figure

@@ -1,7 +1,8 @@
 """Input checks with one home each (session 56): their messages, pinned on both the CLI's and the API's side.
 
-1. The refusal of a scenario with more regions than a figure tells apart (40: 10 colours x 4 line
-   styles): the same words from ``stockpile run``, ``run --report``, ``report`` and the Python API,
+1. The refusal of a scenario with more regions than a figure tells apart (72: 18 colours x 4 line
+   styles, :data:`simulator.palette.MAX_REGIONS`; 40 before session 63): the same words from
+   ``stockpile run``, ``run --report``, ``report`` and the Python API,
    each front end adding its own advice (the API none).
 2. A sweep's fixed value (``--set``, ``set=``) the scenario cannot take: said of the scenario file,
    keeping the class and the assignment of the error that refused it.
@@ -21,9 +22,9 @@ from simulator.errors import InputError, Problem
 from tests.helpers import TINY_SCENARIO_TEXT, invoke
 from tests.test_input_limits import many_regions
 
-REFUSED_41 = "regions: figures tell at most 40 regions apart and this scenario has 41"
-"""41 regions, one more than the 10 colours x 4 line styles a figure tells apart (``many_regions(41, 10)``:
-the one-region scenario with its region copied as ``r0`` to ``r40``, 10 days)."""
+REFUSED_73 = "regions: figures tell at most 72 regions apart and this scenario has 73"
+"""73 regions, one more than the 18 colours x 4 line styles a figure tells apart (``many_regions(73, 10)``:
+the one-region scenario with its region copied as ``r0`` to ``r72``, 10 days)."""
 
 
 def written(tmp_path: Path, name: str, text: str) -> Path:
@@ -43,26 +44,26 @@ def written(tmp_path: Path, name: str, text: str) -> Path:
         (["report", "{path}", "-o", "{out}/r.html"], "the report cannot show them"),
     ],
 )
-def test_the_cli_refuses_41_regions_to_draw_with_its_advice(tmp_path, command, advice):
-    path = written(tmp_path, "many.yaml", yaml.safe_dump(many_regions(41, 10)))
+def test_the_cli_refuses_73_regions_to_draw_with_its_advice(tmp_path, command, advice):
+    path = written(tmp_path, "many.yaml", yaml.safe_dump(many_regions(73, 10)))
     out = tmp_path / "out"
     result = invoke(*(part.format(path=path, out=out) for part in command))
     assert result.exit_code == 2, result.output
-    assert result.output == f"error: {path}: {REFUSED_41}; {advice}\n"
+    assert result.output == f"error: {path}: {REFUSED_73}; {advice}\n"
     assert not out.exists()
 
 
-def test_the_api_refuses_41_regions_to_draw_without_advice(tmp_path):
+def test_the_api_refuses_73_regions_to_draw_without_advice(tmp_path):
     with pytest.raises(InputError) as refused:
-        simulator.report(many_regions(41, 10), path=tmp_path / "r.html")
-    assert str(refused.value) == f"<scenario data>: {REFUSED_41}"
-    ran = simulator.run(many_regions(41, 10))
+        simulator.report(many_regions(73, 10), path=tmp_path / "r.html")
+    assert str(refused.value) == f"<scenario data>: {REFUSED_73}"
+    ran = simulator.run(many_regions(73, 10))
     with pytest.raises(InputError) as refused:
         ran.figures()
-    assert str(refused.value) == f"tiny: {REFUSED_41}"  # a run names its scenario by its name
+    assert str(refused.value) == f"tiny: {REFUSED_73}"  # a run names its scenario by its name
     with pytest.raises(InputError) as refused:
         ran.write(tmp_path / "out")
-    assert str(refused.value) == f"tiny: {REFUSED_41}"
+    assert str(refused.value) == f"tiny: {REFUSED_73}"
     assert not (tmp_path / "out").exists()
 
 

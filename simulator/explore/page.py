@@ -38,7 +38,7 @@ from simulator.explore.grid import (
 from simulator.json_text import read_json
 from simulator.names import Names
 from simulator.output_folder import write_file
-from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
+from simulator.palette import SHOCK_COLOURS, region_colour
 from simulator.plan import compile_plan
 from simulator.randomness import run_seed
 from simulator.results import date_label, date_of
@@ -440,7 +440,7 @@ def describe(grid: Grid, packed: Packed, shocks: dict[str, Any]) -> dict[str, An
                 "id": r,
                 "name": names.region(r),
                 "member": r in members,
-                "colour": REGION_COLOURS[i % len(REGION_COLOURS)],
+                "colour": region_colour(i),
             }
             for i, r in enumerate(grid.regions)
         ],

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 
 from simulator.names import Names
 from simulator.numeric import same_to_rounding
-from simulator.palette import REGION_COLOURS, SHOCK_COLOURS
+from simulator.palette import SHOCK_COLOURS, region_colour
 from simulator.plots import (
     KIND_NAMES,
     Panels,
@@ -138,7 +138,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
                 continue
             lanes = shade_shocks(ax, result, material, baseline, f" ({titles[1]} only)")
             for region in regions:
-                colour = REGION_COLOURS[result.structure.regions.index(region) % len(REGION_COLOURS)]
+                colour = region_colour(result.structure.regions.index(region))
                 drawn = []
                 for key, run in (("base", baseline), ("run", result)):
                     if not has_demand(run.scenario, region, material):
@@ -154,7 +154,7 @@ def comparison_figure(result: Result, baseline: Result, titles: tuple[str, str])
             format_axis(ax, result, grid.ticks)
         grid.cells[0, material].set_title(plain_text(names.material(material)))
     lead: list[tuple[object, str]] = [
-        (Line2D([], [], color=REGION_COLOURS[result.structure.regions.index(r) % len(REGION_COLOURS)], lw=2), label)
+        (Line2D([], [], color=region_colour(result.structure.regions.index(r)), lw=2), label)
         for r, label in ((r, names.region(r)) for r in regions)
     ]
     lead += [

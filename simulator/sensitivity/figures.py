@@ -36,7 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.names import AS_WRITTEN, Names, number_text, run_noun
-from simulator.palette import REGION_COLOURS
+from simulator.palette import region_colour
 from simulator.plots import (
     LEGEND_PT,
     Drawn,
@@ -469,7 +469,7 @@ def fan_figure(
     pending: list[tuple[Axes, list[str]]] = []  # each panel's notes, placed once the panels' sizes are set
     for row, r in enumerate(drawn):
         region = regions[r]
-        colour = REGION_COLOURS[r % len(REGION_COLOURS)]
+        colour = region_colour(r)
         name = _text(names.region(region))
         for m, material in enumerate(materials):
             block, col = divmod(m, cols)
