@@ -896,8 +896,8 @@ WITHOUT_FILE = "uncertainty_without_agreement.parquet"
 
 def numbered(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with a first column ``sample``, its rows' numbers from 0: the key its samples files join on."""
-    out = table.reset_index(drop=True)
-    out.insert(0, "sample", np.arange(len(out), dtype=np.int64))
+    out = table.reset_index(drop=True).copy()  # one block per dtype: a table built column by column has hundreds
+    out.insert(0, "sample", np.arange(len(out), dtype=np.int64))  # (and pandas warns at an insert into it)
     return out
 
 
