@@ -3,7 +3,7 @@
 ``battery_materials`` draws a totals' panel per material short: its lithium label ``shortfall, t of lithium
 chemicals (product weight)``, 2.7 inches at 8 pt under a panel of 1.7, ran into cobalt's label beside it, and the
 fairness panels were titled at 8 pt beside the totals' 10 pt. ``china_2025_licensing``'s fairness label ``fairness
-of heavy rare earths (Jain's index, 1 = equal)``, 4.4 inches at 10 pt under a panel of 3.1 ending 0.2 inch from
+of heavy rare earths (Jain's index, 1 = equal)``, 3.7 inches at 10 pt under a panel of 3.1 ending 0.2 inch from
 the figure's right edge, was cut off by it. Read from the drawn figure (Agg, at the PNG's 110 dpi).
 """
 

@@ -176,7 +176,7 @@ def fit_x_label(fig: Figure, ax: Axes, row: list[Axes]) -> float:
 
     As wide as :func:`centred_room_in` gives at most (the panels of ``row`` are beside it): centred under its
     panel, the label runs neither into the label of the panel beside it nor past the figure's edge.
-    ``compare.png``'s totals' labels of two materials ran into each other, and a fairness label of 4.4 inches
+    ``compare.png``'s totals' labels of two materials ran into each other, and a fairness label of 3.7 inches
     under a panel of 3.1, 0.2 inch from the figure's right edge, was cut off by it. A label that fits is left as it
     is. Call once the margins are set (:func:`fixed_margins`).
 
