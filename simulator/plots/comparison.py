@@ -18,7 +18,14 @@ from simulator.names import AS_CHANGED, Names, cap, index_text
 from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import empty_panel, format_axis, sentence_figure
+from simulator.plots.layout import (
+    empty_panel,
+    fit_x_label,
+    fixed_margins,
+    format_axis,
+    row_titles,
+    sentence_figure,
+)
 from simulator.plots.text import plain_text, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -233,7 +240,7 @@ def compare_figure(
             **({"fontsize": 8} if by_material else {}),
         )
         if by_material and material:  # named as the totals' panels are
-            ax.set_title(plain_text(names.material(material)), fontsize=8)  # narrower than theirs
+            ax.set_title(plain_text(names.material(material)), fontsize=10)  # as theirs, smaller where one is wide
     for ax in fair_axes[len(fair_bars) :]:  # every material short has one user: no burden to share
         ax.tick_params(axis="y", labelleft=False)
         empty_panel(ax, _sole_users_text(names, sole_users))
@@ -282,7 +289,16 @@ def compare_figure(
         _left_out_note(names, left_out, bool(baselines)),
     ]
     footnote = " ".join(note for note in notes if note) or None
-    finish_figure(fig, panels, title, panel_rows + 1, cols, left_in=left_in, footnote=footnote)
+    # a bar panel's x label wider than the panel ran into the next one's, or past the figure's edge: broken into
+    # lines (at the panels' widths as finish_figure sets them), the bottom margin grown by the lines added
+    labelled = [*(ax for ax, _, _ in bars), *(ax for ax, _ in fair_bars)]
+    fixed_margins(fig, panel_rows + 1, cols, left_in=left_in)
+    x_label_in = max(fit_x_label(fig, ax, labelled) for ax in labelled)
+    finish_figure(fig, panels, title, panel_rows + 1, cols, left_in=left_in, footnote=footnote, x_label_in=x_label_in)
+    for ax in labelled:  # again where a wide y axis narrowed the panels
+        fit_x_label(fig, ax, labelled)
+    if by_material:  # the row's titles in one size
+        row_titles(fig, [*totals_axes, *fair_axes])
     return fig
 
 

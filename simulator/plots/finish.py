@@ -178,6 +178,7 @@ def finish_figure(
     omit: Collection[str] = (),
     panel_min_in: float = MIN_PANEL_IN,
     apart: Collection[str] = (),
+    x_label_in: float = 0.0,
 ) -> None:
     """Title on top, one legend below for every panel (``lead`` entries first), margins in inches.
 
@@ -188,7 +189,9 @@ def finish_figure(
     artists of no panel, and the panels' labels they stand for (:func:`_legend`). ``panel_min_in``: the least height of
     a panel, inches; the figure grows to keep it. ``apart``: labels of entries set in a row of their own over the
     legend, side by side in as many columns as fit (:func:`row_columns`): the names of twelve members' curves
-    stacked in one column made the legend taller than the panels.
+    stacked in one column made the legend taller than the panels. ``x_label_in``: how much taller than a line the
+    last row's x labels are, inches (a label broken to fit its panel, :func:`~simulator.plots.layout.fit_x_label`):
+    the bottom margin grows by it, so that the label stays clear of the legend.
     """
     handles, labels = _legend(panels, extra, omit)
     if lead:
@@ -210,7 +213,7 @@ def finish_figure(
     foot_in = FOOTNOTE_LINE_IN * len(foot_lines) + (0.04 if foot_lines else 0.0)  # its lines and a gap above them
     # the dates (0.44 with their ticks), a gap (0.1), the legend and the footnote
     main_in = legend_height_in(labels, columns)
-    bottom_in = 0.64 + main_in + row_in + foot_in
+    bottom_in = 0.64 + x_label_in + main_in + row_in + foot_in
     title_lines = wrapped_title(title, width)
     top_in = 0.55 + TITLE_LINE_IN * (len(title_lines) - 1)
     key_labels, key_columns = legend_layout([t for _, t in key], width)

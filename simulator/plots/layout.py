@@ -11,7 +11,17 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simulator.plots.text import TITLE_LINE_IN, _wrapped, plain_text, wrapped_title
+from simulator.plots.text import (
+    HINTED_TEXT,
+    TITLE_LINE_IN,
+    _wrapped,
+    agg_renderer,
+    drawn_width_in,
+    fewest_lines,
+    plain_text,
+    text_width_in,
+    wrapped_title,
+)
 from simulator.results import Result
 
 MIN_PANEL_IN = 2.0
@@ -135,6 +145,77 @@ def axes_fraction(fig: Figure, ax: Axes, length_in: float, *, vertical: bool = F
     """
     frame, (width_in, height_in) = ax.get_position(), fig.get_size_inches()
     return length_in / (frame.height * height_in if vertical else frame.width * width_in)
+
+
+TEXT_GAP_IN = 0.1
+"""Least room kept between the texts centred on two panels side by side (their x labels, their titles), inches."""
+EDGE_CLEARANCE_IN = 0.05
+"""Least room kept between a text centred on a panel and the figure's edge, inches."""
+
+
+def centred_room_in(fig: Figure, ax: Axes, row: list[Axes]) -> float:
+    """How wide a text centred on the panel ``ax`` may be, inches, beside the panels of ``row``.
+
+    It may reach to :data:`TEXT_GAP_IN` short of halfway to the panel beside it, and :data:`EDGE_CLEARANCE_IN`
+    short of the figure's edge, as far on both sides as on the narrower one. Two such texts of panels side by
+    side never meet, and none leaves the figure. Call once the margins are set (:func:`fixed_margins`).
+    """
+    width = fig.get_figwidth()
+    frame = ax.get_position()
+    x0, x1 = frame.x0 * width, frame.x1 * width
+    others = [other.get_position() for other in row if other is not ax]
+    lefts = [other.x1 * width for other in others if other.x1 * width <= x0]
+    rights = [other.x0 * width for other in others if other.x0 * width >= x1]
+    left = (x0 - max(lefts)) / 2 - TEXT_GAP_IN / 2 if lefts else x0 - EDGE_CLEARANCE_IN
+    right = (min(rights) - x1) / 2 - TEXT_GAP_IN / 2 if rights else width - x1 - EDGE_CLEARANCE_IN
+    return x1 - x0 + 2 * max(0.0, min(left, right))
+
+
+def fit_x_label(fig: Figure, ax: Axes, row: list[Axes]) -> float:
+    """``ax``'s x label broken into as few lines as fit (:func:`fewest_lines`) where it is wider than it may be.
+
+    As wide as :func:`centred_room_in` gives at most (the panels of ``row`` are beside it): centred under its
+    panel, the label runs neither into the label of the panel beside it nor past the figure's edge.
+    ``compare.png``'s totals' labels of two materials ran into each other, and a fairness label of 3.7 inches
+    under a panel of 3.1, 0.2 inch from the figure's right edge, was cut off by it. A label that fits is left as it
+    is. Call once the margins are set (:func:`fixed_margins`).
+
+    Returns how much taller than its first line the label is, inches (0 for a label of one line): the room
+    the figure's bottom margin is to grow by (``x_label_in`` of :func:`~simulator.plots.finish.finish_figure`).
+    """
+    label = ax.xaxis.label
+    text, size = label.get_text(), label.get_fontsize()
+    room_in = centred_room_in(fig, ax, row)
+    if text and drawn_width_in([text], size) > room_in:
+        text = "\n".join(fewest_lines(text.replace("\n", " "), size, room_in / HINTED_TEXT))
+        label.set_text(text)
+    if "\n" not in text:
+        return 0.0
+    renderer = agg_renderer(fig)
+    height = label.get_window_extent(renderer).height
+    label.set_text(text.split("\n")[0])
+    first = label.get_window_extent(renderer).height
+    label.set_text(text)
+    return (height - first) / fig.dpi
+
+
+ROW_TITLE_PT = (10.0, 9.0, 8.0)
+"""The sizes a row of panels' titles is tried at, largest first (:func:`row_titles`)."""
+
+
+def row_titles(fig: Figure, axes: list[Axes], sizes: tuple[float, ...] = ROW_TITLE_PT) -> None:
+    """The titles of a row of panels ``axes`` in one size: the largest of ``sizes`` at which each fits.
+
+    Each as wide as :func:`centred_room_in` gives at most; where one does not fit even at the smallest, it is
+    broken into lines that fit (:func:`fewest_lines`). Call once the margins are set (:func:`fixed_margins`).
+    ``compare.png``'s fairness panels of one material were titled at 8 pt beside the totals' 10 pt in the same row.
+    """
+    titled = [(ax, ax.title.get_text().replace("\n", " ")) for ax in axes if ax.title.get_text()]
+    room = {ax: centred_room_in(fig, ax, axes) / HINTED_TEXT for ax, _ in titled}
+    size = next((pt for pt in sizes if all(text_width_in([t], pt) <= room[ax] for ax, t in titled)), sizes[-1])
+    for ax, text in titled:
+        ax.title.set_fontsize(size)
+        ax.title.set_text("\n".join(fewest_lines(text, size, room[ax])))
 
 
 def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:

@@ -191,6 +191,25 @@ def label_lines(text: str, size: float, width_in: float | None) -> list[str]:
     return lines
 
 
+def fewest_lines(text: str, size: float, width_in: float) -> list[str]:
+    """``text`` in as few lines at most ``width_in`` wide at ``size`` as it goes into: an axis label under its panel.
+
+    Broken after its commas where that takes no more lines (:func:`label_lines`), else at spaces alone
+    (:func:`_wrapped`): ``compare.png``'s totals' label ``shortfall, t of lithium chemicals (product weight)``
+    took three lines broken after its comma, two at spaces. A word longer than ``width_in`` stays whole.
+
+    >>> fewest_lines("shortfall, t of lithium chemicals (product weight)", 8, 1.6)
+    ['shortfall, t of lithium', 'chemicals (product weight)']
+    >>> fewest_lines("own pool shares = 60 days, not drawable under the rule", 8.5, 2.5)
+    ['own pool shares = 60 days,', 'not drawable under the rule']
+    """
+    clauses = label_lines(text, size, width_in)
+    if len(clauses) == 1:
+        return clauses
+    words = _wrapped(text, size, width_in)
+    return clauses if len(clauses) <= len(words) else words
+
+
 def _wrapped(text: str, size: float, width_in: float) -> list[str]:
     """``text`` broken at spaces into lines at most ``width_in`` wide when set at ``size`` (a long word stays whole).
 
