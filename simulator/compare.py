@@ -325,13 +325,14 @@ def auction_as_fair_ratio(comparison: Comparison) -> str | None:
     won = held[[f"won_t.{m}" for m in members]].to_numpy(float)
     bid = held[[f"bid_t.{m}" for m in members]].to_numpy(float)
     full = (won >= bid - EPS_T).all(axis=1)
-    if not (held["sold_t"] > 0).any():
+    if not (held["sold_t"] > EPS_T).any():
         released = float(fair_ratio.releases["released_t"].sum()) if len(fair_ratio.releases) else 0.0
         return AUCTION_AS_FAIR_RATIO.format(lot=_lot_text(auction), why=NO_STOCK_SOLD) if released <= EPS_T else None
     count = plural(len(held), "auction")
     if full.all():
         return AUCTION_AS_FAIR_RATIO.format(
-            lot=_lot_text(auction), why=ALL_BIDS_FILLED.format(filled=f"each of its {count}")
+            lot=_lot_text(auction),
+            why=ALL_BIDS_FILLED.format(filled=f"each of its {count}" if len(held) > 1 else "its one auction"),
         )
     sold_out = ~full & (held["unsold_t"].to_numpy(float) <= EPS_T)  # the lot smaller than the bids
     kinds = ((LOT_SHORT, int(sold_out.sum())), (UNDER_RESERVE, int((~full & ~sold_out).sum())))

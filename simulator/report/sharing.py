@@ -49,15 +49,24 @@ MOSTLY_MOVES = 0.05
 shortfall between members."""
 
 
+def _material_figures(run: Run, apart: Run, member: str, material: str, zero: str = "none") -> tuple[str, bool]:
+    """``34.3 t against none``: ``member``'s shortfall of ``material`` pooled against alone, and whether they differ.
+
+    ``zero``: the words for a pooled 0; the two differ as shown (rounded tonnes).
+    """
+    pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
+    alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
+    metric = f"shortfall_t.{member}.{material}"
+    figures = f"{run.t(pooled, metric, zero=zero)} against {apart.t(alone, metric, zero='none')}"
+    return figures, tonnes(pooled) != tonnes(alone)
+
+
 def _by_material(run: Run, apart: Run, member: str) -> str:
     """``light rare earths none against 994 t alone, heavy rare earths 34.3 t against none``: where they differ."""
     parts = []
     for material in run.materials():
-        pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
-        alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
-        if tonnes(pooled) != tonnes(alone):
-            metric = f"shortfall_t.{member}.{material}"
-            figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+        figures, differ = _material_figures(run, apart, member, material)
+        if differ:
             parts.append(f"{run.names.material_text(material)} {figures}")
     return join_words(parts)
 
@@ -124,15 +133,12 @@ def _movers_by_material(run: Run, apart: Run, members: list[str]) -> str:
     for material in run.materials():
         told = []
         for member in [m for m in members if material in differs[m]]:
-            pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
-            alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
-            metric = f"shortfall_t.{member}.{material}"
-            figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
             verb = "is short of " if not told else ""
+            figures, _ = _material_figures(run, apart, member, material, zero="none" if told else "0 t")
             told.append(f"{run.names.subject(member)} {verb}{figures}" + (" alone" if not told else ""))
         if told:
             clauses.append(f"of {run.names.material_text(material)}, {join_words(told)}")
-    return f" Pooled, {'; '.join(clauses)}."
+    return f" Pooled, {'; '.join(clauses)}." if clauses else ""  # (totals that differ only as rounded: none told)
 
 
 def _worse_materials(run: Run, apart: Run, member: str, sign: int = 1) -> list[str]:

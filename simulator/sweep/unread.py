@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from simulator.mechanisms import BY_NAME, MECHANISMS, current_name, reads_setting, rule_setting
 from simulator.names import join_words
+from simulator.scenario.overrides import within
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,4 +159,4 @@ def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
 
 def _related(one: str, other: str) -> bool:
     """Whether one path is the other or under it, either way (``agreement.release_cap_t_per_day.x``)."""
-    return one == other or one.startswith(f"{other}.") or other.startswith(f"{one}.")
+    return one == other or within(one, other) or within(other, one)
