@@ -22,7 +22,7 @@ from simulator import quantities
 from simulator.kernel.shocks import SUPPLY_KINDS
 from simulator.plots import KIND_NAMES
 from simulator.randomness import _shock_values
-from simulator.scenario.schema import Delay, Licensing, Shock
+from simulator.scenario.schema import Delay, Shock
 from simulator.shock_effects import IDLE
 from simulator.sweep.patch import _MAGNITUDE
 
@@ -41,7 +41,6 @@ NOT_SUPPLY = {
 NOT_PATCHED = {
     Delay: "a fixed extra_days sets the plan's first day (compile_plan makes room before day 0), so a new value "
     "needs a new compile",
-    Licensing: "approval_share also sets its default perceived severity",
 }
 """Kinds whose size a sweep does not patch into the compiled plan (``sweep.patch._MAGNITUDE``), and why."""
 NEVER_IDLE = {

@@ -143,6 +143,20 @@ def test_patched_demand_surges_and_durations_are_compiled_plans_bit_for_bit():
     assert_patched_plans_are_compiled_plans(sweep)
 
 
+def test_patched_licence_approval_shares_are_compiled_plans_bit_for_bit():
+    """A licence's approval share is its size, and (none given) its perceived severity follows it."""
+    licence = {"id": "licence", "kind": "licensing", "supplier": "china", "start": 3, "end": 40}
+    licence.update(approval_share=0.6, processing_days={"distribution": "uniform", "low": 0.5, "high": 12.5})
+    told = {**licence, "id": "told", "regions": ["eu"], "perceived_severity": 0.9}
+    data = build(TWO_MEMBERS, shocks=[{**licence, "regions": ["japan"]}, told])
+    sweep = planned(data, "shocks.licence.approval_share=0.1,0.35,0.9", "shocks.told.approval_share=0.2,0.7")
+    assert_patched_plans_are_compiled_plans(sweep)
+    plans = sweep.patcher.plans(list(range(len(sweep.points))))
+    perceived = {round(plans[p].shocks[0].perceived, 12) for p in plans}
+    assert perceived == {0.9, 0.65, 0.1}  # 1 - approval share: the default moved with each point's share
+    assert {plans[p].shocks[1].perceived for p in plans} == {0.9}  # the one given stays
+
+
 @pytest.mark.parametrize(
     ("axes", "why"),
     [

@@ -29,7 +29,7 @@ import numpy as np
 
 from simulator.plan import Plan, ShockPlan, Structure, array_fields, compile_plan
 from simulator.scenario import Scenario
-from simulator.scenario.schema import DemandSurge, Embargo, ExportQuota, QuotaCut
+from simulator.scenario.schema import DemandSurge, Embargo, ExportQuota, Licensing, QuotaCut
 
 Key = tuple[str, ...]
 """A plan field: ``("agreement", name)``, ``("market", name)``, ``("structure", name)`` or
@@ -46,7 +46,13 @@ WARM_UP = frozenset(
 )
 """What a shock's start moves besides its window: the warm-up reaches back to a start before day 0
 (:func:`~simulator.plan.shock_reach`), and the day arrays begin on its first day."""
-_MAGNITUDE = {Embargo: "severity", QuotaCut: "severity", ExportQuota: "tonnes_per_period", DemandSurge: "factor"}
+_MAGNITUDE = {
+    Embargo: "severity",
+    QuotaCut: "severity",
+    ExportQuota: "tonnes_per_period",
+    DemandSurge: "factor",
+    Licensing: "approval_share",
+}
 _PRICE = {
     "sensitivity": ("price_sensitivity",),
     "adjustment_days": ("price_adjustment_days",),
@@ -85,7 +91,8 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
     """The plan fields and check group of a swept path on scenario ``s``; None when it is not patched.
 
     Patched: a member's ratio, a pool contribution, a shock's severity (embargo, quota
-    cut), tonnes per period (export quota) or factor (demand surge), a shock's start, end
+    cut), tonnes per period (export quota), factor (demand surge) or approval share
+    (licensing, with its default perceived severity), a shock's start, end
     or duration (a start also owns the warm-up's first day and day arrays, which reach
     back to a start before day 0: a grid over two shocks' starts is compiled point by
     point), its perceived severity, an embargo's leak share, leak extra days and release
@@ -113,7 +120,10 @@ def owned_by(path: str, s: Scenario) -> Owned | None:
             return None
         shock = s.shocks[k]
         if parts[2] == _MAGNITUDE.get(type(shock)):
-            return Owned(frozenset({("shock", str(k), "magnitude")}), f"shocks.{k}.magnitude")
+            size = {("shock", str(k), "magnitude")}
+            if isinstance(shock, Licensing) and shock.perceived_severity is None:
+                size.add(("shock", str(k), "perceived"))  # a licence's default perceived severity follows its share
+            return Owned(frozenset(size), f"shocks.{k}.magnitude")
         if parts[2] in ("start", "end", "duration_days"):
             window = frozenset(("shock", str(k), name) for name in WINDOW)
             return Owned(window | WARM_UP if parts[2] == "start" else window, f"shocks.{k}.window")
