@@ -142,9 +142,9 @@ class ShockPlan:
         so plans whose shocks differ in any of these cannot share a batch. Left out are
         the values the kernel reads per run from :class:`simulator.randomness.Draws`:
         start, end, duration, magnitude (a licence's approval share too), perceived severity,
-        leak share, leak extra days and release days.
+        leak share, leak extra days, release days and a licence's processing-time shares and
+        end-use share.
         """
-        weights = None if self.processing_shares is None else self.processing_shares.tobytes()
         return (
             self.id,
             self.kind,
@@ -159,8 +159,7 @@ class ShockPlan:
             self.contracts_first,
             self.smuggling_share,
             self.deliverable_claims,
-            weights,
-            self.end_use_share,
+            self.processing_shares is None,
             self.suspended,
             self.follows,
         )

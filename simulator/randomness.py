@@ -160,6 +160,11 @@ class Draws:
     """Extra transit days of what leaks through, shape (shock, run) int."""
     shock_release_days: np.ndarray
     """Days over which an embargo's held goods ship once it ends (0: at once), shape (shock, run) int."""
+    licence_processing: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    """Per licensing shock (by index): the share of a day's decisions made on each day ahead, shape (slot, run),
+    each run's number of slots, shape (run,) int (a run with fewer slots than the batch's has zeros after its
+    own), and the share of the targeted shipments that needs a licence, shape (run,): not drawn, each run's
+    plan's own (:attr:`simulator.plan.ShockPlan.processing_shares`, ``end_use_share``)."""
 
 
 def _shock_values(shock: ShockPlan, rng: np.random.Generator | None) -> tuple[int, int, float]:
@@ -217,7 +222,18 @@ def draw_batch(plans: list[Plan], seeds: list[int]) -> Draws:
             start[k, b], end[k, b], magnitude[k, b] = _shock_values(shock, stream(seed, shock.source))
             if shock.perceived is None:
                 perceived[k, b] = magnitude[k, b]
-    return Draws(demand_z, start, end, magnitude, perceived, leak_share, leak_extra, release)
+    processing = {k: _processing(plans, k) for k, shock in enumerate(plans[0].shocks) if shock.kind == "licensing"}
+    return Draws(demand_z, start, end, magnitude, perceived, leak_share, leak_extra, release, processing)
+
+
+def _processing(plans: list[Plan], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Licensing shock ``k``'s processing shares of each run (slot, run; zeros past a run's own), slots, end use."""
+    own = [plan.shocks[k].processing_shares for plan in plans]
+    slots = np.array([len(shares) for shares in own], dtype=np.int64)
+    table = np.zeros((int(slots.max()), len(plans)))
+    for b, shares in enumerate(own):
+        table[: len(shares), b] = shares
+    return table, slots, np.array([plan.shocks[k].end_use_share for plan in plans])
 
 
 _TERM_TYPES = (np.int64, np.int64, np.float64, np.float64, np.float64, np.int64, np.int64)

@@ -82,20 +82,30 @@ class Border:
         self._idle = [False] * len(self.held_ids)  # known to have nothing to release (see ``_releasing``)
         self.quota_used = np.zeros((len(self.quota_ids), B))
         self.end = draws.shock_end
-        self.pending = [np.zeros((len(plan.shocks[k].processing_shares), R, M, S, B)) for k in self.licence_ids]
-        self.processing: list[tuple[np.ndarray, np.ndarray]] = []
-        """Per licence: the share of an application approved on each day ahead, shaped (slot, 1, 1, 1, run),
-        and the share refused, per run: a licence's approval share (its magnitude) may differ between runs."""
+        self.pending = [np.zeros((len(draws.licence_processing[k][0]), R, M, S, B)) for k in self.licence_ids]
+        """Per licence: a ring of approvals due, slot (day + j) % slots holding those due j days ahead, each run
+        in its own number of slots (the slots past a run's own stay 0)."""
+        self.end_use = {k: draws.licence_processing[k][2] for k in self.licence_ids}
+        """Per licence: the share of the targeted shipments that needs one, per run."""
+        self.processing: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        """Per licence: the share of an application approved on each day ahead, shaped (slot, 1, 1, 1, run), the
+        share refused, per run, and each run's slots (None where every run has the batch's): a licence's approval
+        share (its magnitude) and its processing time may differ between runs."""
         for k in self.licence_ids:
-            shares = plan.shocks[k].processing_shares
-            assert shares is not None
+            shares, slots, _ = draws.licence_processing[k]
             approval = self.magnitude[k]
-            weights = shares[:, None] * approval[None]
-            # refused: 1 - the sum of one run's weights, as a vector of its own (a sum over the slot axis of
-            # ``weights`` would add in another order): once per distinct approval share
-            values, run_value = np.unique(approval, return_inverse=True)
-            refused = np.array([1.0 - float((value * shares).sum()) for value in values])[run_value]
-            self.processing.append((weights.reshape(-1, 1, 1, 1, B), refused))
+            weights = shares * approval[None]
+            # refused: 1 - the sum of one run's weights, as a vector of its own length (a sum over the slot axis
+            # of ``weights``, or over zeros past it, would add in another order): once per distinct run
+            runs = np.concatenate([approval[:, None], shares.T], axis=1)
+            distinct, run_of = np.unique(runs, axis=0, return_inverse=True)
+            first = np.zeros(len(distinct), dtype=np.int64)
+            first[run_of.reshape(-1)[::-1]] = np.arange(B)[::-1]  # a run of each distinct row
+            refused = np.array([1.0 - float((approval[b] * shares[: slots[b], b]).sum()) for b in first])[
+                run_of.reshape(-1)
+            ]
+            own_slots = None if (slots == len(shares)).all() else slots
+            self.processing.append((weights.reshape(len(shares), 1, 1, 1, B), refused, own_slots))
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
@@ -230,13 +240,15 @@ class Border:
         """
         shock = self.shocks[k]
         pending = self.pending[i]
-        weights, refused_share = self.processing[i]
+        weights, refused_share, own_slots = self.processing[i]
         slots = len(weights)
-        today = day % slots
         applies = on & ~_suspended(day, shock.suspended)
+        if own_slots is not None:
+            return self._licences_apart(day, i, k, shipped, applies, decided)
+        today = day % slots
         if anywhere(applies):
             applying = shipped if decided is None else shipped - decided
-            applications = np.where(self.masks[k] & applies, applying * shock.end_use_share, 0.0)
+            applications = np.where(self.masks[k] & applies, applying * self.end_use[k], 0.0)
             shipped = shipped - applications
             # the slot ``(day + j) % slots`` gets approvals due ``j`` days ahead: two slices of the ring
             due = weights * applications[None]
@@ -249,6 +261,35 @@ class Border:
             refused = self.no_routes
         approved = pending[today].copy()
         pending[today] = 0.0
+        return shipped + approved, approved, refused
+
+    def _licences_apart(
+        self, day: int, i: int, k: int, shipped: np.ndarray, applies: np.ndarray, decided: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_licences` where runs have rings of their own lengths (their processing times differ).
+
+        Each run's slot ``s`` below its own length gets, as in its own ring, the approvals due
+        ``(s - today) % slots`` days ahead, one addition a day; the slots past its length get its
+        zeros there (+0.0 to +0.0). So each run's numbers are those of a batch of its own.
+        """
+        pending = self.pending[i]
+        weights, refused_share, own_slots = self.processing[i]
+        assert own_slots is not None
+        today = day % own_slots  # (run,)
+        if anywhere(applies):
+            applying = shipped if decided is None else shipped - decided
+            applications = np.where(self.masks[k] & applies, applying * self.end_use[k], 0.0)
+            shipped = shipped - applications
+            due = weights * applications[None]
+            slot = np.arange(len(weights))[:, None]
+            ahead = np.where(slot < own_slots[None], (slot - today[None]) % own_slots[None], slot)  # (slot, run)
+            pending += np.take_along_axis(due, ahead[:, None, None, None, :], axis=0)
+            refused = applications * refused_share
+        else:  # as in _licences
+            refused = self.no_routes
+        at = today[None, None, None, None, :]
+        approved = np.take_along_axis(pending, at, axis=0)[0]
+        np.put_along_axis(pending, at, 0.0, axis=0)
         return shipped + approved, approved, refused
 
     def _quota(
