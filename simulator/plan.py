@@ -143,7 +143,7 @@ class ShockPlan:
         the values the kernel reads per run from :class:`simulator.randomness.Draws`:
         start, end, duration, magnitude (a licence's approval share too), perceived severity,
         leak share, leak extra days, release days and a licence's processing-time shares and
-        end-use share.
+        end-use share (of these, only the class of its ring's length: :func:`ring_class`).
         """
         return (
             self.id,
@@ -159,10 +159,22 @@ class ShockPlan:
             self.contracts_first,
             self.smuggling_share,
             self.deliverable_claims,
-            self.processing_shares is None,
+            None if self.processing_shares is None else ring_class(len(self.processing_shares)),
             self.suspended,
             self.follows,
         )
+
+
+def ring_class(slots: int) -> int:
+    """The power of two at or above ``slots``: runs share a batch only where their licences' rings are of one class.
+
+    A batch's ring of approvals due is as long as its longest run's processing time, and every run pays for it
+    each day: one run waiting a year among runs waiting days would make every run of the batch walk 365 slots.
+
+    >>> ring_class(1), ring_class(4), ring_class(13), ring_class(16), ring_class(17)
+    (1, 4, 16, 16, 32)
+    """
+    return 1 << (slots - 1).bit_length()
 
 
 @dataclass(frozen=True)

@@ -73,11 +73,18 @@ def test_approval_shares_share_a_batch_and_each_run_is_the_reference_engines_run
 
 
 def test_processing_times_and_end_use_shares_share_a_batch_each_run_in_its_own_ring():
-    """Rings of 4, 13 and 31 slots in one batch (each run's zeros past its own), and end-use shares 1 and 0.4."""
-    spreads = (3, {"distribution": "uniform", "low": 0.5, "high": 12.5}, 30, 3)
+    """Rings of 9, 13 and 16 slots in one batch (each run's zeros past its own), and end-use shares 1 and 0.4."""
+    spreads = (8, {"distribution": "uniform", "low": 0.5, "high": 12.5}, 15, 8)
     uses = (1.0, 1.0, 1.0, 0.4)
     plans = [compile_plan(validate_data(world(0.55, days, use))) for days, use in zip(spreads, uses, strict=True)]
-    assert [len(plan.shocks[0].processing_shares) for plan in plans] == [4, 13, 31, 4]
+    assert [len(plan.shocks[0].processing_shares) for plan in plans] == [9, 13, 16, 9]
     lost = each_run_is_its_own(plans, [5, 6, 7, 8])
     # a longer wait keeps goods from arriving longer; a licence on 40% of the flow holds back less than on all
     assert lost[2] > lost[0] > lost[3]
+
+
+def test_rings_more_than_twice_as_long_go_to_batches_of_their_own():
+    """A run waiting 30 days does not make runs waiting 3 walk its 31 slots every day."""
+    keys = [batch_key(compile_plan(validate_data(world(0.55, days)))) for days in (3, 7, 30)]
+    assert keys[0] != keys[1] != keys[2]  # rings of 4, 8 and 31 slots: classes 4, 8 and 32
+    assert batch_key(compile_plan(validate_data(world(0.55, 5)))) == keys[1]  # 6 slots: class 8, as 8 slots

@@ -98,9 +98,7 @@ class Border:
             # refused: 1 - the sum of one run's weights, as a vector of its own length (a sum over the slot axis
             # of ``weights``, or over zeros past it, would add in another order): once per distinct run
             runs = np.concatenate([approval[:, None], shares.T], axis=1)
-            distinct, run_of = np.unique(runs, axis=0, return_inverse=True)
-            first = np.zeros(len(distinct), dtype=np.int64)
-            first[run_of.reshape(-1)[::-1]] = np.arange(B)[::-1]  # a run of each distinct row
+            _, first, run_of = np.unique(runs, axis=0, return_index=True, return_inverse=True)  # (first: a run of each)
             refused = np.array([1.0 - float((approval[b] * shares[: slots[b], b]).sum()) for b in first])[
                 run_of.reshape(-1)
             ]
