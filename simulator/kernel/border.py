@@ -239,55 +239,25 @@ class Border:
         shock = self.shocks[k]
         pending = self.pending[i]
         weights, refused_share, own_slots = self.processing[i]
-        slots = len(weights)
         applies = on & ~_suspended(day, shock.suspended)
-        if own_slots is not None:
-            return self._licences_apart(day, i, k, shipped, applies, decided)
-        today = day % slots
+        today = day % (len(weights) if own_slots is None else own_slots)  # one slot, or one per run
         if anywhere(applies):
             applying = shipped if decided is None else shipped - decided
             applications = np.where(self.masks[k] & applies, applying * self.end_use[k], 0.0)
             shipped = shipped - applications
-            # the slot ``(day + j) % slots`` gets approvals due ``j`` days ahead: two slices of the ring
-            due = weights * applications[None]
-            pending[today:] += due[: slots - today]
-            pending[:today] += due[slots - today :]
+            _queue(pending, weights * applications[None], today, own_slots)
             refused = applications * refused_share
         else:  # no run applies: every application is +0.0, which changes neither ``shipped`` nor the queue
             # (the queue never holds -0.0: it starts at +0.0 and is only added to); nothing is refused either,
             # and the shared zeros stand for it: the caller only adds them (``_added``), never writes them
             refused = self.no_routes
-        approved = pending[today].copy()
-        pending[today] = 0.0
-        return shipped + approved, approved, refused
-
-    def _licences_apart(
-        self, day: int, i: int, k: int, shipped: np.ndarray, applies: np.ndarray, decided: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`_licences` where runs have rings of their own lengths (their processing times differ).
-
-        Each run's slot ``s`` below its own length gets, as in its own ring, the approvals due
-        ``(s - today) % slots`` days ahead, one addition a day; the slots past its length get its
-        zeros there (+0.0 to +0.0). So each run's numbers are those of a batch of its own.
-        """
-        pending = self.pending[i]
-        weights, refused_share, own_slots = self.processing[i]
-        assert own_slots is not None
-        today = day % own_slots  # (run,)
-        if anywhere(applies):
-            applying = shipped if decided is None else shipped - decided
-            applications = np.where(self.masks[k] & applies, applying * self.end_use[k], 0.0)
-            shipped = shipped - applications
-            due = weights * applications[None]
-            slot = np.arange(len(weights))[:, None]
-            ahead = np.where(slot < own_slots[None], (slot - today[None]) % own_slots[None], slot)  # (slot, run)
-            pending += np.take_along_axis(due, ahead[:, None, None, None, :], axis=0)
-            refused = applications * refused_share
-        else:  # as in _licences
-            refused = self.no_routes
-        at = today[None, None, None, None, :]
-        approved = np.take_along_axis(pending, at, axis=0)[0]
-        np.put_along_axis(pending, at, 0.0, axis=0)
+        if own_slots is None:
+            approved = pending[today].copy()
+            pending[today] = 0.0
+        else:
+            at = today[None, None, None, None, :]
+            approved = np.take_along_axis(pending, at, axis=0)[0]
+            np.put_along_axis(pending, at, 0.0, axis=0)
         return shipped + approved, approved, refused
 
     def _quota(
@@ -474,3 +444,20 @@ def _contracts_first(wanted: np.ndarray, contract: np.ndarray, room: np.ndarray,
 def _added(total: np.ndarray | None, more: np.ndarray) -> np.ndarray:
     """``total + more``, where no total yet is zeros: ``more + 0.0`` (as zeros + ``more``: -0.0 becomes 0.0)."""
     return more + 0.0 if total is None else total + more
+
+
+def _queue(pending: np.ndarray, due: np.ndarray, today: int | np.ndarray, own_slots: np.ndarray | None) -> None:
+    """Add ``due`` (slot ``j``: due ``j`` days ahead) to the ring ``pending``, at slot ``(today + j) % slots``.
+
+    With ``own_slots`` (per run) each run's ring is as long as its own: its slot ``s`` below that gets what is due
+    ``(s - today) % slots`` days ahead, one addition a day as in a ring of its own, and the slots past it get its
+    zeros (+0.0 to +0.0), so each run's numbers are those of a batch of its own.
+    """
+    if own_slots is None:  # one ring length: two slices
+        slots = len(due)
+        pending[today:] += due[: slots - today]
+        pending[:today] += due[slots - today :]
+        return
+    slot = np.arange(len(due))[:, None]
+    ahead = np.where(slot < own_slots[None], (slot - today[None]) % own_slots[None], slot)  # (slot, run)
+    pending += np.take_along_axis(due, ahead[:, None, None, None, :], axis=0)
