@@ -380,7 +380,9 @@ def uncapped_rules_alike(comparison: Comparison) -> list[list[str]]:
     run without the cap, so the same holds of them. Empty where no member is short (:func:`nobody_short_line` says so).
     """
     sharing = [
-        name for name, result in comparison.results.items() if _shares_every_gap(result) and cap_bound_days(result) == 0
+        name
+        for name, result in comparison.results.items()
+        if shares_every_gap(result.scenario.agreement) and cap_bound_days(result) == 0
     ]
     if len(sharing) < 2:
         return []
@@ -429,13 +431,6 @@ def _cap_text(comparison: Comparison) -> str | None:
     if not caps:
         return None
     return Names.of(scenario).amounts_text({m: f"{number_text(float(t))} t/day" for m, t in caps.items()})
-
-
-def _shares_every_gap(result: Result) -> bool:
-    """Whether ``result``'s rule shares the stock on every open day and meets each gap in full while it can."""
-    agreement = result.scenario.agreement
-    assert agreement is not None  # a comparison needs an agreement
-    return shares_every_gap(agreement)
 
 
 def shares_every_gap(agreement: Agreement) -> bool:

@@ -90,9 +90,11 @@ def test_every_text_lies_inside_the_figure(drawn):
 def test_the_bar_panels_titles_are_in_one_size(drawn):
     name, fig, renderer = drawn
     titled = [ax for ax in _labelled(fig) if ax.title.get_text()]
-    if name == "battery_materials":  # lithium and cobalt, totals and fairness
-        assert [ax.title.get_text() for ax in titled] == ["Cobalt", "Lithium", "Lithium", "Cobalt"]
-    assert len({ax.title.get_fontsize() for ax in titled}) <= 1
+    if name != "battery_materials":  # one material short: its bar panels carry no titles to size
+        assert titled == []
+        return
+    # lithium and cobalt, totals and fairness
+    assert [ax.title.get_text() for ax in titled] == ["Cobalt", "Lithium", "Lithium", "Cobalt"]
     boxes = [ax.title.get_window_extent(renderer) for ax in titled]
     assert not any(_overlap(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1 :])
     assert all(ax.title.get_fontsize() == 10 for ax in titled)  # the panels' above: room for it

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
-from simulator.names import AS_CHANGED, Names, cap, index_text
+from simulator.names import AS_CHANGED, Names, cap, index_text, join_words
 from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
@@ -319,7 +319,7 @@ def _left_out_note(names: Names, left_out: list[str], baselines: bool) -> str | 
     if not left_out:
         return None
     texts = [names.material_text(m) for m in left_out]
-    of = texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+    of = join_words(texts)
     without = ", nor without the agreement" if baselines else ""
     return f"Not drawn: {of}, of which no member is short under any rule{without}."
 

@@ -109,12 +109,7 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
 
 def _differs_in(run: Run, apart: Run, member: str) -> list[str]:
     """The materials whose shortfall ``member`` has pooled and alone differ as shown (rounded tonnes)."""
-    return [
-        m
-        for m in run.materials()
-        if tonnes(float(run.cell(member, m, "shortfall_t") or 0.0))
-        != tonnes(float(apart.cell(member, m, "shortfall_t") or 0.0))
-    ]
+    return [m for m in run.materials() if _material_figures(run, apart, member, m)[1]]
 
 
 def _movers_by_material(run: Run, apart: Run, members: list[str]) -> str:

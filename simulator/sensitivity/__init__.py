@@ -254,7 +254,7 @@ def analyse_study(
         "never_runs": {m: len(points) - count for m, count in nonzero.items() if absent_word(m) is not None},
         "never_as_day": never_day,
         "random_inputs": random_sources(study.scenario),
-        "random_inputs_words": random_input_words(study),
+        "random_inputs_words": scenario_random_input_words(study.scenario),
         "no_member_short_runs": nobody,
         "morris_step": MORRIS_STEP if method == "morris" else None,
         SHORTFALL_ADDS: shortfall_adds(study.scenario),
@@ -499,22 +499,19 @@ def random_sources(scenario: Scenario) -> list[str]:
     """The ids of the random streams the scenario draws from in each run: ``noise``, ``shock/<id>``.
 
     What ``random_inputs`` holds in ``sensitivity.json``, ``sweep.json`` and ``stockpile compare``'s
-    ``manifest.json`` (:attr:`simulator.plan.Plan.random_sources`); :func:`random_input_words` says them in words.
+    ``manifest.json`` (:attr:`simulator.plan.Plan.random_sources`); :func:`scenario_random_input_words` says them
+    in words.
     """
     return list(compile_plan(scenario).random_sources)
 
 
-def random_input_words(study: Study) -> list[str]:
+def scenario_random_input_words(scenario: Scenario) -> list[str]:
     """What the scenario draws at random in each run, in words: ``china_embargo_both's start, length, severity``.
 
-    A shock's start, length or size given as a distribution, and demand noise: the inputs
-    that one run seed fixes for every sample (:func:`~simulator.sensitivity.words.one_draw_text`).
+    A shock's start, length or size given as a distribution, and demand noise: the inputs that one run seed fixes
+    for every sample (:func:`~simulator.sensitivity.words.one_draw_text`); ``stockpile compare`` names them too
+    (every rule sees one draw).
     """
-    return scenario_random_input_words(study.scenario)
-
-
-def scenario_random_input_words(scenario: Scenario) -> list[str]:
-    """:func:`random_input_words` of a scenario (``stockpile compare`` names them too: every rule sees one draw)."""
     plan = compile_plan(scenario)
     words = ["demand noise"] if NOISE_SOURCE in plan.random_sources else []
     for shock in plan.shocks:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from simulator.mechanisms import BY_NAME, MECHANISMS, current_name, reads_setting, rule_setting
 from simulator.names import join_words
-from simulator.scenario.overrides import within
+from simulator.scenario.overrides import overlaps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,7 +142,7 @@ def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
     from simulator.errors import InputError
     from simulator.sweep.runner import build_point
 
-    axes = [a for a in sweep.spec.axes if any(_related(a.path, path) for path in MOVES_RULE)]
+    axes = [a for a in sweep.spec.axes if any(overlaps(a.path, path) for path in MOVES_RULE)]
     combos = list(itertools.product(*(a.values for a in axes))) if axes else []
     if len(combos) > MAX_RULE_SCENARIOS:
         return None
@@ -155,8 +155,3 @@ def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
         return None
     agreements = [s.agreement for s in scenarios]
     return None if any(a is None for a in agreements) else [a for a in agreements if a is not None]
-
-
-def _related(one: str, other: str) -> bool:
-    """Whether one path is the other or under it, either way (``agreement.release_cap_t_per_day.x``)."""
-    return one == other or within(one, other) or within(other, one)
