@@ -234,7 +234,9 @@ def level_allocation(weights: Array, offsets: Array, caps: Array, total: Array) 
         # out of range: inf on either end of the sorted breakpoints or in the level makes this inf or nan
         # (a total that is not finite keeps the float solver's answer: no wider range changes it)
         unsafe = np.where(np.isfinite(total), level + (points[-1] - points[0]), 0.0)
-    if not math.isfinite(np.add.reduce(unsafe, axis=None)):  # (one number to test: every element's sum)
+        # one number to test: every element's sum (finite elements may add up past the largest float: tested again)
+        in_range = math.isfinite(np.add.reduce(unsafe, axis=None))
+    if not in_range:
         unsafe = ~np.isfinite(unsafe)
         return _solved_out_of_range(awards, unsafe, w, b, c, total) if anywhere(unsafe) else awards
     return awards
