@@ -415,7 +415,18 @@ DAILY = (
         "market",
         "Baseline demand",
     ),
-    _d("demand_t", "t", "flow", "sum", "Demand of the day: baseline x demand surges x noise.", "market", "Demand"),
+    _d(
+        "demand_t",
+        "t",
+        "flow",
+        "sum",
+        "Demand of the day after the price response, the demand the shortfall is counted against: potential demand "
+        "(baseline x demand surges x noise) less demand_destroyed_t, i.e. potential demand x max(floor share, "
+        "(1 - the day before's substitution_share) x (price paid / reference price)^elasticity) where demand "
+        "responds to price, the potential demand itself where it does not.",
+        "market",
+        "Demand",
+    ),
     _d(
         "arrivals_t",
         "t",
@@ -1224,7 +1235,15 @@ def _s(name: str, unit: str, aggregation: Aggregation, description: str, label: 
 
 
 SUMMARY = (
-    _s("demand_t", "t", "sum", "Total demand.", "Demand", source="demand_t", region_total="sum"),
+    _s(
+        "demand_t",
+        "t",
+        "sum",
+        "Total demand after the price response: the daily demand_t summed (potential demand less demand_destroyed_t).",
+        "Demand",
+        source="demand_t",
+        region_total="sum",
+    ),
     _s(
         "shortfall_t",
         "t",
