@@ -644,7 +644,7 @@ def render_report(
         _figure(
             shock_timeline(result, run.names), "timeline", "Shocks over the simulated period (darker = more severe)."
         ),
-        shock_table(run, sampled=uncertainty is not None),
+        shock_table(run, sampled=uncertainty is not None, changes=changes),
         "</section>",
         *_curves(run, figures),
     ]

@@ -5,12 +5,14 @@ Layer: studies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 import numpy as np
 
 from simulator import quantities
+from simulator.names import join_words
 from simulator.plots import KIND_NAMES, idle_shocks, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
@@ -32,6 +34,8 @@ from simulator.report.words import (
     when,
 )
 from simulator.results import Result
+from simulator.scenario.changes import Change
+from simulator.scenario.overrides import shown
 from simulator.scenario.schema import drawn_at_random
 from simulator.scenario.tonnes import tonnes_apart
 from simulator.scenario.uncertain import inputs_of
@@ -345,20 +349,35 @@ def _outside(first: int, horizon: int) -> str:
     return "; after the run, not simulated" if first >= horizon else ""
 
 
-def shock_table(run: Run, sampled: bool = False) -> str:
+def shock_table(run: Run, sampled: bool = False, changes: Sequence[Change] = ()) -> str:
     """Each shock: when, what, against whom, how severe, and what happened (with sources).
 
     ``sampled``: the report has the samples of ``run --uncertainty`` (:func:`_severity`).
+    ``changes``: the run's ``--set`` changes. The "What happened" text is the scenario file's, so where
+    they set a field of a shock (``shocks.<id or index>.<field>``, other than its description) its
+    cell says so after the text: "(as written; this run sets leak_share = 0)", the last value set of
+    each field, in the order first set.
     """
     result, names = run.result, run.names
     if result.shocks.empty:
         return ""
     start, horizon = result.start_date, result.scenario.horizon_days
+    count = len(result.scenario.shocks)
     rows = []
     idle = idle_shocks(result)
     for k, shock in enumerate(result.shocks.itertuples(index=False)):
         spec = result.scenario.shocks[k]
         first, end = int(shock.start_day), int(shock.end_day)
+        keys = {spec.id, str(k), str(k - count)}  # a --set names a shock by id or by index
+        fields: dict[str, Any] = {}
+        for change in changes:
+            parts = change.path.split(".")
+            if len(parts) > 2 and parts[0] == "shocks" and parts[1] in keys and parts[2] != "description":
+                fields[".".join(parts[2:])] = change.value
+        text = names.shock_descriptions[k] or DASH
+        if fields:
+            sets = join_words([f"{escape(field)} = {escape(shown(value))}" for field, value in fields.items()])
+            text += f" <small>({'as written; ' if names.shock_descriptions[k] else ''}this run sets {sets})</small>"
         rows.append(
             f'<tr><td data-label="Shock"><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong>'
             "<br>"
@@ -367,7 +386,7 @@ def shock_table(run: Run, sampled: bool = False) -> str:
             f"<small>{plural(end - first, 'day')}{_outside(first, horizon)}</small></td>"
             f'<td data-label="Supplier \u2192 target">{names.shock_targets[k]}</td>'
             f'<td data-label="Severity">{_severity(result, k, idle[k], sampled)}{_drawn(spec, result.seed)}</td>'
-            f'<td class="text" data-label="What happened">{names.shock_descriptions[k] or DASH}</td></tr>'
+            f'<td class="text" data-label="What happened">{text}</td></tr>'
         )
     return source_codes_note(list(names.shock_descriptions)) + (
         '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
