@@ -453,7 +453,7 @@ process for the tests of docs/release-rules.md's account in several files (``shi
 
 
 HARSHER = (("shocks.china_japan_halt.end", "2011-12-31"), ("shocks.china_japan_halt.on_halt", "lost"))
-"""The 2010 world with the halt to Japan lasting through 2011 and its cargo lost: with the
+"""The 2010 world with the halt to Japan lasting to 30 December 2011 (an end is exclusive) and its cargo lost: with the
 calibrated market the replays as written have no shortfall and no release, so the report's
 sentences about shortfalls, releases and auctions are tested on this harsher world (the
 EU runs short without a pool, less with the scarce one, not at all with the 60-day one)."""

@@ -2,7 +2,7 @@
 
 1. ``compare.png`` of ``long_embargo_6m``: nine release rules have the same curves, drawn one over another, yet the
    legend lists a colour for each; the figure now names the rules whose lines coincide in every panel.
-2. ``days_of_cover.png`` of ``embargo_2010`` with the halted cargo lost to the end of 2011 (the ``lost_halt_pool``
+2. ``days_of_cover.png`` of ``embargo_2010`` with the halted cargo lost to 30 December 2011 (the ``lost_halt_pool``
    run of docs/getting-started-policy.md): "own pool shares, not drawable" sat at the panel's left, its box over the
    EU's curve and over the dotted lines it names (there on the 60-day line); it now sits beside those lines, clear of
    every curve.
