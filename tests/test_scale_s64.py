@@ -16,9 +16,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulator.compare import compare
-from simulator.plots import compare_figure
+from simulator.plots import compare_figure, supply_mix_figure
 from simulator.scenario import load_raw
-from tests.helpers import ROOT, shipped_group
+from tests.helpers import ROOT, run, shipped_group
 
 PNG_DPI = 110  # as stockpile compare and stockpile run save their PNGs
 SLACK_PX = 0.5  # a pixel's rounding
@@ -73,3 +73,58 @@ def test_the_bar_panels_tick_labels_stand_a_tenth_of_an_inch_apart(drawn):
         gaps += [b.x0 - a.x1 for a, b in itertools.pairwise(boxes)]
     # 0.1 inch apart as measured (11 pixels); hinting may draw a label a pixel wider. 6000 ran into 12000: -1 pixel
     assert min(gaps) >= 0.1 * PNG_DPI - 2, gaps
+
+
+REGIONS = [f"r{k:02d}" for k in range(1, 13)]
+
+
+def regions(count: int) -> dict[str, Any]:
+    """``count`` regions of :data:`REGIONS`, each using 10 t a day of ``ree`` and 1 t of ``ga`` from China."""
+    members = REGIONS[:count]
+    return {
+        "name": "many",
+        "horizon_days": 60,
+        "materials": {"ree": {"price_usd_per_kg": 50}, "ga": {"price_usd_per_kg": 300}},
+        "suppliers": {"china": {"lead_time_days": dict.fromkeys(members, 5)}},
+        "regions": {
+            m: {
+                "demand": {"ree": {"tonnes_per_day": 10}, "ga": {"tonnes_per_day": 1}},
+                "sourcing": {"ree": {"china": 1.0}, "ga": {"china": 1.0}},
+            }
+            for m in members
+        },
+    }
+
+
+def _grid(fig) -> dict[str, tuple[int, int]]:
+    """Each visible panel's title, and its row and column in the figure's grid."""
+    cells = {}
+    for ax in fig.axes:
+        if ax.get_visible():
+            spec = ax.get_subplotspec()
+            cells[ax.get_title()] = (spec.rowspan.start, spec.colspan.start)
+    return cells
+
+
+def test_twelve_regions_supply_mix_is_six_rows_of_four_a_material_across_not_twelve_rows():
+    fig = supply_mix_figure(run(regions(12)))
+    fig.set_dpi(PNG_DPI)
+    FigureCanvasAgg(fig).draw()
+    # three rows of four regions per material, two materials: 6 rows of 2.8 inches and 1.2 for title and legend
+    assert tuple(fig.get_size_inches()) == pytest.approx((4 * 3.9 + 1.0, 6 * 2.8 + 1.2))  # was 10.4 by 34.8
+    cells = _grid(fig)
+    # a material's panels read across, region by region: r05 opens its second row, ga's rows follow ree's
+    expected = {
+        f"{r.upper()}: {m}": (3 * j + i // 4, i % 4)
+        for j, m in enumerate(["rare earths", "ga"])
+        for i, r in enumerate(REGIONS)
+    }
+    assert cells == expected
+
+
+def test_five_regions_keep_a_row_each_their_materials_side_by_side():
+    fig = supply_mix_figure(run(regions(5)))
+    assert tuple(fig.get_size_inches()) == pytest.approx((10.4, 5 * 2.8 + 1.2))
+    assert _grid(fig) == {
+        f"{r.upper()}: {m}": (i, j) for i, r in enumerate(REGIONS[:5]) for j, m in enumerate(["rare earths", "ga"])
+    }
