@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -19,6 +20,7 @@ from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import (
+    TEXT_GAP_IN,
     empty_panel,
     fit_x_label,
     fixed_margins,
@@ -26,7 +28,7 @@ from simulator.plots.layout import (
     row_titles,
     sentence_figure,
 )
-from simulator.plots.text import plain_text, text_width_in
+from simulator.plots.text import HINTED_TEXT, drawn_width_in, plain_text, text_width_in
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
 
@@ -178,12 +180,18 @@ def compare_figure(
     # where a total would add unlike tonnes (oxide and magnet, prices far apart), one panel per material short
     from simulator.compare import shortfall_by_material
 
+    # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
+    fairs = [(fairness, burdened, None)] if fair_of is None else [(v, b, m) for m, (v, b) in fair_of.items()]
+    fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
     by_material = shortfall_by_material(runs, members)
     if by_material:
         width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
         gap_in = 0.35
         fair_panels = max(1, len(fair_of or []))
-        wide = [1.0] * len(by_material) + [0.8] * fair_panels
+        # wider where a value label would fit neither right of its bar nor inside its end
+        panels_in = width - gap_in * (len(by_material) + fair_panels - 1)
+        fair_ratio = _fair_ratio(_fair_panel_in(fairs), len(by_material), fair_panels, panels_in)
+        wide = [1.0] * len(by_material) + [fair_ratio] * fair_panels
         mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
         # the first material's panel, which names the rules, and a fairness panel last in fig.axes, as without
@@ -211,9 +219,6 @@ def compare_figure(
         fair_in = fair_axes[0].get_position().width * fig.get_figwidth()
         total_in = 0.0  # unused: one wide totals' panel, its axis to 1.25 times the longest bar
         bars = [(ax_total, totals, "total shortfall of members (t)")]
-    # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
-    fairs = [(fairness, burdened, None)] if fair_of is None else [(v, b, m) for m, (v, b) in fair_of.items()]
-    fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
     fair_bars = list(zip(fair_axes, fairs, strict=False))  # none where no material short has two users
     fair_faces = [(ax, values, fair_colours) for ax, (values, _, _) in fair_bars]
     for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), *fair_faces]:
@@ -232,7 +237,7 @@ def compare_figure(
     # would be drawn over the totals' value labels
     for ax in [*(ax for ax, _, _ in bars[1:]), *fair_axes]:
         ax.tick_params(axis="y", labelleft=False)
-    fair_max = 1.15
+    fair_max = FAIR_MAX
     for ax, (_, _, material) in fair_bars:
         ax.set_xlim(0, fair_max)
         ax.set_xlabel(
@@ -257,7 +262,7 @@ def compare_figure(
             if fair and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
-                label_in = text_width_in([shown], 8) + 3 / 72
+                label_in = text_width_in([shown], VALUE_PT) + VALUE_PAD_IN
                 room_in = (fair_max - value) / fair_max * fair_in
                 if room_in < label_in <= value / fair_max * fair_in:
                     ax.annotate(
@@ -297,9 +302,80 @@ def compare_figure(
     finish_figure(fig, panels, title, panel_rows + 1, cols, left_in=left_in, footnote=footnote, x_label_in=x_label_in)
     for ax in labelled:  # again where a wide y axis narrowed the panels
         fit_x_label(fig, ax, labelled)
-    if by_material:  # the row's titles in one size
+    if by_material:  # the row's titles in one size; ticks as many as stand apart at the panels' drawn widths
         row_titles(fig, [*totals_axes, *fair_axes])
+        for ax in totals_axes:
+            ax.xaxis.set_major_locator(MaxNLocator(_ticks_apart(fig, ax)))
     return fig
+
+
+FAIR_MAX = 1.15
+"""The right end of a fairness panel's axis: room right of a bar of 1 for ``1.000`` in a wide panel."""
+FAIR_RATIO = 0.8
+"""A fairness panel's width beside a totals' panel's (1) in ``compare.png``'s row of narrow bar panels, where its
+value labels fit (:func:`_fair_ratio`)."""
+VALUE_PT = 8
+"""Size of the bar panels' value labels, points."""
+VALUE_PAD_IN = 3 / 72
+"""Room between a bar's end and its value label, inches."""
+
+
+def _fair_panel_in(fairs: Sequence[tuple[Sequence[float], Sequence[bool], str | None]]) -> float:
+    """The narrowest fairness panel in which each value label of ``fairs`` fits, inches.
+
+    A label goes right of its bar where the room left of :data:`FAIR_MAX` holds it, else inside the bar's end:
+    ``above 0.9999`` (0.76 inch at 8 pt) beside a bar of 0.99995 fits neither in a panel of 0.91 inch, and ran into
+    the next panel in ``long_embargo_12m_2030``'s ``compare.png``. A row nobody is short in writes words at 0.
+    ``fairs``: each panel's values, whether anyone is short in each row, and its material (None: all).
+    """
+    need_in = 0.0
+    for values, burdened, material in fairs:
+        for value, short in zip(values, burdened, strict=True):
+            words = index_text(value) if short else (NOBODY_SHORT_BAR if material is None else NONE_SHORT_OF)
+            label_in = text_width_in([words], VALUE_PT) * HINTED_TEXT + VALUE_PAD_IN
+            right = label_in * FAIR_MAX / (FAIR_MAX - value) if short and value < FAIR_MAX else np.inf
+            inside = label_in * FAIR_MAX / value if short and value > 0 else np.inf
+            need_in = max(need_in, min(right, inside) if short else label_in)
+    return need_in
+
+
+def _fair_ratio(need_in: float, totals: int, fairs: int, panels_in: float) -> float:
+    """A fairness panel's width beside a totals' panel's: :data:`FAIR_RATIO`, more where ``need_in`` needs it.
+
+    ``totals`` totals' panels (ratio 1) and ``fairs`` fairness panels share ``panels_in`` inches: at the ratio
+    ``r`` a fairness panel is ``panels_in * r / (totals + fairs * r)`` wide, solved for ``need_in`` (0.01 inch over)
+    where :data:`FAIR_RATIO` leaves it narrower; at most 1.5, the totals' panels keeping their room.
+
+    >>> _fair_ratio(0.5, 3, 2, 5.2), round(_fair_ratio(0.95, 3, 2, 5.2), 3)
+    (0.8, 0.878)
+    """
+    if panels_in * FAIR_RATIO / (totals + fairs * FAIR_RATIO) >= need_in:
+        return FAIR_RATIO
+    need_in += 0.01
+    return min(1.5, totals * need_in / max(panels_in - fairs * need_in, 1e-9))
+
+
+TICKS_MOST = 3
+"""Most ticks on a narrow totals' panel of ``compare.png`` (one per material short)."""
+
+
+def _ticks_apart(fig: Figure, ax: Axes) -> int:
+    """The most ticks, up to :data:`TICKS_MOST`, whose labels stand :data:`TEXT_GAP_IN` apart on ``ax`` as drawn.
+
+    ``long_embargo_12m_2030``'s totals' panels of 1.1 inch ran ``6000`` into ``12000``. Call once the margins are set.
+    """
+    low, high = ax.get_xlim()
+    width_in = ax.get_position().width * fig.get_figwidth()
+    size = ax.xaxis.get_major_ticks()[0].label1.get_fontsize()
+    formatter = ax.xaxis.get_major_formatter()
+    for bins in range(TICKS_MOST, 1, -1):
+        ticks = [t for t in MaxNLocator(bins).tick_values(low, high) if low <= t <= high]
+        texts = formatter.format_ticks(ticks)
+        half_in = [drawn_width_in([text], size) / 2 for text in texts]
+        at_in = [(t - low) / (high - low) * width_in for t in ticks]
+        if all(at_in[k + 1] - at_in[k] - half_in[k] - half_in[k + 1] >= TEXT_GAP_IN for k in range(len(ticks) - 1)):
+            return bins
+    return 1
 
 
 COMPARE_COLUMNS_MAX = 5

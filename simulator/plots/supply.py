@@ -31,25 +31,27 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
 
     A region's panels are side by side up to ``columns`` (all of them by default), then
     wrap to further rows; ``width_in`` sets the width, as for the other figures (the
-    report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row).
+    report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row). The PNG (neither set) of more
+    than :data:`SUPPLY_REGIONS_DOWN` regions is turned over: a material's regions side by side, wrapped as
+    ``compare.png``'s members (:func:`_regions_across`), not a row per region 2.8 inches tall.
     """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
-    cols = len(materials) if columns is None else max(1, min(len(materials), columns))
-    blocks = -(-len(materials) // cols)  # rows of panels per region
-    panel_in = 2.8 if width_in is None else 2.3
-    fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
-    grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
-    axes = np.empty((len(regions), len(materials)), dtype=object)
-    for i in range(len(regions)):
-        for j in range(len(materials)):
-            block, col = divmod(j, cols)
-            axes[i, j] = grid[i * blocks + block, col]
-    used = {id(ax) for ax in axes.flat}
-    for ax in grid.flat:
-        if id(ax) not in used:
-            ax.set_visible(False)
-    ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
+    if columns is None and width_in is None and len(regions) > SUPPLY_REGIONS_DOWN:
+        fig, axes, ticks = _regions_across(len(regions), len(materials))
+    else:
+        cols = len(materials) if columns is None else max(1, min(len(materials), columns))
+        blocks = -(-len(materials) // cols)  # rows of panels per region
+        panel_in = 2.8 if width_in is None else 2.3
+        fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
+        grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
+        axes = np.empty((len(regions), len(materials)), dtype=object)
+        for i in range(len(regions)):
+            for j in range(len(materials)):
+                block, col = divmod(j, cols)
+                axes[i, j] = grid[i * blocks + block, col]
+        _hide_unused(grid, axes)
+        ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
     suppliers = result.structure.suppliers
     days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
     layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
@@ -79,10 +81,55 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
         fig,
         list(axes.flat),
         f"{result.scenario.name}: supply by supplier (7-day mean of arrivals)",
-        *grid.shape,
+        *_shape(fig),
         lead=[(layers[k], names.supplier(suppliers[k])) for k in sorted(layers)],  # in the scenario's order
     )
     return fig
+
+
+SUPPLY_REGIONS_DOWN = 5
+"""Most regions the supply-mix PNG gives a row of panels each (a panel per material across). More regions are
+turned over (:func:`_regions_across`): twelve regions' rows of two materials made a figure 3,828 pixels tall."""
+REGIONS_ACROSS_MAX = 5
+"""Most regions side by side in a row of the turned-over supply-mix PNG, as ``compare.png``'s members
+(:data:`simulator.plots.comparison.COMPARE_COLUMNS_MAX`): twelve go in three rows of four."""
+ACROSS_PANEL_IN = 3.9
+"""Width of a column of the turned-over supply-mix PNG (a panel and its gap), inches, as ``compare.png``'s."""
+
+
+def _regions_across(regions: int, materials: int) -> tuple[Figure, np.ndarray, int]:
+    """The turned-over grid of the supply-mix PNG: a row of regions per material, wrapped as ``compare.png``'s.
+
+    Past :data:`REGIONS_ACROSS_MAX` regions, a material's row wraps into rows of as many as evenly as they go (12
+    into three rows of 4). Returns the figure, its panels by region and material (as the grid of a row per region)
+    and the ticks of a panel's date axis. Twelve regions' two materials are six rows of four panels, 18 inches tall
+    (not 34.8), 16.6 wide.
+    """
+    blocks = -(-regions // REGIONS_ACROSS_MAX)  # rows of panels a material takes
+    cols = -(-regions // blocks)
+    rows = materials * blocks
+    fig = Figure(figsize=(ACROSS_PANEL_IN * cols + 1.0, 2.8 * rows + 1.2))
+    grid = np.atleast_2d(fig.subplots(rows, cols, squeeze=False))
+    axes = np.empty((regions, materials), dtype=object)
+    for i in range(regions):
+        block, col = divmod(i, cols)
+        for j in range(materials):
+            axes[i, j] = grid[j * blocks + block, col]
+    _hide_unused(grid, axes)
+    return fig, axes, 4
+
+
+def _hide_unused(grid: np.ndarray, axes: np.ndarray) -> None:
+    """Hide the panels of ``grid`` that no region and material of ``axes`` takes (the end of a wrapped row)."""
+    used = {id(ax) for ax in axes.flat}
+    for ax in grid.flat:
+        if id(ax) not in used:
+            ax.set_visible(False)
+
+
+def _shape(fig: Figure) -> tuple[int, int]:
+    """Rows and columns of ``fig``'s grid of panels (its first panel's, every panel being of one grid)."""
+    return fig.axes[0].get_subplotspec().get_gridspec().get_geometry()
 
 
 def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
