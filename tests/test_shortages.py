@@ -43,8 +43,8 @@ def _table() -> pd.DataFrame:
     )
 
 
-def test_short_is_any_tonne_above_nothing_and_an_empty_cell_is_none():
-    assert short([0.0, 1e-12, -1e-12, NAN, 3.0]).tolist() == [False, True, False, False, True]
+def test_short_is_any_tonne_the_words_show_and_an_empty_cell_is_none():
+    assert short([0.0, 1e-12, -1e-12, NAN, 3.0, 1e-6]).tolist() == [False, False, False, False, True, True]
     assert short(pd.array([0.0, None, 0.25], dtype="Float64")).tolist() == [False, False, True]  # pd.NA: none
     assert short(pd.Series([None, 1.0], dtype="Float64")).tolist() == [False, True]
     assert not short(0.0) and short(0.001)
