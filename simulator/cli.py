@@ -1474,6 +1474,21 @@ def _dask_session(address: str | None, debug: bool) -> Iterator[Any]:
             logging.disable(logging.NOTSET)
 
 
+_WORKER_CHECKS = (  # in the order judged: the fact asked; what a worker that cannot answer cannot do; one worker
+    # that differs / several; what they differ in; what to install the same of
+    ("code", "run stockpile's code", "runs", "run", "stockpile code than this command", "version of the package"),
+    (
+        "libraries",
+        "report its libraries' versions",
+        "has",
+        "have",
+        "versions of the numeric libraries than this command",
+        "versions",
+    ),
+)
+"""What :func:`_same_workers` asks each worker, and the words of a refusal; how an answer differs: :func:`_apart`."""
+
+
 def _same_workers(client: Any, address: str) -> None:
     """Refuse (exit 2) a Dask cluster whose workers run other stockpile code or numeric libraries than this command.
 
@@ -1484,44 +1499,37 @@ def _same_workers(client: Any, address: str) -> None:
     on the workers present when the command starts. The code is judged first; a refusal names
     one worker's code or versions and this command's.
     """
-    from simulator.version import code_fingerprint, libraries_apart, library_versions
+    from simulator.version import code_fingerprint, library_versions
 
-    here_code, here_libraries = code_fingerprint(), library_versions()
+    here = {"code": code_fingerprint(), "libraries": library_versions()}  # as a worker answers (_worker_facts)
     try:
         theirs = sorted(client.run(_worker_facts()).items())
     except Exception as exc:  # a worker that fails to answer at all
         raise InputError(f"--dask {address}: a worker cannot run stockpile's code ({exc!r})") from None
-    checks = (  # what is asked; what a worker that cannot answer cannot do; how an answer differs ("" if not); words
-        (
-            "code",
-            "run stockpile's code",
-            lambda code: f"code {code}, here {here_code}" if code != here_code else "",
-            "runs",
-            "run",
-            "stockpile code than this command",
-            "version of the package",
-        ),
-        (
-            "libraries",
-            "report its libraries' versions",
-            lambda versions: ", ".join(libraries_apart(versions, here_libraries)),
-            "has",
-            "have",
-            "versions of the numeric libraries than this command",
-            "versions",
-        ),
-    )
-    for fact, cannot, apart, one, several, other, same in checks:
+    for fact, cannot, one, several, other, same in _WORKER_CHECKS:
         answers = [(worker, facts[fact]) for worker, facts in theirs]
         failed = next((answer for _, answer in answers if isinstance(answer, Exception)), None)
         if failed is not None:
             raise InputError(f"--dask {address}: a worker cannot {cannot} ({failed!r})")
-        if differ := [(worker, how) for worker, answer in answers if (how := apart(answer))]:
+        if differ := [(worker, how) for worker, answer in answers if (how := _apart(fact, answer, here[fact]))]:
             worker, how = differ[0]
             raise InputError(
                 f"--dask {address}: {plural(len(differ), 'worker')} {one if len(differ) == 1 else several} other "
                 f"{other} ({worker}: {how}); install the same {same} on every worker"
             )
+
+
+def _apart(fact: str, theirs: Any, here: Any) -> str:
+    """How a worker's answer to ``fact`` (``code`` or ``libraries``, :func:`_worker_facts`) differs from ``here``'s.
+
+    "" where it does not; else the words a refusal gives (``code 0123456789abcdef, here ...``, or each library apart
+    as :func:`~simulator.version.libraries_apart` names it).
+    """
+    from simulator.version import libraries_apart
+
+    if fact == "code":
+        return f"code {theirs}, here {here}" if theirs != here else ""
+    return ", ".join(libraries_apart(theirs, here))
 
 
 def _worker_facts() -> Callable[[], dict[str, Any]]:

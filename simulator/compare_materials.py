@@ -146,7 +146,7 @@ def pooled_materials(rules: list[Result], members: list[str]) -> list[str]:
 
 
 def is_short_of(figures: Mapping[str, Any], members: list[str], material: str) -> bool:
-    """Whether some of ``members`` is short of ``material`` (above 0 t) in one row of the comparison.
+    """Whether some of ``members`` is short of ``material`` (a shortfall the words show) in one row of the comparison.
 
     ``figures``: a run's metrics or a row of compare.csv, both with ``shortfall_t.<member>.<material>`` (t):
     :func:`simulator.shortages.short_of` of that one row.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.names import NUMBER_DECIMALS_MOST, decimals_text
+from simulator.names import decimals_text, is_residue, small_text
 from simulator.results import ALL, date_label
 from simulator.scenario.portfolio import has_demand
 
@@ -22,18 +22,16 @@ def shortfall_text(tonnes: float) -> str:
     ('0.0', '1,234.6', '0.035', '0.00012')
 
     Its finest digit is the 6th decimal, as :func:`~simulator.names.number_text`'s: what rounds to 0 there is
-    floating-point residue, no shortfall, and reads ``0.0`` (never ``3.8e-16`` or ``-0.0``); a real small one
-    keeps two significant figures, in decimals, not with an exponent:
+    floating-point residue (:func:`~simulator.names.is_residue`), no shortfall, and reads ``0.0`` (never
+    ``3.8e-16`` or ``-0.0``); a real small one keeps two significant figures, in decimals, not with an exponent
+    (:func:`~simulator.names.small_text`):
 
     >>> shortfall_text(3.84e-16), shortfall_text(-2e-17), shortfall_text(0.004), shortfall_text(0.0000123)
     ('0.0', '0.0', '0.004', '0.000012')
     """
-    if round(tonnes, NUMBER_DECIMALS_MOST) == 0:
+    if is_residue(tonnes):
         return "0.0"
-    if abs(tonnes) < 0.05:
-        text = f"{tonnes:.2g}"
-        return f"{tonnes:.{NUMBER_DECIMALS_MOST}f}".rstrip("0") if "e" in text else text
-    return f"{tonnes:,.1f}"
+    return small_text(tonnes, 2) if abs(tonnes) < 0.05 else f"{tonnes:,.1f}"
 
 
 def _table(header: tuple[str, ...], cells: list[tuple[str, ...]]) -> list[str]:

@@ -121,6 +121,44 @@ NUMBER_DECIMALS_MOST = 6
 without an exponent. What rounds to 0 there is below the precision shown (floating-point residue) and reads 0."""
 
 
+def is_residue(value: float, decimals: int = NUMBER_DECIMALS_MOST) -> bool:
+    """Whether ``value`` rounds to 0 at ``decimals`` decimals (the :data:`NUMBER_DECIMALS_MOST` 6th unless told).
+
+    The one residue rule of the words: what rounds to 0 at the finest decimal shown is floating-point residue of a
+    sum (a lowest cover of 3.84e-16 days, -2e-17 t, a shortfall of 1e-13 t), not a value, and reads 0 (never
+    ``3.84e-16`` or ``-0``); a real small value (0.004, -6e-7) is not one. :func:`number_text`, :func:`small_text`,
+    :func:`decimals_text` (at its own decimals), ``stockpile run``'s shortfall column
+    (:func:`simulator.console.shortfall_text`), the report's words and :func:`simulator.shortages.short` ask it here.
+
+    >>> is_residue(3.84e-16), is_residue(-2e-17), is_residue(-0.0), is_residue(4e-7)
+    (True, True, True, True)
+    >>> is_residue(0.004), is_residue(-6e-7), is_residue(0.04, 1), is_residue(0.06, 1)
+    (False, False, True, False)
+    """
+    return round(value, decimals) == 0
+
+
+def small_text(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant figures in decimals, never past the 6th; a residue reads ``0``.
+
+    For a value under ``10 ** (digits - 1)`` in size (under 100 for 3 digits), which ``.{digits}g`` writes without an
+    exponent unless it is small.
+
+    ``.3g`` would write an exponent under 0.0001 (``4.4e-05``): such a value is written in decimals instead, to
+    the :data:`NUMBER_DECIMALS_MOST` (6th) decimal at most, its trailing zeros dropped. A residue
+    (:func:`is_residue`) reads ``0``, never ``3.84e-16`` or ``-0``.
+
+    >>> small_text(0.5625, 3), small_text(0.0349, 2), small_text(4.4e-5, 3), small_text(0.0000123, 2)
+    ('0.562', '0.035', '0.000044', '0.000012')
+    >>> small_text(-6e-7, 3), small_text(1.23e-6, 2), small_text(3.84e-16, 3), small_text(-2e-17, 2)
+    ('-0.000001', '0.000001', '0', '0')
+    """
+    if is_residue(value):  # below the precision shown: not "3.84e-16" nor "-0"
+        return "0"
+    text = f"{value:,.{digits}g}"
+    return f"{value:.{NUMBER_DECIMALS_MOST}f}".rstrip("0") if "e" in text else text
+
+
 def number_text(value: float) -> str:
     """A number as ``stockpile run --uncertainty`` prints one: whole with thousands separators from 100, else 3 digits.
 
@@ -140,12 +178,7 @@ def number_text(value: float) -> str:
     """
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    if round(value, NUMBER_DECIMALS_MOST) == 0:  # residue below the precision shown: not "3.84e-16" nor "-0"
-        return "0"
-    text = f"{value:,.3g}"
-    if "e" in text:  # under 0.0001, where .3g would write an exponent: decimals, to the 6th
-        text = f"{value:.{NUMBER_DECIMALS_MOST}f}".rstrip("0")
-    return text
+    return small_text(value, 3)
 
 
 def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> str:
@@ -159,7 +192,7 @@ def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> 
     >>> decimals_text(1234.56, separators=True), decimals_text(-0.0, 2)
     ('1,234.6', '0.00')
     """
-    rounded = round(value, decimals) or 0.0  # -0.0 is falsy: what rounds to 0 is 0.0
+    rounded = 0.0 if is_residue(value, decimals) else round(value, decimals)  # -0.0 too: what rounds to 0 is 0.0
     return f"{rounded:,.{decimals}f}" if separators else f"{rounded:.{decimals}f}"
 
 

@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 
 import simulator.shortages as shortages
+from simulator.burden import jain_group
 from simulator.compare_materials import by_material_sentence, is_short_of
 from simulator.compare_materials import short_materials as compare_short_materials
 from simulator.names import Names
 from simulator.plots.shortfall import short_materials as figure_short_materials
-from simulator.sensitivity.study import short_of as study_short_of
 from simulator.shortages import short, short_of, shortfall_column
 from simulator.sweep.figures import short_materials as sweep_short_materials
 
@@ -43,8 +43,8 @@ def _table() -> pd.DataFrame:
     )
 
 
-def test_short_is_any_tonne_above_nothing_and_an_empty_cell_is_none():
-    assert short([0.0, 1e-12, -1e-12, NAN, 3.0]).tolist() == [False, True, False, False, True]
+def test_short_is_any_tonne_the_words_show_and_an_empty_cell_is_none():
+    assert short([0.0, 1e-12, -1e-12, NAN, 3.0, 1e-6]).tolist() == [False, False, False, False, True, True]
     assert short(pd.array([0.0, None, 0.25], dtype="Float64")).tolist() == [False, False, True]  # pd.NA: none
     assert short(pd.Series([None, 1.0], dtype="Float64")).tolist() == [False, True]
     assert not short(0.0) and short(0.001)
@@ -80,8 +80,8 @@ def _daily_result() -> SimpleNamespace:
 def test_each_reader_reads_its_own_input():
     table = _table()
     scenario = SimpleNamespace(agreement=SimpleNamespace(members=["a", "b"]), regions=["a", "b", "c"])
-    assert study_short_of(table, scenario, "ga").tolist() == [False, True, False]
-    assert study_short_of(table, scenario, "ge").tolist() == [False, False, False]  # c is no member
+    assert short_of(table, jain_group(scenario), "ga").tolist() == [False, True, False]
+    assert short_of(table, jain_group(scenario), "ge").tolist() == [False, False, False]  # c is no member
     assert sweep_short_materials(table) == ["ga", "ge"]  # any region, sorted by name
     assert sweep_short_materials(table, ["a", "b"]) == ["ga"]
     assert sweep_short_materials(table.drop(columns="shortfall_t.c.ge"), ["b", "c"]) == []  # no column: not asked
@@ -98,8 +98,8 @@ def test_every_reader_asks_the_one_home(monkeypatch):
     monkeypatch.setattr(shortages, "SHORT_ABOVE_T", 1.0)
     table = _table()
     scenario = SimpleNamespace(agreement=None, regions=["a", "b", "c"])
-    assert study_short_of(table, scenario, "ga").tolist() == [False, False, False]
-    assert study_short_of(table, scenario, "ge").tolist() == [False, False, True]
+    assert short_of(table, jain_group(scenario), "ga").tolist() == [False, False, False]
+    assert short_of(table, jain_group(scenario), "ge").tolist() == [False, False, True]
     assert sweep_short_materials(table) == ["ge"]
     assert not is_short_of(table.iloc[1], ["a"], "ga")
     runs = [

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME, Mechanism
-from simulator.names import NUMBER_DECIMALS_MOST, decimals_text
+from simulator.names import decimals_text, is_residue
 from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
@@ -657,12 +657,12 @@ def _days_of_demand(value: float) -> str:
     >>> _days_of_demand(0.0), _days_of_demand(0.3), _days_of_demand(1.2), _days_of_demand(59.6)
     ('0 days', '0.3 days', '1 day', '60 days')
 
-    A residue that rounds to 0 at :data:`~simulator.names.NUMBER_DECIMALS_MOST` decimals is none:
+    A residue (:func:`~simulator.names.is_residue`: it rounds to 0 at the 6th decimal) is none:
 
     >>> _days_of_demand(3.84e-16), _days_of_demand(-2e-17), _days_of_demand(0.04)
     ('0 days', '0 days', '0.0 days')
     """
-    if round(value, NUMBER_DECIMALS_MOST) == 0:
+    if is_residue(value):
         return "0 days"
     if value < 0.95:
         return f"{decimals_text(value)} days"

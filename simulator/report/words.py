@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from simulator.mechanisms import BY_NAME
-from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text
+from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text, is_residue
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
@@ -111,13 +111,14 @@ def percent(share: float) -> str:
     ('99.7%', 'over 99.9%', '100%', '99%')
 
     A share that rounds to 0 at :data:`~simulator.names.INDEX_NOISE_DECIMALS` (9) decimals is floating-point
-    residue, not a trace: it reads ``0%``, as :func:`~simulator.names.index_text` reads such an index 0.
+    residue (:func:`~simulator.names.is_residue` at 9 decimals), not a trace: it reads ``0%``, as
+    :func:`~simulator.names.index_text` reads such an index 0.
 
     >>> percent(3.84e-16), percent(-2e-17), percent(2e-9)
     ('0%', '0%', 'under 0.01%')
     """
     value = 100 * share
-    if round(share, INDEX_NOISE_DECIMALS) == 0:
+    if is_residue(share, INDEX_NOISE_DECIMALS):
         return "0%"
     if 0 < abs(value) < 0.005:
         return "under 0.01%" if value > 0 else "above -0.01%"
@@ -234,18 +235,21 @@ def two_figures(value: float) -> str:
     ['10,000', '2,700', '120', '8.4', '0.32', '0', '100', '-330', '0.0024', '2.5']
 
     What rounds to 0 at :data:`~simulator.names.NUMBER_DECIMALS_MOST` (6) decimals is floating-point residue
-    (3.84e-16 t), below any precision a figure here is shown in: ``0``, not ``0.00000000000000038``.
+    (3.84e-16 t, :func:`~simulator.names.is_residue`), below any precision a figure here is shown in: ``0``, not
+    ``0.00000000000000038``. Nor is a digit written past that 6th decimal, as
+    :func:`~simulator.names.number_text` writes none: under 0.00001 the figures stop there.
 
-    >>> [two_figures(v) for v in (3.84e-16, -2e-17, 0.004, 0.0000123)]
-    ['0', '0', '0.0040', '0.000012']
+    >>> [two_figures(v) for v in (3.84e-16, -2e-17, 0.004, 0.0000123, 0.00000123, -0.0000096)]
+    ['0', '0', '0.0040', '0.000012', '0.000001', '-0.000010']
     """
-    if not math.isfinite(value) or round(value, NUMBER_DECIMALS_MOST) == 0:
+    if not math.isfinite(value) or is_residue(value):
         return f"{abs(value) if math.isfinite(value) else value:,.0f}"
     exponent = math.floor(math.log10(abs(value)))
-    rounded = float(rounded_half_up(value, 1 - exponent))  # float noise dropped, as tonnes() drops it
+    places = min(1 - exponent, NUMBER_DECIMALS_MOST)  # two figures, to the 6th decimal at most
+    rounded = float(rounded_half_up(value, places))  # float noise dropped, as tonnes() drops it
     if rounded == 0:
         return "0"
-    decimals = max(0, 1 - math.floor(math.log10(abs(rounded))))  # 99.6 rounds to 100: no decimal
+    decimals = max(0, min(1 - math.floor(math.log10(abs(rounded))), NUMBER_DECIMALS_MOST))  # 99.6 is 100: none
     return f"{rounded:,.{decimals}f}"
 
 

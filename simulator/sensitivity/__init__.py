@@ -78,6 +78,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.burden import jain_group
 from simulator.compare_materials import by_material_sentence
 from simulator.errors import InputError
 from simulator.frames import is_never_kind, quantity_of
@@ -102,14 +103,12 @@ from simulator.sensitivity.indices import (
     sample,
 )
 from simulator.sensitivity.study import (
-    FAIRNESS,
     MAX_SAMPLE_RUNS,
     ByMaterial,
     Study,
     fairness_by_material,
     placed_evaluate,
     plan_study,
-    short_of,
     studied_metrics,
 )
 from simulator.sensitivity.words import (
@@ -124,7 +123,9 @@ from simulator.sensitivity.words import (
     sparse_text,
     untrusted_text,
 )
+from simulator.shortages import short_of
 from simulator.sweep.columns import metric_title, metric_unit
+from simulator.sweep.figures import FAIRNESS
 from simulator.version import __version__, made_with
 
 __all__ = [
@@ -222,7 +223,8 @@ def analyse_study(
     nobody: int | dict[str, int] | None = None if short is None else int((~short).sum())
     own = [m.removeprefix(FAIRNESS_OF) for m in metrics if m.startswith(FAIRNESS_OF)]
     if own and FAIRNESS not in metrics:  # per material's index (in fairness_jain's place or asked for by name)
-        nobody = {f"{FAIRNESS_OF}{m}": int((~short_of(table, study.scenario, m)).sum()) for m in own}
+        group = jain_group(study.scenario)  # where none of them is short, the material's index is 1 by convention
+        nobody = {f"{FAIRNESS_OF}{m}": int((~short_of(table, group, m)).sum()) for m in own}
     info = {
         "scenario": study.scenario.name,
         "scenario_file": study.source,

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator.burden import members_with_demand
+from simulator.burden import jain_group, members_with_demand
 from simulator.compare_materials import by_material_sentence
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
@@ -50,17 +50,16 @@ from simulator.scenario import Scenario
 from simulator.scenario.overrides import overlap_relation, within
 from simulator.scenario.schema import UncertainValues
 from simulator.sensitivity.study import (
-    FAIRNESS,
     ByMaterial,
     Study,
     evaluate,
     fairness_by_material,
-    short_of,
     studied_metrics,
 )
 from simulator.shortages import short_of as some_short_of
 from simulator.shortages import shortfall_column
 from simulator.sweep.columns import metric_title, metric_unit
+from simulator.sweep.figures import FAIRNESS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -325,7 +324,8 @@ def run_uncertainty(
     metrics = studied_metrics(metrics, by_material)
     short = runs_short(table, study.scenario.agreement.members if study.scenario.agreement else None)
     materials = by_material.materials if by_material is not None else []
-    short_of_each = {f"{FAIRNESS_OF}{m}": short_of(table, study.scenario, m) for m in materials}
+    group = jain_group(study.scenario)  # where none of them is short of a material, its index is 1 by convention
+    short_of_each = {f"{FAIRNESS_OF}{m}": some_short_of(table, group, m) for m in materials}
     rows, drivers, cleared = [], {}, {}
     for metric in metrics:
         y = table[metric].to_numpy(float)

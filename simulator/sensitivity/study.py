@@ -32,11 +32,10 @@ from simulator.quantities import FAIRNESS_OF
 from simulator.scenario import Scenario, validate_data
 from simulator.scenario.load import value_problems
 from simulator.scenario.uncertain import Input, inputs_of, values_at
-from simulator.shortages import short_of as some_short_of
 from simulator.sweep import SWEPT_DATE_DTYPE
 from simulator.sweep.backends import dask_workers
 from simulator.sweep.columns import check_metrics
-from simulator.sweep.figures import short_materials
+from simulator.sweep.figures import FAIRNESS, short_materials
 from simulator.sweep.grid import fixed_and_varied
 from simulator.sweep.runner import (
     CHUNK_RUNS,
@@ -50,9 +49,6 @@ from simulator.sweep.runner import (
 
 MAX_SAMPLE_RUNS = 10_000_000
 """Most runs one study may ask for (as a sweep's ``--max-runs``)."""
-FAIRNESS = "fairness_jain"
-"""Jain's index of the members' shortfall shares over all materials: by material where tonnes are apart
-(:func:`fairness_by_material`)."""
 
 
 def default_metrics(scenario: Scenario) -> list[str]:
@@ -60,7 +56,7 @@ def default_metrics(scenario: Scenario) -> list[str]:
     members = scenario.agreement.members if scenario.agreement else []
     return [
         "total_shortfall_t",
-        *(["fairness_jain"] if len(members) > 1 else []),
+        *([FAIRNESS] if len(members) > 1 else []),
         *(f"shortfall_t.{r}" for r in scenario.regions),
     ]
 
@@ -113,16 +109,6 @@ def studied_metrics(metrics: Iterable[str], by_material: ByMaterial | None) -> l
         return list(metrics)
     out = [part for metric in metrics for part in (by_material.metrics if metric == FAIRNESS else [metric])]
     return list(dict.fromkeys(out))
-
-
-def short_of(table: pd.DataFrame, scenario: Scenario, material: str) -> np.ndarray:
-    """Per run of ``table``, whether some member (every region without an agreement) is short of ``material``.
-
-    :func:`simulator.shortages.short_of` asked of Jain's group (:func:`~simulator.burden.jain_group`), run by run,
-    as :func:`simulator.compare_materials.is_short_of` asks it of one run; where none is, the material's Jain's
-    index is 1 by convention.
-    """
-    return some_short_of(table, jain_group(scenario), material)
 
 
 @dataclass(frozen=True)
