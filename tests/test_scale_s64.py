@@ -10,6 +10,7 @@ panels: 34.8 inches (3,828 pixels) tall. Read from the drawn figures (Agg, at th
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from simulator.compare import compare
 from simulator.plots import compare_figure, supply_mix_figure
 from simulator.scenario import load_raw
-from tests.helpers import ROOT, run, shipped_group
+from tests.helpers import ROOT, run, shipped_group, words_page
 
 PNG_DPI = 110  # as stockpile compare and stockpile run save their PNGs
 SLACK_PX = 0.5  # a pixel's rounding
@@ -128,3 +129,56 @@ def test_five_regions_keep_a_row_each_their_materials_side_by_side():
     assert _grid(fig) == {
         f"{r.upper()}: {m}": (i, j) for i, r in enumerate(REGIONS[:5]) for j, m in enumerate(["rare earths", "ga"])
     }
+
+
+def auctions(count: int) -> dict[str, Any]:
+    """``count`` members of :data:`REGIONS` using 10 t of ``ree`` a day each, China's halt from day 0 to the end.
+
+    Each holds no stock, puts 100 t in the pool sold at auction and bids for all it lacks at 80 USD/kg.
+    """
+    members = REGIONS[:count]
+    data = regions(count)
+    data["materials"] = {"ree": {"price_usd_per_kg": 50}}
+    for m in members:
+        data["regions"][m] = {"demand": {"ree": {"tonnes_per_day": 10}}, "sourcing": {"ree": {"china": 1.0}}}
+    data["shocks"] = [
+        {"id": "halt", "kind": "embargo", "supplier": "china", "regions": members, "start": 0, "end": 100}
+    ]
+    data["agreement"] = {
+        "members": members,
+        "mechanism": "auction",
+        "pool": {"contributions": {m: {"ree": {"tonnes": 100}} for m in members}},
+        "auction": {"bids": {m: {"ree": [{"share": 1.0, "price_usd_per_kg": 80.0}]} for m in members}},
+    }
+    return data
+
+
+def _auctions_table(page: str) -> tuple[str, list[list[str]]]:
+    """The auctions table's class and its rows' cells (plain words, spaces collapsed), head row first."""
+    found = re.search(r'<table class="(auctions[^"]*)">(.*?)</table>', page, re.S)
+    assert found
+    rows = re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)
+    words = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]
+    return found.group(1), [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells] for cells in words]
+
+
+def test_six_members_auctions_table_gives_each_member_a_row_five_a_pair_of_columns():
+    cls, rows = _auctions_table(words_page(run(auctions(6))))
+    assert cls == "auctions by-member"
+    assert rows[0] == ["Material", "Rare earths members: won (spend) | drew (unused at the end)"]
+    assert [r[0] for r in rows[1:]] == [
+        "Auctions",
+        "With sales",
+        "Sold",
+        "Clearing price USD/kg",
+        *(r.upper() for r in REGIONS[:6]),
+    ]
+    assert all(len(r) == 2 for r in rows[1:5])  # a material's value over its two columns
+    # the pool's 6 x 100 t sold at the bids' 80 USD/kg, each member winning its 100 t for USD 8.0 m and drawing it
+    assert [r[1] for r in rows[3:5]] == ["600 t", "80"]
+    assert [r[1:] for r in rows[5:]] == [["100 t USD 8.0 m", "100 t 0 t unused"]] * 6
+    cls, rows = _auctions_table(words_page(run(auctions(5))))
+    assert cls == "auctions"  # five keep a pair of columns each, a row per material
+    assert rows[0][:5] == ["Material", "Auctions", "With sales", "Sold", "Clearing price USD/kg"]
+    assert [c.split()[0] for c in rows[0][5:]] == [r.upper() for r in REGIONS[:5]]
+    assert rows[1] == ["Rare earths", *rows[1][1:3], "500 t", "80", *["100 t USD 8.0 m", "100 t 0 t unused"] * 5]

@@ -368,19 +368,16 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
                         "day, held in the pool for it"
                     )
                 sentences.append(sentence + ".")
-        won = "".join(
+        won = [
             NO_DEMAND_CELL.format(2)
             if not has_demand(result.scenario, m, material) and not accounts[m].stakes[material].won_t
             else _won_cells(accounts[m].stakes[material], usd(group[f"spend_usd.{m}"].sum(), in_millions=millions))
             for m in members
-        )
+        ]
         price_cell = DASH if not len(prices) else price(prices.min())
         if len(prices) and prices.max() > prices.min():
             price_cell += f"{DASH}{price(prices.max())}"
-        rows.append(
-            f"<tr><th>{names.material(material)}</th><td>{len(group)}</td><td>{len(sold)}</td>"
-            f"<td>{tonnes(group['sold_t'].sum())}</td><td>{price_cell}</td>{won}</tr>"
-        )
+        rows.append((names.material(material), [len(group), len(sold), tonnes(group["sold_t"].sum()), price_cell], won))
     auctioned = set(auctions["material"])
     unsold = {m: day for m, day in _emptied_for_good(result).items() if m not in auctioned}
     if unsold:  # auctions of the other materials were held: say why these had none
@@ -400,18 +397,52 @@ def auction_results(result: Result, accounts: dict[str, Account], names: HtmlNam
         )
     if not (auctions["sold_t"] > 0).any():
         return "".join(f"<p>{s}</p>" for s in sentences)
-    head = "".join(
-        f'<th colspan="2">{names.region(m)}<br><small>won (spend) | drew (unused at the end)</small></th>'
-        for m in members
-    )
     table = (
-        '<div class="scroll"><table class="auctions"><thead><tr><th>Material</th><th>Auctions</th><th>With sales</th>'
-        f"<th>Sold</th><th>Clearing price<br><small>USD/kg</small></th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-        '<p class="note">Stock a member wins stays in the pool, held for it, and is drawn as its gaps open: '
+        _auction_table([names.region(m) for m in members], rows)
+        + '<p class="note">Stock a member wins stays in the pool, held for it, and is drawn as its gaps open: '
         "won = drawn + unused at the end.</p>"
     )
     return "".join(f"<p>{s}</p>" for s in sentences) + table
+
+
+AUCTION_HEADS = ("Auctions", "With sales", "Sold", "Clearing price<br><small>USD/kg</small>")
+"""The auctions table's columns of a material (:func:`_auction_table`), before its members' two each."""
+
+
+WIDE_CELL = '<td colspan="2">{}</td>'
+"""A material's cell of the turned auctions table over its members' two columns."""
+
+
+def _auction_table(members: list[str], rows: list[tuple[str, list[Any], list[str]]]) -> str:
+    """The auctions table: a row per material, or past :data:`MEMBER_COLUMNS` members a row per member (turned).
+
+    ``members``: the members' names (HTML); ``rows``: each material's name (HTML), its :data:`AUCTION_HEADS`' values
+    and each member's two cells (:func:`_won_cells`, or one of two columns where it has no demand). Turned over as
+    :func:`pool_table` is, each material has two columns and each member a row: twelve members' 24 columns beside
+    a material's four scrolled sideways on a screen of 1,280 px (Poland's cut off) and ran off the paper.
+    """
+    cells = "won (spend) | drew (unused at the end)"
+    if len(members) > MEMBER_COLUMNS:  # the members' two cells named once, over each material's pair
+        head = "".join(f'<th colspan="2">{material}<br><small>members: {cells}</small></th>' for material, _, _ in rows)
+        body = [
+            f"<tr><th>{h}</th>{''.join(WIDE_CELL.format(values[k]) for _, values, _ in rows)}</tr>"
+            for k, h in enumerate(AUCTION_HEADS)
+        ]
+        body += [f"<tr><th>{m}</th>{''.join(won[k] for _, _, won in rows)}</tr>" for k, m in enumerate(members)]
+        return (
+            f'<div class="scroll"><table class="auctions by-member"><thead><tr><th>Material</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
+    head = "".join(f"<th>{h}</th>" for h in AUCTION_HEADS)
+    head += "".join(f'<th colspan="2">{m}<br><small>{cells}</small></th>' for m in members)
+    body = [
+        f"<tr><th>{material}</th>{''.join(f'<td>{v}</td>' for v in values)}{''.join(won)}</tr>"
+        for material, values, won in rows
+    ]
+    return (
+        f'<div class="scroll"><table class="auctions"><thead><tr><th>Material</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _no_auction(result: Result, names: HtmlNames) -> str:
