@@ -320,9 +320,13 @@ def test_compare_sentences_state_the_numbers_of_both_summaries():
     words = plain(section)
     first = baseline.metrics["first_shortfall_day.eu"]
     assert date_label(baseline.start_date, first) in words
-    total = baseline.metrics["shortfall_t.eu"]
+    light, heavy = (baseline.metrics[f"shortfall_t.eu.{m}"] for m in ("light_ree", "heavy_ree"))
     assert "the EU no longer runs short" in words
-    assert f"its total shortfall falls by 100%, from {total:,.0f} t to none" in words
+    # by material: a total would add tonnes of materials priced far apart (13.13 and 156.5 USD/kg)
+    assert (
+        f"its shortfall of light rare earths falls by 100%, from {light:,.0f} t to none, and that of heavy rare "
+        f"earths falls by 100%, from {heavy:.1f} t to none (not added: tonnes of materials priced far apart)"
+    ) in words
     page = Page(text)
     assert "svg" in page.figures["comparison"]
     assert len(page.all("table", **{"class": "comparison"})) == 1
@@ -335,15 +339,15 @@ def test_compare_sentences_with_a_partial_change_and_a_zero_baseline():
     )
     base = Run.of(historical.result, "baseline")
     sentence = compare_region(scarce, base, "eu")
-    old, new = historical.metric("shortfall_t.eu"), scarce.metric("shortfall_t.eu")
+    old, new = historical.metric("shortfall_t.eu.light_ree"), scarce.metric("shortfall_t.eu.light_ree")
     assert 0 < new < old
-    assert f"falls by {100 * (old - new) / old:.0f}%" in plain(sentence)
+    assert f"its shortfall of light rare earths falls by {100 * (old - new) / old:.0f}%" in plain(sentence)
     assert check_tags(sentence, {"scenario": scarce.result, "baseline": historical.result}) >= 4
     # the other way round: from no shortfall at all to some
     zero = Run.of(joint.result, "baseline")
     sentence = compare_region(historical, zero, "eu")
     assert "Without the joint stock, the EU now runs short, first on" in plain(sentence)
-    assert "its total shortfall rises from none to" in plain(sentence)
+    assert "its shortfall of light rare earths rises from none to" in plain(sentence)
     overall = compare_overall(historical, zero)
     assert "rises from" in overall
     assert check_tags(sentence + overall, {"scenario": historical.result, "baseline": joint.result}) >= 3

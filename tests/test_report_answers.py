@@ -1073,8 +1073,8 @@ def test_not_needed_says_when_it_was_a_close_call_with_or_without_the_stock():
     assert (
         "neither member runs short, with it or without it. Whether it would have tempered prices is "
         "outside this model. It was a close call. With or without the joint stock, the EU's cover "
-        "of rare earths fell to 1.0 days on day 8. The EU's 1,000 t of rare earths in the joint pool (12.5 days of "
-        "its demand) stayed unused: releases under the fair allocation ratio were "
+        "of rare earths fell to 1.0 days on day 8, counting only stock it could draw (its 12.5 days of demand in the "
+        "joint pool were not released). Releases under the fair allocation ratio were "
         "not open that day." in verdict
     )
 
@@ -1099,9 +1099,9 @@ def test_a_close_call_gives_the_cover_with_the_stock_when_it_differs():
     # when its 1,000 t of the pool (12.5 days of its 80 t/day) could not yet be drawn
     late = plain(section(words_page(run(build(data, agreement__decision_lag_days=8))), "verdict"))
     assert (
-        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7. The EU's 1,000 t of rare earths in the joint pool "
-        "(12.5 days of its demand) stayed unused: releases under the fair allocation ratio were not open that day."
-        in late
+        "fell to 1.0 days on day 8; with it, to 2.0 days on day 7, counting only stock it could draw (its 12.5 days "
+        "of demand in the joint pool were not released). Releases under the fair allocation ratio were not open that "
+        "day." in late
     )
 
 
@@ -1156,9 +1156,9 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, under its 15-day release trigger: how low rests on China's export quotas being shared pro "
-        "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). "
-        "The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused. Under the "
+        "on 3 Jul 2011, counting only stock it could draw (its 60.0 days of demand in the joint pool were not "
+        "released), under its 15-day release trigger: how low rests on China's export quotas being shared pro "
+        "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). Under the "
         "hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
         "stock cannot cover: the EU's never ran out, so it never bid." in verdict
     )

@@ -43,9 +43,9 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     assert (day_8.pool_share_t, day_8.drawable_shared_t, day_8.baseline_demand_t) == (1000, 0, 80)
     assert _close_call(hybrid) == (
         "It was a close call. With or without the joint stock, the EU's cover of rare earths fell to 1.0 days on "
-        "day 8. The EU's 1,000 t of rare earths in the joint pool (12.5 days of its demand) stayed unused. Under the "
-        "hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
-        "stock cannot cover: the EU's never ran out, so it never bid."
+        "day 8, counting only stock it could draw (its 12.5 days of demand in the joint pool were not released). "
+        "Under the hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap "
+        "its own stock cannot cover: the EU's never ran out, so it never bid."
     )
     assert result.auctions.empty  # no bid, so no auction: the EU's 80 t (1 day) met the gap it expected
     # half the EU's supply stopped all run: an embargo against a member, so the hybrid rule shares every day, but
@@ -55,32 +55,30 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     embargoed = build(hybrid, shocks=[{**half[0], "severity": 0.5}])
     assert _close_call(embargoed) == (
         "It was a close call. With or without the joint stock, the EU's cover of rare earths fell to 2.5 days on "
-        "day 9. The EU's 1,000 t of rare earths in the joint pool (12.5 days of its demand) stayed unused: "
-        "releases under the fair allocation ratio were not open that day."
+        "day 9, counting only stock it could draw (its 12.5 days of demand in the joint pool were not released). "
+        "Releases under the fair allocation ratio were not open that day."
     )
     # a hybrid that may also switch on a measured supply loss: whether it shared on day 8 is not in the outputs, so no
     # reason is given (the auction's would be wrong on a day the loss switched it)
     measured = build(hybrid, agreement__trigger={"measured_loss": {"window_days": 5}, "switch_on": "either"})
-    assert _close_call(measured).endswith("(12.5 days of its demand) stayed unused.")
+    assert _close_call(measured).endswith("(its 12.5 days of demand in the joint pool were not released).")
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
-        "stayed unused. Under auction, the shared stock is offered in lots at regular intervals and goes to the "
+        "were not released). Under auction, the shared stock is offered in lots at regular intervals and goes to the "
         "highest bids, and a member bids only for a gap its own stock cannot cover: the EU's never ran out, so it "
         "never bid."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
     assert _close_call(NEAR_MISS).endswith(
-        "fell to 1.0 days on day 8. The EU's 1,000 t of rare earths in the joint pool (12.5 days of its demand) stayed "
-        "unused: releases under the fair allocation ratio were not open that day."
+        "fell to 1.0 days on day 8, counting only stock it could draw (its 12.5 days of demand in the joint pool were "
+        "not released). Releases under the fair allocation ratio were not open that day."
     )
     # a 250 t share is 250 / 80 = 3.125 days: told to one decimal, as the cover beside it
     smaller = build(
         hybrid, agreement__pool__contributions={"japan": {"ree": {"tonnes": 1000}}, "eu": {"ree": {"tonnes": 250}}}
     )
-    assert "The EU's 250 t of rare earths in the joint pool (3.1 days of its demand) stayed unused" in _close_call(
-        smaller
-    )
+    assert "(its 3.1 days of demand in the joint pool were not released)" in _close_call(smaller)
 
 
 def test_a_close_call_counting_a_drawable_share_does_not_call_it_unused():

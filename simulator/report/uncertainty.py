@@ -1053,6 +1053,10 @@ class NearRecord:
     no_stock_series: bool = False
     """Whether the record has no stock series of the members short there without the joint stock
     (:func:`record_has_no_stock_series`): it can then neither confirm nor rule out their shortfall."""
+    all_short_without: int = 0
+    """In how many of all the samples some member runs short without the joint stock (these among them)."""
+    all_short_with: int = 0
+    """In how many of all the samples some member runs short with the joint stock (these among them)."""
 
     def fails(self, answer: str) -> bool:
         """Whether the headline's ``answer`` holds in none of these samples (and there are some)."""
@@ -1441,6 +1445,8 @@ def _near_record_counts(
         tuple(escape(names.subject(m)) for m in _short_in(found.samples, members, every)),
         int((_members_t(found.samples, members, every) > 0).sum()),
         record is not None and record_has_no_stock_series(record, short_without),
+        int((_members_t(found.without, members, np.ones(len(every), bool)) > 0).sum()),
+        int((_members_t(found.samples, members, np.ones(len(every), bool)) > 0).sum()),
     )
 
 
@@ -1668,12 +1674,90 @@ def _unlike_tonnes_note(found: Uncertainty) -> str:
 def _lead_sentence(found: Uncertainty) -> str:
     first = found.headlines.iloc[0]
     interval = headline_text(found, next(found.headlines.iloc[:1].itertuples()))
-    text = f"{escape(bare_title(metric_title(first['metric']), first['unit']))}: {escape(interval)}"
+    title = bare_title(metric_title(first["metric"]), first["unit"])
+    text = f"{escape(title)}: {escape(interval)}"
     if off := off_interval_text(found, first["metric"], first["unit"]):
         text += f"; {escape(off)}"
     if said := drivers_text(found, first["metric"]):
         text += f"; {escape(said)}"
-    return text + "."
+    return text + "." + _sampling_error_sentence(found, first["metric"], title, first["unit"])
+
+
+SAMPLING_LEVEL = 0.95
+"""The confidence at which :func:`_sampling_error_sentence` says where a percentile of the samples' world lies."""
+
+
+def order_ranks(n: int, q: float, level: float = SAMPLING_LEVEL) -> tuple[int, int]:
+    """The ranks (1 = smallest of ``n`` values) of the shortest pair of order statistics that hold the ``q``-quantile.
+
+    With probability at least ``level`` whatever the (continuous) distribution: the count of samples below the
+    quantile is binomial (``n``, ``q``), so the ``lo``-th and ``hi``-th values hold it with probability
+    ``P(lo <= count <= hi - 1)``. Rank 0 is below the smallest value, ``n + 1`` above the largest (too few samples
+    for a bound on that side). Of pairs as short, the one whose probability comes nearest ``level`` (then whose
+    middle is nearest ``q (n + 1)``): the 5th and 95th percentiles' ranks mirror each other. docs/uncertainty.md
+    gives those of ``make run``'s 100 samples:
+
+    >>> order_ranks(100, 0.95), order_ranks(100, 0.5), order_ranks(100, 0.05)
+    ((90, 99), (40, 60), (2, 11))
+    >>> order_ranks(16, 0.95)[1]  # 16 samples bound the 95th percentile above only by the largest, or not at all
+    17
+    """
+    from scipy import stats  # where the section is written: the report's other paths do without it
+
+    below = np.concatenate([[0.0], stats.binom.cdf(np.arange(n + 1), n, q)])  # below[k + 1] = P(count <= k)
+    best: tuple[tuple[int, float, float], tuple[int, int]] | None = None
+    for lo in range(n + 1):
+        need = below[lo] + level - 1e-12  # P(count <= hi - 1) = below[hi] must reach this
+        hi = int(np.searchsorted(below, need))  # the first rank with enough
+        if hi > n + 1:
+            break
+        key = (hi - lo, float(below[hi] - below[lo]), abs((lo + hi) / 2 - q * (n + 1)))
+        if best is None or key < best[0]:
+            best = (key, (lo, hi))
+    assert best is not None  # lo = 0, hi = n + 1 holds it with probability 1
+    return best[1]
+
+
+def _ordinal(k: int) -> str:
+    """``1st``, ``2nd``, ``11th``, ``90th``."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _between(ranks: tuple[int, int], n: int) -> str:
+    """``between the 90th and the 99th``, ``above the 13th`` (rank n + 1: no bound above), of ``n`` values."""
+    lo, hi = ranks
+    if lo == 0 and hi == n + 1:
+        return "anywhere"
+    if hi == n + 1:
+        return f"above the {_ordinal(lo)}"
+    if lo == 0:
+        return f"below the {_ordinal(hi)}"
+    return f"between the {_ordinal(lo)} and the {_ordinal(hi)}"
+
+
+def _sampling_error_sentence(found: Uncertainty, metric: str, title: str, unit: str) -> str:
+    """That the 90% intervals are estimated from the samples and how far their ends may move (HTML, a sentence).
+
+    ``Each end of an interval is itself estimated from these 100 samples, and another seed moves it: at 95%
+    confidence, whatever the figure's distribution, the 95th percentile lies between the 90th and the 99th of the
+    100 values in order (Total shortfall: between 33.1 t and 385 t) and the 5th between the 2nd and the
+    11th.`` (:func:`order_ranks`; docs/uncertainty.md's order statistics). The figure of :func:`_lead_sentence`
+    gives the range where all the samples have it (not a figure counted over some of them).
+    """
+    n = found.runs
+    high, low = order_ranks(n, 0.95), order_ranks(n, 0.05)
+    example = ""
+    values = found.samples[metric].to_numpy(float) if metric in found.samples else np.array([])
+    if len(values) == n and np.isfinite(values).all() and high[0] > 0 and high[1] <= n:
+        ranked = np.sort(values)
+        shown = [number_text(float(ranked[k - 1])) + (f" {unit}" if unit else "") for k in high]
+        example = f" ({escape(title)}: between {shown[0]} and {shown[1]})"
+    return (
+        f" Each end of an interval is itself estimated from these {n:,} samples, and another seed moves it: at "
+        f"{SAMPLING_LEVEL:.0%} confidence, whatever the figure's distribution, the 95th percentile lies "
+        f"{_between(high, n)} of the {n:,} values in order{example} and the 5th {_between(low, n)}."
+    )
 
 
 FAN_CAPTIONS = {

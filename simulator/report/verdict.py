@@ -272,45 +272,51 @@ def _sharing_day(run: Run, material: str, day: int) -> bool | None:
     return False
 
 
-def _share_unused(run: Run, member: str, material: str, day: int) -> str:
-    """`` The EU's 30.0 t of heavy rare earths in the joint pool (60.0 days of its demand) stayed unused: ...`` or ''.
+def _share_unused(run: Run, member: str, material: str, day: int) -> tuple[str, str]:
+    """What of ``member``'s pool share its cover of ``material`` on ``day`` leaves out, and why: ('', '') if nothing.
+
+    ``(", counting only stock it could draw (its 60.0 days of demand in the joint pool were not released)", " Under
+    the hybrid rule, ...: the EU's never ran out, so it never bid.")``: a clause for the close call's
+    sentence, after the cover it qualifies, and the rule's reason as a sentence of its own ('' where not known).
 
     Told where, on the day ``member``'s drawable cover of ``material`` was at its lowest
     with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
     did not let it draw (``drawable_shared_t`` 0): its days of demand are the share over that
     day's baseline demand, as days of cover are counted (:func:`simulator.metrics.days_of_cover`).
-    Without it, a cover "with or without the joint stock" reads as though the pool did nothing
-    for the member, when it held its share all along.
+    Said in the sentence that gives the cover: days of cover count only stock the member could draw, and
+    "with or without the joint stock, the EU's cover fell to 1.6 days", quoted alone, would read as the EU
+    coming within 1.6 days of empty with its 60 days of the pool in hand (a fact-check of session 64).
     """
     agreement = run.result.scenario.agreement
     ts = run.result.timeseries
     if agreement is None or "pool_share_t" not in ts or "drawable_shared_t" not in ts:
-        return ""
+        return "", ""
     row = ts[(ts["region"] == member) & (ts["material"] == material) & (ts["day"] == day)]
     if row.empty:
-        return ""
+        return "", ""
     share = float(row["pool_share_t"].iloc[0])
     drawable = float(row["drawable_shared_t"].iloc[0])
     if share < VISIBLE_T or drawable >= VISIBLE_T:
-        return ""
+        return "", ""
     held = float(days_of_cover(np.array([share]), np.array([float(row["baseline_demand_t"].iloc[0])]))[0])
     if not np.isfinite(held):
-        return ""
+        return "", ""
     sharing = _sharing_day(run, material, day)
-    why = "" if sharing is None else f": {_why_not_drawable(agreement.mechanism, sharing)}"
+    why = "" if sharing is None else f" {cap(_why_not_drawable(agreement.mechanism, sharing))}."
     if sharing is False and BY_NAME[agreement.mechanism].holds_auctions:
         never, kept = _never_bid(run, member, material)
         if never:
             rule = cap(_why_not_drawable(agreement.mechanism, sharing))
             bids = f"{rule}, and a member bids only for a gap its own stock cannot cover"
             why = (
-                f". {bids}: {run.names.possessive(member)} never ran out, so it never bid"
+                f" {bids}: {run.names.possessive(member)} never ran out, so it never bid."
                 if kept
-                else f": {run.names.subject(member)} never bid for it. {bids}"
+                else f" {cap(run.names.subject(member))} never bid for its share. {bids}."
             )
-    whose = cap(run.names.possessive(member))
-    what = run.names.material_text(material)
-    return f" {whose} {tonnes(share)} of {what} in the joint pool ({days(held)} days of its demand) stayed unused{why}."
+    return (
+        f", counting only stock it could draw (its {days(held)} days of demand in the joint pool were not released)",
+        why,
+    )
 
 
 def _never_bid(run: Run, member: str, material: str) -> tuple[bool, bool]:
@@ -405,7 +411,7 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
         rests = quota_sharing_caveat(run, member, (material, day), cover)  # the trigger is the agreement's
         return f" It was a close call. {lost}, {whose} fell to {days(cover)} days on {on}{rests}."
     with_on = when(run.result.start_date, with_day)
-    unused = _share_unused(run, member, material, with_day)
+    unused, why = _share_unused(run, member, material, with_day)
     # how low the cover fell may rest on how a supplier's quota is shared, as the member's finding says
     rests = quota_sharing_caveat(run, member, (material, with_day), with_cover)
     if days(with_cover) == days(cover):
@@ -416,14 +422,14 @@ def _close_call(run: Run, alone: Run, members: tuple[str, ...]) -> str:
             if shares_held_today(scenario)
             else "With or without the joint stock"
         )
-        return f" It was a close call. {either}, {whose} fell to {days(cover)} days {dates}{rests}.{unused}"
+        return f" It was a close call. {either}, {whose} fell to {days(cover)} days {dates}{unused}{rests}.{why}"
     then = "the same day" if with_on == on else f"on {with_on}"
     # with nothing released, the higher cover is only the share the rule would have let the member draw (unless
     # the share lay unused that day, which the sentence then says)
     with_it = "with it," if received_rules(run.result) or unused else "with it, counting the share it could draw,"
     return (
         f" It was a close call. {lost}, {whose} fell to {days(cover)} days on {on}; {with_it} "
-        f"to {days(with_cover)} days {then}{rests}.{unused}"
+        f"to {days(with_cover)} days {then}{unused}{rests}.{why}"
     )
 
 
@@ -504,16 +510,64 @@ def not_near_record(near: NearRecord) -> str:
     (:func:`~simulator.report.uncertainty.unconfirmed_shortfall`): said once, there, so that who gets what
     still starts on a desktop's first screen.
     """
-    if near.short_without:
-        who, runs_short, way = near.short_without, near.runs_short_without, "without"
-    else:  # "not needed" fails in all of them, none short without the stock: someone is short with it
-        who, runs_short, way = near.short_with, near.runs_short_with, "with"
+    # "not needed" fails in all of them: someone is short without the stock there, or else with it
+    who, runs_short, way, _ = _near_group(near)
     some = "" if runs_short == near.runs else f"{runs_short:,} of "
     which = f"in {some}the {plural(near.runs, 'run', ',')} closest to the recorded prices"  # How robust's word
     few = "too few: " if near.runs < FEW_NEAR_RUNS else ""
     does = "does" if len(who) == 1 else "do"
     # How robust, just below, says that the record does not show such a shortfall (unconfirmed_shortfall)
     return f"{which} {join_words(list(who))} {does} run short {way} it ({few}see How robust)"
+
+
+def _near_group(near: NearRecord) -> tuple[tuple[str, ...], int, str, int]:
+    """Who :func:`not_near_record` says runs short near the record: (who, in how many of those runs, which way).
+
+    Which way: ``with`` or ``without`` the joint stock; last, in how many of all the samples some member runs short
+    that way (:func:`too_few_note`'s test).
+    """
+    if near.short_without:
+        return near.short_without, near.runs_short_without, "without", near.all_short_without
+    return near.short_with, near.runs_short_with, "with", near.all_short_with
+
+
+def too_few_note(near: NearRecord, runs: int) -> str:
+    """What the headline's "too few" means, with the figures of these runs (HTML, a sentence; '' where not said).
+
+    Said in How robust where the headline says "(too few: see How robust)" (:func:`not_near_record`: fewer than
+    :data:`FEW_NEAR_RUNS` runs near the record, in all of which "not needed" fails): the exact (Clopper-Pearson) 95%
+    interval of the share of such runs short, and Fisher's exact test (two-sided) of those runs against the other
+    ``runs`` minus them. For ``make run``: ``Too few, as the answer says: 3 of the 3 runs closest to the recorded
+    prices leave the EU short without the joint stock, a share that could lie anywhere from 29% to 100% at 95%
+    confidence (an exact binomial interval), not shown to differ from the 48 of the other 97 runs (Fisher's exact
+    test: p = 0.24).`` (docs/uncertainty.md gives the same figures). ``runs``: all the samples.
+    """
+    if not near.fails("not_needed") or near.runs >= FEW_NEAR_RUNS:
+        return ""
+    from scipy import stats  # the report's one test: imported where it is needed
+
+    who, short, way, everywhere = _near_group(near)
+    if not who:
+        return ""
+    share = stats.binomtest(short, near.runs).proportion_ci(0.95, method="exact")
+    low, high = (f"{v:.0%}" for v in (share.low, share.high))
+    which = "the one run" if near.runs == 1 else f"{short:,} of the {near.runs:,} runs"
+    text = (
+        f"Too few, as the answer says: {which} closest to the recorded prices "
+        f"{'leaves' if near.runs == 1 else 'leave'} {join_words(list(who))} short {way} the joint stock, a share that "
+        f"could lie anywhere from {low} to {high} at 95% confidence (an exact binomial interval)"
+    )
+    others, others_short = runs - near.runs, everywhere - short
+    if others > 0:
+        table = [[short, near.runs - short], [others_short, others - others_short]]
+        p = float(stats.fisher_exact(table).pvalue)
+        shown = f"p = {p:.2f}" if p >= 0.01 else "p < 0.01"
+        if p >= 0.05:
+            how = "not shown to differ from"
+        else:
+            how = "more than" if short / near.runs > others_short / others else "fewer than"
+        text += f", {how} the {others_short:,} of the other {plural(others, 'run', ',')} (Fisher's exact test: {shown})"
+    return text + "."
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
@@ -677,7 +731,8 @@ def robustness_line(run: Run, samples: Robustness | None, answer: str | None = N
     answer, this and the members' table start on the first screen (tests/test_report_browser.py).
     """
     if samples is not None:
-        return samples.html(answer)
+        few = too_few_note(samples.near, samples.runs) if samples.near is not None and answer == "not_needed" else ""
+        return samples.html(answer) + (f'\n<p class="note robust-note robust-few">{few}</p>' if few else "")
     declared = len(run.result.scenario.uncertain)
     if not declared:
         return ""
