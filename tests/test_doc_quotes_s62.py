@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from simulator.cli import main
 from tests.helpers import BROWSER, ROOT
 from tests.make_run import make_run_printed
+from tests.test_docs import no_sensitivity_figure
 
 DOCS = ROOT / "docs"
 TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```$", re.M | re.S)
@@ -55,8 +56,13 @@ def figure_lines(lines: list[str]) -> list[str]:
 
 
 def printed_by(args: list[str]) -> list[str]:
-    """What ``stockpile ARGS`` prints, standard output and error as a terminal shows them, by line."""
-    done = CliRunner().invoke(main, args)
+    """What ``stockpile ARGS`` prints, standard output and error as a terminal shows them, by line.
+
+    A sensitivity study draws no ``sensitivity.png`` here: only what it prints is read
+    (:func:`tests.test_docs.no_sensitivity_figure`; the figure has its own tests)."""
+    with pytest.MonkeyPatch.context() as patch:
+        no_sensitivity_figure(patch)
+        done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
     return done.output.splitlines()
 

@@ -467,6 +467,20 @@ def _as_run_here(command: str) -> list[str]:
     return args
 
 
+class _NoFigure:
+    """What :func:`no_sensitivity_figure` draws: a figure that saves nothing."""
+
+    def savefig(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+
+def no_sensitivity_figure(patch: pytest.MonkeyPatch) -> None:
+    """``stockpile sensitivity`` under ``patch`` draws no ``sensitivity.png`` (its other files and what it prints are
+    the same): for tests that read its tables or its terminal only. Drawing and saving the figure of a study is a
+    second or more of CPU; the figure has its own tests (test_sensitivity_figure.py and others)."""
+    patch.setattr("simulator.sensitivity.figures.sensitivity_figure", lambda *_args, **_kwargs: _NoFigure())
+
+
 @pytest.fixture(scope="module")
 def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
     """The folder a ``# after:`` command wrote its outputs in, the command run once per module
@@ -474,7 +488,8 @@ def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
 
     A sensitivity study runs on one worker, as on a one-core machine: the same files to the
     byte as on many (test_sensitivity.py::test_forty_workers_on_six_runs_start_six_processes_and_change_no_number),
-    without forking this process for each. ``run --uncertainty`` keeps the default workers,
+    without forking this process for each, and draws no figure (the blocks read its tables:
+    :func:`no_sensitivity_figure`). ``run --uncertainty`` keeps the default workers,
     so that a study sampling dates and mappings still runs across processes here."""
     folders: dict[str, Path] = {}
 
@@ -487,6 +502,7 @@ def after_outputs(tmp_path_factory) -> Callable[[str], Path]:
                 patch.chdir(where)
                 if args[0] == "sensitivity":
                     patch.setattr("simulator.cli.default_workers", lambda: 1)
+                    no_sensitivity_figure(patch)
                 done = CliRunner().invoke(main, args)
             assert done.exit_code == 0, done.output
             folders[command] = where

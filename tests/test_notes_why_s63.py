@@ -15,15 +15,13 @@ of 100 USD/kg from both members for their gap over the next 7 days (Japan 140 t,
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from simulator.compare import compare
-from tests.helpers import ROOT, TWO_MEMBERS, build
+from tests.helpers import ROOT, TWO_MEMBERS, build, invoke
 
 WHY = (
     "without a release cap (agreement.release_cap_t_per_day) the shared stock meets every member's whole gap on each "
@@ -38,11 +36,12 @@ ALIKE = (
 GUIDE = ROOT / "docs" / "writing-scenarios.md"
 
 
-def cli(*args: Any) -> subprocess.CompletedProcess[str]:
-    """``stockpile ARGS`` as a user types it, from the project's root."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *map(str, args)], capture_output=True, text=True, cwd=ROOT, check=True
-    )
+def cli(*args: Any) -> Any:
+    """``stockpile ARGS``, which must succeed, in this process (click's CliRunner, its standard output and error
+    apart as a terminal gets them): a new Python for each command only cost its start-up."""
+    done = invoke(*args)
+    assert done.exit_code == 0, (done.output, done.exception)
+    return done
 
 
 def scenario_file(folder: Path, data: dict[str, Any]) -> Path:
