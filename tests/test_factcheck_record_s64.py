@@ -169,3 +169,40 @@ def test_the_note_speaks_of_one_forecast_or_several(rows):
     made.loc[totals, "source"] = "FORECAST, a test's"
     note = text(record_figure(made, scenario, record.marked)[1])
     assert ("it is a forecast" in note) == (rows == 1) and ("they are forecasts" in note) == (rows == 2)
+
+
+HARSH = [
+    ("shocks.china_japan_halt.on_halt", "lost"),
+    ("shocks.china_japan_halt.end", "2011-12-31"),
+    ("shocks.china_japan_halt.leak_share", 0),
+]
+"""The harsh variant of embargo_2010 the journalist drew: the halt to Japan to the end of 2011, its cargo lost."""
+
+
+def _pool_label(ax):
+    return next(t for t in ax.texts if t.get_text().replace("\n", " ").startswith("own pool share"))
+
+
+def test_the_light_pool_share_label_is_joined_to_the_60_day_line_it_names_not_set_across_the_30_day_line():
+    from simulator.engine import simulate
+    from simulator.plots.cover import days_of_cover_figure
+    from simulator.plots.pool_shares import LEADER_LABEL
+
+    path = ROOT / "scenarios" / "embargo_2010.yaml"
+    result = simulate(validate_data(load_raw(path, HARSH), str(path)))
+    fig = days_of_cover_figure(result)
+    fig.canvas.draw()
+    light, heavy = fig.axes[0], fig.axes[1]
+    assert light.get_title() == "Light rare earths" and heavy.get_title() == "Heavy rare earths"
+    # the members' light shares are seen only on the 60-day line (to February 2011), then under the EU's curve: the
+    # label was set below that hidden part, the 30-day line through its middle; now a leader joins it to the 60 days
+    leaders = [t for t in light.texts if t.get_label() == LEADER_LABEL]
+    assert len(leaders) == 1
+    assert leaders[0].xy[1] == pytest.approx(60.0)
+    box = _pool_label(light).get_window_extent()
+    at_30 = light.transData.transform((0.0, 30.0))[1]
+    quarter = box.height / 4
+    assert not box.y0 + quarter < at_30 < box.y1 - quarter, (box, at_30)
+    # the heavy panel's label, by its line where it leaves the 60-day line, is left as it was: no leader
+    assert not [t for t in heavy.texts if t.get_label() == LEADER_LABEL]
+    assert _pool_label(heavy).get_text() == "own pool shares, not drawable"
