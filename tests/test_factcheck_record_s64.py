@@ -94,7 +94,7 @@ def test_the_section_says_how_far_the_fit_with_late_prices_held_out_misses_them(
     assert "market.light_ree.price.adjustment_days (and market.heavy_ree.price.adjustment_days), 177, at the top" in (
         words
     )
-    assert "(5 to 180); with the late prices held out the fit puts it at 17.3" in words
+    assert "(5 to 180; fitted with the late prices held out: 17.3)" in words
     assert "shocks.china_japan_halt.leak_share, 0.7, at the top of the range the fit searches (0 to 0.7)" in words
     assert "memory_days" not in words and "max_share" not in words
 

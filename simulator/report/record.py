@@ -729,8 +729,8 @@ def bound_clause(fit: HeldOutFit, scenario: Scenario) -> str:
 
     A value within :data:`AT_BOUND` of the range's width from its low or high end (every path of a shared parameter
     the same). `` This run's market.light_ree.price.adjustment_days (and market.heavy_ree.price.adjustment_days),
-    177, sits at the top of the range the fit searched, 5 to 180; ...`` The held-out fit's value of the same
-    parameter follows where it is not at a bound.
+    177, at the top of the range the fit searches (5 to 180; fitted with the late prices held out: 17.3)``: the
+    held-out fit's value of the parameter, where it is not at a bound too.
     """
     found = []
     for parameter in fit.parameters:
@@ -758,10 +758,10 @@ def bound_clause(fit: HeldOutFit, scenario: Scenario) -> str:
         )
         held = parameter.fitted
         held_at_bound = min(parameter.high - held, held - parameter.low) <= AT_BOUND * width
-        then = "" if held_at_bound else f"; with the late prices held out the fit puts it at {_number(held)}"
+        then = "" if held_at_bound else f"; fitted with the late prices held out: {_number(held)}"
         found.append(
             f"<code>{escape(parameter.paths[0])}</code>{twins}, {_number(value)}, at the {end} of the range the fit "
-            f"searches ({_number(parameter.low)} to {_number(parameter.high)}){then}"
+            f"searches ({_number(parameter.low)} to {_number(parameter.high)}{then})"
         )
     if not found:
         return ""
