@@ -19,6 +19,7 @@ from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.comparison import DRAWN_AS_ONE_SHARE, drawn_as_one_words
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
+    TRIGGER_LABEL_PAD_PT,
     _target_lines,
     draw_trigger_line,
     name_targets_once,
@@ -28,10 +29,17 @@ from simulator.plots.cover_lines import (
 from simulator.plots.curves import _region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import MIN_PANEL_IN, Panels, format_axis
+from simulator.plots.line_labels import _PLACE_AFTER_FIT, _label_box, place_after_fit
 from simulator.plots.notes import _note_span, note_top
 from simulator.plots.pool_shares import (
+    POOL_ON_TARGET_SHARE,
     POOL_SHARE_LABEL,
     _draw_pool_shares,
+    _label_breaks,
+    _label_clear,
+    _levels,
+    _panel_top,
+    _place_led,
     _pool_share_label,
     _pool_shares,
     _shares_by_axis,
@@ -84,7 +92,10 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         targets_drawn.update(targets)
         _draw_pool_shares(ax, result, material, pool[material], shares)
         share_x = _share_x(result, shares, material)
+        labelled = len(ax.texts)
         _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
+        if len(ax.texts) > labelled:  # the pool share's label: by a part of its line a reader sees
+            _keep_by_seen_part(ax, ax.texts[-1], shares[0][2], curves)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
@@ -125,6 +136,167 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
             _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
         hide_lane_ticks(ax)
     return grid.fig
+
+
+def _keep_by_seen_part(ax: Axes, label: Any, share: np.ndarray, curves: list[np.ndarray]) -> None:
+    """Have the pool share's ``label`` placed as before, then moved by the part of its line a reader sees if need be.
+
+    The share line ``share`` (days) is hidden where it runs under a curve (within :data:`POOL_ON_TARGET_SHARE` of the
+    panel's height of one of ``curves``, as :func:`~simulator.plots.pool_shares._seen_days` measures it). The search
+    that places the label once the panel is laid out (:func:`~simulator.plots.pool_shares.place_pool_share_label`)
+    takes every day the line is drawn: in ``embargo_2010`` with the halt to Japan through 2011 and its cargo lost,
+    the members' shares of light rare earths lie on the 60-day line to February 2011, then under the EU's curve, and
+    the label went below the hidden line in January 2011, 15 days under the 60-day line, the 30-day line through
+    it: read as the 30-day line's. Where the line is hidden on some days and seen on others, the label is checked
+    once placed (:func:`_place_by_seen_part`); a line hidden nowhere, or seen nowhere, keeps its label as placed.
+    """
+    first = _PLACE_AFTER_FIT.get(label)
+    if first is None:
+        return
+    near = POOL_ON_TARGET_SHARE * _panel_top(curves)
+    hidden = np.zeros(len(share), bool)
+    for curve in curves:
+        if curve.shape == share.shape:
+            hidden |= np.abs(share - curve) <= near
+    if not hidden.any() or not (np.isfinite(share) & ~hidden).any():
+        return
+    place_after_fit(label, partial(_place_by_seen_part, first=first, label=label, share=share, hidden=hidden))
+
+
+SEEN_PART_LEFTS = 9
+"""Places along the days its line is seen where :func:`_place_by_seen_part` tries a pool share's label, left first."""
+
+
+def _place_by_seen_part(
+    fig: Figure, ax: Axes, *, first: Any, label: Any, share: np.ndarray, hidden: np.ndarray
+) -> None:
+    """Place ``label`` as ``first`` does; where it then reads as another line's label, join it to its line's part seen.
+
+    The line: the pool-share line drawn with the values ``share``. The label is moved only when all of these hold:
+    the days the line is seen longest (not ``hidden``) lie on a horizontal line (the 60 days: the reader sees the
+    dots on it); of the line's points under the label's text the one nearest it is hidden
+    (:func:`_by_hidden_day`); and another horizontal line runs through the middle of the label
+    (:func:`_across_other_level`). Then it is tried touching those days (the line's height under it,
+    :data:`~simulator.plots.cover_lines.TRIGGER_LABEL_PAD_PT` above it, else as far below) at
+    :data:`SEEN_PART_LEFTS` places along them, in each of its breaks
+    (:func:`~simulator.plots.pool_shares._label_breaks`, ``narrow``): the first inside the frame, crossing no curve
+    (:func:`~simulator.plots.pool_shares._label_clear`) nor another horizontal line, is kept. Where none is, a place
+    clear of everything from which a leader runs to those days (:func:`~simulator.plots.pool_shares._place_led`,
+    first with only the line they lie on allowed behind the label, then every horizontal line): in the harsh
+    ``embargo_2010`` no place by the 60 days is clear of Japan's curve and of the EU's December spike, and the label
+    goes under the 30-day line with a leader up to the 60-day line. Where no leader fits either, it stays where
+    ``first`` put it.
+    """
+    first(fig, ax)
+    line = next(
+        (
+            drawn
+            for drawn in ax.get_lines()
+            if drawn.get_label().endswith(POOL_SHARE_LABEL)
+            and np.array_equal(np.asarray(drawn.get_ydata(), float), share, equal_nan=True)
+        ),
+        None,
+    )
+    if line is None:
+        return
+    seen = np.isfinite(share) & ~hidden
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], seen.astype(np.int8), [0]])))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    a, b = max(runs, key=lambda run: run[1] - run[0])  # the days it is seen longest
+    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in _levels(ax)]
+    on = [y for y in levels if np.allclose(share[a:b], y)]  # the target line the days seen longest lie on
+    if (
+        not on  # seen apart from the target lines: the search's place is by it
+        or not _by_hidden_day(fig, ax, label, line, hidden)
+        or not _across_other_level(fig, ax, label, line)
+    ):
+        return
+    across = ax.transAxes.inverted().transform(line.get_transform().transform(line.get_xydata()))[:, 0]
+    kept = (label.get_text(), label.xy, label.xyann, label.get_horizontalalignment(), label.get_verticalalignment())
+    for lines in _label_breaks(label, narrow=True):
+        label.set_text("\n".join(lines))
+        label.set_horizontalalignment("left")
+        wide = _label_box(fig, ax, label)[2] - _label_box(fig, ax, label)[0]
+        wide_share = wide / (ax.get_position().width * fig.get_figwidth())
+        last = max(float(across[a]), float(across[b - 1]) - wide_share)
+        for left in np.linspace(float(across[a]), last, SEEN_PART_LEFTS):
+            days = np.arange(a, b)[(across[a:b] >= left) & (across[a:b] <= left + wide_share)]
+            if not len(days):
+                continue
+            for downward in (False, True):
+                at_line = float(share[days].min() if downward else share[days].max())
+                label.xy = (float(left), at_line)
+                label.xyann = (0.0, -TRIGGER_LABEL_PAD_PT if downward else TRIGGER_LABEL_PAD_PT)
+                label.set_verticalalignment("top" if downward else "bottom")
+                crossed = [y for y in levels if y not in on and _crosses_level(fig, ax, label, y)]
+                if _label_clear(fig, ax, label) and not crossed:
+                    return
+    text, label.xy, label.xyann, ha, va = kept
+    label.set_text(text)
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    # nowhere touching the days seen: clear of everything, with a leader to them, if one fits
+    part = Line2D(
+        line.get_xdata(),
+        np.where((np.arange(len(share)) >= a) & (np.arange(len(share)) < b), share, np.nan),
+        transform=line.get_transform(),
+        visible=False,
+        label=f"_seen part: {POOL_SHARE_LABEL}",  # left out of what the search keeps clear of, and of the legend
+    )
+    ax.add_line(part)
+    try:
+        drawn_on = [level for level in _levels(ax) if float(np.asarray(level.get_ydata(), float)[0]) in on]
+        if not (
+            _place_led(fig, ax, label, part, behind=drawn_on) or _place_led(fig, ax, label, part, behind=_levels(ax))
+        ):
+            label.set_text(text)
+            label.xy, label.xyann = kept[1], kept[2]
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+    finally:
+        part.remove()
+
+
+def _by_hidden_day(fig: Figure, ax: Axes, label: Any, line: Any, hidden: np.ndarray) -> bool:
+    """Whether, of ``line``'s points under ``label``'s text, the one nearest it (above or below) is ``hidden``."""
+    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    points = line.get_transform().transform(line.get_xydata()) / fig.dpi
+    under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
+    if not under.any():
+        return False
+    apart = np.where(points[:, 1] > y1, points[:, 1] - y1, np.where(points[:, 1] < y0, y0 - points[:, 1], 0.0))
+    return bool(hidden[int(np.argmin(np.where(under, apart, np.inf)))])
+
+
+THROUGH_INSET = 0.25
+"""A horizontal line runs through a label (:func:`_across_other_level`) when it crosses the middle half of its text's
+height: one that grazes its top or foot (``new_supply_2031``'s 30-day line under its label, by the shares' ends)
+does not take it for its own."""
+
+
+def _across_other_level(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
+    """Whether a horizontal line (a target, the trigger) runs through ``label``'s text, ``line`` not on it.
+
+    Over the days under the label's text, through the middle half of its height (:data:`THROUGH_INSET`): a dashed
+    line through a label reads as the line it names.
+    """
+    x0, _, x1, _ = _label_box(fig, ax, label)
+    points = line.get_transform().transform(line.get_xydata()) / fig.dpi
+    under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
+    values = {float(v) for v in np.asarray(line.get_ydata(), float)[under]}
+    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in _levels(ax)]
+    return any(y not in values and _crosses_level(fig, ax, label, y, inset=THROUGH_INSET) for y in levels)
+
+
+def _crosses_level(fig: Figure, ax: Axes, label: Any, y: float, *, inset: float = 0.0) -> bool:
+    """Whether the horizontal line at ``y`` (data) runs through ``label``'s text, ``inset`` of its height in.
+
+    ``inset`` 0.25: through the middle half of its height.
+    """
+    at = ax.transData.transform((0.0, y))[1] / fig.dpi
+    _, y0, _, y1 = _label_box(fig, ax, label)
+    room = inset * (y1 - y0)
+    return bool(y0 + room < at < y1 - room)
 
 
 MEMBER_ENTRIES_MAX = 5

@@ -55,13 +55,16 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from simulator.calibrate import (
+    HELD_OUT_PRICES_2010,
     PERIODS,
     RECORD_UNITS,
     REPORTED_COLUMNS,
+    HeldOutFit,
     _period_label,
     error_table,
     fit_figure,
@@ -691,6 +694,145 @@ def fitted_only_sentence(series: list[SeriesError]) -> str:
     )
 
 
+FAR_OFF = 0.25
+"""A held-out price row the model misses by more than this share of the record's value is named in
+:func:`held_out_prices_sentence` (at most :data:`NAMED_ROWS` a material, the worst first)."""
+NAMED_ROWS = 2
+"""Most held-out price rows :func:`held_out_prices_sentence` names for one material."""
+AT_BOUND = 0.02
+"""A fitted value within this share of its range's width of one end of the range sits at its bound
+(:func:`bound_clause`): the search stopped there, and the record may have wanted it further."""
+
+
+def _value_at(scenario: Scenario, path: str) -> float | None:
+    """The scenario's value at a dotted ``path`` (a shock by its id), as a number; None where it has none."""
+    node: object = scenario
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            node = next((item for item in node if getattr(item, "id", None) == part), None)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
+
+
+def _number(value: float) -> str:
+    """A parameter's value as the sentence gives it: ``177``, ``0.7``, ``1,488``, ``0.0145``."""
+    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def bound_clause(fit: HeldOutFit, scenario: Scenario) -> str:
+    """Which of this run's values of the fitted parameters sit at a bound of the range the fit searches (HTML), or "".
+
+    A value within :data:`AT_BOUND` of the range's width from its low or high end (every path of a shared parameter
+    the same). `` This run's market.light_ree.price.adjustment_days (and market.heavy_ree.price.adjustment_days),
+    177, at the top of the range the fit searches (5 to 180; fitted with the late prices held out: 17.3)``: the
+    held-out fit's value of the parameter, where it is not at a bound too.
+    """
+    found = []
+    for parameter in fit.parameters:
+        values = {_value_at(scenario, path) for path in parameter.paths}
+        if len(values) != 1 or None in values:
+            continue
+        (value,) = values
+        assert value is not None
+        width = parameter.high - parameter.low
+        if not parameter.low <= value <= parameter.high or width <= 0:
+            continue
+        end = (
+            "top"
+            if parameter.high - value <= AT_BOUND * width
+            else "bottom"
+            if value - parameter.low <= AT_BOUND * width
+            else ""
+        )
+        if not end:
+            continue
+        twins = (
+            f" (and {join_words([f'<code>{escape(p)}</code>' for p in parameter.paths[1:]])})"
+            if parameter.paths[1:]
+            else ""
+        )
+        held = parameter.fitted
+        held_at_bound = min(parameter.high - held, held - parameter.low) <= AT_BOUND * width
+        then = "" if held_at_bound else f"; fitted with the late prices held out: {_number(held)}"
+        found.append(
+            f"<code>{escape(parameter.paths[0])}</code>{twins}, {_number(value)}, at the {end} of the range the fit "
+            f"searches ({_number(parameter.low)} to {_number(parameter.high)}{then})"
+        )
+    if not found:
+        return ""
+    return (
+        f" This run\u2019s values of {'a parameter' if len(found) == 1 else 'parameters'} the shipped fit set "
+        f"sit at a bound of the range it searched: {'; '.join(found)}. A value at its bound is where the search "
+        "stopped, not where the record put it."
+    )
+
+
+def held_out_prices_sentence(
+    table: pd.DataFrame, scenario: Scenario, source: str, fit: HeldOutFit = HELD_OUT_PRICES_2010
+) -> str:
+    """How far a fit with the late prices held out misses them, when the record holds out none of its prices (HTML).
+
+    The record's ``sample`` marks may fit every price (the 2010 record does: its 13 price rows are all ``in``), and
+    then the price match of the section tests nothing. The test is ``fit``: the same fit made with the prices of
+    its window held out as well (:data:`simulator.calibrate.HELD_OUT_PRICES_2010`, ``make calibrate-holdout``).
+    A report does not refit (minutes) nor run the fit's parameters (about 0.5 s); it takes the model's value of
+    each held-out row from the fit's output and the record's value from this record, and says for each material
+    the rows' RMS log error and the rows missed by more than :data:`FAR_OFF`. "" unless the record is the fit's
+    (its file name, each held-out row found once) and marks no price row held out; then
+    :func:`bound_clause` follows.
+    """
+    prices = table[table["quantity"] == "price"]
+    if prices.empty or not bool(prices["in_sample"].astype(bool).all()) or Path(source).name != fit.record:
+        return ""
+    names = Names.of(scenario)
+    found: dict[str, list[tuple[pd.Series, float]]] = {}
+    for quantity, region, material, date, model in fit.held_out:
+        day = dt.date.fromisoformat(date)
+        match = table[
+            (table["quantity"] == quantity)
+            & (table["region"] == region)
+            & (table["material"] == material)
+            & (table["date"] == day)
+        ]
+        if len(match) != 1:
+            return ""
+        found.setdefault(material, []).append((match.iloc[0], model))
+    parts = []
+    for material in [m for m in scenario.materials if m in found] + [m for m in found if m not in scenario.materials]:
+        rows = found[material]
+        errors = [math.log(model / float(row["value"])) for row, model in rows]
+        rms = math.sqrt(sum(e * e for e in errors) / len(errors))
+        missed = sorted(
+            ((abs(model / float(row["value"]) - 1), row, model) for row, model in rows), key=lambda m: -m[0]
+        )
+        named = [
+            f"{_when(row['date'], row['period'])} by {off:.0%} ({price(model)}{NBSP}USD/kg against "
+            f"{price(float(row['value']))}{NBSP}USD/kg)"
+            for off, row, model in missed[:NAMED_ROWS]
+            if off > FAR_OFF
+        ]
+        what = f"{names.material_text(material)}\u2019 {len(rows)} held-out {'price' if len(rows) == 1 else 'prices'}"
+        parts.append(
+            f"{what} by an RMS log error of {rms:.2f} (a factor of about {math.exp(rms):.2f})"
+            + (f": {join_words(named)}" if named else "")
+        )
+    window = fit.hold_out.split("@", 1)[-1].split(":")
+    first = _when(dt.date.fromisoformat(window[0]), "day")
+    return (
+        f" No price row of this record is held out of the fit it marks ({len(prices)} fitted), so the prices\u2019 "
+        "match above tests nothing. Held out, they are missed: fitted again with the record\u2019s prices from "
+        f"{escape(first)} on held out as well (<code>{escape(fit.command)}</code>, "
+        f"<code>{_breakable(fit.source)}</code>; a cross-check no scenario ships), the model misses "
+        f"{escape('; and '.join(parts) if len(parts) < 3 else '; '.join(parts), quote=False)}."
+        f"{bound_clause(fit, scenario)}"
+    )
+
+
 def _row(s: SeriesError, marked: bool) -> str:
     """A line of the table: a series' rows (its fitted or held-out rows, with ``marked``)."""
     sample = f' data-sample="{s.sample}"' if marked else ""
@@ -787,6 +929,51 @@ def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) ->
     )
 
 
+def forecasts_left_out(table: pd.DataFrame, scenario: Scenario) -> tuple[pd.DataFrame, str]:
+    """The rows the section's figure draws, and a caption sentence naming the forecasts it leaves out ("" if none).
+
+    A row whose ``source`` begins ``FORECAST`` (:data:`MADE`) is what was expected at the time, not what was
+    recorded: drawn as a red record bar, the 2010 record's forecast of Japan's 2011 demand (23,000 t) read as a
+    count. The figure leaves such rows out (the table keeps them, counted as a forecast); where every row is one,
+    it draws them all and says so.
+    """
+    if "source" not in table.columns:
+        return table, ""
+    forecast = (made(table["source"]) == "FORECAST").to_numpy()
+    if not forecast.any():
+        return table, ""
+    names, regions = Names.of(scenario), list(scenario.regions)
+    rows = [
+        f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions)}, {_when(r.date, r.period)} "
+        f"({_amount(RECORD_UNITS[r.quantity], r.value)}; the model {_amount(RECORD_UNITS[r.quantity], r.model)})"
+        for r in table[forecast].itertuples()
+    ]
+    listed, one = escape(join_words(rows), quote=False), len(rows) == 1
+    if forecast.all():
+        return table, f" Every row of the record is a forecast, not recorded (its source begins FORECAST): {listed}."
+    return table[~forecast], (
+        f" Not drawn, because {'it is a forecast' if one else 'they are forecasts'} made at the time, not recorded "
+        f"(the source begins \u201cFORECAST\u201d; the table counts {'it' if one else 'them'}): {listed}."
+    )
+
+
+def record_figure(table: pd.DataFrame, scenario: Scenario, marked: bool) -> tuple[Any, str]:
+    """The section's figure (:func:`simulator.calibrate.fit_figure`) of the rows it draws, and its caption's note.
+
+    The rows: all but the forecasts (:func:`forecasts_left_out`), whose note the caption carries.
+    """
+    drawn, note = forecasts_left_out(table, scenario)
+    return (
+        fit_figure(drawn, scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=marked),
+        note,
+    )
+
+
+def _held_out_paragraph(sentence: str) -> list[str]:
+    """The held-out price test (:func:`held_out_prices_sentence`) as a paragraph of its own, or nothing."""
+    return [f'<p class="overall" data-held-out="price">{sentence.strip()}</p>'] if sentence else []
+
+
 def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, figures: bool = True) -> str:
     """The section "Against the record" (HTML); ``table``: :func:`against_record`'s, when already made.
 
@@ -795,10 +982,9 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
     result = run.result
     table = against_record(result, record) if table is None else table
     series = series_errors(table, result.scenario, record.marked)
+    left_out = forecasts_left_out(table, result.scenario)[1]
     svg = figure_svg(
-        lambda: fit_figure(
-            table, result.scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=record.marked
-        ),
+        lambda: record_figure(table, result.scenario, record.marked)[0],
         "record",
         "The run against the record",
         figures,
@@ -822,12 +1008,13 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
             f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: {red}; blue '
             "diamonds: the model's mean or total over each recorded period"
             f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
-            f"path between them is not shown). Prices on a log scale.{start_gap_sentence(table, result.scenario)}"
-            f"{untested_clause(table, result.scenario)}"
+            f"path between them is not shown).{left_out} Prices on a log scale."
+            f"{start_gap_sentence(table, result.scenario)}{untested_clause(table, result.scenario)}"
             "</figcaption></figure>",
             _table(series),
             f'<p class="overall">{worst_sentence(series)}'
             f"{detail(mirror_sentence(table, result.scenario) + fall_sentence(table, result.scenario))}</p>",
+            *_held_out_paragraph(held_out_prices_sentence(table, result.scenario, record.source)),
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
             "their mean square, and exp of it is the factor by which the model is typically off the record, above "
             f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",
