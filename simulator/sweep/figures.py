@@ -1206,9 +1206,18 @@ def holds_one_value(values: pd.Series) -> bool:
     >>> holds_one_value(pd.Series([0.5, None])), holds_one_value(pd.Series([[1, 2], [1, 2]]))
     (False, True)
     """
-    if values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+    if _may_nest(values) and values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
         values = values.map(str)
     return values.nunique(dropna=False) < 2
+
+
+def _may_nest(values: pd.Series) -> bool:
+    """Whether ``values`` may hold lists or mappings: not where they are numbers, booleans or dates (a NumPy dtype).
+
+    >>> _may_nest(pd.Series([0.1, 0.2])), _may_nest(pd.Series([[1], [2]])), _may_nest(pd.Series(["a", "b"]))
+    (False, True, True)
+    """
+    return not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM")
 
 
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
@@ -1261,11 +1270,31 @@ def value_labels(values: pd.Series) -> pd.Series:
     >>> value_labels(pd.Series([0.25, 0.75, 0.25])).tolist()
     ['0.25', '0.75', '0.25']
     """
+    first, each = _distinct(values)
+    if len(first) < len(values):  # each distinct value labelled once: 100 labels for a 10,000-point grid's axis
+        return value_labels(values.iloc[first]).iloc[each].set_axis(values.index)
     labels = values.map(_label)
     values_per_label = values.groupby(labels.to_numpy(), sort=False).nunique(dropna=False)
     alike = labels.map(values_per_label) > 1
     full = values[alike].map(lambda value: repr(float(value)) if isinstance(value, float) else _label(value))
     return labels.where(~alike, full)
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where each distinct value of ``values`` first is, and which of those each value is: alike to the bit.
+
+    Numbers, booleans and dates by their bits (``-0.0`` is not ``0.0``: it is labelled ``-0``; a NaN is any
+    other NaN's, both labelled ``nan``); anything else (objects, Matplotlib's or pandas' own types) is each
+    value its own, as a label of it may tell apart values Python calls equal (``1``, ``1.0``, ``True``).
+
+    >>> [a.tolist() for a in _distinct(pd.Series([0.5, -0.0, 0.5, 0.0]))]  # by bits: 0.0, 0.5, -0.0
+    [[3, 0, 1], [1, 2, 1, 0]]
+    """
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM"):
+        return np.arange(len(values)), np.arange(len(values))
+    array = values.to_numpy()
+    first, each = np.unique(array.view(f"u{array.dtype.itemsize}"), return_index=True, return_inverse=True)[1:]
+    return first, each.reshape(-1)
 
 
 def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -1450,21 +1479,42 @@ def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> li
     condition groups (``conditions``, :func:`condition_groups`) on one spot are labelled apart,
     each label naming its own values: ``(+1 alike)`` never counts a dot of another colour.
 
+    A point is tried against every group's first point at once, and once per spot and condition: a
+    point on the spot of an earlier one of its condition joins that one's group (the first group near
+    the one is the first near the other; groups made between them come after it), so that the 100 dots
+    of a spot of the 10,000-point grid cost one test, not 100 against every group so far.
+
     >>> at = np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0], [9.0, 0.0]])
     >>> _clusters(at, [0, 1, 2, 3], np.zeros(4, int)), _clusters(at, [0, 1, 2, 3], np.array([0, 1, 0, 0]))
     ([[0, 1], [2], [3]], [[0], [1], [2], [3]])
     """
-    groups: list[list[int]] = []
-    for i in order:
-        near = [
-            group
-            for group in groups
-            if conditions[group[0]] == conditions[i] and np.hypot(*(where[group[0]] - where[i])) < ALIKE_PT
-        ]
-        if near:
-            near[0].append(i)
+    order = np.asarray(order, int)
+    if len(order) == 0:
+        return []
+    conditions = np.asarray(conditions)[order]
+    codes = np.unique(conditions, return_inverse=True)[1].reshape(-1)  # equal conditions, equal codes
+    _, first, spot = np.unique(
+        np.column_stack([codes, where[order]]), axis=0, return_index=True, return_inverse=True
+    )  # each distinct (condition, x, y): where it first comes in ``order``, and each point's
+    spots = np.argsort(first, kind="stable")  # the distinct spots in ``order``
+    leader_x, leader_y, leader_code = np.empty(len(first)), np.empty(len(first)), np.empty(len(first), int)
+    group_of_spot = np.empty(len(first), int)
+    made = 0  # groups so far, in the order made: each group's number is its place among the leaders
+    for s in spots:
+        at = first[s]
+        x, y, code = where[order[at], 0], where[order[at], 1], codes[at]
+        near = np.flatnonzero(
+            (leader_code[:made] == code) & (np.hypot(leader_x[:made] - x, leader_y[:made] - y) < ALIKE_PT)
+        )
+        if len(near):
+            group_of_spot[s] = near[0]
         else:
-            groups.append([i])
+            group_of_spot[s] = made
+            leader_x[made], leader_y[made], leader_code[made] = x, y, code
+            made += 1
+    groups: list[list[int]] = [[] for _ in range(made)]
+    for i, group in zip(order.tolist(), group_of_spot[spot.reshape(-1)].tolist(), strict=True):
+        groups[group].append(i)
     return groups
 
 
@@ -1503,6 +1553,7 @@ def _place_labels(
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
     groups = _clusters(where, order, conditions)
+    spots, counts = np.unique(where, axis=0, return_counts=True)  # the dots a label should keep clear of, once a spot
     for group in groups:
         text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
         own = where[group[0]]
@@ -1510,7 +1561,8 @@ def _place_labels(
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
             w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, where, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
+        led_ok = len(groups) <= LEADER_LINES_UP_TO
+        x0, y0, led = _free_place(own, w, h, size, spots, placed, leaders, led_ok, counts)
         line = np.array([x0 + w / 2, y0 + h / 2, *own])
         if _covered(placed, x0, y0, w, h) or _crossed(leaders, placed, x0, y0, w, h, line[None] if led else None):
             continue
@@ -1646,6 +1698,7 @@ def _free_place(
     placed: list[np.ndarray],
     leaders: tuple[np.ndarray, ...] | list[np.ndarray] = (),
     led_ok: bool = True,
+    counts: np.ndarray | None = None,
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
@@ -1654,7 +1707,12 @@ def _free_place(
     crossing the fewest leader lines (its own leader line through another label, or another's
     through it: :func:`_crossed`), then the fewest other dots (nearer than :data:`CLEAR_PT`)
     with the other dots and leader lines its own leader line runs through, then the first tried. Places away from the
-    dot, reached by a leader line, are tried only if ``led_ok``.
+    dot, reached by a leader line, are tried only if ``led_ok``. ``counts``: the dots on each spot of ``dots``
+    where those are the distinct spots (:func:`_place_labels`), one each where None.
+
+    Only the dots within reach of a place or a leader line count, and only a leader line is tested against
+    them: those of the places tried and the dot, widened by :data:`CLEAR_PT` and :data:`DOT_PT`, hold every
+    dot nearer than :data:`CLEAR_PT` to a place and every dot's box a line from a place to its dot runs through.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -1687,11 +1745,23 @@ def _free_place(
     lines = np.column_stack([x0[:, 0] + w / 2, y0[:, 0] + h / 2, np.broadcast_to(own, (len(inside), 2))])
     lines[inside < len(beside)] = np.nan  # a label right beside its dot has no leader line
     covered = _covered(placed, x0, y0, w, h) + _crossed(leaders, placed, x0[:, 0], y0[:, 0], w, h, lines)
-    others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
+    counts = np.ones(len(dots), int) if counts is None else counts
+    room = CLEAR_PT + DOT_PT
+    (left, low), (right, high) = np.minimum(own, [x0.min(), y0.min()]), np.maximum(own, [x0.max() + w, y0.max() + h])
+    within = (
+        (dots[:, 0] > left - room)
+        & (dots[:, 0] < right + room)
+        & (dots[:, 1] > low - room)
+        & (dots[:, 1] < high + room)
+    )
+    mine = np.hypot(*(dots - own).T) < ALIKE_PT  # the dots sharing this label
+    others, counts = dots[within & ~mine], counts[within & ~mine]
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
-    near = (reach < CLEAR_PT).sum(axis=1)
+    near = ((reach < CLEAR_PT) * counts).sum(axis=1)
     dot_boxes = np.column_stack([others - DOT_PT, others + DOT_PT])
-    tangled = _segments_hit(lines, dot_boxes).sum(axis=1) + _segments_cross(lines, np.array(leaders).reshape(-1, 4))
+    tangled = _segments_cross(lines, np.array(leaders).reshape(-1, 4))
+    led_at = np.flatnonzero(inside >= len(beside))  # the places with a leader line
+    tangled[led_at] += (_segments_hit(lines[led_at], dot_boxes) * counts).sum(axis=1)
     best = np.lexsort((inside, near + tangled, covered))[0]
     return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
@@ -2096,7 +2166,11 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     are read as ``datetime64[ms]`` (:func:`_dated`).
     """
     table = _dated(table, paths)
-    nested = [p for p in paths if p in table and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()]
+    nested = [
+        p
+        for p in paths
+        if p in table and _may_nest(table[p]) and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()
+    ]
     return table.assign(**{p: _labels(table[p]) for p in nested}) if nested else table
 
 
