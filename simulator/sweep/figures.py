@@ -1137,7 +1137,10 @@ def _frontier(
         ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
     labels = [value_labels(stats[path]).tolist() for path in paths]
-    texts = [" / ".join(column[i] for column in labels) for i in range(len(stats))]
+
+    def text(i: int) -> str:  # a point's label, its value on each swept path: made for the points labelled alone
+        return " / ".join(column[i] for column in labels)
+
     if x_from_zero:
         left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
     else:  # the points' span, and as much again of a tenth of it to the right for labels
@@ -1150,7 +1153,7 @@ def _frontier(
         _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
-    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all, groups)
+    written, wanted = _place_labels(ax, xs, ys, efficient, text, label_all, groups)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel("\n".join(ylines))
     which = "every point" if label_all else "efficient points"
@@ -1523,7 +1526,7 @@ def _place_labels(
     xs: np.ndarray,
     ys: np.ndarray,
     efficient: np.ndarray,
-    texts: list[str],
+    texts: Callable[[int], str],
     label_all: bool,
     conditions: np.ndarray,
 ) -> tuple[int, int]:
@@ -1538,6 +1541,7 @@ def _place_labels(
     would cover another wherever it went is left out, and so, where more than
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
     ``xs`` and ``ys`` are finite: :func:`_frontier` draws only the points :func:`_finite_stats` keeps.
+    ``texts``: a point's label by its number (asked for the labels' first points alone, 100 of 10,000).
     Returns the labels written and the labels wanted.
     """
     from simulator.plots import agg_renderer
@@ -1548,14 +1552,15 @@ def _place_labels(
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
     where = ax.transLimits.transform(np.column_stack([xs, ys])) * size
-    labelled = [i for i in range(len(xs)) if label_all or efficient[i]]
-    order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
+    labelled = np.arange(len(xs)) if label_all else np.flatnonzero(efficient)
+    # efficient first, then from the top, then from the left; ties in the points' order (a stable sort)
+    order = labelled[np.lexsort((where[labelled, 0], -where[labelled, 1], ~efficient[labelled]))].tolist()
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
     groups = _clusters(where, order, conditions)
     spots, counts = np.unique(where, axis=0, return_counts=True)  # the dots a label should keep clear of, once a spot
     for group in groups:
-        text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
+        text = texts(group[0]) if len(group) == 1 else f"{texts(group[0])} (+{len(group) - 1} alike)"
         own = where[group[0]]
         w, h = _size(ax, text, renderer)
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
@@ -1625,9 +1630,10 @@ def _crossed(
     through_it = _segments_hit(np.array(leaders).reshape(-1, 4), boxes).sum(axis=0)
     if lines is None:
         return through_it
-    return through_it + _segments_hit(np.asarray(lines, float).reshape(-1, 4), np.array(placed).reshape(-1, 4)).sum(
-        axis=1
-    )
+    lines = np.asarray(lines, float).reshape(-1, 4)
+    led = np.flatnonzero(np.isfinite(lines).all(axis=1))  # a NaN line (a label beside its dot) crosses nothing
+    through_it[led] += _segments_hit(lines[led], np.array(placed).reshape(-1, 4)).sum(axis=1)
+    return through_it
 
 
 def _segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -1640,6 +1646,8 @@ def _segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     >>> _segments_hit(lines, np.array([[4.0, 4.0, 6.0, 6.0]])).tolist()
     [[True], [False]]
     """
+    if len(segments) == 0 or len(boxes) == 0:  # no leader line drawn yet, or no label placed
+        return np.zeros((len(segments), len(boxes)), bool)
     px, py = segments[:, 0, None], segments[:, 1, None]
     dx, dy = segments[:, 2, None] - px, segments[:, 3, None] - py
     enter, leave = np.zeros((len(segments), len(boxes))), np.ones((len(segments), len(boxes)))
