@@ -1559,13 +1559,14 @@ def _place_labels(
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
     groups = _clusters(where, order, conditions)
     spots, counts = np.unique(where, axis=0, return_counts=True)  # the dots a label should keep clear of, once a spot
+    probe = _probe(ax)
     for group in groups:
         text = texts(group[0]) if len(group) == 1 else f"{texts(group[0])} (+{len(group) - 1} alike)"
         own = where[group[0]]
-        w, h = _size(ax, text, renderer)
+        w, h = _size(probe, text, renderer)
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
-            w, h = _size(ax, text, renderer)
+            w, h = _size(probe, text, renderer)
         led_ok = len(groups) <= LEADER_LINES_UP_TO
         x0, y0, led = _free_place(own, w, h, size, spots, placed, leaders, led_ok, counts)
         line = np.array([x0 + w / 2, y0 + h / 2, *own])
@@ -1585,24 +1586,30 @@ def _place_labels(
             va="center",
             arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if led else None,
         )
+    probe.remove()
     return len(placed), len(groups)
 
 
-def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
+def _size(probe: Any, text: str, renderer: Any) -> tuple[float, float]:
     """Width and height in points of ``text`` as a label draws it, as wide as at the wider of 100 and 110 dpi.
 
     Its width is the wider of Agg's at the figure's resolution and at the PNG's 110 dpi
     (:func:`simulator.plots.text.drawn_width_in`): Agg's hinting draws a 7 pt label 5.6% wider at
     110 dpi than at 100 (89.4 against 84.7 points), so that two labels of the 10k grid placed 3.6
-    points apart, measured at 100 dpi alone, touched end to end in the PNG.
+    points apart, measured at 100 dpi alone, touched end to end in the PNG. ``probe``: a 7 pt text of the axes
+    (:func:`_probe`), given ``text`` to measure.
     """
     from simulator.plots.text import drawn_width_in
 
-    probe = ax.text(0, 0, _text(text), fontsize=7, transform=ax.transAxes)
+    probe.set_text(_text(text))
     extent = probe.get_window_extent(renderer)
-    probe.remove()
-    scale = 72 / ax.figure.dpi
+    scale = 72 / probe.get_figure(root=True).dpi
     return max(extent.width * scale, drawn_width_in([_text(text)], 7) * 72), extent.height * scale
+
+
+def _probe(ax: Any) -> Any:
+    """A text of the axes in a label's size to measure labels with (:func:`_size`): one for all, removed after."""
+    return ax.text(0, 0, "", fontsize=7, transform=ax.transAxes)
 
 
 def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
