@@ -1215,12 +1215,17 @@ def holds_one_value(values: pd.Series) -> bool:
 
 
 def _may_nest(values: pd.Series) -> bool:
-    """Whether ``values`` may hold lists or mappings: not where they are numbers, booleans or dates (a NumPy dtype).
+    """Whether ``values`` may hold lists or mappings: not where they are numbers, booleans or dates (:func:`_plain`).
 
     >>> _may_nest(pd.Series([0.1, 0.2])), _may_nest(pd.Series([[1], [2]])), _may_nest(pd.Series(["a", "b"]))
     (False, True, True)
     """
-    return not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM")
+    return not _plain(values)
+
+
+def _plain(values: pd.Series) -> bool:
+    """Whether ``values`` are numbers, booleans or dates held as NumPy holds them: each value is its bits."""
+    return isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM"
 
 
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
@@ -1293,7 +1298,7 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> [a.tolist() for a in _distinct(pd.Series([0.5, -0.0, 0.5, 0.0]))]  # by bits: 0.0, 0.5, -0.0
     [[3, 0, 1], [1, 2, 1, 0]]
     """
-    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM"):
+    if not _plain(values):
         return np.arange(len(values)), np.arange(len(values))
     array = values.to_numpy()
     first, each = np.unique(array.view(f"u{array.dtype.itemsize}"), return_index=True, return_inverse=True)[1:]
