@@ -1137,7 +1137,10 @@ def _frontier(
         ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
     labels = [value_labels(stats[path]).tolist() for path in paths]
-    texts = [" / ".join(column[i] for column in labels) for i in range(len(stats))]
+
+    def text(i: int) -> str:  # a point's label, its value on each swept path: made for the points labelled alone
+        return " / ".join(column[i] for column in labels)
+
     if x_from_zero:
         left, right = min(0.0, float(np.nanmin(xs))), float(np.nanmax(xs)) * 1.12 + 1e-9  # room for labels
     else:  # the points' span, and as much again of a tenth of it to the right for labels
@@ -1150,7 +1153,7 @@ def _frontier(
         _from_zero(ax, ys)
     else:
         ax.set_ylim(*ax.get_ylim())  # the autoscaled limits, fixed now: labels are placed within them
-    written, wanted = _place_labels(ax, xs, ys, efficient, texts, label_all, groups)
+    written, wanted = _place_labels(ax, xs, ys, efficient, text, label_all, groups)
     ax.set_xlabel(_text(xlabel))
     ax.set_ylabel("\n".join(ylines))
     which = "every point" if label_all else "efficient points"
@@ -1206,9 +1209,23 @@ def holds_one_value(values: pd.Series) -> bool:
     >>> holds_one_value(pd.Series([0.5, None])), holds_one_value(pd.Series([[1, 2], [1, 2]]))
     (False, True)
     """
-    if values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+    if _may_nest(values) and values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
         values = values.map(str)
     return values.nunique(dropna=False) < 2
+
+
+def _may_nest(values: pd.Series) -> bool:
+    """Whether ``values`` may hold lists or mappings: not where they are numbers, booleans or dates (:func:`_plain`).
+
+    >>> _may_nest(pd.Series([0.1, 0.2])), _may_nest(pd.Series([[1], [2]])), _may_nest(pd.Series(["a", "b"]))
+    (False, True, True)
+    """
+    return not _plain(values)
+
+
+def _plain(values: pd.Series) -> bool:
+    """Whether ``values`` are numbers, booleans or dates held as NumPy holds them: each value is its bits."""
+    return isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiubmM"
 
 
 def varying_conditions(stats: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
@@ -1261,11 +1278,31 @@ def value_labels(values: pd.Series) -> pd.Series:
     >>> value_labels(pd.Series([0.25, 0.75, 0.25])).tolist()
     ['0.25', '0.75', '0.25']
     """
+    first, each = _distinct(values)
+    if len(first) < len(values):  # each distinct value labelled once: 100 labels for a 10,000-point grid's axis
+        return value_labels(values.iloc[first]).iloc[each].set_axis(values.index)
     labels = values.map(_label)
     values_per_label = values.groupby(labels.to_numpy(), sort=False).nunique(dropna=False)
     alike = labels.map(values_per_label) > 1
     full = values[alike].map(lambda value: repr(float(value)) if isinstance(value, float) else _label(value))
     return labels.where(~alike, full)
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where each distinct value of ``values`` first is, and which of those each value is: alike to the bit.
+
+    Numbers, booleans and dates by their bits (``-0.0`` is not ``0.0``: it is labelled ``-0``; a NaN is any
+    other NaN's, both labelled ``nan``); anything else (objects, Matplotlib's or pandas' own types) is each
+    value its own, as a label of it may tell apart values Python calls equal (``1``, ``1.0``, ``True``).
+
+    >>> [a.tolist() for a in _distinct(pd.Series([0.5, -0.0, 0.5, 0.0]))]  # by bits: 0.0, 0.5, -0.0
+    [[3, 0, 1], [1, 2, 1, 0]]
+    """
+    if not _plain(values):
+        return np.arange(len(values)), np.arange(len(values))
+    array = values.to_numpy()
+    first, each = np.unique(array.view(f"u{array.dtype.itemsize}"), return_index=True, return_inverse=True)[1:]
+    return first, each.reshape(-1)
 
 
 def efficient_within(a: np.ndarray, b: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -1450,21 +1487,42 @@ def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> li
     condition groups (``conditions``, :func:`condition_groups`) on one spot are labelled apart,
     each label naming its own values: ``(+1 alike)`` never counts a dot of another colour.
 
+    A point is tried against every group's first point at once, and once per spot and condition: a
+    point on the spot of an earlier one of its condition joins that one's group (the first group near
+    the one is the first near the other; groups made between them come after it), so that the 100 dots
+    of a spot of the 10,000-point grid cost one test, not 100 against every group so far.
+
     >>> at = np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0], [9.0, 0.0]])
     >>> _clusters(at, [0, 1, 2, 3], np.zeros(4, int)), _clusters(at, [0, 1, 2, 3], np.array([0, 1, 0, 0]))
     ([[0, 1], [2], [3]], [[0], [1], [2], [3]])
     """
-    groups: list[list[int]] = []
-    for i in order:
-        near = [
-            group
-            for group in groups
-            if conditions[group[0]] == conditions[i] and np.hypot(*(where[group[0]] - where[i])) < ALIKE_PT
-        ]
-        if near:
-            near[0].append(i)
+    order = np.asarray(order, int)
+    if len(order) == 0:
+        return []
+    conditions = np.asarray(conditions)[order]
+    codes = np.unique(conditions, return_inverse=True)[1].reshape(-1)  # equal conditions, equal codes
+    _, first, spot = np.unique(
+        np.column_stack([codes, where[order]]), axis=0, return_index=True, return_inverse=True
+    )  # each distinct (condition, x, y): where it first comes in ``order``, and each point's
+    spots = np.argsort(first, kind="stable")  # the distinct spots in ``order``
+    leader_x, leader_y, leader_code = np.empty(len(first)), np.empty(len(first)), np.empty(len(first), int)
+    group_of_spot = np.empty(len(first), int)
+    made = 0  # groups so far, in the order made: each group's number is its place among the leaders
+    for s in spots:
+        at = first[s]
+        x, y, code = where[order[at], 0], where[order[at], 1], codes[at]
+        near = np.flatnonzero(
+            (leader_code[:made] == code) & (np.hypot(leader_x[:made] - x, leader_y[:made] - y) < ALIKE_PT)
+        )
+        if len(near):
+            group_of_spot[s] = near[0]
         else:
-            groups.append([i])
+            group_of_spot[s] = made
+            leader_x[made], leader_y[made], leader_code[made] = x, y, code
+            made += 1
+    groups: list[list[int]] = [[] for _ in range(made)]
+    for i, group in zip(order.tolist(), group_of_spot[spot.reshape(-1)].tolist(), strict=True):
+        groups[group].append(i)
     return groups
 
 
@@ -1473,7 +1531,7 @@ def _place_labels(
     xs: np.ndarray,
     ys: np.ndarray,
     efficient: np.ndarray,
-    texts: list[str],
+    texts: Callable[[int], str],
     label_all: bool,
     conditions: np.ndarray,
 ) -> tuple[int, int]:
@@ -1488,6 +1546,7 @@ def _place_labels(
     would cover another wherever it went is left out, and so, where more than
     :data:`LEADER_LINES_UP_TO` labels are wanted, is one with no free place beside its dot.
     ``xs`` and ``ys`` are finite: :func:`_frontier` draws only the points :func:`_finite_stats` keeps.
+    ``texts``: a point's label by its number (asked for the labels' first points alone, 100 of 10,000).
     Returns the labels written and the labels wanted.
     """
     from simulator.plots import agg_renderer
@@ -1498,19 +1557,23 @@ def _place_labels(
     width, height = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72  # in points
     size = np.array([width, height])
     where = ax.transLimits.transform(np.column_stack([xs, ys])) * size
-    labelled = [i for i in range(len(xs)) if label_all or efficient[i]]
-    order = sorted(labelled, key=lambda i: (not efficient[i], -where[i, 1], where[i, 0]))
+    labelled = np.arange(len(xs)) if label_all else np.flatnonzero(efficient)
+    # efficient first, then from the top, then from the left; ties in the points' order (a stable sort)
+    order = labelled[np.lexsort((where[labelled, 0], -where[labelled, 1], ~efficient[labelled]))].tolist()
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
     groups = _clusters(where, order, conditions)
+    spots, counts = np.unique(where, axis=0, return_counts=True)  # the dots a label should keep clear of, once a spot
+    probe = _probe(ax)
     for group in groups:
-        text = texts[group[0]] if len(group) == 1 else f"{texts[group[0]]} (+{len(group) - 1} alike)"
+        text = texts(group[0]) if len(group) == 1 else f"{texts(group[0])} (+{len(group) - 1} alike)"
         own = where[group[0]]
-        w, h = _size(ax, text, renderer)
+        w, h = _size(probe, text, renderer)
         if w > width - 2 * EDGE_PT and " / " in text:  # too wide for the axes: one swept value a line
             text = text.replace(" / ", " /\n")
-            w, h = _size(ax, text, renderer)
-        x0, y0, led = _free_place(own, w, h, size, where, placed, leaders, led_ok=len(groups) <= LEADER_LINES_UP_TO)
+            w, h = _size(probe, text, renderer)
+        led_ok = len(groups) <= LEADER_LINES_UP_TO
+        x0, y0, led = _free_place(own, w, h, size, spots, placed, leaders, led_ok, counts)
         line = np.array([x0 + w / 2, y0 + h / 2, *own])
         if _covered(placed, x0, y0, w, h) or _crossed(leaders, placed, x0, y0, w, h, line[None] if led else None):
             continue
@@ -1528,24 +1591,30 @@ def _place_labels(
             va="center",
             arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.6} if led else None,
         )
+    probe.remove()
     return len(placed), len(groups)
 
 
-def _size(ax: Any, text: str, renderer: Any) -> tuple[float, float]:
+def _size(probe: Any, text: str, renderer: Any) -> tuple[float, float]:
     """Width and height in points of ``text`` as a label draws it, as wide as at the wider of 100 and 110 dpi.
 
     Its width is the wider of Agg's at the figure's resolution and at the PNG's 110 dpi
     (:func:`simulator.plots.text.drawn_width_in`): Agg's hinting draws a 7 pt label 5.6% wider at
     110 dpi than at 100 (89.4 against 84.7 points), so that two labels of the 10k grid placed 3.6
-    points apart, measured at 100 dpi alone, touched end to end in the PNG.
+    points apart, measured at 100 dpi alone, touched end to end in the PNG. ``probe``: a 7 pt text of the axes
+    (:func:`_probe`), given ``text`` to measure.
     """
     from simulator.plots.text import drawn_width_in
 
-    probe = ax.text(0, 0, _text(text), fontsize=7, transform=ax.transAxes)
+    probe.set_text(_text(text))
     extent = probe.get_window_extent(renderer)
-    probe.remove()
-    scale = 72 / ax.figure.dpi
+    scale = 72 / probe.get_figure(root=True).dpi
     return max(extent.width * scale, drawn_width_in([_text(text)], 7) * 72), extent.height * scale
+
+
+def _probe(ax: Any) -> Any:
+    """A text of the axes in a label's size to measure labels with (:func:`_size`): one for all, removed after."""
+    return ax.text(0, 0, "", fontsize=7, transform=ax.transAxes)
 
 
 def _covered(placed: list[np.ndarray], x0: Any, y0: Any, w: float, h: float) -> Any:
@@ -1573,9 +1642,10 @@ def _crossed(
     through_it = _segments_hit(np.array(leaders).reshape(-1, 4), boxes).sum(axis=0)
     if lines is None:
         return through_it
-    return through_it + _segments_hit(np.asarray(lines, float).reshape(-1, 4), np.array(placed).reshape(-1, 4)).sum(
-        axis=1
-    )
+    lines = np.asarray(lines, float).reshape(-1, 4)
+    led = np.flatnonzero(np.isfinite(lines).all(axis=1))  # a NaN line (a label beside its dot) crosses nothing
+    through_it[led] += _segments_hit(lines[led], np.array(placed).reshape(-1, 4)).sum(axis=1)
+    return through_it
 
 
 def _segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -1588,6 +1658,8 @@ def _segments_hit(segments: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     >>> _segments_hit(lines, np.array([[4.0, 4.0, 6.0, 6.0]])).tolist()
     [[True], [False]]
     """
+    if len(segments) == 0 or len(boxes) == 0:  # no leader line drawn yet, or no label placed
+        return np.zeros((len(segments), len(boxes)), bool)
     px, py = segments[:, 0, None], segments[:, 1, None]
     dx, dy = segments[:, 2, None] - px, segments[:, 3, None] - py
     enter, leave = np.zeros((len(segments), len(boxes))), np.ones((len(segments), len(boxes)))
@@ -1646,6 +1718,7 @@ def _free_place(
     placed: list[np.ndarray],
     leaders: tuple[np.ndarray, ...] | list[np.ndarray] = (),
     led_ok: bool = True,
+    counts: np.ndarray | None = None,
 ) -> tuple[float, float, bool]:
     """Lower-left corner (points) of the best place for a ``w`` x ``h`` label of the dot at ``own``; whether it is led.
 
@@ -1654,7 +1727,12 @@ def _free_place(
     crossing the fewest leader lines (its own leader line through another label, or another's
     through it: :func:`_crossed`), then the fewest other dots (nearer than :data:`CLEAR_PT`)
     with the other dots and leader lines its own leader line runs through, then the first tried. Places away from the
-    dot, reached by a leader line, are tried only if ``led_ok``.
+    dot, reached by a leader line, are tried only if ``led_ok``. ``counts``: the dots on each spot of ``dots``
+    where those are the distinct spots (:func:`_place_labels`), one each where None.
+
+    Only the dots within reach of a place or a leader line count, and only a leader line is tested against
+    them: those of the places tried and the dot, widened by :data:`CLEAR_PT` and :data:`DOT_PT`, hold every
+    dot nearer than :data:`CLEAR_PT` to a place and every dot's box a line from a place to its dot runs through.
     """
     px, py = own
     gap, lift = 0.012 * size[0], 0.01 * size[1]  # right of the dot, a little above: as labels always were
@@ -1687,11 +1765,23 @@ def _free_place(
     lines = np.column_stack([x0[:, 0] + w / 2, y0[:, 0] + h / 2, np.broadcast_to(own, (len(inside), 2))])
     lines[inside < len(beside)] = np.nan  # a label right beside its dot has no leader line
     covered = _covered(placed, x0, y0, w, h) + _crossed(leaders, placed, x0[:, 0], y0[:, 0], w, h, lines)
-    others = dots[np.hypot(*(dots - own).T) >= ALIKE_PT]  # not the dots sharing this label
+    counts = np.ones(len(dots), int) if counts is None else counts
+    room = CLEAR_PT + DOT_PT
+    (left, low), (right, high) = np.minimum(own, [x0.min(), y0.min()]), np.maximum(own, [x0.max() + w, y0.max() + h])
+    within = (
+        (dots[:, 0] > left - room)
+        & (dots[:, 0] < right + room)
+        & (dots[:, 1] > low - room)
+        & (dots[:, 1] < high + room)
+    )
+    mine = np.hypot(*(dots - own).T) < ALIKE_PT  # the dots sharing this label
+    others, counts = dots[within & ~mine], counts[within & ~mine]
     reach = np.hypot(np.clip(others[:, 0], x0, x0 + w) - others[:, 0], np.clip(others[:, 1], y0, y0 + h) - others[:, 1])
-    near = (reach < CLEAR_PT).sum(axis=1)
+    near = ((reach < CLEAR_PT) * counts).sum(axis=1)
     dot_boxes = np.column_stack([others - DOT_PT, others + DOT_PT])
-    tangled = _segments_hit(lines, dot_boxes).sum(axis=1) + _segments_cross(lines, np.array(leaders).reshape(-1, 4))
+    tangled = _segments_cross(lines, np.array(leaders).reshape(-1, 4))
+    led_at = np.flatnonzero(inside >= len(beside))  # the places with a leader line
+    tangled[led_at] += (_segments_hit(lines[led_at], dot_boxes) * counts).sum(axis=1)
     best = np.lexsort((inside, near + tangled, covered))[0]
     return float(x0[best, 0]), float(y0[best, 0]), bool(inside[best] >= len(beside))
 
@@ -2096,7 +2186,11 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     are read as ``datetime64[ms]`` (:func:`_dated`).
     """
     table = _dated(table, paths)
-    nested = [p for p in paths if p in table and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()]
+    nested = [
+        p
+        for p in paths
+        if p in table and _may_nest(table[p]) and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()
+    ]
     return table.assign(**{p: _labels(table[p]) for p in nested}) if nested else table
 
 
