@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from simulator.burden import members_with_demand
 from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import AS_CHANGED, Names, cap, index_text, join_words
@@ -182,6 +183,8 @@ def compare_figure(
 
     # a row nobody is short in has no burden to share: no bar of 1 (Jain's convention), words instead
     fairs = [(fairness, burdened, None)] if fair_of is None else [(v, b, m) for m, (v, b) in fair_of.items()]
+    # each panel's axis starts at its index's floor, 1/n of the members it is over (one member bears all)
+    floors = [fairness_floor(first.scenario, members, m) for _, _, m in fairs]
     fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
     by_material = shortfall_by_material(runs, members)
     if by_material:
@@ -190,7 +193,7 @@ def compare_figure(
         fair_panels = max(1, len(fair_of or []))
         # wider where a value label would fit neither right of its bar nor inside its end
         panels_in = width - gap_in * (len(by_material) + fair_panels - 1)
-        fair_ratio = _fair_ratio(_fair_panel_in(fairs), len(by_material), fair_panels, panels_in)
+        fair_ratio = _fair_ratio(_fair_panel_in(fairs, floors), len(by_material), fair_panels, panels_in)
         wide = [1.0] * len(by_material) + [fair_ratio] * fair_panels
         mean_in = (width - gap_in * (len(wide) - 1)) / len(wide)
         row = grid[-1, :].subgridspec(1, len(wide), width_ratios=wide, wspace=gap_in / mean_in)
@@ -220,8 +223,10 @@ def compare_figure(
         total_in = 0.0  # unused: one wide totals' panel, its axis to 1.25 times the longest bar
         bars = [(ax_total, totals, "total shortfall of members (t)")]
     fair_bars = list(zip(fair_axes, fairs, strict=False))  # none where no material short has two users
+    floor_of = {id(ax): low for ax, low in zip(fair_axes, floors, strict=False)}  # each fairness panel's 1/n
     fair_faces = [(ax, values, fair_colours) for ax, (values, _, _) in fair_bars]
     for ax, values, face in [*((ax, values, colours) for ax, values, _ in bars), *fair_faces]:
+        # from 0, as the index's value: a fairness panel's axis starts at its floor, which cuts the bar there
         for bar, hatch in zip(ax.barh(labels, values, color=face), hatches, strict=True):
             if hatch:  # white dots (or hatching) on grey: the dotted (dash-dotted) baseline's bar
                 bar.set_hatch(hatch)
@@ -239,7 +244,10 @@ def compare_figure(
         ax.tick_params(axis="y", labelleft=False)
     fair_max = FAIR_MAX
     for ax, (_, _, material) in fair_bars:
-        ax.set_xlim(0, fair_max)
+        ax.set_xlim(floor_of[id(ax)], fair_max)
+        if floor_of[id(ax)] > 0:  # a tick at the floor, written as briefly as it reads (0.5, 0.33, 0.083)
+            ax.xaxis.set_major_locator(FixedLocator(fairness_ticks(floor_of[id(ax)], wide=not by_material)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:.2g}"))
         ax.set_xlabel(
             plain_text(_fairness_label(names, material, narrow=bool(by_material))),
             **({"fontsize": 8} if by_material else {}),
@@ -259,12 +267,15 @@ def compare_figure(
         fair = ax in fair_axes
         for y, value in enumerate(values):
             shown = write(value) if burdened[y] else no_burden
+            if fair:  # a row nobody is short in (0) writes its words at the axis's start, its floor
+                value = max(value, floor_of[id(ax)])
             if fair and burdened[y]:
                 # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
                 # past the panel and the figure's edge): such a label is written inside its bar's end
                 label_in = text_width_in([shown], VALUE_PT) + VALUE_PAD_IN
-                room_in = (fair_max - value) / fair_max * fair_in
-                if room_in < label_in <= value / fair_max * fair_in:
+                low = floor_of[id(ax)]
+                room_in = (fair_max - value) / (fair_max - low) * fair_in
+                if room_in < label_in <= (value - low) / (fair_max - low) * fair_in:
                     ax.annotate(
                         shown,
                         (value, y),
@@ -320,23 +331,52 @@ VALUE_PAD_IN = 3 / 72
 """Room between a bar's end and its value label, inches."""
 
 
-def _fair_panel_in(fairs: Sequence[tuple[Sequence[float], Sequence[bool], str | None]]) -> float:
+def _fair_panel_in(
+    fairs: Sequence[tuple[Sequence[float], Sequence[bool], str | None]], floors: Sequence[float] | None = None
+) -> float:
     """The narrowest fairness panel in which each value label of ``fairs`` fits, inches.
 
     A label goes right of its bar where the room left of :data:`FAIR_MAX` holds it, else inside the bar's end:
     ``above 0.9999`` (0.76 inch at 8 pt) beside a bar of 0.99995 fits neither in a panel of 0.91 inch, and ran into
-    the next panel in ``long_embargo_12m_2030``'s ``compare.png``. A row nobody is short in writes words at 0.
-    ``fairs``: each panel's values, whether anyone is short in each row, and its material (None: all).
+    the next panel in ``long_embargo_12m_2030``'s ``compare.png``. A row nobody is short in writes words at the
+    axis's start. ``fairs``: each panel's values, whether anyone is short in each row, and its material (None:
+    all); ``floors``: where each panel's axis starts (:func:`fairness_floor`; None: at 0).
     """
     need_in = 0.0
-    for values, burdened, material in fairs:
+    for (values, burdened, material), low in zip(fairs, floors or [0.0] * len(fairs), strict=True):
+        span = FAIR_MAX - low
         for value, short in zip(values, burdened, strict=True):
             words = index_text(value) if short else (NOBODY_SHORT_BAR if material is None else NONE_SHORT_OF)
             label_in = text_width_in([words], VALUE_PT) * HINTED_TEXT + VALUE_PAD_IN
-            right = label_in * FAIR_MAX / (FAIR_MAX - value) if short and value < FAIR_MAX else np.inf
-            inside = label_in * FAIR_MAX / value if short and value > 0 else np.inf
+            right = label_in * span / (FAIR_MAX - value) if short and value < FAIR_MAX else np.inf
+            inside = label_in * span / (value - low) if short and value > low else np.inf
             need_in = max(need_in, min(right, inside) if short else label_in)
     return need_in
+
+
+def fairness_floor(scenario: Any, members: list[str], material: str | None) -> float:
+    """Where a fairness panel's axis starts: Jain's index's floor, 1/n of the members it is over (0 for one or none).
+
+    The index of ``n`` members' shortfall shares runs from 1/n (one member bears all of it) to 1 (equal shares), as
+    the sweep's figures draw it (:func:`simulator.sweep.figures._fairness_range`); on an axis from 0, two members'
+    0.5 read as half fair. It is over the members with demand (:func:`~simulator.burden.members_with_demand`), of
+    ``material`` (None: of any material), as :func:`~simulator.metrics.jain_index` counts them.
+    """
+    n = len(members_with_demand(scenario, members, None if material is None else [material]))
+    return 1 / n if n >= 2 else 0.0
+
+
+def fairness_ticks(low: float, wide: bool) -> list[float]:
+    """A fairness panel's ticks: its floor ``low`` (:func:`fairness_floor`), 1, and in a ``wide`` panel a few between.
+
+    Those between are where a 0.25 step puts them, each a tenth of the axis or more from the floor and from 1.
+
+    >>> fairness_ticks(0.5, wide=False), fairness_ticks(0.5, wide=True), fairness_ticks(1 / 3, wide=True)
+    ([0.5, 1.0], [0.5, 0.75, 1.0], [0.3333333333333333, 0.5, 0.75, 1.0])
+    """
+    gap = 0.1 * (FAIR_MAX - low)
+    between = [t for t in (0.25, 0.5, 0.75) if wide and low + gap <= t <= 1.0 - gap]
+    return [low, *between, 1.0]
 
 
 def _fair_ratio(need_in: float, totals: int, fairs: int, panels_in: float) -> float:

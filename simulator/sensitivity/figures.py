@@ -35,7 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulator.names import AS_WRITTEN, Names, number_text, run_noun
+from simulator.names import AS_WRITTEN, Names, join_words, number_text, run_noun
 from simulator.palette import region_colour
 from simulator.plots import (
     LEGEND_PT,
@@ -411,6 +411,7 @@ def fan_figure(
     columns: int | None = None,
     as_run: str = AS_WRITTEN,
     trigger_range: tuple[float, float] | None = None,
+    short: np.ndarray | None = None,
 ) -> Figure:
     """A fan chart of one daily curve: a panel per region and material, each on its own scale.
 
@@ -435,6 +436,14 @@ def fan_figure(
     legend names it, ``Japan: band, median and as written 0 throughout in every panel (not drawn)``
     (or ``none (no demand) in every panel``).
 
+    ``short`` (a shortfall's chart: bool, sample x region x material, :func:`short_samples`) says which samples are
+    short of each material on some day. Where a panel's band is 0 every day but some sample is short, the note
+    says that it is the 5-95% band that is 0, and how many samples are short
+    (``Japan: 5-95% band, median and as written 0 throughout; 1 of 100 samples short``): the 2010 replay's Japan,
+    short of 171 t in one sample of 100, read "0 throughout". A region not drawn says it in the legend, its count
+    that of the samples short of some material (``Japan: 5-95% band, median and as written 0 throughout; 1 of 100
+    samples short``, without "in every panel (not drawn)": its row is missing).
+
     With ``clip`` (days of cover, whose 95th percentile spikes where demand nearly stops),
     a panel whose band goes past :func:`fan_top` is cut there: triangles on the top edge
     mark where, and the note gives how high the band goes (in ``unit``).
@@ -452,7 +461,7 @@ def fan_figure(
     """
     names = names or Names()
     horizon = own.shape[0]
-    flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent, as_run))}
+    flat = {r: why for r in range(len(regions)) if (why := _flat_region(bands, own, r, absent, as_run, short, runs))}
     drawn = [r for r in range(len(regions)) if r not in flat] or list(range(len(regions)))
     cols = len(materials) if columns is None else max(1, min(len(materials), columns))
     blocks = -(-len(materials) // cols)
@@ -502,7 +511,11 @@ def fan_figure(
                 (dashed,) = ax.plot(days, mine, color=colour, lw=1.0, ls="--")
                 shown.setdefault((r, 1), (f"{name}: scenario {as_run}", dashed))
             zero = [w for w, drawn in (("median", median), (run_noun(as_run), written)) if not drawn]
-            if not band and len(zero) == 2:
+            hidden = 0 if short is None or band else int(np.count_nonzero(short[:, r, m]))
+            if hidden:  # a band of 0 is no sample's shortfall: some are short, fewer than 5%
+                zero = ["5-95% band", *zero]
+                notes.append(f"{name}: {join_words(zero)} 0 throughout; {_short_of(hidden, runs)}")
+            elif not band and len(zero) == 2:
                 notes.append(f"{name}: band, median and {run_noun(as_run)} 0 throughout")
             elif zero:
                 notes.append(f"{name}: {' and '.join(zero)} 0 throughout")
@@ -669,12 +682,20 @@ _NOTHING = Line2D([], [], ls="")
 
 
 def _flat_region(
-    bands: dict[str, np.ndarray], own: np.ndarray, r: int, absent: np.ndarray | None, as_run: str = AS_WRITTEN
+    bands: dict[str, np.ndarray],
+    own: np.ndarray,
+    r: int,
+    absent: np.ndarray | None,
+    as_run: str = AS_WRITTEN,
+    short: np.ndarray | None = None,
+    runs: int = 0,
 ) -> str | None:
     """Why every panel of region ``r`` would be empty, as the legend says it, or None when one has a curve.
 
     A panel is empty where the band, median and as-written curve are 0 every day, or where there
-    is no value on any day or ``absent`` marks the material (no demand).
+    is no value on any day or ``absent`` marks the material (no demand). Where ``short`` (:func:`fan_figure`)
+    has samples short of some material, the words say that the band is the 5-95% one and how many of the
+    ``runs`` samples are short.
     """
     curves = np.stack([bands["p5"][:, r], bands["p50"][:, r], bands["p95"][:, r], own[:, r]])  # (curve, day, material)
     none = ~np.isfinite(curves).any(axis=(0, 1))
@@ -685,9 +706,46 @@ def _flat_region(
         return None
     if none.all():
         return "none (no demand) in every panel (not drawn)"
+    hidden = 0 if short is None else int(np.count_nonzero(short[:, r, :].any(axis=1)))
+    if hidden and zero.all():  # "in every panel (not drawn)" left out: one row of the legend with the others, as
+        # before (two rows shortened the 2010 replay's panels, and their notes went over the band)
+        return f"5-95% band, median and {run_noun(as_run)} 0 throughout; {_short_of(hidden, runs)}"
     if zero.all():
         return f"band, median and {run_noun(as_run)} 0 throughout in every panel (not drawn)"
+    if hidden:
+        return (
+            f"5-95% band, median and {run_noun(as_run)} 0 throughout, or no demand, in every panel (not drawn); "
+            f"{_short_of(hidden, runs)}"
+        )
     return f"band, median and {run_noun(as_run)} 0 throughout, or no demand, in every panel (not drawn)"
+
+
+def _short_of(count: int, runs: int) -> str:
+    """How many of the ``runs`` samples are short, where the 5-95% band says 0.
+
+    >>> _short_of(1, 100), _short_of(4, 100)
+    ('1 of 100 samples short', '4 of 100 samples short')
+    """
+    return f"{count:,} of {runs:,} samples short"
+
+
+def short_samples(samples: pd.DataFrame, regions: list[str], materials: list[str]) -> np.ndarray | None:
+    """Whether each sample is short of each material at all (sample x region x material), for :func:`fan_figure`.
+
+    From the samples table's ``shortfall_t.<region>.<material>`` (a sample's shortfall over the run: above 0 where
+    its cumulative shortfall is on some day; empty counts as none). None where a column is missing.
+
+    >>> t = pd.DataFrame({"shortfall_t.jp.a": [0.0, 171.4, np.nan], "shortfall_t.eu.a": [0.0022, 0.0, 0.0]})
+    >>> short_samples(t, ["jp", "eu"], ["a"])[:, :, 0].tolist()
+    [[False, True], [True, False], [False, False]]
+    >>> short_samples(t, ["jp", "eu"], ["a", "b"]) is None
+    True
+    """
+    columns = [f"shortfall_t.{r}.{m}" for r in regions for m in materials]
+    if not all(c in samples for c in columns):
+        return None
+    values = samples[columns].fillna(0).to_numpy(float)
+    return (values > 0).reshape(len(samples), len(regions), len(materials))
 
 
 NOTE_BOX_IN = 0.35

@@ -944,13 +944,14 @@ def fan_chart(
     ``scenario``'s own run (``own``: :func:`own_curves`) is dashed, named ``as_run`` in the legend.
     ``stockpile run --uncertainty`` writes it, and the report shows it.
     """
-    from simulator.sensitivity.figures import fan_figure  # loads Matplotlib: here, where it draws
+    from simulator.sensitivity.figures import fan_figure, short_samples  # loads Matplotlib: here, where it draws
 
+    regions, materials = list(scenario.regions), list(scenario.materials)
     return fan_figure(
         found.bands[curve],
         own[curve],
-        list(scenario.regions),
-        list(scenario.materials),
+        regions,
+        materials,
         scenario.start_date,
         daily(curve).label,
         daily(curve).display,
@@ -964,6 +965,7 @@ def fan_chart(
         columns=columns,
         as_run=as_run,
         trigger_range=sampled_trigger_days(found.study),
+        short=short_samples(found.samples, regions, materials) if curve == "shortfall_cum_t" else None,
     )
 
 
