@@ -1608,7 +1608,7 @@ def _size(probe: Any, text: str, renderer: Any) -> tuple[float, float]:
 
     probe.set_text(_text(text))
     extent = probe.get_window_extent(renderer)
-    scale = 72 / probe.get_figure(root=True).dpi
+    scale = 72 / probe.axes.figure.dpi  # (not get_figure(root=True): Matplotlib 3.10 on, this project takes 3.8)
     return max(extent.width * scale, drawn_width_in([_text(text)], 7) * 72), extent.height * scale
 
 
