@@ -92,9 +92,11 @@ def test_a_run_stopped_by_a_signal_after_the_childs_import_leaves_tmpdir_empty(t
 @needs_fork
 def test_a_run_whose_child_is_killed_after_its_import_draws_here_and_leaves_tmpdir_empty(tmp_path, own_tmpdir):
     run = run_once_matplotlib_made_its_folder(tmp_path, own_tmpdir)
-    ahead = forked_children(run.pid)
-    assert len(ahead) == 1  # the child forked ahead (its own child, if any, is not the run's)
-    os.kill(ahead.pop(), signal.SIGKILL)
+    seen: list[set[int]] = []
+    # the child forked ahead, alone (its own child, if any, is not the run's); a child starting a program is a
+    # fork of the run until its exec, so one seen beside it is looked at again, for up to 10 s
+    assert wait_until(lambda: len(seen.append(forked_children(run.pid)) or seen[-1]) == 1, 10), seen[-1]
+    os.kill(seen[-1].pop(), signal.SIGKILL)
     _, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr  # the figures are drawn here instead
     assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == FIGURES
@@ -106,6 +108,7 @@ def forked_children(pid: int) -> set[int]:
 
     ``stockpile run`` records the platform (``made_with``), for which Python's ``platform.platform()`` runs
     ``uname -p``: a second child for a few milliseconds, which once failed the test above (1 suite run in 20).
+    Until it has started that program (its ``exec``) such a child is still a fork of ``pid``, and is counted.
     """
 
     def program(process: int) -> str | None:
