@@ -226,27 +226,32 @@ def members_burden(metrics: Mapping[str, Any], members: Iterable[str]) -> tuple[
 def _member_short(figures: Any, member: str) -> Any:
     """Whether ``member`` is short in ``figures`` (one run's metrics or a row: a 0-d answer; a table: one per row).
 
-    From its tonnes, ``shortfall_t.<member>`` (every material's, t), where ``figures`` has them: short as
-    :func:`simulator.shortages.short` says, above :data:`~simulator.shortages.SHORT_ABOVE_T`, so a residue (1e-13
-    t, which the words show as 0) is none. A share is not tonnes (a residue over a small demand is still a share
-    above 0, and no share threshold is one in tonnes for every demand): only where the tonnes are missing (a table
-    made by hand) is it ``shortfall_share.<member>`` above 0. An empty cell is no shortfall.
+    From its tonnes where ``figures`` gives them: ``shortfall_t.<member>`` (every material's, t), or where that is
+    empty (compare.csv empties it where tonnes may not be added) its ``shortfall_t.<member>.<material>``, short of
+    one of them; short as :func:`simulator.shortages.short` says, above :data:`~simulator.shortages.SHORT_ABOVE_T`,
+    so a residue (1e-13 t, which the words show as 0) is none. A share is not tonnes (a residue over a small
+    demand is still a share above 0, and no share threshold is one in tonnes for every demand): only where no
+    tonnes are given (a table made by hand) is it ``shortfall_share.<member>`` above 0. An empty cell is none.
     """
-    tonnes = f"shortfall_t.{member}"
-    if tonnes in figures:
-        return short(figures[tonnes])
     share = figures[f"shortfall_share.{member}"]
-    if hasattr(share, "fillna"):  # a pandas column
-        share = share.fillna(0)
-    return np.asarray(share, dtype=float) > 0  # NaN > 0 is False
+    answer = np.asarray(share.fillna(0) if hasattr(share, "fillna") else share, dtype=float) > 0  # NaN > 0: False
+    prefix = f"shortfall_t.{member}."
+    materials = [key for key in figures.keys() if str(key).startswith(prefix)]  # noqa: SIM118 (a row: its index)
+    if materials:
+        tonnes = np.asarray([np.asarray(figures[key], dtype=float) for key in materials])  # (materials, ...)
+        answer = np.where(np.isnan(tonnes).all(axis=0), answer, short(tonnes).any(axis=0))
+    if (total := f"shortfall_t.{member}") in figures:
+        tonnes = np.asarray(figures[total], dtype=float)
+        answer = np.where(np.isnan(tonnes), answer, short(tonnes))
+    return answer
 
 
 def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
     """Whether any of ``members`` bears a shortfall in a run's ``metrics``, as :func:`simulator.shortages.short` says.
 
-    From each member's tonnes, ``shortfall_t.<member>``, above :data:`~simulator.shortages.SHORT_ABOVE_T` (5e-7
-    t): a residue of 1e-13 t is none, as the words show it (``0 t``); only where a row has no tonnes is it
-    ``shortfall_share.<member>`` above 0 (:func:`_member_short`).
+    From each member's tonnes (``shortfall_t.<member>``, or by material where that is empty) above
+    :data:`~simulator.shortages.SHORT_ABOVE_T` (5e-7 t): a residue of 1e-13 t is none, as the words show it
+    (``0 t``); only where a row gives no tonnes is it ``shortfall_share.<member>`` above 0 (:func:`_member_short`).
     Where none does, :func:`jain_index` counts the absent burden as equal (1): a convention
     that keeps sweeps and baselines numeric, not a finding that a rule shared a burden
     fairly. ``stockpile compare`` shows such a row's fairness as ``-`` and its figure says
@@ -259,6 +264,9 @@ def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
     >>> residue = {"shortfall_t.a": 0.0, "shortfall_share.a": 0.0, "shortfall_t.b": 1e-13, "shortfall_share.b": 1e-17}
     >>> anyone_short(residue, ["a", "b"]), anyone_short({**residue, "shortfall_t.b": 3e-6}, ["a", "b"])
     (False, True)
+    >>> apart = {"shortfall_t.a": float("nan"), "shortfall_share.a": 0.3, "shortfall_t.a.x": 3.0, "shortfall_t.a.y": 0}
+    >>> anyone_short(apart, ["a"]), anyone_short({**apart, "shortfall_t.a.x": 1e-13}, ["a"])
+    (True, False)
     """
     return any(bool(_member_short(metrics, m)) for m in members)
 

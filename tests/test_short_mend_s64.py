@@ -84,6 +84,24 @@ def test_anyone_short_decides_from_the_tonnes_where_a_run_has_them():
     assert runs_short(table, ["a", "b"]).tolist() == [anyone_short(r, ["a", "b"]) for _, r in table.iterrows()]
 
 
+def test_where_compare_empties_a_members_total_its_tonnes_by_material_decide():
+    # compare.csv empties shortfall_t.<member> where tonnes may not be added (compare.unlike_totals): the member's
+    # tonnes by material say whether it is short, not the empty cell (which is no answer) nor the share alone
+    row = {
+        "shortfall_t.a": float("nan"),
+        "shortfall_share.a": 0.3,
+        "shortfall_t.a.ndfeb": 0.0,
+        "shortfall_t.a.ree": 2.5,
+    }
+    assert anyone_short(row, ["a"])
+    residue = {**row, "shortfall_t.a.ree": 1e-13, "shortfall_share.a": 1e-17}
+    assert not anyone_short(residue, ["a"])
+    skipped = dict.fromkeys(row, float("nan"))  # a rule that could not run: every cell empty
+    assert not anyone_short(skipped, ["a"])
+    table = pd.DataFrame([row, residue, skipped])
+    assert runs_short(table, ["a"]).tolist() == [True, False, False]
+
+
 def _makefile_command(target: str) -> list[str]:
     """The words of ``target``'s recipe in the Makefile, its variables (``$(NAME)``) expanded but ``$(BIN)``."""
     text = MAKEFILE.read_text().replace("\\\n", " ")
