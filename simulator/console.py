@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.names import decimals_text, is_residue, small_text
 from simulator.results import ALL, date_label
 from simulator.scenario.portfolio import has_demand
+from simulator.shortages import short as _short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,11 +87,12 @@ def summary_text(result: Any) -> str:
     rows = result.tables["summary"].rows()
     overall = next(row for row in rows if row["region"] == ALL and row["material"] == ALL)
     # the total and Jain's index are the members' (every region's without an agreement); the index counts no
-    # burden as equal (1): said as such, not as a fair share of a burden
+    # burden as equal (1): said as such, not as a fair share of a burden; a residue total (1e-13 t, which reads
+    # 0.0) is none (simulator.shortages.short)
     nobody = "no member" if result.structure.member_names else "no one"
     fairness = (
         _fairness_text(result, rows, overall["fairness_jain"])
-        if overall["total_shortfall_t"] > 0
+        if _short(overall["total_shortfall_t"])
         else f"{nobody} is short, so there is no burden to share"
     )
     lines.append(f"{total_text(result)}; {fairness}")
@@ -125,11 +127,14 @@ def _fairness_text(result: Any, rows: list[dict[str, Any]], overall: float) -> s
 
 
 def _short_by_material(rows: list[dict[str, Any]]) -> dict[str, float]:
-    """The members' shortfall (t) of each material short, from the summary's ``all`` rows of each material."""
+    """The members' shortfall (t) of each material short, from the summary's ``all`` rows of each material.
+
+    Short as :func:`simulator.shortages.short` says: a residue (1e-13 t, which reads ``0.0``) is none.
+    """
     return {
         row["material"]: row["total_shortfall_t"]
         for row in rows
-        if row["region"] == ALL and row["material"] != ALL and row["total_shortfall_t"] > 0
+        if row["region"] == ALL and row["material"] != ALL and _short(row["total_shortfall_t"])
     }
 
 
@@ -184,7 +189,7 @@ def _rows_total_text(result: Any, by_material: dict[str, list[float]], ours: flo
     from simulator.names import Names, join_words
     from simulator.scenario.tonnes import not_added
 
-    short = {m: pair for m, pair in by_material.items() if pair[0] > 0 or pair[1] > 0}
+    short = {m: pair for m, pair in by_material.items() if _short(pair).any()}
     why = not_added(result.scenario, short)
     if why is None:
         return f"shortfall of these rows {shortfall_text(ours)} t against {shortfall_text(base)} t in the baseline"

@@ -48,6 +48,7 @@ from simulator.numeric import EPS_T, anywhere, ordered_sum, share_of
 from simulator.plan import Plan
 from simulator.quantities import AGREEMENT_DAY, AGREEMENT_SUMMARY, DAILY, SUMMARY, Quantity
 from simulator.records import MarketDay, ProcurementDay
+from simulator.shortages import short
 
 
 def _per_material_number(q: Quantity) -> bool:
@@ -222,9 +223,35 @@ def members_burden(metrics: Mapping[str, Any], members: Iterable[str]) -> tuple[
     return total, float(jain_index(shares, demanding)), float(share_gap(shares, demanding))
 
 
-def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
-    """Whether any of ``members`` bears a shortfall in a run's ``metrics`` (``shortfall_share.<member>`` above 0).
+def _member_short(figures: Any, member: str) -> Any:
+    """Whether ``member`` is short in ``figures`` (one run's metrics or a row: a 0-d answer; a table: one per row).
 
+    From its tonnes where ``figures`` gives them: ``shortfall_t.<member>`` (every material's, t), or where that is
+    empty (compare.csv empties it where tonnes may not be added) its ``shortfall_t.<member>.<material>``, short of
+    one of them; short as :func:`simulator.shortages.short` says, above :data:`~simulator.shortages.SHORT_ABOVE_T`,
+    so a residue (1e-13 t, which the words show as 0) is none. A share is not tonnes (a residue over a small
+    demand is still a share above 0, and no share threshold is one in tonnes for every demand): only where no
+    tonnes are given (a table made by hand) is it ``shortfall_share.<member>`` above 0. An empty cell is none.
+    """
+    share = figures[f"shortfall_share.{member}"]
+    answer = np.asarray(share.fillna(0) if hasattr(share, "fillna") else share, dtype=float) > 0  # NaN > 0: False
+    prefix = f"shortfall_t.{member}."
+    materials = [key for key in figures.keys() if str(key).startswith(prefix)]  # noqa: SIM118 (a row: its index)
+    if materials:
+        tonnes = np.asarray([np.asarray(figures[key], dtype=float) for key in materials])  # (materials, ...)
+        answer = np.where(np.isnan(tonnes).all(axis=0), answer, short(tonnes).any(axis=0))
+    if (total := f"shortfall_t.{member}") in figures:
+        tonnes = np.asarray(figures[total], dtype=float)
+        answer = np.where(np.isnan(tonnes), answer, short(tonnes))
+    return answer
+
+
+def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
+    """Whether any of ``members`` bears a shortfall in a run's ``metrics``, as :func:`simulator.shortages.short` says.
+
+    From each member's tonnes (``shortfall_t.<member>``, or by material where that is empty) above
+    :data:`~simulator.shortages.SHORT_ABOVE_T` (5e-7 t): a residue of 1e-13 t is none, as the words show it
+    (``0 t``); only where a row gives no tonnes is it ``shortfall_share.<member>`` above 0 (:func:`_member_short`).
     Where none does, :func:`jain_index` counts the absent burden as equal (1): a convention
     that keeps sweeps and baselines numeric, not a finding that a rule shared a burden
     fairly. ``stockpile compare`` shows such a row's fairness as ``-`` and its figure says
@@ -234,8 +261,14 @@ def anyone_short(metrics: Mapping[str, Any], members: Iterable[str]) -> bool:
     False
     >>> anyone_short({"shortfall_share.a": 0.0, "shortfall_share.b": 1e-12}, ["a", "b"])
     True
+    >>> residue = {"shortfall_t.a": 0.0, "shortfall_share.a": 0.0, "shortfall_t.b": 1e-13, "shortfall_share.b": 1e-17}
+    >>> anyone_short(residue, ["a", "b"]), anyone_short({**residue, "shortfall_t.b": 3e-6}, ["a", "b"])
+    (False, True)
+    >>> apart = {"shortfall_t.a": float("nan"), "shortfall_share.a": 0.3, "shortfall_t.a.x": 3.0, "shortfall_t.a.y": 0}
+    >>> anyone_short(apart, ["a"]), anyone_short({**apart, "shortfall_t.a.x": 1e-13}, ["a"])
+    (True, False)
     """
-    return any(float(metrics[f"shortfall_share.{m}"]) > 0 for m in members)  # NaN > 0 is False
+    return any(bool(_member_short(metrics, m)) for m in members)
 
 
 def runs_short(table: Any, members: Iterable[str] | None) -> np.ndarray | None:
@@ -248,11 +281,14 @@ def runs_short(table: Any, members: Iterable[str] | None) -> np.ndarray | None:
     >>> t = pd.DataFrame({"shortfall_share.a": [0.0, 0.2, float("nan")], "shortfall_share.b": [0.0, 0.0, 0.0]})
     >>> runs_short(t, ["a", "b"]).tolist(), runs_short(t, None), runs_short(t, ["a", "c"])
     ([False, True, False], None, None)
+    >>> runs_short(t.assign(**{"shortfall_t.a": [0.0, 1e-13, 0.0]}), ["a", "b"]).tolist()  # a residue is none
+    [False, False, False]
     """
-    columns = [f"shortfall_share.{m}" for m in members or []]
+    names = list(members or [])
+    columns = [f"shortfall_share.{m}" for m in names]
     if not columns or not set(columns) <= set(table.columns):
         return None
-    return (table[columns].to_numpy(float) > 0).any(axis=-1)  # an empty (NaN) cell is no shortfall
+    return np.any([_member_short(table, m) for m in names], axis=0)  # an empty (NaN) cell is no shortfall
 
 
 def fairness_when_short(table: Any, members: Iterable[str] | None) -> tuple[Any, bool]:

@@ -128,7 +128,9 @@ def is_residue(value: float, decimals: int = NUMBER_DECIMALS_MOST) -> bool:
     sum (a lowest cover of 3.84e-16 days, -2e-17 t, a shortfall of 1e-13 t), not a value, and reads 0 (never
     ``3.84e-16`` or ``-0``); a real small value (0.004, -6e-7) is not one. :func:`number_text`, :func:`small_text`,
     :func:`decimals_text` (at its own decimals), ``stockpile run``'s shortfall column
-    (:func:`simulator.console.shortfall_text`), the report's words and :func:`simulator.shortages.short` ask it here.
+    (:func:`simulator.console.shortfall_text`) and the report's words ask it here. :func:`simulator.shortages.short`
+    does not call it: it compares with :data:`simulator.shortages.SHORT_ABOVE_T`, half the 6th decimal's unit, which
+    for a shortfall of 0 or more is the same rule (``t > SHORT_ABOVE_T`` is ``not is_residue(t)``).
 
     >>> is_residue(3.84e-16), is_residue(-2e-17), is_residue(-0.0), is_residue(4e-7)
     (True, True, True, True)
@@ -146,8 +148,12 @@ def small_text(value: float, digits: int) -> str:
 
     ``.3g`` would write an exponent under 0.0001 (``4.4e-05``): such a value is written in decimals instead, to
     the :data:`NUMBER_DECIMALS_MOST` (6th) decimal at most, its trailing zeros dropped. A residue
-    (:func:`is_residue`) reads ``0``, never ``3.84e-16`` or ``-0``.
+    (:func:`is_residue`) reads ``0``, never ``3.84e-16`` or ``-0``. A value of ``10 ** digits`` or more, out of that
+    range, would get an exponent too (``1.5e+02``): it is written whole, rounded to ``digits`` significant figures,
+    with thousands separators, never with a trailing dot (``150.``):
 
+    >>> small_text(150, 2), small_text(1234, 2), small_text(-98765.4, 3), small_text(99.96, 3)
+    ('150', '1,200', '-98,800', '100')
     >>> small_text(0.5625, 3), small_text(0.0349, 2), small_text(4.4e-5, 3), small_text(0.0000123, 2)
     ('0.562', '0.035', '0.000044', '0.000012')
     >>> small_text(-6e-7, 3), small_text(1.23e-6, 2), small_text(3.84e-16, 3), small_text(-2e-17, 2)
@@ -156,7 +162,11 @@ def small_text(value: float, digits: int) -> str:
     if is_residue(value):  # below the precision shown: not "3.84e-16" nor "-0"
         return "0"
     text = f"{value:,.{digits}g}"
-    return f"{value:.{NUMBER_DECIMALS_MOST}f}".rstrip("0") if "e" in text else text
+    if "e" not in text:
+        return text
+    if abs(value) >= 1:  # 150 at 2 digits: 1.5e+02, written whole (not "150.")
+        return f"{float(text):,.0f}"
+    return f"{value:.{NUMBER_DECIMALS_MOST}f}".rstrip("0")  # a small real value has a digit before the zeros
 
 
 def number_text(value: float) -> str:

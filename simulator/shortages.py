@@ -6,10 +6,12 @@ A region is short of a material where its shortfall of it (``shortfall_t.<region
 :data:`SHORT_ABOVE_T`; an empty cell (NaN, a table's missing value) is no shortfall. Which regions are asked (the
 agreement's members, some of them, or every region) and over what (one run, each run of a table, every day of a
 curve) is the caller's: ``stockpile compare`` (:mod:`simulator.compare_materials`), the studies
-(:mod:`simulator.sensitivity.study`), the sweep's figures (:mod:`simulator.sweep.figures`) and the shortfall
-figure (:mod:`simulator.plots.shortfall`) all ask it here. Numbers only: pandas is not imported (a figure of
-``stockpile run`` reads it, and importing pandas costs that command about 0.4 s); a pandas column is read through
-its own ``fillna``.
+(:mod:`simulator.sensitivity`, :mod:`simulator.sensitivity.intervals`) and their fan chart's count of samples short
+(:mod:`simulator.sensitivity.figures`), the sweep's figures (:mod:`simulator.sweep.figures`), the shortfall figure
+(:mod:`simulator.plots.shortfall`), ``stockpile run``'s words (:mod:`simulator.console`) and whether anyone is short
+in a run's metrics (:func:`simulator.metrics.anyone_short`) all ask it here. Numbers only: pandas is not imported
+(a figure of ``stockpile run`` reads it, and importing pandas costs that command about 0.4 s); a pandas column is
+read through its own ``fillna``.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from simulator import shortages
 from simulator.names import AS_WRITTEN, Names, join_words, number_text, run_noun
 from simulator.palette import region_colour
 from simulator.plots import (
@@ -732,20 +733,21 @@ def _short_of(count: int, runs: int) -> str:
 def short_samples(samples: pd.DataFrame, regions: list[str], materials: list[str]) -> np.ndarray | None:
     """Whether each sample is short of each material at all (sample x region x material), for :func:`fan_figure`.
 
-    From the samples table's ``shortfall_t.<region>.<material>`` (a sample's shortfall over the run: above 0 where
-    its cumulative shortfall is on some day; empty counts as none). None where a column is missing.
+    From the samples table's ``shortfall_t.<region>.<material>`` (:func:`~simulator.shortages.shortfall_column`, a
+    sample's shortfall over the run), short as :func:`~simulator.shortages.short` says: above
+    :data:`~simulator.shortages.SHORT_ABOVE_T`, so a residue (1e-13 t) is none, as is an empty cell. None where a
+    column is missing.
 
-    >>> t = pd.DataFrame({"shortfall_t.jp.a": [0.0, 171.4, np.nan], "shortfall_t.eu.a": [0.0022, 0.0, 0.0]})
+    >>> t = pd.DataFrame({"shortfall_t.jp.a": [0.0, 171.4, np.nan], "shortfall_t.eu.a": [0.0022, 0.0, 1e-13]})
     >>> short_samples(t, ["jp", "eu"], ["a"])[:, :, 0].tolist()
     [[False, True], [True, False], [False, False]]
     >>> short_samples(t, ["jp", "eu"], ["a", "b"]) is None
     True
     """
-    columns = [f"shortfall_t.{r}.{m}" for r in regions for m in materials]
+    columns = [shortages.shortfall_column(r, m) for r in regions for m in materials]
     if not all(c in samples for c in columns):
         return None
-    values = samples[columns].fillna(0).to_numpy(float)
-    return (values > 0).reshape(len(samples), len(regions), len(materials))
+    return shortages.short(samples[columns]).reshape(len(samples), len(regions), len(materials))
 
 
 NOTE_BOX_IN = 0.35
