@@ -28,6 +28,8 @@ from simulator.plots.layout import (
     format_axis,
     row_titles,
     sentence_figure,
+    wrapped_grid,
+    wrapped_width_in,
 )
 from simulator.plots.text import HINTED_TEXT, drawn_width_in, plain_text, text_width_in
 from simulator.results import Result
@@ -81,7 +83,7 @@ def compare_figure(
     Where a member is never short of a material in any row, its panel says so instead of
     drawing flat lines at 0 t; a material no member is short of in any row gets no panels, and the words under
     the legend name it (:func:`_left_out_note`); the members' panels of a material wrap into rows of at most
-    :data:`COMPARE_COLUMNS_MAX`; a row in which no member is short gets no fairness bar (its
+    :data:`~simulator.plots.layout.WRAP_COLUMNS_MAX`; a row in which no member is short gets no fairness bar (its
     Jain's index of 1 is a convention, :func:`~simulator.metrics.anyone_short`) but the words
     :data:`NOBODY_SHORT_BAR`; and when no member is short in any row, the figure is one
     sentence saying so (:func:`sentence_figure`, as ``stockpile compare`` prints it). Where the
@@ -97,20 +99,20 @@ def compare_figure(
     names = Names.of(first.scenario)
     members = first.structure.member_names
     materials = list(first.structure.materials)
-    blocks = -(-len(members) // COMPARE_COLUMNS_MAX)  # rows of panels a material takes
-    cols = max(2, -(-len(members) // blocks))
+    blocks, cols = wrapped_grid(len(members))  # blocks: rows of panels a material takes
+    cols = max(2, cols)
     runs = [*baselines.values(), *results.values()]
     short = _short_pairs(runs, members, materials)
     if not short:  # every line flat at 0 t and every fairness 1 by convention: said in words instead
         title = _scenario_title(first.scenario.name, changes)
         if skipped:
             title += f"; not run: {', '.join(skipped)} (why: compare.csv's skipped column)"
-        return sentence_figure(3.9 * cols + 1.0, title, _nobody_short_text(len(results), bool(baselines)))
+        return sentence_figure(wrapped_width_in(cols), title, _nobody_short_text(len(results), bool(baselines)))
     # a material no member is short of under any rule (nor any baseline) gets no row of panels, each saying so
     left_out = [m for m in materials if not any((member, m) in short for member in members)]
     drawn = [m for m in materials if m not in left_out]
     panel_rows = len(drawn) * blocks
-    fig = Figure(figsize=(3.9 * cols + 1.0, 2.9 * panel_rows + 3.8))
+    fig = Figure(figsize=(wrapped_width_in(cols), 2.9 * panel_rows + 3.8))
     grid = fig.add_gridspec(panel_rows + 1, cols, height_ratios=[1.0] * panel_rows + [1.3])
     panels = []
     curves: dict[str, list[np.ndarray]] = {name: [] for name in results}  # each rule's, panel by panel
@@ -188,7 +190,7 @@ def compare_figure(
     fairs = [([f if s else 0.0 for f, s in zip(v, b, strict=True)], b, m) for v, b, m in fairs]
     by_material = shortfall_by_material(runs, members)
     if by_material:
-        width = 3.9 * cols + 1.0 - left_in - 0.2  # the figure's, less its margins (fixed_margins)
+        width = wrapped_width_in(cols) - left_in - 0.2  # the figure's, less its margins (fixed_margins)
         gap_in = 0.35
         fair_panels = max(1, len(fair_of or []))
         # wider where a value label would fit neither right of its bar nor inside its end
@@ -269,26 +271,22 @@ def compare_figure(
             shown = write(value) if burdened[y] else no_burden
             if fair:  # a row nobody is short in (0) writes its words at the axis's start, its floor
                 value = max(value, floor_of[id(ax)])
-            if fair and burdened[y]:
-                # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran
-                # past the panel and the figure's edge): such a label is written inside its bar's end
-                label_in = text_width_in([shown], VALUE_PT) + VALUE_PAD_IN
-                low = floor_of[id(ax)]
-                room_in = (fair_max - value) / (fair_max - low) * fair_in
-                if room_in < label_in <= (value - low) / (fair_max - low) * fair_in:
-                    ax.annotate(
-                        shown,
-                        (value, y),
-                        xytext=(-3, 0),
-                        textcoords="offset points",
-                        va="center",
-                        ha="right",
-                        fontsize=8,
-                        color="white",
-                        # on the bar's own colour, over the white dots of a dotted baseline bar too
-                        bbox={"facecolor": fair_colours[y], "edgecolor": "none", "pad": 1},
-                    )
-                    continue
+            # a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran past the
+            # panel and the figure's edge): such a label is written inside its bar's end
+            if fair and burdened[y] and _written_inside(shown, value, floor_of[id(ax)], fair_in):
+                ax.annotate(
+                    shown,
+                    (value, y),
+                    xytext=(-3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="right",
+                    fontsize=8,
+                    color="white",
+                    # on the bar's own colour, over the white dots of a dotted baseline bar too
+                    bbox={"facecolor": fair_colours[y], "edgecolor": "none", "pad": 1},
+                )
+                continue
             ax.annotate(shown, (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         ax.grid(True, axis="x", color="#dddddd")
     title = _scenario_title(first.scenario.name, changes)
@@ -325,6 +323,11 @@ FAIR_MAX = 1.15
 FAIR_RATIO = 0.8
 """A fairness panel's width beside a totals' panel's (1) in ``compare.png``'s row of narrow bar panels, where its
 value labels fit (:func:`_fair_ratio`)."""
+FAIR_RATIO_MAX = 1.5
+"""The widest a fairness panel is beside a totals' panel's (1), the totals' panels keeping their room
+(:func:`_fair_ratio`)."""
+FAIR_SPARE_IN = 0.01
+"""Room a fairness panel widened for its value labels has over what they need, inches (:func:`_fair_ratio`)."""
 VALUE_PT = 8
 """Size of the bar panels' value labels, points."""
 VALUE_PAD_IN = 3 / 72
@@ -347,20 +350,44 @@ def _fair_panel_in(
         span = FAIR_MAX - low
         for value, short in zip(values, burdened, strict=True):
             words = index_text(value) if short else (NOBODY_SHORT_BAR if material is None else NONE_SHORT_OF)
-            label_in = text_width_in([words], VALUE_PT) * HINTED_TEXT + VALUE_PAD_IN
+            label_in = _value_label_in(words)
             right = label_in * span / (FAIR_MAX - value) if short and value < FAIR_MAX else np.inf
             inside = label_in * span / (value - low) if short and value > low else np.inf
             need_in = max(need_in, min(right, inside) if short else label_in)
     return need_in
 
 
+def _value_label_in(words: str) -> float:
+    """Room a bar panel's value label ``words`` takes right of its bar (or inside its end), inches.
+
+    Its width as Agg may draw it (:data:`~simulator.plots.text.HINTED_TEXT`) and :data:`VALUE_PAD_IN`: the width
+    :func:`_fair_panel_in` sizes the fairness panel by and :func:`_written_inside` places the label by.
+    """
+    return text_width_in([words], VALUE_PT) * HINTED_TEXT + VALUE_PAD_IN
+
+
+def _written_inside(words: str, value: float, low: float, fair_in: float) -> bool:
+    """Whether a fairness bar's value label ``words`` is written inside its bar's end, not right of it.
+
+    Where the room right of the bar of ``value``, on a panel ``fair_in`` inches wide whose axis runs from ``low``
+    (:func:`fairness_floor`) to :data:`FAIR_MAX`, is less than the label (:func:`_value_label_in`) and the bar holds
+    it: a narrow panel leaves about 0.1 inch right of a bar near 1, less than its label (which ran past the panel
+    and the figure's edge).
+    """
+    label_in = _value_label_in(words)
+    room_in = (FAIR_MAX - value) / (FAIR_MAX - low) * fair_in
+    return room_in < label_in <= (value - low) / (FAIR_MAX - low) * fair_in
+
+
 def fairness_floor(scenario: Any, members: list[str], material: str | None) -> float:
     """Where a fairness panel's axis starts: Jain's index's floor, 1/n of the members it is over (0 for one or none).
 
-    The index of ``n`` members' shortfall shares runs from 1/n (one member bears all of it) to 1 (equal shares), as
-    the sweep's figures draw it (:func:`simulator.sweep.figures._fairness_range`); on an axis from 0, two members'
-    0.5 read as half fair. It is over the members with demand (:func:`~simulator.burden.members_with_demand`), of
-    ``material`` (None: of any material), as :func:`~simulator.metrics.jain_index` counts them.
+    The index of ``n`` members' shortfall shares runs from 1/n (one member bears all of it) to 1 (equal shares); on
+    an axis from 0, two members' 0.5 read as half fair. Here ``n`` is the members with demand
+    (:func:`~simulator.burden.members_with_demand`) of ``material`` (None: of any material), as
+    :func:`~simulator.metrics.jain_index` counts them; the sweep's figures
+    (:func:`simulator.sweep.figures._fairness_range`) take 1/n of all the agreement's members instead, a lower
+    floor where a member has no demand.
     """
     n = len(members_with_demand(scenario, members, None if material is None else [material]))
     return 1 / n if n >= 2 else 0.0
@@ -383,16 +410,16 @@ def _fair_ratio(need_in: float, totals: int, fairs: int, panels_in: float) -> fl
     """A fairness panel's width beside a totals' panel's: :data:`FAIR_RATIO`, more where ``need_in`` needs it.
 
     ``totals`` totals' panels (ratio 1) and ``fairs`` fairness panels share ``panels_in`` inches: at the ratio
-    ``r`` a fairness panel is ``panels_in * r / (totals + fairs * r)`` wide, solved for ``need_in`` (0.01 inch over)
-    where :data:`FAIR_RATIO` leaves it narrower; at most 1.5, the totals' panels keeping their room.
+    ``r`` a fairness panel is ``panels_in * r / (totals + fairs * r)`` wide, solved for ``need_in`` (and
+    :data:`FAIR_SPARE_IN` over) where :data:`FAIR_RATIO` leaves it narrower; at most :data:`FAIR_RATIO_MAX`.
 
     >>> _fair_ratio(0.5, 3, 2, 5.2), round(_fair_ratio(0.95, 3, 2, 5.2), 3)
     (0.8, 0.878)
     """
     if panels_in * FAIR_RATIO / (totals + fairs * FAIR_RATIO) >= need_in:
         return FAIR_RATIO
-    need_in += 0.01
-    return min(1.5, totals * need_in / max(panels_in - fairs * need_in, 1e-9))
+    need_in += FAIR_SPARE_IN
+    return min(FAIR_RATIO_MAX, totals * need_in / max(panels_in - fairs * need_in, 1e-9))
 
 
 TICKS_MOST = 3
@@ -416,11 +443,6 @@ def _ticks_apart(fig: Figure, ax: Axes) -> int:
         if all(at_in[k + 1] - at_in[k] - half_in[k] - half_in[k + 1] >= TEXT_GAP_IN for k in range(len(ticks) - 1)):
             return bins
     return 1
-
-
-COMPARE_COLUMNS_MAX = 5
-"""Most panels side by side in ``compare.png`` (a member each): more members wrap into rows of as many panels as
-evenly as they go, 12 into three rows of 4. In one row of 12, the figure was 5,258 pixels wide."""
 
 
 def _left_out_note(names: Names, left_out: list[str], baselines: bool) -> str | None:

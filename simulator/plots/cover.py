@@ -32,16 +32,17 @@ from simulator.plots.layout import MIN_PANEL_IN, Panels, format_axis
 from simulator.plots.line_labels import _PLACE_AFTER_FIT, _label_box, place_after_fit
 from simulator.plots.notes import _note_span, note_top
 from simulator.plots.pool_shares import (
-    POOL_ON_TARGET_SHARE,
     POOL_SHARE_LABEL,
+    _apart_days,
     _draw_pool_shares,
     _label_breaks,
     _label_clear,
     _levels,
-    _panel_top,
+    _lies_on,
     _place_led,
     _pool_share_label,
     _pool_shares,
+    _seen_days,
     _shares_by_axis,
     _target_under,
     above_axis_lines,
@@ -92,10 +93,9 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         targets_drawn.update(targets)
         _draw_pool_shares(ax, result, material, pool[material], shares)
         share_x = _share_x(result, shares, material)
-        labelled = len(ax.texts)
-        _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
-        if len(ax.texts) > labelled:  # the pool share's label: by a part of its line a reader sees
-            _keep_by_seen_part(ax, ax.texts[-1], shares[0][2], curves)
+        line = _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
+        if line is not None:  # the pool share's label: by a part of its line a reader sees
+            _keep_by_seen_part(ax, ax.texts[-1], line, shares[0][2], curves)
         ax.set_title(plain_text(names.material(material)))
         ax.set_ylabel("drawable days of cover")
         ax.set_ylim(bottom=0)  # and the top where the autoscale put it: the shares drawn next do not move it
@@ -138,11 +138,13 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     return grid.fig
 
 
-def _keep_by_seen_part(ax: Axes, label: Any, share: np.ndarray, curves: list[np.ndarray]) -> None:
+def _keep_by_seen_part(ax: Axes, label: Any, line: Any, share: np.ndarray, curves: list[np.ndarray]) -> None:
     """Have the pool share's ``label`` placed as before, then moved by the part of its line a reader sees if need be.
 
-    The share line ``share`` (days) is hidden where it runs under a curve (within :data:`POOL_ON_TARGET_SHARE` of the
-    panel's height of one of ``curves``, as :func:`~simulator.plots.pool_shares._seen_days` measures it). The search
+    ``line``: the share line the label names, as drawn, with the values ``share`` (days). It is hidden where it runs
+    under a curve: not apart from ``curves`` (:func:`~simulator.plots.pool_shares._apart_days`, no target lines: within
+    :data:`~simulator.plots.pool_shares.POOL_ON_TARGET_SHARE` of the panel's height of one of them, as
+    :func:`~simulator.plots.pool_shares._seen_days` measures it). The search
     that places the label once the panel is laid out (:func:`~simulator.plots.pool_shares.place_pool_share_label`)
     takes every day the line is drawn: in ``embargo_2010`` with the halt to Japan through 2011 and its cargo lost,
     the members' shares of light rare earths lie on the 60-day line to February 2011, then under the EU's curve, and
@@ -153,14 +155,11 @@ def _keep_by_seen_part(ax: Axes, label: Any, share: np.ndarray, curves: list[np.
     first = _PLACE_AFTER_FIT.get(label)
     if first is None:
         return
-    near = POOL_ON_TARGET_SHARE * _panel_top(curves)
-    hidden = np.zeros(len(share), bool)
-    for curve in curves:
-        if curve.shape == share.shape:
-            hidden |= np.abs(share - curve) <= near
+    hidden = np.isfinite(share) & ~_apart_days(share, (), curves)
     if not hidden.any() or not (np.isfinite(share) & ~hidden).any():
         return
-    place_after_fit(label, partial(_place_by_seen_part, first=first, label=label, share=share, hidden=hidden))
+    place = partial(_place_by_seen_part, first=first, label=label, line=line, share=share, curves=curves, hidden=hidden)
+    place_after_fit(label, place)
 
 
 SEEN_PART_LEFTS = 9
@@ -168,15 +167,24 @@ SEEN_PART_LEFTS = 9
 
 
 def _place_by_seen_part(
-    fig: Figure, ax: Axes, *, first: Any, label: Any, share: np.ndarray, hidden: np.ndarray
+    fig: Figure,
+    ax: Axes,
+    *,
+    first: Any,
+    label: Any,
+    line: Any,
+    share: np.ndarray,
+    curves: list[np.ndarray],
+    hidden: np.ndarray,
 ) -> None:
     """Place ``label`` as ``first`` does; where it then reads as another line's label, join it to its line's part seen.
 
-    The line: the pool-share line drawn with the values ``share``. The label is moved only when all of these hold:
-    the days the line is seen longest (not ``hidden``) lie on a horizontal line (the 60 days: the reader sees the
-    dots on it); of the line's points under the label's text the one nearest it is hidden
-    (:func:`_by_hidden_day`); and another horizontal line runs through the middle of the label
-    (:func:`_across_other_level`). Then it is tried touching those days (the line's height under it,
+    ``line``: the pool-share line drawn with the values ``share``, in a panel of ``curves``. The label is moved only
+    when all of these hold: the days the line is seen longest (apart from the ``curves``,
+    :func:`~simulator.plots.pool_shares._seen_days`) lie on a horizontal line (the 60 days: the reader sees the dots
+    on it; as :func:`~simulator.plots.pool_shares._lies_on` measures it); of the line's points under the label's
+    text the one nearest it is hidden (:func:`_by_hidden_day`); and another horizontal line runs through the middle
+    of the label (:func:`_across_other_level`). Then it is tried touching those days (the line's height under it,
     :data:`~simulator.plots.cover_lines.TRIGGER_LABEL_PAD_PT` above it, else as far below) at
     :data:`SEEN_PART_LEFTS` places along them, in each of its breaks
     (:func:`~simulator.plots.pool_shares._label_breaks`, ``narrow``): the first inside the frame, crossing no curve
@@ -188,23 +196,10 @@ def _place_by_seen_part(
     ``first`` put it.
     """
     first(fig, ax)
-    line = next(
-        (
-            drawn
-            for drawn in ax.get_lines()
-            if drawn.get_label().endswith(POOL_SHARE_LABEL)
-            and np.array_equal(np.asarray(drawn.get_ydata(), float), share, equal_nan=True)
-        ),
-        None,
-    )
-    if line is None:
-        return
-    seen = np.isfinite(share) & ~hidden
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], seen.astype(np.int8), [0]])))
-    runs = list(zip(edges[::2], edges[1::2], strict=True))
-    a, b = max(runs, key=lambda run: run[1] - run[0])  # the days it is seen longest
+    seen = np.flatnonzero(_seen_days(share, (), curves))  # the days it is seen longest: apart from the curves
+    a, b = int(seen[0]), int(seen[-1]) + 1
     levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in _levels(ax)]
-    on = [y for y in levels if np.allclose(share[a:b], y)]  # the target line the days seen longest lie on
+    on = [y for y in levels if _lies_on(share[a:b], y, curves)]  # the target line the days seen longest lie on
     if (
         not on  # seen apart from the target lines: the search's place is by it
         or not _by_hidden_day(fig, ax, label, line, hidden)

@@ -218,6 +218,35 @@ def row_titles(fig: Figure, axes: list[Axes], sizes: tuple[float, ...] = ROW_TIT
         ax.title.set_text("\n".join(fewest_lines(text, size, room[ax])))
 
 
+WRAP_COLUMNS_MAX = 5
+"""Most panels side by side in a wrapped row: ``compare.png``'s members, the turned-over supply-mix PNG's regions.
+More wrap into rows of as many panels as evenly as they go (:func:`wrapped_grid`), 12 into three rows of 4. In one
+row of 12, ``compare.png`` was 5,258 pixels wide."""
+WRAP_COLUMN_IN = 3.9
+"""Width of a column of a wrapped grid (a panel and its gap), inches."""
+WRAP_MARGIN_IN = 1.0
+"""What a figure of a wrapped grid adds to its columns' width (:data:`WRAP_COLUMN_IN` each), inches."""
+
+
+def wrapped_grid(panels: int, most: int = WRAP_COLUMNS_MAX) -> tuple[int, int]:
+    """Rows and columns of ``panels`` panels wrapped at ``most`` a row, into rows of as many as evenly as they go.
+
+    >>> wrapped_grid(4), wrapped_grid(5), wrapped_grid(6), wrapped_grid(12)
+    ((1, 4), (1, 5), (2, 3), (3, 4))
+    """
+    rows = -(-panels // most)
+    return rows, -(-panels // rows)
+
+
+def wrapped_width_in(columns: int) -> float:
+    """Width of a figure of a wrapped grid of ``columns`` columns, inches (:data:`WRAP_COLUMN_IN` each, and margins).
+
+    >>> wrapped_width_in(4)
+    16.6
+    """
+    return WRAP_COLUMN_IN * columns + WRAP_MARGIN_IN
+
+
 def grid_width_in(materials: int, columns: int | None = None, width_in: float | None = None) -> float:
     """Width of a figure of a panel per material, side by side up to ``columns``: ``width_in`` when set.
 

@@ -128,10 +128,7 @@ def _seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.nd
     rare earths on the 60-day line to March 2011, then about the EU's drawable cover, under its curve, to the end of
     2011: their dotted lines are seen apart from then on.
     """
-    near = POOL_ON_TARGET_SHARE * _panel_top(curves)
-    apart = np.isfinite(share)
-    for other in [*(np.full_like(share, t) for t in targets), *curves]:
-        apart &= ~(np.abs(share - other) <= near)
+    apart = _apart_days(share, targets, curves)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], apart.astype(np.int8), [0]])))
     starts, ends = edges[::2], edges[1::2]
     seen = np.zeros_like(apart)
@@ -139,6 +136,24 @@ def _seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.nd
         longest = int(np.argmax(ends - starts))
         seen[starts[longest] : ends[longest]] = True
     return seen
+
+
+def _apart_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
+    """The days (True) on which the pool-share line ``share`` is drawn apart from the ``targets`` and the ``curves``.
+
+    Apart: more than :data:`POOL_ON_TARGET_SHARE` of the panel's height (:func:`_panel_top`, 60 days here: 0.6 day)
+    from each, as :func:`_lies_on` measures it. :func:`_seen_days` keeps the longest run of them.
+
+    >>> _apart_days(np.array([60.0, 59.5, 40.0, np.nan]), (60.0,), [np.array([0.0, 0.0, 40.5, 0.0])]).tolist()
+    [False, False, False, False]
+    >>> _apart_days(np.array([60.0, 50.0, 40.0]), (60.0,), [np.array([0.0, 0.0, 10.0])]).tolist()
+    [False, True, True]
+    """
+    near = POOL_ON_TARGET_SHARE * _panel_top(curves)
+    apart = np.isfinite(share)
+    for other in [*(np.full_like(share, t) for t in targets), *curves]:
+        apart &= ~(np.abs(share - other) <= near)
+    return apart
 
 
 def _axes_shares(ax: Axes, x: np.ndarray) -> np.ndarray:
@@ -286,7 +301,7 @@ def _pool_share_label(
     *,
     panel_in: float,
     x: np.ndarray | None,
-) -> None:
+) -> Any:
     """What the pool-share ``lines`` drawn under the axis's top (:func:`_draw_pool_shares`) are, beside the first.
 
     The panel says "own pool share, not drawable" beside the first line, clear of the
@@ -301,7 +316,8 @@ def _pool_share_label(
     are measured (:func:`_labels_measured`), touching the line (:func:`_beside`): with the halted cargo lost in
     ``embargo_2010`` the label sat at July 2010, 57 days up (the line's median), over the EU's curve and over the
     lines it names, there on the 60-day line. Once the panel is laid out, a label that crosses a curve or leaves the
-    frame there moves (:func:`place_pool_share_label`).
+    frame there moves (:func:`place_pool_share_label`). Returns the first line as drawn, which the label names
+    (None: no label).
     """
     if lines and x is not None:
         value = float(np.nanmedian(lines[0][2]))
@@ -350,6 +366,8 @@ def _pool_share_label(
         )
         led = on_target is not None and not seen_all_across  # "= 60 days" by a line that ends
         place_after_fit(label, partial(place_pool_share_label, label=label, line=line, led=led))
+        return line
+    return None
 
 
 def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led: bool = False) -> None:

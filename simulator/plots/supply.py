@@ -14,7 +14,7 @@ from simulator.names import Names
 from simulator.palette import SHOCK_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
-from simulator.plots.layout import empty_panel, format_axis, grid_width_in
+from simulator.plots.layout import empty_panel, format_axis, grid_width_in, wrapped_grid, wrapped_width_in
 from simulator.plots.text import plain_text
 from simulator.results import Result
 from simulator.scenario.portfolio import has_demand
@@ -33,7 +33,7 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
     wrap to further rows; ``width_in`` sets the width, as for the other figures (the
     report's: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row). The PNG (neither set) of more
     than :data:`SUPPLY_REGIONS_DOWN` regions is turned over: a material's regions side by side, wrapped as
-    ``compare.png``'s members (:func:`_regions_across`), not a row per region 2.8 inches tall.
+    ``compare.png``'s members (:func:`_regions_across`), not a row per region :data:`SUPPLY_ROW_IN` tall.
     """
     names = Names.of(result.scenario)
     regions, materials = result.structure.regions, result.structure.materials
@@ -42,8 +42,9 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
     else:
         cols = len(materials) if columns is None else max(1, min(len(materials), columns))
         blocks = -(-len(materials) // cols)  # rows of panels per region
-        panel_in = 2.8 if width_in is None else 2.3
-        fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), panel_in * len(regions) * blocks + 1.2))
+        panel_in = SUPPLY_ROW_IN if width_in is None else 2.3
+        height_in = panel_in * len(regions) * blocks + SUPPLY_TOP_IN
+        fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), height_in))
         grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
         axes = np.empty((len(regions), len(materials)), dtype=object)
         for i in range(len(regions)):
@@ -90,25 +91,24 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
 SUPPLY_REGIONS_DOWN = 5
 """Most regions the supply-mix PNG gives a row of panels each (a panel per material across). More regions are
 turned over (:func:`_regions_across`): twelve regions' rows of two materials made a figure 3,828 pixels tall."""
-REGIONS_ACROSS_MAX = 5
-"""Most regions side by side in a row of the turned-over supply-mix PNG, as ``compare.png``'s members
-(:data:`simulator.plots.comparison.COMPARE_COLUMNS_MAX`): twelve go in three rows of four."""
-ACROSS_PANEL_IN = 3.9
-"""Width of a column of the turned-over supply-mix PNG (a panel and its gap), inches, as ``compare.png``'s."""
+SUPPLY_ROW_IN = 2.8
+"""Height of a row of panels of the supply-mix PNG (a panel and its gap), inches; the report's are 2.3."""
+SUPPLY_TOP_IN = 1.2
+"""What the supply-mix figure adds to its rows' height (title, legend, margins), inches."""
 
 
 def _regions_across(regions: int, materials: int) -> tuple[Figure, np.ndarray, int]:
     """The turned-over grid of the supply-mix PNG: a row of regions per material, wrapped as ``compare.png``'s.
 
-    Past :data:`REGIONS_ACROSS_MAX` regions, a material's row wraps into rows of as many as evenly as they go (12
-    into three rows of 4). Returns the figure, its panels by region and material (as the grid of a row per region)
-    and the ticks of a panel's date axis. Twelve regions' two materials are six rows of four panels, 18 inches tall
-    (not 34.8), 16.6 wide.
+    Past :data:`~simulator.plots.layout.WRAP_COLUMNS_MAX` regions (as ``compare.png``'s members), a material's row
+    wraps into rows of as many as evenly as they go (12 into three rows of 4:
+    :func:`~simulator.plots.layout.wrapped_grid`). Returns the figure, its panels by region and material (as the
+    grid of a row per region) and the ticks of a panel's date axis. Twelve regions' two materials are six rows of
+    four panels, 18 inches tall (not 34.8), 16.6 wide.
     """
-    blocks = -(-regions // REGIONS_ACROSS_MAX)  # rows of panels a material takes
-    cols = -(-regions // blocks)
+    blocks, cols = wrapped_grid(regions)  # blocks: rows of panels a material takes
     rows = materials * blocks
-    fig = Figure(figsize=(ACROSS_PANEL_IN * cols + 1.0, 2.8 * rows + 1.2))
+    fig = Figure(figsize=(wrapped_width_in(cols), SUPPLY_ROW_IN * rows + SUPPLY_TOP_IN))
     grid = np.atleast_2d(fig.subplots(rows, cols, squeeze=False))
     axes = np.empty((regions, materials), dtype=object)
     for i in range(regions):
