@@ -3,6 +3,8 @@
 1. The shock table's "this run sets ..." note finds the shock a ``--set`` path names as the
    override code does (``shocks.00.leak_share``), and names the fields a change of the whole
    shock (``shocks.0={...}``) gives another value.
+2. The close call says the member's pool days "were not released" only on a day the sharing rule
+   applied and gave it none; on a day the rule auctions they "were not its to draw".
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from simulator.report import render_report
 from simulator.report.words import DASH
 from simulator.scenario import apply_overrides
 from simulator.scenario.changes import changes_of
-from tests.helpers import run
+from tests.helpers import build, run
+from tests.test_report_pool_units import BIDS, NEAR_MISS, _close_call
 
 SCENARIO = """\
 name: described
@@ -73,3 +76,24 @@ def test_a_shock_set_whole_names_the_fields_whose_value_differs():
         "Hoarding.",
         DASH,
     ]
+
+
+def test_a_close_call_says_not_released_only_on_a_day_the_rule_shared():
+    # hybrid, day 8: the halt against the EU is over (days 0-3), the rule auctions: no release was due
+    hybrid = build(NEAR_MISS, agreement__mechanism="hybrid", agreement__auction={"every_days": 7, "bids": BIDS})
+    assert "(its 12.5 days of demand in the joint pool were not its to draw). Under the hybrid rule, in normal " in (
+        _close_call(hybrid)
+    )
+    auction = build(hybrid, agreement__mechanism="auction")
+    assert "(its 12.5 days of demand in the joint pool were not its to draw). Under auction, " in _close_call(auction)
+    # whether a hybrid that may switch on a measured loss shared that day is not known: not said to be a release
+    measured = build(hybrid, agreement__trigger={"measured_loss": {"window_days": 5}, "switch_on": "either"})
+    assert _close_call(measured).endswith("(its 12.5 days of demand in the joint pool were not its to draw).")
+    # an embargo against the EU all run: the hybrid shares every day, and releases never opened
+    half = {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["eu"], "start": 0, "end": 1000}
+    embargoed = build(hybrid, shocks=[{**half, "severity": 0.5}])
+    assert _close_call(embargoed).endswith(
+        "(its 12.5 days of demand in the joint pool were not released). "
+        "Releases under the fair allocation ratio were not open that day."
+    )
+    assert "were not released). Releases under the fair allocation ratio" in _close_call(NEAR_MISS)
