@@ -5,6 +5,7 @@
    shock (``shocks.0={...}``) gives another value.
 2. The close call says the member's pool days "were not released" only on a day the sharing rule
    applied and gave it none; on a day the rule auctions they "were not its to draw".
+3. Fisher's p-value is not rounded across 0.05, the line its words ("more than") test.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 import yaml
+from scipy import stats
 
 from simulator.report import render_report
+from simulator.report.verdict import p_value_words
 from simulator.report.words import DASH
 from simulator.scenario import apply_overrides
 from simulator.scenario.changes import changes_of
@@ -97,3 +101,21 @@ def test_a_close_call_says_not_released_only_on_a_day_the_rule_shared():
         "Releases under the fair allocation ratio were not open that day."
     )
     assert "were not released). Releases under the fair allocation ratio" in _close_call(NEAR_MISS)
+
+
+def test_a_p_value_below_005_is_not_written_as_005():
+    # both runs nearest the record short against 20 of the other 98: the two-sided p is the chance that both of
+    # 2 runs drawn from 100 are among the 22 short, C(22, 2) / C(100, 2) = 231 / 4,950 (no table is less likely)
+    p = stats.fisher_exact([[2, 0], [20, 78]]).pvalue
+    assert p == pytest.approx(231 / 4950)
+    assert p_value_words(p) == "p = 0.047"  # was "p = 0.05" beside "more than", a difference at p < 0.05
+    assert p_value_words(0.04996) == "p < 0.05"  # three decimals round it to 0.050 too
+    assert p_value_words(0.0532) == "p = 0.053"  # above: "not shown to differ", not "p = 0.05"
+    assert [p_value_words(v) for v in (0.05, 0.2371, 0.0449, 0.0551, 0.01, 0.0099)] == [
+        "p = 0.050",
+        "p = 0.24",
+        "p = 0.04",
+        "p = 0.06",
+        "p = 0.01",
+        "p < 0.01",
+    ]

@@ -564,13 +564,32 @@ def too_few_note(near: NearRecord, runs: int) -> str:
     if others > 0:
         table = [[short, near.runs - short], [others_short, others - others_short]]
         p = float(stats.fisher_exact(table).pvalue)
-        shown = f"p = {p:.2f}" if p >= 0.01 else "p < 0.01"
+        shown = p_value_words(p)
         if p >= 0.05:
             how = "not shown to differ from"
         else:
             how = "more than" if short / near.runs > others_short / others else "fewer than"
         text += f", {how} the {others_short:,} of the other {plural(others, 'run', ',')} (Fisher's exact test: {shown})"
     return text + "."
+
+
+def p_value_words(p: float) -> str:
+    """A test's p-value as the report writes it: two decimals, unless they would put it on the other side of 0.05.
+
+    The words beside it ("more than", "not shown to differ from") test the value itself against
+    0.05, so a value that two decimals round to 0.05 gets three, and one below 0.05 that three
+    decimals still round to it is "p < 0.05"; below 0.01, "p < 0.01".
+
+    >>> [p_value_words(p) for p in (0.2371, 0.0467, 0.0532, 0.04996, 0.004)]
+    ('p = 0.24', 'p = 0.047', 'p = 0.053', 'p < 0.05', 'p < 0.01')
+    """
+    if p < 0.01:
+        return "p < 0.01"
+    if f"{p:.2f}" != "0.05":
+        return f"p = {p:.2f}"
+    if f"{p:.3f}" == "0.050" and p < 0.05:
+        return "p < 0.05"
+    return f"p = {p:.3f}"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
