@@ -6,6 +6,8 @@
 2. The close call says the member's pool days "were not released" only on a day the sharing rule
    applied and gave it none; on a day the rule auctions they "were not its to draw".
 3. Fisher's p-value is not rounded across 0.05, the line its words ("more than") test.
+4. The robustness table's count where a material has no demand as written keeps its one line under
+   the count ("by more than a day of its demand or 1 t of a material without demand as written").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pandas as pd
 import pytest
 import yaml
 from scipy import stats
@@ -119,3 +122,27 @@ def test_a_p_value_below_005_is_not_written_as_005():
         "p = 0.01",
         "p < 0.01",
     ]
+
+
+def test_a_count_with_a_material_without_demand_keeps_its_one_line_under_it():
+    from simulator.names import Names
+    from simulator.report.uncertainty import _by_material, _count_cell, _size_parts
+    from tests.helpers import TWO_MEMBERS
+
+    names = Names.of(run(TWO_MEMBERS).scenario)
+    # the EU's demand as written: 80 t/day of ree, none of mag. Three samples short: 40 t of ree (0.5 days),
+    # 0.4 t of mag only, 30 t of mag only: 1 large (1 t or more of mag), 2 by little
+    demand = {("eu", "ree"): 80.0, ("eu", "mag"): 0.0}
+    table = pd.DataFrame({"shortfall_t.eu.ree": [40.0, 0, 0, 0], "shortfall_t.eu.mag": [0, 0.4, 30.0, 0]})
+    total = (table["shortfall_t.eu.ree"] + table["shortfall_t.eu.mag"]).to_numpy(float)
+    large, undemanded = _size_parts(total, _by_material(table, "eu", demand), names)[:2]
+    assert (large, undemanded) == (1, True)
+    assert _count_cell(3, large, undemanded).replace("\u00a0", " ") == (
+        "3<br><small>1 by more than a day of its demand or 1 t of a material without demand as written</small>"
+    )
+    # ree alone (its demand as written): the samples short by little beside the count, as before
+    ree = table.assign(**{"shortfall_t.eu.mag": 0.0, "shortfall_t.eu.ree": [40.0, 160.0, 100.0, 0]})
+    total = ree["shortfall_t.eu.ree"].to_numpy(float)
+    large, undemanded = _size_parts(total, _by_material(ree, "eu", demand), names)[:2]
+    assert (large, undemanded) == (2, False)  # 160 t and 100 t are over 80 t, a day of demand
+    assert _count_cell(3, large, undemanded) == "3, 1 of them by a day or less<br><small>2 by more</small>"
