@@ -8,12 +8,16 @@
 3. Fisher's p-value is not rounded across 0.05, the line its words ("more than") test.
 4. The robustness table's count where a material has no demand as written keeps its one line under
    the count ("by more than a day of its demand or 1 t of a material without demand as written").
+5. The record section's held-out price test is told of a record with its ``sample`` marks only, not of a
+   same-named copy without them (whose rows all count as in sample).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from html import unescape
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,11 +25,13 @@ import yaml
 from scipy import stats
 
 from simulator.report import render_report
+from simulator.report.findings import Run
+from simulator.report.record import against_record, held_out_prices_sentence, load_record, record_section
 from simulator.report.verdict import p_value_words
 from simulator.report.words import DASH
 from simulator.scenario import apply_overrides
 from simulator.scenario.changes import changes_of
-from tests.helpers import build, run
+from tests.helpers import SHIPPED_RECORD, build, run, shipped_group, shipped_result
 from tests.test_report_pool_units import BIDS, NEAR_MISS, _close_call
 
 SCENARIO = """\
@@ -146,3 +152,26 @@ def test_a_count_with_a_material_without_demand_keeps_its_one_line_under_it():
     large, undemanded = _size_parts(total, _by_material(ree, "eu", demand), names)[:2]
     assert (large, undemanded) == (2, False)  # 160 t and 100 t are over 80 t, a day of demand
     assert _count_cell(3, large, undemanded) == "3, 1 of them by a day or less<br><small>2 by more</small>"
+
+
+@shipped_group("embargo_2010")
+def test_an_unmarked_copy_of_the_fits_record_is_not_told_its_prices_were_held_out_of_a_fit(tmp_path: Path):
+    result = shipped_result("embargo_2010")
+    marked = load_record(SHIPPED_RECORD, result.scenario)
+    assert marked.marked and len(marked.rows) == 35
+    said = record_section(Run.of(result), marked, figures=False)
+    assert "No price row of this record is held out of the fit it marks (13 fitted)" in said
+    # the same file name, its sample column dropped: every row counts as in sample, but no fit is marked
+    copy = tmp_path / SHIPPED_RECORD.name
+    with SHIPPED_RECORD.open(encoding="utf-8", newline="") as given, copy.open("w", encoding="utf-8", newline="") as to:
+        rows = list(csv.DictReader(given))
+        writer = csv.DictWriter(to, [c for c in rows[0] if c != "sample"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    unmarked = load_record(copy, result.scenario)
+    assert not unmarked.marked and len(unmarked.rows) == 35
+    table = against_record(result, unmarked)
+    assert bool(table["in_sample"].all())  # what the sentence tested, and found: every price "fitted"
+    assert held_out_prices_sentence(table, result.scenario, str(copy), marked=False) == ""
+    said = record_section(Run.of(result), unmarked, figures=False)
+    assert "held out of the fit" not in said and 'data-held-out="price"' not in said
