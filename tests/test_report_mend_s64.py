@@ -10,6 +10,8 @@
    the count ("by more than a day of its demand or 1 t of a material without demand as written").
 5. The record section's held-out price test is told of a record with its ``sample`` marks only, not of a
    same-named copy without them (whose rows all count as in sample).
+6. The turned auctions table's corner says "Member", as the turned pool table's does: its first column
+   holds the auctions' row labels and the members.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from simulator.report.verdict import p_value_words
 from simulator.report.words import DASH
 from simulator.scenario import apply_overrides
 from simulator.scenario.changes import changes_of
-from tests.helpers import SHIPPED_RECORD, build, run, shipped_group, shipped_result
+from tests.helpers import SHIPPED_RECORD, build, run, shipped_group, shipped_result, words_page
 from tests.test_report_pool_units import BIDS, NEAR_MISS, _close_call
 
 SCENARIO = """\
@@ -175,3 +177,18 @@ def test_an_unmarked_copy_of_the_fits_record_is_not_told_its_prices_were_held_ou
     assert held_out_prices_sentence(table, result.scenario, str(copy), marked=False) == ""
     said = record_section(Run.of(result), unmarked, figures=False)
     assert "held out of the fit" not in said and 'data-held-out="price"' not in said
+
+
+def _corners(page: str) -> dict[str, str]:
+    """Each table's class and the first cell of its head row."""
+    return dict(re.findall(r'<table class="([^"]*)"><thead><tr><th>(.*?)</th>', page))
+
+
+def test_the_turned_auctions_table_heads_its_member_column_as_the_pool_table_does():
+    from tests.test_scale_s64 import auctions
+
+    # six members: both tables turned, a row per member (after the auctions' four rows); five: a row per material
+    turned = _corners(words_page(run(auctions(6))))
+    assert turned["auctions by-member"] == turned["pool by-member"] == "Member"
+    kept = _corners(words_page(run(auctions(5))))
+    assert kept["auctions"] == kept["pool"] == "Material"
