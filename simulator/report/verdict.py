@@ -581,7 +581,7 @@ def p_value_words(p: float) -> str:
     decimals still round to it is "p < 0.05"; below 0.01, "p < 0.01".
 
     >>> [p_value_words(p) for p in (0.2371, 0.0467, 0.0532, 0.04996, 0.004)]
-    ('p = 0.24', 'p = 0.047', 'p = 0.053', 'p < 0.05', 'p < 0.01')
+    ['p = 0.24', 'p = 0.047', 'p = 0.053', 'p < 0.05', 'p < 0.01']
     """
     if p < 0.01:
         return "p < 0.01"
