@@ -19,6 +19,7 @@ from simulator.calibrate import HELD_OUT_PRICES_2010, read_record, scenario_valu
 from simulator.report.record import (
     against_record,
     bound_clause,
+    forecasts_left_out,
     held_out_prices_sentence,
     load_record,
     record_figure,
@@ -136,7 +137,7 @@ def _totals_bars(fig):
 
 def test_the_figure_draws_no_forecast_as_a_record_bar_and_the_caption_says_it_is_left_out():
     scenario, record, table = replay_table()
-    fig, note = record_figure(table, scenario, record.marked)
+    fig, note = record_figure(table, scenario, record.marked), forecasts_left_out(table, scenario)[1]
     recorded, model = _totals_bars(fig)
     # the record's totals (a year or a half-year): Japan's imports 2011 (15,400 t), China's exports 2011 (12,462 t),
     # Japan's imports Q1 2012 (1,894 t) and H1 2012 (3,007 t), Japan's H1-2012 use (7,235 t, derived from a count),
@@ -157,17 +158,17 @@ def test_the_figure_draws_no_forecast_as_a_record_bar_and_the_caption_says_it_is
 def test_a_record_without_forecasts_is_drawn_whole():
     scenario, record, table = replay_table()
     given = table[~table["source"].str.startswith("FORECAST")]
-    fig, note = record_figure(given, scenario, record.marked)
+    fig, note = record_figure(given, scenario, record.marked), forecasts_left_out(given, scenario)[1]
     assert note == "" and len(_totals_bars(fig)[0]) == 6
 
 
 @pytest.mark.parametrize("rows", [1, 2])
 def test_the_note_speaks_of_one_forecast_or_several(rows):
-    scenario, record, table = replay_table()
+    scenario, _, table = replay_table()
     made = table.copy()
     totals = made.index[made["quantity"].isin(["imports", "exports"]) & (made["period"] == "year")][: rows - 1]
     made.loc[totals, "source"] = "FORECAST, a test's"
-    note = text(record_figure(made, scenario, record.marked)[1])
+    note = text(forecasts_left_out(made, scenario)[1])
     assert ("it is a forecast" in note) == (rows == 1) and ("they are forecasts" in note) == (rows == 2)
 
 

@@ -145,7 +145,7 @@ def test_the_close_call_says_its_cover_counts_only_stock_the_member_could_draw()
     sentence = _close_call(hybrid).split(". ")[1]
     assert sentence == (
         "With or without the joint stock, the EU's cover of rare earths fell to 1.0 days on day 8, counting only "
-        "stock it could draw (its 12.5 days of demand in the joint pool were not released)"
+        "stock it could draw (its 12.5 days of demand in the joint pool were not its to draw)"
     )
 
 
@@ -156,7 +156,8 @@ def test_the_replays_close_call_says_the_eus_60_days_in_the_pool_were_not_releas
     sentence = verdict[verdict.index("With or without the joint stock") :].split(". ", 1)[0]
     assert sentence.startswith(
         "With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days on 3 Jul 2011, "
-        "counting only stock it could draw (its 60.0 days of demand in the joint pool were not released), under its "
+        "counting only stock it could draw (its 60.0 days of demand in the joint pool were not its to draw), under "
+        "its "
         "15-day release trigger"
     )
     assert "stayed unused" not in verdict

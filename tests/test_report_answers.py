@@ -1156,8 +1156,8 @@ def test_the_2010_replay_says_the_eu_was_below_its_trigger_yet_nobody_bid():
     verdict = plain(section(text, "verdict"))
     assert (
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, counting only stock it could draw (its 60.0 days of demand in the joint pool were not "
-        "released), under its 15-day release trigger: how low rests on China's export quotas being shared pro "
+        "on 3 Jul 2011, counting only stock it could draw (its 60.0 days of demand in the joint pool were not its "
+        "to draw), under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). Under the "
         "hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap its own "
         "stock cannot cover: the EU's never ran out, so it never bid." in verdict

@@ -43,7 +43,7 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     assert (day_8.pool_share_t, day_8.drawable_shared_t, day_8.baseline_demand_t) == (1000, 0, 80)
     assert _close_call(hybrid) == (
         "It was a close call. With or without the joint stock, the EU's cover of rare earths fell to 1.0 days on "
-        "day 8, counting only stock it could draw (its 12.5 days of demand in the joint pool were not released). "
+        "day 8, counting only stock it could draw (its 12.5 days of demand in the joint pool were not its to draw). "
         "Under the hybrid rule, in normal times the shared stock is sold by auction, and a member bids only for a gap "
         "its own stock cannot cover: the EU's never ran out, so it never bid."
     )
@@ -61,12 +61,12 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     # a hybrid that may also switch on a measured supply loss: whether it shared on day 8 is not in the outputs, so no
     # reason is given (the auction's would be wrong on a day the loss switched it)
     measured = build(hybrid, agreement__trigger={"measured_loss": {"window_days": 5}, "switch_on": "either"})
-    assert _close_call(measured).endswith("(its 12.5 days of demand in the joint pool were not released).")
+    assert _close_call(measured).endswith("(its 12.5 days of demand in the joint pool were not its to draw).")
     # auctions only: the reason is the auction's own description
     auction = build(hybrid, agreement__mechanism="auction")
     assert _close_call(auction).endswith(
-        "were not released). Under auction, the shared stock is offered in lots at regular intervals and goes to the "
-        "highest bids, and a member bids only for a gap its own stock cannot cover: the EU's never ran out, so it "
+        "were not its to draw). Under auction, the shared stock is offered in lots at regular intervals and goes to "
+        "the highest bids, and a member bids only for a gap its own stock cannot cover: the EU's never ran out, so it "
         "never bid."
     )
     # the fair ratio with releases never opened (the trigger is a gap, and nobody has one)
@@ -78,7 +78,7 @@ def test_a_close_call_says_the_members_unused_pool_share_and_why_the_rule_did_no
     smaller = build(
         hybrid, agreement__pool__contributions={"japan": {"ree": {"tonnes": 1000}}, "eu": {"ree": {"tonnes": 250}}}
     )
-    assert "(its 3.1 days of demand in the joint pool were not released)" in _close_call(smaller)
+    assert "(its 3.1 days of demand in the joint pool were not its to draw)" in _close_call(smaller)
 
 
 def test_a_close_call_counting_a_drawable_share_does_not_call_it_unused():

@@ -68,8 +68,8 @@ def test_the_replays_close_call_says_the_eus_low_rests_on_pro_rata_sharing():
     text = _headline(REPLAY)
     assert (
         "It was a close call. With or without the joint stock, the EU's cover of heavy rare earths fell to 1.6 days "
-        "on 3 Jul 2011, counting only stock it could draw (its 60.0 days of demand in the joint pool were not "
-        "released), under its 15-day release trigger: how low rests on China's export quotas being shared pro "
+        "on 3 Jul 2011, counting only stock it could draw (its 60.0 days of demand in the joint pool were not its "
+        "to draw), under its 15-day release trigger: how low rests on China's export quotas being shared pro "
         "rata to orders, so the other buyers' orders cut into its share (key assumptions K13 and K20). Under the "
         "hybrid rule" in text
     )

@@ -167,7 +167,7 @@ def _auctions_table(page: str) -> tuple[str, list[list[str]]]:
 def test_six_members_auctions_table_gives_each_member_a_row_five_a_pair_of_columns():
     cls, rows = _auctions_table(words_page(run(auctions(6))))
     assert cls == "auctions by-member"
-    assert rows[0] == ["Material", "Rare earths members: won (spend) | drew (unused at the end)"]
+    assert rows[0] == ["Member", "Rare earths members: won (spend) | drew (unused at the end)"]
     assert [r[0] for r in rows[1:]] == [
         "Auctions",
         "With sales",

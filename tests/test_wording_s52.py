@@ -79,7 +79,7 @@ def test_the_close_call_is_said_in_short_sentences():
     assert sentences[0] == "It was a close call"
     assert sentences[1].startswith("With or without the joint stock, the EU's cover of rare earths fell to 1.0 days")
     assert sentences[1].endswith(
-        "counting only stock it could draw (its 12.5 days of demand in the joint pool were not released)"
+        "counting only stock it could draw (its 12.5 days of demand in the joint pool were not its to draw)"
     )
     assert sentences[-1].endswith("its own stock cannot cover: the EU's never ran out, so it never bid.")
     assert all(s.count(":") <= 1 for s in sentences)

@@ -85,6 +85,7 @@ from simulator.report.words import NBSP, cap, detail, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
 from simulator.scenario.checks import reference_price
+from simulator.scenario.uncertain import value_at
 
 __all__ = ["Record", "against_record", "load_record", "record_section", "report_record"]
 
@@ -704,18 +705,12 @@ AT_BOUND = 0.02
 (:func:`bound_clause`): the search stopped there, and the record may have wanted it further."""
 
 
-def _value_at(scenario: Scenario, path: str) -> float | None:
-    """The scenario's value at a dotted ``path`` (a shock by its id), as a number; None where it has none."""
-    node: object = scenario
-    for part in path.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list):
-            node = next((item for item in node if getattr(item, "id", None) == part), None)
-        else:
-            node = getattr(node, part, None)
-        if node is None:
-            return None
+def _number_at(scenario: Scenario, path: str) -> float | None:
+    """The scenario's value at a dotted ``path`` as a number; None where the path leads nowhere or to no number."""
+    try:
+        node = value_at(scenario, path)
+    except KeyError:
+        return None
     return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
 
 
@@ -734,7 +729,7 @@ def bound_clause(fit: HeldOutFit, scenario: Scenario) -> str:
     """
     found = []
     for parameter in fit.parameters:
-        values = {_value_at(scenario, path) for path in parameter.paths}
+        values = {_number_at(scenario, path) for path in parameter.paths}
         if len(values) != 1 or None in values:
             continue
         (value,) = values
@@ -773,7 +768,12 @@ def bound_clause(fit: HeldOutFit, scenario: Scenario) -> str:
 
 
 def held_out_prices_sentence(
-    table: pd.DataFrame, scenario: Scenario, source: str, fit: HeldOutFit = HELD_OUT_PRICES_2010
+    table: pd.DataFrame,
+    scenario: Scenario,
+    source: str,
+    fit: HeldOutFit = HELD_OUT_PRICES_2010,
+    *,
+    marked: bool = True,
 ) -> str:
     """How far a fit with the late prices held out misses them, when the record holds out none of its prices (HTML).
 
@@ -784,10 +784,16 @@ def held_out_prices_sentence(
     each held-out row from the fit's output and the record's value from this record, and says for each material
     the rows' RMS log error and the rows missed by more than :data:`FAR_OFF`. "" unless the record is the fit's
     (its file name, each held-out row found once) and marks no price row held out; then
-    :func:`bound_clause` follows.
+    :func:`bound_clause` follows. ``marked``: whether the record has its ``sample`` marks (:attr:`Record.marked`);
+    a copy without them, its rows all counted in sample, marks no fit: "" (the sentence speaks of the fit it marks).
     """
     prices = table[table["quantity"] == "price"]
-    if prices.empty or not bool(prices["in_sample"].astype(bool).all()) or Path(source).name != fit.record:
+    if (
+        not marked
+        or prices.empty
+        or not bool(prices["in_sample"].astype(bool).all())
+        or Path(source).name != fit.record
+    ):
         return ""
     names = Names.of(scenario)
     found: dict[str, list[tuple[pd.Series, float]]] = {}
@@ -957,16 +963,14 @@ def forecasts_left_out(table: pd.DataFrame, scenario: Scenario) -> tuple[pd.Data
     )
 
 
-def record_figure(table: pd.DataFrame, scenario: Scenario, marked: bool) -> tuple[Any, str]:
-    """The section's figure (:func:`simulator.calibrate.fit_figure`) of the rows it draws, and its caption's note.
+def record_figure(table: pd.DataFrame, scenario: Scenario, marked: bool) -> Any:
+    """The section's figure (:func:`simulator.calibrate.fit_figure`) of the rows it draws.
 
-    The rows: all but the forecasts (:func:`forecasts_left_out`), whose note the caption carries.
+    The rows: all but the forecasts (:func:`forecasts_left_out`), whose note the caption carries
+    (:func:`record_section` takes it from there, drawn or not).
     """
-    drawn, note = forecasts_left_out(table, scenario)
-    return (
-        fit_figure(drawn, scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=marked),
-        note,
-    )
+    drawn = forecasts_left_out(table, scenario)[0]
+    return fit_figure(drawn, scenario, width_in=REPORT_WIDTH_IN, columns=REPORT_COLUMNS, fitted_rows=marked)
 
 
 def _held_out_paragraph(sentence: str) -> list[str]:
@@ -984,7 +988,7 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
     series = series_errors(table, result.scenario, record.marked)
     left_out = forecasts_left_out(table, result.scenario)[1]
     svg = figure_svg(
-        lambda: record_figure(table, result.scenario, record.marked)[0],
+        lambda: record_figure(table, result.scenario, record.marked),
         "record",
         "The run against the record",
         figures,
@@ -1014,7 +1018,7 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
             _table(series),
             f'<p class="overall">{worst_sentence(series)}'
             f"{detail(mirror_sentence(table, result.scenario) + fall_sentence(table, result.scenario))}</p>",
-            *_held_out_paragraph(held_out_prices_sentence(table, result.scenario, record.source)),
+            *_held_out_paragraph(held_out_prices_sentence(table, result.scenario, record.source, marked=record.marked)),
             '<p class="note">A row\u2019s error is ln(model / record); the RMS log error of a series is the root of '
             "their mean square, and exp of it is the factor by which the model is typically off the record, above "
             f"or below (0.30: a factor of 1.35).{_mixed_note(table)}</p>",

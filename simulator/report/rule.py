@@ -419,7 +419,9 @@ def _auction_table(members: list[str], rows: list[tuple[str, list[Any], list[str
     ``members``: the members' names (HTML); ``rows``: each material's name (HTML), its :data:`AUCTION_HEADS`' values
     and each member's two cells (:func:`_won_cells`, or one of two columns where it has no demand). Turned over as
     :func:`pool_table` is, each material has two columns and each member a row: twelve members' 24 columns beside
-    a material's four scrolled sideways on a screen of 1,280 px (Poland's cut off) and ran off the paper.
+    a material's four scrolled sideways on a screen of 1,280 px (Poland's cut off) and ran off the paper. The
+    turned table's corner says "Member", as :func:`pool_table`'s: its first column holds the auctions' row labels
+    and then the members, the materials heading the columns.
     """
     cells = "won (spend) | drew (unused at the end)"
     if len(members) > MEMBER_COLUMNS:  # the members' two cells named once, over each material's pair
@@ -430,7 +432,7 @@ def _auction_table(members: list[str], rows: list[tuple[str, list[Any], list[str
         ]
         body += [f"<tr><th>{m}</th>{''.join(won[k] for _, _, won in rows)}</tr>" for k, m in enumerate(members)]
         return (
-            f'<div class="scroll"><table class="auctions by-member"><thead><tr><th>Material</th>{head}</tr></thead>'
+            f'<div class="scroll"><table class="auctions by-member"><thead><tr><th>Member</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
     head = "".join(f"<th>{h}</th>" for h in AUCTION_HEADS)

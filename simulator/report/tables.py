@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from simulator import quantities
+from simulator.errors import InputError
 from simulator.names import join_words
 from simulator.plots import KIND_NAMES, idle_shocks, shock_severity
 from simulator.report.accounts import Account
@@ -34,8 +35,8 @@ from simulator.report.words import (
     when,
 )
 from simulator.results import Result
-from simulator.scenario.changes import Change
-from simulator.scenario.overrides import shown
+from simulator.scenario.changes import NOT_SET, Change
+from simulator.scenario.overrides import _child, shown
 from simulator.scenario.schema import drawn_at_random
 from simulator.scenario.tonnes import tonnes_apart
 from simulator.scenario.uncertain import inputs_of
@@ -349,34 +350,75 @@ def _outside(first: int, horizon: int) -> str:
     return "; after the run, not simulated" if first >= horizon else ""
 
 
+def shock_fields_set(changes: Sequence[Change], ids: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    """The fields of shock ``k`` (not its description) that ``changes`` set: each its last value, first set first.
+
+    ``ids``: the shocks as ``{"id": ...}``, in order. A path names a shock as the override code
+    finds it (:func:`simulator.scenario.overrides._child`: a list position such as ``0``, ``-1`` or
+    ``00``, else an id). A change of the whole shock (``shocks.0={...}``) replaces what earlier
+    changes set in it and names the fields whose value differs from the file's (``NOT_SET`` for
+    one it leaves out).
+
+    >>> ids = [{"id": "halt"}, {"id": "cut"}]
+    >>> shock_fields_set([Change("shocks.00.leak_share", 0), Change("shocks.-1.end", 9)], ids, 0)
+    {'leak_share': 0}
+    >>> was = {"id": "halt", "end": 20, "leak_share": 0.7, "description": "Halt."}
+    >>> shock_fields_set([Change("shocks.halt.end", 9), Change("shocks.0", {"id": "halt", "end": 25}, was)], ids, 0)
+    {'end': 25, 'leak_share': '(not set)'}
+    """
+    fields: dict[str, Any] = {}
+    for change in changes:
+        parts = change.path.split(".")
+        if len(parts) < 2 or parts[0] != "shocks":
+            continue
+        try:
+            index = _child(ids, parts[1], ".".join(parts[:2]), create=False)
+        except InputError:  # a shock the run's list has not by that id (a list set whole before it)
+            continue
+        if index % len(ids) != k:
+            continue
+        if len(parts) > 2:
+            if parts[2] != "description":
+                fields[".".join(parts[2:])] = change.value
+            continue
+        was = change.was if isinstance(change.was, dict) else {}
+        now = change.value if isinstance(change.value, dict) else {}
+        fields = {
+            field: now.get(field, NOT_SET)
+            for field in [*now, *(f for f in was if f not in now)]
+            if field != "description" and now.get(field, NOT_SET) != was.get(field, NOT_SET)
+        }
+    return fields
+
+
+def _field_set(field: str, value: Any) -> str:
+    """``leak_share = 0``, or ``leak_share not set`` for a field a change of the whole shock leaves out."""
+    return f"{escape(field)} not set" if value == NOT_SET else f"{escape(field)} = {escape(shown(value))}"
+
+
 def shock_table(run: Run, sampled: bool = False, changes: Sequence[Change] = ()) -> str:
     """Each shock: when, what, against whom, how severe, and what happened (with sources).
 
     ``sampled``: the report has the samples of ``run --uncertainty`` (:func:`_severity`).
     ``changes``: the run's ``--set`` changes. The "What happened" text is the scenario file's, so where
-    they set a field of a shock (``shocks.<id or index>.<field>``, other than its description) its
-    cell says so after the text: "(as written; this run sets leak_share = 0)", the last value set of
-    each field, in the order first set.
+    they set a field of a shock (``shocks.<id or index>.<field>``, other than its description, or the
+    whole shock: :func:`shock_fields_set`) its cell says so after the text: "(as written; this run
+    sets leak_share = 0)", the last value set of each field, in the order first set.
     """
     result, names = run.result, run.names
     if result.shocks.empty:
         return ""
     start, horizon = result.start_date, result.scenario.horizon_days
-    count = len(result.scenario.shocks)
+    ids = [{"id": spec.id} for spec in result.scenario.shocks]
     rows = []
     idle = idle_shocks(result)
     for k, shock in enumerate(result.shocks.itertuples(index=False)):
         spec = result.scenario.shocks[k]
         first, end = int(shock.start_day), int(shock.end_day)
-        keys = {spec.id, str(k), str(k - count)}  # a --set names a shock by id or by index
-        fields: dict[str, Any] = {}
-        for change in changes:
-            parts = change.path.split(".")
-            if len(parts) > 2 and parts[0] == "shocks" and parts[1] in keys and parts[2] != "description":
-                fields[".".join(parts[2:])] = change.value
+        fields = shock_fields_set(changes, ids, k)
         text = names.shock_descriptions[k] or DASH
         if fields:
-            sets = join_words([f"{escape(field)} = {escape(shown(value))}" for field, value in fields.items()])
+            sets = join_words([_field_set(field, value) for field, value in fields.items()])
             text += f" <small>({'as written; ' if names.shock_descriptions[k] else ''}this run sets {sets})</small>"
         rows.append(
             f'<tr><td data-label="Shock"><strong>{escape(KIND_NAMES.get(str(shock.kind), str(shock.kind)))}</strong>'

@@ -871,21 +871,24 @@ def _count_cell(count: int, large: int | None, undemanded: bool) -> str:
     them: of the 2010 replay's 37 samples that leave the EU short with the joint stock, 15 are short by a day
     of its demand or less (one by 2.2 kg over two years), and only the line under the count, in small print,
     said how many were short by more. The line under it then says ``22 by more``: the cell keeps its three
-    lines in the report's column, and the table still ends on a desktop's first screen.
+    lines in the report's column, and the table still ends on a desktop's first screen. Where a material has
+    no demand as written (``undemanded``) the cell keeps its one line under the count, which names both
+    measures ("by more than a day of its demand or 1 t of a material without demand as written"): "by a day
+    or less ... or under 1 t" beside the count, and "by more or 1 t or more" under it, read as neither.
 
     >>> _count_cell(37, 22, False)
     '37, 15 of them by a day or less<br><small>22 by more</small>'
     >>> _count_cell(51, 51, False), _count_cell(1, None, False)
     ('51<br><small>51 by more than a day of its demand</small>', '1')
+    >>> _count_cell(7, 2, True).replace(NBSP, " ")
+    '7<br><small>2 by more than a day of its demand or 1 t of a material without demand as written</small>'
     """
     if large is None:
         return f"{count:,}"
     tonnes_of = f" or 1{NBSP}t of a material without demand as written" if undemanded else ""
-    if large >= count:
+    if large >= count or undemanded:  # two measures read as one in "by a day or less ... or under 1 t"
         return f"{count:,}<br><small>{large:,} by more than a day of its demand{tonnes_of}</small>"
-    little = _by_little(count, large, undemanded, short=not undemanded)
-    more = f" or 1{NBSP}t or more" if undemanded else ""
-    return f"{count:,}, {little}<br><small>{large:,} by more{more}</small>"
+    return f"{count:,}, {_by_little(count, large, False, short=True)}<br><small>{large:,} by more</small>"
 
 
 def _by_little(count: int, large: int, undemanded: bool, short: bool = False) -> str:

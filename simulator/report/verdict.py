@@ -275,7 +275,7 @@ def _sharing_day(run: Run, material: str, day: int) -> bool | None:
 def _share_unused(run: Run, member: str, material: str, day: int) -> tuple[str, str]:
     """What of ``member``'s pool share its cover of ``material`` on ``day`` leaves out, and why: ('', '') if nothing.
 
-    ``(", counting only stock it could draw (its 60.0 days of demand in the joint pool were not released)", " Under
+    ``(", counting only stock it could draw (its 60.0 days of demand in the joint pool were not its to draw)", " Under
     the hybrid rule, ...: the EU's never ran out, so it never bid.")``: a clause for the close call's
     sentence, after the cover it qualifies, and the rule's reason as a sentence of its own ('' where not known).
 
@@ -283,6 +283,8 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> tuple[str, 
     with the stock, the member owned stock in the joint pool (``pool_share_t``) that the rule
     did not let it draw (``drawable_shared_t`` 0): its days of demand are the share over that
     day's baseline demand, as days of cover are counted (:func:`simulator.metrics.days_of_cover`).
+    The pool's days "were not released" on a day the sharing rule applied and gave the member none;
+    on a day the rule auctions (or not known) they "were not its to draw", the reason being the auction's.
     Said in the sentence that gives the cover: days of cover count only stock the member could draw, and
     "with or without the joint stock, the EU's cover fell to 1.6 days", quoted alone, would read as the EU
     coming within 1.6 days of empty with its 60 days of the pool in hand (a fact-check of session 64).
@@ -313,8 +315,9 @@ def _share_unused(run: Run, member: str, material: str, day: int) -> tuple[str, 
                 if kept
                 else f" {cap(run.names.subject(member))} never bid for its share. {bids}."
             )
+    withheld = "were not released" if sharing else "were not its to draw"  # released only on a sharing day
     return (
-        f", counting only stock it could draw (its {days(held)} days of demand in the joint pool were not released)",
+        f", counting only stock it could draw (its {days(held)} days of demand in the joint pool {withheld})",
         why,
     )
 
@@ -561,13 +564,32 @@ def too_few_note(near: NearRecord, runs: int) -> str:
     if others > 0:
         table = [[short, near.runs - short], [others_short, others - others_short]]
         p = float(stats.fisher_exact(table).pvalue)
-        shown = f"p = {p:.2f}" if p >= 0.01 else "p < 0.01"
+        shown = p_value_words(p)
         if p >= 0.05:
             how = "not shown to differ from"
         else:
             how = "more than" if short / near.runs > others_short / others else "fewer than"
         text += f", {how} the {others_short:,} of the other {plural(others, 'run', ',')} (Fisher's exact test: {shown})"
     return text + "."
+
+
+def p_value_words(p: float) -> str:
+    """A test's p-value as the report writes it: two decimals, unless they would put it on the other side of 0.05.
+
+    The words beside it ("more than", "not shown to differ from") test the value itself against
+    0.05, so a value that two decimals round to 0.05 gets three, and one below 0.05 that three
+    decimals still round to it is "p < 0.05"; below 0.01, "p < 0.01".
+
+    >>> [p_value_words(p) for p in (0.2371, 0.0467, 0.0532, 0.04996, 0.004)]
+    ['p = 0.24', 'p = 0.047', 'p = 0.053', 'p < 0.05', 'p < 0.01']
+    """
+    if p < 0.01:
+        return "p < 0.01"
+    if f"{p:.2f}" != "0.05":
+        return f"p = {p:.2f}"
+    if f"{p:.3f}" == "0.050" and p < 0.05:
+        return "p < 0.05"
+    return f"p = {p:.3f}"
 
 
 def headline(run: Run, alone: Run | None, samples: Robustness | None = None) -> str:
