@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from simulator import shortages
 from simulator.names import Names
 from simulator.numeric import same_to_rounding
 from simulator.palette import SHOCK_COLOURS, region_colour
@@ -86,7 +87,7 @@ def short_in_either(result: Result, baseline: Result) -> list[str]:
         for run in (result, baseline):
             ts = run.timeseries
             rows = ts[(ts["material"] == material) & ts["region"].isin(regions)]
-            if (rows["shortfall_t"] > 0).any():
+            if shortages.short(rows["shortfall_t"]).any():
                 out.append(material)
                 break
     return out

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator import shortages
 from simulator.burden import fairness_by_material as burden_by_material
 from simulator.burden import members_with_demand
 from simulator.names import Names, index_text, one_of
@@ -458,7 +459,9 @@ def of_materials(runs: list[Run], who: list[str]) -> str:
     without it), where ``from 6,000 t`` named nothing.
     """
     run = runs[0]
-    return materials_named(run, [m for m in run.materials() if any(r.short_of(who, [m]) > 0 for r in runs)])
+    return materials_named(
+        run, [m for m in run.materials() if any(shortages.short(r.short_of(who, [m])) for r in runs)]
+    )
 
 
 def _short_in_all(
@@ -554,7 +557,7 @@ def _who_is_short(run: Run, group: list[str], who: str) -> str:
     """
     if run.result.structure.members:
         return f"{who} are short"
-    short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    short = [r for r in group if shortages.short(run.metric(f"shortfall_t.{r}"))]
     if len(short) == len(group):
         return f"{who} are short"
     if len(short) == 1:
@@ -579,9 +582,9 @@ def _sole_bearer(run: Run, group: list[str], index: float, material: str | None 
     The index is then its ``1/n``, ``n`` the members it counts (:func:`_one_of`).
     """
     if material is None:
-        short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+        short = [r for r in group if shortages.short(run.metric(f"shortfall_t.{r}"))]
     else:
-        short = [r for r in group if float(run.cell(r, material, "shortfall_t") or 0.0) > 0]
+        short = [r for r in group if shortages.short(float(run.cell(r, material, "shortfall_t") or 0.0))]
     return short[0] if len(short) == 1 and index < 1.0 else None
 
 
@@ -674,7 +677,7 @@ def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
     """
     short_materials = _short_materials(run, group)
     exposed = _exposed(run, group)
-    short = [r for r in group if run.metric(f"shortfall_t.{r}") > 0]
+    short = [r for r in group if shortages.short(run.metric(f"shortfall_t.{r}"))]
     who = "member" if run.result.structure.member_names else "region"
     if len(short) == len(exposed):
         if len(exposed) == len(group):
@@ -700,7 +703,7 @@ def _carried_by(run: Run, group: list[str], over_all: bool = True) -> str:
 
 def _short_materials(run: Run, group: list[str]) -> list[str]:
     """The materials some of ``group`` is short of."""
-    return [m for m in run.materials() if run.short_of(group, [m]) > 0]
+    return [m for m in run.materials() if shortages.short(run.short_of(group, [m]))]
 
 
 def _exposed(run: Run, group: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from simulator import shortages
 from simulator.mechanisms import BY_NAME, Mechanism
 from simulator.names import decimals_text, is_residue
 from simulator.numeric import EPS_T
@@ -644,7 +645,7 @@ def _why_no_release(result: Result) -> str:
     mechanism = BY_NAME[agreement.mechanism]
     members = result.structure.member_names
     summary = result.summary
-    short = float(summary.loc[summary["region"].isin(members), "shortfall_t"].sum()) > 0
+    short = bool(shortages.short(float(summary.loc[summary["region"].isin(members), "shortfall_t"].sum())))
     parts = []
     if mechanism.holds_auctions and agreement.auction is not None:
         every = agreement.auction.every_days
@@ -754,7 +755,7 @@ def _opens_after_the_end(result: Result, first_low: int) -> str | None:
     assert agreement is not None
     ts = result.timeseries
     members = ts["region"].isin(result.structure.member_names)
-    short = ts.loc[members & (ts["shortfall_t"] > 0), "day"]
+    short = ts.loc[members & shortages.short(ts["shortfall_t"]), "day"]
     first = min(first_low, int(short.min())) if len(short) else first_low
     times = agreement.release_times
     if times is not None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from simulator import shortages
 from simulator.burden import members_with_demand
 from simulator.compare_materials import is_short_of
 from simulator.mechanisms import BY_NAME
@@ -1178,7 +1179,7 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
     simulated = {str(m) for m in result.scenario.market}
     peaks = near_record(found, record, materials, simulated)  # once: the fit sentence and the near count read it
     fit = fit_sentence(record, names, peaks)
-    counts = {region: int((values > 0).sum()) for region, values in shortfall.items()}
+    counts = {region: int(shortages.short(values).sum()) for region, values in shortfall.items()}
     inputs = len(found.study.inputs)
     of = f"the {found.runs:,} samples of its {plural(inputs, 'uncertain input')}"
     link = f'intervals in <a href="#{SECTION_ID}">How sure are these figures?</a>'
@@ -1229,7 +1230,7 @@ def samples_short_line(result: Result, found: Uncertainty | None, record: Any = 
         row = MemberSamples(names.region(region), counts[region], sizes, largest_with=largest)
         if without is not None and f"shortfall_t.{region}" in without:
             alone = without[f"shortfall_t.{region}"].fillna(0).to_numpy(float)
-            short_without = int((alone > 0).sum())
+            short_without = int(shortages.short(alone).sum())
             by_without = _by_material(without, region, demand, own)  # the same demand as with the stock
             sized = _size_parts(alone, by_without, names) if short_without else NO_SIZE
             largest, largest_alone = _largest_each([by_with, by_without], names)  # the same materials both ways
@@ -1486,12 +1487,12 @@ def _near_record_counts(
         which,
         _near_short(found, names, members, materials, every),
         tuple(escape(names.subject(m)) for m in short_without),
-        int((_members_t(found.without, members, every) > 0).sum()),
+        int(shortages.short(_members_t(found.without, members, every)).sum()),
         tuple(escape(names.subject(m)) for m in _short_in(found.samples, members, every)),
-        int((_members_t(found.samples, members, every) > 0).sum()),
+        int(shortages.short(_members_t(found.samples, members, every)).sum()),
         record is not None and record_has_no_stock_series(record, short_without),
-        int((_members_t(found.without, members, np.ones(len(every), bool)) > 0).sum()),
-        int((_members_t(found.samples, members, np.ones(len(every), bool)) > 0).sum()),
+        int(shortages.short(_members_t(found.without, members, np.ones(len(every), bool))).sum()),
+        int(shortages.short(_members_t(found.samples, members, np.ones(len(every), bool))).sum()),
     )
 
 
@@ -1506,12 +1507,12 @@ def _members_t(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> np.
 
 def _short_in(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> list[str]:
     """The ``members`` short in some of the samples ``rows`` (a mask) of ``frame`` (:func:`_members_t`'s)."""
-    return [m for m in members if (_members_t(frame, [m], rows) > 0).any()]
+    return [m for m in members if shortages.short(_members_t(frame, [m], rows)).any()]
 
 
 def _tonnes_span(shortfall_t: np.ndarray) -> str:
     """The range of the positive shortfalls (tonnes, one material or a total): ``35.0–58.3 t``, or ``4,540 t``."""
-    hit = shortfall_t[shortfall_t > 0]
+    hit = shortfall_t[shortages.short(shortfall_t)]
     low, high = tonnes_text(float(hit.min())), tonnes_text(float(hit.max()))
     return low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
 
@@ -1530,11 +1531,11 @@ def _spans_by_material(
     by_material = _members_by_material(found.without, short, materials)
     if len(materials) < 2 or "" in by_material:
         return _tonnes_span(sum(v[rows] for v in by_material.values()))
-    hit = {m: values[rows] for m, values in by_material.items() if (values[rows] > 0).any()}
-    runs_short = int((sum(hit.values()) > 0).sum())
-    if all(int((values > 0).sum()) == runs_short for values in hit.values()):
+    hit = {m: values[rows] for m, values in by_material.items() if shortages.short(values[rows]).any()}
+    runs_short = int(shortages.short(sum(hit.values())).sum())
+    if all(int(shortages.short(values).sum()) == runs_short for values in hit.values()):
         return HtmlNames(names).amounts_text({m: _tonnes_span(values) for m, values in hit.items()})
-    spans = {m: (_tonnes_span(values), int((values > 0).sum())) for m, values in hit.items()}
+    spans = {m: (_tonnes_span(values), int(shortages.short(values).sum())) for m, values in hit.items()}
     return _runs_short_of(names, spans, runs_short)
 
 

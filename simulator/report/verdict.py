@@ -26,6 +26,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from simulator import shortages
 from simulator.counterfactuals import has_joint_pool, status_quo_is_own_shares
 from simulator.mechanisms import BY_NAME
 from simulator.metrics import anyone_short, days_of_cover
@@ -612,7 +613,7 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
     structure = run.result.structure
     members = structure.member_names
     if not members:
-        short = [r for r in run.regions() if run.metric(f"shortfall_t.{r}") > 0]
+        short = [r for r in run.regions() if shortages.short(run.metric(f"shortfall_t.{r}"))]
         if not short:
             return "There is no joint stock in this scenario, and no region runs short." + detail(
                 _close_call_alone(run)
@@ -632,7 +633,7 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
     metric = f"sum:shortfall_t:{','.join(members)}"
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
     shown_without = alone.t(without_t, metric, zero="none")
-    short_without = [m for m in members if alone.metric(f"shortfall_t.{m}") > 0]
+    short_without = [m for m in members if shortages.short(alone.metric(f"shortfall_t.{m}"))]
     of = of_materials([run, alone], list(members))  # what the members' totals add
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
     if answer == "not_needed":
@@ -794,7 +795,11 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
     """
     said, cuts = [], []
     without = without_it(run.result.scenario)  # or: with the stocks held today
-    short = [m for m in run.materials() if run.short_of(members, [m]) > 0 or alone.short_of(members, [m]) > 0]
+    short = [
+        m
+        for m in run.materials()
+        if shortages.short(run.short_of(members, [m])) or shortages.short(alone.short_of(members, [m]))
+    ]
     for m in short:
         with_t, without_t = run.short_of(members, [m]), alone.short_of(members, [m])
         what = run.names.material_text(m)
@@ -932,7 +937,7 @@ def _low_at_end(run: Run, lasting: list[int]) -> list[str]:
             if not run.demands(member, material):
                 continue
             row = today[(today["region"] == member) & (today["material"] == material)]
-            if row.empty or float(row["shortfall_t"].iloc[0]) > 0 or (member, material) not in struck:
+            if row.empty or shortages.short(float(row["shortfall_t"].iloc[0])) or (member, material) not in struck:
                 continue
             cover = float(row["days_of_cover"].iloc[0])
             if cover < NEARLY_GONE_DAYS and cover < float(first[member, material]):
@@ -981,7 +986,7 @@ def outlasts_line(run: Run) -> str:
                 continue
             row = last[(last["region"] == region) & (last["material"] == material)].iloc[0]
             what = run.names.material_text(material)
-            if row["shortfall_t"] > 0:
+            if shortages.short(row["shortfall_t"]):
                 short.append(what)
             elif row["days_of_cover"] < LOW_AT_END_DAYS:
                 low.append(f"{days(row['days_of_cover'])} days of {what}")
