@@ -171,8 +171,8 @@ def _short(run: Run, region: str) -> str:
     different materials. Where they may be added, one total, of one material or more, as the headline gives it.
     """
     total = run.metric(f"shortfall_t.{region}")
-    if total == 0:
-        return run.t(total, f"shortfall_t.{region}", zero="none")
+    if not shortages.short(total):  # none, or a residue the words show as none
+        return run.tag("none", total, f"shortfall_t.{region}")
     first = int(run.metric(f"first_shortfall_day.{region}"))
     metric = f"shortfall_t.{region}"
     named = tonnes_apart(run)
@@ -1584,7 +1584,7 @@ def _outsiders(run: Run) -> str:
     for region in others:
         total = run.metric(f"shortfall_t.{region}")
         subject = run.names.subject(region)
-        if total == 0:
+        if not shortages.short(total):
             parts.append(f"{subject} never runs short")
         else:
             first = int(run.metric(f"first_shortfall_day.{region}"))
