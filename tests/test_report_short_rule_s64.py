@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from simulator.report.figures import short_in_either
-from simulator.report.uncertainty import _short_in, _tonnes_span
+from simulator.report.uncertainty import _short_in, _sizes, _tonnes_span
 from simulator.results import Result
 from tests.helpers import run, words_page
 
@@ -95,3 +95,9 @@ def test_a_material_short_in_either_run_is_not_a_residue():
 
     assert short_in_either(result(1e-13), result(0.0)) == []
     assert short_in_either(result(0.0), result(1e-6)) == ["ree"]
+
+
+def test_a_sample_short_of_a_residue_is_not_counted_in_the_sizes():
+    # one sample short of 5 t (its size alone), not "the largest" of two
+    assert _sizes(np.array([1e-13, 5.0, 0.0]), None, None) == "5\u00a0t"
+    assert _sizes(np.array([1e-6, 5.0, 0.0]), None, None) == "the largest 5\u00a0t"

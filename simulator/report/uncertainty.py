@@ -634,11 +634,11 @@ def _size_parts(total: Any, by_material: Any, names: Names) -> Size:
     one sample short, and without the per-material columns, where the sizes are the member's
     tonnes, all materials together.
     """
-    short = total > 0
+    short = shortages.short(total)
     if by_material is None:
         return Size(None, False, _tonnes(float(total[short].max())), "")
     tonnes, days = by_material
-    measured = _measured(tonnes, days) & (tonnes.to_numpy(float) > 0).any(axis=0)
+    measured = _measured(tonnes, days) & shortages.short(tonnes.to_numpy(float)).any(axis=0)
     if measured.any():  # the largest in days of demand, of the materials measured in days
         in_days = days.loc[:, measured].fillna(0).to_numpy(float)  # a sample without demand of one: not short of it
         j = in_days.argmax(axis=1)  # each sample's material most days short
@@ -716,11 +716,11 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
     large, undemanded, tonnes, days = _size_parts(total, by_material, names)
     largest = f"{tonnes}, {days} in that sample" if days else tonnes
     if large is not None:
-        by_little = _by_little(int((total > 0).sum()), large, undemanded).replace(NBSP, " ")
+        by_little = _by_little(int(shortages.short(total).sum()), large, undemanded).replace(NBSP, " ")
         first = f"{by_little}, " if by_little else ""
         or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
         return f"{first}{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
-    return largest if int((total > 0).sum()) == 1 else f"the largest {largest}"
+    return largest if int(shortages.short(total).sum()) == 1 else f"the largest {largest}"
 
 
 def outcome_counts(
