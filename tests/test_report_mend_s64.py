@@ -34,30 +34,8 @@ from simulator.report.words import DASH
 from simulator.scenario import apply_overrides
 from simulator.scenario.changes import changes_of
 from tests.helpers import SHIPPED_RECORD, build, run, shipped_group, shipped_result, words_page
+from tests.test_factcheck_facts_s64 import SCENARIO  # the shock-table scenario of the fact-check
 from tests.test_report_pool_units import BIDS, NEAR_MISS, _close_call
-
-SCENARIO = """\
-name: described
-start_date: 2010-07-01
-horizon_days: 60
-materials:
-  ree: {price_usd_per_kg: 50}
-suppliers:
-  china: {lead_time_days: {japan: 5}}
-regions:
-  japan:
-    demand:
-      ree: {tonnes_per_day: 10}
-    commercial_stock:
-      ree: {tonnes: 100}
-    sourcing:
-      ree: {china: 1.0}
-shocks:
-  - {id: halt, kind: embargo, supplier: china, regions: [japan], start: 5, end: 20, leak_share: 0.7,
-     description: "Halt to Japan; 70% leaks through."}
-  - {id: rush, kind: demand_surge, start: 10, duration_days: 5, factor: 1.5, description: "Hoarding."}
-  - {id: cut, kind: quota_cut, supplier: china, start: 30, end: 40, severity: 0.2}
-"""
 
 
 def _happened(assignments: list[tuple[str, object]]) -> list[str]:
