@@ -73,6 +73,21 @@ def test_a_residue_is_not_short_anywhere_in_the_report(pages):
     assert residue == pages[0.0]  # the page of a residue is the page of none
 
 
+def test_a_residue_alone_is_no_shortfall_of_the_whole_run():
+    # no region short at all but Japan's 1e-13 t: the overall finding said "the regions together are short of 0 t in
+    # all; fairness ... with the shortfall on all 0 regions" where it says "no region runs short"
+    quiet = yaml.safe_load(SCENARIO) | {"shocks": []}
+    pages = {}
+    for t in (0.0, 1e-13):
+        result = run(quiet)
+        assert result.metrics["total_shortfall_t"] == 0.0
+        for key in ("shortfall_t.japan", "shortfall_t.japan.ree", "total_shortfall_t", "total_shortfall_t.all.ree"):
+            result.metrics[key] = t
+        pages[t] = _words(result)
+    assert "Over the 60 days, no region runs short (0 t of shortfall of any material)" in pages[1e-13]
+    assert pages[1e-13] == pages[0.0]
+
+
 def test_a_millionth_of_a_tonne_is_short(pages):
     short = pages[1e-6]
     assert "There is no joint stock in this scenario: Japan is short of 0 t and Korea of 300 t" in short

@@ -492,7 +492,7 @@ def overall_finding(run: Run) -> str:
     who = "the members" if run.result.structure.members else "all regions"
     horizon = run.result.scenario.horizon_days
     group = run.result.structure.member_names or run.regions()
-    if total == 0:
+    if not shortages.short(total):  # none, or a residue the words show as 0
         nobody = "no member" if run.result.structure.members else "no region"
         zero = run.t(total, "total_shortfall_t")  # 0 t of nothing in particular: says so, as a tonnage says of what
         text = f"{cap(over_days(horizon))}, {nobody} runs short ({zero} of shortfall of any material)"
@@ -501,7 +501,7 @@ def overall_finding(run: Run) -> str:
     short = _short_in_all(run, by_material, total, "total_shortfall_t", f"total_shortfall_t.{ALL}.{{}}", named=True)
     text = f"{cap(over_days(horizon))}, {_who_is_short(run, group, who)} of {short}"
     jain = run.metric("fairness_jain")
-    if total > 0 and jain is not None and len(group) > 1:
+    if jain is not None and len(group) > 1:  # (short: a residue returned above)
         short_materials = [m for m, t in by_material.items() if tonnes(t) != tonnes(0.0)]
         if not index_by_material(run.result.scenario, short_materials):
             shown = index_text(jain, 2)

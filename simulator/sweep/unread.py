@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from simulator.mechanisms import BY_NAME, MECHANISMS, current_name, reads_setting, rule_setting
 from simulator.names import join_words
 from simulator.scenario.overrides import overlaps
+from simulator.shortages import short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,7 +120,7 @@ def uncapped_ratio_notes(sweep: Sweep, table: pd.DataFrame, unchanged: Sequence[
     if not all(c in table for row in columns for c in row):
         return []
     shortfall_t = np.stack([table[row].to_numpy(float) for row in columns], axis=1)  # (rows, members, materials)
-    if not ((shortfall_t > 0).any(axis=2).sum(axis=1) >= 2).any():
+    if not (short(shortfall_t).any(axis=2).sum(axis=1) >= 2).any():
         return []  # one member short at most: the ratio gives it what the others cannot use, cap or none
     rules = join_words(list(dict.fromkeys(a.mechanism for a in readers)))
     why = UNCAPPED_WHY.format(decides="the ratio decides", split="the ratio's values split")
