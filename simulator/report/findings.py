@@ -37,6 +37,7 @@ from simulator.report.words import (
     over_days,
     percent,
     plural,
+    shows_tonnes,
     tonnes,
     tonnes_2,
     usd,
@@ -474,7 +475,7 @@ def _short_in_all(
     added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric. ``named``: a total
     names the materials it adds (``294 t of heavy rare earths in all``), in a sentence that does not name them.
     """
-    short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0)}
+    short = {m: t for m, t in by_material.items() if shows_tonnes(t)}
     why = not_added(run.result.scenario, short)
     if why is None:
         return f"{run.t(total, metric)}{materials_named(run, short) if named else ''} in all"
@@ -502,7 +503,7 @@ def overall_finding(run: Run) -> str:
     text = f"{cap(over_days(horizon))}, {_who_is_short(run, group, who)} of {short}"
     jain = run.metric("fairness_jain")
     if jain is not None and len(group) > 1:  # (short: a residue returned above)
-        short_materials = [m for m, t in by_material.items() if tonnes(t) != tonnes(0.0)]
+        short_materials = [m for m, t in by_material.items() if shows_tonnes(t)]
         if not index_by_material(run.result.scenario, short_materials):
             shown = index_text(jain, 2)
             text += (
@@ -539,7 +540,7 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
         if used > 0 and total / used < SMALL_SHORTFALL_SHARE:
             return f"{lead}{tonnes(total)} is {percent(total / used)} of {whose} demand over the run{after}"
         return ""
-    short = {m: t for m, t in by_material.items() if tonnes(t) != tonnes(0.0) and demand[m] > 0}
+    short = {m: t for m, t in by_material.items() if shows_tonnes(t) and demand[m] > 0}
     if not short or max(t / demand[m] for m, t in short.items()) >= SMALL_SHORTFALL_SHARE:
         return ""
     shown = join_words([f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in short.items()])
@@ -625,7 +626,7 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> tuple[str, 
     use has no burden to share: it is named with its one user, not given the index's 1
     (:func:`simulator.burden.fairness_by_material`, as ``stockpile run``'s last line).
     """
-    short = [material for material, short_t in by_material.items() if tonnes(short_t) != tonnes(0.0)]
+    short = [material for material, short_t in by_material.items() if shows_tonnes(short_t)]
     indices, sole_users = burden_by_material(run.result, short)
     group = list(run.result.structure.member_names or run.regions())
     entries: dict[tuple[str, str | None, str], list[tuple[str, float]]] = {}
@@ -812,7 +813,7 @@ def _compared_materials(run: Run, base: Run, regions: list[str]) -> list[str]:
     return [
         m
         for m in run.materials()
-        if m in base.materials() and any(tonnes(r.short_of(regions, [m])) != tonnes(0.0) for r in (run, base))
+        if m in base.materials() and any(shows_tonnes(r.short_of(regions, [m])) for r in (run, base))
     ]
 
 

@@ -22,7 +22,7 @@ from simulator.counterfactuals import sharing_held_stocks
 from simulator.names import join_words
 from simulator.report.findings import Run
 from simulator.report.html_names import HtmlNames
-from simulator.report.words import tonnes
+from simulator.report.words import shows_tonnes, tonnes
 from simulator.scenario import Scenario
 from simulator.stocks import held_today_members, is_held_today
 
@@ -38,7 +38,7 @@ def _short_words(run: Run, member: str) -> str:
     shown = {}
     for material in run.materials():
         short_t = float(run.cell(member, material, "shortfall_t") or 0.0) if (member, material) in run.cells else 0.0
-        if tonnes(short_t) != tonnes(0.0):
+        if shows_tonnes(short_t):
             shown[material] = tonnes(short_t)
     who = run.names.subject(member)
     return f"{who} short of {run.names.amounts_text(shown)}" if shown else f"{who} not short"

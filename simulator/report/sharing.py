@@ -18,7 +18,7 @@ from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import MANY_NAMED, Run, of_materials
-from simulator.report.words import VISIBLE_T, join_words, percent, tonnes, usd, whole_percent
+from simulator.report.words import VISIBLE_T, join_words, percent, shows_tonnes, tonnes, usd, whole_percent
 from simulator.scenario.checks import reference_price
 
 
@@ -225,7 +225,7 @@ def short_by_material(of: Run, members: list[str]) -> str:
     parts = []
     for m in of.materials():
         short = of.short_of(members, [m])
-        if tonnes(short) != tonnes(0.0):
+        if shows_tonnes(short):
             unit = of.names.tonnes_of.get(m) if len(counted) > 1 else None
             parts.append(f"{tonnes(short)} of {of.names.material_text(m)}" + (f" ({unit})" if unit else ""))
     return join_words(parts) or "none"
@@ -291,7 +291,7 @@ def restraint_t(run: Run) -> dict[str, float]:
 def _pool_left_t(run: Run, materials: list[str]) -> dict[str, float]:
     """The joint pool's stock of each of ``materials`` at the end of the run (t, ``pool_end_t``), those with any."""
     left = {m: float(run.metric(f"pool_end_t.all.{m}")) for m in materials}
-    return {m: t for m, t in left.items() if tonnes(t) != tonnes(0.0)}
+    return {m: t for m, t in left.items() if shows_tonnes(t)}
 
 
 def restraint_line(run: Run) -> str:
@@ -308,14 +308,10 @@ def restraint_line(run: Run) -> str:
     held_back = restraint_t(run)
     members = list(run.result.structure.member_names)
     short = {m: run.short_of(members, [m]) for m in held_back}
-    mostly = [
-        m
-        for m, t in held_back.items()
-        if tonnes(t) != tonnes(0.0) and short[m] > 0 and t >= MOSTLY_RESTRAINT * short[m]
-    ]
+    mostly = [m for m, t in held_back.items() if shows_tonnes(t) and short[m] > 0 and t >= MOSTLY_RESTRAINT * short[m]]
     if not mostly:
         return ""
-    all_short = [m for m, t in short.items() if tonnes(t) != tonnes(0.0)]
+    all_short = [m for m, t in short.items() if shows_tonnes(t)]
     of = "" if mostly == all_short else f" of {run.names.materials_text(mostly)}"
     amounts = run.names.amounts_text({m: tonnes(held_back[m]) for m in mostly})
     whole = [tonnes(held_back[m]) == tonnes(short[m]) for m in mostly]  # as shown: float residue is no remainder

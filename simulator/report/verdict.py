@@ -69,6 +69,7 @@ from simulator.report.words import (
     percent,
     plural,
     price,
+    shows_tonnes,
     tonnes,
     usd,
     usd_2,
@@ -115,7 +116,7 @@ def tonnes_apart(run: Run) -> bool:
 
 def _visible(values: dict[str, float]) -> list[str]:
     """The materials of ``values`` whose tonnes do not round to 0 t."""
-    return [m for m, value in values.items() if tonnes(value) != tonnes(0.0)]
+    return [m for m, value in values.items() if shows_tonnes(value)]
 
 
 def split_by_material(run: Run, values: dict[str, float]) -> bool:
@@ -153,7 +154,7 @@ def by_material_t(
             for m in _visible(values)
         ]
     total = float(sum(values.values())) if total is None else total
-    if tonnes(total) == tonnes(0.0):
+    if not shows_tonnes(total):
         return [run.t(total, metric, zero=zero) if metric else zero]
     return [run.t(total, metric) if metric else tonnes(total)]
 
@@ -835,11 +836,11 @@ def _moved_of(run: Run, alone: Run, members: list[str], material: str) -> str:
         return ""
     change = {m: run.short_of([m], [material]) - alone.short_of([m], [material]) for m in members}
     moved = sum(max(0.0, c) for c in change.values())
-    if tonnes(moved) == tonnes(0.0):
+    if not shows_tonnes(moved):
         return ""
     names = run.names
-    losers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c < 0]
-    gainers = [names.subject(m) for m, c in change.items() if tonnes(c) != tonnes(0.0) and c > 0]
+    losers = [names.subject(m) for m, c in change.items() if shows_tonnes(c) and c < 0]
+    gainers = [names.subject(m) for m, c in change.items() if shows_tonnes(c) and c > 0]
     if not losers or not gainers:  # a change under the shown precision on one side: nothing to tell
         return ""
     what = names.material_text(material)
@@ -920,7 +921,7 @@ def _low_at_end(run: Run, lasting: list[int]) -> list[str]:
             left = float(pool[material])
             held = float(days_of_cover(np.array([left]), np.array([demand]))[0])
             what = run.names.material_text(material)
-            if tonnes(left) == tonnes(0.0):  # a stock it held (shared_stock_held): it fell
+            if not shows_tonnes(left):  # a stock it held (shared_stock_held): it fell
                 gone.append(what)
             elif held < NEARLY_GONE_DAYS and left < float(most[material]):
                 whose = " of the members' demand" if not left_t else ""

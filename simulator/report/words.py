@@ -262,6 +262,15 @@ def as_shown_2(amount: float) -> float:
     return float(two_figures(amount).replace(",", ""))
 
 
+def shows_tonnes(value: float) -> bool:
+    """Whether :func:`tonnes` writes ``value`` as anything but 0 t (a residue of rounding does not show).
+
+    >>> shows_tonnes(0.004), shows_tonnes(0.005), shows_tonnes(-2.0)
+    (False, True, True)
+    """
+    return tonnes(value) != tonnes(0.0)
+
+
 def tonnes_2(value: float) -> str:
     """Tonnes to two significant figures (:func:`two_figures`): ``10,000 t``, ``120 t``, ``0 t``.
 
