@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator import __version__
+from simulator import __version__, shortages
 from simulator.errors import InputError
 from simulator.explore.data import Packed, pack, pack_within
 from simulator.explore.grid import (
@@ -359,13 +359,14 @@ def _shocks(grid: Grid) -> dict[str, Any]:
 def short_materials(values: np.ndarray) -> list[list[int]]:
     """Per point, the indices of the materials short in any series of ``values`` (point, material, series).
 
-    A material counts as short as in ``stockpile run``'s last line (more than 0 t); over many runs,
+    A material counts as short as in ``stockpile run``'s last line (:func:`simulator.shortages.short`: more than
+    5e-7 t, a residue is none); over many runs,
     where any of the median and the 5th and 95th percentiles is: the page shows each of them.
 
-    >>> short_materials(np.array([[[0.0], [2.5]], [[1.0], [3.0]]]))
-    [[1], [0, 1]]
+    >>> short_materials(np.array([[[0.0], [2.5]], [[1.0], [3.0]], [[1e-13], [0.0]]]))
+    [[1], [0, 1], []]
     """
-    short = np.nanmax(values, axis=2) > 0
+    short = shortages.short(np.nanmax(values, axis=2))
     return [np.flatnonzero(row).tolist() for row in short]
 
 
