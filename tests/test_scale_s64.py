@@ -176,6 +176,7 @@ def test_six_members_auctions_table_gives_each_member_a_row_five_a_pair_of_colum
         *(r.upper() for r in REGIONS[:6]),
     ]
     assert all(len(r) == 2 for r in rows[1:5])  # a material's value over its two columns
+    assert [r[1] for r in rows[1:3]] == ["2", "2"]  # as with five members, below
     # the pool's 6 x 100 t sold at the bids' 80 USD/kg, each member winning its 100 t for USD 8.0 m and drawing it
     assert [r[1] for r in rows[3:5]] == ["600 t", "80"]
     assert [r[1:] for r in rows[5:]] == [["100 t USD 8.0 m", "100 t 0 t unused"]] * 6
@@ -183,4 +184,6 @@ def test_six_members_auctions_table_gives_each_member_a_row_five_a_pair_of_colum
     assert cls == "auctions"  # five keep a pair of columns each, a row per material
     assert rows[0][:5] == ["Material", "Auctions", "With sales", "Sold", "Clearing price USD/kg"]
     assert [c.split()[0] for c in rows[0][5:]] == [r.upper() for r in REGIONS[:5]]
-    assert rows[1] == ["Rare earths", *rows[1][1:3], "500 t", "80", *["100 t USD 8.0 m", "100 t 0 t unused"] * 5]
+    # auctions every 7 days: each member bids for a week's 70 t (10 t a day), so its 100 t goes at two auctions (70 t,
+    # then the last 30 t) and the pool is empty after them: 2 auctions, both with sales
+    assert rows[1] == ["Rare earths", "2", "2", "500 t", "80", *["100 t USD 8.0 m", "100 t 0 t unused"] * 5]
