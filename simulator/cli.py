@@ -660,7 +660,7 @@ def run(
             if excel:
                 from simulator.workbook import run_workbook
 
-                run_workbook(res, stage / "workbook.xlsx", scenario_data=raw)
+                run_workbook(res, stage / "workbook.xlsx", scenario_data=raw, uncertainty=found)
 
         sample_workers = (workers or default_workers()) if uncertainty_runs else None
         options = run_options(assignments, uncertainty_runs, sample_workers, outside)

@@ -16,8 +16,9 @@ dates; a first-day column keeps the CSV's -1 for "never", its header noting so. 
 scenario's parameters follow as dotted paths (the ``--set`` paths) with their values and
 units (the schema's unit where it gives one, else the suffix's: :func:`parameter_unit`),
 filterable too. The last sheet, Columns, says what every column of every sheet means, in the
-registry's words (:func:`glossary`). Sheets are streamed row by row (XlsxWriter's ``constant_memory`` mode);
-a table longer than an Excel sheet is refused before anything is written.
+registry's words (:func:`glossary`), or for a column the registry does not know (an uncertainty study's), the
+words and unit its sheet gives it (:class:`Given`). Sheets are streamed row by row (XlsxWriter's
+``constant_memory`` mode); a table longer than an Excel sheet is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import datetime as dt
 import math
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,12 +48,28 @@ from simulator.sweep.columns import schema_unit_of
 if TYPE_CHECKING:
     from simulator.compare import Comparison
     from simulator.results import Result
+    from simulator.sensitivity.intervals import Uncertainty
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows of an Excel worksheet, the header row included."""
 EXCEL_MAX_COLUMNS = 16_384
 KEY_COLUMNS = frozenset(
-    {"mechanism", "point", "run", "seed", "day", "date", "region", "member", "material", "supplier", "id", "parameter"}
+    {
+        "mechanism",
+        "point",
+        "run",
+        "sample",
+        "seed",
+        "metric",
+        "day",
+        "date",
+        "region",
+        "member",
+        "material",
+        "supplier",
+        "id",
+        "parameter",
+    }
 )
 """Leading columns that identify a row; they stay in view when scrolling right."""
 DATE_FORMAT = "yyyy-mm-dd"
@@ -110,7 +127,7 @@ _REGISTRY_UNITS: dict[str, Unit] = {  # how each unit of the registry is shown
 }
 _UNLABELLED = frozenset({"", "day", "date", "id", "name", "flag", "index", "ratio", "count"})
 """Registry units not shown in a header: day numbers, dates, ids and names, and pure numbers."""
-_DAY_NUMBERS = ("day", "run", "point", "seed")  # integers shown without separators
+_DAY_NUMBERS = ("day", "run", "point", "sample", "seed")  # integers shown without separators
 
 
 def column_unit(name: str) -> Unit:
@@ -443,16 +460,17 @@ def add_table_sheet(
     table: pd.DataFrame,
     keys: frozenset[str] = KEY_COLUMNS,
     registry_table: str | None = None,
+    given_units: Mapping[str, Unit] | None = None,
 ) -> None:
     """Append ``table`` as sheet ``title``: unit headers, formats, widths, frozen keys, filter.
 
     The leading columns named in ``keys`` stay in view with the header row. The units
-    are the registry's for ``registry_table`` (None: a table of per-run metrics), see
-    :func:`table_units`.
+    are ``given_units``' for the columns it names, else the registry's for ``registry_table``
+    (None: a table of per-run metrics), see :func:`table_units`.
     """
     sheet = book.add_sheet(title)
     names = [str(c) for c in table.columns]
-    shown = table_units(names, registry_table)
+    shown = {**table_units(names, registry_table), **(given_units or {})}
     formats = [_number_format(name, table[name], shown[name]) for name in names]
     values = [_cell_values(name, table[name]) for name in names]
     headers = [header_text(name, shown[name]) for name in names]
@@ -701,17 +719,35 @@ def column_meaning(name: str, registry_table: str | None) -> str:
     return SWEPT_PATH if field_schemas(name) else ""
 
 
-def glossary(tables: list[tuple[str, pd.DataFrame, str | None]], parameters: Iterable[str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Given:
+    """What a sheet says of columns the registry does not describe (an uncertainty study's), by column name."""
+
+    units: Mapping[str, Unit]
+    """The unit shown in the header (a sampled input's: :func:`parameter_unit`)."""
+    meanings: Mapping[str, str]
+    """The Columns sheet's meaning."""
+
+
+def glossary(
+    tables: list[tuple[str, pd.DataFrame, str | None]],
+    parameters: Iterable[str],
+    given: Mapping[str, Given] | None = None,
+) -> pd.DataFrame:
     """The Columns sheet: for each table sheet, then each sheet of ``parameters`` and itself, each column's row.
 
     A row: the sheet, the column's name, the unit its header shows (:func:`table_units`) and its meaning
-    (:func:`column_meaning`).
+    (:func:`column_meaning`); for a column ``given`` (by sheet title) names, its unit and meaning there.
     """
     rows = []
     for title, table, registry_table in tables:
         names = [str(c) for c in table.columns]
-        shown = table_units(names, registry_table)
-        rows += [(title, name, shown[name].label or "", column_meaning(name, registry_table)) for name in names]
+        told = (given or {}).get(title, Given({}, {}))
+        shown = {**table_units(names, registry_table), **told.units}
+        rows += [
+            (title, name, shown[name].label or "", told.meanings.get(name) or column_meaning(name, registry_table))
+            for name in names
+        ]
     for title in parameters:
         rows += [(title, name, "", meaning) for name, meaning in PARAMETER_COLUMNS[title].items()]
     rows += [(COLUMNS_SHEET, name, "", meaning) for name, meaning in GLOSSARY_COLUMNS.items()]
@@ -723,19 +759,23 @@ def _sheets(
     tables: list[tuple[str, pd.DataFrame, str | None]],
     parameters: list[tuple[str, dict[str, Any]]],
     keys: frozenset[str] = KEY_COLUMNS,
+    given: Mapping[str, Given] | None = None,
 ) -> Path:
     """Write the tables (title, table, its name in the registry or None for metrics), the parameters, the Columns.
 
+    ``given``: by sheet title, the units and meanings of columns the registry does not describe.
     A file that cannot be written (nor a sheet's temporary file of rows) is an input error;
     whatever stops the writing, no temporary file is left behind.
     """
     for title, table, _ in tables:
         _sheet_rows(table, f"{path} [{title}]")
-    columns = glossary(tables, [title for title, _ in parameters])
+    given = given or {}
+    columns = glossary(tables, [title for title, _ in parameters], given)
     book = Book(path)
     try:
         for title, table, registry_table in tables:
-            add_table_sheet(book, title, table, keys, registry_table)
+            told = given.get(title)
+            add_table_sheet(book, title, table, keys, registry_table, told.units if told else None)
         for title, data in parameters:
             add_parameter_sheet(book, title, data)
         add_table_sheet(book, COLUMNS_SHEET, columns, frozenset({"sheet", "column"}))
@@ -752,11 +792,17 @@ def _sheets(
 # --- the three workbooks -------------------------------------------------------------------
 
 
-def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | None = None) -> Path:
+def run_workbook(
+    result: Result,
+    path: Path,
+    scenario_data: dict[str, Any] | None = None,
+    uncertainty: Uncertainty | None = None,
+) -> Path:
     """``workbook.xlsx`` of one run.
 
     Sheets: Summary, Time series, with a market Market (``market.csv``), then with an
-    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio, Scenario (the parameters:
+    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio, with ``uncertainty``
+    (``--uncertainty N``) its sheets (:func:`uncertainty_sheets`), Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
     with its defaults) and Columns (:func:`glossary`). Shipments by supplier stay in ``supply.csv``: at a row per day,
     region, material and supplier they would double the workbook for little reading.
@@ -769,7 +815,80 @@ def run_workbook(result: Result, path: Path, scenario_data: dict[str, Any] | Non
     names += [("Shocks", "shocks"), ("Portfolio", "portfolio")]
     tables = [(title, _dates_shown(getattr(result, name), result.start_date), name) for title, name in names]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
-    return _sheets(path, tables, [("Scenario", data)])
+    given: dict[str, Given] = {}
+    if uncertainty is not None:
+        studied, given = uncertainty_sheets(uncertainty, data)
+        tables += studied
+    return _sheets(path, tables, [("Scenario", data)], given=given)
+
+
+UNCERTAINTY_SHEET, SAMPLES_SHEET, WITHOUT_SHEET = "Uncertainty", "Samples", "Samples without"
+UNCERTAINTY_COLUMNS = {
+    "metric": "The headline figure: its column in Samples (a per-run metric, named as in a sweep table).",
+    "title": "The figure's label, its unit in brackets.",
+    "unit": "The unit of this row's median, p5 and p95 (empty: a pure number, such as Jain's index).",
+    "median": "The median of the figure over the samples the row counts (samples), in the row's unit.",
+    "p5": "The 5th percentile over those samples (NumPy's linear interpolation): the 90% interval's low end.",
+    "p95": "The 95th percentile over those samples: the 90% interval's high end (the spread the assumed "
+    "ranges give, not a confidence interval).",
+    "drivers": "The inputs most rank-correlated with the figure, at most three, with Spearman's rho "
+    "(empty: none past the threshold at this number of samples, not that no input matters).",
+    "samples": "How many samples the row counts: all, but for Jain's index those with a member short (of the "
+    "row's material, in a row fairness_jain.all.<material>).",
+}
+"""The columns of the Uncertainty sheet (``uncertainty.csv``), which the registry does not describe."""
+SAMPLE_KEY = "The sample's number, from 0: the key Samples and Samples without join on."
+SAMPLED_INPUT = (
+    "A sampled uncertain input, by the dotted scenario path --set takes (a mapping's key after its path): "
+    "this sample's value (a list as JSON text), in its field's unit: the scenario reference's, else its name's."
+)
+SAMPLE_SEED = "The seed the sample ran with (its random draws): the same in Samples and Samples without."
+OWN_DEMAND_MEANING = (
+    "The sample's baseline demand per day of the region and material, averaged over the horizon: day-0 demand "
+    "with yearly growth, before demand surges, noise and the price response."
+)
+PEAK_PRICE_MEANING = (
+    "The highest world price of the material over the horizon in this sample (empty: a material with "
+    "neither a market nor a price)."
+)
+WITHOUT_KEY = (
+    "The sample's number: its row in Samples, run again without the agreement (the same seed and other inputs; "
+    "with stocks held today, its members holding their sampled contributions alone)."
+)
+
+
+def uncertainty_sheets(
+    found: Uncertainty, data: dict[str, Any]
+) -> tuple[list[tuple[str, pd.DataFrame, str | None]], dict[str, Given]]:
+    """The sheets of ``--uncertainty N`` and what each says of the columns the registry does not describe.
+
+    Uncertainty, Samples and, with paired runs without the agreement, Samples without (its own sheet: its
+    metrics have Samples' names, which side by side would need renaming). Each is its file's table as written
+    (:func:`~simulator.sensitivity.intervals.write_uncertainty`): Uncertainty ``uncertainty.csv``, Samples
+    ``uncertainty_samples.parquet``, Samples without :data:`~simulator.sensitivity.intervals.WITHOUT_FILE`, the
+    same columns in the same order. A sampled input's unit is its field's (:func:`parameter_unit` in ``data``,
+    the scenario as run).
+    """
+    from simulator.sensitivity.intervals import PEAK_WORLD_PRICE, numbered
+    from simulator.sweep.runner import OWN_DEMAND
+
+    samples = numbered(found.samples)
+    inputs = [str(c) for c in samples.columns[1 : samples.columns.get_loc("seed")]]
+    meanings = {"sample": SAMPLE_KEY, "seed": SAMPLE_SEED, **dict.fromkeys(inputs, SAMPLED_INPUT)}
+    for name in map(str, samples.columns):
+        if name.startswith(f"{OWN_DEMAND}."):
+            meanings[name] = OWN_DEMAND_MEANING
+        elif name.startswith(f"{PEAK_WORLD_PRICE}."):
+            meanings[name] = PEAK_PRICE_MEANING
+    tables = [(UNCERTAINTY_SHEET, found.headlines, None), (SAMPLES_SHEET, samples, None)]
+    given = {
+        UNCERTAINTY_SHEET: Given(dict.fromkeys(UNCERTAINTY_COLUMNS, Unit(None, None)), UNCERTAINTY_COLUMNS),
+        SAMPLES_SHEET: Given({path: parameter_unit(path, data) for path in inputs}, meanings),
+    }
+    if found.without is not None:
+        tables.append((WITHOUT_SHEET, numbered(found.without), None))
+        given[WITHOUT_SHEET] = Given({}, {"sample": WITHOUT_KEY, "seed": SAMPLE_SEED})
+    return tables, given
 
 
 def compare_workbook(comparison: Comparison, path: Path, scenario_data: dict[str, Any]) -> Path:
