@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,11 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from simulator.cli import main
 from simulator.sensitivity.intervals import MAX_UNCERTAINTY_RUNS, WITHOUT_FILE
-from simulator.workbook import EXCEL_MAX_ROWS, parameter_unit
+from simulator.workbook import EXCEL_MAX_ROWS, parameter_unit, uncertainty_sheets
 from tests.helpers import ROOT
 
 SCENARIO = ROOT / "scenarios" / "long_embargo_6m.yaml"
@@ -45,7 +48,14 @@ def out(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def book(out) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(out / "workbook.xlsx")
+    """The workbook, read only (its Time series, read whole, would take seconds)."""
+    return openpyxl.load_workbook(out / "workbook.xlsx", read_only=True)
+
+
+def sheet_xml(out: Path, book: openpyxl.Workbook, sheet: str) -> str:
+    """The XML of ``sheet`` (XlsxWriter names the files of the sheets in their order)."""
+    with zipfile.ZipFile(out / "workbook.xlsx") as files:
+        return files.read(f"xl/worksheets/sheet{book.sheetnames.index(sheet) + 1}.xml").decode()
 
 
 def file_table(out: Path, sheet: str) -> pd.DataFrame:
@@ -169,14 +179,18 @@ def test_the_columns_sheet_explains_every_new_column_with_the_unit_its_header_sh
     )
 
 
-def test_the_key_columns_stay_in_view_and_every_column_has_a_filter(book):
-    assert book["Uncertainty"].freeze_panes == "B2"  # metric
-    assert book["Samples"].freeze_panes == "B2"  # sample (41 inputs frozen would fill the screen)
-    assert book["Samples without"].freeze_panes == "C2"  # sample, seed
-    assert book["Samples"]["A2"].number_format == "General"  # a sample's number, as a run's: no separators
-    for sheet in NEW_SHEETS:
+def test_the_key_columns_stay_in_view_and_every_column_has_a_filter(book, out):
+    # the top-left cell of the scrolling part: metric; sample (42 inputs frozen would fill the screen); sample, seed
+    frozen = {"Uncertainty": "B2", "Samples": "B2", "Samples without": "C2"}
+    for sheet, corner in frozen.items():
+        xml = sheet_xml(out, book, sheet)
+        assert re.search(r'<pane [^>]*topLeftCell="([A-Z]+[0-9]+)"[^>]*state="frozen"', xml)[1] == corner
         cells = book[sheet]
-        assert cells.auto_filter.ref == f"A1:{cells.cell(cells.max_row, cells.max_column).coordinate}"
+        assert (
+            re.search(r'<autoFilter ref="([^"]+)"', xml)[1]
+            == f"A1:{get_column_letter(cells.max_column)}{cells.max_row}"
+        )
+    assert book["Samples"].cell(2, 1).number_format == "General"  # a sample's number, as a run's: no separators
 
 
 def test_the_most_samples_run_takes_fit_one_sheet():
@@ -184,3 +198,19 @@ def test_the_most_samples_run_takes_fit_one_sheet():
     option = next(p for p in main.commands["run"].params if p.name == "uncertainty_runs")
     assert option.type.max == MAX_UNCERTAINTY_RUNS
     assert MAX_UNCERTAINTY_RUNS + 1 <= EXCEL_MAX_ROWS
+
+
+def test_a_study_without_paired_runs_has_no_samples_without_sheet(out):
+    """A scenario without an agreement (or one invalid without it) has no paired runs: two sheets, not three."""
+    from types import SimpleNamespace
+
+    samples = pd.read_parquet(out / "uncertainty_samples.parquet").drop(columns="sample")
+    headlines = pd.read_csv(out / "uncertainty.csv")
+    without = pd.read_parquet(out / WITHOUT_FILE).drop(columns="sample")
+    scenario = yaml.safe_load(SCENARIO.read_text())
+    alone, _ = uncertainty_sheets(SimpleNamespace(samples=samples, headlines=headlines, without=None), scenario)
+    paired, given = uncertainty_sheets(SimpleNamespace(samples=samples, headlines=headlines, without=without), scenario)
+    assert [title for title, _, _ in alone] == ["Uncertainty", "Samples"]
+    assert [title for title, _, _ in paired] == ["Uncertainty", "Samples", "Samples without"]
+    assert list(paired[2][1]["sample"]) == list(range(8))  # numbered as the file is
+    assert set(given) == {"Uncertainty", "Samples", "Samples without"}
