@@ -199,6 +199,9 @@ def test_a_choice_set_by_run_names_the_set_and_the_choices(tmp_path, monkeypatch
         ("horizon_days", "4 months", "write the days as a number: 122 (4 months is about 122 days)"),
         ("suppliers.china.lead_time_days.japan", "2 weeks", "write the days as a number: 14 (2 weeks is 14 days)"),
         ("regions.japan.commercial_stock.ree.tonnes", "100 t", "write the number alone: 100"),
+        ("materials.ree.price_usd_per_kg", "50 USD/kg", "write the number alone: 50"),
+        # YAML reads a number with commas between its thousands as text
+        ("regions.japan.commercial_stock.ree.tonnes", "1,250.5", "write 1250.5, without the commas"),
     ],
 )
 def test_a_number_written_with_its_unit_is_told_the_number_to_write(tmp_path, path, value, expected):

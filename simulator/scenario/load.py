@@ -665,8 +665,11 @@ def _choice_hint(error: dict[str, Any]) -> str:
     return f"; did you mean '{current[close[0]]}'?" if close and current[close[0]] != value else ""
 
 
-_NUMBER_WITH_WORDS = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([^\W\d_]+)\s*")
-"""A number followed by a word (``4 months``, ``50 t``)."""
+_NUMBER_WITH_WORDS = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([^\W\d_][^\d]*?)\s*")
+"""A number followed by a unit in words (``4 months``, ``50 t``, ``50 USD/kg``)."""
+
+_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
+"""A number written with commas between its thousands (``1,000``), which YAML reads as text."""
 
 _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 """Days in each span of time a duration may be written in (a month and a year on average)."""
@@ -675,7 +678,8 @@ _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 def _unit_hint(error: dict[str, Any]) -> str:
     """For a number written with a unit (``duration_days: 4 months``, ``tonnes: 50 t``): the number to write.
 
-    A span of time in a field of days is turned into days; any other unit is left off.
+    A span of time in a field of days is turned into days; any other unit is left off. A number
+    written with commas between its thousands (``tonnes: 1,000``) is told to leave them out.
 
     >>> text = "must be a number, not text"
     >>> _unit_hint({"msg": text, "input": "4 months", "loc": ("shocks", 0, "embargo", "duration_days")})
@@ -686,10 +690,18 @@ def _unit_hint(error: dict[str, Any]) -> str:
     ': write the number alone: 50'
     >>> _unit_hint({"msg": text, "input": "30 days", "loc": ("horizon_days",)})
     ': write the number alone: 30'
+    >>> _unit_hint({"msg": text, "input": "50 USD/kg", "loc": ("materials", "ree", "price_usd_per_kg")})
+    ': write the number alone: 50'
+    >>> _unit_hint({"msg": text, "input": "1,500.5", "loc": ("regions", "eu", "reserve", "ree", "tonnes")})
+    ': write 1500.5, without the commas'
     """
     value = error.get("input")
-    written = _NUMBER_WITH_WORDS.fullmatch(value) if isinstance(value, str) else None
-    if written is None or error.get("msg") != "must be a number, not text":  # (a share's own hint is said instead)
+    if not isinstance(value, str) or error.get("msg") != "must be a number, not text":  # (a share's own hint)
+        return ""
+    if _THOUSANDS.fullmatch(value):
+        return f": write {value.strip().replace(',', '')}, without the commas"
+    written = _NUMBER_WITH_WORDS.fullmatch(value)
+    if written is None:
         return ""
     number, word = float(written[1]), written[2].lower()
     names = [item for item in error.get("loc", ()) if isinstance(item, str) and not _is_tag(item)]
