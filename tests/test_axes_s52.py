@@ -113,7 +113,7 @@ def test_calibrate_refuses_set_on_fitted_path(tmp_path: Path, fixed: str, relati
     ("fit", "fragments"),
     [
         ("bogus.path=0:1", ("[fit bogus.path=0:1]", "bogus: unknown key")),
-        ("agreement.mechanism=0:1", ("[fit agreement.mechanism=0:1]", "agreement.mechanism: Input should be")),
+        ("agreement.mechanism=0:1", ("[fit agreement.mechanism=0:1]", "agreement.mechanism: must be one of")),
         (f"{SENSITIVITY}=-1:2", (f"[fit {SENSITIVITY}=-1:2]", f"{SENSITIVITY}: must be > 0")),
     ],
 )

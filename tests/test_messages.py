@@ -13,6 +13,7 @@ import yaml
 import simulator
 from simulator.errors import InputError, ScenarioError
 from simulator.scenario import validate_data
+from simulator.scenario.load import STARTING_POINT
 from simulator.scenario.schema import Shock
 from tests.helpers import ONE_REGION, ROOT, TINY_SCENARIO_TEXT, TWO_MEMBERS, assert_bad_input, build, invoke
 
@@ -442,8 +443,11 @@ def test_broken_yaml_is_told_in_plain_words_at_its_line_and_column(tmp_path, tex
             tiny("name: tiny", "name: ti\xe9ny").encode("latin-1"),
             "not UTF-8 text: byte 0xE9 at line 1, column 9; save the file as UTF-8",
         ),
-        (b"", "a scenario must be a YAML mapping of fields, but the file holds no data"),
-        (b"# only a comment\n", "a scenario must be a YAML mapping of fields, but the file holds no data"),
+        (b"", f"a scenario must be a YAML mapping of fields, but the file holds no data: {STARTING_POINT}"),
+        (
+            b"# only a comment\n",
+            f"a scenario must be a YAML mapping of fields, but the file holds no data: {STARTING_POINT}",
+        ),
         (b"- name: tiny\n", "a scenario must be a YAML mapping of fields, not a list"),
         (b"horizon_days: 40\nhorizon_days: 50\n", "horizon_days: key given twice (lines 1 and 2)"),
     ],

@@ -247,7 +247,7 @@ def test_sensitivity_refuses_a_set_of_the_mapping_holding_an_input(tmp_path, mon
         ),
         (  # was agreement.settlement.kind, a field the user did not write
             "agreement.settlement=foo",
-            "[set agreement.settlement=foo]: agreement.settlement: Input should be 'grant', 'sale' or 'loan'",
+            "[set agreement.settlement=foo]: agreement.settlement: must be one of 'grant', 'sale' or 'loan', not 'foo'",
         ),
         (
             "agreement.ratio.japan=abc",

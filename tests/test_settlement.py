@@ -153,7 +153,7 @@ def test_loans_below_a_tonne_are_returned_too():
         ({"kind": "loan"}, "a loan needs 'term_days'"),
         ({"kind": "grant", "term_days": 10}, "'term_days' is the term of a loan"),
         ({"kind": "loan", "term_days": 5, "price_usd_per_kg": 3}, "'price_usd_per_kg' is the price of a sale"),
-        ("barter", "agreement.settlement: Input should be"),  # the field written, not the kind it stands for
+        ("barter", "agreement.settlement: must be one of"),  # the field written, not the kind it stands for
     ],
 )
 def test_bad_settlements_are_refused_naming_the_field(settlement, message):

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import types
 import typing
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
@@ -272,8 +273,17 @@ def read_yaml_and_text(path: Path, kind: str = "scenario") -> tuple[dict[str, An
     """:func:`read_yaml`'s mapping and the text it was read from, to quote a part as written (a key)."""
     data, text = _yaml_and_text(path)
     if not isinstance(data, dict):
-        raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}", str(path))
+        start = f": {STARTING_POINT}" if kind == "scenario" and data is None else ""
+        raise ScenarioError(f"a {kind} must be a YAML mapping of fields, {_not_a_mapping(data)}{start}", str(path))
     return data, text
+
+
+_REQUIRED = [name for name, info in Scenario.model_fields.items() if info.is_required()]
+STARTING_POINT = (
+    f"write at least {', '.join(_REQUIRED[:-1])} and {_REQUIRED[-1]} "
+    "(docs/writing-scenarios.md), or start from a copy of a shipped scenario (stockpile list scenarios)"
+)
+"""What an empty scenario file is told to hold."""
 
 
 def yaml_data(path: Path) -> Any:
@@ -393,8 +403,12 @@ def _message(error: dict[str, Any]) -> str:
         if close and close[0] == key:  # a field of other entries: say which kind refused it
             kinds = [str(i) for i in error["loc"][:-1] if str(i) in _UNION_TAGS or str(i).startswith("uncertain-")]
             return f"unknown key for '{kinds[-1].removeprefix('uncertain-')}'" if kinds else "unknown key here"
+        longer = [name for name in _field_names() if name.startswith(f"{key}_")]  # duration: duration_days
+        close = longer if len(longer) == 1 else close
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key{hint}"
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        return f"must be one of {ctx['expected']}, not {_given(error.get('input'))}" + _choice_hint(error)
     if kind in _MESSAGES:
         try:
             message = _MESSAGES[kind].format(**ctx)
@@ -406,6 +420,120 @@ def _message(error: dict[str, Any]) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     hint = _HINTS.get(kind)
     return message + (hint(error) if hint else "")
+
+
+def _given(value: Any) -> str:
+    """A value a field refused, as the message quotes it: text in quotes, anything else as written.
+
+    Cut to :data:`~simulator.scenario.overrides.ECHO_WIDTH` characters (and its quotes).
+
+    >>> _given("shared"), _given(3), _given(None), len(_given("x" * 500)) <= ECHO_WIDTH + 2
+    ("'shared'", '3', 'null', True)
+    """
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= ECHO_WIDTH else f"'{value[: ECHO_WIDTH - 3]}...'"
+    return shown(value, ECHO_WIDTH)
+
+
+def _field_at(loc: tuple[Any, ...]) -> tuple[type[schema.Model], str] | None:
+    """The model and the name of the field an error's ``loc`` ends at, followed through the schema, else None.
+
+    A union's branch is taken by its tag in ``loc`` (``('shocks', 0, 'delay', 'regions')``:
+    :class:`~simulator.scenario.schema.Delay`'s ``regions``) or, untagged, by the shape the
+    next part needs; list positions and mapping keys go to the item's type.
+
+    >>> _field_at(("shocks", 0, "embargo", "regions")), _field_at(("regions", "eu", "reserve", "ree", "days"))
+    ((<class 'simulator.scenario.schema.Embargo'>, 'regions'), (<class 'simulator.scenario.schema.Reserve'>, 'days'))
+    """
+    node: Any = Scenario
+    field = None
+    for item in loc:
+        options = _branches(node)
+        tagged = [m for m in options if _is_model(m) and item in _tags(m)]
+        if tagged:  # a union's tag names the branch: the next part is its field
+            node = tagged[0]
+            continue
+        models = [m for m in options if _is_model(m) and item in m.model_fields]
+        items = [
+            o
+            for o in options
+            if typing.get_origin(o) is dict or (typing.get_origin(o) is list and isinstance(item, int))
+        ]
+        if models:
+            field = (models[0], str(item))
+            node = models[0].model_fields[item].annotation
+        elif items:
+            field = None
+            node = typing.get_args(items[0])[-1]
+        elif not _is_tag(item):
+            return None
+    return field
+
+
+def _branches(node: Any) -> list[Any]:
+    """The types a value of annotation ``node`` may have: a union's members, ``Annotated`` and None left out."""
+    while typing.get_origin(node) is Annotated:
+        node = typing.get_args(node)[0]
+    if typing.get_origin(node) in (typing.Union, types.UnionType):
+        return [b for member in typing.get_args(node) if member is not type(None) for b in _branches(member)]
+    return [node]
+
+
+def _is_model(node: Any) -> bool:
+    return isinstance(node, type) and issubclass(node, schema.Model)
+
+
+def _tags(model: type[schema.Model]) -> tuple[Any, ...]:
+    """The tags a model is chosen by in a tagged union (``Delay``: ``('delay',)``), from its ``Literal`` fields."""
+    return tuple(
+        tag
+        for info in model.model_fields.values()
+        if typing.get_origin(info.annotation) is typing.Literal
+        for tag in typing.get_args(info.annotation)
+        if tag in _UNION_TAGS
+    )
+
+
+_NAMED = {
+    "regions": "region",
+    "members": "region",
+    "preference": "region",
+    "materials": "material",
+    "suppliers": "supplier",
+}
+"""List fields of names, by field name: what each item names (a key of the scenario's mapping of that plural)."""
+
+
+def _names_hint(error: dict[str, Any], data: dict[str, Any]) -> str:
+    """For a list of names given as one value (``regions: all``, ``regions: japan``): what to write.
+
+    The example is the value itself where it is a name of the scenario, else the scenario's first
+    two names of that kind. A field that means all when left out (a delay's ``regions``) says so; a
+    list that must name every one (an embargo's ``regions``, the agreement's ``members``) says that.
+
+    >>> data = {"regions": {"korea": {}, "japan": {}, "eu": {}}}
+    >>> _names_hint({"type": "list_type", "input": "all", "loc": ("shocks", 0, "delay", "regions")}, data)
+    ", not 'all': a list of region names, e.g. [korea, japan]; leave the key out for all regions"
+    >>> _names_hint({"type": "list_type", "input": "all", "loc": ("shocks", 0, "embargo", "regions")}, data)
+    ", not 'all': a list of region names, e.g. [korea, japan]; list every one for all regions"
+    >>> _names_hint({"type": "list_type", "input": "eu", "loc": ("agreement", "members")}, data)
+    ", not 'eu': a list of region names, e.g. [eu]"
+    """
+    found = _field_at(tuple(error["loc"])) if error["type"] == "list_type" else None
+    if found is None or found[1] not in _NAMED:
+        return ""
+    model, name = found
+    kind = _NAMED[name]
+    value = error.get("input")
+    known = data.get(f"{kind}s") if isinstance(data.get(f"{kind}s"), dict) else {}
+    names = [str(key) for key in known if isinstance(key, str) and _ID.fullmatch(key)]
+    example = [value] if value in names else names[:2]
+    hint = f", not {_given(value)}" if isinstance(value, str | int | float) else ""
+    hint += f": a list of {kind} names" + (f", e.g. [{', '.join(example)}]" if example else "")
+    info = model.model_fields[name]
+    if info.default is None:  # (simulator.plan._mask: none is every one)
+        return hint + f"; leave the key out for all {kind}s"
+    return hint + (f"; list every one for all {kind}s" if value == "all" else "")
 
 
 def _id_hint(error: dict[str, Any]) -> str:
@@ -433,8 +561,27 @@ def _fields_hint(error: dict[str, Any]) -> str:
         return f", not {value!r}: {space_after_colon(glued)}"
     model = getattr(schema, str((error.get("ctx") or {}).get("class_name")), None)
     fields = getattr(model, "model_fields", {})
+    if "days" in fields and "tonnes" in fields:
+        return f", not {value!r}: e.g. {_stock_forms(value, fields, model is schema.StrategicStock)}"
     first = next((name for name, info in fields.items() if info.is_required()), None) or next(iter(fields), None)
     return f", not {value!r}: e.g. {{{first}: {value}}}" if first else ""
+
+
+def _stock_forms(value: Any, fields: Collection[str], member: bool) -> str:
+    """The ways to write an amount of stock of ``value``: in days first (the forms a stock's ``fields`` take).
+
+    The days are of the holder's demand: a region's, or a member's own in a pool contribution.
+
+    >>> _stock_forms(45, ("tonnes", "days"), False)
+    "{days: 45} (days of the region's demand) or {tonnes: 45}"
+    >>> _stock_forms(45, ("tonnes", "days", "net_import_days"), True)
+    "{days: 45} (days of the member's own demand), {tonnes: 45} or {net_import_days: 45} (days of its net imports)"
+    """
+    holder = "member's own" if member else "region's"
+    days = f"{{days: {value}}} (days of the {holder} demand)"
+    if "net_import_days" in fields:
+        return f"{days}, {{tonnes: {value}}} or {{net_import_days: {value}}} (days of its net imports)"
+    return f"{days} or {{tonnes: {value}}}"
 
 
 def _percent_hint(error: dict[str, Any]) -> str:
@@ -518,6 +665,54 @@ def _choice_hint(error: dict[str, Any]) -> str:
     return f"; did you mean '{current[close[0]]}'?" if close and current[close[0]] != value else ""
 
 
+_NUMBER_WITH_WORDS = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([^\W\d_][^\d]*?)\s*")
+"""A number followed by a unit in words (``4 months``, ``50 t``, ``50 USD/kg``)."""
+
+_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
+"""A number written with commas between its thousands (``1,000``), which YAML reads as text."""
+
+_DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+"""Days in each span of time a duration may be written in (a month and a year on average)."""
+
+
+def _unit_hint(error: dict[str, Any]) -> str:
+    """For a number written with a unit (``duration_days: 4 months``, ``tonnes: 50 t``): the number to write.
+
+    A span of time in a field of days is turned into days; any other unit is left off. A number
+    written with commas between its thousands (``tonnes: 1,000``) is told to leave them out.
+
+    >>> text = "must be a number, not text"
+    >>> _unit_hint({"msg": text, "input": "4 months", "loc": ("shocks", 0, "embargo", "duration_days")})
+    ': write the days as a number: 122 (4 months is about 122 days)'
+    >>> _unit_hint({"msg": text, "input": "2 weeks", "loc": ("suppliers", "china", "lead_time_days", "eu")})
+    ': write the days as a number: 14 (2 weeks is 14 days)'
+    >>> _unit_hint({"msg": text, "input": "50 t", "loc": ("regions", "eu", "reserve", "ree", "tonnes")})
+    ': write the number alone: 50'
+    >>> _unit_hint({"msg": text, "input": "30 days", "loc": ("horizon_days",)})
+    ': write the number alone: 30'
+    >>> _unit_hint({"msg": text, "input": "50 USD/kg", "loc": ("materials", "ree", "price_usd_per_kg")})
+    ': write the number alone: 50'
+    >>> _unit_hint({"msg": text, "input": "1,500.5", "loc": ("regions", "eu", "reserve", "ree", "tonnes")})
+    ': write 1500.5, without the commas'
+    """
+    value = error.get("input")
+    if not isinstance(value, str) or error.get("msg") != "must be a number, not text":  # (a share's own hint)
+        return ""
+    if _THOUSANDS.fullmatch(value):
+        return f": write {value.strip().replace(',', '')}, without the commas"
+    written = _NUMBER_WITH_WORDS.fullmatch(value)
+    if written is None:
+        return ""
+    number, word = float(written[1]), written[2].lower()
+    names = [item for item in error.get("loc", ()) if isinstance(item, str) and not _is_tag(item)]
+    span = next((unit for unit in _DAYS_PER if word in (unit, unit + "s")), None)
+    if span in (None, "day") or not any(name.endswith("_days") for name in names[-2:]):
+        return f": write the number alone: {written[1]}"
+    days = number * _DAYS_PER[span]
+    about = "" if days == round(days) else "about "
+    return f": write the days as a number: {round(days)} ({value.strip()} is {about}{round(days)} days)"
+
+
 def _given_hint(error: dict[str, Any]) -> str:
     """For a value a field refuses outright (``.nan``, ``inf``): the value, as a ratio's error echoes it.
 
@@ -535,6 +730,7 @@ _HINTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "model_type": _fields_hint,
     "model_attributes_type": _fields_hint,
     "string_pattern_mismatch": _id_hint,
+    "number_type": _unit_hint,
     "finite_number": _given_hint,
     "infinite_text": _given_hint,
 }
@@ -567,7 +763,7 @@ def _problems(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
             misplaced, entry = _misplaced_field(path, error, data)
             if entry:
                 emptied.add(entry)
-            message = misplaced or _message(error) + _among_percentages(path, error, data)
+            message = misplaced or _message(error) + _among_percentages(path, error, data) + _names_hint(error, data)
             best[path] = (mismatch, keys.get(id(error), "") + message)
     return [Problem(path, message) for path, (_, message) in best.items() if path not in emptied]
 
