@@ -28,6 +28,7 @@ from simulator.report.words import (
     lent_word,
     percent,
     plural,
+    shortfall_tonnes,
     source_codes_note,
     span_dates,
     tonnes,
@@ -175,7 +176,10 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     rows += [
         (
             "Shortfall (t)",
-            outcome([tonnes(c["shortfall_t"]) for c in cells] + [added_t(tonnes(metric(f"shortfall_t.{region}")))]),
+            outcome(
+                [shortfall_tonnes(c["shortfall_t"]) for c in cells]
+                + [added_t(shortfall_tonnes(metric(f"shortfall_t.{region}")))]
+            ),
             "key",
         ),
         (
@@ -203,7 +207,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ),
         (
             "Largest daily shortfall (t)",
-            outcome([tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH]),
+            outcome([shortfall_tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH]),
             "",
         ),
         (
