@@ -11,17 +11,30 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulator import shortages
+from simulator.names import Names
 from simulator.report import without_agreement
+from simulator.report.accounts import accounts
 from simulator.report.findings import Run, compare_overall
 from simulator.report.prices import _region_sentence
-from simulator.report.sharing import _pooling_words
-from simulator.report.uncertainty import _by_little, outcome_counts
-from simulator.report.verdict import _answer, by_material_answer, headline_outcome, outcome
+from simulator.report.sharing import _pooling_words, losers_lead
+from simulator.report.uncertainty import _by_little, _largest_each, _near_short, outcome_counts
+from simulator.report.uncertainty import _by_material as _uncertainty_by_material
+from simulator.report.verdict import (
+    _answer,
+    _headline_by_material,
+    by_material_answer,
+    headline_outcome,
+    outcome,
+    units_line,
+    whom_line,
+)
 from simulator.report.words import NBSP, shortfall_tonnes, tonnes
 from simulator.results import Result
 from tests.helpers import run, words_page
@@ -208,3 +221,120 @@ def test_the_little_and_the_large_samples_are_measured_in_the_same_words():
     assert little == (
         "5 of them by a day or less of its demand of each material and by under 1 t of each without demand as written"
     )
+
+
+def two_materials(agreement: bool = True) -> dict:
+    """Japan and the EU, 1,000 t of each of two materials counted as unlike things (oxide, magnet), 10 t/day of
+    each: never short. With the agreement, a joint pool of 10 t of rare earths from each and no magnets."""
+
+    def region() -> dict:
+        return {
+            "demand": {"ree": {"tonnes_per_day": 10}, "mag": {"tonnes_per_day": 10}},
+            "commercial_stock": {"ree": {"tonnes": 1000}, "mag": {"tonnes": 1000}},
+            "sourcing": {"ree": {"china": 1.0}, "mag": {"china": 1.0}},
+        }
+
+    data = {
+        "name": "two",
+        "horizon_days": 40,
+        "materials": {
+            "ree": {"price_usd_per_kg": 50, "tonnes_of": "oxide"},
+            "mag": {"price_usd_per_kg": 80, "tonnes_of": "magnet"},
+        },
+        "suppliers": {"china": {"lead_time_days": {"japan": 5, "eu": 5}}},
+        "regions": {"japan": region(), "eu": region()},
+        "shocks": [
+            {"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan", "eu"], "start": 5, "end": 20}
+        ],
+    }
+    if agreement:
+        data["agreement"] = {
+            "members": ["japan", "eu"],
+            "mechanism": "fair_ratio",
+            "ratio": {"japan": 0.5, "eu": 0.5},
+            "pool": {"contributions": {"japan": {"ree": {"tonnes": 10}}, "eu": {"ree": {"tonnes": 10}}}},
+        }
+    return data
+
+
+@pytest.fixture(scope="module")
+def pooled_two() -> Result:
+    result = run(two_materials())
+    assert result.metrics["total_shortfall_t"] == 0.0
+    return result
+
+
+def test_a_residue_with_the_stock_is_a_closed_shortfall_in_the_headline_by_material(pooled_two):
+    # tonnes of oxide and of magnet: the headline answers by material. 5 t of rare earths without the stock and
+    # a residue with it: closed, so "Yes" (was "Almost entirely ... cuts the shortfall of rare earths from 5.0 t
+    # to 0 t (100% less)")
+    with_it = Run.of(with_shortfall(pooled_two, 1e-13))
+    without = Run.of(with_shortfall(pooled_two, 5.0), "alone")
+    said = plain(_headline_by_material(with_it, without, ["japan", "eu"]))
+    assert said == "Yes, by material: the joint stock closes the shortfall of rare earths (5.0 t of oxide without it)."
+
+
+def test_the_pool_holds_none_of_a_material_its_members_are_short_of_3e_6_t_of(pooled_two):
+    run_ = Run.of(with_shortfall(pooled_two, TINY_T, material="mag"))
+    said = plain(whom_line(run_, accounts(run_)))  # was '' (short of mag under 0.005 t was not said)
+    assert said == "The pool holds no mag, of which the members are short of under 0.01 t."
+    assert whom_line(Run.of(with_shortfall(pooled_two, 1e-13, material="mag")), accounts(run_)) == ""
+
+
+def test_a_residue_held_alone_reads_none_beside_a_member_worse_off_pooled(pooled_two):
+    pooled = Run.of(with_shortfall(pooled_two, 5.0))
+    apart = Run.of(with_shortfall(pooled_two, 1e-13), "own_share")
+    said = plain(losers_lead(pooled, apart, {"japan": ["ree"]}))
+    # was "... short of 5.0 t against 0 t."
+    assert (
+        said
+        == "Pooling leaves Japan worse off than with its share held alone, short of 5.0 t of rare earths against none."
+    )
+
+
+def test_a_residue_without_the_stock_is_no_cut_in_the_units_line():
+    result = run(two_materials(agreement=False))
+    assert result.metrics["total_shortfall_t"] == 0.0
+    with_it, without = Run.of(with_shortfall(result, 3.0)), Run.of(with_shortfall(result, 1e-13), "alone")
+    said = plain(units_line(with_it, without))
+    # the residue is no shortfall to cut: no "100% less" (it read "(0 t without the joint stock, 100% less)")
+    assert "rare earths 3.0 t of oxide (0 t without the joint stock)" in said
+    cut = plain(units_line(Run.of(with_shortfall(result, 0.0)), without))
+    assert "less" not in cut
+
+
+def test_the_samples_near_the_record_count_a_residue_as_no_shortfall():
+    def found(without: list[float], with_stock: list[float]) -> SimpleNamespace:
+        zero = [0.0] * len(without)
+        return SimpleNamespace(
+            samples=pd.DataFrame({"shortfall_t.eu": with_stock, "shortfall_t.japan": zero}),
+            without=pd.DataFrame({"shortfall_t.eu": without, "shortfall_t.japan": zero}),
+        )
+
+    names = SimpleNamespace(possessive=lambda m: {"eu": "the EU's", "japan": "Japan's"}[m])
+    rows = np.array([True, True, True, False])
+    # a residue with the stock where 58 t without: closed (was "closes or nearly closes")
+    closes = _near_short(found([58.0, 35.0, 4540.0, 9.0], [1e-13, 0, 0, 9.0]), names, ["eu"], ["ree"], rows)
+    assert closes.startswith("the stock closes the EU's shortfall without it (")
+    # closed in 2 (one a residue), cut by 36% in the third (was "in 1 of them and reduces it in the other 2")
+    counts = _near_short(found([58.0, 35.0, 4540.0, 9.0], [1e-13, 0, 2900.0, 9.0]), names, ["eu"], ["ree"], rows)
+    assert counts.endswith(") in 2 of them and reduces it in the other 1")
+    # a residue without the stock is no shortfall for the stock to close: 5 t with it there is not a "cut" of it
+    # (it was counted, and 5 t against 1e-13 t made the clause give counts)
+    residue = _near_short(found([1e-13, 35.0, 4540.0, 9.0], [5.0, 0, 0, 9.0]), names, ["eu"], ["ree"], rows)
+    assert residue.startswith("the stock closes the EU's shortfall without it (")
+
+
+def test_the_largest_sample_shortfall_leaves_out_a_material_short_only_by_a_residue(pooled_two):
+    names = Names.of(pooled_two.scenario)
+    # the EU's demand as written: 80 t/day of ree, none of mag. With the stock: a residue of mag in one sample,
+    # nothing else; without it: 40 t of ree in one. The largest is of ree in both columns, "none" with the stock
+    # (was: "none of rare earths" and "under 1 t of mag" with it, the residue read as a shortfall of mag)
+    demand = {("eu", "ree"): 80.0, ("eu", "mag"): 0.0}
+    with_it = pd.DataFrame({"shortfall_t.eu.ree": [0.0, 0.0], "shortfall_t.eu.mag": [1e-13, 0.0]})
+    without = pd.DataFrame({"shortfall_t.eu.ree": [40.0, 0.0], "shortfall_t.eu.mag": [0.0, 0.0]})
+    columns = [_uncertainty_by_material(t, "eu", demand) for t in (with_it, without)]
+    largest = [
+        [(t.replace(NBSP, " "), d.replace(NBSP, " ")) for t, d in pairs] for pairs in _largest_each(columns, names)
+    ]
+    assert largest == [[("none of rare earths", "")], [("40 t of rare earths", "0.5 days of its demand")]]
