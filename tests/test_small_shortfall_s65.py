@@ -24,7 +24,7 @@ from simulator.report.accounts import accounts
 from simulator.report.findings import Run, compare_overall
 from simulator.report.prices import _region_sentence
 from simulator.report.sharing import _pooling_words, losers_lead
-from simulator.report.uncertainty import _by_little, _largest_each, _near_short, outcome_counts
+from simulator.report.uncertainty import _by_little, _largest_each, _near_short, _tonnes_span, outcome_counts
 from simulator.report.uncertainty import _by_material as _uncertainty_by_material
 from simulator.report.verdict import (
     _answer,
@@ -338,3 +338,10 @@ def test_the_largest_sample_shortfall_leaves_out_a_material_short_only_by_a_resi
         [(t.replace(NBSP, " "), d.replace(NBSP, " ")) for t, d in pairs] for pairs in _largest_each(columns, names)
     ]
     assert largest == [[("none of rare earths", "")], [("40 t of rare earths", "0.5 days of its demand")]]
+
+
+def test_the_range_of_the_samples_shortfall_never_starts_at_0_t():
+    # 3e-6 t is short (it is counted in the range): "under 0.01", not "0" (was "0 t" and "0–5.0 t")
+    assert _tonnes_span(np.array([TINY_T])).replace(NBSP, " ") == "under 0.01 t"
+    assert _tonnes_span(np.array([TINY_T, 5.0, 0.0])).replace(NBSP, " ") == "under 0.01\u20135.0 t"
+    assert _tonnes_span(np.array([1e-13, 5.0])).replace(NBSP, " ") == "5.0 t"  # a residue is left out

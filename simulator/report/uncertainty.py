@@ -54,11 +54,11 @@ from simulator.report.words import (
     join_words,
     plural,
     rule_label,
+    shortfall_tonnes,
     source_codes_note,
     two_figures,
     without_it,
 )
-from simulator.report.words import tonnes as tonnes_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end, overlap_relation
@@ -1520,9 +1520,9 @@ def _short_in(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> list
 
 
 def _tonnes_span(shortfall_t: np.ndarray) -> str:
-    """The range of the positive shortfalls (tonnes, one material or a total): ``35.0–58.3 t``, or ``4,540 t``."""
+    """The range of the shortfalls (t, one material or a total): ``35.0–58.3 t``, ``4,540 t``, ``under 0.01–5.0 t``."""
     hit = shortfall_t[shortages.short(shortfall_t)]
-    low, high = tonnes_text(float(hit.min())), tonnes_text(float(hit.max()))
+    low, high = shortfall_tonnes(float(hit.min())), shortfall_tonnes(float(hit.max()))
     return low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
 
 
