@@ -24,6 +24,7 @@ from simulator.report.accounts import accounts
 from simulator.report.findings import Run, compare_overall
 from simulator.report.prices import _region_sentence
 from simulator.report.sharing import _pooling_words, losers_lead
+from simulator.report.tables import comparison_table
 from simulator.report.uncertainty import _by_little, _largest_each, _near_short, _tonnes_span, outcome_counts
 from simulator.report.uncertainty import _by_material as _uncertainty_by_material
 from simulator.report.verdict import (
@@ -345,3 +346,17 @@ def test_the_range_of_the_samples_shortfall_never_starts_at_0_t():
     assert _tonnes_span(np.array([TINY_T])).replace(NBSP, " ") == "under 0.01 t"
     assert _tonnes_span(np.array([TINY_T, 5.0, 0.0])).replace(NBSP, " ") == "under 0.01\u20135.0 t"
     assert _tonnes_span(np.array([1e-13, 5.0])).replace(NBSP, " ") == "5.0 t"  # a residue is left out
+
+
+def test_the_comparison_table_changes_nothing_from_a_residue_and_never_writes_a_shortfall_0_t(none_short):
+    result, _ = none_short
+    baseline = Run.of(with_shortfall(result, 1e-13), "baseline")
+
+    def japan_row(run_: Run) -> list[str]:
+        row = re.search(r"<tr><th[^>]*>Japan</th>(.*?)</tr>", comparison_table(run_, baseline))
+        return [plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row[1])]
+
+    # from a residue to 5 t: no change to give (it was +4999999999999899%), the residue written 0 t
+    assert japan_row(Run.of(with_shortfall(result, 5.0)))[1:4] == ["0 t", "5.0 t", "\u2013"]
+    # from a residue to 3e-6 t: short of under 0.01 t, not 0 t
+    assert japan_row(Run.of(with_shortfall(result, TINY_T)))[1:4] == ["0 t", "under 0.01 t", "\u2013"]
