@@ -301,19 +301,24 @@ def test_a_material_without_demand_as_written_is_sized_in_tonnes_never_in_days()
     table = pd.DataFrame({"shortfall_t.eu.ree": [40.0, 0, 0, 0], "shortfall_t.eu.mag": [0, 0.4, 30.0, 0]})
     total = (table["shortfall_t.eu.ree"] + table["shortfall_t.eu.mag"]).to_numpy(float)
     text = _sizes(total, _by_material(table, "eu", demand), names).replace("\u00a0", " ")
-    assert text == (  # the other 2 (40 t of ree, 0.4 t of mag) said first
-        "2 of them by a day or less of its demand or under 1 t of a material without demand as written, "
-        "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
-        "largest 40 t of rare earths, 0.5 days of its demand in that sample"
+    # the other 2 (40 t of ree, 0.4 t of mag) said first. Each count says its measure in the same words, the
+    # small ones' turned round: a day or less of each material AND under 1 t of each without demand (they were
+    # "a day or less of its demand or under 1 t of a material ...", an "or" where each sample meets both), and
+    # neither has a comma of its own, so that the comma between the two counts is the only one (there was one
+    # inside the second count: "of a material, or by 1 t or more", read as a third count)
+    assert text == (
+        "2 of them by a day or less of its demand of each material and by under 1 t of each without demand as "
+        "written, 1 by more than a day of its demand of a material or by 1 t or more of one without demand as "
+        "written; the largest 40 t of rare earths, 0.5 days of its demand in that sample"
     )
     # short only of mag: the largest in tonnes, without days
     only = table.assign(**{"shortfall_t.eu.ree": 0.0})
     total = only["shortfall_t.eu.mag"].to_numpy(float)
     text = _sizes(total, _by_material(only, "eu", demand), names).replace("\u00a0", " ")
     assert text == (
-        "1 of them by a day or less of its demand or under 1 t of a material without demand as written, "
-        "1 by more than a day of its demand of a material, or by 1 t or more of one without demand as written; the "
-        "largest 30 t of mag"
+        "1 of them by a day or less of its demand of each material and by under 1 t of each without demand as "
+        "written, 1 by more than a day of its demand of a material or by 1 t or more of one without demand as "
+        "written; the largest 30 t of mag"
     )
     single = only.assign(**{"shortfall_t.eu.mag": [0, 0.4, 0, 0]})
     text = _sizes(single["shortfall_t.eu.mag"].to_numpy(float), _by_material(single, "eu", demand), names)

@@ -37,6 +37,7 @@ from simulator.report.words import (
     over_days,
     percent,
     plural,
+    shortfall_tonnes,
     shows_tonnes,
     tonnes,
     tonnes_2,
@@ -104,6 +105,13 @@ class Run:
     def t(self, value: float, metric: str, zero: str = "0 t") -> str:
         """Tagged tonnes (``zero`` for nothing)."""
         return self.tag(zero if value == 0 else tonnes(value), value, metric)
+
+    def short_t(self, value: float, metric: str, zero: str = "0 t") -> str:
+        """Tagged tonnes of a shortfall (:func:`~simulator.report.words.shortfall_tonnes`; ``zero`` where not short).
+
+        Not short is :func:`simulator.shortages.short`'s: none, or a residue (1e-13 t) the words show as none.
+        """
+        return self.tag(shortfall_tonnes(value) if shortages.short(value) else zero, value, metric)
 
     def materials(self) -> list[str]:
         """Materials of the run."""
@@ -433,11 +441,11 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     peak = run.cell(region, material, "max_daily_shortfall_t")
     thin, says = thin_cover(run, region, material, restock)
     return (
-        f"{name}: short of {run.t(short, f'shortfall_t.{key}')} "
+        f"{name}: short of {run.short_t(short, f'shortfall_t.{key}')} "
         f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand) on "
         f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
-        f"{run.date(first, f'first_shortfall_day.{key}')}, at most "
-        f"{run.tag(tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"
+        f"{run.date(first, f'first_shortfall_day.{key}')}, {'at most ' if shows_tonnes(peak) else ''}"
+        f"{run.tag(shortfall_tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"  # not "at most under 0.01 t"
         + "".join(f"; {part}" for part in (ran_out(run, region, material), thin) if part)
         + "."
     ), says
@@ -475,11 +483,11 @@ def _short_in_all(
     added: tonnes of magnet and tonnes of oxide)``, each tagged as ``each`` names its metric. ``named``: a total
     names the materials it adds (``294 t of heavy rare earths in all``), in a sentence that does not name them.
     """
-    short = {m: t for m, t in by_material.items() if shows_tonnes(t)}
+    short = {m: t for m, t in by_material.items() if shortages.short(t)}
     why = not_added(run.result.scenario, short)
     if why is None:
-        return f"{run.t(total, metric)}{materials_named(run, short) if named else ''} in all"
-    parts = [f"{run.t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
+        return f"{run.short_t(total, metric)}{materials_named(run, short) if named else ''} in all"
+    parts = [f"{run.short_t(t, each.format(m))} of {run.names.material_text(m)}" for m, t in short.items()]
     return f"{join_words(parts)} (not added: {escape(why)})"  # why quotes the scenario's tonnes_of
 
 
@@ -503,7 +511,7 @@ def overall_finding(run: Run) -> str:
     text = f"{cap(over_days(horizon))}, {_who_is_short(run, group, who)} of {short}"
     jain = run.metric("fairness_jain")
     if jain is not None and len(group) > 1:  # (short: a residue returned above)
-        short_materials = [m for m, t in by_material.items() if shows_tonnes(t)]
+        short_materials = [m for m, t in by_material.items() if shortages.short(t)]
         if not index_by_material(run.result.scenario, short_materials):
             shown = index_text(jain, 2)
             text += (
@@ -538,12 +546,12 @@ def _how_heavy(run: Run, group: list[str], by_material: dict[str, float], total:
     if shortfall_adds(run.result.scenario) is None:
         used = sum(demand.values())
         if used > 0 and total / used < SMALL_SHORTFALL_SHARE:
-            return f"{lead}{tonnes(total)} is {percent(total / used)} of {whose} demand over the run{after}"
+            return f"{lead}{shortfall_tonnes(total)} is {percent(total / used)} of {whose} demand over the run{after}"
         return ""
-    short = {m: t for m, t in by_material.items() if shows_tonnes(t) and demand[m] > 0}
+    short = {m: t for m, t in by_material.items() if shortages.short(t) and demand[m] > 0}
     if not short or max(t / demand[m] for m, t in short.items()) >= SMALL_SHORTFALL_SHARE:
         return ""
-    shown = join_words([f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in short.items()])
+    shown = join_words([f"{shortfall_tonnes(t)} of {run.names.material_text(m)}" for m, t in short.items()])
     shares = join_words([percent(t / demand[m]) for m, t in short.items()])
     verb, each = ("is", "it") if len(short) == 1 else ("are", "each")
     return f"{lead}{shown} {verb} {shares} of {whose} demand for {each} over the run{after}"
@@ -626,7 +634,7 @@ def fairness_by_material(run: Run, by_material: dict[str, float]) -> tuple[str, 
     use has no burden to share: it is named with its one user, not given the index's 1
     (:func:`simulator.burden.fairness_by_material`, as ``stockpile run``'s last line).
     """
-    short = [material for material, short_t in by_material.items() if shows_tonnes(short_t)]
+    short = [material for material, short_t in by_material.items() if shortages.short(short_t)]
     indices, sole_users = burden_by_material(run.result, short)
     group = list(run.result.structure.member_names or run.regions())
     entries: dict[tuple[str, str | None, str], list[tuple[str, float]]] = {}
@@ -797,11 +805,15 @@ def _change_clause(run: Run, base: Run, metric: str, noun: str) -> str:
 
 
 def _change_words(run: Run, base: Run, old: float, new: float, metric: str, noun: str) -> str:
-    """:func:`_change_clause` of the values ``old`` (``base``'s) and ``new`` (``run``'s), tagged as ``metric``."""
-    old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
-    if old == new:
-        return f"{noun} is unchanged at {new_t}" if new else ""
-    if old == 0:
+    """:func:`_change_clause` of the values ``old`` (``base``'s) and ``new`` (``run``'s), tagged as ``metric``.
+
+    Short or not is :func:`simulator.shortages.short`'s: a residue (1e-13 t) is none, so none against a residue
+    is no change.
+    """
+    old_t, new_t = base.short_t(old, metric, zero="none"), run.short_t(new, metric, zero="none")
+    if old == new or not shortages.short([old, new]).any():
+        return f"{noun} is unchanged at {new_t}" if shortages.short(new) else ""
+    if not shortages.short(old):
         return f"{noun} rises from {old_t} to {new_t}"
     change = (new - old) / old
     verb = "falls" if change < 0 else "rises"
@@ -809,11 +821,11 @@ def _change_words(run: Run, base: Run, old: float, new: float, metric: str, noun
 
 
 def _compared_materials(run: Run, base: Run, regions: list[str]) -> list[str]:
-    """The materials of both runs that some of ``regions`` is short of in either (shown as tonnes, not 0 t)."""
+    """The materials of both runs that some of ``regions`` is short of in either (:func:`simulator.shortages.short`)."""
     return [
         m
         for m in run.materials()
-        if m in base.materials() and any(shows_tonnes(r.short_of(regions, [m])) for r in (run, base))
+        if m in base.materials() and any(shortages.short(r.short_of(regions, [m])) for r in (run, base))
     ]
 
 
@@ -910,15 +922,15 @@ def compare_overall(run: Run, base: Run) -> str:
     metric = f"sum:shortfall_t:{','.join(regions)}"
     old = float(sum(base.metric(f"shortfall_t.{r}") for r in regions))
     new = float(sum(run.metric(f"shortfall_t.{r}") for r in regions))
-    old_t, new_t = base.t(old, metric, zero="none"), run.t(new, metric, zero="none")
+    old_t, new_t = base.short_t(old, metric, zero="none"), run.short_t(new, metric, zero="none")
     names = join_words([run.names.subject(r) for r in regions])
-    if old == new == 0:  # not "the total shortfall is none in both runs"
+    if not shortages.short([old, new]).any():  # not "the total shortfall is none in both runs"
         return f"Across {names}, there is {run.tag('no shortfall', new, metric)} in either run."
     if (by_material := _by_material_change(run, base, regions, "the shortfall")) is not None:
         return f"Across {names}, {by_material}."
     if old == new:
         return f"Across {names}, the total shortfall is {new_t} in both runs."
-    if old == 0:
+    if not shortages.short(old):
         return f"Across {names}, the total shortfall rises from {old_t} to {new_t}."
     change = (new - old) / old
     verb = "falls" if change < 0 else "rises"

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from simulator import quantities
+from simulator import quantities, shortages
 from simulator.plots import demand_shares
 from simulator.report.findings import Run
 from simulator.report.words import (
@@ -333,7 +333,7 @@ def _region_sentence(run: Run, region: str, material: str, reference: float, sai
     elif less is not None:
         text += "; at these prices it wanted no less than its baseline demand"
     short = float(run.cell(region, material, "shortfall_share"))
-    if short > 0:
+    if shortages.short(run.cell(region, material, "shortfall_t")):  # a residue (1e-13 t) is none, not "0%"
         text += (
             f", and {run.tag(percent(short), short, f'shortfall_share.{key}')} of what it still wanted "
             "could not be supplied"

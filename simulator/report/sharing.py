@@ -14,11 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from simulator import shortages
 from simulator.mechanisms import BY_NAME
 from simulator.names import shared_words_once
 from simulator.numeric import KG_PER_T
 from simulator.report.findings import MANY_NAMED, Run, of_materials
-from simulator.report.words import VISIBLE_T, join_words, percent, shows_tonnes, tonnes, usd, whole_percent
+from simulator.report.words import (
+    VISIBLE_T,
+    join_words,
+    percent,
+    shortfall_tonnes,
+    shows_tonnes,
+    tonnes,
+    usd,
+    whole_percent,
+)
 from simulator.scenario.checks import reference_price
 
 
@@ -35,11 +45,11 @@ def _pool_materials(run: Run) -> list[str]:
 
 
 def changed_shortfalls(run: Run, other: Run) -> list[tuple[str, float, float]]:
-    """``(member, t in run, t in other)`` for each member whose shortfall differs as shown (rounded tonnes)."""
+    """``(member, t in run, t in other)`` for each member whose shortfall differs as shown (``shortfall_tonnes``)."""
     changed = []
     for member in run.result.structure.member_names:
         now, then = run.metric(f"shortfall_t.{member}"), other.metric(f"shortfall_t.{member}")
-        if tonnes(now) != tonnes(then):
+        if shortfall_tonnes(now) != shortfall_tonnes(then):
             changed.append((member, now, then))
     return changed
 
@@ -57,8 +67,8 @@ def _material_figures(run: Run, apart: Run, member: str, material: str, zero: st
     pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
     alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
     metric = f"shortfall_t.{member}.{material}"
-    figures = f"{run.t(pooled, metric, zero=zero)} against {apart.t(alone, metric, zero='none')}"
-    return figures, tonnes(pooled) != tonnes(alone)
+    figures = f"{run.short_t(pooled, metric, zero=zero)} against {apart.short_t(alone, metric, zero='none')}"
+    return figures, shortfall_tonnes(pooled) != shortfall_tonnes(alone)
 
 
 def _by_material(run: Run, apart: Run, member: str) -> str:
@@ -98,11 +108,11 @@ def movers_line(run: Run, apart: Run, leave_out: Iterable[str] = ()) -> str:
             continue
         metric = f"shortfall_t.{member}"
         more = "more" if pooled > alone else "less"
-        figures = f"{run.t(pooled, metric, zero='none')} against {apart.t(alone, metric, zero='none')}"
+        figures = f"{run.short_t(pooled, metric, zero='none')} against {apart.short_t(alone, metric, zero='none')}"
         parts.append(
-            f"{subject} is short of {tonnes(abs(pooled - alone))} {more}{of} ({figures} alone)"
+            f"{subject} is short of {shortfall_tonnes(abs(pooled - alone))} {more}{of} ({figures} alone)"
             if not parts
-            else f"{subject} of {tonnes(abs(pooled - alone))} {more} ({figures})"
+            else f"{subject} of {shortfall_tonnes(abs(pooled - alone))} {more} ({figures})"
         )
     return f" Pooled, {'; '.join(parts) if several else join_words(parts)}." if parts else ""
 
@@ -145,7 +155,7 @@ def _worse_materials(run: Run, apart: Run, member: str, sign: int = 1) -> list[s
     for material in run.materials():
         pooled = float(run.cell(member, material, "shortfall_t") or 0.0)
         alone = float(apart.cell(member, material, "shortfall_t") or 0.0)
-        if sign * (pooled - alone) > 0 and tonnes(pooled) != tonnes(alone):
+        if sign * (pooled - alone) > 0 and shortfall_tonnes(pooled) != shortfall_tonnes(alone):
             worse.append(material)
     return worse
 
@@ -194,10 +204,10 @@ def losers_lead(run: Run, apart: Run, worse: dict[str, list[str]]) -> str:
         alone = {m: float(apart.cell(member, m, "shortfall_t") or 0.0) for m in materials}
         against = (
             "none"
-            if not any(alone.values())
-            else apart.names.amounts_text({m: apart.t(alone[m], metrics[m], zero="none") for m in materials})
+            if not shortages.short(list(alone.values())).any()
+            else apart.names.amounts_text({m: apart.short_t(alone[m], metrics[m], zero="none") for m in materials})
         )
-        short = run.names.amounts_text({m: run.t(pooled[m], metrics[m]) for m in materials})
+        short = run.names.amounts_text({m: run.short_t(pooled[m], metrics[m]) for m in materials})
         drawn = drawn_by_others(run, member, materials)
         lead = "Pooling leaves" if k == 0 else "It leaves"
         sentences.append(
@@ -208,26 +218,26 @@ def losers_lead(run: Run, apart: Run, worse: dict[str, list[str]]) -> str:
 
 
 def material_tonnes(run: Run, material: str, value: float) -> str:
-    """``267 t``, or ``267 t of oxide`` where the scenario's materials count different things."""
+    """A shortfall, ``267 t`` (:func:`shortfall_tonnes`), or ``267 t of oxide`` where materials count unlike things."""
     counted = run.tonnes_kinds()
     of = run.names.tonnes_of.get(material) if len(counted) > 1 else None
-    return tonnes(value) + (f" of {of}" if of else "")
+    return shortfall_tonnes(value) + (f" of {of}" if of else "")
 
 
 def short_by_material(of: Run, members: list[str]) -> str:
     """The members' shortfall in ``of`` material by material: ``6,240 t of rare earths and 300 t of magnets``.
 
     Where the materials count different things, each says what: ``1,399 t of light rare
-    earths (oxide) and 5,927 t of NdFeB magnets (magnet)``. Materials whose shortfall
-    rounds to 0 t are left out; ``none`` when no member is short.
+    earths (oxide) and 5,927 t of NdFeB magnets (magnet)``. Materials no member is short of
+    (:func:`simulator.shortages.short`) are left out; ``none`` when no member is short.
     """
     counted = of.tonnes_kinds()
     parts = []
     for m in of.materials():
         short = of.short_of(members, [m])
-        if shows_tonnes(short):
+        if shortages.short(short):
             unit = of.names.tonnes_of.get(m) if len(counted) > 1 else None
-            parts.append(f"{tonnes(short)} of {of.names.material_text(m)}" + (f" ({unit})" if unit else ""))
+            parts.append(f"{shortfall_tonnes(short)} of {of.names.material_text(m)}" + (f" ({unit})" if unit else ""))
     return join_words(parts) or "none"
 
 
@@ -236,7 +246,7 @@ def _pooling_by_material(run: Run, apart: Run, members: list[str], held: str, mo
     better, worse = [], []
     for m in run.materials():
         pooled_t, apart_t = run.short_of(members, [m]), apart.short_of(members, [m])
-        if tonnes(pooled_t) != tonnes(apart_t):
+        if shortfall_tonnes(pooled_t) != shortfall_tonnes(apart_t):
             (better if pooled_t < apart_t else worse).append(run.names.material_text(m))
     alone, pooled = short_by_material(apart, members), short_by_material(run, members)
     figures = f"the members would be short of {alone}, against {pooled} pooled"
@@ -308,10 +318,14 @@ def restraint_line(run: Run) -> str:
     held_back = restraint_t(run)
     members = list(run.result.structure.member_names)
     short = {m: run.short_of(members, [m]) for m in held_back}
-    mostly = [m for m, t in held_back.items() if shows_tonnes(t) and short[m] > 0 and t >= MOSTLY_RESTRAINT * short[m]]
+    mostly = [
+        m
+        for m, t in held_back.items()
+        if shows_tonnes(t) and shortages.short(short[m]) and t >= MOSTLY_RESTRAINT * short[m]
+    ]
     if not mostly:
         return ""
-    all_short = [m for m, t in short.items() if shows_tonnes(t)]
+    all_short = [m for m, t in short.items() if shortages.short(t)]
     of = "" if mostly == all_short else f" of {run.names.materials_text(mostly)}"
     amounts = run.names.amounts_text({m: tonnes(held_back[m]) for m in mostly})
     whole = [tonnes(held_back[m]) == tonnes(short[m]) for m in mostly]  # as shown: float residue is no remainder
@@ -370,15 +384,15 @@ def _pooling_words(run: Run, apart: Run, by_material: bool) -> str:
     members = run.result.structure.member_names
     metric = f"sum:shortfall_t:{','.join(members)}"
     pooled_t, apart_t = _members_short(run, members), _members_short(apart, members)
-    shown_pooled, shown_apart = run.t(pooled_t, metric, zero="none"), apart.t(apart_t, metric, zero="none")
+    shown_pooled, shown_apart = run.short_t(pooled_t, metric, zero="none"), apart.short_t(apart_t, metric, zero="none")
     held = "each member's pool share held alone as its own reserve"
     shown_apart += of_materials([run, apart], list(members))  # what the totals add, said once, after the first
-    if pooled_t == 0 and apart_t == 0:
+    if not shortages.short([pooled_t, apart_t]).any():
         return f"Pooling is not what closes the gaps here: with {held}, no member would run short either."
     movers = movers_line(run, apart)
     if by_material:
         return _pooling_by_material(run, apart, list(members), held, movers)
-    if tonnes(pooled_t) == tonnes(apart_t):
+    if shortfall_tonnes(pooled_t) == shortfall_tonnes(apart_t):
         if not movers:
             return f"Pooling changes nothing here: with {held}, every member would be short of the same tonnes."
         text = (
@@ -389,7 +403,7 @@ def _pooling_words(run: Run, apart: Run, by_material: bool) -> str:
         losers = any(pooled > alone for _, pooled, alone in changed_shortfalls(run, apart))
         held_materials = _pool_materials(run)
         before, after = (of.short_of(members, held_materials) for of in (apart, run))
-        if losers and before > 0 and before - after < MOSTLY_MOVES * before:
+        if losers and shortages.short(before) and before - after < MOSTLY_MOVES * before:
             cut = percent((before - after) / before)
             of_what = "" if len(held_materials) == len(run.materials()) else " of the materials the pool holds"
             text = (
@@ -409,7 +423,9 @@ def _pooling_words(run: Run, apart: Run, by_material: bool) -> str:
             )
     else:
         alone = (
-            "no member would run short" if apart_t == 0 else f"the members would be short of only {shown_apart} in all"
+            "no member would run short"
+            if not shortages.short(apart_t)
+            else f"the members would be short of only {shown_apart} in all"
         )
         text = (
             f"Pooling costs tonnes here: with {held}, drawn as national reserves are, without the agreement's "

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator import quantities
+from simulator import quantities, shortages
 from simulator.errors import InputError
 from simulator.names import join_words
 from simulator.plots import KIND_NAMES, idle_shocks, shock_severity
@@ -28,6 +28,7 @@ from simulator.report.words import (
     lent_word,
     percent,
     plural,
+    shortfall_tonnes,
     source_codes_note,
     span_dates,
     tonnes,
@@ -175,7 +176,10 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
     rows += [
         (
             "Shortfall (t)",
-            outcome([tonnes(c["shortfall_t"]) for c in cells] + [added_t(tonnes(metric(f"shortfall_t.{region}")))]),
+            outcome(
+                [shortfall_tonnes(c["shortfall_t"]) for c in cells]
+                + [added_t(shortfall_tonnes(metric(f"shortfall_t.{region}")))]
+            ),
             "key",
         ),
         (
@@ -203,7 +207,7 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         ),
         (
             "Largest daily shortfall (t)",
-            outcome([tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH]),
+            outcome([shortfall_tonnes(c["max_daily_shortfall_t"]) for c in cells] + [DASH]),
             "",
         ),
         (
@@ -298,10 +302,11 @@ def comparison_table(run: Run, base: Run) -> str:
             b, s = base.cells[region, material], run.cells[region, material]
             name = f'<th rowspan="{len(materials)}">{run.names.region(region)}</th>' if k == 0 else ""
             old, new = b["shortfall_t"], s["shortfall_t"]
-            change = DASH if old == 0 else f"{(new - old) / old:+.0%}".replace("-", "\u2212")
+            # no change from none: a residue (1e-13 t) is none too (its change to 5 t read +4999999999999899%)
+            change = DASH if not shortages.short(old) else f"{(new - old) / old:+.0%}".replace("-", "\u2212")
             rows.append(
                 f'<tr>{name}<td class="material">{run.names.material(material)}</td>'
-                f"<td>{tonnes(old)}</td><td>{tonnes(new)}</td><td>{change}</td>"
+                f"<td>{shortfall_tonnes(old)}</td><td>{shortfall_tonnes(new)}</td><td>{change}</td>"
                 f"<td>{int(b['shortfall_days'])}</td><td>{int(s['shortfall_days'])}</td>"
                 f"<td>{_first(base, b['first_shortfall_day'])}</td><td>{_first(run, s['first_shortfall_day'])}</td>"
                 f"<td>{_cover(b['min_days_of_cover'])}</td><td>{_cover(s['min_days_of_cover'])}</td></tr>"

@@ -54,11 +54,11 @@ from simulator.report.words import (
     join_words,
     plural,
     rule_label,
+    shortfall_tonnes,
     source_codes_note,
     two_figures,
     without_it,
 )
-from simulator.report.words import tonnes as tonnes_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end, overlap_relation
@@ -576,7 +576,7 @@ def _by_material(table: Any, region: str, demand: dict[tuple[str, str], float], 
 
 def _measured(tonnes: Any, days: Any) -> Any:
     """Per material: whether every sample short of it has days of demand of it (each material's flag)."""
-    return (days.notna() | (tonnes <= 0)).all()
+    return (days.notna() | ~tonnes.apply(shortages.short)).all()
 
 
 def _largest_of(tonnes: Any, days: Any, material: str) -> tuple[float, float]:
@@ -588,7 +588,7 @@ def _largest_of(tonnes: Any, days: Any, material: str) -> tuple[float, float]:
     days short need not be the one most tonnes short.
     """
     t, d = tonnes[material].to_numpy(float), days[material].to_numpy(float)
-    if not bool(np.all(~np.isnan(d) | (t <= 0))):
+    if not bool(np.all(~np.isnan(d) | ~shortages.short(t))):
         return float(t.max()), np.nan
     k = _most(np.nan_to_num(d, nan=-1.0), t)
     return float(t[k]), float(d[k])
@@ -687,16 +687,16 @@ def _largest_each(columns: list[Any], names: Names) -> list[Largest]:
             had = materials.get(m, (False, 0.0, 0.0))
             measured = d == d
             materials[m] = (measured, max(had[1], d if measured else 0.0), max(had[2], t))
-    short = sorted((m for m, (_, _, t) in materials.items() if t > 0), key=lambda m: materials[m], reverse=True)
-    active = [tonnes for tonnes, _ in columns if (tonnes.to_numpy(float) > 0).any()]
-    both = [m for m in short if all(m in tonnes and float(tonnes[m].max()) > 0 for tonnes in active)]
+    short = sorted((m for m, (_, _, t) in materials.items() if shortages.short(t)), key=materials.get, reverse=True)
+    active = [tonnes for tonnes, _ in columns if shortages.short(tonnes.to_numpy(float)).any()]
+    both = [m for m in short if all(m in tonnes and shortages.short(float(tonnes[m].max())) for tonnes in active)]
     chosen = both[:1] or short
     found = []
     for tonnes, days in columns:
         pairs = []
         for m in chosen:
             t, d = _largest_of(tonnes, days, m) if m in tonnes else (0.0, np.nan)
-            if t <= 0:
+            if not shortages.short(t):
                 pairs.append((f"none of {names.material_text(m)}", ""))
                 continue
             pairs.append((f"{_tonnes(t)} of {names.material_text(m)}", f"{_days(d)} of its demand" if d == d else ""))
@@ -711,14 +711,18 @@ def _sizes(total: Any, by_material: Any, names: Names) -> str:
     ``3 of them by a day or less of its demand, 17 by more than a day of its demand of a material; the largest
     1,047 t of light rare earths, 28 days of its demand in that sample`` for more (the largest in days of the
     sample's own demand), those short by little first (:func:`_by_little`; left out where there are none), so that
-    the count the sentence gives before them is not read as so many shortages of note.
+    the count the sentence gives before them is not read as so many shortages of note. With a material without
+    demand as written, both counts say their measure in the same words, turned round, and without a comma of their
+    own (the comma parts the two counts): ``2 of them by a day or less of its demand of each material and by under
+    1 t of each without demand as written, 1 by more than a day of its demand of a material or by 1 t or more of
+    one without demand as written``.
     """
     large, undemanded, tonnes, days = _size_parts(total, by_material, names)
     largest = f"{tonnes}, {days} in that sample" if days else tonnes
     if large is not None:
         by_little = _by_little(int(shortages.short(total).sum()), large, undemanded).replace(NBSP, " ")
         first = f"{by_little}, " if by_little else ""
-        or_none = ", or by 1 t or more of one without demand as written" if undemanded else ""
+        or_none = " or by 1 t or more of one without demand as written" if undemanded else ""
         return f"{first}{large:,} by more than a day of its demand of a material{or_none}; the largest {largest}"
     return largest if int(shortages.short(total).sum()) == 1 else f"the largest {largest}"
 
@@ -896,21 +900,26 @@ def _by_little(count: int, large: int, undemanded: bool, short: bool = False) ->
     """How many of ``count`` samples short are not among the ``large`` (:func:`_size_parts`), in words; '' for none.
 
     The same measure as the large ones', turned round: short by at most :data:`LARGE_SHORTFALL_DAYS` of the
-    member's demand of every material (and, ``undemanded``, by under 1 t of each without demand as written).
+    member's demand of every material (and, ``undemanded``, by under 1 t of each without demand as written: "and",
+    as each of them is short by little of every material, said as :func:`_sizes` says the large ones, by material).
     ``short``: without "of its demand", for a table's cell whose line under it says "by more".
 
     >>> _by_little(37, 22, False), _by_little(37, 22, False, short=True), _by_little(51, 51, False)
     ('15 of them by a day or less of its demand', '15 of them by a day or less', '')
     >>> _by_little(7, 2, True).replace(NBSP, " ")
-    '5 of them by a day or less of its demand or under 1 t of a material without demand as written'
+    '5 of them by a day or less of its demand of each material and by under 1 t of each without demand as written'
     """
     little = count - large
     if little <= 0:
         return ""
     if short:
         return f"{little:,} of them by a day or less"
-    under = f" or under 1{NBSP}t of a material without demand as written" if undemanded else ""
-    return f"{little:,} of them by a day or less of its demand{under}"
+    if undemanded:  # the large ones' measure turned round, in its words (_sizes)
+        return (
+            f"{little:,} of them by a day or less of its demand of each material and by under 1{NBSP}t of each "
+            "without demand as written"
+        )
+    return f"{little:,} of them by a day or less of its demand"
 
 
 def _largest_cell(count: int, size: Size, largest: Largest = ()) -> str:
@@ -1511,9 +1520,9 @@ def _short_in(frame: pd.DataFrame, members: list[str], rows: np.ndarray) -> list
 
 
 def _tonnes_span(shortfall_t: np.ndarray) -> str:
-    """The range of the positive shortfalls (tonnes, one material or a total): ``35.0–58.3 t``, or ``4,540 t``."""
+    """The range of the shortfalls (t, one material or a total): ``35.0–58.3 t``, ``4,540 t``, ``under 0.01–5.0 t``."""
     hit = shortfall_t[shortages.short(shortfall_t)]
-    low, high = tonnes_text(float(hit.min())), tonnes_text(float(hit.max()))
+    low, high = shortfall_tonnes(float(hit.min())), shortfall_tonnes(float(hit.max()))
     return low if low == high else f"{low.removesuffix(NBSP + 't')}\u2013{high}"
 
 
@@ -1581,15 +1590,15 @@ def _near_short(found: Uncertainty, names: Names, members: list[str], materials:
     if not short:
         return ""
     alone, with_stock = _members_t(found.without, short, rows), _members_t(found.samples, short, rows)
-    hit = alone > 0
+    hit = shortages.short(alone)
     whose = join_words([escape(names.possessive(m), quote=False) for m in short])
     shortfall = f"{whose} shortfall without it ({_spans_by_material(found, names, short, materials, rows)})"
     cut = 1 - with_stock[hit] / alone[hit]
-    if (with_stock[hit] <= 0).all():
+    if not shortages.short(with_stock[hit]).any():
         return f"the stock closes {shortfall}"
     if (cut >= ALMOST_ENTIRELY).all():
         return f"the stock closes or nearly closes {shortfall}"
-    closed = int((with_stock[hit] <= 0).sum())
+    closed = int((~shortages.short(with_stock[hit])).sum())
     rest = int(hit.sum()) - closed
     return f"the stock closes {shortfall} in {closed:,} of them and reduces it in the other {rest:,}"
 

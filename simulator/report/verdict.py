@@ -69,6 +69,7 @@ from simulator.report.words import (
     percent,
     plural,
     price,
+    shortfall_tonnes,
     shows_tonnes,
     tonnes,
     usd,
@@ -114,19 +115,20 @@ def tonnes_apart(run: Run) -> bool:
     return scenario_tonnes_apart(run.result.scenario, run.materials())
 
 
-def _visible(values: dict[str, float]) -> list[str]:
-    """The materials of ``values`` whose tonnes do not round to 0 t."""
-    return [m for m, value in values.items() if shows_tonnes(value)]
+def _visible(values: dict[str, float], short: bool = False) -> list[str]:
+    """The materials of ``values`` whose tonnes do not round to 0 t (``short``: shortfalls, those short of them)."""
+    return [m for m, value in values.items() if (shortages.short(value) if short else shows_tonnes(value))]
 
 
-def split_by_material(run: Run, values: dict[str, float]) -> bool:
+def split_by_material(run: Run, values: dict[str, float], short: bool = False) -> bool:
     """Whether a cell giving ``values`` (tonnes by material) gives them material by material.
 
     Where tonnes of the run's materials may not be added (:func:`tonnes_apart`) and two
     materials or more are in it: a total would add what the headline does not. A cell of one
     material keeps its figure alone (the headline and the cells around it name the materials).
+    ``short``: ``values`` are shortfalls, a material in it where short of it (:func:`simulator.shortages.short`).
     """
-    return tonnes_apart(run) and len(_visible(values)) > 1
+    return tonnes_apart(run) and len(_visible(values, short)) > 1
 
 
 def by_material_t(
@@ -136,6 +138,7 @@ def by_material_t(
     zero: str = "none",
     total: float | None = None,
     name_one: bool = False,
+    short: bool = False,
 ) -> list[str]:
     """Tonnes of several materials as a table cell gives them: one total, or one figure per material.
 
@@ -146,17 +149,23 @@ def by_material_t(
     germanium"]`` (a material that rounds to 0 t left out; what each material's tonnes count is
     said under the report's figures); else ``["9.47 t"]``, or ``[zero]`` when it rounds to 0 t.
     ``name_one``: a single material is named too (``["4.49 t of gallium"]``), in a note beside
-    figures given by material.
+    figures given by material. ``short``: ``values`` are shortfalls, given where short
+    (:func:`simulator.shortages.short`) and never as 0 t (:func:`~simulator.report.words.shortfall_tonnes`).
     """
-    if split_by_material(run, values) or (name_one and len(_visible(values)) == 1):
+    shows, written = (shortages.short, shortfall_tonnes) if short else (shows_tonnes, tonnes)
+
+    def tagged(value: float, name: str | None) -> str:
+        return (run.short_t(value, name) if short else run.t(value, name)) if name else written(value)
+
+    if split_by_material(run, values, short) or (name_one and len(_visible(values, short)) == 1):
         return [
-            f"{run.t(values[m], f'{metric}.{m}') if metric else tonnes(values[m])} of {run.names.material_text(m)}"
-            for m in _visible(values)
+            f"{tagged(values[m], f'{metric}.{m}' if metric else None)} of {run.names.material_text(m)}"
+            for m in _visible(values, short)
         ]
     total = float(sum(values.values())) if total is None else total
-    if not shows_tonnes(total):
+    if not shows(total):
         return [run.t(total, metric, zero=zero) if metric else zero]
-    return [run.t(total, metric) if metric else tonnes(total)]
+    return [tagged(total, metric)]
 
 
 def _cell_t(run: Run, region: str, column: str) -> dict[str, float]:
@@ -177,7 +186,8 @@ def _short(run: Run, region: str) -> str:
     first = int(run.metric(f"first_shortfall_day.{region}"))
     metric = f"shortfall_t.{region}"
     named = tonnes_apart(run)
-    shown = "<br>".join(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total, name_one=named))
+    cells = _cell_t(run, region, "shortfall_t")
+    shown = "<br>".join(by_material_t(run, cells, metric, total=total, name_one=named, short=True))
     return shown + SMALL.format(f"from {run.date(first, f'first_shortfall_day.{region}')}")
 
 
@@ -193,7 +203,7 @@ def _who_is_short(run: Run, regions: list[str], verb: str) -> str:
     parts = []
     for k, region in enumerate(regions):
         total = run.metric(f"shortfall_t.{region}")
-        shown = run.t(total, f"shortfall_t.{region}")
+        shown = run.short_t(total, f"shortfall_t.{region}")
         if not once or k == len(regions) - 1:
             shown += materials[k]
         parts.append(
@@ -213,8 +223,8 @@ def _moved_between(run: Run, alone: Run) -> str:
     without = without_it(run.result.scenario, "", whose=False)  # the heading names whose stocks
     parts = [
         f"{run.names.subject(m)}{' is short' if k == 0 else ''} of "
-        f"{run.t(now, f'shortfall_t.{m}', zero='none')} "
-        f"with it and {alone.t(then, f'shortfall_t.{m}', zero='none')} {without}"
+        f"{run.short_t(now, f'shortfall_t.{m}', zero='none')} "
+        f"with it and {alone.short_t(then, f'shortfall_t.{m}', zero='none')} {without}"
         for k, (m, now, then) in enumerate(changed)
     ]
     return f" It moves {tonnes(moved)} of shortfall between members: {join_words(parts)}."
@@ -452,7 +462,7 @@ def by_material_answer(with_t: dict[str, float], without_t: dict[str, float], ki
     So it does where tonnes count different things (``kinds``), or where reference prices lie
     far apart (``prices``) with two materials or more short with or without the stock.
     """
-    mixed = any(sum(1 for t in values.values() if t > 0) > 1 for values in (with_t, without_t))
+    mixed = any(int(shortages.short(list(values.values())).sum()) > 1 for values in (with_t, without_t))
     return kinds or (prices and mixed)
 
 
@@ -462,26 +472,30 @@ def outcome(with_t: dict[str, float], without_t: dict[str, float], kinds: bool =
     ``not_needed``: no member short either way; ``only_with``: short only with the stock;
     ``closes``: short without it, not with it; ``cuts``: smaller with it, as shown (rounded as
     :func:`tonnes` rounds; by material, some material's smaller, where the headline answers by
-    material: :func:`by_material_answer`); ``no_help``: none smaller as shown.
+    material: :func:`by_material_answer`); ``no_help``: none smaller as shown. Short is
+    :func:`simulator.shortages.short`'s, of the members' total: a residue (1e-13 t) is none, 3e-6 t is short.
 
     >>> [outcome({"a": w}, {"a": wo}) for w, wo in ((0, 0), (6, 0), (0, 5), (20, 30), (12, 12.01), (9, 5))]
     ['not_needed', 'only_with', 'closes', 'cuts', 'no_help', 'no_help']
     >>> outcome({"a": 5, "b": 0}, {"a": 5, "b": 3}, kinds=True), outcome({"a": 5, "b": 0}, {"a": 1, "b": 3})
     ('cuts', 'no_help')
+    >>> outcome({"a": 1e-13}, {"a": 0.0}), outcome({"a": 1e-13}, {"a": 5.0}), outcome({"a": 3e-6}, {"a": 0.0})
+    ('not_needed', 'closes', 'only_with')
     """
     w, wo = float(sum(with_t.values())), float(sum(without_t.values()))
-    if wo == 0:
-        return "not_needed" if w == 0 else "only_with"
-    if w == 0:
+    if not shortages.short(wo):
+        return "only_with" if shortages.short(w) else "not_needed"
+    if not shortages.short(w):
         return "closes"
     if by_material_answer(with_t, without_t, kinds, prices):
         materials = set(with_t) | set(without_t)
         cut = any(
-            with_t.get(m, 0.0) < without_t.get(m, 0.0) and tonnes(with_t.get(m, 0.0)) != tonnes(without_t.get(m, 0.0))
+            with_t.get(m, 0.0) < without_t.get(m, 0.0)
+            and shortfall_tonnes(with_t.get(m, 0.0)) != shortfall_tonnes(without_t.get(m, 0.0))
             for m in materials
         )
         return "cuts" if cut else "no_help"
-    return "cuts" if w < wo and tonnes(w) != tonnes(wo) else "no_help"
+    return "cuts" if w < wo and shortfall_tonnes(w) != shortfall_tonnes(wo) else "no_help"
 
 
 def headline_outcome(run: Run, alone: Run) -> str:
@@ -623,9 +637,9 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
     group = "neither member" if len(members) == 2 else "no member"
     without = without_it(run.result.scenario)  # or: with the stocks held today
     with_t = run.metric("total_shortfall_t")
-    shown_with = run.t(with_t, "total_shortfall_t", zero="none")
+    shown_with = run.short_t(with_t, "total_shortfall_t", zero="none")
     if alone is None:
-        if with_t == 0:
+        if not shortages.short(with_t):
             return f"With the joint stock, {group} runs short."
         if _unlike_tonnes(run, None, list(members)):
             return f"With the joint stock, the members are still short of {short_by_material(run, list(members))}."
@@ -633,7 +647,7 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
         return f"With the joint stock, the members are still short of {shown_with}{of} in all."
     metric = f"sum:shortfall_t:{','.join(members)}"
     without_t = float(sum(alone.metric(f"shortfall_t.{m}") for m in members))
-    shown_without = alone.t(without_t, metric, zero="none")
+    shown_without = alone.short_t(without_t, metric, zero="none")
     short_without = [m for m in members if shortages.short(alone.metric(f"shortfall_t.{m}"))]
     of = of_materials([run, alone], list(members))  # what the members' totals add
     answer = headline_outcome(run, alone)  # the one classification, which the samples' counts use too
@@ -656,7 +670,7 @@ def _answer(run: Run, alone: Run | None, not_near: NearRecord | None = None) -> 
         return (
             f"Yes: the joint stock closes every shortfall. {cap(without)}, {who}{in_all}; with it, {group} runs short."
         )
-    if tonnes(with_t) == tonnes(without_t):
+    if shortfall_tonnes(with_t) == shortfall_tonnes(without_t):
         return (
             f"No: the members are short of the same {shown_with}{of} with the joint stock and {without}."
             + _moved_between(run, alone)
@@ -806,7 +820,7 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
         what = run.names.material_text(m)
         shown_with, shown_without = material_tonnes(run, m, with_t), material_tonnes(run, m, without_t)
         that = "that" if said else "the shortfall"  # the first names the shortfall, the others refer to it
-        if with_t == 0:
+        if not shortages.short(with_t):
             said.append(f"closes {that} of {what} ({shown_without} {without_it(run.result.scenario, whose=False)})")
         elif shown_with == shown_without:
             said.append(f"leaves {that} of {what} at {shown_with}")
@@ -815,8 +829,10 @@ def _headline_by_material(run: Run, alone: Run, members: list[str]) -> str:
             said.append(f"cuts {that} of {what} from {shown_without} to {shown_with} ({percent(cut)} less)")
         else:
             said.append(f"leaves the members short of {shown_with} of {what}, against {shown_without} {without}")
-        cuts.append((without_t - with_t) / without_t if without_t > 0 and shown_with != shown_without else 0.0)
-    if all(run.short_of(members, [m]) == 0 for m in short):
+        cuts.append(
+            (without_t - with_t) / without_t if shortages.short(without_t) and shown_with != shown_without else 0.0
+        )
+    if not any(shortages.short(run.short_of(members, [m])) for m in short):
         answer = "Yes"
     elif all(cut >= ALMOST_ENTIRELY for cut in cuts):
         answer = "Almost entirely"
@@ -832,7 +848,7 @@ def _moved_of(run: Run, alone: Run, members: list[str], material: str) -> str:
     Said of a material whose members' total is the same with and without the stock (as
     shown) while some member's is not: the arrangement only shifts who is short of it.
     """
-    if tonnes(run.short_of(members, [material])) != tonnes(alone.short_of(members, [material])):
+    if shortfall_tonnes(run.short_of(members, [material])) != shortfall_tonnes(alone.short_of(members, [material])):
         return ""
     change = {m: run.short_of([m], [material]) - alone.short_of([m], [material]) for m in members}
     moved = sum(max(0.0, c) for c in change.values())
@@ -1095,11 +1111,11 @@ def whom_line(run: Run, accounts: dict[str, Account]) -> str:
     for material in run.materials():
         held = sum(a.stakes[material].contributed_t for a in accounts.values() if material in a.stakes)
         short = run.short_of(members, [material])
-        if held == 0 and short >= VISIBLE_T:
+        if held == 0 and shortages.short(short):
             what = run.names.material_text(material)
             users = [m for m in members if run.demands(m, material)]  # a member that uses none is not short of it
             whom = f"{only_user(run, users[0], 'them')}, is" if len(users) == 1 else "the members are"
-            sentences.append(f"The pool holds no {what}, of which {whom} short of {tonnes(short)}.")
+            sentences.append(f"The pool holds no {what}, of which {whom} short of {shortfall_tonnes(short)}.")
     return " ".join(sentences)
 
 
@@ -1211,12 +1227,13 @@ def units_line(run: Run, alone: Run | None) -> str:
     parts = []
     for m in run.materials():
         what = f" of {run.names.tonnes_of[m]}" if m in run.names.tonnes_of else ""
-        text = f"{run.names.material_text(m)} {tonnes(run.short_of(who, [m]))}{what}"
+        text = f"{run.names.material_text(m)} {shortfall_tonnes(run.short_of(who, [m]))}{what}"
         if alone is not None:
             without = alone.short_of(who, [m])
             cut = without - run.short_of(who, [m])
-            change = f", {percent(cut / without)} less" if without > 0 and cut > 0 else ""
-            text += f" ({tonnes(without)} {without_it(run.result.scenario, 'the joint stock', whose=False)}{change})"
+            change = f", {percent(cut / without)} less" if shortages.short(without) and cut > 0 else ""
+            against = without_it(run.result.scenario, "the joint stock", whose=False)
+            text += f" ({shortfall_tonnes(without)} {against}{change})"
         parts.append(text)
     if len(counted) >= 2:
         kinds = join_words([f"tonnes of {c}" if c else "tonnes" for c in sorted(counted)])
@@ -1590,7 +1607,7 @@ def _outsiders(run: Run) -> str:
         else:
             first = int(run.metric(f"first_shortfall_day.{region}"))
             metric = f"shortfall_t.{region}"
-            shown = join_words(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total))
+            shown = join_words(by_material_t(run, _cell_t(run, region, "shortfall_t"), metric, total=total, short=True))
             parts.append(f"{subject} is short of {shown} from {run.date(first, f'first_shortfall_day.{region}')}")
     return f'<p class="note">Outside the arrangement: {"; ".join(parts)}.</p>'
 

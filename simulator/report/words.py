@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
+from simulator import shortages
 from simulator.mechanisms import BY_NAME
 from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text, is_residue
 from simulator.names import cap as cap  # the report's sentences take it from here
@@ -269,6 +270,27 @@ def shows_tonnes(value: float) -> bool:
     (False, True, True)
     """
     return tonnes(value) != tonnes(0.0)
+
+
+UNDER_SHOWN_T = f"under 0.01{NBSP}t"
+"""A shortfall (:func:`simulator.shortages.short`: above 5e-7 t) that :func:`tonnes` would round to 0 t."""
+
+
+def shortfall_tonnes(value: float) -> str:
+    """A shortfall's tonnes as :func:`tonnes` writes them, never ``0 t`` for one that counts as short.
+
+    The report calls a region short of a material where its shortfall is above
+    :data:`simulator.shortages.SHORT_ABOVE_T` (5e-7 t), while :func:`tonnes` rounds anything under 0.005 t to
+    ``0 t``: a shortfall between the two reads :data:`UNDER_SHOWN_T`, so that no member said to be short is short
+    of ``0 t``. A residue (1e-13 t) is no shortfall and reads ``0 t``, as :func:`tonnes` writes it; so does every
+    other shortfall.
+
+    >>> [shortfall_tonnes(v).replace(NBSP, " ") for v in (3e-6, 0.0049, 1e-13, 0.0, 0.005, 19.8271)]
+    ['under 0.01 t', 'under 0.01 t', '0 t', '0 t', '0.01 t', '19.8 t']
+    """
+    if shortages.short(value) and not shows_tonnes(value):
+        return UNDER_SHOWN_T
+    return tonnes(value)
 
 
 def tonnes_2(value: float) -> str:
