@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from simulator.names import Names
-from simulator.palette import SHOCK_COLOURS
+from simulator.palette import SUPPLIER_COLOURS
 from simulator.plots import (
     NO_SHORTFALL,
     all_cover_commercial,
@@ -432,8 +432,9 @@ def test_the_supply_mix_stacks_and_lists_only_the_suppliers_that_deliver():
     eu = panels["EU: rare earths"]
     top = eu.collections[1].get_paths()[0].vertices[:, 1].max()
     assert top == pytest.approx(5.0)  # 3 + 2 t/day: the EU's demand, stacked
-    # each supplier keeps the colour of its place among the scenario's suppliers (rest of world: the third)
-    assert tuple(eu.collections[1].get_facecolor()[0][:3]) == pytest.approx(to_rgb(SHOCK_COLOURS[2]))
+    # each supplier keeps the colour of its place among the scenario's suppliers (rest of world: the third), its own
+    # since session 65 (it was the third shock's: the same orange was China here and a quota in the next figure)
+    assert tuple(eu.collections[1].get_facecolor()[0][:3]) == pytest.approx(to_rgb(SUPPLIER_COLOURS[2]))
     # the legend names the suppliers drawn, in the scenario's order, and not the mine that starts too late
     assert legend_texts(fig) == ["China", "Rest of world"]
 

@@ -419,7 +419,10 @@ def test_max_regions_are_drawn_apart_with_room_for_the_legend():
     axes = figure.axes[0]
     assert axes.get_position().height * height_in >= MIN_PANEL_IN - 1e-9
     # legends show display names: region r07 is "R07"
-    styles = {(line.get_color(), line.get_linestyle()) for line in axes.get_lines() if line.get_label()[0] == "R"}
+    # a line's dash pattern, not get_linestyle(): that says "--" of every custom pattern (the regions' dash-dot-dot)
+    styles = {
+        (line.get_color(), line._unscaled_dash_pattern) for line in axes.get_lines() if line.get_label()[0] == "R"
+    }
     assert len(styles) == MAX_REGIONS
 
 

@@ -25,14 +25,15 @@ from simulator.sensitivity.figures import fan_figure
 from tests.helpers import run
 from tests.test_plots_many_members_s63 import MEMBERS, twelve
 
-SKY_BLUE, VERMILION = "#56b4e9", "#d55e00"
-"""The 11th and 12th regions' colours in the run's figures (Okabe and Ito's), neither one of the first ten's."""
+ELEVENTH, VERMILION = "#e31a1c", "#d55e00"
+"""The 11th and 12th regions' colours in the run's figures, neither one of the first ten's. The 11th was Okabe and
+Ito's sky blue ``#56b4e9`` until session 65: 2.3:1 on white, under WCAG's 3:1 for lines (test_palette_contrast_s65)."""
 
 
 def test_the_run_figure_draws_m11_and_m12_in_their_own_colours():
     ax = days_of_cover_figure(run(twelve())).axes[0]
     colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines()}
-    assert (colours["M11"], colours["M12"]) == (SKY_BLUE, VERMILION)
+    assert (colours["M11"], colours["M12"]) == (ELEVENTH, VERMILION)
 
 
 def test_the_report_comparison_figure_draws_m11_and_m12_as_the_run_figure_does():
@@ -44,10 +45,10 @@ def test_the_report_comparison_figure_draws_m11_and_m12_as_the_run_figure_does()
         for legend in fig.legends
         for text, handle in zip(legend.texts, legend.legend_handles, strict=True)
     }
-    assert (to_hex(legend["M11"].get_color()), to_hex(legend["M12"].get_color())) == (SKY_BLUE, VERMILION)
+    assert (to_hex(legend["M11"].get_color()), to_hex(legend["M12"].get_color())) == (ELEVENTH, VERMILION)
     # and the curves themselves: of the ree panel's lines, those in the two colours (a baseline's and a run's each)
     lines = [to_hex(line.get_color()) for line in fig.axes[0].get_lines()]
-    assert (lines.count(SKY_BLUE), lines.count(VERMILION)) == (2, 2)
+    assert (lines.count(ELEVENTH), lines.count(VERMILION)) == (2, 2)
 
 
 def test_the_fan_chart_draws_m11_and_m12_as_the_run_figure_does():
@@ -56,10 +57,10 @@ def test_the_fan_chart_draws_m11_and_m12_as_the_run_figure_does():
     bands = {"p5": rising, "p50": 2 * rising, "p95": 3 * rising}
     fig = fan_figure(bands, 2.5 * rising, MEMBERS, ["ree"], None, "days of cover", "days", 8)
     by_region = {ax.get_title(loc="left"): ax for ax in fig.axes if ax.get_title(loc="left")}
-    for name, colour in (("M11", SKY_BLUE), ("M12", VERMILION)):
+    for name, colour in (("M11", ELEVENTH), ("M12", VERMILION)):
         ax = by_region[name]
         assert to_hex(ax._left_title.get_color()) == colour  # the region's name at the panel's left
-        assert to_hex(ax.get_lines()[0].get_color()) == colour  # its median
+        assert to_hex(ax.get_lines()[0].get_color()) == colour  # its lines: the band's edges, the median
 
 
 def test_the_explorer_page_colours_m11_and_m12_as_the_run_figure_does(tmp_path):
@@ -72,7 +73,7 @@ def test_the_explorer_page_colours_m11_and_m12_as_the_run_figure_does(tmp_path):
     assert result.exit_code == 0, result.output
     meta, _ = read_page(out.read_text())
     colours = {r["id"]: r["colour"] for r in meta["regions"]}
-    assert (colours["m11"], colours["m12"]) == (SKY_BLUE, VERMILION)
+    assert (colours["m11"], colours["m12"]) == (ELEVENTH, VERMILION)
     assert len(set(colours.values())) == 12
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from simulator.sensitivity.figures import fan_figure, fan_top
+from simulator.sensitivity.figures import BAND_EDGE_PT, fan_figure, fan_top
 
 DAYS = 60
 REGIONS = ["japan", "eu"]
@@ -38,7 +38,12 @@ def note_of(ax) -> str:
 
 
 def drawn_lines(ax) -> list[np.ndarray]:
-    return [np.asarray(line.get_ydata(), float) for line in ax.get_lines() if line.get_marker() in ("None", None)]
+    """The panel's curves (median, as written): not the cut marks, nor the band's thin edges (session 65)."""
+    return [
+        np.asarray(line.get_ydata(), float)
+        for line in ax.get_lines()
+        if line.get_marker() in ("None", None) and line.get_linewidth() != BAND_EDGE_PT
+    ]
 
 
 def test_a_region_at_0_every_day_is_said_in_the_panel_not_drawn_on_the_axis():

@@ -17,7 +17,8 @@ from simulator.scenario.portfolio import has_demand
 def _style(i: int) -> dict[str, object]:
     """Colour, line style and width of region ``i``: later regions drawn thinner, so overlaps stay visible.
 
-    A colour of its own for each of the first 18 regions (:func:`region_colour`), solid; dashed past them.
+    A colour of its own for each of the first 18 regions (:func:`region_colour`); the first two solid, the others
+    dashed, dash-dotted or dash-dot-dotted in turn (:func:`region_dashes`), so that colour is not their only cue.
     """
     return {
         "color": region_colour(i),

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator.names import Names
-from simulator.palette import SHOCK_COLOURS
+from simulator.palette import SUPPLIER_COLOURS
 from simulator.plots.columns import _column, _rows, days_as_x
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, grid_width_in, wrapped_grid, wrapped_width_in
@@ -24,7 +24,8 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
     """Arrivals by supplier over time (stacked areas, 7-day means), region x material.
 
     A panel stacks the suppliers that deliver to it on some day, each in its own colour
-    in every panel; the legend names only those (not a supplier whose capacity starts
+    in every panel (:data:`~simulator.palette.SUPPLIER_COLOURS`, none a shock's), opaque and parted by
+    thin white lines; the legend names only those (not a supplier whose capacity starts
     after the horizon). A pair of region and material with nothing to draw says why in
     words instead of an empty frame: the region has no demand for the material, or
     nothing arrives.
@@ -71,8 +72,9 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
                 days_as_x(result, days[by_supplier[0]]),
                 np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
                 labels=[names.supplier(suppliers[k]) for k in drawn],
-                colors=[SHOCK_COLOURS[k % len(SHOCK_COLOURS)] for k in drawn],  # a supplier's colour in every panel
-                alpha=0.9,
+                colors=[SUPPLIER_COLOURS[k % len(SUPPLIER_COLOURS)] for k in drawn],  # its colour in every panel
+                edgecolor="white",  # a thin white line between two layers
+                lw=LAYER_EDGE_PT,
             )
             for k, layer in zip(drawn, drawn_layers, strict=True):
                 layers.setdefault(k, layer)
@@ -88,6 +90,9 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
     return fig
 
 
+LAYER_EDGE_PT = 0.6
+"""Width of the white line around each supplier's layer, points: it parts two layers (each at least 3:1 on white,
+:data:`~simulator.palette.SUPPLIER_COLOURS`) where their colours meet."""
 SUPPLY_REGIONS_DOWN = 5
 """Most regions the supply-mix PNG gives a row of panels each (a panel per material across). More regions are
 turned over (:func:`_regions_across`): twelve regions' rows of two materials made a figure 3,828 pixels tall."""

@@ -393,6 +393,12 @@ def _amount(value: float, unit: str) -> str:
     return f"{number_text(value)}{f' {unit}' if unit else ''}"
 
 
+BAND_EDGE_PT = 0.8
+"""Width of the thin lines along a fan chart's 5th and 95th percentiles, points: the band's fill (the region's colour
+at 0.18 opacity, 1.3:1 on white) does not show its edges on its own. An edge at 0 every day is not drawn (it would
+lie on the axis, as the curves at 0 that :func:`fan_figure` leaves out)."""
+
+
 def fan_figure(
     bands: dict[str, np.ndarray],
     own: np.ndarray,
@@ -503,6 +509,9 @@ def fan_figure(
             patch = None
             if band:
                 patch = ax.fill_between(days, low, high, color=colour, alpha=0.18, lw=0)
+                for edge in (low, high):  # the light fill alone is 1.3:1 on white, and the shortfall's only data
+                    if np.nanmax(np.abs(edge), initial=0) > 0:  # an edge at 0 every day would lie on the axis
+                        ax.plot(days, edge, color=colour, lw=BAND_EDGE_PT)
             if median:
                 (line,) = ax.plot(days, mid, color=colour, lw=1.6)
                 shown.setdefault((r, 0), (f"{name}: median, 5-95%", line if patch is None else (patch, line)))
