@@ -88,8 +88,14 @@ REQUIRED = ("date", "quantity", "region", "material", "value")
 REPORTED_COLUMNS = ("source", "confidence")
 """The columns a report reads beside a fit's (where each figure of the record comes from, how sure it is)."""
 READ_COLUMNS = (*REQUIRED, "supplier", "period", "weight", "unit", "sample", *REPORTED_COLUMNS)
-"""Every column whose cells are read, by its exact name: a fit reads the first ten, a report
-also :data:`REPORTED_COLUMNS`; any other column is a note, carried along unread."""
+"""Every column whose cells are read, by its exact name: a fit reads the first ten and ``source`` (:data:`MADE`), a
+report also ``confidence``; any other column is a note, carried along unread."""
+MADE = {"DERIVED": "derived", "FORECAST": "a forecast"}
+"""How a row's ``source`` begins when its value is not a figure its source gives: made from other figures
+(``DERIVED``) or a forecast made at the time rather than a count (``FORECAST``); a report's word for each. A fit
+counts such rows apart (:func:`error_table`, :func:`held_out_summary`) and ``fit.png`` leaves forecasts out
+(:func:`fit_figure`); any other row is *given*: a figure its source gives, a count for a flow."""
+
 PROBLEMS_SHOWN = 10
 """The most problems of a record's rows named, one a line; past them, how many more (:func:`_at_most`)."""
 TINY = 1e-9
@@ -278,8 +284,9 @@ def read_record(path: Path | str, scenario: Scenario, keep: tuple[str, ...] = ()
 
     The file is read once and decoded once: pandas (the rows) and the csv module (the
     header's names as written) read the same text. ``keep``: columns of the file carried
-    along as written, a row each, when the file has them (a report's ``source``); a fit
-    needs none. A file followed by a slash (``record.csv/``, ``path`` as written) is refused, not read.
+    along as written, a row each, when the file has them (``source``, which tells a fit and a
+    report the rows made rather than given, :data:`MADE`; a report's ``confidence``). A file
+    followed by a slash (``record.csv/``, ``path`` as written) is refused, not read.
     """
     source = str(path)
     refuse_file_followed_by_slash(path)
@@ -875,12 +882,47 @@ def _one_start(
     )
 
 
-def error_table(table: pd.DataFrame, materials: Sequence[str] = ()) -> pd.DataFrame:
-    """Per series and sample (in, out): rows, RMS log error, and the mean of ``model/record - 1`` (%).
+def made(sources: pd.Series) -> pd.Series:
+    """Each row's :data:`MADE` prefix (``DERIVED``, ``FORECAST``) or ``""``: what its ``source`` begins with.
 
+    >>> made(pd.Series(["FORECAST, not a count: ...", " derived: x 0.67", "Japan MOF", None])).tolist()
+    ['FORECAST', 'DERIVED', '', '']
+    """
+    text = sources.fillna("").astype(str).str.strip().str.upper()
+    out = pd.Series("", index=sources.index, dtype=object)
+    for prefix in MADE:
+        out[text.str.startswith(prefix)] = prefix
+    return out
+
+
+def made_rows(table: pd.DataFrame) -> pd.Series:
+    """:func:`made` of ``table``'s ``source`` column; ``""`` for every row of a table without one (nothing said)."""
+    if "source" not in table.columns:
+        return pd.Series("", index=table.index, dtype=object)
+    return made(table["source"])
+
+
+MADE_WORDS = {"DERIVED": ("derived", "derived"), "FORECAST": ("forecast", "forecasts")}
+"""A count of made rows in words (one row, several rows): ``4 derived``, ``1 forecast``; a report's table cell says
+it so too."""
+MADE_COUNTS = {prefix: f"{prefix.lower()}_rows" for prefix in MADE}
+"""The key that counts a series' (or a sample's) rows of each :data:`MADE` kind: ``derived_rows``, ``forecast_rows``."""
+
+
+def _rms(log_errors: pd.Series) -> float:
+    """The root of the mean square of ``log_errors`` (each row once, unweighted)."""
+    return float(np.sqrt(np.mean(np.square(log_errors.to_numpy(float)))))
+
+
+def error_table(table: pd.DataFrame, materials: Sequence[str] = ()) -> pd.DataFrame:
+    """Per series and sample (in, out): rows, how many made, RMS log error, and the mean of ``model/record - 1`` (%).
+
+    ``derived_rows`` and ``forecast_rows`` (:data:`MADE_COUNTS`) count the rows whose ``source`` begins ``DERIVED``
+    or ``FORECAST`` (0 in a table without a ``source`` column); the errors are over all the rows, made or given.
     Rows in the record's order, each series' materials in ``materials``' order (the scenario's: light
     rare earths before heavy, as in ``fit.png``), by :func:`_scenario_order`.
     """
+    table = table.assign(made=made_rows(table))
     groups = dict(list(table.groupby(["quantity", "region", "material", "supplier", "in_sample"], sort=False)))
     rows = []
     for quantity, region, material, supplier, inside in _scenario_order(list(groups), list(materials)):
@@ -893,16 +935,102 @@ def error_table(table: pd.DataFrame, materials: Sequence[str] = ()) -> pd.DataFr
                 "supplier": supplier,
                 "sample": "in" if inside else "out",
                 "rows": len(group),
-                "rms_log_error": float(np.sqrt(np.mean(group["log_error"] ** 2))),
+                **{key: int((group["made"] == prefix).sum()) for prefix, key in MADE_COUNTS.items()},
+                "rms_log_error": _rms(group["log_error"]),
                 "mean_error_pct": float(100 * np.mean(np.exp(group["log_error"]) - 1)),
             }
         )
     return pd.DataFrame(rows)
 
 
+def made_words(row: Any) -> str:
+    """``, 1 derived and 1 forecast``: how many of an :func:`error_table` row's rows are made (:data:`MADE`), or "".
+
+    ``row``: a row of the table, as ``itertuples`` or ``iterrows`` gives it.
+
+    >>> made_words(pd.Series({"rows": 6, "derived_rows": 6, "forecast_rows": 0}))
+    ', all 6 derived'
+    >>> made_words(pd.Series({"rows": 2, "derived_rows": 1, "forecast_rows": 1}))
+    ', 1 derived and 1 forecast'
+    """
+    counts = [(prefix, int(getattr(row, key))) for prefix, key in MADE_COUNTS.items()]
+    rows = int(row.rows)
+    words = [
+        f"{'all ' if count == rows and rows > 1 else ''}{count} {MADE_WORDS[prefix][count > 1]}"
+        for prefix, count in counts
+        if count
+    ]
+    return f", {join_words(words)}" if words else ""
+
+
+def held_out_summary(table: pd.DataFrame) -> dict[str, Any] | None:
+    """The error out of sample over every held-out row of ``table`` (a fit's), and over the given ones alone.
+
+    ``rows`` held out, of which ``derived_rows`` and ``forecast_rows`` are made (:data:`MADE`) and ``given_rows``
+    are figures their sources give (a count, for a flow); ``rms_log_error_all_rows`` is the RMS log error of all
+    of them, ``rms_log_error_given_rows`` of the given ones alone (None when none is). Each row counts once,
+    unweighted, whatever its series (unlike the objective, a mean over series). ``sources_read`` is False for a
+    table without a ``source`` column: nothing then tells a made row, and every row counts as given. None when no
+    row is held out.
+
+    >>> table = pd.DataFrame({"in_sample": [True, False, False], "log_error": [0.5, math.log(2), math.log(1.5)],
+    ...                       "source": ["a", "FORECAST: mid-2011", "Japan MOF"]})
+    >>> summary = held_out_summary(table)
+    >>> summary["rows"], summary["forecast_rows"], summary["given_rows"], round(summary["rms_log_error_given_rows"], 4)
+    (2, 1, 1, 0.4055)
+    """
+    out = table[~table["in_sample"].to_numpy(bool)]
+    if out.empty:
+        return None
+    kinds = made_rows(out)
+    given = out[(kinds == "").to_numpy()]
+    return {
+        "rows": len(out),
+        **{key: int((kinds == prefix).sum()) for prefix, key in MADE_COUNTS.items()},
+        "given_rows": len(given),
+        "rms_log_error_all_rows": _rms(out["log_error"]),
+        "rms_log_error_given_rows": _rms(given["log_error"]) if len(given) else None,
+        "sources_read": "source" in table.columns,
+    }
+
+
+def held_out_line(summary: dict[str, Any] | None) -> str:
+    """The console's line on the error out of sample, when some held-out rows are made (:data:`MADE`); else "".
+
+    ``summary``: :func:`held_out_summary`'s. Pooled over all the held-out rows, and over the given ones alone:
+    the two differ only when some are made (the lines by series above it count every row).
+
+    >>> summary = {"rows": 2, "derived_rows": 0, "forecast_rows": 1, "given_rows": 1,
+    ...            "rms_log_error_all_rows": 0.5, "rms_log_error_given_rows": 0.405, "sources_read": True}
+    >>> print(held_out_line(summary))
+    RMS log error out of sample, pooled: 0.500 over all 2 rows; 0.405 over the 1 given by its source (not 1 forecast)
+    >>> print(held_out_line(summary | {"given_rows": 0, "rms_log_error_given_rows": None}))
+    RMS log error out of sample, pooled: 0.500 over all 2 rows, none of them given by its source (1 forecast)
+    """
+    if summary is None or summary["given_rows"] == summary["rows"]:
+        return ""
+    kinds = join_words(
+        [
+            f"{summary[key]} {MADE_WORDS[prefix][summary[key] > 1]}"
+            for prefix, key in MADE_COUNTS.items()
+            if summary[key]
+        ]
+    )
+    opening = (
+        f"RMS log error out of sample, pooled: {summary['rms_log_error_all_rows']:.3f} over all {summary['rows']} rows"
+    )
+    given = summary["given_rows"]
+    if not given:
+        return f"{opening}, none of them given by its source ({kinds})"
+    by = "by its source" if given == 1 else "by their sources"
+    return f"{opening}; {summary['rms_log_error_given_rows']:.3f} over the {given} given {by} (not {kinds})"
+
+
 def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[str, Any]) -> list[Path]:
     """``calibration.json``, ``fit.csv`` and ``fit.png`` into a staged folder."""
-    table = fit.table.drop(columns=["first_day", "end_day"])
+    # the record's own columns and the fit's; a row's source stays in the record (its made rows are counted in
+    # calibration.json)
+    table = fit.table.drop(columns=["first_day", "end_day", "source"], errors="ignore")
     table.to_csv(folder / "fit.csv", index=False)
     marked = record_samples(problem.record)
     errors = fit.errors.to_dict(orient="records")
@@ -928,6 +1056,7 @@ def write_outputs(folder: Path, problem: Calibration, fit: Fit, settings: dict[s
         ],
         "held_out_in_record": 0 if marked is None else int((~marked).sum()),
         "errors": errors,
+        "held_out_summary": held_out_summary(fit.table),
         "evaluations": fit.evaluations,
         "seconds": round(fit.seconds, 2),
         "settings": settings,
@@ -1209,6 +1338,47 @@ def _scenario_order(keys: list[tuple[str, ...]], materials: list[str]) -> list[t
     return sorted(keys, key=lambda key: (first[series(key)], rank.get(key[2], len(rank)) if key != TOTALS else 0))
 
 
+NOTE_PT = 8.0
+"""Type size of the note at the foot of :func:`fit_figure` (the forecasts it leaves out)."""
+NOTE_LINE_IN = 0.15
+"""Height of a line of that note, inches (8-point type and the space between lines)."""
+
+
+def _amount_text(quantity: str, value: float) -> str:
+    """A record's value with its unit, as a figure's note gives it: ``23,000 t``, ``2,377 USD/kg``, ``21.43 USD/kg``."""
+    return f"{value:,.4g} USD/kg" if RECORD_UNITS[quantity] == "USD/kg" else f"{value:,.0f} t"
+
+
+def forecasts_note(table: pd.DataFrame, names: Names, regions: list[str]) -> tuple[pd.DataFrame, str]:
+    """The rows :func:`fit_figure` draws, and its note on the forecasts among them ("" if none).
+
+    A row whose ``source`` begins ``FORECAST`` (:data:`MADE`) is what was expected at the time, not a count: drawn
+    as a record point or bar, the 2010 record's forecast of Japan's 2011 demand (23,000 t) read as what Japan used.
+    So the figure leaves such rows out and names them, with the model's value, in the note (as the report's figure
+    does, :func:`simulator.report.record.forecasts_left_out`); where every row is one, it draws them all and says so.
+    """
+    forecast = (made_rows(table) == "FORECAST").to_numpy()
+    if not forecast.any():
+        return table, ""
+    if forecast.all():
+        return (
+            table,
+            "Every row of the record is a forecast made at the time, not a count (its source begins FORECAST).",
+        )
+    listed = join_words(
+        [
+            f"{series_name(r.quantity, r.region, r.material, r.supplier, names, regions, materials=False)}, "
+            f"{_period_label(str(r.date), r.period)}: {_amount_text(r.quantity, r.value)} "
+            f"(the model {_amount_text(r.quantity, r.model)})"
+            for r in table[forecast].itertuples()
+        ]
+    )
+    what = "a forecast" if forecast.sum() == 1 else "forecasts"
+    return table[~forecast], (
+        f"Not drawn, {what} made at the time, not a count (the source begins FORECAST): {listed}."
+    )
+
+
 def fit_figure(
     table: pd.DataFrame,
     scenario: Scenario | None = None,
@@ -1219,6 +1389,8 @@ def fit_figure(
 ) -> Any:
     """Model against record, a panel per series: filled points fitted, hollow points held out.
 
+    Forecasts (a ``source`` beginning ``FORECAST``) are left out, named in a note at the foot (:func:`forecasts_note`).
+
     ``scenario`` names the regions and materials (and whom an exports series goes to: all
     its regions); without it the names are made from the ids. ``width_in`` draws the
     figure that wide (panels 5.2 inches wide otherwise, titles wrapped to fit) in at most
@@ -1227,26 +1399,30 @@ def fit_figure(
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter, LogLocator
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
     from simulator.plots import wrapped_title
 
     names = Names.of(scenario) if scenario is not None else Names()
     regions = list(scenario.regions) if scenario is not None else []
+    table, note = forecasts_note(table, names, regions)
     panel_of = _panel_keys(table)
     keys = _scenario_order(list(dict.fromkeys(panel_of)), list(scenario.materials) if scenario is not None else [])
     columns = min(columns, len(keys))
     rows = -(-len(keys) // columns)
     panel_in = 5.2 if width_in is None else width_in / columns
     ticks = 6 if panel_in >= 4.0 else 4  # as the run's figures (simulator.plots.Panels)
-    fig = Figure(figsize=(panel_in * columns, 3.3 * rows + 0.6))
+    width = panel_in * columns
+    note_lines = wrapped_title(note, width, char_in=NOTE_PT * 0.5 / 72, margin_in=0.3) if note else []
+    note_in = NOTE_LINE_IN * len(note_lines) + 0.1 if note else 0.0  # 0.1: the gap under the legend
+    fig = Figure(figsize=(width, 3.3 * rows + 0.6 + note_in))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
     fitted = table["in_sample"][[key != TOTALS for key in panel_of]]  # the totals say theirs in their title
     shown = [len(fitted) > 0, fitted.any(), (~fitted).any()]  # which legend entries the figure draws
     height = fig.get_size_inches()[1]
     # inches: 0.65 above the panels for the title and the panels' titles; below them 0.55 for the dates
     # (two lines) and 0.3 for the legend's row, or 0.2 an entry when one column leaves no room side by side
-    bottom = 0.55 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0)
+    bottom = 0.55 + (0.2 * sum(shown) if columns == 1 else 0.3 if any(shown) else 0.0) + note_in
     fig.subplots_adjust(left=0.07, right=0.98, top=1 - 0.65 / height, bottom=bottom / height, hspace=0.55, wspace=0.25)
 
     def panel_title(title: str) -> str:  # a 10-point title across its panel: about 0.55 em a character
@@ -1260,6 +1436,9 @@ def fit_figure(
             if width_in is not None:  # wrapped as the other panels' titles are: "hollow: held out" made it long
                 ax.set_title(panel_title(ax.get_title()), fontsize=10)
             ax.xaxis.set_major_formatter(plain)
+            # tonnes such as "17,500" are wide: ticks at 1, 2 or 5 times a power of ten, at most 5 gaps, or their
+            # labels ran together (0 to 20,000 t by 2,500 once the forecast's 23,000 t bar was left out)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
             ax.grid(alpha=0.3, axis="x")
             continue
         inside = group["in_sample"].to_numpy(bool)
@@ -1287,6 +1466,15 @@ def fit_figure(
     ]
     handles = [h for h, show in zip(handles, shown, strict=True) if show]
     if handles:
-        fig.legend(handles=handles, loc="lower center", ncols=3 if columns > 1 else 1, frameon=False, fontsize=9)
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            **({"bbox_to_anchor": (0.5, note_in / height)} if note else {}),  # above the note
+            ncols=3 if columns > 1 else 1,
+            frameon=False,
+            fontsize=9,
+        )
+    if note:
+        fig.text(0.5, 0.05 / height, "\n".join(note_lines), ha="center", va="bottom", fontsize=NOTE_PT)
     fig.suptitle("Model against the record", fontweight="bold")
     return fig

@@ -1183,7 +1183,10 @@ def calibrate(
         Calibration,
         check_seeds,
         checked_runs,
+        held_out_line,
+        held_out_summary,
         hold_out_windows,
+        made_words,
         parse_parameter,
         read_record,
         series_name,
@@ -1229,7 +1232,8 @@ def calibrate(
                 load(scenario, (*assignments, *(f"{path}={value}" for path in parameter.paths)))
             except InputError as exc:  # the scenario with the --set values loaded: the problem is the --fit's
                 raise exc.said_of(f"{scenario} [fit {text.strip()}]") from None
-    problem = Calibration(raw, scenario, read_record(record_file, loaded), parameters)
+    # with each row's source: which rows are made (a forecast, derived), counted apart from the given ones
+    problem = Calibration(raw, scenario, read_record(record_file, loaded, keep=("source",)), parameters)
     problem.hold_outs.extend(hold_out_windows(hold_outs, problem.record, record_file))
     if not problem.in_sample.any():
         raise InputError("every row of the record is held out: nothing to fit", record_file)
@@ -1266,10 +1270,12 @@ def calibrate(
                 f"RMS log error {label}: "
                 + "; ".join(
                     f"{cap(series_name(r.quantity, r.region, r.material, r.supplier, names, regions))}: "
-                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {plural(r.rows, 'row')})"
+                    f"{r.rms_log_error:.3f} (mean {r.mean_error_pct:+.0f}%, {plural(r.rows, 'row')}{made_words(r)})"
                     for r in part.itertuples()
                 )
             )
+    if line := held_out_line(held_out_summary(result.table)):
+        click.echo(line)
     click.echo(f"{result.evaluations} parameter sets in {result.seconds:.1f} s; wrote {folder}/")
 
 

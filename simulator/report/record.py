@@ -61,6 +61,8 @@ import pandas as pd
 
 from simulator.calibrate import (
     HELD_OUT_PRICES_2010,
+    MADE,
+    MADE_WORDS,
     PERIODS,
     RECORD_UNITS,
     REPORTED_COLUMNS,
@@ -69,6 +71,7 @@ from simulator.calibrate import (
     error_table,
     fit_figure,
     log_errors,
+    made,
     model_values,
     needed_curves,
     read_record,
@@ -102,11 +105,6 @@ class Record:
     def marked(self) -> bool:
         """Whether the record says which rows a fit to it uses (its ``sample`` column)."""
         return record_samples(self.rows) is not None
-
-
-MADE = {"DERIVED": "derived", "FORECAST": "a forecast"}
-"""How a row's ``source`` begins when its value is not a figure its source gives: made from other figures
-(``DERIVED``) or a forecast made at the time rather than a count (``FORECAST``); the report's word for each."""
 
 
 CONFIDENCE_WORDS = {"L": "low confidence"}
@@ -178,15 +176,6 @@ def fixed_shares(source: str) -> bool:
     (True, False)
     """
     return FIXED_SHARES in str(source).lower()
-
-
-def made(sources: pd.Series) -> pd.Series:
-    """Each row's :data:`MADE` prefix (``DERIVED``, ``FORECAST``) or ``""``: what its ``source`` begins with."""
-    text = sources.fillna("").astype(str).str.strip().str.upper()
-    out = pd.Series("", index=sources.index, dtype=object)
-    for prefix in MADE:
-        out[text.str.startswith(prefix)] = prefix
-    return out
 
 
 def load_record(path: Path | str, scenario: Scenario) -> Record:
@@ -332,10 +321,6 @@ def _amount(unit: str, value: float) -> str:
 
 SAMPLE_WORDS = {"in": "fitted", "out": "held out"}
 """A marked row's sample as the table says it."""
-
-
-MADE_WORDS = {"DERIVED": ("derived", "derived"), "FORECAST": ("forecast", "forecasts")}
-"""A count of made rows as the table's cell says it (one row, several rows): ``4 derived``, ``1 forecast``."""
 
 
 def _made_words(s: SeriesError) -> str:
