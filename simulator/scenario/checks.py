@@ -10,6 +10,7 @@ warning.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -23,6 +24,7 @@ from simulator.scenario.schema import (
     RESERVED_IDS,
     Agreement,
     Delay,
+    Model,
     Pool,
     Scenario,
     ShareStep,
@@ -51,6 +53,22 @@ def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterab
     return False
 
 
+def _refs(problems: list[Problem], path: str, kind: str, item: Model, field: str, known: Iterable[str]) -> None:
+    """Record the unknown names in ``item``'s list ``field`` (at ``path``), each a ``kind`` of ``known``.
+
+    ``[all]`` is told how to name every one: leave the key out, or list every one (as ``regions: all`` is).
+    """
+    from simulator.scenario.load import all_names  # (load imports this module)
+
+    known = list(known)
+    for j, name in enumerate(getattr(item, field, None) or []):
+        if name == "all" and name not in known:
+            message = f"unknown {kind} 'all' (known: {', '.join(sorted(known))}); {all_names(type(item), field)}"
+            problems.append(Problem(f"{path}.{j}", message))
+        else:
+            _ref(problems, f"{path}.{j}", kind, name, known)
+
+
 def check_scenario(s: Scenario) -> list[Problem]:
     """Every cross-reference problem of a validated scenario (empty when consistent)."""
     problems: list[Problem] = []
@@ -66,8 +84,76 @@ def check_scenario(s: Scenario) -> list[Problem]:
     if s.agreement is not None:
         _check_agreement(s, s.agreement, problems)
         problems = grouped_unlisted(problems)
+    problems = misspelt_definitions(s, problems)
     problems += check_uncertain(s)
     return problems
+
+
+_UNKNOWN = re.compile(r"unknown (material|supplier|region) '([^']+)' \(known: ")
+"""The start of what :func:`_ref` says of a name that is none of its kind."""
+
+
+def misspelt_definitions(s: Scenario, problems: list[Problem]) -> list[Problem]:
+    """``problems`` with the references to a name that a misspelt definition meant said once, at the definition.
+
+    ``chna:`` under ``suppliers`` makes every reference to ``china`` unknown, each told "did you mean
+    'chna'?": the wrong side. Where an unknown name's closest defined name is the closest to no other
+    unknown name and is never referred to, its references are one problem at that definition, which
+    asks whether the definition is the misspelt one.
+    """
+    unknown = {key for problem in problems if (key := _unknown_name(problem)) is not None}
+    closest = {key: _closest(s, *key) for key in unknown}
+    targets = [(kind, defined) for (kind, _), defined in closest.items() if defined is not None]
+    at_definition: dict[tuple[str, str], Problem] = {}
+    for (kind, name), defined in closest.items():
+        if defined is None or targets.count((kind, defined)) > 1 or _referred_to(s, kind, defined):
+            continue
+        known = ", ".join(sorted(getattr(s, f"{kind}s")))
+        message = (
+            f"unknown {kind} '{name}' (known: {known}); the {kind} defined as '{defined}' is never referred to: "
+            f"is '{defined}' the misspelt one?"
+        )
+        at_definition[kind, name] = Problem(f"{kind}s.{defined}", message)
+    kept = []
+    for problem in problems:
+        key = _unknown_name(problem)
+        if key not in at_definition:
+            kept.append(problem)
+        elif at_definition[key] not in kept:  # (said once, where its first reference was)
+            kept.append(at_definition[key])
+    return kept
+
+
+def _unknown_name(problem: Problem) -> tuple[str, str] | None:
+    """The kind and the name of an unknown reference (:func:`_ref`), other than ``all``; None for another problem."""
+    found = _UNKNOWN.match(problem.message)
+    return (found[1], found[2]) if found and found[2] != "all" else None
+
+
+def _closest(s: Scenario, kind: str, name: str) -> str | None:
+    """The defined ``kind`` closest to ``name`` by spelling, if any is close."""
+    close = difflib.get_close_matches(name, sorted(getattr(s, f"{kind}s")), n=1)
+    return close[0] if close else None
+
+
+def _referred_to(s: Scenario, kind: str, name: str) -> bool:
+    """Whether the scenario names the defined ``kind`` ``name`` anywhere but in its definition's key.
+
+    Any text equal to it counts (or a dotted part of one: a path of ``uncertain``), whatever its field:
+    a name shared by another kind, or a shock's id, makes a misspelt definition's hint wait.
+    """
+    data = s.model_dump()
+    data[f"{kind}s"] = list(data[f"{kind}s"].values())
+    return _names(data, name)
+
+
+def _names(data: object, name: str) -> bool:
+    """Whether ``name`` is a key or a text value in ``data``, or a dotted part of one."""
+    if isinstance(data, dict):
+        return any(_names(key, name) or _names(value, name) for key, value in data.items())
+    if isinstance(data, list | tuple):
+        return any(_names(value, name) for value in data)
+    return isinstance(data, str) and name in data.split(".")
 
 
 def reference_price(s: Scenario, material: str) -> float | None:
@@ -293,8 +379,7 @@ def _check_share_path(s: Scenario, path: str, steps: list[ShareStep], problems: 
             message = "an empty list names no supplier: leave suppliers out to cap every supplier, or name them"
             problems.append(Problem(f"{path}.{k}.suppliers", message))
         _unique(problems, f"{path}.{k}.suppliers", step.suppliers or [])
-        for j, sid in enumerate(step.suppliers or []):
-            _ref(problems, f"{path}.{k}.suppliers.{j}", "supplier", sid, s.suppliers)
+        _refs(problems, f"{path}.{k}.suppliers", "supplier", step, "suppliers", s.suppliers)
         day = _check_day(s, f"{path}.{k}.start", step.start, problems)
         if day is not None and previous is not None and day <= previous:
             message = f"steps must be in date order: day {day} is not after the previous step's day {previous}"
@@ -354,10 +439,8 @@ def _check_shocks(s: Scenario, problems: list[Problem]) -> None:
                 problems.append(Problem(f"{base}.{field}", message))
         for field in ("regions", "materials", "preference"):
             _unique(problems, f"{base}.{field}", getattr(shock, field, None) or [])
-        for j, rid in enumerate(getattr(shock, "regions", None) or []):
-            _ref(problems, f"{base}.regions.{j}", "region", rid, s.regions)
-        for j, mid in enumerate(shock.materials or []):
-            _ref(problems, f"{base}.materials.{j}", "material", mid, s.materials)
+        _refs(problems, f"{base}.regions", "region", shock, "regions", s.regions)
+        _refs(problems, f"{base}.materials", "material", shock, "materials", s.materials)
         for j, rid in enumerate(getattr(shock, "preference", None) or []):
             _ref(problems, f"{base}.preference.{j}", "region", rid, s.regions)
         for j, (first, last) in enumerate(getattr(shock, "suspended", None) or []):
@@ -550,10 +633,8 @@ def grouped_unlisted(problems: list[Problem]) -> list[Problem]:
 
 
 def _check_agreement(s: Scenario, a: Agreement, problems: list[Problem]) -> None:
-    members = list(a.members)
-    for j, rid in enumerate(members):
-        _ref(problems, f"agreement.members.{j}", "region", rid, s.regions)
-    _unique(problems, "agreement.members", members)
+    _refs(problems, "agreement.members", "region", a, "members", s.regions)
+    _unique(problems, "agreement.members", list(a.members))
     # a ratio is checked (its keys, every member, a sum of 1) only under a rule that shares by it: under
     # another (a --set of the mechanism or the members on a file written for fair_ratio) it is unused, and a
     # key naming no member is a note (simulator.scenario.notes)

@@ -530,10 +530,23 @@ def _names_hint(error: dict[str, Any], data: dict[str, Any]) -> str:
     example = [value] if value in names else names[:2]
     hint = f", not {_given(value)}" if isinstance(value, str | int | float) else ""
     hint += f": a list of {kind} names" + (f", e.g. [{', '.join(example)}]" if example else "")
-    info = model.model_fields[name]
-    if info.default is None:  # (simulator.plan._mask: none is every one)
-        return hint + f"; leave the key out for all {kind}s"
-    return hint + (f"; list every one for all {kind}s" if value == "all" else "")
+    if model.model_fields[name].default is None or value == "all":
+        return f"{hint}; {all_names(model, name)}"
+    return hint
+
+
+def all_names(model: type[schema.Model], name: str) -> str:
+    """How to name every one in ``model``'s list of names ``name``: leave the key out, or list every one.
+
+    A list that is left out by default means all (:func:`simulator.plan._mask`); a required one does not.
+
+    >>> all_names(schema.Delay, "regions"), all_names(schema.Embargo, "regions")
+    ('leave the key out for all regions', 'list every one for all regions')
+    """
+    kind = _NAMED[name]
+    if model.model_fields[name].default is None:  # (simulator.plan._mask: none is every one)
+        return f"leave the key out for all {kind}s"
+    return f"list every one for all {kind}s"
 
 
 def _id_hint(error: dict[str, Any]) -> str:

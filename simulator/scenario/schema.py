@@ -163,9 +163,21 @@ def _calendar_date(value: Any) -> Any:
         raise ValueError(f"not a valid date '{shown}': {exc}") from None
 
 
+_DAY = re.compile(r"(?:day\s*)?([-+]?\d+)", re.IGNORECASE)
+"""Text that is a day number (``day 5``, ``5`` in quotes)."""
+
+
 def _day_or_date(value: Any) -> Any:
-    """Text in a day spec is a date (so its error is the date's, not the day number's)."""
-    return _calendar_date(value) if isinstance(value, str) else value
+    """Text in a day spec is a date (so its error is the date's, not the day number's).
+
+    Text that is no date is told both forms, with the number it holds (``day 5``: write 5).
+    """
+    if not isinstance(value, str) or _DATE.fullmatch(value.strip()):
+        return _calendar_date(value) if isinstance(value, str) else value
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    day = _DAY.fullmatch(value.strip())
+    number = f"the day number alone, {int(day[1])}," if day else "a day number"
+    raise ValueError(f"not a valid date '{shown}': write {number} or a date (YYYY-MM-DD)")
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]

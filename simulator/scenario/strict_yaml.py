@@ -91,8 +91,14 @@ class _StrictConstruction:
         self.problems.append((mark.line, mark.column, Problem(path, message)))
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
-        """A mapping; a key given twice is recorded as a problem (merged keys may be overridden)."""
+        """A mapping; a key given twice is recorded as a problem (merged keys may be overridden).
+
+        So is a number split at the commas between its thousands (:meth:`_without_split_numbers`).
+        """
         if isinstance(node, MappingNode):
+            pairs = self._without_split_numbers(node)
+            if len(pairs) < len(node.value):
+                node = MappingNode(node.tag, pairs, node.start_mark, node.end_mark, flow_style=node.flow_style)
             first: dict[Any, Mark] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG or not isinstance(key_node, ScalarNode):
@@ -115,6 +121,34 @@ class _StrictConstruction:
                 else:
                     first[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
+
+    def _without_split_numbers(self, node: MappingNode) -> list[tuple[Node, Node]]:
+        """``node``'s pairs but those that are a number's thousands, each such number recorded as a problem.
+
+        In braces a comma ends a value: ``{tonnes: 1,000}`` is ``tonnes: 1`` and a key ``000`` with no
+        value (an octal number in YAML 1.1). A plain value of up to three digits followed, with no
+        space, by a comma and a key of three digits (with no value) is such a number.
+        """
+        if not node.flow_style:  # (a block mapping's comma is in its value)
+            return node.value
+        kept = []
+        i = 0
+        while i < len(node.value):
+            key_node, value_node = node.value[i]
+            kept.append((key_node, value_node))
+            parts = [value_node]
+            i += 1
+            while _is_plain(value_node, _LEADING_DIGITS) and i < len(node.value) and _continues(parts, node.value[i]):
+                parts.append(node.value[i][0])
+                i += 1
+            if len(parts) > 1:
+                written = ",".join(part.value for part in parts)
+                message = (
+                    f"'{written}' in braces is read as {value_node.value} and a key {parts[1].value} (a comma "
+                    f"ends a value there): write {written.replace(',', '')}, without the commas ({_line(value_node)})"
+                )
+                self._problem(value_node, message)
+        return kept
 
     def construct_yaml_int(self, node: Node) -> int:
         """An integer, unless it is too long to be any field's value or is not one."""
@@ -199,6 +233,30 @@ for _loader in (_StrictLoader, _QuickLoader):
     _loader.add_constructor("tag:yaml.org,2002:int", _StrictConstruction.construct_yaml_int)
     _loader.add_constructor("tag:yaml.org,2002:float", _StrictConstruction.construct_yaml_float)
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _StrictConstruction.construct_yaml_timestamp)
+
+
+_LEADING_DIGITS = re.compile(r"[-+]?\d{1,3}")
+"""The part of a number with commas between its thousands before its first comma."""
+_THOUSAND = re.compile(r"\d{3}(?:\.\d+)?")
+"""A part of such a number after a comma (the last may have decimals)."""
+
+
+def _is_plain(node: Node, pattern: re.Pattern[str]) -> bool:
+    """Whether ``node`` is a plain (unquoted) text that is all ``pattern``."""
+    return isinstance(node, ScalarNode) and not node.style and bool(pattern.fullmatch(node.value))
+
+
+def _continues(parts: list[Node], pair: tuple[Node, Node]) -> bool:
+    """Whether ``pair`` is the next thousands of the number whose ``parts`` are read: ``,000`` with no value."""
+    key_node, value_node = pair
+    return (
+        _is_plain(key_node, _THOUSAND)
+        and key_node.start_mark.index == parts[-1].end_mark.index + 1  # just after the comma
+        and isinstance(value_node, ScalarNode)
+        and value_node.value == ""
+        and not value_node.style
+        and "." not in parts[-1].value
+    )
 
 
 def _yaml11_surprise(text: str, value: float) -> str | None:
