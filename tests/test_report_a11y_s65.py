@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from simulator.cli import main
-from tests.helpers import BROWSER, ROOT, emulate_screen, load, reset_browser
+from tests.helpers import BROWSER, ROOT, TWO_MEMBERS, emulate_screen, japan_halted, load, reset_browser, run, words_page
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 """Elements without an end tag."""
@@ -175,6 +175,42 @@ def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbe
             f"({100 * more / short:.2g}% of the gap)" in said
         )
     assert described["timeline"].startswith(f"{len(shocks)} shocks, ")
+
+
+def test_a_short_region_s_shortfall_and_a_supplier_with_no_one_to_replace_it_are_said_in_the_captions():
+    # TWO_MEMBERS with China halting Japan's supply all along, its only supplier: Japan short, the EU not
+    result = run(japan_halted())
+    page = Page(words_page(result))
+    captions = {e.parent.attrs["data-figure"]: page.text_of(e) for e in page.elements if e.tag == "figcaption"}
+    series, supply = result.timeseries, result.supply
+    japan = series[series["region"] == "japan"]
+    short, first = japan["shortfall_t"].sum(), int(japan[japan["shortfall_t"] > 0]["day"].min())
+    assert short >= 100 and not series[series["region"] == "eu"]["shortfall_t"].any()
+    assert captions["shortfall"].startswith(
+        f"Short over the run: Japan {short:,.0f} t of rare earths (from day {first})."
+    )
+    # China's share is all of Japan's demand (20 t a day over the 60 days); what arrived from it is the rest
+    gap = japan["baseline_demand_t"].sum() - supply[supply["region"] == "japan"]["arrivals_t"].sum()
+    assert captions["supply_mix"].startswith(
+        f"Did other suppliers fill the gap? No. Over the shocks, against each supplier's share of baseline demand: "
+        f"Japan, rare earths: China delivered {gap:,.0f} t less, and no other supplier serves it."
+    )
+
+
+def test_the_comparison_s_caption_gives_each_run_s_lowest_cover_under_its_name():
+    result, baseline = run(japan_halted()), run(TWO_MEMBERS)  # the EU has 5,000 t in the run, none in the baseline
+    page = Page(words_page(result, baseline))
+    (caption,) = [page.text_of(e) for e in page.elements if e.tag == "figcaption" and "comparison" in e.attrs["id"]]
+    lows = [r.timeseries.groupby("region")["days_of_cover"].min() for r in (result, baseline)]
+    assert lows[0]["eu"] != lows[1]["eu"]
+    assert (
+        caption.startswith(
+            f"Lowest cover in {result.scenario.name}: Japan {lows[0]['japan']:.1f} days (rare earths, day "
+        )
+        and f"the EU {lows[0]['eu']:.1f} days" in caption.split(". Lowest cover in ")[0]
+    )
+    assert f". Lowest cover in {baseline.scenario.name}: Japan {lows[1]['japan']:.1f} days" in caption
+    assert f"the EU {lows[1]['eu']:.1f} days" in caption.split(". Lowest cover in ")[1]
 
 
 TIMELINE_COLUMN_PX = 597

@@ -247,7 +247,7 @@ def _comparison(run: Run, base: Run, figures: bool) -> str:
             "comparison",
             f"Solid: {run.name}; dashed: {base.name}."
             + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
-            f"{run.name}: {cover_words(run)} {base.name}: {cover_words(base)}",
+            f"{cover_words(run, f' in {run.name}')} {cover_words(base, f' in {base.name}')}".strip(),
         )
     described = (
         f'<p class="note"><strong>{base.name}</strong>, as its scenario file describes itself: '

@@ -112,12 +112,13 @@ def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool, d
 # --- each figure's key numbers in words (its caption's first sentences) ---------------------
 
 
-def cover_words(run: Run) -> str:
+def cover_words(run: Run, where: str = "") -> str:
     """The days-of-cover figure's key numbers: each region's lowest cover, when, and how it stands to the trigger.
 
     ``Lowest cover: Japan 120.0 days (heavy rare earths, 1 Jul 2010); the EU 1.6 days (heavy rare earths,
     3 Jul 2011), under the 15-day release trigger.`` (HTML), as the findings find it (:func:`lowest_cover_day`);
-    a member is set against the agreement's trigger where it has one. "" when no region has cover.
+    a member is set against the agreement's trigger where it has one. ``where``: HTML after "Lowest cover"
+    (`` in embargo_2010``). "" when no region has cover.
     """
     agreement = run.result.scenario.agreement
     trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
@@ -128,12 +129,12 @@ def cover_words(run: Run) -> str:
         if cover is None or not np.isfinite(cover):
             continue
         lowest = lowest_cover_day(run, region, run.materials())
-        where = f" ({run.names.material_text(lowest[0])}, {when(run.result.start_date, lowest[1])})" if lowest else ""
+        on = f" ({run.names.material_text(lowest[0])}, {when(run.result.start_date, lowest[1])})" if lowest else ""
         side = ""
         if region in members and trigger > 0:
             side = f", {'under' if cover < trigger else 'above'} the {trigger:g}-day release trigger"
-        parts.append(f"{run.names.subject(region)} {days(cover)} days{where}{side}")
-    return f"Lowest cover: {'; '.join(parts)}." if parts else ""
+        parts.append(f"{run.names.subject(region)} {days(cover)} days{on}{side}")
+    return f"Lowest cover{where}: {'; '.join(parts)}." if parts else ""
 
 
 def price_words(run: Run) -> str:
@@ -154,56 +155,75 @@ def price_words(run: Run) -> str:
 def supply_words(run: Run) -> str:
     """The answer, with its tonnes, to the supply figure's question "Did other suppliers fill the gap?" (HTML).
 
-    Per region and material that a shock on a supplier hits: over the days of those shocks, how far the
-    suppliers they hit delivered under their share of baseline demand (the portfolio's ``sourcing_share``)
-    and how far the others delivered over theirs, that as a share of the gap. ``Did other suppliers fill the
-    gap? In part. Over the shocks, against each supplier's share of baseline demand: Japan, light rare
-    earths: China delivered 10,557 t less, other suppliers 2,913 t more (28% of the gap); ...`` "" when no
-    shock hits a supplier, or none delivered less.
+    Per region and material that a shock on a supplier hits (:func:`_gap`): how far the suppliers hit delivered
+    under their share of baseline demand over the days of those shocks, and how far the others delivered over
+    theirs, that as a share of the gap. ``Did other suppliers fill the gap? In part. Over the shocks, against
+    each supplier's share of baseline demand: Japan, light rare earths: China delivered 10,557 t less, other
+    suppliers 2,913 t more (28% of the gap); ...``, in the figure's order (a region's panels, then the next
+    region's). "" when no shock hits a supplier, or none delivered less.
     """
-    result = run.result
-    supply, series = result.supply, result.timeseries
-    shares = result.portfolio.set_index(["region", "material", "supplier"])["sourcing_share"]
-    found = []  # (region, material, suppliers hit, tonnes they fell short, tonnes the others made up)
-    for material in run.materials():
-        windows = shock_windows(result, material)
-        for region in run.regions():
-            hit = [(k, a, b) for k, a, b in windows if _hits_supply(result, k, region)]
-            if not hit:
-                continue
-            blocked = sorted({result.scenario.shocks[k].supplier for k, _, _ in hit})
-            on = np.zeros(result.scenario.horizon_days, bool)
-            for _, a, b in hit:
-                on[a:b] = True
-            rows = supply[(supply["region"] == region) & (supply["material"] == material) & on[supply["day"]]]
-            cell = series[(series["region"] == region) & (series["material"] == material) & on[series["day"]]]
-            demand = float(cell["baseline_demand_t"].sum())
-            normal = {s: demand * float(shares.get((region, material, s), 0.0)) for s in set(rows["supplier"])}
-            got = rows.groupby("supplier")["arrivals_t"].sum()
-            short = sum(normal.get(s, 0.0) - float(got.get(s, 0.0)) for s in blocked)
-            more = sum(float(got[s]) - normal.get(s, 0.0) for s in got.index if s not in blocked)
-            if shows_tonnes(short) and short > 0:
-                found.append((region, material, blocked, short, more))
+    windows = {m: shock_windows(run.result, m) for m in run.materials()}
+    found = [
+        (region, material, gap)
+        for region in run.regions()
+        for material in run.materials()
+        if (gap := _gap(run.result, region, material, windows[material])) is not None
+    ]
     if not found:
         return ""
     parts = []
-    for region, material, blocked, short, more in found:
+    for region, material, (blocked, short, more, others) in found:
+        if not others:
+            after = "and no other supplier serves it"
+        elif shows_tonnes(more) and more > 0:
+            after = f"other suppliers {tonnes(more)} more ({percent(min(more / short, 1.0))} of the gap)"
+        else:
+            after = "other suppliers no more than theirs"
         who = join_words([run.names.supplier(s) for s in blocked])
-        others = (
-            f"other suppliers {tonnes(more)} more ({percent(min(more / short, 1.0))} of the gap)"
-            if shows_tonnes(more) and more > 0
-            else "other suppliers no more than theirs"
-        )
         parts.append(
             f"{run.names.region(region)}, {run.names.material_text(material)}: {who} delivered {tonnes(short)} less, "
-            + others
+            + after
         )
-    filled = [min(max(more, 0.0) / short, 1.0) for *_, short, more in found]
+    filled = [min(max(more, 0.0) / short, 1.0) for *_, (_, short, more, _) in found]
     answer = "Yes" if min(filled) >= 1.0 else "No" if max(filled) < 0.005 else "In part"
     return (
         f"Did other suppliers fill the gap? {answer}. Over the shocks, against each supplier's share of baseline "
         f"demand: {'; '.join(parts)}."
     )
+
+
+def _gap(
+    result: Result, region: str, material: str, windows: list[tuple[int, int, int]]
+) -> tuple[list[str], float, float, bool] | None:
+    """The gap the shocks on suppliers left in ``region``'s arrivals of ``material``, and what the others made up.
+
+    ``windows``: the material's shocks (:func:`shock_windows`). Over the days of those that act on a supplier's
+    shipments to ``region``: (the suppliers hit, the tonnes they delivered under their share of baseline demand
+    (the portfolio's ``sourcing_share``), the tonnes the others delivered over theirs, whether any other supplier
+    serves the region). None where no such shock is, or the suppliers hit delivered no less than their share.
+    """
+    hit = [(k, a, b) for k, a, b in windows if _hits_supply(result, k, region)]
+    if not hit:
+        return None
+    blocked = sorted({str(result.scenario.shocks[k].supplier) for k, _, _ in hit})
+    on = np.zeros(result.scenario.horizon_days, bool)
+    for _, a, b in hit:
+        on[a:b] = True
+    supply, series = result.supply, result.timeseries
+    rows = supply[(supply["region"] == region) & (supply["material"] == material) & on[supply["day"]]]
+    cell = series[(series["region"] == region) & (series["material"] == material) & on[series["day"]]]
+    portfolio = result.portfolio
+    shares = portfolio[(portfolio["region"] == region) & (portfolio["material"] == material)]
+    normal = dict(
+        zip(shares["supplier"], shares["sourcing_share"] * float(cell["baseline_demand_t"].sum()), strict=True)
+    )
+    got = rows.groupby("supplier")["arrivals_t"].sum()
+    short = sum(normal.get(s, 0.0) - float(got.get(s, 0.0)) for s in blocked)
+    others = [s for s in got.index if s not in blocked and (got[s] > 0 or normal.get(s, 0.0) > 0)]
+    more = sum(float(got[s]) - normal.get(s, 0.0) for s in others)
+    if not (shows_tonnes(short) and short > 0):
+        return None
+    return blocked, short, more, bool(others)
 
 
 def shortfall_words(run: Run) -> str:
@@ -231,9 +251,10 @@ def timeline_words(run: Run) -> str:
     if not len(shocks):
         return ""
     first, end = int(shocks["start_day"].min()), int(shocks["end_day"].max())
+    whose = "its" if len(shocks) == 1 else "each one's"
     return (
         f"{plural(len(shocks), 'shock')}, {span_dates(run.result.start_date, first, end)}; the table below gives "
-        "each one's dates and size."
+        f"{whose} dates and size."
     )
 
 
