@@ -1,11 +1,16 @@
-"""Figures of the report as inline SVG: the run's curves, the comparison, the shock timeline.
+"""Figures of the report as inline SVG (the run's curves, the comparison, the shock timeline); their numbers in words.
 
 Layer: studies.
 
 Matplotlib figures are written with text kept as text (``svg.fonttype: none``, so it
 can be searched and copied), no creation date (the same run gives the same file) and
-a salt per figure so ids never clash between figures on one page. The shock timeline
-is drawn directly as SVG: crisp at any zoom and small.
+every id prefixed by the figure's name, so that ids never clash between figures on one page.
+The shock timeline is drawn directly as SVG: crisp at any zoom and small.
+
+A chart is one image to a screen reader: its ``<svg role="img">`` names its caption as its
+description (:func:`caption_id`), and the caption opens with what a sighted reader takes from
+the chart, in numbers (:func:`cover_words`, :func:`price_words`, :func:`supply_words`,
+:func:`shortfall_words`, :func:`timeline_words`).
 """
 
 from __future__ import annotations
