@@ -389,9 +389,10 @@ def test_a_timeline_label_that_fits_beside_no_bar_goes_under_it_and_the_lane_gro
     (beside,) = attributes(svg, "text", 'data-label="right"')
     (under,) = re.findall(r'<text [^>]*data-label="under">([^<]*)</text>', svg)
     assert under == "60% of licences approved after 45 days, days 10\u201389"
-    # lanes of 30 px, the second 14 px taller for its line under the bar: 8 + 30 + 44 + 34 px high
-    assert re.search(r'viewBox="0 0 1000 (\d+)"', svg).group(1) == "116"
-    assert float(beside["x"]) < 1000
+    # lanes of a 16-unit line naming the shock over 30 units of bar, the second 14 units taller for its line under
+    # the bar: 8 + 46 + 60 + 34 units high, in a drawing 576 units wide
+    assert re.search(r'viewBox="0 0 576 (\d+)"', svg).group(1) == "148"
+    assert float(beside["x"]) < 576
 
 
 # --- shocks on the run's panels: bands, or lanes when they overlap -----------------------------

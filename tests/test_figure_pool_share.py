@@ -72,7 +72,7 @@ def test_no_line_without_a_pool():
 def test_the_report_defines_days_of_cover_once_as_drawable_and_names_the_dotted_lines():
     html = shipped_report("embargo_2010")  # render_report(shipped_result, alone=shipped_alone), made once
     footer = re.search(r"<footer>.*?</footer>", html, re.S).group(0)
-    caption = re.search(r'data-figure="days_of_cover".*?<figcaption>(.*?)</figcaption>', html, re.S).group(1)
+    caption = re.search(r'data-figure="days_of_cover".*?<figcaption[^>]*>(.*?)</figcaption>', html, re.S).group(1)
     drawable = "the shared stock the rule would let the region draw that day"
     assert drawable in footer and drawable in caption
     assert "strategic stock available" not in html

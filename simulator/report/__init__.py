@@ -62,11 +62,17 @@ from simulator.report.explorer import ExplorerLink, explorer_section
 from simulator.report.figures import (
     REPORT_COLUMNS,
     REPORT_WIDTH_IN,
+    caption_id,
     comparison_figure,
+    cover_words,
     figure_svg,
+    price_words,
     runs_coincide,
     shock_timeline,
     short_in_either,
+    shortfall_words,
+    supply_words,
+    timeline_words,
 )
 from simulator.report.findings import Run, compare_overall, compare_region, overall_finding, region_findings
 from simulator.report.glossary import explained_at_first_use
@@ -75,7 +81,7 @@ from simulator.report.ledger import ledger_section
 from simulator.report.prices import compared_rows, price_section
 from simulator.report.record import Record, against_record, record_section
 from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
-from simulator.report.style import CSS
+from simulator.report.style import CSS, scroll_region
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
 from simulator.report.verdict import prices_apart, verdict_section
@@ -122,8 +128,16 @@ def _resourcing_note(run: Run) -> str:
     )
 
 
-def _figure(svg: str, name: str, caption: str) -> str:
-    return f'<figure data-figure="{name}"><div class="scroll">{svg}</div><figcaption>{caption}</figcaption></figure>'
+def _figure(svg: str, name: str, caption: str, words: str = "") -> str:
+    """A figure named ``name`` (its ``data-figure``) and its caption: its key numbers (``words``), then ``caption``.
+
+    The caption's id is :func:`caption_id`'s, which the ``<svg>`` names as its description.
+    """
+    said = f"{words} {caption}" if words else caption
+    return (
+        f'<figure data-figure="{name}"><div class="scroll">{svg}</div>'
+        f'<figcaption id="{caption_id(name)}">{said}</figcaption></figure>'
+    )
 
 
 WITHOUT_FIGURES = (
@@ -224,11 +238,16 @@ def _comparison(run: Run, base: Run, figures: bool) -> str:
         names = (result.scenario.name, baseline.scenario.name)  # for the figure, which escapes its own text
         curves = _figure(
             figure_svg(
-                lambda: comparison_figure(result, baseline, names), "compare", "Curves against the baseline", figures
+                lambda: comparison_figure(result, baseline, names),
+                "compare",
+                "Curves against the baseline",
+                figures,
+                caption_id("comparison"),
             ),
             "comparison",
             f"Solid: {run.name}; dashed: {base.name}."
             + ("" if short_in_either(result, baseline) else " Neither run is short of any material."),
+            f"{cover_words(run, f' in {run.name}')} {cover_words(base, f' in {base.name}')}".strip(),
         )
     described = (
         f'<p class="note"><strong>{base.name}</strong>, as its scenario file describes itself: '
@@ -244,7 +263,7 @@ def _comparison(run: Run, base: Run, figures: bool) -> str:
             f"<li>{compare_overall(run, base)}</li>",
             *(f"<li>{compare_region(run, base, r)}</li>" for r in regions),
             "</ul>",
-            comparison_table(run, base),
+            scroll_region(comparison_table(run, base), f"Baseline {base.name} and scenario {run.name}"),
             curves,
             described,
             "</section>",
@@ -349,10 +368,13 @@ def _curves(run: Run, figures: bool) -> list[str]:
         else " Shaded: shock periods."
     )
     cover = _cover_figure(result, figures)
+    answer = supply_words(run)  # did other suppliers fill the gap? (asked by the caption where it is not answered)
     out = [
         '<section id="curves"><h2>Days of cover and shortfall</h2>',
         _figure(
-            figure_svg(lambda: cover, "cover", "Days of cover per region and material", figures),
+            figure_svg(
+                lambda: cover, "cover", "Days of cover per region and material", figures, caption_id("days_of_cover")
+            ),
             "days_of_cover",
             "Drawable days of cover: commercial stock, national reserve, stock bought at auction and the shared "
             "stock the rule would let the region draw that day (which may be stock other members paid for), in days "
@@ -365,26 +387,39 @@ def _curves(run: Run, figures: bool) -> list[str]:
             + _no_restocking_note(cover)
             + shocks
             + (rules if received_rules(result) else ""),
+            cover_words(run),
         ),
     ]
     if short_materials(result):
         out.append(
             _figure(
                 figure_svg(
-                    lambda: shortfall_figure(result, **SIZE), "shortfall", "Daily and cumulative shortfall", figures
+                    lambda: shortfall_figure(result, **SIZE),
+                    "shortfall",
+                    "Daily and cumulative shortfall",
+                    figures,
+                    caption_id("shortfall"),
                 ),
                 "shortfall",
                 "Shortfall: demand that could not be met (top: tonnes a day; bottom: running total).",
+                shortfall_words(run),
             )
         )
     else:
         out.append(f'<p class="empty" data-figure="shortfall">{NO_SHORTFALL}</p>')
     out.append(
         _figure(
-            figure_svg(lambda: supply_mix_figure(result, **SIZE), "supply", "Arrivals by supplier", figures),
+            figure_svg(
+                lambda: supply_mix_figure(result, **SIZE),
+                "supply",
+                "Arrivals by supplier",
+                figures,
+                caption_id("supply_mix"),
+            ),
             "supply_mix",
-            "Did other suppliers fill the gap? Arrivals by supplier, 7-day means stacked, a panel per region and "
-            "material.",
+            ("" if answer else "Did other suppliers fill the gap? ")
+            + "Arrivals by supplier, 7-day means stacked, a panel per region and material.",
+            answer,
         )
     )
     out.append("</section>")
@@ -589,11 +624,11 @@ def render_report(
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="stockpile {escape(__version__)}">\n'
-        f"<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>",
+        f'<title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<div class="page">',
         f'<header><p class="kicker">Joint strategic stockpile simulation</p><h1>{run.name}</h1>',
         _subline(run),
         "" if figures else WITHOUT_FIGURES,
-        "</header>",
+        "</header>\n<main>",
         _changes(changes, base),
         verdict_section(
             run,
@@ -615,7 +650,13 @@ def render_report(
         out.append(_comparison(run, base, figures))
     if s.market:
         figure = _figure(
-            figure_svg(lambda: prices_figure(result, **SIZE), "prices", "Prices and realised demand", figures),
+            figure_svg(
+                lambda: prices_figure(result, **SIZE),
+                "prices",
+                "Prices and realised demand",
+                figures,
+                caption_id("prices"),
+            ),
             "prices",
             "Top: the world price (black) and, where a region paid more, what it paid; log scale. Bottom: realised "
             "demand as a share of baseline demand, on an axis from 0."
@@ -624,6 +665,7 @@ def render_report(
                 if any(shock_windows(result, m) for m in market_materials(result))
                 else ""
             ),
+            price_words(run),
         )
         out.append(price_section(run, figure, record_rows))
     if record is not None:
@@ -642,7 +684,10 @@ def render_report(
     out += [
         '<section id="shocks"><h2>Shocks</h2>',
         _figure(
-            shock_timeline(result, run.names), "timeline", "Shocks over the simulated period (darker = more severe)."
+            shock_timeline(result, run.names, caption_id("timeline")),
+            "timeline",
+            "Shocks over the simulated period (darker = more severe).",
+            timeline_words(run),
         ),
         shock_table(run, sampled=uncertainty is not None, changes=changes),
         "</section>",
@@ -650,7 +695,10 @@ def render_report(
     ]
     out += [
         '<section id="regions"><h2>Outcome per region</h2>',
-        *(region_table(run, r, books.get(r)) for r in run.regions()),
+        *(
+            scroll_region(region_table(run, r, books.get(r)), f"Outcome for {run.names.region(r)}")
+            for r in run.regions()
+        ),
         '<p class="note">* All materials: days on which any material was short. Costs in millions of US dollars '
         f"over the simulated period; the net cost of strategic stock is the verdict's.{_resourcing_note(run)} "
         f"{tonnes_note(run)}{_apart_note(run)}</p>",
@@ -673,13 +721,14 @@ def render_report(
         '<section id="assumptions"><h2>Key assumptions and sources</h2>',
         assumption_table(run),
         "</section>",
+        "</main>",
         "<footer><p><strong>Days of cover</strong>: drawable stock (commercial stock, national reserve, stock bought "
         "at auction and the shared stock the rule would let the region draw that day, which may be stock other "
         "members paid for) divided by the day's normal (baseline) demand; 0 on a day the region is short. A pool "
         "share the rule does not let the region draw is not counted. <strong>Shortfall</strong>: demand that could "
         "not be met on a day; it is lost production, not a backlog. Dates are calendar days of the simulation; a "
         f"shock's dates are its first and last day. Written by stockpile {escape(__version__)}.</p></footer>",
-        "</main>\n</body>\n</html>\n",
+        "</div>\n</body>\n</html>\n",
     ]
     return explained_at_first_use("\n".join(part for part in out if part))
 

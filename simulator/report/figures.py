@@ -1,11 +1,16 @@
-"""Figures of the report as inline SVG: the run's curves, the comparison, the shock timeline.
+"""Figures of the report as inline SVG (the run's curves, the comparison, the shock timeline); their numbers in words.
 
 Layer: studies.
 
 Matplotlib figures are written with text kept as text (``svg.fonttype: none``, so it
 can be searched and copied), no creation date (the same run gives the same file) and
-a salt per figure so ids never clash between figures on one page. The shock timeline
-is drawn directly as SVG: crisp at any zoom and small.
+every id prefixed by the figure's name, so that ids never clash between figures on one page.
+The shock timeline is drawn directly as SVG: crisp at any zoom and small.
+
+A chart is one image to a screen reader: its ``<svg role="img">`` names its caption as its
+description (:func:`caption_id`), and the caption opens with what a sighted reader takes from
+the chart, in numbers (:func:`cover_words`, :func:`price_words`, :func:`supply_words`,
+:func:`shortfall_words`, :func:`timeline_words`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator import shortages
-from simulator.names import Names
+from simulator.names import Names, join_words, plural
 from simulator.numeric import same_to_rounding
 from simulator.palette import SHOCK_COLOURS, region_colour
 from simulator.plots import (
@@ -39,11 +44,14 @@ from simulator.plots import (
     shade_shocks,
     shock_severity,
     shock_shade,
+    shock_windows,
 )
+from simulator.report import prices
+from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.html_names import HtmlNames
-from simulator.report.words import span_dates
+from simulator.report.words import days, percent, price, shows_tonnes, span_dates, times, tonnes, when
 from simulator.results import Result
-from simulator.scenario.checks import day_number
+from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
 
 REPORT_WIDTH_IN = 7.1
@@ -55,27 +63,211 @@ REPORT_COLUMNS = 2
 _ROOT_SIZE = re.compile(r'\s(width|height)="[^"]*"')
 
 
-def svg_markup(fig: Figure, name: str, label: str) -> str:
-    """``fig`` as an ``<svg>`` element that scales to the width of its container."""
+_ID = re.compile(r'(\sid="|url\(#|href="#)([^")]+)')
+"""An id where an element takes it, or a reference to one: ``id="axes_1"``, ``url(#p1c2d)``, ``xlink:href="#m0"``."""
+
+
+def caption_id(figure: str) -> str:
+    """The id of the caption of the report's figure named ``figure`` (its ``data-figure``).
+
+    The figure's ``<svg>`` names that caption as its description (``aria-describedby``): a reader
+    who cannot see the chart hears its title, then the caption with its key numbers.
+    """
+    return f"{figure}-caption"
+
+
+def _own_ids(svg: str, name: str) -> str:
+    """``svg`` with every id and every reference to one prefixed by ``name``.
+
+    Matplotlib gives every figure the same ids (``figure_1``, ``axes_1``, ...): prefixed, each is the page's
+    once, and each ``url(#...)`` and ``href="#..."`` still finds its element.
+    """
+    return _ID.sub(lambda m: f"{m[1]}{name}-{m[2]}", svg)
+
+
+def svg_markup(fig: Figure, name: str, label: str, described_by: str | None = None) -> str:
+    """``fig`` as an ``<svg>`` element that scales to the width of its container.
+
+    ``name``: the figure's, unique on the page (its ids are prefixed by it); ``label``: its title, the image's
+    name; ``described_by``: the id of the element that describes it in words (:func:`caption_id`), or None.
+    """
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"stockpile-{name}"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S)
+    text = _own_ids(re.sub(r"<metadata>.*?</metadata>\s*", "", text, count=1, flags=re.S), name)
     head_end = text.index(">")
     head = _ROOT_SIZE.sub("", text[:head_end])
-    head += f' class="chart" role="img" aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet"'
+    head += f' class="chart" role="img" aria-label="{escape(label)}"'
+    head += f' aria-describedby="{described_by}"' if described_by else ""
+    head += ' preserveAspectRatio="xMidYMid meet"'
     return head + text[head_end:].rstrip() + "\n"
 
 
-def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool) -> str:
+def figure_svg(make: Callable[[], Figure], name: str, label: str, drawn: bool, described_by: str | None = None) -> str:
     """:func:`svg_markup` of the figure ``make()`` returns; "" when not ``drawn``, without making it.
 
     For a report rendered without its Matplotlib figures (``render_report(..., figures=False)``):
     making and writing a figure is most of a report's time, and its caption is the page's either way.
     """
-    return svg_markup(make(), name, label) if drawn else ""
+    return svg_markup(make(), name, label, described_by) if drawn else ""
+
+
+# --- each figure's key numbers in words (its caption's first sentences) ---------------------
+
+
+def cover_words(run: Run, where: str = "") -> str:
+    """The days-of-cover figure's key numbers: each region's lowest cover, when, and how it stands to the trigger.
+
+    ``Lowest cover: Japan 120.0 days (heavy rare earths, 1 Jul 2010); the EU 1.6 days (heavy rare earths,
+    3 Jul 2011), under the 15-day release trigger.`` (HTML), as the findings find it (:func:`lowest_cover_day`);
+    a member is set against the agreement's trigger where it has one. ``where``: HTML after "Lowest cover"
+    (`` in embargo_2010``). "" when no region has cover.
+    """
+    agreement = run.result.scenario.agreement
+    trigger = agreement.trigger.commercial_days_below if agreement is not None else 0.0
+    members = agreement.members if agreement is not None else []
+    parts = []
+    for region in run.regions():
+        cover = run.metric(f"min_days_of_cover.{region}")
+        if cover is None or not np.isfinite(cover):
+            continue
+        lowest = lowest_cover_day(run, region, run.materials())
+        on = f" ({run.names.material_text(lowest[0])}, {when(run.result.start_date, lowest[1])})" if lowest else ""
+        side = ""
+        if region in members and trigger > 0:
+            side = f", {'under' if cover < trigger else 'above'} the {trigger:g}-day release trigger"
+        parts.append(f"{run.names.subject(region)} {days(cover)} days{on}{side}")
+    return f"Lowest cover{where}: {'; '.join(parts)}." if parts else ""
+
+
+def price_words(run: Run) -> str:
+    """The prices figure's key numbers: each world price's peak, when, and how many times its reference (HTML).
+
+    ``World prices at their peak: light rare earths 145 USD/kg on 23 Jul 2011 (11x its reference); heavy rare
+    earths 1,631 USD/kg on 14 Sep 2011 (10x its reference).`` The peak as the price findings find it.
+    """
+    parts = []
+    for material in prices.market_materials(run):
+        peak, day = prices._world_peak(run, material)
+        reference = reference_price(run.result.scenario, material)
+        rise = f" ({times(peak / reference)} its reference)" if reference and price(peak) != price(reference) else ""
+        parts.append(f"{run.names.material_text(material)} {price(peak)} USD/kg {prices._peak_when(run, day)}{rise}")
+    return f"World prices at their peak: {'; '.join(parts)}." if parts else ""
+
+
+def supply_words(run: Run) -> str:
+    """The answer, with its tonnes, to the supply figure's question "Did other suppliers fill the gap?" (HTML).
+
+    Per region and material that a shock on a supplier hits (:func:`_gap`): how far the suppliers hit delivered
+    under their share of baseline demand over the days of those shocks, and how far the others delivered over
+    theirs, that as a share of the gap. ``Did other suppliers fill the gap? In part. Over the shocks, against
+    each supplier's share of baseline demand: Japan, light rare earths: China delivered 10,557 t less, other
+    suppliers 2,913 t more (28% of the gap); ...``, in the figure's order (a region's panels, then the next
+    region's). "" when no shock hits a supplier, or none delivered less.
+    """
+    windows = {m: shock_windows(run.result, m) for m in run.materials()}
+    found = [
+        (region, material, gap)
+        for region in run.regions()
+        for material in run.materials()
+        if (gap := _gap(run.result, region, material, windows[material])) is not None
+    ]
+    if not found:
+        return ""
+    parts = []
+    for region, material, (blocked, short, more, others) in found:
+        if not others:
+            after = "and no other supplier serves it"
+        elif shows_tonnes(more) and more > 0:
+            after = f"other suppliers {tonnes(more)} more ({percent(min(more / short, 1.0))} of the gap)"
+        else:
+            after = "other suppliers no more than theirs"
+        who = join_words([run.names.supplier(s) for s in blocked])
+        parts.append(
+            f"{run.names.region(region)}, {run.names.material_text(material)}: {who} delivered {tonnes(short)} less, "
+            + after
+        )
+    filled = [min(max(more, 0.0) / short, 1.0) for *_, (_, short, more, _) in found]
+    answer = "Yes" if min(filled) >= 1.0 else "No" if max(filled) < 0.005 else "In part"
+    return (
+        f"Did other suppliers fill the gap? {answer}. Over the shocks, against each supplier's share of baseline "
+        f"demand: {'; '.join(parts)}."
+    )
+
+
+def _gap(
+    result: Result, region: str, material: str, windows: list[tuple[int, int, int]]
+) -> tuple[list[str], float, float, bool] | None:
+    """The gap the shocks on suppliers left in ``region``'s arrivals of ``material``, and what the others made up.
+
+    ``windows``: the material's shocks (:func:`shock_windows`). Over the days of those that act on a supplier's
+    shipments to ``region``: (the suppliers hit, the tonnes they delivered under their share of baseline demand
+    (the portfolio's ``sourcing_share``), the tonnes the others delivered over theirs, whether any other supplier
+    serves the region). None where no such shock is, or the suppliers hit delivered no less than their share.
+    """
+    hit = [(k, a, b) for k, a, b in windows if _hits_supply(result, k, region)]
+    if not hit:
+        return None
+    blocked = sorted({str(result.scenario.shocks[k].supplier) for k, _, _ in hit})
+    on = np.zeros(result.scenario.horizon_days, bool)
+    for _, a, b in hit:
+        on[a:b] = True
+    supply, series = result.supply, result.timeseries
+    rows = supply[(supply["region"] == region) & (supply["material"] == material) & on[supply["day"]]]
+    cell = series[(series["region"] == region) & (series["material"] == material) & on[series["day"]]]
+    portfolio = result.portfolio
+    shares = portfolio[(portfolio["region"] == region) & (portfolio["material"] == material)]
+    normal = dict(
+        zip(shares["supplier"], shares["sourcing_share"] * float(cell["baseline_demand_t"].sum()), strict=True)
+    )
+    got = rows.groupby("supplier")["arrivals_t"].sum()
+    short = sum(normal.get(s, 0.0) - float(got.get(s, 0.0)) for s in blocked)
+    others = [s for s in got.index if s not in blocked and (got[s] > 0 or normal.get(s, 0.0) > 0)]
+    more = sum(float(got[s]) - normal.get(s, 0.0) for s in others)
+    if not (shows_tonnes(short) and short > 0):
+        return None
+    return blocked, short, more, bool(others)
+
+
+def shortfall_words(run: Run) -> str:
+    """The shortfall figure's key numbers: what each region short is short of over the run, from when (HTML).
+
+    ``Short over the run: Japan 1,200 t of heavy rare earths (from 3 Mar 2011); the EU 80 t of light rare earths
+    (from 9 Jun 2011).`` By material: tonnes of different materials are not added. "" when no region is short.
+    """
+    parts = []
+    for region in run.regions():
+        by_material = [(m, float(run.cell(region, m, "shortfall_t") or 0.0)) for m in run.materials()]
+        short = [f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in by_material if shows_tonnes(t) and t > 0]
+        first = int(run.metric(f"first_shortfall_day.{region}"))
+        if short and first >= 0:
+            parts.append(f"{run.names.subject(region)} {join_words(short)} (from {when(run.result.start_date, first)})")
+    return f"Short over the run: {'; '.join(parts)}." if parts else ""
+
+
+def timeline_words(run: Run) -> str:
+    """The shock timeline's key numbers: how many shocks, over which days (HTML).
+
+    ``7 shocks, 1 Jul 2010 – 31 Dec 2012; the table below gives each one's dates and size.`` "" without shocks.
+    """
+    shocks = run.result.shocks
+    if not len(shocks):
+        return ""
+    first, end = int(shocks["start_day"].min()), int(shocks["end_day"].max())
+    whose = "its" if len(shocks) == 1 else "each one's"
+    return (
+        f"{plural(len(shocks), 'shock')}, {span_dates(run.result.start_date, first, end)}; the table below gives "
+        f"{whose} dates and size."
+    )
+
+
+def _hits_supply(result: Result, index: int, region: str) -> bool:
+    """Whether shock ``index`` acts on a supplier's shipments to ``region`` (not on demand)."""
+    spec = result.scenario.shocks[index]
+    regions = getattr(spec, "regions", None)
+    return getattr(spec, "supplier", None) is not None and (not regions or region in regions)
 
 
 def short_in_either(result: Result, baseline: Result) -> list[str]:
@@ -229,13 +421,25 @@ def _by_cell(result: Result) -> dict[tuple[str, str], tuple[np.ndarray, dict[str
 
 # --- shock timeline -------------------------------------------------------------------
 
+TIMELINE_WIDTH = 576
+"""Width of the shock timeline's drawing, in its units: the page's text column is 612 px wide at a 640 px window
+(597 px beside a scroll bar), so that its 12-unit text shows at 12 px or more there, as the page's small text.
+A wider window shows it at most 640 px wide (style.py), its text at 13.3 px, as the page's notes."""
+TIMELINE_MARGIN = 28
+"""Room left and right of the timeline's lanes (units): half of a tick's label at either end of the axis."""
 CHAR_PX = 6.9
 """Estimated width of a character of the timeline's 12 px text."""
+BOLD_WIDTH = 1.06
+"""How much wider a bold character is than :data:`CHAR_PX`."""
 LANE_PX = 30
-"""Height of a shock's lane (its bar, and its label beside the bar)."""
+"""Height of a shock's bar lane (its bar, and its label beside the bar)."""
 LINE_PX = 14
 """Height added to a lane for each line of a label that fits only under its bar."""
+HEAD_PX = 16
+"""Height of each line of a shock's name, above its bar."""
 INK = "#1d2733"
+MUTED = "#5d6975"
+"""The page's muted grey (style.py's ``--muted``): 4.9:1 on the darker lane's #eceff3, 5.3:1 on #f7f8fa."""
 
 
 def _ticks(start: dt.date | None, horizon: int) -> list[tuple[int, str, bool]]:
@@ -276,7 +480,10 @@ def suspensions(result: Result, index: int) -> list[tuple[int, int]]:
 
 
 def _wrap(text: str, width_px: float) -> list[str]:
-    """``text`` in lines of at most ``width_px`` (estimated), broken after commas."""
+    """``text`` in lines of at most ``width_px`` (estimated), broken after commas.
+
+    A part between commas longer than a line is broken between its words (:func:`_words`).
+    """
     lines: list[str] = []
     for part in text.split(", "):
         joined = f"{lines[-1]}, {part}" if lines else part
@@ -285,7 +492,19 @@ def _wrap(text: str, width_px: float) -> list[str]:
             lines.append(part)
         else:
             lines[-1:] = [joined]
+        lines[-1:] = _words(lines[-1], width_px)
     return lines
+
+
+def _words(line: str, width_px: float) -> list[str]:
+    """``line`` broken between words into lines of at most ``width_px`` (estimated; a longer word on a line alone)."""
+    out: list[str] = []
+    for word in line.split(" "):
+        if out and CHAR_PX * len(f"{out[-1]} {word}") > width_px:
+            out.append(word)
+        else:
+            out[-1:] = [f"{out[-1]} {word}" if out else word]
+    return out
 
 
 def _beside(x0: float, x1: float, inside_px: float, text_w: float, left: int, width: int) -> tuple[float, str] | None:
@@ -299,43 +518,47 @@ def _beside(x0: float, x1: float, inside_px: float, text_w: float, left: int, wi
     return None
 
 
-def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
+def shock_timeline(result: Result, names: HtmlNames | None = None, described_by: str | None = None) -> str:
     """The run's shocks as bars over the horizon, one lane each (inline SVG).
 
-    ``names``: the run's names, escaped (:class:`HtmlNames`; made from ``result`` when not given).
+    ``names``: the run's names, escaped (:class:`HtmlNames`; made from ``result`` when not given);
+    ``described_by``: the id of the element that describes the timeline in words (:func:`caption_id`), or None.
 
-    Lanes alternate in shade and each bar has an edge, so that shocks over the same days
-    stay apart; the fill is darker for a more severe shock (:func:`shock_shade`). A
-    licensing shock's suspensions are cut out of its bar as hatched segments, named
-    inside when their dates fit. A label goes right of its bar, inside it, left of it,
-    or else under it, on as many lines as it needs; none runs past the figure. A shock
-    that does nothing in this run (:func:`idle_shocks`, an embargo of severity 0) has no
-    bar: its lane says "not applied in this run (severity 0)" over its days.
+    The drawing is :data:`TIMELINE_WIDTH` units wide, its text 12 units: read at 12 px or more in the page's
+    column at a 640 px window. Each lane names its shock on top, what kind on whom and then its id (wrapped
+    after commas where it is long), and draws the bar under it across the whole width. Lanes alternate in shade
+    and each bar has an edge, so that shocks over the same days stay apart; the fill is darker for a more
+    severe shock (:func:`shock_shade`). A licensing shock's suspensions are cut out of its bar as hatched
+    segments, named inside when their dates fit. A bar's label goes right of it, inside it, left of it, or
+    else under it, on as many lines as it needs; none runs past the figure. A shock that does nothing in this
+    run (:func:`idle_shocks`, an embargo of severity 0) has no bar: its lane says "not applied in this run
+    (severity 0)" over its days.
     """
     shocks = result.shocks
     horizon = result.scenario.horizon_days
     start = result.start_date
     names = names if names is not None else HtmlNames.of(result)
-    labels = [  # HTML: the targets come escaped from ``names``
-        f"{escape(KIND_NAMES.get(str(kind), str(kind)))}: {names.shock_targets[k]}"
-        for k, kind in enumerate(shocks["kind"])
-    ]
-    width, right, top = 1000, 34, 8
-    shown = max((len(unescape(label)) for label in labels), default=0)  # the characters a reader sees
-    left = int(min(460, max(160, 20 + CHAR_PX * 1.06 * shown)))
+    width, left, right, top = TIMELINE_WIDTH, TIMELINE_MARGIN, TIMELINE_MARGIN, 8
     plot_w = width - left - right
 
     def x(day: float) -> float:
         return left + plot_w * min(max(day, 0), horizon) / horizon
 
     idle = idle_shocks(result)
+    heads = [  # the names come escaped from ``names``: wrapped as a reader sees them, escaped again after
+        _head(f"{KIND_NAMES.get(str(kind), str(kind))}: {unescape(names.shock_targets[k])}", plot_w - 8)
+        for k, kind in enumerate(shocks["kind"])
+    ]
+    ids = [unescape(shock_id) for shock_id in names.shock_ids]
+    heads = [_with_id(lines, ids[k], plot_w - 8) for k, lines in enumerate(heads)]
     lanes = [_lane(result, k, names.shock_ids[k], idle[k], x, left, width) for k in range(len(shocks))]
-    heights = [lane.height for lane in lanes] or [LANE_PX]
+    heights = [HEAD_PX * len(head) + lane.height for head, lane in zip(heads, lanes, strict=True)] or [LANE_PX]
     total = sum(heights)
     height = top + total + 34
+    described = f' aria-describedby="{described_by}"' if described_by else ""
     parts = [
-        f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Timeline of the shocks" xmlns="http://www.w3.org/2000/svg" font-size="12">',
+        f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" aria-label="Timeline of the shocks"'
+        f'{described} xmlns="http://www.w3.org/2000/svg" font-size="12">',
         _hatches(lanes),
     ]
     y = top
@@ -356,20 +579,33 @@ def shock_timeline(result: Result, names: HtmlNames | None = None) -> str:
             f"{escape(label)}</text>"
         )
     y = top
-    for k, lane in enumerate(lanes):
-        parts.append(
-            f'<text x="{left - 10}" y="{y + 13}" text-anchor="end" font-weight="600" fill="{INK}">{labels[k]}</text>'
-        )
-        parts.append(
-            f'<text x="{left - 10}" y="{y + 25}" text-anchor="end" font-size="10" fill="#6b7682">'
-            f"{names.shock_ids[k]}</text>"
-        )
-        parts += lane.draw(y)
-        y += lane.height
+    for head, lane in zip(heads, lanes, strict=True):
+        for n, (line, shock_id) in enumerate(head):
+            named = f'<tspan font-weight="600" fill="{INK}">{escape(line)}</tspan>' if line else ""
+            its_id = f'<tspan fill="{MUTED}">{" " if line else ""}{escape(shock_id)}</tspan>' if shock_id else ""
+            parts.append(f'<text x="{left + 4}" y="{y + HEAD_PX * (n + 1) - 3}">{named}{its_id}</text>')
+        parts += lane.draw(y + HEAD_PX * len(head))
+        y += HEAD_PX * len(head) + lane.height
     if not len(shocks):
-        parts.append(f'<text x="{left + 8}" y="{top + 17}" fill="#6b7682">No shocks in this scenario.</text>')
+        parts.append(f'<text x="{left + 8}" y="{top + 17}" fill="{MUTED}">No shocks in this scenario.</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def _head(name: str, width_px: float) -> list[str]:
+    """A shock's name (``Export quota: China → Japan, EU``, as read) in lines of at most ``width_px``, in bold."""
+    return _wrap(name, width_px / BOLD_WIDTH)
+
+
+def _with_id(lines: list[str], shock_id: str, width_px: float) -> list[tuple[str, str]]:
+    """Each line of a shock's name (:func:`_head`) with the id that follows it ("" for none).
+
+    The shock's id follows the last line where it fits there, else it has a line of its own.
+    """
+    last = BOLD_WIDTH * CHAR_PX * len(lines[-1]) + CHAR_PX * (1 + len(shock_id))
+    if last <= width_px:
+        return [(line, "") for line in lines[:-1]] + [(lines[-1], shock_id)]
+    return [(line, "") for line in lines] + [("", shock_id)]
 
 
 @dataclass(frozen=True)

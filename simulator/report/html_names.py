@@ -97,6 +97,10 @@ class HtmlNames:
         subject = self._plain.subject(region)
         return escape(subject) + possessive_of(subject).removeprefix(subject)  # the ending of the raw name
 
+    def supplier(self, supplier: str) -> str:
+        """The supplier's name: ``China``, ``Europe reprocessors``."""
+        return escape(self._plain.supplier(supplier))
+
     def material(self, material: str) -> str:
         """The material's name as a heading shows it: ``Light rare earths``."""
         return escape(self._plain.material(material))

@@ -1,4 +1,4 @@
-"""The report's stylesheet: system fonts only, a calm screen layout, and A4 print rules.
+"""The report's stylesheet (system fonts only, a calm screen layout, A4 print rules); the box a wide table scrolls in.
 
 Layer: studies.
 """
@@ -10,7 +10,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: #eef1f4; color: var(--ink);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans",
   "Liberation Sans", sans-serif; }
-main { max-width: 1040px; margin: 24px auto; padding: 36px 48px 28px; background: #fff;
+.page { max-width: 1040px; margin: 24px auto; padding: 36px 48px 28px; background: #fff;
   box-shadow: 0 1px 4px rgba(0, 0, 0, .08); }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 8px; margin-bottom: 8px; }
 .sub { margin: 0; color: var(--muted); font-size: 14px; }
@@ -38,6 +38,7 @@ ul.compare { background: var(--band); border-left: 4px solid var(--accent); padd
 figure { margin: 14px 0 18px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; }
 figure svg.chart { max-width: 820px; margin: 0 auto; }
+figure svg.timeline { max-width: 640px; margin: 0 auto; }
 figcaption { font-size: 12.5px; margin-top: 4px; }
 table { width: 100%; border-collapse: collapse; margin: 10px 0 16px; font-size: 13px;
   font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
@@ -98,13 +99,14 @@ table.robust td { text-align: left; }
 table.robust td.size { min-width: 12.5em; }
 p.robust-note { margin: 2px 0 8px; }
 .scroll { overflow-x: auto; }
+.scroll[tabindex]:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 p.empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule); font-size: 12px;
   color: var(--muted); }
 @page { size: A4; margin: 15mm; }
 @media print {
   body { background: #fff; font-size: 10pt; }
-  main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   h1 { font-size: 20pt; }
   h2 { font-size: 14pt; margin-top: 18pt; }
   table { font-size: 8.5pt; }
@@ -114,7 +116,7 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   tr, li { break-inside: avoid; page-break-inside: avoid; }
 }
 @media (max-width: 700px) {
-  main { padding: 14px; margin: 0; }
+  .page { padding: 14px; margin: 0; }
   h1 { font-size: 22px; }
   section.verdict { padding: 2px 10px 6px; }
   p.headline { font-size: 16px; }
@@ -122,6 +124,7 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   dl.meta dd { margin-bottom: 4px; }
   table { display: block; overflow-x: auto; }
   .scroll > table { display: table; min-width: 600px; }
+  .scroll > table.member { min-width: 0; }
   figure svg, figure img { max-width: 100%; height: auto; }
 }
 @media screen and (max-width: 700px) {
@@ -162,18 +165,19 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
     display: inline-block; margin-right: 14px; vertical-align: top; }
   th, td { padding: 4px 6px; }
   /* a table that scrolls in its own box shows a shadow at an edge with more beyond it */
-  table:not(.shocks, .assumptions, .uncertain-inputs, .robust, .scroll > *) { background:
+  table:not(.shocks, .assumptions, .uncertain-inputs, .robust, .scroll > *), .scroll:has(> table.member) { background:
     linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
     linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
     radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .35), transparent) left / 12px 100% no-repeat scroll,
     radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .35), transparent) right / 12px 100% no-repeat scroll; }
 }
-@media screen and (max-width: 620px) {
-  /* narrower than the 600 px a scrolled table keeps (above): such a table says so above it */
-  .scroll:has(> table:not(.uncertain-inputs))::before, table.comparison::before, table.ledger::before {
-    content: "Wider than the screen: swipe it sideways \\2192"; display: block; font-size: 12px;
-    color: var(--accent); margin-bottom: -6px; }
-  table.comparison::before, table.ledger::before { margin-bottom: 4px; }
+@media screen and (max-width: 700px) {
+  /* a table that keeps 600 px (above) in a column about as wide or narrower says how to scroll it, with a finger
+     or with the keys of a box that takes the focus (scroll_region) */
+  .scroll:has(> table:not(.uncertain-inputs, .member))::before, table.ledger::before {
+    content: "Wide table: scroll it sideways (swipe, or Tab to it and use the arrow keys) \\2192"; display: block;
+    font-size: 12px; color: var(--accent); margin-bottom: -6px; }
+  table.ledger::before { margin-bottom: 4px; }
 }
 @media print {
   /* paper does not scroll: a table is as wide as the text (A4's 180 mm is under the 700 px above), its cells a little
@@ -186,3 +190,14 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   table:has(> thead > tr > th:nth-child(8)) :is(th, td) { padding: 3px; }
 }
 """
+
+
+def scroll_region(table: str, name: str) -> str:
+    """``table`` (HTML) in the box it scrolls sideways in on a narrow screen (the CSS's ``.scroll``).
+
+    ``name``: the table's name, escaped for HTML (a region's, as :class:`~simulator.report.html_names.HtmlNames`
+    gives it). The box is a named region that takes the keyboard's focus (``tabindex="0"``), so that a reader
+    without a pointer can scroll it with the arrow keys; the table inside keeps its display, and with it what a
+    screen reader says of its rows and columns (a table shown as a block loses that in some of them).
+    """
+    return f'<div class="scroll" role="region" aria-label="{name}" tabindex="0">{table}</div>'
