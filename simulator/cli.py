@@ -65,6 +65,11 @@ def force_option(more: str = "") -> Any:
     return click.option("--force", is_flag=True, help=FORCE_HELP + more)
 
 
+def quiet_option(help_text: str) -> Any:
+    """``-q/--quiet``: print less (``help_text`` says what is left); a progress bar is never drawn with it."""
+    return click.option("-q", "--quiet", is_flag=True, help=help_text)
+
+
 def stops_on_signals(command: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a command: SIGINT or SIGTERM while it runs cleans up, says so, exits 130 or 143."""
 
@@ -535,6 +540,7 @@ EXPLORER_HELP = (
     help=f"With --uncertainty: local worker processes, at most one per chunk of samples [cores; <= {MAX_WORKERS}].",
 )
 @force_option()
+@quiet_option("No progress bar and no tables: only notes, errors and the paths written.")
 @stops_on_signals
 def run(
     scenario: str,
@@ -550,6 +556,7 @@ def run(
     uncertainty_runs: int | None,
     workers: int | None,
     force: bool,
+    quiet: bool,
 ) -> None:
     """Run SCENARIO once and write curves, tables and a summary."""
     from simulator.forked import forked_ahead
@@ -626,7 +633,7 @@ def run(
             outside = outside_range_paths(study)
 
             # with an agreement each sample runs twice (with and without it): one bar over both passes
-            with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty") as advance:
+            with _progress(runs_made(loaded, uncertainty_runs or 0), desc="uncertainty", quiet=quiet) as advance:
                 found = run_uncertainty(study, uncertainty_runs or 0, workers or default_workers(), progress=advance)
 
         def figures(res: Any, stage: Path) -> None:
@@ -667,24 +674,29 @@ def run(
         write_run(result, out, figures=figures, scenario_data=raw, options=options)
     from simulator.console import against_text, summary_text
 
-    click.echo(summary_text(result))
-    if baseline is not None:
+    if not quiet:
+        click.echo(summary_text(result))
+    if baseline is not None and not quiet:
         click.echo(against_text(result, baseline))
     if found is not None:
         from simulator.sensitivity.intervals import (
             by_material_text,
             headline_lines,
             no_drivers_note,
+            samples_short_text,
             separate_intervals_note,
             unlike_tonnes_note,
         )
 
-        inputs = len(found.study.inputs)
-        click.echo(f"uncertainty: {found.runs:,} samples of {plural(inputs, 'uncertain input')}")
-        for line in headline_lines(found):
-            click.echo(f"  {line}")
-        if separate := separate_intervals_note(found):
-            click.echo(f"  ({separate})")
+        if not quiet:
+            inputs = len(found.study.inputs)
+            click.echo(f"uncertainty: {found.runs:,} samples of {plural(inputs, 'uncertain input')}")
+            if how_often := samples_short_text(found):  # first: the probability of a shortfall
+                click.echo(f"  {how_often}")
+            for line in headline_lines(found):
+                click.echo(f"  {line}")
+            if separate := separate_intervals_note(found):
+                click.echo(f"  ({separate})")
         if unlike := unlike_tonnes_note(found):
             click.echo(f"note: {unlike}", err=True)
         if by_material := by_material_text(found):  # why fairness is given by material, as sensitivity's note says
@@ -938,6 +950,7 @@ def compare_command(
 @click.option("--no-plots", is_flag=True, help="Skip the figures (draw them later with stockpile plot-sweep).")
 @click.option("--excel", is_flag=True, help=EXCEL_HELP)
 @force_option(" Also discard the finished chunks of another, interrupted sweep kept there (in .chunks).")
+@quiet_option("No progress bar: only notes, warnings, errors and the path written.")
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -959,6 +972,7 @@ def sweep(
     no_plots: bool,
     excel: bool,
     force: bool,
+    quiet: bool,
 ) -> None:
     """Run SCENARIO over a grid of parameters and seeds; write one row per run."""
     from simulator.sweep import FiguresAndWorkbook, SweepStopped, run_sweep
@@ -1004,7 +1018,7 @@ def sweep(
             check_sweep_fits(planned.n_runs, scenario)
         with _dask_session(dask_address, ctx.meta.get("debug", False)) as client:
             n_workers = dask_workers(client) if client else (workers or default_workers())
-            with _progress(planned.n_runs) as advance, _errors_stop(ctx, folder, stopped_by_error):
+            with _progress(planned.n_runs, quiet=quiet) as advance, _errors_stop(ctx, folder, stopped_by_error):
                 table = run_sweep(
                     planned,
                     folder,
@@ -1562,16 +1576,17 @@ def _worker_facts() -> Callable[[], dict[str, Any]]:
 
 
 class _progress:
-    """A tqdm bar on a terminal, nothing otherwise; yields an ``advance(n)`` callable."""
+    """A tqdm bar on a terminal, nothing otherwise (nor with ``quiet``: ``--quiet``); yields an ``advance(n)``."""
 
-    def __init__(self, total: int, unit: str = "run", desc: str | None = None) -> None:
+    def __init__(self, total: int, unit: str = "run", desc: str | None = None, quiet: bool = False) -> None:
         self.total = total
         self.unit = unit
         self.desc = desc
+        self.quiet = quiet
         self.bar: Any = None
 
     def __enter__(self) -> Any:
-        if sys.stderr is None or not sys.stderr.isatty():  # no bar to draw: tqdm (20-30 ms to import) not loaded
+        if self.quiet or sys.stderr is None or not sys.stderr.isatty():  # no bar: tqdm (20-30 ms to import) unloaded
             return _no_progress
         from tqdm import tqdm
 

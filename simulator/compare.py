@@ -51,11 +51,17 @@ BASELINE_NOTES = {
     ),
 }
 """What each baseline row is, a line under the table ``stockpile compare`` prints."""
-EMPTY_NOTE = "-: a metric that needs the pool (empty in compare.csv)"
+NO_POOL = "no pool"
+"""A cell of the table ``stockpile compare`` prints for a metric of the pool in a row without one (a baseline's)."""
+NONE_SHORT = "none short"
+"""A Jain's index cell of that table where no member is short: words a screen reader reads, not a lone ``-``."""
+EMPTY_NOTE = f"{NO_POOL}: a metric that needs the pool, which the row has not (empty in compare.csv)"
 """What an empty cell of a baseline row means, under the table ``stockpile compare`` prints."""
-NO_BURDEN_NOTE = "fairness_jain -: no member is short in that row, so there is no burden to share (1 in compare.csv)"
-"""What ``-`` in a row's ``fairness_jain`` means, under the printed table: Jain's index counts no burden as
-equal (1, :func:`~simulator.metrics.jain_index`), which compare.csv keeps and the table does not show."""
+NO_BURDEN_NOTE = (
+    f"fairness_jain {NONE_SHORT}: no member is short in that row, so there is no burden to share (1 in compare.csv)"
+)
+"""What :data:`NONE_SHORT` in a row's ``fairness_jain`` means, under the printed table: Jain's index counts no burden
+as equal (1, :func:`~simulator.metrics.jain_index`), which compare.csv keeps and the table does not show."""
 
 
 def nobody_short_line(baselines: bool, among: str = "any rule") -> str:
@@ -148,6 +154,7 @@ class Comparison:
             table[unlike_totals(members)] = float("nan")  # they would add unlike tonnes
         mark_by_material(table, runs, list(self.results.values()), members)
         table.attrs[RULE_NOTES] = rule_notes(self)
+        table.attrs[START_DATE] = runs[0].scenario.start_date  # the printed table's first short is a date
         return table
 
 
@@ -159,6 +166,8 @@ NOT_ADDED = "not_added"
 of oxide``)."""
 RULE_NOTES = "rule_notes"
 """``Comparison.table().attrs`` key: lines under the printed table about the rules compared (:func:`rule_notes`)."""
+START_DATE = "start_date"
+"""``Comparison.table().attrs`` key: the scenario's start date (None without one), for the printed table's dates."""
 EQUAL_COVER_AS_DEMAND = (
     "equal_cover = proportional_to_demand here: under agreement.order national_first a member is short only once "
     "its own stock (commercial, national reserve, bought at auction) is used up, so equal cover counts no own "

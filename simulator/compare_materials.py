@@ -225,12 +225,11 @@ def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
 
     ``shown``: the printed columns. ``fairness_jain.all.<material>`` in place of ``fairness_jain`` (what the index
     over all materials would add: :data:`~simulator.compare.NOT_ADDED`, or with one material short the demand for
-    the others it counts), each material short that one member alone uses, and
-    ``draw_contribution_gap.all.<material>`` in place of ``draw_contribution_gap`` (with ``pool_end_t`` and
-    ``draw_to_contribution.<member>`` empty in compare.csv), and the largest gap and envy by material beside them
-    (or a line saying envy stays over all materials).
+    the others it counts), each material short that one member alone uses (or a line saying envy stays over all
+    materials). The largest gap, the draw-contribution gap and envy by material are not in the printed table
+    (:data:`simulator.console.LEFT_OUT`): its last line says that compare.csv has them.
     """
-    from simulator.compare import NOT_ADDED
+    from simulator.compare import NONE_SHORT, NOT_ADDED
 
     lines = []
     if attrs.get(FAIRNESS_MATERIALS) or attrs.get(SOLE_USERS):
@@ -241,31 +240,17 @@ def by_material_notes(attrs: dict[str, Any], shown: Any) -> list[str]:
         )
         if any(str(c).startswith(FAIRNESS_OF) for c in shown):
             lines.append(
-                f"{FAIRNESS_OF}<material>: Jain's index of the members' shortfalls of the material as shares of their "
+                f"{FAIRNESS_OF}MATERIAL: Jain's index of the members' shortfalls of the material as shares of their "
                 f"demand for it, in place of fairness_jain, whose shares over all materials {over_all} (fairness_jain "
                 "stays in compare.csv)"
             )
-            if any((shown[c] == "-").any() for c in shown.columns if str(c).startswith(FAIRNESS_OF)):
-                lines.append(f"{FAIRNESS_OF}<material> -: no member is short of it in that row (1 in compare.csv)")
-        if any(str(c).startswith(SHARE_GAP_OF) for c in shown):
-            lines.append(
-                f"{SHARE_GAP_OF}<material>: the largest difference between two members' shares of shortfall of the "
-                "material, in place of max_shortfall_share_gap, whose shares are those of fairness_jain "
-                "(max_shortfall_share_gap stays in compare.csv)"
-            )
+            if any((shown[c] == NONE_SHORT).any() for c in shown.columns if str(c).startswith(FAIRNESS_OF)):
+                lines.append(
+                    f"{FAIRNESS_OF}MATERIAL {NONE_SHORT}: no member is short of it in that row (1 in compare.csv)"
+                )
         lines.extend(f"only {member} uses {m}: no burden of it to share" for m, member in attrs.get(SOLE_USERS, []))
         if "envious_members" in shown:  # the pool's tonnes may be added: envy stays over all materials
             lines.append("envious_members: over all materials' draws and contributions, added")
-    if attrs.get(POOL_MATERIALS):
-        lines.append(
-            f"{GAP_OF}<material>: by material, in place of draw_contribution_gap, which would add "
-            f"{attrs[POOL_NOT_ADDED]} paid in and drawn (so draw_contribution_gap, pool_end_t and "
-            "draw_to_contribution.<member> are empty in compare.csv, given by material there)"
-        )
-        lines.append(
-            f"{ENVY_OF}<material>: envious_members of the material's draws and contributions, in place of "
-            "envious_members over all of them (envious_members stays in compare.csv)"
-        )
     return lines
 
 

@@ -62,7 +62,8 @@ def _change(tonnes: float) -> str:
 
 
 def _first(result: Any, day: int) -> str:
-    return date_label(result.start_date, day) if day >= 0 else "-"
+    """The first day short as a date, ``never`` where there is none (-1): a word a screen reader reads, not ``-``."""
+    return date_label(result.start_date, day) if day >= 0 else "never"
 
 
 def summary_text(result: Any) -> str:
@@ -79,7 +80,7 @@ def summary_text(result: Any) -> str:
             shortfall_text(row["shortfall_t"]),
             str(row["shortfall_days"]),
             _first(result, row["first_shortfall_day"]),
-            decimals_text(row["min_days_of_cover"]) if row["min_days_of_cover"] is not None else "-",
+            decimals_text(row["min_days_of_cover"]) if row["min_days_of_cover"] is not None else "n/a",
         )
         for row in _used_rows(result)
     ]
@@ -268,13 +269,16 @@ WHERE_DEFINED = "defined in docs/release-rules.md#fairness (the metrics) and doc
 def compare_text(table: pd.DataFrame) -> str:
     """The comparison ``stockpile compare`` prints: each rule's total shortfall and its fairness metrics side by side.
 
+    Tonnes as ``stockpile run``'s summary gives them (:func:`shortfall_text`: 10,706.8, not 10,706.796), and
+    beside them each rule's first day short (:func:`_first_short`: the earliest day a member is short, ``never``).
     With a market, also the highest price any member paid per material and the
     members' extra cost at crisis prices (USD m). The rows ``no agreement`` (the scenario
     without its agreement) and ``own shares alone`` (each member's share held alone)
-    have ``-`` where a metric needs a pool, and lines under the table say what they are.
+    have ``no pool`` where a metric needs a pool (:data:`~simulator.compare.NO_POOL`), and lines under the table
+    say what they are; a cell with no figure otherwise reads ``n/a``: words a screen reader reads, not a lone ``-``.
     Jain's index is written as :func:`simulator.names.index_text` writes it: up to 4 decimals where 3 would read 1
     or 0 and it is neither, then ``above 0.9999`` (0.99994959, which compare.csv rounds to 0.999950, is not equal
-    burdens). A row in which no member is short has ``-`` for it (compare.csv's 1 is a convention,
+    burdens). A row in which no member is short has ``none short`` for it (compare.csv's 1 is a convention,
     :func:`~simulator.metrics.anyone_short`), and a line says so; when no row has anyone short, a line first says
     that shortfall cannot tell the rules apart.
 
@@ -282,7 +286,9 @@ def compare_text(table: pd.DataFrame) -> str:
     materials priced far apart: ``table.attrs[BY_MATERIAL]``, :func:`simulator.compare.shortfall_by_material`),
     the members' shortfall of each material short (``total_shortfall_t.all.<material>``, compare.csv's column) stands
     in its place, and a line says they are not added and why. A line says why two rules' rows coincide where
-    they cannot differ (``table.attrs[RULE_NOTES]``, :func:`simulator.compare.rule_notes`).
+    they cannot differ (``table.attrs[RULE_NOTES]``, :func:`simulator.compare.rule_notes`). The largest share gap,
+    draw-contribution gap and envy by material (:data:`LEFT_OUT`) are left out of the printed table, to keep it
+    narrow enough to read, and a last line says that compare.csv has them.
     """
     import pandas as pd
 
@@ -291,8 +297,11 @@ def compare_text(table: pd.DataFrame) -> str:
         BY_MATERIAL,
         EMPTY_NOTE,
         NO_BURDEN_NOTE,
+        NO_POOL,
+        NONE_SHORT,
         NOT_ADDED,
         RULE_NOTES,
+        START_DATE,
         TOTAL_BY_MATERIAL,
         nobody_short_line,
     )
@@ -306,6 +315,8 @@ def compare_text(table: pd.DataFrame) -> str:
     from simulator.names import index_text
 
     fairness = shown_by_material(table.attrs)  # fairness_jain, draw_contribution_gap or theirs of each material
+    left_out = [c for c in fairness if c.startswith(LEFT_OUT)]
+    fairness = tuple(c for c in fairness if c not in left_out)
     by_material: dict[str, list[float | None]] = table.attrs.get(BY_MATERIAL, {})
     rule_notes: list[str] = table.attrs.get(RULE_NOTES, [])
     not_run = table[table["skipped"].notna()] if "skipped" in table else table.iloc[:0]
@@ -316,16 +327,23 @@ def compare_text(table: pd.DataFrame) -> str:
     for k, (material, values) in enumerate(by_material.items()):  # in total_shortfall_t's place
         shown.insert(1 + k, f"{TOTAL_BY_MATERIAL}{material}", [values[i] for i in table.index])  # compare.csv's
     members = [c.partition(".")[2] for c in table.columns if c.startswith("shortfall_share.")]
+    tonnes = [c for c in shown.columns if c == "total_shortfall_t" or c.startswith(TOTAL_BY_MATERIAL)]
+    for column in tonnes:  # as stockpile run's summary gives tonnes
+        shown[column] = [shortfall_text(v) if v is not None and not pd.isna(v) else "n/a" for v in shown[column]]
+    if members and all(f"first_shortfall_day.{m}" in table for m in members):
+        days = table[[f"first_shortfall_day.{m}" for m in members]]
+        shown.insert(1 + len(tonnes), FIRST_SHORT, [_first_short(table.attrs.get(START_DATE), r) for r in days.values])
     short = [anyone_short(row, members) for _, row in table.iterrows()]
     if "fairness_jain" in shown:  # 1 by convention where nobody is short: not shown as a finding
         shown["fairness_jain"] = [
-            index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown["fairness_jain"], short, strict=True)
+            index_text(v) if s and not pd.isna(v) else NONE_SHORT
+            for v, s in zip(shown["fairness_jain"], short, strict=True)
         ]
     for column in [c for c in shown.columns if c.startswith(FAIRNESS_OF)]:  # as above, of the material
         material = column.removeprefix(FAIRNESS_OF)
         short_of = [is_short_of(row, members, material) for _, row in table.iterrows()]
         shown[column] = [
-            index_text(v) if s and not pd.isna(v) else "-" for v, s in zip(shown[column], short_of, strict=True)
+            index_text(v) if s and not pd.isna(v) else NONE_SHORT for v, s in zip(shown[column], short_of, strict=True)
         ]
     peaks: dict[str, list[str]] = {}
     for column in table.columns:
@@ -338,19 +356,19 @@ def compare_text(table: pd.DataFrame) -> str:
     if extra:
         shown["extra_cost_usd_m"] = table[extra].sum(axis=1, min_count=1) / 1e6
     for column in [c for c in shown.columns if c.startswith("peak_") or c == "extra_cost_usd_m"]:
-        shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else f"{v:,.1f}")  # one decimal
-    for column in [c for c in shown.columns if str(shown[c].dtype) == "Int64" and shown[c].isna().any()]:
-        shown[column] = shown[column].map(lambda v: "-" if pd.isna(v) else str(v))  # <NA> as the floats' "-"
-    text = shown.to_string(
-        index=False, float_format=lambda v: decimals_text(v, 3, separators=True), justify="right", na_rep="-"
-    )
+        shown[column] = shown[column].map(lambda v: "n/a" if pd.isna(v) else f"{v:,.1f}")  # one decimal
+    baseline_rows = table["mechanism"].isin(list(BASELINE_NOTES)).to_numpy()
+    for column in [c for c in shown.columns if c != "mechanism"]:  # an empty cell in words, not a lone "-"
+        whole = pd.api.types.is_integer_dtype(shown[column].dtype)  # a count (Int64: with empty cells)
+        empty = [NO_POOL if there and column.startswith(POOL_METRICS) else "n/a" for there in baseline_rows]
+        shown[column] = [_cell(v, whole, gap) for v, gap in zip(shown[column], empty, strict=True)]
+    text = shown.to_string(index=False, justify="right")
     baseline = [note for name, note in BASELINE_NOTES.items() if (table["mechanism"] == name).any()]
     nobody = [nobody_short_line(bool(baseline))] if not any(short) else []
     what = table.attrs.get(NOT_ADDED, "")
-    units = (
-        [f"{TOTAL_BY_MATERIAL}<material>: the members' shortfall of each, not added ({what})"] if by_material else []
-    )
-    baseline += [EMPTY_NOTE] if baseline else []
+    units = [f"{TOTAL_BY_MATERIAL}MATERIAL: the members' shortfall of each, not added ({what})"] if by_material else []
+    firsts = [FIRST_SHORT_NOTE] if FIRST_SHORT in shown else []
+    baseline += [EMPTY_NOTE] if (shown == NO_POOL).any().any() else []
     baseline += [NO_BURDEN_NOTE] if not all(short) and "fairness_jain" in shown else []
     meanings = [
         f"{column}: {note}"
@@ -366,7 +384,72 @@ def compare_text(table: pd.DataFrame) -> str:
             *baseline,
             *(f"not run: {row.mechanism}: {row.skipped}" for row in not_run.itertuples()),
             *rule_notes,
+            *firsts,
             *meanings,
             *([WHERE_DEFINED] if meanings else []),
+            *([_left_out_line(left_out)] if left_out else []),
         ]
     )
+
+
+FIRST_SHORT = "first_shortfall_day"
+"""The column of ``stockpile compare``'s printed table with each rule's first day short, a date (:func:`_first_short`):
+named as compare.csv's columns of each member's, one word as every column's name (scripts split the header)."""
+FIRST_SHORT_NOTE = (
+    f"{FIRST_SHORT}: the first day any member is short, never if none is (compare.csv's first_shortfall_day.MEMBER "
+    "gives each member's)"
+)
+"""The line under ``stockpile compare``'s table that says what :data:`FIRST_SHORT` is."""
+POOL_METRICS = ("draw_contribution_gap", "envious_members")
+"""The metrics of ``stockpile compare``'s printed table that need a pool: a baseline row has :data:`NO_POOL` there."""
+LEFT_OUT = ("max_shortfall_share_gap.all.", "draw_contribution_gap.all.", "envious_members.all.")
+"""The columns by material that ``stockpile compare``'s printed table leaves out: one per material each, they made
+it some 330 characters wide; compare.csv keeps them, and a line under the table says so."""
+
+
+def _cell(value: Any, whole: bool, empty: str) -> str:
+    """A cell of ``stockpile compare``'s printed table: words as they are, no figure as ``empty``, numbers as numbers.
+
+    A count (``whole``) is written whole, any other number to 3 decimals.
+
+    >>> _cell("none short", False, "n/a"), _cell(float("nan"), False, "no pool"), _cell(2, True, "n/a")
+    ('none short', 'no pool', '2')
+    >>> _cell(0.12345, False, "n/a"), _cell(1234.5, False, "n/a")
+    ('0.123', '1,234.500')
+    """
+    import pandas as pd
+
+    if isinstance(value, str):
+        return value
+    if pd.isna(value):
+        return empty
+    return str(value) if whole else decimals_text(value, 3, separators=True)
+
+
+def _first_short(start: Any, days: Any) -> str:
+    """A rule's first short: the earliest of its members' first days short (-1: never), as a date.
+
+    >>> import datetime as dt
+    >>> _first_short(dt.date(2010, 7, 1), [166, 139]), _first_short(None, [-1, 12]), _first_short(None, [-1, -1])
+    ('17 Nov 2010', 'day 12', 'never')
+    >>> import pandas as pd
+    >>> _first_short(None, [pd.NA, 3]), _first_short(None, [float("nan")])
+    ('day 3', 'never')
+    """
+    import pandas as pd
+
+    short = [int(day) for day in days if not pd.isna(day) and day >= 0]  # empty (a rule not run): no day
+    return date_label(start, min(short)) if short else "never"
+
+
+def _left_out_line(columns: list[str]) -> str:
+    """The last line under ``stockpile compare``'s table: the columns by material it leaves out, kept in compare.csv.
+
+    >>> _left_out_line(["max_shortfall_share_gap.all.a", "max_shortfall_share_gap.all.b", "envious_members.all.a"])
+    'compare.csv has every column; this table leaves out max_shortfall_share_gap.all.MATERIAL and \
+envious_members.all.MATERIAL'
+    """
+    from simulator.names import join_words
+
+    metrics = list(dict.fromkeys(f"{c.rpartition('.')[0]}.MATERIAL" for c in columns))
+    return f"compare.csv has every column; this table leaves out {join_words(metrics)}"

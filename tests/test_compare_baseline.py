@@ -158,10 +158,22 @@ def test_the_command_writes_prints_and_can_leave_out_the_baseline(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["baseline"] is True
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
-    assert lines[1].split() == [*BASELINE.split(), "30.000", "1.000", "0.000", "-", "-"]
+    # tonnes to 0.1 t, the first day short (day 0: SMALL has no start date), the pool's metrics "no pool" (s65)
+    assert lines[1].split() == [*BASELINE.split(), "30.0", "day", "0", "1.000", "0.000", "no", "pool", "no", "pool"]
     # nobody is short with the shares held alone: no burden to share, its 1 (kept in compare.csv) not shown
-    assert lines[2].split() == [*OWN_SHARES.split(), "0.000", "-", "0.000", "-", "-"]
-    assert lines[3].split()[:3] == ["fair_ratio", "0.000", "-"]
+    assert lines[2].split() == [
+        *OWN_SHARES.split(),
+        "0.0",
+        "never",
+        "none",
+        "short",
+        "0.000",
+        "no",
+        "pool",
+        "no",
+        "pool",
+    ]
+    assert lines[3].split()[:5] == ["fair_ratio", "0.0", "never", "none", "short"]
     assert lines[4].startswith(f"{BASELINE}: the same scenario without the agreement (as --set agreement=null)")
     assert lines[5].startswith(f"{OWN_SHARES}: without the agreement, each member's pool contribution added to its own")
 

@@ -34,7 +34,7 @@ from matplotlib.text import Text
 
 from simulator.compare import BASELINE, OWN_SHARES, compare
 from simulator.plots import compare_figure
-from tests.helpers import TWO_MEMBERS, build, invoke
+from tests.helpers import TWO_MEMBERS, build, invoke, table_cell
 
 SMALL = build(
     TWO_MEMBERS,
@@ -58,8 +58,10 @@ MAGNETS = build(
     regions__japan__sourcing__mag={"china": 1.0},
 )
 RULES = ["fair_ratio", "proportional_to_demand"]
-NO_BURDEN_NOTE = "fairness_jain -: no member is short in that row, so there is no burden to share (1 in compare.csv)"
-"""The line under the printed table that says what a dash for Jain's index means."""
+NO_BURDEN_NOTE = (
+    "fairness_jain none short: no member is short in that row, so there is no burden to share (1 in compare.csv)"
+)
+"""The line under the printed table that says what ``none short`` for Jain's index means (a lone dash until s65)."""
 NOBODY_SHORT_BAR = "no member short"
 """What compare.png writes in place of a fairness bar for a row nobody is short in."""
 ROWS = [BASELINE, OWN_SHARES, *RULES]
@@ -71,21 +73,17 @@ def _write(tmp_path, data):
     return path
 
 
-def _printed_rows(output: str) -> dict[str, list[str]]:
-    """The printed table's rows by mechanism: the cells after the name, split at spaces."""
-    rows = {}
-    for line in output.splitlines()[1:]:
-        name = next((m for m in ROWS if line.split()[: len(m.split())] == m.split()), None)
-        if name is not None and name not in rows:
-            rows[name] = line.split()[len(name.split()) :]
-    return rows
+def _printed_rows(output: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
+    """The printed table's rows by mechanism: the cells of ``columns``, read by column (a cell may hold words)."""
+    lines = output.splitlines()
+    return {name: [table_cell(lines, name, column) for column in columns] for name in ROWS}
 
 
 def _data_lines(ax) -> list[Line2D]:
     return [line for line in ax.get_lines() if len(line.get_xdata())]
 
 
-def test_nobody_short_prints_a_dash_for_fairness_and_says_the_rules_cannot_be_told_apart(tmp_path):
+def test_nobody_short_prints_none_short_for_fairness_and_says_the_rules_cannot_be_told_apart(tmp_path):
     out = tmp_path / "c"
     result = invoke("compare", _write(tmp_path, COVERED), "--mechanisms", ",".join(RULES), "--no-plots", "-o", out)
     assert result.exit_code == 0, result.output
@@ -95,12 +93,8 @@ def test_nobody_short_prints_a_dash_for_fairness_and_says_the_rules_cannot_be_to
     # compare.csv keeps the convention: no burden is equal, 1, and no shortfall anywhere
     assert {row["fairness_jain"] for row in written.values()} == {"1.0"}
     assert {row["total_shortfall_t"] for row in written.values()} == {"0.0"}
-    header = result.output.splitlines()[0].split()
-    printed = _printed_rows(result.output)
-    assert list(printed) == ROWS
-    fairness = header.index("fairness_jain") - 1  # the header's first word is "mechanism"
-    assert [cells[fairness] for cells in printed.values()] == ["-"] * 4  # not 1.000
-    assert [cells[0] for cells in printed.values()] == ["0.000"] * 4
+    printed = _printed_rows(result.output, ("total_shortfall_t", "fairness_jain", "first_shortfall_day"))
+    assert list(printed.values()) == [["0.0", "none short", "never"]] * 4  # not 1.000, nor a dash (s65)
     lines = result.output.splitlines()
     line = (
         "no member is short under any rule, nor without the agreement: the rules cannot be told apart on shortfall here"
@@ -172,18 +166,18 @@ def test_a_member_never_short_of_a_material_gets_a_sentence_and_the_short_keep_t
         "compare", _write(tmp_path, MAGNETS), "--mechanisms", ",".join(RULES), "--no-plots", "-o", tmp_path / "c"
     )
     assert result.exit_code == 0, result.output
-    printed = _printed_rows(result.output)
+    printed = _printed_rows(result.output, ("total_shortfall_t", "fairness_jain", "max_shortfall_share_gap"))
     # shortfall, Jain, largest share gap: without the agreement 0.5 and 1 (gap 0.5); then 0 and 100/120 (gap 0.833)
-    assert [cells[:3] for cells in printed.values()] == [
-        ["130.000", "0.900", "0.500"],
-        ["100.000", "0.500", "0.833"],
-        ["100.000", "0.500", "0.833"],
-        ["100.000", "0.500", "0.833"],
+    assert list(printed.values()) == [
+        ["130.0", "0.900", "0.500"],
+        ["100.0", "0.500", "0.833"],
+        ["100.0", "0.500", "0.833"],
+        ["100.0", "0.500", "0.833"],
     ]
     assert NO_BURDEN_NOTE not in result.output and "cannot be told apart" not in result.output
 
 
-def test_a_row_nobody_is_short_in_has_no_fairness_bar_and_a_dash_while_a_real_one_stays(tmp_path):
+def test_a_row_nobody_is_short_in_has_no_fairness_bar_and_none_short_while_a_real_one_stays(tmp_path):
     """SMALL: without the agreement both members are short of all they need (a real 1: equal burdens);
     held alone or pooled, nobody is short (1 by convention only)."""
     comparison = compare(SMALL, RULES, "s.yaml")
@@ -196,7 +190,7 @@ def test_a_row_nobody_is_short_in_has_no_fairness_bar_and_a_dash_while_a_real_on
         "compare", _write(tmp_path, SMALL), "--mechanisms", ",".join(RULES), "--no-plots", "-o", tmp_path / "c"
     )
     assert result.exit_code == 0, result.output
-    printed = _printed_rows(result.output)
-    assert [cells[:2] for cells in printed.values()] == [["30.000", "1.000"], *[["0.000", "-"]] * 3]
+    printed = _printed_rows(result.output, ("total_shortfall_t", "fairness_jain"))
+    assert list(printed.values()) == [["30.0", "1.000"], *[["0.0", "none short"]] * 3]
     assert result.output.splitlines().count(NO_BURDEN_NOTE) == 1
     assert "cannot be told apart" not in result.output  # someone is short in one row

@@ -20,8 +20,9 @@ def test_a_rule_that_cannot_run_is_a_line_with_why_not_a_row_of_nan(tmp_path):
     lines = result.output.splitlines()
     assert "NaN" not in result.output and "<NA>" not in result.output
     # the scenario without its agreement first, then each member's share alone, the rule that ran, what the
-    # first two rows are, what "-" is, the rule that did not
-    assert [line.split()[0] for line in lines[1:8]] == ["no", "own", "fair_ratio", "no", "own", "-:", "not"]
+    # first two rows are, what "no pool" is (a lone "-" until s65), the rule that did not
+    assert [line.split()[0] for line in lines[1:8]] == ["no", "own", "fair_ratio", "no", "own", "no", "not"]
+    assert lines[6].startswith("no pool: a metric that needs the pool")
     assert lines[7].startswith("not run: auction: ") and "bids" in lines[7]
     # the figure names it too
     assert (out / "compare.png").is_file()

@@ -206,7 +206,7 @@ def unsure() -> tuple[Any, Any]:
     return run(data), run_uncertainty(plan_study(data, "s.yaml", fixed=()), 20)
 
 
-DRIVER = "shocks.halt.end (the higher it is, the larger the shortfall; |rank correlation| 1.00)"
+DRIVER = "shocks.halt.end (the higher it is, the larger the shortfall; absolute rank correlation 1.00)"
 
 
 def test_the_console_says_drivers_alike_once_then_as_the_line_above(unsure):
@@ -218,7 +218,7 @@ def test_the_console_says_drivers_alike_once_then_as_the_line_above(unsure):
     for line in lines[1:]:
         assert line.endswith("; most associated with the same as the line above"), line
     total = headline_lines(unsure[1])[0]  # the total's words differ ("the total shortfall"): said in full
-    assert total.endswith("|rank correlation| 1.00)") and "the line above" not in total, total
+    assert total.endswith("absolute rank correlation 1.00)") and "the line above" not in total, total
 
 
 def test_the_table_gives_drivers_alike_one_cell_over_their_rows(unsure):

@@ -68,7 +68,7 @@ def test_a_threshold_above_1_is_not_printed_and_the_samples_that_could_name_a_dr
     output, table = _drivers_run(tmp_path, 6)
     assert set(table["drivers"]) == {""}
     (note,) = [line for line in output.splitlines() if "drivers are empty" in line]
-    assert "|rank correlation| 1.00" not in note and "rank correlation above 1, which none can reach" in note
+    assert "rank correlation of 1.00" not in note and "rank correlation above 1, which none can reach" in note
     assert "with 2 inputs and 6 samples" in note and "one could be named from 7 samples" in note
     output, table = _drivers_run(tmp_path, 7)
     assert table.loc["total_shortfall_t", "drivers"] == "demand (+1.00)"
@@ -88,9 +88,9 @@ def _with_magnets(tonnes_of="magnet"):
 
 
 UNLIKE = (
-    "note: the lines Total shortfall and Shortfall, <region> (uncertainty.csv's total_shortfall_t and "
-    "shortfall_t.<region>) add tonnes of magnet and tonnes of oxide: uncertainty_samples.parquet's "
-    "shortfall_t.<region>.<material> gives each material"
+    "note: the Total shortfall line and each region's Shortfall line (uncertainty.csv's total_shortfall_t and "
+    "shortfall_t.REGION) add tonnes of magnet and tonnes of oxide: uncertainty_samples.parquet's "
+    "shortfall_t.REGION.MATERIAL gives each material"
 )
 
 

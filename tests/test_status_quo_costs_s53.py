@@ -192,7 +192,7 @@ def test_compare_prints_what_the_status_quo_row_is(tmp_path):
     result = invoke("compare", path, "--mechanisms", "fair_ratio", "--no-plots", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert re.search(r"^\s*stocks held today\s+5,970\.000 ", "\n".join(lines), re.M)
+    assert re.search(r"^\s*stocks held today\s+5,970\.0 ", "\n".join(lines), re.M)
     assert any(
         line.startswith(
             "stocks held today: without the agreement, the pool contributions in agreement.pool.already_held "

@@ -175,7 +175,9 @@ def test_a_driver_line_says_when_more_inputs_clear_the_bound_than_it_names():
         study=study, drivers={"total_shortfall_t": named}, cleared={"total_shortfall_t": (4, 0.2)}
     )
     line = drivers_text(found, "total_shortfall_t")
-    assert line.count("|rank correlation|") == 4 and line.endswith("(the 3 largest of 4 past |rank correlation| 0.20)")
+    assert line.count("absolute rank correlation") == 4 and line.endswith(
+        "(the 3 largest of 4 past an absolute rank correlation of 0.20)"
+    )
 
 
 def test_a_run_records_how_many_inputs_clear_the_bound_and_names_them_all_when_three_or_fewer():
@@ -208,7 +210,7 @@ def test_run_uncertainty_says_why_fairness_is_given_by_material(uncertainty_run)
     (note,) = [line for line in output.splitlines() if line.startswith("note: Jain's index is given")]
     assert note == (
         "note: Jain's index is given for each material short, light and heavy rare earths "
-        "(fairness_jain.all.<material>), as the run's last line gives it: over all materials (fairness_jain, kept in "
+        "(fairness_jain.all.MATERIAL), as the run's last line gives it: over all materials (fairness_jain, kept in "
         "uncertainty_samples.parquet) it would add tonnes of materials priced far apart"
     )
 

@@ -64,8 +64,9 @@ def test_number_text_writes_no_exponent_from_its_finest_decimal_to_100():
 
 
 def test_the_uncertainty_line_of_club_of_five_as_the_brief_gives_it():
-    assert interval_text(0.0, 3.84e-16, 2.61, "days") == "median 0 days (90% interval 0-2.61 days)"
-    assert interval_text(0.0, 0.0, 1.28e-16, "days") == "median 0 days (90% interval 0-0 days)"
+    # days of cover to 0.1 day, as the report's table gives them (s65: "to", not a hyphen read "minus")
+    assert interval_text(0.0, 3.84e-16, 2.61, "days") == "median 0.0 days (90% interval 0.0 to 2.6 days)"
+    assert interval_text(0.0, 0.0, 1.28e-16, "days") == "median 0.0 days (90% interval 0.0 to 0.0 days)"
 
 
 def _found(values: list[float], p5: float, p95: float, metric: str = "min_days_of_cover.eu") -> types.SimpleNamespace:
@@ -79,14 +80,15 @@ def _found(values: list[float], p5: float, p95: float, metric: str = "min_days_o
 
 
 def test_an_interval_0_to_a_residue_has_no_width_and_says_the_samples_off_it():
-    # 38 samples at 0, one at a residue, one at 3 days: the 95th percentile is a residue, the line reads "0-0 days"
+    # 38 samples at 0, one at a residue, one at 3 days: the 95th percentile is a residue, the line reads "0.0 to 0.0
+    # days"
     values = [0.0] * 38 + [1e-16, 3.0]
     found = _found(values, 0.0, 5e-18)
-    assert interval_text(0.0, 0.0, 5e-18, "days") == "median 0 days (90% interval 0-0 days)"
+    assert interval_text(0.0, 0.0, 5e-18, "days") == "median 0.0 days (90% interval 0.0 to 0.0 days)"
     # the residue sample is not off it; the 3 days is, as for an interval of 0 to 0 exactly
-    assert off_interval_text(found, "min_days_of_cover.eu", "days") == "1 of 40 samples above it, up to 3 days"
+    assert off_interval_text(found, "min_days_of_cover.eu", "days") == "1 of 40 samples above it, up to 3.0 days"
     assert off_interval_text(_found(values, 0.0, 0.0), "min_days_of_cover.eu", "days") == (
-        "1 of 40 samples above it, up to 3 days"
+        "1 of 40 samples above it, up to 3.0 days"
     )
     # every sample at 0 or a residue: nothing off it to say
     assert off_interval_text(_found([0.0] * 15 + [5.1e-16], 0.0, 1.28e-16), "min_days_of_cover.eu", "days") == ""
@@ -126,8 +128,8 @@ def test_run_club_of_five_with_uncertainty_writes_no_residue(tmp_path):
     lines = result.output.splitlines()
     japan = next(line for line in lines if line.strip().startswith("Lowest days of cover, Japan:"))
     eu = next(line for line in lines if line.strip().startswith("Lowest days of cover, EU:"))
-    assert japan.strip().startswith("Lowest days of cover, Japan: median 0 days (90% interval 0-2.61 days)")
-    assert eu.strip() == "Lowest days of cover, EU: median 0 days (90% interval 0-0 days)"
+    assert japan.strip().startswith("Lowest days of cover, Japan: median 0.0 days (90% interval 0.0 to 2.6 days)")
+    assert eu.strip() == "Lowest days of cover, EU: median 0.0 days (90% interval 0.0 to 0.0 days)"
     assert not [line for line in lines if EXPONENT.search(line)]
     # the words change, not the numbers: the tables keep the residue as run
     table = pd.read_csv(out / "uncertainty.csv").set_index("metric")

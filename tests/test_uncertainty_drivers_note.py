@@ -56,7 +56,7 @@ def test_at_the_floor_the_note_does_not_blame_the_sample_count():
     )
     assert no_drivers_note(fake) == (
         "no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): "
-        "none reaches |rank correlation| 0.20, the least named a driver however many samples"
+        "none reaches an absolute rank correlation of 0.20, the least named a driver however many samples"
     )
     fake.drivers["shortfall_t.eu"] = [Driver("demand", "x", 0.9)]
     assert no_drivers_note(fake) is None

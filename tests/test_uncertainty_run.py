@@ -64,7 +64,7 @@ def test_the_driver_is_the_input_the_shortfall_follows_and_not_the_one_it_ignore
     assert drivers[0].rho == pytest.approx(1.0)  # the shortfall rises with demand, rank for rank
     # rank for rank: |rho| 1, said with which way the figure moves, on the input's own values
     assert headline_lines(found)[0].endswith(
-        "most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+        "most associated with demand (the higher it is, the larger the total shortfall; absolute rank correlation 1.00)"
     )
 
 
@@ -137,7 +137,7 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
         "0</small>"
     )
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
-        "median 0 t (90% interval 0-0 t)"
+        "median 0 t (90% interval 0 to 0 t)"
     )
 
 
@@ -407,12 +407,13 @@ def test_the_fan_charts_use_the_names_the_scenario_gives(tmp_path, monkeypatch):
 def test_the_console_and_the_report_give_the_unit_with_the_numbers_and_not_twice(found, page):
     # "Total shortfall (t): median 400 t" said the unit twice: the title drops it, the numbers keep it
     lines = headline_lines(found)
-    total = r"Total shortfall: median \d{3} t \(90% interval \d{3}-\d{3} t\)"
+    total = r"Total shortfall: median \d{3} t \(90% interval \d{3} to \d{3} t\)"
     driver = re.escape(
-        "; most associated with demand (the higher it is, the larger the total shortfall; |rank correlation| 1.00)"
+        "; most associated with demand (the higher it is, the larger the total shortfall; "
+        "absolute rank correlation 1.00)"
     )
     assert re.fullmatch(total + driver, lines[0]), lines[0]
-    assert "Lowest days of cover, Japan: 0 days in every sample" in lines  # no stock, halted all run
+    assert "Lowest days of cover, Japan: 0.0 days in every sample" in lines  # no stock, halted all run
     assert [line for line in lines if re.search(r"\((t|days)\):", line)] == []
     html = page
     assert re.search(total + driver + r"\.", re.sub(r"<[^>]+>", "", html))  # the lead sentence, as the console
@@ -463,7 +464,7 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
     from simulator.sensitivity.intervals import off_interval_text
 
     # Japan short in 9 of 200 samples, 10 to 209 t: 5th, 50th and 95th percentiles all 0, so
-    # "median 0 t (90% interval 0-0 t)" alone would read as never short
+    # "median 0 t (90% interval 0 to 0 t)" alone would read as never short
     samples = found.samples.copy()
     samples["shortfall_t.japan"] = np.r_[np.zeros(191), np.linspace(10, 209, 9)]
     japan = found.headlines["metric"] == "shortfall_t.japan"
@@ -472,13 +473,13 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
     drivers = {**found.drivers, "shortfall_t.japan": []}  # ranked against random order: none
     rare = dataclasses.replace(found, samples=samples, headlines=headlines, drivers=drivers)
     assert off_interval_text(rare, "shortfall_t.japan", "t") == "9 of 200 samples above it, up to 209 t"
-    assert "Shortfall, Japan: median 0 t (90% interval 0-0 t); 9 of 200 samples above it, up to 209 t" in (
+    assert "Shortfall, Japan: median 0 t (90% interval 0 to 0 t); 9 of 200 samples above it, up to 209 t" in (
         headline_lines(rare)
     )
     # an interval with width, or a figure the same in every sample, needs no such words
     assert off_interval_text(found, "total_shortfall_t", "t") == ""
     assert off_interval_text(found, "min_days_of_cover.japan", "days") == ""
-    assert "Lowest days of cover, Japan: 0 days in every sample" in headline_lines(rare)
+    assert "Lowest days of cover, Japan: 0.0 days in every sample" in headline_lines(rare)
 
 
 def test_each_fan_chart_says_how_its_days_relate_to_the_table(found, page):
@@ -516,15 +517,16 @@ def test_a_driver_says_which_way_on_the_inputs_own_values():
     )
     # +0.42 with an elasticity from -0.3 to -0.02: the nearer 0 (the higher), the larger the shortfall
     assert drivers_text(fake, "total_shortfall_t") == (
-        "most associated with elasticity (the nearer 0 it is, the larger the total shortfall; |rank correlation| 0.42)"
+        "most associated with elasticity (the nearer 0 it is, the larger the total shortfall; "
+        "absolute rank correlation 0.42)"
     )
     assert drivers_text(fake, "min_days_of_cover.eu") == (
-        "most associated with elasticity (the nearer 0 it is, the shorter the lowest cover; |rank correlation| "
-        "0.46) and gain (the higher it is, the shorter the lowest cover; |rank correlation| 0.38)"
+        "most associated with elasticity (the nearer 0 it is, the shorter the lowest cover; absolute rank correlation "
+        "0.46) and gain (the higher it is, the shorter the lowest cover; absolute rank correlation 0.38)"
     )
     assert drivers_text(fake, "shortfall_t.eu") == (
         "most associated with choice (the further down its list of values, the larger the shortfall; "
-        "|rank correlation| 0.30)"
+        "absolute rank correlation 0.30)"
     )
     assert drivers_text(fake, "fairness_jain") == ""
 

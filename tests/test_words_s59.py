@@ -186,7 +186,7 @@ def test_abbreviations_and_the_rank_correlation_are_explained_at_first_use(made:
     # the rank correlation is said in words before the first figure it is given for
     sure = plain(section((made / "report.html").read_text(encoding="utf-8"), "uncertainty"))
     meaning = sure.index("how closely the samples' order by the figure follows their order by the input")
-    assert meaning < sure.index("|rank correlation| 0.42")
+    assert meaning < sure.index("absolute rank correlation 0.42")
     assert (
         "named when it clears 0.34 (what chance alone could reach over these samples): a weaker link may be chance"
         in sure
@@ -204,8 +204,8 @@ def test_a_term_in_markup_or_code_is_not_a_use():
 @MADE_RUN
 def test_the_policy_guide_explains_the_rank_correlation_and_gives_the_samples_reach(made: Path):
     guide = re.sub(r"\s+", " ", (ROOT / "docs" / "getting-started-policy.md").read_text(encoding="utf-8"))
-    first_use = guide.index("|rank correlation|")
-    meaning = guide.index("*|rank correlation|* says how closely a figure rises and falls with an input")
+    first_use = guide.index("absolute rank correlation")
+    meaning = guide.index("*absolute rank correlation* says how closely a figure rises and falls with an input")
     assert guide.index("```", first_use) < meaning  # right after the printed lines that first show it
     assert "(0.34 for these 100, as the report says)" in guide
     page = plain((made / "report.html").read_text(encoding="utf-8"))

@@ -36,7 +36,6 @@ from simulator.names import (
     HELD_AS,
     Names,
     count_in_words,
-    decimals_text,
     jain_definition,
     number_text,
     shared_words_once,
@@ -97,6 +96,7 @@ from simulator.sensitivity.intervals import (
     separate_intervals_note,
     unlike_tonnes_added,
 )
+from simulator.sensitivity.intervals import figure_text as _figure_number
 from simulator.stocks import shares_held_today
 from simulator.sweep.columns import metric_title
 from simulator.sweep.runner import OWN_DEMAND
@@ -114,26 +114,6 @@ def _number(value: Any) -> str:
     except (TypeError, ValueError):
         return escape(str(value))
     return "n/a" if x != x else number_text(x)  # x != x: NaN
-
-
-def _figure_number(value: Any, unit: str) -> str:
-    """A headline figure's number: days of cover to 0.1 day, as the report's other sections give them.
-
-    >>> _figure_number(0.0628, "days"), _figure_number(142.5, "days"), _figure_number(0.0628, "t")
-    ('0.1', '142.5', '0.0628')
-
-    Floating-point residue reads 0 (:func:`~simulator.names.number_text`, :func:`~simulator.names.decimals_text`):
-
-    >>> _figure_number(-2e-17, "days"), _figure_number(3.84e-16, "days"), _figure_number(1.28e-16, "t")
-    ('0.0', '0.0', '0')
-    """
-    if unit != "days":
-        return _number(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return escape(str(value))
-    return "n/a" if x != x else decimals_text(x, separators=True)
 
 
 def _label_without_unit(label: str, unit: str) -> str:

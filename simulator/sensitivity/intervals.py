@@ -43,7 +43,17 @@ from simulator.burden import jain_group, members_with_demand
 from simulator.compare_materials import by_material_sentence
 from simulator.fastpath import kept_curves
 from simulator.metrics import runs_short
-from simulator.names import AS_WRITTEN, Names, jain_definition, join_words, number_text, plural, shared_words_once
+from simulator.names import (
+    AS_WRITTEN,
+    Names,
+    cap,
+    decimals_text,
+    jain_definition,
+    join_words,
+    number_text,
+    plural,
+    shared_words_once,
+)
 from simulator.quantities import FAIRNESS_OF, daily
 from simulator.randomness import run_seed
 from simulator.scenario import Scenario
@@ -56,6 +66,7 @@ from simulator.sensitivity.study import (
     fairness_by_material,
     studied_metrics,
 )
+from simulator.shortages import short as _short
 from simulator.shortages import short_of as some_short_of
 from simulator.shortages import shortfall_column
 from simulator.sweep.columns import metric_title, metric_unit
@@ -500,56 +511,85 @@ def counted_text(found: Uncertainty, metric: str) -> str:
 
 
 def interval_text(value_low: float, median: float, value_high: float, unit: str, every: bool = False) -> str:
-    """``median 900 t (90% interval 0-2,750 t)``, numbers rounded for reading.
+    """``median 900 t (90% interval 0 to 2,750 t)``, numbers rounded for reading as the report's table rounds them.
 
     >>> interval_text(0.0, 901.4, 2754.9, "t")
-    'median 901 t (90% interval 0-2,755 t)'
+    'median 901 t (90% interval 0 to 2,755 t)'
     >>> interval_text(0.51, 0.62, 0.9, "")
-    'median 0.62 (90% interval 0.51-0.9)'
-    >>> interval_text(0.0, 0.0, 0.0, "t", every=True)  # not "median 0 t (90% interval 0-0 t)"
+    'median 0.62 (90% interval 0.51 to 0.9)'
+    >>> interval_text(0.0, 0.0, 0.0, "t", every=True)  # not "median 0 t (90% interval 0 to 0 t)"
     '0 t in every sample'
-    >>> interval_text(0.0, 3.84e-16, 2.61, "days")  # a residue reads 0, as number_text writes it
-    'median 0 days (90% interval 0-2.61 days)'
+    >>> interval_text(-0.3, -0.1, -0.02, "")  # "to", not a hyphen a screen reader reads "minus"
+    'median -0.1 (90% interval -0.3 to -0.02)'
+
+    Days of cover are to 0.1 day at both ends (:func:`figure_text`), not 3 digits at one end and whole at the
+    other (``0.00247 to 143``); a residue reads 0:
+
+    >>> interval_text(0.00247, 82.81, 143.2, "days"), interval_text(0.0, 3.84e-16, 2.61, "days")
+    ('median 82.8 days (90% interval 0.0 to 143.2 days)', 'median 0.0 days (90% interval 0.0 to 2.6 days)')
 
     ``every``: the figure is the same in every sample (:func:`same_in_every_sample`).
     """
-    unit = f" {unit}" if unit else ""
+    spaced = f" {unit}" if unit else ""
+    shown = [figure_text(x, unit) for x in (value_low, median, value_high)]
     if every:
-        return f"{_show(median)}{unit} in every sample"
-    return f"median {_show(median)}{unit} (90% interval {_show(value_low)}-{_show(value_high)}{unit})"
+        return f"{shown[1]}{spaced} in every sample"
+    return f"median {shown[1]}{spaced} (90% interval {shown[0]} to {shown[2]}{spaced})"
 
 
-def _show(x: float) -> str:
-    return number_text(x) if np.isfinite(x) else "n/a"
+def figure_text(value: Any, unit: str) -> str:
+    """A headline figure's number, as the console's lines and the report's table give it.
+
+    Days of cover to 0.1 day, as the report's other sections give them, anything else by
+    :func:`~simulator.names.number_text`.
+
+    >>> figure_text(0.0628, "days"), figure_text(142.5, "days"), figure_text(0.0628, "t"), figure_text(4785.2, "t")
+    ('0.1', '142.5', '0.0628', '4,785')
+
+    Floating-point residue reads 0 (:func:`~simulator.names.number_text`, :func:`~simulator.names.decimals_text`);
+    no figure (NaN, an infinity) reads ``n/a``:
+
+    >>> figure_text(-2e-17, "days"), figure_text(3.84e-16, "days"), figure_text(1.28e-16, "t"), figure_text(None, "t")
+    ('0.0', '0.0', '0', 'None')
+    >>> figure_text(float("nan"), "t"), figure_text(float("inf"), "days")
+    ('n/a', 'n/a')
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(x):
+        return "n/a"
+    return decimals_text(x, separators=True) if unit == "days" else number_text(x)
 
 
 def off_interval_text(found: Uncertainty, metric: str, unit: str) -> str:
-    """How many samples lie off a 90% interval without width (``0-0 t``), or '' when it has width.
+    """How many samples lie off a 90% interval without width (``0 to 0 t``), or '' when it has width.
 
-    A figure short in fewer than 5% of the samples reads ``median 0 t (90% interval 0-0 t)``,
+    A figure short in fewer than 5% of the samples reads ``median 0 t (90% interval 0 to 0 t)``,
     which a reader takes for "never"; this adds ``2 of 40 samples above it, up to 209 t``.
     A figure the same in every sample says so already (:func:`same_in_every_sample`).
 
-    Widths and samples are judged as the line shows them (:func:`number_text`): an interval of 0 to 1.28e-16 days,
-    a floating-point residue, reads ``0-0 days`` and has no width, and a sample of 5.1e-16 days is not off it.
+    Widths and samples are judged as the line shows them (:func:`figure_text`): an interval of 0 to 0.04 days
+    reads ``0.0 to 0.0 days`` and has no width, and a sample of 5.1e-16 days is not off it.
     """
     values = headline_values(found, metric).dropna().to_numpy(float)
     if not len(values) or same_in_every_sample(found, metric):
         return ""
     headline = found.headlines.set_index("metric").loc[metric]  # the interval the line states
     low, high = headline["p5"], headline["p95"]
-    if _show(low) != _show(high):
+    if figure_text(low, unit) != figure_text(high, unit):
         return ""
-    off = values[np.array([_show(v) != _show(low) for v in values], dtype=bool)]
+    off = values[np.array([figure_text(v, unit) != figure_text(low, unit) for v in values], dtype=bool)]
     if not len(off):
         return ""
-    unit = f" {unit}" if unit else ""
+    spaced = f" {unit}" if unit else ""
     count = f"{len(off):,} of {len(values):,} samples"
     if (off > low).all():
-        return f"{count} above it, up to {_show(off.max())}{unit}"
+        return f"{count} above it, up to {figure_text(off.max(), unit)}{spaced}"
     if (off < low).all():
-        return f"{count} below it, down to {_show(off.min())}{unit}"
-    return f"{count} off it, from {_show(off.min())} to {_show(off.max())}{unit}"
+        return f"{count} below it, down to {figure_text(off.min(), unit)}{spaced}"
+    return f"{count} off it, from {figure_text(off.min(), unit)} to {figure_text(off.max(), unit)}{spaced}"
 
 
 def input_columns(found: Uncertainty) -> dict[str, int]:
@@ -577,7 +617,7 @@ def input_columns(found: Uncertainty) -> dict[str, int]:
 def headline_text(found: Uncertainty, row: Any) -> str:
     """A headline row's interval, with which samples it summarises when not all (fairness: those with a member short).
 
-    ``median 0.5 (90% interval 0.5-0.62) over the 37 samples with a member short``, or
+    ``median 0.5 (90% interval 0.5 to 0.62) over the 37 samples with a member short``, or
     ``no sample with a member short, so no burden to share`` when there is none.
     """
     counted = counted_text(found, row.metric)
@@ -602,7 +642,7 @@ def bare_title(title: str, unit: str) -> str:
 def fairness_ends_text(found: Uncertainty, row: Any) -> str:
     """What Jain's index means at its ends, where the fairness headline's interval reaches ``1/n`` ('' elsewhere).
 
-    ``median 0.5 (90% interval 0.5-0.5)`` does not say that 0.5 is the lowest the index takes
+    ``median 0.5 (90% interval 0.5 to 0.5)`` does not say that 0.5 is the lowest the index takes
     with two members, one of them bearing the whole shortfall: this adds
     :func:`~simulator.names.jain_definition`.
     """
@@ -615,6 +655,57 @@ def fairness_ends_text(found: Uncertainty, row: Any) -> str:
     if not any(math.isclose(value, lowest, rel_tol=1e-9) for value in (row.p5, row.median, row.p95)):
         return ""
     return jain_definition(members)
+
+
+def samples_short_text(found: Uncertainty) -> str | None:
+    """How often a member is short over the samples, the console's first line of them; None without the columns.
+
+    ``A member is short in 63 of 100 samples (63%)``, then each member's count where they differ from it:
+    ``: the EU in 63 (63%) and Japan in 40 (40%)``, the most often short first. Counted as the report's *How
+    robust* table counts them (:func:`~simulator.shortages.short` of each member's ``shortfall_t.<member>``, a
+    residue no shortfall); without an agreement, of every region. Named by the scenario's names.
+    """
+    scenario = found.study.scenario
+    members = list(scenario.agreement.members) if scenario.agreement else list(scenario.regions)
+    shortfall = {m: _short(found.samples[f"shortfall_t.{m}"]) for m in members if f"shortfall_t.{m}" in found.samples}
+    if not shortfall:
+        return None
+    names, runs = Names.of(scenario), found.runs
+    noun = "member" if scenario.agreement else "region"
+    counts = {m: int(values.sum()) for m, values in shortfall.items()}
+    anyone = int(np.any(list(shortfall.values()), axis=0).sum())
+    if len(counts) == 1:
+        (only,) = counts
+        return f"{cap(names.subject(only))} is short in {anyone:,} of {runs:,} samples ({_share_text(anyone, runs)})"
+    if not anyone:
+        return f"No {noun} is short in any of the {runs:,} samples"
+    text = f"A {noun} is short in {anyone:,} of {runs:,} samples ({_share_text(anyone, runs)})"
+    if all(count == anyone for count in counts.values()):
+        return text
+    order = sorted(counts, key=lambda m: -counts[m])  # the most often short first; sorted keeps ties in order
+    each = [
+        f"{names.subject(m)} in {counts[m]:,} ({_share_text(counts[m], runs)})"
+        if counts[m]
+        else f"{names.subject(m)} in none"
+        for m in order
+    ]
+    return f"{text}: {join_words(each)}"
+
+
+def _share_text(count: int, runs: int) -> str:
+    """``count`` of ``runs`` as a whole percentage, never ``0%`` for some nor ``100%`` for not all.
+
+    >>> _share_text(63, 100), _share_text(1, 1000), _share_text(999, 1000), _share_text(0, 20), _share_text(20, 20)
+    ('63%', 'under 1%', 'over 99%', '0%', '100%')
+    >>> _share_text(1, 100), _share_text(99, 100), _share_text(1, 3)
+    ('1%', '99%', '33%')
+    """
+    share = count / runs if runs else 0.0
+    if 0 < share < 0.01:
+        return "under 1%"
+    if 0.99 < share < 1:
+        return "over 99%"
+    return f"{share:.0%}"
 
 
 def headline_lines(found: Uncertainty) -> list[str]:
@@ -661,7 +752,7 @@ def unlike_tonnes_added(found: Uncertainty) -> str | None:
 def by_material_text(found: Uncertainty) -> str | None:
     """Why fairness is given material by material (:attr:`Uncertainty.by_material`), a sentence's words; else None.
 
-    ``Jain's index is given for each material short, light and heavy rare earths (fairness_jain.all.<material>), as
+    ``Jain's index is given for each material short, light and heavy rare earths (fairness_jain.all.MATERIAL), as
     the run's last line gives it: over all materials (fairness_jain, kept in uncertainty_samples.parquet) it would
     add tonnes of materials priced far apart``; with one material short, that over
     all materials it would divide each member's shortfall of it by its demand for every material; and each
@@ -684,7 +775,7 @@ def by_material_text(found: Uncertainty) -> str | None:
         which = (
             f"of {names.material_text(short[0])} alone ({FAIRNESS_OF}{short[0]})"
             if adds is None
-            else f"for each material short{shared}, {each} ({FAIRNESS_OF}<material>)"
+            else f"for each material short{shared}, {each} ({FAIRNESS_OF}MATERIAL)"
         )
         return (
             f"Jain's index is given {which}, as the run's last line gives it: over all "
@@ -710,9 +801,9 @@ def unlike_tonnes_note(found: Uncertainty) -> str | None:
     if why is None:
         return None
     return (
-        "the lines Total shortfall and Shortfall, <region> (uncertainty.csv's total_shortfall_t and "
-        "shortfall_t.<region>) "
-        f"add {why}: uncertainty_samples.parquet's shortfall_t.<region>.<material> gives each material"
+        "the Total shortfall line and each region's Shortfall line (uncertainty.csv's total_shortfall_t and "
+        "shortfall_t.REGION) "
+        f"add {why}: uncertainty_samples.parquet's shortfall_t.REGION.MATERIAL gives each material"
     )
 
 
@@ -720,8 +811,8 @@ def separate_intervals_note(found: Uncertainty) -> str | None:
     """That each headline's interval is worked out on its own, where a total and a region's shortfall are shown.
 
     Each 90% interval is of one figure over the samples: the samples at a region's upper end need not be those at
-    another's, so the regions' intervals need not add up to the total's (a total of 0-187 t beside an EU of
-    0-85.1 t and a Japan of 0-0 t). None where the headlines have no total and region's shortfall side by side.
+    another's, so the regions' intervals need not add up to the total's (a total of 0 to 187 t beside an EU of
+    0 to 85.1 t and a Japan of 0 to 0 t). None where the headlines have no total and region's shortfall side by side.
     """
     metrics = set(found.headlines["metric"])
     if "total_shortfall_t" not in metrics or not any(m.startswith("shortfall_t.") for m in metrics):
@@ -771,14 +862,14 @@ def _higher_draw(found: Uncertainty, path: str) -> str:
 def driver_text(found: Uncertainty, metric: str, driver: Driver, name: bool = True) -> str:
     """One driver of ``metric`` said for what a rank correlation tells: which way, and how closely.
 
-    ``light short-run elasticity (the nearer 0 it is, the larger the total shortfall; |rank
-    correlation| 0.42)``: a rank correlation of 0.42 goes with about 18% of the ranks' variance,
+    ``light short-run elasticity (the nearer 0 it is, the larger the total shortfall; absolute
+    rank correlation 0.42)``: a rank correlation of 0.42 goes with about 18% of the ranks' variance,
     so the input is what the figure is most associated with, not what drives most of it.
     ``name``: lead with the input's label (the report's table puts it on a line of its own).
     """
     figure, more, less = _figure_words(metric)
     way = f"{_higher_draw(found, driver.path)}, the {more if driver.rho > 0 else less} {figure}"
-    said = f"{way}; |rank correlation| {abs(driver.rho):.2f}"
+    said = f"{way}; absolute rank correlation {abs(driver.rho):.2f}"
     return f"{driver.label} ({said})" if name else said
 
 
@@ -786,7 +877,8 @@ def drivers_text(found: Uncertainty, metric: str) -> str:
     """``most associated with`` the drivers of ``metric`` (:func:`driver_text`), or '' when none is named.
 
     Where more inputs clear the bound than are named (:data:`MAX_DRIVERS`), it ends with how many: ``(the 3 largest
-    of 4 past |rank correlation| 0.23)``, so that a fourth input as closely associated is not taken for none.
+    of 4 past an absolute rank correlation of 0.23)``, so that a fourth input as closely associated is not taken
+    for none.
     """
     named = found.drivers.get(metric) or []
     if not named:
@@ -794,7 +886,7 @@ def drivers_text(found: Uncertainty, metric: str) -> str:
     said = "most associated with " + join_words([driver_text(found, metric, d) for d in named])
     past, least = found.cleared.get(metric, (len(named), 0.0))
     if past > len(named):
-        said += f" (the {len(named)} largest of {past} past |rank correlation| {least:.2f})"
+        said += f" (the {len(named)} largest of {past} past an absolute rank correlation of {least:.2f})"
     return said
 
 
@@ -813,9 +905,9 @@ def no_drivers_note(found: Uncertainty) -> str | None:
     >>> fake = types.SimpleNamespace(runs=20, drivers=figures, study=types.SimpleNamespace(inputs=[None] * 63))
     >>> print(no_drivers_note(fake))
     no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): none reaches \
-|rank correlation| 0.77, the threshold that keeps the odds of naming an input without effect under 5% for one \
-figure (over the run's 3 figures, up to about 14%; 63 inputs, 20 samples); it falls as samples grow, to 0.2 from \
-283 samples
+an absolute rank correlation of 0.77, the threshold that keeps the odds of naming an input without effect under 5% \
+for one figure (over the run's 3 figures, up to about 14%; 63 inputs, 20 samples); it falls as samples grow, to 0.2 \
+from 283 samples
     """
     if any(found.drivers.values()):
         return None
@@ -824,7 +916,7 @@ figure (over the run's 3 figures, up to about 14%; 63 inputs, 20 samples); it fa
     enough = samples_at_floor(inputs)
     said = (
         "no input is named a driver of any headline figure (uncertainty.csv's drivers are empty): "
-        f"none reaches |rank correlation| {least:.2f}"
+        f"none reaches an absolute rank correlation of {least:.2f}"
     )
     if least <= DRIVER_MIN_RHO:
         return f"{said}, the least named a driver however many samples"
