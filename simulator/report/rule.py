@@ -10,7 +10,7 @@ from typing import Any
 
 from simulator import shortages
 from simulator.mechanisms import BY_NAME, Mechanism
-from simulator.names import decimals_text, is_residue
+from simulator.names import is_residue
 from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
@@ -24,12 +24,14 @@ from simulator.report.words import (
     percent,
     plural,
     price,
+    rounded_half_up,
     tonnes,
     usd,
     usd_all,
     when,
     whole_percent,
 )
+from simulator.report.words import days as days_text
 from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -695,13 +697,18 @@ def _days_of_demand(value: float) -> str:
 
     >>> _days_of_demand(3.84e-16), _days_of_demand(-2e-17), _days_of_demand(0.04)
     ('0 days', '0 days', '0.0 days')
+
+    A half rounds up (:func:`~simulator.report.words.rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> _days_of_demand(0.25), _days_of_demand(2.5), _days_of_demand(1.5)
+    ('0.3 days', '3 days', '2 days')
     """
     if is_residue(value):
         return "0 days"
     if value < 0.95:
-        return f"{decimals_text(value)} days"
-    whole = round(value)
-    return "1 day" if whole == 1 else f"{whole:,.0f} days"
+        return f"{days_text(value)} days"
+    whole = rounded_half_up(value, 0)  # a half up, as days() rounds (round() takes 2.5 to 2)
+    return "1 day" if whole == 1 else f"{whole:,} days"
 
 
 def no_release_note(result: Result, names: HtmlNames) -> str:

@@ -36,7 +36,6 @@ from simulator.names import (
     HELD_AS,
     Names,
     count_in_words,
-    decimals_text,
     jain_definition,
     number_text,
     shared_words_once,
@@ -59,6 +58,7 @@ from simulator.report.words import (
     two_figures,
     without_it,
 )
+from simulator.report.words import days as days_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end, overlap_relation
@@ -122,10 +122,15 @@ def _figure_number(value: Any, unit: str) -> str:
     >>> _figure_number(0.0628, "days"), _figure_number(142.5, "days"), _figure_number(0.0628, "t")
     ('0.1', '142.5', '0.0628')
 
-    Floating-point residue reads 0 (:func:`~simulator.names.number_text`, :func:`~simulator.names.decimals_text`):
+    Floating-point residue reads 0 (:func:`~simulator.names.number_text`, :func:`~simulator.report.words.days`):
 
     >>> _figure_number(-2e-17, "days"), _figure_number(3.84e-16, "days"), _figure_number(1.28e-16, "t")
     ('0.0', '0.0', '0')
+
+    A half rounds up, as :func:`~simulator.report.words.days` rounds: ``142.45`` is ``142.5``.
+
+    >>> _figure_number(142.45, "days"), _figure_number(1234.55, "days")
+    ('142.5', '1,234.6')
     """
     if unit != "days":
         return _number(value)
@@ -133,7 +138,7 @@ def _figure_number(value: Any, unit: str) -> str:
         x = float(value)
     except (TypeError, ValueError):
         return escape(str(value))
-    return "n/a" if x != x else decimals_text(x, separators=True)
+    return "n/a" if x != x else days_text(x, separators=True)
 
 
 def _label_without_unit(label: str, unit: str) -> str:

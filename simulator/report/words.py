@@ -19,7 +19,7 @@ from typing import Any
 
 from simulator import shortages
 from simulator.mechanisms import BY_NAME
-from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text, is_residue
+from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, is_residue
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
@@ -117,6 +117,11 @@ def percent(share: float) -> str:
 
     >>> percent(3.84e-16), percent(-2e-17), percent(2e-9)
     ('0%', '0%', 'under 0.01%')
+
+    A share at a half rounds up, as :func:`tonnes` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> percent(0.0345), percent(0.00045), percent(0.345), percent(0.99945)
+    ('3.5%', '0.05%', '35%', '99.9%')
     """
     value = 100 * share
     if is_residue(share, INDEX_NOISE_DECIMALS):
@@ -124,12 +129,14 @@ def percent(share: float) -> str:
     if 0 < abs(value) < 0.005:
         return "under 0.01%" if value > 0 else "above -0.01%"
     if abs(value) < 0.1:
-        return f"{value:.2f}%"
+        return f"{rounded_half_up(value, 2)}%"
     if abs(value) < 10:
-        return f"{value:.1f}%"
+        return f"{rounded_half_up(value, 1)}%"
     if 99.5 <= abs(value) < 100:
-        return f"{value:.1f}%" if abs(value) < 99.95 else ("over 99.9%" if value > 0 else "under -99.9%")
-    return f"{value:.0f}%"
+        if abs(rounded_half_up(value, 1)) < 100:
+            return f"{rounded_half_up(value, 1)}%"
+        return "over 99.9%" if value > 0 else "under -99.9%"
+    return f"{rounded_half_up(value, 0)}%"
 
 
 def over_days(horizon: int) -> str:
@@ -141,13 +148,22 @@ def over_days(horizon: int) -> str:
     return f"over the {plural(horizon, 'day')}"
 
 
-def days(value: float) -> str:
+def days(value: float, *, separators: bool = False) -> str:
     """Days of cover with one decimal: ``38.6``; a residue of -2e-17 days reads ``0.0``, not ``-0.0``.
 
-    >>> days(38.61), days(3.84e-16), days(-2e-17), days(0.04)
-    ('38.6', '0.0', '0.0', '0.0')
+    ``separators``: thousands separators (``1,234.5``).
+
+    >>> days(38.61), days(3.84e-16), days(-2e-17), days(0.04), days(-0.04)
+    ('38.6', '0.0', '0.0', '0.0', '0.0')
+
+    A half rounds up (:func:`rounded_half_up`), a ``numpy.float64`` as a float (``round`` would take 2.45 to
+    2.5 for one and 2.4 for the other):
+
+    >>> days(2.45), days(0.25), days(38.65)
+    ('2.5', '0.3', '38.7')
     """
-    return decimals_text(value)
+    rounded = rounded_half_up(value, 1)
+    return "0.0" if rounded == 0 else f"{rounded:,}" if separators else f"{rounded}"
 
 
 VISIBLE_T = 0.005
@@ -174,17 +190,22 @@ def usd(value: float, *, in_millions: bool = False) -> str:
 
     >>> [usd(v).replace(NBSP, " ") for v in (99_999.4, 99_999.5, 99_999.6, -99_999.5)]
     ['USD 99,999', 'USD 0.10 m', 'USD 0.10 m', 'USD -0.10 m']
+
+    A half rounds up, as :func:`tonnes` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> [usd(v).replace(NBSP, " ") for v in (54_450_000.0, 345_000.0, 45_300.5, 1.245e9, 0.9995e9, 0.995e6)]
+    ['USD 54.5 m', 'USD 0.35 m', 'USD 45,301', 'USD 1.25 bn', 'USD 1.00 bn', 'USD 1.0 m']
     """
     size = abs(value)
     if size >= 0.9995e9:  # 999.96 m rounds to 1.00 bn, not 1000.0 m
-        return f"USD{NBSP}{value / 1e9:.2f}{NBSP}bn"
+        return f"USD{NBSP}{rounded_half_up(value / 1e9, 2)}{NBSP}bn"
     if size >= 0.995e6:  # 999,999 rounds to 1.0 m, not 1.00 m
-        return f"USD{NBSP}{value / 1e6:.1f}{NBSP}m"
-    if size and (_whole_dollars(size) >= MILLIONS_FROM_USD or in_millions):
+        return f"USD{NBSP}{rounded_half_up(value / 1e6, 1)}{NBSP}m"
+    if value and (_whole_dollars(value) >= MILLIONS_FROM_USD or in_millions):
         millions = value / 1e6
         decimals = min(3, max(2, -math.floor(math.log10(abs(millions)))))  # USD 2,373: 0.002 m; USD 400: 0.000 m
-        return f"USD{NBSP}{millions:.{decimals}f}{NBSP}m"
-    return f"USD{NBSP}{value:,.0f}"
+        return f"USD{NBSP}{rounded_half_up(millions, decimals)}{NBSP}m"
+    return f"USD{NBSP}{rounded_half_up(value, 0):,}"
 
 
 def drop_residue_usd(value_usd: float) -> float:
@@ -215,14 +236,14 @@ def usd_all(values: Iterable[float]) -> list[str]:
     return [usd(v, in_millions=millions) for v in amounts]
 
 
-def _whole_dollars(size: float) -> float:
-    """An amount as :func:`usd` writes it in dollars, rounded as the format rounds it (half to even)."""
-    return float(f"{size:.0f}")
+def _whole_dollars(value: float) -> float:
+    """The size of an amount as :func:`usd` writes it in dollars, rounded half up (:func:`rounded_half_up`)."""
+    return float(abs(rounded_half_up(value, 0)))
 
 
 def in_millions(amounts: Iterable[float]) -> bool:
     """Whether amounts shown together are written in millions: when one of them is (:func:`usd`)."""
-    return any(_whole_dollars(abs(v)) >= MILLIONS_FROM_USD for v in amounts)
+    return any(_whole_dollars(v) >= MILLIONS_FROM_USD for v in amounts)
 
 
 def two_figures(value: float) -> str:
@@ -351,8 +372,13 @@ def times(ratio: float) -> str:
 
     >>> times(9.0), times(9.43), times(11.6), times(1.04)
     ('9x', '9.4x', '12x', '1x')
+
+    A half rounds up (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> times(9.45), times(10.5), times(12.5)
+    ('9.5x', '11x', '13x')
     """
-    text = f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+    text = f"{rounded_half_up(ratio, 0)}" if ratio >= 10 else f"{rounded_half_up(ratio, 1)}".removesuffix(".0")
     return text + "x"
 
 
@@ -364,13 +390,19 @@ def usd_m(value: float) -> str:
 
     >>> [usd_m(v) for v in (3913968513.67, 593386640.5, 60347000.0, 7654321.0, 322350.0, 0.0, -18874513.5)]
     ['3,910', '593', '60.3', '7.65', '0.32', '0', '-18.9']
+
+    A half rounds up, as :func:`usd` rounds (:func:`rounded_half_up`): a pool share of USD 54.45 m reads as the
+    verdict writes it, whether a float or a ``numpy.float64`` (``round`` took the latter to 54.4):
+
+    >>> [usd_m(v) for v in (54_450_000.0, 345_000.0, 7_655_000.0, 99_950_000.0, 2_225_000_000.0)]
+    ['54.5', '0.35', '7.66', '100', '2,230']
     """
     if value == 0:
         return "0"
     millions = value / 1e6
     if abs(millions) < 1:
-        return f"{millions:,.2f}"
-    rounded = round(millions, 3 - _digits(millions))
+        return f"{rounded_half_up(millions, 2):,}"
+    rounded = rounded_half_up(millions, 3 - _digits(millions))
     return f"{rounded:,.{max(0, 3 - _digits(rounded))}f}"  # 99.96 rounds to 100, a digit more
 
 
@@ -384,9 +416,19 @@ def price(value: float) -> str:
 
     >>> price(40.0), price(13.13), price(156.5), price(921.2), price(1606.26), price(21.434)
     ('40', '13.13', '156.5', '921.2', '1,606', '21.43')
+
+    A half rounds up, as :func:`usd` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float; the
+    decimals follow the price as rounded (99.996 is ``100``, 999.96 ``1,000``):
+
+    >>> price(21.435), price(156.45), price(1606.5), price(2.675), price(99.996), price(999.96)
+    ('21.44', '156.5', '1,607', '2.68', '100', '1,000')
     """
     decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
-    text = f"{value:,.{decimals}f}"
+    rounded = rounded_half_up(value, decimals)
+    while decimals > 0 and abs(rounded) >= (100 if decimals == 2 else 1000):  # 99.996 -> 100.00 -> 100.0
+        decimals -= 1
+        rounded = rounded_half_up(value, decimals)
+    text = f"{rounded:,}"
     return text.rstrip("0").rstrip(".") if decimals else text
 
 

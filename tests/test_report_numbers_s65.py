@@ -1,0 +1,61 @@
+"""The report's numbers read the same wherever they stand and say what they measure (session 65).
+
+A float and a ``numpy.float64`` of one value give one text, rounded half up as :func:`words.tonnes` rounds:
+``round()`` took a ``numpy.float64`` of 54.45 to 54.4 and a float to 54.5, so one pool share read two ways on
+one page (the verdict's ``USD 54.5 m``, the region table's ``54.4``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from simulator.report import rule, uncertainty, words
+
+NBSP = words.NBSP
+
+AT_A_HALF: list[tuple[Callable[[float], str], float, str]] = [
+    (words.usd_m, 54_450_000.0, "54.5"),  # cobalt: Korea's 30 days of 55 t/day at 33 USD/kg
+    (words.usd_m, 345_000.0, "0.35"),
+    (words.usd_m, 7_655_000.0, "7.66"),
+    (words.usd_m, 2_225_000_000.0, "2,230"),
+    (words.usd, 54_450_000.0, f"USD{NBSP}54.5{NBSP}m"),
+    (words.usd, 345_000.0, f"USD{NBSP}0.35{NBSP}m"),
+    (words.usd, 45_300.5, f"USD{NBSP}45,301"),
+    (words.usd, 2.5, f"USD{NBSP}3"),
+    (words.usd, 1.245e9, f"USD{NBSP}1.25{NBSP}bn"),
+    (words.usd_2, 54_500_000.0, f"USD{NBSP}55{NBSP}m"),
+    (words.usd_2, 45_500.0, f"USD{NBSP}46,000"),
+    (words.price, 21.435, "21.44"),
+    (words.price, 156.45, "156.5"),
+    (words.price, 1606.5, "1,607"),
+    (words.percent, 0.0345, "3.5%"),
+    (words.percent, 0.00045, "0.05%"),
+    (words.percent, 0.345, "35%"),
+    (words.days, 2.45, "2.5"),
+    (words.days, 0.25, "0.3"),
+    (words.days, 38.65, "38.7"),
+    (words.times, 9.45, "9.5x"),
+    (words.times, 10.5, "11x"),
+    (words.tonnes, 54.45, f"54.5{NBSP}t"),
+    (words.tonnes_2, 2.45, f"2.5{NBSP}t"),
+    (rule._days_of_demand, 2.5, "3 days"),
+    (rule._days_of_demand, 0.25, "0.3 days"),
+    (lambda v: uncertainty._figure_number(v, "days"), 142.45, "142.5"),
+]
+
+
+@pytest.mark.parametrize(("shown", "value", "half_up"), AT_A_HALF)
+def test_a_half_reads_half_up_from_a_float_and_a_numpy_float(
+    shown: Callable[[float], str], value: float, half_up: str
+) -> None:
+    assert shown(value) == half_up
+    assert shown(np.float64(value)) == half_up
+
+
+def test_usd_all_in_millions_from_an_amount_at_a_half() -> None:
+    """99,999.5 dollars is USD 100,000 rounded half up, so it and the amounts beside it are in millions."""
+    assert words.in_millions([np.float64(99_999.5)]) and words.in_millions([99_999.5])
+    assert words.usd_all([99_999.5, 2373.0]) == [f"USD{NBSP}0.10{NBSP}m", f"USD{NBSP}0.002{NBSP}m"]
