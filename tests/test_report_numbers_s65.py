@@ -7,14 +7,23 @@ one page (the verdict's ``USD 54.5 m``, the region table's ``54.4``).
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from simulator.report import rule, uncertainty, words
+from tests.helpers import TWO_MEMBERS, run, words_page
 
 NBSP = words.NBSP
+
+
+def plain(page: str) -> str:
+    """A page's text: tags dropped, entities read, no-break spaces as spaces."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page)).replace(NBSP, " ")
+
 
 AT_A_HALF: list[tuple[Callable[[float], str], float, str]] = [
     (words.usd_m, 54_450_000.0, "54.5"),  # cobalt: Korea's 30 days of 55 t/day at 33 USD/kg
@@ -59,3 +68,21 @@ def test_usd_all_in_millions_from_an_amount_at_a_half() -> None:
     """99,999.5 dollars is USD 100,000 rounded half up, so it and the amounts beside it are in millions."""
     assert words.in_millions([np.float64(99_999.5)]) and words.in_millions([99_999.5])
     assert words.usd_all([99_999.5, 2373.0]) == [f"USD{NBSP}0.10{NBSP}m", f"USD{NBSP}0.002{NBSP}m"]
+
+
+def test_cost_per_kg_avoided_keeps_its_decimals_when_whole() -> None:
+    """TWO_MEMBERS: a pool of 2 x 30 t of rare earths at 50 USD/kg (USD 3.0 m), no holding cost, and the members
+    short without it by more than they are with it by those 60 t (a halt all the run: every tonne of the pool
+    is drawn and closes a tonne of shortfall): USD 3.0 m over 60,000 kg is USD 50 a kg, written as a cost per
+    kg worked out from the run is, with its two decimals (``USD 33`` in one run and ``USD 39.18`` in another
+    read as figures of two precisions)."""
+    page = plain(words_page(run(TWO_MEMBERS)))
+    assert "Per kg of shortfall avoided, buying the whole pool and holding it cost USD 50.00 for rare earths" in page
+    assert "reference price (rare earths 50 USD/kg)" in page  # the scenario's own price reads as it writes it
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(33.0, "33.00"), (39.18, "39.18"), (39.1, "39.10"), (156.5, "156.5"), (1606.26, "1,606")]
+)
+def test_a_cost_per_kg_has_the_decimals_its_size_gives(value: float, text: str) -> None:
+    assert words.usd_per_kg(value) == words.usd_per_kg(np.float64(value)) == text

@@ -75,6 +75,7 @@ from simulator.report.words import (
     usd,
     usd_2,
     usd_all,
+    usd_per_kg,
     when,
     without_it,
 )
@@ -1161,7 +1162,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         ):
             free.append((material, avoided))
             continue
-        text = f"USD {price(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
+        text = f"USD {usd_per_kg(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
             text += f" (whose price reached {price(peak)} USD/kg)"
