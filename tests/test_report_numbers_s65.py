@@ -7,6 +7,7 @@ one page (the verdict's ``USD 54.5 m``, the region table's ``54.4``).
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from simulator.report import rule, uncertainty, words
-from tests.helpers import TWO_MEMBERS, run, words_page
+from tests.helpers import ONE_REGION, TWO_MEMBERS, run, words_page
 
 NBSP = words.NBSP
 
@@ -86,3 +87,29 @@ def test_cost_per_kg_avoided_keeps_its_decimals_when_whole() -> None:
 )
 def test_a_cost_per_kg_has_the_decimals_its_size_gives(value: float, text: str) -> None:
     assert words.usd_per_kg(value) == words.usd_per_kg(np.float64(value)) == text
+
+
+def _uncertain_page() -> str:
+    data = copy.deepcopy(ONE_REGION)
+    data["uncertain"] = [
+        {"path": "regions.japan.commercial_stock.ree.tonnes", "low": 50, "high": 150, "source": "assumption"},
+        {
+            "path": "regions.japan.demand.ree.tonnes_per_day",
+            "low": 8,
+            "high": 12,
+            "label": "Japan's use",
+            "source": "a guess",
+        },
+    ]
+    return words_page(run(data))
+
+
+def test_an_uncertain_input_without_a_label_shows_its_path_once() -> None:
+    page = _uncertain_page()
+    table = page.split('<table class="uncertain-inputs', 1)[1].split("</table>", 1)[0]
+    rows = {plain(r.split("</td>", 1)[0]): r for r in table.split("<tr>")[2:]}
+    # no label: the input is named by its path, written once
+    assert "regions.japan.commercial_stock.ree.tonnes" in rows
+    assert table.count("regions.japan.commercial_stock.ree.tonnes") == 1
+    # a label: over its path
+    assert 'Japan&#x27;s use<br><code class="source">regions.japan.demand.ree.tonnes_per_day</code>' in table

@@ -265,8 +265,7 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     words = id_words(result.scenario)
     rows = "".join(
-        f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
-        f'<code class="source">{escape(i.path)}</code></td>'
+        f'<tr><td class="text" data-label="Input">{_input_name(i)}</td>'
         f'<td class="text" data-label="Value used">{_value_cell(i, words)}</td>'
         f'<td class="text" data-label="Range">{range_cell(i, words)}</td>'
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
@@ -278,6 +277,17 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
         f"{_held_fixed_row(result.scenario, as_run)}</tbody></table></div>"
     )
+
+
+def _input_name(found: Input) -> str:
+    """An uncertain input's cell (HTML): its label over its path, or its path once where it has no label of its own.
+
+    An entry without a ``label`` is named by its path (:attr:`~simulator.scenario.uncertain.Input.label`): the path
+    written twice, as label and as path, would say nothing more.
+    """
+    path = f'<code class="source">{escape(found.path)}</code>'
+    label = _label_without_unit(found.label, _unit(found.path).label)
+    return path if found.label == found.path else f"{escape(label)}<br>{path}"
 
 
 IdWords = Callable[[str], str]
