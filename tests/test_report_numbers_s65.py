@@ -113,3 +113,37 @@ def test_an_uncertain_input_without_a_label_shows_its_path_once() -> None:
     assert table.count("regions.japan.commercial_stock.ree.tonnes") == 1
     # a label: over its path
     assert 'Japan&#x27;s use<br><code class="source">regions.japan.demand.ree.tonnes_per_day</code>' in table
+
+
+UNSET_LAG = "arrive the day they are decided: the scenario sets no decision lag nor delivery time."
+UNSET_HOLDING = "holding strategic stock USD 0 over the 60 days (the scenario sets no holding cost)."
+
+
+def test_a_lead_time_and_holding_cost_the_scenario_does_not_set_read_as_unset() -> None:
+    """TWO_MEMBERS writes no decision lag, delivery time or holding cost: the schema's 0s read as such, and only
+    they (the same 0s written read as given)."""
+    page = plain(words_page(run(TWO_MEMBERS)))
+    assert f"Releases open 0 days after the first call (time to decide) and {UNSET_LAG}" in page
+    assert UNSET_HOLDING in page
+    assert "+ holding (the scenario sets no holding cost) + refills" in page  # the members' table's note
+    # the same 0s written by the scenario are its input: stated as they are
+    data = copy.deepcopy(TWO_MEMBERS)
+    data["agreement"] |= {"decision_lag_days": 0, "delivery_days": 0}
+    data["materials"]["ree"]["holding_cost_usd_per_t_year"] = 0
+    page = plain(words_page(run(data)))
+    assert "Releases open 0 days after the first call (time to decide) and arrive the day they are decided." in page
+    assert "holding strategic stock USD 0 over the 60 days." in page
+    assert "sets no" not in page
+
+
+def test_a_holding_cost_set_for_one_material_of_two_names_the_other() -> None:
+    data = copy.deepcopy(TWO_MEMBERS)
+    data["materials"]["ga"] = {"price_usd_per_kg": 400, "holding_cost_usd_per_t_year": 365}
+    for member in ("japan", "eu"):
+        region = data["regions"][member]
+        region["demand"]["ga"] = {"tonnes_per_day": 1}
+        region["commercial_stock"]["ga"] = {"tonnes": 0}
+        region["sourcing"]["ga"] = {"china": 1.0}
+        data["agreement"]["pool"]["contributions"][member]["ga"] = {"tonnes": 5}
+    page = plain(words_page(run(data)))
+    assert "over the 60 days (the scenario sets no holding cost for rare earths)." in page

@@ -204,10 +204,11 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
     else:
         lags = f"Releases open {a.decision_lag_days} days after the first call (time to decide)"
         lags += (
-            f" and each release arrives {a.delivery_days} days after its decision."
+            f" and each release arrives {a.delivery_days} days after its decision"
             if a.delivery_days
-            else " and arrive the day they are decided."
+            else " and arrive the day they are decided"
         )
+        lags += unset_lags(a) + "."
     lags = escape(lags)
     if a.release_cap_t_per_day:
         caps = ", ".join(f"{names.material_text(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
@@ -685,6 +686,27 @@ def _on_days(start: Any, days: Any) -> str:
     """``on 3 days from 8 Jan 2026 to 22 Jan 2026``, or ``on 8 Jan 2026`` for one day (``days``: day numbers)."""
     count = days.nunique()
     return _span(start, days) if count == 1 else f"on {count} days {_span(start, days)}"
+
+
+UNSET_LAGS = {"decision_lag_days": "decision lag", "delivery_days": "delivery time"}
+"""The agreement's lead times that default to 0 days, by the words that name them."""
+
+
+def unset_lags(agreement: Any) -> str:
+    """``: the scenario sets no decision lag nor delivery time``: the lead times that read 0 days by default.
+
+    A lead time of 0 days the scenario does not write (pydantic's ``model_fields_set``: what the file, or a
+    ``--set``, gave) is no finding of the run but the schema's default, and the rule's sentence says so; one the
+    scenario sets to 0 is its input, stated as it is ('' where it sets both, or the lead time is not 0).
+
+    >>> from simulator.scenario.schema import Agreement
+    >>> unset_lags(Agreement(members=["a", "b"], delivery_days=0)), unset_lags(Agreement(members=["a", "b"]))
+    (': the scenario sets no decision lag', ': the scenario sets no decision lag nor delivery time')
+    >>> unset_lags(Agreement(members=["a", "b"], decision_lag_days=0, delivery_days=0))
+    ''
+    """
+    unset = [words for name, words in UNSET_LAGS.items() if name not in agreement.model_fields_set]
+    return f": the scenario sets no {' nor '.join(unset)}" if unset else ""
 
 
 def _days_of_demand(value: float) -> str:
