@@ -11,6 +11,7 @@ import copy
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -147,3 +148,35 @@ def test_a_holding_cost_set_for_one_material_of_two_names_the_other() -> None:
         data["agreement"]["pool"]["contributions"][member]["ga"] = {"tonnes": 5}
     page = plain(words_page(run(data)))
     assert "over the 60 days (the scenario sets no holding cost for rare earths)." in page
+
+
+HALF_HALTED: dict[str, Any] = {
+    "name": "tiny",
+    "horizon_days": 40,
+    "materials": {"ree": {"price_usd_per_kg": 50}},
+    "suppliers": {"china": {"lead_time_days": {"japan": 5}}, "other": {"lead_time_days": {"japan": 5}}},
+    "regions": {
+        "japan": {
+            "demand": {"ree": {"tonnes_per_day": 10}},
+            "commercial_stock": {"ree": {"tonnes": 0}},
+            "sourcing": {"ree": {"china": 0.6, "other": 0.4}},
+        }
+    },
+    "shocks": [{"id": "halt", "kind": "embargo", "supplier": "china", "regions": ["japan"], "start": 10, "end": 20}],
+}
+"""10 t/day, 60% of it from China, no stock: China's halt on days 10-19 leaves out its 6 t/day 5 days later, on
+days 15-24: 10 days short of 6 t, 60 t in all."""
+
+
+@pytest.mark.parametrize(("horizon_days", "share"), [(40, "15%"), (80, "7.5%")])
+def test_a_share_of_demand_over_the_run_comes_with_the_depth_on_the_days_short(horizon_days: int, share: str) -> None:
+    """60 t of 40 x 10 t is 15% over 40 days and 7.5% over 80: the share over the run halves with its length,
+    while on the 10 days short Japan lacks 60 t of their 100 t, 60%, either way."""
+    data = copy.deepcopy(HALF_HALTED)
+    data["horizon_days"] = horizon_days
+    page = plain(words_page(run(data)))
+    assert (
+        f"is short of 60.0 t in all, {share} of its demand over the {horizon_days} days (on its 10 short days it "
+        "lacks 60% of its demand)" in page
+    )
+    assert f"Rare earths: short of 60.0 t ({share} of demand, 60% on the days short) on 10 days" in page

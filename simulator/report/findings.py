@@ -348,16 +348,15 @@ def region_findings(run: Run, region: str) -> list[str]:
         by_material = {m: run.cell(region, m, "shortfall_t") or 0.0 for m in run.materials()}
         # a share of all its demand adds the tonnes of its materials: said only where they may be added
         used = [m for m in run.materials() if run.demands(region, m)]
-        of_demand = (
-            ""
-            if tonnes_apart(result.scenario, used)
-            else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
-        )
+        apart = tonnes_apart(result.scenario, used)
+        of_demand = "" if apart else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
+        depth = None if apart else depth_on_short_days(run, region, used, share)
+        deep = f" (on its {plural(depth[0], 'short day')} it lacks {percent(depth[1])} of its demand)" if depth else ""
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{_short_in_all(run, by_material, total, f'shortfall_t.{region}', f'shortfall_t.{region}.{{}}')}"
-            f"{of_demand} {over_days(horizon)}" + (f"; {cover}." if cover else ".")
+            f"{of_demand} {over_days(horizon)}{deep}" + (f"; {cover}." if cover else ".")
         )
     said = False  # why thin cover lasts after the shocks is said once, at its first material
     for material in run.materials():
@@ -420,6 +419,28 @@ def thin_cover(run: Run, region: str, material: str, restock: bool) -> tuple[str
     return text + (f" ({'; '.join(notes)})" if notes else ""), says
 
 
+def depth_on_short_days(run: Run, region: str, materials: list[str], share: float) -> tuple[int, float] | None:
+    """The days ``region`` was short of any of ``materials`` and the share of its demand it lacked on them.
+
+    A shortfall's share of demand over the run (``shortfall_share``) depends on the run's length and hides how deep
+    the shortfall went: 631 t is 3.1% of a year's 20,075 t but, on the 18 days it falls on, 64% of those days'
+    990 t. Here: the shortfall on the days short (:func:`simulator.shortages.short`, any of ``materials``) over
+    the demand on those days (``demand_t``, what a price response left, as ``shortfall_share`` divides by), both
+    from the run's daily rows of ``materials`` (tonnes that may be added: the caller's to ask). None where the
+    region is never short of them, has no demand on those days, or where the depth reads as ``share`` (the share
+    over the run) does: short every day, or as deep on the days short as over the run, it adds nothing.
+    """
+    ts = run.result.timeseries
+    rows = ts[(ts["region"] == region) & ts["material"].isin(materials)]
+    days_short = rows.loc[shortages.short(rows["shortfall_t"]), "day"].unique()
+    on = rows[rows["day"].isin(days_short)]
+    demand = float(on["demand_t"].sum())
+    if not len(days_short) or demand <= 0:
+        return None
+    depth = float(on["shortfall_t"].sum()) / demand
+    return None if percent(depth) == percent(share) else (len(days_short), depth)
+
+
 def _material_finding(run: Run, region: str, material: str, restock: bool) -> tuple[str, bool]:
     """The sentence on ``region``'s ``material`` and whether it says :data:`NO_RESTOCK` (only if ``restock``)."""
     start = run.result.start_date
@@ -440,9 +461,11 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     first = int(run.cell(region, material, "first_shortfall_day"))
     peak = run.cell(region, material, "max_daily_shortfall_t")
     thin, says = thin_cover(run, region, material, restock)
+    depth = depth_on_short_days(run, region, [material], share)
+    deep = f", {percent(depth[1])} on the days short" if depth else ""
     return (
         f"{name}: short of {run.short_t(short, f'shortfall_t.{key}')} "
-        f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand) on "
+        f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand{deep}) on "
         f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, {'at most ' if shows_tonnes(peak) else ''}"
         f"{run.tag(shortfall_tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"  # not "at most under 0.01 t"
