@@ -336,7 +336,7 @@ def region_findings(run: Run, region: str) -> list[str]:
     total = run.metric(f"shortfall_t.{region}")
     horizon = result.scenario.horizon_days
     sentences = []
-    if first < 0:
+    if first < 0 or not shortages.short(total):  # the kernel counts a day short from 1e-9 t, the words from 5e-7 t
         lowest = _lowest_cover(run, region)
         lowest += quota_sharing_caveat(run, region) if lowest else ""
         sentences.append(f"{subject} never runs short; {lowest}." if lowest else f"{subject} never runs short.")
@@ -400,7 +400,7 @@ def thin_cover(run: Run, region: str, material: str, restock: bool) -> tuple[str
     """
     ts = run.result.timeseries
     rows = ts[(ts["region"] == region) & (ts["material"] == material)]
-    thin = (rows["days_of_cover"] < 1.0) & (rows["shortfall_t"] == 0)
+    thin = (rows["days_of_cover"] < 1.0) & ~shortages.short(rows["shortfall_t"])  # a residue is no shortfall
     count = int(thin.sum())
     if count < THIN_COVER_DAYS:
         return "", False
@@ -447,7 +447,7 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     key = f"{region}.{material}"
     name = run.names.material(material)
     short_days = int(run.cell(region, material, "shortfall_days"))
-    if short_days == 0:
+    if short_days == 0 or not shortages.short(run.cell(region, material, "shortfall_t")):  # as region_findings
         cover = run.cell(region, material, "min_days_of_cover")
         low = ""
         if cover is not None and np.isfinite(cover):

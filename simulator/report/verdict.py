@@ -705,9 +705,9 @@ def physical_only_line(run: Run, alone: Run | None) -> str:
     who gets what come first, on the first screen.
     """
     members = run.result.structure.member_names
-    if not members or alone is None or run.metric("total_shortfall_t") != 0:
+    if not members or alone is None or shortages.short(run.metric("total_shortfall_t")):
         return ""
-    if sum(alone.metric(f"shortfall_t.{m}") for m in members) != 0:
+    if any(shortages.short(alone.metric(f"shortfall_t.{m}")) for m in members):  # a residue is none (headline)
         return ""
     return PHYSICAL_ONLY
 
