@@ -226,3 +226,12 @@ def test_a_residue_is_no_shortfall_in_the_line_on_physical_stock(residue_on_day_
     assert physical_only_line(Run.of(result), Run.of(alone)) == PHYSICAL_ONLY
     assert physical_only_line(Run.of(changed), Run.of(alone)) == PHYSICAL_ONLY
     assert physical_only_line(Run.of(result), Run.of(changed, "alone")) == PHYSICAL_ONLY
+
+
+def test_counts_of_days_past_a_thousand_are_separated_as_elsewhere() -> None:
+    """HALF_HALTED over 1,200 days: 60 t is 0.5% of its 12,000 t, over the 1,200 days (was 'over the 1200 days')."""
+    data = copy.deepcopy(HALF_HALTED)
+    data["horizon_days"] = 1200
+    page = plain(words_page(run(data)))
+    assert "is short of 60.0 t in all, 0.5% of its demand over the 1,200 days (on its 10 short days" in page
+    assert "over the 1200 days" not in page

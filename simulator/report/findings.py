@@ -351,7 +351,11 @@ def region_findings(run: Run, region: str) -> list[str]:
         apart = tonnes_apart(result.scenario, used)
         of_demand = "" if apart else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
         depth = None if apart else depth_on_short_days(run, region, used, share)
-        deep = f" (on its {plural(depth[0], 'short day')} it lacks {percent(depth[1])} of its demand)" if depth else ""
+        deep = (
+            f" (on its {plural(depth[0], 'short day', ',')} it lacks {percent(depth[1])} of its demand)"
+            if depth
+            else ""
+        )
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
@@ -466,7 +470,8 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     return (
         f"{name}: short of {run.short_t(short, f'shortfall_t.{key}')} "
         f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand{deep}) on "
-        f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
+        f"{run.tag(f'{short_days:,}', short_days, f'shortfall_days.{key}')} "
+        f"{'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, {'at most ' if shows_tonnes(peak) else ''}"
         f"{run.tag(shortfall_tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"  # not "at most under 0.01 t"
         + "".join(f"; {part}" for part in (ran_out(run, region, material), thin) if part)
@@ -913,10 +918,10 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         key = f"shortfall_days.{region}.{material}"
         was, now = int(base.cell(region, material, "shortfall_days")), int(run.cell(region, material, "shortfall_days"))
         if was == now and was:
-            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {run.names.material_text(material)}")
+            day_parts.append(f"stay at {run.tag(f'{now:,}', now, key)} for {run.names.material_text(material)}")
         elif was != now:
             verb = "fall" if now < was else "rise"
-            shown = f"from {base.tag(str(was), was, key)} to {run.tag(str(now), now, key)}"
+            shown = f"from {base.tag(f'{was:,}', was, key)} to {run.tag(f'{now:,}', now, key)}"
             day_parts.append(f"{verb} {shown} for {run.names.material_text(material)}")
     if day_parts:
         clauses.append(f"its days short {join_words(day_parts)}")

@@ -140,12 +140,14 @@ def percent(share: float) -> str:
 
 
 def over_days(horizon: int) -> str:
-    """``over the 731 days``, ``over the 1 day``.
+    """``over the 731 days``, ``over the 1 day``, ``over the 1,826 days``.
 
-    >>> over_days(1), over_days(731)
-    ('over the 1 day', 'over the 731 days')
+    Thousands separated, as other counts of days in the report (``on 1,047 days``).
+
+    >>> over_days(1), over_days(731), over_days(1826)
+    ('over the 1 day', 'over the 731 days', 'over the 1,826 days')
     """
-    return f"over the {plural(horizon, 'day')}"
+    return f"over the {plural(horizon, 'day', ',')}"
 
 
 def days(value: float, *, separators: bool = False) -> str:
