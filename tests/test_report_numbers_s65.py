@@ -8,6 +8,7 @@ one page (the verdict's ``USD 54.5 m``, the region table's ``54.4``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import html
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import pytest
 
 from simulator.counterfactuals import without_agreement
 from simulator.report import rule, uncertainty, words
-from simulator.report.findings import Run, region_findings
+from simulator.report.findings import Run, compare_region, region_findings
 from simulator.report.verdict import PHYSICAL_ONLY, physical_only_line
 from simulator.results import Result
 from tests.helpers import ONE_REGION, TWO_MEMBERS, run, words_page
@@ -60,6 +61,9 @@ AT_A_HALF: list[tuple[Callable[[float], str], float, str]] = [
     (rule._days_of_demand, 2.5, "3 days"),
     (rule._days_of_demand, 0.25, "0.3 days"),
     (lambda v: uncertainty._figure_number(v, "days"), 142.45, "142.5"),
+    (uncertainty._tonnes, 1046.5, f"1,047{NBSP}t"),  # the format's half to even took it to 1,046
+    (uncertainty._days, 26.5, f"27{NBSP}days"),
+    (uncertainty._days, 0.25, f"0.3{NBSP}days"),
 ]
 
 
@@ -235,3 +239,15 @@ def test_counts_of_days_past_a_thousand_are_separated_as_elsewhere() -> None:
     page = plain(words_page(run(data)))
     assert "is short of 60.0 t in all, 0.5% of its demand over the 1,200 days (on its 10 short days" in page
     assert "over the 1200 days" not in page
+
+
+def test_a_comparison_names_a_change_of_lowest_cover_only_where_the_words_differ(residue_on_day_24) -> None:
+    """A lowest cover of 2.45 days (a numpy.float64, as a run's metrics hold it) against 2.5 reads 2.5 days both
+    ways: no 'rises from 2.5 to 2.5 days' (round() took the numpy.float64 to 2.4 and found them apart)."""
+    result = residue_on_day_24[0]
+    metric = "min_days_of_cover.japan"
+    base = dataclasses.replace(result, metrics={**result.metrics, metric: np.float64(2.45)})
+    now = dataclasses.replace(result, metrics={**result.metrics, metric: 2.5})
+    assert "lowest cover" not in compare_region(Run.of(now), Run.of(base, "baseline"), "japan")
+    lower = dataclasses.replace(result, metrics={**result.metrics, metric: 2.4})
+    assert "its lowest cover rises from" in plain(compare_region(Run.of(now), Run.of(lower, "baseline"), "japan"))

@@ -927,7 +927,7 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         clauses.append(f"its days short {join_words(day_parts)}")
     cover_metric = f"min_days_of_cover.{region}"
     was_c, now_c = base.metric(cover_metric), run.metric(cover_metric)
-    if was_c is not None and now_c is not None and round(was_c, 1) != round(now_c, 1):
+    if was_c is not None and now_c is not None and days(was_c) != days(now_c):  # as shown
         verb = "rises" if now_c > was_c else "falls"
         clauses.append(
             f"its lowest cover {verb} from {base.tag(days(was_c), was_c, cover_metric)} to "

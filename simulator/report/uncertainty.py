@@ -52,6 +52,7 @@ from simulator.report.words import (
     cap,
     join_words,
     plural,
+    rounded_half_up,
     rule_label,
     shortfall_tonnes,
     source_codes_note,
@@ -556,11 +557,21 @@ def daily_demand(result: Result) -> dict[tuple[str, str], float]:
 
 
 def _tonnes(x: float) -> str:
-    return f"{x:,.0f}{NBSP}t" if x >= 1 else f"under 1{NBSP}t"
+    """A sample's tonnes short, whole, a half up (:func:`~simulator.report.words.rounded_half_up`): ``1,048 t``.
+
+    >>> [_tonnes(v).replace(NBSP, " ") for v in (1047.5, 2.5, 0.4)]
+    ['1,048 t', '3 t', 'under 1 t']
+    """
+    return f"{rounded_half_up(x, 0):,}{NBSP}t" if x >= 1 else f"under 1{NBSP}t"
 
 
 def _days(x: float) -> str:
-    shown = f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+    """A sample's days of its demand short, a half up: ``28 days``, ``2.5 days``, ``1.0 day``.
+
+    >>> [_days(v).replace(NBSP, " ") for v in (27.5, 2.45, 0.95)]
+    ['28 days', '2.5 days', '1.0 day']
+    """
+    shown = f"{rounded_half_up(x, 0):,}" if x >= 10 else f"{rounded_half_up(x, 1)}"
     return f"{shown}{NBSP}{'day' if shown == '1.0' else 'days'}"
 
 
