@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # region ids whose name is not the id in title case: (name, name inside a sentence)
@@ -191,6 +192,18 @@ def number_text(value: float) -> str:
     return small_text(value, 3)
 
 
+def rounded_half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals``, after dropping float noise (12 significant digits).
+
+    A float prints its binary value: 9.45 is 9.4499999999999993 and ``f"{9.45:.1f}"`` is
+    ``9.4``, while 9.450000000000001 gives ``9.5``; both are 9.45 here, which rounds to 9.5.
+
+    >>> rounded_half_up(9.45, 1), rounded_half_up(9.450000000000001, 1), rounded_half_up(-0.004, 2)
+    (Decimal('9.5'), Decimal('9.5'), Decimal('-0.00'))
+    """
+    return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> str:
     """``value`` in ``decimals`` decimals (days of cover: ``38.6``), what rounds to 0 read ``0.0``, never ``-0.0``.
 
@@ -201,8 +214,14 @@ def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> 
     ('38.6', '0.0', '0.0', '0.0', '-0.1')
     >>> decimals_text(1234.56, separators=True), decimals_text(-0.0, 2)
     ('1,234.6', '0.00')
+
+    A half rounds up (:func:`rounded_half_up`), a ``numpy.float64`` as a float: ``round`` takes 2.45 to 2.5 for
+    one and to 2.4 for the other.
+
+    >>> decimals_text(2.45), decimals_text(142.45), decimals_text(1234.55, separators=True)
+    ('2.5', '142.5', '1,234.6')
     """
-    rounded = 0.0 if is_residue(value, decimals) else round(value, decimals)  # -0.0 too: what rounds to 0 is 0.0
+    rounded = 0.0 if is_residue(value, decimals) else rounded_half_up(value, decimals)  # what rounds to 0 is 0.0
     return f"{rounded:,.{decimals}f}" if separators else f"{rounded:.{decimals}f}"
 
 

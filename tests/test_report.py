@@ -612,18 +612,21 @@ RUN_DRY = build(
 @pytest.mark.parametrize(
     ("stock_t", "expected"),
     [
-        # 100 t last days 0-9: 0 t at the end of day 9 (cover 0.0), short 10 t a day on days 10-39
-        (100, ("day 10", "300 t", "75%", "day 9, the day before it first ran short")),
-        # 95 t: 5 t left at the end of day 8 (0.5 days); day 9 meets 5 of its 10 t, short from then on
-        (95, ("day 9", "305 t", "76%", "day 9, the day it first ran short")),
+        # 100 t last days 0-9: 0 t at the end of day 9 (cover 0.0), short 10 t a day on days 10-39 (30 days: all
+        # of their 300 t)
+        (100, ("day 10", "300 t", "75%", "30 short days it lacks 100%", "day 9, the day before it first ran short")),
+        # 95 t: 5 t left at the end of day 8 (0.5 days); day 9 meets 5 of its 10 t, short from then on (31 days:
+        # 305 t of their 310 t, 98%)
+        (95, ("day 9", "305 t", "76%", "31 short days it lacks 98%", "day 9, the day it first ran short")),
     ],
 )
 def test_the_day_cover_ran_out_is_said_with_the_first_day_short(stock_t, expected):
-    first, short, share, ran_out = expected
+    first, short, share, depth, ran_out = expected
     text = words_page(run(build(RUN_DRY, regions__japan__commercial_stock__ree={"tonnes": stock_t})))
     assert (
         f"Japan first runs short on {first} (rare earths) and is short of {short} in all, {share} of its demand "
-        f"over the 40 days; its cover of rare earths ran out (0.0 days) on {ran_out}." in _findings_of(text, "Japan")
+        f"over the 40 days (on its {depth} of its demand); its cover of rare earths ran out (0.0 days) on "
+        f"{ran_out}." in _findings_of(text, "Japan")
     )
     assert f"from {first}, at most 10.0 t a day; its cover ran out (0.0 days) on {ran_out}." in plain(text)
     table = re.search(r'<table class="member" data-region="japan">.*?</table>', text).group()

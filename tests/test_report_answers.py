@@ -944,7 +944,10 @@ def test_days_carried_by_releases_under_a_cap_are_told_beside_the_shortfall():
     )
     result = Run.of(run(data))
     japan, eu = (plain(region_findings(result, region)[1]) for region in ("japan", "eu"))
-    assert japan.startswith("Rare earths: short of 600 t (50% of demand) on 30 days from day 30")
+    # 600 t is 50% of its 60 days' 1,200 t, and all of its 20 t a day on the 30 days short (30 x 20 t)
+    assert japan.startswith(
+        "Rare earths: short of 600 t (50% of demand, 100% on the days short) on 30 days from day 30"
+    )
     assert japan.endswith(
         "; on 30 days not short its cover was under one day (releases of strategic stock met the rest on 30)."
     )

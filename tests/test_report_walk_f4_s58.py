@@ -83,7 +83,8 @@ def test_a_regions_share_of_its_demand_is_not_given_over_tonnes_that_are_not_add
     ), first
     assert "of its demand" not in first and "99%" not in first
     # each material's own share is given, on its own line
-    assert any(s.startswith("Rare earths: short of 1,180 t (98% of demand)") for s in sentences), sentences
+    # (short of all its 20 t a day on the days short, days 1-59: 100% on them)
+    assert any(s.startswith("Rare earths: short of 1,180 t (98% of demand, 100% on the days short)") for s in sentences)
     assert any(s.startswith("Magnets: short of 600 t (100% of demand)") for s in sentences), sentences
     # where its tonnes may be added (one material), the share stays: 1,180 t of its 1,200 t, 98%
     one = _plain(region_findings(Run.of(run(TWO_MEMBERS)), "japan")[0])

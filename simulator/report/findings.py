@@ -336,7 +336,7 @@ def region_findings(run: Run, region: str) -> list[str]:
     total = run.metric(f"shortfall_t.{region}")
     horizon = result.scenario.horizon_days
     sentences = []
-    if first < 0:
+    if first < 0 or not shortages.short(total):  # the kernel counts a day short from 1e-9 t, the words from 5e-7 t
         lowest = _lowest_cover(run, region)
         lowest += quota_sharing_caveat(run, region) if lowest else ""
         sentences.append(f"{subject} never runs short; {lowest}." if lowest else f"{subject} never runs short.")
@@ -348,16 +348,19 @@ def region_findings(run: Run, region: str) -> list[str]:
         by_material = {m: run.cell(region, m, "shortfall_t") or 0.0 for m in run.materials()}
         # a share of all its demand adds the tonnes of its materials: said only where they may be added
         used = [m for m in run.materials() if run.demands(region, m)]
-        of_demand = (
-            ""
-            if tonnes_apart(result.scenario, used)
-            else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
+        apart = tonnes_apart(result.scenario, used)
+        of_demand = "" if apart else f", {run.tag(percent(share), share, f'shortfall_share.{region}')} of its demand"
+        depth = None if apart else depth_on_short_days(run, region, used, share)
+        deep = (
+            f" (on its {plural(depth[0], 'short day', ',')} it lacks {percent(depth[1])} of its demand)"
+            if depth
+            else ""
         )
         sentences.append(
             f"{subject} first runs short on {run.date(first, f'first_shortfall_day.{region}')} "
             f"({join_words([run.names.material_text(m) for m in short_first])}) and is short of "
             f"{_short_in_all(run, by_material, total, f'shortfall_t.{region}', f'shortfall_t.{region}.{{}}')}"
-            f"{of_demand} {over_days(horizon)}" + (f"; {cover}." if cover else ".")
+            f"{of_demand} {over_days(horizon)}{deep}" + (f"; {cover}." if cover else ".")
         )
     said = False  # why thin cover lasts after the shocks is said once, at its first material
     for material in run.materials():
@@ -401,7 +404,7 @@ def thin_cover(run: Run, region: str, material: str, restock: bool) -> tuple[str
     """
     ts = run.result.timeseries
     rows = ts[(ts["region"] == region) & (ts["material"] == material)]
-    thin = (rows["days_of_cover"] < 1.0) & (rows["shortfall_t"] == 0)
+    thin = (rows["days_of_cover"] < 1.0) & ~shortages.short(rows["shortfall_t"])  # a residue is no shortfall
     count = int(thin.sum())
     if count < THIN_COVER_DAYS:
         return "", False
@@ -420,13 +423,35 @@ def thin_cover(run: Run, region: str, material: str, restock: bool) -> tuple[str
     return text + (f" ({'; '.join(notes)})" if notes else ""), says
 
 
+def depth_on_short_days(run: Run, region: str, materials: list[str], share: float) -> tuple[int, float] | None:
+    """The days ``region`` was short of any of ``materials`` and the share of its demand it lacked on them.
+
+    A shortfall's share of demand over the run (``shortfall_share``) depends on the run's length and hides how deep
+    the shortfall went: 631 t is 3.1% of a year's 20,075 t but, on the 18 days it falls on, 64% of those days'
+    990 t. Here: the shortfall on the days short (:func:`simulator.shortages.short`, any of ``materials``) over
+    the demand on those days (``demand_t``, what a price response left, as ``shortfall_share`` divides by), both
+    from the run's daily rows of ``materials`` (tonnes that may be added: the caller's to ask). None where the
+    region is never short of them, has no demand on those days, or where the depth reads as ``share`` (the share
+    over the run) does: short every day, or as deep on the days short as over the run, it adds nothing.
+    """
+    ts = run.result.timeseries
+    rows = ts[(ts["region"] == region) & ts["material"].isin(materials)]
+    days_short = rows.loc[shortages.short(rows["shortfall_t"]), "day"].unique()
+    on = rows[rows["day"].isin(days_short)]
+    demand = float(on["demand_t"].sum())
+    if not len(days_short) or demand <= 0:
+        return None
+    depth = float(on["shortfall_t"].sum()) / demand
+    return None if percent(depth) == percent(share) else (len(days_short), depth)
+
+
 def _material_finding(run: Run, region: str, material: str, restock: bool) -> tuple[str, bool]:
     """The sentence on ``region``'s ``material`` and whether it says :data:`NO_RESTOCK` (only if ``restock``)."""
     start = run.result.start_date
     key = f"{region}.{material}"
     name = run.names.material(material)
     short_days = int(run.cell(region, material, "shortfall_days"))
-    if short_days == 0:
+    if short_days == 0 or not shortages.short(run.cell(region, material, "shortfall_t")):  # as region_findings
         cover = run.cell(region, material, "min_days_of_cover")
         low = ""
         if cover is not None and np.isfinite(cover):
@@ -440,10 +465,13 @@ def _material_finding(run: Run, region: str, material: str, restock: bool) -> tu
     first = int(run.cell(region, material, "first_shortfall_day"))
     peak = run.cell(region, material, "max_daily_shortfall_t")
     thin, says = thin_cover(run, region, material, restock)
+    depth = depth_on_short_days(run, region, [material], share)
+    deep = f", {percent(depth[1])} on the days short" if depth else ""
     return (
         f"{name}: short of {run.short_t(short, f'shortfall_t.{key}')} "
-        f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand) on "
-        f"{run.tag(str(short_days), short_days, f'shortfall_days.{key}')} {'day' if short_days == 1 else 'days'} from "
+        f"({run.tag(percent(share), share, f'shortfall_share.{key}')} of demand{deep}) on "
+        f"{run.tag(f'{short_days:,}', short_days, f'shortfall_days.{key}')} "
+        f"{'day' if short_days == 1 else 'days'} from "
         f"{run.date(first, f'first_shortfall_day.{key}')}, {'at most ' if shows_tonnes(peak) else ''}"
         f"{run.tag(shortfall_tonnes(peak), peak, f'max_daily_shortfall_t.{key}')} a day"  # not "at most under 0.01 t"
         + "".join(f"; {part}" for part in (ran_out(run, region, material), thin) if part)
@@ -890,16 +918,16 @@ def compare_region(run: Run, base: Run, region: str) -> str:
         key = f"shortfall_days.{region}.{material}"
         was, now = int(base.cell(region, material, "shortfall_days")), int(run.cell(region, material, "shortfall_days"))
         if was == now and was:
-            day_parts.append(f"stay at {run.tag(str(now), now, key)} for {run.names.material_text(material)}")
+            day_parts.append(f"stay at {run.tag(f'{now:,}', now, key)} for {run.names.material_text(material)}")
         elif was != now:
             verb = "fall" if now < was else "rise"
-            shown = f"from {base.tag(str(was), was, key)} to {run.tag(str(now), now, key)}"
+            shown = f"from {base.tag(f'{was:,}', was, key)} to {run.tag(f'{now:,}', now, key)}"
             day_parts.append(f"{verb} {shown} for {run.names.material_text(material)}")
     if day_parts:
         clauses.append(f"its days short {join_words(day_parts)}")
     cover_metric = f"min_days_of_cover.{region}"
     was_c, now_c = base.metric(cover_metric), run.metric(cover_metric)
-    if was_c is not None and now_c is not None and round(was_c, 1) != round(now_c, 1):
+    if was_c is not None and now_c is not None and days(was_c) != days(now_c):  # as shown
         verb = "rises" if now_c > was_c else "falls"
         clauses.append(
             f"its lowest cover {verb} from {base.tag(days(was_c), was_c, cover_metric)} to "

@@ -10,7 +10,7 @@ from typing import Any
 
 from simulator import shortages
 from simulator.mechanisms import BY_NAME, Mechanism
-from simulator.names import decimals_text, is_residue
+from simulator.names import is_residue
 from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
@@ -24,12 +24,14 @@ from simulator.report.words import (
     percent,
     plural,
     price,
+    rounded_half_up,
     tonnes,
     usd,
     usd_all,
     when,
     whole_percent,
 )
+from simulator.report.words import days as days_text
 from simulator.results import Result, shared_stock_held
 from simulator.scenario import Scenario
 from simulator.scenario.portfolio import has_demand
@@ -202,10 +204,11 @@ def rule_words(scenario: Scenario, names: HtmlNames) -> list[str]:
     else:
         lags = f"Releases open {a.decision_lag_days} days after the first call (time to decide)"
         lags += (
-            f" and each release arrives {a.delivery_days} days after its decision."
+            f" and each release arrives {a.delivery_days} days after its decision"
             if a.delivery_days
-            else " and arrive the day they are decided."
+            else " and arrive the day they are decided"
         )
+        lags += unset_lags(a) + "."
     lags = escape(lags)
     if a.release_cap_t_per_day:
         caps = ", ".join(f"{names.material_text(m)} {tonnes(v)}" for m, v in a.release_cap_t_per_day.items())
@@ -685,6 +688,27 @@ def _on_days(start: Any, days: Any) -> str:
     return _span(start, days) if count == 1 else f"on {count} days {_span(start, days)}"
 
 
+UNSET_LAGS = {"decision_lag_days": "decision lag", "delivery_days": "delivery time"}
+"""The agreement's lead times that default to 0 days, by the words that name them."""
+
+
+def unset_lags(agreement: Any) -> str:
+    """``: the scenario sets no decision lag nor delivery time``: the lead times that read 0 days by default.
+
+    A lead time of 0 days the scenario does not write (pydantic's ``model_fields_set``: what the file, or a
+    ``--set``, gave) is no finding of the run but the schema's default, and the rule's sentence says so; one the
+    scenario sets to 0 is its input, stated as it is ('' where it sets both, or the lead time is not 0).
+
+    >>> from simulator.scenario.schema import Agreement
+    >>> unset_lags(Agreement(members=["a", "b"], delivery_days=0)), unset_lags(Agreement(members=["a", "b"]))
+    (': the scenario sets no decision lag', ': the scenario sets no decision lag nor delivery time')
+    >>> unset_lags(Agreement(members=["a", "b"], decision_lag_days=0, delivery_days=0))
+    ''
+    """
+    unset = [words for name, words in UNSET_LAGS.items() if name not in agreement.model_fields_set]
+    return f": the scenario sets no {' nor '.join(unset)}" if unset else ""
+
+
 def _days_of_demand(value: float) -> str:
     """``0.3 days``, ``1 day``, ``60 days``: a stock in days of demand, whole days from one day on.
 
@@ -695,13 +719,18 @@ def _days_of_demand(value: float) -> str:
 
     >>> _days_of_demand(3.84e-16), _days_of_demand(-2e-17), _days_of_demand(0.04)
     ('0 days', '0 days', '0.0 days')
+
+    A half rounds up (:func:`~simulator.report.words.rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> _days_of_demand(0.25), _days_of_demand(2.5), _days_of_demand(1.5)
+    ('0.3 days', '3 days', '2 days')
     """
     if is_residue(value):
         return "0 days"
     if value < 0.95:
-        return f"{decimals_text(value)} days"
-    whole = round(value)
-    return "1 day" if whole == 1 else f"{whole:,.0f} days"
+        return f"{days_text(value)} days"
+    whole = rounded_half_up(value, 0)  # a half up, as days() rounds (round() takes 2.5 to 2)
+    return "1 day" if whole == 1 else f"{whole:,} days"
 
 
 def no_release_note(result: Result, names: HtmlNames) -> str:

@@ -52,6 +52,7 @@ from simulator.report.words import (
     cap,
     join_words,
     plural,
+    rounded_half_up,
     rule_label,
     shortfall_tonnes,
     source_codes_note,
@@ -240,8 +241,7 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
     note = source_codes_note([i.entry.source for i in inputs_of(result.scenario)])
     words = id_words(result.scenario)
     rows = "".join(
-        f'<tr><td class="text" data-label="Input">{escape(_label_without_unit(i.label, _unit(i.path).label))}<br>'
-        f'<code class="source">{escape(i.path)}</code></td>'
+        f'<tr><td class="text" data-label="Input">{_input_name(i)}</td>'
         f'<td class="text" data-label="Value used">{_value_cell(i, words)}</td>'
         f'<td class="text" data-label="Range">{range_cell(i, words)}</td>'
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
@@ -253,6 +253,17 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
         f"{_held_fixed_row(result.scenario, as_run)}</tbody></table></div>"
     )
+
+
+def _input_name(found: Input) -> str:
+    """An uncertain input's cell (HTML): its label over its path, or its path once where it has no label of its own.
+
+    An entry without a ``label`` is named by its path (:attr:`~simulator.scenario.uncertain.Input.label`): the path
+    written twice, as label and as path, would say nothing more.
+    """
+    path = f'<code class="source">{escape(found.path)}</code>'
+    label = _label_without_unit(found.label, _unit(found.path).label)
+    return path if found.label == found.path else f"{escape(label)}<br>{path}"
 
 
 IdWords = Callable[[str], str]
@@ -521,11 +532,21 @@ def daily_demand(result: Result) -> dict[tuple[str, str], float]:
 
 
 def _tonnes(x: float) -> str:
-    return f"{x:,.0f}{NBSP}t" if x >= 1 else f"under 1{NBSP}t"
+    """A sample's tonnes short, whole, a half up (:func:`~simulator.report.words.rounded_half_up`): ``1,048 t``.
+
+    >>> [_tonnes(v).replace(NBSP, " ") for v in (1047.5, 2.5, 0.4)]
+    ['1,048 t', '3 t', 'under 1 t']
+    """
+    return f"{rounded_half_up(x, 0):,}{NBSP}t" if x >= 1 else f"under 1{NBSP}t"
 
 
 def _days(x: float) -> str:
-    shown = f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+    """A sample's days of its demand short, a half up: ``28 days``, ``2.5 days``, ``1.0 day``.
+
+    >>> [_days(v).replace(NBSP, " ") for v in (27.5, 2.45, 0.95)]
+    ['28 days', '2.5 days', '1.0 day']
+    """
+    shown = f"{rounded_half_up(x, 0):,}" if x >= 10 else f"{rounded_half_up(x, 1)}"
     return f"{shown}{NBSP}{'day' if shown == '1.0' else 'days'}"
 
 

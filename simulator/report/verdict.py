@@ -75,6 +75,7 @@ from simulator.report.words import (
     usd,
     usd_2,
     usd_all,
+    usd_per_kg,
     when,
     without_it,
 )
@@ -704,9 +705,9 @@ def physical_only_line(run: Run, alone: Run | None) -> str:
     who gets what come first, on the first screen.
     """
     members = run.result.structure.member_names
-    if not members or alone is None or run.metric("total_shortfall_t") != 0:
+    if not members or alone is None or shortages.short(run.metric("total_shortfall_t")):
         return ""
-    if sum(alone.metric(f"shortfall_t.{m}") for m in members) != 0:
+    if any(shortages.short(alone.metric(f"shortfall_t.{m}")) for m in members):  # a residue is none (headline)
         return ""
     return PHYSICAL_ONLY
 
@@ -1161,7 +1162,7 @@ def avoided_cost_line(run: Run, alone: Run | None, accounts: dict[str, Account])
         ):
             free.append((material, avoided))
             continue
-        text = f"USD {price(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
+        text = f"USD {usd_per_kg(counted / (avoided * KG_PER_T))} for {run.names.material_text(material)}"
         if (run.result.scenario.market or {}).get(material) is not None:
             peak = float(held.loc[held["material"] == material, "price_usd_per_kg"].max())
             text += f" (whose price reached {price(peak)} USD/kg)"
@@ -1295,6 +1296,23 @@ def owned_note(run: Run, accounts: dict[str, Account]) -> str:
     )
 
 
+def unset_holding(run: Run, accounts: dict[str, Account]) -> str:
+    """`` (the scenario sets no holding cost)``: where the stock is held at no cost only by default ('' otherwise).
+
+    A material's ``holding_cost_usd_per_t_year`` the scenario does not write (pydantic's ``model_fields_set``)
+    is 0 by the schema's default, not by the scenario's word: holding its stock then reads USD 0, and the words
+    say why. Of the materials in the pool (``accounts``' stakes): all of them unset, or those named
+    (`` (the scenario sets no holding cost for cobalt)``); one set to 0 is the scenario's input and not marked.
+    """
+    held = list(dict.fromkeys(m for a in accounts.values() for m in a.stakes))
+    materials = run.result.scenario.materials
+    unset = [m for m in held if "holding_cost_usd_per_t_year" not in materials[m].model_fields_set]
+    if not unset:
+        return ""
+    named = "" if len(unset) == len(held) else f" for {join_words([run.names.material_text(m) for m in unset])}"
+    return f" (the scenario sets no holding cost{named})"
+
+
 def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     """What the joint stock costs the members together (what is left of it at the end: :func:`owned_note`).
 
@@ -1320,7 +1338,7 @@ def cost_line(run: Run, accounts: dict[str, Account]) -> str:
     # some share bought for the pool, or none held today (a pool of 0 t included: its buying shown as USD 0)
     bought = not kept or not status_quo_is_own_shares(run.result.scenario)
     parts = [f"buying the pool {shown_buying} at reference prices"] if joint and bought else []
-    parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}")
+    parts.append(f"holding strategic stock {shown_holding} {over_days(horizon)}{unset_holding(run, accounts)}")
     if refill:
         parts.append(f"refills {shown_refill}")
     over = f" over {HELD_TODAY}" if kept else ""
@@ -1530,7 +1548,7 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
     note = (  # the report's words around names, as HTML (escaped here: they have apostrophes)
         "Net cost = buying its pool share at the reference price"
         + (f" ({'; '.join(prices)})" if prices else "")
-        + " + holding + refills + paid at auction \u2212 received from auctions. "
+        + f" + holding{unset_holding(run, accounts)} + refills + paid at auction \u2212 received from auctions. "
         + owned_note(run, accounts)
         if joint
         else "Net cost = holding its reserve + refills"

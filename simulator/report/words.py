@@ -13,16 +13,17 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 from typing import Any
 
 from simulator import shortages
 from simulator.mechanisms import BY_NAME
-from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, decimals_text, is_residue
+from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, is_residue
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
+from simulator.names import rounded_half_up as rounded_half_up  # the report's words take it from here
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
 from simulator.stocks import held_today_members
@@ -75,18 +76,6 @@ def tonnes(value: float) -> str:
     return f"{rounded:,.{decimals}f}{NBSP}t"
 
 
-def rounded_half_up(value: float, decimals: int) -> Decimal:
-    """``value`` rounded half up to ``decimals``, after dropping float noise (12 significant digits).
-
-    A float prints its binary value: 9.45 is 9.4499999999999993 and ``f"{9.45:.1f}"`` is
-    ``9.4``, while 9.450000000000001 gives ``9.5``; both are 9.45 here, which rounds to 9.5.
-
-    >>> rounded_half_up(9.45, 1), rounded_half_up(9.450000000000001, 1), rounded_half_up(-0.004, 2)
-    (Decimal('9.5'), Decimal('9.5'), Decimal('-0.00'))
-    """
-    return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
 def whole_percent(share: float) -> str:
     """A setting's share as a percent in as few digits as it takes, up to 4 significant: ``7%``, ``7.5%``.
 
@@ -117,6 +106,11 @@ def percent(share: float) -> str:
 
     >>> percent(3.84e-16), percent(-2e-17), percent(2e-9)
     ('0%', '0%', 'under 0.01%')
+
+    A share at a half rounds up, as :func:`tonnes` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> percent(0.0345), percent(0.00045), percent(0.345), percent(0.99945)
+    ('3.5%', '0.05%', '35%', '99.9%')
     """
     value = 100 * share
     if is_residue(share, INDEX_NOISE_DECIMALS):
@@ -124,30 +118,43 @@ def percent(share: float) -> str:
     if 0 < abs(value) < 0.005:
         return "under 0.01%" if value > 0 else "above -0.01%"
     if abs(value) < 0.1:
-        return f"{value:.2f}%"
+        return f"{rounded_half_up(value, 2)}%"
     if abs(value) < 10:
-        return f"{value:.1f}%"
+        return f"{rounded_half_up(value, 1)}%"
     if 99.5 <= abs(value) < 100:
-        return f"{value:.1f}%" if abs(value) < 99.95 else ("over 99.9%" if value > 0 else "under -99.9%")
-    return f"{value:.0f}%"
+        if abs(rounded_half_up(value, 1)) < 100:
+            return f"{rounded_half_up(value, 1)}%"
+        return "over 99.9%" if value > 0 else "under -99.9%"
+    return f"{rounded_half_up(value, 0)}%"
 
 
 def over_days(horizon: int) -> str:
-    """``over the 731 days``, ``over the 1 day``.
+    """``over the 731 days``, ``over the 1 day``, ``over the 1,826 days``.
 
-    >>> over_days(1), over_days(731)
-    ('over the 1 day', 'over the 731 days')
+    Thousands separated, as other counts of days in the report (``on 1,047 days``).
+
+    >>> over_days(1), over_days(731), over_days(1826)
+    ('over the 1 day', 'over the 731 days', 'over the 1,826 days')
     """
-    return f"over the {plural(horizon, 'day')}"
+    return f"over the {plural(horizon, 'day', ',')}"
 
 
-def days(value: float) -> str:
+def days(value: float, *, separators: bool = False) -> str:
     """Days of cover with one decimal: ``38.6``; a residue of -2e-17 days reads ``0.0``, not ``-0.0``.
 
-    >>> days(38.61), days(3.84e-16), days(-2e-17), days(0.04)
-    ('38.6', '0.0', '0.0', '0.0')
+    ``separators``: thousands separators (``1,234.5``).
+
+    >>> days(38.61), days(3.84e-16), days(-2e-17), days(0.04), days(-0.04)
+    ('38.6', '0.0', '0.0', '0.0', '0.0')
+
+    A half rounds up (:func:`rounded_half_up`), a ``numpy.float64`` as a float (``round`` would take 2.45 to
+    2.5 for one and 2.4 for the other):
+
+    >>> days(2.45), days(0.25), days(38.65)
+    ('2.5', '0.3', '38.7')
     """
-    return decimals_text(value)
+    rounded = rounded_half_up(value, 1)
+    return "0.0" if rounded == 0 else f"{rounded:,}" if separators else f"{rounded}"
 
 
 VISIBLE_T = 0.005
@@ -174,17 +181,22 @@ def usd(value: float, *, in_millions: bool = False) -> str:
 
     >>> [usd(v).replace(NBSP, " ") for v in (99_999.4, 99_999.5, 99_999.6, -99_999.5)]
     ['USD 99,999', 'USD 0.10 m', 'USD 0.10 m', 'USD -0.10 m']
+
+    A half rounds up, as :func:`tonnes` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> [usd(v).replace(NBSP, " ") for v in (54_450_000.0, 345_000.0, 45_300.5, 1.245e9, 0.9995e9, 0.995e6)]
+    ['USD 54.5 m', 'USD 0.35 m', 'USD 45,301', 'USD 1.25 bn', 'USD 1.00 bn', 'USD 1.0 m']
     """
     size = abs(value)
     if size >= 0.9995e9:  # 999.96 m rounds to 1.00 bn, not 1000.0 m
-        return f"USD{NBSP}{value / 1e9:.2f}{NBSP}bn"
+        return f"USD{NBSP}{rounded_half_up(value / 1e9, 2)}{NBSP}bn"
     if size >= 0.995e6:  # 999,999 rounds to 1.0 m, not 1.00 m
-        return f"USD{NBSP}{value / 1e6:.1f}{NBSP}m"
-    if size and (_whole_dollars(size) >= MILLIONS_FROM_USD or in_millions):
+        return f"USD{NBSP}{rounded_half_up(value / 1e6, 1)}{NBSP}m"
+    if value and (_whole_dollars(value) >= MILLIONS_FROM_USD or in_millions):
         millions = value / 1e6
         decimals = min(3, max(2, -math.floor(math.log10(abs(millions)))))  # USD 2,373: 0.002 m; USD 400: 0.000 m
-        return f"USD{NBSP}{millions:.{decimals}f}{NBSP}m"
-    return f"USD{NBSP}{value:,.0f}"
+        return f"USD{NBSP}{rounded_half_up(millions, decimals)}{NBSP}m"
+    return f"USD{NBSP}{rounded_half_up(value, 0):,}"
 
 
 def drop_residue_usd(value_usd: float) -> float:
@@ -215,14 +227,14 @@ def usd_all(values: Iterable[float]) -> list[str]:
     return [usd(v, in_millions=millions) for v in amounts]
 
 
-def _whole_dollars(size: float) -> float:
-    """An amount as :func:`usd` writes it in dollars, rounded as the format rounds it (half to even)."""
-    return float(f"{size:.0f}")
+def _whole_dollars(value: float) -> float:
+    """The size of an amount as :func:`usd` writes it in dollars, rounded half up (:func:`rounded_half_up`)."""
+    return float(abs(rounded_half_up(value, 0)))
 
 
 def in_millions(amounts: Iterable[float]) -> bool:
     """Whether amounts shown together are written in millions: when one of them is (:func:`usd`)."""
-    return any(_whole_dollars(abs(v)) >= MILLIONS_FROM_USD for v in amounts)
+    return any(_whole_dollars(v) >= MILLIONS_FROM_USD for v in amounts)
 
 
 def two_figures(value: float) -> str:
@@ -351,8 +363,13 @@ def times(ratio: float) -> str:
 
     >>> times(9.0), times(9.43), times(11.6), times(1.04)
     ('9x', '9.4x', '12x', '1x')
+
+    A half rounds up (:func:`rounded_half_up`), a ``numpy.float64`` as a float:
+
+    >>> times(9.45), times(10.5), times(12.5)
+    ('9.5x', '11x', '13x')
     """
-    text = f"{ratio:.0f}" if ratio >= 10 else f"{ratio:.1f}".removesuffix(".0")
+    text = f"{rounded_half_up(ratio, 0)}" if ratio >= 10 else f"{rounded_half_up(ratio, 1)}".removesuffix(".0")
     return text + "x"
 
 
@@ -364,13 +381,19 @@ def usd_m(value: float) -> str:
 
     >>> [usd_m(v) for v in (3913968513.67, 593386640.5, 60347000.0, 7654321.0, 322350.0, 0.0, -18874513.5)]
     ['3,910', '593', '60.3', '7.65', '0.32', '0', '-18.9']
+
+    A half rounds up, as :func:`usd` rounds (:func:`rounded_half_up`): a pool share of USD 54.45 m reads as the
+    verdict writes it, whether a float or a ``numpy.float64`` (``round`` took the latter to 54.4):
+
+    >>> [usd_m(v) for v in (54_450_000.0, 345_000.0, 7_655_000.0, 99_950_000.0, 2_225_000_000.0)]
+    ['54.5', '0.35', '7.66', '100', '2,230']
     """
     if value == 0:
         return "0"
     millions = value / 1e6
     if abs(millions) < 1:
-        return f"{millions:,.2f}"
-    rounded = round(millions, 3 - _digits(millions))
+        return f"{rounded_half_up(millions, 2):,}"
+    rounded = rounded_half_up(millions, 3 - _digits(millions))
     return f"{rounded:,.{max(0, 3 - _digits(rounded))}f}"  # 99.96 rounds to 100, a digit more
 
 
@@ -382,12 +405,49 @@ def _digits(value: float) -> int:
 def price(value: float) -> str:
     """A price per kg with the decimals it needs: ``40``, ``13.13``, ``156.5``, ``921.2``, ``1,606``.
 
+    For prices a scenario sets or a market reaches, read as the scenario writes them (no ``40.00`` for its 40):
+    :func:`_price_decimals` to its size, the zeros that end it dropped. An amount of money per kg that the run
+    works out reads :func:`usd_per_kg`, its decimals all kept.
+
     >>> price(40.0), price(13.13), price(156.5), price(921.2), price(1606.26), price(21.434)
     ('40', '13.13', '156.5', '921.2', '1,606', '21.43')
+
+    A half rounds up, as :func:`usd` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float; the
+    decimals follow the price as rounded (99.996 is ``100``, 999.96 ``1,000``):
+
+    >>> price(21.435), price(156.45), price(1606.5), price(2.675), price(99.996), price(999.96)
+    ('21.44', '156.5', '1,607', '2.68', '100', '1,000')
+    """
+    text = f"{_price_decimals(value):,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def usd_per_kg(value: float) -> str:
+    """Money per kg that a run works out (a cost per kg of shortfall avoided), every decimal of its size kept.
+
+    Two decimals below USD 100, one below 1,000, none from there on (:func:`_price_decimals`), as :func:`price`
+    rounds, but a whole amount keeps them: ``33.00`` beside ``39.18``, where ``33`` would read as a rougher figure.
+
+    >>> usd_per_kg(33.0), usd_per_kg(39.18), usd_per_kg(156.5), usd_per_kg(260.0), usd_per_kg(1606.26)
+    ('33.00', '39.18', '156.5', '260.0', '1,606')
+    """
+    return f"{_price_decimals(value):,}"
+
+
+def _price_decimals(value: float) -> Decimal:
+    """A price per kg (USD) rounded half up to the decimals its size gives: two below 100, one below 1,000, none on.
+
+    The decimals follow the value as rounded: 99.996 is 100.0, 999.96 is 1000.
+
+    >>> _price_decimals(39.175), _price_decimals(99.996), _price_decimals(999.96)
+    (Decimal('39.18'), Decimal('100.0'), Decimal('1000'))
     """
     decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if decimals else text
+    rounded = rounded_half_up(value, decimals)
+    while decimals > 0 and abs(rounded) >= (100 if decimals == 2 else 1000):  # 99.996 -> 100.00 -> 100.0
+        decimals -= 1
+        rounded = rounded_half_up(value, decimals)
+    return rounded
 
 
 def bid_segment(
