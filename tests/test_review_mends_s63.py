@@ -29,13 +29,15 @@ def _run_of(shortfall_t: dict[tuple[str, str], float]):
     """A stand-in for the report's Run: two materials, each member's shortfall of each, written as the report does."""
     from types import SimpleNamespace
 
-    from simulator.report.words import tonnes
+    from simulator.report.words import shortfall_tonnes, tonnes
+    from simulator.shortages import short
 
     return SimpleNamespace(
         materials=lambda: ["a", "b"],
         cell=lambda member, material, key: shortfall_t[(member, material)],
         names=SimpleNamespace(subject=lambda m: m, material_text=lambda m: m),
         t=lambda value, metric, zero: zero if value == 0 else tonnes(value),
+        short_t=lambda value, metric, zero="0 t": shortfall_tonnes(value) if short(value) else zero,
     )
 
 
