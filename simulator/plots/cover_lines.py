@@ -228,7 +228,7 @@ def _target_lines(
     the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
     labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
     Only ``targets`` are drawn: one that a pool-share line lies on is named by that line's label
-    (:func:`simulator.plots.pool_shares._pool_share_label`), not drawn under it.
+    (:func:`simulator.plots.pool_shares.label_pool_shares`), not drawn under it.
     """
     for k, target in enumerate(targets):
         label = _targets_label(targets) if k == 0 else "_"  # one legend entry names both lines
