@@ -15,22 +15,22 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from simulator.names import Names
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.comparison import DRAWN_AS_ONE_SHARE, drawn_as_one_words
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     TRIGGER_LABEL_PAD_PT,
-    _target_lines,
+    draw_target_lines,
     draw_trigger_line,
     name_targets_once,
     place_trigger_label,
     trigger_line_days,
 )
-from simulator.plots.curves import _region_lines
+from simulator.plots.curves import draw_region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import MIN_PANEL_IN, Panels, format_axis
-from simulator.plots.line_labels import _PLACE_AFTER_FIT, _label_box, place_after_fit
-from simulator.plots.notes import _note_span, note_top
+from simulator.plots.line_labels import PLACE_AFTER_FIT, label_box_in, place_after_fit
+from simulator.plots.notes import note_span, note_top
 from simulator.plots.pool_shares import (
     POOL_SHARE_LABEL,
     above_axis_lines,
@@ -47,7 +47,7 @@ from simulator.plots.pool_shares import (
     shares_by_axis_top,
     target_under_shares,
 )
-from simulator.plots.releases import FigureReleases, _lane_label, hide_lane_ticks, mark_releases, release_runs
+from simulator.plots.releases import FigureReleases, hide_lane_ticks, lane_label, mark_releases, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -81,7 +81,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     for material in grid.materials:
         ax = grid.cells[0, material]
         shock_lanes_share = shade_shocks(ax, result, material)  # of the panel's height, 0 with full-height bands
-        _region_lines(ax, result, material, "days_of_cover")
+        draw_region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         drawn[material] = {line.get_label(): curve for line, curve in zip(ax.get_lines(), curves, strict=True)}
         trigger = triggers[material]
@@ -90,7 +90,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         on_target = target_under_shares(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
-        placed = _target_lines(ax, lined, placed, targets)
+        placed = draw_target_lines(ax, lined, placed, targets)
         targets_drawn.update(targets)
         draw_pool_shares(ax, result, material, pool[material], shares)
         share_x = _share_x(result, shares, material)
@@ -134,7 +134,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
             place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)
         if span is not None:
-            _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
+            note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
         hide_lane_ticks(ax)
     return grid.fig
 
@@ -153,7 +153,7 @@ def _keep_by_seen_part(ax: Axes, label: Any, line: Any, share: np.ndarray, curve
     it: read as the 30-day line's. Where the line is hidden on some days and seen on others, the label is checked
     once placed (:func:`_place_by_seen_part`); a line hidden nowhere, or seen nowhere, keeps its label as placed.
     """
-    first = _PLACE_AFTER_FIT.get(label)
+    first = PLACE_AFTER_FIT.get(label)
     if first is None:
         return
     hidden = np.isfinite(share) & ~share_apart_days(share, (), curves)
@@ -212,7 +212,7 @@ def _place_by_seen_part(
     for lines in share_label_breaks(label, narrow=True):
         label.set_text("\n".join(lines))
         label.set_horizontalalignment("left")
-        wide = _label_box(fig, ax, label)[2] - _label_box(fig, ax, label)[0]
+        wide = label_box_in(fig, ax, label)[2] - label_box_in(fig, ax, label)[0]
         wide_share = wide / (ax.get_position().width * fig.get_figwidth())
         last = max(float(across[a]), float(across[b - 1]) - wide_share)
         for left in np.linspace(float(across[a]), last, SEEN_PART_LEFTS):
@@ -256,7 +256,7 @@ def _place_by_seen_part(
 
 def _by_hidden_day(fig: Figure, ax: Axes, label: Any, line: Any, hidden: np.ndarray) -> bool:
     """Whether, of ``line``'s points under ``label``'s text, the one nearest it (above or below) is ``hidden``."""
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     points = line.get_transform().transform(line.get_xydata()) / fig.dpi
     under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
     if not under.any():
@@ -277,7 +277,7 @@ def _across_other_level(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     Over the days under the label's text, through the middle half of its height (:data:`THROUGH_INSET`): a dashed
     line through a label reads as the line it names.
     """
-    x0, _, x1, _ = _label_box(fig, ax, label)
+    x0, _, x1, _ = label_box_in(fig, ax, label)
     points = line.get_transform().transform(line.get_xydata()) / fig.dpi
     under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
     values = {float(v) for v in np.asarray(line.get_ydata(), float)[under]}
@@ -291,7 +291,7 @@ def _crosses_level(fig: Figure, ax: Axes, label: Any, y: float, *, inset: float 
     ``inset`` 0.25: through the middle half of its height.
     """
     at = ax.transData.transform((0.0, y))[1] / fig.dpi
-    _, y0, _, y1 = _label_box(fig, ax, label)
+    _, y0, _, y1 = label_box_in(fig, ax, label)
     room = inset * (y1 - y0)
     return bool(y0 + room < at < y1 - room)
 
@@ -325,7 +325,7 @@ def _grouped_entries(axes: list[Axes], rules: list[str]) -> tuple[list[tuple[Any
     omit: set[str] = set()
     if len(lanes) > MEMBER_ENTRIES_MAX:
         bar = Rectangle((0, 0), 1, 1, facecolor=GROUPED_GREY, lw=0)
-        extra.append((bar, _lane_label(rules, set(rules), "each member, in its own lane and its curve's colour")))
+        extra.append((bar, lane_label(rules, set(rules), "each member, in its own lane and its curve's colour")))
         omit |= lanes
     if len(shares) > MEMBER_ENTRIES_MAX:
         line = Line2D([], [], color=GROUPED_GREY, lw=1.3, ls=(0, (1.5, 1.5)))
@@ -384,8 +384,8 @@ def _share_x(result: Result, shares: list[tuple[int, str, np.ndarray]], material
     """The x values (:func:`days_as_x`) of the first pool-share line of ``shares``, the one its label sits by."""
     if not shares:
         return None
-    rows = _rows(result, "timeseries", region=shares[0][1], material=material)
-    return days_as_x(result, _column(result, "timeseries", "day")[rows])
+    rows = table_rows(result, "timeseries", region=shares[0][1], material=material)
+    return days_as_x(result, table_column(result, "timeseries", "day")[rows])
 
 
 NO_RESTOCKING_NOTES = (
@@ -419,10 +419,10 @@ def no_restocking_span(result: Result, material: str) -> tuple[int, int] | None:
     if not windows or not regions:
         return None
     after = max(end for _, _, end in windows)
-    rows = [_rows(result, "timeseries", region=region, material=material) for region in regions]
-    days = _column(result, "timeseries", "day")[rows[0]].astype(np.int64)
-    cover = np.array([_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
-    short = np.array([_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
+    rows = [table_rows(result, "timeseries", region=region, material=material) for region in regions]
+    days = table_column(result, "timeseries", "day")[rows[0]].astype(np.int64)
+    cover = np.array([table_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
+    short = np.array([table_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
     if not (cover[:, days == 0] >= EMPTY_COVER_DAYS).any():
         return None
     empty = (cover < EMPTY_COVER_DAYS).all(axis=0) & (short <= 0.0).all(axis=0) & (days >= after)

@@ -26,7 +26,7 @@ from matplotlib.transforms import Bbox
 
 from simulator.names import Names, cap
 from simulator.numeric import same_to_rounding
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     TRIGGER_LABEL_CLEAR_PT,
@@ -39,13 +39,13 @@ from simulator.plots.line_labels import (
     LABEL_SPAN,
     LABEL_TOP_ROOM_PT,
     LINE_LABEL_INSET_IN,
-    _label_box,
-    _line_label,
     clear_spot,
+    draw_line_label,
     drawn_line_labels,
+    label_box_in,
     place_after_fit,
 )
-from simulator.plots.notes import Drawn, _line_points, _panel_slices, line_heights, note_place
+from simulator.plots.notes import Drawn, line_heights, line_points, note_place, panel_slices
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT, region_colour
 from simulator.plots.text import agg_renderer, drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
@@ -81,9 +81,11 @@ def shares_by_axis_top(
     """
     if not shares:
         return [], []
-    cover = _column(result, "timeseries", "days_of_cover")
+    cover = table_column(result, "timeseries", "days_of_cover")
     regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
-    drawable_days = [float(np.nanmax(cover[_rows(result, "timeseries", region=r, material=material)])) for r in regions]
+    drawable_days = [
+        float(np.nanmax(cover[table_rows(result, "timeseries", region=r, material=material)])) for r in regions
+    ]
     reach_days = max([*COVER_TARGETS_DAYS, *drawable_days, *([] if trigger is None else [trigger])])
     under: list[tuple[int, str, np.ndarray]] = []
     above: list[tuple[int, str, np.ndarray]] = []
@@ -176,7 +178,7 @@ def _beside(share: np.ndarray, across: np.ndarray, spot: tuple[float, str], span
 
     Its lowest when below it (``va`` "top"), so that the label's box never covers the line it names where the line
     rises or falls under it; ``across`` is each day's share of the width (:func:`_axes_shares`). A label at the right
-    edge (:func:`_line_label`) spans the last ``span`` of the width.
+    edge (:func:`draw_line_label`) spans the last ``span`` of the width.
     """
     start, va = spot
     start = 1.0 - span if start + LABEL_SPAN >= 1 else start
@@ -250,11 +252,11 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
     without demand. None when no day has such a share: no agreement, no pool of the
     material, or a rule that lets the member draw all it owns.
     """
-    rows = _rows(result, "timeseries", region=region, material=material)
-    share = _column(result, "timeseries", "pool_share_t")[rows].astype(float)
-    demand = _column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
+    rows = table_rows(result, "timeseries", region=region, material=material)
+    share = table_column(result, "timeseries", "pool_share_t")[rows].astype(float)
+    demand = table_column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
     drawable = (
-        _column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
+        table_column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
         if "drawable_shared_t" in result.tables["timeseries"].columns
         else np.zeros_like(share)
     )
@@ -365,7 +367,7 @@ def label_pool_shares(
                 value_at=beside,
             )
             value = beside(spot)
-        label = _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+        label = draw_line_label(ax, value, "\n".join(text_lines), spot, "0.25")
         line = next(
             drawn
             for drawn in ax.get_lines()
@@ -385,7 +387,7 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
     (:func:`label_clear_of_curves`) stays where it is. Else it goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else
     as far below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places along the line (:func:`_line_places`) where it
     stays the most of :data:`TRIGGER_LABEL_CLEAR_PT` from the curves, the release lanes and the other labels, and
-    that pad inside the frame (the notes' search, :func:`note_place`, over what :func:`_panel_slices` finds drawn).
+    that pad inside the frame (the notes' search, :func:`note_place`, over what :func:`panel_slices` finds drawn).
     The horizontal lines and the pool-share lines (those it names, others on them) may run behind its light box.
     Where no place touches the line, the place nearest it: in ``long_embargo_12m_2030`` Japan's light rare earths
     fall through the 60 days the shares sit on for their first 175 days, and the shares then fall beside Japan's
@@ -432,12 +434,12 @@ OVER_LINE_SHARE = 0.25
 def _apart_from(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     """Whether ``label`` sits apart from its ``line``: over :data:`NEAR_LINE_PT` from it, or barely over its days.
 
-    Measured on the label's text (:func:`_label_box`) and the line's drawn points, as laid out. In the shipped
+    Measured on the label's text (:func:`label_box_in`) and the line's drawn points, as laid out. In the shipped
     figures, labels placed clear of the curves sat 25 points over ``long_embargo_12m``'s heavy rare-earth share with
     1% of their width over its days, 30 points from ``long_embargo_12m_2030``'s light ones, 56 points from
     ``club_of_five``'s light ones in the report: read as labels of whatever lay nearer.
     """
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     xy = line.get_xydata()
     points = line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]) / fig.dpi
     if not len(points):
@@ -511,7 +513,7 @@ def place_share_label_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behin
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the share lines; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
-        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *shares, *(behind or [])))
+        for a, b, heights in panel_slices(fig, ax, leave_out=(label, *shares, *(behind or [])))
     ]
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
@@ -543,11 +545,11 @@ def _leader_x(
     """Where along the panel (axes fraction) a leader from a label to ``line`` crosses nothing drawn, or None.
 
     The leader runs from the label's near edge ``label_edge`` down or up to the line, clear of what ``slices`` hold
-    (:func:`_panel_slices`). Tried at :data:`LEADER_TRIES` places across the days under both the label
+    (:func:`panel_slices`). Tried at :data:`LEADER_TRIES` places across the days under both the label
     (``label_x``: its left and right, inset by a tenth of its width) and the line, left first; the leader spans the
     line's heights there (:func:`line_heights`) to the label's edge.
     """
-    xs = _line_points(ax, line)[0]  # in the order of x
+    xs = line_points(ax, line)[0]  # in the order of x
     inset = 0.1 * (label_x[1] - label_x[0])
     start, end = max(label_x[0] + inset, xs[0]), min(label_x[1] - inset, xs[-1])
     if start > end:
@@ -572,7 +574,7 @@ def _draw_leader(ax: Axes, label: Any, line: Any, x: float) -> None:
     """
     from matplotlib.transforms import blended_transform_factory
 
-    xs, ys = _line_points(ax, line)
+    xs, ys = line_points(ax, line)
     at_line = float(ax.transData.inverted().transform(ax.transAxes.transform((0.0, np.interp(x, xs, ys))))[1])
     text = label.get_window_extent(agg_renderer(ax.figure))
     across = float((ax.transAxes.transform((x, 0.0))[0] - text.x0) / max(text.width, 1e-9))
@@ -608,7 +610,7 @@ def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[A
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     top = 1 - pad - axes_fraction(fig, ax, LABEL_TOP_ROOM_PT / 72, vertical=True)
     inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
-    points = _line_points(ax, line)
+    points = line_points(ax, line)
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
         more = axes_fraction(fig, ax, clear_pt / 72, vertical=True)
         best: tuple[float, float, float, list[str], float, float] | None = None  # length, left, bottom, lines, x, tall
@@ -642,7 +644,7 @@ def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[A
 
 FINE_SLICES = 160
 """Slices of a panel's width the last searches of a pool share's label measure what is drawn in
-(:func:`_place_off`): four times :func:`_panel_slices`' 40, so that a curve's spike near a slice's edge does not
+(:func:`_place_off`): four times :func:`panel_slices`' 40, so that a curve's spike near a slice's edge does not
 take the room of the whole slice. In ``club_of_five``'s heavy rare earths and ``long_embargo_12m_2030``'s in the
 report, the members' spike (May 2026, June 2030) took the room above the 180-day share that the label, broken, fits
 in before it."""
@@ -651,9 +653,9 @@ in before it."""
 def _slices(
     fig: Figure, ax: Axes, leave_out: tuple[Any, ...], *, fine: bool
 ) -> list[tuple[float, float, list[tuple[float, float]]]]:
-    """:func:`_panel_slices` of ``ax`` but ``leave_out``; with ``fine``, in :data:`FINE_SLICES` slices."""
+    """:func:`panel_slices` of ``ax`` but ``leave_out``; with ``fine``, in :data:`FINE_SLICES` slices."""
     if not fine:
-        return _panel_slices(fig, ax, leave_out=leave_out)
+        return panel_slices(fig, ax, leave_out=leave_out)
     drawn = Drawn(fig, ax, leave_out)
     edges = np.linspace(0.0, 1.0, FINE_SLICES + 1)
     return [(float(a), float(b), drawn.heights(a, b)) for a, b in pairwise(edges)]
@@ -703,7 +705,7 @@ def _line_places(
     """Places for ``label`` along ``line``, left to right: (gap, left, the line's height there; axes fraction), lines.
 
     Above the line (from its highest under the label), or below it (``downward``, its lowest), at least
-    :data:`TRIGGER_LABEL_PAD_PT` from it and ``clear_pt`` points from what ``slices`` hold (:func:`_panel_slices`),
+    :data:`TRIGGER_LABEL_PAD_PT` from it and ``clear_pt`` points from what ``slices`` hold (:func:`panel_slices`),
     as near the line as that leaves (the gap). The lefts: from where the line is first drawn to where it ends (the
     label may start at its last day) or the label reaches the panel's edge less an inset; places that do not fit
     inside the frame are left out. The label as it is or broken after its comma (:func:`share_label_breaks`), whichever
@@ -778,9 +780,9 @@ def share_label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
 def label_clear_of_curves(fig: Figure, ax: Axes, label: Any) -> bool:
     """Whether ``label``, a line's label, lies inside its panel and crosses none of its curves (:func:`_curves`).
 
-    Inside: its box (:func:`_label_box`) within the frame, :data:`LABEL_TOP_ROOM_PT` under its top.
+    Inside: its box (:func:`label_box_in`) within the frame, :data:`LABEL_TOP_ROOM_PT` under its top.
     """
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     width, height = fig.get_size_inches()
     frame = ax.get_position()
     inside = frame.x0 * width <= x0 and x1 <= frame.x1 * width
@@ -819,13 +821,13 @@ def draw_pool_shares(
     ``len(lines)``-th dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
     """
     names = Names.of(result.scenario)
-    days = _column(result, "timeseries", "day")
+    days = table_column(result, "timeseries", "day")
     step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
     regions = {region for _, region, _ in drawn}
     for k, (i, region, share) in enumerate(lines):
         if region not in regions:
             continue
-        rows = _rows(result, "timeseries", region=region, material=material)
+        rows = table_rows(result, "timeseries", region=region, material=material)
         ax.plot(
             days_as_x(result, days[rows]),
             share,

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from simulator.names import Names
 from simulator.palette import SUPPLIER_COLOURS
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, grid_width_in, wrapped_grid, wrapped_width_in
 from simulator.plots.text import plain_text
@@ -55,14 +55,14 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
         _hide_unused(grid, axes)
         ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
     suppliers = result.structure.suppliers
-    days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
+    days, arrivals = table_column(result, "supply", "day"), table_column(result, "supply", "arrivals_t")
     layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
     for i, region in enumerate(regions):
         for j, material in enumerate(materials):
             ax = axes[i, j]
             ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
-            cell = _rows(result, "supply", region=region, material=material)
-            by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
+            cell = table_rows(result, "supply", region=region, material=material)
+            by_supplier = [table_rows(result, "supply", supplier=s) & cell for s in suppliers]
             drawn = [k for k, rows in enumerate(by_supplier) if (arrivals[rows] > 0).any()]
             if not drawn:
                 used = has_demand(result.scenario, region, material)
