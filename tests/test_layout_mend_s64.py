@@ -3,7 +3,7 @@
 - ``compare.png``'s fairness panel is sized by its value labels' hinted width (``HINTED_TEXT``) but a label was
   placed by its unhinted width: right of its bar where the room held 96-100% of the label as Agg draws it.
 - The days-of-cover figure's check of the pool share's label by the part of its line seen: the days seen longest
-  "lie on" a target line as ``_lies_on`` measures it (1% of the panel's height), not to ``np.allclose``'s 1e-5; and
+  "lie on" a target line as ``share_lies_on`` measures it (1% of the panel's height), not to ``np.allclose``'s 1e-5; and
   the place touching those days is kept where it is free (the loop's own ``return``, reached by no test before).
 - One wrap of panels into rows (``layout.wrapped_grid``) for ``compare.png``'s members and the supply mix's regions.
 """
@@ -28,7 +28,7 @@ from simulator.plots.cover import _place_by_seen_part
 from simulator.plots.cover_lines import TRIGGER_LABEL_PAD_PT
 from simulator.plots.layout import wrapped_grid, wrapped_width_in
 from simulator.plots.line_labels import LINE_LABEL_PT
-from simulator.plots.pool_shares import LEADER_LABEL, POOL_SHARE_LABEL, _apart_days
+from simulator.plots.pool_shares import LEADER_LABEL, POOL_SHARE_LABEL, share_apart_days
 from simulator.plots.supply import _regions_across
 from simulator.plots.text import text_width_in
 
@@ -102,7 +102,7 @@ def _panel(seen_at: float):
         va="bottom",
         fontsize=LINE_LABEL_PT,
     )
-    hidden = np.isfinite(share) & ~_apart_days(share, (), [CURVE])
+    hidden = np.isfinite(share) & ~share_apart_days(share, (), [CURVE])
     assert hidden.tolist() == [False] * 50 + [True] * 50
     return fig, ax, label, line, share, hidden
 
@@ -126,7 +126,7 @@ def test_a_free_place_touching_the_days_seen_is_kept():
 
 
 def test_days_seen_within_a_hundredth_of_the_panel_of_a_target_lie_on_it():
-    # 59.8 days: 0.2 day from the 60-day line, within _lies_on's 1% of the panel's height (its highest line, the
+    # 59.8 days: 0.2 day from the 60-day line, within share_lies_on's 1% of the panel's height (its highest line, the
     # 60-day target: 0.6 day) though not within np.allclose's 1e-5: the label moves by them, as at 60
     _, label = _place(59.8)
     assert label.xy == (0.0, 59.8)

@@ -4,9 +4,9 @@ Session 61 (measured by an earlier helper): labels placed clear of the curves sa
 ``long_embargo_12m``'s heavy rare-earth share with 1% of their width over the days it is drawn, 30 points from
 ``long_embargo_12m_2030``'s light shares, 56 points from ``club_of_five``'s light shares in the report: each read as
 the label of whatever lay nearer. A label more than 6 points from its line, or over under a quarter of its days, now
-takes the place along the line that :func:`simulator.plots.pool_shares._place_led` finds (touching it, else clear of
-everything with a thin leader to it); where it finds none, the label broken into more lines, or anywhere clear with
-a leader (session 62, :func:`simulator.plots.pool_shares._place_off`). A leader must end on the line and cross no
+takes the place along the line that :func:`simulator.plots.pool_shares.place_share_label_led` finds (touching it, else
+clear of everything with a thin leader to it); where it finds none, the label broken into more lines, or anywhere clear
+with a leader (session 62, :func:`simulator.plots.pool_shares._place_off`). A leader must end on the line and cross no
 curve. Measured as Agg lays the figure out, in the way of
 tests/test_pool_share_label_iea_s61.py: the label's light box against the first share line's drawn points (the one it
 is placed by).

@@ -91,6 +91,9 @@ class Border:
         """Per licence: the share of an application approved on each day ahead, shaped (slot, 1, 1, 1, run), the
         share refused, per run, and each run's slots (None where every run has the batch's): a licence's approval
         share (its magnitude) and its processing time may differ between runs."""
+        self.ring_slots: list[np.ndarray] = []
+        """Per licence: its ring's slot numbers 0, 1, ..., shaped (slot, 1) (:func:`_queue` with runs' own slots
+        reads them every day; the ring's length is the batch's)."""
         for k in self.licence_ids:
             shares, slots, _ = draws.licence_processing[k]
             approval = self.magnitude[k]
@@ -104,6 +107,7 @@ class Border:
             ]
             own_slots = None if (slots == len(shares)).all() else slots
             self.processing.append((weights.reshape(len(shares), 1, 1, 1, B), refused, own_slots))
+            self.ring_slots.append(np.arange(len(shares))[:, None])
         self.active = bool(self.held_ids or self.quota_ids or self.licence_ids or self.leaks)
         self.no_routes = np.zeros(self.route_shape)  # nothing on any route (shared, read-only)
         self.no_routes.flags.writeable = False
@@ -245,7 +249,7 @@ class Border:
             applying = shipped if decided is None else shipped - decided
             applications = np.where(self.masks[k] & applies, applying * self.end_use[k], 0.0)
             shipped = shipped - applications
-            _queue(pending, weights * applications[None], today, own_slots)
+            _queue(pending, weights * applications[None], today, own_slots, self.ring_slots[i])
             refused = applications * refused_share
         else:  # no run applies: every application is +0.0, which changes neither ``shipped`` nor the queue
             # (the queue never holds -0.0: it starts at +0.0 and is only added to); nothing is refused either,
@@ -446,18 +450,20 @@ def _added(total: np.ndarray | None, more: np.ndarray) -> np.ndarray:
     return more + 0.0 if total is None else total + more
 
 
-def _queue(pending: np.ndarray, due: np.ndarray, today: int | np.ndarray, own_slots: np.ndarray | None) -> None:
+def _queue(
+    pending: np.ndarray, due: np.ndarray, today: int | np.ndarray, own_slots: np.ndarray | None, slot: np.ndarray
+) -> None:
     """Add ``due`` (slot ``j``: due ``j`` days ahead) to the ring ``pending``, at slot ``(today + j) % slots``.
 
     With ``own_slots`` (per run) each run's ring is as long as its own: its slot ``s`` below that gets what is due
     ``(s - today) % slots`` days ahead, one addition a day as in a ring of its own, and the slots past it get its
-    zeros (+0.0 to +0.0), so each run's numbers are those of a batch of its own.
+    zeros (+0.0 to +0.0), so each run's numbers are those of a batch of its own. ``slot``: the ring's slot numbers
+    ``0 .. len(due) - 1`` shaped (slot, 1), made once per batch.
     """
     if own_slots is None:  # one ring length: two slices
         slots = len(due)
         pending[today:] += due[: slots - today]
         pending[:today] += due[slots - today :]
         return
-    slot = np.arange(len(due))[:, None]
     ahead = np.where(slot < own_slots[None], (slot - today[None]) % own_slots[None], slot)  # (slot, run)
     pending += np.take_along_axis(due, ahead[:, None, None, None, :], axis=0)

@@ -13,7 +13,7 @@ import numpy as np
 from simulator.results import Result
 
 
-def _column(result: Result, table: str, name: str) -> np.ndarray:
+def table_column(result: Result, table: str, name: str) -> np.ndarray:
     """Column ``name`` of the run's table ``table``.
 
     The figures read columns, not DataFrames: importing pandas would cost a ``stockpile
@@ -22,7 +22,7 @@ def _column(result: Result, table: str, name: str) -> np.ndarray:
     return result.tables[table].columns[name]
 
 
-def _rows(result: Result, table: str, **equal: str) -> np.ndarray:
+def table_rows(result: Result, table: str, **equal: str) -> np.ndarray:
     """Mask of ``table``'s rows whose columns equal the values given (``region="japan"``)."""
     columns = result.tables[table].columns
     mask = np.ones(len(result.tables[table]), bool)

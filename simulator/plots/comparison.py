@@ -18,7 +18,7 @@ from simulator.mechanisms import BASELINE, BY_NAME, OWN_SHARES, STATUS_QUO
 from simulator.metrics import anyone_short, members_burden
 from simulator.names import AS_CHANGED, Names, cap, index_text, join_words
 from simulator.palette import BASELINE_COLOUR, RULE_COLOURS
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import (
     TEXT_GAP_IN,
@@ -156,11 +156,13 @@ def compare_figure(
                 continue
             heights_t.append(0.0)
             for name, run in baselines.items():
-                rows = _rows(run, "timeseries", region=member, material=material)
-                heights_t[-1] = max(heights_t[-1], float(_column(run, "timeseries", "shortfall_cum_t")[rows].max()))
+                rows = table_rows(run, "timeseries", region=member, material=material)
+                heights_t[-1] = max(
+                    heights_t[-1], float(table_column(run, "timeseries", "shortfall_cum_t")[rows].max())
+                )
                 ax.plot(
-                    days_as_x(run, _column(run, "timeseries", "day")[rows]),
-                    _column(run, "timeseries", "shortfall_cum_t")[rows],
+                    days_as_x(run, table_column(run, "timeseries", "day")[rows]),
+                    table_column(run, "timeseries", "shortfall_cum_t")[rows],
                     lw=1.6,
                     ls=BASELINE_STYLES[name][0],
                     color=BASELINE_COLOUR,
@@ -168,12 +170,12 @@ def compare_figure(
                     zorder=3,  # over the rules' lines: seen where a rule leaves the shortfall as it was
                 )
             for k, (mechanism, result) in enumerate(results.items()):
-                rows = _rows(result, "timeseries", region=member, material=material)
-                curve = _column(result, "timeseries", "shortfall_cum_t")[rows].astype(float)
+                rows = table_rows(result, "timeseries", region=member, material=material)
+                curve = table_column(result, "timeseries", "shortfall_cum_t")[rows].astype(float)
                 curves[mechanism].append(curve)
                 heights_t[-1] = max(heights_t[-1], float(curve.max()))
                 ax.plot(
-                    days_as_x(result, _column(result, "timeseries", "day")[rows]),
+                    days_as_x(result, table_column(result, "timeseries", "day")[rows]),
                     curve,
                     lw=max(1.1, 2.2 - 0.3 * k),
                     **rule_style(k),

@@ -15,39 +15,39 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from simulator.names import Names
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.comparison import DRAWN_AS_ONE_SHARE, drawn_as_one_words
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     TRIGGER_LABEL_PAD_PT,
-    _target_lines,
+    draw_target_lines,
     draw_trigger_line,
     name_targets_once,
     place_trigger_label,
     trigger_line_days,
 )
-from simulator.plots.curves import _region_lines
+from simulator.plots.curves import draw_region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import MIN_PANEL_IN, Panels, format_axis
-from simulator.plots.line_labels import _PLACE_AFTER_FIT, _label_box, place_after_fit
-from simulator.plots.notes import _note_span, note_top
+from simulator.plots.line_labels import PLACE_AFTER_FIT, label_box_in, place_after_fit
+from simulator.plots.notes import note_span, note_top
 from simulator.plots.pool_shares import (
     POOL_SHARE_LABEL,
-    _apart_days,
-    _draw_pool_shares,
-    _label_breaks,
-    _label_clear,
-    _levels,
-    _lies_on,
-    _place_led,
-    _pool_share_label,
-    _pool_shares,
-    _seen_days,
-    _shares_by_axis,
-    _target_under,
     above_axis_lines,
+    draw_pool_shares,
+    horizontal_lines,
+    label_clear_of_curves,
+    label_pool_shares,
+    place_share_label_led,
+    pool_share_lines,
+    share_apart_days,
+    share_label_breaks,
+    share_lies_on,
+    share_seen_days,
+    shares_by_axis_top,
+    target_under_shares,
 )
-from simulator.plots.releases import FigureReleases, _lane_label, hide_lane_ticks, mark_releases, release_runs
+from simulator.plots.releases import FigureReleases, hide_lane_ticks, lane_label, mark_releases, release_runs
 from simulator.plots.shock_bands import clear_lanes, shade_shocks, shock_windows
 from simulator.plots.text import plain_text
 from simulator.results import Result
@@ -69,10 +69,11 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     names = Names.of(result.scenario)
     grid = Panels(result, width_in=width_in, columns=columns)
     triggers = {material: trigger_line_days(result, material) for material in grid.materials}
-    pool = {material: _pool_shares(result, material) for material in grid.materials}  # each panel's share lines
+    pool = {material: pool_share_lines(result, material) for material in grid.materials}  # each panel's share lines
     # each panel's share lines drawn under the axis's top, and those left above it
     by_axis = {
-        material: _shares_by_axis(result, material, pool[material], triggers[material]) for material in grid.materials
+        material: shares_by_axis_top(result, material, pool[material], triggers[material])
+        for material in grid.materials
     }
     releases = FigureReleases.of_run(result)  # read once: the same room under 0 in every panel, 0 lines aligned
     targets_drawn: set[float] = set()
@@ -80,20 +81,20 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
     for material in grid.materials:
         ax = grid.cells[0, material]
         shock_lanes_share = shade_shocks(ax, result, material)  # of the panel's height, 0 with full-height bands
-        _region_lines(ax, result, material, "days_of_cover")
+        draw_region_lines(ax, result, material, "days_of_cover")
         curves = [np.asarray(line.get_ydata(), float) for line in ax.get_lines()]
         drawn[material] = {line.get_label(): curve for line, curve in zip(ax.get_lines(), curves, strict=True)}
         trigger = triggers[material]
         placed = () if trigger is None else ((trigger, draw_trigger_line(ax, trigger)),)
         shares, above = by_axis[material]
-        on_target = _target_under(shares, curves)
+        on_target = target_under_shares(shares, curves)
         targets = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         lined = [*curves, *(share for *_, share in shares)]  # the axis reaches the shares that fit too (180 days)
-        placed = _target_lines(ax, lined, placed, targets)
+        placed = draw_target_lines(ax, lined, placed, targets)
         targets_drawn.update(targets)
-        _draw_pool_shares(ax, result, material, pool[material], shares)
+        draw_pool_shares(ax, result, material, pool[material], shares)
         share_x = _share_x(result, shares, material)
-        line = _pool_share_label(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
+        line = label_pool_shares(ax, shares, curves, placed, on_target, panel_in=grid.panel_in, x=share_x)
         if line is not None:  # the pool share's label: by a part of its line a reader sees
             _keep_by_seen_part(ax, ax.texts[-1], line, shares[0][2], curves)
         ax.set_title(plain_text(names.material(material)))
@@ -103,7 +104,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
         if releases.lanes:  # release lanes under 0 in every panel, sized with the shock lanes' room above the curves
             raised_share = mark_releases(ax, result, material, releases, shock_lanes_share)
         clear_lanes(ax, raised_share)  # the one place the top is raised
-        _draw_pool_shares(ax, result, material, pool[material], above)
+        draw_pool_shares(ax, result, material, pool[material], above)
         format_axis(ax, result, grid.ticks)
     name_targets_once(grid.axes(), targets_drawn)
     title = f"{result.scenario.name}: drawable days of cover (stock the region can use now / baseline daily demand)"
@@ -133,7 +134,7 @@ def days_of_cover_figure(result: Result, *, width_in: float | None = None, colum
             place_trigger_label(grid.fig, ax, triggers[material])
         span = no_restocking_span(result, material)
         if span is not None:
-            _note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
+            note_span(grid.fig, ax, days_as_x(result, np.array(span)), NO_RESTOCKING_NOTES)
         hide_lane_ticks(ax)
     return grid.fig
 
@@ -142,9 +143,9 @@ def _keep_by_seen_part(ax: Axes, label: Any, line: Any, share: np.ndarray, curve
     """Have the pool share's ``label`` placed as before, then moved by the part of its line a reader sees if need be.
 
     ``line``: the share line the label names, as drawn, with the values ``share`` (days). It is hidden where it runs
-    under a curve: not apart from ``curves`` (:func:`~simulator.plots.pool_shares._apart_days`, no target lines: within
+    under a curve: not apart from ``curves`` (:func:`share_apart_days`, no target lines: within
     :data:`~simulator.plots.pool_shares.POOL_ON_TARGET_SHARE` of the panel's height of one of them, as
-    :func:`~simulator.plots.pool_shares._seen_days` measures it). The search
+    :func:`share_seen_days` measures it). The search
     that places the label once the panel is laid out (:func:`~simulator.plots.pool_shares.place_pool_share_label`)
     takes every day the line is drawn: in ``embargo_2010`` with the halt to Japan through 2011 and its cargo lost,
     the members' shares of light rare earths lie on the 60-day line to February 2011, then under the EU's curve, and
@@ -152,10 +153,10 @@ def _keep_by_seen_part(ax: Axes, label: Any, line: Any, share: np.ndarray, curve
     it: read as the 30-day line's. Where the line is hidden on some days and seen on others, the label is checked
     once placed (:func:`_place_by_seen_part`); a line hidden nowhere, or seen nowhere, keeps its label as placed.
     """
-    first = _PLACE_AFTER_FIT.get(label)
+    first = PLACE_AFTER_FIT.get(label)
     if first is None:
         return
-    hidden = np.isfinite(share) & ~_apart_days(share, (), curves)
+    hidden = np.isfinite(share) & ~share_apart_days(share, (), curves)
     if not hidden.any() or not (np.isfinite(share) & ~hidden).any():
         return
     place = partial(_place_by_seen_part, first=first, label=label, line=line, share=share, curves=curves, hidden=hidden)
@@ -181,25 +182,25 @@ def _place_by_seen_part(
 
     ``line``: the pool-share line drawn with the values ``share``, in a panel of ``curves``. The label is moved only
     when all of these hold: the days the line is seen longest (apart from the ``curves``,
-    :func:`~simulator.plots.pool_shares._seen_days`) lie on a horizontal line (the 60 days: the reader sees the dots
-    on it; as :func:`~simulator.plots.pool_shares._lies_on` measures it); of the line's points under the label's
+    :func:`share_seen_days`) lie on a horizontal line (the 60 days: the reader sees the dots
+    on it; as :func:`share_lies_on` measures it); of the line's points under the label's
     text the one nearest it is hidden (:func:`_by_hidden_day`); and another horizontal line runs through the middle
     of the label (:func:`_across_other_level`). Then it is tried touching those days (the line's height under it,
     :data:`~simulator.plots.cover_lines.TRIGGER_LABEL_PAD_PT` above it, else as far below) at
     :data:`SEEN_PART_LEFTS` places along them, in each of its breaks
-    (:func:`~simulator.plots.pool_shares._label_breaks`, ``narrow``): the first inside the frame, crossing no curve
-    (:func:`~simulator.plots.pool_shares._label_clear`) nor another horizontal line, is kept. Where none is, a place
-    clear of everything from which a leader runs to those days (:func:`~simulator.plots.pool_shares._place_led`,
+    (:func:`share_label_breaks`, ``narrow``): the first inside the frame, crossing no curve
+    (:func:`label_clear_of_curves`) nor another horizontal line, is kept. Where none is, a place
+    clear of everything from which a leader runs to those days (:func:`place_share_label_led`,
     first with only the line they lie on allowed behind the label, then every horizontal line): in the harsh
     ``embargo_2010`` no place by the 60 days is clear of Japan's curve and of the EU's December spike, and the label
     goes under the 30-day line with a leader up to the 60-day line. Where no leader fits either, it stays where
     ``first`` put it.
     """
     first(fig, ax)
-    seen = np.flatnonzero(_seen_days(share, (), curves))  # the days it is seen longest: apart from the curves
+    seen = np.flatnonzero(share_seen_days(share, (), curves))  # the days it is seen longest: apart from the curves
     a, b = int(seen[0]), int(seen[-1]) + 1
-    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in _levels(ax)]
-    on = [y for y in levels if _lies_on(share[a:b], y, curves)]  # the target line the days seen longest lie on
+    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in horizontal_lines(ax)]
+    on = [y for y in levels if share_lies_on(share[a:b], y, curves)]  # the target line the days seen longest lie on
     if (
         not on  # seen apart from the target lines: the search's place is by it
         or not _by_hidden_day(fig, ax, label, line, hidden)
@@ -208,10 +209,10 @@ def _place_by_seen_part(
         return
     across = ax.transAxes.inverted().transform(line.get_transform().transform(line.get_xydata()))[:, 0]
     kept = (label.get_text(), label.xy, label.xyann, label.get_horizontalalignment(), label.get_verticalalignment())
-    for lines in _label_breaks(label, narrow=True):
+    for lines in share_label_breaks(label, narrow=True):
         label.set_text("\n".join(lines))
         label.set_horizontalalignment("left")
-        wide = _label_box(fig, ax, label)[2] - _label_box(fig, ax, label)[0]
+        wide = label_box_in(fig, ax, label)[2] - label_box_in(fig, ax, label)[0]
         wide_share = wide / (ax.get_position().width * fig.get_figwidth())
         last = max(float(across[a]), float(across[b - 1]) - wide_share)
         for left in np.linspace(float(across[a]), last, SEEN_PART_LEFTS):
@@ -224,7 +225,7 @@ def _place_by_seen_part(
                 label.xyann = (0.0, -TRIGGER_LABEL_PAD_PT if downward else TRIGGER_LABEL_PAD_PT)
                 label.set_verticalalignment("top" if downward else "bottom")
                 crossed = [y for y in levels if y not in on and _crosses_level(fig, ax, label, y)]
-                if _label_clear(fig, ax, label) and not crossed:
+                if label_clear_of_curves(fig, ax, label) and not crossed:
                     return
     text, label.xy, label.xyann, ha, va = kept
     label.set_text(text)
@@ -240,9 +241,10 @@ def _place_by_seen_part(
     )
     ax.add_line(part)
     try:
-        drawn_on = [level for level in _levels(ax) if float(np.asarray(level.get_ydata(), float)[0]) in on]
+        drawn_on = [level for level in horizontal_lines(ax) if float(np.asarray(level.get_ydata(), float)[0]) in on]
         if not (
-            _place_led(fig, ax, label, part, behind=drawn_on) or _place_led(fig, ax, label, part, behind=_levels(ax))
+            place_share_label_led(fig, ax, label, part, behind=drawn_on)
+            or place_share_label_led(fig, ax, label, part, behind=horizontal_lines(ax))
         ):
             label.set_text(text)
             label.xy, label.xyann = kept[1], kept[2]
@@ -254,7 +256,7 @@ def _place_by_seen_part(
 
 def _by_hidden_day(fig: Figure, ax: Axes, label: Any, line: Any, hidden: np.ndarray) -> bool:
     """Whether, of ``line``'s points under ``label``'s text, the one nearest it (above or below) is ``hidden``."""
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     points = line.get_transform().transform(line.get_xydata()) / fig.dpi
     under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
     if not under.any():
@@ -275,11 +277,11 @@ def _across_other_level(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     Over the days under the label's text, through the middle half of its height (:data:`THROUGH_INSET`): a dashed
     line through a label reads as the line it names.
     """
-    x0, _, x1, _ = _label_box(fig, ax, label)
+    x0, _, x1, _ = label_box_in(fig, ax, label)
     points = line.get_transform().transform(line.get_xydata()) / fig.dpi
     under = np.isfinite(points).all(axis=1) & (points[:, 0] >= x0) & (points[:, 0] <= x1)
     values = {float(v) for v in np.asarray(line.get_ydata(), float)[under]}
-    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in _levels(ax)]
+    levels = [float(np.asarray(level.get_ydata(), float)[0]) for level in horizontal_lines(ax)]
     return any(y not in values and _crosses_level(fig, ax, label, y, inset=THROUGH_INSET) for y in levels)
 
 
@@ -289,7 +291,7 @@ def _crosses_level(fig: Figure, ax: Axes, label: Any, y: float, *, inset: float 
     ``inset`` 0.25: through the middle half of its height.
     """
     at = ax.transData.transform((0.0, y))[1] / fig.dpi
-    _, y0, _, y1 = _label_box(fig, ax, label)
+    _, y0, _, y1 = label_box_in(fig, ax, label)
     room = inset * (y1 - y0)
     return bool(y0 + room < at < y1 - room)
 
@@ -323,7 +325,7 @@ def _grouped_entries(axes: list[Axes], rules: list[str]) -> tuple[list[tuple[Any
     omit: set[str] = set()
     if len(lanes) > MEMBER_ENTRIES_MAX:
         bar = Rectangle((0, 0), 1, 1, facecolor=GROUPED_GREY, lw=0)
-        extra.append((bar, _lane_label(rules, set(rules), "each member, in its own lane and its curve's colour")))
+        extra.append((bar, lane_label(rules, set(rules), "each member, in its own lane and its curve's colour")))
         omit |= lanes
     if len(shares) > MEMBER_ENTRIES_MAX:
         line = Line2D([], [], color=GROUPED_GREY, lw=1.3, ls=(0, (1.5, 1.5)))
@@ -382,8 +384,8 @@ def _share_x(result: Result, shares: list[tuple[int, str, np.ndarray]], material
     """The x values (:func:`days_as_x`) of the first pool-share line of ``shares``, the one its label sits by."""
     if not shares:
         return None
-    rows = _rows(result, "timeseries", region=shares[0][1], material=material)
-    return days_as_x(result, _column(result, "timeseries", "day")[rows])
+    rows = table_rows(result, "timeseries", region=shares[0][1], material=material)
+    return days_as_x(result, table_column(result, "timeseries", "day")[rows])
 
 
 NO_RESTOCKING_NOTES = (
@@ -417,10 +419,10 @@ def no_restocking_span(result: Result, material: str) -> tuple[int, int] | None:
     if not windows or not regions:
         return None
     after = max(end for _, _, end in windows)
-    rows = [_rows(result, "timeseries", region=region, material=material) for region in regions]
-    days = _column(result, "timeseries", "day")[rows[0]].astype(np.int64)
-    cover = np.array([_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
-    short = np.array([_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
+    rows = [table_rows(result, "timeseries", region=region, material=material) for region in regions]
+    days = table_column(result, "timeseries", "day")[rows[0]].astype(np.int64)
+    cover = np.array([table_column(result, "timeseries", "days_of_cover")[r] for r in rows], float)
+    short = np.array([table_column(result, "timeseries", "shortfall_t")[r] for r in rows], float)
     if not (cover[:, days == 0] >= EMPTY_COVER_DAYS).any():
         return None
     empty = (cover < EMPTY_COVER_DAYS).all(axis=0) & (short <= 0.0).all(axis=0) & (days >= after)

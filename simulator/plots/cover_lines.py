@@ -13,10 +13,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulator.palette import TRIGGER_COLOUR
-from simulator.plots.columns import _column, _rows
+from simulator.plots.columns import table_column, table_rows
 from simulator.plots.layout import axes_fraction
-from simulator.plots.line_labels import LABEL_SPOTS, _line_label, clear_spot, drawn_line_labels
-from simulator.plots.notes import _panel_slices, note_place
+from simulator.plots.line_labels import LABEL_SPOTS, clear_spot, draw_line_label, drawn_line_labels
+from simulator.plots.notes import note_place, panel_slices
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT
 from simulator.results import Result, shared_stock_held
 from simulator.scenario.portfolio import has_demand
@@ -85,10 +85,13 @@ def all_cover_commercial(result: Result, material: str, regions: list[str]) -> b
     Commercial cover is ``commercial_stock_t / baseline_demand_t`` (end of day, as the
     trigger's test); compared to 1e-9 days (rounding), days without demand aside.
     """
-    cover, stock = _column(result, "timeseries", "days_of_cover"), _column(result, "timeseries", "commercial_stock_t")
-    baseline = _column(result, "timeseries", "baseline_demand_t")
+    cover, stock = (
+        table_column(result, "timeseries", "days_of_cover"),
+        table_column(result, "timeseries", "commercial_stock_t"),
+    )
+    baseline = table_column(result, "timeseries", "baseline_demand_t")
     for region in regions:
-        rows = _rows(result, "timeseries", region=region, material=material) & (baseline > 0)
+        rows = table_rows(result, "timeseries", region=region, material=material) & (baseline > 0)
         commercial = stock[rows] / baseline[rows]
         if not np.allclose(cover[rows].astype(float), commercial, rtol=0.0, atol=1e-9):
             return False
@@ -117,7 +120,7 @@ def draw_trigger_line(ax: Axes, days: float) -> tuple[float, str]:
             f"{TRIGGER_RELEASES_WHAT} {TRIGGER_SHOWN_WHERE}"
         ),
     )
-    _line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
+    draw_line_label(ax, days, f"trigger {days:g} days", spot, TRIGGER_COLOUR)
     return spot
 
 
@@ -139,7 +142,7 @@ def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
     below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places from the left where it stays
     furthest from the curves, the other lines and their labels, the release lanes and the
     notes, of the rooms :data:`TRIGGER_LABEL_CLEAR_PT` (the search of the notes,
-    :func:`note_place`, over what is drawn, :func:`_panel_slices`); a shock's band the panel's
+    :func:`note_place`, over what is drawn, :func:`panel_slices`); a shock's band the panel's
     full height is behind it, not in its way. Where none has room (15 days and the 30-day line
     are 11 points apart in ``embargo_2010``, the label 10 points tall), the other horizontal
     lines (the 30- and 60-day lines) may run behind its light box, the curves still may not.
@@ -156,7 +159,7 @@ def place_trigger_label(fig: Figure, ax: Axes, days: float) -> None:
     ]
     slices = [  # what is drawn, but the label, its line and the other horizontal lines; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
-        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *level))
+        for a, b, heights in panel_slices(fig, ax, leave_out=(label, *level))
     ]
     for crossed, clear_pt in product((False, True), TRIGGER_LABEL_CLEAR_PT):
         place = _trigger_place(fig, ax, label, days, slices, [] if crossed else others, clear_pt)
@@ -182,7 +185,7 @@ def _trigger_place(
 ) -> tuple[float, float] | None:
     """(bottom, left), axes fraction, of the first place where ``label`` touches its line at ``days``, else None.
 
-    Above the line first, then below; ``clear_pt`` points from what ``slices`` hold (:func:`_panel_slices`) and
+    Above the line first, then below; ``clear_pt`` points from what ``slices`` hold (:func:`panel_slices`) and
     from the horizontal lines at ``levels`` (axes fraction), :data:`TRIGGER_LABEL_PAD_PT` from its own line.
     """
     lines = label.get_text().split("\n")
@@ -216,7 +219,7 @@ TARGET_SPOTS = ((0.7, "bottom"), *(spot for spot in LABEL_SPOTS if spot != (0.7,
 """Where a target line's label (``60 days``) may go: above its right end first, where it always was."""
 
 
-def _target_lines(
+def draw_target_lines(
     ax: Axes,
     curves: list[np.ndarray],
     placed: tuple[tuple[float, tuple[float, str]], ...],
@@ -228,7 +231,7 @@ def _target_lines(
     the first clear spot of :data:`TARGET_SPOTS` (:func:`clear_spot`), on a light box;
     labels already ``placed`` (the trigger's) are kept clear of; returns them with the targets' own.
     Only ``targets`` are drawn: one that a pool-share line lies on is named by that line's label
-    (:func:`simulator.plots.pool_shares._pool_share_label`), not drawn under it.
+    (:func:`simulator.plots.pool_shares.label_pool_shares`), not drawn under it.
     """
     for k, target in enumerate(targets):
         label = _targets_label(targets) if k == 0 else "_"  # one legend entry names both lines
@@ -244,11 +247,11 @@ def target_label(ax: Axes, target_days: float, spot: tuple[float, str] = TARGET_
     """The label ``30 days`` of the target line at ``target_days`` on ``ax``, at ``spot`` (:data:`TARGET_SPOTS`): drawn.
 
     At its usual place, above the line's right end, it is bare text 2 points in from the end and 2 points over the
-    line; elsewhere, where a curve lies on that place, a line's label on a light box (:func:`_line_label`).
+    line; elsewhere, where a curve lies on that place, a line's label on a light box (:func:`draw_line_label`).
     """
     text = f"{target_days:g} days"
     if spot != TARGET_SPOTS[0]:
-        return _line_label(ax, target_days, text, spot, "0.35")
+        return draw_line_label(ax, target_days, text, spot, "0.35")
     return ax.annotate(
         text,
         (1.0, target_days),
@@ -269,7 +272,7 @@ TARGETS_LABEL_END = " days of normal demand, for reference"
 def name_targets_once(axes: list[Axes], targets_drawn: set[float]) -> None:
     """Give the target lines of every panel in ``axes`` one legend entry naming all ``targets_drawn`` in the figure.
 
-    A panel leaves out the target a pool-share line lies on (:func:`_target_lines`), so its own entry named only
+    A panel leaves out the target a pool-share line lies on (:func:`draw_target_lines`), so its own entry named only
     the other: ``gallium_pool``'s light rare-earth panel drew the 30-day line alone, the others both, and the
     legend listed ``30 days ...`` and ``30 and 60 days ...`` for one kind of line.
     """

@@ -18,8 +18,8 @@ from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 
 from simulator.plots.layout import COLUMN_GAP_IN, MIN_PANEL_IN, fixed_margins
-from simulator.plots.line_labels import _fit_line_labels
-from simulator.plots.shock_bands import ShockLane, _lane_swatch
+from simulator.plots.line_labels import fit_line_labels
+from simulator.plots.shock_bands import ShockLane, lane_swatch
 from simulator.plots.style import LEGEND_PT
 from simulator.plots.text import (
     HINTED_TEXT,
@@ -235,7 +235,7 @@ def finish_figure(
             bottom_in=bottom_in,
             col_gap_in=COLUMN_GAP_IN + wider_in,
         )
-    _fit_line_labels(fig, panels)
+    fit_line_labels(fig, panels)
     height = fig.get_size_inches()[1]
     fig.suptitle(plain_text("\n".join(title_lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)
     fig.legend(
@@ -246,7 +246,7 @@ def finish_figure(
         fontsize=LEGEND_PT,
         frameon=False,
         bbox_to_anchor=(0.5, (0.02 + foot_in) / height),
-        handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
+        handler_map={ShockLane: HandlerPatch(patch_func=lane_swatch)},
     )
     if row:
         fig.legend(
@@ -270,5 +270,5 @@ def finish_figure(
             fontsize=LEGEND_PT,
             frameon=False,
             bbox_to_anchor=(0.5, 1 - title_in / height),
-            handler_map={ShockLane: HandlerPatch(patch_func=_lane_swatch)},
+            handler_map={ShockLane: HandlerPatch(patch_func=lane_swatch)},
         )

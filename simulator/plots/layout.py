@@ -14,12 +14,12 @@ from matplotlib.figure import Figure
 from simulator.plots.text import (
     HINTED_TEXT,
     TITLE_LINE_IN,
-    _wrapped,
     agg_renderer,
     drawn_width_in,
     fewest_lines,
     plain_text,
     text_width_in,
+    wrapped_at_spaces,
     wrapped_title,
 )
 from simulator.results import Result
@@ -332,7 +332,7 @@ def sentence_figure(width: float, title: str, text: str) -> Figure:
     height = top_in + NO_SHORTFALL_PANEL_IN + 0.2
     fig = Figure(figsize=(width, height))
     ax = fig.add_subplot()
-    empty_panel(ax, "\n".join(_wrapped(text, 11, width - 0.9)))
+    empty_panel(ax, "\n".join(wrapped_at_spaces(text, 11, width - 0.9)))
     ax.texts[0].set_fontsize(11)
     fixed_margins(fig, 1, 1, left_in=0.3, right_in=0.3, top_in=top_in, bottom_in=0.2)
     fig.suptitle(plain_text("\n".join(lines)), fontsize=12, fontweight="bold", y=1 - 0.12 / height)

@@ -102,10 +102,10 @@ LINE_LABEL_INSET_IN = 6 / 72
 """Width a line's label leaves free of its panel: its 2-3 pt offset from the frame, its box's padding, a gap."""
 
 
-def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
+def fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
     """Keep the labels beside horizontal lines inside their panels and off each other.
 
-    Run once the margins are set: the labels (:func:`_line_label`, the target lines') are
+    Run once the margins are set: the labels (:func:`draw_line_label`, the target lines') are
     placed before the panel's width is known. One that runs past its panel's edge (at the
     middle of a narrow panel, or a long one) is broken into lines that fit
     (:func:`label_lines`); one that would cover a label drawn before it in the panel (lines
@@ -135,44 +135,44 @@ def _fit_line_labels(fig: Figure, panels: list[Axes]) -> None:
                 box = (box[0], box[1] + up, box[2], box[3] + up)
             boxes.append(box)
         for text in drawn_line_labels(ax):
-            place = _PLACE_AFTER_FIT.pop(text, None)
+            place = PLACE_AFTER_FIT.pop(text, None)
             if place is not None:
                 place(fig, ax)
 
 
 LABEL_TOP_ROOM_PT = 1.0
 """Room a line's label keeps under its panel's top, points: its light box reaches 0.1 of its type size past the text
-(:func:`_line_label`), 0.8 points at 8 points."""
+(:func:`draw_line_label`), 0.8 points at 8 points."""
 
 
 def _under_top(fig: Figure, ax: Axes, text: Any) -> tuple[float, float, float, float]:
-    """The box (:func:`_label_box`) of ``text``, a line's label, below its line where above it it leaves the panel.
+    """The box (:func:`label_box_in`) of ``text``, a line's label, below its line where above it it leaves the panel.
 
     Above it, it may reach past the panel's top less :data:`LABEL_TOP_ROOM_PT`: ``60 days`` over the 60-day line at
     the top of an axis that runs to 62 days (``long_embargo_6m``'s NdFeB magnets) ran into the frame. Below the line
     it is as far from it.
     """
-    box = _label_box(fig, ax, text)
+    box = label_box_in(fig, ax, text)
     top_in = ax.get_position().y1 * fig.get_size_inches()[1]
     if text.get_verticalalignment() == "bottom" and box[3] + LABEL_TOP_ROOM_PT / 72 > top_in:
         text.xyann = (text.xyann[0], -abs(float(text.xyann[1])))
         text.set_verticalalignment("top")
-        box = _label_box(fig, ax, text)
+        box = label_box_in(fig, ax, text)
     return box
 
 
-_PLACE_AFTER_FIT: WeakKeyDictionary[Any, Callable[[Figure, Axes], None]] = WeakKeyDictionary()
-"""Line labels that :func:`_fit_line_labels` places once their panel is laid out, with how (:func:`place_after_fit`)."""
+PLACE_AFTER_FIT: WeakKeyDictionary[Any, Callable[[Figure, Axes], None]] = WeakKeyDictionary()
+"""Line labels that :func:`fit_line_labels` places once their panel is laid out, with how (:func:`place_after_fit`)."""
 
 
 def place_after_fit(text: Any, place: Callable[[Figure, Axes], None]) -> None:
-    """Have :func:`_fit_line_labels` call ``place(fig, ax)`` once the panel of ``text``, a line's label, is laid out.
+    """Have :func:`fit_line_labels` call ``place(fig, ax)`` once the panel of ``text``, a line's label, is laid out.
 
     After the labels are fitted (broken to fit, off each other): a label whose place depends on the panel's size in
     inches (clear of the curves as drawn, :func:`simulator.plots.pool_shares.place_pool_share_label`) is placed
     there, where its panel's size is known; the figures' layers above this one (the notes' search) may do it.
     """
-    _PLACE_AFTER_FIT[text] = place
+    PLACE_AFTER_FIT[text] = place
 
 
 def drawn_line_labels(ax: Axes) -> list[Any]:
@@ -182,7 +182,7 @@ def drawn_line_labels(ax: Axes) -> list[Any]:
     return [t for t in ax.texts if isinstance(t, Annotation) and t.xycoords == ("axes fraction", "data")]
 
 
-def _label_box(fig: Figure, ax: Axes, text: Any) -> tuple[float, float, float, float]:
+def label_box_in(fig: Figure, ax: Axes, text: Any) -> tuple[float, float, float, float]:
     """(x0, y0, x1, y1) of a line's label in inches from the figure's corner, measured from its font, not drawn."""
     from matplotlib.transforms import blended_transform_factory
 
@@ -201,7 +201,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> Any:
+def draw_line_label(ax: Axes, value: float, text: str, spot: tuple[float, str], colour: str) -> Any:
     """``text`` beside a horizontal line at ``value``, at ``spot`` (:func:`clear_spot`), on a light white box: drawn.
 
     In a crowded panel no spot may be clear of every line (15 days of a 0-200 axis in a

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulator.plots.layout import axes_fraction
-from simulator.plots.line_labels import _label_box, drawn_line_labels
+from simulator.plots.line_labels import drawn_line_labels, label_box_in
 from simulator.plots.shock_bands import clear_lanes
 from simulator.plots.style import LINE_LABEL_LEADING
 from simulator.plots.text import HINTED_TEXT, drawn_width_in, label_lines
@@ -34,7 +34,7 @@ def note_top(fig: Figure, ax: Axes, lines_at: Callable[[], list[str]]) -> None:
     """A note of the lines ``lines_at()`` gives, as high in ``ax`` as nothing drawn lies under it (raising its top).
 
     Call once the figure's margins are set (:func:`finish_figure`) and before the span
-    notes (:func:`_note_span`), which keep clear of it (:class:`Drawn`). Of the
+    notes (:func:`note_span`), which keep clear of it (:class:`Drawn`). Of the
     widths of :data:`NOTE_WIDTHS` (lines broken to fit, :func:`label_lines`) and the three
     places along the panel (left, middle, right), the one where the note sits highest,
     :data:`NOTE_PAD_PT` clear of the curves, reference lines, bands and labels, wins (the first
@@ -109,7 +109,7 @@ def note_place(
 ) -> tuple[float, float, float, list[str]] | None:
     """Where a note goes in ``ax``, clear of what is drawn: (bottom, left, wide, lines), axes fraction, or None.
 
-    The one search of the notes (:func:`_top_place`, :func:`_note_span`), of the release
+    The one search of the notes (:func:`_top_place`, :func:`note_span`), of the release
     trigger's label (:func:`simulator.plots.cover_lines.place_trigger_label`), of the pool
     shares' labels (:mod:`simulator.plots.pool_shares`) and of the fan panels' notes
     (:func:`simulator.sensitivity.figures.fan_figure`). Each of ``tries``
@@ -153,7 +153,7 @@ def sliced_heights(drawn: Drawn, x0: float, x1: float) -> list[tuple[float, floa
     return [h for a, b in pairwise(edges) for h in drawn.heights(a, b)]
 
 
-def _panel_slices(
+def panel_slices(
     fig: Figure, ax: Axes, leave_out: Collection[Any] = ()
 ) -> list[tuple[float, float, list[tuple[float, float]]]]:
     """``ax``'s width in :data:`TOP_NOTE_SLICES` slices: each slice's edges and what is drawn over it (axes fraction).
@@ -180,17 +180,17 @@ def _top_note_boxes(fig: Figure, ax: Axes) -> list[tuple[float, float, float, fl
 
 
 NOTE_PT = 8.0
-"""Type size of a note over a span of days (:func:`_note_span`)."""
+"""Type size of a note over a span of days (:func:`note_span`)."""
 NOTE_INK = "0.35"
 NOTE_STYLE = {"va": "bottom", "fontsize": NOTE_PT, "color": NOTE_INK, "linespacing": LINE_LABEL_LEADING}
 """How a note in a days-of-cover panel is set: over a span of days, or of a pool share above the axis."""
 
 
 NOTE_WIDTHS = (0.0, 0.4, 0.55, 0.7, 0.85, 1.0)
-"""Widths a note over a span may take (:func:`_note_span`), as shares of its panel: the bracket's own first (0)."""
+"""Widths a note over a span may take (:func:`note_span`), as shares of its panel: the bracket's own first (0)."""
 
 
-def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) -> str | None:
+def note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) -> str | None:
     """A light bracket over the days ``span`` (x values: first, end) with a note above it, clear of what is drawn.
 
     Call once the figure's margins are set (:func:`finish_figure`). The note is the first
@@ -258,11 +258,11 @@ def _note_span(fig: Figure, ax: Axes, span: np.ndarray, texts: tuple[str, ...]) 
 
 
 SPAN_NOTE_LABEL = "_span_note"
-"""The label of a note :func:`_note_span` drew (an underscore: no legend shows it; SVG output leaves it out)."""
+"""The label of a note :func:`note_span` drew (an underscore: no legend shows it; SVG output leaves it out)."""
 
 
 def span_notes_drawn(fig: Figure) -> bool:
-    """Whether some panel of ``fig`` got a note over a span of days (:func:`_note_span` draws none where none fits)."""
+    """Whether some panel of ``fig`` got a note over a span of days (:func:`note_span` draws none where none fits)."""
     return any(text.get_label() == SPAN_NOTE_LABEL for ax in fig.axes for text in ax.texts)
 
 
@@ -272,10 +272,10 @@ def line_heights(ax: Axes, line: Any, x0: float, x1: float) -> tuple[float, floa
     Its points there and its values at ``x0`` and ``x1`` (joined straight); its days without a value (NaN) left out;
     None where it is drawn on none of those days.
     """
-    return _reach(_line_points(ax, line), x0, x1)
+    return _reach(line_points(ax, line), x0, x1)
 
 
-def _line_points(ax: Axes, line: Any) -> tuple[np.ndarray, np.ndarray]:
+def line_points(ax: Axes, line: Any) -> tuple[np.ndarray, np.ndarray]:
     """``line``'s points with a value (not NaN) in axes fraction, in the order of x: (xs, ys)."""
     xy = line.get_xydata()
     xy = ax.transAxes.inverted().transform(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]))
@@ -284,7 +284,7 @@ def _line_points(ax: Axes, line: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reach(points: tuple[np.ndarray, np.ndarray], x0: float, x1: float) -> tuple[float, float] | None:
-    """:func:`line_heights` of a line's points (:func:`_line_points`)."""
+    """:func:`line_heights` of a line's points (:func:`line_points`)."""
     xs, ys = points
     if not len(xs) or xs[-1] < x0 or xs[0] > x1:
         return None
@@ -303,7 +303,7 @@ class Drawn:
 
     def __init__(self, fig: Figure, ax: Axes, leave_out: Collection[Any] = ()) -> None:
         to_axes = ax.transAxes.inverted()
-        self.lines = [_line_points(ax, line) for line in ax.get_lines() if not any(line is o for o in leave_out)]
+        self.lines = [line_points(ax, line) for line in ax.get_lines() if not any(line is o for o in leave_out)]
         boxes = []
         for patch in ax.patches:
             box = patch.get_path().transformed(patch.get_transform()).get_extents().transformed(to_axes)
@@ -313,7 +313,7 @@ class Drawn:
         for text in drawn_line_labels(ax):
             if any(text is other for other in leave_out):
                 continue
-            left, low, right, high = _label_box(fig, ax, text)
+            left, low, right, high = label_box_in(fig, ax, text)
             boxes.append(
                 (
                     (left / width - frame.x0) / frame.width,

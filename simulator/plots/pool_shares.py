@@ -1,5 +1,13 @@
 """A member's own pool share it may not draw, as a thin dotted line in days; the shares left above the axis.
 
+The days-of-cover figure (:mod:`simulator.plots.cover`) finds the lines (:func:`pool_share_lines`,
+:func:`shares_by_axis_top`), draws them (:func:`draw_pool_shares`) and labels them (:func:`label_pool_shares`) with
+the public functions here; it checks its own placing of the label with the same measures: the days a line is seen
+(:func:`share_seen_days`, :func:`share_apart_days`), whether it lies on a target (:func:`share_lies_on`,
+:func:`target_under_shares`), the label's breaks (:func:`share_label_breaks`), whether it is clear of the curves
+(:func:`label_clear_of_curves`), the horizontal lines it may cover (:func:`horizontal_lines`) and the place with a
+leader (:func:`place_share_label_led`).
+
 Layer: studies.
 """
 
@@ -18,7 +26,7 @@ from matplotlib.transforms import Bbox
 
 from simulator.names import Names, cap
 from simulator.numeric import same_to_rounding
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.cover_lines import (
     COVER_TARGETS_DAYS,
     TRIGGER_LABEL_CLEAR_PT,
@@ -31,13 +39,13 @@ from simulator.plots.line_labels import (
     LABEL_SPAN,
     LABEL_TOP_ROOM_PT,
     LINE_LABEL_INSET_IN,
-    _label_box,
-    _line_label,
     clear_spot,
+    draw_line_label,
     drawn_line_labels,
+    label_box_in,
     place_after_fit,
 )
-from simulator.plots.notes import Drawn, _line_points, _panel_slices, line_heights, note_place
+from simulator.plots.notes import Drawn, line_heights, line_points, note_place, panel_slices
 from simulator.plots.style import LINE_LABEL_LEADING, LINE_LABEL_PT, region_colour
 from simulator.plots.text import agg_renderer, drawn_width_in, label_lines, text_width_in
 from simulator.results import Result
@@ -51,7 +59,7 @@ against 0.3 t a day) stretched the axis to 3,500 days and squashed the drawable 
 
 
 def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
-    """The pool-share lines of ``material`` (:func:`_pool_shares`, days) its panel leaves above the axis.
+    """The pool-share lines of ``material`` (:func:`pool_share_lines`, days) its panel leaves above the axis.
 
     Those whose highest day is more than :data:`SHARE_OFF_SCALE_RATIO` times the panel's
     reach without them: the highest drawable cover of a region with demand for
@@ -59,23 +67,25 @@ def pool_shares_above_axis(result: Result, material: str) -> list[tuple[int, str
     (:func:`trigger_line_days`). The axis then runs to the drawable curves, and a note
     in the panel gives each such share's days (:func:`above_axis_lines`).
     """
-    shares = _pool_shares(result, material)
-    return _shares_by_axis(result, material, shares, trigger_line_days(result, material) if shares else None)[1]
+    shares = pool_share_lines(result, material)
+    return shares_by_axis_top(result, material, shares, trigger_line_days(result, material) if shares else None)[1]
 
 
-def _shares_by_axis(
+def shares_by_axis_top(
     result: Result, material: str, shares: list[tuple[int, str, np.ndarray]], trigger: float | None
 ) -> tuple[list[tuple[int, str, np.ndarray]], list[tuple[int, str, np.ndarray]]]:
-    """The panel's pool-share lines ``shares`` (:func:`_pool_shares`) drawn under the axis's top, and those left above.
+    """The panel's pool-share lines ``shares`` (:func:`pool_share_lines`) drawn under the axis's top, and those above.
 
     :func:`pool_shares_above_axis`'s test, made once per panel; ``trigger``: the panel's release
     trigger (:func:`trigger_line_days`), which the days-of-cover figure works out once per panel.
     """
     if not shares:
         return [], []
-    cover = _column(result, "timeseries", "days_of_cover")
+    cover = table_column(result, "timeseries", "days_of_cover")
     regions = [r for r in result.structure.regions if has_demand(result.scenario, r, material)]
-    drawable_days = [float(np.nanmax(cover[_rows(result, "timeseries", region=r, material=material)])) for r in regions]
+    drawable_days = [
+        float(np.nanmax(cover[table_rows(result, "timeseries", region=r, material=material)])) for r in regions
+    ]
     reach_days = max([*COVER_TARGETS_DAYS, *drawable_days, *([] if trigger is None else [trigger])])
     under: list[tuple[int, str, np.ndarray]] = []
     above: list[tuple[int, str, np.ndarray]] = []
@@ -119,16 +129,16 @@ DRAWN_ALL_ACROSS = 0.05
 (the axis leaves about 0.045 of margin each side) is seen all across: its label takes :data:`POOL_SPOTS`."""
 
 
-def _seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
+def share_seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
     """The longest run of days (True) on which the pool-share line ``share`` is drawn and can be told apart.
 
     Apart from the target lines drawn and from the panel's ``curves`` (within :data:`POOL_ON_TARGET_SHARE` of the
-    panel's height, as :func:`_lies_on` measures it): on a target line its dots read as the line's dashes, under a
+    panel's height, as :func:`share_lies_on` measures it): on a target line its dots read as the line's dashes, under a
     member's curve they are hidden. In ``embargo_2010`` with the halted cargo lost, the members own 60 days of light
     rare earths on the 60-day line to March 2011, then about the EU's drawable cover, under its curve, to the end of
     2011: their dotted lines are seen apart from then on.
     """
-    apart = _apart_days(share, targets, curves)
+    apart = share_apart_days(share, targets, curves)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], apart.astype(np.int8), [0]])))
     starts, ends = edges[::2], edges[1::2]
     seen = np.zeros_like(apart)
@@ -138,15 +148,15 @@ def _seen_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.nd
     return seen
 
 
-def _apart_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
+def share_apart_days(share: np.ndarray, targets: tuple[float, ...], curves: list[np.ndarray]) -> np.ndarray:
     """The days (True) on which the pool-share line ``share`` is drawn apart from the ``targets`` and the ``curves``.
 
     Apart: more than :data:`POOL_ON_TARGET_SHARE` of the panel's height (:func:`_panel_top`, 60 days here: 0.6 day)
-    from each, as :func:`_lies_on` measures it. :func:`_seen_days` keeps the longest run of them.
+    from each, as :func:`share_lies_on` measures it. :func:`share_seen_days` keeps the longest run of them.
 
-    >>> _apart_days(np.array([60.0, 59.5, 40.0, np.nan]), (60.0,), [np.array([0.0, 0.0, 40.5, 0.0])]).tolist()
+    >>> share_apart_days(np.array([60.0, 59.5, 40.0, np.nan]), (60.0,), [np.array([0.0, 0.0, 40.5, 0.0])]).tolist()
     [False, False, False, False]
-    >>> _apart_days(np.array([60.0, 50.0, 40.0]), (60.0,), [np.array([0.0, 0.0, 10.0])]).tolist()
+    >>> share_apart_days(np.array([60.0, 50.0, 40.0]), (60.0,), [np.array([0.0, 0.0, 10.0])]).tolist()
     [False, True, True]
     """
     near = POOL_ON_TARGET_SHARE * _panel_top(curves)
@@ -168,7 +178,7 @@ def _beside(share: np.ndarray, across: np.ndarray, spot: tuple[float, str], span
 
     Its lowest when below it (``va`` "top"), so that the label's box never covers the line it names where the line
     rises or falls under it; ``across`` is each day's share of the width (:func:`_axes_shares`). A label at the right
-    edge (:func:`_line_label`) spans the last ``span`` of the width.
+    edge (:func:`draw_line_label`) spans the last ``span`` of the width.
     """
     start, va = spot
     start = 1.0 - span if start + LABEL_SPAN >= 1 else start
@@ -201,7 +211,7 @@ def _spots_by(
 ) -> tuple[tuple[tuple[float, str], ...], np.ndarray]:
     """Spots for a label ``span`` of the width wide by the line ``share``, and the days (True) they are beside.
 
-    Along the days the line is ``seen`` apart (:func:`_seen_days`) where the label stays over days the line is
+    Along the days the line is ``seen`` apart (:func:`share_seen_days`) where the label stays over days the line is
     drawn; else, where the seen days are too few for it (``long_embargo_6m``'s light rare earths: Japan's share
     leaves the 60-day line in July 2026 and is gone in August), along the days it is drawn. ``across``: each day's
     share of the panel's width (:func:`_axes_shares`); a line drawn to the last day may have its label to the edge.
@@ -242,11 +252,11 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
     without demand. None when no day has such a share: no agreement, no pool of the
     material, or a rule that lets the member draw all it owns.
     """
-    rows = _rows(result, "timeseries", region=region, material=material)
-    share = _column(result, "timeseries", "pool_share_t")[rows].astype(float)
-    demand = _column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
+    rows = table_rows(result, "timeseries", region=region, material=material)
+    share = table_column(result, "timeseries", "pool_share_t")[rows].astype(float)
+    demand = table_column(result, "timeseries", "baseline_demand_t")[rows].astype(float)
     drawable = (
-        _column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
+        table_column(result, "timeseries", "drawable_shared_t")[rows].astype(float)
         if "drawable_shared_t" in result.tables["timeseries"].columns
         else np.zeros_like(share)
     )
@@ -256,7 +266,7 @@ def pool_share_days(result: Result, region: str, material: str) -> np.ndarray | 
     return np.where(shown, share / np.where(demand > 0, demand, 1.0), np.nan)
 
 
-def _pool_shares(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
+def pool_share_lines(result: Result, material: str) -> list[tuple[int, str, np.ndarray]]:
     """Each member's pool share of ``material`` in days (:func:`pool_share_days`), with the region's index."""
     lines = []
     for i, region in enumerate(result.structure.regions):
@@ -273,14 +283,14 @@ POOL_ON_TARGET_SHARE = 0.01
 all along lies on it: the two could not be told apart (every member owning 60 days on the 60-day line)."""
 
 
-def _target_under(shares: list[tuple[int, str, np.ndarray]], curves: list[np.ndarray]) -> float | None:
+def target_under_shares(shares: list[tuple[int, str, np.ndarray]], curves: list[np.ndarray]) -> float | None:
     """The target line (:data:`COVER_TARGETS_DAYS`) the first pool-share line lies on all the days drawn, if any."""
     if not shares:
         return None
-    return next((t for t in COVER_TARGETS_DAYS if _lies_on(shares[0][2], t, curves)), None)
+    return next((t for t in COVER_TARGETS_DAYS if share_lies_on(shares[0][2], t, curves)), None)
 
 
-def _lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
+def share_lies_on(share: np.ndarray, target: float, curves: list[np.ndarray]) -> bool:
     """Whether a pool-share line stays within :data:`POOL_ON_TARGET_SHARE` of the panel's height of ``target``."""
     drawn = share[np.isfinite(share)]
     return bool(len(drawn)) and float(np.abs(drawn - target).max()) <= POOL_ON_TARGET_SHARE * _panel_top(curves)
@@ -292,7 +302,7 @@ def _panel_top(curves: list[np.ndarray]) -> float:
     return max([*COVER_TARGETS_DAYS, *(float(c.max()) for c in finite if len(c))])
 
 
-def _pool_share_label(
+def label_pool_shares(
     ax: Axes,
     lines: list[tuple[int, str, np.ndarray]],
     curves: list[np.ndarray],
@@ -302,17 +312,17 @@ def _pool_share_label(
     panel_in: float,
     x: np.ndarray | None,
 ) -> Any:
-    """What the pool-share ``lines`` drawn under the axis's top (:func:`_draw_pool_shares`) are, beside the first.
+    """What the pool-share ``lines`` drawn under the axis's top (:func:`draw_pool_shares`) are, beside the first.
 
     The panel says "own pool share, not drawable" beside the first line, clear of the
     ``curves`` and of the labels already ``placed``. A first line that lies on the target
-    line at ``on_target`` days (:func:`_target_under`), which is then not drawn, says so:
+    line at ``on_target`` days (:func:`target_under_shares`), which is then not drawn, says so:
     "own pool shares = 60 days, not drawable under the rule". In a panel ``panel_in`` inches
     wide too narrow for it on one line (the report's), the label is broken after its comma
     (:func:`label_lines`), and its spot is chosen for its measured width and lines: one
     where it fits the panel, clear of the target lines' labels it would reach. ``x``: the first line's x values
     (:func:`days_as_x`). A line seen apart from the target lines and the curves on part of the axis only
-    (:func:`_seen_days`) gets its label along that part (:func:`_spots_along`), clear of the labels drawn as they
+    (:func:`share_seen_days`) gets its label along that part (:func:`_spots_along`), clear of the labels drawn as they
     are measured (:func:`_labels_measured`), touching the line (:func:`_beside`): with the halted cargo lost in
     ``embargo_2010`` the label sat at July 2010, 57 days up (the line's median), over the EU's curve and over the
     lines it names, there on the 60-day line. Once the panel is laid out, a label that crosses a curve or leaves the
@@ -325,13 +335,13 @@ def _pool_share_label(
         text = f"{what}, not drawable"
         if on_target is not None:  # plural only where more than one line lies on it
             value = on_target
-            on = sum(_lies_on(share, on_target, curves) for *_, share in lines)
+            on = sum(share_lies_on(share, on_target, curves) for *_, share in lines)
             what = "own pool shares" if on > 1 else "own pool share"
             text = f"{what} = {on_target:g} days, not drawable under the rule"
         drawn = tuple(t for t in COVER_TARGETS_DAYS if t != on_target)
         text_lines = label_lines(text, LINE_LABEL_PT, panel_in - LINE_LABEL_INSET_IN)
         span = max(LABEL_SPAN, (text_width_in(text_lines, LINE_LABEL_PT) + LINE_LABEL_INSET_IN) / panel_in)
-        seen = _seen_days(lines[0][2], drawn, curves)
+        seen = share_seen_days(lines[0][2], drawn, curves)
         across = _axes_shares(ax, x)
         first, last = (float(across[seen][0]), float(across[seen][-1])) if seen.any() else (0.0, 1.0)
         seen_all_across = first <= DRAWN_ALL_ACROSS and last >= 1 - DRAWN_ALL_ACROSS
@@ -357,7 +367,7 @@ def _pool_share_label(
                 value_at=beside,
             )
             value = beside(spot)
-        label = _line_label(ax, value, "\n".join(text_lines), spot, "0.25")
+        label = draw_line_label(ax, value, "\n".join(text_lines), spot, "0.25")
         line = next(
             drawn
             for drawn in ax.get_lines()
@@ -371,13 +381,13 @@ def _pool_share_label(
 
 
 def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led: bool = False) -> None:
-    """Move the pool share's ``label`` (:func:`_pool_share_label`) beside its ``line`` where it covers no curve.
+    """Move the pool share's ``label`` (:func:`label_pool_shares`) beside its ``line`` where it covers no curve.
 
     Called once the panel is laid out (:func:`place_after_fit`). A label inside the panel that crosses no curve
-    (:func:`_label_clear`) stays where it is. Else it goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else as far
-    below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places along the line (:func:`_line_places`) where it
+    (:func:`label_clear_of_curves`) stays where it is. Else it goes :data:`TRIGGER_LABEL_PAD_PT` above the line, else
+    as far below it, at the first of :data:`TRIGGER_LABEL_LEFTS` places along the line (:func:`_line_places`) where it
     stays the most of :data:`TRIGGER_LABEL_CLEAR_PT` from the curves, the release lanes and the other labels, and
-    that pad inside the frame (the notes' search, :func:`note_place`, over what :func:`_panel_slices` finds drawn).
+    that pad inside the frame (the notes' search, :func:`note_place`, over what :func:`panel_slices` finds drawn).
     The horizontal lines and the pool-share lines (those it names, others on them) may run behind its light box.
     Where no place touches the line, the place nearest it: in ``long_embargo_12m_2030`` Japan's light rare earths
     fall through the 60 days the shares sit on for their first 175 days, and the shares then fall beside Japan's
@@ -385,11 +395,11 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
     at 180 days, the axis's top, it ran over the frame.
 
     ``led``: the label says the shares lie on a target line (``own pool shares = 60 days``) though they are drawn on
-    part of the axis only; it goes where :func:`_place_led` finds, and only where it finds nowhere, as above.
+    part of the axis only; it goes where :func:`place_share_label_led` finds, and only where it finds nowhere, as above.
     """
-    if led and _place_led(fig, ax, label, line):
+    if led and place_share_label_led(fig, ax, label, line):
         return
-    searched = not _label_clear(fig, ax, label)  # a search that found no place touching the line is not redone
+    searched = not label_clear_of_curves(fig, ax, label)  # a search that found no place touching the line is not redone
     found = searched and _place_nearest(fig, ax, label, line)
     if _apart_from(fig, ax, label, line) and (
         (searched and not found) or not _place_nearest(fig, ax, label, line, touching_only=True)
@@ -400,16 +410,16 @@ def place_pool_share_label(fig: Figure, ax: Axes, *, label: Any, line: Any, led:
 def _place_off(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     """Set ``label``, apart from ``line`` where nothing touching it is clear, by the line still; whether it could.
 
-    First with a straight leader (:func:`_place_led`), then touching it broken into more lines and reaching into
-    the axis's margin before its first day (:func:`_place_nearest`, ``narrow``: ``own pool`` over ``share,`` over
+    First with a straight leader (:func:`place_share_label_led`), then touching it broken into more lines and reaching
+    into the axis's margin before its first day (:func:`_place_nearest`, ``narrow``: ``own pool`` over ``share,`` over
     ``not`` over ``drawable`` above ``long_embargo_12m``'s heavy rare-earth share at 180 days, before the EU's spike
     in May 2026), last clear of everything with a straight leader to it (:func:`_place_clear`): in
     ``china_2025_licensing``'s report the heavy rare-earth share at 180 days, shut in from June 2025 between the
     EU's curve and Japan's, is labelled over its first months, above its line, from 300 days down to it.
     """
-    behind = _levels(ax)
+    behind = horizontal_lines(ax)
     return (
-        _place_led(fig, ax, label, line, behind=behind)
+        place_share_label_led(fig, ax, label, line, behind=behind)
         or _place_nearest(fig, ax, label, line, touching_only=True, narrow=True)
         or _place_clear(fig, ax, label, line, behind=behind)
     )
@@ -424,12 +434,12 @@ OVER_LINE_SHARE = 0.25
 def _apart_from(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     """Whether ``label`` sits apart from its ``line``: over :data:`NEAR_LINE_PT` from it, or barely over its days.
 
-    Measured on the label's text (:func:`_label_box`) and the line's drawn points, as laid out. In the shipped
+    Measured on the label's text (:func:`label_box_in`) and the line's drawn points, as laid out. In the shipped
     figures, labels placed clear of the curves sat 25 points over ``long_embargo_12m``'s heavy rare-earth share with
     1% of their width over its days, 30 points from ``long_embargo_12m_2030``'s light ones, 56 points from
     ``club_of_five``'s light ones in the report: read as labels of whatever lay nearer.
     """
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     xy = line.get_xydata()
     points = line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)]) / fig.dpi
     if not len(points):
@@ -441,7 +451,7 @@ def _apart_from(fig: Figure, ax: Axes, label: Any, line: Any) -> bool:
     return max(y0 - under.max(), under.min() - y1) * 72 > NEAR_LINE_PT
 
 
-def _levels(ax: Axes) -> list[Any]:
+def horizontal_lines(ax: Axes) -> list[Any]:
     """The horizontal reference lines of ``ax`` (axhline's: the targets, the trigger): a label's box may cover them."""
     return [drawn for drawn in ax.get_lines() if drawn.get_transform() is ax.get_yaxis_transform()]
 
@@ -453,9 +463,9 @@ def _place_nearest(
 
     The search of :func:`place_pool_share_label` for a label that crosses a curve or leaves the frame; with
     ``touching_only``, a label is moved only to a place touching the line; with ``narrow``, the label may be broken
-    into more lines than after its comma (:func:`_label_breaks`). Whether it was moved there.
+    into more lines than after its comma (:func:`share_label_breaks`). Whether it was moved there.
     """
-    levels = _levels(ax)
+    levels = horizontal_lines(ax)
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the lines that may run behind it; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
@@ -486,7 +496,7 @@ LEADER_TRIES = 9
 """Places across the days under both the label and its line where :func:`_leader_x` tries the leader, left first."""
 
 
-def _place_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any] | None = None) -> bool:
+def place_share_label_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any] | None = None) -> bool:
     """Set the pool share's ``label`` touching ``line``, else clear of everything with a leader to it; whether it could.
 
     For a label that names a target line the shares lie on (``own pool shares = 60 days``) where the shares end
@@ -503,7 +513,7 @@ def _place_led(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[Any
     shares = [drawn for drawn in ax.get_lines() if drawn.get_label().endswith(POOL_SHARE_LABEL)]
     slices = [  # what is drawn but the label and the share lines; full-height bands aside
         (a, b, [(low, high) for low, high in heights if not (low <= 0 and high >= 1)])
-        for a, b, heights in _panel_slices(fig, ax, leave_out=(label, *shares, *(behind or [])))
+        for a, b, heights in panel_slices(fig, ax, leave_out=(label, *shares, *(behind or [])))
     ]
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
@@ -535,11 +545,11 @@ def _leader_x(
     """Where along the panel (axes fraction) a leader from a label to ``line`` crosses nothing drawn, or None.
 
     The leader runs from the label's near edge ``label_edge`` down or up to the line, clear of what ``slices`` hold
-    (:func:`_panel_slices`). Tried at :data:`LEADER_TRIES` places across the days under both the label
+    (:func:`panel_slices`). Tried at :data:`LEADER_TRIES` places across the days under both the label
     (``label_x``: its left and right, inset by a tenth of its width) and the line, left first; the leader spans the
     line's heights there (:func:`line_heights`) to the label's edge.
     """
-    xs = _line_points(ax, line)[0]  # in the order of x
+    xs = line_points(ax, line)[0]  # in the order of x
     inset = 0.1 * (label_x[1] - label_x[0])
     start, end = max(label_x[0] + inset, xs[0]), min(label_x[1] - inset, xs[-1])
     if start > end:
@@ -564,7 +574,7 @@ def _draw_leader(ax: Axes, label: Any, line: Any, x: float) -> None:
     """
     from matplotlib.transforms import blended_transform_factory
 
-    xs, ys = _line_points(ax, line)
+    xs, ys = line_points(ax, line)
     at_line = float(ax.transData.inverted().transform(ax.transAxes.transform((0.0, np.interp(x, xs, ys))))[1])
     text = label.get_window_extent(agg_renderer(ax.figure))
     across = float((ax.transAxes.transform((x, 0.0))[0] - text.x0) / max(text.width, 1e-9))
@@ -583,12 +593,12 @@ def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[A
     """Set ``label`` clear of everything anywhere a straight leader joins it to ``line``; whether it could.
 
     For a label no place along its line has room for, nor a leader from as near it as the label fits
-    (:func:`_place_led`, :func:`_place_nearest` with the label broken ``narrow``): ``china_2025_licensing``'s
+    (:func:`place_share_label_led`, :func:`_place_nearest` with the label broken ``narrow``): ``china_2025_licensing``'s
     heavy rare-earth share in the report runs at 180 days to June 2025, then between the EU's curve and Japan's.
     The label may go at :data:`TRIGGER_LABEL_LEFTS` lefts across the panel, in each room between what is drawn there
     (kept the most of :data:`TRIGGER_LABEL_CLEAR_PT` that some place leaves, :data:`TRIGGER_LABEL_PAD_PT` inside the
     frame, as near the line as the room lets it, above or below it, :func:`_rooms`), broken in any of its ways
-    (:func:`_label_breaks`); of those from which a leader up or down to the line crosses nothing
+    (:func:`share_label_breaks`); of those from which a leader up or down to the line crosses nothing
     (:func:`_leader_x`), the one with the shortest leader wins. ``behind``: the horizontal lines, which the label's
     light box and its leader may cross.
     """
@@ -600,11 +610,11 @@ def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[A
     pad = axes_fraction(fig, ax, TRIGGER_LABEL_PAD_PT / 72, vertical=True)
     top = 1 - pad - axes_fraction(fig, ax, LABEL_TOP_ROOM_PT / 72, vertical=True)
     inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
-    points = _line_points(ax, line)
+    points = line_points(ax, line)
     for clear_pt in TRIGGER_LABEL_CLEAR_PT:
         more = axes_fraction(fig, ax, clear_pt / 72, vertical=True)
         best: tuple[float, float, float, list[str], float, float] | None = None  # length, left, bottom, lines, x, tall
-        for lines in _label_breaks(label, narrow=True):
+        for lines in share_label_breaks(label, narrow=True):
             wide = axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT))
             tall = axes_fraction(fig, ax, len(lines) * LINE_LABEL_LEADING * LINE_LABEL_PT / 72, vertical=True)
             for left in np.linspace(inset, max(inset, 1 - inset - wide), TRIGGER_LABEL_LEFTS):
@@ -634,7 +644,7 @@ def _place_clear(fig: Figure, ax: Axes, label: Any, line: Any, *, behind: list[A
 
 FINE_SLICES = 160
 """Slices of a panel's width the last searches of a pool share's label measure what is drawn in
-(:func:`_place_off`): four times :func:`_panel_slices`' 40, so that a curve's spike near a slice's edge does not
+(:func:`_place_off`): four times :func:`panel_slices`' 40, so that a curve's spike near a slice's edge does not
 take the room of the whole slice. In ``club_of_five``'s heavy rare earths and ``long_embargo_12m_2030``'s in the
 report, the members' spike (May 2026, June 2030) took the room above the 180-day share that the label, broken, fits
 in before it."""
@@ -643,9 +653,9 @@ in before it."""
 def _slices(
     fig: Figure, ax: Axes, leave_out: tuple[Any, ...], *, fine: bool
 ) -> list[tuple[float, float, list[tuple[float, float]]]]:
-    """:func:`_panel_slices` of ``ax`` but ``leave_out``; with ``fine``, in :data:`FINE_SLICES` slices."""
+    """:func:`panel_slices` of ``ax`` but ``leave_out``; with ``fine``, in :data:`FINE_SLICES` slices."""
     if not fine:
-        return _panel_slices(fig, ax, leave_out=leave_out)
+        return panel_slices(fig, ax, leave_out=leave_out)
     drawn = Drawn(fig, ax, leave_out)
     edges = np.linspace(0.0, 1.0, FINE_SLICES + 1)
     return [(float(a), float(b), drawn.heights(a, b)) for a, b in pairwise(edges)]
@@ -695,10 +705,10 @@ def _line_places(
     """Places for ``label`` along ``line``, left to right: (gap, left, the line's height there; axes fraction), lines.
 
     Above the line (from its highest under the label), or below it (``downward``, its lowest), at least
-    :data:`TRIGGER_LABEL_PAD_PT` from it and ``clear_pt`` points from what ``slices`` hold (:func:`_panel_slices`),
+    :data:`TRIGGER_LABEL_PAD_PT` from it and ``clear_pt`` points from what ``slices`` hold (:func:`panel_slices`),
     as near the line as that leaves (the gap). The lefts: from where the line is first drawn to where it ends (the
     label may start at its last day) or the label reaches the panel's edge less an inset; places that do not fit
-    inside the frame are left out. The label as it is or broken after its comma (:func:`_label_breaks`), whichever
+    inside the frame are left out. The label as it is or broken after its comma (:func:`share_label_breaks`), whichever
     sits nearer the line at a place (as it is on a tie); with ``narrow``, broken into more lines too, and starting
     as far as half its width before the line's first day (into the axis's margin, where no curve is drawn yet).
     """
@@ -707,7 +717,7 @@ def _line_places(
     inset = axes_fraction(fig, ax, TRIGGER_LABEL_CLEAR_PT[-1] / 72)
     breaks = [
         (lines, axes_fraction(fig, ax, drawn_width_in(lines, LINE_LABEL_PT)))
-        for lines in _label_breaks(label, narrow=narrow)
+        for lines in share_label_breaks(label, narrow=narrow)
     ]
     wide = min(wide for _, wide in breaks)  # the narrowest: the lefts reach as far as it fits
     xy = line.get_xydata()
@@ -743,10 +753,10 @@ def _line_places(
 
 
 LABEL_NARROW_TRIES = 6
-"""Widths, from its longest word's to its whole width, at which :func:`_label_breaks` breaks a label ``narrow``."""
+"""Widths, from its longest word's to its whole width, at which :func:`share_label_breaks` breaks a label ``narrow``."""
 
 
-def _label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
+def share_label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
     """The pool share's ``label`` in its lines; and where it is one line, broken after its comma.
 
     ``own pool shares,`` over ``not drawable``, half as wide, fits between curves the one line crosses. With
@@ -767,12 +777,12 @@ def _label_breaks(label: Any, *, narrow: bool = False) -> list[list[str]]:
     return breaks
 
 
-def _label_clear(fig: Figure, ax: Axes, label: Any) -> bool:
+def label_clear_of_curves(fig: Figure, ax: Axes, label: Any) -> bool:
     """Whether ``label``, a line's label, lies inside its panel and crosses none of its curves (:func:`_curves`).
 
-    Inside: its box (:func:`_label_box`) within the frame, :data:`LABEL_TOP_ROOM_PT` under its top.
+    Inside: its box (:func:`label_box_in`) within the frame, :data:`LABEL_TOP_ROOM_PT` under its top.
     """
-    x0, y0, x1, y1 = _label_box(fig, ax, label)
+    x0, y0, x1, y1 = label_box_in(fig, ax, label)
     width, height = fig.get_size_inches()
     frame = ax.get_position()
     inside = frame.x0 * width <= x0 and x1 <= frame.x1 * width
@@ -796,7 +806,7 @@ def _covers(box: Bbox, line: Any) -> bool:
     return Path(line.get_transform().transform(xy[np.isfinite(xy).all(axis=1)])).intersects_bbox(box, filled=False)
 
 
-def _draw_pool_shares(
+def draw_pool_shares(
     ax: Axes,
     result: Result,
     material: str,
@@ -811,13 +821,13 @@ def _draw_pool_shares(
     ``len(lines)``-th dot, whether drawn now or later (those above the axis, :func:`pool_shares_above_axis`).
     """
     names = Names.of(result.scenario)
-    days = _column(result, "timeseries", "day")
+    days = table_column(result, "timeseries", "day")
     step = 3.0 * len(lines)  # a dot and a gap per line, in multiples of the line width
     regions = {region for _, region, _ in drawn}
     for k, (i, region, share) in enumerate(lines):
         if region not in regions:
             continue
-        rows = _rows(result, "timeseries", region=region, material=material)
+        rows = table_rows(result, "timeseries", region=region, material=material)
         ax.plot(
             days_as_x(result, days[rows]),
             share,

@@ -12,11 +12,11 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from simulator.names import Names, join_words
 from simulator.numeric import same_to_rounding
-from simulator.plots.columns import _column, _rows, days_as_x
-from simulator.plots.curves import _style
+from simulator.plots.columns import days_as_x, table_column, table_rows
+from simulator.plots.curves import region_style
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis
-from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, _line_label, clear_spot
+from simulator.plots.line_labels import LABEL_SPAN, LINE_LABEL_INSET_IN, clear_spot, draw_line_label
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
 from simulator.plots.style import LINE_LABEL_PT
 from simulator.plots.text import plain_text, text_width_in
@@ -69,7 +69,7 @@ def _reference_price(ax: Axes, price: float | None) -> tuple[float, tuple[float,
     room = 1.35 if spot[1] == "top" else 1.1
     ax.set_ylim(min(low, price / room), max(high, price * 1.35))
     ax.axhline(price, color=REFERENCE_INK, linewidth=0.8, linestyle=(0, (4, 3)), zorder=1)
-    _line_label(ax, price, f"reference price {_usd_per_kg(price)}", spot, REFERENCE_INK)
+    draw_line_label(ax, price, f"reference price {_usd_per_kg(price)}", spot, REFERENCE_INK)
     return price, spot
 
 
@@ -116,7 +116,7 @@ def _price_cap(
     top = low * (cap / low) ** (1 / (1 - CAP_LABEL_ROOM)) if spot[1] == "bottom" else cap * CAP_LINE_ROOM
     ax.set_ylim(low, max(high, top))
     ax.axhline(cap, color=REFERENCE_INK, linewidth=0.7, linestyle=(0, (6, 2)), zorder=1)
-    _line_label(ax, cap, text, spot, REFERENCE_INK)
+    draw_line_label(ax, cap, text, spot, REFERENCE_INK)
 
 
 def prices_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -135,17 +135,21 @@ def prices_figure(result: Result, *, width_in: float | None = None, columns: int
     for material in grid.materials:
         top, bottom = grid.cells[0, material], grid.cells[1, material]
         lanes = [shade_shocks(ax, result, material) for ax in (top, bottom)]
-        rows = _rows(result, "market", material=material)
-        world = _column(result, "market", "world_price_usd_per_kg")[rows]
+        rows = table_rows(result, "market", material=material)
+        world = table_column(result, "market", "world_price_usd_per_kg")[rows]
         top.plot(
-            days_as_x(result, _column(result, "market", "day")[rows]), world, color="#111111", lw=1.6, label=world_label
+            days_as_x(result, table_column(result, "market", "day")[rows]),
+            world,
+            color="#111111",
+            lw=1.6,
+            label=world_label,
         )
         for i, region in enumerate(result.structure.regions):
-            cells = _rows(result, "timeseries", region=region, material=material)
-            days = days_as_x(result, _column(result, "timeseries", "day")[cells])
-            paid = _column(result, "timeseries", "price_usd_per_kg")[cells]
+            cells = table_rows(result, "timeseries", region=region, material=material)
+            days = days_as_x(result, table_column(result, "timeseries", "day")[cells])
+            paid = table_column(result, "timeseries", "price_usd_per_kg")[cells]
             if not np.allclose(paid, world, rtol=1e-9, atol=0.0):
-                style = {**_style(i), "lw": 1.3}
+                style = {**region_style(i), "lw": 1.3}
                 top.plot(days, paid, label=f"paid by {names.region(region)}", **style)
             _demand_line(bottom, days, shares[material][region], i, labels[region], sames[material][region] is not None)
         _price_ticks(top)
@@ -182,15 +186,18 @@ def world_price_label(result: Result) -> str:
     counted in it; ``world price`` when no region pays it everywhere.
     """
     names = Names.of(result.scenario)
-    world_rows = {m: _rows(result, "market", material=m) for m in market_materials(result)}
-    world = _column(result, "market", "world_price_usd_per_kg")
-    paid = _column(result, "timeseries", "price_usd_per_kg")
+    world_rows = {m: table_rows(result, "market", material=m) for m in market_materials(result)}
+    world = table_column(result, "market", "world_price_usd_per_kg")
+    paid = table_column(result, "timeseries", "price_usd_per_kg")
     payers = []
     for region in result.structure.regions:
         used = [m for m in world_rows if has_demand(result.scenario, region, m)]
         if used and all(
             np.allclose(
-                paid[_rows(result, "timeseries", region=region, material=m)], world[world_rows[m]], rtol=1e-9, atol=0.0
+                paid[table_rows(result, "timeseries", region=region, material=m)],
+                world[world_rows[m]],
+                rtol=1e-9,
+                atol=0.0,
             )
             for m in used
         ):
@@ -206,9 +213,9 @@ def demand_shares(result: Result, material: str) -> dict[str, np.ndarray]:
     """Each region's realised demand of ``material`` in % of its baseline, day by day (NaN where it has none)."""
     shares = {}
     for region in result.structure.regions:
-        cells = _rows(result, "timeseries", region=region, material=material)
-        baseline = _column(result, "timeseries", "baseline_demand_t")[cells]
-        demand = _column(result, "timeseries", "demand_t")[cells]
+        cells = table_rows(result, "timeseries", region=region, material=material)
+        baseline = table_column(result, "timeseries", "baseline_demand_t")[cells]
+        demand = table_column(result, "timeseries", "demand_t")[cells]
         with np.errstate(divide="ignore", invalid="ignore"):
             shares[region] = 100 * np.where(baseline > 0, demand / baseline, np.nan)
     return shares
@@ -276,7 +283,7 @@ def _demand_line(ax: Axes, days: np.ndarray, share: np.ndarray, i: int, label: s
     ``Japan`` read as a price line.
     """
     if not same:
-        ax.plot(days, share, label=label, **_style(i))
+        ax.plot(days, share, label=label, **region_style(i))
         return
-    style = {**_style(i), "ls": (0, (3, 3)), "lw": 1.6}
+    style = {**region_style(i), "ls": (0, (3, 3)), "lw": 1.6}
     ax.plot(days, share, label=label, zorder=3, **style)

@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 
 from simulator.mechanisms import BY_NAME
 from simulator.names import Names
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.layout import CURVES_MIN_SHARE
 from simulator.plots.style import region_colour
 from simulator.results import Result
@@ -124,7 +124,7 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
     received stock under in the run and hatched for the next (``releases.rules``,
     :data:`RELEASE_HATCHES`). One legend entry per member (the figure's legend makes them one past five members,
     :func:`simulator.plots.cover._grouped_entries`), which names the rules it received
-    stock under in the run (:func:`_lane_label`), its swatch a bar of the rule the label names first.
+    stock under in the run (:func:`lane_label`), its swatch a bar of the rule the label names first.
     """
     names = Names.of(result.scenario)
     rules = releases.rules
@@ -142,7 +142,7 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
         colour = region_colour(i)
         bottom = low - (RELEASE_GAP_SHARE + k * step_share) * per_share - tall
         member_rules = releases.members_rules[region]
-        label = _lane_label(rules, member_rules, names.region(region))  # the same in each panel
+        label = lane_label(rules, member_rules, names.region(region))  # the same in each panel
         named_first = next(rule for rule in rules if rule in member_rules)  # the rule the label lists first
         for n, rule in enumerate(rules):
             days = np.array([day for day, r in received[region] if r == rule], dtype=np.int64)
@@ -160,12 +160,12 @@ def mark_releases(ax: Axes, result: Result, material: str, releases: FigureRelea
     return top_share / (curves_share + below_share + top_share)  # the shares add up to 1 unless the curves' least did
 
 
-def _lane_label(rules: list[str], received: set[str], member: str) -> str:
+def lane_label(rules: list[str], received: set[str], member: str) -> str:
     """The legend's words for a member's lane: the rules of ``rules`` it ``received`` stock under, the hatched said.
 
-    >>> _lane_label(["fair_ratio", "auction"], {"fair_ratio", "auction"}, "Japan")
+    >>> lane_label(["fair_ratio", "auction"], {"fair_ratio", "auction"}, "Japan")
     'released (fair ratio; auction hatched) to Japan'
-    >>> _lane_label(["fair_ratio", "auction"], {"auction"}, "EU"), _lane_label(["auction"], {"auction"}, "EU")
+    >>> lane_label(["fair_ratio", "auction"], {"auction"}, "EU"), lane_label(["auction"], {"auction"}, "EU")
     ('released (auction, hatched) to EU', 'released (auction) to EU')
     """
     parts = [(BY_NAME[rule].label, n > 0) for n, rule in enumerate(rules) if rule in received]
@@ -192,12 +192,12 @@ def _received_days(result: Result, material: str) -> dict[str, list[tuple[int, s
     Received: ``released_joint_t`` above 0 (bought at auction or allocated by the sharing
     rule; not the member's own national reserve). The rule is the day's ``release_rule``.
     """
-    days = _column(result, "timeseries", "day")
-    rules = _column(result, "timeseries", "release_rule")
-    joint = _column(result, "timeseries", "released_joint_t")
+    days = table_column(result, "timeseries", "day")
+    rules = table_column(result, "timeseries", "release_rule")
+    joint = table_column(result, "timeseries", "released_joint_t")
     received = {}
     for region in result.structure.regions:
-        rows = _rows(result, "timeseries", region=region, material=material) & (joint > 0) & (rules != "")
+        rows = table_rows(result, "timeseries", region=region, material=material) & (joint > 0) & (rules != "")
         if rows.any():
             received[region] = [(int(d), str(r)) for d, r in zip(days[rows], rules[rows], strict=True)]
     return received
@@ -209,13 +209,13 @@ def _members_rules(result: Result) -> dict[str, set[str]]:
     A member that received none is not a key.
     """
     structure = result.structure
-    regions = _column(result, "timeseries", "region")
-    rules = _column(result, "timeseries", "release_rule")
+    regions = table_column(result, "timeseries", "region")
+    rules = table_column(result, "timeseries", "release_rule")
     received = (
-        (_column(result, "timeseries", "released_joint_t") > 0)
+        (table_column(result, "timeseries", "released_joint_t") > 0)
         & (rules != "")
         & np.isin(regions, list(structure.regions))
-        & np.isin(_column(result, "timeseries", "material"), list(structure.materials))
+        & np.isin(table_column(result, "timeseries", "material"), list(structure.materials))
     )
     members: dict[str, set[str]] = {}
     for region, rule in zip(regions[received], rules[received], strict=True):

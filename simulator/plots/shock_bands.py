@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from simulator.palette import SHOCK_COLOURS
-from simulator.plots.columns import _column, days_as_x
+from simulator.plots.columns import days_as_x, table_column
 from simulator.plots.layout import raise_top
 from simulator.plots.shock_words import idle_shocks, shock_label
 from simulator.results import Result
@@ -47,7 +47,7 @@ def shock_shade(result: Result, index: int) -> float:
     """
     spec = result.scenario.shocks[index]
     if spec.kind in ("embargo", "quota_cut"):
-        severity = float(_column(result, "shocks", "severity")[index])  # not result.shocks: pandas
+        severity = float(table_column(result, "shocks", "severity")[index])  # not result.shocks: pandas
         leak = getattr(spec, "leak_share", 0.0)
         if isinstance(leak, float | int):  # a drawn leak share: the stated severity
             severity *= 1.0 - leak
@@ -66,7 +66,7 @@ def shock_windows(result: Result, material: str) -> list[tuple[int, int, int]]:
     in this run (:func:`idle_shocks`: an embargo of severity 0), which no figure draws.
     """
     horizon = result.scenario.horizon_days
-    starts, ends = _column(result, "shocks", "start_day"), _column(result, "shocks", "end_day")
+    starts, ends = table_column(result, "shocks", "start_day"), table_column(result, "shocks", "end_day")
     windows = []
     idle = idle_shocks(result)
     for k, spec in enumerate(result.scenario.shocks):
@@ -174,7 +174,7 @@ def clear_lanes(ax: Axes, share: float) -> None:
         raise_top(ax, share)
 
 
-def _lane_swatch(
+def lane_swatch(
     legend: Any, orig_handle: Any, xdescent: float, ydescent: float, width: float, height: float, fontsize: float
 ) -> Rectangle:
     """A shock lane's legend swatch: a strip along the top of the swatch's box, as the lane is drawn."""

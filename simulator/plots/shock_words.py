@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.names import Names
-from simulator.plots.columns import _column
+from simulator.plots.columns import table_column
 from simulator.quantities import SHOCK_SIZE_COLUMN
 from simulator.results import Result, span_dates
 from simulator.scenario.checks import day_number
@@ -61,8 +61,8 @@ def shock_target(result: Result, index: int, *, materials: bool = True) -> str:
 
 def shock_size(result: Result, index: int) -> float:
     """The drawn size of shock ``index``, from the ``shocks`` column of its kind's unit (a severity, days ...)."""
-    kind = str(_column(result, "shocks", "kind")[index])
-    return float(_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
+    kind = str(table_column(result, "shocks", "kind")[index])
+    return float(table_column(result, "shocks", SHOCK_SIZE_COLUMN[kind])[index])
 
 
 def shock_idle(result: Result, index: int) -> str | None:
@@ -79,7 +79,7 @@ def idle_shocks(result: Result) -> list[str | None]:
     """
     count = len(result.scenario.shocks)
     sizes = [shock_size(result, k) for k in range(count)]
-    starts, ends = list(_column(result, "shocks", "start_day")), list(_column(result, "shocks", "end_day"))
+    starts, ends = list(table_column(result, "shocks", "start_day")), list(table_column(result, "shocks", "end_day"))
     known = KnownShocks(result.scenario, result.structure, sizes, starts, ends)
     return [idle_in(known, k) for k in range(count)]
 
@@ -199,6 +199,6 @@ def _processing_days(spec: Any) -> str:
 
 def shock_label(result: Result, index: int) -> str:
     """A shock as a legend names it: ``Embargo: China → Japan, full halt``."""
-    kind = str(_column(result, "shocks", "kind")[index])
+    kind = str(table_column(result, "shocks", "kind")[index])
     target = shock_target(result, index, materials=False)
     return f"{KIND_NAMES.get(kind, kind)}: {target}, {shock_severity(result, index)}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from simulator.names import Names, join_words
-from simulator.plots.columns import _column, _rows
-from simulator.plots.curves import _region_lines
+from simulator.plots.columns import table_column, table_rows
+from simulator.plots.curves import draw_region_lines
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import Panels, format_axis, grid_width_in, sentence_figure
 from simulator.plots.shock_bands import clear_lanes, shade_shocks
@@ -26,8 +26,10 @@ def short_materials(result: Result) -> list[str]:
     ``stockpile compare``, the studies and the sweep's figures ask (:func:`simulator.shortages.short_of`): the
     same decision, of another input.
     """
-    shortfall = _column(result, "timeseries", "shortfall_t")
-    return [m for m in result.structure.materials if short(shortfall[_rows(result, "timeseries", material=m)]).any()]
+    shortfall = table_column(result, "timeseries", "shortfall_t")
+    return [
+        m for m in result.structure.materials if short(shortfall[table_rows(result, "timeseries", material=m)]).any()
+    ]
 
 
 def shortfall_figure(result: Result, *, width_in: float | None = None, columns: int | None = None) -> Figure:
@@ -53,7 +55,7 @@ def shortfall_figure(result: Result, *, width_in: float | None = None, columns: 
             strict=True,
         ):
             lanes = shade_shocks(ax, result, material)
-            _region_lines(ax, result, material, column)
+            draw_region_lines(ax, result, material, column)
             ax.set_ylabel(label)
             ax.set_ylim(bottom=0)
             clear_lanes(ax, lanes)

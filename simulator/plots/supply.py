@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from simulator.names import Names
 from simulator.palette import SUPPLIER_COLOURS
-from simulator.plots.columns import _column, _rows, days_as_x
+from simulator.plots.columns import days_as_x, table_column, table_rows
 from simulator.plots.finish import finish_figure
 from simulator.plots.layout import empty_panel, format_axis, grid_width_in, wrapped_grid, wrapped_width_in
 from simulator.plots.text import plain_text
@@ -43,7 +43,7 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
     else:
         cols = len(materials) if columns is None else max(1, min(len(materials), columns))
         blocks = -(-len(materials) // cols)  # rows of panels per region
-        panel_in = SUPPLY_ROW_IN if width_in is None else 2.3
+        panel_in = SUPPLY_ROW_IN if width_in is None else SUPPLY_REPORT_ROW_IN
         height_in = panel_in * len(regions) * blocks + SUPPLY_TOP_IN
         fig = Figure(figsize=(grid_width_in(len(materials), columns, width_in), height_in))
         grid = np.atleast_2d(fig.subplots(len(regions) * blocks, cols, squeeze=False))
@@ -55,14 +55,14 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
         _hide_unused(grid, axes)
         ticks = 6 if grid_width_in(len(materials), columns, width_in) / cols >= 4.0 else 4
     suppliers = result.structure.suppliers
-    days, arrivals = _column(result, "supply", "day"), _column(result, "supply", "arrivals_t")
+    days, arrivals = table_column(result, "supply", "day"), table_column(result, "supply", "arrivals_t")
     layers: dict[int, Any] = {}  # each supplier drawn: its first layer, for the legend
     for i, region in enumerate(regions):
         for j, material in enumerate(materials):
             ax = axes[i, j]
             ax.set_title(plain_text(f"{names.region(region)}: {names.material_text(material)}"), fontsize=10)
-            cell = _rows(result, "supply", region=region, material=material)
-            by_supplier = [_rows(result, "supply", supplier=s) & cell for s in suppliers]
+            cell = table_rows(result, "supply", region=region, material=material)
+            by_supplier = [table_rows(result, "supply", supplier=s) & cell for s in suppliers]
             drawn = [k for k, rows in enumerate(by_supplier) if (arrivals[rows] > 0).any()]
             if not drawn:
                 used = has_demand(result.scenario, region, material)
@@ -97,7 +97,15 @@ SUPPLY_REGIONS_DOWN = 5
 """Most regions the supply-mix PNG gives a row of panels each (a panel per material across). More regions are
 turned over (:func:`_regions_across`): twelve regions' rows of two materials made a figure 3,828 pixels tall."""
 SUPPLY_ROW_IN = 2.8
-"""Height of a row of panels of the supply-mix PNG (a panel and its gap), inches; the report's are 2.3."""
+"""Height of a row of panels of the supply-mix PNG (a panel and its gap), inches; the report's are
+:data:`SUPPLY_REPORT_ROW_IN`."""
+SUPPLY_REPORT_ROW_IN = 2.3
+"""Height of a row of panels of the supply-mix figure drawn at a set ``width_in`` (the report's, the one caller that
+sets it: :data:`simulator.report.figures.REPORT_WIDTH_IN`, two panels a row), a panel and its gap, inches. Lower
+than the PNG's :data:`SUPPLY_ROW_IN` because the panels are narrower (3.55 inches, half the page's 7.1, against the
+PNG's 5.2): the stacked areas stay wider than tall, and the two regions of ``embargo_2010`` make a figure 6.2 inches
+tall (2 x 2.3 + :data:`SUPPLY_TOP_IN` = 5.8, grown for its legend), under three fifths of an A4 page inside its
+margins (10.5 inches)."""
 SUPPLY_TOP_IN = 1.2
 """What the supply-mix figure adds to its rows' height (title, legend, margins), inches."""
 

@@ -187,7 +187,7 @@ def label_lines(text: str, size: float, width_in: float | None) -> list[str]:
         if lines and text_width_in([f"{lines[-1]} {clause}"], size) <= width_in:
             lines[-1] = f"{lines[-1]} {clause}"
         else:
-            lines.extend(_wrapped(clause, size, width_in))
+            lines.extend(wrapped_at_spaces(clause, size, width_in))
     return lines
 
 
@@ -195,7 +195,7 @@ def fewest_lines(text: str, size: float, width_in: float) -> list[str]:
     """``text`` in as few lines at most ``width_in`` wide at ``size`` as it goes into: an axis label under its panel.
 
     Broken after its commas where that takes no more lines (:func:`label_lines`), else at spaces alone
-    (:func:`_wrapped`): ``compare.png``'s totals' label ``shortfall, t of lithium chemicals (product weight)``
+    (:func:`wrapped_at_spaces`): ``compare.png``'s totals' label ``shortfall, t of lithium chemicals (product weight)``
     took three lines broken after its comma, two at spaces. A word longer than ``width_in`` stays whole.
 
     >>> fewest_lines("shortfall, t of lithium chemicals (product weight)", 8, 1.6)
@@ -206,11 +206,11 @@ def fewest_lines(text: str, size: float, width_in: float) -> list[str]:
     clauses = label_lines(text, size, width_in)
     if len(clauses) == 1:
         return clauses
-    words = _wrapped(text, size, width_in)
+    words = wrapped_at_spaces(text, size, width_in)
     return clauses if len(clauses) <= len(words) else words
 
 
-def _wrapped(text: str, size: float, width_in: float) -> list[str]:
+def wrapped_at_spaces(text: str, size: float, width_in: float) -> list[str]:
     """``text`` broken at spaces into lines at most ``width_in`` wide when set at ``size`` (a long word stays whole).
 
     Matplotlib's own wrapping breaks at the figure's edge, not the panel's frame.

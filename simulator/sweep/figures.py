@@ -1209,18 +1209,22 @@ def holds_one_value(values: pd.Series) -> bool:
     >>> holds_one_value(pd.Series([0.5, None])), holds_one_value(pd.Series([[1, 2], [1, 2]]))
     (False, True)
     """
-    if _may_nest(values) and values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+    if _holds_nested(values):
         values = values.map(str)
     return values.nunique(dropna=False) < 2
 
 
-def _may_nest(values: pd.Series) -> bool:
-    """Whether ``values`` may hold lists or mappings: not where they are numbers, booleans or dates (:func:`_plain`).
+def _holds_nested(values: pd.Series) -> bool:
+    """Whether ``values`` hold a list, a mapping or an array (a list of shocks): values with no hash of their own.
 
-    >>> _may_nest(pd.Series([0.1, 0.2])), _may_nest(pd.Series([[1], [2]])), _may_nest(pd.Series(["a", "b"]))
-    (False, True, True)
+    Numbers, booleans and dates held as NumPy holds them (:func:`_plain`) are not looked at one by one.
+
+    >>> _holds_nested(pd.Series([0.1, 0.2])), _holds_nested(pd.Series([[1], [2]]))
+    (False, True)
+    >>> _holds_nested(pd.Series(["a", "b"])), _holds_nested(pd.Series([{"id": "halt"}, None]))
+    (False, True)
     """
-    return not _plain(values)
+    return not _plain(values) and bool(values.map(lambda value: isinstance(value, list | dict | np.ndarray)).any())
 
 
 def _plain(values: pd.Series) -> bool:
@@ -2186,11 +2190,7 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
     are read as ``datetime64[ms]`` (:func:`_dated`).
     """
     table = _dated(table, paths)
-    nested = [
-        p
-        for p in paths
-        if p in table and _may_nest(table[p]) and table[p].map(lambda v: isinstance(v, list | dict | np.ndarray)).any()
-    ]
+    nested = [p for p in paths if p in table and _holds_nested(table[p])]
     return table.assign(**{p: _labels(table[p]) for p in nested}) if nested else table
 
 
@@ -2369,7 +2369,7 @@ def _off_grid(values: pd.Series, listed: Any) -> list[Any]:
     ``"7"``); dates match the grid's dates written as text; a list of shocks or a grid that is
     not a list is not compared.
     """
-    if not isinstance(listed, list) or values.map(lambda v: isinstance(v, list | dict | np.ndarray)).any():
+    if not isinstance(listed, list) or _holds_nested(values):
         return []
     present = list(pd.unique(values.dropna()))
     kind = axis_kind(values)
