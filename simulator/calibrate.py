@@ -42,7 +42,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -909,6 +909,11 @@ MADE_COUNTS = {prefix: f"{prefix.lower()}_rows" for prefix in MADE}
 """The key that counts a series' (or a sample's) rows of each :data:`MADE` kind: ``derived_rows``, ``forecast_rows``."""
 
 
+def _tally(kinds: pd.Series) -> dict[str, int]:
+    """Each :data:`MADE_COUNTS` key -> how many of ``kinds`` (:func:`made_rows`' prefixes) are of its kind."""
+    return {key: int((kinds == prefix).sum()) for prefix, key in MADE_COUNTS.items()}
+
+
 def _rms(log_errors: pd.Series) -> float:
     """The root of the mean square of ``log_errors`` (each row once, unweighted)."""
     return float(np.sqrt(np.mean(np.square(log_errors.to_numpy(float)))))
@@ -935,12 +940,43 @@ def error_table(table: pd.DataFrame, materials: Sequence[str] = ()) -> pd.DataFr
                 "supplier": supplier,
                 "sample": "in" if inside else "out",
                 "rows": len(group),
-                **{key: int((group["made"] == prefix).sum()) for prefix, key in MADE_COUNTS.items()},
+                **_tally(group["made"]),
                 "rms_log_error": _rms(group["log_error"]),
                 "mean_error_pct": float(100 * np.mean(np.exp(group["log_error"]) - 1)),
             }
         )
     return pd.DataFrame(rows)
+
+
+def made_counts(row: Any) -> tuple[tuple[str, int], ...]:
+    """How many of an :func:`error_table` row's rows are made, kind by kind: ``(("DERIVED", 6),)``; none: ``()``.
+
+    The kinds it has, in :data:`MADE`'s order, from its :data:`MADE_COUNTS` columns. ``row``: a row of the
+    table, as ``itertuples`` or ``iterrows`` gives it.
+
+    >>> made_counts(pd.Series({"rows": 2, "derived_rows": 0, "forecast_rows": 1}))
+    (('FORECAST', 1),)
+    """
+    counts = ((prefix, int(getattr(row, key))) for prefix, key in MADE_COUNTS.items())
+    return tuple((prefix, count) for prefix, count in counts if count)
+
+
+def made_count_words(counts: Iterable[tuple[str, int]], rows: int | None = None) -> list[str]:
+    """Each count of made rows in words (:data:`MADE_WORDS`), a count of 0 unsaid: ``["4 derived", "1 forecast"]``.
+
+    ``counts``: ``(prefix, count)`` pairs, as :func:`made_counts` gives them. With ``rows`` (how many rows
+    they are counted of), a kind that is every one of several rows says so: ``all 6 derived``.
+
+    >>> made_count_words([("DERIVED", 6), ("FORECAST", 0)], rows=6)
+    ['all 6 derived']
+    >>> made_count_words([("DERIVED", 1), ("FORECAST", 2)])
+    ['1 derived', '2 forecasts']
+    """
+    return [
+        f"{'all ' if count == rows and count > 1 else ''}{count} {MADE_WORDS[prefix][count > 1]}"
+        for prefix, count in counts
+        if count
+    ]
 
 
 def made_words(row: Any) -> str:
@@ -953,13 +989,7 @@ def made_words(row: Any) -> str:
     >>> made_words(pd.Series({"rows": 2, "derived_rows": 1, "forecast_rows": 1}))
     ', 1 derived and 1 forecast'
     """
-    counts = [(prefix, int(getattr(row, key))) for prefix, key in MADE_COUNTS.items()]
-    rows = int(row.rows)
-    words = [
-        f"{'all ' if count == rows and rows > 1 else ''}{count} {MADE_WORDS[prefix][count > 1]}"
-        for prefix, count in counts
-        if count
-    ]
+    words = made_count_words(made_counts(row), int(row.rows))
     return f", {join_words(words)}" if words else ""
 
 
@@ -986,7 +1016,7 @@ def held_out_summary(table: pd.DataFrame) -> dict[str, Any] | None:
     given = out[(kinds == "").to_numpy()]
     return {
         "rows": len(out),
-        **{key: int((kinds == prefix).sum()) for prefix, key in MADE_COUNTS.items()},
+        **_tally(kinds),
         "given_rows": len(given),
         "rms_log_error_all_rows": _rms(out["log_error"]),
         "rms_log_error_given_rows": _rms(given["log_error"]) if len(given) else None,
@@ -1009,13 +1039,7 @@ def held_out_line(summary: dict[str, Any] | None) -> str:
     """
     if summary is None or summary["given_rows"] == summary["rows"]:
         return ""
-    kinds = join_words(
-        [
-            f"{summary[key]} {MADE_WORDS[prefix][summary[key] > 1]}"
-            for prefix, key in MADE_COUNTS.items()
-            if summary[key]
-        ]
-    )
+    kinds = join_words(made_count_words((prefix, summary[key]) for prefix, key in MADE_COUNTS.items()))
     opening = (
         f"RMS log error out of sample, pooled: {summary['rms_log_error_all_rows']:.3f} over all {summary['rows']} rows"
     )

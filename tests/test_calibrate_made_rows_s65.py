@@ -167,7 +167,7 @@ def test_the_report_and_calibrate_tell_made_rows_by_one_rule():
     import simulator.report.record as record_module
 
     # one home, below the report (docs/architecture.md: the report imports from calibrate, never the reverse)
-    assert record_module.made is calibrate_module.made and record_module.MADE is calibrate_module.MADE
+    assert record_module.made_rows is calibrate_module.made_rows and record_module.MADE is calibrate_module.MADE
     sources = pd.Series(["FORECAST, not a count", " derived: x 0.67", "Japan MOF (DERIVED nowhere first)", None])
     assert calibrate_module.made(sources).tolist() == ["FORECAST", "DERIVED", "", ""]
 

@@ -507,7 +507,7 @@ class RecordRise:
     does not say (no ``sample`` column)."""
     made: str = ""
     """What the row's ``source`` begins with when its value is made rather than given
-    (:data:`simulator.report.record.MADE`: ``DERIVED``, ``FORECAST``), or ``""``."""
+    (:data:`simulator.calibrate.MADE`: ``DERIVED``, ``FORECAST``), or ``""``."""
     interpolated: tuple[str, ...] = ()
     """The clauses of the row's ``source`` that name an interpolated figure the value rests on
     (:func:`simulator.report.record.interpolated`): ``("Nd ~200 (interpolated, no source)",)``."""
@@ -541,7 +541,8 @@ def record_rises(run: Run, rows: pd.DataFrame) -> list[RecordRise]:
     mean over the same period; the first of equal highest. A row whose period the run does not
     cover has no model value and is left out.
     """
-    from simulator.report.record import CONFIDENCE_WORDS, fixed_shares, interpolated, made, period_words
+    from simulator.calibrate import made
+    from simulator.report.record import CONFIDENCE_WORDS, fixed_shares, interpolated, period_words
 
     world = rows[(rows["quantity"] == "price") & (rows["region"] == "world")]
     marked = "in_sample" in world.columns
@@ -597,7 +598,8 @@ def _record_words(r: RecordRise, fits: bool) -> str:
     every weakness the row names; else how it was made, then its confidence. With ``fits`` (some rows compared
     are fitted, some held out) it says whether this one was fitted.
     """
-    from simulator.report.record import FIXED_SHARES_WORDS, MADE, SAMPLE_WORDS, interpolated_words
+    from simulator.calibrate import MADE
+    from simulator.report.record import FIXED_SHARES_WORDS, SAMPLE_WORDS, interpolated_words
 
     figures = [escape(interpolated_words(c)) for c in r.interpolated]  # what the value rests on, as its source says
     index = escape(FIXED_SHARES_WORDS) if r.fixed_shares else ""

@@ -62,7 +62,6 @@ import pandas as pd
 from simulator.calibrate import (
     HELD_OUT_PRICES_2010,
     MADE,
-    MADE_WORDS,
     PERIODS,
     RECORD_UNITS,
     REPORTED_COLUMNS,
@@ -71,7 +70,9 @@ from simulator.calibrate import (
     error_table,
     fit_figure,
     log_errors,
-    made,
+    made_count_words,
+    made_counts,
+    made_rows,
     model_values,
     needed_curves,
     read_record,
@@ -250,7 +251,8 @@ class SeriesError:
     """The model's value of that row, in ``unit``."""
     rms_log_error: float
     made: tuple[tuple[str, int], ...] = ()
-    """How many of the rows are made rather than given (:data:`MADE`): ``(("DERIVED", 6),)``; none: ``()``."""
+    """How many of the rows are made rather than given (:data:`MADE`), kind by kind: ``(("DERIVED", 6),)``; none:
+    ``()`` (:func:`~simulator.calibrate.made_counts` of the series' :func:`~simulator.calibrate.error_table` row)."""
 
     @property
     def factor(self) -> float:
@@ -295,7 +297,6 @@ def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) 
         inside = row.sample == "in"
         group = table[[k == key and i == inside for k, i in zip(keys, table["in_sample"], strict=True)]]
         top = group.loc[group["log_error"].abs().idxmax()]  # the row missed most: the first of equal ones
-        kinds = made(group["source"]) if "source" in group.columns else pd.Series(dtype=object)
         out.append(
             SeriesError(
                 key,
@@ -308,7 +309,7 @@ def series_errors(table: pd.DataFrame, scenario: Scenario, marked: bool = True) 
                 float(top["value"]),
                 float(top["model"]),
                 float(row.rms_log_error),
-                tuple((prefix, int((kinds == prefix).sum())) for prefix in MADE if (kinds == prefix).any()),
+                made_counts(row),
             )
         )
     return out
@@ -324,11 +325,11 @@ SAMPLE_WORDS = {"in": "fitted", "out": "held out"}
 
 
 def _made_words(s: SeriesError) -> str:
-    """``all 6 derived``, ``4 derived``, ``1 forecast``: how many of a series' rows are made (:data:`MADE`), or ""."""
-    return ", ".join(
-        f"{'all ' if count == s.rows and s.rows > 1 else ''}{count} {MADE_WORDS[prefix][count > 1]}"
-        for prefix, count in s.made
-    )
+    """``all 6 derived``, ``1 derived, 1 forecast``: how many of a series' rows are made (:data:`MADE`), or "".
+
+    The words :func:`~simulator.calibrate.made_count_words` gives, a comma between kinds: a table cell's list.
+    """
+    return ", ".join(made_count_words(s.made, s.rows))
 
 
 def made_caveat(s: SeriesError) -> str:
@@ -462,7 +463,7 @@ def mirror_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     if table.empty or "exports" not in set(table["quantity"]):
         return ""
     names, regions = Names.of(scenario), list(scenario.regions)
-    kinds = made(table["source"]) if "source" in table.columns else pd.Series("", index=table.index, dtype=object)
+    kinds = made_rows(table)
     exports = table[table["quantity"] == "exports"]
     imports = table[(table["quantity"] == "imports") & (kinds == "")]
     pairs = []
@@ -635,7 +636,7 @@ def fall_sentence(table: pd.DataFrame, scenario: Scenario) -> str:
     inside = table["in_sample"].astype(bool)
     held = bool((~inside).any()) and not bool(inside.all())
     rows = table[~inside] if held else table
-    given = made(rows["source"]) == "" if "source" in rows.columns else pd.Series(True, index=rows.index)
+    given = made_rows(rows) == ""
     rows = rows[given & rows["quantity"].isin(list(FLOWS)) & (rows["value"] > 0)]
     if rows.empty:
         return ""
@@ -899,9 +900,7 @@ def _fit_note(record: Record, table: pd.DataFrame, series: list[SeriesError]) ->
             "fitted row tests nothing."
         )
     fitted = int(table["in_sample"].sum())
-    held_made = (
-        made(table.loc[~table["in_sample"].astype(bool), "source"]) if "source" in table.columns else pd.Series()
-    )
+    held_made = made_rows(table[~table["in_sample"].astype(bool)])
     kinds = [prefix for prefix in MADE if (held_made == prefix).any()]
     trust = "Their error is the one to trust"
     if kinds:
@@ -928,9 +927,7 @@ def forecasts_left_out(table: pd.DataFrame, scenario: Scenario) -> tuple[pd.Data
     count. The figure leaves such rows out (the table keeps them, counted as a forecast); where every row is one,
     it draws them all and says so.
     """
-    if "source" not in table.columns:
-        return table, ""
-    forecast = (made(table["source"]) == "FORECAST").to_numpy()
+    forecast = (made_rows(table) == "FORECAST").to_numpy()
     if not forecast.any():
         return table, ""
     names, regions = Names.of(scenario), list(scenario.regions)
