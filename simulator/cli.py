@@ -609,7 +609,13 @@ def run(
     folder = Path(out_dir or Path("results") / loaded.name)
     link = _explorer_link(folder / "report.html", explorer_page, raw) if with_report else None
     will_write = run_files(
-        loaded.agreement is not None, not no_plots, with_report, excel, bool(loaded.market), study is not None
+        loaded.agreement is not None,
+        not no_plots,
+        with_report,
+        excel,
+        bool(loaded.market),
+        study is not None,
+        against=base is not None,
     )
     inputs = _report_files(scenario, baseline_path, explorer_page, record_file)
     # the figures' child imports Matplotlib while this process imports the engine and simulates; not
@@ -620,10 +626,12 @@ def run(
     may_make = ahead_wanted and _matplotlib_may_make_a_temporary_folder()
     drawing = forked_ahead(_figure_writer, temporary=may_make) if ahead_wanted else contextlib.nullcontext()
     with drawing as ahead, open_folder(folder, will_write, force, command="run", inputs=inputs) as out:
+        from simulator.against import against
         from simulator.engine import simulate
 
         result = simulate(loaded)
         baseline = simulate(base) if base is not None else None
+        compared = against(result, baseline) if baseline is not None else None  # against.csv, as printed
         found = None
         outside: list[str] = []  # the uncertain inputs whose value as written no sample holds (the manifest's)
         if study is not None:
@@ -664,10 +672,12 @@ def run(
                     explorer=link,
                     record=record,
                 )
+            if compared is not None:
+                compared.table.write_csv(stage / "against.csv")
             if excel:
                 from simulator.workbook import run_workbook
 
-                run_workbook(res, stage / "workbook.xlsx", scenario_data=raw, uncertainty=found)
+                run_workbook(res, stage / "workbook.xlsx", scenario_data=raw, uncertainty=found, against=compared)
 
         sample_workers = (workers or default_workers()) if uncertainty_runs else None
         options = run_options(assignments, uncertainty_runs, sample_workers, outside)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from simulator.against import against, used_rows
 from simulator.names import decimals_text, is_residue, small_text
 from simulator.results import ALL, date_label
-from simulator.scenario.portfolio import has_demand
 from simulator.shortages import short as _short
 
 if TYPE_CHECKING:
@@ -46,15 +46,6 @@ def _table(header: tuple[str, ...], cells: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def _used_rows(result: Any) -> list[dict[str, Any]]:
-    """Summary rows of the regions' materials in use (no ``all`` rows, no material a region has no demand for)."""
-    return [
-        row
-        for row in result.tables["summary"].rows()
-        if row["region"] != ALL and has_demand(result.scenario, row["region"], row["material"])
-    ]
-
-
 def _change(tonnes: float) -> str:
     """A change of tonnes with its sign (``-20.0``, ``+0.035``), ``0.0`` for none (or a residue, ``1e-13``)."""
     text = shortfall_text(tonnes)
@@ -82,7 +73,7 @@ def summary_text(result: Any) -> str:
             _first(result, row["first_shortfall_day"]),
             decimals_text(row["min_days_of_cover"]) if row["min_days_of_cover"] is not None else "n/a",
         )
-        for row in _used_rows(result)
+        for row in used_rows(result)
     ]
     lines = _table(header, cells)
     rows = result.tables["summary"].rows()
@@ -203,46 +194,45 @@ def _rows_total_text(result: Any, by_material: dict[str, list[float]], ours: flo
 
 
 def against_text(result: Any, baseline: Any) -> str:
-    """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both."""
-    theirs = {(row["region"], row["material"]): row for row in _used_rows(baseline)}
-    ours = {(row["region"], row["material"]) for row in _used_rows(result)}
+    """``run --compare``: each region's shortfall beside the baseline's, for the regions and materials in both.
+
+    The lines read the table of :func:`simulator.against.against` (``against.csv``): its rows, their totals, and
+    what it says is not compared (pairs in one run only) or not like for like (runs over different periods).
+    """
+    compared = against(result, baseline)
     header = ("region", "material", "shortfall t", "baseline t", "change t", "first short", "baseline first")
     cells, ours_t, base_t = [], 0.0, 0.0
     by_material: dict[str, list[float]] = {}  # this run's and the baseline's shortfall of each material
-    for row in _used_rows(result):
-        other = theirs.get((row["region"], row["material"]))
-        if other is None:
-            continue
+    for row in compared.table.rows():
         ours_t += row["shortfall_t"]
-        base_t += other["shortfall_t"]
+        base_t += row["baseline_shortfall_t"]
         pair = by_material.setdefault(row["material"], [0.0, 0.0])
         pair[0] += row["shortfall_t"]
-        pair[1] += other["shortfall_t"]
+        pair[1] += row["baseline_shortfall_t"]
         cells.append(
             (
                 row["region"],
                 row["material"],
                 shortfall_text(row["shortfall_t"]),
-                shortfall_text(other["shortfall_t"]),
-                _change(row["shortfall_t"] - other["shortfall_t"]),
+                shortfall_text(row["baseline_shortfall_t"]),
+                _change(row["change_t"]),
                 _first(result, row["first_shortfall_day"]),
-                _first(baseline, other["first_shortfall_day"]),
+                _first(baseline, row["baseline_first_shortfall_day"]),
             )
         )
     lines = [
-        f"against {baseline.scenario.name}:",
+        f"against {compared.baseline_name}:",
         *_table(header, cells),
         _rows_total_text(result, by_material, ours_t, base_t),
     ]
-    here, there = result.scenario, baseline.scenario
-    if (here.horizon_days, here.start_date) != (there.horizon_days, there.start_date):
+    if not compared.same_period:
         lines.append(
-            f"the runs cover different periods ({_period(here)} against {_period(there)}): "
+            f"the runs cover different periods ({_period(result.scenario)} against {_period(baseline.scenario)}): "
             "the totals are not like for like"
         )
-    for where, pairs in (("this run", ours - set(theirs)), ("the baseline", set(theirs) - ours)):
+    for where, pairs in (("this run", compared.only_in_run), ("the baseline", compared.only_in_baseline)):
         if pairs:
-            shown = ", ".join(f"{region} {material}" for region, material in sorted(pairs))
+            shown = ", ".join(f"{region} {material}" for region, material in pairs)
             lines.append(f"only in {where}, not compared: {shown}")
     return "\n".join(lines)
 

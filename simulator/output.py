@@ -35,6 +35,8 @@ UNCERTAINTY_WITHOUT = frozenset({"uncertainty_without_agreement.parquet"})
 
 MARKET_FILES = frozenset({"market.csv"})
 MARKET_FIGURES = frozenset({"prices.png"})
+AGAINST_FILES = frozenset({"against.csv"})
+"""With ``--compare``: each region's shortfall beside the baseline's (:func:`simulator.against.against`)."""
 
 
 def run_files(
@@ -44,8 +46,12 @@ def run_files(
     excel: bool = False,
     market: bool = False,
     uncertainty: bool = False,
+    against: bool = False,
 ) -> frozenset[str]:
-    """The files ``stockpile run`` writes, known before it runs (checked for ownership first)."""
+    """The files ``stockpile run`` writes, known before it runs (checked for ownership first).
+
+    ``against``: with ``--compare`` (``against.csv``); a rerun without it removes an earlier one.
+    """
     return (
         TABLE_FILES
         | (AGREEMENT_FILES if agreement else set())
@@ -57,6 +63,7 @@ def run_files(
         | (UNCERTAINTY_TABLES if uncertainty else set())
         | (UNCERTAINTY_WITHOUT if uncertainty and agreement else set())
         | (UNCERTAINTY_FIGURES if uncertainty and figures else set())
+        | (AGAINST_FILES if against else set())
     )
 
 

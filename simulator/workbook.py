@@ -46,6 +46,7 @@ from simulator.scenario.load import field_schemas
 from simulator.sweep.columns import schema_unit_of
 
 if TYPE_CHECKING:
+    from simulator.against import Against
     from simulator.compare import Comparison
     from simulator.results import Result
     from simulator.sensitivity.intervals import Uncertainty
@@ -797,11 +798,13 @@ def run_workbook(
     path: Path,
     scenario_data: dict[str, Any] | None = None,
     uncertainty: Uncertainty | None = None,
+    against: Against | None = None,
 ) -> Path:
     """``workbook.xlsx`` of one run.
 
     Sheets: Summary, Time series, with a market Market (``market.csv``), then with an
-    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio, with ``uncertainty``
+    agreement Releases, Auctions, Ledger and Pool; then Shocks, Portfolio, with ``against``
+    (``--compare``) Against (``against.csv``: :func:`against_sheet`), with ``uncertainty``
     (``--uncertainty N``) its sheets (:func:`uncertainty_sheets`), Scenario (the parameters:
     ``scenario_data`` as given, with any ``--set`` applied, else the validated scenario
     with its defaults) and Columns (:func:`glossary`). Shipments by supplier stay in ``supply.csv``: at a row per day,
@@ -816,10 +819,53 @@ def run_workbook(
     tables = [(title, _dates_shown(getattr(result, name), result.start_date), name) for title, name in names]
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
     given: dict[str, Given] = {}
+    if against is not None:
+        tables.append((AGAINST_SHEET, against.frame(), AGAINST_REGISTRY_TABLE))
+        given[AGAINST_SHEET] = Given(AGAINST_UNITS, {**AGAINST_MEANINGS, **_against_words(against)})
     if uncertainty is not None:
-        studied, given = uncertainty_sheets(uncertainty, data)
+        studied, told = uncertainty_sheets(uncertainty, data)
         tables += studied
+        given.update(told)
     return _sheets(path, tables, [("Scenario", data)], given=given)
+
+
+AGAINST_SHEET = "Against"
+AGAINST_REGISTRY_TABLE = "summary"
+"""The table whose registry entries give the Against sheet's ``region``, ``material``, ``shortfall_t`` and
+``first_shortfall_day`` their units and the first day's note on -1 (``against.csv`` takes them from it)."""
+AGAINST_UNITS = {
+    "baseline_shortfall_t": registry_unit("t"),
+    "change_t": registry_unit("t"),
+    "change_share": registry_unit("fraction"),
+    "baseline_first_shortfall_day": Unit(None, None),
+}
+"""The units of the Against sheet's columns the registry does not describe (its others are ``summary``'s)."""
+AGAINST_MEANINGS = {
+    "shortfall_t": "This run's shortfall of the region and material (as in summary.csv).",
+    "baseline_shortfall_t": "The baseline run's shortfall of the region and material (--compare's scenario).",
+    "change_t": "This run's shortfall less the baseline's (negative: less short than the baseline).",
+    "change_share": (
+        "change_t over the baseline's shortfall (-60% for 60% less); empty where the baseline is not short "
+        "(no shortfall, or a rounding residue), where a share of it means nothing."
+    ),
+    "first_shortfall_day": "This run's first day short (model day; -1 means never, as in summary.csv).",
+    "baseline_first_shortfall_day": (
+        "The baseline run's first day short (its own model day: day 0 is its start_date; -1 means never)."
+    ),
+}
+"""The Columns sheet's words for the Against sheet (``against.csv``, :class:`simulator.against.Against`)."""
+
+
+def _against_words(against: Against) -> dict[str, str]:
+    """The region column's meaning on the Against sheet: the rows both runs have, and any pair left out."""
+    left = [
+        f"only in {where}, not compared: " + ", ".join(f"{region} {material}" for region, material in pairs)
+        for where, pairs in (("this run", against.only_in_run), ("the baseline", against.only_in_baseline))
+        if pairs
+    ]
+    period = [] if against.same_period else ["the runs cover different periods: the totals are not like for like"]
+    rows = f"A region and material both runs use (baseline: {against.baseline_name})."
+    return {"region": " ".join([rows, *(f"{text[0].upper()}{text[1:]}." for text in (*left, *period))])}
 
 
 UNCERTAINTY_SHEET, SAMPLES_SHEET, WITHOUT_SHEET = "Uncertainty", "Samples", "Samples without"
