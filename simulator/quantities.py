@@ -493,7 +493,9 @@ DAILY = (
         "stock",
         "min",
         "Drawable cover: (commercial + national reserve + bought auction stock + drawable_shared_t) / baseline "
-        "demand, end of day; 0 on a day the region is short; empty without demand.",
+        "demand, end of day; 0 on a day the region is short; empty without demand. Of the pool it counts the "
+        "member's own share only, not the shares others leave unused: it may go on to draw more, or less when "
+        "others draw faster. Arrivals are not counted.",
         "market",
         "Days of cover",
         curve=True,
@@ -874,9 +876,11 @@ DAILY = (
         "t",
         "stock",
         "last",
-        "Shared stock the rule would let the member draw now, end of day: its weight in the rule (ratio, else "
-        "ownership share) x the pool left under the day's cap, on days releases are open and the rule applies; "
-        "0 on a day the member is short (the rule gave it all it would) and in national mode.",
+        "The member's share of the shared stock, end of day: its weight in the rule (ratio, else ownership "
+        "share) x the pool left under the day's cap, on days releases are open and the rule applies; 0 on a day "
+        "the member is short (the rule gave it all it would) and in national mode. A pro-rata claim on what is "
+        "left, not what it will draw: no floor (others may draw faster) and no ceiling (while the pool meets "
+        "every gap it may draw the shares others leave unused).",
         "market",
         "Drawable shared stock",
         present_when="agreement",
@@ -898,7 +902,9 @@ DAILY = (
         "stock",
         "min",
         "days_of_cover plus goods in transit to the region (commercial shipments and reserve refills, after the "
-        "day's arrivals) / baseline demand, end of day.",
+        "day's arrivals, before its orders ship) / baseline demand, end of day: all of them at today's demand, "
+        "whenever they arrive, so not the days until the region runs short (it can be short with a runway of "
+        "weeks); positive on a short day if goods are under way.",
         "market",
         "Runway",
     ),
