@@ -557,7 +557,7 @@ def _findings_of(text: str, region: str) -> str:
 
 def _columns(text: str, region: str) -> list[str]:
     table = re.search(rf'<table class="member" data-region="{region}">.*?</table>', text).group()
-    return re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])[1:]
+    return re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])  # its corner is a <td>, not a header
 
 
 def test_a_region_without_demand_for_a_material_gets_no_statement_on_it():

@@ -259,11 +259,6 @@ def test_the_member_tables_scroll_in_named_regions_that_take_the_focus(page):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="left for the owner of verdict.py, prices.py, rule.py, uncertainty.py (scroll boxes without role, name "
-    "or tabindex) and of rule.py's pool and bids tables and ledger.py's table (no box: the table itself scrolls)",
-)
 def test_every_table_that_may_scroll_sideways_is_in_a_focusable_named_region(page):
     cards = {"shocks", "assumptions", "uncertain-inputs", "robust"}  # cards on a narrow screen: never scrolled
     for table in (e for e in page.elements if e.tag == "table"):
@@ -273,11 +268,6 @@ def test_every_table_that_may_scroll_sideways_is_in_a_focusable_named_region(pag
         assert box is not None and box.attrs.get("role") == "region" and box.attrs.get("tabindex") == "0", table.attrs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tables.py (shocks, assumptions), verdict.py, prices.py, rule.py (pool, bids), ledger.py and "
-    "uncertainty.py emit tables without a <caption>; tables.py's member tables have an empty corner <th>",
-)
 def test_every_table_has_a_caption_and_no_empty_header_cell(page):
     tables = [e for e in page.elements if e.tag == "table"]
     assert tables

@@ -158,8 +158,8 @@ def test_an_unmarked_copy_of_the_fits_record_is_not_told_its_prices_were_held_ou
 
 
 def _corners(page: str) -> dict[str, str]:
-    """Each table's class and the first cell of its head row."""
-    return dict(re.findall(r'<table class="([^"]*)"><thead><tr><th>(.*?)</th>', page))
+    """Each table's class and the first cell of its head row (after its caption)."""
+    return dict(re.findall(r'<table class="([^"]*)">(?:<caption[^>]*>.*?</caption>)?<thead><tr><th>(.*?)</th>', page))
 
 
 def test_the_turned_auctions_table_heads_its_member_column_as_the_pool_table_does():

@@ -133,8 +133,8 @@ def test_a_figure_short_in_few_samples_is_neither_the_same_in_every_sample_nor_d
     (row,) = japan.assign(p5=0.0, median=0.0, p95=0.0).itertuples()  # its headline row, as the table reads it
     # 191 of the 200 are 0: ties, not too few samples, leave the ranks little to tell
     assert _no_driver(row, rare) == (
-        "no input stands out<br><small>none clears |rank correlation| 0.20 over 200 samples, 191 of them tied at "
-        "0</small>"
+        "no input stands out<br><small>none clears an absolute rank correlation of 0.20 over 200 samples, "
+        "191 of them tied at 0</small>"
     )
     assert interval_text(0.0, 0.0, 0.0, "t", same_in_every_sample(rare, "shortfall_t.japan")) == (
         "median 0 t (90% interval 0 to 0 t)"
@@ -484,7 +484,7 @@ def test_a_figure_short_in_few_samples_says_how_many_beside_its_interval_of_0_to
 
 def test_each_fan_chart_says_how_its_days_relate_to_the_table(found, page):
     html = page
-    captions = dict(re.findall(r'data-figure="fan_(\w+)">.*?<figcaption>(.*?)</figcaption>', html, re.S))
+    captions = dict(re.findall(r'data-figure="fan_(\w+)">.*?<figcaption[^>]*>(.*?)</figcaption>', html, re.S))
     # the lowest cover: samples reach it on different days, so a day's median is not the median of the lows
     assert "A day's median is not the median of the samples' lowest points" in captions["days_of_cover"]
     # a running total ends at each sample's total: its last day's median is the samples' median total
@@ -492,6 +492,22 @@ def test_each_fan_chart_says_how_its_days_relate_to_the_table(found, page):
     assert "the last day's median and band are those of the samples' totals" in captions["shortfall_cum_t"]
     last = found.bands["shortfall_cum_t"]["p50"][-1, 0, 0]
     assert last == pytest.approx(np.median(found.samples["shortfall_t.japan"]))  # one region, one material
+
+
+def test_each_fan_chart_s_caption_opens_with_its_key_numbers(page):
+    captions = dict(re.findall(r'<figcaption id="fan_(\w+)-caption">(.*?)</figcaption>', page, re.S))
+    # no stock and halted from day 0: no cover on any day in any sample, at its lowest first on day 0
+    assert captions["days_of_cover"].startswith(
+        "Median cover at its lowest: Japan 0.0 days (rare earths, day 0; 5-95%: 0.0 to 0.0 days). Days of cover:"
+    )
+    # the run's shortfall is 40 days x demand, uniform on [5, 15] t/day: 400 t at the median, 220 and 580 t at the
+    # 5th and 95th percentiles (within 2 t: a sample in each 1/200 of the range)
+    shown = re.match(
+        r"Short over the run, median: Japan, rare earths (\d+)\xa0t \(5-95%: (\d+) to (\d+)\xa0t\)\. Cumulative",
+        captions["shortfall_cum_t"],
+    )
+    assert shown is not None, captions["shortfall_cum_t"]
+    assert [float(v) for v in shown.groups()] == pytest.approx([400, 220, 580], abs=2)
 
 
 def test_a_driver_says_which_way_on_the_inputs_own_values():
@@ -554,7 +570,8 @@ def test_the_inputs_table_says_where_bracketed_source_codes_are_looked_up():
     coded = build(SHORT, uncertain=[{**SHORT["uncertain"][0], "source": "assumption [A5]; ~90% in 2012 [J9, J13]"}])
     html = words_page(simulate(validate_data(coded, "s.yaml")))
     note = '<p class="note">Bracketed codes ([A5], [J9] ...) are rows of the source tables in docs/calibration.md.</p>'
-    assert note + '<div class="scroll"><table class="uncertain-inputs">' in html  # the line just above the table
+    box = '<div class="scroll" role="region" aria-label="Uncertain inputs" tabindex="0">'
+    assert note + box + '<table class="uncertain-inputs">' in html  # the line just above the table
     # no code, no line
     assert source_codes_note(["test", "fitted 1.7 (docs/model-vs-record.md)"]) == ""
     assert "Bracketed codes" not in words_page(simulate(validate_data(SHORT, "s.yaml")))

@@ -80,7 +80,14 @@ from simulator.report.held_split import held_split_line
 from simulator.report.ledger import ledger_section
 from simulator.report.prices import compared_rows, price_section
 from simulator.report.record import Record, against_record, record_section
-from simulator.report.rule import auction_results, no_release_note, rule_releases, rule_words
+from simulator.report.rule import (
+    AUCTIONS_HEADING,
+    RELEASES_HEADING,
+    auction_results,
+    no_release_note,
+    rule_releases,
+    rule_words,
+)
 from simulator.report.style import CSS, scroll_region
 from simulator.report.tables import assumption_table, comparison_table, region_table, shock_table
 from simulator.report.uncertainty import samples_short_line, uncertainty_section
@@ -711,9 +718,9 @@ def render_report(
         out.append(no_release_note(result, run.names))
     out += rule_words(s, run.names)
     if done:
-        out += ["<h3>Auctions in this run</h3>", done]
+        out += [f"<h3>{AUCTIONS_HEADING}</h3>", done]
     if released:
-        out += ["<h3>What members received from the shared stock</h3>", released]
+        out += [f"<h3>{RELEASES_HEADING}</h3>", released]
     out += [
         "</section>",
         ledger_section(result, run.names),

@@ -18,11 +18,12 @@ which run gives which split, both computed: the second is made with the report's
 
 from __future__ import annotations
 
+from simulator import shortages
 from simulator.counterfactuals import sharing_held_stocks
 from simulator.names import join_words
 from simulator.report.findings import Run
 from simulator.report.html_names import HtmlNames
-from simulator.report.words import shows_tonnes, tonnes
+from simulator.report.words import shortfall_tonnes
 from simulator.scenario import Scenario
 from simulator.stocks import held_today_members, is_held_today
 
@@ -32,14 +33,15 @@ __all__ = ["held_split_line"]
 def _short_words(run: Run, member: str) -> str:
     """``the EU short of 492 t of light and 19.1 t of heavy rare earths``, or ``the EU not short``.
 
-    Each material the member is short of (tonnes that round to 0 t left out), in the run's order, the
-    materials' shared trailing words said once (:meth:`~simulator.names.Names.amounts_text`).
+    Each material the member is short of (:func:`simulator.shortages.short`: a shortfall under what
+    :func:`~simulator.report.words.tonnes` shows reads ``under 0.01 t``, as :func:`shortfall_tonnes` writes it), in
+    the run's order, the materials' shared trailing words said once (:meth:`~simulator.names.Names.amounts_text`).
     """
     shown = {}
     for material in run.materials():
         short_t = float(run.cell(member, material, "shortfall_t") or 0.0) if (member, material) in run.cells else 0.0
-        if shows_tonnes(short_t):
-            shown[material] = tonnes(short_t)
+        if shortages.short(short_t):
+            shown[material] = shortfall_tonnes(short_t)
     who = run.names.subject(member)
     return f"{who} short of {run.names.amounts_text(shown)}" if shown else f"{who} not short"
 

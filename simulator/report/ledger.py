@@ -11,9 +11,13 @@ from html import escape
 from typing import Any
 
 from simulator.report.html_names import HtmlNames
+from simulator.report.style import caption, scroll_region
 from simulator.report.words import VISIBLE_T, tonnes, usd_all, usd_m
 from simulator.results import Result
 from simulator.scenario.checks import reference_price
+
+HEADING = "Who paid in, who drew, who owes whom"
+"""The section's heading, and its table's (hidden) caption."""
 
 _SETTLED = {
     "grant": "as grants: free transfers, nothing is owed",
@@ -52,9 +56,11 @@ def ledger_section(result: Result, names: HtmlNames) -> str:
         "<th>Drew from others' share</th><th>Paid (USD m)</th><th>Received (USD m)</th><th>Owes</th>"
         "<th>Is owed</th><th>Net position (USD m)</th></tr>"
     )
-    table = f'<table class="ledger"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>' if rows else ""
+    name = f"{HEADING}: each member and material"
+    table = f'<table class="ledger">{caption(name, hidden=True)}<thead>{head}</thead><tbody>{"".join(rows)}</tbody>'
+    table = scroll_region(f"{table}</table>", name) if rows else ""
     return (
-        '<section id="ledger"><h2>Who paid in, who drew, who owes whom</h2>'
+        f'<section id="ledger"><h2>{HEADING}</h2>'
         f"<p>Stock allocated by the release rule is settled {escape(_SETTLED[kind])}; stock bought at auction is "
         "paid at the auction's price to the pool's owners.</p>"
         f"{_owes_whom(result, names)}{table}"

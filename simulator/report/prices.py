@@ -37,6 +37,7 @@ import pandas as pd
 from simulator import quantities, shortages
 from simulator.plots import demand_shares
 from simulator.report.findings import Run
+from simulator.report.style import caption, scroll_region
 from simulator.report.words import (
     as_shown_2,
     cap,
@@ -415,10 +416,13 @@ def _table(run: Run, materials: list[str]) -> str:
                 f"<tr><th>{run.names.region(region)}<br><small>{run.names.material(material)}"
                 "</small></th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
             )
-    return (
-        '<div class="scroll"><table class="prices"><thead><tr>'
+    name = "Each region and material: prices, demand and what they cost"
+    table = (
+        f'<table class="prices">{caption(name)}<thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
-        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return scroll_region(table, name) + (
         f'<p class="note">{escape(PEAK.label)}: {escape(PEAK.description)} Rise: peak over reference price. Against '
         f"baseline: 1 \u2212 realised / baseline demand over the run. {escape(EXTRA_LABEL)}: "
         f"{escape(EXTRA_NOTE)} {escape(SURPLUS_LABEL)}: {escape(SURPLUS_NOTE)} {rough_note(run, materials)}</p>"

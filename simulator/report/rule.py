@@ -14,6 +14,7 @@ from simulator.names import is_residue
 from simulator.numeric import EPS_T
 from simulator.report.accounts import Account, Stake
 from simulator.report.html_names import HtmlNames
+from simulator.report.style import caption, scroll_region
 from simulator.report.words import (
     DASH,
     VISIBLE_T,
@@ -40,15 +41,30 @@ from simulator.stocks import starting_stocks
 NO_DEMAND_CELL = '<td colspan="{}"><small>no demand</small></td>'
 """A member's cell(s) for a material it has no demand for, in tables of what members bought or received."""
 
+AUCTIONS_HEADING = "Auctions in this run"
+"""The heading over :func:`auction_results`' table, and the table's (hidden) caption: one name for both."""
+RELEASES_HEADING = "What members received from the shared stock"
+"""The heading over :func:`rule_releases`' table, and the table's (hidden) caption."""
+
 MEMBER_COLUMNS = 5
 """Of more members than this, a table with a column per member (:func:`pool_table`, :func:`rule_releases`) gives each
 a row instead: twelve members' columns do not fit the page's width on a screen of 1280 px or on A4, and a table
 that scrolls sideways hides members and prints cut off."""
 
 
-def _table(cls: str, corner: str, heads: list[str], rows: list[tuple[str, list[str]]], by_member: bool) -> str:
+def _table(
+    cls: str,
+    name: str,
+    corner: str,
+    heads: list[str],
+    rows: list[tuple[str, list[str]]],
+    by_member: bool,
+    hidden: bool = False,
+) -> str:
     """A table of ``rows`` (a header cell's HTML, then its ``<td>`` cells), ``heads`` over their cells.
 
+    ``name``: its caption (HTML, :func:`~simulator.report.style.caption`'s, ``hidden`` where a heading names it),
+    and the name of the box it scrolls in (:func:`~simulator.report.style.scroll_region`).
     ``by_member``: turned over, each row a column and each column a row (``corner`` heads the first column either
     way), as :data:`MEMBER_COLUMNS` asks of a table whose columns are the members; its class adds ``by-member``.
     """
@@ -58,7 +74,11 @@ def _table(cls: str, corner: str, heads: list[str], rows: list[tuple[str, list[s
         cls += " by-member"
     head = "".join(f"<th>{h}</th>" for h in heads)
     body = "".join(f"<tr><th>{h}</th>{''.join(cells)}</tr>" for h, cells in rows)
-    return f'<table class="{cls}"><thead><tr><th>{corner}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = (
+        f'<table class="{cls}">{caption(name, hidden)}<thead><tr><th>{corner}</th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+    return scroll_region(table, name)
 
 
 def _demand(scenario: Scenario, region: str, material: str) -> float:
@@ -132,7 +152,7 @@ def pool_table(scenario: Scenario, names: HtmlNames) -> str:
     heads = [names.region(m) for m in members] + ["Joint pool" if joint else "All members"]
     turned = len(members) > MEMBER_COLUMNS
     return (
-        _table("pool", "Member" if turned else "Material", heads, rows, by_member=turned)
+        _table("pool", f"{what} on day 0", "Member" if turned else "Material", heads, rows, by_member=turned)
         + f'<p class="note">{what} on day 0 per member, in tonnes and in days of the member\'s own normal demand '
         "(no demand: the member uses none of the material).</p>"
     )
@@ -291,12 +311,12 @@ def _auction_words(scenario: Scenario, names: HtmlNames) -> tuple[str, str]:
                 for s, use in zip(segments, uses, strict=True)
             )
             rows.append(f"<tr><td>{names.region(member)}</td><td>{names.material(material)}</td><td>{bids}</td></tr>")
+    name = "Members' bids at auction"
     table = (
-        '<table class="bids"><thead><tr><th>Member</th><th>Material</th><th>Bids (share of expected need at a price)'
-        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        if rows
-        else ""
+        f'<table class="bids">{caption(escape(name))}<thead><tr><th>Member</th><th>Material</th>'
+        f"<th>Bids (share of expected need at a price)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+    table = scroll_region(table, escape(name)) if rows else ""
     return text, table
 
 
@@ -435,20 +455,22 @@ def _auction_table(members: list[str], rows: list[tuple[str, list[Any], list[str
             for k, h in enumerate(AUCTION_HEADS)
         ]
         body += [f"<tr><th>{m}</th>{''.join(won[k] for _, _, won in rows)}</tr>" for k, m in enumerate(members)]
-        return (
-            f'<div class="scroll"><table class="auctions by-member"><thead><tr><th>Member</th>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>"
+        table = (
+            f'<table class="auctions by-member">{caption(AUCTIONS_HEADING, hidden=True)}<thead><tr><th>Member</th>'
+            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
+        return scroll_region(table, AUCTIONS_HEADING)
     head = "".join(f"<th>{h}</th>" for h in AUCTION_HEADS)
     head += "".join(f'<th colspan="2">{m}<br><small>{cells}</small></th>' for m in members)
     body = [
         f"<tr><th>{material}</th>{''.join(f'<td>{v}</td>' for v in values)}{''.join(won)}</tr>"
         for material, values, won in rows
     ]
-    return (
-        f'<div class="scroll"><table class="auctions"><thead><tr><th>Material</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+    table = (
+        f'<table class="auctions">{caption(AUCTIONS_HEADING, hidden=True)}<thead><tr><th>Material</th>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table>"
     )
+    return scroll_region(table, AUCTIONS_HEADING)
 
 
 def _no_auction(result: Result, names: HtmlNames) -> str:
@@ -606,8 +628,8 @@ def rule_releases(result: Result, names: HtmlNames) -> str:
     by_member = len(members) > MEMBER_COLUMNS
     where = "Against each member" if by_member else "Under each member"
     table = (
-        f'<div class="scroll">{_table("releases", "Material", heads, rows, by_member)}</div>'
-        '<p class="note">As in releases.csv. Open needs: members\' gaps summed over the days of release. '
+        _table("releases", RELEASES_HEADING, "Material", heads, rows, by_member, hidden=True)
+        + '<p class="note">As in releases.csv. Open needs: members\' gaps summed over the days of release. '
         f"{where}: tonnes received and their share of the release.</p>"
     )
     return "".join(out) + table

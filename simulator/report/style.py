@@ -1,4 +1,4 @@
-"""The report's stylesheet (system fonts only, a calm screen layout, A4 print rules); the box a wide table scrolls in.
+"""The report's stylesheet (system fonts only, a calm screen layout, A4 print rules); table captions, scroll boxes.
 
 Layer: studies.
 """
@@ -44,8 +44,11 @@ table { width: 100%; border-collapse: collapse; margin: 10px 0 16px; font-size: 
   font-variant-numeric: tabular-nums; break-inside: avoid; page-break-inside: avoid; }
 caption { text-align: left; font-weight: 700; font-size: 15px; padding: 4px 0 6px; }
 caption .role { font-weight: 400; font-size: 12px; color: var(--muted); margin-left: 6px; }
+caption.minor { font-size: 13px; font-weight: 400; color: var(--muted); padding: 0 0 4px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
-thead th { background: var(--band); border-bottom: 2px solid #b9c3ce; text-align: right; font-weight: 600; }
+thead th, thead td { background: var(--band); border-bottom: 2px solid #b9c3ce; text-align: right; font-weight: 600; }
 thead th:first-child, tbody th { text-align: left; }
 thead th[colspan] { text-align: center; }
 table.comparison thead th:nth-child(2) { text-align: left; }
@@ -174,10 +177,9 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
 @media screen and (max-width: 700px) {
   /* a table that keeps 600 px (above) in a column about as wide or narrower says how to scroll it, with a finger
      or with the keys of a box that takes the focus (scroll_region) */
-  .scroll:has(> table:not(.uncertain-inputs, .member))::before, table.ledger::before {
+  .scroll:has(> table:not(.uncertain-inputs, .member))::before {
     content: "Wide table: scroll it sideways (swipe, or Tab to it and use the arrow keys) \\2192"; display: block;
     font-size: 12px; color: var(--accent); margin-bottom: -6px; }
-  table.ledger::before { margin-bottom: 4px; }
 }
 @media print {
   /* paper does not scroll: a table is as wide as the text (A4's 180 mm is under the 700 px above), its cells a little
@@ -190,6 +192,15 @@ footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule);
   table:has(> thead > tr > th:nth-child(8)) :is(th, td) { padding: 3px; }
 }
 """
+
+
+def caption(text: str, hidden: bool = False) -> str:
+    """A table's ``<caption>``: ``text`` (HTML), its name, which a screen reader says as it enters the table.
+
+    ``hidden``: shown to no one who sees the page (``.visually-hidden``), where a heading right above already names
+    the table; else a small line over it (``caption.minor``).
+    """
+    return f'<caption class="{"visually-hidden" if hidden else "minor"}">{text}</caption>'
 
 
 def scroll_region(table: str, name: str) -> str:

@@ -17,6 +17,7 @@ from simulator.names import join_words
 from simulator.plots import KIND_NAMES, idle_shocks, shock_severity
 from simulator.report.accounts import Account
 from simulator.report.findings import Run, assumption_code, lowest_cover_day
+from simulator.report.style import caption
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import range_cell
 from simulator.report.words import (
@@ -281,10 +282,10 @@ def region_table(run: Run, region: str, account: Account | None = None) -> str:
         for label, values, kind in rows
     )
     role = "member" if region in members else ("outside the arrangement" if members else "")
-    caption = run.names.region(region) + (f' <span class="role">{role}</span>' if role else "")
+    name = run.names.region(region) + (f' <span class="role">{role}</span>' if role else "")
     return (
-        f'<table class="member" data-region="{escape(region)}"><caption>{caption}</caption>'
-        f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'<table class="member" data-region="{escape(region)}"><caption>{name}</caption>'
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
@@ -436,7 +437,8 @@ def shock_table(run: Run, sampled: bool = False, changes: Sequence[Change] = ())
             f'<td class="text" data-label="What happened">{text}</td></tr>'
         )
     return source_codes_note(list(names.shock_descriptions)) + (
-        '<table class="shocks"><thead><tr><th>Shock</th><th>When</th><th>Supplier \u2192 target</th>'
+        f'<table class="shocks">{caption("Shocks", hidden=True)}<thead><tr><th>Shock</th><th>When</th>'
+        "<th>Supplier \u2192 target</th>"
         f"<th>Severity</th><th>What happened</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -456,7 +458,8 @@ def assumption_table(run: Run) -> str:
     return (
         f'<p class="note">Numbered {codes}; a code in brackets, such as [Q6] or [A18], is a row of the project\'s '
         "docs/calibration.md, where each figure's source is given in full.</p>"
-        '<table class="assumptions"><thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>'
+        f'<table class="assumptions">{caption("Key assumptions and sources", hidden=True)}'
+        "<thead><tr><th>#</th><th>Assumption or figure</th><th>Source</th>"
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )

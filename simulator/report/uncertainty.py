@@ -42,8 +42,9 @@ from simulator.names import (
 )
 from simulator.plots import KIND_NAMES, trigger_lines
 from simulator.randomness import SEEDS_ADVISED
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, caption_id, figure_svg
 from simulator.report.html_names import HtmlNames
+from simulator.report.style import caption, scroll_region
 from simulator.report.words import (
     NBSP,
     NOT_NEEDED,
@@ -57,8 +58,10 @@ from simulator.report.words import (
     shortfall_tonnes,
     source_codes_note,
     two_figures,
+    when,
     without_it,
 )
+from simulator.report.words import days as days_text
 from simulator.results import Result
 from simulator.scenario.load import canonical_data, named_path
 from simulator.scenario.overrides import is_shock_end, overlap_relation
@@ -107,6 +110,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SECTION_ID = "uncertainty"
+INPUTS_HEADING = "Uncertain inputs"
+"""The heading over the inputs' table (with samples), and the table's (hidden) caption."""
 
 
 def _number(value: Any) -> str:
@@ -247,12 +252,14 @@ def _inputs_table(result: Result, as_run: str = AS_WRITTEN) -> str:
         f'<td class="text source" data-label="Source">{escape(i.entry.source)}</td></tr>'
         for i in inputs_of(result.scenario)
     )
-    return note + (
-        '<div class="scroll"><table class="uncertain-inputs"><thead><tr><th style="text-align:left">Input</th>'
+    table = (
+        f'<table class="uncertain-inputs">{caption(INPUTS_HEADING, hidden=True)}<thead><tr>'
+        '<th style="text-align:left">Input</th>'
         '<th style="text-align:left">Value used</th><th style="text-align:left">Range</th>'
         f'<th style="text-align:left;width:34%">Source</th></tr></thead><tbody>{rows}'
-        f"{_held_fixed_row(result.scenario, as_run)}</tbody></table></div>"
+        f"{_held_fixed_row(result.scenario, as_run)}</tbody></table>"
     )
+    return note + scroll_region(table, INPUTS_HEADING)
 
 
 def _input_name(found: Input) -> str:
@@ -492,10 +499,10 @@ def no_driver_detail(row: Any, found: Uncertainty) -> str:
         tied, value = int(counts.iloc[0]), float(counts.index[0])
         if tied * 2 > len(values):  # most samples share one value: ties, not too few samples, hide any driver
             return (
-                f"none clears |rank correlation| {bound:.2f} over {n:,} samples, {tied:,} of them tied at "
+                f"none clears an absolute rank correlation of {bound:.2f} over {n:,} samples, {tied:,} of them tied at "
                 f"{_number(value)}"
             )
-    return f"none clears |rank correlation| {bound:.2f} over {n:,} samples: too few to tell"
+    return f"none clears an absolute rank correlation of {bound:.2f} over {n:,} samples: too few to tell"
 
 
 LARGE_SHORTFALL_DAYS = 1.0
@@ -1665,11 +1672,13 @@ def _headline_table(result: Result, found: Uncertainty, as_run: str = AS_WRITTEN
         span = next((n for n, (_, other) in enumerate(cells[k:]) if other != named), len(cells) - k)
         spans = f' rowspan="{span}"' if span > 1 else ""
         rows.append(f'<tr>{figures}<td class="text"{spans}>{named}</td></tr>')
-    return (
-        '<div class="scroll"><table class="uncertainty"><thead><tr><th>Figure</th>'
+    name = f"The headline figures over {found.runs:,} samples: median, 90% interval and the inputs behind them"
+    table = (
+        f'<table class="uncertainty">{caption(name)}<thead><tr><th>Figure</th>'
         f"<th>{escape(cap(as_run))}</th><th>Median</th>"
-        f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<th>90% interval</th><th>Most associated with</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+    return scroll_region(table, name)
 
 
 def _fairness_ends(result: Result, metric: str) -> str:
@@ -1826,6 +1835,47 @@ FAN_CAPTIONS = {
 """What each fan chart's caption adds, by curve: how its days relate to the table's figures."""
 
 
+def fan_words(curve: str, band: dict[str, np.ndarray], result: Result) -> str:
+    """A fan chart's key numbers, its caption's first sentence (HTML), as the report's other figures open theirs.
+
+    ``band``: the chart's ``p5``/``p50``/``p95`` arrays (day, region, material), as
+    :attr:`~simulator.sensitivity.intervals.Uncertainty.bands` holds them. Days of cover: each region's median at
+    its lowest, the first day it is there, and the 5-95% band that day (``Median cover at its lowest: Japan 58.1
+    days (heavy rare earths, 12 Jul 2011; 5-95%: 30.2 to 80.1 days); ...``), as
+    :func:`~simulator.report.figures.cover_words` gives the run's own. Cumulative shortfall: each region and
+    material whose band's top is short (:func:`simulator.shortages.short`) on the last day, its median and band
+    there, the samples' shortfalls over the run (``Short over the run, median: the EU, light rare earths 0 t
+    (5-95%: 0 to 38.5 t); ...``), or that none is. "" for a days-of-cover chart with no cover anywhere.
+    """
+    names = HtmlNames.of(result)
+    regions, materials = list(result.structure.regions), list(result.structure.materials)
+    parts = []
+    if curve == "days_of_cover":
+        for k, region in enumerate(regions):
+            mid = band["p50"][:, k, :]
+            if not np.isfinite(mid).any():
+                continue
+            day, m = np.unravel_index(np.nanargmin(mid), mid.shape)  # the first day at its lowest (day-major order)
+            low, high = band["p5"][day, k, m], band["p95"][day, k, m]
+            parts.append(
+                f"{names.subject(region)} {days_text(mid[day, m])} days ({names.material_text(materials[m])}, "
+                f"{when(result.start_date, int(day))}; 5-95%: {days_text(low)} to {days_text(high)} days)"
+            )
+        return f"Median cover at its lowest: {'; '.join(parts)}." if parts else ""
+    for k, region in enumerate(regions):
+        for m, material in enumerate(materials):
+            low, mid, high = (float(band[q][-1, k, m]) for q in ("p5", "p50", "p95"))
+            if shortages.short(high):
+                bottom = shortfall_tonnes(low).removesuffix(f"{NBSP}t")
+                parts.append(
+                    f"{names.subject(region)}, {names.material_text(material)} {shortfall_tonnes(mid)} "
+                    f"(5-95%: {bottom} to {shortfall_tonnes(high)})"
+                )
+    if not parts:
+        return "Short over the run: no region, in the 5-95% band."
+    return f"Short over the run, median: {'; '.join(parts)}."
+
+
 def _fan_trigger_caption(result: Result, found: Uncertainty, curve: str, as_run: str) -> str:
     """What the days-of-cover fan chart's caption says of the release trigger where the samples draw it, else "".
 
@@ -1890,10 +1940,13 @@ def uncertainty_section(
             f"fan-{curve}",
             daily(curve).label,
             figures,
+            caption_id(f"fan_{curve}"),
         )
+        said = fan_words(curve, found.bands[curve], result)
         charts.append(
             f'<figure data-figure="fan_{curve}">{svg}'
-            f"<figcaption>{escape(daily(curve).label)}: median (line) and 5-95% band over "
+            f'<figcaption id="{caption_id(f"fan_{curve}")}">{said + " " if said else ""}'
+            f"{escape(daily(curve).label)}: median (line) and 5-95% band over "
             f"{found.runs:,} samples, taken day by day; dashed: the scenario {escape(as_run)}. "
             f"{FAN_CAPTIONS.get(curve, '')}{_fan_trigger_caption(result, found, curve, as_run)}"
             "</figcaption></figure>"
@@ -1916,7 +1969,7 @@ def uncertainty_section(
             _separate_intervals_note(found) + _by_material_note(found),  # "" adds no line where it is not by material
             _unlike_tonnes_note(found),
             *charts,
-            "<h3>Uncertain inputs</h3>",
+            f"<h3>{INPUTS_HEADING}</h3>",
             _columns_note(found),
             _inputs_table(result, as_run),
             "</section>",

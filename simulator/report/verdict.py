@@ -49,6 +49,7 @@ from simulator.report.sharing import (
     ratio_line,
     short_by_material,
 )
+from simulator.report.style import caption, scroll_region
 from simulator.report.uncertainty import SECTION_ID as UNCERTAINTY_SECTION
 from simulator.report.uncertainty import NearRecord, Robustness
 from simulator.report.words import (
@@ -1604,11 +1605,13 @@ def member_table(run: Run, alone: Run | None, apart: Run | None, accounts: dict[
         note += f" No member is short {without_it(scenario, 'the agreement')}" + escape(
             ", so each member's share held alone is not run: the table has no column Short with its share alone."
         )
-    return (
-        '<div class="scroll"><table class="verdict"><thead><tr>'
+    name = "Each member's shortfall, draws, payments and net cost"
+    table = (  # its caption hidden: the box keeps the whole table on the first screen of a desktop
+        f'<table class="verdict">{caption(name, hidden=True)}<thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
-        + f'</tr></thead><tbody>{rows}</tbody></table></div><p class="note">{note}</p>'
+        + f"</tr></thead><tbody>{rows}</tbody></table>"
     )
+    return scroll_region(table, name) + f'<p class="note">{note}</p>'
 
 
 def _outsiders(run: Run) -> str:
@@ -1655,10 +1658,13 @@ def region_table(run: Run) -> str:
             f'<tr data-region="{escape(region)}"><th>{run.names.region(region)}</th>'
             f"<td>{_short(run, region)}</td><td>{drawn}</td><td>{low}</td><td>{usd(costs)}</td></tr>"
         )
-    return (
-        '<div class="scroll"><table class="verdict"><thead><tr><th>Region</th><th>Short</th>'
+    name = "Each region: short, drawn from its own reserve, lowest cover and cost"
+    table = (
+        f'<table class="verdict">{caption(name, hidden=True)}<thead><tr><th>Region</th><th>Short</th>'
         "<th>Drawn from its own reserve</th><th>Lowest cover</th><th>Cost of its policies</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return scroll_region(table, name) + (
         '<p class="note">Cost of its policies: holding its reserve, quota premiums, re-sourcing and refills.'
         f"{_not_counted(run)}</p>"
     )
