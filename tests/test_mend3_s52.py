@@ -63,7 +63,7 @@ legend named Japan "0 throughout in every panel (not drawn)" and drew no panel o
 
 def drawn_texts(page: str) -> list[str]:
     """Each text of the page's SVG figures, its lines joined by spaces: a note broken to fit its panel reads whole."""
-    groups = re.findall(r'<g id="text_\d+">(.*?)</g>', page, re.S)
+    groups = re.findall(r'<g id="(?:[\w.-]+-)?text_\d+">(.*?)</g>', page, re.S)  # ids prefixed by the figure's name
     return [" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", group)) for group in groups]
 
 
