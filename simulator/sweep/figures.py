@@ -2025,6 +2025,8 @@ def pool_axis(table: pd.DataFrame, members: list[str], by_point: MembersByPoint 
     else:
         values = table[POOL_BUYING_USD] / 1e6 if POOL_BUYING_USD in table else None
         label, what = BUYING_LABEL, "cost of buying the joint pool"
+        if values is None:  # not sized here: priced or not is not known
+            what += " (its tonnes where a material put in has no price)"
     note = (
         f"the scenario sets no holding cost ({fields}: 0 or not set), so its x axis is the {what} at each point, "
         "not the holding cost (0 at every point)"
