@@ -1969,8 +1969,8 @@ def with_pool_size(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> p
     Where a pool path is swept and the holding cost is 0 in every run (the scenario sets no
     ``materials.<m>.holding_cost_usd_per_t_year``): what buying each point's pool costs (:data:`POOL_BUYING_USD`),
     or its tonnes where a material bought has no price (:data:`POOL_T`). NaN where the scenario the sweep ran
-    is not found (:func:`swept_scenario`), or the table's points are not the grid's cross product: the frontier
-    is then not drawn (:func:`pool_axis`). Otherwise ``table`` as it is.
+    is not found (:func:`swept_scenario`) or refuses a point's pool values, or the table's points are not the
+    grid's cross product: the frontier is then not drawn (:func:`pool_axis`). Otherwise ``table`` as it is.
     """
     paths, members = list(info.get("grid", {})), _members(info)
     if not sweeps_the_pool(paths) or not holding_cost_columns(table, members) or POOL_BUYING_USD in table:
@@ -1982,7 +1982,10 @@ def with_pool_size(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> p
     if raw is None or int(np.prod([len(v) for v in grid.values()])) != info.get("points"):
         return table.assign(**{POOL_BUYING_USD: np.nan})
     points = table["point"].to_numpy(int)
-    sizes = pool_sizes(raw, grid, sorted(set(points.tolist())))
+    try:
+        sizes = pool_sizes(raw, grid, sorted(set(points.tolist())))
+    except InputError:  # a scenario.json edited by hand, or a combination valid only with the other axes' values
+        return table.assign(**{POOL_BUYING_USD: np.nan})
     if all(size.priced for size in sizes.values()):
         return table.assign(**{POOL_BUYING_USD: [sizes[p].buying_usd for p in points]})
     return table.assign(**{POOL_BUYING_USD: 0.0, POOL_T: [sizes[p].tonnes for p in points]})
@@ -2155,7 +2158,10 @@ def _pool_draw(
     axis = pool_axis(table, members, by_point)
     cost = axis.values if axis.values is not None else pd.Series(0.0, index=table.index)
     if axis.values is not None and axis.values.isna().all():
-        return None, f"{axis.note}; but the scenario the sweep ran (scenario.json in its folder) was not found"
+        return (
+            None,
+            f"{axis.note}; but the pools could not be sized from the scenario the sweep ran (its scenario.json)",
+        )
     both = f"{axis.what} and {metric_title(TOTAL)}"
     dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
     cost = cost[dots.index]
