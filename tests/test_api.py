@@ -334,7 +334,8 @@ def test_sweep_runs_share_seeds_and_match_whatever_the_worker_count():
 
 
 def test_sweep_to_a_folder_writes_what_the_command_writes(tmp_path):
-    table = simulator.sweep(TWO_MEMBERS, grid={POOL_JAPAN: [30, 70]}, workers=1, out=tmp_path / "api")
+    with pytest.warns(UserWarning, match="sweep_pool_frontier.png drawn: the scenario sets no holding cost"):
+        table = simulator.sweep(TWO_MEMBERS, grid={POOL_JAPAN: [30, 70]}, workers=1, out=tmp_path / "api")
     assert {"sweep.parquet", "sweep.json", "manifest.json"} <= {p.name for p in (tmp_path / "api").iterdir()}
     on_disk = pd.read_parquet(tmp_path / "api" / "sweep.parquet")
     assert on_disk["first_shortfall_day.eu"].tolist() == [0, 1]

@@ -144,8 +144,9 @@ def test_eleven_nearly_coincident_points_share_one_label_inside_the_axes():
         }
     )
     fig = frontier_figure(table, [RATIO], MEMBERS)
-    # only ratio 0 is efficient (the same total, the fairest): its label first, the ten others "alike"
-    assert [t.get_text() for t in labels_of(fig)] == ["0 (+10 alike)"]
+    # only ratio 0 is efficient (the same total, the fairest): its label first, the ten dominated others "alike"
+    # among themselves (not counted in the efficient dot's label: they are drawn hollow)
+    assert [t.get_text() for t in labels_of(fig)] == ["0", "0.1 (+9 alike)"]
     assert_labels_inside_apart_and_beside_their_dots(
         fig, list(zip(table["total_shortfall_t"], table["fairness_jain"], strict=True))
     )

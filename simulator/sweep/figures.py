@@ -12,7 +12,8 @@ Layer: studies.
   shortfall against the median of Jain's fairness index, Pareto-efficient points marked,
   each point labelled with its value on every swept axis;
 - a swept ``agreement.pool...`` path: the cost frontier (``sweep_pool_frontier.png``),
-  median holding cost of the strategic stock against median total shortfall.
+  median holding cost of the strategic stock against median total shortfall; where the scenario
+  sets no holding cost, what buying each point's joint pool costs (:func:`pool_axis`).
 
 A frontier compares choices (:mod:`simulator.sweep.choices`: what the club or a member
 decides) under the same conditions (a shock, demand, a market): a point is efficient or
@@ -37,8 +38,8 @@ says so in words, and a figure in which no panel would tell the points apart is 
 drawn, nor any figure of a grid of one point (a lone dot, a one-colour square):
 :func:`sweep_notes` says why; :func:`unchanged_notes` which swept parameters changed no output at all.
 A frontier's labels stay inside its axes, each beside its own dot; points of one condition
-group drawn on the same spot share one label; a leader line back to a label's dot runs
-through no other label.
+group, all efficient or all dominated, drawn on the same spot share one label; a leader line
+back to a label's dot runs through no other label. Dominated dots are hollow.
 
 Names and values from the sweep (paths, swept strings, ids) are shown as plain text:
 a ``$`` in them never starts Matplotlib's mathtext.
@@ -61,7 +62,7 @@ from simulator.forked import run_shared
 from simulator.frames import quantity_of
 from simulator.json_text import NestedTooDeeply, read_json
 from simulator.metrics import fairness_when_short, runs_short
-from simulator.names import Names, index_text, number_text, plural
+from simulator.names import Names, index_text, join_words, number_text, plural
 from simulator.output_folder import open_folder
 from simulator.quantities import FAIRNESS_OF
 from simulator.scenario.overrides import within
@@ -1131,10 +1132,19 @@ def _frontier(
     else:
         handles = _grouped_dots(ax, xs, ys, efficient, groups, names) if names else None
     if not names:
-        ax.scatter(xs[~efficient], ys[~efficient], color="#999999", s=26, zorder=2, label="dominated")
-        ax.scatter(xs[efficient], ys[efficient], color="#d1495b", s=40, zorder=3, label="efficient (Pareto)")
+        ax.scatter(
+            xs[~efficient],
+            ys[~efficient],
+            facecolors="white",
+            edgecolors=DOMINATED_INK,
+            s=26,
+            lw=1.2,
+            zorder=2,
+            label="dominated",
+        )
+        ax.scatter(xs[efficient], ys[efficient], color=EFFICIENT_INK, s=40, zorder=3, label="efficient (Pareto)")
         order = np.argsort(xs[efficient], kind="stable")
-        ax.plot(xs[efficient][order], ys[efficient][order], color="#d1495b", lw=1, zorder=1)
+        ax.plot(xs[efficient][order], ys[efficient][order], color=EFFICIENT_INK, lw=1, zorder=1)
     label_all = len(stats) <= LABEL_ALL_UP_TO
     labels = [value_labels(stats[path]).tolist() for path in paths]
 
@@ -1180,6 +1190,11 @@ def _frontier(
 
 FRONTIER_HEIGHT_IN = 5.8
 """A frontier figure's height, inches."""
+EFFICIENT_INK = "#d1495b"
+"""The efficient dots and their line of a frontier without condition groups (4.4:1 on white)."""
+DOMINATED_INK = "#767676"
+"""The rim of a dominated (hollow) dot of a frontier without condition groups: 4.5:1 on white, past WCAG's 3:1 for
+graphics (the grey ``#999999`` they were filled with, 2.85:1, told them from the efficient dots by colour alone)."""
 FRONTIER_LABEL_CLEAR_IN = 0.15
 """Least room a frontier's y label leaves at the figure's top and foot (inches): a longer one takes two lines.
 
@@ -1485,11 +1500,12 @@ text (``0.1 / 240 (+4 alike) 0.1 / 300 (+4 alike)``, 4.3 points apart, in the re
 
 
 def _clusters(where: np.ndarray, order: list[int], conditions: np.ndarray) -> list[list[int]]:
-    """Points (in ``order``) grouped with the first point of their condition group less than :data:`ALIKE_PT` away.
+    """Points (in ``order``) grouped with the first point of their kind less than :data:`ALIKE_PT` away.
 
     Greedy, not chained: a row of points each close to the next is not one group. Points of two
-    condition groups (``conditions``, :func:`condition_groups`) on one spot are labelled apart,
-    each label naming its own values: ``(+1 alike)`` never counts a dot of another colour.
+    kinds (``conditions``: each point's condition group, :func:`condition_groups`, and whether it is
+    efficient, as :func:`_place_labels` gives them) on one spot are labelled apart, each label naming
+    its own values: ``(+1 alike)`` never counts a dot of another colour, nor a hollow dot beside a filled one.
 
     A point is tried against every group's first point at once, and once per spot and condition: a
     point on the spot of an earlier one of its condition joins that one's group (the first group near
@@ -1541,8 +1557,9 @@ def _place_labels(
 ) -> tuple[int, int]:
     """Label each point (or each efficient one), every label inside the axes and next to its dot.
 
-    Points drawn on the same spot share one label, the efficient point's first, if they are of
-    one condition group (``conditions``, :func:`_clusters`). Each label
+    Points drawn on the same spot share one label if they are of one condition group (``conditions``) and
+    alike efficient or alike dominated (:func:`_clusters`): a label's ``(+7 alike)`` counts dots drawn as its
+    own. Each label
     takes the first free place of: right of its dot, left, above, below, and the four
     corners; a place must lie inside the axes and should cover no other label and no
     other dot. Where no place is free, the label moves up or down beside its dot, with a
@@ -1566,7 +1583,7 @@ def _place_labels(
     order = labelled[np.lexsort((where[labelled, 0], -where[labelled, 1], ~efficient[labelled]))].tolist()
     placed: list[np.ndarray] = []  # x0, y0, x1, y1 of each label placed, in points
     leaders: list[np.ndarray] = []  # x0, y0, x1, y1 of each leader line drawn: a label's centre to its dot, in points
-    groups = _clusters(where, order, conditions)
+    groups = _clusters(where, order, conditions * 2 + efficient)  # a dominated dot is never an efficient one's alike
     spots, counts = np.unique(where, axis=0, return_counts=True)  # the dots a label should keep clear of, once a spot
     probe = _probe(ax)
     for group in groups:
@@ -1851,6 +1868,175 @@ def holding_cost_usd(table: pd.DataFrame, members: list[str], by_point: MembersB
     return cost
 
 
+POOL_BUYING_USD = "pool_buying_usd"
+"""The column :func:`with_pool_size` adds to a pool sweep's table without holding costs: what buying each point's
+joint pool costs (USD, :func:`pool_size`), the cost frontier's x axis (:func:`pool_axis`)."""
+POOL_T = "pool_t"
+"""As :data:`POOL_BUYING_USD` where some material put in has no price: each point's joint pool on day 0 (t)."""
+POOL_STILL = ("shocks", "agreement.ratio", "agreement.mechanism")
+"""Swept paths that never move the joint pool on day 0 nor its price: :func:`pool_sizes` builds no scenario for
+their values."""
+
+
+class PoolSize(NamedTuple):
+    """A grid point's joint pool on day 0 (:func:`pool_size`)."""
+
+    buying_usd: float
+    """What buying it costs (USD): each member's pool share at the reference price, a share held already at 0."""
+    tonnes: float
+    """Its tonnes, all members and materials (t)."""
+    priced: bool
+    """Every material bought for it has a price: :attr:`buying_usd` leaves none out."""
+
+
+def pool_size(scenario: Any) -> PoolSize:
+    """The joint pool on day 0 of a validated scenario, and what buying it costs.
+
+    The report's purchase of a pool share (:attr:`simulator.report.accounts.Stake.buying_usd`: the contribution
+    x the material's reference price x 1,000 kg/t, 0 for a share held already), added over members and materials.
+    """
+    from simulator.report.accounts import Stake
+    from simulator.scenario.checks import reference_price
+    from simulator.stocks import is_held_today, starting_stocks
+
+    stakes = [
+        Stake(
+            contributed_t=t,
+            ownership=0.0,
+            price_usd_per_kg=reference_price(scenario, material),
+            won_t=0.0,
+            drawn_auction_t=0.0,
+            drawn_rule_t=0.0,
+            unused_auction_t=0.0,
+            pool_share_end_t=0.0,
+            held_today=t > 0 and is_held_today(scenario, member, material),
+        )
+        for (member, material), t in starting_stocks(scenario).contributed_t.items()
+    ]
+    return PoolSize(
+        float(sum(s.buying_usd for s in stakes)),
+        float(sum(s.contributed_t for s in stakes)),
+        all(s.price_usd_per_kg for s in stakes if s.contributed_t > 0 and not s.held_today),
+    )
+
+
+def pool_sizes(raw: dict[str, Any], grid: dict[str, list[Any]], points: list[int]) -> dict[int, PoolSize]:
+    """Each of ``points``' joint pool (:func:`pool_size`): the scenario ``raw`` with the ``grid``'s values there.
+
+    Points are numbered as the grid's cross product, the first path varying slowest
+    (:meth:`~simulator.sweep.grid.SweepSpec.points`). One scenario is built per combination of the values of
+    the paths that may move the pool (not those under :data:`POOL_STILL`): a pool swept against ten embargo
+    lengths builds one per pool size.
+    """
+    from simulator.sweep.runner import build_point
+
+    paths, values = list(grid), [list(v) for v in grid.values()]
+    moving = [i for i, path in enumerate(paths) if not any(path == p or within(path, p) for p in POOL_STILL)]
+    shape = [len(v) for v in values]
+    built: dict[tuple[int, ...], PoolSize] = {}
+    out = {}
+    for point in points:
+        at = np.unravel_index(point, shape)
+        combo = tuple(int(at[i]) for i in moving)
+        if combo not in built:
+            built[combo] = pool_size(build_point(raw, {paths[i]: values[i][at[i]] for i in moving}, "scenario.json"))
+        out[point] = built[combo]
+    return out
+
+
+def swept_scenario(folder: Path) -> dict[str, Any] | None:
+    """The scenario a sweep ran (its fixed values set): ``scenario.json`` in ``folder``, or beside a staging folder.
+
+    The figures of a finished sweep are drawn in a staging folder inside the sweep's, whose ``scenario.json`` is
+    written with the table, before them. None where there is none, or it is not JSON.
+    """
+    from simulator.output_folder import is_stage
+
+    for where in (folder, folder.parent) if is_stage(folder) else (folder,):
+        path = where / "scenario.json"
+        if path.is_file():
+            try:
+                data = read_json(path.read_bytes().decode("utf-8"))
+            except (OSError, ValueError, NestedTooDeeply):
+                return None
+            return data if isinstance(data, dict) else None
+    return None
+
+
+def with_pool_size(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> pd.DataFrame:
+    """``table`` with each point's joint pool (:func:`pool_sizes`) where the cost frontier cannot use holding costs.
+
+    Where a pool path is swept and the holding cost is 0 in every run (the scenario sets no
+    ``materials.<m>.holding_cost_usd_per_t_year``): what buying each point's pool costs (:data:`POOL_BUYING_USD`),
+    or its tonnes where a material bought has no price (:data:`POOL_T`). NaN where the scenario the sweep ran
+    is not found (:func:`swept_scenario`) or refuses a point's pool values, or the table's points are not the
+    grid's cross product: the frontier is then not drawn (:func:`pool_axis`). Otherwise ``table`` as it is.
+    """
+    paths, members = list(info.get("grid", {})), _members(info)
+    if not sweeps_the_pool(paths) or not holding_cost_columns(table, members) or POOL_BUYING_USD in table:
+        return table
+    if (holding_cost_usd(table, members, point_members(info)) != 0).any():
+        return table
+    raw = swept_scenario(folder)
+    grid = info["grid"]
+    if raw is None or int(np.prod([len(v) for v in grid.values()])) != info.get("points"):
+        return table.assign(**{POOL_BUYING_USD: np.nan})
+    points = table["point"].to_numpy(int)
+    try:
+        sizes = pool_sizes(raw, grid, sorted(set(points.tolist())))
+    except InputError:  # a scenario.json edited by hand, or a combination valid only with the other axes' values
+        return table.assign(**{POOL_BUYING_USD: np.nan})
+    if all(size.priced for size in sizes.values()):
+        return table.assign(**{POOL_BUYING_USD: [sizes[p].buying_usd for p in points]})
+    return table.assign(**{POOL_BUYING_USD: 0.0, POOL_T: [sizes[p].tonnes for p in points]})
+
+
+class PoolAxis(NamedTuple):
+    """The cost frontier's x axis (:func:`pool_axis`)."""
+
+    values: pd.Series | None
+    """Each run's x value; None where it is not known here (:func:`with_pool_size` not called, or found nothing)."""
+    label: str
+    """The axis label."""
+    what: str
+    """What it is, for a note: ``holding cost``."""
+    note: str | None
+    """Why it is not the holding cost, said beside the figure; None where it is."""
+
+
+HOLDING_LABEL = "Holding cost of strategic stock (million USD), median over runs"
+BUYING_LABEL = "Cost of buying the joint pool (million USD, at the reference price; no holding cost set)"
+POOL_T_LABEL = "Joint pool on day 0 (t; no holding cost set, a material without a price)"
+
+
+def pool_axis(table: pd.DataFrame, members: list[str], by_point: MembersByPoint | None = None) -> PoolAxis:
+    """The x axis of the cost frontier: the members' holding cost, or what buying the pool costs where that is 0.
+
+    A scenario that sets no holding cost (``materials.<m>.holding_cost_usd_per_t_year``) holds stock for
+    nothing: every point would sit at 0 on an axis of no width, every size efficient. There the axis is what
+    buying each point's joint pool costs (:data:`POOL_BUYING_USD`), else its tonnes (:data:`POOL_T`), from the
+    columns :func:`with_pool_size` adds; ``values`` None where they are not in ``table``, and all NaN where they
+    could not be worked out.
+    """
+    holding = holding_cost_usd(table, members, by_point)
+    if (holding != 0).any():
+        return PoolAxis(holding / 1e6, HOLDING_LABEL, "holding cost", None)
+    materials = sorted({c.split(".")[2] for c in table.columns if c.startswith("shortfall_t.") and c.count(".") == 2})
+    fields = join_words([f"materials.{m}.holding_cost_usd_per_t_year" for m in materials or ["<m>"]])
+    if POOL_T in table:
+        values, label, what = table[POOL_T], POOL_T_LABEL, "joint pool's tonnes"
+    else:
+        values = table[POOL_BUYING_USD] / 1e6 if POOL_BUYING_USD in table else None
+        label, what = BUYING_LABEL, "cost of buying the joint pool"
+        if values is None:  # not sized here: priced or not is not known
+            what += " (its tonnes where a material put in has no price)"
+    note = (
+        f"the scenario sets no holding cost ({fields}: 0 or not set), so its x axis is the {what} at each point, "
+        "not the holding cost (0 at every point)"
+    )
+    return PoolAxis(values, label, what, note)
+
+
 def pool_frontier_figure(
     table: pd.DataFrame, paths: list[str], members: list[str], by_point: MembersByPoint | None = None
 ) -> Figure:
@@ -1858,21 +2044,27 @@ def pool_frontier_figure(
 
     Efficient within each group of equal swept conditions (:func:`efficient_within`): a shorter
     embargo costs less shortfall, but nobody can buy it. The cost is each point's members'
-    (:func:`holding_cost_usd`).
+    (:func:`holding_cost_usd`); where that is 0 in every run, what buying each point's pool costs
+    (:func:`pool_axis`), said on the axis and under the title.
     """
-    cost = holding_cost_usd(table, members, by_point) / 1e6
-    stats = _finite_stats(_point_stats(table, paths, {"cost": cost, TOTAL: table[TOTAL]}), ["cost", TOTAL])
+    axis = pool_axis(table, members, by_point)
+    if axis.values is None:
+        raise ValueError("no holding cost and no pool sizes: add them with with_pool_size")
+    stats = _finite_stats(_point_stats(table, paths, {"cost": axis.values, TOTAL: table[TOTAL]}), ["cost", TOTAL])
     grouping = condition_groups(stats, paths, members)
     efficient = efficient_within(_rounded(stats["cost"]), _rounded(stats[TOTAL]), grouping.groups)
+    title = "What a larger stock buys: one point per grid point"
+    if axis.note is not None:
+        title += f"\nx: the {axis.what} (no holding cost set in the scenario)"
     return _frontier(
         stats,
         paths,
         "cost",
         TOTAL,
         efficient,
-        "Holding cost of strategic stock (million USD), median over runs",
+        axis.label,
         f"{metric_title(TOTAL)}, median over runs",
-        "What a larger stock buys: one point per grid point",
+        title,
         grouping,
         x_from_zero=not costs_crowd(stats["cost"].to_numpy(float)),
     )
@@ -1950,19 +2142,40 @@ def _draws(table: pd.DataFrame, info: dict[str, Any]) -> dict[str, tuple[Any, st
         else:
             out[frontier_png] = (lambda: frontier_figure(dots, paths, members, fairness_of), left_out)
     if several and sweeps_the_pool(paths) and holding_cost_columns(table, members):
-        cost = holding_cost_usd(table, members, by_point)
-        both = f"holding cost and {metric_title(TOTAL)}"
-        dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
-        cost = cost[dots.index]
-        if not varying_choices(table, paths, members):
-            out[pool_png] = (None, _no_choice(table, paths, members))
-        elif dots["point"].nunique() < 2:
-            out[pool_png] = (None, f"fewer than two grid points have a finite {both} (medians over its runs)")
-        elif _same_medians(dots, {"cost": cost, TOTAL: dots[TOTAL]}):
-            out[pool_png] = (None, "every point has the same holding cost and total shortfall (medians over its runs)")
-        else:
-            out[pool_png] = (lambda: pool_frontier_figure(dots, paths, members, by_point), left_out)
+        out[pool_png] = _pool_draw(table, paths, members, by_point)
     return out
+
+
+def _pool_draw(
+    table: pd.DataFrame, paths: list[str], members: list[str], by_point: MembersByPoint | None
+) -> tuple[Any, str | None]:
+    """The cost frontier of :func:`_draws`: (a function drawing it, or None; why not, or what it says, or None).
+
+    Its x axis as :func:`pool_axis` gives it: where it is the pool's size, not yet known here (:func:`sweep_notes`
+    at the end of a sweep, whose figures :func:`with_pool_size` sized), a point's pool is told apart by its swept
+    pool values.
+    """
+    axis = pool_axis(table, members, by_point)
+    cost = axis.values if axis.values is not None else pd.Series(0.0, index=table.index)
+    if axis.values is not None and axis.values.isna().all():
+        return (
+            None,
+            f"{axis.note}; but the pools could not be sized from the scenario the sweep ran (its scenario.json)",
+        )
+    both = f"{axis.what} and {metric_title(TOTAL)}"
+    dots, left_out = _finite_points(table, {"cost": cost, TOTAL: table[TOTAL]}, both)
+    cost = cost[dots.index]
+    pool = [path for path in paths if within(path, "agreement.pool")]
+    if not varying_choices(table, paths, members):
+        return None, _no_choice(table, paths, members)
+    if dots["point"].nunique() < 2:
+        return None, f"fewer than two grid points have a finite {both} (medians over its runs)"
+    if _same_medians(dots, {"cost": cost, TOTAL: dots[TOTAL]}) and (
+        axis.values is not None or all(holds_one_value(dots[path]) for path in pool)
+    ):
+        return None, f"every point has the same {both} (medians over its runs)"
+    why = "; ".join(text for text in (axis.note, left_out) if text) or None
+    return (lambda: pool_frontier_figure(dots, paths, members, by_point)), why
 
 
 def varying_choices(table: pd.DataFrame, paths: list[str], members: list[str]) -> list[str]:
@@ -2195,8 +2408,17 @@ def _labelled(table: pd.DataFrame, paths: list[str]) -> pd.DataFrame:
 
 
 def _labels(values: pd.Series) -> pd.Series:
-    """A short label per value; numbered in the order values first appear when two labels would be alike."""
-    labels = values.map(_label_of)
+    """A short label per value; numbered in the order values first appear when two labels would be alike.
+
+    Mappings (``--grid 'agreement.pool.contributions={korea: {cobalt: {days: 30}}, ...},{...}'``) are
+    labelled by the leaves that differ between them (:func:`_changing_leaves`), not by their text cut short.
+    """
+    plain = values.map(lambda v: v.tolist() if isinstance(v, np.ndarray) else v)
+    if len(plain) and all(isinstance(v, dict) for v in plain):
+        leaves = [_leaves(v) for v in plain]
+        labels = pd.Series([_changing_leaves(one, leaves) for one in leaves], index=values.index)
+    else:
+        labels = values.map(_label_of)
     keys = values.map(lambda v: repr(v.tolist() if isinstance(v, np.ndarray) else v))
     distinct = list(dict.fromkeys(keys))
     if labels.groupby(keys, sort=False).first().nunique() == len(distinct):
@@ -2205,7 +2427,67 @@ def _labels(values: pd.Series) -> pd.Series:
     return pd.Series([f"{number[k]}: {label}" for k, label in zip(keys, labels, strict=True)], index=values.index)
 
 
+def _leaves(value: dict[str, Any], at: str = "") -> dict[str, Any]:
+    """Each leaf of a nested mapping by its dotted path (a None leaf left out: a key the value does not set).
+
+    >>> _leaves({"korea": {"cobalt": {"days": 30}}, "japan": {"cobalt": {"days": 30, "tonnes": None}}})
+    {'korea.cobalt.days': 30, 'japan.cobalt.days': 30}
+    """
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        path = f"{at}{key}"
+        if isinstance(item, dict):
+            out |= _leaves(item, f"{path}.")
+        elif item is not None:
+            out[path] = item
+    return out
+
+
+def _changing_leaves(one: dict[str, Any], every: list[dict[str, Any]]) -> str:
+    """A swept mapping's label: its leaves (``one``, :func:`_leaves`) that differ between the grid's values (``every``).
+
+    Leaves that change together, alike at every point, are named once by the last segments they share:
+    the same pool of 30 days for each of three members is ``cobalt.days=30``, not the mapping's text cut
+    at 40 characters before the days. A leaf that changes alone keeps its path (``korea.cobalt.days=30``).
+
+    >>> grid = [{"kr": {"co": {"days": d}}, "jp": {"co": {"days": d}}, "eu": {"co": {"days": 9}}} for d in (30, 60)]
+    >>> [_changing_leaves(one, every) for every in [[_leaves(v) for v in grid]] for one in every]
+    ['co.days=30', 'co.days=60']
+    >>> every = [_leaves({"korea": {"co": {"days": 30}}}), _leaves({"korea": {"co": {"tonnes": 500}}})]
+    >>> [_changing_leaves(one, every) for one in every]
+    ['korea.co.days=30', 'korea.co.tonnes=500']
+    """
+    paths = list(dict.fromkeys(path for leaves in every for path in leaves))
+    keys = [repr([leaves.get(path) for leaves in every]) for path in paths]  # a leaf's value at each point
+    changing: dict[str, list[str]] = {}  # the leaves that change together, by their values at every point
+    for path, key in zip(paths, keys, strict=True):
+        if len({repr(leaves.get(path)) for leaves in every}) > 1:
+            changing.setdefault(key, []).append(path)
+    parts = []
+    for together in changing.values():
+        present = [path for path in together if path in one]
+        if present:
+            parts.append(f"{_shared_end(together)}={_label(one[present[0]])}")
+    return ", ".join(parts) or "{}"
+
+
+def _shared_end(paths: list[str]) -> str:
+    """The last dotted segments ``paths`` share (a path alone whole; all of them joined by ``/`` where none is shared).
+
+    >>> _shared_end(["korea.co.days", "eu.co.days"]), _shared_end(["korea.co.days"]), _shared_end(["a.x", "b.y"])
+    ('co.days', 'korea.co.days', 'a.x/b.y')
+    """
+    if len(paths) == 1:
+        return paths[0]
+    parts = [path.split(".") for path in paths]
+    shared = 0
+    while shared < min(map(len, parts)) and len({p[-1 - shared] for p in parts}) == 1:
+        shared += 1
+    return ".".join(parts[0][len(parts[0]) - shared :]) if shared else "/".join(paths)
+
+
 def _label_of(value: Any) -> str:
+    """A swept value of a list or mapping as a label: a list of items with ids by their ids, else its text, short."""
     plain = value.tolist() if isinstance(value, np.ndarray) else value
     if isinstance(plain, list) and all(isinstance(item, dict) and "id" in item for item in plain):
         return "[" + ", ".join(str(item["id"]) for item in plain) + "]"
@@ -2213,8 +2495,12 @@ def _label_of(value: Any) -> str:
 
 
 def write_sweep_figures(table: pd.DataFrame, info: dict[str, Any], folder: Path) -> list[Path]:
-    """The figures that fit the sweep's grid and have something to show (see the module docstring)."""
-    table = _labelled(table, list(info.get("grid", {})))
+    """The figures that fit the sweep's grid and have something to show (see the module docstring).
+
+    ``folder``: where they are written, the sweep's folder or a staging folder in it: its ``scenario.json``
+    sizes the pools of a cost frontier without holding costs (:func:`with_pool_size`).
+    """
+    table = _labelled(with_pool_size(table, info, folder), list(info.get("grid", {})))
     drawn = [(folder / name, draw) for name, (draw, _why) in _draws(table, info).items() if draw is not None]
     if len(drawn) > 1:
         import matplotlib.figure  # noqa: F401  (once, before the fork: the child inherits it)
@@ -2260,7 +2546,7 @@ def redraw(folder: Path, force: bool = False) -> tuple[list[Path], list[str]]:
         raise InputError(f"cannot read the sweep: {exc}", str(table_path)) from None
     _check_sweep(info, table, str(folder))
     odd = [f"{folder}: sweep.parquet: {line}" for line in edited_value_notes(table, info)]
-    drawable = _drawable_part(table, info, str(folder))
+    drawable = with_pool_size(_drawable_part(table, info, str(folder)), info, folder)
     with open_folder(folder, FIGURE_FILES, force) as out, out.staged(replaces=FIGURE_FILES) as stage:
         written = write_sweep_figures(drawable, info, stage)
     return [folder / path.name for path in written], odd + sweep_notes(drawable, info) + unchanged_notes(

@@ -4,7 +4,8 @@ Layer: studies. Read from the mechanism registry (:attr:`simulator.mechanisms.Me
 rules read and others do not (:data:`simulator.mechanisms.RULE_SETTINGS`, ``agreement.ratio`` say) swept under a
 rule that does not read it changes nothing, and the note that says so says why
 (:func:`simulator.sweep.figures.unchanged_notes`). And why a swept ``agreement.ratio`` leaves the members' shortfalls
-alike where nothing caps releases (:func:`uncapped_ratio_notes`), as ``stockpile compare`` says of the sharing rules.
+alike where nothing caps releases (:func:`uncapped_ratio_notes`), as ``stockpile compare`` says of the sharing rules,
+or moves who is short but not the members' total (:func:`same_total_lead`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from simulator.scenario.overrides import overlaps
 from simulator.shortages import short
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from simulator.scenario.schema import Agreement
@@ -82,6 +84,12 @@ RATIO_ALIKE = "its values leave each member's shortfall of each material within 
 """``{lead}`` of :data:`UNCAPPED_RATIO` where some metric moved, but no member's shortfall beyond 0.1%."""
 RATIO_UNCHANGED = "why its values changed no output"
 """``{lead}`` of :data:`UNCAPPED_RATIO` where the swept path is noted already as changing no output at all."""
+RATIO_SAME_TOTAL = (
+    "its values leave the members' total shortfall the same ({totals}); only who is short moves ({moves})"
+)
+"""``{lead}`` of :data:`UNCAPPED_RATIO` where members' shortfalls move beyond 0.1% but their total, of each material,
+stays within 0.1% of it (:func:`same_total_lead`): ``{totals}`` as ``1,500 t of cobalt at each value``, ``{moves}``
+as ``korea 645 t at 0 to 610 t at 1, ...``."""
 
 
 def uncapped_ratio_notes(sweep: Sweep, table: pd.DataFrame, unchanged: Sequence[str] = ()) -> list[str]:
@@ -95,7 +103,10 @@ def uncapped_ratio_notes(sweep: Sweep, table: pd.DataFrame, unchanged: Sequence[
     value (same run, same values on the other axes) leave each member's shortfall of each material alike
     (:func:`simulator.compare.shortfalls_alike`, as ``stockpile compare`` tells rules apart). The ratio then splits
     only the stock's last days, as ``stockpile compare``'s line on sharing rules without a cap says
-    (:data:`simulator.compare.UNCAPPED_WHY`). ``unchanged``: the paths noted already as changing no output at all
+    (:data:`simulator.compare.UNCAPPED_WHY`). Where the members' shortfalls move beyond that but their total of each
+    material does not (within 0.1% of it, in each such group of rows), the note says the total stays and only who
+    is short moves, with the numbers (:func:`same_total_lead`), and why, in the same words. ``unchanged``: the paths
+    noted already as changing no output at all
     (:func:`~simulator.sweep.figures.unchanged_paths`), whose note this one follows with why. None where the grid
     sweeps the whole agreement, the members change between points, or more than :data:`MAX_RULE_SCENARIOS`
     scenarios would tell each point's cap and rule.
@@ -131,7 +142,62 @@ def uncapped_ratio_notes(sweep: Sweep, table: pd.DataFrame, unchanged: Sequence[
         if all(shortfalls_alike(shortfall_t[rows]) for rows in groups):
             lead = RATIO_UNCHANGED if path in unchanged else RATIO_ALIKE
             notes.append(UNCAPPED_RATIO.format(path=path, lead=lead, rules=rules) + why)
+        elif all(shortfalls_alike(shortfall_t[rows].sum(axis=1, keepdims=True)) for rows in groups):
+            lead = same_total_lead(table[path], shortfall_t, first.members, sweep.first.materials)
+            notes.append(UNCAPPED_RATIO.format(path=path, lead=lead, rules=rules) + why)
     return notes
+
+
+def same_total_lead(
+    values: pd.Series, shortfall_t: np.ndarray, members: Sequence[str], materials: Sequence[str]
+) -> str:
+    """:data:`RATIO_SAME_TOTAL` with its numbers: a swept ratio that moves who is short, not how much is short.
+
+    ``values``: the swept path's value in each row; ``shortfall_t``: each row's shortfall by member and material (t).
+    The total of each material at the path's first value, and each short member's shortfall at the first and the
+    last value in the grid's order (medians over the rows of a value: its runs and the other axes' values).
+
+    >>> import numpy as np, pandas as pd
+    >>> rows = np.array([[[645.0], [490.0], [365.0]], [[610.0], [505.0], [385.0]]])
+    >>> print(same_total_lead(pd.Series([0.0, 1.0]), rows, ["korea", "japan", "eu"], ["cobalt"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    its values leave the members' total shortfall the same (1,500 t of cobalt at each value); only who is short
+    moves (korea 645 t at 0 to 610 t at 1, japan 490 t to 505 t, eu 365 t to 385 t)
+
+    A ratio swept whole (``agreement.ratio``) has mappings for values, told apart by their text:
+
+    >>> whole = pd.Series([{"korea": 0.2, "japan": 0.8}, {"korea": 0.8, "japan": 0.2}])
+    >>> print(same_total_lead(whole, rows[:, :2], ["korea", "japan"], ["cobalt"]).split("moves ")[1])
+    (korea 645 t at {'korea': 0.2, 'japan': 0.8} to 610 t at {'korea': 0.8, 'japan': 0.2}, japan 490 t to 505 t)
+    """
+    import numpy as np
+
+    from simulator.names import number_text
+
+    keys = np.array([repr(value) for value in values.tolist()])  # a ratio swept whole is a mapping: by its text
+    order = list(dict.fromkeys(keys.tolist()))
+    firsts = [values.iloc[int(np.flatnonzero(keys == key)[0])] for key in (order[0], order[-1])]
+    median_t = [np.median(shortfall_t[keys == key], axis=0) for key in (order[0], order[-1])]  # (members, materials)
+    totals = join_words([f"{number_text(float(median_t[0][:, j].sum()))} t of {m}" for j, m in enumerate(materials)])
+    moves = []
+    for j, material in enumerate(materials):
+        of = f" of {material}" if len(materials) > 1 else ""
+        for i, member in enumerate(members):
+            first_t, last_t = float(median_t[0][i, j]), float(median_t[1][i, j])
+            if not short(np.array([first_t, last_t])).any():
+                continue
+            at = (f" at {_value_text(firsts[0])}", f" at {_value_text(firsts[1])}") if not moves else ("", "")
+            moves.append(f"{member}{of} {number_text(first_t)} t{at[0]} to {number_text(last_t)} t{at[1]}")
+    return RATIO_SAME_TOTAL.format(totals=f"{totals} at each value", moves=", ".join(moves))
+
+
+def _value_text(value: object) -> str:
+    """A swept ratio's value as a note writes it: ``0.34``, ``1``.
+
+    >>> _value_text(1.0), _value_text(0.34)
+    ('1', '0.34')
+    """
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _point_agreements(sweep: Sweep) -> list[Agreement] | None:
