@@ -153,8 +153,15 @@ def test_a_misspelt_reference_to_a_definition_in_use_is_said_at_the_reference(tm
         tmp_path, data, "shocks.halt.supplier: unknown supplier 'chna' (known: china, lynas); did you mean 'china'?\n"
     )
     assert "never referred to" not in output
-    # the same file with China sourced from no one: 'china' is then the unused definition, and is asked about
+    # the same file with China sourced from no one: 'china' is then never referred to, but 'chna' is named
+    # once, so that one reference is as likely the misspelt one as the definition: still said at the reference
     data["regions"]["japan"]["sourcing"]["ree"] = {"lynas": 1.0}
+    output = told(
+        tmp_path, data, "shocks.halt.supplier: unknown supplier 'chna' (known: china, lynas); did you mean 'china'?\n"
+    )
+    assert "suppliers.china" not in output and "never referred to" not in output
+    # 'chna' named twice (a second shock): the one unused definition is the likelier typo, and is asked about
+    data["shocks"].append({**data["shocks"][0], "id": "halt2", "start": 20, "end": 30})
     told(tmp_path, data, "suppliers.china: unknown supplier 'chna' (known: china, lynas); the supplier defined as")
 
 
@@ -205,9 +212,10 @@ STOCK_LINE = "      ree: {tonnes: 0}\n"
 @pytest.mark.parametrize(
     ("written", "read_as", "meant"),
     [
-        ("1,000", "1 and a key 000", "1000"),
-        ("1,250,000.5", "1 and a key 250", "1250000.5"),
-        ("12,500", "12 and a key 500", "12500"),
+        ("1,000", "is read as 1 and a key 000", "1000"),
+        # more than one comma: three keys; naming the first two alone would hide the rest
+        ("1,250,000.5", "is split at its commas", "1250000.5"),
+        ("12,500", "is read as 12 and a key 500", "12500"),
     ],
 )
 def test_a_number_with_commas_in_braces_is_told_to_leave_the_commas_out(tmp_path, written, read_as, meant):
@@ -219,7 +227,7 @@ def test_a_number_with_commas_in_braces_is_told_to_leave_the_commas_out(tmp_path
     output = told(
         tmp_path,
         text,
-        f"regions.japan.commercial_stock.ree.tonnes: '{written}' in braces is read as {read_as} (a comma ends a "
+        f"regions.japan.commercial_stock.ree.tonnes: '{written}' in braces {read_as} (a comma ends a "
         f"value there): write {meant}, without the commas (line {line})\n",
     )
     assert "octal" not in output and output.count("error:") == 1

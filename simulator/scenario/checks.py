@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from simulator.errors import Problem, known_hint
@@ -44,13 +46,46 @@ MAX_SUPPLY_ROWS = 2_000_000
 """Most rows of a run's arrivals by supplier: horizon days x regions x materials x suppliers."""
 
 
+@dataclass(frozen=True)
+class UnknownName(Problem):
+    """A reference to a ``kind`` (material, supplier, region) named ``name`` that the scenario does not define."""
+
+    kind: str = ""
+    name: str = ""
+
+
 def _ref(problems: list[Problem], path: str, kind: str, name: str, known: Iterable[str]) -> bool:
-    """Record an unknown reference; return True when the name is known."""
+    """Record an unknown reference (an :class:`UnknownName`); return True when the name is known."""
     known = list(known)
     if name in known:
         return True
-    problems.append(Problem(path, f"unknown {kind} '{name}' {known_hint(name, known)}"))
+    problems.append(UnknownName(path, f"unknown {kind} '{name}' {known_hint(name, known)}", kind, name))
     return False
+
+
+NAMED = {
+    "regions": "region",
+    "members": "region",
+    "preference": "region",
+    "materials": "material",
+    "suppliers": "supplier",
+}
+"""List fields of names, by field name: what each item names (a key of the scenario's mapping of that plural)."""
+
+
+def all_names(model: type[Model], name: str) -> str:
+    """How to name every one in ``model``'s list of names ``name``: leave the key out, or list every one.
+
+    A list that is left out by default means all (:func:`simulator.plan._mask`); a required one does not.
+
+    >>> from simulator.scenario.schema import Embargo
+    >>> all_names(Delay, "regions"), all_names(Embargo, "regions")
+    ('leave the key out for all regions', 'list every one for all regions')
+    """
+    kind = NAMED[name]
+    if model.model_fields[name].default is None:  # (simulator.plan._mask: none is every one)
+        return f"leave the key out for all {kind}s"
+    return f"list every one for all {kind}s"
 
 
 def _refs(problems: list[Problem], path: str, kind: str, item: Model, field: str, known: Iterable[str]) -> None:
@@ -58,8 +93,6 @@ def _refs(problems: list[Problem], path: str, kind: str, item: Model, field: str
 
     ``[all]`` is told how to name every one: leave the key out, or list every one (as ``regions: all`` is).
     """
-    from simulator.scenario.load import all_names  # (load imports this module)
-
     known = list(known)
     for j, name in enumerate(getattr(item, field, None) or []):
         if name == "all" and name not in known:
@@ -89,24 +122,26 @@ def check_scenario(s: Scenario) -> list[Problem]:
     return problems
 
 
-_UNKNOWN = re.compile(r"unknown (material|supplier|region) '([^']+)' \(known: ")
-"""The start of what :func:`_ref` says of a name that is none of its kind."""
-
-
 def misspelt_definitions(s: Scenario, problems: list[Problem]) -> list[Problem]:
     """``problems`` with the references to a name that a misspelt definition meant said once, at the definition.
 
     ``chna:`` under ``suppliers`` makes every reference to ``china`` unknown, each told "did you mean
-    'chna'?": the wrong side. Where an unknown name's closest defined name is the closest to no other
-    unknown name and is never referred to, its references are one problem at that definition, which
-    asks whether the definition is the misspelt one.
+    'chna'?": the wrong side. Where an unknown name (:class:`UnknownName`) is referred to twice or more,
+    and its closest defined name is the closest to no other unknown name and is never referred to, its
+    references are one problem at that definition, which asks whether the definition is the misspelt
+    one. A name referred to once stays at its reference: that one reference is as likely the misspelt one.
     """
-    unknown = {key for problem in problems if (key := _unknown_name(problem)) is not None}
+    unknown = [(problem.kind, problem.name) for problem in problems if _unknown(problem)]
     closest = {key: _closest(s, *key) for key in unknown}
     targets = [(kind, defined) for (kind, _), defined in closest.items() if defined is not None]
     at_definition: dict[tuple[str, str], Problem] = {}
     for (kind, name), defined in closest.items():
-        if defined is None or targets.count((kind, defined)) > 1 or _referred_to(s, kind, defined):
+        if (
+            defined is None
+            or unknown.count((kind, name)) < 2
+            or targets.count((kind, defined)) > 1
+            or _referred_to(s, kind, defined)
+        ):
             continue
         known = ", ".join(sorted(getattr(s, f"{kind}s")))
         message = (
@@ -116,7 +151,7 @@ def misspelt_definitions(s: Scenario, problems: list[Problem]) -> list[Problem]:
         at_definition[kind, name] = Problem(f"{kind}s.{defined}", message)
     kept = []
     for problem in problems:
-        key = _unknown_name(problem)
+        key = (problem.kind, problem.name) if _unknown(problem) else None
         if key not in at_definition:
             kept.append(problem)
         elif at_definition[key] not in kept:  # (said once, where its first reference was)
@@ -124,10 +159,9 @@ def misspelt_definitions(s: Scenario, problems: list[Problem]) -> list[Problem]:
     return kept
 
 
-def _unknown_name(problem: Problem) -> tuple[str, str] | None:
-    """The kind and the name of an unknown reference (:func:`_ref`), other than ``all``; None for another problem."""
-    found = _UNKNOWN.match(problem.message)
-    return (found[1], found[2]) if found and found[2] != "all" else None
+def _unknown(problem: Problem) -> typing.TypeGuard[UnknownName]:
+    """Whether ``problem`` is an unknown reference (:func:`_ref`) other than to ``all`` (which :func:`_refs` tells)."""
+    return isinstance(problem, UnknownName) and problem.name != "all"
 
 
 def _closest(s: Scenario, kind: str, name: str) -> str | None:

@@ -10,6 +10,7 @@ import errno
 import functools
 import hashlib
 import json
+import math
 import os
 import re
 import stat
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from simulator.errors import InputError, Problem, ScenarioError
 from simulator.scenario import schema
-from simulator.scenario.checks import check_scenario, unlisted_member
+from simulator.scenario.checks import NAMED, all_names, check_scenario, unlisted_member
 from simulator.scenario.overrides import (
     ECHO_WIDTH,
     Overridden,
@@ -494,16 +495,6 @@ def _tags(model: type[schema.Model]) -> tuple[Any, ...]:
     )
 
 
-_NAMED = {
-    "regions": "region",
-    "members": "region",
-    "preference": "region",
-    "materials": "material",
-    "suppliers": "supplier",
-}
-"""List fields of names, by field name: what each item names (a key of the scenario's mapping of that plural)."""
-
-
 def _names_hint(error: dict[str, Any], data: dict[str, Any]) -> str:
     """For a list of names given as one value (``regions: all``, ``regions: japan``): what to write.
 
@@ -520,10 +511,10 @@ def _names_hint(error: dict[str, Any], data: dict[str, Any]) -> str:
     ", not 'eu': a list of region names, e.g. [eu]"
     """
     found = _field_at(tuple(error["loc"])) if error["type"] == "list_type" else None
-    if found is None or found[1] not in _NAMED:
+    if found is None or found[1] not in NAMED:
         return ""
     model, name = found
-    kind = _NAMED[name]
+    kind = NAMED[name]
     value = error.get("input")
     known = data.get(f"{kind}s") if isinstance(data.get(f"{kind}s"), dict) else {}
     names = [str(key) for key in known if isinstance(key, str) and _ID.fullmatch(key)]
@@ -533,20 +524,6 @@ def _names_hint(error: dict[str, Any], data: dict[str, Any]) -> str:
     if model.model_fields[name].default is None or value == "all":
         return f"{hint}; {all_names(model, name)}"
     return hint
-
-
-def all_names(model: type[schema.Model], name: str) -> str:
-    """How to name every one in ``model``'s list of names ``name``: leave the key out, or list every one.
-
-    A list that is left out by default means all (:func:`simulator.plan._mask`); a required one does not.
-
-    >>> all_names(schema.Delay, "regions"), all_names(schema.Embargo, "regions")
-    ('leave the key out for all regions', 'list every one for all regions')
-    """
-    kind = _NAMED[name]
-    if model.model_fields[name].default is None:  # (simulator.plan._mask: none is every one)
-        return f"leave the key out for all {kind}s"
-    return f"list every one for all {kind}s"
 
 
 def _id_hint(error: dict[str, Any]) -> str:
@@ -691,14 +668,22 @@ _DAYS_PER = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 def _unit_hint(error: dict[str, Any]) -> str:
     """For a number written with a unit (``duration_days: 4 months``, ``tonnes: 50 t``): the number to write.
 
-    A span of time in a field of days is turned into days; any other unit is left off. A number
-    written with commas between its thousands (``tonnes: 1,000``) is told to leave them out.
+    A span of time in a field of days is turned into whole days, rounded half up; a negative one is
+    told the least any field of days takes, 0; one too long for a float is told to drop its unit, as
+    any other unit is. A number written with commas between its thousands (``tonnes: 1,000``) is
+    told to leave them out.
 
     >>> text = "must be a number, not text"
     >>> _unit_hint({"msg": text, "input": "4 months", "loc": ("shocks", 0, "embargo", "duration_days")})
     ': write the days as a number: 122 (4 months is about 122 days)'
     >>> _unit_hint({"msg": text, "input": "2 weeks", "loc": ("suppliers", "china", "lead_time_days", "eu")})
     ': write the days as a number: 14 (2 weeks is 14 days)'
+    >>> _unit_hint({"msg": text, "input": "2 years", "loc": ("horizon_days",)})
+    ': write the days as a number: 731 (2 years is about 731 days)'
+    >>> _unit_hint({"msg": text, "input": "-2 weeks", "loc": ("shocks", 0, "embargo", "release_days")})
+    ': write the days as a number, at least 0 (-2 weeks would be -14 days)'
+    >>> _unit_hint({"msg": text, "input": "1" + "0" * 400 + " years", "loc": ("horizon_days",)})
+    ": write the number alone, without 'years'"
     >>> _unit_hint({"msg": text, "input": "50 t", "loc": ("regions", "eu", "reserve", "ree", "tonnes")})
     ': write the number alone: 50'
     >>> _unit_hint({"msg": text, "input": "30 days", "loc": ("horizon_days",)})
@@ -719,11 +704,18 @@ def _unit_hint(error: dict[str, Any]) -> str:
     number, word = float(written[1]), written[2].lower()
     names = [item for item in error.get("loc", ()) if isinstance(item, str) and not _is_tag(item)]
     span = next((unit for unit in _DAYS_PER if word in (unit, unit + "s")), None)
-    if span in (None, "day") or not any(name.endswith("_days") for name in names[-2:]):
+    if span is None or not any(name.endswith("_days") for name in names[-2:]):
         return f": write the number alone: {written[1]}"
     days = number * _DAYS_PER[span]
-    about = "" if days == round(days) else "about "
-    return f": write the days as a number: {round(days)} ({value.strip()} is {about}{round(days)} days)"
+    if not math.isfinite(days):  # (more digits than a float holds: no count of days to give, nor the number)
+        return f": write the number alone, without '{written[2]}'"
+    if days < 0:  # (no field of days takes a negative number)
+        return f": write the days as a number, at least 0 ({value.strip()} would be {days:g} days)"
+    if span == "day":
+        return f": write the number alone: {written[1]}"
+    whole = math.floor(days + 0.5)  # (half up: 2 years, 730.5 days, is about 731)
+    about = "" if days == whole else "about "
+    return f": write the days as a number: {whole} ({value.strip()} is {about}{whole} days)"
 
 
 def _given_hint(error: dict[str, Any]) -> str:

@@ -163,8 +163,8 @@ def _calendar_date(value: Any) -> Any:
         raise ValueError(f"not a valid date '{shown}': {exc}") from None
 
 
-_DAY = re.compile(r"(?:day\s*)?([-+]?\d+)", re.IGNORECASE)
-"""Text that is a day number (``day 5``, ``5`` in quotes)."""
+_DAY = re.compile(r"(?:day\s*)?([-+]?\d{1,9})", re.IGNORECASE)
+"""Text that is a day number (``day 5``, ``5`` in quotes); of up to 9 digits (more is no day, nor an int to read)."""
 
 
 def _day_or_date(value: Any) -> Any:

@@ -127,7 +127,8 @@ class _StrictConstruction:
 
         In braces a comma ends a value: ``{tonnes: 1,000}`` is ``tonnes: 1`` and a key ``000`` with no
         value (an octal number in YAML 1.1). A plain value of up to three digits followed, with no
-        space, by a comma and a key of three digits (with no value) is such a number.
+        space, by a comma and a key of three digits (with no value) is such a number. One comma is said
+        as read (``1 and a key 000``); more are said as splitting the number (``1,000,000.5``: three keys).
         """
         if not node.flow_style:  # (a block mapping's comma is in its value)
             return node.value
@@ -143,9 +144,14 @@ class _StrictConstruction:
                 i += 1
             if len(parts) > 1:
                 written = ",".join(part.value for part in parts)
+                read = (
+                    f"is read as {value_node.value} and a key {parts[1].value}"
+                    if len(parts) == 2
+                    else "is split at its commas"
+                )
                 message = (
-                    f"'{written}' in braces is read as {value_node.value} and a key {parts[1].value} (a comma "
-                    f"ends a value there): write {written.replace(',', '')}, without the commas ({_line(value_node)})"
+                    f"'{written}' in braces {read} (a comma ends a value there): write {written.replace(',', '')}, "
+                    f"without the commas ({_line(value_node)})"
                 )
                 self._problem(value_node, message)
         return kept
