@@ -113,7 +113,9 @@ def test_the_untested_light_prices_are_said_beside_the_record_figure_and_the_las
         clause + f"price of them from then to the run's last day, 30 Jun 2012 ({shown} USD/kg, at which what members "
         "still own is valued)." in verdict
     )
-    caption = plain(re.search(r"<figcaption>Red: (.*?)</figcaption>", section(page, "record"), re.S).group(1))
+    caption = plain(
+        re.search(r'<figcaption id="record-caption">.*?Red: (.*?)</figcaption>', section(page, "record"), re.S).group(1)
+    )
     assert caption.endswith(clause + "price of them from then to the run's last day, 30 Jun 2012.")
     # heavy rare earths run to June 2012, the run's last month: nothing said of them
     assert "world price of heavy rare earths after" not in page
@@ -128,7 +130,11 @@ def test_the_caption_names_each_price_series_that_stops_before_the_run_and_only_
 
     def caption(rows: str) -> str:
         page = words_page(result, record=load_record(write(tmp_path, rows), result.scenario))
-        return plain(re.search(r"<figcaption>Red: (.*?)</figcaption>", section(page, "record"), re.S).group(1))
+        return plain(
+            re.search(
+                r'<figcaption id="record-caption">.*?Red: (.*?)</figcaption>', section(page, "record"), re.S
+            ).group(1)
+        )
 
     early = caption("2020-01-05,price,world,ree,,day,40\n")
     assert early.endswith(

@@ -92,16 +92,16 @@ def test_each_figure_keeps_its_element_and_caption_without_figures(pages):
     kept = dict(re.findall(r'<figure data-figure="(\w+)">(.*?)</figure>', bare, re.S))
     assert set(kept) == MATPLOTLIB_FIGURES | {"timeline"}
     for name in MATPLOTLIB_FIGURES:
-        # with the id its chart names as its description (not yet the record's, record.py's own markup)
-        caption = rf'<figcaption( id="{name}-caption")?>[^<].*</figcaption>'
+        # with the id its chart names as its description
+        caption = rf'<figcaption id="{name}-caption">[^<].*</figcaption>'
         assert re.fullmatch(rf'(<div class="scroll"></div>)?{caption}', kept[name], re.S), name
 
 
 @PAGES
-def test_each_chart_but_the_record_s_is_described_by_its_own_figure_s_caption(pages):
+def test_each_chart_is_described_by_its_own_figure_s_caption(pages):
     full, _, _, _ = pages
     drawn = dict(re.findall(r'<figure data-figure="(\w+)">(.*?)</figure>', full, re.S))
-    for name in MATPLOTLIB_FIGURES - {"record"}:  # the record's: record.py's own markup
+    for name in MATPLOTLIB_FIGURES:  # the record's too (was without a described_by)
         described = re.search(r'<svg [^>]*aria-describedby="([^"]+)"', drawn[name])
         assert described is not None and f'<figcaption id="{described[1]}">' in drawn[name], name
 

@@ -221,8 +221,8 @@ def test_each_total_says_what_it_adds_in_the_runs_not_what_the_scenario_could_ad
     assert titles[2] == f"Total shortfall (t)\nadds {UNLIKE}"
     assert (
         f"shortfall_t.japan and pool_end_t add {APART}; total_shortfall_t and shortfall_t.eu add {UNLIKE}; "
-        "their panels and top drivers say so: --metric shortfall_t.<region>.<material> or pool_end_t.all.<material> "
-        "or total_shortfall_t.all.<material> studies each material"
+        "their panels and top drivers say so: --metric shortfall_t.REGION.MATERIAL or pool_end_t.all.MATERIAL "
+        "or total_shortfall_t.all.MATERIAL studies each material"
     ) in study_notes(info)
     # Japan alone: one thing to say, said as before
     japan = analyse_study(plan_study(raw, "long_embargo_6m.yaml", metrics[:1], only=only, fixed=()), "morris", 2)

@@ -109,7 +109,9 @@ def test_the_record_figure_says_the_models_prices_start_below_the_records(made: 
     # 34 / 13.13 = 2.59 and 280 / 156.5 = 1.79
     assert (round(34 / start["light_ree"], 1), round(280 / start["heavy_ree"], 1)) == (2.6, 1.8)
     page = (made / "report.html").read_text(encoding="utf-8")
-    caption = plain(section(page, "record").split("<figcaption>", 1)[1].split("</figcaption>", 1)[0])
+    caption = plain(
+        section(page, "record").split('<figcaption id="record-caption">', 1)[1].split("</figcaption>", 1)[0]
+    )
     assert (
         "Prices on a log scale. The model starts each world price at its reference on the run's first day, "
         "1 Jul 2010, below the record's first price: light rare earths 13.13 USD/kg against 34 USD/kg over Q3 2010 "

@@ -83,8 +83,9 @@ from simulator.calibrate import (
 )
 from simulator.errors import InputError
 from simulator.names import Names, join_words
-from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, figure_svg
+from simulator.report.figures import REPORT_COLUMNS, REPORT_WIDTH_IN, caption_id, figure_svg
 from simulator.report.findings import Run
+from simulator.report.style import caption, scroll_region
 from simulator.report.words import NBSP, cap, detail, price, tonnes
 from simulator.results import Result
 from simulator.scenario import Scenario
@@ -433,6 +434,46 @@ def sourced_worst(series: list[SeriesError], worst: SeriesError) -> SeriesError 
         return None
     pool = [s for s in series if s.sample == worst.sample and not s.made]
     return max(pool, key=lambda s: s.rms_log_error) if pool else None
+
+
+_WORDS_LEADS = {
+    "out": "Missed most out of sample",
+    "in": "Missed most in sample (no row is held out of the fit)",
+    "": "Missed most",
+}
+"""How the figure caption's key numbers begin, by the sample they judge (:func:`record_words`)."""
+
+
+def record_words(series: list[SeriesError]) -> str:
+    """The record figure's key numbers: the series the model misses most and its RMS log error (HTML).
+
+    The series :func:`worst_sentence` leads with, in the table's figures: out of sample when the record holds rows
+    out of the fit. ``Missed most out of sample, of the series whose rows their sources give: Japan's imports from
+    China, all materials, by an RMS log error of 0.44 (a factor of about 1.55). Missed by more, with rows not given
+    by their sources (all 6 derived): China's exports to Japan and the EU, all materials, 0.60 (a factor of about
+    1.82).`` A record of one series: its error alone.
+    """
+    if len(series) == 1:
+        (only,) = series
+        return (
+            f"{escape(cap(only.name))}: off the record by an RMS log error of {only.rms_log_error:.2f} (a factor of "
+            f"about {only.factor:.2f})."
+        )
+    held = [s for s in series if s.sample == "out"]
+    worst = max(held or series, key=lambda s: s.rms_log_error)  # as worst_sentence: the first of equal ones
+    lead = _WORDS_LEADS[worst.sample]
+    given = sourced_worst(series, worst)
+    if given is None:
+        return (
+            f"{lead}: {escape(worst.name)}, by an RMS log error of {worst.rms_log_error:.2f} (a factor of about "
+            f"{worst.factor:.2f})."
+        )
+    return (
+        f"{lead}, of the series whose rows their sources give: {escape(given.name)}, by an RMS log error of "
+        f"{given.rms_log_error:.2f} (a factor of about {given.factor:.2f}). Missed by more, with rows not given by "
+        f"their sources ({escape(_made_words(worst))}): {escape(worst.name)}, {worst.rms_log_error:.2f} (a factor of "
+        f"about {worst.factor:.2f})."
+    )
 
 
 _SCALED = re.compile(r"^\s*DERIVED:\s*x\s*([0-9]*\.?[0-9]+)\b", re.IGNORECASE)
@@ -841,15 +882,23 @@ def _row(s: SeriesError, marked: bool) -> str:
     )
 
 
+TABLE_NAME = "Each series against the record"
+"""The section's table's name: its caption, and its scroll region's."""
+
+
 def _table(series: list[SeriesError]) -> str:
+    """The section's table, captioned, in the region it scrolls sideways in on a narrow screen (HTML)."""
     marked = any(s.sample for s in series)
     rows = "".join(_row(s, marked) for s in series)
-    return (
-        f'<table class="record"><thead><tr><th>Series</th>{"<th>Fit</th>" if marked else ""}<th>Rows</th>'
+    apart = ", its fitted and held-out rows apart" if marked else ""
+    table = (
+        f'<table class="record">{caption(TABLE_NAME + apart)}<thead><tr><th>Series</th>'
+        f"{'<th>Fit</th>' if marked else ''}<th>Rows</th>"
         '<th>Covering</th><th colspan="3">On the row the model misses most: when, record, model</th>'
         "<th>RMS log error</th><th>Typical factor (exp RMS)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+    return scroll_region(table, TABLE_NAME)
 
 
 def _breakable(path: str) -> str:
@@ -974,6 +1023,7 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
         "record",
         "The run against the record",
         figures,
+        caption_id("record"),
     )
     history = (
         " The record is what happened, without this scenario's joint stock: where the run departs from history "
@@ -991,10 +1041,10 @@ def record_section(run: Run, record: Record, table: pd.DataFrame | None = None, 
             f"({len(record.rows)} rows): the model's value of a row is its mean (prices) or total (flows) over the "
             f"row's period{stocks}, from this run's scenario and seed, as <code>stockpile calibrate</code> computes "
             f"it.{_fit_note(record, table, series)}{history}</p>",
-            f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption>Red: {red}; blue '
-            "diamonds: the model's mean or total over each recorded period"
-            f"{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's date (its "
-            f"path between them is not shown).{left_out} Prices on a log scale."
+            f'<figure data-figure="record"><div class="scroll">{svg}</div><figcaption id="{caption_id("record")}">'
+            f"{record_words(series)} Red: {red}; blue diamonds: the model's mean or total over each recorded "
+            f"period{' (for stocks, the stock on its last day)' if has_stocks else ''}, drawn at the period's "
+            f"date (its path between them is not shown).{left_out} Prices on a log scale."
             f"{start_gap_sentence(table, result.scenario)}{untested_clause(table, result.scenario)}"
             "</figcaption></figure>",
             _table(series),

@@ -211,7 +211,7 @@ def analyse_study(
         raise InputError(
             f"--metric {FAIRNESS}: no Jain's index to study: the scenario's tonnes may not be added, so the index is "
             f"each material's own, and each material short in the runs has one user ({alone}): no burden of it to "
-            "share; study another metric (shortfall_t.<region>.<material>, say)"
+            "share; study another metric (shortfall_t.REGION.MATERIAL, say)"
         )
     outputs = pd.DataFrame({metric: day_values(table[metric], metric, never_day) for metric in metrics})
     labels = [i.label for i in study.inputs]
@@ -407,17 +407,17 @@ def unlike_tonnes_note(info: dict[str, Any]) -> str | None:
     >>> print(unlike_tonnes_note({"unlike_tonnes_metrics": {"total_shortfall_t": "tonnes of magnet and tonnes of oxide",
     ...                                                     "shortfall_t.eu": "tonnes of magnet and tonnes of oxide"}}))
     total_shortfall_t and shortfall_t.eu (and their panels and top drivers) add tonnes of magnet and tonnes of oxide: \
---metric total_shortfall_t.all.<material> or shortfall_t.<region>.<material> studies each material
+--metric total_shortfall_t.all.MATERIAL or shortfall_t.REGION.MATERIAL studies each material
     >>> print(unlike_tonnes_note({"unlike_tonnes_metrics": {"shortfall_t.eu": "tonnes of magnet and tonnes of oxide",
     ...     "shortfall_t.japan": "tonnes of materials priced far apart",
     ...     "pool_end_t": "tonnes of materials priced far apart"}}))
     shortfall_t.eu adds tonnes of magnet and tonnes of oxide; shortfall_t.japan and pool_end_t add tonnes of materials \
 priced far apart; their panels and top drivers say so: \
---metric shortfall_t.<region>.<material> or pool_end_t.all.<material> studies each material
+--metric shortfall_t.REGION.MATERIAL or pool_end_t.all.MATERIAL studies each material
     >>> one = {"unlike_tonnes_metrics": {"total_shortfall_t": "tonnes of magnet and tonnes of oxide"}}
     >>> print(unlike_tonnes_note(one))
     total_shortfall_t (and its panel and top drivers) adds tonnes of magnet and tonnes of oxide: \
---metric total_shortfall_t.all.<material> studies each material
+--metric total_shortfall_t.all.MATERIAL studies each material
     """
     adds = unlike_tonnes(info)
     if not adds:
@@ -425,7 +425,7 @@ priced far apart; their panels and top drivers say so: \
     by_what: dict[str, list[str]] = {}
     for metric, what in adds.items():
         by_what.setdefault(what, []).append(metric)
-    each = [f"{m}.all.<material>" if "." not in m else f"{m.split('.')[0]}.<region>.<material>" for m in adds]
+    each = [f"{m}.all.MATERIAL" if "." not in m else f"{m.split('.')[0]}.REGION.MATERIAL" for m in adds]
     study = f"--metric {' or '.join(dict.fromkeys(each))} studies each material"
     if len(by_what) == 1:
         ((what, metrics),) = by_what.items()
