@@ -1,9 +1,9 @@
 """The report page read without sight (WCAG 2.2 AA review of session 65).
 
-The 2010 replay's report, written by ``stockpile run --report``, parsed with the standard library's HTML parser:
+The 2010 replay's report, as ``stockpile run --report`` writes it, parsed with the standard library's HTML parser:
 no id is used twice (Matplotlib gave every inline figure ``figure_1``, ``axes_1``, ...) and every reference to one
 finds it; every chart (``<svg role="img">``) names a description (``aria-describedby``), its caption, which gives
-the chart's key numbers, here worked out from the run's own CSV files with pandas (the lowest days of cover per
+the chart's key numbers, here worked out from the run's own tables with pandas (the lowest days of cover per
 region, each world price's peak, the tonnes China delivered under its share and the others over theirs, the
 number of shocks); the shock timeline's text is as large as the page's small text at a 640 px window and its
 shock ids are dark enough (4.5:1); the tables the page scrolls are in named regions that take the focus; the page's
@@ -16,14 +16,23 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from simulator.cli import main
-from tests.helpers import BROWSER, ROOT, TWO_MEMBERS, emulate_screen, japan_halted, load, reset_browser, run, words_page
+from tests.helpers import (
+    BROWSER,
+    TWO_MEMBERS,
+    emulate_screen,
+    japan_halted,
+    load,
+    reset_browser,
+    run,
+    shipped_group,
+    shipped_report,
+    shipped_result,
+    words_page,
+)
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 """Elements without an end tag."""
@@ -90,20 +99,15 @@ class Page(HTMLParser):
         return "".join(element.text).replace("\xa0", " ")
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """The replay's run folder with its report, as ``stockpile run scenarios/embargo_2010.yaml --report`` writes it."""
-    out = tmp_path_factory.mktemp("replay")
-    result = CliRunner().invoke(
-        main, ["run", str(ROOT / "scenarios" / "embargo_2010.yaml"), "-o", str(out), "--report"]
-    )
-    assert result.exit_code == 0, result.output
-    return out
+REPLAY = "embargo_2010"
+"""The 2010 replay: its report is the page ``stockpile run scenarios/embargo_2010.yaml --report`` writes (the
+suite's cached :func:`shipped_report`, its numbers read from the cached run's tables, as the run's CSV files hold
+them)."""
 
 
 @pytest.fixture(scope="module")
-def page(folder) -> Page:
-    return Page((folder / "report.html").read_text(encoding="utf-8"))
+def page() -> Page:
+    return Page(shipped_report(REPLAY))
 
 
 def _date(start: str, day: int) -> str:
@@ -112,6 +116,7 @@ def _date(start: str, day: int) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+@shipped_group(REPLAY)
 def test_no_id_is_used_twice_and_every_reference_to_one_finds_it(page):
     ids = Counter(e.attrs["id"] for e in page.elements if "id" in e.attrs)
     assert [i for i, n in ids.items() if n > 1] == []  # was 180 ids three times over: figure_1, axes_1, ...
@@ -125,7 +130,8 @@ def test_no_id_is_used_twice_and_every_reference_to_one_finds_it(page):
     assert [r for r in references if r not in ids] == []
 
 
-def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbers(page, folder):
+@shipped_group(REPLAY)
+def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbers(page):
     charts = {e.parent.parent.attrs["data-figure"]: e for e in page.elements if e.tag == "svg"}
     assert set(charts) == {"prices", "timeline", "days_of_cover", "supply_mix"}
     described = {}
@@ -134,7 +140,8 @@ def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbe
         target = page.by_id().get(svg.attrs.get("aria-describedby", ""))
         assert target is not None and target.tag == "figcaption", name  # the figure's own caption
         described[name] = page.text_of(target)
-    series = pd.read_csv(folder / "timeseries.csv")
+    result = shipped_result(REPLAY)
+    series = result.timeseries
     start = str(series["date"].iloc[0])
     # days of cover: each region's lowest and its first day (Japan 120.0 days on day 0, the EU 1.6 on 3 Jul 2011)
     for region, name in (("japan", "Japan"), ("eu", "the EU")):
@@ -147,7 +154,7 @@ def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbe
         )
     assert "1.6 days (heavy rare earths, 3 Jul 2011), under the 15-day release trigger" in described["days_of_cover"]
     # prices: each world price's peak (above 100 USD/kg, written in whole dollars) and its first day
-    market = pd.read_csv(folder / "market.csv")
+    market = result.market
     for material in ("light_ree", "heavy_ree"):
         rows = market[market["material"] == material]
         peak = rows["world_price_usd_per_kg"].max()
@@ -155,10 +162,10 @@ def test_each_chart_is_described_by_its_caption_and_it_gives_the_run_s_key_numbe
         assert f"{peak:,.0f} USD/kg on {_date(start, day)}" in described["prices"]
     # supply: every shock of the replay is China's, over days 0-914, past the 731-day horizon: over the whole run,
     # China's arrivals against its sourcing share of baseline demand, the others' against theirs
-    shocks = pd.read_csv(folder / "shocks.csv")
+    shocks = result.shocks
     assert set(shocks["kind"]) <= {"export_quota", "embargo", "delay"} and shocks["start_day"].min() == 0
     assert shocks["end_day"].max() >= len(series["day"].unique())
-    supply, shares = pd.read_csv(folder / "supply.csv"), pd.read_csv(folder / "portfolio.csv")
+    supply, shares = result.supply, result.portfolio
     said = described["supply_mix"]
     assert said.startswith("Did other suppliers fill the gap? In part.")
     for region, name in (("japan", "Japan"), ("eu", "EU")):
@@ -231,6 +238,7 @@ def _contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+@shipped_group(REPLAY)
 def test_the_timeline_s_text_is_as_large_as_the_page_s_small_text_at_640_px_and_its_ids_dark_enough(page):
     svg = next(e for e in page.elements if e.tag == "svg" and e.attrs.get("class") == "timeline")
     width = float(svg.attrs["viewbox"].split()[2])  # the parser lowers attribute names
@@ -246,6 +254,7 @@ def test_the_timeline_s_text_is_as_large_as_the_page_s_small_text_at_640_px_and_
         assert min(_contrast(e.attrs["fill"], lane) for lane in lanes) >= 4.5, e.attrs
 
 
+@shipped_group(REPLAY)
 def test_the_member_tables_scroll_in_named_regions_that_take_the_focus(page):
     members = [e for e in page.elements if e.tag == "table" and "member" in e.attrs.get("class", "").split()]
     assert len(members) == 2
@@ -259,6 +268,7 @@ def test_the_member_tables_scroll_in_named_regions_that_take_the_focus(page):
         )
 
 
+@shipped_group(REPLAY)
 def test_every_table_that_may_scroll_sideways_is_in_a_focusable_named_region(page):
     cards = {"shocks", "assumptions", "uncertain-inputs", "robust"}  # cards on a narrow screen: never scrolled
     for table in (e for e in page.elements if e.tag == "table"):
@@ -268,6 +278,7 @@ def test_every_table_that_may_scroll_sideways_is_in_a_focusable_named_region(pag
         assert box is not None and box.attrs.get("role") == "region" and box.attrs.get("tabindex") == "0", table.attrs
 
 
+@shipped_group(REPLAY)
 def test_every_table_has_a_caption_and_no_empty_header_cell(page):
     tables = [e for e in page.elements if e.tag == "table"]
     assert tables
@@ -277,6 +288,7 @@ def test_every_table_has_a_caption_and_no_empty_header_cell(page):
     assert empty == []
 
 
+@shipped_group(REPLAY)
 def test_the_header_and_footer_are_landmarks_outside_main(page):
     header = next(e for e in page.elements if e.tag == "header")
     footer = next(e for e in page.elements if e.tag == "footer")
@@ -295,12 +307,14 @@ return {smallest: Math.min(...sizes), footer: parseFloat(getComputedStyle(docume
 """
 
 
-@BROWSER
-def test_at_640_px_the_timeline_s_text_is_as_large_as_the_footer_s_and_scroll_regions_take_the_focus(browser, folder):
+@BROWSER  # in the browser's worker, which renders the replay's report for test_report.py too
+def test_at_640_px_the_timeline_s_text_is_as_large_as_the_footer_s_and_scroll_regions_take_the_focus(browser, tmp_path):
+    report = tmp_path / "report.html"
+    report.write_text(shipped_report(REPLAY), encoding="utf-8")
     reset_browser(browser)
     try:
         emulate_screen(browser, 640, 900)
-        load(browser, folder / "report.html")
+        load(browser, report)
         found = browser.execute_script(MEASURE)
     finally:
         reset_browser(browser)
