@@ -38,9 +38,9 @@ NEW_SHEETS = {
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    """The folder of the scenario run with 8 samples, its workbook written."""
+    """The folder of the scenario run with 3 samples, its workbook written."""
     folder = tmp_path_factory.mktemp("book65") / "out"
-    args = ["run", str(SCENARIO), "-o", str(folder), "--uncertainty", "8", "--workers", "1", "--excel", "--no-plots"]
+    args = ["run", str(SCENARIO), "-o", str(folder), "--uncertainty", "3", "--workers", "1", "--excel", "--no-plots"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return folder
@@ -117,7 +117,7 @@ def test_every_cell_is_the_file_s_value_in_the_file_s_column_order(book, out, sh
     table = file_table(out, sheet)
     header, *cells = rows_of(book, sheet)
     assert names_of(header) == list(table.columns)
-    assert len(cells) == len(table) == (8 if sheet != "Uncertainty" else 7)  # 7 headline figures (below)
+    assert len(cells) == len(table) == (3 if sheet != "Uncertainty" else 7)  # 7 headline figures (below)
     for r, row in enumerate(table.itertuples(index=False)):
         expected = [as_cell(v) for v in row]
         assert list(cells[r]) == expected, f"{sheet} row {r + 2}"
@@ -130,7 +130,7 @@ def test_the_samples_keep_full_precision_and_their_dates(book, out):
     column = names_of(rows_of(book, "Samples")[0]).index("shocks.china_embargo.severity")
     severities = [row[column] for row in rows_of(book, "Samples")[1:]]
     assert severities == samples["shocks.china_embargo.severity"].tolist()
-    assert len({repr(s) for s in severities}) == 8 and any(len(repr(s)) >= 17 for s in severities)  # 16-17 digits
+    assert len({repr(s) for s in severities}) == 3 and any(len(repr(s)) >= 17 for s in severities)  # 16-17 digits
     start = names_of(rows_of(book, "Samples")[0]).index("shocks.china_embargo.start")
     assert all(isinstance(row[start], dt.datetime) for row in rows_of(book, "Samples")[1:])
     assert book["Samples"].cell(2, start + 1).number_format == "yyyy-mm-dd"
@@ -212,5 +212,5 @@ def test_a_study_without_paired_runs_has_no_samples_without_sheet(out):
     paired, given = uncertainty_sheets(SimpleNamespace(samples=samples, headlines=headlines, without=without), scenario)
     assert [title for title, _, _ in alone] == ["Uncertainty", "Samples"]
     assert [title for title, _, _ in paired] == ["Uncertainty", "Samples", "Samples without"]
-    assert list(paired[2][1]["sample"]) == list(range(8))  # numbered as the file is
+    assert list(paired[2][1]["sample"]) == list(range(3))  # numbered as the file is
     assert set(given) == {"Uncertainty", "Samples", "Samples without"}
