@@ -60,7 +60,11 @@ def test_the_fan_chart_draws_m11_and_m12_as_the_run_figure_does():
     for name, colour in (("M11", ELEVENTH), ("M12", VERMILION)):
         ax = by_region[name]
         assert to_hex(ax._left_title.get_color()) == colour  # the region's name at the panel's left
-        assert to_hex(ax.get_lines()[0].get_color()) == colour  # its lines: the band's edges, the median
+        # its lines, told by how fast they rise: the band's edges (p5 1 a day, p95 3), the median (2) and the
+        # scenario as written (2.5); and the band between the edges
+        rises = {float(line.get_ydata()[1]): to_hex(line.get_color()) for line in ax.get_lines()}
+        assert rises == dict.fromkeys((1.0, 3.0, 2.0, 2.5), colour), name
+        assert [to_hex(band.get_facecolor()[0]) for band in ax.collections] == [colour], name
 
 
 def test_the_explorer_page_colours_m11_and_m12_as_the_run_figure_does(tmp_path):
