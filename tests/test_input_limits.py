@@ -419,7 +419,9 @@ def test_max_regions_are_drawn_apart_with_room_for_the_legend():
     axes = figure.axes[0]
     assert axes.get_position().height * height_in >= MIN_PANEL_IN - 1e-9
     # legends show display names: region r07 is "R07"
-    # a line's dash pattern, not get_linestyle(): that says "--" of every custom pattern (the regions' dash-dot-dot)
+    # a line's dash pattern, read from Matplotlib's private _unscaled_dash_pattern: Line2D has no public getter of it
+    # (set_dashes has no get_dashes; get_linestyle() says "--" of every custom pattern, the regions' dash-dot-dot
+    # alike, and is_dashed() only whether it is dashed), and (colour, get_linestyle()) pairs tell only 54 apart
     styles = {
         (line.get_color(), line._unscaled_dash_pattern) for line in axes.get_lines() if line.get_label()[0] == "R"
     }
