@@ -10,6 +10,7 @@ from day -100, as in ``TWO_MEMBERS``), so the region is short of its whole deman
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +178,7 @@ def test_run_compare_writes_against_csv_and_its_sheet_and_a_rerun_without_remove
     assert written.loc[0, ["shortfall_t", "baseline_shortfall_t", "change_t", "change_share"]].tolist() == (
         pytest.approx([40.0, 100.0, -60.0, -0.6])
     )
-    assert "against.csv" in __import__("json").loads((out / "manifest.json").read_text())["files"]
+    assert "against.csv" in json.loads((out / "manifest.json").read_text())["files"]
 
     book = openpyxl.load_workbook(out / "workbook.xlsx")
     sheet = book["Against"]
