@@ -150,10 +150,11 @@ def price_words(run: Run) -> str:
     """
     parts = []
     for material in prices.market_materials(run):
-        peak, day = prices._world_peak(run, material)
+        peak, day = prices.world_peak(run, material)
         reference = reference_price(run.result.scenario, material)
         rise = f" ({times(peak / reference)} its reference)" if reference and price(peak) != price(reference) else ""
-        parts.append(f"{run.names.material_text(material)} {price(peak)} USD/kg {prices._peak_when(run, day)}{rise}")
+        when_peak = prices.peak_when(run, day, prices.cap_bound(run, material))  # as the price findings say it
+        parts.append(f"{run.names.material_text(material)} {price(peak)} USD/kg {when_peak}{rise}")
     return f"World prices at their peak: {'; '.join(parts)}." if parts else ""
 
 
