@@ -14,6 +14,7 @@ as ``stockpile run --uncertainty`` prints them (:func:`number_text`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,7 +193,7 @@ def number_text(value: float) -> str:
     return small_text(value, 3)
 
 
-def rounded_half_up(value: float, decimals: int) -> Decimal:
+def rounded_half_up(value: float, decimals: int) -> Decimal | float:
     """``value`` rounded half up to ``decimals``, after dropping float noise (12 significant digits).
 
     A float prints its binary value: 9.45 is 9.4499999999999993 and ``f"{9.45:.1f}"`` is
@@ -200,7 +201,16 @@ def rounded_half_up(value: float, decimals: int) -> Decimal:
 
     >>> rounded_half_up(9.45, 1), rounded_half_up(9.450000000000001, 1), rounded_half_up(-0.004, 2)
     (Decimal('9.5'), Decimal('9.5'), Decimal('-0.00'))
+
+    What is not finite has no decimals to round: it comes back as the float it is, so that the words built on
+    this one write it as Python does (``inf``, ``-inf``, ``nan``), where a Decimal would raise or read ``NaN``:
+
+    >>> inf = float("inf")
+    >>> rounded_half_up(inf, 1), f"{rounded_half_up(-inf, 2):,}", f"{rounded_half_up(float('nan'), 0)}"
+    (inf, '-inf', 'nan')
     """
+    if not math.isfinite(value):
+        return float(value)
     return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 

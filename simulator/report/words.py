@@ -387,9 +387,16 @@ def usd_m(value: float) -> str:
 
     >>> [usd_m(v) for v in (54_450_000.0, 345_000.0, 7_655_000.0, 99_950_000.0, 2_225_000_000.0)]
     ['54.5', '0.35', '7.66', '100', '2,230']
+
+    What is not finite reads as Python writes it (it has no digits to count):
+
+    >>> usd_m(float("inf")), usd_m(float("-inf")), usd_m(float("nan"))
+    ('inf', '-inf', 'nan')
     """
     if value == 0:
         return "0"
+    if not math.isfinite(value):
+        return f"{value}"
     millions = value / 1e6
     if abs(millions) < 1:
         return f"{rounded_half_up(millions, 2):,}"
