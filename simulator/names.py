@@ -214,6 +214,44 @@ def rounded_half_up(value: float, decimals: int) -> Decimal | float:
     return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def price_text(value: float) -> str:
+    """A price per kg with the decimals it needs: ``40``, ``13.13``, ``156.5``, ``921.2``, ``1,606``, never an exponent.
+
+    The report's prices (:func:`simulator.report.words.price`) and the calibration's notes write prices with it.
+
+    For prices a scenario sets or a market reaches, read as the scenario writes them (no ``40.00`` for its 40):
+    :func:`price_decimals` to its size, the zeros that end it dropped. An amount of money per kg that the run
+    works out reads :func:`simulator.report.words.usd_per_kg`, its decimals all kept.
+
+    >>> [price_text(v) for v in (40.0, 13.13, 156.5, 921.2, 1606.26, 21.434, 12345.0)]
+    ['40', '13.13', '156.5', '921.2', '1,606', '21.43', '12,345']
+
+    A half rounds up, as :func:`simulator.report.words.usd` rounds (:func:`rounded_half_up`), a ``numpy.float64``
+    as a float; the decimals follow the price as rounded (99.996 is ``100``, 999.96 ``1,000``):
+
+    >>> [price_text(v) for v in (21.435, 156.45, 1606.5, 2.675, 99.996, 999.96)]
+    ['21.44', '156.5', '1,607', '2.68', '100', '1,000']
+    """
+    text = f"{price_decimals(value):,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def price_decimals(value: float) -> Decimal | float:
+    """A price per kg (USD) rounded half up to the decimals its size gives: two below 100, one below 1,000, none on.
+
+    The decimals follow the value as rounded: 99.996 is 100.0, 999.96 is 1000.
+
+    >>> price_decimals(39.175), price_decimals(99.996), price_decimals(999.96)
+    (Decimal('39.18'), Decimal('100.0'), Decimal('1000'))
+    """
+    decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
+    rounded = rounded_half_up(value, decimals)
+    while decimals > 0 and abs(rounded) >= (100 if decimals == 2 else 1000):  # 99.996 -> 100.00 -> 100.0
+        decimals -= 1
+        rounded = rounded_half_up(value, decimals)
+    return rounded
+
+
 def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> str:
     """``value`` in ``decimals`` decimals (days of cover: ``38.6``), what rounds to 0 read ``0.0``, never ``-0.0``.
 
