@@ -32,6 +32,8 @@ AGAINST_COLUMNS = (
     "change_share",
     "first_shortfall_day",
     "baseline_first_shortfall_day",
+    "first_shortfall_date",
+    "baseline_first_shortfall_date",
 )
 """The columns of :attr:`Against.table` (``against.csv``), in order."""
 
@@ -55,7 +57,9 @@ class Against:
     than the baseline), ``change_share`` ``change_t`` over ``baseline_shortfall_t`` (a fraction, -0.6 for 60% less);
     empty (NaN) where the baseline is not short (:func:`simulator.shortages.short`: no shortfall, or a residue of
     1e-13 t), where a share of it means nothing; ``first_shortfall_day`` and ``baseline_first_shortfall_day`` the
-    first day short of each run (a model day, -1: never, as in ``summary.csv``).
+    first day short of each run (a model day of its own run, -1: never, as in ``summary.csv``);
+    ``first_shortfall_date`` and ``baseline_first_shortfall_date`` those days as dates, each from its own run's
+    ``start_date`` (ISO text; empty when never short or without a ``start_date``, as in ``summary.csv``).
     """
 
     table: Table
@@ -97,12 +101,14 @@ def against(result: Any, baseline: Any) -> Against:
                 "change_share": float((here - there) / there) if short(there) else np.nan,
                 "first_shortfall_day": int(row["first_shortfall_day"]),
                 "baseline_first_shortfall_day": int(other["first_shortfall_day"]),
+                "first_shortfall_date": str(row["first_shortfall_date"]),
+                "baseline_first_shortfall_date": str(other["first_shortfall_date"]),
             }
         )
     table = Table.from_rows(rows, AGAINST_COLUMNS)
-    if not rows:  # no row: the columns still have their types (text, tonnes, days)
-        kinds = {"region": object, "material": object, "first_shortfall_day": np.int64}
-        kinds["baseline_first_shortfall_day"] = np.int64
+    if not rows:  # no row: the columns still have their types (text, tonnes, days, dates as text)
+        kinds = dict.fromkeys(("region", "material", "first_shortfall_date", "baseline_first_shortfall_date"), object)
+        kinds.update(first_shortfall_day=np.int64, baseline_first_shortfall_day=np.int64)
         table = Table({name: np.array([], dtype=kinds.get(name, np.float64)) for name in AGAINST_COLUMNS})
     pairs = {(row["region"], row["material"]) for row in ours}
     a, b = result.scenario, baseline.scenario

@@ -52,7 +52,7 @@ import pandas as pd
 
 from simulator.errors import InputError, Problem, ScenarioError, setting
 from simulator.fastpath import run_batch
-from simulator.names import Names, cap, join_words, plural
+from simulator.names import Names, cap, join_words, plural, price_text
 from simulator.numeric import ordered_sum
 from simulator.plan import compile_plan, stack_plans
 from simulator.quantities import daily
@@ -1369,8 +1369,11 @@ NOTE_LINE_IN = 0.15
 
 
 def _amount_text(quantity: str, value: float) -> str:
-    """A record's value with its unit, as a figure's note gives it: ``23,000 t``, ``2,377 USD/kg``, ``21.43 USD/kg``."""
-    return f"{value:,.4g} USD/kg" if RECORD_UNITS[quantity] == "USD/kg" else f"{value:,.0f} t"
+    """A record's value with its unit, as a figure's note gives it: ``23,000 t``, ``2,377 USD/kg``, ``21.43 USD/kg``.
+
+    A price as the report writes one (:func:`simulator.names.price_text`: the decimals it needs, never an exponent).
+    """
+    return f"{price_text(value)} USD/kg" if RECORD_UNITS[quantity] == "USD/kg" else f"{value:,.0f} t"
 
 
 def forecasts_note(table: pd.DataFrame, names: Names, regions: list[str]) -> tuple[pd.DataFrame, str]:

@@ -14,6 +14,7 @@ as ``stockpile run --uncertainty`` prints them (:func:`number_text`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,7 +193,7 @@ def number_text(value: float) -> str:
     return small_text(value, 3)
 
 
-def rounded_half_up(value: float, decimals: int) -> Decimal:
+def rounded_half_up(value: float, decimals: int) -> Decimal | float:
     """``value`` rounded half up to ``decimals``, after dropping float noise (12 significant digits).
 
     A float prints its binary value: 9.45 is 9.4499999999999993 and ``f"{9.45:.1f}"`` is
@@ -200,8 +201,55 @@ def rounded_half_up(value: float, decimals: int) -> Decimal:
 
     >>> rounded_half_up(9.45, 1), rounded_half_up(9.450000000000001, 1), rounded_half_up(-0.004, 2)
     (Decimal('9.5'), Decimal('9.5'), Decimal('-0.00'))
+
+    What is not finite has no decimals to round: it comes back as the float it is, so that the words built on
+    this one write it as Python does (``inf``, ``-inf``, ``nan``), where a Decimal would raise or read ``NaN``:
+
+    >>> inf = float("inf")
+    >>> rounded_half_up(inf, 1), f"{rounded_half_up(-inf, 2):,}", f"{rounded_half_up(float('nan'), 0)}"
+    (inf, '-inf', 'nan')
     """
+    if not math.isfinite(value):
+        return float(value)
     return Decimal(f"{value:.12g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def price_text(value: float) -> str:
+    """A price per kg with the decimals it needs: ``40``, ``13.13``, ``156.5``, ``921.2``, ``1,606``, never an exponent.
+
+    The report's prices (:func:`simulator.report.words.price`) and the calibration's notes write prices with it.
+
+    For prices a scenario sets or a market reaches, read as the scenario writes them (no ``40.00`` for its 40):
+    :func:`price_decimals` to its size, the zeros that end it dropped. An amount of money per kg that the run
+    works out reads :func:`simulator.report.words.usd_per_kg`, its decimals all kept.
+
+    >>> [price_text(v) for v in (40.0, 13.13, 156.5, 921.2, 1606.26, 21.434, 12345.0)]
+    ['40', '13.13', '156.5', '921.2', '1,606', '21.43', '12,345']
+
+    A half rounds up, as :func:`simulator.report.words.usd` rounds (:func:`rounded_half_up`), a ``numpy.float64``
+    as a float; the decimals follow the price as rounded (99.996 is ``100``, 999.96 ``1,000``):
+
+    >>> [price_text(v) for v in (21.435, 156.45, 1606.5, 2.675, 99.996, 999.96)]
+    ['21.44', '156.5', '1,607', '2.68', '100', '1,000']
+    """
+    text = f"{price_decimals(value):,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def price_decimals(value: float) -> Decimal | float:
+    """A price per kg (USD) rounded half up to the decimals its size gives: two below 100, one below 1,000, none on.
+
+    The decimals follow the value as rounded: 99.996 is 100.0, 999.96 is 1000.
+
+    >>> price_decimals(39.175), price_decimals(99.996), price_decimals(999.96)
+    (Decimal('39.18'), Decimal('100.0'), Decimal('1000'))
+    """
+    decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
+    rounded = rounded_half_up(value, decimals)
+    while decimals > 0 and abs(rounded) >= (100 if decimals == 2 else 1000):  # 99.996 -> 100.00 -> 100.0
+        decimals -= 1
+        rounded = rounded_half_up(value, decimals)
+    return rounded
 
 
 def decimals_text(value: float, decimals: int = 1, separators: bool = False) -> str:

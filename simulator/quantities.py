@@ -494,8 +494,9 @@ DAILY = (
         "min",
         "Drawable cover: (commercial + national reserve + bought auction stock + drawable_shared_t) / baseline "
         "demand, end of day; 0 on a day the region is short; empty without demand. Of the pool it counts the "
-        "member's own share only, not the shares others leave unused: it may go on to draw more, or less when "
-        "others draw faster. Arrivals are not counted.",
+        "member's share by the rule's weights only (under fair_ratio, its ratio; not necessarily its ownership "
+        "share), not the shares others leave unused: it may go on to draw more, or less when others draw "
+        "faster. Arrivals are not counted.",
         "market",
         "Days of cover",
         curve=True,

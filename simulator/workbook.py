@@ -820,7 +820,7 @@ def run_workbook(
     data = scenario_data if scenario_data is not None else result.scenario.model_dump(mode="json")
     given: dict[str, Given] = {}
     if against is not None:
-        tables.append((AGAINST_SHEET, against.frame(), AGAINST_REGISTRY_TABLE))
+        tables.append((AGAINST_SHEET, _dates_shown(against.frame(), result.start_date), AGAINST_REGISTRY_TABLE))
         given[AGAINST_SHEET] = Given(AGAINST_UNITS, {**AGAINST_MEANINGS, **_against_words(against)})
     if uncertainty is not None:
         studied, told = uncertainty_sheets(uncertainty, data)
@@ -831,16 +831,19 @@ def run_workbook(
 
 AGAINST_SHEET = "Against"
 AGAINST_REGISTRY_TABLE = "summary"
-"""The table whose registry entries give the Against sheet's ``region``, ``material``, ``shortfall_t`` and
-``first_shortfall_day`` their units and the first day's note on -1 (``against.csv`` takes them from it)."""
+"""The table whose registry entries give the Against sheet's ``region``, ``material``, ``shortfall_t``,
+``first_shortfall_day`` and ``first_shortfall_date`` their units and the first day's note on -1 (``against.csv``
+takes them from it)."""
 AGAINST_UNITS = {
     "baseline_shortfall_t": registry_unit("t"),
     "change_t": registry_unit("t"),
     "change_share": registry_unit("fraction"),
     "baseline_first_shortfall_day": Unit(None, None),
+    "baseline_first_shortfall_date": registry_unit("date"),
 }
 """The units of the Against sheet's columns the registry does not describe (its others are ``summary``'s)."""
 AGAINST_MEANINGS = {
+    "material": "The row's material (a material the region has demand for in both runs; no all rows here).",
     "shortfall_t": "This run's shortfall of the region and material (as in summary.csv).",
     "baseline_shortfall_t": "The baseline run's shortfall of the region and material (--compare's scenario).",
     "change_t": "This run's shortfall less the baseline's (negative: less short than the baseline).",
@@ -851,6 +854,14 @@ AGAINST_MEANINGS = {
     "first_shortfall_day": "This run's first day short (model day; -1 means never, as in summary.csv).",
     "baseline_first_shortfall_day": (
         "The baseline run's first day short (its own model day: day 0 is its start_date; -1 means never)."
+    ),
+    "first_shortfall_date": (
+        "first_shortfall_day as a date (this run's start_date + the day); empty when never short. The Against "
+        "sheet has its date columns when this run has a start_date, as the Summary sheet."
+    ),
+    "baseline_first_shortfall_date": (
+        "baseline_first_shortfall_day as a date, from the baseline's own start_date; empty when never short or "
+        "without a start_date."
     ),
 }
 """The Columns sheet's words for the Against sheet (``against.csv``, :class:`simulator.against.Against`)."""

@@ -61,6 +61,8 @@ def test_40_t_against_100_t_is_a_change_of_minus_60_t_and_minus_60_percent(tmp_p
             "change_share",
             "first_shortfall_day",
             "baseline_first_shortfall_day",
+            "first_shortfall_date",
+            "baseline_first_shortfall_date",
         ]
     )
     assert len(frame) == 1
@@ -71,6 +73,7 @@ def test_40_t_against_100_t_is_a_change_of_minus_60_t_and_minus_60_percent(tmp_p
     assert row["change_t"] == pytest.approx(-60.0)
     assert row["change_share"] == pytest.approx(-0.6)
     assert (row["first_shortfall_day"], row["baseline_first_shortfall_day"]) == (0, 0)
+    assert (row["first_shortfall_date"], row["baseline_first_shortfall_date"]) == ("", "")  # no start_date
     assert frame["first_shortfall_day"].dtype == np.int64
     assert found.baseline_name == "heavy"
     assert found.only_in_run == found.only_in_baseline == ()
@@ -157,6 +160,9 @@ def test_a_shipped_pair_s_table_and_its_printed_lines():
     np.testing.assert_allclose(frame["change_share"], frame["change_t"] / frame["baseline_shortfall_t"], rtol=0)
     assert frame["first_shortfall_day"].tolist() == [879, 880]
     assert frame["baseline_first_shortfall_day"].tolist() == [408, 409]
+    # each day from its own run's start: 2027-01-01 + 879 days (2027: 365, 2028: 366, then 148 days into 2029)
+    assert frame["first_shortfall_date"].tolist() == ["2029-05-29", "2029-05-30"]
+    assert frame["baseline_first_shortfall_date"].tolist() == ["2031-02-13", "2031-02-14"]  # 2030-01-01 + 408
     assert against_text(run, base).splitlines() == [
         "against long_embargo_12m_2030:",
         "region  material   shortfall t  baseline t  change t  first short  baseline first",
@@ -193,10 +199,14 @@ def test_run_compare_writes_against_csv_and_its_sheet_and_a_rerun_without_remove
         "first_shortfall_day",
         "baseline_first_shortfall_day",
     )
-    assert [list(r) for r in rows[1:]] == written.values.tolist()  # the cells are the CSV's values, exactly
+    assert [list(r) for r in rows[1:]] == written.iloc[:, :8].values.tolist()  # the cells are the CSV's values
+    assert written.columns.tolist()[8:] == ["first_shortfall_date", "baseline_first_shortfall_date"]
+    assert written.iloc[0, 8:].isna().all()  # no start_date: empty in the CSV, and not on the sheet (as Summary)
     assert sheet.cell(2, 6).number_format.endswith("%")  # -60.00%
     glossary = {(r[0], r[1]): r[3] for r in book["Columns"].values}
     assert "empty where the baseline is not short" in glossary[("Against", "change_share")]
+    assert '"all"' not in glossary[("Against", "material")]  # no all rows on this sheet
+    assert "no all rows" in glossary[("Against", "material")]
 
     again = invoke("run", run, "--no-plots", "-o", out)
     assert again.exit_code == 0, again.output
@@ -212,3 +222,17 @@ def test_the_files_of_a_run_list_against_csv():
     assert "against.csv" not in run_files(True, True, True, True, True, True)
     table = (ROOT / "docs" / "outputs.md").read_text().split("## Files of a run", 1)[1].split("**All or nothing", 1)[0]
     assert "| `against.csv` |" in table
+
+
+def test_the_against_sheet_has_the_date_columns_when_the_run_has_a_start_date(tmp_path):
+    """With start_date 2030-01-01 both runs are short from day 0: 2030-01-01 on the sheet, as in the CSV."""
+    run = _write(tmp_path, build(RUN, start_date="2030-01-01"), "run.yaml")
+    base = _write(tmp_path, build(BASE, start_date="2030-01-01"), "base.yaml")
+    out = tmp_path / "out"
+    done = invoke("run", run, "--compare", base, "--no-plots", "--excel", "-o", out)
+    assert done.exit_code == 0, done.output
+    written = pd.read_csv(out / "against.csv", keep_default_na=False, na_values=[""])
+    assert written.loc[0, ["first_shortfall_date", "baseline_first_shortfall_date"]].tolist() == ["2030-01-01"] * 2
+    rows = list(openpyxl.load_workbook(out / "workbook.xlsx")["Against"].values)
+    assert rows[0][8:] == ("first_shortfall_date", "baseline_first_shortfall_date")
+    assert [cell.date().isoformat() for cell in rows[1][8:]] == ["2030-01-01", "2030-01-01"]

@@ -49,7 +49,17 @@ from simulator.plots import (
 from simulator.report import prices
 from simulator.report.findings import Run, lowest_cover_day
 from simulator.report.html_names import HtmlNames
-from simulator.report.words import days, percent, price, shows_tonnes, span_dates, times, tonnes, when
+from simulator.report.words import (
+    days,
+    percent,
+    price,
+    shortfall_tonnes,
+    shows_tonnes,
+    span_dates,
+    times,
+    tonnes,
+    when,
+)
 from simulator.results import Result
 from simulator.scenario.checks import day_number, reference_price
 from simulator.scenario.portfolio import has_demand
@@ -150,10 +160,11 @@ def price_words(run: Run) -> str:
     """
     parts = []
     for material in prices.market_materials(run):
-        peak, day = prices._world_peak(run, material)
+        peak, day = prices.world_peak(run, material)
         reference = reference_price(run.result.scenario, material)
         rise = f" ({times(peak / reference)} its reference)" if reference and price(peak) != price(reference) else ""
-        parts.append(f"{run.names.material_text(material)} {price(peak)} USD/kg {prices._peak_when(run, day)}{rise}")
+        when_peak = prices.peak_when(run, day, prices.cap_bound(run, material))  # as the price findings say it
+        parts.append(f"{run.names.material_text(material)} {price(peak)} USD/kg {when_peak}{rise}")
     return f"World prices at their peak: {'; '.join(parts)}." if parts else ""
 
 
@@ -235,12 +246,14 @@ def shortfall_words(run: Run) -> str:
     """The shortfall figure's key numbers: what each region short is short of over the run, from when (HTML).
 
     ``Short over the run: Japan 1,200 t of heavy rare earths (from 3 Mar 2011); the EU 80 t of light rare earths
-    (from 9 Jun 2011).`` By material: tonnes of different materials are not added. "" when no region is short.
+    (from 9 Jun 2011).`` By material: tonnes of different materials are not added. Short and its tonnes as the
+    findings decide and write them (:func:`simulator.shortages.short`, :func:`~simulator.report.words.shortfall_tonnes`:
+    ``under 0.01 t``). "" when no region is short.
     """
     parts = []
     for region in run.regions():
         by_material = [(m, float(run.cell(region, m, "shortfall_t") or 0.0)) for m in run.materials()]
-        short = [f"{tonnes(t)} of {run.names.material_text(m)}" for m, t in by_material if shows_tonnes(t) and t > 0]
+        short = [f"{shortfall_tonnes(t)} of {run.names.material_text(m)}" for m, t in by_material if shortages.short(t)]
         first = int(run.metric(f"first_shortfall_day.{region}"))
         if short and first >= 0:
             parts.append(f"{run.names.subject(region)} {join_words(short)} (from {when(run.result.start_date, first)})")

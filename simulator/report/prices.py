@@ -146,7 +146,7 @@ def _wanted_less(run: Run, region: str, material: str, less: float, destroyed: s
     return text
 
 
-def _world_peak(run: Run, material: str) -> tuple[float, int]:
+def world_peak(run: Run, material: str) -> tuple[float, int]:
     """The world price's highest day: its price and its first day at it."""
     return _world_extreme(run, material, np.argmax)
 
@@ -158,7 +158,7 @@ def prices_rose(run: Run) -> bool:
         ref = reference_price(scenario, m)
         if not ref:
             continue
-        peak = _world_peak(run, m)[0]
+        peak = world_peak(run, m)[0]
         if price(peak) != price(ref) and peak > ref:
             return True
     return False
@@ -193,7 +193,7 @@ def _fell_words(run: Run, material: str, reference: float) -> str:
     )
 
 
-def _peak_when(run: Run, day: int, bound: CapBound | None = None) -> str:
+def peak_when(run: Run, day: int, bound: CapBound | None = None) -> str:
     """``on 23 Jul 2011``; a peak first reached on the last day (of a run of more than one) was still rising.
 
     The peak is the first day at the highest price, so a price held at a cap peaks where it
@@ -467,7 +467,7 @@ def price_sentences(run: Run) -> list[str]:
         reference = reference_price(run.result.scenario, material)
         if not reference:
             continue
-        peak, day = _world_peak(run, material)
+        peak, day = world_peak(run, material)
         bound = cap_bound(run, material)
         name = f"<strong>{run.names.material(material)}</strong>"
         if price(peak) == price(reference):  # never above its reference as shown: "rose 1x" would say nothing
@@ -475,7 +475,7 @@ def price_sentences(run: Run) -> list[str]:
         else:
             text = (
                 f"{name}: the world price rose {times(peak / reference)}, from {price(reference)} USD/kg "
-                f"(its reference) to a daily peak of {price(peak)} USD/kg {_peak_when(run, day, bound)}."
+                f"(its reference) to a daily peak of {price(peak)} USD/kg {peak_when(run, day, bound)}."
             ) + (f" {cap_sentence(run, bound)}" if bound is not None else "")
         users = [r for r in run.regions() if run.demands(r, material)]
         # the first sentence giving an extra spend says what it is (AT_SPOT), once per material
@@ -744,9 +744,9 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
     materials = [m for m in market_materials(run) if reference_price(run.result.scenario, m)]
     if not materials:
         return ""
-    rises = {m: _world_peak(run, m)[0] / (reference_price(run.result.scenario, m) or 1.0) for m in materials}
+    rises = {m: world_peak(run, m)[0] / (reference_price(run.result.scenario, m) or 1.0) for m in materials}
     top = max(rises, key=lambda m: rises[m])
-    peak, day = _world_peak(run, top)
+    peak, day = world_peak(run, top)
     who = run.result.structure.member_names or run.regions()
     extra = float(sum(run.metric(f"{EXTRA.name}.{r}") or 0.0 for r in who))
     group = "the members" if run.result.structure.member_names else "the regions"
@@ -756,7 +756,7 @@ def price_line(run: Run, record: pd.DataFrame | None = None) -> str:
         for m in materials
     )
     bounds = cap_bounds(run, materials)
-    when_peak = _peak_when(run, day, next((b for b in bounds if b.material == top), None))
+    when_peak = peak_when(run, day, next((b for b in bounds if b.material == top), None))
     if times(rises[top]) != times(1.0):
         text = (
             f"In the model, prices rose up to {times(rises[top])} ({run.names.material_text(top)}, a daily peak of "

@@ -13,16 +13,16 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from html import escape
 from typing import Any
 
 from simulator import shortages
 from simulator.mechanisms import BY_NAME
-from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, is_residue
+from simulator.names import INDEX_NOISE_DECIMALS, NUMBER_DECIMALS_MOST, NUMBER_WORDS, Names, is_residue, price_decimals
 from simulator.names import cap as cap  # the report's sentences take it from here
 from simulator.names import join_words as join_words  # the report's sentences take it from here
 from simulator.names import plural as plural  # the report's sentences take it from here
+from simulator.names import price_text as price  # the report's prices take it from here
 from simulator.names import rounded_half_up as rounded_half_up  # the report's words take it from here
 from simulator.results import date_label
 from simulator.results import span_dates as span_dates  # the report's spans take it from here
@@ -387,9 +387,16 @@ def usd_m(value: float) -> str:
 
     >>> [usd_m(v) for v in (54_450_000.0, 345_000.0, 7_655_000.0, 99_950_000.0, 2_225_000_000.0)]
     ['54.5', '0.35', '7.66', '100', '2,230']
+
+    What is not finite reads as Python writes it (it has no digits to count):
+
+    >>> usd_m(float("inf")), usd_m(float("-inf")), usd_m(float("nan"))
+    ('inf', '-inf', 'nan')
     """
     if value == 0:
         return "0"
+    if not math.isfinite(value):
+        return f"{value}"
     millions = value / 1e6
     if abs(millions) < 1:
         return f"{rounded_half_up(millions, 2):,}"
@@ -402,52 +409,17 @@ def _digits(value: float) -> int:
     return math.floor(math.log10(abs(value))) + 1
 
 
-def price(value: float) -> str:
-    """A price per kg with the decimals it needs: ``40``, ``13.13``, ``156.5``, ``921.2``, ``1,606``.
-
-    For prices a scenario sets or a market reaches, read as the scenario writes them (no ``40.00`` for its 40):
-    :func:`_price_decimals` to its size, the zeros that end it dropped. An amount of money per kg that the run
-    works out reads :func:`usd_per_kg`, its decimals all kept.
-
-    >>> price(40.0), price(13.13), price(156.5), price(921.2), price(1606.26), price(21.434)
-    ('40', '13.13', '156.5', '921.2', '1,606', '21.43')
-
-    A half rounds up, as :func:`usd` rounds (:func:`rounded_half_up`), a ``numpy.float64`` as a float; the
-    decimals follow the price as rounded (99.996 is ``100``, 999.96 ``1,000``):
-
-    >>> price(21.435), price(156.45), price(1606.5), price(2.675), price(99.996), price(999.96)
-    ('21.44', '156.5', '1,607', '2.68', '100', '1,000')
-    """
-    text = f"{_price_decimals(value):,}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def usd_per_kg(value: float) -> str:
     """Money per kg that a run works out (a cost per kg of shortfall avoided), every decimal of its size kept.
 
-    Two decimals below USD 100, one below 1,000, none from there on (:func:`_price_decimals`), as :func:`price`
-    rounds, but a whole amount keeps them: ``33.00`` beside ``39.18``, where ``33`` would read as a rougher figure.
+    Two decimals below USD 100, one below 1,000, none from there on (:func:`~simulator.names.price_decimals`), as
+    :func:`price` rounds, but a whole amount keeps them: ``33.00`` beside ``39.18``, where ``33`` would read as a
+    rougher figure.
 
     >>> usd_per_kg(33.0), usd_per_kg(39.18), usd_per_kg(156.5), usd_per_kg(260.0), usd_per_kg(1606.26)
     ('33.00', '39.18', '156.5', '260.0', '1,606')
     """
-    return f"{_price_decimals(value):,}"
-
-
-def _price_decimals(value: float) -> Decimal:
-    """A price per kg (USD) rounded half up to the decimals its size gives: two below 100, one below 1,000, none on.
-
-    The decimals follow the value as rounded: 99.996 is 100.0, 999.96 is 1000.
-
-    >>> _price_decimals(39.175), _price_decimals(99.996), _price_decimals(999.96)
-    (Decimal('39.18'), Decimal('100.0'), Decimal('1000'))
-    """
-    decimals = 0 if abs(value) >= 1000 else 1 if abs(value) >= 100 else 2
-    rounded = rounded_half_up(value, decimals)
-    while decimals > 0 and abs(rounded) >= (100 if decimals == 2 else 1000):  # 99.996 -> 100.00 -> 100.0
-        decimals -= 1
-        rounded = rounded_half_up(value, decimals)
-    return rounded
+    return f"{price_decimals(value):,}"
 
 
 def bid_segment(

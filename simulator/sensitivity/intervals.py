@@ -52,6 +52,7 @@ from simulator.names import (
     join_words,
     number_text,
     plural,
+    rounded_half_up,
     shared_words_once,
 )
 from simulator.quantities import FAIRNESS_OF, daily
@@ -699,13 +700,18 @@ def _share_text(count: int, runs: int) -> str:
     ('63%', 'under 1%', 'over 99%', '0%', '100%')
     >>> _share_text(1, 100), _share_text(99, 100), _share_text(1, 3)
     ('1%', '99%', '33%')
+
+    A half rounds up, as the report's percentages (:func:`~simulator.names.rounded_half_up`):
+
+    >>> _share_text(5, 40), _share_text(1, 8), _share_text(7, 8)
+    ('13%', '13%', '88%')
     """
     share = count / runs if runs else 0.0
     if 0 < share < 0.01:
         return "under 1%"
     if 0.99 < share < 1:
         return "over 99%"
-    return f"{share:.0%}"
+    return f"{rounded_half_up(100 * share, 0)}%"
 
 
 def headline_lines(found: Uncertainty) -> list[str]:
