@@ -47,7 +47,7 @@ def test_a_residue_total_reads_no_member_is_short(monkeypatch):
         structure=SimpleNamespace(member_names=["eu", "japan"]),
         scenario=None,
     )
-    monkeypatch.setattr(console, "_used_rows", lambda result: [])
+    monkeypatch.setattr(console, "used_rows", lambda result: [])  # console reads them from simulator.against
     monkeypatch.setattr(console, "total_text", lambda result: "total shortfall 0.0 t")
     text = console.summary_text(result)
     assert text.splitlines()[-1] == "total shortfall 0.0 t; no member is short, so there is no burden to share"
