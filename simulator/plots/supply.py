@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulator.names import Names
@@ -68,14 +69,16 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
                 used = has_demand(result.scenario, region, material)
                 empty_panel(ax, "Nothing arrives." if used else f"No demand for {names.material_text(material)}.")
                 continue
+            x = days_as_x(result, days[by_supplier[0]])
+            stacked = np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn])
             drawn_layers = ax.stackplot(
-                days_as_x(result, days[by_supplier[0]]),
-                np.array([trailing_mean(arrivals[by_supplier[k]], 7) for k in drawn]),
+                x,
+                stacked,
                 labels=[names.supplier(suppliers[k]) for k in drawn],
                 colors=[SUPPLIER_COLOURS[k % len(SUPPLIER_COLOURS)] for k in drawn],  # its colour in every panel
-                edgecolor="white",  # a thin white line between two layers
-                lw=LAYER_EDGE_PT,
+                lw=0,
             )
+            _draw_seams(ax, x, stacked)
             for k, layer in zip(drawn, drawn_layers, strict=True):
                 layers.setdefault(k, layer)
             ax.set_ylabel("arrivals (t/day)")
@@ -91,8 +94,21 @@ def supply_mix_figure(result: Result, *, width_in: float | None = None, columns:
 
 
 LAYER_EDGE_PT = 0.6
-"""Width of the white line around each supplier's layer, points: it parts two layers (each at least 3:1 on white,
+"""Width of the white line between two suppliers' layers, points: it parts them (each at least 3:1 on white,
 :data:`~simulator.palette.SUPPLIER_COLOURS`) where their colours meet."""
+
+
+def _draw_seams(ax: Axes, x: Any, stacked: np.ndarray) -> None:
+    """A white line of :data:`LAYER_EDGE_PT` along the top of each layer, only where another layer lies on it.
+
+    ``stacked``: the layers' values, bottom first (t/day). No outline around a layer's outer edge: a narrow spike of
+    a layer alone (a week's catch-up shipment) drawn with white edges reads as a white sliver, not as supply.
+    """
+    tops = np.cumsum(stacked, axis=0)
+    for below, above in zip(tops[:-1], stacked[1:], strict=True):
+        ax.plot(x, np.where(above > 0, below, np.nan), color="white", lw=LAYER_EDGE_PT, solid_capstyle="butt")
+
+
 SUPPLY_REGIONS_DOWN = 5
 """Most regions the supply-mix PNG gives a row of panels each (a panel per material across). More regions are
 turned over (:func:`_regions_across`): twelve regions' rows of two materials made a figure 3,828 pixels tall."""
