@@ -620,6 +620,21 @@ def assert_bad_input(result: Any, *fragments: str) -> None:
         assert fragment in result.output, result.output
 
 
+def told(tmp_path: Path, data: dict[str, Any] | str, *fragments: str) -> str:
+    """``stockpile validate`` on ``data`` (or YAML text): exit 2, no traceback, the file named, each fragment said."""
+    path = tmp_path / "s.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
+    result = invoke("validate", path)
+    assert_bad_input(result, f"error: {path}: ", *fragments)
+    return result.output
+
+
+def with_shock(**fields: Any) -> dict[str, Any]:
+    """``TWO_MEMBERS`` with a second shock on China's shipments, days 5-20: ``fields`` make it."""
+    shock = {"id": "extra", "supplier": "china", "start": 5, "end": 20, **fields}
+    return build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], shock])
+
+
 def pool_processes(monkeypatch: Any) -> list[int]:
     """Count local worker processes: the list gets, per process pool closed, how many processes it started.
 

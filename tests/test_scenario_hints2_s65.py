@@ -12,29 +12,13 @@ from __future__ import annotations
 
 import copy
 import typing
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from simulator.scenario import schema
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, assert_bad_input, build, invoke, refusals
-
-
-def told(tmp_path: Path, data: dict[str, Any] | str, *fragments: str) -> str:
-    """``stockpile validate`` on ``data`` (or YAML text): exit 2, no traceback, the file named, each fragment said."""
-    path = tmp_path / "s.yaml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
-    result = invoke("validate", path)
-    assert_bad_input(result, f"error: {path}: ", *fragments)
-    return result.output
-
-
-def with_shock(**fields: Any) -> dict[str, Any]:
-    """``TWO_MEMBERS`` with a second shock on China's shipments, days 5-20: ``fields`` make it."""
-    shock = {"id": "extra", "supplier": "china", "start": 5, "end": 20, **fields}
-    return build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], shock])
+from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, build, invoke, refusals, told, with_shock
 
 
 def renamed(data: dict[str, Any], plural: str, old: str, new: str) -> dict[str, Any]:

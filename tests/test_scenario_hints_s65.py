@@ -17,7 +17,18 @@ import pytest
 import yaml
 
 from simulator.mechanisms import NAMES
-from tests.helpers import ONE_REGION, ROOT, TWO_MEMBERS, assert_bad_input, build, invoke, refusals, run
+from tests.helpers import (
+    ONE_REGION,
+    ROOT,
+    TWO_MEMBERS,
+    assert_bad_input,
+    build,
+    invoke,
+    refusals,
+    run,
+    told,
+    with_shock,
+)
 
 RULES = ", ".join(f"'{name}'" for name in NAMES[:-1]) + f" or '{NAMES[-1]}'"
 """The release rules as a message lists them: 'hybrid', 'fair_ratio', ... or 'talmud'."""
@@ -27,20 +38,6 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def told(tmp_path: Path, data: dict[str, Any], *fragments: str) -> str:
-    """``stockpile validate`` on ``data``: exit 2, no traceback, the file named, every fragment said; the output."""
-    path = write(tmp_path, data)
-    result = invoke("validate", path)
-    assert_bad_input(result, f"error: {path}: ", *fragments)
-    return result.output
-
-
-def with_shock(**fields: Any) -> dict[str, Any]:
-    """``TWO_MEMBERS`` with a second shock on China's shipments, days 5-20: ``fields`` make it."""
-    shock = {"id": "extra", "supplier": "china", "start": 5, "end": 20, **fields}
-    return build(TWO_MEMBERS, shocks=[*TWO_MEMBERS["shocks"], shock])
 
 
 # --- 1: a list of names written as one word -----------------------------------------------------------------

@@ -13,26 +13,14 @@ embargo ``halt`` on China).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 import yaml
 
 from simulator.scenario import checks
-from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, refusals
+from tests.helpers import TWO_MEMBERS, assert_bad_input, build, invoke, refusals, told
 
 HUGE = "9" * 400
 """A number of 400 digits: a float reads it as 1e400, infinite."""
-
-
-def told(tmp_path: Path, data: dict[str, Any] | str, *fragments: str) -> str:
-    """``stockpile validate`` on ``data`` (or YAML text): exit 2, no traceback, the file named, each fragment said."""
-    path = tmp_path / "s.yaml"
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
-    result = invoke("validate", path)
-    assert_bad_input(result, f"error: {path}: ", *fragments)
-    return result.output
 
 
 def test_a_duration_too_long_for_a_float_is_told_to_drop_its_unit_in_a_file(tmp_path):
