@@ -10,6 +10,7 @@ scrolls in a named region that takes the focus.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -74,12 +75,10 @@ def test_every_chart_with_the_record_s_is_described_by_its_caption_which_opens_w
     ]
     worst = max(held, key=lambda c: float(c["RMS log error"]))
     given = max((c for c in held if c["Rows"].strip().isdigit()), key=lambda c: float(c["RMS log error"]))
-    assert (worst["RMS log error"], worst["Typical factor"], given["RMS log error"], given["Typical factor"]) == (
-        "0.60",
-        "1.82",
-        "0.44",
-        "1.55",
-    )
+    # the RMS log errors are the shipped fit's, as docs/model-vs-record.md gives them; each factor is exp(RMS)
+    assert (worst["RMS log error"], given["RMS log error"]) == ("0.60", "0.44")
+    for cells in (worst, given):
+        assert cells["Typical factor"] == f"{math.exp(float(cells['RMS log error'])):.2f}"  # e^0.60 1.82, e^0.44 1.55
     assert (given["Series"], worst["Series"]) == (
         "Japan's imports from China, all materials",
         "China's exports to Japan and the EU, all materials",
