@@ -2457,12 +2457,11 @@ def _changing_leaves(one: dict[str, Any], every: list[dict[str, Any]]) -> str:
     >>> [_changing_leaves(one, every) for one in every]
     ['korea.co.days=30', 'korea.co.tonnes=500']
     """
-    paths = list(dict.fromkeys(path for leaves in every for path in leaves))
-    keys = [repr([leaves.get(path) for leaves in every]) for path in paths]  # a leaf's value at each point
-    changing: dict[str, list[str]] = {}  # the leaves that change together, by their values at every point
-    for path, key in zip(paths, keys, strict=True):
-        if len({repr(leaves.get(path)) for leaves in every}) > 1:
-            changing.setdefault(key, []).append(path)
+    changing: dict[tuple[str, ...], list[str]] = {}  # the leaves that change together, by their values at every point
+    for path in dict.fromkeys(path for leaves in every for path in leaves):
+        values = tuple(repr(leaves.get(path)) for leaves in every)  # the leaf's value at each point
+        if len(set(values)) > 1:
+            changing.setdefault(values, []).append(path)
     parts = []
     for together in changing.values():
         present = [path for path in together if path in one]
